@@ -1,0 +1,3 @@
+from gktrack.cli import main
+
+main()
