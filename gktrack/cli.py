@@ -1,5 +1,221 @@
-"""Placeholder entry point until the command layer lands (next commit)."""
+"""The command line: Typer app, Chinese help, and the one place errors become exit codes.
+
+Commands live in ``gktrack/commands/`` (one module per area, each with ``register(app)``); they
+parse arguments, call the library and render. Nothing below this layer prints or exits.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import typer
+import typer.core
+
+from typer import _click as click  # typer 0.28 carries its own copy of click
+from typer.core import TyperArgument as _Argument
+
+from gktrack import __version__
+from gktrack.errors import GktrackError
+
+# Typer/click print their own help words; gktrack's users read Chinese.
+_ZH = {
+    "Commands": "命令",
+    "Options": "选项",
+    "Arguments": "参数",
+    "required": "必填",
+    "default: {default}": "默认:{default}",
+    "Show this message and exit.": "显示本帮助并退出",
+}
 
 
-def main() -> None:  # pragma: no cover
-    raise SystemExit("gktrack: 命令层尚未完成")
+def _zh(message: str) -> str:
+    return _ZH.get(message, message)
+
+
+typer.core._ = _zh  # typer's gettext hook for "Commands", "default: …", "required"
+
+
+class _ChineseHelp:
+    """Mixed into Typer's command and group classes: Chinese usage line and help option."""
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        pieces = self.collect_usage_pieces(ctx)
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="用法: ")
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = _zh("Show this message and exit.")
+        return option
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        arguments, options = [], []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            (arguments if isinstance(param, _Argument) else options).append(record)
+        if arguments:
+            with formatter.section("参数"):
+                formatter.write_dl(arguments)
+        if options:
+            with formatter.section("选项"):
+                formatter.write_dl(options)
+        if isinstance(self, typer.core.TyperGroup):
+            self.format_commands(ctx, formatter)
+
+
+class ZhCommand(_ChineseHelp, typer.core.TyperCommand):
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs["options_metavar"] = "[选项]"
+        super().__init__(*args, **kwargs)
+
+
+class ZhGroup(_ChineseHelp, typer.core.TyperGroup):
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs["options_metavar"] = "[选项]"
+        kwargs["subcommand_metavar"] = "命令 [参数]..."
+        super().__init__(*args, **kwargs)
+
+
+app = typer.Typer(
+    cls=ZhGroup,
+    name="gktrack",
+    help=(
+        "gktrack:政务公开工作要点任务跟踪。计划以 YAML 文件保存在 git 仓库中,"
+        "每次修改都是一次提交,git 历史就是审计记录。\n\n"
+        "常用:gktrack status --unit 司法所 ; gktrack overdue ; gktrack report 2024 > annual.md"
+    ),
+    add_completion=False,
+    rich_markup_mode=None,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+
+STATE: dict[str, Any] = {"repo": None}
+
+
+def command(*args: Any, **kwargs: Any):
+    """``app.command`` with the Chinese help classes."""
+    kwargs.setdefault("cls", ZhCommand)
+    return app.command(*args, **kwargs)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"gktrack {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    repo: str = typer.Option(None, "--repo", "-C", metavar="路径",
+                             help="计划仓库所在文件夹(默认从当前目录向上查找,或环境变量 GKTRACK_REPO)"),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="显示版本并退出"),
+) -> None:
+    STATE["repo"] = repo
+
+
+def repository():
+    from gktrack.repo import find_repository
+
+    return find_repository(STATE["repo"])
+
+
+def print_json(data: Any) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def done(message: str) -> None:
+    """A one-line confirmation of a change (stdout, so scripts can capture the task id)."""
+    print(message)
+
+
+def _register_commands() -> None:
+    from gktrack.commands import ALL
+
+    for module in ALL:
+        module.register(app, command)
+
+
+def _usage_message(exc: Any) -> str:
+    """Click's usage errors, said in Chinese."""
+    param = getattr(exc, "param", None)
+    hint = None
+    if param is not None:
+        hint = "/".join(getattr(param, "opts", []) or []) or getattr(param, "human_readable_name", None)
+    if isinstance(exc, click.exceptions.NoSuchOption):
+        text = f"没有选项 {exc.option_name}"
+        if exc.possibilities:
+            text += f",是否指:{'、'.join(sorted(exc.possibilities))}?"
+        return text
+    if isinstance(exc, click.exceptions.MissingParameter):
+        name = hint or "参数"
+        if isinstance(param, _Argument):
+            name = (param.metavar or param.name or "").upper()
+        return f"缺少{'参数' if isinstance(param, _Argument) else '选项'} {name}"
+    if isinstance(exc, click.exceptions.BadParameter):
+        kind = getattr(getattr(param, "type", None), "name", "")
+        expected = {"integer": "整数", "float": "数字", "boolean": "是/否"}.get(kind)
+        if type(getattr(param, "type", None)).__name__ == "Choice":
+            expected = "以下之一:" + "、".join(map(str, param.type.choices))
+        return f"{hint or '参数'} 的值无效" + (f"(应为{expected})" if expected else "")
+    if isinstance(exc, click.exceptions.BadOptionUsage):
+        return f"选项 {exc.option_name} 用法有误(缺少值?)"
+    message = str(getattr(exc, "message", exc))
+    if message.startswith("No such command"):
+        name = message.split("'")[1] if "'" in message else message
+        return f"没有命令“{name}”;可用 gktrack --help 查看全部命令"
+    if message.startswith("Got unexpected extra argument"):
+        extra = message.partition("(")[2].rstrip(")")
+        return f"多余的参数:{extra}(含空格的文字请加引号)"
+    return f"用法有误:{message}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app; map every expected error to one Chinese line and an exit code."""
+    _register_commands()
+    try:
+        result = app(args=argv, prog_name="gktrack", standalone_mode=False)
+        code = result if isinstance(result, int) else 0
+    except GktrackError as exc:
+        sys.stderr.write(f"gktrack: 错误:{exc}\n")
+        code = exc.exit_code
+    except click.exceptions.UsageError as exc:
+        command_path = exc.ctx.command_path if getattr(exc, "ctx", None) else "gktrack"
+        sys.stderr.write(f"gktrack: 错误:{_usage_message(exc)}(查看帮助:{command_path} --help)\n")
+        code = 2
+    except typer.Abort:
+        sys.stderr.write("gktrack: 已取消\n")
+        code = 130
+    except KeyboardInterrupt:
+        sys.stderr.write("gktrack: 已取消\n")
+        code = 130
+    except BrokenPipeError:
+        # `gktrack status | head`: the reader went away; not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 0
+    except Exception as exc:  # noqa: BLE001 - the last resort must never show a traceback
+        code = _internal_error(exc)
+    sys.stdout.flush()
+    raise SystemExit(code)
+
+
+def _internal_error(exc: BaseException) -> int:
+    import tempfile
+    import traceback
+
+    log = os.path.join(tempfile.gettempdir(), "gktrack-error.log")
+    try:
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write("".join(traceback.format_exception(exc)))
+        where = f";详细信息已写入 {log}"
+    except OSError:
+        where = ""
+    sys.stderr.write(f"gktrack: 内部错误:{type(exc).__name__}: {exc}{where}。请把该文件发给维护人员。\n")
+    return 3

@@ -1,0 +1,157 @@
+"""The git command line, called directly.
+
+We call ``git`` as a subprocess rather than through GitPython: the handful of commands we need
+(status, add, commit, log, revert) are one process each either way, and GitPython's import and
+per-commit objects cost more than the whole command should take (see benchmarks/). Every call
+passes user text only after ``--`` or through standard input, never as an option.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from gktrack.errors import RepoError
+
+# Trailers written on every gktrack commit; the report and `log` read them back.
+TRAILER_ACTION = "Gktrack-Action"
+TRAILER_TASK = "Gktrack-Task"
+TRAILER_UNIT = "Gktrack-Unit"
+TRAILER_DATE = "Gktrack-Date"
+TRAILER_PLAN = "Gktrack-Plan"
+TRAILER_REVERTS = "Gktrack-Reverts"
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    # Messages we parse must not be translated; paths must come back unquoted (Chinese names).
+    env["LC_ALL"] = "C.UTF-8"
+    return env
+
+
+def run(root: Path | str, *args: str, input: str | None = None, check: bool = True) -> str:
+    """Run ``git -C root args…`` and return stdout; a failure becomes a RepoError."""
+    cmd = ["git", "-c", "core.quotepath=off", "-C", str(root), *args]
+    try:
+        proc = subprocess.run(
+            cmd,
+            input=input,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            env=_env(),
+        )
+    except FileNotFoundError as exc:
+        raise RepoError("找不到 git 命令:请先安装 git") from exc
+    if check and proc.returncode != 0:
+        detail = (proc.stderr or proc.stdout).strip().splitlines()
+        raise RepoError(f"git {args[0]} 失败:{detail[-1] if detail else proc.returncode}")
+    return proc.stdout
+
+
+def toplevel(path: Path) -> Path | None:
+    try:
+        out = run(path, "rev-parse", "--show-toplevel", check=True)
+    except RepoError:
+        return None
+    return Path(out.strip())
+
+
+def has_commits(root: Path) -> bool:
+    return bool(run(root, "rev-parse", "--verify", "-q", "HEAD", check=False).strip())
+
+
+def head(root: Path) -> str | None:
+    out = run(root, "rev-parse", "--verify", "-q", "HEAD", check=False).strip()
+    return out or None
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    email: str
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+def identity(root: Path) -> Identity | None:
+    """The committer identity git would use (config or environment), or None when unset."""
+    out = run(root, "var", "GIT_COMMITTER_IDENT", check=False).strip()
+    if not out or "<" not in out:
+        return None
+    name, _, rest = out.partition(" <")
+    email = rest.partition(">")[0]
+    if not name.strip() or not email.strip():
+        return None
+    return Identity(name.strip(), email.strip())
+
+
+def parse_identity(text: str) -> Identity | None:
+    """``Name <email>`` as git writes it; a bare name gets no e-mail (None)."""
+    text = text.strip()
+    if "<" in text and text.endswith(">"):
+        name, _, rest = text.partition("<")
+        if name.strip() and rest[:-1].strip():
+            return Identity(name.strip(), rest[:-1].strip())
+    return None
+
+
+def dirty_paths(root: Path, paths: list[str]) -> list[str]:
+    """Those of ``paths`` that differ from HEAD (modified, staged, deleted or untracked)."""
+    out = run(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths)
+    dirty = []
+    for entry in out.split("\0"):
+        if len(entry) > 3:
+            dirty.append(entry[3:])
+    return dirty
+
+
+def commit(
+    root: Path,
+    paths: list[str],
+    message: str,
+    *,
+    author: Identity | None = None,
+    committer: Identity | None = None,
+    date: str | None = None,
+) -> str:
+    """Commit exactly ``paths`` (nothing else that may be staged) and return the new hash."""
+    run(root, "add", "-A", "--", *paths)
+    args = []
+    if committer is not None:
+        args = ["-c", f"user.name={committer.name}", "-c", f"user.email={committer.email}"]
+    # The content was validated before it was written; hooks are for hand edits.
+    cmd = [*args, "commit", "-q", "--no-verify", "-F", "-"]
+    if author is not None:
+        cmd.append(f"--author={author.name} <{author.email}>")
+    if date is not None:
+        cmd.append(f"--date={date}")
+    cmd += ["--only", "--", *paths]
+    run(root, *cmd, input=message)
+    return run(root, "rev-parse", "HEAD").strip()
+
+
+def read_trailers(message: str) -> dict[str, str]:
+    """The ``Key: value`` lines of the last paragraph of a commit message."""
+    paragraphs = message.strip().split("\n\n")
+    trailers: dict[str, str] = {}
+    if len(paragraphs) < 2:
+        return trailers
+    for line in paragraphs[-1].splitlines():
+        key, sep, value = line.partition(": ")
+        if sep and key and " " not in key:
+            trailers[key] = value.strip()
+    return trailers
+
+
+def format_message(summary: str, body: str | None, trailers: dict[str, str]) -> str:
+    parts = [summary.replace("\n", " ").strip()]
+    if body:
+        parts.append(body.strip())
+    if trailers:
+        parts.append("\n".join(f"{k}: {v.replace(chr(10), ' ')}" for k, v in trailers.items() if v))
+    return "\n\n".join(parts) + "\n"

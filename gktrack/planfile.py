@@ -1,0 +1,476 @@
+"""Plan files: ``plans/<id>.yaml``, one per plan, read into the model and edited in place.
+
+Layout (keys in this order; everything else a person adds is kept untouched)::
+
+    # comment lines at the top are kept
+    schema: 1
+    id: hl2022
+    year: 2022
+    title: 横栏镇2022年政务公开工作要点分工方案
+    issuer: …            doc_number: …  issued: 2022-07-28  source: https://…  owner: …
+    sections:
+      - key: '1'
+        number: 一、
+        title: 优化政务公开工作基础
+    tasks:
+
+      - id: 1
+        number: '1.'
+        section: '1.1'
+        text: 依托政府信息公开平台,…
+        responsible: [司法所]
+        deadline: 6月底前
+        state: open
+        progress:
+          - date: 2022-08-01
+            unit: 司法所
+            by: 张三
+            note: 已发布
+
+Each task is one contiguous block separated by a blank line, so two people changing two tasks
+change two separate hunks and git merges them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any, Callable
+
+from gktrack.errors import InputError, PlanFileError
+from gktrack.model import ROLES, SCHEMA_VERSION, STATES, Plan, Progress, Section, Task, UnitRef
+from gktrack.yamlfile import LINE_KEY, BlockFile, atomic_write, decode, safe_load, strip_lines
+
+PLAN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+PLAN_KEYS = ("schema", "id", "year", "title", "issuer", "doc_number", "issued", "source", "owner", "sections", "tasks")
+TASK_KEYS = (
+    "id", "number", "section", "text", "lead", "support", "responsible", "units_text",
+    "deadline", "state", "closed", "note", "evidence", "progress",
+)
+PROGRESS_KEYS = ("date", "unit", "by", "note")
+SECTION_KEYS = ("key", "number", "title")
+HEADER_COMMENT = "# gktrack 计划文件:可直接手工编辑(保存后可运行 gktrack validate 检查)\n"
+
+
+def check_plan_id(plan_id: str) -> str:
+    if not PLAN_ID.match(plan_id or ""):
+        raise InputError(f"计划编号“{plan_id}”不可用:只能用字母、数字、- 和 _,且不以 - 开头(如 hl2022)")
+    return plan_id
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def read_plan(path: Path, where: str) -> Plan:
+    text = decode(Path(path).read_bytes(), where)
+    return plan_from_data(safe_load(text, where), where, expected_id=Path(path).stem)
+
+
+class _Checker:
+    """Type checks with the place of the offending value in every message."""
+
+    def __init__(self, where: str):
+        self.where = where
+
+    def fail(self, message: str, line: int | None) -> PlanFileError:
+        return PlanFileError(message, where=f"{self.where}:{line}" if line else self.where)
+
+    def text(self, value: Any, name: str, line: int | None, *, required: bool = False) -> str | None:
+        if value is None or value == "":
+            if required:
+                raise self.fail(f"缺少“{name}”", line)
+            return None
+        if isinstance(value, bool) or isinstance(value, (dict, list)):
+            raise self.fail(f"“{name}”应为文字", line)
+        if isinstance(value, float):
+            raise self.fail(f"“{name}”的值 {value} 被读成了小数,请加引号(如 '{value}')", line)
+        return str(value)
+
+    def date(self, value: Any, name: str, line: int | None) -> dt.date | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        raise self.fail(f"“{name}”应为日期(如 2024-06-30),而不是“{value}”", line)
+
+    def texts(self, value: Any, name: str, line: int | None) -> list[str]:
+        if value is None:
+            return []
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            return [str(value)]
+        if isinstance(value, list) and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
+            return [str(v) for v in value]
+        raise self.fail(f"“{name}”应为文字或文字列表", line)
+
+
+def plan_from_data(data: Any, where: str, *, expected_id: str | None = None) -> Plan:
+    check = _Checker(where)
+    if not isinstance(data, dict):
+        raise check.fail("计划文件的顶层应为“键: 值”映射", 1)
+    schema = data.get("schema", SCHEMA_VERSION)
+    if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
+        raise check.fail("“schema”应为整数", None)
+    if schema > SCHEMA_VERSION:
+        raise check.fail(f"文件格式版本 {schema} 比本程序支持的 {SCHEMA_VERSION} 新,请升级 gktrack", None)
+    plan_id = check.text(data.get("id"), "id", None, required=True)
+    if not PLAN_ID.match(plan_id):
+        raise check.fail(f"计划编号“{plan_id}”不可用:只能用字母、数字、- 和 _", None)
+    if expected_id is not None and plan_id != expected_id:
+        raise check.fail(f"计划编号“{plan_id}”与文件名“{expected_id}.yaml”不一致", None)
+    year = data.get("year")
+    if not isinstance(year, int) or isinstance(year, bool) or not 1949 <= year <= 2200:
+        raise check.fail(f"“year”应为年份(如 2024),而不是“{year}”", None)
+    plan = Plan(
+        id=plan_id,
+        year=year,
+        title=check.text(data.get("title"), "title", None, required=True),
+        issuer=check.text(data.get("issuer"), "issuer", None),
+        doc_number=check.text(data.get("doc_number"), "doc_number", None),
+        issued=check.date(data.get("issued"), "issued", None),
+        source=check.text(data.get("source"), "source", None),
+        owner=check.text(data.get("owner"), "owner", None),
+        path=where,
+    )
+    sections = data.get("sections") or []
+    if not isinstance(sections, list):
+        raise check.fail("“sections”应为列表", None)
+    seen_keys: set[str] = set()
+    for raw in sections:
+        line = raw.get(LINE_KEY) if isinstance(raw, dict) else None
+        if not isinstance(raw, dict):
+            raise check.fail("“sections”的每一项应为映射(key/number/title)", None)
+        key = check.text(raw.get("key"), "key", line, required=True)
+        if key in seen_keys:
+            raise check.fail(f"章节 key“{key}”重复", line)
+        seen_keys.add(key)
+        plan.sections.append(
+            Section(key=key, title=check.text(raw.get("title"), "title", line, required=True) or "",
+                    number=check.text(raw.get("number"), "number", line))
+        )
+    tasks = data.get("tasks") or []
+    if not isinstance(tasks, list):
+        raise check.fail("“tasks”应为列表", None)
+    seen_ids: dict[int, int | None] = {}
+    for raw in tasks:
+        task = _task_from_data(raw, plan, check)
+        if task.id in seen_ids:
+            raise check.fail(f"任务编号 {task.id} 重复(另见第 {seen_ids[task.id]} 行)", task.line)
+        seen_ids[task.id] = task.line
+        if task.section and task.section not in seen_keys:
+            raise check.fail(f"任务 {task.id} 的章节“{task.section}”不存在", task.line)
+        plan.tasks.append(task)
+    return plan
+
+
+def _task_from_data(raw: Any, plan: Plan, check: _Checker) -> Task:
+    if not isinstance(raw, dict):
+        raise check.fail("“tasks”的每一项应为映射(id/text/…)", None)
+    line = raw.get(LINE_KEY)
+    task_id = raw.get("id")
+    if not isinstance(task_id, int) or isinstance(task_id, bool) or task_id < 1:
+        raise check.fail(f"任务的“id”应为正整数,而不是“{task_id}”", line)
+    units: list[UnitRef] = []
+    for role in ROLES:
+        for name in check.texts(raw.get(role), role, line):
+            units.append(UnitRef(name=name, role=role))
+    state = raw.get("state", "open")
+    if state not in STATES:
+        raise check.fail(f"任务 {task_id} 的“state”应为 open 或 done,而不是“{state}”", line)
+    progress = []
+    raw_progress = raw.get("progress") or []
+    if not isinstance(raw_progress, list):
+        raise check.fail(f"任务 {task_id} 的“progress”应为列表", line)
+    for entry in raw_progress:
+        entry_line = entry.get(LINE_KEY) if isinstance(entry, dict) else line
+        if not isinstance(entry, dict):
+            raise check.fail(f"任务 {task_id} 的进展应为映射(date/note)", line)
+        date = check.date(entry.get("date"), "date", entry_line)
+        if date is None:
+            raise check.fail(f"任务 {task_id} 的进展缺少日期", entry_line)
+        progress.append(
+            Progress(
+                date=date,
+                note=check.text(entry.get("note"), "note", entry_line) or "",
+                unit=check.text(entry.get("unit"), "unit", entry_line),
+                by=check.text(entry.get("by"), "by", entry_line),
+            )
+        )
+    return Task(
+        plan=plan.id,
+        id=task_id,
+        text=check.text(raw.get("text"), "text", line, required=True) or "",
+        number=check.text(raw.get("number"), "number", line),
+        section=check.text(raw.get("section"), "section", line),
+        units=units,
+        units_text=check.text(raw.get("units_text"), "units_text", line),
+        deadline=check.texts(raw.get("deadline"), "deadline", line),
+        state=state,
+        closed=check.date(raw.get("closed"), "closed", line),
+        note=check.text(raw.get("note"), "note", line),
+        evidence=check.texts(raw.get("evidence"), "evidence", line),
+        progress=progress,
+        line=line,
+    )
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def _flow(items: list[str]):
+    from ruamel.yaml.comments import CommentedSeq
+
+    seq = CommentedSeq(items)
+    seq.fa.set_flow_style()
+    return seq
+
+
+def _deadline_value(phrases: list[str]):
+    if not phrases:
+        return None
+    return phrases[0] if len(phrases) == 1 else _flow(phrases)
+
+
+def progress_map(entry: Progress):
+    from ruamel.yaml.comments import CommentedMap
+
+    item = CommentedMap()
+    item["date"] = entry.date
+    if entry.unit:
+        item["unit"] = entry.unit
+    if entry.by:
+        item["by"] = entry.by
+    item["note"] = entry.note
+    return item
+
+
+def task_map(task: Task):
+    """A new task as a ruamel mapping in the canonical key order."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    item = CommentedMap()
+    item["id"] = task.id
+    values: dict[str, Any] = {
+        "number": task.number,
+        "section": task.section,
+        "text": task.text,
+        **{role: _flow(task.units_with_role(role)) if task.units_with_role(role) else None for role in ROLES},
+        "units_text": task.units_text,
+        "deadline": _deadline_value(task.deadline),
+        "state": task.state,
+        "closed": task.closed,
+        "note": task.note,
+        "evidence": _flow(task.evidence) if task.evidence else None,
+    }
+    for key, value in values.items():
+        if value is not None:
+            item[key] = value
+    if task.progress:
+        seq = CommentedSeq()
+        for entry in task.progress:
+            seq.append(progress_map(entry))
+        item["progress"] = seq
+    return item
+
+
+def set_field(item, key: str, value: Any, order: tuple[str, ...] = TASK_KEYS) -> None:
+    """Set ``key`` on a round-trip mapping, placed where the canonical order puts it.
+
+    ``None`` removes the key. Keys a person added by hand stay where they are.
+    """
+    if value is None:
+        if key in item:
+            del item[key]
+        return
+    if key in item:
+        item[key] = value
+        return
+    rank = order.index(key) if key in order else len(order)
+    position = len(item)
+    for index, existing in enumerate(item.keys()):
+        if existing in order and order.index(existing) > rank:
+            position = index
+            break
+    item.insert(position, key, value)
+
+
+def set_units(item, units: list[UnitRef]) -> None:
+    for role in ROLES:
+        names = [u.name for u in units if u.role == role]
+        current = item.get(role)
+        if names and isinstance(current, list) and list(current) == names:
+            continue
+        set_field(item, role, _flow(names) if names else None)
+
+
+def set_deadline(item, phrases: list[str]) -> None:
+    set_field(item, "deadline", _deadline_value(phrases))
+
+
+def append_progress(item, entry: Progress) -> None:
+    from ruamel.yaml.comments import CommentedSeq
+
+    seq = item.get("progress")
+    if not isinstance(seq, list):
+        seq = CommentedSeq()
+        set_field(item, "progress", seq)
+    seq.append(progress_map(entry))
+
+
+def new_plan_text(plan: Plan) -> str:
+    """The whole text of a new plan file (new-plan, import)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    from gktrack.yamlfile import Style, dump_rt
+
+    style = Style()
+    header = CommentedMap()
+    header["schema"] = SCHEMA_VERSION
+    header["id"] = plan.id
+    header["year"] = plan.year
+    header["title"] = plan.title
+    for key in ("issuer", "doc_number", "issued", "source", "owner"):
+        value = getattr(plan, key)
+        if value:
+            header[key] = value
+    if plan.sections:
+        sections = CommentedSeq()
+        for section in plan.sections:
+            entry = CommentedMap()
+            entry["key"] = section.key
+            if section.number:
+                entry["number"] = section.number
+            entry["title"] = section.title
+            sections.append(entry)
+        header["sections"] = sections
+    text = HEADER_COMMENT + dump_rt(header, style)
+    if not plan.tasks:
+        return text + "tasks: []\n"
+    text += "tasks:\n"
+    block_file = BlockFile("", "")
+    for task in plan.tasks:
+        text += "\n" + "".join(block_file.dump_item("tasks", task_map(task)))
+    return text
+
+
+class PlanEditor:
+    """Changes to one plan file, made block by block and checked before they are written."""
+
+    def __init__(self, path: Path, where: str):
+        self.path = Path(path)
+        self.where = where
+        self.original = decode(self.path.read_bytes(), where)
+        self.file = BlockFile(self.original, where)
+        self.data = safe_load(self.original, where)
+        self.plan = plan_from_data(self.data, where, expected_id=self.path.stem)
+        self.touched: set[int] = set()
+
+    def _spans(self) -> dict[int, tuple[int, int]]:
+        tasks = self.data.get("tasks") or []
+        spans = self.file.item_spans("tasks", [t[LINE_KEY] for t in tasks])
+        return {t["id"]: span for t, span in zip(tasks, spans)}
+
+    def _refresh(self) -> None:
+        text = self.file.text()
+        self.data = safe_load(text, self.where)
+        self.plan = plan_from_data(self.data, self.where, expected_id=self.path.stem)
+
+    def update_task(self, task_id: int, change: Callable[[Any], None]) -> Task:
+        span = self._spans().get(task_id)
+        if span is None:
+            raise PlanFileError(f"找不到任务 {task_id}", where=self.where)
+        self.file.edit_item("tasks", span, change)
+        self.touched.add(task_id)
+        self._refresh()
+        return self.plan.task(task_id)
+
+    def insert_task(self, task: Task) -> Task:
+        """Insert after the last task of the same section (or at the end): document order."""
+        lines = self.file.dump_item("tasks", task_map(task))
+        spans = self._spans()
+        after = None
+        for existing in self.plan.tasks:
+            if task.section is None or _within(existing.section, task.section):
+                after = existing.id
+        if after is None and task.section is not None:
+            # first task of its section: after the tasks of earlier sections
+            order = [s.key for s in self.plan.sections]
+            rank = order.index(task.section) if task.section in order else len(order)
+            for existing in self.plan.tasks:
+                if existing.section in order and order.index(existing.section) < rank:
+                    after = existing.id
+            if after is None and self.plan.tasks:
+                after = 0
+        regions = self.file.regions()
+        if after == 0:
+            start = spans[self.plan.tasks[0].id][0]
+            self.file.replace(start, start, lines + [self.file.style.newline])
+        elif after is not None:
+            end = spans[after][1]
+            self.file.replace(end, end, [self.file.style.newline] + lines)
+        elif "tasks" in regions:
+            region = regions["tasks"]
+            self.file.replace(region.start, region.start + 1, ["tasks:" + self.file.style.newline])
+            region = self.file.regions()["tasks"]
+            self.file.replace(region.end, region.end, [self.file.style.newline] + lines)
+        else:
+            end = len(self.file.lines)
+            self.file.replace(end, end, ["tasks:" + self.file.style.newline, self.file.style.newline] + lines)
+        self.touched.add(task.id)
+        self._refresh()
+        return self.plan.task(task.id)
+
+    def add_section(self, section: Section) -> None:
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+        regions = self.file.regions()
+        entry = CommentedMap()
+        entry["key"] = section.key
+        if section.number:
+            entry["number"] = section.number
+        entry["title"] = section.title
+        if "sections" in regions and (self.data.get("sections") or []):
+            raw = self.data["sections"]
+            spans = self.file.item_spans("sections", [s[LINE_KEY] for s in raw])
+            # after the last section whose key sorts before the new one, keeping the outline
+            position = spans[-1][1]
+            for raw_section, span in zip(raw, spans):
+                if _section_sort_key(str(raw_section.get("key"))) < _section_sort_key(section.key):
+                    position = span[1]
+            if _section_sort_key(section.key) < _section_sort_key(str(raw[0].get("key"))):
+                position = spans[0][0]
+            self.file.replace(position, position, self.file.dump_item("sections", entry))
+        else:
+            seq = CommentedSeq()
+            seq.append(entry)
+            lines = self.file.dump_region("sections", seq)
+            if "sections" in regions:
+                region = regions["sections"]
+                self.file.replace(region.start, region.end, lines)
+            else:
+                at = regions["tasks"].start if "tasks" in regions else len(self.file.lines)
+                self.file.replace(at, at, lines)
+        self._refresh()
+
+    def save(self) -> bool:
+        """Check that only the touched tasks changed, then write atomically. False if no change."""
+        text = self.file.text()
+        if text == self.original:
+            return False
+        before = {t["id"]: strip_lines(t) for t in (safe_load(self.original, self.where).get("tasks") or [])}
+        after = {t["id"]: strip_lines(t) for t in (self.data.get("tasks") or [])}
+        for task_id in set(before) | set(after):
+            if task_id not in self.touched and before.get(task_id) != after.get(task_id):
+                raise PlanFileError(f"内部检查失败:任务 {task_id} 被意外改动,未写入", where=self.where)
+        atomic_write(self.path, text)
+        return True
+
+
+def _section_sort_key(key: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else 10**6 for p in key.split("."))
+
+
+def _within(key: str | None, ancestor: str) -> bool:
+    return key is not None and (key == ancestor or key.startswith(ancestor + "."))

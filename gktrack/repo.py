@@ -1,0 +1,289 @@
+"""A plans repository: where it is, what it holds, and the one way to change it.
+
+Reading needs no git process at all (plans are files); every change goes through
+``Repository.change``, which takes the lock, refuses to touch files with someone's
+uncommitted edits, writes atomically and makes exactly one commit of exactly those files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from gktrack import git
+from gktrack.errors import (
+    DirtyError,
+    GktrackError,
+    InputError,
+    LockTimeoutError,
+    NotFoundError,
+    RepoError,
+)
+from gktrack.model import Plan, Task
+from gktrack.units import REGISTRY_FILE, Units, read_registry
+
+PLANS_DIR = "plans"
+ENV_REPO = "GKTRACK_REPO"
+LOCK_TIMEOUT = float(os.environ.get("GKTRACK_LOCK_TIMEOUT", "30"))
+
+
+def find_repository(explicit: str | None = None, start: Path | None = None) -> "Repository":
+    """``--repo``, then $GKTRACK_REPO, then the current directory and its parents (as git does)."""
+    given = explicit or os.environ.get(ENV_REPO)
+    if given:
+        root = Path(given).expanduser()
+        if not (root / REGISTRY_FILE).is_file() and not (root / PLANS_DIR).is_dir():
+            raise RepoError(f"“{given}”不是 gktrack 计划仓库(没有 {REGISTRY_FILE} 和 {PLANS_DIR}/);可先运行 gktrack init {given}")
+        return Repository(root.resolve())
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / REGISTRY_FILE).is_file():
+            return Repository(candidate)
+    raise RepoError(
+        f"当前目录不在 gktrack 计划仓库中(向上未找到 {REGISTRY_FILE});请先运行 gktrack init,或用 --repo 指定仓库"
+    )
+
+
+@dataclass
+class LoadProblem:
+    where: str
+    message: str
+
+
+@dataclass
+class Change:
+    """What one mutating command did: the commit and a Chinese summary line."""
+
+    commit: str | None
+    summary: str
+    task: Task | None = None
+    files: list[str] = field(default_factory=list)
+
+
+class Repository:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.plans_dir = self.root / PLANS_DIR
+        self.registry_path = self.root / REGISTRY_FILE
+        self._units: Units | None = None
+
+    # --- reading ---
+
+    def rel(self, path: Path) -> str:
+        return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+
+    def plan_path(self, plan_id: str) -> Path:
+        return self.plans_dir / f"{plan_id}.yaml"
+
+    def plan_ids(self) -> list[str]:
+        if not self.plans_dir.is_dir():
+            return []
+        return sorted(p.stem for p in self.plans_dir.glob("*.yaml") if not p.name.startswith("."))
+
+    def units(self) -> Units:
+        if self._units is None:
+            self._units = Units(read_registry(self.registry_path, REGISTRY_FILE))
+        return self._units
+
+    def load_plan(self, plan_id: str) -> Plan:
+        from gktrack.plancache import load_plan_cached
+
+        path = self.plan_path(plan_id)
+        if not path.is_file():
+            known = self.plan_ids()
+            import difflib
+
+            close = difflib.get_close_matches(plan_id, known, n=3, cutoff=0.5)
+            hint = f"是否指:{'、'.join(close)}?" if close else (f"现有计划:{'、'.join(known)}" if known else "还没有任何计划")
+            raise NotFoundError(f"没有计划“{plan_id}”;{hint}")
+        return load_plan_cached(self, plan_id)
+
+    def load_plans(self, *, plan: str | None = None, skip_broken: bool = True) -> tuple[list[Plan], list[LoadProblem]]:
+        """All plans (or one). A broken plan file is reported and the others still load."""
+        if plan is not None:
+            return [self.load_plan(plan)], []
+        plans, problems = [], []
+        for plan_id in self.plan_ids():
+            try:
+                plans.append(self.load_plan(plan_id))
+            except GktrackError as exc:
+                if not skip_broken:
+                    raise
+                problems.append(LoadProblem(exc.where or f"{PLANS_DIR}/{plan_id}.yaml", exc.message))
+        return plans, problems
+
+    def find_task(self, ref: str) -> tuple[Plan, Task]:
+        plan_id, task_id = parse_task_ref(ref)
+        plan = self.load_plan(plan_id)
+        task = plan.task(task_id)
+        if task is None:
+            ids = [t.id for t in plan.tasks]
+            span = f"现有编号 {min(ids)}–{max(ids)}" if ids else "该计划还没有任务"
+            raise NotFoundError(f"计划 {plan_id} 中没有任务 {task_id}({span})")
+        return plan, task
+
+    # --- changing ---
+
+    @contextlib.contextmanager
+    def lock(self, timeout: float | None = None) -> Iterator[None]:
+        """An exclusive lock on the repository for one change.
+
+        flock is released by the kernel when the process dies, so a crash never leaves it held.
+        """
+        import fcntl
+
+        git_dir = self.root / ".git"
+        lock_dir = git_dir if git_dir.is_dir() else self.root
+        path = lock_dir / "gktrack.lock"
+        limit = LOCK_TIMEOUT if timeout is None else timeout
+        with open(path, "a+") as handle:
+            deadline = time.monotonic() + limit
+            while True:
+                try:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise LockTimeoutError(
+                            f"另一个 gktrack 命令正在修改此仓库,已等待 {limit:.0f} 秒;请稍后再试"
+                        ) from None
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    def require_git(self) -> None:
+        if git.toplevel(self.root) is None:
+            raise RepoError(f"{self.root} 不是 git 仓库;请运行 gktrack init")
+
+    def identity(self, by: str | None) -> tuple[git.Identity, git.Identity]:
+        """(author, committer). ``--by`` sets the author; git's identity is the committer."""
+        committer = git.identity(self.root)
+        author = committer
+        if by:
+            parsed = git.parse_identity(by)
+            if parsed is None:
+                if committer is None:
+                    raise InputError(f"--by“{by}”应写成“姓名 <邮箱>”")
+                parsed = git.Identity(by.strip(), committer.email)
+            author = parsed
+            committer = committer or parsed
+        if author is None or committer is None:
+            raise RepoError(
+                "未设置 git 身份:请运行 git config user.name \"姓名\" 和 git config user.email \"邮箱\",或用 --by \"姓名 <邮箱>\""
+            )
+        return author, committer
+
+    def check_clean(self, rels: list[str]) -> None:
+        dirty = git.dirty_paths(self.root, rels)
+        if dirty:
+            first = dirty[0]
+            raise DirtyError(
+                f"{first} 有未提交的手工修改,为免混入本次提交已停止;"
+                f"请先运行 gktrack commit-edits {first} 单独提交(会先检查格式),或用 git checkout -- {first} 放弃修改"
+            )
+
+    def change(self, rels: list[str], summary: str, trailers: dict[str, str], *, by: str | None = None,
+               body: str | None = None):
+        """Context manager for one change: yields, then commits exactly ``rels``.
+
+        The block does its writes; if it raises, or the commit fails, every file in ``rels`` is
+        put back as it was.
+        """
+        return _ChangeContext(self, rels, summary, trailers, by, body)
+
+
+class _ChangeContext:
+    def __init__(self, repo: Repository, rels: list[str], summary: str, trailers: dict[str, str],
+                 by: str | None, body: str | None):
+        self.repo = repo
+        self.rels = list(dict.fromkeys(rels))
+        self.summary = summary
+        self.trailers = trailers
+        self.by = by
+        self.body = body
+        self.commit: str | None = None
+        self._saved: dict[str, bytes | None] = {}
+        self._lock = None
+
+    def add_path(self, rel: str) -> None:
+        """A file the change turned out to need (e.g. units.yaml for --new-unit)."""
+        if rel not in self.rels:
+            self.repo.check_clean([rel])
+            self._save(rel)
+            self.rels.append(rel)
+
+    def _save(self, rel: str) -> None:
+        path = self.repo.root / rel
+        self._saved[rel] = path.read_bytes() if path.exists() else None
+
+    def __enter__(self) -> "_ChangeContext":
+        self.repo.require_git()
+        self.author, self.committer = self.repo.identity(self.by)
+        self._lock = self.repo.lock()
+        self._lock.__enter__()
+        try:
+            self.repo.check_clean(self.rels)
+            for rel in self.rels:
+                self._save(rel)
+        except BaseException:
+            self._lock.__exit__(None, None, None)
+            raise
+        return self
+
+    def _restore(self) -> None:
+        from gktrack.yamlfile import atomic_write
+
+        for rel, data in self._saved.items():
+            path = self.repo.root / rel
+            if data is None:
+                if path.exists():
+                    path.unlink()
+            elif not path.exists() or path.read_bytes() != data:
+                atomic_write(path, data.decode("utf-8"))
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        try:
+            if exc_type is not None:
+                self._restore()
+                return False
+            changed = [rel for rel in self.rels if self._changed(rel)]
+            if not changed:
+                return False
+            message = git.format_message(self.summary, self.body, self.trailers)
+            try:
+                self.commit = git.commit(self.repo.root, changed, message, author=self.author,
+                                         committer=self.committer)
+            except BaseException:
+                self._restore()
+                raise
+            self.rels = changed
+            return False
+        finally:
+            self._lock.__exit__(None, None, None)
+
+    def _changed(self, rel: str) -> bool:
+        path = self.repo.root / rel
+        now = path.read_bytes() if path.exists() else None
+        return now != self._saved.get(rel)
+
+
+def parse_task_ref(ref: str) -> tuple[str, int]:
+    """``hl2022/3`` (also ``hl2022#3``) into ("hl2022", 3)."""
+    text = (ref or "").strip()
+    for sep in ("/", "#", ":"):
+        if sep in text:
+            plan_id, _, number = text.rpartition(sep)
+            break
+    else:
+        raise InputError(f"任务编号“{ref}”应写成 计划/序号,如 hl2022/3")
+    from gktrack.planfile import PLAN_ID
+
+    if not PLAN_ID.match(plan_id) or not number.isdigit() or int(number) < 1:
+        raise InputError(f"任务编号“{ref}”应写成 计划/序号,如 hl2022/3")
+    return plan_id, int(number)

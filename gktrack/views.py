@@ -1,0 +1,161 @@
+"""Read-side queries: which tasks a unit owes, their deadline state, per-unit counts.
+
+Returns plain data; rendering (tables or JSON) is ``gktrack.render``'s job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from gktrack.model import Plan, Task, UnitRef
+from gktrack.repo import LoadProblem, Repository
+from gktrack.units import Units, normalize_name
+
+
+@dataclass
+class TaskRow:
+    plan: Plan
+    task: Task
+    role: str | None = None  # the queried unit's role on the task
+    via: str | None = None  # the collective through which the queried unit is reached
+    assessment: object | None = None  # gktrack.deadlines.Assessment
+
+    @property
+    def level(self) -> str | None:
+        return getattr(self.assessment, "level", None)
+
+
+def effective_units(plan: Plan, task: Task) -> list[UnitRef]:
+    """The task's units; a task that names none belongs to the plan's issuing body."""
+    if task.units:
+        return task.units
+    if plan.owner:
+        return [UnitRef(plan.owner, "responsible")]
+    return []
+
+
+def match_unit(units: Units, plan: Plan, task: Task, unit: str) -> tuple[str, str | None] | None:
+    """(role, via-collective) when ``unit`` owes ``task``; direct roles win over collectives."""
+    collectives = units.collectives_of(unit)
+    via_match = None
+    for ref in effective_units(plan, task):
+        name = units.canonical(ref.name) or normalize_name(ref.name)
+        if name == unit:
+            return ref.role, None
+        if name in collectives and via_match is None:
+            via_match = (ref.role, name)
+    return via_match
+
+
+def assess_task(plan: Plan, task: Task, as_of: dt.date, within: int | None = None):
+    from gktrack import deadlines
+
+    parsed = deadlines.parse_deadlines(task.deadline, plan.year)
+    kwargs = {} if within is None else {"within": within}
+    return deadlines.assess(
+        parsed, state=task.state, progress_dates=[p.date for p in task.progress],
+        as_of=as_of, year=plan.year, **kwargs,
+    )
+
+
+def resolve_unit_query(repo: Repository, unit: str) -> str:
+    return repo.units().require(unit)
+
+
+def status_rows(repo: Repository, *, unit: str | None = None, plan: str | None = None,
+                year: int | None = None, state: str = "open", as_of: dt.date,
+                within: int | None = None) -> tuple[list[TaskRow], list[LoadProblem]]:
+    units = repo.units()
+    wanted = resolve_unit_query(repo, unit) if unit else None
+    plans, problems = repo.load_plans(plan=plan)
+    rows: list[TaskRow] = []
+    for p in plans:
+        if year is not None and p.year != year:
+            continue
+        for task in p.tasks:
+            if state != "all" and task.state != state:
+                continue
+            role = via = None
+            if wanted:
+                found = match_unit(units, p, task, wanted)
+                if found is None:
+                    continue
+                role, via = found
+            rows.append(TaskRow(p, task, role, via, assess_task(p, task, as_of, within)))
+    return rows, problems
+
+
+@dataclass
+class UnitSummary:
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    collective: bool = False
+    open: int = 0
+    done: int = 0
+    lead: int = 0
+    support: int = 0
+    responsible: int = 0
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.name, "aliases": self.aliases, "collective": self.collective,
+            "open": self.open, "done": self.done,
+            "roles": {"lead": self.lead, "support": self.support, "responsible": self.responsible},
+        }
+
+
+def unit_summaries(repo: Repository) -> tuple[list[UnitSummary], list[LoadProblem]]:
+    """Every unit of the registry (and any unit named in a plan but missing from it)."""
+    units = repo.units()
+    summaries: dict[str, UnitSummary] = {}
+    for unit in units.registry.units:
+        summaries[unit.name] = UnitSummary(unit.name, list(unit.aliases), unit.is_collective)
+    plans, problems = repo.load_plans()
+    for plan in plans:
+        for task in plan.tasks:
+            for ref in effective_units(plan, task):
+                name = units.canonical(ref.name) or normalize_name(ref.name)
+                summary = summaries.setdefault(name, UnitSummary(name))
+                setattr(summary, ref.role, getattr(summary, ref.role) + 1)
+                if task.state == "done":
+                    summary.done += 1
+                else:
+                    summary.open += 1
+    ordered = sorted(summaries.values(), key=lambda s: (s.collective, -s.open, s.name))
+    return ordered, problems
+
+
+def task_json(plan: Plan, task: Task, *, row: TaskRow | None = None) -> dict:
+    """The task object of every ``--json`` output (a documented contract, see README)."""
+    assessment = row.assessment if row else None
+    due = getattr(assessment, "due", None)
+    if due is None:
+        from gktrack import deadlines
+
+        for deadline in deadlines.parse_deadlines(task.deadline, plan.year):
+            if deadline.due is not None:
+                due = deadline.due
+                break
+    data = {
+        "id": task.full_id,
+        "plan": plan.id,
+        "number": task.number,
+        "text": task.text,
+        "section": [s.heading for s in plan.section_path(task.section)],
+        "units": [u.to_json() for u in task.units],
+        "deadline": task.deadline_text,
+        "due": due.isoformat() if due else None,
+        "state": task.state,
+        "closed": task.closed.isoformat() if task.closed else None,
+        "note": task.note,
+        "evidence": list(task.evidence),
+        "progress": [p.to_json() for p in task.progress],
+    }
+    if assessment is not None:
+        data["level"] = assessment.level if task.state != "done" else None
+        data["days_late"] = assessment.days_late
+    if row is not None and row.role is not None:
+        data["role"] = row.role
+        data["via"] = row.via
+    return data

@@ -1,0 +1,334 @@
+"""YAML mechanics shared by plan files and the units registry.
+
+Two paths, on purpose:
+
+* Reading uses a *safe* loader (PyYAML's C parser when present), which cannot construct
+  objects, refuses anchors/aliases (so no alias bomb can expand), refuses duplicate keys and
+  records the line of every mapping so later errors can say ``file:line``.
+* Writing never re-dumps a whole file. The file is cut into blocks of lines (one per top-level
+  key, and one per list item below it); only the block that changes is loaded with ruamel.yaml's
+  round-trip loader, edited and dumped back with the file's own indentation. Every other byte of
+  the file stays as it was, which keeps hand formatting, comments and diffs small.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from gktrack.errors import PlanFileError
+
+LINE_KEY = "__line__"
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+_TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)\s*:(\s|$)")
+_CONFLICT = re.compile(r"^(<<<<<<<|=======$|>>>>>>>|\|\|\|\|\|\|\|)", re.M)
+
+_YAML_PROBLEMS = {
+    "found character '\\t' that cannot start any token": "含有制表符(Tab),YAML 只能用空格缩进",
+    "found duplicate anchor": "不支持锚点(&)",
+    "found undefined alias": "不支持别名(*)",
+    "mapping values are not allowed here": "此处不能出现“键: 值”(缩进或冒号有误)",
+    "could not find expected ':'": "缺少冒号“:”",
+    "found unexpected end of stream": "文件意外结束(引号或括号未闭合)",
+    "expected <block end>, but found '<block mapping start>'": "缩进不一致",
+    "did not find expected key": "缩进不一致或缺少键",
+    "found unhashable key": "键不能是列表或映射",
+}
+
+
+def decode(data: bytes, where: str) -> str:
+    """UTF-8 text of a file we own, or a PlanFileError naming the place of the first bad byte."""
+    if len(data) > MAX_FILE_BYTES:
+        raise PlanFileError(f"文件过大({len(data) // 1048576} MB),上限 {MAX_FILE_BYTES // 1048576} MB", where=where)
+    if b"\0" in data[:8192]:
+        raise PlanFileError("是二进制文件,不是 YAML 文本", where=where)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise PlanFileError(
+            "不是 UTF-8 编码(可能是 GBK),请用 UTF-8 另存", where=f"{where}:{line}"
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def _loader_class() -> type:
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # type: ignore[misc, valid-type]
+        """Safe loader that refuses aliases and duplicate keys and remembers lines."""
+
+        def construct_object(self, node, deep=False):
+            if node in self.constructed_objects or node in self.recursive_objects:
+                raise _Refused("不支持 YAML 锚点和别名(&/*)", node.start_mark)
+            return super().construct_object(node, deep)
+
+        def construct_mapping(self, node, deep=False):
+            seen: set[Any] = set()
+            for key_node, _value in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise _Refused("不支持合并键(<<)", key_node.start_mark)
+                key = getattr(key_node, "value", None)
+                if isinstance(key, str):
+                    if key in seen:
+                        raise _Refused(f"重复的键“{key}”", key_node.start_mark)
+                    seen.add(key)
+            mapping = super().construct_mapping(node, deep=deep)
+            mapping[LINE_KEY] = node.start_mark.line + 1
+            return mapping
+
+    # Timestamps other than plain dates stay strings: a plan only ever holds dates.
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+    return Loader
+
+
+def _construct_timestamp(loader, node):
+    import datetime as dt
+
+    value = loader.construct_scalar(node)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise _Refused(f"无效的日期“{value}”", node.start_mark) from None
+
+
+class _Refused(Exception):
+    def __init__(self, message: str, mark: Any):
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+
+_LOADER: type | None = None
+
+
+def safe_load(text: str, where: str) -> Any:
+    """Parse YAML text safely; every problem becomes a PlanFileError at file:line:column."""
+    global _LOADER
+    import yaml
+
+    if _LOADER is None:
+        _LOADER = _loader_class()
+    conflict = _CONFLICT.search(text)
+    if conflict:
+        line = text[: conflict.start()].count("\n") + 1
+        raise PlanFileError("有未解决的合并冲突标记(<<<<<<< / >>>>>>>)", where=f"{where}:{line}")
+    loader = _LOADER(text)
+    try:
+        return loader.get_single_data()
+    except _Refused as exc:
+        raise PlanFileError(exc.message, where=_mark(where, exc.mark)) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "语法错误"
+        if problem.startswith("could not determine a constructor for the tag"):
+            tag = problem.rsplit(" ", 1)[-1]
+            message = f"不允许的 YAML 标签 {tag}"
+        else:
+            message = "YAML 语法错误:" + _YAML_PROBLEMS.get(problem, problem)
+        raise PlanFileError(message, where=_mark(where, mark)) from None
+    except yaml.YAMLError as exc:  # ReaderError: control characters and the like
+        position = getattr(exc, "position", None)
+        line = text[:position].count("\n") + 1 if isinstance(position, int) else None
+        raise PlanFileError(
+            "含有不允许的控制字符", where=f"{where}:{line}" if line else where
+        ) from None
+    except RecursionError:
+        raise PlanFileError("嵌套过深", where=where) from None
+    finally:
+        loader.dispose()
+
+
+def _mark(where: str, mark: Any) -> str:
+    if mark is None:
+        return where
+    return f"{where}:{mark.line + 1}:{mark.column + 1}"
+
+
+def strip_lines(value: Any) -> Any:
+    """The loaded data without the ``__line__`` bookkeeping (for comparisons and JSON)."""
+    if isinstance(value, dict):
+        return {k: strip_lines(v) for k, v in value.items() if k != LINE_KEY}
+    if isinstance(value, list):
+        return [strip_lines(v) for v in value]
+    return value
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write through a temporary file and a rename: readers see the old or the new file."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+@dataclass(frozen=True)
+class Style:
+    """Indentation of a file's block lists: dash column and content column of the items."""
+
+    offset: int = 2
+    sequence: int = 4
+    mapping: int = 2
+    newline: str = "\n"
+
+
+def detect_style(lines: list[str]) -> Style:
+    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    for line in lines:
+        match = re.match(r"^( *)- +(?=[^\s#])", line)
+        if match and not line.startswith("-"):
+            dash = len(match.group(1))
+            content = len(match.group(0))
+            return Style(offset=dash, sequence=content, mapping=2, newline=newline)
+        if match:
+            return Style(offset=0, sequence=len(match.group(0)), mapping=2, newline=newline)
+    return Style(newline=newline)
+
+
+def _yaml(style: Style):
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.width = 1_000_000  # never re-wrap long Chinese text
+    yaml.allow_unicode = True
+    yaml.preserve_quotes = True
+    yaml.indent(mapping=style.mapping, sequence=style.sequence, offset=style.offset)
+    return yaml
+
+
+def load_rt(text: str, style: Style) -> Any:
+    return _yaml(style).load(text)
+
+
+def dump_rt(data: Any, style: Style) -> str:
+    import io
+
+    buf = io.StringIO()
+    _yaml(style).dump(data, buf)
+    return buf.getvalue()
+
+
+def is_ignorable(line: str) -> bool:
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#")
+
+
+@dataclass
+class Region:
+    key: str
+    start: int  # index of the "key:" line
+    end: int  # exclusive; trailing blank and comment lines are left outside
+
+
+class BlockFile:
+    """A YAML file seen as lines, edited one block at a time (see the module docstring)."""
+
+    def __init__(self, text: str, where: str):
+        self.where = where
+        self.lines = text.splitlines(keepends=True)
+        if self.lines and not self.lines[-1].endswith("\n"):
+            self.lines[-1] += "\n"
+        self.style = detect_style(self.lines)
+
+    def text(self) -> str:
+        return "".join(self.lines)
+
+    def regions(self) -> dict[str, Region]:
+        starts: list[tuple[str, int]] = []
+        for index, line in enumerate(self.lines):
+            match = _TOP_KEY.match(line)
+            if match:
+                starts.append((match.group(1), index))
+        regions = {}
+        for pos, (key, start) in enumerate(starts):
+            end = starts[pos + 1][1] if pos + 1 < len(starts) else len(self.lines)
+            while end > start + 1 and is_ignorable(self.lines[end - 1]):
+                end -= 1
+            regions[key] = Region(key, start, end)
+        return regions
+
+    def item_spans(self, key: str, item_lines: list[int]) -> list[tuple[int, int]]:
+        """Line spans [start, end) of the items of the top-level list ``key``.
+
+        ``item_lines`` are the 1-based lines where the safe loader saw each item's mapping start.
+        """
+        region = self.regions().get(key)
+        if region is None:
+            raise PlanFileError(f"找不到顶层键“{key}”", where=self.where)
+        starts = []
+        for line_no in item_lines:
+            index = line_no - 1
+            if not re.match(r"^ *- ", self.lines[index]):
+                # "-" alone on the line before the mapping
+                if index > 0 and re.match(r"^ *-\s*$", self.lines[index - 1]):
+                    index -= 1
+                else:
+                    raise PlanFileError("无法定位列表项(请把“- ”与第一个键写在同一行)", where=f"{self.where}:{line_no}")
+            starts.append(index)
+        spans = []
+        for pos, start in enumerate(starts):
+            end = starts[pos + 1] if pos + 1 < len(starts) else region.end
+            while end > start + 1 and is_ignorable(self.lines[end - 1]):
+                end -= 1
+            spans.append((start, end))
+        return spans
+
+    def load_item(self, key: str, start: int, end: int) -> Any:
+        """Round-trip load of lines [start, end), one item of the top-level list ``key``."""
+        return load_rt(f"{key}:\n" + "".join(self.lines[start:end]), self.style)[key][0]
+
+    def load_region(self, region: Region) -> Any:
+        return load_rt("".join(self.lines[region.start : region.end]), self.style)[region.key]
+
+    def dump_item(self, key: str, item: Any) -> list[str]:
+        """The lines of one list item under ``key``, in this file's indentation."""
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+        wrapper = CommentedMap()
+        seq = CommentedSeq()
+        seq.append(item)
+        wrapper[key] = seq
+        text = dump_rt(wrapper, self.style)
+        lines = text.splitlines(keepends=True)[1:]
+        return [line.rstrip("\r\n") + self.style.newline for line in lines]
+
+    def dump_region(self, key: str, value: Any) -> list[str]:
+        from ruamel.yaml.comments import CommentedMap
+
+        wrapper = CommentedMap()
+        wrapper[key] = value
+        text = dump_rt(wrapper, self.style)
+        return [line.rstrip("\r\n") + self.style.newline for line in text.splitlines(keepends=True)]
+
+    def replace(self, start: int, end: int, new_lines: list[str]) -> None:
+        self.lines[start:end] = new_lines
+
+    def edit_item(self, key: str, span: tuple[int, int], change: Callable[[Any], None]) -> None:
+        start, end = span
+        item = self.load_item(key, start, end)
+        change(item)
+        self.replace(start, end, self.dump_item(key, item))
