@@ -1,0 +1,194 @@
+"""parse_unit_phrase / format_unit_phrase: the phrases of the seed documents and generated ones."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gktrack.errors import InputError
+from gktrack.model import UnitRef
+from gktrack.unitphrase import format_unit_phrase, looks_like_unit_phrase, parse_unit_phrase
+
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+
+
+def pairs(text: str) -> list[tuple[str, str]]:
+    return [(u.name, u.role) for u in parse_unit_phrase(text)]
+
+
+L, S, R = "lead", "support", "responsible"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("司法所", [("司法所", R)]),
+        ("市统计局牵头,市财政局、市审计局配合", [("市统计局", L), ("市财政局", S), ("市审计局", S)]),
+        ("司法所牵头", [("司法所", L)]),
+        ("区医保局、区卫健委按职责分工负责", [("区医保局", R), ("区卫健委", R)]),
+        ("各有关单位按职能分工落实", [("各有关单位", R)]),
+        ("各有关单位按职责分工落实", [("各有关单位", R)]),
+        ("宣传办负责", [("宣传办", R)]),
+        ("城管住建和农业农村局;各有关单位", [("城管住建和农业农村局", R), ("各有关单位", R)]),
+        ("司法所牵头,党政综合办配合,各有关单位按职能分工落实",
+         [("司法所", L), ("党政综合办", S), ("各有关单位", R)]),
+        ("党政综合办牵头,公服办、宣传办、各村(社区)配合,各有关单位按职能分工落实",
+         [("党政综合办", L), ("公服办", S), ("宣传办", S), ("各村(社区)", S), ("各有关单位", R)]),
+        ("财政分局牵头,各有关单位、各村(社区)按职责分工落实",
+         [("财政分局", L), ("各有关单位", R), ("各村(社区)", R)]),
+        ("(办公室牵头)", [("办公室", L)]),
+        ("（办公室牵头）", [("办公室", L)]),
+        ("责任单位:市统计局", [("市统计局", R)]),
+        ("(责任单位:市审计局、被审计单位)", [("市审计局", R), ("被审计单位", R)]),
+        ("市发改委、科技局、财政局", [("市发改委", R), ("市科技局", R), ("市财政局", R)]),
+        ("市发改委、市科技局", [("市发改委", R), ("市科技局", R)]),
+        ("市财政局、物价局,市国税局、地税局等部门按职责分工负责",
+         [("市财政局", R), ("市物价局", R), ("市国税局", R), ("市地税局", R)]),
+        ("区教体局、区卫健委、区城管执法局等公共企事业单位行政主管部门按职责分工负责",
+         [("区教体局", R), ("区卫健委", R), ("区城管执法局", R)]),
+        ("各县区政府", [("各县区政府", R)]),
+        ("区直相关部门、各乡〔镇〕、街道按职责分工负责", [("区直相关部门", R), ("各乡(镇)", R), ("街道", R)]),
+        ("各乡（镇）、街道", [("各乡(镇)", R), ("街道", R)]),
+        ("区政府办公室 区政数局", [("区政府办公室", R), ("区政数局", R)]),
+        ("公服办牵头,各有关单位职能分工落实", [("公服办", L), ("各有关单位", R)]),
+        ("市场监管分局、财政分局", [("市场监管分局", R), ("财政分局", R)]),
+        ("牵头单位:市发改委;配合单位:市财政局、统计局",
+         [("市发改委", L), ("市财政局", S), ("市统计局", S)]),
+        ("市发改委(牵头)、市财政局", [("市发改委", L), ("市财政局", R)]),
+        # the same unit twice keeps its strongest role, where it first appears
+        ("司法所牵头,各有关单位、司法所配合", [("司法所", L), ("各有关单位", S)]),
+    ],
+)
+def test_phrases(text, expected):
+    assert pairs(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "   ", "负责", "牵头,配合", "()", "加强组织领导。做好培训。"])
+def test_unreadable_phrases_raise(text):
+    with pytest.raises(InputError) as caught:
+        parse_unit_phrase(text)
+    assert caught.value.message.startswith("无法识别的责任单位:")
+    assert "\n" not in caught.value.message
+
+
+def test_format_is_canonical():
+    units = [UnitRef("司法所", L), UnitRef("党政综合办", S), UnitRef("宣传办", S), UnitRef("各有关单位", R)]
+    assert format_unit_phrase(units) == "司法所牵头,党政综合办、宣传办配合,各有关单位负责"
+    assert parse_unit_phrase(format_unit_phrase(units)) == units
+    assert format_unit_phrase([]) == ""
+
+
+def test_format_keeps_unprefixed_names_as_written():
+    units = [UnitRef("市发改委", R), UnitRef("科技局", R), UnitRef("各有关单位", R)]
+    assert parse_unit_phrase(format_unit_phrase(units)) == units
+
+
+def seed_phrases() -> list[str]:
+    """Every unit phrase the five seeds write, found by their layouts."""
+    phrases = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        phrases += re.findall(r"[(（]责任单位[:：]([^()（）]*(?:[(（][^()（）]*[)）][^()（）]*)*)[)）]", text)
+        phrases += re.findall(r"[(（]([^()（）]*(?:按职责分工负责|牵头))[)）]", text)
+    lines = (SEEDS / "000_708db31ce4ea3cc1.txt").read_text(encoding="utf-8").splitlines()
+    phrases += [line.strip() for line in lines[33:] if line.strip() and not re.match(r"^[一二三四五(\d]", line.strip())]
+    return phrases
+
+
+def test_every_seed_phrase_parses():
+    phrases = seed_phrases()
+    assert len(phrases) > 120
+    for phrase in phrases:
+        units = parse_unit_phrase(phrase)
+        assert units, phrase
+        assert all(u.name and "等" not in u.name[-3:] and len(u.name) <= 25 for u in units), phrase
+        assert parse_unit_phrase(format_unit_phrase(units)) == units
+
+
+def test_seed_unit_lines_look_like_units():
+    lines = (SEEDS / "000_708db31ce4ea3cc1.txt").read_text(encoding="utf-8").splitlines()
+    unit_lines = [lines[i - 1] for i in (40, 44, 48, 54, 58, 62, 90, 98, 108, 120, 124, 132, 156, 178, 202, 209)]
+    assert all(looks_like_unit_phrase(line) for line in unit_lines)
+    not_units = [lines[i - 1] for i in (22, 26, 28, 32, 36, 38, 50, 6, 18)] + ["持续推进", "6月底前", "工作任务"]
+    assert not any(looks_like_unit_phrase(line) for line in not_units)
+
+
+# ---- generated phrases ----------------------------------------------------------------------
+
+CORES = ["发改", "财政", "教育", "科技", "人社", "卫健", "司法", "城管执法", "政数", "民政", "交通运输",
+         "住建", "生态环境", "应急管理", "医保", "统计", "审计", "信访", "商务", "资源规划", "农业农村",
+         "文广旅", "水务", "林业", "退役军人事务", "数据资源", "行政审批", "融媒体"]
+SUFFIXES = ["局", "办", "所", "委", "中心", "分局"]
+PREFIXES = ["市", "区", "县", "镇", "乡", "省"]
+COLLECTIVES = ["各有关单位", "各村(社区)", "各村（社区）", "各乡(镇)", "各街道办事处", "各县区人民政府", "各有关部门"]
+ROLE_TEXT = {
+    L: ["牵头", "牵头负责"],
+    S: ["配合", "协助配合", "配合落实"],
+    R: ["负责", "按职责分工负责", "按职能分工落实", "按职责分工落实", "职能分工落实", "分别负责"],
+}
+SEPARATORS = ["、", "、", ",", "，", ";", "；", " ", "、 "]
+
+prefixed_name = st.builds(lambda p, c, s: p + c + s, st.sampled_from(PREFIXES), st.sampled_from(CORES),
+                          st.sampled_from(SUFFIXES))
+name = st.one_of(prefixed_name, prefixed_name, st.sampled_from(COLLECTIVES))
+
+
+@st.composite
+def phrases(draw):
+    groups = draw(st.lists(st.tuples(st.lists(name, min_size=1, max_size=4), st.sampled_from([L, S, R])),
+                           min_size=1, max_size=3))
+    seen: set[str] = set()
+    text_parts, expected = [], []
+    for index, (names, role) in enumerate(groups):
+        kept = []
+        for n in names:
+            if n.replace("（", "(").replace("）", ")") not in seen:
+                seen.add(n.replace("（", "(").replace("）", ")"))
+                kept.append(n)
+        names = kept
+        if not names:
+            continue
+        joined = names[0]
+        for n in names[1:]:
+            joined += draw(st.sampled_from(SEPARATORS)) + n
+        last = index == len(groups) - 1
+        # only the last group may leave its role unsaid (then it is responsible)
+        if last and role == R and draw(st.booleans()):
+            role_text = ""
+        else:
+            role_text = draw(st.sampled_from(ROLE_TEXT[role]))
+        text_parts.append(joined + role_text)
+        expected += [(n.replace("（", "(").replace("）", ")"), role) for n in names]
+    text = draw(st.sampled_from([",", "，", ";"])).join(text_parts)
+    wrap = draw(st.sampled_from(["{}", "({})", "（{}）", "责任单位:{}", "（责任单位：{}）"]))
+    return wrap.format(text), expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(phrases())
+def test_generated_phrases_parse_back(case):
+    text, expected = case
+    assert pairs(text) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(PREFIXES), st.lists(st.tuples(st.sampled_from(CORES), st.sampled_from(SUFFIXES)),
+                                           min_size=2, max_size=5, unique=True))
+def test_shared_prefix_is_distributed(prefix, parts):
+    names = [core + suffix for core, suffix in parts]
+    text = "、".join([prefix + names[0]] + names[1:]) + "等部门按职责分工负责"
+    assert pairs(text) == [(prefix + n, R) for n in names]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.one_of(prefixed_name, st.sampled_from([c for c in COLLECTIVES if "（" not in c]),
+                                    st.builds(lambda c, s: c + s, st.sampled_from(CORES), st.sampled_from(SUFFIXES))),
+                          st.sampled_from([L, S, R])), min_size=1, max_size=8, unique_by=lambda t: t[0]))
+def test_format_round_trips(items):
+    units = [UnitRef(n, role) for n, role in items]
+    back = parse_unit_phrase(format_unit_phrase(units))
+    assert sorted(back, key=lambda u: u.name) == sorted(units, key=lambda u: u.name)
