@@ -194,3 +194,31 @@ def render_units(summaries, problems=()) -> None:
                       str(s.responsible))
     out.print(table)
     out.print(f"共 {len(summaries)} 个单位")
+
+
+def render_overdue(groups, *, as_of, problems=()) -> None:
+    out = console()
+    print_problems(problems)
+    if not groups:
+        out.print(f"截至 {as_of.isoformat()},没有逾期或将到期的任务。")
+        return
+    total_red = total_yellow = 0
+    for group in groups:
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left", title_style="bold",
+                      title=f"{group.unit}:逾期 {group.red} 项,将到期 {group.yellow} 项")
+        table.add_column("编号", no_wrap=True)
+        table.add_column("任务", overflow="fold", max_width=36)
+        table.add_column("期限(原文)", overflow="fold", max_width=16)
+        table.add_column("应完成", no_wrap=True)
+        table.add_column("状态", no_wrap=True)
+        table.add_column("说明", overflow="fold", max_width=40)
+        for row in group.rows:
+            a = row.assessment
+            table.add_row(row.task.full_id, shorten(row.task.text, 36), row.task.deadline_text or "(未写期限)",
+                          a.due.isoformat() if a.due else "—", state_cell(row.task, a), a.reason)
+        out.print(table)
+        total_red += group.red
+        total_yellow += group.yellow
+    tasks = {(r.plan.id, r.task.id): r.level for g in groups for r in g.rows}
+    red = sum(1 for level in tasks.values() if level == "red")
+    out.print(f"截至 {as_of.isoformat()}:逾期任务 {red} 项、将到期 {len(tasks) - red} 项,涉及 {len(groups)} 个单位。")

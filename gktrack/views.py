@@ -159,3 +159,60 @@ def task_json(plan: Plan, task: Task, *, row: TaskRow | None = None) -> dict:
         data["role"] = row.role
         data["via"] = row.via
     return data
+
+
+@dataclass
+class UnitOverdue:
+    """One unit's late (red) and soon-due (yellow) tasks, most days late first."""
+
+    unit: str
+    rows: list[TaskRow] = field(default_factory=list)
+
+    @property
+    def red(self) -> int:
+        return sum(1 for r in self.rows if r.level == "red")
+
+    @property
+    def yellow(self) -> int:
+        return sum(1 for r in self.rows if r.level == "yellow")
+
+
+def _urgency(row: TaskRow) -> tuple:
+    a = row.assessment
+    if row.level == "red":
+        return (0, -(a.days_late or 0), row.plan.id, row.task.id)
+    return (1, a.days_left if a.days_left is not None else 10**6, row.plan.id, row.task.id)
+
+
+def overdue_rows(repo: Repository, *, as_of: dt.date, unit: str | None = None, plan: str | None = None,
+                 within: int | None = None) -> tuple[list[TaskRow], list[LoadProblem]]:
+    """Open tasks that are late (red) or due within ``within`` days (yellow)."""
+    rows, problems = status_rows(repo, unit=unit, plan=plan, state="open", as_of=as_of, within=within)
+    late = [r for r in rows if r.level in ("red", "yellow")]
+    return sorted(late, key=_urgency), problems
+
+
+def group_by_unit(repo: Repository, rows: list[TaskRow], unit: str | None = None) -> list[UnitOverdue]:
+    """A task late for three units is listed under each; units with most late tasks first."""
+    units = repo.units()
+    groups: dict[str, UnitOverdue] = {}
+    for row in rows:
+        if unit:
+            names = [units.canonical(unit) or unit]
+        else:
+            names = [units.canonical(u.name) or normalize_name(u.name)
+                     for u in effective_units(row.plan, row.task)] or ["(未分派)"]
+        for name in dict.fromkeys(names):
+            groups.setdefault(name, UnitOverdue(name)).rows.append(row)
+    for group in groups.values():
+        group.rows.sort(key=_urgency)
+    return sorted(groups.values(), key=lambda g: (-g.red, -g.yellow, g.unit))
+
+
+def overdue_json(row: TaskRow) -> dict:
+    data = task_json(row.plan, row.task, row=row)
+    a = row.assessment
+    data["days_left"] = a.days_left
+    data["reason"] = a.reason
+    data["phrase"] = a.phrase
+    return data

@@ -1,5 +1,5 @@
 """Command modules. Each has ``register(app, command)``; the order here is the order in --help."""
 
-from gktrack.commands import core
+from gktrack.commands import core, overdue
 
-ALL = [core]
+ALL = [core, overdue]
