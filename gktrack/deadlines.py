@@ -1,0 +1,725 @@
+"""Deadline phrases of a plan ("6月底前", "每季度", "20个工作日内"), resolved against the plan year.
+
+Pure functions: no I/O, no printing. A phrase is always kept exactly as written; when it cannot
+be read with certainty it becomes kind "unknown" rather than a guessed date.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+
+from gktrack.errors import InputError
+
+__all__ = [
+    "DEFAULT_WITHIN",
+    "Assessment",
+    "Deadline",
+    "add_working_days",
+    "assess",
+    "find_deadline_phrases",
+    "parse_deadline",
+    "parse_deadlines",
+    "parse_due_option",
+    "recurring_periods",
+    "split_phrases",
+]
+
+# Taskwarrior's rc.due default calls a task "due soon" 7 days ahead, and the office reviews
+# (调度) the plan weekly: a week's notice is the smallest warning someone can still act on.
+DEFAULT_WITHIN = 7
+
+_ONE_DAY = _dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    phrase: str
+    kind: str
+    due: _dt.date | None = None
+    period: str | None = None
+    # Recurring: (month, day) inside each period; day 0 means the month's last day.
+    # Yearly "每年2月底前" -> (2, 0); monthly "每月10日前" -> (0, 10), month 0 meaning every month.
+    within_period: tuple[int, int] | None = None
+    workdays: int | None = None
+    days: int | None = None
+    anchor: _dt.date | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "phrase": self.phrase,
+            "kind": self.kind,
+            "due": _iso(self.due),
+            "period": self.period,
+            "workdays": self.workdays,
+            "days": self.days,
+            "anchor": _iso(self.anchor),
+        }
+
+    def display(self) -> str:
+        phrase = _one_line(self.phrase)
+        if self.kind == "unknown":
+            return f"无法识别:{phrase}"
+        if self.kind == "ongoing":
+            return f"{phrase}(长期)"
+        if self.kind == "recurring":
+            return phrase
+        if self.due is not None:
+            iso = self.due.isoformat()
+            return phrase if phrase == iso else f"{phrase}({iso})"
+        return f"{phrase}(未给起算日)"
+
+
+# ---------------------------------------------------------------------------------------------
+# Normalising text
+
+# Full-width ASCII (！..～) to half-width, the ideographic space to a space; no unicodedata
+# import, which would cost more than the rest of this module at start-up.
+_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_HALF_WIDTH[0x3000] = 0x20
+
+
+def _fold(text: str) -> tuple[str, list[int]]:
+    """Half-width text without whitespace, and for each of its characters the original index."""
+    chars: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isspace() or ch in "\u200b\u200c\u200d\ufeff":
+            continue
+        chars.append(ch.translate(_HALF_WIDTH))
+        index.append(i)
+    return "".join(chars), index
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _iso(value: _dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def _number(text: str, *, digitwise: bool = False) -> int | None:
+    """Arabic or Chinese numerals: "12", "十二", "二十五", "一百零五"; "二〇一七" when digitwise."""
+    if text.isascii():
+        return int(text) if text.isdigit() else None
+    if digitwise:
+        if all(ch in _CN_DIGITS and ch != "两" for ch in text):
+            return int("".join(str(_CN_DIGITS[ch]) for ch in text))
+        return None
+    if not any(ch in _CN_UNITS for ch in text):
+        # "六" yes; "一二" is not how anyone writes twelve.
+        return _CN_DIGITS.get(text) if len(text) == 1 else None
+    total, digit, last_unit = 0, None, 10_000
+    for ch in text:
+        if ch in _CN_DIGITS:
+            if digit:
+                return None
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            unit = _CN_UNITS[ch]
+            if unit >= last_unit:
+                return None
+            total += (1 if digit is None else digit) * unit
+            digit, last_unit = None, unit
+        else:
+            return None
+    return total + (digit or 0)
+
+
+def _month_end(year: int, month: int) -> _dt.date:
+    if month == 12:
+        return _dt.date(year, 12, 31)
+    return _dt.date(year, month + 1, 1) - _ONE_DAY
+
+
+def _safe_date(year: int, month: int, day: int) -> _dt.date | None:
+    """The date, or None when it does not exist (2月30日, month 13, year 0)."""
+    try:
+        return _dt.date(year, month, day)
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+def _safe_month_end(year: int, month: int) -> _dt.date | None:
+    try:
+        return _month_end(year, month)
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+def _day_in_month(year: int, month: int, day: int) -> _dt.date:
+    """Day ``day`` of the month, 0 meaning its last day; "31日" or "29日" falls back to the last day."""
+    end = _month_end(year, month)
+    return end if day == 0 or day > end.day else end.replace(day=day)
+
+
+# ---------------------------------------------------------------------------------------------
+# The phrase grammar, written for folded text (half-width, no whitespace)
+
+_CN = "〇零一二两三四五六七八九十百千"
+_NUM = rf"(?:[0-9]{{1,4}}|[{_CN}]{{1,6}})"
+_MON = rf"(?:[0-9]{{1,2}}|[{_CN}]{{1,3}})"
+_DAY = rf"(?:[0-9]{{1,2}}|[{_CN}]{{1,4}})"
+_YEAR = r"(?:[0-9]{4}|[〇零一二三四五六七八九]{4})"
+_NOT_AFTER_NUMBER = rf"(?<![0-9{_CN}])"
+# "前后" means "around", not "by".
+_BEFORE = r"(?:以前|之前|前|为止|止)(?!后)"
+_YP = rf"(?:(?P<y>{_YEAR})年|(?P<yw>今年|本年|当年|明年|次年))"
+_RELATIVE_UNIT = r"(?P<n>{num})个?(?P<u>工作日|自然日|日|天)(?:内|以内|之内)"
+
+# In a deadline cell "9月中旬" or "第三季度" is a deadline; in running text it may just name a
+# time ("第三季度数据"), so there the forms that are not deadlines by themselves need 前/底/内.
+_TAILS = {
+    "cell": {"day": rf"(?:{_BEFORE})?", "span": rf"(?:底|末|内)?(?:{_BEFORE})?"},
+    "prose": {"day": _BEFORE, "span": rf"(?:(?:底|末|内)(?:{_BEFORE})?|{_BEFORE})"},
+}
+
+_ANCHOR = (
+    rf"(?:(?P<ay>[0-9]{{4}})(?P<asep>[-/.])(?P<am>[0-9]{{1,2}})(?P=asep)(?P<ad>[0-9]{{1,2}})"
+    rf"|(?:(?P<ay2>{_YEAR})年|(?P<ayw>今年|本年|当年|明年|次年))?(?P<am2>{_MON})月(?P<ad2>{_DAY})[日号])"
+)
+
+_VERBS = r"(?:更新|公开|发布|通报|报送|调度|统计|开展|召开|听取|报告)"
+
+
+def _grammar(mode: str) -> list[tuple[str, str]]:
+    day, span = _TAILS[mode]["day"], _TAILS[mode]["span"]
+    rules = [
+        ("iso", rf"(?<![0-9])(?P<y>[0-9]{{4}})(?P<sep>[-/.])(?P<m>[0-9]{{1,2}})(?P=sep)(?P<d>[0-9]{{1,2}})"
+                rf"(?![0-9]){day}"),
+        ("ymd", rf"{_NOT_AFTER_NUMBER}{_YP}?(?P<m>{_MON})月(?P<d>{_DAY})[日号]{day}"),
+        ("month_end", rf"{_NOT_AFTER_NUMBER}{_YP}?(?P<m>{_MON})月份?(?:底|末)(?:{_BEFORE})?"),
+        ("xun", rf"{_NOT_AFTER_NUMBER}{_YP}?(?P<m>{_MON})月份?(?P<x>上|中|下)旬末?{day}"),
+        ("year_end", rf"(?:{_YP}(?:年度?|度)?|(?<![0-9{_CN}近多半每去明前后来数几整跨历往上下])年度?)"
+                     rf"(?:底|末|内)(?:{_BEFORE})?"),
+        ("half", rf"{_YP}?(?P<h>上|下)半年度?{span}"),
+        ("quarter", rf"{_YP}?(?:第(?P<q>[一二三四1-4])|{_NOT_AFTER_NUMBER}(?P<q2>[一二三四1-4]))季度?{span}"),
+        ("every_year_by", rf"每年度?的?(?P<m>{_MON})月份?(?:(?P<end>底|末)|(?P<d>{_DAY})[日号])(?:{_BEFORE})?"),
+        ("every_month_by", rf"每个?月的?(?P<d>{_DAY})[日号](?:{_BEFORE})?"),
+        ("relative_anchored", rf"(?:自|从|于)?{_ANCHOR}(?:之日)?(?:起|开始|后)的?"
+                              + _RELATIVE_UNIT.format(num=_NUM)),
+        ("relative", rf"(?<![0-9{_CN}月])" + _RELATIVE_UNIT.format(num=_NUM)),
+    ]
+    if mode == "prose":
+        # "按年度计划" and "逐年" read as manner, not schedule, in running text.
+        rules.append(("recurring", r"(?:每个?|按|逐)(?P<p>月|季度?|半年)(?:底|末)?|每年度?"))
+    else:
+        rules += [
+            ("recurring", rf"(?:每个?|按|逐)(?P<p>月|季度?|半年度?|年度?)(?:底|末)?(?:{_BEFORE})?"
+                          rf"(?:至少)?{_VERBS}?(?:一次|1次)?"),
+            ("ongoing", r"(?:持续|长期|常态化?|及时|动态|实时|定期|随时|适时)"
+                        r"(?:推进|开展|坚持|更新|公开|发布|做好|落实|进行|实施|推动)?"
+                        r"|(?:根据|按照?|依据|视)(?:项目|工作)?(?:完成|建设|实施|推进)?(?:时限|进度|进展|需要)"
+                        r"(?:完成|推进|更新)?"
+                        r"|(?:贯穿)?全年(?:推进|开展)?"),
+            # An event instead of a date ("收到申请之日起"): relative, but not datable.
+            ("relative_event", r".+?(?:之日起|日起|起|以后|之后|后)" + _RELATIVE_UNIT.format(num=_NUM)),
+        ]
+    return rules
+
+
+_MAX_PHRASE = 80
+
+_COMPILED: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+
+
+def _rules(mode: str) -> list[tuple[str, re.Pattern[str]]]:
+    # Compiled on first use: `status` imports this module and may never parse a phrase.
+    if mode not in _COMPILED:
+        _COMPILED[mode] = [(name, re.compile(src)) for name, src in _grammar(mode)]
+    return _COMPILED[mode]
+
+
+_EDGE_PUNCT = "()[]{}<>【】「」『』“”‘’\"'《》〈〉:;,.!?。、·"
+_LEAD = (r"^(?:(?:完成)?(?:时限|期限|时间)(?:要求)?:?)?"
+         r"(?:(?:应|须|需|要|务必|必须|并|均)?(?:于|在|到|至|截至|截止到?|不晚于|最迟于?|力争(?:在|于)?|争取(?:在|于)?))?")
+_TRAIL = r"(?:完成|办结|完毕|到位|结束)$"
+
+
+def _core(folded: str) -> str:
+    text = folded.strip(_EDGE_PUNCT)
+    # re caches compiled patterns; compiling here keeps the import cheap.
+    text = re.sub(_LEAD, "", text, count=1)
+    text = re.sub(_TRAIL, "", text)
+    return text.strip(_EDGE_PUNCT)
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing
+
+def parse_deadline(phrase: str, year: int) -> Deadline:
+    """One phrase, resolved against the plan year. Never raises; "unknown" when unsure."""
+    if not isinstance(phrase, str):
+        phrase = "" if phrase is None else str(phrase)
+    core = _core(_fold(phrase)[0])
+    # The longest real phrase ("自二〇二四年十二月三十一日起二十个工作日内") is far shorter; a
+    # paragraph pasted into a deadline cell is not one, and is not worth a regex pass.
+    if core and len(core) <= _MAX_PHRASE:
+        for name, rx in _rules("cell"):
+            match = rx.fullmatch(core)
+            if match:
+                try:
+                    found = _resolve(name, match, phrase, year)
+                except (ValueError, OverflowError, TypeError):
+                    found = None
+                # A phrase that fits the grammar but names no real date is not re-read another way.
+                return found or Deadline(phrase, "unknown")
+    return Deadline(phrase, "unknown")
+
+
+def _is_known(text: str, year: int = 2000) -> bool:
+    return parse_deadline(text, year).kind != "unknown"
+
+
+def _year_of(match: re.Match[str], plan_year: int, y: str = "y", yw: str = "yw") -> int | None:
+    groups = match.groupdict()
+    if groups.get(y):
+        return _number(groups[y], digitwise=True)
+    if groups.get(yw):
+        return plan_year + 1 if groups[yw] in ("明年", "次年") else plan_year
+    return plan_year
+
+
+def _resolve(name: str, m: re.Match[str], phrase: str, year: int) -> Deadline | None:
+    g = m.groupdict()
+
+    def dated(due: _dt.date | None) -> Deadline | None:
+        return Deadline(phrase, "date", due=due) if due else None
+
+    if name == "iso":
+        return dated(_safe_date(int(g["y"]), int(g["m"]), int(g["d"])))
+    if name in ("ymd", "month_end", "xun"):
+        y, month = _year_of(m, year), _number(g["m"])
+        if y is None or month is None or not 1 <= month <= 12:
+            return None
+        if name == "ymd":
+            day = _number(g["d"])
+            return dated(_safe_date(y, month, day)) if day else None
+        if name == "xun":
+            if g["x"] == "下":
+                return dated(_safe_month_end(y, month))
+            return dated(_safe_date(y, month, 10 if g["x"] == "上" else 20))
+        return dated(_safe_month_end(y, month))
+    if name == "year_end":
+        y = _year_of(m, year)
+        return dated(_safe_date(y, 12, 31)) if y is not None else None
+    if name == "half":
+        y = _year_of(m, year)
+        return dated(_safe_month_end(y, 6 if g["h"] == "上" else 12)) if y is not None else None
+    if name == "quarter":
+        y = _year_of(m, year)
+        quarter = "一二三四".find(g["q"] or g["q2"]) + 1 or int(g["q"] or g["q2"])
+        return dated(_safe_month_end(y, quarter * 3)) if y is not None else None
+    if name == "every_year_by":
+        month = _number(g["m"])
+        day = 0 if g["end"] else _number(g["d"])
+        if not g["end"] and not day:
+            return None
+        # Checked against a leap year: "每年2月29日前" exists; it falls back to 2月28日 in other years.
+        if month is None or day is None or not 1 <= month <= 12 \
+                or (day and _safe_date(2000, month, day) is None):
+            return None
+        return Deadline(phrase, "recurring", period="yearly", within_period=(month, day))
+    if name == "every_month_by":
+        day = _number(g["d"])
+        if day is None or not 1 <= day <= 31:
+            return None
+        return Deadline(phrase, "recurring", period="monthly", within_period=(0, day))
+    if name == "recurring":
+        unit = g["p"] or "年"
+        period = ("monthly" if unit == "月" else "quarterly" if unit.startswith("季")
+                  else "half-yearly" if unit.startswith("半") else "yearly")
+        return Deadline(phrase, "recurring", period=period)
+    if name == "ongoing":
+        return Deadline(phrase, "ongoing")
+    if name in ("relative", "relative_event", "relative_anchored"):
+        n = _number(g["n"])
+        if not n:
+            return None
+        anchor = None
+        if name == "relative_anchored":
+            if g["ay"]:
+                anchor = _safe_date(int(g["ay"]), int(g["am"]), int(g["ad"]))
+            else:
+                y, month, day = _year_of(m, year, "ay2", "ayw"), _number(g["am2"]), _number(g["ad2"])
+                anchor = _safe_date(y, month, day) if y and month and day else None
+            if anchor is None:
+                return None
+        if g["u"] == "工作日":
+            due = add_working_days(anchor, n) if anchor else None
+            return Deadline(phrase, "relative", due=due, workdays=n, anchor=anchor)
+        due = anchor + _dt.timedelta(days=n) if anchor else None
+        return Deadline(phrase, "relative", due=due, days=n, anchor=anchor)
+    return None
+
+
+_HARD_SEPARATORS = r"[;；,，、。|｜]+|(?<![0-9０-９])[/／]|[/／](?![0-9０-９])"
+# Longest folded piece tried when a cell runs two phrases together ("6月底前持续推进").
+_MAX_JOINED = 40
+# Most words one phrase spans when spaces cut it ("2024 年 6 月 30 日 前").
+_MAX_TOKENS = 8
+
+
+def split_phrases(text: str) -> list[str]:
+    """The phrases of one deadline cell, each an exact substring of it, in order.
+
+    Splits at ; , 、 and at spaces or line breaks between phrases, but keeps a phrase that a
+    space or a line break only cuts ("6 月底前", "根据项目\\n完成时限") in one piece.
+    """
+    if not isinstance(text, str):
+        return []
+    phrases: list[str] = []
+    start = 0
+    for sep in re.finditer(_HARD_SEPARATORS, text):
+        phrases += _split_chunk(text[start:sep.start()])
+        start = sep.end()
+    phrases += _split_chunk(text[start:])
+    return phrases
+
+
+def _split_chunk(chunk: str) -> list[str]:
+    chunk = chunk.strip()
+    if not chunk:
+        return []
+    if _is_known(chunk):
+        return [chunk]
+    folded, index = _fold(chunk)
+    pieces = _cover(folded)
+    if pieces and len(pieces) > 1:
+        return [chunk[index[a]:index[b - 1] + 1] for a, b in pieces]
+    tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", chunk)]
+    if len(tokens) == 1:
+        return [chunk]
+    out: list[str] = []
+    pending: tuple[int, int] | None = None  # unknown tokens run together stay one phrase
+    i = 0
+    while i < len(tokens):
+        for j in range(min(len(tokens), i + _MAX_TOKENS), i, -1):
+            piece = chunk[tokens[i][0]:tokens[j - 1][1]]
+            if _is_known(piece):
+                if pending:
+                    out.append(chunk[pending[0]:pending[1]])
+                    pending = None
+                out.append(piece)
+                i = j
+                break
+        else:
+            pending = (pending[0] if pending else tokens[i][0], tokens[i][1])
+            i += 1
+    if pending:
+        out.append(chunk[pending[0]:pending[1]])
+    return out
+
+
+def _cover(folded: str) -> list[tuple[int, int]] | None:
+    """Fewest known phrases that together make up ``folded`` exactly, or None."""
+    size = len(folded)
+    if size > _MAX_JOINED:
+        return None
+    best: list[list[tuple[int, int]] | None] = [None] * (size + 1)
+    best[0] = []
+    for end in range(1, size + 1):
+        for begin in range(end):
+            prev = best[begin]
+            if prev is None or (best[end] is not None and len(best[end]) <= len(prev) + 1):
+                continue
+            if _is_known(folded[begin:end]):
+                best[end] = prev + [(begin, end)]
+    return best[size]
+
+
+def parse_deadlines(cells: str | list[str] | None, year: int) -> list[Deadline]:
+    """A task's deadline field (one phrase, several, or one string holding two) as Deadlines."""
+    if cells is None:
+        return []
+    if isinstance(cells, str):
+        return [parse_deadline(p, year) for p in split_phrases(cells)]
+    if isinstance(cells, (list, tuple)):
+        items = cells
+    else:
+        items = [cells]
+    phrases: list[str] = []
+    for item in items:
+        if item is None:
+            continue
+        # YAML reads an unquoted 2024-06-30 as a date.
+        if isinstance(item, _dt.datetime):
+            item = item.date()
+        text = item.isoformat() if isinstance(item, _dt.date) else str(item)
+        for phrase in split_phrases(text):
+            # A table cell cut in two across list items ("根据项目", "完成时限") is one phrase.
+            if phrases and not _is_known(phrases[-1]) and not _is_known(phrase) \
+                    and _is_known(phrases[-1] + phrase):
+                phrases[-1] += phrase
+            else:
+                phrases.append(phrase)
+    return [parse_deadline(p, year) for p in phrases]
+
+
+def find_deadline_phrases(text: str) -> list[str]:
+    """Deadlines written inside a task's text: exact substrings, in order, without duplicates.
+
+    Words like 持续推进 and 及时 are left out: in running text they are verbs, not deadlines.
+    """
+    if not isinstance(text, str) or not text:
+        return []
+    folded, index = _fold(text)
+    spans: list[tuple[int, int]] = []
+    for _name, rx in _rules("prose"):
+        spans += [(m.start(), m.end()) for m in rx.finditer(folded) if m.end() > m.start()]
+    spans.sort(key=lambda s: (s[0], s[0] - s[1]))
+    found: list[str] = []
+    last_end = 0
+    for begin, end in spans:
+        if begin < last_end:
+            continue
+        last_end = end
+        phrase = text[index[begin]:index[end - 1] + 1]
+        if phrase not in found:
+            found.append(phrase)
+    return found
+
+
+def parse_due_option(value: str, year: int) -> str:
+    """A ``--due`` value: a Chinese phrase as typed (stripped), or a calendar date as ISO."""
+    text = (value or "").strip()
+    folded = _fold(text)[0]
+    has_chinese = any("\u4e00" <= ch <= "\u9fff" or ch == "〇" for ch in folded)
+    if text and has_chinese and _is_known(text, year):
+        return text
+    if text and not has_chinese:
+        iso = _calendar_date(text.translate(_HALF_WIDTH), year)
+        if iso:
+            return iso
+        if _is_known(text, year):
+            return text
+    shown = _one_line(text)
+    if len(shown) > 40:
+        shown = shown[:40] + "…"
+    raise InputError(f"无法识别的期限:{shown}", hint="示例:6月底前、2024-06-30、每季度")
+
+
+def _calendar_date(text: str, year: int) -> str | None:
+    from dateutil import parser
+
+    # Parsed twice with different defaults: a part missing from the text (a bare "6" or
+    # "June 2024") shows up as a difference instead of being filled in silently.
+    safe_year = min(max(year, 1), 9999) if isinstance(year, int) else 2000
+    results = []
+    for default in (_dt.datetime(safe_year, 1, 1), _dt.datetime(safe_year, 2, 2)):
+        try:
+            results.append(parser.parse(text, default=default).date())
+        except (ValueError, OverflowError, TypeError, ArithmeticError):
+            return None
+    return results[0].isoformat() if results[0] == results[1] else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Working days
+
+_CALENDAR_GAPS: set[int] = set()  # years chinese_calendar has no data for
+
+
+def add_working_days(start: _dt.date, n: int) -> _dt.date:
+    """The n-th Chinese working day after ``start`` (holidays off, 调休 make-up days on).
+
+    Years the chinese_calendar package does not cover count Monday to Friday.
+    """
+    if n < 0:
+        raise ValueError("n must not be negative")
+    from chinese_calendar import is_workday
+
+    day = start
+    while n > 0:
+        day += _ONE_DAY
+        if _is_working_day(day, is_workday):
+            n -= 1
+    return day
+
+
+def _is_working_day(day: _dt.date, is_workday) -> bool:
+    if day.year not in _CALENDAR_GAPS:
+        try:
+            return bool(is_workday(day))
+        except NotImplementedError:
+            _CALENDAR_GAPS.add(day.year)
+    return day.weekday() < 5
+
+
+# ---------------------------------------------------------------------------------------------
+# Recurring periods
+
+_QUARTER_NAMES = "一二三四"
+
+
+def recurring_periods(d: Deadline, year: int) -> list[tuple[_dt.date, _dt.date]]:
+    """The periods of the plan year for a recurring deadline (first day, last day), in order.
+
+    With a day inside the period ("每年2月底前", "每月10日前") a period ends on that day.
+    """
+    if d.kind != "recurring":
+        return []
+    if d.period == "monthly":
+        day = d.within_period[1] if d.within_period else 0
+        return [(_dt.date(year, m, 1), _day_in_month(year, m, day)) for m in range(1, 13)]
+    if d.period == "quarterly":
+        return [(_dt.date(year, q * 3 - 2, 1), _month_end(year, q * 3)) for q in range(1, 5)]
+    if d.period == "half-yearly":
+        return [(_dt.date(year, 1, 1), _dt.date(year, 6, 30)), (_dt.date(year, 7, 1), _dt.date(year, 12, 31))]
+    if d.within_period:
+        month, day = d.within_period
+        return [(_dt.date(year, 1, 1), _day_in_month(year, month, day))]
+    return [(_dt.date(year, 1, 1), _dt.date(year, 12, 31))]
+
+
+def _period_name(d: Deadline, start: _dt.date) -> str:
+    if d.period == "monthly":
+        return f"{start.year}年{start.month}月"
+    if d.period == "quarterly":
+        return f"{start.year}年第{_QUARTER_NAMES[(start.month - 1) // 3]}季度"
+    if d.period == "half-yearly":
+        return f"{start.year}年{'上' if start.month <= 6 else '下'}半年"
+    return f"{start.year}年度"
+
+
+# ---------------------------------------------------------------------------------------------
+# Assessment
+
+_LEVEL_RANK = {"green": 0, "yellow": 1, "red": 2}
+
+
+@dataclass(frozen=True)
+class Assessment:
+    level: str | None
+    due: _dt.date | None
+    days_late: int | None  # > 0 when red
+    days_left: int | None  # due minus as_of: negative when late
+    phrase: str | None
+    reason: str
+
+    def to_json(self) -> dict:
+        return {
+            "level": self.level,
+            "due": _iso(self.due),
+            "days_late": self.days_late,
+            "days_left": self.days_left,
+            "phrase": self.phrase,
+            "reason": self.reason,
+        }
+
+
+def assess(deadlines: list[Deadline], *, state: str, progress_dates: list[_dt.date], as_of: _dt.date,
+           year: int, within: int = DEFAULT_WITHIN) -> Assessment:
+    """Red, yellow or green for one task on ``as_of``; None for a done task.
+
+    With several deadlines the worst level wins; among reds the most days late, among yellows
+    the soonest due.
+    """
+    deadlines = list(deadlines or [])
+    if state == "done":
+        first = next((d for d in deadlines if d.due is not None), None)
+        return Assessment(None, first.due if first else None, None, None,
+                          first.phrase if first else None, "已完成")
+    # Entries after as_of have not happened yet as far as that day is concerned.
+    progress = sorted(p.date() if isinstance(p, _dt.datetime) else p for p in progress_dates or [])
+    progress = [p for p in progress if p <= as_of]
+    if not deadlines:
+        # A task of an annual plan that states no deadline is due with the plan, at year end.
+        return _assess_year_end(None, year, as_of, within)
+    results = []
+    for i, d in enumerate(deadlines):
+        if d.kind == "recurring":
+            results.append(_assess_recurring(d, year, progress, as_of, within))
+        elif d.due is not None:
+            milestone = any(later.kind == "ongoing" or (later.kind == "relative" and later.due is None)
+                            for later in deadlines[i + 1:])
+            results.append(_assess_dated(d, milestone, progress, as_of, within))
+        elif d.kind in ("ongoing", "relative"):
+            results.append(_assess_year_end(d, year, as_of, within))
+        else:
+            results.append(Assessment("green", None, None, None, d.phrase,
+                                      f"期限无法识别:{_one_line(d.phrase)}"))
+    return min(results, key=_badness)
+
+
+def _badness(a: Assessment) -> tuple:
+    rank = -_LEVEL_RANK[a.level]
+    if a.level == "red":
+        return (rank, -(a.days_late or 0))
+    if a.level == "yellow":
+        return (rank, a.days_left)
+    # Among greens: an unreadable phrase first (it needs fixing), then the next date coming up.
+    unknown = a.reason.startswith("期限无法识别")
+    upcoming = a.days_left is not None and a.days_left >= 0
+    return (rank, not unknown, not upcoming, a.days_left is None, abs(a.days_left or 0))
+
+
+def _assess_dated(d: Deadline, milestone: bool, progress: list[_dt.date], as_of: _dt.date,
+                  within: int) -> Assessment:
+    due = d.due
+    left = (due - as_of).days
+    where = f"{_one_line(d.phrase)},{due.isoformat()}"
+    if milestone and any(p <= due for p in progress):
+        return Assessment("green", due, None, left, d.phrase, f"节点已按期推进({where})")
+    if left < 0:
+        note = ",节点前无进展记录" if milestone else ""
+        return Assessment("red", due, -left, left, d.phrase, f"已逾期{-left}天({where}){note}")
+    if left <= within:
+        text = "今天到期" if left == 0 else f"{left}天后到期"
+        return Assessment("yellow", due, None, left, d.phrase, f"{text}({where})")
+    return Assessment("green", due, None, left, d.phrase, f"距期限还有{left}天({where})")
+
+
+def _assess_year_end(d: Deadline | None, year: int, as_of: _dt.date, within: int) -> Assessment:
+    end = _dt.date(year, 12, 31)
+    left = (end - as_of).days
+    phrase = d.phrase if d else None
+    label = _one_line(d.phrase) if d else "未写期限"
+    where = f"{label},按年底{end.isoformat()}评估"
+    if left < 0:
+        return Assessment("red", end, -left, left, phrase, f"已逾期{-left}天({where})")
+    if left <= within:
+        text = "今天到年底" if left == 0 else f"{left}天后到年底"
+        return Assessment("yellow", end, None, left, phrase, f"{text}({where})")
+    return Assessment("green", end, None, left, phrase, f"长期任务({where})")
+
+
+def _assess_recurring(d: Deadline, year: int, progress: list[_dt.date], as_of: _dt.date,
+                      within: int) -> Assessment:
+    periods = recurring_periods(d, year)
+
+    def reported(start: _dt.date, end: _dt.date) -> bool:
+        return any(start <= p <= end for p in progress)
+
+    def span(start: _dt.date, end: _dt.date) -> str:
+        return f"{_period_name(d, start)}({start.isoformat()}至{end.isoformat()})"
+
+    missed = [(s, e) for s, e in periods if e < as_of and not reported(s, e)]
+    if missed:
+        start, end = missed[-1]
+        late = (as_of - end).days
+        return Assessment("red", end, late, -late, d.phrase, f"{span(start, end)}无进展记录,已逾期{late}天")
+    current = next(((s, e) for s, e in periods if s <= as_of <= e), None)
+    if current:
+        start, end = current
+        left = (end - as_of).days
+        if left <= within and not reported(start, end):
+            text = "今天截止" if left == 0 else f"{left}天后截止"
+            return Assessment("yellow", end, None, left, d.phrase, f"{span(start, end)}尚无进展记录,{text}")
+        return Assessment("green", end, None, left, d.phrase,
+                          f"{_one_line(d.phrase)}:本期{span(start, end)}")
+    if periods and periods[-1][1] < as_of:
+        end = periods[-1][1]
+        return Assessment("green", end, None, (end - as_of).days, d.phrase,
+                          f"{_one_line(d.phrase)}:{year}年各期均有进展记录")
+    upcoming = next((p for p in periods if p[0] > as_of), None)
+    end = upcoming[1] if upcoming else None
+    return Assessment("green", end, None, (end - as_of).days if end else None, d.phrase,
+                      f"{_one_line(d.phrase)}:" + (f"下一期{span(*upcoming)}" if upcoming else "未开始"))
