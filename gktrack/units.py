@@ -196,28 +196,46 @@ def resolve_refs(units: Units, refs: list[UnitRef], *, register_new: bool) -> tu
     return resolved, new
 
 
+# Collectives that every unit belongs to; other "各…" names start with no members listed.
+EVERYONE = ("各有关单位", "各相关单位", "各单位", "各部门", "各有关部门", "各相关部门", "各级各部门")
+
+
+def is_collective_name(name: str) -> bool:
+    """"各村(社区)", "各有关单位": documents name groups of units with 各…"""
+    return name.startswith("各")
+
+
 def add_units_to_file(path: Path, names: list[str], where: str = REGISTRY_FILE) -> None:
-    """Append new units to ``units.yaml`` (created if missing), touching only the added lines."""
-    from ruamel.yaml.comments import CommentedMap
+    """Append new units (and 各… collectives) to ``units.yaml``, touching only the added lines."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     path = Path(path)
     text = decode(path.read_bytes(), where) if path.exists() else INITIAL_TEXT
     data = safe_load(text, where) or {}
     registry_from_data(data, where)
     block = BlockFile(text, where)
-    new_lines: list[str] = []
-    for name in names:
-        item = CommentedMap()
-        item["name"] = name
-        new_lines += block.dump_item("units", item)
-    regions = block.regions()
-    if "units" in regions and (data.get("units") or []):
-        end = regions["units"].end  # just after the last unit
-        block.replace(end, end, new_lines)
-    elif "units" in regions:
-        region = regions["units"]
-        block.replace(region.start, region.end, ["units:" + block.style.newline] + new_lines)
-    else:
-        block.replace(len(block.lines), len(block.lines), ["units:" + block.style.newline] + new_lines)
+    for key in ("units", "collectives"):
+        new_lines: list[str] = []
+        for name in names:
+            if is_collective_name(name) != (key == "collectives"):
+                continue
+            item = CommentedMap()
+            item["name"] = name
+            if key == "collectives":
+                members = CommentedSeq()
+                members.fa.set_flow_style()
+                item["members"] = "all" if name in EVERYONE else members
+            new_lines += block.dump_item(key, item)
+        if not new_lines:
+            continue
+        regions = block.regions()
+        if key in regions and (data.get(key) or []):
+            end = regions[key].end  # just after the last entry
+            block.replace(end, end, new_lines)
+        elif key in regions:
+            region = regions[key]
+            block.replace(region.start, region.end, [f"{key}:" + block.style.newline] + new_lines)
+        else:
+            block.replace(len(block.lines), len(block.lines), [f"{key}:" + block.style.newline] + new_lines)
     registry_from_data(safe_load(block.text(), where), where)
     atomic_write(path, block.text())
