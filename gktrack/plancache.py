@@ -30,9 +30,6 @@ def cache_dir(repo: "Repository") -> Path | None:
 
 
 def load_plan_cached(repo: "Repository", plan_id: str) -> Plan:
-    from gktrack.planfile import plan_from_data
-    from gktrack.yamlfile import decode, safe_load
-
     path = repo.plan_path(plan_id)
     where = f"plans/{plan_id}.yaml"
     data = path.read_bytes()
@@ -46,6 +43,10 @@ def load_plan_cached(repo: "Repository", plan_id: str) -> Plan:
                 return plan_from_json(cached["plan"], where)
         except (OSError, ValueError, KeyError, TypeError):
             pass
+    # A miss: only now pay for the YAML machinery.
+    from gktrack.planfile import plan_from_data
+    from gktrack.yamlfile import decode, safe_load
+
     plan = plan_from_data(safe_load(decode(data, where), where), where, expected_id=plan_id)
     if entry is not None:
         _store(entry, {"version": CACHE_VERSION, "hash": digest, "plan": plan_to_json(plan)})
@@ -101,3 +102,32 @@ def plan_from_json(data: dict, where: str) -> Plan:
             line=line,
         ))
     return plan
+
+
+def load_registry_cached(repo: "Repository"):
+    """units.yaml through the same content-hash cache (its data is plain JSON already)."""
+    from gktrack.units import REGISTRY_FILE, registry_from_data
+
+    path = repo.registry_path
+    if not path.exists():
+        from gktrack.units import read_registry
+
+        return read_registry(path, REGISTRY_FILE)
+    raw = path.read_bytes()
+    digest = hashlib.sha1(raw).hexdigest()
+    folder = cache_dir(repo)
+    entry = folder / "units.json" if folder else None
+    if entry is not None:
+        try:
+            cached = json.loads(entry.read_text(encoding="utf-8"))
+            if cached.get("hash") == digest and cached.get("version") == CACHE_VERSION:
+                return registry_from_data(cached["data"], REGISTRY_FILE)
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    from gktrack.yamlfile import decode, safe_load
+
+    data = safe_load(decode(raw, REGISTRY_FILE), REGISTRY_FILE)
+    registry = registry_from_data(data, REGISTRY_FILE)  # raises before anything is cached
+    if entry is not None:
+        _store(entry, {"version": CACHE_VERSION, "hash": digest, "data": data})
+    return registry

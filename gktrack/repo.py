@@ -86,7 +86,9 @@ class Repository:
 
     def units(self) -> Units:
         if self._units is None:
-            self._units = Units(read_registry(self.registry_path, REGISTRY_FILE))
+            from gktrack.plancache import load_registry_cached
+
+            self._units = Units(load_registry_cached(self))
         return self._units
 
     def load_plan(self, plan_id: str) -> Plan:
