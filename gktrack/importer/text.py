@@ -1,0 +1,154 @@
+"""Text helpers shared by the importer: width folding, numbering markers, dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+# One character for one character, so a match on the folded text slices the original at the
+# same place: full-width ASCII -> half-width, odd spaces -> " ". 〔〕 stay: 文号 are written so.
+_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FOLD.update({code: 0x20 for code in (0x3000, 0xA0, 0x2002, 0x2003, 0x2009, 0x200B, 0xFEFF, 0x0C, 0x0B, 0x09)})
+_FOLD.update({ord("．"): ord("."), ord("︰"): ord(":")})
+
+
+def fold(text: str) -> str:
+    return text.translate(_FOLD)
+
+
+CN_DIGITS = "零〇一二三四五六七八九十百两"
+_CN_VALUE = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+             "九": 9}
+
+
+def cn_number(text: str) -> int | None:
+    """一 .. 九十九 (and 一百): the values numbering uses."""
+    if text.isdigit():
+        return int(text)
+    if not text or any(ch not in CN_DIGITS for ch in text):
+        return None
+    if text == "一百":
+        return 100
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        high = _CN_VALUE.get(tens, None) if tens else 1
+        low = _CN_VALUE.get(ones, None) if ones else 0
+        if high is None or low is None or "十" in ones:
+            return None
+        return high * 10 + low
+    if len(text) == 1:
+        return _CN_VALUE.get(text)
+    return None
+
+
+@dataclass(frozen=True)
+class Marker:
+    style: str   # "chapter" 第一部分, "cn" 一、, "pcn" (一), "n" 1. / 1、, "pn" (1), "n)" 1), "circ" ①
+    value: int
+    text: str    # as written, without surrounding spaces: "（一）", "1."
+    end: int     # where the item's own text starts
+
+
+_CN = "一二三四五六七八九十"
+_MARKERS = [
+    ("chapter", rf"第(?P<v>[{_CN}]{{1,3}})(?:部分|章|篇)\s*[、.:,]?"),
+    ("cn", rf"(?P<v>[{_CN}]{{1,3}})\s*[、.](?![{_CN}]{{1,2}}[、.])"),
+    ("pcn", rf"[(]\s*(?P<v>[{_CN}]{{1,3}})\s*[)]"),
+    ("pcn", rf"〔(?P<v>[{_CN}]{{1,3}})〕"),
+    ("n", r"(?P<v>\d{1,3})\s*[、.](?![\d.])"),
+    ("pn", r"[(]\s*(?P<v>\d{1,3})\s*[)]"),
+    ("n)", r"(?P<v>\d{1,2})[)](?!\d)"),
+    ("circ", r"(?P<c>[\u2460-\u2473])"),
+]
+MARKER_AT_START = [(style, re.compile(r"^\s*" + source + r"\s*")) for style, source in _MARKERS]
+MARKER_ANYWHERE = [(style, re.compile(source)) for style, source in _MARKERS]
+
+
+def _marker_from(style: str, match: re.Match[str], raw: str) -> Marker | None:
+    if style == "circ":
+        value = ord(match.group("c")) - 0x2460 + 1
+    else:
+        value = cn_number(match.group("v"))
+    if value is None or value <= 0:
+        return None
+    return Marker(style, value, raw[match.start():match.end()].strip(), match.end())
+
+
+def marker_at_start(raw: str, norm: str | None = None) -> Marker | None:
+    """The numbering that opens a line, if any (the text after it must not be empty)."""
+    norm = fold(raw) if norm is None else norm
+    for style, pattern in MARKER_AT_START:
+        match = pattern.match(norm)
+        if match and norm[match.end():].strip():
+            return _marker_from(style, match, raw)
+    return None
+
+
+def markers_inside(norm: str, raw: str):
+    """Every place a marker could start inside a line: (position, Marker relative to it)."""
+    for style, pattern in MARKER_ANYWHERE:
+        for match in pattern.finditer(norm):
+            if match.start() == 0:
+                continue
+            marker = _marker_from(style, match, raw)
+            if marker is not None:
+                yield match.start(), Marker(marker.style, marker.value, marker.text, match.end())
+
+
+# ---- dates ------------------------------------------------------------------------------------
+
+_CN_YEAR_DIGITS = {"〇": "0", "零": "0", "○": "0", "Ｏ": "0", "一": "1", "二": "2", "三": "3", "四": "4",
+                   "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+DATE = re.compile(
+    r"(?P<y>\d{4})\s*(?:年|[-./])\s*(?P<m>\d{1,2})\s*(?:月|[-./])\s*(?P<d>\d{1,2})\s*日?"
+    r"|(?P<cy>[〇零○Ｏ一二三四五六七八九]{4})年(?P<cm>[一二三四五六七八九十]{1,2})月(?P<cd>[一二三四五六七八九十]{1,3})日"
+)
+DATE_LINE = re.compile(r"^\s*(?:" + DATE.pattern + r"|(?P<compact>\d{7,8}))\s*(?:印发|发布)?\s*$")
+
+
+def to_date(match: re.Match[str]) -> dt.date | None:
+    try:
+        if match.group("y"):
+            return dt.date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
+        if match.group("cy"):
+            year = int("".join(_CN_YEAR_DIGITS[c] for c in match.group("cy")))
+            return dt.date(year, cn_number(match.group("cm")) or 0, cn_number(match.group("cd")) or 0)
+    except (ValueError, TypeError, KeyError):
+        return None
+    compact = match.groupdict().get("compact")
+    if compact:
+        return compact_date(compact)
+    return None
+
+
+def compact_date(digits: str) -> dt.date | None:
+    """"20220728", or "2022728" when only one reading of the month/day split is a real date."""
+    year, rest = int(digits[:4]), digits[4:]
+    readings = set()
+    for cut in range(1, len(rest)):
+        month, day = rest[:cut], rest[cut:]
+        if len(month) > 2 or len(day) > 2:
+            continue
+        try:
+            readings.add(dt.date(year, int(month), int(day)))
+        except ValueError:
+            continue
+    return readings.pop() if len(readings) == 1 else None
+
+
+CJK = "\u3400-\u9fff\uf900-\ufaff"
+# Spaces between two Chinese characters or Chinese punctuation are copy-paste or OCR leftovers.
+_GAP = re.compile(rf"(?<=[{CJK}“”‘’、,。;:!?()《》〔〕])\s+(?=[{CJK}“”‘’、,。;:!?()《》〔〕])")
+
+
+def tidy(text: str) -> str:
+    """The text stripped, without stray spaces between Chinese characters (matched width-blind)."""
+    text = text.strip()
+    folded = fold(text)
+    pieces, last = [], 0
+    for gap in _GAP.finditer(folded):
+        pieces.append(text[last:gap.start()])
+        last = gap.end()
+    pieces.append(text[last:])
+    return "".join(pieces)
