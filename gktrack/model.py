@@ -100,6 +100,8 @@ class Plan:
     source: str | None = None
     # Who carries out tasks that name no unit: the issuing body, as the plan says.
     owner: str | None = None
+    # Hash of the document it was imported from: the same document is not imported twice.
+    source_hash: str | None = None
     sections: list[Section] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
     path: str | None = None

@@ -19,7 +19,7 @@ from gktrack.model import Plan, Progress, Section, Task, UnitRef
 if TYPE_CHECKING:
     from gktrack.repo import Repository
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 def cache_dir(repo: "Repository") -> Path | None:
@@ -75,7 +75,7 @@ def plan_to_json(plan: Plan) -> dict:
     return {
         "id": plan.id, "year": plan.year, "title": plan.title, "issuer": plan.issuer,
         "doc_number": plan.doc_number, "issued": _iso(plan.issued), "source": plan.source,
-        "owner": plan.owner,
+        "owner": plan.owner, "source_hash": plan.source_hash,
         "sections": [[s.key, s.title, s.number] for s in plan.sections],
         "tasks": [
             [t.id, t.text, t.number, t.section, [[u.name, u.role] for u in t.units], t.units_text,
@@ -90,7 +90,7 @@ def plan_from_json(data: dict, where: str) -> Plan:
     plan = Plan(
         id=data["id"], year=data["year"], title=data["title"], issuer=data["issuer"],
         doc_number=data["doc_number"], issued=_date(data["issued"]), source=data["source"],
-        owner=data["owner"], sections=[Section(k, t, n) for k, t, n in data["sections"]], path=where,
+        owner=data["owner"], source_hash=data.get("source_hash"), sections=[Section(k, t, n) for k, t, n in data["sections"]], path=where,
     )
     for (tid, text, number, section, units, units_text, deadline, state, closed, note, evidence,
          progress, line) in data["tasks"]:

@@ -43,7 +43,8 @@ from gktrack.model import ROLES, SCHEMA_VERSION, STATES, Plan, Progress, Section
 from gktrack.yamlfile import LINE_KEY, BlockFile, atomic_write, decode, safe_load, strip_lines
 
 PLAN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
-PLAN_KEYS = ("schema", "id", "year", "title", "issuer", "doc_number", "issued", "source", "owner", "sections", "tasks")
+PLAN_KEYS = ("schema", "id", "year", "title", "issuer", "doc_number", "issued", "source", "owner",
+             "source_hash", "sections", "tasks")
 TASK_KEYS = (
     "id", "number", "section", "text", "lead", "support", "responsible", "units_text",
     "deadline", "state", "closed", "note", "evidence", "progress",
@@ -132,6 +133,7 @@ def plan_from_data(data: Any, where: str, *, expected_id: str | None = None) -> 
         issued=check.date(data.get("issued"), "issued", None),
         source=check.text(data.get("source"), "source", None),
         owner=check.text(data.get("owner"), "owner", None),
+        source_hash=check.text(data.get("source_hash"), "source_hash", None),
         path=where,
     )
     sections = data.get("sections") or []
@@ -331,7 +333,7 @@ def new_plan_text(plan: Plan) -> str:
     header["id"] = plan.id
     header["year"] = plan.year
     header["title"] = plan.title
-    for key in ("issuer", "doc_number", "issued", "source", "owner"):
+    for key in ("issuer", "doc_number", "issued", "source", "owner", "source_hash"):
         value = getattr(plan, key)
         if value:
             header[key] = value

@@ -222,3 +222,32 @@ def render_overdue(groups, *, as_of, problems=()) -> None:
     tasks = {(r.plan.id, r.task.id): r.level for g in groups for r in g.rows}
     red = sum(1 for level in tasks.values() if level == "red")
     out.print(f"截至 {as_of.isoformat()}:逾期任务 {red} 项、将到期 {len(tasks) - red} 项,涉及 {len(groups)} 个单位。")
+
+
+def render_import(preview, *, dry_run: bool, commit: str | None) -> None:
+    out = console()
+    plan = preview.plan
+    head = "将导入(试运行,未写入)" if dry_run else "已导入"
+    out.print(Text(f"{head}:{plan.id} {plan.title}({plan.year}年)", style="bold"))
+    facts = [("发文单位", plan.issuer), ("文号", plan.doc_number),
+             ("印发日期", plan.issued.isoformat() if plan.issued else None),
+             ("未写单位的任务归属", plan.owner)]
+    for label, value in facts:
+        if value:
+            out.print(f"  {label}:{value}")
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("章节")
+    table.add_column("任务数", justify="right")
+    for label, count in preview.section_counts:
+        table.add_row(label, str(count))
+    out.print(table)
+    out.print(f"共 {len(plan.sections)} 个章节、{len(plan.tasks)} 项任务。")
+    if preview.new_units:
+        verb = "将登记" if dry_run else "已登记"
+        out.print(f"{verb}新单位 {len(preview.new_units)} 个:{'、'.join(preview.new_units)}")
+    if preview.known_units:
+        out.print(f"名册中已有的单位 {len(preview.known_units)} 个:{'、'.join(preview.known_units)}")
+    for line, message in preview.warnings:
+        out.print(Text(f"注意:第 {line} 行:{message}", style="yellow"))
+    if commit:
+        out.print(f"提交 {commit[:8]}")
