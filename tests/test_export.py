@@ -1,0 +1,235 @@
+"""Spreadsheets out (分工表 .xlsx/.csv, 进展填报表) and back in (import-progress), read with openpyxl."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from gktrack.export import COLUMNS, FORM_COLUMNS
+from tests.conftest import HL2022, HL2022_TASKS
+
+
+def _rows(ws, first: int) -> list[list]:
+    return [[c.value for c in row] for row in ws.iter_rows(min_row=first)]
+
+
+def _find(ws, text: str) -> int:
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value == text:
+                return cell.row
+    raise AssertionError(f"{text} not in sheet")
+
+
+def test_plan_division_table_xlsx(plans_repo, tmp_path):
+    out = tmp_path / "分工表.xlsx"
+    said = plans_repo.ok("export", "--plan", "hl2022", "-o", out)
+    assert "6 项任务" in said
+    ws = load_workbook(out).active
+    assert ws["A1"].value == f"{HL2022}任务分工表"
+    assert [c.value for c in ws[2]] == list(COLUMNS)
+    assert ws.freeze_panes == "A3"
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert "A1:H1" in merged
+    # 一、 as a full-width row over its subsection, (一) merged down its three tasks
+    group = _find(ws, "一、优化政务公开工作基础")
+    assert f"A{group}:H{group}" in merged
+    first = _find(ws, HL2022_TASKS[1])
+    assert ws.cell(first, 2).value == "(一)深化行政规章、规范性文件集中公开"
+    assert f"B{first}:B{first + 2}" in merged
+    assert ws.cell(first + 2, 3).value.startswith(HL2022_TASKS[3])
+    assert [ws.cell(first + 2, c).value for c in (4, 5, 6)] == ["司法所", "党政综合办", "2022-09-30"]
+    # 二、 has tasks directly under it: 工作任务 merged over its three tasks, no extra row
+    four = _find(ws, HL2022_TASKS[4])
+    assert ws.cell(four, 2).value == "二、加强重点领域信息公开"
+    assert f"B{four}:B{four + 2}" in merged
+    assert ws.cell(four + 2, 4).value == "党政综合办"  # no unit named: the plan's owner
+    assert ws.cell(first, 7).value.startswith("逾期")  # 2022 deadlines, today pinned to 2024
+    # widths: the long text column is wide (capped), the number column narrow
+    width = {c: ws.column_dimensions[c].width for c in "ABCDEFGH"}
+    from gktrack.export import display_width
+
+    longest = max(display_width(t) for t in HL2022_TASKS.values())
+    assert width["C"] == min(max(longest, display_width(ws.cell(first + 2, 3).value)), 60) + 2
+    assert width["A"] < 10 and width["D"] >= 10
+    setup = ws.page_setup
+    assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert ws.print_title_rows == "$2:$2"
+    assert ws.cell(first, 3).alignment.wrap_text
+
+
+def test_csv_has_bom_and_columns(plans_repo, tmp_path):
+    out = tmp_path / "a.csv"
+    plans_repo.ok("export", "--plan", "qz2024", "-o", out)
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0] == list(COLUMNS)
+    assert rows[1][2] == "配合做好行政复议文书公开"
+    assert rows[1][3:6] == ["区政数局", "司法所", "9月底前"]
+    assert len(rows) == 3
+
+
+def test_unit_and_overdue_selection(plans_repo, tmp_path):
+    out = tmp_path / "u.xlsx"
+    plans_repo.ok("export", "--unit", "司法所", "-o", out, "--format", "xlsx")
+    ws = load_workbook(out).active
+    texts = [r[2] for r in _rows(ws, 3) if r[2] and r[0]]
+    # directly, through 各有关单位, and as 配合 in the other plan; not 政数局's task
+    assert HL2022_TASKS[1] in texts and HL2022_TASKS[2] in texts
+    assert "配合做好行政复议文书公开" in texts
+    assert HL2022_TASKS[4] not in texts
+    assert ws["A1"].value.startswith("司法所 ")
+    plans_repo.ok("export", "--overdue", "--plan", "qz2024", "-o", out)
+    ws = load_workbook(out).active
+    assert ws["A1"].value == "逾期及将到期任务清单(2024-07-01)"
+    assert [r[2] for r in _rows(ws, 3) if r[0]] == []  # 9月底前 is not yet due on 2024-07-01
+    err = plans_repo.fail("export", "-o", out)
+    assert "--plan" in err
+    err = plans_repo.fail("export", "--plan", "hl2022", "-o", tmp_path / "x.pdf")
+    assert "pdf" in err
+
+
+def _form(plans_repo, tmp_path, unit="司法所"):
+    out = tmp_path / "填报表.xlsx"
+    plans_repo.ok("export", "--unit", unit, "--form", "-o", out)
+    return out
+
+
+def test_progress_form_layout(plans_repo, tmp_path):
+    book = load_workbook(_form(plans_repo, tmp_path))
+    ws = book.active
+    assert ws.title == "进展填报表"
+    assert [c.value for c in ws[3]][: len(FORM_COLUMNS)] == list(FORM_COLUMNS)
+    assert ws.freeze_panes == "A4"
+    ids = [r[0] for r in _rows(ws, 4)]
+    assert ids[:3] == ["hl2022/1", "hl2022/2", "hl2022/3"] and "qz2024/1" in ids and "hl2022/4" not in ids
+    assert ws.cell(4, 4).value == "负责" and ws.cell(5, 4).value == "负责(经各有关单位)"
+    rules = ws.data_validations.dataValidation
+    assert any('"已完成,未完成"' == r.formula1 for r in rules)
+    # which unit the form belongs to, in a hidden column
+    hidden = [k for k, d in ws.column_dimensions.items() if d.hidden]
+    assert hidden and ws[f"{hidden[0]}2"].value == "司法所"
+    assert ws.page_setup.orientation == "landscape"
+
+
+def test_round_trip(plans_repo, tmp_path):
+    path = _form(plans_repo, tmp_path)
+    book = load_workbook(path)
+    ws = book.active
+    row_of = {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1)}
+    r1, r2, r3 = row_of["hl2022/1"], row_of["hl2022/3"], row_of["qz2024/1"]
+    ws.cell(r1, 7, "已在平台发布 12 件规范性文件")
+    ws.cell(r1, 9, dt.datetime(2024, 6, 20))  # a date cell, as Excel stores it
+    ws.cell(r2, 7, "分类展示已完成")
+    ws.cell(r2, 8, "已完成")
+    ws.cell(r2, 9, "2024年6月28日")
+    ws.cell(r2, 10, "https://www.zs.gov.cn/a https://www.zs.gov.cn/b")
+    ws.cell(r3, 7, "已配合公开")
+    # refused rows: a changed task text, an unknown id, another unit's task, a future date
+    changed = row_of["hl2022/2"]
+    ws.cell(changed, 3, "改过的任务内容")
+    ws.cell(changed, 7, "x")
+    end = ws.max_row
+    ws.cell(end + 1, 1, "hl2022/99")
+    ws.cell(end + 1, 7, "y")
+    ws.cell(end + 2, 1, "hl2022/4")
+    ws.cell(end + 2, 3, HL2022_TASKS[4])
+    ws.cell(end + 2, 7, "z")
+    late = row_of["hl2022/6"] if "hl2022/6" in row_of else None
+    book.save(path)
+    before = plans_repo.count()
+
+    preview = plans_repo("import-progress", path, "--dry-run")
+    assert preview.code == 1 and plans_repo.count() == before
+    assert "将记录 2 条进展、1 项办结" in preview.out
+
+    result = plans_repo("import-progress", path)
+    assert result.code == 1
+    assert "已记录 2 条进展、1 项办结" in result.out
+    err = result.err
+    assert f"第 {changed} 行:任务 hl2022/2 的“具体要求”与计划不一致" in err
+    assert f"第 {end + 1} 行:编号 hl2022/99" in err
+    assert f"第 {end + 2} 行:任务 hl2022/4 不是 司法所 的任务" in err
+    assert plans_repo.count() == before + 1  # one commit for the sheet
+    info = plans_repo.commit_info()
+    assert sorted(info.files) == ["plans/hl2022.yaml", "plans/qz2024.yaml"]
+    assert info.trailers["Gktrack-Action"] == "import"
+    assert info.trailers["Gktrack-Unit"] == "司法所"
+    assert info.summary == "导入 司法所 的进展填报表:2 条进展、1 项办结"
+
+    one = plans_repo.json("show", "hl2022/1", "--json")
+    assert one["progress"][-1] == {"date": "2024-06-20", "unit": "司法所", "by": "测试员",
+                                   "note": "已在平台发布 12 件规范性文件"}
+    three = plans_repo.json("show", "hl2022/3", "--json")
+    assert three["state"] == "done" and three["closed"] == "2024-06-28"
+    assert three["note"] == "分类展示已完成"
+    assert three["evidence"] == ["https://www.zs.gov.cn/a", "https://www.zs.gov.cn/b"]
+    two = plans_repo.json("show", "hl2022/2", "--json")
+    assert two["progress"] == []
+    other = plans_repo.json("show", "qz2024/1", "--json")
+    assert other["progress"][-1]["note"] == "已配合公开" and other["progress"][-1]["date"] == "2024-07-01"
+    # the history of each task finds the import commit
+    assert any(c["action"] == "import" for c in one["history"])
+
+    # sending the same file again records nothing twice
+    again = plans_repo("import-progress", path, "--json")
+    assert plans_repo.count() == before + 1
+    report = again.json[0]
+    assert report["applied"] == [] and len(report["refused"]) == 3
+    assert {s["row"] for s in report["skipped"]} == {r1, r2, r3}
+    del late
+
+
+def test_future_date_and_bad_state_refused(plans_repo, tmp_path):
+    path = _form(plans_repo, tmp_path)
+    book = load_workbook(path)
+    ws = book.active
+    ws.cell(4, 7, "提前记录")
+    ws.cell(4, 9, "2024-08-01")
+    ws.cell(5, 7, "a")
+    ws.cell(5, 8, "差不多")
+    book.save(path)
+    result = plans_repo("import-progress", path)
+    assert result.code == 1 and "没有需要记录的行" in result.out
+    assert "第 4 行:工作日期 2024-08-01 晚于今天" in result.err
+    assert "第 5 行:“完成情况”应为“已完成”或“未完成”" in result.err
+
+
+def test_not_a_form(plans_repo, tmp_path):
+    out = tmp_path / "分工表.xlsx"
+    plans_repo.ok("export", "--plan", "hl2022", "-o", out)
+    assert "没有进展填报表" in plans_repo.fail("import-progress", out)
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"not a zip")
+    assert "不是有效的 .xlsx" in plans_repo.fail("import-progress", bad)
+    assert "--unit" in plans_repo.fail("export", "--form", "-o", out)
+
+
+@pytest.mark.parametrize("name", ["hl2022", "qz2017", "yh2023"])
+def test_bundled_plans_export(name, tmp_path, gk_env, monkeypatch):
+    """The imported seed plans (long texts, deep sections) export without losing a task."""
+    import shutil
+    from pathlib import Path
+
+    from tests.conftest import run_main
+
+    root = tmp_path / "r"
+    assert run_main(["init", str(root)]).code == 0
+    src = Path(__file__).resolve().parent.parent
+    shutil.copy(src / "plans" / f"{name}.yaml", root / "plans")
+    shutil.copy(src / "units.yaml", root / "units.yaml")
+    out = tmp_path / "x.xlsx"
+    result = run_main(["--repo", str(root), "export", "--plan", name, "-o", str(out)])
+    assert result.code == 0, result.err
+    from gktrack.planfile import read_plan
+
+    plan = read_plan(root / "plans" / f"{name}.yaml", name)
+    ws = load_workbook(out).active
+    texts = {c.value for c in ws["C"]}
+    assert all(t.text in texts for t in plan.tasks)
