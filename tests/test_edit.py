@@ -1,0 +1,112 @@
+"""`gktrack edit TASK`: the task's block in $EDITOR (a small script here), checked, committed alone."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import assert_hunks_inside_task, task_block
+
+EDITOR = """\
+import os, sys
+path = sys.argv[1]
+text = open(path, encoding="utf-8").read()
+open(os.environ["GK_SEEN"], "w", encoding="utf-8").write(text)
+for pair in os.environ.get("GK_REPLACE", "").split("||"):
+    if pair:
+        old, new = pair.split("=>")
+        text = text.replace(old.replace("\\\\n", "\\n"), new.replace("\\\\n", "\\n"))
+if os.environ.get("GK_EMPTY"):
+    text = ""
+open(path, "w", encoding="utf-8").write(text)
+"""
+
+
+@pytest.fixture
+def editor(tmp_path, monkeypatch):
+    script = tmp_path / "editor.py"
+    script.write_text(EDITOR, encoding="utf-8")
+    seen = tmp_path / "seen.yaml"
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("GK_SEEN", str(seen))
+
+    def use(*pairs: str, empty: bool = False) -> Path:
+        monkeypatch.setenv("GK_REPLACE", "||".join(pairs))
+        if empty:
+            monkeypatch.setenv("GK_EMPTY", "1")
+        else:
+            monkeypatch.delenv("GK_EMPTY", raising=False)
+        return seen
+
+    return use
+
+
+def test_edit_changes_only_that_task(plans_repo, editor):
+    seen = editor("deadline: '2022-09-30'=>deadline: 10月底前", "number: '3.'=>number: '3.'\\n    note: 改为十月")
+    before = plans_repo.count()
+    said = plans_repo.ok("edit", "hl2022/3")
+    assert "已提交对任务 hl2022/3 的修改" in said
+    # the editor was given exactly the task's lines (after two comment lines)
+    text = plans_repo.git("show", "HEAD~1:plans/hl2022.yaml")
+    first, last = task_block(text, 3)
+    block = "\n".join(text.splitlines()[first - 1:last]).rstrip("\n")
+    shown = seen.read_text(encoding="utf-8")
+    assert shown.splitlines()[0].startswith("# gktrack:")
+    assert "\n".join(line for line in shown.splitlines() if not line.startswith("# gktrack:")).strip("\n") == block.strip("\n")
+    assert plans_repo.count() == before + 1
+    info = plans_repo.commit_info()
+    assert info.files == ["plans/hl2022.yaml"]
+    assert info.trailers["Gktrack-Action"] == "edit" and info.trailers["Gktrack-Task"] == "hl2022/3"
+    assert_hunks_inside_task(plans_repo, "plans/hl2022.yaml", 3)
+    task = plans_repo.json("show", "hl2022/3", "--json")
+    assert task["deadline"] == "10月底前" and task["note"] == "改为十月"
+    assert task["history"][0]["action"] == "edit"
+
+
+def test_invalid_edit_is_kept_and_can_be_resumed(plans_repo, editor):
+    editor("state: open=>state: finished")
+    err = plans_repo.fail("edit", "hl2022/3")
+    assert "“state”应为 open 或 done" in err
+    match = re.search(r"(/\S+?\.yaml):(\d+)", err)
+    assert match, err
+    kept, line = Path(match.group(1)), int(match.group(2))
+    assert kept.is_file() and ".git" in kept.parts
+    assert "state: finished" in kept.read_text(encoding="utf-8")
+    assert f"gktrack edit hl2022/3 --from {kept}" in err
+    # the place given is the task's first line in the kept text (the error is reported there)
+    assert kept.read_text(encoding="utf-8").splitlines()[line - 1].lstrip().startswith("- id: 3")
+    editor("state: finished=>state: done\\n    closed: 2022-09-20")
+    said = plans_repo.ok("edit", "hl2022/3", "--from", kept)
+    assert "已提交" in said
+    task = plans_repo.json("show", "hl2022/3", "--json")
+    assert task["state"] == "done" and task["closed"] == "2022-09-20"
+
+
+def test_yaml_error_points_into_the_edited_text(plans_repo, editor):
+    editor("deadline: '2022-09-30'=>deadline: ['2022-09-30'")
+    err = plans_repo.fail("edit", "hl2022/3")
+    assert "YAML 语法错误" in err and "recovery" in err
+
+
+def test_refusals_and_no_ops(plans_repo, editor):
+    editor("- id: 3=>- id: 30")
+    assert "任务编号(id: 3)不能修改" in plans_repo.fail("edit", "hl2022/3")
+    editor("state: open=>state: open\\n\\n  - id: 31\\n    text: 多出来的任务")
+    assert "不能增加或删除任务" in plans_repo.fail("edit", "hl2022/3")
+    before = plans_repo.snapshot()
+    editor()
+    assert "未作修改" in plans_repo.ok("edit", "hl2022/3")
+    editor(empty=True)
+    assert "放弃" in plans_repo.ok("edit", "hl2022/3")
+    assert plans_repo.snapshot() == before
+    assert "没有任务 99" in plans_repo.fail("edit", "hl2022/99")
+
+
+def test_missing_editor(plans_repo, monkeypatch):
+    monkeypatch.setenv("EDITOR", "gktrack-no-such-editor")
+    monkeypatch.delenv("VISUAL", raising=False)
+    assert "找不到编辑器" in plans_repo.fail("edit", "hl2022/1")
