@@ -7,6 +7,7 @@ from typing import List, Optional
 import typer
 
 from gktrack import cli
+from gktrack.completion import complete_plan, complete_task, complete_unit
 
 JSON_HELP = "输出 JSON(供脚本使用)"
 BY_HELP = "以此人名义提交,写成“姓名 <邮箱>”(默认为 git 用户)"
@@ -47,7 +48,7 @@ def register(app: typer.Typer, command) -> None:
 
     @command("add-section")
     def add_section(
-        plan_id: str = typer.Argument(..., metavar="计划编号"),
+        plan_id: str = typer.Argument(..., metavar="计划编号", autocompletion=complete_plan),
         title: str = typer.Argument(..., metavar="标题"),
         number: Optional[str] = typer.Option(None, "--number", metavar="序号", help="文中序号,如 一、 或 (二)"),
         parent: Optional[str] = typer.Option(None, "--parent", metavar="章节", help="上级章节(编号如 1,或序号、标题)"),
@@ -60,11 +61,11 @@ def register(app: typer.Typer, command) -> None:
 
     @command("add")
     def add(
-        plan_id: str = typer.Argument(..., metavar="计划编号"),
+        plan_id: str = typer.Argument(..., metavar="计划编号", autocompletion=complete_plan),
         text: str = typer.Argument(..., metavar="任务内容"),
-        lead: List[str] = typer.Option([], "--lead", "-l", metavar="单位", help="牵头单位(可多次)"),
-        support: List[str] = typer.Option([], "--support", "-s", metavar="单位", help="配合单位(可多次)"),
-        unit: List[str] = typer.Option([], "--unit", "-u", metavar="单位", help="责任单位;也可写原文,如“司法所牵头,党政综合办配合”"),
+        lead: List[str] = typer.Option([], "--lead", "-l", metavar="单位", help="牵头单位(可多次)", autocompletion=complete_unit),
+        support: List[str] = typer.Option([], "--support", "-s", metavar="单位", help="配合单位(可多次)", autocompletion=complete_unit),
+        unit: List[str] = typer.Option([], "--unit", "-u", metavar="单位", help="责任单位;也可写原文,如“司法所牵头,党政综合办配合”", autocompletion=complete_unit),
         due: List[str] = typer.Option([], "--due", "-d", metavar="期限", help="期限,如 6月底前、2024-06-30、每季度(可多次)"),
         section: Optional[str] = typer.Option(None, "--section", metavar="章节", help="所属章节(编号如 1.2,或序号、标题)"),
         number: Optional[str] = typer.Option(None, "--number", metavar="序号", help="文中序号,如 3."),
@@ -80,10 +81,10 @@ def register(app: typer.Typer, command) -> None:
 
     @command("assign")
     def assign(
-        task: str = typer.Argument(..., metavar="任务", help="任务编号,如 hl2022/3"),
-        lead: List[str] = typer.Option([], "--lead", "-l", metavar="单位", help="牵头单位(可多次)"),
-        support: List[str] = typer.Option([], "--support", "-s", metavar="单位", help="配合单位(可多次)"),
-        unit: List[str] = typer.Option([], "--unit", "-u", metavar="单位", help="责任单位;也可写原文"),
+        task: str = typer.Argument(..., metavar="任务", help="任务编号,如 hl2022/3", autocompletion=complete_task),
+        lead: List[str] = typer.Option([], "--lead", "-l", metavar="单位", help="牵头单位(可多次)", autocompletion=complete_unit),
+        support: List[str] = typer.Option([], "--support", "-s", metavar="单位", help="配合单位(可多次)", autocompletion=complete_unit),
+        unit: List[str] = typer.Option([], "--unit", "-u", metavar="单位", help="责任单位;也可写原文", autocompletion=complete_unit),
         new_unit: bool = typer.Option(False, "--new-unit", help="把名册中没有的单位登记为新单位"),
         by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
     ) -> None:
@@ -94,8 +95,8 @@ def register(app: typer.Typer, command) -> None:
 
     @command("unassign")
     def unassign(
-        task: str = typer.Argument(..., metavar="任务"),
-        units: List[str] = typer.Argument(..., metavar="单位..."),
+        task: str = typer.Argument(..., metavar="任务", autocompletion=complete_task),
+        units: List[str] = typer.Argument(..., metavar="单位...", autocompletion=complete_unit),
         by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
     ) -> None:
         """取消任务的单位。"""
@@ -105,10 +106,10 @@ def register(app: typer.Typer, command) -> None:
 
     @command("progress")
     def progress(
-        task: str = typer.Argument(..., metavar="任务"),
+        task: str = typer.Argument(..., metavar="任务", autocompletion=complete_task),
         note: str = typer.Argument(..., metavar="进展"),
         date: Optional[str] = typer.Option(None, "--date", metavar="日期", help="工作日期(默认今天),用于补记"),
-        unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="单位", help="代哪个单位记录"),
+        unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="单位", help="代哪个单位记录", autocompletion=complete_unit),
         by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
     ) -> None:
         """记录一条带日期的进展。"""
@@ -118,11 +119,11 @@ def register(app: typer.Typer, command) -> None:
 
     @command("close")
     def close(
-        task: str = typer.Argument(..., metavar="任务"),
+        task: str = typer.Argument(..., metavar="任务", autocompletion=complete_task),
         note: Optional[str] = typer.Option(None, "--note", "-m", metavar="说明", help="完成情况说明"),
         evidence: List[str] = typer.Option([], "--evidence", "-e", metavar="网址", help="佐证,如信息公开的网址(可多次)"),
         date: Optional[str] = typer.Option(None, "--date", metavar="日期", help="完成日期(默认今天)"),
-        unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="单位", help="代哪个单位记录"),
+        unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="单位", help="代哪个单位记录", autocompletion=complete_unit),
         by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
     ) -> None:
         """关闭(办结)任务。"""
@@ -132,10 +133,10 @@ def register(app: typer.Typer, command) -> None:
 
     @command("reopen")
     def reopen(
-        task: str = typer.Argument(..., metavar="任务"),
+        task: str = typer.Argument(..., metavar="任务", autocompletion=complete_task),
         note: Optional[str] = typer.Option(None, "--note", "-m", metavar="原因", help="重新打开的原因"),
         date: Optional[str] = typer.Option(None, "--date", metavar="日期", help="日期(默认今天)"),
-        unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="单位", help="代哪个单位记录"),
+        unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="单位", help="代哪个单位记录", autocompletion=complete_unit),
         by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
     ) -> None:
         """重新打开已关闭的任务。"""
@@ -163,8 +164,8 @@ def register(app: typer.Typer, command) -> None:
 
     @command("status")
     def status(
-        unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="单位", help="只看该单位(牵头、配合、负责,或所属集体)的任务"),
-        plan: Optional[str] = typer.Option(None, "--plan", "-p", metavar="计划编号", help="只看该计划"),
+        unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="单位", help="只看该单位(牵头、配合、负责,或所属集体)的任务", autocompletion=complete_unit),
+        plan: Optional[str] = typer.Option(None, "--plan", "-p", metavar="计划编号", help="只看该计划", autocompletion=complete_plan),
         year: Optional[int] = typer.Option(None, "--year", "-y", metavar="年份", help="只看该年度的计划"),
         state: str = typer.Option("open", "--state", metavar="open|done|all", help="open 未完成(默认)、done 已完成、all 全部"),
         as_of: Optional[str] = typer.Option(None, "--as-of", metavar="日期", help="按该日期判断逾期(默认今天)"),
@@ -190,7 +191,7 @@ def register(app: typer.Typer, command) -> None:
 
     @command("show")
     def show(
-        task: str = typer.Argument(..., metavar="任务"),
+        task: str = typer.Argument(..., metavar="任务", autocompletion=complete_task),
         json_out: bool = typer.Option(False, "--json", help=JSON_HELP),
     ) -> None:
         """显示一项任务的全部信息和变更记录。"""
@@ -226,7 +227,7 @@ def register(app: typer.Typer, command) -> None:
 
     @command("log")
     def log(
-        task: Optional[str] = typer.Argument(None, metavar="[任务]", help="只看该任务"),
+        task: Optional[str] = typer.Argument(None, metavar="[任务]", help="只看该任务", autocompletion=complete_task),
         limit: int = typer.Option(50, "--limit", "-n", metavar="条数", help="最多显示多少条"),
         json_out: bool = typer.Option(False, "--json", help=JSON_HELP),
     ) -> None:

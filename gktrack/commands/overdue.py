@@ -7,14 +7,17 @@ from typing import Optional
 import typer
 
 from gktrack import cli
+from gktrack.completion import complete_plan, complete_unit
 
 
 def register(app: typer.Typer, command) -> None:
     @command("overdue")
     def overdue(
         as_of: Optional[str] = typer.Option(None, "--as-of", metavar="日期", help="按该日期判断(默认今天)"),
-        unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="单位", help="只看该单位(含其所属集体的任务)"),
-        plan: Optional[str] = typer.Option(None, "--plan", "-p", metavar="计划编号", help="只看该计划"),
+        unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="单位", help="只看该单位(含其所属集体的任务)",
+                                            autocompletion=complete_unit),
+        plan: Optional[str] = typer.Option(None, "--plan", "-p", metavar="计划编号", help="只看该计划",
+                                            autocompletion=complete_plan),
         within: Optional[int] = typer.Option(None, "--within", "-w", metavar="天数",
                                              help="多少天内到期算“将到期”(默认 7 天,与 Taskwarrior 一致,也合每周调度)"),
         json_out: bool = typer.Option(False, "--json", help="输出 JSON(供脚本使用)"),
