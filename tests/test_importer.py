@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gktrack.deadlines import find_deadline_phrases
 from gktrack.errors import InputError
 from gktrack.importer import Document, import_file, parse_document, read_document
 from gktrack.model import UnitRef
@@ -508,3 +509,50 @@ def test_generated_documents_parse_back(case):
     assert got == expected.tasks
     if all(not units for _, _, units in expected.tasks):
         assert plan.owner is not None or any("owner" in m for _, m in plan.warnings)
+
+
+DEADLINE_CELLS = [["6月底前", "持续推进"], ["持续推进", "及时更新"], ["12月底前"], ["每季度"], ["持续推进"],
+                  ["2024年9月30日前"], ["根据项目\n完成时限", "及时更新"]]
+
+
+@st.composite
+def tables(draw):
+    """A 重点工作任务分工表 flattened one cell per line, as web pages and the seeds write it."""
+    with_headings = draw(st.booleans())
+    with_time = draw(st.booleans())
+    lines = ["某区2024年政务公开重点工作任务分工表", "工作任务", "具体要求", "责任单位"]
+    if with_time:
+        lines.append("时限要求")
+    expected = Expected()
+    item = 0
+    for top_index in range(1, draw(st.integers(1, 3)) + 1):
+        if with_headings:
+            heading = draw(st.sampled_from(HEAD_TITLES)) + "," + draw(st.sampled_from(HEAD_TITLES))
+            lines.append(heading)
+            expected.sections.append((str(top_index), heading))
+        for item_index in range(1, draw(st.integers(1, 3)) + 1):
+            item += 1
+            title = draw(st.sampled_from(HEAD_TITLES))
+            lines.append(f"{item}.{title}。")
+            key = f"{top_index}.{item_index}" if with_headings else str(item)
+            expected.sections.append((key, title))
+            for _ in range(draw(st.integers(1, 3))):
+                text = draw(st.sampled_from(SENTENCES)) + "。"
+                phrase, units = draw(unit_phrases())
+                cells = draw(st.sampled_from(DEADLINE_CELLS)) if with_time else []
+                lines += [text, phrase] + [c for cell in cells for c in cell.split("\n")]
+                # without a time column the deadline is the one the text names, if any
+                deadline = [c.replace("\n", "") for c in cells] or find_deadline_phrases(text)
+                expected.tasks.append((key, text, units, deadline))
+    lines.append("抄送:区委办,区人大常委会办。")
+    return "\n\n".join(lines), expected
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables())
+def test_generated_tables_parse_back(case):
+    text, expected = case
+    plan = parse_document(text)
+    assert plan.title == "某区2024年政务公开重点工作任务分工表"
+    assert [(s.key, s.title) for s in plan.sections] == expected.sections
+    assert [(t.section, t.text, pairs(t), t.deadline) for t in plan.tasks] == expected.tasks

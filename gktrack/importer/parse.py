@@ -90,12 +90,12 @@ _CHROME = re.compile(
 _TRAILER = re.compile(r"^(?:抄送|抄报|印送|报送)\s*:|^\(此件|^扫一扫|^(?:【\s*)?(?:打印|关闭)(?:本页|窗口)")
 _ISSUED_TRAILER = re.compile(r"(?P<date>" + DATE.pattern + r")\s*印发\s*$")
 _PLAN_WORD = re.compile(
-    r"(?:工作要点|要点|实施方案|工作方案|分工方案|方案|任务分工|分工表|任务清单|责任清单|清单|工作计划|计划|工作安排)"
-    r"(?:\((?:试行|征求意见稿|草案|修订)\))?$")
+    r"(?:要点|方案|分工|分工表|任务表|一览表|清单|台账|计划|工作安排)"
+    r"(?:\((?:试行|征求意见稿|送审稿|草案|修订|\d{4}\s*年?度?)\))?$")
 _NOTICE_WORD = re.compile(r"通知|印发|^关于|^附件|[:《》]")
 _ADDRESSEE = re.compile(r"^各[^。]{1,80}:$")
 _NOTICE_BODY = re.compile(r"印发给你们|现印发|现将.{0,40}印发|请.{0,10}(?:贯彻|遵照|认真)")
-_DOC_NUMBER = re.compile(rf"[{CJK}]{{1,12}}\s*[〔\[(【]\s*\d{{4}}\s*[〕\])】]\s*第?\s*\d{{1,4}}\s*号")
+_DOC_NUMBER = re.compile(rf"[{CJK}A-Za-z]{{1,12}}\s*[〔\[(【]\s*\d{{4}}\s*[〕\])】]\s*第?\s*\d{{1,4}}\s*号")
 _URL = re.compile(r"https?://[^\s<>\"'，。、）)]+")
 _LABEL = re.compile(r"^(?P<label>发文机关|发文单位|制发机关|发布机构|发文字号|文\s*号|成文日期|印发日期|标\s*题)\s*:\s*(?P<value>.*)$")
 _ORG_BEFORE_ABOUT = re.compile(
@@ -135,6 +135,7 @@ class _Seg:
     marker: Marker | None = None
     kind: str = "para"
     level: int = -1
+    indent: int = 0  # leading spaces of the source line: paragraph starts in wrapped text
     # where each source line starts inside ``raw`` once lines are joined: [(offset, line)]
     starts: list[tuple[int, int]] = field(default_factory=list)
 
@@ -194,7 +195,9 @@ def _segments(doc: Document) -> list[_Seg]:
                 continue  # a markdown rule "---|---|"
             segs += [_Seg(line.no, cell) for cell in cells]
         else:
-            segs.append(_Seg(line.no, text))
+            seg = _Seg(line.no, text)
+            seg.indent = len(line.text) - len(line.text.lstrip(_STRIP))
+            segs.append(seg)
     return segs
 
 
@@ -210,19 +213,33 @@ def _join(first: _Seg, second: _Seg, skip: int = 0) -> _Seg:
 
 
 def _rejoin_wrapped(segs: list[_Seg]) -> list[_Seg]:
-    """Text copied from a PDF breaks every line at the page width: rejoin those paragraphs."""
-    lengths = [len(s.raw) for s in segs if len(s.raw) >= 15]
-    if len(lengths) < 8:
+    """Text copied from a PDF breaks every line at the page width: rejoin those paragraphs.
+
+    Such text has many lines of one (maximal) length; a full line continues on the next one
+    unless that one starts with numbering or is indented as a new paragraph.
+    """
+    def width_of(seg: _Seg) -> int:
+        return len(seg.raw) + seg.indent
+
+    lengths = [width_of(s) for s in segs if len(s.raw) >= 6]
+    if len(lengths) < 6:
         return segs
-    width, _ = Counter(lengths).most_common(1)[0]
+    width = max(n for n, count in Counter(lengths).items() if count >= 0.2 * len(lengths)) \
+        if any(count >= 0.2 * len(lengths) for count in Counter(lengths).values()) else 0
     near = sum(1 for n in lengths if width - 2 <= n <= width)
-    if width < 15 or near < 0.4 * len(lengths) or near < 5:
+    longer = sum(1 for n in lengths if n > width + 2)
+    full = [s for s in segs if width - 2 <= width_of(s) <= width and len(s.raw) >= 6]
+    # Wrapped prose breaks mid-sentence; repeated full-width lines are table cells.
+    cut = sum(1 for s in full if not _ends_sentence(s.norm) and not looks_like_unit_phrase(s.raw))
+    if width < 10 or near < 0.4 * len(lengths) or near < 6 or longer > 0.1 * len(lengths) \
+            or len({s.compact for s in full}) < 0.8 * len(full) or cut < 0.5 * len(full):
         return segs
+    indented = sum(1 for s in segs if s.indent) >= 3
     out: list[_Seg] = []
     for seg in segs:
         prev = out[-1] if out else None
-        if (prev is not None and len(prev.raw) >= width - 2 and not _ends_sentence(prev.norm)
-                and marker_at_start(seg.raw, seg.norm) is None and not looks_like_unit_phrase(seg.raw)):
+        if (prev is not None and width_of(prev) >= width - 1 and not (indented and seg.indent)
+                and marker_at_start(seg.raw, seg.norm) is None and not DATE_LINE.match(seg.norm)):
             out[-1] = _join(prev, seg)
         else:
             out.append(seg)
@@ -230,8 +247,9 @@ def _rejoin_wrapped(segs: list[_Seg]) -> list[_Seg]:
 
 
 def _mid_sentence(prev: _Seg | None) -> bool:
-    """Whether the line before a marker stops in the middle of a sentence."""
-    if prev is None or len(prev.norm) < 20 or _ends_sentence(prev.norm):
+    """Whether the line before a marker stops in the middle of a sentence (a page of text does;
+    a heading or a table cell without a full stop is short)."""
+    if prev is None or len(prev.norm) < 50 or _ends_sentence(prev.norm):
         return False
     if looks_like_unit_phrase(prev.raw):
         return False
@@ -590,8 +608,17 @@ def _find_table(segs: list[_Seg]) -> _Table | None:
 
 # ---- structure --------------------------------------------------------------------------------
 
-def _trailing_units(seg_raw: str) -> tuple[str, str, list[UnitRef]] | None:
-    """"…公开。(责任单位:市统计局)" -> ("…公开。", "市统计局", units); None when it has none."""
+@dataclass
+class _Tail:
+    """The unit phrase that ends an item, and what is left of the item."""
+    text: str
+    units_text: str
+    units: list[UnitRef]
+    deadlines: list[str]
+
+
+def _trailing_units(seg_raw: str) -> _Tail | None:
+    """"…公开。(责任单位:市统计局)" -> text "…公开。", units 市统计局; None when it has none."""
     raw = seg_raw.rstrip(_STRIP)
     norm = fold(raw)
     trimmed = len(norm.rstrip("。.;,、 "))
@@ -601,39 +628,54 @@ def _trailing_units(seg_raw: str) -> tuple[str, str, list[UnitRef]] | None:
             depth += norm[index] == ")"
             depth -= norm[index] == "("
             if depth == 0:
-                inner_raw = raw[index + 1:trimmed - 1]
-                found = _unit_phrase(inner_raw, bracketed=True)
+                found = _unit_phrase(raw[index + 1:trimmed - 1], bracketed=True)
                 if found:
-                    return raw[:index].rstrip(_STRIP), found[0], found[1]
+                    return _Tail(raw[:index].rstrip(_STRIP), *found)
                 break
     # "…。责任单位:市发改委" without brackets
     match = re.search(r"(?:^|[。;])\s*(?P<phrase>(?:责任单位|牵头单位|责任部门|牵头部门)\s*:[^。]+)$", norm[:trimmed])
     if match:
         found = _unit_phrase(raw[match.start("phrase"):trimmed], bracketed=False)
         if found:
-            return raw[:match.start("phrase")].rstrip(_STRIP), found[0], found[1]
+            return _Tail(raw[:match.start("phrase")].rstrip(_STRIP), *found)
     return None
 
 
-def _unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef]] | None:
-    """A unit phrase found at the end of an item: (as written without a 责任单位: label, units)."""
-    norm = fold(text).strip()
-    labelled = _UNIT_LABEL.match(norm)
-    if not labelled:
-        # unlabelled brackets: "(…按职责分工负责)", "(办公室牵头)", or a plain list of units
-        if not (bracketed and (_ROLE_END.search(norm) or looks_like_unit_phrase(norm))):
-            return None
+def _known_deadline(text: str) -> bool:
+    from gktrack.deadlines import parse_deadline
+
+    return parse_deadline(text, 2000).kind != "unknown"
+
+
+def _unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], list[str]] | None:
+    """A unit phrase ending an item: (as written without a 责任单位: label, units, deadlines).
+
+    "(牵头单位:县发改局;配合单位:县财政局;2023年6月底前完成)" also carries the item's deadline.
+    """
+    deadlines: list[str] = []
+    norm = fold(text)
+    while True:  # deadline parts at the end, after ; or ,
+        cut = max(norm.rfind(mark) for mark in ";,")
+        if cut <= 0 or not _known_deadline(text[cut + 1:].strip(_STRIP)):
+            break
+        deadlines.insert(0, text[cut + 1:].strip(_STRIP))
+        text, norm = text[:cut], norm[:cut]
+    norm = norm.strip()
+    if not (_UNIT_LABEL.match(norm)
+            or bracketed and (_ROLE_END.search(norm) or looks_like_unit_phrase(norm))):
+        # unlabelled brackets must read "(…按职责分工负责)", "(办公室牵头)", or a plain list of units
+        return None
     try:
         units = parse_unit_phrase(text)
     except InputError:
         return None
-    if any(len(u.name) > 30 for u in units):
+    if any(len(u.name) > 30 or re.search(r"\d", u.name) for u in units):
         return None
     shown = text.strip(_STRIP)
     label = _ROLE_NEUTRAL_LABEL.match(fold(shown))
     if label:
         shown = shown[label.end():]
-    return shown.strip(_STRIP), units
+    return shown.strip(_STRIP), units, deadlines
 
 
 def _split_title(text: str) -> tuple[str, str]:
@@ -785,6 +827,10 @@ class _Builder:
             siblings.setdefault((parents[i], self.segs[i].level), []).append(i)
         ends = {i: (structural[p + 1] if p + 1 < len(structural) else len(self.segs)) for p, i in enumerate(structural)}
         for group in siblings.values():
+            values = [self.segs[i].marker.value for i in group if self.segs[i].marker]
+            for before, after, i in zip(values, values[1:], group[1:]):
+                if after != before + 1:  # numbering may run on across headings, but not jump
+                    self.run.warn(self.segs[i].no, f"编号不连续:“{self.segs[i].marker.text}”前面是第 {before} 项,请核对是否漏项或重号")
             family_heads = any(children[i] for i in group)
             for i in group:
                 seg = self.segs[i]
@@ -829,13 +875,18 @@ class _Builder:
         def preamble() -> str | None:
             return stack[-1][2] if stack else None
 
+        def take_tail(task: ImportedTask, tail: _Tail) -> None:
+            task.text, task.units_text, task.units = tail.text, tail.units_text, tail.units
+            if tail.deadlines:
+                self.cells.setdefault(id(task), []).extend(tail.deadlines)
+
         def new_task(number: str | None, text: str, seg: _Seg) -> ImportedTask:
             nonlocal open_task, units_ahead, any_units
             task = ImportedTask(number=number, section=section_key(), text=text, line=seg.no)
             self.tasks.append(task)
-            found = _trailing_units(text)
-            if found:
-                task.text, task.units_text, task.units = found
+            tail = _trailing_units(text)
+            if tail:
+                take_tail(task, tail)
                 any_units = True
                 open_task = None
                 pending.clear()
@@ -858,14 +909,12 @@ class _Builder:
                 return
             if self.table is None and open_task is not None:
                 open_task.text += "\n" + text
-                found = _trailing_units(open_task.text)
-                if found:
-                    open_task.text, open_task.units_text, open_task.units = found
+                tail = _trailing_units(open_task.text)
+                if tail:
+                    # a phrase at the end of an item is the item's own: earlier ones stay open
+                    take_tail(open_task, tail)
                     any_units = True
                     pending[:] = [t for t in pending if t is not open_task]
-                    for earlier in pending:  # tasks since the last unit phrase share it
-                        earlier.units, earlier.units_text = list(open_task.units), open_task.units_text
-                    pending.clear()
                     open_task = None
                 return
             if self.table is None and (not stack and body_has_structure):
@@ -991,8 +1040,8 @@ def parse_document(doc: Document | str) -> ImportedPlan:
     run = _Run()
     segs = _segments(doc)
     table_numbers = any(s.compact == "序号" for s in segs)
-    segs = _rejoin_wrapped(segs)
     segs = _remove_page_markers(segs, run, table_numbers)
+    segs = _rejoin_wrapped(segs)
     segs = _split_inline(segs)
     start, end, title, title_at = _locate(segs, run)
     plan = ImportedPlan()

@@ -37,7 +37,8 @@ class Document:
 
 
 def read_document(path: str | Path) -> Document:
-    """The document at ``path``; .docx by its paragraphs and table cells, anything else as text."""
+    """The document at ``path``; .docx by its paragraphs and table cells, .xlsx by its cells,
+    anything else as text."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -276,7 +277,77 @@ class _Numbering:
         return re.sub(r"%([1-9])", level_value, text)
 
 
+# ---- .xlsx -------------------------------------------------------------------------------------
+
+_STATUS_COLUMNS = {"完成情况", "进展", "进展情况", "工作进展", "落实情况", "完成进度", "备注"}
+_PLAN_COLUMNS = {"工作任务", "具体要求", "工作要求", "主要内容", "具体内容", "责任单位", "牵头单位", "时限要求", "完成时限"}
+
+
+def _read_xlsx(data: bytes, name: str) -> Document:
+    """Every sheet, row by row, in the order ``_walk_table`` reads a Word table: a merged cell once,
+    at its first row left of the main text column, after its last row right of it."""
+    try:
+        from openpyxl import load_workbook
+    except ImportError:
+        raise InputError("读取 .xlsx 需要 openpyxl:请先运行 pip install openpyxl") from None
+    import io
+    import zipfile
+
+    try:
+        book = load_workbook(io.BytesIO(data), data_only=True, read_only=False)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise InputError(f"{name} 不是有效的 .xlsx 文件({exc.__class__.__name__})") from None
+    texts: list[str] = []
+    for ws in book.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        spans: dict[tuple[int, int], tuple[int, int]] = {}  # top-left -> (last row, last column)
+        covered: set[tuple[int, int]] = set()
+        for merged in ws.merged_cells.ranges:
+            spans[(merged.min_row, merged.min_col)] = (merged.max_row, merged.max_col)
+            for r in range(merged.min_row, merged.max_row + 1):
+                for c in range(merged.min_col, merged.max_col + 1):
+                    if (r, c) != (merged.min_row, merged.min_col):
+                        covered.add((r, c))
+        grid: dict[tuple[int, int], str] = {}
+        weight: dict[int, int] = {}
+        for row in ws.iter_rows():
+            for cell in row:
+                value = cell.value
+                if value is None or (cell.row, cell.column) in covered:
+                    continue
+                if hasattr(value, "isoformat"):
+                    value = value.isoformat()[:10]
+                text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+                if text:
+                    grid[(cell.row, cell.column)] = text
+                    weight[cell.column] = weight.get(cell.column, 0) + len(text)
+        # A tracking sheet (gktrack's own 分工表, an office's 台账) carries status columns after
+        # the plan's: what was done is not part of the plan being imported.
+        dropped = set()
+        for (r, c), text in grid.items():
+            if text in _STATUS_COLUMNS and any(grid.get((r, k)) in _PLAN_COLUMNS for k in weight):
+                dropped.add(c)
+        for key in [k for k in grid if k[1] in dropped]:
+            weight[key[1]] = 0
+            del grid[key]
+        main = max(weight, key=weight.get) if weight else 0
+        later: dict[int, list[tuple[int, str]]] = {}
+        rows: dict[int, list[tuple[int, str]]] = {}
+        for (r, c), text in grid.items():
+            last_row = spans.get((r, c), (r, c))[0]
+            if c > main and last_row > r:
+                later.setdefault(last_row, []).append((c, text))
+            else:
+                rows.setdefault(r, []).append((c, text))
+        for r in sorted(set(rows) | set(later)):
+            for _c, text in sorted(rows.get(r, [])) + sorted(later.get(r, [])):
+                texts += [line.strip() for line in text.split("\n") if line.strip()]
+    return Document([Line(no, text) for no, text in enumerate(texts, start=1)], name)
+
+
 READERS: dict[str, Callable[[bytes, str], Document]] = {
+    ".xlsx": _read_xlsx,
     ".docx": _read_docx,
     ".txt": _read_text,
     ".text": _read_text,
