@@ -7,7 +7,9 @@ The key is a hash of the file's bytes, so a changed or hand-edited file is never
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
@@ -29,7 +31,25 @@ def cache_dir(repo: "Repository") -> Path | None:
     return git_dir / "gktrack" / "cache"
 
 
+@contextlib.contextmanager
+def _no_gc():
+    """Loading builds many small containers and no cycles; the collector's passes over them
+    cost about half the load time, so it waits until the load is done."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_plan_cached(repo: "Repository", plan_id: str) -> Plan:
+    with _no_gc():
+        return _load_plan_cached(repo, plan_id)
+
+
+def _load_plan_cached(repo: "Repository", plan_id: str) -> Plan:
     path = repo.plan_path(plan_id)
     where = f"plans/{plan_id}.yaml"
     data = path.read_bytes()

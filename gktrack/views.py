@@ -35,9 +35,14 @@ def effective_units(plan: Plan, task: Task) -> list[UnitRef]:
     return []
 
 
-def match_unit(units: Units, plan: Plan, task: Task, unit: str) -> tuple[str, str | None] | None:
-    """(role, via-collective) when ``unit`` owes ``task``; direct roles win over collectives."""
-    collectives = units.collectives_of(unit)
+def match_unit(units: Units, plan: Plan, task: Task, unit: str,
+               collectives: list[str] | None = None) -> tuple[str, str | None] | None:
+    """(role, via-collective) when ``unit`` owes ``task``; direct roles win over collectives.
+
+    ``collectives`` (``units.collectives_of(unit)``) may be given once for a scan of many tasks.
+    """
+    if collectives is None:
+        collectives = units.collectives_of(unit)
     via_match = None
     for ref in effective_units(plan, task):
         name = units.canonical(ref.name) or normalize_name(ref.name)
@@ -48,10 +53,25 @@ def match_unit(units: Units, plan: Plan, task: Task, unit: str) -> tuple[str, st
     return via_match
 
 
+# Deadline phrases repeat across thousands of tasks ("6月底前", "年底前"); parsing is the cost of
+# a status over a city's plans, and the parsed Deadline objects are frozen, so share them.
+_PARSED: dict[tuple, tuple] = {}
+
+
+def _parse_deadlines(phrases: list[str], year: int) -> list:
+    key = (tuple(phrases), year)
+    parsed = _PARSED.get(key)
+    if parsed is None:
+        from gktrack import deadlines
+
+        parsed = _PARSED[key] = tuple(deadlines.parse_deadlines(phrases, year))
+    return list(parsed)
+
+
 def assess_task(plan: Plan, task: Task, as_of: dt.date, within: int | None = None):
     from gktrack import deadlines
 
-    parsed = deadlines.parse_deadlines(task.deadline, plan.year)
+    parsed = _parse_deadlines(task.deadline, plan.year)
     kwargs = {} if within is None else {"within": within}
     return deadlines.assess(
         parsed, state=task.state, progress_dates=[p.date for p in task.progress],
@@ -69,6 +89,7 @@ def status_rows(repo: Repository, *, unit: str | None = None, plan: str | None =
     units = repo.units()
     wanted = resolve_unit_query(repo, unit) if unit else None
     plans, problems = repo.load_plans(plan=plan)
+    collectives = units.collectives_of(wanted) if wanted else None
     rows: list[TaskRow] = []
     for p in plans:
         if year is not None and p.year != year:
@@ -78,7 +99,7 @@ def status_rows(repo: Repository, *, unit: str | None = None, plan: str | None =
                 continue
             role = via = None
             if wanted:
-                found = match_unit(units, p, task, wanted)
+                found = match_unit(units, p, task, wanted, collectives)
                 if found is None:
                     continue
                 role, via = found
@@ -133,7 +154,7 @@ def task_json(plan: Plan, task: Task, *, row: TaskRow | None = None) -> dict:
     if due is None:
         from gktrack import deadlines
 
-        for deadline in deadlines.parse_deadlines(task.deadline, plan.year):
+        for deadline in _parse_deadlines(task.deadline, plan.year):
             if deadline.due is not None:
                 due = deadline.due
                 break
