@@ -233,3 +233,60 @@ def test_bundled_plans_export(name, tmp_path, gk_env, monkeypatch):
     ws = load_workbook(out).active
     texts = {c.value for c in ws["C"]}
     assert all(t.text in texts for t in plan.tasks)
+
+
+def _office_sheet(path):
+    """A plan as offices send it: title row, columns in their own order, merged cells."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.append(["新兴县2024年政务公开工作要点任务分工表"])
+    ws.merge_cells("A1:E1")
+    ws.append(["序号", "工作任务", "具体要求", "时限要求", "责任单位"])
+    for row in (
+        (1, "一、加强政策解读", "围绕重大政策做好解读,及时发布解读材料。", "2024年6月底前", "区政数局"),
+        (2, None, "规范政策文件公开,做好规范性文件集中公开。", "2024年9月底前", "司法所牵头,各有关单位配合"),
+        (3, "二、优化平台建设", "加强政府网站集约化建设,提升检索功能。", "每季度", "综合办"),
+        (4, None, "做好政务新媒体管理,按季度开展检查。", "每季度", None),
+    ):
+        ws.append(list(row))
+    ws.merge_cells("B3:B4")
+    ws.merge_cells("B5:B6")
+    ws.merge_cells("E5:E6")  # one unit for two rows
+    book.save(path)
+
+
+def test_import_plan_from_xlsx(plans_repo, tmp_path):
+    path = tmp_path / "分工表.xlsx"
+    _office_sheet(path)
+    plans_repo.ok("import", path)
+    tasks = {t["id"]: t for t in plans_repo.json("status", "--plan", "xx2024", "--state", "all", "--json")}
+    assert len(tasks) == 4
+    assert tasks["xx2024/1"]["section"] == ["一、加强政策解读"]
+    assert tasks["xx2024/2"]["units"] == [{"name": "司法所", "role": "lead"}, {"name": "各有关单位", "role": "support"}]
+    assert tasks["xx2024/2"]["deadline"] == "2024年9月底前"
+    assert tasks["xx2024/4"]["section"] == ["二、优化平台建设"]
+    assert tasks["xx2024/4"]["units"] == tasks["xx2024/3"]["units"] == [{"name": "党政综合办", "role": "responsible"}]
+    assert tasks["xx2024/4"]["deadline"] == "每季度"
+
+
+def test_exported_division_table_imports_back(plans_repo, tmp_path):
+    """gktrack's own 分工表 (with its 完成情况/进展 columns) is a plan document too."""
+    out = tmp_path / "hl.xlsx"
+    plans_repo.ok("progress", "hl2022/1", "已发布", "--unit", "司法所")
+    plans_repo.ok("export", "--plan", "hl2022", "-o", out)
+    data = json_of(plans_repo("import", out, "--id", "copy", "--dry-run", "--json"))
+    assert data["tasks"] == 6 and data["year"] == 2022
+    plans_repo.ok("import", out, "--id", "copy")
+    original = plans_repo.json("status", "--plan", "hl2022", "--state", "all", "--json")
+    copied = plans_repo.json("status", "--plan", "copy", "--state", "all", "--json")
+    assert [t["text"] for t in copied] == [t["text"] for t in original]
+    # the deadline column comes back (the parser may also find one inside a task's text)
+    assert all(c["deadline"] == o["deadline"] for c, o in zip(copied, original) if o["deadline"])
+    assert all(t["progress"] == [] for t in copied)
+
+
+def json_of(result):
+    assert result.code == 0, result.err
+    return result.json
