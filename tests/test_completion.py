@@ -87,3 +87,90 @@ def test_real_bash_runs_the_script(plans_repo, tmp_path):
     proc = subprocess.run(["bash", "-c", test], cwd=tmp_path, capture_output=True,
                           text=True, encoding="utf-8", env={**env, "GKTRACK_REPO": str(plans_repo.root)}, timeout=60)
     assert proc.stdout.split() == ["qz2024/1", "qz2024/2"], proc.stderr
+
+
+# --- colour, width and progress bars: the terminal decides ---------------------------------------
+
+def run_in_pty(args: list[str], cwd: Path, extra: dict | None = None) -> str:
+    """Run gktrack with stdout and stderr on a pseudo-terminal; everything it wrote."""
+    import pty
+
+    master, slave = pty.openpty()
+    env = console_env({"COLUMNS": "120", "TERM": "xterm-256color", **(extra or {})})
+    if "NO_COLOR" not in (extra or {}):
+        env.pop("NO_COLOR", None)
+    proc = subprocess.Popen([sys.executable, "-m", "gktrack", *args], cwd=cwd, stdin=subprocess.DEVNULL,
+                            stdout=slave, stderr=slave, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=60)
+    os.close(master)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+ESC = "\x1b["
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(plans_repo):
+    tty = run_in_pty(["overdue"], plans_repo.root)
+    assert ESC in tty and "逾期" in tty
+    plain = run_in_pty(["overdue"], plans_repo.root, {"NO_COLOR": "1"})
+    assert "逾期" in plain and "\x1b[3" not in plain and "\x1b[1;3" not in plain  # no colour codes
+    piped = run_script(["overdue"], plans_repo.root)
+    assert piped.returncode == 0 and "逾期" in piped.stdout and ESC not in piped.stdout + piped.stderr
+
+
+def test_status_table_aligned_with_chinese_text(plans_repo):
+    """Every line of the table takes the same number of terminal cells (a Chinese character two)."""
+    from rich.cells import cell_len
+
+    out = run_script(["status", "--plan", "hl2022"], plans_repo.root, {"COLUMNS": "100"}).stdout
+    lines = out.splitlines()
+    rule = next(i for i, line in enumerate(lines) if "──────────" in line)
+    table = []
+    for line in lines[rule - 1:]:
+        if not line.strip():
+            break
+        table.append(line)
+    assert len(table) > 6 and any("hl2022/1" in line for line in table)
+    assert {cell_len(line) for line in table} == {cell_len(lines[rule])}
+    assert cell_len(lines[rule]) <= 100
+
+
+def test_import_several_files_with_a_progress_bar_on_a_terminal(gk, tmp_path):
+    from tests.conftest import run_main
+
+    seeds = Path(__file__).resolve().parent / "fixtures" / "seeds"
+    files = sorted(seeds.glob("00[01]_*.txt"))
+    assert run_main(["init"]).code == 0
+    out = run_in_pty(["import", *map(str, files)], gk.root)
+    assert "导入" in out and "2/2" in out  # the bar, drawn on the terminal
+    assert "已导入" in out and "hl2022" in out and "qz2017" in out
+    assert gk.count() == 3  # init + one commit per file
+    # piped: no bar, one line per file; a file that fails is reported and the others still go in
+    extra = tmp_path / "p.xlsx"
+    _sheet(extra)
+    again = run_script(["import", str(files[0]), str(extra)], gk.root)
+    assert again.returncode == 1
+    assert "已导入为计划 hl2022" in again.stderr and "━" not in again.stderr
+    assert again.stdout.startswith("已导入 ") and "xx2024" in again.stdout
+    assert "--id" in gk.fail("import", str(files[0]), str(extra), "--id", "x")
+
+
+def _sheet(path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.append(["新兴县2024年政务公开工作要点任务分工表"])
+    ws.append(["序号", "具体要求", "责任单位", "时限要求"])
+    ws.append([1, "做好政策解读。", "县政数局", "6月底前"])
+    book.save(path)
