@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from gktrack.deadlines import find_deadline_phrases
 from gktrack.errors import InputError
 from gktrack.importer import Document, import_file, parse_document, read_document
-from gktrack.model import UnitRef
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 L, S, R = "lead", "support", "responsible"

@@ -80,12 +80,15 @@ class ImportedPlan:
 
 _STRIP = " \t\r\n\u3000\xa0\ufeff\u200b\u2002\u2003\x0b\x0c"
 _TERMINAL = "。!?;:)」』”’》】…"   # a line ending so ends a sentence (folded text)
+# Web-page furniture: labelled fields anywhere, short widgets only when the line is just that.
 _CHROME = re.compile(
-    r"^(?:无障碍|长者(?:模式|助手)|适老|分享(?:到)?\s*:?|微信|微博|QQ空间|字体\s*[:【]|字号|【?\s*字体|浏览(?:量|次数)"
-    r"|阅读(?:量|次数)|点击(?:量|数)|扫一扫|打印(?:本页)?|【?\s*打印|关闭(?:窗口|本页)?|【?\s*关闭|收藏|返回顶部"
-    r"|您当前的位置|当前位置|首页\s*[>›]|上一篇|下一篇|相关(?:链接|文章|阅读|附件)|责任编辑|网站地图|Baidu$|map$"
-    r"|索引号|主题分类|公开方式|公开范围|有效性|•\s*(?:发布时间|来源|作者|浏览量|字体)|作者\s*:|来源\s*:"
-    r"|发布(?:时间|日期)\s*:|信息来源\s*:|附件下载|视频|音频|【\s*(?:大|中|小)\s*】)"
+    r"^(?:•\s*)?(?:索引号|主题分类|公开方式|公开范围|公开时限|有效性|发布机构|信息来源|来源|作者|发布(?:时间|日期)"
+    r"|浏览(?:量|次数)|阅读(?:量|次数)|点击(?:量|数)|字\s*体|字号|责任编辑|分享到?)\s*[:【]"
+    r"|^(?:无障碍|长者(?:模式|助手)|适老化?|分享到?|微信|微博|QQ空间|扫一扫|【?\s*(?:打印|关闭)(?:本页|窗口)?\s*】?"
+    r"|收藏|返回顶部|您当前的位置|当前位置|首页\s*[>›]|上一篇|下一篇|相关(?:链接|文章|阅读|附件)|网站地图|Baidu|map"
+    r"|附件下载|【\s*(?:大|中|小)\s*】)(?=.{0,20}$)"
+    # document-sharing sites: "《X.docx》由会员分享,可在线阅读,更多相关…请在…上搜索。"
+    r"|.*(?:由会员分享|可在线阅读|免费下载|原创力文档|道客巴巴|豆丁网|百度文库|taowenge|book118|docin|doc88)"
 )
 _TRAILER = re.compile(r"^(?:抄送|抄报|印送|报送)\s*:|^\(此件|^扫一扫|^(?:【\s*)?(?:打印|关闭)(?:本页|窗口)")
 _ISSUED_TRAILER = re.compile(r"(?P<date>" + DATE.pattern + r")\s*印发\s*$")
@@ -188,7 +191,8 @@ def _segments(doc: Document) -> list[_Seg]:
         if not text:
             continue
         folded = fold(text)
-        if folded.count("|") >= 2 or "\t" in text.strip():
+        # a table row: "| a | b |" or "a | b | c", or cells copied with tabs (not "网|图纸" in a banner)
+        if re.search(r"^\||\|$|\s\|\s.*\|", folded) or "\t" in text:
             cells = re.split(r"\s*\|\s*|\t+", text)
             cells = [cell for cell in cells if cell.strip(_STRIP) and not re.fullmatch(r"[-:\s|]+", cell)]
             if not cells:
@@ -479,12 +483,10 @@ def _after_notice(segs: list[_Seg]) -> int:
         while start < len(segs) and _CHROME.match(segs[start].norm):
             start += 1
         return start
+    # the notice ends at its date; its own 一、二、 paragraphs may come before it
     for index in range(notice + 1, min(len(segs), notice + 15)):
         if DATE_LINE.match(segs[index].norm):
             return index + 1
-        if segs[index].marker is not None and not _NOTICE_BODY.search(segs[index].norm):
-            # the notice's own 一、二、 paragraphs are allowed; a title-less plan would start here
-            continue
     return 0
 
 
@@ -499,6 +501,14 @@ def _metadata(plan: ImportedPlan, segs: list[_Seg], start: int, end: int, title:
             if not value and index + 1 < len(pool):
                 value = pool[index + 1].raw
             labels.setdefault(re.sub(r"\s", "", match.group("label")), value)
+    if title is None:
+        # not repeated above the plan: the name the notice gives it ("关于印发X的通知", "现将《X》印发")
+        for seg in head:
+            match = re.search(r"印发(?P<t>[^《》。]{4,60}?)的\s*通\s*知|《(?P<q>[^《》]{4,60})》", seg.compact)
+            name = match and _dedouble(match.group("t") or match.group("q"))
+            if name and _PLAN_WORD.search(name):
+                title = name
+                break
     plan.title = title
     # 文号: labelled, or alone on its line (cited numbers sit inside sentences)
     number_text = labels.get("发文字号") or labels.get("文号")
@@ -708,6 +718,10 @@ class _Builder:
         self.tasks: list[ImportedTask] = []
         self.cells: dict[int, list[str]] = {}  # id(task) -> deadline cells
         self.heading: set[int] = set()
+        self.children: dict[int, bool] = {}  # structural segment -> has deeper numbered items
+        self.any_units = False
+        self.final_stack: list = []
+        self.final_counts: dict[str, int] = {}
 
     # -- classification --
 
@@ -881,7 +895,7 @@ class _Builder:
                 self.cells.setdefault(id(task), []).extend(tail.deadlines)
 
         def new_task(number: str | None, text: str, seg: _Seg) -> ImportedTask:
-            nonlocal open_task, units_ahead, any_units
+            nonlocal open_task, any_units
             task = ImportedTask(number=number, section=section_key(), text=text, line=seg.no)
             self.tasks.append(task)
             tail = _trailing_units(text)
