@@ -366,6 +366,7 @@ class PlanEditor:
         self.original = decode(self.path.read_bytes(), where)
         self.file = BlockFile(self.original, where)
         self.data = safe_load(self.original, where)
+        self.loaded = self.data  # the original's parse, for save's check (edits never mutate it)
         self.plan = plan_from_data(self.data, where, expected_id=self.path.stem)
         self.touched: set[int] = set()
 
@@ -461,7 +462,7 @@ class PlanEditor:
         text = self.file.text()
         if text == self.original:
             return False
-        before = {t["id"]: strip_lines(t) for t in (safe_load(self.original, self.where).get("tasks") or [])}
+        before = {t["id"]: strip_lines(t) for t in (self.loaded.get("tasks") or [])}
         after = {t["id"]: strip_lines(t) for t in (self.data.get("tasks") or [])}
         for task_id in set(before) | set(after):
             if task_id not in self.touched and before.get(task_id) != after.get(task_id):
