@@ -52,21 +52,41 @@ def clean_env(extra: dict[str, str]) -> dict[str, str]:
     return env
 
 
+TIME = "/usr/bin/time"
+
+
 def run_once(argv: list[str], cwd: Path, env: dict[str, str], before=None) -> tuple[float, int, int]:
-    """(seconds, peak RSS in MB·1024 = KB, exit code) of one whole process."""
+    """(seconds, peak RSS in KB, exit code) of one whole process.
+
+    Linux starts a child's ru_maxrss at its parent's high-water mark (fork copies it, exec keeps
+    the larger), so wait4 on our own child would report this script's size for a small process.
+    GNU time forks once more from a small process, as `/usr/bin/time -f %M` does for a user.
+    """
     if before:
         before()
+    report = None
+    if os.access(TIME, os.X_OK):
+        fd, report = tempfile.mkstemp(prefix="gkbench-rss-")
+        os.close(fd)
+        argv = [TIME, "-f", "%M", "-o", report, *argv]
     began = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - began
+    peak = usage.ru_maxrss
+    if report:
+        try:
+            peak = int(Path(report).read_text().split()[-1])
+        except (OSError, ValueError, IndexError):
+            pass
+        os.unlink(report)
     err = proc.stderr.read().decode("utf-8", "replace")
     proc.stderr.close()
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0,):
         sys.stderr.write(f"run.py: {' '.join(argv)} exited {proc.returncode}: {err.strip()[-300:]}\n")
-    return elapsed, usage.ru_maxrss, proc.returncode
+    return elapsed, peak, proc.returncode
 
 
 class Job:
@@ -306,6 +326,7 @@ def machine(task_binary: str | None, runs: int) -> str:
         f"- {runs} timed runs per job after one warm-up; gktrack and Taskwarrior runs alternate",
         "- PYTHONDONTWRITEBYTECODE unset for the timed processes (this machine sets it; users have bytecode)",
         f"- GKTRACK_TODAY={TODAY}; stdout to /dev/null (not a terminal) for both tools",
+        f"- peak memory: {'GNU time %M' if os.access(TIME, os.X_OK) else 'wait4 ru_maxrss (an upper bound: includes this script)'}",
     ])
 
 
