@@ -207,6 +207,41 @@ def test_labelled_unit_and_deadline_lines():
     assert plan.tasks[1].units_text == "牵头单位:区政数局;配合单位:各乡镇"
 
 
+def test_units_on_headings_and_split_unit_lines():
+    text = "\n".join([
+        "一、加强政策解读",
+        "（一）落实解读制度（牵头单位：区政府办）",
+        "1.做好重要政策解读,同步起草解读材料。",
+        "2.开展政策解读进基层活动。（责任单位：各街道）",
+        "（二）强化平台建设",
+        "1.做好政府网站日常监测,及时整改发现的问题。",
+        "牵头单位:区政数局",
+        "配合单位:各镇街",
+        "（三）做好公报工作",
+        "1.按时编印政府公报,做好赠阅。",
+        "（责任单位：区政府办）",
+    ])
+    plan = parse_document(text)
+    assert [s.title for s in plan.sections] == ["加强政策解读", "落实解读制度", "强化平台建设", "做好公报工作"]
+    assert [(t.section, pairs(t), t.units_text) for t in plan.tasks] == [
+        ("1.1", [("区政府办", L)], "牵头单位：区政府办"),   # from its heading
+        ("1.1", [("各街道", R)], "各街道"),              # its own
+        ("1.2", [("区政数局", L), ("各镇街", S)], "牵头单位:区政数局;配合单位:各镇街"),
+        ("1.3", [("区政府办", R)], "区政府办"),
+    ]
+    assert plan.warnings == []
+
+
+def test_deadline_inside_the_unit_bracket():
+    plan = parse_document("（一）加强稳经济政策解读。及时公开配套政策。（牵头单位：县发改局；配合单位：县财政局；2023年6月底前完成）\n"
+                          "（二）做好市场主体关切回应。（县税务局、县人社局按职责分工负责，持续推进）")
+    assert [(pairs(t), t.deadline) for t in plan.tasks] == [
+        ([("县发改局", L), ("县财政局", S)], ["2023年6月底前完成"]),
+        ([("县税务局", R), ("县人社局", R)], ["持续推进"]),
+    ]
+    assert plan.tasks[0].text == "加强稳经济政策解读。及时公开配套政策。"
+
+
 def test_plan_without_title_or_units_names_its_issuer():
     text = "\n".join([
         "各科室:",

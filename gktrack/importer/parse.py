@@ -688,6 +688,22 @@ def _unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], lis
     return shown.strip(_STRIP), units, deadlines
 
 
+def _shown_units(raw: str) -> str:
+    """A unit line as written, without enclosing brackets or a role-neutral 责任单位: label."""
+    text = raw.strip(_STRIP)
+    norm = fold(text)
+    if norm.startswith("(") and norm.endswith(")") and norm.count("(") == norm.count(")"):
+        depth = 0
+        for index, char in enumerate(norm):
+            depth += (char == "(") - (char == ")")
+            if depth == 0 and index < len(norm) - 1:
+                break
+        else:
+            text, norm = text[1:-1].strip(_STRIP), norm[1:-1].strip()
+    label = _ROLE_NEUTRAL_LABEL.match(norm)
+    return text[label.end():].strip(_STRIP) if label else text
+
+
 def _split_title(text: str) -> tuple[str, str]:
     """A heading's own title and any body written on the same line after it."""
     norm = fold(text)
@@ -718,6 +734,7 @@ class _Builder:
         self.tasks: list[ImportedTask] = []
         self.cells: dict[int, list[str]] = {}  # id(task) -> deadline cells
         self.heading: set[int] = set()
+        self.section_units: dict[str, tuple[str, list[UnitRef]]] = {}
         self.children: dict[int, bool] = {}  # structural segment -> has deeper numbered items
         self.any_units = False
         self.final_stack: list = []
@@ -946,7 +963,8 @@ class _Builder:
             kind = seg.kind
             if kind == "chrome":
                 continue
-            after_deadline, previous_kind = previous_kind == "deadline", kind
+            after_deadline, after_units = previous_kind == "deadline", previous_kind == "units"
+            previous_kind = kind
             if kind in ("num", "uhead"):
                 level = seg.level
                 if index in self.heading:
@@ -959,7 +977,13 @@ class _Builder:
                     parent = stack[-1][1] if stack else ""
                     counts[parent] = counts.get(parent, 0) + 1
                     key = f"{parent}.{counts[parent]}" if parent else str(counts[parent])
-                    title, body = _split_title(seg.body)
+                    heading_text = seg.body
+                    tail = _trailing_units(heading_text)
+                    if tail:  # "(一)X(牵头单位:…)" above its items: they share it unless they name their own
+                        heading_text = tail.text
+                        self.section_units[key] = (tail.units_text, tail.units)
+                        any_units = True
+                    title, body = _split_title(heading_text)
                     is_preamble = tidy(title) if _PREAMBLE_TITLES.match(fold(title).strip()) else preamble()
                     stack.append((level, key, is_preamble, index))
                     if not is_preamble:
@@ -982,9 +1006,7 @@ class _Builder:
                 units_ahead = None
                 continue
             if kind == "units":
-                text = seg.raw
-                label = _ROLE_NEUTRAL_LABEL.match(seg.norm)
-                shown = text[label.end():] if label else text
+                text, shown = seg.raw, _shown_units(seg.raw)
                 try:
                     units = parse_unit_phrase(text)
                 except InputError as exc:
@@ -992,7 +1014,16 @@ class _Builder:
                     continue
                 any_units = True
                 if self.table is not None and self.table.units_first:
-                    units_ahead = (shown.strip(_STRIP), units)
+                    units_ahead = (shown, units)
+                    continue
+                if not pending and after_units and row_tasks:
+                    # "牵头单位:X" then "配合单位:Y" on the next line: one phrase in two lines
+                    for task in row_tasks:
+                        merged = {u.name: u for u in task.units}
+                        for unit in units:
+                            merged.setdefault(unit.name, unit)
+                        task.units = list(merged.values())
+                        task.units_text = f"{task.units_text};{shown}" if task.units_text else shown
                     continue
                 if not pending:
                     run.warn(seg.no, f"这一行责任单位前面没有待分配的任务,未使用:{_excerpt(text)}")
@@ -1001,7 +1032,7 @@ class _Builder:
                 if len(sections) > 1:
                     run.warn(seg.no, f"这一行责任单位适用于不同小节的 {len(pending)} 项任务(自第{pending[0].line}行起),请核对")
                 for task in pending:
-                    task.units, task.units_text = list(units), shown.strip(_STRIP)
+                    task.units, task.units_text = list(units), shown
                 row_tasks[:] = pending
                 pending.clear()
                 open_task = None
@@ -1029,6 +1060,12 @@ class _Builder:
 
         for task in self.tasks:
             task.text = "\n".join(tidy(part) for part in task.text.split("\n") if part.strip())
+            key = task.section
+            while not task.units and key:
+                if key in self.section_units:
+                    task.units_text, units = self.section_units[key]
+                    task.units = list(units)
+                key = key.rpartition(".")[0]
             cells = self.cells.get(id(task))
             if cells:
                 task.deadline = [re.sub(r"\s+", "", phrase) for phrase in split_phrases("\n".join(cells))]
