@@ -532,7 +532,7 @@ def documents(draw):
     return ("\n\n" if blank else "\n").join(lines), expected, title, year
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_generated_documents_parse_back(case):
     text, expected, title, year = case
@@ -582,7 +582,7 @@ def tables(draw):
     return "\n\n".join(lines), expected
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tables())
 def test_generated_tables_parse_back(case):
     text, expected = case

@@ -168,7 +168,7 @@ def phrases(draw):
     return wrap.format(text), expected
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(phrases())
 def test_generated_phrases_parse_back(case):
     text, expected = case
