@@ -119,3 +119,149 @@ def _task_data_at(repo: Repository, rev: str, rel: str, task_id: int):
 
 def _task_changed(repo: Repository, sha: str, rel: str, task_id: int) -> bool:
     return _task_data_at(repo, f"{sha}^", rel, task_id) != _task_data_at(repo, sha, rel, task_id)
+
+
+# --- the report's reading of history ---------------------------------------------------------
+# One `git log` for every commit, with the blob ids of each file it changed, and one
+# `git cat-file --batch` process for the few file contents that must be read: the cost grows
+# with the number of commits, never with commits times files or processes per commit.
+
+_RAW_FORMAT = f"{_RS}%H{_FS}%P{_FS}%an{_FS}%ae{_FS}%aI{_FS}%cI{_FS}%B{_FS}"
+_NULL_SHA = "0" * 40
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file a commit changed: A(dded), M(odified), D(eleted) or T(ype change)."""
+
+    path: str
+    status: str
+    old_blob: str | None  # None when the file was added
+    new_blob: str | None  # None when the file was deleted
+
+
+@dataclass
+class ChangeCommit(Commit):
+    """A commit with its parents and the blobs before and after each file it changed."""
+
+    parents: list[str] = field(default_factory=list)
+    changes: list[FileChange] = field(default_factory=list)
+
+
+def resolve_commit(repo: Repository, rev: str) -> str | None:
+    """The full hash of ``rev`` (a hash, branch, tag, HEAD~2…), or None if there is no such commit."""
+    if not rev or rev.startswith("-"):
+        return None
+    out = git.run(repo.root, "rev-parse", "--verify", "-q", "--end-of-options", f"{rev}^{{commit}}", check=False)
+    return out.strip() or None
+
+
+def last_commit_before(repo: Repository, sha: str, when: dt.datetime) -> str | None:
+    """The last commit reachable from ``sha`` whose commit date is on or before ``when``."""
+    stamp = int(when.timestamp())
+    out = git.run(repo.root, "rev-list", "-1", f"--before=@{stamp}", sha, "--")
+    return out.strip() or None
+
+
+def read_log_changes(repo: Repository, sha: str, paths: list[str] | None = None) -> list[ChangeCommit]:
+    """Every commit reachable from ``sha`` that touched ``paths``, children first; one git process.
+
+    Merge commits are listed without changes: what they bring in is listed on the commits that
+    made it.
+    """
+    # --topo-order: a child always before its parents, even when clocks were wrong or dates were
+    # set by hand, so "the last commit that closed a task" is the first one met.
+    args = ["log", f"--format={_RAW_FORMAT}", "--topo-order", "--raw", "--no-abbrev", "--no-renames", "-z", sha,
+            "--", *(paths or [PLANS_DIR, REGISTRY_FILE])]
+    out = git.run(repo.root, *args)
+    commits: list[ChangeCommit] = []
+    for record in out.split(_RS)[1:]:
+        parts = record.split(_FS)
+        sha_, parents, author, email, authored, committed, message = parts[:7]
+        tokens = _FS.join(parts[7:]).split("\0")
+        changes: list[FileChange] = []
+        i = 0
+        while i < len(tokens):
+            meta = tokens[i].lstrip("\n")
+            if meta.startswith(":") and i + 1 < len(tokens):
+                # ":100644 100644 <old> <new> M" then the path
+                fields = meta[1:].split()
+                old, new, status = fields[2], fields[3], fields[4][:1]
+                changes.append(FileChange(
+                    path=tokens[i + 1], status=status,
+                    old_blob=None if old == _NULL_SHA else old,
+                    new_blob=None if new == _NULL_SHA else new,
+                ))
+                i += 2
+            else:
+                i += 1
+        commits.append(ChangeCommit(
+            sha=sha_, author=author, email=email, authored=dt.datetime.fromisoformat(authored),
+            committed=dt.datetime.fromisoformat(committed), message=message,
+            files=[c.path for c in changes], trailers=git.read_trailers(message),
+            parents=parents.split(), changes=changes,
+        ))
+    return commits
+
+
+def tree_blobs(repo: Repository, sha: str, paths: list[str] | None = None) -> dict[str, str]:
+    """Path -> blob id of the files under ``paths`` in commit ``sha``."""
+    out = git.run(repo.root, "ls-tree", "-r", "-z", "--full-tree", sha, "--",
+                  *(paths or [PLANS_DIR, REGISTRY_FILE]))
+    blobs: dict[str, str] = {}
+    for entry in out.split("\0"):
+        meta, tab, path = entry.partition("\t")
+        if tab and meta.split()[1:2] == ["blob"]:
+            blobs[path] = meta.split()[2]
+    return blobs
+
+
+class BlobReader:
+    """File contents by blob id, from one ``git cat-file --batch`` process asked one at a time.
+
+    Asking and reading in turn keeps both pipes short, so no buffer can fill up and stall.
+    """
+
+    def __init__(self, repo: Repository):
+        import subprocess
+
+        self._cache: dict[str, bytes | None] = {}
+        try:
+            self._proc = subprocess.Popen(
+                ["git", "-C", str(repo.root), "cat-file", "--batch"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                env=git._env(),
+            )
+        except FileNotFoundError as exc:
+            from gktrack.errors import RepoError
+
+            raise RepoError("找不到 git 命令:请先安装 git") from exc
+
+    def read(self, blob: str) -> bytes | None:
+        """The bytes of ``blob`` (a 40-hex id), or None when the repository has no such object."""
+        if blob in self._cache:
+            return self._cache[blob]
+        proc = self._proc
+        proc.stdin.write(blob.encode("ascii") + b"\n")
+        proc.stdin.flush()
+        header = proc.stdout.readline().decode("ascii", "replace").split()
+        data: bytes | None = None
+        if len(header) == 3 and header[1] != "missing":
+            size = int(header[2])
+            data = proc.stdout.read(size)
+            proc.stdout.read(1)  # the newline after the contents
+        self._cache[blob] = data
+        return data
+
+    def close(self) -> None:
+        if self._proc.stdin and not self._proc.stdin.closed:
+            self._proc.stdin.close()
+        self._proc.wait()
+        if self._proc.stdout:
+            self._proc.stdout.close()
+
+    def __enter__(self) -> "BlobReader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,47 @@
+"""`gktrack report YEAR`: the year's 落实情况 as Markdown, from the repository's history."""
+
+from __future__ import annotations
+
+import datetime
+import sys
+from typing import Optional
+
+import typer
+
+from gktrack import cli
+
+
+def register(app: typer.Typer, command) -> None:
+    @command("report")
+    def report(
+        year: int = typer.Argument(..., metavar="年份", help="报告年度,如 2022"),
+        plan: Optional[str] = typer.Option(None, "--plan", "-p", metavar="计划编号", help="只报告该计划"),
+        unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="单位",
+                                           help="只报告该单位承担的任务(含经“各有关单位”等集体分派的)"),
+        at: Optional[str] = typer.Option(None, "--at", metavar="修订版本",
+                                         help="从该提交、分支或标签的历史生成(默认 HEAD),用于核对已发布的报告"),
+        as_of: Optional[str] = typer.Option(None, "--as-of", metavar="日期",
+                                            help="统计截止日期,按北京时间当日 24 时(默认该年 12 月 31 日;当年未结束时为今天)"),
+        json_out: bool = typer.Option(False, "--json", help="输出报告数据 JSON(供脚本使用)"),
+    ) -> None:
+        """年度报告:从 git 历史生成工作要点落实情况(Markdown),如 gktrack report 2022 > annual.md。
+
+        任务状态取截止时点(默认该年 12 月 31 日 24 时)前最后一次提交中的计划文件,不是当前工作区;
+        日期和人员取自提交本身,gktrack 之外的手工修改按文件内容核对并单独列出。同样的仓库和参数,输出逐字节相同。
+        """
+        from gktrack.ops import parse_date
+        from gktrack.report import build_report, render_markdown, report_json
+
+        from gktrack.ops import today
+
+        if as_of:
+            when = parse_date(as_of, "--as-of 日期")
+        else:
+            # A year not yet over is reported up to today (GKTRACK_TODAY pins it); a past year,
+            # up to its 12-31, so its report does not change with the day it is made.
+            when = min(datetime.date(year, 12, 31), today()) if 1949 <= year <= 2200 else None
+        data = build_report(cli.repository(), year, plan=plan, unit=unit, at=at, as_of=when)
+        if json_out:
+            cli.print_json(report_json(data))
+            return
+        sys.stdout.write(render_markdown(data))

@@ -1,0 +1,515 @@
+"""`gktrack report`: the annual report from a repository built here with backdated commits.
+
+The scenario (plan p2022, then p2023) has one task of each kind the report must tell apart:
+closed on time, closed late, closed in the next January, reopened and closed again, closed by a
+plain `git commit` (no trailers), 持续推进, and 每季度 with no progress in the second quarter.
+
+Golden files live in tests/golden/; commit hashes in them are replaced by commit01, commit02…
+in the order the commits were made, so a change elsewhere in how files are written does not
+break them. Regenerate after a deliberate change of the report with:
+
+    GKTRACK_UPDATE_GOLDEN=1 python -m pytest tests/test_report.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+try:
+    from conftest import apply_env, run_main
+except ImportError:  # the shared conftest is not there: the same two helpers, kept minimal
+    import contextlib
+    import io
+    from dataclasses import dataclass
+
+    from gktrack import cli
+
+    @dataclass
+    class _Result:
+        code: int
+        out: str
+        err: str
+
+    def apply_env(mp: pytest.MonkeyPatch, home: Path) -> None:
+        for name in ("GKTRACK_REPO", "GKTRACK_NO_CACHE", "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE",
+                     "GIT_CONFIG_GLOBAL", "EMAIL"):
+            mp.delenv(name, raising=False)
+        for name, value in {"GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C.UTF-8", "TZ": "UTC", "HOME": str(home),
+                            "XDG_CONFIG_HOME": str(home / ".config")}.items():
+            mp.setenv(name, value)
+
+    def run_main(argv: list[str]) -> _Result:
+        cli.app.registered_commands.clear()  # main() registers the commands again on every call
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                cli.main([str(a) for a in argv])
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            else:
+                code = 0
+        return _Result(code, out.getvalue(), err.getvalue())
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = bool(os.environ.get("GKTRACK_UPDATE_GOLDEN"))
+
+OFFICE = ("张三", "zhangsan@example.gov.cn")
+EDITOR = "李四 <lisi@example.gov.cn>"
+WANGWU = "王五 <wangwu@example.gov.cn>"
+
+
+class Builder:
+    """Runs gktrack (in-process) and git with the clock set to a given Beijing date and time."""
+
+    def __init__(self, root: Path, mp: pytest.MonkeyPatch):
+        self.root = root
+        self.mp = mp
+
+    def at(self, day: str, time: str = "10:00:00") -> "Builder":
+        stamp = f"{day}T{time}+08:00"
+        self.mp.setenv("GIT_AUTHOR_DATE", stamp)
+        self.mp.setenv("GIT_COMMITTER_DATE", stamp)
+        self.mp.setenv("GKTRACK_TODAY", day)
+        return self
+
+    def gk(self, *args: str) -> str:
+        code, out, err = run_cli(["--repo", str(self.root), *args])
+        assert code == 0, (args, err)
+        return out.strip()
+
+    def git(self, *args: str, author: str | None = None) -> str:
+        env = dict(os.environ)
+        if author:
+            name, _, email = author.partition(" <")
+            env.update(GIT_AUTHOR_NAME=name, GIT_AUTHOR_EMAIL=email.rstrip(">"),
+                       GIT_COMMITTER_NAME=name, GIT_COMMITTER_EMAIL=email.rstrip(">"))
+        return subprocess.run(["git", "-C", str(self.root), *args], env=env, check=True,
+                              capture_output=True, text=True).stdout
+
+
+def run_cli(argv: list[str]) -> tuple[int, str, str]:
+    result = run_main(argv)
+    return result.code, result.out, result.err
+
+
+def build_scenario(root: Path, mp: pytest.MonkeyPatch) -> Builder:
+    b = Builder(root, mp)
+    b.at("2022-01-05", "09:00:00").gk("init", str(root))
+    b.gk("new-plan", "p2022", "--year", "2022", "--title", "示例镇2022年政务公开工作要点",
+         "--issuer", "示例镇人民政府", "--doc-number", "示府办〔2022〕1号", "--issued", "2022-01-04")
+    b.gk("add-section", "p2022", "优化政务公开工作基础", "--number", "一、")
+    b.gk("add-section", "p2022", "加强重点领域信息公开", "--number", "二、")
+    b.gk("add-section", "p2022", "财政信息公开", "--number", "(一)", "--parent", "2")
+    t1 = b.gk("add", "p2022", "依托政府信息公开平台,高质量发布现行有效规范性文件", "--unit", "司法所",
+              "--new-unit", "--due", "6月底前", "--section", "1", "--number", "1.")
+    t2 = b.gk("add", "p2022", "完善规范性文件分类展示", "--lead", "司法所", "--support", "党政综合办",
+              "--new-unit", "--due", "3月底前", "--section", "1", "--number", "2.")
+    t4 = b.gk("add", "p2022", "更新政府信息公开指南", "--unit", "党政综合办", "--due", "9月底前",
+              "--section", "1", "--number", "3.")
+    t6 = b.gk("add", "p2022", "持续推进政务新媒体规范化建设", "--unit", "党政综合办", "--due", "持续推进",
+              "--section", "2", "--number", "4.")
+    t8 = b.gk("add", "p2022", "各有关单位按职能做好主动公开工作",
+              "--unit", "党政综合办牵头,各有关单位按职能分工落实", "--due", "年底前", "--section", "2", "--number", "5.")
+    t3 = b.gk("add", "p2022", "公开财政预决算信息", "--unit", "财政分局", "--new-unit", "--due", "11月底前",
+              "--section", "2.1", "--number", "6.")
+    t5 = b.gk("add", "p2022", "公开重大建设项目批准和实施信息", "--unit", "财政分局", "--due", "10月底前",
+              "--section", "2.1", "--number", "7.")
+    t7 = b.gk("add", "p2022", "按季度公开财政资金直达基层情况", "--unit", "财政分局", "--due", "每季度",
+              "--section", "2.1", "--number", "8.")
+    assert [t1, t2, t4, t6, t8, t3, t5, t7] == [f"p2022/{i}" for i in range(1, 9)]
+
+    b.at("2022-03-01").gk("progress", t6, "完成政务新媒体账号清理", "--unit", "党政综合办")
+    b.at("2022-03-25").gk("progress", t7, "公开第一季度直达资金情况", "--by", WANGWU)
+    b.at("2022-05-10").gk("progress", t1, "已在政府网站发布12件规范性文件", "--unit", "司法所")
+    b.at("2022-05-15").gk("close", t2, "--note", "已完成分类展示", "--unit", "司法所")
+    b.at("2022-06-20").gk("close", t1, "--note", "全部规范性文件已发布", "--evidence",
+                          "http://www.example.gov.cn/gkml/123.html", "--unit", "司法所")
+    b.at("2022-08-01").gk("close", t4, "--note", "指南已更新")
+    b.at("2022-08-10").gk("progress", t7, "公开第三季度直达资金情况", "--by", WANGWU)
+    b.at("2022-08-15").gk("reopen", t4, "--note", "指南遗漏依申请公开流程", "--by", WANGWU)
+    b.at("2022-09-01").gk("progress", t6, "开展政务新媒体季度检查", "--unit", "党政综合办")
+    b.at("2022-09-20").gk("close", t4, "--note", "指南已补充依申请公开流程", "--by", WANGWU)
+    b.at("2022-10-20").gk("progress", t3, "预算信息已公开,决算信息待审定", "--unit", "财政分局")
+    # A plain `git commit` of a hand edit: the task is closed without any gktrack trailer.
+    plan = root / "plans" / "p2022.yaml"
+    text = plan.read_text(encoding="utf-8")
+    block_start = text.index("  - id: 7\n")
+    block_end = text.index("\n\n", block_start)
+    block = text[block_start:block_end]
+    assert "    state: open" in block
+    text = text[:block_start] + block.replace(
+        "    state: open", "    state: done\n    note: 已在重大建设项目专栏公开") + text[block_end:]
+    plan.write_text(text, encoding="utf-8")
+    b.at("2022-10-28", "16:30:00").git("commit", "-q", "-m", "更新项目信息公开任务状态", "--",
+                                       "plans/p2022.yaml", author=EDITOR)
+    b.at("2022-11-15").gk("progress", t7, "公开第四季度直达资金情况", "--by", WANGWU)
+    b.at("2022-12-31", "23:30:00").gk("progress", t6, "年度总结已报送", "--unit", "党政综合办")
+    # Half an hour into 2023 in Beijing (still 2022 in UTC): not part of the 2022 report.
+    b.at("2023-01-01", "00:30:00").gk("progress", t6, "新年第一条进展", "--unit", "党政综合办")
+    b.at("2023-01-05").gk("new-plan", "p2023", "--year", "2023", "--title", "示例镇2023年政务公开工作要点",
+                          "--issuer", "示例镇人民政府")
+    b.gk("add", "p2023", "编制2022年政府信息公开工作年度报告", "--unit", "党政综合办", "--due", "1月底前")
+    b.at("2023-01-10").gk("close", t3, "--note", "决算信息已公开", "--unit", "财政分局")
+    b.at("2023-01-20").gk("close", "p2023/1", "--note", "年度报告已发布", "--evidence",
+                          "http://www.example.gov.cn/ndbg/2022.html")
+    return b
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory):
+    root = tmp_path_factory.mktemp("report") / "repo"
+    home = root.parent / "home"
+    home.mkdir()
+    with pytest.MonkeyPatch.context() as mp:
+        apply_env(mp, home)
+        mp.setenv("GIT_AUTHOR_NAME", OFFICE[0])
+        mp.setenv("GIT_AUTHOR_EMAIL", OFFICE[1])
+        mp.setenv("GIT_COMMITTER_NAME", OFFICE[0])
+        mp.setenv("GIT_COMMITTER_EMAIL", OFFICE[1])
+        b = build_scenario(root, mp)
+        mp.delenv("GIT_AUTHOR_DATE")
+        mp.delenv("GIT_COMMITTER_DATE")
+        # A day after both reported years: the default cut-off is then their 12-31.
+        mp.setenv("GKTRACK_TODAY", "2024-03-01")
+        yield b
+
+
+def report(b: Builder, *args: str) -> str:
+    code, out, err = run_cli(["--repo", str(b.root), "report", *args])
+    assert code == 0, err
+    return out
+
+
+def normalize(b: Builder, text: str) -> str:
+    """Hashes become commit01, commit02… (oldest first), so goldens do not depend on file bytes."""
+    shas = b.git("rev-list", "--reverse", "--all").split()
+    for i, sha in enumerate(shas, start=1):
+        text = text.replace(sha, f"commit{i:02d}").replace(sha[:8], f"commit{i:02d}")
+    return text
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE or not path.exists():
+        GOLDEN.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        if not UPDATE:
+            pytest.fail(f"已生成 {path},请检查后重新运行")
+    assert text == path.read_text(encoding="utf-8"), f"{name} 与黄金文件不同;确认无误后用 GKTRACK_UPDATE_GOLDEN=1 重新生成"
+
+
+def report_json(b: Builder, *args: str) -> dict:
+    return json.loads(report(b, *args, "--json"))
+
+
+def tasks_by_id(data: dict) -> dict[str, dict]:
+    return {t["id"]: t for p in data["plans"] for t in p["tasks"]}
+
+
+def sha_of(b: Builder, summary: str) -> str:
+    """The commit whose summary line starts with ``summary`` (there must be exactly one)."""
+    lines = [line for line in b.git("log", "--format=%H %s").splitlines() if line[41:].startswith(summary)]
+    assert len(lines) == 1, (summary, lines)
+    return lines[0][:40]
+
+
+# --- golden files ----------------------------------------------------------------------------
+
+
+def test_report_2022_matches_golden(scenario):
+    check_golden("report_2022.md", normalize(scenario, report(scenario, "2022")))
+
+
+def test_report_2023_matches_golden(scenario):
+    check_golden("report_2023.md", normalize(scenario, report(scenario, "2023")))
+
+
+# --- what each kind of task becomes --------------------------------------------------------
+
+
+def test_year_end_state_of_each_kind_of_task(scenario):
+    data = report_json(scenario, "2022")
+    tasks = tasks_by_id(data)
+    assert {ref: t["category"] for ref, t in tasks.items()} == {
+        "p2022/1": "on_time",   # 6月底前, closed 06-20
+        "p2022/2": "late",      # 3月底前, closed 05-15
+        "p2022/3": "on_time",   # closed, reopened, closed again before 9月底
+        "p2022/4": "ongoing",   # 持续推进
+        "p2022/5": "overdue",   # 年底前, still open when 12-31 ended
+        "p2022/6": "overdue",   # 11月底前, closed only on 2023-01-10
+        "p2022/7": "on_time",   # closed by a plain git commit on 10-28
+        "p2022/8": "ongoing",   # 每季度, no progress in the second quarter
+    }
+    assert tasks["p2022/2"]["days_late"] == 45
+    assert tasks["p2022/6"]["days_late"] == 31 and tasks["p2022/6"]["state"] == "open"
+    assert tasks["p2022/6"]["closed"] is None and tasks["p2022/6"]["closing_commit"] is None
+    assert tasks["p2022/5"]["days_late"] == 0
+    assert tasks["p2022/8"]["missed_periods"] == [
+        {"period": "第二季度", "start": "2022-04-01", "end": "2022-06-30"}]
+    assert data["summary"] == {"on_time": 3, "late": 1, "overdue": 2, "open": 0, "ongoing": 2,
+                               "total": 8, "done": 4, "rate": 0.6667}
+    # The last commit of 2022 in Beijing time; the one half an hour into 2023 is left out.
+    assert data["commit"]["commit"] == sha_of(scenario, "进展 p2022/4:年度总结已报送")
+    assert [p["note"] for p in tasks["p2022/4"]["progress"]] == [
+        "完成政务新媒体账号清理", "开展政务新媒体季度检查", "年度总结已报送"]
+
+
+def test_reopened_task_keeps_its_history_and_last_closing_commit(scenario):
+    task = tasks_by_id(report_json(scenario, "2022"))["p2022/3"]
+    assert [(e["kind"], e["date"], e["commit"]["author"]) for e in task["events"]] == [
+        ("close", "2022-08-01", "张三"), ("reopen", "2022-08-15", "王五"), ("close", "2022-09-20", "王五")]
+    closing = task["closing_commit"]
+    assert closing["author"] == "王五" and closing["date"].startswith("2022-09-20")
+    assert task["closed"] == "2022-09-20"
+
+
+def test_hand_edit_is_reported_from_file_contents(scenario):
+    data = report_json(scenario, "2022")
+    task = tasks_by_id(data)["p2022/7"]
+    hand = sha_of(scenario, "更新项目信息公开任务状态")
+    assert task["state"] == "done" and task["closed"] == "2022-10-28"
+    assert task["closing_commit"] == {"commit": hand, "author": "李四", "email": "lisi@example.gov.cn",
+                                      "date": "2022-10-28T16:30:00+08:00", "committed": "2022-10-28T16:30:00+08:00",
+                                      "action": None, "hand_edit": True}
+    assert data["audit"]["hand_edits_unchecked"] == 1
+    [edit] = data["audit"]["hand_edits"]
+    assert edit["commit"] == hand and edit["author"] == "李四"
+    assert edit["changes"] == ["p2022/7 状态 未完成→已完成,完成情况改为“已在重大建设项目专栏公开”"]
+    text = report(scenario, "2022")
+    assert f"| `{hand[:8]}` | 2022-10-28 16:30 | 李四 | 直接提交 |" in text
+    assert f"关闭于提交 `{hand[:8]}`(李四,2022-10-28,手工修改,无 gktrack 记录)" in text
+
+
+def test_task_closed_next_january_is_late_in_next_years_report(scenario):
+    data = report_json(scenario, "2023")
+    tasks = tasks_by_id(data)
+    assert set(tasks) == {"p2023/1", "p2022/5", "p2022/6"}  # 持续推进 and done 2022 tasks stay in 2022
+    late = tasks["p2022/6"]
+    assert late["carried_over"] and late["category"] == "late"
+    assert late["closed"] == "2023-01-10" and late["days_late"] == 41
+    assert late["closing_commit"]["commit"] == sha_of(scenario, "关闭 p2022/6")
+    assert tasks["p2022/5"]["category"] == "overdue" and tasks["p2022/5"]["days_late"] == 365
+    assert tasks["p2023/1"]["category"] == "on_time"
+    assert [p["carried_over"] for p in data["plans"]] == [False, True]
+
+
+# --- options -------------------------------------------------------------------------------
+
+
+def test_as_of_moves_the_cut_off(scenario):
+    data = report_json(scenario, "2022", "--as-of", "2022-06-30")
+    tasks = tasks_by_id(data)
+    assert data["commit"]["commit"] == sha_of(scenario, "关闭 p2022/1")
+    assert data["as_of"] == "2022-06-30"
+    assert tasks["p2022/3"]["category"] == "open" and tasks["p2022/3"]["state"] == "open"
+    assert tasks["p2022/7"]["category"] == "open"  # the hand edit came later
+    assert tasks["p2022/8"]["missed_periods"][0]["period"] == "第二季度"
+    assert [p["date"] for p in tasks["p2022/8"]["progress"]] == ["2022-03-25"]
+    assert [m["month"] for m in data["audit"]["by_month"]] == [f"2022-{m:02d}" for m in range(1, 7)]
+    text = report(scenario, "2022", "--as-of", "2022-06-30")
+    assert "统计截至北京时间2022年6月30日24时" in text and "- 截至2022-06-30状态:未到期(期限 2022-09-30)" in text
+
+
+def test_at_reports_from_another_commit(scenario):
+    hand = sha_of(scenario, "更新项目信息公开任务状态")
+    data = report_json(scenario, "2022", "--at", hand[:10])
+    assert data["commit"]["commit"] == hand
+    tasks = tasks_by_id(data)
+    assert tasks["p2022/7"]["state"] == "done"
+    assert [p["date"] for p in tasks["p2022/8"]["progress"]] == ["2022-03-25", "2022-08-10"]
+    # Any later commit has the same last commit of 2022: the very same report.
+    assert report(scenario, "2022", "--at", "HEAD~2") == report(scenario, "2022")
+    assert report(scenario, "2022", "--at", "main") == report(scenario, "2022")
+
+
+def test_plan_and_unit_narrow_the_report(scenario):
+    data = report_json(scenario, "2023", "--plan", "p2022")
+    assert set(tasks_by_id(data)) == {"p2022/5", "p2022/6"}
+    assert data["scope"] == {"plan": "p2022", "unit": None}
+    assert data["audit"]["commits"] == 2  # 2023-01-01 progress on p2022/4, the January close of p2022/6
+
+    data = report_json(scenario, "2022", "--unit", "司法所")
+    # p2022/5 reaches 司法所 through 各有关单位 (members: all).
+    assert set(tasks_by_id(data)) == {"p2022/1", "p2022/2", "p2022/5"}
+    assert [u["unit"] for u in data["units"]] == ["司法所"]
+    assert data["units"][0]["lead"] == 1 and data["units"][0]["responsible"] == 2
+    assert data["audit"]["hand_edits"] == []
+    text = report(scenario, "2022", "--unit", "司法所")
+    assert "报告范围:责任单位 司法所" in text and "p2022/7" not in text
+
+
+def test_errors_are_one_chinese_line(scenario):
+    cases = [
+        (["2022", "--plan", "nope"], 1, "中没有计划“nope”"),
+        (["2022", "--unit", "司法局"], 1, "是否指:司法所"),
+        (["2022", "--at", "no-such-branch"], 1, "找不到修订版本“no-such-branch”"),
+        (["2022", "--at=--output=x"], 2, "不能以 - 开头"),
+        (["2021"], 1, "仓库没有2021年度需要报告的任务"),
+        (["2022", "--unit", "财政分局", "--plan", "p2022", "--as-of", "2022-01-01"], 0, ""),
+        (["2022", "--as-of", "2021-12-31"], 2, "早于 2022 年"),
+        (["2022", "--as-of", "明天"], 2, "无法识别的--as-of 日期"),
+    ]
+    for args, code, message in cases:
+        got, out, err = run_cli(["--repo", str(scenario.root), "report", *args])
+        if code == 0:
+            assert got == 0 and out.startswith("# ") and not err, (args, err)
+            continue
+        assert (got, out) == (code, ""), (args, got, err)
+        assert message in err and err.count("\n") == 1 and err.startswith("gktrack: 错误:"), (args, err)
+
+
+# --- same bytes, wherever and whenever -----------------------------------------------------
+
+
+def test_same_inputs_give_identical_bytes(scenario):
+    def run(tz: str) -> bytes:
+        env = {**os.environ, "TZ": tz, "GKTRACK_TODAY": "2025-06-01"}
+        return subprocess.run([sys.executable, "-m", "gktrack", "--repo", str(scenario.root), "report", "2022"],
+                              env=env, capture_output=True, check=True).stdout
+
+    first = run("UTC")
+    assert first == run("UTC") == run("America/New_York") == run("Asia/Shanghai")
+    assert first.decode("utf-8") == report(scenario, "2022")
+    # The working tree does not count: only the cut-off commit does.
+    plan = scenario.root / "plans" / "p2022.yaml"
+    saved = plan.read_bytes()
+    try:
+        plan.write_text("这不是计划文件", encoding="utf-8")
+        assert run("UTC") == first
+    finally:
+        plan.write_bytes(saved)
+
+
+# --- the Markdown renders ------------------------------------------------------------------
+
+
+def _tables(tokens) -> list[list[int]]:
+    """Cells per row of every table, as markdown-it (the parser rich uses) sees them."""
+    tables, rows, cells = [], None, 0
+    for token in tokens:
+        if token.type == "table_open":
+            rows = []
+        elif token.type == "tr_open":
+            cells = 0
+        elif token.type in ("th_open", "td_open"):
+            cells += 1
+        elif token.type == "tr_close":
+            rows.append(cells)
+        elif token.type == "table_close":
+            tables.append(rows)
+    return tables
+
+
+@pytest.mark.parametrize("year", ["2022", "2023"])
+def test_markdown_is_well_formed(scenario, year):
+    from markdown_it import MarkdownIt
+
+    text = report(scenario, year)
+    md = MarkdownIt("commonmark").enable("table")
+    tokens = md.parse(text)
+    tables = _tables(tokens)
+    # Every table written is parsed as a table, and every row has the header's number of cells.
+    assert len(tables) == len(re.findall(r"^\| -", text, re.M)) >= 6
+    for rows in tables:
+        assert len(set(rows)) == 1 and len(rows) >= 2, rows
+    html = md.render(text)
+    assert "**" not in html  # every bold closed and rendered
+    for line in text.splitlines():
+        if line.startswith("|"):
+            assert line.endswith(" |") and "\t" not in line
+    sections = re.findall(r"^## (.+)$", text, re.M)
+    assert sections == ["一、总体情况", "二、逐项落实情况", "三、按责任单位统计", "四、存在的主要问题及改进情况",
+                        "五、审计记录", "六、图表"]
+
+
+def test_charts_are_mermaid_with_the_same_numbers_in_a_table(scenario):
+    text = report(scenario, "2022")
+    blocks = re.findall(r"```mermaid\n(.*?)```", text, re.S)
+    pie, bar = blocks
+    assert pie.splitlines()[0] == "pie showData"
+    slices = dict(re.findall(r'^    "([^"]+)" : (\d+)$', pie, re.M))
+    assert slices == {"按期完成": "3", "逾期完成": "1", "逾期未完成": "2", "持续推进": "2"}
+    for label, value in slices.items():
+        assert re.search(rf"^\| {label} +\| +{value} \|", text, re.M)
+    lines = bar.splitlines()
+    assert lines[0] == "xychart-beta" and lines[1] == '    title "2022年各月办结任务数"'
+    labels = re.fullmatch(r"    x-axis \[(.*)\]", lines[2]).group(1).split(", ")
+    assert labels == [f'"{m}月"' for m in range(1, 13)]
+    assert re.fullmatch(r'    y-axis "任务数" 0 --> \d+', lines[3])
+    values = [int(v) for v in re.fullmatch(r"    bar \[(.*)\]", lines[4]).group(1).split(", ")]
+    assert values == [0, 0, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0]
+    table = text.split("### (二)各月办结任务数")[1]
+    for month, value in zip(range(1, 13), values):
+        assert re.search(rf"^\| {month}月 +\| +{value} \|", table, re.M)
+
+
+# --- hand edits that rewrite the file ------------------------------------------------------
+
+
+def test_hand_edit_in_another_layout_is_still_read(tmp_path, monkeypatch):
+    """A person rewrites the whole file in their own layout: compared as data, not as text."""
+    import yaml
+
+    (tmp_path / "home").mkdir()
+    apply_env(monkeypatch, tmp_path / "home")
+    root = tmp_path / "repo"
+    b = Builder(root, monkeypatch)
+    b.at("2024-01-10").gk("init", str(root))
+    b.gk("new-plan", "x2024", "--year", "2024", "--title", "测试计划")
+    b.gk("add", "x2024", "甲任务", "--unit", "办公室", "--new-unit", "--due", "3月底前")
+    b.gk("add", "x2024", "乙任务 | 含竖线 *星号*", "--unit", "办公室", "--due", "2024-04-30")
+    plan = root / "plans" / "x2024.yaml"
+    data = yaml.safe_load(plan.read_text(encoding="utf-8"))
+    data["tasks"][1].update(state="done", closed=__import__("datetime").date(2024, 4, 2), note="已办 | 见*附件*")
+    plan.write_text(yaml.safe_dump(data, allow_unicode=True, default_flow_style=False, indent=4,
+                                   sort_keys=True), encoding="utf-8")
+    b.at("2024-04-03", "08:00:00").git("commit", "-q", "-m", "整理格式并办结乙任务", "--", "plans/x2024.yaml",
+                                       author=EDITOR)
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-02")
+    data = report_json(b, "2024")
+    tasks = tasks_by_id(data)
+    assert tasks["x2024/2"]["category"] == "on_time" and tasks["x2024/2"]["closed"] == "2024-04-02"
+    assert tasks["x2024/2"]["closing_commit"]["author"] == "李四"
+    assert tasks["x2024/1"]["category"] == "overdue"
+    [edit] = data["audit"]["hand_edits"]
+    assert edit["changes"] == ["x2024/2 状态 未完成→已完成,完成日期 (空)→2024-04-02,完成情况改为“已办 | 见*附件*”"]
+    text = report(b, "2024")
+    row = next(line for line in text.splitlines() if line.startswith("| `"))
+    assert "已办 \\| 见\\*附件\\*" in row and row.count(" | ") == 4
+    assert "乙任务 \\| 含竖线 \\*星号\\*" in text
+
+
+def test_plans_entered_after_the_year_are_reported_from_their_recorded_dates(tmp_path, monkeypatch):
+    """gktrack adopted in 2025 for the 2024 plan: no commit by 2024-12-31, so the recorded dates decide."""
+    (tmp_path / "home").mkdir()
+    apply_env(monkeypatch, tmp_path / "home")
+    root = tmp_path / "repo"
+    b = Builder(root, monkeypatch)
+    b.at("2025-02-10").gk("init", str(root))
+    b.gk("new-plan", "y2024", "--year", "2024", "--title", "补录计划")
+    b.gk("add", "y2024", "甲任务", "--unit", "办公室", "--new-unit", "--due", "11月底前")
+    b.gk("add", "y2024", "乙任务", "--unit", "办公室", "--due", "年底前")
+    b.gk("progress", "y2024/2", "已起草", "--date", "2024-12-20")
+    b.gk("close", "y2024/1", "--date", "2024-11-05", "--note", "已办结")
+    b.gk("close", "y2024/2", "--date", "2025-01-08")
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-03-01")
+    data = report_json(b, "2024")
+    assert data["reconstructed"] and data["commit"]["commit"] == b.git("rev-parse", "HEAD").strip()
+    tasks = tasks_by_id(data)
+    assert (tasks["y2024/1"]["category"], tasks["y2024/1"]["closed"]) == ("on_time", "2024-11-05")
+    assert (tasks["y2024/2"]["category"], tasks["y2024/2"]["state"]) == ("overdue", "open")
+    assert [p["note"] for p in tasks["y2024/2"]["progress"]] == ["已起草"]
+    text = report(b, "2024")
+    assert "仓库中没有该时点以前的提交" in text and "按其中记录的完成日期和进展日期推算" in text
+    # The next year's report has a commit by its cut-off and reads it as usual.
+    data = report_json(b, "2025")
+    assert not data["reconstructed"]
+    # y2024/1 was counted done in the 2024 report; y2024/2 was open there and is late here.
+    assert {ref: t["category"] for ref, t in tasks_by_id(data).items()} == {"y2024/2": "late"}
