@@ -23,36 +23,65 @@ from typing import Any, Callable
 from gktrack.errors import PlanFileError
 
 LINE_KEY = "__line__"
-MAX_FILE_BYTES = 64 * 1024 * 1024
+# A real plan is well under 1 MB; parsing takes about a second per MB, and a file a user
+# hands us must be refused "within a few seconds", not after a minute.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+# libyaml's composer recurses in C once per nesting level and overflows the C stack (a
+# segfault, no message) somewhere past ten thousand; no plan nests deeper than a dozen.
+MAX_DEPTH = 200
+
+# What YAML does not allow anywhere in a file: everything outside its "printable" set.
+NOT_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
 _TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)\s*:(\s|$)")
 _CONFLICT = re.compile(r"^(<<<<<<<|=======$|>>>>>>>|\|\|\|\|\|\|\|)", re.M)
 
-_YAML_PROBLEMS = {
-    "found character '\\t' that cannot start any token": "含有制表符(Tab),YAML 只能用空格缩进",
-    "found duplicate anchor": "不支持锚点(&)",
-    "found undefined alias": "不支持别名(*)",
-    "mapping values are not allowed here": "此处不能出现“键: 值”(缩进或冒号有误)",
-    "could not find expected ':'": "缺少冒号“:”",
-    "found unexpected end of stream": "文件意外结束(引号或括号未闭合)",
-    "expected <block end>, but found '<block mapping start>'": "缩进不一致",
-    "did not find expected key": "缩进不一致或缺少键",
-    "found unhashable key": "键不能是列表或映射",
-}
+# libyaml's problem texts (and the pure-Python parser's wording of the same) in Chinese; the
+# first entry whose key occurs in the problem wins. Nothing English ever reaches the user.
+_YAML_PROBLEMS = (
+    ("tab character", "含有制表符(Tab),YAML 只能用空格缩进"),
+    ("found character '\\t'", "含有制表符(Tab),YAML 只能用空格缩进"),
+    ("unexpected end of stream", "文件意外结束(引号或括号未闭合)"),
+    ("expected ',' or ']'", "方括号“[”未闭合,或列表项之间缺少逗号"),
+    ("expected ',' or '}'", "花括号“{”未闭合,或各项之间缺少逗号"),
+    ("mapping values are not allowed", "此处不能出现“键: 值”(缩进或冒号有误;文字中含“: ”时请加引号)"),
+    ("could not find expected ':'", "缺少冒号“:”,或缩进有误"),
+    ("expected <block end>", "缩进不一致"),
+    ("did not find expected key", "缩进不一致或缺少键(此行应为“键: 值”)"),
+    ("did not find expected '-' indicator", "列表项缩进不一致(每项应以“- ”开头)"),
+    ("block sequence entries are not allowed", "此处不能出现列表项“- ”(缩进有误)"),
+    ("did not find expected node content", "此处缺少值,或有不成对的括号、多余的符号"),
+    ("another document", "一个文件只能有一个 YAML 文档(请删除多余的“---”)"),
+    ("document start", "文档结构有误(多余的“---”或“...”)"),
+    ("document end", "文档结构有误(多余的“---”或“...”)"),
+    ("unhashable key", "键不能是列表或映射"),
+    ("escape", "双引号中的转义“\\”写法有误(可改用单引号)"),
+    ("hexdecimal", "双引号中的转义“\\x/\\u”写法有误(可改用单引号)"),
+    ("anchor", "不支持 YAML 锚点和别名(&/*)"),
+    ("alias", "不支持 YAML 锚点和别名(&/*)"),
+    ("tag", "不允许的 YAML 标签(! 开头)"),
+    ("directive", "不支持 YAML 指令(% 开头的行)"),
+    ("block scalar", "多行文字(| 或 >)的写法有误"),
+    ("indentation indicator", "多行文字(| 或 >)的写法有误"),
+    ("comment or line break", "值的后面有多余的内容"),
+    ("whitespace or line break", "符号后面缺少空格"),
+    ("cannot start any token", "此处的字符不能作为值的开头(请给该值加引号)"),
+)
 
 
 def decode(data: bytes, where: str) -> str:
     """UTF-8 text of a file we own, or a PlanFileError naming the place of the first bad byte."""
     if len(data) > MAX_FILE_BYTES:
-        raise PlanFileError(f"文件过大({len(data) // 1048576} MB),上限 {MAX_FILE_BYTES // 1048576} MB", where=where)
+        raise PlanFileError(f"文件过大({len(data) / 1048576:.1f} MB),上限 {MAX_FILE_BYTES // 1048576} MB", where=where)
     if b"\0" in data[:8192]:
         raise PlanFileError("是二进制文件,不是 YAML 文本", where=where)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
+        column = len(data[data.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
         raise PlanFileError(
-            "不是 UTF-8 编码(可能是 GBK),请用 UTF-8 另存", where=f"{where}:{line}"
+            "不是 UTF-8 编码(可能是 GBK),请用 UTF-8 另存", where=f"{where}:{line}:{column}"
         ) from None
     return text.removeprefix("\ufeff")
 
@@ -86,7 +115,14 @@ def _loader_class() -> type:
 
     # Timestamps other than plain dates stay strings: a plan only ever holds dates.
     Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+    # The safe loader would still build bytes, sets and ordered pairs; a plan holds none of them.
+    for tag in ("binary", "set", "omap", "pairs"):
+        Loader.add_constructor(f"tag:yaml.org,2002:{tag}", _refuse_tag)
     return Loader
+
+
+def _refuse_tag(loader, node):
+    raise _Refused(f"不允许的 YAML 标签 {node.tag.replace('tag:yaml.org,2002:', '!!')}", node.start_mark)
 
 
 def _construct_timestamp(loader, node):
@@ -109,41 +145,109 @@ class _Refused(Exception):
 _LOADER: type | None = None
 
 
-def safe_load(text: str, where: str) -> Any:
-    """Parse YAML text safely; every problem becomes a PlanFileError at file:line:column."""
+def loader_class() -> type:
+    """The safe loader (see ``_loader_class``), built once."""
     global _LOADER
-    import yaml
-
     if _LOADER is None:
         _LOADER = _loader_class()
+    return _LOADER
+
+
+def safe_load(text: str, where: str) -> Any:
+    """Parse YAML text safely; every problem becomes a PlanFileError at file:line:column."""
+    import yaml
+
     conflict = _CONFLICT.search(text)
     if conflict:
         line = text[: conflict.start()].count("\n") + 1
         raise PlanFileError("有未解决的合并冲突标记(<<<<<<< / >>>>>>>)", where=f"{where}:{line}")
-    loader = _LOADER(text)
+    check_nesting(text, where)
+    loader = loader_class()(text)
     try:
         return loader.get_single_data()
     except _Refused as exc:
         raise PlanFileError(exc.message, where=_mark(where, exc.mark)) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "语法错误"
-        if problem.startswith("could not determine a constructor for the tag"):
-            tag = problem.rsplit(" ", 1)[-1]
-            message = f"不允许的 YAML 标签 {tag}"
-        else:
-            message = "YAML 语法错误:" + _YAML_PROBLEMS.get(problem, problem)
-        raise PlanFileError(message, where=_mark(where, mark)) from None
-    except yaml.YAMLError as exc:  # ReaderError: control characters and the like
-        position = getattr(exc, "position", None)
-        line = text[:position].count("\n") + 1 if isinstance(position, int) else None
-        raise PlanFileError(
-            "含有不允许的控制字符", where=f"{where}:{line}" if line else where
-        ) from None
+    except yaml.YAMLError as exc:
+        raise yaml_error(exc, text, where) from None
     except RecursionError:
-        raise PlanFileError("嵌套过深", where=where) from None
+        raise PlanFileError(f"嵌套层数过多(超过 {MAX_DEPTH} 层)", where=where) from None
     finally:
         loader.dispose()
+
+
+def yaml_error(exc: Exception, text: str, where: str) -> PlanFileError:
+    """A PyYAML error as one Chinese line at file:line:column."""
+    import yaml
+
+    if isinstance(exc, yaml.MarkedYAMLError):
+        problem = exc.problem or exc.context or ""
+        mark = exc.problem_mark or exc.context_mark
+        # An unclosed quote or bracket is found at the end of the file; its opening is the place.
+        if exc.context_mark is not None and any(k in problem for k in ("end of stream", "expected ','")):
+            mark = exc.context_mark
+        if problem.startswith("could not determine a constructor for the tag"):
+            tag = problem.rsplit(" ", 1)[-1].strip("'")
+            return PlanFileError(f"不允许的 YAML 标签 {tag.replace('tag:yaml.org,2002:', '!!')}",
+                                 where=_mark(where, mark))
+        message = next((zh for key, zh in _YAML_PROBLEMS if key in problem), "无法解析(格式有误)")
+        if "cannot start any token" in problem and mark is not None:
+            char = _char_at(text, mark)
+            if char == "\t":
+                message = "含有制表符(Tab),YAML 只能用空格缩进"
+            elif char:
+                message = f"字符“{char}”不能作为值的开头(请给该值加引号)"
+        return PlanFileError("YAML 语法错误:" + message, where=_mark(where, mark))
+    # ReaderError: a character YAML does not allow anywhere (control characters and the like).
+    # libyaml counts its position in bytes; the place is found again in the text itself.
+    found = NOT_PRINTABLE.search(text)
+    if found is None:
+        return PlanFileError("含有不允许的控制字符", where=where)
+    index = found.start()
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return PlanFileError(f"含有不允许的控制字符(U+{ord(found.group()):04X})", where=f"{where}:{line}:{column}")
+
+
+def _char_at(text: str, mark: Any) -> str:
+    lines = text.split("\n")
+    if 0 <= mark.line < len(lines) and 0 <= mark.column < len(lines[mark.line]):
+        return lines[mark.line][mark.column]
+    return ""
+
+
+_NESTING_RUN = re.compile(r"^[ ?:-]*", re.M)
+_BRACKETS = re.compile(r"[^\[\]{}]+")
+
+
+def check_nesting(text: str, where: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH before libyaml's recursive composer sees it.
+
+    A cheap bound comes first (indentation and "- - -" runs at line starts, plus the running
+    depth of brackets); only a file that could exceed it is walked event by event, which
+    never recurses.
+    """
+    runs = max((m.end() - m.start() for m in _NESTING_RUN.finditer(text)), default=0)
+    depth = worst = 0
+    for char in _BRACKETS.sub("", text):
+        depth = depth + 1 if char in "[{" else max(depth - 1, 0)
+        worst = max(worst, depth)
+        if worst > MAX_DEPTH:
+            break
+    if 2 * runs + worst <= MAX_DEPTH:
+        return
+    import yaml
+
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=loader_class()):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise PlanFileError(f"嵌套层数过多(超过 {MAX_DEPTH} 层)", where=_mark(where, event.start_mark))
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError as exc:
+        raise yaml_error(exc, text, where) from None
 
 
 def _mark(where: str, mark: Any) -> str:
@@ -164,13 +268,18 @@ def strip_lines(value: Any) -> Any:
 # --- writing -------------------------------------------------------------------------------
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write through a temporary file and a rename: readers see the old or the new file."""
+def atomic_write(path: Path, text: str | bytes) -> None:
+    """Write through a temporary file and a rename: readers see the old or the new file.
+
+    The data is on disk before the rename, and the rename before we return (the folder is
+    synced too), so a power cut leaves the old file or the new one, never a mix or nothing.
+    """
     path = Path(path)
+    data = text.encode("utf-8") if isinstance(text, str) else text
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         if path.exists():
@@ -184,6 +293,21 @@ def atomic_write(path: Path, text: str) -> None:
         except FileNotFoundError:
             pass
         raise
+    sync_dir(path.parent)
+
+
+def sync_dir(folder: Path) -> None:
+    """fsync a folder so a rename or unlink in it survives a power cut (POSIX; best effort)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 @dataclass(frozen=True)
