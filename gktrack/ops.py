@@ -105,7 +105,14 @@ def init_repo(path: str | Path | None) -> InitResult:
     if not registry.exists():
         registry.write_text(INITIAL_TEXT, encoding="utf-8")
         created.append(REGISTRY_FILE)
-    untracked = [rel for rel in [REGISTRY_FILE, f"{PLANS_DIR}/.gitkeep"]
+    from gktrack import mergedriver
+
+    # Plan files merge task by task (see gktrack.mergedriver): the attribute travels with the
+    # repository, the driver command is local config that every clone sets up for itself.
+    if mergedriver.ensure_attributes_file(root / ".gitattributes"):
+        created.append(".gitattributes")
+    mergedriver.install(root)
+    untracked = [rel for rel in [REGISTRY_FILE, f"{PLANS_DIR}/.gitkeep", ".gitattributes"]
                  if (root / rel).exists() and git.dirty_paths(root, [rel])]
     if not created and not untracked:
         return InitResult(root, False, None, f"{root} 已是 gktrack 计划仓库,未做任何修改")
@@ -132,6 +139,7 @@ def new_plan(repo: Repository, plan_id: str, *, year: int, title: str, issuer: s
     path = repo.plan_path(plan_id)
     if path.exists():
         raise InputError(f"计划 {plan_id} 已存在({_plan_rel(plan_id)})")
+    _check_office(repo, by, "new-plan")
     plan = Plan(id=plan_id, year=year, title=title.strip(), issuer=issuer, doc_number=doc_number,
                 issued=issued, source=source, owner=owner)
     rel = _plan_rel(plan_id)
@@ -149,6 +157,7 @@ def add_section(repo: Repository, plan_id: str, title: str, *, number: str | Non
     from gktrack.planfile import PlanEditor
 
     plan = repo.load_plan(plan_id)
+    _check_office(repo, by, "add-section")
     keys = {s.key for s in plan.sections}
     if parent is not None:
         parent = resolve_section(plan, parent)
@@ -202,6 +211,7 @@ def _collect_units(lead: list[str], support: list[str], units: list[str]) -> lis
 
 def _register(repo: Repository, tx, new_units: list[str]) -> None:
     if new_units:
+        _check_office(repo, tx.by, "registry")
         tx.add_path(REGISTRY_FILE)
         add_units_to_file(repo.registry_path, new_units)
 
@@ -221,6 +231,7 @@ def add_task(repo: Repository, plan_id: str, text: str, *, lead: list[str] = (),
     if not text:
         raise InputError("任务内容不能为空")
     plan = repo.load_plan(plan_id)
+    _check_office(repo, by, "add")
     section_key = resolve_section(plan, section) if section else None
     refs, new_units = resolve_refs(repo.units(), _collect_units(list(lead), list(support), list(units)),
                                    register_new=new_unit)
@@ -337,6 +348,12 @@ def _check_permission(repo: Repository, by: str | None, task: Task, action: str,
     from gktrack.permissions import check_task_change
 
     check_task_change(repo.units(), _actor_email(repo, by), task, action)
+
+
+def _check_office(repo: Repository, by: str | None, action: str) -> None:
+    from gktrack.permissions import check_office
+
+    check_office(repo.units(), _actor_email(repo, by), action)
 
 
 def _record_date(value: str | None) -> dt.date:

@@ -13,10 +13,23 @@ from gktrack.model import Task
 from gktrack.units import Units
 
 UNIT_ACTIONS = ("progress", "close", "reopen")
+# The task fields those actions write: all a unit's liaison may change (the pre-receive hook).
+UNIT_FIELDS = ("progress", "state", "closed", "note", "evidence")
 ACTION_LABELS = {
     "progress": "记录进展", "close": "关闭任务", "reopen": "重新打开任务", "assign": "分派单位",
-    "add": "新增任务", "edit": "修改计划", "registry": "修改单位名册",
+    "add": "新增任务", "edit": "修改计划", "registry": "修改单位名册", "new-plan": "新建计划",
+    "add-section": "新增章节", "import": "导入计划",
 }
+
+# The rules as the pre-receive hook states them to whoever pushed.
+RULE_UNIT = "单位联络人只能记录本单位任务的进展、关闭或重新打开本单位的任务"
+RULE_OFFICE_FIELDS = ("任务的内容、序号、章节、责任单位和期限只有政务公开办(office 角色)可以修改;"
+                      "单位联络人只能改 progress、state、closed、note、evidence")
+RULE_ADD_REMOVE = "新增或删除任务只有政务公开办(office 角色)可以"
+RULE_PLAN = "新建、删除计划,修改计划信息和章节只有政务公开办(office 角色)可以"
+RULE_REGISTRY = "单位名册 units.yaml 只有政务公开办(office 角色)可以修改"
+RULE_UNKNOWN = "名册列出人员后,只有名册中的人员可以修改计划"
+RULE_BROKEN = "无法读取的计划文件无法判断改了什么,只有政务公开办(office 角色)可以提交"
 
 
 def task_units_for(units: Units, task: Task, person_units: list[str]) -> bool:

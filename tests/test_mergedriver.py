@@ -1,0 +1,344 @@
+"""The plan-file merge driver: task- and field-level three-way merges, byte for byte."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gktrack.mergedriver import CONFLICT_KEY, DELETED_NOTE, merge_plan_texts
+from gktrack.planfile import plan_from_data
+from gktrack.yamlfile import safe_load, strip_lines
+
+BASE = """\
+# gktrack 计划文件:可直接手工编辑
+schema: 1
+id: p1
+year: 2024
+title: 测试计划
+sections:
+  - key: '1'
+    number: 一、
+    title: 第一部分
+tasks:
+
+  - id: 1
+    section: '1'
+    text: 任务一
+    responsible: [司法所]
+    deadline: 6月底前
+    state: open
+
+  # 手写的注释,合并后应原样保留
+  - id: 2
+    section: '1'
+    text: 任务二
+    lead: [财政所]
+    support: [党政办]
+    state: open
+    progress:
+      - date: 2024-03-01
+        unit: 财政所
+        note: 开始
+
+  - id: 3
+    text: "任务三(带引号)"
+    state: open
+"""
+
+
+def edit(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+def tasks_of(text: str) -> dict[int, dict]:
+    data = safe_load(text, "p1.yaml")
+    plan_from_data(data, "p1.yaml")
+    return {t["id"]: strip_lines(t) for t in data["tasks"]}
+
+
+def block(text: str, task_id: int) -> str:
+    """The lines of one task block, as written."""
+    lines = text.splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.strip() == f"- id: {task_id}")
+    end = start + 1
+    while end < len(lines) and not lines[end].lstrip().startswith("- id:") and lines[end].strip() != "" \
+            and not lines[end].startswith("  #"):
+        end += 1
+    return "".join(lines[start:end])
+
+
+PROGRESS_OURS = "      - date: 2024-04-01\n        unit: 财政所\n        note: 我方进展\n"
+PROGRESS_THEIRS = "      - date: 2024-03-15\n        unit: 财政所\n        note: 对方进展\n"
+
+
+def add_progress(text: str, entry: str) -> str:
+    return edit(text, "        note: 开始\n", "        note: 开始\n" + entry)
+
+
+def test_changes_to_adjacent_tasks_merge_cleanly_and_keep_bytes():
+    ours = edit(BASE, "    deadline: 6月底前\n    state: open\n", "    deadline: 6月底前\n    state: done\n    closed: 2024-05-02\n")
+    theirs = add_progress(BASE, PROGRESS_THEIRS)
+    result = merge_plan_texts(BASE, ours, theirs, "plans/p1.yaml")
+    assert result.clean
+    # exactly ours plus theirs' hunk: every other byte (comment, quotes) as it was
+    assert result.text == add_progress(ours, PROGRESS_THEIRS)
+    tasks = tasks_of(result.text)
+    assert tasks[1]["state"] == "done" and tasks[1]["closed"] == dt.date(2024, 5, 2)
+    assert [p["note"] for p in tasks[2]["progress"]] == ["开始", "对方进展"]
+
+
+def test_progress_from_both_sides_kept_in_date_order():
+    ours = add_progress(BASE, PROGRESS_OURS)
+    theirs = add_progress(BASE, PROGRESS_THEIRS)
+    result = merge_plan_texts(BASE, ours, theirs, "plans/p1.yaml")
+    assert result.clean
+    notes = [p["note"] for p in tasks_of(result.text)[2]["progress"]]
+    assert notes == ["开始", "对方进展", "我方进展"]
+    # the untouched tasks keep their exact bytes
+    assert block(result.text, 1) == block(BASE, 1)
+    assert block(result.text, 3) == block(BASE, 3)
+    assert "  # 手写的注释,合并后应原样保留\n" in result.text
+
+
+def test_progress_removed_on_one_side_stays_removed():
+    base = add_progress(BASE, PROGRESS_OURS)
+    ours = BASE  # e.g. `gktrack undo` of that progress
+    theirs = edit(base, "    text: \"任务三(带引号)\"\n", "    text: \"任务三(带引号)\"\n    note: 对方补充\n")
+    result = merge_plan_texts(base, ours, theirs, "plans/p1.yaml")
+    assert result.clean
+    tasks = tasks_of(result.text)
+    assert [p["note"] for p in tasks[2]["progress"]] == ["开始"]
+    assert tasks[3]["note"] == "对方补充"
+
+
+def test_fields_changed_on_one_side_each_take_that_side():
+    ours = edit(BASE, "    deadline: 6月底前\n", "    deadline: 9月底前\n")
+    theirs = edit(BASE, "    text: 任务一\n", "    text: 任务一(修订)\n")
+    result = merge_plan_texts(BASE, ours, theirs, "plans/p1.yaml")
+    assert result.clean
+    task = tasks_of(result.text)[1]
+    assert task["deadline"] == "9月底前" and task["text"] == "任务一(修订)"
+
+
+def test_unit_lists_merge_as_sets():
+    ours = edit(BASE, "    lead: [财政所]\n", "    lead: [财政所, 司法所]\n")
+    theirs = edit(BASE, "    support: [党政办]\n", "    support: [党政办, 规划办]\n")
+    theirs = edit(theirs, "    lead: [财政所]\n", "    lead: [财政所, 民政办]\n")
+    result = merge_plan_texts(BASE, ours, theirs, "plans/p1.yaml")
+    assert result.clean
+    task = tasks_of(result.text)[2]
+    assert task["lead"] == ["财政所", "司法所", "民政办"]
+    assert task["support"] == ["党政办", "规划办"]
+    assert "    lead: [财政所, 司法所, 民政办]\n" in result.text  # flow style, as plan files write it
+
+
+def test_same_field_changed_differently_is_a_conflict_kept_as_valid_yaml():
+    ours = edit(BASE, "    text: \"任务三(带引号)\"\n    state: open\n",
+                "    text: \"任务三(带引号)\"\n    state: open\n    note: 我方说明\n")
+    theirs = edit(BASE, "    text: \"任务三(带引号)\"\n    state: open\n",
+                  "    text: \"任务三(带引号)\"\n    state: done\n    closed: 2024-05-03\n    note: 对方说明\n")
+    result = merge_plan_texts(BASE, ours, theirs, "plans/p1.yaml")
+    assert not result.clean
+    assert [(c.task, c.field) for c in result.conflicts] == [(3, "note")]
+    assert "任务 p1/3" in result.conflicts[0].describe() and "note" in result.conflicts[0].describe()
+    task = tasks_of(result.text)[3]  # reads as a plan: not a file of conflict markers
+    assert task["note"] == "我方说明"  # ours in the field
+    assert task["state"] == "done"  # the field only theirs changed merged normally
+    assert task[CONFLICT_KEY] == {"note": {"base": None, "theirs": "对方说明"}}
+    # the documented form, under the task, after its fields
+    assert result.text.endswith(
+        "    note: 我方说明\n    conflict:\n      note:\n        base:\n        theirs: 对方说明\n")
+
+
+def test_conflict_keeps_base_value_and_list_values():
+    ours = edit(BASE, "    deadline: 6月底前\n", "    deadline: 7月底前\n")
+    theirs = edit(BASE, "    deadline: 6月底前\n", "    deadline: [每季度, 年底前]\n")
+    result = merge_plan_texts(BASE, ours, theirs, "plans/p1.yaml")
+    assert [(c.task, c.field) for c in result.conflicts] == [(1, "deadline")]
+    task = tasks_of(result.text)[1]
+    assert task["deadline"] == "7月底前"
+    assert task[CONFLICT_KEY] == {"deadline": {"base": "6月底前", "theirs": ["每季度", "年底前"]}}
+
+
+def test_tasks_added_on_both_sides_with_same_id_are_both_kept():
+    ours = BASE + "\n  - id: 4\n    text: 我方新任务\n    state: open\n"
+    theirs = BASE + "\n  - id: 4\n    text: 对方新任务\n    responsible: [司法所]\n    state: open\n"
+    result = merge_plan_texts(BASE, ours, theirs, "plans/p1.yaml")
+    assert result.clean
+    assert [(r.kind, r.old, r.new) for r in result.renumbered] == [("task", "4", "5")]
+    assert "p1/4" in result.renumbered[0].describe() and "p1/5" in result.renumbered[0].describe()
+    tasks = tasks_of(result.text)
+    assert tasks[4]["text"] == "我方新任务"
+    assert tasks[5]["text"] == "对方新任务" and tasks[5]["responsible"] == ["司法所"]
+    assert result.text == ours + "\n  - id: 5\n    text: 对方新任务\n    responsible: [司法所]\n    state: open\n"
+
+
+def test_identical_additions_are_one_task():
+    added = "\n  - id: 4\n    text: 同一任务\n    state: open\n"
+    result = merge_plan_texts(BASE, BASE + added, BASE + added, "plans/p1.yaml")
+    assert result.clean and not result.renumbered
+    assert list(tasks_of(result.text)) == [1, 2, 3, 4]
+
+
+def test_task_added_by_theirs_goes_after_its_predecessor():
+    new = "  - id: 4\n    section: '1'\n    text: 对方插在任务一后\n    state: open\n\n"
+    theirs = edit(BASE, "  # 手写的注释", new + "  # 手写的注释")
+    ours = add_progress(BASE, PROGRESS_OURS)
+    result = merge_plan_texts(BASE, ours, theirs, "plans/p1.yaml")
+    assert result.clean
+    data = safe_load(result.text, "x")
+    assert [t["id"] for t in data["tasks"]] == [1, 4, 2, 3]
+
+
+def test_deleted_task_unchanged_elsewhere_is_deleted():
+    ours = edit(BASE, "\n  - id: 3\n    text: \"任务三(带引号)\"\n    state: open\n", "")
+    theirs = add_progress(BASE, PROGRESS_THEIRS)
+    result = merge_plan_texts(BASE, ours, theirs, "plans/p1.yaml")
+    assert result.clean
+    assert list(tasks_of(result.text)) == [1, 2]
+
+
+def test_deleted_on_one_side_changed_on_the_other_keeps_the_task_as_a_conflict():
+    ours = edit(BASE, "\n  - id: 3\n    text: \"任务三(带引号)\"\n    state: open\n", "")
+    theirs = edit(BASE, "    text: \"任务三(带引号)\"\n    state: open\n", "    text: \"任务三(带引号)\"\n    state: done\n")
+    result = merge_plan_texts(BASE, ours, theirs, "plans/p1.yaml")
+    assert [(c.task, c.field) for c in result.conflicts] == [(3, "task")]
+    task = tasks_of(result.text)[3]
+    assert task["state"] == "done" and task[CONFLICT_KEY] == {"task": DELETED_NOTE}
+
+
+def test_sections_added_on_both_sides_get_distinct_keys_and_tasks_follow():
+    section = "  - key: '2'\n    number: 二、\n    title: {}\n"
+    ours = edit(BASE, "tasks:\n", section.format("我方章节") + "tasks:\n")
+    theirs = edit(BASE, "tasks:\n", section.format("对方章节") + "tasks:\n")
+    theirs += "\n  - id: 4\n    section: '2'\n    text: 对方章节下的任务\n    state: open\n"
+    result = merge_plan_texts(BASE, ours, theirs, "plans/p1.yaml")
+    assert result.clean
+    assert [(r.kind, r.old, r.new) for r in result.renumbered] == [("section", "2", "3")]
+    data = safe_load(result.text, "x")
+    assert [(s["key"], s["title"]) for s in data["sections"]] == [("1", "第一部分"), ("2", "我方章节"), ("3", "对方章节")]
+    assert tasks_of(result.text)[4]["section"] == "3"
+
+
+def test_header_field_conflict_goes_to_a_top_level_conflict_key():
+    ours = edit(BASE, "title: 测试计划\n", "title: 我方标题\n")
+    theirs = edit(BASE, "title: 测试计划\n", "title: 对方标题\n")
+    result = merge_plan_texts(BASE, ours, theirs, "plans/p1.yaml")
+    assert [(c.task, c.field) for c in result.conflicts] == [(None, "title")]
+    data = strip_lines(safe_load(result.text, "x"))
+    assert data["title"] == "我方标题"
+    assert data[CONFLICT_KEY] == {"title": {"base": "测试计划", "theirs": "对方标题"}}
+
+
+def test_header_change_on_one_side_is_taken():
+    theirs = edit(BASE, "title: 测试计划\n", "title: 对方标题\nowner: 镇政府\n")
+    ours = add_progress(BASE, PROGRESS_OURS)
+    result = merge_plan_texts(BASE, ours, theirs, "plans/p1.yaml")
+    assert result.clean
+    assert result.text == edit(ours, "title: 测试计划\n", "title: 对方标题\nowner: 镇政府\n")
+
+
+def test_unreadable_version_falls_back_to_line_merge_with_markers():
+    ours = edit(BASE, "    deadline: 6月底前\n", "    deadline: 7月底前\n")
+    theirs = edit(BASE, "    deadline: 6月底前\n", "    deadline: [未闭合\n")
+    result = merge_plan_texts(BASE, ours, theirs, "plans/p1.yaml")
+    assert result.fallback and not result.clean
+    assert "<<<<<<<" in result.text and "7月底前" in result.text and "[未闭合" in result.text
+
+
+def test_crlf_file_stays_crlf():
+    crlf = BASE.replace("\n", "\r\n")
+    ours = add_progress(BASE, PROGRESS_OURS).replace("\n", "\r\n")
+    theirs = edit(BASE, "    text: 任务一\n", "    text: 任务一(修订)\n").replace("\n", "\r\n")
+    result = merge_plan_texts(crlf, ours, theirs, "plans/p1.yaml")
+    assert result.clean
+    assert "\n" not in result.text.replace("\r\n", "")
+    assert tasks_of(result.text)[1]["text"] == "任务一(修订)"
+
+
+# --- through git ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for key in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
+        monkeypatch.setenv(key, "办公室")
+    for key in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.setenv(key, "office@example.gov.cn")
+    monkeypatch.setenv("GKTRACK_TODAY", "2024-06-10")
+    monkeypatch.delenv("GKTRACK_REPO", raising=False)
+    return tmp_path
+
+
+def git(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+
+
+def gk(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "gktrack", *args], capture_output=True, text=True,
+                          env=dict(os.environ))
+
+
+def test_git_merge_uses_the_driver_set_up_by_init(env):
+    root = env / "repo"
+    assert gk("init", str(root)).returncode == 0
+    assert (root / ".gitattributes").read_text() == "plans/*.yaml merge=gktrack\n"
+    assert "-m gktrack merge-driver %O %A %B %P" in git(root, "config", "merge.gktrack.driver").stdout
+    assert ".gitattributes" in git(root, "show", "--name-only", "--format=", "HEAD").stdout.split()
+    (root / "plans" / "p1.yaml").write_text(BASE, encoding="utf-8")
+    git(root, "add", "plans/p1.yaml")
+    git(root, "commit", "-qm", "计划")
+    git(root, "checkout", "-qb", "other")
+    (root / "plans" / "p1.yaml").write_text(add_progress(BASE, PROGRESS_THEIRS), encoding="utf-8")
+    git(root, "commit", "-qam", "对方进展")
+    git(root, "checkout", "-q", "main")
+    (root / "plans" / "p1.yaml").write_text(add_progress(BASE, PROGRESS_OURS), encoding="utf-8")
+    git(root, "commit", "-qam", "我方进展")
+    merged = git(root, "merge", "-q", "--no-edit", "other")
+    assert merged.returncode == 0, merged.stderr  # the line merge would conflict here
+    notes = [p["note"] for p in tasks_of((root / "plans" / "p1.yaml").read_text())[2]["progress"]]
+    assert notes == ["开始", "对方进展", "我方进展"]
+
+
+def test_git_merge_conflict_marks_the_file_conflicted_and_names_task_and_field(env):
+    root = env / "repo"
+    gk("init", str(root))
+    (root / "plans" / "p1.yaml").write_text(BASE, encoding="utf-8")
+    git(root, "add", "plans/p1.yaml")
+    git(root, "commit", "-qm", "计划")
+    git(root, "checkout", "-qb", "other")
+    (root / "plans" / "p1.yaml").write_text(edit(BASE, "    text: 任务一\n", "    text: 对方改\n"), encoding="utf-8")
+    git(root, "commit", "-qam", "对方")
+    git(root, "checkout", "-q", "main")
+    (root / "plans" / "p1.yaml").write_text(edit(BASE, "    text: 任务一\n", "    text: 我方改\n"), encoding="utf-8")
+    git(root, "commit", "-qam", "我方")
+    merged = git(root, "merge", "-q", "--no-edit", "other")
+    assert merged.returncode != 0
+    assert "任务 p1/1 的“内容”(text)双方改法不同" in merged.stderr
+    assert git(root, "diff", "--name-only", "--diff-filter=U").stdout.split() == ["plans/p1.yaml"]
+    task = tasks_of((root / "plans" / "p1.yaml").read_text())[1]
+    assert task["text"] == "我方改" and task[CONFLICT_KEY]["text"] == {"base": "任务一", "theirs": "对方改"}
+    checked = gk("--repo", str(root), "validate", str(root / "plans" / "p1.yaml"))
+    assert checked.returncode == 1 and "conflict" in checked.stdout
+
+
+def test_setup_merge_for_a_clone_without_the_attribute(env):
+    root = env / "old"
+    root.mkdir()
+    git(root, "init", "-q")
+    (root / "units.yaml").write_text("schema: 1\nunits: []\n", encoding="utf-8")
+    first = gk("--repo", str(root), "setup-merge")
+    assert first.returncode == 0, first.stderr
+    assert "已在本仓库的 git 配置中登记合并驱动" in first.stdout
+    assert ".git/info/attributes" in first.stdout
+    assert git(root, "check-attr", "merge", "--", "plans/a.yaml").stdout.strip().endswith("merge: gktrack")
+    again = gk("--repo", str(root), "setup-merge")
+    assert again.stdout.strip() == "合并驱动已配置好,未做任何修改"
