@@ -363,7 +363,9 @@ class PlanEditor:
     def __init__(self, path: Path, where: str):
         self.path = Path(path)
         self.where = where
-        self.original = decode(self.path.read_bytes(), where)
+        raw = self.path.read_bytes()
+        self.bom = raw.startswith(b"\xef\xbb\xbf")  # kept on save (Windows Notepad writes one)
+        self.original = decode(raw, where)
         self.file = BlockFile(self.original, where)
         self.data = safe_load(self.original, where)
         self.loaded = self.data  # the original's parse, for save's check (edits never mutate it)
@@ -467,7 +469,7 @@ class PlanEditor:
         for task_id in set(before) | set(after):
             if task_id not in self.touched and before.get(task_id) != after.get(task_id):
                 raise PlanFileError(f"内部检查失败:任务 {task_id} 被意外改动,未写入", where=self.where)
-        atomic_write(self.path, text)
+        atomic_write(self.path, ("\ufeff" if self.bom else "") + text)
         return True
 
 

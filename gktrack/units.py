@@ -210,7 +210,9 @@ def add_units_to_file(path: Path, names: list[str], where: str = REGISTRY_FILE) 
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     path = Path(path)
-    text = decode(path.read_bytes(), where) if path.exists() else INITIAL_TEXT
+    raw = path.read_bytes() if path.exists() else None
+    bom = "\ufeff" if raw is not None and raw.startswith(b"\xef\xbb\xbf") else ""
+    text = decode(raw, where) if raw is not None else INITIAL_TEXT
     data = safe_load(text, where) or {}
     registry_from_data(data, where)
     block = BlockFile(text, where)
@@ -238,4 +240,4 @@ def add_units_to_file(path: Path, names: list[str], where: str = REGISTRY_FILE) 
         else:
             block.replace(len(block.lines), len(block.lines), [f"{key}:" + block.style.newline] + new_lines)
     registry_from_data(safe_load(block.text(), where), where)
-    atomic_write(path, block.text())
+    atomic_write(path, bom + block.text())

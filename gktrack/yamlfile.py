@@ -320,8 +320,9 @@ class Style:
     newline: str = "\n"
 
 
-def detect_style(lines: list[str]) -> Style:
-    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+def detect_style(lines: list[str], newline: str | None = None) -> Style:
+    if newline is None:
+        newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
     for line in lines:
         match = re.match(r"^( *)- +(?=[^\s#])", line)
         if match and not line.startswith("-"):
@@ -333,10 +334,50 @@ def detect_style(lines: list[str]) -> Style:
     return Style(newline=newline)
 
 
+_RESOLVER: Any = None
+
+
+def plain_reads_as_other(value: str) -> bool:
+    """True when ``value`` written unquoted would be read back as something else than this text.
+
+    ruamel.yaml writes YAML 1.2, where ``yes``, ``No``, ``on`` or ``1:30`` are plain text, but the
+    read path (PyYAML) speaks YAML 1.1 and reads them as true, false and 90.
+    """
+    global _RESOLVER
+    import yaml
+
+    if _RESOLVER is None:
+        _RESOLVER = yaml.resolver.Resolver()
+    return _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) != "tag:yaml.org,2002:str"
+
+
+_REPRESENTER: type | None = None
+
+
+def _representer() -> type:
+    """ruamel's round-trip representer, quoting text that YAML 1.1 would read as another type."""
+    global _REPRESENTER
+    if _REPRESENTER is None:
+        from ruamel.yaml.representer import RoundTripRepresenter
+
+        class Representer(RoundTripRepresenter):
+            pass
+
+        def represent_str(self, data):
+            if plain_reads_as_other(data):
+                return self.represent_scalar("tag:yaml.org,2002:str", data, style="'")
+            return RoundTripRepresenter.represent_str(self, data)
+
+        Representer.add_representer(str, represent_str)
+        _REPRESENTER = Representer
+    return _REPRESENTER
+
+
 def _yaml(style: Style):
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt")
+    yaml.Representer = _representer()
     yaml.width = 1_000_000  # never re-wrap long Chinese text
     yaml.allow_unicode = True
     yaml.preserve_quotes = True
@@ -374,12 +415,17 @@ class BlockFile:
     def __init__(self, text: str, where: str):
         self.where = where
         self.lines = text.splitlines(keepends=True)
+        # A file without a final newline keeps it that way (untouched files stay byte-identical).
+        self.final_newline = not text or text.endswith("\n")
         if self.lines and not self.lines[-1].endswith("\n"):
             self.lines[-1] += "\n"
         self.style = detect_style(self.lines)
 
     def text(self) -> str:
-        return "".join(self.lines)
+        text = "".join(self.lines)
+        if not self.final_newline and text.endswith("\n"):
+            text = text[:-2] if text.endswith("\r\n") else text[:-1]
+        return text
 
     def regions(self) -> dict[str, Region]:
         starts: list[tuple[str, int]] = []
@@ -423,7 +469,20 @@ class BlockFile:
 
     def load_item(self, key: str, start: int, end: int) -> Any:
         """Round-trip load of lines [start, end), one item of the top-level list ``key``."""
-        return load_rt(f"{key}:\n" + "".join(self.lines[start:end]), self.style)[key][0]
+        return load_rt(f"{key}:\n" + "".join(self.lines[start:end]), self.style_for(key))[key][0]
+
+    def style_for(self, key: str) -> Style:
+        """The indentation of the list under top-level ``key``, read from its own first item.
+
+        A hand-written file may indent its lists differently (``sections:`` with ``-   key:``,
+        ``tasks:`` with ``- id:``); an edited item must keep the indentation of its own list.
+        """
+        region = self.regions().get(key)
+        if region is not None:
+            for line in self.lines[region.start + 1 : region.end]:
+                if re.match(r"^ *- +(?=[^\s#])", line):
+                    return detect_style([line], self.style.newline)
+        return self.style
 
     def load_region(self, region: Region) -> Any:
         return load_rt("".join(self.lines[region.start : region.end]), self.style)[region.key]
@@ -436,7 +495,7 @@ class BlockFile:
         seq = CommentedSeq()
         seq.append(item)
         wrapper[key] = seq
-        text = dump_rt(wrapper, self.style)
+        text = dump_rt(wrapper, self.style_for(key))
         lines = text.splitlines(keepends=True)[1:]
         return [line.rstrip("\r\n") + self.style.newline for line in lines]
 
