@@ -136,11 +136,19 @@ def done(message: str) -> None:
     print(message)
 
 
+_registered = False
+
+
 def _register_commands() -> None:
+    # Typer appends on every registration; in-process callers (tests, scripts) call main() often.
+    global _registered
+    if _registered:
+        return
     from gktrack.commands import ALL
 
     for module in ALL:
         module.register(app, command)
+    _registered = True
 
 
 def _usage_message(exc: Any) -> str:

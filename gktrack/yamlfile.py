@@ -190,6 +190,8 @@ def yaml_error(exc: Exception, text: str, where: str) -> PlanFileError:
             return PlanFileError(f"不允许的 YAML 标签 {tag.replace('tag:yaml.org,2002:', '!!')}",
                                  where=_mark(where, mark))
         message = next((zh for key, zh in _YAML_PROBLEMS if key in problem), "无法解析(格式有误)")
+        if "exceeded maximum nesting depth" in problem:  # libyaml >= 0.2.5 (PyYAML 6.0.4) has its own limit
+            return PlanFileError(f"嵌套层数过多(超过 {MAX_DEPTH} 层)", where=_mark(where, mark))
         if "cannot start any token" in problem and mark is not None:
             char = _char_at(text, mark)
             if char == "\t":

@@ -89,9 +89,6 @@ class Result:
 
 def run_main(argv: list[str]) -> Result:
     """``gktrack.cli.main(argv)`` in this process: exit code, stdout, stderr."""
-    # cli.main registers the command modules on every call and Typer appends them again each
-    # time; start from an empty list so repeated in-process runs stay as fast as the first.
-    cli.app.registered_commands.clear()
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:

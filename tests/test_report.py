@@ -22,40 +22,7 @@ from pathlib import Path
 
 import pytest
 
-try:
-    from conftest import apply_env, run_main
-except ImportError:  # the shared conftest is not there: the same two helpers, kept minimal
-    import contextlib
-    import io
-    from dataclasses import dataclass
-
-    from gktrack import cli
-
-    @dataclass
-    class _Result:
-        code: int
-        out: str
-        err: str
-
-    def apply_env(mp: pytest.MonkeyPatch, home: Path) -> None:
-        for name in ("GKTRACK_REPO", "GKTRACK_NO_CACHE", "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE",
-                     "GIT_CONFIG_GLOBAL", "EMAIL"):
-            mp.delenv(name, raising=False)
-        for name, value in {"GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C.UTF-8", "TZ": "UTC", "HOME": str(home),
-                            "XDG_CONFIG_HOME": str(home / ".config")}.items():
-            mp.setenv(name, value)
-
-    def run_main(argv: list[str]) -> _Result:
-        cli.app.registered_commands.clear()  # main() registers the commands again on every call
-        out, err = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                cli.main([str(a) for a in argv])
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-            else:
-                code = 0
-        return _Result(code, out.getvalue(), err.getvalue())
+from conftest import apply_env, run_main
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = bool(os.environ.get("GKTRACK_UPDATE_GOLDEN"))
