@@ -86,7 +86,11 @@ class InitResult:
 
 
 def init_repo(path: str | Path | None) -> InitResult:
-    """Make a plans repository (idempotent): git work tree, plans/, units.yaml, first commit."""
+    """Make a plans repository (idempotent): git work tree, plans/, units.yaml, first commit.
+
+    On an existing repository it adds only what is missing (the merge attribute, the editor
+    files) in one commit: that is what ``gktrack setup`` runs for repositories made before them.
+    """
     root = Path(path or ".").expanduser().resolve()
     if root.exists() and not root.is_dir():
         raise InputError(f"“{root}”已存在且不是文件夹")
@@ -94,6 +98,7 @@ def init_repo(path: str | Path | None) -> InitResult:
     if git.toplevel(root) != root:
         git.run(root, "init", "-q")
         git.run(root, "symbolic-ref", "HEAD", "refs/heads/main")
+    existed = git.head(root) is not None
     created = []
     plans = root / PLANS_DIR
     plans.mkdir(exist_ok=True)
@@ -105,21 +110,33 @@ def init_repo(path: str | Path | None) -> InitResult:
     if not registry.exists():
         registry.write_text(INITIAL_TEXT, encoding="utf-8")
         created.append(REGISTRY_FILE)
-    from gktrack import mergedriver
+    from gktrack import mergedriver, schema
 
     # Plan files merge task by task (see gktrack.mergedriver): the attribute travels with the
     # repository, the driver command is local config that every clone sets up for itself.
     if mergedriver.ensure_attributes_file(root / ".gitattributes"):
         created.append(".gitattributes")
-    mergedriver.install(root)
-    untracked = [rel for rel in [REGISTRY_FILE, f"{PLANS_DIR}/.gitkeep", ".gitattributes"]
-                 if (root / rel).exists() and git.dirty_paths(root, [rel])]
-    if not created and not untracked:
+    # The JSON Schemas and .vscode/settings.json: the YAML language server checks plans as people type.
+    created += schema.write_editor_files(root)
+    configured = mergedriver.install(root)
+    candidates = [REGISTRY_FILE, f"{PLANS_DIR}/.gitkeep", ".gitattributes", *schema.editor_files()]
+    tracked = set(git.run(root, "ls-files", "-z", "--", *candidates).split("\0"))
+    # Files an interrupted init left uncommitted; a tracked file's hand edits are never swept in.
+    pending = [rel for rel in candidates if rel not in created and rel not in tracked and (root / rel).exists()]
+    files = created + pending
+    if not files:
+        if configured:
+            return InitResult(root, False, None, "\n".join([*configured, f"{root} 的仓库文件已齐全,无需提交"]))
         return InitResult(root, False, None, f"{root} 已是 gktrack 计划仓库,未做任何修改")
     repo = Repository(root)
     author, committer = repo.identity(None)
-    commit = git.commit(root, untracked or created, git.format_message(
-        "初始化 gktrack 计划仓库", None, _trailers("init")), author=author, committer=committer)
+    summary = f"补充 gktrack 仓库设置:{'、'.join(files)}" if existed else "初始化 gktrack 计划仓库"
+    with repo.lock():
+        commit = git.commit(root, files, git.format_message(summary, None, _trailers("init")),
+                            author=author, committer=committer)
+    if existed:
+        return InitResult(root, True, commit, "\n".join(
+            [*configured, f"已为 {root} 补充 {'、'.join(files)}(提交 {commit[:8]})"]))
     return InitResult(root, True, commit, f"已在 {root} 建立 gktrack 计划仓库(提交 {commit[:8]})")
 
 

@@ -66,7 +66,9 @@ def test_init_in_an_existing_git_repository_commits_only_its_own_files(gk):
     gk.ok("init")
     assert gk.count() == 2
     files = set(gk.commit_info().files)
-    assert {"plans/.gitkeep", "units.yaml"} <= files <= {"plans/.gitkeep", "units.yaml", ".gitattributes"}
+    assert {"plans/.gitkeep", "units.yaml"} <= files <= {"plans/.gitkeep", "units.yaml", ".gitattributes",
+                                                  ".gktrack/plan.schema.json", ".gktrack/units.schema.json",
+                                                  ".vscode/settings.json"}
     assert gk.status() == "?? scratch.txt\n"
 
 

@@ -38,9 +38,21 @@ def register(app: typer.Typer, command) -> None:
             _print_result(result)
         return {"conflict": 1, "rejected": 4}.get(result.status, 0)
 
+    @command("setup")
+    def setup() -> None:
+        """为已有的计划仓库(或新克隆)补齐 gktrack init 如今会做的设置:本克隆的合并驱动(git 配置),
+        以及缺少的 .gitattributes、编辑器用的 .gktrack/*.schema.json 和 .vscode/settings.json
+        (缺少的文件一次提交,推送后其他克隆也有)。可重复运行,已齐全时不做改动。"""
+        from gktrack.ops import init_repo
+
+        repo = cli.repository()
+        repo.require_git()
+        cli.done(init_repo(repo.root).message)
+
     @command("setup-merge")
     def setup_merge() -> None:
-        """为本克隆登记按任务合并计划文件的合并驱动(gktrack init 之前克隆的仓库用;可重复运行)。"""
+        """只为本克隆登记按任务合并计划文件的合并驱动(只改本地 git 配置,不提交;可重复运行)。
+        连同编辑器设置一起补齐请用 gktrack setup。"""
         from gktrack.mergedriver import install
 
         repo = cli.repository()
