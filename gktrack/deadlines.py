@@ -494,6 +494,10 @@ def parse_due_option(value: str, year: int) -> str:
     has_chinese = any("\u4e00" <= ch <= "\u9fff" or ch == "〇" for ch in folded)
     if text and has_chinese and _is_known(text, year):
         return text
+    # One cell holding two phrases, as a 分工表 writes it ("6月底前,持续推进"): kept as typed.
+    pieces = split_phrases(text) if has_chinese else []
+    if len(pieces) > 1 and all(_is_known(p, year) for p in pieces):
+        return text
     if text and not has_chinese:
         iso = _calendar_date(text.translate(_HALF_WIDTH), year)
         if iso:
@@ -701,9 +705,11 @@ def _assess_recurring(d: Deadline, year: int, progress: list[_dt.date], as_of: _
     def span(start: _dt.date, end: _dt.date) -> str:
         return f"{_period_name(d, start)}({start.isoformat()}至{end.isoformat()})"
 
-    missed = [(s, e) for s, e in periods if e < as_of and not reported(s, e)]
-    if missed:
-        start, end = missed[-1]
+    # Only the last finished period decides (issue 3): a quarter missed earlier and followed by
+    # an entry in the next one is history for the annual report, not something late today.
+    finished = [(s, e) for s, e in periods if e < as_of]
+    if finished and not reported(*finished[-1]):
+        start, end = finished[-1]
         late = (as_of - end).days
         return Assessment("red", end, late, -late, d.phrase, f"{span(start, end)}无进展记录,已逾期{late}天")
     current = next(((s, e) for s, e in periods if s <= as_of <= e), None)
@@ -718,7 +724,7 @@ def _assess_recurring(d: Deadline, year: int, progress: list[_dt.date], as_of: _
     if periods and periods[-1][1] < as_of:
         end = periods[-1][1]
         return Assessment("green", end, None, (end - as_of).days, d.phrase,
-                          f"{_one_line(d.phrase)}:{year}年各期均有进展记录")
+                          f"{_one_line(d.phrase)}:{year}年最后一期{span(*periods[-1])}有进展记录")
     upcoming = next((p for p in periods if p[0] > as_of), None)
     end = upcoming[1] if upcoming else None
     return Assessment("green", end, None, (end - as_of).days if end else None, d.phrase,

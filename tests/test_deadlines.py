@@ -490,6 +490,16 @@ def test_recurring_quarterly():
     assert "2024年第四季度" in future.reason
 
 
+def test_recurring_only_the_last_finished_period_decides():
+    # Q1 has no entry, but Q2 (the last finished quarter) has: nothing is late on 15 July.
+    caught_up = judge("每季度", date(Y, 7, 15), [date(Y, 5, 5)])
+    assert caught_up.level == "green" and caught_up.due == date(Y, 9, 30)
+    # After the plan year only its last period counts.
+    after = judge("每季度", date(Y + 1, 3, 1), [date(Y, 11, 8)])
+    assert after.level == "green" and "2024年第四季度" in after.reason and "有进展记录" in after.reason
+    assert judge("按月", date(Y, 4, 3), [date(Y, 3, 30)]).level == "green"
+
+
 def test_recurring_month_half_year_and_yearly_by_a_day():
     month = judge("按月", date(Y, 4, 3), [date(Y, 1, 5), date(Y, 2, 5)])
     assert (month.level, month.days_late) == ("red", 3) and "2024年3月" in month.reason
@@ -540,12 +550,15 @@ def test_assessment_json():
     ("每季度", "每季度"),
     ("持续推进", "持续推进"),
     ("2024年3月1日起20个工作日内", "2024年3月1日起20个工作日内"),
+    ("6月底前,持续推进", "6月底前,持续推进"),
+    ("6月底前 及时更新", "6月底前 及时更新"),
 ])
 def test_parse_due_option_accepts(value, expected):
     assert parse_due_option(value, Y) == expected
 
 
-@pytest.mark.parametrize("value", ["2024-13-45", "2024-02-30", "garbage", "6", "June 2024", "", "尽快", "2月30日前"])
+@pytest.mark.parametrize("value", ["2024-13-45", "2024-02-30", "garbage", "6", "June 2024", "", "尽快", "2月30日前",
+                                   "6月底前,尽快", "2月30日前;持续推进"])
 def test_parse_due_option_rejects(value):
     with pytest.raises(InputError) as caught:
         parse_due_option(value, Y)
