@@ -33,23 +33,21 @@ def _env() -> dict[str, str]:
 
 def run(root: Path | str, *args: str, input: str | None = None, check: bool = True) -> str:
     """Run ``git -C root args…`` and return stdout; a failure becomes a RepoError."""
-    cmd = ["git", "-c", "core.quotepath=off", "-C", str(root), *args]
-    try:
-        proc = subprocess.run(
-            cmd,
-            input=input,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            env=_env(),
-        )
-    except FileNotFoundError as exc:
-        raise RepoError("找不到 git 命令:请先安装 git") from exc
+    proc = run_full(root, *args, input=input)
     if check and proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()
         raise RepoError(f"git {args[0]} 失败:{detail[-1] if detail else proc.returncode}")
     return proc.stdout
+
+
+def run_full(root: Path | str, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
+    """Like ``run`` but never raises for git's exit code: the caller reads stderr itself."""
+    cmd = ["git", "-c", "core.quotepath=off", "-C", str(root), *args]
+    try:
+        return subprocess.run(cmd, input=input, capture_output=True, text=True, encoding="utf-8",
+                              errors="replace", env=_env())
+    except FileNotFoundError as exc:
+        raise RepoError("找不到 git 命令:请先安装 git") from exc
 
 
 def toplevel(path: Path) -> Path | None:
@@ -110,6 +108,15 @@ def dirty_paths(root: Path, paths: list[str]) -> list[str]:
     return dirty
 
 
+IDENTITY_MISSING = (
+    "未设置 git 身份:请运行 git config user.name \"姓名\" 和 git config user.email \"邮箱\","
+    "或用 --by \"姓名 <邮箱>\""
+)
+# What git says when it has no identity to commit with (LC_ALL=C, see _env).
+_NO_IDENTITY = ("Please tell me who you are", "unable to auto-detect", "empty ident name",
+                "no email was given", "no name was given")
+
+
 def commit(
     root: Path,
     paths: list[str],
@@ -118,9 +125,16 @@ def commit(
     author: Identity | None = None,
     committer: Identity | None = None,
     date: str | None = None,
+    tracked: bool = False,
 ) -> str:
-    """Commit exactly ``paths`` (nothing else that may be staged) and return the new hash."""
-    run(root, "add", "-A", "--", *paths)
+    """Commit exactly ``paths`` (nothing else that may be staged) and return the new hash.
+
+    ``tracked=True`` says every path is already known to git (modified or deleted, none new):
+    ``commit --only`` then takes them from the work tree itself and ``git add`` is not needed.
+    Without an identity git's own is used; its absence becomes the Chinese IDENTITY_MISSING.
+    """
+    if not tracked:
+        run(root, "add", "-A", "--", *paths)
     args = []
     if committer is not None:
         args = ["-c", f"user.name={committer.name}", "-c", f"user.email={committer.email}"]
@@ -131,8 +145,49 @@ def commit(
     if date is not None:
         cmd.append(f"--date={date}")
     cmd += ["--only", "--", *paths]
-    run(root, *cmd, input=message)
-    return run(root, "rev-parse", "HEAD").strip()
+    out = run_full(root, *cmd, input=message)
+    if out.returncode != 0:
+        if not tracked:
+            # Take back what `git add` staged, so a failed change leaves the index as it found it.
+            run_full(root, "reset", "-q", "--", *paths)
+        text = out.stderr or out.stdout
+        if any(words in text for words in _NO_IDENTITY):
+            raise RepoError(IDENTITY_MISSING)
+        detail = text.strip().splitlines()
+        raise RepoError(f"git commit 失败:{detail[-1] if detail else out.returncode}")
+    return head_after_commit(root) or run(root, "rev-parse", "HEAD").strip()
+
+
+def head_after_commit(root: Path) -> str | None:
+    """HEAD's hash read from the ref file git just wrote (no process); None when unsure.
+
+    ``git commit`` always writes the branch as a loose ref file, so after a commit the file is
+    there; anything unusual (a reftable repository, a symbolic ref we cannot follow) returns
+    None and the caller asks ``git rev-parse``.
+    """
+    from gktrack.journal import git_dir
+
+    gdir = git_dir(root)
+    if gdir is None:
+        return None
+    try:
+        head = (gdir / "HEAD").read_text(encoding="utf-8").strip()
+        if not head.startswith("ref: "):
+            return head if _is_hash(head) else None
+        common = gdir
+        if (gdir / "commondir").is_file():
+            common = (gdir / (gdir / "commondir").read_text(encoding="utf-8").strip()).resolve()
+        ref = head[5:].strip()
+        if not ref.startswith("refs/") or ".." in ref:
+            return None
+        value = (common / ref).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return value if _is_hash(value) else None
+
+
+def _is_hash(text: str) -> bool:
+    return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text)
 
 
 def read_trailers(message: str) -> dict[str, str]:

@@ -149,7 +149,6 @@ def check_commit(root: Path, sha: str, fallback_rev: str | None = None) -> list[
         return []
     office = "、".join(office_people(units)) or "政务公开办"
     who = (person.name or person.email) if person else info.email
-    mine = "、".join(person.units) if person and person.units else "无单位"
     out: list[Violation] = []
 
     def deny(task: str | None, rule: str, detail: str) -> None:
@@ -177,36 +176,92 @@ def check_commit(root: Path, sha: str, fallback_rev: str | None = None) -> list[
                 others.append(_plan_at(root, other, rel)[0])
             except GktrackError:
                 others.append(None)
-        if before is None or after is None:
-            deny(plan_id, RULE_PLAN, "新建或删除了计划文件")
-            continue
-        header_before = {k: v for k, v in before.items() if k != "tasks"}
-        header_after = {k: v for k, v in after.items() if k != "tasks"}
-        if header_before != header_after and not any(
-                o is not None and {k: v for k, v in o.items() if k != "tasks"} == header_after for o in others):
-            deny(plan_id, RULE_PLAN, "修改了计划信息或章节")
-        tasks_before = {t["id"]: t for t in before.get("tasks") or []}
-        tasks_after = {t["id"]: t for t in after.get("tasks") or []}
-        for task_id in sorted(set(tasks_before) | set(tasks_after)):
-            old, new = tasks_before.get(task_id), tasks_after.get(task_id)
-            if old == new:
-                continue
-            if any(o is not None and {t["id"]: t for t in o.get("tasks") or []}.get(task_id) == new for o in others):
-                continue  # the merge took this task as another parent had it
-            ref = f"{plan_id}/{task_id}"
-            if old is None or new is None:
-                deny(ref, RULE_ADD_REMOVE, f"{who} {'新增' if old is None else '删除'}了任务")
-                continue
-            fields = {k for k in set(old) | set(new) if old.get(k) != new.get(k)}
-            extra = sorted(fields - set(UNIT_FIELDS))
-            if extra:
-                deny(ref, RULE_OFFICE_FIELDS, f"{who} 修改了 {'、'.join(extra)}")
-                continue
-            task: Task = before_plan.task(task_id)
-            if not task_units_for(units, task, person.units):
-                owners = "、".join(u.name for u in task.units) or "(未分派)"
-                deny(ref, RULE_UNIT, f"该任务属于 {owners},{who}({mine})不能修改它")
+        _judge_plan(units, person, plan_id, before, before_plan, after, others, deny)
     return out
+
+
+def _judge_plan(units: Units, person, plan_id: str, before: dict | None, before_plan, after: dict | None,
+                others: list, deny) -> None:
+    """What a unit liaison changed in one plan file, against the rules (``deny`` each breach)."""
+    who = person.name or person.email
+    mine = "、".join(person.units) if person.units else "无单位"
+    if before is None or after is None:
+        deny(plan_id, RULE_PLAN, "新建或删除了计划文件")
+        return
+    header_before = {k: v for k, v in before.items() if k != "tasks"}
+    header_after = {k: v for k, v in after.items() if k != "tasks"}
+    if header_before != header_after and not any(
+            o is not None and {k: v for k, v in o.items() if k != "tasks"} == header_after for o in others):
+        deny(plan_id, RULE_PLAN, "修改了计划信息或章节")
+    tasks_before = {t["id"]: t for t in before.get("tasks") or []}
+    tasks_after = {t["id"]: t for t in after.get("tasks") or []}
+    for task_id in sorted(set(tasks_before) | set(tasks_after)):
+        old, new = tasks_before.get(task_id), tasks_after.get(task_id)
+        if old == new:
+            continue
+        if any(o is not None and {t["id"]: t for t in o.get("tasks") or []}.get(task_id) == new for o in others):
+            continue  # the merge took this task as another parent had it
+        ref = f"{plan_id}/{task_id}"
+        if old is None or new is None:
+            deny(ref, RULE_ADD_REMOVE, f"{who} {'新增' if old is None else '删除'}了任务")
+            continue
+        fields = {k for k in set(old) | set(new) if old.get(k) != new.get(k)}
+        extra = sorted(fields - set(UNIT_FIELDS))
+        if extra:
+            deny(ref, RULE_OFFICE_FIELDS, f"{who} 修改了 {'、'.join(extra)}")
+            continue
+        task: Task = before_plan.task(task_id)
+        if not task_units_for(units, task, person.units):
+            owners = "、".join(u.name for u in task.units) or "(未分派)"
+            deny(ref, RULE_UNIT, f"该任务属于 {owners},{who}({mine})不能修改它")
+
+
+def check_hand_edits(root: Path, email: str | None, rels: list[str]) -> None:
+    """``gktrack commit-edits``: the pre-receive rules, applied before the commit is made.
+
+    The working-tree files are judged against HEAD by the registry of HEAD (not the edited one,
+    so nobody grants themselves the office role in the same change). Raises PermissionDeniedError.
+    """
+    from gktrack.errors import PermissionDeniedError
+    from gktrack.planfile import plan_from_data
+    from gktrack.yamlfile import safe_load, strip_lines
+
+    registry = registry_at(root, "HEAD") if git.head(root) else Registry()
+    if registry is None or not registry.people:
+        return
+    units = Units(registry)
+    person = units.person(email)
+    office = "、".join(office_people(units)) or "政务公开办"
+    found: list[tuple[str | None, str, str]] = []
+
+    def deny(task: str | None, rule: str, detail: str) -> None:
+        found.append((task, rule, detail))
+
+    for rel in rels:
+        if rel == REGISTRY_FILE:
+            if person is None or person.role != "office":
+                deny(REGISTRY_FILE, RULE_REGISTRY, f"不是{office}(office 角色),不能修改单位名册")
+            continue
+        if person is not None and person.role == "office":
+            continue
+        plan_id = Path(rel).stem
+        if person is None:
+            deny(plan_id, RULE_UNKNOWN, f"{email or '当前用户'} 不在单位名册的人员(people)中")
+            continue
+        before, before_plan = _plan_at(root, "HEAD", rel)
+        after = None
+        path = root / rel
+        if path.exists():
+            data = safe_load(path.read_text(encoding="utf-8"), rel)
+            plan_from_data(data, rel)
+            after = strip_lines(data)
+        _judge_plan(units, person, plan_id, before, before_plan, after, [], deny)
+    if found:
+        who = (person.name or person.email) if person else (email or "当前用户")
+        shown = ";".join(f"{'任务 ' + t if t and '/' in t else t}:{d}(规则:{r})" for t, r, d in found[:3])
+        more = f";……另有 {len(found) - 3} 处" if len(found) > 3 else ""
+        raise PermissionDeniedError(f"{who} 不能提交这些手工修改:{shown}{more};请由{office}提交,"
+                                    "或用 git checkout -- 文件 放弃修改")
 
 
 # --- the pre-receive hook ---------------------------------------------------------------------

@@ -242,7 +242,8 @@ def _roll_forward(root: Path, entry: dict[str, Any], files: dict[str, Any], summ
 
 
 def commit_with_retry(root: Path, rels: list[str], message: str, *, author: Any, committer: Any,
-                      date: str | None = None, timeout: float = 30.0, attempts: int = 4) -> str:
+                      date: str | None = None, timeout: float = 30.0, attempts: int = 4,
+                      tracked: bool = False) -> str:
     """``git.commit``, waiting out (or clearing stale) git locks and trying again if one was in the way.
 
     A `git status` run by a person, or by a writer killed a moment ago, holds ``index.lock`` for
@@ -253,7 +254,8 @@ def commit_with_retry(root: Path, rels: list[str], message: str, *, author: Any,
     settle_git_locks(root, timeout)
     for attempt in range(attempts):
         try:
-            return git.commit(root, rels, message, author=author, committer=committer, date=date)
+            return git.commit(root, rels, message, author=author, committer=committer, date=date,
+                              tracked=tracked)
         except RepoError as exc:
             if attempt == attempts - 1 or not _lock_trouble(root, str(exc)):
                 raise

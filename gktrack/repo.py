@@ -32,6 +32,9 @@ ENV_REPO = "GKTRACK_REPO"
 LOCK_TIMEOUT = float(os.environ.get("GKTRACK_LOCK_TIMEOUT", "30"))
 
 
+_UNKNOWN = object()
+
+
 def find_repository(explicit: str | None = None, start: Path | None = None) -> "Repository":
     """``--repo``, then $GKTRACK_REPO, then the current directory and its parents (as git does)."""
     given = explicit or os.environ.get(ENV_REPO)
@@ -71,6 +74,7 @@ class Repository:
         self.plans_dir = self.root / PLANS_DIR
         self.registry_path = self.root / REGISTRY_FILE
         self._units: Units | None = None
+        self._identity: git.Identity | None | object = _UNKNOWN
 
     # --- reading ---
 
@@ -173,12 +177,25 @@ class Repository:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     def require_git(self) -> None:
-        if git.toplevel(self.root) is None:
+        from gktrack.journal import git_dir
+
+        # A .git folder (or file) at the root is a work tree: no git process needed to know.
+        if git_dir(self.root) is None and git.toplevel(self.root) is None:
             raise RepoError(f"{self.root} 不是 git 仓库;请运行 gktrack init")
+
+    def git_identity(self) -> git.Identity | None:
+        """git's committer identity, asked once per process (``git var``), None when unset."""
+        if self._identity is _UNKNOWN:
+            self._identity = git.identity(self.root)
+        return self._identity
+
+    def known_identity(self) -> git.Identity | None:
+        """The identity if this process already asked git for it; None without asking."""
+        return None if self._identity is _UNKNOWN else self._identity
 
     def identity(self, by: str | None) -> tuple[git.Identity, git.Identity]:
         """(author, committer). ``--by`` sets the author; git's identity is the committer."""
-        committer = git.identity(self.root)
+        committer = self.git_identity()
         author = committer
         if by:
             parsed = git.parse_identity(by)
@@ -189,9 +206,7 @@ class Repository:
             author = parsed
             committer = committer or parsed
         if author is None or committer is None:
-            raise RepoError(
-                "未设置 git 身份:请运行 git config user.name \"姓名\" 和 git config user.email \"邮箱\",或用 --by \"姓名 <邮箱>\""
-            )
+            raise RepoError(git.IDENTITY_MISSING)
         return author, committer
 
     def check_clean(self, rels: list[str]) -> None:
@@ -246,7 +261,12 @@ class _ChangeContext:
         from gktrack import journal
 
         self.repo.require_git()
-        self.author, self.committer = self.repo.identity(self.by)
+        if self.by or self.repo.known_identity() is not None:
+            self.author, self.committer = self.repo.identity(self.by)
+        else:
+            # Nobody needed the identity so far: git uses its own, and says when it has none
+            # (git.commit turns that into the Chinese message) -- one git process fewer.
+            self.author = self.committer = None
         self._lock = self.repo.lock()
         self._lock.__enter__()
         try:
@@ -290,8 +310,11 @@ class _ChangeContext:
             journal.prepare_commit(root, self._saved, {rel: current[rel] for rel in changed}, message,
                                    self.author, self.committer, journal.now_git_date())
             try:
+                # Files that existed before were clean (tracked and unchanged): no `git add` needed.
+                tracked = all(self._saved.get(rel) is not None for rel in changed)
                 self.commit = journal.commit_with_retry(root, changed, message, author=self.author,
-                                                        committer=self.committer, timeout=LOCK_TIMEOUT)
+                                                        committer=self.committer, timeout=LOCK_TIMEOUT,
+                                                        tracked=tracked)
             except BaseException:
                 self._restore()
                 journal.clear(root)

@@ -267,3 +267,50 @@ def test_install_does_not_overwrite_a_foreign_hook(org):
     assert "已有别的钩子" in line and "--force" in line
     ok(org["tmp"], "hook", "install", server, "--force")
     assert "hook pre-receive" in hook.read_text("utf-8")
+
+
+# --- the CLI applies the same rules to hand edits and imports ---------------------------------
+
+SEED = Path(__file__).parent / "fixtures" / "seeds" / "000_708db31ce4ea3cc1.txt"
+
+
+def test_commit_edits_applies_the_hook_rules_before_committing(org):
+    li = Gk(org["li"])
+    # his own task's progress, by hand: what the server would accept, so commit-edits commits it
+    replace(li.root, "plans/p1.yaml", "    text: 任务二\n    responsible: [财政所]\n    state: open\n",
+            "    text: 任务二\n    responsible: [财政所]\n    state: open\n    progress:\n"
+            "      - date: 2024-06-01\n        unit: 财政所\n        note: 手工补记\n")
+    ok(li.root, "commit-edits", "-m", "补记")
+    assert push(li.root).returncode == 0
+    # rewriting a task's text, or another unit's task: refused now, with task and rule, nothing committed
+    replace(li.root, "plans/p1.yaml", "    text: 任务一\n", "    text: 任务一(李四改写)\n")
+    line = li.fail("--repo", li.root, "commit-edits", code=4)
+    assert "李四 不能提交这些手工修改" in line and "任务 p1/1" in line and "修改了 text" in line
+    assert RULE_OFFICE_FIELDS in line and "办公室" in line
+    git(li.root, "checkout", "--", "plans/p1.yaml")
+    replace(li.root, "plans/p1.yaml", "    text: 任务一\n    responsible: [司法所]\n    state: open\n",
+            "    text: 任务一\n    responsible: [司法所]\n    state: done\n    closed: 2024-06-01\n")
+    line = li.fail("--repo", li.root, "commit-edits", code=4)
+    assert "该任务属于 司法所" in line and RULE_UNIT in line
+    git(li.root, "checkout", "--", "plans/p1.yaml")
+    # granting himself the office role in the same change does not help: HEAD's registry decides
+    replace(li.root, "units.yaml", "    name: 李四\n", "    name: 李四\n    role: office\n")
+    line = li.fail("--repo", li.root, "commit-edits", code=4)
+    assert "单位名册" in line and RULE_REGISTRY in line
+
+
+def test_office_commit_edits_anything(org):
+    office = org["office"]
+    replace(office, "plans/p1.yaml", "    text: 任务一\n", "    text: 任务一(办公室改写)\n")
+    replace(office, "units.yaml", "  - name: 财政所\n", "  - name: 财政所\n  - name: 城建办\n")
+    assert "已提交手工修改" in ok(office, "commit-edits")
+    assert push(office).returncode == 0
+
+
+def test_only_the_office_may_import_a_plan(org):
+    li = Gk(org["li"])
+    line = li.fail("--repo", li.root, "import", SEED, code=4)
+    assert "不能导入计划" in line and "只有办公室可以" in line
+    assert "hl2022" in ok(li.root, "import", SEED, "--dry-run")  # looking is fine
+    assert "hl2022" in ok(org["office"], "import", SEED)
+    assert push(org["office"]).returncode == 0

@@ -157,7 +157,8 @@ def register(app: typer.Typer, command) -> None:
         message: Optional[str] = typer.Option(None, "--message", "-m", metavar="说明", help="修改说明"),
         by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
     ) -> None:
-        """检查手工修改过的计划文件,无误后单独提交。"""
+        """检查手工修改过的计划文件,无误后单独提交。单位名册列出人员(people)后,按服务器 pre-receive 钩子的
+        同一规则检查:单位联络人只能改本单位任务的进展和办结字段,其余只有政务公开办可以提交。"""
         from gktrack.ops import commit_edits as op
 
         cli.done(op(cli.repository(), paths or [], message, by=by).summary)

@@ -21,8 +21,11 @@ def register(app: typer.Typer, command) -> None:
         by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help="以此人名义提交"),
     ) -> int:
         """导入计划原文:识别标题、年度、文号、章节层次、任务、责任单位和期限,生成计划文件并提交一次。
-        一次给多个文件时逐个导入,每个文件一次提交。"""
+        一次给多个文件时逐个导入,每个文件一次提交。单位名册列出人员(people)后,只有政务公开办(office 角色)
+        可以导入;--dry-run 谁都可以用。"""
         repo = cli.repository()
+        if not dry_run:
+            _check_may_import(repo, by)
         if len(paths) > 1:
             from gktrack.errors import InputError
 
@@ -38,6 +41,16 @@ def register(app: typer.Typer, command) -> None:
 
         render_import(preview, dry_run=dry_run, commit=change.commit if change else None)
         return 0
+
+
+def _check_may_import(repo, by) -> None:
+    """A new plan is the office's to publish (units.yaml people); anyone may look with --dry-run."""
+    from gktrack.ops import _actor_email
+    from gktrack.permissions import check_office
+
+    units = repo.units()
+    if units.registry.people:
+        check_office(units, _actor_email(repo, by), "import")
 
 
 def _import_one(repo, path: str, *, plan_id=None, year=None, title=None, dry_run: bool, by=None):
