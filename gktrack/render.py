@@ -1,36 +1,215 @@
-"""Human output: rich tables in Chinese. Imported only by commands that print tables.
+"""Human output: plain-text tables in Chinese, drawn here without rich.
 
-Colour and width follow the terminal; nothing is coloured when piped or with NO_COLOR (rich
-does both). JSON output never comes through here.
+A city's status is ten thousand rows; rich's table layout (measuring and wrapping every cell)
+took half a minute for that. These tables are one line per task: column widths come from the
+terminal cell width of the contents (a Chinese character is two cells, see ``gktrack.cells``),
+the task text is shortened to fit the terminal, and colour is plain ANSI codes, only when
+stdout is a terminal and NO_COLOR is unset. JSON output never comes through here.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import Iterable
+from dataclasses import dataclass
+from typing import Iterable, Sequence
 
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
-from gktrack.model import ROLE_LABELS, STATE_LABELS, Plan, Task
+from gktrack.cells import cell_len, fit, fold
+from gktrack.model import ROLE_LABELS, Plan, Task
 
 LEVEL_STYLE = {"red": "bold red", "yellow": "yellow", "green": "green"}
 LEVEL_MARK = {"red": "● 逾期", "yellow": "● 将到期", "green": "● 正常"}
+_SGR = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33"}
+PIPED_WIDTH = 160  # piped output: wide enough for Chinese tables; COLUMNS overrides
+GAP = "  "  # between columns
 
 
-def console(stderr: bool = False) -> Console:
-    width = None
-    if not sys.stdout.isatty() and "COLUMNS" not in os.environ:
-        width = 160  # piped output: wide enough for Chinese tables, no wrapping mid-word
-    return Console(stderr=stderr, width=width, highlight=False)
+# --- the terminal ---------------------------------------------------------------------------------
 
 
-def shorten(text: str, limit: int) -> str:
+def use_colour(stream) -> bool:
+    if "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def terminal_width(stream=None) -> int:
+    stream = stream or sys.stdout
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        if stream.isatty():
+            import shutil
+
+            return shutil.get_terminal_size((100, 24)).columns
+    except (AttributeError, ValueError):
+        pass
+    return PIPED_WIDTH
+
+
+class Out:
+    """Lines for one stream, written at once (ten thousand small writes cost more than the layout)."""
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stdout
+        self.colour = use_colour(self.stream)
+        self.width = terminal_width(self.stream)
+        self.lines: list[str] = []
+
+    def style(self, text: str, style: str | None) -> str:
+        if not style or not self.colour or not text:
+            return text
+        codes = ";".join(_SGR[word] for word in style.split() if word in _SGR)
+        return f"\x1b[{codes}m{text}\x1b[0m" if codes else text
+
+    def line(self, text: str = "", style: str | None = None) -> None:
+        self.lines.append(self.style(text, style))
+
+    def flush(self) -> None:
+        if self.lines:
+            self.stream.write("\n".join(self.lines) + "\n")
+            self.lines = []
+
+
+# --- tables ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Column:
+    header: str
+    cap: int | None = None  # at most this many cells (longer contents end in "…")
+    flex: bool = False  # takes the width left over; cut ("…") or folded to fit the terminal
+    fold: bool = False  # a flex column whose text wraps onto more lines instead of being cut
+    right: bool = False
+    shrink: bool = False  # may be cut below its cap on a narrow terminal
+
+
+# A row is a list of cells; a cell is text, or (text, style).
+MIN_FLEX = 12
+FLEX_COMFORT = 30
+MIN_SHRINK = 8
+
+
+class Table:
+    """Columns and rows; ``layout`` fixes the widths, ``draw`` writes one table with a title.
+
+    Several tables can share one layout (status per plan, overdue per unit) so they line up.
+    """
+
+    def __init__(self, columns: Sequence[Column]):
+        self.columns = list(columns)
+        self.natural = [cell_len(c.header) for c in self.columns]
+        self.widths: list[int] | None = None
+
+    def measure(self, rows: Iterable[Sequence]) -> None:
+        natural = self.natural
+        caps = [c.cap for c in self.columns]
+        flex = [c.flex for c in self.columns]
+        for row in rows:
+            for index, cell in enumerate(row):
+                text = cell if cell.__class__ is str else cell[0]
+                if flex[index]:
+                    # the flex column only needs an upper bound: it is cut to what is left anyway
+                    size = 2 * len(text)
+                    if size > natural[index]:
+                        size = cell_len(text)
+                else:
+                    size = cell_len(text)
+                cap = caps[index]
+                if cap is not None and size > cap:
+                    size = cap
+                if size > natural[index]:
+                    natural[index] = size
+
+    def layout(self, width: int) -> list[int]:
+        """Fixed columns at their natural width (up to their cap); flex columns get the rest.
+
+        On a narrow terminal the ``shrink`` columns give up cells (down to MIN_SHRINK each)
+        (the widest first) until every flex column has FLEX_COMFORT cells; a flex column never gets fewer than
+        MIN_FLEX. What still does not fit runs past the edge (the terminal wraps it).
+        """
+        widths = list(self.natural)
+        room = width - len(GAP) * (len(widths) - 1)
+        flex = [i for i, c in enumerate(self.columns) if c.flex]
+        wanted = sum(min(widths[i], FLEX_COMFORT) for i in flex)
+        over = sum(w for i, w in enumerate(widths) if i not in flex) + wanted - room
+        shrinkable = [i for i, c in enumerate(self.columns) if c.shrink]
+        while over > 0 and shrinkable:
+            widest = max(shrinkable, key=lambda i: widths[i])  # the widest gives first
+            if widths[widest] <= MIN_SHRINK:
+                break
+            widths[widest] -= 1
+            over -= 1
+        left = room - sum(w for i, w in enumerate(widths) if i not in flex)
+        for i in flex:
+            widths[i] = min(widths[i], max(left // len(flex), MIN_FLEX))
+        self.widths = widths
+        return widths
+
+    def draw(self, out: Out, rows: Iterable[Sequence], title: str | None = None,
+             title_style: str | None = "bold") -> None:
+        widths = self.widths or self.layout(out.width)
+        total = sum(widths) + len(GAP) * (len(widths) - 1)
+        if title is not None:
+            out.line(title, title_style)
+        header = []
+        for column, w in zip(self.columns, widths):
+            text, size = fit(column.header, w)
+            header.append(_pad(text, size, w, column.right))
+        out.lines.append(GAP.join(header))
+        out.lines.append("─" * total)
+        columns = self.columns
+        colour, style = out.colour, out.style
+        for row in rows:
+            cells = []
+            extra: list[tuple[int, list[str]]] = []
+            for index, cell in enumerate(row):
+                if cell.__class__ is str:
+                    text, cell_style = cell, None
+                else:
+                    text, cell_style = cell
+                w = widths[index]
+                column = columns[index]
+                if column.fold:
+                    pieces = fold(text, w)
+                    text = pieces[0] if pieces else ""
+                    if len(pieces) > 1:
+                        extra.append((index, pieces[1:]))
+                    size = cell_len(text)
+                else:
+                    text, size = fit(text, w)
+                if cell_style and colour:
+                    text = style(text, cell_style)
+                cells.append(_pad(text, size, w, column.right))
+            out.lines.append(GAP.join(cells))
+            if extra:
+                depth = max(len(pieces) for _, pieces in extra)
+                for n in range(depth):
+                    more = [" " * w for w in widths]
+                    for index, pieces in extra:
+                        if n < len(pieces):
+                            more[index] = _pad(pieces[n], cell_len(pieces[n]), widths[index], False)
+                    out.lines.append(GAP.join(more))
+        out.lines.append("")
+
+
+def _pad(text: str, size: int, width: int, right: bool) -> str:
+    if size >= width:
+        return text
+    return " " * (width - size) + text if right else text + " " * (width - size)
+
+
+# --- cells ----------------------------------------------------------------------------------------
+
+
+def shorten(text: str, limit: int | None = None) -> str:
+    """One line of text (runs of whitespace become one space); cut to ``limit`` characters if given."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
 
 
 def role_label(role: str | None, via: str | None) -> str:
@@ -40,9 +219,9 @@ def role_label(role: str | None, via: str | None) -> str:
     return f"{label}(经{via})" if via else label
 
 
-def state_cell(task: Task, assessment) -> Text:
+def state_cell(task: Task, assessment) -> tuple[str, str]:
     if task.state == "done":
-        return Text(f"✓ 已完成 {task.closed or ''}".strip(), style="dim")
+        return f"✓ 已完成 {task.closed or ''}".strip(), "dim"
     level = getattr(assessment, "level", None) or "green"
     days = getattr(assessment, "days_late", None)
     label = LEVEL_MARK[level]
@@ -50,7 +229,7 @@ def state_cell(task: Task, assessment) -> Text:
         label = f"● 逾期{days}天"
     elif level == "yellow" and getattr(assessment, "days_left", None) is not None:
         label = f"● {assessment.days_left}天内到期"
-    return Text(label, style=LEVEL_STYLE[level])
+    return label, LEVEL_STYLE[level]
 
 
 def deadline_cell(task: Task, assessment) -> str:
@@ -61,193 +240,219 @@ def deadline_cell(task: Task, assessment) -> str:
     return f"{text}({due.isoformat()})" if due and due.isoformat() not in text else text
 
 
-def print_problems(problems: Iterable, out: Console | None = None) -> None:
-    err = out or console(stderr=True)
+def units_cell(plan: Plan, task: Task) -> str:
+    return "、".join(f"{u.name}{'' if u.role == 'responsible' else ROLE_LABELS[u.role]}"
+                    for u in task.units) or (plan.owner or "—")
+
+
+def print_problems(problems: Iterable, out: Out | None = None) -> None:
+    err = out or Out(sys.stderr)
     for problem in problems:
-        err.print(Text(f"警告:{problem.where}: {problem.message}(已跳过该文件)", style="yellow"))
+        err.line(f"警告:{problem.where}: {problem.message}(已跳过该文件)", "yellow")
+    if out is None:
+        err.flush()
+
+
+# --- the commands' outputs -------------------------------------------------------------------------
 
 
 def render_status(rows, *, unit: str | None, problems=()) -> None:
-    out = console()
+    """One table per plan (title: plan, title, year), one line per task, then the counts."""
     print_problems(problems)
+    out = Out()
     if not rows:
         who = f"{unit} " if unit else ""
-        out.print(f"{who}没有符合条件的任务。")
+        out.line(f"{who}没有符合条件的任务。")
+        out.flush()
         return
     by_plan: dict[str, list] = {}
     plans: dict[str, Plan] = {}
     for row in rows:
         by_plan.setdefault(row.plan.id, []).append(row)
         plans[row.plan.id] = row.plan
+    columns = [Column("编号"), Column("序号", cap=8, shrink=True), Column("任务", flex=True)]
+    columns.append(Column("角色", cap=24, shrink=True) if unit else Column("责任单位", cap=24, shrink=True))
+    columns += [Column("期限", cap=22, shrink=True), Column("状态"), Column("最近进展")]
+    table = Table(columns)
+    cells: dict[str, list[list]] = {}
     for plan_id, plan_rows in by_plan.items():
         plan = plans[plan_id]
-        table = Table(box=box.SIMPLE_HEAD, title=f"{plan.id} {plan.title}({plan.year}年)",
-                      title_justify="left", title_style="bold", expand=False, pad_edge=False)
-        table.add_column("编号", no_wrap=True)
-        table.add_column("序号", no_wrap=True)
-        table.add_column("任务", overflow="fold", max_width=40)
-        if unit:
-            table.add_column("角色", no_wrap=True)
-        else:
-            table.add_column("责任单位", overflow="fold", max_width=24)
-        table.add_column("期限", overflow="fold", max_width=22)
-        table.add_column("状态", no_wrap=True)
-        table.add_column("最近进展", no_wrap=True)
+        lines = cells[plan_id] = []
         for row in plan_rows:
             task = row.task
-            cells = [task.full_id, task.number or "", shorten(task.text, 40)]
-            if unit:
-                cells.append(role_label(row.role, row.via))
-            else:
-                cells.append(shorten("、".join(f"{u.name}{'' if u.role == 'responsible' else ROLE_LABELS[u.role]}"
-                                               for u in task.units) or (plan.owner or "—"), 24))
+            who = role_label(row.role, row.via) if unit else units_cell(plan, task)
             last = task.last_progress
-            table.add_row(*cells, deadline_cell(task, row.assessment), state_cell(task, row.assessment),
-                          last.isoformat() if last else "—")
-        out.print(table)
+            lines.append([task.full_id, task.number or "", shorten(task.text), who,
+                          deadline_cell(task, row.assessment), state_cell(task, row.assessment),
+                          last.isoformat() if last else "—"])
+    for lines in cells.values():
+        table.measure(lines)
+    table.layout(out.width)
+    for plan_id, lines in cells.items():
+        plan = plans[plan_id]
+        table.draw(out, lines, title=f"{plan.id} {plan.title}({plan.year}年)")
     counts = {"red": 0, "yellow": 0}
+    open_count = 0
     for row in rows:
-        if row.task.state != "done" and row.level in counts:
-            counts[row.level] += 1
-    open_count = sum(1 for r in rows if r.task.state != "done")
+        if row.task.state != "done":
+            open_count += 1
+            if row.level in counts:
+                counts[row.level] += 1
     summary = f"共 {len(rows)} 项任务,其中未完成 {open_count} 项"
     if counts["red"] or counts["yellow"]:
         summary += f"(逾期 {counts['red']} 项,将到期 {counts['yellow']} 项)"
-    out.print(summary)
-
-
-def render_task(plan: Plan, task: Task, assessment, history) -> None:
-    out = console()
-    out.print(Text(f"{task.full_id}  {plan.title}", style="bold"))
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(overflow="fold")
-    section = " / ".join(s.heading for s in plan.section_path(task.section))
-    grid.add_row("章节", section or "—")
-    grid.add_row("序号", task.number or "—")
-    grid.add_row("任务", task.text)
-    for role in ("lead", "support", "responsible"):
-        names = task.units_with_role(role)
-        if names:
-            grid.add_row(ROLE_LABELS[role] + "单位", "、".join(names))
-    if not task.units:
-        grid.add_row("责任单位", f"{plan.owner}(发文单位)" if plan.owner else "未分派")
-    if task.units_text:
-        grid.add_row("原文", task.units_text)
-    grid.add_row("期限", deadline_cell(task, assessment))
-    grid.add_row("状态", state_cell(task, assessment))
-    if getattr(assessment, "reason", None) and task.state != "done":
-        grid.add_row("说明", assessment.reason)
-    if task.note:
-        grid.add_row("完成说明", task.note)
-    if task.evidence:
-        grid.add_row("佐证", "\n".join(task.evidence))
-    out.print(grid)
-    if task.progress:
-        table = Table(box=box.SIMPLE_HEAD, title="进展", title_justify="left", pad_edge=False)
-        table.add_column("日期", no_wrap=True)
-        table.add_column("单位", no_wrap=True)
-        table.add_column("记录人", no_wrap=True)
-        table.add_column("内容", overflow="fold")
-        for entry in sorted(task.progress, key=lambda p: p.date):
-            table.add_row(entry.date.isoformat(), entry.unit or "", entry.by or "", entry.note)
-        out.print(table)
-    if history:
-        render_log(history, title="变更记录")
-
-
-def render_log(commits, *, title: str = "审计记录") -> None:
-    from gktrack.history import ACTION_LABELS
-
-    out = console()
-    if not commits:
-        out.print("没有变更记录。")
-        return
-    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False)
-    table.add_column("时间", no_wrap=True)
-    table.add_column("提交", no_wrap=True)
-    table.add_column("人员", no_wrap=True)
-    table.add_column("操作", no_wrap=True)
-    table.add_column("摘要", overflow="fold")
-    for commit in commits:
-        label = ACTION_LABELS.get(commit.action, commit.action or "手工修改")
-        style = "yellow" if commit.action is None else None
-        table.add_row(commit.authored.strftime("%Y-%m-%d %H:%M"), commit.sha[:8], commit.author,
-                      Text(label, style=style or ""), commit.summary)
-    out.print(table)
-
-
-def render_units(summaries, problems=()) -> None:
-    out = console()
-    print_problems(problems)
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("单位")
-    table.add_column("别名")
-    table.add_column("未完成", justify="right")
-    table.add_column("已完成", justify="right")
-    table.add_column("牵头", justify="right")
-    table.add_column("配合", justify="right")
-    table.add_column("负责", justify="right")
-    for s in summaries:
-        name = f"{s.name}(集体)" if s.collective else s.name
-        table.add_row(name, "、".join(s.aliases), str(s.open), str(s.done), str(s.lead), str(s.support),
-                      str(s.responsible))
-    out.print(table)
-    out.print(f"共 {len(summaries)} 个单位")
+    out.line(summary)
+    out.flush()
 
 
 def render_overdue(groups, *, as_of, problems=()) -> None:
-    out = console()
+    """One table per unit (most late tasks first), one line per task, then the totals."""
     print_problems(problems)
+    out = Out()
     if not groups:
-        out.print(f"截至 {as_of.isoformat()},没有逾期或将到期的任务。")
+        out.line(f"截至 {as_of.isoformat()},没有逾期或将到期的任务。")
+        out.flush()
         return
-    total_red = total_yellow = 0
+    table = Table([Column("编号"), Column("任务", flex=True), Column("期限(原文)", cap=16, shrink=True),
+                   Column("应完成"), Column("状态"), Column("说明", cap=48, shrink=True)])
+    # A task late for several units appears under each; its cells are made once.
+    made: dict[int, list] = {}
+    tables = []
     for group in groups:
-        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left", title_style="bold",
-                      title=f"{group.unit}:逾期 {group.red} 项,将到期 {group.yellow} 项")
-        table.add_column("编号", no_wrap=True)
-        table.add_column("任务", overflow="fold", max_width=36)
-        table.add_column("期限(原文)", overflow="fold", max_width=16)
-        table.add_column("应完成", no_wrap=True)
-        table.add_column("状态", no_wrap=True)
-        table.add_column("说明", overflow="fold", max_width=40)
+        lines = []
         for row in group.rows:
-            a = row.assessment
-            table.add_row(row.task.full_id, shorten(row.task.text, 36), row.task.deadline_text or "(未写期限)",
-                          a.due.isoformat() if a.due else "—", state_cell(row.task, a), a.reason)
-        out.print(table)
-        total_red += group.red
-        total_yellow += group.yellow
+            line = made.get(id(row))
+            if line is None:
+                a = row.assessment
+                line = made[id(row)] = [row.task.full_id, shorten(row.task.text),
+                                        row.task.deadline_text or "(未写期限)",
+                                        a.due.isoformat() if a.due else "—", state_cell(row.task, a), a.reason or ""]
+            lines.append(line)
+        tables.append((group, lines))
+    table.measure(made.values())
+    table.layout(out.width)
+    for group, lines in tables:
+        table.draw(out, lines, title=f"{group.unit}:逾期 {group.red} 项,将到期 {group.yellow} 项")
     tasks = {(r.plan.id, r.task.id): r.level for g in groups for r in g.rows}
     red = sum(1 for level in tasks.values() if level == "red")
-    out.print(f"截至 {as_of.isoformat()}:逾期任务 {red} 项、将到期 {len(tasks) - red} 项,涉及 {len(groups)} 个单位。")
+    out.line(f"截至 {as_of.isoformat()}:逾期任务 {red} 项、将到期 {len(tasks) - red} 项,涉及 {len(groups)} 个单位。")
+    out.flush()
+
+
+def render_task(plan: Plan, task: Task, assessment, history) -> None:
+    out = Out()
+    out.line(f"{task.full_id}  {plan.title}", "bold")
+    facts: list[tuple[str, object]] = []
+    section = " / ".join(s.heading for s in plan.section_path(task.section))
+    facts.append(("章节", section or "—"))
+    facts.append(("序号", task.number or "—"))
+    facts.append(("任务", task.text))
+    for role in ("lead", "support", "responsible"):
+        names = task.units_with_role(role)
+        if names:
+            facts.append((ROLE_LABELS[role] + "单位", "、".join(names)))
+    if not task.units:
+        facts.append(("责任单位", f"{plan.owner}(发文单位)" if plan.owner else "未分派"))
+    if task.units_text:
+        facts.append(("原文", task.units_text))
+    facts.append(("期限", deadline_cell(task, assessment)))
+    facts.append(("状态", state_cell(task, assessment)))
+    if getattr(assessment, "reason", None) and task.state != "done":
+        facts.append(("说明", assessment.reason))
+    if task.note:
+        facts.append(("完成说明", task.note))
+    if task.evidence:
+        facts.append(("佐证", "\n".join(task.evidence)))
+    label_width = max(cell_len(label) for label, _ in facts)
+    value_width = max(out.width - label_width - len(GAP), 20)
+    for label, value in facts:
+        text, style = (value, None) if isinstance(value, str) else value
+        pieces = fold(text, value_width) or [""]
+        head = _pad(label, cell_len(label), label_width, False)
+        out.line(out.style(head, "bold") + GAP + out.style(pieces[0], style))
+        for piece in pieces[1:]:
+            out.line(" " * (label_width + len(GAP)) + out.style(piece, style))
+    if task.progress:
+        out.line()
+        table = Table([Column("日期"), Column("单位", cap=24, shrink=True), Column("记录人", cap=16, shrink=True),
+                       Column("内容", flex=True, fold=True)])
+        rows = [[entry.date.isoformat(), entry.unit or "", entry.by or "", entry.note]
+                for entry in sorted(task.progress, key=lambda p: p.date)]
+        table.measure(rows)
+        table.layout(out.width)
+        table.draw(out, rows, title="进展")
+    if history:
+        out.line()
+        _log_table(out, history, title="变更记录")
+    out.flush()
+
+
+def _log_table(out: Out, commits, title: str) -> None:
+    from gktrack.history import ACTION_LABELS
+
+    table = Table([Column("时间"), Column("提交"), Column("人员", cap=20, shrink=True), Column("操作"),
+                   Column("摘要", flex=True, fold=True)])
+    rows = []
+    for commit in commits:
+        label = ACTION_LABELS.get(commit.action, commit.action or "手工修改")
+        rows.append([commit.authored.strftime("%Y-%m-%d %H:%M"), commit.sha[:8], commit.author,
+                     (label, "yellow" if commit.action is None else None), commit.summary])
+    table.measure(rows)
+    table.layout(out.width)
+    table.draw(out, rows, title=title)
+
+
+def render_log(commits, *, title: str = "审计记录") -> None:
+    out = Out()
+    if not commits:
+        out.line("没有变更记录。")
+    else:
+        _log_table(out, commits, title)
+    out.flush()
+
+
+def render_units(summaries, problems=()) -> None:
+    print_problems(problems)
+    out = Out()
+    table = Table([Column("单位", flex=True), Column("别名", cap=30, shrink=True), Column("未完成", right=True),
+                   Column("已完成", right=True), Column("牵头", right=True), Column("配合", right=True),
+                   Column("负责", right=True)])
+    rows = []
+    for s in summaries:
+        name = f"{s.name}(集体)" if s.collective else s.name
+        rows.append([name, "、".join(s.aliases), str(s.open), str(s.done), str(s.lead), str(s.support),
+                     str(s.responsible)])
+    table.measure(rows)
+    table.layout(out.width)
+    table.draw(out, rows)
+    out.line(f"共 {len(summaries)} 个单位")
+    out.flush()
 
 
 def render_import(preview, *, dry_run: bool, commit: str | None) -> None:
-    out = console()
+    out = Out()
     plan = preview.plan
     head = "将导入(试运行,未写入)" if dry_run else "已导入"
-    out.print(Text(f"{head}:{plan.id} {plan.title}({plan.year}年)", style="bold"))
+    out.line(f"{head}:{plan.id} {plan.title}({plan.year}年)", "bold")
     facts = [("发文单位", plan.issuer), ("文号", plan.doc_number),
              ("印发日期", plan.issued.isoformat() if plan.issued else None),
              ("未写单位的任务归属", plan.owner)]
     for label, value in facts:
         if value:
-            out.print(f"  {label}:{value}")
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("章节")
-    table.add_column("任务数", justify="right")
-    for label, count in preview.section_counts:
-        table.add_row(label, str(count))
-    out.print(table)
-    out.print(f"共 {len(plan.sections)} 个章节、{len(plan.tasks)} 项任务。")
+            out.line(f"  {label}:{value}")
+    table = Table([Column("章节", flex=True), Column("任务数", right=True)])
+    rows = [[label, str(count)] for label, count in preview.section_counts]
+    table.measure(rows)
+    table.layout(out.width)
+    table.draw(out, rows)
+    out.line(f"共 {len(plan.sections)} 个章节、{len(plan.tasks)} 项任务。")
     if preview.new_units:
         verb = "将登记" if dry_run else "已登记"
-        out.print(f"{verb}新单位 {len(preview.new_units)} 个:{'、'.join(preview.new_units)}")
+        out.line(f"{verb}新单位 {len(preview.new_units)} 个:{'、'.join(preview.new_units)}")
     if preview.known_units:
-        out.print(f"名册中已有的单位 {len(preview.known_units)} 个:{'、'.join(preview.known_units)}")
+        out.line(f"名册中已有的单位 {len(preview.known_units)} 个:{'、'.join(preview.known_units)}")
     for line, message in preview.warnings:
-        out.print(Text(f"注意:第 {line} 行:{message}", style="yellow"))
+        out.line(f"注意:第 {line} 行:{message}", "yellow")
     if commit:
-        out.print(f"提交 {commit[:8]}")
+        out.line(f"提交 {commit[:8]}")
+    out.flush()

@@ -1,0 +1,208 @@
+"""The hand-drawn tables of status, overdue, show, log and units: content, alignment, width."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gktrack.cells import cell_len, char_width, fit, fold
+from tests.conftest import HL2022, HL2022_TASKS
+
+# --- cell widths ------------------------------------------------------------------------------------
+
+
+def test_char_width_agrees_with_rich_for_every_code_point_in_use():
+    """Same widths as rich (and wcwidth): CJK, fullwidth punctuation, combining marks, controls."""
+    from rich.cells import get_character_cell_size
+
+    planes = [*range(0, 0x3_0000), *range(0xE_0000, 0xE_0200), 0x10_FFFF]
+    wrong = [hex(cp) for cp in planes
+             if not 0xD800 <= cp <= 0xDFFF and char_width(chr(cp)) != get_character_cell_size(chr(cp))]
+    assert wrong == []
+
+
+def test_cell_len_of_typical_text():
+    assert cell_len("hl2022/1") == 8
+    assert cell_len("司法所牵头\uff0c党政综合办配合") == 26  # fullwidth comma: two cells
+    assert cell_len("司法所牵头,党政综合办配合") == 25
+    assert cell_len("● 逾期3天") == 1 + 1 + 4 + 1 + 2  # "●" and "3" take one cell each
+    assert cell_len("年底前(2022-12-31)") == 3 * 2 + 2 + 10 + 2 - 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60), st.integers(0, 50))
+def test_fit_cuts_to_the_width_and_keeps_a_prefix(text, width):
+    cut, size = fit(text, width)
+    assert size == cell_len(cut) and size <= width
+    if cell_len(text) <= width:
+        assert cut == text
+    elif width == 0:
+        assert cut == ""
+    else:
+        assert cut.endswith("…") and text.startswith(cut[:-1])
+        # nothing more would have fitted
+        rest = text[len(cut) - 1:]
+        assert not rest or size - 1 + char_width(rest[0]) > width - 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="\n"), max_size=80),
+       st.integers(2, 30))
+def test_fold_keeps_every_character_and_the_width(text, width):
+    lines = fold(text, width)
+    assert "".join(lines) == text
+    assert all(cell_len(line) <= width for line in lines if len(line) > 1)
+
+
+# --- status ---------------------------------------------------------------------------------------
+
+
+def _table(out: str, header_word: str) -> list[list[str]]:
+    """The tables of an output, each from its header line up to the blank line after it."""
+    lines = out.splitlines()
+    tables, current = [], None
+    for index, line in enumerate(lines):
+        if current is None and index + 1 < len(lines) and header_word in line and lines[index + 1].startswith("──"):
+            current = [line]
+        elif current is not None:
+            if not line.strip():
+                tables.append(current)
+                current = None
+            else:
+                current.append(line)
+    return tables
+
+
+def test_status_one_line_per_task_aligned_within_the_terminal(plans_repo, monkeypatch):
+    gk = plans_repo
+    gk.ok("progress", "hl2022/1", "已发布", "--date", "2024-06-28")
+    monkeypatch.setenv("COLUMNS", "120")
+    out = gk.ok("status")
+    tables = _table(out, "编号")
+    assert len(tables) == 2  # one per plan, each under its plan's title
+    assert f"hl2022 {HL2022}(2022年)" in out and "qz2024 钦州市2024年政务公开工作实施方案(2024年)" in out
+    hl = tables[0]
+    assert hl[0].split() == ["编号", "序号", "任务", "责任单位", "期限", "状态", "最近进展"]
+    rows = hl[2:]
+    assert [row.split()[0] for row in rows] == [f"hl2022/{n}" for n in range(1, 7)]
+    for table in tables:  # a Chinese character is two cells: every line equally wide, within COLUMNS
+        assert len({cell_len(line) for line in table}) == 1 and cell_len(table[0]) <= 120
+    # each column starts at the same cell on every line
+    first = rows[0]
+    assert "6月底前(2022-06-30)" in first and "2024-06-28" in first and "司法所" in first
+    starts = {cell_len(row[: row.index("hl2022/")]) for row in rows}
+    assert starts == {0}
+    deadline_col = cell_len(first[: first.index("6月底前")])
+    assert cell_len(hl[0][: hl[0].index("期限")]) == deadline_col
+    # the long task text is shortened with "…", never wrapped onto a second line
+    assert HL2022_TASKS[1][:8] in first and HL2022_TASKS[1] not in out and "…" in first
+    assert "党政综合办" in rows[5]  # a task naming no unit belongs to the plan's owner
+    red = sum(1 for t in gk.json("status", "--json") if t["level"] == "red")
+    assert red > 0
+    assert out.rstrip().splitlines()[-1] == f"共 8 项任务,其中未完成 8 项(逾期 {red} 项,将到期 0 项)"
+
+
+def test_status_text_column_follows_the_terminal_width(plans_repo, monkeypatch):
+    gk = plans_repo
+    widths = {}
+    for columns in ("70", "120", "200"):
+        monkeypatch.setenv("COLUMNS", columns)
+        table = _table(gk.ok("status", "--plan", "hl2022"), "编号")[0]
+        widths[columns] = cell_len(table[0])
+        assert len(table) == 8  # header, rule, six tasks: one line each at any width
+    assert widths["70"] <= 70 < widths["120"] <= 120 < widths["200"] or widths["200"] <= 200
+    monkeypatch.setenv("COLUMNS", "200")
+    wide = gk.ok("status", "--plan", "hl2022")
+    assert HL2022_TASKS[2] in wide  # room enough: the whole text
+
+
+def test_status_for_a_unit_shows_roles_and_collectives(plans_repo, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")
+    out = plans_repo.ok("status", "--unit", "司法所")
+    tables = _table(out, "编号")
+    assert tables[0][0].split() == ["编号", "序号", "任务", "角色", "期限", "状态", "最近进展"]
+    roles = {row.split()[0]: row for t in tables for row in t[2:]}
+    assert set(roles) == {"hl2022/1", "hl2022/2", "hl2022/3", "qz2024/1"}
+    assert "负责(经各有关单位)" in roles["hl2022/2"] and "牵头" in roles["hl2022/3"]
+    assert "配合" in roles["qz2024/1"]
+    assert out.rstrip().endswith("共 4 项任务,其中未完成 4 项(逾期 3 项,将到期 0 项)")
+
+
+def test_status_of_no_tasks(plans_repo):
+    assert plans_repo.ok("status", "--year", "2030").strip() == "没有符合条件的任务。"
+
+
+# --- overdue ---------------------------------------------------------------------------------------
+
+
+def test_overdue_grouped_by_unit_one_line_per_task(plans_repo, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")
+    out = plans_repo.ok("overdue", "--as-of", "2024-10-08")
+    titles = [line for line in out.splitlines() if re.search(r":逾期 \d+ 项,将到期 \d+ 项$", line)]
+    late = plans_repo.json("overdue", "--as-of", "2024-10-08", "--json")
+    for unit in ("司法所", "区政数局"):  # a task is listed under each unit it names
+        count = sum(1 for t in late if unit in [u["name"] for u in t["units"]])
+        assert count and f"{unit}:逾期 {count} 项,将到期 0 项" in titles
+    tables = _table(out, "编号")
+    assert len(tables) == len(titles)
+    for table in tables:
+        assert table[0].split() == ["编号", "任务", "期限(原文)", "应完成", "状态", "说明"]
+        assert len({cell_len(line) for line in table}) == 1 and cell_len(table[0]) <= 120
+    rows = [row for table in tables for row in table[2:]]
+    assert all(re.match(r"^(hl2022|qz2024)/\d ", row) for row in rows)
+    qz = next(row for row in rows if row.startswith("qz2024/1 "))
+    assert "9月底前" in qz and "2024-09-30" in qz and "● 逾期8天" in qz
+    assert out.rstrip().splitlines()[-1] == f"截至 2024-10-08:逾期任务 {len(late)} 项、将到期 0 项,涉及 {len(titles)} 个单位。"
+
+
+def test_overdue_nothing_late(plans_repo):
+    assert plans_repo.ok("overdue", "--as-of", "2022-01-02").strip() == "截至 2022-01-02,没有逾期或将到期的任务。"
+
+
+# --- show, log, units ---------------------------------------------------------------------------------
+
+
+def test_show_folds_the_whole_text(plans_repo, monkeypatch):
+    gk = plans_repo
+    gk.ok("progress", "hl2022/3", "已完成初稿" * 12, "--date", "2022-05-10")
+    monkeypatch.setenv("COLUMNS", "50")
+    out = gk.ok("show", "hl2022/3")
+    assert out.splitlines()[0] == f"hl2022/3  {HL2022}"
+    flat = "".join(line.strip() for line in out.splitlines())
+    assert HL2022_TASKS[3] in flat and "已完成初稿" * 12 in flat.replace(" ", "")
+    for label in ("章节", "序号", "任务", "牵头单位", "配合单位", "期限", "状态", "进展", "变更记录"):
+        assert label in out, label
+    facts = out.split("\n\n")[0].splitlines()[1:]
+    assert facts[0].startswith("章节") and all(cell_len(line) <= 50 for line in facts)
+    assert any(line.startswith(" " * 10) for line in facts)  # continuation lines under the value column
+
+
+def test_log_and_units_tables(plans_repo, monkeypatch):
+    gk = plans_repo
+    monkeypatch.setenv("COLUMNS", "100")
+    log = gk.ok("log", "-n", "3")
+    table = _table(log, "时间")[0]
+    assert table[0].split() == ["时间", "提交", "人员", "操作", "摘要"]
+    assert len(table) == 5 and "新增" in log and len({cell_len(line) for line in table}) == 1
+    units = gk.ok("units")
+    table = _table(units, "单位")[0]
+    assert table[0].split() == ["单位", "别名", "未完成", "已完成", "牵头", "配合", "负责"]
+    sifa = next(line for line in table if line.startswith("司法所 "))
+    assert sifa.split() == ["司法所", "3", "0", "1", "1", "1"]
+    assert units.rstrip().splitlines()[-1].startswith("共 ") and units.rstrip().endswith("个单位")
+
+
+def test_no_rich_import_on_the_table_path(plans_repo):
+    """The read commands draw their own tables; rich costs start-up time and is not needed."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from gktrack.cli import main\n"
+            "try:\n    main(['status'])\nexcept SystemExit:\n    pass\n"
+            "assert not [m for m in sys.modules if m.startswith('rich')], 'rich imported'")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=plans_repo.root, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "hl2022/1" in proc.stdout
