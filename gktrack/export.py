@@ -319,15 +319,109 @@ def lay_out(ws, sheet: Sheet) -> None:
     ws.page_margins.top = ws.page_margins.bottom = 0.5
 
 
-def write_sheet(sheet: Sheet, path: Path, fmt: str | None = None) -> str:
-    """Write ``sheet`` as .xlsx or .csv (by ``fmt``, else by the file's suffix); returns the format."""
+# --- Markdown: the plan as the git server's web view shows it -------------------------------
+
+MD_COLUMNS = ("编号", "序号", "工作任务", "牵头单位", "配合单位", "时限要求", "完成情况")
+
+
+def md_cell(value: str | None) -> str:
+    """One GitHub-flavoured table cell: pipes escaped, line breaks as <br>, no raw HTML."""
+    text = (value or "").replace("\\", "\\\\").replace("|", "\\|")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return "<br>".join(line for line in lines if line)
+
+
+def _md_heading_text(value: str) -> str:
+    return " ".join(value.replace("<", "&lt;").split())
+
+
+def _md_state(row: SheetRow) -> str:
+    text = row.values.get("完成情况", "")
+    task = row.task
+    if task.state != "done" and task.progress:
+        last = max(task.progress, key=lambda p: p.date)
+        text += f"\n最近进展 {last.date}:{last.note}"
+    return text
+
+
+def write_markdown(sheet: Sheet, *, as_of: dt.date | None = None) -> str:
+    """The 分工表 as Markdown: per plan a title and summary, per section a heading and one table."""
+    out: list[str] = []
+    header = "| " + " | ".join(MD_COLUMNS) + " |"
+    rule = "|" + "|".join(" --- " for _ in MD_COLUMNS) + "|"
+    single = len({r.plan.id for r in sheet.rows}) <= 1
+    if not single or not sheet.rows:
+        out += [f"# {_md_heading_text(sheet.title)}", ""]
+    current_plan = None
+    shown: tuple = ()
+    in_table = False
+    # Tasks under their section even when appended to the file later (add puts them at the end).
+    plan_order = {pid: i for i, pid in reversed(list(enumerate(r.plan.id for r in sheet.rows)))}
+    section_order = {(r.plan.id, s.key): i for r in sheet.rows for i, s in enumerate(r.plan.sections)}
+    rows = sorted(sheet.rows, key=lambda r: (plan_order[r.plan.id], section_order.get((r.plan.id, r.task.section), -1)))
+    for row in rows:
+        plan, task = row.plan, row.task
+        if plan.id != current_plan:
+            current_plan, shown = plan.id, ()
+            if in_table:
+                out.append("")
+                in_table = False
+            level = "#" if single else "##"
+            out += [f"{level} {_md_heading_text(plan.title)}", ""]
+            facts = [f"计划编号 `{plan.id}`", f"{plan.year} 年度"]
+            facts += [value for value in (plan.issuer, plan.doc_number) if value]
+            tasks = [r.task for r in sheet.rows if r.plan.id == plan.id]
+            done = sum(1 for t in tasks if t.state == "done")
+            facts.append(f"共 {len(tasks)} 项任务,已完成 {done} 项")
+            if as_of:
+                facts.append(f"截至 {as_of.isoformat()}")
+            out += ["> " + " · ".join(_md_heading_text(f) for f in facts), ""]
+        path = tuple(plan.section_path(task.section))
+        if path != shown:
+            if in_table:
+                out.append("")
+                in_table = False
+            base = 2 if single else 3
+            for depth, section in enumerate(path):
+                if depth < len(shown) and shown[depth] == section:
+                    continue
+                out += [f"{'#' * min(base + depth, 6)} {_md_heading_text(section.heading)}", ""]
+            shown = path
+        if not in_table:
+            out += [header, rule]
+            in_table = True
+        cells = {
+            "编号": f"`{task.full_id}`",
+            "序号": md_cell(task.number),
+            "工作任务": md_cell(task.text),
+            "牵头单位": md_cell(row.values.get("牵头单位")),
+            "配合单位": md_cell(row.values.get("配合单位")),
+            "时限要求": md_cell(row.values.get("时限要求")),
+            "完成情况": md_cell(_md_state(row)),
+        }
+        out.append("| " + " | ".join(cells[c] for c in MD_COLUMNS) + " |")
+    if not sheet.rows:
+        out.append("(没有任务)")
+    out.append("")
+    return "\n".join(out)
+
+
+def write_sheet(sheet: Sheet, path: Path, fmt: str | None = None, *, as_of: dt.date | None = None) -> str:
+    """Write ``sheet`` as .xlsx, .csv or .md (by ``fmt``, else by the file's suffix); returns the format."""
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".") or "xlsx").lower()
-    if fmt not in ("xlsx", "csv"):
-        raise InputError(f"不支持的导出格式“{fmt}”(可用 xlsx 或 csv)")
-    if fmt == "csv" and sheet.form:
+    fmt = "md" if fmt == "markdown" else fmt
+    if fmt not in ("xlsx", "csv", "md"):
+        raise InputError(f"不支持的导出格式“{fmt}”(可用 xlsx、csv 或 md)")
+    if fmt in ("csv", "md") and sheet.form:
         raise InputError("进展填报表只能导出为 .xlsx(交回后要用 import-progress 导入)")
     if not path.parent.is_dir():
         raise InputError(f"文件夹“{path.parent}”不存在")
-    (write_csv if fmt == "csv" else write_xlsx)(sheet, path)
+    if fmt == "md":
+        from gktrack.yamlfile import atomic_write
+
+        atomic_write(path, write_markdown(sheet, as_of=as_of).encode("utf-8"))
+    else:
+        (write_csv if fmt == "csv" else write_xlsx)(sheet, path)
     return fmt

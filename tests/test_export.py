@@ -290,3 +290,86 @@ def test_exported_division_table_imports_back(plans_repo, tmp_path):
 def json_of(result):
     assert result.code == 0, result.err
     return result.json
+
+
+# --- the Markdown plan view (rendered by the git server's web view) ---------------------------
+
+
+def _md_tables(text: str) -> list[dict]:
+    """Every GFM table as markdown-it (the parser rich itself uses) reads it: header and rows of cell text."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    tables, current, row, in_cell = [], None, None, False
+    for tok in tokens:
+        if tok.type == "table_open":
+            current = {"header": [], "rows": [], "line": tok.map[0]}
+        elif tok.type == "tr_open":
+            row = []
+        elif tok.type in ("th_open", "td_open"):
+            row.append("")
+            in_cell = True
+        elif tok.type in ("th_close", "td_close"):
+            in_cell = False
+        elif tok.type == "inline" and in_cell:
+            # text as rendered: softbreaks/html_inline (<br>) as newlines
+            parts = []
+            for child in tok.children or []:
+                if child.type == "html_inline" and child.content.startswith("<br"):
+                    parts.append("\n")
+                elif child.type in ("text", "code_inline"):
+                    parts.append(child.content)
+                elif child.type == "html_inline":
+                    parts.append("<<HTML>>")
+            row[-1] = "".join(parts)
+        elif tok.type == "tr_close":
+            if current["header"]:
+                current["rows"].append(row)
+            else:
+                current["header"] = row
+        elif tok.type == "table_close":
+            tables.append(current)
+    return tables
+
+
+def test_markdown_plan_view_is_one_table_per_section(plans_repo, tmp_path):
+    from gktrack.export import MD_COLUMNS
+
+    tricky = "公开|目录 与 <b>粗体</b> 及 \\ 反斜杠"
+    plans_repo.ok("add", "hl2022", tricky, "--unit", "司法所", "--section", "1.1")
+    plans_repo.ok("close", "hl2022/1", "--note", "第一行\n第二行|续", "--date", "2024-06-01")
+    text = plans_repo.ok("export", "--plan", "hl2022", "--format", "md")
+    assert text.startswith(f"# {HL2022}\n")
+    tables = _md_tables(text)
+    # one table under each section that has tasks, (一) and 二、: the added task joins its section's table
+    assert len(tables) == 2
+    for table in tables:
+        assert table["header"] == list(MD_COLUMNS)
+        assert table["rows"] and all(len(row) == len(MD_COLUMNS) for row in table["rows"])
+    ids = [row[0] for table in tables for row in table["rows"]]
+    assert ids == [f"hl2022/{n}" for n in (1, 2, 3, 7, 4, 5, 6)]
+    assert text.count("### (一)深化行政规章") == 1
+    rows = {row[0]: row for table in tables for row in table["rows"]}
+    assert rows["hl2022/7"][2] == tricky  # the pipe, the angle brackets and the backslash come back as text
+    assert rows["hl2022/1"][6] == "已完成(2024-06-01)\n第一行\n第二行|续"
+    assert rows["hl2022/3"][3:6] == ["司法所", "党政综合办", "2022-09-30"]
+    # headings: the plan, then 一、 and its (一) over the first table
+    lines = text.splitlines()
+    assert "## 一、优化政务公开工作基础" in lines and "### (一)深化行政规章、规范性文件集中公开" in lines
+    assert lines.index("## 一、优化政务公开工作基础") < lines.index("### (一)深化行政规章、规范性文件集中公开") \
+        < tables[0]["line"]
+    # -o writes the same text to a file (by suffix)
+    out = tmp_path / "分工表.md"
+    assert "md" in plans_repo.ok("export", "--plan", "hl2022", "-o", out)
+    assert out.read_text(encoding="utf-8") == text
+
+
+def test_markdown_for_a_unit_across_plans_and_errors(plans_repo):
+    text = plans_repo.ok("export", "--unit", "司法所", "--format", "md")
+    assert text.startswith("# 司法所 政务公开工作任务分工表\n")
+    for table in _md_tables(text):
+        assert all(len(row) == 7 for row in table["rows"])
+    line = plans_repo.fail("export", "--plan", "hl2022")
+    assert "-o" in line
+    line = plans_repo.fail("export", "--unit", "司法所", "--form", "--format", "md")
+    assert ".xlsx" in line

@@ -26,7 +26,8 @@ def register(app: typer.Typer, command) -> None:
 
     @command("export")
     def export(
-        output: str = typer.Option(..., "--output", "-o", metavar="文件", help="输出文件(.xlsx 或 .csv)"),
+        output: Optional[str] = typer.Option(None, "--output", "-o", metavar="文件",
+                                             help="输出文件(.xlsx、.csv 或 .md);--format md 时可省略,输出到标准输出"),
         plan: Optional[str] = typer.Option(None, "--plan", "-p", metavar="计划编号", help="导出该计划",
                                            autocompletion=complete_plan),
         unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="单位", help="只导出该单位的任务",
@@ -34,10 +35,12 @@ def register(app: typer.Typer, command) -> None:
         overdue: bool = typer.Option(False, "--overdue", help="只导出逾期和将到期的任务"),
         form: bool = typer.Option(False, "--form", help="导出该单位的进展填报表(需 --unit),填好后用 import-progress 导入"),
         all_tasks: bool = typer.Option(False, "--all", help="填报表也列出已完成的任务"),
-        fmt: Optional[str] = typer.Option(None, "--format", "-f", metavar="xlsx|csv", help="文件格式(默认按扩展名)"),
+        fmt: Optional[str] = typer.Option(None, "--format", "-f", metavar="xlsx|csv|md",
+                                          help="文件格式(默认按扩展名);md 为 Markdown,每个章节一张表,适合在 git 服务器网页上查看"),
         as_of: Optional[str] = typer.Option(None, "--as-of", metavar="日期", help="按该日期判断逾期(默认今天)"),
     ) -> None:
-        """导出分工表(序号/工作任务/具体要求/牵头单位/配合单位/时限要求/完成情况/进展)或单位的进展填报表。"""
+        """导出分工表(序号/工作任务/具体要求/牵头单位/配合单位/时限要求/完成情况/进展)或单位的进展填报表;
+        --format md 导出 Markdown 计划视图(每个章节一张表,可提交到仓库,在 git 服务器网页上查看)。"""
         from pathlib import Path
 
         from gktrack.errors import InputError
@@ -57,7 +60,16 @@ def register(app: typer.Typer, command) -> None:
         from gktrack.commands.core import _warn
 
         _warn(problems)
-        written = write_sheet(sheet, Path(output), fmt)
+        if output is None:
+            if (fmt or "").lower() not in ("md", "markdown"):
+                raise InputError("请用 -o 指定输出文件(只有 --format md 可以输出到标准输出)")
+            if sheet.form:
+                raise InputError("进展填报表只能导出为 .xlsx(交回后要用 import-progress 导入)")
+            from gktrack.export import write_markdown
+
+            sys.stdout.write(write_markdown(sheet, as_of=when))
+            return
+        written = write_sheet(sheet, Path(output), fmt, as_of=when)
         kind = "进展填报表" if sheet.form else "分工表"
         cli.done(f"已导出{kind} {output}({len(sheet.rows)} 项任务,{written})")
 
