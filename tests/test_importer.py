@@ -242,6 +242,15 @@ def test_deadline_inside_the_unit_bracket():
     assert plan.tasks[0].text == "加强稳经济政策解读。及时公开配套政策。"
 
 
+def test_unit_bracket_that_cannot_be_split_is_warned_not_dropped():
+    plan = parse_document("一、做好公开平台\n1.每季度更新政府网站栏目。(责任单位:牵头,配合)\n"
+                          "2.做好年报。（责任单位：县政府办）\n")
+    assert plan.tasks[0].text == "每季度更新政府网站栏目。(责任单位:牵头,配合)" and plan.tasks[0].units == []
+    assert (2, "“(责任单位:牵头,配合)”中的单位无法拆分,原样留在任务内容中,请核对") in plan.warnings
+    assert pairs(plan.tasks[1]) == [("县政府办", R)]
+    assert not [w for w in plan.warnings if w[0] == 3]
+
+
 def test_plan_without_title_or_units_names_its_issuer():
     text = "\n".join([
         "各科室:",

@@ -109,6 +109,9 @@ _UNIT_LABEL = re.compile(
     r"^[(]?\s*(?:责任单位|责任部门|牵头单位|牵头部门|主办单位|责任主体|配合单位|承办单位)\s*:")
 _ROLE_NEUTRAL_LABEL = re.compile(r"^\s*(?:责任单位|责任部门|责任主体)\s*:\s*")
 _ROLE_END = re.compile(r"(?:牵头(?:负责)?|配合(?:落实)?|负责|落实|协助)$")
+# A labelled unit bracket left inside a task's text: the phrase in it could not be split.
+_LEFT_UNIT_BRACKET = re.compile(
+    r"\(\s*(?:责任单位|责任部门|牵头单位|牵头部门|主办单位|责任主体|配合单位|承办单位)\s*:[^()]*\)")
 _DEADLINE_LABEL = re.compile(r"^(?:完成时限|时限要求|完成时间|时间要求|时间节点|完成期限|时限)\s*:\s*(?P<rest>.+)$")
 _HEADER_WORDS = {
     "序号", "编号", "工作任务", "重点任务", "主要任务", "任务", "工作内容", "任务内容", "具体要求", "工作要求",
@@ -1060,6 +1063,9 @@ class _Builder:
 
         for task in self.tasks:
             task.text = "\n".join(tidy(part) for part in task.text.split("\n") if part.strip())
+            for left in _LEFT_UNIT_BRACKET.finditer(fold(task.text)):
+                self.run.warn(task.line, f"“{_excerpt(task.text[left.start():left.end()])}”中的单位无法拆分,"
+                                         "原样留在任务内容中,请核对")
             key = task.section
             while not task.units and key:
                 if key in self.section_units:
