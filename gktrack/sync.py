@@ -226,6 +226,68 @@ def _check_clean(root: Path) -> None:
         )
 
 
+# --- what the user sees while it runs ---------------------------------------------------------
+
+
+class Steps:
+    """The current step's Chinese name beside a spinner on stderr.
+
+    sync is a handful of single git calls (fetch, rebase, push) with nothing to count, so this is
+    a status line rather than a bar. It appears only once sync has run for ``delay`` seconds and
+    only when ``enabled`` (the command passes "stderr is a terminal"): quick syncs, pipes, logs
+    and tests never see it, and it is erased when sync ends.
+    """
+
+    def __init__(self, enabled: bool = False, *, delay: float = 1.0, console=None):
+        import threading
+
+        self.enabled = enabled
+        self.delay = delay
+        self.console = console
+        self.text = "准备同步"
+        self._status = None
+        self._timer = None
+        self._closed = False
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> "Steps":
+        if not self.enabled:
+            return self
+        if self.delay <= 0:
+            self._show()
+        else:
+            import threading
+
+            self._timer = threading.Timer(self.delay, self._show)
+            self._timer.daemon = True
+            self._timer.start()
+        return self
+
+    def _show(self) -> None:
+        with self._lock:
+            if self._closed or self._status is not None:
+                return
+            from rich.console import Console
+
+            console = self.console or Console(stderr=True)
+            self._status = console.status(f"同步:{self.text}……", spinner="dots")
+            self._status.start()
+
+    def step(self, text: str) -> None:
+        with self._lock:
+            self.text = text
+            if self._status is not None:
+                self._status.update(f"同步:{text}……")
+
+    def __exit__(self, *exc) -> None:
+        with self._lock:
+            self._closed = True
+            if self._timer is not None:
+                self._timer.cancel()
+            if self._status is not None:
+                self._status.stop()
+
+
 # --- the steps --------------------------------------------------------------------------------
 
 
@@ -443,16 +505,19 @@ def _commits(repo: Repository, old: str | None, new: str | None) -> list:
 # --- the command ------------------------------------------------------------------------------
 
 
-def sync(repo: Repository, *, remote: str | None = None) -> SyncResult:
+def sync(repo: Repository, *, remote: str | None = None, steps: Steps | None = None) -> SyncResult:
     """Fetch, rebase local commits onto the remote's, push; retry a push someone beat us to."""
     repo.require_git()
     root = repo.root
+    steps = steps or Steps()
+    steps.step("等待仓库锁")
     with repo.lock():
         if rebase_in_progress(root):
             raise RepoError("上次同步停在了合并冲突处:处理好冲突后运行 gktrack sync --continue,或用 gktrack sync --abort 放弃")
         branch = _current_branch(root)
         target = _target(root, branch, remote)
         _check_clean(root)
+        steps.step(f"从 {target.remote} 取回别人的修改")
         exists = _fetch(root, target)
         # A fresh clone has the attribute but not the driver (git config is never cloned).
         setup = mergedriver.install(root)
@@ -464,13 +529,15 @@ def sync(repo: Repository, *, remote: str | None = None) -> SyncResult:
             "setup": setup,
         }
         _save_state(root, state)
-        return _finish(repo, target, state, fetched=True, exists=exists)
+        return _finish(repo, target, state, fetched=True, exists=exists, steps=steps)
 
 
-def continue_sync(repo: Repository) -> SyncResult:
+def continue_sync(repo: Repository, *, steps: Steps | None = None) -> SyncResult:
     """After the conflicts are resolved by hand: finish the rebase, push, report."""
     repo.require_git()
     root = repo.root
+    steps = steps or Steps()
+    steps.step("等待仓库锁")
     with repo.lock():
         state = _load_state(root)
         if state is None:
@@ -485,6 +552,7 @@ def continue_sync(repo: Repository) -> SyncResult:
                 raise PlanFileError(f"冲突尚未处理完:{problems[0]}" + (f"(另有 {len(problems) - 1} 处)" if len(problems) > 1 else ""))
             if files:
                 git.run(root, "add", "--", *files)
+            steps.step("继续把本地提交接在服务器的提交之后")
             proc = _git(root, "rebase", "--continue", env={"GIT_EDITOR": "true"})
             if proc.returncode != 0:
                 if rebase_in_progress(root) and _unmerged(root):
@@ -495,7 +563,7 @@ def continue_sync(repo: Repository) -> SyncResult:
                 raise RepoError("继续同步失败:变基仍未完成;可用 gktrack sync --abort 放弃本次同步")
             if state.get("rebase_onto"):
                 _fix_renumbered_messages(repo, state["rebase_onto"], state["rebase_id"])
-        return _finish(repo, target, state, fetched=False, exists=True)
+        return _finish(repo, target, state, fetched=False, exists=True, steps=steps)
 
 
 def abort_sync(repo: Repository) -> str:
@@ -514,16 +582,20 @@ def abort_sync(repo: Repository) -> str:
     return "已放弃本次同步:本地提交恢复为同步前的样子,没有推送任何内容"
 
 
-def _finish(repo: Repository, target: _Target, state: dict, *, fetched: bool, exists: bool) -> SyncResult:
+def _finish(repo: Repository, target: _Target, state: dict, *, fetched: bool, exists: bool,
+            steps: Steps | None = None) -> SyncResult:
     """Integrate and push, retrying when the server moved on; then describe what happened."""
     root = repo.root
+    steps = steps or Steps()
     first_round = True
     while True:
         if not first_round or not fetched:
+            steps.step(f"从 {target.remote} 取回别人的修改" + (f"(第 {state['attempts']} 次尝试)" if state["attempts"] > 1 else ""))
             exists = _fetch(root, target)
         first_round = False
         upstream = _rev(root, target.tracking) if exists else None
         state["upstream"] = upstream
+        steps.step("把本地提交接在服务器的提交之后(变基)")
         outcome = _integrate(repo, upstream, state)
         if outcome == "conflict":
             return _conflict_result(repo, target, state)
@@ -531,6 +603,7 @@ def _finish(repo: Repository, target: _Target, state: dict, *, fetched: bool, ex
         head = git.head(root)
         if head is None or head == upstream:
             break
+        steps.step(f"推送到 {target.remote}")
         status, messages = _push(root, target)
         if status == "ok":
             git.run(root, "update-ref", target.tracking, head)
@@ -551,6 +624,7 @@ def _finish(repo: Repository, target: _Target, state: dict, *, fetched: bool, ex
             raise RepoError(f"已重试 {MAX_ATTEMPTS} 次,推送仍被更新的远程提交抢先;本地已合入最新修改,请稍后再运行 gktrack sync")
         state["attempts"] += 1
         _save_state(root, state)
+    steps.step("整理收到和推送的修改")
     result = _result(repo, target, state, state.get("upstream"))
     if state.get("pushed_to"):
         result.outgoing = _commits(repo, state.get("pushed_from"), state["pushed_to"])

@@ -294,3 +294,48 @@ def test_sync_over_git_daemon(team, daemon):
     merged = tasks(server, "main")
     assert merged[2]["progress"][0]["note"] == "李四经由服务器的进展"
     assert merged[3]["progress"][0]["note"] == "办公室经由服务器的进展"
+
+
+# --- the step line on a terminal --------------------------------------------------------------
+
+
+def _terminal():
+    import io
+
+    from rich.console import Console
+
+    buf = io.StringIO()
+    return buf, Console(file=buf, force_terminal=True, width=100, color_system=None)
+
+
+def test_steps_show_the_current_step_once_shown():
+    from gktrack.sync import Steps
+
+    buf, console = _terminal()
+    with Steps(enabled=True, delay=0, console=console) as steps:
+        steps.step("推送到 origin")
+    assert "同步:推送到 origin……" in buf.getvalue()
+
+
+def test_steps_show_nothing_when_disabled_or_sync_ends_before_the_delay():
+    from gktrack.sync import Steps
+
+    buf, console = _terminal()
+    with Steps(enabled=False, delay=0, console=console) as steps:
+        steps.step("推送到 origin")
+    with Steps(enabled=True, delay=3600, console=console) as steps:
+        steps.step("推送到 origin")
+    assert buf.getvalue() == ""
+
+
+def test_sync_names_its_steps_and_prints_nothing_on_stderr_when_not_a_terminal(team, monkeypatch):
+    from gktrack import sync as sync_module
+
+    seen = []
+    real = sync_module.Steps.step
+    monkeypatch.setattr(sync_module.Steps, "step", lambda self, text: (seen.append(text), real(self, text)))
+    ok(team["zhang"], "progress", "p1/1", "张三的进展")
+    result = gk(team["zhang"], "sync")
+    assert result.code == 0 and result.err == ""
+    assert seen == ["等待仓库锁", "从 origin 取回别人的修改", "把本地提交接在服务器的提交之后(变基)",
+                    "推送到 origin", "整理收到和推送的修改"]

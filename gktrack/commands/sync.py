@@ -20,6 +20,7 @@ def register(app: typer.Typer, command) -> None:
         """与服务器上的计划仓库同步:取回别人的修改,把本地提交接在其后(变基),再推送。
 
         推送被抢先时自动重新合入后重试;结束时说明收到了什么、推送了什么、哪些任务有变化。
+        超过一秒时在终端上显示当前步骤(取回、变基、推送)。
         退出码:0 成功;1 没有远程仓库、有冲突待处理或其他错误;4 服务器按权限规则拒绝;6 连不上服务器(未做任何改动)。
         """
         from gktrack.errors import InputError
@@ -31,7 +32,13 @@ def register(app: typer.Typer, command) -> None:
         if abort:
             cli.done(abort_sync(repo))
             return 0
-        result = continue_sync(repo) if continue_ else op(repo, remote=remote)
+        import sys
+
+        from gktrack.sync import Steps
+
+        # A spinner with the step's name once sync takes over a second; only on a terminal.
+        with Steps(enabled=sys.stderr.isatty()) as steps:
+            result = continue_sync(repo, steps=steps) if continue_ else op(repo, remote=remote, steps=steps)
         if json_out:
             cli.print_json(result.to_json())
         else:
