@@ -185,7 +185,7 @@ def add_section(repo: Repository, plan_id: str, title: str, *, number: str | Non
     rel = _plan_rel(plan_id)
     with repo.change([rel], f"新增章节 {plan_id} {key}:{short(title)}",
                      _trailers("add-section", plan=plan_id), by=by) as tx:
-        editor = PlanEditor(repo.plan_path(plan_id), rel)
+        editor = PlanEditor(repo.plan_path(plan_id), rel, repo=repo)
         editor.add_section(Section(key=key, title=title.strip(), number=number))
         editor.save()
     return Change(tx.commit, f"已在计划 {plan_id} 新增章节 {key}:{(number or '')}{title}", files=tx.rels)
@@ -259,7 +259,7 @@ def add_task(repo: Repository, plan_id: str, text: str, *, lead: list[str] = (),
     with repo.change([rel], f"新增 {task.full_id}:{short(text)}",
                      _trailers("add", task=task.full_id, units=[u.name for u in refs]), by=by) as tx:
         _register(repo, tx, new_units)
-        editor = PlanEditor(repo.plan_path(plan_id), rel)
+        editor = PlanEditor(repo.plan_path(plan_id), rel, repo=repo)
         # The id is chosen again under the lock: another process may have added one meanwhile.
         task.id = editor.plan.next_task_id()
         tx.trailers[git.TRAILER_TASK] = task.full_id
@@ -278,7 +278,7 @@ def _edit_task(repo: Repository, ref: str, summary: str, trailers: dict[str, str
     rel = _plan_rel(plan_id)
     with repo.change([rel], summary, trailers, by=by) as tx:
         _register(repo, tx, list(new_units))
-        editor = PlanEditor(repo.plan_path(plan_id), rel)
+        editor = PlanEditor(repo.plan_path(plan_id), rel, repo=repo)
         current = editor.plan.task(task_id)
         if current is None:
             raise NotFoundError(f"计划 {plan_id} 中没有任务 {task_id}")

@@ -73,6 +73,30 @@ def _load_plan_cached(repo: "Repository", plan_id: str) -> Plan:
     return plan
 
 
+def cached_plan(repo: "Repository", plan_id: str, data: bytes) -> Plan | None:
+    """The cached parse of exactly these bytes of ``plans/<plan_id>.yaml``, or None (no YAML parsed)."""
+    folder = cache_dir(repo)
+    if folder is None:
+        return None
+    try:
+        cached = json.loads((folder / f"{plan_id}.json").read_text(encoding="utf-8"))
+        if cached.get("hash") == hashlib.sha1(data).hexdigest() and cached.get("version") == CACHE_VERSION:
+            with _no_gc():
+                return plan_from_json(cached["plan"], f"plans/{plan_id}.yaml")
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None
+
+
+def remember_plan(repo: "Repository", plan_id: str, data: bytes, plan: Plan) -> None:
+    """Cache ``plan`` as the parse of ``data`` (a writer that just parsed what it wrote), so the
+    next command reads JSON instead of parsing the file again."""
+    folder = cache_dir(repo)
+    if folder is not None:
+        _store(folder / f"{plan_id}.json",
+               {"version": CACHE_VERSION, "hash": hashlib.sha1(data).hexdigest(), "plan": plan_to_json(plan)})
+
+
 def _store(entry: Path, payload: dict) -> None:
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)

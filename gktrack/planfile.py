@@ -40,7 +40,7 @@ from typing import Any, Callable
 
 from gktrack.errors import InputError, PlanFileError
 from gktrack.model import ROLES, SCHEMA_VERSION, STATES, Plan, Progress, Section, Task, UnitRef
-from gktrack.yamlfile import LINE_KEY, BlockFile, atomic_write, decode, safe_load, strip_lines
+from gktrack.yamlfile import LINE_KEY, BlockFile, atomic_write, decode, safe_load
 
 PLAN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 PLAN_KEYS = ("schema", "id", "year", "title", "issuer", "doc_number", "issued", "source", "owner",
@@ -358,29 +358,50 @@ def new_plan_text(plan: Plan) -> str:
 
 
 class PlanEditor:
-    """Changes to one plan file, made block by block and checked before they are written."""
+    """Changes to one plan file, made block by block and checked before they are written.
 
-    def __init__(self, path: Path, where: str):
+    With ``repo`` the original's parse comes from the plan cache when it holds these exact bytes
+    (no YAML parsed), and the parse of what ``save`` writes goes back into it: a change parses
+    its plan file once, after the edit, and the next command does not parse it at all.
+    """
+
+    def __init__(self, path: Path, where: str, *, repo: Any = None):
         self.path = Path(path)
         self.where = where
+        self.repo = repo
         raw = self.path.read_bytes()
         self.bom = raw.startswith(b"\xef\xbb\xbf")  # kept on save (Windows Notepad writes one)
         self.original = decode(raw, where)
         self.file = BlockFile(self.original, where)
-        self.data = safe_load(self.original, where)
-        self.loaded = self.data  # the original's parse, for save's check (edits never mutate it)
-        self.plan = plan_from_data(self.data, where, expected_id=self.path.stem)
+        plan = None
+        if repo is not None:
+            from gktrack.plancache import cached_plan
+
+            plan = cached_plan(repo, self.path.stem, raw)
+        self._data: Any = None
+        if plan is None:
+            self._data = safe_load(self.original, where)
+            plan = plan_from_data(self._data, where, expected_id=self.path.stem)
+        self.plan = plan
+        self.original_plan = plan  # for save's check (edits never mutate it)
         self.touched: set[int] = set()
 
-    def _spans(self) -> dict[int, tuple[int, int]]:
-        tasks = self.data.get("tasks") or []
-        spans = self.file.item_spans("tasks", [t[LINE_KEY] for t in tasks])
-        return {t["id"]: span for t, span in zip(tasks, spans)}
+    @property
+    def data(self) -> Any:
+        """The safe-loaded current text (parsed on first use when the plan came from the cache)."""
+        if self._data is None:
+            self._data = safe_load(self.file.text(), self.where)
+        return self._data
+
+    def _spans(self, file: BlockFile | None = None, plan: Plan | None = None) -> dict[int, tuple[int, int]]:
+        file, plan = file or self.file, plan or self.plan
+        spans = file.item_spans("tasks", [t.line for t in plan.tasks])
+        return {t.id: span for t, span in zip(plan.tasks, spans)}
 
     def _refresh(self) -> None:
         text = self.file.text()
-        self.data = safe_load(text, self.where)
-        self.plan = plan_from_data(self.data, self.where, expected_id=self.path.stem)
+        self._data = safe_load(text, self.where)
+        self.plan = plan_from_data(self._data, self.where, expected_id=self.path.stem)
 
     def update_task(self, task_id: int, change: Callable[[Any], None]) -> Task:
         span = self._spans().get(task_id)
@@ -460,17 +481,33 @@ class PlanEditor:
         self._refresh()
 
     def save(self) -> bool:
-        """Check that only the touched tasks changed, then write atomically. False if no change."""
+        """Check that only the touched tasks changed, then write atomically. False if no change.
+
+        Every other task must keep its lines byte for byte, at the place where the parse of the
+        new text (``_refresh`` after each edit) finds it: the same text in the same list parses
+        to the same value, so this is the old value-by-value comparison without parsing the
+        original a second time.
+        """
         text = self.file.text()
         if text == self.original:
             return False
-        before = {t["id"]: strip_lines(t) for t in (self.loaded.get("tasks") or [])}
-        after = {t["id"]: strip_lines(t) for t in (self.data.get("tasks") or [])}
+        before = self._item_texts(BlockFile(self.original, self.where), self.original_plan)
+        after = self._item_texts(self.file, self.plan)
         for task_id in set(before) | set(after):
             if task_id not in self.touched and before.get(task_id) != after.get(task_id):
                 raise PlanFileError(f"内部检查失败:任务 {task_id} 被意外改动,未写入", where=self.where)
-        atomic_write(self.path, ("\ufeff" if self.bom else "") + text)
+        data = (("\ufeff" if self.bom else "") + text).encode("utf-8")
+        atomic_write(self.path, data)
+        if self.repo is not None:
+            from gktrack.plancache import remember_plan
+
+            remember_plan(self.repo, self.path.stem, data, self.plan)
         return True
+
+    def _item_texts(self, file: BlockFile, plan: Plan) -> dict[int, str]:
+        if not plan.tasks:
+            return {}
+        return {task_id: "".join(file.lines[start:end]) for task_id, (start, end) in self._spans(file, plan).items()}
 
 
 def _section_sort_key(key: str) -> tuple:

@@ -1,0 +1,137 @@
+"""The write path: how few git processes a change takes, the plan cache a change leaves behind,
+and the check that a change touched only its own task (issue 8: close/progress ≤ Taskwarrior).
+
+Real repositories and the real CLI; git is wrapped (not mocked) by a script on PATH that logs
+each invocation and runs the real git.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import stat
+
+import pytest
+
+from gktrack.errors import PlanFileError
+from gktrack.planfile import PlanEditor, read_plan
+from gktrack.plancache import plan_to_json
+from gktrack.repo import Repository
+
+
+@pytest.fixture
+def git_log(plans_repo, tmp_path, monkeypatch):
+    """Every git command gktrack runs from now on, as its subcommand (``status``, ``commit``…)."""
+    real = shutil.which("git")
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    log = tmp_path / "git.log"
+    wrapper = folder / "git"
+    wrapper.write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> "{log}"\nexec "{real}" "$@"\n', encoding="utf-8")
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+
+    def calls() -> list[str]:
+        if not log.exists():
+            return []
+        names = []
+        for line in log.read_text(encoding="utf-8").splitlines():
+            words = line.split(" ")
+            # git -c core.quotepath=off -C ROOT [-c k=v]… SUBCOMMAND …
+            i = 0
+            while i < len(words) and words[i] in ("-c", "-C"):
+                i += 2
+            names.append(words[i] if i < len(words) else "")
+        log.unlink()
+        return names
+
+    return calls
+
+
+def test_close_runs_two_git_processes(plans_repo, git_log):
+    gk = plans_repo
+    gk.ok("close", "hl2022/1")
+    # the dirty check and the commit; no toplevel, identity, add or rev-parse
+    assert git_log() == ["status", "commit"]
+    assert gk.commit_info().summary.startswith("关闭 hl2022/1")
+    assert gk.status() == ""
+
+
+def test_progress_asks_git_for_the_identity_once(plans_repo, git_log):
+    gk = plans_repo
+    gk.ok("progress", "hl2022/1", "已发布")
+    # the name goes into the file (by:), so git is asked once, before the dirty check and commit
+    assert git_log() == ["var", "status", "commit"]
+    assert "by: 测试员" in gk.text("plans/hl2022.yaml")
+
+
+def test_new_plan_adds_the_new_file(plans_repo, git_log):
+    gk = plans_repo
+    gk.ok("new-plan", "p2024", "--year", "2024", "--title", "测试计划")
+    assert git_log() == ["status", "add", "commit"]
+    assert gk.commit_info().files == ["plans/p2024.yaml"]
+
+
+def test_the_hash_printed_is_the_new_head(plans_repo):
+    from gktrack.ops import close_task
+
+    gk = plans_repo
+    change = close_task(Repository(gk.root), "hl2022/1")
+    assert change.commit == gk.head()
+
+
+def test_a_change_leaves_the_cache_of_what_it_wrote(plans_repo):
+    gk = plans_repo
+    gk.ok("progress", "hl2022/1", "已发布")
+    raw = gk.read("plans/hl2022.yaml")
+    entry = json.loads((gk.root / ".git" / "gktrack" / "cache" / "hl2022.json").read_text(encoding="utf-8"))
+    assert entry["hash"] == hashlib.sha1(raw).hexdigest()
+    # exactly what parsing the file gives
+    assert entry["plan"] == plan_to_json(read_plan(gk.root / "plans/hl2022.yaml", "plans/hl2022.yaml"))
+
+
+def test_editor_from_the_cache_edits_as_from_the_file(plans_repo):
+    """The same edit made with the plan from the cache and from a parse writes the same bytes."""
+    from gktrack.model import Progress
+    from gktrack.planfile import append_progress
+    import datetime as dt
+
+    gk = plans_repo
+    repo = Repository(gk.root)
+    repo.load_plan("hl2022")  # fills the cache
+    path = gk.root / "plans/hl2022.yaml"
+    original = path.read_bytes()
+    results = []
+    for use_cache in (True, False):
+        path.write_bytes(original)
+        editor = PlanEditor(path, "plans/hl2022.yaml", repo=repo if use_cache else None)
+        assert (editor._data is None) == use_cache
+        entry = Progress(date=dt.date(2024, 6, 1), note="已完成", unit=None, by="张三")
+        editor.update_task(3, lambda item: append_progress(item, entry))
+        assert editor.save()
+        results.append(path.read_bytes())
+    assert results[0] == results[1] != original
+
+
+def test_save_refuses_when_another_task_changed(plans_repo):
+    gk = plans_repo
+    repo = Repository(gk.root)
+    repo.load_plan("hl2022")
+    path = gk.root / "plans/hl2022.yaml"
+    before = path.read_bytes()
+    editor = PlanEditor(path, "plans/hl2022.yaml", repo=repo)
+
+    def change(item):
+        item["note"] = "本任务的修改"
+
+    editor.update_task(1, change)
+    # a bug that also touched task 2's lines must not reach the file
+    start, end = editor._spans()[2]
+    at = next(i for i in range(start, end) if editor.file.lines[i].lstrip().startswith("text:"))
+    editor.file.lines[at] = editor.file.lines[at].rstrip("\n") + "(意外)\n"
+    editor._refresh()
+    with pytest.raises(PlanFileError, match="任务 2 被意外改动"):
+        editor.save()
+    assert path.read_bytes() == before
