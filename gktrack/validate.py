@@ -637,7 +637,7 @@ def _check_plan_data(report: _Report, data: Any, units: Any, file_id: str | None
     top = _Fields(report, data, None)
     top.unknown_keys((*PLAN_KEYS, "conflict"), "计划")
     if "conflict" in data:
-        top.fail(_conflict_message("计划", data.get("conflict")), "conflict")
+        top.fail(_conflict_message("计划", data.get("conflict"), data), "conflict")
     schema = data.get("schema", SCHEMA_VERSION)
     if schema is not _BAD:
         if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
@@ -747,7 +747,7 @@ def _check_tasks(report: _Report, top: _Fields, tasks: Any, section_keys: set[st
                 ids[task_id] = line
         fields.label = f"{name} 的" if task_id is not _BAD and name != "任务" else "任务的"
         if "conflict" in raw:
-            fields.fail(_conflict_message(name, raw.get("conflict")), "conflict")
+            fields.fail(_conflict_message(name, raw.get("conflict"), raw), "conflict")
         fields.unknown_keys((*TASK_KEYS, "conflict"), f"{name} ")
         text = fields.text("text", required=True)
         for key in ("number", "units_text", "note"):
@@ -813,12 +813,37 @@ def _check_progress(report: _Report, task: _Fields, progress: Any, name: str, un
             fields.fail(_unknown_unit_message(units, unit, f"{name} 的进展中的"), "unit", severity=WARNING)
 
 
-def _conflict_message(name: str, record: Any) -> str:
+def _conflict_message(name: str, record: Any, current: Any = None) -> str:
     """The merge driver keeps our value in each field and records theirs under ``conflict``."""
     fields = [str(k) for k in record if k not in (LINE_KEY_NAME, KEYLINES, INCOMPLETE)] if isinstance(record, dict) else []
-    which = f"({'、'.join(fields)})" if fields else ""
+    which = ""
+    if fields:
+        from gktrack.mergedriver import FIELD_LABELS
+
+        parts = []
+        for key in fields:
+            label = f"“{FIELD_LABELS[key]}”({key})" if key in FIELD_LABELS else key
+            entry = record.get(key)
+            if isinstance(entry, dict) and "theirs" in entry and isinstance(current, dict):
+                # Show both values so the person resolving it need not dig through the file.
+                ours = _plain(current.get(key))
+                label += (f"本方“{_short(ours)}”,另一方“{_short(_plain(entry.get('theirs')))}”,"
+                          f"原为“{_short(_plain(entry.get('base')))}”")
+            parts.append(label)
+        which = "(" + ";".join(parts) + ")" if any("本方" in p for p in parts) else f"({'、'.join(fields)})"
     return (f"{name}{'' if name == '计划' else ' '}有未解决的合并冲突{which}:文件中是本方的值,另一方的值记在 conflict 字段中;"
             "核对改好后删除 conflict 字段")
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return "空"
+    if isinstance(value, list):
+        return "、".join(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_plain(v)}" for k, v in value.items()
+                               if k not in (LINE_KEY_NAME, KEYLINES, INCOMPLETE)) + "}"
+    return str(value)
 
 
 def _unknown_unit_message(units: Any, name: str, prefix: str) -> str:

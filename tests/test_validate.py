@@ -319,14 +319,22 @@ def test_merge_conflict_left_by_the_merge_driver(repo):
     subprocess.run(["git", "-C", str(repo.root), "merge", "-q", "other"], capture_output=True)
     code, out, _ = gk(repo, "validate")
     assert code == 1
-    assert any("合并冲突" in line and line.startswith("plans/good.yaml:") for line in lines(out)), out
+    conflicts = [line for line in lines(out) if "合并冲突" in line]
+    assert len(conflicts) == 1, out
+    # file:line of the task, the task, the field, and both sides' values
+    line = conflicts[0]
+    assert line.startswith("plans/good.yaml:") and " 错误:任务 " in line
+    assert "“内容”(text)本方“" in line and "(甲)" in line and "另一方“" in line and "(乙)" in line
+    number = int(line.split(":")[1])
+    assert (repo.root / "plans" / "good.yaml").read_text("utf-8").splitlines()[number - 1].lstrip().startswith("conflict:")
 
 
 def test_conflict_record_on_the_plan_header(repo):
     write(repo, "plans/good.yaml", GOOD.replace("title: 好的计划\n", "title: 好的计划\nconflict:\n  title:\n"
                                                 "    base: 旧标题\n    theirs: 他们的标题\n"))
     code, out, _ = gk(repo, "validate")
-    assert lines(out) == ["plans/good.yaml:6: 错误:计划有未解决的合并冲突(title):文件中是本方的值,"
+    assert lines(out) == ["plans/good.yaml:6: 错误:计划有未解决的合并冲突(“标题”(title)本方“好的计划”,"
+                          "另一方“他们的标题”,原为“旧标题”):文件中是本方的值,"
                           "另一方的值记在 conflict 字段中;核对改好后删除 conflict 字段"]
 
 

@@ -159,9 +159,9 @@ def _print_result(result) -> None:
             out(f"  {item['file']}:{conflict.describe()}\n")
         for rel in result.conflict_files:
             out(f"  冲突文件:{rel}\n")
-        out("文件中字段里保留的是服务器上的值,你本地的值和原值记在该任务的 conflict: 下"
-            "(theirs 为你本地的值,base 为原值)。请改好字段并删除 conflict: 后运行 gktrack sync --continue;"
-            "放弃本次同步用 gktrack sync --abort\n")
+        out("文件中字段里保留的是服务器上的值,你本地的值和原值记在该任务(计划信息和章节的冲突在文件开头)的 conflict: 下"
+            "(theirs 为你本地的值,base 为原值;gktrack validate 会逐项列出)。请改好字段并删除 conflict: 后运行 "
+            "gktrack sync --continue;放弃本次同步用 gktrack sync --abort\n")
         return
     if result.status == "up-to-date":
         out(f"已是最新:本地与 {result.target} 一致,没有收到或推送任何提交\n")
