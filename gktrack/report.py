@@ -36,8 +36,10 @@ take seconds, and doubling the commits should about double the time.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -320,6 +322,7 @@ def build_report(repo, year: int, *, plan: str | None = None, unit: str | None =
                  at: str | None = None, as_of: dt.date | None = None) -> Report:
     """The report's data for ``year``: plans, tasks, units and the audit trail, from git history."""
     from gktrack import history
+    from gktrack.reportcache import BlobCache, DiffCache
     from gktrack.units import REGISTRY_FILE
 
     if not 1949 <= year <= 2200:
@@ -343,15 +346,20 @@ def build_report(repo, year: int, *, plan: str | None = None, unit: str | None =
         # Nothing was committed by the cut-off: the plans were put in the repository later.
         # The files at ``rev`` then say when each task was closed and progressed.
         cut = head
-    commits = history.read_log_changes(repo, cut)
+    commits = history.read_log_changes(repo, cut, trust=_trusted_files)
+    if reconstructed:
+        # The newest commit that changed a plan or the registry, so that a commit to anything
+        # else (the project's code, say) does not change the report.
+        cut = next((c.sha for c in commits if c.files), cut)
     cut_commit = next((c for c in commits if c.sha == cut), None) or _single_commit(repo, cut)
     report = Report(year=year, as_of=as_of, start=start, rev=rev, head=head,
                     commit=_commit_ref(cut_commit), plan_filter=plan, unit_filter=None,
                     reconstructed=reconstructed)
     blobs = history.tree_blobs(repo, cut)
+    cache = BlobCache(repo)
     with history.BlobReader(repo) as reader:
-        units, problem = _registry_at(reader, blobs.get(REGISTRY_FILE))
-        plans, report.unreadable = _plans_at(reader, blobs)
+        units, problem = _registry_at(reader, cache, blobs.get(REGISTRY_FILE))
+        plans, report.unreadable = _plans_at(reader, cache, blobs)
         if problem:
             report.unreadable.insert(0, problem)
         if plan is not None and plan not in {p.id for p in plans}:
@@ -359,7 +367,10 @@ def build_report(repo, year: int, *, plan: str | None = None, unit: str | None =
             raise NotFoundError(f"提交 {cut[:SHORT]} 中没有计划“{plan}”(现有:{known})")
         report.unit_filter = units.require(unit) if unit else None
         candidates = [p for p in plans if p.year <= year and (plan is None or p.id == plan)]
-        walk = _walk_history(reader, commits, candidates, year, start, end_of_day(as_of))
+        diffs = DiffCache(repo)
+        walk = _walk_history(reader, commits, candidates, year, start, end_of_day(as_of), diffs)
+    cache.prune()
+    diffs.save()
     _select_tasks(report, candidates, walk, units)
     if not report.plans:
         scope = f"计划 {plan} 中" if plan else ""
@@ -382,18 +393,37 @@ def _single_commit(repo, sha: str):
                   trailers=git.read_trailers(message))
 
 
-def _registry_at(reader, blob: str | None):
+def _trusted_files(commit) -> list[str] | None:
+    """The plan file a gktrack task command changed, as its trailers say; None for other commits."""
+    if commit.action in _TASK_ACTIONS and commit.task:
+        plan_id = commit.task.rpartition("/")[0]
+        if plan_id:
+            return [f"plans/{plan_id}.yaml"]
+    return None
+
+
+def _registry_at(reader, cache, blob: str | None):
     from gktrack.errors import GktrackError
     from gktrack.model import Registry, Unit
     from gktrack.units import DEFAULT_COLLECTIVES, REGISTRY_FILE, Units, registry_from_data
-    from gktrack.yamlfile import decode, safe_load
 
     default = Units(Registry(units=[Unit(name=n, members="all") for n in DEFAULT_COLLECTIVES]))
-    data = reader.read(blob) if blob else None
-    if data is None:
+    if not blob:
         return default, None
+    data = cache.get(blob, "registry", REGISTRY_FILE)
     try:
-        return Units(registry_from_data(safe_load(decode(data, REGISTRY_FILE), REGISTRY_FILE), REGISTRY_FILE)), None
+        if data is None:
+            from gktrack.yamlfile import decode, safe_load
+
+            raw = reader.read(blob)
+            if raw is None:
+                return default, None
+            data = safe_load(decode(raw, REGISTRY_FILE), REGISTRY_FILE)
+            registry = registry_from_data(data, REGISTRY_FILE)  # raises before anything is cached
+            cache.put(blob, "registry", REGISTRY_FILE, data)
+        else:
+            registry = registry_from_data(data, REGISTRY_FILE)
+        return Units(registry), None
     except GktrackError as exc:
         return default, Unreadable(exc.where or REGISTRY_FILE, exc.message)
 
@@ -406,22 +436,53 @@ def _plan_id(path: str) -> str | None:
     return match.group(1) if match and not match.group(1).startswith(".") else None
 
 
-def _plans_at(reader, blobs: dict[str, str]) -> tuple[list[Plan], list[Unreadable]]:
+def _plans_at(reader, cache, blobs: dict[str, str]) -> tuple[list[Plan], list[Unreadable]]:
+    """The plan files of the cut-off commit: parsed ones from the cache, the rest from git."""
     from gktrack.errors import GktrackError
     from gktrack.planfile import plan_from_data
-    from gktrack.yamlfile import decode, safe_load
+    from gktrack.reportcache import plan_from_json, plan_to_json
 
-    plans, problems = [], []
-    for path in sorted(blobs):
-        plan_id = _plan_id(path)
-        if plan_id is None:
-            continue
-        try:
-            data = reader.read(blobs[path]) or b""
-            plans.append(plan_from_data(safe_load(decode(data, path), path), path, expected_id=plan_id))
-        except GktrackError as exc:
-            problems.append(Unreadable(exc.where or path, exc.message))
+    found: dict[str, Plan | Unreadable] = {}
+    missing = []
+    with _no_gc():
+        for path in sorted(blobs):
+            if _plan_id(path) is None:
+                continue
+            entry = cache.get(blobs[path], "plan", path)
+            if entry is None:
+                missing.append(path)
+            elif "error" in entry:
+                found[path] = Unreadable(*entry["error"])
+            else:
+                found[path] = plan_from_json(entry["plan"], path)
+        if missing:
+            from gktrack.yamlfile import decode, safe_load
+
+            reader.expect([blobs[path] for path in missing])
+            for path in missing:
+                try:
+                    data = reader.read(blobs[path]) or b""
+                    parsed = plan_from_data(safe_load(decode(data, path), path), path, expected_id=_plan_id(path))
+                    cache.put(blobs[path], "plan", path, {"plan": plan_to_json(parsed)})
+                    found[path] = parsed
+                except GktrackError as exc:
+                    found[path] = Unreadable(exc.where or path, exc.message)
+                    cache.put(blobs[path], "plan", path, {"error": [exc.where or path, exc.message]})
+    plans = [found[path] for path in sorted(found) if isinstance(found[path], Plan)]
+    problems = [found[path] for path in sorted(found) if isinstance(found[path], Unreadable)]
     return plans, problems
+
+
+@contextlib.contextmanager
+def _no_gc():
+    """Building many small objects that form no cycles: the collector would only slow it down."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # --- one pass over the history ---------------------------------------------------------------
@@ -437,12 +498,14 @@ class _Walk:
 
 
 def _walk_history(reader, commits, plans: list[Plan], year: int, start: dt.date,
-                  cutoff: dt.datetime) -> _Walk:
+                  cutoff: dt.datetime, diffs) -> _Walk:
     """Newest to oldest: closing commits of done tasks, closes and reopens and hand edits of the period.
 
     A gktrack commit names its task in a trailer and is taken at its word. Any other commit that
     changed a plan file is checked against the file before and after it, but only where that can
     matter: within the period, or while a done task's closing commit is still being looked for.
+    What such a comparison found is kept in ``diffs`` (a ``reportcache.DiffCache``), keyed by the
+    two blob ids, so the next report reads neither version again.
     """
     walk = _Walk()
     begin = dt.datetime.combine(start, dt.time(0, 0), BEIJING)
@@ -452,53 +515,61 @@ def _walk_history(reader, commits, plans: list[Plan], year: int, start: dt.date,
         for t in p.tasks:
             if t.state == "done" and (p.year == year or t.closed is None or t.closed >= start):
                 pending.setdefault(f"plans/{p.id}.yaml", set()).add(t.full_id)
+    waiting = sum(len(v) for v in pending.values())
+    versions = _Versions(reader, _versions_needed(commits, relevant, begin, cutoff, diffs))
     cache: dict[str | None, Any] = {}
     events: list[StateEvent] = []
     hand: list[HandEdit] = []
 
     def resolved(ref: str, ref_commit: CommitRef) -> None:
+        nonlocal waiting
         path = f"plans/{ref.rpartition('/')[0]}.yaml"
-        if ref in pending.get(path, ()):
+        found = pending.get(path)
+        if found and ref in found:
             walk.closing[ref] = ref_commit
-            pending[path].discard(ref)
+            found.discard(ref)
+            waiting -= 1
 
     for commit in commits:
-        moment = _beijing(commit.committed)
+        moment = commit.committed
         in_period = begin <= moment <= cutoff
-        walk.history_before = walk.history_before or moment < begin
-        if not commit.changes or (not in_period and not any(pending.values())):
+        if moment < begin:
+            walk.history_before = True
+        if not (commit.trusted or commit.changes) or (not in_period and not waiting):
             continue
-        ref_commit = _commit_ref(commit)
         action = commit.action
         touched: set[str] = set()
-        if action in _TASK_ACTIONS and commit.task:
+        if commit.trusted:
             ref = commit.task
             touched.add(ref)
             if action == "close":
-                resolved(ref, ref_commit)
+                resolved(ref, _commit_ref(commit))
             if in_period and action in ("close", "reopen"):
-                events.append(StateEvent(ref, action, _work_date(commit), ref_commit))
+                events.append(StateEvent(ref, action, _work_date(commit), _commit_ref(commit)))
         elif action not in _NO_TASK_ACTIONS:
+            ref_commit = _commit_ref(commit)
             descriptions: list[str] = []
             for change in commit.changes:
                 wanted = in_period or (change.path in relevant and pending.get(change.path))
                 if not wanted:
+                    versions.skip(change)
                     continue
                 plan_id = _plan_id(change.path)
                 if plan_id is None:
                     descriptions.append(_other_file_change(change))
                     continue
-                diff = _plan_diff(reader, change, cache)
-                descriptions += _describe_plan_change(plan_id, change.path, diff)
-                for task_id, old, new in diff.tasks:
+                summary = diffs.get(change)
+                if summary is None:
+                    summary = _summarize(plan_id, change.path, _plan_diff(versions, change, cache))
+                    diffs.put(change, summary)
+                descriptions += summary["changes"]
+                for task_id, old_state, new_state, closed in summary["tasks"]:
                     ref = f"{plan_id}/{task_id}"
                     touched.add(ref)
-                    old_state = old.get("state", "open") if old is not None else None
-                    new_state = new.get("state", "open") if new is not None else None
                     if new_state == "done" and old_state != "done":
                         resolved(ref, ref_commit)
                         if in_period:
-                            closed = _as_date(new.get("closed")) or ref_commit.date.date()
+                            closed = dt.date.fromisoformat(closed) if closed else ref_commit.date.date()
                             events.append(StateEvent(ref, "close", closed, ref_commit))
                     elif old_state == "done" and new_state == "open" and in_period:
                         events.append(StateEvent(ref, "reopen", ref_commit.date.date(), ref_commit))
@@ -511,6 +582,86 @@ def _walk_history(reader, commits, plans: list[Plan], year: int, start: dt.date,
         walk.events.setdefault(event.ref, []).append(event)
     walk.hand_edits = list(reversed(hand))
     return walk
+
+
+def _versions_needed(commits, relevant: set[str], begin: dt.datetime, cutoff: dt.datetime, diffs) -> list[str]:
+    """The plan-file blobs ``_walk_history`` may compare, in the order it will ask for them."""
+    order: list[str] = []
+    for commit in commits:
+        if commit.trusted or not commit.changes or commit.action in _NO_TASK_ACTIONS:
+            continue
+        in_period = begin <= commit.committed <= cutoff
+        for change in commit.changes:
+            if (in_period or change.path in relevant) and _plan_id(change.path) is not None \
+                    and not diffs.has(change):
+                order += [b for b in (change.old_blob, change.new_blob) if b]
+    return order
+
+
+def _summarize(plan_id: str, path: str, diff: _PlanDiff) -> dict:
+    """What the report keeps of a comparison: the phrases for the audit, and each changed task's
+    state before and after (None: no such task) with its closing date. Plain JSON, for the cache."""
+    def state(task: dict | None) -> str | None:
+        if task is None:
+            return None
+        value = task.get("state", "open")
+        return value if isinstance(value, str) else "?"
+
+    tasks = []
+    for task_id, old, new in diff.tasks:
+        closed = _as_date(new.get("closed")) if new is not None else None
+        tasks.append([task_id, state(old), state(new), closed.isoformat() if closed else None])
+    return {"changes": _describe_plan_change(plan_id, path, diff), "tasks": tasks}
+
+
+class _Versions:
+    """Plan file versions for comparing: each blob read once, split into tasks once, and kept
+    only until its last use (a blob is usually the "after" of one commit and the "before" of the
+    next older one that changed the file)."""
+
+    def __init__(self, reader, order: list[str]):
+        from collections import Counter
+
+        self.reader = reader
+        self.uses = Counter(order)
+        self.kept: dict[str, list] = {}
+        reader.expect(list(dict.fromkeys(order)))
+
+    def get(self, blob: str, path: str) -> list:
+        """[text or None when unreadable, its split (computed on first use) or _UNSPLIT]"""
+        from gktrack.errors import GktrackError
+        from gktrack.yamlfile import decode
+
+        entry = self.kept.get(blob)
+        if entry is None:
+            try:
+                entry = [decode(self.reader.read(blob) or b"", path), _UNSPLIT]
+            except GktrackError:
+                entry = [None, None]
+        left = self.uses[blob] - 1
+        self.uses[blob] = left
+        if left > 0:
+            self.kept[blob] = entry
+        else:
+            self.kept.pop(blob, None)
+        return entry
+
+    def skip(self, change) -> None:
+        """A change that will not be compared: its versions are not kept for it."""
+        for blob in (change.old_blob, change.new_blob):
+            if blob and self.uses[blob] > 0:
+                self.uses[blob] -= 1
+                if self.uses[blob] == 0 and self.kept.pop(blob, None) is None:
+                    self.reader.forget(blob)
+
+    @staticmethod
+    def parts(entry: list):
+        if entry[1] is _UNSPLIT:
+            entry[1] = _split_tasks(entry[0])
+        return entry[1]
+
+
+_UNSPLIT = object()
 
 
 def _work_date(commit) -> dt.date:
@@ -545,7 +696,7 @@ class _PlanDiff:
     task_count: int = 0  # tasks in a created file
 
 
-def _plan_diff(reader, change, cache: dict) -> _PlanDiff:
+def _plan_diff(versions: _Versions, change, cache: dict) -> _PlanDiff:
     """The tasks a commit changed in a plan file.
 
     Plan files keep each task in its own block of lines, so the two versions are compared block
@@ -553,27 +704,31 @@ def _plan_diff(reader, change, cache: dict) -> _PlanDiff:
     plan with thousands of progress entries costs one task's parsing, not the whole file's.
     Files laid out some other way are parsed whole.
     """
-    from gktrack.yamlfile import decode
-
-    old_text = decode(reader.read(change.old_blob) or b"", change.path) if change.old_blob else None
-    new_text = decode(reader.read(change.new_blob) or b"", change.path) if change.new_blob else None
-    if new_text is None:
+    old = versions.get(change.old_blob, change.path) if change.old_blob else None
+    new = versions.get(change.new_blob, change.path) if change.new_blob else None
+    if new is None:
         return _PlanDiff(deleted=True)
-    if old_text is None:
-        data = _load(new_text, cache)
+    if new[0] is None:
+        return _PlanDiff(created=old is None, unreadable="修改后")
+    if old is None:
+        data = _load(new[0], cache)
         if data is _BROKEN:
             return _PlanDiff(created=True, unreadable="修改后")
         tasks = _tasks_by_id(data)
         return _PlanDiff(created=True, task_count=len(tasks),
                          tasks=[(i, None, tasks[i]) for i in sorted(tasks)])
-    old_parts, new_parts = _split_tasks(old_text), _split_tasks(new_text)
+    if old[0] is None:
+        return _PlanDiff(unreadable="修改前")
+    old_parts, new_parts = _Versions.parts(old), _Versions.parts(new)
     if old_parts and new_parts:
         diff = _diff_parts(old_parts, new_parts, cache)
         if diff is not None:
             return diff
-    before, after = _load(old_text, cache), _load(new_text, cache)
+    before, after = _load(old[0], cache), _load(new[0], cache)
     if before is _BROKEN or after is _BROKEN:
         return _PlanDiff(unreadable="修改后" if after is _BROKEN else "修改前")
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return _PlanDiff(unreadable="修改前" if isinstance(after, dict) else "修改后")
     header = [k for k in dict.fromkeys([*before, *after]) if k != "tasks" and before.get(k) != after.get(k)]
     return _PlanDiff(header=header, tasks=_changed_tasks(_tasks_by_id(before), _tasks_by_id(after)))
 

@@ -480,3 +480,64 @@ def test_plans_entered_after_the_year_are_reported_from_their_recorded_dates(tmp
     assert not data["reconstructed"]
     # y2024/1 was counted done in the 2024 report; y2024/2 was open there and is late here.
     assert {ref: t["category"] for ref, t in tasks_by_id(data).items()} == {"y2024/2": "late"}
+
+
+# --- the report's caches -------------------------------------------------------------------
+
+
+def test_cached_and_uncached_reports_are_the_same_bytes(scenario, monkeypatch):
+    """Parsed plans and hand-edit comparisons are cached by blob id; the cache never changes a byte."""
+    folder = scenario.root / ".git" / "gktrack" / "report-cache"
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+    cold = report(scenario, "2022")
+    entries = sorted(p.name for p in folder.iterdir())
+    assert "diffs.json" in entries and len(entries) == 3  # and p2022.yaml, units.yaml at the 2022 cut-off
+    diffs = json.loads((folder / "diffs.json").read_text(encoding="utf-8"))["entries"]
+    [(key, summary)] = diffs.items()
+    assert key.startswith("plans/p2022.yaml:") and summary["tasks"] == [[7, "open", "done", None]]
+    assert report(scenario, "2022") == cold
+    # A damaged or foreign entry is read as a miss, never as data.
+    for path in folder.iterdir():
+        path.write_text("{" if path.name == "diffs.json" else '{"v": 1, "kind": "plan", "path": "x", "data": {}}',
+                        encoding="utf-8")
+    assert report(scenario, "2022") == cold
+    monkeypatch.setenv("GKTRACK_NO_CACHE", "1")
+    assert report(scenario, "2022") == cold
+    # A read-only cache folder only costs time.
+    monkeypatch.delenv("GKTRACK_NO_CACHE")
+    shutil.rmtree(folder)
+    folder.parent.mkdir(exist_ok=True)
+    folder.write_text("not a folder", encoding="utf-8")
+    try:
+        assert report(scenario, "2022") == cold
+    finally:
+        folder.unlink()
+
+
+def test_history_with_other_files_and_a_merge(tmp_path, monkeypatch):
+    """Commits that touch only other files are not changes; a merged branch's close is found."""
+    (tmp_path / "home").mkdir()
+    apply_env(monkeypatch, tmp_path / "home")
+    root = tmp_path / "repo"
+    b = Builder(root, monkeypatch)
+    b.at("2024-01-10").gk("init", str(root))
+    b.gk("new-plan", "m2024", "--year", "2024", "--title", "合并测试计划")
+    b.gk("add", "m2024", "甲任务", "--unit", "办公室", "--new-unit", "--due", "6月底前")
+    b.gk("add", "m2024", "乙任务", "--unit", "办公室", "--due", "年底前")
+    (root / "说明.txt").write_text("与计划无关的文件\n", encoding="utf-8")
+    b.at("2024-02-01").git("add", "说明.txt")
+    b.git("commit", "-q", "-m", "添加说明", author=EDITOR)
+    b.git("checkout", "-q", "-b", "side")
+    b.at("2024-03-01").gk("close", "m2024/1", "--note", "分支上办结")
+    b.git("checkout", "-q", "main" if "main" in b.git("branch") else "master")
+    b.at("2024-03-02").gk("progress", "m2024/2", "主线上的进展")
+    b.at("2024-03-03").git("merge", "-q", "--no-edit", "side", author=EDITOR)
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-02")
+    data = report_json(b, "2024")
+    tasks = tasks_by_id(data)
+    assert tasks["m2024/1"]["category"] == "on_time"
+    assert tasks["m2024/1"]["closing_commit"]["commit"] == sha_of(b, "关闭 m2024/1")
+    # init, new-plan, 2 adds, close, progress: the text file and the merge are not plan changes
+    assert data["audit"]["commits"] == 6 and data["audit"]["hand_edits"] == []

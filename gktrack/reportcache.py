@@ -1,0 +1,190 @@
+"""Plan files as the report reads them from history, parsed once: ``.git/gktrack/report-cache/``.
+
+The report reads the plan files of a past commit, not the working tree, so the read commands'
+cache (``plancache``, one entry per plan for the file on disk) does not fit: here an entry is
+keyed by the git blob id of the file's contents, which names those bytes exactly and is known
+from ``git ls-tree`` without reading the file. A changed file is a new blob, so nothing is read
+stale. Entries not used by the latest report are deleted once there are many more of them than
+the report needs. The folder can be deleted at any time; ``GKTRACK_NO_CACHE=1`` turns it off,
+and a read-only ``.git`` only costs speed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from gktrack.model import Plan, Progress, Section, Task, UnitRef
+
+VERSION = 1
+FOLDER = "report-cache"
+# Kept beyond what one report uses: several years' cut-off commits of a city's 200 plans.
+SPARE = 2000
+
+
+class BlobCache:
+    """Parsed data by blob id; every method swallows OS errors (a cache only saves time)."""
+
+    def __init__(self, repo) -> None:
+        git_dir = repo.root / ".git"
+        self.folder: Path | None = None
+        if not os.environ.get("GKTRACK_NO_CACHE") and git_dir.is_dir():
+            self.folder = git_dir / "gktrack" / FOLDER
+        self.used: set[str] = set()
+        self.stored = 0
+
+    def get(self, blob: str, kind: str, path: str) -> Any:
+        """The payload stored for ``blob`` read as ``kind`` from ``path``, or None."""
+        self.used.add(blob)
+        if self.folder is None:
+            return None
+        try:
+            with open(self.folder / f"{blob}.json", encoding="utf-8") as handle:
+                entry = json.load(handle)
+        except (OSError, ValueError):
+            return None
+        if not isinstance(entry, dict) or entry.get("v") != VERSION or entry.get("kind") != kind \
+                or entry.get("path") != path:
+            return None
+        return entry.get("data")
+
+    def put(self, blob: str, kind: str, path: str, data: Any) -> None:
+        self.used.add(blob)
+        if self.folder is None:
+            return
+        try:
+            text = json.dumps({"v": VERSION, "kind": kind, "path": path, "data": data},
+                              ensure_ascii=False, separators=(",", ":"))
+        except (TypeError, ValueError):
+            return  # not plain JSON (a date in the registry, say): parsed again next time
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            entry = self.folder / f"{blob}.json"
+            tmp = entry.with_name(f"{blob}.{os.getpid()}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, entry)
+            self.stored += 1
+        except OSError:
+            self.folder = None  # read-only: stop trying
+
+    def prune(self) -> None:
+        """After storing: drop the entries this report did not use, oldest first, beyond the spare."""
+        if self.folder is None or not self.stored:
+            return
+        try:
+            entries = [e for e in os.scandir(self.folder) if e.name.endswith((".json", ".tmp"))]
+            unused = [e for e in entries if e.name.split(".")[0] not in self.used]
+            if len(unused) <= SPARE:
+                return
+            unused.sort(key=lambda e: e.stat().st_mtime)
+            for e in unused[:len(unused) - SPARE]:
+                os.unlink(e.path)
+        except OSError:
+            pass
+
+
+class DiffCache:
+    """What comparing two versions of a plan file found, keyed by path and the two blob ids.
+
+    One small file (``diffs.json``) for all of them: a report compares the versions around
+    each hand edit, a few percent of the commits, and the same pairs again every time.
+    """
+
+    LIMIT = 50_000  # entries; beyond it, those the latest report did not use are dropped
+
+    def __init__(self, repo) -> None:
+        self.entries: dict[str, Any] = {}
+        self.used: set[str] = set()
+        self.changed = False
+        self.path: Path | None = None
+        if not os.environ.get("GKTRACK_NO_CACHE") and (repo.root / ".git").is_dir():
+            self.path = repo.root / ".git" / "gktrack" / FOLDER / "diffs.json"
+            try:
+                with open(self.path, encoding="utf-8") as handle:
+                    stored = json.load(handle)
+                if isinstance(stored, dict) and stored.get("v") == VERSION and isinstance(stored.get("entries"), dict):
+                    self.entries = stored["entries"]
+            except (OSError, ValueError):
+                pass
+
+    @staticmethod
+    def key(change) -> str:
+        return f"{change.path}:{change.old_blob or ''}:{change.new_blob or ''}"
+
+    def has(self, change) -> bool:
+        return self.key(change) in self.entries
+
+    def get(self, change) -> Any:
+        key = self.key(change)
+        found = self.entries.get(key)
+        if found is not None:
+            self.used.add(key)
+        return found
+
+    def put(self, change, data: Any) -> None:
+        key = self.key(change)
+        self.entries[key] = data
+        self.used.add(key)
+        self.changed = True
+
+    def save(self) -> None:
+        if self.path is None or not self.changed:
+            return
+        entries = self.entries
+        if len(entries) > self.LIMIT:
+            entries = {k: v for k, v in entries.items() if k in self.used}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f"diffs.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"v": VERSION, "entries": entries}, ensure_ascii=False,
+                                      separators=(",", ":")), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except (OSError, TypeError, ValueError):
+            pass
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def plan_to_json(plan: Plan) -> dict:
+    return {
+        "id": plan.id, "year": plan.year, "title": plan.title, "issuer": plan.issuer,
+        "doc_number": plan.doc_number, "issued": _iso(plan.issued), "source": plan.source,
+        "owner": plan.owner, "source_hash": plan.source_hash,
+        "sections": [[s.key, s.title, s.number] for s in plan.sections],
+        "tasks": [
+            [t.id, t.text, t.number, t.section, [[u.name, u.role] for u in t.units], t.units_text,
+             list(t.deadline), t.state, _iso(t.closed), t.note, list(t.evidence),
+             [[p.date.isoformat(), p.note, p.unit, p.by] for p in t.progress], t.line]
+            for t in plan.tasks
+        ],
+    }
+
+
+def plan_from_json(data: dict, where: str) -> Plan:
+    plan = Plan(
+        id=data["id"], year=data["year"], title=data["title"], issuer=data["issuer"],
+        doc_number=data["doc_number"], issued=_date(data["issued"]), source=data["source"],
+        owner=data["owner"], source_hash=data["source_hash"],
+        sections=[Section(k, t, n) for k, t, n in data["sections"]], path=where,
+    )
+    day = dt.date.fromisoformat
+    units: dict[tuple[str, str], UnitRef] = {}  # the same few hundred (unit, role) pairs, shared
+    for (tid, text, number, section, refs, units_text, deadline, state, closed, note, evidence,
+         progress, line) in data["tasks"]:
+        plan.tasks.append(Task(
+            plan=plan.id, id=tid, text=text, number=number, section=section,
+            units=[units.get((n, r)) or units.setdefault((n, r), UnitRef(n, r)) for n, r in refs],
+            units_text=units_text, deadline=deadline, state=state, closed=day(closed) if closed else None,
+            note=note, evidence=evidence, progress=[Progress(day(d), n, u, b) for d, n, u, b in progress],
+            line=line,
+        ))
+    return plan
