@@ -17,6 +17,10 @@ plans and merges them the way a person would:
 * plan header fields and sections merge the same way; their conflicts go to a top-level
   ``conflict`` key.
 
+``units.yaml`` goes through the same driver: where git's line merge conflicts only because both
+sides appended entries (two offices registering new units or people at once), the result is our
+file plus their new entries; any other overlapping change keeps git's markers for a person.
+
 Only tasks that the merge changes are rewritten (with the plan file's block machinery); every
 other byte comes from our version. When a version cannot be read as a plan, the driver falls back
 to git's own line merge (``git merge-file``), so nothing is ever lost.
@@ -764,6 +768,117 @@ def _line_merge(base: str, ours: str, theirs: str) -> str:
         return Path(paths[0]).read_bytes().decode("utf-8", "replace")
 
 
+# --- units.yaml: entries added on both sides ---------------------------------------------------
+
+REGISTRY_ATTRIBUTES_LINE = "units.yaml merge=gktrack"
+_REGISTRY_LISTS = {"units": "name", "collectives": "name", "people": "email"}
+
+
+def _entry_key(section: str, entry: Any) -> str | None:
+    if isinstance(entry, str):
+        return entry
+    if isinstance(entry, dict):
+        value = entry.get(_REGISTRY_LISTS[section])
+        return str(value) if value is not None else None
+    return None
+
+
+def _only_appended(base: dict, other: dict) -> dict[str, list] | None:
+    """The entries ``other`` added to ``base``'s lists, if adding entries is all it did; else None."""
+    if {k: v for k, v in base.items() if k not in _REGISTRY_LISTS} != \
+            {k: v for k, v in other.items() if k not in _REGISTRY_LISTS}:
+        return None
+    added: dict[str, list] = {}
+    for section in _REGISTRY_LISTS:
+        before, after = base.get(section) or [], other.get(section) or []
+        if not isinstance(before, list) or not isinstance(after, list):
+            return None
+        known = {_entry_key(section, e) for e in before}
+        if None in known:
+            return None
+        kept = [e for e in after if _entry_key(section, e) in known]
+        if kept != before:
+            return None  # an entry was changed, removed or moved
+        new = [e for e in after if _entry_key(section, e) not in known]
+        if any(_entry_key(section, e) is None for e in new):
+            return None
+        if new:
+            added[section] = new
+    return added
+
+
+def _append_entries(text: str, data: dict, added: dict[str, list], where: str) -> str:
+    """``text`` with ``added`` entries appended to their lists, other lines untouched."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    from gktrack.yamlfile import BlockFile
+
+    def styled(value: Any) -> Any:
+        if isinstance(value, dict):
+            out = CommentedMap()
+            for k, v in value.items():
+                out[k] = styled(v)
+            return out
+        if isinstance(value, list):
+            seq = CommentedSeq(styled(v) for v in value)
+            seq.fa.set_flow_style()  # aliases: [a, b], as people write them
+            return seq
+        return value
+
+    block = BlockFile(text, where)
+    for section, entries in added.items():
+        have = {_entry_key(section, e) for e in data.get(section) or []}
+        lines: list[str] = []
+        for entry in entries:
+            if _entry_key(section, entry) not in have:  # both sides added the same one: once
+                lines += block.dump_item(section, styled(entry))
+        if not lines:
+            continue
+        regions = block.regions()
+        if section in regions and (data.get(section) or []):
+            end = regions[section].end
+            block.replace(end, end, lines)
+        elif section in regions:
+            region = regions[section]
+            block.replace(region.start, region.end, [f"{section}:" + block.style.newline] + lines)
+        else:
+            block.replace(len(block.lines), len(block.lines), [f"{section}:" + block.style.newline] + lines)
+    return block.text()
+
+
+def merge_registry_texts(base: str, ours: str, theirs: str, where: str = "units.yaml") -> MergeResult:
+    """Three-way merge of units.yaml: git's line merge, and where that conflicts because both sides
+    appended entries (two offices registering new units at once), ours plus theirs' new entries.
+    Any other overlapping change is left to a person, with git's markers (``validate`` flags them)."""
+    from gktrack.units import registry_from_data
+    from gktrack.yamlfile import safe_load, strip_lines
+
+    lined = _line_merge(base, ours, theirs)
+    if not any(line.startswith("<<<<<<<") for line in lined.splitlines()):
+        return MergeResult(lined)
+    try:
+        data = {}
+        for label, text in (("base", base), ("ours", ours), ("theirs", theirs)):
+            loaded = safe_load(text, where) or {}
+            registry_from_data(loaded, where)
+            data[label] = strip_lines(loaded)
+    except (GktrackError, AttributeError, TypeError) as exc:
+        return MergeResult(lined, fallback=str(exc))
+    if not all(isinstance(d, dict) for d in data.values()):
+        return MergeResult(lined, fallback="单位名册的顶层不是映射")
+    for text, mine, other in ((ours, data["ours"], data["theirs"]), (theirs, data["theirs"], data["ours"])):
+        added = _only_appended(data["base"], other)
+        if added is None:
+            continue
+        try:
+            merged = _append_entries(text, mine, added, where)
+            registry_from_data(safe_load(merged, where), where)
+        except GktrackError as exc:
+            return MergeResult(lined, fallback=str(exc))
+        return MergeResult(merged)
+    return MergeResult(lined, fallback="双方都修改了单位名册中的同一处(不只是各自新增单位或人员)")
+
+
 # --- the driver: files, notes, configuration --------------------------------------------------
 
 
@@ -864,6 +979,9 @@ def run_driver(base_path: str, ours_path: str, theirs_path: str, name: str | Non
     if texts is None:
         merged = MergeResult(_line_merge(*(data.decode("utf-8", "replace") for data in raw.values())), fallback=reason)
         bom = False
+    elif name is not None and Path(name).name == "units.yaml" and "/" not in name.strip("/"):
+        merged = merge_registry_texts(texts["base"], texts["ours"], texts["theirs"], where)
+        bom = raw["ours"].startswith(b"\xef\xbb\xbf")
     else:
         plan = Path(name).stem if name else None
         mapping = mapping_for(read_notes(git_dir), plan, rebase) if plan else {}
@@ -917,28 +1035,30 @@ def install(root: Path) -> list[str]:
         git.run(root, "config", "--local", f"merge.{DRIVER_NAME}.name", "gktrack 计划文件按任务合并")
         git.run(root, "config", "--local", f"merge.{DRIVER_NAME}.driver", command)
         done.append(f"已在本仓库的 git 配置中登记合并驱动:{command}")
-    probe = "plans/x.yaml"
-    attr = git.run(root, "check-attr", "merge", "--", probe, check=False).strip()
-    if not attr.endswith(f": {DRIVER_NAME}"):
+    for probe, line in (("plans/x.yaml", ATTRIBUTES_LINE), ("units.yaml", REGISTRY_ATTRIBUTES_LINE)):
+        attr = git.run(root, "check-attr", "merge", "--", probe, check=False).strip()
+        if attr.endswith(f": {DRIVER_NAME}"):
+            continue
         git_dir = _git_dir(root)
         if git_dir is not None:
             info = git_dir / "info" / "attributes"
             info.parent.mkdir(parents=True, exist_ok=True)
             existing = info.read_text(encoding="utf-8") if info.exists() else ""
-            if ATTRIBUTES_LINE not in existing.splitlines():
+            if line not in existing.splitlines():
                 prefix = "" if not existing or existing.endswith("\n") else "\n"
-                info.write_text(existing + prefix + ATTRIBUTES_LINE + "\n", encoding="utf-8")
-            done.append(f"仓库的 .gitattributes 中没有“{ATTRIBUTES_LINE}”,已写入本地的 .git/info/attributes")
+                info.write_text(existing + prefix + line + "\n", encoding="utf-8")
+            done.append(f"仓库的 .gitattributes 中没有“{line}”,已写入本地的 .git/info/attributes")
     return done
 
 
 def ensure_attributes_file(path: Path) -> bool:
-    """Add the driver's line to a .gitattributes file; True if the file changed."""
+    """Add the driver's lines (plans and units.yaml) to a .gitattributes file; True if the file changed."""
     existing = path.read_text(encoding="utf-8") if path.exists() else ""
-    if ATTRIBUTES_LINE in existing.splitlines():
+    missing = [line for line in (ATTRIBUTES_LINE, REGISTRY_ATTRIBUTES_LINE) if line not in existing.splitlines()]
+    if not missing:
         return False
     prefix = "" if not existing or existing.endswith("\n") else "\n"
-    path.write_text(existing + prefix + ATTRIBUTES_LINE + "\n", encoding="utf-8")
+    path.write_text(existing + prefix + "".join(line + "\n" for line in missing), encoding="utf-8")
     return True
 
 

@@ -290,7 +290,7 @@ def gk(*args: str) -> subprocess.CompletedProcess:
 def test_git_merge_uses_the_driver_set_up_by_init(env):
     root = env / "repo"
     assert gk("init", str(root)).returncode == 0
-    assert (root / ".gitattributes").read_text() == "plans/*.yaml merge=gktrack\n"
+    assert (root / ".gitattributes").read_text() == "plans/*.yaml merge=gktrack\nunits.yaml merge=gktrack\n"
     assert "-m gktrack merge-driver %O %A %B %P" in git(root, "config", "merge.gktrack.driver").stdout
     assert ".gitattributes" in git(root, "show", "--name-only", "--format=", "HEAD").stdout.split()
     (root / "plans" / "p1.yaml").write_text(BASE, encoding="utf-8")
@@ -342,3 +342,66 @@ def test_setup_merge_for_a_clone_without_the_attribute(env):
     assert git(root, "check-attr", "merge", "--", "plans/a.yaml").stdout.strip().endswith("merge: gktrack")
     again = gk("--repo", str(root), "setup-merge")
     assert again.stdout.strip() == "合并驱动已配置好,未做任何修改"
+
+
+# --- units.yaml: two offices registering new units at once ------------------------------------
+
+REGISTRY_BASE = """\
+# 单位名册
+schema: 1
+units:
+  - name: 司法所
+  - name: 区政数局
+    aliases: [政数局]
+collectives:
+  - name: 各有关单位
+    members: all
+"""
+
+
+def test_registry_entries_added_on_both_sides_are_all_kept():
+    from gktrack.mergedriver import merge_registry_texts
+
+    ours = REGISTRY_BASE.replace("    aliases: [政数局]\n", "    aliases: [政数局]\n  - name: 财政所\n")
+    theirs = REGISTRY_BASE.replace("    aliases: [政数局]\n",
+                                   "    aliases: [政数局]\n  - name: 城建办\n    aliases: [规划建设办, 城建]\n"
+                                   "  - name: 财政所\n") + "people:\n  - email: a@example.cn\n    role: office\n"
+    result = merge_registry_texts(REGISTRY_BASE, ours, theirs)
+    assert result.clean, result.fallback
+    # our lines untouched, theirs appended to each list once (财政所 was added by both)
+    assert result.text == ours.replace("  - name: 财政所\n", "  - name: 财政所\n  - name: 城建办\n"
+                                       "    aliases: [规划建设办, 城建]\n") + \
+        "people:\n  - email: a@example.cn\n    role: office\n"
+
+
+def test_registry_changes_to_the_same_entry_are_left_to_a_person():
+    from gktrack.mergedriver import merge_registry_texts
+
+    ours = REGISTRY_BASE.replace("[政数局]", "[政数局, 数据局]") + ""
+    theirs = REGISTRY_BASE.replace("[政数局]", "[数局]")
+    result = merge_registry_texts(REGISTRY_BASE, ours, theirs)
+    assert not result.clean and "<<<<<<<" in result.text
+
+
+def test_two_clones_registering_units_at_once_sync_without_conflict(env):
+    """Through git itself: the attribute from init, the driver set up in each clone."""
+    server = env / "server.git"
+    office = env / "office"
+    assert gk("init", str(office)).returncode == 0
+    git(env, "clone", "-q", "--bare", str(office), str(server))
+    git(office, "remote", "add", "origin", str(server))
+    git(office, "fetch", "-q", "origin")
+    git(office, "branch", "-q", "--set-upstream-to=origin/main")
+    other = env / "other"
+    git(env, "clone", "-q", str(server), str(other))
+    assert gk("--repo", str(other), "setup").returncode == 0
+    gk("--repo", str(office), "new-plan", "p1", "--year", "2024", "--title", "计划")
+    assert gk("--repo", str(office), "add", "p1", "任务甲", "--unit", "财政所", "--new-unit").returncode == 0
+    assert gk("--repo", str(other), "new-plan", "p2", "--year", "2024", "--title", "计划二").returncode == 0
+    assert gk("--repo", str(other), "add", "p2", "任务乙", "--unit", "城建办", "--new-unit").returncode == 0
+    assert gk("--repo", str(office), "sync").returncode == 0
+    synced = gk("--repo", str(other), "sync")
+    assert synced.returncode == 0, synced.stdout + synced.stderr
+    registry = (other / "units.yaml").read_text(encoding="utf-8")
+    assert "name: 财政所" in registry and "name: 城建办" in registry and "<<<<<<<" not in registry
+    assert gk("--repo", str(other), "validate").returncode == 0
