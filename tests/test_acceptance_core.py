@@ -148,3 +148,16 @@ def test_bare_gktrack_prints_the_help(plans_repo):
     result = run_main([])
     assert "错误" not in result.err
     assert "用法: gktrack" in result.out and "status" in result.out
+
+
+def test_long_chinese_text_is_written_on_one_line_unescaped(plans_repo):
+    gk = plans_repo
+    text = ("围绕稳经济一揽子政策措施,及时公开政策文件、解读材料和落实情况;" * 12) + "做好“放管服”改革信息公开: 及时更新。"
+    task = gk.ok("add", "hl2022", text, "--unit", "司法所").strip()
+    gk.ok("progress", task, "已发布“惠企政策”专栏: 第一期", "--date", "2024-06-01")
+    lines = gk.text("plans/hl2022.yaml").splitlines()
+    assert sum(1 for line in lines if text in line) == 1
+    assert not [line for line in lines if "\\u" in line or "\\x" in line]
+    assert any(line.strip().endswith("已发布“惠企政策”专栏: 第一期") or "已发布“惠企政策”专栏: 第一期" in line
+               for line in lines)
+    assert gk.json("show", task, "--json")["text"] == text
