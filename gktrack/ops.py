@@ -269,9 +269,13 @@ def add_task(repo: Repository, plan_id: str, text: str, *, lead: list[str] = (),
     return Change(tx.commit, f"已新增任务 {saved.full_id}", task=saved, files=tx.rels)
 
 
-def _edit_task(repo: Repository, ref: str, summary: str, trailers: dict[str, str], change, *,
-               by: str | None = None, new_units: list[str] = ()) -> Change:
-    """One task edit: lock, reload under the lock, edit its block, commit."""
+def _edit_task(repo: Repository, ref: str, summary: str, trailers: dict[str, str], change=None, *,
+               by: str | None = None, new_units: list[str] = (), edits=None) -> Change:
+    """One task edit: lock, reload under the lock, edit its block, commit.
+
+    ``change(item, current)`` edits the ruamel mapping; ``edits(current)`` instead returns field
+    edits (see ``planfile.apply_edits``), which need no ruamel when the task is laid out plainly.
+    """
     from gktrack.planfile import PlanEditor
 
     plan_id, task_id = parse_task_ref(ref)
@@ -282,7 +286,10 @@ def _edit_task(repo: Repository, ref: str, summary: str, trailers: dict[str, str
         current = editor.plan.task(task_id)
         if current is None:
             raise NotFoundError(f"计划 {plan_id} 中没有任务 {task_id}")
-        saved = editor.update_task(task_id, lambda item: change(item, current))
+        if edits is not None:
+            saved = editor.edit_fields(task_id, edits(current))
+        else:
+            saved = editor.update_task(task_id, lambda item: change(item, current))
         editor.save()
     return Change(tx.commit, summary, task=saved, files=tx.rels)
 
@@ -390,8 +397,6 @@ def _record_date(value: str | None) -> dt.date:
 
 def record_progress(repo: Repository, ref: str, note: str, *, date: str | None = None,
                     unit: str | None = None, by: str | None = None) -> Change:
-    from gktrack.planfile import append_progress
-
     note = note.strip()
     if not note:
         raise InputError("进展内容不能为空")
@@ -402,13 +407,11 @@ def record_progress(repo: Repository, ref: str, note: str, *, date: str | None =
     entry = Progress(date=when, note=note, unit=acting, by=_actor_name(repo, by))
     return _edit_task(repo, ref, f"进展 {task.full_id}:{short(note)}",
                       _trailers("progress", task=task.full_id, units=[acting] if acting else None, date=when),
-                      lambda item, current: append_progress(item, entry), by=by)
+                      by=by, edits=lambda current: [("append", "progress", entry)])
 
 
 def close_task(repo: Repository, ref: str, *, note: str | None = None, evidence: list[str] = (),
                date: str | None = None, unit: str | None = None, by: str | None = None) -> Change:
-    from gktrack.planfile import _flow, set_field
-
     plan, task = repo.find_task(ref)
     if task.state == "done":
         raise InputError(f"任务 {task.full_id} 已于 {task.closed or '此前'} 关闭;如需重新打开请用 gktrack reopen")
@@ -417,25 +420,23 @@ def close_task(repo: Repository, ref: str, *, note: str | None = None, evidence:
     _check_permission(repo, by, task, "close")
     links = [e.strip() for e in evidence if e.strip()]
 
-    def change(item, current: Task) -> None:
+    def edits(current: Task) -> list[tuple]:
         if current.state == "done":
             raise InputError(f"任务 {current.full_id} 已关闭")
-        set_field(item, "state", "done")
-        set_field(item, "closed", when)
+        out = [("set", "state", "done"), ("set", "closed", when)]
         if note and note.strip():
-            set_field(item, "note", note.strip())
+            out.append(("set", "note", note.strip()))
         if links:
-            set_field(item, "evidence", _flow(list(dict.fromkeys([*current.evidence, *links]))))
+            out.append(("set", "evidence", list(dict.fromkeys([*current.evidence, *links]))))
+        return out
 
     return _edit_task(repo, ref, f"关闭 {task.full_id}:{short(task.text)}",
                       _trailers("close", task=task.full_id, units=[acting] if acting else None, date=when),
-                      change, by=by)
+                      by=by, edits=edits)
 
 
 def reopen_task(repo: Repository, ref: str, *, note: str | None = None, date: str | None = None,
                 unit: str | None = None, by: str | None = None) -> Change:
-    from gktrack.planfile import append_progress, set_field
-
     plan, task = repo.find_task(ref)
     if task.state != "done":
         raise InputError(f"任务 {task.full_id} 尚未关闭,无需重新打开")
@@ -445,14 +446,10 @@ def reopen_task(repo: Repository, ref: str, *, note: str | None = None, date: st
     text = "重新打开" + (f":{note.strip()}" if note and note.strip() else "")
     entry = Progress(date=when, note=text, unit=acting, by=_actor_name(repo, by))
 
-    def change(item, current: Task) -> None:
-        set_field(item, "state", "open")
-        set_field(item, "closed", None)
-        append_progress(item, entry)
-
     return _edit_task(repo, ref, f"重新打开 {task.full_id}:{short(task.text)}",
                       _trailers("reopen", task=task.full_id, units=[acting] if acting else None, date=when),
-                      change, by=by)
+                      by=by, edits=lambda current: [("set", "state", "open"), ("set", "closed", None),
+                                                    ("append", "progress", entry)])
 
 
 # --- undo and hand edits --------------------------------------------------------------------

@@ -357,6 +357,189 @@ def new_plan_text(plan: Plan) -> str:
     return text
 
 
+# --- field edits: one description, two ways to apply it -----------------------------------
+#
+# ``close``, ``reopen`` and ``progress`` change a task by a few fields. The edit is described
+# once as ("set", key, value) / ("append", "progress", Progress) and applied either line by line
+# (``_LineEdit``, no ruamel.yaml: the common case, a third of a write's CPU time) or, when the
+# task's lines are anything but the plain layout gktrack itself writes, through ruamel's round
+# trip as before. The line edit is checked against the model and falls back when it differs.
+
+
+def apply_edits(item, edits: list[tuple]) -> None:
+    """The edits on a ruamel round-trip mapping (the general path)."""
+    for op, key, value in edits:
+        if op == "append":
+            append_progress(item, value)
+        elif key == "evidence" and value is not None:
+            set_field(item, key, _flow(list(value)))
+        else:
+            set_field(item, key, value)
+
+
+def expected_task(task: Task, edits: list[tuple]) -> Task:
+    """What the model of ``task`` is after ``edits``: the line edit's result must parse to it."""
+    import dataclasses
+
+    changes: dict[str, Any] = {}
+    progress = list(task.progress)
+    for op, key, value in edits:
+        if op == "append":
+            progress.append(value)
+            changes["progress"] = progress
+        elif key == "evidence":
+            changes[key] = list(value or [])
+        else:
+            changes[key] = value if value is not None else ("open" if key == "state" else None)
+    return dataclasses.replace(task, **changes)
+
+
+_PLAIN_ASCII = re.compile(r"[A-Za-z][A-Za-z _.-]*[A-Za-z]|[A-Za-z]")
+_KEY_LINE = re.compile(r"^( *)([A-Za-z_][A-Za-z0-9_-]*):(?: |$)")
+_FIRST_LINE = re.compile(r"^( *)- +([A-Za-z_][A-Za-z0-9_-]*):(?: |$)")
+
+
+def plain_scalar(value: Any) -> str | None:
+    """``value`` as ruamel.yaml writes it when that is a plain scalar; None when unsure.
+
+    Text containing anything but letters, digits and harmless punctuation, or that YAML could
+    read as another type, is left to ruamel (which quotes it): this only has to be right for
+    the strings it accepts, and it accepts the everyday Chinese note.
+    """
+    import datetime as _dt
+
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return value.isoformat()
+    if not isinstance(value, str) or not value or value != value.strip(" "):
+        return None
+    if value[0] in "-?:,[]{}#&*!|>'\"%@` " or value.endswith(":") or ": " in value or " #" in value:
+        return None
+    if value.startswith(("---", "...")):
+        return None
+    ascii_only = True
+    for ch in value:
+        if ch < "\x7f":
+            if ch < " ":
+                return None
+        else:
+            ascii_only = False
+            # ruamel writes these printable as they are (allow_unicode); anything else is escaped
+            if not ("\u00a1" <= ch <= "\ud7ff" or "\ue000" <= ch <= "\ufffd") or ch in "\u2028\u2029\ufeff\u3000":
+                return None
+    if ascii_only:
+        from gktrack.yamlfile import plain_reads_as_other
+
+        # every implicit type YAML knows is spelled in ASCII; a word of letters may still be one
+        if not _PLAIN_ASCII.fullmatch(value) or plain_reads_as_other(value):
+            return None
+    return value
+
+
+class _Fallback(Exception):
+    """The line edit does not apply; ruamel's round trip does the edit instead."""
+
+
+class _LineEdit:
+    """The lines of one task item in the plain layout, split into its top-level keys."""
+
+    def __init__(self, lines: list[str], style, newline: str):
+        if not lines:
+            raise _Fallback
+        first = _FIRST_LINE.match(lines[0])
+        if first is None:
+            raise _Fallback
+        self.newline = newline
+        self.dash = first.group(1)
+        self.col = first.start(2)  # the column of the item's keys
+        self.style = style
+        self.keys: list[str] = [first.group(2)]
+        self.segments: list[list[str]] = [[lines[0]]]
+        for line in lines[1:]:
+            body = line.rstrip("\r\n")
+            if not body.strip() or " #" in body or body.lstrip().startswith("#") or "\t" in body:
+                raise _Fallback  # blank lines and comments inside an item: ruamel places them
+            indent = len(body) - len(body.lstrip(" "))
+            if indent < self.col:
+                raise _Fallback
+            if indent == self.col:
+                match = _KEY_LINE.match(body)
+                if match is None:
+                    raise _Fallback
+                self.keys.append(match.group(2))
+                self.segments.append([line])
+            else:
+                self.segments[-1].append(line)
+        if len(set(self.keys)) != len(self.keys):
+            raise _Fallback
+        if " #" in lines[0]:
+            raise _Fallback
+
+    def lines(self) -> list[str]:
+        return [line for segment in self.segments for line in segment]
+
+    def _insert_at(self, key: str) -> int:
+        rank = TASK_KEYS.index(key)
+        for index, existing in enumerate(self.keys):
+            if existing in TASK_KEYS and TASK_KEYS.index(existing) > rank:
+                if index == 0:
+                    raise _Fallback
+                return index
+        return len(self.keys)
+
+    def set(self, key: str, value: Any) -> None:
+        if key not in TASK_KEYS:
+            raise _Fallback
+        if value is None:
+            if key in self.keys:
+                index = self.keys.index(key)
+                if index == 0:
+                    raise _Fallback
+                del self.keys[index], self.segments[index]
+            return
+        text = plain_scalar(value)
+        if text is None:
+            raise _Fallback
+        line = f"{' ' * self.col}{key}: {text}{self.newline}"
+        if key in self.keys:
+            index = self.keys.index(key)
+            if index == 0 or len(self.segments[index]) != 1:
+                raise _Fallback  # the first key carries the dash; a longer value is a list or block
+            self.segments[index] = [line]
+        else:
+            index = self._insert_at(key)
+            self.keys.insert(index, key)
+            self.segments.insert(index, [line])
+
+    def append_progress(self, entry: Progress) -> None:
+        dash = " " * (self.col + self.style.offset)
+        inner = " " * (self.col + self.style.sequence)
+        fields = [("date", entry.date), ("unit", entry.unit), ("by", entry.by), ("note", entry.note)]
+        out = []
+        for key, value in fields:
+            if value is None and key in ("unit", "by"):
+                continue
+            text = plain_scalar(value)
+            if text is None:
+                raise _Fallback
+            out.append(f"{inner if out else dash + '- '}{key}: {text}{self.newline}")
+        if "progress" in self.keys:
+            index = self.keys.index("progress")
+            segment = self.segments[index]
+            if index == 0 or segment[0].rstrip("\r\n") != f"{' ' * self.col}progress:" or len(segment) < 2:
+                raise _Fallback
+            # the existing entries must be laid out as ruamel would write them
+            for line in segment[1:]:
+                body = line.rstrip("\r\n")
+                if not (body.startswith(dash + "- ") and body[len(dash) + 2] != " ") and not (
+                        body.startswith(inner) and body[len(inner)] not in " -"):
+                    raise _Fallback
+            segment.extend(out)
+        else:
+            index = self._insert_at("progress")
+            self.keys.insert(index, "progress")
+            self.segments.insert(index, [f"{' ' * self.col}progress:{self.newline}", *out])
+
+
 class PlanEditor:
     """Changes to one plan file, made block by block and checked before they are written.
 
@@ -385,6 +568,7 @@ class PlanEditor:
         self.plan = plan
         self.original_plan = plan  # for save's check (edits never mutate it)
         self.touched: set[int] = set()
+        self.by_lines = 0  # edits made line by line, without ruamel (tests look)
 
     @property
     def data(self) -> Any:
@@ -411,6 +595,39 @@ class PlanEditor:
         self.touched.add(task_id)
         self._refresh()
         return self.plan.task(task_id)
+
+    def edit_fields(self, task_id: int, edits: list[tuple]) -> Task:
+        """Apply field edits (see ``apply_edits``) to one task: by lines when the task is laid
+        out plainly, else through ruamel. The line edit must parse to the model's expectation."""
+        import dataclasses
+
+        span = self._spans().get(task_id)
+        current = self.plan.task(task_id)
+        if span is None or current is None:
+            raise PlanFileError(f"找不到任务 {task_id}", where=self.where)
+        start, end = span
+        saved = (list(self.file.lines), self.plan, self._data, set(self.touched))
+        try:
+            if any(key == "evidence" and value for _op, key, value in edits):
+                raise _Fallback  # flow lists of links: ruamel decides their quoting
+            edit = _LineEdit(self.file.lines[start:end], self.file.style_for("tasks"), self.file.style.newline)
+            for op, key, value in edits:
+                if op == "append":
+                    edit.append_progress(value)
+                else:
+                    edit.set(key, value)
+            self.file.replace(start, end, edit.lines())
+            self.touched.add(task_id)
+            self._refresh()
+            done = self.plan.task(task_id)
+            if done is None or dataclasses.replace(done, line=None) != dataclasses.replace(
+                    expected_task(current, edits), line=None):
+                raise _Fallback
+            self.by_lines += 1
+            return done
+        except (_Fallback, PlanFileError):
+            self.file.lines, self.plan, self._data, self.touched = saved
+        return self.update_task(task_id, lambda item: apply_edits(item, edits))
 
     def insert_task(self, task: Task) -> Task:
         """Insert after the last task of the same section (or at the end): document order."""

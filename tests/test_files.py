@@ -7,8 +7,6 @@ each invocation and runs the real git.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import shutil
 import stat
@@ -83,13 +81,16 @@ def test_the_hash_printed_is_the_new_head(plans_repo):
 
 
 def test_a_change_leaves_the_cache_of_what_it_wrote(plans_repo):
+    from gktrack.plancache import cached_plan
+
     gk = plans_repo
     gk.ok("progress", "hl2022/1", "已发布")
     raw = gk.read("plans/hl2022.yaml")
-    entry = json.loads((gk.root / ".git" / "gktrack" / "cache" / "hl2022.json").read_text(encoding="utf-8"))
-    assert entry["hash"] == hashlib.sha1(raw).hexdigest()
-    # exactly what parsing the file gives
-    assert entry["plan"] == plan_to_json(read_plan(gk.root / "plans/hl2022.yaml", "plans/hl2022.yaml"))
+    # a new process (a new Repository) finds the parse of exactly these bytes in the cache
+    cached = cached_plan(Repository(gk.root), "hl2022", raw)
+    assert cached is not None
+    # and it is exactly what parsing the file gives
+    assert plan_to_json(cached) == plan_to_json(read_plan(gk.root / "plans/hl2022.yaml", "plans/hl2022.yaml"))
 
 
 def test_editor_from_the_cache_edits_as_from_the_file(plans_repo):
@@ -135,3 +136,55 @@ def test_save_refuses_when_another_task_changed(plans_repo):
     with pytest.raises(PlanFileError, match="任务 2 被意外改动"):
         editor.save()
     assert path.read_bytes() == before
+
+
+NOTES = ["已发布", "已按要求在网站公开,共 12 件", "完成 100%", "Done", "yes", "12", "a: b", "#1 完成",
+         "第3季度 - 完成", "链接 http://www.example.gov.cn/a#b", "已完成:", " 前后有空格 ", "'引号'", "null",
+         "2024-06-01", "全角 空格", "tab\t分隔"]
+
+
+def _bundled_plans() -> list:
+    from pathlib import Path
+
+    return sorted((Path(__file__).resolve().parent.parent / "plans").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("source", _bundled_plans(), ids=lambda p: p.stem)
+def test_line_edits_write_what_ruamel_writes(source, tmp_path):
+    """progress, close and reopen made line by line give the very bytes of ruamel's round trip."""
+    import datetime as dt
+
+    from gktrack.model import Progress
+    from gktrack.planfile import apply_edits
+
+    path = tmp_path / source.name
+    original = source.read_bytes()
+    where = f"plans/{source.name}"
+    plan = read_plan(source, where)
+    by_lines = 0
+    cases = 0
+    for number, task in enumerate(plan.tasks):
+        note = NOTES[number % len(NOTES)]
+        entry = Progress(date=dt.date(2024, 6, 1), note=note, unit=(task.units[0].name if task.units else None),
+                         by=["张三", "Zhang San", None][number % 3])
+        variants = [[("append", "progress", entry)],
+                    [("set", "state", "done"), ("set", "closed", dt.date(2024, 6, 2))]
+                    + ([("set", "note", note)] if number % 2 else [])]
+        if task.state == "done":
+            variants.append([("set", "state", "open"), ("set", "closed", None), ("append", "progress", entry)])
+        for edits in variants:
+            results = []
+            for lines in (True, False):
+                path.write_bytes(original)
+                editor = PlanEditor(path, where)
+                if lines:
+                    editor.edit_fields(task.id, edits)
+                    by_lines += editor.by_lines
+                else:
+                    editor.update_task(task.id, lambda item: apply_edits(item, edits))
+                editor.save()
+                results.append(path.read_bytes())
+            assert results[0] == results[1], (task.id, edits)
+            cases += 1
+    # the plain layout gktrack writes is edited without ruamel (odd notes fall back)
+    assert by_lines >= cases // 2
