@@ -182,11 +182,53 @@ def read_log_changes(repo: Repository, sha: str, paths: list[str] | None = None,
     Merge commits are listed without changes: what they bring in is listed on the commits that
     made it.
     """
+    return start_log_changes(repo, sha, paths, trust=trust)()
+
+
+def start_log_changes(repo: Repository, sha: str, paths: list[str] | None = None, *,
+                      trust: Callable[[Commit], list[str] | None] | None = None
+                      ) -> Callable[[], list[ChangeCommit]]:
+    """``read_log_changes`` in two steps: git starts now, the call returns the commits.
+
+    git walks the history on the other core while the caller does other work (a thread
+    drains its output, so it never waits on a full pipe).
+    """
+    import subprocess
+    import threading
+
     scope = paths or [PLANS_DIR, REGISTRY_FILE]
     # --topo-order: a child always before its parents, even when clocks were wrong or dates were
     # set by hand, so "the last commit that closed a task" is the first one met.
-    args = ["log", f"--format={_RAW_FORMAT}", "--topo-order", sha, "--"]
-    out = git.run(repo.root, *(args if trust is not None else [*args, *scope]))
+    args = ["git", "-c", "core.quotepath=off", "-C", str(repo.root), "log", f"--format={_RAW_FORMAT}",
+            "--topo-order", sha, "--", *(() if trust is not None else scope)]
+    try:
+        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=git._env())
+    except FileNotFoundError as exc:
+        from gktrack.errors import RepoError
+
+        raise RepoError("找不到 git 命令:请先安装 git") from exc
+    result: dict[str, bytes] = {}
+
+    def drain() -> None:
+        result["out"], result["err"] = proc.communicate()
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+
+    def finish() -> list[ChangeCommit]:
+        reader.join()
+        if proc.returncode != 0:
+            from gktrack.errors import RepoError
+
+            detail = result["err"].decode("utf-8", "replace").strip().splitlines()
+            raise RepoError(f"git log 失败:{detail[-1] if detail else proc.returncode}")
+        return _parse_log(repo, result["out"].decode("utf-8", "replace"), scope, trust)
+
+    return finish
+
+
+def _parse_log(repo: Repository, out: str, scope: list[str],
+               trust: Callable[[Commit], list[str] | None] | None) -> list[ChangeCommit]:
     commits: list[ChangeCommit] = []
     unknown: dict[str, ChangeCommit] = {}
     fromiso = dt.datetime.fromisoformat
@@ -260,26 +302,33 @@ class BlobReader:
     """
 
     def __init__(self, repo: Repository):
-        import subprocess
         from collections import Counter, deque
 
+        self._root = repo.root
+        self._proc = None  # started on the first request: a warm cache may need none
         self._order: deque[str] = deque()  # ids asked for, answers not yet read
         self._queued: Counter[str] = Counter()  # the same, counted, for a quick "was it asked for?"
         self._ready: dict[str, bytes | None] = {}  # answers read ahead of their turn
         self._unwanted: Counter[str] = Counter()  # answers to drop when they come
         self._writer = None
-        try:
-            self._proc = subprocess.Popen(
-                # A small delta cache: reading a few hundred versions of the same files gains
-                # little from git's default 96 MB, which would double the report's peak memory.
-                ["git", "-c", "core.deltaBaseCacheLimit=16m", "-C", str(repo.root), "cat-file", "--batch"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                env=git._env(),
-            )
-        except FileNotFoundError as exc:
-            from gktrack.errors import RepoError
 
-            raise RepoError("找不到 git 命令:请先安装 git") from exc
+    def _start(self):
+        import subprocess
+
+        if self._proc is None:
+            try:
+                self._proc = subprocess.Popen(
+                    # A small delta cache: reading a few hundred versions of the same files gains
+                    # little from git's default 96 MB, which would double the report's peak memory.
+                    ["git", "-c", "core.deltaBaseCacheLimit=16m", "-C", str(self._root), "cat-file", "--batch"],
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                    env=git._env(),
+                )
+            except FileNotFoundError as exc:
+                from gktrack.errors import RepoError
+
+                raise RepoError("找不到 git 命令:请先安装 git") from exc
+        return self._proc
 
     def expect(self, blobs: list[str]) -> None:
         """Ask git for ``blobs`` now, to be taken with ``read`` (in any order; in this one is cheapest)."""
@@ -291,7 +340,7 @@ class BlobReader:
         self._order.extend(blobs)
         self._queued.update(blobs)
         payload = "".join(f"{b}\n" for b in blobs).encode("ascii")
-        stdin = self._proc.stdin
+        stdin = self._start().stdin
 
         def write() -> None:
             try:
@@ -348,6 +397,8 @@ class BlobReader:
 
     def close(self) -> None:
         proc = self._proc
+        if proc is None:
+            return
         if self._order:
             proc.kill()  # answers nobody will read: stop git rather than drain them
         self._join_writer()

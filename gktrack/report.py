@@ -36,6 +36,7 @@ take seconds, and doubling the commits should about double the time.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import dataclasses
 import datetime as dt
@@ -161,7 +162,7 @@ class Counts:
     ongoing: int = 0
 
     def add(self, category: str) -> None:
-        setattr(self, category, getattr(self, category) + 1)
+        self.__dict__[category] += 1
 
     @property
     def total(self) -> int:
@@ -321,6 +322,14 @@ def _commit_ref(commit) -> CommitRef:
 def build_report(repo, year: int, *, plan: str | None = None, unit: str | None = None,
                  at: str | None = None, as_of: dt.date | None = None) -> Report:
     """The report's data for ``year``: plans, tasks, units and the audit trail, from git history."""
+    # Hundreds of thousands of small objects and no reference cycles: the garbage collector's
+    # full passes over them would cost a third of the time and free nothing.
+    with _no_gc():
+        return _build_report(repo, year, plan=plan, unit=unit, at=at, as_of=as_of)
+
+
+def _build_report(repo, year: int, *, plan: str | None, unit: str | None, at: str | None,
+                  as_of: dt.date | None) -> Report:
     from gktrack import history
     from gktrack.reportcache import BlobCache, DiffCache
     from gktrack.units import REGISTRY_FILE
@@ -346,20 +355,26 @@ def build_report(repo, year: int, *, plan: str | None = None, unit: str | None =
         # Nothing was committed by the cut-off: the plans were put in the repository later.
         # The files at ``rev`` then say when each task was closed and progressed.
         cut = head
-    commits = history.read_log_changes(repo, cut, trust=_trusted_files)
-    if reconstructed:
-        # The newest commit that changed a plan or the registry, so that a commit to anything
-        # else (the project's code, say) does not change the report.
-        cut = next((c.sha for c in commits if c.files), cut)
-    cut_commit = next((c for c in commits if c.sha == cut), None) or _single_commit(repo, cut)
-    report = Report(year=year, as_of=as_of, start=start, rev=rev, head=head,
-                    commit=_commit_ref(cut_commit), plan_filter=plan, unit_filter=None,
-                    reconstructed=reconstructed)
-    blobs = history.tree_blobs(repo, cut)
+    log = history.start_log_changes(repo, cut, trust=_trusted_files)
     cache = BlobCache(repo)
     with history.BlobReader(repo) as reader:
+        # While git walks the history: the plans and the registry at the cut-off.
+        blobs = history.tree_blobs(repo, cut)
         units, problem = _registry_at(reader, cache, blobs.get(REGISTRY_FILE))
-        plans, report.unreadable = _plans_at(reader, cache, blobs)
+        plans, unreadable = _plans_at(reader, cache, blobs)
+        commits = log()
+        if reconstructed:
+            # The newest commit that changed a plan or the registry, so that a commit to anything
+            # else (the project's code, say) does not change the report. Its files are the same
+            # as the cut-off's, unless a merge came in between: then the cut-off stays.
+            for c in commits:
+                if c.files or len(c.parents) > 1:
+                    cut = c.sha if c.files else cut
+                    break
+        cut_commit = next((c for c in commits if c.sha == cut), None) or _single_commit(repo, cut)
+        report = Report(year=year, as_of=as_of, start=start, rev=rev, head=head,
+                        commit=_commit_ref(cut_commit), plan_filter=plan, unit_filter=None,
+                        reconstructed=reconstructed, unreadable=unreadable)
         if problem:
             report.unreadable.insert(0, problem)
         if plan is not None and plan not in {p.id for p in plans}:
@@ -444,30 +459,29 @@ def _plans_at(reader, cache, blobs: dict[str, str]) -> tuple[list[Plan], list[Un
 
     found: dict[str, Plan | Unreadable] = {}
     missing = []
-    with _no_gc():
-        for path in sorted(blobs):
-            if _plan_id(path) is None:
-                continue
-            entry = cache.get(blobs[path], "plan", path)
-            if entry is None:
-                missing.append(path)
-            elif "error" in entry:
-                found[path] = Unreadable(*entry["error"])
-            else:
-                found[path] = plan_from_json(entry["plan"], path)
-        if missing:
-            from gktrack.yamlfile import decode, safe_load
+    for path in sorted(blobs):
+        if _plan_id(path) is None:
+            continue
+        entry = cache.get(blobs[path], "plan", path)
+        if entry is None:
+            missing.append(path)
+        elif "error" in entry:
+            found[path] = Unreadable(*entry["error"])
+        else:
+            found[path] = plan_from_json(entry["plan"], path)
+    if missing:
+        from gktrack.yamlfile import decode, safe_load
 
-            reader.expect([blobs[path] for path in missing])
-            for path in missing:
-                try:
-                    data = reader.read(blobs[path]) or b""
-                    parsed = plan_from_data(safe_load(decode(data, path), path), path, expected_id=_plan_id(path))
-                    cache.put(blobs[path], "plan", path, {"plan": plan_to_json(parsed)})
-                    found[path] = parsed
-                except GktrackError as exc:
-                    found[path] = Unreadable(exc.where or path, exc.message)
-                    cache.put(blobs[path], "plan", path, {"error": [exc.where or path, exc.message]})
+        reader.expect([blobs[path] for path in missing])
+        for path in missing:
+            try:
+                data = reader.read(blobs[path]) or b""
+                parsed = plan_from_data(safe_load(decode(data, path), path), path, expected_id=_plan_id(path))
+                cache.put(blobs[path], "plan", path, {"plan": plan_to_json(parsed)})
+                found[path] = parsed
+            except GktrackError as exc:
+                found[path] = Unreadable(exc.where or path, exc.message)
+                cache.put(blobs[path], "plan", path, {"error": [exc.where or path, exc.message]})
     plans = [found[path] for path in sorted(found) if isinstance(found[path], Plan)]
     problems = [found[path] for path in sorted(found) if isinstance(found[path], Unreadable)]
     return plans, problems
@@ -902,20 +916,11 @@ def evaluate_task(plan: Plan, task: Task, *, as_of: dt.date, start: dt.date, clo
     it). A task with no deadline is due at the end of its plan's year; a phrase that cannot be
     read is not judged at all.
     """
-    from gktrack import deadlines as dl
-
-    parsed = dl.parse_deadlines(task.deadline, plan.year)
+    parsed, continuing, unknown, dated, dated_checks = _deadline_facts(task.deadline, plan.year)
     done = task.state == "done"
     when = closed if done else as_of
     progress = sorted(p.date for p in task.progress if p.date <= as_of)
-    continuing = any(d.kind == "recurring" or _continuing(d) for d in parsed)
-    unknown = any(d.kind == "unknown" for d in parsed)
     misses: list[tuple[int, dt.date, str | None]] = []
-    dated = [(i, d) for i, d in enumerate(parsed) if d.due is not None and d.kind != "recurring"]
-    if not parsed:
-        dated_checks = [(dt.date(plan.year, 12, 31), None, False)]
-    else:
-        dated_checks = [(d.due, d.phrase, any(_continuing(later) for later in parsed[i + 1:])) for i, d in dated]
     if when is not None:
         for due, phrase, milestone in dated_checks:
             if milestone and any(p <= due for p in progress):
@@ -928,8 +933,10 @@ def evaluate_task(plan: Plan, task: Task, *, as_of: dt.date, start: dt.date, clo
     for d in parsed:
         if d.kind != "recurring":
             continue
-        for begin, end in dl.recurring_periods(d, plan.year):
-            if end <= limit and not any(begin <= p <= end for p in progress):
+        for begin, end in _periods(d, plan.year):
+            # progress is sorted: the first entry on or after the period's start decides
+            i = bisect.bisect_left(progress, begin)
+            if end <= limit and not (i < len(progress) and progress[i] <= end):
                 missed_periods.append(MissedPeriod(_period_label(d.period, begin), begin, end))
     if done:
         category = "late" if misses else "on_time"
@@ -953,6 +960,52 @@ def evaluate_task(plan: Plan, task: Task, *, as_of: dt.date, start: dt.date, clo
     )
 
 
+# A city's 10,000 tasks are written with a few hundred deadline phrases: each is read once.
+_PARSED: dict[tuple, list] = {}
+_PERIODS: dict[tuple, list] = {}
+
+
+def _deadlines(phrases: list[str], year: int) -> list:
+    key = (tuple(phrases), year)
+    found = _PARSED.get(key)
+    if found is None:
+        from gktrack import deadlines as dl
+
+        found = _PARSED[key] = dl.parse_deadlines(phrases, year)  # Deadline is frozen: safe to share
+    return found
+
+
+_FACTS: dict[tuple, tuple] = {}
+
+
+def _deadline_facts(phrases: list[str], year: int) -> tuple:
+    """What ``evaluate_task`` needs to know of a deadline field, worked out once per phrase and year:
+    (deadlines, continuing?, unreadable?, any dated?, [(due, phrase, milestone?)] to check)."""
+    key = (tuple(phrases), year)
+    found = _FACTS.get(key)
+    if found is None:
+        parsed = _deadlines(phrases, year)
+        continuing = any(d.kind == "recurring" or _continuing(d) for d in parsed)
+        unknown = any(d.kind == "unknown" for d in parsed)
+        dated = [(i, d) for i, d in enumerate(parsed) if d.due is not None and d.kind != "recurring"]
+        if not parsed:
+            checks = [(dt.date(year, 12, 31), None, False)]
+        else:
+            checks = [(d.due, d.phrase, any(_continuing(later) for later in parsed[i + 1:])) for i, d in dated]
+        found = _FACTS[key] = (parsed, continuing, unknown, bool(dated), checks)
+    return found
+
+
+def _periods(deadline, year: int) -> list:
+    key = (deadline, year)
+    found = _PERIODS.get(key)
+    if found is None:
+        from gktrack import deadlines as dl
+
+        found = _PERIODS[key] = dl.recurring_periods(deadline, year)
+    return found
+
+
 _QUARTERS = "一二三四"
 
 
@@ -971,6 +1024,7 @@ def _select_tasks(report: Report, plans: list[Plan], walk: _Walk, units) -> None
     from gktrack.views import effective_units, match_unit
 
     wanted = report.unit_filter
+    names: dict[UnitRef, UnitRef] = {}  # a unit as written -> as the registry names it
     ordered = sorted(plans, key=lambda p: (p.year != report.year, -p.year, p.id))
     # Earlier plans of another issuer are another office's business, not this year's report.
     issuers = {p.issuer for p in plans if p.year == report.year and p.issuer}
@@ -991,8 +1045,12 @@ def _select_tasks(report: Report, plans: list[Plan], walk: _Walk, units) -> None
             closed = None
             if task.state == "done":
                 closed = task.closed or (closing.date.date() if closing else None)
-            refs = [UnitRef(units.canonical(u.name) or normalize_name(u.name), u.role)
-                    for u in effective_units(plan, task)]
+            refs = []
+            for u in effective_units(plan, task):
+                ref = names.get(u)
+                if ref is None:
+                    ref = names[u] = UnitRef(units.canonical(u.name) or normalize_name(u.name), u.role)
+                refs.append(ref)
             entry = evaluate_task(plan, task, as_of=report.as_of, start=report.start, closed=closed,
                                   carried_over=carried, units=list(dict.fromkeys(refs)))
             entry.closing = closing if task.state == "done" else None
@@ -1104,12 +1162,15 @@ def _audit(report: Report, commits, walk: _Walk) -> None:
             audit.hand_checked += 1
         else:
             audit.tool += 1
-        month = months.get(_beijing(commit.committed).strftime("%Y-%m"))
+        moment = _beijing(commit.committed)
+        month = months.get(f"{moment.year:04d}-{moment.month:02d}")
         if month is not None:
             month.commits += 1
             month.hand += action in _HAND_ACTIONS
         key = commit.email.lower() or commit.author
-        person = people.setdefault(key, PersonStats(commit.author, commit.email))
+        person = people.get(key)
+        if person is None:
+            person = people[key] = PersonStats(commit.author, commit.email)
         person.name = commit.author
         person.commits += 1
         person.hand += action in _HAND_ACTIONS
@@ -1117,7 +1178,7 @@ def _audit(report: Report, commits, walk: _Walk) -> None:
         person.progress += action == "progress"
     for entry in report.tasks:
         if entry.done and entry.closed and report.start <= entry.closed <= report.as_of:
-            month = months.get(entry.closed.strftime("%Y-%m"))
+            month = months.get(f"{entry.closed.year:04d}-{entry.closed.month:02d}")
             if entry.category == "on_time":
                 month.closed_on_time += 1
             else:
@@ -1139,9 +1200,21 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&$])")
 _URL = re.compile(r"https?://[^\s<>\"|`]+")
 
 
+_MD_PLAIN = re.compile(r"[\\`*_\[\]<>|#~&$\s]")  # nothing to escape or fold when absent
+_MD_SEEN: dict[str, str] = {}
+
+
 def _md(text: Any) -> str:
     """Text from a plan file as one line of Markdown that shows exactly as written."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    text = str(text)
+    if _MD_PLAIN.search(text) is None:
+        return text
+    found = _MD_SEEN.get(text)
+    if found is None:
+        found = _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+        if len(text) < 64:  # names and short phrases come back again and again
+            _MD_SEEN[text] = found
+    return found
 
 
 def _link(text: str) -> str:
@@ -1159,6 +1232,8 @@ def _pct(rate: float | None) -> str:
 
 
 def _width(text: str) -> int:
+    if text.isascii():
+        return len(text)
     import unicodedata
 
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -1181,19 +1256,32 @@ def _table(headers: list[str], rows: list[list[Any]], right: set[int] = frozense
     return lines
 
 
+_ROLE_ORDER = {"lead": 0, "support": 1, "responsible": 2}
+_ROLES_SEEN: dict[tuple, str] = {}
+
+
 def _roles_text(refs: list[UnitRef]) -> str:
     """"司法所(牵头)、党政综合办(配合)、各有关单位": a unit that is simply responsible has no label."""
-    order = {"lead": 0, "support": 1, "responsible": 2}
-    parts = [_md(r.name) + (f"({ROLE_LABELS[r.role]})" if r.role != "responsible" else "")
-             for r in sorted(refs, key=lambda r: order.get(r.role, 3))]
-    return "、".join(parts) or "未分派"
+    key = tuple(refs)
+    found = _ROLES_SEEN.get(key)
+    if found is None:
+        parts = [_md(r.name) + (f"({ROLE_LABELS[r.role]})" if r.role != "responsible" else "")
+                 for r in sorted(refs, key=lambda r: _ROLE_ORDER.get(r.role, 3))]
+        found = _ROLES_SEEN[key] = "、".join(parts) or "未分派"
+    return found
+
+
+_DEADLINES_SEEN: dict[tuple, str] = {}
 
 
 def _deadline_text(entry: TaskReport) -> str:
     if not entry.task.deadline:
         return f"未写期限(按计划年度年底 {dt.date(entry.plan.year, 12, 31).isoformat()} 计)"
-    resolved = ";".join(d.display() for d in entry.deadlines)
-    return _md(resolved)
+    key = tuple(entry.deadlines)  # Deadline is a frozen dataclass: equal ones read the same
+    found = _DEADLINES_SEEN.get(key)
+    if found is None:
+        found = _DEADLINES_SEEN[key] = _md(";".join(d.display() for d in key))
+    return found
 
 
 def _state_text(entry: TaskReport, as_of: dt.date) -> str:
@@ -1222,6 +1310,11 @@ def _commit_text(ref: CommitRef) -> str:
 
 def render_markdown(report: Report) -> str:
     """The report as Markdown: six sections, tables and mermaid charts, one trailing newline."""
+    with _no_gc():
+        return _render_markdown(report)
+
+
+def _render_markdown(report: Report) -> str:
     out: list[str] = []
     _header(report, out)
     _overview(report, out)
@@ -1338,6 +1431,7 @@ _HEADING_LEVELS = {1: "####", 2: "#####"}
 
 def _details(report: Report, out: list[str]) -> None:
     out += ["## 二、逐项落实情况", ""]
+    state_label = "年末状态" if report.as_of == dt.date(report.year, 12, 31) else f"截至{report.as_of.isoformat()}状态"
     for p in report.plans:
         plan = p.plan
         title = f"### 《{_md(plan.title)}》"
@@ -1351,49 +1445,68 @@ def _details(report: Report, out: list[str]) -> None:
                 meta.append(f"{label} {_md(value)}")
         out += [";".join(meta) + "。", ""]
         shown: list[str] = []
+        paths: dict[str | None, tuple[list, list[str]]] = {}
         for entry in p.tasks:
-            path = plan.section_path(entry.task.section)
-            keys = [s.key for s in path]
+            key = entry.task.section
+            if key not in paths:
+                chain = plan.section_path(key)
+                paths[key] = (chain, [s.key for s in chain])
+            path, keys = paths[key]
             for depth, section in enumerate(path, start=1):
                 if shown[:depth] != keys[:depth]:
                     out += [f"{_HEADING_LEVELS.get(depth, '######')} {_md(section.heading)}", ""]
             shown = keys
-            _task_block(report, entry, out)
+            _task_block(report, entry, out, state_label)
 
 
-def _task_block(report: Report, entry: TaskReport, out: list[str]) -> None:
+def _task_block(report: Report, entry: TaskReport, out: list[str], state_label: str) -> None:
     task = entry.task
     if task.number:
-        out += [f"**{_md(task.number)}** {_md(task.text)}(任务编号 {_md(entry.ref)})", ""]
+        out.append(f"**{_md(task.number)}** {_md(task.text)}(任务编号 {_md(entry.ref)})")
     else:
-        out += [f"**{_md(entry.ref)}** {_md(task.text)}", ""]
-    state_label = "年末状态" if report.as_of == dt.date(report.year, 12, 31) else f"截至{report.as_of.isoformat()}状态"
-    lines = [
-        f"责任单位:{_roles_text(entry.units)}",
-        f"期限:{_deadline_text(entry)}",
-        f"{state_label}:{_state_text(entry, report.as_of)}",
-    ]
-    if entry.done:
+        out.append(f"**{_md(entry.ref)}** {_md(task.text)}")
+    out.append("")
+    out.append(f"- 责任单位:{_roles_text(entry.units)}")
+    out.append(f"- 期限:{_deadline_text(entry)}")
+    state = f"- {state_label}:{_state_text(entry, report.as_of)}"
+    done = entry.category in DONE
+    if done:
         if entry.closing and entry.closed and entry.closing.date.date() != entry.closed:
-            lines[-1] += f",{entry.closing.date.date().isoformat()} 登记"
-        lines.append(f"完成情况:{_md(task.note) if task.note else '未填写'}")
-        lines.append("佐证材料:" + ("、".join(_link(e) for e in task.evidence) if task.evidence else "未提供"))
+            state += f",{entry.closing.date.date().isoformat()} 登记"
+        out.append(state)
+        out.append(f"- 完成情况:{_md(task.note) if task.note else '未填写'}")
+        out.append("- 佐证材料:" + ("、".join(_link(e) for e in task.evidence) if task.evidence else "未提供"))
+    else:
+        out.append(state)
     if entry.missed_periods:
-        lines.append("缺少进展记录的周期:" + "、".join(
+        out.append("- 缺少进展记录的周期:" + "、".join(
             f"{m.label}({m.start.isoformat()}至{m.end.isoformat()})" for m in entry.missed_periods))
-    for event in entry.reopened:
-        lines.append(f"重新打开:{event.date.isoformat()},{_commit_text(event.commit)}")
-    if entry.done:
-        lines.append("审计依据:" + (f"关闭于{_commit_text(entry.closing)}" if entry.closing else "未找到关闭该任务的提交"))
-    out += [f"- {line}" for line in lines]
+    if entry.events:
+        for event in entry.reopened:
+            out.append(f"- 重新打开:{event.date.isoformat()},{_commit_text(event.commit)}")
+    if done:
+        out.append("- 审计依据:" + (f"关闭于{_commit_text(entry.closing)}" if entry.closing else "未找到关闭该任务的提交"))
     if entry.progress:
         out.append(f"- 本年度进展({len(entry.progress)}条):")
         for p in entry.progress:
-            who = " ".join(_md(x) for x in (p.unit, p.by) if x)
-            out.append(f"  - {p.date.isoformat()}{' ' + who if who else ''}:{_md(p.note)}")
+            who = _who(p.unit, p.by)
+            out.append(f"  - {p.date.isoformat()}{who}:{_md(p.note)}")
     else:
         out.append("- 本年度进展:无记录")
     out.append("")
+
+
+_WHO_SEEN: dict[tuple, str] = {}
+
+
+def _who(unit: str | None, by: str | None) -> str:
+    """" 司法所 张三" before a progress note: who recorded it, if known."""
+    key = (unit, by)
+    found = _WHO_SEEN.get(key)
+    if found is None:
+        who = " ".join(_md(x) for x in key if x)
+        found = _WHO_SEEN[key] = " " + who if who else ""
+    return found
 
 
 def _units_section(report: Report, out: list[str]) -> None:
