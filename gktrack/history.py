@@ -186,12 +186,14 @@ def read_log_changes(repo: Repository, sha: str, paths: list[str] | None = None,
 
 
 def start_log_changes(repo: Repository, sha: str, paths: list[str] | None = None, *,
-                      trust: Callable[[Commit], list[str] | None] | None = None
-                      ) -> Callable[[], list[ChangeCommit]]:
+                      trust: Callable[[Commit], list[str] | None] | None = None,
+                      known=None) -> Callable[[], list[ChangeCommit]]:
     """``read_log_changes`` in two steps: git starts now, the call returns the commits.
 
     git walks the history on the other core while the caller does other work (a thread
-    drains its output, so it never waits on a full pipe).
+    drains its output, so it never waits on a full pipe). ``known`` (a
+    ``reportcache.HistoryCache``) remembers the changes of the commits ``trust`` did not vouch
+    for: a commit never changes, so diff-tree need not be asked again.
     """
     import subprocess
     import threading
@@ -222,13 +224,13 @@ def start_log_changes(repo: Repository, sha: str, paths: list[str] | None = None
 
             detail = result["err"].decode("utf-8", "replace").strip().splitlines()
             raise RepoError(f"git log 失败:{detail[-1] if detail else proc.returncode}")
-        return _parse_log(repo, result["out"].decode("utf-8", "replace"), scope, trust)
+        return _parse_log(repo, result["out"].decode("utf-8", "replace"), scope, trust, known)
 
     return finish
 
 
 def _parse_log(repo: Repository, out: str, scope: list[str],
-               trust: Callable[[Commit], list[str] | None] | None) -> list[ChangeCommit]:
+               trust: Callable[[Commit], list[str] | None] | None, known=None) -> list[ChangeCommit]:
     commits: list[ChangeCommit] = []
     unknown: dict[str, ChangeCommit] = {}
     fromiso = dt.datetime.fromisoformat
@@ -243,13 +245,22 @@ def _parse_log(repo: Repository, out: str, scope: list[str],
         if len(commit.parents) > 1:
             continue
         files = trust(commit) if trust is not None else None
-        if files is None:
-            unknown[sha_] = commit
-        else:
+        if files is not None:
             commit.files = files
             commit.trusted = True
+            continue
+        remembered = known.get_changes(sha_, scope) if known is not None else None
+        if remembered is None:
+            unknown[sha_] = commit
+            continue
+        for path, status, old, new in remembered:
+            commit.changes.append(FileChange(path, status, old, new))
+            commit.files.append(path)
     if unknown:
         _read_changes(repo, unknown, scope)
+        if known is not None:
+            for sha_, commit in unknown.items():
+                known.put_changes(sha_, scope, [[c.path, c.status, c.old_blob, c.new_blob] for c in commit.changes])
     return commits
 
 

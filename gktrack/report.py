@@ -331,7 +331,7 @@ def build_report(repo, year: int, *, plan: str | None = None, unit: str | None =
 def _build_report(repo, year: int, *, plan: str | None, unit: str | None, at: str | None,
                   as_of: dt.date | None) -> Report:
     from gktrack import history
-    from gktrack.reportcache import BlobCache, DiffCache
+    from gktrack.reportcache import BlobCache, HistoryCache
     from gktrack.units import REGISTRY_FILE
 
     if not 1949 <= year <= 2200:
@@ -355,7 +355,8 @@ def _build_report(repo, year: int, *, plan: str | None, unit: str | None, at: st
         # Nothing was committed by the cut-off: the plans were put in the repository later.
         # The files at ``rev`` then say when each task was closed and progressed.
         cut = head
-    log = history.start_log_changes(repo, cut, trust=_trusted_files)
+    known = HistoryCache(repo)
+    log = history.start_log_changes(repo, cut, trust=_trusted_files, known=known)
     cache = BlobCache(repo)
     with history.BlobReader(repo) as reader:
         # While git walks the history: the plans and the registry at the cut-off.
@@ -382,10 +383,9 @@ def _build_report(repo, year: int, *, plan: str | None, unit: str | None, at: st
             raise NotFoundError(f"提交 {cut[:SHORT]} 中没有计划“{plan}”(现有:{known})")
         report.unit_filter = units.require(unit) if unit else None
         candidates = [p for p in plans if p.year <= year and (plan is None or p.id == plan)]
-        diffs = DiffCache(repo)
-        walk = _walk_history(reader, commits, candidates, year, start, end_of_day(as_of), diffs)
+        walk = _walk_history(reader, commits, candidates, year, start, end_of_day(as_of), known)
     cache.prune()
-    diffs.save()
+    known.save()
     _select_tasks(report, candidates, walk, units)
     if not report.plans:
         scope = f"计划 {plan} 中" if plan else ""
@@ -489,13 +489,19 @@ def _plans_at(reader, cache, blobs: dict[str, str]) -> tuple[list[Plan], list[Un
 
 @contextlib.contextmanager
 def _no_gc():
-    """Building many small objects that form no cycles: the collector would only slow it down."""
+    """Building many small objects that form no cycles: the collector would only slow it down.
+
+    On the way out the objects still alive are frozen (left out of later collections) rather
+    than handed to the collector's young generation, whose next pass would visit every one of
+    them; they are still freed as usual when no longer referenced.
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            gc.freeze()
             gc.enable()
 
 
@@ -518,7 +524,7 @@ def _walk_history(reader, commits, plans: list[Plan], year: int, start: dt.date,
     A gktrack commit names its task in a trailer and is taken at its word. Any other commit that
     changed a plan file is checked against the file before and after it, but only where that can
     matter: within the period, or while a done task's closing commit is still being looked for.
-    What such a comparison found is kept in ``diffs`` (a ``reportcache.DiffCache``), keyed by the
+    What such a comparison found is kept in ``diffs`` (a ``reportcache.HistoryCache``), keyed by the
     two blob ids, so the next report reads neither version again.
     """
     walk = _Walk()
@@ -572,10 +578,10 @@ def _walk_history(reader, commits, plans: list[Plan], year: int, start: dt.date,
                 if plan_id is None:
                     descriptions.append(_other_file_change(change))
                     continue
-                summary = diffs.get(change)
+                summary = diffs.get_diff(change)
                 if summary is None:
                     summary = _summarize(plan_id, change.path, _plan_diff(versions, change, cache))
-                    diffs.put(change, summary)
+                    diffs.put_diff(change, summary)
                 descriptions += summary["changes"]
                 for task_id, old_state, new_state, closed in summary["tasks"]:
                     ref = f"{plan_id}/{task_id}"
@@ -607,7 +613,7 @@ def _versions_needed(commits, relevant: set[str], begin: dt.datetime, cutoff: dt
         in_period = begin <= commit.committed <= cutoff
         for change in commit.changes:
             if (in_period or change.path in relevant) and _plan_id(change.path) is not None \
-                    and not diffs.has(change):
+                    and not diffs.has_diff(change):
                 order += [b for b in (change.old_blob, change.new_blob) if b]
     return order
 
@@ -1101,9 +1107,11 @@ def _count(report: Report, units) -> None:
             sections[top].counts.add(entry.category)
             roles = _unit_roles(units, plan, entry, wanted)
             for name, role_set in roles.items():
-                unit_stats = stats.setdefault(name, UnitStats(name))
+                unit_stats = stats.get(name)
+                if unit_stats is None:
+                    unit_stats = stats[name] = UnitStats(name)
                 for role in role_set:
-                    setattr(unit_stats, role, getattr(unit_stats, role) + 1)
+                    unit_stats.__dict__[role] += 1
                 unit_stats.counts.add(entry.category)
         plan_report.sections = [s for s in sections.values() if s.counts.total]
     report.units = sorted(stats.values(), key=lambda u: (-u.counts.missed, -u.counts.total, u.name))

@@ -75,7 +75,9 @@ class BlobCache:
         if self.folder is None or not self.stored:
             return
         try:
-            entries = [e for e in os.scandir(self.folder) if e.name.endswith((".json", ".tmp"))]
+            # Only blob entries ("<40 or 64 hex>.json", or a .tmp left by a killed run).
+            entries = [e for e in os.scandir(self.folder)
+                       if len(e.name.split(".")[0]) in (40, 64) and e.name.endswith((".json", ".tmp"))]
             unused = [e for e in entries if e.name.split(".")[0] not in self.used]
             if len(unused) <= SPARE:
                 return
@@ -86,11 +88,13 @@ class BlobCache:
             pass
 
 
-class DiffCache:
-    """What comparing two versions of a plan file found, keyed by path and the two blob ids.
+class HistoryCache:
+    """Facts about commits that cannot change, in one small file (``history.json``):
 
-    One small file (``diffs.json``) for all of them: a report compares the versions around
-    each hand edit, a few percent of the commits, and the same pairs again every time.
+    * what comparing two versions of a plan file found, keyed by path and the two blob ids (a
+      report compares the versions around each hand edit, and the same pairs every time);
+    * which files a commit without gktrack trailers changed, keyed by the commit id (the one
+      ``git diff-tree`` a report would otherwise run for those commits).
     """
 
     LIMIT = 50_000  # entries; beyond it, those the latest report did not use are dropped
@@ -101,7 +105,7 @@ class DiffCache:
         self.changed = False
         self.path: Path | None = None
         if not os.environ.get("GKTRACK_NO_CACHE") and (repo.root / ".git").is_dir():
-            self.path = repo.root / ".git" / "gktrack" / FOLDER / "diffs.json"
+            self.path = repo.root / ".git" / "gktrack" / FOLDER / "history.json"
             try:
                 with open(self.path, encoding="utf-8") as handle:
                     stored = json.load(handle)
@@ -110,25 +114,37 @@ class DiffCache:
             except (OSError, ValueError):
                 pass
 
-    @staticmethod
-    def key(change) -> str:
-        return f"{change.path}:{change.old_blob or ''}:{change.new_blob or ''}"
-
-    def has(self, change) -> bool:
-        return self.key(change) in self.entries
-
-    def get(self, change) -> Any:
-        key = self.key(change)
+    def _get(self, key: str) -> Any:
         found = self.entries.get(key)
         if found is not None:
             self.used.add(key)
         return found
 
-    def put(self, change, data: Any) -> None:
-        key = self.key(change)
+    def _put(self, key: str, data: Any) -> None:
         self.entries[key] = data
         self.used.add(key)
         self.changed = True
+
+    @staticmethod
+    def diff_key(change) -> str:
+        return f"diff:{change.path}:{change.old_blob or ''}:{change.new_blob or ''}"
+
+    def has_diff(self, change) -> bool:
+        return self.diff_key(change) in self.entries
+
+    def get_diff(self, change) -> Any:
+        return self._get(self.diff_key(change))
+
+    def put_diff(self, change, data: Any) -> None:
+        self._put(self.diff_key(change), data)
+
+    def get_changes(self, sha: str, scope: list[str]) -> list | None:
+        """[[path, status, old blob, new blob], …] of commit ``sha`` under ``scope``, if known."""
+        found = self._get(f"changes:{sha}:{':'.join(scope)}")
+        return found if isinstance(found, list) else None
+
+    def put_changes(self, sha: str, scope: list[str], changes: list) -> None:
+        self._put(f"changes:{sha}:{':'.join(scope)}", changes)
 
     def save(self) -> None:
         if self.path is None or not self.changed:
@@ -138,7 +154,7 @@ class DiffCache:
             entries = {k: v for k, v in entries.items() if k in self.used}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f"diffs.{os.getpid()}.tmp")
+            tmp = self.path.with_name(f"history.{os.getpid()}.tmp")
             tmp.write_text(json.dumps({"v": VERSION, "entries": entries}, ensure_ascii=False,
                                       separators=(",", ":")), encoding="utf-8")
             os.replace(tmp, self.path)

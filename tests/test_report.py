@@ -493,14 +493,16 @@ def test_cached_and_uncached_reports_are_the_same_bytes(scenario, monkeypatch):
     shutil.rmtree(folder, ignore_errors=True)
     cold = report(scenario, "2022")
     entries = sorted(p.name for p in folder.iterdir())
-    assert "diffs.json" in entries and len(entries) == 3  # and p2022.yaml, units.yaml at the 2022 cut-off
-    diffs = json.loads((folder / "diffs.json").read_text(encoding="utf-8"))["entries"]
-    [(key, summary)] = diffs.items()
-    assert key.startswith("plans/p2022.yaml:") and summary["tasks"] == [[7, "open", "done", None]]
+    assert "history.json" in entries and len(entries) == 3  # and p2022.yaml, units.yaml at the 2022 cut-off
+    known = json.loads((folder / "history.json").read_text(encoding="utf-8"))["entries"]
+    [(key, summary)] = [(k, v) for k, v in known.items() if k.startswith("diff:")]
+    assert key.startswith("diff:plans/p2022.yaml:") and summary["tasks"] == [[7, "open", "done", None]]
+    hand = sha_of(scenario, "更新项目信息公开任务状态")
+    assert known[f"changes:{hand}:plans:units.yaml"][0][:2] == ["plans/p2022.yaml", "M"]
     assert report(scenario, "2022") == cold
     # A damaged or foreign entry is read as a miss, never as data.
     for path in folder.iterdir():
-        path.write_text("{" if path.name == "diffs.json" else '{"v": 1, "kind": "plan", "path": "x", "data": {}}',
+        path.write_text("{" if path.name == "history.json" else '{"v": 1, "kind": "plan", "path": "x", "data": {}}',
                         encoding="utf-8")
     assert report(scenario, "2022") == cold
     monkeypatch.setenv("GKTRACK_NO_CACHE", "1")
@@ -541,3 +543,22 @@ def test_history_with_other_files_and_a_merge(tmp_path, monkeypatch):
     assert tasks["m2024/1"]["closing_commit"]["commit"] == sha_of(b, "关闭 m2024/1")
     # init, new-plan, 2 adds, close, progress: the text file and the merge are not plan changes
     assert data["audit"]["commits"] == 6 and data["audit"]["hand_edits"] == []
+
+
+def test_cache_keeps_what_the_latest_report_used(scenario, monkeypatch):
+    """Entries another report used are dropped once they exceed the spare allowance."""
+    import shutil
+
+    from gktrack import reportcache
+
+    folder = scenario.root / ".git" / "gktrack" / "report-cache"
+    shutil.rmtree(folder, ignore_errors=True)
+    report(scenario, "2022")
+    first = {p.name for p in folder.iterdir()}
+    monkeypatch.setattr(reportcache, "SPARE", 0)
+    report(scenario, "2023")
+    second = {p.name for p in folder.iterdir()}
+    assert "history.json" in second
+    # p2022.yaml as of 2022-12-31 is gone; units.yaml did not change, so its entry stays
+    assert len(first) == 3 and len(first - second) == 1
+    assert len(second) == 4  # history.json, units.yaml, p2022.yaml and p2023.yaml at the 2023 cut-off
