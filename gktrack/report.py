@@ -292,6 +292,8 @@ class Report:
     # The repository's history begins after the cut-off (gktrack was adopted, or the plans
     # imported, later): the state is worked out from the dates recorded in the files at ``commit``.
     reconstructed: bool = False
+    # Reconstructed only: reported tasks whose file records neither a closing nor any progress.
+    unrecorded: int = 0
 
     @property
     def tasks(self) -> list[TaskReport]:
@@ -1030,6 +1032,7 @@ def _select_tasks(report: Report, plans: list[Plan], walk: _Walk, units) -> None
     from gktrack.views import effective_units, match_unit
 
     wanted = report.unit_filter
+    unrecorded: set[str] = set()
     names: dict[UnitRef, UnitRef] = {}  # a unit as written -> as the registry names it
     ordered = sorted(plans, key=lambda p: (p.year != report.year, -p.year, p.id))
     # Earlier plans of another issuer are another office's business, not this year's report.
@@ -1042,6 +1045,8 @@ def _select_tasks(report: Report, plans: list[Plan], walk: _Walk, units) -> None
         for task in plan.tasks:
             if wanted and match_unit(units, plan, task, wanted) is None:
                 continue
+            if report.reconstructed and task.state != "done" and not task.progress:
+                unrecorded.add(task.full_id)
             if report.reconstructed and task.state == "done" and (task.closed is None or task.closed > report.as_of):
                 # Closed after the cut-off (or on no recorded date): still open at the cut-off.
                 task = dataclasses.replace(task, state="open", closed=None)
@@ -1066,6 +1071,7 @@ def _select_tasks(report: Report, plans: list[Plan], walk: _Walk, units) -> None
             plan_report.tasks.append(entry)
         if plan_report.tasks:
             report.plans.append(plan_report)
+    report.unrecorded = sum(1 for p in report.plans for t in p.tasks if t.ref in unrecorded)
 
 
 def _still_open_during(entry: TaskReport, start: dt.date, history_before: bool) -> bool:
@@ -1351,7 +1357,8 @@ def _header(report: Report, out: list[str]) -> None:
         out.append(
             f"> 本报告由 gktrack 根据计划仓库生成,统计截至北京时间{_cn_date(report.as_of)}24时。"
             f"仓库中没有该时点以前的提交(计划是其后才录入的),本报告依据提交 `{c.sha}`({when})中的计划文件,"
-            "按其中记录的完成日期和进展日期推算该时点的状态,该时点以后才完成的任务按未完成统计。")
+            "按其中记录的完成日期和进展日期推算该时点的状态,该时点以后才完成的任务按未完成统计。"
+            + _unrecorded_text(report))
     else:
         out.append(
             f"> 本报告由 gktrack 根据计划仓库的 git 历史生成,统计截至北京时间{_cn_date(report.as_of)}24时,"
@@ -1365,6 +1372,17 @@ def _header(report: Report, out: list[str]) -> None:
     if scope:
         out += [">", f"> 报告范围:{';'.join(scope)}。"]
     out.append("")
+
+
+def _unrecorded_text(report: Report) -> str:
+    n = report.unrecorded
+    if not n:
+        return ""
+    if n == report.counts.total:
+        return (f"计划文件中的{n}项任务都还没有登记完成情况或工作进展,下文的统计只反映仓库中的这一记录状态,"
+                "不代表实际工作情况;请先用 gktrack progress、gktrack close(可加 --date 补记日期)登记落实情况,"
+                "再生成本报告。")
+    return f"其中{n}项任务在计划文件中既无完成记录也无进展记录,按未完成统计。"
 
 
 def _overview(report: Report, out: list[str]) -> None:
@@ -1415,6 +1433,8 @@ def _overview(report: Report, out: list[str]) -> None:
         extra.append(f"计划文件在 gktrack 之外手工修改{hand}次,均已在审计记录中列明")
     if extra:
         text += ";".join(extra) + "。"
+    if report.unrecorded:
+        text += f"(注:其中{report.unrecorded}项任务在仓库中没有任何完成或进展记录。)"
     out += [text, ""]
     rows = []
     for p in report.plans:
@@ -1685,6 +1705,7 @@ def report_json(report: Report) -> dict:
         "commit": c.to_json() if c else None,
         "scope": {"plan": report.plan_filter, "unit": report.unit_filter},
         "reconstructed": report.reconstructed,
+        "unrecorded": report.unrecorded,
         "summary": report.counts.to_json(),
         "plans": [_plan_json(p) for p in report.plans],
         "units": [u.to_json() for u in report.units],

@@ -562,3 +562,41 @@ def test_cache_keeps_what_the_latest_report_used(scenario, monkeypatch):
     # p2022.yaml as of 2022-12-31 is gone; units.yaml did not change, so its entry stays
     assert len(first) == 3 and len(first - second) == 1
     assert len(second) == 4  # history.json, units.yaml, p2022.yaml and p2023.yaml at the 2023 cut-off
+
+
+# --- the bundled plans -----------------------------------------------------------------------
+
+
+def test_report_2022_on_the_bundled_plans(tmp_path, monkeypatch):
+    """`gktrack report 2022 > annual.md` in this project: plans committed years later, no records yet."""
+    import shutil
+
+    from markdown_it import MarkdownIt
+
+    (tmp_path / "home").mkdir()
+    apply_env(monkeypatch, tmp_path / "home")
+    project = Path(__file__).resolve().parent.parent
+    root = tmp_path / "repo"
+    shutil.copytree(project / "plans", root / "plans")
+    shutil.copy(project / "units.yaml", root / "units.yaml")
+    b = Builder(root, monkeypatch)
+    b.git("init", "-q")
+    b.at("2026-01-05").git("add", "plans", "units.yaml")
+    b.git("commit", "-q", "-m", "导入计划", author=EDITOR)
+    imported = b.git("rev-parse", "HEAD").strip()
+    (root / "README.md").write_text("说明\n", encoding="utf-8")
+    b.at("2026-02-01").git("add", "README.md")
+    b.git("commit", "-q", "-m", "说明文件", author=EDITOR)
+    monkeypatch.setenv("GKTRACK_TODAY", "2026-03-01")
+    text = report(b, "2022")
+    # The files of the commit that brought the plans in: a later commit to other files changes nothing.
+    assert f"本报告依据提交 `{imported}`" in text
+    assert "仓库中没有该时点以前的提交" in text
+    assert "计划文件中的49项任务都还没有登记完成情况或工作进展" in text and "不代表实际工作情况" in text
+    assert text.startswith("# 中山市横栏党政综合办公室2022年度政务公开工作要点落实情况\n")
+    data = report_json(b, "2022")
+    assert [p["id"] for p in data["plans"]] == ["hl2022"]  # earlier plans of other issuers are left out
+    assert data["reconstructed"] and data["unrecorded"] == data["summary"]["total"] == 49
+    tables = _tables(MarkdownIt("commonmark").enable("table").parse(text))
+    assert len(tables) == len(re.findall(r"^\| -", text, re.M)) and all(len(set(rows)) == 1 for rows in tables)
+    assert len(re.findall(r"```mermaid\n", text)) == 2
