@@ -1,27 +1,50 @@
-"""A cache of parsed plans under ``.git/gktrack/cache/``, keyed by the file's content hash.
+"""Parsed plans and the units registry, cached in one file: ``.git/gktrack/cache/plans.v3``.
 
-Parsing YAML is the slow part of every read command; JSON of the same data loads ~50× faster.
-The key is a hash of the file's bytes, so a changed or hand-edited file is never read stale
-(mtime can lie; content cannot). Delete the folder at any time: it is rebuilt on the next read.
+Parsing YAML is the slow part of every read command; JSON of the same data loads ~50× faster,
+and one file opens faster than two hundred. The file holds one entry per source file
+(``plans/<id>.yaml``, ``units.yaml``), each keyed by
+
+* the file's stat signature (st_mtime_ns, st_ctime_ns, st_size, st_ino), so a read command
+  stats the files instead of reading them; and
+* the SHA-1 of its bytes, checked whenever the signature differs or cannot be trusted.
+
+The signature is trusted only when the file's mtime is clearly (RACY_NS) older than the moment
+its entry was checked — git's rule for "racily clean" index entries: a file written in the same
+clock tick as it was read may change again without its signature changing, so such a file is
+hashed again until it is old enough. A changed or hand-edited file is therefore never read stale.
+
+Layout: a magic line, one line of JSON index ``{rel: [mtime_ns, ctime_ns, size, ino, sha1,
+checked_ns, offset, length]}``, then the entries' JSON one after another (offsets into that
+part), so ``show`` decodes one plan and a write copies the other entries' bytes unchanged.
+Delete the folder at any time; it is rebuilt on the next read. ``GKTRACK_NO_CACHE=1`` turns
+it off; a read-only ``.git`` only costs speed.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import gc
 import hashlib
 import json
 import os
+import time
+import weakref
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gktrack.model import Plan, Progress, Section, Task, UnitRef
 
 if TYPE_CHECKING:
-    from gktrack.repo import Repository
+    from gktrack.repo import LoadProblem, Repository
 
-CACHE_VERSION = 2
+MAGIC = b"gktrack-cache 3\n"
+CACHE_FILE = "plans.v3"
+REGISTRY_KEY = "units.yaml"
+# Coarse file systems stamp whole (or even two) seconds; a file modified less than this before
+# its entry was checked is hashed again on the next read.
+RACY_NS = 3_000_000_000
+
+_SIG, _HASH, _CHECKED, _OFFSET, _LENGTH = slice(0, 4), 4, 5, 6, 7
 
 
 def cache_dir(repo: "Repository") -> Path | None:
@@ -31,88 +54,252 @@ def cache_dir(repo: "Repository") -> Path | None:
     return git_dir / "gktrack" / "cache"
 
 
-@contextlib.contextmanager
-def _no_gc():
-    """Loading builds many small containers and no cycles; the collector's passes over them
-    cost about half the load time, so it waits until the load is done."""
-    enabled = gc.isenabled()
-    gc.disable()
+def _well_formed(entry: Any, size: int) -> bool:
+    return (isinstance(entry, list) and len(entry) == 8 and isinstance(entry[_HASH], str)
+            and all(isinstance(n, int) for n in entry[:4] + entry[5:])
+            and 0 <= entry[_OFFSET] and entry[_OFFSET] + entry[_LENGTH] <= size)
+
+
+def _signature(st: os.stat_result) -> list[int]:
+    return [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino]
+
+
+class CacheFile:
+    """The cache of one repository, read once per Repository object; writes are whole-file renames."""
+
+    def __init__(self, folder: Path | None):
+        self.path = folder / CACHE_FILE if folder else None
+        self.index: dict[str, list] = {}
+        self.blobs = b""
+        self.fresh: dict[str, bytes] = {}  # entries (re)made in this process: their JSON
+        self.dirty = False
+        if self.path is not None:
+            self._read()
+
+    def _read(self) -> None:
+        try:
+            with open(self.path, "rb") as handle:
+                raw = handle.read()
+            if not raw.startswith(MAGIC):
+                return
+            end = raw.index(b"\n", len(MAGIC))
+            index = json.loads(raw[len(MAGIC):end])
+            if isinstance(index, dict):
+                self.blobs = raw[end + 1:]
+                self.index = {rel: entry for rel, entry in index.items() if _well_formed(entry, len(self.blobs))}
+        except (OSError, ValueError):
+            pass  # no cache, or another version's: rebuilt as files are read
+
+    def payload(self, rel: str) -> Any:
+        blob = self.fresh.get(rel)
+        if blob is None:
+            entry = self.index[rel]
+            blob = self.blobs[entry[_OFFSET]:entry[_OFFSET] + entry[_LENGTH]]
+        return json.loads(blob)
+
+    def lookup(self, rel: str, path: Path) -> tuple[Any, bytes | None, list[int]]:
+        """(cached payload or None, the file's bytes when they had to be read, its signature).
+
+        OSError (a missing file) goes to the caller.
+        """
+        checked = time.time_ns()
+        sig = _signature(os.stat(path))
+        entry = self.index.get(rel)
+        if entry is not None and entry[_SIG] == sig and sig[0] < entry[_CHECKED] - RACY_NS:
+            try:
+                return self.payload(rel), None, sig
+            except (ValueError, KeyError, TypeError, IndexError):
+                pass
+        with open(path, "rb") as handle:
+            data = handle.read()
+        if entry is None or entry[_HASH] != hashlib.sha1(data).hexdigest():
+            return None, data, sig
+        try:
+            payload = self.payload(rel)
+        except (ValueError, KeyError, TypeError, IndexError):
+            return None, data, sig
+        # Same bytes: record the new signature, and the check time once it makes the entry trusted.
+        if entry[_SIG] != sig or sig[0] < checked - RACY_NS:
+            entry[_SIG] = sig
+            entry[_CHECKED] = checked
+            self.dirty = True
+        return payload, data, sig
+
+    def put(self, rel: str, sig: list[int] | None, data: bytes, payload: Any, checked: int) -> None:
+        blob = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        self.fresh[rel] = blob
+        self.index[rel] = [*(sig or [0, 0, -1, 0]), hashlib.sha1(data).hexdigest(), checked, 0, len(blob)]
+        self.dirty = True
+
+    def prune_one(self, rel: str) -> None:
+        if self.index.pop(rel, None) is not None:
+            self.fresh.pop(rel, None)
+            self.dirty = True
+
+    def prune(self, keep: set[str]) -> None:
+        for rel in [rel for rel in self.index if rel not in keep]:
+            del self.index[rel]
+            self.fresh.pop(rel, None)
+            self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty or self.path is None:
+            return
+        parts, offset, index = [], 0, {}
+        for rel, entry in self.index.items():
+            blob = self.fresh.get(rel)
+            if blob is None:
+                blob = self.blobs[entry[_OFFSET]:entry[_OFFSET] + entry[_LENGTH]]
+            index[rel] = [*entry[:_OFFSET], offset, len(blob)]
+            parts.append(blob)
+            offset += len(blob)
+        head = json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".{CACHE_FILE}.{os.getpid()}.tmp")
+            with open(tmp, "wb") as handle:
+                handle.write(MAGIC + head + b"\n")
+                handle.writelines(parts)
+            os.replace(tmp, self.path)
+        except OSError:
+            return  # a read-only .git only costs speed
+        self.dirty = False
+        _remove_old_entries(self.path.parent)
+
+
+def _remove_old_entries(folder: Path) -> None:
+    """Caches before version 3 kept one ``<plan>.json`` per plan in the same folder."""
     try:
-        yield
-    finally:
-        if enabled:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".json"):
+                    os.unlink(entry.path)
+    except OSError:
+        pass
+
+
+_OPEN: "weakref.WeakKeyDictionary[Repository, CacheFile]" = weakref.WeakKeyDictionary()
+
+
+def _cache(repo: "Repository") -> CacheFile:
+    cache = _OPEN.get(repo)
+    if cache is None:
+        cache = _OPEN[repo] = CacheFile(cache_dir(repo))
+    return cache
+
+
+class _Paused:
+    """Loading builds hundreds of thousands of small containers and no cycles. The collector
+    waits until the load is done, and what was loaded is then frozen (``gc.freeze``) so later
+    collections do not walk it again; without this the collector took half the load time."""
+
+    def __enter__(self) -> None:
+        self.enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc) -> None:
+        if self.enabled:
+            gc.freeze()
             gc.enable()
 
 
-def load_plan_cached(repo: "Repository", plan_id: str) -> Plan:
-    with _no_gc():
-        return _load_plan_cached(repo, plan_id)
+# --- plans --------------------------------------------------------------------------------------
 
 
-def _load_plan_cached(repo: "Repository", plan_id: str) -> Plan:
-    path = repo.plan_path(plan_id)
-    where = f"plans/{plan_id}.yaml"
-    data = path.read_bytes()
-    digest = hashlib.sha1(data).hexdigest()
-    folder = cache_dir(repo)
-    entry = folder / f"{plan_id}.json" if folder else None
-    if entry is not None:
-        try:
-            cached = json.loads(entry.read_text(encoding="utf-8"))
-            if cached.get("hash") == digest and cached.get("version") == CACHE_VERSION:
-                return plan_from_json(cached["plan"], where)
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
+def _plan_rel(plan_id: str) -> str:
+    return f"plans/{plan_id}.yaml"
+
+
+def _parse_plan(data: bytes, where: str, plan_id: str) -> Plan:
     # A miss: only now pay for the YAML machinery.
     from gktrack.planfile import plan_from_data
     from gktrack.yamlfile import decode, safe_load
 
-    plan = plan_from_data(safe_load(decode(data, where), where), where, expected_id=plan_id)
-    if entry is not None:
-        _store(entry, {"version": CACHE_VERSION, "hash": digest, "plan": plan_to_json(plan)})
+    return plan_from_data(safe_load(decode(data, where), where), where, expected_id=plan_id)
+
+
+def _load_plan(cache: CacheFile, repo: "Repository", plan_id: str) -> Plan:
+    rel = _plan_rel(plan_id)
+    checked = time.time_ns()
+    payload, data, sig = cache.lookup(rel, repo.plan_path(plan_id))
+    if payload is not None:
+        try:
+            return plan_from_json(payload, rel)
+        except (ValueError, KeyError, TypeError):
+            pass
+    if data is None:
+        data = repo.plan_path(plan_id).read_bytes()
+    plan = _parse_plan(data, rel, plan_id)  # raises before anything is cached
+    if cache.path is not None:
+        cache.put(rel, sig, data, plan_to_json(plan), checked)
     return plan
+
+
+def load_plan_cached(repo: "Repository", plan_id: str) -> Plan:
+    cache = _cache(repo)
+    with _Paused():
+        plan = _load_plan(cache, repo, plan_id)
+    cache.save()
+    return plan
+
+
+def load_plans_cached(repo: "Repository", plan_ids: list[str], *,
+                      skip_broken: bool = True) -> "tuple[list[Plan], list[LoadProblem]]":
+    """All the plans named, the cache written once at the end; a broken file is reported
+    (or raised, without ``skip_broken``) and the others still load."""
+    from gktrack.errors import GktrackError
+    from gktrack.repo import LoadProblem
+
+    cache = _cache(repo)
+    plans, problems = [], []
+    with _Paused():
+        for plan_id in plan_ids:
+            try:
+                plans.append(_load_plan(cache, repo, plan_id))
+            except GktrackError as exc:
+                cache.prune_one(_plan_rel(plan_id))
+                if not skip_broken:
+                    raise
+                problems.append(LoadProblem(exc.where or _plan_rel(plan_id), exc.message))
+            except FileNotFoundError:
+                pass  # removed since the folder was listed (a checkout running meanwhile)
+    cache.prune({REGISTRY_KEY, *map(_plan_rel, plan_ids)})
+    cache.save()
+    return plans, problems
 
 
 def cached_plan(repo: "Repository", plan_id: str, data: bytes) -> Plan | None:
     """The cached parse of exactly these bytes of ``plans/<plan_id>.yaml``, or None (no YAML parsed)."""
-    folder = cache_dir(repo)
-    if folder is None:
+    cache = _cache(repo)
+    rel = _plan_rel(plan_id)
+    entry = cache.index.get(rel)
+    if cache.path is None or entry is None or entry[_HASH] != hashlib.sha1(data).hexdigest():
         return None
     try:
-        cached = json.loads((folder / f"{plan_id}.json").read_text(encoding="utf-8"))
-        if cached.get("hash") == hashlib.sha1(data).hexdigest() and cached.get("version") == CACHE_VERSION:
-            with _no_gc():
-                return plan_from_json(cached["plan"], f"plans/{plan_id}.yaml")
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    return None
+        with _Paused():
+            return plan_from_json(cache.payload(rel), rel)
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
 
 
 def remember_plan(repo: "Repository", plan_id: str, data: bytes, plan: Plan) -> None:
     """Cache ``plan`` as the parse of ``data`` (a writer that just parsed what it wrote), so the
     next command reads JSON instead of parsing the file again."""
-    folder = cache_dir(repo)
-    if folder is not None:
-        _store(folder / f"{plan_id}.json",
-               {"version": CACHE_VERSION, "hash": hashlib.sha1(data).hexdigest(), "plan": plan_to_json(plan)})
-
-
-def _store(entry: Path, payload: dict) -> None:
+    cache = _cache(repo)
+    if cache.path is None:
+        return
+    checked = time.time_ns()
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        tmp = entry.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, entry)
+        sig = _signature(os.stat(repo.plan_path(plan_id)))
     except OSError:
-        pass  # a read-only .git only costs speed
+        sig = None
+    # The file was written a moment ago: its entry is racy, so the next read hashes it once.
+    cache.put(_plan_rel(plan_id), sig, data, plan_to_json(plan), checked)
+    cache.save()
 
 
 def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
 
 
 def plan_to_json(plan: Plan) -> dict:
@@ -131,47 +318,58 @@ def plan_to_json(plan: Plan) -> dict:
 
 
 def plan_from_json(data: dict, where: str) -> Plan:
+    date = dt.date.fromisoformat
     plan = Plan(
-        id=data["id"], year=data["year"], title=data["title"], issuer=data["issuer"],
-        doc_number=data["doc_number"], issued=_date(data["issued"]), source=data["source"],
-        owner=data["owner"], source_hash=data.get("source_hash"), sections=[Section(k, t, n) for k, t, n in data["sections"]], path=where,
+        data["id"], data["year"], data["title"], data["issuer"], data["doc_number"],
+        date(data["issued"]) if data["issued"] else None, data["source"], data["owner"],
+        data.get("source_hash"), [Section(k, t, n) for k, t, n in data["sections"]], [], where,
     )
+    plan_id = plan.id
+    # Shared UnitRef objects: they are frozen, and a city's tasks name a few hundred units.
+    refs: dict[tuple, UnitRef] = {}
+    tasks = plan.tasks
     for (tid, text, number, section, units, units_text, deadline, state, closed, note, evidence,
          progress, line) in data["tasks"]:
-        plan.tasks.append(Task(
-            plan=plan.id, id=tid, text=text, number=number, section=section,
-            units=[UnitRef(n, r) for n, r in units], units_text=units_text, deadline=deadline,
-            state=state, closed=_date(closed), note=note, evidence=evidence,
-            progress=[Progress(dt.date.fromisoformat(d), n, u, b) for d, n, u, b in progress],
-            line=line,
+        unit_refs = []
+        for name, role in units:
+            ref = refs.get((name, role))
+            if ref is None:
+                ref = refs[name, role] = UnitRef(name, role)
+            unit_refs.append(ref)
+        tasks.append(Task(
+            plan_id, tid, text, number, section, unit_refs, units_text, deadline, state,
+            date(closed) if closed else None, note, evidence,
+            [Progress(date(d), n, u, b) for d, n, u, b in progress] if progress else [], line,
         ))
     return plan
 
 
+# --- the units registry ------------------------------------------------------------------------
+
+
 def load_registry_cached(repo: "Repository"):
-    """units.yaml through the same content-hash cache (its data is plain JSON already)."""
-    from gktrack.units import REGISTRY_FILE, registry_from_data
+    """units.yaml through the same cache (its data is plain JSON already)."""
+    from gktrack.units import REGISTRY_FILE, read_registry, registry_from_data
 
     path = repo.registry_path
-    if not path.exists():
-        from gktrack.units import read_registry
-
+    cache = _cache(repo)
+    checked = time.time_ns()
+    try:
+        payload, raw, sig = cache.lookup(REGISTRY_KEY, path)
+    except FileNotFoundError:
         return read_registry(path, REGISTRY_FILE)
-    raw = path.read_bytes()
-    digest = hashlib.sha1(raw).hexdigest()
-    folder = cache_dir(repo)
-    entry = folder / "units.json" if folder else None
-    if entry is not None:
+    if payload is not None:
         try:
-            cached = json.loads(entry.read_text(encoding="utf-8"))
-            if cached.get("hash") == digest and cached.get("version") == CACHE_VERSION:
-                return registry_from_data(cached["data"], REGISTRY_FILE)
-        except (OSError, ValueError, KeyError, TypeError):
+            return registry_from_data(payload, REGISTRY_FILE)
+        except (ValueError, KeyError, TypeError):
             pass
     from gktrack.yamlfile import decode, safe_load
 
+    if raw is None:
+        raw = path.read_bytes()
     data = safe_load(decode(raw, REGISTRY_FILE), REGISTRY_FILE)
     registry = registry_from_data(data, REGISTRY_FILE)  # raises before anything is cached
-    if entry is not None:
-        _store(entry, {"version": CACHE_VERSION, "hash": digest, "data": data})
+    if cache.path is not None:
+        cache.put(REGISTRY_KEY, sig, raw, data, checked)
+        cache.save()
     return registry

@@ -104,12 +104,19 @@ class Table:
         self.columns = list(columns)
         self.natural = [cell_len(c.header) for c in self.columns]
         self.widths: list[int] | None = None
+        # By id of a row (kept alive here, so the id stays its own): the cells' widths, and the
+        # finished lines, so a row listed in several tables (overdue by unit) is laid out once.
+        self._sizes: dict[int, tuple[Sequence, list[int]]] = {}
+        self._drawn: dict[int, tuple[Sequence, list[str]]] = {}
+        self._head: list[str] | None = None
 
     def measure(self, rows: Iterable[Sequence]) -> None:
         natural = self.natural
         caps = [c.cap for c in self.columns]
         flex = [c.flex for c in self.columns]
+        known = self._sizes
         for row in rows:
+            sizes = []
             for index, cell in enumerate(row):
                 text = cell if cell.__class__ is str else cell[0]
                 if flex[index]:
@@ -117,13 +124,16 @@ class Table:
                     size = 2 * len(text)
                     if size > natural[index]:
                         size = cell_len(text)
+                    sizes.append(-1)
                 else:
                     size = cell_len(text)
+                    sizes.append(size)
                 cap = caps[index]
                 if cap is not None and size > cap:
                     size = cap
                 if size > natural[index]:
                     natural[index] = size
+            known[id(row)] = (row, sizes)
 
     def layout(self, width: int) -> list[int]:
         """Fixed columns at their natural width (up to their cap); flex columns get the rest.
@@ -148,53 +158,66 @@ class Table:
         for i in flex:
             widths[i] = min(widths[i], max(left // len(flex), MIN_FLEX))
         self.widths = widths
+        self._head = None
+        self._drawn.clear()
         return widths
 
     def draw(self, out: Out, rows: Iterable[Sequence], title: str | None = None,
              title_style: str | None = "bold") -> None:
         widths = self.widths or self.layout(out.width)
-        total = sum(widths) + len(GAP) * (len(widths) - 1)
         if title is not None:
             out.line(title, title_style)
-        header = []
-        for column, w in zip(self.columns, widths):
-            text, size = fit(column.header, w)
-            header.append(_pad(text, size, w, column.right))
-        out.lines.append(GAP.join(header))
-        out.lines.append("─" * total)
-        columns = self.columns
-        colour, style = out.colour, out.style
+        if self._head is None:
+            header = []
+            for column, w in zip(self.columns, widths):
+                text, size = fit(column.header, w)
+                header.append(_pad(text, size, w, column.right))
+            self._head = [GAP.join(header), "─" * (sum(widths) + len(GAP) * (len(widths) - 1))]
+        out.lines.extend(self._head)
+        drawn = self._drawn
         for row in rows:
-            cells = []
-            extra: list[tuple[int, list[str]]] = []
-            for index, cell in enumerate(row):
-                if cell.__class__ is str:
-                    text, cell_style = cell, None
-                else:
-                    text, cell_style = cell
-                w = widths[index]
-                column = columns[index]
-                if column.fold:
-                    pieces = fold(text, w)
-                    text = pieces[0] if pieces else ""
-                    if len(pieces) > 1:
-                        extra.append((index, pieces[1:]))
-                    size = cell_len(text)
-                else:
-                    text, size = fit(text, w)
-                if cell_style and colour:
-                    text = style(text, cell_style)
-                cells.append(_pad(text, size, w, column.right))
-            out.lines.append(GAP.join(cells))
-            if extra:
-                depth = max(len(pieces) for _, pieces in extra)
-                for n in range(depth):
-                    more = [" " * w for w in widths]
-                    for index, pieces in extra:
-                        if n < len(pieces):
-                            more[index] = _pad(pieces[n], cell_len(pieces[n]), widths[index], False)
-                    out.lines.append(GAP.join(more))
+            done = drawn.get(id(row))
+            if done is None:
+                done = drawn[id(row)] = (row, self._lines(row, widths, out))
+            out.lines.extend(done[1])
         out.lines.append("")
+
+    def _lines(self, row: Sequence, widths: list[int], out: Out) -> list[str]:
+        columns = self.columns
+        known = self._sizes.get(id(row))
+        sizes = known[1] if known is not None else None
+        cells = []
+        extra: list[tuple[int, list[str]]] = []
+        for index, cell in enumerate(row):
+            if cell.__class__ is str:
+                text, cell_style = cell, None
+            else:
+                text, cell_style = cell
+            w = widths[index]
+            column = columns[index]
+            if column.fold:
+                pieces = fold(text, w)
+                text = pieces[0] if pieces else ""
+                if len(pieces) > 1:
+                    extra.append((index, pieces[1:]))
+                size = cell_len(text)
+            else:
+                size = sizes[index] if sizes is not None else -1
+                if size < 0 or size > w:
+                    text, size = fit(text, w)
+            if cell_style and out.colour:
+                text = out.style(text, cell_style)
+            cells.append(_pad(text, size, w, column.right))
+        lines = [GAP.join(cells)]
+        if extra:
+            depth = max(len(pieces) for _, pieces in extra)
+            for n in range(depth):
+                more = [" " * w for w in widths]
+                for index, pieces in extra:
+                    if n < len(pieces):
+                        more[index] = _pad(pieces[n], cell_len(pieces[n]), widths[index], False)
+                lines.append(GAP.join(more))
+        return lines
 
 
 def _pad(text: str, size: int, width: int, right: bool) -> str:

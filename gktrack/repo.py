@@ -18,7 +18,6 @@ from typing import Iterator
 from gktrack import git
 from gktrack.errors import (
     DirtyError,
-    GktrackError,
     InputError,
     LockTimeoutError,
     NotFoundError,
@@ -116,15 +115,9 @@ class Repository:
         """All plans (or one). A broken plan file is reported and the others still load."""
         if plan is not None:
             return [self.load_plan(plan)], []
-        plans, problems = [], []
-        for plan_id in self.plan_ids():
-            try:
-                plans.append(self.load_plan(plan_id))
-            except GktrackError as exc:
-                if not skip_broken:
-                    raise
-                problems.append(LoadProblem(exc.where or f"{PLANS_DIR}/{plan_id}.yaml", exc.message))
-        return plans, problems
+        from gktrack.plancache import load_plans_cached
+
+        return load_plans_cached(self, self.plan_ids(), skip_broken=skip_broken)
 
     def find_task(self, ref: str) -> tuple[Plan, Task]:
         plan_id, task_id = parse_task_ref(ref)

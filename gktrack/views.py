@@ -35,17 +35,39 @@ def effective_units(plan: Plan, task: Task) -> list[UnitRef]:
     return []
 
 
+class NameResolver:
+    """``units.canonical(name) or normalize_name(name)``, worked out once per distinct name.
+
+    A city's ten thousand tasks name a few hundred units; a scan over them asks the same
+    question tens of thousands of times.
+    """
+
+    def __init__(self, units: Units):
+        self.units = units
+        self.known: dict[str, str] = {}
+
+    def __call__(self, name: str) -> str:
+        found = self.known.get(name)
+        if found is None:
+            found = self.known[name] = self.units.canonical(name) or normalize_name(name)
+        return found
+
+
 def match_unit(units: Units, plan: Plan, task: Task, unit: str,
-               collectives: list[str] | None = None) -> tuple[str, str | None] | None:
+               collectives: list[str] | None = None,
+               resolve: NameResolver | None = None) -> tuple[str, str | None] | None:
     """(role, via-collective) when ``unit`` owes ``task``; direct roles win over collectives.
 
-    ``collectives`` (``units.collectives_of(unit)``) may be given once for a scan of many tasks.
+    ``collectives`` (``units.collectives_of(unit)``) and ``resolve`` may be given once for a
+    scan of many tasks.
     """
     if collectives is None:
         collectives = units.collectives_of(unit)
+    if resolve is None:
+        resolve = NameResolver(units)
     via_match = None
     for ref in effective_units(plan, task):
-        name = units.canonical(ref.name) or normalize_name(ref.name)
+        name = resolve(ref.name)
         if name == unit:
             return ref.role, None
         if name in collectives and via_match is None:
@@ -68,15 +90,26 @@ def _parse_deadlines(phrases: list[str], year: int) -> list:
     return list(parsed)
 
 
-def assess_task(plan: Plan, task: Task, as_of: dt.date, within: int | None = None):
-    from gktrack import deadlines
+# Assessments are frozen too, and depend only on these inputs; most tasks of a city share them
+# (same phrase, same year, no progress yet), so ``overdue`` assesses a few thousand, not 10,000.
+_ASSESSED: dict[tuple, object] = {}
 
-    parsed = _parse_deadlines(task.deadline, plan.year)
-    kwargs = {} if within is None else {"within": within}
-    return deadlines.assess(
-        parsed, state=task.state, progress_dates=[p.date for p in task.progress],
-        as_of=as_of, year=plan.year, **kwargs,
-    )
+
+def assess_task(plan: Plan, task: Task, as_of: dt.date, within: int | None = None):
+    dates = tuple(p.date for p in task.progress) if task.progress else ()
+    key = (tuple(task.deadline), plan.year, task.state, dates, as_of, within)
+    found = _ASSESSED.get(key)
+    if found is None:
+        from gktrack import deadlines
+
+        if len(_ASSESSED) > 100_000:  # a long-lived process (tests, scripts) must not grow forever
+            _ASSESSED.clear()
+        parsed = _parse_deadlines(task.deadline, plan.year)
+        kwargs = {} if within is None else {"within": within}
+        found = _ASSESSED[key] = deadlines.assess(
+            parsed, state=task.state, progress_dates=list(dates), as_of=as_of, year=plan.year, **kwargs,
+        )
+    return found
 
 
 def resolve_unit_query(repo: Repository, unit: str) -> str:
@@ -90,6 +123,7 @@ def status_rows(repo: Repository, *, unit: str | None = None, plan: str | None =
     wanted = resolve_unit_query(repo, unit) if unit else None
     plans, problems = repo.load_plans(plan=plan)
     collectives = units.collectives_of(wanted) if wanted else None
+    resolve = NameResolver(units)
     rows: list[TaskRow] = []
     for p in plans:
         if year is not None and p.year != year:
@@ -99,7 +133,7 @@ def status_rows(repo: Repository, *, unit: str | None = None, plan: str | None =
                 continue
             role = via = None
             if wanted:
-                found = match_unit(units, p, task, wanted, collectives)
+                found = match_unit(units, p, task, wanted, collectives, resolve)
                 if found is None:
                     continue
                 role, via = found
@@ -133,10 +167,11 @@ def unit_summaries(repo: Repository) -> tuple[list[UnitSummary], list[LoadProble
     for unit in units.registry.units:
         summaries[unit.name] = UnitSummary(unit.name, list(unit.aliases), unit.is_collective)
     plans, problems = repo.load_plans()
+    resolve = NameResolver(units)
     for plan in plans:
         for task in plan.tasks:
             for ref in effective_units(plan, task):
-                name = units.canonical(ref.name) or normalize_name(ref.name)
+                name = resolve(ref.name)
                 summary = summaries.setdefault(name, UnitSummary(name))
                 setattr(summary, ref.role, getattr(summary, ref.role) + 1)
                 if task.state == "done":
@@ -216,18 +251,23 @@ def overdue_rows(repo: Repository, *, as_of: dt.date, unit: str | None = None, p
 def group_by_unit(repo: Repository, rows: list[TaskRow], unit: str | None = None) -> list[UnitOverdue]:
     """A task late for three units is listed under each; units with most late tasks first."""
     units = repo.units()
+    resolve = NameResolver(units)
     groups: dict[str, UnitOverdue] = {}
     for row in rows:
         if unit:
             names = [units.canonical(unit) or unit]
         else:
-            names = [units.canonical(u.name) or normalize_name(u.name)
-                     for u in effective_units(row.plan, row.task)] or ["(未分派)"]
+            names = [resolve(u.name) for u in effective_units(row.plan, row.task)] or ["(未分派)"]
         for name in dict.fromkeys(names):
             groups.setdefault(name, UnitOverdue(name)).rows.append(row)
+    urgency = {id(row): _urgency(row) for row in rows}
+    ordered = []
     for group in groups.values():
-        group.rows.sort(key=_urgency)
-    return sorted(groups.values(), key=lambda g: (-g.red, -g.yellow, g.unit))
+        group.rows.sort(key=lambda row: urgency[id(row)])
+        red = sum(1 for r in group.rows if r.level == "red")
+        ordered.append(((-red, -(len(group.rows) - red), group.unit), group))
+    ordered.sort(key=lambda pair: pair[0])
+    return [group for _, group in ordered]
 
 
 def overdue_json(row: TaskRow) -> dict:
