@@ -37,7 +37,6 @@ import base64
 import datetime as dt
 import hashlib
 import json
-import logging
 import os
 import time
 from pathlib import Path
@@ -46,11 +45,17 @@ from typing import Any
 from gktrack.errors import RepoError
 
 JOURNAL = "journal.json"
-LOG = logging.getLogger("gktrack")
 # A lock file nobody holds may still be a git process between close() and rename(); that takes
 # microseconds, so a second of age is a wide margin.
 STALE_AFTER = 1.0
 STALE_AFTER_BLIND = 60.0  # without /proc we cannot see holders: only age tells
+
+
+def _warn(line: str) -> None:
+    """A notice on stderr through the "gktrack" logger (imported only when there is one)."""
+    import logging
+
+    logging.getLogger("gktrack").warning(line)
 
 
 def git_dir(root: Path) -> Path | None:
@@ -193,7 +198,7 @@ def recover(root: Path, timeout: float) -> list[str]:
     _remove_temp_files(root, list(files))
     clear(root)
     for line in done:
-        LOG.warning(line)
+        _warn(line)
     return done
 
 
@@ -381,7 +386,7 @@ def settle_git_locks(root: Path, timeout: float, *, refs: bool = False) -> list[
                 except FileNotFoundError:
                     continue
                 removed.append(lock)
-                LOG.warning(f"gktrack: 提示:已删除被中断的 git 进程留下的锁文件 {lock.name}")
+                _warn(f"gktrack: 提示:已删除被中断的 git 进程留下的锁文件 {lock.name}")
         if time.monotonic() >= deadline:
             left = [p for p in _lock_files(root, refs=refs)]
             if left:

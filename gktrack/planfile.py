@@ -504,6 +504,9 @@ class _LineEdit:
             index = self.keys.index(key)
             if index == 0 or len(self.segments[index]) != 1:
                 raise _Fallback  # the first key carries the dash; a longer value is a list or block
+            old = self.segments[index][0].rstrip("\r\n").split(":", 1)[1].strip()
+            if not old or old[0] in "'\"[]{}|>&*!%@`#":
+                raise _Fallback  # ruamel keeps a quoted or flow value's style: let it
             self.segments[index] = [line]
         else:
             index = self._insert_at(key)
@@ -616,18 +619,42 @@ class PlanEditor:
                     edit.append_progress(value)
                 else:
                     edit.set(key, value)
-            self.file.replace(start, end, edit.lines())
-            self.touched.add(task_id)
-            self._refresh()
-            done = self.plan.task(task_id)
-            if done is None or dataclasses.replace(done, line=None) != dataclasses.replace(
-                    expected_task(current, edits), line=None):
+            new_lines = edit.lines()
+            done = self._parse_item(new_lines, start)
+            if dataclasses.replace(done, line=None) != dataclasses.replace(expected_task(current, edits), line=None):
                 raise _Fallback
+            self.file.replace(start, end, new_lines)
+            self.touched.add(task_id)
+            # Only this item's lines changed: the tasks after it moved, nothing else did.
+            shift = len(new_lines) - (end - start)
+            tasks = [done if t.id == task_id else
+                     (dataclasses.replace(t, line=t.line + shift) if shift and t.line and t.line > start + 1 else t)
+                     for t in self.plan.tasks]
+            self.plan = dataclasses.replace(self.plan, tasks=tasks)
+            self._data = None  # parsed again only if someone asks for the raw data
             self.by_lines += 1
             return done
         except (_Fallback, PlanFileError):
             self.file.lines, self.plan, self._data, self.touched = saved
         return self.update_task(task_id, lambda item: apply_edits(item, edits))
+
+    def _parse_item(self, lines: list[str], start: int) -> Task:
+        """The task that ``lines`` (one item of ``tasks:``, to go at line index ``start``) hold.
+
+        The item is parsed on its own: what surrounds it in the file cannot change its meaning
+        (it starts at the dash column, the lines after it are blank, comments or the next
+        item's dash, and the first line -- never changed by a line edit -- parsed as this very
+        item before), and the lines outside it are kept byte for byte. Saves parsing the whole
+        file again; anything unexpected falls back to the round trip, which does.
+        """
+        data = safe_load("tasks:" + self.file.style.newline + "".join(lines), self.where)
+        items = data.get("tasks") if isinstance(data, dict) else None
+        if not isinstance(items, list) or len(items) != 1 or not isinstance(items[0], dict):
+            raise _Fallback
+        raw = items[0]
+        task = _task_from_data(raw, self.plan, _Checker(self.where))
+        task.line = start + 1
+        return task
 
     def insert_task(self, task: Task) -> Task:
         """Insert after the last task of the same section (or at the end): document order."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import random
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,6 +160,8 @@ class Repository:
                         raise LockTimeoutError(
                             f"另一个 gktrack 命令正在修改此仓库,已等待 {limit:.0f} 秒;请稍后再试"
                         ) from None
+                    import random
+
                     time.sleep(0.02 + random.random() * 0.04)
             try:
                 if journal.git_dir(self.root) is not None:

@@ -184,7 +184,52 @@ def test_line_edits_write_what_ruamel_writes(source, tmp_path):
                     editor.update_task(task.id, lambda item: apply_edits(item, edits))
                 editor.save()
                 results.append(path.read_bytes())
+                # the plan the editor holds (and caches) is what parsing the new file gives
+                assert plan_to_json(editor.plan) == plan_to_json(read_plan(path, where))
             assert results[0] == results[1], (task.id, edits)
             cases += 1
     # the plain layout gktrack writes is edited without ruamel (odd notes fall back)
     assert by_lines >= cases // 2
+
+
+ODD_LAYOUTS = {
+    "block scalar keeping blank lines": "  - id: 1\n    text: 甲\n    note: |+\n      多行\n\n  - id: 2\n    text: 乙\n",
+    "comment inside": "  - id: 1\n    text: 甲  # 注释\n    state: open\n\n  - id: 2\n    text: 乙\n",
+    "dash at column 0": "- id: 1\n  text: 甲\n  state: open\n- id: 2\n  text: 乙\n",
+    "crlf": "  - id: 1\r\n    text: 甲\r\n    state: open\r\n\r\n  - id: 2\r\n    text: 乙\r\n",
+    "hand-added key and progress": "  - id: 1\n    text: 甲\n    备注: x\n    progress:\n      - date: 2024-01-02\n        note: 旧\n\n  - id: 2\n    text: 乙\n",
+    "progress indented differently": "  - id: 1\n    text: 甲\n    progress:\n    - date: 2024-01-02\n      note: 旧\n\n  - id: 2\n    text: 乙\n",
+    "flow progress": "  - id: 1\n    text: 甲\n    progress: []\n\n  - id: 2\n    text: 乙\n",
+    "quoted state": "  - id: 1\n    text: 甲\n    state: 'open'\n\n  - id: 2\n    text: 乙\n",
+    "last task": "  - id: 2\n    text: 乙\n\n  - id: 1\n    text: 甲\n    closed: 2024-01-01\n# 结尾注释\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(ODD_LAYOUTS))
+def test_line_edits_on_odd_layouts(name, tmp_path):
+    """Hand-made layouts: the line edit either writes what ruamel writes or leaves it to ruamel."""
+    import datetime as dt
+
+    from gktrack.model import Progress
+    from gktrack.planfile import apply_edits
+
+    body = ODD_LAYOUTS[name]
+    newline = "\r\n" if "\r\n" in body else "\n"
+    text = newline.join(["schema: 1", "id: t", "year: 2024", "title: 测试", "tasks:", ""]) + body
+    path = tmp_path / "t.yaml"
+    entry = Progress(date=dt.date(2024, 6, 1), note="已发布", unit="司法所", by="张三")
+    for edits in ([("append", "progress", entry)],
+                  [("set", "state", "done"), ("set", "closed", dt.date(2024, 6, 2)), ("set", "note", "完成")],
+                  [("set", "state", "open"), ("set", "closed", None), ("append", "progress", entry)]):
+        results = []
+        for lines in (True, False):
+            path.write_bytes(text.encode("utf-8"))
+            editor = PlanEditor(path, "plans/t.yaml")
+            if lines:
+                editor.edit_fields(1, edits)
+            else:
+                editor.update_task(1, lambda item: apply_edits(item, edits))
+            editor.save()
+            results.append(path.read_bytes())
+            assert plan_to_json(editor.plan) == plan_to_json(read_plan(path, "plans/t.yaml"))
+        assert results[0] == results[1], (name, edits, results[0].decode())
