@@ -12,6 +12,7 @@ start-up and rich is not imported.
 from __future__ import annotations
 
 from bisect import bisect_right
+from itertools import accumulate
 
 _WIDE = (
     0x1100, 0x1160, 0x231A, 0x231C, 0x2329, 0x232B, 0x23E9, 0x23ED, 0x23F0, 0x23F1, 0x23F3, 0x23F4,
@@ -135,30 +136,29 @@ def cell_len(text: str) -> int:
 
 def fit(text: str, width: int) -> tuple[str, int]:
     """``text`` cut to at most ``width`` cells, ending in "…" when cut; and its width in cells."""
-    if 2 * len(text) <= width:
+    n = len(text)
+    if 2 * n <= width:
         return text, cell_len(text)
+    if text.isascii() and text.isprintable():
+        if n <= width:
+            return text, n
+        return (text[: width - 1] + "…", width) if width > 0 else ("", 0)
     # Only the first width + 1 characters can decide: each takes a cell or two, unless it is a
     # zero-width mark, and then the whole text is measured after all.
     head = text[: width + 1]
-    size = cell_len(head)
+    widths = list(accumulate(map(_width, head)))
+    size = widths[-1] if widths else 0
     if size <= width:
-        if len(head) == len(text):
+        if len(head) == n:
             return text, size
-        size = cell_len(text)
+        widths = list(accumulate(map(_width, text)))
+        size = widths[-1]
         if size <= width:
             return text, size
     if width <= 0:
         return "", 0
-    # No character takes more than two cells, so the first (width - 1) // 2 always fit.
-    keep = (width - 1) // 2
-    used = cell_len(text[:keep])
-    while keep < len(text):
-        step = _width(text[keep])
-        if used + step > width - 1:
-            break
-        used += step
-        keep += 1
-    return text[:keep] + "…", used + 1
+    keep = bisect_right(widths, width - 1)  # the longest start that leaves a cell for "…"
+    return text[:keep] + "…", (widths[keep - 1] if keep else 0) + 1
 
 
 def fold(text: str, width: int) -> list[str]:

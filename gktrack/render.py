@@ -186,6 +186,7 @@ class Table:
         columns = self.columns
         known = self._sizes.get(id(row))
         sizes = known[1] if known is not None else None
+        colour = out.colour
         cells = []
         extra: list[tuple[int, list[str]]] = []
         for index, cell in enumerate(row):
@@ -205,9 +206,11 @@ class Table:
                 size = sizes[index] if sizes is not None else -1
                 if size < 0 or size > w:
                     text, size = fit(text, w)
-            if cell_style and out.colour:
+            if cell_style and colour:
                 text = out.style(text, cell_style)
-            cells.append(_pad(text, size, w, column.right))
+            if size < w:
+                text = " " * (w - size) + text if column.right else text + " " * (w - size)
+            cells.append(text)
         lines = [GAP.join(cells)]
         if extra:
             depth = max(len(pieces) for _, pieces in extra)
@@ -340,12 +343,14 @@ def render_overdue(groups, *, as_of, problems=()) -> None:
                    Column("应完成"), Column("状态"), Column("说明", cap=48, shrink=True)])
     # A task late for several units appears under each; its cells are made once.
     made: dict[int, list] = {}
+    rows_by_id: dict[int, object] = {}
     tables = []
     for group in groups:
         lines = []
         for row in group.rows:
             line = made.get(id(row))
             if line is None:
+                rows_by_id[id(row)] = row
                 a = row.assessment
                 line = made[id(row)] = [row.task.full_id, shorten(row.task.text),
                                         row.task.deadline_text or "(未写期限)",
@@ -356,9 +361,10 @@ def render_overdue(groups, *, as_of, problems=()) -> None:
     table.layout(out.width)
     for group, lines in tables:
         table.draw(out, lines, title=f"{group.unit}:逾期 {group.red} 项,将到期 {group.yellow} 项")
-    tasks = {(r.plan.id, r.task.id): r.level for g in groups for r in g.rows}
-    red = sum(1 for level in tasks.values() if level == "red")
-    out.line(f"截至 {as_of.isoformat()}:逾期任务 {red} 项、将到期 {len(tasks) - red} 项,涉及 {len(groups)} 个单位。")
+    # one row object per task, listed under each of its units: count the tasks once
+    unique = {(r.plan.id, r.task.id): r.level for r in rows_by_id.values()}
+    red = sum(1 for level in unique.values() if level == "red")
+    out.line(f"截至 {as_of.isoformat()}:逾期任务 {red} 项、将到期 {len(unique) - red} 项,涉及 {len(groups)} 个单位。")
     out.flush()
 
 

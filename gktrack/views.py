@@ -226,11 +226,21 @@ class UnitOverdue:
 
     @property
     def red(self) -> int:
-        return sum(1 for r in self.rows if r.level == "red")
+        return self._counts()[0]
 
     @property
     def yellow(self) -> int:
-        return sum(1 for r in self.rows if r.level == "yellow")
+        return self._counts()[1]
+
+    def _counts(self) -> tuple[int, int]:
+        # counted once the rows are final (titles and sorting ask many times)
+        key = (id(self.rows), len(self.rows))
+        cached = self.__dict__.get("_counted")
+        if cached is None or cached[0] != key:
+            red = sum(1 for r in self.rows if r.level == "red")
+            yellow = sum(1 for r in self.rows if r.level == "yellow")
+            cached = self.__dict__["_counted"] = (key, (red, yellow))
+        return cached[1]
 
 
 def _urgency(row: TaskRow) -> tuple:
