@@ -322,16 +322,25 @@ def _commit_ref(commit) -> CommitRef:
 
 
 def build_report(repo, year: int, *, plan: str | None = None, unit: str | None = None,
-                 at: str | None = None, as_of: dt.date | None = None) -> Report:
-    """The report's data for ``year``: plans, tasks, units and the audit trail, from git history."""
+                 at: str | None = None, as_of: dt.date | None = None, progress=None) -> Report:
+    """The report's data for ``year``: plans, tasks, units and the audit trail, from git history.
+
+    ``progress(stage, done, total)``, if given, is called now and then during the slow parts
+    (parsing plan files and comparing hand edits that are not cached yet, walking the history).
+    """
     # Hundreds of thousands of small objects and no reference cycles: the garbage collector's
     # full passes over them would cost a third of the time and free nothing.
     with _no_gc():
-        return _build_report(repo, year, plan=plan, unit=unit, at=at, as_of=as_of)
+        return _build_report(repo, year, plan=plan, unit=unit, at=at, as_of=as_of,
+                             progress=progress or _no_progress)
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
 
 
 def _build_report(repo, year: int, *, plan: str | None, unit: str | None, at: str | None,
-                  as_of: dt.date | None) -> Report:
+                  as_of: dt.date | None, progress) -> Report:
     from gktrack import history
     from gktrack.reportcache import BlobCache, HistoryCache
     from gktrack.units import REGISTRY_FILE
@@ -364,7 +373,7 @@ def _build_report(repo, year: int, *, plan: str | None, unit: str | None, at: st
         # While git walks the history: the plans and the registry at the cut-off.
         blobs = history.tree_blobs(repo, cut)
         units, problem = _registry_at(reader, cache, blobs.get(REGISTRY_FILE))
-        plans, unreadable = _plans_at(reader, cache, blobs)
+        plans, unreadable = _plans_at(reader, cache, blobs, progress)
         commits = log()
         if reconstructed:
             # The newest commit that changed a plan or the registry, so that a commit to anything
@@ -385,7 +394,7 @@ def _build_report(repo, year: int, *, plan: str | None, unit: str | None, at: st
             raise NotFoundError(f"提交 {cut[:SHORT]} 中没有计划“{plan}”(现有:{known})")
         report.unit_filter = units.require(unit) if unit else None
         candidates = [p for p in plans if p.year <= year and (plan is None or p.id == plan)]
-        walk = _walk_history(reader, commits, candidates, year, start, end_of_day(as_of), known)
+        walk = _walk_history(reader, commits, candidates, year, start, end_of_day(as_of), known, progress)
     cache.prune()
     known.save()
     _select_tasks(report, candidates, walk, units)
@@ -453,7 +462,7 @@ def _plan_id(path: str) -> str | None:
     return match.group(1) if match and not match.group(1).startswith(".") else None
 
 
-def _plans_at(reader, cache, blobs: dict[str, str]) -> tuple[list[Plan], list[Unreadable]]:
+def _plans_at(reader, cache, blobs: dict[str, str], progress=_no_progress) -> tuple[list[Plan], list[Unreadable]]:
     """The plan files of the cut-off commit: parsed ones from the cache, the rest from git."""
     from gktrack.errors import GktrackError
     from gktrack.planfile import plan_from_data
@@ -475,7 +484,8 @@ def _plans_at(reader, cache, blobs: dict[str, str]) -> tuple[list[Plan], list[Un
         from gktrack.yamlfile import decode, safe_load
 
         reader.expect([blobs[path] for path in missing])
-        for path in missing:
+        for i, path in enumerate(missing):
+            progress("解析计划文件", i, len(missing))
             try:
                 data = reader.read(blobs[path]) or b""
                 parsed = plan_from_data(safe_load(decode(data, path), path), path, expected_id=_plan_id(path))
@@ -520,7 +530,7 @@ class _Walk:
 
 
 def _walk_history(reader, commits, plans: list[Plan], year: int, start: dt.date,
-                  cutoff: dt.datetime, diffs) -> _Walk:
+                  cutoff: dt.datetime, diffs, progress=_no_progress) -> _Walk:
     """Newest to oldest: closing commits of done tasks, closes and reopens and hand edits of the period.
 
     A gktrack commit names its task in a trailer and is taken at its word. Any other commit that
@@ -539,6 +549,7 @@ def _walk_history(reader, commits, plans: list[Plan], year: int, start: dt.date,
                 pending.setdefault(f"plans/{p.id}.yaml", set()).add(t.full_id)
     waiting = sum(len(v) for v in pending.values())
     versions = _Versions(reader, _versions_needed(commits, relevant, begin, cutoff, diffs))
+    compared = 0
     cache: dict[str | None, Any] = {}
     events: list[StateEvent] = []
     hand: list[HandEdit] = []
@@ -552,7 +563,9 @@ def _walk_history(reader, commits, plans: list[Plan], year: int, start: dt.date,
             found.discard(ref)
             waiting -= 1
 
-    for commit in commits:
+    for n, commit in enumerate(commits):
+        if not n % 2000:
+            progress("读取修改记录", n, len(commits))
         moment = commit.committed
         in_period = begin <= moment <= cutoff
         if moment < begin:
@@ -582,6 +595,9 @@ def _walk_history(reader, commits, plans: list[Plan], year: int, start: dt.date,
                     continue
                 summary = diffs.get_diff(change)
                 if summary is None:
+                    compared += 1
+                    if not compared % 20:
+                        progress("比较手工修改", n, len(commits))
                     summary = _summarize(plan_id, change.path, _plan_diff(versions, change, cache))
                     diffs.put_diff(change, summary)
                 descriptions += summary["changes"]

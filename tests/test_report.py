@@ -600,3 +600,35 @@ def test_report_2022_on_the_bundled_plans(tmp_path, monkeypatch):
     tables = _tables(MarkdownIt("commonmark").enable("table").parse(text))
     assert len(tables) == len(re.findall(r"^\| -", text, re.M)) and all(len(set(rows)) == 1 for rows in tables)
     assert len(re.findall(r"```mermaid\n", text)) == 2
+
+
+def test_progress_bar_appears_only_after_a_second(scenario):
+    """issue 9: on a terminal, a report that takes more than a second shows what it is doing."""
+    import io
+    import shutil
+
+    from rich.console import Console
+
+    from gktrack.commands.report import DelayedBar
+    from gktrack.report import build_report
+    from gktrack.repo import find_repository
+
+    now = [0.0]
+    screen = io.StringIO()
+    bar = DelayedBar(Console(file=screen, force_terminal=True, width=80), clock=lambda: now[0])
+    bar("解析计划文件", 0, 10)
+    assert screen.getvalue() == ""  # under a second: nothing drawn
+    now[0] = 1.5
+    bar("解析计划文件", 3, 10)
+    bar.close()
+    assert "生成报告:解析计划文件" in screen.getvalue() and "3/10" in screen.getvalue()
+    # The stages the report tells about: with everything cached, only the walk over the history.
+    shutil.rmtree(scenario.root / ".git" / "gktrack" / "report-cache", ignore_errors=True)
+    calls: list[tuple] = []
+    repo = find_repository(str(scenario.root))
+    build_report(repo, 2022, progress=lambda *args: calls.append(args))
+    commits = len(scenario.git("rev-list", "HEAD", "--before=2022-12-31T23:59:59+08:00").split())
+    assert calls == [("解析计划文件", 0, 1), ("读取修改记录", 0, commits)]
+    calls.clear()
+    build_report(repo, 2022, progress=lambda *args: calls.append(args))
+    assert [c[0] for c in calls] == ["读取修改记录"]

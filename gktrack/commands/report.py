@@ -40,8 +40,50 @@ def register(app: typer.Typer, command) -> None:
             # A year not yet over is reported up to today (GKTRACK_TODAY pins it); a past year,
             # up to its 12-31, so its report does not change with the day it is made.
             when = min(datetime.date(year, 12, 31), today()) if 1949 <= year <= 2200 else None
-        data = build_report(cli.repository(), year, plan=plan, unit=unit, at=at, as_of=when)
+        bar = DelayedBar() if sys.stderr.isatty() else None
+        try:
+            data = build_report(cli.repository(), year, plan=plan, unit=unit, at=at, as_of=when, progress=bar)
+        finally:
+            if bar is not None:
+                bar.close()
         if json_out:
             cli.print_json(report_json(data))
             return
         sys.stdout.write(render_markdown(data))
+
+
+class DelayedBar:
+    """A progress bar on stderr that appears only once the report has taken a second.
+
+    A warm report of 10,000 commits takes well under a second and shows nothing; the first
+    report after a clone (every plan file parsed) or one over several years' history shows
+    what it is doing. Made only when stderr is a terminal; transient, so it leaves no trace.
+    """
+
+    DELAY = 1.0
+
+    def __init__(self, console=None, clock=None):
+        import time
+
+        self._clock = clock or time.monotonic
+        self._start = self._clock()
+        self._console = console
+        self._progress = None
+        self._task = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self._progress is None:
+            if self._clock() - self._start < self.DELAY:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self._progress = Progress(TextColumn("生成报告:{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                      console=self._console or Console(stderr=True), transient=True)
+            self._progress.start()
+            self._task = self._progress.add_task(stage, total=total)
+        self._progress.update(self._task, description=stage, completed=done, total=total)
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
