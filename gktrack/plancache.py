@@ -70,7 +70,11 @@ class CacheFile:
     def __init__(self, folder: Path | None):
         self.path = folder / CACHE_FILE if folder else None
         self.index: dict[str, list] = {}
-        self.blobs = b""
+        # The file stays open and each entry is read where it lies (pread): a command that needs
+        # a few plans reads a few, and nothing is copied twice. A writer replaces the file by a
+        # rename, so what this handle sees never changes under it.
+        self.handle: Any = None
+        self.base = 0
         self.fresh: dict[str, bytes] = {}  # entries (re)made in this process: their JSON
         self.dirty = False
         if self.path is not None:
@@ -78,23 +82,44 @@ class CacheFile:
 
     def _read(self) -> None:
         try:
-            with open(self.path, "rb") as handle:
-                raw = handle.read()
-            if not raw.startswith(MAGIC):
+            handle = open(self.path, "rb", buffering=0)
+        except OSError:
+            return  # no cache yet
+        try:
+            fd = handle.fileno()
+            size = os.fstat(fd).st_size
+            head = os.pread(fd, 65536, 0)
+            if not head.startswith(MAGIC):
+                handle.close()
                 return
-            end = raw.index(b"\n", len(MAGIC))
-            index = json.loads(raw[len(MAGIC):end])
+            end = head.find(b"\n", len(MAGIC))
+            while end < 0 and len(head) < size:
+                head += os.pread(fd, 1 << 20, len(head))
+                end = head.find(b"\n", len(MAGIC))
+            index = json.loads(head[len(MAGIC):end]) if end >= 0 else None
             if isinstance(index, dict):
-                self.blobs = raw[end + 1:]
-                self.index = {rel: entry for rel, entry in index.items() if _well_formed(entry, len(self.blobs))}
+                self.base = end + 1
+                self.index = {rel: entry for rel, entry in index.items() if _well_formed(entry, size - self.base)}
+                self.handle = handle
+                return
         except (OSError, ValueError):
-            pass  # no cache, or another version's: rebuilt as files are read
+            pass  # another version's, or damaged: rebuilt as files are read
+        handle.close()
+
+    def __del__(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+
+    def _blob(self, entry: list) -> bytes:
+        blob = os.pread(self.handle.fileno(), entry[_LENGTH], self.base + entry[_OFFSET])
+        if len(blob) != entry[_LENGTH]:
+            raise ValueError("short read")
+        return blob
 
     def payload(self, rel: str) -> Any:
         blob = self.fresh.get(rel)
         if blob is None:
-            entry = self.index[rel]
-            blob = self.blobs[entry[_OFFSET]:entry[_OFFSET] + entry[_LENGTH]]
+            blob = self._blob(self.index[rel])
         return json.loads(blob)
 
     def lookup(self, rel: str, path: Path) -> tuple[Any, bytes | None, list[int]]:
@@ -108,7 +133,7 @@ class CacheFile:
         if entry is not None and entry[_SIG] == sig and sig[0] < entry[_CHECKED] - RACY_NS:
             try:
                 return self.payload(rel), None, sig
-            except (ValueError, KeyError, TypeError, IndexError):
+            except (OSError, ValueError, KeyError, TypeError, IndexError):
                 pass
         with open(path, "rb") as handle:
             data = handle.read()
@@ -116,7 +141,7 @@ class CacheFile:
             return None, data, sig
         try:
             payload = self.payload(rel)
-        except (ValueError, KeyError, TypeError, IndexError):
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None, data, sig
         # Same bytes: record the new signature, and the check time once it makes the entry trusted.
         if entry[_SIG] != sig or sig[0] < checked - RACY_NS:
@@ -149,7 +174,10 @@ class CacheFile:
         for rel, entry in self.index.items():
             blob = self.fresh.get(rel)
             if blob is None:
-                blob = self.blobs[entry[_OFFSET]:entry[_OFFSET] + entry[_LENGTH]]
+                try:
+                    blob = self._blob(entry)
+                except (OSError, ValueError):
+                    continue
             index[rel] = [*entry[:_OFFSET], offset, len(blob)]
             parts.append(blob)
             offset += len(blob)
@@ -278,7 +306,7 @@ def cached_plan(repo: "Repository", plan_id: str, data: bytes) -> Plan | None:
     try:
         with _Paused():
             return plan_from_json(cache.payload(rel), rel)
-    except (ValueError, KeyError, TypeError, IndexError):
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
 
 
