@@ -10,11 +10,18 @@ hand edit and refuses. So a change keeps a journal, ``.git/gktrack/journal.json`
   intended bytes, the commit message, author, committer and author date;
 * removed after the commit.
 
+A change whose block writes only through ``tx.write`` (``staged=True``: progress, close, add…)
+knows all its new bytes before writing any, so it skips the first entry: the ``commit`` entry is
+written before the first byte, and each file is then as it was or as intended. That is one
+durable journal write (two fsyncs) fewer per change.
+
 The next process to take the repository lock calls ``recover`` first:
 
 * phase ``write``: the writes may be half done (units.yaml written, the plan not yet) and were
   never checked as a whole, so every file goes back to its original bytes.
-* phase ``commit``: everything but the commit was done. If the files still hold exactly the
+* phase ``commit``: everything but the commit was done (for a staged change: if every file holds
+  its original or its intended bytes but not all the intended, the writes were cut short and
+  the written ones go back, as in phase ``write``). If the files still hold exactly the
   intended bytes, the commit is made now, with the recorded message, identities and author date,
   so the history reads as if nothing had happened; if git already made it (a ``git commit``
   outlives a parent killed with -9) the journal is simply dropped. We roll forward rather than
@@ -229,7 +236,10 @@ def _roll_forward(root: Path, entry: dict[str, Any], files: dict[str, Any], summ
     if any(current[rel] != (files[rel] or {}).get("intended") for rel in rels):
         originals = {rel: sha256(_unb64((files[rel] or {}).get("original"))) for rel in rels}
         if current == originals:
-            return []
+            return []  # killed before its first write (a staged change writes after this entry)
+        if all(current[rel] in (originals[rel], (files[rel] or {}).get("intended")) for rel in rels):
+            # Killed between the writes of a staged change: some files new, the rest untouched.
+            return _roll_back(root, files, summary)
         return [f"gktrack: 提示:上次修改“{summary}”在提交前被中断,之后文件又被改动;"
                 f"未自动处理,{'、'.join(rels)} 将按手工修改对待"]
     if not git.dirty_paths(root, rels):

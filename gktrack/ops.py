@@ -161,11 +161,9 @@ def new_plan(repo: Repository, plan_id: str, *, year: int, title: str, issuer: s
                 issued=issued, source=source, owner=owner)
     rel = _plan_rel(plan_id)
     with repo.change([rel], f"新建计划 {plan_id}:{short(plan.title)}",
-                     _trailers("new-plan", plan=plan_id), by=by) as tx:
-        from gktrack.yamlfile import atomic_write
-
+                     _trailers("new-plan", plan=plan_id), by=by, staged=True) as tx:
         repo.plans_dir.mkdir(exist_ok=True)
-        atomic_write(path, new_plan_text(plan))
+        tx.write(path, new_plan_text(plan).encode("utf-8"))
     return Change(tx.commit, f"已新建计划 {plan_id}:{plan.title}", files=tx.rels)
 
 
@@ -184,10 +182,10 @@ def add_section(repo: Repository, plan_id: str, title: str, *, number: str | Non
     assert key not in keys
     rel = _plan_rel(plan_id)
     with repo.change([rel], f"新增章节 {plan_id} {key}:{short(title)}",
-                     _trailers("add-section", plan=plan_id), by=by) as tx:
+                     _trailers("add-section", plan=plan_id), by=by, staged=True) as tx:
         editor = PlanEditor(repo.plan_path(plan_id), rel, repo=repo)
         editor.add_section(Section(key=key, title=title.strip(), number=number))
-        editor.save()
+        editor.save(tx.write)
     return Change(tx.commit, f"已在计划 {plan_id} 新增章节 {key}:{(number or '')}{title}", files=tx.rels)
 
 
@@ -257,7 +255,7 @@ def add_task(repo: Repository, plan_id: str, text: str, *, lead: list[str] = (),
                 units=refs, deadline=phrases)
     rel = _plan_rel(plan_id)
     with repo.change([rel], f"新增 {task.full_id}:{short(text)}",
-                     _trailers("add", task=task.full_id, units=[u.name for u in refs]), by=by) as tx:
+                     _trailers("add", task=task.full_id, units=[u.name for u in refs]), by=by, staged=True) as tx:
         _register(repo, tx, new_units)
         editor = PlanEditor(repo.plan_path(plan_id), rel, repo=repo)
         # The id is chosen again under the lock: another process may have added one meanwhile.
@@ -265,7 +263,7 @@ def add_task(repo: Repository, plan_id: str, text: str, *, lead: list[str] = (),
         tx.trailers[git.TRAILER_TASK] = task.full_id
         tx.summary = f"新增 {task.full_id}:{short(text)}"
         saved = editor.insert_task(task)
-        editor.save()
+        editor.save(tx.write)
     return Change(tx.commit, f"已新增任务 {saved.full_id}", task=saved, files=tx.rels)
 
 
@@ -280,7 +278,7 @@ def _edit_task(repo: Repository, ref: str, summary: str, trailers: dict[str, str
 
     plan_id, task_id = parse_task_ref(ref)
     rel = _plan_rel(plan_id)
-    with repo.change([rel], summary, trailers, by=by) as tx:
+    with repo.change([rel], summary, trailers, by=by, staged=True) as tx:
         _register(repo, tx, list(new_units))
         editor = PlanEditor(repo.plan_path(plan_id), rel, repo=repo)
         current = editor.plan.task(task_id)
@@ -290,7 +288,7 @@ def _edit_task(repo: Repository, ref: str, summary: str, trailers: dict[str, str
             saved = editor.edit_fields(task_id, edits(current))
         else:
             saved = editor.update_task(task_id, lambda item: change(item, current))
-        editor.save()
+        editor.save(tx.write)
     return Change(tx.commit, summary, task=saved, files=tx.rels)
 
 

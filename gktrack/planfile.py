@@ -724,8 +724,10 @@ class PlanEditor:
                 self.file.replace(at, at, lines)
         self._refresh()
 
-    def save(self) -> bool:
+    def save(self, write: Callable[[Path, bytes], None] | None = None) -> bool:
         """Check that only the touched tasks changed, then write atomically. False if no change.
+
+        ``write`` (a change's ``tx.write``) does the writing instead of ``atomic_write``.
 
         Every other task must keep its lines byte for byte, at the place where the parse of the
         new text (``_refresh`` after each edit) finds it: the same text in the same list parses
@@ -741,7 +743,7 @@ class PlanEditor:
             if task_id not in self.touched and before.get(task_id) != after.get(task_id):
                 raise PlanFileError(f"内部检查失败:任务 {task_id} 被意外改动,未写入", where=self.where)
         data = (("\ufeff" if self.bom else "") + text).encode("utf-8")
-        atomic_write(self.path, data)
+        (write or atomic_write)(self.path, data)
         if self.repo is not None:
             from gktrack.plancache import remember_plan
 

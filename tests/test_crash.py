@@ -123,7 +123,9 @@ def crash_rounds(repo: Path, home: Path, seed: int, rounds: int) -> dict[str, in
         tasks, units = read_state(repo)
         before_plan = (repo / "plans" / "p1.yaml").read_bytes()
         task = rng.randint(1, TASKS)
-        if rng.random() < 0.2:
+        # --new-unit writes units.yaml itself (the two-entry journal, phase "write"); the other
+        # changes are staged (the "commit" entry comes before their first byte).
+        if rng.random() < 0.35:
             unit = f"新单位{seed}x{i}"
             argv = ["add", "p1", f"新任务{seed}x{i}", "--unit", unit, "--new-unit"]
             new_id = max(tasks) + 1
@@ -241,21 +243,58 @@ def kill_when(repo: Path, home: Path, argv: list[str], condition, *, group: bool
 
 
 def test_killed_after_writing_is_rolled_back(repo, tmp_path):
+    """A change that writes a file itself (units.yaml for --new-unit) and is killed before its
+    writes were checked and journalled as complete goes back as a whole."""
     before = (repo / "plans" / "p1.yaml").read_bytes()
-    kill_when(repo, tmp_path, ["progress", "p1/1", "写了一半"],
+    units_before = (repo / "units.yaml").read_bytes()
+    kill_when(repo, tmp_path, ["add", "p1", "写了一半", "--unit", "新单位甲", "--new-unit"],
               lambda: (repo / "plans" / "p1.yaml").read_bytes() != before, pause="5")
     assert journal_phase(repo) == "write"
     assert "写了一半" in (repo / "plans" / "p1.yaml").read_text(encoding="utf-8")
     result = run(repo, "progress", "p1/2", "之后", env=env_for(tmp_path))
-    assert "已把 plans/p1.yaml 还原为修改前的内容" in result.stderr
+    assert "已把 plans/p1.yaml、units.yaml 还原为修改前的内容" in result.stderr
     text = (repo / "plans" / "p1.yaml").read_text(encoding="utf-8")
     assert "写了一半" not in text and "之后" in text
+    assert (repo / "units.yaml").read_bytes() == units_before
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_staged_change_killed_after_writing_is_finished(repo, tmp_path):
+    """progress knows its bytes before writing: the "commit" entry precedes the write, so a kill
+    after the write is finished by the next command, with the change's own message."""
+    before = (repo / "plans" / "p1.yaml").read_bytes()
+    kill_when(repo, tmp_path, ["progress", "p1/1", "写完未提交"],
+              lambda: (repo / "plans" / "p1.yaml").read_bytes() != before, pause="5")
+    assert journal_phase(repo) == "commit"
+    result = run(repo, "progress", "p1/2", "之后", env=env_for(tmp_path))
+    assert "已补做提交" in result.stderr
+    subjects = git(repo, "log", "-2", "--format=%s").splitlines()
+    assert subjects == ["进展 p1/2:之后", "进展 p1/1:写完未提交"]
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_staged_change_cut_short_between_its_writes_goes_back(repo, tmp_path):
+    """A staged change of two files killed after the first write: the written file goes back."""
+    from gktrack import journal
+
+    plan, units = repo / "plans" / "p1.yaml", repo / "units.yaml"
+    originals = {"plans/p1.yaml": plan.read_bytes(), "units.yaml": units.read_bytes()}
+    intended = {"plans/p1.yaml": originals["plans/p1.yaml"] + b"\n", "units.yaml": originals["units.yaml"] + b"\n"}
+    journal.prepare_commit(repo, originals, intended, "半截\n", None, None, "2024-07-01T10:00:00+08:00")
+    plan.write_bytes(intended["plans/p1.yaml"])  # the first write landed, the second did not
+    result = run(repo, "progress", "p1/2", "之后", env=env_for(tmp_path))
+    assert "已把 plans/p1.yaml 还原为修改前的内容" in result.stderr
+    assert git(repo, "log", "-1", "--format=%s").strip() == "进展 p1/2:之后"
+    assert units.read_bytes() == originals["units.yaml"]
     assert git(repo, "status", "--porcelain") == ""
 
 
 def test_killed_before_commit_is_finished_with_the_same_message_and_author(repo, tmp_path):
+    before = (repo / "plans" / "p1.yaml").read_bytes()
+    # killed once the file is written (a staged change journals "commit" just before writing)
     kill_when(repo, tmp_path, ["progress", "p1/1", "差一步", "--by", "李四 <lisi@example.gov.cn>"],
-              lambda: journal_phase(repo) == "commit", pause="0.2")
+              lambda: journal_phase(repo) == "commit" and (repo / "plans" / "p1.yaml").read_bytes() != before,
+              pause="0.2")
     # git may or may not have got as far as the commit; either way the next command sorts it out
     result = run(repo, "status", env=env_for(tmp_path))
     assert journal_phase(repo) == "commit" or git(repo, "status", "--porcelain") == ""
