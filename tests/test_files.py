@@ -233,3 +233,15 @@ def test_line_edits_on_odd_layouts(name, tmp_path):
             results.append(path.read_bytes())
             assert plan_to_json(editor.plan) == plan_to_json(read_plan(path, "plans/t.yaml"))
         assert results[0] == results[1], (name, edits, results[0].decode())
+
+
+def test_a_change_syncs_four_times(plans_repo, monkeypatch):
+    """One journal entry (file and folder) and the plan file (file and folder): crash safety
+    needs the entry on disk before the first byte, and the new file before the commit."""
+    import os as _os
+
+    calls = []
+    real = _os.fsync
+    monkeypatch.setattr(_os, "fsync", lambda fd: (calls.append(fd), real(fd))[1])
+    plans_repo.ok("close", "hl2022/1")
+    assert len(calls) == 4
