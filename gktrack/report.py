@@ -10,28 +10,33 @@ Where the numbers come from
   only legal time in China): the report is made from the last commit on or before it
   (``git rev-list -1 --before``), reachable from ``at`` (default HEAD). Plan files are read as
   that commit holds them, not from the working tree. If nothing had been committed by then (the
-  plans were entered later), the files at ``at`` are read instead and the recorded closing and
-  progress dates decide what was done by the cut-off; the report says so.
+  plans were entered later), the files of the newest commit at ``at`` that changed a plan or the
+  registry are read instead (a later commit to other files does not change the report), and the
+  recorded closing and progress dates decide what was done by the cut-off; the report says so,
+  and says when the files record nothing at all.
 * The plans of the year, and the tasks of earlier plans (of the same issuer) still owed when the
   year began: open and not 持续推进, or closed after the previous year's cut-off.
-* History is one ``git log --raw`` from that commit: who changed what and when, with the blob
-  ids of every file a commit changed. Commits that gktrack made say in their trailers which task
-  they closed or reopened; for every other commit (plain ``git commit``, ``commit-edits``,
-  ``undo``, ``import``) the plan file before and after it is read (one ``git cat-file --batch``
-  process for all of them) and compared task by task, so a task closed by a hand edit is still
-  reported as closed, by that commit's author on its date.
+* History is one ``git log`` from that commit: who changed what and when. Commits that gktrack
+  made say in their trailers which task they changed, and are taken at their word. For every
+  other commit (plain ``git commit``, ``commit-edits``, ``undo``, ``import``) one ``git diff-tree
+  --stdin`` names the files it changed with their blob ids, and the plan file before and after
+  it is read (one ``git cat-file --batch`` process for all of them) and compared task by task,
+  so a task closed by a hand edit is still reported as closed, by that commit's author on its
+  date.
 * Deadlines are read with ``gktrack.deadlines`` against the plan's year. The report's cut-off is
   the end of a day, so an open task whose deadline is that day or earlier has missed it.
 
 Cost and how to measure it
 --------------------------
-The processes are a fixed handful (rev-parse, rev-list, log, ls-tree, cat-file) whatever the
-size of the history; the Python work is one pass over the log, plus parsing the plan files at
-the cut-off commit and the two versions of each file a non-gktrack commit changed. A benchmark:
-make a repository with 10,000 ``gktrack progress`` commits in a year (quickest with
-``git fast-import`` writing the same plan blocks and trailers gktrack writes, dates spread over
-the year, a few plain commits among them) and time ``gktrack report YEAR > /dev/null``; it should
-take seconds, and doubling the commits should about double the time.
+The processes are a fixed handful (rev-parse, rev-list, log, ls-tree, and diff-tree and cat-file
+when something is not cached) whatever the size of the history; the Python work is one pass over
+the log and one over the tasks. Facts that cannot change are cached under
+``.git/gktrack/report-cache/`` (``gktrack.reportcache``): the plan files parsed, by blob id; the
+files each commit without trailers changed, by commit id; what each hand edit changed, by the two
+blob ids. So a report reads no YAML and runs no diff when it has been made once before at about
+the same commits. Measure with ``benchmarks/make_repo.py --plans 200 --tasks 50 --commits 10000``
+and ``gktrack report 2024 > /dev/null`` (about 0.8 s of CPU warm, 2.5 s cold, on the project's
+2-core machine; 5× the commits and tasks take about 5× as long).
 """
 
 from __future__ import annotations
