@@ -378,7 +378,7 @@ def _build_report(repo, year: int, *, plan: str | None, unit: str | None, at: st
         # While git walks the history: the plans and the registry at the cut-off.
         blobs = history.tree_blobs(repo, cut)
         units, problem = _registry_at(reader, cache, blobs.get(REGISTRY_FILE))
-        plans, unreadable = _plans_at(reader, cache, blobs, progress)
+        plans, unreadable = _plans_at(reader, cache, blobs, progress, _read_cache(repo))
         commits = log()
         if reconstructed:
             # The newest commit that changed a plan or the registry, so that a commit to anything
@@ -467,7 +467,25 @@ def _plan_id(path: str) -> str | None:
     return match.group(1) if match and not match.group(1).startswith(".") else None
 
 
-def _plans_at(reader, cache, blobs: dict[str, str], progress=_no_progress) -> tuple[list[Plan], list[Unreadable]]:
+def _read_cache(repo):
+    """The read commands' cache of the working tree's plans, as ``(plan_id, bytes) -> Plan | None``:
+    at a cut-off whose files are still those on disk, a report after ``status`` parses nothing."""
+    try:
+        from gktrack.plancache import cached_plan
+    except ImportError:
+        return lambda plan_id, data: None
+
+    def lookup(plan_id: str, data: bytes):
+        try:
+            return cached_plan(repo, plan_id, data)
+        except Exception:  # only a cache: any trouble there means parsing the file
+            return None
+
+    return lookup
+
+
+def _plans_at(reader, cache, blobs: dict[str, str], progress=_no_progress,
+              parsed_elsewhere=lambda plan_id, data: None) -> tuple[list[Plan], list[Unreadable]]:
     """The plan files of the cut-off commit: parsed ones from the cache, the rest from git."""
     from gktrack.errors import GktrackError
     from gktrack.planfile import plan_from_data
@@ -493,7 +511,8 @@ def _plans_at(reader, cache, blobs: dict[str, str], progress=_no_progress) -> tu
             progress("解析计划文件", i, len(missing))
             try:
                 data = reader.read(blobs[path]) or b""
-                parsed = plan_from_data(safe_load(decode(data, path), path), path, expected_id=_plan_id(path))
+                parsed = parsed_elsewhere(_plan_id(path), data) \
+                    or plan_from_data(safe_load(decode(data, path), path), path, expected_id=_plan_id(path))
                 cache.put(blobs[path], "plan", path, {"plan": plan_to_json(parsed)})
                 found[path] = parsed
             except GktrackError as exc:

@@ -632,3 +632,20 @@ def test_progress_bar_appears_only_after_a_second(scenario):
     calls.clear()
     build_report(repo, 2022, progress=lambda *args: calls.append(args))
     assert [c[0] for c in calls] == ["读取修改记录"]
+
+
+def test_report_reuses_the_read_commands_cache(scenario, monkeypatch):
+    """At a cut-off whose plan files are those on disk, a report after `status` parses no YAML."""
+    import shutil
+
+    import gktrack.planfile
+
+    expected = report(scenario, "2023")
+    assert run_cli(["--repo", str(scenario.root), "status"])[0] == 0
+    shutil.rmtree(scenario.root / ".git" / "gktrack" / "report-cache")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("parsed a plan file the read cache already held")
+
+    monkeypatch.setattr(gktrack.planfile, "plan_from_data", refuse)
+    assert report(scenario, "2023") == expected
