@@ -108,6 +108,7 @@ class Table:
         # finished lines, so a row listed in several tables (overdue by unit) is laid out once.
         self._sizes: dict[int, tuple[Sequence, list[int]]] = {}
         self._drawn: dict[int, tuple[Sequence, list[str]]] = {}
+        self._cells: dict[tuple, str] = {}
         self._head: list[str] | None = None
 
     def measure(self, rows: Iterable[Sequence]) -> None:
@@ -115,6 +116,8 @@ class Table:
         caps = [c.cap for c in self.columns]
         flex = [c.flex for c in self.columns]
         known = self._sizes
+        # states, deadlines and reasons repeat across thousands of rows: measure each text once
+        seen: dict[str, int] = {}
         for row in rows:
             sizes = []
             for index, cell in enumerate(row):
@@ -126,7 +129,9 @@ class Table:
                         size = cell_len(text)
                     sizes.append(-1)
                 else:
-                    size = cell_len(text)
+                    size = seen.get(text)
+                    if size is None:
+                        size = seen[text] = cell_len(text)
                     sizes.append(size)
                 cap = caps[index]
                 if cap is not None and size > cap:
@@ -160,6 +165,7 @@ class Table:
         self.widths = widths
         self._head = None
         self._drawn.clear()
+        self._cells.clear()
         return widths
 
     def draw(self, out: Out, rows: Iterable[Sequence], title: str | None = None,
@@ -189,13 +195,21 @@ class Table:
         colour = out.colour
         cells = []
         extra: list[tuple[int, list[str]]] = []
+        # A fixed column's cell (a state, a deadline, a reason) repeats across thousands of rows:
+        # cut, coloured and padded once per layout.
+        finished = self._cells
         for index, cell in enumerate(row):
+            column = columns[index]
+            if not column.flex:
+                done = finished.get((index, cell))
+                if done is not None:
+                    cells.append(done)
+                    continue
             if cell.__class__ is str:
                 text, cell_style = cell, None
             else:
                 text, cell_style = cell
             w = widths[index]
-            column = columns[index]
             if column.fold:
                 pieces = fold(text, w)
                 text = pieces[0] if pieces else ""
@@ -210,6 +224,8 @@ class Table:
                 text = out.style(text, cell_style)
             if size < w:
                 text = " " * (w - size) + text if column.right else text + " " * (w - size)
+            if not column.flex:
+                finished[index, cell] = text
             cells.append(text)
         lines = [GAP.join(cells)]
         if extra:
@@ -344,6 +360,8 @@ def render_overdue(groups, *, as_of, problems=()) -> None:
     # A task late for several units appears under each; its cells are made once.
     made: dict[int, list] = {}
     rows_by_id: dict[int, object] = {}
+    # Assessments are shared between tasks (views.assess_task): their cells are made once.
+    by_assessment: dict[int, tuple] = {}
     tables = []
     for group in groups:
         lines = []
@@ -352,9 +370,14 @@ def render_overdue(groups, *, as_of, problems=()) -> None:
             if line is None:
                 rows_by_id[id(row)] = row
                 a = row.assessment
-                line = made[id(row)] = [row.task.full_id, shorten(row.task.text),
-                                        row.task.deadline_text or "(未写期限)",
-                                        a.due.isoformat() if a.due else "—", state_cell(row.task, a), a.reason or ""]
+                task = row.task
+                shared = by_assessment.get(id(a)) if task.state != "done" else None
+                if shared is None:
+                    shared = (a.due.isoformat() if a.due else "—", state_cell(task, a), a.reason or "")
+                    if task.state != "done":
+                        by_assessment[id(a)] = shared
+                line = made[id(row)] = [task.full_id, shorten(task.text), task.deadline_text or "(未写期限)",
+                                        *shared]
             lines.append(line)
         tables.append((group, lines))
     table.measure(made.values())

@@ -20,10 +20,10 @@ class TaskRow:
     role: str | None = None  # the queried unit's role on the task
     via: str | None = None  # the collective through which the queried unit is reached
     assessment: object | None = None  # gktrack.deadlines.Assessment
+    level: str | None = field(init=False, default=None)  # the assessment's, read thousands of times
 
-    @property
-    def level(self) -> str | None:
-        return getattr(self.assessment, "level", None)
+    def __post_init__(self) -> None:
+        self.level = getattr(self.assessment, "level", None)
 
 
 def effective_units(plan: Plan, task: Task) -> list[UnitRef]:
@@ -90,24 +90,50 @@ def _parse_deadlines(phrases: list[str], year: int) -> list:
     return list(parsed)
 
 
+def _uses_progress(parsed: tuple) -> bool:
+    """Whether ``deadlines.assess`` looks at progress dates for these deadlines of an open task:
+    only recurring deadlines and milestones (a dated deadline followed by an ongoing or undated
+    relative one) do; the others depend on the date alone."""
+    for i, d in enumerate(parsed):
+        if d.kind == "recurring":
+            return True
+        if d.due is not None and any(later.kind == "ongoing" or (later.kind == "relative" and later.due is None)
+                                     for later in parsed[i + 1:]):
+            return True
+    return False
+
+
+_USES_PROGRESS: dict[tuple, bool] = {}
+
 # Assessments are frozen too, and depend only on these inputs; most tasks of a city share them
-# (same phrase, same year, no progress yet), so ``overdue`` assesses a few thousand, not 10,000.
+# (same phrase, same year), so ``overdue`` assesses a few dozen cases, not 10,000. Progress
+# dates are part of the key only where the deadlines make them matter.
 _ASSESSED: dict[tuple, object] = {}
 
 
 def assess_task(plan: Plan, task: Task, as_of: dt.date, within: int | None = None):
-    dates = tuple(p.date for p in task.progress) if task.progress else ()
-    key = (tuple(task.deadline), plan.year, task.state, dates, as_of, within)
+    phrases = tuple(task.deadline)
+    year = plan.year
+    state = task.state
+    dates: tuple = ()
+    if task.progress and state != "done":
+        uses = _USES_PROGRESS.get((phrases, year))
+        if uses is None:
+            uses = _USES_PROGRESS[phrases, year] = _uses_progress(tuple(_parse_deadlines(task.deadline, year)))
+        if uses:
+            dates = tuple(p.date for p in task.progress)
+    key = (phrases, year, state, dates, as_of, within)
     found = _ASSESSED.get(key)
     if found is None:
         from gktrack import deadlines
 
         if len(_ASSESSED) > 100_000:  # a long-lived process (tests, scripts) must not grow forever
             _ASSESSED.clear()
-        parsed = _parse_deadlines(task.deadline, plan.year)
+            _USES_PROGRESS.clear()
+        parsed = _parse_deadlines(task.deadline, year)
         kwargs = {} if within is None else {"within": within}
         found = _ASSESSED[key] = deadlines.assess(
-            parsed, state=task.state, progress_dates=list(dates), as_of=as_of, year=plan.year, **kwargs,
+            parsed, state=state, progress_dates=list(dates), as_of=as_of, year=year, **kwargs,
         )
     return found
 

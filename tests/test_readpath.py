@@ -1,0 +1,40 @@
+"""Read-path shortcuts give exactly what the plain computation gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gktrack import deadlines, views
+from gktrack.model import Plan, Progress, Task
+
+# Every kind the deadline grammar knows, alone and combined (milestones: a date then "长期").
+PHRASES = ["6月底前", "2024-03-15", "年底前", "每季度", "每月10日前", "每半年", "长期坚持",
+           "20个工作日内", "收到后5日内", "上半年", "看情况", "3月底前完成初稿", "持续推进", "每年2月底前"]
+
+days = st.dates(dt.date(2023, 6, 1), dt.date(2026, 2, 1))
+
+
+@settings(max_examples=300, deadline=None)
+@given(phrases=st.lists(st.sampled_from(PHRASES), max_size=3), year=st.sampled_from([2023, 2024, 2025]),
+       state=st.sampled_from(["open", "done"]), progress=st.lists(days, max_size=4), as_of=days,
+       within=st.sampled_from([None, 0, 7, 30]))
+def test_shared_assessment_equals_direct(phrases, year, state, progress, as_of, within):
+    """assess_task shares assessments (progress dates only in the key where they matter)."""
+    plan = Plan("p", year, "t")
+    task = Task("p", 1, "x", deadline=phrases, state=state, progress=[Progress(d, "n") for d in progress])
+    got = views.assess_task(plan, task, as_of, within)
+    kwargs = {} if within is None else {"within": within}
+    want = deadlines.assess(deadlines.parse_deadlines(phrases, year), state=state, progress_dates=progress,
+                            as_of=as_of, year=year, **kwargs)
+    assert got == want
+
+
+def test_task_row_level_follows_assessment():
+    plan = Plan("p", 2024, "t")
+    task = Task("p", 1, "x", deadline=["6月底前"])
+    row = views.TaskRow(plan, task, assessment=views.assess_task(plan, task, dt.date(2024, 12, 1)))
+    assert row.level == "red"
+    assert views.TaskRow(plan, task).level is None
