@@ -649,3 +649,8 @@ def test_report_reuses_the_read_commands_cache(scenario, monkeypatch):
 
     monkeypatch.setattr(gktrack.planfile, "plan_from_data", refuse)
     assert report(scenario, "2023") == expected
+
+
+def test_json_is_written_as_print_json_would(scenario):
+    out = report(scenario, "2022", "--json")
+    assert out == json.dumps(json.loads(out), ensure_ascii=False, indent=2) + "\n"
