@@ -1364,22 +1364,27 @@ def _commit_text(ref: CommitRef) -> str:
 
 def render_markdown(report: Report) -> str:
     """The report as Markdown: six sections, tables and mermaid charts, one trailing newline."""
+    return "".join(iter_markdown(report))
+
+
+def iter_markdown(report: Report):
+    """``render_markdown`` in pieces, one plan's tasks at a time, for writing as it is made:
+    at 10,000 tasks the whole text (8 MB) and its lines would be held at once otherwise."""
     with _no_gc():
-        return _render_markdown(report)
-
-
-def _render_markdown(report: Report) -> str:
-    out: list[str] = []
-    _header(report, out)
-    _overview(report, out)
-    _details(report, out)
-    _units_section(report, out)
-    _problems(report, out)
-    _audit_section(report, out)
-    _charts(report, out)
-    while out and out[-1] == "":
-        out.pop()
-    return "\n".join(out) + "\n"
+        out: list[str] = []
+        _header(report, out)
+        _overview(report, out)
+        for _ in _details(report, out):
+            if len(out) > 2000:
+                yield "\n".join(out) + "\n"
+                out.clear()
+        _units_section(report, out)
+        _problems(report, out)
+        _audit_section(report, out)
+        _charts(report, out)
+        while out and out[-1] == "":
+            out.pop()
+        yield "\n".join(out) + "\n"  # never empty: the charts come last
 
 
 def _main_plans(report: Report) -> list[PlanReport]:
@@ -1497,7 +1502,8 @@ def _count_cells(c: Counts) -> list[Any]:
 _HEADING_LEVELS = {1: "####", 2: "#####"}
 
 
-def _details(report: Report, out: list[str]) -> None:
+def _details(report: Report, out: list[str]):
+    """Adds each plan's part to ``out`` and yields after it (out is then never empty)."""
     out += ["## 二、逐项落实情况", ""]
     state_label = "年末状态" if report.as_of == dt.date(report.year, 12, 31) else f"截至{report.as_of.isoformat()}状态"
     for p in report.plans:
@@ -1525,6 +1531,7 @@ def _details(report: Report, out: list[str]) -> None:
                     out += [f"{_HEADING_LEVELS.get(depth, '######')} {_md(section.heading)}", ""]
             shown = keys
             _task_block(report, entry, out, state_label)
+        yield
 
 
 def _task_block(report: Report, entry: TaskReport, out: list[str], state_label: str) -> None:

@@ -30,7 +30,7 @@ def register(app: typer.Typer, command) -> None:
         日期和人员取自提交本身,gktrack 之外的手工修改按文件内容核对并单独列出。同样的仓库和参数,输出逐字节相同。
         """
         from gktrack.ops import parse_date
-        from gktrack.report import build_report, render_markdown, report_json
+        from gktrack.report import build_report, iter_markdown, report_json
 
         from gktrack.ops import today
 
@@ -49,7 +49,8 @@ def register(app: typer.Typer, command) -> None:
         if json_out:
             _write_json(report_json(data))
             return
-        sys.stdout.write(render_markdown(data))
+        for piece in iter_markdown(data):
+            sys.stdout.write(piece)
 
 
 def _write_json(data) -> None:
