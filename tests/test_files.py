@@ -245,3 +245,19 @@ def test_a_change_syncs_four_times(plans_repo, monkeypatch):
     monkeypatch.setattr(_os, "fsync", lambda fd: (calls.append(fd), real(fd))[1])
     plans_repo.ok("close", "hl2022/1")
     assert len(calls) == 4
+
+
+def test_a_linked_work_tree_commits_and_reports_its_own_head(plans_repo, git_log, tmp_path):
+    """``.git`` is a file there and the branch lives in the main repository's refs."""
+    from gktrack.ops import close_task
+
+    gk = plans_repo
+    other = tmp_path / "wt"
+    gk.git("worktree", "add", "-q", "-b", "wt", str(other))
+    git_log()
+    change = close_task(Repository(other), "hl2022/1")
+    assert git_log() == ["status", "commit"]  # the hash read from the ref file, not rev-parse
+    head = gk.git("rev-parse", "wt").strip()
+    assert change.commit == head
+    assert gk.git("log", "-1", "--format=%s", "wt").startswith("关闭 hl2022/1")
+    assert gk.git("-C", str(other), "status", "--porcelain") == ""
