@@ -14,8 +14,11 @@ clock tick as it was read may change again without its signature changing, so su
 hashed again until it is old enough. A changed or hand-edited file is therefore never read stale.
 
 Layout: a magic line, one line of JSON index ``{rel: [mtime_ns, ctime_ns, size, ino, sha1,
-checked_ns, offset, length]}``, then the entries' JSON one after another (offsets into that
+checked_ns, offset, length, unit_names]}``, then the entries' JSON one after another (offsets into that
 part), so ``show`` decodes one plan and a write copies the other entries' bytes unchanged.
+``unit_names`` are the names a plan's tasks give their units (and the plan's owner when a task
+names none): ``status --unit`` and ``overdue --unit`` skip plans that cannot concern the unit
+without decoding them.
 Delete the folder at any time; it is rebuilt on the next read. ``GKTRACK_NO_CACHE=1`` turns
 it off; a read-only ``.git`` only costs speed.
 """
@@ -37,14 +40,14 @@ from gktrack.model import Plan, Progress, Section, Task, UnitRef
 if TYPE_CHECKING:
     from gktrack.repo import LoadProblem, Repository
 
-MAGIC = b"gktrack-cache 3\n"
+MAGIC = b"gktrack-cache 4\n"
 CACHE_FILE = "plans.v3"
 REGISTRY_KEY = "units.yaml"
 # Coarse file systems stamp whole (or even two) seconds; a file modified less than this before
 # its entry was checked is hashed again on the next read.
 RACY_NS = 3_000_000_000
 
-_SIG, _HASH, _CHECKED, _OFFSET, _LENGTH = slice(0, 4), 4, 5, 6, 7
+_SIG, _HASH, _CHECKED, _OFFSET, _LENGTH, _NAMES = slice(0, 4), 4, 5, 6, 7, 8
 
 
 def cache_dir(repo: "Repository") -> Path | None:
@@ -55,8 +58,9 @@ def cache_dir(repo: "Repository") -> Path | None:
 
 
 def _well_formed(entry: Any, size: int) -> bool:
-    return (isinstance(entry, list) and len(entry) == 8 and isinstance(entry[_HASH], str)
-            and all(isinstance(n, int) for n in entry[:4] + entry[5:])
+    return (isinstance(entry, list) and len(entry) == 9 and isinstance(entry[_HASH], str)
+            and all(isinstance(n, int) for n in entry[:4] + entry[5:_NAMES])
+            and (entry[_NAMES] is None or isinstance(entry[_NAMES], list))
             and 0 <= entry[_OFFSET] and entry[_OFFSET] + entry[_LENGTH] <= size)
 
 
@@ -150,11 +154,26 @@ class CacheFile:
             self.dirty = True
         return payload, data, sig
 
-    def put(self, rel: str, sig: list[int] | None, data: bytes, payload: Any, checked: int) -> None:
+    def put(self, rel: str, sig: list[int] | None, data: bytes, payload: Any, checked: int,
+            names: list[str] | None = None) -> None:
         blob = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         self.fresh[rel] = blob
-        self.index[rel] = [*(sig or [0, 0, -1, 0]), hashlib.sha1(data).hexdigest(), checked, 0, len(blob)]
+        self.index[rel] = [*(sig or [0, 0, -1, 0]), hashlib.sha1(data).hexdigest(), checked, 0, len(blob), names]
         self.dirty = True
+
+    def trusted_names(self, rel: str, path: Path) -> list[str] | None:
+        """The entry's unit names when its signature can be trusted without reading the file
+        (the same rule as ``lookup``); None otherwise."""
+        entry = self.index.get(rel)
+        if entry is None or entry[_NAMES] is None:
+            return None
+        try:
+            sig = _signature(os.stat(path))
+        except OSError:
+            return None
+        if entry[_SIG] == sig and sig[0] < entry[_CHECKED] - RACY_NS:
+            return entry[_NAMES]
+        return None
 
     def prune_one(self, rel: str) -> None:
         if self.index.pop(rel, None) is not None:
@@ -178,7 +197,7 @@ class CacheFile:
                     blob = self._blob(entry)
                 except (OSError, ValueError):
                     continue
-            index[rel] = [*entry[:_OFFSET], offset, len(blob)]
+            index[rel] = [*entry[:_OFFSET], offset, len(blob), entry[_NAMES]]
             parts.append(blob)
             offset += len(blob)
         head = json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -259,8 +278,16 @@ def _load_plan(cache: CacheFile, repo: "Repository", plan_id: str) -> Plan:
         data = repo.plan_path(plan_id).read_bytes()
     plan = _parse_plan(data, rel, plan_id)  # raises before anything is cached
     if cache.path is not None:
-        cache.put(rel, sig, data, plan_to_json(plan), checked)
+        cache.put(rel, sig, data, plan_to_json(plan), checked, unit_names(plan))
     return plan
+
+
+def unit_names(plan: Plan) -> list[str]:
+    """The unit names as the plan's tasks write them (the owner for a task naming none)."""
+    names = {ref.name for task in plan.tasks for ref in task.units}
+    if plan.owner and any(not task.units for task in plan.tasks):
+        names.add(plan.owner)
+    return sorted(names)
 
 
 def load_plan_cached(repo: "Repository", plan_id: str) -> Plan:
@@ -271,10 +298,14 @@ def load_plan_cached(repo: "Repository", plan_id: str) -> Plan:
     return plan
 
 
-def load_plans_cached(repo: "Repository", plan_ids: list[str], *,
-                      skip_broken: bool = True) -> "tuple[list[Plan], list[LoadProblem]]":
+def load_plans_cached(repo: "Repository", plan_ids: list[str], *, skip_broken: bool = True,
+                      concerns=None) -> "tuple[list[Plan], list[LoadProblem]]":
     """All the plans named, the cache written once at the end; a broken file is reported
-    (or raised, without ``skip_broken``) and the others still load."""
+    (or raised, without ``skip_broken``) and the others still load.
+
+    ``concerns(unit_names) -> bool`` may leave out plans whose (trusted) cache entry shows that
+    none of their tasks names a unit it wants; any other plan is loaded as usual.
+    """
     from gktrack.errors import GktrackError
     from gktrack.repo import LoadProblem
 
@@ -282,6 +313,10 @@ def load_plans_cached(repo: "Repository", plan_ids: list[str], *,
     plans, problems = [], []
     with _Paused():
         for plan_id in plan_ids:
+            if concerns is not None:
+                names = cache.trusted_names(_plan_rel(plan_id), repo.plan_path(plan_id))
+                if names is not None and not concerns(names):
+                    continue
             try:
                 plans.append(_load_plan(cache, repo, plan_id))
             except GktrackError as exc:
@@ -322,7 +357,7 @@ def remember_plan(repo: "Repository", plan_id: str, data: bytes, plan: Plan) -> 
     except OSError:
         sig = None
     # The file was written a moment ago: its entry is racy, so the next read hashes it once.
-    cache.put(_plan_rel(plan_id), sig, data, plan_to_json(plan), checked)
+    cache.put(_plan_rel(plan_id), sig, data, plan_to_json(plan), checked, unit_names(plan))
     cache.save()
 
 

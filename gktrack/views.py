@@ -147,9 +147,20 @@ def status_rows(repo: Repository, *, unit: str | None = None, plan: str | None =
                 within: int | None = None) -> tuple[list[TaskRow], list[LoadProblem]]:
     units = repo.units()
     wanted = resolve_unit_query(repo, unit) if unit else None
-    plans, problems = repo.load_plans(plan=plan)
     collectives = units.collectives_of(wanted) if wanted else None
     resolve = NameResolver(units)
+    if wanted and plan is None:
+        from gktrack.plancache import load_plans_cached
+
+        # Plans none of whose tasks name the unit or one of its collectives are not decoded.
+        targets = {wanted, *collectives}
+
+        def concerns(names: list[str]) -> bool:
+            return any(resolve(name) in targets for name in names)
+
+        plans, problems = load_plans_cached(repo, repo.plan_ids(), concerns=concerns)
+    else:
+        plans, problems = repo.load_plans(plan=plan)
     rows: list[TaskRow] = []
     for p in plans:
         if year is not None and p.year != year:

@@ -202,3 +202,33 @@ def test_random_edits_never_read_stale(plans_repo):
         elif action == "drop-cache":
             _cache_path(gk).unlink(missing_ok=True)
         assert _loaded(gk) == _fresh(gk), (step, action)
+
+
+def test_unit_query_skips_plans_that_cannot_concern_the_unit(plans_repo, monkeypatch):
+    gk = plans_repo
+    _age(gk)
+    gk.ok("status")
+    index = _index(gk)
+    assert index["plans/qz2024.yaml"][8] == ["党政综合办", "区政数局", "司法所"]
+    assert "党政综合办" in index["plans/hl2022.yaml"][8]  # the owner: task 6 names no unit
+    decoded = []
+    real = plancache.plan_from_json
+
+    def spy(data, where):
+        decoded.append(where)
+        return real(data, where)
+
+    monkeypatch.setattr(plancache, "plan_from_json", spy)
+    for unit in ("横东村", "政数局", "党政综合办", "司法所"):
+        decoded.clear()
+        got = gk.json("status", "--unit", unit, "--json")
+        if unit == "横东村":  # only through 各村(社区) and 各有关单位, both in hl2022 alone
+            assert decoded == ["plans/hl2022.yaml"]
+        monkeypatch.setenv("GKTRACK_NO_CACHE", "1")
+        assert got == gk.json("status", "--unit", unit, "--json")
+        monkeypatch.delenv("GKTRACK_NO_CACHE")
+    # a hand edit naming the unit in the skipped plan: the signature changed, so it is read again
+    path = gk.root / "plans" / "qz2024.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("区政数局", "横东村"), encoding="utf-8")
+    ids = [t["id"] for t in gk.json("status", "--unit", "横东村", "--json")]
+    assert "qz2024/1" in ids
