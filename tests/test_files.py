@@ -261,3 +261,32 @@ def test_a_linked_work_tree_commits_and_reports_its_own_head(plans_repo, git_log
     assert change.commit == head
     assert gk.git("log", "-1", "--format=%s", "wt").startswith("关闭 hl2022/1")
     assert gk.git("-C", str(other), "status", "--porcelain") == ""
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TRICKY = "甲乙,。:;!?“”‘’()【】、…—%# :-?[]{}&*!|>'\"@`,.\\/_+=~^$ \t\u3000\u00a0\u2028\ufeffabcyYnN01eE"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_TRICKY), min_size=1, max_size=12) | st.sampled_from(
+    ["yes", "No", "on", "null", "true", "1:30", "0o17", "1e3", ".inf", "~", "Zhang San", "a-b", "司法所"]))
+def test_plain_scalar_is_what_yaml_and_ruamel_agree_on(text):
+    """Whatever the line edit writes unquoted reads back as the same text (PyYAML, as gktrack
+    reads) and is exactly what ruamel writes for it."""
+    import io
+
+    import yaml
+    from ruamel.yaml.comments import CommentedMap
+
+    from gktrack.planfile import plain_scalar
+    from gktrack.yamlfile import Style, dump_rt
+
+    plain = plain_scalar(text)
+    if plain is None:
+        return
+    assert yaml.safe_load(io.StringIO(f"k: {plain}\n")) == {"k": text}
+    item = CommentedMap()
+    item["k"] = text
+    assert dump_rt(item, Style()) == f"k: {plain}\n"
