@@ -724,10 +724,11 @@ class PlanEditor:
                 self.file.replace(at, at, lines)
         self._refresh()
 
-    def save(self, write: Callable[[Path, bytes], None] | None = None) -> bool:
+    def save(self, write: Callable[..., None] | None = None) -> bool:
         """Check that only the touched tasks changed, then write atomically. False if no change.
 
-        ``write`` (a change's ``tx.write``) does the writing instead of ``atomic_write``.
+        ``write(path, data, then)`` (a change's ``tx.write``) does the writing instead of
+        ``atomic_write``; ``then`` caches the new parse once the bytes are in the file.
 
         Every other task must keep its lines byte for byte, at the place where the parse of the
         new text (``_refresh`` after each edit) finds it: the same text in the same list parses
@@ -743,11 +744,20 @@ class PlanEditor:
             if task_id not in self.touched and before.get(task_id) != after.get(task_id):
                 raise PlanFileError(f"内部检查失败:任务 {task_id} 被意外改动,未写入", where=self.where)
         data = (("\ufeff" if self.bom else "") + text).encode("utf-8")
-        (write or atomic_write)(self.path, data)
-        if self.repo is not None:
-            from gktrack.plancache import remember_plan
+        plan, repo = self.plan, self.repo
 
-            remember_plan(self.repo, self.path.stem, data, self.plan)
+        def remember() -> None:
+            # after the bytes are in the file: the cache keys its entry by the file's stat too
+            if repo is not None:
+                from gktrack.plancache import remember_plan
+
+                remember_plan(repo, self.path.stem, data, plan)
+
+        if write is None:
+            atomic_write(self.path, data)
+            remember()
+        else:
+            write(self.path, data, remember)
         return True
 
     def _item_texts(self, file: BlockFile, plan: Plan) -> dict[int, str]:

@@ -12,7 +12,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from gktrack import git
 from gktrack.errors import (
@@ -233,6 +233,7 @@ class _ChangeContext:
         self.staged = staged
         self._begun = False  # the "write" journal entry is on disk: files may be written directly
         self._pending: dict[str, bytes] = {}  # staged writes, done after the journal entry
+        self._then: dict[str, Callable[[], None]] = {}
         self.rels = list(dict.fromkeys(rels))
         self.summary = summary
         self.trailers = trailers
@@ -254,8 +255,11 @@ class _ChangeContext:
             journal.begin(self.repo.root, self._saved, self.summary)
             self._begun = True
 
-    def write(self, path: Path, data: bytes) -> None:
-        """Write one of the change's files (staged: kept until the journal says what is coming)."""
+    def write(self, path: Path, data: bytes, then: Callable[[], None] | None = None) -> None:
+        """Write one of the change's files (staged: kept until the journal says what is coming).
+
+        ``then`` runs once the bytes are in the file (e.g. to cache what was written).
+        """
         from gktrack.yamlfile import atomic_write
 
         rel = self.repo.rel(path)
@@ -263,8 +267,12 @@ class _ChangeContext:
             raise RepoError(f"内部错误:{rel} 不在本次修改的文件中")
         if self._begun:
             atomic_write(path, data)
+            if then is not None:
+                then()
         else:
             self._pending[rel] = data
+            if then is not None:
+                self._then[rel] = then
 
     def _save(self, rel: str) -> None:
         path = self.repo.root / rel
@@ -300,6 +308,8 @@ class _ChangeContext:
 
         for rel, data in writes:
             atomic_write(self.repo.root / rel, data)
+            if rel in self._then:
+                self._then.pop(rel)()
 
     def _restore(self) -> None:
         from gktrack.yamlfile import atomic_write

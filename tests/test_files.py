@@ -290,3 +290,16 @@ def test_plain_scalar_is_what_yaml_and_ruamel_agree_on(text):
     item = CommentedMap()
     item["k"] = text
     assert dump_rt(item, Style()) == f"k: {plain}\n"
+
+
+def test_the_cache_entry_is_made_after_the_file_is_written(plans_repo):
+    """A staged change writes at the end: the entry it caches must carry the new file's stat
+    signature, or a later read could trust the entry for the old file."""
+    import os as _os
+
+    from gktrack import plancache
+
+    gk = plans_repo
+    gk.ok("close", "hl2022/1")
+    entry = plancache._cache(Repository(gk.root)).index["plans/hl2022.yaml"]
+    assert entry[:4] == plancache._signature(_os.stat(gk.root / "plans/hl2022.yaml"))
