@@ -326,7 +326,7 @@ def load_plans_cached(repo: "Repository", plan_ids: list[str], *, skip_broken: b
                 problems.append(LoadProblem(exc.where or _plan_rel(plan_id), exc.message))
             except FileNotFoundError:
                 pass  # removed since the folder was listed (a checkout running meanwhile)
-    cache.prune({REGISTRY_KEY, *map(_plan_rel, plan_ids)})
+    cache.prune({REGISTRY_KEY, DEADLINES_KEY, *map(_plan_rel, plan_ids)})
     cache.save()
     return plans, problems
 
@@ -436,3 +436,88 @@ def load_registry_cached(repo: "Repository"):
         cache.put(REGISTRY_KEY, sig, raw, data, checked)
         cache.save()
     return registry
+
+
+# --- parsed deadlines ---------------------------------------------------------------------------
+#
+# Parsing a phrase first compiles the deadline grammar (≈ 10 ms) and then matches it; a city's
+# plans repeat a few hundred phrases. The cache file's entry DEADLINES_KEY keeps what each
+# (phrases, plan year) parsed to, keyed also by the parser: its hash slot holds the SHA-1 of
+# gktrack/deadlines.py and the stat of the holiday calendar's data (working-day deadlines move
+# with it). Parsing is a pure function of these, so an entry is never stale; a new gktrack or
+# calendar replaces it.
+
+DEADLINES_KEY = "deadlines"
+_STORED_MAX = 20_000  # phrase combinations kept; beyond that the entry is not grown
+
+
+def parser_version() -> str:
+    from gktrack import deadlines
+
+    digest = hashlib.sha1(Path(deadlines.__file__).read_bytes())
+    try:
+        from importlib.util import find_spec
+
+        spec = find_spec("chinese_calendar")
+        if spec is not None and spec.origin:
+            st = os.stat(Path(spec.origin).with_name("constants.py"))
+            digest.update(f"|{st.st_size}|{st.st_mtime_ns}".encode())
+    except (ImportError, OSError, ValueError):
+        digest.update(b"|no-calendar")
+    return digest.hexdigest()
+
+
+def _deadline_to_json(d) -> list:
+    return [d.phrase, d.kind, _iso(d.due), d.period, list(d.within_period) if d.within_period else None,
+            d.workdays, d.days, _iso(d.anchor)]
+
+
+def _deadline_from_json(item: list):
+    from gktrack.deadlines import Deadline
+
+    phrase, kind, due, period, within_period, workdays, days, anchor = item
+    date = dt.date.fromisoformat
+    return Deadline(phrase, kind, date(due) if due else None, period,
+                    tuple(within_period) if within_period else None, workdays, days,
+                    date(anchor) if anchor else None)
+
+
+class DeadlineStore:
+    """The stored parses of one repository: ``load`` into a dict keyed (tuple(phrases), year),
+    ``save`` what that dict holds once it grew."""
+
+    def __init__(self, repo: "Repository"):
+        self.cache = _cache(repo)
+        self.version = ""
+        self.stored: set | None = None  # the keys the entry holds
+
+    def load(self, into: dict) -> None:
+        cache = self.cache
+        if cache.path is None:
+            return
+        self.version = parser_version()
+        self.stored = set()
+        entry = cache.index.get(DEADLINES_KEY)
+        if entry is not None and entry[_HASH] == self.version:
+            try:
+                for phrases, year, items in cache.payload(DEADLINES_KEY):
+                    key = (tuple(phrases), year)
+                    if key not in into:
+                        into[key] = tuple(_deadline_from_json(item) for item in items)
+                    self.stored.add(key)
+            except (OSError, ValueError, KeyError, TypeError, IndexError):
+                self.stored = set()  # damaged: parsed again and rewritten
+
+    def save(self, parsed: dict) -> None:
+        cache = self.cache
+        if cache.path is None or self.stored is None or len(parsed) > _STORED_MAX \
+                or not parsed.keys() - self.stored:
+            return
+        entries = [[list(phrases), year, [_deadline_to_json(d) for d in items]]
+                   for (phrases, year), items in parsed.items()]
+        blob = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        cache.fresh[DEADLINES_KEY] = blob
+        cache.index[DEADLINES_KEY] = [0, 0, -1, 0, self.version, 0, 0, len(blob), None]
+        cache.dirty = True
+        cache.save()
+        self.stored = set(parsed)

@@ -161,6 +161,10 @@ def status_rows(repo: Repository, *, unit: str | None = None, plan: str | None =
         plans, problems = load_plans_cached(repo, repo.plan_ids(), concerns=concerns)
     else:
         plans, problems = repo.load_plans(plan=plan)
+    from gktrack.plancache import DeadlineStore
+
+    stored = DeadlineStore(repo)  # parsed phrases from earlier runs: no grammar to compile
+    stored.load(_PARSED)
     rows: list[TaskRow] = []
     for p in plans:
         if year is not None and p.year != year:
@@ -175,6 +179,7 @@ def status_rows(repo: Repository, *, unit: str | None = None, plan: str | None =
                     continue
                 role, via = found
             rows.append(TaskRow(p, task, role, via, assess_task(p, task, as_of, within)))
+    stored.save(_PARSED)
     return rows, problems
 
 

@@ -50,7 +50,7 @@ def test_one_file_for_all_plans_and_the_registry(plans_repo):
     folder = gk.root / ".git" / "gktrack" / "cache"
     assert [p.name for p in folder.iterdir()] == [CACHE_FILE]
     index = _index(gk)
-    assert set(index) == {"units.yaml", "plans/hl2022.yaml", "plans/qz2024.yaml"}
+    assert set(index) == {"units.yaml", "plans/hl2022.yaml", "plans/qz2024.yaml", "deadlines"}
     assert _loaded(gk) == _fresh(gk)
 
 

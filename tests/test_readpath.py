@@ -38,3 +38,41 @@ def test_task_row_level_follows_assessment():
     row = views.TaskRow(plan, task, assessment=views.assess_task(plan, task, dt.date(2024, 12, 1)))
     assert row.level == "red"
     assert views.TaskRow(plan, task).level is None
+
+
+def test_stored_deadlines_round_trip_and_follow_the_parser(plans_repo, monkeypatch):
+    from gktrack import plancache
+    from gktrack.repo import Repository
+
+    phrases = PHRASES + ["每月", "每年", "2024年6月30日前", "次年1月15日前", "收到申请之日起20个工作日内",
+                         "2月29日前", "国庆节前", "第三季度"]
+    parsed = {((p,), y): tuple(deadlines.parse_deadlines([p], y)) for p in phrases for y in (2023, 2024)}
+    parsed[tuple(phrases[:3]), 2024] = tuple(deadlines.parse_deadlines(phrases[:3], 2024))
+    repo = Repository(plans_repo.root)
+    store = plancache.DeadlineStore(repo)
+    store.load({})
+    store.save(dict(parsed))
+    plancache._OPEN.clear()  # a new process
+    loaded: dict = {}
+    plancache.DeadlineStore(Repository(plans_repo.root)).load(loaded)
+    assert loaded == parsed
+    # another parser (a new gktrack or holiday calendar): nothing stored is used
+    monkeypatch.setattr(plancache, "parser_version", lambda: "other")
+    plancache._OPEN.clear()
+    loaded = {}
+    plancache.DeadlineStore(Repository(plans_repo.root)).load(loaded)
+    assert loaded == {}
+
+
+def test_status_uses_stored_deadlines_without_parsing(plans_repo, monkeypatch):
+    first = plans_repo.json("status", "--json")
+    views._PARSED.clear()
+    views._ASSESSED.clear()
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("parsed again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(deadlines, "parse_deadlines", no_parsing)
+        assert plans_repo.json("overdue", "--as-of", "2022-12-20", "--json")
+    assert plans_repo.json("status", "--json") == first
