@@ -224,8 +224,11 @@ def unit_summaries(repo: Repository) -> tuple[list[UnitSummary], list[LoadProble
     return ordered, problems
 
 
-def task_json(plan: Plan, task: Task, *, row: TaskRow | None = None) -> dict:
-    """The task object of every ``--json`` output (a documented contract, see README)."""
+def task_json(plan: Plan, task: Task, *, row: TaskRow | None = None, headings: dict | None = None) -> dict:
+    """The task object of every ``--json`` output (a documented contract, see README).
+
+    ``headings``, a dict kept for one output, shares the section headings between its tasks.
+    """
     assessment = row.assessment if row else None
     due = getattr(assessment, "due", None)
     if due is None:
@@ -240,7 +243,7 @@ def task_json(plan: Plan, task: Task, *, row: TaskRow | None = None) -> dict:
         "plan": plan.id,
         "number": task.number,
         "text": task.text,
-        "section": [s.heading for s in plan.section_path(task.section)],
+        "section": _section_headings(plan, task, headings),
         "units": [u.to_json() for u in task.units],
         "deadline": task.deadline_text,
         "due": due.isoformat() if due else None,
@@ -257,6 +260,16 @@ def task_json(plan: Plan, task: Task, *, row: TaskRow | None = None) -> dict:
         data["role"] = row.role
         data["via"] = row.via
     return data
+
+
+def _section_headings(plan: Plan, task: Task, memo: dict | None) -> list[str]:
+    if memo is None:
+        return [s.heading for s in plan.section_path(task.section)]
+    key = (id(plan), task.section)  # the plans outlive the output
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = [s.heading for s in plan.section_path(task.section)]
+    return list(found)
 
 
 @dataclass
@@ -322,8 +335,8 @@ def group_by_unit(repo: Repository, rows: list[TaskRow], unit: str | None = None
     return [group for _, group in ordered]
 
 
-def overdue_json(row: TaskRow) -> dict:
-    data = task_json(row.plan, row.task, row=row)
+def overdue_json(row: TaskRow, headings: dict | None = None) -> dict:
+    data = task_json(row.plan, row.task, row=row, headings=headings)
     a = row.assessment
     data["days_left"] = a.days_left
     data["reason"] = a.reason

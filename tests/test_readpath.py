@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -76,3 +77,41 @@ def test_status_uses_stored_deadlines_without_parsing(plans_repo, monkeypatch):
         patched.setattr(deadlines, "parse_deadlines", no_parsing)
         assert plans_repo.json("overdue", "--as-of", "2022-12-20", "--json")
     assert plans_repo.json("status", "--json") == first
+
+
+def test_only_the_invoked_command_is_built(plans_repo, monkeypatch):
+    import typer.main
+
+    from gktrack import cli
+    from tests.conftest import run_main
+
+    built = []
+    real = typer.main.get_command_from_info
+
+    def spy(*args, **kwargs):
+        info = args[0] if args else kwargs["command_info"]
+        built.append(info.name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(typer.main, "get_command_from_info", spy)
+    everything = len(cli.app.registered_commands)
+    assert run_main(["--repo", str(plans_repo.root), "status", "--unit", "司法所"]).code == 0
+    assert built == ["status"]
+    assert len(cli.app.registered_commands) == everything  # restored for the next call
+    built.clear()
+    result = run_main(["--help"])
+    assert result.code == 0 and "overdue" in result.out and len(built) >= everything
+    built.clear()
+    result = run_main(["statuz"])
+    assert result.code == 2 and "没有命令“statuz”" in result.err
+    assert cli._invoked_name(["-C", "x", "--repo=y", "-Cz", "show", "a"]) == "show"
+    assert cli._invoked_name(["--version"]) is None and cli._invoked_name([]) is None
+
+
+def test_json_lists_have_one_element_per_line(plans_repo):
+    out = plans_repo.ok("status", "--json")
+    lines = out.splitlines()
+    data = json.loads(out)
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == len(data) + 2
+    assert [json.loads(line.rstrip(",")) for line in lines[1:-1]] == data
+    assert plans_repo.ok("status", "--json", "--plan", "hl2022", "--state", "done").strip() == "[]"

@@ -184,7 +184,8 @@ def register(app: typer.Typer, command) -> None:
         rows, problems = status_rows(repo, unit=unit, plan=plan, year=year, state=state, as_of=when)
         if json_out:
             _warn(problems)
-            cli.print_json([task_json(r.plan, r.task, row=r) for r in rows])
+            headings: dict = {}
+            cli.print_json([task_json(r.plan, r.task, row=r, headings=headings) for r in rows])
             return
         from gktrack.render import render_status
 

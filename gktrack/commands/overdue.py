@@ -36,7 +36,8 @@ def register(app: typer.Typer, command) -> None:
             from gktrack.commands.core import _warn
 
             _warn(problems)
-            cli.print_json([overdue_json(r) for r in rows])
+            headings: dict = {}
+            cli.print_json([overdue_json(r, headings) for r in rows])
             return
         from gktrack.render import render_overdue
 
