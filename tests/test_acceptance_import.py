@@ -251,4 +251,4 @@ def test_bundled_plans_show_real_work():
     late = json.loads(out)
     assert len({r["plan"] for r in late}) == 5 and all(r["level"] == "red" for r in late)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "gktrack import tests/fixtures/seeds/000_708db31ce4ea3cc1.txt" in readme
+    assert "import tests/fixtures/seeds/000_708db31ce4ea3cc1.txt" in readme
