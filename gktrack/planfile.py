@@ -396,6 +396,7 @@ def expected_task(task: Task, edits: list[tuple]) -> Task:
 
 _PLAIN_ASCII = re.compile(r"[A-Za-z][A-Za-z _.-]*[A-Za-z]|[A-Za-z]")
 _KEY_LINE = re.compile(r"^( *)([A-Za-z_][A-Za-z0-9_-]*):(?: |$)")
+_BLOCK_SCALAR = re.compile(r"(?:^|[:-])\s+[|>][0-9+-]*$")
 _FIRST_LINE = re.compile(r"^( *)- +([A-Za-z_][A-Za-z0-9_-]*):(?: |$)")
 
 
@@ -410,6 +411,8 @@ def plain_scalar(value: Any) -> str | None:
 
     if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
         return value.isoformat()
+    if value in STATES:
+        return value  # "open" and "done" are text in every YAML version (no resolver needed)
     if not isinstance(value, str) or not value or value != value.strip(" "):
         return None
     if value[0] in "-?:,[]{}#&*!|>'\"%@` " or value.endswith(":") or ": " in value or " #" in value:
@@ -435,6 +438,41 @@ def plain_scalar(value: Any) -> str | None:
     return value
 
 
+def _closed(value: str) -> bool:
+    """Whether a value that opens a quote or a bracket closes it on its own line.
+
+    A quoted text or flow list may go on over lines at any indentation; one of those lines
+    could then look like the next key. Such an item is left to ruamel.
+    """
+    value = value.strip()
+    if not value or value[0] not in "'\"[{":
+        return True
+    depth, quote, i = 0, None, 0
+    while i < len(value):
+        ch = value[i]
+        if quote == "'":
+            if ch == "'":
+                if value[i + 1:i + 2] == "'":
+                    i += 1
+                else:
+                    quote = None
+        elif quote == '"':
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+        i += 1
+        if quote is None and depth == 0:
+            return value[i:].strip() == ""
+    return False
+
+
 class _Fallback(Exception):
     """The line edit does not apply; ruamel's round trip does the edit instead."""
 
@@ -454,6 +492,11 @@ class _LineEdit:
         self.style = style
         self.keys: list[str] = [first.group(2)]
         self.segments: list[list[str]] = [[lines[0]]]
+        for line in lines:
+            if _BLOCK_SCALAR.search(line.rstrip()):
+                # a block text ("|", ">") can keep the blank lines after it: its value depends
+                # on what follows, so new lines after it could change it
+                raise _Fallback
         for line in lines[1:]:
             body = line.rstrip("\r\n")
             if not body.strip() or " #" in body or body.lstrip().startswith("#") or "\t" in body:
@@ -463,7 +506,7 @@ class _LineEdit:
                 raise _Fallback
             if indent == self.col:
                 match = _KEY_LINE.match(body)
-                if match is None:
+                if match is None or not _closed(body[match.end():]):
                     raise _Fallback
                 self.keys.append(match.group(2))
                 self.segments.append([line])
@@ -471,7 +514,7 @@ class _LineEdit:
                 self.segments[-1].append(line)
         if len(set(self.keys)) != len(self.keys):
             raise _Fallback
-        if " #" in lines[0]:
+        if " #" in lines[0] or not _closed(lines[0].rstrip("\r\n")[first.end():]):
             raise _Fallback
 
     def lines(self) -> list[str]:
@@ -620,9 +663,10 @@ class PlanEditor:
                 else:
                     edit.set(key, value)
             new_lines = edit.lines()
-            done = self._parse_item(new_lines, start)
-            if dataclasses.replace(done, line=None) != dataclasses.replace(expected_task(current, edits), line=None):
-                raise _Fallback
+            # Built from plain scalars (what ``plain_scalar`` writes reads back as the same text,
+            # tests/test_files.py) into whole lines of an item whose every key line was checked:
+            # the new task is the old one with the edits, and no YAML parser needs loading.
+            done = dataclasses.replace(expected_task(current, edits), line=start + 1)
             self.file.replace(start, end, new_lines)
             self.touched.add(task_id)
             # Only this item's lines changed: the tasks after it moved, nothing else did.
@@ -637,24 +681,6 @@ class PlanEditor:
         except (_Fallback, PlanFileError):
             self.file.lines, self.plan, self._data, self.touched = saved
         return self.update_task(task_id, lambda item: apply_edits(item, edits))
-
-    def _parse_item(self, lines: list[str], start: int) -> Task:
-        """The task that ``lines`` (one item of ``tasks:``, to go at line index ``start``) hold.
-
-        The item is parsed on its own: what surrounds it in the file cannot change its meaning
-        (it starts at the dash column, the lines after it are blank, comments or the next
-        item's dash, and the first line -- never changed by a line edit -- parsed as this very
-        item before), and the lines outside it are kept byte for byte. Saves parsing the whole
-        file again; anything unexpected falls back to the round trip, which does.
-        """
-        data = safe_load("tasks:" + self.file.style.newline + "".join(lines), self.where)
-        items = data.get("tasks") if isinstance(data, dict) else None
-        if not isinstance(items, list) or len(items) != 1 or not isinstance(items[0], dict):
-            raise _Fallback
-        raw = items[0]
-        task = _task_from_data(raw, self.plan, _Checker(self.where))
-        task.line = start + 1
-        return task
 
     def insert_task(self, task: Task) -> Task:
         """Insert after the last task of the same section (or at the end): document order."""

@@ -202,7 +202,19 @@ ODD_LAYOUTS = {
     "flow progress": "  - id: 1\n    text: 甲\n    progress: []\n\n  - id: 2\n    text: 乙\n",
     "quoted state": "  - id: 1\n    text: 甲\n    state: 'open'\n\n  - id: 2\n    text: 乙\n",
     "last task": "  - id: 2\n    text: 乙\n\n  - id: 1\n    text: 甲\n    closed: 2024-01-01\n# 结尾注释\n",
+    # a line inside a quoted text or flow list that looks like the next key
+    "quoted text over lines": '  - id: 1\n    text: "甲\n    note: 乙"\n    state: open\n\n  - id: 2\n    text: 乙\n',
+    "flow list over lines": "  - id: 1\n    text: 甲\n    lead: [司法所,\n      办公室]\n    state: open\n\n  - id: 2\n    text: 乙\n",
+    "doubled single quote": "  - id: 1\n    text: '甲''乙'\n    state: open\n\n  - id: 2\n    text: 乙\n",
+    "block scalar": "  - id: 1\n    text: 甲\n    note: |\n      多行\n\n  - id: 2\n    text: 乙\n",
+    "block scalar in progress": ("  - id: 1\n    text: 甲\n    progress:\n      - date: 2024-01-02\n        note: |+\n"
+                                 "          旧\n\n  - id: 2\n    text: 乙\n"),
 }
+# layouts gktrack could have written itself (or close to it): edited without ruamel
+BY_LINES = {"dash at column 0", "crlf", "last task", "doubled single quote"}
+# layouts where new lines could change what the old ones mean: always ruamel
+NEVER_BY_LINES = {"quoted text over lines", "flow list over lines", "block scalar", "block scalar in progress",
+                  "block scalar keeping blank lines", "comment inside"}
 
 
 @pytest.mark.parametrize("name", sorted(ODD_LAYOUTS))
@@ -227,6 +239,8 @@ def test_line_edits_on_odd_layouts(name, tmp_path):
             editor = PlanEditor(path, "plans/t.yaml")
             if lines:
                 editor.edit_fields(1, edits)
+                if name in BY_LINES or name in NEVER_BY_LINES:
+                    assert editor.by_lines == (name in BY_LINES), name
             else:
                 editor.update_task(1, lambda item: apply_edits(item, edits))
             editor.save()
