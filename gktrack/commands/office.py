@@ -161,7 +161,7 @@ def register(app: typer.Typer, command) -> None:
         cli.done(edit_task(cli.repository(), task, start_from=start_from, by=by).message)
 
     @command("completion")
-    def completion(shell: str = typer.Argument(..., metavar="bash|zsh|fish", help="所用的 shell")) -> None:
+    def completion(shell: str = typer.Argument(..., metavar="SHELL类型", help="所用的 shell:bash、zsh 或 fish")) -> None:
         """输出 shell 补全脚本(补全命令、计划编号、任务编号和单位名称)。
         用法:bash 在 ~/.bashrc 中加 eval "$(gktrack completion bash)";zsh 同理;
         fish:gktrack completion fish > ~/.config/fish/completions/gktrack.fish"""
