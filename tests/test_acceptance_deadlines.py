@@ -389,7 +389,6 @@ def test_unknown_phrase_in_a_hand_edited_file_is_kept_and_flagged(repo):
     assert "等上级通知" in repo.text("plans/dl2024.yaml")
 
 
-@pytest.mark.xfail(strict=True, reason="add 没有在任务内容中查找期限并提示(ops.add_task / commands/core.py)")
 def test_add_offers_a_deadline_found_in_the_text(repo):
     result = repo("add", "dl2024", "在2024年9月30日前完成政策文件清理并公开结果", "--unit", "司法所")
     assert result.code == 0

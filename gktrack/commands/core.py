@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import List, Optional
 
+import sys
+
 import typer
 
 from gktrack import cli
@@ -78,6 +80,8 @@ def register(app: typer.Typer, command) -> None:
         change = add_task(cli.repository(), plan_id, text, lead=lead, support=support, units=unit, due=due,
                           section=section, number=number, new_unit=new_unit, by=by)
         cli.done(change.task.full_id)
+        if not due:
+            _offer_deadline_in_text(change.task.full_id, text)
 
     @command("assign")
     def assign(
@@ -253,3 +257,15 @@ def _warn(problems) -> None:
 
     for problem in problems:
         sys.stderr.write(f"gktrack: 警告:{problem.where}: {problem.message}(已跳过该文件)\n")
+
+
+def _offer_deadline_in_text(task_id: str, text: str) -> None:
+    """A deadline written in the task's own words is offered, never guessed into the file."""
+    from gktrack.deadlines import find_deadline_phrases
+
+    found = find_deadline_phrases(text)
+    if found:
+        phrases = "、".join(f"“{p}”" for p in found)
+        dues = " ".join(f"--due {p}" for p in found)
+        sys.stderr.write(f"gktrack: 提示:任务内容中写有期限 {phrases},未登记为期限;如需登记,"
+                         f"可 gktrack undo 后加 {dues} 重新添加,或用 gktrack edit {task_id} 填写 deadline\n")
