@@ -108,6 +108,36 @@ def git(root: Path, *args: str, check: bool = True, env: dict | None = None) -> 
     return proc.stdout
 
 
+def build_template(tmp_path_factory, name: str, files: dict | None = None, commands=(),
+                   message: str = "计划") -> Path:
+    """A module-wide repository to copy for each test: `init`, then `commands` through the CLI, then
+    `files` (relative path -> text or bytes) committed as one hand-made commit."""
+    base = tmp_path_factory.mktemp(name)
+    root = base / "repo"
+    with pytest.MonkeyPatch.context() as mp:
+        (base / "home").mkdir()
+        apply_env(mp, base / "home")
+        for argv in (["init", str(root)], *commands):
+            result = run_main([str(a).replace("{root}", str(root)) for a in argv])
+            assert result.code == 0, (argv, result.err)
+        for rel, content in (files or {}).items():
+            path = root / rel
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        if files:
+            git(root, "add", "--", *files)
+            git(root, "commit", "-q", "-m", message)
+    return root
+
+
+def copy_repo(template: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "repo"
+    shutil.copytree(template, target, symlinks=True)
+    return target
+
+
 class Gk:
     """One repository and the CLI pointed at it."""
 

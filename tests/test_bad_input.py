@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import apply_env, run_main
+from conftest import build_template, copy_repo, git, run_main
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -56,10 +56,6 @@ def gk(repo: Path, *argv: str) -> tuple[int, str, str]:
     return result.code, result.out, result.err
 
 
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
-
-
 def hand_commit(repo: Path, *rels: str) -> None:
     git(repo, "add", "--", *rels)
     git(repo, "commit", "-q", "--no-verify", "-m", "手工修改", "--", *rels)
@@ -74,25 +70,15 @@ def snapshot(repo: Path) -> dict:
 @pytest.fixture(scope="module")
 def template(tmp_path_factory) -> Path:
     """A repository with the corpus' base plan (p1), a good plan (p0) and the base registry."""
-    base = tmp_path_factory.mktemp("template")
-    root = base / "repo"
-    with pytest.MonkeyPatch.context() as mp:
-        (base / "home").mkdir()
-        apply_env(mp, base / "home")
-        assert run_main(["init", str(root)]).code == 0
-        (root / "units.yaml").write_bytes((CORPUS / "_base_units.yaml").read_bytes())
-        (root / "plans" / "p1.yaml").write_bytes((CORPUS / "_base_plan.yaml").read_bytes())
-        (root / "plans" / "p0.yaml").write_text(GOOD_PLAN, encoding="utf-8")
-        git(root, "add", "--", "units.yaml", "plans")
-        git(root, "commit", "-q", "-m", "基础")
-    return root
+    return build_template(tmp_path_factory, "template", {
+        "units.yaml": (CORPUS / "_base_units.yaml").read_bytes(),
+        "plans/p1.yaml": (CORPUS / "_base_plan.yaml").read_bytes(),
+        "plans/p0.yaml": GOOD_PLAN}, message="基础")
 
 
 @pytest.fixture
 def repo(template, tmp_path) -> Path:
-    target = tmp_path / "repo"
-    shutil.copytree(template, target, symlinks=True)
-    return target
+    return copy_repo(template, tmp_path)
 
 
 def case_bytes(case: dict) -> bytes:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import fcntl
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import apply_env, run_main
+from conftest import build_template, copy_repo, git
 
 WRITERS = 30
 TASKS = 10
@@ -31,34 +30,18 @@ def gk(cwd: Path, home: Path, *argv: str, **extra: str) -> subprocess.CompletedP
                           capture_output=True, text=True, timeout=120)
 
 
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
-
-
 @pytest.fixture(scope="module")
 def template(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("concurrency")
-    root = base / "repo"
-    with pytest.MonkeyPatch.context() as mp:
-        (base / "home").mkdir()
-        apply_env(mp, base / "home")
-        assert run_main(["init", str(root)]).code == 0
-        tasks = "".join(f"\n  - id: {n}\n    text: 任务{n}\n    responsible: [司法所]\n    deadline: 6月底前\n"
-                        f"    state: open\n" for n in range(1, TASKS + 1))
-        (root / "plans" / "p1.yaml").write_text(
-            f"schema: 1\nid: p1\nyear: 2024\ntitle: 并发测试\ntasks:\n{tasks}", encoding="utf-8")
-        (root / "units.yaml").write_text("schema: 1\nunits:\n  - name: 司法所\n", encoding="utf-8")
-        git(root, "add", "--", "plans/p1.yaml", "units.yaml")
-        git(root, "commit", "-q", "-m", "计划")
-        assert run_main(["--repo", str(root), "validate"]).code == 0
-    return root
+    tasks = "".join(f"\n  - id: {n}\n    text: 任务{n}\n    responsible: [司法所]\n    deadline: 6月底前\n"
+                    f"    state: open\n" for n in range(1, TASKS + 1))
+    return build_template(tmp_path_factory, "concurrency", {
+        "plans/p1.yaml": f"schema: 1\nid: p1\nyear: 2024\ntitle: 并发测试\ntasks:\n{tasks}",
+        "units.yaml": "schema: 1\nunits:\n  - name: 司法所\n"})
 
 
 @pytest.fixture
 def repo(template, tmp_path) -> Path:
-    target = tmp_path / "repo"
-    shutil.copytree(template, target, symlinks=True)
-    return target
+    return copy_repo(template, tmp_path)
 
 
 def start_all(repo: Path, home: Path, commands: list[list[str]]) -> list[subprocess.CompletedProcess]:

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import apply_env, run_main
+from conftest import build_template, copy_repo, git, run_main
 
 KILLS = 104
 WORKERS = 4
@@ -62,30 +62,17 @@ def gk_here(repo: Path, *argv: str) -> tuple[int, str]:
     return result.code, result.err
 
 
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
-
-
 @pytest.fixture(scope="module")
 def template(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("crash")
-    root = base / "repo"
-    with pytest.MonkeyPatch.context() as mp:
-        (base / "home").mkdir()
-        apply_env(mp, base / "home")
-        for argv in (["init", str(root)], ["--repo", str(root), "new-plan", "p1", "--year", "2024", "--title", "测试计划"],
-                     *(["--repo", str(root), "add", "p1", f"任务{n}", "--unit", "司法所", "--new-unit", "--due", "6月底前"]
-                       for n in range(1, TASKS + 1))):
-            result = run_main(argv)
-            assert result.code == 0, result.err
-    return root
+    return build_template(tmp_path_factory, "crash", commands=[
+        ["--repo", "{root}", "new-plan", "p1", "--year", "2024", "--title", "测试计划"],
+        *(["--repo", "{root}", "add", "p1", f"任务{n}", "--unit", "司法所", "--new-unit", "--due", "6月底前"]
+          for n in range(1, TASKS + 1))])
 
 
 @pytest.fixture
 def repo(template, tmp_path) -> Path:
-    target = tmp_path / "repo"
-    shutil.copytree(template, target, symlinks=True)
-    return target
+    return copy_repo(template, tmp_path)
 
 
 def read_state(repo: Path) -> tuple[dict, set[str]]:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Gk, apply_env, run_main
+from conftest import Gk, build_template, run_main
 from conftest import git as conftest_git
 
 UNITS = """schema: 1
@@ -82,17 +82,7 @@ def git(repo: Gk, *args: str, env: dict | None = None) -> str:
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("validate")
-    root = base / "repo"
-    with pytest.MonkeyPatch.context() as mp:
-        (base / "home").mkdir()
-        apply_env(mp, base / "home")
-        assert run_main(["init", str(root)]).code == 0
-        (root / "units.yaml").write_text(UNITS, encoding="utf-8")
-        (root / "plans" / "good.yaml").write_text(GOOD, encoding="utf-8")
-        conftest_git(root, "add", "--", "units.yaml", "plans")
-        conftest_git(root, "commit", "-q", "-m", "计划")
-    return root
+    return build_template(tmp_path_factory, "validate", {"units.yaml": UNITS, "plans/good.yaml": GOOD})
 
 
 @pytest.fixture
