@@ -251,6 +251,10 @@ def main(argv: list[str] | None = None) -> None:
     except GktrackError as exc:
         sys.stderr.write(f"gktrack: 错误:{exc}\n")
         code = exc.exit_code
+    except click.exceptions.NoArgsIsHelpError as exc:
+        # `gktrack` alone (or `gktrack hook`) is a request for help, as with git: not an error.
+        print(exc.ctx.get_help())
+        code = 0
     except click.exceptions.UsageError as exc:
         command_path = exc.ctx.command_path if getattr(exc, "ctx", None) else "gktrack"
         sys.stderr.write(f"gktrack: 错误:{_usage_message(exc)}(查看帮助:{command_path} --help)\n")
