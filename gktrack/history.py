@@ -74,12 +74,15 @@ def read_log(repo: Repository, *, rev: str = "HEAD", paths: list[str] | None = N
     if until:
         args.append(f"--until={until}")
     args += [rev, "--", *(paths or [PLANS_DIR, REGISTRY_FILE])]
-    out = git.run(repo.root, *args)
+    return _parse_records(git.run(repo.root, *args))
+
+
+def _parse_records(out: str, name_only: bool = True) -> list[Commit]:
     commits = []
     for record in out.split(_RS)[1:]:
         parts = record.split(_FS)
         sha, author, email, authored, committed, message = parts[:6]
-        files = [f.strip("\n") for f in _FS.join(parts[6:]).split("\0") if f.strip("\n")]
+        files = [f.strip("\n") for f in _FS.join(parts[6:]).split("\0") if f.strip("\n")] if name_only else []
         commits.append(Commit(
             sha=sha, author=author, email=email, authored=dt.datetime.fromisoformat(authored),
             committed=dt.datetime.fromisoformat(committed), message=message, files=files,
@@ -89,18 +92,110 @@ def read_log(repo: Repository, *, rev: str = "HEAD", paths: list[str] | None = N
 
 
 def task_history(repo: Repository, ref: str) -> list[Commit]:
-    """Commits that changed one task: tool commits by trailer, hand edits by content."""
+    """Commits that changed one task, newest first: tool commits by trailer, hand edits by content.
+
+    Read from ``reportcache.TaskIndex``, kept up to HEAD with the report's machinery (one
+    ``git log`` of the new commits, trailers taken at their word, hand edits compared once and
+    remembered by blob ids), then one ``git log --no-walk`` for the few commits found. So a
+    warm ``show`` costs neither a walk of the whole history nor a parse of old file versions.
+    """
     from gktrack.repo import parse_task_ref
+    from gktrack.reportcache import TaskIndex
 
     plan_id, task_id = parse_task_ref(ref)
     rel = f"{PLANS_DIR}/{plan_id}.yaml"
-    found = []
-    for commit in read_log(repo, paths=[rel]):
-        if commit.task == f"{plan_id}/{task_id}":
-            found.append(commit)
-        elif commit.action in (None, "edit", "import", "new-plan") and _task_changed(repo, commit.sha, rel, task_id):
-            found.append(commit)
-    return found
+    head = git.head_after_commit(repo.root) or git.head(repo.root)
+    if head is None:
+        return []
+    index = TaskIndex(repo)
+    if index.head != head:
+        _update_index(repo, index, head)
+        index.save()
+    entries = index.entries(f"{plan_id}/{task_id}", rel)
+    if not entries:
+        return []
+    commits = _read_commits(repo, [sha for _, sha, _ in entries], rel)
+    return [c for c, (_, sha, check) in zip(commits, entries)
+            if not check or _still_changed(repo, c.sha, rel, task_id)]
+
+
+def _update_index(repo: Repository, index, head: str) -> None:
+    """Bring ``index`` up to ``head``: only the new commits when it is a descendant, else all."""
+    from gktrack.reportcache import HistoryCache
+
+    rev = head
+    if index.head and git.run_full(repo.root, "merge-base", "--is-ancestor", index.head, head).returncode == 0:
+        rev = f"{index.head}..{head}"
+    else:
+        index.reset()
+    known = HistoryCache(repo)
+    from gktrack.report import _trusted_files
+
+    commits = start_log_changes(repo, rev, trust=_trusted_files, known=known)()
+    base = index.seq
+    compare: list[tuple[int, ChangeCommit]] = []
+    for i, commit in enumerate(commits):
+        seq = base + len(commits) - i
+        if len(commit.parents) > 1:
+            index.merges.insert(0, [seq, commit.sha])
+            continue
+        if commit.task and (commit.trusted or f"{PLANS_DIR}/{commit.task.rpartition('/')[0]}.yaml" in commit.files):
+            index.add(commit.task, seq, commit.sha)
+        if not commit.trusted and commit.action in _COMPARED and commit.changes:
+            compare.append((seq, commit))
+    if compare:
+        _index_hand_edits(repo, index, compare, known)
+        known.save()
+    index.head, index.seq, index.changed = head, base + len(commits), True
+
+
+_COMPARED = (None, "edit", "import", "new-plan")  # actions whose commits are compared with the file
+
+
+def _index_hand_edits(repo: Repository, index, compare: list, diffs) -> None:
+    """Which tasks each hand edit changed, through the report's comparison (cached by blob ids)."""
+    from gktrack.report import _plan_diff, _plan_id, _summarize, _Versions
+
+    changes = [(seq, commit, change) for seq, commit in compare for change in commit.changes
+               if _plan_id(change.path) is not None]
+    order = [b for _, _, change in changes if not diffs.has_diff(change)
+             for b in (change.old_blob, change.new_blob) if b]
+    cache: dict = {}
+    with BlobReader(repo) as reader:
+        versions = _Versions(reader, order)
+        for seq, commit, change in changes:
+            plan_id = _plan_id(change.path)
+            summary = diffs.get_diff(change)
+            if summary is None:
+                summary = _summarize(plan_id, change.path, _plan_diff(versions, change, cache))
+                diffs.put_diff(change, summary)
+            for task_id, *_ in summary["tasks"]:
+                index.add(f"{plan_id}/{task_id}", seq, commit.sha)
+            if not summary["tasks"] and (change.new_blob is None or change.old_blob is None
+                                         or any("无法解析" in d for d in summary["changes"])):
+                # a deleted or unparsable version: which tasks changed is decided when shown
+                index.add(change.path, seq, commit.sha, index.check)
+
+
+def _read_commits(repo: Repository, shas: list[str], rel: str) -> list[Commit]:
+    """``shas`` in that order, as ``read_log`` lists them for the file ``rel``."""
+    out = git.run(repo.root, "log", "--no-walk=unsorted", f"--format={_FORMAT}", *shas, "--")
+    commits = _parse_records(out, name_only=False)
+    for commit in commits:
+        commit.files = [rel]
+    return commits
+
+
+def _still_changed(repo: Repository, sha: str, rel: str, task_id: int) -> bool:
+    """For a commit the index could not decide: as ``git log -- rel`` and the file comparison would."""
+    def blob(rev: str) -> str | None:
+        return git.run(repo.root, "rev-parse", "--verify", "-q", f"{rev}:{rel}", check=False).strip() or None
+
+    mine = blob(sha)
+    parents = git.run(repo.root, "rev-parse", f"{sha}^@").split()
+    if len(parents) > 1 and any(blob(p) == mine for p in parents):
+        return False  # a merge that kept one side's file: git log -- rel does not list it
+    return _task_changed(repo, sha, rel, task_id)
 
 
 def _task_data_at(repo: Repository, rev: str, rel: str, task_id: int):

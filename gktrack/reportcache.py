@@ -204,3 +204,65 @@ def plan_from_json(data: dict, where: str) -> Plan:
             line=line,
         ))
     return plan
+
+
+class TaskIndex:
+    """Which commits changed each task, up to one commit (``tasks.json``), for ``show`` and ``log TASK``.
+
+    Built from the report's reading of history (trailers taken at their word, trailer-less
+    commits compared through ``HistoryCache``) and extended with only the new commits when HEAD
+    moves forward; rebuilt when HEAD is not a descendant of the indexed commit (a rebase).
+    Each entry is ``[seq, sha]``, ``seq`` growing from the oldest commit, so entries from
+    several lists merge back into history order. ``check`` holds, per plan file, hand edits
+    whose effect on single tasks is not known (a deleted or unparsable version), and ``merges``
+    every merge commit: both are checked against the file when a task is shown.
+    """
+
+    def __init__(self, repo) -> None:
+        self.head: str | None = None
+        self.seq = 0
+        self.tasks: dict[str, list] = {}
+        self.check: dict[str, list] = {}
+        self.merges: list = []
+        self.changed = False
+        self.path: Path | None = None
+        if not os.environ.get("GKTRACK_NO_CACHE") and (repo.root / ".git").is_dir():
+            self.path = repo.root / ".git" / "gktrack" / FOLDER / "tasks.json"
+            try:
+                with open(self.path, encoding="utf-8") as handle:
+                    stored = json.load(handle)
+                if isinstance(stored, dict) and stored.get("v") == VERSION:
+                    self.head, self.seq = stored["head"], stored["seq"]
+                    self.tasks, self.check, self.merges = stored["tasks"], stored["check"], stored["merges"]
+            except (OSError, ValueError, KeyError, TypeError):
+                self.reset()
+
+    def reset(self) -> None:
+        self.head, self.seq, self.tasks, self.check, self.merges = None, 0, {}, {}, []
+        self.changed = True
+
+    def add(self, key: str, seq: int, sha: str, table: dict | None = None) -> None:
+        entries = (self.tasks if table is None else table).setdefault(key, [])
+        if not entries or entries[-1][1] != sha:
+            entries.append([seq, sha])
+        self.changed = True
+
+    def entries(self, ref: str, path: str) -> list:
+        """[seq, sha, needs checking] of the commits that may have changed ``ref``, newest first."""
+        found = [[s, h, False] for s, h in self.tasks.get(ref, [])]
+        found += [[s, h, True] for s, h in self.check.get(path, []) + self.merges]
+        found.sort(key=lambda e: -e[0])
+        return found
+
+    def save(self) -> None:
+        if self.path is None or not self.changed:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f"tasks.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"v": VERSION, "head": self.head, "seq": self.seq, "tasks": self.tasks,
+                                       "check": self.check, "merges": self.merges},
+                                      ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except (OSError, TypeError, ValueError):
+            pass
