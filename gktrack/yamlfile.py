@@ -154,14 +154,148 @@ def loader_class() -> type:
 
 
 def safe_load(text: str, where: str) -> Any:
-    """Parse YAML text safely; every problem becomes a PlanFileError at file:line:column."""
-    import yaml
+    """Parse YAML text safely; every problem becomes a PlanFileError at file:line:column.
 
+    A fast path (``_fast_load``) builds the data from libyaml's events; anything it does not
+    expect of a plain gktrack file — an error, an anchor, a tag, a duplicate or non-scalar key,
+    several documents — sends the text to the careful loader below, which gives the same data
+    or the error with its file:line:column.
+    """
     conflict = _CONFLICT.search(text)
     if conflict:
         line = text[: conflict.start()].count("\n") + 1
         raise PlanFileError("有未解决的合并冲突标记(<<<<<<< / >>>>>>>)", where=f"{where}:{line}")
     check_nesting(text, where)
+    if not _FAST_OFF:
+        try:
+            return _fast_load(text)
+        except Exception:  # noqa: BLE001 - whatever it is, the careful loader decides
+            pass
+    return _careful_load(text, where)
+
+
+_FAST_OFF = False  # tests compare both paths
+
+
+class _Unusual(Exception):
+    """Something the fast path leaves to the careful loader."""
+
+
+_SCALAR_TAGS = {"tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
+                "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
+_STR_TAG = "tag:yaml.org,2002:str"
+_FAST: dict[str, Any] = {}
+
+
+def _fast_load(text: str) -> Any:
+    """The data ``_careful_load`` gives, from the event stream: no nodes, no constructor
+    dispatch, the collector paused (the data has no cycles). Raises _Unusual (or a YAML error)
+    whenever the careful loader might answer differently."""
+    import gc
+
+    import yaml
+
+    if not _FAST:
+        helper = loader_class()("")  # its resolver and scalar constructors, exactly as careful
+        _FAST.update(resolve=helper.resolve, constructors=helper.yaml_constructors, helper=helper,
+                     kinds=(yaml.ScalarEvent, yaml.MappingStartEvent, yaml.MappingEndEvent,
+                            yaml.SequenceStartEvent, yaml.SequenceEndEvent),
+                     node=yaml.ScalarNode, parser=yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else None,
+                     typed=None if helper.yaml_path_resolvers or None in helper.yaml_implicit_resolvers
+                     else frozenset(helper.yaml_implicit_resolvers))
+    if _FAST["parser"] is None:
+        raise _Unusual("no C parser")
+    scalar_event, map_start, map_end, seq_start, seq_end = _FAST["kinds"]
+    resolve, constructors, helper, node_class = _FAST["resolve"], _FAST["constructors"], _FAST["helper"], _FAST["node"]
+
+    # First characters for which the resolver may find a type other than text ("1", "t", "~",
+    # "" ...); a plain scalar starting otherwise, or a quoted one, is text (Resolver.resolve).
+    typed = _FAST["typed"]
+
+    def value_of(event) -> Any:
+        if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+            raise _Unusual("anchor or tag")
+        value = event.value
+        if typed is not None and (value[:1] not in typed or not event.implicit[0]):
+            return value
+        tag = resolve(node_class, value, event.implicit)
+        if tag == _STR_TAG:
+            return value
+        if tag not in _SCALAR_TAGS:  # the merge key "<<", "=" and the like
+            raise _Unusual(tag)
+        return constructors[tag](helper, node_class(tag, event.value, event.start_mark, event.end_mark,
+                                                    event.style))
+
+    enabled = gc.isenabled()
+    gc.disable()
+    parser = _FAST["parser"](text)
+    try:
+        parser.get_event()  # StreamStart
+        if parser.check_event(yaml.StreamEndEvent):
+            parser.get_event()
+            return None
+        start = parser.get_event()
+        if not isinstance(start, yaml.DocumentStartEvent) or start.tags or start.version:
+            raise _Unusual("document")
+        # the stack holds [container, line, raw keys seen, pending key] per open collection
+        stack: list[list] = []
+        root: Any = None
+        while True:
+            event = parser.get_event()
+            kind = event.__class__
+            if kind is scalar_event:
+                if typed is not None and event.anchor is None and event.tag is None \
+                        and (not event.implicit[0] or event.value[:1] not in typed):
+                    value = event.value  # text, as value_of would find
+                else:
+                    value = value_of(event)
+            elif kind is map_start or kind is seq_start:
+                if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                    raise _Unusual("anchor or tag")
+                if stack and stack[-1][2] is not None and stack[-1][3] is _NO_KEY:
+                    raise _Unusual("collection as key")
+                stack.append([{} if kind is map_start else [], event.start_mark.line + 1,
+                              set() if kind is map_start else None, _NO_KEY])
+                continue
+            elif kind is map_end or kind is seq_end:
+                frame = stack.pop()
+                value = frame[0]
+                if kind is map_end:
+                    value[LINE_KEY] = frame[1]
+            elif kind is yaml.DocumentEndEvent:
+                break
+            else:
+                raise _Unusual(kind.__name__)  # an alias, or something unforeseen
+            if not stack:
+                root = value
+                continue
+            frame = stack[-1]
+            if frame[2] is None:
+                frame[0].append(value)
+            elif frame[3] is _NO_KEY:
+                raw = event.value  # the careful loader compares keys as written
+                if raw in frame[2] or value.__class__ is not str:
+                    raise _Unusual("duplicate or non-text key")
+                frame[2].add(raw)
+                frame[3] = value
+            else:
+                frame[0][frame[3]] = value
+                frame[3] = _NO_KEY
+        if not parser.check_event(yaml.StreamEndEvent):
+            raise _Unusual("several documents")
+        return root
+    finally:
+        parser.dispose()
+        if enabled:
+            gc.enable()
+
+
+_NO_KEY = object()
+
+
+def _careful_load(text: str, where: str) -> Any:
+    import yaml
+
     loader = loader_class()(text)
     try:
         return loader.get_single_data()
