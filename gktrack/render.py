@@ -104,41 +104,34 @@ class Table:
         self.columns = list(columns)
         self.natural = [cell_len(c.header) for c in self.columns]
         self.widths: list[int] | None = None
-        # By id of a row (kept alive here, so the id stays its own): the cells' widths, and the
-        # finished lines, so a row listed in several tables (overdue by unit) is laid out once.
-        self._sizes: dict[int, tuple[Sequence, list[int]]] = {}
+        # By id of a row (kept alive here, so the id stays its own): the finished lines, so a
+        # row listed in several tables (overdue by unit) is laid out once.
         self._drawn: dict[int, tuple[Sequence, list[str]]] = {}
-        self._cells: dict[tuple, str] = {}
+        # Per fixed column, each distinct cell finished (cut, coloured, padded) once per layout:
+        # states, deadlines and reasons repeat across thousands of rows.
+        self._cells: list[dict] = [{} for _ in self.columns]
         self._head: list[str] | None = None
 
     def measure(self, rows: Iterable[Sequence]) -> None:
+        """Widen the columns to fit ``rows`` (each distinct text is measured once)."""
+        rows = rows if isinstance(rows, list) else list(rows)
         natural = self.natural
-        caps = [c.cap for c in self.columns]
-        flex = [c.flex for c in self.columns]
-        known = self._sizes
-        # states, deadlines and reasons repeat across thousands of rows: measure each text once
-        seen: dict[str, int] = {}
-        for row in rows:
-            sizes = []
-            for index, cell in enumerate(row):
-                text = cell if cell.__class__ is str else cell[0]
-                if flex[index]:
-                    # the flex column only needs an upper bound: it is cut to what is left anyway
-                    size = 2 * len(text)
-                    if size > natural[index]:
+        for index, column in enumerate(self.columns):
+            texts = {cell if cell.__class__ is str else cell[0] for cell in {row[index] for row in rows}}
+            best = natural[index]
+            if column.flex:
+                # the flex column only needs its widest text: it is cut to what is left anyway,
+                # and a text of n characters takes at most 2n cells
+                for text in texts:
+                    if 2 * len(text) > best:
                         size = cell_len(text)
-                    sizes.append(-1)
-                else:
-                    size = seen.get(text)
-                    if size is None:
-                        size = seen[text] = cell_len(text)
-                    sizes.append(size)
-                cap = caps[index]
-                if cap is not None and size > cap:
-                    size = cap
-                if size > natural[index]:
-                    natural[index] = size
-            known[id(row)] = (row, sizes)
+                        if size > best:
+                            best = size
+            else:
+                best = max(best, max(map(cell_len, texts), default=0))
+            if column.cap is not None and best > column.cap:
+                best = max(column.cap, natural[index])
+            natural[index] = best
 
     def layout(self, width: int) -> list[int]:
         """Fixed columns at their natural width (up to their cap); flex columns get the rest.
@@ -165,7 +158,8 @@ class Table:
         self.widths = widths
         self._head = None
         self._drawn.clear()
-        self._cells.clear()
+        for finished in self._cells:
+            finished.clear()
         return widths
 
     def draw(self, out: Out, rows: Iterable[Sequence], title: str | None = None,
@@ -190,18 +184,14 @@ class Table:
 
     def _lines(self, row: Sequence, widths: list[int], out: Out) -> list[str]:
         columns = self.columns
-        known = self._sizes.get(id(row))
-        sizes = known[1] if known is not None else None
         colour = out.colour
+        finished = self._cells
         cells = []
         extra: list[tuple[int, list[str]]] = []
-        # A fixed column's cell (a state, a deadline, a reason) repeats across thousands of rows:
-        # cut, coloured and padded once per layout.
-        finished = self._cells
         for index, cell in enumerate(row):
             column = columns[index]
             if not column.flex:
-                done = finished.get((index, cell))
+                done = finished[index].get(cell)
                 if done is not None:
                     cells.append(done)
                     continue
@@ -217,15 +207,13 @@ class Table:
                     extra.append((index, pieces[1:]))
                 size = cell_len(text)
             else:
-                size = sizes[index] if sizes is not None else -1
-                if size < 0 or size > w:
-                    text, size = fit(text, w)
+                text, size = fit(text, w)
             if cell_style and colour:
                 text = out.style(text, cell_style)
             if size < w:
                 text = " " * (w - size) + text if column.right else text + " " * (w - size)
             if not column.flex:
-                finished[index, cell] = text
+                finished[index][cell] = text
             cells.append(text)
         lines = [GAP.join(cells)]
         if extra:
