@@ -214,9 +214,9 @@ def test_unit_query_skips_plans_that_cannot_concern_the_unit(plans_repo, monkeyp
     decoded = []
     real = plancache.plan_from_json
 
-    def spy(data, where):
+    def spy(data, where, keep=None):
         decoded.append(where)
-        return real(data, where)
+        return real(data, where, keep)
 
     monkeypatch.setattr(plancache, "plan_from_json", spy)
     for unit in ("横东村", "政数局", "党政综合办", "司法所"):
