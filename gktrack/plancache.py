@@ -15,7 +15,15 @@ hashed again until it is old enough. A changed or hand-edited file is therefore 
 
 Layout: a magic line, one line of JSON index ``{rel: [mtime_ns, ctime_ns, size, ino, sha1,
 checked_ns, offset, length, unit_names]}``, then the entries' JSON one after another (offsets into that
-part), so ``show`` decodes one plan and a write copies the other entries' bytes unchanged.
+part), so ``show`` decodes one plan.
+
+A save appends the entries it changed to a journal, ``plans.v3.log`` (records of a length line
+with a CRC-32, the entry as JSON, and its data unless only the signature changed), read after
+the file and applied in order; a whole new file, the journal merged into it, is written when the
+journal grows past LOG_MAX or an entry is removed. A write command thus adds a few kB instead of
+rewriting megabytes. Every entry, wherever it lies, states only "a file with this signature had
+these bytes, checked at this time", so a lost or reordered record (two writers at once, a crash
+mid-append: reading stops at a damaged record) costs speed, never correctness.
 ``unit_names`` are the names a plan's tasks give their units (and the plan's owner when a task
 names none): ``status --unit`` and ``overdue --unit`` skip plans that cannot concern the unit
 without decoding them.
@@ -32,6 +40,7 @@ import json
 import os
 import time
 import weakref
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +55,10 @@ REGISTRY_KEY = "units.yaml"
 # Coarse file systems stamp whole (or even two) seconds; a file modified less than this before
 # its entry was checked is hashed again on the next read.
 RACY_NS = 3_000_000_000
+# The journal (plans.v3.log) next to the file: records appended by saves, merged into a new
+# file once it holds more than this (or an eighth of the file).
+LOG_VERSION = 4
+LOG_MAX = 256 * 1024
 
 _SIG, _HASH, _CHECKED, _OFFSET, _LENGTH, _NAMES = slice(0, 4), 4, 5, 6, 7, 8
 
@@ -80,9 +93,16 @@ class CacheFile:
         self.handle: Any = None
         self.base = 0
         self.fresh: dict[str, bytes] = {}  # entries (re)made in this process: their JSON
+        self.logged: dict[str, bytes] = {}  # entries whose JSON lies in the journal
+        self.log_size = 0
+        # What save writes: rel -> whether the entry's JSON changed (else only its signature).
+        self.changed: dict[str, bool] = {}
+        self.full = False  # an entry was removed: only a whole new file says so
         self.dirty = False
         if self.path is not None:
             self._read()
+            if self.handle is not None:
+                self._read_log()
 
     def _read(self) -> None:
         try:
@@ -110,6 +130,41 @@ class CacheFile:
             pass  # another version's, or damaged: rebuilt as files are read
         handle.close()
 
+    def _read_log(self) -> None:
+        """Apply the journal's records in order; reading stops at the first one that is torn or
+        damaged (a crash mid-append), and what follows it is only lost speed."""
+        try:
+            with open(self.log_path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return
+        self.log_size = len(data)
+        at, size = 0, len(data)
+        while at < size:
+            end = data.find(b"\n", at, at + 64)
+            if end < 0:
+                break
+            try:
+                version, head_len, blob_len, crc = map(int, data[at:end].split(b" "))
+                if version != LOG_VERSION or head_len < 0:
+                    break
+                head_end = end + 1 + head_len
+                stop = head_end + max(blob_len, 0)
+                if stop > size or zlib.crc32(data[end + 1:stop]) != crc:
+                    break
+                rel, *entry = json.loads(data[end + 1:head_end])
+            except ValueError:
+                break
+            at = stop
+            if blob_len >= 0:
+                self.logged[rel] = data[head_end:stop]
+                self.index[rel] = [*entry[:_OFFSET], 0, blob_len, entry[-1]]
+                continue
+            # a signature record: the same bytes seen again (only for an entry of that hash)
+            known = self.index.get(rel)
+            if known is not None and known[_HASH] == entry[_HASH]:
+                known[:_OFFSET] = entry[:_OFFSET]
+
     def __del__(self) -> None:
         if self.handle is not None:
             self.handle.close()
@@ -121,7 +176,7 @@ class CacheFile:
         return blob
 
     def payload(self, rel: str) -> Any:
-        blob = self.fresh.get(rel)
+        blob = self.fresh.get(rel) or self.logged.get(rel)
         if blob is None:
             blob = self._blob(self.index[rel])
         return json.loads(blob)
@@ -151,14 +206,19 @@ class CacheFile:
         if entry[_SIG] != sig or sig[0] < checked - RACY_NS:
             entry[_SIG] = sig
             entry[_CHECKED] = checked
+            self.changed.setdefault(rel, False)
             self.dirty = True
         return payload, data, sig
 
     def put(self, rel: str, sig: list[int] | None, data: bytes, payload: Any, checked: int,
             names: list[str] | None = None) -> None:
         blob = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        self.put_blob(rel, [*(sig or [0, 0, -1, 0]), hashlib.sha1(data).hexdigest(), checked, 0, len(blob), names], blob)
+
+    def put_blob(self, rel: str, entry: list, blob: bytes) -> None:
         self.fresh[rel] = blob
-        self.index[rel] = [*(sig or [0, 0, -1, 0]), hashlib.sha1(data).hexdigest(), checked, 0, len(blob), names]
+        self.index[rel] = entry
+        self.changed[rel] = True
         self.dirty = True
 
     def trusted_names(self, rel: str, path: Path) -> list[str] | None:
@@ -178,20 +238,65 @@ class CacheFile:
     def prune_one(self, rel: str) -> None:
         if self.index.pop(rel, None) is not None:
             self.fresh.pop(rel, None)
-            self.dirty = True
+            self.full = self.dirty = True
 
     def prune(self, keep: set[str]) -> None:
         for rel in [rel for rel in self.index if rel not in keep]:
             del self.index[rel]
             self.fresh.pop(rel, None)
-            self.dirty = True
+            self.full = self.dirty = True
+
+    @property
+    def log_path(self) -> Path:
+        return self.path.with_name(CACHE_FILE + ".log")
 
     def save(self) -> None:
+        """Append the changed entries to the journal (a write changes one plan: a few kB, not
+        the whole file twice); write a whole new file, merging the journal, when entries were
+        removed, there is no good file to add to, or the journal has grown past LOG_MAX."""
         if not self.dirty or self.path is None:
             return
+        if not self.full and self.handle is not None and self._append():
+            self.dirty = False
+            self.changed.clear()
+            return
+        self._rewrite()
+
+    def _append(self) -> bool:
+        records = []
+        for rel, new_blob in self.changed.items():
+            entry = self.index.get(rel)
+            if entry is None:
+                continue
+            blob = self.fresh.get(rel) if new_blob else None
+            if new_blob and blob is None:
+                return False
+            head = json.dumps([rel, *entry[:_OFFSET], entry[_NAMES]], ensure_ascii=False,
+                              separators=(",", ":")).encode("utf-8")
+            body = head + (blob or b"")
+            records.append(b"%d %d %d %d\n" % (LOG_VERSION, len(head), -1 if blob is None else len(blob),
+                                                zlib.crc32(body)))
+            records.append(body)
+        data = b"".join(records)
+        if self.log_size + len(data) > max(LOG_MAX, os.fstat(self.handle.fileno()).st_size // 8):
+            return False
+        try:
+            # O_APPEND: concurrent writers' records land one after the other, never inside each other
+            fd = os.open(self.log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                os.write(fd, data)
+            finally:
+                os.close(fd)
+        except OSError:
+            return True  # a read-only .git only costs speed
+        _remove_old_entries(self.path.parent)  # as a whole new file does (a folder of 2 names)
+        self.log_size += len(data)
+        return True
+
+    def _rewrite(self) -> None:
         parts, offset, index = [], 0, {}
         for rel, entry in self.index.items():
-            blob = self.fresh.get(rel)
+            blob = self.fresh.get(rel) or self.logged.get(rel)
             if blob is None:
                 try:
                     blob = self._blob(entry)
@@ -210,7 +315,14 @@ class CacheFile:
             os.replace(tmp, self.path)
         except OSError:
             return  # a read-only .git only costs speed
-        self.dirty = False
+        try:
+            # merged into the new file (a record appended meanwhile is lost: only speed)
+            os.unlink(self.log_path)
+        except OSError:
+            pass
+        self.dirty = self.full = False
+        self.changed.clear()
+        self.log_size = 0
         _remove_old_entries(self.path.parent)
 
 
@@ -523,8 +635,6 @@ class DeadlineStore:
         entries = [[list(phrases), year, [_deadline_to_json(d) for d in items]]
                    for (phrases, year), items in parsed.items()]
         blob = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        cache.fresh[DEADLINES_KEY] = blob
-        cache.index[DEADLINES_KEY] = [0, 0, -1, 0, self.version, 0, 0, len(blob), None]
-        cache.dirty = True
+        cache.put_blob(DEADLINES_KEY, [0, 0, -1, 0, self.version, 0, 0, len(blob), None], blob)
         cache.save()
         self.stored = set(parsed)

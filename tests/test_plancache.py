@@ -3,6 +3,7 @@ and content hash, never read stale."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
@@ -21,9 +22,17 @@ def _cache_path(gk):
 
 
 def _index(gk) -> dict:
-    raw = _cache_path(gk).read_bytes()
-    assert raw.startswith(MAGIC)
-    return json.loads(raw[len(MAGIC):raw.index(b"\n", len(MAGIC))])
+    """The entries as a reader sees them: the file's index with the journal applied."""
+    assert _cache_path(gk).read_bytes().startswith(MAGIC)
+    return plancache.CacheFile(_cache_path(gk).parent).index
+
+
+def _log_path(gk):
+    return _cache_path(gk).with_name(CACHE_FILE + ".log")
+
+
+def _files(folder) -> set[str]:
+    return {p.name for p in folder.iterdir()} - {CACHE_FILE + ".log"}
 
 
 def _fresh(gk) -> dict:
@@ -48,7 +57,7 @@ def test_one_file_for_all_plans_and_the_registry(plans_repo):
     gk = plans_repo
     gk.ok("status")
     folder = gk.root / ".git" / "gktrack" / "cache"
-    assert [p.name for p in folder.iterdir()] == [CACHE_FILE]
+    assert _files(folder) == {CACHE_FILE}
     index = _index(gk)
     assert set(index) == {"units.yaml", "plans/hl2022.yaml", "plans/qz2024.yaml", "deadlines"}
     assert _loaded(gk) == _fresh(gk)
@@ -149,7 +158,7 @@ def test_old_per_plan_files_are_removed(plans_repo):
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "hl2022.json").write_text('{"version": 2}', encoding="utf-8")
     gk.ok("status")
-    assert [p.name for p in folder.iterdir()] == [CACHE_FILE]
+    assert _files(folder) == {CACHE_FILE}
 
 
 def test_no_cache_and_read_only_git(plans_repo, monkeypatch):
@@ -184,7 +193,7 @@ def test_random_edits_never_read_stale(plans_repo):
     rng = random.Random(8)
     path = gk.root / "plans" / "hl2022.yaml"
     for step in range(25):
-        action = rng.choice(["edit-same-size", "edit", "progress", "load", "drop-cache"])
+        action = rng.choice(["edit-same-size", "edit", "progress", "load", "drop-cache", "cut-journal"])
         if action.startswith("edit"):
             text = path.read_text(encoding="utf-8")
             st = os.stat(path)
@@ -201,6 +210,9 @@ def test_random_edits_never_read_stale(plans_repo):
             gk.ok("progress", f"hl2022/{rng.randint(1, 6)}", f"第{step}次进展")
         elif action == "drop-cache":
             _cache_path(gk).unlink(missing_ok=True)
+        elif action == "cut-journal" and _log_path(gk).exists():
+            data = _log_path(gk).read_bytes()
+            _log_path(gk).write_bytes(data[:rng.randint(0, len(data))])  # a crash mid-append
         assert _loaded(gk) == _fresh(gk), (step, action)
 
 
@@ -232,3 +244,75 @@ def test_unit_query_skips_plans_that_cannot_concern_the_unit(plans_repo, monkeyp
     path.write_text(path.read_text(encoding="utf-8").replace("区政数局", "横东村"), encoding="utf-8")
     ids = [t["id"] for t in gk.json("status", "--unit", "横东村", "--json")]
     assert "qz2024/1" in ids
+
+
+def test_a_write_appends_to_the_journal_and_leaves_the_file(plans_repo):
+    """A write adds its plan's entry to plans.v3.log; the big file is not rewritten."""
+    gk = plans_repo
+    gk.ok("status")
+    before = _cache_path(gk).read_bytes()
+    log_before = _log_path(gk).read_bytes() if _log_path(gk).exists() else b""
+    gk.ok("close", "hl2022/1")
+    gk.ok("progress", "hl2022/2", "已公开")
+    assert _cache_path(gk).read_bytes() == before
+    log = _log_path(gk).read_bytes()
+    assert log.startswith(log_before) and len(log) > len(log_before)
+    index = _index(gk)
+    assert index["plans/hl2022.yaml"][4] == hashlib.sha1((gk.root / "plans/hl2022.yaml").read_bytes()).hexdigest()
+    assert _loaded(gk) == _fresh(gk)
+    assert "hl2022/1" not in gk.ok("status")
+
+
+def test_damaged_journal_records_are_ignored(plans_repo):
+    """Reading stops at the first torn or damaged record; what it held is parsed again."""
+    gk = plans_repo
+    gk.ok("status")
+    gk.ok("close", "hl2022/1")
+    gk.ok("close", "qz2024/1")
+    log = _log_path(gk).read_bytes()
+    for damaged in (log[:-1], log[:len(log) // 2], log.replace("已".encode(), "己".encode(), 1),
+                    b"x" + log, b"4 3 -1 0\n[1]" + log, log + b"4 999999 0 0\n"):
+        _log_path(gk).write_bytes(damaged)
+        assert _loaded(gk) == _fresh(gk)
+        assert "hl2022/1" not in gk.ok("status") and "qz2024/1" not in gk.ok("status")
+
+
+def test_an_out_of_order_record_is_not_read_stale(plans_repo):
+    """Two writers at once may append in either order: an entry for the file's earlier bytes,
+    appended last, is checked against the file's signature like any other."""
+    gk = plans_repo
+    _age(gk)
+    gk.ok("status")
+    cache = plancache.CacheFile(_cache_path(gk).parent)
+    rel = "plans/hl2022.yaml"
+    old_entry, old_blob = list(cache.index[rel]), cache.logged.get(rel) or cache._blob(cache.index[rel])
+    gk.ok("close", "hl2022/1")
+    _loaded(gk)
+    # the slower writer's record, for the earlier bytes, lands after the newer one
+    late = plancache.CacheFile(_cache_path(gk).parent)
+    late.put_blob(rel, old_entry, old_blob)
+    late.save()
+    assert plancache.CacheFile(_cache_path(gk).parent).index[rel][4] == old_entry[4]
+    assert _loaded(gk) == _fresh(gk)
+    assert "hl2022/1" not in gk.ok("status")
+
+
+def test_the_journal_is_merged_once_it_grows(plans_repo, monkeypatch):
+    gk = plans_repo
+    gk.ok("status")
+    monkeypatch.setattr(plancache, "LOG_MAX", 8_000)
+    sizes = []
+    for n in range(1, 13):
+        gk.ok("progress", f"hl2022/{n % 6 + 1}", f"第{n}次")
+        sizes.append(_log_path(gk).stat().st_size if _log_path(gk).exists() else 0)
+        assert sizes[-1] <= 8_000
+    assert any(b > a for a, b in zip(sizes, sizes[1:]))  # appended
+    assert any(b < a for a, b in zip(sizes, sizes[1:]))  # merged into a new file
+    assert _loaded(gk) == _fresh(gk)
+    assert _files(_cache_path(gk).parent) == {CACHE_FILE}
+    # a removed plan is dropped by writing a whole new file: the journal is merged and removed
+    (gk.root / "plans" / "qz2024.yaml").unlink()
+    gk.ok("status")
+    assert not _log_path(gk).exists()
+    assert "plans/qz2024.yaml" not in _index(gk)
+    assert _loaded(gk) == _fresh(gk)
