@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shlex
 import subprocess
 import sys
@@ -809,21 +808,7 @@ def _only_appended(base: dict, other: dict) -> dict[str, list] | None:
 
 def _append_entries(text: str, data: dict, added: dict[str, list], where: str) -> str:
     """``text`` with ``added`` entries appended to their lists, other lines untouched."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
     from gktrack.yamlfile import BlockFile
-
-    def styled(value: Any) -> Any:
-        if isinstance(value, dict):
-            out = CommentedMap()
-            for k, v in value.items():
-                out[k] = styled(v)
-            return out
-        if isinstance(value, list):
-            seq = CommentedSeq(styled(v) for v in value)
-            seq.fa.set_flow_style()  # aliases: [a, b], as people write them
-            return seq
-        return value
 
     block = BlockFile(text, where)
     for section, entries in added.items():
@@ -831,18 +816,8 @@ def _append_entries(text: str, data: dict, added: dict[str, list], where: str) -
         lines: list[str] = []
         for entry in entries:
             if _entry_key(section, entry) not in have:  # both sides added the same one: once
-                lines += block.dump_item(section, styled(entry))
-        if not lines:
-            continue
-        regions = block.regions()
-        if section in regions and (data.get(section) or []):
-            end = regions[section].end
-            block.replace(end, end, lines)
-        elif section in regions:
-            region = regions[section]
-            block.replace(region.start, region.end, [f"{section}:" + block.style.newline] + lines)
-        else:
-            block.replace(len(block.lines), len(block.lines), [f"{section}:" + block.style.newline] + lines)
+                lines += block.dump_item(section, _rt(entry))
+        block.append_items(section, lines, bool(data.get(section)))
     return block.text()
 
 

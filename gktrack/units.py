@@ -228,16 +228,6 @@ def add_units_to_file(path: Path, names: list[str], where: str = REGISTRY_FILE) 
                 members.fa.set_flow_style()
                 item["members"] = "all" if name in EVERYONE else members
             new_lines += block.dump_item(key, item)
-        if not new_lines:
-            continue
-        regions = block.regions()
-        if key in regions and (data.get(key) or []):
-            end = regions[key].end  # just after the last entry
-            block.replace(end, end, new_lines)
-        elif key in regions:
-            region = regions[key]
-            block.replace(region.start, region.end, [f"{key}:" + block.style.newline] + new_lines)
-        else:
-            block.replace(len(block.lines), len(block.lines), [f"{key}:" + block.style.newline] + new_lines)
+        block.append_items(key, new_lines, bool(data.get(key)))
     registry_from_data(safe_load(block.text(), where), where)
     atomic_write(path, bom + block.text())

@@ -643,6 +643,21 @@ class BlockFile:
         text = dump_rt(wrapper, self.style)
         return [line.rstrip("\r\n") + self.style.newline for line in text.splitlines(keepends=True)]
 
+    def append_items(self, key: str, new_lines: list[str], has_entries: bool) -> None:
+        """Add dumped items at the end of the top-level list ``key`` (made if missing); other lines untouched."""
+        if not new_lines:
+            return
+        regions = self.regions()
+        if key in regions and has_entries:
+            end = regions[key].end  # just after the last entry
+            self.replace(end, end, new_lines)
+            return
+        header = [f"{key}:" + self.style.newline]
+        if key in regions:  # "key:" with an empty or null value
+            self.replace(regions[key].start, regions[key].end, header + new_lines)
+        else:
+            self.replace(len(self.lines), len(self.lines), header + new_lines)
+
     def replace(self, start: int, end: int, new_lines: list[str]) -> None:
         self.lines[start:end] = new_lines
 
