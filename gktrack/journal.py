@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
 import json
 import os
 import time
@@ -93,7 +92,13 @@ def journal_path(root: Path) -> Path:
 
 
 def sha256(data: bytes | None) -> str | None:
-    return None if data is None else hashlib.sha256(data).hexdigest()
+    if data is None:
+        return None
+    try:
+        from _sha256 import sha256 as digest  # built in: importing hashlib loads OpenSSL (≈ 2 ms)
+    except ImportError:
+        from hashlib import sha256 as digest
+    return digest(data).hexdigest()
 
 
 def read_bytes(path: Path) -> bytes | None:

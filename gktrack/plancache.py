@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import hashlib
 import json
 import os
 import time
@@ -61,6 +60,29 @@ LOG_VERSION = 4
 LOG_MAX = 256 * 1024
 
 _SIG, _HASH, _CHECKED, _OFFSET, _LENGTH, _NAMES = slice(0, 4), 4, 5, 6, 7, 8
+
+
+_hashed = 0
+
+
+def _sha1(data: bytes = b""):
+    """SHA-1 by CPython's built-in module while little is hashed: importing hashlib loads
+    OpenSSL (≈ 2 ms, a write command hashes two small files); past a megabyte (a fresh
+    cache hashes every plan) OpenSSL's, several times faster per byte. Same digests."""
+    global _hashed
+    _hashed += len(data)
+    if _hashed < 1 << 20:
+        try:
+            from _sha1 import sha1
+        except ImportError:
+            from hashlib import sha1
+    else:
+        from hashlib import sha1
+    return sha1(data)
+
+
+def _sha1_hex(data: bytes) -> str:
+    return _sha1(data).hexdigest()
 
 
 def cache_dir(repo: "Repository") -> Path | None:
@@ -196,7 +218,7 @@ class CacheFile:
                 pass
         with open(path, "rb") as handle:
             data = handle.read()
-        if entry is None or entry[_HASH] != hashlib.sha1(data).hexdigest():
+        if entry is None or entry[_HASH] != _sha1_hex(data):
             return None, data, sig
         try:
             payload = self.payload(rel)
@@ -213,7 +235,7 @@ class CacheFile:
     def put(self, rel: str, sig: list[int] | None, data: bytes, payload: Any, checked: int,
             names: list[str] | None = None) -> None:
         blob = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        self.put_blob(rel, [*(sig or [0, 0, -1, 0]), hashlib.sha1(data).hexdigest(), checked, 0, len(blob), names], blob)
+        self.put_blob(rel, [*(sig or [0, 0, -1, 0]), _sha1_hex(data), checked, 0, len(blob), names], blob)
 
     def put_blob(self, rel: str, entry: list, blob: bytes) -> None:
         self.fresh[rel] = blob
@@ -449,7 +471,7 @@ def cached_plan(repo: "Repository", plan_id: str, data: bytes) -> Plan | None:
     cache = _cache(repo)
     rel = _plan_rel(plan_id)
     entry = cache.index.get(rel)
-    if cache.path is None or entry is None or entry[_HASH] != hashlib.sha1(data).hexdigest():
+    if cache.path is None or entry is None or entry[_HASH] != _sha1_hex(data):
         return None
     try:
         with _Paused():
@@ -573,7 +595,7 @@ _STORED_MAX = 20_000  # phrase combinations kept; beyond that the entry is not g
 def parser_version() -> str:
     from gktrack import deadlines
 
-    digest = hashlib.sha1(Path(deadlines.__file__).read_bytes())
+    digest = _sha1(Path(deadlines.__file__).read_bytes())
     try:
         from importlib.util import find_spec
 

@@ -316,3 +316,14 @@ def test_the_journal_is_merged_once_it_grows(plans_repo, monkeypatch):
     assert not _log_path(gk).exists()
     assert "plans/qz2024.yaml" not in _index(gk)
     assert _loaded(gk) == _fresh(gk)
+
+
+def test_built_in_and_openssl_sha1_agree(monkeypatch):
+    """The cache hashes with CPython's built-in SHA-1 first, OpenSSL's past a megabyte."""
+    from gktrack import journal
+
+    monkeypatch.setattr(plancache, "_hashed", 0)
+    chunks = [os.urandom(n) for n in (0, 1, 1000, 700_000, 700_000, 5)]
+    assert [plancache._sha1_hex(c) for c in chunks] == [hashlib.sha1(c).hexdigest() for c in chunks]
+    assert plancache._hashed > 1 << 20
+    assert journal.sha256(b"abc") == hashlib.sha256(b"abc").hexdigest() and journal.sha256(None) is None
