@@ -15,7 +15,7 @@ from pathlib import Path
 
 from gktrack import git
 from gktrack.errors import GktrackError, InputError
-from gktrack.export import DONE_LABEL, FORM_COLUMNS, FORM_HEADER_ROW, FORM_MARK, OPEN_LABEL
+from gktrack.export import DONE_LABEL, FORM_COLUMNS, FORM_MARK, OPEN_LABEL
 from gktrack.model import Progress
 from gktrack.repo import PLANS_DIR, Repository, parse_task_ref
 

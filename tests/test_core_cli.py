@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HAN, IDENTITY, Gk, run_main, run_script
+from conftest import IDENTITY, Gk, run_main, run_script
 from gktrack.units import INITIAL_TEXT
 
 ME = f"{IDENTITY[0]} <{IDENTITY[1]}>"

@@ -5,12 +5,11 @@ swept into a tool commit."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
 from conftest import Gk, assert_hunks_inside_task, git, task_block
-from gktrack.planfile import PlanEditor, append_progress, set_field
+from gktrack.planfile import PlanEditor
 
 # A plan as a person might write it: comments everywhere, tasks at column 0 under "tasks:",
 # sections with "-   key:", quotes, folded text, flow lists with spaces, comments between tasks,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 
 from conftest import GIT_DATE, HL2022_TASKS, IDENTITY
 
