@@ -318,17 +318,30 @@ def group_by_unit(repo: Repository, rows: list[TaskRow], unit: str | None = None
     units = repo.units()
     resolve = NameResolver(units)
     groups: dict[str, UnitOverdue] = {}
+    # the groups of each distinct list of unit names (a city's tasks repeat a few hundred)
+    by_names: dict[tuple, list[UnitOverdue]] = {}
+    fixed = [units.canonical(unit) or unit] if unit else None
     for row in rows:
-        if unit:
-            names = [units.canonical(unit) or unit]
-        else:
-            names = [resolve(u.name) for u in effective_units(row.plan, row.task)] or ["(未分派)"]
-        for name in dict.fromkeys(names):
-            groups.setdefault(name, UnitOverdue(name)).rows.append(row)
-    urgency = {id(row): _urgency(row) for row in rows}
+        task = row.task
+        key = tuple([u.name for u in task.units]) if task.units else (None, row.plan.owner)
+        found = by_names.get(key)
+        if found is None:
+            if fixed:
+                names = fixed
+            else:
+                names = [resolve(u.name) for u in effective_units(row.plan, task)] or ["(未分派)"]
+            found = by_names[key] = [groups.get(name) or groups.setdefault(name, UnitOverdue(name))
+                                     for name in dict.fromkeys(names)]
+        for group in found:
+            group.rows.append(row)
+    keys = [_urgency(row) for row in rows]
+    # rows come most urgent first (overdue_rows): each group, filled in that order, is sorted
+    presorted = all(a < b for a, b in zip(keys, keys[1:]))
+    urgency = None if presorted else {id(row): key for row, key in zip(rows, keys)}
     ordered = []
     for group in groups.values():
-        group.rows.sort(key=lambda row: urgency[id(row)])
+        if urgency is not None:
+            group.rows.sort(key=lambda row: urgency[id(row)])
         red = sum(1 for r in group.rows if r.level == "red")
         ordered.append(((-red, -(len(group.rows) - red), group.unit), group))
     ordered.sort(key=lambda pair: pair[0])

@@ -115,3 +115,20 @@ def test_json_lists_have_one_element_per_line(plans_repo):
     assert lines[0] == "[" and lines[-1] == "]" and len(lines) == len(data) + 2
     assert [json.loads(line.rstrip(",")) for line in lines[1:-1]] == data
     assert plans_repo.ok("status", "--json", "--plan", "hl2022", "--state", "done").strip() == "[]"
+
+
+def test_group_by_unit_sorts_rows_given_in_any_order(plans_repo):
+    """Rows come most urgent first from overdue_rows, and each group keeps that order; given
+    in another order they are sorted the same way."""
+    from gktrack.repo import Repository
+
+    repo = Repository(plans_repo.root)
+    rows, _ = views.overdue_rows(repo, as_of=dt.date(2026, 1, 15))
+    assert len(rows) > 3
+    want = [(g.unit, [(r.plan.id, r.task.id) for r in g.rows]) for g in views.group_by_unit(repo, rows)]
+    for order in (rows[::-1], rows[1::2] + rows[::2]):
+        got = [(g.unit, [(r.plan.id, r.task.id) for r in g.rows]) for g in views.group_by_unit(repo, order)]
+        assert got == want
+    for _, ids in want:
+        keys = [views._urgency(r) for r in rows if (r.plan.id, r.task.id) in ids]
+        assert keys == sorted(keys)
