@@ -399,13 +399,13 @@ def _parse_plan(data: bytes, where: str, plan_id: str) -> Plan:
     return plan_from_data(safe_load(decode(data, where), where), where, expected_id=plan_id)
 
 
-def _load_plan(cache: CacheFile, repo: "Repository", plan_id: str, keep=None) -> Plan:
+def _load_plan(cache: CacheFile, repo: "Repository", plan_id: str, keep=None, state=None) -> Plan:
     rel = _plan_rel(plan_id)
     checked = time.time_ns()
     payload, data, sig = cache.lookup(rel, repo.plan_path(plan_id))
     if payload is not None:
         try:
-            return plan_from_json(payload, rel, keep)
+            return plan_from_json(payload, rel, keep, state)
         except (ValueError, KeyError, TypeError):
             pass
     if data is None:
@@ -433,13 +433,15 @@ def load_plan_cached(repo: "Repository", plan_id: str) -> Plan:
 
 
 def load_plans_cached(repo: "Repository", plan_ids: list[str], *, skip_broken: bool = True,
-                      concerns=None) -> "tuple[list[Plan], list[LoadProblem]]":
+                      concerns=None, state: str | None = None) -> "tuple[list[Plan], list[LoadProblem]]":
     """All the plans named, the cache written once at the end; a broken file is reported
     (or raised, without ``skip_broken``) and the others still load.
 
     ``concerns(unit_names) -> bool`` may leave out plans whose (trusted) cache entry shows that
     none of their tasks names a unit it wants, and tasks of the others that it does not keep
-    (see ``plan_from_json``): such plans are partial, for a unit's view only.
+    (see ``plan_from_json``): such plans are partial, for a unit's view only. So are plans
+    loaded with ``state``: a cached plan then holds only the tasks in that state (a plan parsed
+    from its file still holds them all).
     """
     from gktrack.errors import GktrackError
     from gktrack.repo import LoadProblem
@@ -453,7 +455,7 @@ def load_plans_cached(repo: "Repository", plan_ids: list[str], *, skip_broken: b
                 if names is not None and not concerns(names):
                     continue
             try:
-                plans.append(_load_plan(cache, repo, plan_id, concerns))
+                plans.append(_load_plan(cache, repo, plan_id, concerns, state))
             except GktrackError as exc:
                 cache.prune_one(_plan_rel(plan_id))
                 if not skip_broken:
@@ -515,10 +517,10 @@ def plan_to_json(plan: Plan) -> dict:
     }
 
 
-def plan_from_json(data: dict, where: str, keep=None) -> Plan:
+def plan_from_json(data: dict, where: str, keep=None, state: str | None = None) -> Plan:
     """The plan of a cache entry; with ``keep(unit_names) -> bool``, only the tasks whose units
     (or, naming none, the plan's owner) it keeps: a unit's view of a city's plans builds a few
-    hundred Task objects, not ten thousand."""
+    hundred Task objects, not ten thousand. With ``state``, only the tasks in that state."""
     date = dt.date.fromisoformat
     plan = Plan(
         data["id"], data["year"], data["title"], data["issuer"], data["doc_number"],
@@ -530,8 +532,11 @@ def plan_from_json(data: dict, where: str, keep=None) -> Plan:
     refs: dict[tuple, UnitRef] = {}
     tasks = plan.tasks
     owner = [plan.owner] if plan.owner else []
+    only = state
     for (tid, text, number, section, units, units_text, deadline, state, closed, note, evidence,
          progress, line) in data["tasks"]:
+        if only is not None and state != only:
+            continue
         if keep is not None and not keep([name for name, _ in units] if units else owner):
             continue
         unit_refs = []

@@ -158,7 +158,13 @@ def status_rows(repo: Repository, *, unit: str | None = None, plan: str | None =
         def concerns(names: list[str]) -> bool:
             return any(resolve(name) in targets for name in names)
 
-        plans, problems = load_plans_cached(repo, repo.plan_ids(), concerns=concerns)
+        plans, problems = load_plans_cached(repo, repo.plan_ids(), concerns=concerns,
+                                            state=None if state == "all" else state)
+    elif plan is None and state != "all":
+        from gktrack.plancache import load_plans_cached
+
+        # done tasks are not shown: no objects for them
+        plans, problems = load_plans_cached(repo, repo.plan_ids(), state=state)
     else:
         plans, problems = repo.load_plans(plan=plan)
     from gktrack.plancache import DeadlineStore

@@ -226,9 +226,9 @@ def test_unit_query_skips_plans_that_cannot_concern_the_unit(plans_repo, monkeyp
     decoded = []
     real = plancache.plan_from_json
 
-    def spy(data, where, keep=None):
+    def spy(data, where, *args):
         decoded.append(where)
-        return real(data, where, keep)
+        return real(data, where, *args)
 
     monkeypatch.setattr(plancache, "plan_from_json", spy)
     for unit in ("横东村", "政数局", "党政综合办", "司法所"):

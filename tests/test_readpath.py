@@ -132,3 +132,29 @@ def test_group_by_unit_sorts_rows_given_in_any_order(plans_repo):
     for _, ids in want:
         keys = [views._urgency(r) for r in rows if (r.plan.id, r.task.id) in ids]
         assert keys == sorted(keys)
+
+
+def test_open_tasks_only_are_decoded_for_open_views(plans_repo, monkeypatch):
+    """status/overdue (open tasks) build no objects for done tasks; the rows are the same as
+    from whole plans, and --state all still sees every task."""
+    from gktrack import plancache
+    from gktrack.repo import Repository
+
+    gk = plans_repo
+    gk.ok("close", "hl2022/1")
+    repo = Repository(gk.root)
+    when = dt.date(2026, 1, 15)
+    open_rows, _ = views.status_rows(repo, as_of=when)
+    plans, _ = repo.load_plans()
+    whole = [(p.id, t.id) for p in plans for t in p.tasks if t.state == "open"]
+    assert [(r.plan.id, r.task.id) for r in open_rows] == whole
+    assert all(t.state == "open" for r in open_rows for t in r.plan.tasks)
+    all_rows, _ = views.status_rows(repo, as_of=when, state="all")
+    assert ("hl2022", 1) in [(r.plan.id, r.task.id) for r in all_rows]
+    cached = [gk.ok("overdue", "--as-of", "2026-01-15"), gk.ok("status"), gk.ok("status", "--state", "all")]
+    monkeypatch.setenv("GKTRACK_NO_CACHE", "1")
+    no_cache = [gk.ok("overdue", "--as-of", "2026-01-15"), gk.ok("status"), gk.ok("status", "--state", "all")]
+    monkeypatch.delenv("GKTRACK_NO_CACHE")
+    assert cached == no_cache
+    assert "hl2022/1 " not in cached[1] and "hl2022/1 " in cached[2]
+    plancache._OPEN.clear()
