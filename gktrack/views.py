@@ -144,7 +144,8 @@ def resolve_unit_query(repo: Repository, unit: str) -> str:
 
 def status_rows(repo: Repository, *, unit: str | None = None, plan: str | None = None,
                 year: int | None = None, state: str = "open", as_of: dt.date,
-                within: int | None = None) -> tuple[list[TaskRow], list[LoadProblem]]:
+                within: int | None = None, levels: tuple | None = None) -> tuple[list[TaskRow], list[LoadProblem]]:
+    """Rows of the tasks asked for; with ``levels``, only those whose assessment has one of them."""
     units = repo.units()
     wanted = resolve_unit_query(repo, unit) if unit else None
     collectives = units.collectives_of(wanted) if wanted else None
@@ -184,7 +185,10 @@ def status_rows(repo: Repository, *, unit: str | None = None, plan: str | None =
                 if found is None:
                     continue
                 role, via = found
-            rows.append(TaskRow(p, task, role, via, assess_task(p, task, as_of, within)))
+            assessment = assess_task(p, task, as_of, within)
+            if levels is not None and getattr(assessment, "level", None) not in levels:
+                continue
+            rows.append(TaskRow(p, task, role, via, assessment))
     stored.save(_PARSED)
     return rows, problems
 
@@ -314,9 +318,9 @@ def _urgency(row: TaskRow) -> tuple:
 def overdue_rows(repo: Repository, *, as_of: dt.date, unit: str | None = None, plan: str | None = None,
                  within: int | None = None) -> tuple[list[TaskRow], list[LoadProblem]]:
     """Open tasks that are late (red) or due within ``within`` days (yellow)."""
-    rows, problems = status_rows(repo, unit=unit, plan=plan, state="open", as_of=as_of, within=within)
-    late = [r for r in rows if r.level in ("red", "yellow")]
-    return sorted(late, key=_urgency), problems
+    rows, problems = status_rows(repo, unit=unit, plan=plan, state="open", as_of=as_of, within=within,
+                                 levels=("red", "yellow"))
+    return sorted(rows, key=_urgency), problems
 
 
 def group_by_unit(repo: Repository, rows: list[TaskRow], unit: str | None = None) -> list[UnitOverdue]:
