@@ -12,6 +12,7 @@ import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from gktrack.errors import RepoError
 
@@ -100,7 +101,34 @@ def parse_identity(text: str) -> Identity | None:
 
 def dirty_paths(root: Path, paths: list[str]) -> list[str]:
     """Those of ``paths`` that differ from HEAD (modified, staged, deleted or untracked)."""
-    out = run(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths)
+    return _dirty(run(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths))
+
+
+def start_dirty_paths(root: Path, paths: list[str]) -> Callable[[], list[str]]:
+    """``dirty_paths`` started now, in the background; the function returned waits for it.
+
+    A write runs it while it prepares its edit (nothing is written before the answer): git's
+    few milliseconds overlap Python's instead of adding to them.
+    """
+    cmd = ["git", "-c", "core.quotepath=off", "-C", str(root), "status", "--porcelain=v1", "-z",
+           "--untracked-files=all", "--", *paths]
+    try:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                encoding="utf-8", errors="replace", env=_env())
+    except FileNotFoundError as exc:
+        raise RepoError("找不到 git 命令:请先安装 git") from exc
+
+    def result() -> list[str]:
+        out, err = proc.communicate()
+        if proc.returncode != 0:
+            detail = (err or out).strip().splitlines()
+            raise RepoError(f"git status 失败:{detail[-1] if detail else proc.returncode}")
+        return _dirty(out)
+
+    return result
+
+
+def _dirty(out: str) -> list[str]:
     dirty = []
     for entry in out.split("\0"):
         if len(entry) > 3:

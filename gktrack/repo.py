@@ -204,7 +204,14 @@ class Repository:
         return author, committer
 
     def check_clean(self, rels: list[str]) -> None:
-        dirty = git.dirty_paths(self.root, rels)
+        self._refuse_dirty(git.dirty_paths(self.root, rels))
+
+    def start_check_clean(self, rels: list[str]) -> Callable[[], None]:
+        """``check_clean`` started in the background; call the result to wait (and raise)."""
+        pending = git.start_dirty_paths(self.root, rels)
+        return lambda: self._refuse_dirty(pending())
+
+    def _refuse_dirty(self, dirty: list[str]) -> None:
         if dirty:
             first = dirty[0]
             raise DirtyError(
@@ -242,12 +249,21 @@ class _ChangeContext:
         self.commit: str | None = None
         self._saved: dict[str, bytes | None] = {}
         self._lock = None
+        self._check: Callable[[], None] | None = None  # the clean check, while git runs it
+
+    def _settle(self) -> None:
+        """Wait for the clean check (DirtyError if a file has uncommitted edits); before any
+        byte is written, and before the block's own outcome counts."""
+        check, self._check = self._check, None
+        if check is not None:
+            check()
 
     def add_path(self, rel: str) -> None:
         """A file the change turned out to need (e.g. units.yaml for --new-unit)."""
         from gktrack import journal
 
         if rel not in self.rels:
+            self._settle()
             self.repo.check_clean([rel])
             self._save(rel)
             self.rels.append(rel)
@@ -266,6 +282,7 @@ class _ChangeContext:
         if rel not in self.rels:
             raise RepoError(f"内部错误:{rel} 不在本次修改的文件中")
         if self._begun:
+            self._settle()
             atomic_write(path, data)
             if then is not None:
                 then()
@@ -291,7 +308,11 @@ class _ChangeContext:
         self._lock = self.repo.lock()
         self._lock.__enter__()
         try:
-            self.repo.check_clean(self.rels)
+            if self.staged:
+                # Nothing is written before __exit__: git checks while the block prepares the edit.
+                self._check = self.repo.start_check_clean(self.rels)
+            else:
+                self.repo.check_clean(self.rels)
             for rel in self.rels:
                 self._save(rel)
             if not self.staged:
@@ -299,7 +320,12 @@ class _ChangeContext:
                 journal.begin(self.repo.root, self._saved, self.summary)
                 self._begun = True
         except BaseException:
-            self._lock.__exit__(None, None, None)
+            try:
+                self._settle()  # reap git; the first error is the one reported
+            except BaseException:
+                pass
+            finally:
+                self._lock.__exit__(None, None, None)
             raise
         return self
 
@@ -327,6 +353,9 @@ class _ChangeContext:
 
         root = self.repo.root
         try:
+            # A file with uncommitted edits stops the change whatever the block did (as when
+            # the check ran first); the block wrote nothing yet.
+            self._settle()
             if exc_type is not None:
                 if self._begun:
                     self._restore()
