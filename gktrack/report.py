@@ -489,7 +489,7 @@ def _plans_at(reader, cache, blobs: dict[str, str], progress=_no_progress,
     """The plan files of the cut-off commit: parsed ones from the cache, the rest from git."""
     from gktrack.errors import GktrackError
     from gktrack.planfile import plan_from_data
-    from gktrack.reportcache import plan_from_json, plan_to_json
+    from gktrack.plancache import plan_from_json, plan_to_json  # the read cache's row layout
 
     found: dict[str, Plan | Unreadable] = {}
     missing = []

@@ -11,13 +11,11 @@ and a read-only ``.git`` only costs speed.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 from pathlib import Path
 from typing import Any
 
-from gktrack.model import Plan, Progress, Section, Task, UnitRef
 
 VERSION = 1
 FOLDER = "report-cache"
@@ -160,50 +158,6 @@ class HistoryCache:
             os.replace(tmp, self.path)
         except (OSError, TypeError, ValueError):
             pass
-
-
-def _iso(value: dt.date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
-
-
-def plan_to_json(plan: Plan) -> dict:
-    return {
-        "id": plan.id, "year": plan.year, "title": plan.title, "issuer": plan.issuer,
-        "doc_number": plan.doc_number, "issued": _iso(plan.issued), "source": plan.source,
-        "owner": plan.owner, "source_hash": plan.source_hash,
-        "sections": [[s.key, s.title, s.number] for s in plan.sections],
-        "tasks": [
-            [t.id, t.text, t.number, t.section, [[u.name, u.role] for u in t.units], t.units_text,
-             list(t.deadline), t.state, _iso(t.closed), t.note, list(t.evidence),
-             [[p.date.isoformat(), p.note, p.unit, p.by] for p in t.progress], t.line]
-            for t in plan.tasks
-        ],
-    }
-
-
-def plan_from_json(data: dict, where: str) -> Plan:
-    plan = Plan(
-        id=data["id"], year=data["year"], title=data["title"], issuer=data["issuer"],
-        doc_number=data["doc_number"], issued=_date(data["issued"]), source=data["source"],
-        owner=data["owner"], source_hash=data["source_hash"],
-        sections=[Section(k, t, n) for k, t, n in data["sections"]], path=where,
-    )
-    day = dt.date.fromisoformat
-    units: dict[tuple[str, str], UnitRef] = {}  # the same few hundred (unit, role) pairs, shared
-    for (tid, text, number, section, refs, units_text, deadline, state, closed, note, evidence,
-         progress, line) in data["tasks"]:
-        plan.tasks.append(Task(
-            plan=plan.id, id=tid, text=text, number=number, section=section,
-            units=[units.get((n, r)) or units.setdefault((n, r), UnitRef(n, r)) for n, r in refs],
-            units_text=units_text, deadline=deadline, state=state, closed=day(closed) if closed else None,
-            note=note, evidence=evidence, progress=[Progress(day(d), n, u, b) for d, n, u, b in progress],
-            line=line,
-        ))
-    return plan
 
 
 class TaskIndex:
