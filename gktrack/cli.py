@@ -134,12 +134,20 @@ def print_json(data: Any) -> None:
     """
     import json
 
+    write = sys.stdout.write
     if isinstance(data, list) and data:
         encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-        text = "[\n" + ",\n".join(map(encode, data)) + "\n]"
-    else:
-        text = json.dumps(data, ensure_ascii=False, indent=2)
-    sys.stdout.write(text + "\n")
+        write("[\n" + ",\n".join(map(encode, data)) + "\n]\n")
+        return
+    # Written as it is made: a city's report as one string (and the pieces it is joined from)
+    # would double the command's peak memory.
+    pieces: list[str] = []
+    for piece in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(data):
+        pieces.append(piece)
+        if len(pieces) >= 8192:
+            write("".join(pieces))
+            pieces.clear()
+    write("".join(pieces) + "\n")
 
 
 def done(message: str) -> None:

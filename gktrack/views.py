@@ -242,8 +242,6 @@ def task_json(plan: Plan, task: Task, *, row: TaskRow | None = None, headings: d
     assessment = row.assessment if row else None
     due = getattr(assessment, "due", None)
     if due is None:
-        from gktrack import deadlines
-
         for deadline in _parse_deadlines(task.deadline, plan.year):
             if deadline.due is not None:
                 due = deadline.due
@@ -291,21 +289,11 @@ class UnitOverdue:
 
     @property
     def red(self) -> int:
-        return self._counts()[0]
+        return sum(1 for r in self.rows if r.level == "red")
 
     @property
     def yellow(self) -> int:
-        return self._counts()[1]
-
-    def _counts(self) -> tuple[int, int]:
-        # counted once the rows are final (titles and sorting ask many times)
-        key = (id(self.rows), len(self.rows))
-        cached = self.__dict__.get("_counted")
-        if cached is None or cached[0] != key:
-            red = sum(1 for r in self.rows if r.level == "red")
-            yellow = sum(1 for r in self.rows if r.level == "yellow")
-            cached = self.__dict__["_counted"] = (key, (red, yellow))
-        return cached[1]
+        return sum(1 for r in self.rows if r.level == "yellow")
 
 
 def _urgency(row: TaskRow) -> tuple:

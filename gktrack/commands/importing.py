@@ -45,12 +45,9 @@ def register(app: typer.Typer, command) -> None:
 
 def _check_may_import(repo, by) -> None:
     """A new plan is the office's to publish (units.yaml people); anyone may look with --dry-run."""
-    from gktrack.ops import _actor_email
-    from gktrack.permissions import check_office
+    from gktrack.ops import _check_office
 
-    units = repo.units()
-    if units.registry.people:
-        check_office(units, _actor_email(repo, by), "import")
+    _check_office(repo, by, "import")
 
 
 def _import_one(repo, path: str, *, plan_id=None, year=None, title=None, dry_run: bool, by=None):

@@ -47,25 +47,10 @@ def register(app: typer.Typer, command) -> None:
             if bar is not None:
                 bar.close()
         if json_out:
-            _write_json(report_json(data))
+            cli.print_json(report_json(data))
             return
         for piece in iter_markdown(data):
             sys.stdout.write(piece)
-
-
-def _write_json(data) -> None:
-    """The same bytes as ``cli.print_json``, written as they are made: at 10,000 tasks the whole
-    text at once (and the pieces it is joined from) would double the command's peak memory."""
-    import json
-
-    write = sys.stdout.write
-    pieces: list[str] = []
-    for piece in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(data):
-        pieces.append(piece)
-        if len(pieces) >= 8192:
-            write("".join(pieces))
-            pieces.clear()
-    write("".join(pieces) + "\n")
 
 
 class DelayedBar:
