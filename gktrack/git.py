@@ -101,7 +101,7 @@ def parse_identity(text: str) -> Identity | None:
 
 def dirty_paths(root: Path, paths: list[str]) -> list[str]:
     """Those of ``paths`` that differ from HEAD (modified, staged, deleted or untracked)."""
-    return _dirty(run(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths))
+    return start_dirty_paths(root, paths)()
 
 
 def start_dirty_paths(root: Path, paths: list[str]) -> Callable[[], list[str]]:
