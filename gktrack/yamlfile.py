@@ -213,11 +213,10 @@ def _fast_load(text: str) -> Any:
     typed = _FAST["typed"]
 
     def value_of(event) -> Any:
+        """A scalar the loop could not take as text at sight: resolved as the careful loader would."""
         if event.anchor is not None or (event.tag is not None and event.tag != "!"):
             raise _Unusual("anchor or tag")
         value = event.value
-        if typed is not None and (value[:1] not in typed or not event.implicit[0]):
-            return value
         tag = resolve(node_class, value, event.implicit)
         if tag == _STR_TAG:
             return value
