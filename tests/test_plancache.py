@@ -32,7 +32,8 @@ def _log_path(gk):
 
 
 def _files(folder) -> set[str]:
-    return {p.name for p in folder.iterdir()} - {CACHE_FILE + ".log"}
+    # views/: the kept outputs of status and overdue (tests/test_viewcache.py)
+    return {p.name for p in folder.iterdir()} - {CACHE_FILE + ".log", "views"}
 
 
 def _fresh(gk) -> dict:

@@ -184,16 +184,23 @@ def register(app: typer.Typer, command) -> None:
         if state not in ("open", "done", "all"):
             raise InputError(f"--state 应为 open、done 或 all,而不是“{state}”")
         when = parse_date(as_of, "--as-of 日期") if as_of else _today()
-        repo = cli.repository()
-        rows, problems = status_rows(repo, unit=unit, plan=plan, year=year, state=state, as_of=when)
-        if json_out:
-            _warn(problems)
-            headings: dict = {}
-            cli.print_json([task_json(r.plan, r.task, row=r, headings=headings) for r in rows])
-            return
-        from gktrack.render import render_status
+        from gktrack.viewcache import View
 
-        render_status(rows, unit=repo.units().canonical(unit) if unit else None, problems=problems)
+        repo = cli.repository()
+        view = View(repo, "status", [when.isoformat(), unit, plan, year, state, json_out])
+        if view.replay():
+            return
+        with view.recording():
+            rows, problems = status_rows(repo, unit=unit, plan=plan, year=year, state=state, as_of=when)
+            view.keep = not problems
+            if json_out:
+                _warn(problems)
+                headings: dict = {}
+                cli.print_json([task_json(r.plan, r.task, row=r, headings=headings) for r in rows])
+                return
+            from gktrack.render import render_status
+
+            render_status(rows, unit=repo.units().canonical(unit) if unit else None, problems=problems)
 
     @command("show")
     def show(

@@ -30,15 +30,22 @@ def register(app: typer.Typer, command) -> None:
         if within is not None and not 0 <= within <= 366:
             raise InputError(f"--within 应为 0 到 366 之间的天数,而不是 {within}")
         when = parse_date(as_of, "--as-of 日期") if as_of else today()
+        from gktrack.viewcache import View
+
         repo = cli.repository()
-        rows, problems = overdue_rows(repo, as_of=when, unit=unit, plan=plan, within=within)
-        if json_out:
-            from gktrack.commands.core import _warn
-
-            _warn(problems)
-            headings: dict = {}
-            cli.print_json([overdue_json(r, headings) for r in rows])
+        view = View(repo, "overdue", [when.isoformat(), unit, plan, within, json_out])
+        if view.replay():
             return
-        from gktrack.render import render_overdue
+        with view.recording():
+            rows, problems = overdue_rows(repo, as_of=when, unit=unit, plan=plan, within=within)
+            view.keep = not problems
+            if json_out:
+                from gktrack.commands.core import _warn
 
-        render_overdue(group_by_unit(repo, rows, unit), as_of=when, problems=problems)
+                _warn(problems)
+                headings: dict = {}
+                cli.print_json([overdue_json(r, headings) for r in rows])
+                return
+            from gktrack.render import render_overdue
+
+            render_overdue(group_by_unit(repo, rows, unit), as_of=when, problems=problems)
