@@ -2,7 +2,7 @@
 
     python benchmarks/run.py                        # 1k / 10k / 50k tasks, 5 runs each
     python benchmarks/run.py --sizes 10000 --runs 7 --install-taskwarrior
-    python benchmarks/run.py --quick --out-dir /tmp/b   # smoke test: tiny repo, one run, no Taskwarrior
+    python benchmarks/run.py --quick --out-dir /tmp/b   # smoke test (CI): 1,000 tasks, one run, no Taskwarrior
 
 Each job is run once as a warm-up, then ``--runs`` times; gktrack and Taskwarrior runs alternate
 so both see the same machine state. Wall time is measured around the whole process; peak memory
@@ -354,12 +354,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--install-taskwarrior", action="store_true", help="apt-get install taskwarrior when missing")
     parser.add_argument("--no-taskwarrior", action="store_true")
-    parser.add_argument("--quick", action="store_true", help="smoke test: 200 tasks, 1 run, no Taskwarrior, no RESULTS.md")
+    parser.add_argument("--quick", action="store_true", help="smoke test (CI): 1,000 tasks, 1 run, no Taskwarrior, no RESULTS.md")
     parser.add_argument("--out-dir", help="where the repositories go (default: a temporary folder, removed after)")
     parser.add_argument("--results", default=str(HERE / "RESULTS.md"))
     args = parser.parse_args(argv)
     if args.quick:
-        args.sizes, args.runs, args.no_taskwarrior = "200", 1, True
+        args.sizes, args.runs, args.no_taskwarrior = "1000", 1, True
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     task_binary = None if args.no_taskwarrior else taskwarrior_binary(args.install_taskwarrior)
     if not args.no_taskwarrior and task_binary is None:

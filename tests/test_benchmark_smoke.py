@@ -78,12 +78,13 @@ def test_run_quick_times_every_job(tmp_path):
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     for job in ("`--help`", "`status`", "`status --unit U`", "`status --json`", "`overdue`", "`show`",
-                "`progress`", "`close`", "`status (no cache, fresh clone)`"):
+                "`progress`", "`close`", "`status (no cache, fresh clone)`", "`overdue (computed, no kept output)`",
+                "`report YEAR`", "`validate`"):
         assert job in out
     assert "failed" not in out, out
     assert "PYTHONDONTWRITEBYTECODE unset" in out
     assert not (tmp_path / "RESULTS.md").exists()  # --quick never overwrites the recorded results
     # The writes really happened: two new commits on top of the generated history.
-    log = subprocess.run(["git", "-C", str(tmp_path / "work" / "gk200"), "log", "-4", "--format=%B"],
+    log = subprocess.run(["git", "-C", str(tmp_path / "work" / "gk1000"), "log", "-4", "--format=%B"],
                          capture_output=True, text=True, encoding="utf-8", env=env).stdout
     assert "Gktrack-Action: close" in log and "Gktrack-Action: progress" in log
