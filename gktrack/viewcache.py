@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 FORMAT = 1
 VIEWS_DIR = "views"
 KEEP = 16  # outputs kept (a few commands × options × the day); a city's overdue is ≈ 2 MB
-MAX_CHARS = 64 << 20  # larger outputs are not kept
+KEEP_BYTES = 64 << 20  # and at most this much of them (a city's `status --json` is ≈ 7 MB)
+MAX_CHARS = 32 << 20  # larger outputs are not kept
 
 
 def _inputs(repo: "Repository") -> list[list] | None:
@@ -182,13 +183,18 @@ class View:
                 pass
 
     def _prune(self) -> None:
+        """The newest KEEP outputs, and no more than KEEP_BYTES in all (the newest always stays)."""
         with os.scandir(self.folder) as entries:
-            kept = sorted(((e.stat().st_mtime_ns, e.path) for e in entries if e.is_file()), reverse=True)
-        for _, path in kept[KEEP:]:
-            try:
-                os.unlink(path)
-            except OSError:
-                pass
+            found = sorted(((st.st_mtime_ns, st.st_size, e.path) for e in entries if e.is_file()
+                            for st in (e.stat(),)), reverse=True)
+        total = 0
+        for rank, (_, size, path) in enumerate(found):
+            total += size
+            if rank >= KEEP or (rank and total > KEEP_BYTES):
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
 
 
 class _Recording:

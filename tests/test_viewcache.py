@@ -173,3 +173,14 @@ def test_a_real_process_prints_the_same_bytes(plans_repo):
     assert len(_kept(gk)) == 1
     assert first == second == run(GKTRACK_NO_CACHE="1")
     assert "逾期".encode() in first
+
+
+def test_the_kept_outputs_stay_small(plans_repo, monkeypatch):
+    gk = plans_repo
+    _age(gk)
+    monkeypatch.setattr(viewcache, "KEEP_BYTES", 1)  # only the newest survives
+    gk.ok("status")
+    gk.ok("overdue")
+    [kept] = _kept(gk)
+    _forge(kept, "最新的一份\n")
+    assert gk.ok("overdue") == "最新的一份\n"
