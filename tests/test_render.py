@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gktrack.cells import cell_len, char_width, fit, fold
+from gktrack.cells import _fit_measured, _simple_len, cell_len, char_width, fit, fold, simple_pattern
 from tests.conftest import HL2022, HL2022_TASKS
 
 # --- cell widths ------------------------------------------------------------------------------------
@@ -46,6 +46,45 @@ def test_fit_cuts_to_the_width_and_keeps_a_prefix(text, width):
         # nothing more would have fitted
         rest = text[len(cut) - 1:]
         assert not rest or size - 1 + char_width(rest[0]) > width - 1
+
+
+def test_simple_characters_are_one_byte_one_cell_or_three_bytes_two_cells():
+    """The measuring shortcut of cells._simple_len holds for every character it accepts."""
+    simple_pattern()  # as after a long output's first few thousand characters
+    accepted = 0
+    for cp in range(0x11000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        char = chr(cp)
+        if _simple_len(char) is not None:
+            accepted += 1
+            assert (len(char.encode()), char_width(char)) in ((1, 1), (3, 2)), hex(cp)
+    assert accepted > 27_000  # printable ASCII and the CJK blocks
+
+
+# Chinese text with the characters around the shortcut's edges: ASCII, controls, “” and —
+# (one cell), combining and CJK zero-width marks, emoji and CJK outside the BMP.
+_EDGES = "\x00\x1f\x7f\x80\xa0·é\u0300\u200b\u2014\u201c\u201d\u2026\u2e80\u2fff\u3000\u3029\u302a\u302f" \
+         "\u3030\u303e\u303f\u3040\u33ff\u3400\u9fff\ua000\ufe0f\uff00\uff01\uff60\uff61\uffe0\uffe6\uffe7" \
+         "\U0001f600\U00020000"
+_mixed_text = st.text(st.one_of(st.characters(codec="utf-8", exclude_categories=("Cs",)),
+                                st.sampled_from("加强政务公开,确保按期完成。(一)、《条例》:abc 123"),
+                                st.sampled_from(_EDGES)), max_size=80)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_mixed_text, st.integers(-2, 90))
+def test_fit_shortcut_is_exactly_the_measured_fit(text, width):
+    simple_pattern()
+    assert fit(text, width) == _fit_measured(text, width)
+    assert cell_len(text) == sum(map(char_width, text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from("政务公开年底前,。、()《》:;!?abc XYZ019-/"), max_size=120), st.integers(-2, 130))
+def test_fit_shortcut_on_chinese_text_is_exactly_the_measured_fit(text, width):
+    simple_pattern()
+    assert fit(text, width) == _fit_measured(text, width)
 
 
 @settings(max_examples=200, deadline=None)
