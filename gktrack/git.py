@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from gktrack.errors import RepoError
 
@@ -68,8 +67,9 @@ def head(root: Path) -> str | None:
     return out or None
 
 
-@dataclass(frozen=True)
-class Identity:
+class Identity(NamedTuple):
+    """A git identity, ``Name <email>``."""
+
     name: str
     email: str
 

@@ -3,13 +3,17 @@
 Field names are the ones a plan file and ``--json`` use, so the three stay in step.
 """
 
-from __future__ import annotations
-
+# Every command imports these classes, so what defining them costs is start-up time: no
+# ``from __future__ import annotations`` (@dataclass would examine each annotation as a string),
+# and the field-wise ``==`` and repr come from one base class instead of code that @dataclass
+# generates and compiles for each class at every start.
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 SCHEMA_VERSION = 1
+# Loaded YAML mappings carry the line they start on under this key, for messages (file:line).
+LINE_KEY = "__line__"
 
 ROLES = ("lead", "support", "responsible")
 ROLE_LABELS = {"lead": "牵头", "support": "配合", "responsible": "负责"}
@@ -17,8 +21,26 @@ STATES = ("open", "done")
 STATE_LABELS = {"open": "未完成", "done": "已完成"}
 
 
-@dataclass(frozen=True)
-class UnitRef:
+class _Record:
+    """``==`` and repr as @dataclass makes them: the same class and equal fields, in order."""
+
+    __slots__ = ()
+    __hash__ = None  # mutable: like a dataclass with eq, not hashable
+
+    def __eq__(self, other: Any) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.__match_args__)
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__match_args__)
+        return f"{type(self).__qualname__}({fields})"
+
+
+class UnitRef(NamedTuple):
     """A unit named on a task, with its role (lead / support / responsible)."""
 
     name: str
@@ -28,8 +50,10 @@ class UnitRef:
         return {"name": self.name, "role": self.role}
 
 
-@dataclass
-class Progress:
+@dataclass(eq=False, repr=False)
+class Progress(_Record):
+    """A dated note of work done on a task (by a unit, written by a person)."""
+
     date: _dt.date
     note: str
     unit: str | None = None
@@ -39,8 +63,8 @@ class Progress:
         return {"date": self.date.isoformat(), "unit": self.unit, "by": self.by, "note": self.note}
 
 
-@dataclass
-class Section:
+@dataclass(eq=False, repr=False)
+class Section(_Record):
     """A heading of the document: key "1" for 一、, "1.2" for its (二), and so on."""
 
     key: str
@@ -56,8 +80,10 @@ class Section:
         return self.key.rpartition(".")[0] or None
 
 
-@dataclass
-class Task:
+@dataclass(eq=False, repr=False)
+class Task(_Record):
+    """One task of a plan; ``line`` is where its block starts in the plan file."""
+
     plan: str
     id: int
     text: str
@@ -89,8 +115,10 @@ class Task:
         return ",".join(self.deadline) if self.deadline else None
 
 
-@dataclass
-class Plan:
+@dataclass(eq=False, repr=False)
+class Plan(_Record):
+    """One plan file: the document's header, its headings and its tasks."""
+
     id: str
     year: int
     title: str
@@ -132,8 +160,10 @@ class Plan:
         return max((t.id for t in self.tasks), default=0) + 1
 
 
-@dataclass
-class Unit:
+@dataclass(eq=False, repr=False)
+class Unit(_Record):
+    """A unit of the registry, with the other names documents use for it."""
+
     name: str
     aliases: list[str] = field(default_factory=list)
     # For a collective (各有关单位, 各村(社区)): "all", or the member unit names.
@@ -144,16 +174,20 @@ class Unit:
         return self.members is not None
 
 
-@dataclass
-class Person:
+@dataclass(eq=False, repr=False)
+class Person(_Record):
+    """Someone listed in the registry: the units they write for, or the office role."""
+
     email: str
     name: str | None = None
     units: list[str] = field(default_factory=list)
     role: str | None = None  # "office" may change everything
 
 
-@dataclass
-class Registry:
+@dataclass(eq=False, repr=False)
+class Registry(_Record):
+    """units.yaml: the units and, optionally, the people who may change plans."""
+
     units: list[Unit] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
     path: str | None = None

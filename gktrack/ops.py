@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from gktrack import git
 from gktrack.errors import GktrackError, InputError, NotFoundError, PlanFileError, RepoError
@@ -29,19 +29,20 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-_CN_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?\s*$")
+# Compiled on first use (``re`` keeps it), after the common ISO form has been tried.
+_CN_DATE = r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?\s*$"
 
 
 def parse_date(value: str, what: str = "日期") -> dt.date:
     """A calendar date as people type it: 2024-06-30, 2024/6/30, 2024年6月30日, 20240630."""
     text = (value or "").strip()
-    match = _CN_DATE.match(text)
     try:
-        if match:
-            return dt.date(*(int(g) for g in match.groups()))
         if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
             y, m, d = (int(p) for p in text.split("-"))
             return dt.date(y, m, d)
+        match = re.match(_CN_DATE, text)
+        if match:
+            return dt.date(*(int(g) for g in match.groups()))
         if re.fullmatch(r"\d{4}[/.]\d{1,2}[/.]\d{1,2}|\d{8}", text):
             from dateutil import parser
 
@@ -77,8 +78,9 @@ def _plan_rel(plan_id: str) -> str:
 # --- init ---------------------------------------------------------------------------------
 
 
-@dataclass
-class InitResult:
+class InitResult(NamedTuple):
+    """What ``init`` did: the repository, whether it changed anything, and a Chinese message."""
+
     root: Path
     created: bool
     commit: str | None

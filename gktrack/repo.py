@@ -10,9 +10,8 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple
 
 from gktrack import git
 from gktrack.errors import (
@@ -50,20 +49,20 @@ def find_repository(explicit: str | None = None, start: Path | None = None) -> "
     )
 
 
-@dataclass
-class LoadProblem:
+class LoadProblem(NamedTuple):
+    """A plan file that could not be read: where, and what is wrong."""
+
     where: str
     message: str
 
 
-@dataclass
-class Change:
+class Change(NamedTuple):
     """What one mutating command did: the commit and a Chinese summary line."""
 
     commit: str | None
     summary: str
+    files: list[str]
     task: Task | None = None
-    files: list[str] = field(default_factory=list)
 
 
 class Repository:
