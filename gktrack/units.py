@@ -26,8 +26,7 @@ import difflib
 from pathlib import Path
 
 from gktrack.errors import InputError, NotFoundError, PlanFileError
-from gktrack.model import Person, Registry, Unit, UnitRef
-from gktrack.yamlfile import LINE_KEY, BlockFile, atomic_write, decode, safe_load
+from gktrack.model import LINE_KEY, Person, Registry, Unit, UnitRef
 
 REGISTRY_FILE = "units.yaml"
 DEFAULT_COLLECTIVES = ("各有关单位",)
@@ -47,6 +46,9 @@ people: []
 def read_registry(path: Path, where: str = REGISTRY_FILE) -> Registry:
     if not Path(path).exists():
         return Registry(units=[Unit(name=n, members="all") for n in DEFAULT_COLLECTIVES], path=where)
+    # The YAML machinery only here: a read command gets the registry from the cache without it.
+    from gktrack.yamlfile import decode, safe_load
+
     data = safe_load(decode(Path(path).read_bytes(), where), where)
     return registry_from_data(data, where)
 
@@ -208,6 +210,8 @@ def is_collective_name(name: str) -> bool:
 def add_units_to_file(path: Path, names: list[str], where: str = REGISTRY_FILE) -> None:
     """Append new units (and 各… collectives) to ``units.yaml``, touching only the added lines."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    from gktrack.yamlfile import BlockFile, atomic_write, decode, safe_load
 
     path = Path(path)
     raw = path.read_bytes() if path.exists() else None

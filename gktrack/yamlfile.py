@@ -15,14 +15,11 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from gktrack.errors import PlanFileError
-
-LINE_KEY = "__line__"
+from gktrack.model import LINE_KEY
 # A real plan is well under 1 MB; parsing takes about a second per MB, and a file a user
 # hands us must be refused "within a few seconds", not after a minute.
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -30,11 +27,19 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 # segfault, no message) somewhere past ten thousand; no plan nests deeper than a dozen.
 MAX_DEPTH = 200
 
+# Patterns are compiled where they are used (``re`` keeps them): compiling all of them at import
+# cost every command ≈ 0.7 ms, most of it for NOT_PRINTABLE, which only errors and validate use.
 # What YAML does not allow anywhere in a file: everything outside its "printable" set.
-NOT_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_NOT_PRINTABLE = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+_TOP_KEY = r"^([A-Za-z_][A-Za-z0-9_-]*)\s*:(\s|$)"
+_KEY_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+_CONFLICT = r"^(<<<<<<<|=======$|>>>>>>>|\|\|\|\|\|\|\|)"
 
-_TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)\s*:(\s|$)")
-_CONFLICT = re.compile(r"^(<<<<<<<|=======$|>>>>>>>|\|\|\|\|\|\|\|)", re.M)
+
+def __getattr__(name: str) -> Any:
+    if name == "NOT_PRINTABLE":  # the compiled pattern, for validate
+        return re.compile(_NOT_PRINTABLE)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # libyaml's problem texts (and the pure-Python parser's wording of the same) in Chinese; the
 # first entry whose key occurs in the problem wins. Nothing English ever reaches the user.
@@ -161,7 +166,7 @@ def safe_load(text: str, where: str) -> Any:
     several documents — sends the text to the careful loader below, which gives the same data
     or the error with its file:line:column.
     """
-    conflict = _CONFLICT.search(text)
+    conflict = re.search(_CONFLICT, text, re.M)
     if conflict:
         line = text[: conflict.start()].count("\n") + 1
         raise PlanFileError("有未解决的合并冲突标记(<<<<<<< / >>>>>>>)", where=f"{where}:{line}")
@@ -334,7 +339,7 @@ def yaml_error(exc: Exception, text: str, where: str) -> PlanFileError:
         return PlanFileError("YAML 语法错误:" + message, where=_mark(where, mark))
     # ReaderError: a character YAML does not allow anywhere (control characters and the like).
     # libyaml counts its position in bytes; the place is found again in the text itself.
-    found = NOT_PRINTABLE.search(text)
+    found = re.search(_NOT_PRINTABLE, text)
     if found is None:
         return PlanFileError("含有不允许的控制字符", where=where)
     index = found.start()
@@ -350,8 +355,8 @@ def _char_at(text: str, mark: Any) -> str:
     return ""
 
 
-_NESTING_RUN = re.compile(r"^[ ?:-]*", re.M)
-_BRACKETS = re.compile(r"[^\[\]{}]+")
+_NESTING_RUN = r"^[ ?:-]*"
+_BRACKETS = r"[^\[\]{}]+"
 
 
 def check_nesting(text: str, where: str) -> None:
@@ -361,9 +366,9 @@ def check_nesting(text: str, where: str) -> None:
     depth of brackets); only a file that could exceed it is walked event by event, which
     never recurses.
     """
-    runs = max((m.end() - m.start() for m in _NESTING_RUN.finditer(text)), default=0)
+    runs = max((m.end() - m.start() for m in re.finditer(_NESTING_RUN, text, re.M)), default=0)
     depth = worst = 0
-    for char in _BRACKETS.sub("", text):
+    for char in re.sub(_BRACKETS, "", text):
         depth = depth + 1 if char in "[{" else max(depth - 1, 0)
         worst = max(worst, depth)
         if worst > MAX_DEPTH:
@@ -411,7 +416,7 @@ def atomic_write(path: Path, text: str | bytes) -> None:
     """
     path = Path(path)
     data = text.encode("utf-8") if isinstance(text, str) else text
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _create_temp(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -431,6 +436,23 @@ def atomic_write(path: Path, text: str | bytes) -> None:
     sync_dir(path.parent)
 
 
+_temp_serial = 0
+
+
+def _create_temp(path: Path) -> tuple[int, str]:
+    """A new file ``.<name>.<pid>-<n>.tmp`` next to ``path`` (the name ``journal`` cleans up
+    after a killed writer). Not ``tempfile.mkstemp``: importing tempfile (and random) cost a
+    write command ≈ 2 ms of start-up; the process id keeps writers apart, O_EXCL does the rest."""
+    global _temp_serial
+    while True:
+        _temp_serial += 1
+        tmp = os.path.join(path.parent, f".{path.name}.{os.getpid()}-{_temp_serial}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600), tmp
+        except FileExistsError:
+            continue  # left by a killed process that had the same id
+
+
 def sync_dir(folder: Path) -> None:
     """fsync a folder so a rename or unlink in it survives a power cut (POSIX; best effort)."""
     try:
@@ -445,8 +467,7 @@ def sync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-@dataclass(frozen=True)
-class Style:
+class Style(NamedTuple):
     """Indentation of a file's block lists: dash column and content column of the items."""
 
     offset: int = 2
@@ -537,8 +558,9 @@ def is_ignorable(line: str) -> bool:
     return not stripped or stripped.startswith("#")
 
 
-@dataclass
-class Region:
+class Region(NamedTuple):
+    """A top-level key's lines."""
+
     key: str
     start: int  # index of the "key:" line
     end: int  # exclusive; trailing blank and comment lines are left outside
@@ -564,8 +586,10 @@ class BlockFile:
 
     def regions(self) -> dict[str, Region]:
         starts: list[tuple[str, int]] = []
+        top_key = re.compile(_TOP_KEY).match
         for index, line in enumerate(self.lines):
-            match = _TOP_KEY.match(line)
+            # most lines are indented: only a line starting like a key can be one
+            match = top_key(line) if line[:1] in _KEY_START else None
             if match:
                 starts.append((match.group(1), index))
         regions = {}
