@@ -140,8 +140,12 @@ class CacheFile:
                 return
             end = head.find(b"\n", len(MAGIC))
             while end < 0 and len(head) < size:
-                head += os.pread(fd, 1 << 20, len(head))
-                end = head.find(b"\n", len(MAGIC))
+                # doubling: the index line is read with little more than its own length
+                more = os.pread(fd, len(head), len(head))
+                if not more:
+                    break
+                checked, head = len(head), head + more
+                end = head.find(b"\n", checked)
             index = json.loads(head[len(MAGIC):end]) if end >= 0 else None
             if isinstance(index, dict):
                 self.base = end + 1
