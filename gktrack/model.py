@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 SCHEMA_VERSION = 1
+# A plan id: letters, digits, - and _, not starting with - or _ (also the file name, <id>.yaml).
+PLAN_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 # Loaded YAML mappings carry the line they start on under this key, for messages (file:line).
 LINE_KEY = "__line__"
 

@@ -39,10 +39,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 from gktrack.errors import InputError, PlanFileError
-from gktrack.model import ROLES, SCHEMA_VERSION, STATES, Plan, Progress, Section, Task, UnitRef
+from gktrack.model import PLAN_ID_PATTERN, ROLES, SCHEMA_VERSION, STATES, Plan, Progress, Section, Task, UnitRef
 from gktrack.yamlfile import LINE_KEY, BlockFile, atomic_write, decode, safe_load
 
-PLAN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+PLAN_ID = re.compile(PLAN_ID_PATTERN)
 PLAN_KEYS = ("schema", "id", "year", "title", "issuer", "doc_number", "issued", "source", "owner",
              "source_hash", "sections", "tasks")
 TASK_KEYS = (

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import time
 from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
@@ -21,7 +22,7 @@ from gktrack.errors import (
     NotFoundError,
     RepoError,
 )
-from gktrack.model import Plan, Task
+from gktrack.model import PLAN_ID_PATTERN, Plan, Task
 from gktrack.units import REGISTRY_FILE, Units, read_registry
 
 PLANS_DIR = "plans"
@@ -423,8 +424,7 @@ def parse_task_ref(ref: str) -> tuple[str, int]:
             break
     else:
         raise InputError(f"任务编号“{ref}”应写成 计划/序号,如 hl2022/3")
-    from gktrack.planfile import PLAN_ID
-
-    if not PLAN_ID.match(plan_id) or not number.isdigit() or int(number) < 1:
+    # not planfile.PLAN_ID: `show` would import the plan file machinery for this one check
+    if not re.match(PLAN_ID_PATTERN, plan_id) or not number.isdigit() or int(number) < 1:
         raise InputError(f"任务编号“{ref}”应写成 计划/序号,如 hl2022/3")
     return plan_id, int(number)
