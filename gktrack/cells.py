@@ -192,10 +192,13 @@ def fit(text: str, width: int) -> tuple[str, int]:
         return text, size
     if width <= 0:
         return "", 0
-    # The longest start of at most width - 1 cells, from above: k characters take size cells,
-    # and dropping j of them frees j to 2j cells, so dropping ceil(over / 2) never drops too many.
+    # The longest start of at most width - 1 cells, found from above. With ``ascii`` one-cell
+    # characters in all, k characters take at least 2k - ascii cells, so no start longer than
+    # (room + ascii) / 2 fits; dropping j characters frees j to 2j cells, so dropping
+    # ceil(over / 2) never drops too many. Chinese text with a few digits: one or two steps.
     room = width - 1
-    k = min(n, room)
+    ascii = 2 * n - size
+    k = min(n, room, (room + ascii) >> 1)
     size = (len(text[:k].encode()) + k) >> 1
     while size > room:
         k -= (size - room + 1) >> 1

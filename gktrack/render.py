@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
+from itertools import groupby
+from operator import attrgetter
 from typing import Iterable, Sequence
 
 from gktrack.cells import cell_len, fit, fold
@@ -86,9 +88,10 @@ class Column:
     fold: bool = False  # a flex column whose text wraps onto more lines instead of being cut
     right: bool = False
     shrink: bool = False  # may be cut below its cap on a narrow terminal
+    unique: bool = False  # each row's own text (a task id): finished per row, not kept for reuse
 
 
-# A row is a list of cells; a cell is text, or (text, style).
+# A row is a sequence of cells; a cell is text, or (text, style).
 MIN_FLEX = 12
 FLEX_COMFORT = 30
 MIN_SHRINK = 8
@@ -97,27 +100,25 @@ MIN_SHRINK = 8
 class Table:
     """Columns and rows; ``layout`` fixes the widths, ``draw`` writes one table with a title.
 
-    Several tables can share one layout (status per plan, overdue per unit) so they line up.
+    Several tables can share one layout (status per plan, overdue per unit) so they line up;
+    ``finish`` then makes all their rows' lines at once, and ``draw_finished`` writes each table.
     """
 
     def __init__(self, columns: Sequence[Column]):
         self.columns = list(columns)
         self.natural = [cell_len(c.header) for c in self.columns]
         self.widths: list[int] | None = None
-        # By id of a row (kept alive here, so the id stays its own): the finished lines, so a
-        # row listed in several tables (overdue by unit) is laid out once.
-        self._drawn: dict[int, tuple[Sequence, list[str]]] = {}
-        # Per fixed column, each distinct cell finished (cut, coloured, padded) once per layout:
-        # states, deadlines and reasons repeat across thousands of rows.
-        self._cells: list[dict] = [{} for _ in self.columns]
+        self._folds = any(c.fold for c in self.columns)
+        self._finishers: list | None = None
         self._head: list[str] | None = None
 
     def measure(self, rows: Iterable[Sequence]) -> None:
         """Widen the columns to fit ``rows`` (each distinct text is measured once)."""
         rows = rows if isinstance(rows, list) else list(rows)
         natural = self.natural
-        for index, column in enumerate(self.columns):
-            texts = {cell if cell.__class__ is str else cell[0] for cell in {row[index] for row in rows}}
+        # zip(*rows) gives each column's cells in one call, not a Python step per row
+        for index, (column, cells) in enumerate(zip(self.columns, zip(*rows))):
+            texts = {cell if cell.__class__ is str else cell[0] for cell in set(cells)}
             best = natural[index]
             if column.flex:
                 # the flex column only needs its widest text: it is cut to what is left anyway,
@@ -157,13 +158,17 @@ class Table:
             widths[i] = min(widths[i], max(left // len(flex), MIN_FLEX))
         self.widths = widths
         self._head = None
-        self._drawn.clear()
-        for finished in self._cells:
-            finished.clear()
+        self._finishers = None
         return widths
 
     def draw(self, out: Out, rows: Iterable[Sequence], title: str | None = None,
              title_style: str | None = "bold") -> None:
+        self.draw_finished(out, self.finish(rows, out), title, title_style)
+
+    def draw_finished(self, out: Out, lines: list[str], title: str | None = None,
+                      title_style: str | None = "bold") -> None:
+        """A table of rows already finished by ``finish`` (a row listed in several tables,
+        as overdue lists a task under each of its units, is finished once)."""
         widths = self.widths or self.layout(out.width)
         if title is not None:
             out.line(title, title_style)
@@ -174,31 +179,58 @@ class Table:
                 header.append(_pad(text, size, w, column.right))
             self._head = [GAP.join(header), "─" * (sum(widths) + len(GAP) * (len(widths) - 1))]
         out.lines.extend(self._head)
-        drawn = self._drawn
-        for row in rows:
-            done = drawn.get(id(row))
-            if done is None:
-                done = drawn[id(row)] = (row, self._lines(row, widths, out))
-            out.lines.extend(done[1])
+        out.lines.extend(lines)
         out.lines.append("")
 
-    def _lines(self, row: Sequence, widths: list[int], out: Out) -> list[str]:
-        columns = self.columns
-        colour = out.colour
-        finished = self._cells
+    def finish(self, rows: Iterable[Sequence], out: Out) -> list[str]:
+        """Each row as it is printed: cells cut to their column, coloured, padded and joined
+        (a row whose fold column takes several lines is one string with newlines in it).
+
+        Column by column: each fixed column's distinct cells are finished once per layout and
+        looked up with one C call per cell (states, deadlines and reasons repeat across
+        thousands of rows), then the rows are joined the same way: a Python step per cell
+        was most of the cost of drawing a city's tables.
+        """
+        rows = rows if isinstance(rows, list) else list(rows)
+        if self.widths is None:
+            self.layout(out.width)
+        if self._folds:
+            return [self._folded_row(row, out) for row in rows]
+        if self._finishers is None:
+            self._finishers = []
+            for index, column in enumerate(self.columns):
+                finish = self._finisher(index, out)
+                self._finishers.append(finish if column.flex or column.unique else _Finished(finish).__getitem__)
+        cells = [list(map(finish, column)) for finish, column in zip(self._finishers, zip(*rows))]
+        return list(map(GAP.join, zip(*cells)))
+
+    def _finisher(self, index: int, out: Out):
+        """The function finishing a cell (text, or (text, style)) of column ``index``."""
+        w = self.widths[index]
+        right = self.columns[index].right
+        style = out.style if out.colour else None
+
+        def finish(cell) -> str:
+            if cell.__class__ is str:
+                text, size = fit(cell, w)
+            else:
+                text, size = fit(cell[0], w)
+                if style is not None:
+                    text = style(text, cell[1])
+            if size < w:
+                return " " * (w - size) + text if right else text + " " * (w - size)
+            return text
+
+        return finish
+
+    def _folded_row(self, row: Sequence, out: Out) -> str:
+        """A row whose fold column may take several lines (show, log: a few rows)."""
+        widths = self.widths
         cells = []
         extra: list[tuple[int, list[str]]] = []
         for index, cell in enumerate(row):
-            column = columns[index]
-            if not column.flex:
-                done = finished[index].get(cell)
-                if done is not None:
-                    cells.append(done)
-                    continue
-            if cell.__class__ is str:
-                text, cell_style = cell, None
-            else:
-                text, cell_style = cell
+            column = self.columns[index]
+            text, cell_style = (cell, None) if cell.__class__ is str else cell
             w = widths[index]
             if column.fold:
                 pieces = fold(text, w)
@@ -208,13 +240,9 @@ class Table:
                 size = cell_len(text)
             else:
                 text, size = fit(text, w)
-            if cell_style and colour:
+            if cell_style and out.colour:
                 text = out.style(text, cell_style)
-            if size < w:
-                text = " " * (w - size) + text if column.right else text + " " * (w - size)
-            if not column.flex:
-                finished[index][cell] = text
-            cells.append(text)
+            cells.append(_pad(text, size, w, column.right))
         lines = [GAP.join(cells)]
         if extra:
             depth = max(len(pieces) for _, pieces in extra)
@@ -224,7 +252,19 @@ class Table:
                     if n < len(pieces):
                         more[index] = _pad(pieces[n], cell_len(pieces[n]), widths[index], False)
                 lines.append(GAP.join(more))
-        return lines
+        return "\n".join(lines)
+
+
+class _Finished(dict):
+    """A column's distinct cells, each finished on first use."""
+
+    def __init__(self, finish):
+        super().__init__()
+        self.finish = finish
+
+    def __missing__(self, cell) -> str:
+        done = self[cell] = self.finish(cell)
+        return done
 
 
 def _pad(text: str, size: int, width: int, right: bool) -> str:
@@ -271,8 +311,8 @@ def deadline_cell(task: Task, assessment) -> str:
 
 
 def units_cell(plan: Plan, task: Task) -> str:
-    return "、".join(f"{u.name}{'' if u.role == 'responsible' else ROLE_LABELS[u.role]}"
-                    for u in task.units) or (plan.owner or "—")
+    return "、".join([u.name if u.role == "responsible" else u.name + ROLE_LABELS[u.role]
+                     for u in task.units]) or (plan.owner or "—")
 
 
 def print_problems(problems: Iterable, out: Out | None = None) -> None:
@@ -295,44 +335,59 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
         out.line(f"{who}没有符合条件的任务。")
         out.flush()
         return
+    # Rows come plan by plan (views.status_rows): grouped by runs, not row by row.
     by_plan: dict[str, list] = {}
     plans: dict[str, Plan] = {}
-    for row in rows:
-        by_plan.setdefault(row.plan.id, []).append(row)
-        plans[row.plan.id] = row.plan
-    columns = [Column("编号"), Column("序号", cap=8, shrink=True), Column("任务", flex=True)]
+    for plan, run in groupby(rows, key=_PLAN):
+        by_plan.setdefault(plan.id, []).extend(run)
+        plans[plan.id] = plan
+    columns = [Column("编号", unique=True), Column("序号", cap=8, shrink=True), Column("任务", flex=True)]
     columns.append(Column("角色", cap=24, shrink=True) if unit else Column("责任单位", cap=24, shrink=True))
     columns += [Column("期限", cap=22, shrink=True), Column("状态"), Column("最近进展")]
     table = Table(columns)
-    cells: dict[str, list[list]] = {}
+    # An open task's deadline and state cells depend on its deadline and assessment only, and
+    # assessments are shared between tasks (views.assess_task): made once per assessment.
+    tails: dict[int, tuple] = {}
+    cells: list[tuple] = []
+    spans: list[tuple[Plan, int, int]] = []
+    open_count = red = yellow = 0
     for plan_id, plan_rows in by_plan.items():
         plan = plans[plan_id]
-        lines = cells[plan_id] = []
+        start = len(cells)
         for row in plan_rows:
             task = row.task
+            a = row.assessment
+            if task.state == "done":
+                tail = (deadline_cell(task, a), state_cell(task, a))
+            else:
+                open_count += 1
+                level = row.level
+                if level == "red":
+                    red += 1
+                elif level == "yellow":
+                    yellow += 1
+                known = tails.get(id(a))
+                if known is None or known[0] != task.deadline:
+                    known = tails[id(a)] = (task.deadline, (deadline_cell(task, a), state_cell(task, a)))
+                tail = known[1]
             who = role_label(row.role, row.via) if unit else units_cell(plan, task)
-            last = task.last_progress
-            lines.append([task.full_id, task.number or "", shorten(task.text), who,
-                          deadline_cell(task, row.assessment), state_cell(task, row.assessment),
-                          last.isoformat() if last else "—"])
-    for lines in cells.values():
-        table.measure(lines)
+            progress = task.progress  # Task.last_progress, without a generator per task
+            last = max([p.date for p in progress]).isoformat() if progress else "—"
+            cells.append((task.full_id, task.number or "", shorten(task.text), who, *tail, last))
+        spans.append((plan, start, len(cells)))
+    table.measure(cells)
     table.layout(out.width)
-    for plan_id, lines in cells.items():
-        plan = plans[plan_id]
-        table.draw(out, lines, title=f"{plan.id} {plan.title}({plan.year}年)")
-    counts = {"red": 0, "yellow": 0}
-    open_count = 0
-    for row in rows:
-        if row.task.state != "done":
-            open_count += 1
-            if row.level in counts:
-                counts[row.level] += 1
+    finished = table.finish(cells, out)
+    for plan, start, end in spans:
+        table.draw_finished(out, finished[start:end], title=f"{plan.id} {plan.title}({plan.year}年)")
     summary = f"共 {len(rows)} 项任务,其中未完成 {open_count} 项"
-    if counts["red"] or counts["yellow"]:
-        summary += f"(逾期 {counts['red']} 项,将到期 {counts['yellow']} 项)"
+    if red or yellow:
+        summary += f"(逾期 {red} 项,将到期 {yellow} 项)"
     out.line(summary)
     out.flush()
+
+
+_PLAN = attrgetter("plan")
 
 
 def render_overdue(groups, *, as_of, problems=()) -> None:
@@ -343,40 +398,40 @@ def render_overdue(groups, *, as_of, problems=()) -> None:
         out.line(f"截至 {as_of.isoformat()},没有逾期或将到期的任务。")
         out.flush()
         return
-    table = Table([Column("编号"), Column("任务", flex=True), Column("期限(原文)", cap=16, shrink=True),
+    table = Table([Column("编号", unique=True), Column("任务", flex=True), Column("期限(原文)", cap=16, shrink=True),
                    Column("应完成"), Column("状态"), Column("说明", cap=48, shrink=True)])
-    # A task late for several units appears under each; its cells are made once.
-    made: dict[int, list] = {}
-    rows_by_id: dict[int, object] = {}
-    # Assessments are shared between tasks (views.assess_task): their cells are made once.
-    by_assessment: dict[int, tuple] = {}
-    tables = []
+    # A task late for several units is the same row object under each (views.group_by_unit):
+    # its line is made once. By id, in order of first appearance.
+    tasks: dict[int, object] = {}
     for group in groups:
-        lines = []
-        for row in group.rows:
-            line = made.get(id(row))
-            if line is None:
-                rows_by_id[id(row)] = row
-                a = row.assessment
-                task = row.task
-                shared = by_assessment.get(id(a)) if task.state != "done" else None
-                if shared is None:
-                    shared = (a.due.isoformat() if a.due else "—", state_cell(task, a), a.reason or "")
-                    if task.state != "done":
-                        by_assessment[id(a)] = shared
-                line = made[id(row)] = [task.full_id, shorten(task.text), task.deadline_text or "(未写期限)",
-                                        *shared]
-            lines.append(line)
-        tables.append((group, lines))
-    table.measure(made.values())
+        tasks.update(zip(map(id, group.rows), group.rows))
+    # The cells after the task text depend on its deadline and assessment only; assessments
+    # are shared between tasks (views.assess_task), so these are made once per assessment.
+    tails: dict[int, tuple] = {}
+    rows = []
+    for row in tasks.values():
+        task = row.task
+        a = row.assessment
+        tail = tails.get(id(a))
+        if tail is None or tail[0] != task.deadline or task.state == "done":
+            tail = (task.deadline, (task.deadline_text or "(未写期限)", a.due.isoformat() if a.due else "—",
+                                    state_cell(task, a), a.reason or ""))
+            if task.state != "done":
+                tails[id(a)] = tail
+        rows.append((task.full_id, shorten(task.text), *tail[1]))
+    table.measure(rows)
     table.layout(out.width)
-    for group, lines in tables:
-        table.draw(out, lines, title=f"{group.unit}:逾期 {group.red} 项,将到期 {group.yellow} 项")
-    # one row object per task, listed under each of its units: count the tasks once
-    unique = {(r.plan.id, r.task.id): r.level for r in rows_by_id.values()}
-    red = sum(1 for level in unique.values() if level == "red")
-    out.line(f"截至 {as_of.isoformat()}:逾期任务 {red} 项、将到期 {len(unique) - red} 项,涉及 {len(groups)} 个单位。")
+    line_of = dict(zip(tasks, table.finish(rows, out)))
+    for group in groups:
+        levels = list(map(_LEVEL, group.rows))
+        title = f"{group.unit}:逾期 {levels.count('red')} 项,将到期 {levels.count('yellow')} 项"
+        table.draw_finished(out, list(map(line_of.__getitem__, map(id, group.rows))), title=title)
+    red = list(map(_LEVEL, tasks.values())).count("red")
+    out.line(f"截至 {as_of.isoformat()}:逾期任务 {red} 项、将到期 {len(tasks) - red} 项,涉及 {len(groups)} 个单位。")
     out.flush()
+
+
+_LEVEL = attrgetter("level")
 
 
 def render_task(plan: Plan, task: Task, assessment, history) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -94,6 +95,66 @@ def test_fold_keeps_every_character_and_the_width(text, width):
     lines = fold(text, width)
     assert "".join(lines) == text
     assert all(cell_len(line) <= width for line in lines if len(line) > 1)
+
+
+# --- tables ---------------------------------------------------------------------------------------
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def _coloured_out(monkeypatch, width: int):
+    from gktrack.render import Out
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.setenv("COLUMNS", str(width))
+    return Out(_Terminal())
+
+
+def test_table_cells_coloured_inside_their_padding_on_a_terminal(monkeypatch):
+    """Styled cells, cut ones included, are coloured and then padded, the same cell finished
+    once for every row it appears in; an unstyled or empty cell gets no codes."""
+    from gktrack.render import Column, Table
+
+    out = _coloured_out(monkeypatch, 40)
+    assert out.colour
+    table = Table([Column("编号", unique=True), Column("任务", flex=True), Column("数", right=True),
+                   Column("状态", cap=8)])
+    late = ("● 逾期3天", "bold red")
+    rows = [("a/1", "加强政务公开工作确保按期完成", "12", late), ("a/2", "短", "3", late),
+            ("a/3", "text", "", ("很长很长的状态说明", "yellow")), ("a/4", "x", "4", ("", "dim"))]
+    table.measure(rows)
+    assert table.layout(out.width) == [4, 20, 2, 8]
+    table.draw(out, rows, title="标题")
+    out.flush()
+    red = "\x1b[1;31m● 逾期3…\x1b[0m"
+    assert out.stream.getvalue().split("\n") == [
+        "\x1b[1m标题\x1b[0m",
+        "编号  任务                  数  状态    ",
+        "─" * 40,
+        f"a/1   加强政务公开工作确…   12  {red}",
+        f"a/2   短                     3  {red}",
+        "a/3   text                      \x1b[33m很长很…\x1b[0m ",
+        "a/4   x                      4          ",
+        "",
+        "",
+    ]
+
+
+def test_table_fold_column_coloured_first_line_only(monkeypatch):
+    from gktrack.render import Column, Table
+
+    out = _coloured_out(monkeypatch, 20)
+    table = Table([Column("操作"), Column("摘要", flex=True, fold=True)])
+    rows = [[("撤销", "yellow"), "一二三四五六七八九十"]]
+    table.measure(rows)
+    table.draw(out, rows)
+    out.flush()
+    assert out.stream.getvalue().split("\n")[2:] == ["\x1b[33m撤销\x1b[0m  一二三四五六七", "      八九十        ",
+                                                    "", ""]
 
 
 # --- status ---------------------------------------------------------------------------------------
