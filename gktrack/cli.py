@@ -155,19 +155,34 @@ def done(message: str) -> None:
     print(message)
 
 
-_registered = False
+_registered = 0  # how many of gktrack.commands.ALL are registered, in that order
 
 
-def _register_commands() -> None:
-    # Typer appends on every registration; in-process callers (tests, scripts) call main() often.
+def _register_commands(name: str | None = None) -> None:
+    """Register the command modules, in --help order, until one of them defines ``name`` (all of
+    them without a name, or when none does): the command that runs is then known without paying
+    for the definitions of the modules after its own (≈ 1 ms for `close`, whose module is first).
+
+    Typer appends on every registration, and in-process callers (tests, scripts) call main()
+    often: each module is registered once."""
     global _registered
-    if _registered:
-        return
     from gktrack.commands import ALL
 
-    for module in ALL:
-        module.register(app, command)
-    _registered = True
+    while _registered < len(ALL):
+        if name is not None and any(_find(name)):
+            return
+        ALL[_registered].register(app, command)
+        _registered += 1
+
+
+def _find(name: str) -> tuple[list, list]:
+    """The registered commands and groups called ``name``."""
+    import typer.main
+
+    commands = [c for c in app.registered_commands
+                if (c.name or typer.main.get_command_name(c.callback.__name__)) == name]
+    groups = [g for g in app.registered_groups if g.name == name]
+    return commands, groups
 
 
 def _invoked_name(argv: list[str] | None) -> str | None:
@@ -193,16 +208,11 @@ class _Only:
     each run, ≈ 10 ms for gktrack's thirty; when argv names one, only that one is registered while
     the app runs. Help, completion, no command or an unknown word get the whole app."""
 
-    def __init__(self, argv: list[str] | None):
+    def __init__(self, name: str | None):
         self.saved: tuple | None = None
-        name = _invoked_name(argv)
-        if name is None or any(key.endswith("_COMPLETE") for key in os.environ):
+        if name is None:
             return
-        import typer.main
-
-        commands = [c for c in app.registered_commands
-                    if (c.name or typer.main.get_command_name(c.callback.__name__)) == name]
-        groups = [g for g in app.registered_groups if g.name == name]
+        commands, groups = _find(name)
         if commands or groups:
             self.saved = (app.registered_commands, app.registered_groups)
             app.registered_commands, app.registered_groups = commands, groups
@@ -251,9 +261,12 @@ def _usage_message(exc: Any) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app; map every expected error to one Chinese line and an exit code."""
-    _register_commands()
+    name = _invoked_name(argv)
+    if any(key.endswith("_COMPLETE") for key in os.environ):
+        name = None  # shell completion: the whole app answers
+    _register_commands(name)
     try:
-        with _Only(argv):
+        with _Only(name):
             result = app(args=argv, prog_name="gktrack", standalone_mode=False)
         code = result if isinstance(result, int) else 0
     except GktrackError as exc:
@@ -261,7 +274,10 @@ def main(argv: list[str] | None = None) -> None:
         code = exc.exit_code
     except click.exceptions.NoArgsIsHelpError as exc:
         # `gktrack` alone (or `gktrack hook`) is a request for help, as with git: not an error.
-        print(exc.ctx.get_help())
+        try:
+            print(exc.ctx.get_help())
+        except BrokenPipeError:  # `gktrack | head`
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 0
     except click.exceptions.UsageError as exc:
         command_path = exc.ctx.command_path if getattr(exc, "ctx", None) else "gktrack"
