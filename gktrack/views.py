@@ -7,23 +7,33 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from itertools import islice
+from operator import attrgetter, lt
 
 from gktrack.model import Plan, Task, UnitRef
 from gktrack.repo import LoadProblem, Repository
 from gktrack.units import Units, normalize_name
 
 
-@dataclass
+@dataclass(init=False)
 class TaskRow:
     plan: Plan
     task: Task
     role: str | None = None  # the queried unit's role on the task
     via: str | None = None  # the collective through which the queried unit is reached
     assessment: object | None = None  # gktrack.deadlines.Assessment
-    level: str | None = field(init=False, default=None)  # the assessment's, read thousands of times
+    level: str | None = None  # the assessment's, read thousands of times
 
-    def __post_init__(self) -> None:
-        self.level = getattr(self.assessment, "level", None)
+    # Written out, not generated with a __post_init__ for ``level``: a city's status makes ten
+    # thousand rows, and the second call per row was a tenth of the loop that makes them.
+    def __init__(self, plan: Plan, task: Task, role: str | None = None, via: str | None = None,
+                 assessment: object | None = None) -> None:
+        self.plan = plan
+        self.task = task
+        self.role = role
+        self.via = via
+        self.assessment = assessment
+        self.level = getattr(assessment, "level", None)
 
 
 def effective_units(plan: Plan, task: Task) -> list[UnitRef]:
@@ -314,36 +324,63 @@ def overdue_rows(repo: Repository, *, as_of: dt.date, unit: str | None = None, p
 def group_by_unit(repo: Repository, rows: list[TaskRow], unit: str | None = None) -> list[UnitOverdue]:
     """A task late for three units is listed under each; units with most late tasks first."""
     units = repo.units()
-    resolve = NameResolver(units)
     groups: dict[str, UnitOverdue] = {}
-    # the groups of each distinct list of unit names (a city's tasks repeat a few hundred)
-    by_names: dict[tuple, list[UnitOverdue]] = {}
-    fixed = [units.canonical(unit) or unit] if unit else None
-    for row in rows:
-        task = row.task
-        key = tuple([u.name for u in task.units]) if task.units else (None, row.plan.owner)
-        found = by_names.get(key)
-        if found is None:
-            if fixed:
-                names = fixed
+    if unit:
+        if rows:
+            name = units.canonical(unit) or unit
+            groups[name] = UnitOverdue(name, list(rows))
+    else:
+        def unit_rows(name: str) -> list:
+            group = groups.get(name)
+            if group is None:
+                group = groups[name] = UnitOverdue(name)
+            return group.rows
+
+        named = _RowsByName(NameResolver(units), unit_rows)
+        for row in rows:
+            refs = row.task.units
+            if len(refs) == 1:
+                named[refs[0].name].append(row)
+            elif refs:
+                lists = list(map(named.__getitem__, map(_NAME, refs)))
+                if len(set(map(id, lists))) < len(lists):  # two names of one unit: the row once
+                    lists = list({id(rows_): rows_ for rows_ in lists}.values())
+                for rows_ in lists:
+                    rows_.append(row)
+            elif row.plan.owner:  # a task naming no unit is the plan owner's (effective_units)
+                named[row.plan.owner].append(row)
             else:
-                names = [resolve(u.name) for u in effective_units(row.plan, task)] or ["(未分派)"]
-            found = by_names[key] = [groups.get(name) or groups.setdefault(name, UnitOverdue(name))
-                                     for name in dict.fromkeys(names)]
-        for group in found:
-            group.rows.append(row)
-    keys = [_urgency(row) for row in rows]
+                unit_rows("(未分派)").append(row)
+    keys = list(map(_urgency, rows))
     # rows come most urgent first (overdue_rows): each group, filled in that order, is sorted
-    presorted = all(a < b for a, b in zip(keys, keys[1:]))
-    urgency = None if presorted else {id(row): key for row, key in zip(rows, keys)}
+    if not all(map(lt, keys, islice(keys, 1, None))):
+        urgency = dict(zip(map(id, rows), keys))
+        for group in groups.values():
+            group.rows.sort(key=lambda row: urgency[id(row)])
     ordered = []
     for group in groups.values():
-        if urgency is not None:
-            group.rows.sort(key=lambda row: urgency[id(row)])
-        red = sum(1 for r in group.rows if r.level == "red")
+        red = list(map(_LEVEL, group.rows)).count("red")
         ordered.append(((-red, -(len(group.rows) - red), group.unit), group))
     ordered.sort(key=lambda pair: pair[0])
     return [group for _, group in ordered]
+
+
+_NAME = attrgetter("name")
+_LEVEL = attrgetter("level")
+
+
+class _RowsByName(dict):
+    """A unit's name as written -> the rows of its unit's group, resolved on first use (a
+    city's tasks write a few hundred names, twenty thousand times)."""
+
+    def __init__(self, resolve: NameResolver, unit_rows):
+        super().__init__()
+        self.resolve = resolve
+        self.unit_rows = unit_rows
+
+    def __missing__(self, name: str) -> list:
+        found = self[name] = self.unit_rows(self.resolve(name))
+        return found
 
 
 def overdue_json(row: TaskRow, headings: dict | None = None) -> dict:
