@@ -3,12 +3,14 @@
 Field names are the ones a plan file and ``--json`` use, so the three stay in step.
 """
 
-# Every command imports these classes, so what defining them costs is start-up time: no
-# ``from __future__ import annotations`` (@dataclass would examine each annotation as a string),
-# and the field-wise ``==`` and repr come from one base class instead of code that @dataclass
-# generates and compiles for each class at every start.
+# Every command imports these classes, so what defining them costs is start-up time: @dataclass
+# generates the source of each class's methods and compiles it at every start (≈ 1 M instructions
+# a method: 21 M for these classes, ≈ 6 % of a `close`). So each class writes its __init__ out,
+# the field-wise ``==`` and repr come from one base class, and @dataclass is kept, generating
+# nothing, only where ``dataclasses.replace`` copies (Task, Plan). No ``from __future__ import
+# annotations`` either: @dataclass would examine each annotation as a string.
 import datetime as _dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 SCHEMA_VERSION = 1
@@ -24,7 +26,8 @@ STATE_LABELS = {"open": "未完成", "done": "已完成"}
 
 
 class _Record:
-    """``==`` and repr as @dataclass makes them: the same class and equal fields, in order."""
+    """``==`` and repr as @dataclass makes them, over the fields named in ``__match_args__``:
+    the same class and equal fields, in order."""
 
     __slots__ = ()
     __hash__ = None  # mutable: like a dataclass with eq, not hashable
@@ -52,26 +55,32 @@ class UnitRef(NamedTuple):
         return {"name": self.name, "role": self.role}
 
 
-@dataclass(eq=False, repr=False)
 class Progress(_Record):
     """A dated note of work done on a task (by a unit, written by a person)."""
 
+    __match_args__ = ("date", "note", "unit", "by")
     date: _dt.date
     note: str
-    unit: str | None = None
-    by: str | None = None
+    unit: str | None
+    by: str | None
+
+    def __init__(self, date: _dt.date, note: str, unit: str | None = None, by: str | None = None):
+        self.date, self.note, self.unit, self.by = date, note, unit, by
 
     def to_json(self) -> dict[str, Any]:
         return {"date": self.date.isoformat(), "unit": self.unit, "by": self.by, "note": self.note}
 
 
-@dataclass(eq=False, repr=False)
 class Section(_Record):
     """A heading of the document: key "1" for 一、, "1.2" for its (二), and so on."""
 
+    __match_args__ = ("key", "title", "number")
     key: str
     title: str
-    number: str | None = None
+    number: str | None
+
+    def __init__(self, key: str, title: str, number: str | None = None):
+        self.key, self.title, self.number = key, title, number
 
     @property
     def heading(self) -> str:
@@ -82,24 +91,38 @@ class Section(_Record):
         return self.key.rpartition(".")[0] or None
 
 
-@dataclass(eq=False, repr=False)
+@dataclass(init=False, eq=False, repr=False)
 class Task(_Record):
     """One task of a plan; ``line`` is where its block starts in the plan file."""
 
     plan: str
     id: int
     text: str
-    number: str | None = None
-    section: str | None = None
-    units: list[UnitRef] = field(default_factory=list)
-    units_text: str | None = None
-    deadline: list[str] = field(default_factory=list)
-    state: str = "open"
-    closed: _dt.date | None = None
-    note: str | None = None
-    evidence: list[str] = field(default_factory=list)
-    progress: list[Progress] = field(default_factory=list)
-    line: int | None = None
+    number: str | None
+    section: str | None
+    units: list[UnitRef]
+    units_text: str | None
+    deadline: list[str]
+    state: str
+    closed: _dt.date | None
+    note: str | None
+    evidence: list[str]
+    progress: list[Progress]
+    line: int | None
+
+    def __init__(self, plan: str, id: int, text: str, number: str | None = None, section: str | None = None,
+                 units: list[UnitRef] | None = None, units_text: str | None = None,
+                 deadline: list[str] | None = None, state: str = "open", closed: _dt.date | None = None,
+                 note: str | None = None, evidence: list[str] | None = None,
+                 progress: list[Progress] | None = None, line: int | None = None):
+        self.plan, self.id, self.text, self.number, self.section = plan, id, text, number, section
+        self.units = [] if units is None else units
+        self.units_text = units_text
+        self.deadline = [] if deadline is None else deadline
+        self.state, self.closed, self.note = state, closed, note
+        self.evidence = [] if evidence is None else evidence
+        self.progress = [] if progress is None else progress
+        self.line = line
 
     @property
     def full_id(self) -> str:
@@ -117,24 +140,34 @@ class Task(_Record):
         return ",".join(self.deadline) if self.deadline else None
 
 
-@dataclass(eq=False, repr=False)
+@dataclass(init=False, eq=False, repr=False)
 class Plan(_Record):
     """One plan file: the document's header, its headings and its tasks."""
 
     id: str
     year: int
     title: str
-    issuer: str | None = None
-    doc_number: str | None = None
-    issued: _dt.date | None = None
-    source: str | None = None
+    issuer: str | None
+    doc_number: str | None
+    issued: _dt.date | None
+    source: str | None
     # Who carries out tasks that name no unit: the issuing body, as the plan says.
-    owner: str | None = None
+    owner: str | None
     # Hash of the document it was imported from: the same document is not imported twice.
-    source_hash: str | None = None
-    sections: list[Section] = field(default_factory=list)
-    tasks: list[Task] = field(default_factory=list)
-    path: str | None = None
+    source_hash: str | None
+    sections: list[Section]
+    tasks: list[Task]
+    path: str | None
+
+    def __init__(self, id: str, year: int, title: str, issuer: str | None = None, doc_number: str | None = None,
+                 issued: _dt.date | None = None, source: str | None = None, owner: str | None = None,
+                 source_hash: str | None = None, sections: list[Section] | None = None,
+                 tasks: list[Task] | None = None, path: str | None = None):
+        self.id, self.year, self.title, self.issuer, self.doc_number = id, year, title, issuer, doc_number
+        self.issued, self.source, self.owner, self.source_hash = issued, source, owner, source_hash
+        self.sections = [] if sections is None else sections
+        self.tasks = [] if tasks is None else tasks
+        self.path = path
 
     def section_by_key(self) -> dict[str, Section]:
         return {s.key: s for s in self.sections}
@@ -162,34 +195,47 @@ class Plan(_Record):
         return max((t.id for t in self.tasks), default=0) + 1
 
 
-@dataclass(eq=False, repr=False)
 class Unit(_Record):
     """A unit of the registry, with the other names documents use for it."""
 
+    __match_args__ = ("name", "aliases", "members")
     name: str
-    aliases: list[str] = field(default_factory=list)
+    aliases: list[str]
     # For a collective (各有关单位, 各村(社区)): "all", or the member unit names.
-    members: list[str] | str | None = None
+    members: list[str] | str | None
+
+    def __init__(self, name: str, aliases: list[str] | None = None, members: list[str] | str | None = None):
+        self.name, self.aliases, self.members = name, [] if aliases is None else aliases, members
 
     @property
     def is_collective(self) -> bool:
         return self.members is not None
 
 
-@dataclass(eq=False, repr=False)
 class Person(_Record):
     """Someone listed in the registry: the units they write for, or the office role."""
 
+    __match_args__ = ("email", "name", "units", "role")
     email: str
-    name: str | None = None
-    units: list[str] = field(default_factory=list)
-    role: str | None = None  # "office" may change everything
+    name: str | None
+    units: list[str]
+    role: str | None  # "office" may change everything
+
+    def __init__(self, email: str, name: str | None = None, units: list[str] | None = None,
+                 role: str | None = None):
+        self.email, self.name, self.units, self.role = email, name, [] if units is None else units, role
 
 
-@dataclass(eq=False, repr=False)
 class Registry(_Record):
     """units.yaml: the units and, optionally, the people who may change plans."""
 
-    units: list[Unit] = field(default_factory=list)
-    people: list[Person] = field(default_factory=list)
-    path: str | None = None
+    __match_args__ = ("units", "people", "path")
+    units: list[Unit]
+    people: list[Person]
+    path: str | None
+
+    def __init__(self, units: list[Unit] | None = None, people: list[Person] | None = None,
+                 path: str | None = None):
+        self.units = [] if units is None else units
+        self.people = [] if people is None else people
+        self.path = path
