@@ -100,24 +100,40 @@ def _parse_deadlines(phrases: list[str], year: int) -> list:
     return list(parsed)
 
 
-def _uses_progress(parsed: tuple) -> bool:
-    """Whether ``deadlines.assess`` looks at progress dates for these deadlines of an open task:
-    only recurring deadlines and milestones (a dated deadline followed by an ongoing or undated
-    relative one) do; the others depend on the date alone."""
+def _progress_view(parsed: tuple, year: int) -> tuple:
+    """What ``deadlines.assess`` reads of an open task's progress dates for these deadlines:
+    for a recurring deadline, in which of its periods there is an entry; for a milestone (a
+    dated deadline followed by an ongoing or undated relative one), whether there is one on or
+    before its date. The other deadlines depend on the day alone. Empty: progress is not read."""
+    from gktrack.deadlines import recurring_periods
+
+    view: list = []
     for i, d in enumerate(parsed):
         if d.kind == "recurring":
-            return True
-        if d.due is not None and any(later.kind == "ongoing" or (later.kind == "relative" and later.due is None)
-                                     for later in parsed[i + 1:]):
-            return True
-    return False
+            view.append(tuple(recurring_periods(d, year)))
+        elif d.due is not None and any(later.kind == "ongoing" or (later.kind == "relative" and later.due is None)
+                                       for later in parsed[i + 1:]):
+            view.append(d.due)
+    return tuple(view)
 
 
-_USES_PROGRESS: dict[tuple, bool] = {}
+def _progress_key(view: tuple, task: Task, as_of: dt.date) -> tuple:
+    """The task's progress dates as ``deadlines.assess`` sees them through ``view`` (entries
+    after ``as_of`` do not count there either)."""
+    dates = [p.date() if isinstance(p, dt.datetime) else p for p in (e.date for e in task.progress)]
+    dates = [p for p in dates if p <= as_of]
+    return tuple(tuple([any([start <= p <= end for p in dates]) for start, end in item])
+                 if item.__class__ is tuple else any([p <= item for p in dates])
+                 for item in view)
+
+
+_PROGRESS_VIEW: dict[tuple, tuple] = {}
 
 # Assessments are frozen too, and depend only on these inputs; most tasks of a city share them
 # (same phrase, same year), so ``overdue`` assesses a few dozen cases, not 10,000. Progress
-# dates are part of the key only where the deadlines make them matter.
+# dates are part of the key only where the deadlines make them matter, and then only what
+# the assessment reads of them (``_progress_key``): which periods of a recurring deadline have
+# an entry, not the dates themselves, which differ from task to task.
 _ASSESSED: dict[tuple, object] = {}
 
 
@@ -125,25 +141,27 @@ def assess_task(plan: Plan, task: Task, as_of: dt.date, within: int | None = Non
     phrases = tuple(task.deadline)
     year = plan.year
     state = task.state
-    dates: tuple = ()
+    seen: tuple = ()
     if task.progress and state != "done":
-        uses = _USES_PROGRESS.get((phrases, year))
-        if uses is None:
-            uses = _USES_PROGRESS[phrases, year] = _uses_progress(tuple(_parse_deadlines(task.deadline, year)))
-        if uses:
-            dates = tuple(p.date for p in task.progress)
-    key = (phrases, year, state, dates, as_of, within)
+        view = _PROGRESS_VIEW.get((phrases, year))
+        if view is None:
+            view = _PROGRESS_VIEW[phrases, year] = _progress_view(tuple(_parse_deadlines(task.deadline, year)), year)
+        if view:
+            seen = _progress_key(view, task, as_of)
+    key = (phrases, year, state, seen, as_of, within)
     found = _ASSESSED.get(key)
     if found is None:
         from gktrack import deadlines
 
         if len(_ASSESSED) > 100_000:  # a long-lived process (tests, scripts) must not grow forever
             _ASSESSED.clear()
-            _USES_PROGRESS.clear()
+            _PROGRESS_VIEW.clear()
         parsed = _parse_deadlines(task.deadline, year)
         kwargs = {} if within is None else {"within": within}
+        # this task's dates stand for every task with the same key: the assessment reads no more
+        dates = [p.date for p in task.progress] if seen else []
         found = _ASSESSED[key] = deadlines.assess(
-            parsed, state=state, progress_dates=list(dates), as_of=as_of, year=year, **kwargs,
+            parsed, state=state, progress_dates=dates, as_of=as_of, year=year, **kwargs,
         )
     return found
 
