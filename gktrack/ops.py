@@ -371,18 +371,18 @@ def _actor_name(repo: Repository, by: str | None) -> str | None:
 
 
 def _check_permission(repo: Repository, by: str | None, task: Task, action: str, unit: str | None = None) -> None:
-    from gktrack.permissions import check_task_change
-
     units = repo.units()
     if units.registry.people:  # with nobody listed everyone may: no need to ask git who we are
+        from gktrack.permissions import check_task_change
+
         check_task_change(units, _actor_email(repo, by), task, action)
 
 
 def _check_office(repo: Repository, by: str | None, action: str) -> None:
-    from gktrack.permissions import check_office
-
     units = repo.units()
     if units.registry.people:
+        from gktrack.permissions import check_office
+
         check_office(units, _actor_email(repo, by), action)
 
 
