@@ -225,6 +225,25 @@ class _Only:
             app.registered_commands, app.registered_groups = self.saved
 
 
+def _resolve_annotations(typer_app: Any) -> None:
+    """Evaluate, once, the annotations of the callbacks Typer is about to build commands from.
+
+    The command modules use ``from __future__ import annotations``, so each annotation is a string,
+    and Typer evaluates every one of them again each of the three times it reads a callback's
+    parameters (≈ 800 evaluations, a tenth of ``--help``). Done here, it finds them evaluated:
+    the same values (``inspect.get_annotations``, as Typer's own ``inspect.signature`` call)."""
+    import inspect
+
+    infos = [typer_app.registered_callback, *typer_app.registered_commands, *typer_app.registered_groups]
+    for info in infos:
+        func = getattr(info, "callback", None)
+        if inspect.isfunction(func) and any(isinstance(v, str) for v in func.__annotations__.values()):
+            func.__annotations__ = inspect.get_annotations(func, eval_str=True)
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _resolve_annotations(group.typer_instance)
+
+
 def _usage_message(exc: Any) -> str:
     """Click's usage errors, said in Chinese."""
     param = getattr(exc, "param", None)
@@ -267,6 +286,7 @@ def main(argv: list[str] | None = None) -> None:
     _register_commands(name)
     try:
         with _Only(name):
+            _resolve_annotations(app)
             result = app(args=argv, prog_name="gktrack", standalone_mode=False)
         code = result if isinstance(result, int) else 0
     except GktrackError as exc:
