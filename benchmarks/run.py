@@ -55,8 +55,12 @@ def clean_env(extra: dict[str, str]) -> dict[str, str]:
 TIME = "/usr/bin/time"
 
 
-def run_once(argv: list[str], cwd: Path, env: dict[str, str], before=None) -> tuple[float, int, int]:
-    """(seconds, peak RSS in KB, exit code) of one whole process.
+def run_once(argv: list[str], cwd: Path, env: dict[str, str], before=None) -> tuple[float, int, int, float]:
+    """(seconds, peak RSS in KB, exit code, CPU seconds) of one whole process.
+
+    CPU is user + system time of the process and the children it waited for (git's, for a
+    write): on a shared virtual machine wall times of the same command vary by tens of per cent
+    from one run to the next, CPU times far less.
 
     Linux starts a child's ru_maxrss at its parent's high-water mark (fork copies it, exec keeps
     the larger), so wait4 on our own child would report this script's size for a small process.
@@ -86,7 +90,7 @@ def run_once(argv: list[str], cwd: Path, env: dict[str, str], before=None) -> tu
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0,):
         sys.stderr.write(f"run.py: {' '.join(argv)} exited {proc.returncode}: {err.strip()[-300:]}\n")
-    return elapsed, peak, proc.returncode
+    return elapsed, peak, proc.returncode, usage.ru_utime + usage.ru_stime
 
 
 class Job:
@@ -98,21 +102,24 @@ class Job:
         self.before = before
         self.times: list[float] = []
         self.rss: list[int] = []
+        self.cpu: list[float] = []
         self.failed = 0
 
     def run(self, cwd: Path, env: dict[str, str], record: bool) -> None:
         argv = self.argv() if callable(self.argv) else self.argv
-        seconds, rss, code = run_once(argv, cwd, env, self.before)
+        seconds, rss, code, cpu = run_once(argv, cwd, env, self.before)
         if record:
             self.times.append(seconds)
             self.rss.append(rss)
+            self.cpu.append(cpu)
             self.failed += code != 0
 
     def summary(self) -> dict | None:
         if not self.times:
             return None
         return {"median_ms": statistics.median(self.times) * 1000, "min_ms": min(self.times) * 1000,
-                "max_ms": max(self.times) * 1000, "rss_mb": max(self.rss) / 1024, "runs": len(self.times),
+                "max_ms": max(self.times) * 1000, "rss_mb": max(self.rss) / 1024,
+                "cpu_ms": statistics.median(self.cpu) * 1000, "runs": len(self.times),
                 "failed": self.failed}
 
 
@@ -317,18 +324,21 @@ def table(sizes: list[dict]) -> str:
     for size in sizes:
         lines.append(f"\n### {size['tasks']:,} tasks, {size['plans']} plans, {size['units']} units, "
                      f"{size['commits']:,} commits\n")
-        lines.append("| job | gktrack ms, median (min–max) | peak MB | Taskwarrior job | Taskwarrior ms | peak MB | ratio |")
-        lines.append("| --- | --- | --- | --- | --- | --- | --- |")
+        lines.append("| job | gktrack ms, median (min–max) | CPU ms | peak MB | Taskwarrior job | Taskwarrior ms "
+                     "| CPU ms | peak MB | ratio | CPU ratio |")
+        lines.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for job, partner in size["results"]:
             s = job.summary()
             p = partner.summary() if partner else None
-            ratio = f"{s['median_ms'] / p['median_ms']:.2f}" if p else "—"
             fails = f" ⚠ {s['failed']} failed" if s["failed"] else ""
-            lines.append(f"| `{job.name}` | {fmt(s)}{fails} | {s['rss_mb']:.0f} | {partner.name if partner else '—'} | "
-                         f"{fmt(p)} | {p['rss_mb']:.0f} | {ratio} |" if p else
-                         f"| `{job.name}` | {fmt(s)}{fails} | {s['rss_mb']:.0f} | — | — | — | — |")
+            mine = f"| `{job.name}` | {fmt(s)}{fails} | {s['cpu_ms']:.0f} | {s['rss_mb']:.0f} |"
+            if p:
+                lines.append(f"{mine} {partner.name} | {fmt(p)} | {p['cpu_ms']:.0f} | {p['rss_mb']:.0f} | "
+                             f"{s['median_ms'] / p['median_ms']:.2f} | {s['cpu_ms'] / max(p['cpu_ms'], 0.001):.2f} |")
+            else:
+                lines.append(f"{mine} — | — | — | — | — | — |")
         for name in size["missing"]:
-            lines.append(f"| `{name}` | not available (`gktrack {name} --help` failed) | | | | | |")
+            lines.append(f"| `{name}` | not available (`gktrack {name} --help` failed) | | | | | | | | |")
         lines.append(f"\n`status --unit U` used U = {size['unit']}.")
     return "\n".join(lines)
 
@@ -342,6 +352,7 @@ def machine(task_binary: str | None, runs: int) -> str:
         f"- {runs} timed runs per job after one warm-up; gktrack and Taskwarrior runs alternate",
         "- PYTHONDONTWRITEBYTECODE unset for the timed processes (this machine sets it; users have bytecode)",
         f"- GKTRACK_TODAY={TODAY}; stdout to /dev/null (not a terminal) for both tools",
+        "- CPU ms: median user + system time of the process and the children it waited for (git's)",
         f"- peak memory: {'GNU time %M' if os.access(TIME, os.X_OK) else 'wait4 ru_maxrss (an upper bound: includes this script)'}",
     ])
 
