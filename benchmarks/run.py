@@ -223,7 +223,8 @@ def cpu_model() -> str:
 # --- one size ----------------------------------------------------------------------------------
 
 
-def bench_size(work: Path, tasks: int, commits: int, runs: int, seed: int, task_binary: str | None) -> dict:
+def bench_size(work: Path, tasks: int, commits: int, runs: int, seed: int, task_binary: str | None,
+               only: set[str] | None = None) -> dict:
     root = work / f"gk{tasks}"
     began = time.perf_counter()
     info = build_gktrack_repo(root, tasks, commits, seed)
@@ -253,6 +254,7 @@ def bench_size(work: Path, tasks: int, commits: int, runs: int, seed: int, task_
         Job("status --json", [*gk, "status", "--json"]),
         Job("overdue", [*gk, "overdue"]),
         Job("status (computed, no kept output)", [*gk, "status"], before=drop_kept_outputs),
+        Job("status --unit U (computed, no kept output)", [*gk, "status", "--unit", unit], before=drop_kept_outputs),
         Job("overdue (computed, no kept output)", [*gk, "overdue"], before=drop_kept_outputs),
         Job("show", [*gk, "show", show_ref]),
         Job("report YEAR", [*gk, "report", str(YEAR)]) if available["report"] else None,
@@ -278,6 +280,7 @@ def bench_size(work: Path, tasks: int, commits: int, runs: int, seed: int, task_
             "status --json": Job("task export", [*t, "export"]),
             "overdue": Job("task overdue", [*t, "overdue"]),
             "status (computed, no kept output)": Job("task list", [*t, "list"]),
+            "status --unit U (computed, no kept output)": Job("task list", [*t, "list"]),
             "overdue (computed, no kept output)": Job("task overdue", [*t, "overdue"]),
             "show": Job("task UUID info", [*t, tw_pending[0], "info"]),
             "report YEAR": Job("task summary", [*t, "summary"]),
@@ -293,7 +296,7 @@ def bench_size(work: Path, tasks: int, commits: int, runs: int, seed: int, task_
     if settle > 0:
         time.sleep(settle)
     results = []
-    for job in [j for j in gk_jobs if j is not None]:
+    for job in [j for j in gk_jobs if j is not None and (only is None or j.name in only)]:
         partner = tw_jobs.get(job.name)
         for index in range(runs + 1):
             record = index > 0  # the first round is the warm-up
@@ -368,6 +371,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="smoke test (CI): 1,000 tasks, 1 run, no Taskwarrior, no RESULTS.md")
     parser.add_argument("--out-dir", help="where the repositories go (default: a temporary folder, removed after)")
     parser.add_argument("--results", default=str(HERE / "RESULTS.md"))
+    parser.add_argument("--only", action="append", metavar="JOB",
+                        help="only this job, named as in the table (repeat for several: --only close --only progress)")
     args = parser.parse_args(argv)
     if args.quick:
         args.sizes, args.runs, args.no_taskwarrior = "1000", 1, True
@@ -381,7 +386,9 @@ def main(argv: list[str] | None = None) -> None:
         done = []
         for tasks in sizes:
             print(f"{tasks} tasks:", flush=True)
-            done.append(bench_size(work, tasks, int(tasks * args.commits_per_task), args.runs, args.seed, task_binary))
+            only = set(args.only) if args.only else None
+            done.append(bench_size(work, tasks, int(tasks * args.commits_per_task), args.runs, args.seed, task_binary,
+                                   only))
     finally:
         if not args.out_dir:
             shutil.rmtree(work, ignore_errors=True)
