@@ -133,7 +133,8 @@ class Task(_Record):
 
     @property
     def last_progress(self) -> _dt.date | None:
-        return max((p.date for p in self.progress), default=None)
+        # a list, not a generator: status asks this of every task of a city
+        return max([p.date for p in self.progress]) if self.progress else None
 
     @property
     def deadline_text(self) -> str | None:

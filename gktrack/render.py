@@ -371,8 +371,8 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
                     known = tails[id(a)] = (task.deadline, (deadline_cell(task, a), state_cell(task, a)))
                 tail = known[1]
             who = role_label(row.role, row.via) if unit else units_cell(plan, task)
-            progress = task.progress  # Task.last_progress, without a generator per task
-            last = max([p.date for p in progress]).isoformat() if progress else "—"
+            last = task.last_progress
+            last = last.isoformat() if last else "—"
             cells.append((task.full_id, task.number or "", shorten(task.text), who, *tail, last))
         spans.append((plan, start, len(cells)))
     table.measure(cells)

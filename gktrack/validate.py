@@ -355,7 +355,7 @@ def _scan_text(report: _Report, text: str) -> tuple[bool, set[int]]:
         report.add("有合并冲突留下的标记行(======= 或 >>>>>>>),请删除", _line_of(text, match.start()), kind="conflict")
     from gktrack.yamlfile import NOT_PRINTABLE
 
-    bad = list(NOT_PRINTABLE.finditer(text))
+    bad = list(re.finditer(NOT_PRINTABLE, text))
     for match in bad:
         line, column = _line_column(text, match.start())
         report.add(f"含有不允许的控制字符(U+{ord(match.group()):04X})", line, column, kind="control")

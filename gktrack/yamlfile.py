@@ -30,16 +30,10 @@ MAX_DEPTH = 200
 # Patterns are compiled where they are used (``re`` keeps them): compiling all of them at import
 # cost every command ≈ 0.7 ms, most of it for NOT_PRINTABLE, which only errors and validate use.
 # What YAML does not allow anywhere in a file: everything outside its "printable" set.
-_NOT_PRINTABLE = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+NOT_PRINTABLE = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
 _TOP_KEY = r"^([A-Za-z_][A-Za-z0-9_-]*)\s*:(\s|$)"
 _KEY_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _CONFLICT = r"^(<<<<<<<|=======$|>>>>>>>|\|\|\|\|\|\|\|)"
-
-
-def __getattr__(name: str) -> Any:
-    if name == "NOT_PRINTABLE":  # the compiled pattern, for validate
-        return re.compile(_NOT_PRINTABLE)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # libyaml's problem texts (and the pure-Python parser's wording of the same) in Chinese; the
 # first entry whose key occurs in the problem wins. Nothing English ever reaches the user.
@@ -339,7 +333,7 @@ def yaml_error(exc: Exception, text: str, where: str) -> PlanFileError:
         return PlanFileError("YAML 语法错误:" + message, where=_mark(where, mark))
     # ReaderError: a character YAML does not allow anywhere (control characters and the like).
     # libyaml counts its position in bytes; the place is found again in the text itself.
-    found = re.search(_NOT_PRINTABLE, text)
+    found = re.search(NOT_PRINTABLE, text)
     if found is None:
         return PlanFileError("含有不允许的控制字符", where=where)
     index = found.start()
