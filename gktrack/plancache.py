@@ -20,7 +20,7 @@ part), so ``show`` decodes one plan.
 A save appends the entries it changed to a journal, ``plans.v3.log`` (records of a length line
 with a CRC-32, the entry as JSON, and its data unless only the signature changed), read after
 the file and applied in order; a whole new file, the journal merged into it, is written when the
-journal grows past LOG_MAX or an entry is removed. A write command thus adds a few kB instead of
+journal grows past LOG_MAX or LOG_RECORDS records, or an entry is removed. A write command thus adds a few kB instead of
 rewriting megabytes. Every entry, wherever it lies, states only "a file with this signature had
 these bytes, checked at this time", so a lost or reordered record (two writers at once, a crash
 mid-append: reading stops at a damaged record) costs speed, never correctness.
@@ -58,6 +58,9 @@ RACY_NS = 3_000_000_000
 # file once it holds more than this (or an eighth of the file).
 LOG_VERSION = 4
 LOG_MAX = 256 * 1024
+# Every read replays the journal record by record: after a checkout or a copy that touched
+# every plan (one signature record each), the next read merges it.
+LOG_RECORDS = 64
 
 _SIG, _HASH, _CHECKED, _OFFSET, _LENGTH, _NAMES = slice(0, 4), 4, 5, 6, 7, 8
 
@@ -122,6 +125,7 @@ class CacheFile:
         self.fresh: dict[str, bytes] = {}  # entries (re)made in this process: their JSON
         self.logged: dict[str, bytes] = {}  # entries whose JSON lies in the journal
         self.log_size = 0
+        self.log_records = 0
         # What save writes: rel -> whether the entry's JSON changed (else only its signature).
         self.changed: dict[str, bool] = {}
         self.full = False  # an entry was removed: only a whole new file says so
@@ -170,7 +174,7 @@ class CacheFile:
         except OSError:
             return
         self.log_size = len(data)
-        at, size = 0, len(data)
+        at, size, records = 0, len(data), 0
         while at < size:
             end = data.find(b"\n", at, at + 64)
             if end < 0:
@@ -187,6 +191,7 @@ class CacheFile:
             except ValueError:
                 break
             at = stop
+            records += 1
             if blob_len >= 0:
                 self.logged[rel] = data[head_end:stop]
                 self.index[rel] = [*entry[:_OFFSET], 0, blob_len, entry[-1]]
@@ -195,6 +200,9 @@ class CacheFile:
             known = self.index.get(rel)
             if known is not None and known[_HASH] == entry[_HASH]:
                 known[:_OFFSET] = entry[:_OFFSET]
+        self.log_records = records
+        if records > LOG_RECORDS:
+            self.full = self.dirty = True  # merged by the next save
 
     def __del__(self) -> None:
         if self.handle is not None:
@@ -233,13 +241,31 @@ class CacheFile:
             payload = self.payload(rel)
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None, data, sig
-        # Same bytes: record the new signature, and the check time once it makes the entry trusted.
+        self._seen_again(rel, entry, sig, checked)
+        return payload, data, sig
+
+    def _seen_again(self, rel: str, entry: list, sig: list[int], checked: int) -> None:
+        """The entry's bytes, read again: record the new signature, and the check time once it
+        makes the entry trusted."""
         if entry[_SIG] != sig or sig[0] < checked - RACY_NS:
             entry[_SIG] = sig
             entry[_CHECKED] = checked
             self.changed.setdefault(rel, False)
             self.dirty = True
-        return payload, data, sig
+
+    def content_hash(self, rel: str, path: Path) -> str:
+        """The SHA-1 of the file's bytes as they are now: the entry's when its signature can be
+        trusted (``lookup``'s rule), else read and hashed. OSError goes to the caller."""
+        checked = time.time_ns()
+        sig = _signature(os.stat(path))
+        entry = self.index.get(rel)
+        if entry is not None and entry[_SIG] == sig and sig[0] < entry[_CHECKED] - RACY_NS:
+            return entry[_HASH]
+        with open(path, "rb") as handle:
+            digest = _sha1_hex(handle.read())
+        if entry is not None and entry[_HASH] == digest:
+            self._seen_again(rel, entry, sig, checked)
+        return digest
 
     def put(self, rel: str, sig: list[int] | None, data: bytes, payload: Any, checked: int,
             names: list[str] | None = None) -> None:
@@ -309,7 +335,8 @@ class CacheFile:
                                                 zlib.crc32(body)))
             records.append(body)
         data = b"".join(records)
-        if self.log_size + len(data) > max(LOG_MAX, os.fstat(self.handle.fileno()).st_size // 8):
+        if self.log_size + len(data) > max(LOG_MAX, os.fstat(self.handle.fileno()).st_size // 8) \
+                or self.log_records + len(records) // 2 > LOG_RECORDS:
             return False
         try:
             # O_APPEND: concurrent writers' records land one after the other, never inside each other
@@ -322,6 +349,7 @@ class CacheFile:
             return True  # a read-only .git only costs speed
         _remove_old_entries(self.path.parent)  # as a whole new file does (a folder of 2 names)
         self.log_size += len(data)
+        self.log_records += len(records) // 2
         return True
 
     def _rewrite(self) -> None:
@@ -353,7 +381,7 @@ class CacheFile:
             pass
         self.dirty = self.full = False
         self.changed.clear()
-        self.log_size = 0
+        self.log_size = self.log_records = 0
         _remove_old_entries(self.path.parent)
 
 
@@ -442,9 +470,11 @@ def load_plan_cached(repo: "Repository", plan_id: str) -> Plan:
 
 
 def load_plans_cached(repo: "Repository", plan_ids: list[str], *, skip_broken: bool = True,
-                      concerns=None, state: str | None = None) -> "tuple[list[Plan], list[LoadProblem]]":
+                      concerns=None, state: str | None = None,
+                      every: bool = True) -> "tuple[list[Plan], list[LoadProblem]]":
     """All the plans named, the cache written once at the end; a broken file is reported
-    (or raised, without ``skip_broken``) and the others still load.
+    (or raised, without ``skip_broken``) and the others still load. ``plan_ids`` are all the
+    repository's plans (the cache forgets others) unless ``every`` is false.
 
     ``concerns(unit_names) -> bool`` may leave out plans whose (trusted) cache entry shows that
     none of their tasks names a unit it wants, and tasks of the others that it does not keep
@@ -472,7 +502,8 @@ def load_plans_cached(repo: "Repository", plan_ids: list[str], *, skip_broken: b
                 problems.append(LoadProblem(exc.where or _plan_rel(plan_id), exc.message))
             except FileNotFoundError:
                 pass  # removed since the folder was listed (a checkout running meanwhile)
-    cache.prune({REGISTRY_KEY, DEADLINES_KEY, *map(_plan_rel, plan_ids)})
+    if every:
+        cache.prune({REGISTRY_KEY, DEADLINES_KEY, *map(_plan_rel, plan_ids)})
     cache.save()
     return plans, problems
 

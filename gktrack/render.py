@@ -390,8 +390,24 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
 _PLAN = attrgetter("plan")
 
 
+def overdue_cells(row, tails: dict) -> tuple:
+    """The cells of a task's line in ``overdue`` (a ``views.TaskRow``). The cells after the
+    task text depend on its deadline and assessment only, and assessments are shared between
+    tasks (views.assess_task): ``tails``, kept for one output, makes them once per assessment."""
+    task = row.task
+    a = row.assessment
+    tail = tails.get(id(a))
+    if tail is None or tail[0] != task.deadline:
+        tail = tails[id(a)] = (task.deadline, (task.deadline_text or "(未写期限)", a.due.isoformat() if a.due else "—",
+                                               state_cell(task, a), a.reason or ""))
+    return (task.full_id, shorten(task.text), *tail[1])
+
+
 def render_overdue(groups, *, as_of, problems=()) -> None:
-    """One table per unit (most late tasks first), one line per task, then the totals."""
+    """One table per unit (most late tasks first), one line per task, then the totals.
+
+    ``groups``: ``views.UnitOverdue`` of ``views.OverdueLine``.
+    """
     print_problems(problems)
     out = Out()
     if not groups:
@@ -400,37 +416,25 @@ def render_overdue(groups, *, as_of, problems=()) -> None:
         return
     table = Table([Column("编号", unique=True), Column("任务", flex=True), Column("期限(原文)", cap=16, shrink=True),
                    Column("应完成"), Column("状态"), Column("说明", cap=48, shrink=True)])
-    # A task late for several units is the same row object under each (views.group_by_unit):
-    # its line is made once. By id, in order of first appearance.
-    tasks: dict[int, object] = {}
+    # A task late for several units is the same line object under each (views.group_by_unit):
+    # it is finished once. By id, in order of first appearance.
+    lines: dict[int, object] = {}
     for group in groups:
-        tasks.update(zip(map(id, group.rows), group.rows))
-    # The cells after the task text depend on its deadline and assessment only; assessments
-    # are shared between tasks (views.assess_task), so these are made once per assessment.
-    tails: dict[int, tuple] = {}
-    rows = []
-    for row in tasks.values():
-        task = row.task
-        a = row.assessment
-        tail = tails.get(id(a))
-        if tail is None or tail[0] != task.deadline or task.state == "done":
-            tail = (task.deadline, (task.deadline_text or "(未写期限)", a.due.isoformat() if a.due else "—",
-                                    state_cell(task, a), a.reason or ""))
-            if task.state != "done":
-                tails[id(a)] = tail
-        rows.append((task.full_id, shorten(task.text), *tail[1]))
+        lines.update(zip(map(id, group.rows), group.rows))
+    rows = list(map(_CELLS, lines.values()))
     table.measure(rows)
     table.layout(out.width)
-    line_of = dict(zip(tasks, table.finish(rows, out)))
+    line_of = dict(zip(lines, table.finish(rows, out)))
     for group in groups:
         levels = list(map(_LEVEL, group.rows))
         title = f"{group.unit}:逾期 {levels.count('red')} 项,将到期 {levels.count('yellow')} 项"
         table.draw_finished(out, list(map(line_of.__getitem__, map(id, group.rows))), title=title)
-    red = list(map(_LEVEL, tasks.values())).count("red")
-    out.line(f"截至 {as_of.isoformat()}:逾期任务 {red} 项、将到期 {len(tasks) - red} 项,涉及 {len(groups)} 个单位。")
+    red = list(map(_LEVEL, lines.values())).count("red")
+    out.line(f"截至 {as_of.isoformat()}:逾期任务 {red} 项、将到期 {len(lines) - red} 项,涉及 {len(groups)} 个单位。")
     out.flush()
 
 
+_CELLS = attrgetter("cells")
 _LEVEL = attrgetter("level")
 
 

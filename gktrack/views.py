@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from itertools import islice
 from operator import attrgetter, lt
+from typing import NamedTuple
 
 from gktrack.model import Plan, Task, UnitRef
 from gktrack.repo import LoadProblem, Repository
@@ -176,13 +177,12 @@ def status_rows(repo: Repository, *, unit: str | None = None, plan: str | None =
     """Rows of the tasks asked for; with ``levels``, only those whose assessment has one of them."""
     units = repo.units()
     wanted = resolve_unit_query(repo, unit) if unit else None
-    collectives = units.collectives_of(wanted) if wanted else None
-    resolve = NameResolver(units)
     if wanted and plan is None:
         from gktrack.plancache import load_plans_cached
 
         # Plans none of whose tasks name the unit or one of its collectives are not decoded.
-        targets = {wanted, *collectives}
+        resolve = NameResolver(units)
+        targets = {wanted, *units.collectives_of(wanted)}
 
         def concerns(names: list[str]) -> bool:
             return any(resolve(name) in targets for name in names)
@@ -196,6 +196,17 @@ def status_rows(repo: Repository, *, unit: str | None = None, plan: str | None =
         plans, problems = load_plans_cached(repo, repo.plan_ids(), state=state)
     else:
         plans, problems = repo.load_plans(plan=plan)
+    rows = rows_of(repo, plans, unit=wanted, year=year, state=state, as_of=as_of, within=within, levels=levels)
+    return rows, problems
+
+
+def rows_of(repo: Repository, plans: list[Plan], *, unit: str | None = None, year: int | None = None,
+            state: str = "open", as_of: dt.date, within: int | None = None,
+            levels: tuple | None = None) -> list[TaskRow]:
+    """``status_rows`` over plans already loaded; ``unit`` is a canonical name."""
+    units = repo.units()
+    collectives = units.collectives_of(unit) if unit else None
+    resolve = NameResolver(units)
     from gktrack.plancache import DeadlineStore
 
     stored = DeadlineStore(repo)  # parsed phrases from earlier runs: no grammar to compile
@@ -208,8 +219,8 @@ def status_rows(repo: Repository, *, unit: str | None = None, plan: str | None =
             if state != "all" and task.state != state:
                 continue
             role = via = None
-            if wanted:
-                found = match_unit(units, p, task, wanted, collectives, resolve)
+            if unit:
+                found = match_unit(units, p, task, unit, collectives, resolve)
                 if found is None:
                     continue
                 role, via = found
@@ -218,7 +229,7 @@ def status_rows(repo: Repository, *, unit: str | None = None, plan: str | None =
                 continue
             rows.append(TaskRow(p, task, role, via, assessment))
     stored.save(_PARSED)
-    return rows, problems
+    return rows
 
 
 @dataclass
@@ -308,20 +319,27 @@ def _section_headings(plan: Plan, task: Task, memo: dict | None) -> list[str]:
     return list(found)
 
 
-@dataclass
-class UnitOverdue:
-    """One unit's late (red) and soon-due (yellow) tasks, most days late first."""
+class OverdueLine(NamedTuple):
+    """One task in ``overdue``'s tables, as plain data (tuples, strings and numbers only): made
+    once per plan and day, and kept between runs by ``gktrack.rowcache``.
 
-    unit: str
-    rows: list[TaskRow] = field(default_factory=list)
+    ``key`` orders the lines, most urgent first: (0 for red, 1 for yellow; days late, negated,
+    or days left; plan id; task id). ``units`` are the groups the task is listed under (units'
+    canonical names), ``cells`` what its line prints (``gktrack.render.overdue_cells``).
+    """
+
+    key: tuple
+    level: str
+    units: tuple
+    cells: tuple
 
     @property
-    def red(self) -> int:
-        return sum(1 for r in self.rows if r.level == "red")
+    def plan_id(self) -> str:
+        return self.key[2]
 
     @property
-    def yellow(self) -> int:
-        return sum(1 for r in self.rows if r.level == "yellow")
+    def task_id(self) -> int:
+        return self.key[3]
 
 
 def _urgency(row: TaskRow) -> tuple:
@@ -339,65 +357,86 @@ def overdue_rows(repo: Repository, *, as_of: dt.date, unit: str | None = None, p
     return sorted(rows, key=_urgency), problems
 
 
-def group_by_unit(repo: Repository, rows: list[TaskRow], unit: str | None = None) -> list[UnitOverdue]:
-    """A task late for three units is listed under each; units with most late tasks first."""
-    units = repo.units()
-    groups: dict[str, UnitOverdue] = {}
-    if unit:
-        if rows:
-            name = units.canonical(unit) or unit
-            groups[name] = UnitOverdue(name, list(rows))
-    else:
-        def unit_rows(name: str) -> list:
-            group = groups.get(name)
-            if group is None:
-                group = groups[name] = UnitOverdue(name)
-            return group.rows
+def overdue_lines(repo: Repository, rows: list[TaskRow], unit: str | None = None) -> list[OverdueLine]:
+    """The rows as ``overdue`` prints them. A task is listed under each of its units (two names
+    of one unit: once), a task naming no unit under the plan's owner, or "(未分派)"; with
+    ``unit``, every row under that unit."""
+    from gktrack.render import overdue_cells
 
-        named = _RowsByName(NameResolver(units), unit_rows)
-        for row in rows:
+    units = repo.units()
+    only = (units.canonical(unit) or unit,) if unit else None
+    named = _Resolved(NameResolver(units))
+    tails: dict = {}
+    lines = []
+    for row in rows:
+        if only is not None:
+            groups = only
+        else:
             refs = row.task.units
             if len(refs) == 1:
-                named[refs[0].name].append(row)
+                groups = (named[refs[0].name],)
             elif refs:
-                lists = list(map(named.__getitem__, map(_NAME, refs)))
-                if len(set(map(id, lists))) < len(lists):  # two names of one unit: the row once
-                    lists = list({id(rows_): rows_ for rows_ in lists}.values())
-                for rows_ in lists:
-                    rows_.append(row)
+                groups = tuple(dict.fromkeys(map(named.__getitem__, map(_NAME, refs))))
             elif row.plan.owner:  # a task naming no unit is the plan owner's (effective_units)
-                named[row.plan.owner].append(row)
+                groups = (named[row.plan.owner],)
             else:
-                unit_rows("(未分派)").append(row)
-    keys = list(map(_urgency, rows))
-    # rows come most urgent first (overdue_rows): each group, filled in that order, is sorted
+                groups = ("(未分派)",)
+        lines.append(OverdueLine(_urgency(row), row.level, groups, overdue_cells(row, tails)))
+    return lines
+
+
+@dataclass
+class UnitOverdue:
+    """One unit's late (red) and soon-due (yellow) tasks, most days late first."""
+
+    unit: str
+    rows: list[OverdueLine] = field(default_factory=list)
+
+    @property
+    def red(self) -> int:
+        return sum(1 for r in self.rows if r.level == "red")
+
+    @property
+    def yellow(self) -> int:
+        return sum(1 for r in self.rows if r.level == "yellow")
+
+
+def group_by_unit(lines: list[OverdueLine]) -> list[UnitOverdue]:
+    """Each line under each of its units, most urgent first; units with most late tasks first."""
+    keys = list(map(_KEY, lines))
     if not all(map(lt, keys, islice(keys, 1, None))):
-        urgency = dict(zip(map(id, rows), keys))
-        for group in groups.values():
-            group.rows.sort(key=lambda row: urgency[id(row)])
+        lines = sorted(lines, key=_KEY)
+    groups: dict[str, list] = {}
+    for line in lines:
+        for name in line.units:
+            found = groups.get(name)
+            if found is None:
+                groups[name] = [line]
+            else:
+                found.append(line)
     ordered = []
-    for group in groups.values():
-        red = list(map(_LEVEL, group.rows)).count("red")
-        ordered.append(((-red, -(len(group.rows) - red), group.unit), group))
+    for name, rows in groups.items():
+        red = list(map(_LEVEL, rows)).count("red")
+        ordered.append(((-red, -(len(rows) - red), name), UnitOverdue(name, rows)))
     ordered.sort(key=lambda pair: pair[0])
     return [group for _, group in ordered]
 
 
 _NAME = attrgetter("name")
 _LEVEL = attrgetter("level")
+_KEY = attrgetter("key")
 
 
-class _RowsByName(dict):
-    """A unit's name as written -> the rows of its unit's group, resolved on first use (a
-    city's tasks write a few hundred names, twenty thousand times)."""
+class _Resolved(dict):
+    """A unit's name as written -> its canonical name, resolved on first use (a city's tasks
+    write a few hundred names, twenty thousand times)."""
 
-    def __init__(self, resolve: NameResolver, unit_rows):
+    def __init__(self, resolve: NameResolver):
         super().__init__()
         self.resolve = resolve
-        self.unit_rows = unit_rows
 
-    def __missing__(self, name: str) -> list:
-        found = self[name] = self.unit_rows(self.resolve(name))
+    def __missing__(self, name: str) -> str:
+        found = self[name] = self.resolve(name)
         return found
 
 

@@ -246,8 +246,8 @@ def test_group_by_unit_lists_a_task_once_per_unit_and_nameless_tasks_under_the_o
     want = {"区政数局": [("p1", 3), ("p1", 1)], "司法所": [("p1", 1)], "党政综合办": [("p1", 2)],
             "(未分派)": [("p2", 1)]}
     for order in (sorted(rows, key=views._urgency), rows):
-        groups = views.group_by_unit(repo, order)
-        assert {g.unit: [(r.plan.id, r.task.id) for r in g.rows] for g in groups} == want
+        groups = views.group_by_unit(views.overdue_lines(repo, order))
+        assert {g.unit: [(r.plan_id, r.task_id) for r in g.rows] for g in groups} == want
         assert [g.unit for g in groups][0] == "区政数局"  # most late tasks first
-    only = views.group_by_unit(repo, rows, "政数局")
+    only = views.group_by_unit(views.overdue_lines(repo, rows, "政数局"))
     assert [(g.unit, len(g.rows)) for g in only] == [("区政数局", 4)]

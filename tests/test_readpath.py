@@ -125,9 +125,10 @@ def test_group_by_unit_sorts_rows_given_in_any_order(plans_repo):
     repo = Repository(plans_repo.root)
     rows, _ = views.overdue_rows(repo, as_of=dt.date(2026, 1, 15))
     assert len(rows) > 3
-    want = [(g.unit, [(r.plan.id, r.task.id) for r in g.rows]) for g in views.group_by_unit(repo, rows)]
-    for order in (rows[::-1], rows[1::2] + rows[::2]):
-        got = [(g.unit, [(r.plan.id, r.task.id) for r in g.rows]) for g in views.group_by_unit(repo, order)]
+    lines = views.overdue_lines(repo, rows)
+    want = [(g.unit, [(r.plan_id, r.task_id) for r in g.rows]) for g in views.group_by_unit(lines)]
+    for order in (lines[::-1], lines[1::2] + lines[::2]):
+        got = [(g.unit, [(r.plan_id, r.task_id) for r in g.rows]) for g in views.group_by_unit(order)]
         assert got == want
     for _, ids in want:
         keys = [views._urgency(r) for r in rows if (r.plan.id, r.task.id) in ids]
