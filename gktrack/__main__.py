@@ -1,3 +1,3 @@
-from gktrack.cli import main
+from gktrack.entry import main
 
 main()

@@ -1,4 +1,5 @@
-"""The command line: Typer app, Chinese help, and the one place errors become exit codes.
+"""The command line: the Typer app and its Chinese help (run by ``gktrack.entry``, where errors
+become exit codes).
 
 Commands live in ``gktrack/commands/`` (one module per area, each with ``register(app)``); they
 parse arguments, call the library and render. Nothing below this layer prints or exits.
@@ -17,7 +18,8 @@ from typer import _click as click  # typer 0.28 carries its own copy of click
 from typer.core import TyperArgument as _Argument
 
 from gktrack import __version__
-from gktrack.errors import GktrackError
+from gktrack.entry import guarded
+from gktrack.output import print_json  # noqa: F401 - the commands' cli.print_json
 
 # Typer/click print their own help words; gktrack's users read Chinese.
 _ZH = {
@@ -123,31 +125,6 @@ def repository():
     from gktrack.repo import find_repository
 
     return find_repository(STATE["repo"])
-
-
-def print_json(data: Any) -> None:
-    """A list (tasks, units, commits) one element per line; anything else indented.
-
-    ``json.dumps`` with ``indent`` runs Python's pure-Python encoder, 60 % of a city's
-    ``status --json``; without it the C encoder does each line. The data is the contract, not
-    the whitespace.
-    """
-    import json
-
-    write = sys.stdout.write
-    if isinstance(data, list) and data:
-        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-        write("[\n" + ",\n".join(map(encode, data)) + "\n]\n")
-        return
-    # Written as it is made: a city's report as one string (and the pieces it is joined from)
-    # would double the command's peak memory.
-    pieces: list[str] = []
-    for piece in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(data):
-        pieces.append(piece)
-        if len(pieces) >= 8192:
-            write("".join(pieces))
-            pieces.clear()
-    write("".join(pieces) + "\n")
 
 
 def done(message: str) -> None:
@@ -279,56 +256,35 @@ def _usage_message(exc: Any) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the app; map every expected error to one Chinese line and an exit code."""
+    """Run the app (``gktrack.entry.main`` decides when); every expected error becomes one
+    Chinese line and an exit code."""
     name = _invoked_name(argv)
     if any(key.endswith("_COMPLETE") for key in os.environ):
         name = None  # shell completion: the whole app answers
     _register_commands(name)
+    code = guarded(lambda: _run_app(argv, name))
+    sys.stdout.flush()
+    raise SystemExit(code)
+
+
+def _run_app(argv: list[str] | None, name: str | None) -> int:
+    """The app's own outcomes (help asked for, usage mistakes, abort) as exit codes."""
     try:
         with _Only(name):
             _resolve_annotations(app)
             result = app(args=argv, prog_name="gktrack", standalone_mode=False)
-        code = result if isinstance(result, int) else 0
-    except GktrackError as exc:
-        sys.stderr.write(f"gktrack: 错误:{exc}\n")
-        code = exc.exit_code
+        return result if isinstance(result, int) else 0
     except click.exceptions.NoArgsIsHelpError as exc:
         # `gktrack` alone (or `gktrack hook`) is a request for help, as with git: not an error.
         try:
             print(exc.ctx.get_help())
         except BrokenPipeError:  # `gktrack | head`
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        code = 0
+        return 0
     except click.exceptions.UsageError as exc:
         command_path = exc.ctx.command_path if getattr(exc, "ctx", None) else "gktrack"
         sys.stderr.write(f"gktrack: 错误:{_usage_message(exc)}(查看帮助:{command_path} --help)\n")
-        code = 2
+        return 2
     except typer.Abort:
         sys.stderr.write("gktrack: 已取消\n")
-        code = 130
-    except KeyboardInterrupt:
-        sys.stderr.write("gktrack: 已取消\n")
-        code = 130
-    except BrokenPipeError:
-        # `gktrack status | head`: the reader went away; not an error.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        code = 0
-    except Exception as exc:  # noqa: BLE001 - the last resort must never show a traceback
-        code = _internal_error(exc)
-    sys.stdout.flush()
-    raise SystemExit(code)
-
-
-def _internal_error(exc: BaseException) -> int:
-    import tempfile
-    import traceback
-
-    log = os.path.join(tempfile.gettempdir(), "gktrack-error.log")
-    try:
-        with open(log, "a", encoding="utf-8") as handle:
-            handle.write("".join(traceback.format_exception(exc)))
-        where = f";详细信息已写入 {log}"
-    except OSError:
-        where = ""
-    sys.stderr.write(f"gktrack: 内部错误:{type(exc).__name__}: {exc}{where}。请把该文件发给维护人员。\n")
-    return 3
+        return 130

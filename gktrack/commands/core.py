@@ -177,30 +177,9 @@ def register(app: typer.Typer, command) -> None:
         json_out: bool = typer.Option(False, "--json", help=JSON_HELP),
     ) -> None:
         """按计划列出任务:编号、内容、角色、期限、状态(红/黄/绿)和最近进展。"""
-        from gktrack.errors import InputError
-        from gktrack.ops import parse_date
-        from gktrack.views import status_rows, task_json
+        from gktrack.readcommands import status as run
 
-        if state not in ("open", "done", "all"):
-            raise InputError(f"--state 应为 open、done 或 all,而不是“{state}”")
-        when = parse_date(as_of, "--as-of 日期") if as_of else _today()
-        from gktrack.viewcache import View
-
-        repo = cli.repository()
-        view = View(repo, "status", [when.isoformat(), unit, plan, year, state, json_out])
-        if view.replay():
-            return
-        with view.recording():
-            rows, problems = status_rows(repo, unit=unit, plan=plan, year=year, state=state, as_of=when)
-            view.keep = not problems
-            if json_out:
-                _warn(problems)
-                headings: dict = {}
-                cli.print_json([task_json(r.plan, r.task, row=r, headings=headings) for r in rows])
-                return
-            from gktrack.render import render_status
-
-            render_status(rows, unit=repo.units().canonical(unit) if unit else None, problems=problems)
+        run(cli.STATE["repo"], unit=unit, plan=plan, year=year, state=state, as_of=as_of, json_out=json_out)
 
     @command("show")
     def show(
@@ -231,7 +210,9 @@ def register(app: typer.Typer, command) -> None:
 
         summaries, problems = unit_summaries(cli.repository())
         if json_out:
-            _warn(problems)
+            from gktrack.output import warn
+
+            warn(problems)
             cli.print_json([s.to_json() for s in summaries])
             return
         from gktrack.render import render_units
@@ -257,13 +238,6 @@ def register(app: typer.Typer, command) -> None:
         from gktrack.render import render_log
 
         render_log(commits)
-
-
-def _warn(problems) -> None:
-    import sys
-
-    for problem in problems:
-        sys.stderr.write(f"gktrack: 警告:{problem.where}: {problem.message}(已跳过该文件)\n")
 
 
 def _offer_deadline_in_text(task_id: str, text: str) -> None:

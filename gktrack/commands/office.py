@@ -57,9 +57,9 @@ def register(app: typer.Typer, command) -> None:
             sheet, problems = progress_form(repo, unit=unit, plan=plan, as_of=when, include_done=all_tasks)
         else:
             sheet, problems = division_sheet(repo, plan=plan, unit=unit, overdue=overdue, as_of=when)
-        from gktrack.commands.core import _warn
+        from gktrack.output import warn
 
-        _warn(problems)
+        warn(problems)
         if output is None:
             if (fmt or "").lower() not in ("md", "markdown"):
                 raise InputError("请用 -o 指定输出文件(只有 --format md 可以输出到标准输出)")
@@ -127,9 +127,9 @@ def register(app: typer.Typer, command) -> None:
             raise InputError(f"--remind 应为 0 到 60 之间的天数,而不是 {remind}")
         repo = cli.repository()
         entries, problems = calendar_entries(repo, plan=plan, unit=unit)
-        from gktrack.commands.core import _warn
+        from gktrack.output import warn
 
-        _warn(problems)
+        warn(problems)
         name = "政务公开任务期限" + (f"({repo.units().canonical(unit) or unit})" if unit else "") + (f" {plan}" if plan else "")
         from pathlib import Path
 

@@ -23,33 +23,6 @@ def register(app: typer.Typer, command) -> None:
         json_out: bool = typer.Option(False, "--json", help="输出 JSON(供脚本使用)"),
     ) -> None:
         """逾期(红)和将到期(黄)的任务,按责任单位分组,逾期最久的在前。无论有无逾期,退出码都是 0。"""
-        from gktrack.errors import InputError
-        from gktrack.ops import parse_date, today
+        from gktrack.readcommands import overdue as run
 
-        if within is not None and not 0 <= within <= 366:
-            raise InputError(f"--within 应为 0 到 366 之间的天数,而不是 {within}")
-        when = parse_date(as_of, "--as-of 日期") if as_of else today()
-        from gktrack.viewcache import View
-
-        repo = cli.repository()
-        view = View(repo, "overdue", [when.isoformat(), unit, plan, within, json_out])
-        if view.replay():
-            return
-        with view.recording():
-            if json_out:
-                from gktrack.commands.core import _warn
-                from gktrack.views import overdue_json, overdue_rows
-
-                rows, problems = overdue_rows(repo, as_of=when, unit=unit, plan=plan, within=within)
-                view.keep = not problems
-                _warn(problems)
-                headings: dict = {}
-                cli.print_json([overdue_json(r, headings) for r in rows])
-                return
-            from gktrack.render import render_overdue
-            from gktrack.rowcache import overdue_view
-            from gktrack.views import group_by_unit
-
-            lines, problems = overdue_view(repo, as_of=when, unit=unit, plan=plan, within=within)
-            view.keep = not problems
-            render_overdue(group_by_unit(lines), as_of=when, problems=problems)
+        run(cli.STATE["repo"], as_of=as_of, unit=unit, plan=plan, within=within, json_out=json_out)
