@@ -19,7 +19,7 @@ from typer.core import TyperArgument as _Argument
 
 from gktrack import __version__
 from gktrack.entry import guarded
-from gktrack.output import print_json  # noqa: F401 - the commands' cli.print_json
+from gktrack.output import done, print_json  # noqa: F401 - the commands' cli.done, cli.print_json
 
 # Typer/click print their own help words; gktrack's users read Chinese.
 _ZH = {
@@ -125,11 +125,6 @@ def repository():
     from gktrack.repo import find_repository
 
     return find_repository(STATE["repo"])
-
-
-def done(message: str) -> None:
-    """A one-line confirmation of a change (stdout, so scripts can capture the task id)."""
-    print(message)
 
 
 _registered = 0  # how many of gktrack.commands.ALL are registered, in that order

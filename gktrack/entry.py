@@ -2,12 +2,14 @@
 exit codes (``guarded``).
 
 Every command is defined in the Typer app (``gktrack.cli``), which reads the arguments. The
-two commands an office runs all day, ``status`` and ``overdue``, are also run without it when
-their arguments are plain: the option words of ``QUICK`` each followed by a value (``--unit 司法所``
-or ``--unit=司法所``), and flags. Importing Typer and building the command costs ≈ 35 ms, about
-as long as printing a kept ``overdue`` of a city's plans. Anything else (help, completion, an
-option given twice, a value that looks like an option, a mistake) goes to Typer, which answers
-as always; tests/test_entry.py checks that both readings give the same values.
+commands run many times a day (``status``, ``overdue``, ``progress``, ``close``:
+``gktrack.quickcommands``) are also run without it when their arguments are plain: their
+arguments, and the option words of ``QUICK`` each followed by a value (``--unit 司法所`` or
+``--unit=司法所``), and flags. Importing Typer and building the command costs ≈ 35 ms: about as
+long as printing a kept ``overdue`` of a city's plans, a third of a ``close``. Anything else
+(help, completion, an option given twice, a value that looks like an option, a mistake) goes
+to Typer, which answers as always; tests/test_entry.py checks that both readings give the
+same values.
 """
 
 from __future__ import annotations
@@ -19,19 +21,25 @@ from typing import Callable
 from gktrack.errors import GktrackError
 
 # Per command: option word -> (parameter, kind), as the Typer commands declare them
-# (commands/core.py `status`, commands/overdue.py); kind is "text", "int" or "flag".
+# (commands/core.py, commands/overdue.py); kind is "text", "int", "flag" or "list" (the option
+# may be given again); and the command's arguments, in order, all required.
 _UNIT, _PLAN, _AS_OF, _JSON = ("unit", "text"), ("plan", "text"), ("as_of", "text"), ("json_out", "flag")
+_DATE, _BY = ("date", "text"), ("by", "text")
 QUICK: dict[str, dict[str, tuple[str, str]]] = {
     "status": {"--unit": _UNIT, "-u": _UNIT, "--plan": _PLAN, "-p": _PLAN, "--year": ("year", "int"),
                "-y": ("year", "int"), "--state": ("state", "text"), "--as-of": _AS_OF, "--json": _JSON},
     "overdue": {"--as-of": _AS_OF, "--unit": _UNIT, "-u": _UNIT, "--plan": _PLAN, "-p": _PLAN,
                 "--within": ("within", "int"), "-w": ("within", "int"), "--json": _JSON},
+    "progress": {"--date": _DATE, "--unit": _UNIT, "-u": _UNIT, "--by": _BY},
+    "close": {"--note": ("note", "text"), "-m": ("note", "text"), "--evidence": ("evidence", "list"),
+              "-e": ("evidence", "list"), "--date": _DATE, "--unit": _UNIT, "-u": _UNIT, "--by": _BY},
 }
+ARGUMENTS: dict[str, tuple[str, ...]] = {"status": (), "overdue": (), "progress": ("task", "note"), "close": ("task",)}
 _ROOT = ("--repo", "-C")
 
 
 def quick_call(args: list[str]) -> tuple[str, str | None, dict] | None:
-    """(command, --repo, options) when ``args`` are plain enough to be read here; else None."""
+    """(command, --repo, parameters) when ``args`` are plain enough to be read here; else None."""
     root = None
     i = 0
     while i < len(args) and args[i] in _ROOT:  # the app's own option, before the command
@@ -41,30 +49,44 @@ def quick_call(args: list[str]) -> tuple[str, str | None, dict] | None:
         i += 2
     if i >= len(args) or args[i] not in QUICK:
         return None
-    name, options = args[i], QUICK[args[i]]
+    name, options, wanted = args[i], QUICK[args[i]], ARGUMENTS[args[i]]
     values: dict = {}
+    given: list[str] = []
     i += 1
     while i < len(args):
-        word, eq, value = args[i].partition("=")
+        token = args[i]
+        i += 1
+        if not token.startswith("-"):
+            if len(given) == len(wanted):
+                return None
+            given.append(token)
+            continue
+        word, eq, value = token.partition("=")
         found = options.get(word) if word.startswith("--") or not eq else None
-        if found is None or found[0] in values:
+        if found is None:
             return None
         parameter, kind = found
         if kind == "flag":
-            if eq:
+            if eq or parameter in values:
                 return None
             values[parameter] = True
-            i += 1
             continue
         if not eq:
-            if i + 1 >= len(args):
+            if i >= len(args):
                 return None
-            value = args[i + 1]
+            value = args[i]
             i += 1
         if value.startswith("-") or (kind == "int" and not (value.isascii() and value.isdigit())):
             return None
-        values[parameter] = int(value) if kind == "int" else value
-        i += 1
+        if kind == "list":
+            values.setdefault(parameter, []).append(value)
+        elif parameter in values:
+            return None
+        else:
+            values[parameter] = int(value) if kind == "int" else value
+    if len(given) != len(wanted):
+        return None
+    values.update(zip(wanted, given))
     return name, root, values
 
 
@@ -78,9 +100,9 @@ def main(argv: list[str] | None = None) -> None:
     name, root, values = call
 
     def run() -> int:
-        from gktrack import readcommands
+        from gktrack import quickcommands
 
-        getattr(readcommands, name)(root, **values)
+        getattr(quickcommands, name)(root, **values)
         return 0
 
     code = guarded(run)

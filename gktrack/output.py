@@ -1,5 +1,6 @@
-"""Output for scripts (``--json``) and the warning about a skipped file, without the Typer layer:
-the read commands also run without it (``gktrack.entry``)."""
+"""What commands print besides tables (``gktrack.render``): JSON for scripts (``--json``), the
+one-line confirmation of a change, and the warning about a skipped file. Free of the Typer
+layer: the everyday commands also run without it (``gktrack.entry``)."""
 
 from __future__ import annotations
 
@@ -36,3 +37,8 @@ def warn(problems: Iterable) -> None:
     """Plan files skipped by a JSON output (stdout stays valid JSON)."""
     for problem in problems:
         sys.stderr.write(f"gktrack: 警告:{problem.where}: {problem.message}(已跳过该文件)\n")
+
+
+def done(message: str) -> None:
+    """A one-line confirmation of a change (stdout, so scripts can capture the task id)."""
+    print(message)

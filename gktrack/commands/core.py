@@ -117,9 +117,9 @@ def register(app: typer.Typer, command) -> None:
         by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
     ) -> None:
         """记录一条带日期的进展。"""
-        from gktrack.ops import record_progress
+        from gktrack.quickcommands import progress as run
 
-        cli.done(record_progress(cli.repository(), task, note, date=date, unit=unit, by=by).summary)
+        run(cli.STATE["repo"], task=task, note=note, date=date, unit=unit, by=by)
 
     @command("close")
     def close(
@@ -131,9 +131,9 @@ def register(app: typer.Typer, command) -> None:
         by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
     ) -> None:
         """关闭(办结)任务。"""
-        from gktrack.ops import close_task
+        from gktrack.quickcommands import close as run
 
-        cli.done(close_task(cli.repository(), task, note=note, evidence=evidence, date=date, unit=unit, by=by).summary)
+        run(cli.STATE["repo"], task=task, note=note, evidence=evidence, date=date, unit=unit, by=by)
 
     @command("reopen")
     def reopen(
@@ -177,7 +177,7 @@ def register(app: typer.Typer, command) -> None:
         json_out: bool = typer.Option(False, "--json", help=JSON_HELP),
     ) -> None:
         """按计划列出任务:编号、内容、角色、期限、状态(红/黄/绿)和最近进展。"""
-        from gktrack.readcommands import status as run
+        from gktrack.quickcommands import status as run
 
         run(cli.STATE["repo"], unit=unit, plan=plan, year=year, state=state, as_of=as_of, json_out=json_out)
 

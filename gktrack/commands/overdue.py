@@ -23,6 +23,6 @@ def register(app: typer.Typer, command) -> None:
         json_out: bool = typer.Option(False, "--json", help="输出 JSON(供脚本使用)"),
     ) -> None:
         """逾期(红)和将到期(黄)的任务,按责任单位分组,逾期最久的在前。无论有无逾期,退出码都是 0。"""
-        from gktrack.readcommands import overdue as run
+        from gktrack.quickcommands import overdue as run
 
         run(cli.STATE["repo"], as_of=as_of, unit=unit, plan=plan, within=within, json_out=json_out)

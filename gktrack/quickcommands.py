@@ -1,6 +1,7 @@
-"""``status`` and ``overdue``: what the two commands an office runs all day do with their
-options. The Typer commands (``gktrack/commands``) call these, and so does the entry point
-when it reads plain arguments itself (``gktrack.entry``); both pass the same values.
+"""The commands run many times a day (``status`` and ``overdue`` by the office, ``progress``
+and ``close`` by the units' liaisons), as plain functions of their options. The Typer commands
+(``gktrack/commands``) call these, and so does the entry point when it reads plain arguments
+itself (``gktrack.entry``); both pass the same values.
 
 ``root`` is ``--repo`` (None: $GKTRACK_REPO, or the folder and its parents).
 """
@@ -8,7 +9,7 @@ when it reads plain arguments itself (``gktrack.entry``); both pass the same val
 from __future__ import annotations
 
 from gktrack.errors import InputError
-from gktrack.output import print_json, warn
+from gktrack.output import done, print_json, warn
 
 
 def status(root: str | None = None, *, unit: str | None = None, plan: str | None = None, year: int | None = None,
@@ -71,3 +72,20 @@ def overdue(root: str | None = None, *, as_of: str | None = None, unit: str | No
         lines, problems = overdue_view(repo, as_of=when, unit=unit, plan=plan, within=within)
         view.keep = not problems
         render_overdue(group_by_unit(lines), as_of=when, problems=problems)
+
+
+def progress(root: str | None = None, *, task: str, note: str, date: str | None = None, unit: str | None = None,
+             by: str | None = None) -> None:
+    from gktrack.ops import record_progress
+    from gktrack.repo import find_repository
+
+    done(record_progress(find_repository(root), task, note, date=date, unit=unit, by=by).summary)
+
+
+def close(root: str | None = None, *, task: str, note: str | None = None, evidence: list[str] | None = None,
+          date: str | None = None, unit: str | None = None, by: str | None = None) -> None:
+    from gktrack.ops import close_task
+    from gktrack.repo import find_repository
+
+    done(close_task(find_repository(root), task, note=note, evidence=list(evidence or []), date=date, unit=unit,
+                    by=by).summary)
