@@ -244,8 +244,18 @@ def bench_size(work: Path, tasks: int, commits: int, runs: int, seed: int, task_
         shutil.rmtree(cache, ignore_errors=True)
 
     def drop_kept_outputs() -> None:
-        # what the first run after a change does: the plans cache is warm, the output is made afresh
+        # the output is made afresh from the caches: the plans, and overdue's lines per plan
         shutil.rmtree(cache / "views", ignore_errors=True)
+
+    def record_progress() -> None:
+        # the first run after a liaison's change: one plan's file and cache entry are new
+        subprocess.run([*gk, "progress", next(writes), "已报送进展"], cwd=root, env=gk_env, check=True,
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def drop_kept_lines() -> None:
+        # the first overdue of a new day: only the plans cache is kept from before
+        shutil.rmtree(cache / "views", ignore_errors=True)
+        shutil.rmtree(cache / "rows", ignore_errors=True)
 
     gk_jobs = [
         Job("--help", [*gk, "--help"]),
@@ -256,6 +266,8 @@ def bench_size(work: Path, tasks: int, commits: int, runs: int, seed: int, task_
         Job("status (computed, no kept output)", [*gk, "status"], before=drop_kept_outputs),
         Job("status --unit U (computed, no kept output)", [*gk, "status", "--unit", unit], before=drop_kept_outputs),
         Job("overdue (computed, no kept output)", [*gk, "overdue"], before=drop_kept_outputs),
+        Job("overdue (after a progress)", [*gk, "overdue"], before=record_progress),
+        Job("overdue (new day: plans cache only)", [*gk, "overdue"], before=drop_kept_lines),
         Job("show", [*gk, "show", show_ref]),
         Job("report YEAR", [*gk, "report", str(YEAR)]) if available["report"] else None,
         Job("validate", [*gk, "validate"]) if available["validate"] else None,
@@ -282,6 +294,8 @@ def bench_size(work: Path, tasks: int, commits: int, runs: int, seed: int, task_
             "status (computed, no kept output)": Job("task list", [*t, "list"]),
             "status --unit U (computed, no kept output)": Job("task list", [*t, "list"]),
             "overdue (computed, no kept output)": Job("task overdue", [*t, "overdue"]),
+            "overdue (after a progress)": Job("task overdue", [*t, "overdue"]),
+            "overdue (new day: plans cache only)": Job("task overdue", [*t, "overdue"]),
             "show": Job("task UUID info", [*t, tw_pending[0], "info"]),
             "report YEAR": Job("task summary", [*t, "summary"]),
             "progress": Job("task UUID annotate", lambda: [*t, next(tw_writes), "annotate", "已按要求在网站公开"]),

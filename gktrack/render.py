@@ -292,6 +292,10 @@ def role_label(role: str | None, via: str | None) -> str:
 def state_cell(task: Task, assessment) -> tuple[str, str]:
     if task.state == "done":
         return f"✓ 已完成 {task.closed or ''}".strip(), "dim"
+    return open_state_cell(assessment)
+
+
+def open_state_cell(assessment) -> tuple[str, str]:
     level = getattr(assessment, "level", None) or "green"
     days = getattr(assessment, "days_late", None)
     label = LEVEL_MARK[level]
@@ -390,17 +394,16 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
 _PLAN = attrgetter("plan")
 
 
-def overdue_cells(row, tails: dict) -> tuple:
-    """The cells of a task's line in ``overdue`` (a ``views.TaskRow``). The cells after the
-    task text depend on its deadline and assessment only, and assessments are shared between
-    tasks (views.assess_task): ``tails``, kept for one output, makes them once per assessment."""
-    task = row.task
-    a = row.assessment
-    tail = tails.get(id(a))
-    if tail is None or tail[0] != task.deadline:
-        tail = tails[id(a)] = (task.deadline, (task.deadline_text or "(未写期限)", a.due.isoformat() if a.due else "—",
-                                               state_cell(task, a), a.reason or ""))
-    return (task.full_id, shorten(task.text), *tail[1])
+def overdue_cells(full_id: str, text: str, deadline_text: str | None, assessment, tails: dict) -> tuple:
+    """The cells of an open task's line in ``overdue``. Those after the task text depend on its
+    deadline and assessment only, and assessments are shared between tasks
+    (views.assess_days): ``tails``, kept for one output, makes them once per pair."""
+    tail = tails.get((id(assessment), deadline_text))
+    if tail is None:
+        a = assessment
+        tail = tails[id(a), deadline_text] = (deadline_text or "(未写期限)", a.due.isoformat() if a.due else "—",
+                                              open_state_cell(a), a.reason or "")
+    return (full_id, text, *tail)
 
 
 def render_overdue(groups, *, as_of, problems=()) -> None:

@@ -1,19 +1,24 @@
-"""``overdue``'s lines, plan by plan, kept from one run to the next: ``.git/gktrack/cache/rows/``.
+"""What ``overdue`` made of each plan, kept from one run to the next: ``.git/gktrack/cache/rows/``.
 
-After a change to one plan (a liaison's progress, pulled in), the next ``overdue`` would decode
-and assess every open task of every plan again, though only one plan changed. What a plan adds
-to that output is a pure function of its bytes, ``units.yaml`` (which names are one unit),
-gktrack's code and the holiday calendar, the day asked about and the ``--within`` window. So one
-file per (day, window, units.yaml's bytes, code) holds, for each plan, the SHA-1 of the bytes
-its lines were made from, and the lines; a plan whose bytes hash otherwise now is made again,
-the others are read back.
+Any change to a plan (a liaison's progress, pulled in; a hand edit), or a new day, makes the kept
+output (``gktrack.viewcache``) useless, and ``overdue`` would decode and assess every open task of
+every plan again, though at most a plan or two changed. Two kinds of file spare that work, each
+holding, for every plan, the SHA-1 of the bytes its items were made from, and the items:
 
-The hashes come from the read cache (``gktrack.plancache``): its entry's, when the file's stat
-signature can be trusted (its racy rule), else the file is read and hashed. A hand edit, a
-``git pull`` or a change by gktrack is therefore never answered from here. Plans with load
-problems are not kept (they are reported on every run). The file is replaced whole, by a
-rename; the newest KEEP files are kept. The folder can be deleted at any time, and
-``GKTRACK_NO_CACHE=1`` turns it off with the rest of the cache.
+* ``lines-…``, per day and ``--within`` window: the plan's lines (``views.OverdueLine``). After a
+  change only the changed plans are read and assessed again.
+* ``candidates-…``: what ``overdue`` reads of the plan's open tasks whatever the day
+  (``views.OverdueCandidate``: deadline phrases, progress dates, units, the printed text). The
+  first run of a day (or window) assesses these instead of decoding every plan.
+
+Both are pure functions of the plan's bytes, ``units.yaml`` (which names are one unit), gktrack's
+code and the Python version (the files are marshal data), which are in each file's name with the
+day and window of a lines file. The hashes come from the read cache (``gktrack.plancache``): its
+entry's, when the file's stat signature can be trusted (its racy rule), else the file is read and
+hashed. A hand edit, a ``git pull`` or a change by gktrack is therefore never answered from here.
+Plans with load problems are not kept (they are reported on every run). A file (with its length and
+CRC-32) is replaced whole, by a rename; the newest KEEP of each kind are kept. The folder can be
+deleted at any time, and ``GKTRACK_NO_CACHE=1`` turns it off with the rest of the cache.
 """
 
 from __future__ import annotations
@@ -24,146 +29,180 @@ import marshal
 import os
 import sys
 import zlib
-from operator import attrgetter
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gktrack import plancache
-from gktrack.views import OverdueLine, overdue_lines, overdue_rows, rows_of
+from gktrack.views import OverdueLine, overdue_candidates, overdue_from_candidates, overdue_lines, overdue_rows
 
 if TYPE_CHECKING:
     from gktrack.repo import LoadProblem, Repository
 
-MAGIC = b"gktrack-rows 1 "  # then the length and CRC-32 of the marshal data that follows
+MAGIC = b"gktrack-rows 2 "  # then the length and CRC-32 of the marshal data that follows
 ROWS_DIR = "rows"
-KEEP = 4  # today's and yesterday's, a --within or two; a city's file is ≈ 2 MB
-LEVELS = ("red", "yellow")
+KEEP = {"lines": 4, "candidates": 2}  # days and windows; this units.yaml's and the one before
 
 
 def overdue_view(repo: "Repository", *, as_of: dt.date, unit: str | None = None, plan: str | None = None,
                  within: int | None = None) -> "tuple[list[OverdueLine], list[LoadProblem]]":
     """``overdue``'s lines, most urgent first (``views.overdue_lines``), and the load problems.
 
-    The whole repository's view is made from the kept lines of unchanged plans; a view of one
-    unit or one plan decodes only what it needs anyway and is made afresh.
+    The whole repository's view is made from what was kept of unchanged plans; a view of one unit
+    or one plan decodes only what it needs anyway and is made afresh.
     """
     folder = plancache.cache_dir(repo)
     if unit is None and plan is None and folder is not None:
-        kept = _Kept(repo, folder, as_of, within)
-        if kept.path is not None:
-            return kept.lines()
+        kept = _Kept(repo, folder)
+        if kept.key is not None:
+            return kept.lines(as_of, within)
     rows, problems = overdue_rows(repo, as_of=as_of, unit=unit, plan=plan, within=within)
     return overdue_lines(repo, rows, unit), problems
 
 
 class _Kept:
-    def __init__(self, repo: "Repository", folder: Path, as_of: dt.date, within: int | None):
+    def __init__(self, repo: "Repository", folder: Path):
         from gktrack.viewcache import _code_version
 
         self.repo = repo
-        self.as_of = as_of
-        self.within = within
+        self.folder = folder / ROWS_DIR
         self.cache = plancache._cache(repo)
-        self.path: Path | None = None
+        self.key: list | None = None
         try:
             self.registry = self.cache.content_hash(plancache.REGISTRY_KEY, repo.registry_path)
         except OSError:
             return  # no units.yaml: made afresh, as the rest of gktrack sees it
-        # marshal's format is Python's own: the version is part of the key
-        key = json.dumps([MAGIC.decode(), sys.version, _code_version(), as_of.isoformat(), within, self.registry])
-        self.path = folder / ROWS_DIR / f"overdue-{plancache._sha1_hex(key.encode('utf-8'))}"
+        self.key = [MAGIC.decode(), sys.version, _code_version(), self.registry]
 
-    def _read(self) -> dict:
-        try:
-            with open(self.path, "rb") as handle:
-                data = handle.read()
-            end = data.index(b"\n", len(MAGIC))
-            length, crc = map(int, data[len(MAGIC):end].split())
-            body = memoryview(data)[end + 1:]
-            if data.startswith(MAGIC) and len(body) == length and zlib.crc32(body) == crc:
-                kept = marshal.loads(body)
-                if kept.__class__ is dict:
-                    return kept
-        except (OSError, ValueError, EOFError, TypeError):
-            pass  # none yet, or torn or damaged: made again
-        return {}
+    def _path(self, kind: str, *more) -> Path:
+        key = json.dumps([*self.key, kind, *more])
+        return self.folder / f"{kind}-{plancache._sha1_hex(key.encode('utf-8'))}"
 
-    def lines(self) -> "tuple[list[OverdueLine], list[LoadProblem]]":
+    def lines(self, as_of: dt.date, within: int | None) -> "tuple[list[OverdueLine], list[LoadProblem]]":
         repo, cache = self.repo, self.cache
-        kept = self._read()
-        made: dict[str, list] = {}
+        lines_path = self._path("lines", as_of.isoformat(), within)
+        kept = _read(lines_path)
+        digests: dict[str, tuple[str, str | None]] = {}  # rel -> (plan id, digest) of the plans to make
         lines: list[OverdueLine] = []
-        missing: list[str] = []
+        made: dict[str, tuple] = {}
         make = OverdueLine._make
         for plan_id in repo.plan_ids():
             rel = plancache._plan_rel(plan_id)
-            found = kept.get(rel)
             try:
                 digest = cache.content_hash(rel, repo.plan_path(plan_id))
             except FileNotFoundError:
                 continue  # removed since the folder was listed
             except OSError:
                 digest = None  # unreadable: the load reports it
-            if found is not None and found[0] == digest:
-                lines.extend(map(make, found[1]))
-                made[rel] = found
-                continue
-            missing.append(plan_id)
+            entry = kept.get(rel) if kept else None
+            if entry is not None and entry[0] == digest:
+                lines.extend(map(make, entry[1]))
+                made[rel] = entry
+            else:
+                digests[rel] = (plan_id, digest)
         problems: list = []
-        if missing:
-            plans, problems = plancache.load_plans_cached(repo, missing, state="open", every=False)
-            rows = rows_of(repo, plans, state="open", as_of=self.as_of, within=self.within, levels=LEVELS)
-            fresh = overdue_lines(repo, rows)
+        if digests:
+            # the day's first run reads the candidates; later ones only the plans that changed
+            candidates, problems = self._candidates(digests, use_kept=kept is None)
+            fresh = overdue_from_candidates(repo, [c for _, items in candidates.values() for c in items],
+                                            as_of, within)
             lines.extend(fresh)
-            by_plan: dict[str, list] = {plan.id: [] for plan in plans}
+            by_plan: dict[str, list] = {rel: [] for rel in candidates}
             for line in fresh:
-                by_plan[line.plan_id].append(tuple(line))
-            index = cache.index
-            registry = index.get(plancache.REGISTRY_KEY)
-            if registry is not None and registry[plancache._HASH] == self.registry:
-                for plan_id, plan_lines in by_plan.items():
-                    # the hash of the bytes these lines were made from (the file may have changed
-                    # since it was hashed above)
-                    entry = index.get(plancache._plan_rel(plan_id))
-                    if entry is not None:
-                        made[plancache._plan_rel(plan_id)] = (entry[plancache._HASH], tuple(plan_lines))
+                by_plan[plancache._plan_rel(line.plan_id)].append(tuple(line))
+            for rel, (digest, _) in candidates.items():
+                made[rel] = (digest, tuple(by_plan[rel]))
+        lines.sort(key=_KEY)
         cache.save()  # signatures seen again, plans parsed again
         if made != kept:
-            self._write(made)
-        lines.sort(key=_KEY)
+            _write(lines_path, made)
         return lines, problems
 
-    def _write(self, made: dict) -> None:
-        folder = self.path.parent
-        temporary = folder / f".{self.path.name}.{os.getpid()}.tmp"
+    def _candidates(self, digests: dict[str, tuple[str, str | None]],
+                    use_kept: bool) -> "tuple[dict, list[LoadProblem]]":
+        """{rel: (digest, candidates)} of these plans, from the candidates file when ``use_kept``
+        (then brought up to date) and from the plans otherwise; and the load problems."""
+        path = self._path("candidates")
+        kept = _read(path) if use_kept else None
+        found: dict[str, tuple] = {}
+        missing = []
+        for rel, (plan_id, digest) in digests.items():
+            entry = kept.get(rel) if kept else None
+            if entry is not None and entry[0] == digest:
+                found[rel] = entry
+            else:
+                missing.append(plan_id)
+        problems: list = []
+        if missing:
+            plans, problems = plancache.load_plans_cached(self.repo, missing, state="open", every=False)
+            by_plan: dict[str, list] = {plancache._plan_rel(plan.id): [] for plan in plans}
+            for candidate in overdue_candidates(self.repo, plans):
+                by_plan[plancache._plan_rel(candidate.plan_id)].append(tuple(candidate))
+            index = self.cache.index
+            registry = index.get(plancache.REGISTRY_KEY)
+            keep = registry is not None and registry[plancache._HASH] == self.registry
+            for rel, items in by_plan.items():
+                # the hash of the bytes these were made from (the file may have changed since it
+                # was hashed); none when units.yaml changed meanwhile: used now, never kept
+                entry = index.get(rel)
+                found[rel] = (entry[plancache._HASH] if keep and entry is not None else None, tuple(items))
+        if use_kept:  # the day's first run: ``digests`` are all the plans
+            made = {rel: entry for rel, entry in found.items() if entry[0] is not None}
+            if made != kept:
+                _write(path, made)
+        return found, problems
+
+
+def _read(path: Path) -> dict | None:
+    """The file's {rel: (digest, items)}; None when there is none (or it is torn or damaged)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        end = data.index(b"\n", len(MAGIC))
+        length, crc = map(int, data[len(MAGIC):end].split())
+        body = memoryview(data)[end + 1:]
+        if data.startswith(MAGIC) and len(body) == length and zlib.crc32(body) == crc:
+            kept = marshal.loads(body)
+            if kept.__class__ is dict:
+                return kept
+    except (OSError, ValueError, EOFError, TypeError):
+        pass  # none yet, or torn or damaged: made again
+    return None
+
+
+def _write(path: Path, made: dict) -> None:
+    made = {rel: entry for rel, entry in made.items() if entry[0] is not None}
+    folder = path.parent
+    temporary = folder / f".{path.name}.{os.getpid()}.tmp"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        body = marshal.dumps(made)
+        with open(temporary, "wb") as handle:
+            handle.write(MAGIC + b"%d %d\n" % (len(body), zlib.crc32(body)))
+            handle.write(body)
+        os.replace(temporary, path)  # a reader sees the old file or the new, never half
+    except OSError:
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            body = marshal.dumps(made)
-            with open(temporary, "wb") as handle:
-                handle.write(MAGIC + b"%d %d\n" % (len(body), zlib.crc32(body)))
-                handle.write(body)
-            os.replace(temporary, self.path)  # a reader sees the old file or the new, never half
+            os.unlink(temporary)
         except OSError:
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass
-            return  # a read-only .git only costs speed
-        _prune(folder)
+            pass
+        return  # a read-only .git only costs speed
+    _prune(folder, path.name.partition("-")[0])
 
 
-def _prune(folder: Path) -> None:
-    """The newest KEEP files (other days' and windows' lines go)."""
+def _prune(folder: Path, kind: str) -> None:
+    """The newest KEEP files of this kind (other days', windows' and units.yaml's go)."""
     try:
         with os.scandir(folder) as entries:
-            found = sorted(((e.stat().st_mtime_ns, e.path) for e in entries if e.is_file()), reverse=True)
+            found = sorted(((e.stat().st_mtime_ns, e.path) for e in entries
+                            if e.is_file() and e.name.startswith(kind + "-")), reverse=True)
     except OSError:
         return
-    for _, path in found[KEEP:]:
+    for _, path in found[KEEP.get(kind, 1):]:
         try:
             os.unlink(path)
         except OSError:
             pass
 
 
-_KEY = attrgetter("key")
+_KEY = itemgetter(0)  # OverdueLine.key

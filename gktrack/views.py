@@ -105,26 +105,26 @@ def _progress_view(parsed: tuple, year: int) -> tuple:
     """What ``deadlines.assess`` reads of an open task's progress dates for these deadlines:
     for a recurring deadline, in which of its periods there is an entry; for a milestone (a
     dated deadline followed by an ongoing or undated relative one), whether there is one on or
-    before its date. The other deadlines depend on the day alone. Empty: progress is not read."""
+    before its date. The other deadlines depend on the day alone. Empty: progress is not read.
+    Dates as day numbers (``date.toordinal``)."""
     from gktrack.deadlines import recurring_periods
 
     view: list = []
     for i, d in enumerate(parsed):
         if d.kind == "recurring":
-            view.append(tuple(recurring_periods(d, year)))
+            view.append(tuple((start.toordinal(), end.toordinal()) for start, end in recurring_periods(d, year)))
         elif d.due is not None and any(later.kind == "ongoing" or (later.kind == "relative" and later.due is None)
                                        for later in parsed[i + 1:]):
-            view.append(d.due)
+            view.append(d.due.toordinal())
     return tuple(view)
 
 
-def _progress_key(view: tuple, task: Task, as_of: dt.date) -> tuple:
-    """The task's progress dates as ``deadlines.assess`` sees them through ``view`` (entries
-    after ``as_of`` do not count there either)."""
-    dates = [p.date() if isinstance(p, dt.datetime) else p for p in (e.date for e in task.progress)]
-    dates = [p for p in dates if p <= as_of]
-    return tuple(tuple([any([start <= p <= end for p in dates]) for start, end in item])
-                 if item.__class__ is tuple else any([p <= item for p in dates])
+def _progress_key(view: tuple, days, as_of: int) -> tuple:
+    """The progress dates (day numbers) as ``deadlines.assess`` sees them through ``view``
+    (entries after ``as_of`` do not count there either)."""
+    days = [p for p in days if p <= as_of]
+    return tuple(tuple([any([start <= p <= end for p in days]) for start, end in item])
+                 if item.__class__ is tuple else any([p <= item for p in days])
                  for item in view)
 
 
@@ -139,16 +139,20 @@ _ASSESSED: dict[tuple, object] = {}
 
 
 def assess_task(plan: Plan, task: Task, as_of: dt.date, within: int | None = None):
-    phrases = tuple(task.deadline)
-    year = plan.year
-    state = task.state
+    days = [e.date.toordinal() for e in task.progress] if task.progress else ()
+    return assess_days(tuple(task.deadline), plan.year, task.state, days, as_of, within)
+
+
+def assess_days(phrases: tuple, year: int, state: str, days, as_of: dt.date, within: int | None = None):
+    """``deadlines.assess`` of a task by its deadline phrases, plan year, state and progress
+    dates (day numbers, ``date.toordinal``), shared between all tasks it would say the same of."""
     seen: tuple = ()
-    if task.progress and state != "done":
+    if days and state != "done":
         view = _PROGRESS_VIEW.get((phrases, year))
         if view is None:
-            view = _PROGRESS_VIEW[phrases, year] = _progress_view(tuple(_parse_deadlines(task.deadline, year)), year)
+            view = _PROGRESS_VIEW[phrases, year] = _progress_view(tuple(_parse_deadlines(list(phrases), year)), year)
         if view:
-            seen = _progress_key(view, task, as_of)
+            seen = _progress_key(view, days, as_of.toordinal())
     key = (phrases, year, state, seen, as_of, within)
     found = _ASSESSED.get(key)
     if found is None:
@@ -157,10 +161,10 @@ def assess_task(plan: Plan, task: Task, as_of: dt.date, within: int | None = Non
         if len(_ASSESSED) > 100_000:  # a long-lived process (tests, scripts) must not grow forever
             _ASSESSED.clear()
             _PROGRESS_VIEW.clear()
-        parsed = _parse_deadlines(task.deadline, year)
+        parsed = _parse_deadlines(list(phrases), year)
         kwargs = {} if within is None else {"within": within}
         # this task's dates stand for every task with the same key: the assessment reads no more
-        dates = [p.date for p in task.progress] if seen else []
+        dates = [dt.date.fromordinal(day) for day in days] if seen else []
         found = _ASSESSED[key] = deadlines.assess(
             parsed, state=state, progress_dates=dates, as_of=as_of, year=year, **kwargs,
         )
@@ -320,8 +324,7 @@ def _section_headings(plan: Plan, task: Task, memo: dict | None) -> list[str]:
 
 
 class OverdueLine(NamedTuple):
-    """One task in ``overdue``'s tables, as plain data (tuples, strings and numbers only): made
-    once per plan and day, and kept between runs by ``gktrack.rowcache``.
+    """One task in ``overdue``'s tables, as plain data.
 
     ``key`` orders the lines, most urgent first: (0 for red, 1 for yellow; days late, negated,
     or days left; plan id; task id). ``units`` are the groups the task is listed under (units'
@@ -342,6 +345,22 @@ class OverdueLine(NamedTuple):
         return self.key[3]
 
 
+class OverdueCandidate(NamedTuple):
+    """An open task as ``overdue`` reads it on any day: what its assessment depends on, and what
+    its line prints besides the assessment. Tuples, strings and numbers only: kept between runs
+    by ``gktrack.rowcache``."""
+
+    plan_id: str
+    task_id: int
+    year: int
+    phrases: tuple  # the deadline phrases
+    days: tuple  # the progress dates, as day numbers (date.toordinal)
+    units: tuple  # the groups it is listed under (see overdue_lines)
+    full_id: str
+    text: str  # one line (render.shorten)
+    deadline_text: str | None
+
+
 def _urgency(row: TaskRow) -> tuple:
     a = row.assessment
     if row.level == "red":
@@ -357,31 +376,82 @@ def overdue_rows(repo: Repository, *, as_of: dt.date, unit: str | None = None, p
     return sorted(rows, key=_urgency), problems
 
 
+def _groups(named: "_Resolved", plan: Plan, task: Task) -> tuple:
+    """The groups a task is listed under in ``overdue``: each of its units (two names of one unit:
+    once), else the plan's owner (effective_units), else "(未分派)"."""
+    refs = task.units
+    if len(refs) == 1:
+        return (named[refs[0].name],)
+    if refs:
+        return tuple(dict.fromkeys(map(named.__getitem__, map(_NAME, refs))))
+    if plan.owner:
+        return (named[plan.owner],)
+    return ("(未分派)",)
+
+
 def overdue_lines(repo: Repository, rows: list[TaskRow], unit: str | None = None) -> list[OverdueLine]:
-    """The rows as ``overdue`` prints them. A task is listed under each of its units (two names
-    of one unit: once), a task naming no unit under the plan's owner, or "(未分派)"; with
-    ``unit``, every row under that unit."""
-    from gktrack.render import overdue_cells
+    """The rows as ``overdue`` prints them; with ``unit``, every row under that unit."""
+    from gktrack.render import overdue_cells, shorten
 
     units = repo.units()
     only = (units.canonical(unit) or unit,) if unit else None
     named = _Resolved(NameResolver(units))
     tails: dict = {}
+    return [OverdueLine(_urgency(row), row.level, only or _groups(named, row.plan, row.task),
+                        overdue_cells(row.task.full_id, shorten(row.task.text), row.task.deadline_text,
+                                      row.assessment, tails))
+            for row in rows]
+
+
+def overdue_candidates(repo: Repository, plans: list[Plan]) -> list[OverdueCandidate]:
+    """The open tasks of ``plans``, as ``overdue_from_candidates`` reads them."""
+    from gktrack.render import shorten
+
+    named = _Resolved(NameResolver(repo.units()))
+    found = []
+    for plan in plans:
+        for task in plan.tasks:
+            if task.state != "open":
+                continue
+            days = tuple([e.date.toordinal() for e in task.progress])
+            found.append(OverdueCandidate(plan.id, task.id, plan.year, tuple(task.deadline), days,
+                                          _groups(named, plan, task), task.full_id, shorten(task.text),
+                                          task.deadline_text))
+    return found
+
+
+def overdue_from_candidates(repo: Repository, candidates: list[tuple], as_of: dt.date,
+                            within: int | None = None) -> list[OverdueLine]:
+    """The lines of the candidates (``OverdueCandidate``, or plain tuples of its fields) that are
+    late or due soon on ``as_of``, most urgent first: what ``overdue_lines(overdue_rows(...))``
+    gives for the same tasks."""
+    from gktrack.plancache import DeadlineStore
+    from gktrack.render import overdue_cells
+
+    stored = DeadlineStore(repo)  # parsed phrases from earlier runs: no grammar to compile
+    stored.load(_PARSED)
+    tails: dict = {}
+    # A city's ten thousand open tasks, once per run: a task without progress is assessed by
+    # its phrases and year alone, so those are looked up here without building a key.
+    plain: dict = {}
     lines = []
-    for row in rows:
-        if only is not None:
-            groups = only
+    for plan_id, task_id, year, phrases, days, units, full_id, text, deadline_text in candidates:
+        if days:
+            a = assess_days(phrases, year, "open", days, as_of, within)
         else:
-            refs = row.task.units
-            if len(refs) == 1:
-                groups = (named[refs[0].name],)
-            elif refs:
-                groups = tuple(dict.fromkeys(map(named.__getitem__, map(_NAME, refs))))
-            elif row.plan.owner:  # a task naming no unit is the plan owner's (effective_units)
-                groups = (named[row.plan.owner],)
-            else:
-                groups = ("(未分派)",)
-        lines.append(OverdueLine(_urgency(row), row.level, groups, overdue_cells(row, tails)))
+            a = plain.get((phrases, year))
+            if a is None:
+                a = plain[phrases, year] = assess_days(phrases, year, "open", (), as_of, within)
+        level = a.level
+        if level == "red":
+            key = (0, -(a.days_late or 0), plan_id, task_id)
+        elif level == "yellow":
+            key = (1, a.days_left if a.days_left is not None else 10**6, plan_id, task_id)
+        else:
+            continue
+        lines.append(OverdueLine(key, level, units, overdue_cells(full_id, text, deadline_text, a, tails)))
+    stored.save(_PARSED)
+    lines.sort(key=_KEY)
     return lines
 
 

@@ -1,6 +1,7 @@
-"""`overdue`'s lines kept plan by plan (.git/gktrack/cache/rows): a plan is made again only when
-its bytes, units.yaml, the day or the window changed, and what is printed is always what a run
-without any cache prints."""
+"""What `overdue` made of each plan, kept (.git/gktrack/cache/rows): a plan's lines are made again
+only when its bytes, units.yaml, the day or the window changed, a plan is decoded again only when
+its bytes or units.yaml changed, and what is printed is always what a run without any cache
+prints."""
 
 from __future__ import annotations
 
@@ -18,9 +19,10 @@ def _folder(gk):
     return gk.root / ".git" / "gktrack" / "cache" / "rows"
 
 
-def _kept(gk) -> list:
+def _kept(gk, kind: str = "") -> list:
     folder = _folder(gk)
-    return sorted(p for p in folder.iterdir() if not p.name.startswith(".")) if folder.is_dir() else []
+    return sorted(p for p in folder.iterdir() if p.name.startswith(kind) and not p.name.startswith(".")) \
+        if folder.is_dir() else []
 
 
 def _uncached(gk, monkeypatch, *argv) -> str:
@@ -55,7 +57,7 @@ def test_unchanged_plans_are_not_made_again_and_the_output_is_the_same(plans_rep
     want = _uncached(gk, monkeypatch, "overdue", *AS_OF)
     assert "司法所:逾期" in want and "区政数局:逾期" in want
     assert _overdue(gk) == want
-    assert decoded == [["hl2022", "qz2024"]] and len(_kept(gk)) == 1
+    assert decoded == [["hl2022", "qz2024"]] and len(_kept(gk, "lines-")) == len(_kept(gk, "candidates-")) == 1
     decoded.clear()
     assert _overdue(gk) == want
     assert decoded == []  # every line came from the kept file
@@ -100,11 +102,27 @@ def test_units_yaml_the_day_and_the_window_are_part_of_the_key(plans_repo, monke
     assert decoded == [["hl2022", "qz2024"]]
     assert "司法所:逾期" not in moved and moved == _uncached(gk, monkeypatch, "overdue", *AS_OF)
     decoded.clear()
-    for argv in (("--within", "30"), ("--as-of", "2024-12-21"), ("--as-of", "2022-07-15")):
+    # another day or window: the plans' candidates are assessed again, no plan is decoded
+    for argv in (("--within", "30"), ("--as-of", "2024-12-21"), ("--as-of", "2022-07-15"), ("--as-of", "2022-03-01")):
         got = _overdue(gk, *argv)
         assert got == _uncached(gk, monkeypatch, "overdue", *AS_OF, *argv)
-    assert len(decoded) == 3
-    assert len(_kept(gk)) == rowcache.KEEP  # five made, the newest four kept
+    assert decoded == []
+    assert len(_kept(gk, "lines-")) == rowcache.KEEP["lines"]  # six made, the newest four kept
+    assert len(_kept(gk, "candidates-")) == 2  # this units.yaml's and the one before
+    assert _overdue(gk, "--as-of", "2022-03-01") == _uncached(gk, monkeypatch, "overdue", "--as-of", "2022-03-01")
+
+
+def test_a_new_day_after_a_change_decodes_only_the_changed_plan(plans_repo, monkeypatch, decoded):
+    gk = plans_repo
+    _overdue(gk)
+    gk.ok("progress", "hl2022/5", "横东村已更新公开栏")
+    decoded.clear()
+    for argv in ((), ("--as-of", "2024-12-21")):
+        assert _overdue(gk, *argv) == _uncached(gk, monkeypatch, "overdue", *AS_OF, *argv)
+    assert decoded == [["hl2022"], ["hl2022"]]  # the day's lines, then the new day's candidates
+    decoded.clear()
+    assert _overdue(gk, "--as-of", "2024-12-22") == _uncached(gk, monkeypatch, "overdue", "--as-of", "2024-12-22")
+    assert decoded == []
 
 
 def test_added_removed_and_broken_plans(plans_repo, monkeypatch, decoded):
@@ -131,12 +149,18 @@ def test_added_removed_and_broken_plans(plans_repo, monkeypatch, decoded):
 def test_a_torn_or_foreign_file_is_made_again(plans_repo, monkeypatch):
     gk = plans_repo
     want = _overdue(gk)
-    [kept] = _kept(gk)
-    data = kept.read_bytes()
-    for damaged in (data[: len(data) // 2], b"", b"gktrack-rows 1 12 34\n" + b"x" * 12, data[:-1] + b"\x00"):
-        kept.write_bytes(damaged)
-        assert _overdue(gk) == want
-        assert kept.read_bytes() == data  # written again, whole
+    for kind in ("candidates-", "lines-"):
+        [kept] = _kept(gk, kind)
+        data = kept.read_bytes()
+        content = rowcache._read(kept)
+        assert content
+        for damaged in (data[: len(data) // 2], b"", b"gktrack-rows 2 12 34\n" + b"x" * 12, data[:-1] + b"\x00"):
+            kept.write_bytes(damaged)
+            if kind == "candidates-":
+                for lines in _kept(gk, "lines-"):
+                    lines.unlink()  # the candidates are read on a day's first run
+            assert _overdue(gk) == want
+            assert rowcache._read(kept) == content  # written again, whole
     assert _overdue(gk, "--unit", "司法所") == _uncached(gk, monkeypatch, "overdue", *AS_OF, "--unit", "司法所")
 
 
