@@ -362,10 +362,14 @@ class OverdueCandidate(NamedTuple):
 
 
 def _urgency(row: TaskRow) -> tuple:
-    a = row.assessment
-    if row.level == "red":
-        return (0, -(a.days_late or 0), row.plan.id, row.task.id)
-    return (1, a.days_left if a.days_left is not None else 10**6, row.plan.id, row.task.id)
+    return _urgency_key(row.level, row.assessment, row.plan.id, row.task.id)
+
+
+def _urgency_key(level: str, a, plan_id: str, task_id: int) -> tuple:
+    """``OverdueLine.key``: red before yellow, then most days late or fewest days left."""
+    if level == "red":
+        return (0, -(a.days_late or 0), plan_id, task_id)
+    return (1, a.days_left if a.days_left is not None else 10**6, plan_id, task_id)
 
 
 def overdue_rows(repo: Repository, *, as_of: dt.date, unit: str | None = None, plan: str | None = None,
@@ -443,13 +447,10 @@ def overdue_from_candidates(repo: Repository, candidates: list[tuple], as_of: dt
             if a is None:
                 a = plain[phrases, year] = assess_days(phrases, year, "open", (), as_of, within)
         level = a.level
-        if level == "red":
-            key = (0, -(a.days_late or 0), plan_id, task_id)
-        elif level == "yellow":
-            key = (1, a.days_left if a.days_left is not None else 10**6, plan_id, task_id)
-        else:
+        if level != "red" and level != "yellow":
             continue
-        lines.append(OverdueLine(key, level, units, overdue_cells(full_id, text, deadline_text, a, tails)))
+        lines.append(OverdueLine(_urgency_key(level, a, plan_id, task_id), level, units,
+                                 overdue_cells(full_id, text, deadline_text, a, tails)))
     stored.save(_PARSED)
     lines.sort(key=_KEY)
     return lines
