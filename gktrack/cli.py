@@ -234,7 +234,8 @@ def _usage_message(exc: Any) -> str:
         return f"缺少{'参数' if isinstance(param, _Argument) else '选项'} {name}"
     if isinstance(exc, click.exceptions.BadParameter):
         kind = getattr(getattr(param, "type", None), "name", "")
-        expected = {"integer": "整数", "float": "数字", "boolean": "是/否"}.get(kind)
+        # type names: click's, and those of the copy typer 0.28 carries (int, float, bool)
+        expected = {"integer": "整数", "int": "整数", "float": "数字", "boolean": "是/否", "bool": "是/否"}.get(kind)
         if type(getattr(param, "type", None)).__name__ == "Choice":
             expected = "以下之一:" + "、".join(map(str, param.type.choices))
         return f"{hint or '参数'} 的值无效" + (f"(应为{expected})" if expected else "")

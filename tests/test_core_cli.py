@@ -417,6 +417,8 @@ def test_usage_errors_are_chinese(plans_repo):
     assert "没有选项 --bogus" in line and "gktrack close --help" in line
     line = plans_repo.fail("progress", "hl2022/1")
     assert "缺少参数" in line
+    line = plans_repo.fail("overdue", "--within", "七")
+    assert "--within/-w 的值无效(应为整数)" in line
     assert run_main(["--help"]).code == 0
 
 
