@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import groupby, repeat
 from operator import attrgetter
 from typing import Iterable, Sequence
 
@@ -201,8 +201,21 @@ class Table:
             for index, column in enumerate(self.columns):
                 finish = self._finisher(index, out)
                 self._finishers.append(finish if column.flex or column.unique else _Finished(finish).__getitem__)
-        cells = [list(map(finish, column)) for finish, column in zip(self._finishers, zip(*rows))]
+        cells = [self._finish_column(index, finish, column)
+                 for index, (finish, column) in enumerate(zip(self._finishers, zip(*rows)))]
         return list(map(GAP.join, zip(*cells)))
+
+    def _finish_column(self, index: int, finish, cells: tuple) -> list[str]:
+        column, w = self.columns[index], self.widths[index]
+        if column.unique and not column.flex:
+            # ids: plain ASCII that fits, padded by str.ljust in C, as ``finish`` would
+            try:
+                plain = "".join(cells)
+            except TypeError:  # a styled cell
+                plain = None
+            if plain is not None and plain.isascii() and plain.isprintable() and max(map(len, cells), default=0) <= w:
+                return list(map(str.rjust if column.right else str.ljust, cells, repeat(w)))
+        return list(map(finish, cells))
 
     def _finisher(self, index: int, out: Out):
         """The function finishing a cell (text, or (text, style)) of column ``index``."""

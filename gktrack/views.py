@@ -130,6 +130,13 @@ def _progress_key(view: tuple, days, as_of: int) -> tuple:
 
 _PROGRESS_VIEW: dict[tuple, tuple] = {}
 
+
+def _progress_view_of(phrases: tuple, year: int) -> tuple:
+    view = _PROGRESS_VIEW.get((phrases, year))
+    if view is None:
+        view = _PROGRESS_VIEW[phrases, year] = _progress_view(tuple(_parse_deadlines(list(phrases), year)), year)
+    return view
+
 # Assessments are frozen too, and depend only on these inputs; most tasks of a city share them
 # (same phrase, same year), so ``overdue`` assesses a few dozen cases, not 10,000. Progress
 # dates are part of the key only where the deadlines make them matter, and then only what
@@ -148,9 +155,7 @@ def assess_days(phrases: tuple, year: int, state: str, days, as_of: dt.date, wit
     dates (day numbers, ``date.toordinal``), shared between all tasks it would say the same of."""
     seen: tuple = ()
     if days and state != "done":
-        view = _PROGRESS_VIEW.get((phrases, year))
-        if view is None:
-            view = _PROGRESS_VIEW[phrases, year] = _progress_view(tuple(_parse_deadlines(list(phrases), year)), year)
+        view = _progress_view_of(phrases, year)
         if view:
             seen = _progress_key(view, days, as_of.toordinal())
     key = (phrases, year, state, seen, as_of, within)
@@ -435,17 +440,20 @@ def overdue_from_candidates(repo: Repository, candidates: list[tuple], as_of: dt
     stored = DeadlineStore(repo)  # parsed phrases from earlier runs: no grammar to compile
     stored.load(_PARSED)
     tails: dict = {}
-    # A city's ten thousand open tasks, once per run: a task without progress is assessed by
-    # its phrases and year alone, so those are looked up here without building a key.
+    # A city's ten thousand open tasks, once per run: most tasks' assessment reads only their
+    # phrases and year (no progress, or deadlines that do not read it: an empty
+    # ``_progress_view``), so theirs is looked up here by (phrases, year) alone.
     plain: dict = {}
     lines = []
     for plan_id, task_id, year, phrases, days, units, full_id, text, deadline_text in candidates:
-        if days:
+        pair = (phrases, year)
+        found = plain.get(pair)
+        if found is None:
+            found = plain[pair] = (assess_days(phrases, year, "open", (), as_of, within),
+                                   bool(_progress_view_of(phrases, year)))
+        a, reads_progress = found
+        if days and reads_progress:
             a = assess_days(phrases, year, "open", days, as_of, within)
-        else:
-            a = plain.get((phrases, year))
-            if a is None:
-                a = plain[phrases, year] = assess_days(phrases, year, "open", (), as_of, within)
         level = a.level
         if level != "red" and level != "yellow":
             continue
