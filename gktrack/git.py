@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from gktrack.errors import RepoError
+
+if TYPE_CHECKING:
+    import subprocess
 
 # Trailers written on every gktrack commit; the report and `log` read them back.
 TRAILER_ACTION = "Gktrack-Action"
