@@ -111,6 +111,12 @@ def _signature(st: os.stat_result) -> list[int]:
     return [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino]
 
 
+def _trusted(entry: list | None, sig: list[int]) -> bool:
+    """Whether the entry stands for the file of this signature without reading it: the same
+    signature, and the file older than the entry's check by RACY_NS (git's racy-clean rule)."""
+    return entry is not None and entry[_SIG] == sig and sig[0] < entry[_CHECKED] - RACY_NS
+
+
 class CacheFile:
     """The cache of one repository, read once per Repository object; writes are whole-file renames."""
 
@@ -228,7 +234,7 @@ class CacheFile:
         checked = time.time_ns()
         sig = _signature(os.stat(path))
         entry = self.index.get(rel)
-        if entry is not None and entry[_SIG] == sig and sig[0] < entry[_CHECKED] - RACY_NS:
+        if _trusted(entry, sig):
             try:
                 return self.payload(rel), None, sig
             except (OSError, ValueError, KeyError, TypeError, IndexError):
@@ -259,7 +265,7 @@ class CacheFile:
         checked = time.time_ns()
         sig = _signature(os.stat(path))
         entry = self.index.get(rel)
-        if entry is not None and entry[_SIG] == sig and sig[0] < entry[_CHECKED] - RACY_NS:
+        if _trusted(entry, sig):
             return entry[_HASH]
         with open(path, "rb") as handle:
             digest = _sha1_hex(handle.read())
@@ -288,7 +294,7 @@ class CacheFile:
             sig = _signature(os.stat(path))
         except OSError:
             return None
-        if entry[_SIG] == sig and sig[0] < entry[_CHECKED] - RACY_NS:
+        if _trusted(entry, sig):
             return entry[_NAMES]
         return None
 
@@ -641,16 +647,22 @@ def parser_version() -> str:
     from gktrack import deadlines
 
     digest = _sha1(Path(deadlines.__file__).read_bytes())
+    digest.update(f"|{calendar_stamp()}".encode())
+    return digest.hexdigest()
+
+
+def calendar_stamp() -> str:
+    """The holiday calendar's data file by stat (working-day deadlines move with it)."""
     try:
         from importlib.util import find_spec
 
         spec = find_spec("chinese_calendar")
         if spec is not None and spec.origin:
             st = os.stat(Path(spec.origin).with_name("constants.py"))
-            digest.update(f"|{st.st_size}|{st.st_mtime_ns}".encode())
+            return f"calendar:{st.st_size}:{st.st_mtime_ns}"
     except (ImportError, OSError, ValueError):
-        digest.update(b"|no-calendar")
-    return digest.hexdigest()
+        pass
+    return "no-calendar"
 
 
 def _deadline_to_json(d) -> list:

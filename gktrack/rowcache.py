@@ -29,12 +29,12 @@ import marshal
 import os
 import sys
 import zlib
-from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gktrack import plancache
-from gktrack.views import OverdueLine, overdue_candidates, overdue_from_candidates, overdue_lines, overdue_rows
+from gktrack.views import (LINE_ORDER, OverdueLine, overdue_candidates, overdue_from_candidates, overdue_lines,
+                           overdue_rows)
 
 if TYPE_CHECKING:
     from gktrack.repo import LoadProblem, Repository
@@ -62,7 +62,7 @@ def overdue_view(repo: "Repository", *, as_of: dt.date, unit: str | None = None,
 
 class _Kept:
     def __init__(self, repo: "Repository", folder: Path):
-        from gktrack.viewcache import _code_version
+        from gktrack.viewcache import code_version
 
         self.repo = repo
         self.folder = folder / ROWS_DIR
@@ -72,7 +72,7 @@ class _Kept:
             self.registry = self.cache.content_hash(plancache.REGISTRY_KEY, repo.registry_path)
         except OSError:
             return  # no units.yaml: made afresh, as the rest of gktrack sees it
-        self.key = [MAGIC.decode(), sys.version, _code_version(), self.registry]
+        self.key = [MAGIC.decode(), sys.version, code_version(), self.registry]
 
     def _path(self, kind: str, *more) -> Path:
         key = json.dumps([*self.key, kind, *more])
@@ -112,7 +112,7 @@ class _Kept:
                 by_plan[plancache._plan_rel(line.plan_id)].append(tuple(line))
             for rel, (digest, _) in candidates.items():
                 made[rel] = (digest, tuple(by_plan[rel]))
-        lines.sort(key=_KEY)
+        lines.sort(key=LINE_ORDER)
         cache.save()  # signatures seen again, plans parsed again
         if made != kept:
             _write(lines_path, made)
@@ -204,5 +204,3 @@ def _prune(folder: Path, kind: str) -> None:
         except OSError:
             pass
 
-
-_KEY = itemgetter(0)  # OverdueLine.key

@@ -26,7 +26,7 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gktrack.plancache import RACY_NS, _sha1_hex, _signature, cache_dir
+from gktrack.plancache import RACY_NS, _sha1_hex, _signature, cache_dir, calendar_stamp
 
 if TYPE_CHECKING:
     from gktrack.repo import Repository
@@ -60,7 +60,7 @@ def _inputs(repo: "Repository") -> list[list] | None:
 _code: str | None = None
 
 
-def _code_version() -> str:
+def code_version() -> str:
     """gktrack's modules and data, and the holiday calendar, by stat: a new install or an edited
     module gives other keys."""
     global _code
@@ -78,15 +78,7 @@ def _code_version() -> str:
                             parts.append(f"{folder.name}/{entry.name}:{st.st_size}:{st.st_mtime_ns}")
             except OSError:
                 pass
-        try:
-            from importlib.util import find_spec
-
-            spec = find_spec("chinese_calendar")
-            if spec is not None and spec.origin:
-                st = os.stat(Path(spec.origin).with_name("constants.py"))
-                parts.append(f"calendar:{st.st_size}:{st.st_mtime_ns}")
-        except (ImportError, OSError, ValueError):
-            parts.append("no-calendar")
+        parts.append(calendar_stamp())
         _code = _sha1_hex("\n".join(parts).encode("utf-8"))
     return _code
 
@@ -132,7 +124,7 @@ class View:
         from gktrack.render import terminal_width, use_colour
 
         shown = [terminal_width(sys.stdout), use_colour(sys.stdout)]
-        key = json.dumps([FORMAT, _code_version(), command, options, shown], ensure_ascii=False, default=str)
+        key = json.dumps([FORMAT, code_version(), command, options, shown], ensure_ascii=False, default=str)
         self.folder = folder / VIEWS_DIR
         self.path = self.folder / _sha1_hex(key.encode("utf-8"))
 

@@ -46,22 +46,23 @@ def effective_units(plan: Plan, task: Task) -> list[UnitRef]:
     return []
 
 
-class NameResolver:
-    """``units.canonical(name) or normalize_name(name)``, worked out once per distinct name.
+class NameResolver(dict):
+    """``units.canonical(name) or normalize_name(name)``, worked out once per distinct name:
+    ``resolve(name)`` or ``resolve[name]`` (a dict lookup once known).
 
     A city's ten thousand tasks name a few hundred units; a scan over them asks the same
     question tens of thousands of times.
     """
 
     def __init__(self, units: Units):
+        super().__init__()
         self.units = units
-        self.known: dict[str, str] = {}
 
-    def __call__(self, name: str) -> str:
-        found = self.known.get(name)
-        if found is None:
-            found = self.known[name] = self.units.canonical(name) or normalize_name(name)
+    def __missing__(self, name: str) -> str:
+        found = self[name] = self.units.canonical(name) or normalize_name(name)
         return found
+
+    __call__ = dict.__getitem__
 
 
 def match_unit(units: Units, plan: Plan, task: Task, unit: str,
@@ -146,8 +147,11 @@ _ASSESSED: dict[tuple, object] = {}
 
 
 def assess_task(plan: Plan, task: Task, as_of: dt.date, within: int | None = None):
-    days = [e.date.toordinal() for e in task.progress] if task.progress else ()
-    return assess_days(tuple(task.deadline), plan.year, task.state, days, as_of, within)
+    phrases = tuple(task.deadline)
+    # progress dates only where the assessment reads them (most deadlines do not)
+    days = [e.date.toordinal() for e in task.progress] \
+        if task.progress and task.state != "done" and _progress_view_of(phrases, plan.year) else ()
+    return assess_days(phrases, plan.year, task.state, days, as_of, within)
 
 
 def assess_days(phrases: tuple, year: int, state: str, days, as_of: dt.date, within: int | None = None):
@@ -385,7 +389,7 @@ def overdue_rows(repo: Repository, *, as_of: dt.date, unit: str | None = None, p
     return sorted(rows, key=_urgency), problems
 
 
-def _groups(named: "_Resolved", plan: Plan, task: Task) -> tuple:
+def _groups(named: NameResolver, plan: Plan, task: Task) -> tuple:
     """The groups a task is listed under in ``overdue``: each of its units (two names of one unit:
     once), else the plan's owner (effective_units), else "(未分派)"."""
     refs = task.units
@@ -404,7 +408,7 @@ def overdue_lines(repo: Repository, rows: list[TaskRow], unit: str | None = None
 
     units = repo.units()
     only = (units.canonical(unit) or unit,) if unit else None
-    named = _Resolved(NameResolver(units))
+    named = NameResolver(units)
     tails: dict = {}
     return [OverdueLine(_urgency(row), row.level, only or _groups(named, row.plan, row.task),
                         overdue_cells(row.task.full_id, shorten(row.task.text), row.task.deadline_text,
@@ -416,7 +420,7 @@ def overdue_candidates(repo: Repository, plans: list[Plan]) -> list[OverdueCandi
     """The open tasks of ``plans``, as ``overdue_from_candidates`` reads them."""
     from gktrack.render import shorten
 
-    named = _Resolved(NameResolver(repo.units()))
+    named = NameResolver(repo.units())
     found = []
     for plan in plans:
         for task in plan.tasks:
@@ -460,7 +464,7 @@ def overdue_from_candidates(repo: Repository, candidates: list[tuple], as_of: dt
         lines.append(OverdueLine(_urgency_key(level, a, plan_id, task_id), level, units,
                                  overdue_cells(full_id, text, deadline_text, a, tails)))
     stored.save(_PARSED)
-    lines.sort(key=_KEY)
+    lines.sort(key=LINE_ORDER)
     return lines
 
 
@@ -482,9 +486,9 @@ class UnitOverdue:
 
 def group_by_unit(lines: list[OverdueLine]) -> list[UnitOverdue]:
     """Each line under each of its units, most urgent first; units with most late tasks first."""
-    keys = list(map(_KEY, lines))
+    keys = list(map(LINE_ORDER, lines))
     if not all(map(lt, keys, islice(keys, 1, None))):
-        lines = sorted(lines, key=_KEY)
+        lines = sorted(lines, key=LINE_ORDER)
     groups: dict[str, list] = {}
     for line in lines:
         for name in line.units:
@@ -503,20 +507,7 @@ def group_by_unit(lines: list[OverdueLine]) -> list[UnitOverdue]:
 
 _NAME = attrgetter("name")
 _LEVEL = attrgetter("level")
-_KEY = attrgetter("key")
-
-
-class _Resolved(dict):
-    """A unit's name as written -> its canonical name, resolved on first use (a city's tasks
-    write a few hundred names, twenty thousand times)."""
-
-    def __init__(self, resolve: NameResolver):
-        super().__init__()
-        self.resolve = resolve
-
-    def __missing__(self, name: str) -> str:
-        found = self[name] = self.resolve(name)
-        return found
+LINE_ORDER = attrgetter("key")  # most urgent first (OverdueLine.key)
 
 
 def overdue_json(row: TaskRow, headings: dict | None = None) -> dict:
