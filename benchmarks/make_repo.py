@@ -3,14 +3,14 @@
     python benchmarks/make_repo.py --plans 200 --tasks 50 --commits 10000 --seed 1 --out /tmp/city
 
 The files are in gktrack's own format: each plan's header comes from
-``gktrack.planfile.new_plan_text`` and units.yaml starts from ``gktrack.units.INITIAL_TEXT``. Task
+``gktrack.storage.planfile.new_plan_text`` and units.yaml starts from ``gktrack.domain.units.INITIAL_TEXT``. Task
 blocks are rendered here by a small formatter (ruamel.yaml takes ~1.5 ms per task, far too slow for
 50,000 tasks and 50,000 commits); the first plan, and every plan with ``--verify``, is checked
 byte for byte against ``new_plan_text`` so the two can never drift apart.
 
 History goes through one ``git fast-import`` stream: backdated commits spread over the plan year,
 about 95 % of them with gktrack's own messages and trailers (new-plan, progress, close, reopen,
-assign, as ``gktrack.ops`` writes them) and the rest hand edits without trailers. Only the touched
+assign, as ``gktrack.features.ops`` writes them) and the rest hand edits without trailers. Only the touched
 plan file changes in each commit, and only the touched task's block is re-rendered.
 """
 
@@ -29,11 +29,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gktrack import git as gkgit  # noqa: E402
-from gktrack.model import ROLE_LABELS, Plan, Progress, Section, Task, UnitRef  # noqa: E402
-from gktrack.ops import _trailers, short  # noqa: E402
-from gktrack.planfile import new_plan_text  # noqa: E402
-from gktrack.units import INITIAL_TEXT  # noqa: E402
+from gktrack.storage import git as gkgit# noqa: E402
+from gktrack.domain.model import ROLE_LABELS, Plan, Progress, Section, Task, UnitRef  # noqa: E402
+from gktrack.features.ops import _trailers, short  # noqa: E402
+from gktrack.storage.planfile import new_plan_text  # noqa: E402
+from gktrack.domain.units import INITIAL_TEXT  # noqa: E402
 
 DISTRICTS = ["东城区", "西城区", "南湖区", "北湖区", "江北区", "江南区", "高新区", "滨海区", "临江区", "青山区",
              "白云区", "金水区", "城关区", "新华区", "长安区", "和平区", "河东区", "河西区", "开发区", "市本级"]

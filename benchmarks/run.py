@@ -137,14 +137,14 @@ def build_gktrack_repo(root: Path, tasks: int, commits: int, seed: int) -> dict:
 
 
 def open_tasks(root: Path) -> list[str]:
-    from gktrack.repo import Repository
+    from gktrack.storage.repo import Repository
 
     plans, _ = Repository(root).load_plans()
     return [t.full_id for p in plans for t in p.tasks if t.state == "open"]
 
 
 def busiest_unit(root: Path) -> str:
-    from gktrack.repo import Repository
+    from gktrack.storage.repo import Repository
 
     counts: dict[str, int] = {}
     plans, _ = Repository(root).load_plans()
@@ -170,8 +170,8 @@ def taskwarrior_binary(install: bool) -> str | None:
 
 def build_taskwarrior(folder: Path, binary: str, gk_root: Path) -> tuple[dict[str, str], list[str], str]:
     """The same tasks in Taskwarrior: project = first unit, due = the parsed deadline."""
-    from gktrack.repo import Repository
-    from gktrack.views import assess_task
+    from gktrack.storage.repo import Repository
+    from gktrack.features.views import assess_task
 
     data = folder / "data"
     data.mkdir(parents=True)
@@ -312,7 +312,7 @@ def bench_size(work: Path, tasks: int, commits: int, runs: int, seed: int, task_
         tw_cwd = folder
     # Files just written are "racily clean" for a few seconds (plancache.RACY_NS): neither cache
     # trusts their stat signature yet. Users' plan files are older than that; so are these, then.
-    from gktrack.plancache import RACY_NS
+    from gktrack.storage.plancache import RACY_NS
 
     settle = RACY_NS / 1e9 + 0.5 - (time.perf_counter() - built)
     if settle > 0:

@@ -1,3 +1,3 @@
-from gktrack.entry import main
+from gktrack.cli.entry import main
 
 main()

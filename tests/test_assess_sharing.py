@@ -9,8 +9,9 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gktrack import deadlines, views
-from gktrack.model import Plan, Progress, Task
+from gktrack.domain import deadlines
+from gktrack.features import views
+from gktrack.domain.model import Plan, Progress, Task
 
 # Recurring deadlines of every period, milestones (a date, then "长期"/"持续推进"), and plain ones.
 PHRASES = ["每季度", "每月10日前", "每半年", "每年2月底前", "每月", "6月底前", "2024-03-15", "年底前",

@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import make_repo  # noqa: E402
-from gktrack import git as gkgit  # noqa: E402
-from gktrack.planfile import new_plan_text, read_plan  # noqa: E402
+from gktrack.storage import git as gkgit# noqa: E402
+from gktrack.storage.planfile import new_plan_text, read_plan  # noqa: E402
 
 
 def _env(tmp_path: Path) -> dict[str, str]:

@@ -39,7 +39,7 @@ def test_dated_deadlines_with_reminders(plans_repo, tmp_path):
 
 
 def test_recurring_deadlines_are_rrules(plans_repo, tmp_path):
-    from gktrack.deadlines import parse_deadline, recurring_periods
+    from gktrack.domain.deadlines import parse_deadline, recurring_periods
 
     plans_repo.ok("add", "qz2024", "每季度公开财政数据", "--lead", "区政数局", "--due", "每季度")
     plans_repo.ok("add", "qz2024", "每月10日前报送信息", "--lead", "区政数局", "--due", "每月10日前")

@@ -59,7 +59,7 @@ def start_all(repo: Path, home: Path, commands: list[list[str]]) -> list[subproc
 
 
 def test_thirty_writers_at_once_lose_nothing(repo, tmp_path):
-    from gktrack.planfile import read_plan
+    from gktrack.storage.planfile import read_plan
 
     head = git(repo, "rev-parse", "HEAD").strip()
     # Different tasks and the same task: tasks 1–10 get three notes each, all at the same moment.

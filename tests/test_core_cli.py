@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import IDENTITY, Gk, run_main, run_script
-from gktrack.units import INITIAL_TEXT
+from gktrack.domain.units import INITIAL_TEXT
 
 ME = f"{IDENTITY[0]} <{IDENTITY[1]}>"
 

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from conftest import Gk, assert_hunks_inside_task, git, task_block
-from gktrack.planfile import PlanEditor
+from gktrack.storage.planfile import PlanEditor
 
 # A plan as a person might write it: comments everywhere, tasks at column 0 under "tasks:",
 # sections with "-   key:", quotes, folded text, flow lists with spaces, comments between tasks,

@@ -231,9 +231,9 @@ def test_group_by_unit_lists_a_task_once_per_unit_and_nameless_tasks_under_the_o
     owner's, or "(未分派)" when the plan has none; the same in any order of the rows."""
     import datetime as dt
 
-    from gktrack import views
-    from gktrack.model import Plan, Task, UnitRef
-    from gktrack.repo import Repository
+    from gktrack.features import views
+    from gktrack.domain.model import Plan, Task, UnitRef
+    from gktrack.storage.repo import Repository
 
     repo = Repository(plans_repo.root)
     owned, orphan = Plan("p1", 2024, "t", owner="综合办"), Plan("p2", 2024, "t")

@@ -77,8 +77,8 @@ def repo(template, tmp_path) -> Path:
 
 def read_state(repo: Path) -> tuple[dict, set[str]]:
     """(task id -> (text, progress notes), unit names); parsing must succeed."""
-    from gktrack.planfile import read_plan
-    from gktrack.units import read_registry
+    from gktrack.storage.planfile import read_plan
+    from gktrack.domain.units import read_registry
 
     plan = read_plan(repo / "plans" / "p1.yaml", "plans/p1.yaml")
     registry = read_registry(repo / "units.yaml", "units.yaml")
@@ -262,7 +262,7 @@ def test_staged_change_killed_after_writing_is_finished(repo, tmp_path):
 
 def test_staged_change_cut_short_between_its_writes_goes_back(repo, tmp_path):
     """A staged change of two files killed after the first write: the written file goes back."""
-    from gktrack import journal
+    from gktrack.storage import journal
 
     plan, units = repo / "plans" / "p1.yaml", repo / "units.yaml"
     originals = {"plans/p1.yaml": plan.read_bytes(), "units.yaml": units.read_bytes()}

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gktrack.deadlines import (
+from gktrack.domain.deadlines import (
     DEFAULT_WITHIN,
     Assessment,
     Deadline,
@@ -570,6 +570,6 @@ def test_parse_due_option_rejects(value):
 # --- cost of importing -------------------------------------------------------------------------
 
 def test_import_leaves_heavy_dependencies_alone():
-    code = "import sys, gktrack.deadlines; print('chinese_calendar' in sys.modules, 'dateutil' in sys.modules)"
+    code = "import sys, gktrack.domain.deadlines; print('chinese_calendar' in sys.modules, 'dateutil' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gktrack import cli, entry
+from gktrack.cli import app as cli, entry
 
 
 def _click_commands() -> dict:

@@ -9,7 +9,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from gktrack.export import COLUMNS, FORM_COLUMNS
+from gktrack.features.exchange.export import COLUMNS, FORM_COLUMNS
 from tests.conftest import HL2022, HL2022_TASKS
 
 
@@ -51,7 +51,7 @@ def test_plan_division_table_xlsx(plans_repo, tmp_path):
     assert ws.cell(first, 7).value.startswith("逾期")  # 2022 deadlines, today pinned to 2024
     # widths: the long text column is wide (capped), the number column narrow
     width = {c: ws.column_dimensions[c].width for c in "ABCDEFGH"}
-    from gktrack.export import display_width
+    from gktrack.features.exchange.export import display_width
 
     longest = max(display_width(t) for t in HL2022_TASKS.values())
     assert width["C"] == min(max(longest, display_width(ws.cell(first + 2, 3).value)), 60) + 2
@@ -227,7 +227,7 @@ def test_bundled_plans_export(name, tmp_path, gk_env, monkeypatch):
     out = tmp_path / "x.xlsx"
     result = run_main(["--repo", str(root), "export", "--plan", name, "-o", str(out)])
     assert result.code == 0, result.err
-    from gktrack.planfile import read_plan
+    from gktrack.storage.planfile import read_plan
 
     plan = read_plan(root / "plans" / f"{name}.yaml", name)
     ws = load_workbook(out).active
@@ -333,7 +333,7 @@ def _md_tables(text: str) -> list[dict]:
 
 
 def test_markdown_plan_view_is_one_table_per_section(plans_repo, tmp_path):
-    from gktrack.export import MD_COLUMNS
+    from gktrack.features.exchange.export import MD_COLUMNS
 
     tricky = "公开|目录 与 <b>粗体</b> 及 \\ 反斜杠"
     plans_repo.ok("add", "hl2022", tricky, "--unit", "司法所", "--section", "1.1")

@@ -10,7 +10,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gktrack import yamlfile
+from gktrack.storage import yamlfile
 from gktrack.errors import GktrackError
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,9 +14,9 @@ import stat
 import pytest
 
 from gktrack.errors import PlanFileError
-from gktrack.planfile import PlanEditor, read_plan
-from gktrack.plancache import plan_to_json
-from gktrack.repo import Repository
+from gktrack.storage.planfile import PlanEditor, read_plan
+from gktrack.storage.plancache import plan_to_json
+from gktrack.storage.repo import Repository
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def test_new_plan_adds_the_new_file(plans_repo, git_log):
 
 
 def test_the_hash_printed_is_the_new_head(plans_repo):
-    from gktrack.ops import close_task
+    from gktrack.features.ops import close_task
 
     gk = plans_repo
     change = close_task(Repository(gk.root), "hl2022/1")
@@ -81,7 +81,7 @@ def test_the_hash_printed_is_the_new_head(plans_repo):
 
 
 def test_a_change_leaves_the_cache_of_what_it_wrote(plans_repo):
-    from gktrack.plancache import cached_plan
+    from gktrack.storage.plancache import cached_plan
 
     gk = plans_repo
     gk.ok("progress", "hl2022/1", "已发布")
@@ -95,8 +95,8 @@ def test_a_change_leaves_the_cache_of_what_it_wrote(plans_repo):
 
 def test_editor_from_the_cache_edits_as_from_the_file(plans_repo):
     """The same edit made with the plan from the cache and from a parse writes the same bytes."""
-    from gktrack.model import Progress
-    from gktrack.planfile import append_progress
+    from gktrack.domain.model import Progress
+    from gktrack.storage.planfile import append_progress
     import datetime as dt
 
     gk = plans_repo
@@ -154,8 +154,8 @@ def test_line_edits_write_what_ruamel_writes(source, tmp_path):
     """progress, close and reopen made line by line give the very bytes of ruamel's round trip."""
     import datetime as dt
 
-    from gktrack.model import Progress
-    from gktrack.planfile import apply_edits
+    from gktrack.domain.model import Progress
+    from gktrack.storage.planfile import apply_edits
 
     path = tmp_path / source.name
     original = source.read_bytes()
@@ -222,8 +222,8 @@ def test_line_edits_on_odd_layouts(name, tmp_path):
     """Hand-made layouts: the line edit either writes what ruamel writes or leaves it to ruamel."""
     import datetime as dt
 
-    from gktrack.model import Progress
-    from gktrack.planfile import apply_edits
+    from gktrack.domain.model import Progress
+    from gktrack.storage.planfile import apply_edits
 
     body = ODD_LAYOUTS[name]
     newline = "\r\n" if "\r\n" in body else "\n"
@@ -263,7 +263,7 @@ def test_a_change_syncs_four_times(plans_repo, monkeypatch):
 
 def test_a_linked_work_tree_commits_and_reports_its_own_head(plans_repo, git_log, tmp_path):
     """``.git`` is a file there and the branch lives in the main repository's refs."""
-    from gktrack.ops import close_task
+    from gktrack.features.ops import close_task
 
     gk = plans_repo
     other = tmp_path / "wt"
@@ -294,8 +294,8 @@ def test_plain_scalar_is_what_yaml_and_ruamel_agree_on(text):
     import yaml
     from ruamel.yaml.comments import CommentedMap
 
-    from gktrack.planfile import plain_scalar
-    from gktrack.yamlfile import Style, dump_rt
+    from gktrack.storage.planfile import plain_scalar
+    from gktrack.storage.yamlfile import Style, dump_rt
 
     plain = plain_scalar(text)
     if plain is None:
@@ -311,7 +311,7 @@ def test_the_cache_entry_is_made_after_the_file_is_written(plans_repo):
     signature, or a later read could trust the entry for the old file."""
     import os as _os
 
-    from gktrack import plancache
+    from gktrack.storage import plancache
 
     gk = plans_repo
     gk.ok("close", "hl2022/1")

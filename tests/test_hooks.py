@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Gk, git, run_main
-from gktrack.permissions import (
+from gktrack.domain.permissions import (
     RULE_ADD_REMOVE, RULE_OFFICE_FIELDS, RULE_REGISTRY, RULE_UNIT, RULE_UNKNOWN,
 )
 

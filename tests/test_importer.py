@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gktrack.deadlines import find_deadline_phrases
+from gktrack.domain.deadlines import find_deadline_phrases
 from gktrack.errors import InputError
-from gktrack.importer import Document, import_file, parse_document, read_document
+from gktrack.features.importer import Document, import_file, parse_document, read_document
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 L, S, R = "lead", "support", "responsible"

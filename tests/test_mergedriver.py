@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from gktrack.mergedriver import CONFLICT_KEY, DELETED_NOTE, merge_plan_texts
-from gktrack.planfile import plan_from_data
-from gktrack.yamlfile import safe_load, strip_lines
+from gktrack.features.collab.mergedriver import CONFLICT_KEY, DELETED_NOTE, merge_plan_texts
+from gktrack.storage.planfile import plan_from_data
+from gktrack.storage.yamlfile import safe_load, strip_lines
 
 BASE = """\
 # gktrack 计划文件:可直接手工编辑
@@ -360,7 +360,7 @@ collectives:
 
 
 def test_registry_entries_added_on_both_sides_are_all_kept():
-    from gktrack.mergedriver import merge_registry_texts
+    from gktrack.features.collab.mergedriver import merge_registry_texts
 
     ours = REGISTRY_BASE.replace("    aliases: [政数局]\n", "    aliases: [政数局]\n  - name: 财政所\n")
     theirs = REGISTRY_BASE.replace("    aliases: [政数局]\n",
@@ -375,7 +375,7 @@ def test_registry_entries_added_on_both_sides_are_all_kept():
 
 
 def test_registry_changes_to_the_same_entry_are_left_to_a_person():
-    from gktrack.mergedriver import merge_registry_texts
+    from gktrack.features.collab.mergedriver import merge_registry_texts
 
     ours = REGISTRY_BASE.replace("[政数局]", "[政数局, 数据局]") + ""
     theirs = REGISTRY_BASE.replace("[政数局]", "[数局]")

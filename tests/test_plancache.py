@@ -11,10 +11,10 @@ import time
 
 import pytest
 
-from gktrack import plancache
-from gktrack.plancache import CACHE_FILE, MAGIC, RACY_NS, plan_to_json
-from gktrack.planfile import read_plan
-from gktrack.repo import Repository
+from gktrack.storage import plancache
+from gktrack.storage.plancache import CACHE_FILE, MAGIC, RACY_NS, plan_to_json
+from gktrack.storage.planfile import read_plan
+from gktrack.storage.repo import Repository
 
 
 def _cache_path(gk):
@@ -321,7 +321,7 @@ def test_the_journal_is_merged_once_it_grows(plans_repo, monkeypatch):
 
 def test_built_in_and_openssl_sha1_agree(monkeypatch):
     """The cache hashes with CPython's built-in SHA-1 first, OpenSSL's past a megabyte."""
-    from gktrack import journal
+    from gktrack.storage import journal
 
     monkeypatch.setattr(plancache, "_hashed", 0)
     chunks = [os.urandom(n) for n in (0, 1, 1000, 700_000, 700_000, 5)]

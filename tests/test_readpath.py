@@ -8,8 +8,9 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gktrack import deadlines, views
-from gktrack.model import Plan, Progress, Task
+from gktrack.domain import deadlines
+from gktrack.features import views
+from gktrack.domain.model import Plan, Progress, Task
 
 # Every kind the deadline grammar knows, alone and combined (milestones: a date then "长期").
 PHRASES = ["6月底前", "2024-03-15", "年底前", "每季度", "每月10日前", "每半年", "长期坚持",
@@ -42,8 +43,8 @@ def test_task_row_level_follows_assessment():
 
 
 def test_stored_deadlines_round_trip_and_follow_the_parser(plans_repo, monkeypatch):
-    from gktrack import plancache
-    from gktrack.repo import Repository
+    from gktrack.storage import plancache
+    from gktrack.storage.repo import Repository
 
     phrases = PHRASES + ["每月", "每年", "2024年6月30日前", "次年1月15日前", "收到申请之日起20个工作日内",
                          "2月29日前", "国庆节前", "第三季度"]
@@ -82,7 +83,7 @@ def test_status_uses_stored_deadlines_without_parsing(plans_repo, monkeypatch):
 def test_only_the_invoked_command_is_built(plans_repo, monkeypatch):
     import typer.main
 
-    from gktrack import cli
+    from gktrack.cli import app as cli
     from tests.conftest import run_main
 
     built = []
@@ -96,7 +97,7 @@ def test_only_the_invoked_command_is_built(plans_repo, monkeypatch):
     monkeypatch.setattr(typer.main, "get_command_from_info", spy)
     everything = len(cli.app.registered_commands)
     assert run_main(["--repo", str(plans_repo.root), "status", "--unit", "司法所"]).code == 0
-    assert built == []  # plain arguments: read without Typer (gktrack.entry)
+    assert built == []  # plain arguments: read without Typer (gktrack.cli.entry)
     assert run_main(["--repo", str(plans_repo.root), "show", "hl2022/1"]).code == 0
     assert built == ["show"]
     assert len(cli.app.registered_commands) == everything  # restored for the next call
@@ -122,7 +123,7 @@ def test_json_lists_have_one_element_per_line(plans_repo):
 def test_group_by_unit_sorts_rows_given_in_any_order(plans_repo):
     """Rows come most urgent first from overdue_rows, and each group keeps that order; given
     in another order they are sorted the same way."""
-    from gktrack.repo import Repository
+    from gktrack.storage.repo import Repository
 
     repo = Repository(plans_repo.root)
     rows, _ = views.overdue_rows(repo, as_of=dt.date(2026, 1, 15))
@@ -140,8 +141,8 @@ def test_group_by_unit_sorts_rows_given_in_any_order(plans_repo):
 def test_open_tasks_only_are_decoded_for_open_views(plans_repo, monkeypatch):
     """status/overdue (open tasks) build no objects for done tasks; the rows are the same as
     from whole plans, and --state all still sees every task."""
-    from gktrack import plancache
-    from gktrack.repo import Repository
+    from gktrack.storage import plancache
+    from gktrack.storage.repo import Repository
 
     gk = plans_repo
     gk.ok("close", "hl2022/1")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gktrack.cells import _fit_measured, _simple_len, cell_len, char_width, fit, fold, simple_pattern
+from gktrack.cli.cells import _fit_measured, _simple_len, cell_len, char_width, fit, fold, simple_pattern
 from tests.conftest import HL2022, HL2022_TASKS
 
 # --- cell widths ------------------------------------------------------------------------------------
@@ -106,7 +106,7 @@ class _Terminal(io.StringIO):
 
 
 def _coloured_out(monkeypatch, width: int):
-    from gktrack.render import Out
+    from gktrack.cli.render import Out
 
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("TERM", "xterm")
@@ -117,7 +117,7 @@ def _coloured_out(monkeypatch, width: int):
 def test_table_cells_coloured_inside_their_padding_on_a_terminal(monkeypatch):
     """Styled cells, cut ones included, are coloured and then padded, the same cell finished
     once for every row it appears in; an unstyled or empty cell gets no codes."""
-    from gktrack.render import Column, Table
+    from gktrack.cli.render import Column, Table
 
     out = _coloured_out(monkeypatch, 40)
     assert out.colour
@@ -145,7 +145,7 @@ def test_table_cells_coloured_inside_their_padding_on_a_terminal(monkeypatch):
 
 
 def test_table_fold_column_coloured_first_line_only(monkeypatch):
-    from gktrack.render import Column, Table
+    from gktrack.cli.render import Column, Table
 
     out = _coloured_out(monkeypatch, 20)
     table = Table([Column("操作"), Column("摘要", flex=True, fold=True)])
@@ -297,7 +297,7 @@ def test_log_and_units_tables(plans_repo, monkeypatch):
 
 @pytest.mark.parametrize("argv, heavy", [
     (["--help"], ("rich", "yaml", "ruamel", "dateutil")),
-    # warm cache: no YAML parser at all; plain arguments: not even Typer (gktrack.entry)
+    # warm cache: no YAML parser at all; plain arguments: not even Typer (gktrack.cli.entry)
     (["status"], ("rich", "yaml", "ruamel", "dateutil", "typer")),
     (["overdue", "--as-of", "2024-10-08"], ("rich", "yaml", "ruamel", "dateutil", "typer")),
     (["status", "--help"], ("rich", "yaml", "ruamel", "dateutil")),
@@ -308,7 +308,7 @@ def test_start_up_imports_stay_light(plans_repo, argv, heavy):
     import sys
 
     plans_repo.ok("status")  # the cache is warm
-    code = ("import sys; from gktrack.entry import main\n"
+    code = ("import sys; from gktrack.cli.entry import main\n"
             f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
             f"found = [m for m in sys.modules if m.split('.')[0] in {heavy!r}]\n"
             "assert not found, found")

@@ -549,7 +549,7 @@ def test_cache_keeps_what_the_latest_report_used(scenario, monkeypatch):
     """Entries another report used are dropped once they exceed the spare allowance."""
     import shutil
 
-    from gktrack import reportcache
+    from gktrack.storage import reportcache
 
     folder = scenario.root / ".git" / "gktrack" / "report-cache"
     shutil.rmtree(folder, ignore_errors=True)
@@ -609,9 +609,9 @@ def test_progress_bar_appears_only_after_a_second(scenario):
 
     from rich.console import Console
 
-    from gktrack.commands.report import DelayedBar
-    from gktrack.report import build_report
-    from gktrack.repo import find_repository
+    from gktrack.cli.commands.report import DelayedBar
+    from gktrack.features.report import build_report
+    from gktrack.storage.repo import find_repository
 
     now = [0.0]
     screen = io.StringIO()
@@ -638,7 +638,7 @@ def test_report_reuses_the_read_commands_cache(scenario, monkeypatch):
     """At a cut-off whose plan files are those on disk, a report after `status` parses no YAML."""
     import shutil
 
-    import gktrack.planfile
+    import gktrack.storage.planfile
 
     expected = report(scenario, "2023")
     assert run_cli(["--repo", str(scenario.root), "status"])[0] == 0
@@ -647,7 +647,7 @@ def test_report_reuses_the_read_commands_cache(scenario, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("parsed a plan file the read cache already held")
 
-    monkeypatch.setattr(gktrack.planfile, "plan_from_data", refuse)
+    monkeypatch.setattr(gktrack.storage.planfile, "plan_from_data", refuse)
     assert report(scenario, "2023") == expected
 
 

@@ -10,7 +10,8 @@ import shutil
 
 import pytest
 
-from gktrack import plancache, rowcache
+from gktrack.storage import plancache
+from gktrack.features import rowcache
 
 AS_OF = ("--as-of", "2024-12-20")
 

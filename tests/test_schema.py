@@ -12,9 +12,9 @@ import jsonschema
 import pytest
 import yaml
 
-from gktrack import schema
-from gktrack.model import ROLES, STATES
-from gktrack.planfile import PLAN_KEYS, PROGRESS_KEYS, SECTION_KEYS, TASK_KEYS
+from gktrack.storage import schema
+from gktrack.domain.model import ROLES, STATES
+from gktrack.storage.planfile import PLAN_KEYS, PROGRESS_KEYS, SECTION_KEYS, TASK_KEYS
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = sorted((ROOT / "plans").glob("*.yaml"))
@@ -68,7 +68,7 @@ def test_bundled_plans_validate(path):
 
 def test_units_yaml_validates():
     assert list(validator("units").iter_errors(load(ROOT / "units.yaml"))) == []
-    from gktrack.units import INITIAL_TEXT
+    from gktrack.domain.units import INITIAL_TEXT
 
     assert list(validator("units").iter_errors(as_json(yaml.safe_load(INITIAL_TEXT)))) == []
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import Gk, git, run_main
-from gktrack.mergedriver import CONFLICT_KEY
-from gktrack.yamlfile import safe_load, strip_lines
+from gktrack.features.collab.mergedriver import CONFLICT_KEY
+from gktrack.storage.yamlfile import safe_load, strip_lines
 
 OFFICE = ("办公室", "office@example.gov.cn")
 ZHANG = ("张三", "zhang@example.gov.cn")
@@ -308,7 +308,7 @@ def _terminal():
 
 
 def test_steps_show_the_current_step_once_shown():
-    from gktrack.sync import Steps
+    from gktrack.features.collab.sync import Steps
 
     buf, console = _terminal()
     with Steps(enabled=True, delay=0, console=console) as steps:
@@ -317,7 +317,7 @@ def test_steps_show_the_current_step_once_shown():
 
 
 def test_steps_show_nothing_when_disabled_or_sync_ends_before_the_delay():
-    from gktrack.sync import Steps
+    from gktrack.features.collab.sync import Steps
 
     buf, console = _terminal()
     with Steps(enabled=False, delay=0, console=console) as steps:
@@ -328,7 +328,7 @@ def test_steps_show_nothing_when_disabled_or_sync_ends_before_the_delay():
 
 
 def test_sync_names_its_steps_and_prints_nothing_on_stderr_when_not_a_terminal(team, monkeypatch):
-    from gktrack import sync as sync_module
+    from gktrack.features.collab import sync as sync_module
 
     seen = []
     real = sync_module.Steps.step

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gktrack.errors import InputError
-from gktrack.model import UnitRef
-from gktrack.unitphrase import format_unit_phrase, looks_like_unit_phrase, parse_unit_phrase
+from gktrack.domain.model import UnitRef
+from gktrack.domain.unitphrase import format_unit_phrase, looks_like_unit_phrase, parse_unit_phrase
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 

@@ -117,8 +117,8 @@ def test_clean_repository_passes(repo):
 
 
 def test_library_api(repo):
-    from gktrack.repo import Repository
-    from gktrack.validate import Problem, validate
+    from gktrack.storage.repo import Repository
+    from gktrack.features.validate import Problem, validate
 
     write(repo, "plans/good.yaml", GOOD.replace("year: 2024", "year: 今年"))
     problems = validate(Repository(repo.root))

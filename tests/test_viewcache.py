@@ -8,7 +8,7 @@ import os
 import time
 import zlib
 
-from gktrack import viewcache
+from gktrack.features import viewcache
 
 TASK_LINE = "配合做好行政复议文书公开"
 

@@ -1,0 +1,252 @@
+"""The core commands: repository, plans, tasks, and the read commands over them."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import sys
+
+import typer
+
+from gktrack.cli import app as cli
+from gktrack.cli.completion import complete_plan, complete_task, complete_unit
+
+JSON_HELP = "输出 JSON(供脚本使用)"
+BY_HELP = "以此人名义提交,写成“姓名 <邮箱>”(默认为 git 用户)"
+
+
+def _today():
+    from gktrack.features.ops import today
+
+    return today()
+
+
+def register(app: typer.Typer, command) -> None:
+    @command("init")
+    def init(path: Optional[str] = typer.Argument(None, metavar="[路径]", help="仓库文件夹(默认当前目录,不存在则创建)")) -> None:
+        """建立计划仓库:git 仓库、plans/ 文件夹、单位名册 units.yaml 和第一次提交。重复运行不做改动。"""
+        from gktrack.features.ops import init_repo
+
+        cli.done(init_repo(path).message)
+
+    @command("new-plan")
+    def new_plan(
+        plan_id: str = typer.Argument(..., metavar="计划编号", help="简短好输入的编号,如 hl2022(字母、数字、-、_)"),
+        year: int = typer.Option(..., "--year", "-y", metavar="年份", help="计划年度"),
+        title: str = typer.Option(..., "--title", "-t", metavar="标题", help="计划标题"),
+        issuer: Optional[str] = typer.Option(None, "--issuer", metavar="单位", help="发文单位"),
+        doc_number: Optional[str] = typer.Option(None, "--doc-number", metavar="文号", help="文号,如 新府办发〔2024〕30号"),
+        issued: Optional[str] = typer.Option(None, "--issued", metavar="日期", help="印发日期"),
+        source: Optional[str] = typer.Option(None, "--source", metavar="网址", help="原文地址"),
+        owner: Optional[str] = typer.Option(None, "--owner", metavar="单位", help="未写明责任单位的任务由谁负责(通常为发文单位)"),
+        by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
+    ) -> None:
+        """新建一个计划文件 plans/计划编号.yaml。"""
+        from gktrack.features.ops import new_plan as op, parse_date
+
+        change = op(cli.repository(), plan_id, year=year, title=title, issuer=issuer, doc_number=doc_number,
+                    issued=parse_date(issued, "印发日期") if issued else None, source=source, owner=owner, by=by)
+        cli.done(change.summary)
+
+    @command("add-section")
+    def add_section(
+        plan_id: str = typer.Argument(..., metavar="计划编号", autocompletion=complete_plan),
+        title: str = typer.Argument(..., metavar="标题"),
+        number: Optional[str] = typer.Option(None, "--number", metavar="序号", help="文中序号,如 一、 或 (二)"),
+        parent: Optional[str] = typer.Option(None, "--parent", metavar="章节", help="上级章节(编号如 1,或序号、标题)"),
+        by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
+    ) -> None:
+        """在计划中新增一个章节(一、/(一))。"""
+        from gktrack.features.ops import add_section as op
+
+        cli.done(op(cli.repository(), plan_id, title, number=number, parent=parent, by=by).summary)
+
+    @command("add")
+    def add(
+        plan_id: str = typer.Argument(..., metavar="计划编号", autocompletion=complete_plan),
+        text: str = typer.Argument(..., metavar="任务内容"),
+        lead: List[str] = typer.Option([], "--lead", "-l", metavar="单位", help="牵头单位(可多次)", autocompletion=complete_unit),
+        support: List[str] = typer.Option([], "--support", "-s", metavar="单位", help="配合单位(可多次)", autocompletion=complete_unit),
+        unit: List[str] = typer.Option([], "--unit", "-u", metavar="单位", help="责任单位;也可写原文,如“司法所牵头,党政综合办配合”", autocompletion=complete_unit),
+        due: List[str] = typer.Option([], "--due", "-d", metavar="期限", help="期限,如 6月底前、2024-06-30、每季度(可多次)"),
+        section: Optional[str] = typer.Option(None, "--section", metavar="章节", help="所属章节(编号如 1.2,或序号、标题)"),
+        number: Optional[str] = typer.Option(None, "--number", metavar="序号", help="文中序号,如 3."),
+        new_unit: bool = typer.Option(False, "--new-unit", help="把名册中没有的单位登记为新单位"),
+        by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
+    ) -> None:
+        """新增任务,输出其编号(如 hl2022/50)。"""
+        from gktrack.features.ops import add_task
+
+        change = add_task(cli.repository(), plan_id, text, lead=lead, support=support, units=unit, due=due,
+                          section=section, number=number, new_unit=new_unit, by=by)
+        cli.done(change.task.full_id)
+        if not due:
+            _offer_deadline_in_text(change.task.full_id, text)
+
+    @command("assign")
+    def assign(
+        task: str = typer.Argument(..., metavar="任务", help="任务编号,如 hl2022/3", autocompletion=complete_task),
+        lead: List[str] = typer.Option([], "--lead", "-l", metavar="单位", help="牵头单位(可多次)", autocompletion=complete_unit),
+        support: List[str] = typer.Option([], "--support", "-s", metavar="单位", help="配合单位(可多次)", autocompletion=complete_unit),
+        unit: List[str] = typer.Option([], "--unit", "-u", metavar="单位", help="责任单位;也可写原文", autocompletion=complete_unit),
+        new_unit: bool = typer.Option(False, "--new-unit", help="把名册中没有的单位登记为新单位"),
+        by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
+    ) -> None:
+        """为任务分派单位或改变单位的角色(牵头/配合/负责)。"""
+        from gktrack.features.ops import assign as op
+
+        cli.done(op(cli.repository(), task, lead=lead, support=support, units=unit, new_unit=new_unit, by=by).summary)
+
+    @command("unassign")
+    def unassign(
+        task: str = typer.Argument(..., metavar="任务", autocompletion=complete_task),
+        units: List[str] = typer.Argument(..., metavar="单位...", autocompletion=complete_unit),
+        by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
+    ) -> None:
+        """取消任务的单位。"""
+        from gktrack.features.ops import unassign as op
+
+        cli.done(op(cli.repository(), task, units, by=by).summary)
+
+    @command("progress")
+    def progress(
+        task: str = typer.Argument(..., metavar="任务", autocompletion=complete_task),
+        note: str = typer.Argument(..., metavar="进展"),
+        date: Optional[str] = typer.Option(None, "--date", metavar="日期", help="工作日期(默认今天),用于补记"),
+        unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="单位", help="代哪个单位记录", autocompletion=complete_unit),
+        by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
+    ) -> None:
+        """记录一条带日期的进展。"""
+        from gktrack.cli.quickcommands import progress as run
+
+        run(cli.STATE["repo"], task=task, note=note, date=date, unit=unit, by=by)
+
+    @command("close")
+    def close(
+        task: str = typer.Argument(..., metavar="任务", autocompletion=complete_task),
+        note: Optional[str] = typer.Option(None, "--note", "-m", metavar="说明", help="完成情况说明"),
+        evidence: List[str] = typer.Option([], "--evidence", "-e", metavar="网址", help="佐证,如信息公开的网址(可多次)"),
+        date: Optional[str] = typer.Option(None, "--date", metavar="日期", help="完成日期(默认今天)"),
+        unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="单位", help="代哪个单位记录", autocompletion=complete_unit),
+        by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
+    ) -> None:
+        """关闭(办结)任务。"""
+        from gktrack.cli.quickcommands import close as run
+
+        run(cli.STATE["repo"], task=task, note=note, evidence=evidence, date=date, unit=unit, by=by)
+
+    @command("reopen")
+    def reopen(
+        task: str = typer.Argument(..., metavar="任务", autocompletion=complete_task),
+        note: Optional[str] = typer.Option(None, "--note", "-m", metavar="原因", help="重新打开的原因"),
+        date: Optional[str] = typer.Option(None, "--date", metavar="日期", help="日期(默认今天)"),
+        unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="单位", help="代哪个单位记录", autocompletion=complete_unit),
+        by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
+    ) -> None:
+        """重新打开已关闭的任务。"""
+        from gktrack.features.ops import reopen_task
+
+        cli.done(reopen_task(cli.repository(), task, note=note, date=date, unit=unit, by=by).summary)
+
+    @command("undo")
+    def undo(by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP)) -> None:
+        """撤销最近一次 gktrack 修改(以一次新提交还原;其后不能有别的提交)。"""
+        from gktrack.features.ops import undo as op
+
+        cli.done(op(cli.repository(), by=by).summary)
+
+    @command("commit-edits")
+    def commit_edits(
+        paths: List[str] = typer.Argument(None, metavar="[文件...]", help="手工修改过的计划文件(默认全部)"),
+        message: Optional[str] = typer.Option(None, "--message", "-m", metavar="说明", help="修改说明"),
+        by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
+    ) -> None:
+        """检查手工修改过的计划文件,无误后单独提交。单位名册列出人员(people)后,按服务器 pre-receive 钩子的
+        同一规则检查:单位联络人只能改本单位任务的进展和办结字段,其余只有政务公开办可以提交。"""
+        from gktrack.features.ops import commit_edits as op
+
+        cli.done(op(cli.repository(), paths or [], message, by=by).summary)
+
+    @command("status")
+    def status(
+        unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="单位", help="只看该单位(牵头、配合、负责,或所属集体)的任务", autocompletion=complete_unit),
+        plan: Optional[str] = typer.Option(None, "--plan", "-p", metavar="计划编号", help="只看该计划", autocompletion=complete_plan),
+        year: Optional[int] = typer.Option(None, "--year", "-y", metavar="年份", help="只看该年度的计划"),
+        state: str = typer.Option("open", "--state", metavar="open|done|all", help="open 未完成(默认)、done 已完成、all 全部"),
+        as_of: Optional[str] = typer.Option(None, "--as-of", metavar="日期", help="按该日期判断逾期(默认今天)"),
+        json_out: bool = typer.Option(False, "--json", help=JSON_HELP),
+    ) -> None:
+        """按计划列出任务:编号、内容、角色、期限、状态(红/黄/绿)和最近进展。"""
+        from gktrack.cli.quickcommands import status as run
+
+        run(cli.STATE["repo"], unit=unit, plan=plan, year=year, state=state, as_of=as_of, json_out=json_out)
+
+    @command("show")
+    def show(
+        task: str = typer.Argument(..., metavar="任务", autocompletion=complete_task),
+        json_out: bool = typer.Option(False, "--json", help=JSON_HELP),
+    ) -> None:
+        """显示一项任务的全部信息和变更记录。"""
+        from gktrack.storage.history import task_history
+        from gktrack.features.views import TaskRow, assess_task, task_json
+
+        repo = cli.repository()
+        plan, found = repo.find_task(task)
+        assessment = assess_task(plan, found, _today())
+        history = task_history(repo, found.full_id) if (repo.root / ".git").exists() else []
+        if json_out:
+            data = task_json(plan, found, row=TaskRow(plan, found, assessment=assessment))
+            data["history"] = [c.to_json() for c in history]
+            cli.print_json(data)
+            return
+        from gktrack.cli.render import render_task
+
+        render_task(plan, found, assessment, history)
+
+    @command("units")
+    def units(json_out: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+        """列出单位及其未完成、已完成任务数。"""
+        from gktrack.features.views import unit_summaries
+
+        summaries, problems = unit_summaries(cli.repository())
+        if json_out:
+            from gktrack.cli.output import warn
+
+            warn(problems)
+            cli.print_json([s.to_json() for s in summaries])
+            return
+        from gktrack.cli.render import render_units
+
+        render_units(summaries, problems)
+
+    @command("log")
+    def log(
+        task: Optional[str] = typer.Argument(None, metavar="[任务]", help="只看该任务", autocompletion=complete_task),
+        limit: int = typer.Option(50, "--limit", "-n", metavar="条数", help="最多显示多少条"),
+        json_out: bool = typer.Option(False, "--json", help=JSON_HELP),
+    ) -> None:
+        """审计记录:谁、何时、改了什么、哪次提交。"""
+        from gktrack.storage.history import read_log, task_history
+
+        repo = cli.repository()
+        repo.require_git()
+        commits = task_history(repo, task) if task else read_log(repo)
+        commits = commits[: max(limit, 0)] if limit else commits
+        if json_out:
+            cli.print_json([c.to_json() for c in commits])
+            return
+        from gktrack.cli.render import render_log
+
+        render_log(commits)
+
+
+def _offer_deadline_in_text(task_id: str, text: str) -> None:
+    """A deadline written in the task's own words is offered, never guessed into the file."""
+    from gktrack.domain.deadlines import find_deadline_phrases
+
+    found = find_deadline_phrases(text)
+    if found:
+        phrases = "、".join(f"“{p}”" for p in found)
+        dues = " ".join(f"--due {p}" for p in found)
+        sys.stderr.write(f"gktrack: 提示:任务内容中写有期限 {phrases},未登记为期限;如需登记,"
+                         f"可 gktrack undo 后加 {dues} 重新添加,或用 gktrack edit {task_id} 填写 deadline\n")

@@ -1,0 +1,127 @@
+"""`gktrack import`: a published plan document (text, .docx) into a plan file, in one step."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import typer
+
+from gktrack.cli import app as cli
+
+
+def register(app: typer.Typer, command) -> None:
+    @command("import")
+    def import_(
+        paths: List[str] = typer.Argument(..., metavar="文件...", help="计划原文:网页复制的文本(UTF-8 或 GBK)、.docx 或 .xlsx;可一次给多个"),
+        plan_id: Optional[str] = typer.Option(None, "--id", metavar="计划编号", help="计划编号(默认按标题中的地名和年度,如 hl2022)"),
+        year: Optional[int] = typer.Option(None, "--year", "-y", metavar="年份", help="计划年度(默认取自原文)"),
+        title: Optional[str] = typer.Option(None, "--title", "-t", metavar="标题", help="计划标题(默认取自原文)"),
+        dry_run: bool = typer.Option(False, "--dry-run", "-n", help="只显示将导入的内容,不写文件、不提交"),
+        json_out: bool = typer.Option(False, "--json", help="以 JSON 输出导入概况"),
+        by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help="以此人名义提交"),
+    ) -> int:
+        """导入计划原文:识别标题、年度、文号、章节层次、任务、责任单位和期限,生成计划文件并提交一次。
+        一次给多个文件时逐个导入,每个文件一次提交。单位名册列出人员(people)后,只有政务公开办(office 角色)
+        可以导入;--dry-run 谁都可以用。"""
+        repo = cli.repository()
+        if not dry_run:
+            _check_may_import(repo, by)
+        if len(paths) > 1:
+            from gktrack.errors import InputError
+
+            if plan_id or title:
+                raise InputError("--id 和 --title 只能用于单个文件")
+            return _import_many(repo, paths, year=year, dry_run=dry_run, json_out=json_out, by=by)
+        preview, change = _import_one(repo, paths[0], plan_id=plan_id, year=year, title=title,
+                                      dry_run=dry_run, by=by)
+        if json_out:
+            cli.print_json(_json(preview, change, dry_run))
+            return 0
+        from gktrack.cli.render import render_import
+
+        render_import(preview, dry_run=dry_run, commit=change.commit if change else None)
+        return 0
+
+
+def _check_may_import(repo, by) -> None:
+    """A new plan is the office's to publish (units.yaml people); anyone may look with --dry-run."""
+    from gktrack.features.ops import _check_office
+
+    _check_office(repo, by, "import")
+
+
+def _import_one(repo, path: str, *, plan_id=None, year=None, title=None, dry_run: bool, by=None):
+    from gktrack.features.importer.plan import import_plan, preview_import
+
+    if dry_run:
+        return preview_import(repo, path, plan_id=plan_id, year=year, title=title), None
+    change, preview = import_plan(repo, path, plan_id=plan_id, year=year, title=title, by=by)
+    return preview, change
+
+
+def _json(preview, change, dry_run: bool) -> dict:
+    data = preview.to_json()
+    data["dry_run"] = dry_run
+    data["commit"] = change.commit if change else None
+    return data
+
+
+def _import_many(repo, paths: list[str], *, year, dry_run: bool, json_out: bool, by) -> int:
+    """Each file its own commit; a file that fails is reported and the rest still go in."""
+    import sys
+    from pathlib import Path
+
+    from gktrack.errors import GktrackError
+
+    results, failed = [], 0
+    with _progress(len(paths)) as advance:
+        for path in paths:
+            advance(Path(path).name)
+            try:
+                preview, change = _import_one(repo, path, year=year, dry_run=dry_run, by=by)
+            except GktrackError as exc:
+                failed += 1
+                sys.stderr.write(f"gktrack: 错误:{path}:{exc}\n")
+                if json_out:
+                    results.append({"file": path, "error": str(exc)})
+                continue
+            if json_out:
+                results.append({"file": path, **_json(preview, change, dry_run)})
+            else:
+                plan = preview.plan
+                verb = "将导入" if dry_run else "已导入"
+                commit = f",提交 {change.commit[:8]}" if change and change.commit else ""
+                cli.done(f"{verb} {path} → {plan.id}:{plan.title}({len(plan.tasks)} 项任务{commit})")
+    if json_out:
+        cli.print_json(results)
+    return 1 if failed else 0
+
+
+def _progress(total: int):
+    """A rich progress bar on stderr, only when stderr is a terminal (never in pipes or logs)."""
+    import contextlib
+    import sys
+
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext(lambda name: None)
+
+    @contextlib.contextmanager
+    def bar():
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        with Progress(TextColumn("导入"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                      console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task("", total=total)
+            started = [False]
+
+            def advance(name: str) -> None:
+                if started[0]:
+                    progress.advance(task)
+                started[0] = True
+                progress.update(task, description=name)
+
+            yield advance
+            progress.advance(task)
+
+    return bar()

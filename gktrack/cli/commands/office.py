@@ -1,0 +1,173 @@
+"""The office's own tools: spreadsheets out and back in, calendars, the schema, edit, completion."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Optional
+
+import typer
+
+from gktrack.cli import app as cli
+from gktrack.cli.completion import complete_plan, complete_task, complete_unit
+
+BY_HELP = "以此人名义提交,写成“姓名 <邮箱>”(默认为 git 用户)"
+COMPLETE_VAR = "_GKTRACK_COMPLETE"
+SHELLS = ("bash", "zsh", "fish")
+
+
+def register(app: typer.Typer, command) -> None:
+    if os.environ.get(COMPLETE_VAR):
+        # add_completion=False keeps Typer's English options out of --help; its completion classes
+        # (the "complete_bash" protocol the printed scripts speak) are registered here instead.
+        from typer._completion_classes import completion_init
+
+        completion_init()
+
+    @command("export")
+    def export(
+        output: Optional[str] = typer.Option(None, "--output", "-o", metavar="文件",
+                                             help="输出文件(.xlsx、.csv 或 .md);--format md 时可省略,输出到标准输出"),
+        plan: Optional[str] = typer.Option(None, "--plan", "-p", metavar="计划编号", help="导出该计划",
+                                           autocompletion=complete_plan),
+        unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="单位", help="只导出该单位的任务",
+                                           autocompletion=complete_unit),
+        overdue: bool = typer.Option(False, "--overdue", help="只导出逾期和将到期的任务"),
+        form: bool = typer.Option(False, "--form", help="导出该单位的进展填报表(需 --unit),填好后用 import-progress 导入"),
+        all_tasks: bool = typer.Option(False, "--all", help="填报表也列出已完成的任务"),
+        fmt: Optional[str] = typer.Option(None, "--format", "-f", metavar="xlsx|csv|md",
+                                          help="文件格式(默认按扩展名);md 为 Markdown,每个章节一张表,适合在 git 服务器网页上查看"),
+        as_of: Optional[str] = typer.Option(None, "--as-of", metavar="日期", help="按该日期判断逾期(默认今天)"),
+    ) -> None:
+        """导出分工表(序号/工作任务/具体要求/牵头单位/配合单位/时限要求/完成情况/进展)或单位的进展填报表;
+        --format md 导出 Markdown 计划视图(每个章节一张表,可提交到仓库,在 git 服务器网页上查看)。"""
+        from pathlib import Path
+
+        from gktrack.errors import InputError
+        from gktrack.features.exchange.export import division_sheet, progress_form, write_sheet
+        from gktrack.features.ops import parse_date, today
+
+        when = parse_date(as_of, "--as-of 日期") if as_of else today()
+        repo = cli.repository()
+        if form:
+            if not unit:
+                raise InputError("导出进展填报表需要用 --unit 指定单位")
+            if overdue:
+                raise InputError("--form 与 --overdue 不能同时使用")
+            sheet, problems = progress_form(repo, unit=unit, plan=plan, as_of=when, include_done=all_tasks)
+        else:
+            sheet, problems = division_sheet(repo, plan=plan, unit=unit, overdue=overdue, as_of=when)
+        from gktrack.cli.output import warn
+
+        warn(problems)
+        if output is None:
+            if (fmt or "").lower() not in ("md", "markdown"):
+                raise InputError("请用 -o 指定输出文件(只有 --format md 可以输出到标准输出)")
+            if sheet.form:
+                raise InputError("进展填报表只能导出为 .xlsx(交回后要用 import-progress 导入)")
+            from gktrack.features.exchange.export import write_markdown
+
+            sys.stdout.write(write_markdown(sheet, as_of=when))
+            return
+        written = write_sheet(sheet, Path(output), fmt, as_of=when)
+        kind = "进展填报表" if sheet.form else "分工表"
+        cli.done(f"已导出{kind} {output}({len(sheet.rows)} 项任务,{written})")
+
+    @command("import-progress")
+    def import_progress(
+        path: str = typer.Argument(..., metavar="文件", help="单位交回的进展填报表(.xlsx)"),
+        dry_run: bool = typer.Option(False, "--dry-run", "-n", help="只检查并显示将记录的内容,不提交"),
+        json_out: bool = typer.Option(False, "--json", help="输出 JSON(供脚本使用)"),
+        by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
+    ) -> int:
+        """导入单位交回的进展填报表:每个填写的行记为该单位的进展或办结,每张表一次提交;有问题的行列出行号,不记录。
+        有行未记录时退出码为 1。"""
+        from gktrack.features.exchange.forms import import_progress as op
+
+        results = op(cli.repository(), path, by=by, dry_run=dry_run)
+        refused = sum(len(r.problems) for r in results)
+        if json_out:
+            cli.print_json([r.to_json() for r in results])
+            return 1 if refused else 0
+        for result in results:
+            label = f"工作表“{result.sheet}”({result.unit or '单位不明'})"
+            closes = sum(1 for a in result.actions if a.kind == "close")
+            notes = len(result.actions) - closes
+            verb = "将记录" if dry_run else "已记录"
+            if result.actions:
+                commit = f",提交 {result.commit[:8]}" if result.commit else ""
+                cli.done(f"{label}:{verb} {notes} 条进展、{closes} 项办结{commit}")
+                if dry_run:
+                    for action in result.actions:
+                        kind = "办结" if action.kind == "close" else "进展"
+                        print(f"  第 {action.row} 行 {action.ref} {kind} {action.date}:{action.note}")
+            else:
+                cli.done(f"{label}:没有需要记录的行")
+            for skipped in result.skipped:
+                sys.stderr.write(f"gktrack: 提示:{label} {skipped}\n")
+            for problem in result.problems:
+                sys.stderr.write(f"gktrack: 未记录:{label} {problem}\n")
+        return 1 if refused else 0
+
+    @command("calendar")
+    def calendar(
+        output: str = typer.Option(..., "--output", "-o", metavar="文件", help="输出的 .ics 文件"),
+        plan: Optional[str] = typer.Option(None, "--plan", "-p", metavar="计划编号", help="只含该计划",
+                                           autocompletion=complete_plan),
+        unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="单位", help="只含该单位的任务",
+                                           autocompletion=complete_unit),
+        remind: int = typer.Option(3, "--remind", metavar="天数", help="提前几天提醒(当天 9:00;默认 3 天)"),
+    ) -> None:
+        """导出日历(.ics):每个有日期的期限一个全天日程并提前提醒,周期性期限为重复日程;再次导入会更新而不重复。"""
+        from gktrack.features.exchange.calendar import build_calendar, calendar_entries
+        from gktrack.errors import InputError
+        from gktrack.storage.yamlfile import atomic_write
+
+        if not 0 <= remind <= 60:
+            raise InputError(f"--remind 应为 0 到 60 之间的天数,而不是 {remind}")
+        repo = cli.repository()
+        entries, problems = calendar_entries(repo, plan=plan, unit=unit)
+        from gktrack.cli.output import warn
+
+        warn(problems)
+        name = "政务公开任务期限" + (f"({repo.units().canonical(unit) or unit})" if unit else "") + (f" {plan}" if plan else "")
+        from pathlib import Path
+
+        target = Path(output)
+        if not target.parent.is_dir():
+            raise InputError(f"文件夹“{target.parent}”不存在")
+        atomic_write(target, build_calendar(entries, name=name, remind_days=remind))
+        cli.done(f"已导出日历 {output}({len(entries)} 个日程)")
+
+    @command("schema")
+    def schema(kind: str = typer.Argument("plan", metavar="[plan|units]", help="plan 计划文件(默认)或 units 单位名册")) -> None:
+        """输出计划文件或单位名册的 JSON Schema(供编辑器校验和补全)。"""
+        from gktrack.errors import InputError
+        from gktrack.storage.schema import KINDS, shipped_text
+
+        if kind not in KINDS:
+            raise InputError(f"没有“{kind}”的结构定义(可用 plan 或 units)")
+        sys.stdout.write(shipped_text(kind))
+
+    @command("edit")
+    def edit(
+        task: str = typer.Argument(..., metavar="任务", help="任务编号,如 hl2022/3", autocompletion=complete_task),
+        start_from: Optional[str] = typer.Option(None, "--from", metavar="文件", help="从上次未通过检查而保存的内容开始编辑"),
+        by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
+    ) -> None:
+        """在编辑器($VISUAL/$EDITOR)中修改一项任务;保存后按计划文件规则检查,通过才提交,且只改这一项任务。"""
+        from gktrack.features.edit import edit_task
+
+        cli.done(edit_task(cli.repository(), task, start_from=start_from, by=by).message)
+
+    @command("completion")
+    def completion(shell: str = typer.Argument(..., metavar="SHELL类型", help="所用的 shell:bash、zsh 或 fish")) -> None:
+        """输出 shell 补全脚本(补全命令、计划编号、任务编号和单位名称)。
+        用法:bash 在 ~/.bashrc 中加 eval "$(gktrack completion bash)";zsh 同理;
+        fish:gktrack completion fish > ~/.config/fish/completions/gktrack.fish"""
+        from gktrack.errors import InputError
+        from typer._completion_shared import get_completion_script
+
+        if shell not in SHELLS:
+            raise InputError(f"不支持的 shell“{shell}”(可用 {'、'.join(SHELLS)})")
+        print(get_completion_script(prog_name="gktrack", complete_var=COMPLETE_VAR, shell=shell))

@@ -1,0 +1,28 @@
+"""`gktrack overdue`: what is late, and whose is it."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from gktrack.cli import app as cli
+from gktrack.cli.completion import complete_plan, complete_unit
+
+
+def register(app: typer.Typer, command) -> None:
+    @command("overdue")
+    def overdue(
+        as_of: Optional[str] = typer.Option(None, "--as-of", metavar="日期", help="按该日期判断(默认今天)"),
+        unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="单位", help="只看该单位(含其所属集体的任务)",
+                                            autocompletion=complete_unit),
+        plan: Optional[str] = typer.Option(None, "--plan", "-p", metavar="计划编号", help="只看该计划",
+                                            autocompletion=complete_plan),
+        within: Optional[int] = typer.Option(None, "--within", "-w", metavar="天数",
+                                             help="多少天内到期算“将到期”(默认 7 天,与 Taskwarrior 一致,也合每周调度)"),
+        json_out: bool = typer.Option(False, "--json", help="输出 JSON(供脚本使用)"),
+    ) -> None:
+        """逾期(红)和将到期(黄)的任务,按责任单位分组,逾期最久的在前。无论有无逾期,退出码都是 0。"""
+        from gktrack.cli.quickcommands import overdue as run
+
+        run(cli.STATE["repo"], as_of=as_of, unit=unit, plan=plan, within=within, json_out=json_out)

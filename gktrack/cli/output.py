@@ -1,0 +1,44 @@
+"""What commands print besides tables (``gktrack.cli.render``): JSON for scripts (``--json``), the
+one-line confirmation of a change, and the warning about a skipped file. Free of the Typer
+layer: the everyday commands also run without it (``gktrack.cli.entry``)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Iterable
+
+
+def print_json(data: Any) -> None:
+    """A list (tasks, units, commits) one element per line; anything else indented.
+
+    ``json.dumps`` with ``indent`` runs Python's pure-Python encoder, 60 % of a city's
+    ``status --json``; without it the C encoder does each line. The data is the contract, not
+    the whitespace.
+    """
+    import json
+
+    write = sys.stdout.write
+    if isinstance(data, list) and data:
+        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        write("[\n" + ",\n".join(map(encode, data)) + "\n]\n")
+        return
+    # Written as it is made: a city's report as one string (and the pieces it is joined from)
+    # would double the command's peak memory.
+    pieces: list[str] = []
+    for piece in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(data):
+        pieces.append(piece)
+        if len(pieces) >= 8192:
+            write("".join(pieces))
+            pieces.clear()
+    write("".join(pieces) + "\n")
+
+
+def warn(problems: Iterable) -> None:
+    """Plan files skipped by a JSON output (stdout stays valid JSON)."""
+    for problem in problems:
+        sys.stderr.write(f"gktrack: 警告:{problem.where}: {problem.message}(已跳过该文件)\n")
+
+
+def done(message: str) -> None:
+    """A one-line confirmation of a change (stdout, so scripts can capture the task id)."""
+    print(message)

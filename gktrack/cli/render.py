@@ -1,0 +1,573 @@
+"""Human output: plain-text tables in Chinese, drawn here without rich.
+
+A city's status is ten thousand rows; rich's table layout (measuring and wrapping every cell)
+took half a minute for that. These tables are one line per task: column widths come from the
+terminal cell width of the contents (a Chinese character is two cells, see ``gktrack.cli.cells``),
+the task text is shortened to fit the terminal, and colour is plain ANSI codes, only when
+stdout is a terminal and NO_COLOR is unset. JSON output never comes through here.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from itertools import groupby, repeat
+from operator import attrgetter
+from typing import Iterable, Sequence
+
+from gktrack.cli.cells import cell_len, fit, fold
+from gktrack.domain.model import ROLE_LABELS, Plan, Task
+
+LEVEL_STYLE = {"red": "bold red", "yellow": "yellow", "green": "green"}
+LEVEL_MARK = {"red": "● 逾期", "yellow": "● 将到期", "green": "● 正常"}
+_SGR = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33"}
+PIPED_WIDTH = 160  # piped output: wide enough for Chinese tables; COLUMNS overrides
+GAP = "  "  # between columns
+
+
+# --- the terminal ---------------------------------------------------------------------------------
+
+
+def use_colour(stream) -> bool:
+    if "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def terminal_width(stream=None) -> int:
+    stream = stream or sys.stdout
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        if stream.isatty():
+            import shutil
+
+            return shutil.get_terminal_size((100, 24)).columns
+    except (AttributeError, ValueError):
+        pass
+    return PIPED_WIDTH
+
+
+class Out:
+    """Lines for one stream, written at once (ten thousand small writes cost more than the layout)."""
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stdout
+        self.colour = use_colour(self.stream)
+        self.width = terminal_width(self.stream)
+        self.lines: list[str] = []
+
+    def style(self, text: str, style: str | None) -> str:
+        if not style or not self.colour or not text:
+            return text
+        codes = ";".join(_SGR[word] for word in style.split() if word in _SGR)
+        return f"\x1b[{codes}m{text}\x1b[0m" if codes else text
+
+    def line(self, text: str = "", style: str | None = None) -> None:
+        self.lines.append(self.style(text, style))
+
+    def flush(self) -> None:
+        if self.lines:
+            self.stream.write("\n".join(self.lines) + "\n")
+            self.lines = []
+
+
+# --- tables ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Column:
+    header: str
+    cap: int | None = None  # at most this many cells (longer contents end in "…")
+    flex: bool = False  # takes the width left over; cut ("…") or folded to fit the terminal
+    fold: bool = False  # a flex column whose text wraps onto more lines instead of being cut
+    right: bool = False
+    shrink: bool = False  # may be cut below its cap on a narrow terminal
+    unique: bool = False  # each row's own text (a task id): finished per row, not kept for reuse
+
+
+# A row is a sequence of cells; a cell is text, or (text, style).
+MIN_FLEX = 12
+FLEX_COMFORT = 30
+MIN_SHRINK = 8
+
+
+class Table:
+    """Columns and rows; ``layout`` fixes the widths, ``draw`` writes one table with a title.
+
+    Several tables can share one layout (status per plan, overdue per unit) so they line up;
+    ``finish`` then makes all their rows' lines at once, and ``draw_finished`` writes each table.
+    """
+
+    def __init__(self, columns: Sequence[Column]):
+        self.columns = list(columns)
+        self.natural = [cell_len(c.header) for c in self.columns]
+        self.widths: list[int] | None = None
+        self._folds = any(c.fold for c in self.columns)
+        self._finishers: list | None = None
+        self._head: list[str] | None = None
+
+    def measure(self, rows: Iterable[Sequence]) -> None:
+        """Widen the columns to fit ``rows`` (each distinct text is measured once)."""
+        rows = rows if isinstance(rows, list) else list(rows)
+        natural = self.natural
+        # zip(*rows) gives each column's cells in one call, not a Python step per row
+        for index, (column, cells) in enumerate(zip(self.columns, zip(*rows))):
+            texts = {cell if cell.__class__ is str else cell[0] for cell in set(cells)}
+            best = natural[index]
+            if column.flex:
+                # the flex column only needs its widest text: it is cut to what is left anyway,
+                # and a text of n characters takes at most 2n cells
+                for text in texts:
+                    if 2 * len(text) > best:
+                        size = cell_len(text)
+                        if size > best:
+                            best = size
+            else:
+                best = max(best, max(map(cell_len, texts), default=0))
+            if column.cap is not None and best > column.cap:
+                best = max(column.cap, natural[index])
+            natural[index] = best
+
+    def layout(self, width: int) -> list[int]:
+        """Fixed columns at their natural width (up to their cap); flex columns get the rest.
+
+        On a narrow terminal the ``shrink`` columns give up cells (down to MIN_SHRINK each)
+        (the widest first) until every flex column has FLEX_COMFORT cells; a flex column never gets fewer than
+        MIN_FLEX. What still does not fit runs past the edge (the terminal wraps it).
+        """
+        widths = list(self.natural)
+        room = width - len(GAP) * (len(widths) - 1)
+        flex = [i for i, c in enumerate(self.columns) if c.flex]
+        wanted = sum(min(widths[i], FLEX_COMFORT) for i in flex)
+        over = sum(w for i, w in enumerate(widths) if i not in flex) + wanted - room
+        shrinkable = [i for i, c in enumerate(self.columns) if c.shrink]
+        while over > 0 and shrinkable:
+            widest = max(shrinkable, key=lambda i: widths[i])  # the widest gives first
+            if widths[widest] <= MIN_SHRINK:
+                break
+            widths[widest] -= 1
+            over -= 1
+        left = room - sum(w for i, w in enumerate(widths) if i not in flex)
+        for i in flex:
+            widths[i] = min(widths[i], max(left // len(flex), MIN_FLEX))
+        self.widths = widths
+        self._head = None
+        self._finishers = None
+        return widths
+
+    def draw(self, out: Out, rows: Iterable[Sequence], title: str | None = None,
+             title_style: str | None = "bold") -> None:
+        self.draw_finished(out, self.finish(rows, out), title, title_style)
+
+    def draw_finished(self, out: Out, lines: list[str], title: str | None = None,
+                      title_style: str | None = "bold") -> None:
+        """A table of rows already finished by ``finish`` (a row listed in several tables,
+        as overdue lists a task under each of its units, is finished once)."""
+        widths = self.widths or self.layout(out.width)
+        if title is not None:
+            out.line(title, title_style)
+        if self._head is None:
+            header = []
+            for column, w in zip(self.columns, widths):
+                text, size = fit(column.header, w)
+                header.append(_pad(text, size, w, column.right))
+            self._head = [GAP.join(header), "─" * (sum(widths) + len(GAP) * (len(widths) - 1))]
+        out.lines.extend(self._head)
+        out.lines.extend(lines)
+        out.lines.append("")
+
+    def finish(self, rows: Iterable[Sequence], out: Out) -> list[str]:
+        """Each row as it is printed: cells cut to their column, coloured, padded and joined
+        (a row whose fold column takes several lines is one string with newlines in it).
+
+        Column by column: each fixed column's distinct cells are finished once per layout and
+        looked up with one C call per cell (states, deadlines and reasons repeat across
+        thousands of rows), then the rows are joined the same way: a Python step per cell
+        was most of the cost of drawing a city's tables.
+        """
+        rows = rows if isinstance(rows, list) else list(rows)
+        if self.widths is None:
+            self.layout(out.width)
+        if self._folds:
+            return [self._folded_row(row, out) for row in rows]
+        if self._finishers is None:
+            self._finishers = []
+            for index, column in enumerate(self.columns):
+                finish = self._finisher(index, out)
+                self._finishers.append(finish if column.flex or column.unique else _Finished(finish).__getitem__)
+        cells = [self._finish_column(index, finish, column)
+                 for index, (finish, column) in enumerate(zip(self._finishers, zip(*rows)))]
+        return list(map(GAP.join, zip(*cells)))
+
+    def _finish_column(self, index: int, finish, cells: tuple) -> list[str]:
+        column, w = self.columns[index], self.widths[index]
+        if column.unique and not column.flex:
+            # ids: plain ASCII that fits, padded by str.ljust in C, as ``finish`` would
+            try:
+                plain = "".join(cells)
+            except TypeError:  # a styled cell
+                plain = None
+            if plain is not None and plain.isascii() and plain.isprintable() and max(map(len, cells), default=0) <= w:
+                return list(map(str.rjust if column.right else str.ljust, cells, repeat(w)))
+        return list(map(finish, cells))
+
+    def _finisher(self, index: int, out: Out):
+        """The function finishing a cell (text, or (text, style)) of column ``index``."""
+        w = self.widths[index]
+        right = self.columns[index].right
+        style = out.style if out.colour else None
+
+        def finish(cell) -> str:
+            if cell.__class__ is str:
+                text, size = fit(cell, w)
+            else:
+                text, size = fit(cell[0], w)
+                if style is not None:
+                    text = style(text, cell[1])
+            if size < w:
+                return " " * (w - size) + text if right else text + " " * (w - size)
+            return text
+
+        return finish
+
+    def _folded_row(self, row: Sequence, out: Out) -> str:
+        """A row whose fold column may take several lines (show, log: a few rows)."""
+        widths = self.widths
+        cells = []
+        extra: list[tuple[int, list[str]]] = []
+        for index, cell in enumerate(row):
+            column = self.columns[index]
+            text, cell_style = (cell, None) if cell.__class__ is str else cell
+            w = widths[index]
+            if column.fold:
+                pieces = fold(text, w)
+                text = pieces[0] if pieces else ""
+                if len(pieces) > 1:
+                    extra.append((index, pieces[1:]))
+                size = cell_len(text)
+            else:
+                text, size = fit(text, w)
+            if cell_style and out.colour:
+                text = out.style(text, cell_style)
+            cells.append(_pad(text, size, w, column.right))
+        lines = [GAP.join(cells)]
+        if extra:
+            depth = max(len(pieces) for _, pieces in extra)
+            for n in range(depth):
+                more = [" " * w for w in widths]
+                for index, pieces in extra:
+                    if n < len(pieces):
+                        more[index] = _pad(pieces[n], cell_len(pieces[n]), widths[index], False)
+                lines.append(GAP.join(more))
+        return "\n".join(lines)
+
+
+class _Finished(dict):
+    """A column's distinct cells, each finished on first use."""
+
+    def __init__(self, finish):
+        super().__init__()
+        self.finish = finish
+
+    def __missing__(self, cell) -> str:
+        done = self[cell] = self.finish(cell)
+        return done
+
+
+def _pad(text: str, size: int, width: int, right: bool) -> str:
+    if size >= width:
+        return text
+    return " " * (width - size) + text if right else text + " " * (width - size)
+
+
+# --- cells ----------------------------------------------------------------------------------------
+
+
+def shorten(text: str, limit: int | None = None) -> str:
+    """One line of text (runs of whitespace become one space); cut to ``limit`` characters if given."""
+    text = " ".join(text.split())
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+
+
+def role_label(role: str | None, via: str | None) -> str:
+    if role is None:
+        return ""
+    label = ROLE_LABELS.get(role, role)
+    return f"{label}(经{via})" if via else label
+
+
+def state_cell(task: Task, assessment) -> tuple[str, str]:
+    if task.state == "done":
+        return f"✓ 已完成 {task.closed or ''}".strip(), "dim"
+    return open_state_cell(assessment)
+
+
+def open_state_cell(assessment) -> tuple[str, str]:
+    level = getattr(assessment, "level", None) or "green"
+    days = getattr(assessment, "days_late", None)
+    label = LEVEL_MARK[level]
+    if level == "red" and days:
+        label = f"● 逾期{days}天"
+    elif level == "yellow" and getattr(assessment, "days_left", None) is not None:
+        label = f"● {assessment.days_left}天内到期"
+    return label, LEVEL_STYLE[level]
+
+
+def deadline_cell(task: Task, assessment) -> str:
+    if not task.deadline:
+        return "—"
+    due = getattr(assessment, "due", None)
+    text = task.deadline_text or ""
+    return f"{text}({due.isoformat()})" if due and due.isoformat() not in text else text
+
+
+def units_cell(plan: Plan, task: Task) -> str:
+    return "、".join([u.name if u.role == "responsible" else u.name + ROLE_LABELS[u.role]
+                     for u in task.units]) or (plan.owner or "—")
+
+
+def print_problems(problems: Iterable, out: Out | None = None) -> None:
+    err = out or Out(sys.stderr)
+    for problem in problems:
+        err.line(f"警告:{problem.where}: {problem.message}(已跳过该文件)", "yellow")
+    if out is None:
+        err.flush()
+
+
+# --- the commands' outputs -------------------------------------------------------------------------
+
+
+def render_status(rows, *, unit: str | None, problems=()) -> None:
+    """One table per plan (title: plan, title, year), one line per task, then the counts."""
+    print_problems(problems)
+    out = Out()
+    if not rows:
+        who = f"{unit} " if unit else ""
+        out.line(f"{who}没有符合条件的任务。")
+        out.flush()
+        return
+    # Rows come plan by plan (views.status_rows): grouped by runs, not row by row.
+    by_plan: dict[str, list] = {}
+    plans: dict[str, Plan] = {}
+    for plan, run in groupby(rows, key=_PLAN):
+        by_plan.setdefault(plan.id, []).extend(run)
+        plans[plan.id] = plan
+    columns = [Column("编号", unique=True), Column("序号", cap=8, shrink=True), Column("任务", flex=True)]
+    columns.append(Column("角色", cap=24, shrink=True) if unit else Column("责任单位", cap=24, shrink=True))
+    columns += [Column("期限", cap=22, shrink=True), Column("状态"), Column("最近进展")]
+    table = Table(columns)
+    # An open task's deadline and state cells depend on its deadline and assessment only, and
+    # assessments are shared between tasks (views.assess_task): made once per assessment.
+    tails: dict[int, tuple] = {}
+    cells: list[tuple] = []
+    spans: list[tuple[Plan, int, int]] = []
+    open_count = red = yellow = 0
+    for plan_id, plan_rows in by_plan.items():
+        plan = plans[plan_id]
+        start = len(cells)
+        for row in plan_rows:
+            task = row.task
+            a = row.assessment
+            if task.state == "done":
+                tail = (deadline_cell(task, a), state_cell(task, a))
+            else:
+                open_count += 1
+                level = row.level
+                if level == "red":
+                    red += 1
+                elif level == "yellow":
+                    yellow += 1
+                known = tails.get(id(a))
+                if known is None or known[0] != task.deadline:
+                    known = tails[id(a)] = (task.deadline, (deadline_cell(task, a), state_cell(task, a)))
+                tail = known[1]
+            who = role_label(row.role, row.via) if unit else units_cell(plan, task)
+            last = task.last_progress
+            last = last.isoformat() if last else "—"
+            cells.append((task.full_id, task.number or "", shorten(task.text), who, *tail, last))
+        spans.append((plan, start, len(cells)))
+    table.measure(cells)
+    table.layout(out.width)
+    finished = table.finish(cells, out)
+    for plan, start, end in spans:
+        table.draw_finished(out, finished[start:end], title=f"{plan.id} {plan.title}({plan.year}年)")
+    summary = f"共 {len(rows)} 项任务,其中未完成 {open_count} 项"
+    if red or yellow:
+        summary += f"(逾期 {red} 项,将到期 {yellow} 项)"
+    out.line(summary)
+    out.flush()
+
+
+_PLAN = attrgetter("plan")
+
+
+def overdue_cells(full_id: str, text: str, deadline_text: str | None, assessment, tails: dict) -> tuple:
+    """The cells of an open task's line in ``overdue``. Those after the task text depend on its
+    deadline and assessment only, and assessments are shared between tasks
+    (views.assess_days): ``tails``, kept for one output, makes them once per pair."""
+    tail = tails.get((id(assessment), deadline_text))
+    if tail is None:
+        a = assessment
+        tail = tails[id(a), deadline_text] = (deadline_text or "(未写期限)", a.due.isoformat() if a.due else "—",
+                                              open_state_cell(a), a.reason or "")
+    return (full_id, text, *tail)
+
+
+def render_overdue(groups, *, as_of, problems=()) -> None:
+    """One table per unit (most late tasks first), one line per task, then the totals.
+
+    ``groups``: ``views.UnitOverdue`` of ``views.OverdueLine``.
+    """
+    print_problems(problems)
+    out = Out()
+    if not groups:
+        out.line(f"截至 {as_of.isoformat()},没有逾期或将到期的任务。")
+        out.flush()
+        return
+    table = Table([Column("编号", unique=True), Column("任务", flex=True), Column("期限(原文)", cap=16, shrink=True),
+                   Column("应完成"), Column("状态"), Column("说明", cap=48, shrink=True)])
+    # A task late for several units is the same line object under each (views.group_by_unit):
+    # it is finished once. By id, in order of first appearance.
+    lines: dict[int, object] = {}
+    for group in groups:
+        lines.update(zip(map(id, group.rows), group.rows))
+    rows = list(map(_CELLS, lines.values()))
+    table.measure(rows)
+    table.layout(out.width)
+    line_of = dict(zip(lines, table.finish(rows, out)))
+    for group in groups:
+        levels = list(map(_LEVEL, group.rows))
+        title = f"{group.unit}:逾期 {levels.count('red')} 项,将到期 {levels.count('yellow')} 项"
+        table.draw_finished(out, list(map(line_of.__getitem__, map(id, group.rows))), title=title)
+    red = list(map(_LEVEL, lines.values())).count("red")
+    out.line(f"截至 {as_of.isoformat()}:逾期任务 {red} 项、将到期 {len(lines) - red} 项,涉及 {len(groups)} 个单位。")
+    out.flush()
+
+
+_CELLS = attrgetter("cells")
+_LEVEL = attrgetter("level")
+
+
+def render_task(plan: Plan, task: Task, assessment, history) -> None:
+    out = Out()
+    out.line(f"{task.full_id}  {plan.title}", "bold")
+    facts: list[tuple[str, object]] = []
+    section = " / ".join(s.heading for s in plan.section_path(task.section))
+    facts.append(("章节", section or "—"))
+    facts.append(("序号", task.number or "—"))
+    facts.append(("任务", task.text))
+    for role in ("lead", "support", "responsible"):
+        names = task.units_with_role(role)
+        if names:
+            facts.append((ROLE_LABELS[role] + "单位", "、".join(names)))
+    if not task.units:
+        facts.append(("责任单位", f"{plan.owner}(发文单位)" if plan.owner else "未分派"))
+    if task.units_text:
+        facts.append(("原文", task.units_text))
+    facts.append(("期限", deadline_cell(task, assessment)))
+    facts.append(("状态", state_cell(task, assessment)))
+    if getattr(assessment, "reason", None) and task.state != "done":
+        facts.append(("说明", assessment.reason))
+    if task.note:
+        facts.append(("完成说明", task.note))
+    if task.evidence:
+        facts.append(("佐证", "\n".join(task.evidence)))
+    label_width = max(cell_len(label) for label, _ in facts)
+    value_width = max(out.width - label_width - len(GAP), 20)
+    for label, value in facts:
+        text, style = (value, None) if isinstance(value, str) else value
+        pieces = fold(text, value_width) or [""]
+        head = _pad(label, cell_len(label), label_width, False)
+        out.line(out.style(head, "bold") + GAP + out.style(pieces[0], style))
+        for piece in pieces[1:]:
+            out.line(" " * (label_width + len(GAP)) + out.style(piece, style))
+    if task.progress:
+        out.line()
+        table = Table([Column("日期"), Column("单位", cap=24, shrink=True), Column("记录人", cap=16, shrink=True),
+                       Column("内容", flex=True, fold=True)])
+        rows = [[entry.date.isoformat(), entry.unit or "", entry.by or "", entry.note]
+                for entry in sorted(task.progress, key=lambda p: p.date)]
+        table.measure(rows)
+        table.layout(out.width)
+        table.draw(out, rows, title="进展")
+    if history:
+        out.line()
+        _log_table(out, history, title="变更记录")
+    out.flush()
+
+
+def _log_table(out: Out, commits, title: str) -> None:
+    from gktrack.storage.history import ACTION_LABELS
+
+    table = Table([Column("时间"), Column("提交"), Column("人员", cap=20, shrink=True), Column("操作"),
+                   Column("摘要", flex=True, fold=True)])
+    rows = []
+    for commit in commits:
+        label = ACTION_LABELS.get(commit.action, commit.action or "手工修改")
+        rows.append([commit.authored.strftime("%Y-%m-%d %H:%M"), commit.sha[:8], commit.author,
+                     (label, "yellow" if commit.action is None else None), commit.summary])
+    table.measure(rows)
+    table.layout(out.width)
+    table.draw(out, rows, title=title)
+
+
+def render_log(commits, *, title: str = "审计记录") -> None:
+    out = Out()
+    if not commits:
+        out.line("没有变更记录。")
+    else:
+        _log_table(out, commits, title)
+    out.flush()
+
+
+def render_units(summaries, problems=()) -> None:
+    print_problems(problems)
+    out = Out()
+    table = Table([Column("单位", flex=True), Column("别名", cap=30, shrink=True), Column("未完成", right=True),
+                   Column("已完成", right=True), Column("牵头", right=True), Column("配合", right=True),
+                   Column("负责", right=True)])
+    rows = []
+    for s in summaries:
+        name = f"{s.name}(集体)" if s.collective else s.name
+        rows.append([name, "、".join(s.aliases), str(s.open), str(s.done), str(s.lead), str(s.support),
+                     str(s.responsible)])
+    table.measure(rows)
+    table.layout(out.width)
+    table.draw(out, rows)
+    out.line(f"共 {len(summaries)} 个单位")
+    out.flush()
+
+
+def render_import(preview, *, dry_run: bool, commit: str | None) -> None:
+    out = Out()
+    plan = preview.plan
+    head = "将导入(试运行,未写入)" if dry_run else "已导入"
+    out.line(f"{head}:{plan.id} {plan.title}({plan.year}年)", "bold")
+    facts = [("发文单位", plan.issuer), ("文号", plan.doc_number),
+             ("印发日期", plan.issued.isoformat() if plan.issued else None),
+             ("未写单位的任务归属", plan.owner)]
+    for label, value in facts:
+        if value:
+            out.line(f"  {label}:{value}")
+    table = Table([Column("章节", flex=True), Column("任务数", right=True)])
+    rows = [[label, str(count)] for label, count in preview.section_counts]
+    table.measure(rows)
+    table.layout(out.width)
+    table.draw(out, rows)
+    out.line(f"共 {len(plan.sections)} 个章节、{len(plan.tasks)} 项任务。")
+    if preview.new_units:
+        verb = "将登记" if dry_run else "已登记"
+        out.line(f"{verb}新单位 {len(preview.new_units)} 个:{'、'.join(preview.new_units)}")
+    if preview.known_units:
+        out.line(f"名册中已有的单位 {len(preview.known_units)} 个:{'、'.join(preview.known_units)}")
+    for line, message in preview.warnings:
+        out.line(f"注意:第 {line} 行:{message}", "yellow")
+    if commit:
+        out.line(f"提交 {commit[:8]}")
+    out.flush()

@@ -1,0 +1,288 @@
+"""Unit lists as documents write them, read into ``UnitRef`` lists and written back.
+
+One parser serves ``add``, ``assign`` and the importer, so "X牵头,Y、Z配合,各有关单位按职责分工落实"
+means the same thing wherever it is typed or found::
+
+    >>> parse_unit_phrase("司法所牵头,党政综合办配合,各有关单位按职能分工落实")
+    [UnitRef(name='司法所', role='lead'), UnitRef(name='党政综合办', role='support'),
+     UnitRef(name='各有关单位', role='responsible')]
+
+A role word (牵头 / 配合 / 按职责分工负责 …) applies to every name since the previous role word;
+names left without one are responsible. Separators are 、,;and spaces at bracket depth 0; 和/及
+join words inside one name ("城管住建和农业农村局"). In "市发改委、科技局" the names after a
+level-prefixed first name share its prefix (市科技局), along an unbroken 、 run only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gktrack.errors import InputError
+from gktrack.domain.model import ROLES, UnitRef
+
+__all__ = ["parse_unit_phrase", "format_unit_phrase", "looks_like_unit_phrase", "half_width"]
+
+_RANK = {role: rank for rank, role in enumerate(ROLES)}  # lead < support < responsible
+ROLE_WORDS = {"lead": "牵头", "support": "配合", "responsible": "负责"}
+
+# Full-width ASCII, ideographic space, no-break space and the other bracket shapes -> one form,
+# character for character, so patterns need not care how the phrase was typed.
+_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_WIDTH.update({0x3000: 0x20, 0xA0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x200B: None, 0xFEFF: None})
+_BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "［": "(", "］": ")"})
+
+
+def half_width(text: str) -> str:
+    """Full-width ASCII punctuation, digits and spaces as their half-width forms."""
+    return text.translate(_WIDTH)
+
+
+_SEPARATORS = {"、": 1, " ": 0, "\t": 0, ",": 2, ";": 3}  # strength: which one wins in ", "
+_LABEL = re.compile(
+    r"^(?P<label>牵头(?:单位|部门)|主办(?:单位|部门)|主责(?:单位|部门)"
+    r"|配合(?:单位|部门)|协办(?:单位|部门)|协助(?:单位|部门)|参与(?:单位|部门)"
+    r"|责任(?:单位|部门|主体)|承办(?:单位|部门)|实施(?:单位|部门)|负责(?:单位|部门))\s*[::]\s*"
+)
+_LABEL_ROLE = {"牵头": "lead", "主办": "lead", "主责": "lead", "配合": "support", "协办": "support",
+               "协助": "support", "参与": "support"}
+_LEAD_END = re.compile(r"(?:共同|联合)?牵头(?:负责|抓总|落实|实施)?$")
+_SUPPORT_END = re.compile(r"(?:协助|协同|共同|积极)?配合(?:落实|实施|做好)?$|(?:协助|参与)$")
+_RESPONSIBLE_END = re.compile(
+    r"(?:(?:按照?|根据|依据?)?(?:各自)?(?:职责|职能)?(?:职责|职能)?(?:分工)?(?:分别|共同|具体|抓好)?)"
+    r"(?:负责|落实)(?:落实|实施)?$"
+    r"|(?:按照?|根据|依据?)(?:各自)?(?:职责|职能)(?:分工)?$"
+)
+_ROLE_IN_BRACKETS = re.compile(r"\((牵头|配合|负责|主责|协办|牵头单位|配合单位|责任单位)\)$")
+_BRACKET_ROLE = {"牵头": "lead", "主责": "lead", "牵头单位": "lead", "配合": "support", "协办": "support",
+                 "配合单位": "support", "负责": "responsible", "责任单位": "responsible"}
+# "…等部门", "…等公共企事业单位行政主管部门": a qualifier after the named units, not a unit.
+_QUALIFIER = re.compile(
+    r"等(?:其他|有关|相关|各)?[\u4e00-\u9fff()]{0,16}?(?:部门|单位|机构|机关|企业|组织|主体)$|等$")
+_LEADING_FILLER = re.compile(r"^(?:由|请|均由)")
+_LEVEL_CHARS = "省市区县镇乡"
+# Words that start with a level character without being a level prefix: 市场监管局, 乡村振兴局.
+_NOT_A_PREFIX = re.compile(r"^(?:市场|市政(?:工程|公用|设施|管理|园林|建设|养护)|区域|县域|乡村|镇村)")
+# Names that may take a shared prefix: department short names, not collectives or bodies.
+_TAKES_PREFIX = re.compile(r"(?:局|委|办|厅|处|室|科|所|站|队|院|中心|支行|分行)$")
+_NO_PREFIX_START = re.compile(r"^(?:各|本|全|相关|有关|其他|其它|被|所属|驻|直属)")
+_PLACE_INSIDE = re.compile(r"^[\u4e00-\u9fff]{1,4}[省市区县](?!场|域|级|政工|民)")
+_NAME_FORBIDDEN = re.compile(r"[。!?!?“”\"《》:]")
+MAX_NAME = 40
+
+
+def _level_prefix(name: str) -> str | None:
+    if name and name[0] in _LEVEL_CHARS and len(name) > 1 and not _NOT_A_PREFIX.match(name):
+        return name[0]
+    return None
+
+
+def _can_take_prefix(name: str) -> bool:
+    if _level_prefix(name) or _NO_PREFIX_START.match(name) or _PLACE_INSIDE.match(name):
+        return False
+    return bool(_TAKES_PREFIX.search(name))
+
+
+def _normalise_name(name: str) -> str:
+    name = name.translate(_BRACKETS).strip(" \t\r\n.,;:、")
+    name = _LEADING_FILLER.sub("", name)
+    name = _QUALIFIER.sub("", name).strip()
+    return name
+
+
+def _strip_enclosing(text: str) -> str:
+    """"(办公室牵头)" -> "办公室牵头"; keeps "各村(社区)" whole."""
+    while text.startswith("(") and text.endswith(")"):
+        depth = 0
+        for index, char in enumerate(text):
+            depth += char == "("
+            depth -= char == ")"
+            if depth == 0 and index < len(text) - 1:
+                return text  # the first bracket closes early: "(一)X(社区)"
+        text = text[1:-1].strip()
+    return text
+
+
+def _chunks(text: str) -> list[tuple[str, str]]:
+    """Split at separators outside brackets: [(chunk, separator before it)]."""
+    chunks: list[tuple[str, str]] = []
+    buffer: list[str] = []
+    separator, depth = "", 0
+    for char in text:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        if depth == 0 and char in _SEPARATORS:
+            if "".join(buffer).strip():
+                chunks.append(("".join(buffer).strip(), separator))
+                buffer, separator = [], char
+            elif _SEPARATORS[char] > _SEPARATORS.get(separator, -1):
+                separator = char
+            continue
+        buffer.append(char)
+    if "".join(buffer).strip():
+        chunks.append(("".join(buffer).strip(), separator))
+    return chunks
+
+
+def _role_suffix(chunk: str) -> tuple[str, str | None]:
+    for role, pattern in (("lead", _LEAD_END), ("support", _SUPPORT_END), ("responsible", _RESPONSIBLE_END)):
+        match = pattern.search(chunk)
+        if match:
+            return chunk[: match.start()].strip(), role
+    return chunk, None
+
+
+def _fail(text: str) -> InputError:
+    shown = " ".join(text.split())
+    if len(shown) > 60:
+        shown = shown[:60] + "…"
+    return InputError(f"无法识别的责任单位:{shown or '(空)'}")
+
+
+def _read(text: str) -> list[tuple[str, str, str, int]]:
+    """Names in order as (name, role, separator before it, role group)."""
+    phrase = half_width(text or "").translate(_BRACKETS).strip()
+    phrase = _strip_enclosing(phrase.strip(" .。;,、"))
+    default = "responsible"
+    # name, separator, group, role (None until a role word or the end settles it)
+    names: list[list] = []
+    pending: list[int] = []
+    group = 0
+
+    def settle(role: str) -> None:
+        nonlocal group
+        for index in pending:
+            names[index][3] = role
+        pending.clear()
+        group += 1
+
+    for chunk, separator in _chunks(phrase):
+        label = _LABEL.match(chunk)
+        if label:
+            if pending:
+                settle(default)
+            default = _LABEL_ROLE.get(label.group("label")[:2], "responsible")
+            chunk = chunk[label.end():].strip()
+            if not chunk:
+                continue
+        single = _ROLE_IN_BRACKETS.search(chunk)
+        if single:
+            names.append([chunk[: single.start()].strip(), separator, group, _BRACKET_ROLE[single.group(1)]])
+            continue
+        chunk, role = _role_suffix(chunk)
+        if "会同" in chunk:  # "X会同Y负责": X leads, Y does its part
+            left, _, chunk = chunk.partition("会同")
+            if left.strip():
+                names.append([left.strip(), separator, group, None])
+                pending.append(len(names) - 1)
+            settle("lead")
+            separator = ","
+        if chunk:
+            names.append([chunk, separator, group, None])
+            pending.append(len(names) - 1)
+        if role:
+            settle(role)
+    settle(default)
+    return [(_normalise_name(name), role, separator, grp) for name, separator, grp, role in names]
+
+
+def parse_unit_phrase(text: str) -> list[UnitRef]:
+    """Units named by a phrase, in order, each once with its strongest role.
+
+    Raises InputError("无法识别的责任单位:…") when no unit name can be read.
+    """
+    read = _read(text)
+    if not read:
+        raise _fail(text)
+    units: list[UnitRef] = []
+    prefix: str | None = None
+    last_group = -1
+    for name, role, separator, group in read:
+        if not name or len(name) > MAX_NAME or _NAME_FORBIDDEN.search(name):
+            raise _fail(text)
+        own = _level_prefix(name)
+        if own:
+            prefix = own
+        elif prefix and separator == "、" and group == last_group and _can_take_prefix(name):
+            name = prefix + name
+        else:
+            prefix = None
+        last_group = group
+        units.append(UnitRef(name, role))
+    return _dedupe(units)
+
+
+def _dedupe(units: list[UnitRef]) -> list[UnitRef]:
+    """One entry per name, where it first appears, with the strongest role it was given."""
+    best: dict[str, str] = {}
+    for unit in units:
+        if unit.name not in best or _RANK[unit.role] < _RANK[best[unit.name]]:
+            best[unit.name] = unit.role
+    return [UnitRef(name, role) for name, role in best.items()]
+
+
+def format_unit_phrase(units: list[UnitRef]) -> str:
+    """The canonical phrase "X牵头,Y、Z配合,W负责"; ``parse_unit_phrase`` reads it back unchanged."""
+    parts = []
+    for role in ROLES:
+        names = [u.name for u in _dedupe(list(units)) if u.role == role]
+        if not names:
+            continue
+        text, prefix = names[0], _level_prefix(names[0])
+        for name in names[1:]:
+            own = _level_prefix(name)
+            # A "、" would lend this name the prefix before it; a "," keeps it as written.
+            if not own and prefix and _can_take_prefix(name):
+                text += "," + name
+                prefix = None
+            else:
+                text += "、" + name
+                prefix = own or (prefix if _can_take_prefix(name) else None)
+        parts.append(text + ROLE_WORDS[role])
+    return ",".join(parts)
+
+
+_UNIT_END = re.compile(
+    r"(?:局|委|办|厅|处|室|科|股|所|站|队|院|中心|支行|分行|公司|集团|政府|单位|部门|机关|办事处|街道|社区"
+    r"|管委|管委会|委员会|指挥部|小组|工作组|专班|学校|馆|台|社|庭|署|部|组|团|协会|联合会|海关|机构|企业"
+    r"|园区|开发区|大队|中队|支队|总队|主体|成员单位|[妇残侨文]联|工商联|科协|红十字会|学校|小学|中学|医院|卫生院"
+    r"|热线|平台|专区)$"
+)
+_SHORT_PLACE_END = re.compile(r"[省市区县镇乡村]$")
+_ACTION_START = re.compile(
+    r"^(?:加强|推进|深化|做好|强化|提升|优化|完善|持续|建立|健全|开展|落实|规范|扩大|推动|坚持|严格|积极"
+    r"|围绕|聚焦|加快|着力|全面|进一步|切实|认真|统筹|创新|探索|发挥|提高|组织|确保|重点|依法|及时|主动)")
+_HEADER_WORDS = {"责任单位", "牵头单位", "配合单位", "责任部门", "主办单位", "协办单位", "承办单位", "实施单位",
+                 "负责单位", "单位", "部门"}
+_PHRASE_FORBIDDEN = re.compile(r"[。!?!?“”\"《》]|\d\s*[年月日号./:-]|^[\d\s]+$|\d{5,}(?!热线)")
+
+
+def looks_like_unit_phrase(text: str) -> bool:
+    """Whether a line on its own is a list of units (a 责任单位 cell), not a sentence or heading.
+
+    Stricter than ``parse_unit_phrase``: every name must end like a unit or be a collective.
+    """
+    phrase = half_width(text or "").strip()
+    if not phrase or len(phrase) > 150 or _PHRASE_FORBIDDEN.search(phrase):
+        return False
+    if _strip_enclosing(phrase) in _HEADER_WORDS:
+        return False
+    try:
+        read = _read(phrase)
+    except InputError:
+        return False
+    if not read:
+        return False
+    for name, _role, _separator, _group in read:
+        if not name or len(name) > 25 or name in _HEADER_WORDS or _ACTION_START.match(name):
+            return False
+        bare = re.sub(r"\([^()]*\)$", "", name)
+        if _UNIT_END.search(bare):
+            continue
+        if _SHORT_PLACE_END.search(bare) and (len(bare) <= 6 or bare.startswith("各")):
+            continue
+        if bare.startswith("各") and len(bare) <= 12:
+            continue
+        return False
+    return True

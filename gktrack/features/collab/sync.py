@@ -1,0 +1,693 @@
+"""``gktrack sync``: fetch, integrate, push, and say in Chinese what happened.
+
+Integration is a **rebase** of the local, not yet pushed commits onto what the server has, never
+a merge commit. A plans repository's history is its audit trail, and a rebase keeps it truthful:
+
+* every commit keeps its author, author date and trailers (Gktrack-Action/Task/Unit/Date), and
+  its diff is exactly that author's change, so ``gktrack log``, ``git blame`` and the server's
+  pre-receive hook attribute every change to the person who made it;
+* a merge commit would be authored by whoever happened to sync, and its diff against its first
+  parent would show the other office's work as if the syncing person had made it (and as a hand
+  edit, since it carries no trailers); the hook would have to judge it as such;
+* only commits nobody else has seen are rewritten (their hashes and committer dates change: the
+  committer date then says when the change entered the shared history, which is true); nothing
+  published is ever rewritten, and pushes are always fast-forwards;
+* during a rebase the incoming side of the merge driver is the local commit, so when both sides
+  added a task under the same id it is the local, unpublished task that is renumbered: ids other
+  offices have already seen never change. The commits of that task are then re-described with
+  the new id and a ``Gktrack-Renumbered`` trailer, so their trailers stay true.
+
+A rejected push (someone pushed first) is retried after integrating their work, up to
+``MAX_ATTEMPTS`` times. A real conflict stops the rebase with the file still valid YAML (see
+``gktrack.features.collab.mergedriver``); ``gktrack sync --continue`` finishes it, ``--abort`` undoes it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gktrack.storage import git
+from gktrack.features.collab import mergedriver
+from gktrack.errors import DirtyError, GktrackError, InputError, PlanFileError, RepoError
+from gktrack.storage.repo import PLANS_DIR, Repository
+from gktrack.domain.units import REGISTRY_FILE
+
+MAX_ATTEMPTS = 5
+NETWORK_TIMEOUT = float(os.environ.get("GKTRACK_SYNC_TIMEOUT", "120"))
+STATE_FILE = "sync-state.json"
+TRAILER_RENUMBERED = "Gktrack-Renumbered"
+
+
+class NoRemoteError(RepoError):
+    """The repository has no remote to sync with (a single-office repository)."""
+
+
+class SyncUnavailableError(RepoError):
+    """The remote cannot be reached (offline, server down, refused): try again later."""
+
+    exit_code = 6
+
+
+# --- results ----------------------------------------------------------------------------------
+
+
+@dataclass
+class TaskChange:
+    ref: str  # "hl2022/3", or a plan id / units.yaml for changes outside tasks
+    what: str  # Chinese: 新增任务 / 新增进展 1 条 / 已关闭 / 修改 内容、期限 …
+
+    def to_json(self) -> dict:
+        return {"ref": self.ref, "change": self.what}
+
+
+@dataclass
+class SyncResult:
+    remote: str
+    branch: str
+    url: str
+    status: str = "ok"  # ok | up-to-date | conflict | rejected
+    incoming: list = field(default_factory=list)  # history.Commit, newest first
+    outgoing: list = field(default_factory=list)
+    incoming_tasks: list[TaskChange] = field(default_factory=list)
+    outgoing_tasks: list[TaskChange] = field(default_factory=list)
+    renumbered: list[dict] = field(default_factory=list)
+    conflicts: list[dict] = field(default_factory=list)
+    conflict_files: list[str] = field(default_factory=list)
+    attempts: int = 1
+    setup: list[str] = field(default_factory=list)
+    remote_messages: list[str] = field(default_factory=list)
+    first_push: bool = False
+
+    @property
+    def target(self) -> str:
+        return f"{self.remote}/{self.branch}"
+
+    def to_json(self) -> dict:
+        return {
+            "status": self.status, "remote": self.remote, "branch": self.branch, "url": self.url,
+            "incoming": [c.to_json() for c in self.incoming],
+            "outgoing": [c.to_json() for c in self.outgoing],
+            "incoming_tasks": [t.to_json() for t in self.incoming_tasks],
+            "outgoing_tasks": [t.to_json() for t in self.outgoing_tasks],
+            "renumbered": self.renumbered, "conflicts": self.conflicts,
+            "conflict_files": self.conflict_files, "attempts": self.attempts,
+            "setup": self.setup, "remote_messages": self.remote_messages,
+        }
+
+
+# --- git plumbing -----------------------------------------------------------------------------
+
+
+def _git(root: Path, *args: str, input: str | None = None, env: dict | None = None,
+         timeout: float | None = None) -> subprocess.CompletedProcess:
+    """git with its exit status and both outputs (sync needs git's own words on failure)."""
+    full_env = dict(os.environ)
+    full_env["LC_ALL"] = "C.UTF-8"
+    full_env.setdefault("GIT_TERMINAL_PROMPT", "0")  # never hang on a password prompt
+    if env:
+        full_env.update(env)
+    try:
+        return subprocess.run(["git", "-c", "core.quotepath=off", "-C", str(root), *args], input=input,
+                              capture_output=True, text=True, encoding="utf-8", errors="replace",
+                              env=full_env, timeout=timeout)
+    except FileNotFoundError as exc:
+        raise RepoError("找不到 git 命令:请先安装 git") from exc
+
+
+def _last_line(proc: subprocess.CompletedProcess) -> str:
+    lines = [line.strip() for line in (proc.stderr or proc.stdout or "").splitlines() if line.strip()]
+    useful = [line for line in lines if line.startswith(("fatal:", "error:"))]
+    return (useful or lines or [f"退出码 {proc.returncode}"])[-1]
+
+
+def _rev(root: Path, ref: str) -> str | None:
+    out = git.run(root, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}", check=False).strip()
+    return out or None
+
+
+def _is_ancestor(root: Path, older: str, newer: str) -> bool:
+    return _git(root, "merge-base", "--is-ancestor", older, newer).returncode == 0
+
+
+def _git_dir(root: Path) -> Path:
+    return Path(git.run(root, "rev-parse", "--absolute-git-dir").strip())
+
+
+def _state_path(root: Path) -> Path:
+    return _git_dir(root) / "gktrack" / STATE_FILE
+
+
+def _save_state(root: Path, state: dict) -> None:
+    path = _state_path(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+
+
+def _load_state(root: Path) -> dict | None:
+    try:
+        return json.loads(_state_path(root).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _clear_state(root: Path) -> None:
+    try:
+        _state_path(root).unlink()
+    except OSError:
+        pass
+
+
+def rebase_in_progress(root: Path) -> bool:
+    folder = _git_dir(root)
+    return (folder / "rebase-merge").is_dir() or (folder / "rebase-apply").is_dir()
+
+
+# --- where to sync with -----------------------------------------------------------------------
+
+
+@dataclass
+class _Target:
+    remote: str
+    branch: str  # the local branch
+    remote_branch: str
+    url: str
+    configured: bool  # the branch already tracks it
+
+    @property
+    def tracking(self) -> str:
+        return f"refs/remotes/{self.remote}/{self.remote_branch}"
+
+
+def _current_branch(root: Path) -> str:
+    out = git.run(root, "symbolic-ref", "-q", "--short", "HEAD", check=False).strip()
+    if not out:
+        raise RepoError("当前不在任何分支上(HEAD 处于分离状态),无法同步;请先 git checkout main")
+    return out
+
+
+def _target(root: Path, branch: str, remote: str | None) -> _Target:
+    remotes = [r for r in git.run(root, "remote").split() if r]
+    if not remotes:
+        raise NoRemoteError(
+            "本仓库没有设置远程仓库,无需也无法同步,未做任何改动;"
+            "如各单位共用服务器上的计划仓库,请先运行 git remote add origin <仓库地址>"
+        )
+    configured_remote = git.run(root, "config", "--get", f"branch.{branch}.remote", check=False).strip()
+    configured_merge = git.run(root, "config", "--get", f"branch.{branch}.merge", check=False).strip()
+    if remote is not None and remote not in remotes:
+        raise InputError(f"没有名为“{remote}”的远程仓库;现有:{'、'.join(remotes)}")
+    if configured_remote in remotes and configured_merge.startswith("refs/heads/") and remote in (None, configured_remote):
+        name, remote_branch, configured = configured_remote, configured_merge[len("refs/heads/"):], True
+    else:
+        if remote is None:
+            if "origin" in remotes:
+                remote = "origin"
+            elif len(remotes) == 1:
+                remote = remotes[0]
+            else:
+                raise InputError(f"有多个远程仓库({'、'.join(remotes)}),请用 --remote 指定与哪一个同步")
+        name, remote_branch, configured = remote, branch, False
+    url = git.run(root, "remote", "get-url", name, check=False).strip()
+    return _Target(name, branch, remote_branch, url, configured)
+
+
+def _check_clean(root: Path) -> None:
+    out = git.run(root, "status", "--porcelain=v1", "-z", "--untracked-files=no")
+    dirty = [entry[3:] for entry in out.split("\0") if len(entry) > 3]
+    if dirty:
+        first = dirty[0]
+        raise DirtyError(
+            f"{first} 有未提交的修改,同步前需先提交或放弃,未做任何改动;"
+            f"可运行 gktrack commit-edits {first} 提交(会先检查格式),或 git checkout -- {first} 放弃"
+        )
+
+
+# --- what the user sees while it runs ---------------------------------------------------------
+
+
+class Steps:
+    """The current step's Chinese name beside a spinner on stderr.
+
+    sync is a handful of single git calls (fetch, rebase, push) with nothing to count, so this is
+    a status line rather than a bar. It appears only once sync has run for ``delay`` seconds and
+    only when ``enabled`` (the command passes "stderr is a terminal"): quick syncs, pipes, logs
+    and tests never see it, and it is erased when sync ends.
+    """
+
+    def __init__(self, enabled: bool = False, *, delay: float = 1.0, console=None):
+        import threading
+
+        self.enabled = enabled
+        self.delay = delay
+        self.console = console
+        self.text = "准备同步"
+        self._status = None
+        self._timer = None
+        self._closed = False
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> "Steps":
+        if not self.enabled:
+            return self
+        if self.delay <= 0:
+            self._show()
+        else:
+            import threading
+
+            self._timer = threading.Timer(self.delay, self._show)
+            self._timer.daemon = True
+            self._timer.start()
+        return self
+
+    def _show(self) -> None:
+        with self._lock:
+            if self._closed or self._status is not None:
+                return
+            from rich.console import Console
+
+            console = self.console or Console(stderr=True)
+            self._status = console.status(f"同步:{self.text}……", spinner="dots")
+            self._status.start()
+
+    def step(self, text: str) -> None:
+        with self._lock:
+            self.text = text
+            if self._status is not None:
+                self._status.update(f"同步:{text}……")
+
+    def __exit__(self, *exc) -> None:
+        with self._lock:
+            self._closed = True
+            if self._timer is not None:
+                self._timer.cancel()
+            if self._status is not None:
+                self._status.stop()
+
+
+# --- the steps --------------------------------------------------------------------------------
+
+
+def _fetch(root: Path, target: _Target) -> bool:
+    """Fetch the remote branch into its tracking ref; False when the remote has no such branch."""
+    refspec = f"+refs/heads/{target.remote_branch}:{target.tracking}"
+    try:
+        proc = _git(root, "fetch", "-q", "--no-tags", target.remote, refspec, timeout=NETWORK_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise SyncUnavailableError(
+            f"连接远程仓库 {target.remote}({target.url})超过 {NETWORK_TIMEOUT:.0f} 秒无响应,本地未做任何改动;请稍后再试"
+        ) from None
+    if proc.returncode == 0:
+        return True
+    text = proc.stderr or ""
+    if "couldn't find remote ref" in text or "could not find remote ref" in text.lower():
+        return False
+    raise SyncUnavailableError(
+        f"无法从远程仓库 {target.remote}({target.url})取回:{_last_line(proc)};本地未做任何改动,请检查网络后再试"
+    )
+
+
+def _integrate(repo: Repository, upstream: str | None, state: dict) -> str:
+    """Bring the upstream's commits under ours: "none", "fast-forward", "rebased" or "conflict"."""
+    root = repo.root
+    head = git.head(root)
+    if upstream is None or head == upstream or (head and _is_ancestor(root, upstream, head)):
+        return "none"
+    if head is None or _is_ancestor(root, head, upstream):
+        proc = _git(root, "merge", "--ff-only", "-q", upstream)
+        if proc.returncode != 0:
+            raise RepoError(f"快进到远程版本失败:{_last_line(proc)}")
+        return "fast-forward"
+    state["rebase_id"] = f"{head}:{upstream}"
+    state["rebase_onto"] = upstream
+    _save_state(root, state)
+    proc = _git(root, "-c", "rebase.autoStash=false", "-c", "rebase.updateRefs=false", "rebase", "-q", upstream,
+                env={"GIT_EDITOR": "true", "GIT_SEQUENCE_EDITOR": "true"})
+    if proc.returncode == 0:
+        _fix_renumbered_messages(repo, upstream, state["rebase_id"])
+        return "rebased"
+    if rebase_in_progress(root) and _unmerged(root):
+        return "conflict"
+    detail = _last_line(proc)
+    if rebase_in_progress(root):
+        _git(root, "rebase", "--abort")
+    raise RepoError(f"把本地提交接到远程提交之后时失败:{detail};已恢复到同步前的状态")
+
+
+def _unmerged(root: Path) -> list[str]:
+    out = git.run(root, "diff", "--name-only", "-z", "--diff-filter=U", check=False)
+    return [p for p in out.split("\0") if p]
+
+
+def _push(root: Path, target: _Target) -> tuple[str, list[str]]:
+    """("ok" | "stale" | "rejected", the server's messages)."""
+    try:
+        proc = _git(root, "push", "--porcelain", target.remote, f"HEAD:refs/heads/{target.remote_branch}",
+                    timeout=NETWORK_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise SyncUnavailableError(
+            f"推送到 {target.remote}({target.url})超过 {NETWORK_TIMEOUT:.0f} 秒无响应;"
+            "本地已合入远程的修改但尚未推送,请稍后再运行 gktrack sync"
+        ) from None
+    output = (proc.stdout or "") + "\n" + (proc.stderr or "")
+    remote_lines = [line[len("remote: "):].rstrip() for line in output.splitlines() if line.startswith("remote: ")]
+    remote_lines = [line for line in remote_lines if line.strip()]
+    if proc.returncode == 0:
+        return "ok", remote_lines
+    if "hook declined" in output or "pre-receive" in output:
+        return "rejected", remote_lines
+    # Someone pushed between our fetch and our push, or at the same moment as our push.
+    if any(sign in output for sign in ("[rejected]", "non-fast-forward", "fetch first", "stale info",
+                                       "failed to update ref", "cannot lock ref", "incorrect old value")):
+        return "stale", remote_lines
+    if "[remote rejected]" in output:
+        return "rejected", remote_lines or [_last_line(proc)]
+    raise SyncUnavailableError(
+        f"推送到 {target.remote}({target.url})失败:{_last_line(proc)};"
+        "本地已合入远程的修改但尚未推送,请检查网络后再运行 gktrack sync"
+    )
+
+
+# --- the renumbered tasks' commit messages ----------------------------------------------------
+
+
+def _fix_renumbered_messages(repo: Repository, upstream: str, rebase: str) -> None:
+    """Re-describe the rebased commits of a renumbered task with its new id (same trees)."""
+    root = repo.root
+    notes = [n for n in mergedriver.read_notes(_git_dir(root))
+             if n.get("kind") == "renumber" and n.get("what") == "task" and n.get("rebase") == rebase]
+    if not notes:
+        return
+    commits = [c for c in git.run(root, "rev-list", "--reverse", f"{upstream}..HEAD").split() if c]
+    parent = upstream
+    rewritten = False
+    for sha in commits:
+        message = git.run(root, "log", "-1", "--format=%B", sha)
+        new_message = _renumber_message(message, notes)
+        if not rewritten and new_message == message:
+            parent = sha
+            continue
+        rewritten = True
+        info = git.run(root, "log", "-1", "--date=raw", "--format=%an%x00%ae%x00%ad%x00%cn%x00%ce%x00%cd", sha)
+        an, ae, ad, cn, ce, cd = info.rstrip("\n").split("\0")
+        env = {"GIT_AUTHOR_NAME": an, "GIT_AUTHOR_EMAIL": ae, "GIT_AUTHOR_DATE": ad,
+               "GIT_COMMITTER_NAME": cn, "GIT_COMMITTER_EMAIL": ce, "GIT_COMMITTER_DATE": cd}
+        proc = _git(root, "commit-tree", f"{sha}^{{tree}}", "-p", parent, "-F", "-", input=new_message, env=env)
+        if proc.returncode != 0:
+            raise RepoError(f"更正任务编号时写提交失败:{_last_line(proc)}")
+        parent = proc.stdout.strip()
+    if rewritten:
+        head = git.head(root)
+        git.run(root, "update-ref", "-m", "gktrack sync: 更正重新编号任务的提交说明", "HEAD", parent, head)
+
+
+def _renumber_message(message: str, notes: list[dict]) -> str:
+    text = message
+    applied = []
+    for note in notes:
+        pattern = re.compile(rf"(?<![\w-]){re.escape(note['plan'])}/{note['old']}(?!\d)")
+        new_ref = f"{note['plan']}/{note['new']}"
+        if pattern.search(text):
+            text = pattern.sub(new_ref, text)
+            applied.append(f"{TRAILER_RENUMBERED}: {note['plan']}/{note['old']} -> {new_ref}")
+    if not applied:
+        return message
+    body = text.rstrip("\n")
+    trailers = git.read_trailers(body)
+    separator = "\n" if trailers else "\n\n"
+    return body + separator + "\n".join(applied) + "\n"
+
+
+# --- what changed -----------------------------------------------------------------------------
+
+
+def _tasks_at(root: Path, rev: str, rel: str) -> tuple[dict | None, dict]:
+    """(header data, {task id: data}) of one plan file at ``rev``; (None, {}) if absent/broken."""
+    from gktrack.storage.yamlfile import safe_load, strip_lines
+
+    proc = _git(root, "show", f"{rev}:{rel}")
+    if proc.returncode != 0:
+        return None, {}
+    try:
+        data = strip_lines(safe_load(proc.stdout, rel))
+    except GktrackError:
+        return None, {}
+    if not isinstance(data, dict):
+        return None, {}
+    tasks = {t["id"]: t for t in data.get("tasks") or [] if isinstance(t, dict) and isinstance(t.get("id"), int)}
+    header = {k: v for k, v in data.items() if k != "tasks"}
+    return header, tasks
+
+
+def describe_task_change(before: dict | None, after: dict | None) -> str:
+    if before is None:
+        return "新增任务"
+    if after is None:
+        return "删除任务"
+    parts = []
+    added = len(after.get("progress") or []) - len(before.get("progress") or [])
+    if added > 0:
+        parts.append(f"新增进展 {added} 条")
+    if before.get("state", "open") != after.get("state", "open"):
+        parts.append("已关闭" if after.get("state") == "done" else "重新打开")
+    others = [k for k in dict.fromkeys([*before, *after])
+              if k not in ("progress", "state") and before.get(k) != after.get(k)
+              and not (k == "closed" and before.get("state") != after.get("state"))]
+    if added <= 0 and (before.get("progress") or []) != (after.get("progress") or []):
+        others.insert(0, "progress")
+    if others:
+        labels = [mergedriver.FIELD_LABELS.get(k, "冲突记录" if k == mergedriver.CONFLICT_KEY else k) for k in others]
+        parts.append("修改" + "、".join(labels))
+    return ";".join(parts) or "修改"
+
+
+def task_changes(root: Path, old: str | None, new: str | None) -> list[TaskChange]:
+    """Which tasks (and plans, and the registry) differ between two commits."""
+    if not old or not new or old == new:
+        return []
+    out = git.run(root, "diff", "--name-only", "-z", "--no-renames", old, new, "--", PLANS_DIR, REGISTRY_FILE)
+    changes = []
+    for rel in [p for p in out.split("\0") if p]:
+        if rel == REGISTRY_FILE:
+            changes.append(TaskChange(REGISTRY_FILE, "单位名册有修改"))
+            continue
+        if not rel.endswith(".yaml"):
+            continue
+        plan_id = Path(rel).stem
+        header_before, before = _tasks_at(root, old, rel)
+        header_after, after = _tasks_at(root, new, rel)
+        if header_before is None and header_after is not None:
+            changes.append(TaskChange(plan_id, f"新增计划({len(after)} 项任务)"))
+            continue
+        if header_after is None:
+            changes.append(TaskChange(plan_id, "计划文件被删除或无法读取"))
+            continue
+        if header_before != header_after:
+            changes.append(TaskChange(plan_id, "修改计划信息或章节"))
+        for task_id in sorted(set(before) | set(after)):
+            if before.get(task_id) != after.get(task_id):
+                changes.append(TaskChange(f"{plan_id}/{task_id}",
+                                          describe_task_change(before.get(task_id), after.get(task_id))))
+    return changes
+
+
+def _commits(repo: Repository, old: str | None, new: str | None) -> list:
+    from gktrack.storage.history import read_log
+
+    if not new or old == new:
+        return []
+    return read_log(repo, rev=f"{old}..{new}" if old else new, paths=["."])
+
+
+# --- the command ------------------------------------------------------------------------------
+
+
+def sync(repo: Repository, *, remote: str | None = None, steps: Steps | None = None) -> SyncResult:
+    """Fetch, rebase local commits onto the remote's, push; retry a push someone beat us to."""
+    repo.require_git()
+    root = repo.root
+    steps = steps or Steps()
+    steps.step("等待仓库锁")
+    with repo.lock():
+        if rebase_in_progress(root):
+            raise RepoError("上次同步停在了合并冲突处:处理好冲突后运行 gktrack sync --continue,或用 gktrack sync --abort 放弃")
+        branch = _current_branch(root)
+        target = _target(root, branch, remote)
+        _check_clean(root)
+        steps.step(f"从 {target.remote} 取回别人的修改")
+        exists = _fetch(root, target)
+        # A fresh clone has the attribute but not the driver (git config is never cloned).
+        setup = mergedriver.install(root)
+        mergedriver.clear_notes(_git_dir(root))
+        state = {
+            "remote": target.remote, "branch": target.branch, "remote_branch": target.remote_branch,
+            "url": target.url, "configured": target.configured, "start": git.head(root),
+            "upstream_start": _rev(root, target.tracking) if exists else None, "attempts": 1,
+            "setup": setup,
+        }
+        _save_state(root, state)
+        return _finish(repo, target, state, fetched=True, exists=exists, steps=steps)
+
+
+def continue_sync(repo: Repository, *, steps: Steps | None = None) -> SyncResult:
+    """After the conflicts are resolved by hand: finish the rebase, push, report."""
+    repo.require_git()
+    root = repo.root
+    steps = steps or Steps()
+    steps.step("等待仓库锁")
+    with repo.lock():
+        state = _load_state(root)
+        if state is None:
+            raise InputError("没有进行中的同步,无需 --continue;直接运行 gktrack sync")
+        target = _Target(state["remote"], state["branch"], state["remote_branch"], state["url"], state["configured"])
+        if rebase_in_progress(root):
+            files = _unmerged(root)
+            problems = []
+            for rel in files:
+                problems += unresolved(root / rel, rel)
+            if problems:
+                raise PlanFileError(f"冲突尚未处理完:{problems[0]}" + (f"(另有 {len(problems) - 1} 处)" if len(problems) > 1 else ""))
+            if files:
+                git.run(root, "add", "--", *files)
+            steps.step("继续把本地提交接在服务器的提交之后")
+            proc = _git(root, "rebase", "--continue", env={"GIT_EDITOR": "true"})
+            if proc.returncode != 0:
+                if rebase_in_progress(root) and _unmerged(root):
+                    return _conflict_result(repo, target, state)
+                if rebase_in_progress(root):
+                    raise RepoError(f"继续同步失败:{_last_line(proc)};可用 gktrack sync --abort 放弃本次同步")
+            if rebase_in_progress(root):
+                raise RepoError("继续同步失败:变基仍未完成;可用 gktrack sync --abort 放弃本次同步")
+            if state.get("rebase_onto"):
+                _fix_renumbered_messages(repo, state["rebase_onto"], state["rebase_id"])
+        return _finish(repo, target, state, fetched=False, exists=True, steps=steps)
+
+
+def abort_sync(repo: Repository) -> str:
+    repo.require_git()
+    root = repo.root
+    with repo.lock():
+        state = _load_state(root)
+        if rebase_in_progress(root):
+            proc = _git(root, "rebase", "--abort")
+            if proc.returncode != 0:
+                raise RepoError(f"放弃同步失败:{_last_line(proc)}")
+        elif state is None:
+            raise InputError("没有进行中的同步,无需 --abort")
+        _clear_state(root)
+        mergedriver.clear_notes(_git_dir(root))
+    return "已放弃本次同步:本地提交恢复为同步前的样子,没有推送任何内容"
+
+
+def _finish(repo: Repository, target: _Target, state: dict, *, fetched: bool, exists: bool,
+            steps: Steps | None = None) -> SyncResult:
+    """Integrate and push, retrying when the server moved on; then describe what happened."""
+    root = repo.root
+    steps = steps or Steps()
+    first_round = True
+    while True:
+        if not first_round or not fetched:
+            steps.step(f"从 {target.remote} 取回别人的修改" + (f"(第 {state['attempts']} 次尝试)" if state["attempts"] > 1 else ""))
+            exists = _fetch(root, target)
+        first_round = False
+        upstream = _rev(root, target.tracking) if exists else None
+        state["upstream"] = upstream
+        steps.step("把本地提交接在服务器的提交之后(变基)")
+        outcome = _integrate(repo, upstream, state)
+        if outcome == "conflict":
+            return _conflict_result(repo, target, state)
+        state.pop("rebase_onto", None)
+        head = git.head(root)
+        if head is None or head == upstream:
+            break
+        steps.step(f"推送到 {target.remote}")
+        status, messages = _push(root, target)
+        if status == "ok":
+            git.run(root, "update-ref", target.tracking, head)
+            if not target.configured:
+                git.run(root, "branch", f"--set-upstream-to={target.remote}/{target.remote_branch}", check=False)
+            state["pushed_from"] = upstream
+            state["pushed_to"] = head
+            break
+        if status == "rejected":
+            result = _result(repo, target, state, upstream)
+            result.status = "rejected"
+            result.remote_messages = messages
+            result.outgoing = _commits(repo, upstream, head)
+            _clear_state(root)
+            return result
+        if state["attempts"] >= MAX_ATTEMPTS:
+            _clear_state(root)
+            raise RepoError(f"已重试 {MAX_ATTEMPTS} 次,推送仍被更新的远程提交抢先;本地已合入最新修改,请稍后再运行 gktrack sync")
+        state["attempts"] += 1
+        _save_state(root, state)
+    steps.step("整理收到和推送的修改")
+    result = _result(repo, target, state, state.get("upstream"))
+    if state.get("pushed_to"):
+        result.outgoing = _commits(repo, state.get("pushed_from"), state["pushed_to"])
+        result.outgoing_tasks = task_changes(root, state.get("pushed_from"), state["pushed_to"])
+        result.first_push = state.get("pushed_from") is None
+    if not result.incoming and not result.outgoing:
+        result.status = "up-to-date"
+    _clear_state(root)
+    mergedriver.clear_notes(_git_dir(root))
+    return result
+
+
+def _result(repo: Repository, target: _Target, state: dict, upstream: str | None) -> SyncResult:
+    root = repo.root
+    result = SyncResult(target.remote, target.remote_branch, target.url, attempts=state.get("attempts", 1),
+                        setup=list(state.get("setup") or []))
+    start = state.get("start")
+    if upstream and start:
+        base = git.run(root, "merge-base", start, upstream, check=False).strip() or None
+        result.incoming = _commits(repo, start, upstream)
+        result.incoming_tasks = task_changes(root, base, upstream)
+    elif upstream:
+        result.incoming = _commits(repo, None, upstream)
+    notes = mergedriver.read_notes(_git_dir(root))
+    result.renumbered = [{"plan": n["plan"], "kind": n["what"], "old": n["old"], "new": n["new"]}
+                         for n in notes if n.get("kind") == "renumber"]
+    return result
+
+
+def _conflict_result(repo: Repository, target: _Target, state: dict) -> SyncResult:
+    root = repo.root
+    _save_state(root, state)
+    result = _result(repo, target, state, _rev(root, target.tracking))
+    result.status = "conflict"
+    rebase = state.get("rebase_id")
+    notes = mergedriver.read_notes(_git_dir(root))
+    result.conflicts = [{k: n.get(k) for k in ("file", "plan", "task", "field")}
+                        for n in notes if n.get("kind") == "conflict" and n.get("rebase") == rebase]
+    result.conflict_files = _unmerged(root)
+    return result
+
+
+# --- checking a resolved file -----------------------------------------------------------------
+
+
+def unresolved(path: Path, rel: str) -> list[str]:
+    """What still marks ``path`` as conflicted: markers or ``conflict`` keys, as Chinese places."""
+    from gktrack.storage.yamlfile import LINE_KEY, decode, safe_load
+
+    if not path.exists():
+        return []
+    try:
+        data = safe_load(decode(path.read_bytes(), rel), rel)
+    except GktrackError as exc:
+        return [str(exc)]
+    if rel != REGISTRY_FILE and not rel.startswith(f"{PLANS_DIR}/"):
+        return []
+    problems = []
+    if isinstance(data, dict):
+        if mergedriver.CONFLICT_KEY in data:
+            problems.append(f"{rel}: 计划信息或章节仍有 {mergedriver.CONFLICT_KEY}: 记录")
+        for task in data.get("tasks") or []:
+            if isinstance(task, dict) and mergedriver.CONFLICT_KEY in task:
+                problems.append(f"{rel}:{task.get(LINE_KEY)}: 任务 {task.get('id')} 仍有 {mergedriver.CONFLICT_KEY}: 记录")
+    return problems

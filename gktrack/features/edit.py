@@ -1,0 +1,202 @@
+"""``gktrack edit TASK``: one task's lines of its plan file in $EDITOR, checked, then committed.
+
+Only the task's own block is handed to the editor and only those lines are replaced, so the
+commit touches nothing else in the file. What the person typed is never lost: if it does not
+pass the plan's rules it is kept in a recovery file, and ``--from`` starts the next try from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shlex
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from gktrack.storage import git
+from gktrack.errors import GktrackError, InputError, PlanFileError
+from gktrack.storage.repo import PLANS_DIR, Change, Repository, parse_task_ref
+
+MARK = "# gktrack:"
+
+
+@dataclass
+class Block:
+    rel: str
+    start: int  # 0-based line index of the block in the plan file
+    end: int
+    lines: list[str]
+
+
+def task_block(repo: Repository, plan_id: str, task_id: int) -> Block:
+    from gktrack.storage.planfile import PlanEditor
+
+    rel = f"{PLANS_DIR}/{plan_id}.yaml"
+    editor = PlanEditor(repo.plan_path(plan_id), rel)
+    span = editor._spans().get(task_id)
+    if span is None:
+        raise InputError(f"计划 {plan_id} 中没有任务 {task_id}")
+    start, end = span
+    return Block(rel, start, end, editor.file.lines[start:end])
+
+
+def _header(ref: str) -> list[str]:
+    return [
+        f"{MARK} 编辑任务 {ref}。保存并关闭编辑器后检查并提交;以 {MARK} 开头的行会被忽略。\n",
+        f"{MARK} 不要修改 id;删去全部内容则放弃编辑。\n",
+    ]
+
+
+def _strip_header(text: str) -> list[str]:
+    lines = text.splitlines(keepends=True)
+    body = [line for line in lines if not line.startswith(MARK)]
+    if body and not body[-1].endswith("\n"):
+        body[-1] += "\n"
+    while body and not body[-1].strip():
+        body.pop()
+    while body and not body[0].strip():
+        body.pop(0)
+    return body
+
+
+def editor_command() -> list[str]:
+    value = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    try:
+        command = shlex.split(value)
+    except ValueError:
+        raise InputError(f"无法解析编辑器设置“{value}”(环境变量 VISUAL/EDITOR)") from None
+    return command or ["vi"]
+
+
+def run_editor(path: Path) -> None:
+    command = editor_command()
+    try:
+        result = subprocess.run([*command, str(path)], check=False)
+    except FileNotFoundError:
+        raise InputError(f"找不到编辑器“{command[0]}”;请设置环境变量 EDITOR,如 export EDITOR=nano") from None
+    if result.returncode != 0:
+        raise InputError(f"编辑器“{command[0]}”以退出码 {result.returncode} 结束,未作修改")
+
+
+def recovery_dir(repo: Repository) -> Path:
+    from gktrack.storage import journal
+
+    folder = journal.state_dir(repo.root) / "gktrack" / "recovery"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _keep(repo: Repository, plan_id: str, task_id: int, text: str) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = recovery_dir(repo) / f"{plan_id}-{task_id}-{stamp}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def check_block(repo: Repository, plan_id: str, task_id: int, block: Block, file_lines: list[str],
+                new_lines: list[str], shown_at: int, shown_name: str) -> None:
+    """Re-read the whole file with the new block in place, by the plan's own rules.
+
+    Errors inside the block name the edited text (``shown_name`` at its own line numbers).
+    """
+    from gktrack.storage.planfile import plan_from_data
+    from gktrack.storage.yamlfile import LINE_KEY, BlockFile, safe_load
+
+    text = "".join(file_lines[: block.start] + new_lines + file_lines[block.end:])
+
+    def relocate(exc: PlanFileError) -> PlanFileError:
+        match = re.match(rf"^{re.escape(block.rel)}:(\d+)(:\d+)?$", exc.where or "")
+        if match:
+            line = int(match.group(1))
+            if block.start < line <= block.start + len(new_lines):
+                exc.where = f"{shown_name}:{line - block.start + shown_at}{match.group(2) or ''}"
+        return exc
+
+    try:
+        data = safe_load(text, block.rel)
+        plan = plan_from_data(data, block.rel, expected_id=plan_id)
+        tasks = data.get("tasks") or []
+        BlockFile(text, block.rel).item_spans("tasks", [t[LINE_KEY] for t in tasks])
+    except PlanFileError as exc:
+        raise relocate(exc) from None
+    before = [t.id for t in repo.load_plan(plan_id).tasks]
+    after = [t.id for t in plan.tasks]
+    if after != before:
+        where = f"{shown_name}:{shown_at + 1}"
+        if len(after) != len(before):
+            raise PlanFileError("编辑内容应恰好是这一项任务(不能增加或删除任务)", where=where)
+        raise PlanFileError(f"任务编号(id: {task_id})不能修改", where=where)
+
+
+@dataclass
+class EditResult:
+    change: Change | None
+    message: str
+
+
+def edit_task(repo: Repository, ref: str, *, start_from: str | None = None, by: str | None = None) -> EditResult:
+    import tempfile
+
+    from gktrack.features.ops import _actor_email, short
+    from gktrack.domain.permissions import check_office
+    from gktrack.storage.yamlfile import atomic_write, decode
+
+    plan_id, task_id = parse_task_ref(ref)
+    plan, task = repo.find_task(ref)
+    ref = task.full_id
+    repo.require_git()
+    check_office(repo.units(), _actor_email(repo, by), "edit")
+    block = task_block(repo, plan_id, task_id)
+    original = "".join(block.lines)
+    header = _header(ref)
+    if start_from:
+        try:
+            start_lines = _strip_header(Path(start_from).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise InputError(f"无法读取“{start_from}”:{exc.strerror or exc}") from None
+    else:
+        start_lines = block.lines
+    with tempfile.TemporaryDirectory(prefix="gktrack-edit-") as folder:
+        path = Path(folder) / f"{plan_id}-{task_id}.yaml"
+        path.write_text("".join(header + start_lines), encoding="utf-8")
+        run_editor(path)
+        written = path.read_text(encoding="utf-8")
+    new_lines = _strip_header(written)
+    if not new_lines:
+        return EditResult(None, f"内容为空,已放弃编辑 {ref}")
+    if "".join(new_lines) == original:
+        return EditResult(None, f"任务 {ref} 未作修改")
+    shown_at = sum(1 for line in written.splitlines() if line.startswith(MARK))
+    plan_path = repo.plan_path(plan_id)
+    file_lines = decode(plan_path.read_bytes(), block.rel).splitlines(keepends=True)
+    try:
+        check_block(repo, plan_id, task_id, block, file_lines, new_lines, shown_at, "编辑内容")
+    except PlanFileError as exc:
+        kept = _keep(repo, plan_id, task_id, written)
+        exc.where = (exc.where or "").replace("编辑内容", str(kept), 1) or str(kept)
+        exc.hint = f"未提交;你的内容已保存,可用 gktrack edit {ref} --from {kept} 继续修改"
+        raise
+    from gktrack.storage.planfile import plan_from_data
+    from gktrack.storage.yamlfile import safe_load
+
+    summary = f"编辑 {ref}:{short(task.text)}"
+    trailers = {git.TRAILER_ACTION: "edit", git.TRAILER_TASK: ref, git.TRAILER_PLAN: plan_id}
+    try:
+        with repo.change([block.rel], summary, trailers, by=by) as tx:
+            # Under the lock: the task must still be what the editor was given.
+            current = task_block(repo, plan_id, task_id)
+            if "".join(current.lines) != original:
+                raise InputError(f"编辑期间任务 {ref} 已被别人修改")
+            lines = decode(plan_path.read_bytes(), block.rel).splitlines(keepends=True)
+            lines[current.start:current.end] = new_lines
+            text = "".join(lines)
+            plan_from_data(safe_load(text, block.rel), block.rel, expected_id=plan_id)
+            atomic_write(plan_path, text)
+    except GktrackError as exc:
+        kept = _keep(repo, plan_id, task_id, written)
+        exc.hint = f"未提交;你的内容已保存,可用 gktrack edit {ref} --from {kept} 继续修改"
+        raise
+    return EditResult(Change(tx.commit, summary, task=None, files=tx.rels),
+                      f"已提交对任务 {ref} 的修改(提交 {tx.commit[:8]})" if tx.commit else f"任务 {ref} 未作修改")

@@ -1,0 +1,137 @@
+"""Deadlines as an iCalendar (.ics) file for Outlook, WPS, phone and web calendars.
+
+One all-day event per dated deadline, with a reminder before it; a recurring deadline (每季度,
+每月10日前) is one event with an RRULE. UIDs come from plan, task and the deadline's position on
+the task, so importing the file again updates the events instead of adding copies; a task that
+has been closed stays in the file marked CANCELLED, which removes it from calendars that already
+hold it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from gktrack.domain.model import Plan, Task
+from gktrack.storage.repo import Repository
+
+PRODID = "-//gktrack//政务公开任务期限//ZH"
+UID_DOMAIN = "gktrack"
+DEFAULT_REMIND_DAYS = 3
+REMIND_HOUR = 9  # the reminder rings at 9:00, not at midnight
+
+
+@dataclass
+class CalendarEntry:
+    uid: str
+    plan: Plan
+    task: Task
+    phrase: str
+    start: dt.date
+    rrule: dict | None = None
+    rdates: list[dt.date] = field(default_factory=list)
+
+
+def entry_uid(plan_id: str, task_id: int, index: int) -> str:
+    return f"{plan_id}-{task_id}-{index}@{UID_DOMAIN}"
+
+
+def _recurrence(deadline, year: int) -> tuple[dt.date, dict | None, list[dt.date]] | None:
+    """(first date, RRULE, extra dates) of a recurring deadline over the plan year."""
+    from gktrack.domain.deadlines import recurring_periods
+
+    ends = [end for _start, end in recurring_periods(deadline, year)]
+    if not ends:
+        return None
+    if len(ends) == 1:
+        return ends[0], None, []
+    if deadline.period == "monthly":
+        day = deadline.within_period[1] if deadline.within_period else 0
+        if 0 < day <= 28:
+            return ends[0], {"FREQ": "MONTHLY", "BYMONTHDAY": day, "COUNT": len(ends)}, []
+        if day == 0:
+            return ends[0], {"FREQ": "MONTHLY", "BYMONTHDAY": -1, "COUNT": len(ends)}, []
+        # "每月30日前" ends on 28 February: no RRULE says that, so the dates are listed.
+        return ends[0], None, ends[1:]
+    if all(end == _month_end(end) for end in ends):
+        months = 12 // len(ends)  # quarterly 3, half-yearly 6
+        return ends[0], {"FREQ": "MONTHLY", "INTERVAL": months, "BYMONTHDAY": -1, "COUNT": len(ends)}, []
+    return ends[0], None, ends[1:]
+
+
+def _month_end(day: dt.date) -> dt.date:
+    following = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+def calendar_entries(repo: Repository, *, plan: str | None = None, unit: str | None = None,
+                     as_of: dt.date | None = None) -> tuple[list[CalendarEntry], list]:
+    """Every dated or recurring deadline of the selected tasks, open and closed."""
+    from gktrack.domain.deadlines import parse_deadlines
+    from gktrack.features.ops import today
+    from gktrack.features.views import status_rows
+
+    rows, problems = status_rows(repo, unit=unit, plan=plan, state="all", as_of=as_of or today())
+    entries = []
+    for row in rows:
+        for index, deadline in enumerate(parse_deadlines(row.task.deadline, row.plan.year), start=1):
+            uid = entry_uid(row.plan.id, row.task.id, index)
+            if deadline.kind == "recurring":
+                found = _recurrence(deadline, row.plan.year)
+                if found is None:
+                    continue
+                start, rule, extra = found
+                entries.append(CalendarEntry(uid, row.plan, row.task, deadline.phrase, start, rule, extra))
+            elif deadline.due is not None:
+                entries.append(CalendarEntry(uid, row.plan, row.task, deadline.phrase, deadline.due))
+    return entries, problems
+
+
+def build_calendar(entries: list[CalendarEntry], *, name: str, remind_days: int = DEFAULT_REMIND_DAYS,
+                   stamp: dt.datetime | None = None) -> bytes:
+    from icalendar import Alarm, Calendar, Event
+
+    from gktrack.features.exchange.export import progress_text
+    from gktrack.features.views import effective_units
+
+    stamp = stamp or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Asia/Shanghai")
+    for entry in entries:
+        task = entry.task
+        event = Event()
+        event.add("uid", entry.uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", entry.start)
+        event.add("dtend", entry.start + dt.timedelta(days=1))
+        if entry.rrule:
+            event.add("rrule", entry.rrule)
+        if entry.rdates:
+            event.add("rdate", entry.rdates)
+        text = " ".join(task.text.split())
+        brief = text if len(text) <= 30 else text[:30] + "…"
+        done = task.state == "done"
+        event.add("summary", f"{'[已完成] ' if done else ''}{task.full_id} {brief}(时限:{entry.phrase})")
+        units = "、".join(f"{u.name}" for u in effective_units(entry.plan, task)) or "(未分派)"
+        lines = [text, "", f"计划:{entry.plan.title}", f"责任单位:{units}", f"时限要求:{task.deadline_text or ''}",
+                 f"任务编号:{task.full_id}"]
+        progress = progress_text(task, limit=3)
+        if progress:
+            lines += ["", "最近进展:", progress]
+        event.add("description", "\n".join(lines))
+        event.add("categories", [entry.plan.id])
+        event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
+        event.add("status", "CANCELLED" if done else "CONFIRMED")
+        if not done and remind_days >= 0:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", f"{task.full_id} 将于 {entry.phrase} 到期")
+            alarm.add("trigger", dt.timedelta(days=-remind_days, hours=REMIND_HOUR))
+            event.add_component(alarm)
+        cal.add_component(event)
+    return cal.to_ical()

@@ -1,0 +1,427 @@
+"""Spreadsheets out: the 分工表 of a plan (or a unit, or the overdue list) and a unit's 进展填报表.
+
+The rows are plain data (``sheet_rows``); ``write_xlsx`` lays them out the way offices print
+them (merged 工作任务 cells, frozen header, widths fitted to Chinese text, A4 landscape) and
+``write_csv`` writes UTF-8 with a BOM so Excel and WPS open it without garbling. openpyxl is
+imported only here, and only when an .xlsx is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gktrack.errors import InputError
+from gktrack.domain.model import ROLE_LABELS, Plan, Task
+from gktrack.storage.repo import Repository
+
+COLUMNS = ("序号", "工作任务", "具体要求", "牵头单位", "配合单位", "时限要求", "完成情况", "进展")
+
+# The 进展填报表: the unit fills the last four columns and sends the file back.
+FORM_COLUMNS = ("编号", "工作任务", "具体要求", "本单位职责", "时限要求", "已有进展",
+                "本次进展", "完成情况", "工作日期", "佐证材料")
+FORM_FILL = ("本次进展", "完成情况", "工作日期", "佐证材料")
+FORM_MARK = "gktrack:进展填报表:1"
+FORM_HEADER_ROW = 3  # title, instructions, header
+DONE_LABEL = "已完成"
+OPEN_LABEL = "未完成"
+
+# Caps in display columns (a Chinese character counts two): long text wraps instead.
+_WIDTH_CAP = {"具体要求": 60, "进展": 44, "已有进展": 40, "本次进展": 40, "工作任务": 24, "完成情况": 20,
+              "佐证材料": 30}
+_WIDTH_MIN = {"序号": 6, "编号": 12, "工作日期": 12}
+
+
+@dataclass
+class SheetRow:
+    plan: Plan
+    task: Task
+    group: str | None  # the heading over several rows (一、…), a full-width row
+    heading: str  # 工作任务: the task's own section heading
+    values: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Sheet:
+    title: str
+    columns: tuple[str, ...]
+    rows: list[SheetRow]
+    unit: str | None = None
+    form: bool = False
+
+
+def _units_cells(plan: Plan, task: Task) -> tuple[str, str]:
+    from gktrack.features.views import effective_units
+
+    refs = effective_units(plan, task)
+    lead = [u.name for u in refs if u.role in ("lead", "responsible")]
+    support = [u.name for u in refs if u.role == "support"]
+    return "、".join(lead), "、".join(support)
+
+
+def _state_text(task: Task, assessment) -> str:
+    if task.state == "done":
+        text = f"{DONE_LABEL}({task.closed})" if task.closed else DONE_LABEL
+    else:
+        level = getattr(assessment, "level", None)
+        days = getattr(assessment, "days_late", None)
+        text = f"逾期{days}天" if level == "red" and days else OPEN_LABEL
+    if task.note:
+        text += f"\n{task.note}"
+    return text
+
+
+def role_label(role: str | None, via: str | None) -> str:
+    if role is None:
+        return ""
+    label = ROLE_LABELS.get(role, role)
+    return f"{label}(经{via})" if via else label
+
+
+def progress_text(task: Task, limit: int | None = None) -> str:
+    entries = sorted(task.progress, key=lambda p: p.date)
+    if limit:
+        entries = entries[-limit:]
+    return "\n".join(f"{p.date} {p.unit + ':' if p.unit else ''}{p.note}" for p in entries)
+
+
+def _headings(plan: Plan, task: Task) -> tuple[str | None, str]:
+    path = plan.section_path(task.section)
+    if not path:
+        return None, ""
+    if len(path) == 1:
+        return None, path[0].heading
+    return path[0].heading, path[-1].heading
+
+
+def _select(repo: Repository, *, plan: str | None, unit: str | None, overdue: bool, as_of: dt.date):
+    from gktrack.features.views import overdue_rows, status_rows
+
+    if overdue:
+        rows, problems = overdue_rows(repo, as_of=as_of, unit=unit, plan=plan)
+    else:
+        rows, problems = status_rows(repo, unit=unit, plan=plan, state="all", as_of=as_of)
+        order = {p: i for i, p in enumerate(repo.plan_ids())}
+        rows.sort(key=lambda r: (order.get(r.plan.id, 0), r.plan.tasks.index(r.task)))
+    return rows, problems
+
+
+def division_sheet(repo: Repository, *, plan: str | None = None, unit: str | None = None,
+                   overdue: bool = False, as_of: dt.date) -> tuple[Sheet, list]:
+    """The 分工表: every task (of a plan, of a unit, or the overdue ones) in document order."""
+    if not (plan or unit or overdue):
+        raise InputError("请用 --plan、--unit 或 --overdue 指定导出范围")
+    rows, problems = _select(repo, plan=plan, unit=unit, overdue=overdue, as_of=as_of)
+    canonical = repo.units().canonical(unit) if unit else None
+    sheet_rows = []
+    for number, row in enumerate(rows, start=1):
+        group, heading = _headings(row.plan, row.task)
+        lead, support = _units_cells(row.plan, row.task)
+        sheet_rows.append(SheetRow(row.plan, row.task, group, heading, {
+            "序号": str(number),
+            "工作任务": heading,
+            "具体要求": row.task.text,
+            "牵头单位": lead,
+            "配合单位": support,
+            "时限要求": row.task.deadline_text or "",
+            "完成情况": _state_text(row.task, row.assessment),
+            "进展": progress_text(row.task),
+        }))
+    plans = list({r.plan.id: r.plan for r in rows}.values())
+    if overdue:
+        title = f"逾期及将到期任务清单({as_of.isoformat()})"
+    elif len(plans) == 1 and not unit:
+        title = f"{plans[0].title}任务分工表"
+    else:
+        title = "政务公开工作任务分工表"
+    if canonical:
+        title = f"{canonical} {title}"
+    return Sheet(title, COLUMNS, sheet_rows, unit=canonical), problems
+
+
+def progress_form(repo: Repository, *, unit: str, plan: str | None = None, as_of: dt.date,
+                  include_done: bool = False) -> tuple[Sheet, list]:
+    """A unit's 进展填报表: its open tasks (all with ``include_done``), with columns to fill in."""
+    from gktrack.features.views import status_rows
+
+    canonical = repo.units().require(unit)
+    rows, problems = status_rows(repo, unit=canonical, plan=plan, state="all" if include_done else "open",
+                                 as_of=as_of)
+    order = {p: i for i, p in enumerate(repo.plan_ids())}
+    rows.sort(key=lambda r: (order.get(r.plan.id, 0), r.plan.tasks.index(r.task)))
+    sheet_rows = []
+    for row in rows:
+        group, heading = _headings(row.plan, row.task)
+        sheet_rows.append(SheetRow(row.plan, row.task, None, heading, {
+            "编号": row.task.full_id,
+            "工作任务": heading,
+            "具体要求": row.task.text,
+            "本单位职责": role_label(row.role, row.via),
+            "时限要求": row.task.deadline_text or "",
+            "已有进展": progress_text(row.task, limit=3),
+            "本次进展": "",
+            "完成情况": DONE_LABEL if row.task.state == "done" else "",
+            "工作日期": "",
+            "佐证材料": "",
+        }))
+    title = f"{canonical} 政务公开工作任务进展填报表(导出日期 {as_of.isoformat()})"
+    return Sheet(title, FORM_COLUMNS, sheet_rows, unit=canonical, form=True), problems
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def display_width(text: str) -> int:
+    """Columns a line takes in a spreadsheet: CJK and full-width characters count two."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
+def fitted_widths(sheet: Sheet) -> dict[str, float]:
+    widths = {}
+    for column in sheet.columns:
+        longest = display_width(column)
+        for row in sheet.rows:
+            for line in (row.values.get(column) or "").split("\n"):
+                longest = max(longest, display_width(line))
+        cap = _WIDTH_CAP.get(column, 24)
+        widths[column] = max(min(longest, cap), _WIDTH_MIN.get(column, 6)) + 2
+    return widths
+
+
+def write_csv(sheet: Sheet, path: Path) -> None:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(sheet.columns)
+    for row in sheet.rows:
+        writer.writerow([row.values.get(c, "") for c in sheet.columns])
+    from gktrack.storage.yamlfile import atomic_write
+
+    atomic_write(path, ("\ufeff" + buf.getvalue()).encode("utf-8"))
+
+
+def write_xlsx(sheet: Sheet, path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.title = ("进展填报表" if sheet.form else "分工表")
+    lay_out(ws, sheet)
+    import io
+
+    buf = io.BytesIO()
+    book.save(buf)
+    from gktrack.storage.yamlfile import atomic_write
+
+    atomic_write(path, buf.getvalue())
+
+
+def lay_out(ws, sheet: Sheet) -> None:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    columns = sheet.columns
+    last = get_column_letter(len(columns))
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap = Alignment(wrap_text=True, vertical="center")
+    centre = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    fill_in = PatternFill("solid", fgColor="FFF2CC")
+
+    ws.append([sheet.title])
+    ws.merge_cells(f"A1:{last}1")
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].alignment = centre
+    ws.row_dimensions[1].height = 30
+    header_row = 2
+    if sheet.form:
+        ws.append(["填报说明:在黄色列填写本次进展;已办结的在“完成情况”选“已完成”并填写工作日期"
+                   "(默认为导入当天)和佐证网址;其他列请勿改动。填好后交回,由政务公开办用 "
+                   "gktrack import-progress 导入。"])
+        ws.merge_cells(f"A2:{last}2")
+        ws["A2"].alignment = wrap
+        ws.row_dimensions[2].height = 32
+        header_row = FORM_HEADER_ROW
+    ws.append(list(columns))
+    for index, column in enumerate(columns, start=1):
+        cell = ws.cell(row=header_row, column=index)
+        cell.font = Font(bold=True)
+        cell.alignment = centre
+        cell.border = border
+        cell.fill = fill_in if column in FORM_FILL and sheet.form else PatternFill("solid", fgColor="D9E1F2")
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+
+    heading_col = columns.index("工作任务") + 1
+    current_group = None
+    run_start = run_heading = None
+    row_no = header_row
+
+    def close_run(end: int) -> None:
+        if run_start is not None and end > run_start:
+            ws.merge_cells(start_row=run_start, start_column=heading_col, end_row=end, end_column=heading_col)
+
+    for row in sheet.rows:
+        if row.group and row.group != current_group and not sheet.form:
+            close_run(row_no)
+            run_start = None
+            row_no += 1
+            ws.cell(row=row_no, column=1, value=row.group).font = Font(bold=True)
+            ws.merge_cells(start_row=row_no, start_column=1, end_row=row_no, end_column=len(columns))
+            ws.cell(row=row_no, column=1).alignment = Alignment(vertical="center")
+            current_group = row.group
+        row_no += 1
+        key = (row.plan.id, row.heading)
+        if run_start is None or key != run_heading or not row.heading:
+            close_run(row_no - 1)
+            run_start, run_heading = row_no, key
+        for index, column in enumerate(columns, start=1):
+            value = row.values.get(column, "")
+            cell = ws.cell(row=row_no, column=index, value=value if value != "" else None)
+            cell.alignment = centre if column in ("序号", "编号", "本单位职责", "完成情况", "工作日期") else wrap
+            cell.border = border
+            if sheet.form and column in FORM_FILL:
+                cell.fill = fill_in
+                if column == "工作日期":
+                    cell.number_format = "yyyy-mm-dd"
+    close_run(row_no)
+
+    for column, width in fitted_widths(sheet).items():
+        ws.column_dimensions[get_column_letter(columns.index(column) + 1)].width = width
+
+    if sheet.form and sheet.rows:
+        first, end = header_row + 1, row_no
+        state_col = get_column_letter(columns.index("完成情况") + 1)
+        choice = DataValidation(type="list", formula1=f'"{DONE_LABEL},{OPEN_LABEL}"', allow_blank=True)
+        choice.error = "请选择“已完成”或“未完成”"
+        choice.errorTitle = "完成情况"
+        ws.add_data_validation(choice)
+        choice.add(f"{state_col}{first}:{state_col}{end}")
+    if sheet.form:
+        # Which unit's form this is, in a hidden column the unit does not see or change.
+        mark_col = len(columns) + 2
+        ws.cell(row=1, column=mark_col, value=FORM_MARK)
+        ws.cell(row=2, column=mark_col, value=sheet.unit)
+        ws.column_dimensions[get_column_letter(mark_col)].hidden = True
+
+    setup = ws.page_setup
+    setup.orientation = "landscape"
+    setup.paperSize = ws.PAPERSIZE_A4
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+
+
+# --- Markdown: the plan as the git server's web view shows it -------------------------------
+
+MD_COLUMNS = ("编号", "序号", "工作任务", "牵头单位", "配合单位", "时限要求", "完成情况")
+
+
+def md_cell(value: str | None) -> str:
+    """One GitHub-flavoured table cell: pipes escaped, line breaks as <br>, no raw HTML."""
+    text = (value or "").replace("\\", "\\\\").replace("|", "\\|")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return "<br>".join(line for line in lines if line)
+
+
+def _md_heading_text(value: str) -> str:
+    return " ".join(value.replace("<", "&lt;").split())
+
+
+def _md_state(row: SheetRow) -> str:
+    text = row.values.get("完成情况", "")
+    task = row.task
+    if task.state != "done" and task.progress:
+        last = max(task.progress, key=lambda p: p.date)
+        text += f"\n最近进展 {last.date}:{last.note}"
+    return text
+
+
+def write_markdown(sheet: Sheet, *, as_of: dt.date | None = None) -> str:
+    """The 分工表 as Markdown: per plan a title and summary, per section a heading and one table."""
+    out: list[str] = []
+    header = "| " + " | ".join(MD_COLUMNS) + " |"
+    rule = "|" + "|".join(" --- " for _ in MD_COLUMNS) + "|"
+    single = len({r.plan.id for r in sheet.rows}) <= 1
+    if not single or not sheet.rows:
+        out += [f"# {_md_heading_text(sheet.title)}", ""]
+    current_plan = None
+    shown: tuple = ()
+    in_table = False
+    # Tasks under their section even when appended to the file later (add puts them at the end).
+    plan_order = {pid: i for i, pid in reversed(list(enumerate(r.plan.id for r in sheet.rows)))}
+    section_order = {(r.plan.id, s.key): i for r in sheet.rows for i, s in enumerate(r.plan.sections)}
+    rows = sorted(sheet.rows, key=lambda r: (plan_order[r.plan.id], section_order.get((r.plan.id, r.task.section), -1)))
+    for row in rows:
+        plan, task = row.plan, row.task
+        if plan.id != current_plan:
+            current_plan, shown = plan.id, ()
+            if in_table:
+                out.append("")
+                in_table = False
+            level = "#" if single else "##"
+            out += [f"{level} {_md_heading_text(plan.title)}", ""]
+            facts = [f"计划编号 `{plan.id}`", f"{plan.year} 年度"]
+            facts += [value for value in (plan.issuer, plan.doc_number) if value]
+            tasks = [r.task for r in sheet.rows if r.plan.id == plan.id]
+            done = sum(1 for t in tasks if t.state == "done")
+            facts.append(f"共 {len(tasks)} 项任务,已完成 {done} 项")
+            if as_of:
+                facts.append(f"截至 {as_of.isoformat()}")
+            out += ["> " + " · ".join(_md_heading_text(f) for f in facts), ""]
+        path = tuple(plan.section_path(task.section))
+        if path != shown:
+            if in_table:
+                out.append("")
+                in_table = False
+            base = 2 if single else 3
+            for depth, section in enumerate(path):
+                if depth < len(shown) and shown[depth] == section:
+                    continue
+                out += [f"{'#' * min(base + depth, 6)} {_md_heading_text(section.heading)}", ""]
+            shown = path
+        if not in_table:
+            out += [header, rule]
+            in_table = True
+        cells = {
+            "编号": f"`{task.full_id}`",
+            "序号": md_cell(task.number),
+            "工作任务": md_cell(task.text),
+            "牵头单位": md_cell(row.values.get("牵头单位")),
+            "配合单位": md_cell(row.values.get("配合单位")),
+            "时限要求": md_cell(row.values.get("时限要求")),
+            "完成情况": md_cell(_md_state(row)),
+        }
+        out.append("| " + " | ".join(cells[c] for c in MD_COLUMNS) + " |")
+    if not sheet.rows:
+        out.append("(没有任务)")
+    out.append("")
+    return "\n".join(out)
+
+
+def write_sheet(sheet: Sheet, path: Path, fmt: str | None = None, *, as_of: dt.date | None = None) -> str:
+    """Write ``sheet`` as .xlsx, .csv or .md (by ``fmt``, else by the file's suffix); returns the format."""
+    path = Path(path)
+    fmt = (fmt or path.suffix.lstrip(".") or "xlsx").lower()
+    fmt = "md" if fmt == "markdown" else fmt
+    if fmt not in ("xlsx", "csv", "md"):
+        raise InputError(f"不支持的导出格式“{fmt}”(可用 xlsx、csv 或 md)")
+    if fmt in ("csv", "md") and sheet.form:
+        raise InputError("进展填报表只能导出为 .xlsx(交回后要用 import-progress 导入)")
+    if not path.parent.is_dir():
+        raise InputError(f"文件夹“{path.parent}”不存在")
+    if fmt == "md":
+        from gktrack.storage.yamlfile import atomic_write
+
+        atomic_write(path, write_markdown(sheet, as_of=as_of).encode("utf-8"))
+    else:
+        (write_csv if fmt == "csv" else write_xlsx)(sheet, path)
+    return fmt

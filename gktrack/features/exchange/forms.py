@@ -1,0 +1,283 @@
+"""Spreadsheets in: a unit's filled 进展填报表 (see ``gktrack.features.exchange.export``) back into the plans.
+
+Every filled row becomes that unit's progress entry, or closes the task. Each row is checked
+against the repository first; a row for another unit's task, with a changed task text or an
+unknown id is reported with its row number and not applied. The rows that pass are recorded in
+one commit per sheet, so a unit's return is one reviewable change in the history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gktrack.storage import git
+from gktrack.errors import GktrackError, InputError
+from gktrack.features.exchange.export import DONE_LABEL, FORM_COLUMNS, FORM_MARK, OPEN_LABEL
+from gktrack.domain.model import Progress
+from gktrack.storage.repo import PLANS_DIR, Repository, parse_task_ref
+
+
+@dataclass
+class RowProblem:
+    row: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"第 {self.row} 行:{self.message}"
+
+
+@dataclass
+class RowAction:
+    row: int
+    ref: str
+    kind: str  # "progress" | "close"
+    date: dt.date
+    note: str
+    evidence: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SheetResult:
+    sheet: str
+    unit: str | None
+    actions: list[RowAction] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    skipped: list[RowProblem] = field(default_factory=list)  # nothing to do: not errors
+    commit: str | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "sheet": self.sheet, "unit": self.unit, "commit": self.commit,
+            "applied": [{"row": a.row, "task": a.ref, "kind": a.kind, "date": a.date.isoformat(),
+                         "note": a.note, "evidence": a.evidence} for a in self.actions],
+            "refused": [{"row": p.row, "message": p.message} for p in self.problems],
+            "skipped": [{"row": p.row, "message": p.message} for p in self.skipped],
+        }
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _same_text(a: str, b: str) -> bool:
+    return "".join(a.split()) == "".join(b.split())
+
+
+def _cell_date(value, row: int, today: dt.date) -> dt.date:
+    from gktrack.features.ops import parse_date
+
+    if value is None or value == "":
+        return today
+    if isinstance(value, dt.datetime):
+        date = value.date()
+    elif isinstance(value, dt.date):
+        date = value
+    else:
+        try:
+            date = parse_date(str(value), "工作日期")
+        except InputError as exc:
+            raise _RowError(exc.message) from None
+    if date > today:
+        raise _RowError(f"工作日期 {date} 晚于今天,不能记录未来的工作")
+    return date
+
+
+class _RowError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def read_forms(path: Path) -> list[tuple[str, str | None, list[tuple[int, dict]]]]:
+    """(sheet name, unit, [(row number, {column: value})]) for each 进展填报表 sheet of the file."""
+    try:
+        from openpyxl import load_workbook
+    except ImportError:  # pragma: no cover - a runtime dependency
+        raise InputError("读取 .xlsx 需要 openpyxl:请运行 pip install openpyxl") from None
+    import zipfile
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"找不到文件“{path}”")
+    if path.suffix.lower() != ".xlsx":
+        raise InputError(f"“{path.name}”不是 .xlsx 文件(请在 WPS/Excel 中另存为 .xlsx)")
+    try:
+        book = load_workbook(path, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise InputError(f"“{path.name}”不是有效的 .xlsx 文件({type(exc).__name__})") from None
+    forms = []
+    for ws in book.worksheets:
+        header = None
+        for row_no in range(1, min(ws.max_row, 10) + 1):
+            values = [_text(c.value) for c in ws[row_no]]
+            if "编号" in values and "本次进展" in values and "完成情况" in values:
+                header = (row_no, values)
+                break
+        if header is None:
+            continue
+        header_row, names = header
+        unit = None
+        for column in ws.iter_cols(min_row=1, max_row=2):
+            if _text(column[0].value) == FORM_MARK:
+                unit = _text(column[1].value) or None
+                break
+        index = {name: names.index(name) for name in FORM_COLUMNS if name in names}
+        rows = []
+        for row_no, cells in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True),
+                                       start=header_row + 1):
+            values = {name: (cells[i] if i < len(cells) else None) for name, i in index.items()}
+            if all(_text(v) == "" for v in values.values()):
+                continue
+            rows.append((row_no, values))
+        forms.append((ws.title, unit, rows))
+    if not forms:
+        raise InputError(f"“{path.name}”中没有进展填报表(应有“编号”“本次进展”“完成情况”列;"
+                         "请用 gktrack export --unit 单位 --form 导出)")
+    return forms
+
+
+def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple[int, dict]], *,
+                by: str | None = None) -> SheetResult:
+    """Every row checked against the repository; nothing is written."""
+    from gktrack.features.ops import _actor_email, today
+    from gktrack.domain.permissions import check_task_change
+    from gktrack.features.views import match_unit
+
+    units = repo.units()
+    result = SheetResult(sheet, unit)
+    if unit is None:
+        result.problems.append(RowProblem(1, "表中没有填报单位标记(不是 gktrack export --form 导出的表?),整表未导入"))
+        return result
+    canonical = units.canonical(unit)
+    if canonical is None:
+        result.problems.append(RowProblem(1, f"单位名册中没有表中的填报单位“{unit}”,整表未导入"))
+        return result
+    result.unit = canonical
+    email = _actor_email(repo, by)
+    now = today()
+    seen: set[str] = set()
+    for row_no, values in rows:
+        ref_text = _text(values.get("编号"))
+        note = _text(values.get("本次进展"))
+        state = _text(values.get("完成情况"))
+        evidence = [e for e in re.split(r"[\s;;,,、]+", _text(values.get("佐证材料"))) if e]
+        try:
+            if not ref_text:
+                raise _RowError("缺少编号,无法对应任务")
+            try:
+                plan_id, task_id = parse_task_ref(ref_text)
+            except InputError:
+                raise _RowError(f"编号“{ref_text}”无法识别(应为 计划/序号,如 hl2022/3)") from None
+            ref = f"{plan_id}/{task_id}"
+            if ref in seen:
+                raise _RowError(f"任务 {ref} 在表中出现了不止一次")
+            seen.add(ref)
+            try:
+                plan, task = repo.find_task(ref)
+            except GktrackError as exc:
+                raise _RowError(f"编号 {ref}:{exc.message}") from None
+            if match_unit(units, plan, task, canonical) is None:
+                owners = "、".join(u.name for u in task.units) or "(未分派)"
+                raise _RowError(f"任务 {ref} 不是 {canonical} 的任务(属于 {owners})")
+            written = _text(values.get("具体要求"))
+            if written and not _same_text(written, task.text):
+                raise _RowError(f"任务 {ref} 的“具体要求”与计划不一致(表中被改动,或导出后计划已修改);"
+                                "请重新导出填报表")
+            if state not in ("", DONE_LABEL, OPEN_LABEL):
+                raise _RowError(f"“完成情况”应为“{DONE_LABEL}”或“{OPEN_LABEL}”,而不是“{state}”")
+            closing = state == DONE_LABEL and task.state != "done"
+            if state == DONE_LABEL and task.state == "done" and (not note or _same_text(note, task.note or "")):
+                result.skipped.append(RowProblem(row_no, f"任务 {ref} 已于 {task.closed or '此前'} 关闭,跳过"))
+                continue
+            if not note and not closing:
+                if evidence or _text(values.get("工作日期")):
+                    raise _RowError(f"任务 {ref} 填了日期或佐证,但没有填写本次进展")
+                continue
+            date = _cell_date(values.get("工作日期"), row_no, now)
+            if not closing and any(p.note == note and p.date == date and p.unit == canonical for p in task.progress):
+                result.skipped.append(RowProblem(row_no, f"任务 {ref} 的这条进展已记录过,跳过"))
+                continue
+            if state == OPEN_LABEL and task.state == "done":
+                raise _RowError(f"任务 {ref} 已关闭;如需重新打开请用 gktrack reopen")
+            try:
+                check_task_change(units, email, task, "close" if closing else "progress")
+            except GktrackError as exc:
+                raise _RowError(exc.message) from None
+            result.actions.append(RowAction(row_no, ref, "close" if closing else "progress", date, note, evidence))
+        except _RowError as exc:
+            result.problems.append(RowProblem(row_no, exc.message))
+    return result
+
+
+def apply_sheet(repo: Repository, result: SheetResult, *, source: str, by: str | None = None) -> None:
+    """Record the checked rows of one sheet in one commit."""
+    if not result.actions:
+        return
+    from gktrack.features.ops import _actor_name, short
+    from gktrack.storage.planfile import PlanEditor, _flow, append_progress, set_field
+
+    by_plan: dict[str, list[RowAction]] = {}
+    for action in result.actions:
+        by_plan.setdefault(parse_task_ref(action.ref)[0], []).append(action)
+    rels = [f"{PLANS_DIR}/{plan_id}.yaml" for plan_id in by_plan]
+    closes = [a for a in result.actions if a.kind == "close"]
+    notes = [a for a in result.actions if a.kind == "progress"]
+    counts = "、".join(part for part in (f"{len(notes)} 条进展" if notes else "",
+                                          f"{len(closes)} 项办结" if closes else "") if part)
+    summary = f"导入 {result.unit} 的进展填报表:{counts}"
+    body = "\n".join(
+        f"第 {a.row} 行 {a.ref}:{'办结' if a.kind == 'close' else '进展'} {a.date} {short(a.note, 40)}"
+        for a in result.actions
+    ) + f"\n来源文件:{source}(工作表“{result.sheet}”)"
+    trailers = {git.TRAILER_ACTION: "import", git.TRAILER_UNIT: result.unit,
+                git.TRAILER_PLAN: ",".join(by_plan)}
+    dates = {a.date for a in result.actions}
+    if len(dates) == 1:
+        trailers[git.TRAILER_DATE] = dates.pop().isoformat()
+    name = _actor_name(repo, by)
+    with repo.change(rels, summary, trailers, by=by, body=body) as tx:
+        for plan_id, actions in by_plan.items():
+            rel = f"{PLANS_DIR}/{plan_id}.yaml"
+            editor = PlanEditor(repo.plan_path(plan_id), rel)
+            for action in actions:
+                _, task_id = parse_task_ref(action.ref)
+
+                def change(item, action=action, current=editor.plan.task(task_id)):
+                    if action.kind == "close":
+                        set_field(item, "state", "done")
+                        set_field(item, "closed", action.date)
+                        if action.note:
+                            set_field(item, "note", action.note)
+                        if action.evidence:
+                            merged = list(dict.fromkeys([*current.evidence, *action.evidence]))
+                            set_field(item, "evidence", _flow(merged))
+                    else:
+                        append_progress(item, Progress(action.date, action.note, result.unit, name))
+                        if action.evidence:
+                            merged = list(dict.fromkeys([*current.evidence, *action.evidence]))
+                            set_field(item, "evidence", _flow(merged))
+
+                editor.update_task(task_id, change)
+            editor.save()
+    result.commit = tx.commit
+
+
+def import_progress(repo: Repository, path: str | Path, *, by: str | None = None,
+                    dry_run: bool = False) -> list[SheetResult]:
+    path = Path(path)
+    results = []
+    for sheet, unit, rows in read_forms(path):
+        result = check_sheet(repo, sheet, unit, rows, by=by)
+        if not dry_run:
+            apply_sheet(repo, result, source=path.name, by=by)
+        results.append(result)
+    return results

@@ -1,0 +1,28 @@
+"""The importer: a published plan document (text or .docx) read into plain data.
+
+``read_document`` handles every input format (``sources``); ``parse_document`` finds the plan in
+it (``parse``). Writing the plan file and committing it is the command layer's business.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gktrack.features.importer.parse import ImportedPlan, ImportedSection, ImportedTask, parse_document
+from gktrack.features.importer.sources import Document, Line, read_document
+
+__all__ = [
+    "Document",
+    "ImportedPlan",
+    "ImportedSection",
+    "ImportedTask",
+    "Line",
+    "import_file",
+    "parse_document",
+    "read_document",
+]
+
+
+def import_file(path: str | Path) -> ImportedPlan:
+    """``parse_document(read_document(path))``."""
+    return parse_document(read_document(path))

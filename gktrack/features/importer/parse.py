@@ -1,0 +1,1203 @@
+"""A published plan document turned into plain data: sections, tasks, their units and deadlines.
+
+The parser reads the structure such documents share, not their wording:
+
+1. lines: blank lines dropped, table rows written with | or tabs split into cells, hard-wrapped
+   text (PDF copies) rejoined, page markers ("2、" cut into a sentence, "- 3 -") removed and the
+   sentence they cut rejoined, headings run into one line ("二、X (一)Y…") split apart;
+2. the plan itself: its title line (the one the cover notice announces), everything before it
+   (web-page chrome, the notice, its signature and date) read for metadata only, and the tail
+   (抄送, 印发, page chrome) cut off;
+3. a division-of-labour table (header cells 工作任务 / 具体要求 / 责任单位 / 时限要求 …) is the better
+   source when there is one: prose before it is reported, not imported;
+4. structure: numbering styles take levels in the order they first appear; an item with deeper
+   items below it (or whose siblings have them) is a heading, the rest are tasks; unnumbered
+   paragraphs continue the open task or form one; unit phrases close tasks — at the end of an
+   item "(责任单位:…)", or on a line of their own for every task since the previous unit line.
+
+Anything it skips or is unsure of becomes a warning ``(line, message)``; text is never dropped
+silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from gktrack.errors import InputError
+from gktrack.features.importer.sources import Document
+from gktrack.features.importer.text import (
+    CJK,
+    DATE,
+    DATE_LINE,
+    Marker,
+    fold,
+    marker_at_start,
+    markers_inside,
+    tidy,
+    to_date,
+)
+from gktrack.domain.model import UnitRef
+from gktrack.domain.unitphrase import looks_like_unit_phrase, parse_unit_phrase
+
+
+@dataclass
+class ImportedSection:
+    key: str             # "1", "1.2": position among its siblings, from the top of the plan
+    number: str | None   # as written: "一、", "(二)"; None for an unnumbered table heading
+    title: str
+    line: int
+
+
+@dataclass
+class ImportedTask:
+    number: str | None      # as in the document: "1.", "(三)", "3、", None for a paragraph or table row
+    section: str | None     # key of the innermost heading above it
+    text: str               # page markers removed, sentences rejoined, unit phrase taken out
+    units: list[UnitRef] = field(default_factory=list)
+    units_text: str | None = None   # the unit phrase exactly as written
+    deadline: list[str] = field(default_factory=list)  # exactly as written
+    line: int = 0
+
+
+@dataclass
+class ImportedPlan:
+    title: str | None = None
+    year: int | None = None
+    issuer: str | None = None
+    doc_number: str | None = None
+    issued: dt.date | None = None
+    source: str | None = None
+    owner: str | None = None   # carries out the tasks that name no unit: the issuing body
+    sections: list[ImportedSection] = field(default_factory=list)
+    tasks: list[ImportedTask] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+
+
+# ---- patterns ---------------------------------------------------------------------------------
+
+_STRIP = " \t\r\n\u3000\xa0\ufeff\u200b\u2002\u2003\x0b\x0c"
+_TERMINAL = "。!?;:)」』”’》】…"   # a line ending so ends a sentence (folded text)
+# Web-page furniture: labelled fields anywhere, short widgets only when the line is just that.
+_CHROME = re.compile(
+    r"^(?:•\s*)?(?:索引号|主题分类|公开方式|公开范围|公开时限|有效性|发布机构|信息来源|来源|作者|发布(?:时间|日期)"
+    r"|浏览(?:量|次数)|阅读(?:量|次数)|点击(?:量|数)|字\s*体|字号|责任编辑|分享到?)\s*[:【]"
+    r"|^(?:无障碍|长者(?:模式|助手)|适老化?|分享到?|微信|微博|QQ空间|扫一扫|【?\s*(?:打印|关闭)(?:本页|窗口)?\s*】?"
+    r"|收藏|返回顶部|您当前的位置|当前位置|首页\s*[>›]|上一篇|下一篇|相关(?:链接|文章|阅读|附件)|网站地图|Baidu|map"
+    r"|附件下载|【\s*(?:大|中|小)\s*】)(?=.{0,20}$)"
+    # document-sharing sites: "《X.docx》由会员分享,可在线阅读,更多相关…请在…上搜索。"
+    r"|.*(?:由会员分享|可在线阅读|免费下载|原创力文档|道客巴巴|豆丁网|百度文库|taowenge|book118|docin|doc88)"
+)
+_TRAILER = re.compile(r"^(?:抄送|抄报|印送|报送)\s*:|^\(此件|^扫一扫|^(?:【\s*)?(?:打印|关闭)(?:本页|窗口)")
+_ISSUED_TRAILER = re.compile(r"(?P<date>" + DATE.pattern + r")\s*印发\s*$")
+_PLAN_WORD = re.compile(
+    r"(?:要点|方案|分工|分工表|任务表|一览表|清单|台账|计划|工作安排)"
+    r"(?:\((?:试行|征求意见稿|送审稿|草案|修订|\d{4}\s*年?度?)\))?$")
+_NOTICE_WORD = re.compile(r"通知|印发|^关于|^附件|[:《》]")
+_ADDRESSEE = re.compile(r"^各[^。]{1,80}:$")
+_NOTICE_BODY = re.compile(r"印发给你们|现印发|现将.{0,40}印发|请.{0,10}(?:贯彻|遵照|认真)")
+_DOC_NUMBER = re.compile(rf"[{CJK}A-Za-z]{{1,12}}\s*[〔\[(【]\s*\d{{4}}\s*[〕\])】]\s*第?\s*\d{{1,4}}\s*号")
+_URL = re.compile(r"https?://[^\s<>\"'，。、）)]+")
+_LABEL = re.compile(r"^(?P<label>发文机关|发文单位|制发机关|发布机构|发文字号|文\s*号|成文日期|印发日期|标\s*题)\s*:\s*(?P<value>.*)$")
+_ORG_BEFORE_ABOUT = re.compile(
+    rf"^(?P<org>[{CJK}()]{{2,40}}?(?:办公室|人民政府|政府|委员会|管委会|办事处|局|厅|委|办|中心))关于")
+_SELF = re.compile(r"我(?P<body>局|委|办|厅|镇|乡|区|县|市|中心|院|所|街道|单位)")
+
+_UNIT_LABEL = re.compile(
+    r"^[(]?\s*(?:责任单位|责任部门|牵头单位|牵头部门|主办单位|责任主体|配合单位|承办单位)\s*:")
+_ROLE_NEUTRAL_LABEL = re.compile(r"^\s*(?:责任单位|责任部门|责任主体)\s*:\s*")
+_ROLE_END = re.compile(r"(?:牵头(?:负责)?|配合(?:落实)?|负责|落实|协助)$")
+# A labelled unit bracket left inside a task's text: the phrase in it could not be split.
+_LEFT_UNIT_BRACKET = re.compile(
+    r"\(\s*(?:责任单位|责任部门|牵头单位|牵头部门|主办单位|责任主体|配合单位|承办单位)\s*:[^()]*\)")
+_DEADLINE_LABEL = re.compile(r"^(?:完成时限|时限要求|完成时间|时间要求|时间节点|完成期限|时限)\s*:\s*(?P<rest>.+)$")
+_HEADER_WORDS = {
+    "序号", "编号", "工作任务", "重点任务", "主要任务", "任务", "工作内容", "任务内容", "具体要求", "工作要求",
+    "主要内容", "具体内容", "具体措施", "工作措施", "具体任务", "责任单位", "牵头单位", "配合单位", "责任部门",
+    "牵头部门", "配合部门", "协办单位", "时限要求", "完成时限", "完成时间", "时间节点", "时间要求", "进度安排",
+    "备注", "一级要点", "二级要点", "三级要点", "类别", "项目", "工作项目", "事项",
+}
+_UNIT_COLUMNS = {"责任单位", "牵头单位", "配合单位", "责任部门", "牵头部门", "配合部门", "协办单位"}
+_TIME_COLUMNS = {"时限要求", "完成时限", "完成时间", "时间节点", "时间要求", "进度安排"}
+_TEXT_COLUMNS = {"具体要求", "工作要求", "主要内容", "具体内容", "具体措施", "工作措施", "具体任务", "工作内容",
+                 "任务内容", "工作任务", "重点任务", "主要任务", "任务", "事项"}
+_BARE_PAGE = re.compile(
+    r"^(?:[-—–_~]+\s*\d{1,3}\s*[-—–_~]+|第\s*\d{1,3}\s*页(?:\s*[,/]?\s*共\s*\d{1,3}\s*页)?"
+    r"|\d{1,3}\s*/\s*\d{1,3}|\d{1,3}\s*[、.]?)$")
+_PREAMBLE_TITLES = re.compile(
+    r"^(?:总体要求|指导思想|工作目标|主要目标|总体目标|基本原则|工作原则|总体思路|工作思路|编制依据|适用范围)$")
+_TABLE_TITLE = re.compile(r"(?:分工表|任务表|清单|台账|一览表)$")
+
+
+# ---- lines and segments -----------------------------------------------------------------------
+
+@dataclass
+class _Seg:
+    no: int
+    raw: str
+    norm: str = ""
+    marker: Marker | None = None
+    kind: str = "para"
+    level: int = -1
+    indent: int = 0  # leading spaces of the source line: paragraph starts in wrapped text
+    # where each source line starts inside ``raw`` once lines are joined: [(offset, line)]
+    starts: list[tuple[int, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        lead = len(self.raw) - len(self.raw.lstrip(_STRIP))
+        self.raw = self.raw.strip(_STRIP)
+        self.norm = fold(self.raw)
+        starts = [(max(0, offset - lead), no) for offset, no in self.starts] or [(0, self.no)]
+        self.starts = [item for item in starts if item[0] < max(1, len(self.raw))]
+
+    def piece(self, begin: int, end: int) -> "_Seg":
+        """raw[begin:end] as a segment that knows which line it starts on."""
+        first = max((item for item in self.starts if item[0] <= begin), default=(0, self.no))
+        inside = [(offset - begin, no) for offset, no in self.starts if begin < offset < end]
+        return _Seg(first[1], self.raw[begin:end], starts=[(0, first[1])] + inside)
+
+    def line_at(self, offset: int) -> int:
+        return max((item for item in self.starts if item[0] <= offset), default=(0, self.no))[1]
+
+    @property
+    def body(self) -> str:
+        """The text after the numbering, as written."""
+        return self.raw[self.marker.end:].strip(_STRIP) if self.marker else self.raw
+
+    @property
+    def compact(self) -> str:
+        return re.sub(r"\s+", "", self.norm)
+
+
+class _Run:
+    """Everything one parse collects, and the warnings it owes the user."""
+
+    def __init__(self) -> None:
+        self.warnings: list[tuple[int, str]] = []
+
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append((line, " ".join(message.split())))
+
+
+def _excerpt(text: str, size: int = 24) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[:size] + "…"
+
+
+def _segments(doc: Document) -> list[_Seg]:
+    """Non-blank lines; a table row written with | or tabs becomes one segment per cell."""
+    segs = []
+    for line in doc.lines:
+        text = line.text.strip(_STRIP)
+        if not text:
+            continue
+        folded = fold(text)
+        # a table row: "| a | b |" or "a | b | c", or cells copied with tabs (not "网|图纸" in a banner)
+        if re.search(r"^\||\|$|\s\|\s.*\|", folded) or "\t" in text:
+            cells = re.split(r"\s*\|\s*|\t+", text)
+            cells = [cell for cell in cells if cell.strip(_STRIP) and not re.fullmatch(r"[-:\s|]+", cell)]
+            if not cells:
+                continue  # a markdown rule "---|---|"
+            segs += [_Seg(line.no, cell) for cell in cells]
+        else:
+            seg = _Seg(line.no, text)
+            seg.indent = len(line.text) - len(line.text.lstrip(_STRIP))
+            segs.append(seg)
+    return segs
+
+
+def _ends_sentence(norm: str) -> bool:
+    return not norm or norm[-1] in _TERMINAL
+
+
+def _join(first: _Seg, second: _Seg, skip: int = 0) -> _Seg:
+    """``first`` followed by ``second`` from offset ``skip`` (past a page marker)."""
+    rest = second.piece(skip, len(second.raw))
+    starts = first.starts + [(len(first.raw) + offset, no) for offset, no in rest.starts]
+    return _Seg(first.no, first.raw + rest.raw, starts=starts)
+
+
+def _rejoin_wrapped(segs: list[_Seg]) -> list[_Seg]:
+    """Text copied from a PDF breaks every line at the page width: rejoin those paragraphs.
+
+    Such text has many lines of one (maximal) length; a full line continues on the next one
+    unless that one starts with numbering or is indented as a new paragraph.
+    """
+    def width_of(seg: _Seg) -> int:
+        return len(seg.raw) + seg.indent
+
+    lengths = [width_of(s) for s in segs if len(s.raw) >= 6]
+    if len(lengths) < 6:
+        return segs
+    width = max(n for n, count in Counter(lengths).items() if count >= 0.2 * len(lengths)) \
+        if any(count >= 0.2 * len(lengths) for count in Counter(lengths).values()) else 0
+    near = sum(1 for n in lengths if width - 2 <= n <= width)
+    longer = sum(1 for n in lengths if n > width + 2)
+    full = [s for s in segs if width - 2 <= width_of(s) <= width and len(s.raw) >= 6]
+    # Wrapped prose breaks mid-sentence; repeated full-width lines are table cells.
+    cut = sum(1 for s in full if not _ends_sentence(s.norm) and not looks_like_unit_phrase(s.raw))
+    if width < 10 or near < 0.4 * len(lengths) or near < 6 or longer > 0.1 * len(lengths) \
+            or len({s.compact for s in full}) < 0.8 * len(full) or cut < 0.5 * len(full):
+        return segs
+    indented = sum(1 for s in segs if s.indent) >= 3
+    out: list[_Seg] = []
+    for seg in segs:
+        prev = out[-1] if out else None
+        if (prev is not None and width_of(prev) >= width - 1 and not (indented and seg.indent)
+                and marker_at_start(seg.raw, seg.norm) is None and not DATE_LINE.match(seg.norm)):
+            out[-1] = _join(prev, seg)
+        else:
+            out.append(seg)
+    return out
+
+
+def _mid_sentence(prev: _Seg | None) -> bool:
+    """Whether the line before a marker stops in the middle of a sentence (a page of text does;
+    a heading or a table cell without a full stop is short)."""
+    if prev is None or len(prev.norm) < 50 or _ends_sentence(prev.norm):
+        return False
+    if looks_like_unit_phrase(prev.raw):
+        return False
+    marker = marker_at_start(prev.raw, prev.norm)
+    if marker and len(prev.norm) - marker.end <= 40:
+        return False  # a heading: headings end without punctuation
+    return True
+
+
+def _remove_page_markers(segs: list[_Seg], run: _Run, table_numbers: bool) -> list[_Seg]:
+    """Page numbers cut into the text ("…重大行政\\n2、决策法定程序…", "- 3 -") removed, sentences rejoined."""
+    removed: list[tuple[int, str]] = []
+    # Arabic "N、"/"N." at line starts: a chain of them that mostly interrupts sentences is pagination.
+    candidates: dict[str, list[int]] = {}
+    for index, seg in enumerate(segs):
+        marker = marker_at_start(seg.raw, seg.norm)
+        if marker and marker.style == "n":
+            candidates.setdefault(fold(marker.text)[-1], []).append(index)
+    page_lines: set[int] = set()
+    for delimiter, indexes in candidates.items():
+        mid = [i for i in indexes if _mid_sentence(segs[i - 1] if i else None)]
+        values = {i: marker_at_start(segs[i].raw).value for i in indexes}
+        if len(mid) >= 2 and len(mid) >= 0.6 * len(indexes):
+            ordered = [values[i] for i in indexes]
+            if all(b == a + 1 for a, b in zip(ordered, ordered[1:])):
+                page_lines.update(indexes)
+                continue
+        # One by one: a number that cuts a sentence and does not continue the item numbering.
+        last = 0
+        for i in indexes:
+            prev = segs[i - 1] if i else None
+            cuts = prev is not None and not _ends_sentence(prev.norm) and not looks_like_unit_phrase(prev.raw)
+            if cuts and values[i] not in (1, last + 1):
+                page_lines.add(i)
+            else:
+                last = values[i]
+    out: list[_Seg] = []
+    join_next = False
+    for index, seg in enumerate(segs):
+        if index in page_lines:
+            marker = marker_at_start(seg.raw)
+            removed.append((seg.no, marker.text))
+            if out and not _ends_sentence(out[-1].norm):
+                out[-1] = _join(out[-1], seg, marker.end)
+            else:
+                out.append(seg.piece(marker.end, len(seg.raw)))
+            continue
+        if _BARE_PAGE.match(seg.norm) and not (table_numbers and re.fullmatch(r"\d{1,3}", seg.norm)):
+            removed.append((seg.no, seg.raw))
+            join_next = bool(out) and not _ends_sentence(out[-1].norm)
+            continue
+        if join_next and marker_at_start(seg.raw, seg.norm) is None and not looks_like_unit_phrase(seg.raw):
+            out[-1] = _join(out[-1], seg)
+        else:
+            out.append(seg)
+        join_next = False
+    if removed:
+        shown = "、".join(f"“{text}”" for _, text in removed[:5]) + ("等" if len(removed) > 5 else "")
+        run.warn(removed[0][0], f"删除页码标记 {len(removed)} 处({shown}),被截断的句子已接合")
+    return out
+
+
+class _Numbering:
+    """Which numbering styles are live, to tell a real inline heading from a number in a sentence."""
+
+    def __init__(self) -> None:
+        self.order: list[str] = []
+        self.last: dict[str, int] = {}
+
+    def fits(self, marker: Marker) -> bool:
+        if marker.style in self.last:
+            return marker.value == self.last[marker.style] + 1
+        return marker.value == 1
+
+    def take(self, marker: Marker) -> None:
+        if marker.style not in self.order:
+            self.order.append(marker.style)
+        self.last[marker.style] = marker.value
+        for deeper in self.order[self.order.index(marker.style) + 1:]:
+            self.last.pop(deeper, None)
+
+
+def _split_inline(segs: list[_Seg]) -> list[_Seg]:
+    """"二、推动政务阳光透亮 (一)依据…。 (二)根据…" -> one segment per heading or item."""
+    numbering = _Numbering()
+    out: list[_Seg] = []
+    for seg in segs:
+        marker = marker_at_start(seg.raw, seg.norm)
+        if marker:
+            numbering.take(marker)
+        start = marker.end if marker else 0
+        cuts = []
+        for position, found in sorted(markers_inside(seg.norm, seg.raw), key=lambda item: item[0]):
+            if position < start or not seg.norm[position + len(found.text):].strip():
+                continue
+            before = seg.norm[:position]
+            if not before.strip() or not (before[-1].isspace() or before[-1] in "。!?"):
+                continue
+            if not numbering.fits(found):
+                continue
+            numbering.take(found)
+            cuts.append(position)
+            start = found.end
+        if not cuts:
+            out.append(seg)
+            continue
+        bounds = [0] + cuts + [len(seg.raw)]
+        out += [seg.piece(a, b) for a, b in zip(bounds, bounds[1:]) if seg.raw[a:b].strip(_STRIP)]
+    for seg in out:
+        seg.marker = marker_at_start(seg.raw, seg.norm)
+    return out
+
+
+# ---- where the plan is, and what the pages say about it ---------------------------------------
+
+def _dedouble(text: str) -> str:
+    """"X方案X方案" (a page header glued to the title) -> "X方案"."""
+    half = len(text) // 2
+    if len(text) % 2 == 0 and text[:half] == text[half:]:
+        return text[:half]
+    return text
+
+
+def _title_text(segs: list[_Seg], index: int) -> tuple[str, int] | None:
+    """The plan title starting at ``index`` (one line, or two when it is broken): (title, lines)."""
+    def plain(seg: _Seg) -> bool:
+        return seg.marker is None and "。" not in seg.norm and not _CHROME.match(seg.norm)
+
+    seg = segs[index]
+    if not plain(seg):
+        return None
+    following = segs[index + 1].compact if index + 1 < len(segs) else ""
+    if following.startswith(("的通知", "通知")):
+        return None
+    candidates = [(seg.compact, 1)]
+    if index + 1 < len(segs) and plain(segs[index + 1]) and len(seg.compact) <= 30 and len(following) <= 20 \
+            and not DATE_LINE.match(seg.norm) and not _is_signature(seg) and _title_text(segs, index + 1) is None:
+        after = segs[index + 2].compact if index + 2 < len(segs) else ""
+        if not after.startswith(("的通知", "通知")):
+            candidates.append((seg.compact + following, 2))
+    for text, count in candidates:
+        text = _dedouble(text)
+        if 5 <= len(text) <= 60 and _PLAN_WORD.search(text) and not _NOTICE_WORD.search(text):
+            return text, count
+    return None
+
+
+def _is_signature(seg: _Seg) -> bool:
+    try:
+        units = parse_unit_phrase(seg.raw)
+    except InputError:
+        return False
+    return len(units) == 1 and looks_like_unit_phrase(seg.raw) and not _ROLE_END.search(seg.norm)
+
+
+def _locate(segs: list[_Seg], run: _Run) -> tuple[int, int, str | None, int]:
+    """(first body segment, end, plan title, index of the title or -1)."""
+    has_structure_after = [False] * (len(segs) + 1)
+    for index in range(len(segs) - 1, -1, -1):
+        has_structure_after[index] = has_structure_after[index + 1] or segs[index].marker is not None \
+            or segs[index].compact in _HEADER_WORDS
+    start, title, title_at = 0, None, -1
+    for index in range(len(segs)):
+        found = _title_text(segs, index)
+        if found and has_structure_after[index + found[1]]:
+            title, title_at = found[0], index
+            start = index + found[1]
+            break
+    if title is None:
+        start = _after_notice(segs)
+    before = title_at if title_at >= 0 else start
+    if before:
+        substantive = [s for s in segs[:before] if not _CHROME.match(s.norm)]
+        if substantive:
+            run.warn(segs[0].no, f"{_lines(segs[0].no, segs[before - 1].no)}是标题前的网页信息或印发通知,"
+                                 f"只读取了文号、日期等信息,未作为任务")
+        _notice_deadlines(substantive, run)
+    end = len(segs)
+    seen_structure = False
+    for index in range(start, len(segs)):
+        seg = segs[index]
+        seen_structure = seen_structure or seg.marker is not None
+        if _TRAILER.match(seg.norm) or (_ISSUED_TRAILER.search(seg.norm) and len(seg.norm) < 60):
+            end = index
+            break
+        if seen_structure and DATE_LINE.match(seg.norm) and not any(
+                s.marker is not None or looks_like_unit_phrase(s.raw) for s in segs[index + 1:]):
+            end = index
+            if index - 1 >= start and _is_signature(segs[index - 1]):
+                end = index - 1
+            break
+    while end > start and _CHROME.match(segs[end - 1].norm):
+        end -= 1
+    if end < len(segs):
+        tail = [s for s in segs[end:] if not _CHROME.match(s.norm)]
+        if tail:
+            run.warn(segs[end].no, f"{_lines(segs[end].no, segs[-1].no)}是文末的落款、抄送或网页信息,"
+                                   f"未导入:{_excerpt(tail[0].raw)}")
+    return start, end, title, title_at
+
+
+def _lines(first: int, last: int) -> str:
+    return f"第{first}行" if first == last else f"第{first}–{last}行"
+
+
+def _notice_deadlines(segs: list[_Seg], run: _Run) -> None:
+    """The cover notice may set its own deadlines ("各县区要在5月11日前制定措施"): say so."""
+    from gktrack.domain.deadlines import find_deadline_phrases
+
+    for seg in segs:
+        if _LABEL.match(seg.norm) or DATE_LINE.match(seg.norm) or len(seg.norm) < 20:
+            continue
+        found = find_deadline_phrases(seg.raw)
+        if found:
+            run.warn(seg.no, f"印发通知中提到时限“{'、'.join(found)}”(不属于方案任务,未导入):{_excerpt(seg.raw)}")
+
+
+def _after_notice(segs: list[_Seg]) -> int:
+    """Without a repeated plan title: skip a cover notice (addressee, 印发 sentence, date)."""
+    notice = None
+    for index, seg in enumerate(segs[:40]):
+        if _ADDRESSEE.match(seg.compact) or _NOTICE_BODY.search(seg.norm):
+            notice = index
+            break
+    if notice is None:
+        start = 0
+        while start < len(segs) and _CHROME.match(segs[start].norm):
+            start += 1
+        return start
+    # the notice ends at its date; its own 一、二、 paragraphs may come before it
+    for index in range(notice + 1, min(len(segs), notice + 15)):
+        if DATE_LINE.match(segs[index].norm):
+            return index + 1
+    return 0
+
+
+def _metadata(plan: ImportedPlan, segs: list[_Seg], start: int, end: int, title: str | None) -> None:
+    head, tail = segs[:start], segs[end:]
+    labels: dict[str, str] = {}
+    for index, seg in enumerate(head + tail):
+        match = _LABEL.match(seg.norm)
+        if match:
+            value = seg.raw[match.start("value"):].strip(_STRIP)
+            pool = head + tail
+            if not value and index + 1 < len(pool):
+                value = pool[index + 1].raw
+            labels.setdefault(re.sub(r"\s", "", match.group("label")), value)
+    if title is None:
+        # not repeated above the plan: the name the notice gives it ("关于印发X的通知", "现将《X》印发")
+        for seg in head:
+            match = re.search(r"印发(?P<t>[^《》。]{4,60}?)的\s*通\s*知|《(?P<q>[^《》]{4,60})》", seg.compact)
+            name = match and _dedouble(match.group("t") or match.group("q"))
+            if name and _PLAN_WORD.search(name):
+                title = name
+                break
+    plan.title = title
+    # 文号: labelled, or alone on its line (cited numbers sit inside sentences)
+    number_text = labels.get("发文字号") or labels.get("文号")
+    if number_text is None:
+        for seg in head:
+            if _DOC_NUMBER.fullmatch(seg.norm):
+                number_text = seg.raw
+                break
+    if number_text:
+        match = _DOC_NUMBER.search(fold(number_text))
+        plan.doc_number = number_text[match.start():match.end()] if match else number_text.strip()
+    # issuer: labelled, the notice title's "X关于印发", the notice's signature, the 印发 line
+    issuer = labels.get("发文机关") or labels.get("发文单位") or labels.get("制发机关")
+    signature_date = None
+    for index, seg in enumerate(head):
+        date = DATE_LINE.match(seg.norm)
+        if date:
+            signature_date = signature_date or to_date(date)
+            if issuer is None and index and _is_signature(head[index - 1]):
+                issuer = head[index - 1].raw
+    if issuer is None:
+        for index, seg in enumerate(head):
+            match = _ORG_BEFORE_ABOUT.match(seg.compact)
+            if match:
+                issuer = match.group("org")
+                break
+            if seg.compact.startswith("关于") and index and _is_signature(head[index - 1]):
+                issuer = head[index - 1].raw
+                break
+    trailer_date = None
+    for seg in tail:
+        match = _ISSUED_TRAILER.search(seg.norm)
+        if match:
+            trailer_date = to_date(DATE.search(match.group("date")))
+            org = seg.raw[:match.start()].strip(_STRIP)
+            if issuer is None and org and looks_like_unit_phrase(org):
+                issuer = org
+    plan.issuer = issuer or labels.get("发布机构")
+    issued = labels.get("成文日期") or labels.get("印发日期")
+    if issued:
+        match = DATE.search(fold(issued))
+        plan.issued = to_date(match) if match else None
+    plan.issued = plan.issued or signature_date or trailer_date
+    # year: the title's, else the 文号's, else the date's
+    if title:
+        match = re.search(r"(\d{4})\s*年", fold(title)) or re.search(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)", fold(title))
+        if match:
+            plan.year = int(match.group(1))
+        else:
+            cn = re.search(r"([〇零一二三四五六七八九○]{4})年", title)
+            if cn:
+                digits = "".join(str("〇一二三四五六七八九".index(c)) if c in "〇一二三四五六七八九" else "0"
+                                 for c in cn.group(1))
+                plan.year = int(digits)
+    if plan.year is None and plan.doc_number:
+        match = re.search(r"\d{4}", plan.doc_number)
+        plan.year = int(match.group()) if match else None
+    if plan.year is None and plan.issued:
+        plan.year = plan.issued.year
+    for seg in segs:
+        match = _URL.search(seg.raw)
+        if match:
+            plan.source = match.group()
+            break
+
+
+# ---- tables -----------------------------------------------------------------------------------
+
+@dataclass
+class _Table:
+    columns: list[str]
+    header_at: int      # index of the first header cell in the body
+    body_at: int        # first row cell
+
+    @property
+    def has_units(self) -> bool:
+        return any(c in _UNIT_COLUMNS for c in self.columns)
+
+    @property
+    def has_time(self) -> bool:
+        return any(c in _TIME_COLUMNS for c in self.columns)
+
+    @property
+    def units_first(self) -> bool:
+        """The unit column comes before the task text."""
+        unit = next((i for i, c in enumerate(self.columns) if c in _UNIT_COLUMNS), None)
+        text = [i for i, c in enumerate(self.columns) if c in _TEXT_COLUMNS]
+        return unit is not None and bool(text) and unit < text[-1]
+
+    @property
+    def numbered_rows(self) -> bool:
+        return bool(self.columns) and self.columns[0] in ("序号", "编号")
+
+
+def _find_table(segs: list[_Seg]) -> _Table | None:
+    index = 0
+    while index < len(segs):
+        run = index
+        while run < len(segs) and segs[run].compact.rstrip(":") in _HEADER_WORDS:
+            run += 1
+        columns = [s.compact.rstrip(":") for s in segs[index:run]]
+        if run - index >= 3 and (set(columns) & (_UNIT_COLUMNS | _TIME_COLUMNS)):
+            return _Table(columns, index, run)
+        index = max(run, index + 1)
+    return None
+
+
+# ---- structure --------------------------------------------------------------------------------
+
+@dataclass
+class _Tail:
+    """The unit phrase that ends an item, and what is left of the item."""
+    text: str
+    units_text: str
+    units: list[UnitRef]
+    deadlines: list[str]
+
+
+def _trailing_units(seg_raw: str) -> _Tail | None:
+    """"…公开。(责任单位:市统计局)" -> text "…公开。", units 市统计局; None when it has none."""
+    raw = seg_raw.rstrip(_STRIP)
+    norm = fold(raw)
+    trimmed = len(norm.rstrip("。.;,、 "))
+    if trimmed and norm[trimmed - 1] == ")":
+        depth = 0
+        for index in range(trimmed - 1, -1, -1):
+            depth += norm[index] == ")"
+            depth -= norm[index] == "("
+            if depth == 0:
+                found = _unit_phrase(raw[index + 1:trimmed - 1], bracketed=True)
+                if found:
+                    return _Tail(raw[:index].rstrip(_STRIP), *found)
+                break
+    # "…。责任单位:市发改委" without brackets
+    match = re.search(r"(?:^|[。;])\s*(?P<phrase>(?:责任单位|牵头单位|责任部门|牵头部门)\s*:[^。]+)$", norm[:trimmed])
+    if match:
+        found = _unit_phrase(raw[match.start("phrase"):trimmed], bracketed=False)
+        if found:
+            return _Tail(raw[:match.start("phrase")].rstrip(_STRIP), *found)
+    return None
+
+
+def _known_deadline(text: str) -> bool:
+    from gktrack.domain.deadlines import parse_deadline
+
+    return parse_deadline(text, 2000).kind != "unknown"
+
+
+def _unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], list[str]] | None:
+    """A unit phrase ending an item: (as written without a 责任单位: label, units, deadlines).
+
+    "(牵头单位:县发改局;配合单位:县财政局;2023年6月底前完成)" also carries the item's deadline.
+    """
+    deadlines: list[str] = []
+    norm = fold(text)
+    while True:  # deadline parts at the end, after ; or ,
+        cut = max(norm.rfind(mark) for mark in ";,")
+        if cut <= 0 or not _known_deadline(text[cut + 1:].strip(_STRIP)):
+            break
+        deadlines.insert(0, text[cut + 1:].strip(_STRIP))
+        text, norm = text[:cut], norm[:cut]
+    norm = norm.strip()
+    if not (_UNIT_LABEL.match(norm)
+            or bracketed and (_ROLE_END.search(norm) or looks_like_unit_phrase(norm))):
+        # unlabelled brackets must read "(…按职责分工负责)", "(办公室牵头)", or a plain list of units
+        return None
+    try:
+        units = parse_unit_phrase(text)
+    except InputError:
+        return None
+    if any(len(u.name) > 30 or re.search(r"\d", u.name) for u in units):
+        return None
+    shown = text.strip(_STRIP)
+    label = _ROLE_NEUTRAL_LABEL.match(fold(shown))
+    if label:
+        shown = shown[label.end():]
+    return shown.strip(_STRIP), units, deadlines
+
+
+def _shown_units(raw: str) -> str:
+    """A unit line as written, without enclosing brackets or a role-neutral 责任单位: label."""
+    text = raw.strip(_STRIP)
+    norm = fold(text)
+    if norm.startswith("(") and norm.endswith(")") and norm.count("(") == norm.count(")"):
+        depth = 0
+        for index, char in enumerate(norm):
+            depth += (char == "(") - (char == ")")
+            if depth == 0 and index < len(norm) - 1:
+                break
+        else:
+            text, norm = text[1:-1].strip(_STRIP), norm[1:-1].strip()
+    label = _ROLE_NEUTRAL_LABEL.match(norm)
+    return text[label.end():].strip(_STRIP) if label else text
+
+
+def _split_title(text: str) -> tuple[str, str]:
+    """A heading's own title and any body written on the same line after it."""
+    norm = fold(text)
+    stop = norm.find("。")
+    if 0 < stop < len(norm) - 1 and norm[stop + 1:].strip():
+        return text[:stop].strip(_STRIP), text[stop + 1:].strip(_STRIP)
+    gap = re.search(r"\s+", norm)
+    if gap and gap.start() <= 40 and len(norm) - gap.end() >= 10 \
+            and not re.search(r"[,;:、。]", norm[:gap.start()]):
+        return text[:gap.start()].strip(_STRIP), text[gap.end():].strip(_STRIP)
+    return text.strip(_STRIP).rstrip("。.;:;:"), ""
+
+
+def _title_like(text: str) -> bool:
+    norm = fold(text).strip()
+    core = norm.rstrip("。.")
+    return 0 < len(core) <= 40 and "。" not in core and not _trailing_units(text)
+
+
+class _Builder:
+    def __init__(self, segs: list[_Seg], run: _Run, table: _Table | None,
+                 inherit: "_Builder | None" = None) -> None:
+        self.inherit = inherit
+        self.segs = segs
+        self.run = run
+        self.table = table
+        self.sections: list[ImportedSection] = []
+        self.tasks: list[ImportedTask] = []
+        self.cells: dict[int, list[str]] = {}  # id(task) -> deadline cells
+        self.heading: set[int] = set()
+        self.section_units: dict[str, tuple[str, list[UnitRef]]] = {}
+        self.children: dict[int, bool] = {}  # structural segment -> has deeper numbered items
+        self.any_units = False
+        self.final_stack: list = []
+        self.final_counts: dict[str, int] = {}
+
+    # -- classification --
+
+    def classify(self) -> None:
+        table = self.table
+        previous = None
+        for index, seg in enumerate(self.segs):
+            if _CHROME.match(seg.norm):
+                seg.kind = "chrome"
+            elif table and self._header_run(index):
+                seg.kind = "chrome"  # the header repeated on a new page
+            elif seg.marker is not None:
+                seg.kind = "num"
+            elif _DEADLINE_LABEL.match(seg.norm):
+                seg.kind = "deadline"
+            elif _UNIT_LABEL.match(seg.norm) or looks_like_unit_phrase(seg.raw):
+                seg.kind = "units"
+            elif table and table.numbered_rows and re.fullmatch(r"\d{1,3}[、.]?", seg.norm):
+                seg.kind = "rowno"
+            elif table and previous in ("para", "num") and table.has_units and not table.units_first \
+                    and self._relaxed_units(seg):
+                seg.kind = "units"
+            else:
+                seg.kind = "para"
+            if seg.kind != "chrome":
+                previous = seg.kind
+        if table and table.has_time:
+            self._deadline_cells()
+        if table:
+            self._unnumbered_headings()
+
+    def _header_run(self, index: int) -> bool:
+        def header(i: int) -> bool:
+            return 0 <= i < len(self.segs) and self.segs[i].compact.rstrip(":") in _HEADER_WORDS
+
+        return header(index) and any(all(header(i) for i in range(first, first + 3))
+                                     for first in range(index - 2, index + 1))
+
+    @staticmethod
+    def _relaxed_units(seg: _Seg) -> bool:
+        """A 责任单位 cell that names something unusual ("民生实事项目牵头单位和责任单位负责")."""
+        if "。" in seg.norm or len(seg.norm) > 80:
+            return False
+        try:
+            units = parse_unit_phrase(seg.raw)
+        except InputError:
+            return False
+        return all(len(u.name) <= 30 for u in units) and bool(_ROLE_END.search(seg.norm))
+
+    def _deadline_cells(self) -> None:
+        """Short cells after a row's units (or its text) are its 时限要求 cells."""
+        from gktrack.domain.deadlines import parse_deadline
+
+        def known(text: str) -> bool:
+            return parse_deadline(text, 2000).kind != "unknown"
+
+        segs = self.segs
+        after = ("units", "deadline") if self.table.has_units and not self.table.units_first \
+            else ("para", "num", "units", "deadline")
+        previous = None
+        for index, seg in enumerate(segs):
+            if seg.kind == "chrome":
+                continue
+            if seg.kind == "para" and previous in after + ("para", "num") and len(seg.norm) <= 20 \
+                    and "。" not in seg.norm:
+                nxt = self._next(index)
+                joined = seg.compact + (nxt.compact if nxt is not None else "")
+                if known(seg.compact) or (nxt is not None and nxt.kind == "para" and known(joined)):
+                    seg.kind = "deadline"  # a row whose unit cell is merged with the rows below
+                elif previous in after and not self._starts_row(index) and (
+                        previous == "deadline" or len(seg.norm) <= 8):
+                    seg.kind = "deadline"
+            previous = seg.kind
+
+    def _next(self, index: int) -> _Seg | None:
+        for seg in self.segs[index + 1:]:
+            if seg.kind != "chrome":
+                return seg
+        return None
+
+    def _starts_row(self, index: int) -> bool:
+        """An unnumbered heading of the table: followed by a numbered work item."""
+        nxt = self._next(index)
+        return nxt is not None and nxt.kind == "num" and "。" not in self.segs[index].norm.rstrip("。")
+
+    def _unnumbered_headings(self) -> None:
+        for index, seg in enumerate(self.segs):
+            if seg.kind == "para" and len(seg.norm) <= 40 and not _ends_sentence(seg.norm) \
+                    and self._starts_row(index):
+                nxt = self._next(index)
+                if _title_like(nxt.body):
+                    seg.kind = "uhead"
+
+    # -- levels and headings --
+
+    def structure(self) -> None:
+        order: list[str] = []
+        structural = [i for i, s in enumerate(self.segs) if s.kind in ("num", "uhead")]
+        for i in structural:
+            style = self.segs[i].marker.style if self.segs[i].kind == "num" else "none"
+            if style not in order:
+                order.append(style)
+            self.segs[i].level = order.index(style)
+        parents: dict[int, int] = {}
+        stack: list[int] = []
+        children: dict[int, bool] = {}
+        for position, i in enumerate(structural):
+            level = self.segs[i].level
+            while stack and self.segs[stack[-1]].level >= level:
+                stack.pop()
+            parents[i] = stack[-1] if stack else -1
+            stack.append(i)
+            nxt = structural[position + 1] if position + 1 < len(structural) else None
+            children[i] = nxt is not None and self.segs[nxt].level > level
+        siblings: dict[tuple[int, int], list[int]] = {}
+        for i in structural:
+            siblings.setdefault((parents[i], self.segs[i].level), []).append(i)
+        ends = {i: (structural[p + 1] if p + 1 < len(structural) else len(self.segs)) for p, i in enumerate(structural)}
+        for group in siblings.values():
+            values = [self.segs[i].marker.value for i in group if self.segs[i].marker]
+            for before, after, i in zip(values, values[1:], group[1:]):
+                if after != before + 1:  # numbering may run on across headings, but not jump
+                    self.run.warn(self.segs[i].no, f"编号不连续:“{self.segs[i].marker.text}”前面是第 {before} 项,请核对是否漏项或重号")
+            family_heads = any(children[i] for i in group)
+            for i in group:
+                seg = self.segs[i]
+                if seg.kind == "uhead" or children[i]:
+                    self.heading.add(i)
+                    continue
+                own_units = _trailing_units(seg.raw) is not None
+                following = [s for s in self.segs[i + 1:ends[i]] if s.kind != "chrome"]
+                has_paras = any(s.kind == "para" for s in following)
+                if family_heads and not own_units and (has_paras or not following):
+                    self.heading.add(i)
+                elif has_paras and not own_units and _title_like(seg.body) and (
+                        self.table is not None
+                        or any(s.kind == "units" or (s.kind == "para" and _trailing_units(s.raw)) for s in following)):
+                    self.heading.add(i)
+        self.children = children
+
+    # -- the walk --
+
+    def walk(self) -> None:
+        run = self.run
+        stack: list[tuple[int, str, str | None, int]] = []  # (level, key, preamble title, segment)
+        counts: dict[str, int] = {}
+        if self.inherit is not None:
+            # rows after the prose: under its last heading until the table starts headings of its own
+            stack = [(-1, key, None, -1) for _, key, _, _ in self.inherit.final_stack]
+            counts = dict(self.inherit.final_counts)
+        open_task: ImportedTask | None = None
+        pending: list[ImportedTask] = []
+        row_tasks: list[ImportedTask] = []
+        targets: list[ImportedTask] = []
+        previous_kind = None
+        units_ahead: tuple[str, list[UnitRef]] | None = None
+        row_number: str | None = None
+        seen_child: set[int] = set()
+        body_has_structure = any(s.kind in ("num", "uhead") for s in self.segs)
+        any_units = False
+
+        def section_key() -> str | None:
+            return stack[-1][1] if stack else None
+
+        def preamble() -> str | None:
+            return stack[-1][2] if stack else None
+
+        def take_tail(task: ImportedTask, tail: _Tail) -> None:
+            task.text, task.units_text, task.units = tail.text, tail.units_text, tail.units
+            if tail.deadlines:
+                self.cells.setdefault(id(task), []).extend(tail.deadlines)
+
+        def new_task(number: str | None, text: str, seg: _Seg) -> ImportedTask:
+            nonlocal open_task, any_units
+            task = ImportedTask(number=number, section=section_key(), text=text, line=seg.no)
+            self.tasks.append(task)
+            tail = _trailing_units(text)
+            if tail:
+                take_tail(task, tail)
+                any_units = True
+                open_task = None
+                pending.clear()
+            elif units_ahead is not None:
+                task.units_text, task.units = units_ahead
+                open_task = None
+            else:
+                open_task = task
+                pending.append(task)
+            if self.table is not None:
+                open_task = None  # one cell, one task
+                if not task.units or self.table.units_first or not self.table.has_units:
+                    row_tasks[:] = [task]
+            return task
+
+        def paragraph(seg: _Seg, text: str) -> None:
+            nonlocal open_task, row_number, any_units
+            if preamble():
+                run.warn(seg.no, f"“{preamble()}”部分不是任务,未导入:{_excerpt(text)}")
+                return
+            if self.table is None and open_task is not None:
+                open_task.text += "\n" + text
+                tail = _trailing_units(open_task.text)
+                if tail:
+                    # a phrase at the end of an item is the item's own: earlier ones stay open
+                    take_tail(open_task, tail)
+                    any_units = True
+                    pending[:] = [t for t in pending if t is not open_task]
+                    open_task = None
+                return
+            if self.table is None and (not stack and body_has_structure):
+                if _trailing_units(text) is None:
+                    run.warn(seg.no, f"导语段落不是任务,未导入:{_excerpt(text)}")
+                    return
+            if self.table is None and stack and self.children.get(stack[-1][3]) and stack[-1][3] not in seen_child:
+                if _trailing_units(text) is None:
+                    run.warn(seg.no, f"小节开头的说明段落未作为任务:{_excerpt(text)}")
+                    return
+            new_task(row_number, text, seg)
+            row_number = None
+
+        for index, seg in enumerate(self.segs):
+            kind = seg.kind
+            if kind == "chrome":
+                continue
+            after_deadline, after_units = previous_kind == "deadline", previous_kind == "units"
+            previous_kind = kind
+            if kind in ("num", "uhead"):
+                level = seg.level
+                if index in self.heading:
+                    stack = [entry for entry in stack if entry[0] != -1]
+                while stack and stack[-1][0] >= level:
+                    stack.pop()
+                if stack:
+                    seen_child.add(stack[-1][3])
+                if index in self.heading:
+                    parent = stack[-1][1] if stack else ""
+                    counts[parent] = counts.get(parent, 0) + 1
+                    key = f"{parent}.{counts[parent]}" if parent else str(counts[parent])
+                    heading_text = seg.body
+                    tail = _trailing_units(heading_text)
+                    if tail:  # "(一)X(牵头单位:…)" above its items: they share it unless they name their own
+                        heading_text = tail.text
+                        self.section_units[key] = (tail.units_text, tail.units)
+                        any_units = True
+                    title, body = _split_title(heading_text)
+                    is_preamble = tidy(title) if _PREAMBLE_TITLES.match(fold(title).strip()) else preamble()
+                    stack.append((level, key, is_preamble, index))
+                    if not is_preamble:
+                        self.sections.append(ImportedSection(key, seg.marker.text if seg.marker else None,
+                                                             tidy(title), seg.no))
+                    else:
+                        run.warn(seg.no, f"“{tidy(title)}”是方案的总体说明,不作为任务")
+                    open_task = None
+                    if body:
+                        paragraph(seg, body)
+                else:
+                    new_task(seg.marker.text, seg.body, seg)
+                    units_ahead = None
+                continue
+            if kind == "rowno":
+                row_number = seg.raw
+                continue
+            if kind == "para":
+                paragraph(seg, seg.raw)
+                units_ahead = None
+                continue
+            if kind == "units":
+                text, shown = seg.raw, _shown_units(seg.raw)
+                try:
+                    units = parse_unit_phrase(text)
+                except InputError as exc:
+                    run.warn(seg.no, exc.message)
+                    continue
+                any_units = True
+                if self.table is not None and self.table.units_first:
+                    units_ahead = (shown, units)
+                    continue
+                if not pending and after_units and row_tasks:
+                    # "牵头单位:X" then "配合单位:Y" on the next line: one phrase in two lines
+                    for task in row_tasks:
+                        merged = {u.name: u for u in task.units}
+                        for unit in units:
+                            merged.setdefault(unit.name, unit)
+                        task.units = list(merged.values())
+                        task.units_text = f"{task.units_text};{shown}" if task.units_text else shown
+                    continue
+                if not pending:
+                    run.warn(seg.no, f"这一行责任单位前面没有待分配的任务,未使用:{_excerpt(text)}")
+                    continue
+                sections = {t.section for t in pending}
+                if len(sections) > 1:
+                    run.warn(seg.no, f"这一行责任单位适用于不同小节的 {len(pending)} 项任务(自第{pending[0].line}行起),请核对")
+                for task in pending:
+                    task.units, task.units_text = list(units), shown
+                row_tasks[:] = pending
+                pending.clear()
+                open_task = None
+                continue
+            if kind == "deadline":
+                label = _DEADLINE_LABEL.match(seg.norm)
+                cell = seg.raw[label.start("rest"):] if label else seg.raw
+                if not after_deadline:
+                    # A time cell after a unit cell shared by several rows belongs to the rows
+                    # that have none yet (a merged unit cell is written after its last row).
+                    if self.table is not None:
+                        targets = [t for t in row_tasks if id(t) not in self.cells] or list(row_tasks)
+                    else:
+                        targets = [open_task] if open_task else self.tasks[-1:]
+                if not targets:
+                    run.warn(seg.no, f"时限前面没有对应的任务,未使用:{_excerpt(cell)}")
+                    continue
+                for task in targets:
+                    self.cells.setdefault(id(task), []).append(cell.strip(_STRIP))
+        self.any_units = any_units
+        self.final_stack, self.final_counts = stack, counts
+
+    def finish(self) -> None:
+        from gktrack.domain.deadlines import find_deadline_phrases, parse_deadline, split_phrases
+
+        for task in self.tasks:
+            task.text = "\n".join(tidy(part) for part in task.text.split("\n") if part.strip())
+            for left in _LEFT_UNIT_BRACKET.finditer(fold(task.text)):
+                self.run.warn(task.line, f"“{_excerpt(task.text[left.start():left.end()])}”中的单位无法拆分,"
+                                         "原样留在任务内容中,请核对")
+            key = task.section
+            while not task.units and key:
+                if key in self.section_units:
+                    task.units_text, units = self.section_units[key]
+                    task.units = list(units)
+                key = key.rpartition(".")[0]
+            cells = self.cells.get(id(task))
+            if cells:
+                task.deadline = [re.sub(r"\s+", "", phrase) for phrase in split_phrases("\n".join(cells))]
+                for phrase in task.deadline:
+                    if parse_deadline(phrase, 2000).kind == "unknown":
+                        self.run.warn(task.line, f"无法识别的时限“{phrase}”,已原样保留")
+            else:
+                task.deadline = find_deadline_phrases(task.text)
+
+    def build(self) -> None:
+        self.classify()
+        self.structure()
+        self.walk()
+        self.finish()
+
+
+# ---- the whole document -----------------------------------------------------------------------
+
+def parse_document(doc: Document | str) -> ImportedPlan:
+    """The plan a document describes: its sections, tasks, units, deadlines and metadata."""
+    if isinstance(doc, str):
+        doc = Document.from_text(doc)
+    run = _Run()
+    segs = _segments(doc)
+    table_numbers = any(s.compact == "序号" for s in segs)
+    segs = _remove_page_markers(segs, run, table_numbers)
+    segs = _rejoin_wrapped(segs)
+    segs = _split_inline(segs)
+    start, end, title, title_at = _locate(segs, run)
+    plan = ImportedPlan()
+    _metadata(plan, segs, start, end, title)
+    body = segs[start:end]
+
+    table = _find_table(body)
+    if table is None:
+        chosen = _Builder(body, run, None)
+        chosen.build()
+        sections, tasks, any_units = chosen.sections, chosen.tasks, chosen.any_units
+        if not any_units and not any(s.kind in ("num", "uhead") for s in chosen.segs):
+            tasks = []  # plain paragraphs with neither numbering nor units: nothing says they are tasks
+    else:
+        sections, tasks, any_units = _prose_and_table(plan, body, table, run)
+    plan.sections, plan.tasks = sections, tasks
+    if not plan.tasks:
+        run.warn(body[0].no if body else 1, "没有找到任何任务:文中既没有编号条目,也没有责任单位,请检查文档是否为工作要点或分工方案")
+    without = [t for t in plan.tasks if not t.units]
+    if without:
+        # Tasks that name no unit are the issuing body's own; a few gaps among named ones may be slips.
+        plan.owner = plan.issuer or _self_reference(segs)
+        if any_units and len(without) * 2 <= len(plan.tasks):
+            for task in without:
+                run.warn(task.line, f"任务未写明责任单位:{_excerpt(task.text)}")
+        elif plan.owner:
+            run.warn(without[0].line, f"{len(without)} 项任务没有写责任单位,由发文单位“{plan.owner}”承担")
+        if not plan.owner:
+            run.warn(without[0].line, f"{len(without)} 项任务没有写责任单位,也没有写明发文单位:请在计划文件中填写 owner")
+    plan.warnings = sorted(run.warnings, key=lambda item: item[0])
+    return plan
+
+
+def _prose_and_table(plan: ImportedPlan, body: list[_Seg], table: _Table, run: _Run):
+    """A 分工表, alone or after the prose 要点 it restates (then the table is the better source)."""
+    table_start = table.header_at
+    before = body[table_start - 1] if table_start else None
+    if before is not None and before.marker is None and _TABLE_TITLE.search(before.compact):
+        table_start -= 1
+        plan.title = plan.title or before.compact
+    prose_segs, rows = body[:table_start], body[table.body_at:]
+    prose = None
+    if any(s.marker is not None for s in prose_segs):
+        prose = _Builder(prose_segs, _Run(), None)
+        prose.build()
+    alone = _Builder(rows, _Run(), table)
+    alone.build()
+    if prose is None or not prose.tasks:
+        run.warnings += alone.run.warnings
+        for seg in prose_segs:
+            if not _CHROME.match(seg.norm) and seg.marker is None:
+                run.warn(seg.no, f"分工表前的文字未导入:{_excerpt(seg.raw)}")
+        return alone.sections, alone.tasks, alone.any_units
+    if not alone.tasks:
+        run.warnings += prose.run.warnings
+        run.warn(rows[0].no if rows else prose_segs[-1].no, "分工表中没有读出任务,任务取自正文")
+        return prose.sections, prose.tasks, prose.any_units
+    if _restates(alone, prose):
+        run.warnings += alone.run.warnings
+        run.warn(prose_segs[0].no, f"文档同时有正文要点({_lines(prose_segs[0].no, prose_segs[-1].no)})和重述它的分工表,"
+                                   f"任务取自分工表,正文未导入")
+        _borrow_numbers(alone, prose, run)
+        return alone.sections, alone.tasks, alone.any_units
+    # A table that adds to the prose: its rows follow on from the prose's last heading.
+    joined = _Builder(rows, _Run(), table, inherit=prose)
+    joined.build()
+    run.warnings += prose.run.warnings + joined.run.warnings
+    return prose.sections + joined.sections, prose.tasks + joined.tasks, prose.any_units or joined.any_units
+
+
+def _restates(table: "_Builder", prose: "_Builder") -> bool:
+    """Whether the table's headings are the prose's headings and items (by title)."""
+    def key(text: str) -> str:
+        return re.sub(r"[\s,,。.、;;:]", "", fold(text))
+
+    known = {key(s.title) for s in prose.sections}
+    known |= {key(_split_title(t.text)[0]) for t in prose.tasks}
+    if not table.sections:
+        return False
+    return sum(key(s.title) in known for s in table.sections) * 2 >= len(table.sections)
+
+
+def _self_reference(segs: list[_Seg]) -> str | None:
+    """"结合我局实际": how the plan names its own body when it is not stated."""
+    counts = Counter(match.group() for seg in segs for match in _SELF.finditer(seg.norm))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _borrow_numbers(table: _Builder, prose: _Builder, run: _Run) -> None:
+    """Table headings written without numbers take the prose heading's number of the same title."""
+    def key(text: str) -> str:
+        return re.sub(r"[\s,,。.、;;:]", "", fold(text))
+
+    numbers = {key(s.title): s.number for s in prose.sections if s.number}
+    for section in table.sections:
+        if section.number is None:
+            section.number = numbers.get(key(section.title))
+    prose_tasks, items = len(prose.tasks), sum(1 for s in table.sections if "." in s.key)
+    top = sum(1 for s in table.sections if "." not in s.key)
+    if items and prose_tasks and items != prose_tasks and top != prose_tasks:
+        run.warn(table.tasks[0].line if table.tasks else 0,
+                 f"分工表的工作项({items} 项)与正文条目({prose_tasks} 条)数目不一致,请核对")

@@ -1,0 +1,534 @@
+"""The operations behind the commands. Plain data in, plain data out, typed errors.
+
+Each mutating operation is one ``Repository.change``: one commit holding only the files it
+changed, a Chinese summary line and machine-readable trailers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+from gktrack.storage import git
+from gktrack.errors import GktrackError, InputError, NotFoundError, PlanFileError, RepoError
+from gktrack.domain.model import ROLE_LABELS, Plan, Progress, Section, Task, UnitRef
+from gktrack.storage.repo import PLANS_DIR, Change, Repository, parse_task_ref
+from gktrack.domain.units import INITIAL_TEXT, REGISTRY_FILE, Units, add_units_to_file, resolve_refs
+
+SUMMARY_TEXT_CHARS = 24
+
+
+def today() -> dt.date:
+    # GKTRACK_TODAY pins "today" for demonstrations and reproducible tests.
+    pinned = os.environ.get("GKTRACK_TODAY")
+    if pinned:
+        return parse_date(pinned, "GKTRACK_TODAY")
+    return dt.date.today()
+
+
+# Compiled on first use (``re`` keeps it), after the common ISO form has been tried.
+_CN_DATE = r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?\s*$"
+
+
+def parse_date(value: str, what: str = "日期") -> dt.date:
+    """A calendar date as people type it: 2024-06-30, 2024/6/30, 2024年6月30日, 20240630."""
+    text = (value or "").strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
+            y, m, d = (int(p) for p in text.split("-"))
+            return dt.date(y, m, d)
+        match = re.match(_CN_DATE, text)
+        if match:
+            return dt.date(*(int(g) for g in match.groups()))
+        if re.fullmatch(r"\d{4}[/.]\d{1,2}[/.]\d{1,2}|\d{8}", text):
+            from dateutil import parser
+
+            return parser.parse(text, yearfirst=True).date()
+    except (ValueError, OverflowError):
+        pass
+    raise InputError(f"无法识别的{what}“{value}”(应为 2024-06-30 这样的日期)")
+
+
+def short(text: str, limit: int = SUMMARY_TEXT_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _trailers(action: str, *, task: str | None = None, plan: str | None = None,
+              units: list[str] | None = None, date: dt.date | None = None) -> dict[str, str]:
+    trailers = {git.TRAILER_ACTION: action}
+    if plan:
+        trailers[git.TRAILER_PLAN] = plan
+    if task:
+        trailers[git.TRAILER_TASK] = task
+    if units:
+        trailers[git.TRAILER_UNIT] = ",".join(units)
+    if date:
+        trailers[git.TRAILER_DATE] = date.isoformat()
+    return trailers
+
+
+def _plan_rel(plan_id: str) -> str:
+    return f"{PLANS_DIR}/{plan_id}.yaml"
+
+
+# --- init ---------------------------------------------------------------------------------
+
+
+class InitResult(NamedTuple):
+    """What ``init`` did: the repository, whether it changed anything, and a Chinese message."""
+
+    root: Path
+    created: bool
+    commit: str | None
+    message: str
+
+
+def init_repo(path: str | Path | None) -> InitResult:
+    """Make a plans repository (idempotent): git work tree, plans/, units.yaml, first commit.
+
+    On an existing repository it adds only what is missing (the merge attribute, the editor
+    files) in one commit: that is what ``gktrack setup`` runs for repositories made before them.
+    """
+    root = Path(path or ".").expanduser().resolve()
+    if root.exists() and not root.is_dir():
+        raise InputError(f"“{root}”已存在且不是文件夹")
+    root.mkdir(parents=True, exist_ok=True)
+    if git.toplevel(root) != root:
+        git.run(root, "init", "-q")
+        git.run(root, "symbolic-ref", "HEAD", "refs/heads/main")
+    existed = git.head(root) is not None
+    created = []
+    plans = root / PLANS_DIR
+    plans.mkdir(exist_ok=True)
+    keep = plans / ".gitkeep"
+    if not any(plans.iterdir()):
+        keep.write_text("", encoding="utf-8")
+        created.append(f"{PLANS_DIR}/.gitkeep")
+    registry = root / REGISTRY_FILE
+    if not registry.exists():
+        registry.write_text(INITIAL_TEXT, encoding="utf-8")
+        created.append(REGISTRY_FILE)
+    from gktrack.features.collab import mergedriver
+    from gktrack.storage import schema
+
+    # Plan files merge task by task (see gktrack.features.collab.mergedriver): the attribute travels with the
+    # repository, the driver command is local config that every clone sets up for itself.
+    if mergedriver.ensure_attributes_file(root / ".gitattributes"):
+        created.append(".gitattributes")
+    # The JSON Schemas and .vscode/settings.json: the YAML language server checks plans as people type.
+    created += schema.write_editor_files(root)
+    configured = mergedriver.install(root)
+    candidates = [REGISTRY_FILE, f"{PLANS_DIR}/.gitkeep", ".gitattributes", *schema.editor_files()]
+    tracked = set(git.run(root, "ls-files", "-z", "--", *candidates).split("\0"))
+    # Files an interrupted init left uncommitted; a tracked file's hand edits are never swept in.
+    pending = [rel for rel in candidates if rel not in created and rel not in tracked and (root / rel).exists()]
+    files = created + pending
+    if not files:
+        if configured:
+            return InitResult(root, False, None, "\n".join([*configured, f"{root} 的仓库文件已齐全,无需提交"]))
+        return InitResult(root, False, None, f"{root} 已是 gktrack 计划仓库,未做任何修改")
+    repo = Repository(root)
+    author, committer = repo.identity(None)
+    summary = f"补充 gktrack 仓库设置:{'、'.join(files)}" if existed else "初始化 gktrack 计划仓库"
+    with repo.lock():
+        commit = git.commit(root, files, git.format_message(summary, None, _trailers("init")),
+                            author=author, committer=committer)
+    if existed:
+        return InitResult(root, True, commit, "\n".join(
+            [*configured, f"已为 {root} 补充 {'、'.join(files)}(提交 {commit[:8]})"]))
+    return InitResult(root, True, commit, f"已在 {root} 建立 gktrack 计划仓库(提交 {commit[:8]})")
+
+
+# --- plans and sections -------------------------------------------------------------------
+
+
+def new_plan(repo: Repository, plan_id: str, *, year: int, title: str, issuer: str | None = None,
+             doc_number: str | None = None, issued: dt.date | None = None, source: str | None = None,
+             owner: str | None = None, by: str | None = None) -> Change:
+    from gktrack.storage.planfile import check_plan_id, new_plan_text
+
+    check_plan_id(plan_id)
+    if not 1949 <= year <= 2200:
+        raise InputError(f"年份“{year}”不合理")
+    if not title.strip():
+        raise InputError("计划标题不能为空")
+    path = repo.plan_path(plan_id)
+    if path.exists():
+        raise InputError(f"计划 {plan_id} 已存在({_plan_rel(plan_id)})")
+    _check_office(repo, by, "new-plan")
+    plan = Plan(id=plan_id, year=year, title=title.strip(), issuer=issuer, doc_number=doc_number,
+                issued=issued, source=source, owner=owner)
+    rel = _plan_rel(plan_id)
+    with repo.change([rel], f"新建计划 {plan_id}:{short(plan.title)}",
+                     _trailers("new-plan", plan=plan_id), by=by, staged=True) as tx:
+        repo.plans_dir.mkdir(exist_ok=True)
+        tx.write(path, new_plan_text(plan).encode("utf-8"))
+    return Change(tx.commit, f"已新建计划 {plan_id}:{plan.title}", files=tx.rels)
+
+
+def add_section(repo: Repository, plan_id: str, title: str, *, number: str | None = None,
+                parent: str | None = None, by: str | None = None) -> Change:
+    from gktrack.storage.planfile import PlanEditor
+
+    plan = repo.load_plan(plan_id)
+    _check_office(repo, by, "add-section")
+    keys = {s.key for s in plan.sections}
+    if parent is not None:
+        parent = resolve_section(plan, parent)
+    siblings = [s.key for s in plan.sections if s.parent_key == parent]
+    last = max((int(k.rsplit(".", 1)[-1]) for k in siblings if k.rsplit(".", 1)[-1].isdigit()), default=0)
+    key = f"{parent}.{last + 1}" if parent else str(last + 1)
+    assert key not in keys
+    rel = _plan_rel(plan_id)
+    with repo.change([rel], f"新增章节 {plan_id} {key}:{short(title)}",
+                     _trailers("add-section", plan=plan_id), by=by, staged=True) as tx:
+        editor = PlanEditor(repo.plan_path(plan_id), rel, repo=repo)
+        editor.add_section(Section(key=key, title=title.strip(), number=number))
+        editor.save(tx.write)
+    return Change(tx.commit, f"已在计划 {plan_id} 新增章节 {key}:{(number or '')}{title}", files=tx.rels)
+
+
+def resolve_section(plan: Plan, value: str) -> str:
+    """A section given as its key (1.2), its number (一、 / (二)) or its title."""
+    text = value.strip()
+    for section in plan.sections:
+        if text == section.key:
+            return section.key
+    matches = [s for s in plan.sections
+               if text in (s.number, s.title, s.heading) or (s.number and s.number.strip("、.()()") == text.strip("、.()()"))]
+    if len(matches) == 1:
+        return matches[0].key
+    known = ";".join(f"{s.key} {s.heading}" for s in plan.sections[:8])
+    if matches:
+        raise InputError(f"章节“{value}”不唯一,请用编号(key):{'、'.join(s.key for s in matches)}")
+    raise NotFoundError(f"计划 {plan.id} 中没有章节“{value}”" + (f";现有:{known}" if known else ";可用 gktrack add-section 新增"))
+
+
+# --- tasks --------------------------------------------------------------------------------
+
+
+def _collect_units(lead: list[str], support: list[str], units: list[str]) -> list[UnitRef]:
+    """Unit options into refs. Each value is a unit list as documents write it."""
+    from gktrack.domain.unitphrase import parse_unit_phrase
+
+    refs: list[UnitRef] = []
+    for role, values in (("lead", lead), ("support", support)):
+        for value in values:
+            refs += [UnitRef(ref.name, role) for ref in parse_unit_phrase(value)]
+    for value in units:
+        refs += parse_unit_phrase(value)
+    merged: dict[str, UnitRef] = {}
+    for ref in refs:
+        merged[ref.name] = ref  # the last mention of a unit decides its role
+    return list(merged.values())
+
+
+def _register(repo: Repository, tx, new_units: list[str]) -> None:
+    if new_units:
+        _check_office(repo, tx.by, "registry")
+        tx.add_path(REGISTRY_FILE)
+        add_units_to_file(repo.registry_path, new_units)
+
+
+def _deadline_phrases(values: list[str], year: int) -> list[str]:
+    from gktrack.domain.deadlines import parse_due_option
+
+    return [parse_due_option(value, year) for value in values if value.strip()]
+
+
+def add_task(repo: Repository, plan_id: str, text: str, *, lead: list[str] = (), support: list[str] = (),
+             units: list[str] = (), due: list[str] = (), section: str | None = None,
+             number: str | None = None, new_unit: bool = False, by: str | None = None) -> Change:
+    from gktrack.storage.planfile import PlanEditor
+
+    text = " ".join(text.split()) if "\n" not in text else text.strip()
+    if not text:
+        raise InputError("任务内容不能为空")
+    plan = repo.load_plan(plan_id)
+    _check_office(repo, by, "add")
+    section_key = resolve_section(plan, section) if section else None
+    refs, new_units = resolve_refs(repo.units(), _collect_units(list(lead), list(support), list(units)),
+                                   register_new=new_unit)
+    phrases = _deadline_phrases(list(due), plan.year)
+    task = Task(plan=plan_id, id=plan.next_task_id(), text=text, number=number, section=section_key,
+                units=refs, deadline=phrases)
+    rel = _plan_rel(plan_id)
+    with repo.change([rel], f"新增 {task.full_id}:{short(text)}",
+                     _trailers("add", task=task.full_id, units=[u.name for u in refs]), by=by, staged=True) as tx:
+        _register(repo, tx, new_units)
+        editor = PlanEditor(repo.plan_path(plan_id), rel, repo=repo)
+        # The id is chosen again under the lock: another process may have added one meanwhile.
+        task.id = editor.plan.next_task_id()
+        tx.trailers[git.TRAILER_TASK] = task.full_id
+        tx.summary = f"新增 {task.full_id}:{short(text)}"
+        saved = editor.insert_task(task)
+        editor.save(tx.write)
+    return Change(tx.commit, f"已新增任务 {saved.full_id}", task=saved, files=tx.rels)
+
+
+def _edit_task(repo: Repository, ref: str, summary: str, trailers: dict[str, str], change=None, *,
+               by: str | None = None, new_units: list[str] = (), edits=None) -> Change:
+    """One task edit: lock, reload under the lock, edit its block, commit.
+
+    ``change(item, current)`` edits the ruamel mapping; ``edits(current)`` instead returns field
+    edits (see ``planfile.apply_edits``), which need no ruamel when the task is laid out plainly.
+    """
+    from gktrack.storage.planfile import PlanEditor
+
+    plan_id, task_id = parse_task_ref(ref)
+    rel = _plan_rel(plan_id)
+    with repo.change([rel], summary, trailers, by=by, staged=True) as tx:
+        _register(repo, tx, list(new_units))
+        editor = PlanEditor(repo.plan_path(plan_id), rel, repo=repo)
+        current = editor.plan.task(task_id)
+        if current is None:
+            raise NotFoundError(f"计划 {plan_id} 中没有任务 {task_id}")
+        if edits is not None:
+            saved = editor.edit_fields(task_id, edits(current))
+        else:
+            saved = editor.update_task(task_id, lambda item: change(item, current))
+        editor.save(tx.write)
+    return Change(tx.commit, summary, task=saved, files=tx.rels)
+
+
+def assign(repo: Repository, ref: str, *, lead: list[str] = (), support: list[str] = (),
+           units: list[str] = (), new_unit: bool = False, by: str | None = None) -> Change:
+    from gktrack.storage.planfile import set_units
+
+    plan, task = repo.find_task(ref)
+    refs, new_units = resolve_refs(repo.units(), _collect_units(list(lead), list(support), list(units)),
+                                   register_new=new_unit)
+    if not refs:
+        raise InputError("请用 --lead、--support 或 --unit 指定单位")
+    _check_permission(repo, by, task, "assign")
+
+    def change(item, current: Task) -> None:
+        merged = {u.name: u for u in current.units}
+        for new in refs:
+            merged[new.name] = new
+        set_units(item, list(merged.values()))
+
+    label = ",".join(f"{u.name}{ROLE_LABELS[u.role]}" for u in refs)
+    return _edit_task(repo, ref, f"分派 {task.full_id}:{label}",
+                      _trailers("assign", task=task.full_id, units=[u.name for u in refs]),
+                      change, by=by, new_units=new_units)
+
+
+def unassign(repo: Repository, ref: str, names: list[str], *, by: str | None = None) -> Change:
+    from gktrack.storage.planfile import set_units
+
+    plan, task = repo.find_task(ref)
+    units = repo.units()
+    removing = []
+    for name in names:
+        canonical = units.canonical(name) or name.strip()
+        if canonical not in [u.name for u in task.units]:
+            raise NotFoundError(f"任务 {task.full_id} 没有分派给“{name}”;现有:{'、'.join(u.name for u in task.units) or '无'}")
+        removing.append(canonical)
+    if not removing:
+        raise InputError("请给出要取消的单位")
+    _check_permission(repo, by, task, "assign")
+
+    def change(item, current: Task) -> None:
+        set_units(item, [u for u in current.units if u.name not in removing])
+
+    return _edit_task(repo, ref, f"取消分派 {task.full_id}:{'、'.join(removing)}",
+                      _trailers("unassign", task=task.full_id, units=removing), change, by=by)
+
+
+def _acting_unit(repo: Repository, task: Task, unit: str | None, by: str | None) -> str | None:
+    """The unit on whose behalf a change is recorded: --unit, or the person's own unit."""
+    units = repo.units()
+    if unit:
+        return units.require(unit)
+    if not units.registry.people:
+        return None  # nobody is listed, so nobody has a unit of their own (and git need not be asked)
+    email = _actor_email(repo, by)
+    person = units.person(email)
+    if person and len(person.units) == 1:
+        return units.canonical(person.units[0]) or person.units[0]
+    return None
+
+
+def _actor_email(repo: Repository, by: str | None) -> str | None:
+    if by:
+        parsed = git.parse_identity(by)
+        if parsed:
+            return parsed.email
+    ident = repo.git_identity()
+    return ident.email if ident else None
+
+
+def _actor_name(repo: Repository, by: str | None) -> str | None:
+    if by:
+        parsed = git.parse_identity(by)
+        return parsed.name if parsed else by.strip()
+    ident = repo.git_identity()
+    return ident.name if ident else None
+
+
+def _check_permission(repo: Repository, by: str | None, task: Task, action: str, unit: str | None = None) -> None:
+    units = repo.units()
+    if units.registry.people:  # with nobody listed everyone may: no need to ask git who we are
+        from gktrack.domain.permissions import check_task_change
+
+        check_task_change(units, _actor_email(repo, by), task, action)
+
+
+def _check_office(repo: Repository, by: str | None, action: str) -> None:
+    units = repo.units()
+    if units.registry.people:
+        from gktrack.domain.permissions import check_office
+
+        check_office(units, _actor_email(repo, by), action)
+
+
+def _record_date(value: str | None) -> dt.date:
+    if value is None:
+        return today()
+    date = parse_date(value, "日期")
+    if date > today():
+        raise InputError(f"日期 {date} 晚于今天,不能记录未来的工作")
+    return date
+
+
+def record_progress(repo: Repository, ref: str, note: str, *, date: str | None = None,
+                    unit: str | None = None, by: str | None = None) -> Change:
+    note = note.strip()
+    if not note:
+        raise InputError("进展内容不能为空")
+    plan, task = repo.find_task(ref)
+    when = _record_date(date)
+    acting = _acting_unit(repo, task, unit, by)
+    _check_permission(repo, by, task, "progress")
+    entry = Progress(date=when, note=note, unit=acting, by=_actor_name(repo, by))
+    return _edit_task(repo, ref, f"进展 {task.full_id}:{short(note)}",
+                      _trailers("progress", task=task.full_id, units=[acting] if acting else None, date=when),
+                      by=by, edits=lambda current: [("append", "progress", entry)])
+
+
+def close_task(repo: Repository, ref: str, *, note: str | None = None, evidence: list[str] = (),
+               date: str | None = None, unit: str | None = None, by: str | None = None) -> Change:
+    plan, task = repo.find_task(ref)
+    if task.state == "done":
+        raise InputError(f"任务 {task.full_id} 已于 {task.closed or '此前'} 关闭;如需重新打开请用 gktrack reopen")
+    when = _record_date(date)
+    acting = _acting_unit(repo, task, unit, by)
+    _check_permission(repo, by, task, "close")
+    links = [e.strip() for e in evidence if e.strip()]
+
+    def edits(current: Task) -> list[tuple]:
+        if current.state == "done":
+            raise InputError(f"任务 {current.full_id} 已关闭")
+        out = [("set", "state", "done"), ("set", "closed", when)]
+        if note and note.strip():
+            out.append(("set", "note", note.strip()))
+        if links:
+            out.append(("set", "evidence", list(dict.fromkeys([*current.evidence, *links]))))
+        return out
+
+    return _edit_task(repo, ref, f"关闭 {task.full_id}:{short(task.text)}",
+                      _trailers("close", task=task.full_id, units=[acting] if acting else None, date=when),
+                      by=by, edits=edits)
+
+
+def reopen_task(repo: Repository, ref: str, *, note: str | None = None, date: str | None = None,
+                unit: str | None = None, by: str | None = None) -> Change:
+    plan, task = repo.find_task(ref)
+    if task.state != "done":
+        raise InputError(f"任务 {task.full_id} 尚未关闭,无需重新打开")
+    when = _record_date(date)
+    acting = _acting_unit(repo, task, unit, by)
+    _check_permission(repo, by, task, "reopen")
+    text = "重新打开" + (f":{note.strip()}" if note and note.strip() else "")
+    entry = Progress(date=when, note=text, unit=acting, by=_actor_name(repo, by))
+
+    return _edit_task(repo, ref, f"重新打开 {task.full_id}:{short(task.text)}",
+                      _trailers("reopen", task=task.full_id, units=[acting] if acting else None, date=when),
+                      by=by, edits=lambda current: [("set", "state", "open"), ("set", "closed", None),
+                                                    ("append", "progress", entry)])
+
+
+# --- undo and hand edits --------------------------------------------------------------------
+
+
+def undo(repo: Repository, *, by: str | None = None) -> Change:
+    """Revert the last gktrack change with a new commit, if nothing came after it."""
+    repo.require_git()
+    head = git.head(repo.root)
+    if head is None:
+        raise RepoError("仓库还没有任何提交,无可撤销")
+    message = git.run(repo.root, "log", "-1", "--format=%B", head)
+    trailers = git.read_trailers(message)
+    action = trailers.get(git.TRAILER_ACTION)
+    summary = message.strip().splitlines()[0]
+    if action is None:
+        raise InputError(f"最近一次提交 {head[:8]}“{summary}”不是 gktrack 的修改,不能撤销;请用 git revert")
+    if action in ("undo", "init"):
+        raise InputError(f"最近一次提交 {head[:8]}“{summary}”不能再撤销")
+    files = [f for f in git.run(repo.root, "diff-tree", "--no-commit-id", "--name-only", "-r", "-z", head).split("\0") if f]
+    new_trailers = {git.TRAILER_ACTION: "undo", git.TRAILER_REVERTS: head}
+    if git.TRAILER_TASK in trailers:
+        new_trailers[git.TRAILER_TASK] = trailers[git.TRAILER_TASK]
+    with repo.change(files, f"撤销:{summary}", new_trailers, by=by) as tx:
+        if git.head(repo.root) != head:
+            raise InputError("撤销期间仓库有了新提交,已停止")
+        for rel in files:
+            path = repo.root / rel
+            try:
+                old = git.run(repo.root, "show", f"{head}^:{rel}")
+            except RepoError:
+                old = None
+            from gktrack.storage.yamlfile import atomic_write
+
+            if old is None:
+                if path.exists():
+                    path.unlink()
+            else:
+                atomic_write(path, old)
+    return Change(tx.commit, f"已撤销 {head[:8]}:{summary}", files=tx.rels)
+
+
+def commit_edits(repo: Repository, paths: list[str], message: str | None = None, *,
+                 by: str | None = None) -> Change:
+    """Check hand-edited plan files (and units.yaml) and commit them as their own change."""
+    from gktrack.storage.planfile import read_plan
+    from gktrack.domain.units import read_registry
+
+    rels = []
+    for value in paths or []:
+        path = Path(value)
+        if not path.is_absolute():
+            here = Path.cwd() / path
+            # With --repo from outside the repository, a relative path is taken from its root.
+            inside = here.resolve().is_relative_to(repo.root.resolve())
+            path = here if inside else repo.root / path
+        rels.append(repo.rel(path))
+    if not rels:
+        rels = [f for f in git.dirty_paths(repo.root, [PLANS_DIR, REGISTRY_FILE])]
+    rels = [r for r in rels if r == REGISTRY_FILE or (r.startswith(f"{PLANS_DIR}/") and r.endswith(".yaml"))]
+    dirty = git.dirty_paths(repo.root, rels) if rels else []
+    if not dirty:
+        raise InputError("没有需要提交的手工修改")
+    for rel in dirty:
+        path = repo.root / rel
+        if not path.exists():
+            continue
+        if rel == REGISTRY_FILE:
+            read_registry(path, rel)
+        else:
+            read_plan(path, rel)
+    from gktrack.features.collab.hooks import check_hand_edits
+
+    # The server's pre-receive rules, so a liaison learns now rather than when the push bounces.
+    check_hand_edits(repo.root, _actor_email(repo, by), dirty)
+    summary = f"手工修改 {'、'.join(dirty)}" + (f":{message.strip()}" if message and message.strip() else "")
+    author, committer = repo.identity(by)
+    with repo.lock():
+        commit = git.commit(repo.root, dirty, git.format_message(summary, None, _trailers("edit")),
+                            author=author, committer=committer)
+    return Change(commit, f"已提交手工修改:{'、'.join(dirty)}", files=dirty)

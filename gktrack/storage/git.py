@@ -1,0 +1,246 @@
+"""The git command line, called directly.
+
+We call ``git`` as a subprocess rather than through GitPython: the handful of commands we need
+(status, add, commit, log, revert) are one process each either way, and GitPython's import and
+per-commit objects cost more than the whole command should take (see benchmarks/). Every call
+passes user text only after ``--`` or through standard input, never as an option.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, NamedTuple
+
+from gktrack.errors import RepoError
+
+if TYPE_CHECKING:
+    import subprocess
+
+# Trailers written on every gktrack commit; the report and `log` read them back.
+TRAILER_ACTION = "Gktrack-Action"
+TRAILER_TASK = "Gktrack-Task"
+TRAILER_UNIT = "Gktrack-Unit"
+TRAILER_DATE = "Gktrack-Date"
+TRAILER_PLAN = "Gktrack-Plan"
+TRAILER_REVERTS = "Gktrack-Reverts"
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    # Messages we parse must not be translated; paths must come back unquoted (Chinese names).
+    env["LC_ALL"] = "C.UTF-8"
+    return env
+
+
+def run(root: Path | str, *args: str, input: str | None = None, check: bool = True) -> str:
+    """Run ``git -C root args…`` and return stdout; a failure becomes a RepoError."""
+    proc = run_full(root, *args, input=input)
+    if check and proc.returncode != 0:
+        detail = (proc.stderr or proc.stdout).strip().splitlines()
+        raise RepoError(f"git {args[0]} 失败:{detail[-1] if detail else proc.returncode}")
+    return proc.stdout
+
+
+def run_full(root: Path | str, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
+    """Like ``run`` but never raises for git's exit code: the caller reads stderr itself."""
+    import subprocess  # here: the read commands run no git at all, and its import costs ≈ 3 ms
+
+    cmd = ["git", "-c", "core.quotepath=off", "-C", str(root), *args]
+    try:
+        return subprocess.run(cmd, input=input, capture_output=True, text=True, encoding="utf-8",
+                              errors="replace", env=_env())
+    except FileNotFoundError as exc:
+        raise RepoError("找不到 git 命令:请先安装 git") from exc
+
+
+def toplevel(path: Path) -> Path | None:
+    try:
+        out = run(path, "rev-parse", "--show-toplevel", check=True)
+    except RepoError:
+        return None
+    return Path(out.strip())
+
+
+def has_commits(root: Path) -> bool:
+    return bool(run(root, "rev-parse", "--verify", "-q", "HEAD", check=False).strip())
+
+
+def head(root: Path) -> str | None:
+    out = run(root, "rev-parse", "--verify", "-q", "HEAD", check=False).strip()
+    return out or None
+
+
+class Identity(NamedTuple):
+    """A git identity, ``Name <email>``."""
+
+    name: str
+    email: str
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+def identity(root: Path) -> Identity | None:
+    """The committer identity git would use (config or environment), or None when unset."""
+    out = run(root, "var", "GIT_COMMITTER_IDENT", check=False).strip()
+    if not out or "<" not in out:
+        return None
+    name, _, rest = out.partition(" <")
+    email = rest.partition(">")[0]
+    if not name.strip() or not email.strip():
+        return None
+    return Identity(name.strip(), email.strip())
+
+
+def parse_identity(text: str) -> Identity | None:
+    """``Name <email>`` as git writes it; a bare name gets no e-mail (None)."""
+    text = text.strip()
+    if "<" in text and text.endswith(">"):
+        name, _, rest = text.partition("<")
+        if name.strip() and rest[:-1].strip():
+            return Identity(name.strip(), rest[:-1].strip())
+    return None
+
+
+def dirty_paths(root: Path, paths: list[str]) -> list[str]:
+    """Those of ``paths`` that differ from HEAD (modified, staged, deleted or untracked)."""
+    return start_dirty_paths(root, paths)()
+
+
+def start_dirty_paths(root: Path, paths: list[str]) -> Callable[[], list[str]]:
+    """``dirty_paths`` started now, in the background; the function returned waits for it.
+
+    A write runs it while it prepares its edit (nothing is written before the answer): git's
+    few milliseconds overlap Python's instead of adding to them.
+    """
+    import subprocess
+
+    cmd = ["git", "-c", "core.quotepath=off", "-C", str(root), "status", "--porcelain=v1", "-z",
+           "--untracked-files=all", "--", *paths]
+    try:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                encoding="utf-8", errors="replace", env=_env())
+    except FileNotFoundError as exc:
+        raise RepoError("找不到 git 命令:请先安装 git") from exc
+
+    def result() -> list[str]:
+        out, err = proc.communicate()
+        if proc.returncode != 0:
+            detail = (err or out).strip().splitlines()
+            raise RepoError(f"git status 失败:{detail[-1] if detail else proc.returncode}")
+        return _dirty(out)
+
+    return result
+
+
+def _dirty(out: str) -> list[str]:
+    dirty = []
+    for entry in out.split("\0"):
+        if len(entry) > 3:
+            dirty.append(entry[3:])
+    return dirty
+
+
+IDENTITY_MISSING = (
+    "未设置 git 身份:请运行 git config user.name \"姓名\" 和 git config user.email \"邮箱\","
+    "或用 --by \"姓名 <邮箱>\""
+)
+# What git says when it has no identity to commit with (LC_ALL=C, see _env).
+_NO_IDENTITY = ("Please tell me who you are", "unable to auto-detect", "empty ident name",
+                "no email was given", "no name was given")
+
+
+def commit(
+    root: Path,
+    paths: list[str],
+    message: str,
+    *,
+    author: Identity | None = None,
+    committer: Identity | None = None,
+    date: str | None = None,
+    tracked: bool = False,
+) -> str:
+    """Commit exactly ``paths`` (nothing else that may be staged) and return the new hash.
+
+    ``tracked=True`` says every path is already known to git (modified or deleted, none new):
+    ``commit --only`` then takes them from the work tree itself and ``git add`` is not needed.
+    Without an identity git's own is used; its absence becomes the Chinese IDENTITY_MISSING.
+    """
+    if not tracked:
+        run(root, "add", "-A", "--", *paths)
+    args = []
+    if committer is not None:
+        args = ["-c", f"user.name={committer.name}", "-c", f"user.email={committer.email}"]
+    # The content was validated before it was written; hooks are for hand edits.
+    cmd = [*args, "commit", "-q", "--no-verify", "-F", "-"]
+    if author is not None:
+        cmd.append(f"--author={author.name} <{author.email}>")
+    if date is not None:
+        cmd.append(f"--date={date}")
+    cmd += ["--only", "--", *paths]
+    out = run_full(root, *cmd, input=message)
+    if out.returncode != 0:
+        if not tracked:
+            # Take back what `git add` staged, so a failed change leaves the index as it found it.
+            run_full(root, "reset", "-q", "--", *paths)
+        text = out.stderr or out.stdout
+        if any(words in text for words in _NO_IDENTITY):
+            raise RepoError(IDENTITY_MISSING)
+        detail = text.strip().splitlines()
+        raise RepoError(f"git commit 失败:{detail[-1] if detail else out.returncode}")
+    return head_after_commit(root) or run(root, "rev-parse", "HEAD").strip()
+
+
+def head_after_commit(root: Path) -> str | None:
+    """HEAD's hash read from the ref file git just wrote (no process); None when unsure.
+
+    ``git commit`` always writes the branch as a loose ref file, so after a commit the file is
+    there; anything unusual (a reftable repository, a symbolic ref we cannot follow) returns
+    None and the caller asks ``git rev-parse``.
+    """
+    from gktrack.storage.journal import git_dir
+
+    gdir = git_dir(root)
+    if gdir is None:
+        return None
+    try:
+        head = (gdir / "HEAD").read_text(encoding="utf-8").strip()
+        if not head.startswith("ref: "):
+            return head if _is_hash(head) else None
+        common = gdir
+        if (gdir / "commondir").is_file():
+            common = (gdir / (gdir / "commondir").read_text(encoding="utf-8").strip()).resolve()
+        ref = head[5:].strip()
+        if not ref.startswith("refs/") or ".." in ref:
+            return None
+        value = (common / ref).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return value if _is_hash(value) else None
+
+
+def _is_hash(text: str) -> bool:
+    return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text)
+
+
+def read_trailers(message: str) -> dict[str, str]:
+    """The ``Key: value`` lines of the last paragraph of a commit message."""
+    paragraphs = message.strip().split("\n\n")
+    trailers: dict[str, str] = {}
+    if len(paragraphs) < 2:
+        return trailers
+    for line in paragraphs[-1].splitlines():
+        key, sep, value = line.partition(": ")
+        if sep and key and " " not in key:
+            trailers[key] = value.strip()
+    return trailers
+
+
+def format_message(summary: str, body: str | None, trailers: dict[str, str]) -> str:
+    parts = [summary.replace("\n", " ").strip()]
+    if body:
+        parts.append(body.strip())
+    if trailers:
+        parts.append("\n".join(f"{k}: {v.replace(chr(10), ' ')}" for k, v in trailers.items() if v))
+    return "\n\n".join(parts) + "\n"

@@ -1,0 +1,414 @@
+"""Crash safety for changes: a journal of the change in flight, and git's own lock files.
+
+``Repository.change`` writes files and then commits them. A process killed in between (kill -9,
+a power cut) would leave written-but-uncommitted files that the next command takes for someone's
+hand edit and refuses. So a change keeps a journal, ``.git/gktrack/journal.json``:
+
+* phase ``write`` — written (and synced) before the first byte of any file: the files the change
+  may touch and their original bytes;
+* phase ``commit`` — rewritten once every write is done and checked: the hash of each file's
+  intended bytes, the commit message, author, committer and author date;
+* removed after the commit.
+
+A change whose block writes only through ``tx.write`` (``staged=True``: progress, close, add…)
+knows all its new bytes before writing any, so it skips the first entry: the ``commit`` entry is
+written before the first byte, and each file is then as it was or as intended. That is one
+durable journal write (two fsyncs) fewer per change.
+
+The next process to take the repository lock calls ``recover`` first:
+
+* phase ``write``: the writes may be half done (units.yaml written, the plan not yet) and were
+  never checked as a whole, so every file goes back to its original bytes.
+* phase ``commit``: everything but the commit was done (for a staged change: if every file holds
+  its original or its intended bytes but not all the intended, the writes were cut short and
+  the written ones go back, as in phase ``write``). If the files still hold exactly the
+  intended bytes, the commit is made now, with the recorded message, identities and author date,
+  so the history reads as if nothing had happened; if git already made it (a ``git commit``
+  outlives a parent killed with -9) the journal is simply dropped. We roll forward rather than
+  back because the user's work (a progress note typed just before the power cut) is complete and
+  checked; only the bookkeeping is missing, and throwing it away would be a lost update.
+  If the files were changed since (someone edited them after the crash), they are left alone and
+  the usual dirty check reports them as the hand edit they now are.
+
+Every step is idempotent, so a process killed during recovery is recovered by the next one.
+
+Git's own locks: a killed ``git`` leaves ``.git/index.lock`` (or a ref lock) behind, and every
+later git command refuses to run. ``settle_git_locks`` waits while a live process holds such a
+lock and removes it only when nobody does (on Linux it looks through /proc for an open handle;
+elsewhere it waits until the lock is a minute old, far longer than any git command we run takes).
+"""
+
+from __future__ import annotations
+
+import binascii
+import datetime as dt
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from gktrack.errors import RepoError
+
+JOURNAL = "journal.json"
+# A lock file nobody holds may still be a git process between close() and rename(); that takes
+# microseconds, so a second of age is a wide margin.
+STALE_AFTER = 1.0
+STALE_AFTER_BLIND = 60.0  # without /proc we cannot see holders: only age tells
+
+
+def _warn(line: str) -> None:
+    """A notice on stderr through the "gktrack" logger (imported only when there is one)."""
+    import logging
+
+    logging.getLogger("gktrack").warning(line)
+
+
+def git_dir(root: Path) -> Path | None:
+    """``.git`` of a work tree; a linked work tree or submodule has a ``.git`` file pointing at it."""
+    dot = Path(root) / ".git"
+    if dot.is_dir():
+        return dot
+    if dot.is_file():
+        try:
+            line = dot.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        if line.startswith("gitdir:"):
+            target = Path(line[len("gitdir:"):].strip())
+            target = target if target.is_absolute() else (Path(root) / target)
+            return target if target.is_dir() else None
+    return None
+
+
+def state_dir(root: Path) -> Path:
+    """Where gktrack keeps its lock and journal: inside the git folder, never in the work tree."""
+    found = git_dir(root)
+    return found if found is not None else Path(root)
+
+
+def journal_path(root: Path) -> Path:
+    return state_dir(root) / "gktrack" / JOURNAL
+
+
+def sha256(data: bytes | None) -> str | None:
+    if data is None:
+        return None
+    try:
+        from _sha256 import sha256 as digest  # built in: importing hashlib loads OpenSSL (≈ 2 ms)
+    except ImportError:
+        from hashlib import sha256 as digest
+    return digest(data).hexdigest()
+
+
+def read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+# --- the journal ---------------------------------------------------------------------------
+
+
+def write(root: Path, entry: dict[str, Any]) -> None:
+    """Replace the journal durably (we hold the lock, so a fixed temporary name is safe)."""
+    from gktrack.storage.yamlfile import sync_dir
+
+    path = journal_path(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(JOURNAL + ".tmp")
+    with open(tmp, "wb") as handle:
+        handle.write(json.dumps(entry, ensure_ascii=False).encode("utf-8"))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    sync_dir(path.parent)
+
+
+def begin(root: Path, originals: dict[str, bytes | None], summary: str) -> None:
+    write(root, {
+        "version": 1,
+        "phase": "write",
+        "pid": os.getpid(),
+        "summary": summary,
+        "files": {rel: {"original": _b64(data)} for rel, data in originals.items()},
+    })
+
+
+def prepare_commit(root: Path, originals: dict[str, bytes | None], intended: dict[str, bytes | None],
+                   message: str, author: Any, committer: Any, author_date: str) -> None:
+    write(root, {
+        "version": 1,
+        "phase": "commit",
+        "pid": os.getpid(),
+        "summary": message.splitlines()[0] if message else "",
+        "files": {rel: {"original": _b64(originals.get(rel)), "intended": sha256(intended[rel])}
+                  for rel in intended},
+        "message": message,
+        "author": [author.name, author.email] if author else None,
+        "committer": [committer.name, committer.email] if committer else None,
+        "author_date": author_date,
+    })
+
+
+def clear(root: Path) -> None:
+    try:
+        journal_path(root).unlink()
+    except FileNotFoundError:
+        pass
+
+
+def pending(root: Path) -> dict[str, Any] | None:
+    """The journal left by an interrupted change, if any (unreadable counts as none)."""
+    path = journal_path(root)
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return {"phase": "broken", "files": {}}
+    return entry if isinstance(entry, dict) else {"phase": "broken", "files": {}}
+
+
+# binascii, what the base64 module calls: importing base64 cost every write ≈ 0.5 ms.
+def _b64(data: bytes | None) -> str | None:
+    return None if data is None else binascii.b2a_base64(data, newline=False).decode("ascii")
+
+
+def _unb64(text: str | None) -> bytes | None:
+    return None if text is None else binascii.a2b_base64(text)
+
+
+def now_git_date() -> str:
+    """The author date a commit made now would get (GIT_AUTHOR_DATE wins, as in git)."""
+    return os.environ.get("GIT_AUTHOR_DATE") or dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+# --- recovery ------------------------------------------------------------------------------
+
+
+def recover(root: Path, timeout: float) -> list[str]:
+    """Finish or undo an interrupted change (caller holds the repository lock).
+
+    Returns what was done, one Chinese line each (also logged as warnings).
+    """
+    entry = pending(root)
+    if entry is None:
+        _remove_temp_files(root, [])
+        return []
+    # A killed writer's `git add`/`git commit` may still be running: let it finish first.
+    settle_git_locks(root, timeout, refs=True)
+    files = entry.get("files") if isinstance(entry.get("files"), dict) else {}
+    summary = entry.get("summary") or "上次修改"
+    done: list[str] = []
+    if entry.get("phase") == "commit":
+        done = _roll_forward(root, entry, files, summary)
+    elif entry.get("phase") == "write":
+        done = _roll_back(root, files, summary)
+    else:
+        done = [f"gktrack: 提示:中断记录 {journal_path(root)} 无法读取,已删除"]
+    _remove_temp_files(root, list(files))
+    clear(root)
+    for line in done:
+        _warn(line)
+    return done
+
+
+def _roll_back(root: Path, files: dict[str, Any], summary: str) -> list[str]:
+    from gktrack.storage.yamlfile import atomic_write
+
+    restored = []
+    for rel, info in files.items():
+        path = Path(root) / rel
+        original = _unb64((info or {}).get("original"))
+        if read_bytes(path) == original:
+            continue
+        if original is None:
+            path.unlink()
+        else:
+            atomic_write(path, original)
+        restored.append(rel)
+    if not restored:
+        return []
+    return [f"gktrack: 提示:上次修改“{summary}”在写入时被中断,已把 {'、'.join(restored)} 还原为修改前的内容"]
+
+
+def _roll_forward(root: Path, entry: dict[str, Any], files: dict[str, Any], summary: str) -> list[str]:
+    from gktrack.storage import git
+
+    rels = list(files)
+    current = {rel: sha256(read_bytes(Path(root) / rel)) for rel in rels}
+    if any(current[rel] != (files[rel] or {}).get("intended") for rel in rels):
+        originals = {rel: sha256(_unb64((files[rel] or {}).get("original"))) for rel in rels}
+        if current == originals:
+            return []  # killed before its first write (a staged change writes after this entry)
+        if all(current[rel] in (originals[rel], (files[rel] or {}).get("intended")) for rel in rels):
+            # Killed between the writes of a staged change: some files new, the rest untouched.
+            return _roll_back(root, files, summary)
+        return [f"gktrack: 提示:上次修改“{summary}”在提交前被中断,之后文件又被改动;"
+                f"未自动处理,{'、'.join(rels)} 将按手工修改对待"]
+    if not git.dirty_paths(root, rels):
+        return []  # git finished the commit after its parent died
+    author = git.Identity(*entry["author"]) if entry.get("author") else None
+    committer = git.Identity(*entry["committer"]) if entry.get("committer") else None
+    try:
+        commit = commit_with_retry(root, rels, entry.get("message") or summary + "\n", author=author,
+                                   committer=committer, date=entry.get("author_date"))
+    except RepoError:
+        if git.dirty_paths(root, rels):
+            raise
+        return []  # the killed writer's own `git commit` got there first
+    return [f"gktrack: 提示:上次修改“{summary}”在提交前被中断,已补做提交 {commit[:8]}"]
+
+
+def commit_with_retry(root: Path, rels: list[str], message: str, *, author: Any, committer: Any,
+                      date: str | None = None, timeout: float = 30.0, attempts: int = 4,
+                      tracked: bool = False) -> str:
+    """``git.commit``, waiting out (or clearing stale) git locks and trying again if one was in the way.
+
+    A `git status` run by a person, or by a writer killed a moment ago, holds ``index.lock`` for
+    a few milliseconds; that is no reason to fail a change.
+    """
+    from gktrack.storage import git
+
+    settle_git_locks(root, timeout)
+    for attempt in range(attempts):
+        try:
+            return git.commit(root, rels, message, author=author, committer=committer, date=date,
+                              tracked=tracked)
+        except RepoError as exc:
+            if attempt == attempts - 1 or not _lock_trouble(root, str(exc)):
+                raise
+            settle_git_locks(root, timeout, refs=True)
+    raise AssertionError("unreachable")
+
+
+def _lock_trouble(root: Path, message: str) -> bool:
+    words = (".lock", "remove the file manually", "cannot lock ref", "Unable to create",
+             "another git process")
+    return any(w in message for w in words) or bool(_lock_files(root, refs=True))
+
+
+def _remove_temp_files(root: Path, rels: list[str]) -> None:
+    """Temporary files of atomic writes that a killed process left behind."""
+    folders = {Path(root) / Path(rel).parent for rel in rels}
+    names = {Path(rel).name for rel in rels}
+    journal_dir = journal_path(root).parent
+    leftovers = [journal_dir / (JOURNAL + ".tmp")]
+    for folder in folders:
+        try:
+            entries = list(folder.iterdir())
+        except OSError:
+            continue
+        leftovers += [p for p in entries if p.name.endswith(".tmp")
+                      and any(p.name.startswith(f".{name}.") for name in names)]
+    for path in leftovers:
+        try:
+            path.unlink()
+        except OSError:
+            pass
+
+
+# --- git's lock files ----------------------------------------------------------------------
+
+
+def _lock_files(root: Path, *, refs: bool = False) -> list[Path]:
+    gdir = git_dir(root)
+    if gdir is None:
+        return []
+    names = [gdir / "index.lock", gdir / "HEAD.lock", gdir / "packed-refs.lock"]
+    try:
+        head = (gdir / "HEAD").read_text(encoding="utf-8").strip()
+    except OSError:
+        head = ""
+    if head.startswith("ref: "):
+        names.append(gdir / (head[5:] + ".lock"))
+    found = [p for p in names if p.exists()]
+    if refs:
+        refs_dir = gdir / "refs"
+        if refs_dir.is_dir():
+            found += [p for p in refs_dir.rglob("*.lock") if p not in found]
+        found += list(gdir.glob("next-index-*.lock"))
+    return found
+
+
+def _holders(root: Path, paths: list[Path]) -> set[Path] | None:
+    """Those of ``paths`` a live process may be holding; None when that cannot be known.
+
+    A lock is held when a process has it open, and also whenever a git process is working in
+    this repository: ``git commit`` closes index.lock but keeps it while the editor is open.
+    """
+    proc = Path("/proc")
+    if not (proc / "self" / "fd").is_dir():
+        return None
+    wanted = {os.path.realpath(p): p for p in paths}
+    top = os.path.realpath(root)
+    held: set[Path] = set()
+    me = str(os.getpid())
+    for entry in os.scandir(proc):
+        if not entry.name.isdigit() or entry.name == me:
+            continue
+        base = f"/proc/{entry.name}"
+        try:
+            comm = Path(f"{base}/comm").read_text().strip()
+        except OSError:
+            continue
+        is_git = comm.startswith("git")
+        try:
+            if is_git:
+                cwd = os.readlink(f"{base}/cwd")
+                if cwd == top or cwd.startswith(top + os.sep):
+                    return set(paths)
+            fds = os.listdir(f"{base}/fd")
+        except FileNotFoundError:
+            continue
+        except PermissionError:
+            if is_git:  # someone else's git: assume the worst
+                return set(paths)
+            continue
+        for fd in fds:
+            try:
+                target = os.readlink(f"{base}/fd/{fd}")
+            except OSError:
+                continue
+            if target in wanted:
+                held.add(wanted[target])
+    return held
+
+
+def settle_git_locks(root: Path, timeout: float, *, refs: bool = False) -> list[Path]:
+    """Wait until no git lock file is in the way; remove the ones no process holds.
+
+    Returns the stale locks removed. Raises RepoError when a live git keeps a lock past ``timeout``.
+    """
+    deadline = time.monotonic() + timeout
+    removed: list[Path] = []
+    while True:
+        locks = _lock_files(root, refs=refs)
+        if not locks:
+            return removed
+        held = _holders(root, locks)
+        now = time.time()
+        for lock in locks:
+            try:
+                age = now - lock.stat().st_mtime
+            except FileNotFoundError:
+                continue
+            stale = (lock not in held and age >= STALE_AFTER) if held is not None else age >= STALE_AFTER_BLIND
+            if stale:
+                try:
+                    lock.unlink()
+                except FileNotFoundError:
+                    continue
+                removed.append(lock)
+                _warn(f"gktrack: 提示:已删除被中断的 git 进程留下的锁文件 {lock.name}")
+        if time.monotonic() >= deadline:
+            left = [p for p in _lock_files(root, refs=refs)]
+            if left:
+                raise RepoError(
+                    f"git 正在使用此仓库({left[0].name} 存在),已等待 {timeout:.0f} 秒;"
+                    f"如确认没有 git 在运行,可删除 {left[0]}"
+                )
+            return removed
+        time.sleep(0.05)

@@ -1,0 +1,430 @@
+"""A plans repository: where it is, what it holds, and the one way to change it.
+
+Reading needs no git process at all (plans are files); every change goes through
+``Repository.change``, which takes the lock, refuses to touch files with someone's
+uncommitted edits, writes atomically and makes exactly one commit of exactly those files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import time
+from pathlib import Path
+from typing import Callable, Iterator, NamedTuple
+
+from gktrack.storage import git
+from gktrack.errors import (
+    DirtyError,
+    InputError,
+    LockTimeoutError,
+    NotFoundError,
+    RepoError,
+)
+from gktrack.domain.model import PLAN_ID_PATTERN, Plan, Task
+from gktrack.domain.units import REGISTRY_FILE, Units, read_registry
+
+PLANS_DIR = "plans"
+ENV_REPO = "GKTRACK_REPO"
+LOCK_TIMEOUT = float(os.environ.get("GKTRACK_LOCK_TIMEOUT", "30"))
+
+
+_UNKNOWN = object()
+
+
+def find_repository(explicit: str | None = None, start: Path | None = None) -> "Repository":
+    """``--repo``, then $GKTRACK_REPO, then the current directory and its parents (as git does)."""
+    given = explicit or os.environ.get(ENV_REPO)
+    if given:
+        root = Path(given).expanduser()
+        if not (root / REGISTRY_FILE).is_file() and not (root / PLANS_DIR).is_dir():
+            raise RepoError(f"“{given}”不是 gktrack 计划仓库(没有 {REGISTRY_FILE} 和 {PLANS_DIR}/);可先运行 gktrack init {given}")
+        return Repository(root.resolve())
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / REGISTRY_FILE).is_file():
+            return Repository(candidate)
+    raise RepoError(
+        f"当前目录不在 gktrack 计划仓库中(向上未找到 {REGISTRY_FILE});请先运行 gktrack init,或用 --repo 指定仓库"
+    )
+
+
+class LoadProblem(NamedTuple):
+    """A plan file that could not be read: where, and what is wrong."""
+
+    where: str
+    message: str
+
+
+class Change(NamedTuple):
+    """What one mutating command did: the commit and a Chinese summary line."""
+
+    commit: str | None
+    summary: str
+    files: list[str]
+    task: Task | None = None
+
+
+class Repository:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.plans_dir = self.root / PLANS_DIR
+        self.registry_path = self.root / REGISTRY_FILE
+        self._units: Units | None = None
+        self._identity: git.Identity | None | object = _UNKNOWN
+
+    # --- reading ---
+
+    def rel(self, path: Path) -> str:
+        try:
+            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            raise InputError(f"“{path}”不在计划仓库 {self.root} 中") from None
+
+    def plan_path(self, plan_id: str) -> Path:
+        return self.plans_dir / f"{plan_id}.yaml"
+
+    def plan_ids(self) -> list[str]:
+        if not self.plans_dir.is_dir():
+            return []
+        return sorted(p.stem for p in self.plans_dir.glob("*.yaml") if not p.name.startswith("."))
+
+    def units(self) -> Units:
+        if self._units is None:
+            from gktrack.storage.plancache import load_registry_cached
+
+            self._units = Units(load_registry_cached(self))
+        return self._units
+
+    def load_plan(self, plan_id: str) -> Plan:
+        from gktrack.storage.plancache import load_plan_cached
+
+        path = self.plan_path(plan_id)
+        if not path.is_file():
+            known = self.plan_ids()
+            import difflib
+
+            close = difflib.get_close_matches(plan_id, known, n=3, cutoff=0.5)
+            hint = f"是否指:{'、'.join(close)}?" if close else (f"现有计划:{'、'.join(known)}" if known else "还没有任何计划")
+            raise NotFoundError(f"没有计划“{plan_id}”;{hint}")
+        return load_plan_cached(self, plan_id)
+
+    def load_plans(self, *, plan: str | None = None, skip_broken: bool = True) -> tuple[list[Plan], list[LoadProblem]]:
+        """All plans (or one). A broken plan file is reported and the others still load."""
+        if plan is not None:
+            return [self.load_plan(plan)], []
+        from gktrack.storage.plancache import load_plans_cached
+
+        return load_plans_cached(self, self.plan_ids(), skip_broken=skip_broken)
+
+    def find_task(self, ref: str) -> tuple[Plan, Task]:
+        plan_id, task_id = parse_task_ref(ref)
+        plan = self.load_plan(plan_id)
+        task = plan.task(task_id)
+        if task is None:
+            ids = [t.id for t in plan.tasks]
+            span = f"现有编号 {min(ids)}–{max(ids)}" if ids else "该计划还没有任务"
+            raise NotFoundError(f"计划 {plan_id} 中没有任务 {task_id}({span})")
+        return plan, task
+
+    # --- changing ---
+
+    @contextlib.contextmanager
+    def lock(self, timeout: float | None = None) -> Iterator[None]:
+        """An exclusive lock on the repository for one change.
+
+        flock is released by the kernel when the process dies, so a crash never leaves it held.
+        Whoever takes the lock first finishes or rolls back a change a killed process left
+        half done (see ``gktrack.storage.journal``), so every change starts from a committed state.
+        """
+        import fcntl
+
+        from gktrack.storage import journal
+
+        folder = journal.state_dir(self.root)
+        path = folder / "gktrack.lock"
+        limit = LOCK_TIMEOUT if timeout is None else timeout
+        try:
+            handle = open(path, "a+")
+        except OSError as exc:
+            raise RepoError(f"无法建立锁文件 {path}:{exc.strerror}") from None
+        with handle:
+            deadline = time.monotonic() + limit
+            while True:
+                try:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise LockTimeoutError(
+                            f"另一个 gktrack 命令正在修改此仓库,已等待 {limit:.0f} 秒;请稍后再试"
+                        ) from None
+                    import random
+
+                    time.sleep(0.02 + random.random() * 0.04)
+            try:
+                if journal.git_dir(self.root) is not None:
+                    journal.recover(self.root, limit)
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    def require_git(self) -> None:
+        from gktrack.storage.journal import git_dir
+
+        # A .git folder (or file) at the root is a work tree: no git process needed to know.
+        if git_dir(self.root) is None and git.toplevel(self.root) is None:
+            raise RepoError(f"{self.root} 不是 git 仓库;请运行 gktrack init")
+
+    def git_identity(self) -> git.Identity | None:
+        """git's committer identity, asked once per process (``git var``), None when unset."""
+        if self._identity is _UNKNOWN:
+            self._identity = git.identity(self.root)
+        return self._identity
+
+    def known_identity(self) -> git.Identity | None:
+        """The identity if this process already asked git for it; None without asking."""
+        return None if self._identity is _UNKNOWN else self._identity
+
+    def identity(self, by: str | None) -> tuple[git.Identity, git.Identity]:
+        """(author, committer). ``--by`` sets the author; git's identity is the committer."""
+        committer = self.git_identity()
+        author = committer
+        if by:
+            parsed = git.parse_identity(by)
+            if parsed is None:
+                if committer is None:
+                    raise InputError(f"--by“{by}”应写成“姓名 <邮箱>”")
+                parsed = git.Identity(by.strip(), committer.email)
+            author = parsed
+            committer = committer or parsed
+        if author is None or committer is None:
+            raise RepoError(git.IDENTITY_MISSING)
+        return author, committer
+
+    def check_clean(self, rels: list[str]) -> None:
+        self._refuse_dirty(git.dirty_paths(self.root, rels))
+
+    def start_check_clean(self, rels: list[str]) -> Callable[[], None]:
+        """``check_clean`` started in the background; call the result to wait (and raise)."""
+        pending = git.start_dirty_paths(self.root, rels)
+        return lambda: self._refuse_dirty(pending())
+
+    def _refuse_dirty(self, dirty: list[str]) -> None:
+        if dirty:
+            first = dirty[0]
+            raise DirtyError(
+                f"{first} 有未提交的手工修改,为免混入本次提交已停止;"
+                f"请先运行 gktrack commit-edits {first} 单独提交(会先检查格式),或用 git checkout -- {first} 放弃修改"
+            )
+
+    def change(self, rels: list[str], summary: str, trailers: dict[str, str], *, by: str | None = None,
+               body: str | None = None, staged: bool = False):
+        """Context manager for one change: yields, then commits exactly ``rels``.
+
+        The block does its writes; if it raises, or the commit fails, every file in ``rels`` is
+        put back as it was. ``staged=True`` promises that the block writes only through
+        ``tx.write``: the new bytes are then known before any is written, and one journal entry
+        (two fsyncs) covers the change instead of two (see ``gktrack.storage.journal``).
+        """
+        return _ChangeContext(self, rels, summary, trailers, by, body, staged)
+
+
+class _ChangeContext:
+    """One change: lock, journal, the caller's writes, one commit; see ``gktrack.storage.journal``."""
+
+    def __init__(self, repo: Repository, rels: list[str], summary: str, trailers: dict[str, str],
+                 by: str | None, body: str | None, staged: bool = False):
+        self.repo = repo
+        self.staged = staged
+        self._begun = False  # the "write" journal entry is on disk: files may be written directly
+        self._pending: dict[str, bytes] = {}  # staged writes, done after the journal entry
+        self._then: dict[str, Callable[[], None]] = {}
+        self.rels = list(dict.fromkeys(rels))
+        self.summary = summary
+        self.trailers = trailers
+        self.by = by
+        self.body = body
+        self.commit: str | None = None
+        self._saved: dict[str, bytes | None] = {}
+        self._lock = None
+        self._check: Callable[[], None] | None = None  # the clean check, while git runs it
+
+    def _settle(self) -> None:
+        """Wait for the clean check (DirtyError if a file has uncommitted edits); before any
+        byte is written, and before the block's own outcome counts."""
+        check, self._check = self._check, None
+        if check is not None:
+            check()
+
+    def add_path(self, rel: str) -> None:
+        """A file the change turned out to need (e.g. units.yaml for --new-unit)."""
+        from gktrack.storage import journal
+
+        if rel not in self.rels:
+            self._settle()
+            self.repo.check_clean([rel])
+            self._save(rel)
+            self.rels.append(rel)
+            # The caller writes this file itself: from here on, the two-entry protocol.
+            journal.begin(self.repo.root, self._saved, self.summary)
+            self._begun = True
+
+    def write(self, path: Path, data: bytes, then: Callable[[], None] | None = None) -> None:
+        """Write one of the change's files (staged: kept until the journal says what is coming).
+
+        ``then`` runs once the bytes are in the file (e.g. to cache what was written).
+        """
+        from gktrack.storage.yamlfile import atomic_write
+
+        rel = self.repo.rel(path)
+        if rel not in self.rels:
+            raise RepoError(f"内部错误:{rel} 不在本次修改的文件中")
+        if self._begun:
+            self._settle()
+            atomic_write(path, data)
+            if then is not None:
+                then()
+        else:
+            self._pending[rel] = data
+            if then is not None:
+                self._then[rel] = then
+
+    def _save(self, rel: str) -> None:
+        path = self.repo.root / rel
+        self._saved[rel] = path.read_bytes() if path.exists() else None
+
+    def __enter__(self) -> "_ChangeContext":
+        from gktrack.storage import journal
+
+        self.repo.require_git()
+        if self.by or self.repo.known_identity() is not None:
+            self.author, self.committer = self.repo.identity(self.by)
+        else:
+            # Nobody needed the identity so far: git uses its own, and says when it has none
+            # (git.commit turns that into the Chinese message) -- one git process fewer.
+            self.author = self.committer = None
+        self._lock = self.repo.lock()
+        self._lock.__enter__()
+        try:
+            if self.staged:
+                # Nothing is written before __exit__: git checks while the block prepares the edit.
+                self._check = self.repo.start_check_clean(self.rels)
+            else:
+                self.repo.check_clean(self.rels)
+            for rel in self.rels:
+                self._save(rel)
+            if not self.staged:
+                # Before the first byte is written: a crash from here on is rolled back or finished.
+                journal.begin(self.repo.root, self._saved, self.summary)
+                self._begun = True
+        except BaseException:
+            try:
+                self._settle()  # reap git; the first error is the one reported
+            except BaseException:
+                pass
+            finally:
+                self._lock.__exit__(None, None, None)
+            raise
+        return self
+
+    def _write_pending(self, writes: list[tuple[str, bytes]]) -> None:
+        from gktrack.storage.yamlfile import atomic_write
+
+        for rel, data in writes:
+            atomic_write(self.repo.root / rel, data)
+            if rel in self._then:
+                self._then.pop(rel)()
+
+    def _restore(self) -> None:
+        from gktrack.storage.yamlfile import atomic_write
+
+        for rel, data in self._saved.items():
+            path = self.repo.root / rel
+            if data is None:
+                if path.exists():
+                    path.unlink()
+            elif not path.exists() or path.read_bytes() != data:
+                atomic_write(path, data)
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        from gktrack.storage import journal
+
+        root = self.repo.root
+        try:
+            # A file with uncommitted edits stops the change whatever the block did (as when
+            # the check ran first); the block wrote nothing yet.
+            self._settle()
+            if exc_type is not None:
+                if self._begun:
+                    self._restore()
+                    journal.clear(root)
+                return False  # staged only: nothing was written, no journal entry was made
+            current = {rel: self._pending[rel] if rel in self._pending else journal.read_bytes(root / rel)
+                       for rel in self.rels}
+            changed = [rel for rel in self.rels if current[rel] != self._saved.get(rel)]
+            if not changed:
+                if self._begun:
+                    journal.clear(root)
+                return False
+            message = git.format_message(self.summary, self.body, self.trailers)
+            writes = [(rel, self._pending[rel]) for rel in changed if rel in self._pending]
+            try:
+                if self._begun:
+                    self._write_pending(writes)
+                    _test_pause()
+                # Staged: the entry comes before the first byte, so a crash leaves each file
+                # as it was or as intended -- finished or rolled back by the next command.
+                journal.prepare_commit(root, self._saved, {rel: current[rel] for rel in changed}, message,
+                                       self.author, self.committer, journal.now_git_date())
+                if not self._begun:
+                    self._begun = True
+                    self._write_pending(writes)
+                    _test_pause()
+            except BaseException:
+                self._restore()
+                journal.clear(root)
+                raise
+            try:
+                # Files that existed before were clean (tracked and unchanged): no `git add` needed.
+                tracked = all(self._saved.get(rel) is not None for rel in changed)
+                self.commit = journal.commit_with_retry(root, changed, message, author=self.author,
+                                                        committer=self.committer, timeout=LOCK_TIMEOUT,
+                                                        tracked=tracked)
+            except BaseException:
+                self._restore()
+                journal.clear(root)
+                raise
+            journal.clear(root)
+            self.rels = changed
+            return False
+        finally:
+            self._lock.__exit__(None, None, None)
+
+
+def _test_pause() -> None:
+    """GKTRACK_TEST_PAUSE_AFTER_WRITE=seconds widens the window between writing and committing,
+    so the crash tests can kill a process there on purpose. Unset (always, in real use) it costs
+    one dictionary lookup."""
+    pause = os.environ.get("GKTRACK_TEST_PAUSE_AFTER_WRITE")
+    if pause:
+        try:
+            time.sleep(min(float(pause), 10.0))
+        except ValueError:
+            pass
+
+
+def parse_task_ref(ref: str) -> tuple[str, int]:
+    """``hl2022/3`` (also ``hl2022#3``) into ("hl2022", 3)."""
+    text = (ref or "").strip()
+    for sep in ("/", "#", ":"):
+        if sep in text:
+            plan_id, _, number = text.rpartition(sep)
+            break
+    else:
+        raise InputError(f"任务编号“{ref}”应写成 计划/序号,如 hl2022/3")
+    # not planfile.PLAN_ID: `show` would import the plan file machinery for this one check
+    if not re.match(PLAN_ID_PATTERN, plan_id) or not number.isdigit() or int(number) < 1:
+        raise InputError(f"任务编号“{ref}”应写成 计划/序号,如 hl2022/3")
+    return plan_id, int(number)
