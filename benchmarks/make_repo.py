@@ -3,10 +3,9 @@
     python benchmarks/make_repo.py --plans 200 --tasks 50 --commits 10000 --seed 1 --out /tmp/city
 
 The files are in gktrack's own format: each plan's header comes from
-``gktrack.storage.planfile.new_plan_text`` and units.yaml starts from ``gktrack.domain.units.INITIAL_TEXT``. Task
-blocks are rendered here by a small formatter (ruamel.yaml takes ~1.5 ms per task, far too slow for
-50,000 tasks and 50,000 commits); the first plan, and every plan with ``--verify``, is checked
-byte for byte against ``new_plan_text`` so the two can never drift apart.
+``gktrack.storage.planfile.new_plan_text``, each task block from its ``render_record``, and
+units.yaml starts from ``gktrack.storage.registry.INITIAL_TEXT``; the first plan, and every plan
+with ``--verify``, is checked byte for byte against ``new_plan_text``.
 
 History goes through one ``git fast-import`` stream: backdated commits spread over the plan year,
 about 95 % of them with gktrack's own messages and trailers (new-plan, progress, close, reopen,
@@ -17,6 +16,7 @@ plan file changes in each commit, and only the touched task's block is re-render
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
 import random
@@ -32,8 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from gktrack.storage import git as gkgit# noqa: E402
 from gktrack.domain.model import ROLE_LABELS, Plan, Progress, Section, Task, UnitRef  # noqa: E402
 from gktrack.features.ops import _trailers, short  # noqa: E402
-from gktrack.storage.planfile import new_plan_text  # noqa: E402
-from gktrack.domain.units import INITIAL_TEXT  # noqa: E402
+from gktrack.storage.planfile import Style, new_plan_text, render_record  # noqa: E402
+
+STYLE = Style()
+from gktrack.storage.registry import INITIAL_TEXT  # noqa: E402
 
 DISTRICTS = ["东城区", "西城区", "南湖区", "北湖区", "江北区", "江南区", "高新区", "滨海区", "临江区", "青山区",
              "白云区", "金水区", "城关区", "新华区", "长安区", "和平区", "河东区", "河西区", "开发区", "市本级"]
@@ -53,54 +55,9 @@ PROGRESS_NOTES = ["已在政府网站发布相关信息", "已召开专题会议
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "艳", "杰", "军", "涛", "明", "超", "霞", "平", "刚", "桂英"]
 
-_NEEDS_QUOTES = re.compile(r"^[0-9.\-:+ ]*$")
-
-
-def scalar(value: str) -> str:
-    """A plain scalar as ruamel.yaml writes the values this script produces."""
-    if _NEEDS_QUOTES.match(value):
-        return f"'{value}'"
-    return value
-
-
-def flow(values: list[str]) -> str:
-    return "[" + ", ".join(scalar(v) for v in values) + "]"
-
-
 def render_task(task: Task) -> str:
-    """One task block (without the blank separator line), as ``task_map`` + ruamel dumps it."""
-    out = [f"  - id: {task.id}\n"]
-    if task.number:
-        out.append(f"    number: {scalar(task.number)}\n")
-    if task.section:
-        out.append(f"    section: {scalar(task.section)}\n")
-    out.append(f"    text: {task.text}\n")
-    for role in ("lead", "support", "responsible"):
-        names = task.units_with_role(role)
-        if names:
-            out.append(f"    {role}: {flow(names)}\n")
-    if task.units_text:
-        out.append(f"    units_text: {task.units_text}\n")
-    if task.deadline:
-        value = scalar(task.deadline[0]) if len(task.deadline) == 1 else flow(task.deadline)
-        out.append(f"    deadline: {value}\n")
-    out.append(f"    state: {task.state}\n")
-    if task.closed:
-        out.append(f"    closed: {task.closed.isoformat()}\n")
-    if task.note:
-        out.append(f"    note: {task.note}\n")
-    if task.evidence:
-        out.append(f"    evidence: {flow(task.evidence)}\n")
-    if task.progress:
-        out.append("    progress:\n")
-        for entry in task.progress:
-            out.append(f"      - date: {entry.date.isoformat()}\n")
-            if entry.unit:
-                out.append(f"        unit: {entry.unit}\n")
-            if entry.by:
-                out.append(f"        by: {entry.by}\n")
-            out.append(f"        note: {entry.note}\n")
-    return "".join(out)
+    """One task block (without the blank separator line), as the plan-file writer renders it."""
+    return render_record(task, STYLE.offset, STYLE.sequence, STYLE)
 
 
 class PlanState:
@@ -108,7 +65,7 @@ class PlanState:
 
     def __init__(self, plan: Plan):
         self.plan = plan
-        empty = Plan(**{**plan.__dict__, "tasks": []})
+        empty = dataclasses.replace(plan, tasks=[])
         header = new_plan_text(empty)
         assert header.endswith("tasks: []\n")
         self.header = header[: -len("tasks: []\n")] + "tasks:\n"
@@ -159,8 +116,9 @@ def make_plan(rng: random.Random, index: int, year: int, tasks: int, units: list
         deadline = [d.format(y=year) for d in rng.choice(DEADLINES)]
         text = (f"{rng.choice(VERBS)}{rng.choice(TOPICS)},{rng.choice(VERBS)}{rng.choice(TOPICS)},"
                 f"确保第{t}项工作按期完成并及时公开")
-        plan.tasks.append(Task(plan=plan_id, id=t, text=text, number=f"{t}.", section=section, units=refs,
-                               deadline=deadline))
+        task = Task(plan=plan_id, id=t, text=text, number=f"{t}.", section=section, deadline=deadline)
+        task.set_units(refs)
+        plan.tasks.append(task)
     return plan
 
 
@@ -250,7 +208,7 @@ def build(out: Path, *, plans: int, tasks: int, commits: int, seed: int, year: i
             if roll < 0.15:
                 action = "reopen"
                 task.state, task.closed = "open", None
-                task.progress.append(Progress(day, "重新打开:材料不全,需补充", acting, who[0]))
+                task.progress.append(Progress(date=day, unit=acting, by=who[0], note="重新打开:材料不全,需补充"))
                 message = gkgit.format_message(f"重新打开 {task.full_id}:{short(task.text)}", None,
                                                _trailers("reopen", task=task.full_id, units=[acting], date=day))
             else:
@@ -265,13 +223,13 @@ def build(out: Path, *, plans: int, tasks: int, commits: int, seed: int, year: i
             new = UnitRef(rng.choice(units), "support")
             if any(u.name == new.name for u in task.units):
                 continue
-            task.units.append(new)
+            task.support.append(new.name)
             message = gkgit.format_message(f"分派 {task.full_id}:{new.name}{ROLE_LABELS[new.role]}", None,
                                            _trailers("assign", task=task.full_id, units=[new.name]))
         else:
             action = "progress"
             note = rng.choice(PROGRESS_NOTES)
-            task.progress.append(Progress(day, note, acting, who[0]))
+            task.progress.append(Progress(date=day, unit=acting, by=who[0], note=note))
             message = gkgit.format_message(f"进展 {task.full_id}:{short(note)}", None,
                                            _trailers("progress", task=task.full_id, units=[acting], date=day))
         state.touch(index)

@@ -1,3 +1,3 @@
-from gktrack.cli.entry import main
+from gktrack.cli.app import main
 
 main()

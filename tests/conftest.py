@@ -3,7 +3,7 @@
 * ``gk_env`` pins everything git and gktrack read from the environment: the identity, the
   commit dates, "today" (GKTRACK_TODAY), and a HOME/XDG folder of its own so the user's global
   git config is never read (GIT_CONFIG_NOSYSTEM keeps /etc/gitconfig out too).
-* ``gk`` runs ``gktrack.cli.entry.main(argv)`` in this process (cwd = the repository) and captures
+* ``gk`` runs ``gktrack.cli.app.main(argv)`` in this process (cwd = the repository) and captures
   its exit code, stdout and stderr; ``gk.git`` runs real git there.
 * ``plans_repo`` is a copy of a small repository built once per session with the CLI itself:
   two plans (hl2022, qz2024), sections, tasks with every role, aliases and collectives.
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from gktrack.cli import entry
+from gktrack.cli import app as entry
 
 IDENTITY = ("测试员", "tester@example.cn")
 TODAY = "2024-07-01"
@@ -88,7 +88,7 @@ class Result:
 
 
 def run_main(argv: list[str]) -> Result:
-    """``gktrack.cli.entry.main(argv)`` (the program's entry point) in this process: exit code,
+    """``gktrack.cli.app.main(argv)`` (the program's entry point) in this process: exit code,
     stdout, stderr."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import IDENTITY, Gk, run_main, run_script
-from gktrack.domain.units import INITIAL_TEXT
+from gktrack.storage.registry import INITIAL_TEXT
 
 ME = f"{IDENTITY[0]} <{IDENTITY[1]}>"
 

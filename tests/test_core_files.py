@@ -109,7 +109,7 @@ def test_untouched_plan_file_saves_byte_identical(tmp_path, name, kind, data):
     editor.save()
     assert path.read_bytes() == data
     # the text the editor would write, too (not only "nothing was written")
-    out = editor.file.text()
+    out = editor.text
     assert (b"\xef\xbb\xbf" if kind == "bom" else b"") + out.encode("utf-8") == data
 
 
@@ -118,8 +118,8 @@ def test_tool_written_task_survives_a_no_op_edit(plans_repo):
     before = path.read_bytes()
     editor = PlanEditor(path, "plans/hl2022.yaml")
     for task in editor.plan.tasks:
-        editor.update_task(task.id, lambda item: None)
-    assert editor.file.text().encode("utf-8") == before
+        editor.update_task(task.id, {})
+    assert editor.text.encode("utf-8") == before
 
 
 # --- one task changes, nothing else does ---------------------------------------------------------

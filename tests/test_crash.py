@@ -78,7 +78,7 @@ def repo(template, tmp_path) -> Path:
 def read_state(repo: Path) -> tuple[dict, set[str]]:
     """(task id -> (text, progress notes), unit names); parsing must succeed."""
     from gktrack.storage.planfile import read_plan
-    from gktrack.domain.units import read_registry
+    from gktrack.storage.registry import read_registry
 
     plan = read_plan(repo / "plans" / "p1.yaml", "plans/p1.yaml")
     registry = read_registry(repo / "units.yaml", "units.yaml")

@@ -86,7 +86,7 @@ def complete_unit(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
     except GktrackError:
         return []
     values: list[tuple[str, str]] = []
-    for unit in registry.units:
+    for unit in registry.all_units:
         values.append((unit.name, "集体" if unit.is_collective else "单位"))
         values += [(alias, f"{unit.name} 的别名") for alias in unit.aliases]
     return _matching(values, incomplete)

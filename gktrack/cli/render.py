@@ -407,22 +407,17 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
 _PLAN = attrgetter("plan")
 
 
-def overdue_cells(full_id: str, text: str, deadline_text: str | None, assessment, tails: dict) -> tuple:
-    """The cells of an open task's line in ``overdue``. Those after the task text depend on its
-    deadline and assessment only, and assessments are shared between tasks
-    (views.assess_days): ``tails``, kept for one output, makes them once per pair."""
-    tail = tails.get((id(assessment), deadline_text))
-    if tail is None:
-        a = assessment
-        tail = tails[id(a), deadline_text] = (deadline_text or "(未写期限)", a.due.isoformat() if a.due else "—",
-                                              open_state_cell(a), a.reason or "")
-    return (full_id, text, *tail)
+def overdue_cells(row) -> tuple:
+    """The cells of an open task's line in ``overdue``."""
+    a = row.assessment
+    return (row.task.full_id, shorten(row.task.text), row.task.deadline_text or "(未写期限)",
+            a.due.isoformat() if a.due else "—", open_state_cell(a), a.reason or "")
 
 
 def render_overdue(groups, *, as_of, problems=()) -> None:
     """One table per unit (most late tasks first), one line per task, then the totals.
 
-    ``groups``: ``views.UnitOverdue`` of ``views.OverdueLine``.
+    ``groups``: ``views.UnitOverdue``s of ``views.TaskRow``s.
     """
     print_problems(problems)
     out = Out()
@@ -432,26 +427,21 @@ def render_overdue(groups, *, as_of, problems=()) -> None:
         return
     table = Table([Column("编号", unique=True), Column("任务", flex=True), Column("期限(原文)", cap=16, shrink=True),
                    Column("应完成"), Column("状态"), Column("说明", cap=48, shrink=True)])
-    # A task late for several units is the same line object under each (views.group_by_unit):
-    # it is finished once. By id, in order of first appearance.
-    lines: dict[int, object] = {}
+    # A task late for several units is the same row under each (views.group_by_unit): it is
+    # laid out once. By id, in order of first appearance.
+    rows: dict[int, object] = {}
     for group in groups:
-        lines.update(zip(map(id, group.rows), group.rows))
-    rows = list(map(_CELLS, lines.values()))
-    table.measure(rows)
+        rows.update((id(row), row) for row in group.rows)
+    cells = [overdue_cells(row) for row in rows.values()]
+    table.measure(cells)
     table.layout(out.width)
-    line_of = dict(zip(lines, table.finish(rows, out)))
+    line_of = dict(zip(rows, table.finish(cells, out)))
     for group in groups:
-        levels = list(map(_LEVEL, group.rows))
-        title = f"{group.unit}:逾期 {levels.count('red')} 项,将到期 {levels.count('yellow')} 项"
-        table.draw_finished(out, list(map(line_of.__getitem__, map(id, group.rows))), title=title)
-    red = list(map(_LEVEL, lines.values())).count("red")
-    out.line(f"截至 {as_of.isoformat()}:逾期任务 {red} 项、将到期 {len(lines) - red} 项,涉及 {len(groups)} 个单位。")
+        title = f"{group.unit}:逾期 {group.red} 项,将到期 {group.yellow} 项"
+        table.draw_finished(out, [line_of[id(row)] for row in group.rows], title=title)
+    red = sum(1 for row in rows.values() if row.level == "red")
+    out.line(f"截至 {as_of.isoformat()}:逾期任务 {red} 项、将到期 {len(rows) - red} 项,涉及 {len(groups)} 个单位。")
     out.flush()
-
-
-_CELLS = attrgetter("cells")
-_LEVEL = attrgetter("level")
 
 
 def render_task(plan: Plan, task: Task, assessment, history) -> None:

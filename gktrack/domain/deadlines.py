@@ -6,22 +6,30 @@ be read with certainty it becomes kind "unknown" rather than a guessed date.
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
+import functools
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from gktrack.errors import InputError
 
 __all__ = [
+    "CATEGORIES",
+    "CATEGORY_LABELS",
     "DEFAULT_WITHIN",
     "Assessment",
+    "MissedPeriod",
     "Deadline",
     "add_working_days",
     "assess",
+    "continuing",
     "find_deadline_phrases",
     "parse_deadline",
     "parse_deadlines",
     "parse_due_option",
+    "parsed",
     "recurring_periods",
     "split_phrases",
 ]
@@ -594,23 +602,48 @@ def _period_name(d: Deadline, start: _dt.date) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Assessment
+# Assessment: the one rule for "is this task late", used by status, overdue, the exports and
+# the annual report alike.
 
 _LEVEL_RANK = {"green": 0, "yellow": 1, "red": 2}
+CATEGORIES = ("on_time", "late", "overdue", "no_progress", "ongoing", "open")
+CATEGORY_LABELS = {
+    "on_time": "按期完成",
+    "late": "逾期完成",
+    "overdue": "逾期未完成",
+    "no_progress": "未见进展",
+    "ongoing": "持续推进",
+    "open": "未到期",
+}
+
+
+class MissedPeriod(NamedTuple):
+    """A period of a recurring deadline (or the plan year, for 持续推进) with no progress."""
+
+    label: str
+    start: _dt.date
+    end: _dt.date
 
 
 @dataclass(frozen=True)
 class Assessment:
+    """A task's standing on a day. ``level``: red (late), yellow (due within the window), green,
+    or None for a done task. ``category`` says the same in the annual report's words
+    (``CATEGORIES``)."""
+
     level: str | None
+    category: str
     due: _dt.date | None
-    days_late: int | None  # > 0 when red
+    days_late: int | None  # > 0 when late
     days_left: int | None  # due minus as_of: negative when late
     phrase: str | None
     reason: str
+    missed_periods: tuple = ()
 
     def to_json(self) -> dict:
         return {
             "level": self.level,
+            "category": self.category,
             "due": _iso(self.due),
             "days_late": self.days_late,
             "days_left": self.days_left,
@@ -619,42 +652,84 @@ class Assessment:
         }
 
 
-def assess(deadlines: list[Deadline], *, state: str, progress_dates: list[_dt.date], as_of: _dt.date,
-           year: int, within: int = DEFAULT_WITHIN) -> Assessment:
-    """Red, yellow or green for one task on ``as_of``; None for a done task.
+def continuing(d: Deadline) -> bool:
+    """持续推进 and the like: work that goes on, judged by progress within the plan year."""
+    return d.kind == "ongoing" or (d.kind == "relative" and d.due is None)
 
-    With several deadlines the worst level wins; among reds the most days late, among yellows
-    the soonest due.
+
+@functools.lru_cache(maxsize=4096)
+def parsed(phrases: tuple, year: int) -> tuple:
+    """``parse_deadlines`` of a task's phrases, shared: a city's ten thousand tasks are written
+    with a few hundred phrases, and Deadlines are frozen."""
+    return tuple(parse_deadlines(list(phrases), year))
+
+
+def assess(deadlines, *, state: str, progress_dates, as_of: _dt.date, year: int,
+           within: int = DEFAULT_WITHIN, closed: _dt.date | None = None) -> Assessment:
+    """A task's standing on ``as_of`` (a deadline day itself is not late yet).
+
+    * A dated deadline is met by closing on or before it; "6月底前" followed by "持续推进" is a
+      milestone, also met by any progress entry on or before it. An open task whose date has
+      passed is late (red).
+    * 持续推进 (and an undated "N个工作日内") asks for progress within the plan year: without any,
+      the task is 未见进展, and late once the year is over.
+    * A recurring deadline asks for progress in each period: the last finished period without an
+      entry makes the task late.
+    * No deadline at all: due with the plan, at the end of its year. An unreadable phrase is not
+      judged.
+    Several deadlines: the worst result wins (among reds the most days late, among yellows the
+    soonest due).
     """
     deadlines = list(deadlines or [])
-    if state == "done":
-        first = next((d for d in deadlines if d.due is not None), None)
-        return Assessment(None, first.due if first else None, None, None,
-                          first.phrase if first else None, "已完成")
-    # Entries after as_of have not happened yet as far as that day is concerned.
+    done = state == "done"
+    moment = closed if done and closed is not None else as_of
     progress = sorted(p.date() if isinstance(p, _dt.datetime) else p for p in progress_dates or [])
-    progress = [p for p in progress if p <= as_of]
+    progress = [p for p in progress if p <= moment]
     if not deadlines:
-        # A task of an annual plan that states no deadline is due with the plan, at year end.
-        return _assess_year_end(None, year, as_of, within)
-    results = []
+        deadlines = [Deadline(phrase="", kind="dated", due=_dt.date(year, 12, 31))]
+    year_start, year_end = _dt.date(year, 1, 1), _dt.date(year, 12, 31)
+    in_year = any(year_start <= p <= year_end for p in progress)
+    results: list[Assessment] = []
+    missed_periods: list[MissedPeriod] = []
     for i, d in enumerate(deadlines):
         if d.kind == "recurring":
-            results.append(_assess_recurring(d, year, progress, as_of, within))
+            result, missed = _assess_recurring(d, year, progress, moment, within, done)
+            results.append(result)
+            missed_periods += missed
         elif d.due is not None:
-            milestone = any(later.kind == "ongoing" or (later.kind == "relative" and later.due is None)
-                            for later in deadlines[i + 1:])
-            results.append(_assess_dated(d, milestone, progress, as_of, within))
-        elif d.kind in ("ongoing", "relative"):
-            results.append(_assess_year_end(d, year, as_of, within))
+            milestone = any(continuing(later) for later in deadlines[i + 1:])
+            results.append(_assess_dated(d, milestone, progress, as_of, within, done, closed))
+        elif continuing(d):
+            result = _assess_dated(Deadline(d.phrase, "ongoing", year_end), True, progress, as_of, within, done,
+                                   closed, year_start=year_start)
+            if not in_year and not done and (as_of > year_end):
+                missed_periods.append(MissedPeriod(f"{year}年度", year_start, year_end))
+            results.append(result)
         else:
-            results.append(Assessment("green", None, None, None, d.phrase,
+            results.append(Assessment("green" if not done else None, "open", None, None, None, d.phrase,
                                       f"期限无法识别:{_one_line(d.phrase)}"))
-    return min(results, key=_badness)
+    worst = min(results, key=_badness)
+    if done:
+        late = [r for r in results if r.category == "late"]
+        pick = max(late, key=lambda r: r.days_late or 0) if late else worst
+        due = pick.due or next((r.due for r in results if r.due), None)
+        return Assessment(None, "late" if late else "on_time", due, pick.days_late if late else None, None,
+                          pick.phrase or None, pick.reason if late else "已完成", tuple(missed_periods))
+    category = worst.category
+    if category not in ("overdue",):
+        recurring_or_continuing = any(d.kind == "recurring" or continuing(d) for d in deadlines)
+        if recurring_or_continuing and not in_year:
+            category = "no_progress"
+        elif recurring_or_continuing:
+            category = "ongoing"
+        else:
+            category = "open"
+    return Assessment(worst.level, category, worst.due, worst.days_late, worst.days_left, worst.phrase or None,
+                      worst.reason, tuple(missed_periods))
 
 
 def _badness(a: Assessment) -> tuple:
-    rank = -_LEVEL_RANK[a.level]
+    rank = -_LEVEL_RANK.get(a.level or "green", 0)
     if a.level == "red":
         return (rank, -(a.days_late or 0))
     if a.level == "yellow":
@@ -665,67 +740,89 @@ def _badness(a: Assessment) -> tuple:
     return (rank, not unknown, not upcoming, a.days_left is None, abs(a.days_left or 0))
 
 
-def _assess_dated(d: Deadline, milestone: bool, progress: list[_dt.date], as_of: _dt.date,
-                  within: int) -> Assessment:
+def _assess_dated(d: Deadline, milestone: bool, progress: list[_dt.date], as_of: _dt.date, within: int,
+                  done: bool, closed: _dt.date | None, year_start: _dt.date | None = None) -> Assessment:
     due = d.due
     left = (due - as_of).days
-    where = f"{_one_line(d.phrase)},{due.isoformat()}"
-    if milestone and any(p <= due for p in progress):
-        return Assessment("green", due, None, left, d.phrase, f"节点已按期推进({where})")
+    label = _one_line(d.phrase) if d.phrase else "未写期限"
+    ongoing = d.kind == "ongoing"
+    where = f"{label},按年底{due.isoformat()}评估" if ongoing or not d.phrase else f"{label},{due.isoformat()}"
+    phrase = d.phrase or None
+    first = year_start or _dt.date.min
+    if milestone and any(first <= p <= due for p in progress):
+        text = "本年度已有进展记录" if ongoing else "节点已按期推进"
+        if done:
+            return Assessment(None, "on_time", due, None, None, phrase, f"{text}({where})")
+        return Assessment("green", "ongoing" if ongoing else "open", due, None, left, phrase, f"{text}({where})")
+    if done:
+        late = (closed - due).days if closed is not None else 0
+        if late > 0:
+            return Assessment(None, "late", due, late, None, phrase, f"逾期{late}天完成({where})")
+        return Assessment(None, "on_time", due, None, None, phrase, f"按期完成({where})")
     if left < 0:
+        if ongoing:
+            return Assessment("red", "no_progress", due, -left, left, phrase, f"全年未见进展记录({where})")
         note = ",节点前无进展记录" if milestone else ""
-        return Assessment("red", due, -left, left, d.phrase, f"已逾期{-left}天({where}){note}")
+        return Assessment("red", "overdue", due, -left, left, phrase, f"已逾期{-left}天({where}){note}")
     if left <= within:
-        text = "今天到期" if left == 0 else f"{left}天后到期"
-        return Assessment("yellow", due, None, left, d.phrase, f"{text}({where})")
-    return Assessment("green", due, None, left, d.phrase, f"距期限还有{left}天({where})")
+        if ongoing or not d.phrase:
+            text = "今天到年底" if left == 0 else f"{left}天后到年底"
+            text += ",本年度尚无进展记录" if ongoing else ""
+        else:
+            text = "今天到期" if left == 0 else f"{left}天后到期"
+        return Assessment("yellow", "open", due, None, left, phrase, f"{text}({where})")
+    if ongoing or not d.phrase:
+        return Assessment("green", "open", due, None, left, phrase, f"长期任务({where})")
+    return Assessment("green", "open", due, None, left, phrase, f"距期限还有{left}天({where})")
 
 
-def _assess_year_end(d: Deadline | None, year: int, as_of: _dt.date, within: int) -> Assessment:
-    end = _dt.date(year, 12, 31)
-    left = (end - as_of).days
-    phrase = d.phrase if d else None
-    label = _one_line(d.phrase) if d else "未写期限"
-    where = f"{label},按年底{end.isoformat()}评估"
-    if left < 0:
-        return Assessment("red", end, -left, left, phrase, f"已逾期{-left}天({where})")
-    if left <= within:
-        text = "今天到年底" if left == 0 else f"{left}天后到年底"
-        return Assessment("yellow", end, None, left, phrase, f"{text}({where})")
-    return Assessment("green", end, None, left, phrase, f"长期任务({where})")
-
-
-def _assess_recurring(d: Deadline, year: int, progress: list[_dt.date], as_of: _dt.date,
-                      within: int) -> Assessment:
+def _assess_recurring(d: Deadline, year: int, progress: list[_dt.date], as_of: _dt.date, within: int,
+                      done: bool) -> tuple[Assessment, list[MissedPeriod]]:
     periods = recurring_periods(d, year)
 
     def reported(start: _dt.date, end: _dt.date) -> bool:
-        return any(start <= p <= end for p in progress)
+        i = bisect.bisect_left(progress, start)
+        return i < len(progress) and progress[i] <= end
 
     def span(start: _dt.date, end: _dt.date) -> str:
         return f"{_period_name(d, start)}({start.isoformat()}至{end.isoformat()})"
 
-    # Only the last finished period decides (issue 3): a quarter missed earlier and followed by
-    # an entry in the next one is history for the annual report, not something late today.
     finished = [(s, e) for s, e in periods if e < as_of]
+    missed = [MissedPeriod(_period_label(d, s), s, e) for s, e in finished if not reported(s, e)]
+    if done:
+        return Assessment(None, "on_time", periods[-1][1] if periods else None, None, None, d.phrase, "已完成"), missed
+    # Only the last finished period decides: a quarter missed earlier and followed by an entry in
+    # the next one is history for the annual report, not something late today.
     if finished and not reported(*finished[-1]):
         start, end = finished[-1]
         late = (as_of - end).days
-        return Assessment("red", end, late, -late, d.phrase, f"{span(start, end)}无进展记录,已逾期{late}天")
+        return (Assessment("red", "overdue", end, late, -late, d.phrase, f"{span(start, end)}无进展记录,已逾期{late}天"),
+                missed)
     current = next(((s, e) for s, e in periods if s <= as_of <= e), None)
     if current:
         start, end = current
         left = (end - as_of).days
         if left <= within and not reported(start, end):
             text = "今天截止" if left == 0 else f"{left}天后截止"
-            return Assessment("yellow", end, None, left, d.phrase, f"{span(start, end)}尚无进展记录,{text}")
-        return Assessment("green", end, None, left, d.phrase,
-                          f"{_one_line(d.phrase)}:本期{span(start, end)}")
+            return (Assessment("yellow", "ongoing", end, None, left, d.phrase,
+                               f"{span(start, end)}尚无进展记录,{text}"), missed)
+        return (Assessment("green", "ongoing", end, None, left, d.phrase,
+                           f"{_one_line(d.phrase)}:本期{span(start, end)}"), missed)
     if periods and periods[-1][1] < as_of:
         end = periods[-1][1]
-        return Assessment("green", end, None, (end - as_of).days, d.phrase,
-                          f"{_one_line(d.phrase)}:{year}年最后一期{span(*periods[-1])}有进展记录")
+        return (Assessment("green", "ongoing", end, None, (end - as_of).days, d.phrase,
+                           f"{_one_line(d.phrase)}:{year}年最后一期{span(*periods[-1])}有进展记录"), missed)
     upcoming = next((p for p in periods if p[0] > as_of), None)
     end = upcoming[1] if upcoming else None
-    return Assessment("green", end, None, (end - as_of).days if end else None, d.phrase,
-                      f"{_one_line(d.phrase)}:" + (f"下一期{span(*upcoming)}" if upcoming else "未开始"))
+    return (Assessment("green", "ongoing", end, None, (end - as_of).days if end else None, d.phrase,
+                       f"{_one_line(d.phrase)}:" + (f"下一期{span(*upcoming)}" if upcoming else "未开始")), missed)
+
+
+def _period_label(d: Deadline, start: _dt.date) -> str:
+    if d.period == "monthly":
+        return f"{start.month}月"
+    if d.period == "quarterly":
+        return f"第{_QUARTER_NAMES[(start.month - 1) // 3]}季度"
+    if d.period == "half-yearly":
+        return "上半年" if start.month <= 6 else "下半年"
+    return f"{start.year}年度"

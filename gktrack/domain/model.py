@@ -1,48 +1,103 @@
-"""Plain data: plans, tasks, units. No I/O here.
+"""The schema of gktrack's files, declared once: plans, sections, tasks, progress entries, and the
+units registry.
 
-Field names are the ones a plan file and ``--json`` use, so the three stay in step.
+Each record is a dataclass whose fields are the keys of the file, in the file's order, and each
+field carries its description in ``metadata`` (see ``Spec``): Chinese label, value kind, whether
+it is required, how the merge driver merges it. The plan-file reader and writer, ``validate``, the
+cache, ``--json``, the JSON Schema for editors, the merge driver, the exports and the report all
+read their keys and labels from here (``fields_of``), so a field added here is added everywhere.
+
+Every field has a default, so a record is built by keyword in code and positionally, in file
+order, from the cache. Plain data only: no I/O, no printing.
 """
 
-# Every command imports these classes, so what defining them costs is start-up time: @dataclass
-# generates the source of each class's methods and compiles it at every start (≈ 1 M instructions
-# a method: 21 M for these classes, ≈ 6 % of a `close`). So each class writes its __init__ out,
-# the field-wise ``==`` and repr come from one base class, and @dataclass is kept, generating
-# nothing, only where ``dataclasses.replace`` copies (Task, Plan). No ``from __future__ import
-# annotations`` either: @dataclass would examine each annotation as a string.
-import datetime as _dt
-from dataclasses import dataclass
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, NamedTuple
 
 SCHEMA_VERSION = 1
 # A plan id: letters, digits, - and _, not starting with - or _ (also the file name, <id>.yaml).
 PLAN_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
-# Loaded YAML mappings carry the line they start on under this key, for messages (file:line).
-LINE_KEY = "__line__"
 
 ROLES = ("lead", "support", "responsible")
 ROLE_LABELS = {"lead": "牵头", "support": "配合", "responsible": "负责"}
 STATES = ("open", "done")
 STATE_LABELS = {"open": "未完成", "done": "已完成"}
 
+# Value kinds a field may have (``Spec.kind``); the reader checks and converts by kind.
+KINDS = (
+    "int",       # an integer
+    "year",      # a year, 1949–2200
+    "text",      # one line or more of text
+    "texts",     # a text or a list of texts (a deadline cell may hold two phrases)
+    "names",     # a list of names (units, links), written as a flow list [a, b]
+    "date",      # a calendar date, 2024-06-30
+    "state",     # one of STATES
+    "plan_id",   # PLAN_ID_PATTERN
+    "records",   # a list of nested records (``Spec.record``)
+    "members",   # a collective's members: "all" or a list of names
+    "role",      # a person's role: office or unit
+)
+# How the merge driver combines two sides' changes to a field (``Spec.merge``).
+MERGES = (
+    "value",     # three-way: a side's change wins; both changed differently is a conflict
+    "set",       # lists merged as sets: what either side added is kept, what either removed goes
+    "entries",   # progress entries: both sides' new entries kept, ordered by date
+    "key",       # identifies the record; never merged
+)
 
-class _Record:
-    """``==`` and repr as @dataclass makes them, over the fields named in ``__match_args__``:
-    the same class and equal fields, in order."""
 
-    __slots__ = ()
-    __hash__ = None  # mutable: like a dataclass with eq, not hashable
+class Spec(NamedTuple):
+    """What the schema says of one field (kept in the dataclass field's ``metadata``)."""
 
-    def __eq__(self, other: Any) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._values() == other._values()
+    label: str               # Chinese, for messages, exports and the report
+    kind: str                # one of KINDS
+    required: bool = False
+    merge: str = "value"     # one of MERGES
+    doc: str | None = None   # a longer description (JSON Schema, editors)
+    record: str | None = None  # for kind "records": the record class name
+    stored: bool = True      # False: model-only (where it came from), never in the file
 
-    def _values(self) -> tuple:
-        return tuple(getattr(self, name) for name in self.__match_args__)
 
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__match_args__)
-        return f"{type(self).__qualname__}({fields})"
+def spec(label: str, kind: str, *, default: Any = MISSING, factory: Any = MISSING, **more: Any) -> Any:
+    """A dataclass field described by ``Spec(label, kind, **more)``."""
+    meta = {"spec": Spec(label, kind, **more)}
+    if factory is not MISSING:
+        return field(default_factory=factory, metadata=meta)
+    if default is not MISSING:
+        return field(default=default, metadata=meta)
+    return field(metadata=meta)
+
+
+def local(default: Any = None) -> Any:
+    """A model-only field: where a record came from (plan id, file, line); never written."""
+    return field(default=default, compare=False, repr=False,
+                 metadata={"spec": Spec("", "text", stored=False)})
+
+
+def fields_of(cls: type) -> tuple:
+    """The stored fields of a record class, in file order: (name, Spec) pairs."""
+    found = _FIELDS.get(cls)
+    if found is None:
+        found = _FIELDS[cls] = tuple((f.name, f.metadata["spec"]) for f in fields(cls)
+                                     if f.metadata.get("spec", Spec("", "")).stored)
+    return found
+
+
+_FIELDS: dict[type, tuple] = {}
+
+
+def keys_of(cls: type) -> tuple[str, ...]:
+    return tuple(name for name, _ in fields_of(cls))
+
+
+def label_of(cls: type, key: str) -> str:
+    return dict(fields_of(cls))[key].label
+
+
+# --- plans ------------------------------------------------------------------------------------
 
 
 class UnitRef(NamedTuple):
@@ -55,32 +110,24 @@ class UnitRef(NamedTuple):
         return {"name": self.name, "role": self.role}
 
 
-class Progress(_Record):
+@dataclass(slots=True)
+class Progress:
     """A dated note of work done on a task (by a unit, written by a person)."""
 
-    __match_args__ = ("date", "note", "unit", "by")
-    date: _dt.date
-    note: str
-    unit: str | None
-    by: str | None
-
-    def __init__(self, date: _dt.date, note: str, unit: str | None = None, by: str | None = None):
-        self.date, self.note, self.unit, self.by = date, note, unit, by
-
-    def to_json(self) -> dict[str, Any]:
-        return {"date": self.date.isoformat(), "unit": self.unit, "by": self.by, "note": self.note}
+    date: dt.date = spec("工作日期", "date", required=True, default=None)
+    unit: str | None = spec("记录进展的单位", "text", default=None)
+    by: str | None = spec("记录人", "text", default=None)
+    note: str = spec("进展内容", "text", default="")
 
 
-class Section(_Record):
+@dataclass(slots=True)
+class Section:
     """A heading of the document: key "1" for 一、, "1.2" for its (二), and so on."""
 
-    __match_args__ = ("key", "title", "number")
-    key: str
-    title: str
-    number: str | None
-
-    def __init__(self, key: str, title: str, number: str | None = None):
-        self.key, self.title, self.number = key, title, number
+    key: str = spec("章节编号", "text", required=True, merge="key", default="",
+                    doc="章节编号:一、为 '1',其下(二)为 '1.2'")
+    number: str | None = spec("文中序号", "text", default=None, doc="文中序号,如 一、 或 (二)")
+    title: str = spec("章节标题", "text", required=True, default="")
 
     @property
     def heading(self) -> str:
@@ -91,49 +138,46 @@ class Section(_Record):
         return self.key.rpartition(".")[0] or None
 
 
-@dataclass(init=False, eq=False, repr=False)
-class Task(_Record):
-    """One task of a plan; ``line`` is where its block starts in the plan file."""
+@dataclass(slots=True)
+class Task:
+    """One task of a plan: one block of lines in the plan file."""
 
-    plan: str
-    id: int
-    text: str
-    number: str | None
-    section: str | None
-    units: list[UnitRef]
-    units_text: str | None
-    deadline: list[str]
-    state: str
-    closed: _dt.date | None
-    note: str | None
-    evidence: list[str]
-    progress: list[Progress]
-    line: int | None
-
-    def __init__(self, plan: str, id: int, text: str, number: str | None = None, section: str | None = None,
-                 units: list[UnitRef] | None = None, units_text: str | None = None,
-                 deadline: list[str] | None = None, state: str = "open", closed: _dt.date | None = None,
-                 note: str | None = None, evidence: list[str] | None = None,
-                 progress: list[Progress] | None = None, line: int | None = None):
-        self.plan, self.id, self.text, self.number, self.section = plan, id, text, number, section
-        self.units = [] if units is None else units
-        self.units_text = units_text
-        self.deadline = [] if deadline is None else deadline
-        self.state, self.closed, self.note = state, closed, note
-        self.evidence = [] if evidence is None else evidence
-        self.progress = [] if progress is None else progress
-        self.line = line
+    id: int = spec("编号", "int", required=True, merge="key", default=0,
+                   doc="任务编号(稳定,不随顺序变化);任务引用写作 计划/编号")
+    number: str | None = spec("文中序号", "text", default=None, doc="文中序号,如 3.")
+    section: str | None = spec("章节", "text", default=None, doc="所属章节的 key,如 '1.2'")
+    text: str = spec("任务内容", "text", required=True, default="")
+    lead: list[str] = spec("牵头单位", "names", factory=list, merge="set")
+    support: list[str] = spec("配合单位", "names", factory=list, merge="set")
+    responsible: list[str] = spec("责任单位", "names", factory=list, merge="set")
+    units_text: str | None = spec("责任单位原文", "text", default=None, doc="原文中的责任单位写法")
+    deadline: list[str] = spec("时限要求", "texts", factory=list,
+                               doc="时限要求,照原文写,如 6月底前、每季度;多个时写成列表")
+    state: str = spec("状态", "state", default="open")
+    closed: dt.date | None = spec("完成日期", "date", default=None)
+    note: str | None = spec("完成情况", "text", default=None, doc="完成情况说明")
+    evidence: list[str] = spec("佐证材料", "names", factory=list, merge="set", doc="佐证材料,如信息公开的网址")
+    progress: list[Progress] = spec("进展记录", "records", factory=list, merge="entries", record="Progress")
+    plan: str = local("")          # the plan's id
+    line: int | None = local()     # where the task's block starts in the plan file
 
     @property
     def full_id(self) -> str:
         return f"{self.plan}/{self.id}"
 
+    @property
+    def units(self) -> list[UnitRef]:
+        return [UnitRef(name, role) for role in ROLES for name in getattr(self, role)]
+
+    def set_units(self, refs: list[UnitRef]) -> None:
+        for role in ROLES:
+            setattr(self, role, [r.name for r in refs if r.role == role])
+
     def units_with_role(self, role: str) -> list[str]:
-        return [u.name for u in self.units if u.role == role]
+        return list(getattr(self, role))
 
     @property
-    def last_progress(self) -> _dt.date | None:
-        # a list, not a generator: status asks this of every task of a city
+    def last_progress(self) -> dt.date | None:
         return max([p.date for p in self.progress]) if self.progress else None
 
     @property
@@ -141,34 +185,25 @@ class Task(_Record):
         return ",".join(self.deadline) if self.deadline else None
 
 
-@dataclass(init=False, eq=False, repr=False)
-class Plan(_Record):
+@dataclass(slots=True)
+class Plan:
     """One plan file: the document's header, its headings and its tasks."""
 
-    id: str
-    year: int
-    title: str
-    issuer: str | None
-    doc_number: str | None
-    issued: _dt.date | None
-    source: str | None
-    # Who carries out tasks that name no unit: the issuing body, as the plan says.
-    owner: str | None
-    # Hash of the document it was imported from: the same document is not imported twice.
-    source_hash: str | None
-    sections: list[Section]
-    tasks: list[Task]
-    path: str | None
-
-    def __init__(self, id: str, year: int, title: str, issuer: str | None = None, doc_number: str | None = None,
-                 issued: _dt.date | None = None, source: str | None = None, owner: str | None = None,
-                 source_hash: str | None = None, sections: list[Section] | None = None,
-                 tasks: list[Task] | None = None, path: str | None = None):
-        self.id, self.year, self.title, self.issuer, self.doc_number = id, year, title, issuer, doc_number
-        self.issued, self.source, self.owner, self.source_hash = issued, source, owner, source_hash
-        self.sections = [] if sections is None else sections
-        self.tasks = [] if tasks is None else tasks
-        self.path = path
+    schema: int = spec("文件格式版本", "int", default=SCHEMA_VERSION)
+    id: str = spec("计划编号", "plan_id", required=True, default="", doc="计划编号,与文件名一致,如 hl2022")
+    year: int = spec("年度", "year", required=True, default=0, doc="计划年度")
+    title: str = spec("标题", "text", required=True, default="", doc="计划标题")
+    issuer: str | None = spec("发文单位", "text", default=None)
+    doc_number: str | None = spec("文号", "text", default=None, doc="文号,如 新府办发〔2024〕30号")
+    issued: dt.date | None = spec("印发日期", "date", default=None)
+    source: str | None = spec("原文地址", "text", default=None)
+    owner: str | None = spec("默认责任单位", "text", default=None,
+                             doc="未写明责任单位的任务由谁负责(通常为发文单位)")
+    source_hash: str | None = spec("原文哈希", "text", default=None,
+                                   doc="导入时原文件的哈希(同一文件不重复导入)")
+    sections: list[Section] = spec("章节", "records", factory=list, record="Section", doc="章节(一、/(一))")
+    tasks: list[Task] = spec("任务", "records", factory=list, record="Task", doc="任务;每项一个段落,以空行分隔")
+    path: str | None = local()     # the file, as messages name it
 
     def section_by_key(self) -> dict[str, Section]:
         return {s.key: s for s in self.sections}
@@ -178,13 +213,9 @@ class Plan(_Record):
         if not key:
             return []
         by_key = self.section_by_key()
-        chain: list[Section] = []
         parts = key.split(".")
-        for depth in range(1, len(parts) + 1):
-            section = by_key.get(".".join(parts[:depth]))
-            if section is not None:
-                chain.append(section)
-        return chain
+        chain = [by_key.get(".".join(parts[:depth])) for depth in range(1, len(parts) + 1)]
+        return [s for s in chain if s is not None]
 
     def task(self, task_id: int) -> Task | None:
         for task in self.tasks:
@@ -196,47 +227,75 @@ class Plan(_Record):
         return max((t.id for t in self.tasks), default=0) + 1
 
 
-class Unit(_Record):
+# --- the units registry -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Unit:
     """A unit of the registry, with the other names documents use for it."""
 
-    __match_args__ = ("name", "aliases", "members")
-    name: str
-    aliases: list[str]
-    # For a collective (各有关单位, 各村(社区)): "all", or the member unit names.
-    members: list[str] | str | None
-
-    def __init__(self, name: str, aliases: list[str] | None = None, members: list[str] | str | None = None):
-        self.name, self.aliases, self.members = name, [] if aliases is None else aliases, members
+    name: str = spec("单位名称", "text", required=True, merge="key", default="", doc="单位规范名称")
+    aliases: list[str] = spec("别名", "names", factory=list, merge="set", doc="别名(简称、旧名)")
 
     @property
     def is_collective(self) -> bool:
-        return self.members is not None
+        return False
 
 
-class Person(_Record):
+@dataclass(slots=True)
+class Collective(Unit):
+    """A group of units documents name as one (各有关单位, 各村(社区)): "all", or its members."""
+
+    members: list[str] | str = spec("成员单位", "members", factory=list, merge="set",
+                                    doc="成员单位;all 表示名册中的所有单位")
+
+    @property
+    def is_collective(self) -> bool:
+        return True
+
+
+@dataclass(slots=True)
+class Person:
     """Someone listed in the registry: the units they write for, or the office role."""
 
-    __match_args__ = ("email", "name", "units", "role")
-    email: str
-    name: str | None
-    units: list[str]
-    role: str | None  # "office" may change everything
-
-    def __init__(self, email: str, name: str | None = None, units: list[str] | None = None,
-                 role: str | None = None):
-        self.email, self.name, self.units, self.role = email, name, [] if units is None else units, role
+    email: str = spec("邮箱", "text", required=True, merge="key", default="", doc="git 提交所用的邮箱")
+    name: str | None = spec("姓名", "text", default=None)
+    units: list[str] = spec("所属单位", "names", factory=list, merge="set")
+    role: str | None = spec("角色", "role", default=None,
+                            doc="office 政务公开办(可修改一切);unit 单位联络人")
 
 
-class Registry(_Record):
-    """units.yaml: the units and, optionally, the people who may change plans."""
+@dataclass(slots=True)
+class Registry:
+    """units.yaml: the units, the collectives and, optionally, the people who may change plans."""
 
-    __match_args__ = ("units", "people", "path")
-    units: list[Unit]
-    people: list[Person]
-    path: str | None
+    schema: int = spec("文件格式版本", "int", default=SCHEMA_VERSION)
+    units: list[Unit] = spec("单位", "records", factory=list, record="Unit")
+    collectives: list[Collective] = spec("集体", "records", factory=list, record="Collective",
+                                         doc="集体(各有关单位、各村(社区))")
+    people: list[Person] = spec("人员", "records", factory=list, record="Person",
+                                doc="人员与单位的对应(用于权限)")
+    path: str | None = local()
 
-    def __init__(self, units: list[Unit] | None = None, people: list[Person] | None = None,
-                 path: str | None = None):
-        self.units = [] if units is None else units
-        self.people = [] if people is None else people
-        self.path = path
+    @property
+    def all_units(self) -> list[Unit]:
+        return [*self.units, *self.collectives]
+
+
+RECORDS: dict[str, type] = {cls.__name__: cls for cls in
+                            (Progress, Section, Task, Plan, Unit, Collective, Person, Registry)}
+
+
+def to_data(record: Any) -> dict[str, Any]:
+    """A record's stored fields as plain data (dates as ISO text): what ``--json`` builds on."""
+    out: dict[str, Any] = {}
+    for name, spec in fields_of(type(record)):
+        value = getattr(record, name)
+        if spec.kind == "records":
+            value = [to_data(item) for item in value]
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        elif isinstance(value, list):
+            value = list(value)
+        out[name] = value
+    return out

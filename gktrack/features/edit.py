@@ -26,20 +26,18 @@ MARK = "# gktrack:"
 class Block:
     rel: str
     start: int  # 0-based line index of the block in the plan file
-    end: int
     lines: list[str]
 
 
-def task_block(repo: Repository, plan_id: str, task_id: int) -> Block:
+def task_block(repo: Repository, plan_id: int, task_id: int) -> Block:
     from gktrack.storage.planfile import PlanEditor
 
     rel = f"{PLANS_DIR}/{plan_id}.yaml"
     editor = PlanEditor(repo.plan_path(plan_id), rel)
-    span = editor._spans().get(task_id)
-    if span is None:
+    if editor.plan.task(task_id) is None:
         raise InputError(f"计划 {plan_id} 中没有任务 {task_id}")
-    start, end = span
-    return Block(rel, start, end, editor.file.lines[start:end])
+    start, end = editor.task_span(task_id)
+    return Block(rel, editor.text.count("\n", 0, start), editor.text[start:end].splitlines(keepends=True))
 
 
 def _header(ref: str) -> list[str]:
@@ -95,39 +93,25 @@ def _keep(repo: Repository, plan_id: str, task_id: int, text: str) -> Path:
     return path
 
 
-def check_block(repo: Repository, plan_id: str, task_id: int, block: Block, file_lines: list[str],
-                new_lines: list[str], shown_at: int, shown_name: str) -> None:
-    """Re-read the whole file with the new block in place, by the plan's own rules.
+def apply_block(repo: Repository, plan_id: str, task_id: int, block: Block, new_lines: list[str],
+                shown_at: int, shown_name: str, *, data: bytes | None = None):
+    """The plan file's editor with ``new_lines`` in place of the task, read again by the plan's
+    own rules. Errors inside the block name the edited text (``shown_name`` at its own lines)."""
+    from gktrack.storage.planfile import PlanEditor
 
-    Errors inside the block name the edited text (``shown_name`` at its own line numbers).
-    """
-    from gktrack.storage.planfile import plan_from_data
-    from gktrack.storage.yamlfile import LINE_KEY, BlockFile, safe_load
-
-    text = "".join(file_lines[: block.start] + new_lines + file_lines[block.end:])
-
-    def relocate(exc: PlanFileError) -> PlanFileError:
+    editor = PlanEditor(repo.plan_path(plan_id), block.rel, data)
+    try:
+        editor.replace_task(task_id, "".join(new_lines))
+    except PlanFileError as exc:
         match = re.match(rf"^{re.escape(block.rel)}:(\d+)(:\d+)?$", exc.where or "")
         if match:
             line = int(match.group(1))
             if block.start < line <= block.start + len(new_lines):
                 exc.where = f"{shown_name}:{line - block.start + shown_at}{match.group(2) or ''}"
-        return exc
-
-    try:
-        data = safe_load(text, block.rel)
-        plan = plan_from_data(data, block.rel, expected_id=plan_id)
-        tasks = data.get("tasks") or []
-        BlockFile(text, block.rel).item_spans("tasks", [t[LINE_KEY] for t in tasks])
-    except PlanFileError as exc:
-        raise relocate(exc) from None
-    before = [t.id for t in repo.load_plan(plan_id).tasks]
-    after = [t.id for t in plan.tasks]
-    if after != before:
-        where = f"{shown_name}:{shown_at + 1}"
-        if len(after) != len(before):
-            raise PlanFileError("编辑内容应恰好是这一项任务(不能增加或删除任务)", where=where)
-        raise PlanFileError(f"任务编号(id: {task_id})不能修改", where=where)
+            elif exc.where == block.rel or not match.group(2):
+                exc.where = f"{shown_name}:{shown_at + 1}"
+        raise
+    return editor
 
 
 @dataclass
@@ -139,9 +123,8 @@ class EditResult:
 def edit_task(repo: Repository, ref: str, *, start_from: str | None = None, by: str | None = None) -> EditResult:
     import tempfile
 
-    from gktrack.features.ops import _actor_email, short
     from gktrack.domain.permissions import check_office
-    from gktrack.storage.yamlfile import atomic_write, decode
+    from gktrack.features.ops import _actor_email, short
 
     plan_id, task_id = parse_task_ref(ref)
     plan, task = repo.find_task(ref)
@@ -169,31 +152,23 @@ def edit_task(repo: Repository, ref: str, *, start_from: str | None = None, by: 
     if "".join(new_lines) == original:
         return EditResult(None, f"任务 {ref} 未作修改")
     shown_at = sum(1 for line in written.splitlines() if line.startswith(MARK))
-    plan_path = repo.plan_path(plan_id)
-    file_lines = decode(plan_path.read_bytes(), block.rel).splitlines(keepends=True)
     try:
-        check_block(repo, plan_id, task_id, block, file_lines, new_lines, shown_at, "编辑内容")
+        apply_block(repo, plan_id, task_id, block, new_lines, shown_at, "编辑内容")
     except PlanFileError as exc:
         kept = _keep(repo, plan_id, task_id, written)
         exc.where = (exc.where or "").replace("编辑内容", str(kept), 1) or str(kept)
         exc.hint = f"未提交;你的内容已保存,可用 gktrack edit {ref} --from {kept} 继续修改"
         raise
-    from gktrack.storage.planfile import plan_from_data
-    from gktrack.storage.yamlfile import safe_load
-
     summary = f"编辑 {ref}:{short(task.text)}"
     trailers = {git.TRAILER_ACTION: "edit", git.TRAILER_TASK: ref, git.TRAILER_PLAN: plan_id}
     try:
-        with repo.change([block.rel], summary, trailers, by=by) as tx:
+        with repo.change([block.rel], summary, trailers, by=by, staged=True) as tx:
             # Under the lock: the task must still be what the editor was given.
             current = task_block(repo, plan_id, task_id)
             if "".join(current.lines) != original:
                 raise InputError(f"编辑期间任务 {ref} 已被别人修改")
-            lines = decode(plan_path.read_bytes(), block.rel).splitlines(keepends=True)
-            lines[current.start:current.end] = new_lines
-            text = "".join(lines)
-            plan_from_data(safe_load(text, block.rel), block.rel, expected_id=plan_id)
-            atomic_write(plan_path, text)
+            editor = apply_block(repo, plan_id, task_id, current, new_lines, shown_at, "编辑内容")
+            editor.save(tx.write)
     except GktrackError as exc:
         kept = _keep(repo, plan_id, task_id, written)
         exc.hint = f"未提交;你的内容已保存,可用 gktrack edit {ref} --from {kept} 继续修改"

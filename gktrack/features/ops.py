@@ -16,7 +16,8 @@ from gktrack.storage import git
 from gktrack.errors import GktrackError, InputError, NotFoundError, PlanFileError, RepoError
 from gktrack.domain.model import ROLE_LABELS, Plan, Progress, Section, Task, UnitRef
 from gktrack.storage.repo import PLANS_DIR, Change, Repository, parse_task_ref
-from gktrack.domain.units import INITIAL_TEXT, REGISTRY_FILE, Units, add_units_to_file, resolve_refs
+from gktrack.domain.units import Units, resolve_refs
+from gktrack.storage.registry import INITIAL_TEXT, REGISTRY_FILE, add_units_to_file
 
 SUMMARY_TEXT_CHARS = 24
 
@@ -186,7 +187,7 @@ def add_section(repo: Repository, plan_id: str, title: str, *, number: str | Non
     rel = _plan_rel(plan_id)
     with repo.change([rel], f"新增章节 {plan_id} {key}:{short(title)}",
                      _trailers("add-section", plan=plan_id), by=by, staged=True) as tx:
-        editor = PlanEditor(repo.plan_path(plan_id), rel, repo=repo)
+        editor = PlanEditor(repo.plan_path(plan_id), rel)
         editor.add_section(Section(key=key, title=title.strip(), number=number))
         editor.save(tx.write)
     return Change(tx.commit, f"已在计划 {plan_id} 新增章节 {key}:{(number or '')}{title}", files=tx.rels)
@@ -255,12 +256,13 @@ def add_task(repo: Repository, plan_id: str, text: str, *, lead: list[str] = (),
                                    register_new=new_unit)
     phrases = _deadline_phrases(list(due), plan.year)
     task = Task(plan=plan_id, id=plan.next_task_id(), text=text, number=number, section=section_key,
-                units=refs, deadline=phrases)
+                deadline=phrases)
+    task.set_units(refs)
     rel = _plan_rel(plan_id)
     with repo.change([rel], f"新增 {task.full_id}:{short(text)}",
                      _trailers("add", task=task.full_id, units=[u.name for u in refs]), by=by, staged=True) as tx:
         _register(repo, tx, new_units)
-        editor = PlanEditor(repo.plan_path(plan_id), rel, repo=repo)
+        editor = PlanEditor(repo.plan_path(plan_id), rel)
         # The id is chosen again under the lock: another process may have added one meanwhile.
         task.id = editor.plan.next_task_id()
         tx.trailers[git.TRAILER_TASK] = task.full_id
@@ -270,35 +272,37 @@ def add_task(repo: Repository, plan_id: str, text: str, *, lead: list[str] = (),
     return Change(tx.commit, f"已新增任务 {saved.full_id}", task=saved, files=tx.rels)
 
 
-def _edit_task(repo: Repository, ref: str, summary: str, trailers: dict[str, str], change=None, *,
-               by: str | None = None, new_units: list[str] = (), edits=None) -> Change:
-    """One task edit: lock, reload under the lock, edit its block, commit.
+def _edit_task(repo: Repository, ref: str, summary: str, trailers: dict[str, str], *,
+               changes=None, append=None, by: str | None = None, new_units: list[str] = ()) -> Change:
+    """One task edit: lock, read the task again under the lock, edit its lines, commit.
 
-    ``change(item, current)`` edits the ruamel mapping; ``edits(current)`` instead returns field
-    edits (see ``planfile.apply_edits``), which need no ruamel when the task is laid out plainly.
-    """
+    ``changes(current)`` gives the fields to set (an empty value removes one); ``append(current)``
+    a progress entry to add. Both see the task as it is under the lock."""
     from gktrack.storage.planfile import PlanEditor
 
     plan_id, task_id = parse_task_ref(ref)
     rel = _plan_rel(plan_id)
     with repo.change([rel], summary, trailers, by=by, staged=True) as tx:
         _register(repo, tx, list(new_units))
-        editor = PlanEditor(repo.plan_path(plan_id), rel, repo=repo)
+        editor = PlanEditor(repo.plan_path(plan_id), rel)
         current = editor.plan.task(task_id)
         if current is None:
             raise NotFoundError(f"计划 {plan_id} 中没有任务 {task_id}")
-        if edits is not None:
-            saved = editor.edit_fields(task_id, edits(current))
-        else:
-            saved = editor.update_task(task_id, lambda item: change(item, current))
+        saved = current
+        if changes is not None:
+            saved = editor.update_task(task_id, changes(current))
+        if append is not None:
+            saved = editor.append(task_id, "progress", append(saved))
         editor.save(tx.write)
     return Change(tx.commit, summary, task=saved, files=tx.rels)
 
 
+def _role_lists(refs: list[UnitRef]) -> dict[str, list[str]]:
+    return {role: [r.name for r in refs if r.role == role] for role in ("lead", "support", "responsible")}
+
+
 def assign(repo: Repository, ref: str, *, lead: list[str] = (), support: list[str] = (),
            units: list[str] = (), new_unit: bool = False, by: str | None = None) -> Change:
-    from gktrack.storage.planfile import set_units
-
     plan, task = repo.find_task(ref)
     refs, new_units = resolve_refs(repo.units(), _collect_units(list(lead), list(support), list(units)),
                                    register_new=new_unit)
@@ -306,21 +310,19 @@ def assign(repo: Repository, ref: str, *, lead: list[str] = (), support: list[st
         raise InputError("请用 --lead、--support 或 --unit 指定单位")
     _check_permission(repo, by, task, "assign")
 
-    def change(item, current: Task) -> None:
+    def changes(current: Task) -> dict:
         merged = {u.name: u for u in current.units}
         for new in refs:
             merged[new.name] = new
-        set_units(item, list(merged.values()))
+        return _role_lists(list(merged.values()))
 
     label = ",".join(f"{u.name}{ROLE_LABELS[u.role]}" for u in refs)
     return _edit_task(repo, ref, f"分派 {task.full_id}:{label}",
                       _trailers("assign", task=task.full_id, units=[u.name for u in refs]),
-                      change, by=by, new_units=new_units)
+                      changes=changes, by=by, new_units=new_units)
 
 
 def unassign(repo: Repository, ref: str, names: list[str], *, by: str | None = None) -> Change:
-    from gktrack.storage.planfile import set_units
-
     plan, task = repo.find_task(ref)
     units = repo.units()
     removing = []
@@ -333,11 +335,11 @@ def unassign(repo: Repository, ref: str, names: list[str], *, by: str | None = N
         raise InputError("请给出要取消的单位")
     _check_permission(repo, by, task, "assign")
 
-    def change(item, current: Task) -> None:
-        set_units(item, [u for u in current.units if u.name not in removing])
+    def changes(current: Task) -> dict:
+        return _role_lists([u for u in current.units if u.name not in removing])
 
     return _edit_task(repo, ref, f"取消分派 {task.full_id}:{'、'.join(removing)}",
-                      _trailers("unassign", task=task.full_id, units=removing), change, by=by)
+                      _trailers("unassign", task=task.full_id, units=removing), changes=changes, by=by)
 
 
 def _acting_unit(repo: Repository, task: Task, unit: str | None, by: str | None) -> str | None:
@@ -405,10 +407,10 @@ def record_progress(repo: Repository, ref: str, note: str, *, date: str | None =
     when = _record_date(date)
     acting = _acting_unit(repo, task, unit, by)
     _check_permission(repo, by, task, "progress")
-    entry = Progress(date=when, note=note, unit=acting, by=_actor_name(repo, by))
+    entry = Progress(date=when, unit=acting, by=_actor_name(repo, by), note=note)
     return _edit_task(repo, ref, f"进展 {task.full_id}:{short(note)}",
                       _trailers("progress", task=task.full_id, units=[acting] if acting else None, date=when),
-                      by=by, edits=lambda current: [("append", "progress", entry)])
+                      by=by, append=lambda current: entry)
 
 
 def close_task(repo: Repository, ref: str, *, note: str | None = None, evidence: list[str] = (),
@@ -421,19 +423,19 @@ def close_task(repo: Repository, ref: str, *, note: str | None = None, evidence:
     _check_permission(repo, by, task, "close")
     links = [e.strip() for e in evidence if e.strip()]
 
-    def edits(current: Task) -> list[tuple]:
+    def changes(current: Task) -> dict:
         if current.state == "done":
             raise InputError(f"任务 {current.full_id} 已关闭")
-        out = [("set", "state", "done"), ("set", "closed", when)]
+        out = {"state": "done", "closed": when}
         if note and note.strip():
-            out.append(("set", "note", note.strip()))
+            out["note"] = note.strip()
         if links:
-            out.append(("set", "evidence", list(dict.fromkeys([*current.evidence, *links]))))
+            out["evidence"] = list(dict.fromkeys([*current.evidence, *links]))
         return out
 
     return _edit_task(repo, ref, f"关闭 {task.full_id}:{short(task.text)}",
                       _trailers("close", task=task.full_id, units=[acting] if acting else None, date=when),
-                      by=by, edits=edits)
+                      by=by, changes=changes)
 
 
 def reopen_task(repo: Repository, ref: str, *, note: str | None = None, date: str | None = None,
@@ -445,12 +447,11 @@ def reopen_task(repo: Repository, ref: str, *, note: str | None = None, date: st
     acting = _acting_unit(repo, task, unit, by)
     _check_permission(repo, by, task, "reopen")
     text = "重新打开" + (f":{note.strip()}" if note and note.strip() else "")
-    entry = Progress(date=when, note=text, unit=acting, by=_actor_name(repo, by))
+    entry = Progress(date=when, unit=acting, by=_actor_name(repo, by), note=text)
 
     return _edit_task(repo, ref, f"重新打开 {task.full_id}:{short(task.text)}",
                       _trailers("reopen", task=task.full_id, units=[acting] if acting else None, date=when),
-                      by=by, edits=lambda current: [("set", "state", "open"), ("set", "closed", None),
-                                                    ("append", "progress", entry)])
+                      by=by, changes=lambda current: {"state": "open", "closed": None}, append=lambda current: entry)
 
 
 # --- undo and hand edits --------------------------------------------------------------------
@@ -483,7 +484,7 @@ def undo(repo: Repository, *, by: str | None = None) -> Change:
                 old = git.run(repo.root, "show", f"{head}^:{rel}")
             except RepoError:
                 old = None
-            from gktrack.storage.yamlfile import atomic_write
+            from gktrack.storage.files import atomic_write
 
             if old is None:
                 if path.exists():
@@ -497,7 +498,7 @@ def commit_edits(repo: Repository, paths: list[str], message: str | None = None,
                  by: str | None = None) -> Change:
     """Check hand-edited plan files (and units.yaml) and commit them as their own change."""
     from gktrack.storage.planfile import read_plan
-    from gktrack.domain.units import read_registry
+    from gktrack.storage.registry import read_registry
 
     rels = []
     for value in paths or []:

@@ -348,7 +348,7 @@ def _build_report(repo, year: int, *, plan: str | None, unit: str | None, at: st
                   as_of: dt.date | None, progress) -> Report:
     from gktrack.storage import history
     from gktrack.storage.reportcache import BlobCache, HistoryCache
-    from gktrack.domain.units import REGISTRY_FILE
+    from gktrack.storage.registry import REGISTRY_FILE
 
     if not 1949 <= year <= 2200:
         raise InputError(f"年份“{year}”不合理")
@@ -436,7 +436,8 @@ def _trusted_files(commit) -> list[str] | None:
 def _registry_at(reader, cache, blob: str | None):
     from gktrack.errors import GktrackError
     from gktrack.domain.model import Registry, Unit
-    from gktrack.domain.units import DEFAULT_COLLECTIVES, REGISTRY_FILE, Units, registry_from_data
+    from gktrack.domain.units import DEFAULT_COLLECTIVES, Units
+    from gktrack.storage.registry import REGISTRY_FILE, registry_from_data
 
     default = Units(Registry(units=[Unit(name=n, members="all") for n in DEFAULT_COLLECTIVES]))
     if not blob:
@@ -939,7 +940,7 @@ def _describe_plan_change(plan_id: str, path: str, diff: _PlanDiff) -> list[str]
 
 
 def _other_file_change(change) -> str:
-    from gktrack.domain.units import REGISTRY_FILE
+    from gktrack.storage.registry import REGISTRY_FILE
 
     verb = {"A": "新增", "D": "删除"}.get(change.status, "修改")
     if change.path == REGISTRY_FILE:

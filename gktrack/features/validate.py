@@ -157,7 +157,7 @@ def validate(repo: Repository, paths: Iterable[str] | None = None, staged: bool 
 
 def check(repo: Repository, paths: Iterable[str] | None = None, staged: bool = False) -> tuple[list[Problem], list[str]]:
     """``validate``, plus the files that were checked."""
-    from gktrack.domain.units import REGISTRY_FILE
+    from gktrack.storage.registry import REGISTRY_FILE
 
     paths = list(paths or [])
     problems: list[Problem] = []
@@ -176,7 +176,8 @@ def check(repo: Repository, paths: Iterable[str] | None = None, staged: bool = F
     elif registry_data is not None:
         _, units = check_registry(REGISTRY_FILE, registry_data)
     else:
-        from gktrack.domain.units import Units, read_registry
+        from gktrack.domain.units import Units
+        from gktrack.storage.registry import read_registry
 
         units = Units(read_registry(repo.registry_path, REGISTRY_FILE))  # the built-in defaults
     for source in sources:
@@ -198,7 +199,7 @@ def _plan_stem(rel: str) -> str:
 
 
 def _kind(rel: str) -> str:
-    from gktrack.domain.units import REGISTRY_FILE
+    from gktrack.storage.registry import REGISTRY_FILE
 
     return "registry" if rel.rsplit("/", 1)[-1] == REGISTRY_FILE else "plan"
 
@@ -211,7 +212,7 @@ def _shown(repo: Repository, path: Path, given: str) -> str:
 
 
 def _worktree_sources(repo: Repository, paths: list[str]) -> tuple[list[_Source], list[Problem]]:
-    from gktrack.domain.units import REGISTRY_FILE
+    from gktrack.storage.registry import REGISTRY_FILE
 
     problems: list[Problem] = []
     files: list[tuple[Path, str]] = []
@@ -270,7 +271,7 @@ def _plan_files(repo: Repository, folder: Path, problems: list[Problem]) -> list
 
 def _staged_sources(repo: Repository, paths: list[str]) -> list[_Source]:
     from gktrack.storage import git
-    from gktrack.domain.units import REGISTRY_FILE
+    from gktrack.storage.registry import REGISTRY_FILE
 
     repo.require_git()
     wanted = []
@@ -862,7 +863,8 @@ PERSON_KEYS = ("email", "name", "units", "role")
 
 def check_registry(where: str, data: bytes | None) -> tuple[list[Problem], Any]:
     """(problems, Units or None) of the units registry's bytes."""
-    from gktrack.domain.units import Units, registry_from_data
+    from gktrack.domain.units import Units
+    from gktrack.storage.registry import registry_from_data
 
     report = _Report(where)
     ok, value = _load(report, data, allow_empty=True)

@@ -12,7 +12,7 @@ from typing import Callable
 
 from gktrack.storage import git
 from gktrack.storage.repo import PLANS_DIR, Repository
-from gktrack.domain.units import REGISTRY_FILE
+from gktrack.storage.registry import REGISTRY_FILE
 
 _RS, _FS = "\x1e", "\x1f"
 _FORMAT = f"{_RS}%H{_FS}%an{_FS}%ae{_FS}%aI{_FS}%cI{_FS}%B{_FS}"

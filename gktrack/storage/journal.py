@@ -113,7 +113,7 @@ def read_bytes(path: Path) -> bytes | None:
 
 def write(root: Path, entry: dict[str, Any]) -> None:
     """Replace the journal durably (we hold the lock, so a fixed temporary name is safe)."""
-    from gktrack.storage.yamlfile import sync_dir
+    from gktrack.storage.files import sync_dir
 
     path = journal_path(root)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -216,7 +216,7 @@ def recover(root: Path, timeout: float) -> list[str]:
 
 
 def _roll_back(root: Path, files: dict[str, Any], summary: str) -> list[str]:
-    from gktrack.storage.yamlfile import atomic_write
+    from gktrack.storage.files import atomic_write
 
     restored = []
     for rel, info in files.items():

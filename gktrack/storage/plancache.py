@@ -604,7 +604,7 @@ def plan_from_json(data: dict, where: str, keep=None, state: str | None = None) 
 
 def load_registry_cached(repo: "Repository"):
     """units.yaml through the same cache (its data is plain JSON already)."""
-    from gktrack.domain.units import REGISTRY_FILE, read_registry, registry_from_data
+    from gktrack.storage.registry import REGISTRY_FILE, read_registry, registry_from_data
 
     path = repo.registry_path
     cache = _cache(repo)

@@ -1,8 +1,9 @@
 """A plans repository: where it is, what it holds, and the one way to change it.
 
-Reading needs no git process at all (plans are files); every change goes through
-``Repository.change``, which takes the lock, refuses to touch files with someone's
-uncommitted edits, writes atomically and makes exactly one commit of exactly those files.
+Reading needs no git process at all (plans are files, parsed through the one cache,
+``gktrack.storage.index``); every change goes through ``Repository.change``, which takes the lock,
+refuses to touch files with someone's uncommitted edits, writes atomically and makes exactly one
+commit of exactly those files.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from gktrack.errors import (
     NotFoundError,
     RepoError,
 )
-from gktrack.domain.model import PLAN_ID_PATTERN, Plan, Task
-from gktrack.domain.units import REGISTRY_FILE, Units, read_registry
+from gktrack.domain.model import PLAN_ID_PATTERN, Plan, Registry, Task
+from gktrack.domain.units import Units
+from gktrack.storage.registry import REGISTRY_FILE, default_registry, parse_registry
 
 PLANS_DIR = "plans"
 ENV_REPO = "GKTRACK_REPO"
@@ -73,6 +75,7 @@ class Repository:
         self.registry_path = self.root / REGISTRY_FILE
         self._units: Units | None = None
         self._identity: git.Identity | None | object = _UNKNOWN
+        self._index = None
 
     # --- reading ---
 
@@ -90,16 +93,31 @@ class Repository:
             return []
         return sorted(p.stem for p in self.plans_dir.glob("*.yaml") if not p.name.startswith("."))
 
+    @property
+    def index(self):
+        if self._index is None:
+            from gktrack.storage import journal
+            from gktrack.storage.index import Index
+
+            self._index = Index(journal.git_dir(self.root))
+        return self._index
+
     def units(self) -> Units:
         if self._units is None:
-            from gktrack.storage.plancache import load_registry_cached
-
-            self._units = Units(load_registry_cached(self))
+            if not self.registry_path.exists():
+                self._units = Units(default_registry())
+            else:
+                found = self.index.read_files([(REGISTRY_FILE, self.registry_path)], "Registry",
+                                              lambda rel, data: parse_registry(_text(data, rel), rel))
+                if not found:
+                    self._units = Units(default_registry())
+                elif isinstance(found[0][1], Exception):
+                    raise found[0][1]
+                else:
+                    self._units = Units(found[0][1])
         return self._units
 
     def load_plan(self, plan_id: str) -> Plan:
-        from gktrack.storage.plancache import load_plan_cached
-
         path = self.plan_path(plan_id)
         if not path.is_file():
             known = self.plan_ids()
@@ -108,15 +126,41 @@ class Repository:
             close = difflib.get_close_matches(plan_id, known, n=3, cutoff=0.5)
             hint = f"是否指:{'、'.join(close)}?" if close else (f"现有计划:{'、'.join(known)}" if known else "还没有任何计划")
             raise NotFoundError(f"没有计划“{plan_id}”;{hint}")
-        return load_plan_cached(self, plan_id)
+        plans, problems = self._read_plans([plan_id])
+        if problems:
+            raise problems[0][1]
+        if not plans:
+            raise NotFoundError(f"没有计划“{plan_id}”")
+        return plans[0]
 
-    def load_plans(self, *, plan: str | None = None, skip_broken: bool = True) -> tuple[list[Plan], list[LoadProblem]]:
-        """All plans (or one). A broken plan file is reported and the others still load."""
+    def load_plans(self, *, plan: str | None = None,
+                   concerns: Callable[[list[str]], bool] | None = None) -> tuple[list[Plan], list[LoadProblem]]:
+        """All plans (or one). A broken plan file is reported and the others still load.
+
+        ``concerns(names)``, given the unit names a plan's tasks give (and its owner), may leave
+        out plans that cannot matter to a question without reading them."""
         if plan is not None:
             return [self.load_plan(plan)], []
-        from gktrack.storage.plancache import load_plans_cached
+        plans, problems = self._read_plans(self.plan_ids(), concerns)
+        return plans, [LoadProblem(where, str(exc.message if hasattr(exc, "message") else exc))
+                       for where, exc in problems]
 
-        return load_plans_cached(self, self.plan_ids(), skip_broken=skip_broken)
+    def _read_plans(self, ids: list[str], concerns=None) -> tuple[list[Plan], list[tuple[str, Exception]]]:
+        from gktrack.storage.planfile import parse_plan
+
+        def parse(rel: str, data: bytes) -> Plan:
+            return parse_plan(_text(data, rel), rel, expected_id=rel[len(PLANS_DIR) + 1:-len(".yaml")])
+
+        files = [(f"{PLANS_DIR}/{plan_id}.yaml", self.plan_path(plan_id)) for plan_id in ids]
+        found = self.index.read_files(files, "Plan", parse, names_of=unit_names, keep=concerns)
+        plans, problems = [], []
+        for rel, value in found:
+            if isinstance(value, Exception):
+                problems.append((value.where or rel, value))
+            else:
+                value.path = rel
+                plans.append(value)
+        return plans, problems
 
     def find_task(self, ref: str) -> tuple[Plan, Task]:
         plan_id, task_id = parse_task_ref(ref)
@@ -240,7 +284,6 @@ class _ChangeContext:
         self.staged = staged
         self._begun = False  # the "write" journal entry is on disk: files may be written directly
         self._pending: dict[str, bytes] = {}  # staged writes, done after the journal entry
-        self._then: dict[str, Callable[[], None]] = {}
         self.rels = list(dict.fromkeys(rels))
         self.summary = summary
         self.trailers = trailers
@@ -271,12 +314,9 @@ class _ChangeContext:
             journal.begin(self.repo.root, self._saved, self.summary)
             self._begun = True
 
-    def write(self, path: Path, data: bytes, then: Callable[[], None] | None = None) -> None:
-        """Write one of the change's files (staged: kept until the journal says what is coming).
-
-        ``then`` runs once the bytes are in the file (e.g. to cache what was written).
-        """
-        from gktrack.storage.yamlfile import atomic_write
+    def write(self, path: Path, data: bytes) -> None:
+        """Write one of the change's files (staged: kept until the journal says what is coming)."""
+        from gktrack.storage.files import atomic_write
 
         rel = self.repo.rel(path)
         if rel not in self.rels:
@@ -284,12 +324,8 @@ class _ChangeContext:
         if self._begun:
             self._settle()
             atomic_write(path, data)
-            if then is not None:
-                then()
         else:
             self._pending[rel] = data
-            if then is not None:
-                self._then[rel] = then
 
     def _save(self, rel: str) -> None:
         path = self.repo.root / rel
@@ -330,15 +366,13 @@ class _ChangeContext:
         return self
 
     def _write_pending(self, writes: list[tuple[str, bytes]]) -> None:
-        from gktrack.storage.yamlfile import atomic_write
+        from gktrack.storage.files import atomic_write
 
         for rel, data in writes:
             atomic_write(self.repo.root / rel, data)
-            if rel in self._then:
-                self._then.pop(rel)()
 
     def _restore(self) -> None:
-        from gktrack.storage.yamlfile import atomic_write
+        from gktrack.storage.files import atomic_write
 
         for rel, data in self._saved.items():
             path = self.repo.root / rel
@@ -373,7 +407,6 @@ class _ChangeContext:
             try:
                 if self._begun:
                     self._write_pending(writes)
-                    _test_pause()
                 # Staged: the entry comes before the first byte, so a crash leaves each file
                 # as it was or as intended -- finished or rolled back by the next command.
                 journal.prepare_commit(root, self._saved, {rel: current[rel] for rel in changed}, message,
@@ -381,7 +414,6 @@ class _ChangeContext:
                 if not self._begun:
                     self._begun = True
                     self._write_pending(writes)
-                    _test_pause()
             except BaseException:
                 self._restore()
                 journal.clear(root)
@@ -403,16 +435,19 @@ class _ChangeContext:
             self._lock.__exit__(None, None, None)
 
 
-def _test_pause() -> None:
-    """GKTRACK_TEST_PAUSE_AFTER_WRITE=seconds widens the window between writing and committing,
-    so the crash tests can kill a process there on purpose. Unset (always, in real use) it costs
-    one dictionary lookup."""
-    pause = os.environ.get("GKTRACK_TEST_PAUSE_AFTER_WRITE")
-    if pause:
-        try:
-            time.sleep(min(float(pause), 10.0))
-        except ValueError:
-            pass
+def unit_names(plan: Plan) -> list[str]:
+    """The unit names a plan's tasks give, and its owner: enough to tell that a plan cannot
+    concern a unit (``load_plans(concerns=...)``) without reading it."""
+    names = {name for task in plan.tasks for name in (*task.lead, *task.support, *task.responsible)}
+    if plan.owner:
+        names.add(plan.owner)
+    return sorted(names)
+
+
+def _text(data: bytes, rel: str) -> str:
+    from gktrack.storage.yamldoc import decode
+
+    return decode(data, rel)
 
 
 def parse_task_ref(ref: str) -> tuple[str, int]:
@@ -424,7 +459,6 @@ def parse_task_ref(ref: str) -> tuple[str, int]:
             break
     else:
         raise InputError(f"任务编号“{ref}”应写成 计划/序号,如 hl2022/3")
-    # not planfile.PLAN_ID: `show` would import the plan file machinery for this one check
     if not re.match(PLAN_ID_PATTERN, plan_id) or not number.isdigit() or int(number) < 1:
         raise InputError(f"任务编号“{ref}”应写成 计划/序号,如 hl2022/3")
     return plan_id, int(number)

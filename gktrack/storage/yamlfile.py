@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
 from gktrack.errors import PlanFileError
-from gktrack.domain.model import LINE_KEY
+LINE_KEY = "__line__"  # loaded mappings carry the line they start on under this key
 # A real plan is well under 1 MB; parsing takes about a second per MB, and a file a user
 # hands us must be refused "within a few seconds", not after a minute.
 MAX_FILE_BYTES = 4 * 1024 * 1024

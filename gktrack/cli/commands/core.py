@@ -1,14 +1,13 @@
 """The core commands: repository, plans, tasks, and the read commands over them."""
 
-from __future__ import annotations
-
 from typing import List, Optional
 
 import sys
 
 import typer
 
-from gktrack.cli import app as cli
+from gktrack.cli.context import STATE, repository
+from gktrack.cli.output import done, print_json
 from gktrack.cli.completion import complete_plan, complete_task, complete_unit
 
 JSON_HELP = "输出 JSON(供脚本使用)"
@@ -27,7 +26,7 @@ def register(app: typer.Typer, command) -> None:
         """建立计划仓库:git 仓库、plans/ 文件夹、单位名册 units.yaml 和第一次提交。重复运行不做改动。"""
         from gktrack.features.ops import init_repo
 
-        cli.done(init_repo(path).message)
+        done(init_repo(path).message)
 
     @command("new-plan")
     def new_plan(
@@ -44,9 +43,9 @@ def register(app: typer.Typer, command) -> None:
         """新建一个计划文件 plans/计划编号.yaml。"""
         from gktrack.features.ops import new_plan as op, parse_date
 
-        change = op(cli.repository(), plan_id, year=year, title=title, issuer=issuer, doc_number=doc_number,
+        change = op(repository(), plan_id, year=year, title=title, issuer=issuer, doc_number=doc_number,
                     issued=parse_date(issued, "印发日期") if issued else None, source=source, owner=owner, by=by)
-        cli.done(change.summary)
+        done(change.summary)
 
     @command("add-section")
     def add_section(
@@ -59,7 +58,7 @@ def register(app: typer.Typer, command) -> None:
         """在计划中新增一个章节(一、/(一))。"""
         from gktrack.features.ops import add_section as op
 
-        cli.done(op(cli.repository(), plan_id, title, number=number, parent=parent, by=by).summary)
+        done(op(repository(), plan_id, title, number=number, parent=parent, by=by).summary)
 
     @command("add")
     def add(
@@ -77,9 +76,9 @@ def register(app: typer.Typer, command) -> None:
         """新增任务,输出其编号(如 hl2022/50)。"""
         from gktrack.features.ops import add_task
 
-        change = add_task(cli.repository(), plan_id, text, lead=lead, support=support, units=unit, due=due,
+        change = add_task(repository(), plan_id, text, lead=lead, support=support, units=unit, due=due,
                           section=section, number=number, new_unit=new_unit, by=by)
-        cli.done(change.task.full_id)
+        done(change.task.full_id)
         if not due:
             _offer_deadline_in_text(change.task.full_id, text)
 
@@ -95,7 +94,7 @@ def register(app: typer.Typer, command) -> None:
         """为任务分派单位或改变单位的角色(牵头/配合/负责)。"""
         from gktrack.features.ops import assign as op
 
-        cli.done(op(cli.repository(), task, lead=lead, support=support, units=unit, new_unit=new_unit, by=by).summary)
+        done(op(repository(), task, lead=lead, support=support, units=unit, new_unit=new_unit, by=by).summary)
 
     @command("unassign")
     def unassign(
@@ -106,7 +105,7 @@ def register(app: typer.Typer, command) -> None:
         """取消任务的单位。"""
         from gktrack.features.ops import unassign as op
 
-        cli.done(op(cli.repository(), task, units, by=by).summary)
+        done(op(repository(), task, units, by=by).summary)
 
     @command("progress")
     def progress(
@@ -117,9 +116,9 @@ def register(app: typer.Typer, command) -> None:
         by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
     ) -> None:
         """记录一条带日期的进展。"""
-        from gktrack.cli.quickcommands import progress as run
+        from gktrack.features.ops import record_progress
 
-        run(cli.STATE["repo"], task=task, note=note, date=date, unit=unit, by=by)
+        done(record_progress(repository(), task, note, date=date, unit=unit, by=by).summary)
 
     @command("close")
     def close(
@@ -131,9 +130,10 @@ def register(app: typer.Typer, command) -> None:
         by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
     ) -> None:
         """关闭(办结)任务。"""
-        from gktrack.cli.quickcommands import close as run
+        from gktrack.features.ops import close_task
 
-        run(cli.STATE["repo"], task=task, note=note, evidence=evidence, date=date, unit=unit, by=by)
+        done(close_task(repository(), task, note=note, evidence=list(evidence or []), date=date, unit=unit,
+                        by=by).summary)
 
     @command("reopen")
     def reopen(
@@ -146,14 +146,14 @@ def register(app: typer.Typer, command) -> None:
         """重新打开已关闭的任务。"""
         from gktrack.features.ops import reopen_task
 
-        cli.done(reopen_task(cli.repository(), task, note=note, date=date, unit=unit, by=by).summary)
+        done(reopen_task(repository(), task, note=note, date=date, unit=unit, by=by).summary)
 
     @command("undo")
     def undo(by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP)) -> None:
         """撤销最近一次 gktrack 修改(以一次新提交还原;其后不能有别的提交)。"""
         from gktrack.features.ops import undo as op
 
-        cli.done(op(cli.repository(), by=by).summary)
+        done(op(repository(), by=by).summary)
 
     @command("commit-edits")
     def commit_edits(
@@ -165,7 +165,7 @@ def register(app: typer.Typer, command) -> None:
         同一规则检查:单位联络人只能改本单位任务的进展和办结字段,其余只有政务公开办可以提交。"""
         from gktrack.features.ops import commit_edits as op
 
-        cli.done(op(cli.repository(), paths or [], message, by=by).summary)
+        done(op(repository(), paths or [], message, by=by).summary)
 
     @command("status")
     def status(
@@ -177,9 +177,25 @@ def register(app: typer.Typer, command) -> None:
         json_out: bool = typer.Option(False, "--json", help=JSON_HELP),
     ) -> None:
         """按计划列出任务:编号、内容、角色、期限、状态(红/黄/绿)和最近进展。"""
-        from gktrack.cli.quickcommands import status as run
+        from gktrack.errors import InputError
+        from gktrack.features.ops import parse_date
+        from gktrack.features.views import status_rows
 
-        run(cli.STATE["repo"], unit=unit, plan=plan, year=year, state=state, as_of=as_of, json_out=json_out)
+        if state not in ("open", "done", "all"):
+            raise InputError(f"--state 应为 open、done 或 all,而不是“{state}”")
+        when = parse_date(as_of, "--as-of 日期") if as_of else _today()
+        repo = repository()
+        rows, problems = status_rows(repo, unit=unit, plan=plan, year=year, state=state, as_of=when)
+        if json_out:
+            from gktrack.cli.output import warn
+            from gktrack.features.views import task_json
+
+            warn(problems)
+            print_json([task_json(r.plan, r.task, row=r) for r in rows])
+            return
+        from gktrack.cli.render import render_status
+
+        render_status(rows, unit=repo.units().canonical(unit) if unit else None, problems=problems)
 
     @command("show")
     def show(
@@ -190,14 +206,14 @@ def register(app: typer.Typer, command) -> None:
         from gktrack.storage.history import task_history
         from gktrack.features.views import TaskRow, assess_task, task_json
 
-        repo = cli.repository()
+        repo = repository()
         plan, found = repo.find_task(task)
         assessment = assess_task(plan, found, _today())
         history = task_history(repo, found.full_id) if (repo.root / ".git").exists() else []
         if json_out:
             data = task_json(plan, found, row=TaskRow(plan, found, assessment=assessment))
             data["history"] = [c.to_json() for c in history]
-            cli.print_json(data)
+            print_json(data)
             return
         from gktrack.cli.render import render_task
 
@@ -208,12 +224,12 @@ def register(app: typer.Typer, command) -> None:
         """列出单位及其未完成、已完成任务数。"""
         from gktrack.features.views import unit_summaries
 
-        summaries, problems = unit_summaries(cli.repository())
+        summaries, problems = unit_summaries(repository())
         if json_out:
             from gktrack.cli.output import warn
 
             warn(problems)
-            cli.print_json([s.to_json() for s in summaries])
+            print_json([s.to_json() for s in summaries])
             return
         from gktrack.cli.render import render_units
 
@@ -228,12 +244,12 @@ def register(app: typer.Typer, command) -> None:
         """审计记录:谁、何时、改了什么、哪次提交。"""
         from gktrack.storage.history import read_log, task_history
 
-        repo = cli.repository()
+        repo = repository()
         repo.require_git()
         commits = task_history(repo, task) if task else read_log(repo)
         commits = commits[: max(limit, 0)] if limit else commits
         if json_out:
-            cli.print_json([c.to_json() for c in commits])
+            print_json([c.to_json() for c in commits])
             return
         from gktrack.cli.render import render_log
 

@@ -1,12 +1,11 @@
 """`gktrack import`: a published plan document (text, .docx) into a plan file, in one step."""
 
-from __future__ import annotations
-
 from typing import List, Optional
 
 import typer
 
-from gktrack.cli import app as cli
+from gktrack.cli.context import repository
+from gktrack.cli.output import done, print_json
 
 
 def register(app: typer.Typer, command) -> None:
@@ -23,7 +22,7 @@ def register(app: typer.Typer, command) -> None:
         """导入计划原文:识别标题、年度、文号、章节层次、任务、责任单位和期限,生成计划文件并提交一次。
         一次给多个文件时逐个导入,每个文件一次提交。单位名册列出人员(people)后,只有政务公开办(office 角色)
         可以导入;--dry-run 谁都可以用。"""
-        repo = cli.repository()
+        repo = repository()
         if not dry_run:
             _check_may_import(repo, by)
         if len(paths) > 1:
@@ -35,7 +34,7 @@ def register(app: typer.Typer, command) -> None:
         preview, change = _import_one(repo, paths[0], plan_id=plan_id, year=year, title=title,
                                       dry_run=dry_run, by=by)
         if json_out:
-            cli.print_json(_json(preview, change, dry_run))
+            print_json(_json(preview, change, dry_run))
             return 0
         from gktrack.cli.render import render_import
 
@@ -91,9 +90,9 @@ def _import_many(repo, paths: list[str], *, year, dry_run: bool, json_out: bool,
                 plan = preview.plan
                 verb = "将导入" if dry_run else "已导入"
                 commit = f",提交 {change.commit[:8]}" if change and change.commit else ""
-                cli.done(f"{verb} {path} → {plan.id}:{plan.title}({len(plan.tasks)} 项任务{commit})")
+                done(f"{verb} {path} → {plan.id}:{plan.title}({len(plan.tasks)} 项任务{commit})")
     if json_out:
-        cli.print_json(results)
+        print_json(results)
     return 1 if failed else 0
 
 

@@ -1,14 +1,13 @@
 """The office's own tools: spreadsheets out and back in, calendars, the schema, edit, completion."""
 
-from __future__ import annotations
-
 import os
 import sys
 from typing import Optional
 
 import typer
 
-from gktrack.cli import app as cli
+from gktrack.cli.context import repository
+from gktrack.cli.output import done, print_json
 from gktrack.cli.completion import complete_plan, complete_task, complete_unit
 
 BY_HELP = "以此人名义提交,写成“姓名 <邮箱>”(默认为 git 用户)"
@@ -48,7 +47,7 @@ def register(app: typer.Typer, command) -> None:
         from gktrack.features.ops import parse_date, today
 
         when = parse_date(as_of, "--as-of 日期") if as_of else today()
-        repo = cli.repository()
+        repo = repository()
         if form:
             if not unit:
                 raise InputError("导出进展填报表需要用 --unit 指定单位")
@@ -71,7 +70,7 @@ def register(app: typer.Typer, command) -> None:
             return
         written = write_sheet(sheet, Path(output), fmt, as_of=when)
         kind = "进展填报表" if sheet.form else "分工表"
-        cli.done(f"已导出{kind} {output}({len(sheet.rows)} 项任务,{written})")
+        done(f"已导出{kind} {output}({len(sheet.rows)} 项任务,{written})")
 
     @command("import-progress")
     def import_progress(
@@ -84,10 +83,10 @@ def register(app: typer.Typer, command) -> None:
         有行未记录时退出码为 1。"""
         from gktrack.features.exchange.forms import import_progress as op
 
-        results = op(cli.repository(), path, by=by, dry_run=dry_run)
+        results = op(repository(), path, by=by, dry_run=dry_run)
         refused = sum(len(r.problems) for r in results)
         if json_out:
-            cli.print_json([r.to_json() for r in results])
+            print_json([r.to_json() for r in results])
             return 1 if refused else 0
         for result in results:
             label = f"工作表“{result.sheet}”({result.unit or '单位不明'})"
@@ -96,13 +95,13 @@ def register(app: typer.Typer, command) -> None:
             verb = "将记录" if dry_run else "已记录"
             if result.actions:
                 commit = f",提交 {result.commit[:8]}" if result.commit else ""
-                cli.done(f"{label}:{verb} {notes} 条进展、{closes} 项办结{commit}")
+                done(f"{label}:{verb} {notes} 条进展、{closes} 项办结{commit}")
                 if dry_run:
                     for action in result.actions:
                         kind = "办结" if action.kind == "close" else "进展"
                         print(f"  第 {action.row} 行 {action.ref} {kind} {action.date}:{action.note}")
             else:
-                cli.done(f"{label}:没有需要记录的行")
+                done(f"{label}:没有需要记录的行")
             for skipped in result.skipped:
                 sys.stderr.write(f"gktrack: 提示:{label} {skipped}\n")
             for problem in result.problems:
@@ -121,11 +120,11 @@ def register(app: typer.Typer, command) -> None:
         """导出日历(.ics):每个有日期的期限一个全天日程并提前提醒,周期性期限为重复日程;再次导入会更新而不重复。"""
         from gktrack.features.exchange.calendar import build_calendar, calendar_entries
         from gktrack.errors import InputError
-        from gktrack.storage.yamlfile import atomic_write
+        from gktrack.storage.files import atomic_write
 
         if not 0 <= remind <= 60:
             raise InputError(f"--remind 应为 0 到 60 之间的天数,而不是 {remind}")
-        repo = cli.repository()
+        repo = repository()
         entries, problems = calendar_entries(repo, plan=plan, unit=unit)
         from gktrack.cli.output import warn
 
@@ -137,7 +136,7 @@ def register(app: typer.Typer, command) -> None:
         if not target.parent.is_dir():
             raise InputError(f"文件夹“{target.parent}”不存在")
         atomic_write(target, build_calendar(entries, name=name, remind_days=remind))
-        cli.done(f"已导出日历 {output}({len(entries)} 个日程)")
+        done(f"已导出日历 {output}({len(entries)} 个日程)")
 
     @command("schema")
     def schema(kind: str = typer.Argument("plan", metavar="[plan|units]", help="plan 计划文件(默认)或 units 单位名册")) -> None:
@@ -158,7 +157,7 @@ def register(app: typer.Typer, command) -> None:
         """在编辑器($VISUAL/$EDITOR)中修改一项任务;保存后按计划文件规则检查,通过才提交,且只改这一项任务。"""
         from gktrack.features.edit import edit_task
 
-        cli.done(edit_task(cli.repository(), task, start_from=start_from, by=by).message)
+        done(edit_task(repository(), task, start_from=start_from, by=by).message)
 
     @command("completion")
     def completion(shell: str = typer.Argument(..., metavar="SHELL类型", help="所用的 shell:bash、zsh 或 fish")) -> None:

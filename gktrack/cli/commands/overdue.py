@@ -1,12 +1,11 @@
 """`gktrack overdue`: what is late, and whose is it."""
 
-from __future__ import annotations
-
 from typing import Optional
 
 import typer
 
-from gktrack.cli import app as cli
+from gktrack.cli.context import repository
+from gktrack.cli.output import print_json
 from gktrack.cli.completion import complete_plan, complete_unit
 
 
@@ -23,6 +22,23 @@ def register(app: typer.Typer, command) -> None:
         json_out: bool = typer.Option(False, "--json", help="输出 JSON(供脚本使用)"),
     ) -> None:
         """逾期(红)和将到期(黄)的任务,按责任单位分组,逾期最久的在前。无论有无逾期,退出码都是 0。"""
-        from gktrack.cli.quickcommands import overdue as run
+        from gktrack.errors import InputError
+        from gktrack.features.ops import parse_date, today
+        from gktrack.features.views import overdue_rows
 
-        run(cli.STATE["repo"], as_of=as_of, unit=unit, plan=plan, within=within, json_out=json_out)
+        if within is not None and not 0 <= within <= 366:
+            raise InputError(f"--within 应为 0 到 366 之间的天数,而不是 {within}")
+        when = parse_date(as_of, "--as-of 日期") if as_of else today()
+        repo = repository()
+        rows, problems = overdue_rows(repo, as_of=when, unit=unit, plan=plan, within=within)
+        if json_out:
+            from gktrack.cli.output import warn
+            from gktrack.features.views import overdue_json
+
+            warn(problems)
+            print_json([overdue_json(r) for r in rows])
+            return
+        from gktrack.cli.render import render_overdue
+        from gktrack.features.views import group_by_unit
+
+        render_overdue(group_by_unit(repo, rows, unit), as_of=when, problems=problems)

@@ -1,14 +1,13 @@
 """`gktrack report YEAR`: the year's 落实情况 as Markdown, from the repository's history."""
 
-from __future__ import annotations
-
 import datetime
 import sys
 from typing import Optional
 
 import typer
 
-from gktrack.cli import app as cli
+from gktrack.cli.context import repository
+from gktrack.cli.output import print_json
 
 
 def register(app: typer.Typer, command) -> None:
@@ -42,12 +41,12 @@ def register(app: typer.Typer, command) -> None:
             when = min(datetime.date(year, 12, 31), today()) if 1949 <= year <= 2200 else None
         bar = DelayedBar() if sys.stderr.isatty() else None
         try:
-            data = build_report(cli.repository(), year, plan=plan, unit=unit, at=at, as_of=when, progress=bar)
+            data = build_report(repository(), year, plan=plan, unit=unit, at=at, as_of=when, progress=bar)
         finally:
             if bar is not None:
                 bar.close()
         if json_out:
-            cli.print_json(report_json(data))
+            print_json(report_json(data))
             return
         for piece in iter_markdown(data):
             sys.stdout.write(piece)

@@ -1,12 +1,12 @@
 """Working together through a shared repository: sync, the merge driver, hooks."""
 
-from __future__ import annotations
-
 from typing import Optional
 
 import typer
 
-from gktrack.cli import app as cli
+from gktrack.cli.context import STATE, repository
+from gktrack.cli.help import ZhCommand, ZhGroup
+from gktrack.cli.output import done, print_json
 
 
 def register(app: typer.Typer, command) -> None:
@@ -28,9 +28,9 @@ def register(app: typer.Typer, command) -> None:
 
         if continue_ and abort:
             raise InputError("--continue 和 --abort 只能选一个")
-        repo = cli.repository()
+        repo = repository()
         if abort:
-            cli.done(abort_sync(repo))
+            done(abort_sync(repo))
             return 0
         import sys
 
@@ -40,7 +40,7 @@ def register(app: typer.Typer, command) -> None:
         with Steps(enabled=sys.stderr.isatty()) as steps:
             result = continue_sync(repo, steps=steps) if continue_ else op(repo, remote=remote, steps=steps)
         if json_out:
-            cli.print_json(result.to_json())
+            print_json(result.to_json())
         else:
             _print_result(result)
         return {"conflict": 1, "rejected": 4}.get(result.status, 0)
@@ -52,9 +52,9 @@ def register(app: typer.Typer, command) -> None:
         (缺少的文件一次提交,推送后其他克隆也有)。可重复运行,已齐全时不做改动。"""
         from gktrack.features.ops import init_repo
 
-        repo = cli.repository()
+        repo = repository()
         repo.require_git()
-        cli.done(init_repo(repo.root).message)
+        done(init_repo(repo.root).message)
 
     @command("setup-merge")
     def setup_merge() -> None:
@@ -62,11 +62,11 @@ def register(app: typer.Typer, command) -> None:
         连同编辑器设置一起补齐请用 gktrack setup。"""
         from gktrack.features.collab.mergedriver import install
 
-        repo = cli.repository()
+        repo = repository()
         repo.require_git()
         done = install(repo.root)
         for line in done or ["合并驱动已配置好,未做任何修改"]:
-            cli.done(line)
+            done(line)
 
     @command("merge-driver", hidden=True)
     def merge_driver(
@@ -85,10 +85,10 @@ def register(app: typer.Typer, command) -> None:
             sys.stderr.write(line + "\n")
         return code
 
-    hook_app = typer.Typer(cls=cli.ZhGroup, help="git 钩子:安装钩子,服务器端按单位名册检查推送", no_args_is_help=True,
+    hook_app = typer.Typer(cls=ZhGroup, help="git 钩子:安装钩子,服务器端按单位名册检查推送", no_args_is_help=True,
                            add_completion=False, rich_markup_mode=None)
 
-    @hook_app.command("install", cls=cli.ZhCommand)
+    @hook_app.command("install", cls=ZhCommand)
     def hook_install(
         path: Optional[str] = typer.Argument(None, metavar="[仓库路径]", help="仓库位置(默认当前目录);服务器上的裸仓库或自己的克隆"),
         pre_commit: bool = typer.Option(False, "--pre-commit", help="安装 pre-commit 钩子:提交前运行 gktrack validate --staged"),
@@ -101,11 +101,11 @@ def register(app: typer.Typer, command) -> None:
         from gktrack.features.collab.hooks import install
 
         # A bare server repository has no units.yaml to discover: --repo or the folder given.
-        where = path or cli.STATE["repo"] or os.environ.get("GKTRACK_REPO") or "."
+        where = path or STATE["repo"] or os.environ.get("GKTRACK_REPO") or "."
         for line in install(where, pre_commit=pre_commit, pre_receive=pre_receive, force=force):
-            cli.done(line)
+            done(line)
 
-    @hook_app.command("pre-receive", cls=cli.ZhCommand)
+    @hook_app.command("pre-receive", cls=ZhCommand)
     def hook_pre_receive() -> int:
         """由服务器上的 pre-receive 钩子调用:从标准输入读取推送的引用,拒绝越权的提交。"""
         import sys
@@ -120,8 +120,6 @@ def register(app: typer.Typer, command) -> None:
             sys.stderr.write(line + "\n")
         return 1
 
-    # cli.main registers the commands on every call; one "hook" group is enough.
-    app.registered_groups = [g for g in app.registered_groups if g.name != "hook"]
     app.add_typer(hook_app, name="hook")
 
 

@@ -1,12 +1,11 @@
 """`gktrack validate`: check plan files and the units registry, listing every problem."""
 
-from __future__ import annotations
-
 from typing import List
 
 import typer
 
-from gktrack.cli import app as cli
+from gktrack.cli.context import repository
+from gktrack.cli.output import print_json
 
 
 def register(app: typer.Typer, command) -> None:
@@ -27,11 +26,11 @@ def register(app: typer.Typer, command) -> None:
 
         from gktrack.features.validate import ERROR, check, summary
 
-        repo = cli.repository()
+        repo = repository()
         problems, files = check(repo, paths or [], staged=staged)
         failed = any(p.severity == ERROR for p in problems) or (strict and bool(problems))
         if json_out:
-            cli.print_json({"ok": not failed, "files": files, "problems": [p.to_json() for p in problems]})
+            print_json({"ok": not failed, "files": files, "problems": [p.to_json() for p in problems]})
             return 1 if failed else 0
         for problem in problems:
             sys.stdout.write(f"{problem}\n")

@@ -25,12 +25,13 @@ from pathlib import Path
 
 from gktrack.storage import git
 from gktrack.errors import GktrackError, InputError, RepoError
-from gktrack.domain.model import Registry, Task
+from gktrack.domain.model import Registry, Task, to_data
 from gktrack.domain.permissions import (
     RULE_ADD_REMOVE, RULE_BROKEN, RULE_OFFICE_FIELDS, RULE_PLAN, RULE_REGISTRY, RULE_UNIT, RULE_UNKNOWN,
     UNIT_FIELDS, office_people, task_units_for,
 )
-from gktrack.domain.units import REGISTRY_FILE, Units, registry_from_data
+from gktrack.domain.units import Units
+from gktrack.storage.registry import REGISTRY_FILE, parse_registry
 
 ZERO = "0" * 40
 HOOK_MARK = "# 由 gktrack hook install 安装"
@@ -71,32 +72,27 @@ def _show(root: Path, rev: str, rel: str) -> str | None:
 
 def registry_at(root: Path, rev: str | None) -> Registry | None:
     """The registry in commit ``rev``; an empty one if absent; None if it cannot be read."""
-    from gktrack.storage.yamlfile import safe_load
-
     if rev is None:
         return Registry()
     text = _show(root, rev, REGISTRY_FILE)
     if text is None:
         return Registry()
     try:
-        return registry_from_data(safe_load(text, REGISTRY_FILE), REGISTRY_FILE)
+        return parse_registry(text, REGISTRY_FILE)
     except GktrackError:
         return None
 
 
 def _plan_at(root: Path, rev: str | None, rel: str):
-    """(plain data, Plan) of a plan file at ``rev``: (None, None) if absent; raises if broken."""
-    from gktrack.storage.planfile import plan_from_data
-    from gktrack.storage.yamlfile import safe_load, strip_lines
+    """The plan in file ``rel`` at ``rev``: None if absent; raises if broken."""
+    from gktrack.storage.planfile import parse_plan
 
     if rev is None:
-        return None, None
+        return None
     text = _show(root, rev, rel)
     if text is None:
-        return None, None
-    data = safe_load(text, rel)
-    plan = plan_from_data(data, rel)
-    return strip_lines(data), plan
+        return None
+    return parse_plan(text, rel)
 
 
 def _changed_files(root: Path, sha: str, parents: list[str]) -> list[str]:
@@ -165,41 +161,46 @@ def check_commit(root: Path, sha: str, fallback_rev: str | None = None) -> list[
             deny(plan_id, RULE_UNKNOWN, f"作者邮箱 {info.email} 不在单位名册的人员(people)中")
             continue
         try:
-            before, before_plan = _plan_at(root, parent, rel)
-            after, _ = _plan_at(root, sha, rel)
+            before = _plan_at(root, parent, rel)
+            after = _plan_at(root, sha, rel)
         except GktrackError as exc:
             deny(plan_id, RULE_BROKEN, f"计划文件无法读取({exc})")
             continue
         others = []
         for other in info.parents[1:]:
             try:
-                others.append(_plan_at(root, other, rel)[0])
+                others.append(_plan_at(root, other, rel))
             except GktrackError:
                 others.append(None)
-        _judge_plan(units, person, plan_id, before, before_plan, after, others, deny)
+        _judge_plan(units, person, plan_id, before, after, others, deny)
     return out
 
 
-def _judge_plan(units: Units, person, plan_id: str, before: dict | None, before_plan, after: dict | None,
-                others: list, deny) -> None:
+def _header(plan) -> dict:
+    return {k: v for k, v in to_data(plan).items() if k != "tasks"}
+
+
+def _tasks(plan) -> dict:
+    return {task.id: to_data(task) for task in plan.tasks}
+
+
+def _judge_plan(units: Units, person, plan_id: str, before, after, others: list, deny) -> None:
     """What a unit liaison changed in one plan file, against the rules (``deny`` each breach)."""
     who = person.name or person.email
     mine = "、".join(person.units) if person.units else "无单位"
     if before is None or after is None:
         deny(plan_id, RULE_PLAN, "新建或删除了计划文件")
         return
-    header_before = {k: v for k, v in before.items() if k != "tasks"}
-    header_after = {k: v for k, v in after.items() if k != "tasks"}
-    if header_before != header_after and not any(
-            o is not None and {k: v for k, v in o.items() if k != "tasks"} == header_after for o in others):
+    header_after = _header(after)
+    if _header(before) != header_after and not any(o is not None and _header(o) == header_after for o in others):
         deny(plan_id, RULE_PLAN, "修改了计划信息或章节")
-    tasks_before = {t["id"]: t for t in before.get("tasks") or []}
-    tasks_after = {t["id"]: t for t in after.get("tasks") or []}
+    tasks_before, tasks_after = _tasks(before), _tasks(after)
+    other_tasks = [_tasks(o) for o in others if o is not None]
     for task_id in sorted(set(tasks_before) | set(tasks_after)):
         old, new = tasks_before.get(task_id), tasks_after.get(task_id)
         if old == new:
             continue
-        if any(o is not None and {t["id"]: t for t in o.get("tasks") or []}.get(task_id) == new for o in others):
+        if any(o.get(task_id) == new for o in other_tasks):
             continue  # the merge took this task as another parent had it
         ref = f"{plan_id}/{task_id}"
         if old is None or new is None:
@@ -210,7 +211,7 @@ def _judge_plan(units: Units, person, plan_id: str, before: dict | None, before_
         if extra:
             deny(ref, RULE_OFFICE_FIELDS, f"{who} 修改了 {'、'.join(extra)}")
             continue
-        task: Task = before_plan.task(task_id)
+        task: Task = before.task(task_id)
         if not task_units_for(units, task, person.units):
             owners = "、".join(u.name for u in task.units) or "(未分派)"
             deny(ref, RULE_UNIT, f"该任务属于 {owners},{who}({mine})不能修改它")
@@ -223,8 +224,7 @@ def check_hand_edits(root: Path, email: str | None, rels: list[str]) -> None:
     so nobody grants themselves the office role in the same change). Raises PermissionDeniedError.
     """
     from gktrack.errors import PermissionDeniedError
-    from gktrack.storage.planfile import plan_from_data
-    from gktrack.storage.yamlfile import safe_load, strip_lines
+    from gktrack.storage.planfile import read_plan
 
     registry = registry_at(root, "HEAD") if git.head(root) else Registry()
     if registry is None or not registry.people:
@@ -248,14 +248,10 @@ def check_hand_edits(root: Path, email: str | None, rels: list[str]) -> None:
         if person is None:
             deny(plan_id, RULE_UNKNOWN, f"{email or '当前用户'} 不在单位名册的人员(people)中")
             continue
-        before, before_plan = _plan_at(root, "HEAD", rel)
-        after = None
+        before = _plan_at(root, "HEAD", rel)
         path = root / rel
-        if path.exists():
-            data = safe_load(path.read_text(encoding="utf-8"), rel)
-            plan_from_data(data, rel)
-            after = strip_lines(data)
-        _judge_plan(units, person, plan_id, before, before_plan, after, [], deny)
+        after = read_plan(path, rel) if path.exists() else None
+        _judge_plan(units, person, plan_id, before, after, [], deny)
     if found:
         who = (person.name or person.email) if person else (email or "当前用户")
         shown = ";".join(f"{'任务 ' + t if t and '/' in t else t}:{d}(规则:{r})" for t, r, d in found[:3])

@@ -825,7 +825,7 @@ def merge_registry_texts(base: str, ours: str, theirs: str, where: str = "units.
     """Three-way merge of units.yaml: git's line merge, and where that conflicts because both sides
     appended entries (two offices registering new units at once), ours plus theirs' new entries.
     Any other overlapping change is left to a person, with git's markers (``validate`` flags them)."""
-    from gktrack.domain.units import registry_from_data
+    from gktrack.storage.registry import registry_from_data
     from gktrack.storage.yamlfile import safe_load, strip_lines
 
     lined = _line_merge(base, ours, theirs)

@@ -35,7 +35,7 @@ from gktrack.storage import git
 from gktrack.features.collab import mergedriver
 from gktrack.errors import DirtyError, GktrackError, InputError, PlanFileError, RepoError
 from gktrack.storage.repo import PLANS_DIR, Repository
-from gktrack.domain.units import REGISTRY_FILE
+from gktrack.storage.registry import REGISTRY_FILE
 
 MAX_ATTEMPTS = 5
 NETWORK_TIMEOUT = float(os.environ.get("GKTRACK_SYNC_TIMEOUT", "120"))

@@ -198,7 +198,7 @@ def write_csv(sheet: Sheet, path: Path) -> None:
     writer.writerow(sheet.columns)
     for row in sheet.rows:
         writer.writerow([row.values.get(c, "") for c in sheet.columns])
-    from gktrack.storage.yamlfile import atomic_write
+    from gktrack.storage.files import atomic_write
 
     atomic_write(path, ("\ufeff" + buf.getvalue()).encode("utf-8"))
 
@@ -214,7 +214,7 @@ def write_xlsx(sheet: Sheet, path: Path) -> None:
 
     buf = io.BytesIO()
     book.save(buf)
-    from gktrack.storage.yamlfile import atomic_write
+    from gktrack.storage.files import atomic_write
 
     atomic_write(path, buf.getvalue())
 
@@ -419,7 +419,7 @@ def write_sheet(sheet: Sheet, path: Path, fmt: str | None = None, *, as_of: dt.d
     if not path.parent.is_dir():
         raise InputError(f"文件夹“{path.parent}”不存在")
     if fmt == "md":
-        from gktrack.storage.yamlfile import atomic_write
+        from gktrack.storage.files import atomic_write
 
         atomic_write(path, write_markdown(sheet, as_of=as_of).encode("utf-8"))
     else:

@@ -223,7 +223,7 @@ def apply_sheet(repo: Repository, result: SheetResult, *, source: str, by: str |
     if not result.actions:
         return
     from gktrack.features.ops import _actor_name, short
-    from gktrack.storage.planfile import PlanEditor, _flow, append_progress, set_field
+    from gktrack.storage.planfile import PlanEditor
 
     by_plan: dict[str, list[RowAction]] = {}
     for action in result.actions:
@@ -250,24 +250,20 @@ def apply_sheet(repo: Repository, result: SheetResult, *, source: str, by: str |
             editor = PlanEditor(repo.plan_path(plan_id), rel)
             for action in actions:
                 _, task_id = parse_task_ref(action.ref)
-
-                def change(item, action=action, current=editor.plan.task(task_id)):
-                    if action.kind == "close":
-                        set_field(item, "state", "done")
-                        set_field(item, "closed", action.date)
-                        if action.note:
-                            set_field(item, "note", action.note)
-                        if action.evidence:
-                            merged = list(dict.fromkeys([*current.evidence, *action.evidence]))
-                            set_field(item, "evidence", _flow(merged))
-                    else:
-                        append_progress(item, Progress(action.date, action.note, result.unit, name))
-                        if action.evidence:
-                            merged = list(dict.fromkeys([*current.evidence, *action.evidence]))
-                            set_field(item, "evidence", _flow(merged))
-
-                editor.update_task(task_id, change)
-            editor.save()
+                current = editor.plan.task(task_id)
+                changes: dict = {}
+                if action.kind == "close":
+                    changes = {"state": "done", "closed": action.date}
+                    if action.note:
+                        changes["note"] = action.note
+                else:
+                    editor.append(task_id, "progress", Progress(date=action.date, unit=result.unit, by=name,
+                                                                note=action.note))
+                if action.evidence:
+                    changes["evidence"] = list(dict.fromkeys([*current.evidence, *action.evidence]))
+                if changes:
+                    editor.update_task(task_id, changes)
+            editor.save(tx.write)
     result.commit = tx.commit
 
 

@@ -11,7 +11,8 @@ from gktrack.storage import git
 from gktrack.errors import InputError
 from gktrack.domain.model import Plan, Section, Task, UnitRef
 from gktrack.storage.repo import PLANS_DIR, Change, Repository
-from gktrack.domain.units import REGISTRY_FILE, add_units_to_file, normalize_name
+from gktrack.domain.units import normalize_name
+from gktrack.storage.registry import REGISTRY_FILE, add_units_to_file
 
 # The innermost place named in a title: 横栏镇, 新建区, 钦州市, 洋河镇…
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2,6}?)(?:特别行政区|自治州|自治县|街道|省|市|区|县|镇|乡)")
@@ -132,7 +133,7 @@ def preview_import(repo: Repository, path: str | Path, *, plan_id: str | None = 
 def import_plan(repo: Repository, path: str | Path, *, plan_id: str | None = None, year: int | None = None,
                 title: str | None = None, by: str | None = None) -> tuple[Change, ImportPreview]:
     from gktrack.storage.planfile import new_plan_text
-    from gktrack.storage.yamlfile import atomic_write
+    from gktrack.storage.files import atomic_write
 
     preview = preview_import(repo, path, plan_id=plan_id, year=year, title=title)
     plan = preview.plan

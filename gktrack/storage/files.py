@@ -1,0 +1,69 @@
+"""Writing a file so that a crash or power cut leaves the old bytes or the new, never a mix."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def atomic_write(path: Path, text: str | bytes) -> None:
+    """Write through a temporary file and a rename: readers see the old or the new file.
+
+    The data is on disk before the rename, and the rename before we return (the folder is
+    synced too), so a power cut leaves the old file or the new one, never a mix or nothing.
+    """
+    path = Path(path)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    fd, tmp = _create_temp(path)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    sync_dir(path.parent)
+
+
+_temp_serial = 0
+
+
+def _create_temp(path: Path) -> tuple[int, str]:
+    """A new file ``.<name>.<pid>-<n>.tmp`` next to ``path`` (the name the crash journal cleans up
+    after a killed writer); the process id keeps writers apart, O_EXCL does the rest."""
+    global _temp_serial
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    while True:
+        _temp_serial += 1
+        tmp = os.path.join(path.parent, f".{path.name}.{os.getpid()}-{_temp_serial}.tmp")
+        try:
+            return os.open(tmp, flags, 0o600), tmp
+        except FileExistsError:
+            continue  # left by a killed process that had the same id
+
+
+def sync_dir(folder: Path) -> None:
+    """fsync a folder so a rename or unlink in it survives a power cut (POSIX; best effort)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def read_bytes(path: Path) -> bytes | None:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        return None

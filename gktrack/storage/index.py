@@ -1,0 +1,292 @@
+"""The one cache: parsed files, in one SQLite file, ``.git/gktrack/index.sqlite``.
+
+Every answer is computed from the plans each time; the index only saves parsing a file whose
+bytes were parsed before. It holds
+
+* ``parsed``: what a file's bytes parse to (a plan, the units registry), keyed by the git blob
+  id of those bytes — content-addressed, so an entry can never be stale. The report reads plan
+  versions from history by the same key (``git ls-tree`` gives the blob ids).
+* ``files``: which blob each work-tree file held when it was last looked at, with the file's
+  stat signature (mtime, ctime, size, inode). The signature stands for the bytes only when the
+  file's mtime is clearly (RACY_NS) older than that look — git's rule for "racily clean" index
+  entries: a file written in the same clock tick as it was read may change again without its
+  signature changing. Otherwise the file is read and hashed again. So a hand edit, a ``git
+  pull`` or a checkout is never read stale.
+* ``memo``: other facts derived from blob ids alone (the report's task-by-task diff of two
+  versions of a plan), content-addressed too.
+
+Delete the file at any time; the next read rebuilds what it needs. ``GKTRACK_NO_CACHE=1`` turns
+it off; a read-only ``.git``, a damaged file or a locked database only cost speed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import marshal
+import os
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from gktrack.domain.model import RECORDS, fields_of
+
+FORMAT = 1
+RACY_NS = 3_000_000_000
+FILE_NAME = "index.sqlite"
+
+
+def blob_id(data: bytes) -> str:
+    """The id git gives these bytes as a blob (``git hash-object``)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _schema_stamp() -> str:
+    """The cache format and the shape of every record: a new field is a new index."""
+    shape = repr([(name, [(f, s.kind, s.record) for f, s in fields_of(cls)]) for name, cls in sorted(RECORDS.items())])
+    return f"{FORMAT}:{hashlib.sha1(shape.encode()).hexdigest()[:16]}"
+
+
+# --- records as plain tuples (marshal) ----------------------------------------------------------
+
+
+def encode(record: Any) -> tuple:
+    """A record as a tuple of its fields in file order (dates as day numbers), then its
+    model-only fields (plan id, line)."""
+    out = []
+    for name, spec in _all_fields(type(record)):
+        value = getattr(record, name)
+        if value is None:
+            pass
+        elif spec.kind == "date":
+            value = value.toordinal()
+        elif spec.kind == "records":
+            value = [encode(item) for item in value]
+        out.append(value)
+    return tuple(out)
+
+
+def decode(cls: type, values: tuple) -> Any:
+    found = _DECODERS.get(cls)
+    if found is None:
+        found = _DECODERS[cls] = [(i, spec) for i, (_, spec) in enumerate(_all_fields(cls))
+                                  if spec.kind in ("date", "records")]
+    if found:
+        values = list(values)
+        for i, spec in found:
+            value = values[i]
+            if value is None:
+                continue
+            if spec.kind == "date":
+                values[i] = dt.date.fromordinal(value)
+            else:
+                item_cls = RECORDS[spec.record]
+                values[i] = [decode(item_cls, item) for item in value]
+    return cls(*values)
+
+
+_DECODERS: dict[type, list] = {}
+
+
+def _all_fields(cls: type) -> tuple:
+    import dataclasses
+
+    return tuple((f.name, f.metadata["spec"]) for f in dataclasses.fields(cls))
+
+
+# --- the database ---------------------------------------------------------------------------------
+
+
+class Index:
+    """One repository's index. Every method works (more slowly) without a usable database."""
+
+    def __init__(self, git_dir: Path | None):
+        self.path = None
+        if git_dir is not None and not os.environ.get("GKTRACK_NO_CACHE"):
+            self.path = Path(git_dir) / "gktrack" / FILE_NAME
+        self._db: Any = None
+        self._broken = self.path is None
+
+    def _connect(self) -> Any:
+        if self._db is not None or self._broken:
+            return self._db
+        import sqlite3
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=2.0, isolation_level=None)
+            db.execute("PRAGMA synchronous=OFF")  # a cache: a torn write is found and rebuilt
+            stamp = _schema_stamp()
+            db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            found = db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
+            if found is None or found[0] != stamp:
+                db.executescript(
+                    "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS parsed; DROP TABLE IF EXISTS memo;"
+                    "CREATE TABLE files (path TEXT PRIMARY KEY, sig TEXT, checked INTEGER, blob TEXT);"
+                    "CREATE TABLE parsed (blob TEXT, kind TEXT, names TEXT, data BLOB, PRIMARY KEY (blob, kind));"
+                    "CREATE TABLE memo (kind TEXT, key TEXT, data BLOB, PRIMARY KEY (kind, key));")
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (stamp,))
+            self._db = db
+        except (sqlite3.Error, OSError):
+            self._give_up()
+        return self._db
+
+    def _give_up(self) -> None:
+        """A damaged or unwritable database: do without, and remove a damaged one for next time."""
+        import sqlite3
+
+        if self._db is not None:
+            try:
+                self._db.close()
+            except sqlite3.Error:
+                pass
+        self._db = None
+        self._broken = True
+        if self.path is not None:
+            try:
+                with open(self.path, "rb") as handle:
+                    damaged = handle.read(16) != b"SQLite format 3\x00"
+                if damaged:
+                    self.path.unlink()
+            except OSError:
+                pass
+
+    def _run(self, work: Callable[[Any], Any], default: Any = None) -> Any:
+        import sqlite3
+
+        db = self._connect()
+        if db is None:
+            return default
+        try:
+            return work(db)
+        except sqlite3.Error:
+            self._give_up()
+            return default
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    # --- work-tree files ---
+
+    def read_files(self, files: Iterable[tuple[str, Path]], kind: str, parse: Callable[[str, bytes], Any], *,
+                   names_of: Callable[[Any], list[str]] | None = None,
+                   keep: Callable[[list[str]], bool] | None = None) -> list[tuple[str, Any]]:
+        """``(rel, record or the GktrackError that parsing raised)`` for each file, in order.
+
+        ``parse(rel, data)`` reads a file the index has not seen. With ``keep``, a file whose
+        names (``names_of(record)``, kept beside the record) fail it is left out unread."""
+        from gktrack.errors import GktrackError
+
+        files = list(files)
+        now = time.time_ns()
+        known = self._run(lambda db: {row[0]: row[1:] for row in db.execute("SELECT path, sig, checked, blob FROM files")},
+                          {})
+        blobs: dict[str, str] = {}
+        data_of: dict[str, bytes] = {}
+        seen: list[tuple[str, str, int]] = []
+        for rel, path in files:
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            sig = f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_size}:{st.st_ino}"
+            row = known.get(rel)
+            if row is not None and row[0] == sig and st.st_mtime_ns < row[1] - RACY_NS:
+                blobs[rel] = row[2]
+                continue
+            try:
+                data = Path(path).read_bytes()
+            except OSError:
+                continue
+            data_of[rel] = data
+            blobs[rel] = blob_id(data)
+            seen.append((rel, sig, blobs[rel]))
+        wanted = sorted(set(blobs.values()))
+        stored = self._run(lambda db: _select_parsed(db, wanted, kind), {})
+        out: list[tuple[str, Any]] = []
+        fresh: list[tuple] = []
+        for rel, _path in files:
+            blob = blobs.get(rel)
+            if blob is None:
+                continue
+            found = stored.get(blob)
+            if found is not None:
+                names, data = found
+                if keep is not None and names is not None and not keep(names):
+                    continue
+                out.append((rel, decode(RECORDS[kind], marshal.loads(data))))
+                continue
+            raw = data_of.get(rel)
+            if raw is None:
+                try:
+                    raw = Path(_path).read_bytes()
+                except OSError:
+                    continue
+            try:
+                record = parse(rel, raw)
+            except GktrackError as exc:
+                out.append((rel, exc))
+                continue
+            names = names_of(record) if names_of else None
+            fresh.append((blob, kind, None if names is None else "\n".join(names), marshal.dumps(encode(record))))
+            if keep is not None and names is not None and not keep(names):
+                continue
+            out.append((rel, record))
+        if seen or fresh:
+            def save(db: Any) -> None:
+                with db:
+                    db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?, ?)", fresh)
+                    db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
+                                   [(rel, sig, now, blob) for rel, sig, blob in seen])
+            self._run(save)
+        return out
+
+    # --- content-addressed facts (history) ---
+
+    def parsed_blob(self, blob: str, kind: str, parse: Callable[[], Any]) -> Any:
+        """The record a git blob parses to (``parse()`` when the index has not seen it)."""
+        found = self._run(lambda db: _select_parsed(db, [blob], kind), {}).get(blob)
+        if found is not None:
+            return decode(RECORDS[kind], marshal.loads(found[1]))
+        record = parse()
+        data = marshal.dumps(encode(record))
+        self._run(lambda db: db.execute("INSERT OR REPLACE INTO parsed VALUES (?, ?, NULL, ?)", (blob, kind, data)))
+        return record
+
+    def memo(self, kind: str, keys: list[str]) -> dict[str, Any]:
+        """Stored facts of ``kind`` for ``keys`` (marshal data)."""
+        def select(db: Any) -> dict[str, Any]:
+            out = {}
+            for chunk in _chunks(keys):
+                marks = ",".join("?" * len(chunk))
+                for key, data in db.execute(f"SELECT key, data FROM memo WHERE kind=? AND key IN ({marks})",
+                                            (kind, *chunk)):
+                    out[key] = marshal.loads(data)
+            return out
+        return self._run(select, {})
+
+    def remember(self, kind: str, facts: dict[str, Any]) -> None:
+        if facts:
+            rows = [(kind, key, marshal.dumps(value)) for key, value in facts.items()]
+
+            def save(db: Any) -> None:
+                with db:
+                    db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?)", rows)
+            self._run(save)
+
+
+def _chunks(items: list, size: int = 500) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _select_parsed(db: Any, blobs: list[str], kind: str) -> dict[str, tuple]:
+    out = {}
+    for chunk in _chunks(blobs):
+        marks = ",".join("?" * len(chunk))
+        for blob, names, data in db.execute(
+                f"SELECT blob, names, data FROM parsed WHERE kind=? AND blob IN ({marks})", (kind, *chunk)):
+            out[blob] = (None if names is None else names.split("\n") if names else [], data)
+    return out

@@ -1,0 +1,132 @@
+"""The units registry file, ``units.yaml``: read by the schema, new units appended in place.
+
+::
+
+    schema: 1
+    units:
+      - name: 区政数局
+        aliases: [政数局]
+      - name: 司法所
+    collectives:
+      - name: 各有关单位
+        members: all          # every unit in the registry
+      - name: 各村(社区)
+        members: [横东村, 横西村]
+    people:
+      - email: zhang@example.gov.cn
+        name: 张三
+        units: [司法所]
+      - email: office@example.gov.cn
+        role: office          # the 政务公开办: may change everything
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from gktrack.domain.model import Collective, Registry, Unit
+from gktrack.domain.units import DEFAULT_COLLECTIVES, EVERYONE, is_collective_name
+from gktrack.storage import yamldoc
+from gktrack.storage.files import atomic_write
+from gktrack.storage.planfile import Style, detect_style, render_record
+from gktrack.storage.reader import Problem, Reader
+
+REGISTRY_FILE = "units.yaml"
+
+INITIAL_TEXT = """\
+# gktrack 单位名册:单位的规范名称、别名,集体(各有关单位、各村(社区))的成员,以及人员与单位的对应。
+# 可直接手工编辑;members: all 表示名册中的所有单位。
+schema: 1
+units: []
+collectives:
+  - name: 各有关单位
+    members: all
+people: []
+"""
+
+
+def default_registry(where: str = REGISTRY_FILE) -> Registry:
+    """What a repository without units.yaml has: the collectives every unit belongs to."""
+    return Registry(collectives=[Collective(name=n, members="all") for n in DEFAULT_COLLECTIVES], path=where)
+
+
+def read_registry(path: Path, where: str = REGISTRY_FILE) -> Registry:
+    if not Path(path).exists():
+        return default_registry(where)
+    return parse_registry(yamldoc.decode(Path(path).read_bytes(), where), where)
+
+
+def parse_registry(text: str, where: str = REGISTRY_FILE, problems: list[Problem] | None = None) -> Registry:
+    """The registry in ``text``; with ``problems``, every problem is collected there."""
+    root = yamldoc.compose(text, where)
+    reader = Reader(where, problems)
+    if root is None:
+        return Registry(path=where)
+    if not yamldoc.is_map(root):
+        reader.fail("单位名册的顶层应为“键: 值”映射", root)
+        return Registry(path=where)
+    registry = reader.record(Registry, root)
+    if not isinstance(registry, Registry):
+        registry = Registry()
+    registry.path = where
+    _cross_check(reader, registry, root)
+    return registry
+
+
+def _cross_check(reader: Reader, registry: Registry, root: Any) -> None:
+    """Names and aliases name one unit each; an email is one person."""
+    nodes = yamldoc.entries(root)
+    seen: dict[str, int] = {}
+    for key, records in (("units", registry.units), ("collectives", registry.collectives)):
+        items = nodes.get(key, (None, None))[1]
+        for unit, node in zip(records, items.value if yamldoc.is_seq(items) else []):
+            for label in (unit.name, *unit.aliases):
+                if label in seen:
+                    reader.fail(f"单位名称或别名“{label}”重复(另见第 {seen[label]} 行)", node)
+                else:
+                    seen[label] = yamldoc.line_of(node)
+    emails: dict[str, int] = {}
+    items = nodes.get("people", (None, None))[1]
+    for person, node in zip(registry.people, items.value if yamldoc.is_seq(items) else []):
+        email = person.email.strip().lower()
+        if email in emails:
+            reader.fail(f"邮箱“{person.email}”重复(另见第 {emails[email]} 行)", node)
+        else:
+            emails[email] = yamldoc.line_of(node)
+
+
+def add_units_to_file(path: Path, names: list[str], where: str = REGISTRY_FILE) -> None:
+    """Append new units (and 各… collectives) to ``units.yaml``, touching only the added lines."""
+    path = Path(path)
+    raw = path.read_bytes() if path.exists() else None
+    bom = "\ufeff" if raw is not None and raw.startswith(b"\xef\xbb\xbf") else ""
+    text = yamldoc.decode(raw, where) if raw is not None else INITIAL_TEXT
+    parse_registry(text, where)
+    style = detect_style(text) if "\n  -" in text or "\n-" in text else Style()
+    for key, collective in (("units", False), ("collectives", True)):
+        records = [Collective(name=n, members="all" if n in EVERYONE else []) if collective else Unit(name=n)
+                   for n in names if is_collective_name(n) == collective]
+        if records:
+            text = _append_items(text, key, records, style, where)
+    parse_registry(text, where)
+    atomic_write(path, bom + text)
+
+
+def _append_items(text: str, key: str, records: list, style: Style, where: str) -> str:
+    root = yamldoc.compose(text, where)
+    found = yamldoc.entries(root).get(key) if yamldoc.is_map(root) else None
+    lines = "".join(render_record(r, style.offset, style.sequence, style) for r in records)
+    nl = style.newline
+    if found is not None and yamldoc.is_seq(found[1]) and found[1].value and text[found[1].start_mark.index] != "[":
+        at = yamldoc.next_line(text, yamldoc.content_end(text, found[1]))
+        return text[:at] + lines + text[at:]
+    if found is not None:  # "key: []" or "key:" with nothing: the list is written anew
+        old = [] if not yamldoc.is_seq(found[1]) else found[1].value
+        if old:  # a flow list with entries: keep them, as block items
+            lines = "".join(f"{' ' * style.offset}- {yamldoc.scalar_text(item.value)}{nl}" for item in old) + lines
+        start = yamldoc.line_start(text, found[0].start_mark.index)
+        end = yamldoc.next_line(text, yamldoc.content_end(text, found[1]))
+        return text[:start] + f"{key}:{nl}" + lines + text[end:]
+    sep = "" if not text or text.endswith("\n") else nl
+    return text + sep + f"{key}:{nl}" + lines

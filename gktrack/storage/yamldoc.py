@@ -1,0 +1,435 @@
+"""YAML for gktrack's files: one library (PyYAML), one way to read, one way to write.
+
+Reading composes the text into PyYAML's nodes — with libyaml's C parser where the installed
+PyYAML has it, the pure-Python parser otherwise (the same grammar) — and checks what a plan file
+may hold:
+no anchors or aliases (so no alias bomb), no tags beyond the plain types, no merge keys, no
+duplicate keys, no control characters, no nesting deeper than MAX_DEPTH. Every problem is one
+Chinese line at file:line:column. Each node keeps its place in the text (line, column and
+character index), which is what the writer needs.
+
+Writing never re-dumps a file. An edit is a splice of new text into the old at the places the
+nodes give (pre-commit's ``yaml_rewrite`` does the same): the changed value, the added line, the
+added block; every other byte stays as it was, so comments, key order, quoting and hand layout
+survive and a diff shows only what changed. The caller reads the result again to check it.
+Values are written by ``scalar_text``/``flow_list``, which quote whatever either YAML 1.1 or
+1.2 would read as something else than the text.
+
+Why PyYAML and not ruamel.yaml (the design card's round-trip library): measured on a city's
+plans (benchmarks/RESULTS.md), ruamel's pure-Python parser takes ~9 s to read them (the
+fresh-clone budget is 1.5 s), and both of its C parsers (ruamel.yaml.clib, .clibz) refuse plain
+links in flow lists (``evidence: [https://…]``) that plan files hold. Since gktrack never
+re-dumps a file, it needs a parser with places, not a round-trip dumper.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, NamedTuple
+
+from gktrack.errors import PlanFileError
+
+# A real plan is well under 1 MB; a file a user hands us must be refused within seconds.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+# libyaml's composer recurses once per nesting level; no plan nests deeper than a dozen.
+MAX_DEPTH = 200
+
+# What YAML does not allow anywhere in a file: everything outside its "printable" set.
+NOT_PRINTABLE = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+_CONFLICT = r"^(<<<<<<<|=======$|>>>>>>>|\|\|\|\|\|\|\|)"
+
+STR = "tag:yaml.org,2002:str"
+MAP = "tag:yaml.org,2002:map"
+SEQ = "tag:yaml.org,2002:seq"
+_NULL, _BOOL, _INT = "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int"
+_FLOAT, _TIMESTAMP = "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"
+_PLAIN_TAGS = {STR, MAP, SEQ, _NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP}
+
+# PyYAML's problem texts in Chinese; the first entry whose key occurs in the problem wins.
+_YAML_PROBLEMS = (
+    ("found character '\\t'", "含有制表符(Tab),YAML 只能用空格缩进"),
+    ("tab character", "含有制表符(Tab),YAML 只能用空格缩进"),
+    ("unexpected end of stream", "文件意外结束(引号或括号未闭合)"),
+    ("end of stream", "文件意外结束(引号或括号未闭合)"),
+    ("expected ',' or ']'", "方括号“[”未闭合,或列表项之间缺少逗号"),
+    ("expected ',' or '}'", "花括号“{”未闭合,或各项之间缺少逗号"),
+    ("mapping values are not allowed", "此处不能出现“键: 值”(缩进或冒号有误;文字中含“: ”时请加引号)"),
+    ("could not find expected ':'", "缺少冒号“:”,或缩进有误"),
+    ("expected <block end>", "缩进不一致"),
+    ("did not find expected key", "缩进不一致或缺少键(此行应为“键: 值”)"),
+    ("did not find expected '-' indicator", "列表项缩进不一致(每项应以“- ”开头)"),
+    ("block sequence entries are not allowed", "此处不能出现列表项“- ”(缩进有误)"),
+    ("did not find expected node content", "此处缺少值,或有不成对的括号、多余的符号"),
+    ("expected the node content", "此处缺少值,或有不成对的括号、多余的符号"),
+    ("another document", "一个文件只能有一个 YAML 文档(请删除多余的“---”)"),
+    ("document start", "文档结构有误(多余的“---”或“...”)"),
+    ("document end", "文档结构有误(多余的“---”或“...”)"),
+    ("escape", "双引号中的转义“\\”写法有误(可改用单引号)"),
+    ("hexdecimal", "双引号中的转义“\\x/\\u”写法有误(可改用单引号)"),
+    ("anchor", "不支持 YAML 锚点和别名(&/*)"),
+    ("alias", "不支持 YAML 锚点和别名(&/*)"),
+    ("tag", "不允许的 YAML 标签(! 开头)"),
+    ("directive", "不支持 YAML 指令(% 开头的行)"),
+    ("block scalar", "多行文字(| 或 >)的写法有误"),
+    ("indentation indicator", "多行文字(| 或 >)的写法有误"),
+    ("comment or line break", "值的后面有多余的内容"),
+    ("whitespace or line break", "符号后面缺少空格"),
+    ("cannot start any token", "此处的字符不能作为值的开头(请给该值加引号)"),
+)
+
+
+# --- text ---------------------------------------------------------------------------------------
+
+
+def decode(data: bytes, where: str) -> str:
+    """UTF-8 text of one of our files, or a PlanFileError at the place of the first bad byte."""
+    if len(data) > MAX_FILE_BYTES:
+        raise PlanFileError(f"文件过大({len(data) / 1048576:.1f} MB),上限 {MAX_FILE_BYTES // 1048576} MB", where=where)
+    if b"\0" in data[:8192]:
+        raise PlanFileError("是二进制文件,不是 YAML 文本", where=where)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = len(data[data.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
+        raise PlanFileError("不是 UTF-8 编码(可能是 GBK),请用 UTF-8 另存", where=f"{where}:{line}:{column}") from None
+    return text.removeprefix("\ufeff")
+
+
+def place(where: str, node_or_mark: Any) -> str:
+    """``file:line:column`` of a node (its start) or a mark."""
+    mark = getattr(node_or_mark, "start_mark", node_or_mark)
+    if mark is None:
+        return where
+    if mark.column is None:
+        return f"{where}:{mark.line + 1}"
+    return f"{where}:{mark.line + 1}:{mark.column + 1}"
+
+
+def line_of(node: Any) -> int:
+    return node.start_mark.line + 1
+
+
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def compose(text: str, where: str) -> Any:
+    """The node tree of ``text`` (None for an empty file), checked as the module says."""
+    conflict = re.search(_CONFLICT, text, re.M)
+    if conflict:
+        line = text.count("\n", 0, conflict.start()) + 1
+        raise PlanFileError("有未解决的合并冲突标记(<<<<<<< / >>>>>>>)", where=f"{where}:{line}")
+    bad = re.search(NOT_PRINTABLE, text)
+    if bad:
+        line, column = _line_column(text, bad.start())
+        raise PlanFileError(f"含有不允许的控制字符(U+{ord(bad.group()):04X})", where=f"{where}:{line}:{column}")
+    _check_nesting(text, where)
+    from yaml import YAMLError
+
+    try:
+        root = _composer(text)
+    except YAMLError as exc:
+        raise _yaml_error(exc, text, where) from None
+    except RecursionError:
+        raise PlanFileError(f"嵌套层数过多(超过 {MAX_DEPTH} 层)", where=where) from None
+    if root is not None:
+        _check_nodes(root, where)
+    return root
+
+
+def _composer(text: str) -> Any:
+    import yaml
+
+    # no C extension on this platform: the same grammar in Python
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def _check_nodes(root: Any, where: str) -> None:
+    """Refuse aliases, unusual tags, merge keys, duplicate and non-text keys; iterative."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise PlanFileError("不支持 YAML 锚点和别名(&/*)", where=place(where, node))
+        seen.add(id(node))
+        tag = node.tag
+        if tag not in _PLAIN_TAGS:
+            raise PlanFileError(f"不允许的 YAML 标签 {tag.replace('tag:yaml.org,2002:', '!!')}",
+                                where=place(where, node))
+        if tag == MAP:
+            keys: set[str] = set()
+            for key, value in node.value:
+                if key.tag == "tag:yaml.org,2002:merge":
+                    raise PlanFileError("不支持合并键(<<)", where=place(where, key))
+                if not isinstance(key.value, str):
+                    raise PlanFileError("键不能是列表或映射", where=place(where, key))
+                if key.value in keys:
+                    raise PlanFileError(f"重复的键“{key.value}”", where=place(where, key))
+                keys.add(key.value)
+                stack.append(value)
+                if id(key) in seen:
+                    raise PlanFileError("不支持 YAML 锚点和别名(&/*)", where=place(where, key))
+                seen.add(id(key))
+        elif tag == SEQ:
+            stack.extend(node.value)
+
+
+_NESTING_RUN = r"^[ ?:-]*"
+
+
+def _check_nesting(text: str, where: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH before the recursive composer sees it: a cheap bound
+    first (indentation runs and bracket depth); only a file that could exceed it is walked
+    event by event, which does not recurse."""
+    runs = max((m.end() - m.start() for m in re.finditer(_NESTING_RUN, text, re.M)), default=0)
+    depth = worst = 0
+    for char in re.sub(r"[^\[\]{}]+", "", text):
+        depth = depth + 1 if char in "[{" else max(depth - 1, 0)
+        worst = max(worst, depth)
+        if worst > MAX_DEPTH:
+            break
+    if 2 * runs + worst <= MAX_DEPTH:
+        return
+    import yaml
+    from yaml import CollectionEndEvent, CollectionStartEvent, YAMLError
+
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise PlanFileError(f"嵌套层数过多(超过 {MAX_DEPTH} 层)", where=place(where, event.start_mark))
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except YAMLError as exc:
+        raise _yaml_error(exc, text, where) from None
+
+
+def _yaml_error(exc: Exception, text: str, where: str) -> PlanFileError:
+    problem = str(getattr(exc, "problem", None) or getattr(exc, "context", None) or exc)
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    # An unclosed quote or bracket is found at the end of the file; its opening is the place.
+    if context_mark is not None and any(k in problem for k in ("end of stream", "expected ','")):
+        mark = context_mark
+    message = next((zh for key, zh in _YAML_PROBLEMS if key in problem), "无法解析(格式有误)")
+    if "cannot start any token" in problem and mark is not None:
+        lines = text.split("\n")
+        char = lines[mark.line][mark.column] if 0 <= mark.line < len(lines) and 0 <= mark.column < len(lines[mark.line]) else ""
+        if char == "\t":
+            message = "含有制表符(Tab),YAML 只能用空格缩进"
+        elif char:
+            message = f"字符“{char}”不能作为值的开头(请给该值加引号)"
+    return PlanFileError("YAML 语法错误:" + message, where=place(where, mark))
+
+
+def scalar(node: Any) -> Any:
+    """The value of a scalar node as YAML 1.2 reads it (text, number, true/false, null, date).
+
+    Raises ValueError for a timestamp that is not a plain date (a plan holds dates only)."""
+    tag, value = node.tag, node.value
+    if tag == STR:
+        return value
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return value.lower() == "true"
+    if tag == _INT:
+        return _int_1_1(value)
+    if tag == _FLOAT:
+        lowered = value.lower().replace("_", "")
+        if lowered.lstrip("+-") == ".inf":
+            return float("-inf") if lowered.startswith("-") else float("inf")
+        if lowered == ".nan":
+            return float("nan")
+        if ":" in lowered:  # YAML 1.1 base 60: 1:30.5
+            whole = 0.0
+            for part in lowered.lstrip("+-").split(":"):
+                whole = whole * 60 + float(part)
+            return -whole if lowered.startswith("-") else whole
+        return float(lowered)
+    if tag == _TIMESTAMP:
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def _int_1_1(value: str) -> int:
+    """An integer as YAML 1.1 writes it: 0b1010, 017 (octal), 0x1f, 1_000, 1:30 (base 60)."""
+    digits = value.replace("_", "")
+    sign = -1 if digits.startswith("-") else 1
+    digits = digits.lstrip("+-")
+    if ":" in digits:
+        whole = 0
+        for part in digits.split(":"):
+            whole = whole * 60 + int(part)
+        return sign * whole
+    if digits.startswith(("0b", "0x")):
+        return sign * int(digits, 0)
+    if len(digits) > 1 and digits.startswith("0"):
+        return sign * int(digits, 8)
+    return sign * int(digits)
+
+
+def is_map(node: Any) -> bool:
+    return node is not None and node.tag == MAP
+
+
+def is_seq(node: Any) -> bool:
+    return node is not None and node.tag == SEQ
+
+
+def is_scalar(node: Any) -> bool:
+    return node is not None and not is_map(node) and not is_seq(node)
+
+
+def entries(node: Any) -> dict[str, tuple[Any, Any]]:
+    """A mapping node's entries: key text -> (key node, value node)."""
+    return {key.value: (key, value) for key, value in node.value}
+
+
+def to_data(node: Any) -> Any:
+    """The plain data of a checked node tree (dicts, lists, scalars)."""
+    if node is None:
+        return None
+    if is_map(node):
+        return {key.value: to_data(value) for key, value in node.value}
+    if is_seq(node):
+        return [to_data(item) for item in node.value]
+    try:
+        return scalar(node)
+    except ValueError:
+        return node.value
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+_INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
+_FLOW_INDICATORS = set(",[]{}")
+_RESOLVERS: list = []
+
+
+# YAML 1.2's core schema (editors' language servers read 1.2): what is not text there.
+_CORE_1_2 = (r"null|Null|NULL|~|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+"
+             r"|[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.nan|\.NaN|\.NAN")
+
+
+def _reads_as_other(text: str) -> bool:
+    """Whether ``text`` unquoted reads as something else than text: in YAML 1.1, which this
+    reader speaks (``yes``, ``1:30``), or in 1.2, which editors speak."""
+    if not _RESOLVERS:
+        import yaml
+
+        _RESOLVERS.extend((yaml.ScalarNode, yaml.resolver.Resolver()))
+    node_class, resolver = _RESOLVERS
+    return resolver.resolve(node_class, text, (True, False)) != STR or re.fullmatch(_CORE_1_2, text) is not None
+
+
+def _printable(ch: str) -> bool:
+    code = ord(ch)
+    if code < 0x7F:
+        return code >= 0x20
+    return (0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or code >= 0x10000) \
+        and ch not in "\u2028\u2029\ufeff"
+
+
+def _plain_ok(text: str, flow: bool) -> bool:
+    if not text or text != text.strip(" ") or text.startswith(("---", "...")):
+        return False
+    first = text[0]
+    if first in _INDICATORS:
+        # "-x", "?x", ":x" are plain in block context; in a flow list they would confuse readers
+        if first not in "-?:" or flow or len(text) == 1 or text[1] == " ":
+            return False
+    if text.endswith(":") or ": " in text or " #" in text:
+        return False
+    if flow and (any(ch in _FLOW_INDICATORS for ch in text) or re.search(r":(?=[,\[\]{}])", text)):
+        return False
+    if not all(_printable(ch) for ch in text):
+        return False
+    return not _reads_as_other(text)
+
+
+_ESCAPES = {"\0": "\\0", "\a": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v", "\f": "\\f",
+            "\r": "\\r", "\x1b": "\\e", '"': '\\"', "\\": "\\\\", "\x85": "\\N", "\xa0": "\\_",
+            "\u2028": "\\L", "\u2029": "\\P"}
+
+
+def _double_quoted(text: str) -> str:
+    out = []
+    for ch in text:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif _printable(ch) or ch == " ":
+            out.append(ch)
+        elif ord(ch) <= 0xFF:
+            out.append(f"\\x{ord(ch):02X}")
+        elif ord(ch) <= 0xFFFF:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(f"\\U{ord(ch):08X}")
+    return '"' + "".join(out) + '"'
+
+
+def scalar_text(value: Any, *, flow: bool = False) -> str:
+    """``value`` as one YAML scalar on one line: plain where that reads back as the same value,
+    single-quoted otherwise, double-quoted when it needs escapes (line breaks, control characters).
+    ``flow``: inside a flow list ``[a, b]``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    text = str(value)
+    if _plain_ok(text, flow):
+        return text
+    if all(_printable(ch) for ch in text):
+        return "'" + text.replace("'", "''") + "'"
+    return _double_quoted(text)
+
+
+def flow_list(items: list) -> str:
+    return "[" + ", ".join(scalar_text(item, flow=True) for item in items) + "]"
+
+
+def content_end(text: str, node: Any) -> int:
+    """The index just after the last character of ``node``'s own content: for a collection, of
+    its last item; never the blank lines or comments a block's end mark runs on to."""
+    while (is_map(node) or is_seq(node)) and node.value and not getattr(node, "flow_style", False) \
+            and text[node.start_mark.index:node.start_mark.index + 1] not in "[{":
+        node = node.value[-1][1] if is_map(node) else node.value[-1]
+    end = node.end_mark.index
+    if getattr(node, "style", None) in ("|", ">") and "+" in text[node.start_mark.index:node.start_mark.index + 4] \
+            and end > node.start_mark.index:
+        return end - 1  # "|+" keeps its trailing blank lines: they are part of the value
+    while end > node.start_mark.index and text[end - 1] in " \t\r\n":
+        end -= 1
+    # a trailing comment on the value's last line belongs to it
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    rest = text[end:line_end]
+    if rest.strip().startswith("#"):
+        end = end + len(rest.rstrip(" \t\r"))
+    return end
+
+
+def line_start(text: str, index: int) -> int:
+    return text.rfind("\n", 0, index) + 1
+
+
+def next_line(text: str, index: int) -> int:
+    """The start of the line after the one ``index`` is on (the end of the text at the last)."""
+    found = text.find("\n", index)
+    return len(text) if found < 0 else found + 1
