@@ -237,31 +237,17 @@ def bench_size(work: Path, tasks: int, commits: int, runs: int, seed: int, task_
     pending = open_tasks(root)
     show_ref = pending[0]
     writes = iter(pending[1:])
-    cache = root / ".git" / "gktrack" / "cache"
+    index = root / ".git" / "gktrack" / "index.sqlite"
     available = {name: run_once([*gk, name, "--help"], root, gk_env)[2] == 0 for name in ("report", "validate")}
 
-    def drop_cache() -> None:
-        shutil.rmtree(cache, ignore_errors=True)
-
-    def drop_kept_outputs() -> None:
-        # the output is made afresh from the caches: the plans, and overdue's lines per plan
-        shutil.rmtree(cache / "views", ignore_errors=True)
+    def drop_index() -> None:
+        # a fresh clone: every plan is parsed, and the index is written
+        index.unlink(missing_ok=True)
 
     def record_progress() -> None:
-        # the first run after a liaison's change: one plan's file and cache entry are new
+        # the first run after a liaison's change: one plan file is new to the index
         subprocess.run([*gk, "progress", next(writes), "已报送进展"], cwd=root, env=gk_env, check=True,
                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    def new_day() -> None:
-        # the first overdue of a day: yesterday's output and lines are of no use
-        shutil.rmtree(cache / "views", ignore_errors=True)
-        for path in (cache / "rows").glob("lines-*"):
-            path.unlink()
-
-    def plans_cache_only() -> None:
-        # the first overdue after units.yaml or gktrack changed: only the parsed plans are kept
-        shutil.rmtree(cache / "views", ignore_errors=True)
-        shutil.rmtree(cache / "rows", ignore_errors=True)
 
     gk_jobs = [
         Job("--help", [*gk, "--help"]),
@@ -269,16 +255,11 @@ def bench_size(work: Path, tasks: int, commits: int, runs: int, seed: int, task_
         Job("status --unit U", [*gk, "status", "--unit", unit]),
         Job("status --json", [*gk, "status", "--json"]),
         Job("overdue", [*gk, "overdue"]),
-        Job("status (computed, no kept output)", [*gk, "status"], before=drop_kept_outputs),
-        Job("status --unit U (computed, no kept output)", [*gk, "status", "--unit", unit], before=drop_kept_outputs),
-        Job("overdue (computed, no kept output)", [*gk, "overdue"], before=drop_kept_outputs),
         Job("overdue (after a progress)", [*gk, "overdue"], before=record_progress),
-        Job("overdue (new day)", [*gk, "overdue"], before=new_day),
-        Job("overdue (plans cache only)", [*gk, "overdue"], before=plans_cache_only),
         Job("show", [*gk, "show", show_ref]),
         Job("report YEAR", [*gk, "report", str(YEAR)]) if available["report"] else None,
         Job("validate", [*gk, "validate"]) if available["validate"] else None,
-        Job("status (no cache, fresh clone)", [*gk, "status"], before=drop_cache),
+        Job("status (fresh clone, no index)", [*gk, "status"], before=drop_index),
         Job("progress", lambda: [*gk, "progress", next(writes), "已按要求在网站公开"]),
         Job("close", lambda: [*gk, "close", next(writes)]),
     ]
@@ -298,21 +279,16 @@ def bench_size(work: Path, tasks: int, commits: int, runs: int, seed: int, task_
             "status --unit U": Job("task list", [*t, "list"]),  # the issue's bar for --unit
             "status --json": Job("task export", [*t, "export"]),
             "overdue": Job("task overdue", [*t, "overdue"]),
-            "status (computed, no kept output)": Job("task list", [*t, "list"]),
-            "status --unit U (computed, no kept output)": Job("task list", [*t, "list"]),
-            "overdue (computed, no kept output)": Job("task overdue", [*t, "overdue"]),
             "overdue (after a progress)": Job("task overdue", [*t, "overdue"]),
-            "overdue (new day)": Job("task overdue", [*t, "overdue"]),
-            "overdue (plans cache only)": Job("task overdue", [*t, "overdue"]),
             "show": Job("task UUID info", [*t, tw_pending[0], "info"]),
             "report YEAR": Job("task summary", [*t, "summary"]),
             "progress": Job("task UUID annotate", lambda: [*t, next(tw_writes), "annotate", "已按要求在网站公开"]),
             "close": Job("task UUID done", lambda: [*t, next(tw_writes), "done"]),
         }
         tw_cwd = folder
-    # Files just written are "racily clean" for a few seconds (plancache.RACY_NS): neither cache
-    # trusts their stat signature yet. Users' plan files are older than that; so are these, then.
-    from gktrack.storage.plancache import RACY_NS
+    # Files just written are "racily clean" for a few seconds (index.RACY_NS): the index does not
+    # trust their stat signature yet. Users' plan files are older than that; so are these, then.
+    from gktrack.storage.index import RACY_NS
 
     settle = RACY_NS / 1e9 + 0.5 - (time.perf_counter() - built)
     if settle > 0:

@@ -284,9 +284,14 @@ def test_as_of_in_the_past(repo):
 
 def test_as_of_in_the_future(repo):
     rows = by_id(overdue(repo, "--as-of", "2025-01-02"))
-    # ongoing (年底前, 持续推进 after its milestone) and undated tasks are judged at the year end
-    for task in ("dl2024/6", "dl2024/7", "dl2024/12"):
+    # 年底前 and undated tasks are due at the year end
+    for task in ("dl2024/7", "dl2024/12"):
         assert (rows[task]["level"], rows[task]["days_late"], rows[task]["due"]) == ("red", 2, "2024-12-31"), task
+    # 持续推进 after its milestone asks for progress within the year: it had some, so it is not late
+    assert "dl2024/6" not in rows
+    idle = repo.ok("add", "dl2024", "全年没有进展的持续推进", "--unit", "司法所", "--due", "持续推进").strip()
+    row = by_id(overdue(repo, "--as-of", "2025-01-02"))[idle]
+    assert (row["level"], row["days_late"], row["category"]) == ("red", 2, "no_progress")
     # the quarterly task with entries in Q1 and Q2 only: the fourth quarter is the one missing
     assert rows["dl2024/5"]["level"] == "red" and "2024年第四季度" in rows["dl2024/5"]["reason"]
     assert (rows["qt2023/1"]["days_late"]) == 368

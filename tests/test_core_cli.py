@@ -257,7 +257,7 @@ MALFORMED = [
     pytest.param("schema: 1\nid: bad\nyear: 2024\ntitle: t\ntasks:\n  - id: 1\n\ttext: 制表符\n", "plans/bad.yaml:7",
                  id="tab"),
     pytest.param("schema: 1\nid: bad\nyear: 2024\ntitle: t\ntasks:\n  - id: 1\n    text: t\n    state: 进行中\n",
-                 "plans/bad.yaml:6", id="bad-state"),
+                 "plans/bad.yaml:8", id="bad-state"),  # the value's own line
     pytest.param("schema: 1\nid: bad\nyear: 2024\ntitle: t\ntasks:\n  - id: 1\n    text: t\n"
                  "    progress:\n      - date: 2024-02-30\n        note: x\n", "plans/bad.yaml:9", id="bad-date"),
     pytest.param("schema: 1\nid: bad\nyear: 2024\ntitle: t\ntasks:\n  - id: 1\n    text: t\n  - id: 1\n    text: u\n",

@@ -232,22 +232,22 @@ def test_group_by_unit_lists_a_task_once_per_unit_and_nameless_tasks_under_the_o
     import datetime as dt
 
     from gktrack.features import views
-    from gktrack.domain.model import Plan, Task, UnitRef
+    from gktrack.domain.model import Plan, Task
     from gktrack.storage.repo import Repository
 
     repo = Repository(plans_repo.root)
-    owned, orphan = Plan("p1", 2024, "t", owner="综合办"), Plan("p2", 2024, "t")
-    both = [UnitRef("政数局", "lead"), UnitRef("司法所", "support"), UnitRef("区政数局", "support")]
-    pairs = [(owned, Task("p1", 1, "a", units=both, deadline=["6月底前"])),
-             (owned, Task("p1", 2, "b", deadline=["3月底前"])),
-             (orphan, Task("p2", 1, "c", deadline=["9月底前"])),
-             (owned, Task("p1", 3, "d", units=[UnitRef("区政数局", "lead")], deadline=["3月底前"]))]
+    owned, orphan = Plan(id="p1", year=2024, title="t", owner="综合办"), Plan(id="p2", year=2024, title="t")
+    pairs = [(owned, Task(plan="p1", id=1, text="a", lead=["政数局"], support=["司法所", "区政数局"],
+                          deadline=["6月底前"])),
+             (owned, Task(plan="p1", id=2, text="b", deadline=["3月底前"])),
+             (orphan, Task(plan="p2", id=1, text="c", deadline=["9月底前"])),
+             (owned, Task(plan="p1", id=3, text="d", lead=["区政数局"], deadline=["3月底前"]))]
     rows = [views.TaskRow(p, t, assessment=views.assess_task(p, t, dt.date(2024, 12, 1))) for p, t in pairs]
     want = {"区政数局": [("p1", 3), ("p1", 1)], "司法所": [("p1", 1)], "党政综合办": [("p1", 2)],
             "(未分派)": [("p2", 1)]}
-    for order in (sorted(rows, key=views._urgency), rows):
-        groups = views.group_by_unit(views.overdue_lines(repo, order))
-        assert {g.unit: [(r.plan_id, r.task_id) for r in g.rows] for g in groups} == want
+    for order in (sorted(rows, key=views.urgency), rows):
+        groups = views.group_by_unit(repo, order)
+        assert {g.unit: [(r.plan.id, r.task.id) for r in g.rows] for g in groups} == want
         assert [g.unit for g in groups][0] == "区政数局"  # most late tasks first
-    only = views.group_by_unit(views.overdue_lines(repo, rows, "政数局"))
+    only = views.group_by_unit(repo, rows, "政数局")
     assert [(g.unit, len(g.rows)) for g in only] == [("区政数局", 4)]

@@ -36,6 +36,27 @@ def env_for(home: Path | None = None, **extra: str) -> dict[str, str]:
     return dict(os.environ, **extra)
 
 
+# The real program, paused for ``pause`` seconds right after a change has written its files and
+# before it commits (a window too short to hit by chance): the test wraps the method that
+# writes, nothing in gktrack itself waits.
+_PAUSED = """\
+import sys, time
+from gktrack.storage import repo
+pause = float(sys.argv.pop(1))
+real = repo._ChangeContext._write_pending
+def paused(self, writes):
+    real(self, writes)
+    time.sleep(pause)
+repo._ChangeContext._write_pending = paused
+from gktrack.cli.app import main
+main(sys.argv[1:])
+"""
+
+
+def command(argv: list[str], pause: float = 0.0) -> list[str]:
+    return [sys.executable, "-c", _PAUSED, str(pause), *argv]
+
+
 def run(repo: Path, *argv: str, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess:
     proc = subprocess.run([sys.executable, "-m", "gktrack", *argv], cwd=repo, env=env,
                           capture_output=True, text=True, timeout=60)
@@ -124,8 +145,7 @@ def crash_rounds(repo: Path, home: Path, seed: int, rounds: int) -> dict[str, in
             changed[task] = (tasks[task][0], tasks[task][1] + (note,))
             after = (changed, units)
         mode = rng.choice(["random", "random", "after-write", "committing"])
-        extra = {"GKTRACK_TEST_PAUSE_AFTER_WRITE": "0.3"} if mode == "after-write" else {}
-        proc = subprocess.Popen([sys.executable, "-m", "gktrack", *argv], cwd=repo, env=env_for(home, **extra),
+        proc = subprocess.Popen(command(argv, 0.3 if mode == "after-write" else 0), cwd=repo, env=env_for(home),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         if mode == "random":
             time.sleep(rng.uniform(0.0, 0.7))
@@ -220,8 +240,7 @@ def test_random_kills(template, tmp_path):
 
 
 def kill_when(repo: Path, home: Path, argv: list[str], condition, *, group: bool = True, pause: str = "0") -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "gktrack", *argv], cwd=repo,
-                            env=env_for(home, GKTRACK_TEST_PAUSE_AFTER_WRITE=pause),
+    proc = subprocess.Popen(command(argv, float(pause)), cwd=repo, env=env_for(home),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     assert wait_for(lambda: condition() or proc.poll() is not None, 10)
     assert proc.poll() is None, "命令在被终止前已结束"

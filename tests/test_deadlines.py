@@ -460,8 +460,12 @@ def test_milestone_then_ongoing():
     assert "6月底前" in missed.reason
     before = judge(cells, date(Y, 6, 25))
     assert (before.level, before.due) == ("yellow", date(Y, 6, 30))
+    # the year over: the milestone was met and 持续推进 had its progress within the year
     after_year = judge(cells, date(Y + 1, 1, 10), [date(Y, 6, 15)])
-    assert (after_year.level, after_year.days_late) == ("red", 10)
+    assert (after_year.level, after_year.category) == ("green", "ongoing")
+    # no progress at all: late since June, and 未见进展 for the year
+    idle = judge(cells, date(Y + 1, 1, 10))
+    assert (idle.level, idle.days_late) == ("red", 194)
 
 
 def test_ongoing_and_unanchored_relative_judged_at_year_end():
@@ -531,7 +535,8 @@ def test_worst_level_wins_and_ties():
 
 def test_assessment_json():
     assert judge("6月底前", date(Y, 7, 12)).to_json() == {
-        "level": "red", "due": "2024-06-30", "days_late": 12, "days_left": -12, "phrase": "6月底前",
+        "level": "red", "category": "overdue", "due": "2024-06-30", "days_late": 12, "days_left": -12,
+        "phrase": "6月底前",
         "reason": "已逾期12天(6月底前,2024-06-30)"}
 
 

@@ -77,8 +77,8 @@ def test_invalid_edit_is_kept_and_can_be_resumed(plans_repo, editor):
     assert kept.is_file() and ".git" in kept.parts
     assert "state: finished" in kept.read_text(encoding="utf-8")
     assert f"gktrack edit hl2022/3 --from {kept}" in err
-    # the place given is the task's first line in the kept text (the error is reported there)
-    assert kept.read_text(encoding="utf-8").splitlines()[line - 1].lstrip().startswith("- id: 3")
+    # the place given is the wrong value's line in the kept text
+    assert kept.read_text(encoding="utf-8").splitlines()[line - 1].lstrip() == "state: finished"
     editor("state: finished=>state: done\\n    closed: 2022-09-20")
     said = plans_repo.ok("edit", "hl2022/3", "--from", kept)
     assert "已提交" in said

@@ -163,9 +163,11 @@ class Style(NamedTuple):
     newline: str = "\n"
 
 
-def detect_style(text: str) -> Style:
+def detect_style(text: str, key: str = "tasks") -> Style:
+    """The indentation of the list under top-level ``key`` (a hand-written file may indent its
+    lists differently), read from its first item; the file's line ending."""
     newline = "\r\n" if "\r\n" in text[: text.find("\n") + 1] else "\n"
-    match = re.search(r"^(?:tasks|sections):[ \t]*\r?\n(?:[ \t]*\r?\n)*( *)-( +)(?=[^\s#])", text, re.M)
+    match = re.search(rf"^{key}:[ \t]*(?:#.*)?\r?\n(?:[ \t]*(?:#.*)?\r?\n)*( *)-( +)(?=[^\s#])", text, re.M)
     if match:
         dash = len(match.group(1))
         return Style(dash, dash + 1 + len(match.group(2)), newline)
@@ -247,7 +249,7 @@ class PlanEditor:
         self.bom = raw.startswith(b"\xef\xbb\xbf")  # kept on save (Windows Notepad writes one)
         self.original = yamldoc.decode(raw, where)
         self.text = self.original
-        self.style = detect_style(self.text)
+        self.style = detect_style(self.text, "tasks")
         self._read()
         self.original_plan = self.plan
         self.touched: set[int] = set()
@@ -359,8 +361,11 @@ class PlanEditor:
         self._read()
         self.touched.add(task_id)
         task = self.plan.task(task_id)
-        if task is None or [t.id for t in self.plan.tasks] != [t.id for t in self.original_plan.tasks]:
-            raise PlanFileError("编辑内容应恰好是这一项任务,且不能修改任务编号", where=self.where)
+        before, after = [t.id for t in self.original_plan.tasks], [t.id for t in self.plan.tasks]
+        if len(after) != len(before):
+            raise PlanFileError("编辑内容应恰好是这一项任务(不能增加或删除任务)", where=self.where)
+        if task is None or after != before:
+            raise PlanFileError(f"任务编号(id: {task_id})不能修改", where=self.where)
         return task
 
     def insert_task(self, task: Task) -> Task:
@@ -408,7 +413,9 @@ class PlanEditor:
     # --- sections ---
 
     def add_section(self, section: Section) -> None:
-        style = self.style
+        style = detect_style(self.text, "sections")
+        if not self._top("sections"):
+            style = self.style
         found = self._top("sections")
         items = _items(found[1] if found else None)
         block = render_record(section, style.offset, style.sequence, style)

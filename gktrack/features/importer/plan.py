@@ -116,10 +116,10 @@ def preview_import(repo: Repository, path: str | Path, *, plan_id: str | None = 
         plan.owner = canonical(plan.owner)
     for number, item in enumerate(imported.tasks, start=1):
         refs = list(dict.fromkeys(UnitRef(canonical(u.name), u.role) for u in item.units))
-        plan.tasks.append(Task(
-            plan=plan_id, id=number, text=item.text, number=item.number, section=item.section,
-            units=refs, units_text=item.units_text, deadline=list(item.deadline),
-        ))
+        task = Task(plan=plan_id, id=number, text=item.text, number=item.number, section=item.section,
+                    units_text=item.units_text, deadline=list(item.deadline))
+        task.set_units(refs)
+        plan.tasks.append(task)
     counts: dict[str, int] = {}
     by_key = plan.section_by_key()
     for task in plan.tasks:
