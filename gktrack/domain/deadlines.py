@@ -30,6 +30,8 @@ __all__ = [
     "parse_deadlines",
     "parse_due_option",
     "parsed",
+    "parser_stamp",
+    "standing",
     "recurring_periods",
     "split_phrases",
 ]
@@ -64,6 +66,17 @@ class Deadline:
             "days": self.days,
             "anchor": _iso(self.anchor),
         }
+
+    def to_plain(self) -> tuple:
+        """The fields as plain values (dates as day numbers), for storing between runs."""
+        return (self.phrase, self.kind, _ordinal(self.due), self.period, self.within_period, self.workdays,
+                self.days, _ordinal(self.anchor))
+
+    @classmethod
+    def from_plain(cls, values: tuple) -> "Deadline":
+        phrase, kind, due, period, within, workdays, days, anchor = values
+        return cls(phrase, kind, _from_ordinal(due), period, tuple(within) if within else None, workdays, days,
+                   _from_ordinal(anchor))
 
     def display(self) -> str:
         phrase = _one_line(self.phrase)
@@ -102,6 +115,31 @@ def _fold(text: str) -> tuple[str, list[int]]:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+def _ordinal(value: _dt.date | None) -> int | None:
+    return None if value is None else value.toordinal()
+
+
+def _from_ordinal(value: int | None) -> _dt.date | None:
+    return None if value is None else _dt.date.fromordinal(value)
+
+
+@functools.lru_cache(maxsize=1)
+def parser_stamp() -> str:
+    """What the parse of a phrase depends on besides the phrase and year: this module's code and
+    the holiday calendar's data (working days). Results kept between runs are keyed by it."""
+    import hashlib
+    import os
+    from importlib.util import find_spec
+
+    spec = find_spec("chinese_calendar")  # found, not imported: its import costs more than this
+    calendar = "?"
+    if spec is not None and spec.origin:
+        st = os.stat(os.path.join(os.path.dirname(spec.origin), "constants.py"))
+        calendar = f"{st.st_size}:{st.st_mtime_ns}"
+    with open(__file__, "rb") as handle:
+        return hashlib.sha1(handle.read() + calendar.encode()).hexdigest()[:16]
 
 
 def _iso(value: _dt.date | None) -> str | None:
@@ -662,6 +700,15 @@ def parsed(phrases: tuple, year: int) -> tuple:
     """``parse_deadlines`` of a task's phrases, shared: a city's ten thousand tasks are written
     with a few hundred phrases, and Deadlines are frozen."""
     return tuple(parse_deadlines(list(phrases), year))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def standing(deadlines: tuple, year: int, state: str, closed: _dt.date | None, progress: tuple, as_of: _dt.date,
+             within: int = DEFAULT_WITHIN) -> Assessment:
+    """``assess`` with hashable arguments, kept for the process: most of a city's tasks share
+    their deadlines, state and day, and an assessment depends on nothing else."""
+    return assess(deadlines, state=state, progress_dates=progress, as_of=as_of, year=year, within=within,
+                  closed=closed)
 
 
 def assess(deadlines, *, state: str, progress_dates, as_of: _dt.date, year: int,

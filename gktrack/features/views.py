@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from gktrack.domain.deadlines import Assessment, assess, parsed
+from gktrack.domain.deadlines import DEFAULT_WITHIN, Assessment, parsed, standing
 from gktrack.domain.model import Plan, Task, UnitRef, to_data
 from gktrack.domain.units import Units, normalize_name
 from gktrack.storage.repo import LoadProblem, Repository
@@ -68,11 +68,14 @@ def match_unit(units: Units, plan: Plan, task: Task, unit: str, collectives: lis
     return via_match
 
 
-def assess_task(plan: Plan, task: Task, as_of: dt.date, within: int | None = None) -> Assessment:
-    """The task's standing on ``as_of``, by the one rule (``deadlines.assess``)."""
-    extra = {} if within is None else {"within": within}
-    return assess(parsed(tuple(task.deadline), plan.year), state=task.state, closed=task.closed,
-                  progress_dates=[p.date for p in task.progress], as_of=as_of, year=plan.year, **extra)
+def assess_task(plan: Plan, task: Task, as_of: dt.date, within: int | None = None,
+                known: dict | None = None) -> Assessment:
+    """The task's standing on ``as_of``, by the one rule (``deadlines.assess``). ``known``: the
+    parsed deadlines (``Repository.deadlines``) when a scan has them."""
+    phrases = tuple(task.deadline)
+    found = known.get((phrases, plan.year)) if known is not None else None
+    return standing(parsed(phrases, plan.year) if found is None else found, plan.year, task.state, task.closed,
+                    tuple([p.date for p in task.progress]), as_of, DEFAULT_WITHIN if within is None else within)
 
 
 def status_rows(repo: Repository, *, unit: str | None = None, plan: str | None = None,
@@ -102,6 +105,7 @@ def rows_of(repo: Repository, plans: list[Plan], *, unit: str | None = None, yea
     units = repo.units()
     collectives = units.collectives_of(unit) if unit else None
     resolve = NameResolver(units)
+    known = repo.deadlines({(tuple(t.deadline), p.year) for p in plans for t in p.tasks})
     rows: list[TaskRow] = []
     for p in plans:
         if year is not None and p.year != year:
@@ -115,7 +119,7 @@ def rows_of(repo: Repository, plans: list[Plan], *, unit: str | None = None, yea
                 if found is None:
                     continue
                 role, via = found
-            assessment = assess_task(p, task, as_of, within)
+            assessment = assess_task(p, task, as_of, within, known)
             if levels is not None and assessment.level not in levels:
                 continue
             rows.append(TaskRow(p, task, role, via, assessment))

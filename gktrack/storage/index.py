@@ -67,25 +67,33 @@ def encode(record: Any) -> tuple:
 
 
 def decode(cls: type, values: tuple) -> Any:
+    """The record ``encode`` made ``values`` of."""
     found = _DECODERS.get(cls)
     if found is None:
-        found = _DECODERS[cls] = [(i, spec) for i, (_, spec) in enumerate(_all_fields(cls))
-                                  if spec.kind in ("date", "records")]
-    if found:
-        values = list(values)
-        for i, spec in found:
-            value = values[i]
-            if value is None:
-                continue
-            if spec.kind == "date":
-                values[i] = dt.date.fromordinal(value)
-            else:
-                item_cls = RECORDS[spec.record]
-                values[i] = [decode(item_cls, item) for item in value]
-    return cls(*values)
+        found = _DECODERS[cls] = _decoder(cls)
+    return found(values)
 
 
-_DECODERS: dict[type, list] = {}
+_DECODERS: dict[type, Callable[[tuple], Any]] = {}
+
+
+def _decoder(cls: type) -> Callable[[tuple], Any]:
+    """A function building ``cls`` from its tuple in one call, written for the class (as
+    dataclasses writes ``__init__``): a city's status decodes tens of thousands of records, and
+    a generic loop over each record's fields took three times as long."""
+    names: dict[str, Any] = {"C": cls, "D": dt.date.fromordinal}
+    parts = []
+    for i, (_name, spec) in enumerate(_all_fields(cls)):
+        if spec.kind == "date":
+            parts.append(f"None if v[{i}] is None else D(v[{i}])")
+        elif spec.kind == "records":
+            item = RECORDS[spec.record]
+            names[f"R{i}"] = _DECODERS.setdefault(item, _decoder(item))
+            parts.append(f"[R{i}(x) for x in v[{i}]] if v[{i}] else []")
+        else:
+            parts.append(f"v[{i}]")
+    exec(f"def decode(v):\n    return C({', '.join(f'({part})' for part in parts)})\n", names)
+    return names["decode"]
 
 
 def _all_fields(cls: type) -> tuple:
@@ -185,55 +193,46 @@ class Index:
                           {})
         blobs: dict[str, str] = {}
         data_of: dict[str, bytes] = {}
-        seen: list[tuple[str, str, int]] = []
+        seen: list[tuple[str, str, str]] = []
         for rel, path in files:
             try:
                 st = os.stat(path)
+                sig = f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_size}:{st.st_ino}"
+                row = known.get(rel)
+                if row is not None and row[0] == sig and st.st_mtime_ns < row[1] - RACY_NS:
+                    blobs[rel] = row[2]
+                    continue
+                data_of[rel] = Path(path).read_bytes()
             except OSError:
                 continue
-            sig = f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_size}:{st.st_ino}"
-            row = known.get(rel)
-            if row is not None and row[0] == sig and st.st_mtime_ns < row[1] - RACY_NS:
-                blobs[rel] = row[2]
-                continue
-            try:
-                data = Path(path).read_bytes()
-            except OSError:
-                continue
-            data_of[rel] = data
-            blobs[rel] = blob_id(data)
+            blobs[rel] = blob_id(data_of[rel])
             seen.append((rel, sig, blobs[rel]))
-        wanted = sorted(set(blobs.values()))
-        stored = self._run(lambda db: _select_parsed(db, wanted, kind), {})
+        stored = self._run(lambda db: _select_parsed(db, sorted(set(blobs.values())), kind), {})
         out: list[tuple[str, Any]] = []
         fresh: list[tuple] = []
-        for rel, _path in files:
-            blob = blobs.get(rel)
-            if blob is None:
-                continue
-            found = stored.get(blob)
-            if found is not None:
-                names, data = found
-                if keep is not None and names is not None and not keep(names):
+        with _collector_paused():
+            for rel, path in files:
+                blob = blobs.get(rel)
+                found = stored.get(blob) if blob else None
+                if found is not None:
+                    names, data = found
+                    if keep is None or names is None or keep(names):
+                        out.append((rel, decode(RECORDS[kind], marshal.loads(data))))
                     continue
-                out.append((rel, decode(RECORDS[kind], marshal.loads(data))))
-                continue
-            raw = data_of.get(rel)
-            if raw is None:
+                if blob is None:
+                    continue
                 try:
-                    raw = Path(_path).read_bytes()
+                    raw = data_of.get(rel) or Path(path).read_bytes()
+                    record = parse(rel, raw)
                 except OSError:
                     continue
-            try:
-                record = parse(rel, raw)
-            except GktrackError as exc:
-                out.append((rel, exc))
-                continue
-            names = names_of(record) if names_of else None
-            fresh.append((blob, kind, None if names is None else "\n".join(names), marshal.dumps(encode(record))))
-            if keep is not None and names is not None and not keep(names):
-                continue
-            out.append((rel, record))
+                except GktrackError as exc:
+                    out.append((rel, exc))
+                    continue
+                names = names_of(record) if names_of else None
+                fresh.append((blob, kind, None if names is None else "\n".join(names), marshal.dumps(encode(record))))
+                if keep is None or names is None or keep(names):
+                    out.append((rel, record))
         if seen or fresh:
             def save(db: Any) -> None:
                 with db:
@@ -275,6 +274,23 @@ class Index:
                 with db:
                     db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?)", rows)
             self._run(save)
+
+
+class _collector_paused:
+    """Building tens of thousands of records (all acyclic) would run the cyclic garbage
+    collector dozens of times over everything already built; it is paused meanwhile."""
+
+    def __enter__(self) -> None:
+        import gc
+
+        self.was = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: Any) -> None:
+        import gc
+
+        if self.was:
+            gc.enable()
 
 
 def _chunks(items: list, size: int = 500) -> Iterable[list]:

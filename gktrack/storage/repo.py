@@ -162,6 +162,26 @@ class Repository:
                 plans.append(value)
         return plans, problems
 
+    def deadlines(self, keys) -> dict[tuple, tuple]:
+        """The parsed deadlines of each (phrases, plan year) in ``keys``. Parsing a phrase compiles
+        the deadline grammar (tens of milliseconds per process), so what was parsed before comes
+        from the index, keyed by the parser's code and holiday data (``deadlines.parser_stamp``)."""
+        from gktrack.domain import deadlines as dl
+
+        kind = f"deadlines:{dl.parser_stamp()}"
+        names = {key: f"{key[1]}\x1f" + "\x1e".join(key[0]) for key in keys}
+        stored = self.index.memo(kind, list(names.values()))
+        out: dict[tuple, tuple] = {}
+        fresh: dict[str, list] = {}
+        for key, name in names.items():
+            if name in stored:
+                out[key] = tuple(dl.Deadline.from_plain(item) for item in stored[name])
+            else:
+                out[key] = dl.parsed(*key)
+                fresh[name] = [d.to_plain() for d in out[key]]
+        self.index.remember(kind, fresh)
+        return out
+
     def find_task(self, ref: str) -> tuple[Plan, Task]:
         plan_id, task_id = parse_task_ref(ref)
         plan = self.load_plan(plan_id)
