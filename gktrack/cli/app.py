@@ -254,6 +254,9 @@ def _usage_message(exc: Any) -> str:
 def main(argv: list[str] | None = None) -> None:
     """Run the app (``gktrack.cli.entry.main`` decides when); every expected error becomes one
     Chinese line and an exit code."""
+    from gktrack.cli.streams import prepare
+
+    prepare()  # UTF-8 into files and pipes, whatever the console's code page
     name = _invoked_name(argv)
     if any(key.endswith("_COMPLETE") for key in os.environ):
         name = None  # shell completion: the whole app answers

@@ -91,6 +91,9 @@ def quick_call(args: list[str]) -> tuple[str, str | None, dict] | None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from gktrack.cli.streams import prepare
+
+    prepare()  # UTF-8 into files and pipes, whatever the console's code page
     args = sys.argv[1:] if argv is None else list(argv)
     call = None if any(key.endswith("_COMPLETE") for key in os.environ) else quick_call(args)
     if call is None:

@@ -122,8 +122,9 @@ class View:
         if self.inputs is None:
             return
         from gktrack.cli.render import terminal_width, use_colour
+        from gktrack.cli.streams import plain_marks
 
-        shown = [terminal_width(sys.stdout), use_colour(sys.stdout)]
+        shown = [terminal_width(sys.stdout), use_colour(sys.stdout), plain_marks(sys.stdout)]
         key = json.dumps([FORMAT, code_version(), command, options, shown], ensure_ascii=False, default=str)
         self.folder = folder / VIEWS_DIR
         self.path = self.folder / _sha1_hex(key.encode("utf-8"))
