@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shlex
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -984,16 +983,20 @@ def run_driver(base_path: str, ours_path: str, theirs_path: str, name: str | Non
 
 
 def driver_command() -> str:
-    """The command git runs for the driver: this interpreter, resolved now (see ``install``).
-
-    ``sys.executable -m gktrack`` rather than ``gktrack``: git runs merge drivers through
-    ``sh`` with whatever PATH the merging program has (a git GUI, an IDE, cron), where the
-    virtualenv's console script is often not found; a missing driver would leave the file
-    unmerged. The absolute interpreter path always finds the gktrack that set it up. If that
-    interpreter is moved or removed, ``gktrack setup-merge`` (or the next ``gktrack sync``)
-    writes the new path.
+    """The command git runs for the driver (through ``sh``, with whatever PATH the merging
+    program has: a git GUI, an IDE, cron): a one-line script that finds gktrack -- the Python
+    that ran ``install`` first, then python3/python/py and gktrack on PATH (see
+    ``gktrack.features.collab.launch``). When gktrack is gone it says so, leaves git's conflict
+    markers in the file and fails, so the merge stops instead of silently keeping one side.
+    ``gktrack setup-merge`` (or the next ``gktrack sync``) writes the current interpreter.
     """
-    return f"{shlex.quote(sys.executable)} -m gktrack merge-driver %O %A %B %P"
+    from gktrack.features.collab.launch import not_found, script_lines
+
+    missing = not_found(",%P 未能按任务合并,文件中留下了 git 的冲突标记",
+                        "请安装 gktrack 后运行 gktrack setup-merge,再用 git merge --abort 或 git rebase --abort "
+                        "撤销这次合并并重新同步")
+    fallback = "git merge-file -L 本方 -L 原来 -L 另一方 %A %O %B >/dev/null 2>&1"
+    return "; ".join(script_lines("merge-driver %O %A %B %P", [missing], before_failing=fallback))
 
 
 def install(root: Path) -> list[str]:
