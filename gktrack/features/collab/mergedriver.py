@@ -1012,7 +1012,10 @@ def install(root: Path) -> list[str]:
     if current != command:
         git.run(root, "config", "--local", f"merge.{DRIVER_NAME}.name", "gktrack 计划文件按任务合并")
         git.run(root, "config", "--local", f"merge.{DRIVER_NAME}.driver", command)
-        done.append(f"已在本仓库的 git 配置中登记合并驱动:{command}")
+        from gktrack.features.collab.launch import interpreter
+
+        done.append(f"已在本仓库的 git 配置中登记合并驱动:用 {interpreter()} 运行 gktrack merge-driver"
+                    "(它不在时依次找 PATH 中的 python3、python、py 和 gktrack)")
     for probe, line in (("plans/x.yaml", ATTRIBUTES_LINE), ("units.yaml", REGISTRY_ATTRIBUTES_LINE)):
         attr = git.run(root, "check-attr", "merge", "--", probe, check=False).strip()
         if attr.endswith(f": {DRIVER_NAME}"):
@@ -1029,10 +1032,17 @@ def install(root: Path) -> list[str]:
     return done
 
 
+# Plans and the registry are stored with "\n" line ends whatever a client does (Git for Windows'
+# core.autocrlf=true, an editor that saves "\r\n"), and checked out with them on every system.
+EOL_LINES = ("plans/*.yaml text eol=lf", "units.yaml text eol=lf")
+
+
 def ensure_attributes_file(path: Path) -> bool:
-    """Add the driver's lines (plans and units.yaml) to a .gitattributes file; True if the file changed."""
+    """Add the driver's lines (plans and units.yaml) and ``EOL_LINES`` to a .gitattributes file;
+    True if the file changed."""
     existing = path.read_text(encoding="utf-8") if path.exists() else ""
-    missing = [line for line in (ATTRIBUTES_LINE, REGISTRY_ATTRIBUTES_LINE) if line not in existing.splitlines()]
+    present = [line.strip() for line in existing.splitlines()]
+    missing = [line for line in (ATTRIBUTES_LINE, REGISTRY_ATTRIBUTES_LINE, *EOL_LINES) if line not in present]
     if not missing:
         return False
     prefix = "" if not existing or existing.endswith("\n") else "\n"
