@@ -992,7 +992,7 @@ def driver_command() -> str:
     """
     from gktrack.features.collab.launch import not_found, script_lines
 
-    missing = not_found(",%P 未能按任务合并,文件中留下了 git 的冲突标记",
+    missing = not_found(",%P 未能按任务合并,已改用 git 的逐行合并(冲突处留有冲突标记)并停止合并",
                         "请安装 gktrack 后运行 gktrack setup-merge,再用 git merge --abort 或 git rebase --abort "
                         "撤销这次合并并重新同步")
     fallback = "git merge-file -L 本方 -L 原来 -L 另一方 %A %O %B >/dev/null 2>&1"
