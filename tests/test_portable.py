@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Gk, git, run_main
+from test_completion import run_in_pty
 
 pytestmark = pytest.mark.usefixtures("gk_env")
 
@@ -203,39 +204,20 @@ def test_report_into_a_folder_that_does_not_exist(marked, tmp_path):
     assert len(lines) == 1 and lines[0].startswith("gktrack: 错误:无法写入")
 
 
-def in_pty(root: Path, argv: list[str], env: dict[str, str]) -> bytes:
-    import pty
-
-    master, slave = pty.openpty()
-    full = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "PYTHONIOENCODING")}
-    proc = subprocess.Popen([sys.executable, "-m", "gktrack", *argv], cwd=root, stdin=subprocess.DEVNULL,
-                            stdout=slave, stderr=slave, env={**full, "COLUMNS": "160", "TERM": "xterm", **env})
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    assert proc.wait(timeout=60) == 0
-    os.close(master)
-    return b"".join(chunks)
+WIDE = {"COLUMNS": "160"}
 
 
 def test_gbk_console_gets_plain_marks_and_no_error(marked):
-    out = in_pty(marked.root, ["status", "--state", "all"], {"PYTHONIOENCODING": "gbk"}).decode("gbk")
+    out = run_in_pty(["status", "--state", "all"], marked.root, {"PYTHONIOENCODING": "gbk", **WIDE}, "gbk")
     assert "* 已完成 2022-05-01" in out and "* 逾期" in out
     assert "●" not in out and "✓" not in out
     assert "公开指南?更新" in out  # a character the console cannot show, not an error
 
 
 def test_no_color_console_gets_plain_marks(marked):
-    coloured = in_pty(marked.root, ["status", "--state", "all"], {}).decode("utf-8")
+    coloured = run_in_pty(["status", "--state", "all"], marked.root, WIDE)
     assert "✓ 已完成" in coloured and "● 逾期" in coloured
-    plain = in_pty(marked.root, ["status", "--state", "all"], {"NO_COLOR": "1"}).decode("utf-8")
+    plain = run_in_pty(["status", "--state", "all"], marked.root, {"NO_COLOR": "1", **WIDE})
     assert "* 已完成 2022-05-01" in plain and "* 逾期" in plain and "●" not in plain
     piped_plain = piped(marked.root, "overdue", NO_COLOR="1").stdout.decode("utf-8")
     assert "* 逾期" in piped_plain and "●" not in piped_plain

@@ -218,8 +218,8 @@ def main(argv=None):
     print("已安装 gktrack {}到 {};命令:{}".format(version + " " if version else "", venv, shown))
     if hint:
         print(hint)
-    print("已有的克隆请各运行一次 gktrack setup,服务器上的仓库请重新运行 gktrack hook install,"
-          "让钩子和合并驱动记下新的位置")
+    print("钩子和合并驱动会在 PATH 中找到它;原来装在别处的,可在各克隆中运行一次 gktrack setup、"
+          "在服务器上重新运行 gktrack hook install,记下新位置")
     return 0
 
 
