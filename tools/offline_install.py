@@ -27,8 +27,9 @@ import shutil
 import subprocess
 import sys
 import tarfile
+from pathlib import Path
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+HERE = Path(__file__).resolve().parent
 WINDOWS = os.name == "nt"
 MINIMUM = (3, 10)
 
@@ -40,16 +41,15 @@ def fail(message, code=2):
 
 def default_prefix():
     if WINDOWS:
-        base = os.environ.get("LOCALAPPDATA") or os.path.join(os.path.expanduser("~"), "AppData", "Local")
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
     else:
-        base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
-    return os.path.join(base, "gktrack")
+        base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "gktrack"
 
 
 def manifest():
     try:
-        with open(os.path.join(HERE, "gktrack-offline.json"), encoding="utf-8") as handle:
-            return json.load(handle)
+        return json.loads((HERE / "gktrack-offline.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
 
@@ -61,39 +61,40 @@ def machine():
 
 def bundled_archive():
     """The newest python-build-standalone archive in python/ for this system, or None."""
-    folder = os.path.join(HERE, "python")
+    folder = HERE / "python"
     triple = "x86_64-pc-windows-msvc" if WINDOWS else machine() + "-unknown-linux-gnu"
     found = []
-    for name in os.listdir(folder) if os.path.isdir(folder) else []:
-        match = re.match(r"cpython-(\d+)\.(\d+)\.(\d+)\S*-" + re.escape(triple) + r"-install_only\S*\.tar\.gz$", name)
+    for path in folder.iterdir() if folder.is_dir() else []:
+        match = re.match(r"cpython-(\d+)\.(\d+)\.(\d+)\S*-" + re.escape(triple) + r"-install_only\S*\.tar\.gz$",
+                         path.name)
         if match:
-            found.append((tuple(int(g) for g in match.groups()), name))
-    return os.path.join(folder, max(found)[1]) if found else None
+            found.append((tuple(int(g) for g in match.groups()), path))
+    return max(found)[1] if found else None
 
 
 def unpack(archive, prefix):
     """Unpack a python-build-standalone archive (top folder ``python/``) into ``prefix``."""
-    target = os.path.join(prefix, "python")
-    if os.path.isdir(target):
-        shutil.rmtree(target)
-    with tarfile.open(archive) as tar:
+    target = prefix / "python"
+    if target.is_dir():
+        shutil.rmtree(str(target))
+    with tarfile.open(str(archive)) as tar:
         for member in tar.getmembers():
             parts = member.name.replace("\\", "/").split("/")
             if member.name.startswith(("/", "\\")) or ".." in parts or parts[0] != "python":
                 fail("自带的 Python 压缩包 {} 中有不安全的路径 {}".format(archive, member.name))
         if hasattr(tarfile, "data_filter"):
-            tar.extractall(prefix, filter="data")
+            tar.extractall(str(prefix), filter="data")
         else:
-            tar.extractall(prefix)
-    python = os.path.join(target, "python.exe") if WINDOWS else os.path.join(target, "bin", "python3")
-    if not os.path.isfile(python):
-        fail("自带的 Python 压缩包 {} 中没有 {}".format(archive, os.path.relpath(python, prefix)))
+            tar.extractall(str(prefix))
+    python = target / "python.exe" if WINDOWS else target / "bin" / "python3"
+    if not python.is_file():
+        fail("自带的 Python 压缩包 {} 中没有 {}".format(archive.name, python.relative_to(prefix).as_posix()))
     return python
 
 
 def choose_python(prefix, bundled):
     if not bundled and sys.version_info[:2] >= MINIMUM:
-        return sys.executable
+        return Path(sys.executable)
     archive = bundled_archive()
     if archive is None:
         have = "{}.{}.{}".format(*sys.version_info[:3])
@@ -102,7 +103,7 @@ def choose_python(prefix, bundled):
         fail("gktrack 需要 Python 3.10 或更新版本,本机的 {} 是 {};本安装包没有自带 Python。"
              "请安装 Python 3.10 以上版本后用它运行本脚本,或用带 --python-archive 制作的安装包"
              "(见 README“离线安装”)".format(sys.executable, have))
-    print("使用安装包自带的 Python:" + os.path.basename(archive))
+    print("使用安装包自带的 Python:" + archive.name)
     return unpack(archive, prefix)
 
 
@@ -115,24 +116,24 @@ def pip_environment():
 
 
 def make_venv(python, venv):
-    if os.path.exists(venv):
-        if not os.path.isfile(os.path.join(venv, "pyvenv.cfg")):
+    if venv.exists():
+        if not (venv / "pyvenv.cfg").is_file():
             fail("{} 已存在但不是 gktrack 的安装,未覆盖;请用 --prefix 指定别的文件夹".format(venv))
-        shutil.rmtree(venv)
+        shutil.rmtree(str(venv))
     # --without-pip: no ensurepip needed (Debian-based systems often leave it out); pip comes
     # from the folder's own wheel below.
-    proc = subprocess.run([python, "-m", "venv", "--without-pip", venv], stdout=subprocess.PIPE,
+    proc = subprocess.run([str(python), "-m", "venv", "--without-pip", str(venv)], stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, universal_newlines=True)
     if proc.returncode != 0:
         fail("无法建立虚拟环境 {}:{}".format(venv, proc.stdout.strip().splitlines()[-1:] or ""))
-    return os.path.join(venv, "Scripts", "python.exe") if WINDOWS else os.path.join(venv, "bin", "python")
+    return venv / "Scripts" / "python.exe" if WINDOWS else venv / "bin" / "python"
 
 
 def install_wheels(venv_python, wheels):
-    pips = sorted(name for name in os.listdir(wheels) if name.startswith("pip-") and name.endswith(".whl"))
+    pips = sorted(wheels.glob("pip-*.whl"))
     if not pips:
         fail("{} 中没有 pip 的 wheel,安装包不完整;请重新制作".format(wheels))
-    command = [venv_python, os.path.join(wheels, pips[-1], "pip"), "install", "--no-index", "--find-links", wheels,
+    command = [str(venv_python), str(pips[-1] / "pip"), "install", "--no-index", "--find-links", str(wheels),
                "--no-cache-dir", "--disable-pip-version-check", "--no-warn-script-location", "gktrack"]
     proc = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
                           env=pip_environment())
@@ -140,7 +141,7 @@ def install_wheels(venv_python, wheels):
         sys.stderr.write(proc.stdout)
         targets = manifest().get("targets") or []
         made_for = "、".join(sorted({"{} Python {}".format(t.get("platform"), t.get("python")) for t in targets}))
-        version = subprocess.run([venv_python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+        version = subprocess.run([str(venv_python), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
                                  stdout=subprocess.PIPE, universal_newlines=True).stdout.strip()
         fail("pip 未能从本安装包安装 gktrack(见上方输出);本机为 {} {}、Python {},"
              "本安装包适用于:{}".format(platform.system(), machine(), version, made_for or "未知"))
@@ -149,19 +150,19 @@ def install_wheels(venv_python, wheels):
 def put_on_path(venv):
     """Where the gktrack command now is, and a hint if it is not on PATH yet (or None)."""
     if WINDOWS:
-        scripts = os.path.join(venv, "Scripts")
-        return os.path.join(scripts, "gktrack.exe"), add_to_user_path(scripts)
-    command = os.path.join(venv, "bin", "gktrack")
-    bin_dir = os.path.join(os.path.expanduser("~"), ".local", "bin")
-    os.makedirs(bin_dir, exist_ok=True)
-    link = os.path.join(bin_dir, "gktrack")
-    if os.path.lexists(link):
-        if not os.path.islink(link):
-            return command, "{} 已存在且不是链接,未改动;可直接运行 {}".format(link, command)
-        os.unlink(link)
-    os.symlink(command, link)
-    on_path = [os.path.normcase(os.path.abspath(p)) for p in os.environ.get("PATH", "").split(os.pathsep) if p]
-    if os.path.normcase(bin_dir) not in on_path:
+        scripts = venv / "Scripts"
+        return scripts / "gktrack.exe", add_to_user_path(scripts)
+    command = venv / "bin" / "gktrack"
+    bin_dir = Path.home() / ".local" / "bin"
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    link = bin_dir / "gktrack"
+    if link.is_symlink():
+        link.unlink()
+    elif link.exists():
+        return command, "{} 已存在且不是链接,未改动;可直接运行 {}".format(link, command)
+    link.symlink_to(command)
+    on_path = [Path(p).resolve() for p in os.environ.get("PATH", "").split(os.pathsep) if p]
+    if bin_dir.resolve() not in on_path:
         return link, ("{} 不在 PATH 中:请在 ~/.bashrc 或 ~/.profile 中加入一行 "
                       "export PATH=\"$HOME/.local/bin:$PATH\",重新登录后即可直接运行 gktrack".format(bin_dir))
     return link, None
@@ -181,10 +182,10 @@ def add_to_user_path(folder):
         except FileNotFoundError:
             value, kind = "", winreg.REG_EXPAND_SZ
         parts = [p for p in value.split(";") if p]
-        if any(os.path.normcase(p.rstrip("\\")) == os.path.normcase(folder) for p in parts):
+        if any(os.path.normcase(p.rstrip("\\")) == os.path.normcase(str(folder)) for p in parts):
             return None
         winreg.SetValueEx(key, "Path", 0, kind if kind in (winreg.REG_SZ, winreg.REG_EXPAND_SZ) else
-                          winreg.REG_EXPAND_SZ, ";".join(parts + [folder]))
+                          winreg.REG_EXPAND_SZ, ";".join(parts + [str(folder)]))
     try:  # tell Explorer, so that new command windows see the new PATH
         ctypes.windll.user32.SendMessageTimeoutW(0xFFFF, 0x001A, 0, "Environment", 0x0002, 5000, None)
     except (AttributeError, OSError):
@@ -194,22 +195,22 @@ def add_to_user_path(folder):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description="从本文件夹离线安装 gktrack(不需要联网)")
-    parser.add_argument("--prefix", default=default_prefix(), help="安装到此文件夹(默认 %(default)s)")
+    parser.add_argument("--prefix", default=str(default_prefix()), help="安装到此文件夹(默认 %(default)s)")
     parser.add_argument("--no-path", action="store_true", help="不改动 PATH(不建立 ~/.local/bin 链接)")
     parser.add_argument("--bundled-python", action="store_true", help="即使本机 Python 够新,也使用安装包自带的 Python")
     args = parser.parse_args(argv)
 
-    wheels = os.path.join(HERE, "wheels")
-    if not os.path.isdir(wheels):
+    wheels = HERE / "wheels"
+    if not wheels.is_dir():
         fail("{} 旁边没有 wheels 文件夹:请运行离线安装包文件夹中的 install.py".format(__file__))
-    prefix = os.path.abspath(os.path.expanduser(args.prefix))
-    os.makedirs(prefix, exist_ok=True)
+    prefix = Path(args.prefix).expanduser().resolve()
+    prefix.mkdir(parents=True, exist_ok=True)
     python = choose_python(prefix, args.bundled_python)
-    venv = os.path.join(prefix, "venv")
+    venv = prefix / "venv"
     venv_python = make_venv(python, venv)
     install_wheels(venv_python, wheels)
-    command = os.path.join(venv, "Scripts", "gktrack.exe") if WINDOWS else os.path.join(venv, "bin", "gktrack")
-    check = subprocess.run([command, "--help"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    command = venv / "Scripts" / "gktrack.exe" if WINDOWS else venv / "bin" / "gktrack"
+    check = subprocess.run([str(command), "--help"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                            universal_newlines=True)
     if check.returncode != 0:
         fail("安装后 gktrack 无法运行:" + (check.stderr.strip().splitlines() or ["(无输出)"])[-1])

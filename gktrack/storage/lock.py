@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import random
 import time
 from pathlib import Path
 from typing import Callable
@@ -60,6 +59,8 @@ def _native() -> tuple[Callable[[int], None], Callable[[int], None]] | None:
 
 
 def _pause() -> None:
+    import random  # only when someone else holds the lock
+
     time.sleep(0.02 + random.random() * 0.04)
 
 
