@@ -102,7 +102,7 @@ def test_old_python_without_a_bundled_one_is_one_line(folder, tmp_path):
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "需要 Python 3.10 或更新版本" in lines[0] and "3.8.10" in lines[0]
-    assert not (tmp_path / "gk" / "venv").exists()
+    assert not (tmp_path / "gk").exists()  # nothing made
 
 
 def fake_standalone_python(tmp_path: Path) -> Path:

@@ -75,6 +75,7 @@ def bundled_archive():
 def unpack(archive, prefix):
     """Unpack a python-build-standalone archive (top folder ``python/``) into ``prefix``."""
     target = prefix / "python"
+    prefix.mkdir(parents=True, exist_ok=True)
     if target.is_dir():
         shutil.rmtree(str(target))
     with tarfile.open(str(archive)) as tar:
@@ -203,8 +204,7 @@ def main(argv=None):
     wheels = HERE / "wheels"
     if not wheels.is_dir():
         fail("{} 旁边没有 wheels 文件夹:请运行离线安装包文件夹中的 install.py".format(__file__))
-    prefix = Path(args.prefix).expanduser().resolve()
-    prefix.mkdir(parents=True, exist_ok=True)
+    prefix = Path(args.prefix).expanduser().resolve()  # made only once the Python is settled
     python = choose_python(prefix, args.bundled_python)
     venv = prefix / "venv"
     venv_python = make_venv(python, venv)
