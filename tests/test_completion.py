@@ -91,8 +91,9 @@ def test_real_bash_runs_the_script(plans_repo, tmp_path):
 
 # --- colour, width and progress bars: the terminal decides ---------------------------------------
 
-def run_in_pty(args: list[str], cwd: Path, extra: dict | None = None) -> str:
-    """Run gktrack with stdout and stderr on a pseudo-terminal; everything it wrote."""
+def run_in_pty(args: list[str], cwd: Path, extra: dict | None = None, encoding: str = "utf-8") -> str:
+    """Run gktrack with stdout and stderr on a pseudo-terminal; everything it wrote (read as
+    ``encoding``: a console in another code page is played with PYTHONIOENCODING)."""
     import pty
 
     master, slave = pty.openpty()
@@ -113,7 +114,7 @@ def run_in_pty(args: list[str], cwd: Path, extra: dict | None = None) -> str:
         chunks.append(data)
     proc.wait(timeout=60)
     os.close(master)
-    return b"".join(chunks).decode("utf-8", "replace")
+    return b"".join(chunks).decode(encoding, "replace")
 
 
 ESC = "\x1b["

@@ -290,7 +290,8 @@ def gk(*args: str) -> subprocess.CompletedProcess:
 def test_git_merge_uses_the_driver_set_up_by_init(env):
     root = env / "repo"
     assert gk("init", str(root)).returncode == 0
-    assert (root / ".gitattributes").read_text() == "plans/*.yaml merge=gktrack\nunits.yaml merge=gktrack\n"
+    assert (root / ".gitattributes").read_text() == ("plans/*.yaml merge=gktrack\nunits.yaml merge=gktrack\n"
+                                                     "plans/*.yaml text eol=lf\nunits.yaml text eol=lf\n")
     assert "-m gktrack merge-driver %O %A %B %P" in git(root, "config", "merge.gktrack.driver").stdout
     assert ".gitattributes" in git(root, "show", "--name-only", "--format=", "HEAD").stdout.split()
     (root / "plans" / "p1.yaml").write_text(BASE, encoding="utf-8")

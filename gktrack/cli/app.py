@@ -104,6 +104,9 @@ def _usage_message(exc: Any) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     """The ``gktrack`` program: arguments in, an exit code out."""
+    from gktrack.cli.streams import prepare
+
+    prepare()  # UTF-8 into files and pipes, whatever the console's code page
     code = guarded(lambda: _run_app(argv))
     sys.stdout.flush()
     raise SystemExit(code)

@@ -4,7 +4,8 @@ A city's status is ten thousand rows; rich's table layout (measuring and wrappin
 took half a minute for that. These tables are one line per task: column widths come from the
 terminal cell width of the contents (a Chinese character is two cells, see ``gktrack.cli.cells``),
 the task text is shortened to fit the terminal, and colour is plain ANSI codes, only when
-stdout is a terminal and NO_COLOR is unset. JSON output never comes through here.
+stdout is a terminal and NO_COLOR is unset; the marks ● and ✓ become "*" where the console cannot
+show them (``gktrack.cli.streams``). JSON output never comes through here.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from operator import attrgetter
 from typing import Iterable, Sequence
 
 from gktrack.cli.cells import cell_len, fit, fold
+from gktrack.cli.streams import plain, plain_marks
 from gktrack.domain.model import ROLE_LABELS, Plan, Task
 
 LEVEL_STYLE = {"red": "bold red", "yellow": "yellow", "green": "green"}
@@ -59,6 +61,7 @@ class Out:
     def __init__(self, stream=None):
         self.stream = stream or sys.stdout
         self.colour = use_colour(self.stream)
+        self.plain = plain_marks(self.stream)  # "*" for ● and ✓ (gktrack.cli.streams)
         self.width = terminal_width(self.stream)
         self.lines: list[str] = []
 
@@ -73,7 +76,8 @@ class Out:
 
     def flush(self) -> None:
         if self.lines:
-            self.stream.write("\n".join(self.lines) + "\n")
+            text = "\n".join(self.lines) + "\n"
+            self.stream.write(plain(text) if self.plain else text)
             self.lines = []
 
 

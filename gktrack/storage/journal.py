@@ -35,7 +35,8 @@ Every step is idempotent, so a process killed during recovery is recovered by th
 Git's own locks: a killed ``git`` leaves ``.git/index.lock`` (or a ref lock) behind, and every
 later git command refuses to run. ``settle_git_locks`` waits while a live process holds such a
 lock and removes it only when nobody does (on Linux it looks through /proc for an open handle;
-elsewhere it waits until the lock is a minute old, far longer than any git command we run takes).
+elsewhere it waits until the lock is a minute old, far longer than any git command we run takes,
+and on Windows a file that a live git still has open cannot be removed anyway).
 """
 
 from __future__ import annotations
@@ -400,6 +401,8 @@ def settle_git_locks(root: Path, timeout: float, *, refs: bool = False) -> list[
                 try:
                     lock.unlink()
                 except FileNotFoundError:
+                    continue
+                except PermissionError:  # Windows: a file some process has open cannot be removed
                     continue
                 removed.append(lock)
                 _warn(f"gktrack: 提示:已删除被中断的 git 进程留下的锁文件 {lock.name}")

@@ -198,41 +198,30 @@ class Repository:
     def lock(self, timeout: float | None = None) -> Iterator[None]:
         """An exclusive lock on the repository for one change.
 
-        flock is released by the kernel when the process dies, so a crash never leaves it held.
+        The lock is the kernel's (flock on POSIX, msvcrt.locking on Windows: see
+        ``gktrack.storage.lock``), released when the process dies, so a crash never leaves it held.
         Whoever takes the lock first finishes or rolls back a change a killed process left
         half done (see ``gktrack.storage.journal``), so every change starts from a committed state.
         """
-        import fcntl
-
         from gktrack.storage import journal
+        from gktrack.storage.lock import Busy, FileLock
 
         folder = journal.state_dir(self.root)
         path = folder / "gktrack.lock"
         limit = LOCK_TIMEOUT if timeout is None else timeout
+        held = FileLock(path)
         try:
-            handle = open(path, "a+")
+            held.acquire(limit)
+        except Busy:
+            raise LockTimeoutError(f"另一个 gktrack 命令正在修改此仓库,已等待 {limit:.0f} 秒;请稍后再试") from None
         except OSError as exc:
             raise RepoError(f"无法建立锁文件 {path}:{exc.strerror}") from None
-        with handle:
-            deadline = time.monotonic() + limit
-            while True:
-                try:
-                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise LockTimeoutError(
-                            f"另一个 gktrack 命令正在修改此仓库,已等待 {limit:.0f} 秒;请稍后再试"
-                        ) from None
-                    import random
-
-                    time.sleep(0.02 + random.random() * 0.04)
-            try:
-                if journal.git_dir(self.root) is not None:
-                    journal.recover(self.root, limit)
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        try:
+            if journal.git_dir(self.root) is not None:
+                journal.recover(self.root, limit)
+            yield
+        finally:
+            held.release()
 
     def require_git(self) -> None:
         from gktrack.storage.journal import git_dir

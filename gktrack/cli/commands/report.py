@@ -1,5 +1,6 @@
 """`gktrack report YEAR`: the year's 落实情况 as Markdown, from the repository's history."""
 
+import contextlib
 import datetime
 import sys
 from typing import Optional
@@ -22,6 +23,8 @@ def register(app: typer.Typer, command) -> None:
         as_of: Optional[str] = typer.Option(None, "--as-of", metavar="日期",
                                             help="统计截止日期,按北京时间当日 24 时(默认该年 12 月 31 日;当年未结束时为今天)"),
         json_out: bool = typer.Option(False, "--json", help="输出报告数据 JSON(供脚本使用)"),
+        output: Optional[str] = typer.Option(None, "--output", "-o", metavar="文件",
+                                             help="写入该文件(UTF-8),不经过命令行窗口的编码;Windows PowerShell 中请用它代替 >"),
     ) -> None:
         """年度报告:从 git 历史生成工作要点落实情况(Markdown),如 gktrack report 2022 > annual.md。
 
@@ -45,11 +48,28 @@ def register(app: typer.Typer, command) -> None:
         finally:
             if bar is not None:
                 bar.close()
-        if json_out:
-            print_json(report_json(data))
-            return
-        for piece in iter_markdown(data):
-            sys.stdout.write(piece)
+        with _destination(output):
+            if json_out:
+                print_json(report_json(data))
+                return
+            for piece in iter_markdown(data):
+                sys.stdout.write(piece)
+
+
+@contextlib.contextmanager
+def _destination(output: Optional[str]):
+    """stdout, or the file ``-o`` names (UTF-8, "\n" line ends, as stdout into a file)."""
+    if not output:
+        yield
+        return
+    from gktrack.errors import InputError
+
+    try:
+        handle = open(output, "w", encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise InputError(f"无法写入“{output}”:{exc.strerror}") from None
+    with handle, contextlib.redirect_stdout(handle):
+        yield
 
 
 class DelayedBar:

@@ -17,9 +17,7 @@ signed commits) where authors cannot be trusted.
 from __future__ import annotations
 
 import os
-import shlex
 import stat
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -302,19 +300,26 @@ def rejection_lines(violations: list[Violation]) -> list[str]:
 # --- installing hooks -------------------------------------------------------------------------
 
 
-def _python_command() -> str:
-    # The interpreter that runs gktrack now: hooks run with the server's or GUI's PATH.
-    return f"{shlex.quote(sys.executable)} -m gktrack"
-
-
 def hook_script(kind: str) -> str:
+    """The hook file: finds gktrack wherever it is now, and refuses loudly when it is gone
+    (see ``gktrack.features.collab.launch``)."""
+    from gktrack.features.collab.launch import not_found, script_lines
+
     if kind == "pre-receive":
-        body = f"exec {_python_command()} hook pre-receive"
+        args = "hook pre-receive"
         purpose = "按单位名册检查推送的提交"
+        missing = not_found(",服务器无法按单位名册检查,拒绝了本次推送",
+                            "请在服务器上安装 gktrack 后,对此仓库重新运行 gktrack hook install")
     else:
-        body = f"exec {_python_command()} validate --staged"
+        args = "validate --staged"
         purpose = "提交前检查暂存的计划文件和单位名册"
-    return f"#!/bin/sh\n{HOOK_MARK}:{purpose}\n{body}\n"
+        missing = not_found(",无法检查计划文件,本次提交没有完成",
+                            "请安装 gktrack 后在此克隆中重新运行 gktrack hook install --pre-commit"
+                            "(确需跳过检查时用 git commit --no-verify)")
+    body = "\n".join(script_lines(args, [missing]))
+    return (f"#!/bin/sh\n{HOOK_MARK}:{purpose}\n"
+            "# 依次找 gktrack:安装钩子时的 Python、PATH 中能导入 gktrack 的 python3/python/py、PATH 中的 gktrack\n"
+            f"{body}\n")
 
 
 def install(path: str | Path | None, *, pre_commit: bool = False, pre_receive: bool = False,

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shlex
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -984,16 +983,20 @@ def run_driver(base_path: str, ours_path: str, theirs_path: str, name: str | Non
 
 
 def driver_command() -> str:
-    """The command git runs for the driver: this interpreter, resolved now (see ``install``).
-
-    ``sys.executable -m gktrack`` rather than ``gktrack``: git runs merge drivers through
-    ``sh`` with whatever PATH the merging program has (a git GUI, an IDE, cron), where the
-    virtualenv's console script is often not found; a missing driver would leave the file
-    unmerged. The absolute interpreter path always finds the gktrack that set it up. If that
-    interpreter is moved or removed, ``gktrack setup-merge`` (or the next ``gktrack sync``)
-    writes the new path.
+    """The command git runs for the driver (through ``sh``, with whatever PATH the merging
+    program has: a git GUI, an IDE, cron): a one-line script that finds gktrack -- the Python
+    that ran ``install`` first, then python3/python/py and gktrack on PATH (see
+    ``gktrack.features.collab.launch``). When gktrack is gone it says so, leaves git's conflict
+    markers in the file and fails, so the merge stops instead of silently keeping one side.
+    ``gktrack setup-merge`` (or the next ``gktrack sync``) writes the current interpreter.
     """
-    return f"{shlex.quote(sys.executable)} -m gktrack merge-driver %O %A %B %P"
+    from gktrack.features.collab.launch import not_found, script_lines
+
+    missing = not_found(",%P 未能按任务合并,已改用 git 的逐行合并(冲突处留有冲突标记)并停止合并",
+                        "请安装 gktrack 后运行 gktrack setup-merge,再用 git merge --abort 或 git rebase --abort "
+                        "撤销这次合并并重新同步")
+    fallback = "git merge-file -L 本方 -L 原来 -L 另一方 %A %O %B >/dev/null 2>&1"
+    return "; ".join(script_lines("merge-driver %O %A %B %P", [missing], before_failing=fallback))
 
 
 def install(root: Path) -> list[str]:
@@ -1009,7 +1012,10 @@ def install(root: Path) -> list[str]:
     if current != command:
         git.run(root, "config", "--local", f"merge.{DRIVER_NAME}.name", "gktrack 计划文件按任务合并")
         git.run(root, "config", "--local", f"merge.{DRIVER_NAME}.driver", command)
-        done.append(f"已在本仓库的 git 配置中登记合并驱动:{command}")
+        from gktrack.features.collab.launch import interpreter
+
+        done.append(f"已在本仓库的 git 配置中登记合并驱动:用 {interpreter()} 运行 gktrack merge-driver"
+                    "(它不在时依次找 PATH 中的 python3、python、py 和 gktrack)")
     for probe, line in (("plans/x.yaml", ATTRIBUTES_LINE), ("units.yaml", REGISTRY_ATTRIBUTES_LINE)):
         attr = git.run(root, "check-attr", "merge", "--", probe, check=False).strip()
         if attr.endswith(f": {DRIVER_NAME}"):
@@ -1026,10 +1032,17 @@ def install(root: Path) -> list[str]:
     return done
 
 
+# Plans and the registry are stored with "\n" line ends whatever a client does (Git for Windows'
+# core.autocrlf=true, an editor that saves "\r\n"), and checked out with them on every system.
+EOL_LINES = ("plans/*.yaml text eol=lf", "units.yaml text eol=lf")
+
+
 def ensure_attributes_file(path: Path) -> bool:
-    """Add the driver's lines (plans and units.yaml) to a .gitattributes file; True if the file changed."""
+    """Add the driver's lines (plans and units.yaml) and ``EOL_LINES`` to a .gitattributes file;
+    True if the file changed."""
     existing = path.read_text(encoding="utf-8") if path.exists() else ""
-    missing = [line for line in (ATTRIBUTES_LINE, REGISTRY_ATTRIBUTES_LINE) if line not in existing.splitlines()]
+    present = [line.strip() for line in existing.splitlines()]
+    missing = [line for line in (ATTRIBUTES_LINE, REGISTRY_ATTRIBUTES_LINE, *EOL_LINES) if line not in present]
     if not missing:
         return False
     prefix = "" if not existing or existing.endswith("\n") else "\n"
