@@ -21,7 +21,7 @@ def atomic_write(path: Path, text: str | bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(tmp, path)
+        _replace(tmp, path)
     except BaseException:
         try:
             os.unlink(tmp)
@@ -29,6 +29,21 @@ def atomic_write(path: Path, text: str | bytes) -> None:
             pass
         raise
     sync_dir(path.parent)
+
+
+def _replace(tmp: str, path: Path) -> None:
+    """``os.replace``; on Windows a reader holding the file open (another gktrack, an editor's
+    preview) refuses the rename for a moment, so it is tried again for up to two seconds."""
+    import time
+
+    for wait in (0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 0.5, 0.7, 0):
+        try:
+            os.replace(tmp, path)
+            return
+        except PermissionError:
+            if os.name != "nt" or not wait:
+                raise
+            time.sleep(wait)
 
 
 _temp_serial = 0
