@@ -39,6 +39,9 @@ def warn(problems: Iterable) -> None:
         sys.stderr.write(f"gktrack: 警告:{problem.where}: {problem.message}(已跳过该文件)\n")
 
 
-def done(message: str) -> None:
-    """A one-line confirmation of a change (stdout, so scripts can capture the task id)."""
-    print(message)
+def done(result: Any) -> None:
+    """The confirmation of a change: its summary line on stdout (scripts capture the task id),
+    then its notes, if any, on stderr. ``result``: a ``Change`` or a line of text."""
+    print(getattr(result, "summary", result))
+    for note in getattr(result, "notes", ()):
+        sys.stderr.write(f"gktrack: 提示:{note}\n")

@@ -319,16 +319,19 @@ def open_state_cell(assessment) -> tuple[str, str]:
     if level == "red" and days:
         label = f"● 逾期{days}天"
     elif level == "yellow" and getattr(assessment, "days_left", None) is not None:
-        label = f"● {assessment.days_left}天内到期"
+        label = "● 今天到期" if assessment.days_left == 0 else f"● {assessment.days_left}天内到期"
     return label, LEVEL_STYLE[level]
 
 
-def deadline_cell(task: Task, assessment) -> str:
-    if not task.deadline:
-        return "—"
+def deadline_cell(task: Task) -> str:
+    """The deadline as the plan writes it (its date has a column of its own: a long phrase is
+    cut, never the date)."""
+    return task.deadline_text or "—"
+
+
+def due_cell(assessment) -> str:
     due = getattr(assessment, "due", None)
-    text = task.deadline_text or ""
-    return f"{text}({due.isoformat()})" if due and due.isoformat() not in text else text
+    return due.isoformat() if due else "—"
 
 
 def units_cell(plan: Plan, task: Task) -> str:
@@ -364,7 +367,7 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
         plans[plan.id] = plan
     columns = [Column("编号", unique=True), Column("序号", cap=8, shrink=True), Column("任务", flex=True)]
     columns.append(Column("角色", cap=24, shrink=True) if unit else Column("责任单位", cap=24, shrink=True))
-    columns += [Column("期限", cap=22, shrink=True), Column("状态"), Column("最近进展")]
+    columns += [Column("期限", cap=16, shrink=True), Column("应完成"), Column("状态"), Column("最近进展")]
     table = Table(columns)
     # An open task's deadline and state cells depend on its deadline and assessment only, and
     # assessments are shared between tasks (views.assess_task): made once per assessment.
@@ -379,7 +382,7 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
             task = row.task
             a = row.assessment
             if task.state == "done":
-                tail = (deadline_cell(task, a), state_cell(task, a))
+                tail = (deadline_cell(task), due_cell(a), state_cell(task, a))
             else:
                 open_count += 1
                 level = row.level
@@ -389,7 +392,7 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
                     yellow += 1
                 known = tails.get(id(a))
                 if known is None or known[0] != task.deadline:
-                    known = tails[id(a)] = (task.deadline, (deadline_cell(task, a), state_cell(task, a)))
+                    known = tails[id(a)] = (task.deadline, (deadline_cell(task), due_cell(a), state_cell(task, a)))
                 tail = known[1]
             who = role_label(row.role, row.via) if unit else units_cell(plan, task)
             last = task.last_progress
@@ -414,8 +417,8 @@ _PLAN = attrgetter("plan")
 def overdue_cells(row) -> tuple:
     """The cells of an open task's line in ``overdue``."""
     a = row.assessment
-    return (row.task.full_id, shorten(row.task.text), row.task.deadline_text or "(未写期限)",
-            a.due.isoformat() if a.due else "—", open_state_cell(a), a.reason or "")
+    return (row.task.full_id, shorten(row.task.text), row.task.deadline_text or "(未写期限)", due_cell(a),
+            open_state_cell(a), a.reason or "")
 
 
 def render_overdue(groups, *, as_of, problems=()) -> None:
@@ -464,7 +467,8 @@ def render_task(plan: Plan, task: Task, assessment, history) -> None:
         facts.append(("责任单位", f"{plan.owner}(发文单位)" if plan.owner else "未分派"))
     if task.units_text:
         facts.append(("原文", task.units_text))
-    facts.append(("期限", deadline_cell(task, assessment)))
+    due = due_cell(assessment)
+    facts.append(("期限", deadline_cell(task) + (f"(应于 {due} 前完成)" if due != "—" else "")))
     facts.append(("状态", state_cell(task, assessment)))
     if getattr(assessment, "reason", None) and task.state != "done":
         facts.append(("说明", assessment.reason))

@@ -260,7 +260,7 @@ def _grammar(mode: str) -> list[tuple[str, str]]:
         rules += [
             ("recurring", rf"(?:每个?|按|逐)(?P<p>月|季度?|半年度?|年度?)(?:底|末)?(?:{_BEFORE})?"
                           rf"(?:至少)?{_VERBS}?(?:一次|1次)?"),
-            ("ongoing", r"(?:持续|长期|常态化?|及时|动态|实时|定期|随时|适时)"
+            ("ongoing", r"(?:持续|长期|常态化?|及时|即时|动态|实时|定期|随时|适时)"
                         r"(?:推进|开展|坚持|更新|公开|发布|做好|落实|进行|实施|推动)?"
                         r"|(?:根据|按照?|依据|视)(?:项目|工作)?(?:完成|建设|实施|推进)?(?:时限|进度|进展|需要)"
                         r"(?:完成|推进|更新)?"
@@ -533,27 +533,35 @@ def find_deadline_phrases(text: str) -> list[str]:
     return found
 
 
-def parse_due_option(value: str, year: int) -> str:
-    """A ``--due`` value: a Chinese phrase as typed (stripped), or a calendar date as ISO."""
+def parse_due_option(value: str, year: int) -> tuple[str, bool]:
+    """A ``--due`` value: (the phrase to keep, whether it is understood). A Chinese phrase is kept
+    as typed (stripped), a calendar date as ISO. A phrase the grammar does not know ("国庆节前") is
+    kept as written and flagged, never guessed; only a date that cannot exist is refused."""
     text = (value or "").strip()
     folded = _fold(text)[0]
     has_chinese = any("\u4e00" <= ch <= "\u9fff" or ch == "〇" for ch in folded)
     if text and has_chinese and _is_known(text, year):
-        return text
+        return text, True
     # One cell holding two phrases, as a 分工表 writes it ("6月底前,持续推进"): kept as typed.
     pieces = split_phrases(text) if has_chinese else []
     if len(pieces) > 1 and all(_is_known(p, year) for p in pieces):
-        return text
+        return text, True
     if text and not has_chinese:
         iso = _calendar_date(text.translate(_HALF_WIDTH), year)
         if iso:
-            return iso
+            return iso, True
         if _is_known(text, year):
-            return text
+            return text, True
     shown = _one_line(text)
     if len(shown) > 40:
         shown = shown[:40] + "…"
-    raise InputError(f"无法识别的期限:{shown}", hint="示例:6月底前、2024-06-30、每季度")
+    if not text or re.fullmatch(r"[0-9\s./-]+", folded):
+        raise InputError(f"无法识别的期限:{shown}", hint="示例:6月底前、2024-06-30、每季度")
+    for m in re.finditer(rf"(?:(?P<y>[0-9]{{4}})年)?(?P<m>{_MON})月(?P<d>{_DAY})[日号]", folded):
+        month, day = _number(m.group("m")), _number(m.group("d"))
+        if month is None or day is None or _safe_date(int(m.group("y") or year), month, day) is None:
+            raise InputError(f"期限中的日期不存在:{shown}", hint="示例:6月底前、2024-06-30、每季度")
+    return text, False
 
 
 def _calendar_date(text: str, year: int) -> str | None:

@@ -26,31 +26,15 @@ def today() -> dt.date:
     # GKTRACK_TODAY pins "today" for demonstrations and reproducible tests.
     pinned = os.environ.get("GKTRACK_TODAY")
     if pinned:
-        return parse_date(pinned, "GKTRACK_TODAY")
+        return dt.date.fromisoformat(pinned)
     return dt.date.today()
 
 
-# Compiled on first use (``re`` keeps it), after the common ISO form has been tried.
-_CN_DATE = r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?\s*$"
+def parse_date(value: str, what: str = "日期", year: int | None = None) -> dt.date:
+    """A date as people type it (``gktrack.domain.dates``); without a year, in ``year`` or this one."""
+    from gktrack.domain.dates import read_date
 
-
-def parse_date(value: str, what: str = "日期") -> dt.date:
-    """A calendar date as people type it: 2024-06-30, 2024/6/30, 2024年6月30日, 20240630."""
-    text = (value or "").strip()
-    try:
-        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
-            y, m, d = (int(p) for p in text.split("-"))
-            return dt.date(y, m, d)
-        match = re.match(_CN_DATE, text)
-        if match:
-            return dt.date(*(int(g) for g in match.groups()))
-        if re.fullmatch(r"\d{4}[/.]\d{1,2}[/.]\d{1,2}|\d{8}", text):
-            from dateutil import parser
-
-            return parser.parse(text, yearfirst=True).date()
-    except (ValueError, OverflowError):
-        pass
-    raise InputError(f"无法识别的{what}“{value}”(应为 2024-06-30 这样的日期)")
+    return read_date(value, what, today=today(), year=year).date
 
 
 def short(text: str, limit: int = SUMMARY_TEXT_CHARS) -> str:
@@ -235,10 +219,19 @@ def _register(repo: Repository, tx, new_units: list[str]) -> None:
         add_units_to_file(repo.registry_path, new_units)
 
 
-def _deadline_phrases(values: list[str], year: int) -> list[str]:
+def _deadline_phrases(values: list[str], year: int) -> tuple[list[str], list[str]]:
+    """The ``--due`` values as kept, and a note for each the deadline grammar does not know."""
     from gktrack.domain.deadlines import parse_due_option
 
-    return [parse_due_option(value, year) for value in values if value.strip()]
+    phrases, notes = [], []
+    for value in values:
+        if value.strip():
+            phrase, known = parse_due_option(value, year)
+            phrases.append(phrase)
+            if not known:
+                notes.append(f"期限“{phrase}”无法识别,已照原文保存,不会判断是否逾期"
+                             "(可改写成 6月底前、2024-06-30、每季度 这样的说法)")
+    return phrases, notes
 
 
 def add_task(repo: Repository, plan_id: str, text: str, *, lead: list[str] = (), support: list[str] = (),
@@ -254,7 +247,7 @@ def add_task(repo: Repository, plan_id: str, text: str, *, lead: list[str] = (),
     section_key = resolve_section(plan, section) if section else None
     refs, new_units = resolve_refs(repo.units(), _collect_units(list(lead), list(support), list(units)),
                                    register_new=new_unit)
-    phrases = _deadline_phrases(list(due), plan.year)
+    phrases, notes = _deadline_phrases(list(due), plan.year)
     task = Task(plan=plan_id, id=plan.next_task_id(), text=text, number=number, section=section_key,
                 deadline=phrases)
     task.set_units(refs)
@@ -269,7 +262,7 @@ def add_task(repo: Repository, plan_id: str, text: str, *, lead: list[str] = (),
         tx.summary = f"新增 {task.full_id}:{short(text)}"
         saved = editor.insert_task(task)
         editor.save(tx.write)
-    return Change(tx.commit, f"已新增任务 {saved.full_id}", task=saved, files=tx.rels)
+    return Change(tx.commit, f"已新增任务 {saved.full_id}", task=saved, files=tx.rels, notes=tuple(notes))
 
 
 def _edit_task(repo: Repository, ref: str, summary: str, trailers: dict[str, str], *,
@@ -389,13 +382,37 @@ def _check_office(repo: Repository, by: str | None, action: str) -> None:
         check_office(units, _actor_email(repo, by), action)
 
 
-def _record_date(value: str | None) -> dt.date:
+def _record_date(value: str | None, plan: Plan) -> tuple[dt.date, list[str]]:
+    """The work date of a progress, close or reopen (default today), and notes to say back: what
+    a short date was taken to mean, and a date outside the plan's year."""
     if value is None:
-        return today()
-    date = parse_date(value, "日期")
+        return today(), []
+    from gktrack.domain.dates import read_date
+
+    typed = read_date(value, "日期", today=today(), year=plan.year)
+    date, notes = typed.date, [f"日期“{value}”{typed.assumed}"] if typed.assumed else []
     if date > today():
         raise InputError(f"日期 {date} 晚于今天,不能记录未来的工作")
-    return date
+    if date.year != plan.year:
+        notes.append(f"日期 {date} 不在计划 {plan.id} 的年度({plan.year} 年)内,请确认无误")
+    return date, notes
+
+
+_BARE_SITE = r"(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:cn|com|net|org|gov|edu|mil|info)(?:[:/?#]\S*)?"
+
+
+def _links(values: list[str]) -> tuple[list[str], list[str]]:
+    """Evidence as links: a site written without its scheme (www.xinjian.gov.cn/…) gets https://,
+    and the person is told; other text (a document's name) is kept as written."""
+    links, notes = [], []
+    for value in values:
+        value = value.strip()
+        if value and re.fullmatch(_BARE_SITE, value, re.I):
+            notes.append(f"佐证“{value}”没有写 http:// 或 https://,已按 https://{value} 记录")
+            value = f"https://{value}"
+        if value:
+            links.append(value)
+    return links, notes
 
 
 def record_progress(repo: Repository, ref: str, note: str, *, date: str | None = None,
@@ -404,13 +421,14 @@ def record_progress(repo: Repository, ref: str, note: str, *, date: str | None =
     if not note:
         raise InputError("进展内容不能为空")
     plan, task = repo.find_task(ref)
-    when = _record_date(date)
+    when, notes = _record_date(date, plan)
     acting = _acting_unit(repo, task, unit, by)
     _check_permission(repo, by, task, "progress")
     entry = Progress(date=when, unit=acting, by=_actor_name(repo, by), note=note)
-    return _edit_task(repo, ref, f"进展 {task.full_id}:{short(note)}",
-                      _trailers("progress", task=task.full_id, units=[acting] if acting else None, date=when),
-                      by=by, append=lambda current: entry)
+    change = _edit_task(repo, ref, f"进展 {task.full_id}:{short(note)}",
+                        _trailers("progress", task=task.full_id, units=[acting] if acting else None, date=when),
+                        by=by, append=lambda current: entry)
+    return change._replace(notes=tuple(notes))
 
 
 def close_task(repo: Repository, ref: str, *, note: str | None = None, evidence: list[str] = (),
@@ -418,10 +436,10 @@ def close_task(repo: Repository, ref: str, *, note: str | None = None, evidence:
     plan, task = repo.find_task(ref)
     if task.state == "done":
         raise InputError(f"任务 {task.full_id} 已于 {task.closed or '此前'} 关闭;如需重新打开请用 gktrack reopen")
-    when = _record_date(date)
+    when, notes = _record_date(date, plan)
     acting = _acting_unit(repo, task, unit, by)
     _check_permission(repo, by, task, "close")
-    links = [e.strip() for e in evidence if e.strip()]
+    links, link_notes = _links(list(evidence))
 
     def changes(current: Task) -> dict:
         if current.state == "done":
@@ -433,9 +451,10 @@ def close_task(repo: Repository, ref: str, *, note: str | None = None, evidence:
             out["evidence"] = list(dict.fromkeys([*current.evidence, *links]))
         return out
 
-    return _edit_task(repo, ref, f"关闭 {task.full_id}:{short(task.text)}",
-                      _trailers("close", task=task.full_id, units=[acting] if acting else None, date=when),
-                      by=by, changes=changes)
+    change = _edit_task(repo, ref, f"关闭 {task.full_id}:{short(task.text)}",
+                        _trailers("close", task=task.full_id, units=[acting] if acting else None, date=when),
+                        by=by, changes=changes)
+    return change._replace(notes=tuple(notes + link_notes))
 
 
 def reopen_task(repo: Repository, ref: str, *, note: str | None = None, date: str | None = None,
@@ -443,7 +462,7 @@ def reopen_task(repo: Repository, ref: str, *, note: str | None = None, date: st
     plan, task = repo.find_task(ref)
     if task.state != "done":
         raise InputError(f"任务 {task.full_id} 尚未关闭,无需重新打开")
-    when = _record_date(date)
+    when, _notes = _record_date(date, plan)
     acting = _acting_unit(repo, task, unit, by)
     _check_permission(repo, by, task, "reopen")
     text = "重新打开" + (f":{note.strip()}" if note and note.strip() else "")

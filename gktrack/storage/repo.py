@@ -60,12 +60,14 @@ class LoadProblem(NamedTuple):
 
 
 class Change(NamedTuple):
-    """What one mutating command did: the commit and a Chinese summary line."""
+    """What one mutating command did: the commit, a Chinese summary line, and notes for the person
+    (what was assumed, what looks odd) said after it."""
 
     commit: str | None
     summary: str
     files: list[str]
     task: Task | None = None
+    notes: tuple[str, ...] = ()
 
 
 class Repository:

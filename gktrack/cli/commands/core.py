@@ -45,7 +45,7 @@ def register(app: typer.Typer, command) -> None:
 
         change = op(repository(), plan_id, year=year, title=title, issuer=issuer, doc_number=doc_number,
                     issued=parse_date(issued, "印发日期") if issued else None, source=source, owner=owner, by=by)
-        done(change.summary)
+        done(change)
 
     @command("add-section")
     def add_section(
@@ -58,7 +58,7 @@ def register(app: typer.Typer, command) -> None:
         """在计划中新增一个章节(一、/(一))。"""
         from gktrack.features.ops import add_section as op
 
-        done(op(repository(), plan_id, title, number=number, parent=parent, by=by).summary)
+        done(op(repository(), plan_id, title, number=number, parent=parent, by=by))
 
     @command("add")
     def add(
@@ -78,7 +78,7 @@ def register(app: typer.Typer, command) -> None:
 
         change = add_task(repository(), plan_id, text, lead=lead, support=support, units=unit, due=due,
                           section=section, number=number, new_unit=new_unit, by=by)
-        done(change.task.full_id)
+        done(change._replace(summary=change.task.full_id))
         if not due:
             _offer_deadline_in_text(change.task.full_id, text)
 
@@ -94,7 +94,7 @@ def register(app: typer.Typer, command) -> None:
         """为任务分派单位或改变单位的角色(牵头/配合/负责)。"""
         from gktrack.features.ops import assign as op
 
-        done(op(repository(), task, lead=lead, support=support, units=unit, new_unit=new_unit, by=by).summary)
+        done(op(repository(), task, lead=lead, support=support, units=unit, new_unit=new_unit, by=by))
 
     @command("unassign")
     def unassign(
@@ -105,7 +105,7 @@ def register(app: typer.Typer, command) -> None:
         """取消任务的单位。"""
         from gktrack.features.ops import unassign as op
 
-        done(op(repository(), task, units, by=by).summary)
+        done(op(repository(), task, units, by=by))
 
     @command("progress")
     def progress(
@@ -118,7 +118,7 @@ def register(app: typer.Typer, command) -> None:
         """记录一条带日期的进展。"""
         from gktrack.features.ops import record_progress
 
-        done(record_progress(repository(), task, note, date=date, unit=unit, by=by).summary)
+        done(record_progress(repository(), task, note, date=date, unit=unit, by=by))
 
     @command("close")
     def close(
@@ -133,7 +133,7 @@ def register(app: typer.Typer, command) -> None:
         from gktrack.features.ops import close_task
 
         done(close_task(repository(), task, note=note, evidence=list(evidence or []), date=date, unit=unit,
-                        by=by).summary)
+                        by=by))
 
     @command("reopen")
     def reopen(
@@ -146,14 +146,14 @@ def register(app: typer.Typer, command) -> None:
         """重新打开已关闭的任务。"""
         from gktrack.features.ops import reopen_task
 
-        done(reopen_task(repository(), task, note=note, date=date, unit=unit, by=by).summary)
+        done(reopen_task(repository(), task, note=note, date=date, unit=unit, by=by))
 
     @command("undo")
     def undo(by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP)) -> None:
         """撤销最近一次 gktrack 修改(以一次新提交还原;其后不能有别的提交)。"""
         from gktrack.features.ops import undo as op
 
-        done(op(repository(), by=by).summary)
+        done(op(repository(), by=by))
 
     @command("commit-edits")
     def commit_edits(
@@ -165,7 +165,7 @@ def register(app: typer.Typer, command) -> None:
         同一规则检查:单位联络人只能改本单位任务的进展和办结字段,其余只有政务公开办可以提交。"""
         from gktrack.features.ops import commit_edits as op
 
-        done(op(repository(), paths or [], message, by=by).summary)
+        done(op(repository(), paths or [], message, by=by))
 
     @command("status")
     def status(

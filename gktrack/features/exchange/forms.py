@@ -72,8 +72,23 @@ def _same_text(a: str, b: str) -> bool:
     return "".join(a.split()) == "".join(b.split())
 
 
-def _cell_date(value, row: int, today: dt.date) -> dt.date:
-    from gktrack.features.ops import parse_date
+# What people write in the 完成情况 cell, beside the two words the form offers.
+_DONE_WORDS = {DONE_LABEL, "完成", "已办结", "办结", "已完结", "完结", "已落实", "是", "√", "✓", "✔"}
+_OPEN_WORDS = {OPEN_LABEL, "进行中", "推进中", "正在推进", "持续推进", "否"}
+
+
+def _state_word(text: str) -> str:
+    """The 完成情况 cell as DONE_LABEL, OPEN_LABEL or "" (empty); anything else is refused."""
+    word = text.strip().rstrip("。.")
+    if word in _DONE_WORDS:
+        return DONE_LABEL
+    if word in _OPEN_WORDS or not word:
+        return OPEN_LABEL if word else ""
+    raise _RowError(f"“完成情况”应为“{DONE_LABEL}”或“{OPEN_LABEL}”,而不是“{text}”")
+
+
+def _cell_date(value, row: int, today: dt.date, year: int | None = None) -> dt.date:
+    from gktrack.domain.dates import read_date
 
     if value is None or value == "":
         return today
@@ -83,7 +98,7 @@ def _cell_date(value, row: int, today: dt.date) -> dt.date:
         date = value
     else:
         try:
-            date = parse_date(str(value), "工作日期")
+            date = read_date(str(value), "工作日期", today=today, year=year).date
         except InputError as exc:
             raise _RowError(exc.message) from None
     if date > today:
@@ -168,7 +183,7 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
     for row_no, values in rows:
         ref_text = _text(values.get("编号"))
         note = _text(values.get("本次进展"))
-        state = _text(values.get("完成情况"))
+        state_text = _text(values.get("完成情况"))
         evidence = [e for e in re.split(r"[\s;;,,、]+", _text(values.get("佐证材料"))) if e]
         try:
             if not ref_text:
@@ -192,8 +207,7 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
             if written and not _same_text(written, task.text):
                 raise _RowError(f"任务 {ref} 的“具体要求”与计划不一致(表中被改动,或导出后计划已修改);"
                                 "请重新导出填报表")
-            if state not in ("", DONE_LABEL, OPEN_LABEL):
-                raise _RowError(f"“完成情况”应为“{DONE_LABEL}”或“{OPEN_LABEL}”,而不是“{state}”")
+            state = _state_word(state_text)
             closing = state == DONE_LABEL and task.state != "done"
             if state == DONE_LABEL and task.state == "done" and (not note or _same_text(note, task.note or "")):
                 result.skipped.append(RowProblem(row_no, f"任务 {ref} 已于 {task.closed or '此前'} 关闭,跳过"))
@@ -202,7 +216,7 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
                 if evidence or _text(values.get("工作日期")):
                     raise _RowError(f"任务 {ref} 填了日期或佐证,但没有填写本次进展")
                 continue
-            date = _cell_date(values.get("工作日期"), row_no, now)
+            date = _cell_date(values.get("工作日期"), row_no, now, plan.year)
             if not closing and any(p.note == note and p.date == date and p.unit == canonical for p in task.progress):
                 result.skipped.append(RowProblem(row_no, f"任务 {ref} 的这条进展已记录过,跳过"))
                 continue
