@@ -128,7 +128,7 @@ def test_a_task_late_for_three_units_is_listed_under_each(repo):
     assert table["党政综合办"][0] == "党政综合办:逾期 2 项,将到期 0 项"
     assert table["财政分局"][0] == "财政分局:逾期 2 项,将到期 1 项"
     # a task given to a collective is listed under the collective's name
-    assert table["各村(社区)"] == ("各村(社区):逾期 1 项,将到期 0 项", ["dl2024/8"])
+    assert table["各村（社区）"] == ("各村（社区）:逾期 1 项,将到期 0 项", ["dl2024/8"])
     # the last line counts each task once, however many units share it
     last = result.out.strip().splitlines()[-1]
     assert last == "截至 2024-07-10:逾期任务 6 项、将到期 1 项,涉及 4 个单位。"

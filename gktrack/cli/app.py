@@ -94,8 +94,13 @@ def _usage_message(exc: Any) -> str:
         return f"选项 {exc.option_name} 用法有误(缺少值?)"
     message = str(getattr(exc, "message", exc))
     if message.startswith("No such command"):
+        import difflib
+
         name = message.split("'")[1] if "'" in message else message
-        return f"没有命令“{name}”;可用 gktrack --help 查看全部命令"
+        commands = [c.name for c in app.registered_commands if c.name and not c.hidden]
+        commands += [g.name for g in app.registered_groups if g.name]
+        close = difflib.get_close_matches(name, commands, n=3, cutoff=0.6)
+        return f"没有命令“{name}”" + (f",是否指:{'、'.join(close)}?" if close else "")
     if message.startswith("Got unexpected extra argument"):
         extra = message.partition("(")[2].rstrip(")")
         return f"多余的参数:{extra}(含空格的文字请加引号)"

@@ -20,6 +20,7 @@ from typing import Iterable, Sequence
 from gktrack.cli.cells import cell_len, fit, fold
 from gktrack.cli.streams import plain, plain_marks
 from gktrack.domain.model import ROLE_LABELS, Plan, Task
+from gktrack.domain.units import typed_form
 
 LEVEL_STYLE = {"red": "bold red", "yellow": "yellow", "green": "green"}
 LEVEL_MARK = {"red": "● 逾期", "yellow": "● 将到期", "green": "● 正常"}
@@ -303,7 +304,7 @@ def role_label(role: str | None, via: str | None) -> str:
     if role is None:
         return ""
     label = ROLE_LABELS.get(role, role)
-    return f"{label}(经{via})" if via else label
+    return f"{label}(经{typed_form(via)})" if via else label
 
 
 def state_cell(task: Task, assessment) -> tuple[str, str]:
@@ -335,8 +336,8 @@ def due_cell(assessment) -> str:
 
 
 def units_cell(plan: Plan, task: Task) -> str:
-    return "、".join([u.name if u.role == "responsible" else u.name + ROLE_LABELS[u.role]
-                     for u in task.units]) or (plan.owner or "—")
+    return "、".join([typed_form(u.name) if u.role == "responsible" else typed_form(u.name) + ROLE_LABELS[u.role]
+                     for u in task.units]) or typed_form(plan.owner or "—")
 
 
 def print_problems(problems: Iterable, out: Out | None = None) -> None:
@@ -355,7 +356,7 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
     print_problems(problems)
     out = Out()
     if not rows:
-        who = f"{unit} " if unit else ""
+        who = f"{typed_form(unit)} " if unit else ""
         out.line(f"{who}没有符合条件的任务。")
         out.flush()
         return
@@ -444,10 +445,13 @@ def render_overdue(groups, *, as_of, problems=()) -> None:
     table.layout(out.width)
     line_of = dict(zip(rows, table.finish(cells, out)))
     for group in groups:
-        title = f"{group.unit}:逾期 {group.red} 项,将到期 {group.yellow} 项"
+        title = f"{typed_form(group.unit)}:逾期 {group.red} 项,将到期 {group.yellow} 项"
         table.draw_finished(out, [line_of[id(row)] for row in group.rows], title=title)
     red = sum(1 for row in rows.values() if row.level == "red")
-    out.line(f"截至 {as_of.isoformat()}:逾期任务 {red} 项、将到期 {len(rows) - red} 项,涉及 {len(groups)} 个单位。")
+    listed = sum(len(group.rows) for group in groups)
+    shared = f"(有的任务由几个单位共同承担,在每个单位下各列一次,共 {listed} 行)" if listed > len(rows) else ""
+    out.line(f"截至 {as_of.isoformat()}:共 {len(rows)} 项任务,逾期 {red} 项、将到期 {len(rows) - red} 项,"
+             f"涉及 {len(groups)} 个单位{shared}。")
     out.flush()
 
 
@@ -532,7 +536,7 @@ def render_units(summaries, problems=()) -> None:
                    Column("负责", right=True)])
     rows = []
     for s in summaries:
-        name = f"{s.name}(集体)" if s.collective else s.name
+        name = f"{typed_form(s.name)}(集体)" if s.collective else typed_form(s.name)
         rows.append([name, "、".join(s.aliases), str(s.open), str(s.done), str(s.lead), str(s.support),
                      str(s.responsible)])
     table.measure(rows)

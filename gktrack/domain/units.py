@@ -19,9 +19,9 @@ class Units:
         self.registry = registry
         self.by_label: dict[str, Unit] = {}
         for unit in registry.all_units:
-            self.by_label[unit.name] = unit
+            self.by_label[normalize_name(unit.name)] = unit
             for alias in unit.aliases:
-                self.by_label[alias] = unit
+                self.by_label[normalize_name(alias)] = unit
 
     def canonical(self, name: str) -> str | None:
         unit = self.by_label.get(normalize_name(name))
@@ -41,10 +41,10 @@ class Units:
                 out.append(canonical)
         return out[:n]
 
-    def require(self, name: str) -> str:
+    def require(self, name: str, *, registering: bool = True) -> str:
         canonical = self.canonical(name)
         if canonical is None:
-            raise unknown_unit(name, self.suggest(name))
+            raise unknown_unit(name, self.suggest(name), registering=registering)
         return canonical
 
     def collectives_of(self, name: str) -> list[str]:
@@ -70,13 +70,26 @@ class Units:
         return None
 
 
+_BRACKETS = str.maketrans({"\uff08": "(", "\uff09": ")", "\u3014": "(", "\u3015": ")", "\u3010": "(",
+                           "\u3011": ")", " ": None, "\u3000": None, "\t": None})
+
+
 def normalize_name(name: str) -> str:
-    return name.strip().replace("(", "(").replace(")", ")").replace(" ", "").replace("\u3000", "")
+    """A unit name as the registry compares it: brackets in one form (full-width （）, 〔〕 and 【】
+    as ASCII), no spaces."""
+    return name.strip().translate(_BRACKETS)
 
 
-def unknown_unit(name: str, suggestions: list[str]) -> NotFoundError:
-    hint = f"是否指:{'、'.join(suggestions)}?" if suggestions else None
-    extra = ";如确是新单位,请加 --new-unit 登记"
+def typed_form(name: str) -> str:
+    """A unit name as people type it and as it is shown to them: with full-width brackets, which
+    a shell takes as they are (各村(社区) unquoted is a shell syntax error, 各村（社区） is not)."""
+    return name.replace("(", "\uff08").replace(")", "\uff09")
+
+
+def unknown_unit(name: str, suggestions: list[str], *, registering: bool = True) -> NotFoundError:
+    """``registering``: the command can register a new unit (``--new-unit``); the read commands cannot."""
+    hint = f"是否指:{'、'.join(typed_form(s) for s in suggestions)}?" if suggestions else None
+    extra = ";如确是新单位,请加 --new-unit 登记" if registering else ";可用 gktrack units 查看全部单位"
     return NotFoundError(f"单位名册中没有“{name}”" + (f",{hint}" if hint else "") + extra)
 
 

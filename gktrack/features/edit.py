@@ -17,7 +17,7 @@ from pathlib import Path
 
 from gktrack.storage import git
 from gktrack.errors import GktrackError, InputError, PlanFileError
-from gktrack.storage.repo import PLANS_DIR, Change, Repository, parse_task_ref
+from gktrack.storage.repo import PLANS_DIR, Change, Repository
 
 MARK = "# gktrack:"
 
@@ -126,7 +126,7 @@ def edit_task(repo: Repository, ref: str, *, start_from: str | None = None, by: 
     from gktrack.domain.permissions import check_office
     from gktrack.features.ops import _actor_email, short
 
-    plan_id, task_id = parse_task_ref(ref)
+    plan_id, task_id = repo.task_ref(ref)
     plan, task = repo.find_task(ref)
     ref = task.full_id
     repo.require_git()

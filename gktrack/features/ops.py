@@ -15,7 +15,7 @@ from typing import NamedTuple
 from gktrack.storage import git
 from gktrack.errors import GktrackError, InputError, NotFoundError, PlanFileError, RepoError
 from gktrack.domain.model import ROLE_LABELS, Plan, Progress, Section, Task, UnitRef
-from gktrack.storage.repo import PLANS_DIR, Change, Repository, parse_task_ref
+from gktrack.storage.repo import PLANS_DIR, Change, Repository
 from gktrack.domain.units import Units, resolve_refs
 from gktrack.storage.registry import INITIAL_TEXT, REGISTRY_FILE, add_units_to_file
 
@@ -273,7 +273,7 @@ def _edit_task(repo: Repository, ref: str, summary: str, trailers: dict[str, str
     a progress entry to add. Both see the task as it is under the lock."""
     from gktrack.storage.planfile import PlanEditor
 
-    plan_id, task_id = parse_task_ref(ref)
+    plan_id, task_id = repo.task_ref(ref)
     rel = _plan_rel(plan_id)
     with repo.change([rel], summary, trailers, by=by, staged=True) as tx:
         _register(repo, tx, list(new_units))
@@ -339,7 +339,7 @@ def _acting_unit(repo: Repository, task: Task, unit: str | None, by: str | None)
     """The unit on whose behalf a change is recorded: --unit, or the person's own unit."""
     units = repo.units()
     if unit:
-        return units.require(unit)
+        return units.require(unit, registering=False)
     if not units.registry.people:
         return None  # nobody is listed, so nobody has a unit of their own (and git need not be asked)
     email = _actor_email(repo, by)

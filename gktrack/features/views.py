@@ -83,7 +83,7 @@ def status_rows(repo: Repository, *, unit: str | None = None, plan: str | None =
                 within: int | None = None, levels: tuple | None = None) -> tuple[list[TaskRow], list[LoadProblem]]:
     """Rows of the tasks asked for; with ``levels``, only those whose assessment has one of them."""
     units = repo.units()
-    wanted = units.require(unit) if unit else None
+    wanted = units.require(unit, registering=False) if unit else None
     concerns = None
     if wanted:
         # Plans none of whose tasks name the unit or one of its collectives are not read.

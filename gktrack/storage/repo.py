@@ -184,8 +184,21 @@ class Repository:
         self.index.remember(kind, fresh)
         return out
 
-    def find_task(self, ref: str) -> tuple[Plan, Task]:
+    def task_ref(self, ref: str) -> tuple[str, int]:
+        """(plan id, task number) of a task as people write it (``parse_task_ref``); a number alone
+        is a task of the repository's only plan."""
         plan_id, task_id = parse_task_ref(ref)
+        if plan_id is None:
+            ids = self.plan_ids()
+            if len(ids) != 1:
+                known = "、".join(ids[:6]) + ("等" if len(ids) > 6 else "")
+                raise InputError(f"任务编号“{ref}”应写成 计划/序号,如 hl2022/3"
+                                 + (f"(仓库中有 {len(ids)} 个计划:{known})" if ids else ""))
+            plan_id = ids[0]
+        return plan_id, task_id
+
+    def find_task(self, ref: str) -> tuple[Plan, Task]:
+        plan_id, task_id = self.task_ref(ref)
         plan = self.load_plan(plan_id)
         task = plan.task(task_id)
         if task is None:
@@ -461,15 +474,21 @@ def _text(data: bytes, rel: str) -> str:
     return decode(data, rel)
 
 
-def parse_task_ref(ref: str) -> tuple[str, int]:
-    """``hl2022/3`` (also ``hl2022#3``) into ("hl2022", 3)."""
-    text = (ref or "").strip()
-    for sep in ("/", "#", ":"):
+_REF_SEPARATORS = ("/", "\uff0f", "#", "\uff03", ":", "\uff1a", "\\")
+
+
+def parse_task_ref(ref: str) -> tuple[str | None, int]:
+    """A task as people write it: ``hl2022/3`` (also with ／ # : or -, as in ``xj2024-46``), or the
+    number alone (``46``: the plan is then the repository's only one, see ``find_task``)."""
+    text = (ref or "").strip().translate({0xFF10 + i: 0x30 + i for i in range(10)})
+    if text.isdigit() and int(text) >= 1:
+        return None, int(text)
+    for sep in _REF_SEPARATORS:
         if sep in text:
             plan_id, _, number = text.rpartition(sep)
             break
     else:
-        raise InputError(f"任务编号“{ref}”应写成 计划/序号,如 hl2022/3")
+        plan_id, _, number = text.replace("\uff0d", "-").rpartition("-")
     if not re.match(PLAN_ID_PATTERN, plan_id) or not number.isdigit() or int(number) < 1:
         raise InputError(f"任务编号“{ref}”应写成 计划/序号,如 hl2022/3")
     return plan_id, int(number)

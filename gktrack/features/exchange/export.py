@@ -28,9 +28,10 @@ DONE_LABEL = "已完成"
 OPEN_LABEL = "未完成"
 
 # Caps in display columns (a Chinese character counts two): long text wraps instead.
-_WIDTH_CAP = {"具体要求": 60, "进展": 44, "已有进展": 40, "本次进展": 40, "工作任务": 24, "完成情况": 20,
-              "佐证材料": 30}
-_WIDTH_MIN = {"序号": 6, "编号": 12, "工作日期": 12}
+_WIDTH_CAP = {"具体要求": 60, "进展": 44, "已有进展": 36, "本次进展": 44, "工作任务": 24, "完成情况": 20,
+              "佐证材料": 36}
+# The columns a unit types into start empty: wide enough to type in all the same.
+_WIDTH_MIN = {"序号": 6, "编号": 12, "工作日期": 14, "本次进展": 44, "佐证材料": 36, "完成情况": 12}
 
 
 @dataclass
@@ -145,7 +146,7 @@ def progress_form(repo: Repository, *, unit: str, plan: str | None = None, as_of
     """A unit's 进展填报表: its open tasks (all with ``include_done``), with columns to fill in."""
     from gktrack.features.views import status_rows
 
-    canonical = repo.units().require(unit)
+    canonical = repo.units().require(unit, registering=False)
     rows, problems = status_rows(repo, unit=canonical, plan=plan, state="all" if include_done else "open",
                                  as_of=as_of)
     order = {p: i for i, p in enumerate(repo.plan_ids())}

@@ -189,7 +189,7 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
             if not ref_text:
                 raise _RowError("缺少编号,无法对应任务")
             try:
-                plan_id, task_id = parse_task_ref(ref_text)
+                plan_id, task_id = repo.task_ref(ref_text)
             except InputError:
                 raise _RowError(f"编号“{ref_text}”无法识别(应为 计划/序号,如 hl2022/3)") from None
             ref = f"{plan_id}/{task_id}"
