@@ -131,7 +131,7 @@ def test_a_task_late_for_three_units_is_listed_under_each(repo):
     assert table["各村（社区）"] == ("各村（社区）:逾期 1 项,将到期 0 项", ["dl2024/8"])
     # the last line counts each task once, however many units share it
     last = result.out.strip().splitlines()[-1]
-    assert last == "截至 2024-07-10:逾期任务 6 项、将到期 1 项,涉及 4 个单位。"
+    assert last == "截至 2024-07-10:共 7 项任务,逾期 6 项、将到期 1 项,涉及 4 个单位(有的任务由几个单位共同承担,在每个单位下各列一次,共 9 行)。"
 
 
 def test_each_unit_lists_the_longest_overdue_first(repo):
