@@ -81,6 +81,12 @@ PROGRESS_OURS = "      - date: 2024-04-01\n        unit: 财政所\n        note
 PROGRESS_THEIRS = "      - date: 2024-03-15\n        unit: 财政所\n        note: 对方进展\n"
 
 
+def clean_merge(ours: str, theirs: str, base: str = BASE) -> str:
+    result = merge_plan_texts(base, ours, theirs, "plans/p1.yaml")
+    assert result.clean, (result.conflicts, result.fallback)
+    return result.text
+
+
 def add_progress(text: str, entry: str) -> str:
     return edit(text, "        note: 开始\n", "        note: 开始\n" + entry)
 
@@ -243,9 +249,7 @@ def test_header_field_conflict_goes_to_a_top_level_conflict_key():
 def test_header_change_on_one_side_is_taken():
     theirs = edit(BASE, "title: 测试计划\n", "title: 对方标题\nowner: 镇政府\n")
     ours = add_progress(BASE, PROGRESS_OURS)
-    result = merge_plan_texts(BASE, ours, theirs, "plans/p1.yaml")
-    assert result.clean
-    assert result.text == edit(ours, "title: 测试计划\n", "title: 对方标题\nowner: 镇政府\n")
+    assert clean_merge(ours, theirs) == edit(ours, "title: 测试计划\n", "title: 对方标题\nowner: 镇政府\n")
 
 
 def test_header_and_section_conflicts_are_written_at_the_top_of_the_file():
@@ -266,18 +270,15 @@ def test_a_task_changed_on_both_sides_keeps_its_other_lines_as_written():
     ours = edit(BASE, "    text: 任务二\n", "    text: 任务二  # 我方的注释\n")
     ours = add_progress(ours, PROGRESS_OURS)
     theirs = edit(BASE, "    support: [党政办]\n", "    support: [党政办, 规划办]\n")
-    result = merge_plan_texts(BASE, ours, theirs, "plans/p1.yaml")
-    assert result.clean
     # only the field theirs changed is rewritten; our comment and progress stay as we wrote them
-    assert result.text == edit(ours, "    support: [党政办]\n", "    support: [党政办, 规划办]\n")
+    assert clean_merge(ours, theirs) == edit(ours, "    support: [党政办]\n", "    support: [党政办, 规划办]\n")
 
 
 def test_a_task_only_theirs_changed_is_their_block_byte_for_byte():
     theirs = edit(BASE, "    lead: [财政所]\n", "    # 对方加的注释\n    lead: [财政所, 民政办]\n")
     ours = edit(BASE, "    deadline: 6月底前\n", "    deadline: 7月底前\n")
-    result = merge_plan_texts(BASE, ours, theirs, "plans/p1.yaml")
-    assert result.clean
-    assert block(result.text, 2) == block(theirs, 2) and "    # 对方加的注释\n" in result.text
+    merged = clean_merge(ours, theirs)
+    assert block(merged, 2) == block(theirs, 2) and "    # 对方加的注释\n" in merged
 
 
 def test_a_conflict_on_the_last_line_of_a_file_without_a_final_line_break():

@@ -63,10 +63,6 @@ DELETED_NOTE = "一方删除了此任务,另一方修改了它;已保留修改�
 _PLAN_LISTS = ("sections", "tasks")
 _MISSING = object()
 
-__all__ = ["CONFLICT_KEY", "DELETED_NOTE", "Conflict", "MergeResult", "Renumbered", "merge_plan_texts",
-           "merge_registry_texts", "run_driver", "install", "ensure_attributes_file"]
-
-
 def field_label(cls: type, key: str) -> str:
     """The Chinese name of a field for messages; a key the schema does not know is named as is."""
     return label_of(cls, key) if key in keys_of(cls) else key
