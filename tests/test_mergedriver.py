@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from gktrack.features.collab.mergedriver import CONFLICT_KEY, DELETED_NOTE, merge_plan_texts
-from gktrack.storage.planfile import plan_from_data
-from gktrack.storage.yamlfile import safe_load, strip_lines
+from gktrack.storage import yamldoc
+from gktrack.storage.planfile import parse_plan
 
 BASE = """\
 # gktrack 计划文件:可直接手工编辑
@@ -56,10 +56,14 @@ def edit(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
+def data_of(text: str) -> dict:
+    """The file as plain data (keys the plan does not define, such as conflict, included)."""
+    return yamldoc.to_data(yamldoc.compose(text, "p1.yaml"))
+
+
 def tasks_of(text: str) -> dict[int, dict]:
-    data = safe_load(text, "p1.yaml")
-    plan_from_data(data, "p1.yaml")
-    return {t["id"]: strip_lines(t) for t in data["tasks"]}
+    parse_plan(text, "p1.yaml")  # reads as a plan
+    return {t["id"]: t for t in data_of(text)["tasks"]}
 
 
 def block(text: str, task_id: int) -> str:
@@ -75,6 +79,12 @@ def block(text: str, task_id: int) -> str:
 
 PROGRESS_OURS = "      - date: 2024-04-01\n        unit: 财政所\n        note: 我方进展\n"
 PROGRESS_THEIRS = "      - date: 2024-03-15\n        unit: 财政所\n        note: 对方进展\n"
+
+
+def clean_merge(ours: str, theirs: str, base: str = BASE) -> str:
+    result = merge_plan_texts(base, ours, theirs, "plans/p1.yaml")
+    assert result.clean, (result.conflicts, result.fallback)
+    return result.text
 
 
 def add_progress(text: str, entry: str) -> str:
@@ -192,7 +202,7 @@ def test_task_added_by_theirs_goes_after_its_predecessor():
     ours = add_progress(BASE, PROGRESS_OURS)
     result = merge_plan_texts(BASE, ours, theirs, "plans/p1.yaml")
     assert result.clean
-    data = safe_load(result.text, "x")
+    data = data_of(result.text)
     assert [t["id"] for t in data["tasks"]] == [1, 4, 2, 3]
 
 
@@ -221,7 +231,7 @@ def test_sections_added_on_both_sides_get_distinct_keys_and_tasks_follow():
     result = merge_plan_texts(BASE, ours, theirs, "plans/p1.yaml")
     assert result.clean
     assert [(r.kind, r.old, r.new) for r in result.renumbered] == [("section", "2", "3")]
-    data = safe_load(result.text, "x")
+    data = data_of(result.text)
     assert [(s["key"], s["title"]) for s in data["sections"]] == [("1", "第一部分"), ("2", "我方章节"), ("3", "对方章节")]
     assert tasks_of(result.text)[4]["section"] == "3"
 
@@ -231,7 +241,7 @@ def test_header_field_conflict_goes_to_a_top_level_conflict_key():
     theirs = edit(BASE, "title: 测试计划\n", "title: 对方标题\n")
     result = merge_plan_texts(BASE, ours, theirs, "plans/p1.yaml")
     assert [(c.task, c.field) for c in result.conflicts] == [(None, "title")]
-    data = strip_lines(safe_load(result.text, "x"))
+    data = data_of(result.text)
     assert data["title"] == "我方标题"
     assert data[CONFLICT_KEY] == {"title": {"base": "测试计划", "theirs": "对方标题"}}
 
@@ -239,9 +249,44 @@ def test_header_field_conflict_goes_to_a_top_level_conflict_key():
 def test_header_change_on_one_side_is_taken():
     theirs = edit(BASE, "title: 测试计划\n", "title: 对方标题\nowner: 镇政府\n")
     ours = add_progress(BASE, PROGRESS_OURS)
+    assert clean_merge(ours, theirs) == edit(ours, "title: 测试计划\n", "title: 对方标题\nowner: 镇政府\n")
+
+
+def test_header_and_section_conflicts_are_written_at_the_top_of_the_file():
+    ours = edit(BASE, "title: 测试计划\n", "title: 我方标题\n")
+    ours = edit(ours, "    title: 第一部分\n", "    title: 我方部分\n")
+    theirs = edit(BASE, "title: 测试计划\n", "title: 对方标题\n")
+    theirs = edit(theirs, "    title: 第一部分\n", "    title: 对方部分\n")
     result = merge_plan_texts(BASE, ours, theirs, "plans/p1.yaml")
-    assert result.clean
-    assert result.text == edit(ours, "title: 测试计划\n", "title: 对方标题\nowner: 镇政府\n")
+    assert [(c.task, c.field) for c in result.conflicts] == [(None, "title"), (None, "sections/1")]
+    assert result.text == edit(ours, "title: 我方标题\n", "title: 我方标题\nconflict:\n  title:\n"
+                               "    base: 测试计划\n    theirs: 对方标题\n  sections:\n    '1':\n      base:\n"
+                               "        key: '1'\n        number: 一、\n        title: 第一部分\n"
+                               "      theirs:\n        key: '1'\n        number: 一、\n        title: 对方部分\n")
+    assert data_of(result.text)[CONFLICT_KEY]["sections"]["1"]["theirs"]["title"] == "对方部分"
+
+
+def test_a_task_changed_on_both_sides_keeps_its_other_lines_as_written():
+    ours = edit(BASE, "    text: 任务二\n", "    text: 任务二  # 我方的注释\n")
+    ours = add_progress(ours, PROGRESS_OURS)
+    theirs = edit(BASE, "    support: [党政办]\n", "    support: [党政办, 规划办]\n")
+    # only the field theirs changed is rewritten; our comment and progress stay as we wrote them
+    assert clean_merge(ours, theirs) == edit(ours, "    support: [党政办]\n", "    support: [党政办, 规划办]\n")
+
+
+def test_a_task_only_theirs_changed_is_their_block_byte_for_byte():
+    theirs = edit(BASE, "    lead: [财政所]\n", "    # 对方加的注释\n    lead: [财政所, 民政办]\n")
+    ours = edit(BASE, "    deadline: 6月底前\n", "    deadline: 7月底前\n")
+    merged = clean_merge(ours, theirs)
+    assert block(merged, 2) == block(theirs, 2) and "    # 对方加的注释\n" in merged
+
+
+def test_a_conflict_on_the_last_line_of_a_file_without_a_final_line_break():
+    ours = BASE + "    note: 我方"
+    theirs = BASE + "    note: 对方"
+    result = merge_plan_texts(BASE, ours, theirs, "plans/p1.yaml")
+    assert [(c.task, c.field) for c in result.conflicts] == [(3, "note")]
+    assert tasks_of(result.text)[3][CONFLICT_KEY] == {"note": {"base": None, "theirs": "对方"}}
 
 
 def test_unreadable_version_falls_back_to_line_merge_with_markers():
@@ -323,7 +368,7 @@ def test_git_merge_conflict_marks_the_file_conflicted_and_names_task_and_field(e
     git(root, "commit", "-qam", "我方")
     merged = git(root, "merge", "-q", "--no-edit", "other")
     assert merged.returncode != 0
-    assert "任务 p1/1 的“内容”(text)双方改法不同" in merged.stderr
+    assert "任务 p1/1 的“任务内容”(text)双方改法不同" in merged.stderr
     assert git(root, "diff", "--name-only", "--diff-filter=U").stdout.split() == ["plans/p1.yaml"]
     task = tasks_of((root / "plans" / "p1.yaml").read_text())[1]
     assert task["text"] == "我方改" and task[CONFLICT_KEY]["text"] == {"base": "任务一", "theirs": "对方改"}
@@ -373,6 +418,19 @@ def test_registry_entries_added_on_both_sides_are_all_kept():
     assert result.text == ours.replace("  - name: 财政所\n", "  - name: 财政所\n  - name: 城建办\n"
                                        "    aliases: [规划建设办, 城建]\n") + \
         "people:\n  - email: a@example.cn\n    role: office\n"
+
+
+def test_registry_people_added_to_an_empty_list_and_units_added_on_the_other_side():
+    from gktrack.features.collab.mergedriver import merge_registry_texts
+
+    base = REGISTRY_BASE + "people: []\n"
+    ours = base.replace("    aliases: [政数局]\n", "    aliases: [政数局]\n  - name: 财政所\n")
+    theirs = base.replace("    aliases: [政数局]\n", "    aliases: [政数局]\n  - name: 城建办\n") \
+        .replace("people: []\n", "people:\n  - email: b@example.cn\n    units: [城建办]\n")
+    result = merge_registry_texts(base, ours, theirs)
+    assert result.clean, result.fallback
+    assert result.text == ours.replace("  - name: 财政所\n", "  - name: 财政所\n  - name: 城建办\n") \
+        .replace("people: []\n", "people:\n  - email: b@example.cn\n    units: [城建办]\n")
 
 
 def test_registry_changes_to_the_same_entry_are_left_to_a_person():

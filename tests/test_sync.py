@@ -12,7 +12,7 @@ import pytest
 
 from conftest import Gk, git, run_main
 from gktrack.features.collab.mergedriver import CONFLICT_KEY
-from gktrack.storage.yamlfile import safe_load, strip_lines
+from gktrack.storage import yamldoc
 
 OFFICE = ("办公室", "office@example.gov.cn")
 ZHANG = ("张三", "zhang@example.gov.cn")
@@ -60,7 +60,8 @@ def ok(root: Path, *args) -> str:
 
 def tasks(root: Path, rev: str | None = None) -> dict[int, dict]:
     text = git(root, "show", f"{rev}:plans/p1.yaml") if rev else (root / "plans" / "p1.yaml").read_text("utf-8")
-    return {t["id"]: strip_lines(t) for t in safe_load(text, "p1.yaml")["tasks"]}
+    # plain data: the conflict key a merge records is not a field of the plan
+    return {t["id"]: t for t in yamldoc.to_data(yamldoc.compose(text, "p1.yaml"))["tasks"]}
 
 
 def log(root: Path, rev: str = "HEAD") -> list[str]:
@@ -151,7 +152,7 @@ def test_real_conflict_stops_then_continue_pushes_the_resolution(team):
     ok(zhang, "close", "p1/3", "-m", "张三:已整改")
     result = gk(zhang, "sync")
     assert result.code == 1, result.err
-    assert "任务 p1/3 的“说明”(note)" in result.out and "gktrack sync --continue" in result.out
+    assert "任务 p1/3 的“完成情况”(note)" in result.out and "gktrack sync --continue" in result.out
     task = tasks(zhang)[3]  # still a readable plan
     assert task["note"] == "办公室:已公开"
     assert task[CONFLICT_KEY] == {"note": {"base": None, "theirs": "张三:已整改"}}

@@ -64,8 +64,7 @@ def register(app: typer.Typer, command) -> None:
 
         repo = repository()
         repo.require_git()
-        changed = install(repo.root)
-        for line in changed or ["合并驱动已配置好,未做任何修改"]:
+        for line in install(repo.root) or ["合并驱动已配置好,未做任何修改"]:
             done(line)
 
     @command("merge-driver", hidden=True)

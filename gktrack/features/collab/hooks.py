@@ -18,17 +18,19 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from gktrack.storage import git
-from gktrack.errors import GktrackError, InputError, RepoError
-from gktrack.domain.model import Registry, Task, to_data
+from gktrack.domain.model import Plan, Registry, Task, to_data
 from gktrack.domain.permissions import (
     RULE_ADD_REMOVE, RULE_BROKEN, RULE_OFFICE_FIELDS, RULE_PLAN, RULE_REGISTRY, RULE_UNIT, RULE_UNKNOWN,
     UNIT_FIELDS, office_people, task_units_for,
 )
 from gktrack.domain.units import Units
+from gktrack.errors import GktrackError, InputError, PermissionDeniedError, RepoError
+from gktrack.storage import git
+from gktrack.storage.planfile import parse_plan, read_plan
 from gktrack.storage.registry import REGISTRY_FILE, parse_registry
 
 ZERO = "0" * 40
@@ -59,8 +61,6 @@ class Violation:
 
 
 def _show(root: Path, rev: str, rel: str) -> str | None:
-    import subprocess
-
     proc = subprocess.run(["git", "-C", str(root), "show", f"{rev}:{rel}"], capture_output=True,
                           env={**os.environ, "LC_ALL": "C.UTF-8"})
     if proc.returncode != 0:
@@ -81,10 +81,8 @@ def registry_at(root: Path, rev: str | None) -> Registry | None:
         return None
 
 
-def _plan_at(root: Path, rev: str | None, rel: str):
+def _plan_at(root: Path, rev: str | None, rel: str) -> Plan | None:
     """The plan in file ``rel`` at ``rev``: None if absent; raises if broken."""
-    from gktrack.storage.planfile import parse_plan
-
     if rev is None:
         return None
     text = _show(root, rev, rel)
@@ -174,15 +172,17 @@ def check_commit(root: Path, sha: str, fallback_rev: str | None = None) -> list[
     return out
 
 
-def _header(plan) -> dict:
+def _header(plan: Plan) -> dict:
+    """What only the office may change: everything but the tasks (the sections included)."""
     return {k: v for k, v in to_data(plan).items() if k != "tasks"}
 
 
-def _tasks(plan) -> dict:
+def _tasks(plan: Plan) -> dict:
     return {task.id: to_data(task) for task in plan.tasks}
 
 
-def _judge_plan(units: Units, person, plan_id: str, before, after, others: list, deny) -> None:
+def _judge_plan(units: Units, person, plan_id: str, before: Plan | None, after: Plan | None,
+                others: list[Plan | None], deny) -> None:
     """What a unit liaison changed in one plan file, against the rules (``deny`` each breach)."""
     who = person.name or person.email
     mine = "、".join(person.units) if person.units else "无单位"
@@ -209,7 +209,7 @@ def _judge_plan(units: Units, person, plan_id: str, before, after, others: list,
         if extra:
             deny(ref, RULE_OFFICE_FIELDS, f"{who} 修改了 {'、'.join(extra)}")
             continue
-        task: Task = before.task(task_id)
+        task: Task = before.task(task_id)  # by the units it had before this change
         if not task_units_for(units, task, person.units):
             owners = "、".join(u.name for u in task.units) or "(未分派)"
             deny(ref, RULE_UNIT, f"该任务属于 {owners},{who}({mine})不能修改它")
@@ -221,9 +221,6 @@ def check_hand_edits(root: Path, email: str | None, rels: list[str]) -> None:
     The working-tree files are judged against HEAD by the registry of HEAD (not the edited one,
     so nobody grants themselves the office role in the same change). Raises PermissionDeniedError.
     """
-    from gktrack.errors import PermissionDeniedError
-    from gktrack.storage.planfile import read_plan
-
     registry = registry_at(root, "HEAD") if git.head(root) else Registry()
     if registry is None or not registry.people:
         return

@@ -1,4 +1,4 @@
-"""Three-way merge of plan files at the level of tasks and fields: git's merge driver for plans.
+"""Three-way merge of plan files by tasks and fields, and of units.yaml by entries: git's merge driver.
 
 git merges text line by line, so two liaisons appending progress to two adjacent tasks, or
 closing one task while someone records progress on the next, would "conflict" on lines that
@@ -6,12 +6,13 @@ have nothing to do with each other. This driver reads the three versions (base, 
 plans and merges them the way a person would:
 
 * tasks are matched by id; a task only one side changed takes that side's version, byte for byte;
-* within a task changed on both sides, each field is merged on its own: a field only one side
-  changed takes that side; ``progress`` entries of both sides are all kept, new ones placed in
-  date order; unit lists (lead/support/responsible) and ``evidence`` merge as sets;
+* within a task changed on both sides, each field is merged as the schema says
+  (``gktrack.domain.model``, ``Spec.merge``): a "value" only one side changed takes that side;
+  "set" fields (unit lists, evidence) keep what either side added and drop what either removed;
+  "entries" (progress) keep every entry either side added, new ones placed in date order;
 * the same field changed differently on both sides is a real conflict: the file keeps our value
-  in the field and records the others in a ``conflict`` key on the task (see ``CONFLICT_KEY``),
-  so the result is still valid YAML that ``gktrack validate`` flags, never a file of markers;
+  in the field and records the others in a ``conflict`` key on the task (``CONFLICT_KEY``), so
+  the result is still valid YAML that ``gktrack validate`` flags, never a file of markers;
 * a task added on both sides under the same id (both picked max+1) is kept twice: the incoming
   one (theirs) gets the next free id, and so does a section added twice under one key;
 * plan header fields and sections merge the same way; their conflicts go to a top-level
@@ -21,9 +22,12 @@ plans and merges them the way a person would:
 sides appended entries (two offices registering new units or people at once), the result is our
 file plus their new entries; any other overlapping change keeps git's markers for a person.
 
-Only tasks that the merge changes are rewritten (with the plan file's block machinery); every
-other byte comes from our version. When a version cannot be read as a plan, the driver falls back
-to git's own line merge (``git merge-file``), so nothing is ever lost.
+The result is our file with only what the merge changed spliced in at the parser's places, as
+every gktrack write is (``gktrack.storage.planfile``): a task or entry taken from theirs is their
+bytes; a field the merge computed is rendered by the plan file's writer; the rest of our bytes
+stay. The result is read back and must hold exactly what the merge decided; when it does not, or
+a version cannot be read as a plan, the driver falls back to git's own line merge (``git
+merge-file``), so nothing is ever lost.
 
 During a rebase, "ours" is the upstream history and "theirs" the local commit being replayed, so
 "the incoming task is renumbered" renumbers the local, not yet published task. The renumbering is
@@ -35,29 +39,32 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gktrack.domain.model import RECORDS, Plan, Registry, Section, Task, fields_of, keys_of, label_of
 from gktrack.errors import GktrackError, PlanFileError
+from gktrack.storage import git, yamldoc
+from gktrack.storage.planfile import Style, detect_style, parse_plan, render_entry, render_record
+from gktrack.storage.reader import CONFLICT_KEY
+from gktrack.storage.registry import REGISTRY_FILE, parse_registry
 
-CONFLICT_KEY = "conflict"
 DRIVER_NAME = "gktrack"
 ATTRIBUTES_LINE = "plans/*.yaml merge=gktrack"
+REGISTRY_ATTRIBUTES_LINE = f"{REGISTRY_FILE} merge=gktrack"
 NOTES_FILE = "merge-notes.jsonl"
-# Fields whose value is a list of names: both sides' additions and removals are combined.
-SET_FIELDS = ("lead", "support", "responsible", "evidence")
-FIELD_LABELS = {
-    "number": "序号", "section": "章节", "text": "内容", "lead": "牵头单位", "support": "配合单位",
-    "responsible": "责任单位", "units_text": "原文单位", "deadline": "期限", "state": "状态",
-    "closed": "完成日期", "note": "说明", "evidence": "佐证", "progress": "进展",
-    "title": "标题", "year": "年度", "issuer": "发文单位", "doc_number": "文号", "issued": "印发日期",
-    "source": "原文地址", "owner": "负责单位", "schema": "格式版本", "id": "编号",
-}
 DELETED_NOTE = "一方删除了此任务,另一方修改了它;已保留修改后的任务,请确认是否应删除"
+_PLAN_LISTS = ("sections", "tasks")
 _MISSING = object()
+
+def field_label(cls: type, key: str) -> str:
+    """The Chinese name of a field for messages; a key the schema does not know is named as is."""
+    return label_of(cls, key) if key in keys_of(cls) else key
 
 
 @dataclass
@@ -67,14 +74,13 @@ class Conflict:
     task: int | None = None  # None: the plan header; field "sections/<key>" for a section
 
     def describe(self) -> str:
-        label = FIELD_LABELS.get(self.field, self.field)
         if self.task is None:
             if self.field.startswith("sections/"):
                 return f"计划 {self.plan} 的章节 {self.field.partition('/')[2]}"
-            return f"计划 {self.plan} 的“{label}”({self.field})"
+            return f"计划 {self.plan} 的“{field_label(Plan, self.field)}”({self.field})"
         if self.field == "task":
             return f"任务 {self.plan}/{self.task}(一方删除、一方修改)"
-        return f"任务 {self.plan}/{self.task} 的“{label}”({self.field})"
+        return f"任务 {self.plan}/{self.task} 的“{field_label(Task, self.field)}”({self.field})"
 
     def to_json(self) -> dict:
         return {"plan": self.plan, "task": self.task, "field": self.field}
@@ -112,17 +118,7 @@ class _Unmergeable(Exception):
     """A version is not a plan we can merge structurally; use the line merge."""
 
 
-# --- plain data -------------------------------------------------------------------------------
-
-
-def _key(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
-
-
-def _get(mapping: dict | None, key: str) -> Any:
-    if mapping is None:
-        return _MISSING
-    return mapping.get(key, _MISSING)
+# --- merging plain values, by the schema's merge kinds ----------------------------------------
 
 
 def _as_list(value: Any) -> list:
@@ -132,7 +128,7 @@ def _as_list(value: Any) -> list:
 
 
 def _three(base: Any, ours: Any, theirs: Any) -> tuple[Any, bool]:
-    """(merged value, conflict?) of one value; a conflict keeps ours."""
+    """Merge kind "value": (merged value, conflict?); a conflict keeps ours."""
     if ours == theirs:
         return ours, False
     if ours == base:
@@ -143,6 +139,7 @@ def _three(base: Any, ours: Any, theirs: Any) -> tuple[Any, bool]:
 
 
 def _merge_set(base: Any, ours: Any, theirs: Any) -> Any:
+    """Merge kind "set": what either side added is kept, what either side removed goes."""
     if ours == theirs or theirs == base:
         return ours
     if ours == base:
@@ -153,112 +150,151 @@ def _merge_set(base: Any, ours: Any, theirs: Any) -> Any:
     return merged or _MISSING
 
 
-def _merge_progress(base: Any, ours: Any, theirs: Any) -> Any:
-    """Every entry either side added, none that either side removed; new ones in date order."""
+def _merge_entries(base: Any, ours: Any, theirs: Any, date_key: str) -> Any:
+    """Merge kind "entries": every entry either side added, none that either side removed; theirs'
+    new entries placed among ours by ``date_key`` (after entries of the same date)."""
     if ours == theirs or theirs == base:
         return ours
     if ours == base:
         return theirs
     b, o, t = _as_list(base), _as_list(ours), _as_list(theirs)
-    b_keys = [_key(e) for e in b]
-    t_keys = [_key(e) for e in t]
-    o_keys = [_key(e) for e in o]
-    merged = [e for e, k in zip(o, o_keys) if not (k in b_keys and k not in t_keys)]
-    merged_keys = [_key(e) for e in merged]
-    for entry, k in zip(t, t_keys):
-        if k in b_keys or k in o_keys or k in merged_keys:
+    merged = [e for e in o if not (e in b and e not in t)]
+    for entry in t:
+        if entry in b or entry in o or entry in merged:
             continue
+        when = _date(entry, date_key)
         position = len(merged)
-        when = _entry_date(entry)
         if when is not None:
             position = 0
             for index, existing in enumerate(merged):
-                other = _entry_date(existing)
+                other = _date(existing, date_key)
                 if other is None or other <= when:
                     position = index + 1
         merged.insert(position, entry)
-        merged_keys.insert(position, k)
     return merged or _MISSING
 
 
-def _entry_date(entry: Any) -> dt.date | None:
-    value = entry.get("date") if isinstance(entry, dict) else None
+def _date(entry: Any, key: str) -> Any:
+    value = entry.get(key) if isinstance(entry, dict) else None
     return value if isinstance(value, dt.date) else None
 
 
-def _conflict_entry(base: Any, theirs: Any) -> dict:
+def _as_dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _conflict_record(base: Any, theirs: Any) -> dict:
     return {"base": None if base is _MISSING else base, "theirs": None if theirs is _MISSING else theirs}
 
 
-def merge_task(base: dict | None, ours: dict, theirs: dict) -> tuple[dict, list[str]]:
-    """Field-level merge of one task; returns (merged task, fields in conflict)."""
-    keys = list(dict.fromkeys([*ours, *theirs, *(base or {})]))
-    merged: dict = {}
-    conflicts: dict = {}
-    for name in keys:
-        b, o, t = _get(base, name), _get(ours, name), _get(theirs, name)
-        if name == CONFLICT_KEY:
-            value, clash = _three(b, o, t)
-            if clash:  # two unresolved conflicts: keep both records
-                value = {**(t if isinstance(t, dict) else {}), **(o if isinstance(o, dict) else {})}
-        elif name == "progress":
-            value = _merge_progress(b, o, t)
-        elif name in SET_FIELDS and all(v is _MISSING or isinstance(v, (list, str)) for v in (b, o, t)):
+def merge_record(cls: type, base: dict | None, ours: dict, theirs: dict) -> tuple[dict, list[str]]:
+    """Field-level merge of one record's plain data (a task, the plan header), each field by its
+    merge kind in the schema; keys the schema lacks merge as values. Returns (merged, the fields in
+    conflict); the conflicts are recorded under ``CONFLICT_KEY`` in the merged record."""
+    base = base or {}
+    specs = dict(fields_of(cls))
+    values: dict = {}
+    clashes: dict = {}
+    for name in dict.fromkeys([*ours, *theirs, *base]):
+        b, o, t = base.get(name, _MISSING), ours.get(name, _MISSING), theirs.get(name, _MISSING)
+        kind = specs[name].merge if name in specs else "value"
+        if kind == "set" and all(v is _MISSING or isinstance(v, (list, str, type(None))) for v in (b, o, t)):
             value = _merge_set(b, o, t)
+        elif kind == "entries":
+            date_key = next(n for n, s in fields_of(RECORDS[specs[name].record]) if s.kind == "date")
+            value = _merge_entries(b, o, t, date_key)
         else:
             value, clash = _three(b, o, t)
-            if clash:
-                conflicts[name] = _conflict_entry(b, t)
+            if clash and name == CONFLICT_KEY:  # two unresolved records: keep both
+                value = {**_as_dict(t), **_as_dict(o)}
+            elif clash:
+                clashes[name] = _conflict_record(b, t)
         if value is not _MISSING:
-            merged[name] = value
-    if conflicts:
-        previous = merged.get(CONFLICT_KEY)
-        merged[CONFLICT_KEY] = {**(previous if isinstance(previous, dict) else {}), **conflicts}
-    return merged, list(conflicts)
+            values[name] = value
+    merged = {key: values[key] for key in _ordered(list(ours), list(theirs), values, set(base))}
+    if clashes:
+        merged[CONFLICT_KEY] = {**_as_dict(merged.get(CONFLICT_KEY)), **clashes}
+    return merged, list(clashes)
 
 
-# --- reading the three versions ---------------------------------------------------------------
+def _ordered(ours: list, theirs: list, merged: dict, base: set) -> list:
+    """Our order, with what only theirs has placed after its predecessor in theirs' order (used for
+    tasks, sections and the keys of a record). Things we added since the base come before theirs
+    at the same place (they were there first)."""
+    order = [k for k in ours if k in merged]
+    previous = None
+    for key in theirs:
+        if key in order:
+            previous = key
+            continue
+        if key not in merged:
+            continue
+        position = 0 if previous is None else order.index(previous) + 1
+        while position < len(order) and order[position] not in base and order[position] not in theirs:
+            position += 1
+        order.insert(position, key)
+        previous = key
+    return order + [key for key in merged if key not in order]
+
+
+# --- reading the versions ---------------------------------------------------------------------
 
 
 @dataclass
-class _Version:
-    text: str
+class _Items:
+    """One keyed list of a file (tasks by id, sections by key, units by name): plain data and nodes."""
+
+    order: list
     data: dict
-    block: Any  # BlockFile
-    tasks: dict[int, dict]  # id -> plain task
-    order: list[int]
-    spans: dict[int, tuple[int, int]]
-    sections: dict[str, dict]
-    section_order: list[str]
-    section_spans: dict[str, tuple[int, int]]
+    nodes: dict
+
+    def rename(self, old: Any, new: Any, key_field: str) -> None:
+        self.data[new] = {**self.data.pop(old), key_field: new}
+        self.nodes[new] = self.nodes.pop(old)
+        self.order[self.order.index(old)] = new
 
 
-def _read(text: str, where: str, *, empty_ok: bool = False) -> _Version:
-    from gktrack.storage.planfile import plan_from_data
-    from gktrack.storage.yamlfile import LINE_KEY, BlockFile, safe_load, strip_lines
+class _Doc:
+    """One version of a file: its text and node tree (the places the writer splices at)."""
 
-    block = BlockFile(text, where)
-    if not text.strip() and empty_ok:
-        return _Version(text, {}, block, {}, [], {}, {}, [], {})
+    def __init__(self, text: str, where: str):
+        self.text = text
+        self.root = yamldoc.compose(text, where) if text.strip() else None
+        self.top = yamldoc.entries(self.root) if yamldoc.is_map(self.root) else {}
+        self.style = detect_style(text)
+
+    def header(self, lists: tuple[str, ...]) -> dict:
+        """The top-level entries other than ``lists``, as plain data."""
+        return {k: yamldoc.to_data(value) for k, (_, value) in self.top.items() if k not in lists}
+
+    def items(self, name: str, cls: type) -> _Items:
+        key_field, key_spec = next((n, s) for n, s in fields_of(cls) if s.merge == "key")
+        node = self.top.get(name, (None, None))[1]
+        out = _Items([], {}, {})
+        for item in node.value if yamldoc.is_seq(node) else []:
+            plain = yamldoc.to_data(item)
+            key = plain.get(key_field) if isinstance(plain, dict) else plain  # "- 司法所": a unit by name
+            if key_spec.kind == "text":
+                key = str(key)
+            out.order.append(key)
+            out.data[key] = plain
+            out.nodes[key] = item
+        return out
+
+    def plain_list(self, name: str) -> list:
+        node = self.top.get(name, (None, None))[1]
+        return [yamldoc.to_data(item) for item in node.value] if yamldoc.is_seq(node) else []
+
+
+def _read_plan(text: str, where: str, *, empty_ok: bool = False) -> tuple[_Doc, str | None]:
+    """(the version, its plan id); _Unmergeable when it is not a readable plan."""
+    if empty_ok and not text.strip():
+        return _Doc("", where), None
     try:
-        data = safe_load(text, where)
-        if not isinstance(data, dict):
-            raise _Unmergeable(f"{where} 不是计划文件")
-        plan_from_data(data, where)
-        raw_tasks = data.get("tasks") or []
-        raw_sections = data.get("sections") or []
-        spans = block.item_spans("tasks", [t[LINE_KEY] for t in raw_tasks]) if raw_tasks else []
-        section_spans = block.item_spans("sections", [s[LINE_KEY] for s in raw_sections]) if raw_sections else []
+        plan = parse_plan(text, where)
+        return _Doc(text, where), plan.id
     except GktrackError as exc:
         raise _Unmergeable(str(exc)) from None
-    tasks = {t["id"]: strip_lines(t) for t in raw_tasks}
-    sections = {str(s["key"]): strip_lines(s) for s in raw_sections}
-    return _Version(
-        text=text, data=strip_lines(data), block=block, tasks=tasks, order=[t["id"] for t in raw_tasks],
-        spans={t["id"]: span for t, span in zip(raw_tasks, spans)},
-        sections=sections, section_order=[str(s["key"]) for s in raw_sections],
-        section_spans={str(s["key"]): span for s, span in zip(raw_sections, section_spans)},
-    )
 
 
 # --- renumbering ------------------------------------------------------------------------------
@@ -272,31 +308,30 @@ def _remap_key(key: str, old: str, new: str) -> str:
     return new + key[len(old):]
 
 
-def _apply_mapping(version: _Version, tasks: dict[int, int], sections: dict[str, str]) -> None:
+def _move_sections(sections: _Items, old: str, new: str, only: set | None = None) -> None:
+    """Section ``old`` and those under it (of ``only``, if given) become ``new``…"""
+    for key in list(sections.order):
+        if _within(key, old) and (only is None or key in only):
+            sections.rename(key, _remap_key(key, old, new), "key")
+
+
+def _move_tasks(tasks: _Items, old: str, new: str, ids: list) -> None:
+    """The tasks ``ids`` that are in section ``old`` (or under it) follow it to ``new``."""
+    for tid in ids:
+        section = tasks.data[tid].get("section")
+        if _within(section, old):
+            tasks.data[tid] = {**tasks.data[tid], "section": _remap_key(section, old, new)}
+
+
+def _apply_mapping(sections: _Items, tasks: _Items, mapping: dict) -> None:
     """Earlier renumbering in this rebase, applied to a version that predates it."""
-    for old, new in sections.items():
-        if old not in version.sections or new in version.sections:
-            continue
-        for key in list(version.section_order):
-            if _within(key, old):
-                fresh = _remap_key(key, old, new)
-                entry = dict(version.sections.pop(key))
-                entry["key"] = fresh
-                version.sections[fresh] = entry
-                version.section_order[version.section_order.index(key)] = fresh
-                if key in version.section_spans:
-                    version.section_spans[fresh] = version.section_spans.pop(key)
-        for task in version.tasks.values():
-            if _within(task.get("section"), old):
-                task["section"] = _remap_key(task["section"], old, new)
-    for old, new in tasks.items():
-        if old in version.tasks and new not in version.tasks:
-            task = dict(version.tasks.pop(old))
-            task["id"] = new
-            version.tasks[new] = task
-            version.order[version.order.index(old)] = new
-            if old in version.spans:
-                version.spans[new] = version.spans.pop(old)
+    for old, new in mapping["sections"].items():
+        if old in sections.data and new not in sections.data:
+            _move_sections(sections, old, new)
+            _move_tasks(tasks, old, new, list(tasks.order))
+    for old, new in mapping["tasks"].items():
+        if old in tasks.data and new not in tasks.data:
+            tasks.rename(old, new, "id")
 
 
 def _next_section_key(key: str, taken: set[str]) -> str:
@@ -306,7 +341,39 @@ def _next_section_key(key: str, taken: set[str]) -> str:
     return f"{parent}.{number}" if parent else str(number)
 
 
-# --- the merge --------------------------------------------------------------------------------
+def _renumber(plan_id: str, base: tuple[_Items, _Items], ours: tuple[_Items, _Items],
+              theirs: tuple[_Items, _Items]) -> list[Renumbered]:
+    """Sections and tasks both sides added under one key or id, with different content: theirs
+    move to the next free key or id (their subsections and their new tasks with them)."""
+    (base_sections, base_tasks), (ours_sections, ours_tasks), (theirs_sections, theirs_tasks) = base, ours, theirs
+    done = []
+    taken = set(base_sections.data) | set(ours_sections.data) | set(theirs_sections.data)
+    added_by_theirs = [tid for tid, t in theirs_tasks.data.items() if tid not in base_tasks.data
+                       or t.get("section") != base_tasks.data[tid].get("section")]
+    moved: list[str] = []
+    for key in list(theirs_sections.order):
+        if key in base_sections.data or key not in ours_sections.data or any(_within(key, m) for m in moved):
+            continue
+        if ours_sections.data[key] == theirs_sections.data[key]:
+            continue
+        fresh = _next_section_key(key, taken)
+        moved.append(key)
+        done.append(Renumbered(plan_id, "section", key, fresh))
+        new_keys = {k for k in theirs_sections.order if _within(k, key) and k not in base_sections.data}
+        taken |= {_remap_key(k, key, fresh) for k in new_keys}
+        _move_sections(theirs_sections, key, fresh, new_keys)
+        _move_tasks(theirs_tasks, key, fresh, added_by_theirs)
+    next_id = max([0, *base_tasks.data, *ours_tasks.data, *theirs_tasks.data]) + 1
+    for tid in list(theirs_tasks.order):
+        if tid in base_tasks.data or tid not in ours_tasks.data or ours_tasks.data[tid] == theirs_tasks.data[tid]:
+            continue
+        theirs_tasks.rename(tid, next_id, "id")
+        done.append(Renumbered(plan_id, "task", str(tid), str(next_id)))
+        next_id += 1
+    return done
+
+
+# --- the plan merge ---------------------------------------------------------------------------
 
 
 def merge_plan_texts(base: str, ours: str, theirs: str, where: str, *,
@@ -323,429 +390,343 @@ def _merge(base_text: str, ours_text: str, theirs_text: str, where: str, mapping
         return MergeResult(ours_text)
     if ours_text == base_text and not any(mapping.values()):
         return MergeResult(theirs_text)
-    base = _read(base_text, where, empty_ok=True)
-    ours = _read(ours_text, where)
-    theirs = _read(theirs_text, where)
-    plan_id = str(ours.data.get("id"))
-    result = MergeResult("")
-    # The ids and keys in theirs' raw lines, before any renumbering, for reusing its bytes.
-    theirs_raw_id = {tid: tid for tid in theirs.order}
-    theirs_raw_tasks = {tid: dict(t) for tid, t in theirs.tasks.items()}
-    theirs_raw_sections = {k: dict(s) for k, s in theirs.sections.items()}
-    theirs_raw_key = {k: k for k in theirs.section_order}
-    earlier_tasks = {int(k): int(v) for k, v in (mapping.get("tasks") or {}).items()}
-    earlier_sections = {str(k): str(v) for k, v in (mapping.get("sections") or {}).items()}
-    if earlier_tasks or earlier_sections:
-        before, before_keys = list(theirs.order), list(theirs.section_order)
-        _apply_mapping(base, earlier_tasks, earlier_sections)
-        _apply_mapping(theirs, earlier_tasks, earlier_sections)
-        theirs_raw_id = dict(zip(theirs.order, before))
-        theirs_raw_key = dict(zip(theirs.section_order, before_keys))
+    base, _ = _read_plan(base_text, where, empty_ok=True)
+    ours, plan_id = _read_plan(ours_text, where)
+    theirs, _ = _read_plan(theirs_text, where)
+    sides = [(doc.items("sections", Section), doc.items("tasks", Task)) for doc in (base, ours, theirs)]
+    earlier = {"tasks": {int(k): int(v) for k, v in (mapping.get("tasks") or {}).items()},
+               "sections": {str(k): str(v) for k, v in (mapping.get("sections") or {}).items()}}
+    for items in (sides[0], sides[2]):
+        _apply_mapping(*items, earlier)
+    result = MergeResult("", renumbered=_renumber(plan_id, *sides))
+    (base_sections, base_tasks), (ours_sections, ours_tasks), (theirs_sections, theirs_tasks) = sides
 
-    # Sections: a key added on both sides with different content moves theirs to a free key.
-    section_map: dict[str, str] = {}
-    taken = set(base.sections) | set(ours.sections) | set(theirs.sections)
-    for key in list(theirs.section_order):
-        if key in base.sections or key not in ours.sections or any(_within(key, old) for old in section_map):
-            continue
-        if ours.sections[key] == theirs.sections[key]:
-            continue
-        fresh = _next_section_key(key, taken)
-        taken.add(fresh)
-        section_map[key] = fresh
-        result.renumbered.append(Renumbered(plan_id, "section", key, fresh))
-    if section_map:
-        added_by_theirs = {tid for tid, t in theirs.tasks.items()
-                           if tid not in base.tasks or t.get("section") != base.tasks[tid].get("section")}
-        for old, new in section_map.items():
-            for key in list(theirs.section_order):
-                if _within(key, old) and key not in base.sections:
-                    fresh = _remap_key(key, old, new)
-                    taken.add(fresh)
-                    entry = dict(theirs.sections.pop(key))
-                    entry["key"] = fresh
-                    theirs.sections[fresh] = entry
-                    theirs.section_order[theirs.section_order.index(key)] = fresh
-                    theirs.section_spans[fresh] = theirs.section_spans.pop(key)
-                    theirs_raw_key[fresh] = theirs_raw_key.pop(key)
-            for tid in added_by_theirs:
-                task = theirs.tasks[tid]
-                if _within(task.get("section"), old):
-                    task["section"] = _remap_key(task["section"], old, new)
+    # The header: every top-level key but the lists, field by field.
+    header, fields = merge_record(Plan, base.header(_PLAN_LISTS), ours.header(_PLAN_LISTS),
+                                  theirs.header(_PLAN_LISTS))
+    result.conflicts += [Conflict(plan_id, name) for name in fields]
 
-    # Tasks: the same id added on both sides with different content moves theirs to a free id.
-    next_id = max([0, *base.tasks, *ours.tasks, *theirs.tasks]) + 1
-    task_map: dict[int, int] = {}
-    for tid in list(theirs.order):
-        if tid in base.tasks or tid not in ours.tasks or ours.tasks[tid] == theirs.tasks[tid]:
-            continue
-        task_map[tid] = next_id
-        result.renumbered.append(Renumbered(plan_id, "task", str(tid), str(next_id)))
-        next_id += 1
-    for old, new in task_map.items():
-        task = dict(theirs.tasks.pop(old))
-        task["id"] = new
-        theirs.tasks[new] = task
-        theirs.order[theirs.order.index(old)] = new
-        theirs.spans[new] = theirs.spans.pop(old)
-        theirs_raw_id[new] = theirs_raw_id.pop(old, old)
-
-    editor = _Assembler(ours, theirs, theirs_raw_id, theirs_raw_tasks,
-                        {k: theirs_raw_sections[raw] for k, raw in theirs_raw_key.items()})
-    top_conflicts: dict = {}
-
-    # Header fields (everything but sections and tasks).
-    header_keys = [k for k in dict.fromkeys([*ours.data, *theirs.data, *base.data])
-                   if k not in ("sections", "tasks", CONFLICT_KEY)]
-    for name in header_keys:
-        b, o, t = _get(base.data, name), _get(ours.data, name), _get(theirs.data, name)
+    # Sections, by key, each as one value; a conflict is recorded at the top.
+    sections: dict = {}
+    for key in dict.fromkeys([*ours_sections.order, *theirs_sections.order, *base_sections.order]):
+        b, o, t = (items.data.get(key, _MISSING) for items in (base_sections, ours_sections, theirs_sections))
         value, clash = _three(b, o, t)
         if clash:
-            top_conflicts[name] = _conflict_entry(b, t)
-            result.conflicts.append(Conflict(plan_id, name))
-        elif value != o:
-            editor.header_from_theirs(name)
-
-    # Sections, by key.
-    merged_sections: dict[str, dict] = {}
-    for key in dict.fromkeys([*ours.section_order, *theirs.section_order, *base.section_order]):
-        b, o, t = base.sections.get(key, _MISSING), ours.sections.get(key, _MISSING), theirs.sections.get(key, _MISSING)
-        value, clash = _three(b, o, t)
-        if clash:
-            top_conflicts.setdefault("sections", {})[key] = _conflict_entry(b, t)
+            conflicts = header[CONFLICT_KEY] = dict(_as_dict(header.get(CONFLICT_KEY)))
+            conflicts["sections"] = {**_as_dict(conflicts.get("sections")), key: _conflict_record(b, t)}
             result.conflicts.append(Conflict(plan_id, f"sections/{key}"))
         if value is not _MISSING:
-            merged_sections[key] = value
-    section_order = _ordered(ours.section_order, theirs.section_order, merged_sections, set(base.sections))
-    if [merged_sections[k] for k in section_order] != [ours.sections[k] for k in ours.section_order]:
-        editor.set_sections([(k, merged_sections[k]) for k in section_order])
+            sections[key] = value
+    section_order = _ordered(ours_sections.order, theirs_sections.order, sections, set(base_sections.data))
 
     # Tasks, by id.
-    merged_tasks: dict[int, dict] = {}
-    for tid in dict.fromkeys([*ours.order, *theirs.order]):
-        b, o, t = base.tasks.get(tid), ours.tasks.get(tid), theirs.tasks.get(tid)
+    tasks: dict = {}
+    for tid in dict.fromkeys([*ours_tasks.order, *theirs_tasks.order]):
+        b, o, t = base_tasks.data.get(tid), ours_tasks.data.get(tid), theirs_tasks.data.get(tid)
         if o is not None and t is not None:
-            if o == t:
-                merged_tasks[tid] = o
-                continue
-            merged, fields = merge_task(b, o, t)
-            merged_tasks[tid] = merged
-            result.conflicts += [Conflict(plan_id, f, tid) for f in fields]
-        elif o is not None:
-            if b is None or b == o:
-                if b is None:
-                    merged_tasks[tid] = o
-                continue  # deleted by theirs, unchanged by us
-            merged_tasks[tid] = {**o, CONFLICT_KEY: {**(o.get(CONFLICT_KEY) or {}), "task": DELETED_NOTE}}
-            result.conflicts.append(Conflict(plan_id, "task", tid))
+            tasks[tid], fields = merge_record(Task, b, o, t) if o != t else (o, [])
+            result.conflicts += [Conflict(plan_id, name, tid) for name in fields]
         else:
-            if b is None:
-                merged_tasks[tid] = t
-            elif b != t:
-                merged_tasks[tid] = {**t, CONFLICT_KEY: {**(t.get(CONFLICT_KEY) or {}), "task": DELETED_NOTE}}
+            kept = o if t is None else t
+            if b is None:  # added by one side
+                tasks[tid] = kept
+            elif b != kept:  # deleted by one side, changed by the other: kept, with a note
+                tasks[tid] = {**kept, CONFLICT_KEY: {**_as_dict(kept.get(CONFLICT_KEY)), "task": DELETED_NOTE}}
                 result.conflicts.append(Conflict(plan_id, "task", tid))
-    task_order = _ordered(ours.order, theirs.order, merged_tasks, set(base.tasks))
-    editor.set_tasks(task_order, merged_tasks)
+            # deleted by one side, unchanged by the other: gone
+    task_order = _ordered(ours_tasks.order, theirs_tasks.order, tasks, set(base_tasks.data))
 
-    if top_conflicts or CONFLICT_KEY in ours.data or CONFLICT_KEY in theirs.data:
-        previous = {}
-        for side in (theirs.data, ours.data):
-            if isinstance(side.get(CONFLICT_KEY), dict):
-                previous.update(side[CONFLICT_KEY])
-        unresolved = {**previous, **top_conflicts}
-        if unresolved != ours.data.get(CONFLICT_KEY):
-            editor.set_top_conflict(unresolved)
-
-    result.text = editor.text()
-    _verify(result.text, where, merged_tasks, task_order, merged_sections, section_order)
+    # Our text, with what changed spliced in.
+    sources = {"sections": _sources(sections, (ours, ours_sections), (theirs, theirs_sections)),
+               "tasks": _sources(tasks, (ours, ours_tasks), (theirs, theirs_tasks))}
+    edits = _entry_edits(ours, ours.root, header, [(theirs, theirs.root)], Plan, ours.style, keep=_PLAN_LISTS)
+    edits += _list_edits(ours, "sections", Section, ours_sections, section_order, sections,
+                         sources["sections"], gap=False)
+    edits += _list_edits(ours, "tasks", Task, ours_tasks, task_order, tasks, sources["tasks"], gap=True)
+    result.text = _apply(ours.text, edits)
+    _verify_plan(result.text, where, header, [sections[k] for k in section_order], [tasks[t] for t in task_order])
     return result
 
 
-def _ordered(ours: list, theirs: list, merged: dict, base: set) -> list:
-    """Our order, with what only theirs has placed after its predecessor in theirs' order.
-
-    Things we added since the base come before theirs at the same place (they were there first).
-    """
-    order = [k for k in ours if k in merged]
-    previous = None
-    for key in theirs:
-        if key in order:
-            previous = key
-            continue
-        if key not in merged:
-            continue
-        if previous is None:
-            position = 0
-            while position < len(order) and order[position] not in base and order[position] not in theirs:
-                position += 1
-        else:
-            position = order.index(previous) + 1
-            while position < len(order) and order[position] not in base and order[position] not in theirs:
-                position += 1
-        order.insert(position, key)
-        previous = key
-    for key in merged:
-        if key not in order:
-            order.append(key)
-    return order
+def _sources(merged: dict, *sides: tuple[_Doc, _Items]) -> dict:
+    """For each merged item, the (version, node) pairs whose bytes it may reuse: ours first."""
+    return {key: [(doc, items.nodes[key]) for doc, items in sides if key in items.nodes] for key in merged}
 
 
-def _verify(text: str, where: str, tasks: dict, task_order: list, sections: dict, section_order: list) -> None:
-    """Read the result back: it must be a plan holding exactly the merged tasks and sections."""
-    from gktrack.storage.planfile import plan_from_data
-    from gktrack.storage.yamlfile import safe_load, strip_lines
-
+def _verify_plan(text: str, where: str, header: dict, sections: list, tasks: list) -> None:
+    """Read the result back: it must be a plan holding exactly what the merge decided."""
     try:
-        data = strip_lines(safe_load(text, where))
-        plan_from_data(data, where)
+        parse_plan(text, where)
+        doc = _Doc(text, where)
     except GktrackError as exc:
         raise _Unmergeable(f"合并结果无法读取:{exc}") from None
-    got_tasks = [t for t in data.get("tasks") or []]
-    want_tasks = [tasks[tid] for tid in task_order]
-    got_sections = data.get("sections") or []
-    want_sections = [sections[k] for k in section_order]
-    if _key(got_tasks) != _key(want_tasks) or _key(got_sections) != _key(want_sections):
+    if doc.header(_PLAN_LISTS) != header or doc.plain_list("sections") != sections \
+            or doc.plain_list("tasks") != tasks:
         raise _Unmergeable("合并结果与预期不一致")
 
 
-# --- writing the result -----------------------------------------------------------------------
+# --- writing the result: splices into our text ------------------------------------------------
+
+# A splice: (start, end, new text) in one version's text.
+Edit = tuple[int, int, str]
 
 
-class _Assembler:
-    """Builds the result from our file's lines, replacing only what the merge changed."""
+def _apply(text: str, edits: list[Edit], offset: int = 0) -> str:
+    """``text`` with the splices made (their places shifted by ``offset``), last place first."""
+    for start, end, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        text = text[:start - offset] + new + text[end - offset:]
+    return text
 
-    def __init__(self, ours: _Version, theirs: _Version, theirs_raw_id: dict, theirs_raw_tasks: dict,
-                 theirs_raw_sections: dict):
-        self.ours = ours
-        self.theirs = theirs
-        self.theirs_raw_id = theirs_raw_id
-        self.theirs_raw_tasks = theirs_raw_tasks
-        self.theirs_raw_sections = theirs_raw_sections
-        self.edits: list[tuple[int, int, list[str]]] = []
-        self.nl = ours.block.style.newline
 
-    # lines -----------------------------------------------------------------
+def _in_style(text: str, doc: _Doc, newline: str) -> str:
+    """Text from version ``doc`` in our file's line endings."""
+    return re.sub(r"\r?\n", newline, text) if doc.style.newline != newline else text
 
-    def _lines(self, lines: list[str]) -> list[str]:
-        return [line.rstrip("\r\n") + self.nl for line in lines]
 
-    def _edit(self, start: int, end: int, lines: list[str]) -> None:
-        self.edits.append((start, end, lines))
+def _copy(doc: _Doc, start: int, end: int, newline: str) -> str:
+    return _in_style(doc.text[start:end], doc, newline)
 
-    def text(self) -> str:
-        block = self.ours.block
-        lines = list(block.lines)
-        for start, end, new in sorted(self.edits, key=lambda e: (e[0], e[1]), reverse=True):
-            lines[start:end] = new
-        text = "".join(lines)
-        if not block.final_newline and text.endswith("\n"):
-            text = text[:-2] if text.endswith("\r\n") else text[:-1]
-        return text
 
-    # header ----------------------------------------------------------------
+def _entry_end(text: str, value: Any) -> int:
+    return yamldoc.next_line(text, yamldoc.content_end(text, value))
 
-    def header_from_theirs(self, name: str) -> None:
-        ours_regions = self.ours.block.regions()
-        theirs_regions = self.theirs.block.regions()
-        new = []
-        if name in theirs_regions:
-            region = theirs_regions[name]
-            new = self._lines(self.theirs.block.lines[region.start:region.end])
-        if name in ours_regions:
-            region = ours_regions[name]
-            self._edit(region.start, region.end, new)
-            return
-        # a key only theirs has: before the first key that follows it in theirs' file
-        later = [k for k in self.theirs.data if k in ours_regions]
-        following = list(self.theirs.data)[list(self.theirs.data).index(name) + 1:]
-        anchor = next((k for k in following if k in ours_regions), None)
-        at = ours_regions[anchor].start if anchor else (ours_regions[later[-1]].end if later else 0)
-        self._edit(at, at, new)
 
-    def set_top_conflict(self, value: dict) -> None:
-        block = self.ours.block
-        regions = block.regions()
-        lines = block.dump_region(CONFLICT_KEY, _rt(value))
-        if CONFLICT_KEY in regions:
-            region = regions[CONFLICT_KEY]
-            self._edit(region.start, region.end, lines)
-        else:
-            at = regions["tasks"].start if "tasks" in regions else len(block.lines)
-            self._edit(at, at, lines)
+def _span(text: str, item: Any) -> tuple[int, int]:
+    """A list item's lines: from its dash line to the end of its last line."""
+    return yamldoc.line_start(text, item.start_mark.index), _entry_end(text, item)
 
-    # sections --------------------------------------------------------------
 
-    def set_sections(self, items: list[tuple[str, dict]]) -> None:
-        block = self.ours.block
-        lines: list[str] = []
-        for key, value in items:
-            if key in self.ours.sections and self.ours.sections[key] == value:
-                start, end = self.ours.section_spans[key]
-                lines += block.lines[start:end]
-            elif key in self.theirs.sections and self.theirs_raw_sections.get(key) == value:
-                start, end = self.theirs.section_spans[key]
-                lines += self._lines(self.theirs.block.lines[start:end])
+def _is_block_list(text: str, node: Any) -> bool:
+    return yamldoc.is_seq(node) and text[node.start_mark.index:node.start_mark.index + 1] != "["
+
+
+def _line_break_before(text: str, at: int, newline: str) -> str:
+    """What text inserted at ``at`` needs first: a line break when the file's last line lacks one."""
+    return "" if text[at - 1:at] in ("\n", "") else newline
+
+
+def _dash(text: str, item: Any) -> int:
+    start = yamldoc.line_start(text, item.start_mark.index)
+    return text.rfind("-", start, item.start_mark.index) - start
+
+
+def _entry_edits(doc: _Doc, node: Any, merged: dict, sources: list, cls: type, style: Style,
+                 keep: tuple[str, ...] = ()) -> list[Edit]:
+    """Splices turning the mapping ``node`` of ``doc`` into ``merged`` (the keys in ``keep`` are
+    left alone): changed entries replaced, removed ones cut, new ones inserted after the entry
+    that precedes them in ``merged``."""
+    text, nl = doc.text, style.newline
+    found = {k: v for k, v in yamldoc.entries(node).items() if k not in keep}
+    col = node.start_mark.column
+    keys = list(found)
+    edits: list[Edit] = []
+    for index, (name, (key, value)) in enumerate(found.items()):
+        if name not in merged:
+            start = yamldoc.line_start(text, key.start_mark.index)
+            if text[start:key.start_mark.index].strip() and index + 1 < len(keys):
+                # the first entry of a list item shares the dash's line: the next one moves up
+                edits.append((key.start_mark.index, found[keys[index + 1]][0].start_mark.index, ""))
             else:
-                sources = [(self.ours.sections.get(key), self.ours, key),
-                           (self.theirs_raw_sections.get(key), self.theirs, key)]
-                lines += block.dump_item("sections", _conform(value, sources, "sections"))
-        regions = block.regions()
-        if "sections" in regions:
-            region = regions["sections"]
-            self._edit(region.start, region.end, ["sections:" + self.nl] + lines)
-        else:
-            at = regions["tasks"].start if "tasks" in regions else len(block.lines)
-            self._edit(at, at, ["sections:" + self.nl] + lines)
-
-    # tasks -----------------------------------------------------------------
-
-    def _task_lines(self, tid: int, value: dict) -> list[str]:
-        ours, theirs = self.ours, self.theirs
-        if tid in ours.tasks and ours.tasks[tid] == value:
-            start, end = ours.spans[tid]
-            return list(ours.block.lines[start:end])
-        raw = self.theirs_raw_tasks.get(self.theirs_raw_id.get(tid, tid))
-        if tid in theirs.tasks and raw == value:
-            start, end = theirs.spans[tid]
-            return self._lines(theirs.block.lines[start:end])
-        sources = []
-        if tid in ours.tasks:
-            sources.append((ours.tasks[tid], ours, tid))
-        if tid in theirs.tasks:
-            sources.append((raw, theirs, tid))
-        item = _conform(value, sources, "tasks")
-        return ours.block.dump_item("tasks", item)
-
-    def set_tasks(self, order: list[int], tasks: dict[int, dict]) -> None:
-        ours = self.ours
-        block = ours.block
-        kept = [tid for tid in ours.order if tid in tasks]
-        if not kept:
-            if not order:
-                if ours.order:  # every task deleted
-                    region = block.regions()["tasks"]
-                    self._edit(region.start, region.end, ["tasks: []" + self.nl])
-                return
-            lines = ["tasks:" + self.nl]
-            for tid in order:
-                lines += [self.nl] + self._task_lines(tid, tasks[tid])
-            region = block.regions().get("tasks")
-            if region is not None:
-                self._edit(region.start, region.end, lines)
-            else:
-                self._edit(len(block.lines), len(block.lines), lines)
-            return
-        # changed or deleted tasks of ours, in place
-        for index, tid in enumerate(ours.order):
-            start, end = ours.spans[tid]
-            if tid not in tasks:
-                if index > 0 and all(not line.strip() for line in block.lines[ours.spans[ours.order[index - 1]][1]:start]):
-                    start = ours.spans[ours.order[index - 1]][1]
-                elif index + 1 < len(ours.order):
-                    end = ours.spans[ours.order[index + 1]][0]
-                self._edit(start, end, [])
-            elif tasks[tid] != ours.tasks[tid]:
-                self._edit(start, end, self._task_lines(tid, tasks[tid]))
-        # new tasks: after the task that precedes them in the merged order
-        pending: list[int] = []
-        anchor: int | None = None
-        groups: list[tuple[int | None, list[int]]] = []
-        for tid in order:
-            if tid in ours.tasks:
-                if pending:
-                    groups.append((anchor, pending))
-                    pending = []
-                anchor = tid
-            else:
-                pending.append(tid)
-        if pending:
-            groups.append((anchor, pending))
-        for anchor, tids in groups:
-            lines: list[str] = []
-            for tid in tids:
-                lines += [self.nl] + self._task_lines(tid, tasks[tid])
-            if anchor is None:
-                at = ours.spans[ours.order[0]][0]
-                self._edit(at, at, lines[1:] + [self.nl])
-            else:
-                at = ours.spans[anchor][1]
-                self._edit(at, at, lines)
-
-
-def _conform(value: dict, sources: list[tuple[Any, _Version, Any]], list_key: str):
-    """A round-trip mapping whose content is ``value``, reusing the sources' nodes where equal.
-
-    The first source (ours, if it has the item) gives the starting mapping, so its key order,
-    quoting and flow style stay; fields are then set to the merged values.
-    """
-    from gktrack.storage.planfile import SECTION_KEYS, TASK_KEYS, set_field
-
-    order = TASK_KEYS if list_key == "tasks" else SECTION_KEYS
-    loaded = []
-    for plain, version, ident in sources:
-        if plain is None:
+                edits.append((start, _entry_end(text, value), ""))
+        elif yamldoc.to_data(value) != merged[name]:
+            edits.append((key.start_mark.index, _entry_end(text, value),
+                          _entry_text(name, merged[name], sources, cls, col, style)))
+    inserts: dict[int, str] = {}
+    order = list(merged)
+    for position, name in enumerate(order):
+        if name in found:
             continue
-        spans = version.spans if list_key == "tasks" else version.section_spans
-        start, end = spans[ident]
-        loaded.append((plain, version.block.load_item(list_key, start, end)))
-    item = loaded[0][1]
-    for name in list(item.keys()):
-        if name not in value:
-            del item[name]
-    for name, wanted in value.items():
-        if name in item and loaded[0][0].get(name, _MISSING) == wanted:
-            continue
-        node = _MISSING
-        for plain, rt in loaded:
-            if plain.get(name, _MISSING) == wanted and name in rt:
-                node = rt[name]
-                break
-        if node is _MISSING and name == "progress" and isinstance(wanted, list):
-            node = _progress_nodes(wanted, loaded)
-        if node is _MISSING:
-            node = _rt(wanted, flow_lists=name in SET_FIELDS or name == "deadline")
-        if name in item:
-            item[name] = node
-        else:
-            set_field(item, name, node, order)
-    return item
+        before = [k for k in order[:position] if k in found]
+        anchor = found[before[-1] if before else keys[0]][1]
+        at = _entry_end(text, anchor)
+        inserts[at] = inserts.get(at, _line_break_before(text, at, nl)) + " " * col + _entry_text(name, merged[name], sources, cls, col, style)
+    return edits + [(at, at, new) for at, new in inserts.items()]
 
 
-def _progress_nodes(entries: list, loaded: list):
-    from ruamel.yaml.comments import CommentedSeq
+def _entry_text(name: str, value: Any, sources: list, cls: type, col: int, style: Style) -> str:
+    """``name: value`` from its key on (the caller indents it): another version's bytes where one
+    holds this value at this column, else rendered by the plan file's writer."""
+    for doc, node in sources:
+        found = yamldoc.entries(node).get(name) if yamldoc.is_map(node) else None
+        if found and node.start_mark.column == col and yamldoc.to_data(found[1]) == value:
+            return _copy(doc, found[0].start_mark.index, _entry_end(doc.text, found[1]), style.newline)
+    spec = dict(fields_of(cls)).get(name)
+    if spec is not None and spec.merge == "entries" and isinstance(value, list):
+        return _entries_text(name, value, sources, RECORDS[spec.record], col, style)
+    if spec is not None and value is not None:
+        return render_entry(name, spec, _model_value(spec, value), col, style)[col:]
+    return _plain_entry(name, value, col, style.newline)[col:]
 
+
+def _entries_text(name: str, entries: list, sources: list, cls: type, col: int, style: Style) -> str:
+    """A list of records (progress) merged from both sides: each entry's bytes from the version
+    that has it, at our file's columns."""
     pool = []
-    for plain, rt in loaded:
-        for entry, node in zip(plain.get("progress") or [], rt.get("progress") or []):
-            pool.append((_key(entry), node))
-    seq = CommentedSeq()
+    for doc, node in sources:
+        found = yamldoc.entries(node).get(name) if yamldoc.is_map(node) else None
+        if found and _is_block_list(doc.text, found[1]) and node.start_mark.column == col:
+            pool += [(yamldoc.to_data(item), doc, item) for item in found[1].value]
+    dash, item_col = next(((_dash(d.text, item), item.start_mark.column) for _, d, item in pool),
+                          (col + style.offset, col + style.sequence))
+    out = f"{name}:{style.newline}"
     for entry in entries:
-        k = _key(entry)
-        for index, (candidate, node) in enumerate(pool):
-            if candidate == k:
-                seq.append(node)
-                pool.pop(index)
-                break
+        match = next((i for i, (plain, d, item) in enumerate(pool) if plain == entry
+                      and _dash(d.text, item) == dash and item.start_mark.column == item_col), None)
+        if match is None:
+            out += _fresh_item(cls, entry, dash, item_col, style)
         else:
-            seq.append(_rt(entry))
-    return seq
+            _, d, item = pool.pop(match)
+            out += _copy(d, *_span(d.text, item), style.newline)
+    return out
 
 
-def _rt(value: Any, *, flow_lists: bool = True):
-    """Plain data as round-trip nodes (lists of scalars in flow style, as plan files write them)."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+def _item_text(cls: type, value: Any, sources: list, dash: int, col: int, style: Style) -> str:
+    """One list item holding ``value``, at these columns: a version's item that holds it, byte for
+    byte; else the first version's item with the entries that differ spliced in; rendered afresh
+    when no version has the item at these columns."""
+    usable = [(doc, node) for doc, node in sources if _dash(doc.text, node) == dash and node.start_mark.column == col]
+    for doc, node in usable:
+        if yamldoc.to_data(node) == value:
+            return _copy(doc, *_span(doc.text, node), style.newline)
+    for doc, node in usable:
+        if yamldoc.is_map(node) and isinstance(value, dict):
+            start, end = _span(doc.text, node)
+            edits = _entry_edits(doc, node, value, sources, cls, style)
+            return _in_style(_apply(doc.text[start:end], edits, start), doc, style.newline)
+    return _fresh_item(cls, value, dash, col, style)
 
-    if isinstance(value, dict):
-        out = CommentedMap()
-        for k, v in value.items():
-            out[k] = _rt(v)
-        return out
-    if isinstance(value, list):
-        seq = CommentedSeq(_rt(v) for v in value)
-        if flow_lists and all(not isinstance(v, (dict, list)) for v in value):
-            seq.fa.set_flow_style()
-        return seq
+
+def _fresh_item(cls: type, value: Any, dash: int, col: int, style: Style) -> str:
+    """A list item rendered by the plan file's writer (keys the schema lacks after its fields)."""
+    if not isinstance(value, dict):
+        return " " * dash + "-" + " " * (col - dash - 1) + _inline(value).lstrip() + style.newline
+    extra = "".join(_plain_entry(k, v, col, style.newline) for k, v in value.items() if k not in keys_of(cls))
+    return render_record(_record(cls, value), dash, col, style) + extra
+
+
+def _record(cls: type, plain: dict) -> Any:
+    """A record of the model from a file's plain data (keys the schema lacks left out)."""
+    known = dict(fields_of(cls))
+    return cls(**{k: _model_value(known[k], v) for k, v in plain.items() if k in known and v is not None})
+
+
+def _model_value(spec: Any, value: Any) -> Any:
+    """Plain data as the model holds it (what the writer renders): one text of a list field as
+    a list, nested records as records."""
+    if spec.kind == "records":
+        return [_record(RECORDS[spec.record], entry) for entry in _as_list(value)]
+    if spec.kind in ("texts", "names") or (spec.kind == "members" and value != "all"):
+        return _as_list(value)
     return value
+
+
+def _list_edits(doc: _Doc, name: str, cls: type, items: _Items, order: list, merged: dict,
+                sources: dict, *, gap: bool) -> list[Edit]:
+    """Splices turning ``doc``'s list ``name`` (``items``) into ``merged`` in ``order``: our items
+    the merge left alone keep their bytes; changed ones are replaced, deleted ones cut, new ones
+    inserted after the item that precedes them. ``gap``: items are separated by a blank line."""
+    text, style = doc.text, doc.style
+    nl = style.newline
+    sep = nl if gap else ""
+    found = doc.top.get(name)
+    if items.order:
+        first = items.nodes[items.order[0]]
+        dash, col = _dash(text, first), first.start_mark.column
+    else:
+        dash, col = style.offset, style.sequence
+
+    def item(key: Any) -> str:
+        return _item_text(cls, merged[key], sources[key], dash, col, style)
+
+    if not items.order:
+        if not order:
+            return []
+        body = f"{name}:{nl}" + "".join(sep + item(key) for key in order)
+        if found is not None:
+            key_node, value = found
+            return [(yamldoc.line_start(text, key_node.start_mark.index), _entry_end(text, value), body)]
+        return [_new_top_entry(doc, name, body)]
+    if not order:
+        key_node, value = found
+        return [(yamldoc.line_start(text, key_node.start_mark.index), _entry_end(text, value), f"{name}: []{nl}")]
+    edits: list[Edit] = []
+    for index, key in enumerate(items.order):
+        start, end = _span(text, items.nodes[key])
+        if key not in merged:
+            previous = _span(text, items.nodes[items.order[index - 1]])[1] if index else None
+            if previous is not None and not text[previous:start].strip():
+                start = previous  # the blank line before it goes with it
+            elif index + 1 < len(items.order):
+                end = _span(text, items.nodes[items.order[index + 1]])[0]
+            edits.append((start, end, ""))
+        elif merged[key] != items.data[key]:
+            edits.append((start, end, item(key)))
+    anchor, pending = None, []
+    for key in [*order, None]:
+        if key is not None and key not in items.data:
+            pending.append(key)
+            continue
+        if pending:
+            if anchor is None:
+                at = _span(text, items.nodes[items.order[0]])[0]
+                edits.append((at, at, "".join(item(k) + sep for k in pending)))
+            else:
+                at = _span(text, items.nodes[anchor])[1]
+                edits.append((at, at, _line_break_before(text, at, nl) + "".join(sep + item(k) for k in pending)))
+            pending = []
+        anchor = key
+    return edits
+
+
+def _new_top_entry(doc: _Doc, name: str, body: str) -> Edit:
+    """Where a top-level list the file lacks goes: before the first key the schema puts after it."""
+    parent = Plan if name in _PLAN_LISTS else Registry
+    later = keys_of(parent)[keys_of(parent).index(name) + 1:]
+    following = [doc.top[k][0] for k in later if k in doc.top]
+    if following:
+        at = yamldoc.line_start(doc.text, min(k.start_mark.index for k in following))
+        return at, at, body
+    end = len(doc.text)
+    return end, end, _line_break_before(doc.text, end, doc.style.newline) + body
+
+
+# --- plain data the schema does not describe: the conflict record, keys a person added --------
+
+
+def _inline(value: Any) -> str:
+    """`` value`` as it follows a key's colon ("" for nothing)."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return " {}"
+    if isinstance(value, list):
+        return " " + yamldoc.flow_list(value)
+    return " " + yamldoc.scalar_text(value)
+
+
+def _is_block(value: Any) -> bool:
+    return bool(value) and (isinstance(value, dict) or
+                            (isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value)))
+
+
+def _plain_lines(value: Any, col: int, nl: str) -> str:
+    """A non-empty mapping, or a list holding collections, as block lines at column ``col``."""
+    if isinstance(value, dict):
+        return "".join(_plain_entry(k, v, col, nl) for k, v in value.items())
+    out = ""
+    for item in value:
+        if _is_block(item):
+            out += " " * col + "- " + _plain_lines(item, col + 2, nl)[col + 2:]
+        else:
+            out += " " * col + "-" + _inline(item) + nl
+    return out
+
+
+def _plain_entry(key: str, value: Any, col: int, nl: str) -> str:
+    head = " " * col + yamldoc.scalar_text(key) + ":"
+    if _is_block(value):
+        return head + nl + _plain_lines(value, col + 2, nl)
+    return head + _inline(value) + nl
 
 
 # --- the line merge fallback ------------------------------------------------------------------
@@ -753,8 +734,6 @@ def _rt(value: Any, *, flow_lists: bool = True):
 
 def _line_merge(base: str, ours: str, theirs: str) -> str:
     """git's own merge with conflict markers, for versions that are not readable plans."""
-    import tempfile
-
     with tempfile.TemporaryDirectory(prefix="gktrack-merge-") as folder:
         paths = []
         for name, text in (("ours", ours), ("base", base), ("theirs", theirs)):
@@ -766,90 +745,80 @@ def _line_merge(base: str, ours: str, theirs: str) -> str:
         return Path(paths[0]).read_bytes().decode("utf-8", "replace")
 
 
+def _has_markers(text: str) -> bool:
+    return any(line.startswith("<<<<<<<") for line in text.splitlines())
+
+
 # --- units.yaml: entries added on both sides ---------------------------------------------------
 
-REGISTRY_ATTRIBUTES_LINE = "units.yaml merge=gktrack"
-_REGISTRY_LISTS = {"units": "name", "collectives": "name", "people": "email"}
+_REGISTRY_LISTS = tuple(name for name, spec in fields_of(Registry) if spec.kind == "records")
 
 
-def _entry_key(section: str, entry: Any) -> str | None:
-    if isinstance(entry, str):
-        return entry
-    if isinstance(entry, dict):
-        value = entry.get(_REGISTRY_LISTS[section])
-        return str(value) if value is not None else None
-    return None
+def _registry_items(doc: _Doc) -> dict[str, _Items]:
+    return {name: doc.items(name, RECORDS[dict(fields_of(Registry))[name].record]) for name in _REGISTRY_LISTS}
 
 
-def _only_appended(base: dict, other: dict) -> dict[str, list] | None:
-    """The entries ``other`` added to ``base``'s lists, if adding entries is all it did; else None."""
-    if {k: v for k, v in base.items() if k not in _REGISTRY_LISTS} != \
-            {k: v for k, v in other.items() if k not in _REGISTRY_LISTS}:
+def _only_appended(base: _Doc, other: _Doc) -> dict[str, list] | None:
+    """The keys of the entries ``other`` added to ``base``'s lists, if adding entries is all it
+    did; else None."""
+    if base.header(_REGISTRY_LISTS) != other.header(_REGISTRY_LISTS):
         return None
     added: dict[str, list] = {}
-    for section in _REGISTRY_LISTS:
-        before, after = base.get(section) or [], other.get(section) or []
-        if not isinstance(before, list) or not isinstance(after, list):
-            return None
-        known = {_entry_key(section, e) for e in before}
-        if None in known:
-            return None
-        kept = [e for e in after if _entry_key(section, e) in known]
-        if kept != before:
+    before_items, after_items = _registry_items(base), _registry_items(other)
+    for name in _REGISTRY_LISTS:
+        before, after = before_items[name], after_items[name]
+        if base.plain_list(name) != [before.data[k] for k in before.order] or \
+                other.plain_list(name) != [after.data[k] for k in after.order]:
+            return None  # two entries under one name: not ours to sort out
+        if [after.data[k] for k in after.order if k in before.data] != [before.data[k] for k in before.order]:
             return None  # an entry was changed, removed or moved
-        new = [e for e in after if _entry_key(section, e) not in known]
-        if any(_entry_key(section, e) is None for e in new):
-            return None
+        new = [k for k in after.order if k not in before.data]
         if new:
-            added[section] = new
+            added[name] = new
     return added
 
 
-def _append_entries(text: str, data: dict, added: dict[str, list], where: str) -> str:
-    """``text`` with ``added`` entries appended to their lists, other lines untouched."""
-    from gktrack.storage.yamlfile import BlockFile
-
-    block = BlockFile(text, where)
-    for section, entries in added.items():
-        have = {_entry_key(section, e) for e in data.get(section) or []}
-        lines: list[str] = []
-        for entry in entries:
-            if _entry_key(section, entry) not in have:  # both sides added the same one: once
-                lines += block.dump_item(section, _rt(entry))
-        block.append_items(section, lines, bool(data.get(section)))
-    return block.text()
-
-
-def merge_registry_texts(base: str, ours: str, theirs: str, where: str = "units.yaml") -> MergeResult:
+def merge_registry_texts(base: str, ours: str, theirs: str, where: str = REGISTRY_FILE) -> MergeResult:
     """Three-way merge of units.yaml: git's line merge, and where that conflicts because both sides
     appended entries (two offices registering new units at once), ours plus theirs' new entries.
     Any other overlapping change is left to a person, with git's markers (``validate`` flags them)."""
-    from gktrack.storage.registry import registry_from_data
-    from gktrack.storage.yamlfile import safe_load, strip_lines
-
     lined = _line_merge(base, ours, theirs)
-    if not any(line.startswith("<<<<<<<") for line in lined.splitlines()):
+    if not _has_markers(lined):
         return MergeResult(lined)
     try:
-        data = {}
-        for label, text in (("base", base), ("ours", ours), ("theirs", theirs)):
-            loaded = safe_load(text, where) or {}
-            registry_from_data(loaded, where)
-            data[label] = strip_lines(loaded)
-    except (GktrackError, AttributeError, TypeError) as exc:
+        docs = []
+        for text in (base, ours, theirs):
+            parse_registry(text, where)
+            docs.append(_Doc(text, where))
+    except GktrackError as exc:
         return MergeResult(lined, fallback=str(exc))
-    if not all(isinstance(d, dict) for d in data.values()):
-        return MergeResult(lined, fallback="单位名册的顶层不是映射")
-    for text, mine, other in ((ours, data["ours"], data["theirs"]), (theirs, data["theirs"], data["ours"])):
-        added = _only_appended(data["base"], other)
+    base_doc, ours_doc, theirs_doc = docs
+    for mine, other in ((ours_doc, theirs_doc), (theirs_doc, ours_doc)):
+        added = _only_appended(base_doc, other)
         if added is None:
             continue
+        mine_items, other_items = _registry_items(mine), _registry_items(other)
+        edits: list[Edit] = []
+        expected = {}
+        for name in _REGISTRY_LISTS:
+            have = mine_items[name]
+            new = [k for k in added.get(name, []) if k not in have.data]  # both added it: once
+            order = [*have.order, *new]
+            merged = {**have.data, **{k: other_items[name].data[k] for k in new}}
+            expected[name] = [merged[k] for k in order]
+            if new:
+                cls = RECORDS[dict(fields_of(Registry))[name].record]
+                edits += _list_edits(mine, name, cls, have, order, merged,
+                                     _sources(merged, (mine, have), (other, other_items[name])), gap=False)
+        text = _apply(mine.text, edits)
         try:
-            merged = _append_entries(text, mine, added, where)
-            registry_from_data(safe_load(merged, where), where)
+            parse_registry(text, where)
+            result = _Doc(text, where)
         except GktrackError as exc:
-            return MergeResult(lined, fallback=str(exc))
-        return MergeResult(merged)
+            return MergeResult(lined, fallback=f"合并结果无法读取:{exc}")
+        if any(result.plain_list(name) != expected[name] for name in _REGISTRY_LISTS):
+            return MergeResult(lined, fallback="合并结果与预期不一致")
+        return MergeResult(text)
     return MergeResult(lined, fallback="双方都修改了单位名册中的同一处(不只是各自新增单位或人员)")
 
 
@@ -857,8 +826,6 @@ def merge_registry_texts(base: str, ours: str, theirs: str, where: str = "units.
 
 
 def _git_dir(cwd: Path) -> Path | None:
-    from gktrack.storage import git
-
     try:
         return Path(git.run(cwd, "rev-parse", "--absolute-git-dir").strip())
     except GktrackError:
@@ -937,30 +904,25 @@ def mapping_for(notes: list[dict], plan: str, rebase: str | None) -> dict:
 
 def run_driver(base_path: str, ours_path: str, theirs_path: str, name: str | None = None) -> tuple[int, list[str]]:
     """What ``gktrack merge-driver %O %A %B %P`` does: merge into %A; (exit code, messages)."""
-    from gktrack.storage.yamlfile import decode
-
     where = name or ours_path
-    raw = {}
-    for label, path in (("base", base_path), ("ours", ours_path), ("theirs", theirs_path)):
-        raw[label] = Path(path).read_bytes()
-    try:
-        texts = {label: decode(data, where) for label, data in raw.items()}
-    except PlanFileError as exc:
-        texts = None
-        reason = str(exc)
+    raw = {label: Path(path).read_bytes()
+           for label, path in (("base", base_path), ("ours", ours_path), ("theirs", theirs_path))}
     git_dir = _git_dir(Path.cwd())
     rebase = rebase_id(git_dir)
-    if texts is None:
-        merged = MergeResult(_line_merge(*(data.decode("utf-8", "replace") for data in raw.values())), fallback=reason)
+    bom = raw["ours"].startswith(b"\xef\xbb\xbf")
+    try:
+        texts = {label: yamldoc.decode(data, where) for label, data in raw.items()}
+    except PlanFileError as exc:
+        merged = MergeResult(_line_merge(*(data.decode("utf-8", "replace") for data in raw.values())),
+                             fallback=str(exc))
         bom = False
-    elif name is not None and Path(name).name == "units.yaml" and "/" not in name.strip("/"):
-        merged = merge_registry_texts(texts["base"], texts["ours"], texts["theirs"], where)
-        bom = raw["ours"].startswith(b"\xef\xbb\xbf")
     else:
-        plan = Path(name).stem if name else None
-        mapping = mapping_for(read_notes(git_dir), plan, rebase) if plan else {}
-        merged = merge_plan_texts(texts["base"], texts["ours"], texts["theirs"], where, mapping=mapping)
-        bom = raw["ours"].startswith(b"\xef\xbb\xbf")
+        if name is not None and Path(name).name == REGISTRY_FILE and "/" not in name.strip("/"):
+            merged = merge_registry_texts(texts["base"], texts["ours"], texts["theirs"], where)
+        else:
+            plan = Path(name).stem if name else None
+            mapping = mapping_for(read_notes(git_dir), plan, rebase) if plan else {}
+            merged = merge_plan_texts(texts["base"], texts["ours"], texts["theirs"], where, mapping=mapping)
     Path(ours_path).write_bytes((b"\xef\xbb\xbf" if bom else b"") + merged.text.encode("utf-8"))
     messages = []
     notes = []
@@ -977,8 +939,7 @@ def run_driver(base_path: str, ours_path: str, theirs_path: str, name: str | Non
         notes.append({"kind": "fallback", "file": name, "rebase": rebase, "reason": merged.fallback})
     _append_notes(git_dir, notes)
     if merged.fallback:
-        conflicted = any(line.startswith("<<<<<<<") for line in merged.text.splitlines())
-        return (1 if conflicted else 0), messages
+        return (1 if _has_markers(merged.text) else 0), messages
     return (1 if merged.conflicts else 0), messages
 
 
@@ -1004,8 +965,6 @@ def install(root: Path) -> list[str]:
 
     Returns what was changed, in Chinese (nothing when everything was already in place).
     """
-    from gktrack.storage import git
-
     done = []
     command = driver_command()
     current = git.run(root, "config", "--local", "--get", f"merge.{DRIVER_NAME}.driver", check=False).strip()
@@ -1016,7 +975,7 @@ def install(root: Path) -> list[str]:
 
         done.append(f"已在本仓库的 git 配置中登记合并驱动:用 {interpreter()} 运行 gktrack merge-driver"
                     "(它不在时依次找 PATH 中的 python3、python、py 和 gktrack)")
-    for probe, line in (("plans/x.yaml", ATTRIBUTES_LINE), ("units.yaml", REGISTRY_ATTRIBUTES_LINE)):
+    for probe, line in (("plans/x.yaml", ATTRIBUTES_LINE), (REGISTRY_FILE, REGISTRY_ATTRIBUTES_LINE)):
         attr = git.run(root, "check-attr", "merge", "--", probe, check=False).strip()
         if attr.endswith(f": {DRIVER_NAME}"):
             continue
@@ -1048,10 +1007,3 @@ def ensure_attributes_file(path: Path) -> bool:
     prefix = "" if not existing or existing.endswith("\n") else "\n"
     path.write_text(existing + prefix + "".join(line + "\n" for line in missing), encoding="utf-8")
     return True
-
-
-if __name__ == "__main__":  # pragma: no cover - for debugging by hand
-    code, lines = run_driver(*sys.argv[1:5])
-    for line in lines:
-        sys.stderr.write(line + "\n")
-    raise SystemExit(code)

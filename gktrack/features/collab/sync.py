@@ -31,11 +31,14 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gktrack.storage import git
-from gktrack.features.collab import mergedriver
+from gktrack.domain.model import Task, to_data
 from gktrack.errors import DirtyError, GktrackError, InputError, PlanFileError, RepoError
-from gktrack.storage.repo import PLANS_DIR, Repository
+from gktrack.features.collab import mergedriver
+from gktrack.storage import git, yamldoc
+from gktrack.storage.planfile import parse_plan
+from gktrack.storage.reader import CONFLICT_KEY
 from gktrack.storage.registry import REGISTRY_FILE
+from gktrack.storage.repo import PLANS_DIR, Repository
 
 MAX_ATTEMPTS = 5
 NETWORK_TIMEOUT = float(os.environ.get("GKTRACK_SYNC_TIMEOUT", "120"))
@@ -426,21 +429,19 @@ def _renumber_message(message: str, notes: list[dict]) -> str:
 
 
 def _tasks_at(root: Path, rev: str, rel: str) -> tuple[dict | None, dict]:
-    """(header data, {task id: data}) of one plan file at ``rev``; (None, {}) if absent/broken."""
-    from gktrack.storage.yamlfile import safe_load, strip_lines
+    """(header data, {task id: data}) of one plan file at ``rev``; (None, {}) if absent/unreadable.
 
+    Read leniently (problems collected, not raised): a commit with a hand-made slip in one task
+    still says what changed in the others."""
     proc = _git(root, "show", f"{rev}:{rel}")
     if proc.returncode != 0:
         return None, {}
     try:
-        data = strip_lines(safe_load(proc.stdout, rel))
+        plan = parse_plan(proc.stdout, rel, problems=[])
     except GktrackError:
         return None, {}
-    if not isinstance(data, dict):
-        return None, {}
-    tasks = {t["id"]: t for t in data.get("tasks") or [] if isinstance(t, dict) and isinstance(t.get("id"), int)}
-    header = {k: v for k, v in data.items() if k != "tasks"}
-    return header, tasks
+    header = {k: v for k, v in to_data(plan).items() if k != "tasks"}
+    return header, {task.id: to_data(task) for task in plan.tasks}
 
 
 def describe_task_change(before: dict | None, after: dict | None) -> str:
@@ -460,8 +461,7 @@ def describe_task_change(before: dict | None, after: dict | None) -> str:
     if added <= 0 and (before.get("progress") or []) != (after.get("progress") or []):
         others.insert(0, "progress")
     if others:
-        labels = [mergedriver.FIELD_LABELS.get(k, "冲突记录" if k == mergedriver.CONFLICT_KEY else k) for k in others]
-        parts.append("修改" + "、".join(labels))
+        parts.append("修改" + "、".join(mergedriver.field_label(Task, k) for k in others))
     return ";".join(parts) or "修改"
 
 
@@ -673,21 +673,22 @@ def _conflict_result(repo: Repository, target: _Target, state: dict) -> SyncResu
 
 def unresolved(path: Path, rel: str) -> list[str]:
     """What still marks ``path`` as conflicted: markers or ``conflict`` keys, as Chinese places."""
-    from gktrack.storage.yamlfile import LINE_KEY, decode, safe_load
-
     if not path.exists():
         return []
     try:
-        data = safe_load(decode(path.read_bytes(), rel), rel)
+        root = yamldoc.compose(yamldoc.decode(path.read_bytes(), rel), rel)
     except GktrackError as exc:
         return [str(exc)]
-    if rel != REGISTRY_FILE and not rel.startswith(f"{PLANS_DIR}/"):
+    if (rel != REGISTRY_FILE and not rel.startswith(f"{PLANS_DIR}/")) or not yamldoc.is_map(root):
         return []
+    top = yamldoc.entries(root)
     problems = []
-    if isinstance(data, dict):
-        if mergedriver.CONFLICT_KEY in data:
-            problems.append(f"{rel}: 计划信息或章节仍有 {mergedriver.CONFLICT_KEY}: 记录")
-        for task in data.get("tasks") or []:
-            if isinstance(task, dict) and mergedriver.CONFLICT_KEY in task:
-                problems.append(f"{rel}:{task.get(LINE_KEY)}: 任务 {task.get('id')} 仍有 {mergedriver.CONFLICT_KEY}: 记录")
+    if CONFLICT_KEY in top:
+        problems.append(f"{rel}: 计划信息或章节仍有 {CONFLICT_KEY}: 记录")
+    tasks = top.get("tasks", (None, None))[1]
+    for task in tasks.value if yamldoc.is_seq(tasks) else []:
+        found = yamldoc.entries(task) if yamldoc.is_map(task) else {}
+        if CONFLICT_KEY in found:
+            task_id = found["id"][1].value if "id" in found else "?"
+            problems.append(f"{rel}:{yamldoc.line_of(task)}: 任务 {task_id} 仍有 {CONFLICT_KEY}: 记录")
     return problems
