@@ -28,6 +28,7 @@ SEVERITY_LABELS = {ERROR: "错误", WARNING: "警告"}
 CONFLICT_KEY = "conflict"
 # Enough of one kind of problem in the text to show the pattern; binary junk would give thousands.
 MAX_SAME = 20
+MORE_OF_THE_SAME = "同类问题另有"
 _PLAN_ID = re.compile(PLAN_ID_PATTERN)
 _BAD = object()  # a value already reported: nothing further is said about it
 UNREADABLE = _BAD  # what ``Reader.compose`` gives for a text that is not YAML (collecting only)
@@ -90,7 +91,7 @@ class Reader:
         self.where = where
         self.problems = problems
         self.conflicts: list[Conflict] = []
-        self._quiet: set[int] = set()        # nodes already reported: read as unreadable, silently
+        self._quiet: set[int] = set()        # nodes already reported: not read, nothing more said
         self._cut: set[int] = set()          # mappings that lost a key already reported
         self._lost: dict[int, set[str]] = {}  # id(record) -> its fields that could not be read
         self._nodes: dict[int, Any] = {}      # id(record) -> the node it was read from
@@ -131,22 +132,20 @@ class Reader:
                 raise
             self.problems.append(Problem(exc.where or self.where, exc.message))
             return UNREADABLE
-        aliases, cut_keys = [], set()
+        aliases = []
         for message, node in yamldoc.node_problems(root):
             if message == yamldoc.NO_ALIASES:
                 aliases.append(node)
-                continue
-            self.fail(message, node)
-            self._quiet.add(id(node))
-            if not message.startswith("重复的键"):
-                cut_keys.add(id(node))  # tags are on values; these are keys no mapping may hold
+            else:
+                self.fail(message, node)
+                self._quiet.add(id(node))
         if aliases:  # the shape of such a file says nothing; one line, however many there are
             first = min(aliases, key=lambda node: node.start_mark.index)
             count = f"(共 {len(aliases)} 处)" if len(aliases) > 1 else ""
             self.fail(yamldoc.NO_ALIASES + count, first)
             return UNREADABLE
-        if cut_keys:
-            self._cut_keys(root, cut_keys)
+        if self._quiet:
+            self._drop_keys(root)
         return root
 
     def _text_problems(self, text: str) -> bool:
@@ -174,17 +173,17 @@ class Reader:
                 self.problems.append(Problem(f"{self.where}:{line}:{column}", message, severity))
         for kind, count in counts.items():
             if count > MAX_SAME:
-                self.problems.append(Problem(self.where, f"同类问题另有 {count - MAX_SAME} 处未列出", WARNING))
+                self.problems.append(Problem(self.where, f"{MORE_OF_THE_SAME} {count - MAX_SAME} 处未列出", WARNING))
         return any(severity == ERROR for *_, severity in found)
 
-    def _cut_keys(self, root: Any, keys: set[int]) -> None:
-        """Take the reported keys (merge keys, keys that are lists) out of their mappings, so the
-        rest reads on; a mapping that lost one does not also say its fields are missing."""
+    def _drop_keys(self, root: Any) -> None:
+        """Take the reported keys (merge keys, keys that are lists, a key's second time) out of
+        their mappings, so the rest reads on; such a mapping does not also say a field is missing."""
         stack = [root]
         while stack:
             node = stack.pop()
             if yamldoc.is_map(node):
-                kept = [(key, value) for key, value in node.value if id(key) not in keys]
+                kept = [(key, value) for key, value in node.value if id(key) not in self._quiet]
                 if len(kept) != len(node.value):
                     node.value[:] = kept
                     self._cut.add(id(node))
