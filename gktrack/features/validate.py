@@ -27,7 +27,7 @@ from gktrack import __version__
 from gktrack.domain.model import ROLES, Plan, Task, fields_of, to_data
 from gktrack.domain.units import Units
 from gktrack.storage import yamldoc
-from gktrack.storage.planfile import PLAN_ID, plan_from_nodes
+from gktrack.storage.planfile import PLAN_ID, parse_plan, plan_from_nodes
 from gktrack.storage.reader import ERROR, MORE_OF_THE_SAME, UNREADABLE, WARNING, Problem, Reader, short
 from gktrack.storage.registry import REGISTRY_FILE, default_registry, registry_from_nodes
 from gktrack.storage.repo import PLANS_DIR, Repository
@@ -131,8 +131,12 @@ def _check_plans(repo: Repository, sources: list[_Source], units: Units | None) 
             if plan is not None:
                 clean[source.rel] = plan
 
+    read = {s.rel: s.data for s in sources}
+
     def parse(rel: str, data: bytes) -> Plan:
-        return clean.get(rel) or _read_plan(rel, data, _file_id(rel), [])[0]
+        if rel in clean and data == read[rel]:  # (not changed since: the index keeps it by these bytes)
+            return clean[rel]
+        return parse_plan(yamldoc.decode(data, rel), rel, expected_id=_file_id(rel))
 
     files = [(s.rel, s.path) for s in sources if s.path is not None and (s.rel in clean or s.rel not in found)]
     from_index = dict(index.read_files(files, "Plan", parse, names_of=unit_names))
