@@ -83,7 +83,7 @@ def repo(template, tmp_path) -> Path:
 
 def case_bytes(case: dict) -> bytes:
     if case.get("generate") == "large":
-        from gktrack.storage.yamlfile import MAX_FILE_BYTES
+        from gktrack.storage.yamldoc import MAX_FILE_BYTES
 
         line = "# 很长的注释,用来把文件撑大,超过上限\n".encode("utf-8")
         return (CORPUS / "_base_plan.yaml").read_bytes() + line * (MAX_FILE_BYTES // len(line) + 10)
@@ -231,13 +231,13 @@ def test_no_unsafe_yaml_loading_and_no_shell_in_the_code():
 
 def test_alias_expansion_is_refused_before_it_grows():
     from gktrack.errors import PlanFileError
-    from gktrack.storage.yamlfile import safe_load
+    from gktrack.storage.yamldoc import compose
 
     levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
     levels += [f"l{i}: &l{i} [" + ", ".join([f"*{'a' if i == 0 else f'l{i - 1}'}"] * 10) + "]" for i in range(12)]
     started = time.monotonic()
     with pytest.raises(PlanFileError, match="锚点和别名"):
-        safe_load("\n".join(levels) + "\n", "bomb.yaml")
+        compose("\n".join(levels) + "\n", "bomb.yaml")
     assert time.monotonic() - started < 1
 
 
@@ -305,16 +305,15 @@ def test_random_yaml_in_the_library(document):
     """validate and the commands' reader on random documents: typed errors only, and a file
     validate passes is a file the reader accepts."""
     from gktrack.errors import GktrackError
-    from gktrack.storage.planfile import plan_from_data
     from gktrack.features.validate import ERROR, check_plan
-    from gktrack.storage.yamlfile import decode, safe_load
+    from gktrack.storage.planfile import parse_plan
+    from gktrack.storage.yamldoc import decode
 
     problems = check_plan("plans/p1.yaml", document, units=None, file_id="p1")
     for problem in problems:
         assert problem.where.startswith("plans/p1.yaml") and re.search("[\u4e00-\u9fff]", problem.message)
     try:
-        plan_from_data(safe_load(decode(document, "plans/p1.yaml"), "plans/p1.yaml"), "plans/p1.yaml",
-                       expected_id="p1")
+        parse_plan(decode(document, "plans/p1.yaml"), "plans/p1.yaml", expected_id="p1")
         readable = True
     except GktrackError as exc:
         assert exc.where and exc.where.startswith("plans/p1.yaml"), exc

@@ -122,10 +122,10 @@ def test_library_api(repo):
 
     write(repo, "plans/good.yaml", GOOD.replace("year: 2024", "year: 今年"))
     problems = validate(Repository(repo.root))
-    assert problems == [Problem("plans/good.yaml:4", "“year”应为年份(如 2024),而不是“今年”", "error")]
+    assert problems == [Problem("plans/good.yaml:4:7", "“year”应为年份(如 2024),而不是“今年”", "error")]
     problem = problems[0]
-    assert (problem.file, problem.line, problem.column) == ("plans/good.yaml", 4, None)
-    assert str(problem) == "plans/good.yaml:4: 错误:“year”应为年份(如 2024),而不是“今年”"
+    assert (problem.file, problem.line, problem.column) == ("plans/good.yaml", 4, 7)
+    assert str(problem) == "plans/good.yaml:4:7: 错误:“year”应为年份(如 2024),而不是“今年”"
     assert validate(Repository(repo.root), ["plans/good.yaml"], staged=True) == []  # the index is fine
 
 
@@ -178,22 +178,22 @@ def test_every_problem_is_listed_in_file_order(repo):
     assert code == 1
     got = lines(out)
     expected = [
-        "plans/many.yaml:5: 警告:计划有未知的字段“titel”,是否指“title”?(会被保留,但 gktrack 不使用它)",
-        "plans/many.yaml:9: 错误:章节 key“1”重复(另见第 7 行)",
-        "plans/many.yaml:15: 错误:任务 1 的单位“司法局”不在单位名册中,是否指:司法所?",
-        "plans/many.yaml:16: 警告:任务 1 的期限“等上级通知”无法识别,不会判断是否逾期(可改写成 6月底前、2024-06-30、每季度 这样的说法)",
+        "plans/many.yaml:5:1: 警告:计划有未知的字段“titel”,是否指“title”?(会被保留,但 gktrack 不使用它)",
+        "plans/many.yaml:9:5: 错误:章节 key“1”重复(另见第 7 行)",
+        "plans/many.yaml:15:19: 错误:任务 1 的单位“司法局”不在单位名册中,是否指:司法所?",
+        "plans/many.yaml:16:15: 警告:任务 1 的期限“等上级通知”无法识别,不会判断是否逾期(可改写成 6月底前、2024-06-30、每季度 这样的说法)",
         "plans/many.yaml:19: 错误:任务编号 1 重复(另见第 13 行)",
-        "plans/many.yaml:20: 警告:任务 1 与任务 1(第 13 行)内容相同,是否重复添加?",
-        "plans/many.yaml:21: 错误:任务 1 的章节“9”不存在",
-        "plans/many.yaml:22: 错误:任务 1 的“state”应为 open 或 done,而不是“finished”",
-        "plans/many.yaml:23: 错误:任务 1 的“number”的值 1.5 被读成了小数,请加引号(如 '1.5')",
-        "plans/many.yaml:24: 错误:任务 1 有未解决的合并冲突(ours、theirs):文件中是本方的值,另一方的值记在 conflict 字段中;核对改好后删除 conflict 字段",
+        "plans/many.yaml:19: 错误:任务 1 的章节“9”不存在",
+        "plans/many.yaml:20:11: 警告:任务 1 与任务 1(第 13 行)内容相同,是否重复添加?",
+        "plans/many.yaml:22:12: 错误:任务 1 的“state”应为 open 或 done,而不是“finished”",
+        "plans/many.yaml:23:13: 错误:任务 1 的“number”的值 1.5 被读成了小数,请加引号(如 '1.5')",
+        "plans/many.yaml:24:5: 错误:任务 1 有未解决的合并冲突(ours、theirs):文件中是本方的值,另一方的值记在 conflict 字段中;核对改好后删除 conflict 字段",
         "plans/many.yaml:30:13: 错误:无效的日期“2024-13-45”",
-        "plans/many.yaml:32: 错误:任务 3 的进展缺少日期",
-        "plans/many.yaml:33: 警告:任务 3 的进展中的单位“不存在的单位”不在单位名册中;如确是新单位,请在 units.yaml 中登记",
-        "plans/many.yaml:34: 警告:任务 3 的进展有未知的字段“foo”(会被保留,但 gktrack 不使用它)",
-        "plans/many.yaml:36: 错误:任务的“id”应为正整数,而不是“0”",
-        "plans/many.yaml:38: 错误:任务的单位“区政书局”不在单位名册中,是否指:区政数局?",
+        "plans/many.yaml:32:9: 错误:任务 3 的进展缺少日期",
+        "plans/many.yaml:33:15: 警告:任务 3 的进展中的单位“不存在的单位”不在单位名册中;如确是新单位,请在 units.yaml 中登记",
+        "plans/many.yaml:34:9: 警告:任务 3 的进展有未知的字段“foo”(会被保留,但 gktrack 不使用它)",
+        "plans/many.yaml:36:9: 错误:任务的“id”应为正整数,而不是“0”",
+        "plans/many.yaml:38:12: 错误:任务的单位“区政书局”不在单位名册中,是否指:区政数局?",
     ]
     assert got == expected
     assert err.strip() == "gktrack: 共 11 个错误、5 个警告(已检查 3 个文件)"
@@ -203,7 +203,7 @@ def test_every_problem_is_listed_in_file_order(repo):
     data = json.loads(out)
     assert data["ok"] is False and data["files"] == ["units.yaml", "plans/good.yaml", "plans/many.yaml"]
     first = data["problems"][0]
-    assert first == {"where": "plans/many.yaml:5", "file": "plans/many.yaml", "line": 5, "column": None,
+    assert first == {"where": "plans/many.yaml:5:1", "file": "plans/many.yaml", "line": 5, "column": 1,
                      "severity": "warning", "message": "计划有未知的字段“titel”,是否指“title”?(会被保留,但 gktrack 不使用它)"}
     assert len(data["problems"]) == 16
 
@@ -212,7 +212,7 @@ def test_warnings_alone_pass_unless_strict(repo):
     write(repo, "plans/good.yaml", GOOD.replace("deadline: 6月底前", "deadline: 等上级通知"))
     code, out, err = gk(repo, "validate")
     assert code == 0
-    assert lines(out) == ["plans/good.yaml:19: 警告:任务 1 的期限“等上级通知”无法识别,不会判断是否逾期"
+    assert lines(out) == ["plans/good.yaml:19:15: 警告:任务 1 的期限“等上级通知”无法识别,不会判断是否逾期"
                           "(可改写成 6月底前、2024-06-30、每季度 这样的说法)"]
     assert err.strip() == "gktrack: 共 1 个警告(已检查 2 个文件)"
     assert gk(repo, "validate", "--strict")[0] == 1
@@ -264,9 +264,9 @@ def test_tabs_and_control_characters_are_listed_per_line(repo):
     write(repo, "plans/good.yaml", text.replace("按季度", "按\x01季度"))
     code, out, _ = gk(repo, "validate")
     assert lines(out) == [
-        "plans/good.yaml:16: 错误:含有制表符(Tab),YAML 只能用空格缩进",
+        "plans/good.yaml:16:1: 错误:含有制表符(Tab),YAML 只能用空格缩进",
         "plans/good.yaml:24:12: 错误:含有不允许的控制字符(U+0001)",
-        "plans/good.yaml:27: 错误:含有制表符(Tab),YAML 只能用空格缩进",
+        "plans/good.yaml:27:1: 错误:含有制表符(Tab),YAML 只能用空格缩进",
     ]
 
 
@@ -297,7 +297,7 @@ def test_merge_conflict_markers_from_a_line_merge(repo):
     assert "<<<<<<<" in repo.text("plans/good.yaml")
     code, out, _ = gk(repo, "validate")
     assert code == 1
-    assert lines(out) == ["plans/good.yaml:16: 错误:有未解决的合并冲突(<<<<<<< 到 >>>>>>> 之间是两边的改动,"
+    assert lines(out) == ["plans/good.yaml:16:1: 错误:有未解决的合并冲突(<<<<<<< 到 >>>>>>> 之间是两边的改动,"
                           "请保留正确的一边并删除标记行)"]
     code, out, err = gk(repo, "progress", "good/2", "冲突中")
     assert code == 1 and lines(err) == ["gktrack: 错误:plans/good.yaml:16: 有未解决的合并冲突标记(<<<<<<< / >>>>>>>)"]
@@ -314,7 +314,7 @@ def test_merge_conflict_left_by_the_merge_driver(repo):
     # file:line of the task, the task, the field, and both sides' values
     line = conflicts[0]
     assert line.startswith("plans/good.yaml:") and " 错误:任务 " in line
-    assert "“内容”(text)本方“" in line and "(甲)" in line and "另一方“" in line and "(乙)" in line
+    assert "“任务内容”(text)本方“" in line and "(甲)" in line and "另一方“" in line and "(乙)" in line
     number = int(line.split(":")[1])
     assert (repo.root / "plans" / "good.yaml").read_text("utf-8").splitlines()[number - 1].lstrip().startswith("conflict:")
 
@@ -323,9 +323,39 @@ def test_conflict_record_on_the_plan_header(repo):
     write(repo, "plans/good.yaml", GOOD.replace("title: 好的计划\n", "title: 好的计划\nconflict:\n  title:\n"
                                                 "    base: 旧标题\n    theirs: 他们的标题\n"))
     code, out, _ = gk(repo, "validate")
-    assert lines(out) == ["plans/good.yaml:6: 错误:计划有未解决的合并冲突(“标题”(title)本方“好的计划”,"
+    assert lines(out) == ["plans/good.yaml:6:1: 错误:计划有未解决的合并冲突(“标题”(title)本方“好的计划”,"
                           "另一方“他们的标题”,原为“旧标题”):文件中是本方的值,"
                           "另一方的值记在 conflict 字段中;核对改好后删除 conflict 字段"]
+
+
+def test_a_plan_that_read_cleanly_is_not_read_again_but_still_checked(repo, monkeypatch):
+    """The index remembers that a file's bytes read without a problem; what depends on other
+    files (the registry's units) or on the day is checked every time, at its place."""
+    from gktrack.storage import yamldoc
+
+    assert gk(repo, "validate")[0] == 0
+    parsed = []
+    real_parse = yamldoc.parse
+    monkeypatch.setattr(yamldoc, "parse", lambda text, where: parsed.append(where) or real_parse(text, where))
+    assert gk(repo, "validate")[:2] == (0, "已检查 2 个文件,未发现问题\n")
+    assert parsed == ["units.yaml"]  # the plan came from the index
+    # the same bytes, but 司法所 is no longer a unit: found, and the file is read for the place
+    write(repo, "units.yaml", UNITS.replace("  - name: 司法所\n", "").replace("units: [司法所]", "units: []"))
+    code, out, _ = gk(repo, "validate")
+    assert code == 1 and lines(out) == [
+        "plans/good.yaml:17:12: 错误:任务 1 的单位“司法所”不在单位名册中;如确是新单位,请在 units.yaml 中登记",
+        "plans/good.yaml:31:15: 警告:任务 2 的进展中的单位“司法所”不在单位名册中;如确是新单位,请在 units.yaml 中登记",
+    ]
+    assert parsed.count("plans/good.yaml") == 1
+    # a warning only (an unknown field) keeps a file out of the index's clean list
+    write(repo, "units.yaml", UNITS)
+    write(repo, "plans/good.yaml", GOOD.replace("    state: open\n", "    state: open\n    priority: 高\n"))
+    for _ in range(2):
+        code, out, _ = gk(repo, "validate", "plans/good.yaml")
+        assert code == 0 and "未知的字段“priority”" in out, out
+    # and GKTRACK_NO_CACHE=1 reads everything, with the same answer
+    monkeypatch.setenv("GKTRACK_NO_CACHE", "1")
+    assert gk(repo, "validate", "plans/good.yaml")[1] == out
 
 
 def test_registry_problems(repo):
@@ -336,12 +366,12 @@ def test_registry_problems(repo):
     code, out, _ = gk(repo, "validate")
     assert code == 1
     assert lines(out) == [
-        "units.yaml:7: 错误:单位名称或别名“党政办”重复(另见第 4 行)",
-        "units.yaml:8: 错误:“units”的每一项应有 name(单位名称)",
-        "units.yaml:14: 警告:集体成员“横西村”不在单位名册中",
-        "units.yaml:18: 警告:人员 zhang@example.gov.cn 的单位“司法局”不在单位名册中",
-        "units.yaml:19: 错误:人员角色应为 office 或 unit,而不是“boss”",
-        "units.yaml:20: 错误:邮箱“zhang@example.gov.cn”重复(另见第 16 行)",
+        "units.yaml:7:5: 错误:单位名称或别名“党政办”重复(另见第 4 行)",
+        "units.yaml:8:5: 错误:“units”的每一项应有 name(单位名称)",
+        "units.yaml:14:15: 警告:集体成员“横西村”不在单位名册中",
+        "units.yaml:18:13: 警告:人员 zhang@example.gov.cn 的单位“司法局”不在单位名册中",
+        "units.yaml:19:11: 错误:人员角色应为 office 或 unit,而不是“boss”",
+        "units.yaml:20:5: 错误:邮箱“zhang@example.gov.cn”重复(另见第 16 行)",
     ]
 
 
@@ -364,7 +394,7 @@ def test_staged_checks_the_index_not_the_work_tree(repo):
     git(repo, "add", "plans/good.yaml")
     write(repo, "plans/good.yaml", GOOD)  # fixed in the work tree, not in the index
     code, out, _ = gk(repo, "validate", "--staged")
-    assert code == 1 and lines(out) == ["plans/good.yaml:20: 错误:任务 1 的“state”应为 open 或 done,而不是“进行中”"]
+    assert code == 1 and lines(out) == ["plans/good.yaml:20:12: 错误:任务 1 的“state”应为 open 或 done,而不是“进行中”"]
     assert gk(repo, "validate")[0] == 0
     git(repo, "add", "plans/good.yaml")
     code, out, err = gk(repo, "validate", "--staged")

@@ -43,7 +43,7 @@ from gktrack.domain.model import PLAN_ID_PATTERN, SCHEMA_VERSION, Plan, Section,
 from gktrack.errors import InputError, PlanFileError
 from gktrack.storage import yamldoc
 from gktrack.storage.files import atomic_write
-from gktrack.storage.reader import Problem, Reader
+from gktrack.storage.reader import UNREADABLE, Problem, Reader
 
 PLAN_ID = re.compile(PLAN_ID_PATTERN)
 HEADER_COMMENT = "# gktrack 计划文件:可直接手工编辑(保存后可运行 gktrack validate 检查)\n"
@@ -63,75 +63,61 @@ def read_plan(path: Path, where: str) -> Plan:
 
 
 def parse_plan(text: str, where: str, *, expected_id: str | None = None,
-               problems: list[Problem] | None = None) -> Plan:
-    """The plan in ``text``. With ``problems`` every problem is collected there (and what could be
-    read is returned); without, the first error is raised."""
-    return _plan_from_root(yamldoc.compose(text, where), where, expected_id, problems)
-
-
-def _plan_from_root(root: Any, where: str, expected_id: str | None, problems: list[Problem] | None) -> Plan:
+               problems: list[Problem] | None = None) -> Plan | None:
+    """The plan in ``text``. Without ``problems`` the first error is raised. With, every problem
+    is collected there and what could be read is returned (None: nothing could, it is not YAML)."""
     reader = Reader(where, problems)
+    root = reader.compose(text)
+    return None if root is UNREADABLE else plan_from_nodes(reader, root, expected_id)
+
+
+def plan_from_nodes(reader: Reader, root: Any, expected_id: str | None) -> Plan:
+    """The plan ``root`` (``Reader.compose``'s) holds, read by ``reader``; ``expected_id``: the
+    file name's. Collecting, a plan whose header is broken is read on into its tasks."""
+    if root is None:
+        reader.fail("文件是空的", None)
+        return Plan(id=expected_id or "?", year=0, title="", path=reader.where)
     if not yamldoc.is_map(root):
         reader.fail("计划文件的顶层应为“键: 值”映射", root)
-        return Plan(id=expected_id or "?", year=0, title="", path=where)
+        return Plan(id=expected_id or "?", year=0, title="", path=reader.where)
     plan = reader.record(Plan, root)
-    if plan is _bad():
-        plan = _partial_plan(reader, root, where, expected_id)
-    plan.path = where
+    lost = reader.lost(plan)
+    if "id" in lost:
+        plan.id = expected_id or "?"
+    plan.path = reader.where
     if plan.schema > SCHEMA_VERSION:
         reader.fail(f"文件格式版本 {plan.schema} 比本程序支持的 {SCHEMA_VERSION} 新,请升级 gktrack",
                     yamldoc.entries(root)["schema"][1])
-    if expected_id is not None and plan.id != expected_id and plan.id != "?":
-        reader.fail(f"计划编号“{plan.id}”与文件名“{expected_id}.yaml”不一致", yamldoc.entries(root).get("id", (root,))[0])
-    _cross_check(reader, plan, root)
+    if expected_id is not None and "id" not in lost and plan.id != expected_id:
+        reader.fail(f"计划编号“{plan.id}”与文件名“{expected_id}.yaml”不一致", yamldoc.entries(root)["id"][0])
+    _cross_check(reader, plan)
     for task in plan.tasks:
         task.plan = plan.id
     return plan
 
 
-def _bad() -> Any:
-    from gktrack.storage.reader import _BAD
-
-    return _BAD
-
-
-def _partial_plan(reader: Reader, root: Any, where: str, expected_id: str | None) -> Plan:
-    """What can be read of a plan whose header has errors (already reported): validate goes on
-    to check its sections and tasks."""
-    found = yamldoc.entries(root)
-    quiet = Reader(where, [])
-    plan = Plan(id=expected_id or "?", year=0, title="")
-    for name, spec in fields_of(Plan):
-        if name in found and spec.kind != "records":
-            value = quiet.value(spec, name, found[name][1], "")
-            if value is not None and value is not _bad():
-                setattr(plan, name, value)
-    for name, cls_name in (("sections", "Section"), ("tasks", "Task")):
-        if name in found:
-            setattr(plan, name, reader.value(dict(fields_of(Plan))[name], name, found[name][1], ""))
-    if plan.sections is _bad():
-        plan.sections = []
-    if plan.tasks is _bad():
-        plan.tasks = []
-    return plan
-
-
-def _cross_check(reader: Reader, plan: Plan, root: Any) -> None:
-    """What no single field says: unique section keys and task ids, sections that exist."""
-    nodes = yamldoc.entries(root)
-    section_nodes = nodes.get("sections", (None, None))[1]
+def _cross_check(reader: Reader, plan: Plan) -> None:
+    """What no single field says: unique section keys and task ids, sections that exist. Fields
+    that could not be read (collecting) were reported already: nothing is said about them."""
     lines: dict[str, int] = {}
-    for section, node in zip(plan.sections, _items(section_nodes)):
-        if section.key in lines:
+    complete = "sections" not in reader.lost(plan)
+    for section in plan.sections:
+        node = reader.node_of(section)
+        if "key" in reader.lost(section):
+            complete = False
+        elif section.key in lines:
             reader.fail(f"章节 key“{section.key}”重复(另见第 {lines[section.key]} 行)", node)
-        lines.setdefault(section.key, yamldoc.line_of(node))
+        else:
+            lines[section.key] = yamldoc.line_of(node)
     seen: dict[int, int | None] = {}
     for task in plan.tasks:
+        if "id" in reader.lost(task):
+            continue
         if task.id in seen:
             reader.fail(f"任务编号 {task.id} 重复(另见第 {seen[task.id]} 行)", _Line(task.line))
         else:
             seen[task.id] = task.line
-        if task.section and task.section not in lines:
+        if complete and task.section and task.section not in lines:
             reader.fail(f"任务 {task.id} 的章节“{task.section}”不存在", _Line(task.line))
 
 
@@ -256,7 +242,7 @@ class PlanEditor:
 
     def _read(self) -> None:
         self.root = yamldoc.compose(self.text, self.where)
-        self.plan = _plan_from_root(self.root, self.where, self.path.stem, None)
+        self.plan = plan_from_nodes(Reader(self.where), self.root, self.path.stem)
 
     # --- places ---
 

@@ -30,7 +30,7 @@ from gktrack.domain.units import DEFAULT_COLLECTIVES, EVERYONE, is_collective_na
 from gktrack.storage import yamldoc
 from gktrack.storage.files import atomic_write
 from gktrack.storage.planfile import Style, detect_style, render_record
-from gktrack.storage.reader import Problem, Reader
+from gktrack.storage.reader import UNREADABLE, Problem, Reader
 
 REGISTRY_FILE = "units.yaml"
 
@@ -57,39 +57,45 @@ def read_registry(path: Path, where: str = REGISTRY_FILE) -> Registry:
     return parse_registry(yamldoc.decode(Path(path).read_bytes(), where), where)
 
 
-def parse_registry(text: str, where: str = REGISTRY_FILE, problems: list[Problem] | None = None) -> Registry:
-    """The registry in ``text``; with ``problems``, every problem is collected there."""
-    root = yamldoc.compose(text, where)
+def parse_registry(text: str, where: str = REGISTRY_FILE, problems: list[Problem] | None = None) -> Registry | None:
+    """The registry in ``text``. Without ``problems`` the first error is raised. With, every
+    problem is collected there and what could be read is returned (None: nothing could)."""
     reader = Reader(where, problems)
+    root = reader.compose(text)
+    return None if root is UNREADABLE else registry_from_nodes(reader, root)
+
+
+def registry_from_nodes(reader: Reader, root: Any) -> Registry:
+    """The registry ``root`` (``Reader.compose``'s) holds, read by ``reader``."""
     if root is None:
-        return Registry(path=where)
+        return Registry(path=reader.where)
     if not yamldoc.is_map(root):
         reader.fail("单位名册的顶层应为“键: 值”映射", root)
-        return Registry(path=where)
+        return Registry(path=reader.where)
     registry = reader.record(Registry, root)
-    if not isinstance(registry, Registry):
-        registry = Registry()
-    registry.path = where
-    _cross_check(reader, registry, root)
+    registry.path = reader.where
+    _cross_check(reader, registry)
     return registry
 
 
-def _cross_check(reader: Reader, registry: Registry, root: Any) -> None:
+def _cross_check(reader: Reader, registry: Registry) -> None:
     """Names and aliases name one unit each; an email is one person."""
-    nodes = yamldoc.entries(root)
     seen: dict[str, int] = {}
-    for key, records in (("units", registry.units), ("collectives", registry.collectives)):
-        items = nodes.get(key, (None, None))[1]
-        for unit, node in zip(records, items.value if yamldoc.is_seq(items) else []):
-            for label in (unit.name, *unit.aliases):
-                if label in seen:
-                    reader.fail(f"单位名称或别名“{label}”重复(另见第 {seen[label]} 行)", node)
-                else:
-                    seen[label] = yamldoc.line_of(node)
+    for unit in registry.all_units:
+        if "name" in reader.lost(unit):
+            continue
+        node = reader.node_of(unit)
+        for label in (unit.name, *unit.aliases):
+            if label in seen:
+                reader.fail(f"单位名称或别名“{label}”重复(另见第 {seen[label]} 行)", node)
+            else:
+                seen[label] = yamldoc.line_of(node)
     emails: dict[str, int] = {}
-    items = nodes.get("people", (None, None))[1]
-    for person, node in zip(registry.people, items.value if yamldoc.is_seq(items) else []):
+    for person in registry.people:
         email = person.email.strip().lower()
+        if "email" in reader.lost(person):
+            continue
+        node = reader.node_of(person)
         if email in emails:
             reader.fail(f"邮箱“{person.email}”重复(另见第 {emails[email]} 行)", node)
         else:

@@ -37,7 +37,7 @@ MAX_DEPTH = 200
 
 # What YAML does not allow anywhere in a file: everything outside its "printable" set.
 NOT_PRINTABLE = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
-_CONFLICT = r"^(<<<<<<<|=======$|>>>>>>>|\|\|\|\|\|\|\|)"
+CONFLICT_MARKER = r"^(<<<<<<<|=======$|>>>>>>>|\|\|\|\|\|\|\|)"
 
 STR = "tag:yaml.org,2002:str"
 MAP = "tag:yaml.org,2002:map"
@@ -48,6 +48,8 @@ _PLAIN_TAGS = {STR, MAP, SEQ, _NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP}
 
 # PyYAML's problem texts in Chinese; the first entry whose key occurs in the problem wins.
 _YAML_PROBLEMS = (
+    # libyaml's own limit (1,000), met while scanning ahead of the events _check_nesting counts
+    ("maximum nesting depth", f"嵌套层数过多(超过 {MAX_DEPTH} 层)"),
     ("found character '\\t'", "含有制表符(Tab),YAML 只能用空格缩进"),
     ("tab character", "含有制表符(Tab),YAML 只能用空格缩进"),
     ("unexpected end of stream", "文件意外结束(引号或括号未闭合)"),
@@ -111,7 +113,7 @@ def line_of(node: Any) -> int:
     return node.start_mark.line + 1
 
 
-def _line_column(text: str, index: int) -> tuple[int, int]:
+def line_column(text: str, index: int) -> tuple[int, int]:
     line_start = text.rfind("\n", 0, index) + 1
     return text.count("\n", 0, index) + 1, index - line_start + 1
 
@@ -120,27 +122,34 @@ def _line_column(text: str, index: int) -> tuple[int, int]:
 
 
 def compose(text: str, where: str) -> Any:
-    """The node tree of ``text`` (None for an empty file), checked as the module says."""
-    conflict = re.search(_CONFLICT, text, re.M)
+    """The node tree of ``text`` (None for an empty file), checked as the module says; the first
+    problem is raised."""
+    conflict = re.search(CONFLICT_MARKER, text, re.M)
     if conflict:
         line = text.count("\n", 0, conflict.start()) + 1
         raise PlanFileError("有未解决的合并冲突标记(<<<<<<< / >>>>>>>)", where=f"{where}:{line}")
     bad = re.search(NOT_PRINTABLE, text)
     if bad:
-        line, column = _line_column(text, bad.start())
+        line, column = line_column(text, bad.start())
         raise PlanFileError(f"含有不允许的控制字符(U+{ord(bad.group()):04X})", where=f"{where}:{line}:{column}")
+    root = parse(text, where)
+    for message, node in node_problems(root):
+        raise PlanFileError(message, where=place(where, node))
+    return root
+
+
+def parse(text: str, where: str) -> Any:
+    """The node tree of ``text`` as YAML reads it, before the checks of ``node_problems`` (a
+    syntax error or too deep a nesting is raised). ``compose`` is what a reader wants."""
     _check_nesting(text, where)
     from yaml import YAMLError
 
     try:
-        root = _composer(text)
+        return _composer(text)
     except YAMLError as exc:
         raise _yaml_error(exc, text, where) from None
     except RecursionError:
         raise PlanFileError(f"嵌套层数过多(超过 {MAX_DEPTH} 层)", where=where) from None
-    if root is not None:
-        _check_nodes(root, where)
-    return root
 
 
 def _composer(text: str) -> Any:
@@ -154,32 +163,38 @@ def _composer(text: str) -> Any:
         loader.dispose()
 
 
-def _check_nodes(root: Any, where: str) -> None:
-    """Refuse aliases, unusual tags, merge keys, duplicate and non-text keys; iterative."""
+NO_ALIASES = "不支持 YAML 锚点和别名(&/*)"
+
+
+def node_problems(root: Any):
+    """``(message, node)`` for every alias, unusual tag, merge key, duplicate or non-text key
+    under ``root`` (None: an empty file), in no particular order; iterative, and each node is
+    looked at once, so an alias bomb costs no more than its text."""
     seen: set[int] = set()
-    stack = [root]
+    stack = [] if root is None else [root]
     while stack:
         node = stack.pop()
         if id(node) in seen:
-            raise PlanFileError("不支持 YAML 锚点和别名(&/*)", where=place(where, node))
+            yield NO_ALIASES, node
+            continue
         seen.add(id(node))
         tag = node.tag
         if tag not in _PLAIN_TAGS:
-            raise PlanFileError(f"不允许的 YAML 标签 {tag.replace('tag:yaml.org,2002:', '!!')}",
-                                where=place(where, node))
-        if tag == MAP:
-            keys: set[str] = set()
+            yield f"不允许的 YAML 标签 {tag.replace('tag:yaml.org,2002:', '!!')}", node
+        elif tag == MAP:
+            keys: dict[str, int] = {}
             for key, value in node.value:
                 if key.tag == "tag:yaml.org,2002:merge":
-                    raise PlanFileError("不支持合并键(<<)", where=place(where, key))
-                if not isinstance(key.value, str):
-                    raise PlanFileError("键不能是列表或映射", where=place(where, key))
-                if key.value in keys:
-                    raise PlanFileError(f"重复的键“{key.value}”", where=place(where, key))
-                keys.add(key.value)
+                    yield "不支持合并键(<<)", key
+                elif not isinstance(key.value, str):
+                    yield "键不能是列表或映射", key
+                elif key.value in keys:
+                    yield f"重复的键“{key.value}”(另见第 {keys[key.value]} 行)", key
+                else:
+                    keys[key.value] = line_of(key)
                 stack.append(value)
                 if id(key) in seen:
-                    raise PlanFileError("不支持 YAML 锚点和别名(&/*)", where=place(where, key))
+                    yield NO_ALIASES, key
                 seen.add(id(key))
         elif tag == SEQ:
             stack.extend(node.value)
