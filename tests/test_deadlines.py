@@ -559,11 +559,16 @@ def test_assessment_json():
     ("6月底前 及时更新", "6月底前 及时更新"),
 ])
 def test_parse_due_option_accepts(value, expected):
-    assert parse_due_option(value, Y) == expected
+    assert parse_due_option(value, Y) == (expected, True)
 
 
-@pytest.mark.parametrize("value", ["2024-13-45", "2024-02-30", "garbage", "6", "June 2024", "", "尽快", "2月30日前",
-                                   "6月底前,尽快", "2月30日前;持续推进"])
+@pytest.mark.parametrize("value", ["garbage", "June 2024", "尽快", "国庆节前", "6月底前,尽快"])
+def test_parse_due_option_keeps_what_it_cannot_read(value):
+    """Kept as written and flagged (not understood), never guessed."""
+    assert parse_due_option(value, Y) == (value.strip(), False)
+
+
+@pytest.mark.parametrize("value", ["2024-13-45", "2024-02-30", "6", "", "2月30日前", "2月30日前;持续推进"])
 def test_parse_due_option_rejects(value):
     with pytest.raises(InputError) as caught:
         parse_due_option(value, Y)

@@ -560,7 +560,7 @@ def parse_due_option(value: str, year: int) -> tuple[str, bool]:
     for m in re.finditer(rf"(?:(?P<y>[0-9]{{4}})年)?(?P<m>{_MON})月(?P<d>{_DAY})[日号]", folded):
         month, day = _number(m.group("m")), _number(m.group("d"))
         if month is None or day is None or _safe_date(int(m.group("y") or year), month, day) is None:
-            raise InputError(f"期限中的日期不存在:{shown}", hint="示例:6月底前、2024-06-30、每季度")
+            raise InputError(f"无法识别的期限:{shown},其中的日期不存在", hint="示例:6月底前、2024-06-30、每季度")
     return text, False
 
 

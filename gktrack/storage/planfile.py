@@ -192,7 +192,8 @@ def render_record(record: Any, dash: int, col: int, style: Style) -> str:
     out = ""
     for name, spec in fields_of(type(record)):
         value = getattr(record, name)
-        if _empty(value) and not spec.required:
+        # a collective's members are written even when none are listed yet: the line says where to list them
+        if _empty(value) and not spec.required and spec.kind != "members":
             continue
         out += render_entry(name, spec, value, col, style)
     first = " " * dash + "-" + " " * (col - dash - 1)

@@ -381,11 +381,11 @@ def _plain_ok(text: str, flow: bool) -> bool:
 
 
 def _reads_back_in_flow(text: str) -> bool:
-    import yaml
+    from yaml import YAMLError
 
     try:
-        return yaml.load(f"[{text}]", Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) == [text]
-    except yaml.YAMLError:
+        return to_data(_composer(f"[{text}]")) == [text]
+    except YAMLError:
         return False
 
 
