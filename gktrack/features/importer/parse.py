@@ -27,7 +27,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from gktrack.errors import InputError
-from gktrack.features.importer.sources import Document
+from gktrack.features.importer.sources import Document, Line
+from gktrack.features.importer.table import (
+    Grid,
+    Header,
+    TableTasks,
+    build_tasks,
+    find_header,
+    header_role,
+    settle_roles,
+    text_grids,
+)
 from gktrack.features.importer.text import (
     CJK,
     DATE,
@@ -40,40 +50,8 @@ from gktrack.features.importer.text import (
     to_date,
 )
 from gktrack.domain.model import UnitRef
+from gktrack.features.importer.result import ImportedPlan, ImportedSection, ImportedTask
 from gktrack.domain.unitphrase import looks_like_unit_phrase, parse_unit_phrase
-
-
-@dataclass
-class ImportedSection:
-    key: str             # "1", "1.2": position among its siblings, from the top of the plan
-    number: str | None   # as written: "一、", "(二)"; None for an unnumbered table heading
-    title: str
-    line: int
-
-
-@dataclass
-class ImportedTask:
-    number: str | None      # as in the document: "1.", "(三)", "3、", None for a paragraph or table row
-    section: str | None     # key of the innermost heading above it
-    text: str               # page markers removed, sentences rejoined, unit phrase taken out
-    units: list[UnitRef] = field(default_factory=list)
-    units_text: str | None = None   # the unit phrase exactly as written
-    deadline: list[str] = field(default_factory=list)  # exactly as written
-    line: int = 0
-
-
-@dataclass
-class ImportedPlan:
-    title: str | None = None
-    year: int | None = None
-    issuer: str | None = None
-    doc_number: str | None = None
-    issued: dt.date | None = None
-    source: str | None = None
-    owner: str | None = None   # carries out the tasks that name no unit: the issuing body
-    sections: list[ImportedSection] = field(default_factory=list)
-    tasks: list[ImportedTask] = field(default_factory=list)
-    warnings: list[tuple[int, str]] = field(default_factory=list)
 
 
 # ---- patterns ---------------------------------------------------------------------------------
@@ -93,7 +71,7 @@ _CHROME = re.compile(
 _TRAILER = re.compile(r"^(?:抄送|抄报|印送|报送)\s*:|^\(此件|^扫一扫|^(?:【\s*)?(?:打印|关闭)(?:本页|窗口)")
 _ISSUED_TRAILER = re.compile(r"(?P<date>" + DATE.pattern + r")\s*印发\s*$")
 _PLAN_WORD = re.compile(
-    r"(?:要点|方案|分工|分工表|任务表|一览表|清单|台账|计划|工作安排)"
+    r"(?:要点|方案|分工|分工表|任务表|分解表|任务分解|一览表|清单|台账|计划|工作安排)"
     r"(?:\((?:试行|征求意见稿|送审稿|草案|修订|\d{4}\s*年?度?)\))?$")
 _NOTICE_WORD = re.compile(r"通知|印发|^关于|^附件|[:《》]")
 _ADDRESSEE = re.compile(r"^各[^。]{1,80}:$")
@@ -128,7 +106,7 @@ _BARE_PAGE = re.compile(
     r"|\d{1,3}\s*/\s*\d{1,3}|\d{1,3}\s*[、.]?)$")
 _PREAMBLE_TITLES = re.compile(
     r"^(?:总体要求|指导思想|工作目标|主要目标|总体目标|基本原则|工作原则|总体思路|工作思路|编制依据|适用范围)$")
-_TABLE_TITLE = re.compile(r"(?:分工表|任务表|清单|台账|一览表)$")
+_TABLE_TITLE = re.compile(r"(?:分工表|任务表|分解表|清单|台账|一览表)$")
 
 
 # ---- lines and segments -----------------------------------------------------------------------
@@ -1095,41 +1073,212 @@ def parse_document(doc: Document | str) -> ImportedPlan:
     if isinstance(doc, str):
         doc = Document.from_text(doc)
     run = _Run()
-    segs = _segments(doc)
+    doc = _plain_script(doc, run)
+    tables = _tables(doc)
+    segs = _segments(_outside(doc, tables))
     table_numbers = any(s.compact == "序号" for s in segs)
     segs = _remove_page_markers(segs, run, table_numbers)
     segs = _rejoin_wrapped(segs)
     segs = _split_inline(segs)
+    segs = _with_table_marks(segs, tables)
     start, end, title, title_at = _locate(segs, run)
     plan = ImportedPlan()
     _metadata(plan, segs, start, end, title)
     body = segs[start:end]
 
-    table = _find_table(body)
-    if table is None:
-        chosen = _Builder(body, run, None)
-        chosen.build()
-        sections, tasks, any_units = chosen.sections, chosen.tasks, chosen.any_units
-        if not any_units and not any(s.kind in ("num", "uhead") for s in chosen.segs):
-            tasks = []  # plain paragraphs with neither numbering nor units: nothing says they are tasks
+    if tables:
+        sections, tasks, any_units = _prose_and_grids(plan, body, tables, run)
     else:
-        sections, tasks, any_units = _prose_and_table(plan, body, table, run)
+        table = _find_table(body)
+        if table is None:
+            chosen = _Builder(body, run, None)
+            chosen.build()
+            sections, tasks, any_units = chosen.sections, chosen.tasks, chosen.any_units
+            if not any_units and not any(s.kind in ("num", "uhead") for s in chosen.segs):
+                tasks = []  # plain paragraphs with neither numbering nor units: nothing says they are tasks
+        else:
+            sections, tasks, any_units = _prose_and_table(plan, body, table, run)
     plan.sections, plan.tasks = sections, tasks
+    _settle(plan, doc, segs, any_units, run)
+    plan.warnings = sorted(run.warnings, key=lambda item: item[0])
+    return plan
+
+
+def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool, run: _Run) -> None:
+    """What the document leaves open: its title, who does the tasks that name no one, a cut-off end."""
+    if not plan.title and doc.name:
+        stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", doc.name).strip()
+        if stem:
+            plan.title, plan.title_from_file = stem, True
+            run.warn(1, f"文中没有计划标题,标题取自文件名“{stem}”")
+    if plan.year is None and plan.title_from_file:
+        match = re.search(r"(?<!\d)(20\d{2})(?!\d)", fold(plan.title or ""))
+        plan.year = int(match.group(1)) if match else None
     if not plan.tasks:
-        run.warn(body[0].no if body else 1, "没有找到任何任务:文中既没有编号条目,也没有责任单位,请检查文档是否为工作要点或分工方案")
+        first = next((s.no for s in segs if s.kind != "table"), 1)
+        run.warn(first, "没有找到任何任务:文中既没有编号条目,也没有责任单位,请检查文档是否为工作要点或分工方案")
+        return
     without = [t for t in plan.tasks if not t.units]
     if without:
         # Tasks that name no unit are the issuing body's own; a few gaps among named ones may be slips.
-        plan.owner = plan.issuer or _self_reference(segs)
+        plan.owner = plan.issuer
+        self_name = _self_reference(segs)
         if any_units and len(without) * 2 <= len(plan.tasks):
             for task in without:
                 run.warn(task.line, f"任务未写明责任单位:{_excerpt(task.text)}")
         elif plan.owner:
             run.warn(without[0].line, f"{len(without)} 项任务没有写责任单位,由发文单位“{plan.owner}”承担")
         if not plan.owner:
-            run.warn(without[0].line, f"{len(without)} 项任务没有写责任单位,也没有写明发文单位:请在计划文件中填写 owner")
-    plan.warnings = sorted(run.warnings, key=lambda item: item[0])
-    return plan
+            plan.owner_needed = True
+            said = f"(文中称“{self_name}”)" if self_name else ""
+            run.warn(without[0].line, f"{len(without)} 项任务没有写责任单位,文中也没有写明发文单位{said}:"
+                                      "请用 --owner 指定发文单位,或在计划文件中填写 owner")
+    last = next((line for line in reversed(doc.lines) if line.text.strip(_STRIP)), None)
+    if last is not None:
+        tail = fold(last.text).strip(_STRIP + "|")
+        if len(tail) >= 8 and tail[-1] not in _TERMINAL + ".;)|" and not _CHROME.match(tail) \
+                and last.no >= plan.tasks[-1].line:
+            run.warn(last.no, f"文档在此处中断(“…{tail[-12:]}”),最后一项任务可能不完整,请核对")
+
+
+_TRADITIONAL = re.compile("[們為與這來說對時從國會區縣鄉鎮書開門關發務單條責項經濟辦廳處標規範質級構體機數據見醫療應當將]")
+
+
+def _plain_script(doc: Document, run: _Run) -> Document:
+    """繁体 (a mirror site's conversion) read as 简体; pinyin glosses ("區(qū)") dropped."""
+    from gktrack.features.importer.text import simplified, strip_pinyin_glosses
+
+    text = doc.text
+    hits = len(_TRADITIONAL.findall(text))
+    glossed = strip_pinyin_glosses(text) != text
+    if hits < 5 and not glossed:
+        return doc
+    lines = []
+    for line in doc.lines:
+        value = strip_pinyin_glosses(line.text) if glossed else line.text
+        lines.append(Line(line.no, simplified(value, force=True) if hits >= 5 else value))
+    if hits >= 5:
+        run.warn(1, "文档为繁体,已按简体读取(任务和单位以简体保存)")
+    if glossed:
+        run.warn(1, "删去了网页加在繁体字后的拼音注音,如“(qū)”")
+    return Document(lines, doc.name, list(doc.tables))
+
+
+def _tables(doc: Document) -> list[tuple[Grid, Header]]:
+    """The document's tables with a header that says what their columns are, in reading order."""
+    grids = list(doc.tables) or text_grids(doc.lines)
+    found = []
+    for grid in grids:
+        header = find_header(grid) if not grid.stream else _stream_header(grid)
+        if header is not None:
+            found.append((grid, header))
+    return sorted(found, key=lambda item: item[0].first)
+
+
+def _stream_header(grid: Grid) -> Header | None:
+    """One cell per line: the header is the first run of cells that name columns."""
+    cells = grid.rows[0]
+    for index in range(min(len(cells), 20)):
+        run = index
+        while run < len(cells) and header_role(cells[run].text):
+            run += 1
+        if run - index >= 2 and find_header(Grid([cells[index:run]], 0, 0)) is not None:
+            grid.rows[0] = cells[index:]
+            return Header(run - index - 1, settle_roles([header_role(c.text) for c in cells[index:run]]))
+    return None
+
+
+def _outside(doc: Document, tables: list[tuple[Grid, Header]]) -> Document:
+    """The document without the lines its tables cover (the tables are read as tables)."""
+    if not tables:
+        return doc
+    covered = [(grid.first, grid.last) for grid, _ in tables]
+    lines = [line for line in doc.lines if not any(a <= line.no <= b for a, b in covered)]
+    return Document(lines, doc.name)
+
+
+def _with_table_marks(segs: list[_Seg], tables: list[tuple[Grid, Header]]) -> list[_Seg]:
+    """A placeholder segment where each table stood, so the plan's extent and title see it."""
+    if not tables:
+        return segs
+    out: list[_Seg] = []
+    pending = sorted(tables, key=lambda item: item[0].first)
+    for seg in segs:
+        while pending and pending[0][0].first <= seg.no:
+            out.append(_table_mark(pending.pop(0)))
+        out.append(seg)
+    out += [_table_mark(item) for item in pending]
+    return out
+
+
+def _table_mark(item) -> _Seg:
+    seg = _Seg(item[0].first, "工作任务")
+    seg.kind = "table"
+    seg.table = item  # type: ignore[attr-defined]
+    return seg
+
+
+class _Parts:
+    """What one table gave, shaped like a ``_Builder`` for ``_restates`` and ``_borrow_numbers``."""
+
+    def __init__(self, result: TableTasks) -> None:
+        self.sections, self.tasks, self.any_units = result.sections, result.tasks, result.any_units
+
+
+def _prose_and_grids(plan: ImportedPlan, body: list[_Seg], tables, run: _Run):
+    """Tables read as tables; prose before the first one as in ``_prose_and_table``."""
+    marks = [i for i, s in enumerate(body) if s.kind == "table"]
+    if not marks:  # the tables lie outside the plan's extent (a notice's attachment list…)
+        chosen = _Builder([s for s in body if s.kind != "table"], run, None)
+        chosen.build()
+        return chosen.sections, chosen.tasks, chosen.any_units
+    first = marks[0]
+    prose_segs = [s for s in body[:first]]
+    before = prose_segs[-1] if prose_segs else None
+    if before is not None and before.marker is None and _TABLE_TITLE.search(before.compact):
+        prose_segs = prose_segs[:-1]
+        plan.title = plan.title or before.compact
+    after = [s for s in body[first:] if s.kind != "table"]
+    prose = None
+    if any(s.marker is not None for s in prose_segs):
+        prose = _Builder(prose_segs, _Run(), None)
+        prose.build()
+
+    def read_tables(into: TableTasks | None) -> TableTasks:
+        result = into
+        for index in marks:
+            grid, header = body[index].table
+            result = build_tasks(grid, header, run.warn, trailing=_trailing_units, into=result)
+        return result or TableTasks()
+
+    for seg in after:
+        if not _CHROME.match(seg.norm):
+            run.warn(seg.no, f"表格后的文字未导入:{_excerpt(seg.raw)}")
+    if prose is None or not prose.tasks:
+        for seg in prose_segs:
+            if not _CHROME.match(seg.norm) and seg.kind != "table":
+                run.warn(seg.no, f"分工表前的文字未导入:{_excerpt(seg.raw)}")
+        alone = read_tables(None)
+        return alone.sections, alone.tasks, alone.any_units
+    saved = list(run.warnings)
+    alone = read_tables(None)
+    if not alone.tasks:
+        run.warnings[:] = saved
+        run.warnings += prose.run.warnings
+        run.warn(body[first].no, "分工表中没有读出任务,任务取自正文")
+        return prose.sections, prose.tasks, prose.any_units
+    if _restates(_Parts(alone), prose):
+        run.warn(prose_segs[0].no, f"文档同时有正文要点({_lines(prose_segs[0].no, prose_segs[-1].no)})和重述它的分工表,"
+                                   f"任务取自分工表,正文未导入")
+        _borrow_numbers(_Parts(alone), prose, run)
+        return alone.sections, alone.tasks, alone.any_units
+    # A table that adds to the prose: its rows follow on from the prose's last heading.
+    run.warnings[:] = saved + prose.run.warnings
+    own_headings = bool(alone.sections)
+    into = TableTasks(counts=dict(prose.final_counts),
+                      stack=[] if own_headings else [("prose", key) for _, key, _, _ in prose.final_stack])
+    joined = read_tables(into)
+    return prose.sections + joined.sections, prose.tasks + joined.tasks, prose.any_units or joined.any_units
 
 
 def _prose_and_table(plan: ImportedPlan, body: list[_Seg], table: _Table, run: _Run):

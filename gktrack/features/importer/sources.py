@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from gktrack.errors import InputError
+from gktrack.features.importer.table import Cell, Grid, check_size
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,9 @@ class Line:
 class Document:
     lines: list[Line] = field(default_factory=list)
     name: str | None = None  # the file it came from, for messages
+    # tables as the file holds them (.docx, .xlsx, .html, .pdf), each covering lines first..last;
+    # text files leave this empty and the parser finds the tables flattened into their lines
+    tables: list[Grid] = field(default_factory=list)
 
     @classmethod
     def from_text(cls, text: str, name: str | None = None) -> "Document":

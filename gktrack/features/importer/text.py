@@ -17,6 +17,36 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+_T2S = None
+# Mirror sites gloss 繁体 with pinyin: "區(qū)", "鄉(xiāng)鎮(zhèn)".
+_PINYIN_GLOSS = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,8}[)）]?(?=[^a-z]|$)")
+_TRADITIONAL_HINT = re.compile("[們為與這來說對時從國會區縣鄉鎮書開門關發務單條責項經濟辦廳處號務織]")
+
+
+def simplified(text: str, force: bool = False) -> str:
+    """简体 for 繁体 text (OpenCC t2s), character for character where the text is 繁体 at all.
+
+    Without OpenCC installed the text is returned as it is: 繁体 documents then import with their
+    own characters.
+    """
+    global _T2S
+    if not text or not (force or _TRADITIONAL_HINT.search(text)):
+        return text
+    if _T2S is None:
+        try:
+            import opencc
+
+            _T2S = opencc.OpenCC("t2s").convert
+        except Exception:  # not installed, or its data missing: keep the text as written
+            _T2S = str
+    return _T2S(text)
+
+
+def strip_pinyin_glosses(text: str) -> str:
+    """"各鄉(xiāng)鎮(zhèn)政府" -> "各鄉鎮政府"; a gloss cut off at the end ("區(q") goes too."""
+    return _PINYIN_GLOSS.sub("", text)
+
+
 CN_DIGITS = "零〇一二三四五六七八九十百两"
 _CN_VALUE = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
              "九": 9}
