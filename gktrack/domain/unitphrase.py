@@ -174,7 +174,7 @@ def _split_and(chunk: str) -> list[str]:
     for match in _AND.finditer(chunk):
         left, right = chunk[:match.start()], chunk[match.end():]
         bare = _role_suffix(right)[0]
-        if len(bare) <= 4 and is_group_word(bare) and not bare.startswith("各"):
+        if re.fullmatch(r"(?:责任|牵头|配合|承办|主办|协办)(?:单位|部门)", bare):
             continue  # "…牵头单位和责任单位": one description of a group
         if _UNIT_SUFFIX.search(left) and (
                 _UNIT_SUFFIX.search(_role_suffix(right)[0]) or is_group_word(right)):

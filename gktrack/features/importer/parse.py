@@ -1171,6 +1171,9 @@ def _tables(doc: Document) -> list[tuple[Grid, Header]]:
     for grid in grids:
         header = find_header(grid) if not grid.stream else _stream_header(grid)
         if header is not None:
+            if header.start and not grid.stream:  # a title row above the header is the document's title
+                below = [c.line for row in grid.rows[header.start:] for c in row if not c.blank and not c.merged]
+                grid.first = min(below, default=grid.first)
             found.append((grid, header))
     return sorted(found, key=lambda item: item[0].first)
 

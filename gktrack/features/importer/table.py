@@ -92,6 +92,7 @@ class Grid:
 class Header:
     at: int                     # index of the (last) header row
     roles: list[str | None]     # one per column
+    start: int = 0              # index of its first row: rows above it are a title, read as text
 
     def column(self, role: str) -> int | None:
         return next((i for i, r in enumerate(self.roles) if r == role), None)
@@ -141,8 +142,8 @@ def find_header(grid: Grid, limit: int = 12) -> Header | None:
                     c.blank or header_role(c.text) for c in grid.rows[index + 1]):
                 merged = [b or a for a, b in zip(roles + [None] * len(below), below)]
                 merged += roles[len(below):]
-                return Header(index + 1, settle_roles(merged))
-        return Header(index, settle_roles(roles))
+                return Header(index + 1, settle_roles(merged), index)
+        return Header(index, settle_roles(roles), index)
     return None
 
 
@@ -256,6 +257,9 @@ def text_grids(lines) -> list[Grid]:
                 i = next(k for k, line in enumerate(lines) if line.no > grid.last) if grid.last < lines[-1].no \
                     else len(lines)
                 continue
+            while i < len(lines) and (kinds[i] == "blank" or (kinds[i] == "other" and header_role(lines[i].text))):
+                i += 1  # the rest of a header that is not read this way
+            continue
         i += 1
     return grids
 
@@ -500,7 +504,8 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, warn)
         if len(distinct) == 1:
             only = next(iter(distinct))
             col = next(i for i, c in enumerate(cells) if c is not None and not c.blank)
-            if roles[col] in (GROUP, TEXT, None) and _heading_like(only, len(present) > 1):
+            if roles[col] in (GROUP, TEXT, NUMBER, None) and _kind(only) != "int" \
+                    and _heading_like(only, len(present) > 1):
                 out.append(Row(line, section=only))
                 previous = [None] * width
                 continue
@@ -536,7 +541,8 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, warn)
                 if value and not is_dash(value):
                     row.deadline = (row.deadline + "\n" + value) if row.deadline else value
             elif role == STATUS:
-                row.status = value if not is_dash(value) else ""
+                if value and not is_dash(value) and not _STATE_WORD.match(fold(value).strip()):
+                    row.status = (row.status + "\n" + value) if row.status else value
             elif role == REMARKS:
                 row.remarks = value if not is_dash(value) else ""
         for col in range(width):
@@ -547,6 +553,11 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, warn)
                 previous[col] = None
         out.append(row)
     return out
+
+
+# A state, not an account of work done: what a tracking sheet's 完成情况 column says of a task.
+_STATE_WORD = re.compile(r"^(?:已?完成|未完成|进行中|推进中|正常推进|未开始|未到期|已办结|已销号|逾期\s*\d*\s*天?|已逾期"
+                         r"|按期|滞后|持续推进中?|√|×|是|否)$")
 
 
 def _heading_like(text: str, spans: bool) -> bool:
