@@ -1137,7 +1137,8 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
     if last is not None:
         tail = fold(last.text).strip(_STRIP + "|")
         if len(tail) >= 8 and tail[-1] not in _TERMINAL + ".;)|" and not _CHROME.match(tail) \
-                and last.no >= plan.tasks[-1].line:
+                and last.no >= plan.tasks[-1].line and not looks_like_unit_phrase(tail) \
+                and not _known_deadline(tail) and not DATE_LINE.match(tail):
             run.warn(last.no, f"文档在此处中断(“…{tail[-12:]}”),最后一项任务可能不完整,请核对")
 
 
