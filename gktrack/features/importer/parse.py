@@ -65,6 +65,9 @@ _CHROME = re.compile(
     r"|^(?:无障碍|长者(?:模式|助手)|适老化?|分享到?|微信|微博|QQ空间|扫一扫|【?\s*(?:打印|关闭)(?:本页|窗口)?\s*】?"
     r"|收藏|返回顶部|您当前的位置|当前位置|首页\s*[>›]|上一篇|下一篇|相关(?:链接|文章|阅读|附件)|网站地图|Baidu|map"
     r"|附件下载|【\s*(?:大|中|小)\s*】)(?=.{0,20}$)"
+    # a site's footer: who runs it, its licence numbers, how to reach it
+    r"|^(?:主办单位|承办单位|版权所有|技术支持|网站标识码|地址|邮编|联系电话|联系方式|网站监督|建议使用|日期)[^:]{0,6}:"
+    r"|.*(?:ICP备|公网安备|网站标识码|版权所有|分辨率)"
     # document-sharing sites: "《X.docx》由会员分享,可在线阅读,更多相关…请在…上搜索。"
     r"|.*(?:由会员分享|可在线阅读|免费下载|原创力文档|道客巴巴|豆丁网|百度文库|taowenge|book118|docin|doc88)"
 )
@@ -361,7 +364,8 @@ def _dedouble(text: str) -> str:
 def _title_text(segs: list[_Seg], index: int) -> tuple[str, int] | None:
     """The plan title starting at ``index`` (one line, or two when it is broken): (title, lines)."""
     def plain(seg: _Seg) -> bool:
-        return seg.marker is None and "。" not in seg.norm and not _CHROME.match(seg.norm)
+        return seg.marker is None and "。" not in seg.norm and not _CHROME.match(seg.norm) \
+            and not re.match(r"\d{1,2}[.、]", seg.norm) and not re.match(r"^[(〔【].*[)〕】]$", seg.norm)
 
     seg = segs[index]
     if not plain(seg):
@@ -371,7 +375,7 @@ def _title_text(segs: list[_Seg], index: int) -> tuple[str, int] | None:
         return None
     candidates = [(seg.compact, 1)]
     if index + 1 < len(segs) and plain(segs[index + 1]) and len(seg.compact) <= 30 and len(following) <= 20 \
-            and not DATE_LINE.match(seg.norm) and not _is_signature(seg) and _title_text(segs, index + 1) is None:
+            and not DATE_LINE.match(seg.norm) and not _is_signature(seg):
         after = segs[index + 2].compact if index + 2 < len(segs) else ""
         if not after.startswith(("的通知", "通知")):
             candidates.append((seg.compact + following, 2))
@@ -611,7 +615,7 @@ class _Tail:
 def _trailing_units(seg_raw: str) -> _Tail | None:
     """"…公开。(责任单位:市统计局)" -> text "…公开。", units 市统计局; None when it has none."""
     raw = seg_raw.rstrip(_STRIP)
-    norm = fold(raw)
+    norm = fold(raw).translate(_BRACKET_FOLD)
     trimmed = len(norm.rstrip("。.;,、 "))
     if trimmed and norm[trimmed - 1] == ")":
         depth = 0
@@ -630,6 +634,32 @@ def _trailing_units(seg_raw: str) -> _Tail | None:
         if found:
             return _Tail(raw[:match.start("phrase")].rstrip(_STRIP), *found)
     return None
+
+
+def _split_at_unit_brackets(text: str) -> list[str]:
+    """"A。(市规划国土委负责落实)B。(市交通委负责落实)C…" -> one task each: a unit bracket after a
+    full stop, followed by more text, ends a task inside one paragraph."""
+    norm = fold(text).translate(_BRACKET_FOLD)
+    pieces, start, depth, opened = [], 0, 0, -1
+    for index, char in enumerate(norm):
+        if char == "(":
+            if depth == 0:
+                opened = index
+            depth += 1
+        elif char == ")" and depth:
+            depth -= 1
+            if depth == 0 and opened > start and norm[opened - 1] in "。;" and norm[index + 1:].strip(" 。;"):
+                if _unit_phrase(text[opened + 1:index], bracketed=True):
+                    end = index + 1
+                    while end < len(norm) and norm[end] in " 。;":
+                        end += 1
+                    pieces.append(text[start:end].strip(_STRIP))
+                    start = end
+    pieces.append(text[start:].strip(_STRIP))
+    return [piece for piece in pieces if piece] or [text]
+
+
+_BRACKET_FOLD = str.maketrans("〔〕【】", "()()")
 
 
 def _known_deadline(text: str) -> bool:
@@ -976,7 +1006,13 @@ class _Builder:
                     if body:
                         paragraph(seg, body)
                 else:
-                    new_task(seg.marker.text, seg.body, seg)
+                    if preamble():  # "(一)指导思想" under 总体要求: part of the plan's introduction
+                        run.warn(seg.no, f"“{preamble()}”部分不是任务,未导入:{_excerpt(seg.raw)}")
+                        continue
+                    pieces = _split_at_unit_brackets(seg.body) if self.table is None else [seg.body]
+                    new_task(seg.marker.text, pieces[0], seg)
+                    for piece in pieces[1:]:
+                        new_task(None, piece, seg)
                     units_ahead = None
                 continue
             if kind == "rowno":
