@@ -1142,14 +1142,25 @@ def parse_document(doc: Document | str) -> ImportedPlan:
 
 def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool, run: _Run) -> None:
     """What the document leaves open: its title, who does the tasks that name no one, a cut-off end."""
+    if not plan.title:  # the name a notice gives the plan: "关于印发X的通知", "名称:…印发X的通知"
+        for seg in segs[:60]:
+            match = re.search(r"印发(?P<t>[^《》。]{4,60}?)的\s*通\s*知", seg.compact)
+            if match and _PLAN_WORD.search(match.group("t")):
+                plan.title = _dedouble(match.group("t"))
+                break
     if not plan.title and doc.name:
         stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", doc.name).strip()
         if stem:
             plan.title, plan.title_from_file = stem, True
             run.warn(1, f"文中没有计划标题,标题取自文件名“{stem}”")
-    if plan.year is None and plan.title_from_file:
-        match = re.search(r"(?<!\d)(20\d{2})(?!\d)", fold(plan.title or ""))
-        plan.year = int(match.group(1)) if match else None
+    if plan.year is None:  # the title's year, else the 文号's, else the first date near the top
+        head = " ".join(s.norm for s in segs[:30] if s.kind != "table")
+        for text, pattern in ((fold(plan.title or ""), r"(?<!\d)(20\d{2})(?!\d)"), (head, r"[〔\[(【](20\d{2})[〕\])】]"),
+                              (head, r"(?<!\d)(20\d{2})\s*[-年./]\s*\d{1,2}")):
+            match = re.search(pattern, text)
+            if match:
+                plan.year = int(match.group(1))
+                break
     if not plan.tasks:
         first = next((s.no for s in segs if s.kind != "table"), 1)
         run.warn(first, "没有找到任何任务:文中既没有编号条目,也没有责任单位,请检查文档是否为工作要点或分工方案")

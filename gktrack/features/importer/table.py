@@ -84,6 +84,7 @@ class Grid:
     last: int
     ragged: bool = False  # a text table: short rows lost their merged cells, place them by content
     stream: bool = False  # one cell per line: rows are rebuilt from the cell sequence
+    cut: bool = False     # the document stops inside its last row: that row's missing cells are unknown
 
 
 # ---- the header ------------------------------------------------------------------------------
@@ -223,7 +224,8 @@ def text_grids(lines) -> list[Grid]:
             while end > i and kinds[end - 1] in ("blank", "rule"):
                 end -= 1
             if rows:
-                grids.append(Grid(rows, lines[i].no, lines[end - 1].no, ragged=True))
+                cut = kinds[end - 1] == "other"
+                grids.append(Grid(rows, lines[i].no, lines[end - 1].no, ragged=True, cut=cut))
             i = j
             continue
         if kind == "cell":
@@ -247,7 +249,8 @@ def text_grids(lines) -> list[Grid]:
             if buffer and _clean("\n".join(buffer)):
                 cells.append(Cell(_clean("\n".join(buffer)), start or lines[j - 1].no))
             if len(cells) >= 4:
-                grids.append(Grid([cells], lines[i].no, lines[j - 1].no, ragged=True, stream=True))
+                grids.append(Grid([cells], lines[i].no, lines[j - 1].no, ragged=True, stream=True,
+                                  cut=bool(buffer) and j >= len(lines)))
             i = j
             continue
         if kind == "other" and header_role(lines[i].text):
@@ -299,7 +302,8 @@ def _line_stream(lines, kinds, i: int) -> Grid | None:
         cells.append(Cell(_clean(lines[j].text), lines[j].no))
         last = lines[j].no
         j += 1
-    grid = Grid([cells], lines[i].no, last, ragged=True, stream=True)
+    grid = Grid([cells], lines[i].no, last, ragged=True, stream=True,
+                cut=j >= len(lines) and fold(cells[-1].text).strip()[-1:] not in "。;)")
     header = Header(len(roles) - 1, roles)
     if not _clean_stream(grid, header):
         return None
@@ -487,12 +491,14 @@ class Row:
     section: str | None = None   # a row holding one heading only
 
 
-def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, warn) -> list[Row]:
+def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, warn, cut: bool = False) -> list[Row]:
     roles = header.roles
     width = len(roles)
     previous: list[Cell | None] = [None] * width
     out: list[Row] = []
-    for cells in rows:
+    for index, cells in enumerate(rows):
+        if cut and index == len(rows) - 1:
+            previous = [None] * width  # a row the document stops inside takes nothing from above
         cells = cells[:width] + [None] * (width - len(cells))
         present = [c for c in cells if c is not None and not c.blank]
         if not present:
@@ -608,7 +614,7 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, into: TableT
 
     rows, header = rows_of(grid, header)
     result = into or TableTasks()
-    read = read_rows(rows, header, grid.ragged, warn)
+    read = read_rows(rows, header, grid.ragged, warn, grid.cut)
     merge_col = _title_column(read)
     has_units = any(r in UNIT_ROLES for r in header.roles)
     has_time = DEADLINE in header.roles
