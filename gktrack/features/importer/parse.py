@@ -1145,7 +1145,8 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
     if not plan.title:  # the name a notice gives the plan: "关于印发X的通知", "名称:…印发X的通知"
         for seg in segs[:60]:
             match = re.search(r"印发(?P<t>[^《》。]{4,60}?)的\s*通\s*知", seg.compact)
-            if match and _PLAN_WORD.search(match.group("t")):
+            cited = match and seg.compact[:match.start()].count("《") > seg.compact[:match.start()].count("》")
+            if match and not cited and _PLAN_WORD.search(match.group("t")):
                 plan.title = _dedouble(match.group("t"))
                 break
     if not plan.title and doc.name:

@@ -224,7 +224,9 @@ def text_grids(lines) -> list[Grid]:
             while end > i and kinds[end - 1] in ("blank", "rule"):
                 end -= 1
             if rows:
-                cut = kinds[end - 1] == "other"
+                ended = [fold(lines[k].text).rstrip().endswith("|") for k in range(i, end) if kinds[k] != "blank"]
+                cut = kinds[end - 1] == "other" or (
+                    end >= len(lines) - 1 and not ended[-1] and sum(ended) * 2 > len(ended))
                 grids.append(Grid(rows, lines[i].no, lines[end - 1].no, ragged=True, cut=cut))
             i = j
             continue
