@@ -218,7 +218,9 @@ def text_grids(lines) -> list[Grid]:
                     parts = [_clean(c) for c in text.split("\t")] if kind == "tabrow" \
                         else _split_pipes(fold(text).replace("｜", "|"))
                     raw = _raw_cells(text, kind, len(parts))
-                    rows.append([Cell(r, lines[j].no) for r in _trim(raw)])
+                    # a browser's tab copy keeps empty cells; " | " text trails empty ones as noise
+                    kept = raw if kind == "tabrow" else _trim(raw)
+                    rows.append([Cell(r, lines[j].no) for r in kept])
                 j += 1
             end = j
             while end > i and kinds[end - 1] in ("blank", "rule"):
@@ -403,6 +405,10 @@ def _unstream(grid: Grid, header: Header) -> list[list[Cell | None]]:
             row = [None] * width
             rows.append(row)
             pos = 0
+        core = fold(cell.text).strip().rstrip("。")
+        while roles[pos] == GROUP and text is not None and text > pos and (
+                len(core) > 25 or "。" in core or "," in core):
+            pos += 1  # a sentence is no group heading: the group cell was merged and written once
         row[pos] = cell
         pos += 1
     return rows
@@ -412,6 +418,9 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
     """Text rows → columns. A header narrower than its rows (cells merged across) is spread by
     content; a short row (its merged cells left out) is placed by its row number or item."""
     data = [row for row in grid.rows[header.at + 1:]]
+    for row in data:
+        while len(row) > len(header.roles) and row[-1].blank:
+            row.pop()
     width = max([len(header.roles)] + [len(r) for r in data])
     roles = list(header.roles)
     if len(roles) < width:

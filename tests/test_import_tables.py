@@ -1,0 +1,284 @@
+"""One bundled plan (xj2024, the 分工表 of seed 003) written as offices send it — a .docx table with
+merged group cells, an .xlsx with merged ranges, an .html table with rowspan, tab-separated and
+"|" text — imports to the same tasks, units and deadlines as the original; a committed PDF of a
+small 分工表 too. Columns in any order give the same tasks (hypothesis)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gktrack.errors import InputError
+from gktrack.features.importer import import_file
+from gktrack.features.importer.sources import read_document
+
+ROOT = Path(__file__).resolve().parent.parent
+L, S, R = "lead", "support", "responsible"
+
+
+def _bundled(plan_id: str = "xj2024", limit: int = 14):
+    """(title, [(work item heading, text, units_text, units, deadlines)]) of a bundled plan."""
+    data = yaml.safe_load((ROOT / "plans" / f"{plan_id}.yaml").read_text(encoding="utf-8"))
+    headings = {s["key"]: (s.get("number") or "") + s["title"] for s in data["sections"]}
+    rows = []
+    for task in data["tasks"][:limit]:
+        units = [(n, role) for role in ("lead", "support", "responsible") for n in task.get(role, [])]
+        rows.append((headings[task["section"]], task["text"], task["units_text"], units, task["deadline"]))
+    return data["title"], rows
+
+
+TITLE, ROWS = _bundled()
+HEADER = ["序号", "工作任务", "具体要求", "责任单位", "时限要求"]
+
+
+def _groups(rows):
+    """[(first row, last row)] of the runs of rows with the same work item."""
+    runs, start = [], 0
+    for index in range(1, len(rows) + 1):
+        if index == len(rows) or rows[index][0] != rows[start][0]:
+            runs.append((start, index - 1))
+            start = index
+    return runs
+
+
+def _cells(index, row):
+    heading, text, units_text, _units, deadline = row
+    return [str(index + 1), heading, text, units_text, "\n".join(deadline)]
+
+
+def _check(plan):
+    assert [(t.text, [(u.name, u.role) for u in t.units], t.deadline) for t in plan.tasks] == [
+        (text, units, deadline) for _h, text, _ut, units, deadline in ROWS]
+    headings = {s.key: (s.number or "") + s.title for s in plan.sections}
+    assert [headings[t.section] for t in plan.tasks] == [r[0] for r in ROWS]
+
+
+def test_docx_table_with_merged_group_cells(tmp_path):
+    docx = pytest.importorskip("docx")
+    word = docx.Document()
+    word.add_paragraph(TITLE + "任务分工表")
+    table = word.add_table(rows=len(ROWS) + 1, cols=len(HEADER))
+    for cell, text in zip(table.rows[0].cells, HEADER):
+        cell.text = text
+    for index, row in enumerate(ROWS):
+        for col, text in enumerate(_cells(index, row)):
+            if col != 1:
+                table.rows[index + 1].cells[col].text = text
+    for first, last in _groups(ROWS):
+        merged = table.cell(first + 1, 1).merge(table.cell(last + 1, 1))
+        merged.text = ROWS[first][0]
+    path = tmp_path / "分工表.docx"
+    word.save(path)
+    _check(import_file(path))
+
+
+def test_xlsx_with_merged_ranges(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.append([TITLE + "任务分工表"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
+    ws.append(HEADER)
+    for index, row in enumerate(ROWS):
+        cells = _cells(index, row)
+        ws.append(cells)
+    for first, last in _groups(ROWS):
+        for r in range(first + 1, last + 1):
+            ws.cell(row=r + 3, column=2).value = None
+        if last > first:
+            ws.merge_cells(start_row=first + 3, start_column=2, end_row=last + 3, end_column=2)
+    path = tmp_path / "分工表.xlsx"
+    book.save(path)
+    plan = import_file(path)
+    assert plan.title == TITLE + "任务分工表"
+    _check(plan)
+
+
+def test_html_table_with_rowspan(tmp_path):
+    from html import escape
+
+    body = []
+    for index, row in enumerate(ROWS):
+        cells = _cells(index, row)
+        tds = [f"<td>{escape(cells[0])}</td>"]
+        for first, last in _groups(ROWS):
+            if first == index:
+                tds.append(f'<td rowspan="{last - first + 1}">{escape(cells[1])}</td>')
+        tds += [f"<td>{escape(c).replace(chr(10), '<br>')}</td>" for c in cells[2:]]
+        body.append("<tr>" + "".join(tds) + "</tr>")
+    page = ("<html><head><meta charset='utf-8'><title>网站首页</title></head><body>"
+            "<div class='nav'>首页 | 政务公开 | 政策文件 | 互动交流</div>"
+            f"<div class='article-content'><h1>{escape(TITLE)}任务分工表</h1>"
+            "<table><tr>" + "".join(f"<th>{h}</th>" for h in HEADER) + "</tr>" + "".join(body) + "</table></div>"
+            "<div class='footer'>主办单位:某区人民政府办公室 版权所有</div></body></html>")
+    path = tmp_path / "分工表.html"
+    path.write_text(page, encoding="utf-8")
+    plan = import_file(path)
+    assert plan.title == TITLE + "任务分工表"
+    _check(plan)
+
+
+def _flat(separator: str, merged: bool) -> str:
+    lines = [TITLE + "任务分工表", separator.join(HEADER)]
+    for index, row in enumerate(ROWS):
+        cells = [c.replace("\n", " ") for c in _cells(index, row)]
+        if merged and index and ROWS[index - 1][0] == row[0]:
+            cells[1] = ""
+        lines.append(separator.join(cells))
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("separator", ["\t", " | "])
+def test_tab_and_pipe_text(tmp_path, separator):
+    path = tmp_path / "分工表.txt"
+    path.write_text(_flat(separator, merged=True), encoding="utf-8")
+    _check(import_file(path))
+
+
+def test_one_cell_per_line_with_pipes(tmp_path):
+    lines = [TITLE + "任务分工表"] + [h + " |" for h in HEADER]
+    for index, row in enumerate(ROWS):
+        cells = _cells(index, row)
+        if index and ROWS[index - 1][0] == row[0]:
+            del cells[1]  # a merged cell is written once
+        lines += [c.replace("\n", " ") + " |" for c in cells]
+    path = tmp_path / "分工表.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _check(import_file(path))
+
+
+def test_committed_pdf_table():
+    pytest.importorskip("pdfplumber")
+    plan = import_file(ROOT / "tests" / "fixtures" / "formats" / "分工表.pdf")
+    assert plan.title == "新兴县2024年政务公开工作要点任务分工表"
+    assert [(t.section, t.text, [(u.name, u.role) for u in t.units], t.deadline) for t in plan.tasks] == [
+        ("1", "围绕重大政策做好解读,及时发布解读材料。", [("区政数局", R)], ["2024年6月底前"]),
+        ("1", "规范政策文件公开,做好规范性文件集中公开。", [("司法所", L), ("各有关单位", S)], ["2024年9月底前"]),
+        ("2", "加强政府网站集约化建设,提升检索功能。", [("综合办", R)], ["每季度"]),
+        ("2", "做好政务新媒体管理,按季度开展检查。", [("区委网信办", R)], ["持续推进"]),
+    ]
+
+
+# ---- any column order, a header never a task ---------------------------------------------------
+
+SYNONYMS = {"序号": ["序号", "编号"], "工作任务": ["工作任务", "重点任务", "类别"],
+            "具体要求": ["具体要求", "具体内容", "工作要求", "主要内容"], "责任单位": ["责任单位", "责任部门", "责任科室"],
+            "时限要求": ["时限要求", "完成时限", "完成时间"]}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(order=st.permutations(list(range(len(HEADER)))), names=st.tuples(*[st.sampled_from(SYNONYMS[h]) for h in HEADER]),
+       fmt=st.sampled_from(["xlsx", "tabs"]))
+def test_any_column_order_and_header_words_give_the_same_tasks(tmp_path_factory, order, names, fmt):
+    folder = tmp_path_factory.mktemp("order")
+    header = [names[i] for i in order]
+    table = [[_cells(index, row)[i] for i in order] for index, row in enumerate(ROWS)]
+    group = order.index(1)
+    for index in range(1, len(ROWS)):
+        if ROWS[index - 1][0] == ROWS[index][0]:
+            table[index][group] = ""  # blank: same as above
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        ws = book.active
+        ws.append([TITLE + "任务分工表"])
+        ws.append(header)
+        for row in table:
+            ws.append(row)
+        path = folder / "表.xlsx"
+        book.save(path)
+    else:
+        separator = " | " if fmt == "pipes" else "\t"
+        text = "\n".join([TITLE + "任务分工表", separator.join(header)]
+                         + [separator.join(c.replace("\n", " ") for c in row) for row in table])
+        path = folder / "表.txt"
+        path.write_text(text + "\n", encoding="utf-8")
+    plan = import_file(path)
+    _check(plan)
+    for task in plan.tasks:
+        assert task.text not in header and all(u.name not in header for u in task.units)
+
+
+@pytest.fixture
+def fresh(gk):
+    gk.ok("init")
+    return gk
+
+
+# ---- limits and bad files ----------------------------------------------------------------------
+
+def test_xlsx_with_a_far_cell_reads_and_a_huge_merge_is_refused_in_one_line(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.append(["工作任务", "责任单位"])
+    ws["A1048576"] = "x"
+    far = tmp_path / "far.xlsx"
+    book.save(far)
+    doc = read_document(far)  # only the used cells are read, not the 1,048,576 rows up to it
+    assert [line.text for line in doc.lines] == ["工作任务", "责任单位", "x"]
+    assert len(doc.tables[0].rows) == 2
+    book = Workbook()
+    book.active.append(["工作任务", "责任单位"])
+    book.active.merge_cells("A3:XFD1048576")
+    huge = tmp_path / "huge.xlsx"
+    book.save(huge)
+    with pytest.raises(InputError) as caught:
+        read_document(huge)
+    assert "合并单元格" in caught.value.message
+
+
+def test_zip_bomb_is_refused(tmp_path):
+    import zipfile
+
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"\0" * (210 * 1024 * 1024))
+    with pytest.raises(InputError) as caught:
+        read_document(path)
+    assert "压缩炸弹" in caught.value.message
+
+
+def test_old_office_formats_without_libreoffice(tmp_path, monkeypatch):
+    import shutil
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    path = tmp_path / "要点.wps"
+    path.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
+    with pytest.raises(InputError) as caught:
+        read_document(path)
+    assert "LibreOffice" in caught.value.message and "另存为 .docx" in caught.value.message
+
+
+def test_status_column_becomes_the_first_progress_entry(fresh, tmp_path):
+    path = tmp_path / "目标清单.txt"
+    path.write_text("\n".join([
+        "某县2024年政务公开目标清单",
+        "序号 | 事项 | 责任单位 | 完成情况 |",
+        "1 | 做好政策文件库建设。 | 县政数局 | 已建成政策文件库,收录文件120件。 |",
+        "2 | 做好意见征集。 | 县司法局 | 进行中 |",
+    ]) + "\n", encoding="utf-8")
+    fresh.ok("import", str(path), "--id", "mx2024")
+    rows = fresh.json("status", "--plan", "mx2024", "--state", "all", "--json")
+    assert [len(r["progress"]) for r in rows] == [1, 0]
+    assert rows[0]["progress"][0]["note"] == "已建成政策文件库,收录文件120件。"
+
+
+def test_self_reference_needs_the_owner(fresh, tmp_path):
+    path = tmp_path / "方案.txt"
+    path.write_text("某局2024年政务公开工作方案\n一、加强公开\n1.做好财政信息公开。(责任单位:我局)\n"
+                    "2.做好网站管理。(责任单位:办公室)\n", encoding="utf-8")
+    dry = fresh("import", str(path), "--dry-run", "--json").json
+    assert "我局" not in dry["new_units"]
+    assert any("--owner" in w["message"] for w in dry["warnings"])
+    fresh.ok("import", str(path), "--owner", "某县财政局", "--id", "mj2024")
+    units = fresh.json("status", "--plan", "mj2024", "--state", "all", "--json")[0]["units"]
+    assert units == [{"name": "某县财政局", "role": "responsible"}]
