@@ -93,6 +93,8 @@ _ROLE_END = re.compile(r"(?:牵头(?:负责)?|配合(?:落实)?|负责|落实|�
 # A labelled unit bracket left inside a task's text: the phrase in it could not be split.
 _LEFT_UNIT_BRACKET = re.compile(
     r"\(\s*(?:责任单位|责任部门|牵头单位|牵头部门|主办单位|责任主体|配合单位|承办单位)\s*:[^()]*\)")
+# "牵头负责领导:张三": a person, kept as a note on the task above, never a unit
+_LEADER_LINE = re.compile(r"^[(]?\s*(?:牵头|分管|联系|责任)?(?:负责)?(?:领导|责任人|联系人)\s*:")
 _DEADLINE_LABEL = re.compile(r"^(?:完成时限|时限要求|完成时间|时间要求|时间节点|完成期限|时限)\s*:\s*(?P<rest>.+)$")
 _HEADER_WORDS = {
     "序号", "编号", "工作任务", "重点任务", "主要任务", "任务", "工作内容", "任务内容", "具体要求", "工作要求",
@@ -625,15 +627,21 @@ def _trailing_units(seg_raw: str) -> _Tail | None:
             if depth == 0:
                 found = _unit_phrase(raw[index + 1:trimmed - 1], bracketed=True)
                 if found:
-                    return _Tail(raw[:index].rstrip(_STRIP), *found)
+                    return _tail(raw[:index], found)
                 break
     # "…。责任单位:市发改委" without brackets
     match = re.search(r"(?:^|[。;])\s*(?P<phrase>(?:责任单位|牵头单位|责任部门|牵头部门)\s*:[^。]+)$", norm[:trimmed])
     if match:
         found = _unit_phrase(raw[match.start("phrase"):trimmed], bracketed=False)
         if found:
-            return _Tail(raw[:match.start("phrase")].rstrip(_STRIP), *found)
+            return _tail(raw[:match.start("phrase")], found)
     return None
+
+
+def _tail(before: str, found) -> _Tail:
+    shown, units, deadlines, notes = found
+    text = before.rstrip(_STRIP) + "".join("\n" + note for note in notes)
+    return _Tail(text, shown, units, deadlines)
 
 
 def _split_at_unit_brackets(text: str) -> list[str]:
@@ -668,12 +676,50 @@ def _known_deadline(text: str) -> bool:
     return parse_deadline(text, 2000).kind != "unknown"
 
 
-def _unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], list[str]] | None:
-    """A unit phrase ending an item: (as written without a 责任单位: label, units, deadlines).
+_PART_LABEL = re.compile(
+    r"(?:^|(?<=[;,]))\s*(?P<label>(?:责任|完成)?时限(?:要求)?|时间要求|完成时间|完成期限"
+    r"|(?:牵头|分管|联系)?(?:负责)?领导|责任领导|责任人|联系人"
+    r"|(?:牵头|主办|主责|配合|协办|协助|参与|责任|承办|实施|负责)(?:单位|部门|主体|科室|处室|股室))\s*:")
+_TIME_LABEL = re.compile(r"时限|时间|期限")
+_PERSON_LABEL = re.compile(r"领导|责任人|联系人")
 
-    "(牵头单位:县发改局;配合单位:县财政局;2023年6月底前完成)" also carries the item's deadline.
+
+def _labelled_parts(text: str) -> tuple[str, list[str], list[str]] | None:
+    """"责任时限:6月底前,牵头单位:X,配合单位:Y" -> ("牵头单位:X;配合单位:Y", ["6月底前"], []);
+    a person ("牵头负责领导:张三") is a note, never a unit. None when the text is not so labelled."""
+    norm = fold(text)
+    found = list(_PART_LABEL.finditer(norm))
+    if not found or found[0].start() != 0 or (len(found) == 1 and not re.search(
+            _TIME_LABEL.pattern + "|" + _PERSON_LABEL.pattern, found[0].group("label"))):
+        return None
+    units, deadlines, notes = [], [], []
+    for index, match in enumerate(found):
+        end = found[index + 1].start() - 1 if index + 1 < len(found) else len(text)
+        label, value = match.group("label"), text[match.end():end].strip(_STRIP + ";,;,")
+        if not value:
+            continue
+        if _PERSON_LABEL.search(label):
+            notes.append(f"{label}:{value}")
+        elif _TIME_LABEL.search(label):
+            deadlines.append(value)
+        else:
+            units.append(text[match.start():end].strip(_STRIP + ";,;,"))
+    return ";".join(units), deadlines, notes
+
+
+def _unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], list[str], list[str]] | None:
+    """A unit phrase ending an item: (as written without a 责任单位: label, units, deadlines, notes).
+
+    "(牵头单位:县发改局;配合单位:县财政局;2023年6月底前完成)" also carries the item's deadline;
+    "(责任时限:…,牵头单位:…)" labels it; a 牵头负责领导 named in it is a note.
     """
     deadlines: list[str] = []
+    notes: list[str] = []
+    labelled = _labelled_parts(text)
+    if labelled is not None:
+        text, deadlines, notes = labelled
+        if not text:
+            return None
     norm = fold(text)
     while True:  # deadline parts at the end, after ; or ,
         cut = max(norm.rfind(mark) for mark in ";,")
@@ -696,7 +742,7 @@ def _unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], lis
     label = _ROLE_NEUTRAL_LABEL.match(fold(shown))
     if label:
         shown = shown[label.end():]
-    return shown.strip(_STRIP), units, deadlines
+    return shown.strip(_STRIP), units, deadlines, notes
 
 
 def _shown_units(raw: str) -> str:
@@ -763,6 +809,8 @@ class _Builder:
                 seg.kind = "chrome"  # the header repeated on a new page
             elif seg.marker is not None:
                 seg.kind = "num"
+            elif _LEADER_LINE.match(seg.norm):
+                seg.kind = "leader"
             elif _DEADLINE_LABEL.match(seg.norm):
                 seg.kind = "deadline"
             elif _UNIT_LABEL.match(seg.norm) or looks_like_unit_phrase(seg.raw):
@@ -1053,6 +1101,13 @@ class _Builder:
                 row_tasks[:] = pending
                 pending.clear()
                 open_task = None
+                continue
+            if kind == "leader":
+                owner_task = open_task or (self.tasks[-1] if self.tasks else None)
+                if owner_task is None:
+                    run.warn(seg.no, f"这一行前面没有任务,未使用:{_excerpt(seg.raw)}")
+                else:
+                    owner_task.text += "\n" + _shown_units(seg.raw)
                 continue
             if kind == "deadline":
                 label = _DEADLINE_LABEL.match(seg.norm)
