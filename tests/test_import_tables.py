@@ -288,3 +288,78 @@ def test_self_reference_needs_the_owner(fresh, tmp_path):
     fresh.ok("import", str(path), "--owner", "某县财政局", "--id", "mj2024")
     units = fresh.json("status", "--plan", "mj2024", "--state", "all", "--json")[0]["units"]
     assert units == [{"name": "某县财政局", "role": "responsible"}]
+
+
+# ---- unit phrases as documents write them (prose) -----------------------------------------------
+
+def _pairs(task):
+    return [(u.name, u.role) for u in task.units]
+
+
+def test_labelled_brackets_unit_lines_and_leaders():
+    from gktrack.features.importer import parse_document
+
+    plan = parse_document("\n".join([
+        "某区2024年政务公开工作要点",
+        "一、深化重点领域公开",
+        "(一)做好财政预决算公开工作。(责任时限:2024年6月底前,牵头单位:区财政局,配合单位:区审计局)",
+        "(二)做好政务服务事项公开。〔责任单位:区政府办(区政务服务中心)、各乡〔镇〕、街道〕",
+        "(三)做好重大建设项目公开。(牵头单位:区发改委;责任单位:区住建局、区交通局;完成时限:2024年底前)",
+        "二、加强平台建设",
+        "(一)加强政府网站建设。",
+        "牵头单位:区政数局",
+        "配合单位:区委网信办",
+        "牵头负责领导:张三",
+        "(二)做好政务新媒体管理。",
+        "责任单位:宣传处会办公室",
+    ]))
+    assert [(t.text, _pairs(t), t.deadline) for t in plan.tasks] == [
+        ("做好财政预决算公开工作。", [("区财政局", L), ("区审计局", S)], ["2024年6月底前"]),
+        ("做好政务服务事项公开。", [("区政府办(区政务服务中心)", R), ("各乡(镇)", R), ("各街道", R)], []),
+        ("做好重大建设项目公开。", [("区发改委", L), ("区住建局", R), ("区交通局", R)], ["2024年底前"]),
+        ("加强政府网站建设。\n牵头负责领导:张三", [("区政数局", L), ("区委网信办", S)], []),
+        ("做好政务新媒体管理。", [("宣传处", L), ("办公室", R)], []),
+    ]
+
+
+def test_a_notice_with_two_plans_imports_the_first_and_says_so():
+    from gktrack.features.importer import parse_document
+
+    plan = parse_document("\n".join([
+        "某省人民政府办公厅关于印发《某省2022年政务管理服务工作要点》和《某省2022年政务公开工作要点》的通知",
+        "各市州人民政府:",
+        "《某省2022年政务管理服务工作要点》和《某省2022年政务公开工作要点》已经省人民政府同意,现印发给你们。",
+        "某省人民政府办公厅",
+        "2022年4月12日",
+        "某省2022年政务管理服务工作要点",
+        "一、打造升级版",
+        "(一)强化一网通办支撑。(省政务局牵头,省直相关单位按职责分工负责)",
+        "某省2022年政务公开工作要点",
+        "一、围绕稳住经济大盘加强公开",
+        "(一)加强政策公开。(省发展改革委牵头)",
+    ]))
+    assert plan.title == "某省2022年政务管理服务工作要点"
+    assert [t.text for t in plan.tasks] == ["强化一网通办支撑。"]
+    assert any("另一份计划" in message and "政务公开工作要点" in message for _, message in plan.warnings)
+
+
+def test_a_row_per_work_item_keeps_the_item_as_the_task_title(tmp_path):
+    """The issue's sheet: 序号 | 工作任务 | 具体要求 | 责任科室 | 时限要求, one row each: one task per row,
+    the header never a task or a unit, each deadline with its own row."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.append(["序号", "工作任务", "具体要求", "责任科室", "时限要求"])
+    ws.append([1, "做好主动公开基础工作", "及时更新政府信息公开指南和目录。", "办公室", "持续推进"])
+    ws.append([2, "严格规范依申请公开", "依法依规答复申请。", "法规科", "收到申请20个工作日内"])
+    ws.append([3, "加强政策解读", "重要政策同步解读。", "办公室", "及时"])
+    path = tmp_path / "某局2024年政务公开工作任务分工表.xlsx"
+    book.save(path)
+    plan = import_file(path)
+    assert plan.title == "某局2024年政务公开工作任务分工表" and plan.year == 2024
+    assert [(t.number, t.text, _pairs(t), t.deadline) for t in plan.tasks] == [
+        ("1", "做好主动公开基础工作\n及时更新政府信息公开指南和目录。", [("办公室", R)], ["持续推进"]),
+        ("2", "严格规范依申请公开\n依法依规答复申请。", [("法规科", R)], ["收到申请20个工作日内"]),
+        ("3", "加强政策解读\n重要政策同步解读。", [("办公室", R)], ["及时"]),
+    ]

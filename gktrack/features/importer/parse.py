@@ -419,8 +419,13 @@ def _locate(segs: list[_Seg], run: _Run) -> tuple[int, int, str | None, int]:
                                  f"只读取了文号、日期等信息,未作为任务")
         _notice_deadlines(substantive, run)
     end = len(segs)
+    second = _second_plan(segs, title, title_at, start)
+    if second is not None:
+        end = second
+        run.warn(segs[second].no, f"第{segs[second].no}行起是同一通知印发的另一份计划“{segs[second].compact}”,"
+                                  f"未导入:请把它另存为单独的文件再导入")
     seen_structure = False
-    for index in range(start, len(segs)):
+    for index in range(start, end):
         seg = segs[index]
         seen_structure = seen_structure or seg.marker is not None
         if _TRAILER.match(seg.norm) or (_ISSUED_TRAILER.search(seg.norm) and len(seg.norm) < 60):
@@ -434,12 +439,30 @@ def _locate(segs: list[_Seg], run: _Run) -> tuple[int, int, str | None, int]:
             break
     while end > start and _CHROME.match(segs[end - 1].norm):
         end -= 1
-    if end < len(segs):
+    if end < len(segs) and second is None:
         tail = [s for s in segs[end:] if not _CHROME.match(s.norm)]
         if tail:
             run.warn(segs[end].no, f"{_lines(segs[end].no, segs[-1].no)}是文末的落款、抄送或网页信息,"
                                    f"未导入:{_excerpt(tail[0].raw)}")
     return start, end, title, title_at
+
+
+def _second_plan(segs: list[_Seg], title: str | None, title_at: int, start: int) -> int | None:
+    """Where a second plan begins, when the cover notice announces two (《A》和《B》) and both follow."""
+    if title is None or title_at <= 0:
+        return None
+    def key(text: str) -> str:
+        return re.sub(r"[\s《》]", "", fold(text))
+
+    announced = {key(name) for seg in segs[:title_at] for name in re.findall(r"《([^《》]{4,60})》", seg.norm)
+                 if _PLAN_WORD.search(name)}
+    if len(announced) < 2:
+        return None
+    for index in range(start, len(segs)):
+        found = _title_text(segs, index)
+        if found and key(found[0]) != key(title) and key(found[0]) in announced:
+            return index
+    return None
 
 
 def _lines(first: int, last: int) -> str:
@@ -1274,6 +1297,12 @@ def _tables(doc: Document) -> list[tuple[Grid, Header]]:
     found = []
     for grid in grids:
         header = find_header(grid) if not grid.stream else _stream_header(grid)
+        if header is None and found and not grid.stream and not found[-1][0].stream \
+                and max(map(len, grid.rows), default=0) == len(found[-1][1].roles):
+            # the same table on the next page (a PDF breaks it there) without its header again
+            found[-1][0].rows += grid.rows
+            found[-1][0].last = max(found[-1][0].last, grid.last)
+            continue
         if header is not None:
             if header.start and not grid.stream:  # a title row above the header is the document's title
                 below = [c.line for row in grid.rows[header.start:] for c in row if not c.blank and not c.merged]

@@ -373,7 +373,16 @@ def _unstream(grid: Grid, header: Header) -> list[list[Cell | None]]:
     rows: list[list[Cell | None]] = []
     row: list[Cell | None] | None = None
     pos = 0
-    for cell in cells:
+    names = [header_key(c.text) for c in grid.rows[0][header.at + 1 - width:header.at + 1]]
+    skip = 0
+    for index, cell in enumerate(cells):
+        if skip:
+            skip -= 1
+            continue
+        if [header_key(c.text) for c in cells[index:index + width]] == names:
+            skip = width - 1  # the header again, on a new page
+            row, pos = None, 0
+            continue
         kind = _kind(cell.text)
         col = None
         if kind == "int" and number is not None:
@@ -754,7 +763,9 @@ def _title_column(rows: list[Row]) -> int | None:
         if not own or own[0][1]:
             return None
         values.append(own[0][0])
-    if len(set(values)) != len(values) or not all(_kind(v) == "item" for v in values):
+    if len(set(values)) != len(values):
+        return None
+    if not all(_kind(v) == "item" for v in values) and (len(values) < 2 or any(_kind(v) == "section" for v in values)):
         return None
     return col
 
