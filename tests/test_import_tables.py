@@ -363,3 +363,63 @@ def test_a_row_per_work_item_keeps_the_item_as_the_task_title(tmp_path):
         ("2", "严格规范依申请公开\n依法依规答复申请。", [("法规科", R)], ["收到申请20个工作日内"]),
         ("3", "加强政策解读\n重要政策同步解读。", [("办公室", R)], ["及时"]),
     ]
+
+
+def test_two_row_header_and_a_person_column(tmp_path):
+    """"责任单位" over "牵头单位 | 配合单位"; a 责任领导 column is a note, never a unit."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.append(["某县2023年政务公开重点任务清单"])
+    ws.append(["序号", "重点任务", "工作措施", "责任单位", None, "责任领导", "完成时间节点"])
+    ws.append([None, None, None, "牵头单位", "配合单位", None, None])
+    ws.merge_cells("D2:E2")
+    for col in "ABCFG":
+        ws.merge_cells(f"{col}2:{col}3")
+    ws.append([1, "一、加强决策公开", "做好重大行政决策目录公开。", "县司法局", "县政府办", "李四", "2023年3月底前"])
+    ws.append([2, None, "开展决策预公开。", "县发改局", None, "李四", "持续推进"])
+    ws.merge_cells("B4:B5")
+    ws.merge_cells("F4:F5")
+    path = tmp_path / "清单.xlsx"
+    book.save(path)
+    plan = import_file(path)
+    assert plan.title == "某县2023年政务公开重点任务清单"
+    assert [(t.text, _pairs(t), t.deadline) for t in plan.tasks] == [
+        ("做好重大行政决策目录公开。\n责任领导:李四", [("县司法局", L), ("县政府办", S)], ["2023年3月底前"]),
+        ("开展决策预公开。\n责任领导:李四", [("县发改局", L)], ["持续推进"]),
+    ]
+    assert [s.title for s in plan.sections] == ["加强决策公开"]
+
+
+@pytest.mark.parametrize("suffix, module", [(".pdf", "pdfplumber"), (".html", "lxml.html")])
+def test_a_missing_library_is_one_clear_line(tmp_path, monkeypatch, suffix, module):
+    import builtins
+
+    real = builtins.__import__
+
+    def refuse(name, *args, **kwargs):
+        if name == module or name.startswith(module.split(".")[0] + "."):
+            raise ImportError(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", refuse)
+    path = tmp_path / ("计划" + suffix)
+    path.write_bytes(b"%PDF-1.4" if suffix == ".pdf" else "<html><body>x</body></html>".encode())
+    with pytest.raises(InputError) as caught:
+        read_document(path)
+    assert "pip install" in caught.value.message and "\n" not in caught.value.message
+
+
+def test_gbk_web_page_with_navigation(tmp_path):
+    page = ("<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'></head><body>"
+            "<div id='nav'><a>首页</a><a>政务公开</a></div><div class='breadcrumb'>您当前的位置:首页 > 通知</div>"
+            "<div class='TRS_Editor'><p>某镇2024年政务公开工作要点</p><p>一、加强政策解读</p>"
+            "<p>(一)做好政策解读。(责任单位:镇党政办)</p><p>(二)做好回应关切。(责任单位:镇宣传办)</p></div>"
+            "<div class='footer'>版权所有:某镇人民政府 ICP备12345678号</div></body></html>")
+    path = tmp_path / "要点.html"
+    path.write_bytes(page.encode("gb18030"))
+    plan = import_file(path)
+    assert plan.title == "某镇2024年政务公开工作要点"
+    assert [(t.text, _pairs(t)) for t in plan.tasks] == [
+        ("做好政策解读。", [("镇党政办", R)]), ("做好回应关切。", [("镇宣传办", R)])]

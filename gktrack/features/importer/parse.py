@@ -1268,15 +1268,14 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
             run.warn(last.no, f"文档在此处中断(“…{tail[-12:]}”),最后一项任务可能不完整,请核对")
 
 
-_TRADITIONAL = re.compile("[們為與這來說對時從國會區縣鄉鎮書開門關發務單條責項經濟辦廳處標規範質級構體機數據見醫療應當將]")
 
 
 def _plain_script(doc: Document, run: _Run) -> Document:
     """繁体 (a mirror site's conversion) read as 简体; pinyin glosses ("區(qū)") dropped."""
-    from gktrack.features.importer.text import simplified, strip_pinyin_glosses
+    from gktrack.features.importer.text import TRADITIONAL, simplified, strip_pinyin_glosses
 
     text = doc.text
-    hits = len(_TRADITIONAL.findall(text))
+    hits = len(TRADITIONAL.findall(text))
     glossed = strip_pinyin_glosses(text) != text
     if hits < 5 and not glossed:
         return doc
@@ -1320,7 +1319,8 @@ def _stream_header(grid: Grid) -> Header | None:
             run += 1
         if run - index >= 2 and find_header(Grid([cells[index:run]], 0, 0)) is not None:
             grid.rows[0] = cells[index:]
-            return Header(run - index - 1, settle_roles([header_role(c.text) for c in cells[index:run]]))
+            return Header(run - index - 1, settle_roles([header_role(c.text) for c in cells[index:run]]), 0,
+                          [c.text for c in cells[index:run]])
     return None
 
 

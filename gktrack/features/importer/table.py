@@ -24,20 +24,22 @@ from gktrack.errors import InputError
 from gktrack.features.importer.result import ImportedSection, ImportedTask
 from gktrack.features.importer.text import fold, marker_at_start, simplified, tidy
 
-NUMBER, GROUP, TEXT, LEAD, SUPPORT, RESPONSIBLE, DEADLINE, STATUS, REMARKS = (
-    "number", "group", "text", "lead", "support", "responsible", "deadline", "status", "remarks")
+NUMBER, GROUP, TEXT, LEAD, SUPPORT, RESPONSIBLE, DEADLINE, STATUS, REMARKS, PERSON = (
+    "number", "group", "text", "lead", "support", "responsible", "deadline", "status", "remarks", "person")
 UNIT_ROLES = (LEAD, SUPPORT, RESPONSIBLE)
 # A table is read at most this large: a sheet with a cell at XFD1048576 is not a plan.
 MAX_ROWS, MAX_COLUMNS, MAX_CELLS = 5000, 60, 200_000
 
-_ORG = r"(?:单位|部门|科室|处室|股室|机构|主体|领导|责任人|人)?"
+_ORG = r"(?:单位|部门|科室|处室|股室|机构|主体)?"
 _ROLE_PATTERNS = [
     (NUMBER, r"序号|编号|序|No\.?|NO\.?|号"),
+    # a person (牵头负责领导, 责任人, 联系人): a note on the task, never a unit
+    (PERSON, r".{0,6}(?:领导|责任人|负责人|联系人|联络员|经办人)(?:及电话|姓名)?|联系(?:电话|方式)"),
     (LEAD, rf"牵头{_ORG}|主办{_ORG}|主责{_ORG}"),
     (SUPPORT, rf"配合{_ORG}|协办{_ORG}|协助{_ORG}|参与{_ORG}|协同{_ORG}"),
     (RESPONSIBLE, rf"责任{_ORG}|承办{_ORG}|实施主体|负责{_ORG}|落实{_ORG}|主管{_ORG}|单位|部门|科室|处室|股室"),
-    (DEADLINE, r"(?:完成)?时限(?:要求)?|完成(?:时间|期限|时限)|时间(?:节点|要求|安排|进度)?|进度(?:安排|要求)?"
-               r"|办结时限|截止(?:时间|日期)|期限"),
+    (DEADLINE, r"(?:完成|办结|截止|办理)?(?:时限|时间|期限|日期)(?:要求|节点|安排|进度)?|进度(?:安排|要求)?"
+               r"|时间进度|完成时间节点|推进时限"),
     (STATUS, r"完成情况|进展情况|落实情况|工作进展|进展|完成进度|推进情况|工作完成情况|目前进展"),
     (REMARKS, r"备注|说明"),
     (TEXT, r"具体(?:要求|内容|措施|任务|工作|事项)|工作(?:要求|措施|目标|事项|举措)|主要(?:内容|措施)|任务(?:要求|内容|描述)"
@@ -94,6 +96,7 @@ class Header:
     at: int                     # index of the (last) header row
     roles: list[str | None]     # one per column
     start: int = 0              # index of its first row: rows above it are a title, read as text
+    names: list[str] = field(default_factory=list)   # the header cells as written
 
     def column(self, role: str) -> int | None:
         return next((i for i, r in enumerate(self.roles) if r == role), None)
@@ -143,8 +146,10 @@ def find_header(grid: Grid, limit: int = 12) -> Header | None:
                     c.blank or header_role(c.text) for c in grid.rows[index + 1]):
                 merged = [b or a for a, b in zip(roles + [None] * len(below), below)]
                 merged += roles[len(below):]
-                return Header(index + 1, settle_roles(merged), index)
-        return Header(index, settle_roles(roles), index)
+                names = [b.text if not b.blank else a.text
+                         for a, b in zip(row + [Cell("", 0)] * len(below), grid.rows[index + 1])]
+                return Header(index + 1, settle_roles(merged), index, names + [c.text for c in row[len(below):]])
+        return Header(index, settle_roles(roles), index, [c.text for c in row])
     return None
 
 
@@ -308,7 +313,7 @@ def _line_stream(lines, kinds, i: int) -> Grid | None:
         j += 1
     grid = Grid([cells], lines[i].no, last, ragged=True, stream=True,
                 cut=j >= len(lines) and fold(cells[-1].text).strip()[-1:] not in "。;)")
-    header = Header(len(roles) - 1, roles)
+    header = Header(len(roles) - 1, roles, 0, [c.text for c in cells[:len(roles)]])
     if not _clean_stream(grid, header):
         return None
     return grid
@@ -450,7 +455,8 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
                 values = [r[col].text for r in full if not r[col].blank]
                 roles[col] = GROUP if not values or any(_kind(v) == "section" for v in values) else REMARKS
         roles = settle_roles(roles)
-    header = Header(header.at, roles)
+    header = Header(header.at, roles, header.start,
+                    [""] * (len(roles) - len(header.names)) + list(header.names))
     number, text = header.column(NUMBER), header.column(TEXT)
     item_cols = [c for r in data if len(r) == width for c, cell in enumerate(r) if _kind(cell.text) == "item"]
     item_col = max(set(item_cols), key=item_cols.count) if item_cols else text
@@ -508,6 +514,7 @@ class Row:
     deadline: str = ""
     status: str = ""
     remarks: str = ""
+    people: list[str] = field(default_factory=list)   # "牵头负责领导:张三": notes, not units
     section: str | None = None   # a row holding one heading only
 
 
@@ -571,6 +578,9 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, warn,
                     row.status = (row.status + "\n" + value) if row.status else value
             elif role == REMARKS:
                 row.remarks = value if not is_dash(value) else ""
+            elif role == PERSON:
+                if value and not is_dash(value):
+                    row.people.append(f"{header_key(header.names[col]) if header.names else '联系人'}:{value}")
         for col in range(width):
             cell = cells[col]
             if cell is not None and not cell.blank:
@@ -704,6 +714,8 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, into: TableT
                 result.any_units = True
         if row.remarks:
             task.text += "\n备注:" + row.remarks
+        for note in row.people:
+            task.text += "\n" + note
         task.text = "\n".join(tidy(part) for part in task.text.split("\n") if part.strip())
         if row.deadline:
             task.deadline = [re.sub(r"\s+", "", phrase) for phrase in split_phrases(row.deadline)]

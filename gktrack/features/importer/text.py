@@ -20,7 +20,8 @@ def fold(text: str) -> str:
 _T2S = None
 # Mirror sites gloss 繁体 with pinyin: "區(qū)", "鄉(xiāng)鎮(zhèn)".
 _PINYIN_GLOSS = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,8}[)）]?(?=[^a-z]|$)")
-_TRADITIONAL_HINT = re.compile("[們為與這來說對時從國會區縣鄉鎮書開門關發務單條責項經濟辦廳處號務織]")
+# Characters only 繁体 text has, common in plans: a document with several of them is 繁体.
+TRADITIONAL = re.compile("[們為與這來說對時從國會區縣鄉鎮書開門關發務單條責項經濟辦廳處號織標規範質級構體機數據見醫療應當將]")
 
 
 def simplified(text: str, force: bool = False) -> str:
@@ -30,7 +31,7 @@ def simplified(text: str, force: bool = False) -> str:
     own characters.
     """
     global _T2S
-    if not text or not (force or _TRADITIONAL_HINT.search(text)):
+    if not text or not (force or TRADITIONAL.search(text)):
         return text
     if _T2S is None:
         try:
