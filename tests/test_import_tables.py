@@ -423,3 +423,15 @@ def test_gbk_web_page_with_navigation(tmp_path):
     assert plan.title == "某镇2024年政务公开工作要点"
     assert [(t.text, _pairs(t)) for t in plan.tasks] == [
         ("做好政策解读。", [("镇党政办", R)]), ("做好回应关切。", [("镇宣传办", R)])]
+
+
+def test_contact_line_and_signature_are_no_tasks():
+    from gktrack.features.importer import parse_document
+
+    plan = parse_document("\n".join([
+        "某镇2024年政务公开工作要点", "一、加强政策解读", "(一)做好政策解读。(责任单位:镇党政办)",
+        "(二)做好回应关切。(责任单位:镇宣传办)", "联系人:王五,联系电话:0000-1234567", "某镇人民政府", "2024年3月1日",
+    ]))
+    assert [t.text for t in plan.tasks] == ["做好政策解读。", "做好回应关切。"]
+    assert plan.issuer == "某镇人民政府" and str(plan.issued) == "2024-03-01"
+    assert any("未导入" in message for line, message in plan.warnings if line == 5)

@@ -66,7 +66,7 @@ _CHROME = re.compile(
     r"|收藏|返回顶部|您当前的位置|当前位置|首页\s*[>›]|上一篇|下一篇|相关(?:链接|文章|阅读|附件)|网站地图|Baidu|map"
     r"|附件下载|【\s*(?:大|中|小)\s*】)(?=.{0,20}$)"
     # a site's footer: who runs it, its licence numbers, how to reach it
-    r"|^(?:主办单位|承办单位|版权所有|技术支持|网站标识码|地址|邮编|联系电话|联系方式|网站监督|建议使用|日期)[^:]{0,6}:"
+    r"|^(?:主办单位|承办单位|版权所有|技术支持|网站标识码|地址|邮编|联系人|联系电话|联系方式|网站监督|建议使用|日期)[^:]{0,6}:"
     r"|.*(?:ICP备|公网安备|网站标识码|版权所有|分辨率)"
     # document-sharing sites: "《X.docx》由会员分享,可在线阅读,更多相关…请在…上搜索。"
     r"|.*(?:由会员分享|可在线阅读|免费下载|原创力文档|道客巴巴|豆丁网|百度文库|taowenge|book118|docin|doc88)"
@@ -549,10 +549,15 @@ def _metadata(plan: ImportedPlan, segs: list[_Seg], start: int, end: int, title:
                 issuer = head[index - 1].raw
                 break
     trailer_date = None
+    for index, seg in enumerate(tail):  # the plan's own signature: "某镇人民政府" over its date
+        date = DATE_LINE.match(seg.norm)
+        if date and index and _is_signature(tail[index - 1]):
+            issuer = issuer or tail[index - 1].raw
+            trailer_date = trailer_date or to_date(date)
     for seg in tail:
         match = _ISSUED_TRAILER.search(seg.norm)
         if match:
-            trailer_date = to_date(DATE.search(match.group("date")))
+            trailer_date = trailer_date or to_date(DATE.search(match.group("date")))
             org = seg.raw[:match.start()].strip(_STRIP)
             if issuer is None and org and looks_like_unit_phrase(org):
                 issuer = org

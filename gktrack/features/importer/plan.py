@@ -113,7 +113,7 @@ def preview_import(repo: Repository, path: str | Path, *, plan_id: str | None = 
             known_units.append(found)
         return found
 
-    warnings = list(imported.warnings)
+    warnings = [w for w in imported.warnings if not (title and imported.title_from_file and "标题取自文件名" in w[1])]
     if plan.owner:
         plan.owner = canonical(plan.owner)
     unresolved: dict[str, int] = {}
