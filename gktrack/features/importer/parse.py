@@ -1289,7 +1289,9 @@ def _plain_script(doc: Document, run: _Run) -> Document:
         value = strip_pinyin_glosses(line.text) if glossed else line.text
         lines.append(Line(line.no, simplified(value, force=True) if hits >= 5 else value))
     if hits >= 5:
-        run.warn(1, "文档为繁体,已按简体读取(任务和单位以简体保存)")
+        converted = any(a.text != b.text for a, b in zip(doc.lines, lines)) or glossed
+        run.warn(1, "文档为繁体,已按简体读取(任务和单位以简体保存)" if converted and simplified("們", force=True) == "们"
+                 else "文档为繁体,未安装 OpenCC(pip install opencc),按原文导入;单位名称可能与名册中的简体名称对不上")
     if glossed:
         run.warn(1, "删去了网页加在繁体字后的拼音注音,如“(qū)”")
     return Document(lines, doc.name, list(doc.tables))
