@@ -170,8 +170,12 @@ def test_import_writes_one_plan_and_makes_one_commit(fresh, tmp_path):
 def test_options_fill_in_what_the_document_lacks(fresh, tmp_path):
     path = tmp_path / "无标题.txt"
     path.write_text("一、加强组织领导\n(一)健全工作机制,明确责任分工。(责任单位:县政府办)\n", encoding="utf-8")
+    # issue 15: no title line, the file name is the title (and the output says so)
     line = fresh.fail("import", str(path))
-    assert "找不到计划标题" in line and "--title" in line
+    assert "找不到计划年度" in line and "--year" in line
+    dry = fresh("import", str(path), "--year", "2025", "--dry-run", "--json")
+    assert dry.json["title"] == "无标题"
+    assert any("标题取自文件名" in w["message"] for w in dry.json["warnings"])
     line = fresh.fail("import", str(path), "--title", "某县政务公开工作安排")
     assert "找不到计划年度" in line and "--year" in line
     assert "不可用" in fresh.fail("import", str(path), "--id", "../x", "--title", "t", "--year", "2025")

@@ -284,7 +284,9 @@ def test_exported_division_table_imports_back(plans_repo, tmp_path):
     assert [t["text"] for t in copied] == [t["text"] for t in original]
     # the deadline column comes back (the parser may also find one inside a task's text)
     assert all(c["deadline"] == o["deadline"] for c, o in zip(copied, original) if o["deadline"])
-    assert all(t["progress"] == [] for t in copied)
+    # issue 15: what the 进展 column reports is kept as progress; a state ("逾期548天") is not
+    assert [len(t["progress"]) for t in copied] == [1, 0, 0, 0, 0, 0]
+    assert "已发布" in copied[0]["progress"][0]["note"]
 
 
 def json_of(result):

@@ -51,8 +51,27 @@ L, S, R = "lead", "support", "responsible"
         ("区教体局、区卫健委、区城管执法局等公共企事业单位行政主管部门按职责分工负责",
          [("区教体局", R), ("区卫健委", R), ("区城管执法局", R)]),
         ("各县区政府", [("各县区政府", R)]),
-        ("区直相关部门、各乡〔镇〕、街道按职责分工负责", [("区直相关部门", R), ("各乡(镇)", R), ("街道", R)]),
-        ("各乡（镇）、街道", [("各乡(镇)", R), ("街道", R)]),
+        # issue 17: a leading 各 is every name's along the 、 run
+        ("区直相关部门、各乡〔镇〕、街道按职责分工负责", [("区直相关部门", R), ("各乡(镇)", R), ("各街道", R)]),
+        ("各乡（镇）、街道", [("各乡(镇)", R), ("各街道", R)]),
+        ("各县市区政府,各乡镇政府、街道办事处", [("各县市区政府", R), ("各乡镇政府", R), ("各街道办事处", R)]),
+        ("各街道、区直各部门", [("各街道", R), ("区直各部门", R)]),
+        # issue 15: bare levels before one body are one collective; nested brackets stay whole
+        ("省直有关部门,各州、市人民政府按照职责分工负责", [("省直有关部门", R), ("各州、市人民政府", R)]),
+        ("各县、市、区人民政府", [("各县、市、区人民政府", R)]),
+        ("牵头单位:市政府办公室,市委编办;责任单位:市政府各部门,各县(市、区)政府",
+         [("市政府办公室", L), ("市委编办", L), ("市政府各部门", R), ("各县(市、区)政府", R)]),
+        # X会Y, X会同Y: X leads; 主办/协办 are lead/support
+        ("宣传处会办公室", [("宣传处", L), ("办公室", R)]),
+        ("区委办会同区政府办负责", [("区委办", L), ("区政府办", R)]),
+        ("局防控办主办、各工作组协办", [("局防控办", L), ("各工作组", S)]),
+        ("管委会", [("管委会", R)]),
+        ("市妇联、市红十字会", [("市妇联", R), ("市红十字会", R)]),
+        # X和Y: two units when the left one is a unit; "等…" is no unit
+        ("区政数局和区直相关部门", [("区政数局", R), ("区直相关部门", R)]),
+        ("办公室牵头,其他股室及属下单位配合", [("办公室", L), ("其他股室", S), ("属下单位", S)]),
+        ("市发展改革委牵头,市住建局等政府各有关", [("市发展改革委", L), ("市住建局", R)]),
+        ("民生实事人大票决项目牵头单位和责任单位负责", [("民生实事人大票决项目牵头单位和责任单位", R)]),
         ("区政府办公室 区政数局", [("区政府办公室", R), ("区政数局", R)]),
         ("公服办牵头,各有关单位职能分工落实", [("公服办", L), ("各有关单位", R)]),
         ("市场监管分局、财政分局", [("市场监管分局", R), ("财政分局", R)]),
@@ -192,3 +211,24 @@ def test_format_round_trips(items):
     units = [UnitRef(n, role) for n, role in items]
     back = parse_unit_phrase(format_unit_phrase(units))
     assert sorted(back, key=lambda u: u.name) == sorted(units, key=lambda u: u.name)
+
+
+@pytest.mark.parametrize("name, group", [
+    ("区直相关部门", True), ("各有关单位", True), ("市直各单位", True), ("各乡(镇)", True),
+    ("全区经济运行各专班", True), ("民生实事人大票决项目牵头单位和责任单位", True), ("属下单位", True),
+    ("区政数局", False), ("司法所", False), ("城管住建和农业农村局", False), ("市场监管分局", False),
+])
+def test_group_words_are_collectives(name, group):
+    from gktrack.domain.unitphrase import is_group_word
+    from gktrack.domain.units import is_collective_name
+
+    assert is_group_word(name) is group
+    assert is_collective_name(name) is group
+
+
+@pytest.mark.parametrize("name", ["我市", "我区", "我局", "本单位", "我中心", "本机关"])
+def test_self_references(name):
+    from gktrack.domain.unitphrase import is_self_reference
+
+    assert is_self_reference(name)
+    assert not is_self_reference("市财政局")

@@ -45,8 +45,8 @@ _LABEL = re.compile(
 )
 _LABEL_ROLE = {"牵头": "lead", "主办": "lead", "主责": "lead", "配合": "support", "协办": "support",
                "协助": "support", "参与": "support"}
-_LEAD_END = re.compile(r"(?:共同|联合)?牵头(?:负责|抓总|落实|实施)?$")
-_SUPPORT_END = re.compile(r"(?:协助|协同|共同|积极)?配合(?:落实|实施|做好)?$|(?:协助|参与)$")
+_LEAD_END = re.compile(r"(?:共同|联合)?牵头(?:负责|抓总|落实|实施)?$|(?<=.)(?:主办|主责)$")
+_SUPPORT_END = re.compile(r"(?:协助|协同|共同|积极)?配合(?:落实|实施|做好)?$|(?<=.)(?:协助|参与|协办)$")
 _RESPONSIBLE_END = re.compile(
     r"(?:(?:按照?|根据|依据?)?(?:各自)?(?:职责|职能)?(?:职责|职能)?(?:分工)?(?:分别|共同|具体|抓好)?)"
     r"(?:负责|落实)(?:落实|实施)?$"
@@ -57,7 +57,8 @@ _BRACKET_ROLE = {"牵头": "lead", "主责": "lead", "牵头单位": "lead", "�
                  "配合单位": "support", "负责": "responsible", "责任单位": "responsible"}
 # "…等部门", "…等公共企事业单位行政主管部门": a qualifier after the named units, not a unit.
 _QUALIFIER = re.compile(
-    r"等(?:其他|有关|相关|各)?[\u4e00-\u9fff()]{0,16}?(?:部门|单位|机构|机关|企业|组织|主体)$|等$")
+    r"等(?:其他|有关|相关|各)?[\u4e00-\u9fff()]{0,16}?(?:部门|单位|机构|机关|企业|组织|主体)$|等$"
+    r"|等[\u4e00-\u9fff]{0,8}(?:各|有关|相关|其他)[\u4e00-\u9fff]{0,4}$")
 _LEADING_FILLER = re.compile(r"^(?:由|请|均由)")
 _LEVEL_CHARS = "省市区县镇乡"
 # Words that start with a level character without being a level prefix: 市场监管局, 乡村振兴局.
@@ -68,6 +69,25 @@ _NO_PREFIX_START = re.compile(r"^(?:各|本|全|相关|有关|其他|其它|被|
 _PLACE_INSIDE = re.compile(r"^[\u4e00-\u9fff]{1,4}[省市区县](?!场|域|级|政工|民)")
 _NAME_FORBIDDEN = re.compile(r"[。!?!?“”\"《》:]")
 MAX_NAME = 40
+# Words naming a group of units, not one unit: 各有关单位, 区直相关部门, 市直各单位, 全区经济运行各专班.
+_GROUP_WORD = re.compile(
+    r"^各|^(?:省|市|区|县|镇|乡|州)直|.各[\u4e00-\u9fff]{0,6}$"
+    r"|(?:相关|有关|其他|其它|成员|所属|下属|属下|责任|牵头|配合|协办)(?:单位|部门|机构|科室|股室|处室|企业)$")
+# "我局", "本单位": the issuing body, as the document calls itself.
+SELF_REFERENCE = re.compile(r"^(?:我|本)(?:局|委|办|厅|镇|乡|区|县|市|州|省|中心|院|所|街道|单位|部门|机关|科|处|室)$")
+# "各州、市人民政府", "各县、市、区政府": bare levels before one body, one collective.
+_BARE_LEVEL = re.compile(r"^各?[省市州盟县区旗镇乡]{1,2}$")
+_UNIT_SUFFIX = re.compile(r"(?:局|委|办|厅|处|室|科|股|所|站|队|院|中心|部|组|政府|单位|部门|公司|分局)$")
+
+
+def is_group_word(name: str) -> bool:
+    """Whether a name stands for a group of units (a collective), not one unit."""
+    return bool(_GROUP_WORD.search(name or ""))
+
+
+def is_self_reference(name: str) -> bool:
+    """"我市", "本单位": the issuing body, whose name the document may not spell out."""
+    return bool(SELF_REFERENCE.match(name or ""))
 
 
 def _level_prefix(name: str) -> str | None:
@@ -125,6 +145,52 @@ def _chunks(text: str) -> list[tuple[str, str]]:
     return chunks
 
 
+def _join_bare_levels(chunks: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """"各州" "、" "市人民政府" -> "各州、市人民政府": one collective of bodies at several levels."""
+    out: list[tuple[str, str]] = []
+    index = 0
+    while index < len(chunks):
+        chunk, separator = chunks[index]
+        if _BARE_LEVEL.match(chunk) and chunk.startswith("各"):
+            end = index
+            while end + 1 < len(chunks) and chunks[end + 1][1] == "、" and _BARE_LEVEL.match(chunks[end + 1][0]):
+                end += 1
+            if end + 1 < len(chunks) and chunks[end + 1][1] == "、" and chunks[end + 1][0][:1] in "省市州盟县区旗镇乡":
+                end += 1
+                out.append(("、".join(c for c, _ in chunks[index:end + 1]), separator))
+                index = end + 1
+                continue
+        out.append((chunk, separator))
+        index += 1
+    return out
+
+
+_AND = re.compile(r"(?<=[\u4e00-\u9fff)])(?:和|及|以及|与)(?=[\u4e00-\u9fff])")
+_WITH = re.compile(r"(?<=[\u4e00-\u9fff)])会(?!同|议|商|签|计|展|员|所)(?=[\u4e00-\u9fff])")
+
+
+def _split_and(chunk: str) -> list[str]:
+    """"区政数局和区直相关部门" -> two names; "城管住建和农业农村局" is one (its left part is no unit)."""
+    for match in _AND.finditer(chunk):
+        left, right = chunk[:match.start()], chunk[match.end():]
+        bare = _role_suffix(right)[0]
+        if re.fullmatch(r"(?:责任|牵头|配合|承办|主办|协办)(?:单位|部门)", bare):
+            continue  # "…牵头单位和责任单位": one description of a group
+        if _UNIT_SUFFIX.search(left) and (
+                _UNIT_SUFFIX.search(_role_suffix(right)[0]) or is_group_word(right)):
+            return [left] + _split_and(right)
+    return [chunk]
+
+
+def _split_with(chunk: str) -> tuple[str, str] | None:
+    """"宣传处会办公室" -> (宣传处, 办公室): X leads, together with Y."""
+    for match in _WITH.finditer(chunk):
+        left, right = chunk[:match.start()], chunk[match.end():]
+        if _UNIT_SUFFIX.search(left) and left[-1] != "委" and _UNIT_SUFFIX.search(_role_suffix(right)[0]):
+            return left, right
+    return None
+
+
 def _role_suffix(chunk: str) -> tuple[str, str | None]:
     for role, pattern in (("lead", _LEAD_END), ("support", _SUPPORT_END), ("responsible", _RESPONSIBLE_END)):
         match = pattern.search(chunk)
@@ -140,11 +206,10 @@ def _fail(text: str) -> InputError:
     return InputError(f"无法识别的责任单位:{shown or '(空)'}")
 
 
-def _read(text: str) -> list[tuple[str, str, str, int]]:
+def _read(text: str, default: str = "responsible") -> list[tuple[str, str, str, int]]:
     """Names in order as (name, role, separator before it, role group)."""
     phrase = half_width(text or "").translate(_BRACKETS).strip()
     phrase = _strip_enclosing(phrase.strip(" .。;,、"))
-    default = "responsible"
     # name, separator, group, role (None until a role word or the end settles it)
     names: list[list] = []
     pending: list[int] = []
@@ -157,7 +222,14 @@ def _read(text: str) -> list[tuple[str, str, str, int]]:
         pending.clear()
         group += 1
 
-    for chunk, separator in _chunks(phrase):
+    chunks = []
+    for chunk, separator in _join_bare_levels(_chunks(phrase)):
+        label = _LABEL.match(chunk)
+        head = chunk[:label.end()] if label else ""
+        parts = _split_and(chunk[len(head):])
+        chunks.append((head + parts[0], separator))
+        chunks += [(part, "和") for part in parts[1:]]
+    for chunk, separator in chunks:
         label = _LABEL.match(chunk)
         if label:
             if pending:
@@ -171,6 +243,9 @@ def _read(text: str) -> list[tuple[str, str, str, int]]:
             names.append([chunk[: single.start()].strip(), separator, group, _BRACKET_ROLE[single.group(1)]])
             continue
         chunk, role = _role_suffix(chunk)
+        together = _split_with(chunk)
+        if together and "会同" not in chunk:
+            chunk = together[0] + "会同" + together[1]
         if "会同" in chunk:  # "X会同Y负责": X leads, Y does its part
             left, _, chunk = chunk.partition("会同")
             if left.strip():
@@ -187,20 +262,28 @@ def _read(text: str) -> list[tuple[str, str, str, int]]:
     return [(_normalise_name(name), role, separator, grp) for name, separator, grp, role in names]
 
 
-def parse_unit_phrase(text: str) -> list[UnitRef]:
-    """Units named by a phrase, in order, each once with its strongest role.
+def parse_unit_phrase(text: str, default: str = "responsible") -> list[UnitRef]:
+    """Units named by a phrase, in order, each once with its strongest role; names without a role
+    word take ``default`` (a 牵头单位 column's cell: lead).
 
     Raises InputError("无法识别的责任单位:…") when no unit name can be read.
     """
-    read = _read(text)
+    read = _read(text, default)
     if not read:
         raise _fail(text)
     units: list[UnitRef] = []
     prefix: str | None = None
+    shared_each = False  # "各乡(镇)、街道": the 各 of the first name is every name's
     last_group = -1
     for name, role, separator, group in read:
         if not name or len(name) > MAX_NAME or _NAME_FORBIDDEN.search(name):
             raise _fail(text)
+        if separator == "、" and group == last_group and shared_each and _takes_each(name):
+            name = "各" + name
+        elif separator != "、" or group != last_group:
+            shared_each = False
+        if name.startswith("各") and not _GROUP_WORD.search(name[1:]) and "、" not in name:
+            shared_each = True
         own = _level_prefix(name)
         if own:
             prefix = own
@@ -211,6 +294,16 @@ def parse_unit_phrase(text: str) -> list[UnitRef]:
         last_group = group
         units.append(UnitRef(name, role))
     return _dedupe(units)
+
+
+_NO_EACH = re.compile(r"^(?:各|本|全|我|相关|有关|其他|其它|所属|被)|^[省市州盟县区旗镇乡](?!镇|村|道)")
+
+
+def _takes_each(name: str) -> bool:
+    """Whether a name after "各X、" shares its 各: a kind of body (街道, 乡镇政府), not one unit."""
+    if _NO_EACH.match(name) or _GROUP_WORD.search(name):
+        return False
+    return bool(re.match(r"^(?:街道|社区|村|乡|镇|县|区|市|州|园区|开发区|管委会|办事处|学校|医院|居委会|村委会)", name))
 
 
 def _dedupe(units: list[UnitRef]) -> list[UnitRef]:

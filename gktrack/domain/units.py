@@ -116,5 +116,7 @@ EVERYONE = ("各有关单位", "各相关单位", "各单位", "各部门", "各
 
 
 def is_collective_name(name: str) -> bool:
-    """"各村(社区)", "各有关单位": documents name groups of units with 各…"""
-    return name.startswith("各")
+    """"各村(社区)", "各有关单位", "区直相关部门": documents name groups of units so."""
+    from gktrack.domain.unitphrase import is_group_word
+
+    return name.startswith("各") or is_group_word(name)

@@ -1,4 +1,4 @@
-"""`gktrack import`: a published plan document (text, .docx) into a plan file, in one step."""
+"""`gktrack import`: a published plan document (text, Word, Excel, PDF, web page) into a plan file, in one step."""
 
 from typing import List, Optional
 
@@ -11,10 +11,11 @@ from gktrack.cli.output import done, print_json
 def register(app: typer.Typer, command) -> None:
     @command("import")
     def import_(
-        paths: List[str] = typer.Argument(..., metavar="文件...", help="计划原文:网页复制的文本(UTF-8 或 GBK)、.docx 或 .xlsx;可一次给多个"),
+        paths: List[str] = typer.Argument(..., metavar="文件...", help="计划原文:文本(UTF-8 或 GBK)、.docx、.xlsx、.pdf、.html,装有 LibreOffice 时也可以是 .doc/.wps/.et/.xls;可一次给多个"),
         plan_id: Optional[str] = typer.Option(None, "--id", metavar="计划编号", help="计划编号(默认按标题中的地名和年度,如 hl2022)"),
         year: Optional[int] = typer.Option(None, "--year", "-y", metavar="年份", help="计划年度(默认取自原文)"),
-        title: Optional[str] = typer.Option(None, "--title", "-t", metavar="标题", help="计划标题(默认取自原文)"),
+        title: Optional[str] = typer.Option(None, "--title", "-t", metavar="标题", help="计划标题(默认取自原文,原文没有时取文件名)"),
+        owner: Optional[str] = typer.Option(None, "--owner", metavar="单位", help="发文单位:承担未写责任单位的任务,也是文中“我局”“本单位”所指(默认取自原文)"),
         dry_run: bool = typer.Option(False, "--dry-run", "-n", help="只显示将导入的内容,不写文件、不提交"),
         json_out: bool = typer.Option(False, "--json", help="以 JSON 输出导入概况"),
         by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help="以此人名义提交"),
@@ -30,9 +31,9 @@ def register(app: typer.Typer, command) -> None:
 
             if plan_id or title:
                 raise InputError("--id 和 --title 只能用于单个文件")
-            return _import_many(repo, paths, year=year, dry_run=dry_run, json_out=json_out, by=by)
+            return _import_many(repo, paths, year=year, dry_run=dry_run, json_out=json_out, by=by, owner=owner)
         preview, change = _import_one(repo, paths[0], plan_id=plan_id, year=year, title=title,
-                                      dry_run=dry_run, by=by)
+                                      dry_run=dry_run, by=by, owner=owner)
         if json_out:
             print_json(_json(preview, change, dry_run))
             return 0
@@ -49,12 +50,12 @@ def _check_may_import(repo, by) -> None:
     _check_office(repo, by, "import")
 
 
-def _import_one(repo, path: str, *, plan_id=None, year=None, title=None, dry_run: bool, by=None):
+def _import_one(repo, path: str, *, plan_id=None, year=None, title=None, dry_run: bool, by=None, owner=None):
     from gktrack.features.importer.plan import import_plan, preview_import
 
     if dry_run:
-        return preview_import(repo, path, plan_id=plan_id, year=year, title=title), None
-    change, preview = import_plan(repo, path, plan_id=plan_id, year=year, title=title, by=by)
+        return preview_import(repo, path, plan_id=plan_id, year=year, title=title, owner=owner), None
+    change, preview = import_plan(repo, path, plan_id=plan_id, year=year, title=title, by=by, owner=owner)
     return preview, change
 
 
@@ -65,7 +66,7 @@ def _json(preview, change, dry_run: bool) -> dict:
     return data
 
 
-def _import_many(repo, paths: list[str], *, year, dry_run: bool, json_out: bool, by) -> int:
+def _import_many(repo, paths: list[str], *, year, dry_run: bool, json_out: bool, by, owner=None) -> int:
     """Each file its own commit; a file that fails is reported and the rest still go in."""
     import sys
     from pathlib import Path
@@ -77,7 +78,7 @@ def _import_many(repo, paths: list[str], *, year, dry_run: bool, json_out: bool,
         for path in paths:
             advance(Path(path).name)
             try:
-                preview, change = _import_one(repo, path, year=year, dry_run=dry_run, by=by)
+                preview, change = _import_one(repo, path, year=year, dry_run=dry_run, by=by, owner=owner)
             except GktrackError as exc:
                 failed += 1
                 sys.stderr.write(f"gktrack: 错误:{path}:{exc}\n")

@@ -27,7 +27,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from gktrack.errors import InputError
-from gktrack.features.importer.sources import Document
+from gktrack.features.importer.sources import Document, Line
+from gktrack.features.importer.table import (
+    Grid,
+    Header,
+    TableTasks,
+    build_tasks,
+    find_header,
+    header_role,
+    settle_roles,
+    text_grids,
+)
 from gktrack.features.importer.text import (
     CJK,
     DATE,
@@ -40,40 +50,8 @@ from gktrack.features.importer.text import (
     to_date,
 )
 from gktrack.domain.model import UnitRef
+from gktrack.features.importer.result import ImportedPlan, ImportedSection, ImportedTask
 from gktrack.domain.unitphrase import looks_like_unit_phrase, parse_unit_phrase
-
-
-@dataclass
-class ImportedSection:
-    key: str             # "1", "1.2": position among its siblings, from the top of the plan
-    number: str | None   # as written: "一、", "(二)"; None for an unnumbered table heading
-    title: str
-    line: int
-
-
-@dataclass
-class ImportedTask:
-    number: str | None      # as in the document: "1.", "(三)", "3、", None for a paragraph or table row
-    section: str | None     # key of the innermost heading above it
-    text: str               # page markers removed, sentences rejoined, unit phrase taken out
-    units: list[UnitRef] = field(default_factory=list)
-    units_text: str | None = None   # the unit phrase exactly as written
-    deadline: list[str] = field(default_factory=list)  # exactly as written
-    line: int = 0
-
-
-@dataclass
-class ImportedPlan:
-    title: str | None = None
-    year: int | None = None
-    issuer: str | None = None
-    doc_number: str | None = None
-    issued: dt.date | None = None
-    source: str | None = None
-    owner: str | None = None   # carries out the tasks that name no unit: the issuing body
-    sections: list[ImportedSection] = field(default_factory=list)
-    tasks: list[ImportedTask] = field(default_factory=list)
-    warnings: list[tuple[int, str]] = field(default_factory=list)
 
 
 # ---- patterns ---------------------------------------------------------------------------------
@@ -87,13 +65,16 @@ _CHROME = re.compile(
     r"|^(?:无障碍|长者(?:模式|助手)|适老化?|分享到?|微信|微博|QQ空间|扫一扫|【?\s*(?:打印|关闭)(?:本页|窗口)?\s*】?"
     r"|收藏|返回顶部|您当前的位置|当前位置|首页\s*[>›]|上一篇|下一篇|相关(?:链接|文章|阅读|附件)|网站地图|Baidu|map"
     r"|附件下载|【\s*(?:大|中|小)\s*】)(?=.{0,20}$)"
+    # a site's footer: who runs it, its licence numbers, how to reach it
+    r"|^(?:主办单位|承办单位|版权所有|技术支持|网站标识码|地址|邮编|联系人|联系电话|联系方式|网站监督|建议使用|日期)[^:]{0,6}:"
+    r"|.*(?:ICP备|公网安备|网站标识码|版权所有|分辨率)"
     # document-sharing sites: "《X.docx》由会员分享,可在线阅读,更多相关…请在…上搜索。"
     r"|.*(?:由会员分享|可在线阅读|免费下载|原创力文档|道客巴巴|豆丁网|百度文库|taowenge|book118|docin|doc88)"
 )
 _TRAILER = re.compile(r"^(?:抄送|抄报|印送|报送)\s*:|^\(此件|^扫一扫|^(?:【\s*)?(?:打印|关闭)(?:本页|窗口)")
 _ISSUED_TRAILER = re.compile(r"(?P<date>" + DATE.pattern + r")\s*印发\s*$")
 _PLAN_WORD = re.compile(
-    r"(?:要点|方案|分工|分工表|任务表|一览表|清单|台账|计划|工作安排)"
+    r"(?:要点|方案|分工|分工表|任务表|分解表|任务分解|一览表|清单|台账|计划|工作安排)"
     r"(?:\((?:试行|征求意见稿|送审稿|草案|修订|\d{4}\s*年?度?)\))?$")
 _NOTICE_WORD = re.compile(r"通知|印发|^关于|^附件|[:《》]")
 _ADDRESSEE = re.compile(r"^各[^。]{1,80}:$")
@@ -112,6 +93,8 @@ _ROLE_END = re.compile(r"(?:牵头(?:负责)?|配合(?:落实)?|负责|落实|�
 # A labelled unit bracket left inside a task's text: the phrase in it could not be split.
 _LEFT_UNIT_BRACKET = re.compile(
     r"\(\s*(?:责任单位|责任部门|牵头单位|牵头部门|主办单位|责任主体|配合单位|承办单位)\s*:[^()]*\)")
+# "牵头负责领导:张三": a person, kept as a note on the task above, never a unit
+_LEADER_LINE = re.compile(r"^[(]?\s*(?:牵头|分管|联系|责任)?(?:负责)?(?:领导|责任人|联系人)\s*:")
 _DEADLINE_LABEL = re.compile(r"^(?:完成时限|时限要求|完成时间|时间要求|时间节点|完成期限|时限)\s*:\s*(?P<rest>.+)$")
 _HEADER_WORDS = {
     "序号", "编号", "工作任务", "重点任务", "主要任务", "任务", "工作内容", "任务内容", "具体要求", "工作要求",
@@ -128,7 +111,7 @@ _BARE_PAGE = re.compile(
     r"|\d{1,3}\s*/\s*\d{1,3}|\d{1,3}\s*[、.]?)$")
 _PREAMBLE_TITLES = re.compile(
     r"^(?:总体要求|指导思想|工作目标|主要目标|总体目标|基本原则|工作原则|总体思路|工作思路|编制依据|适用范围)$")
-_TABLE_TITLE = re.compile(r"(?:分工表|任务表|清单|台账|一览表)$")
+_TABLE_TITLE = re.compile(r"(?:分工表|任务表|分解表|清单|台账|一览表)$")
 
 
 # ---- lines and segments -----------------------------------------------------------------------
@@ -383,7 +366,8 @@ def _dedouble(text: str) -> str:
 def _title_text(segs: list[_Seg], index: int) -> tuple[str, int] | None:
     """The plan title starting at ``index`` (one line, or two when it is broken): (title, lines)."""
     def plain(seg: _Seg) -> bool:
-        return seg.marker is None and "。" not in seg.norm and not _CHROME.match(seg.norm)
+        return seg.marker is None and "。" not in seg.norm and not _CHROME.match(seg.norm) \
+            and not re.match(r"\d{1,2}[.、]", seg.norm) and not re.match(r"^[(〔【].*[)〕】]$", seg.norm)
 
     seg = segs[index]
     if not plain(seg):
@@ -393,7 +377,7 @@ def _title_text(segs: list[_Seg], index: int) -> tuple[str, int] | None:
         return None
     candidates = [(seg.compact, 1)]
     if index + 1 < len(segs) and plain(segs[index + 1]) and len(seg.compact) <= 30 and len(following) <= 20 \
-            and not DATE_LINE.match(seg.norm) and not _is_signature(seg) and _title_text(segs, index + 1) is None:
+            and not DATE_LINE.match(seg.norm) and not _is_signature(seg):
         after = segs[index + 2].compact if index + 2 < len(segs) else ""
         if not after.startswith(("的通知", "通知")):
             candidates.append((seg.compact + following, 2))
@@ -435,8 +419,13 @@ def _locate(segs: list[_Seg], run: _Run) -> tuple[int, int, str | None, int]:
                                  f"只读取了文号、日期等信息,未作为任务")
         _notice_deadlines(substantive, run)
     end = len(segs)
+    second = _second_plan(segs, title, title_at, start)
+    if second is not None:
+        end = second
+        run.warn(segs[second].no, f"第{segs[second].no}行起是同一通知印发的另一份计划“{segs[second].compact}”,"
+                                  f"未导入:请把它另存为单独的文件再导入")
     seen_structure = False
-    for index in range(start, len(segs)):
+    for index in range(start, end):
         seg = segs[index]
         seen_structure = seen_structure or seg.marker is not None
         if _TRAILER.match(seg.norm) or (_ISSUED_TRAILER.search(seg.norm) and len(seg.norm) < 60):
@@ -450,12 +439,30 @@ def _locate(segs: list[_Seg], run: _Run) -> tuple[int, int, str | None, int]:
             break
     while end > start and _CHROME.match(segs[end - 1].norm):
         end -= 1
-    if end < len(segs):
+    if end < len(segs) and second is None:
         tail = [s for s in segs[end:] if not _CHROME.match(s.norm)]
         if tail:
             run.warn(segs[end].no, f"{_lines(segs[end].no, segs[-1].no)}是文末的落款、抄送或网页信息,"
                                    f"未导入:{_excerpt(tail[0].raw)}")
     return start, end, title, title_at
+
+
+def _second_plan(segs: list[_Seg], title: str | None, title_at: int, start: int) -> int | None:
+    """Where a second plan begins, when the cover notice announces two (《A》和《B》) and both follow."""
+    if title is None or title_at <= 0:
+        return None
+    def key(text: str) -> str:
+        return re.sub(r"[\s《》]", "", fold(text))
+
+    announced = {key(name) for seg in segs[:title_at] for name in re.findall(r"《([^《》]{4,60})》", seg.norm)
+                 if _PLAN_WORD.search(name)}
+    if len(announced) < 2:
+        return None
+    for index in range(start, len(segs)):
+        found = _title_text(segs, index)
+        if found and key(found[0]) != key(title) and key(found[0]) in announced:
+            return index
+    return None
 
 
 def _lines(first: int, last: int) -> str:
@@ -542,10 +549,15 @@ def _metadata(plan: ImportedPlan, segs: list[_Seg], start: int, end: int, title:
                 issuer = head[index - 1].raw
                 break
     trailer_date = None
+    for index, seg in enumerate(tail):  # the plan's own signature: "某镇人民政府" over its date
+        date = DATE_LINE.match(seg.norm)
+        if date and index and _is_signature(tail[index - 1]):
+            issuer = issuer or tail[index - 1].raw
+            trailer_date = trailer_date or to_date(date)
     for seg in tail:
         match = _ISSUED_TRAILER.search(seg.norm)
         if match:
-            trailer_date = to_date(DATE.search(match.group("date")))
+            trailer_date = trailer_date or to_date(DATE.search(match.group("date")))
             org = seg.raw[:match.start()].strip(_STRIP)
             if issuer is None and org and looks_like_unit_phrase(org):
                 issuer = org
@@ -633,7 +645,7 @@ class _Tail:
 def _trailing_units(seg_raw: str) -> _Tail | None:
     """"…公开。(责任单位:市统计局)" -> text "…公开。", units 市统计局; None when it has none."""
     raw = seg_raw.rstrip(_STRIP)
-    norm = fold(raw)
+    norm = fold(raw).translate(_BRACKET_FOLD)
     trimmed = len(norm.rstrip("。.;,、 "))
     if trimmed and norm[trimmed - 1] == ")":
         depth = 0
@@ -643,15 +655,47 @@ def _trailing_units(seg_raw: str) -> _Tail | None:
             if depth == 0:
                 found = _unit_phrase(raw[index + 1:trimmed - 1], bracketed=True)
                 if found:
-                    return _Tail(raw[:index].rstrip(_STRIP), *found)
+                    return _tail(raw[:index], found)
                 break
     # "…。责任单位:市发改委" without brackets
     match = re.search(r"(?:^|[。;])\s*(?P<phrase>(?:责任单位|牵头单位|责任部门|牵头部门)\s*:[^。]+)$", norm[:trimmed])
     if match:
         found = _unit_phrase(raw[match.start("phrase"):trimmed], bracketed=False)
         if found:
-            return _Tail(raw[:match.start("phrase")].rstrip(_STRIP), *found)
+            return _tail(raw[:match.start("phrase")], found)
     return None
+
+
+def _tail(before: str, found) -> _Tail:
+    shown, units, deadlines, notes = found
+    text = before.rstrip(_STRIP) + "".join("\n" + note for note in notes)
+    return _Tail(text, shown, units, deadlines)
+
+
+def _split_at_unit_brackets(text: str) -> list[str]:
+    """"A。(市规划国土委负责落实)B。(市交通委负责落实)C…" -> one task each: a unit bracket after a
+    full stop, followed by more text, ends a task inside one paragraph."""
+    norm = fold(text).translate(_BRACKET_FOLD)
+    pieces, start, depth, opened = [], 0, 0, -1
+    for index, char in enumerate(norm):
+        if char == "(":
+            if depth == 0:
+                opened = index
+            depth += 1
+        elif char == ")" and depth:
+            depth -= 1
+            if depth == 0 and opened > start and norm[opened - 1] in "。;" and norm[index + 1:].strip(" 。;"):
+                if _unit_phrase(text[opened + 1:index], bracketed=True):
+                    end = index + 1
+                    while end < len(norm) and norm[end] in " 。;":
+                        end += 1
+                    pieces.append(text[start:end].strip(_STRIP))
+                    start = end
+    pieces.append(text[start:].strip(_STRIP))
+    return [piece for piece in pieces if piece] or [text]
+
+
+_BRACKET_FOLD = str.maketrans("〔〕【】", "()()")
 
 
 def _known_deadline(text: str) -> bool:
@@ -660,12 +704,50 @@ def _known_deadline(text: str) -> bool:
     return parse_deadline(text, 2000).kind != "unknown"
 
 
-def _unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], list[str]] | None:
-    """A unit phrase ending an item: (as written without a 责任单位: label, units, deadlines).
+_PART_LABEL = re.compile(
+    r"(?:^|(?<=[;,]))\s*(?P<label>(?:责任|完成)?时限(?:要求)?|时间要求|完成时间|完成期限"
+    r"|(?:牵头|分管|联系)?(?:负责)?领导|责任领导|责任人|联系人"
+    r"|(?:牵头|主办|主责|配合|协办|协助|参与|责任|承办|实施|负责)(?:单位|部门|主体|科室|处室|股室))\s*:")
+_TIME_LABEL = re.compile(r"时限|时间|期限")
+_PERSON_LABEL = re.compile(r"领导|责任人|联系人")
 
-    "(牵头单位:县发改局;配合单位:县财政局;2023年6月底前完成)" also carries the item's deadline.
+
+def _labelled_parts(text: str) -> tuple[str, list[str], list[str]] | None:
+    """"责任时限:6月底前,牵头单位:X,配合单位:Y" -> ("牵头单位:X;配合单位:Y", ["6月底前"], []);
+    a person ("牵头负责领导:张三") is a note, never a unit. None when the text is not so labelled."""
+    norm = fold(text)
+    found = list(_PART_LABEL.finditer(norm))
+    if not found or found[0].start() != 0 or (len(found) == 1 and not re.search(
+            _TIME_LABEL.pattern + "|" + _PERSON_LABEL.pattern, found[0].group("label"))):
+        return None
+    units, deadlines, notes = [], [], []
+    for index, match in enumerate(found):
+        end = found[index + 1].start() - 1 if index + 1 < len(found) else len(text)
+        label, value = match.group("label"), text[match.end():end].strip(_STRIP + ";,;,")
+        if not value:
+            continue
+        if _PERSON_LABEL.search(label):
+            notes.append(f"{label}:{value}")
+        elif _TIME_LABEL.search(label):
+            deadlines.append(value)
+        else:
+            units.append(text[match.start():end].strip(_STRIP + ";,;,"))
+    return ";".join(units), deadlines, notes
+
+
+def _unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], list[str], list[str]] | None:
+    """A unit phrase ending an item: (as written without a 责任单位: label, units, deadlines, notes).
+
+    "(牵头单位:县发改局;配合单位:县财政局;2023年6月底前完成)" also carries the item's deadline;
+    "(责任时限:…,牵头单位:…)" labels it; a 牵头负责领导 named in it is a note.
     """
     deadlines: list[str] = []
+    notes: list[str] = []
+    labelled = _labelled_parts(text)
+    if labelled is not None:
+        text, deadlines, notes = labelled
+        if not text:
+            return None
     norm = fold(text)
     while True:  # deadline parts at the end, after ; or ,
         cut = max(norm.rfind(mark) for mark in ";,")
@@ -688,7 +770,7 @@ def _unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], lis
     label = _ROLE_NEUTRAL_LABEL.match(fold(shown))
     if label:
         shown = shown[label.end():]
-    return shown.strip(_STRIP), units, deadlines
+    return shown.strip(_STRIP), units, deadlines, notes
 
 
 def _shown_units(raw: str) -> str:
@@ -755,6 +837,8 @@ class _Builder:
                 seg.kind = "chrome"  # the header repeated on a new page
             elif seg.marker is not None:
                 seg.kind = "num"
+            elif _LEADER_LINE.match(seg.norm):
+                seg.kind = "leader"
             elif _DEADLINE_LABEL.match(seg.norm):
                 seg.kind = "deadline"
             elif _UNIT_LABEL.match(seg.norm) or looks_like_unit_phrase(seg.raw):
@@ -998,7 +1082,13 @@ class _Builder:
                     if body:
                         paragraph(seg, body)
                 else:
-                    new_task(seg.marker.text, seg.body, seg)
+                    if preamble():  # "(一)指导思想" under 总体要求: part of the plan's introduction
+                        run.warn(seg.no, f"“{preamble()}”部分不是任务,未导入:{_excerpt(seg.raw)}")
+                        continue
+                    pieces = _split_at_unit_brackets(seg.body) if self.table is None else [seg.body]
+                    new_task(seg.marker.text, pieces[0], seg)
+                    for piece in pieces[1:]:
+                        new_task(None, piece, seg)
                     units_ahead = None
                 continue
             if kind == "rowno":
@@ -1039,6 +1129,13 @@ class _Builder:
                 row_tasks[:] = pending
                 pending.clear()
                 open_task = None
+                continue
+            if kind == "leader":
+                owner_task = open_task or (self.tasks[-1] if self.tasks else None)
+                if owner_task is None:
+                    run.warn(seg.no, f"这一行前面没有任务,未使用:{_excerpt(seg.raw)}")
+                else:
+                    owner_task.text += "\n" + _shown_units(seg.raw)
                 continue
             if kind == "deadline":
                 label = _DEADLINE_LABEL.match(seg.norm)
@@ -1095,41 +1192,236 @@ def parse_document(doc: Document | str) -> ImportedPlan:
     if isinstance(doc, str):
         doc = Document.from_text(doc)
     run = _Run()
-    segs = _segments(doc)
+    doc = _plain_script(doc, run)
+    tables = _tables(doc)
+    segs = _segments(_outside(doc, tables))
     table_numbers = any(s.compact == "序号" for s in segs)
     segs = _remove_page_markers(segs, run, table_numbers)
     segs = _rejoin_wrapped(segs)
     segs = _split_inline(segs)
+    segs = _with_table_marks(segs, tables)
     start, end, title, title_at = _locate(segs, run)
     plan = ImportedPlan()
     _metadata(plan, segs, start, end, title)
     body = segs[start:end]
 
-    table = _find_table(body)
-    if table is None:
-        chosen = _Builder(body, run, None)
-        chosen.build()
-        sections, tasks, any_units = chosen.sections, chosen.tasks, chosen.any_units
-        if not any_units and not any(s.kind in ("num", "uhead") for s in chosen.segs):
-            tasks = []  # plain paragraphs with neither numbering nor units: nothing says they are tasks
+    if tables:
+        sections, tasks, any_units = _prose_and_grids(plan, body, tables, run)
     else:
-        sections, tasks, any_units = _prose_and_table(plan, body, table, run)
+        table = _find_table(body)
+        if table is None:
+            chosen = _Builder(body, run, None)
+            chosen.build()
+            sections, tasks, any_units = chosen.sections, chosen.tasks, chosen.any_units
+            if not any_units and not any(s.kind in ("num", "uhead") for s in chosen.segs):
+                tasks = []  # plain paragraphs with neither numbering nor units: nothing says they are tasks
+        else:
+            sections, tasks, any_units = _prose_and_table(plan, body, table, run)
     plan.sections, plan.tasks = sections, tasks
+    _settle(plan, doc, segs, any_units, run)
+    plan.warnings = sorted(run.warnings, key=lambda item: item[0])
+    return plan
+
+
+def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool, run: _Run) -> None:
+    """What the document leaves open: its title, who does the tasks that name no one, a cut-off end."""
+    if not plan.title:  # the name a notice gives the plan: "关于印发X的通知", "名称:…印发X的通知"
+        for seg in segs[:60]:
+            match = re.search(r"印发(?P<t>[^《》。]{4,60}?)的\s*通\s*知", seg.compact)
+            cited = match and seg.compact[:match.start()].count("《") > seg.compact[:match.start()].count("》")
+            if match and not cited and _PLAN_WORD.search(match.group("t")):
+                plan.title = _dedouble(match.group("t"))
+                break
+    if not plan.title and doc.name:
+        stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", doc.name).strip()
+        if stem:
+            plan.title, plan.title_from_file = stem, True
+            run.warn(1, f"文中没有计划标题,标题取自文件名“{stem}”")
+    if plan.year is None:  # the title's year, else the 文号's, else the first date near the top
+        head = " ".join(s.norm for s in segs[:30] if s.kind != "table")
+        for text, pattern in ((fold(plan.title or ""), r"(?<!\d)(20\d{2})(?!\d)"), (head, r"[〔\[(【](20\d{2})[〕\])】]"),
+                              (head, r"(?<!\d)(20\d{2})\s*[-年./]\s*\d{1,2}")):
+            match = re.search(pattern, text)
+            if match:
+                plan.year = int(match.group(1))
+                break
     if not plan.tasks:
-        run.warn(body[0].no if body else 1, "没有找到任何任务:文中既没有编号条目,也没有责任单位,请检查文档是否为工作要点或分工方案")
+        first = next((s.no for s in segs if s.kind != "table"), 1)
+        run.warn(first, "没有找到任何任务:文中既没有编号条目,也没有责任单位,请检查文档是否为工作要点或分工方案")
+        return
     without = [t for t in plan.tasks if not t.units]
     if without:
         # Tasks that name no unit are the issuing body's own; a few gaps among named ones may be slips.
-        plan.owner = plan.issuer or _self_reference(segs)
+        plan.owner = plan.issuer
+        self_name = _self_reference(segs)
         if any_units and len(without) * 2 <= len(plan.tasks):
             for task in without:
                 run.warn(task.line, f"任务未写明责任单位:{_excerpt(task.text)}")
         elif plan.owner:
             run.warn(without[0].line, f"{len(without)} 项任务没有写责任单位,由发文单位“{plan.owner}”承担")
         if not plan.owner:
-            run.warn(without[0].line, f"{len(without)} 项任务没有写责任单位,也没有写明发文单位:请在计划文件中填写 owner")
-    plan.warnings = sorted(run.warnings, key=lambda item: item[0])
-    return plan
+            plan.owner_needed = True
+            said = f"(文中称“{self_name}”)" if self_name else ""
+            run.warn(without[0].line, f"{len(without)} 项任务没有写责任单位,文中也没有写明发文单位{said}:"
+                                      "请用 --owner 指定发文单位,或在计划文件中填写 owner")
+    last = next((line for line in reversed(doc.lines) if line.text.strip(_STRIP)), None)
+    if last is not None:
+        tail = fold(last.text).strip(_STRIP + "|")
+        if len(tail) >= 8 and tail[-1] not in _TERMINAL + ".;)|" and not _CHROME.match(tail) \
+                and last.no >= plan.tasks[-1].line and not looks_like_unit_phrase(tail) \
+                and not _known_deadline(tail) and not DATE_LINE.match(tail):
+            run.warn(last.no, f"文档在此处中断(“…{tail[-12:]}”),最后一项任务可能不完整,请核对")
+
+
+
+
+def _plain_script(doc: Document, run: _Run) -> Document:
+    """繁体 (a mirror site's conversion) read as 简体; pinyin glosses ("區(qū)") dropped."""
+    from gktrack.features.importer.text import TRADITIONAL, simplified, strip_pinyin_glosses
+
+    text = doc.text
+    hits = len(TRADITIONAL.findall(text))
+    glossed = strip_pinyin_glosses(text) != text
+    if hits < 5 and not glossed:
+        return doc
+    lines = []
+    for line in doc.lines:
+        value = strip_pinyin_glosses(line.text) if glossed else line.text
+        lines.append(Line(line.no, simplified(value, force=True) if hits >= 5 else value))
+    if hits >= 5:
+        converted = any(a.text != b.text for a, b in zip(doc.lines, lines)) or glossed
+        run.warn(1, "文档为繁体,已按简体读取(任务和单位以简体保存)" if converted and simplified("們", force=True) == "们"
+                 else "文档为繁体,未安装 OpenCC(pip install opencc),按原文导入;单位名称可能与名册中的简体名称对不上")
+    if glossed:
+        run.warn(1, "删去了网页加在繁体字后的拼音注音,如“(qū)”")
+    return Document(lines, doc.name, list(doc.tables))
+
+
+def _tables(doc: Document) -> list[tuple[Grid, Header]]:
+    """The document's tables with a header that says what their columns are, in reading order."""
+    grids = list(doc.tables) or text_grids(doc.lines)
+    found = []
+    for grid in grids:
+        header = find_header(grid) if not grid.stream else _stream_header(grid)
+        if header is None and found and not grid.stream and not found[-1][0].stream \
+                and max(map(len, grid.rows), default=0) == len(found[-1][1].roles):
+            # the same table on the next page (a PDF breaks it there) without its header again
+            found[-1][0].rows += grid.rows
+            found[-1][0].last = max(found[-1][0].last, grid.last)
+            continue
+        if header is not None:
+            if header.start and not grid.stream:  # a title row above the header is the document's title
+                below = [c.line for row in grid.rows[header.start:] for c in row if not c.blank and not c.merged]
+                grid.first = min(below, default=grid.first)
+            found.append((grid, header))
+    return sorted(found, key=lambda item: item[0].first)
+
+
+def _stream_header(grid: Grid) -> Header | None:
+    """One cell per line: the header is the first run of cells that name columns."""
+    cells = grid.rows[0]
+    for index in range(min(len(cells), 20)):
+        run = index
+        while run < len(cells) and header_role(cells[run].text):
+            run += 1
+        if run - index >= 2 and find_header(Grid([cells[index:run]], 0, 0)) is not None:
+            grid.rows[0] = cells[index:]
+            return Header(run - index - 1, settle_roles([header_role(c.text) for c in cells[index:run]]), 0,
+                          [c.text for c in cells[index:run]])
+    return None
+
+
+def _outside(doc: Document, tables: list[tuple[Grid, Header]]) -> Document:
+    """The document without the lines its tables cover (the tables are read as tables)."""
+    if not tables:
+        return doc
+    covered = [(grid.first, grid.last) for grid, _ in tables]
+    lines = [line for line in doc.lines if not any(a <= line.no <= b for a, b in covered)]
+    return Document(lines, doc.name)
+
+
+def _with_table_marks(segs: list[_Seg], tables: list[tuple[Grid, Header]]) -> list[_Seg]:
+    """A placeholder segment where each table stood, so the plan's extent and title see it."""
+    if not tables:
+        return segs
+    out: list[_Seg] = []
+    pending = sorted(tables, key=lambda item: item[0].first)
+    for seg in segs:
+        while pending and pending[0][0].first <= seg.no:
+            out.append(_table_mark(pending.pop(0)))
+        out.append(seg)
+    out += [_table_mark(item) for item in pending]
+    return out
+
+
+def _table_mark(item) -> _Seg:
+    seg = _Seg(item[0].first, "工作任务")
+    seg.kind = "table"
+    seg.table = item  # type: ignore[attr-defined]
+    return seg
+
+
+class _Parts:
+    """What one table gave, shaped like a ``_Builder`` for ``_restates`` and ``_borrow_numbers``."""
+
+    def __init__(self, result: TableTasks) -> None:
+        self.sections, self.tasks, self.any_units = result.sections, result.tasks, result.any_units
+
+
+def _prose_and_grids(plan: ImportedPlan, body: list[_Seg], tables, run: _Run):
+    """Tables read as tables; prose before the first one as in ``_prose_and_table``."""
+    marks = [i for i, s in enumerate(body) if s.kind == "table"]
+    if not marks:  # the tables lie outside the plan's extent (a notice's attachment list…)
+        chosen = _Builder([s for s in body if s.kind != "table"], run, None)
+        chosen.build()
+        return chosen.sections, chosen.tasks, chosen.any_units
+    first = marks[0]
+    prose_segs = [s for s in body[:first]]
+    before = prose_segs[-1] if prose_segs else None
+    if before is not None and before.marker is None and _TABLE_TITLE.search(before.compact):
+        prose_segs = prose_segs[:-1]
+        plan.title = plan.title or before.compact
+    after = [s for s in body[first:] if s.kind != "table"]
+    prose = None
+    if any(s.marker is not None for s in prose_segs):
+        prose = _Builder(prose_segs, _Run(), None)
+        prose.build()
+
+    def read_tables(into: TableTasks | None) -> TableTasks:
+        result = into
+        for index in marks:
+            grid, header = body[index].table
+            result = build_tasks(grid, header, run.warn, trailing=_trailing_units, into=result)
+        return result or TableTasks()
+
+    for seg in after:
+        if not _CHROME.match(seg.norm):
+            run.warn(seg.no, f"表格后的文字未导入:{_excerpt(seg.raw)}")
+    if prose is None or not prose.tasks:
+        for seg in prose_segs:
+            if not _CHROME.match(seg.norm) and seg.kind != "table":
+                run.warn(seg.no, f"分工表前的文字未导入:{_excerpt(seg.raw)}")
+        alone = read_tables(None)
+        return alone.sections, alone.tasks, alone.any_units
+    saved = list(run.warnings)
+    alone = read_tables(None)
+    if not alone.tasks:
+        run.warnings[:] = saved
+        run.warnings += prose.run.warnings
+        run.warn(body[first].no, "分工表中没有读出任务,任务取自正文")
+        return prose.sections, prose.tasks, prose.any_units
+    if _restates(_Parts(alone), prose):
+        run.warn(prose_segs[0].no, f"文档同时有正文要点({_lines(prose_segs[0].no, prose_segs[-1].no)})和重述它的分工表,"
+                                   f"任务取自分工表,正文未导入")
+        _borrow_numbers(_Parts(alone), prose, run)
+        return alone.sections, alone.tasks, alone.any_units
+    # A table that adds to the prose: its rows follow on from the prose's last heading.
+    run.warnings[:] = saved + prose.run.warnings
+    own_headings = bool(alone.sections)
+    into = TableTasks(counts=dict(prose.final_counts),
+                      stack=[] if own_headings else [("prose", key) for _, key, _, _ in prose.final_stack])
+    joined = read_tables(into)
+    return prose.sections + joined.sections, prose.tasks + joined.tasks, prose.any_units or joined.any_units
 
 
 def _prose_and_table(plan: ImportedPlan, body: list[_Seg], table: _Table, run: _Run):

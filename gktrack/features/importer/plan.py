@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -9,7 +10,8 @@ from pathlib import Path
 
 from gktrack.storage import git
 from gktrack.errors import InputError
-from gktrack.domain.model import Plan, Section, Task, UnitRef
+from gktrack.domain.model import Plan, Progress, Section, Task, UnitRef
+from gktrack.domain.unitphrase import is_self_reference
 from gktrack.storage.repo import PLANS_DIR, Change, Repository
 from gktrack.domain.units import normalize_name
 from gktrack.storage.registry import REGISTRY_FILE, add_units_to_file
@@ -66,7 +68,7 @@ def source_hash(data: bytes) -> str:
 
 
 def preview_import(repo: Repository, path: str | Path, *, plan_id: str | None = None,
-                   year: int | None = None, title: str | None = None) -> ImportPreview:
+                   year: int | None = None, title: str | None = None, owner: str | None = None) -> ImportPreview:
     from gktrack.features.importer.parse import parse_document
     from gktrack.features.importer.sources import read_document
     from gktrack.storage.planfile import check_plan_id
@@ -97,7 +99,7 @@ def preview_import(repo: Repository, path: str | Path, *, plan_id: str | None = 
     units = repo.units()
     plan = Plan(id=plan_id, year=final_year, title=final_title, issuer=imported.issuer,
                 doc_number=imported.doc_number, issued=imported.issued, source=imported.source,
-                owner=imported.owner, source_hash=digest)
+                owner=(owner or "").strip() or imported.owner, source_hash=digest)
     plan.sections = [Section(key=s.key, title=s.title, number=s.number) for s in imported.sections]
     new_units: list[str] = []
     known_units: list[str] = []
@@ -112,30 +114,46 @@ def preview_import(repo: Repository, path: str | Path, *, plan_id: str | None = 
             known_units.append(found)
         return found
 
+    warnings = [w for w in imported.warnings if not (title and imported.title_from_file and "标题取自文件名" in w[1])]
     if plan.owner:
         plan.owner = canonical(plan.owner)
+    unresolved: dict[str, int] = {}
+    progress_date = imported.issued or dt.date.today()
     for number, item in enumerate(imported.tasks, start=1):
-        refs = list(dict.fromkeys(UnitRef(canonical(u.name), u.role) for u in item.units))
+        names = []
+        for unit in item.units:
+            if is_self_reference(unit.name):  # "我局": the issuing body, never a unit of that name
+                if not plan.owner:
+                    unresolved.setdefault(unit.name, item.line)
+                    continue
+                unit = UnitRef(plan.owner, unit.role)
+            names.append(UnitRef(canonical(unit.name), unit.role))
+        refs = list(dict.fromkeys(names))
+        progress = [Progress(date=progress_date, note=item.status)] if item.status else []
         task = Task(plan=plan_id, id=number, text=item.text, number=item.number, section=item.section,
-                    units_text=item.units_text, deadline=list(item.deadline))
+                    units_text=item.units_text, deadline=list(item.deadline), progress=progress)
         task.set_units(refs)
         plan.tasks.append(task)
+    for name, line in unresolved.items():
+        warnings.append((line, f"文中用“{name}”指发文单位,但没有写明它的名称,这些任务暂未登记该单位:"
+                               "请用 --owner 指定发文单位后重新导入"))
     counts: dict[str, int] = {}
     by_key = plan.section_by_key()
     for task in plan.tasks:
         top = (task.section or "").split(".")[0]
         label = by_key[top].heading if top in by_key else "(无章节)"
         counts[label] = counts.get(label, 0) + 1
-    return ImportPreview(plan, new_units, known_units, list(imported.warnings), digest, str(path),
+    return ImportPreview(plan, new_units, known_units, sorted(warnings, key=lambda w: w[0]), digest, str(path),
                          section_counts=list(counts.items()))
 
 
 def import_plan(repo: Repository, path: str | Path, *, plan_id: str | None = None, year: int | None = None,
-                title: str | None = None, by: str | None = None) -> tuple[Change, ImportPreview]:
+                title: str | None = None, by: str | None = None,
+                owner: str | None = None) -> tuple[Change, ImportPreview]:
     from gktrack.storage.planfile import new_plan_text
     from gktrack.storage.files import atomic_write
 
-    preview = preview_import(repo, path, plan_id=plan_id, year=year, title=title)
+    preview = preview_import(repo, path, plan_id=plan_id, year=year, title=title, owner=owner)
     plan = preview.plan
     rel = f"{PLANS_DIR}/{plan.id}.yaml"
     summary = f"导入计划 {plan.id}:{plan.title}({len(plan.tasks)} 项任务)"

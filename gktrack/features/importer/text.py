@@ -17,6 +17,37 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+_T2S = None
+# Mirror sites gloss 繁体 with pinyin: "區(qū)", "鄉(xiāng)鎮(zhèn)".
+_PINYIN_GLOSS = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,8}[)）]?(?=[^a-z]|$)")
+# Characters only 繁体 text has, common in plans: a document with several of them is 繁体.
+TRADITIONAL = re.compile("[們為與這來說對時從國會區縣鄉鎮書開門關發務單條責項經濟辦廳處號織標規範質級構體機數據見醫療應當將]")
+
+
+def simplified(text: str, force: bool = False) -> str:
+    """简体 for 繁体 text (OpenCC t2s), character for character where the text is 繁体 at all.
+
+    Without OpenCC installed the text is returned as it is: 繁体 documents then import with their
+    own characters.
+    """
+    global _T2S
+    if not text or not (force or TRADITIONAL.search(text)):
+        return text
+    if _T2S is None:
+        try:
+            import opencc
+
+            _T2S = opencc.OpenCC("t2s").convert
+        except Exception:  # not installed, or its data missing: keep the text as written
+            _T2S = str
+    return _T2S(text)
+
+
+def strip_pinyin_glosses(text: str) -> str:
+    """"各鄉(xiāng)鎮(zhèn)政府" -> "各鄉鎮政府"; a gloss cut off at the end ("區(q") goes too."""
+    return _PINYIN_GLOSS.sub("", text)
+
+
 CN_DIGITS = "零〇一二三四五六七八九十百两"
 _CN_VALUE = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
              "九": 9}
@@ -56,7 +87,7 @@ _MARKERS = [
     ("cn", rf"(?P<v>[{_CN}]{{1,3}})\s*[、.](?![{_CN}]{{1,2}}[、.])"),
     ("pcn", rf"[(]\s*(?P<v>[{_CN}]{{1,3}})\s*[)]"),
     ("pcn", rf"〔(?P<v>[{_CN}]{{1,3}})〕"),
-    ("n", r"(?P<v>\d{1,3})\s*[、.](?![\d.])"),
+    ("n", r"(?P<v>\d{1,3})\s*[、.](?!\.)(?!\d(?!\d{3}\s*年))"),
     ("pn", r"[(]\s*(?P<v>\d{1,3})\s*[)]"),
     ("n)", r"(?P<v>\d{1,2})[)](?!\d)"),
     ("circ", r"(?P<c>[\u2460-\u2473])"),

@@ -1,0 +1,787 @@
+"""One table model for every source: cells → rows → columns → tasks.
+
+A .docx/.xlsx/.html/.pdf reader hands over its tables as ``Grid``s (merged ranges already spread
+over the cells they cover, flagged ``merged``); tables flattened into text (" | " rows, tab rows,
+one cell per line ending in "|") are rebuilt into ``Grid``s by ``text_grids``. Then the same
+steps for all of them:
+
+1. the header row is found by what its cells mean (``header_role``), in any order;
+2. rows of a flattened table that lost merged cells are aligned to the columns by their content
+   (a row number, an item "3.", a section "二、");
+3. each data row is one task: group columns ("工作任务", "类别") and rows holding one heading
+   become sections, a blank or merged group cell carries down, the unit columns give units with
+   their roles, the time column gives deadlines, 完成情况 becomes the first progress entry.
+
+A header cell is never a task and never a unit; a row that cannot be placed is a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from gktrack.errors import InputError
+from gktrack.features.importer.result import ImportedSection, ImportedTask
+from gktrack.features.importer.text import fold, marker_at_start, simplified, tidy
+
+NUMBER, GROUP, TEXT, LEAD, SUPPORT, RESPONSIBLE, DEADLINE, STATUS, REMARKS, PERSON = (
+    "number", "group", "text", "lead", "support", "responsible", "deadline", "status", "remarks", "person")
+UNIT_ROLES = (LEAD, SUPPORT, RESPONSIBLE)
+# A table is read at most this large: a sheet with a cell at XFD1048576 is not a plan.
+MAX_ROWS, MAX_COLUMNS, MAX_CELLS = 5000, 60, 200_000
+
+_ORG = r"(?:单位|部门|科室|处室|股室|机构|主体)?"
+_ROLE_PATTERNS = [
+    (NUMBER, r"序号|编号|序|No\.?|NO\.?|号"),
+    # a person (牵头负责领导, 责任人, 联系人): a note on the task, never a unit
+    (PERSON, r".{0,6}(?:领导|责任人|负责人|联系人|联络员|经办人)(?:及电话|姓名)?|联系(?:电话|方式)"),
+    (LEAD, rf"牵头{_ORG}|主办{_ORG}|主责{_ORG}"),
+    (SUPPORT, rf"配合{_ORG}|协办{_ORG}|协助{_ORG}|参与{_ORG}|协同{_ORG}"),
+    (RESPONSIBLE, rf"责任{_ORG}|承办{_ORG}|实施主体|负责{_ORG}|落实{_ORG}|主管{_ORG}|单位|部门|科室|处室|股室"),
+    (DEADLINE, r"(?:完成|办结|截止|办理)?(?:时限|时间|期限|日期)(?:要求|节点|安排|进度)?|进度(?:安排|要求)?"
+               r"|时间进度|完成时间节点|推进时限"),
+    (STATUS, r"完成情况|进展情况|落实情况|工作进展|进展|完成进度|推进情况|工作完成情况|目前进展"),
+    (REMARKS, r"备注|说明"),
+    (TEXT, r"具体(?:要求|内容|措施|任务|工作|事项)|工作(?:要求|措施|目标|事项|举措)|主要(?:内容|措施)|任务(?:要求|内容|描述)"
+           r"|目标(?:任务|要求|清单)?|内容|措施|事项|工作任务及要求|任务及要求|重点工作内容|三级要点|二级指标"),
+    (GROUP, r"(?:重点|主要|工作)?任务(?:名称|类别)?|工作(?:内容|项目|重点)|重点工作|类别|类型|项目|领域|板块|分类"
+            r"|一级要点|二级要点|一级指标|要点|栏目|方面"),
+]
+_ROLE_RX = [(role, re.compile(rf"(?:{source})")) for role, source in _ROLE_PATTERNS]
+
+
+def header_key(text: str) -> str:
+    """A header cell as compared: simplified, width-folded, without spaces, colons, notes in brackets."""
+    key = re.sub(r"\s+", "", simplified(fold(text or "")))
+    key = re.sub(r"[((][^()()]*[))]", "", key)
+    return key.strip(":*※#")
+
+
+def header_role(text: str) -> str | None:
+    """What a header cell means: number, group, text, lead, support, responsible, deadline, status, remarks."""
+    key = header_key(text)
+    if not key or len(key) > 12:
+        return None
+    for role, pattern in _ROLE_RX:
+        if pattern.fullmatch(key):
+            return role
+    return None
+
+
+@dataclass
+class Cell:
+    text: str
+    line: int
+    merged: bool = False   # covered by a merged range: the same cell as the one it continues
+
+    @property
+    def blank(self) -> bool:
+        return not _clean(self.text)
+
+
+@dataclass
+class Grid:
+    rows: list[list[Cell]]
+    first: int          # the Document lines the table covers
+    last: int
+    ragged: bool = False  # a text table: short rows lost their merged cells, place them by content
+    stream: bool = False  # one cell per line: rows are rebuilt from the cell sequence
+    cut: bool = False     # the document stops inside its last row: that row's missing cells are unknown
+
+
+# ---- the header ------------------------------------------------------------------------------
+
+@dataclass
+class Header:
+    at: int                     # index of the (last) header row
+    roles: list[str | None]     # one per column
+    start: int = 0              # index of its first row: rows above it are a title, read as text
+    names: list[str] = field(default_factory=list)   # the header cells as written
+
+    def column(self, role: str) -> int | None:
+        return next((i for i, r in enumerate(self.roles) if r == role), None)
+
+    def columns(self, role: str) -> list[int]:
+        return [i for i, r in enumerate(self.roles) if r == role]
+
+
+def _row_roles(row: list[Cell]) -> list[str | None] | None:
+    """The roles a row's cells name, when the row is a header."""
+    texts = [c.text for c in row]
+    roles = [header_role(t) if not c.blank else None for t, c in zip(texts, row)]
+    filled = [c for c in row if not c.blank]
+    named = [r for r in roles if r]
+    distinct = {header_key(c.text) for c in filled}
+    if len(named) < 2 or len(distinct) < 2 or len(named) * 3 < len(filled) * 2:
+        return None
+    if not ({TEXT, GROUP} & set(named)) or not (set(named) - {TEXT, GROUP}):
+        return None
+    return roles
+
+
+def settle_roles(roles: list[str | None]) -> list[str | None]:
+    """No text column: the last group column is it; several: all but the last are groups."""
+    roles = list(roles)
+    texts = [i for i, r in enumerate(roles) if r == TEXT]
+    if not texts:
+        groups = [i for i, r in enumerate(roles) if r == GROUP]
+        if groups:
+            roles[groups[-1]] = TEXT
+    for i in texts[:-1]:
+        roles[i] = GROUP
+    # A second unit column of the same role ("责任单位" over "牵头|配合" split badly) stays as it is.
+    return roles
+
+
+def find_header(grid: Grid, limit: int = 12) -> Header | None:
+    for index, row in enumerate(grid.rows[:limit]):
+        roles = _row_roles(row)
+        if roles is None:
+            continue
+        # a two-row header: "责任单位" over "牵头单位 | 配合单位"
+        if index + 1 < len(grid.rows):
+            below = _row_roles(grid.rows[index + 1]) or [
+                header_role(c.text) if not c.blank else None for c in grid.rows[index + 1]]
+            if sum(1 for r in below if r) >= 2 and all(
+                    c.blank or header_role(c.text) for c in grid.rows[index + 1]):
+                merged = [b or a for a, b in zip(roles + [None] * len(below), below)]
+                merged += roles[len(below):]
+                names = [b.text if not b.blank else a.text
+                         for a, b in zip(row + [Cell("", 0)] * len(below), grid.rows[index + 1])]
+                return Header(index + 1, settle_roles(merged), index, names + [c.text for c in row[len(below):]])
+        return Header(index, settle_roles(roles), index, [c.text for c in row])
+    return None
+
+
+def is_header_row(row: list[Cell]) -> bool:
+    return _row_roles(row) is not None
+
+
+# ---- flattened text tables -------------------------------------------------------------------
+
+_DASH = re.compile(r"^[-—–_/\\~·.。、]*$|^(?:无|空)$")
+_BARE_INT = re.compile(r"^\d{1,3}[.、]?$")
+_SECTION_STYLES = ("chapter", "cn", "pcn")
+
+
+def _clean(text: str) -> str:
+    return (text or "").strip(" \t\r\n\u3000\xa0\ufeff\u200b")
+
+
+def is_dash(text: str) -> bool:
+    """"——", "/", "无": a cell written to say it is empty."""
+    core = re.sub(r"\s+", "", _clean(text))
+    return not core or bool(_DASH.match(core))
+
+
+def _split_pipes(text: str) -> list[str]:
+    cells = re.split(r"\|", text)
+    if cells and not cells[0].strip():
+        cells = cells[1:]
+    return [_clean(c) for c in cells]
+
+
+def _trim(cells: list[str]) -> list[str]:
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
+_RULE = re.compile(r"^[\s|:\-—=+]+$")
+
+
+def text_grids(lines) -> list[Grid]:
+    """Tables flattened into text: " | " rows, tab rows, one cell per line ending in "|"."""
+    kinds = []
+    for line in lines:
+        folded = fold(line.text).replace("｜", "|")
+        stripped = folded.strip()
+        if not stripped:
+            kinds.append("blank")
+        elif _RULE.match(stripped) and "|" in stripped and "-" in stripped:
+            kinds.append("rule")
+        elif "\t" in line.text.strip() and len([c for c in line.text.split("\t") if c.strip()]) >= 2:
+            kinds.append("tabrow")
+        elif "|" in stripped and len([c for c in _split_pipes(stripped) if c]) >= 2:
+            kinds.append("row")
+        elif stripped.endswith("|") or stripped == "|":
+            kinds.append("cell")
+        else:
+            kinds.append("other")
+    grids: list[Grid] = []
+    i = 0
+    while i < len(lines):
+        kind = kinds[i]
+        if kind in ("row", "tabrow"):
+            j = i
+            rows: list[list[Cell]] = []
+            accepted = (kind, "rule", "blank") + (("cell",) if kind == "row" else ())
+            while j < len(lines) and (kinds[j] in accepted or (
+                    kinds[j] == "other" and all(k == "blank" for k in kinds[j + 1:]))):
+                if kinds[j] in (kind, "cell", "other"):
+                    text = lines[j].text
+                    parts = [_clean(c) for c in text.split("\t")] if kind == "tabrow" \
+                        else _split_pipes(fold(text).replace("｜", "|"))
+                    raw = _raw_cells(text, kind, len(parts))
+                    # a browser's tab copy keeps empty cells; " | " text trails empty ones as noise
+                    kept = raw if kind == "tabrow" else _trim(raw)
+                    rows.append([Cell(r, lines[j].no) for r in kept])
+                j += 1
+            end = j
+            while end > i and kinds[end - 1] in ("blank", "rule"):
+                end -= 1
+            if rows:
+                ended = [fold(lines[k].text).rstrip().endswith("|") for k in range(i, end) if kinds[k] != "blank"]
+                cut = kinds[end - 1] == "other" or (
+                    end >= len(lines) - 1 and not ended[-1] and sum(ended) * 2 > len(ended))
+                grids.append(Grid(rows, lines[i].no, lines[end - 1].no, ragged=True, cut=cut))
+            i = j
+            continue
+        if kind == "cell":
+            j, cells, buffer, start = i, [], [], None
+            while j < len(lines) and kinds[j] in ("cell", "other", "blank"):
+                if kinds[j] == "other" and not any(k == "cell" for k in kinds[j + 1:j + 4]) \
+                        and any(k != "blank" for k in kinds[j + 1:]):
+                    break
+                text = lines[j].text
+                if kinds[j] == "cell":
+                    folded = fold(text).rstrip()
+                    body = text.rstrip()[:len(folded) - 1] if folded.endswith("|") else text
+                    buffer.append(body)
+                    joined = _clean("\n".join(b for b in buffer if _clean(b)))
+                    cells.append(Cell(joined, start if start is not None else lines[j].no))
+                    buffer, start = [], None
+                elif kinds[j] == "other":
+                    buffer.append(text)
+                    start = lines[j].no if start is None else start
+                j += 1
+            if buffer and _clean("\n".join(buffer)):
+                cells.append(Cell(_clean("\n".join(buffer)), start or lines[j - 1].no))
+            if len(cells) >= 4:
+                grids.append(Grid([cells], lines[i].no, lines[j - 1].no, ragged=True, stream=True,
+                                  cut=bool(buffer) and j >= len(lines)))
+            i = j
+            continue
+        if kind == "other" and header_role(lines[i].text):
+            grid = _line_stream(lines, kinds, i)
+            if grid is not None:
+                grids.append(grid)
+                i = next(k for k, line in enumerate(lines) if line.no > grid.last) if grid.last < lines[-1].no \
+                    else len(lines)
+                continue
+            while i < len(lines) and (kinds[i] == "blank" or (kinds[i] == "other" and header_role(lines[i].text))):
+                i += 1  # the rest of a header that is not read this way
+            continue
+        i += 1
+    return grids
+
+
+_STREAM_END = re.compile(r"^(?:抄送|抄报|印发|附件\s*\d*\s*[::]|\(此件)")
+
+
+def _line_stream(lines, kinds, i: int) -> Grid | None:
+    """One cell per line, blank lines between, no "|": a header of three or more column names,
+    then the cells. Read this way only when it has no group column (each row then starts with
+    its item); a 分工表 with work items over several rows is the prose parser's."""
+    cells: list[Cell] = []
+    j = i
+    while j < len(lines):
+        if kinds[j] == "blank":
+            j += 1
+            continue
+        if kinds[j] != "other" or not header_role(lines[j].text):
+            break
+        cells.append(Cell(_clean(lines[j].text), lines[j].no))
+        j += 1
+    if len(cells) < 3:
+        return None
+    roles = _row_roles(cells)
+    if roles is None or len(roles) != len(cells):
+        return None
+    roles = settle_roles(roles)
+    if GROUP in roles:
+        return None
+    last = lines[j - 1].no
+    while j < len(lines):
+        if kinds[j] == "blank":
+            j += 1
+            continue
+        if kinds[j] != "other" or _STREAM_END.match(fold(lines[j].text).strip()):
+            break
+        cells.append(Cell(_clean(lines[j].text), lines[j].no))
+        last = lines[j].no
+        j += 1
+    grid = Grid([cells], lines[i].no, last, ragged=True, stream=True,
+                cut=j >= len(lines) and fold(cells[-1].text).strip()[-1:] not in "。;)")
+    header = Header(len(roles) - 1, roles, 0, [c.text for c in cells[:len(roles)]])
+    if not _clean_stream(grid, header):
+        return None
+    return grid
+
+
+def _clean_stream(grid: Grid, header: Header) -> bool:
+    """Whether every row of a one-cell-per-line table starts where a row can start."""
+    width = len(header.roles)
+    cells = grid.rows[0][header.at + 1:]
+    rows = _unstream(grid, header)
+    placed = sum(1 for row in rows for c in row if c is not None)
+    if placed != len([c for c in cells if not c.blank]):
+        return False
+    for row in rows:
+        first = next((i for i, c in enumerate(row) if c is not None), 0)
+        cell = row[first]
+        if cell is None:
+            continue
+        if first != 0 and _kind(cell.text) not in ("int", "item", "section"):
+            return False
+        if first == 0 and width > 1 and _kind(cell.text) not in ("int", "item", "section") \
+                and all(c is None for c in row[1:]):
+            return False
+    return True
+
+
+def _raw_cells(text: str, kind: str, count: int) -> list[str]:
+    """The cells of a row as written (not width-folded)."""
+    if kind == "tabrow":
+        return [_clean(c) for c in text.split("\t")]
+    pieces = re.split(r"[|｜]", text)
+    if pieces and not pieces[0].strip():
+        pieces = pieces[1:]
+    return [_clean(p) for p in pieces]
+
+
+# ---- rebuilding rows -------------------------------------------------------------------------
+
+def _kind(text: str) -> str:
+    core = _clean(text)
+    if _BARE_INT.match(core):
+        return "int"
+    marker = marker_at_start(core)
+    if marker is not None:
+        if marker.style in _SECTION_STYLES:
+            return "section"
+        if marker.style in ("n", "n)", "pn"):
+            return "item"
+    return "plain"
+
+
+def _unstream(grid: Grid, header: Header) -> list[list[Cell | None]]:
+    """One cell per line → rows: a row number, an item "3." or a section "二、" starts a new row
+    at its column; other cells fill the next column."""
+    cells = grid.rows[0][header.at + 1:] if grid.rows else []
+    roles = header.roles
+    width = len(roles)
+    number = header.column(NUMBER)
+    groups = header.columns(GROUP)
+    text = header.column(TEXT)
+    item_col: int | None = None
+    rows: list[list[Cell | None]] = []
+    row: list[Cell | None] | None = None
+    pos = 0
+    names = [header_key(c.text) for c in grid.rows[0][header.at + 1 - width:header.at + 1]]
+    skip = 0
+    for index, cell in enumerate(cells):
+        if skip:
+            skip -= 1
+            continue
+        if [header_key(c.text) for c in cells[index:index + width]] == names:
+            skip = width - 1  # the header again, on a new page
+            row, pos = None, 0
+            continue
+        kind = _kind(cell.text)
+        col = None
+        if kind == "int" and number is not None:
+            col = number
+        elif kind == "section":
+            if groups:
+                col = groups[0]
+            else:  # a heading row of a table without group columns
+                rows.append([cell] + [None] * (width - 1))
+                row, pos = None, 0
+                continue
+        elif kind == "item":
+            if item_col is None:
+                if row is not None and pos < width and roles[pos] in (GROUP, TEXT):
+                    item_col = pos
+                else:
+                    item_col = text if text is not None else pos
+            col = item_col
+        if col is not None:
+            if row is None or col < pos or row[col] is not None:
+                row = [None] * width
+                rows.append(row)
+            row[col] = cell
+            pos = col + 1
+            continue
+        if row is None or pos >= width:
+            if cell.blank:
+                continue
+            row = [None] * width
+            rows.append(row)
+            pos = 0
+        core = fold(cell.text).strip().rstrip("。")
+        while roles[pos] == GROUP and text is not None and text > pos and (
+                len(core) > 25 or "。" in core or "," in core):
+            pos += 1  # a sentence is no group heading: the group cell was merged and written once
+        row[pos] = cell
+        pos += 1
+    return rows
+
+
+def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]:
+    """Text rows → columns. A header narrower than its rows (cells merged across) is spread by
+    content; a short row (its merged cells left out) is placed by its row number or item."""
+    data = [row for row in grid.rows[header.at + 1:]]
+    for row in data:
+        while len(row) > len(header.roles) and row[-1].blank:
+            row.pop()
+    width = max([len(header.roles)] + [len(r) for r in data])
+    roles = list(header.roles)
+    if len(roles) < width:
+        roles = [None] * (width - len(roles)) + roles
+        full = [r for r in data if len(r) == width]
+        for col in range(width):
+            values = [r[col].text for r in full if not r[col].blank]
+            if values and sum(bool(_BARE_INT.match(v)) for v in values) * 10 >= len(values) * 7:
+                if roles[col] not in (None, NUMBER):
+                    displaced = roles[col]
+                    for left in range(col - 1, -1, -1):
+                        if roles[left] is None:
+                            roles[left] = displaced
+                            break
+                roles[col] = NUMBER
+        for col in range(width):
+            if roles[col] is None:
+                values = [r[col].text for r in full if not r[col].blank]
+                roles[col] = GROUP if not values or any(_kind(v) == "section" for v in values) else REMARKS
+        roles = settle_roles(roles)
+    header = Header(header.at, roles, header.start,
+                    [""] * (len(roles) - len(header.names)) + list(header.names))
+    number, text = header.column(NUMBER), header.column(TEXT)
+    item_cols = [c for r in data if len(r) == width for c, cell in enumerate(r) if _kind(cell.text) == "item"]
+    item_col = max(set(item_cols), key=item_cols.count) if item_cols else text
+    out: list[list[Cell | None]] = []
+    for row in data:
+        if len(row) >= width:
+            out.append(list(row[:width]) + ([] if len(row) == width else []))
+            if len(row) > width:
+                grid_extra = row[width:]
+                out[-1][-1] = Cell("\n".join(c.text for c in [out[-1][-1]] + grid_extra if c and not c.blank),
+                                   row[width - 1].line)
+            continue
+        placed: list[Cell | None] = [None] * width
+        anchor_at, anchor_col = None, None
+        if number is not None and row and _kind(row[0].text) == "int":
+            anchor_at, anchor_col = 0, number
+        else:
+            for index, cell in enumerate(row):
+                if _kind(cell.text) == "item" and item_col is not None:
+                    anchor_at, anchor_col = index, item_col
+                    break
+        if anchor_at is None:
+            anchor_at, anchor_col = 0, width - len(row)
+        start = anchor_col - anchor_at
+        if start < 0:
+            start = 0
+        for index, cell in enumerate(row):
+            if 0 <= start + index < width:
+                placed[start + index] = cell
+        out.append(placed)
+    return out, header
+
+
+def rows_of(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]:
+    """The data rows of a grid under ``header``: None for a cell a flattened row left out."""
+    if grid.stream:
+        return _unstream(grid, header), header
+    if grid.ragged:
+        return _align(grid, header)
+    rows = [list(row) + [None] * (len(header.roles) - len(row)) for row in grid.rows[header.at + 1:]]
+    return rows, header
+
+
+# ---- rows to tasks ---------------------------------------------------------------------------
+
+@dataclass
+class Row:
+    """One data row, read by role."""
+    line: int
+    number: str | None = None
+    groups: list[tuple[int, str, bool]] = field(default_factory=list)  # (column, text, carried)
+    text: str = ""
+    text_carried: bool = False
+    units: dict[str, str] = field(default_factory=dict)    # role -> cell text
+    deadline: str = ""
+    status: str = ""
+    remarks: str = ""
+    people: list[str] = field(default_factory=list)   # "牵头负责领导:张三": notes, not units
+    section: str | None = None   # a row holding one heading only
+
+
+def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, warn, cut: bool = False) -> list[Row]:
+    roles = header.roles
+    width = len(roles)
+    previous: list[Cell | None] = [None] * width
+    out: list[Row] = []
+    for index, cells in enumerate(rows):
+        if cut and index == len(rows) - 1:
+            previous = [None] * width  # a row the document stops inside takes nothing from above
+        cells = cells[:width] + [None] * (width - len(cells))
+        present = [c for c in cells if c is not None and not c.blank]
+        if not present:
+            continue
+        if sum(1 for c in present if header_role(c.text)) * 2 > len(present) and len(present) >= 2:
+            continue  # the header repeated on a new page
+        line = min(c.line for c in present)
+        distinct = {_clean(c.text) for c in present}
+        if len(distinct) == 1:
+            only = next(iter(distinct))
+            col = next(i for i, c in enumerate(cells) if c is not None and not c.blank)
+            if roles[col] in (GROUP, TEXT, NUMBER, None) and _kind(only) != "int" \
+                    and _heading_like(only, len(present) > 1):
+                out.append(Row(line, section=only))
+                previous = [None] * width
+                continue
+        row = Row(line)
+        group_changed = False
+        for col, role in enumerate(roles):
+            cell = cells[col]
+            value = _clean(cell.text) if cell is not None else ""
+            carried = False
+            if cell is None or (cell.merged and not ragged) or (not value and role == GROUP):
+                # a merged cell, or one a flattened row left out: the one above
+                if role == GROUP and (cell is None or cell.merged or not value) and not group_changed:
+                    above = previous[col]
+                    value, carried = (_clean(above.text) if above is not None else ""), True
+                elif role in UNIT_ROLES + (DEADLINE,) and (cell is None or cell.merged):
+                    above = previous[col]
+                    value, carried = (_clean(above.text) if above is not None else ""), True
+                elif role == TEXT and cell is not None and cell.merged:
+                    row.text_carried = True
+            if role == GROUP and value and not carried:
+                group_changed = True
+            if role == NUMBER:
+                row.number = value or None
+            elif role == GROUP:
+                if value:
+                    row.groups.append((col, value, carried))
+            elif role == TEXT:
+                row.text = value
+            elif role in UNIT_ROLES:
+                if value and not is_dash(value):
+                    row.units[role] = (row.units[role] + ";" + value) if role in row.units else value
+            elif role == DEADLINE:
+                if value and not is_dash(value):
+                    row.deadline = (row.deadline + "\n" + value) if row.deadline else value
+            elif role == STATUS:
+                if value and not is_dash(value) and not _STATE_WORD.match(fold(value).strip()):
+                    row.status = (row.status + "\n" + value) if row.status else value
+            elif role == REMARKS:
+                row.remarks = value if not is_dash(value) else ""
+            elif role == PERSON:
+                if value and not is_dash(value):
+                    row.people.append(f"{header_key(header.names[col]) if header.names else '联系人'}:{value}")
+        for col in range(width):
+            cell = cells[col]
+            if cell is not None and not cell.blank:
+                previous[col] = cell
+            elif cell is not None and roles[col] not in (GROUP,) and not ragged and not cell.merged:
+                previous[col] = None
+        out.append(row)
+    return out
+
+
+# A state, not an account of work done: what a tracking sheet's 完成情况 column says of a task.
+_STATE_WORD = re.compile(r"^(?:已?完成|未完成|进行中|推进中|正常推进|未开始|未到期|已办结|已销号|逾期\s*\d*\s*天?|已逾期"
+                         r"|按期|滞后|持续推进中?|√|×|是|否)$")
+
+
+def _heading_like(text: str, spans: bool) -> bool:
+    kind = _kind(text)
+    if kind == "section":
+        return True
+    core = fold(text).rstrip("。.")
+    return spans and len(core) <= 40 and "。" not in core
+
+
+def parse_units(text: str, role: str):
+    """A unit cell under a lead / support / responsible column."""
+    from gktrack.domain.unitphrase import parse_unit_phrase
+
+    return parse_unit_phrase(text, default=role)
+
+
+def units_text(units: dict[str, str]) -> str | None:
+    if not units:
+        return None
+    if list(units) == [RESPONSIBLE]:
+        return tidy(units[RESPONSIBLE])
+    labels = {LEAD: "牵头单位", SUPPORT: "配合单位", RESPONSIBLE: "责任单位"}
+    return ";".join(f"{labels[role]}:{tidy(units[role])}" for role in UNIT_ROLES if role in units)
+
+
+def check_size(rows: int, columns: int, name: str) -> None:
+    if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
+        raise InputError(f"{name} 的表格过大({rows} 行 × {columns} 列;最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列),"
+                         "不像是工作要点或分工表,请只保留任务表后再导入")
+
+
+# ---- the tasks -------------------------------------------------------------------------------
+
+@dataclass
+class TableTasks:
+    sections: list[ImportedSection] = field(default_factory=list)
+    tasks: list[ImportedTask] = field(default_factory=list)
+    any_units: bool = False
+    stack: list[tuple[str, str]] = field(default_factory=list)   # open headings: (style, key)
+    counts: dict[str, int] = field(default_factory=dict)          # headings under each key so far
+
+
+def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, into: TableTasks | None = None) -> TableTasks:
+    """The sections and tasks of one table. ``trailing(text)`` finds a unit phrase ending a text
+    cell of a table without unit columns; ``into`` continues the headings of what came before."""
+    from gktrack.domain.deadlines import find_deadline_phrases, parse_deadline, split_phrases
+
+    rows, header = rows_of(grid, header)
+    result = into or TableTasks()
+    read = read_rows(rows, header, grid.ragged, warn, grid.cut)
+    merge_col = _title_column(read)
+    has_units = any(r in UNIT_ROLES for r in header.roles)
+    has_time = DEADLINE in header.roles
+    open_values: dict[int, str] = {}
+
+    def open_heading(text: str, style: str, line: int) -> None:
+        marker = marker_at_start(text)
+        body = text[marker.end:].strip() if marker else text
+        style = marker.style if marker and style == "row" else style
+        styles = [s for s, _ in result.stack]
+        if style in styles:
+            del result.stack[styles.index(style):]
+        parent = result.stack[-1][1] if result.stack else ""
+        result.counts[parent] = result.counts.get(parent, 0) + 1
+        key = f"{parent}.{result.counts[parent]}" if parent else str(result.counts[parent])
+        result.stack.append((style, key))
+        title = tidy(body).rstrip("。.;;:: ")
+        result.sections.append(ImportedSection(key, marker.text if marker else None, title, line))
+
+    for row in read:
+        if row.section:
+            open_heading(row.section, "row", row.line)
+            open_values.clear()
+            continue
+        for col, value, carried in row.groups:
+            if col == merge_col:
+                continue
+            if open_values.get(col) == value and carried:
+                continue
+            if open_values.get(col) == value and not grid.ragged and not grid.stream:
+                continue  # the same group written again (a blank-free sheet)
+            open_heading(value, f"col{col}", row.line)
+            open_values[col] = value
+            for deeper in [c for c in open_values if c > col]:
+                del open_values[deeper]
+        text, number = row.text, row.number
+        if merge_col is not None:
+            title = next((v for c, v, _ in row.groups if c == merge_col), "")
+            marker = marker_at_start(title)
+            if marker and number is None:
+                number, title = marker.text, title[marker.end:].strip()
+            text = "\n".join(part for part in (title, text) if part)
+        if not text:
+            if row.text_carried and result.tasks:
+                _add_units(result.tasks[-1], row, warn)
+                continue
+            if row.units or row.deadline or row.status:
+                warn(row.line, "表格这一行没有任务内容,未导入:" + _excerpt(
+                    "|".join(filter(None, [*row.units.values(), row.deadline, row.status]))))
+            continue
+        marker = marker_at_start(text)
+        if marker is not None and marker.style in ("n", "n)", "pn", "circ"):
+            if number is None:
+                number = marker.text
+            text = text[marker.end:].strip()
+        number = _number(number)
+        task = ImportedTask(number=number, section=result.stack[-1][1] if result.stack else None,
+                            text=text, line=row.line)
+        if row.units:
+            _add_units(task, row, warn)
+            result.any_units = result.any_units or bool(task.units)
+        elif not has_units and trailing is not None:
+            tail = trailing(text)
+            if tail is not None:
+                task.text, task.units_text, task.units = tail.text, tail.units_text, tail.units
+                task.deadline = list(tail.deadlines)
+                result.any_units = True
+        if row.remarks:
+            task.text += "\n备注:" + row.remarks
+        for note in row.people:
+            task.text += "\n" + note
+        task.text = "\n".join(tidy(part) for part in task.text.split("\n") if part.strip())
+        if row.deadline:
+            task.deadline = [re.sub(r"\s+", "", phrase) for phrase in split_phrases(row.deadline)]
+            for phrase in task.deadline:
+                if parse_deadline(phrase, 2000).kind == "unknown":
+                    warn(row.line, f"无法识别的时限“{phrase}”,已原样保留")
+        elif not task.deadline and not has_time:
+            task.deadline = find_deadline_phrases(task.text)
+        if row.status:
+            task.status = row.status
+        result.tasks.append(task)
+    return result
+
+
+def _number(number: str | None) -> str | None:
+    if number is None:
+        return None
+    number = number.strip()
+    return number or None
+
+
+def _add_units(task: ImportedTask, row: Row, warn) -> None:
+    from gktrack.domain.model import UnitRef
+
+    found: list[UnitRef] = list(task.units)
+    for role in UNIT_ROLES:
+        if role not in row.units:
+            continue
+        try:
+            found += parse_units(row.units[role], role)
+        except InputError as exc:
+            warn(row.line, f"{exc.message},原样保留在责任单位文字中")
+    best: dict[str, UnitRef] = {}
+    for unit in found:
+        if unit.name not in best or UNIT_ROLES.index(unit.role) < UNIT_ROLES.index(best[unit.name].role):
+            best[unit.name] = unit
+    task.units = list(best.values())
+    shown = units_text(row.units)
+    if task.units_text and shown and shown not in task.units_text:
+        task.units_text = task.units_text + ";" + shown
+    else:
+        task.units_text = task.units_text or shown
+
+
+def _title_column(rows: list[Row]) -> int | None:
+    """A group column with a new item ("1.做好…") on every row is each row's own title, not a group."""
+    rows = [r for r in rows if not r.section and r.text]
+    if len(rows) < 1:
+        return None
+    columns = {c for r in rows for c, _, _ in r.groups}
+    if not columns:
+        return None
+    col = max(columns)
+    values = []
+    for r in rows:
+        own = [(v, carried) for c, v, carried in r.groups if c == col]
+        if not own or own[0][1]:
+            return None
+        values.append(own[0][0])
+    if len(set(values)) != len(values):
+        return None
+    if not all(_kind(v) == "item" for v in values) and (len(values) < 2 or any(_kind(v) == "section" for v in values)):
+        return None
+    return col
+
+
+def _excerpt(text: str, size: int = 24) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[:size] + "…"
