@@ -63,6 +63,9 @@ def _collector_paused():
         yield
     finally:
         if collecting:
+            # The objects still alive are left out of later collections (they are still freed
+            # as usual): the next pass would otherwise visit every one of them.
+            gc.freeze()
             gc.enable()
 
 

@@ -92,18 +92,15 @@ class TaskReport:
     closing: CommitRef | None = None
     progress: list[Progress] = field(default_factory=list)  # entries dated within the period
     events: list[StateEvent] = field(default_factory=list)
+    # Read again and again while counting and writing: kept as plain attributes.
+    ref: str = field(init=False)
+    category: str = field(init=False)  # the assessment's
+    due: dt.date | None = field(init=False)  # the assessment's: the deadline that decided
 
-    @property
-    def ref(self) -> str:
-        return self.task.full_id
-
-    @property
-    def category(self) -> str:
-        return self.assessment.category
-
-    @property
-    def due(self) -> dt.date | None:
-        return self.assessment.due
+    def __post_init__(self) -> None:
+        self.ref = self.task.full_id
+        self.category = self.assessment.category
+        self.due = self.assessment.due
 
     @property
     def done(self) -> bool:
