@@ -111,62 +111,6 @@ def _records(out: str | bytes, cls: type | None = None) -> Iterator[tuple[Any, l
                               trailers=read_trailers(message)), parents.split(), rest
 
 
-def task_history(repo: Repository, ref: str) -> list[Commit]:
-    """Commits that changed one task, newest first: tool commits by trailer, others by content.
-
-    One ``git log`` limited to the task's plan file (git keeps a small delta cache for it, so a
-    city's 10,000 commits cost ~0.15 s and ~40 MB in git), with the blob ids before and after
-    each commit. A gktrack task command names the one task it changed in its trailers and is
-    taken at its word; any other commit (a hand edit, an import, an undo, a merge that changed
-    the file) is compared with the file before it, through ``plan_diffs`` and so remembered in
-    the index by the two blob ids.
-    """
-    from gktrack.storage.repo import parse_task_ref
-
-    plan_id, task_id = parse_task_ref(ref)
-    ref = f"{plan_id}/{task_id}"
-    rel = f"{PLANS_DIR}/{plan_id}.yaml"
-    proc = git.run_full(repo.root, "-c", "core.deltaBaseCacheLimit=4m", "log", "--topo-order",
-                        f"--format={_FORMAT}", "--raw", "-c", "--no-abbrev", "--no-renames", "-z",
-                        "HEAD", "--", rel)
-    if proc.returncode != 0:
-        if git.head(repo.root) is None:
-            return []
-        detail = proc.stderr.strip().splitlines()
-        from gktrack.errors import RepoError
-
-        raise RepoError(f"git log 失败:{detail[-1] if detail else proc.returncode}")
-    found: list[tuple[Commit, FileChange | None]] = []
-    for commit, parents, raw in _records(proc.stdout):
-        commit.files = [rel]
-        if len(parents) < 2 and trusted_files(commit) is not None:
-            if commit.task == ref:
-                found.append((commit, None))
-            continue
-        change = next(iter(_raw_changes(raw.split("\0"))), None)
-        if change is not None:
-            found.append((commit, change))
-    diffs = plan_diffs(repo, [change for _, change in found if change is not None])
-    return [commit for commit, change in found if change is None or diffs[change].touches(task_id)]
-
-
-def _raw_changes(tokens: list[str]) -> list[FileChange]:
-    """The files in one commit's ``--raw -z`` output (``:<modes> <blobs> <status>`` then the
-    path); for a merge (``--raw -c``: one colon per parent) the change from its first parent."""
-    out = []
-    for i, token in enumerate(tokens):
-        token = token.lstrip("\n")
-        if token.startswith(":") and i + 1 < len(tokens):
-            parents = len(token) - len(token.lstrip(":"))
-            fields = token.lstrip(":").split()
-            blobs = fields[parents + 1:2 * parents + 2]
-            old, new = blobs[0], blobs[-1]
-            status = fields[-1][:1] if parents == 1 else "M"
-            out.append(FileChange(tokens[i + 1], status, None if old == _NULL_SHA else old,
-                                  None if new == _NULL_SHA else new))
-    return out
-
-
 # --- gktrack's own commits ---------------------------------------------------------------------
 
 # gktrack commits that name the one task they changed and cannot change another task's state.
@@ -193,6 +137,29 @@ def plan_id_of(path: str) -> str | None:
     """The plan id of a plan file's path (``plans/<id>.yaml``); None for any other file."""
     match = _PLAN_PATH.match(path)
     return match.group(1) if match and not match.group(1).startswith(".") else None
+
+
+# --- what a commit changed ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file a commit changed: A(dded), M(odified), D(eleted) or T(ype change)."""
+
+    path: str
+    status: str
+    old_blob: str | None  # None when the file was added
+    new_blob: str | None  # None when the file was deleted
+
+
+@dataclass
+class ChangeCommit(Commit):
+    """A commit with its parents and the blobs before and after each file it changed."""
+
+    parents: list[str] = field(default_factory=list)
+    changes: list[FileChange] = field(default_factory=list)
+    # Vouched for by its trailers (``trusted_files``): ``files`` is known, ``changes`` not read.
+    trusted: bool = False
 
 
 # --- file versions through the index -----------------------------------------------------------
@@ -258,30 +225,69 @@ def plan_diffs(repo: Repository, changes: list[FileChange],
     return {change: plandiff.FileDiff.from_data(known[keys[change]]) for change in changes}
 
 
+# --- one task's history (show, log TASK) --------------------------------------------------------
+
+
+def task_history(repo: Repository, ref: str) -> list[Commit]:
+    """Commits that changed one task, newest first: tool commits by trailer, others by content.
+
+    One ``git log`` limited to the task's plan file, with the blob ids before and after each
+    commit (and a small delta cache: git's default one would hold every version of the plans/
+    tree read on the way, for nothing). A gktrack task command names the one task it changed in its trailers and is
+    taken at its word; any other commit (a hand edit, an import, an undo, a merge that changed
+    the file) is compared with the file before it, through ``plan_diffs`` and so remembered in
+    the index by the two blob ids.
+    """
+    from gktrack.storage.repo import parse_task_ref
+
+    plan_id, task_id = parse_task_ref(ref)
+    ref = f"{plan_id}/{task_id}"
+    rel = f"{PLANS_DIR}/{plan_id}.yaml"
+    proc = git.run_full(repo.root, "-c", "core.deltaBaseCacheLimit=4m", "log", "--topo-order",
+                        f"--format={_FORMAT}", "--raw", "-c", "--no-abbrev", "--no-renames", "-z",
+                        "HEAD", "--", rel)
+    if proc.returncode != 0:
+        if git.head(repo.root) is None:
+            return []
+        detail = proc.stderr.strip().splitlines()
+        from gktrack.errors import RepoError
+
+        raise RepoError(f"git log 失败:{detail[-1] if detail else proc.returncode}")
+    found: list[tuple[Commit, FileChange | None]] = []
+    for commit, parents, raw in _records(proc.stdout):
+        commit.files = [rel]
+        if len(parents) < 2 and trusted_files(commit) is not None:
+            if commit.task == ref:
+                found.append((commit, None))
+            continue
+        change = next(iter(_raw_changes(raw.split("\0"))), None)
+        if change is not None:
+            found.append((commit, change))
+    diffs = plan_diffs(repo, [change for _, change in found if change is not None])
+    return [commit for commit, change in found if change is None or diffs[change].touches(task_id)]
+
+
+def _raw_changes(tokens: list[str]) -> list[FileChange]:
+    """The files in one commit's ``--raw -z`` output (``:<modes> <blobs> <status>`` then the
+    path); for a merge (``--raw -c``: one colon per parent) the change from its first parent."""
+    out = []
+    for i, token in enumerate(tokens):
+        token = token.lstrip("\n")
+        if token.startswith(":") and i + 1 < len(tokens):
+            parents = len(token) - len(token.lstrip(":"))
+            fields = token.lstrip(":").split()
+            blobs = fields[parents + 1:2 * parents + 2]
+            old, new = blobs[0], blobs[-1]
+            status = fields[-1][:1] if parents == 1 else "M"
+            out.append(FileChange(tokens[i + 1], status, None if old == _NULL_SHA else old,
+                                  None if new == _NULL_SHA else new))
+    return out
+
+
 # --- the report's reading of history ---------------------------------------------------------
 # One `git log` for every commit, with the blob ids of each file it changed, and one
 # `git cat-file --batch` process for the few file contents that must be read: the cost grows
 # with the number of commits, never with commits times files or processes per commit.
-
-
-@dataclass(frozen=True)
-class FileChange:
-    """One file a commit changed: A(dded), M(odified), D(eleted) or T(ype change)."""
-
-    path: str
-    status: str
-    old_blob: str | None  # None when the file was added
-    new_blob: str | None  # None when the file was deleted
-
-
-@dataclass
-class ChangeCommit(Commit):
-    """A commit with its parents and the blobs before and after each file it changed."""
-
-    parents: list[str] = field(default_factory=list)
-    changes: list[FileChange] = field(default_factory=list)
-    # Vouched for by its trailers (``trusted_files``): ``files`` is known, ``changes`` not read.
-    trusted: bool = False
 
 
 def resolve_commit(repo: Repository, rev: str) -> str | None:
