@@ -87,3 +87,20 @@ def test_a_deleted_and_restored_plan_file_is_in_its_tasks_history(plans_repo):
     entries = json.loads(gk.ok("log", "qz2024/1", "--json"))
     assert [e["summary"] for e in entries][:2] == ["恢复计划文件", "误删计划文件"]
     assert all(e["files"] == ["plans/qz2024.yaml"] for e in entries)
+
+
+def test_a_plan_rewritten_in_another_layout_is_compared_task_by_task(plans_repo):
+    """A file not laid out in task blocks (here JSON, which YAML reads) is read whole: the
+    history still names only the task whose content changed."""
+    import yaml
+
+    gk = plans_repo
+    data = yaml.safe_load(gk.text("plans/qz2024.yaml"))
+    data["tasks"][0]["deadline"] = "10月底前"
+    gk.write("plans/qz2024.yaml", json.dumps(data, ensure_ascii=False, default=str))
+    gk.hand_commit("改写为 JSON 并改期限", "plans/qz2024.yaml")
+    first = data["tasks"][0]["id"]
+    assert _history(gk, f"qz2024/{first}")[0]["summary"] == "改写为 JSON 并改期限"
+    others = [t["id"] for t in data["tasks"][1:]]
+    assert others and all("改写为 JSON 并改期限" not in [e["summary"] for e in _history(gk, f"qz2024/{i}")]
+                          for i in others)
