@@ -1,4 +1,4 @@
-"""Task history (show / log TASK) read through the report's cache: same commits as before, kept up to HEAD."""
+"""Task history (show / log TASK): one `git log` of the plan file, hand edits compared through the index."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ def _summaries(entries: list[dict]) -> list[tuple]:
 
 def test_show_history_tool_and_hand_edits(plans_repo):
     gk = plans_repo
-    cold = _history(gk, "hl2022/1")  # builds .git/gktrack/report-cache/tasks.json
-    assert (gk.root / ".git/gktrack/report-cache/tasks.json").exists()
+    cold = _history(gk, "hl2022/1")
+    assert not (gk.root / ".git/gktrack/report-cache").exists()  # the index is the only cache
     assert [e["action"] for e in cold] == ["add"]  # the plan was created empty
     gk.ok("progress", "hl2022/1", "已发布 12 件规范性文件", "--date", "2022-05-10")
     # a hand edit of task 1 only, and one of task 2 only
@@ -39,10 +39,10 @@ def test_show_history_tool_and_hand_edits(plans_repo):
     assert [(e["summary"], e["action"]) for e in two][0] == ("手工办结第2项", None)
     assert [e["action"] for e in two] == [None, "add"]
     assert "手工改期限" not in [e["summary"] for e in two]
-    # the same answer with the cache rebuilt from nothing, and with no cache at all
+    # the same answer with the index rebuilt from nothing, and with no cache at all
     entries = json.loads(gk.ok("log", "hl2022/1", "--json"))
     assert [e["commit"] for e in entries] == [e["commit"] for e in one]
-    (gk.root / ".git/gktrack/report-cache/tasks.json").unlink()
+    (gk.root / ".git/gktrack/index.sqlite").unlink()
     assert _history(gk, "hl2022/1") == one
     text_out = gk.ok("show", "hl2022/1")
     assert "手工改期限" in text_out and "记录进展" in text_out and "手工修改" in text_out
@@ -53,7 +53,7 @@ def test_history_after_rewrite_and_without_cache(plans_repo, monkeypatch):
     gk.ok("close", "hl2022/3", "--note", "已完成")
     closed = _history(gk, "hl2022/3")
     assert closed[0]["action"] == "close"
-    # history rewritten below the indexed commit: the index is rebuilt, not extended
+    # history rewritten: the dropped commit is no longer listed
     gk.git("reset", "-q", "--hard", "HEAD~1")
     gk.ok("progress", "hl2022/3", "改为记录进展")
     after = _history(gk, "hl2022/3")
@@ -74,3 +74,33 @@ def test_deleted_and_broken_plan_versions_are_checked_against_the_file(plans_rep
     # as the file comparison decides: the broken version has no task 1, so both commits changed it
     assert summaries[:2] == ["修好并改期限", "写坏了"]
     assert "修好并改期限" in [e["summary"] for e in _history(gk, "qz2024/2")]
+
+
+def test_a_deleted_and_restored_plan_file_is_in_its_tasks_history(plans_repo):
+    """A commit that deletes the file changed every task in it; so did the one that put it back."""
+    gk = plans_repo
+    text = gk.text("plans/qz2024.yaml")
+    gk.git("rm", "-q", "plans/qz2024.yaml")
+    gk.git("commit", "-q", "-m", "误删计划文件")
+    gk.write("plans/qz2024.yaml", text)
+    gk.hand_commit("恢复计划文件", "plans/qz2024.yaml")
+    entries = json.loads(gk.ok("log", "qz2024/1", "--json"))
+    assert [e["summary"] for e in entries][:2] == ["恢复计划文件", "误删计划文件"]
+    assert all(e["files"] == ["plans/qz2024.yaml"] for e in entries)
+
+
+def test_a_plan_rewritten_in_another_layout_is_compared_task_by_task(plans_repo):
+    """A file not laid out in task blocks (here JSON, which YAML reads) is read whole: the
+    history still names only the task whose content changed."""
+    import yaml
+
+    gk = plans_repo
+    data = yaml.safe_load(gk.text("plans/qz2024.yaml"))
+    data["tasks"][0]["deadline"] = "10月底前"
+    gk.write("plans/qz2024.yaml", json.dumps(data, ensure_ascii=False, default=str))
+    gk.hand_commit("改写为 JSON 并改期限", "plans/qz2024.yaml")
+    first = data["tasks"][0]["id"]
+    assert _history(gk, f"qz2024/{first}")[0]["summary"] == "改写为 JSON 并改期限"
+    others = [t["id"] for t in data["tasks"][1:]]
+    assert others and all("改写为 JSON 并改期限" not in [e["summary"] for e in _history(gk, f"qz2024/{i}")]
+                          for i in others)

@@ -61,6 +61,13 @@ class Builder:
                               capture_output=True, text=True).stdout
 
 
+def new_builder(tmp_path: Path, mp: pytest.MonkeyPatch) -> Builder:
+    """A Builder for a repository at tmp_path/repo (not yet made), with the test environment."""
+    (tmp_path / "home").mkdir()
+    apply_env(mp, tmp_path / "home")
+    return Builder(tmp_path / "repo", mp)
+
+
 def run_cli(argv: list[str]) -> tuple[int, str, str]:
     result = run_main(argv)
     return result.code, result.out, result.err
@@ -220,7 +227,7 @@ def test_year_end_state_of_each_kind_of_task(scenario):
     assert tasks["p2022/5"]["days_late"] == 0
     assert tasks["p2022/8"]["missed_periods"] == [
         {"period": "第二季度", "start": "2022-04-01", "end": "2022-06-30"}]
-    assert data["summary"] == {"on_time": 3, "late": 1, "overdue": 2, "open": 0, "ongoing": 2,
+    assert data["summary"] == {"on_time": 3, "late": 1, "overdue": 2, "no_progress": 0, "open": 0, "ongoing": 2,
                                "total": 8, "done": 4, "rate": 0.6667}
     # The last commit of 2022 in Beijing time; the one half an hour into 2023 is left out.
     assert data["commit"]["commit"] == sha_of(scenario, "进展 p2022/4:年度总结已报送")
@@ -265,6 +272,93 @@ def test_task_closed_next_january_is_late_in_next_years_report(scenario):
     assert tasks["p2022/5"]["category"] == "overdue" and tasks["p2022/5"]["days_late"] == 365
     assert tasks["p2023/1"]["category"] == "on_time"
     assert [p["carried_over"] for p in data["plans"]] == [False, True]
+
+
+# --- one rule: report --as-of D and overdue/status --as-of D+1 agree ------------------------
+
+
+def _verdicts_agree(b: Builder, cutoff: str, next_day: str) -> dict[str, dict]:
+    """Every task's verdict in ``report --json`` equals ``status --state all --json`` the day after,
+    and ``overdue --json`` the day after lists exactly the open tasks the report finds red or yellow."""
+    reported = tasks_by_id(report_json(b, "2024", "--as-of", cutoff))
+    status = {t["id"]: t for t in json.loads(b.gk("status", "--state", "all", "--as-of", next_day, "--json"))}
+    overdue = {t["id"]: t for t in json.loads(b.gk("overdue", "--as-of", next_day, "--json"))}
+    assert set(reported) == set(status)
+    for ref, mine in reported.items():
+        theirs = status[ref]
+        assert (mine["category"], mine["level"], mine["due"], mine["state"]) == \
+            (theirs["category"], theirs["level"], theirs["due"], theirs["state"]), (cutoff, ref)
+        # Days late: to the closing date alike; for an open task, to the cut-off day (one day fewer).
+        if mine["category"] == "overdue":
+            assert mine["days_late"] == theirs["days_late"] - 1, (cutoff, ref)
+        elif mine["category"] == "late":
+            assert mine["days_late"] == theirs["days_late"], (cutoff, ref)
+    assert set(overdue) == {ref for ref, t in reported.items() if t["state"] == "open" and t["level"] in ("red", "yellow")}
+    return reported
+
+
+def test_report_and_overdue_agree_on_every_task(tmp_path, monkeypatch):
+    """One lateness rule: on 2024-06-30 and 2024-12-31 the report says of each task what
+    `status`/`overdue` say the morning after (deadlines before, on and after the cut-off, 持续推进
+    with and without progress, milestones, periodic tasks, no deadline)."""
+    b = new_builder(tmp_path, monkeypatch)
+    root = b.root
+    b.at("2024-01-05").gk("init", str(root))
+    b.gk("new-plan", "a2024", "--year", "2024", "--title", "一致性测试计划")
+    tasks = {
+        "early_open": ["3月底前"], "early_on_time": ["3月底前"], "early_late": ["3月底前"],
+        "on_day_open": ["6月底前"], "on_day_closed": ["6月底前"], "soon": ["7月5日前"],
+        "later": ["9月底前"], "later_closed_after": ["9月底前"], "ongoing": ["持续推进"],
+        "ongoing_silent": ["持续推进"], "milestone_met": ["6月底前", "持续推进"],
+        "milestone_missed": ["6月底前", "持续推进"], "quarterly_gap": ["每季度"],
+        "quarterly_kept": ["每季度"], "no_deadline": [],
+    }
+    ref = {}
+    for name, due in tasks.items():
+        args = [a for phrase in due for a in ("--due", phrase)]
+        ref[name] = b.gk("add", "a2024", f"任务{name}", "--unit", "办公室", "--new-unit", *args)
+    b.at("2024-02-20").gk("progress", ref["ongoing"], "开展")
+    b.gk("progress", ref["quarterly_gap"], "一季度")
+    b.gk("progress", ref["quarterly_kept"], "一季度")
+    b.at("2024-03-15").gk("close", ref["early_on_time"])
+    b.at("2024-04-10").gk("close", ref["early_late"])
+    b.gk("progress", ref["quarterly_kept"], "二季度")
+    b.at("2024-05-20").gk("progress", ref["milestone_met"], "节点前推进")
+    b.at("2024-06-30", "18:00:00").gk("close", ref["on_day_closed"])
+    june = _verdicts_agree(b, "2024-06-30", "2024-07-01")
+    assert {name: june[r]["category"] for name, r in ref.items()} == {
+        "early_open": "overdue", "early_on_time": "on_time", "early_late": "late",
+        "on_day_open": "overdue", "on_day_closed": "on_time", "soon": "open",
+        "later": "open", "later_closed_after": "open", "ongoing": "ongoing",
+        "ongoing_silent": "no_progress", "milestone_met": "ongoing", "milestone_missed": "overdue",
+        "quarterly_gap": "overdue", "quarterly_kept": "ongoing", "no_deadline": "open",
+    }
+    assert june[ref["soon"]]["level"] == "yellow" and june[ref["on_day_open"]]["days_late"] == 0
+
+    b.at("2024-07-20").gk("progress", ref["quarterly_kept"], "三季度")
+    b.gk("progress", ref["ongoing_silent"], "下半年开始推进")
+    b.at("2024-08-01").gk("close", ref["later_closed_after"])
+    b.at("2024-10-15").gk("progress", ref["quarterly_kept"], "四季度")
+    b.gk("progress", ref["quarterly_gap"], "四季度")
+    b.at("2024-12-31", "20:00:00").gk("progress", ref["ongoing"], "年终")
+    december = _verdicts_agree(b, "2024-12-31", "2025-01-01")
+    assert {name: december[r]["category"] for name, r in ref.items()} == {
+        **{name: june[r]["category"] for name, r in ref.items()},
+        "soon": "overdue", "later": "overdue", "later_closed_after": "on_time",
+        "ongoing_silent": "ongoing", "quarterly_gap": "ongoing", "no_deadline": "overdue",
+    }
+    assert [m["period"] for m in december[ref["quarterly_gap"]]["missed_periods"]] == ["第二季度", "第三季度"]
+
+    # 未见进展 is counted and listed, never dropped: in the figures, the rate and the problems.
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-02")
+    summary = report_json(b, "2024", "--as-of", "2024-06-30")["summary"]
+    assert summary["no_progress"] == 1 and summary["total"] == len(tasks)
+    assert summary["rate"] == round(summary["done"] / (summary["total"] - summary["ongoing"]), 4)
+    text = report(b, "2024", "--as-of", "2024-06-30")
+    problems = text.split("## 四、")[1].split("## 五、")[0]
+    assert "### (二)未见进展的任务1项" in problems and f"任务编号 {ref['ongoing_silent']}" in problems
+    assert "- 截至2024-06-30状态:未见进展(截至 2024-06-30 本年度没有进展记录)" in text
+    assert "与 gktrack overdue --as-of 2024-07-01 的判断一致" in text
 
 
 # --- options -------------------------------------------------------------------------------
@@ -424,10 +518,8 @@ def test_hand_edit_in_another_layout_is_still_read(tmp_path, monkeypatch):
     """A person rewrites the whole file in their own layout: compared as data, not as text."""
     import yaml
 
-    (tmp_path / "home").mkdir()
-    apply_env(monkeypatch, tmp_path / "home")
-    root = tmp_path / "repo"
-    b = Builder(root, monkeypatch)
+    b = new_builder(tmp_path, monkeypatch)
+    root = b.root
     b.at("2024-01-10").gk("init", str(root))
     b.gk("new-plan", "x2024", "--year", "2024", "--title", "测试计划")
     b.gk("add", "x2024", "甲任务", "--unit", "办公室", "--new-unit", "--due", "3月底前")
@@ -455,10 +547,8 @@ def test_hand_edit_in_another_layout_is_still_read(tmp_path, monkeypatch):
 
 def test_plans_entered_after_the_year_are_reported_from_their_recorded_dates(tmp_path, monkeypatch):
     """gktrack adopted in 2025 for the 2024 plan: no commit by 2024-12-31, so the recorded dates decide."""
-    (tmp_path / "home").mkdir()
-    apply_env(monkeypatch, tmp_path / "home")
-    root = tmp_path / "repo"
-    b = Builder(root, monkeypatch)
+    b = new_builder(tmp_path, monkeypatch)
+    root = b.root
     b.at("2025-02-10").gk("init", str(root))
     b.gk("new-plan", "y2024", "--year", "2024", "--title", "补录计划")
     b.gk("add", "y2024", "甲任务", "--unit", "办公室", "--new-unit", "--due", "11月底前")
@@ -482,48 +572,53 @@ def test_plans_entered_after_the_year_are_reported_from_their_recorded_dates(tmp
     assert {ref: t["category"] for ref, t in tasks_by_id(data).items()} == {"y2024/2": "late"}
 
 
-# --- the report's caches -------------------------------------------------------------------
+# --- the one cache -------------------------------------------------------------------------
 
 
 def test_cached_and_uncached_reports_are_the_same_bytes(scenario, monkeypatch):
-    """Parsed plans and hand-edit comparisons are cached by blob id; the cache never changes a byte."""
-    folder = scenario.root / ".git" / "gktrack" / "report-cache"
-    import shutil
+    """Plan versions and hand-edit comparisons go through the index, by blob id; it never changes a byte."""
+    import sqlite3
 
-    shutil.rmtree(folder, ignore_errors=True)
+    import gktrack.storage.planfile
+    import gktrack.storage.plandiff
+
+    index = scenario.root / ".git" / "gktrack" / "index.sqlite"
+    index.unlink(missing_ok=True)
     cold = report(scenario, "2022")
-    entries = sorted(p.name for p in folder.iterdir())
-    assert "history.json" in entries and len(entries) == 3  # and p2022.yaml, units.yaml at the 2022 cut-off
-    known = json.loads((folder / "history.json").read_text(encoding="utf-8"))["entries"]
-    [(key, summary)] = [(k, v) for k, v in known.items() if k.startswith("diff:")]
-    assert key.startswith("diff:plans/p2022.yaml:") and summary["tasks"] == [[7, "open", "done", None]]
-    hand = sha_of(scenario, "更新项目信息公开任务状态")
-    assert known[f"changes:{hand}:plans:units.yaml"][0][:2] == ["plans/p2022.yaml", "M"]
-    assert report(scenario, "2022") == cold
-    # A damaged or foreign entry is read as a miss, never as data.
-    for path in folder.iterdir():
-        path.write_text("{" if path.name == "history.json" else '{"v": 1, "kind": "plan", "path": "x", "data": {}}',
-                        encoding="utf-8")
+    assert not (scenario.root / ".git" / "gktrack" / "report-cache").exists()
+    with sqlite3.connect(index) as db:
+        [(data,)] = db.execute("SELECT data FROM memo WHERE kind LIKE 'plandiff%'").fetchall()
+    diff = gktrack.storage.plandiff.FileDiff.from_data(__import__("marshal").loads(data))
+    assert [tuple(t) for t in diff.tasks] == [(7, "open", "done", None)]
+    # Warm: no plan file is parsed and no hand edit compared again.
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("parsed or compared again what the index holds")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(gktrack.storage.planfile, "parse_plan", refuse)
+        patched.setattr(gktrack.storage.plandiff, "compare", refuse)
+        assert report(scenario, "2022") == cold
+    # A damaged index is set aside; no index at all, or one that cannot be written, only costs time.
+    index.write_bytes(b"not a database")
     assert report(scenario, "2022") == cold
     monkeypatch.setenv("GKTRACK_NO_CACHE", "1")
     assert report(scenario, "2022") == cold
-    # A read-only cache folder only costs time.
     monkeypatch.delenv("GKTRACK_NO_CACHE")
-    shutil.rmtree(folder)
-    folder.parent.mkdir(exist_ok=True)
-    folder.write_text("not a folder", encoding="utf-8")
+    import shutil
+
+    shutil.rmtree(index.parent)
+    index.parent.write_text("not a folder", encoding="utf-8")
     try:
         assert report(scenario, "2022") == cold
     finally:
-        folder.unlink()
+        index.parent.unlink()
 
 
 def test_history_with_other_files_and_a_merge(tmp_path, monkeypatch):
     """Commits that touch only other files are not changes; a merged branch's close is found."""
-    (tmp_path / "home").mkdir()
-    apply_env(monkeypatch, tmp_path / "home")
-    root = tmp_path / "repo"
-    b = Builder(root, monkeypatch)
+    b = new_builder(tmp_path, monkeypatch)
+    root = b.root
     b.at("2024-01-10").gk("init", str(root))
     b.gk("new-plan", "m2024", "--year", "2024", "--title", "合并测试计划")
     b.gk("add", "m2024", "甲任务", "--unit", "办公室", "--new-unit", "--due", "6月底前")
@@ -545,25 +640,6 @@ def test_history_with_other_files_and_a_merge(tmp_path, monkeypatch):
     assert data["audit"]["commits"] == 6 and data["audit"]["hand_edits"] == []
 
 
-def test_cache_keeps_what_the_latest_report_used(scenario, monkeypatch):
-    """Entries another report used are dropped once they exceed the spare allowance."""
-    import shutil
-
-    from gktrack.storage import reportcache
-
-    folder = scenario.root / ".git" / "gktrack" / "report-cache"
-    shutil.rmtree(folder, ignore_errors=True)
-    report(scenario, "2022")
-    first = {p.name for p in folder.iterdir()}
-    monkeypatch.setattr(reportcache, "SPARE", 0)
-    report(scenario, "2023")
-    second = {p.name for p in folder.iterdir()}
-    assert "history.json" in second
-    # p2022.yaml as of 2022-12-31 is gone; units.yaml did not change, so its entry stays
-    assert len(first) == 3 and len(first - second) == 1
-    assert len(second) == 4  # history.json, units.yaml, p2022.yaml and p2023.yaml at the 2023 cut-off
-
-
 # --- the bundled plans -----------------------------------------------------------------------
 
 
@@ -573,13 +649,10 @@ def test_report_2022_on_the_bundled_plans(tmp_path, monkeypatch):
 
     from markdown_it import MarkdownIt
 
-    (tmp_path / "home").mkdir()
-    apply_env(monkeypatch, tmp_path / "home")
-    project = Path(__file__).resolve().parent.parent
-    root = tmp_path / "repo"
+    b = new_builder(tmp_path, monkeypatch)
+    project, root = Path(__file__).resolve().parent.parent, b.root
     shutil.copytree(project / "plans", root / "plans")
     shutil.copy(project / "units.yaml", root / "units.yaml")
-    b = Builder(root, monkeypatch)
     b.git("init", "-q")
     b.at("2026-01-05").git("add", "plans", "units.yaml")
     b.git("commit", "-q", "-m", "导入计划", author=EDITOR)
@@ -622,8 +695,8 @@ def test_progress_bar_appears_only_after_a_second(scenario):
     bar("解析计划文件", 3, 10)
     bar.close()
     assert "生成报告:解析计划文件" in screen.getvalue() and "3/10" in screen.getvalue()
-    # The stages the report tells about: with everything cached, only the walk over the history.
-    shutil.rmtree(scenario.root / ".git" / "gktrack" / "report-cache", ignore_errors=True)
+    # The stages the report tells about: with everything in the index, only the walk over the history.
+    shutil.rmtree(scenario.root / ".git" / "gktrack", ignore_errors=True)
     calls: list[tuple] = []
     repo = find_repository(str(scenario.root))
     build_report(repo, 2022, progress=lambda *args: calls.append(args))
@@ -635,19 +708,18 @@ def test_progress_bar_appears_only_after_a_second(scenario):
 
 
 def test_report_reuses_the_read_commands_cache(scenario, monkeypatch):
-    """At a cut-off whose plan files are those on disk, a report after `status` parses no YAML."""
-    import shutil
-
+    """At a cut-off whose plan files are those on disk, a report after `status` parses no plan file:
+    both read them through the one index, by blob id."""
     import gktrack.storage.planfile
 
     expected = report(scenario, "2023")
+    (scenario.root / ".git" / "gktrack" / "index.sqlite").unlink()
     assert run_cli(["--repo", str(scenario.root), "status"])[0] == 0
-    shutil.rmtree(scenario.root / ".git" / "gktrack" / "report-cache")
 
     def refuse(*args, **kwargs):
-        raise AssertionError("parsed a plan file the read cache already held")
+        raise AssertionError("parsed a plan file the index already held")
 
-    monkeypatch.setattr(gktrack.storage.planfile, "plan_from_data", refuse)
+    monkeypatch.setattr(gktrack.storage.planfile, "parse_plan", refuse)
     assert report(scenario, "2023") == expected
 
 

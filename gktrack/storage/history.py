@@ -1,21 +1,30 @@
-"""The audit trail: the repository's history read in one ``git log`` pass.
+"""The audit trail: what each commit changed, read from git.
 
-A commit made by gktrack carries trailers (action, task, unit, date); any other commit that
-touches a plan file or the registry is a hand edit and is reported as such.
+A commit made by gktrack carries trailers (action, task, unit, date): a task command names the
+one task it changed and is taken at its word. Any other commit that touches a plan file or the
+registry (a hand edit, an import, an undo) is compared with the file before it, task by task
+(``gktrack.storage.plandiff``). File versions are parsed, and comparisons remembered, through
+the one cache (``Repository.index``) by git blob id, so no version is read twice.
+
+``read_log`` and ``task_history`` are ``gktrack log``'s and ``show``'s; ``start_log_changes``,
+``tree_blobs``, ``plan_version`` and ``plan_diffs`` are what the annual report reads history with.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable, Iterator
 
-from gktrack.storage import git
+from gktrack.domain.model import Plan, Registry
+from gktrack.storage import git, plandiff, planfile, yamldoc
+from gktrack.storage.registry import REGISTRY_FILE, parse_registry
 from gktrack.storage.repo import PLANS_DIR, Repository
-from gktrack.storage.registry import REGISTRY_FILE
 
 _RS, _FS = "\x1e", "\x1f"
-_FORMAT = f"{_RS}%H{_FS}%an{_FS}%ae{_FS}%aI{_FS}%cI{_FS}%B{_FS}"
+_FORMAT = f"{_RS}%H{_FS}%P{_FS}%an{_FS}%ae{_FS}%aI{_FS}%cI{_FS}%B{_FS}"
+_NULL_SHA = "0" * 40
 
 ACTION_LABELS = {
     "init": "初始化", "new-plan": "新建计划", "import": "导入计划", "add-section": "新增章节",
@@ -77,153 +86,60 @@ def read_log(repo: Repository, *, rev: str = "HEAD", paths: list[str] | None = N
     return _parse_records(git.run(repo.root, *args))
 
 
-def _parse_records(out: str, name_only: bool = True) -> list[Commit]:
+def _parse_records(out: str) -> list[Commit]:
     commits = []
-    for record in out.split(_RS)[1:]:
-        parts = record.split(_FS)
-        sha, author, email, authored, committed, message = parts[:6]
-        files = [f.strip("\n") for f in _FS.join(parts[6:]).split("\0") if f.strip("\n")] if name_only else []
-        commits.append(Commit(
-            sha=sha, author=author, email=email, authored=dt.datetime.fromisoformat(authored),
-            committed=dt.datetime.fromisoformat(committed), message=message, files=files,
-            trailers=git.read_trailers(message),
-        ))
+    for commit, _parents, rest in _records(out):
+        commit.files = [f.strip("\n") for f in rest.split("\0") if f.strip("\n")]
+        commits.append(commit)
     return commits
 
 
-def task_history(repo: Repository, ref: str) -> list[Commit]:
-    """Commits that changed one task, newest first: tool commits by trailer, hand edits by content.
+def _records(out: str | bytes, cls: type | None = None) -> Iterator[tuple[Any, list[str], str]]:
+    """(the commit, its parents, what follows its message) for each record of ``_FORMAT`` output.
 
-    Read from ``reportcache.TaskIndex``, kept up to HEAD with the report's machinery (one
-    ``git log`` of the new commits, trailers taken at their word, hand edits compared once and
-    remembered by blob ids), then one ``git log --no-walk`` for the few commits found. So a
-    warm ``show`` costs neither a walk of the whole history nor a parse of old file versions.
-    """
-    from gktrack.storage.repo import parse_task_ref
-    from gktrack.storage.reportcache import TaskIndex
-
-    plan_id, task_id = parse_task_ref(ref)
-    rel = f"{PLANS_DIR}/{plan_id}.yaml"
-    head = git.head_after_commit(repo.root) or git.head(repo.root)
-    if head is None:
-        return []
-    index = TaskIndex(repo)
-    if index.head != head:
-        _update_index(repo, index, head)
-        index.save()
-    entries = index.entries(f"{plan_id}/{task_id}", rel)
-    if not entries:
-        return []
-    commits = _read_commits(repo, [sha for _, sha, _ in entries], rel)
-    return [c for c, (_, sha, check) in zip(commits, entries)
-            if not check or _still_changed(repo, c.sha, rel, task_id)]
+    Given bytes, each record is decoded on its own: 10,000 commits' output is not held a
+    second time as one string."""
+    fromiso = dt.datetime.fromisoformat
+    read_trailers = git.read_trailers
+    records = iter(out.split(_RS) if isinstance(out, str)
+                   else (raw.decode("utf-8", "replace") for raw in out.split(_RS.encode())))
+    next(records, None)  # what comes before the first record
+    for record in records:
+        sha, parents, author, email, authored, committed, message, rest = record.split(_FS, 7)
+        yield (cls or Commit)(sha=sha, author=author, email=email, authored=fromiso(authored),
+                              committed=fromiso(committed), message=message,
+                              trailers=read_trailers(message)), parents.split(), rest
 
 
-def _update_index(repo: Repository, index, head: str) -> None:
-    """Bring ``index`` up to ``head``: only the new commits when it is a descendant, else all."""
-    from gktrack.storage.reportcache import HistoryCache
+# --- gktrack's own commits ---------------------------------------------------------------------
 
-    rev = head
-    if index.head and git.run_full(repo.root, "merge-base", "--is-ancestor", index.head, head).returncode == 0:
-        rev = f"{index.head}..{head}"
-    else:
-        index.reset()
-    known = HistoryCache(repo)
-    from gktrack.features.report import _trusted_files
-
-    commits = start_log_changes(repo, rev, trust=_trusted_files, known=known)()
-    base = index.seq
-    compare: list[tuple[int, ChangeCommit]] = []
-    for i, commit in enumerate(commits):
-        seq = base + len(commits) - i
-        if len(commit.parents) > 1:
-            index.merges.insert(0, [seq, commit.sha])
-            continue
-        if commit.task and (commit.trusted or f"{PLANS_DIR}/{commit.task.rpartition('/')[0]}.yaml" in commit.files):
-            index.add(commit.task, seq, commit.sha)
-        if not commit.trusted and commit.action in _COMPARED and commit.changes:
-            compare.append((seq, commit))
-    if compare:
-        _index_hand_edits(repo, index, compare, known)
-        known.save()
-    index.head, index.seq, index.changed = head, base + len(commits), True
+# gktrack commits that name the one task they changed and cannot change another task's state.
+TASK_ACTIONS = frozenset({"add", "assign", "unassign", "progress", "close", "reopen"})
+# gktrack commits that cannot change any task.
+NO_TASK_ACTIONS = frozenset({"init", "new-plan", "add-section"})
+# Commits that are hand edits: plain git commits (no trailers), and gktrack commit-edits.
+HAND_ACTIONS = (None, "edit")
 
 
-_COMPARED = (None, "edit", "import", "new-plan")  # actions whose commits are compared with the file
-
-
-def _index_hand_edits(repo: Repository, index, compare: list, diffs) -> None:
-    """Which tasks each hand edit changed, through the report's comparison (cached by blob ids)."""
-    from gktrack.features.report import _plan_diff, _plan_id, _summarize, _Versions
-
-    changes = [(seq, commit, change) for seq, commit in compare for change in commit.changes
-               if _plan_id(change.path) is not None]
-    order = [b for _, _, change in changes if not diffs.has_diff(change)
-             for b in (change.old_blob, change.new_blob) if b]
-    cache: dict = {}
-    with BlobReader(repo) as reader:
-        versions = _Versions(reader, order)
-        for seq, commit, change in changes:
-            plan_id = _plan_id(change.path)
-            summary = diffs.get_diff(change)
-            if summary is None:
-                summary = _summarize(plan_id, change.path, _plan_diff(versions, change, cache))
-                diffs.put_diff(change, summary)
-            for task_id, *_ in summary["tasks"]:
-                index.add(f"{plan_id}/{task_id}", seq, commit.sha)
-            if not summary["tasks"] and (change.new_blob is None or change.old_blob is None
-                                         or any("无法解析" in d for d in summary["changes"])):
-                # a deleted or unparsable version: which tasks changed is decided when shown
-                index.add(change.path, seq, commit.sha, index.check)
-
-
-def _read_commits(repo: Repository, shas: list[str], rel: str) -> list[Commit]:
-    """``shas`` in that order, as ``read_log`` lists them for the file ``rel``."""
-    out = git.run(repo.root, "log", "--no-walk=unsorted", f"--format={_FORMAT}", *shas, "--")
-    commits = _parse_records(out, name_only=False)
-    for commit in commits:
-        commit.files = [rel]
-    return commits
-
-
-def _still_changed(repo: Repository, sha: str, rel: str, task_id: int) -> bool:
-    """For a commit the index could not decide: as ``git log -- rel`` and the file comparison would."""
-    def blob(rev: str) -> str | None:
-        return git.run(repo.root, "rev-parse", "--verify", "-q", f"{rev}:{rel}", check=False).strip() or None
-
-    mine = blob(sha)
-    parents = git.run(repo.root, "rev-parse", f"{sha}^@").split()
-    if len(parents) > 1 and any(blob(p) == mine for p in parents):
-        return False  # a merge that kept one side's file: git log -- rel does not list it
-    return _task_changed(repo, sha, rel, task_id)
-
-
-def _task_data_at(repo: Repository, rev: str, rel: str, task_id: int):
-    from gktrack.errors import GktrackError
-    from gktrack.storage.yamlfile import safe_load, strip_lines
-
-    try:
-        text = git.run(repo.root, "show", f"{rev}:{rel}")
-        data = safe_load(text, rel)
-    except GktrackError:
-        return None
-    for task in (data or {}).get("tasks") or []:
-        if isinstance(task, dict) and task.get("id") == task_id:
-            return strip_lines(task)
+def trusted_files(commit: Commit) -> list[str] | None:
+    """The plan file a gktrack task command changed, as its trailers say; None for other commits."""
+    if commit.action in TASK_ACTIONS and commit.task:
+        plan_id = commit.task.rpartition("/")[0]
+        if plan_id:
+            return [f"{PLANS_DIR}/{plan_id}.yaml"]
     return None
 
 
-def _task_changed(repo: Repository, sha: str, rel: str, task_id: int) -> bool:
-    return _task_data_at(repo, f"{sha}^", rel, task_id) != _task_data_at(repo, sha, rel, task_id)
+_PLAN_PATH = re.compile(rf"^{PLANS_DIR}/([^/]+)\.yaml$")
 
 
-# --- the report's reading of history ---------------------------------------------------------
-# One `git log` for every commit, with the blob ids of each file it changed, and one
-# `git cat-file --batch` process for the few file contents that must be read: the cost grows
-# with the number of commits, never with commits times files or processes per commit.
+def plan_id_of(path: str) -> str | None:
+    """The plan id of a plan file's path (``plans/<id>.yaml``); None for any other file."""
+    match = _PLAN_PATH.match(path)
+    return match.group(1) if match and not match.group(1).startswith(".") else None
 
-_RAW_FORMAT = f"{_RS}%H{_FS}%P{_FS}%an{_FS}%ae{_FS}%aI{_FS}%cI{_FS}%B{_FS}"
-_NULL_SHA = "0" * 40
+
+# --- what a commit changed ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -242,8 +158,136 @@ class ChangeCommit(Commit):
 
     parents: list[str] = field(default_factory=list)
     changes: list[FileChange] = field(default_factory=list)
-    # Vouched for by its trailers (see ``read_log_changes``): ``files`` is known, ``changes`` not read.
+    # Vouched for by its trailers (``trusted_files``): ``files`` is known, ``changes`` not read.
     trusted: bool = False
+
+
+# --- file versions through the index -----------------------------------------------------------
+
+
+def plan_version(repo: Repository, path: str, blob: str, read: Callable[[], bytes | None]) -> Plan:
+    """The plan file ``path`` as one commit holds it (blob ``blob``), through the index; ``read()``
+    gives its bytes when the index has not seen them. Raises ``GktrackError`` when unreadable."""
+    def parse() -> Plan:
+        return planfile.parse_plan(yamldoc.decode(_contents(read(), path, blob), path), path,
+                                   expected_id=plan_id_of(path))
+
+    return repo.index.parsed_blob(blob, "Plan", parse)
+
+
+def registry_version(repo: Repository, blob: str, read: Callable[[], bytes | None]) -> Registry:
+    """``units.yaml`` as one commit holds it, through the index, as ``plan_version``."""
+    def parse() -> Registry:
+        return parse_registry(yamldoc.decode(_contents(read(), REGISTRY_FILE, blob), REGISTRY_FILE))
+
+    return repo.index.parsed_blob(blob, "Registry", parse)
+
+
+def _contents(data: bytes | None, path: str, blob: str) -> bytes:
+    if data is None:
+        from gktrack.errors import RepoError
+
+        raise RepoError(f"git 仓库中缺少 {path} 的这一版本(对象 {blob[:8]})")
+    return data
+
+
+_DIFF_KIND = "plandiff.1"
+
+
+def plan_diffs(repo: Repository, changes: list[FileChange],
+               progress: Callable[[int, int], None] | None = None) -> dict[FileChange, plandiff.FileDiff]:
+    """What each change did to its plan file, task by task (``plandiff.compare``).
+
+    Remembered in the index by path and the two blob ids, so each pair is compared once; the
+    versions of the pairs not yet compared are read by one ``git cat-file`` process, and a
+    version that must be read whole comes from the index too (``plan_version``).
+    ``progress(done, total)`` is called now and then while comparing.
+    """
+    keys = {change: f"{change.path}\0{change.old_blob or ''}\0{change.new_blob or ''}" for change in changes}
+    known = repo.index.memo(_DIFF_KIND, sorted(set(keys.values())))
+    missing = [change for change in dict.fromkeys(changes) if keys[change] not in known]
+    if missing:
+        fresh: dict[str, Any] = {}
+        with BlobReader(repo) as reader:
+            reader.expect([blob for change in missing for blob in (change.old_blob, change.new_blob) if blob])
+            for n, change in enumerate(missing):
+                if progress is not None and n and not n % 20:
+                    progress(n, len(missing))
+                path = change.path
+                # Read in the order asked for; a version missing from the repository reads as empty.
+                old, new = ((blob, reader.read(blob) or b"") if blob else None
+                            for blob in (change.old_blob, change.new_blob))
+                diff = plandiff.compare(path, plan_id_of(path) or path, old, new,
+                                        whole=lambda blob, data, path=path: plan_version(repo, path, blob, lambda: data))
+                fresh[keys[change]] = diff.to_data()
+        repo.index.remember(_DIFF_KIND, fresh)
+        known.update(fresh)
+    return {change: plandiff.FileDiff.from_data(known[keys[change]]) for change in changes}
+
+
+# --- one task's history (show, log TASK) --------------------------------------------------------
+
+
+def task_history(repo: Repository, ref: str) -> list[Commit]:
+    """Commits that changed one task, newest first: tool commits by trailer, others by content.
+
+    One ``git log`` limited to the task's plan file, with the blob ids before and after each
+    commit (and a small delta cache: git's default one would hold every version of the plans/
+    tree read on the way, for nothing). A gktrack task command names the one task it changed in its trailers and is
+    taken at its word; any other commit (a hand edit, an import, an undo, a merge that changed
+    the file) is compared with the file before it, through ``plan_diffs`` and so remembered in
+    the index by the two blob ids.
+    """
+    from gktrack.storage.repo import parse_task_ref
+
+    plan_id, task_id = parse_task_ref(ref)
+    ref = f"{plan_id}/{task_id}"
+    rel = f"{PLANS_DIR}/{plan_id}.yaml"
+    proc = git.run_full(repo.root, "-c", "core.deltaBaseCacheLimit=4m", "log", "--topo-order",
+                        f"--format={_FORMAT}", "--raw", "-c", "--no-abbrev", "--no-renames", "-z",
+                        "HEAD", "--", rel)
+    if proc.returncode != 0:
+        if git.head(repo.root) is None:
+            return []
+        detail = proc.stderr.strip().splitlines()
+        from gktrack.errors import RepoError
+
+        raise RepoError(f"git log 失败:{detail[-1] if detail else proc.returncode}")
+    found: list[tuple[Commit, FileChange | None]] = []
+    for commit, parents, raw in _records(proc.stdout):
+        commit.files = [rel]
+        if len(parents) < 2 and trusted_files(commit) is not None:
+            if commit.task == ref:
+                found.append((commit, None))
+            continue
+        change = next(iter(_raw_changes(raw.split("\0"))), None)
+        if change is not None:
+            found.append((commit, change))
+    diffs = plan_diffs(repo, [change for _, change in found if change is not None])
+    return [commit for commit, change in found if change is None or diffs[change].touches(task_id)]
+
+
+def _raw_changes(tokens: list[str]) -> list[FileChange]:
+    """The files in one commit's ``--raw -z`` output (``:<modes> <blobs> <status>`` then the
+    path); for a merge (``--raw -c``: one colon per parent) the change from its first parent."""
+    out = []
+    for i, token in enumerate(tokens):
+        token = token.lstrip("\n")
+        if token.startswith(":") and i + 1 < len(tokens):
+            parents = len(token) - len(token.lstrip(":"))
+            fields = token.lstrip(":").split()
+            blobs = fields[parents + 1:2 * parents + 2]
+            old, new = blobs[0], blobs[-1]
+            status = fields[-1][:1] if parents == 1 else "M"
+            out.append(FileChange(tokens[i + 1], status, None if old == _NULL_SHA else old,
+                                  None if new == _NULL_SHA else new))
+    return out
+
+
+# --- the report's reading of history ---------------------------------------------------------
+# One `git log` for every commit, with the blob ids of each file it changed, and one
+# `git cat-file --batch` process for the few file contents that must be read: the cost grows
+# with the number of commits, never with commits times files or processes per commit.
 
 
 def resolve_commit(repo: Repository, rev: str) -> str | None:
@@ -261,43 +305,28 @@ def last_commit_before(repo: Repository, sha: str, when: dt.datetime) -> str | N
     return out.strip() or None
 
 
-def read_log_changes(repo: Repository, sha: str, paths: list[str] | None = None, *,
-                     trust: Callable[[Commit], list[str] | None] | None = None) -> list[ChangeCommit]:
-    """The commits reachable from ``sha``, children first, with what they changed under ``paths``.
-
-    One ``git log`` lists the commits. ``trust`` may vouch for a commit by naming the files it
-    changed (a gktrack commit whose trailers say which task it changed): such a commit is taken
-    at its word and gets no ``changes``. The changes of all other commits, with the blob ids
-    before and after, come from one ``git diff-tree --stdin`` limited to ``paths``: for 10,000
-    commits that is a few percent of them, where ``git log --raw`` would diff every one (and
-    ``git log -- paths``, which diffs every commit to leave some out, holds ~120 MB of trees).
-    So with ``trust`` every commit is listed, and those that changed nothing under ``paths``
-    have no changes and no files. Without it, only the commits that touched ``paths`` are listed.
-
-    Merge commits are listed without changes: what they bring in is listed on the commits that
-    made it.
-    """
-    return start_log_changes(repo, sha, paths, trust=trust)()
+_CHANGES_KIND = "commit-changes.1"
 
 
-def start_log_changes(repo: Repository, sha: str, paths: list[str] | None = None, *,
-                      trust: Callable[[Commit], list[str] | None] | None = None,
-                      known=None) -> Callable[[], list[ChangeCommit]]:
-    """``read_log_changes`` in two steps: git starts now, the call returns the commits.
+def start_log_changes(repo: Repository, sha: str) -> Callable[[], list[ChangeCommit]]:
+    """The commits reachable from ``sha``, children first, with what each changed in plans/
+    and units.yaml; in two steps: git starts now, calling the result returns the commits.
 
-    git walks the history on the other core while the caller does other work (a thread
-    drains its output, so it never waits on a full pipe). ``known`` (a
-    ``reportcache.HistoryCache``) remembers the changes of the commits ``trust`` did not vouch
-    for: a commit never changes, so diff-tree need not be asked again.
+    One ``git log`` lists every commit, walking the history on the other core while the caller
+    does other work (a thread drains its output, so git never waits on a full pipe). A gktrack
+    task command is taken at its word (``trusted_files``) and gets no ``changes``. The changes
+    of the other commits, with the blob ids before and after, come from the index (a commit
+    never changes) or else from one ``git diff-tree --stdin``: for 10,000 commits that is a few
+    percent of them, where ``git log --raw`` would diff every one. Merge commits are listed
+    without changes: what they bring in is listed on the commits that made it.
     """
     import subprocess
     import threading
 
-    scope = paths or [PLANS_DIR, REGISTRY_FILE]
     # --topo-order: a child always before its parents, even when clocks were wrong or dates were
     # set by hand, so "the last commit that closed a task" is the first one met.
-    args = ["git", "-c", "core.quotepath=off", "-C", str(repo.root), "log", f"--format={_RAW_FORMAT}",
-            "--topo-order", sha, "--", *(() if trust is not None else scope)]
+    args = ["git", "-c", "core.quotepath=off", "-C", str(repo.root), "log", f"--format={_FORMAT}",
+            "--topo-order", sha, "--"]
     try:
         proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=git._env())
     except FileNotFoundError as exc:
@@ -319,71 +348,54 @@ def start_log_changes(repo: Repository, sha: str, paths: list[str] | None = None
 
             detail = result["err"].decode("utf-8", "replace").strip().splitlines()
             raise RepoError(f"git log 失败:{detail[-1] if detail else proc.returncode}")
-        return _parse_log(repo, result["out"].decode("utf-8", "replace"), scope, trust, known)
+        return _parse_log(repo, result.pop("out"))
 
     return finish
 
 
-def _parse_log(repo: Repository, out: str, scope: list[str],
-               trust: Callable[[Commit], list[str] | None] | None, known=None) -> list[ChangeCommit]:
+def _parse_log(repo: Repository, out: bytes) -> list[ChangeCommit]:
     commits: list[ChangeCommit] = []
     unknown: dict[str, ChangeCommit] = {}
-    fromiso = dt.datetime.fromisoformat
-    read_trailers = git.read_trailers
-    for record in out.split(_RS)[1:]:
-        sha_, parents, author, email, authored, committed, message, _ = record.split(_FS, 7)
-        commit = ChangeCommit(
-            sha=sha_, author=author, email=email, authored=fromiso(authored), committed=fromiso(committed),
-            message=message, trailers=read_trailers(message), parents=parents.split(),
-        )
+    for commit, parents, _ in _records(out, ChangeCommit):
+        commit.parents = parents
         commits.append(commit)
-        if len(commit.parents) > 1:
+        if len(parents) > 1:
             continue
-        files = trust(commit) if trust is not None else None
+        files = trusted_files(commit)
         if files is not None:
             commit.files = files
             commit.trusted = True
-            continue
-        remembered = known.get_changes(sha_, scope) if known is not None else None
-        if remembered is None:
-            unknown[sha_] = commit
-            continue
-        for path, status, old, new in remembered:
-            commit.changes.append(FileChange(path, status, old, new))
-            commit.files.append(path)
+        else:
+            unknown[commit.sha] = commit
     if unknown:
-        _read_changes(repo, unknown, scope)
-        if known is not None:
-            for sha_, commit in unknown.items():
-                known.put_changes(sha_, scope, [[c.path, c.status, c.old_blob, c.new_blob] for c in commit.changes])
+        for sha, changes in repo.index.memo(_CHANGES_KIND, list(unknown)).items():
+            commit = unknown.pop(sha)
+            commit.changes = [FileChange(*change) for change in changes]
+            commit.files = [change.path for change in commit.changes]
+    if unknown:
+        _read_changes(repo, unknown)
+        repo.index.remember(_CHANGES_KIND, {sha: [(c.path, c.status, c.old_blob, c.new_blob) for c in commit.changes]
+                                            for sha, commit in unknown.items()})
     return commits
 
 
-def _read_changes(repo: Repository, commits: dict[str, ChangeCommit], scope: list[str]) -> None:
+def _read_changes(repo: Repository, commits: dict[str, ChangeCommit]) -> None:
     """Fill in ``changes`` and ``files`` of ``commits`` (none of them a merge) from one diff-tree."""
     out = git.run(repo.root, "diff-tree", "--stdin", "-r", "--raw", "--no-abbrev", "--no-renames", "-z",
-                  "--root", "--always", "--", *scope, input="".join(f"{sha}\n" for sha in commits))
-    tokens = out.split("\0")
-    current: ChangeCommit | None = None
-    i = 0
-    while i < len(tokens):
-        token = tokens[i].lstrip("\n")
-        if token.startswith(":") and i + 1 < len(tokens):
-            # ":100644 100644 <old> <new> M" then the path
-            fields = token[1:].split()
-            old, new, status = fields[2], fields[3], fields[4][:1]
-            if current is not None:
-                current.changes.append(FileChange(
-                    path=tokens[i + 1], status=status,
-                    old_blob=None if old == _NULL_SHA else old,
-                    new_blob=None if new == _NULL_SHA else new,
-                ))
-                current.files.append(tokens[i + 1])
-            i += 2
-            continue
-        if token:
-            current = commits.get(token)
-        i += 1
+                  "--root", "--always", "--", PLANS_DIR, REGISTRY_FILE,
+                  input="".join(f"{sha}\n" for sha in commits))
+    # Each commit's id, then its raw lines; no path is a commit id.
+    groups: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for token in out.split("\0"):
+        token = token.lstrip("\n")
+        if token in commits:
+            current = groups.setdefault(token, [])
+        elif current is not None:
+            current.append(token)
+    for sha, tokens in groups.items():
+        commits[sha].changes = _raw_changes(tokens)
+        commits[sha].files = [change.path for change in commits[sha].changes]
 
 
 def tree_blobs(repo: Repository, sha: str, paths: list[str] | None = None) -> dict[str, str]:

@@ -210,7 +210,7 @@ class Index:
         stored = self._run(lambda db: _select_parsed(db, sorted(set(blobs.values())), kind), {})
         out: list[tuple[str, Any]] = []
         fresh: list[tuple] = []
-        with _collector_paused():
+        with collector_paused():
             for rel, path in files:
                 blob = blobs.get(rel)
                 found = stored.get(blob) if blob else None
@@ -276,9 +276,11 @@ class Index:
             self._run(save)
 
 
-class _collector_paused:
-    """Building tens of thousands of records (all acyclic) would run the cyclic garbage
-    collector dozens of times over everything already built; it is paused meanwhile."""
+class collector_paused:
+    """Building tens of thousands of records (all acyclic: plans, a report's history) would run
+    the cyclic garbage collector dozens of times over everything already built, freeing nothing;
+    it is paused meanwhile. What is still alive afterwards is left out of later passes
+    (``gc.freeze``; it is still freed as usual)."""
 
     def __enter__(self) -> None:
         import gc
@@ -290,6 +292,7 @@ class _collector_paused:
         import gc
 
         if self.was:
+            gc.freeze()
             gc.enable()
 
 

@@ -9,6 +9,7 @@ import typer
 
 from gktrack.cli.context import repository
 from gktrack.cli.output import print_json
+from gktrack.storage.index import collector_paused
 
 
 def register(app: typer.Typer, command) -> None:
@@ -31,10 +32,8 @@ def register(app: typer.Typer, command) -> None:
         任务状态取截止时点(默认该年 12 月 31 日 24 时)前最后一次提交中的计划文件,不是当前工作区;
         日期和人员取自提交本身,gktrack 之外的手工修改按文件内容核对并单独列出。同样的仓库和参数,输出逐字节相同。
         """
-        from gktrack.features.ops import parse_date
+        from gktrack.features.ops import parse_date, today
         from gktrack.features.report import build_report, iter_markdown, report_json
-
-        from gktrack.features.ops import today
 
         if as_of:
             when = parse_date(as_of, "--as-of 日期")
@@ -43,11 +42,12 @@ def register(app: typer.Typer, command) -> None:
             # up to its 12-31, so its report does not change with the day it is made.
             when = min(datetime.date(year, 12, 31), today()) if 1949 <= year <= 2200 else None
         bar = DelayedBar() if sys.stderr.isatty() else None
-        try:
-            data = build_report(repository(), year, plan=plan, unit=unit, at=at, as_of=when, progress=bar)
-        finally:
-            if bar is not None:
-                bar.close()
+        with collector_paused():
+            try:
+                data = build_report(repository(), year, plan=plan, unit=unit, at=at, as_of=when, progress=bar)
+            finally:
+                if bar is not None:
+                    bar.close()
         with _destination(output):
             if json_out:
                 print_json(report_json(data))

@@ -1,0 +1,192 @@
+"""The report's data from the repository: the cut-off commit, its plans, each task's standing.
+
+* The cut-off is the end of ``as_of`` (default 12-31 of the year) in Beijing time: the report
+  is made from the last commit on or before it (``git rev-list -1 --before``), reachable from
+  ``at`` (default HEAD). Plan files are read as that commit holds them, not from the working
+  tree. If nothing had been committed by then (the plans were entered later), the files of the
+  newest commit at ``at`` that changed a plan or the registry are read instead, and the
+  recorded closing and progress dates decide what was done by the cut-off.
+* The plans of the year, and the tasks of earlier plans (of the same issuer) still owed when the
+  year began: open with a finish line, or closed after the previous year's cut-off.
+* Each task's standing is ``standing.standing``: the one rule, at the cut-off.
+* History (``walk``): who closed what and when, and the hand edits, from one ``git log``.
+
+Plan versions are parsed through the index by blob id, so a report after ``status`` (or after
+another report at about the same commits) parses nothing and compares no hand edit again.
+Nothing here reads the clock: the same repository and arguments give the same data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Callable
+
+from gktrack.domain.deadlines import parsed
+from gktrack.domain.model import Plan
+from gktrack.domain.units import Units
+from gktrack.errors import GktrackError, InputError, NotFoundError, RepoError
+from gktrack.features.report.count import count, fill_audit
+from gktrack.features.report.data import (
+    SHORT, CommitRef, PlanReport, Report, TaskReport, Unreadable, cn_date, end_of_day, start_of_day,
+)
+from gktrack.features.report.standing import days_late, standing
+from gktrack.features.report.walk import Walk, walk_history
+from gktrack.features.views import NameResolver, effective_units, match_unit
+from gktrack.storage import history
+from gktrack.storage.registry import REGISTRY_FILE, default_registry
+
+
+def build_report(repo, year: int, *, plan: str | None = None, unit: str | None = None,
+                 at: str | None = None, as_of: dt.date | None = None,
+                 progress: Callable[[str, int, int], None] | None = None) -> Report:
+    """The report's data for ``year``: plans, tasks, units and the audit trail, from git history.
+
+    ``progress(stage, done, total)``, if given, is called now and then during the slow parts
+    (parsing plan files and comparing hand edits that the index does not hold yet, walking the
+    history).
+    """
+    progress = progress or _silent
+    if not 1949 <= year <= 2200:
+        raise InputError(f"年份“{year}”不合理")
+    start = dt.date(year, 1, 1)
+    as_of = as_of or dt.date(year, 12, 31)
+    if as_of < start:
+        raise InputError(f"截止日期 {as_of.isoformat()} 早于 {year} 年")
+    repo.require_git()
+    rev = at or "HEAD"
+    if rev.startswith("-"):
+        raise InputError(f"修订版本“{rev}”不能以 - 开头")
+    head = history.resolve_commit(repo, rev)
+    if head is None:
+        if at is None:
+            raise RepoError("仓库还没有任何提交")
+        raise NotFoundError(f"找不到修订版本“{rev}”(可用提交号、分支名或标签)")
+    cut = history.last_commit_before(repo, head, end_of_day(as_of))
+    reconstructed = cut is None
+    if reconstructed:
+        # Nothing was committed by the cut-off: the plans were put in the repository later.
+        # The files at ``rev`` then say when each task was closed and progressed.
+        cut = head
+    log = history.start_log_changes(repo, cut)
+    with history.BlobReader(repo) as reader:
+        # While git walks the history: the plans and the registry at the cut-off.
+        blobs = history.tree_blobs(repo, cut)
+        units, problem = _registry_at(repo, reader, blobs.get(REGISTRY_FILE))
+        plans, unreadable = _plans_at(repo, reader, blobs, progress)
+    commits = log()
+    if reconstructed:
+        # The newest commit that changed a plan or the registry, so that a commit to anything
+        # else (the project's code, say) does not change the report. Its files are the same
+        # as the cut-off's, unless a merge came in between: then the cut-off stays.
+        for c in commits:
+            if c.files or len(c.parents) > 1:
+                cut = c.sha if c.files else cut
+                break
+    if plan is not None and plan not in {p.id for p in plans}:
+        known = "、".join(sorted(p.id for p in plans)) or "无"
+        raise NotFoundError(f"提交 {cut[:SHORT]} 中没有计划“{plan}”(现有:{known})")
+    report = Report(year=year, as_of=as_of, start=start, rev=rev, head=head,
+                    commit=CommitRef.of(next(c for c in commits if c.sha == cut)), plan_filter=plan,
+                    unit_filter=units.require(unit) if unit else None, reconstructed=reconstructed,
+                    unreadable=([problem] if problem else []) + unreadable)
+    candidates = [p for p in plans if p.year <= year and (plan is None or p.id == plan)]
+    walk = walk_history(repo, commits, candidates, year, start, end_of_day(as_of), progress)
+    _select_tasks(report, candidates, walk, units)
+    if not report.plans:
+        scope = f"计划 {plan} 中" if plan else ""
+        who = f"单位“{report.unit_filter}”在" if report.unit_filter else "仓库"
+        raise NotFoundError(f"截至北京时间{cn_date(as_of)}24时,{who}{scope}没有{year}年度需要报告的任务")
+    count(report, units)
+    fill_audit(report, commits, walk)
+    return report
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def _registry_at(repo, reader, blob: str | None) -> tuple[Units, Unreadable | None]:
+    if not blob:
+        return Units(default_registry()), None
+    try:
+        return Units(history.registry_version(repo, blob, lambda: reader.read(blob))), None
+    except GktrackError as exc:
+        return Units(default_registry()), Unreadable(exc.where or REGISTRY_FILE, exc.message)
+
+
+def _plans_at(repo, reader, blobs: dict[str, str], progress) -> tuple[list[Plan], list[Unreadable]]:
+    """The plan files of the cut-off commit, through the index; the unreadable ones named."""
+    paths = [path for path in sorted(blobs) if history.plan_id_of(path)]
+    plans, problems = [], []
+    for i, path in enumerate(paths):
+        def read(i=i, path=path) -> bytes | None:
+            progress("解析计划文件", i, len(paths))
+            return reader.read(blobs[path])
+        try:
+            plans.append(history.plan_version(repo, path, blobs[path], read))
+        except GktrackError as exc:
+            problems.append(Unreadable(exc.where or path, exc.message))
+    return plans, problems
+
+
+def _select_tasks(report: Report, plans: list[Plan], walk: Walk, units: Units) -> None:
+    wanted = report.unit_filter
+    unrecorded: set[str] = set()
+    resolve = NameResolver(units)
+    ordered = sorted(plans, key=lambda p: (p.year != report.year, -p.year, p.id))
+    # Earlier plans of another issuer are another office's business, not this year's report.
+    issuers = {p.issuer for p in plans if p.year == report.year and p.issuer}
+    for plan in ordered:
+        carried = plan.year < report.year
+        if carried and issuers and plan.issuer and plan.issuer not in issuers:
+            continue
+        plan_report = PlanReport(plan, carried)
+        for task in plan.tasks:
+            if wanted and match_unit(units, plan, task, wanted, resolve=resolve) is None:
+                continue
+            if report.reconstructed and task.state != "done" and not task.progress:
+                unrecorded.add(task.full_id)
+            events = walk.events.get(task.full_id, [])
+            closes = [e for e in events if e.kind == "close"]
+            closing = walk.closing.get(task.full_id) or (closes[-1].commit if closes else None)
+            closed = None
+            if task.state == "done":
+                closed = task.closed or (closing.date.date() if closing and not report.reconstructed else None)
+                if (closed is None and report.reconstructed) or (closed is not None and closed > report.as_of):
+                    # Closed after the cut-off (or, reconstructed, on no recorded date): open then.
+                    task, closed = dataclasses.replace(task, state="open", closed=None), None
+            assessment = standing(plan, task, report.as_of, closed)
+            entry = TaskReport(
+                plan=plan, task=task, carried_over=carried, assessment=assessment,
+                deadlines=parsed(tuple(task.deadline), plan.year), units=_units(plan, task, resolve),
+                days_late=days_late(assessment, report.as_of), closed=closed,
+                closing=closing if task.state == "done" else None, events=events,
+                progress=[p for p in task.progress if report.start <= p.date <= report.as_of])
+            if carried and not _still_owed(entry, report.start, walk.history_before):
+                continue
+            plan_report.tasks.append(entry)
+        if plan_report.tasks:
+            report.plans.append(plan_report)
+    report.unrecorded = sum(1 for p in report.plans for t in p.tasks if t.ref in unrecorded)
+
+
+def _units(plan: Plan, task, resolve: NameResolver) -> list:
+    """The task's units by their registry names, each once."""
+    return list(dict.fromkeys(u._replace(name=resolve[u.name]) for u in effective_units(plan, task)))
+
+
+def _still_owed(entry: TaskReport, start: dt.date, history_before: bool) -> bool:
+    """An earlier plan's task belongs in this report if it was still owed when the period began.
+
+    A done task was owed if the previous year's report counted it open: by the state of the last
+    commit before the period, that is by when its closing commit was made; or, when nothing was
+    committed before the period (that report was worked out from recorded dates), by its date.
+    An open one is owed if it has a finish line: 持续推进 and periodic work was that year's work.
+    """
+    if entry.done:
+        if history_before and entry.closing is not None and entry.closing.committed is not None:
+            return entry.closing.committed >= start_of_day(start)
+        return entry.closed is not None and entry.closed >= start
+    finish_line = not entry.deadlines or any(d.kind != "recurring" and d.due is not None for d in entry.deadlines)
+    return entry.category == "open" or (entry.category == "overdue" and finish_line)

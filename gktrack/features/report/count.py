@@ -1,0 +1,118 @@
+"""The report's figures: tasks by category per plan, section and unit, and the audit's counts of
+commits by month and by person. Counts only what ``build`` selected; judges nothing itself.
+"""
+
+from __future__ import annotations
+
+from gktrack.domain.model import Plan
+from gktrack.domain.units import Units
+from gktrack.features.report.data import (
+    BEIJING, MonthStats, PersonStats, Report, SectionSummary, TaskReport, UnitStats,
+)
+from gktrack.features.views import match_unit
+from gktrack.storage.history import HAND_ACTIONS
+
+
+def count(report: Report, units: Units) -> None:
+    """Fill in the counts of the report, its plans and their top-level sections, and its units
+    (most tasks late first)."""
+    stats: dict[str, UnitStats] = {}
+    for plan_report in report.plans:
+        plan = plan_report.plan
+        by_key = plan.section_by_key()
+        sections = {s.key: SectionSummary(s.key, s.heading) for s in plan.sections if "." not in s.key}
+        for entry in plan_report.tasks:
+            report.counts.add(entry.category)
+            plan_report.counts.add(entry.category)
+            top = entry.task.section.split(".")[0] if entry.task.section else None
+            if top not in sections:
+                sections[top] = SectionSummary(top, by_key[top].heading if top in by_key else "(未分章节)")
+            sections[top].counts.add(entry.category)
+            for name, roles in _unit_roles(units, plan, entry, report.unit_filter).items():
+                unit_stats = stats.get(name)
+                if unit_stats is None:
+                    unit_stats = stats[name] = UnitStats(name)
+                for role in roles:
+                    setattr(unit_stats, role, getattr(unit_stats, role) + 1)
+                unit_stats.counts.add(entry.category)
+        plan_report.sections = [s for s in sections.values() if s.counts.total]
+    report.units = sorted(stats.values(), key=lambda u: (-u.counts.missed, -u.counts.total, u.name))
+
+
+def _unit_roles(units: Units, plan: Plan, entry: TaskReport, wanted: str | None) -> dict[str, list[str]]:
+    if wanted:
+        found = match_unit(units, plan, entry.task, wanted)
+        return {wanted: [found[0]]} if found else {}
+    roles: dict[str, list[str]] = {}
+    for ref in entry.units:
+        if ref.role not in roles.setdefault(ref.name, []):
+            roles[ref.name].append(ref.role)
+    if not roles:
+        roles["(未分派)"] = []
+    return roles
+
+
+def _months(report: Report) -> list[str]:
+    months, y, m = [], report.start.year, report.start.month
+    while (y, m) <= (report.as_of.year, report.as_of.month):
+        months.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return months
+
+
+def fill_audit(report: Report, commits: list, walk) -> None:
+    """The audit's counts from the period's commits (``walk.touched``): by month (commit date),
+    by person (newest name for an e-mail), and the hand edits, within the report's scope."""
+    audit = report.audit
+    months = {m: MonthStats(m) for m in _months(report)}
+    people: dict[str, PersonStats] = {}
+    reported = {t.ref for t in report.tasks}
+    plan_files = {f"plans/{p.plan.id}.yaml" for p in report.plans}
+
+    def in_scope(sha: str, files: list[str]) -> bool:
+        if report.unit_filter:
+            return bool(walk.touched.get(sha, set()) & reported)
+        if report.plan_filter:
+            return any(f in plan_files for f in files)
+        return True
+
+    closers: dict[str, int] = {}
+    for events in walk.events.values():
+        for event in events:
+            if event.kind == "close" and event.ref in reported:
+                closers[event.commit.sha] = closers.get(event.commit.sha, 0) + 1
+    for commit in reversed(commits):  # oldest first, so the newest name of a person wins
+        if commit.sha not in walk.touched or not in_scope(commit.sha, commit.files):
+            continue
+        audit.commits += 1
+        action = commit.action
+        if action is None:
+            audit.hand_unchecked += 1
+        elif action == "edit":
+            audit.hand_checked += 1
+        else:
+            audit.tool += 1
+        moment = commit.committed.astimezone(BEIJING)
+        month = months.get(f"{moment.year:04d}-{moment.month:02d}")
+        if month is not None:
+            month.commits += 1
+            month.hand += action in HAND_ACTIONS
+        key = commit.email.lower() or commit.author
+        person = people.get(key)
+        if person is None:
+            person = people[key] = PersonStats(commit.author, commit.email)
+        person.name = commit.author
+        person.commits += 1
+        person.hand += action in HAND_ACTIONS
+        person.closes += closers.get(commit.sha, 0)
+        person.progress += action == "progress"
+    for entry in report.tasks:
+        if entry.done and entry.closed and report.start <= entry.closed <= report.as_of:
+            month = months[f"{entry.closed.year:04d}-{entry.closed.month:02d}"]
+            if entry.category == "on_time":
+                month.closed_on_time += 1
+            else:
+                month.closed_late += 1
+    audit.months = list(months.values())
+    audit.people = sorted(people.values(), key=lambda p: (-p.commits, p.name, p.email))
+    audit.hand_edits = [h for h in walk.hand_edits if in_scope(h.commit.sha, h.files)]

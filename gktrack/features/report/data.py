@@ -1,0 +1,278 @@
+"""The annual report's data: plain records that ``build`` fills in and ``markdown``/``jsondata`` print.
+
+Nothing here reads the repository or the clock. A task's standing is its ``Assessment`` by the
+one rule (``gktrack.domain.deadlines.assess``); the categories and their labels are that
+module's ``CATEGORIES`` and ``CATEGORY_LABELS``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from gktrack.domain.deadlines import CATEGORIES, Assessment
+from gktrack.domain.model import Plan, Progress, Task, UnitRef
+from gktrack.storage.history import HAND_ACTIONS
+
+# The only legal time in China: every cut-off and date in the report is Beijing time.
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+DONE = ("on_time", "late")
+SHORT = 8  # characters of a commit id as the report cites it
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(23, 59, 59), BEIJING)
+
+
+def start_of_day(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0, 0), BEIJING)
+
+
+def cn_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+@dataclass(frozen=True)
+class CommitRef:
+    """The commit behind a fact, as the report cites it."""
+
+    sha: str
+    author: str
+    email: str
+    date: dt.datetime  # author date, Beijing time
+    action: str | None
+    committed: dt.datetime | None = None  # commit date, Beijing time: what the cut-off goes by
+
+    @classmethod
+    def of(cls, commit) -> "CommitRef":
+        """A ``gktrack.storage.history.Commit`` as the report cites it."""
+        return cls(commit.sha, commit.author, commit.email, commit.authored.astimezone(BEIJING), commit.action,
+                   commit.committed.astimezone(BEIJING))
+
+    @property
+    def short(self) -> str:
+        return self.sha[:SHORT]
+
+    @property
+    def hand_edit(self) -> bool:
+        return self.action in HAND_ACTIONS
+
+    def to_json(self) -> dict:
+        return {"commit": self.sha, "author": self.author, "email": self.email,
+                "date": self.date.isoformat(),
+                "committed": self.committed.isoformat() if self.committed else None,
+                "action": self.action, "hand_edit": self.hand_edit}
+
+
+@dataclass(frozen=True)
+class StateEvent:
+    """A task closed or reopened during the period."""
+
+    ref: str
+    kind: str  # "close" | "reopen"
+    date: dt.date  # the work date the commit recorded, else its author date
+    commit: CommitRef
+
+    def to_json(self) -> dict:
+        return {"task": self.ref, "kind": self.kind, "date": self.date.isoformat(), "commit": self.commit.to_json()}
+
+
+@dataclass
+class TaskReport:
+    """One task at the cut-off: its standing by the one rule, and what history says of it."""
+
+    plan: Plan
+    task: Task  # as the cut-off commit holds it (a closing recorded after the cut-off undone)
+    carried_over: bool
+    assessment: Assessment
+    deadlines: tuple  # gktrack.domain.deadlines.Deadline
+    units: list[UnitRef]
+    days_late: int | None = None  # counted to the closing date, or for an open task to the cut-off day
+    closed: dt.date | None = None
+    closing: CommitRef | None = None
+    progress: list[Progress] = field(default_factory=list)  # entries dated within the period
+    events: list[StateEvent] = field(default_factory=list)
+    # Read again and again while counting and writing: kept as plain attributes.
+    ref: str = field(init=False)
+    category: str = field(init=False)  # the assessment's
+    due: dt.date | None = field(init=False)  # the assessment's: the deadline that decided
+
+    def __post_init__(self) -> None:
+        self.ref = self.task.full_id
+        self.category = self.assessment.category
+        self.due = self.assessment.due
+
+    @property
+    def done(self) -> bool:
+        return self.category in DONE
+
+    @property
+    def missed_periods(self) -> tuple:
+        return self.assessment.missed_periods
+
+    @property
+    def period_gaps(self) -> tuple:
+        """Periods without progress worth naming: none for a task with no progress at all (未见进展)."""
+        return () if self.category == "no_progress" else self.missed_periods
+
+    @property
+    def unknown_deadline(self) -> bool:
+        """Not judged: no date to judge by, only a phrase that cannot be read."""
+        return self.due is None and any(d.kind == "unknown" for d in self.deadlines)
+
+    @property
+    def reopened(self) -> list[StateEvent]:
+        return [e for e in self.events if e.kind == "reopen"]
+
+
+@dataclass
+class Counts:
+    """Tasks by category."""
+
+    by: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0))
+
+    def add(self, category: str) -> None:
+        self.by[category] += 1
+
+    def __getitem__(self, category: str) -> int:
+        return self.by[category]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by.values())
+
+    @property
+    def done(self) -> int:
+        return self.by["on_time"] + self.by["late"]
+
+    @property
+    def not_done(self) -> int:
+        return self.by["overdue"] + self.by["no_progress"] + self.by["open"]
+
+    @property
+    def missed(self) -> int:
+        return self.by["late"] + self.by["overdue"]
+
+    @property
+    def rate(self) -> float | None:
+        """Done ÷ tasks that can be done: 持续推进 tasks with progress have no finish line; one
+        without any progress in the year (未见进展) is counted as not done."""
+        base = self.total - self.by["ongoing"]
+        return self.done / base if base else None
+
+    def to_json(self) -> dict:
+        return {**self.by, "total": self.total, "done": self.done,
+                "rate": None if self.rate is None else round(self.rate, 4)}
+
+
+@dataclass
+class SectionSummary:
+    key: str | None
+    heading: str
+    counts: Counts = field(default_factory=Counts)
+
+
+@dataclass
+class PlanReport:
+    plan: Plan
+    carried_over: bool  # an earlier year's plan: only its tasks still owed during the period
+    tasks: list[TaskReport] = field(default_factory=list)
+    sections: list[SectionSummary] = field(default_factory=list)
+    counts: Counts = field(default_factory=Counts)
+
+
+@dataclass
+class UnitStats:
+    name: str
+    lead: int = 0
+    support: int = 0
+    responsible: int = 0
+    counts: Counts = field(default_factory=Counts)
+
+    def to_json(self) -> dict:
+        return {"unit": self.name, "lead": self.lead, "support": self.support,
+                "responsible": self.responsible, "late": self.counts.missed, **self.counts.to_json()}
+
+
+@dataclass
+class HandEdit:
+    commit: CommitRef
+    files: list[str]
+    changes: list[str]  # one Chinese phrase per change, e.g. "p2022/5 状态 未完成→已完成"
+
+    def to_json(self) -> dict:
+        return {**self.commit.to_json(), "files": self.files, "changes": self.changes}
+
+
+@dataclass
+class PersonStats:
+    name: str
+    email: str
+    commits: int = 0
+    hand: int = 0
+    closes: int = 0
+    progress: int = 0
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "email": self.email, "commits": self.commits,
+                "hand_edits": self.hand, "closes": self.closes, "progress": self.progress}
+
+
+@dataclass
+class MonthStats:
+    month: str  # YYYY-MM
+    commits: int = 0
+    hand: int = 0
+    closed_on_time: int = 0  # tasks closed that month (by their closing date)
+    closed_late: int = 0
+
+    def to_json(self) -> dict:
+        return {"month": self.month, "commits": self.commits, "hand_edits": self.hand,
+                "closed_on_time": self.closed_on_time, "closed_late": self.closed_late}
+
+
+@dataclass
+class Audit:
+    commits: int = 0
+    tool: int = 0
+    hand_unchecked: int = 0  # plain git commits, no gktrack trailers
+    hand_checked: int = 0  # gktrack commit-edits
+    months: list[MonthStats] = field(default_factory=list)
+    people: list[PersonStats] = field(default_factory=list)
+    hand_edits: list[HandEdit] = field(default_factory=list)
+
+
+@dataclass
+class Unreadable:
+    path: str
+    message: str
+
+
+@dataclass
+class Report:
+    year: int
+    as_of: dt.date
+    start: dt.date
+    rev: str
+    head: str  # the commit ``rev`` named
+    commit: CommitRef | None  # the commit the report is made from
+    plan_filter: str | None
+    unit_filter: str | None
+    plans: list[PlanReport] = field(default_factory=list)
+    counts: Counts = field(default_factory=Counts)
+    units: list[UnitStats] = field(default_factory=list)
+    audit: Audit = field(default_factory=Audit)
+    unreadable: list[Unreadable] = field(default_factory=list)
+    # The repository's history begins after the cut-off (gktrack was adopted, or the plans
+    # imported, later): the state is worked out from the dates recorded in the files at ``commit``.
+    reconstructed: bool = False
+    # Reconstructed only: reported tasks whose file records neither a closing nor any progress.
+    unrecorded: int = 0
+
+    @property
+    def tasks(self) -> list[TaskReport]:
+        return [t for p in self.plans for t in p.tasks]
+
+    @property
+    def cutoff(self) -> dt.datetime:
+        return end_of_day(self.as_of)

@@ -1,0 +1,483 @@
+"""The report as Markdown: six sections, GitHub tables that also line up as plain text, and
+mermaid charts each with a table of the same numbers. Text from plan files is escaped so that
+it shows exactly as written. Same data, same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from typing import Any, Iterator
+
+from gktrack.domain.deadlines import CATEGORIES, CATEGORY_LABELS
+from gktrack.domain.model import ROLE_LABELS, UnitRef
+from gktrack.features.report.data import DONE, CommitRef, Counts, PlanReport, Report, TaskReport, cn_date
+from gktrack.features.report.standing import ONE_DAY
+
+_CN_NUMBERS = "一二三四五六七八九十"
+_HEADING_LEVELS = {1: "####", 2: "#####"}
+_ROLE_ORDER = {"lead": 0, "support": 1, "responsible": 2}
+_NOT_DONE = [c for c in CATEGORIES if c not in DONE and c != "ongoing"]
+
+
+def render_markdown(report: Report) -> str:
+    """The whole report, one trailing newline."""
+    return "".join(iter_markdown(report))
+
+
+def iter_markdown(report: Report) -> Iterator[str]:
+    """``render_markdown`` in pieces, a few plans' tasks at a time, for writing as it is made:
+    at 10,000 tasks the whole text (8 MB) and its lines would be held at once otherwise."""
+    out: list[str] = []
+    _header(report, out)
+    _overview(report, out)
+    for _ in _details(report, out):
+        if len(out) > 2000:
+            yield "\n".join(out) + "\n"
+            out.clear()
+    _units_section(report, out)
+    _problems(report, out)
+    _audit_section(report, out)
+    _charts(report, out)
+    while out and out[-1] == "":
+        out.pop()
+    yield "\n".join(out) + "\n"  # never empty: the charts come last
+
+
+# --- text ----------------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&$])")
+_MD_PLAIN = re.compile(r"[\\`*_\[\]<>|#~&$\s]")  # nothing to escape or fold when absent
+_URL = re.compile(r"https?://[^\s<>\"|`]+")
+
+
+@functools.lru_cache(maxsize=None)  # names and phrases come back again and again
+def _md(text: Any) -> str:
+    """Text from a plan file as one line of Markdown that shows exactly as written."""
+    text = str(text)
+    if _MD_PLAIN.search(text) is None:
+        return text
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _link(text: str) -> str:
+    text = " ".join(text.split())
+    return f"<{text}>" if _URL.fullmatch(text) else _md(text)
+
+
+def _short_text(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "……"
+
+
+def _pct(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def _width(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def table(headers: list[str], rows: list[list[Any]], right: set[int] = frozenset()) -> list[str]:
+    """A GitHub-flavoured table, padded so that it also lines up as plain text."""
+    cells = [[str(c) for c in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(3, *(_width(row[i]) for row in cells)) for i in range(len(headers))]
+
+    def pad(text: str, i: int) -> str:
+        gap = " " * (widths[i] - _width(text))
+        return gap + text if i in right else text + gap
+
+    lines = ["| " + " | ".join(pad(c, i) for i, c in enumerate(cells[0])) + " |"]
+    lines.append("| " + " | ".join(("-" * (w - 1) + ":") if i in right else "-" * w
+                                   for i, w in enumerate(widths)) + " |")
+    for row in cells[1:]:
+        lines.append("| " + " | ".join(pad(c, i) for i, c in enumerate(row)) + " |")
+    return lines
+
+
+@functools.lru_cache(maxsize=None)
+def _roles_text(refs: tuple[UnitRef, ...]) -> str:
+    """"司法所(牵头)、党政综合办(配合)、各有关单位": a unit that is simply responsible has no label."""
+    parts = [_md(r.name) + (f"({ROLE_LABELS[r.role]})" if r.role != "responsible" else "")
+             for r in sorted(refs, key=lambda r: _ROLE_ORDER.get(r.role, 3))]
+    return "、".join(parts) or "未分派"
+
+
+@functools.lru_cache(maxsize=None)
+def _deadlines_text(deadlines: tuple) -> str:
+    return _md(";".join(d.display() for d in deadlines))
+
+
+def _deadline_text(entry: TaskReport) -> str:
+    if not entry.task.deadline:
+        return f"未写期限(按计划年度年底 {dt.date(entry.plan.year, 12, 31).isoformat()} 计)"
+    return _deadlines_text(entry.deadlines)
+
+
+@functools.lru_cache(maxsize=None)
+def _who(unit: str | None, by: str | None) -> str:
+    """" 司法所 张三" before a progress note: who recorded it, if known."""
+    who = " ".join(_md(x) for x in (unit, by) if x)
+    return " " + who if who else ""
+
+
+def _state_text(entry: TaskReport, as_of: dt.date) -> str:
+    label = CATEGORY_LABELS[entry.category]
+    if entry.category == "on_time":
+        return f"{label}({entry.closed.isoformat()} 完成)" if entry.closed else f"{label}(完成日期不详)"
+    if entry.category == "late":
+        return f"{label}({entry.closed.isoformat()} 完成,逾期{entry.days_late}天)"
+    if entry.category == "overdue":
+        due = entry.due.isoformat()
+        if entry.days_late:
+            return f"{label}(期限 {due},截至 {as_of.isoformat()} 已逾期{entry.days_late}天)"
+        return f"{label}(期限 {due} 已届满)"
+    if entry.category == "no_progress":
+        return f"{label}(截至 {as_of.isoformat()} 本年度没有进展记录)"
+    if entry.category == "open":
+        if entry.unknown_deadline:
+            return "未完成(期限无法识别,未判断是否逾期)"
+        return f"{label}(期限 {entry.due.isoformat()})" if entry.due else label
+    return label
+
+
+def _commit_text(ref: CommitRef) -> str:
+    how = ",手工修改,无 gktrack 记录" if ref.action is None else (
+        ",经 gktrack commit-edits 检查的手工修改" if ref.action == "edit" else "")
+    return f"提交 `{ref.short}`({_md(ref.author)},{ref.date.date().isoformat()}{how})"
+
+
+def _gaps_text(entry: TaskReport) -> str:
+    return "、".join(f"{m.label}({m.start.isoformat()}至{m.end.isoformat()})" for m in entry.period_gaps)
+
+
+def _month_label(month: str, single_year: bool) -> str:
+    y, m = month.split("-")
+    return f"{int(m)}月" if single_year else f"{y}年{int(m)}月"
+
+
+# --- sections ------------------------------------------------------------------------------------
+
+
+def _main_plans(report: Report) -> list[PlanReport]:
+    return [p for p in report.plans if not p.carried_over]
+
+
+def _header(report: Report, out: list[str]) -> None:
+    issuers = {p.plan.issuer for p in _main_plans(report)}
+    issuer = issuers.pop() if len(issuers) == 1 else None
+    out.append(f"# {_md(issuer) if issuer else ''}{report.year}年度政务公开工作要点落实情况")
+    out.append("")
+    c = report.commit
+    when = f"{_md(c.author)},{c.date.strftime('%Y-%m-%d %H:%M')}"
+    if report.reconstructed:
+        out.append(
+            f"> 本报告由 gktrack 根据计划仓库生成,统计截至北京时间{cn_date(report.as_of)}24时。"
+            f"仓库中没有该时点以前的提交(计划是其后才录入的),本报告依据提交 `{c.sha}`({when})中的计划文件,"
+            "按其中记录的完成日期和进展日期推算该时点的状态,该时点以后才完成的任务按未完成统计。"
+            + _unrecorded_text(report))
+    else:
+        out.append(
+            f"> 本报告由 gktrack 根据计划仓库的 git 历史生成,统计截至北京时间{cn_date(report.as_of)}24时,"
+            f"依据该时点前的最后一次提交 `{c.sha}`({when})。"
+            "任务状态以该提交中的计划文件为准;同一仓库以同样参数再次生成,内容逐字节相同。")
+    scope = []
+    if report.plan_filter:
+        scope.append(f"计划 {_md(report.plan_filter)}")
+    if report.unit_filter:
+        scope.append(f"责任单位 {_md(report.unit_filter)}(含经集体单位分派的任务)")
+    if scope:
+        out += [">", f"> 报告范围:{';'.join(scope)}。"]
+    out.append("")
+
+
+def _unrecorded_text(report: Report) -> str:
+    n = report.unrecorded
+    if not n:
+        return ""
+    if n == report.counts.total:
+        return (f"计划文件中的{n}项任务都还没有登记完成情况或工作进展,下文的统计只反映仓库中的这一记录状态,"
+                "不代表实际工作情况;请先用 gktrack progress、gktrack close(可加 --date 补记日期)登记落实情况,"
+                "再生成本报告。")
+    return f"其中{n}项任务在计划文件中既无完成记录也无进展记录,按未完成统计。"
+
+
+def _counted(n: Counts, categories) -> list[str]:
+    return [f"{CATEGORY_LABELS[c]}{n[c]}项" for c in categories if n[c]]
+
+
+def _overview(report: Report, out: list[str]) -> None:
+    n = report.counts
+    main = _main_plans(report)
+    main_tasks = sum(p.counts.total for p in main)
+    carried = n.total - main_tasks
+    titles = "、".join(
+        f"《{_md(p.plan.title)}》" + (f"({_md(p.plan.doc_number)})" if p.plan.doc_number else "") for p in main)
+    out += ["## 一、总体情况", ""]
+    if report.unit_filter:
+        lead = f"{report.year}年,{_md(report.unit_filter)}承担"
+        if main:
+            lead += f"{titles}中的任务{main_tasks}项"
+        text = lead + (f",另有以前年度计划结转任务{carried}项,合计{n.total}项" if carried else "") + "。"
+    else:
+        if len(main) == 1:
+            text = f"{report.year}年,跟踪落实{titles},分解任务{main_tasks}项"
+        elif main:
+            text = f"{report.year}年,共跟踪政务公开工作计划{len(main)}份:{titles},分解任务{main_tasks}项"
+        else:
+            text = f"{report.year}年,没有本年度的工作计划"
+        text += f";另有以前年度计划结转任务{carried}项,合计{n.total}项" if carried else ""
+        text += "。"
+    done_parts = _counted(n, DONE)
+    parts = [f"已完成{n.done}项" + (f",其中{'、'.join(done_parts)}" if done_parts else "")]
+    if n["ongoing"]:
+        parts.append(f"持续推进{n['ongoing']}项")
+    if n.not_done:
+        parts.append(f"未完成{n.not_done}项,其中{'、'.join(_counted(n, _NOT_DONE))}")
+    text += f"截至{cn_date(report.as_of)}," + ";".join(parts) + "。"
+    if n.rate is not None:
+        text += f"任务完成率{_pct(n.rate)}。"
+    extra = []
+    progress = sum(len(t.progress) for t in report.tasks)
+    if progress:
+        extra.append(f"年内记录工作进展{progress}条")
+    reopened = sum(1 for t in report.tasks if t.reopened)
+    if reopened:
+        extra.append(f"{reopened}项任务曾重新打开")
+    gaps = sum(1 for t in report.tasks if t.period_gaps)
+    if gaps:
+        extra.append(f"{gaps}项周期性任务存在未按期记录进展的周期")
+    hand = len(report.audit.hand_edits)
+    if hand:
+        extra.append(f"计划文件在 gktrack 之外手工修改{hand}次,均已在审计记录中列明")
+    if extra:
+        text += ";".join(extra) + "。"
+    if report.unrecorded:
+        text += f"(注:其中{report.unrecorded}项任务在仓库中没有任何完成或进展记录。)"
+    out += [text, ""]
+    rows = []
+    for p in report.plans:
+        label = f"《{_md(p.plan.title)}》" + (f"({p.plan.year}年度结转)" if p.carried_over else "")
+        rows.append([f"**{label}**", *_count_cells(p.counts)])
+        if len(p.sections) > 1 or (p.sections and p.sections[0].key is not None):
+            for s in p.sections:
+                rows.append([_md(s.heading), *_count_cells(s.counts)])
+    if len(report.plans) > 1:
+        rows.append(["**合计**", *_count_cells(n)])
+    headers = ["计划及章节", "任务数", *(CATEGORY_LABELS[c] for c in CATEGORIES), "完成率"]
+    out += table(headers, rows, right=set(range(1, len(headers))))
+    # The rule, said once: what the cut-off means and how the rate is counted.
+    out += ["", f"注:任务状态按北京时间{cn_date(report.as_of)}24时以前的记录判断,与 gktrack overdue --as-of "
+                f"{(report.as_of + ONE_DAY).isoformat()} 的判断一致:期限在此前(含当天)而未完成的为逾期未完成,"
+                "持续推进的任务年内没有进展记录的为未见进展,期限未到或无法识别的为未到期;"
+                "完成率 = 已完成 ÷(任务数 − 持续推进),未见进展的任务计入分母。", ""]
+
+
+def _count_cells(c: Counts) -> list[Any]:
+    return [c.total, *(c[k] for k in CATEGORIES), _pct(c.rate)]
+
+
+def _details(report: Report, out: list[str]) -> Iterator[None]:
+    """Adds each plan's part to ``out`` and yields after it (out is then never empty)."""
+    out += ["## 二、逐项落实情况", ""]
+    state_label = "年末状态" if report.as_of == dt.date(report.year, 12, 31) else f"截至{report.as_of.isoformat()}状态"
+    for p in report.plans:
+        plan = p.plan
+        title = f"### 《{_md(plan.title)}》"
+        if p.carried_over:
+            title += f"({plan.year}年度计划结转任务)"
+        out += [title, ""]
+        meta = [f"计划编号 {_md(plan.id)}"]
+        for label, value in (("发文单位", plan.issuer), ("文号", plan.doc_number),
+                             ("印发日期", plan.issued.isoformat() if plan.issued else None)):
+            if value:
+                meta.append(f"{label} {_md(value)}")
+        out += [";".join(meta) + "。", ""]
+        shown: list[str] = []
+        paths: dict[str | None, tuple[list, list[str]]] = {}
+        for entry in p.tasks:
+            key = entry.task.section
+            if key not in paths:
+                chain = plan.section_path(key)
+                paths[key] = (chain, [s.key for s in chain])
+            path, keys = paths[key]
+            for depth, section in enumerate(path, start=1):
+                if shown[:depth] != keys[:depth]:
+                    out += [f"{_HEADING_LEVELS.get(depth, '######')} {_md(section.heading)}", ""]
+            shown = keys
+            _task_block(report, entry, out, state_label)
+        yield
+
+
+def _task_block(report: Report, entry: TaskReport, out: list[str], state_label: str) -> None:
+    task = entry.task
+    if task.number:
+        out.append(f"**{_md(task.number)}** {_md(task.text)}(任务编号 {_md(entry.ref)})")
+    else:
+        out.append(f"**{_md(entry.ref)}** {_md(task.text)}")
+    out.append("")
+    out.append(f"- 责任单位:{_roles_text(tuple(entry.units))}")
+    out.append(f"- 期限:{_deadline_text(entry)}")
+    state = f"- {state_label}:{_state_text(entry, report.as_of)}"
+    if entry.done:
+        if entry.closing and entry.closed and entry.closing.date.date() != entry.closed:
+            state += f",{entry.closing.date.date().isoformat()} 登记"
+        out.append(state)
+        out.append(f"- 完成情况:{_md(task.note) if task.note else '未填写'}")
+        out.append("- 佐证材料:" + ("、".join(_link(e) for e in task.evidence) if task.evidence else "未提供"))
+    else:
+        out.append(state)
+    if entry.period_gaps:
+        out.append("- 缺少进展记录的周期:" + _gaps_text(entry))
+    for event in entry.reopened:
+        out.append(f"- 重新打开:{event.date.isoformat()},{_commit_text(event.commit)}")
+    if entry.done:
+        out.append("- 审计依据:" + (f"关闭于{_commit_text(entry.closing)}" if entry.closing else "未找到关闭该任务的提交"))
+    if entry.progress:
+        out.append(f"- 本年度进展({len(entry.progress)}条):")
+        for p in entry.progress:
+            out.append(f"  - {p.date.isoformat()}{_who(p.unit, p.by)}:{_md(p.note)}")
+    else:
+        out.append("- 本年度进展:无记录")
+    out.append("")
+
+
+def _units_section(report: Report, out: list[str]) -> None:
+    out += ["## 三、按责任单位统计", ""]
+    rows = []
+    for u in report.units:
+        c = u.counts
+        rows.append([_md(u.name), u.lead, u.support, u.responsible, c.total, c.done, c.missed,
+                     c.not_done, c["no_progress"], c["ongoing"], _pct(c.rate)])
+    headers = ["责任单位", "牵头", "配合", "负责", "任务数", "已完成", "逾期", "未完成", "未见进展", "持续推进", "完成率"]
+    out += table(headers, rows, right=set(range(1, len(headers))))
+    out += ["", "注:有逾期任务的单位排在前面;“逾期”含逾期完成和逾期未完成;“未完成”含未见进展;"
+            "一项任务由多个单位承担的,分别计入各单位;“各有关单位”等集体单位按原文单列。", ""]
+
+
+def _problem_item(report: Report, entry: TaskReport) -> str:
+    plan = f"《{_md(entry.plan.title)}》" if len(report.plans) > 1 else ""
+    text = (f"{plan}“{_md(_short_text(entry.task.text))}”(任务编号 {_md(entry.ref)}),"
+            f"责任单位:{_roles_text(tuple(entry.units))}")
+    if entry.task.deadline:
+        text += f",期限:{_md(entry.task.deadline_text)}"
+    return text
+
+
+def _problems(report: Report, out: list[str]) -> None:
+    out += ["## 四、存在的主要问题及改进情况", ""]
+    as_of = cn_date(report.as_of)
+
+    def item(t: TaskReport, due: bool, text: str) -> str:
+        return f"{_problem_item(report, t)}" + (f"({t.due.isoformat()})" if due else "") + f"。{text}。"
+
+    kinds = [  # (heading, which tasks, the item's text, the measure to take; {n}: how many)
+        ("逾期未完成任务", lambda t: t.category == "overdue",
+         lambda t: item(t, True, f"截至{as_of}尚未完成,已逾期{t.days_late}天" if t.days_late
+                        else f"期限已届满,截至{as_of}尚未完成"),
+         "对{n}项逾期未完成任务,逐项明确完成时限和责任人,纳入下一年度工作要点跟踪督办,办结后及时公开"),
+        ("未见进展的任务", lambda t: t.category == "no_progress",
+         lambda t: item(t, False, f"截至{as_of}本年度没有进展记录"),
+         "对未见进展的任务,督促责任单位说明推进情况,及时记录工作进展"),
+        ("逾期完成任务", lambda t: t.category == "late",
+         lambda t: item(t, True, f"于{cn_date(t.closed)}完成,逾期{t.days_late}天"),
+         "对逾期完成的任务,督促责任单位分析原因,提前谋划、按节点推进"),
+        ("周期性任务缺少进展记录", lambda t: bool(t.period_gaps),
+         lambda t: item(t, False, f"{_gaps_text(t)}无进展记录"),
+         "对周期性任务,按月、按季度及时记录工作进展,做到有据可查"),
+        ("期限无法识别的任务", lambda t: t.unknown_deadline,
+         lambda t: item(t, False, "期限无法识别,未能判断是否按期,请在计划文件中改写期限"),
+         "对期限表述不明确的任务,明确具体完成时限"),
+    ]
+    found = [(heading, tasks, text, measure) for heading, which, text, measure in kinds
+             if (tasks := [t for t in report.tasks if which(t)])]
+    if not found:
+        out += [f"截至{as_of},各项任务均已按期完成或正在持续推进,未发现逾期情况。", ""]
+        return
+    for i, (heading, tasks, text, _) in enumerate(found):
+        out += [f"### ({_CN_NUMBERS[i]}){heading}{len(tasks)}项", ""]
+        out += [f"{k}. {text(t)}" for k, t in enumerate(tasks, start=1)]
+        out.append("")
+    measures = [measure.format(n=len(tasks)) for _, tasks, _, measure in found]
+    out += ["### 改进措施", "", "下一步," + ";".join(measures) + "。(请结合实际修改完善。)", ""]
+
+
+def _audit_section(report: Report, out: list[str]) -> None:
+    a = report.audit
+    c = report.commit
+    out += ["## 五、审计记录", ""]
+    # Which later commit the history was read from is left out: a report made again from a
+    # newer HEAD, with the same cut-off commit, must be the same bytes.
+    which = ("(仓库中没有截至该时点的提交,状态按计划文件中记录的日期推算)" if report.reconstructed
+             else f",即截至北京时间{cn_date(report.as_of)}24时的最后一次提交,")
+    text = (f"本报告依据提交 `{c.sha}`{which}"
+            f"由{_md(c.author)}于 {c.date.strftime('%Y-%m-%d %H:%M')} 作出。"
+            f"{cn_date(report.start)}至{cn_date(report.as_of)},")
+    text += "报告范围内的" if report.plan_filter or report.unit_filter else "计划文件和单位名册"
+    text += f"共修改{a.commits}次"
+    if a.commits:
+        parts = [f"通过 gktrack 操作{a.tool}次"]
+        if a.hand_unchecked:
+            parts.append(f"直接用 git 提交的手工修改{a.hand_unchecked}次")
+        if a.hand_checked:
+            parts.append(f"经 gktrack commit-edits 检查后提交的手工修改{a.hand_checked}次")
+        text += ",其中" + "、".join(parts)
+    out += [text + "。每次修改的作者、时间和内容可用 git log 或 gktrack log 查证。", ""]
+    out += ["### (一)按月统计", ""]
+    single_year = report.start.year == report.as_of.year
+    rows = [[_month_label(m.month, single_year), m.commits, m.hand] for m in a.months]
+    out += table(["月份", "修改次数", "其中手工修改"], rows, right={1, 2})
+    out += ["", "### (二)按人员统计", ""]
+    if a.people:
+        names = [p.name for p in a.people]
+        rows = [[_md(p.name if names.count(p.name) == 1 else f"{p.name} <{p.email}>"), p.commits, p.progress,
+                 p.closes, p.hand] for p in a.people]
+        out += table(["人员", "修改次数", "记录进展", "关闭任务", "手工修改"], rows, right={1, 2, 3, 4})
+    else:
+        out.append("本期间没有修改。")
+    out += ["", "### (三)gktrack 之外的手工修改", ""]
+    if a.hand_edits:
+        out.append("以下提交没有 gktrack 的操作记录(trailer),其内容由比较提交前后的计划文件得出:")
+        out.append("")
+        rows = []
+        for h in a.hand_edits:
+            kind = "直接提交" if h.commit.action is None else "经检查提交"
+            rows.append([f"`{h.commit.short}`", h.commit.date.strftime("%Y-%m-%d %H:%M"), _md(h.commit.author), kind,
+                         ";".join(_md(x) for x in h.changes)])
+        out += table(["提交", "时间", "作者", "方式", "修改内容"], rows)
+    else:
+        out.append("本期间没有 gktrack 之外的手工修改。")
+    out.append("")
+    if report.unreadable:
+        out += ["### (四)未能读取的文件", ""]
+        out += [f"- {_md(u.path)}:{_md(u.message)}(未纳入本报告)" for u in report.unreadable]
+        out.append("")
+
+
+def _charts(report: Report, out: list[str]) -> None:
+    n = report.counts
+    out += ["## 六、图表", "", "### (一)任务落实情况", ""]
+    slices = [(CATEGORY_LABELS[c], n[c]) for c in CATEGORIES if n[c]]
+    out += ["```mermaid", "pie showData", f"    title {report.year}年度任务落实情况(共{n.total}项)"]
+    out += [f'    "{label}" : {value}' for label, value in slices]
+    out += ["```", ""]
+    out += table(["落实情况", "任务数", "占比"],
+                 [[label, value, _pct(value / n.total)] for label, value in slices], right={1, 2})
+    out += ["", "### (二)各月办结任务数", ""]
+    single_year = report.start.year == report.as_of.year
+    months = report.audit.months
+    labels = [_month_label(m.month, single_year) for m in months]
+    values = [m.closed_on_time + m.closed_late for m in months]
+    top = max([1, *values])
+    out += ["```mermaid", "xychart-beta", f'    title "{report.year}年各月办结任务数"',
+            "    x-axis [" + ", ".join(f'"{label}"' for label in labels) + "]",
+            f'    y-axis "任务数" 0 --> {top}',
+            "    bar [" + ", ".join(str(v) for v in values) + "]", "```", ""]
+    rows = [[label, v, m.closed_on_time, m.closed_late] for label, v, m in zip(labels, values, months)]
+    out += table(["月份", "办结任务数", "其中按期", "其中逾期"], rows, right={1, 2, 3})
+    out += ["", "注:按任务的完成日期统计;在截止日之后才办结的任务计入下一年度报告。", ""]

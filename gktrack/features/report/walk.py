@@ -1,0 +1,125 @@
+"""One pass over the history, newest to oldest: who closed each done task, the closes and reopens
+of the period, and the hand edits of the period with what they changed.
+
+A gktrack task command names its task in a trailer and is taken at its word. Any other commit
+that changed a plan file is judged by comparing the file before and after it, task by task
+(``gktrack.storage.history.plan_diffs``, remembered in the index by the two blob ids), where
+that can matter: within the period, or on a plan the report covers (a done task's closing
+commit may be older than the period).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable
+
+from gktrack.domain.model import Plan
+from gktrack.features.report.data import BEIJING, CommitRef, HandEdit, StateEvent, start_of_day
+from gktrack.storage import git, history
+from gktrack.storage.registry import REGISTRY_FILE
+
+
+@dataclass
+class Walk:
+    closing: dict[str, CommitRef] = field(default_factory=dict)  # task -> the commit that last closed it
+    events: dict[str, list[StateEvent]] = field(default_factory=dict)  # within the period, oldest first
+    touched: dict[str, set[str]] = field(default_factory=dict)  # commit -> tasks it changed (period only)
+    hand_edits: list[HandEdit] = field(default_factory=list)  # within the period, oldest first
+    history_before: bool = False  # some commit precedes the period (else last year was reconstructed)
+
+
+def walk_history(repo, commits: list, plans: list[Plan], year: int, start: dt.date, cutoff: dt.datetime,
+                 progress: Callable[[str, int, int], None]) -> Walk:
+    """The facts above from ``commits`` (``history.start_log_changes``, children first)."""
+    walk = Walk()
+    begin = start_of_day(start)
+    relevant = {f"plans/{p.id}.yaml" for p in plans}
+    pending: dict[str, set[str]] = {}  # plan file -> done tasks whose closing commit is not yet found
+    for p in plans:
+        for t in p.tasks:
+            if t.state == "done" and (p.year == year or t.closed is None or t.closed >= start):
+                pending.setdefault(f"plans/{p.id}.yaml", set()).add(t.full_id)
+    waiting = sum(len(v) for v in pending.values())
+    diffs = history.plan_diffs(
+        repo, [change for commit in commits if _compared(commit) for change in commit.changes
+               if history.plan_id_of(change.path) and (begin <= commit.committed <= cutoff or change.path in relevant)],
+        progress=lambda done, total: progress("比较手工修改", done, total))
+    events: list[StateEvent] = []
+    hand: list[HandEdit] = []
+
+    def resolved(ref: str, ref_commit: CommitRef) -> None:
+        nonlocal waiting
+        found = pending.get(f"plans/{ref.rpartition('/')[0]}.yaml")
+        if found and ref in found:
+            walk.closing[ref] = ref_commit
+            found.discard(ref)
+            waiting -= 1
+
+    for n, commit in enumerate(commits):
+        if not n % 2000:
+            progress("读取修改记录", n, len(commits))
+        in_period = begin <= commit.committed <= cutoff
+        if commit.committed < begin:
+            walk.history_before = True
+        if not (commit.trusted or commit.changes) or (not in_period and not waiting):
+            continue
+        action = commit.action
+        touched: set[str] = set()
+        if commit.trusted:
+            touched.add(commit.task)
+            if action == "close":
+                resolved(commit.task, CommitRef.of(commit))
+            if in_period and action in ("close", "reopen"):
+                events.append(StateEvent(commit.task, action, _work_date(commit), CommitRef.of(commit)))
+        elif _compared(commit):
+            ref_commit = CommitRef.of(commit)
+            phrases: list[str] = []
+            for change in commit.changes:
+                plan_id = history.plan_id_of(change.path)
+                if not (in_period or (change.path in relevant and pending.get(change.path))):
+                    continue
+                if plan_id is None:
+                    phrases.append(_other_file_change(change))
+                    continue
+                diff = diffs[change]
+                phrases += diff.phrases
+                for task in diff.tasks:
+                    ref = f"{plan_id}/{task.task_id}"
+                    touched.add(ref)
+                    if task.new_state == "done" and task.old_state != "done":
+                        resolved(ref, ref_commit)
+                        if in_period:
+                            events.append(StateEvent(ref, "close", task.closed or ref_commit.date.date(), ref_commit))
+                    elif task.old_state == "done" and task.new_state == "open" and in_period:
+                        events.append(StateEvent(ref, "reopen", ref_commit.date.date(), ref_commit))
+            if in_period and action in history.HAND_ACTIONS:
+                hand.append(HandEdit(ref_commit, [c.path for c in commit.changes], phrases or ["内容无实质变化"]))
+        if in_period:
+            walk.touched[commit.sha] = touched
+    for event in reversed(events):
+        walk.events.setdefault(event.ref, []).append(event)
+    walk.hand_edits = list(reversed(hand))
+    return walk
+
+
+def _compared(commit) -> bool:
+    """A commit whose effect on tasks is read from the files (not a merge, no trailers to trust)."""
+    return not commit.trusted and bool(commit.changes) and commit.action not in history.NO_TASK_ACTIONS
+
+
+def _work_date(commit) -> dt.date:
+    recorded = commit.trailers.get(git.TRAILER_DATE)
+    if recorded:
+        try:
+            return dt.date.fromisoformat(recorded)
+        except ValueError:
+            pass
+    return commit.authored.astimezone(BEIJING).date()
+
+
+def _other_file_change(change) -> str:
+    verb = {"A": "新增", "D": "删除"}.get(change.status, "修改")
+    if change.path == REGISTRY_FILE:
+        return f"{verb}单位名册 {REGISTRY_FILE}"
+    return f"{verb}文件 {change.path}"
