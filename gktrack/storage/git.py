@@ -54,6 +54,23 @@ def run_full(root: Path | str, *args: str, input: str | None = None) -> subproce
         raise RepoError("找不到 git 命令:请先安装 git") from exc
 
 
+def git_dir(root: Path) -> Path | None:
+    """``.git`` of a work tree; a linked work tree or submodule has a ``.git`` file pointing at it."""
+    dot = Path(root) / ".git"
+    if dot.is_dir():
+        return dot
+    if dot.is_file():
+        try:
+            line = dot.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        if line.startswith("gitdir:"):
+            target = Path(line[len("gitdir:"):].strip())
+            target = target if target.is_absolute() else (Path(root) / target)
+            return target if target.is_dir() else None
+    return None
+
+
 def toplevel(path: Path) -> Path | None:
     try:
         out = run(path, "rev-parse", "--show-toplevel", check=True)
@@ -199,8 +216,6 @@ def head_after_commit(root: Path) -> str | None:
     there; anything unusual (a reftable repository, a symbolic ref we cannot follow) returns
     None and the caller asks ``git rev-parse``.
     """
-    from gktrack.storage.journal import git_dir
-
     gdir = git_dir(root)
     if gdir is None:
         return None

@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from gktrack.errors import RepoError
+from gktrack.storage import git
 
 JOURNAL = "journal.json"
 # A lock file nobody holds may still be a git process between close() and rename(); that takes
@@ -65,26 +66,9 @@ def _warn(line: str) -> None:
     logging.getLogger("gktrack").warning(line)
 
 
-def git_dir(root: Path) -> Path | None:
-    """``.git`` of a work tree; a linked work tree or submodule has a ``.git`` file pointing at it."""
-    dot = Path(root) / ".git"
-    if dot.is_dir():
-        return dot
-    if dot.is_file():
-        try:
-            line = dot.read_text(encoding="utf-8").strip()
-        except (OSError, UnicodeDecodeError):
-            return None
-        if line.startswith("gitdir:"):
-            target = Path(line[len("gitdir:"):].strip())
-            target = target if target.is_absolute() else (Path(root) / target)
-            return target if target.is_dir() else None
-    return None
-
-
 def state_dir(root: Path) -> Path:
     """Where gktrack keeps its lock and journal: inside the git folder, never in the work tree."""
-    found = git_dir(root)
+    found = git.git_dir(root)
     return found if found is not None else Path(root)
 
 
@@ -236,8 +220,6 @@ def _roll_back(root: Path, files: dict[str, Any], summary: str) -> list[str]:
 
 
 def _roll_forward(root: Path, entry: dict[str, Any], files: dict[str, Any], summary: str) -> list[str]:
-    from gktrack.storage import git
-
     rels = list(files)
     current = {rel: sha256(read_bytes(Path(root) / rel)) for rel in rels}
     if any(current[rel] != (files[rel] or {}).get("intended") for rel in rels):
@@ -271,8 +253,6 @@ def commit_with_retry(root: Path, rels: list[str], message: str, *, author: Any,
     A `git status` run by a person, or by a writer killed a moment ago, holds ``index.lock`` for
     a few milliseconds; that is no reason to fail a change.
     """
-    from gktrack.storage import git
-
     settle_git_locks(root, timeout)
     for attempt in range(attempts):
         try:
@@ -315,7 +295,7 @@ def _remove_temp_files(root: Path, rels: list[str]) -> None:
 
 
 def _lock_files(root: Path, *, refs: bool = False) -> list[Path]:
-    gdir = git_dir(root)
+    gdir = git.git_dir(root)
     if gdir is None:
         return []
     names = [gdir / "index.lock", gdir / "HEAD.lock", gdir / "packed-refs.lock"]

@@ -101,7 +101,7 @@ class Repository:
             from gktrack.storage import journal
             from gktrack.storage.index import Index
 
-            self._index = Index(journal.git_dir(self.root))
+            self._index = Index(git.git_dir(self.root))
         return self._index
 
     def units(self) -> Units:
@@ -232,17 +232,15 @@ class Repository:
         except OSError as exc:
             raise RepoError(f"无法建立锁文件 {path}:{exc.strerror}") from None
         try:
-            if journal.git_dir(self.root) is not None:
+            if git.git_dir(self.root) is not None:
                 journal.recover(self.root, limit)
             yield
         finally:
             held.release()
 
     def require_git(self) -> None:
-        from gktrack.storage.journal import git_dir
-
         # A .git folder (or file) at the root is a work tree: no git process needed to know.
-        if git_dir(self.root) is None and git.toplevel(self.root) is None:
+        if git.git_dir(self.root) is None and git.toplevel(self.root) is None:
             raise RepoError(f"{self.root} 不是 git 仓库;请运行 gktrack init")
 
     def git_identity(self) -> git.Identity | None:
