@@ -237,12 +237,12 @@ def bench_size(work: Path, tasks: int, commits: int, runs: int, seed: int, task_
     pending = open_tasks(root)
     show_ref = pending[0]
     writes = iter(pending[1:])
-    index = root / ".git" / "gktrack" / "index.sqlite"
+    index_file = root / ".git" / "gktrack" / "index.sqlite"
     available = {name: run_once([*gk, name, "--help"], root, gk_env)[2] == 0 for name in ("report", "validate")}
 
     def drop_index() -> None:
         # a fresh clone: every plan is parsed, and the index is written
-        index.unlink(missing_ok=True)
+        index_file.unlink(missing_ok=True)
 
     def record_progress() -> None:
         # the first run after a liaison's change: one plan file is new to the index

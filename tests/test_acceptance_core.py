@@ -44,6 +44,8 @@ def test_assign_new_unit_registers_it(plans_repo):
 
 
 def test_close_and_reopen_take_date_and_unit(plans_repo):
+    """hl2022/3 is 司法所牵头,党政综合办配合: one part, 司法所's, so closing it closes the task;
+    hl2022/5 is given to 各村(社区), whose member 横东村 has a part, and here to 司法所 too."""
     gk = plans_repo
     gk.ok("close", "hl2022/3", "--date", "2024-06-20", "--unit", "司法所", "-m", "已完成", "-e", "https://a.example.cn/1")
     assert gk.commit_info().trailers == {"Gktrack-Action": "close", "Gktrack-Task": "hl2022/3",
@@ -51,13 +53,30 @@ def test_close_and_reopen_take_date_and_unit(plans_repo):
     task = gk.json("show", "hl2022/3", "--json")
     assert (task["state"], task["closed"], task["note"], task["evidence"]) == (
         "done", "2024-06-20", "已完成", ["https://a.example.cn/1"])
-    gk.ok("reopen", "hl2022/3", "--date", "2024-06-25", "--unit", "综合办", "-m", "发现遗漏")
+    # the supporting unit has no part to reopen
+    assert "配合单位" in gk.fail("reopen", "hl2022/3", "--unit", "综合办")
+    gk.ok("reopen", "hl2022/3", "--date", "2024-06-25", "--unit", "司法所", "-m", "发现遗漏")
     assert gk.commit_info().trailers == {"Gktrack-Action": "reopen", "Gktrack-Task": "hl2022/3",
-                                         "Gktrack-Unit": "党政综合办", "Gktrack-Date": "2024-06-25"}
+                                         "Gktrack-Unit": "司法所", "Gktrack-Date": "2024-06-25"}
+    assert "原因:发现遗漏" in gk.git("log", "-1", "--format=%B")
     task = gk.json("show", "hl2022/3", "--json")
-    assert (task["state"], task["closed"]) == ("open", None)
-    assert task["progress"][-1] == {"date": "2024-06-25", "unit": "党政综合办", "by": IDENTITY[0],
-                                    "note": "重新打开:发现遗漏"}
+    # a reopening is not progress, and the old note and evidence leave the open task
+    assert (task["state"], task["closed"], task["note"], task["evidence"], task["progress"]) == (
+        "open", None, None, [], [])
+
+    gk.ok("assign", "hl2022/5", "--unit", "司法所")
+    gk.ok("close", "hl2022/5", "--unit", "横东村", "--date", "2024-06-21", "-m", "横东村完成")
+    task = gk.json("show", "hl2022/5", "--json")
+    assert (task["state"], task["parts_done"]) == ("open", 1)
+    parts = {p["unit"]: p for p in task["parts"]}
+    assert (parts["横东村"]["state"], parts["横东村"]["closed"], parts["横东村"]["note"]) == ("done", "2024-06-21", "横东村完成")
+    assert parts["横东村"]["via"] == "各村(社区)" and parts["司法所"]["state"] == "open"
+    gk.ok("close", "hl2022/5", "--unit", "司法所", "--date", "2024-06-22")
+    assert gk.json("show", "hl2022/5", "--json")["state"] == "done"
+    # the office reopens the task as a whole: every part is open again
+    gk.ok("reopen", "hl2022/5")
+    task = gk.json("show", "hl2022/5", "--json")
+    assert task["state"] == "open" and task["parts_done"] == 0
     # today is the default date (pinned to 2024-07-01 by conftest)
     gk.ok("progress", "hl2022/3", "补充公开")
     assert gk.json("show", "hl2022/3", "--json")["progress"][-1]["date"] == "2024-07-01"

@@ -78,7 +78,7 @@ def test_run_quick_times_every_job(tmp_path):
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     for job in ("`--help`", "`status`", "`status --unit U`", "`status --json`", "`overdue`", "`show`",
-                "`progress`", "`close`", "`status (no cache, fresh clone)`", "`overdue (computed, no kept output)`",
+                "`progress`", "`close`", "`status (fresh clone, no index)`", "`overdue (after a progress)`",
                 "`report YEAR`", "`validate`"):
         assert job in out
     assert "failed" not in out, out

@@ -243,8 +243,8 @@ def test_overdue_grouped_by_unit_one_line_per_task(plans_repo, monkeypatch):
     out = plans_repo.ok("overdue", "--as-of", "2024-10-08")
     titles = [line for line in out.splitlines() if re.search(r":逾期 \d+ 项,将到期 \d+ 项$", line)]
     late = plans_repo.json("overdue", "--as-of", "2024-10-08", "--json")
-    for unit in ("司法所", "区政数局"):  # a task is listed under each unit it names
-        count = sum(1 for t in late if unit in [u["name"] for u in t["units"]])
+    for unit in ("司法所", "区政数局"):  # a task is listed under each unit that owes a part of it
+        count = sum(1 for t in late if unit in [p["unit"] for p in t["parts"]])
         assert count and f"{unit}:逾期 {count} 项,将到期 0 项" in titles
     tables = _table(out, "编号")
     assert len(tables) == len(titles)
@@ -258,7 +258,7 @@ def test_overdue_grouped_by_unit_one_line_per_task(plans_repo, monkeypatch):
     # the total counts each task once, and says when a task is listed under several units
     last = out.rstrip().splitlines()[-1]
     assert last.startswith(f"截至 2024-10-08:共 {len(late)} 项任务,逾期 {len(late)} 项、将到期 0 项,涉及 {len(titles)} 个单位")
-    assert f"共 {len(rows)} 行" in last
+    assert (f"共 {len(rows)} 行" in last) == (len(rows) > len(late))
 
 
 def test_overdue_nothing_late(plans_repo):
@@ -294,7 +294,7 @@ def test_log_and_units_tables(plans_repo, monkeypatch):
     table = _table(units, "单位")[0]
     assert table[0].split() == ["单位", "别名", "未完成", "已完成", "牵头", "配合", "负责"]
     sifa = next(line for line in table if line.startswith("司法所 "))
-    assert sifa.split() == ["司法所", "3", "0", "1", "1", "1"]
+    assert sifa.split() == ["司法所", "2", "0", "1", "1", "1"]  # open parts: it only supports qz2024/1
     assert units.rstrip().splitlines()[-1].startswith("共 ") and units.rstrip().endswith("个单位")
 
 

@@ -307,10 +307,20 @@ def role_label(role: str | None, via: str | None) -> str:
     return f"{label}(经{typed_form(via)})" if via else label
 
 
-def state_cell(task: Task, assessment) -> tuple[str, str]:
-    if task.state == "done":
-        return f"✓ 已完成 {task.closed or ''}".strip(), "dim"
-    return open_state_cell(assessment)
+def state_cell(row) -> tuple[str, str]:
+    """A task's state (``views.TaskRow``): the queried unit's part, or the task as a whole, with
+    how many of its parts are done when it has several."""
+    if row.done:
+        if row.mine is not None:
+            closed = row.mine.standing.closed
+        else:
+            closed = max([p.standing.closed for p in row.parts if p.standing.closed], default=row.task.closed)
+        return f"✓ 已完成 {closed or ''}".strip(), "dim"
+    label, style = open_state_cell(row.assessment)
+    done, total = row.done_parts
+    if row.mine is None and total > 1:
+        label += f"(已完成 {done}/{total})"
+    return label, style
 
 
 def open_state_cell(assessment) -> tuple[str, str]:
@@ -370,9 +380,6 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
     columns.append(Column("角色", cap=24, shrink=True) if unit else Column("责任单位", cap=24, shrink=True))
     columns += [Column("期限", cap=16, shrink=True), Column("应完成"), Column("状态"), Column("最近进展")]
     table = Table(columns)
-    # An open task's deadline and state cells depend on its deadline and assessment only, and
-    # assessments are shared between tasks (views.assess_task): made once per assessment.
-    tails: dict[int, tuple] = {}
     cells: list[tuple] = []
     spans: list[tuple[Plan, int, int]] = []
     open_count = red = yellow = 0
@@ -381,20 +388,11 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
         start = len(cells)
         for row in plan_rows:
             task = row.task
-            a = row.assessment
-            if task.state == "done":
-                tail = (deadline_cell(task), due_cell(a), state_cell(task, a))
-            else:
+            if not row.done:
                 open_count += 1
-                level = row.level
-                if level == "red":
-                    red += 1
-                elif level == "yellow":
-                    yellow += 1
-                known = tails.get(id(a))
-                if known is None or known[0] != task.deadline:
-                    known = tails[id(a)] = (task.deadline, (deadline_cell(task), due_cell(a), state_cell(task, a)))
-                tail = known[1]
+                red += row.level == "red"
+                yellow += row.level == "yellow"
+            tail = (deadline_cell(task), due_cell(row.assessment), state_cell(row))
             who = role_label(row.role, row.via) if unit else units_cell(plan, task)
             last = task.last_progress
             last = last.isoformat() if last else "—"
@@ -455,7 +453,10 @@ def render_overdue(groups, *, as_of, problems=()) -> None:
     out.flush()
 
 
-def render_task(plan: Plan, task: Task, assessment, history) -> None:
+def render_task(row, history) -> None:
+    """``show``: a task's facts, its parts when it has several, its progress and its history.
+    ``row``: a ``views.TaskRow`` of the task as a whole."""
+    plan, task, assessment = row.plan, row.task, row.assessment
     out = Out()
     out.line(f"{task.full_id}  {plan.title}", "bold")
     facts: list[tuple[str, object]] = []
@@ -473,8 +474,8 @@ def render_task(plan: Plan, task: Task, assessment, history) -> None:
         facts.append(("原文", task.units_text))
     due = due_cell(assessment)
     facts.append(("期限", deadline_cell(task) + (f"(应于 {due} 前完成)" if due != "—" else "")))
-    facts.append(("状态", state_cell(task, assessment)))
-    if getattr(assessment, "reason", None) and task.state != "done":
+    facts.append(("状态", state_cell(row)))
+    if getattr(assessment, "reason", None) and not row.done:
         facts.append(("说明", assessment.reason))
     if task.note:
         facts.append(("完成说明", task.note))
@@ -489,6 +490,18 @@ def render_task(plan: Plan, task: Task, assessment, history) -> None:
         out.line(out.style(head, "bold") + GAP + out.style(pieces[0], style))
         for piece in pieces[1:]:
             out.line(" " * (label_width + len(GAP)) + out.style(piece, style))
+    if len(row.parts) > 1:
+        out.line()
+        table = Table([Column("单位", cap=24, shrink=True), Column("角色"), Column("状态"), Column("完成情况", flex=True)])
+        cells = []
+        for part in row.parts:
+            state = (f"✓ 已完成 {part.standing.closed or ''}".strip(), "dim") if part.standing.state == "done" \
+                else open_state_cell(part.assessment)
+            note = part.standing.note or ("" if part.standing.state == "done" else part.assessment.reason or "")
+            cells.append([typed_form(part.unit), role_label(part.part.role, part.part.via), state, note])
+        table.measure(cells)
+        table.layout(out.width)
+        table.draw(out, cells, title=f"各单位(已完成 {row.done_parts[0]}/{row.done_parts[1]})")
     if task.progress:
         out.line()
         table = Table([Column("日期"), Column("单位", cap=24, shrink=True), Column("记录人", cap=16, shrink=True),

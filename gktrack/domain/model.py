@@ -45,6 +45,7 @@ MERGES = (
     "value",     # three-way: a side's change wins; both changed differently is a conflict
     "set",       # lists merged as sets: what either side added is kept, what either removed goes
     "entries",   # progress entries: both sides' new entries kept, ordered by date
+    "records",   # a list of records with a key (parts by unit): each record merged field by field
     "key",       # identifies the record; never merged
 )
 
@@ -121,6 +122,19 @@ class Progress:
 
 
 @dataclass(slots=True)
+class Part:
+    """A unit's own part of a task given to several units (分工): the unit reports on it and closes
+    it (销号) itself. Written only once something happened to it; until then a part is open,
+    or done when the whole task was closed."""
+
+    unit: str = spec("单位", "text", required=True, merge="key", default="")
+    state: str = spec("状态", "state", default="open")
+    closed: dt.date | None = spec("完成日期", "date", default=None)
+    note: str | None = spec("完成情况", "text", default=None)
+    evidence: list[str] = spec("佐证材料", "names", factory=list, merge="set")
+
+
+@dataclass(slots=True)
 class Section:
     """A heading of the document: key "1" for 一、, "1.2" for its (二), and so on."""
 
@@ -157,6 +171,8 @@ class Task:
     closed: dt.date | None = spec("完成日期", "date", default=None)
     note: str | None = spec("完成情况", "text", default=None, doc="完成情况说明")
     evidence: list[str] = spec("佐证材料", "names", factory=list, merge="set", doc="佐证材料,如信息公开的网址")
+    parts: list[Part] = spec("各单位完成情况", "records", factory=list, merge="records", record="Part",
+                             doc="任务分给几个单位时,各单位自己那一部分的完成情况(按单位记录)")
     progress: list[Progress] = spec("进展记录", "records", factory=list, merge="entries", record="Progress")
     plan: str = local("")          # the plan's id
     line: int | None = local()     # where the task's block starts in the plan file
@@ -175,6 +191,13 @@ class Task:
 
     def units_with_role(self, role: str) -> list[str]:
         return list(getattr(self, role))
+
+    def part(self, unit: str) -> Part | None:
+        """The recorded part of ``unit`` (a canonical name), if any."""
+        for part in self.parts:
+            if part.unit == unit:
+                return part
+        return None
 
     @property
     def last_progress(self) -> dt.date | None:
@@ -283,7 +306,7 @@ class Registry:
 
 
 RECORDS: dict[str, type] = {cls.__name__: cls for cls in
-                            (Progress, Section, Task, Plan, Unit, Collective, Person, Registry)}
+                            (Progress, Part, Section, Task, Plan, Unit, Collective, Person, Registry)}
 
 
 def to_data(record: Any) -> dict[str, Any]:

@@ -1,20 +1,27 @@
-"""Who may change what: the ``people`` section of units.yaml.
+"""Who may change what: the ``people`` section of units.yaml, over the task's parts (``domain.parts``).
 
 With no people listed, everyone may do everything (a single-office repository). Once people are
-listed, the office role may change everything; a unit's liaison may record progress on, close and
-reopen the tasks of their own units (directly or through a collective they belong to) and nothing
-else. The same rules are enforced on the server by the pre-receive hook.
+listed, the office role may change everything. A unit's liaison may, on a task their unit has to
+do with (it owes a part, supports it, or belongs to a collective named on it):
+
+* record progress, as their own unit;
+* close and reopen their own unit's part — not another unit's, not an open collective's part
+  (its members report on it, the office closes it), and not the whole task unless it is their
+  part alone;
+
+and nothing else. The same rules are applied by ``commit-edits`` and the server's pre-receive hook.
 """
 
 from __future__ import annotations
 
-from gktrack.errors import PermissionDeniedError
-from gktrack.domain.model import Task
+from gktrack.domain.model import Plan, Task
+from gktrack.domain.parts import owed_parts, role_of
 from gktrack.domain.units import Units
+from gktrack.errors import PermissionDeniedError
 
 UNIT_ACTIONS = ("progress", "close", "reopen")
 # The task fields those actions write: all a unit's liaison may change (the pre-receive hook).
-UNIT_FIELDS = ("progress", "state", "closed", "note", "evidence")
+UNIT_FIELDS = ("progress", "parts", "state", "closed", "note", "evidence")
 ACTION_LABELS = {
     "progress": "记录进展", "close": "关闭任务", "reopen": "重新打开任务", "assign": "分派单位",
     "add": "新增任务", "edit": "修改计划", "registry": "修改单位名册", "new-plan": "新建计划",
@@ -22,9 +29,9 @@ ACTION_LABELS = {
 }
 
 # The rules as the pre-receive hook states them to whoever pushed.
-RULE_UNIT = "单位联络人只能记录本单位任务的进展、关闭或重新打开本单位的任务"
+RULE_UNIT = "单位联络人只能为本单位记录进展、关闭或重新打开本单位自己的那一部分"
 RULE_OFFICE_FIELDS = ("任务的内容、序号、章节、责任单位和期限只有政务公开办(office 角色)可以修改;"
-                      "单位联络人只能改 progress、state、closed、note、evidence")
+                      "单位联络人只能改 progress、parts 中本单位的部分,以及只属于本单位的任务的 state、closed、note、evidence")
 RULE_ADD_REMOVE = "新增或删除任务只有政务公开办(office 角色)可以"
 RULE_PLAN = "新建、删除计划,修改计划信息和章节只有政务公开办(office 角色)可以"
 RULE_REGISTRY = "单位名册 units.yaml 只有政务公开办(office 角色)可以修改"
@@ -32,24 +39,69 @@ RULE_UNKNOWN = "名册列出人员后,只有名册中的人员可以修改计划
 RULE_BROKEN = "无法读取的计划文件无法判断改了什么,只有政务公开办(office 角色)可以提交"
 
 
-def task_units_for(units: Units, task: Task, person_units: list[str]) -> bool:
-    mine = {units.canonical(u) or u for u in person_units}
-    for ref in task.units:
-        name = units.canonical(ref.name) or ref.name
-        if name in mine:
-            return True
-        for unit in mine:
-            if name in units.collectives_of(unit):
-                return True
-    return False
+def own_units(units: Units, person_units: list[str]) -> set[str]:
+    return {units.canonical(u) or u for u in person_units}
+
+
+def has_to_do_with(units: Units, plan: Plan, task: Task, person_units: list[str]) -> bool:
+    """Whether one of these units owes a part of the task, supports it, or belongs to a collective on it."""
+    return any(role_of(plan, task, units, unit) is not None for unit in own_units(units, person_units))
+
+
+def may_act_on_part(units: Units, plan: Plan, task: Task, person_units: list[str], part: str | None) -> bool:
+    """Whether a liaison of these units may close or reopen ``part`` (None: the whole task)."""
+    mine = own_units(units, person_units)
+    parts = owed_parts(plan, task, units)
+    if part is None:  # the whole task: only when it is one part, theirs
+        return len(parts) == 1 and parts[0].unit in mine and not parts[0].shared
+    return any(p.unit == part and p.unit in mine and not p.shared for p in parts)
+
+
+def liaison_change_problems(units: Units, plan: Plan, before: Task, after: Task,
+                            person_units: list[str]) -> list[tuple[str, str]]:
+    """What in a liaison's change of one task breaks the rules, as (rule, detail) pairs: fields
+    other than theirs (UNIT_FIELDS), progress entries of other units, other units' part records,
+    the task's own state when the task is not theirs alone."""
+    from gktrack.domain.model import to_data
+
+    old, new = to_data(before), to_data(after)
+    changed = {k for k in set(old) | set(new) if old.get(k) != new.get(k)}
+    extra = sorted(changed - set(UNIT_FIELDS))
+    if extra:
+        return [(RULE_OFFICE_FIELDS, f"修改了 {'、'.join(extra)}")]
+    mine = own_units(units, person_units)
+    found: list[tuple[str, str]] = []
+    if not has_to_do_with(units, plan, before, person_units):
+        owners = "、".join(p.unit for p in owed_parts(plan, before, units)) or "(未分派)"
+        return [(RULE_UNIT, f"该任务属于 {owners}")]
+    if "progress" in changed:
+        kept = [e for e in old["progress"]]
+        added = [e for e in new["progress"] if e not in kept]
+        removed = [e for e in kept if e not in new["progress"]]
+        for entry in added + removed:
+            unit = units.canonical(entry.get("unit") or "") or entry.get("unit")
+            if unit not in mine:
+                verb = "新增" if entry in added else "删除或改动"
+                found.append((RULE_UNIT, f"{verb}了不属于本单位的进展记录({entry.get('unit') or '未写单位'})"))
+    if "parts" in changed:
+        olds = {p["unit"]: p for p in old["parts"]}
+        news = {p["unit"]: p for p in new["parts"]}
+        for unit in sorted(set(olds) | set(news)):
+            if olds.get(unit) != news.get(unit) and not may_act_on_part(units, plan, before, person_units, unit):
+                found.append((RULE_UNIT, f"改动了 {unit} 的部分"))
+    if changed & {"state", "closed", "note", "evidence"} and not may_act_on_part(units, plan, before, person_units, None):
+        found.append((RULE_UNIT, "改动了整项任务的办结状态(只有只属于本单位的任务可以)"))
+    return found
 
 
 def office_people(units: Units) -> list[str]:
     return [p.name or p.email for p in units.registry.people if p.role == "office"]
 
 
-def check_task_change(units: Units, email: str | None, task: Task, action: str) -> None:
-    """Raise PermissionDeniedError when ``email`` may not do ``action`` on ``task``."""
+def check_task_change(units: Units, email: str | None, plan: Plan, task: Task, action: str, *,
+                      part: str | None = None) -> None:
+    """Raise PermissionDeniedError when ``email`` may not do ``action`` on ``task`` (on ``part``,
+    a unit's part, for close and reopen)."""
     people = units.registry.people
     if not people:
         return
@@ -60,14 +112,18 @@ def check_task_change(units: Units, email: str | None, task: Task, action: str) 
         raise PermissionDeniedError(f"{email or '当前用户'} 不在单位名册的人员(people)中,不能{label};请联系{office}登记")
     if person.role == "office":
         return
-    if action in UNIT_ACTIONS and task_units_for(units, task, person.units):
+    who = f"{person.name or person.email}({'、'.join(person.units) or '无单位'})"
+    if action == "progress" and has_to_do_with(units, plan, task, person.units):
         return
-    owners = "、".join(u.name for u in task.units) or "(未分派)"
-    if action in UNIT_ACTIONS:
-        raise PermissionDeniedError(
-            f"{person.name or person.email}({'、'.join(person.units) or '无单位'})不能{label} {task.full_id}:"
-            f"该任务属于 {owners};只有这些单位的联络人或{office}可以"
-        )
+    if action in ("close", "reopen") and may_act_on_part(units, plan, task, person.units, part):
+        return
+    owners = "、".join(p.unit for p in owed_parts(plan, task, units)) or "(未分派)"
+    if action == "progress":
+        raise PermissionDeniedError(f"{who}不能{label} {task.full_id}:该任务属于 {owners};只有这些单位的联络人或{office}可以")
+    if action in ("close", "reopen"):
+        what = f"{part} 的部分" if part else "整项任务"
+        raise PermissionDeniedError(f"{who}不能{label} {task.full_id} {what}:单位联络人只能关闭或重新打开本单位自己的那一部分"
+                                    f"(该任务的各部分属于 {owners});集体“各有关单位”那样的部分和整项任务由{office}办结")
     raise PermissionDeniedError(f"{person.name or person.email} 不能{label}:只有{office}可以")
 
 

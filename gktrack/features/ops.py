@@ -16,7 +16,7 @@ from gktrack.storage import git
 from gktrack.errors import GktrackError, InputError, NotFoundError, PlanFileError, RepoError
 from gktrack.domain.model import ROLE_LABELS, Plan, Progress, Section, Task, UnitRef
 from gktrack.storage.repo import PLANS_DIR, Change, Repository
-from gktrack.domain.units import Units, resolve_refs
+from gktrack.domain.units import Units, resolve_refs, typed_form
 from gktrack.storage.registry import INITIAL_TEXT, REGISTRY_FILE, add_units_to_file
 
 SUMMARY_TEXT_CHARS = 24
@@ -266,16 +266,18 @@ def add_task(repo: Repository, plan_id: str, text: str, *, lead: list[str] = (),
 
 
 def _edit_task(repo: Repository, ref: str, summary: str, trailers: dict[str, str], *,
-               changes=None, append=None, by: str | None = None, new_units: list[str] = ()) -> Change:
+               changes=None, append=None, edit=None, by: str | None = None, new_units: list[str] = (),
+               body: str | None = None) -> Change:
     """One task edit: lock, read the task again under the lock, edit its lines, commit.
 
     ``changes(current)`` gives the fields to set (an empty value removes one); ``append(current)``
-    a progress entry to add. Both see the task as it is under the lock."""
+    a progress entry to add; ``edit(current)`` a ``parts.Edit`` (the task's fields and part
+    records). Each sees the task as it is under the lock."""
     from gktrack.storage.planfile import PlanEditor
 
     plan_id, task_id = repo.task_ref(ref)
     rel = _plan_rel(plan_id)
-    with repo.change([rel], summary, trailers, by=by, staged=True) as tx:
+    with repo.change([rel], summary, trailers, by=by, body=body, staged=True) as tx:
         _register(repo, tx, list(new_units))
         editor = PlanEditor(repo.plan_path(plan_id), rel)
         current = editor.plan.task(task_id)
@@ -284,6 +286,8 @@ def _edit_task(repo: Repository, ref: str, summary: str, trailers: dict[str, str
         saved = current
         if changes is not None:
             saved = editor.update_task(task_id, changes(current))
+        if edit is not None:
+            saved = editor.apply(task_id, edit(current))
         if append is not None:
             saved = editor.append(task_id, "progress", append(saved))
         editor.save(tx.write)
@@ -336,7 +340,8 @@ def unassign(repo: Repository, ref: str, names: list[str], *, by: str | None = N
 
 
 def _acting_unit(repo: Repository, task: Task, unit: str | None, by: str | None) -> str | None:
-    """The unit on whose behalf a change is recorded: --unit, or the person's own unit."""
+    """The unit on whose behalf a change is recorded: --unit, or the person's own unit (of a
+    liaison of several units, the one that has to do with the task)."""
     units = repo.units()
     if unit:
         return units.require(unit, registering=False)
@@ -344,9 +349,18 @@ def _acting_unit(repo: Repository, task: Task, unit: str | None, by: str | None)
         return None  # nobody is listed, so nobody has a unit of their own (and git need not be asked)
     email = _actor_email(repo, by)
     person = units.person(email)
-    if person and len(person.units) == 1:
-        return units.canonical(person.units[0]) or person.units[0]
-    return None
+    if not person or not person.units or person.role == "office":
+        return None
+    mine = [units.canonical(u) or u for u in person.units]
+    if len(mine) == 1:
+        return mine[0]
+    from gktrack.domain.parts import role_of
+
+    plan = repo.load_plan(task.plan)
+    concerned = [u for u in mine if role_of(plan, task, units, u) is not None]
+    if len(concerned) > 1:
+        raise InputError(f"你负责 {'、'.join(concerned)} 等几个单位,它们都与任务 {task.full_id} 有关;请用 --unit 指明为哪个单位记录")
+    return concerned[0] if concerned else None
 
 
 def _actor_email(repo: Repository, by: str | None) -> str | None:
@@ -366,12 +380,14 @@ def _actor_name(repo: Repository, by: str | None) -> str | None:
     return ident.name if ident else None
 
 
-def _check_permission(repo: Repository, by: str | None, task: Task, action: str, unit: str | None = None) -> None:
+def _check_permission(repo: Repository, by: str | None, task: Task, action: str, *, part: str | None = None,
+                      plan: Plan | None = None) -> None:
     units = repo.units()
     if units.registry.people:  # with nobody listed everyone may: no need to ask git who we are
         from gktrack.domain.permissions import check_task_change
 
-        check_task_change(units, _actor_email(repo, by), task, action)
+        plan = plan or repo.load_plan(task.plan)
+        check_task_change(units, _actor_email(repo, by), plan, task, action, part=part)
 
 
 def _check_office(repo: Repository, by: str | None, action: str) -> None:
@@ -431,46 +447,73 @@ def record_progress(repo: Repository, ref: str, note: str, *, date: str | None =
     return change._replace(notes=tuple(notes))
 
 
+def _part_for(repo: Repository, plan: Plan, task: Task, unit: str | None, by: str | None, action: str):
+    """The part a close or reopen acts on (None: the whole task), and the unit acting."""
+    from gktrack.domain.parts import role_of, whole_or_part
+
+    units = repo.units()
+    acting = _acting_unit(repo, task, unit, by)
+    if acting is not None and role_of(plan, task, units, acting) is None:
+        if unit is not None:
+            raise InputError(f"{typed_form(acting)} 与任务 {task.full_id} 无关(不是它的牵头、负责或配合单位)")
+        acting = None  # a liaison's own unit has no part in it: the permission check says who may
+    part = whole_or_part(plan, task, units, acting)
+    if part is not None and part.role == "support":
+        raise InputError(f"{typed_form(acting)} 是任务 {task.full_id} 的配合单位,没有自己的一部分可以"
+                         f"{'关闭' if action == 'close' else '重新打开'};配合单位可以记录进展,由牵头单位办结")
+    return part, acting
+
+
 def close_task(repo: Repository, ref: str, *, note: str | None = None, evidence: list[str] = (),
                date: str | None = None, unit: str | None = None, by: str | None = None) -> Change:
+    """Close (销号) a unit's part of a task (``--unit``, or a liaison's own unit), or, for the
+    office, the task as a whole."""
+    from gktrack.domain.parts import close_edit, standing
+
     plan, task = repo.find_task(ref)
-    if task.state == "done":
-        raise InputError(f"任务 {task.full_id} 已于 {task.closed or '此前'} 关闭;如需重新打开请用 gktrack reopen")
+    part, acting = _part_for(repo, plan, task, unit, by, "close")
+    what = part.unit if part else None
+    where = standing(task, what) if what else None
+    if (where or task).state == "done":
+        closed = where.closed if where else task.closed
+        whose = f"{typed_form(what)} 的部分" if what else ""
+        raise InputError(f"任务 {task.full_id} {whose}已于 {closed or '此前'} 关闭;如需重新打开请用 gktrack reopen")
     when, notes = _record_date(date, plan)
-    acting = _acting_unit(repo, task, unit, by)
-    _check_permission(repo, by, task, "close")
+    _check_permission(repo, by, task, "close", part=what, plan=plan)
     links, link_notes = _links(list(evidence))
-
-    def changes(current: Task) -> dict:
-        if current.state == "done":
-            raise InputError(f"任务 {current.full_id} 已关闭")
-        out = {"state": "done", "closed": when}
-        if note and note.strip():
-            out["note"] = note.strip()
-        if links:
-            out["evidence"] = list(dict.fromkeys([*current.evidence, *links]))
-        return out
-
-    change = _edit_task(repo, ref, f"关闭 {task.full_id}:{short(task.text)}",
-                        _trailers("close", task=task.full_id, units=[acting] if acting else None, date=when),
-                        by=by, changes=changes)
+    text = note.strip() if note and note.strip() else None
+    summary = f"关闭 {task.full_id}" + (f"({what}的部分)" if what else "") + f":{short(task.text)}"
+    change = _edit_task(repo, ref, summary,
+                        _trailers("close", task=task.full_id, units=[what or acting] if (what or acting) else None,
+                                  date=when),
+                        by=by, edit=lambda current: close_edit(current, part, when, text, links))
     return change._replace(notes=tuple(notes + link_notes))
 
 
 def reopen_task(repo: Repository, ref: str, *, note: str | None = None, date: str | None = None,
                 unit: str | None = None, by: str | None = None) -> Change:
-    plan, task = repo.find_task(ref)
-    if task.state != "done":
-        raise InputError(f"任务 {task.full_id} 尚未关闭,无需重新打开")
-    when, _notes = _record_date(date, plan)
-    acting = _acting_unit(repo, task, unit, by)
-    _check_permission(repo, by, task, "reopen")
-    text = "重新打开" + (f":{note.strip()}" if note and note.strip() else "")
-    entry = Progress(date=when, unit=acting, by=_actor_name(repo, by), note=text)
+    """Reopen a unit's part (or the whole task). A reopening is recorded as what it is (this
+    commit, its reason in the message), not as a progress entry; the part's close note and
+    evidence leave it and stay in its history."""
+    from gktrack.domain.parts import reopen_edit, standing
 
-    return _edit_task(repo, ref, f"重新打开 {task.full_id}:{short(task.text)}",
-                      _trailers("reopen", task=task.full_id, units=[acting] if acting else None, date=when),
-                      by=by, changes=lambda current: {"state": "open", "closed": None}, append=lambda current: entry)
+    plan, task = repo.find_task(ref)
+    part, acting = _part_for(repo, plan, task, unit, by, "reopen")
+    what = part.unit if part else None
+    if (standing(task, what) if what else task).state != "done" and not (what is None and any(
+            p.state == "done" for p in task.parts)):
+        whose = f"{typed_form(what)} 的部分" if what else ""
+        raise InputError(f"任务 {task.full_id} {whose}尚未关闭,无需重新打开")
+    when, _notes = _record_date(date, plan)
+    _check_permission(repo, by, task, "reopen", part=what, plan=plan)
+    reason = note.strip() if note and note.strip() else None
+    summary = f"重新打开 {task.full_id}" + (f"({what}的部分)" if what else "") + f":{short(task.text)}"
+    units = repo.units()
+    return _edit_task(repo, ref, summary,
+                      _trailers("reopen", task=task.full_id, units=[what or acting] if (what or acting) else None,
+                                date=when),
+                      by=by, body=f"原因:{reason}" if reason else None,
+                      edit=lambda current: reopen_edit(plan, current, units, part))
 
 
 # --- undo and hand edits --------------------------------------------------------------------

@@ -9,10 +9,26 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from gktrack.domain.deadlines import DEFAULT_WITHIN, Assessment, parsed, standing
+from gktrack.domain.deadlines import DEFAULT_WITHIN, Assessment, parsed
+from gktrack.domain.deadlines import standing as standing_of
+from gktrack.domain.parts import Owed, Standing, owed_parts, progress_dates, role_of
+from gktrack.domain.parts import standing as part_standing
 from gktrack.domain.model import Plan, Task, UnitRef, to_data
 from gktrack.domain.units import Units, normalize_name
 from gktrack.storage.repo import LoadProblem, Repository
+
+
+@dataclass
+class PartRow:
+    """One part of a task (``domain.parts``) as it stands on a day."""
+
+    part: Owed | None          # None: a task that names no unit at all
+    standing: Standing
+    assessment: Assessment
+
+    @property
+    def unit(self) -> str | None:
+        return self.part.unit if self.part else None
 
 
 @dataclass
@@ -21,11 +37,21 @@ class TaskRow:
     task: Task
     role: str | None = None  # the queried unit's role on the task
     via: str | None = None  # the collective through which the queried unit is reached
-    assessment: Assessment | None = None
+    assessment: Assessment | None = None  # the queried unit's part's, or the task's as a whole
+    parts: list[PartRow] = field(default_factory=list)
+    mine: PartRow | None = None  # the queried unit's own part
 
     @property
     def level(self) -> str | None:
         return self.assessment.level if self.assessment else None
+
+    @property
+    def done(self) -> bool:
+        return self.assessment is not None and self.assessment.level is None
+
+    @property
+    def done_parts(self) -> tuple[int, int]:
+        return sum(1 for p in self.parts if p.standing.state == "done"), len(self.parts)
 
 
 def effective_units(plan: Plan, task: Task) -> list[UnitRef]:
@@ -53,35 +79,66 @@ class NameResolver(dict):
 
 def match_unit(units: Units, plan: Plan, task: Task, unit: str, collectives: list[str] | None = None,
                resolve: NameResolver | None = None) -> tuple[str, str | None] | None:
-    """(role, via-collective) when ``unit`` owes ``task``; direct roles win over collectives."""
-    if collectives is None:
-        collectives = units.collectives_of(unit)
-    if resolve is None:
-        resolve = NameResolver(units)
-    via_match = None
-    for ref in effective_units(plan, task):
-        name = resolve[ref.name]
-        if name == unit:
-            return ref.role, None
-        if name in collectives and via_match is None:
-            via_match = (ref.role, name)
-    return via_match
+    """(role, via-collective) when ``unit`` has to do with ``task`` (owes a part, supports it, or
+    belongs to a collective named on it); direct roles win over collectives."""
+    found = role_of(plan, task, units, unit)
+    return None if found is None else found[:2]
+
+
+def _deadlines(plan: Plan, task: Task, known: dict | None) -> tuple:
+    phrases = tuple(task.deadline)
+    found = known.get((phrases, plan.year)) if known is not None else None
+    return parsed(phrases, plan.year) if found is None else found
+
+
+def assess_parts(plan: Plan, task: Task, units: Units, as_of: dt.date, within: int | None = None,
+                 known: dict | None = None) -> list[PartRow]:
+    """Each part of the task on ``as_of``, by the one rule (``deadlines.assess``): the part's own
+    state and the progress that counts for it (``domain.parts``)."""
+    deadlines = _deadlines(plan, task, known)
+    window = DEFAULT_WITHIN if within is None else within
+    parts = owed_parts(plan, task, units)
+    if not parts:
+        where = Standing(task.state, task.closed, task.note, tuple(task.evidence))
+        return [PartRow(None, where, standing_of(deadlines, plan.year, where.state, where.closed,
+                                                 tuple(p.date for p in task.progress), as_of, window))]
+    rows = []
+    for part in parts:
+        where = part_standing(task, part.unit)
+        rows.append(PartRow(part, where, standing_of(deadlines, plan.year, where.state, where.closed,
+                                                     progress_dates(part, parts, task, units), as_of, window)))
+    return rows
+
+
+def task_assessment(parts: list[PartRow]) -> Assessment:
+    """The task as a whole: done when every part is (judged by the last part to close); else as
+    its most urgent open part."""
+    open_parts = [p.assessment for p in parts if p.standing.state != "done"]
+    if not open_parts:
+        return max((p.assessment for p in parts), key=lambda a: (a.category == "late", a.days_late or 0))
+    return min(open_parts, key=urgency_of)
 
 
 def assess_task(plan: Plan, task: Task, as_of: dt.date, within: int | None = None,
-                known: dict | None = None) -> Assessment:
-    """The task's standing on ``as_of``, by the one rule (``deadlines.assess``). ``known``: the
-    parsed deadlines (``Repository.deadlines``) when a scan has them."""
-    phrases = tuple(task.deadline)
-    found = known.get((phrases, plan.year)) if known is not None else None
-    return standing(parsed(phrases, plan.year) if found is None else found, plan.year, task.state, task.closed,
-                    tuple([p.date for p in task.progress]), as_of, DEFAULT_WITHIN if within is None else within)
+                known: dict | None = None, units: Units | None = None) -> Assessment:
+    """The task's standing on ``as_of`` as a whole (see ``task_assessment``)."""
+    from gktrack.domain.model import Registry
+
+    return task_assessment(assess_parts(plan, task, units or Units(Registry()), as_of, within, known))
+
+
+def task_row(repo: Repository, plan: Plan, task: Task, as_of: dt.date) -> TaskRow:
+    """One task as a whole on ``as_of`` (``show``), with its parts."""
+    known = repo.deadlines({(tuple(task.deadline), plan.year)})
+    parts = assess_parts(plan, task, repo.units(), as_of, known=known)
+    return TaskRow(plan, task, assessment=task_assessment(parts), parts=parts)
 
 
 def status_rows(repo: Repository, *, unit: str | None = None, plan: str | None = None,
                 year: int | None = None, state: str = "open", as_of: dt.date,
                 within: int | None = None, levels: tuple | None = None) -> tuple[list[TaskRow], list[LoadProblem]]:
-    """Rows of the tasks asked for; with ``levels``, only those whose assessment has one of them."""
+    """Rows of the tasks asked for. With ``unit``, each row is that unit's part of the task (its
+    state, its deadline standing); ``state`` and ``levels`` then select by that part."""
     units = repo.units()
     wanted = units.require(unit, registering=False) if unit else None
     concerns = None
@@ -103,26 +160,30 @@ def rows_of(repo: Repository, plans: list[Plan], *, unit: str | None = None, yea
             levels: tuple | None = None) -> list[TaskRow]:
     """``status_rows`` over plans already loaded; ``unit`` is a canonical name."""
     units = repo.units()
-    collectives = units.collectives_of(unit) if unit else None
-    resolve = NameResolver(units)
     known = repo.deadlines({(tuple(t.deadline), p.year) for p in plans for t in p.tasks})
     rows: list[TaskRow] = []
     for p in plans:
         if year is not None and p.year != year:
             continue
         for task in p.tasks:
-            if state != "all" and task.state != state:
-                continue
-            role = via = None
+            role = via = mine = None
             if unit:
-                found = match_unit(units, p, task, unit, collectives, resolve)
+                found = role_of(p, task, units, unit)
                 if found is None:
                     continue
-                role, via = found
-            assessment = assess_task(p, task, as_of, within, known)
+                role, via, owed = found
+            parts = assess_parts(p, task, units, as_of, within, known)
+            if unit and owed is not None:
+                mine = next(r for r in parts if r.part == owed)
+                assessment = mine.assessment
+            else:
+                assessment = task_assessment(parts)
+            done = assessment.level is None
+            if state != "all" and (state == "done") != done:
+                continue
             if levels is not None and assessment.level not in levels:
                 continue
-            rows.append(TaskRow(p, task, role, via, assessment))
+            rows.append(TaskRow(p, task, role, via, assessment, parts, mine))
     return rows
 
 
@@ -146,7 +207,8 @@ class UnitSummary:
 
 
 def unit_summaries(repo: Repository) -> tuple[list[UnitSummary], list[LoadProblem]]:
-    """Every unit of the registry (and any unit named in a plan but missing from it)."""
+    """Every unit of the registry (and any unit named in a plan but missing from it): the parts it
+    owes, open and done (its own, and a listed collective's member parts), and its roles."""
     units = repo.units()
     summaries: dict[str, UnitSummary] = {}
     for unit in units.registry.all_units:
@@ -155,14 +217,16 @@ def unit_summaries(repo: Repository) -> tuple[list[UnitSummary], list[LoadProble
     resolve = NameResolver(units)
     for plan in plans:
         for task in plan.tasks:
-            for ref in effective_units(plan, task):
-                name = resolve[ref.name]
-                summary = summaries.setdefault(name, UnitSummary(name))
-                setattr(summary, ref.role, getattr(summary, ref.role) + 1)
-                if task.state == "done":
+            for part in owed_parts(plan, task, units):
+                summary = summaries.setdefault(part.unit, UnitSummary(part.unit))
+                setattr(summary, part.role, getattr(summary, part.role) + 1)
+                if part_standing(task, part.unit).state == "done":
                     summary.done += 1
                 else:
                     summary.open += 1
+            for name in task.support:
+                summary = summaries.setdefault(resolve[name], UnitSummary(resolve[name]))
+                summary.support += 1
     ordered = sorted(summaries.values(), key=lambda s: (s.collective, -s.open, s.name))
     return ordered, problems
 
@@ -185,6 +249,11 @@ def task_json(plan: Plan, task: Task, *, row: TaskRow | None = None) -> dict:
         "deadline": task.deadline_text,
         "due": due.isoformat() if due else None,
     })
+    if row is not None and row.parts:
+        done, total = row.done_parts
+        data["state"] = "done" if row.done else "open"
+        data["parts"] = [_part_json(p) for p in row.parts if p.part is not None]
+        data["parts_done"] = done
     if assessment is not None:
         data["level"] = assessment.level
         data["days_late"] = assessment.days_late
@@ -195,6 +264,13 @@ def task_json(plan: Plan, task: Task, *, row: TaskRow | None = None) -> dict:
     return data
 
 
+def _part_json(row: PartRow) -> dict:
+    s, a = row.standing, row.assessment
+    return {"unit": row.part.unit, "role": row.part.role, "via": row.part.via, "shared": row.part.shared,
+            "state": s.state, "closed": s.closed.isoformat() if s.closed else None, "note": s.note,
+            "evidence": list(s.evidence), "level": a.level, "category": a.category, "days_late": a.days_late}
+
+
 def overdue_rows(repo: Repository, *, as_of: dt.date, unit: str | None = None, plan: str | None = None,
                  within: int | None = None) -> tuple[list[TaskRow], list[LoadProblem]]:
     """Open tasks that are late (red) or due within ``within`` days (yellow), most urgent first."""
@@ -203,12 +279,15 @@ def overdue_rows(repo: Repository, *, as_of: dt.date, unit: str | None = None, p
     return sorted(rows, key=urgency), problems
 
 
-def urgency(row: TaskRow) -> tuple:
-    """Red before yellow, then most days late or fewest days left."""
-    a = row.assessment
+def urgency_of(a: Assessment) -> tuple:
+    """Red before yellow before green, then most days late or fewest days left."""
     if a.level == "red":
-        return (0, -(a.days_late or 0), row.plan.id, row.task.id)
-    return (1, a.days_left if a.days_left is not None else 10**6, row.plan.id, row.task.id)
+        return (0, -(a.days_late or 0))
+    return (1 if a.level == "yellow" else 2, a.days_left if a.days_left is not None else 10**6)
+
+
+def urgency(row: TaskRow) -> tuple:
+    return (*urgency_of(row.assessment), row.plan.id, row.task.id)
 
 
 @dataclass
@@ -228,20 +307,29 @@ class UnitOverdue:
 
 
 def group_by_unit(repo: Repository, rows: list[TaskRow], unit: str | None = None) -> list[UnitOverdue]:
-    """Each row under each of its units (with ``unit``, all under that one), most urgent first;
-    units with most late tasks first."""
-    units = repo.units()
-    named = NameResolver(units)
-    only = (units.canonical(unit) or unit,) if unit else None
+    """Each late or soon-due part under its unit (with ``unit``, that unit's rows), most urgent
+    first; units with most late parts first. A task's row is listed under each unit whose part
+    is late or due, with that part's standing."""
+    if unit:
+        unit = repo.units().canonical(unit) or unit
     groups: dict[str, list[TaskRow]] = {}
     for row in sorted(rows, key=urgency):
-        names = only or tuple(dict.fromkeys(named[r.name] for r in effective_units(row.plan, row.task))) \
-            or ("(未分派)",)
-        for name in names:
-            groups.setdefault(name, []).append(row)
-    ordered = [UnitOverdue(name, found) for name, found in groups.items()]
+        if unit or not row.parts or row.parts[0].part is None:
+            groups.setdefault(unit or "(未分派)", []).append(row)
+            continue
+        for part in row.parts:
+            if part.standing.state != "done" and part.assessment.level in ("red", "yellow"):
+                groups.setdefault(part.unit, []).append(_for_part(row, part))
+    ordered = []
+    for name, found in groups.items():
+        found.sort(key=urgency)
+        ordered.append(UnitOverdue(name, found))
     ordered.sort(key=lambda g: (-g.red, -g.yellow, g.unit))
     return ordered
+
+
+def _for_part(row: TaskRow, part: PartRow) -> TaskRow:
+    return TaskRow(row.plan, row.task, part.part.role, part.part.via, part.assessment, row.parts, part)
 
 
 def overdue_json(row: TaskRow) -> dict:

@@ -39,7 +39,7 @@ import re
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
-from gktrack.domain.model import PLAN_ID_PATTERN, SCHEMA_VERSION, Plan, Section, Task, fields_of, keys_of
+from gktrack.domain.model import PLAN_ID_PATTERN, RECORDS, SCHEMA_VERSION, Plan, Section, Task, fields_of, keys_of
 from gktrack.errors import InputError, PlanFileError
 from gktrack.storage import yamldoc
 from gktrack.storage.files import atomic_write
@@ -340,6 +340,36 @@ class PlanEditor:
             self._splice(self._field_splices(node, {name: [*getattr(current, name), record]}, _TASK_KEYS,
                                              _TASK_FIELDS))
         return self._check(task_id, dataclasses.replace(current, **{name: [*getattr(current, name), record]}))
+
+    def update_record(self, task_id: int, name: str, key: str, changes: dict[str, Any]) -> Task:
+        """Set (or remove) fields of the record of a task's list ``name`` (parts) whose key field
+        is ``key``, in place; the record is added at the end of the list when there is none."""
+        current = self.plan.task(task_id)
+        if current is None:
+            raise PlanFileError(f"找不到任务 {task_id}", where=self.where)
+        cls = RECORDS[_TASK_FIELDS[name].record]
+        key_field = next(n for n, s in fields_of(cls) if s.merge == "key")
+        records = list(getattr(current, name))
+        index = next((i for i, r in enumerate(records) if getattr(r, key_field) == key), None)
+        if index is None:
+            return self.append(task_id, name, cls(**{key_field: key, **{k: v for k, v in changes.items()
+                                                                      if not _empty(v)}}))
+        found = yamldoc.entries(self._task_node(task_id))[name][1]
+        node = found.value[index]
+        specs = dict(fields_of(cls))
+        self._splice(self._field_splices(node, changes, keys_of(cls), specs))
+        records[index] = dataclasses.replace(records[index], **{k: (v if not _empty(v) else _default(cls, k))
+                                                                for k, v in changes.items()})
+        return self._check(task_id, dataclasses.replace(current, **{name: records}))
+
+    def apply(self, task_id: int, edit: Any) -> Task:
+        """A ``domain.parts.Edit``: the task's own fields, then its part records."""
+        saved = self.plan.task(task_id)
+        if edit.task:
+            saved = self.update_task(task_id, edit.task)
+        for unit, fields in edit.parts.items():
+            saved = self.update_record(task_id, "parts", unit, fields)
+        return saved
 
     def replace_task(self, task_id: int, block: str) -> Task:
         """Put ``block`` (a whole task item, as ``edit`` hands it back) in place of the task's lines."""

@@ -200,24 +200,26 @@ def register(app: typer.Typer, command) -> None:
     @command("show")
     def show(
         task: str = typer.Argument(..., metavar="任务", autocompletion=complete_task),
+        as_of: Optional[str] = typer.Option(None, "--as-of", metavar="日期", help="按该日期判断逾期(默认今天)"),
         json_out: bool = typer.Option(False, "--json", help=JSON_HELP),
     ) -> None:
-        """显示一项任务的全部信息和变更记录。"""
+        """显示一项任务的全部信息、各单位的完成情况和变更记录。"""
+        from gktrack.features.ops import parse_date
+        from gktrack.features.views import task_json, task_row
         from gktrack.storage.history import task_history
-        from gktrack.features.views import TaskRow, assess_task, task_json
 
         repo = repository()
         plan, found = repo.find_task(task)
-        assessment = assess_task(plan, found, _today())
+        row = task_row(repo, plan, found, parse_date(as_of, "--as-of 日期") if as_of else _today())
         history = task_history(repo, found.full_id) if (repo.root / ".git").exists() else []
         if json_out:
-            data = task_json(plan, found, row=TaskRow(plan, found, assessment=assessment))
+            data = task_json(plan, found, row=row)
             data["history"] = [c.to_json() for c in history]
             print_json(data)
             return
         from gktrack.cli.render import render_task
 
-        render_task(plan, found, assessment, history)
+        render_task(row, history)
 
     @command("units")
     def units(json_out: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:

@@ -25,7 +25,7 @@ from pathlib import Path
 from gktrack.domain.model import Plan, Registry, Task, to_data
 from gktrack.domain.permissions import (
     RULE_ADD_REMOVE, RULE_BROKEN, RULE_OFFICE_FIELDS, RULE_PLAN, RULE_REGISTRY, RULE_UNIT, RULE_UNKNOWN,
-    UNIT_FIELDS, office_people, task_units_for,
+    office_people, liaison_change_problems,
 )
 from gktrack.domain.units import Units
 from gktrack.errors import GktrackError, InputError, PermissionDeniedError, RepoError
@@ -204,15 +204,9 @@ def _judge_plan(units: Units, person, plan_id: str, before: Plan | None, after: 
         if old is None or new is None:
             deny(ref, RULE_ADD_REMOVE, f"{who} {'新增' if old is None else '删除'}了任务")
             continue
-        fields = {k for k in set(old) | set(new) if old.get(k) != new.get(k)}
-        extra = sorted(fields - set(UNIT_FIELDS))
-        if extra:
-            deny(ref, RULE_OFFICE_FIELDS, f"{who} 修改了 {'、'.join(extra)}")
-            continue
-        task: Task = before.task(task_id)  # by the units it had before this change
-        if not task_units_for(units, task, person.units):
-            owners = "、".join(u.name for u in task.units) or "(未分派)"
-            deny(ref, RULE_UNIT, f"该任务属于 {owners},{who}({mine})不能修改它")
+        for rule, detail in liaison_change_problems(units, before, before.task(task_id), after.task(task_id),
+                                                    person.units):
+            deny(ref, rule, f"{who}({mine}){detail}")
 
 
 def check_hand_edits(root: Path, email: str | None, rels: list[str]) -> None:

@@ -37,6 +37,7 @@ class RowAction:
     date: dt.date
     note: str
     evidence: list[str] = field(default_factory=list)
+    part: str | None = None  # the form unit's part that closes; None: the task is that part alone
 
 
 @dataclass
@@ -163,8 +164,10 @@ def read_forms(path: Path) -> list[tuple[str, str | None, list[tuple[int, dict]]
 def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple[int, dict]], *,
                 by: str | None = None) -> SheetResult:
     """Every row checked against the repository; nothing is written."""
-    from gktrack.features.ops import _actor_email, today
+    from gktrack.domain.parts import standing as part_standing
+    from gktrack.domain.parts import whole_or_part
     from gktrack.domain.permissions import check_task_change
+    from gktrack.features.ops import _actor_email, today
     from gktrack.features.views import match_unit
 
     units = repo.units()
@@ -203,14 +206,17 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
             if match_unit(units, plan, task, canonical) is None:
                 owners = "、".join(u.name for u in task.units) or "(未分派)"
                 raise _RowError(f"任务 {ref} 不是 {canonical} 的任务(属于 {owners})")
+            owed = whole_or_part(plan, task, units, canonical)
+            part = owed.unit if owed is not None and owed.role != "support" else None
+            where = part_standing(task, part) if part else task
             written = _text(values.get("具体要求"))
             if written and not _same_text(written, task.text):
                 raise _RowError(f"任务 {ref} 的“具体要求”与计划不一致(表中被改动,或导出后计划已修改);"
                                 "请重新导出填报表")
             state = _state_word(state_text)
-            closing = state == DONE_LABEL and task.state != "done"
-            if state == DONE_LABEL and task.state == "done" and (not note or _same_text(note, task.note or "")):
-                result.skipped.append(RowProblem(row_no, f"任务 {ref} 已于 {task.closed or '此前'} 关闭,跳过"))
+            closing = state == DONE_LABEL and where.state != "done"
+            if state == DONE_LABEL and where.state == "done" and (not note or _same_text(note, where.note or "")):
+                result.skipped.append(RowProblem(row_no, f"任务 {ref} 已于 {where.closed or '此前'} 关闭,跳过"))
                 continue
             if not note and not closing:
                 if evidence or _text(values.get("工作日期")):
@@ -220,13 +226,16 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
             if not closing and any(p.note == note and p.date == date and p.unit == canonical for p in task.progress):
                 result.skipped.append(RowProblem(row_no, f"任务 {ref} 的这条进展已记录过,跳过"))
                 continue
-            if state == OPEN_LABEL and task.state == "done":
+            if state == OPEN_LABEL and where.state == "done":
                 raise _RowError(f"任务 {ref} 已关闭;如需重新打开请用 gktrack reopen")
+            if closing and owed is not None and owed.role == "support":
+                raise _RowError(f"{canonical} 是任务 {ref} 的配合单位,没有自己的一部分可以办结(请只填写本次进展)")
             try:
-                check_task_change(units, email, task, "close" if closing else "progress")
+                check_task_change(units, email, plan, task, "close" if closing else "progress", part=part)
             except GktrackError as exc:
                 raise _RowError(exc.message) from None
-            result.actions.append(RowAction(row_no, ref, "close" if closing else "progress", date, note, evidence))
+            result.actions.append(RowAction(row_no, ref, "close" if closing else "progress", date, note, evidence,
+                                            part))
         except _RowError as exc:
             result.problems.append(RowProblem(row_no, exc.message))
     return result
@@ -237,6 +246,7 @@ def apply_sheet(repo: Repository, result: SheetResult, *, source: str, by: str |
     if not result.actions:
         return
     from gktrack.features.ops import _actor_name, short
+    from gktrack.domain.parts import Owed, add_evidence, close_edit
     from gktrack.storage.planfile import PlanEditor
 
     by_plan: dict[str, list[RowAction]] = {}
@@ -265,18 +275,15 @@ def apply_sheet(repo: Repository, result: SheetResult, *, source: str, by: str |
             for action in actions:
                 _, task_id = parse_task_ref(action.ref)
                 current = editor.plan.task(task_id)
-                changes: dict = {}
+                if action.kind == "progress":
+                    current = editor.append(task_id, "progress", Progress(date=action.date, unit=result.unit, by=name,
+                                                                          note=action.note))
+                part = Owed(action.part, "responsible") if action.part else None
                 if action.kind == "close":
-                    changes = {"state": "done", "closed": action.date}
-                    if action.note:
-                        changes["note"] = action.note
-                else:
-                    editor.append(task_id, "progress", Progress(date=action.date, unit=result.unit, by=name,
-                                                                note=action.note))
-                if action.evidence:
-                    changes["evidence"] = list(dict.fromkeys([*current.evidence, *action.evidence]))
-                if changes:
-                    editor.update_task(task_id, changes)
+                    editor.apply(task_id, close_edit(current, part, action.date, action.note or None,
+                                                     action.evidence))
+                elif action.evidence:
+                    editor.apply(task_id, add_evidence(current, part, action.evidence))
             editor.save(tx.write)
     result.commit = tx.commit
 

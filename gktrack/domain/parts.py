@@ -1,0 +1,199 @@
+"""A task as a division of labour (分工), the way 督查督办 treats it.
+
+Every unit named on a task as lead (牵头) or responsible (负责) owes a part of it, reports on that
+part and closes it (销号) itself; supporting units (配合) report to the lead and have no part of
+their own. A collective whose members the registry lists ("各乡(镇)": 望城镇, 石岗镇, …) gives each
+member its own part; a collective whose membership is open ("各有关单位") is one part, which its
+members report on and the office closes. A task is done when all its parts are, or when the
+office closed it as a whole; a task that names no unit is its plan owner's.
+
+The plan file records a part (``Task.parts``) only once something happened to it; until then a
+part is open, or done when the task was closed as a whole (``Task.state``). So plan files written
+before parts existed read as they always did: the task's one state is every part's.
+
+Pure rules over the model and the registry's names: no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from gktrack.domain.model import Plan, Progress, Task
+from gktrack.domain.units import Units, normalize_name
+
+
+@dataclass(frozen=True)
+class Owed:
+    """A part of a task: the unit that owes it, its role, and the collective it came through."""
+
+    unit: str                 # a unit's canonical name, or an open collective's
+    role: str                 # lead or responsible
+    via: str | None = None    # the listed collective that gave this member its part
+    shared: bool = False      # an open collective's part: its members report, the office closes
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a part stands: its state and, when done, when and how (from its record, or from the
+    task closed as a whole)."""
+
+    state: str
+    closed: dt.date | None = None
+    note: str | None = None
+    evidence: tuple[str, ...] = ()
+
+
+def _name(units: Units, name: str) -> str:
+    return units.canonical(name) or normalize_name(name)
+
+
+def owed_parts(plan: Plan, task: Task, units: Units) -> list[Owed]:
+    """The parts of ``task``, in the order its units are named; a unit named directly keeps its
+    own role over the one a collective gives it."""
+    refs = [(r.name, r.role) for r in task.units if r.role in ("lead", "responsible")]
+    if not task.units and plan.owner:
+        refs = [(plan.owner, "responsible")]
+    parts: dict[str, Owed] = {}
+    direct = {_name(units, name) for name, _ in refs}
+    for name, role in refs:
+        canonical = _name(units, name)
+        collective = units.get(canonical)
+        listed = collective is not None and collective.is_collective and collective.members != "all" \
+            and bool(collective.members)
+        if listed:
+            for member in collective.members:
+                member_name = _name(units, member)
+                if member_name not in parts and member_name not in direct:
+                    parts[member_name] = Owed(member_name, role, via=canonical)
+        elif collective is not None and collective.is_collective:
+            parts.setdefault(canonical, Owed(canonical, role, shared=True))
+        else:
+            parts[canonical] = Owed(canonical, role)
+    return list(parts.values())
+
+
+def standing(task: Task, unit: str) -> Standing:
+    """The state of ``unit``'s part: its record if there is one, else the task's as a whole."""
+    record = task.part(unit)
+    if record is not None:
+        return Standing(record.state, record.closed, record.note, tuple(record.evidence))
+    if task.state == "done":
+        return Standing("done", task.closed, task.note, tuple(task.evidence))
+    return Standing("open")
+
+
+def is_done(plan: Plan, task: Task, units: Units) -> bool:
+    """The task closed as a whole, or every part done."""
+    if task.state == "done":
+        return True
+    parts = owed_parts(plan, task, units)
+    return bool(parts) and all(standing(task, p.unit).state == "done" for p in parts)
+
+
+def done_count(plan: Plan, task: Task, units: Units) -> tuple[int, int]:
+    """(parts done, parts)."""
+    parts = owed_parts(plan, task, units)
+    return sum(1 for p in parts if standing(task, p.unit).state == "done"), len(parts)
+
+
+def counts_for(part: Owed, parts: list[Owed], task: Task, units: Units, entry: Progress) -> bool:
+    """Whether a progress entry counts for ``part``: the part's own unit's entries; for a lead's
+    part, its supporting units' too (they report to it); for an open collective's part, those of
+    any unit without a part of its own in the task; an entry without a unit (the office's, or a
+    plan file from before parts) counts for every part."""
+    if entry.unit is None:
+        return True
+    unit = _name(units, entry.unit)
+    if unit == part.unit:
+        return True
+    if part.role == "lead" and unit in {_name(units, n) for n in task.support}:
+        return True
+    return part.shared and unit not in {p.unit for p in parts}
+
+
+def progress_dates(part: Owed, parts: list[Owed], task: Task, units: Units) -> tuple[dt.date, ...]:
+    return tuple(e.date for e in task.progress if counts_for(part, parts, task, units, e))
+
+
+def role_of(plan: Plan, task: Task, units: Units, unit: str) -> tuple[str, str | None, Owed | None] | None:
+    """How ``unit`` (canonical) is on the task: (role, via collective, its part or None), or None.
+
+    Its own part first (direct, or as a listed collective's member); then supporting (no part);
+    then as a member of an open collective that has the part."""
+    parts = owed_parts(plan, task, units)
+    for part in parts:
+        if part.unit == unit:  # its own part, or the collective's own (the office acting for it)
+            return part.role, part.via, part
+    if unit in {_name(units, n) for n in task.support}:
+        return "support", None, None
+    mine = set(units.collectives_of(unit))
+    for part in parts:
+        if part.shared and part.unit in mine:
+            return part.role, part.unit, part
+    for name in task.support:
+        if _name(units, name) in mine:
+            return "support", _name(units, name), None
+    return None
+
+
+@dataclass(frozen=True)
+class Edit:
+    """What closing or reopening writes: the task's own fields, and part records by unit."""
+
+    task: dict
+    parts: dict
+
+
+def whole_or_part(plan: Plan, task: Task, units: Units, unit: str | None) -> Owed | None:
+    """The part a close or reopen for ``unit`` acts on; None for the task as a whole (no unit
+    given, or a task with one part only, whose part is the task)."""
+    if unit is None:
+        return None
+    parts = owed_parts(plan, task, units)
+    found = role_of(plan, task, units, unit)
+    if found is None or found[2] is None:
+        return None if found is None else Owed(unit, "support")
+    return None if len(parts) <= 1 else found[2]
+
+
+def close_edit(task: Task, part: Owed | None, when: dt.date, note: str | None, links: list[str]) -> Edit:
+    """Closing ``part`` (None: the whole task): its record, or the task's own fields."""
+    fields = {"state": "done", "closed": when}
+    if note:
+        fields["note"] = note
+    if part is None:
+        if links:
+            fields["evidence"] = list(dict.fromkeys([*task.evidence, *links]))
+        return Edit(fields, {})
+    record = task.part(part.unit)
+    if links:
+        fields["evidence"] = list(dict.fromkeys([*(record.evidence if record else []), *links]))
+    return Edit({}, {part.unit: fields})
+
+
+def reopen_edit(plan: Plan, task: Task, units: Units, part: Owed | None) -> Edit:
+    """Reopening ``part`` (None: the whole task). The part's close note and evidence leave it (the
+    history keeps them). A task closed as a whole keeps its other parts done: their records
+    take over its closing date, note and evidence."""
+    cleared = {"state": "open", "closed": None, "note": None, "evidence": []}
+    if part is None:
+        return Edit(cleared if task.state == "done" else {},
+                    {p.unit: cleared for p in task.parts if p.state == "done"})
+    records: dict[str, dict] = {part.unit: cleared}
+    fields: dict = {}
+    if task.state == "done":
+        fields = cleared
+        for other in owed_parts(plan, task, units):
+            if other.unit != part.unit and task.part(other.unit) is None:
+                records[other.unit] = {"state": "done", "closed": task.closed, "note": task.note,
+                                       "evidence": list(task.evidence)}
+    return Edit(fields, records)
+
+
+def add_evidence(task: Task, part: Owed | None, links: list[str]) -> Edit:
+    """Evidence given with a progress report: on the part's record, or on the task's own."""
+    if part is None:
+        return Edit({"evidence": list(dict.fromkeys([*task.evidence, *links]))}, {})
+    record = task.part(part.unit)
+    return Edit({}, {part.unit: {"evidence": list(dict.fromkeys([*(record.evidence if record else []), *links]))}})
