@@ -400,7 +400,8 @@ def test_plan_and_unit_narrow_the_report(scenario):
     # p2022/5 reaches 司法所 through 各有关单位 (members: all).
     assert set(tasks_by_id(data)) == {"p2022/1", "p2022/2", "p2022/5"}
     assert [u["unit"] for u in data["units"]] == ["司法所"]
-    assert data["units"][0]["lead"] == 1 and data["units"][0]["responsible"] == 2
+    # its own parts only: p2022/5 is 各有关单位's part (members: all), which the office closes
+    assert data["units"][0]["lead"] == 1 and data["units"][0]["responsible"] == 1
     assert data["audit"]["hand_edits"] == []
     text = report(scenario, "2022", "--unit", "司法所")
     assert "报告范围:责任单位 司法所" in text and "p2022/7" not in text

@@ -19,6 +19,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from gktrack.domain.deadlines import DEFAULT_WITHIN, Assessment, parsed
+from gktrack.domain.deadlines import standing as standing_of
 from gktrack.domain.model import Plan, Progress, Task
 from gktrack.domain.units import Units, normalize_name
 
@@ -197,3 +199,60 @@ def add_evidence(task: Task, part: Owed | None, links: list[str]) -> Edit:
         return Edit({"evidence": list(dict.fromkeys([*task.evidence, *links]))}, {})
     record = task.part(part.unit)
     return Edit({}, {part.unit: {"evidence": list(dict.fromkeys([*(record.evidence if record else []), *links]))}})
+
+
+# --- judging the parts: the one rule (``deadlines.assess``), part by part -----------------------
+
+
+@dataclass(frozen=True)
+class PartRow:
+    """One part of a task (``domain.parts``) as it stands on a day."""
+
+    part: Owed | None          # None: a task that names no unit at all
+    standing: Standing
+    assessment: Assessment
+
+    @property
+    def unit(self) -> str | None:
+        return self.part.unit if self.part else None
+
+
+def _deadlines(plan: Plan, task: Task, known: dict | None) -> tuple:
+    phrases = tuple(task.deadline)
+    found = known.get((phrases, plan.year)) if known is not None else None
+    return parsed(phrases, plan.year) if found is None else found
+
+
+def assess_parts(plan: Plan, task: Task, units: Units, as_of: dt.date, within: int | None = None,
+                 known: dict | None = None) -> list[PartRow]:
+    """Each part of the task on ``as_of``, by the one rule (``deadlines.assess``): the part's own
+    state and the progress that counts for it (``domain.parts``)."""
+    deadlines = _deadlines(plan, task, known)
+    window = DEFAULT_WITHIN if within is None else within
+    parts = owed_parts(plan, task, units)
+    if not parts:
+        where = Standing(task.state, task.closed, task.note, tuple(task.evidence))
+        return [PartRow(None, where, standing_of(deadlines, plan.year, where.state, where.closed,
+                                                 tuple(p.date for p in task.progress), as_of, window))]
+    rows = []
+    for part in parts:
+        where = standing(task, part.unit)
+        rows.append(PartRow(part, where, standing_of(deadlines, plan.year, where.state, where.closed,
+                                                     progress_dates(part, parts, task, units), as_of, window)))
+    return rows
+
+
+def task_assessment(parts: list[PartRow]) -> Assessment:
+    """The task as a whole: done when every part is (judged by the last part to close); else as
+    its most urgent open part."""
+    open_parts = [p.assessment for p in parts if p.standing.state != "done"]
+    if not open_parts:
+        return max((p.assessment for p in parts), key=lambda a: (a.category == "late", a.days_late or 0))
+    return min(open_parts, key=urgency_of)
+
+
+def urgency_of(a: Assessment) -> tuple:
+    """Red before yellow before green, then most days late or fewest days left."""
+    if a.level == "red":
+        return (0, -(a.days_late or 0))
+    return (1 if a.level == "yellow" else 2, a.days_left if a.days_left is not None else 10**6)

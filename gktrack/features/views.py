@@ -9,26 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from gktrack.domain.deadlines import DEFAULT_WITHIN, Assessment, parsed
-from gktrack.domain.deadlines import standing as standing_of
-from gktrack.domain.parts import Owed, Standing, owed_parts, progress_dates, role_of
+from gktrack.domain.deadlines import Assessment, parsed
+from gktrack.domain.parts import (PartRow, assess_parts, owed_parts, role_of, task_assessment, urgency_of)
 from gktrack.domain.parts import standing as part_standing
 from gktrack.domain.model import Plan, Task, UnitRef, to_data
 from gktrack.domain.units import Units, normalize_name
 from gktrack.storage.repo import LoadProblem, Repository
-
-
-@dataclass
-class PartRow:
-    """One part of a task (``domain.parts``) as it stands on a day."""
-
-    part: Owed | None          # None: a task that names no unit at all
-    standing: Standing
-    assessment: Assessment
-
-    @property
-    def unit(self) -> str | None:
-        return self.part.unit if self.part else None
 
 
 @dataclass
@@ -83,40 +69,6 @@ def match_unit(units: Units, plan: Plan, task: Task, unit: str, collectives: lis
     belongs to a collective named on it); direct roles win over collectives."""
     found = role_of(plan, task, units, unit)
     return None if found is None else found[:2]
-
-
-def _deadlines(plan: Plan, task: Task, known: dict | None) -> tuple:
-    phrases = tuple(task.deadline)
-    found = known.get((phrases, plan.year)) if known is not None else None
-    return parsed(phrases, plan.year) if found is None else found
-
-
-def assess_parts(plan: Plan, task: Task, units: Units, as_of: dt.date, within: int | None = None,
-                 known: dict | None = None) -> list[PartRow]:
-    """Each part of the task on ``as_of``, by the one rule (``deadlines.assess``): the part's own
-    state and the progress that counts for it (``domain.parts``)."""
-    deadlines = _deadlines(plan, task, known)
-    window = DEFAULT_WITHIN if within is None else within
-    parts = owed_parts(plan, task, units)
-    if not parts:
-        where = Standing(task.state, task.closed, task.note, tuple(task.evidence))
-        return [PartRow(None, where, standing_of(deadlines, plan.year, where.state, where.closed,
-                                                 tuple(p.date for p in task.progress), as_of, window))]
-    rows = []
-    for part in parts:
-        where = part_standing(task, part.unit)
-        rows.append(PartRow(part, where, standing_of(deadlines, plan.year, where.state, where.closed,
-                                                     progress_dates(part, parts, task, units), as_of, window)))
-    return rows
-
-
-def task_assessment(parts: list[PartRow]) -> Assessment:
-    """The task as a whole: done when every part is (judged by the last part to close); else as
-    its most urgent open part."""
-    open_parts = [p.assessment for p in parts if p.standing.state != "done"]
-    if not open_parts:
-        return max((p.assessment for p in parts), key=lambda a: (a.category == "late", a.days_late or 0))
-    return min(open_parts, key=urgency_of)
 
 
 def assess_task(plan: Plan, task: Task, as_of: dt.date, within: int | None = None,
@@ -277,13 +229,6 @@ def overdue_rows(repo: Repository, *, as_of: dt.date, unit: str | None = None, p
     rows, problems = status_rows(repo, unit=unit, plan=plan, state="open", as_of=as_of, within=within,
                                  levels=("red", "yellow"))
     return sorted(rows, key=urgency), problems
-
-
-def urgency_of(a: Assessment) -> tuple:
-    """Red before yellow before green, then most days late or fewest days left."""
-    if a.level == "red":
-        return (0, -(a.days_late or 0))
-    return (1 if a.level == "yellow" else 2, a.days_left if a.days_left is not None else 10**6)
 
 
 def urgency(row: TaskRow) -> tuple:

@@ -174,6 +174,39 @@ def _merge_entries(base: Any, ours: Any, theirs: Any, date_key: str) -> Any:
     return merged or _MISSING
 
 
+def _merge_keyed(cls: type, base: Any, ours: Any, theirs: Any) -> tuple[Any, bool]:
+    """Merge kind "records" (a unit's part): records matched by their key field, each merged field
+    by field; what one side added is kept, what one side removed goes unless the other changed
+    it. A record both sides changed differently is a conflict of the whole list (ours kept)."""
+    if ours == theirs or theirs == base:
+        return ours, False
+    if ours == base:
+        return theirs, False
+    key_field = next(n for n, s in fields_of(cls) if s.merge == "key")
+
+    def keyed(value: Any) -> dict:
+        return {item.get(key_field): item for item in _as_list(value) if isinstance(item, dict)}
+
+    b, o, t = keyed(base), keyed(ours), keyed(theirs)
+    merged: dict = {}
+    clash = False
+    for key in dict.fromkeys([*o, *t]):
+        if key not in o:  # theirs added it, or we removed it
+            if key not in b or t[key] != b[key]:
+                merged[key] = t[key]
+            continue
+        if key not in t:
+            if key not in b or o[key] != b[key]:
+                merged[key] = o[key]
+            continue
+        record, clashes = merge_record(cls, b.get(key), o[key], t[key])
+        if clashes:
+            clash = True
+            record = o[key]
+        merged[key] = record
+    return (list(merged.values()) or _MISSING), clash
+
+
 def _date(entry: Any, key: str) -> Any:
     value = entry.get(key) if isinstance(entry, dict) else None
     return value if isinstance(value, dt.date) else None
@@ -203,6 +236,10 @@ def merge_record(cls: type, base: dict | None, ours: dict, theirs: dict) -> tupl
         elif kind == "entries":
             date_key = next(n for n, s in fields_of(RECORDS[specs[name].record]) if s.kind == "date")
             value = _merge_entries(b, o, t, date_key)
+        elif kind == "records":
+            value, clash = _merge_keyed(RECORDS[specs[name].record], b, o, t)
+            if clash:
+                clashes[name] = _conflict_record(b, t)
         else:
             value, clash = _three(b, o, t)
             if clash and name == CONFLICT_KEY:  # two unresolved records: keep both
@@ -551,7 +588,7 @@ def _entry_text(name: str, value: Any, sources: list, cls: type, col: int, style
         if found and node.start_mark.column == col and yamldoc.to_data(found[1]) == value:
             return _copy(doc, found[0].start_mark.index, _entry_end(doc.text, found[1]), style.newline)
     spec = dict(fields_of(cls)).get(name)
-    if spec is not None and spec.merge == "entries" and isinstance(value, list):
+    if spec is not None and spec.merge in ("entries", "records") and isinstance(value, list):
         return _entries_text(name, value, sources, RECORDS[spec.record], col, style)
     if spec is not None and value is not None:
         return render_entry(name, spec, _model_value(spec, value), col, style)[col:]

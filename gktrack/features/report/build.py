@@ -156,13 +156,19 @@ def _select_tasks(report: Report, plans: list[Plan], walk: Walk, units: Units) -
                 if (closed is None and report.reconstructed) or (closed is not None and closed > report.as_of):
                     # Closed after the cut-off (or, reconstructed, on no recorded date): open then.
                     task, closed = dataclasses.replace(task, state="open", closed=None), None
-            assessment = standing(plan, task, report.as_of, closed)
+            assessment, parts = standing(plan, task, units, report.as_of, closed)
+            progress = [p for p in task.progress if report.start <= p.date <= report.as_of]
+            if wanted:
+                # the unit's own part, and the unit's own entries
+                mine = next((p for p in parts if p.unit == wanted), None)
+                assessment = mine.assessment if mine else assessment
+                progress = [p for p in progress if p.unit and resolve[p.unit] == wanted]
             entry = TaskReport(
                 plan=plan, task=task, carried_over=carried, assessment=assessment,
                 deadlines=parsed(tuple(task.deadline), plan.year), units=_units(plan, task, resolve),
                 days_late=days_late(assessment, report.as_of), closed=closed,
                 closing=closing if task.state == "done" else None, events=events,
-                progress=[p for p in task.progress if report.start <= p.date <= report.as_of])
+                progress=progress, parts=parts)
             if carried and not _still_owed(entry, report.start, walk.history_before):
                 continue
             plan_report.tasks.append(entry)

@@ -4,12 +4,10 @@ commits by month and by person. Counts only what ``build`` selected; judges noth
 
 from __future__ import annotations
 
-from gktrack.domain.model import Plan
 from gktrack.domain.units import Units
 from gktrack.features.report.data import (
     BEIJING, MonthStats, PersonStats, Report, SectionSummary, TaskReport, UnitStats,
 )
-from gktrack.features.views import match_unit
 from gktrack.storage.history import HAND_ACTIONS
 
 
@@ -28,28 +26,37 @@ def count(report: Report, units: Units) -> None:
             if top not in sections:
                 sections[top] = SectionSummary(top, by_key[top].heading if top in by_key else "(未分章节)")
             sections[top].counts.add(entry.category)
-            for name, roles in _unit_roles(units, plan, entry, report.unit_filter).items():
-                unit_stats = stats.get(name)
-                if unit_stats is None:
-                    unit_stats = stats[name] = UnitStats(name)
-                for role in roles:
-                    setattr(unit_stats, role, getattr(unit_stats, role) + 1)
-                unit_stats.counts.add(entry.category)
+            _count_units(stats, units, entry, report.unit_filter)
         plan_report.sections = [s for s in sections.values() if s.counts.total]
-    report.units = sorted(stats.values(), key=lambda u: (-u.counts.missed, -u.counts.total, u.name))
+    # ranked by their own completion: the rate of their parts, then the fewest late
+    report.units = sorted(stats.values(), key=lambda u: (-(u.counts.rate if u.counts.rate is not None else -1),
+                                                         u.counts.missed, -u.counts.total, u.name))
 
 
-def _unit_roles(units: Units, plan: Plan, entry: TaskReport, wanted: str | None) -> dict[str, list[str]]:
-    if wanted:
-        found = match_unit(units, plan, entry.task, wanted)
-        return {wanted: [found[0]]} if found else {}
-    roles: dict[str, list[str]] = {}
+def _count_units(stats: dict[str, UnitStats], units: Units, entry: TaskReport, wanted: str | None) -> None:
+    """Each part under its unit, with the part's own category; supporting units count the task as
+    supported (no part of their own); each unit's entries in the period."""
+    def of(name: str) -> UnitStats:
+        found = stats.get(name)
+        if found is None:
+            found = stats[name] = UnitStats(name)
+        return found
+
+    for part in entry.parts:
+        name = part.unit or "(未分派)"
+        if wanted and name != wanted:
+            continue
+        unit_stats = of(name)
+        if part.part is not None:
+            setattr(unit_stats, part.part.role, getattr(unit_stats, part.part.role) + 1)
+        unit_stats.counts.add(part.assessment.category)
     for ref in entry.units:
-        if ref.role not in roles.setdefault(ref.name, []):
-            roles[ref.name].append(ref.role)
-    if not roles:
-        roles["(未分派)"] = []
-    return roles
+        if ref.role == "support" and (not wanted or ref.name == wanted):
+            of(ref.name).support += 1
+    for item in entry.progress:
+        name = units.canonical(item.unit) or item.unit if item.unit else None
+        if name and (not wanted or name == wanted):
+            of(name).progress += 1
 
 
 def _months(report: Report) -> list[str]:

@@ -92,6 +92,7 @@ class TaskReport:
     closing: CommitRef | None = None
     progress: list[Progress] = field(default_factory=list)  # entries dated within the period
     events: list[StateEvent] = field(default_factory=list)
+    parts: list = field(default_factory=list)  # gktrack.domain.parts.PartRow: each unit's part at the cut-off
     # Read again and again while counting and writing: kept as plain attributes.
     ref: str = field(init=False)
     category: str = field(init=False)  # the assessment's
@@ -183,15 +184,20 @@ class PlanReport:
 
 @dataclass
 class UnitStats:
+    """One unit's parts (its own, and those it has as a listed collective's member), by category;
+    the tasks it supports; the progress entries it recorded in the period."""
+
     name: str
     lead: int = 0
     support: int = 0
     responsible: int = 0
+    progress: int = 0
     counts: Counts = field(default_factory=Counts)
 
     def to_json(self) -> dict:
         return {"unit": self.name, "lead": self.lead, "support": self.support,
-                "responsible": self.responsible, "late": self.counts.missed, **self.counts.to_json()}
+                "responsible": self.responsible, "progress": self.progress, "late": self.counts.missed,
+                **self.counts.to_json()}
 
 
 @dataclass

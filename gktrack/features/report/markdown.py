@@ -350,14 +350,17 @@ def _task_block(report: Report, entry: TaskReport, out: list[str], state_label: 
 def _units_section(report: Report, out: list[str]) -> None:
     out += ["## 三、按责任单位统计", ""]
     rows = []
-    for u in report.units:
+    for rank, u in enumerate(report.units, start=1):
         c = u.counts
-        rows.append([_md(u.name), u.lead, u.support, u.responsible, c.total, c.done, c.missed,
-                     c.not_done, c["no_progress"], c["ongoing"], _pct(c.rate)])
-    headers = ["责任单位", "牵头", "配合", "负责", "任务数", "已完成", "逾期", "未完成", "未见进展", "持续推进", "完成率"]
-    out += table(headers, rows, right=set(range(1, len(headers))))
-    out += ["", "注:有逾期任务的单位排在前面;“逾期”含逾期完成和逾期未完成;“未完成”含未见进展;"
-            "一项任务由多个单位承担的,分别计入各单位;“各有关单位”等集体单位按原文单列。", ""]
+        rows.append([rank, _md(u.name), u.lead, u.responsible, u.support, c.total, c.done, c.missed,
+                     c.not_done, c["no_progress"], c["ongoing"], _pct(c.rate), u.progress])
+    headers = ["排名", "责任单位", "牵头", "负责", "配合", "承担部分", "已完成", "逾期", "未完成", "未见进展", "持续推进",
+               "完成率", "进展记录"]
+    out += table(headers, rows, right=set(range(len(headers))) - {1})
+    out += ["", "注:一项任务分给几个单位的,每个牵头、负责单位各承担自己的一部分,各自报送、各自办结,按各自那一部分统计"
+            "(名单列明成员的集体,如“各乡(镇)”,按成员各算一部分;成员不定的集体,如“各有关单位”,算一部分,由政务公开办办结);"
+            "配合单位向牵头单位报送,不单独计算。按完成率排名,完成率相同的逾期少者在前;“逾期”含逾期完成和逾期未完成;"
+            "“未完成”含未见进展;“进展记录”是本单位本年度记录的进展条数。", ""]
 
 
 def _problem_item(report: Report, entry: TaskReport) -> str:

@@ -11,27 +11,29 @@ task due 11-30), one day fewer than ``assess`` counts on the morning after.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import functools
 
-from gktrack.domain.deadlines import Assessment, assess, parsed
+from gktrack.domain.deadlines import Assessment
 from gktrack.domain.model import Plan, Task
+from gktrack.domain.parts import PartRow, assess_parts, task_assessment
+from gktrack.domain.units import Units
 
 ONE_DAY = dt.timedelta(days=1)
 
 
-def standing(plan: Plan, task: Task, as_of: dt.date, closed: dt.date | None) -> Assessment:
-    """``task`` at the end of ``as_of``; ``closed``: its closing date when it was done by then."""
-    progress = tuple(sorted({p.date for p in task.progress if p.date <= as_of}))
-    return _assess(parsed(tuple(task.deadline), plan.year), task.state, closed, progress, as_of + ONE_DAY, plan.year)
-
-
-# A city's ten thousand tasks are a few hundred deadline phrases, mostly without progress yet:
-# many tasks ask the very same question.
-@functools.lru_cache(maxsize=None)
-def _assess(deadlines: tuple, state: str, closed: dt.date | None, progress: tuple, as_of: dt.date,
-            year: int) -> Assessment:
-    return assess(deadlines, state=state, closed=closed, progress_dates=progress, as_of=as_of, year=year)
+def standing(plan: Plan, task: Task, units: Units, as_of: dt.date,
+             closed: dt.date | None) -> tuple[Assessment, list[PartRow]]:
+    """``task`` at the end of ``as_of`` — as a whole, and part by part — with only what was
+    recorded by then: ``closed``, the task's closing date when it was done by then; progress
+    dated on or before ``as_of``; parts closed on or before it."""
+    seen = dataclasses.replace(
+        task, closed=closed if task.state == "done" else None,
+        progress=[p for p in task.progress if p.date <= as_of],
+        parts=[p if p.state != "done" or (p.closed is not None and p.closed <= as_of)
+               else dataclasses.replace(p, state="open", closed=None, note=None, evidence=[]) for p in task.parts])
+    parts = assess_parts(plan, seen, units, as_of + ONE_DAY)
+    return task_assessment(parts), parts
 
 
 def days_late(assessment: Assessment, as_of: dt.date) -> int | None:
