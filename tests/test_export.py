@@ -34,23 +34,24 @@ def test_plan_division_table_xlsx(plans_repo, tmp_path):
     assert [c.value for c in ws[2]] == list(COLUMNS)
     assert ws.freeze_panes == "A3"
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert "A1:H1" in merged
+    assert "A1:I1" in merged
     # 一、 as a full-width row over its subsection, (一) merged down its three tasks
     group = _find(ws, "一、优化政务公开工作基础")
-    assert f"A{group}:H{group}" in merged
+    assert f"A{group}:I{group}" in merged
     first = _find(ws, HL2022_TASKS[1])
     assert ws.cell(first, 2).value == "(一)深化行政规章、规范性文件集中公开"
     assert f"B{first}:B{first + 2}" in merged
     assert ws.cell(first + 2, 3).value.startswith(HL2022_TASKS[3])
-    assert [ws.cell(first + 2, c).value for c in (4, 5, 6)] == ["司法所", "党政综合办", "2022-09-30"]
+    # each role in its own column: 牵头单位, 责任单位, 配合单位
+    assert [ws.cell(first + 2, c).value for c in (4, 5, 6, 7)] == ["司法所", None, "党政综合办", "2022-09-30"]
     # 二、 has tasks directly under it: 工作任务 merged over its three tasks, no extra row
     four = _find(ws, HL2022_TASKS[4])
     assert ws.cell(four, 2).value == "二、加强重点领域信息公开"
     assert f"B{four}:B{four + 2}" in merged
-    assert ws.cell(four + 2, 4).value == "党政综合办"  # no unit named: the plan's owner
-    assert ws.cell(first, 7).value.startswith("逾期")  # 2022 deadlines, today pinned to 2024
+    assert ws.cell(four + 2, 5).value == "党政综合办"  # no unit named: the plan's owner is responsible
+    assert ws.cell(first, 8).value.startswith("逾期")  # 2022 deadlines, today pinned to 2024
     # widths: the long text column is wide (capped), the number column narrow
-    width = {c: ws.column_dimensions[c].width for c in "ABCDEFGH"}
+    width = {c: ws.column_dimensions[c].width for c in "ABCDEFGHI"}
     from gktrack.features.exchange.export import display_width
 
     longest = max(display_width(t) for t in HL2022_TASKS.values())
@@ -71,7 +72,7 @@ def test_csv_has_bom_and_columns(plans_repo, tmp_path):
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0] == list(COLUMNS)
     assert rows[1][2] == "配合做好行政复议文书公开"
-    assert rows[1][3:6] == ["区政数局", "司法所", "9月底前"]
+    assert rows[1][3:7] == ["区政数局", "", "司法所", "9月底前"]
     assert len(rows) == 3
 
 
@@ -353,8 +354,8 @@ def test_markdown_plan_view_is_one_table_per_section(plans_repo, tmp_path):
     assert text.count("### (一)深化行政规章") == 1
     rows = {row[0]: row for table in tables for row in table["rows"]}
     assert rows["hl2022/7"][2] == tricky  # the pipe, the angle brackets and the backslash come back as text
-    assert rows["hl2022/1"][6] == "已完成(2024-06-01)\n第一行\n第二行|续"
-    assert rows["hl2022/3"][3:6] == ["司法所", "党政综合办", "2022-09-30"]
+    assert rows["hl2022/1"][7] == "已完成(2024-06-01)\n第一行\n第二行|续"
+    assert rows["hl2022/3"][3:7] == ["司法所", "", "党政综合办", "2022-09-30"]
     # headings: the plan, then 一、 and its (一) over the first table
     lines = text.splitlines()
     assert "## 一、优化政务公开工作基础" in lines and "### (一)深化行政规章、规范性文件集中公开" in lines
@@ -370,7 +371,7 @@ def test_markdown_for_a_unit_across_plans_and_errors(plans_repo):
     text = plans_repo.ok("export", "--unit", "司法所", "--format", "md")
     assert text.startswith("# 司法所 政务公开工作任务分工表\n")
     for table in _md_tables(text):
-        assert all(len(row) == 7 for row in table["rows"])
+        assert all(len(row) == 8 for row in table["rows"])
     line = plans_repo.fail("export", "--plan", "hl2022")
     assert "-o" in line
     line = plans_repo.fail("export", "--unit", "司法所", "--form", "--format", "md")

@@ -120,3 +120,39 @@ def is_collective_name(name: str) -> bool:
     from gktrack.domain.unitphrase import is_group_word
 
     return name.startswith("各") or is_group_word(name)
+
+
+_LEVELS = "省市区县镇乡"
+_SUFFIXES = ("分局", "局", "委员会", "委", "办公室", "办", "中心", "所", "站", "队", "院", "处", "科", "股")
+# Words many unit names share without being the same unit
+_GENERIC = {"管理", "服务", "发展", "建设", "工作", "事务", "综合", "行政", "保障", "人民", "政府", "改革", "执法", "监督"}
+
+
+def _parts(name: str) -> tuple[str, str, str]:
+    prefix = name[0] if name and name[0] in _LEVELS else ""
+    rest = name[len(prefix):]
+    suffix = next((s for s in _SUFFIXES if rest.endswith(s) and len(rest) > len(s)), "")
+    return prefix, rest[: len(rest) - len(suffix)] if suffix else rest, suffix
+
+
+def likely_same(registry: Registry) -> list[tuple[str, str]]:
+    """Pairs of units whose names suggest one unit written two ways (区资源规划分局 / 区自然资源分局):
+    the same level, the same kind of body, names of about the same length, and a distinctive
+    word in common."""
+    groups: dict[tuple[str, str], list[tuple[Unit, str, set[str]]]] = {}
+    for unit in registry.units:
+        prefix, core, suffix = _parts(unit.name)
+        if not suffix or len(core) < 2:
+            continue
+        words = {core[i:i + 2] for i in range(len(core) - 1)} - _GENERIC
+        groups.setdefault((prefix, suffix), []).append((unit, core, words))
+    pairs = []
+    for members in groups.values():
+        for i, (a, core_a, words_a) in enumerate(members):
+            for b, core_b, words_b in members[i + 1:]:
+                # names already shared (a duplicate, an alias) are another problem, said elsewhere
+                if {a.name, *a.aliases} & {b.name, *b.aliases}:
+                    continue
+                if words_a & words_b and abs(len(core_a) - len(core_b)) <= 2:
+                    pairs.append((a.name, b.name))
+    return pairs

@@ -25,7 +25,8 @@ from typing import Any, Callable, Iterable, NamedTuple
 
 from gktrack import __version__
 from gktrack.domain.model import ROLES, Plan, Task, fields_of, to_data
-from gktrack.domain.units import Units
+from gktrack.domain.parts import owed_parts
+from gktrack.domain.units import likely_same, Units
 from gktrack.storage import yamldoc
 from gktrack.storage.planfile import PLAN_ID, parse_plan, plan_from_nodes
 from gktrack.storage.reader import ERROR, MORE_OF_THE_SAME, UNREADABLE, WARNING, Problem, Reader, short
@@ -214,6 +215,12 @@ def _plan_findings(plan: Plan, reader: Reader | None, units: Units | None) -> li
                 found.append(Finding(task, "state", None, f"{name} 已完成(state: done)但没有完成日期 closed", WARNING))
             elif task.state == "open" and task.closed is not None:
                 found.append(Finding(task, "closed", None, f"{name} 未完成(state: open)却有完成日期 closed", WARNING))
+        if units is not None and task.parts and not missing:
+            owing = {p.unit for p in owed_parts(plan, task, units)}
+            for part in task.parts:
+                if units.canonical(part.unit) not in owing and part.unit not in owing:
+                    found.append(Finding(part, "unit", None, f"{name} 的 parts 中有“{short(part.unit)}”的记录,"
+                                         "但它不承担这项任务的一部分(责任单位改过了?);该记录不计入", WARNING))
         for entry in task.progress:
             if entry.unit and units is not None and units.canonical(entry.unit) is None:
                 found.append(Finding(entry, "unit", None, _unknown_unit(units, entry.unit, f"{name} 的进展中的"), WARNING))
@@ -337,6 +344,10 @@ def check_registry(where: str, data: bytes | None) -> tuple[list[Problem], Units
             for i, member in enumerate(collective.members):
                 if units.canonical(member) is None:
                     findings.append(Finding(collective, "members", i, f"集体成员“{short(member)}”不在单位名册中", WARNING))
+    by_name = {unit.name: unit for unit in registry.units}
+    for first, second in likely_same(registry):
+        findings.append(Finding(by_name[second], "name", None, f"单位“{second}”与“{first}”名称相近,可能是同一个单位;"
+                                "如是,请只留一个,另一个写成它的别名(aliases)", WARNING))
     for person in registry.people:
         if "email" not in reader.lost(person) and "@" not in person.email:
             findings.append(Finding(person, "email", None, f"邮箱“{short(person.email)}”不像邮箱地址", WARNING))

@@ -16,7 +16,7 @@ from gktrack.errors import InputError
 from gktrack.domain.model import ROLE_LABELS, Plan, Task
 from gktrack.storage.repo import Repository
 
-COLUMNS = ("序号", "工作任务", "具体要求", "牵头单位", "配合单位", "时限要求", "完成情况", "进展")
+COLUMNS = ("序号", "工作任务", "具体要求", "牵头单位", "责任单位", "配合单位", "时限要求", "完成情况", "进展")
 
 # The 进展填报表: the unit fills the last four columns and sends the file back.
 FORM_COLUMNS = ("编号", "工作任务", "具体要求", "本单位职责", "时限要求", "已有进展",
@@ -52,25 +52,39 @@ class Sheet:
     form: bool = False
 
 
-def _units_cells(plan: Plan, task: Task) -> tuple[str, str]:
+def _units_cells(plan: Plan, task: Task) -> dict[str, str]:
+    """The 牵头单位, 责任单位 and 配合单位 cells: each role in its own column."""
     from gktrack.features.views import effective_units
 
     refs = effective_units(plan, task)
-    lead = [u.name for u in refs if u.role in ("lead", "responsible")]
-    support = [u.name for u in refs if u.role == "support"]
-    return "、".join(lead), "、".join(support)
+    return {column: "、".join(u.name for u in refs if u.role == role)
+            for column, role in (("牵头单位", "lead"), ("责任单位", "responsible"), ("配合单位", "support"))}
 
 
-def _state_text(task: Task, assessment) -> str:
-    if task.state == "done":
-        text = f"{DONE_LABEL}({task.closed})" if task.closed else DONE_LABEL
+def _one_state(state: str, closed, assessment, note: str | None) -> str:
+    if state == "done":
+        text = f"{DONE_LABEL}({closed})" if closed else DONE_LABEL
     else:
         level = getattr(assessment, "level", None)
         days = getattr(assessment, "days_late", None)
         text = f"逾期{days}天" if level == "red" and days else OPEN_LABEL
-    if task.note:
-        text += f"\n{task.note}"
-    return text
+    return text + (f"\n{note}" if note else "")
+
+
+def _state_text(row) -> str:
+    """The 完成情况 cell: the unit's own part (a unit's sheet), or the task with, when it has
+    several parts, each unit's part on a line of its own."""
+    part = row.mine
+    if part is not None:
+        return _one_state(part.standing.state, part.standing.closed, part.assessment, part.standing.note)
+    parts = [p for p in row.parts if p.part is not None]
+    if len(parts) <= 1:
+        closed = parts[0].standing.closed if parts else row.task.closed
+        return _one_state("done" if row.done else "open", closed, row.assessment, row.task.note)
+    done = sum(1 for p in parts if p.standing.state == "done")
+    lines = [f"{DONE_LABEL}" if row.done else f"{_one_state('open', None, row.assessment, None)}(已完成 {done}/{len(parts)})"]
+    lines += [f"{p.unit}:" + _one_state(p.standing.state, p.standing.closed, p.assessment, None) for p in parts]
+    return "\n".join(lines)
 
 
 def role_label(role: str | None, via: str | None) -> str:
@@ -118,15 +132,13 @@ def division_sheet(repo: Repository, *, plan: str | None = None, unit: str | Non
     sheet_rows = []
     for number, row in enumerate(rows, start=1):
         group, heading = _headings(row.plan, row.task)
-        lead, support = _units_cells(row.plan, row.task)
         sheet_rows.append(SheetRow(row.plan, row.task, group, heading, {
             "序号": str(number),
             "工作任务": heading,
             "具体要求": row.task.text,
-            "牵头单位": lead,
-            "配合单位": support,
+            **_units_cells(row.plan, row.task),
             "时限要求": row.task.deadline_text or "",
-            "完成情况": _state_text(row.task, row.assessment),
+            "完成情况": _state_text(row),
             "进展": progress_text(row.task),
         }))
     plans = list({r.plan.id: r.plan for r in rows}.values())
@@ -162,7 +174,7 @@ def progress_form(repo: Repository, *, unit: str, plan: str | None = None, as_of
             "时限要求": row.task.deadline_text or "",
             "已有进展": progress_text(row.task, limit=3),
             "本次进展": "",
-            "完成情况": DONE_LABEL if row.task.state == "done" else "",
+            "完成情况": DONE_LABEL if row.done else "",
             "工作日期": "",
             "佐证材料": "",
         }))
@@ -322,7 +334,7 @@ def lay_out(ws, sheet: Sheet) -> None:
 
 # --- Markdown: the plan as the git server's web view shows it -------------------------------
 
-MD_COLUMNS = ("编号", "序号", "工作任务", "牵头单位", "配合单位", "时限要求", "完成情况")
+MD_COLUMNS = ("编号", "序号", "工作任务", "牵头单位", "责任单位", "配合单位", "时限要求", "完成情况")
 
 
 def md_cell(value: str | None) -> str:
@@ -397,6 +409,7 @@ def write_markdown(sheet: Sheet, *, as_of: dt.date | None = None) -> str:
             "序号": md_cell(task.number),
             "工作任务": md_cell(task.text),
             "牵头单位": md_cell(row.values.get("牵头单位")),
+            "责任单位": md_cell(row.values.get("责任单位")),
             "配合单位": md_cell(row.values.get("配合单位")),
             "时限要求": md_cell(row.values.get("时限要求")),
             "完成情况": md_cell(_md_state(row)),
