@@ -637,13 +637,15 @@ def recurring_periods(d: Deadline, year: int) -> list[tuple[_dt.date, _dt.date]]
     return [(_dt.date(year, 1, 1), _dt.date(year, 12, 31))]
 
 
-def _period_name(d: Deadline, start: _dt.date) -> str:
+def _period_name(d: Deadline, start: _dt.date, *, year: bool = True) -> str:
+    """A period of a recurring deadline: 2024年第二季度 (``year=False``: 第二季度; 2024年度 either way)."""
+    prefix = f"{start.year}年" if year else ""
     if d.period == "monthly":
-        return f"{start.year}年{start.month}月"
+        return f"{prefix}{start.month}月"
     if d.period == "quarterly":
-        return f"{start.year}年第{_QUARTER_NAMES[(start.month - 1) // 3]}季度"
+        return f"{prefix}第{_QUARTER_NAMES[(start.month - 1) // 3]}季度"
     if d.period == "half-yearly":
-        return f"{start.year}年{'上' if start.month <= 6 else '下'}半年"
+        return f"{prefix}{'上' if start.month <= 6 else '下'}半年"
     return f"{start.year}年度"
 
 
@@ -843,7 +845,7 @@ def _assess_recurring(d: Deadline, year: int, progress: list[_dt.date], as_of: _
         return f"{_period_name(d, start)}({start.isoformat()}至{end.isoformat()})"
 
     finished = [(s, e) for s, e in periods if e < as_of]
-    missed = [MissedPeriod(_period_label(d, s), s, e) for s, e in finished if not reported(s, e)]
+    missed = [MissedPeriod(_period_name(d, s, year=False), s, e) for s, e in finished if not reported(s, e)]
     if done:
         return Assessment(None, "on_time", periods[-1][1] if periods else None, None, None, d.phrase, "已完成"), missed
     # Only the last finished period decides: a quarter missed earlier and followed by an entry in
@@ -871,13 +873,3 @@ def _assess_recurring(d: Deadline, year: int, progress: list[_dt.date], as_of: _
     end = upcoming[1] if upcoming else None
     return (Assessment("green", "ongoing", end, None, (end - as_of).days if end else None, d.phrase,
                        f"{_one_line(d.phrase)}:" + (f"下一期{span(*upcoming)}" if upcoming else "未开始")), missed)
-
-
-def _period_label(d: Deadline, start: _dt.date) -> str:
-    if d.period == "monthly":
-        return f"{start.month}月"
-    if d.period == "quarterly":
-        return f"第{_QUARTER_NAMES[(start.month - 1) // 3]}季度"
-    if d.period == "half-yearly":
-        return "上半年" if start.month <= 6 else "下半年"
-    return f"{start.year}年度"
