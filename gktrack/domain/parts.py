@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gktrack.domain.deadlines import DEFAULT_WITHIN, Assessment, parsed
 from gktrack.domain.deadlines import standing as standing_of
@@ -47,15 +48,23 @@ class Standing:
 
 
 def _name(units: Units, name: str) -> str:
-    return units.canonical(name) or normalize_name(name)
+    return units.resolve(name)
 
 
 def owed_parts(plan: Plan, task: Task, units: Units) -> list[Owed]:
     """The parts of ``task``, in the order its units are named; a unit named directly keeps its
     own role over the one a collective gives it."""
-    refs = [(r.name, r.role) for r in task.units if r.role in ("lead", "responsible")]
-    if not task.units and plan.owner:
-        refs = [(plan.owner, "responsible")]
+    has_units = bool(task.lead or task.support or task.responsible)
+    return list(_owed(units, tuple(task.lead), tuple(task.responsible),
+                      None if has_units else plan.owner))
+
+
+@lru_cache(maxsize=4096)
+def _owed(units: Units, lead: tuple, responsible: tuple, owner: str | None) -> tuple[Owed, ...]:
+    # Tasks name the same few combinations of units over and over: worked out once per combination.
+    refs = [(name, "lead") for name in lead] + [(name, "responsible") for name in responsible]
+    if owner:
+        refs = [(owner, "responsible")]
     parts: dict[str, Owed] = {}
     direct = {_name(units, name) for name, _ in refs}
     for name, role in refs:
@@ -72,7 +81,7 @@ def owed_parts(plan: Plan, task: Task, units: Units) -> list[Owed]:
             parts.setdefault(canonical, Owed(canonical, role, shared=True))
         else:
             parts[canonical] = Owed(canonical, role)
-    return list(parts.values())
+    return tuple(parts.values())
 
 
 def standing(task: Task, unit: str) -> Standing:
@@ -104,18 +113,28 @@ def counts_for(part: Owed, parts: list[Owed], task: Task, units: Units, entry: P
     part, its supporting units' too (they report to it); for an open collective's part, those of
     any unit without a part of its own in the task; an entry without a unit (the office's, or a
     plan file from before parts) counts for every part."""
-    if entry.unit is None:
-        return True
-    unit = _name(units, entry.unit)
-    if unit == part.unit:
-        return True
-    if part.role == "lead" and unit in {_name(units, n) for n in task.support}:
-        return True
-    return part.shared and unit not in {p.unit for p in parts}
+    return entry.date in progress_dates(part, parts, task, units, (entry,))
 
 
-def progress_dates(part: Owed, parts: list[Owed], task: Task, units: Units) -> tuple[dt.date, ...]:
-    return tuple(e.date for e in task.progress if counts_for(part, parts, task, units, e))
+def progress_dates(part: Owed, parts: list[Owed], task: Task, units: Units,
+                   entries: tuple[Progress, ...] | list[Progress] | None = None) -> tuple[dt.date, ...]:
+    """The dates of the progress entries (the task's, or ``entries``) that count for ``part``."""
+    entries = task.progress if entries is None else entries
+    if not entries:
+        return ()
+    counted = {part.unit}
+    if part.role == "lead":
+        counted.update(_name(units, n) for n in task.support)
+    owners = {p.unit for p in parts} if part.shared else None
+    out = []
+    for e in entries:
+        if e.unit is None:
+            out.append(e.date)
+            continue
+        unit = _name(units, e.unit)
+        if unit in counted or (owners is not None and unit not in owners):
+            out.append(e.date)
+    return tuple(out)
 
 
 def role_of(plan: Plan, task: Task, units: Units, unit: str) -> tuple[str, str | None, Owed | None] | None:

@@ -18,6 +18,9 @@ class Units:
     def __init__(self, registry: Registry):
         self.registry = registry
         self.by_label: dict[str, Unit] = {}
+        # Worked out once per name: a city's ten thousand tasks name a few hundred units.
+        self._resolved: dict[str, str] = {}
+        self._collectives: dict[str, list[str]] = {}
         for unit in registry.all_units:
             self.by_label[normalize_name(unit.name)] = unit
             for alias in unit.aliases:
@@ -26,6 +29,13 @@ class Units:
     def canonical(self, name: str) -> str | None:
         unit = self.by_label.get(normalize_name(name))
         return unit.name if unit else None
+
+    def resolve(self, name: str) -> str:
+        """The canonical name of a registered unit, else the name as the registry compares it."""
+        found = self._resolved.get(name)
+        if found is None:
+            found = self._resolved[name] = self.canonical(name) or normalize_name(name)
+        return found
 
     def get(self, name: str) -> Unit | None:
         return self.by_label.get(normalize_name(name))
@@ -49,6 +59,12 @@ class Units:
 
     def collectives_of(self, name: str) -> list[str]:
         """The collectives ``name`` belongs to (every unit belongs to a ``members: all`` one)."""
+        found = self._collectives.get(name)
+        if found is None:
+            found = self._collectives[name] = self._find_collectives(name)
+        return list(found)
+
+    def _find_collectives(self, name: str) -> list[str]:
         unit = self.get(name)
         if unit is None or unit.is_collective:
             return []

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from gktrack.domain.deadlines import Assessment, parsed
-from gktrack.domain.parts import (PartRow, assess_parts, owed_parts, role_of, task_assessment, urgency_of)
+from gktrack.domain.parts import (PartRow, assess_parts, is_done, owed_parts, role_of, task_assessment, urgency_of)
 from gktrack.domain.parts import standing as part_standing
 from gktrack.domain.model import Plan, Task, UnitRef, to_data
 from gktrack.domain.units import Units, normalize_name
@@ -124,6 +124,9 @@ def rows_of(repo: Repository, plans: list[Plan], *, unit: str | None = None, yea
                 if found is None:
                     continue
                 role, via, owed = found
+            if state == "open" and (part_standing(task, owed.unit).state == "done" if unit and owed is not None
+                                    else is_done(p, task, units)):
+                continue  # a done part or task is judged done without assessing it
             parts = assess_parts(p, task, units, as_of, within, known)
             if unit and owed is not None:
                 mine = next(r for r in parts if r.part == owed)
