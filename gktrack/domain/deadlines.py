@@ -712,11 +712,25 @@ def parsed(phrases: tuple, year: int) -> tuple:
     return tuple(parse_deadlines(list(phrases), year))
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def standing(deadlines: tuple, year: int, state: str, closed: _dt.date | None, progress: tuple, as_of: _dt.date,
              within: int = DEFAULT_WITHIN) -> Assessment:
     """``assess`` with hashable arguments, kept for the process: most of a city's tasks share
-    their deadlines, state and day, and an assessment depends on nothing else."""
+    their deadlines, state and day, and an assessment depends on nothing else. Progress only
+    counts for recurring and continuing deadlines (and the milestones before them), so for the
+    others it is left out of the key."""
+    if progress and not uses_progress(deadlines):
+        progress = ()
+    return _standing(deadlines, year, state, closed, progress, as_of, within)
+
+
+@functools.lru_cache(maxsize=4096)
+def uses_progress(deadlines: tuple) -> bool:
+    return any(d.kind == "recurring" or continuing(d) for d in deadlines)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _standing(deadlines: tuple, year: int, state: str, closed: _dt.date | None, progress: tuple, as_of: _dt.date,
+              within: int) -> Assessment:
     return assess(deadlines, state=state, progress_dates=progress, as_of=as_of, year=year, within=within,
                   closed=closed)
 

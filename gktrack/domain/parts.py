@@ -94,11 +94,13 @@ def standing(task: Task, unit: str) -> Standing:
     return Standing("open")
 
 
-def is_done(plan: Plan, task: Task, units: Units) -> bool:
-    """The task closed as a whole, or every part done."""
+def is_done(plan: Plan, task: Task, units: Units, parts: list[Owed] | None = None) -> bool:
+    """The task closed as a whole, or every part done (``parts``: its ``owed_parts``, if known)."""
     if task.state == "done":
         return True
-    parts = owed_parts(plan, task, units)
+    if not task.parts:
+        return False
+    parts = owed_parts(plan, task, units) if parts is None else parts
     return bool(parts) and all(standing(task, p.unit).state == "done" for p in parts)
 
 
@@ -243,12 +245,14 @@ def _deadlines(plan: Plan, task: Task, known: dict | None) -> tuple:
 
 
 def assess_parts(plan: Plan, task: Task, units: Units, as_of: dt.date, within: int | None = None,
-                 known: dict | None = None) -> list[PartRow]:
+                 known: dict | None = None, parts: list[Owed] | None = None) -> list[PartRow]:
     """Each part of the task on ``as_of``, by the one rule (``deadlines.assess``): the part's own
-    state and the progress that counts for it (``domain.parts``)."""
+    state and the progress that counts for it (``domain.parts``). ``parts``: the task's
+    ``owed_parts``, when the caller has them already."""
     deadlines = _deadlines(plan, task, known)
     window = DEFAULT_WITHIN if within is None else within
-    parts = owed_parts(plan, task, units)
+    if parts is None:
+        parts = owed_parts(plan, task, units)
     if not parts:
         where = Standing(task.state, task.closed, task.note, tuple(task.evidence))
         return [PartRow(None, where, standing_of(deadlines, plan.year, where.state, where.closed,

@@ -124,10 +124,11 @@ def rows_of(repo: Repository, plans: list[Plan], *, unit: str | None = None, yea
                 if found is None:
                     continue
                 role, via, owed = found
+            owed_all = owed_parts(p, task, units)
             if state == "open" and (part_standing(task, owed.unit).state == "done" if unit and owed is not None
-                                    else is_done(p, task, units)):
+                                    else is_done(p, task, units, owed_all)):
                 continue  # a done part or task is judged done without assessing it
-            parts = assess_parts(p, task, units, as_of, within, known)
+            parts = assess_parts(p, task, units, as_of, within, known, owed_all)
             if unit and owed is not None:
                 mine = next(r for r in parts if r.part == owed)
                 assessment = mine.assessment

@@ -238,7 +238,7 @@ class PlanEditor:
         self.text = self.original
         self.style = detect_style(self.text, "tasks")
         self._read()
-        self.original_plan = self.plan
+        self.original_plan, self.original_root = self.plan, self.root
         self.touched: set[int] = set()
 
     def _read(self) -> None:
@@ -467,8 +467,8 @@ class PlanEditor:
         """
         if self.text == self.original:
             return False
-        before = _task_texts(self.original, self.original_plan, self.where)
-        after = _task_texts(self.text, self.plan, self.where)
+        before = _task_texts(self.original, self.original_plan, self.original_root)
+        after = _task_texts(self.text, self.plan, self.root)
         for task_id in set(before) | set(after):
             if task_id not in self.touched and before.get(task_id) != after.get(task_id):
                 raise PlanFileError(f"内部检查失败:任务 {task_id} 被意外改动,未写入", where=self.where)
@@ -480,8 +480,7 @@ class PlanEditor:
         return True
 
 
-def _task_texts(text: str, plan: Plan, where: str) -> dict[int, str]:
-    root = yamldoc.compose(text, where)
+def _task_texts(text: str, plan: Plan, root: Any) -> dict[int, str]:
     found = yamldoc.entries(root).get("tasks") if yamldoc.is_map(root) else None
     out = {}
     for task, node in zip(plan.tasks, _items(found[1] if found else None)):
