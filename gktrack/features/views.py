@@ -114,12 +114,18 @@ def rows_of(repo: Repository, plans: list[Plan], *, unit: str | None = None, yea
     units = repo.units()
     known = repo.deadlines({(tuple(t.deadline), p.year) for p in plans for t in p.tasks})
     rows: list[TaskRow] = []
+    # The names through which a task can concern ``unit``: its own, and its collectives'.
+    targets = {unit, *units.collectives_of(unit)} if unit else set()
+    resolve = units.resolve
     for p in plans:
         if year is not None and p.year != year:
             continue
         for task in p.tasks:
             role = via = mine = None
             if unit:
+                names = (task.lead + task.support + task.responsible) or ([p.owner] if p.owner else [])
+                if not any(resolve(name) in targets for name in names):
+                    continue
                 found = role_of(p, task, units, unit)
                 if found is None:
                     continue
