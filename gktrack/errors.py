@@ -2,7 +2,7 @@
 
 Every error carries a one-line Chinese message, an optional place (``file:line:column``)
 and the exit code the CLI uses. The library raises these and never prints or exits; the
-CLI turns them into one line on stderr in exactly one place (``gktrack.cli.entry.guarded``).
+CLI turns them into one line on stderr in exactly one place (``gktrack.cli.app.guarded``).
 """
 
 from __future__ import annotations

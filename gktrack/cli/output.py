@@ -1,6 +1,6 @@
 """What commands print besides tables (``gktrack.cli.render``): JSON for scripts (``--json``), the
-one-line confirmation of a change, and the warning about a skipped file. Free of the Typer
-layer: the everyday commands also run without it (``gktrack.cli.entry``)."""
+one-line confirmation of a change, and the warning about a skipped file.
+"""
 
 from __future__ import annotations
 

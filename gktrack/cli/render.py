@@ -383,6 +383,7 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
     cells: list[tuple] = []
     spans: list[tuple[Plan, int, int]] = []
     open_count = red = yellow = 0
+    named: dict[tuple, str] = {}
     for plan_id, plan_rows in by_plan.items():
         plan = plans[plan_id]
         start = len(cells)
@@ -393,7 +394,14 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
                 red += row.level == "red"
                 yellow += row.level == "yellow"
             tail = (deadline_cell(task), due_cell(row.assessment), state_cell(row))
-            who = role_label(row.role, row.via) if unit else units_cell(plan, task)
+            if unit:
+                who = role_label(row.role, row.via)
+            else:
+                # a city's tasks name the same few hundred combinations of units
+                key = (tuple(task.lead), tuple(task.support), tuple(task.responsible), plan.owner)
+                who = named.get(key)
+                if who is None:
+                    who = named[key] = units_cell(plan, task)
             last = task.last_progress
             last = last.isoformat() if last else "—"
             cells.append((task.full_id, task.number or "", shorten(task.text), who, *tail, last))

@@ -312,13 +312,24 @@ RECORDS: dict[str, type] = {cls.__name__: cls for cls in
 def to_data(record: Any) -> dict[str, Any]:
     """A record's stored fields as plain data (dates as ISO text): what ``--json`` builds on."""
     out: dict[str, Any] = {}
-    for name, spec in fields_of(type(record)):
+    for name, kind in _data_kinds(type(record)):
         value = getattr(record, name)
-        if spec.kind == "records":
+        if kind == "records":
             value = [to_data(item) for item in value]
-        elif isinstance(value, dt.date):
-            value = value.isoformat()
-        elif isinstance(value, list):
+        elif kind == "date":
+            value = value.isoformat() if isinstance(value, dt.date) else value
+        elif value.__class__ is list:
             value = list(value)
         out[name] = value
     return out
+
+
+def _data_kinds(cls: type) -> tuple:
+    found = _KINDS.get(cls)
+    if found is None:
+        found = _KINDS[cls] = tuple((name, "records" if spec.kind == "records" else
+                                     "date" if spec.kind == "date" else "") for name, spec in fields_of(cls))
+    return found
+
+
+_KINDS: dict[type, tuple] = {}

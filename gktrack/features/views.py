@@ -193,11 +193,12 @@ def unit_summaries(repo: Repository) -> tuple[list[UnitSummary], list[LoadProble
     return ordered, problems
 
 
-def task_json(plan: Plan, task: Task, *, row: TaskRow | None = None) -> dict:
+def task_json(plan: Plan, task: Task, *, row: TaskRow | None = None, headings: dict | None = None) -> dict:
     """The task object of every ``--json`` output (a documented contract, see README): the
     task's fields as the plan file has them, with the task's full id, the plan, the section
     headings, the units with their roles, the deadline as text and its first date, and, when
-    assessed, the level and days late."""
+    assessed, the level and days late. ``headings``: a dict kept across calls, so that each
+    section's headings are worked out once."""
     assessment = row.assessment if row else None
     due = getattr(assessment, "due", None)
     if due is None:
@@ -206,7 +207,7 @@ def task_json(plan: Plan, task: Task, *, row: TaskRow | None = None) -> dict:
     data.update({
         "id": task.full_id,
         "plan": plan.id,
-        "section": [s.heading for s in plan.section_path(task.section)],
+        "section": _headings(plan, task.section, {} if headings is None else headings),
         "units": [u.to_json() for u in task.units],
         "deadline": task.deadline_text,
         "due": due.isoformat() if due else None,
@@ -224,6 +225,13 @@ def task_json(plan: Plan, task: Task, *, row: TaskRow | None = None) -> dict:
         data["role"] = row.role
         data["via"] = row.via
     return data
+
+
+def _headings(plan: Plan, section: str | None, known: dict) -> list[str]:
+    found = known.get((plan.id, section))
+    if found is None:
+        found = known[(plan.id, section)] = [s.heading for s in plan.section_path(section)]
+    return list(found)
 
 
 def _part_json(row: PartRow) -> dict:

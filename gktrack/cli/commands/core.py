@@ -191,7 +191,8 @@ def register(app: typer.Typer, command) -> None:
             from gktrack.features.views import task_json
 
             warn(problems)
-            print_json([task_json(r.plan, r.task, row=r) for r in rows])
+            headings: dict = {}
+            print_json([task_json(r.plan, r.task, row=r, headings=headings) for r in rows])
             return
         from gktrack.cli.render import render_status
 
