@@ -26,12 +26,17 @@ _RS, _FS = "\x1e", "\x1f"
 _FORMAT = f"{_RS}%H{_FS}%P{_FS}%an{_FS}%ae{_FS}%aI{_FS}%cI{_FS}%B{_FS}"
 _NULL_SHA = "0" * 40
 
+# What each Gktrack-Action is called in `log`, `show` and the report: the one list of them.
 ACTION_LABELS = {
     "init": "初始化", "new-plan": "新建计划", "import": "导入计划", "add-section": "新增章节",
     "add": "新增任务", "assign": "分派", "unassign": "取消分派", "progress": "记录进展",
     "close": "关闭", "reopen": "重新打开", "undo": "撤销", "edit": "手工修改(已检查)",
-    None: "手工修改",
+    "import-progress": "导入进展填报表", None: "手工修改",
 }
+
+
+def action_label(action: str | None) -> str:
+    return ACTION_LABELS.get(action, action or ACTION_LABELS[None])
 
 
 @dataclass
@@ -51,7 +56,23 @@ class Commit:
 
     @property
     def action(self) -> str | None:
-        return self.trailers.get(git.TRAILER_ACTION)
+        action = self.trailers.get(git.TRAILER_ACTION)
+        # A unit's progress form was imported as "import" (naming its unit) before it had an
+        # action of its own; a plan's import names no unit.
+        if action == "import" and git.TRAILER_UNIT in self.trailers:
+            return "import-progress"
+        return action
+
+    @property
+    def units(self) -> list[str]:
+        """The units the change concerns, as its trailer names them (none for most hand edits)."""
+        return [u for u in self.trailers.get(git.TRAILER_UNIT, "").split(",") if u]
+
+    @property
+    def unit(self) -> str | None:
+        """The unit the change concerns (the one whose progress or part it records; for an
+        add or assign, the units it names), as one text; None when it names none."""
+        return "、".join(self.units) or None
 
     @property
     def task(self) -> str | None:
@@ -66,7 +87,7 @@ class Commit:
             "commit": self.sha, "author": self.author, "email": self.email,
             "date": self.authored.isoformat(), "committed": self.committed.isoformat(),
             "summary": self.summary, "action": self.action, "task": self.task,
-            "units": [u for u in self.trailers.get(git.TRAILER_UNIT, "").split(",") if u],
+            "unit": self.unit, "units": self.units,
             "recorded_date": self.trailers.get(git.TRAILER_DATE),
             "files": self.files, "hand_edit": self.is_hand_edit,
         }
