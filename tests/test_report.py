@@ -251,7 +251,7 @@ def test_hand_edit_is_reported_from_file_contents(scenario):
     assert task["state"] == "done" and task["closed"] == "2022-10-28"
     assert task["closing_commit"] == {"commit": hand, "author": "李四", "email": "lisi@example.gov.cn",
                                       "date": "2022-10-28T16:30:00+08:00", "committed": "2022-10-28T16:30:00+08:00",
-                                      "action": None, "hand_edit": True}
+                                      "action": None, "unit": None, "hand_edit": True}
     assert data["audit"]["hand_edits_unchecked"] == 1
     [edit] = data["audit"]["hand_edits"]
     assert edit["commit"] == hand and edit["author"] == "李四"

@@ -42,12 +42,14 @@ class CommitRef:
     date: dt.datetime  # author date, Beijing time
     action: str | None
     committed: dt.datetime | None = None  # commit date, Beijing time: what the cut-off goes by
+    # The unit the commit acted for (Gktrack-Unit): for a progress form, the unit that filled it in.
+    unit: str | None = None
 
     @classmethod
     def of(cls, commit) -> "CommitRef":
         """A ``gktrack.storage.history.Commit`` as the report cites it."""
         return cls(commit.sha, commit.author, commit.email, commit.authored.astimezone(BEIJING), commit.action,
-                   commit.committed.astimezone(BEIJING))
+                   commit.committed.astimezone(BEIJING), commit.unit)
 
     @property
     def short(self) -> str:
@@ -61,7 +63,7 @@ class CommitRef:
         return {"commit": self.sha, "author": self.author, "email": self.email,
                 "date": self.date.isoformat(),
                 "committed": self.committed.isoformat() if self.committed else None,
-                "action": self.action, "hand_edit": self.hand_edit}
+                "action": self.action, "unit": self.unit, "hand_edit": self.hand_edit}
 
 
 @dataclass(frozen=True)

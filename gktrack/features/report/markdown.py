@@ -147,9 +147,13 @@ def _state_text(entry: TaskReport, as_of: dt.date) -> str:
 
 
 def _commit_text(ref: CommitRef) -> str:
+    day = ref.date.date().isoformat()
+    if ref.action == "import-progress" and ref.unit:
+        # The unit filled in the form and did the work; the office only imported it.
+        return f"提交 `{ref.short}`({_md(ref.unit)}填报的进展填报表,{_md(ref.author)}于 {day} 导入)"
     how = ",手工修改,无 gktrack 记录" if ref.action is None else (
         ",经 gktrack commit-edits 检查的手工修改" if ref.action == "edit" else "")
-    return f"提交 `{ref.short}`({_md(ref.author)},{ref.date.date().isoformat()}{how})"
+    return f"提交 `{ref.short}`({_md(ref.author)},{day}{how})"
 
 
 def _gaps_text(entry: TaskReport) -> str:

@@ -1,0 +1,52 @@
+"""`gktrack report` as a 政务公开办 reads it in its first year (issue 19): who a form's closing is
+credited to, a unit's own title, one date basis for the audit tables, the year-end state when a
+clock was wrong, dates before a task existed, Chinese quotes, and charts older Mermaid renders.
+
+Each test builds its repository with the real CLI (in-process) and git, the clock set per step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from openpyxl import load_workbook
+
+from test_report import new_builder, report, report_json, run_cli, tasks_by_id
+
+TITLE = "新建区2024年政务公开工作要点"
+ISSUER = "新建区人民政府办公室"
+
+
+def start(tmp_path, monkeypatch, day: str = "2024-01-05"):
+    """A repository with plan xj2024: xj2024/1 for 司法所 (6月底前), xj2024/2 for 党政综合办 (9月底前)."""
+    b = new_builder(tmp_path, monkeypatch)
+    b.at(day).gk("init", str(b.root))
+    b.gk("new-plan", "xj2024", "--year", "2024", "--title", TITLE, "--issuer", ISSUER)
+    b.gk("add", "xj2024", "发布规范性文件", "--unit", "司法所", "--new-unit", "--due", "6月底前")
+    b.gk("add", "xj2024", "更新政府信息公开指南", "--unit", "党政综合办", "--new-unit", "--due", "9月底前")
+    return b
+
+
+def fill_form(path, ref: str, *, note: str, done: bool = False, day=None) -> None:
+    book = load_workbook(path)
+    ws = book.active
+    row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value == ref)
+    ws.cell(row, 7, note)
+    if done:
+        ws.cell(row, 8, "已完成")
+    if day is not None:
+        ws.cell(row, 9, day)
+    book.save(path)
+
+
+def test_a_form_closing_is_credited_to_the_unit_that_filled_it(tmp_path, monkeypatch):
+    b = start(tmp_path, monkeypatch)
+    form = tmp_path / "司法所.xlsx"
+    b.at("2024-06-21").gk("export", "--unit", "司法所", "--form", "-o", str(form))
+    fill_form(form, "xj2024/1", note="12 件规范性文件已发布", done=True, day=dt.datetime(2024, 6, 20))
+    b.at("2024-06-24").gk("import-progress", str(form))  # run by the office's 测试员
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-02")
+    closing = tasks_by_id(report_json(b, "2024"))["xj2024/1"]["closing_commit"]
+    assert (closing["action"], closing["unit"], closing["author"]) == ("import-progress", "司法所", "测试员")
+    line = next(x for x in report(b, "2024").splitlines() if x.startswith("- 审计依据:"))
+    assert line == f"- 审计依据:关闭于提交 `{closing['commit'][:8]}`(司法所填报的进展填报表,测试员于 2024-06-24 导入)"
