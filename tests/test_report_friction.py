@@ -50,3 +50,13 @@ def test_a_form_closing_is_credited_to_the_unit_that_filled_it(tmp_path, monkeyp
     assert (closing["action"], closing["unit"], closing["author"]) == ("import-progress", "司法所", "测试员")
     line = next(x for x in report(b, "2024").splitlines() if x.startswith("- 审计依据:"))
     assert line == f"- 审计依据:关闭于提交 `{closing['commit'][:8]}`(司法所填报的进展填报表,测试员于 2024-06-24 导入)"
+
+
+def test_a_units_report_is_titled_with_the_unit(tmp_path, monkeypatch):
+    b = start(tmp_path, monkeypatch)
+    b.at("2024-05-10").gk("close", "xj2024/1", "--note", "已发布")
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-02")
+    assert report(b, "2024").splitlines()[0] == f"# {ISSUER}2024年度政务公开工作要点落实情况"
+    text = report(b, "2024", "--unit", "司法所")
+    assert text.splitlines()[0] == f"# {ISSUER}2024年度政务公开工作要点(司法所)落实情况"
+    assert "xj2024/2" not in text

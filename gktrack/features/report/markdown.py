@@ -175,7 +175,9 @@ def _main_plans(report: Report) -> list[PlanReport]:
 def _header(report: Report, out: list[str]) -> None:
     issuers = {p.plan.issuer for p in _main_plans(report)}
     issuer = issuers.pop() if len(issuers) == 1 else None
-    out.append(f"# {_md(issuer) if issuer else ''}{report.year}年度政务公开工作要点落实情况")
+    # A unit's report is that unit's: its name in the title, not only the office's plan.
+    whose = f"({_md(report.unit_filter)})" if report.unit_filter else ""
+    out.append(f"# {_md(issuer) if issuer else ''}{report.year}年度政务公开工作要点{whose}落实情况")
     out.append("")
     c = report.commit
     when = f"{_md(c.author)},{c.date.strftime('%Y-%m-%d %H:%M')}"
