@@ -60,3 +60,32 @@ def test_a_units_report_is_titled_with_the_unit(tmp_path, monkeypatch):
     text = report(b, "2024", "--unit", "司法所")
     assert text.splitlines()[0] == f"# {ISSUER}2024年度政务公开工作要点(司法所)落实情况"
     assert "xj2024/2" not in text
+
+
+def test_months_people_and_log_go_by_the_author_date(tmp_path, monkeypatch):
+    """A change made on 3-31 and pushed (rebased, committed) on 4-2 is March's, in the report's
+    monthly and per-person tables as in `log`; one made on 2023-12-31 and pushed in January is 2023's."""
+    b = start(tmp_path, monkeypatch, day="2023-12-20")
+    b.at("2023-12-31", "22:00:00")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-01-02T09:00:00+08:00")
+    b.gk("progress", "xj2024/2", "提前梳理指南", "--unit", "党政综合办")
+    b.at("2024-03-31", "20:00:00")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-04-02T09:00:00+08:00")
+    b.gk("progress", "xj2024/1", "已起草", "--by", "王五 <wangwu@example.gov.cn>")
+    b.at("2024-05-06").gk("close", "xj2024/1", "--note", "已发布")
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-02")
+
+    code, out, _ = run_cli(["--repo", str(b.root), "log", "--json"])
+    assert code == 0
+    dates = {e["summary"].split(":")[0]: e["date"] for e in __import__("json").loads(out)}
+    assert dates["进展 xj2024/1"] == "2024-03-31T20:00:00+08:00"
+
+    audit = report_json(b, "2024")["audit"]
+    months = {m["month"]: m["commits"] for m in audit["by_month"]}
+    assert (months["2024-01"], months["2024-03"], months["2024-04"], months["2024-05"]) == (0, 1, 0, 1)
+    people = {p["name"]: p["commits"] for p in audit["by_person"]}
+    assert people == {"王五": 1, "测试员": 1}
+    assert audit["commits"] == sum(months.values()) == sum(people.values()) == 2
+    text = report(b, "2024")
+    assert "修改按提交的作者日期(做出修改的时间,北京时间,即 gktrack log 所列的时间)计入本期间、各月和各人员" in text
+    assert "| 3月  |        1 |" in text and "| 4月  |        0 |" in text

@@ -449,6 +449,9 @@ def _audit_section(report: Report, out: list[str]) -> None:
         out += table(["人员", "修改次数", "记录进展", "关闭任务", "手工修改"], rows, right={1, 2, 3, 4})
     else:
         out.append("本期间没有修改。")
+    # One date basis for the period, the months and the people, the same as `gktrack log` shows.
+    out += ["", "注:修改按提交的作者日期(做出修改的时间,北京时间,即 gktrack log 所列的时间)计入本期间、各月和各人员;"
+                "用 --date 补记的工作日期是任务的完成日期和进展日期,“各月办结任务数”按完成日期统计。"]
     out += ["", "### (三)gktrack 之外的手工修改", ""]
     if a.hand_edits:
         out.append("以下提交没有 gktrack 的操作记录(trailer),其内容由比较提交前后的计划文件得出:")

@@ -24,7 +24,7 @@ from gktrack.storage.registry import REGISTRY_FILE
 class Walk:
     closing: dict[str, CommitRef] = field(default_factory=dict)  # task -> the commit that last closed it
     events: dict[str, list[StateEvent]] = field(default_factory=dict)  # within the period, oldest first
-    touched: dict[str, set[str]] = field(default_factory=dict)  # commit -> tasks it changed (period only)
+    touched: dict[str, set[str]] = field(default_factory=dict)  # commit -> tasks it changed (made in the period)
     hand_edits: list[HandEdit] = field(default_factory=list)  # within the period, oldest first
     history_before: bool = False  # some commit precedes the period (else last year was reconstructed)
 
@@ -43,7 +43,7 @@ def walk_history(repo, commits: list, plans: list[Plan], year: int, start: dt.da
     waiting = sum(len(v) for v in pending.values())
     diffs = history.plan_diffs(
         repo, [change for commit in commits if _compared(commit) for change in commit.changes
-               if history.plan_id_of(change.path) and (begin <= commit.committed <= cutoff or change.path in relevant)],
+               if history.plan_id_of(change.path) and (_in_period(commit, begin, cutoff) or change.path in relevant)],
         progress=lambda done, total: progress("比较手工修改", done, total))
     events: list[StateEvent] = []
     hand: list[HandEdit] = []
@@ -59,7 +59,7 @@ def walk_history(repo, commits: list, plans: list[Plan], year: int, start: dt.da
     for n, commit in enumerate(commits):
         if not n % 2000:
             progress("读取修改记录", n, len(commits))
-        in_period = begin <= commit.committed <= cutoff
+        in_period = _in_period(commit, begin, cutoff)
         if commit.committed < begin:
             walk.history_before = True
         if not (commit.trusted or commit.changes) or (not in_period and not waiting):
@@ -101,6 +101,12 @@ def walk_history(repo, commits: list, plans: list[Plan], year: int, start: dt.da
         walk.events.setdefault(event.ref, []).append(event)
     walk.hand_edits = list(reversed(hand))
     return walk
+
+
+def _in_period(commit, begin: dt.datetime, cutoff: dt.datetime) -> bool:
+    """Whether the commit was made in the period: by its author date, when the person made the
+    change (kept by rebase and sync), as ``log`` shows it; the audit's months and people go by it."""
+    return begin <= commit.authored <= cutoff
 
 
 def _compared(commit) -> bool:
