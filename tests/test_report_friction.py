@@ -89,3 +89,39 @@ def test_months_people_and_log_go_by_the_author_date(tmp_path, monkeypatch):
     text = report(b, "2024")
     assert "修改按提交的作者日期(做出修改的时间,北京时间,即 gktrack log 所列的时间)计入本期间、各月和各人员" in text
     assert "| 3月  |        1 |" in text and "| 4月  |        0 |" in text
+
+
+def test_year_end_state_follows_the_history_not_a_wrong_clock(tmp_path, monkeypatch):
+    """A commit from a PC whose clock said 2024-12-20, made on top of January 2025's commits: the
+    state at 2024-12-31 is the last commit before the first one of 2025, in the order of the
+    first-parent history; the misdated commit is named on stderr and in the report."""
+    b = start(tmp_path, monkeypatch)
+    b.at("2024-11-20").gk("progress", "xj2024/2", "指南修订中", "--unit", "党政综合办")
+    last_of_2024 = b.git("rev-parse", "HEAD").strip()
+    b.at("2025-01-10").gk("close", "xj2024/2", "--note", "指南已更新")
+    first_of_2025 = b.git("rev-parse", "HEAD").strip()
+    b.at("2025-01-12").gk("progress", "xj2024/1", "已起草")
+    b.at("2024-12-20").gk("close", "xj2024/1", "--note", "已发布")  # the wrong clock
+    wrong = b.git("rev-parse", "HEAD").strip()
+    b.at("2025-01-15").gk("progress", "xj2024/2", "已公开")
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-02-01")
+
+    code, out, err = run_cli(["--repo", str(b.root), "report", "2024", "--json"])
+    assert code == 0
+    data = __import__("json").loads(out)
+    assert data["commit"]["commit"] == last_of_2024
+    tasks = tasks_by_id(data)
+    assert (tasks["xj2024/2"]["state"], tasks["xj2024/2"]["category"]) == ("open", "overdue")
+    assert (tasks["xj2024/1"]["state"], tasks["xj2024/1"]["category"]) == ("open", "overdue")
+    assert data["summary"]["done"] == 0
+    assert [m["commit"] for m in data["misdated"]] == [wrong]
+    assert data["misdated"][0]["after"] == first_of_2025
+    warning = f"提交 {wrong[:8]}(测试员,提交日期 2024-12-20 10:00)排在提交 {first_of_2025[:8]}(2025-01-10 10:00)之后"
+    assert err.startswith("gktrack: 警告:提交日期倒退:" + warning), err
+    text = report(b, "2024")
+    note = next(line for line in text.splitlines() if line.startswith("> 注意:提交日期倒退:"))
+    assert f"提交 `{wrong[:8]}`(测试员,提交日期 2024-12-20 10:00)排在提交 `{first_of_2025[:8]}`" in note
+    assert f"截止时点的状态取到提交 `{last_of_2024}` 为止,未计入该提交的修改" in note
+    # No wrong clock in the history up to a cut-off: nothing said.
+    code, out, err = run_cli(["--repo", str(b.root), "report", "2024", "--as-of", "2024-06-30"])
+    assert code == 0 and err == "" and "提交日期倒退" not in out

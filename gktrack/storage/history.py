@@ -6,8 +6,9 @@ registry (a hand edit, an import, an undo) is compared with the file before it, 
 (``gktrack.storage.plandiff``). File versions are parsed, and comparisons remembered, through
 the one cache (``Repository.index``) by git blob id, so no version is read twice.
 
-``read_log`` and ``task_history`` are ``gktrack log``'s and ``show``'s; ``start_log_changes``,
-``tree_blobs``, ``plan_version`` and ``plan_diffs`` are what the annual report reads history with.
+``read_log`` and ``task_history`` are ``gktrack log``'s and ``show``'s; ``state_at``,
+``start_log_changes``, ``tree_blobs``, ``plan_version`` and ``plan_diffs`` are what the annual
+report reads history with.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, NamedTuple
 
 from gktrack.domain.model import Plan, Registry
 from gktrack.storage import git, plandiff, planfile, yamldoc
@@ -319,11 +320,43 @@ def resolve_commit(repo: Repository, rev: str) -> str | None:
     return out.strip() or None
 
 
-def last_commit_before(repo: Repository, sha: str, when: dt.datetime) -> str | None:
-    """The last commit reachable from ``sha`` whose commit date is on or before ``when``."""
-    stamp = int(when.timestamp())
-    out = git.run(repo.root, "rev-list", "-1", f"--before=@{stamp}", sha, "--")
-    return out.strip() or None
+class Dated(NamedTuple):
+    """A commit of the first-parent history, with its commit date."""
+
+    sha: str
+    author: str
+    committed: dt.datetime
+
+
+@dataclass
+class StateAt:
+    """Which commit holds the state at a moment (``state_at``)."""
+
+    sha: str | None  # None: the history's first commit was already made after the moment
+    later: Dated | None = None  # the first commit made after the moment, in history order
+    # Commits after ``later`` dated on or before the moment: their dates went backwards (a wrong
+    # clock), and they are not part of the state at the moment.
+    misdated: list[Dated] = field(default_factory=list)
+
+
+def state_at(repo: Repository, sha: str, when: dt.datetime) -> StateAt:
+    """The commit whose files are the state at ``when``, walking the first-parent history of
+    ``sha`` from its first commit: the last commit before the first one dated after ``when``.
+
+    In history order, not by the greatest date before ``when``: one commit made on a PC whose
+    clock was a year behind, on top of later work, must not make that later work count as done
+    by ``when``. One ``git log`` of the first parents (hashes, authors and dates only).
+    """
+    out = git.run(repo.root, "log", "--first-parent", "--format=%H%x1f%an%x1f%cI", sha, "--")
+    chain = []
+    for line in reversed(out.splitlines()):
+        commit, author, committed = line.split(_FS, 2)
+        chain.append(Dated(commit, author, dt.datetime.fromisoformat(committed)))
+    for i, commit in enumerate(chain):
+        if commit.committed > when:
+            return StateAt(chain[i - 1].sha if i else None, commit,
+                           [c for c in chain[i + 1:] if c.committed <= when])
+    return StateAt(chain[-1].sha if chain else None)
 
 
 _CHANGES_KIND = "commit-changes.1"

@@ -250,6 +250,27 @@ class Audit:
     hand_edits: list[HandEdit] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Misdated:
+    """A commit dated on or before the cut-off that the history puts after ``after``, a commit
+    dated later: its date went backwards (a wrong clock), and it is not part of the state at
+    the cut-off."""
+
+    sha: str
+    author: str
+    committed: dt.datetime  # Beijing time
+    after: str
+    after_committed: dt.datetime
+
+    @property
+    def short(self) -> str:
+        return self.sha[:SHORT]
+
+    def to_json(self) -> dict:
+        return {"commit": self.sha, "author": self.author, "committed": self.committed.isoformat(),
+                "after": self.after, "after_committed": self.after_committed.isoformat()}
+
+
 @dataclass
 class Unreadable:
     path: str
@@ -276,6 +297,7 @@ class Report:
     reconstructed: bool = False
     # Reconstructed only: reported tasks whose file records neither a closing nor any progress.
     unrecorded: int = 0
+    misdated: list[Misdated] = field(default_factory=list)  # left out of the state: dates went backwards
 
     @property
     def tasks(self) -> list[TaskReport]:

@@ -33,6 +33,7 @@ def report_json(report: Report) -> dict:
             "hand_edits": [h.to_json() for h in report.audit.hand_edits],
         },
         "unreadable": [{"path": u.path, "message": u.message} for u in report.unreadable],
+        "misdated": [m.to_json() for m in report.misdated],
     }
 
 

@@ -190,8 +190,10 @@ def _header(report: Report, out: list[str]) -> None:
     else:
         out.append(
             f"> 本报告由 gktrack 根据计划仓库的 git 历史生成,统计截至北京时间{cn_date(report.as_of)}24时,"
-            f"依据该时点前的最后一次提交 `{c.sha}`({when})。"
+            f"依据按提交的先后顺序截至该时点的最后一次提交 `{c.sha}`({when})。"
             "任务状态以该提交中的计划文件为准;同一仓库以同样参数再次生成,内容逐字节相同。")
+    for warning in misdated_warnings(report, markdown=True):
+        out += [">", f"> 注意:{warning}"]
     scope = []
     if report.plan_filter:
         scope.append(f"计划 {_md(report.plan_filter)}")
@@ -200,6 +202,26 @@ def _header(report: Report, out: list[str]) -> None:
     if scope:
         out += [">", f"> 报告范围:{';'.join(scope)}。"]
     out.append("")
+
+
+def misdated_warnings(report: Report, markdown: bool = False) -> list[str]:
+    """One warning per later-dated commit that misdated ones come after (``Report.misdated``):
+    what ``report`` says on stderr, and (``markdown``) in the report's opening note."""
+    code = (lambda text: f"`{text}`") if markdown else str
+    name = _md if markdown else str
+    groups: dict[tuple, list] = {}
+    for m in report.misdated:
+        groups.setdefault((m.after, m.after_committed), []).append(m)
+    cut = report.commit.sha if markdown else report.commit.short
+    out = []
+    for (after, when), found in groups.items():
+        named = "、".join(f"提交 {code(m.short)}({name(m.author)},提交日期 {m.committed.strftime('%Y-%m-%d %H:%M')})"
+                         for m in found[:3]) + (f"等{len(found)}个提交" if len(found) > 3 else "")
+        out.append(f"提交日期倒退:{named}排在提交 {code(after[:len(found[0].short)])}"
+                   f"({when.strftime('%Y-%m-%d %H:%M')})之后,提交日期却在截止时点以前(做出提交的电脑时钟可能不准)。"
+                   f"本报告按提交的先后顺序,截止时点的状态取到提交 {code(cut)} 为止,未计入"
+                   f"{'该提交' if len(found) == 1 else '这些提交'}的修改。")
+    return out
 
 
 def _unrecorded_text(report: Report) -> str:
