@@ -125,3 +125,44 @@ def test_year_end_state_follows_the_history_not_a_wrong_clock(tmp_path, monkeypa
     # No wrong clock in the history up to a cut-off: nothing said.
     code, out, err = run_cli(["--repo", str(b.root), "report", "2024", "--as-of", "2024-06-30"])
     assert code == 0 and err == "" and "提交日期倒退" not in out
+
+
+def test_dates_before_the_task_existed_are_said_back_and_flagged(tmp_path, monkeypatch):
+    """Work recorded (with --date, or in a form) as done before the task was added to the plan:
+    `progress`/`close` say so, and the report flags it rather than counting it on time silently."""
+    b = start(tmp_path, monkeypatch)
+    b.at("2024-03-01").gk("add", "xj2024", "公开行政执法结果", "--unit", "司法所", "--due", "6月底前")
+    b.gk("add", "xj2024", "更新机构职能信息", "--unit", "司法所", "--due", "6月底前")
+    added = b.git("rev-parse", "HEAD~1").strip()
+    b.at("2024-03-05")
+    code, _, err = run_cli(["--repo", str(b.root), "progress", "xj2024/3", "已梳理", "--date", "2月20日"])
+    assert code == 0
+    assert f"日期 2024-02-20 早于任务 xj2024/3 加入计划的日期(2024-03-01,提交 {added[:8]}),请确认无误" in err
+    code, _, err = run_cli(["--repo", str(b.root), "close", "xj2024/3", "--note", "已公开", "--date", "2024-02-25"])
+    assert code == 0 and "日期 2024-02-25 早于任务 xj2024/3 加入计划的日期" in err
+    # a date outside the plan's year is said back too
+    code, _, err = run_cli(["--repo", str(b.root), "progress", "xj2024/1", "提前准备", "--date", "2023-12-31"])
+    assert code == 0 and "日期 2023-12-31 不在计划 xj2024 的年度(2024 年)内,请确认无误" in err
+    # a date typed on or after the task was added: nothing said
+    code, _, err = run_cli(["--repo", str(b.root), "progress", "xj2024/1", "已发布一半", "--date", "2024-03-02"])
+    assert code == 0 and err == ""
+    # a form dated before the task was added: not said at import, flagged in the report
+    form = tmp_path / "司法所.xlsx"
+    b.gk("export", "--unit", "司法所", "--form", "-o", str(form))
+    fill_form(form, "xj2024/4", note="已更新", done=True, day="2024-02-28")
+    b.gk("import-progress", str(form))
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-02")
+
+    tasks = tasks_by_id(report_json(b, "2024"))
+    three = tasks["xj2024/3"]
+    assert three["category"] == "on_time" and three["added_commit"]["commit"] == added
+    assert three["dated_before_added"] == [{"kind": "closed", "date": "2024-02-25", "unit": None},
+                                          {"kind": "progress", "date": "2024-02-20", "unit": None}]
+    assert [e["date"] for e in tasks["xj2024/4"]["dated_before_added"]] == ["2024-02-28"]
+    assert tasks["xj2024/1"]["dated_before_added"] == [] and tasks["xj2024/2"]["dated_before_added"] == []
+    text = report(b, "2024")
+    assert (f"- 注意:完成日期 2024-02-25、进展日期 2024-02-20 早于任务加入计划的日期 2024-03-01"
+            f"(提交 `{added[:8]}`(测试员,2024-03-01)),请核实") in text
+    assert "2项任务登记的完成或进展日期早于任务加入计划的日期,需核实" in text
+    problems = text.split("## 四、")[1].split("## 五、")[0]
+    assert "日期早于任务加入计划的任务2项" in problems and "任务编号 xj2024/4" in problems

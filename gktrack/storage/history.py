@@ -289,6 +289,14 @@ def task_history(repo: Repository, ref: str) -> list[Commit]:
     return [commit for commit, change in found if change is None or diffs[change].touches(task_id)]
 
 
+def task_added(repo: Repository, ref: str) -> Commit | None:
+    """The commit that added the task (the oldest that changed it), through ``task_history``; None
+    when the history does not show it. One ``git log`` of its plan file: for a date typed with
+    ``--date``, not on every write."""
+    commits = task_history(repo, ref)
+    return commits[-1] if commits else None
+
+
 def _raw_changes(tokens: list[str]) -> list[FileChange]:
     """The files in one commit's ``--raw -z`` output (``:<modes> <blobs> <status>`` then the
     path); for a merge (``--raw -c``: one colon per parent) the change from its first parent."""

@@ -30,8 +30,8 @@ from gktrack.domain.units import Units
 from gktrack.errors import GktrackError, InputError, NotFoundError, RepoError
 from gktrack.features.report.count import count, fill_audit
 from gktrack.features.report.data import (
-    BEIJING, SHORT, CommitRef, Misdated, PlanReport, Report, TaskReport, Unreadable, cn_date, end_of_day,
-    start_of_day,
+    BEIJING, SHORT, CommitRef, EarlyDate, Misdated, PlanReport, Report, TaskReport, Unreadable, cn_date,
+    end_of_day, start_of_day,
 )
 from gktrack.features.report.standing import days_late, standing
 from gktrack.features.report.walk import Walk, walk_history
@@ -169,18 +169,32 @@ def _select_tasks(report: Report, plans: list[Plan], walk: Walk, units: Units) -
                 mine = next((p for p in parts if p.unit == wanted), None)
                 assessment = mine.assessment if mine else assessment
                 progress = [p for p in progress if p.unit and resolve[p.unit] == wanted]
+            # Reconstructed, every task was added after the dates it records: nothing to flag.
+            added = None if report.reconstructed else walk.added.get(task.full_id)
             entry = TaskReport(
                 plan=plan, task=task, carried_over=carried, assessment=assessment,
                 deadlines=parsed(tuple(task.deadline), plan.year), units=_units(plan, task, resolve),
                 days_late=days_late(assessment, report.as_of), closed=closed,
                 closing=closing if task.state == "done" else None, events=events,
-                progress=progress, parts=parts)
+                progress=progress, parts=parts, added=added,
+                early=_dated_before(added.date.date(), closed, parts, progress) if added else [])
             if carried and not _still_owed(entry, report.start, walk.history_before):
                 continue
             plan_report.tasks.append(entry)
         if plan_report.tasks:
             report.plans.append(plan_report)
     report.unrecorded = sum(1 for p in report.plans for t in p.tasks if t.ref in unrecorded)
+
+
+def _dated_before(day: dt.date, closed: dt.date | None, parts: list, progress: list) -> list[EarlyDate]:
+    """The closing and progress dates (as reported) before ``day``, the day the task was added:
+    work recorded as done before the task existed is flagged, not silently counted on time."""
+    early = [EarlyDate("closed", closed)] if closed is not None and closed < day else []
+    early += [EarlyDate("closed", row.standing.closed, row.unit) for row in parts
+              if row.unit and row.standing.closed is not None and row.standing.closed < day
+              and row.standing.closed != closed]
+    early += [EarlyDate("progress", p.date, p.unit) for p in progress if p.date < day]
+    return early
 
 
 def _units(plan: Plan, task, resolve: NameResolver) -> list:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from gktrack.domain.deadlines import CATEGORIES, Assessment
 from gktrack.domain.model import Plan, Progress, Task, UnitRef
@@ -79,6 +80,18 @@ class StateEvent:
         return {"task": self.ref, "kind": self.kind, "date": self.date.isoformat(), "commit": self.commit.to_json()}
 
 
+class EarlyDate(NamedTuple):
+    """A recorded date before the task was added to its plan: a closing ("closed", of the whole
+    task or of ``unit``'s part) or a progress entry ("progress", by ``unit``)."""
+
+    kind: str
+    date: dt.date
+    unit: str | None = None
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "date": self.date.isoformat(), "unit": self.unit}
+
+
 @dataclass
 class TaskReport:
     """One task at the cut-off: its standing by the one rule, and what history says of it."""
@@ -95,6 +108,8 @@ class TaskReport:
     progress: list[Progress] = field(default_factory=list)  # entries dated within the period
     events: list[StateEvent] = field(default_factory=list)
     parts: list = field(default_factory=list)  # gktrack.domain.parts.PartRow: each unit's part at the cut-off
+    added: CommitRef | None = None  # the commit that added the task, when the history shows it
+    early: list[EarlyDate] = field(default_factory=list)  # dates recorded before ``added``: to check
     # Read again and again while counting and writing: kept as plain attributes.
     ref: str = field(init=False)
     category: str = field(init=False)  # the assessment's

@@ -156,6 +156,15 @@ def _commit_text(ref: CommitRef) -> str:
     return f"提交 `{ref.short}`({_md(ref.author)},{day}{how})"
 
 
+def _early_text(entry: TaskReport) -> str:
+    """"完成日期 2024-01-03、司法所的进展日期 2024-01-02": the dates recorded before the task was added."""
+    said = []
+    for e in entry.early:
+        whose = f"{_md(e.unit)}的" if e.unit else ""
+        said.append(f"{whose}{'完成' if e.kind == 'closed' else '进展'}日期 {e.date.isoformat()}")
+    return "、".join(dict.fromkeys(said))
+
+
 def _gaps_text(entry: TaskReport) -> str:
     return "、".join(f"{m.label}({m.start.isoformat()}至{m.end.isoformat()})" for m in entry.period_gaps)
 
@@ -280,6 +289,9 @@ def _overview(report: Report, out: list[str]) -> None:
     gaps = sum(1 for t in report.tasks if t.period_gaps)
     if gaps:
         extra.append(f"{gaps}项周期性任务存在未按期记录进展的周期")
+    early = sum(1 for t in report.tasks if t.early)
+    if early:
+        extra.append(f"{early}项任务登记的完成或进展日期早于任务加入计划的日期,需核实")
     hand = len(report.audit.hand_edits)
     if hand:
         extra.append(f"计划文件在 gktrack 之外手工修改{hand}次,均已在审计记录中列明")
@@ -360,6 +372,9 @@ def _task_block(report: Report, entry: TaskReport, out: list[str], state_label: 
         out.append("- 佐证材料:" + ("、".join(_link(e) for e in task.evidence) if task.evidence else "未提供"))
     else:
         out.append(state)
+    if entry.early:
+        out.append(f"- 注意:{_early_text(entry)} 早于任务加入计划的日期 {entry.added.date.date().isoformat()}"
+                   f"({_commit_text(entry.added)}),请核实")
     if entry.period_gaps:
         out.append("- 缺少进展记录的周期:" + _gaps_text(entry))
     for event in entry.reopened:
@@ -421,6 +436,10 @@ def _problems(report: Report, out: list[str]) -> None:
         ("周期性任务缺少进展记录", lambda t: bool(t.period_gaps),
          lambda t: item(t, False, f"{_gaps_text(t)}无进展记录"),
          "对周期性任务,按月、按季度及时记录工作进展,做到有据可查"),
+        ("日期早于任务加入计划的任务", lambda t: bool(t.early),
+         lambda t: item(t, False, f"{_early_text(t)} 早于任务加入计划的日期 {t.added.date.date().isoformat()},"
+                                  "完成是否按期无法据此判断"),
+         "对登记日期早于任务加入计划的任务,核实实际完成和进展日期,有误的用 gktrack edit 更正"),
         ("期限无法识别的任务", lambda t: t.unknown_deadline,
          lambda t: item(t, False, "期限无法识别,未能判断是否按期,请在计划文件中改写期限"),
          "对期限表述不明确的任务,明确具体完成时限"),
