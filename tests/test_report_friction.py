@@ -166,3 +166,30 @@ def test_dates_before_the_task_existed_are_said_back_and_flagged(tmp_path, monke
     assert "2项任务登记的完成或进展日期早于任务加入计划的日期,需核实" in text
     problems = text.split("## 四、")[1].split("## 五、")[0]
     assert "日期早于任务加入计划的任务2项" in problems and "任务编号 xj2024/4" in problems
+
+
+def test_quotes_nest_and_no_template_text_is_left(tmp_path, monkeypatch):
+    b = new_builder(tmp_path, monkeypatch)
+    b.at("2024-01-05").gk("init", str(b.root))
+    b.gk("new-plan", "xj2024", "--year", "2024", "--title", "新建区贯彻《政府信息公开条例》2024年工作要点")
+    b.gk("new-plan", "jc2024", "--year", "2024", "--title", "另一份计划")
+    b.gk("add", "xj2024", "公开“互联网+政务服务”办理情况", "--unit", "司法所", "--new-unit", "--due", "3月底前")
+    b.gk("add", "jc2024", "整理‘三张清单’", "--unit", "司法所", "--due", "年底前")
+    plan = b.root / "plans" / "jc2024.yaml"
+    text = plan.read_text(encoding="utf-8").replace("    state: open", "    state: done\n    closed: 2024-05-06\n"
+                                                     "    note: 已在“政务公开”专栏发布")
+    plan.write_text(text, encoding="utf-8")
+    b.at("2024-05-06").git("commit", "-q", "-m", "手工办结", "--", "plans/jc2024.yaml")
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-02")
+    text = report(b, "2024")
+    assert "跟踪政务公开工作计划2份:《另一份计划》、《新建区贯彻〈政府信息公开条例〉2024年工作要点》" in text
+    assert "### 《新建区贯彻〈政府信息公开条例〉2024年工作要点》" in text
+    assert "《新建区贯彻〈政府信息公开条例〉2024年工作要点》“公开‘互联网+政务服务’办理情况”(任务编号 xj2024/1)" in text
+    assert "完成情况改为“已在‘政务公开’专栏发布”" in text
+    assert "“公开“" not in text and "《新建区贯彻《" not in text
+    assert "请结合实际" not in text and "下一步,对1项逾期未完成任务" in text
+
+    # Nothing to say about problems: says so, truly.
+    text = report(b, "2024", "--plan", "jc2024")
+    problems = text.split("## 四、存在的主要问题及改进情况")[1].split("## 五、")[0].strip()
+    assert problems == "无。截至2024年12月31日,没有逾期未完成、逾期完成、未见进展的任务,周期性任务均按期记录了进展。"

@@ -213,7 +213,7 @@ def _contents(data: bytes | None, path: str, blob: str) -> bytes:
     return data
 
 
-_DIFF_KIND = "plandiff.1"
+_DIFF_KIND = "plandiff.2"  # the phrases' wording is part of what is remembered: a new one, a new kind
 
 
 def plan_diffs(repo: Repository, changes: list[FileChange],

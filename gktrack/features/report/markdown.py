@@ -12,6 +12,7 @@ from typing import Any, Iterator
 
 from gktrack.domain.deadlines import CATEGORIES, CATEGORY_LABELS
 from gktrack.domain.model import ROLE_LABELS, UnitRef
+from gktrack.domain.quoting import quote
 from gktrack.features.report.data import DONE, CommitRef, Counts, PlanReport, Report, TaskReport, cn_date
 from gktrack.features.report.standing import ONE_DAY
 
@@ -59,6 +60,11 @@ def _md(text: Any) -> str:
     if _MD_PLAIN.search(text) is None:
         return text
     return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _title(title: str) -> str:
+    """A plan's title as the report names it: 《…》, a title within it 〈…〉."""
+    return quote(_md(title), "《》")
 
 
 def _link(text: str) -> str:
@@ -254,7 +260,7 @@ def _overview(report: Report, out: list[str]) -> None:
     main_tasks = sum(p.counts.total for p in main)
     carried = n.total - main_tasks
     titles = "、".join(
-        f"《{_md(p.plan.title)}》" + (f"({_md(p.plan.doc_number)})" if p.plan.doc_number else "") for p in main)
+        _title(p.plan.title) + (f"({_md(p.plan.doc_number)})" if p.plan.doc_number else "") for p in main)
     out += ["## 一、总体情况", ""]
     if report.unit_filter:
         lead = f"{report.year}年,{_md(report.unit_filter)}承担"
@@ -302,7 +308,7 @@ def _overview(report: Report, out: list[str]) -> None:
     out += [text, ""]
     rows = []
     for p in report.plans:
-        label = f"《{_md(p.plan.title)}》" + (f"({p.plan.year}年度结转)" if p.carried_over else "")
+        label = _title(p.plan.title) + (f"({p.plan.year}年度结转)" if p.carried_over else "")
         rows.append([f"**{label}**", *_count_cells(p.counts)])
         if len(p.sections) > 1 or (p.sections and p.sections[0].key is not None):
             for s in p.sections:
@@ -328,7 +334,7 @@ def _details(report: Report, out: list[str]) -> Iterator[None]:
     state_label = "年末状态" if report.as_of == dt.date(report.year, 12, 31) else f"截至{report.as_of.isoformat()}状态"
     for p in report.plans:
         plan = p.plan
-        title = f"### 《{_md(plan.title)}》"
+        title = f"### {_title(plan.title)}"
         if p.carried_over:
             title += f"({plan.year}年度计划结转任务)"
         out += [title, ""]
@@ -407,8 +413,8 @@ def _units_section(report: Report, out: list[str]) -> None:
 
 
 def _problem_item(report: Report, entry: TaskReport) -> str:
-    plan = f"《{_md(entry.plan.title)}》" if len(report.plans) > 1 else ""
-    text = (f"{plan}“{_md(_short_text(entry.task.text))}”(任务编号 {_md(entry.ref)}),"
+    plan = _title(entry.plan.title) if len(report.plans) > 1 else ""
+    text = (f"{plan}{quote(_md(_short_text(entry.task.text)))}(任务编号 {_md(entry.ref)}),"
             f"责任单位:{_roles_text(tuple(entry.units))}")
     if entry.task.deadline:
         text += f",期限:{_md(entry.task.deadline_text)}"
@@ -447,14 +453,15 @@ def _problems(report: Report, out: list[str]) -> None:
     found = [(heading, tasks, text, measure) for heading, which, text, measure in kinds
              if (tasks := [t for t in report.tasks if which(t)])]
     if not found:
-        out += [f"截至{as_of},各项任务均已按期完成或正在持续推进,未发现逾期情况。", ""]
+        # Only what is so: no task late, silent, undated or misdated (open ones may not be due yet).
+        out += [f"无。截至{as_of},没有逾期未完成、逾期完成、未见进展的任务,周期性任务均按期记录了进展。", ""]
         return
     for i, (heading, tasks, text, _) in enumerate(found):
         out += [f"### ({_CN_NUMBERS[i]}){heading}{len(tasks)}项", ""]
         out += [f"{k}. {text(t)}" for k, t in enumerate(tasks, start=1)]
         out.append("")
     measures = [measure.format(n=len(tasks)) for _, tasks, _, measure in found]
-    out += ["### 改进措施", "", "下一步," + ";".join(measures) + "。(请结合实际修改完善。)", ""]
+    out += ["### 改进措施", "", "下一步," + ";".join(measures) + "。", ""]
 
 
 def _audit_section(report: Report, out: list[str]) -> None:
