@@ -1,5 +1,5 @@
 """The report as Markdown: six sections, GitHub tables that also line up as plain text, and
-mermaid charts each with a table of the same numbers. Text from plan files is escaped so that
+mermaid pie charts (what Mermaid 8.x draws) each with a table of the same numbers. Text from plan files is escaped so that
 it shows exactly as written. Same data, same bytes.
 """
 
@@ -519,13 +519,19 @@ def _audit_section(report: Report, out: list[str]) -> None:
         out.append("")
 
 
+# Chart types older Mermaid renders: Gitea, and GitLab before 16, bundle Mermaid 8.x, which has
+# `pie` (since 8.4) but neither `xychart-beta` (10.x) nor `pie showData`. The numbers are in the
+# table beside each chart.
+def _pie(title: str, slices: list[tuple[str, int]]) -> list[str]:
+    return ["```mermaid", "pie", f"    title {title}", *(f'    "{label}" : {value}' for label, value in slices), "```"]
+
+
 def _charts(report: Report, out: list[str]) -> None:
     n = report.counts
     out += ["## 六、图表", "", "### (一)任务落实情况", ""]
     slices = [(CATEGORY_LABELS[c], n[c]) for c in CATEGORIES if n[c]]
-    out += ["```mermaid", "pie showData", f"    title {report.year}年度任务落实情况(共{n.total}项)"]
-    out += [f'    "{label}" : {value}' for label, value in slices]
-    out += ["```", ""]
+    out += _pie(f"{report.year}年度任务落实情况(共{n.total}项)", slices)
+    out += [""]
     out += table(["落实情况", "任务数", "占比"],
                  [[label, value, _pct(value / n.total)] for label, value in slices], right={1, 2})
     out += ["", "### (二)各月办结任务数", ""]
@@ -533,11 +539,11 @@ def _charts(report: Report, out: list[str]) -> None:
     months = report.audit.months
     labels = [_month_label(m.month, single_year) for m in months]
     values = [m.closed_on_time + m.closed_late for m in months]
-    top = max([1, *values])
-    out += ["```mermaid", "xychart-beta", f'    title "{report.year}年各月办结任务数"',
-            "    x-axis [" + ", ".join(f'"{label}"' for label in labels) + "]",
-            f'    y-axis "任务数" 0 --> {top}',
-            "    bar [" + ", ".join(str(v) for v in values) + "]", "```", ""]
+    closed = [(label, v) for label, v in zip(labels, values) if v]
+    if closed:  # a pie of no slices draws nothing
+        out += _pie(f"{report.year}年各月办结任务数(共{sum(values)}项)", closed) + [""]
+    else:
+        out += ["本期间没有办结的任务。", ""]
     rows = [[label, v, m.closed_on_time, m.closed_late] for label, v, m in zip(labels, values, months)]
     out += table(["月份", "办结任务数", "其中按期", "其中逾期"], rows, right={1, 2, 3})
     out += ["", "注:按任务的完成日期统计;在截止日之后才办结的任务计入下一年度报告。", ""]
