@@ -1,6 +1,7 @@
 """`gktrack report` as a 政务公开办 reads it in its first year (issue 19): who a form's closing is
 credited to, a unit's own title, one date basis for the audit tables, the year-end state when a
-clock was wrong, dates before a task existed, Chinese quotes, and charts older Mermaid renders.
+clock was wrong, dates before a task existed, Chinese quotes and no template text. (The charts
+older Mermaid renders: ``test_report.test_charts_are_mermaid_with_the_same_numbers_in_a_table``.)
 
 Each test builds its repository with the real CLI (in-process) and git, the clock set per step.
 """
@@ -8,6 +9,7 @@ Each test builds its repository with the real CLI (in-process) and git, the cloc
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from openpyxl import load_workbook
 
@@ -77,7 +79,7 @@ def test_months_people_and_log_go_by_the_author_date(tmp_path, monkeypatch):
 
     code, out, _ = run_cli(["--repo", str(b.root), "log", "--json"])
     assert code == 0
-    dates = {e["summary"].split(":")[0]: e["date"] for e in __import__("json").loads(out)}
+    dates = {e["summary"].split(":")[0]: e["date"] for e in json.loads(out)}
     assert dates["进展 xj2024/1"] == "2024-03-31T20:00:00+08:00"
 
     audit = report_json(b, "2024")["audit"]
@@ -108,7 +110,7 @@ def test_year_end_state_follows_the_history_not_a_wrong_clock(tmp_path, monkeypa
 
     code, out, err = run_cli(["--repo", str(b.root), "report", "2024", "--json"])
     assert code == 0
-    data = __import__("json").loads(out)
+    data = json.loads(out)
     assert data["commit"]["commit"] == last_of_2024
     tasks = tasks_by_id(data)
     assert (tasks["xj2024/2"]["state"], tasks["xj2024/2"]["category"]) == ("open", "overdue")
