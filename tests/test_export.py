@@ -160,7 +160,7 @@ def test_round_trip(plans_repo, tmp_path):
     assert plans_repo.count() == before + 1  # one commit for the sheet
     info = plans_repo.commit_info()
     assert sorted(info.files) == ["plans/hl2022.yaml", "plans/qz2024.yaml"]
-    assert info.trailers["Gktrack-Action"] == "import"
+    assert info.trailers["Gktrack-Action"] == "import-progress"
     assert info.trailers["Gktrack-Unit"] == "司法所"
     assert info.summary == "导入 司法所 的进展填报表:2 条进展、1 项办结"
 
@@ -176,7 +176,7 @@ def test_round_trip(plans_repo, tmp_path):
     other = plans_repo.json("show", "qz2024/1", "--json")
     assert other["progress"][-1]["note"] == "已配合公开" and other["progress"][-1]["date"] == "2024-07-01"
     # the history of each task finds the import commit
-    assert any(c["action"] == "import" for c in one["history"])
+    assert any(c["action"] == "import-progress" for c in one["history"])
 
     # sending the same file again records nothing twice
     again = plans_repo("import-progress", path, "--json")
@@ -185,6 +185,40 @@ def test_round_trip(plans_repo, tmp_path):
     assert report["applied"] == [] and len(report["refused"]) == 3
     assert {s["row"] for s in report["skipped"]} == {r1, r2, r3}
     del late
+
+
+def test_log_names_the_unit_and_the_form_import(plans_repo, tmp_path, monkeypatch):
+    gk = plans_repo
+    gk.ok("progress", "hl2022/1", "已发布 8 件", "--unit", "司法所")
+    gk.ok("close", "hl2022/3", "--unit", "司法所", "--note", "分类展示已完成")
+    path = _form(gk, tmp_path, unit="区政数局")
+    book = load_workbook(path)
+    ws = book.active
+    row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value == "hl2022/4")
+    ws.cell(row, 7, "数据开放目录已更新")
+    book.save(path)
+    gk.ok("import-progress", path)
+    entries = gk.json("log", "--json")
+    assert [(e["action"], e["unit"]) for e in entries[:3]] == [
+        ("import-progress", "区政数局"), ("close", "司法所"), ("progress", "司法所")]
+    assert entries[0]["units"] == ["区政数局"]
+    assert entries[-1]["action"] == "init" and entries[-1]["unit"] is None
+    monkeypatch.setenv("COLUMNS", "200")
+    lines = gk.ok("log").splitlines()
+    header = next(line for line in lines if "操作" in line)
+    assert "单位" in header
+    row_of = {a: next(line for line in lines if a in line) for a in ("导入 区政数局", "关闭 hl2022/3", "进展 hl2022/1")}
+    assert "导入进展填报表" in row_of["导入 区政数局"] and "导入计划" not in row_of["导入 区政数局"]
+    assert "区政数局" in row_of["导入 区政数局"].split("导入进展填报表")[1].split("导入 区政数局")[0]
+    assert "关闭" in row_of["关闭 hl2022/3"] and "司法所" in row_of["关闭 hl2022/3"].split("关闭 hl2022/3")[0]
+    assert "司法所" in row_of["进展 hl2022/1"].split("进展 hl2022/1")[0]
+    # a form imported before import-progress had an action of its own: "import" naming a unit
+    gk.write("plans/qz2024.yaml", gk.text("plans/qz2024.yaml").replace("年报", "年度报告"))
+    gk.git("commit", "-q", "-m", "导入 党政综合办 的进展填报表:1 条进展\n\n"
+           "Gktrack-Action: import\nGktrack-Unit: 党政综合办\nGktrack-Plan: qz2024", "--", "plans/qz2024.yaml")
+    old = gk.json("log", "-n", "1", "--json")[0]
+    assert (old["action"], old["unit"]) == ("import-progress", "党政综合办")
+    assert "导入进展填报表" in next(line for line in gk.ok("log").splitlines() if "导入 党政综合办" in line)
 
 
 def test_future_date_and_bad_state_refused(plans_repo, tmp_path):

@@ -285,11 +285,12 @@ def test_show_folds_the_whole_text(plans_repo, monkeypatch):
 
 def test_log_and_units_tables(plans_repo, monkeypatch):
     gk = plans_repo
-    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("COLUMNS", "120")  # six columns (with 单位): the summaries fit unfolded
     log = gk.ok("log", "-n", "3")
     table = _table(log, "时间")[0]
-    assert table[0].split() == ["时间", "提交", "人员", "操作", "摘要"]
+    assert table[0].split() == ["时间", "提交", "人员", "操作", "单位", "摘要"]
     assert len(table) == 5 and "新增" in log and len({cell_len(line) for line in table}) == 1
+    monkeypatch.setenv("COLUMNS", "100")
     units = gk.ok("units")
     table = _table(units, "单位")[0]
     assert table[0].split() == ["单位", "别名", "未完成", "已完成", "牵头", "配合", "负责"]

@@ -251,7 +251,7 @@ def test_hand_edit_is_reported_from_file_contents(scenario):
     assert task["state"] == "done" and task["closed"] == "2022-10-28"
     assert task["closing_commit"] == {"commit": hand, "author": "李四", "email": "lisi@example.gov.cn",
                                       "date": "2022-10-28T16:30:00+08:00", "committed": "2022-10-28T16:30:00+08:00",
-                                      "action": None, "hand_edit": True}
+                                      "action": None, "unit": None, "hand_edit": True}
     assert data["audit"]["hand_edits_unchecked"] == 1
     [edit] = data["audit"]["hand_edits"]
     assert edit["commit"] == hand and edit["author"] == "李四"
@@ -494,22 +494,26 @@ def test_markdown_is_well_formed(scenario, year):
 def test_charts_are_mermaid_with_the_same_numbers_in_a_table(scenario):
     text = report(scenario, "2022")
     blocks = re.findall(r"```mermaid\n(.*?)```", text, re.S)
-    pie, bar = blocks
-    assert pie.splitlines()[0] == "pie showData"
+    pie, months = blocks
+    # Only chart types Mermaid 8.x draws (Gitea, older GitLab): plain `pie`, no `showData`, no xychart.
+    assert [b.splitlines()[0] for b in blocks] == ["pie", "pie"]
+    assert "xychart" not in text and "showData" not in text
     slices = dict(re.findall(r'^    "([^"]+)" : (\d+)$', pie, re.M))
     assert slices == {"按期完成": "3", "逾期完成": "1", "逾期未完成": "2", "持续推进": "2"}
     for label, value in slices.items():
         assert re.search(rf"^\| {label} +\| +{value} \|", text, re.M)
-    lines = bar.splitlines()
-    assert lines[0] == "xychart-beta" and lines[1] == '    title "2022年各月办结任务数"'
-    labels = re.fullmatch(r"    x-axis \[(.*)\]", lines[2]).group(1).split(", ")
-    assert labels == [f'"{m}月"' for m in range(1, 13)]
-    assert re.fullmatch(r'    y-axis "任务数" 0 --> \d+', lines[3])
-    values = [int(v) for v in re.fullmatch(r"    bar \[(.*)\]", lines[4]).group(1).split(", ")]
-    assert values == [0, 0, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0]
+    lines = months.splitlines()
+    assert lines[1] == "    title 2022年各月办结任务数(共4项)"
+    slices = dict(re.findall(r'^    "([^"]+)" : (\d+)$', months, re.M))
+    assert slices == {"5月": "1", "6月": "1", "9月": "1", "10月": "1"}
     table = text.split("### (二)各月办结任务数")[1]
+    values = [0, 0, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0]
     for month, value in zip(range(1, 13), values):
         assert re.search(rf"^\| {month}月 +\| +{value} \|", table, re.M)
+    # Nothing closed in the period: said in words, the table still there.
+    text = report(scenario, "2022", "--as-of", "2022-04-30")
+    part = text.split("### (二)各月办结任务数")[1]
+    assert "```mermaid" not in part and "本期间没有办结的任务。" in part and "| 4月  |" in part
 
 
 # --- hand edits that rewrite the file ------------------------------------------------------
@@ -673,7 +677,8 @@ def test_report_2022_on_the_bundled_plans(tmp_path, monkeypatch):
     assert data["reconstructed"] and data["unrecorded"] == data["summary"]["total"] == 49
     tables = _tables(MarkdownIt("commonmark").enable("table").parse(text))
     assert len(tables) == len(re.findall(r"^\| -", text, re.M)) and all(len(set(rows)) == 1 for rows in tables)
-    assert len(re.findall(r"```mermaid\n", text)) == 2
+    # nothing closed: one chart, and the months' table said in words beside it
+    assert len(re.findall(r"```mermaid\n", text)) == 1 and "本期间没有办结的任务。" in text
 
 
 def test_progress_bar_appears_only_after_a_second(scenario):

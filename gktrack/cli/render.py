@@ -526,15 +526,15 @@ def render_task(row, history) -> None:
 
 
 def _log_table(out: Out, commits, title: str) -> None:
-    from gktrack.storage.history import ACTION_LABELS
+    from gktrack.storage.history import action_label
 
     table = Table([Column("时间"), Column("提交"), Column("人员", cap=20, shrink=True), Column("操作"),
-                   Column("摘要", flex=True, fold=True)])
+                   Column("单位", cap=24, shrink=True), Column("摘要", flex=True, fold=True)])
     rows = []
     for commit in commits:
-        label = ACTION_LABELS.get(commit.action, commit.action or "手工修改")
         rows.append([commit.authored.strftime("%Y-%m-%d %H:%M"), commit.sha[:8], commit.author,
-                     (label, "yellow" if commit.action is None else None), commit.summary])
+                     (action_label(commit.action), "yellow" if commit.action is None else None),
+                     "、".join(typed_form(u) for u in commit.units), commit.summary])
     table.measure(rows)
     table.layout(out.width)
     table.draw(out, rows, title=title)

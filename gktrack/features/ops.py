@@ -398,9 +398,9 @@ def _check_office(repo: Repository, by: str | None, action: str) -> None:
         check_office(units, _actor_email(repo, by), action)
 
 
-def _record_date(value: str | None, plan: Plan) -> tuple[dt.date, list[str]]:
+def _record_date(value: str | None, plan: Plan, repo: Repository, task: Task) -> tuple[dt.date, list[str]]:
     """The work date of a progress, close or reopen (default today), and notes to say back: what
-    a short date was taken to mean, and a date outside the plan's year."""
+    a short date was taken to mean, a date outside the plan's year, a date before the task was added."""
     if value is None:
         return today(), []
     from gktrack.domain.dates import read_date
@@ -411,6 +411,13 @@ def _record_date(value: str | None, plan: Plan) -> tuple[dt.date, list[str]]:
         raise InputError(f"日期 {date} 晚于今天,不能记录未来的工作")
     if date.year != plan.year:
         notes.append(f"日期 {date} 不在计划 {plan.id} 的年度({plan.year} 年)内,请确认无误")
+    from gktrack.storage.history import task_added
+
+    # Read from history only for a typed date: today is never before the task was added.
+    added = task_added(repo, task.full_id)
+    if added is not None and date < added.authored.date():
+        notes.append(f"日期 {date} 早于任务 {task.full_id} 加入计划的日期({added.authored.date()},"
+                     f"提交 {added.sha[:8]}),请确认无误")
     return date, notes
 
 
@@ -437,7 +444,7 @@ def record_progress(repo: Repository, ref: str, note: str, *, date: str | None =
     if not note:
         raise InputError("进展内容不能为空")
     plan, task = repo.find_task(ref)
-    when, notes = _record_date(date, plan)
+    when, notes = _record_date(date, plan, repo, task)
     acting = _acting_unit(repo, task, unit, by)
     _check_permission(repo, by, task, "progress")
     entry = Progress(date=when, unit=acting, by=_actor_name(repo, by), note=note)
@@ -478,7 +485,7 @@ def close_task(repo: Repository, ref: str, *, note: str | None = None, evidence:
         closed = where.closed if where else task.closed
         whose = f"{typed_form(what)} 的部分" if what else ""
         raise InputError(f"任务 {task.full_id} {whose}已于 {closed or '此前'} 关闭;如需重新打开请用 gktrack reopen")
-    when, notes = _record_date(date, plan)
+    when, notes = _record_date(date, plan, repo, task)
     _check_permission(repo, by, task, "close", part=what, plan=plan)
     links, link_notes = _links(list(evidence))
     text = note.strip() if note and note.strip() else None
@@ -504,7 +511,7 @@ def reopen_task(repo: Repository, ref: str, *, note: str | None = None, date: st
             p.state == "done" for p in task.parts)):
         whose = f"{typed_form(what)} 的部分" if what else ""
         raise InputError(f"任务 {task.full_id} {whose}尚未关闭,无需重新打开")
-    when, _notes = _record_date(date, plan)
+    when, _notes = _record_date(date, plan, repo, task)
     _check_permission(repo, by, task, "reopen", part=what, plan=plan)
     reason = note.strip() if note and note.strip() else None
     summary = f"重新打开 {task.full_id}" + (f"({what}的部分)" if what else "") + f":{short(task.text)}"

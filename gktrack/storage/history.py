@@ -6,8 +6,9 @@ registry (a hand edit, an import, an undo) is compared with the file before it, 
 (``gktrack.storage.plandiff``). File versions are parsed, and comparisons remembered, through
 the one cache (``Repository.index``) by git blob id, so no version is read twice.
 
-``read_log`` and ``task_history`` are ``gktrack log``'s and ``show``'s; ``start_log_changes``,
-``tree_blobs``, ``plan_version`` and ``plan_diffs`` are what the annual report reads history with.
+``read_log`` and ``task_history`` are ``gktrack log``'s and ``show``'s; ``state_at``,
+``start_log_changes``, ``tree_blobs``, ``plan_version`` and ``plan_diffs`` are what the annual
+report reads history with.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, NamedTuple
 
 from gktrack.domain.model import Plan, Registry
 from gktrack.storage import git, plandiff, planfile, yamldoc
@@ -26,12 +27,17 @@ _RS, _FS = "\x1e", "\x1f"
 _FORMAT = f"{_RS}%H{_FS}%P{_FS}%an{_FS}%ae{_FS}%aI{_FS}%cI{_FS}%B{_FS}"
 _NULL_SHA = "0" * 40
 
+# What each Gktrack-Action is called in `log`, `show` and the report: the one list of them.
 ACTION_LABELS = {
     "init": "初始化", "new-plan": "新建计划", "import": "导入计划", "add-section": "新增章节",
     "add": "新增任务", "assign": "分派", "unassign": "取消分派", "progress": "记录进展",
     "close": "关闭", "reopen": "重新打开", "undo": "撤销", "edit": "手工修改(已检查)",
-    None: "手工修改",
+    "import-progress": "导入进展填报表", None: "手工修改",
 }
+
+
+def action_label(action: str | None) -> str:
+    return ACTION_LABELS.get(action, action or ACTION_LABELS[None])
 
 
 @dataclass
@@ -51,7 +57,23 @@ class Commit:
 
     @property
     def action(self) -> str | None:
-        return self.trailers.get(git.TRAILER_ACTION)
+        action = self.trailers.get(git.TRAILER_ACTION)
+        # A unit's progress form was imported as "import" (naming its unit) before it had an
+        # action of its own; a plan's import names no unit.
+        if action == "import" and git.TRAILER_UNIT in self.trailers:
+            return "import-progress"
+        return action
+
+    @property
+    def units(self) -> list[str]:
+        """The units the change concerns, as its trailer names them (none for most hand edits)."""
+        return [u for u in self.trailers.get(git.TRAILER_UNIT, "").split(",") if u]
+
+    @property
+    def unit(self) -> str | None:
+        """The unit the change concerns (the one whose progress or part it records; for an
+        add or assign, the units it names), as one text; None when it names none."""
+        return "、".join(self.units) or None
 
     @property
     def task(self) -> str | None:
@@ -66,7 +88,7 @@ class Commit:
             "commit": self.sha, "author": self.author, "email": self.email,
             "date": self.authored.isoformat(), "committed": self.committed.isoformat(),
             "summary": self.summary, "action": self.action, "task": self.task,
-            "units": [u for u in self.trailers.get(git.TRAILER_UNIT, "").split(",") if u],
+            "unit": self.unit, "units": self.units,
             "recorded_date": self.trailers.get(git.TRAILER_DATE),
             "files": self.files, "hand_edit": self.is_hand_edit,
         }
@@ -191,7 +213,7 @@ def _contents(data: bytes | None, path: str, blob: str) -> bytes:
     return data
 
 
-_DIFF_KIND = "plandiff.1"
+_DIFF_KIND = "plandiff.2"  # the phrases' wording is part of what is remembered: a new one, a new kind
 
 
 def plan_diffs(repo: Repository, changes: list[FileChange],
@@ -267,6 +289,14 @@ def task_history(repo: Repository, ref: str) -> list[Commit]:
     return [commit for commit, change in found if change is None or diffs[change].touches(task_id)]
 
 
+def task_added(repo: Repository, ref: str) -> Commit | None:
+    """The commit that added the task (the oldest that changed it), through ``task_history``; None
+    when the history does not show it. One ``git log`` of its plan file: for a date typed with
+    ``--date``, not on every write."""
+    commits = task_history(repo, ref)
+    return commits[-1] if commits else None
+
+
 def _raw_changes(tokens: list[str]) -> list[FileChange]:
     """The files in one commit's ``--raw -z`` output (``:<modes> <blobs> <status>`` then the
     path); for a merge (``--raw -c``: one colon per parent) the change from its first parent."""
@@ -298,11 +328,43 @@ def resolve_commit(repo: Repository, rev: str) -> str | None:
     return out.strip() or None
 
 
-def last_commit_before(repo: Repository, sha: str, when: dt.datetime) -> str | None:
-    """The last commit reachable from ``sha`` whose commit date is on or before ``when``."""
-    stamp = int(when.timestamp())
-    out = git.run(repo.root, "rev-list", "-1", f"--before=@{stamp}", sha, "--")
-    return out.strip() or None
+class Dated(NamedTuple):
+    """A commit of the first-parent history, with its commit date."""
+
+    sha: str
+    author: str
+    committed: dt.datetime
+
+
+@dataclass
+class StateAt:
+    """Which commit holds the state at a moment (``state_at``)."""
+
+    sha: str | None  # None: the history's first commit was already made after the moment
+    later: Dated | None = None  # the first commit made after the moment, in history order
+    # Commits after ``later`` dated on or before the moment: their dates went backwards (a wrong
+    # clock), and they are not part of the state at the moment.
+    misdated: list[Dated] = field(default_factory=list)
+
+
+def state_at(repo: Repository, sha: str, when: dt.datetime) -> StateAt:
+    """The commit whose files are the state at ``when``, walking the first-parent history of
+    ``sha`` from its first commit: the last commit before the first one dated after ``when``.
+
+    In history order, not by the greatest date before ``when``: one commit made on a PC whose
+    clock was a year behind, on top of later work, must not make that later work count as done
+    by ``when``. One ``git log`` of the first parents (hashes, authors and dates only).
+    """
+    out = git.run(repo.root, "log", "--first-parent", "--format=%H%x1f%an%x1f%cI", sha, "--")
+    chain = []
+    for line in reversed(out.splitlines()):
+        commit, author, committed = line.split(_FS, 2)
+        chain.append(Dated(commit, author, dt.datetime.fromisoformat(committed)))
+    for i, commit in enumerate(chain):
+        if commit.committed > when:
+            return StateAt(chain[i - 1].sha if i else None, commit,
+                           [c for c in chain[i + 1:] if c.committed <= when])
+    return StateAt(chain[-1].sha if chain else None)
 
 
 _CHANGES_KIND = "commit-changes.1"

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple
 
 from gktrack.domain.model import STATE_LABELS, Plan, Task, fields_of
+from gktrack.domain.quoting import quote
 from gktrack.errors import GktrackError
 from gktrack.storage import yamldoc
 from gktrack.storage.reader import Reader
@@ -210,7 +211,7 @@ def _describe(ref: str, old: Task | None, new: Task | None) -> str:
         elif name == "progress":
             parts.append(f"新增进展{len(b) - len(a)}条" if b[:len(a)] == a else "修改或删除了已有进展记录")
         elif name in _TEXT_FIELDS:
-            parts.append(f"{spec.label}改为“{_value_text(b)}”" if b else f"删除{spec.label}")
+            parts.append(f"{spec.label}改为{quote(_value_text(b))}" if b else f"删除{spec.label}")
         else:
             parts.append(f"{spec.label} {_value_text(a)}→{_value_text(b)}")
     return f"{ref} " + ",".join(parts)

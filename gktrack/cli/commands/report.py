@@ -33,7 +33,7 @@ def register(app: typer.Typer, command) -> None:
         日期和人员取自提交本身,gktrack 之外的手工修改按文件内容核对并单独列出。同样的仓库和参数,输出逐字节相同。
         """
         from gktrack.features.ops import parse_date, today
-        from gktrack.features.report import build_report, iter_markdown, report_json
+        from gktrack.features.report import build_report, iter_markdown, misdated_warnings, report_json
 
         if as_of:
             when = parse_date(as_of, "--as-of 日期")
@@ -48,6 +48,8 @@ def register(app: typer.Typer, command) -> None:
             finally:
                 if bar is not None:
                     bar.close()
+        for warning in misdated_warnings(data):
+            sys.stderr.write(f"gktrack: 警告:{warning}\n")
         with _destination(output):
             if json_out:
                 print_json(report_json(data))

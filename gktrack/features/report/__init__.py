@@ -15,6 +15,6 @@ One job a module:
 
 from gktrack.features.report.build import build_report
 from gktrack.features.report.jsondata import report_json
-from gktrack.features.report.markdown import iter_markdown, render_markdown
+from gktrack.features.report.markdown import iter_markdown, misdated_warnings, render_markdown
 
-__all__ = ["build_report", "iter_markdown", "render_markdown", "report_json"]
+__all__ = ["build_report", "iter_markdown", "misdated_warnings", "render_markdown", "report_json"]

@@ -1,11 +1,13 @@
 """The report's data from the repository: the cut-off commit, its plans, each task's standing.
 
 * The cut-off is the end of ``as_of`` (default 12-31 of the year) in Beijing time: the report
-  is made from the last commit on or before it (``git rev-list -1 --before``), reachable from
-  ``at`` (default HEAD). Plan files are read as that commit holds them, not from the working
-  tree. If nothing had been committed by then (the plans were entered later), the files of the
-  newest commit at ``at`` that changed a plan or the registry are read instead, and the
-  recorded closing and progress dates decide what was done by the cut-off.
+  is made from the commit that held the state then (``history.state_at``): along the first-parent
+  history of ``at`` (default HEAD), the last commit before the first one made after the cut-off.
+  Commits dated before the cut-off that come after that one (a wrong clock) are named. Plan
+  files are read as that commit holds them, not from the working tree. If nothing had been
+  committed by then (the plans were entered later), the files of the newest commit at ``at``
+  that changed a plan or the registry are read instead, and the recorded closing and progress
+  dates decide what was done by the cut-off.
 * The plans of the year, and the tasks of earlier plans (of the same issuer) still owed when the
   year began: open with a finish line, or closed after the previous year's cut-off.
 * Each task's standing is ``standing.standing``: the one rule, at the cut-off.
@@ -28,7 +30,8 @@ from gktrack.domain.units import Units
 from gktrack.errors import GktrackError, InputError, NotFoundError, RepoError
 from gktrack.features.report.count import count, fill_audit
 from gktrack.features.report.data import (
-    SHORT, CommitRef, PlanReport, Report, TaskReport, Unreadable, cn_date, end_of_day, start_of_day,
+    BEIJING, SHORT, CommitRef, EarlyDate, Misdated, PlanReport, Report, TaskReport, Unreadable, cn_date,
+    end_of_day, start_of_day,
 )
 from gktrack.features.report.standing import days_late, standing
 from gktrack.features.report.walk import Walk, walk_history
@@ -62,7 +65,8 @@ def build_report(repo, year: int, *, plan: str | None = None, unit: str | None =
         if at is None:
             raise RepoError("仓库还没有任何提交")
         raise NotFoundError(f"找不到修订版本“{rev}”(可用提交号、分支名或标签)")
-    cut = history.last_commit_before(repo, head, end_of_day(as_of))
+    state = history.state_at(repo, head, end_of_day(as_of))
+    cut = state.sha
     reconstructed = cut is None
     if reconstructed:
         # Nothing was committed by the cut-off: the plans were put in the repository later.
@@ -89,7 +93,9 @@ def build_report(repo, year: int, *, plan: str | None = None, unit: str | None =
     report = Report(year=year, as_of=as_of, start=start, rev=rev, head=head,
                     commit=CommitRef.of(next(c for c in commits if c.sha == cut)), plan_filter=plan,
                     unit_filter=units.require(unit) if unit else None, reconstructed=reconstructed,
-                    unreadable=([problem] if problem else []) + unreadable)
+                    unreadable=([problem] if problem else []) + unreadable,
+                    misdated=[Misdated(m.sha, m.author, m.committed.astimezone(BEIJING), state.later.sha,
+                                       state.later.committed.astimezone(BEIJING)) for m in state.misdated])
     candidates = [p for p in plans if p.year <= year and (plan is None or p.id == plan)]
     walk = walk_history(repo, commits, candidates, year, start, end_of_day(as_of), progress)
     _select_tasks(report, candidates, walk, units)
@@ -163,18 +169,32 @@ def _select_tasks(report: Report, plans: list[Plan], walk: Walk, units: Units) -
                 mine = next((p for p in parts if p.unit == wanted), None)
                 assessment = mine.assessment if mine else assessment
                 progress = [p for p in progress if p.unit and resolve[p.unit] == wanted]
+            # Reconstructed, every task was added after the dates it records: nothing to flag.
+            added = None if report.reconstructed else walk.added.get(task.full_id)
             entry = TaskReport(
                 plan=plan, task=task, carried_over=carried, assessment=assessment,
                 deadlines=parsed(tuple(task.deadline), plan.year), units=_units(plan, task, resolve),
                 days_late=days_late(assessment, report.as_of), closed=closed,
                 closing=closing if task.state == "done" else None, events=events,
-                progress=progress, parts=parts)
+                progress=progress, parts=parts, added=added,
+                early=_dated_before(added.date.date(), closed, parts, progress) if added else [])
             if carried and not _still_owed(entry, report.start, walk.history_before):
                 continue
             plan_report.tasks.append(entry)
         if plan_report.tasks:
             report.plans.append(plan_report)
     report.unrecorded = sum(1 for p in report.plans for t in p.tasks if t.ref in unrecorded)
+
+
+def _dated_before(day: dt.date, closed: dt.date | None, parts: list, progress: list) -> list[EarlyDate]:
+    """The closing and progress dates (as reported) before ``day``, the day the task was added:
+    work recorded as done before the task existed is flagged, not silently counted on time."""
+    early = [EarlyDate("closed", closed)] if closed is not None and closed < day else []
+    early += [EarlyDate("closed", row.standing.closed, row.unit) for row in parts
+              if row.unit and row.standing.closed is not None and row.standing.closed < day
+              and row.standing.closed != closed]
+    early += [EarlyDate("progress", p.date, p.unit) for p in progress if p.date < day]
+    return early
 
 
 def _units(plan: Plan, task, resolve: NameResolver) -> list:

@@ -68,8 +68,9 @@ def _months(report: Report) -> list[str]:
 
 
 def fill_audit(report: Report, commits: list, walk) -> None:
-    """The audit's counts from the period's commits (``walk.touched``): by month (commit date),
-    by person (newest name for an e-mail), and the hand edits, within the report's scope."""
+    """The audit's counts from the period's commits (``walk.touched``): by month (author date, as
+    the walk chose them), by person (newest name for an e-mail), and the hand edits, within the
+    report's scope."""
     audit = report.audit
     months = {m: MonthStats(m) for m in _months(report)}
     people: dict[str, PersonStats] = {}
@@ -99,7 +100,7 @@ def fill_audit(report: Report, commits: list, walk) -> None:
             audit.hand_checked += 1
         else:
             audit.tool += 1
-        moment = commit.committed.astimezone(BEIJING)
+        moment = commit.authored.astimezone(BEIJING)
         month = months.get(f"{moment.year:04d}-{moment.month:02d}")
         if month is not None:
             month.commits += 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from gktrack.domain.deadlines import CATEGORIES, Assessment
 from gktrack.domain.model import Plan, Progress, Task, UnitRef
@@ -42,12 +43,14 @@ class CommitRef:
     date: dt.datetime  # author date, Beijing time
     action: str | None
     committed: dt.datetime | None = None  # commit date, Beijing time: what the cut-off goes by
+    # The unit the commit acted for (Gktrack-Unit): for a progress form, the unit that filled it in.
+    unit: str | None = None
 
     @classmethod
     def of(cls, commit) -> "CommitRef":
         """A ``gktrack.storage.history.Commit`` as the report cites it."""
         return cls(commit.sha, commit.author, commit.email, commit.authored.astimezone(BEIJING), commit.action,
-                   commit.committed.astimezone(BEIJING))
+                   commit.committed.astimezone(BEIJING), commit.unit)
 
     @property
     def short(self) -> str:
@@ -61,7 +64,7 @@ class CommitRef:
         return {"commit": self.sha, "author": self.author, "email": self.email,
                 "date": self.date.isoformat(),
                 "committed": self.committed.isoformat() if self.committed else None,
-                "action": self.action, "hand_edit": self.hand_edit}
+                "action": self.action, "unit": self.unit, "hand_edit": self.hand_edit}
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,18 @@ class StateEvent:
 
     def to_json(self) -> dict:
         return {"task": self.ref, "kind": self.kind, "date": self.date.isoformat(), "commit": self.commit.to_json()}
+
+
+class EarlyDate(NamedTuple):
+    """A recorded date before the task was added to its plan: a closing ("closed", of the whole
+    task or of ``unit``'s part) or a progress entry ("progress", by ``unit``)."""
+
+    kind: str
+    date: dt.date
+    unit: str | None = None
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "date": self.date.isoformat(), "unit": self.unit}
 
 
 @dataclass
@@ -93,6 +108,8 @@ class TaskReport:
     progress: list[Progress] = field(default_factory=list)  # entries dated within the period
     events: list[StateEvent] = field(default_factory=list)
     parts: list = field(default_factory=list)  # gktrack.domain.parts.PartRow: each unit's part at the cut-off
+    added: CommitRef | None = None  # the commit that added the task, when the history shows it
+    early: list[EarlyDate] = field(default_factory=list)  # dates recorded before ``added``: to check
     # Read again and again while counting and writing: kept as plain attributes.
     ref: str = field(init=False)
     category: str = field(init=False)  # the assessment's
@@ -248,6 +265,27 @@ class Audit:
     hand_edits: list[HandEdit] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Misdated:
+    """A commit dated on or before the cut-off that the history puts after ``after``, a commit
+    dated later: its date went backwards (a wrong clock), and it is not part of the state at
+    the cut-off."""
+
+    sha: str
+    author: str
+    committed: dt.datetime  # Beijing time
+    after: str
+    after_committed: dt.datetime
+
+    @property
+    def short(self) -> str:
+        return self.sha[:SHORT]
+
+    def to_json(self) -> dict:
+        return {"commit": self.sha, "author": self.author, "committed": self.committed.isoformat(),
+                "after": self.after, "after_committed": self.after_committed.isoformat()}
+
+
 @dataclass
 class Unreadable:
     path: str
@@ -274,6 +312,7 @@ class Report:
     reconstructed: bool = False
     # Reconstructed only: reported tasks whose file records neither a closing nor any progress.
     unrecorded: int = 0
+    misdated: list[Misdated] = field(default_factory=list)  # left out of the state: dates went backwards
 
     @property
     def tasks(self) -> list[TaskReport]:

@@ -33,6 +33,7 @@ def report_json(report: Report) -> dict:
             "hand_edits": [h.to_json() for h in report.audit.hand_edits],
         },
         "unreadable": [{"path": u.path, "message": u.message} for u in report.unreadable],
+        "misdated": [m.to_json() for m in report.misdated],
     }
 
 
@@ -67,6 +68,8 @@ def _task_json(t: TaskReport) -> dict:
                            for m in t.missed_periods],
         "progress": [to_data(p) for p in t.progress],
         "closing_commit": t.closing.to_json() if t.closing else None,
+        "added_commit": t.added.to_json() if t.added else None,
+        "dated_before_added": [e.to_json() for e in t.early],
         "events": [e.to_json() for e in t.events],
         "carried_over": t.carried_over,
     }

@@ -1,5 +1,5 @@
 """The report as Markdown: six sections, GitHub tables that also line up as plain text, and
-mermaid charts each with a table of the same numbers. Text from plan files is escaped so that
+mermaid pie charts (what Mermaid 8.x draws) each with a table of the same numbers. Text from plan files is escaped so that
 it shows exactly as written. Same data, same bytes.
 """
 
@@ -12,6 +12,7 @@ from typing import Any, Iterator
 
 from gktrack.domain.deadlines import CATEGORIES, CATEGORY_LABELS
 from gktrack.domain.model import ROLE_LABELS, UnitRef
+from gktrack.domain.quoting import quote
 from gktrack.features.report.data import DONE, CommitRef, Counts, PlanReport, Report, TaskReport, cn_date
 from gktrack.features.report.standing import ONE_DAY
 
@@ -59,6 +60,11 @@ def _md(text: Any) -> str:
     if _MD_PLAIN.search(text) is None:
         return text
     return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _title(title: str) -> str:
+    """A plan's title as the report names it: 《…》, a title within it 〈…〉."""
+    return quote(_md(title), "《》")
 
 
 def _link(text: str) -> str:
@@ -147,9 +153,22 @@ def _state_text(entry: TaskReport, as_of: dt.date) -> str:
 
 
 def _commit_text(ref: CommitRef) -> str:
+    day = ref.date.date().isoformat()
+    if ref.action == "import-progress" and ref.unit:
+        # The unit filled in the form and did the work; the office only imported it.
+        return f"提交 `{ref.short}`({_md(ref.unit)}填报的进展填报表,{_md(ref.author)}于 {day} 导入)"
     how = ",手工修改,无 gktrack 记录" if ref.action is None else (
         ",经 gktrack commit-edits 检查的手工修改" if ref.action == "edit" else "")
-    return f"提交 `{ref.short}`({_md(ref.author)},{ref.date.date().isoformat()}{how})"
+    return f"提交 `{ref.short}`({_md(ref.author)},{day}{how})"
+
+
+def _early_text(entry: TaskReport) -> str:
+    """"完成日期 2024-01-03、司法所的进展日期 2024-01-02": the dates recorded before the task was added."""
+    said = []
+    for e in entry.early:
+        whose = f"{_md(e.unit)}的" if e.unit else ""
+        said.append(f"{whose}{'完成' if e.kind == 'closed' else '进展'}日期 {e.date.isoformat()}")
+    return "、".join(dict.fromkeys(said))
 
 
 def _gaps_text(entry: TaskReport) -> str:
@@ -171,7 +190,9 @@ def _main_plans(report: Report) -> list[PlanReport]:
 def _header(report: Report, out: list[str]) -> None:
     issuers = {p.plan.issuer for p in _main_plans(report)}
     issuer = issuers.pop() if len(issuers) == 1 else None
-    out.append(f"# {_md(issuer) if issuer else ''}{report.year}年度政务公开工作要点落实情况")
+    # A unit's report is that unit's: its name in the title, not only the office's plan.
+    whose = f"({_md(report.unit_filter)})" if report.unit_filter else ""
+    out.append(f"# {_md(issuer) if issuer else ''}{report.year}年度政务公开工作要点{whose}落实情况")
     out.append("")
     c = report.commit
     when = f"{_md(c.author)},{c.date.strftime('%Y-%m-%d %H:%M')}"
@@ -184,8 +205,10 @@ def _header(report: Report, out: list[str]) -> None:
     else:
         out.append(
             f"> 本报告由 gktrack 根据计划仓库的 git 历史生成,统计截至北京时间{cn_date(report.as_of)}24时,"
-            f"依据该时点前的最后一次提交 `{c.sha}`({when})。"
+            f"依据按提交的先后顺序截至该时点的最后一次提交 `{c.sha}`({when})。"
             "任务状态以该提交中的计划文件为准;同一仓库以同样参数再次生成,内容逐字节相同。")
+    for warning in misdated_warnings(report, markdown=True):
+        out += [">", f"> 注意:{warning}"]
     scope = []
     if report.plan_filter:
         scope.append(f"计划 {_md(report.plan_filter)}")
@@ -194,6 +217,26 @@ def _header(report: Report, out: list[str]) -> None:
     if scope:
         out += [">", f"> 报告范围:{';'.join(scope)}。"]
     out.append("")
+
+
+def misdated_warnings(report: Report, markdown: bool = False) -> list[str]:
+    """One warning per later-dated commit that misdated ones come after (``Report.misdated``):
+    what ``report`` says on stderr, and (``markdown``) in the report's opening note."""
+    code = (lambda text: f"`{text}`") if markdown else str
+    name = _md if markdown else str
+    groups: dict[tuple, list] = {}
+    for m in report.misdated:
+        groups.setdefault((m.after, m.after_committed), []).append(m)
+    cut = report.commit.sha if markdown else report.commit.short
+    out = []
+    for (after, when), found in groups.items():
+        named = "、".join(f"提交 {code(m.short)}({name(m.author)},提交日期 {m.committed.strftime('%Y-%m-%d %H:%M')})"
+                         for m in found[:3]) + (f"等{len(found)}个提交" if len(found) > 3 else "")
+        out.append(f"提交日期倒退:{named}排在提交 {code(after[:len(found[0].short)])}"
+                   f"({when.strftime('%Y-%m-%d %H:%M')})之后,提交日期却在截止时点以前(做出提交的电脑时钟可能不准)。"
+                   f"本报告按提交的先后顺序,截止时点的状态取到提交 {code(cut)} 为止,未计入"
+                   f"{'该提交' if len(found) == 1 else '这些提交'}的修改。")
+    return out
 
 
 def _unrecorded_text(report: Report) -> str:
@@ -217,7 +260,7 @@ def _overview(report: Report, out: list[str]) -> None:
     main_tasks = sum(p.counts.total for p in main)
     carried = n.total - main_tasks
     titles = "、".join(
-        f"《{_md(p.plan.title)}》" + (f"({_md(p.plan.doc_number)})" if p.plan.doc_number else "") for p in main)
+        _title(p.plan.title) + (f"({_md(p.plan.doc_number)})" if p.plan.doc_number else "") for p in main)
     out += ["## 一、总体情况", ""]
     if report.unit_filter:
         lead = f"{report.year}年,{_md(report.unit_filter)}承担"
@@ -252,6 +295,9 @@ def _overview(report: Report, out: list[str]) -> None:
     gaps = sum(1 for t in report.tasks if t.period_gaps)
     if gaps:
         extra.append(f"{gaps}项周期性任务存在未按期记录进展的周期")
+    early = sum(1 for t in report.tasks if t.early)
+    if early:
+        extra.append(f"{early}项任务登记的完成或进展日期早于任务加入计划的日期,需核实")
     hand = len(report.audit.hand_edits)
     if hand:
         extra.append(f"计划文件在 gktrack 之外手工修改{hand}次,均已在审计记录中列明")
@@ -262,7 +308,7 @@ def _overview(report: Report, out: list[str]) -> None:
     out += [text, ""]
     rows = []
     for p in report.plans:
-        label = f"《{_md(p.plan.title)}》" + (f"({p.plan.year}年度结转)" if p.carried_over else "")
+        label = _title(p.plan.title) + (f"({p.plan.year}年度结转)" if p.carried_over else "")
         rows.append([f"**{label}**", *_count_cells(p.counts)])
         if len(p.sections) > 1 or (p.sections and p.sections[0].key is not None):
             for s in p.sections:
@@ -288,7 +334,7 @@ def _details(report: Report, out: list[str]) -> Iterator[None]:
     state_label = "年末状态" if report.as_of == dt.date(report.year, 12, 31) else f"截至{report.as_of.isoformat()}状态"
     for p in report.plans:
         plan = p.plan
-        title = f"### 《{_md(plan.title)}》"
+        title = f"### {_title(plan.title)}"
         if p.carried_over:
             title += f"({plan.year}年度计划结转任务)"
         out += [title, ""]
@@ -332,6 +378,9 @@ def _task_block(report: Report, entry: TaskReport, out: list[str], state_label: 
         out.append("- 佐证材料:" + ("、".join(_link(e) for e in task.evidence) if task.evidence else "未提供"))
     else:
         out.append(state)
+    if entry.early:
+        out.append(f"- 注意:{_early_text(entry)} 早于任务加入计划的日期 {entry.added.date.date().isoformat()}"
+                   f"({_commit_text(entry.added)}),请核实")
     if entry.period_gaps:
         out.append("- 缺少进展记录的周期:" + _gaps_text(entry))
     for event in entry.reopened:
@@ -364,8 +413,8 @@ def _units_section(report: Report, out: list[str]) -> None:
 
 
 def _problem_item(report: Report, entry: TaskReport) -> str:
-    plan = f"《{_md(entry.plan.title)}》" if len(report.plans) > 1 else ""
-    text = (f"{plan}“{_md(_short_text(entry.task.text))}”(任务编号 {_md(entry.ref)}),"
+    plan = _title(entry.plan.title) if len(report.plans) > 1 else ""
+    text = (f"{plan}{quote(_md(_short_text(entry.task.text)))}(任务编号 {_md(entry.ref)}),"
             f"责任单位:{_roles_text(tuple(entry.units))}")
     if entry.task.deadline:
         text += f",期限:{_md(entry.task.deadline_text)}"
@@ -393,6 +442,10 @@ def _problems(report: Report, out: list[str]) -> None:
         ("周期性任务缺少进展记录", lambda t: bool(t.period_gaps),
          lambda t: item(t, False, f"{_gaps_text(t)}无进展记录"),
          "对周期性任务,按月、按季度及时记录工作进展,做到有据可查"),
+        ("日期早于任务加入计划的任务", lambda t: bool(t.early),
+         lambda t: item(t, False, f"{_early_text(t)} 早于任务加入计划的日期 {t.added.date.date().isoformat()},"
+                                  "完成是否按期无法据此判断"),
+         "对登记日期早于任务加入计划的任务,核实实际完成和进展日期,有误的用 gktrack edit 更正"),
         ("期限无法识别的任务", lambda t: t.unknown_deadline,
          lambda t: item(t, False, "期限无法识别,未能判断是否按期,请在计划文件中改写期限"),
          "对期限表述不明确的任务,明确具体完成时限"),
@@ -400,14 +453,15 @@ def _problems(report: Report, out: list[str]) -> None:
     found = [(heading, tasks, text, measure) for heading, which, text, measure in kinds
              if (tasks := [t for t in report.tasks if which(t)])]
     if not found:
-        out += [f"截至{as_of},各项任务均已按期完成或正在持续推进,未发现逾期情况。", ""]
+        # Only what is so: no task late, silent, undated or misdated (open ones may not be due yet).
+        out += [f"无。截至{as_of},没有逾期未完成、逾期完成、未见进展的任务,周期性任务均按期记录了进展。", ""]
         return
     for i, (heading, tasks, text, _) in enumerate(found):
         out += [f"### ({_CN_NUMBERS[i]}){heading}{len(tasks)}项", ""]
         out += [f"{k}. {text(t)}" for k, t in enumerate(tasks, start=1)]
         out.append("")
     measures = [measure.format(n=len(tasks)) for _, tasks, _, measure in found]
-    out += ["### 改进措施", "", "下一步," + ";".join(measures) + "。(请结合实际修改完善。)", ""]
+    out += ["### 改进措施", "", "下一步," + ";".join(measures) + "。", ""]
 
 
 def _audit_section(report: Report, out: list[str]) -> None:
@@ -443,6 +497,9 @@ def _audit_section(report: Report, out: list[str]) -> None:
         out += table(["人员", "修改次数", "记录进展", "关闭任务", "手工修改"], rows, right={1, 2, 3, 4})
     else:
         out.append("本期间没有修改。")
+    # One date basis for the period, the months and the people, the same as `gktrack log` shows.
+    out += ["", "注:修改按提交的作者日期(做出修改的时间,北京时间,即 gktrack log 所列的时间)计入本期间、各月和各人员;"
+                "用 --date 补记的工作日期是任务的完成日期和进展日期,“各月办结任务数”按完成日期统计。"]
     out += ["", "### (三)gktrack 之外的手工修改", ""]
     if a.hand_edits:
         out.append("以下提交没有 gktrack 的操作记录(trailer),其内容由比较提交前后的计划文件得出:")
@@ -462,13 +519,19 @@ def _audit_section(report: Report, out: list[str]) -> None:
         out.append("")
 
 
+# Chart types older Mermaid renders: Gitea, and GitLab before 16, bundle Mermaid 8.x, which has
+# `pie` (since 8.4) but neither `xychart-beta` (10.x) nor `pie showData`. The numbers are in the
+# table beside each chart.
+def _pie(title: str, slices: list[tuple[str, int]]) -> list[str]:
+    return ["```mermaid", "pie", f"    title {title}", *(f'    "{label}" : {value}' for label, value in slices), "```"]
+
+
 def _charts(report: Report, out: list[str]) -> None:
     n = report.counts
     out += ["## 六、图表", "", "### (一)任务落实情况", ""]
     slices = [(CATEGORY_LABELS[c], n[c]) for c in CATEGORIES if n[c]]
-    out += ["```mermaid", "pie showData", f"    title {report.year}年度任务落实情况(共{n.total}项)"]
-    out += [f'    "{label}" : {value}' for label, value in slices]
-    out += ["```", ""]
+    out += _pie(f"{report.year}年度任务落实情况(共{n.total}项)", slices)
+    out += [""]
     out += table(["落实情况", "任务数", "占比"],
                  [[label, value, _pct(value / n.total)] for label, value in slices], right={1, 2})
     out += ["", "### (二)各月办结任务数", ""]
@@ -476,11 +539,11 @@ def _charts(report: Report, out: list[str]) -> None:
     months = report.audit.months
     labels = [_month_label(m.month, single_year) for m in months]
     values = [m.closed_on_time + m.closed_late for m in months]
-    top = max([1, *values])
-    out += ["```mermaid", "xychart-beta", f'    title "{report.year}年各月办结任务数"',
-            "    x-axis [" + ", ".join(f'"{label}"' for label in labels) + "]",
-            f'    y-axis "任务数" 0 --> {top}',
-            "    bar [" + ", ".join(str(v) for v in values) + "]", "```", ""]
+    closed = [(label, v) for label, v in zip(labels, values) if v]
+    if closed:  # a pie of no slices draws nothing
+        out += _pie(f"{report.year}年各月办结任务数(共{sum(values)}项)", closed) + [""]
+    else:
+        out += ["本期间没有办结的任务。", ""]
     rows = [[label, v, m.closed_on_time, m.closed_late] for label, v, m in zip(labels, values, months)]
     out += table(["月份", "办结任务数", "其中按期", "其中逾期"], rows, right={1, 2, 3})
     out += ["", "注:按任务的完成日期统计;在截止日之后才办结的任务计入下一年度报告。", ""]

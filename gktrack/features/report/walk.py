@@ -1,5 +1,6 @@
-"""One pass over the history, newest to oldest: who closed each done task, the closes and reopens
-of the period, and the hand edits of the period with what they changed.
+"""One pass over the history, newest to oldest: who closed each done task, the commit that added
+each task, the closes and reopens of the period, and the hand edits of the period with what they
+changed.
 
 A gktrack task command names its task in a trailer and is taken at its word. Any other commit
 that changed a plan file is judged by comparing the file before and after it, task by task
@@ -24,9 +25,12 @@ from gktrack.storage.registry import REGISTRY_FILE
 class Walk:
     closing: dict[str, CommitRef] = field(default_factory=dict)  # task -> the commit that last closed it
     events: dict[str, list[StateEvent]] = field(default_factory=dict)  # within the period, oldest first
-    touched: dict[str, set[str]] = field(default_factory=dict)  # commit -> tasks it changed (period only)
+    touched: dict[str, set[str]] = field(default_factory=dict)  # commit -> tasks it changed (made in the period)
     hand_edits: list[HandEdit] = field(default_factory=list)  # within the period, oldest first
     history_before: bool = False  # some commit precedes the period (else last year was reconstructed)
+    # task -> the commit that added it (the latest, if it was deleted and added again): a task
+    # command's by its trailers, any other's from the diffs read anyway for the reported plans.
+    added: dict[str, CommitRef] = field(default_factory=dict)
 
 
 def walk_history(repo, commits: list, plans: list[Plan], year: int, start: dt.date, cutoff: dt.datetime,
@@ -43,7 +47,7 @@ def walk_history(repo, commits: list, plans: list[Plan], year: int, start: dt.da
     waiting = sum(len(v) for v in pending.values())
     diffs = history.plan_diffs(
         repo, [change for commit in commits if _compared(commit) for change in commit.changes
-               if history.plan_id_of(change.path) and (begin <= commit.committed <= cutoff or change.path in relevant)],
+               if history.plan_id_of(change.path) and (_in_period(commit, begin, cutoff) or change.path in relevant)],
         progress=lambda done, total: progress("比较手工修改", done, total))
     events: list[StateEvent] = []
     hand: list[HandEdit] = []
@@ -59,12 +63,16 @@ def walk_history(repo, commits: list, plans: list[Plan], year: int, start: dt.da
     for n, commit in enumerate(commits):
         if not n % 2000:
             progress("读取修改记录", n, len(commits))
-        in_period = begin <= commit.committed <= cutoff
+        in_period = _in_period(commit, begin, cutoff)
         if commit.committed < begin:
             walk.history_before = True
-        if not (commit.trusted or commit.changes) or (not in_period and not waiting):
+        if not (commit.trusted or commit.changes):
             continue
         action = commit.action
+        if commit.trusted and action == "add":
+            walk.added.setdefault(commit.task, CommitRef.of(commit))
+        if not in_period and not waiting and commit.trusted:
+            continue
         touched: set[str] = set()
         if commit.trusted:
             touched.add(commit.task)
@@ -77,7 +85,7 @@ def walk_history(repo, commits: list, plans: list[Plan], year: int, start: dt.da
             phrases: list[str] = []
             for change in commit.changes:
                 plan_id = history.plan_id_of(change.path)
-                if not (in_period or (change.path in relevant and pending.get(change.path))):
+                if not (in_period or change.path in relevant):
                     continue
                 if plan_id is None:
                     phrases.append(_other_file_change(change))
@@ -87,6 +95,8 @@ def walk_history(repo, commits: list, plans: list[Plan], year: int, start: dt.da
                 for task in diff.tasks:
                     ref = f"{plan_id}/{task.task_id}"
                     touched.add(ref)
+                    if task.old_state is None and task.new_state is not None:
+                        walk.added.setdefault(ref, ref_commit)
                     if task.new_state == "done" and task.old_state != "done":
                         resolved(ref, ref_commit)
                         if in_period:
@@ -101,6 +111,12 @@ def walk_history(repo, commits: list, plans: list[Plan], year: int, start: dt.da
         walk.events.setdefault(event.ref, []).append(event)
     walk.hand_edits = list(reversed(hand))
     return walk
+
+
+def _in_period(commit, begin: dt.datetime, cutoff: dt.datetime) -> bool:
+    """Whether the commit was made in the period: by its author date, when the person made the
+    change (kept by rebase and sync), as ``log`` shows it; the audit's months and people go by it."""
+    return begin <= commit.authored <= cutoff
 
 
 def _compared(commit) -> bool:
