@@ -123,14 +123,13 @@ class EditResult:
 def edit_task(repo: Repository, ref: str, *, start_from: str | None = None, by: str | None = None) -> EditResult:
     import tempfile
 
-    from gktrack.domain.permissions import check_office
-    from gktrack.features.ops import _actor_email, short
+    from gktrack.features.ops import _check_office, short
 
     plan_id, task_id = repo.task_ref(ref)
     plan, task = repo.find_task(ref)
     ref = task.full_id
     repo.require_git()
-    check_office(repo.units(), _actor_email(repo, by), "edit")
+    _check_office(repo, by, "edit")
     block = task_block(repo, plan_id, task_id)
     original = "".join(block.lines)
     header = _header(ref)

@@ -86,6 +86,10 @@ def init_repo(path: str | Path | None) -> InitResult:
         git.run(root, "init", "-q")
         git.run(root, "symbolic-ref", "HEAD", "refs/heads/main")
     existed = git.head(root) is not None
+    from gktrack.storage.files import refuse_link
+
+    for rel in (PLANS_DIR, REGISTRY_FILE):
+        refuse_link(root, rel)
     created = []
     plans = root / PLANS_DIR
     plans.mkdir(exist_ok=True)
@@ -336,10 +340,17 @@ def unassign(repo: Repository, ref: str, names: list[str], *, by: str | None = N
 
 
 def _acting_unit(repo: Repository, task: Task, unit: str | None, by: str | None) -> str | None:
-    """The unit on whose behalf a change is recorded: --unit, or the person's own unit."""
+    """The unit on whose behalf a change is recorded: --unit (a liaison's own unit), or the
+    person's own unit."""
     units = repo.units()
     if unit:
-        return units.require(unit, registering=False)
+        canonical = units.require(unit, registering=False)
+        if units.registry.people:
+            from gktrack.domain.permissions import check_acting_unit
+
+            for email in acting_emails(repo, by):
+                check_acting_unit(units, email, canonical)
+        return canonical
     if not units.registry.people:
         return None  # nobody is listed, so nobody has a unit of their own (and git need not be asked)
     email = _actor_email(repo, by)
@@ -366,20 +377,34 @@ def _actor_name(repo: Repository, by: str | None) -> str | None:
     return ident.name if ident else None
 
 
+def acting_emails(repo: Repository, by: str | None) -> list[str | None]:
+    """The e-mails a change must be allowed for: git's own identity (the committer) and, unless
+    that is the office, ``--by``'s (the author) -- so ``--by`` never lends anyone more rights
+    (``permissions.acting_people``)."""
+    from gktrack.domain.permissions import acting_people
+
+    committer = repo.git_identity()
+    return acting_people(repo.units(), _actor_email(repo, by), committer.email if committer else None)
+
+
 def _check_permission(repo: Repository, by: str | None, task: Task, action: str, unit: str | None = None) -> None:
     units = repo.units()
     if units.registry.people:  # with nobody listed everyone may: no need to ask git who we are
         from gktrack.domain.permissions import check_task_change
 
-        check_task_change(units, _actor_email(repo, by), task, action)
+        for email in acting_emails(repo, by):
+            check_task_change(units, email, task, action)
 
 
 def _check_office(repo: Repository, by: str | None, action: str) -> None:
+    """Refuse ``action`` unless everyone acting (``acting_emails``) is the office."""
     units = repo.units()
     if units.registry.people:
         from gktrack.domain.permissions import check_office
 
-        check_office(units, _actor_email(repo, by), action)
+        for email in acting_emails(repo, by):
+            check_office(units, email, action)
+
 
 
 def _record_date(value: str | None, plan: Plan) -> tuple[dt.date, list[str]]:
@@ -542,10 +567,10 @@ def commit_edits(repo: Repository, paths: list[str], message: str | None = None,
             read_registry(path, rel)
         else:
             read_plan(path, rel)
-    from gktrack.features.collab.hooks import check_hand_edits
+    from gktrack.features.collab.hooks import check_change, worktree_changes
 
     # The server's pre-receive rules, so a liaison learns now rather than when the push bounces.
-    check_hand_edits(repo.root, _actor_email(repo, by), dirty)
+    check_change(repo.root, acting_emails(repo, by), worktree_changes(repo.root, dirty), "提交这些手工修改")
     summary = f"手工修改 {'、'.join(dirty)}" + (f":{message.strip()}" if message and message.strip() else "")
     author, committer = repo.identity(by)
     with repo.lock():

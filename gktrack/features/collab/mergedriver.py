@@ -998,7 +998,10 @@ EOL_LINES = ("plans/*.yaml text eol=lf", "units.yaml text eol=lf")
 
 def ensure_attributes_file(path: Path) -> bool:
     """Add the driver's lines (plans and units.yaml) and ``EOL_LINES`` to a .gitattributes file;
-    True if the file changed."""
+    True if the file changed. A symbolic link is refused, never written through."""
+    from gktrack.storage.files import refuse_link
+
+    refuse_link(path.parent, path.name)
     existing = path.read_text(encoding="utf-8") if path.exists() else ""
     present = [line.strip() for line in existing.splitlines()]
     missing = [line for line in (ATTRIBUTES_LINE, REGISTRY_ATTRIBUTES_LINE, *EOL_LINES) if line not in present]

@@ -163,7 +163,7 @@ def read_forms(path: Path) -> list[tuple[str, str | None, list[tuple[int, dict]]
 def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple[int, dict]], *,
                 by: str | None = None) -> SheetResult:
     """Every row checked against the repository; nothing is written."""
-    from gktrack.features.ops import _actor_email, today
+    from gktrack.features.ops import acting_emails, today
     from gktrack.domain.permissions import check_task_change
     from gktrack.features.views import match_unit
 
@@ -177,7 +177,7 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
         result.problems.append(RowProblem(1, f"单位名册中没有表中的填报单位“{unit}”,整表未导入"))
         return result
     result.unit = canonical
-    email = _actor_email(repo, by)
+    emails = acting_emails(repo, by)
     now = today()
     seen: set[str] = set()
     for row_no, values in rows:
@@ -223,7 +223,8 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
             if state == OPEN_LABEL and task.state == "done":
                 raise _RowError(f"任务 {ref} 已关闭;如需重新打开请用 gktrack reopen")
             try:
-                check_task_change(units, email, task, "close" if closing else "progress")
+                for email in emails:
+                    check_task_change(units, email, task, "close" if closing else "progress")
             except GktrackError as exc:
                 raise _RowError(exc.message) from None
             result.actions.append(RowAction(row_no, ref, "close" if closing else "progress", date, note, evidence))
