@@ -124,6 +124,7 @@ def init_repo(path: str | Path | None) -> InitResult:
     author, committer = repo.identity(None)
     summary = f"补充 gktrack 仓库设置:{'、'.join(files)}" if existed else "初始化 gktrack 计划仓库"
     with repo.lock():
+        repo.require_no_unfinished_sync()
         commit = git.commit(root, files, git.format_message(summary, None, _trailers("init")),
                             author=author, committer=committer)
     if existed:
@@ -544,6 +545,7 @@ def commit_edits(repo: Repository, paths: list[str], message: str | None = None,
     from gktrack.storage.planfile import read_plan
     from gktrack.storage.registry import read_registry
 
+    repo.require_no_unfinished_sync()
     rels = []
     for value in paths or []:
         path = Path(value)
@@ -574,6 +576,7 @@ def commit_edits(repo: Repository, paths: list[str], message: str | None = None,
     summary = f"手工修改 {'、'.join(dirty)}" + (f":{message.strip()}" if message and message.strip() else "")
     author, committer = repo.identity(by)
     with repo.lock():
+        repo.require_no_unfinished_sync()
         commit = git.commit(repo.root, dirty, git.format_message(summary, None, _trailers("edit")),
                             author=author, committer=committer)
     return Change(commit, f"已提交手工修改:{'、'.join(dirty)}", files=dirty)

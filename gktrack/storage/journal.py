@@ -378,6 +378,19 @@ def _holders(root: Path, paths: list[Path]) -> set[Path] | None:
     return held
 
 
+def wait_for_git(root: Path, timeout: float) -> None:
+    """Wait while a git process works in this repository: the orphan of a command killed while
+    its git ran (a rebase goes on after its parent dies). Where that cannot be seen (no /proc),
+    there is nothing to wait for."""
+    gdir = git_dir(root)
+    if gdir is None:
+        return
+    deadline = time.monotonic() + timeout
+    probe = [gdir / "index.lock"]
+    while _holders(root, probe) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def settle_git_locks(root: Path, timeout: float, *, refs: bool = False) -> list[Path]:
     """Wait until no git lock file is in the way; remove the ones no process holds.
 

@@ -29,6 +29,14 @@ from gktrack.storage.registry import REGISTRY_FILE, default_registry, parse_regi
 
 PLANS_DIR = "plans"
 ENV_REPO = "GKTRACK_REPO"
+# gktrack sync's record of a sync in progress, in .git/gktrack/ (written by
+# gktrack.features.collab.sync): its phase says whether git's rebase is under way or paused.
+SYNC_STATE = "sync-state.json"
+SYNC_BUSY_PHASES = ("rebasing", "continuing", "paused")
+# What git leaves in .git while it replays or merges commits: a commit made meanwhile goes onto a
+# detached HEAD, and `git rebase --abort` (gktrack sync --abort) throws it away.
+_GIT_OPERATIONS = (("rebase-merge", "变基"), ("rebase-apply", "变基"), ("MERGE_HEAD", "合并"),
+                   ("CHERRY_PICK_HEAD", "拣选提交"), ("REVERT_HEAD", "还原提交"))
 LOCK_TIMEOUT = float(os.environ.get("GKTRACK_LOCK_TIMEOUT", "30"))
 
 
@@ -238,6 +246,12 @@ class Repository:
         finally:
             held.release()
 
+    def require_no_unfinished_sync(self) -> None:
+        """Refuse a change while a sync (or a git rebase or merge) is paused or interrupted."""
+        problem = unfinished_operation(self.root)
+        if problem:
+            raise RepoError(problem)
+
     def require_git(self) -> None:
         from gktrack.storage.journal import git_dir
 
@@ -368,6 +382,7 @@ class _ChangeContext:
         self._lock = self.repo.lock()
         self._lock.__enter__()
         try:
+            self.repo.require_no_unfinished_sync()
             if self.staged:
                 # Nothing is written before __exit__: git checks while the block prepares the edit.
                 self._check = self.repo.start_check_clean(self.rels)
@@ -457,6 +472,31 @@ class _ChangeContext:
             return False
         finally:
             self._lock.__exit__(None, None, None)
+
+
+def unfinished_operation(root: Path) -> str | None:
+    """A sync (or a git rebase or merge) that is paused or was interrupted, in Chinese; None when
+    there is none. While there is one, a new commit would be lost: changes are refused."""
+    import json
+
+    from gktrack.storage import journal
+
+    gdir = journal.git_dir(root)
+    if gdir is None:
+        return None
+    try:
+        phase = json.loads((gdir / "gktrack" / SYNC_STATE).read_text(encoding="utf-8")).get("phase")
+    except (OSError, ValueError, AttributeError):
+        phase = None
+    if phase in SYNC_BUSY_PHASES:
+        what = "停在了合并冲突处" if phase == "paused" else "被中断"
+        return (f"上次同步{what},尚未完成;此时记录的修改会在放弃同步时丢失,已拒绝。"
+                "请先运行 gktrack sync --continue 完成同步(或 gktrack sync --abort 放弃)")
+    for name, label in _GIT_OPERATIONS:
+        if (gdir / name).exists():
+            return (f"仓库正处于未完成的 git {label}中,此时提交的修改可能丢失,已拒绝;"
+                    f"请先完成或放弃它(gktrack sync --continue / --abort,或 git {'rebase' if label == '变基' else 'merge'} --abort)")
+    return None
 
 
 def unit_names(plan: Plan) -> list[str]:
