@@ -246,3 +246,45 @@ def test_sync_checks_the_commits_before_it_pushes(team):
     line = Gk(zhang).fail("--repo", zhang, "sync")
     assert "推送前检查发现问题,未推送" in line and "未解决的合并冲突" in line
     assert git(server, "rev-parse", "main").strip() == before
+
+
+# --- case 8: crash recovery never overwrites bytes it did not write ------------------------------
+
+
+def test_recovery_after_a_pull_keeps_what_the_pull_brought(team, caplog):
+    """A change killed right after its journal entry (phase "write", nothing written yet), then
+    `git pull` brings another unit's progress into the same file: the next command must not
+    "restore" the file to the journal's old bytes."""
+    from gktrack.storage import journal
+
+    office, zhang, server = team["office"], team["zhang"], team["server"]
+    journal.begin(zhang, {PLAN: (zhang / PLAN).read_bytes()}, "进展 p1/2:被中断的进展")
+    ok(office, "progress", "p1/1", "办公室记录的进展")
+    ok(office, "sync")
+    git(zhang, "pull", "-q", "--ff-only")
+    pulled = (zhang / PLAN).read_bytes()
+    result = gk(zhang, "progress", "p1/3", "之后的进展")
+    assert result.code == 0, result.err
+    assert "已被别的操作" in caplog.text and "保留了现在的内容" in caplog.text
+    assert "办公室记录的进展" in notes(zhang, None, 1) and "之后的进展" in notes(zhang, None, 3)
+    assert git(zhang, "show", f"HEAD~1:{PLAN}").encode() == pulled
+    assert "没有需要提交的手工修改" in Gk(zhang).fail("--repo", zhang, "commit-edits")
+    ok(zhang, "sync")
+    assert "办公室记录的进展" in notes(server, "main", 1)
+    assert journal.pending(zhang) is None
+
+
+def test_recovery_still_undoes_its_own_half_written_change(team, caplog):
+    from gktrack.storage import journal
+
+    zhang = team["zhang"]
+    original = (zhang / PLAN).read_bytes()
+    entry = journal.begin(zhang, {PLAN: original, "units.yaml": (zhang / "units.yaml").read_bytes()}, "新增 p1/4:半截")
+    half = original + "  - id: 4\n    text: 写了一半\n".encode()
+    journal.note_write(zhang, entry, PLAN, half)
+    (zhang / PLAN).write_bytes(half)  # killed here: units.yaml not written yet
+    result = gk(zhang, "progress", "p1/3", "之后的进展")
+    assert result.code == 0, result.err
+    assert "已把 plans/p1.yaml 还原为修改前的内容" in caplog.text
+    assert "写了一半" not in (zhang / PLAN).read_text("utf-8")
+    assert git(zhang, "status", "--porcelain") == ""

@@ -221,7 +221,7 @@ def _register(repo: Repository, tx, new_units: list[str]) -> None:
     if new_units:
         _check_office(repo, tx.by, "registry")
         tx.add_path(REGISTRY_FILE)
-        add_units_to_file(repo.registry_path, new_units)
+        add_units_to_file(repo.registry_path, new_units, write=tx.write)
 
 
 def _deadline_phrases(values: list[str], year: int) -> tuple[list[str], list[str]]:
@@ -503,7 +503,11 @@ def reopen_task(repo: Repository, ref: str, *, note: str | None = None, date: st
 
 
 def undo(repo: Repository, *, by: str | None = None) -> Change:
-    """Revert the last gktrack change with a new commit, if nothing came after it."""
+    """Revert the last gktrack change with a new commit, if nothing came after it.
+
+    Only a change this clone made (git's reflog saw it committed or replayed here: not one
+    pulled from someone), and only if the person may make the reverting change: the rules of
+    the original action (``hooks.check_change``, as for hand edits and on the server)."""
     repo.require_git()
     head = git.head(repo.root)
     if head is None:
@@ -516,7 +520,20 @@ def undo(repo: Repository, *, by: str | None = None) -> Change:
         raise InputError(f"最近一次提交 {head[:8]}“{summary}”不是 gktrack 的修改,不能撤销;请用 git revert")
     if action in ("undo", "init"):
         raise InputError(f"最近一次提交 {head[:8]}“{summary}”不能再撤销")
+    if not git.made_here(repo.root, head):
+        author = git.run(repo.root, "log", "-1", "--format=%an", head).strip()
+        raise InputError(f"最近一次提交 {head[:8]}“{summary}”({author})不是在本克隆中做的(是取回的别人的提交),"
+                         "不能用 undo 撤销;如确需撤销,请由有权限的人用 git revert 并说明原因")
+    repo.require_no_unfinished_sync()
     files = [f for f in git.run(repo.root, "diff-tree", "--no-commit-id", "--name-only", "-r", "-z", head).split("\0") if f]
+    reverted = {rel: git.run_bytes(repo.root, "show", f"{head}^:{rel}") for rel in files}
+    from gktrack.features.collab.hooks import FileChange, check_change
+    from gktrack.storage.files import read_bytes
+
+    changes = [FileChange(rel, "100644" if (repo.root / rel).exists() else None,
+                          "100644" if reverted[rel] is not None else None,
+                          read_bytes(repo.root / rel), reverted[rel]) for rel in files]
+    check_change(repo.root, acting_emails(repo, by), changes, f"撤销 {head[:8]}")
     new_trailers = {git.TRAILER_ACTION: "undo", git.TRAILER_REVERTS: head}
     if git.TRAILER_TASK in trailers:
         new_trailers[git.TRAILER_TASK] = trailers[git.TRAILER_TASK]
@@ -524,18 +541,10 @@ def undo(repo: Repository, *, by: str | None = None) -> Change:
         if git.head(repo.root) != head:
             raise InputError("撤销期间仓库有了新提交,已停止")
         for rel in files:
-            path = repo.root / rel
-            try:
-                old = git.run(repo.root, "show", f"{head}^:{rel}")
-            except RepoError:
-                old = None
-            from gktrack.storage.files import atomic_write
-
-            if old is None:
-                if path.exists():
-                    path.unlink()
+            if reverted[rel] is None:
+                tx.remove(repo.root / rel)
             else:
-                atomic_write(path, old)
+                tx.write(repo.root / rel, reverted[rel])
     return Change(tx.commit, f"已撤销 {head[:8]}:{summary}", files=tx.rels)
 
 

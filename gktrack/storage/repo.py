@@ -329,6 +329,7 @@ class _ChangeContext:
         self.body = body
         self.commit: str | None = None
         self._saved: dict[str, bytes | None] = {}
+        self._entry: dict | None = None  # the journal's phase "write" entry, while there is one
         self._lock = None
         self._check: Callable[[], None] | None = None  # the clean check, while git runs it
 
@@ -349,21 +350,41 @@ class _ChangeContext:
             self._save(rel)
             self.rels.append(rel)
             # The caller writes this file itself: from here on, the two-entry protocol.
-            journal.begin(self.repo.root, self._saved, self.summary)
+            self._entry = journal.begin(self.repo.root, self._saved, self.summary,
+                                        journal.written_hashes(self._entry) if self._entry else None)
             self._begun = True
 
     def write(self, path: Path, data: bytes) -> None:
         """Write one of the change's files (staged: kept until the journal says what is coming)."""
-        from gktrack.storage.files import atomic_write
-
         rel = self.repo.rel(path)
         if rel not in self.rels:
             raise RepoError(f"内部错误:{rel} 不在本次修改的文件中")
         if self._begun:
             self._settle()
-            atomic_write(path, data)
+            self._write_now(rel, data)
         else:
             self._pending[rel] = data
+
+    def remove(self, path: Path) -> None:
+        """Remove one of the change's files (a change that deletes a file writes directly)."""
+        from gktrack.storage import journal
+
+        rel = self.repo.rel(path)
+        if rel not in self.rels or not self._begun:
+            raise RepoError(f"内部错误:{rel} 不能在本次修改中删除")
+        self._settle()
+        journal.note_write(self.repo.root, self._entry, rel, None)
+        Path(path).unlink(missing_ok=True)
+
+    def _write_now(self, rel: str, data: bytes) -> None:
+        """Write a file directly; in phase ``write`` the journal first notes the bytes' hash, so
+        a recovery undoes these bytes and never someone else's."""
+        from gktrack.storage import journal
+        from gktrack.storage.files import atomic_write
+
+        if self._entry is not None:
+            journal.note_write(self.repo.root, self._entry, rel, data)
+        atomic_write(self.repo.root / rel, data)
 
     def _save(self, rel: str) -> None:
         path = self.repo.root / rel
@@ -392,7 +413,7 @@ class _ChangeContext:
                 self._save(rel)
             if not self.staged:
                 # Before the first byte is written: a crash from here on is rolled back or finished.
-                journal.begin(self.repo.root, self._saved, self.summary)
+                self._entry = journal.begin(self.repo.root, self._saved, self.summary)
                 self._begun = True
         except BaseException:
             try:
@@ -408,7 +429,10 @@ class _ChangeContext:
         from gktrack.storage.files import atomic_write
 
         for rel, data in writes:
-            atomic_write(self.repo.root / rel, data)
+            if self._entry is not None:
+                self._write_now(rel, data)
+            else:
+                atomic_write(self.repo.root / rel, data)
 
     def _restore(self) -> None:
         from gktrack.storage.files import atomic_write
@@ -450,6 +474,7 @@ class _ChangeContext:
                 # as it was or as intended -- finished or rolled back by the next command.
                 journal.prepare_commit(root, self._saved, {rel: current[rel] for rel in changed}, message,
                                        self.author, self.committer, journal.now_git_date())
+                self._entry = None  # phase "commit": the intended bytes are in the journal
                 if not self._begun:
                     self._begun = True
                     self._write_pending(writes)

@@ -144,7 +144,7 @@ def import_plan(repo: Repository, path: str | Path, *, plan_id: str | None = Non
                      body=f"来源文件:{Path(path).name}({preview.source_hash})") as tx:
         if preview.new_units:
             tx.add_path(REGISTRY_FILE)
-            add_units_to_file(repo.registry_path, preview.new_units)
+            add_units_to_file(repo.registry_path, preview.new_units, write=tx.write)
         repo.plans_dir.mkdir(exist_ok=True)
         atomic_write(repo.plan_path(plan.id), new_plan_text(plan))
     return Change(tx.commit, summary, files=tx.rels), preview
