@@ -288,3 +288,52 @@ def test_recovery_still_undoes_its_own_half_written_change(team, caplog):
     assert "已把 plans/p1.yaml 还原为修改前的内容" in caplog.text
     assert "写了一半" not in (zhang / PLAN).read_text("utf-8")
     assert git(zhang, "status", "--porcelain") == ""
+
+
+# --- case 9: edit --from re-applies the edit onto the task as it is now ---------------------------
+
+EDITOR = """\
+import os, sys
+path = sys.argv[1]
+text = open(path, encoding="utf-8").read()
+open(os.environ["GK_SEEN"], "w", encoding="utf-8").write(text)
+old, new = os.environ["GK_REPLACE"].split("=>")
+open(path, "w", encoding="utf-8").write(text.replace(old, new.replace("\\\\n", "\\n")))
+"""
+
+
+def test_edit_from_a_recovery_file_keeps_a_concurrent_progress(plans_repo, tmp_path, monkeypatch):
+    import re
+
+    script = tmp_path / "editor.py"
+    script.write_text(EDITOR, encoding="utf-8")
+    seen = tmp_path / "seen.yaml"
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("GK_SEEN", str(seen))
+    # a first try that does not pass: kept in a recovery file
+    monkeypatch.setenv("GK_REPLACE", "deadline: '2022-09-30'=>deadline: ['2022-09-30'")
+    err = plans_repo.fail("edit", "hl2022/3")
+    kept = re.search(r"--from (\S+\.yaml)", err).group(1)
+    # meanwhile another unit records progress on the same task
+    plans_repo.ok("progress", "hl2022/3", "并发记录的进展", "--unit", "党政综合办")
+    monkeypatch.setenv("GK_REPLACE", "deadline: ['2022-09-30'=>deadline: 10月底前")
+    said = plans_repo.ok("edit", "hl2022/3", "--from", kept)
+    assert "已提交" in said
+    assert "任务在你上次编辑之后已被修改" in seen.read_text("utf-8")
+    task = plans_repo.json("show", "hl2022/3", "--json")
+    assert task["deadline"] == "10月底前"
+    assert [p["note"] for p in task["progress"]] == ["并发记录的进展"]
+    diff = plans_repo.git("show", "--format=", "HEAD")
+    assert "并发记录的进展" not in diff  # the edit's commit neither removes nor re-adds it
+
+
+def test_edit_refuses_an_unresolved_conflict_record(plans_repo, tmp_path, monkeypatch):
+    script = tmp_path / "editor.py"
+    script.write_text(EDITOR, encoding="utf-8")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("GK_SEEN", str(tmp_path / "seen.yaml"))
+    monkeypatch.setenv("GK_REPLACE", "state: open=>state: open\\n    conflict:\\n      note:\\n        theirs: 另一方")
+    line = plans_repo.fail("edit", "hl2022/3")
+    assert "conflict" in line and "--from" in line

@@ -382,7 +382,7 @@ def merge_plan_texts(base: str, ours: str, theirs: str, where: str, *,
     try:
         return _merge(base, ours, theirs, where, mapping or {})
     except _Unmergeable as exc:
-        return MergeResult(_line_merge(base, ours, theirs), fallback=str(exc))
+        return MergeResult(line_merge(base, ours, theirs), fallback=str(exc))
 
 
 def _merge(base_text: str, ours_text: str, theirs_text: str, where: str, mapping: dict) -> MergeResult:
@@ -732,7 +732,7 @@ def _plain_entry(key: str, value: Any, col: int, nl: str) -> str:
 # --- the line merge fallback ------------------------------------------------------------------
 
 
-def _line_merge(base: str, ours: str, theirs: str) -> str:
+def line_merge(base: str, ours: str, theirs: str) -> str:
     """git's own merge with conflict markers, for versions that are not readable plans."""
     with tempfile.TemporaryDirectory(prefix="gktrack-merge-") as folder:
         paths = []
@@ -782,7 +782,7 @@ def merge_registry_texts(base: str, ours: str, theirs: str, where: str = REGISTR
     """Three-way merge of units.yaml: git's line merge, and where that conflicts because both sides
     appended entries (two offices registering new units at once), ours plus theirs' new entries.
     Any other overlapping change is left to a person, with git's markers (``validate`` flags them)."""
-    lined = _line_merge(base, ours, theirs)
+    lined = line_merge(base, ours, theirs)
     if not _has_markers(lined):
         return MergeResult(lined)
     try:
@@ -913,7 +913,7 @@ def run_driver(base_path: str, ours_path: str, theirs_path: str, name: str | Non
     try:
         texts = {label: yamldoc.decode(data, where) for label, data in raw.items()}
     except PlanFileError as exc:
-        merged = MergeResult(_line_merge(*(data.decode("utf-8", "replace") for data in raw.values())),
+        merged = MergeResult(line_merge(*(data.decode("utf-8", "replace") for data in raw.values())),
                              fallback=str(exc))
         bom = False
     else:
