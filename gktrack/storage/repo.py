@@ -21,6 +21,7 @@ from gktrack.errors import (
     InputError,
     LockTimeoutError,
     NotFoundError,
+    PlanFileError,
     RepoError,
 )
 from gktrack.domain.model import PLAN_ID_PATTERN, Plan, Registry, Task
@@ -94,6 +95,28 @@ class Repository:
             return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             raise InputError(f"“{path}”不在计划仓库 {self.root} 中") from None
+
+    def check_output(self, path: Path | str, what: str = "输出文件") -> Path:
+        """Where a command may write a file it was asked for (``-o``): not a folder, in a folder
+        that exists, and not one of the files gktrack keeps in the repository (the plans, the
+        registry, .gitattributes, the editor files, anything in .git): an export written over
+        units.yaml would silently replace the registry."""
+        target = Path(path)
+        if target.is_dir():
+            raise InputError(f"{what}“{path}”是文件夹;请给出文件夹中的文件名")
+        if not target.parent.is_dir():
+            raise InputError(f"文件夹“{target.parent}”不存在")
+        try:
+            rel = target.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return target
+        from gktrack.storage.schema import REPO_DIR, VSCODE_SETTINGS
+
+        owned = rel in (REGISTRY_FILE, ".gitattributes", VSCODE_SETTINGS) or rel.split("/")[0] in (
+            PLANS_DIR, ".git", REPO_DIR)
+        if owned and not (rel.startswith(f"{PLANS_DIR}/") and not rel.endswith((".yaml", ".yml"))):
+            raise InputError(f"{what}“{path}”是 gktrack 在仓库中保存的文件({rel}),不能覆盖;请换一个文件名或位置")
+        return target
 
     def plan_path(self, plan_id: str) -> Path:
         return self.plans_dir / f"{plan_id}.yaml"
@@ -355,10 +378,17 @@ class _ChangeContext:
             self._begun = True
 
     def write(self, path: Path, data: bytes) -> None:
-        """Write one of the change's files (staged: kept until the journal says what is coming)."""
+        """Write one of the change's files (staged: kept until the journal says what is coming).
+        A file larger than every reader accepts is refused here, before anything is committed."""
+        from gktrack.storage.yamldoc import MAX_FILE_BYTES
+
         rel = self.repo.rel(path)
         if rel not in self.rels:
             raise RepoError(f"内部错误:{rel} 不在本次修改的文件中")
+        if len(data) > MAX_FILE_BYTES:
+            raise PlanFileError(f"修改后的 {rel} 将有 {len(data) / 1048576:.1f} MB,超过计划文件的上限 "
+                                f"{MAX_FILE_BYTES // 1048576} MB(读取时会被拒绝),未作任何修改;"
+                                "请把内容拆成几个计划(如按章节分别导入)")
         if self._begun:
             self._settle()
             self._write_now(rel, data)

@@ -125,7 +125,12 @@ def register(app: typer.Typer, command) -> None:
 def _print_result(result) -> None:
     import sys
 
-    out = sys.stdout.write
+    from gktrack.domain.text import visible
+
+    # Commit summaries, names and the server's words come from other people: shown escaped.
+    def out(text: str) -> None:
+        sys.stdout.write(visible(text))
+
     for line in result.setup:
         out(line + "\n")
     if result.attempts > 1:

@@ -280,7 +280,7 @@ def judge_changes(registry: Registry, emails: list[str | None], changes: list[Fi
 # --- reading a repository's objects -----------------------------------------------------------
 
 
-class _Objects:
+class GitObjects:
     """Commits, trees and blobs of the repository the hook runs in. Any failure is a RepoError:
     what cannot be read cannot be judged, and the push is refused."""
 
@@ -374,7 +374,7 @@ class _Commit:
         return f"{self.author_name} <{self.author_email}>"
 
 
-def registry_at(objects: _Objects, rev: str | None) -> Registry:
+def registry_at(objects: GitObjects, rev: str | None) -> Registry:
     """The registry in force at ``rev``: an empty one (no rules) when there is no commit or no
     units.yaml; a RepoError when it cannot be read (the push is refused)."""
     if rev is None:
@@ -389,22 +389,17 @@ def registry_at(objects: _Objects, rev: str | None) -> Registry:
                         "(请在服务器上修复 units.yaml)") from None
 
 
-def _default_tip(objects: _Objects) -> str | None:
+def _default_tip(objects: GitObjects) -> str | None:
     """The tip of the default branch (HEAD's, else main, master or the only branch); None in an
     empty repository; a RepoError when branches exist but none of them is the default."""
     branches = [b for b in objects.text("for-each-ref", "--format=%(refname)", "refs/heads").split() if b]
     if not branches:
         return None
-    head = objects.text("symbolic-ref", "-q", "HEAD").strip() if _has_symbolic_head(objects) else ""
+    head = git.run(objects.root, "symbolic-ref", "-q", "HEAD", check=False).strip()
     for candidate in (head, "refs/heads/main", "refs/heads/master", branches[0] if len(branches) == 1 else ""):
         if candidate and candidate in branches:
             return objects.text("rev-parse", f"{candidate}^{{commit}}").strip()
     raise RepoError(f"服务器上找不到默认分支,无法判断新分支的权限;规则:{RULE_SERVER}")
-
-
-def _has_symbolic_head(objects: _Objects) -> bool:
-    proc = subprocess.run(["git", "-C", str(objects.root), "symbolic-ref", "-q", "HEAD"], capture_output=True)
-    return proc.returncode == 0
 
 
 # --- the pre-receive hook ---------------------------------------------------------------------
@@ -425,7 +420,7 @@ def pusher_email() -> str | None:
 
 def check_push(root: Path, updates: list[tuple[str, str, str]], pusher: str | None = None) -> list[Violation]:
     """All violations in what ``updates`` (old, new, ref) would make of the repository."""
-    objects = _Objects(root)
+    objects = GitObjects(root)
     violations: list[Violation] = []
     seen: set[str] = set()
     for old, new, ref in updates:
@@ -472,7 +467,7 @@ def check_push(root: Path, updates: list[tuple[str, str, str]], pusher: str | No
     return violations
 
 
-def _references(commit: _Commit, base: str | None, chain: set[str], objects: _Objects) -> list[str]:
+def _references(commit: _Commit, base: str | None, chain: set[str], objects: GitObjects) -> list[str]:
     """What a commit's result is judged against (see the module's docstring)."""
     if not commit.parents:
         return [objects.empty_tree()]
@@ -505,9 +500,12 @@ def parse_updates(text: str) -> list[tuple[str, str, str]]:
 
 
 def rejection_lines(violations: list[Violation]) -> list[str]:
+    from gktrack.domain.text import visible
+
     lines = [f"gktrack:推送被拒绝,{len(violations)} 处修改违反了单位名册(units.yaml)中的权限规则或文件格式要求:"]
     for violation in violations[:MAX_REPORTED]:
-        lines.append("gktrack:" + violation.describe())
+        # commit summaries and names are the pusher's words: shown escaped on their terminal
+        lines.append("gktrack:" + visible(violation.describe(), one_line=True))
     if len(violations) > MAX_REPORTED:
         lines.append(f"gktrack:……另有 {len(violations) - MAX_REPORTED} 处")
     lines.append("gktrack:服务器未接受本次推送的任何提交。请撤销这些提交(如 git reset 到 origin 的版本)后,"
@@ -520,7 +518,7 @@ def rejection_lines(violations: list[Violation]) -> list[str]:
 
 def worktree_changes(root: Path, rels: list[str]) -> list[FileChange]:
     """``rels`` in the work tree against HEAD, as ``FileChange``s."""
-    objects = _Objects(root)
+    objects = GitObjects(root)
     changes = []
     for rel in rels:
         before = objects.file_at("HEAD", rel) if git.head(root) else None
@@ -546,7 +544,7 @@ def check_change(root: Path, emails: list[str | None], changes: list[FileChange]
     could read)."""
     from gktrack.errors import PlanFileError
 
-    registry = registry_at(_Objects(root), "HEAD" if git.head(root) else None)
+    registry = registry_at(GitObjects(root), "HEAD" if git.head(root) else None)
     path = Path(root) / REGISTRY_FILE
     registry_after = next((c.after for c in changes if c.rel == REGISTRY_FILE),
                           path.read_bytes() if path.is_file() and not path.is_symlink() else None)

@@ -871,9 +871,9 @@ def _check_before_push(root: Path, upstream: str | None, head: str) -> None:
     """What the server's hook would refuse for the files' sake (``hooks.validation_findings``),
     refused here before anything is pushed: a plan no client could read, an unresolved
     ``conflict:``, conflict markers. The local commits stay."""
-    from gktrack.features.collab.hooks import _Objects, validation_findings
+    from gktrack.features.collab.hooks import GitObjects, validation_findings
 
-    objects = _Objects(root)
+    objects = GitObjects(root)
     changes = objects.changes(upstream or objects.empty_tree(), head)
     registry_after = objects.file_at(head, REGISTRY_FILE)
     found = validation_findings(changes, registry_after)
