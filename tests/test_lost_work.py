@@ -19,9 +19,9 @@ import pytest
 
 from conftest import Gk, git, run_main
 from gktrack.storage import yamldoc
+from test_edit import editor  # noqa: F401
+from test_sync import OFFICE, ZHANG, clone, gk, ok
 
-OFFICE = ("办公室", "office@example.gov.cn")
-ZHANG = ("张三", "zhang@example.gov.cn")
 PLAN = "plans/p1.yaml"
 
 
@@ -46,23 +46,6 @@ def team(gk_env, tmp_path, monkeypatch):
     ok(office, "setup-merge")
     ok(zhang, "setup-merge")
     return {"office": office, "zhang": zhang, "server": server, "tmp": tmp_path}
-
-
-def clone(url: Path, path: Path, who: tuple[str, str]) -> Path:
-    git(path.parent, "clone", "-q", str(url), str(path))
-    git(path, "config", "user.name", who[0])
-    git(path, "config", "user.email", who[1])
-    return path
-
-
-def gk(root: Path, *args):
-    return run_main(["--repo", root, *args])
-
-
-def ok(root: Path, *args) -> str:
-    result = gk(root, *args)
-    assert result.code == 0, (args, result.code, result.out, result.err)
-    return result.out
 
 
 def notes(root: Path, rev: str | None = None, task: int | None = None) -> list[str]:
@@ -292,32 +275,16 @@ def test_recovery_still_undoes_its_own_half_written_change(team, caplog):
 
 # --- case 9: edit --from re-applies the edit onto the task as it is now ---------------------------
 
-EDITOR = """\
-import os, sys
-path = sys.argv[1]
-text = open(path, encoding="utf-8").read()
-open(os.environ["GK_SEEN"], "w", encoding="utf-8").write(text)
-old, new = os.environ["GK_REPLACE"].split("=>")
-open(path, "w", encoding="utf-8").write(text.replace(old, new.replace("\\\\n", "\\n")))
-"""
-
-
-def test_edit_from_a_recovery_file_keeps_a_concurrent_progress(plans_repo, tmp_path, monkeypatch):
+def test_edit_from_a_recovery_file_keeps_a_concurrent_progress(plans_repo, editor):
     import re
 
-    script = tmp_path / "editor.py"
-    script.write_text(EDITOR, encoding="utf-8")
-    seen = tmp_path / "seen.yaml"
-    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
-    monkeypatch.delenv("VISUAL", raising=False)
-    monkeypatch.setenv("GK_SEEN", str(seen))
     # a first try that does not pass: kept in a recovery file
-    monkeypatch.setenv("GK_REPLACE", "deadline: '2022-09-30'=>deadline: ['2022-09-30'")
+    editor("deadline: '2022-09-30'=>deadline: ['2022-09-30'")
     err = plans_repo.fail("edit", "hl2022/3")
     kept = re.search(r"--from (\S+\.yaml)", err).group(1)
     # meanwhile another unit records progress on the same task
     plans_repo.ok("progress", "hl2022/3", "并发记录的进展", "--unit", "党政综合办")
-    monkeypatch.setenv("GK_REPLACE", "deadline: ['2022-09-30'=>deadline: 10月底前")
+    seen = editor("deadline: ['2022-09-30'=>deadline: 10月底前")
     said = plans_repo.ok("edit", "hl2022/3", "--from", kept)
     assert "已提交" in said
     assert "任务在你上次编辑之后已被修改" in seen.read_text("utf-8")
@@ -328,12 +295,7 @@ def test_edit_from_a_recovery_file_keeps_a_concurrent_progress(plans_repo, tmp_p
     assert "并发记录的进展" not in diff  # the edit's commit neither removes nor re-adds it
 
 
-def test_edit_refuses_an_unresolved_conflict_record(plans_repo, tmp_path, monkeypatch):
-    script = tmp_path / "editor.py"
-    script.write_text(EDITOR, encoding="utf-8")
-    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
-    monkeypatch.delenv("VISUAL", raising=False)
-    monkeypatch.setenv("GK_SEEN", str(tmp_path / "seen.yaml"))
-    monkeypatch.setenv("GK_REPLACE", "state: open=>state: open\\n    conflict:\\n      note:\\n        theirs: 另一方")
+def test_edit_refuses_an_unresolved_conflict_record(plans_repo, editor):
+    editor("state: open=>state: open\\n    conflict:\\n      note:\\n        theirs: 另一方")
     line = plans_repo.fail("edit", "hl2022/3")
-    assert "conflict" in line and "--from" in line
+    assert "仍有 conflict: 记录" in line and "--from" in line
