@@ -125,6 +125,68 @@ def test_sync_killed_during_its_rebase_never_loses_local_entries(team):
     assert sorted(notes(server, "main", 2)) == sorted(f"张三{t}-{k}" for t in range(trials) for k in range(3))
 
 
+def _resolve(root: Path) -> None:
+    """Keep the fields as the file has them and drop every ``conflict:`` record (a person's
+    quickest resolution)."""
+    lines = (root / PLAN).read_text("utf-8").splitlines(keepends=True)
+    out, skipping = [], False
+    for line in lines:
+        if line.strip() == "conflict:":
+            skipping, depth = True, len(line) - len(line.lstrip())
+            continue
+        if skipping and len(line) - len(line.lstrip()) > depth:
+            continue
+        skipping = False
+        out.append(line)
+    (root / PLAN).write_text("".join(out), encoding="utf-8")
+
+
+def test_sync_continue_killed_during_its_rebase_never_loses_local_entries(team):
+    office, zhang, server = team["office"], team["zhang"], team["server"]
+    rng = random.Random(1818)
+    lost, outcomes = [], {}
+    trials = 6
+    for trial in range(trials):
+        task = ok(office, "add", "p1", f"冲突任务{trial}", "--unit", "司法所").strip()
+        ok(office, "sync")
+        ok(zhang, "sync")
+        ok(office, "close", task, "-m", f"办公室说明{trial}")
+        ok(office, "sync")
+        ok(zhang, "close", task, "-m", f"张三说明{trial}")  # the same field, changed differently
+        mine = [f"继续{trial}-{k}" for k in range(3)]
+        for note in mine:
+            ok(zhang, "progress", "p1/2", note)
+        assert gk(zhang, "sync").code == 1  # paused on the conflict
+        _resolve(zhang)
+        proc = subprocess.Popen([*_SYNC, "--continue"], cwd=zhang, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(rng.uniform(0.05, 0.5))
+        outcome = "finished" if proc.poll() is not None else "killed"
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        for _ in range(4):
+            result = gk(zhang, "sync", "--continue")
+            if result.code == 0:
+                break
+            assert "Traceback" not in result.err and "内部错误" not in result.err, result.err
+            if "没有进行中的同步" in result.err:
+                result = gk(zhang, "sync")
+                if result.code == 0:
+                    break
+            _resolve(zhang)  # started over: the conflict comes back and is resolved again
+        assert result.code == 0, (trial, outcome, result.out, result.err)
+        lost += [n for n in mine if n not in notes(zhang, "HEAD", 2) or n not in notes(server, "main", 2)]
+        assert not leftovers(zhang) and git(zhang, "status", "--porcelain") == ""
+        git(office, "pull", "-q", "--ff-only")
+    print("sync --continue kills:", outcomes)
+    assert lost == [], (lost, outcomes)
+    assert outcomes.get("killed", 0) >= trials // 2, outcomes
+
+
 def test_continue_after_a_kill_that_cut_gits_rebase_state_short_keeps_every_commit(team):
     """git rewrites its list of commits still to replay in place; a kill can cut it short.
     Continuing that rebase would end it "successfully" without the commits cut off."""

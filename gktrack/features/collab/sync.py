@@ -232,9 +232,10 @@ def _local_count(root: Path, onto: str, orig: str) -> int:
     return sum(1 for line in out.splitlines() if line.startswith("+"))
 
 
-def _kept_all(root: Path, orig: str | None, onto: str | None, tip: str | None) -> bool:
+def _kept_all(root: Path, orig: str | None, onto: str | None, tip: str | None, emptied: int = 0) -> bool:
     """Whether ``tip`` (the branch after a rebase of ``orig`` onto ``onto``) still holds every
-    local commit."""
+    local commit; ``emptied``: commits the person's conflict resolutions left with no change
+    (git drops those, on purpose)."""
     if not orig or not tip:
         return tip == orig
     if tip == orig:
@@ -242,7 +243,7 @@ def _kept_all(root: Path, orig: str | None, onto: str | None, tip: str | None) -
     if not onto or not _is_ancestor(root, onto, tip):
         return False
     above = int(git.run(root, "rev-list", "--count", "--no-merges", f"{onto}..{tip}").strip() or 0)
-    return above >= _local_count(root, onto, orig)
+    return above + emptied >= _local_count(root, onto, orig)
 
 
 def _restore_branch(root: Path, branch: str, orig: str) -> None:
@@ -255,7 +256,7 @@ def _verify_rebase(root: Path, state: dict) -> None:
     """After git ended a rebase: every local commit must be above the server's tip, or the
     branch goes back to the kept tip and nothing is pushed."""
     orig, onto = state.get("orig_head"), state.get("rebase_onto")
-    if _kept_all(root, orig, onto, git.head(root)):
+    if _kept_all(root, orig, onto, git.head(root), state.get("emptied", 0)):
         return
     _restore_branch(root, state["branch"], orig)
     _finish_cleanup(root)
@@ -748,6 +749,9 @@ def continue_sync(repo: Repository, *, steps: Steps | None = None) -> SyncResult
                 raise PlanFileError(f"冲突尚未处理完:{problems[0]}" + (f"(另有 {len(problems) - 1} 处)" if len(problems) > 1 else ""))
             if files:
                 git.run(root, "add", "--", *files)
+            if (_git_dir(root) / "REBASE_HEAD").exists() and _git(root, "diff", "--cached", "--quiet", "HEAD").returncode == 0:
+                # The resolution keeps nothing of this local commit: git drops it, as the person chose.
+                state["emptied"] = state.get("emptied", 0) + 1
             steps.step("继续把本地提交接在服务器的提交之后")
             state["phase"] = "continuing"
             _save_state(root, state)
