@@ -14,7 +14,7 @@ from gktrack.domain.permissions import (
     RULE_ACTING_UNIT, RULE_ENTRY_UNIT, RULE_OFFICE_FIELDS, RULE_OTHER_FILES, RULE_REGISTRY, RULE_UNIT,
 )
 from gktrack.features.collab.hooks import RULE_DELETE, RULE_LINKS, RULE_SERVER, RULE_VALID
-from test_hooks import LI, OFFICE, ZHANG, hand_commit, ok, org, push, replace, server_head  # noqa: F401
+from test_hooks import LI, OFFICE, hand_commit, ok, org, push, replace, server_head  # noqa: F401
 
 PLAN = "plans/p1.yaml"
 

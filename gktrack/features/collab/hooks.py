@@ -425,7 +425,7 @@ def check_push(root: Path, updates: list[tuple[str, str, str]], pusher: str | No
     seen: set[str] = set()
     for old, new, ref in updates:
         if _zero(new):
-            violations.append(Violation(old, "", ref, None, RULE_DELETE, f"删除 {ref}"))
+            violations.append(Violation(old, "删除分支", ref, None, RULE_DELETE, f"删除 {ref}"))
             continue
         base = None if _zero(old) else old
         if base is None:
