@@ -152,7 +152,7 @@ def test_each_unit_sees_and_closes_its_own_part(year):
     # a liaison may not close another unit's part, nor the task as a whole
     zhang.at("2024-07-02")
     denied = zhang.run("close", "xj2024/1", "--unit", "石岗镇")
-    assert denied.code == 4 and "本单位自己的那一部分" in denied.err
+    assert denied.code == 4 and "不能以“石岗镇”的名义" in denied.err
     assert zhang.run("close", "xj2024/2").code == 4  # 各有关单位's part: the office closes it
     # a supporting unit has no part to close
     assert "配合单位" in zhang.run("close", "xj2024/3").err

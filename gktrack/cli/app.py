@@ -117,9 +117,20 @@ def main(argv: list[str] | None = None) -> None:
     raise SystemExit(code)
 
 
+def _checked_arguments(argv: list[str] | None) -> list[str]:
+    """The command line as gktrack takes it: Windows line ends become "\n"; an argument with any
+    other control character (an escape sequence, a carriage return) is refused before a command
+    runs, so none reaches a plan, the registry or a commit (``gktrack.domain.text``)."""
+    from gktrack.domain.text import typed
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    return [typed(arg, "命令行参数") for arg in args]
+
+
 def _run_app(argv: list[str] | None) -> int:
     """The app's own outcomes (help asked for, usage mistakes, abort) as exit codes."""
     STATE["repo"] = None
+    argv = _checked_arguments(argv)
     try:
         result = app(args=argv, prog_name="gktrack", standalone_mode=False)
         return result if isinstance(result, int) else 0
@@ -142,7 +153,10 @@ def guarded(run: Callable[[], int]) -> int:
     try:
         return run()
     except GktrackError as exc:
-        sys.stderr.write(f"gktrack: 错误:{exc}\n")
+        from gktrack.domain.text import visible
+
+        # The message may quote a file, a note, a commit: never a control sequence on the terminal.
+        sys.stderr.write(f"gktrack: 错误:{visible(str(exc), one_line=True)}\n")
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("gktrack: 已取消\n")

@@ -35,13 +35,18 @@ def print_json(data: Any) -> None:
 
 def warn(problems: Iterable) -> None:
     """Plan files skipped by a JSON output (stdout stays valid JSON)."""
+    from gktrack.domain.text import visible
+
     for problem in problems:
-        sys.stderr.write(f"gktrack: 警告:{problem.where}: {problem.message}(已跳过该文件)\n")
+        sys.stderr.write(visible(f"gktrack: 警告:{problem.where}: {problem.message}(已跳过该文件)") + "\n")
 
 
 def done(result: Any) -> None:
     """The confirmation of a change: its summary line on stdout (scripts capture the task id),
-    then its notes, if any, on stderr. ``result``: a ``Change`` or a line of text."""
-    print(getattr(result, "summary", result))
+    then its notes, if any, on stderr. ``result``: a ``Change`` or a line of text. Text from
+    files is shown escaped (``gktrack.domain.text.visible``)."""
+    from gktrack.domain.text import visible
+
+    print(visible(str(getattr(result, "summary", result))))
     for note in getattr(result, "notes", ()):
-        sys.stderr.write(f"gktrack: 提示:{note}\n")
+        sys.stderr.write(f"gktrack: 提示:{visible(note)}\n")

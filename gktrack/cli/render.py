@@ -6,6 +6,10 @@ terminal cell width of the contents (a Chinese character is two cells, see ``gkt
 the task text is shortened to fit the terminal, and colour is plain ANSI codes, only when
 stdout is a terminal and NO_COLOR is unset; the marks ● and ✓ become "*" where the console cannot
 show them (``gktrack.cli.streams``). JSON output never comes through here.
+
+Plans, registries and commits hold text from other people (a pull, a hand edit): every cell and
+line is shown with its control characters escaped (``gktrack.domain.text.visible``), so an
+escape sequence in a note is never obeyed by the terminal.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Iterable, Sequence
 from gktrack.cli.cells import cell_len, fit, fold
 from gktrack.cli.streams import plain, plain_marks
 from gktrack.domain.model import ROLE_LABELS, Plan, Task
+from gktrack.domain.text import visible
 from gktrack.domain.units import typed_form
 
 LEVEL_STYLE = {"red": "bold red", "yellow": "yellow", "green": "green"}
@@ -73,7 +78,8 @@ class Out:
         return f"\x1b[{codes}m{text}\x1b[0m" if codes else text
 
     def line(self, text: str = "", style: str | None = None) -> None:
-        self.lines.append(self.style(text, style))
+        """One line of text (control characters escaped), styled."""
+        self.lines.append(self.style(visible(text), style))
 
     def flush(self) -> None:
         if self.lines:
@@ -229,10 +235,11 @@ class Table:
         style = out.style if out.colour else None
 
         def finish(cell) -> str:
+            # a cell's text may come from a file or a commit: never a control sequence (visible)
             if cell.__class__ is str:
-                text, size = fit(cell, w)
+                text, size = fit(cell if cell.isprintable() else visible(cell), w)
             else:
-                text, size = fit(cell[0], w)
+                text, size = fit(visible(cell[0]), w)
                 if style is not None:
                     text = style(text, cell[1])
             if size < w:
@@ -249,6 +256,7 @@ class Table:
         for index, cell in enumerate(row):
             column = self.columns[index]
             text, cell_style = (cell, None) if cell.__class__ is str else cell
+            text = visible(text)
             w = widths[index]
             if column.fold:
                 pieces = fold(text, w)
@@ -493,11 +501,12 @@ def render_task(row, history) -> None:
     value_width = max(out.width - label_width - len(GAP), 20)
     for label, value in facts:
         text, style = (value, None) if isinstance(value, str) else value
-        pieces = fold(text, value_width) or [""]
+        pieces = fold(visible(text), value_width) or [""]
         head = _pad(label, cell_len(label), label_width, False)
-        out.line(out.style(head, "bold") + GAP + out.style(pieces[0], style))
+        # fold escaped the text; the styles are ours: the lines go in as they are
+        out.lines.append(out.style(head, "bold") + GAP + out.style(pieces[0], style))
         for piece in pieces[1:]:
-            out.line(" " * (label_width + len(GAP)) + out.style(piece, style))
+            out.lines.append(" " * (label_width + len(GAP)) + out.style(piece, style))
     if len(row.parts) > 1:
         out.line()
         table = Table([Column("单位", cap=24, shrink=True), Column("角色"), Column("状态"), Column("完成情况", flex=True)])

@@ -23,7 +23,7 @@ from functools import lru_cache
 from gktrack.domain.deadlines import DEFAULT_WITHIN, Assessment, parsed
 from gktrack.domain.deadlines import standing as standing_of
 from gktrack.domain.model import Plan, Progress, Task
-from gktrack.domain.units import Units, normalize_name
+from gktrack.domain.units import Units
 
 
 @dataclass(frozen=True)

@@ -4,17 +4,25 @@ With no people listed, everyone may do everything (a single-office repository). 
 listed, the office role may change everything. A unit's liaison may, on a task their unit has to
 do with (it owes a part, supports it, or belongs to a collective named on it):
 
-* record progress, as their own unit;
+* record progress, as their own unit (and add, change or remove only their own units' entries);
 * close and reopen their own unit's part — not another unit's, not an open collective's part
   (its members report on it, the office closes it), and not the whole task unless it is their
   part alone;
 
-and nothing else. The same rules are applied by ``commit-edits`` and the server's pre-receive hook.
+and nothing else: only the fields ``UNIT_FIELDS`` of those tasks. The same rules are enforced on
+the server by the pre-receive hook, on hand edits by ``commit-edits`` and on ``undo``: every one
+of them asks this module.
+
+A change is made by its committer (who ran git) in the name of its author (``--by``): both must be
+allowed, unless the committer is the office, which may record in anyone's name
+(``acting_people``).
 """
 
 from __future__ import annotations
 
-from gktrack.domain.model import Plan, Task
+from collections import Counter
+
+from gktrack.domain.model import Person, Plan, Task, to_data
 from gktrack.domain.parts import owed_parts, role_of
 from gktrack.domain.units import Units
 from gktrack.errors import PermissionDeniedError
@@ -37,6 +45,9 @@ RULE_PLAN = "新建、删除计划,修改计划信息和章节只有政务公开
 RULE_REGISTRY = "单位名册 units.yaml 只有政务公开办(office 角色)可以修改"
 RULE_UNKNOWN = "名册列出人员后,只有名册中的人员可以修改计划"
 RULE_BROKEN = "无法读取的计划文件无法判断改了什么,只有政务公开办(office 角色)可以提交"
+RULE_ENTRY_UNIT = "单位联络人只能新增、修改或删除本单位的进展记录(进展的 unit 为本单位)"
+RULE_OTHER_FILES = "单位联络人只能修改计划文件中本单位任务的进展和办结字段,不能修改计划文件以外的任何文件"
+RULE_ACTING_UNIT = "单位联络人只能以本单位的名义记录(--unit 只能是本人所属的单位)"
 
 
 def own_units(units: Units, person_units: list[str]) -> set[str]:
@@ -57,41 +68,88 @@ def may_act_on_part(units: Units, plan: Plan, task: Task, person_units: list[str
     return any(p.unit == part and p.unit in mine and not p.shared for p in parts)
 
 
-def liaison_change_problems(units: Units, plan: Plan, before: Task, after: Task,
-                            person_units: list[str]) -> list[tuple[str, str]]:
-    """What in a liaison's change of one task breaks the rules, as (rule, detail) pairs: fields
-    other than theirs (UNIT_FIELDS), progress entries of other units, other units' part records,
-    the task's own state when the task is not theirs alone."""
-    from gktrack.domain.model import to_data
+def is_office(units: Units, email: str | None) -> bool:
+    """True when ``email`` may change everything: the office, or anyone while no people are listed."""
+    if not units.registry.people:
+        return True
+    person = units.person(email)
+    return person is not None and person.role == "office"
 
+
+def acting_people(units: Units, author: str | None, committer: str | None) -> list[str | None]:
+    """The e-mails a change must be allowed for: its committer, and its author unless the
+    committer is the office (the office may record in a liaison's name; a liaison may not act in
+    the office's, or another liaison's, name)."""
+    if committer is None or (author or "").lower() == committer.lower():
+        return [author if committer is None else committer]
+    if is_office(units, committer):
+        return [committer]
+    return [committer, author]
+
+
+def _my_units(units: Units, person: Person) -> set[str]:
+    return own_units(units, person.units)
+
+
+def task_change_problems(units: Units, person: Person, plan: Plan, before: Task,
+                         after: Task) -> list[tuple[str, str]]:
+    """(rule, detail) for each way a liaison's change of one task breaks the rules (none: allowed).
+
+    The task is judged by the units and parts it had before the change: only the fields
+    ``UNIT_FIELDS``; progress entries by their own unit (a liaison adds, changes or removes only
+    entries of their own units; an entry added without a unit is theirs); part records only of
+    their own parts; the task's own state only when the task is their part alone."""
+    who = person.name or person.email
     old, new = to_data(before), to_data(after)
     changed = {k for k in set(old) | set(new) if old.get(k) != new.get(k)}
     extra = sorted(changed - set(UNIT_FIELDS))
     if extra:
-        return [(RULE_OFFICE_FIELDS, f"修改了 {'、'.join(extra)}")]
-    mine = own_units(units, person_units)
-    found: list[tuple[str, str]] = []
-    if not has_to_do_with(units, plan, before, person_units):
+        return [(RULE_OFFICE_FIELDS, f"{who} 修改了 {'、'.join(extra)}")]
+    if not changed:
+        return []
+    if not has_to_do_with(units, plan, before, person.units):
         owners = "、".join(p.unit for p in owed_parts(plan, before, units)) or "(未分派)"
-        return [(RULE_UNIT, f"该任务属于 {owners}")]
+        mine = "、".join(person.units) or "无单位"
+        return [(RULE_UNIT, f"该任务属于 {owners},{who}({mine})不能修改它")]
+    found: list[tuple[str, str]] = []
     if "progress" in changed:
-        kept = [e for e in old["progress"]]
-        added = [e for e in new["progress"] if e not in kept]
-        removed = [e for e in kept if e not in new["progress"]]
-        for entry in added + removed:
-            unit = units.canonical(entry.get("unit") or "") or entry.get("unit")
-            if unit not in mine:
-                verb = "新增" if entry in added else "删除或改动"
-                found.append((RULE_UNIT, f"{verb}了不属于本单位的进展记录({entry.get('unit') or '未写单位'})"))
+        mine = _my_units(units, person)
+        removed = _entries(before) - _entries(after)
+        added = _entries(after) - _entries(before)
+        # Removing or changing an entry needs it to be one's own (an entry without a unit is the
+        # office's to change); an added entry may leave its unit blank.
+        foreign = [unit for (_date, unit, _by, _note) in removed if (units.canonical(unit or "") or unit) not in mine]
+        foreign += [unit for (_date, unit, _by, _note) in added
+                    if unit is not None and (units.canonical(unit) or unit) not in mine]
+        if foreign:
+            names = "、".join(dict.fromkeys(u or "(未写单位)" for u in foreign))
+            found.append((RULE_ENTRY_UNIT, f"{who} 新增、修改或删除了 {names} 的进展记录"))
     if "parts" in changed:
         olds = {p["unit"]: p for p in old["parts"]}
         news = {p["unit"]: p for p in new["parts"]}
         for unit in sorted(set(olds) | set(news)):
-            if olds.get(unit) != news.get(unit) and not may_act_on_part(units, plan, before, person_units, unit):
-                found.append((RULE_UNIT, f"改动了 {unit} 的部分"))
-    if changed & {"state", "closed", "note", "evidence"} and not may_act_on_part(units, plan, before, person_units, None):
-        found.append((RULE_UNIT, "改动了整项任务的办结状态(只有只属于本单位的任务可以)"))
+            if olds.get(unit) != news.get(unit) and not may_act_on_part(units, plan, before, person.units, unit):
+                found.append((RULE_UNIT, f"{who} 改动了 {unit} 的部分"))
+    if changed & {"state", "closed", "note", "evidence"} and not may_act_on_part(units, plan, before, person.units, None):
+        found.append((RULE_UNIT, f"{who} 改动了整项任务的办结状态(只有只属于本单位的任务可以)"))
     return found
+
+
+def _entries(task: Task) -> Counter:
+    return Counter((p.date, p.unit, p.by, p.note) for p in task.progress)
+
+
+def check_acting_unit(units: Units, email: str | None, unit: str) -> None:
+    """A liaison records only in the name of their own units (``--unit``)."""
+    if is_office(units, email):
+        return
+    person = units.person(email)
+    if person is None:
+        return  # check_task_change says who is not listed
+    if unit not in _my_units(units, person):
+        raise PermissionDeniedError(
+            f"{person.name or person.email}({'、'.join(person.units) or '无单位'})不能以“{unit}”的名义记录;"
+            f"规则:{RULE_ACTING_UNIT}")
 
 
 def office_people(units: Units) -> list[str]:

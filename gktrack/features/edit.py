@@ -3,6 +3,14 @@
 Only the task's own block is handed to the editor and only those lines are replaced, so the
 commit touches nothing else in the file. What the person typed is never lost: if it does not
 pass the plan's rules it is kept in a recovery file, and ``--from`` starts the next try from it.
+
+A recovery file also keeps the task as it was when the editing began (comment lines starting
+``BASE_MARK``). If the task has changed since (someone recorded progress meanwhile), ``--from``
+does not hand back the old block with the person's edit, whose commit would delete the other
+change: it re-applies the edit onto the task as it is now, the way sync merges (by fields and
+entries; line by line when the kept text is not a readable task), and says so in the editor.
+Fields both changed keep the current value with the person's under ``conflict:``, which must be
+resolved before the edit is committed.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from gktrack.errors import GktrackError, InputError, PlanFileError
 from gktrack.storage.repo import PLANS_DIR, Change, Repository
 
 MARK = "# gktrack:"
+BASE_MARK = "# gktrack:base:"
 
 
 @dataclass
@@ -86,11 +95,57 @@ def recovery_dir(repo: Repository) -> Path:
     return folder
 
 
-def _keep(repo: Repository, plan_id: str, task_id: int, text: str) -> Path:
+def _keep(repo: Repository, plan_id: str, task_id: int, text: str, base: str) -> Path:
+    """Keep what the person typed, and the task it was typed over (``base``), for ``--from``."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     path = recovery_dir(repo) / f"{plan_id}-{task_id}-{stamp}.yaml"
-    path.write_text(text, encoding="utf-8")
+    body = text if text.endswith("\n") or not text else text + "\n"
+    body += f"{MARK} 以下是开始编辑时任务的原样,用于把你的修改套用到任务的最新内容上;请勿修改\n"
+    body += "".join(f"{BASE_MARK} {line}" for line in base.splitlines(keepends=True))
+    path.write_text(body, encoding="utf-8")
     return path
+
+
+def _base_of(text: str) -> str | None:
+    """The task block a recovery file's edit was made over; None when the file does not say."""
+    lines = [line[len(BASE_MARK):] for line in text.splitlines(keepends=True) if line.startswith(BASE_MARK)]
+    if not lines:
+        return None
+    return "".join(line[1:] if line.startswith(" ") else (line if line.strip() else "\n") for line in lines)
+
+
+def _reapply(repo: Repository, plan_id: str, task_id: int, base: str, edited: str) -> tuple[list[str], bool]:
+    """The person's edit (``base`` -> ``edited``) applied onto the task as it is now: its lines,
+    and whether some of it could not be merged cleanly (``conflict:`` or conflict markers)."""
+    from gktrack.features.collab.mergedriver import line_merge, merge_plan_texts
+    from gktrack.storage.planfile import PlanEditor
+
+    rel = f"{PLANS_DIR}/{plan_id}.yaml"
+    editor = PlanEditor(repo.plan_path(plan_id), rel)
+    start, end = editor.task_span(task_id)
+    text = editor.text
+    prefix, current, suffix = text[:start], text[start:end], text[end:]
+    merged = merge_plan_texts(prefix + base + suffix, text, prefix + edited + suffix, rel)
+    out = merged.text
+    if out.startswith(prefix) and out.endswith(suffix) and len(out) >= len(prefix) + len(suffix):
+        block, clean = out[len(prefix):len(out) - len(suffix)], merged.clean
+    else:  # the merge touched more than this task: merge the task's lines alone
+        block = line_merge(base, current, edited)
+        clean = "<<<<<<<" not in block
+    return block.splitlines(keepends=True), not clean
+
+
+def _unresolved(lines: list[str]) -> bool:
+    """Whether the edited task still has a ``conflict:`` record."""
+    from gktrack.storage import yamldoc
+    from gktrack.storage.reader import CONFLICT_KEY
+
+    try:
+        root = yamldoc.compose("".join(lines), "编辑内容")
+    except GktrackError:
+        return False  # said when the block is applied
+    items = root.value if yamldoc.is_seq(root) else []
+    return any(yamldoc.is_map(item) and CONFLICT_KEY in yamldoc.entries(item) for item in items)
 
 
 def apply_block(repo: Repository, plan_id: str, task_id: int, block: Block, new_lines: list[str],
@@ -123,22 +178,29 @@ class EditResult:
 def edit_task(repo: Repository, ref: str, *, start_from: str | None = None, by: str | None = None) -> EditResult:
     import tempfile
 
-    from gktrack.domain.permissions import check_office
-    from gktrack.features.ops import _actor_email, short
+    from gktrack.features.ops import _check_office, short
 
     plan_id, task_id = repo.task_ref(ref)
     plan, task = repo.find_task(ref)
     ref = task.full_id
     repo.require_git()
-    check_office(repo.units(), _actor_email(repo, by), "edit")
+    _check_office(repo, by, "edit")
     block = task_block(repo, plan_id, task_id)
     original = "".join(block.lines)
     header = _header(ref)
     if start_from:
         try:
-            start_lines = _strip_header(Path(start_from).read_text(encoding="utf-8"))
+            kept_text = Path(start_from).read_text(encoding="utf-8")
         except OSError as exc:
             raise InputError(f"无法读取“{start_from}”:{exc.strerror or exc}") from None
+        start_lines = _strip_header(kept_text)
+        base = _base_of(kept_text)
+        if base is not None and base != original:
+            start_lines, conflicted = _reapply(repo, plan_id, task_id, base, "".join(start_lines))
+            header.append(f"{MARK} 注意:任务在你上次编辑之后已被修改(如新增了进展);你的修改已套用到任务的最新内容上,请核对。\n")
+            if conflicted:
+                header.append(f"{MARK} 有的字段双方都改了:字段中是任务现在的值,你的值记在 conflict: 下"
+                              "(或在 <<<<<<< 与 >>>>>>> 之间);改好后删除它们再保存。\n")
     else:
         start_lines = block.lines
     with tempfile.TemporaryDirectory(prefix="gktrack-edit-") as folder:
@@ -154,8 +216,10 @@ def edit_task(repo: Repository, ref: str, *, start_from: str | None = None, by: 
     shown_at = sum(1 for line in written.splitlines() if line.startswith(MARK))
     try:
         apply_block(repo, plan_id, task_id, block, new_lines, shown_at, "编辑内容")
+        if _unresolved(new_lines):
+            raise PlanFileError(f"任务 {ref} 仍有 conflict: 记录(双方都改了的字段),请改好字段并删除 conflict: 后再保存")
     except PlanFileError as exc:
-        kept = _keep(repo, plan_id, task_id, written)
+        kept = _keep(repo, plan_id, task_id, written, original)
         exc.where = (exc.where or "").replace("编辑内容", str(kept), 1) or str(kept)
         exc.hint = f"未提交;你的内容已保存,可用 gktrack edit {ref} --from {kept} 继续修改"
         raise
@@ -170,7 +234,7 @@ def edit_task(repo: Repository, ref: str, *, start_from: str | None = None, by: 
             editor = apply_block(repo, plan_id, task_id, current, new_lines, shown_at, "编辑内容")
             editor.save(tx.write)
     except GktrackError as exc:
-        kept = _keep(repo, plan_id, task_id, written)
+        kept = _keep(repo, plan_id, task_id, written, original)
         exc.hint = f"未提交;你的内容已保存,可用 gktrack edit {ref} --from {kept} 继续修改"
         raise
     return EditResult(Change(tx.commit, summary, task=None, files=tx.rels),

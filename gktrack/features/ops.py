@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from gktrack.storage import git
-from gktrack.errors import GktrackError, InputError, NotFoundError, PlanFileError, RepoError
+from gktrack.errors import InputError, NotFoundError, RepoError
 from gktrack.domain.model import ROLE_LABELS, Plan, Progress, Section, Task, UnitRef
 from gktrack.storage.repo import PLANS_DIR, Change, Repository
-from gktrack.domain.units import Units, resolve_refs, typed_form
+from gktrack.domain.units import resolve_refs, typed_form
 from gktrack.storage.registry import INITIAL_TEXT, REGISTRY_FILE, add_units_to_file
 
 SUMMARY_TEXT_CHARS = 24
@@ -86,6 +86,10 @@ def init_repo(path: str | Path | None) -> InitResult:
         git.run(root, "init", "-q")
         git.run(root, "symbolic-ref", "HEAD", "refs/heads/main")
     existed = git.head(root) is not None
+    from gktrack.storage.files import refuse_link
+
+    for rel in (PLANS_DIR, REGISTRY_FILE):
+        refuse_link(root, rel)
     created = []
     plans = root / PLANS_DIR
     plans.mkdir(exist_ok=True)
@@ -120,6 +124,7 @@ def init_repo(path: str | Path | None) -> InitResult:
     author, committer = repo.identity(None)
     summary = f"补充 gktrack 仓库设置:{'、'.join(files)}" if existed else "初始化 gktrack 计划仓库"
     with repo.lock():
+        repo.require_no_unfinished_sync()
         commit = git.commit(root, files, git.format_message(summary, None, _trailers("init")),
                             author=author, committer=committer)
     if existed:
@@ -216,7 +221,7 @@ def _register(repo: Repository, tx, new_units: list[str]) -> None:
     if new_units:
         _check_office(repo, tx.by, "registry")
         tx.add_path(REGISTRY_FILE)
-        add_units_to_file(repo.registry_path, new_units)
+        add_units_to_file(repo.registry_path, new_units, write=tx.write)
 
 
 def _deadline_phrases(values: list[str], year: int) -> tuple[list[str], list[str]]:
@@ -340,11 +345,17 @@ def unassign(repo: Repository, ref: str, names: list[str], *, by: str | None = N
 
 
 def _acting_unit(repo: Repository, task: Task, unit: str | None, by: str | None) -> str | None:
-    """The unit on whose behalf a change is recorded: --unit, or the person's own unit (of a
-    liaison of several units, the one that has to do with the task)."""
+    """The unit on whose behalf a change is recorded: --unit (a liaison's own unit), or the
+    person's own unit (of a liaison of several units, the one that has to do with the task)."""
     units = repo.units()
     if unit:
-        return units.require(unit, registering=False)
+        canonical = units.require(unit, registering=False)
+        if units.registry.people:
+            from gktrack.domain.permissions import check_acting_unit
+
+            for email in acting_emails(repo, by):
+                check_acting_unit(units, email, canonical)
+        return canonical
     if not units.registry.people:
         return None  # nobody is listed, so nobody has a unit of their own (and git need not be asked)
     email = _actor_email(repo, by)
@@ -380,6 +391,16 @@ def _actor_name(repo: Repository, by: str | None) -> str | None:
     return ident.name if ident else None
 
 
+def acting_emails(repo: Repository, by: str | None) -> list[str | None]:
+    """The e-mails a change must be allowed for: git's own identity (the committer) and, unless
+    that is the office, ``--by``'s (the author) -- so ``--by`` never lends anyone more rights
+    (``permissions.acting_people``)."""
+    from gktrack.domain.permissions import acting_people
+
+    committer = repo.git_identity()
+    return acting_people(repo.units(), _actor_email(repo, by), committer.email if committer else None)
+
+
 def _check_permission(repo: Repository, by: str | None, task: Task, action: str, *, part: str | None = None,
                       plan: Plan | None = None) -> None:
     units = repo.units()
@@ -387,15 +408,19 @@ def _check_permission(repo: Repository, by: str | None, task: Task, action: str,
         from gktrack.domain.permissions import check_task_change
 
         plan = plan or repo.load_plan(task.plan)
-        check_task_change(units, _actor_email(repo, by), plan, task, action, part=part)
+        for email in acting_emails(repo, by):
+            check_task_change(units, email, plan, task, action, part=part)
 
 
 def _check_office(repo: Repository, by: str | None, action: str) -> None:
+    """Refuse ``action`` unless everyone acting (``acting_emails``) is the office."""
     units = repo.units()
     if units.registry.people:
         from gktrack.domain.permissions import check_office
 
-        check_office(units, _actor_email(repo, by), action)
+        for email in acting_emails(repo, by):
+            check_office(units, email, action)
+
 
 
 def _record_date(value: str | None, plan: Plan, repo: Repository, task: Task) -> tuple[dt.date, list[str]]:
@@ -527,7 +552,11 @@ def reopen_task(repo: Repository, ref: str, *, note: str | None = None, date: st
 
 
 def undo(repo: Repository, *, by: str | None = None) -> Change:
-    """Revert the last gktrack change with a new commit, if nothing came after it."""
+    """Revert the last gktrack change with a new commit, if nothing came after it.
+
+    Only a change this clone made (git's reflog saw it committed or replayed here: not one
+    pulled from someone), and only if the person may make the reverting change: the rules of
+    the original action (``hooks.check_change``, as for hand edits and on the server)."""
     repo.require_git()
     head = git.head(repo.root)
     if head is None:
@@ -540,7 +569,20 @@ def undo(repo: Repository, *, by: str | None = None) -> Change:
         raise InputError(f"最近一次提交 {head[:8]}“{summary}”不是 gktrack 的修改,不能撤销;请用 git revert")
     if action in ("undo", "init"):
         raise InputError(f"最近一次提交 {head[:8]}“{summary}”不能再撤销")
+    if not git.made_here(repo.root, head):
+        author = git.run(repo.root, "log", "-1", "--format=%an", head).strip()
+        raise InputError(f"最近一次提交 {head[:8]}“{summary}”({author})不是在本克隆中做的(是取回的别人的提交),"
+                         "不能用 undo 撤销;如确需撤销,请由有权限的人用 git revert 并说明原因")
+    repo.require_no_unfinished_sync()
     files = [f for f in git.run(repo.root, "diff-tree", "--no-commit-id", "--name-only", "-r", "-z", head).split("\0") if f]
+    reverted = {rel: git.run_bytes(repo.root, "show", f"{head}^:{rel}") for rel in files}
+    from gktrack.features.collab.hooks import FileChange, check_change
+    from gktrack.storage.files import read_bytes
+
+    changes = [FileChange(rel, "100644" if (repo.root / rel).exists() else None,
+                          "100644" if reverted[rel] is not None else None,
+                          read_bytes(repo.root / rel), reverted[rel]) for rel in files]
+    check_change(repo.root, acting_emails(repo, by), changes, f"撤销 {head[:8]}")
     new_trailers = {git.TRAILER_ACTION: "undo", git.TRAILER_REVERTS: head}
     if git.TRAILER_TASK in trailers:
         new_trailers[git.TRAILER_TASK] = trailers[git.TRAILER_TASK]
@@ -548,18 +590,10 @@ def undo(repo: Repository, *, by: str | None = None) -> Change:
         if git.head(repo.root) != head:
             raise InputError("撤销期间仓库有了新提交,已停止")
         for rel in files:
-            path = repo.root / rel
-            try:
-                old = git.run(repo.root, "show", f"{head}^:{rel}")
-            except RepoError:
-                old = None
-            from gktrack.storage.files import atomic_write
-
-            if old is None:
-                if path.exists():
-                    path.unlink()
+            if reverted[rel] is None:
+                tx.remove(repo.root / rel)
             else:
-                atomic_write(path, old)
+                tx.write(repo.root / rel, reverted[rel])
     return Change(tx.commit, f"已撤销 {head[:8]}:{summary}", files=tx.rels)
 
 
@@ -569,6 +603,7 @@ def commit_edits(repo: Repository, paths: list[str], message: str | None = None,
     from gktrack.storage.planfile import read_plan
     from gktrack.storage.registry import read_registry
 
+    repo.require_no_unfinished_sync()
     rels = []
     for value in paths or []:
         path = Path(value)
@@ -592,13 +627,14 @@ def commit_edits(repo: Repository, paths: list[str], message: str | None = None,
             read_registry(path, rel)
         else:
             read_plan(path, rel)
-    from gktrack.features.collab.hooks import check_hand_edits
+    from gktrack.features.collab.hooks import check_change, worktree_changes
 
     # The server's pre-receive rules, so a liaison learns now rather than when the push bounces.
-    check_hand_edits(repo.root, _actor_email(repo, by), dirty)
+    check_change(repo.root, acting_emails(repo, by), worktree_changes(repo.root, dirty), "提交这些手工修改")
     summary = f"手工修改 {'、'.join(dirty)}" + (f":{message.strip()}" if message and message.strip() else "")
     author, committer = repo.identity(by)
     with repo.lock():
+        repo.require_no_unfinished_sync()
         commit = git.commit(repo.root, dirty, git.format_message(summary, None, _trailers("edit")),
                             author=author, committer=committer)
     return Change(commit, f"已提交手工修改:{'、'.join(dirty)}", files=dirty)

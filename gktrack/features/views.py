@@ -13,7 +13,7 @@ from gktrack.domain.deadlines import Assessment, parsed
 from gktrack.domain.parts import (PartRow, assess_parts, is_done, owed_parts, role_of, task_assessment, urgency_of)
 from gktrack.domain.parts import standing as part_standing
 from gktrack.domain.model import Plan, Task, UnitRef, to_data
-from gktrack.domain.units import Units, normalize_name
+from gktrack.domain.units import Units
 from gktrack.storage.repo import LoadProblem, Repository
 
 
@@ -50,21 +50,7 @@ def effective_units(plan: Plan, task: Task) -> list[UnitRef]:
     return []
 
 
-class NameResolver(dict):
-    """``units.canonical(name) or normalize_name(name)``, worked out once per name for one scan:
-    a city's ten thousand tasks name a few hundred units."""
-
-    def __init__(self, units: Units):
-        super().__init__()
-        self.units = units
-
-    def __missing__(self, name: str) -> str:
-        found = self[name] = self.units.canonical(name) or normalize_name(name)
-        return found
-
-
-def match_unit(units: Units, plan: Plan, task: Task, unit: str, collectives: list[str] | None = None,
-               resolve: NameResolver | None = None) -> tuple[str, str | None] | None:
+def match_unit(units: Units, plan: Plan, task: Task, unit: str) -> tuple[str, str | None] | None:
     """(role, via-collective) when ``unit`` has to do with ``task`` (owes a part, supports it, or
     belongs to a collective named on it); direct roles win over collectives."""
     found = role_of(plan, task, units, unit)
@@ -96,11 +82,10 @@ def status_rows(repo: Repository, *, unit: str | None = None, plan: str | None =
     concerns = None
     if wanted:
         # Plans none of whose tasks name the unit or one of its collectives are not read.
-        resolve = NameResolver(units)
         targets = {wanted, *units.collectives_of(wanted)}
 
         def concerns(names: list[str]) -> bool:
-            return any(resolve[name] in targets for name in names)
+            return any(units.resolve(name) in targets for name in names)
 
     plans, problems = repo.load_plans(plan=plan, concerns=concerns)
     return rows_of(repo, plans, unit=wanted, year=year, state=state, as_of=as_of, within=within,
@@ -176,7 +161,7 @@ def unit_summaries(repo: Repository) -> tuple[list[UnitSummary], list[LoadProble
     for unit in units.registry.all_units:
         summaries[unit.name] = UnitSummary(unit.name, list(unit.aliases), unit.is_collective)
     plans, problems = repo.load_plans()
-    resolve = NameResolver(units)
+    resolve = units.resolve
     for plan in plans:
         for task in plan.tasks:
             for part in owed_parts(plan, task, units):
@@ -187,7 +172,7 @@ def unit_summaries(repo: Repository) -> tuple[list[UnitSummary], list[LoadProble
                 else:
                     summary.open += 1
             for name in task.support:
-                summary = summaries.setdefault(resolve[name], UnitSummary(resolve[name]))
+                summary = summaries.setdefault(resolve(name), UnitSummary(resolve(name)))
                 summary.support += 1
     ordered = sorted(summaries.values(), key=lambda s: (s.collective, -s.open, s.name))
     return ordered, problems

@@ -77,6 +77,19 @@ def sync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def refuse_link(root: Path, rel: str) -> None:
+    """Raise RepoError when ``rel`` under ``root``, or a folder on the way, is a symbolic link:
+    writing through it would change a file outside the repository (a link pulled from someone)."""
+    from gktrack.errors import RepoError
+
+    path = Path(root)
+    for part in Path(rel).parts:
+        path = path / part
+        if path.is_symlink():
+            raise RepoError(f"{path.relative_to(root).as_posix()} 是符号链接,gktrack 不会通过它写入仓库以外的文件;"
+                            "请删除该链接(git rm)后重试")
+
+
 def read_bytes(path: Path) -> bytes | None:
     try:
         return Path(path).read_bytes()

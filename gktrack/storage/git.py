@@ -71,6 +71,33 @@ def git_dir(root: Path) -> Path | None:
     return None
 
 
+def run_bytes(root: Path | str, *args: str) -> bytes | None:
+    """``git -C root args…``'s stdout as bytes (a file's exact content); None when git fails."""
+    import subprocess
+
+    try:
+        proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, env=_env())
+    except FileNotFoundError as exc:
+        raise RepoError("找不到 git 命令:请先安装 git") from exc
+    return proc.stdout if proc.returncode == 0 else None
+
+
+# How git's reflog of HEAD names a commit made in this clone: committed here (gktrack's own commits,
+# a recovered one, a hand commit) or replayed here by a rebase (``gktrack sync``) and re-described.
+_MADE_HERE = ("commit", "rebase (pick)", "rebase (continue)", "rebase -i (pick)", "rebase -i (continue)",
+              "gktrack sync")
+
+
+def made_here(root: Path, sha: str) -> bool:
+    """Whether this clone made commit ``sha``, as opposed to bringing it in (pull, fetch, reset)."""
+    out = run(root, "reflog", "show", "--format=%H%x00%gs", "HEAD", check=False)
+    for line in out.splitlines():
+        found, _, subject = line.partition("\0")
+        if found == sha and subject.startswith(_MADE_HERE):
+            return True
+    return False
+
+
 def toplevel(path: Path) -> Path | None:
     try:
         out = run(path, "rev-parse", "--show-toplevel", check=True)

@@ -5,7 +5,8 @@ a power cut) would leave written-but-uncommitted files that the next command tak
 hand edit and refuses. So a change keeps a journal, ``.git/gktrack/journal.json``:
 
 * phase ``write`` — written (and synced) before the first byte of any file: the files the change
-  may touch and their original bytes;
+  may touch and their original bytes; rewritten before each file is written with the hash of the
+  bytes about to be written (``note_write``), so recovery knows which bytes are its own;
 * phase ``commit`` — rewritten once every write is done and checked: the hash of each file's
   intended bytes, the commit message, author, committer and author date;
 * removed after the commit.
@@ -18,7 +19,9 @@ durable journal write (two fsyncs) fewer per change.
 The next process to take the repository lock calls ``recover`` first:
 
 * phase ``write``: the writes may be half done (units.yaml written, the plan not yet) and were
-  never checked as a whole, so every file goes back to its original bytes.
+  never checked as a whole, so every file the change wrote goes back to its original bytes.
+  Only those: a file that holds bytes the change never wrote (another unit's progress brought by
+  a ``git pull`` after the crash, a hand edit) is left as it is, and the person is told.
 * phase ``commit``: everything but the commit was done (for a staged change: if every file holds
   its original or its intended bytes but not all the intended, the writes were cut short and
   the written ones go back, as in phase ``write``). If the files still hold exactly the
@@ -111,14 +114,34 @@ def write(root: Path, entry: dict[str, Any]) -> None:
     sync_dir(path.parent)
 
 
-def begin(root: Path, originals: dict[str, bytes | None], summary: str) -> None:
-    write(root, {
+def begin(root: Path, originals: dict[str, bytes | None], summary: str,
+          written: dict[str, list] | None = None) -> dict[str, Any]:
+    """The phase ``write`` entry (returned, for ``note_write``); ``written``: the hashes noted so
+    far, kept when the entry is begun again for one more file."""
+    entry = {
         "version": 1,
         "phase": "write",
         "pid": os.getpid(),
         "summary": summary,
-        "files": {rel: {"original": _b64(data)} for rel, data in originals.items()},
-    })
+        "files": {rel: {"original": _b64(data), "written": list((written or {}).get(rel, []))}
+                  for rel, data in originals.items()},
+    }
+    write(root, entry)
+    return entry
+
+
+def note_write(root: Path, entry: dict[str, Any], rel: str, data: bytes | None) -> None:
+    """Before ``rel`` is written with ``data`` (None: removed) in phase ``write``: its hash, so
+    recovery undoes these bytes and no others."""
+    info = entry["files"].setdefault(rel, {"original": None, "written": []})
+    digest = sha256(data)
+    if digest not in info.setdefault("written", []):
+        info["written"].append(digest)
+        write(root, entry)
+
+
+def written_hashes(entry: dict[str, Any]) -> dict[str, list]:
+    return {rel: list((info or {}).get("written") or []) for rel, info in (entry.get("files") or {}).items()}
 
 
 def prepare_commit(root: Path, originals: dict[str, bytes | None], intended: dict[str, bytes | None],
@@ -190,7 +213,7 @@ def recover(root: Path, timeout: float) -> list[str]:
     if entry.get("phase") == "commit":
         done = _roll_forward(root, entry, files, summary)
     elif entry.get("phase") == "write":
-        done = _roll_back(root, files, summary)
+        done = _roll_back(root, files, summary, {rel: (info or {}).get("written") for rel, info in files.items()})
     else:
         done = [f"gktrack: 提示:中断记录 {journal_path(root)} 无法读取,已删除"]
     _remove_temp_files(root, list(files))
@@ -200,23 +223,33 @@ def recover(root: Path, timeout: float) -> list[str]:
     return done
 
 
-def _roll_back(root: Path, files: dict[str, Any], summary: str) -> list[str]:
+def _roll_back(root: Path, files: dict[str, Any], summary: str, ours: dict[str, list | None]) -> list[str]:
+    """Put back the original bytes of each file that holds bytes the change wrote (``ours``: the
+    hashes of what it wrote, per file); leave any other bytes alone and say so."""
     from gktrack.storage.files import atomic_write
 
-    restored = []
+    restored, kept = [], []
     for rel, info in files.items():
         path = Path(root) / rel
         original = _unb64((info or {}).get("original"))
-        if read_bytes(path) == original:
+        current = read_bytes(path)
+        if current == original:
+            continue
+        if sha256(current) not in (ours.get(rel) or []):
+            kept.append(rel)  # not our bytes: a pull or a person changed it after the crash
             continue
         if original is None:
             path.unlink()
         else:
             atomic_write(path, original)
         restored.append(rel)
-    if not restored:
-        return []
-    return [f"gktrack: 提示:上次修改“{summary}”在写入时被中断,已把 {'、'.join(restored)} 还原为修改前的内容"]
+    done = []
+    if restored:
+        done.append(f"gktrack: 提示:上次修改“{summary}”在写入时被中断,已把 {'、'.join(restored)} 还原为修改前的内容")
+    if kept:
+        done.append(f"gktrack: 提示:上次修改“{summary}”被中断后,{'、'.join(kept)} 已被别的操作(如 git pull 或手工编辑)"
+                    "改动,保留了现在的内容,未还原;上次的修改没有生效,如仍需要请重新操作")
+    return done
 
 
 def _roll_forward(root: Path, entry: dict[str, Any], files: dict[str, Any], summary: str) -> list[str]:
@@ -228,7 +261,7 @@ def _roll_forward(root: Path, entry: dict[str, Any], files: dict[str, Any], summ
             return []  # killed before its first write (a staged change writes after this entry)
         if all(current[rel] in (originals[rel], (files[rel] or {}).get("intended")) for rel in rels):
             # Killed between the writes of a staged change: some files new, the rest untouched.
-            return _roll_back(root, files, summary)
+            return _roll_back(root, files, summary, {rel: [(files[rel] or {}).get("intended")] for rel in rels})
         return [f"gktrack: 提示:上次修改“{summary}”在提交前被中断,之后文件又被改动;"
                 f"未自动处理,{'、'.join(rels)} 将按手工修改对待"]
     if not git.dirty_paths(root, rels):
@@ -356,6 +389,19 @@ def _holders(root: Path, paths: list[Path]) -> set[Path] | None:
             if target in wanted:
                 held.add(wanted[target])
     return held
+
+
+def wait_for_git(root: Path, timeout: float) -> None:
+    """Wait while a git process works in this repository: the orphan of a command killed while
+    its git ran (a rebase goes on after its parent dies). Where that cannot be seen (no /proc),
+    there is nothing to wait for."""
+    gdir = git.git_dir(root)
+    if gdir is None:
+        return
+    deadline = time.monotonic() + timeout
+    probe = [gdir / "index.lock"]
+    while _holders(root, probe) and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def settle_git_locks(root: Path, timeout: float, *, refs: bool = False) -> list[Path]:

@@ -23,7 +23,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from gktrack.domain.model import Collective, Registry, Unit
 from gktrack.domain.units import DEFAULT_COLLECTIVES, EVERYONE, is_collective_name
@@ -102,8 +102,10 @@ def _cross_check(reader: Reader, registry: Registry) -> None:
             emails[email] = yamldoc.line_of(node)
 
 
-def add_units_to_file(path: Path, names: list[str], where: str = REGISTRY_FILE) -> None:
-    """Append new units (and 各… collectives) to ``units.yaml``, touching only the added lines."""
+def add_units_to_file(path: Path, names: list[str], where: str = REGISTRY_FILE, *,
+                      write: Callable[[Path, bytes], None] | None = None) -> None:
+    """Append new units (and 各… collectives) to ``units.yaml``, touching only the added lines;
+    ``write``: how (a change's ``tx.write``, so its journal knows the bytes; default atomic_write)."""
     path = Path(path)
     raw = path.read_bytes() if path.exists() else None
     bom = "\ufeff" if raw is not None and raw.startswith(b"\xef\xbb\xbf") else ""
@@ -116,7 +118,7 @@ def add_units_to_file(path: Path, names: list[str], where: str = REGISTRY_FILE) 
         if records:
             text = _append_items(text, key, records, style, where)
     parse_registry(text, where)
-    atomic_write(path, bom + text)
+    (write or atomic_write)(path, (bom + text).encode("utf-8"))
 
 
 def _append_items(text: str, key: str, records: list, style: Style, where: str) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import time
 from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
 
@@ -21,14 +20,23 @@ from gktrack.errors import (
     InputError,
     LockTimeoutError,
     NotFoundError,
+    PlanFileError,
     RepoError,
 )
-from gktrack.domain.model import PLAN_ID_PATTERN, Plan, Registry, Task
+from gktrack.domain.model import PLAN_ID_PATTERN, Plan, Task
 from gktrack.domain.units import Units
 from gktrack.storage.registry import REGISTRY_FILE, default_registry, parse_registry
 
 PLANS_DIR = "plans"
 ENV_REPO = "GKTRACK_REPO"
+# gktrack sync's record of a sync in progress, in .git/gktrack/ (written by
+# gktrack.features.collab.sync): its phase says whether git's rebase is under way or paused.
+SYNC_STATE = "sync-state.json"
+SYNC_BUSY_PHASES = ("rebasing", "continuing", "paused")
+# What git leaves in .git while it replays or merges commits: a commit made meanwhile goes onto a
+# detached HEAD, and `git rebase --abort` (gktrack sync --abort) throws it away.
+_GIT_OPERATIONS = (("rebase-merge", "变基"), ("rebase-apply", "变基"), ("MERGE_HEAD", "合并"),
+                   ("CHERRY_PICK_HEAD", "拣选提交"), ("REVERT_HEAD", "还原提交"))
 LOCK_TIMEOUT = float(os.environ.get("GKTRACK_LOCK_TIMEOUT", "30"))
 
 
@@ -87,6 +95,28 @@ class Repository:
         except ValueError:
             raise InputError(f"“{path}”不在计划仓库 {self.root} 中") from None
 
+    def check_output(self, path: Path | str, what: str = "输出文件") -> Path:
+        """Where a command may write a file it was asked for (``-o``): not a folder, in a folder
+        that exists, and not one of the files gktrack keeps in the repository (the plans, the
+        registry, .gitattributes, the editor files, anything in .git): an export written over
+        units.yaml would silently replace the registry."""
+        target = Path(path)
+        if target.is_dir():
+            raise InputError(f"{what}“{path}”是文件夹;请给出文件夹中的文件名")
+        if not target.parent.is_dir():
+            raise InputError(f"文件夹“{target.parent}”不存在")
+        try:
+            rel = target.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return target
+        from gktrack.storage.schema import REPO_DIR, VSCODE_SETTINGS
+
+        owned = rel in (REGISTRY_FILE, ".gitattributes", VSCODE_SETTINGS) or rel.split("/")[0] in (
+            PLANS_DIR, ".git", REPO_DIR)
+        if owned and not (rel.startswith(f"{PLANS_DIR}/") and not rel.endswith((".yaml", ".yml"))):
+            raise InputError(f"{what}“{path}”是 gktrack 在仓库中保存的文件({rel}),不能覆盖;请换一个文件名或位置")
+        return target
+
     def plan_path(self, plan_id: str) -> Path:
         return self.plans_dir / f"{plan_id}.yaml"
 
@@ -98,7 +128,6 @@ class Repository:
     @property
     def index(self):
         if self._index is None:
-            from gktrack.storage import journal
             from gktrack.storage.index import Index
 
             self._index = Index(git.git_dir(self.root))
@@ -238,6 +267,12 @@ class Repository:
         finally:
             held.release()
 
+    def require_no_unfinished_sync(self) -> None:
+        """Refuse a change while a sync (or a git rebase or merge) is paused or interrupted."""
+        problem = unfinished_operation(self.root)
+        if problem:
+            raise RepoError(problem)
+
     def require_git(self) -> None:
         # A .git folder (or file) at the root is a work tree: no git process needed to know.
         if git.git_dir(self.root) is None and git.toplevel(self.root) is None:
@@ -313,6 +348,7 @@ class _ChangeContext:
         self.body = body
         self.commit: str | None = None
         self._saved: dict[str, bytes | None] = {}
+        self._entry: dict | None = None  # the journal's phase "write" entry, while there is one
         self._lock = None
         self._check: Callable[[], None] | None = None  # the clean check, while git runs it
 
@@ -333,21 +369,48 @@ class _ChangeContext:
             self._save(rel)
             self.rels.append(rel)
             # The caller writes this file itself: from here on, the two-entry protocol.
-            journal.begin(self.repo.root, self._saved, self.summary)
+            self._entry = journal.begin(self.repo.root, self._saved, self.summary,
+                                        journal.written_hashes(self._entry) if self._entry else None)
             self._begun = True
 
     def write(self, path: Path, data: bytes) -> None:
-        """Write one of the change's files (staged: kept until the journal says what is coming)."""
-        from gktrack.storage.files import atomic_write
+        """Write one of the change's files (staged: kept until the journal says what is coming).
+        A file larger than every reader accepts is refused here, before anything is committed."""
+        from gktrack.storage.yamldoc import MAX_FILE_BYTES
 
         rel = self.repo.rel(path)
         if rel not in self.rels:
             raise RepoError(f"内部错误:{rel} 不在本次修改的文件中")
+        if len(data) > MAX_FILE_BYTES:
+            raise PlanFileError(f"修改后的 {rel} 将有 {len(data) / 1048576:.1f} MB,超过计划文件的上限 "
+                                f"{MAX_FILE_BYTES // 1048576} MB(读取时会被拒绝),未作任何修改;"
+                                "请把内容拆成几个计划(如按章节分别导入)")
         if self._begun:
             self._settle()
-            atomic_write(path, data)
+            self._write_now(rel, data)
         else:
             self._pending[rel] = data
+
+    def remove(self, path: Path) -> None:
+        """Remove one of the change's files (a change that deletes a file writes directly)."""
+        from gktrack.storage import journal
+
+        rel = self.repo.rel(path)
+        if rel not in self.rels or not self._begun:
+            raise RepoError(f"内部错误:{rel} 不能在本次修改中删除")
+        self._settle()
+        journal.note_write(self.repo.root, self._entry, rel, None)
+        Path(path).unlink(missing_ok=True)
+
+    def _write_now(self, rel: str, data: bytes) -> None:
+        """Write a file directly; in phase ``write`` the journal first notes the bytes' hash, so
+        a recovery undoes these bytes and never someone else's."""
+        from gktrack.storage import journal
+        from gktrack.storage.files import atomic_write
+
+        if self._entry is not None:
+            journal.note_write(self.repo.root, self._entry, rel, data)
+        atomic_write(self.repo.root / rel, data)
 
     def _save(self, rel: str) -> None:
         path = self.repo.root / rel
@@ -366,6 +429,7 @@ class _ChangeContext:
         self._lock = self.repo.lock()
         self._lock.__enter__()
         try:
+            self.repo.require_no_unfinished_sync()
             if self.staged:
                 # Nothing is written before __exit__: git checks while the block prepares the edit.
                 self._check = self.repo.start_check_clean(self.rels)
@@ -375,7 +439,7 @@ class _ChangeContext:
                 self._save(rel)
             if not self.staged:
                 # Before the first byte is written: a crash from here on is rolled back or finished.
-                journal.begin(self.repo.root, self._saved, self.summary)
+                self._entry = journal.begin(self.repo.root, self._saved, self.summary)
                 self._begun = True
         except BaseException:
             try:
@@ -391,7 +455,10 @@ class _ChangeContext:
         from gktrack.storage.files import atomic_write
 
         for rel, data in writes:
-            atomic_write(self.repo.root / rel, data)
+            if self._entry is not None:
+                self._write_now(rel, data)
+            else:
+                atomic_write(self.repo.root / rel, data)
 
     def _restore(self) -> None:
         from gktrack.storage.files import atomic_write
@@ -433,6 +500,7 @@ class _ChangeContext:
                 # as it was or as intended -- finished or rolled back by the next command.
                 journal.prepare_commit(root, self._saved, {rel: current[rel] for rel in changed}, message,
                                        self.author, self.committer, journal.now_git_date())
+                self._entry = None  # phase "commit": the intended bytes are in the journal
                 if not self._begun:
                     self._begun = True
                     self._write_pending(writes)
@@ -455,6 +523,29 @@ class _ChangeContext:
             return False
         finally:
             self._lock.__exit__(None, None, None)
+
+
+def unfinished_operation(root: Path) -> str | None:
+    """A sync (or a git rebase or merge) that is paused or was interrupted, in Chinese; None when
+    there is none. While there is one, a new commit would be lost: changes are refused."""
+    import json
+
+    gdir = git.git_dir(root)
+    if gdir is None:
+        return None
+    try:
+        phase = json.loads((gdir / "gktrack" / SYNC_STATE).read_text(encoding="utf-8")).get("phase")
+    except (OSError, ValueError, AttributeError):
+        phase = None
+    if phase in SYNC_BUSY_PHASES:
+        what = "停在了合并冲突处" if phase == "paused" else "被中断"
+        return (f"上次同步{what},尚未完成;此时记录的修改会在放弃同步时丢失,已拒绝。"
+                "请先运行 gktrack sync --continue 完成同步(或 gktrack sync --abort 放弃)")
+    for name, label in _GIT_OPERATIONS:
+        if (gdir / name).exists():
+            return (f"仓库正处于未完成的 git {label}中,此时提交的修改可能丢失,已拒绝;"
+                    f"请先完成或放弃它(gktrack sync --continue / --abort,或 git {'rebase' if label == '变基' else 'merge'} --abort)")
+    return None
 
 
 def unit_names(plan: Plan) -> list[str]:

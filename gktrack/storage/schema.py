@@ -134,9 +134,12 @@ def write_editor_files(root) -> list[str]:
     """Write the missing ones of ``editor_files`` under ``root``; an existing file is left alone."""
     from pathlib import Path
 
+    from gktrack.storage.files import refuse_link
+
     created = []
     for rel, text in editor_files().items():
         path = Path(root) / rel
+        refuse_link(Path(root), rel)
         if path.exists():
             continue
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, NamedTuple
+from typing import Any
 
 from gktrack.errors import PlanFileError
 

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from gktrack.cli.context import STATE, repository
+from gktrack.cli.context import repository
 from gktrack.cli.output import done, print_json
 from gktrack.cli.completion import complete_plan, complete_task, complete_unit
 

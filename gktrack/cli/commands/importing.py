@@ -81,7 +81,9 @@ def _import_many(repo, paths: list[str], *, year, dry_run: bool, json_out: bool,
                 preview, change = _import_one(repo, path, year=year, dry_run=dry_run, by=by, owner=owner)
             except GktrackError as exc:
                 failed += 1
-                sys.stderr.write(f"gktrack: 错误:{path}:{exc}\n")
+                from gktrack.domain.text import visible
+
+                sys.stderr.write(visible(f"gktrack: 错误:{path}:{exc}", one_line=True) + "\n")
                 if json_out:
                     results.append({"file": path, "error": str(exc)})
                 continue

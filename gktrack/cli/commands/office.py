@@ -40,8 +40,6 @@ def register(app: typer.Typer, command) -> None:
     ) -> None:
         """导出分工表(序号/工作任务/具体要求/牵头单位/配合单位/时限要求/完成情况/进展)或单位的进展填报表;
         --format md 导出 Markdown 计划视图(每个章节一张表,可提交到仓库,在 git 服务器网页上查看)。"""
-        from pathlib import Path
-
         from gktrack.errors import InputError
         from gktrack.features.exchange.export import division_sheet, progress_form, write_sheet
         from gktrack.features.ops import parse_date, today
@@ -68,7 +66,7 @@ def register(app: typer.Typer, command) -> None:
 
             sys.stdout.write(write_markdown(sheet, as_of=when))
             return
-        written = write_sheet(sheet, Path(output), fmt, as_of=when)
+        written = write_sheet(sheet, repo.check_output(output), fmt, as_of=when)
         kind = "进展填报表" if sheet.form else "分工表"
         done(f"已导出{kind} {output}({len(sheet.rows)} 项任务,{written})")
 
@@ -81,6 +79,7 @@ def register(app: typer.Typer, command) -> None:
     ) -> int:
         """导入单位交回的进展填报表:每个填写的行记为该单位的进展或办结,每张表一次提交;有问题的行列出行号,不记录。
         有行未记录时退出码为 1。"""
+        from gktrack.domain.text import visible
         from gktrack.features.exchange.forms import import_progress as op
 
         results = op(repository(), path, by=by, dry_run=dry_run)
@@ -99,13 +98,13 @@ def register(app: typer.Typer, command) -> None:
                 if dry_run:
                     for action in result.actions:
                         kind = "办结" if action.kind == "close" else "进展"
-                        print(f"  第 {action.row} 行 {action.ref} {kind} {action.date}:{action.note}")
+                        print(visible(f"  第 {action.row} 行 {action.ref} {kind} {action.date}:{action.note}"))
             else:
                 done(f"{label}:没有需要记录的行")
             for skipped in result.skipped:
-                sys.stderr.write(f"gktrack: 提示:{label} {skipped}\n")
+                sys.stderr.write(visible(f"gktrack: 提示:{label} {skipped}") + "\n")
             for problem in result.problems:
-                sys.stderr.write(f"gktrack: 未记录:{label} {problem}\n")
+                sys.stderr.write(visible(f"gktrack: 未记录:{label} {problem}") + "\n")
         return 1 if refused else 0
 
     @command("calendar")
@@ -118,6 +117,7 @@ def register(app: typer.Typer, command) -> None:
         remind: int = typer.Option(3, "--remind", metavar="天数", help="提前几天提醒(当天 9:00;默认 3 天)"),
     ) -> None:
         """导出日历(.ics):每个有日期的期限一个全天日程并提前提醒,周期性期限为重复日程;再次导入会更新而不重复。"""
+        from gktrack.domain.text import visible
         from gktrack.features.exchange.calendar import build_calendar, calendar_entries
         from gktrack.errors import InputError
         from gktrack.storage.files import atomic_write
@@ -125,16 +125,14 @@ def register(app: typer.Typer, command) -> None:
         if not 0 <= remind <= 60:
             raise InputError(f"--remind 应为 0 到 60 之间的天数,而不是 {remind}")
         repo = repository()
-        entries, problems = calendar_entries(repo, plan=plan, unit=unit)
+        target = repo.check_output(output)
+        entries, problems, notes = calendar_entries(repo, plan=plan, unit=unit)
         from gktrack.cli.output import warn
 
         warn(problems)
+        for note in notes:
+            sys.stderr.write(f"gktrack: 提示:{visible(note)}\n")
         name = "政务公开任务期限" + (f"({repo.units().canonical(unit) or unit})" if unit else "") + (f" {plan}" if plan else "")
-        from pathlib import Path
-
-        target = Path(output)
-        if not target.parent.is_dir():
-            raise InputError(f"文件夹“{target.parent}”不存在")
         atomic_write(target, build_calendar(entries, name=name, remind_days=remind))
         done(f"已导出日历 {output}({len(entries)} 个日程)")
 

@@ -110,9 +110,9 @@ def register(app: typer.Typer, command) -> None:
         import sys
         from pathlib import Path
 
-        from gktrack.features.collab.hooks import check_push, parse_updates, rejection_lines
+        from gktrack.features.collab.hooks import check_push, parse_updates, pusher_email, rejection_lines
 
-        violations = check_push(Path.cwd(), parse_updates(sys.stdin.read()))
+        violations = check_push(Path.cwd(), parse_updates(sys.stdin.read()), pusher=pusher_email())
         if not violations:
             return 0
         for line in rejection_lines(violations):
@@ -125,7 +125,12 @@ def register(app: typer.Typer, command) -> None:
 def _print_result(result) -> None:
     import sys
 
-    out = sys.stdout.write
+    from gktrack.domain.text import visible
+
+    # Commit summaries, names and the server's words come from other people: shown escaped.
+    def out(text: str) -> None:
+        sys.stdout.write(visible(text))
+
     for line in result.setup:
         out(line + "\n")
     if result.attempts > 1:

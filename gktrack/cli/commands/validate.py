@@ -32,8 +32,10 @@ def register(app: typer.Typer, command) -> None:
         if json_out:
             print_json({"ok": not failed, "files": files, "problems": [p.to_json() for p in problems]})
             return 1 if failed else 0
+        from gktrack.domain.text import visible
+
         for problem in problems:
-            sys.stdout.write(f"{problem}\n")
+            sys.stdout.write(visible(f"{problem}", one_line=True) + "\n")
         if problems:
             sys.stderr.write(f"gktrack: {summary(problems)}(已检查 {len(files)} 个文件)\n")
         elif not staged or files:

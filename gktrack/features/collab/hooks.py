@@ -1,41 +1,82 @@
-"""Git hooks: the server-side permission check (pre-receive) and installing hooks.
+"""Git hooks: the server-side check (pre-receive), the same check before a local commit, and
+installing hooks.
 
 The pre-receive hook is the one place the rules of ``units.yaml``'s ``people`` section can really
 be enforced: the CLI refuses a change the current user may not make, but anyone can edit a file
-by hand and commit it. The hook reads every commit a push brings, works out which tasks it
-changed (whether gktrack made the commit or a person did) and rejects the push when a commit
-changes what its author may not change. The rules in force for a commit are those of the
-registry in its parent, so a registry change takes effect from the next commit and must itself
-be made by the office.
+by hand, write commits with any tool and push them. So the hook trusts nothing a commit says
+about itself (no trailer, no message) and judges what it records: its tree.
 
-The person is the commit's **author** e-mail, as the registry maps people. git itself does not
-authenticate authors: a plain bare repository over ssh or ``git daemon`` takes the author as
-written. Pair the hook with a server that checks who pushes (Gitea/GitLab "verify committer" or
-signed commits) where authors cannot be trusted.
+**The rules in force** for a push are those of the registry on the target branch *before* the
+push (for a new branch: the default branch's). Nothing in the pushed commits, their registry
+included, changes the rules they are judged by: a liaison cannot grant themself the office role
+and use it in the same push; a registry change takes effect from the next push.
+
+**What each commit changed** is the difference between its whole result (its tree) and a
+reference state that is already judged:
+
+* an ordinary commit: its parent; a root commit: the empty tree;
+* a merge on the way from the branch's old tip to the new one: the old tip, or a parent of this
+  push that descends from it (whose own result was judged the same way), never "only where it
+  differs from every parent" -- a merge that brings back an old registry or drops recorded
+  progress shows exactly that against the tip;
+* a merge off that way (inside a side line of history): any of its parents;
+* a push that is not a fast-forward (or a new branch that does not contain the default branch)
+  is judged, besides, as one change from the old tip to the new.
+
+By induction every commit from the old tip to the new differs from the old tip only in ways its
+people were allowed, and so does the branch.
+
+**Who**: the committer, and the author unless the committer is the office
+(``permissions.acting_people``); the pusher too when the server says who pushed
+(``GITEA_PUSHER_EMAIL``, or ``GKTRACK_PUSHER_EMAIL`` set by a wrapper). git itself does not
+authenticate authors or committers: a plain bare repository over ssh or ``git daemon`` takes both
+as written, so pair the hook with a server that checks who pushes (Gitea/GitLab "verify
+committer", signed commits) where people cannot be trusted with their own name.
+
+**For everyone**, the office included: every plan file and the registry a commit changes must read
+as every client reads them (``yamldoc.decode``: UTF-8, size; the strict reader) with no
+``gktrack validate`` error it did not have before (an unresolved ``conflict:`` among them); the
+registry may not be deleted; no symbolic link or submodule anywhere in the tree. **A liaison**
+(``permissions.task_change_problems``) changes only plan files, only the allowed fields of their
+own units' tasks and only their own progress entries; nothing else in the tree: not
+``.gitattributes``, ``.vscode/``, a new file, a plan's header.
+
+**Fail closed**: a registry, plan or git object that cannot be read, input that cannot be parsed,
+a branch deletion: the push is refused.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
-from gktrack.domain.model import Plan, Registry, Task, to_data
+from gktrack.domain.model import Plan, Registry, to_data
 from gktrack.domain.permissions import (
-    RULE_ADD_REMOVE, RULE_BROKEN, RULE_OFFICE_FIELDS, RULE_PLAN, RULE_REGISTRY, RULE_UNIT, RULE_UNKNOWN,
-    office_people, liaison_change_problems,
+    RULE_ADD_REMOVE, RULE_BROKEN, RULE_OTHER_FILES, RULE_PLAN, RULE_REGISTRY, RULE_UNKNOWN,
+    acting_people, office_people, task_change_problems,
 )
 from gktrack.domain.units import Units
 from gktrack.errors import GktrackError, InputError, PermissionDeniedError, RepoError
-from gktrack.storage import git
-from gktrack.storage.planfile import parse_plan, read_plan
+from gktrack.storage import git, yamldoc
+from gktrack.storage.planfile import PLAN_ID, parse_plan
 from gktrack.storage.registry import REGISTRY_FILE, parse_registry
 
 ZERO = "0" * 40
 HOOK_MARK = "# 由 gktrack hook install 安装"
 MAX_REPORTED = 20
+PUSHER_VARIABLES = ("GKTRACK_PUSHER_EMAIL", "GITEA_PUSHER_EMAIL")
+
+RULE_VALID = "计划文件和单位名册必须是每个克隆都能读取的(UTF-8 编码、大小、格式与 gktrack validate 的检查)"
+RULE_LINKS = "仓库中不能有符号链接或子模块(客户端会跟随它读写仓库以外的文件)"
+RULE_DELETE = "服务器上的分支不能删除"
+RULE_SERVER = "服务器无法读取判断权限所需的内容时,拒绝推送"
+RULE_HISTORY = "推送不是快进(或新分支不包含默认分支)时,按整体修改判断"
 
 
 @dataclass
@@ -43,13 +84,14 @@ class Violation:
     commit: str
     author: str
     summary: str
-    task: str | None  # "hl2022/3"; a plan id; or units.yaml
+    task: str | None  # "hl2022/3"; a plan id; a file; or None for the whole commit
     rule: str
     detail: str
 
     def describe(self) -> str:
-        what = f"任务 {self.task}" if self.task and "/" in self.task else (self.task or "")
-        return (f"提交 {self.commit[:8]}({self.author},“{self.summary}”)修改了{what}:{self.detail};"
+        what = target_label(self.task)
+        changed = f"修改了 {what}:" if what else ""
+        return (f"提交 {self.commit[:8]}({self.author},“{self.summary}”){changed}{self.detail};"
                 f"规则:{self.rule}")
 
     def to_json(self) -> dict:
@@ -57,119 +99,142 @@ class Violation:
                 "rule": self.rule, "detail": self.detail}
 
 
-# --- reading the repository at a commit -------------------------------------------------------
+# (task or file or None, rule, detail)
+Finding = tuple
+_TASK_REF = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*/\d+$")
 
 
-def _show(root: Path, rev: str, rel: str) -> str | None:
-    proc = subprocess.run(["git", "-C", str(root), "show", f"{rev}:{rel}"], capture_output=True,
-                          env={**os.environ, "LC_ALL": "C.UTF-8"})
-    if proc.returncode != 0:
-        return None
-    return proc.stdout.decode("utf-8", "replace")
-
-
-def registry_at(root: Path, rev: str | None) -> Registry | None:
-    """The registry in commit ``rev``; an empty one if absent; None if it cannot be read."""
-    if rev is None:
-        return Registry()
-    text = _show(root, rev, REGISTRY_FILE)
-    if text is None:
-        return Registry()
-    try:
-        return parse_registry(text, REGISTRY_FILE)
-    except GktrackError:
-        return None
-
-
-def _plan_at(root: Path, rev: str | None, rel: str) -> Plan | None:
-    """The plan in file ``rel`` at ``rev``: None if absent; raises if broken."""
-    if rev is None:
-        return None
-    text = _show(root, rev, rel)
-    if text is None:
-        return None
-    return parse_plan(text, rel)
-
-
-def _changed_files(root: Path, sha: str, parents: list[str]) -> list[str]:
-    if not parents:
-        out = git.run(root, "ls-tree", "-r", "--name-only", "-z", sha)
-        return [p for p in out.split("\0") if p]
-    sets = []
-    for parent in parents:
-        out = git.run(root, "diff", "--name-only", "--no-renames", "-z", parent, sha)
-        sets.append({p for p in out.split("\0") if p})
-    # A merge is answerable only for what differs from every parent.
-    changed = set.intersection(*sets)
-    return sorted(changed)
-
-
-# --- judging one commit -----------------------------------------------------------------------
+def target_label(target: str | None) -> str:
+    """How a finding names what was changed: 任务 p1/3, a plan id, a file."""
+    if not target:
+        return ""
+    return f"任务 {target}" if _TASK_REF.match(target) else target
 
 
 @dataclass
-class _CommitInfo:
-    sha: str
-    parents: list[str]
-    name: str
-    email: str
-    summary: str
+class FileChange:
+    """One path a change touches: git modes ("100644"; None when absent) and bytes (None when
+    absent or not a file)."""
 
-    @property
-    def author(self) -> str:
-        return f"{self.name} <{self.email}>"
-
-
-def _commit_info(root: Path, sha: str) -> _CommitInfo:
-    out = git.run(root, "log", "-1", "--format=%P%x00%an%x00%ae%x00%s", sha)
-    parents, name, email, summary = out.rstrip("\n").split("\0", 3)
-    return _CommitInfo(sha, parents.split(), name, email, summary)
+    rel: str
+    old_mode: str | None
+    new_mode: str | None
+    before: bytes | None
+    after: bytes | None
 
 
-def check_commit(root: Path, sha: str, fallback_rev: str | None = None) -> list[Violation]:
-    """The rule violations of one commit, judged by the registry of its first parent."""
-    info = _commit_info(root, sha)
-    parent = info.parents[0] if info.parents else None
-    registry = registry_at(root, parent)
-    if registry is None and fallback_rev:
-        registry = registry_at(root, fallback_rev)
-    if registry is None or not registry.people:
-        return []  # no people listed: a single-office repository, everyone may do everything
-    units = Units(registry)
-    person = units.person(info.email)
-    if person is not None and person.role == "office":
+# --- judging a change: validation for everyone, the rules for liaisons -------------------------
+
+
+def is_plan_path(rel: str) -> bool:
+    """A file every client reads as a plan (``Repository.plan_ids``)."""
+    folder, _, name = rel.partition("/")
+    return folder == "plans" and "/" not in name and name.endswith(".yaml") and not name.startswith(".")
+
+
+def _is_link(mode: str | None) -> bool:
+    return mode in ("120000", "160000")
+
+
+def _decoded(data: bytes, rel: str) -> str:
+    return yamldoc.decode(data, rel)
+
+
+def _new_errors(check: Callable[[bytes], list], before: bytes | None, after: bytes) -> list[str]:
+    """The validate errors of ``after`` that ``before`` did not have (by message: places move)."""
+    from gktrack.features.validate import ERROR
+
+    found = [p for p in check(after) if p.severity == ERROR]
+    if not found:
         return []
-    office = "、".join(office_people(units)) or "政务公开办"
-    who = (person.name or person.email) if person else info.email
-    out: list[Violation] = []
+    old = Counter(p.message for p in check(before) if p.severity == ERROR) if before is not None else Counter()
+    out = []
+    for problem in found:
+        if old[problem.message]:
+            old[problem.message] -= 1
+        else:
+            out.append(f"{problem.where}: {problem.message}")
+    return out
 
-    def deny(task: str | None, rule: str, detail: str) -> None:
-        out.append(Violation(sha, info.author, info.summary, task, rule, detail))
 
-    for rel in _changed_files(root, sha, info.parents):
+def validation_findings(changes: list[FileChange], registry_after: bytes | None) -> list[Finding]:
+    """What no client could read, or ``gktrack validate`` newly finds wrong, in ``changes``."""
+    from gktrack.features.validate import check_plan, check_registry
+
+    found: list[Finding] = []
+    units = None
+    if registry_after is not None:
+        try:
+            units = Units(parse_registry(_decoded(registry_after, REGISTRY_FILE), REGISTRY_FILE))
+        except GktrackError:
+            units = None
+    for change in changes:
+        rel = change.rel
+        if _is_link(change.new_mode):
+            found.append((rel, RULE_LINKS, f"{rel} 是符号链接或子模块"))
+            continue
         if rel == REGISTRY_FILE:
-            deny(REGISTRY_FILE, RULE_REGISTRY, f"{who} 不是{office}(office 角色),不能修改单位名册")
+            if change.after is None:
+                found.append((rel, RULE_VALID, "删除了单位名册 units.yaml"))
+                continue
+            try:
+                parse_registry(_decoded(change.after, rel), rel)
+            except GktrackError as exc:
+                found.append((rel, RULE_VALID, f"单位名册无法读取:{exc}"))
+                continue
+            for line in _new_errors(lambda data: check_registry(rel, data)[0], change.before, change.after):
+                found.append((rel, RULE_VALID, line))
+        elif is_plan_path(rel) and change.after is not None:
+            plan_id = rel[len("plans/"):-len(".yaml")]
+            if not PLAN_ID.match(plan_id):
+                found.append((rel, RULE_VALID, f"文件名“{plan_id}”不是可用的计划编号"))
+                continue
+            try:
+                parse_plan(_decoded(change.after, rel), rel, expected_id=plan_id)
+            except GktrackError as exc:
+                found.append((plan_id, RULE_VALID, f"计划文件无法读取:{exc}"))
+                continue
+            for line in _new_errors(lambda data: check_plan(rel, data, units=units, file_id=plan_id),
+                                    change.before, change.after):
+                found.append((plan_id, RULE_VALID, line))
+    return found
+
+
+def _read_plan(data: bytes | None, rel: str) -> Plan | None:
+    """The plan in ``data`` as a client reads it; None when absent; raises when unreadable."""
+    if data is None:
+        return None
+    return parse_plan(_decoded(data, rel), rel, expected_id=rel[len("plans/"):-len(".yaml")])
+
+
+def liaison_findings(units: Units, person, changes: list[FileChange]) -> list[Finding]:
+    """A unit liaison's ``changes`` against the rules (``gktrack.domain.permissions``)."""
+    who = person.name or person.email
+    office = "、".join(office_people(units)) or "政务公开办"
+    found: list[Finding] = []
+    for change in changes:
+        rel = change.rel
+        if rel == REGISTRY_FILE:
+            found.append((REGISTRY_FILE, RULE_REGISTRY, f"{who} 不是{office}(office 角色),不能修改单位名册"))
             continue
-        if not (rel.startswith("plans/") and rel.endswith(".yaml")):
+        if not is_plan_path(rel) or _is_link(change.old_mode) or _is_link(change.new_mode):
+            found.append((rel, RULE_OTHER_FILES, f"{who} 修改了 {rel}"))
             continue
-        plan_id = Path(rel).stem
-        if person is None:
-            deny(plan_id, RULE_UNKNOWN, f"作者邮箱 {info.email} 不在单位名册的人员(people)中")
+        plan_id = rel[len("plans/"):-len(".yaml")]
+        if change.before is None or change.after is None:
+            found.append((plan_id, RULE_PLAN, f"{who} {'新建' if change.before is None else '删除'}了计划文件"))
             continue
         try:
-            before = _plan_at(root, parent, rel)
-            after = _plan_at(root, sha, rel)
+            before = _read_plan(change.before, rel)
         except GktrackError as exc:
-            deny(plan_id, RULE_BROKEN, f"计划文件无法读取({exc})")
+            found.append((plan_id, RULE_BROKEN, f"修改前的计划文件无法读取({exc})"))
             continue
-        others = []
-        for other in info.parents[1:]:
-            try:
-                others.append(_plan_at(root, other, rel))
-            except GktrackError:
-                others.append(None)
-        _judge_plan(units, person, plan_id, before, after, others, deny)
-    return out
+        try:
+            after = _read_plan(change.after, rel)
+        except GktrackError:
+            continue  # said by validation_findings
+        found += _plan_findings(units, person, plan_id, before, after)
+    return found
 
 
 def _header(plan: Plan) -> dict:
@@ -177,115 +242,325 @@ def _header(plan: Plan) -> dict:
     return {k: v for k, v in to_data(plan).items() if k != "tasks"}
 
 
-def _tasks(plan: Plan) -> dict:
-    return {task.id: to_data(task) for task in plan.tasks}
-
-
-def _judge_plan(units: Units, person, plan_id: str, before: Plan | None, after: Plan | None,
-                others: list[Plan | None], deny) -> None:
-    """What a unit liaison changed in one plan file, against the rules (``deny`` each breach)."""
+def _plan_findings(units: Units, person, plan_id: str, before: Plan, after: Plan) -> list[Finding]:
     who = person.name or person.email
-    mine = "、".join(person.units) if person.units else "无单位"
-    if before is None or after is None:
-        deny(plan_id, RULE_PLAN, "新建或删除了计划文件")
-        return
-    header_after = _header(after)
-    if _header(before) != header_after and not any(o is not None and _header(o) == header_after for o in others):
-        deny(plan_id, RULE_PLAN, "修改了计划信息或章节")
-    tasks_before, tasks_after = _tasks(before), _tasks(after)
-    other_tasks = [_tasks(o) for o in others if o is not None]
-    for task_id in sorted(set(tasks_before) | set(tasks_after)):
-        old, new = tasks_before.get(task_id), tasks_after.get(task_id)
-        if old == new:
-            continue
-        if any(o.get(task_id) == new for o in other_tasks):
-            continue  # the merge took this task as another parent had it
+    found: list[Finding] = []
+    if _header(before) != _header(after):
+        found.append((plan_id, RULE_PLAN, f"{who} 修改了计划信息或章节"))
+    old = {task.id: task for task in before.tasks}
+    new = {task.id: task for task in after.tasks}
+    for task_id in sorted(set(old) | set(new)):
         ref = f"{plan_id}/{task_id}"
-        if old is None or new is None:
-            deny(ref, RULE_ADD_REMOVE, f"{who} {'新增' if old is None else '删除'}了任务")
+        if task_id not in old or task_id not in new:
+            found.append((ref, RULE_ADD_REMOVE, f"{who} {'新增' if task_id not in old else '删除'}了任务"))
             continue
-        for rule, detail in liaison_change_problems(units, before, before.task(task_id), after.task(task_id),
-                                                    person.units):
-            deny(ref, rule, f"{who}({mine}){detail}")
+        for rule, detail in task_change_problems(units, person, before, old[task_id], new[task_id]):
+            found.append((ref, rule, detail))
+    return found
 
 
-def check_hand_edits(root: Path, email: str | None, rels: list[str]) -> None:
-    """``gktrack commit-edits``: the pre-receive rules, applied before the commit is made.
-
-    The working-tree files are judged against HEAD by the registry of HEAD (not the edited one,
-    so nobody grants themselves the office role in the same change). Raises PermissionDeniedError.
-    """
-    registry = registry_at(root, "HEAD") if git.head(root) else Registry()
-    if registry is None or not registry.people:
-        return
+def judge_changes(registry: Registry, emails: list[str | None], changes: list[FileChange],
+                  registry_after: bytes | None) -> list[Finding]:
+    """Everything wrong with one change made by ``emails`` (``permissions.acting_people``), judged
+    by ``registry`` (the rules in force before it); ``registry_after``: units.yaml as the change
+    leaves it (unit names in plans are checked against it)."""
+    found = validation_findings(changes, registry_after)
+    if not registry.people or not changes:
+        return found
     units = Units(registry)
-    person = units.person(email)
-    office = "、".join(office_people(units)) or "政务公开办"
-    found: list[tuple[str | None, str, str]] = []
-
-    def deny(task: str | None, rule: str, detail: str) -> None:
-        found.append((task, rule, detail))
-
-    for rel in rels:
-        if rel == REGISTRY_FILE:
-            if person is None or person.role != "office":
-                deny(REGISTRY_FILE, RULE_REGISTRY, f"不是{office}(office 角色),不能修改单位名册")
-            continue
-        if person is not None and person.role == "office":
-            continue
-        plan_id = Path(rel).stem
+    for email in dict.fromkeys(emails):
+        person = units.person(email)
         if person is None:
-            deny(plan_id, RULE_UNKNOWN, f"{email or '当前用户'} 不在单位名册的人员(people)中")
-            continue
-        before = _plan_at(root, "HEAD", rel)
-        path = root / rel
-        after = read_plan(path, rel) if path.exists() else None
-        _judge_plan(units, person, plan_id, before, after, [], deny)
-    if found:
-        who = (person.name or person.email) if person else (email or "当前用户")
-        shown = ";".join(f"{'任务 ' + t if t and '/' in t else t}:{d}(规则:{r})" for t, r, d in found[:3])
-        more = f";……另有 {len(found) - 3} 处" if len(found) > 3 else ""
-        raise PermissionDeniedError(f"{who} 不能提交这些手工修改:{shown}{more};请由{office}提交,"
-                                    "或用 git checkout -- 文件 放弃修改")
+            found.append((None, RULE_UNKNOWN, f"{email or '(无邮箱)'} 不在单位名册的人员(people)中"))
+        elif person.role != "office":
+            found += liaison_findings(units, person, changes)
+    return found
+
+
+# --- reading a repository's objects -----------------------------------------------------------
+
+
+class GitObjects:
+    """Commits, trees and blobs of the repository the hook runs in. Any failure is a RepoError:
+    what cannot be read cannot be judged, and the push is refused."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self._empty: str | None = None
+
+    def _run(self, *args: str, input: bytes | None = None) -> bytes:
+        env = {**os.environ, "LC_ALL": "C.UTF-8"}
+        proc = subprocess.run(["git", "-C", str(self.root), *args], input=input, capture_output=True, env=env)
+        if proc.returncode != 0:
+            detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise RepoError(f"服务器无法读取仓库(git {args[0]}:{detail[-1] if detail else proc.returncode});"
+                            f"规则:{RULE_SERVER}")
+        return proc.stdout
+
+    def text(self, *args: str) -> str:
+        return self._run(*args).decode("utf-8", "replace")
+
+    def empty_tree(self) -> str:
+        if self._empty is None:
+            self._empty = self.text("hash-object", "-t", "tree", "--stdin").strip()
+        return self._empty
+
+    def blob(self, sha: str) -> bytes:
+        return self._run("cat-file", "blob", sha)
+
+    def file_at(self, rev: str, rel: str) -> bytes | None:
+        """``rel`` in commit ``rev``: None when absent; raises when it is no file."""
+        out = self.text("ls-tree", "-z", rev, "--", rel)
+        entry = next((e for e in out.split("\0") if e), None)
+        if entry is None:
+            return None
+        meta, _, _path = entry.partition("\t")
+        mode, kind, sha = meta.split()
+        if kind != "blob" or _is_link(mode):
+            raise RepoError(f"{rel} 不是普通文件;规则:{RULE_LINKS}")
+        return self.blob(sha)
+
+    def changes(self, ref: str, sha: str) -> list[FileChange]:
+        """Every path that differs between two commits (or trees), with modes and bytes."""
+        out = self._run("diff-tree", "-r", "-z", "--no-renames", "--raw", "--full-index", ref, sha)
+        fields = out.split(b"\0")
+        changes = []
+        i = 0
+        while i + 1 < len(fields) and fields[i]:
+            meta = fields[i].decode("ascii").lstrip(":").split()
+            rel = fields[i + 1].decode("utf-8", "surrogateescape")
+            i += 2
+            old_mode, new_mode, old_sha, new_sha = meta[0], meta[1], meta[2], meta[3]
+            old_mode = None if set(old_mode) == {"0"} else old_mode
+            new_mode = None if set(new_mode) == {"0"} else new_mode
+
+            def content(mode, object_id):
+                if mode is None or _is_link(mode) or not mode.startswith("100"):
+                    return None
+                return self.blob(object_id)
+
+            changes.append(FileChange(rel, old_mode, new_mode, content(old_mode, old_sha), content(new_mode, new_sha)))
+        return changes
+
+    def commit(self, sha: str) -> "_Commit":
+        out = self.text("log", "-1", "--format=%P%x00%an%x00%ae%x00%cn%x00%ce%x00%s", sha)
+        parents, an, ae, cn, ce, summary = out.rstrip("\n").split("\0", 5)
+        return _Commit(sha, parents.split(), an, ae, cn, ce, summary)
+
+    def is_ancestor(self, older: str, newer: str) -> bool:
+        env = {**os.environ, "LC_ALL": "C.UTF-8"}
+        proc = subprocess.run(["git", "-C", str(self.root), "merge-base", "--is-ancestor", older, newer],
+                              capture_output=True, env=env)
+        if proc.returncode not in (0, 1):
+            raise RepoError(f"服务器无法判断提交的先后(git merge-base);规则:{RULE_SERVER}")
+        return proc.returncode == 0
+
+
+@dataclass
+class _Commit:
+    sha: str
+    parents: list[str]
+    author_name: str
+    author_email: str
+    committer_name: str
+    committer_email: str
+    summary: str
+
+    @property
+    def author(self) -> str:
+        if self.committer_email.lower() != self.author_email.lower():
+            return (f"作者 {self.author_name} <{self.author_email}>,"
+                    f"提交者 {self.committer_name} <{self.committer_email}>")
+        return f"{self.author_name} <{self.author_email}>"
+
+
+def registry_at(objects: GitObjects, rev: str | None) -> Registry:
+    """The registry in force at ``rev``: an empty one (no rules) when there is no commit or no
+    units.yaml; a RepoError when it cannot be read (the push is refused)."""
+    if rev is None:
+        return Registry()
+    data = objects.file_at(rev, REGISTRY_FILE)
+    if data is None:
+        return Registry()
+    try:
+        return parse_registry(_decoded(data, REGISTRY_FILE), REGISTRY_FILE)
+    except GktrackError as exc:
+        raise RepoError(f"服务器上的单位名册无法读取({exc}),无法判断权限;规则:{RULE_SERVER}"
+                        "(请在服务器上修复 units.yaml)") from None
+
+
+def _default_tip(objects: GitObjects) -> str | None:
+    """The tip of the default branch (HEAD's, else main, master or the only branch); None in an
+    empty repository; a RepoError when branches exist but none of them is the default."""
+    branches = [b for b in objects.text("for-each-ref", "--format=%(refname)", "refs/heads").split() if b]
+    if not branches:
+        return None
+    head = git.run(objects.root, "symbolic-ref", "-q", "HEAD", check=False).strip()
+    for candidate in (head, "refs/heads/main", "refs/heads/master", branches[0] if len(branches) == 1 else ""):
+        if candidate and candidate in branches:
+            return objects.text("rev-parse", f"{candidate}^{{commit}}").strip()
+    raise RepoError(f"服务器上找不到默认分支,无法判断新分支的权限;规则:{RULE_SERVER}")
 
 
 # --- the pre-receive hook ---------------------------------------------------------------------
 
 
-def check_push(root: Path, updates: list[tuple[str, str, str]]) -> list[Violation]:
-    """All violations in the commits that ``updates`` (old, new, ref) would add to the repository."""
+def _zero(sha: str) -> bool:
+    return set(sha) == {"0"}
+
+
+def pusher_email() -> str | None:
+    """Who pushed, when the server says so (Gitea; a wrapper setting GKTRACK_PUSHER_EMAIL)."""
+    for name in PUSHER_VARIABLES:
+        value = os.environ.get(name, "").strip()
+        if value:
+            return value
+    return None
+
+
+def check_push(root: Path, updates: list[tuple[str, str, str]], pusher: str | None = None) -> list[Violation]:
+    """All violations in what ``updates`` (old, new, ref) would make of the repository."""
+    objects = GitObjects(root)
     violations: list[Violation] = []
     seen: set[str] = set()
     for old, new, ref in updates:
-        if new == ZERO:
-            continue  # deletions are governed by receive.denyDeletes (see install)
-        out = git.run(root, "rev-list", "--reverse", "--topo-order", new, "--not", "--all")
-        for sha in out.split():
+        if _zero(new):
+            violations.append(Violation(old, "删除分支", ref, None, RULE_DELETE, f"删除 {ref}"))
+            continue
+        base = None if _zero(old) else old
+        if base is None:
+            base = _default_tip(objects)
+        registry = registry_at(objects, base)
+        new_commits = objects.text("rev-list", "--topo-order", "--reverse", new, "--not", "--all").split()
+        chain = set()
+        if base is not None:
+            chain = set(objects.text("rev-list", "--ancestry-path", f"{base}..{new}").split())
+
+        def judge(commit: _Commit, reference: str) -> list[Finding]:
+            emails = acting_people(Units(registry), commit.author_email, commit.committer_email)
+            if pusher:
+                emails.append(pusher)
+            changes = objects.changes(reference, commit.sha)
+            registry_after = next((c.after for c in changes if c.rel == REGISTRY_FILE), None)
+            if registry_after is None and not any(c.rel == REGISTRY_FILE for c in changes):
+                registry_after = objects.file_at(commit.sha, REGISTRY_FILE)
+            return judge_changes(registry, emails, changes, registry_after)
+
+        for sha in new_commits:
             if sha in seen:
                 continue
             seen.add(sha)
-            violations += check_commit(root, sha, None if old == ZERO else old)
+            commit = objects.commit(sha)
+            references = _references(commit, base, chain, objects)
+            findings = []
+            for reference in references:
+                findings = judge(commit, reference)
+                if not findings:
+                    break
+            if findings:
+                findings = judge(commit, references[0]) if len(references) > 1 else findings
+            violations += [Violation(sha, commit.author, commit.summary, *f) for f in _unique(findings)]
+        if base is not None and not objects.is_ancestor(base, new):
+            commit = objects.commit(new)
+            findings = [(task, f"{rule};{RULE_HISTORY}", detail) for task, rule, detail in judge(commit, base)]
+            violations += [Violation(new, commit.author, commit.summary, *f) for f in _unique(findings)]
     return violations
 
 
+def _references(commit: _Commit, base: str | None, chain: set[str], objects: GitObjects) -> list[str]:
+    """What a commit's result is judged against (see the module's docstring)."""
+    if not commit.parents:
+        return [objects.empty_tree()]
+    if len(commit.parents) == 1:
+        return commit.parents
+    if commit.sha in chain:
+        on_way = [p for p in commit.parents if p == base or p in chain]
+        if base in on_way:
+            return [base]
+        if on_way:
+            return on_way
+    return commit.parents
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    return list(dict.fromkeys(findings))
+
+
 def parse_updates(text: str) -> list[tuple[str, str, str]]:
+    """git's pre-receive input, one "old new ref" per line; anything else refuses the push."""
     updates = []
     for line in text.splitlines():
+        if not line.strip():
+            continue
         parts = line.split()
-        if len(parts) == 3:
-            updates.append((parts[0], parts[1], parts[2]))
+        if len(parts) != 3 or not all(re.fullmatch(r"[0-9a-f]{40}([0-9a-f]{24})?", p) for p in parts[:2]):
+            raise InputError(f"无法理解 git 传给钩子的推送内容(“{line[:80]}”),拒绝推送")
+        updates.append((parts[0], parts[1], parts[2]))
     return updates
 
 
 def rejection_lines(violations: list[Violation]) -> list[str]:
-    lines = [f"gktrack:推送被拒绝,{len(violations)} 处修改违反了单位名册(units.yaml)中的权限规则:"]
+    from gktrack.domain.text import visible
+
+    lines = [f"gktrack:推送被拒绝,{len(violations)} 处修改违反了单位名册(units.yaml)中的权限规则或文件格式要求:"]
     for violation in violations[:MAX_REPORTED]:
-        lines.append("gktrack:" + violation.describe())
+        # commit summaries and names are the pusher's words: shown escaped on their terminal
+        lines.append("gktrack:" + visible(violation.describe(), one_line=True))
     if len(violations) > MAX_REPORTED:
         lines.append(f"gktrack:……另有 {len(violations) - MAX_REPORTED} 处")
     lines.append("gktrack:服务器未接受本次推送的任何提交。请撤销这些提交(如 git reset 到 origin 的版本)后,"
                  "由有权限的人修改,或请政务公开办在单位名册中调整权限")
     return lines
+
+
+# --- the same rules before a local commit -----------------------------------------------------
+
+
+def worktree_changes(root: Path, rels: list[str]) -> list[FileChange]:
+    """``rels`` in the work tree against HEAD, as ``FileChange``s."""
+    objects = GitObjects(root)
+    changes = []
+    for rel in rels:
+        before = objects.file_at("HEAD", rel) if git.head(root) else None
+        path = Path(root) / rel
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            info = None
+        if info is None:
+            new_mode, after = None, None
+        elif stat.S_ISLNK(info.st_mode):
+            new_mode, after = "120000", None
+        else:
+            new_mode, after = "100644", path.read_bytes()
+        changes.append(FileChange(rel, "100644" if before is not None else None, new_mode, before, after))
+    return changes
+
+
+def check_change(root: Path, emails: list[str | None], changes: list[FileChange], what: str) -> None:
+    """The pre-receive rules applied to a local change before it is committed (``commit-edits``,
+    ``undo``), by the registry of HEAD (not the changed one: nobody grants themself the office
+    role in the same change). Raises PermissionDeniedError (or PlanFileError for a file no client
+    could read)."""
+    from gktrack.errors import PlanFileError
+
+    registry = registry_at(GitObjects(root), "HEAD" if git.head(root) else None)
+    path = Path(root) / REGISTRY_FILE
+    registry_after = next((c.after for c in changes if c.rel == REGISTRY_FILE),
+                          path.read_bytes() if path.is_file() and not path.is_symlink() else None)
+    found = judge_changes(registry, emails, changes, registry_after)
+    if not found:
+        return
+    units = Units(registry)
+    office = "、".join(office_people(units)) or "政务公开办"
+    person = units.person(emails[0])
+    who = (person.name or person.email) if person else (emails[0] or "当前用户")
+    shown = ";".join(f"{target_label(t)}:{d}(规则:{r})" if t else f"{d}(规则:{r})" for t, r, d in found[:3])
+    more = f";……另有 {len(found) - 3} 处" if len(found) > 3 else ""
+    if all(rule in (RULE_VALID, RULE_LINKS) for _t, rule, _d in found):
+        raise PlanFileError(f"不能{what}:{shown}{more}")
+    raise PermissionDeniedError(f"{who} 不能{what}:{shown}{more};请由{office}提交,"
+                                "或用 git checkout -- 文件 放弃修改")
 
 
 # --- installing hooks -------------------------------------------------------------------------

@@ -41,7 +41,6 @@ import datetime as dt
 import json
 import re
 import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -419,7 +418,7 @@ def merge_plan_texts(base: str, ours: str, theirs: str, where: str, *,
     try:
         return _merge(base, ours, theirs, where, mapping or {})
     except _Unmergeable as exc:
-        return MergeResult(_line_merge(base, ours, theirs), fallback=str(exc))
+        return MergeResult(line_merge(base, ours, theirs), fallback=str(exc))
 
 
 def _merge(base_text: str, ours_text: str, theirs_text: str, where: str, mapping: dict) -> MergeResult:
@@ -769,7 +768,7 @@ def _plain_entry(key: str, value: Any, col: int, nl: str) -> str:
 # --- the line merge fallback ------------------------------------------------------------------
 
 
-def _line_merge(base: str, ours: str, theirs: str) -> str:
+def line_merge(base: str, ours: str, theirs: str) -> str:
     """git's own merge with conflict markers, for versions that are not readable plans."""
     with tempfile.TemporaryDirectory(prefix="gktrack-merge-") as folder:
         paths = []
@@ -819,7 +818,7 @@ def merge_registry_texts(base: str, ours: str, theirs: str, where: str = REGISTR
     """Three-way merge of units.yaml: git's line merge, and where that conflicts because both sides
     appended entries (two offices registering new units at once), ours plus theirs' new entries.
     Any other overlapping change is left to a person, with git's markers (``validate`` flags them)."""
-    lined = _line_merge(base, ours, theirs)
+    lined = line_merge(base, ours, theirs)
     if not _has_markers(lined):
         return MergeResult(lined)
     try:
@@ -950,7 +949,7 @@ def run_driver(base_path: str, ours_path: str, theirs_path: str, name: str | Non
     try:
         texts = {label: yamldoc.decode(data, where) for label, data in raw.items()}
     except PlanFileError as exc:
-        merged = MergeResult(_line_merge(*(data.decode("utf-8", "replace") for data in raw.values())),
+        merged = MergeResult(line_merge(*(data.decode("utf-8", "replace") for data in raw.values())),
                              fallback=str(exc))
         bom = False
     else:
@@ -1035,7 +1034,10 @@ EOL_LINES = ("plans/*.yaml text eol=lf", "units.yaml text eol=lf")
 
 def ensure_attributes_file(path: Path) -> bool:
     """Add the driver's lines (plans and units.yaml) and ``EOL_LINES`` to a .gitattributes file;
-    True if the file changed."""
+    True if the file changed. A symbolic link is refused, never written through."""
+    from gktrack.storage.files import refuse_link
+
+    refuse_link(path.parent, path.name)
     existing = path.read_text(encoding="utf-8") if path.exists() else ""
     present = [line.strip() for line in existing.splitlines()]
     missing = [line for line in (ATTRIBUTES_LINE, REGISTRY_ATTRIBUTES_LINE, *EOL_LINES) if line not in present]

@@ -20,6 +20,27 @@ a merge commit. A plans repository's history is its audit trail, and a rebase ke
 A rejected push (someone pushed first) is retried after integrating their work, up to
 ``MAX_ATTEMPTS`` times. A real conflict stops the rebase with the file still valid YAML (see
 ``gktrack.features.collab.mergedriver``); ``gktrack sync --continue`` finishes it, ``--abort`` undoes it.
+
+No recorded work is lost, whatever happens to the process:
+
+* the state file (``.git/gktrack/sync-state.json``) says which phase a sync is in, and before git
+  starts replaying, the local tip is kept under ``BACKUP_REF``. git moves the branch only when
+  its rebase ends, so until then the local commits are on the branch;
+* a sync killed while git rebased (phase ``rebasing`` or ``continuing``) is never resumed with
+  ``git rebase --continue``: git's own state may be cut short, and continuing it can end the
+  rebase "successfully" without the commits not yet replayed. The next ``sync`` (or ``--continue``
+  or ``--abort``) waits for an orphaned git, undoes the rebase (by hand when git cannot), puts the
+  branch back on the kept tip unless git had finished and every local commit is there, removes
+  the merge driver's leftover ``.merge_file_*`` files, and starts over;
+* every finished rebase is checked: as many commits above the server's tip as local commits not
+  already on the server (``git cherry``; commits that became empty are kept with
+  ``--empty=keep``). Otherwise the branch goes back to the kept tip and nothing is pushed;
+* while a sync is paused on a conflict or was interrupted, every gktrack change is refused
+  (``Repository.require_no_unfinished_sync``); ``--abort`` refuses to throw away commits made
+  by hand meanwhile;
+* ``--continue`` refuses while any file the sync touched still has conflict markers or
+  ``conflict:`` records, and before anything is pushed the commits are checked as the server's
+  hook checks files (``hooks.validation_findings``): nothing a client could not read is pushed.
 """
 
 from __future__ import annotations
@@ -28,6 +49,7 @@ import json
 import os
 import re
 import subprocess
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,12 +60,14 @@ from gktrack.storage import git, yamldoc
 from gktrack.storage.planfile import parse_plan
 from gktrack.storage.reader import CONFLICT_KEY
 from gktrack.storage.registry import REGISTRY_FILE
-from gktrack.storage.repo import PLANS_DIR, Repository
+from gktrack.storage.repo import LOCK_TIMEOUT, PLANS_DIR, SYNC_STATE, Repository
 
 MAX_ATTEMPTS = 5
 NETWORK_TIMEOUT = float(os.environ.get("GKTRACK_SYNC_TIMEOUT", "120"))
-STATE_FILE = "sync-state.json"
+STATE_FILE = SYNC_STATE
 TRAILER_RENUMBERED = "Gktrack-Renumbered"
+BACKUP_REF = "refs/gktrack/sync-backup"
+MERGE_LEFTOVER = ".merge_file_"
 
 
 class NoRemoteError(RepoError):
@@ -146,9 +170,11 @@ def _state_path(root: Path) -> Path:
 
 
 def _save_state(root: Path, state: dict) -> None:
+    from gktrack.storage.files import atomic_write
+
     path = _state_path(root)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+    atomic_write(path, json.dumps(state, ensure_ascii=False))
 
 
 def _load_state(root: Path) -> dict | None:
@@ -168,6 +194,139 @@ def _clear_state(root: Path) -> None:
 def rebase_in_progress(root: Path) -> bool:
     folder = _git_dir(root)
     return (folder / "rebase-merge").is_dir() or (folder / "rebase-apply").is_dir()
+
+
+# --- a sync that did not finish ----------------------------------------------------------------
+
+
+def _phase(root: Path, state: dict | None) -> str | None:
+    """What an unfinished sync left: "paused" (on a conflict, waiting for the person),
+    "interrupted" (killed while git rebased), "foreign" (a rebase gktrack did not start), "stale"
+    (killed outside the rebase: nothing to undo), or None."""
+    rebasing = rebase_in_progress(root)
+    phase = (state or {}).get("phase")
+    if rebasing:
+        if state is None:
+            return "foreign"
+        if phase == "paused" or (phase is None and _unmerged(root)):
+            return "paused"
+        return "interrupted"
+    if state is None:
+        return None
+    return "interrupted" if phase in ("rebasing", "continuing") else "stale"
+
+
+def _remove_merge_leftovers(root: Path) -> None:
+    """The merge driver's temporary files that git (killed meanwhile) left in the work tree."""
+    for path in root.iterdir():
+        if path.name.startswith(MERGE_LEFTOVER) and path.is_file():
+            tracked = git.run(root, "ls-files", "--", path.name, check=False).strip()
+            if not tracked:
+                path.unlink(missing_ok=True)
+
+
+def _local_count(root: Path, onto: str, orig: str) -> int:
+    """How many of ``orig``'s commits a rebase onto ``onto`` must keep: those not already there
+    (by content: ``git cherry`` marks the others with "-")."""
+    out = git.run(root, "cherry", onto, orig, check=False)
+    return sum(1 for line in out.splitlines() if line.startswith("+"))
+
+
+def _kept_all(root: Path, orig: str | None, onto: str | None, tip: str | None, emptied: int = 0) -> bool:
+    """Whether ``tip`` (the branch after a rebase of ``orig`` onto ``onto``) still holds every
+    local commit; ``emptied``: commits the person's conflict resolutions left with no change
+    (git drops those, on purpose)."""
+    if not orig or not tip:
+        return tip == orig
+    if tip == orig:
+        return True
+    if not onto or not _is_ancestor(root, onto, tip):
+        return False
+    above = int(git.run(root, "rev-list", "--count", "--no-merges", f"{onto}..{tip}").strip() or 0)
+    return above + emptied >= _local_count(root, onto, orig)
+
+
+def _restore_branch(root: Path, branch: str, orig: str) -> None:
+    git.run(root, "symbolic-ref", "HEAD", f"refs/heads/{branch}")
+    git.run(root, "update-ref", "-m", "gktrack sync: 恢复同步前的本地提交", f"refs/heads/{branch}", orig)
+    git.run(root, "reset", "-q", "--hard", "HEAD")
+
+
+def _verify_rebase(root: Path, state: dict) -> None:
+    """After git ended a rebase: every local commit must be above the server's tip, or the
+    branch goes back to the kept tip and nothing is pushed."""
+    orig, onto = state.get("orig_head"), state.get("rebase_onto")
+    if _kept_all(root, orig, onto, git.head(root), state.get("emptied", 0)):
+        return
+    _restore_branch(root, state["branch"], orig)
+    _finish_cleanup(root)
+    raise RepoError("把本地提交接到服务器的提交之后时,有本地提交没有接上;已恢复为同步前的本地提交,未推送任何内容,"
+                    "请再运行 gktrack sync")
+
+
+def _recover(repo: Repository, state: dict) -> str:
+    """Undo a sync killed while git rebased (see the module's docstring); what was done."""
+    from gktrack.storage import journal
+
+    root = repo.root
+    journal.wait_for_git(root, LOCK_TIMEOUT)  # a rebase whose parent was killed may still run
+    journal.settle_git_locks(root, LOCK_TIMEOUT, refs=True)
+    branch = state.get("branch") or _current_branch(root)
+    orig = state.get("orig_head") or _rev(root, BACKUP_REF)
+    by_hand = False
+    if rebase_in_progress(root):
+        proc = _git(root, "rebase", "--abort")
+        if proc.returncode != 0 or rebase_in_progress(root):
+            import shutil
+
+            folder = _git_dir(root)
+            for name in ("rebase-merge", "rebase-apply"):
+                shutil.rmtree(folder / name, ignore_errors=True)
+            by_hand = True
+    tip = _rev(root, f"refs/heads/{branch}")
+    if orig and not _kept_all(root, orig, state.get("rebase_onto"), tip):
+        _restore_branch(root, branch, orig)
+    elif by_hand or git.run(root, "symbolic-ref", "-q", "HEAD", check=False).strip() != f"refs/heads/{branch}":
+        git.run(root, "symbolic-ref", "HEAD", f"refs/heads/{branch}")
+        git.run(root, "reset", "-q", "--hard", "HEAD")
+    _finish_cleanup(root)
+    was = "继续同步(sync --continue)" if state.get("phase") == "continuing" else "同步"
+    again = ",已处理的冲突需要重新处理" if state.get("phase") == "continuing" else ""
+    return f"上次{was}在把本地提交接到服务器提交之后时被中断;已恢复为同步前的本地提交(一个不少){again},重新同步"
+
+
+def _finish_cleanup(root: Path) -> None:
+    _remove_merge_leftovers(root)
+    git.run(root, "update-ref", "-d", BACKUP_REF, check=False)
+    _clear_state(root)
+    mergedriver.clear_notes(_git_dir(root))
+
+
+def _made_while_paused(root: Path, state: dict) -> list[str]:
+    """Commits on the paused rebase's HEAD that are not replays of the local commits: made by
+    hand while the sync waited (``--abort`` would throw them away)."""
+    onto, orig = state.get("rebase_onto"), state.get("orig_head")
+    if not onto or not orig:
+        return []
+    fmt = "--format=%H%x00%an%x00%ae%x00%ad%x00%B%x01"
+
+    def commits(span: str) -> list[tuple[str, tuple]]:
+        out = git.run(root, "log", "--date=raw", fmt, span, check=False)
+        found = []
+        for record in out.split("\x01"):
+            parts = record.strip("\n").split("\0")
+            if len(parts) == 5:
+                found.append((parts[0], tuple(parts[1:])))
+        return found
+
+    mine = Counter(key for _sha, key in commits(f"{onto}..{orig}"))
+    extra = []
+    for sha, key in reversed(commits(f"{onto}..HEAD")):
+        if mine[key]:
+            mine[key] -= 1
+        else:
+            extra.append(sha)
+    return extra
 
 
 # --- where to sync with -----------------------------------------------------------------------
@@ -327,17 +486,28 @@ def _integrate(repo: Repository, upstream: str | None, state: dict) -> str:
         return "fast-forward"
     state["rebase_id"] = f"{head}:{upstream}"
     state["rebase_onto"] = upstream
+    state["orig_head"] = head
+    state["phase"] = "rebasing"
+    # Kept before git moves anything: a kill from here on is undone from these (``_recover``).
+    git.run(root, "update-ref", BACKUP_REF, head)
     _save_state(root, state)
-    proc = _git(root, "-c", "rebase.autoStash=false", "-c", "rebase.updateRefs=false", "rebase", "-q", upstream,
-                env={"GIT_EDITOR": "true", "GIT_SEQUENCE_EDITOR": "true"})
-    if proc.returncode == 0:
+    proc = _git(root, "-c", "rebase.autoStash=false", "-c", "rebase.updateRefs=false", "rebase", "-q",
+                "--empty=keep", upstream, env={"GIT_EDITOR": "true", "GIT_SEQUENCE_EDITOR": "true"})
+    _remove_merge_leftovers(root)
+    if proc.returncode == 0 and not rebase_in_progress(root):
+        _verify_rebase(root, state)
         _fix_renumbered_messages(repo, upstream, state["rebase_id"])
+        state["phase"] = "rebased"
+        _save_state(root, state)
         return "rebased"
     if rebase_in_progress(root) and _unmerged(root):
         return "conflict"
     detail = _last_line(proc)
     if rebase_in_progress(root):
         _git(root, "rebase", "--abort")
+    if git.head(root) != head:
+        _restore_branch(root, state["branch"], head)
+    _finish_cleanup(root)
     raise RepoError(f"把本地提交接到远程提交之后时失败:{detail};已恢复到同步前的状态")
 
 
@@ -513,58 +683,109 @@ def sync(repo: Repository, *, remote: str | None = None, steps: Steps | None = N
     steps = steps or Steps()
     steps.step("等待仓库锁")
     with repo.lock():
-        if rebase_in_progress(root):
+        state = _load_state(root)
+        phase = _phase(root, state)
+        if phase == "paused":
             raise RepoError("上次同步停在了合并冲突处:处理好冲突后运行 gktrack sync --continue,或用 gktrack sync --abort 放弃")
-        branch = _current_branch(root)
-        target = _target(root, branch, remote)
-        _check_clean(root)
-        steps.step(f"从 {target.remote} 取回别人的修改")
-        exists = _fetch(root, target)
-        # A fresh clone has the attribute but not the driver (git config is never cloned).
-        setup = mergedriver.install(root)
-        mergedriver.clear_notes(_git_dir(root))
-        state = {
-            "remote": target.remote, "branch": target.branch, "remote_branch": target.remote_branch,
-            "url": target.url, "configured": target.configured, "start": git.head(root),
-            "upstream_start": _rev(root, target.tracking) if exists else None, "attempts": 1,
-            "setup": setup,
-        }
-        _save_state(root, state)
-        return _finish(repo, target, state, fetched=True, exists=exists, steps=steps)
+        recovered = _start_over(repo, state, phase)
+        return _sync_locked(repo, remote, steps, recovered)
+
+
+def _start_over(repo: Repository, state: dict | None, phase: str | None) -> list[str]:
+    """Clear what an unfinished sync left so a new one can start; what was done, in Chinese."""
+    root = repo.root
+    if phase == "foreign":
+        raise RepoError("仓库中有一个不是 gktrack sync 开始的变基尚未完成:请先用 git rebase --continue 或 "
+                        "git rebase --abort 处理,再运行 gktrack sync")
+    if phase == "interrupted":
+        return [_recover(repo, state)]
+    if phase == "stale":
+        _finish_cleanup(root)
+    return []
+
+
+def _sync_locked(repo: Repository, remote: str | None, steps: Steps, notes: list[str]) -> SyncResult:
+    root = repo.root
+    branch = _current_branch(root)
+    target = _target(root, branch, remote)
+    _check_clean(root)
+    steps.step(f"从 {target.remote} 取回别人的修改")
+    exists = _fetch(root, target)
+    # A fresh clone has the attribute but not the driver (git config is never cloned).
+    setup = notes + mergedriver.install(root)
+    mergedriver.clear_notes(_git_dir(root))
+    state = {
+        "remote": target.remote, "branch": target.branch, "remote_branch": target.remote_branch,
+        "url": target.url, "configured": target.configured, "start": git.head(root),
+        "upstream_start": _rev(root, target.tracking) if exists else None, "attempts": 1,
+        "setup": setup, "phase": "fetch",
+    }
+    _save_state(root, state)
+    return _finish(repo, target, state, fetched=True, exists=exists, steps=steps)
 
 
 def continue_sync(repo: Repository, *, steps: Steps | None = None) -> SyncResult:
-    """After the conflicts are resolved by hand: finish the rebase, push, report."""
+    """After the conflicts are resolved by hand: finish the rebase, push, report. A sync that was
+    killed is not continued but undone and started over (see the module's docstring)."""
     repo.require_git()
     root = repo.root
     steps = steps or Steps()
     steps.step("等待仓库锁")
     with repo.lock():
         state = _load_state(root)
+        phase = _phase(root, state)
+        if phase in ("interrupted", "foreign") or (phase == "stale" and state.get("phase") != "rebased"):
+            recovered = _start_over(repo, state, phase)
+            return _sync_locked(repo, state.get("remote") if state else None, steps, recovered)
         if state is None:
             raise InputError("没有进行中的同步,无需 --continue;直接运行 gktrack sync")
         target = _Target(state["remote"], state["branch"], state["remote_branch"], state["url"], state["configured"])
         if rebase_in_progress(root):
             files = _unmerged(root)
             problems = []
-            for rel in files:
+            for rel in _touched(root, state, files):
                 problems += unresolved(root / rel, rel)
             if problems:
                 raise PlanFileError(f"冲突尚未处理完:{problems[0]}" + (f"(另有 {len(problems) - 1} 处)" if len(problems) > 1 else ""))
             if files:
                 git.run(root, "add", "--", *files)
+            if (_git_dir(root) / "REBASE_HEAD").exists() and _git(root, "diff", "--cached", "--quiet", "HEAD").returncode == 0:
+                # The resolution keeps nothing of this local commit: git drops it, as the person chose.
+                state["emptied"] = state.get("emptied", 0) + 1
             steps.step("继续把本地提交接在服务器的提交之后")
+            state["phase"] = "continuing"
+            _save_state(root, state)
             proc = _git(root, "rebase", "--continue", env={"GIT_EDITOR": "true"})
+            _remove_merge_leftovers(root)
             if proc.returncode != 0:
                 if rebase_in_progress(root) and _unmerged(root):
                     return _conflict_result(repo, target, state)
                 if rebase_in_progress(root):
+                    state["phase"] = "paused"
+                    _save_state(root, state)
                     raise RepoError(f"继续同步失败:{_last_line(proc)};可用 gktrack sync --abort 放弃本次同步")
             if rebase_in_progress(root):
+                state["phase"] = "paused"
+                _save_state(root, state)
                 raise RepoError("继续同步失败:变基仍未完成;可用 gktrack sync --abort 放弃本次同步")
+            _verify_rebase(root, state)
             if state.get("rebase_onto"):
                 _fix_renumbered_messages(repo, state["rebase_onto"], state["rebase_id"])
+            state["phase"] = "rebased"
+            _save_state(root, state)
         return _finish(repo, target, state, fetched=False, exists=True, steps=steps)
+
+
+def _touched(root: Path, state: dict, unmerged: list[str]) -> list[str]:
+    """The plan files and registry the paused sync has touched so far: what differs from the
+    server's tip in the work tree (``git add`` by hand does not hide a file), and the unmerged."""
+    onto = state.get("rebase_onto")
+    changed = []
+    if onto:
+        out = git.run(root, "diff", "--name-only", "-z", "--no-renames", onto, "--", PLANS_DIR, REGISTRY_FILE,
+                      check=False)
+        changed = [p for p in out.split("\0") if p]
+    return list(dict.fromkeys([*unmerged, *changed]))
 
 
 def abort_sync(repo: Repository) -> str:
@@ -572,14 +793,26 @@ def abort_sync(repo: Repository) -> str:
     root = repo.root
     with repo.lock():
         state = _load_state(root)
-        if rebase_in_progress(root):
-            proc = _git(root, "rebase", "--abort")
-            if proc.returncode != 0:
-                raise RepoError(f"放弃同步失败:{_last_line(proc)}")
-        elif state is None:
+        phase = _phase(root, state)
+        if phase is None:
             raise InputError("没有进行中的同步,无需 --abort")
-        _clear_state(root)
-        mergedriver.clear_notes(_git_dir(root))
+        if phase == "foreign":
+            raise RepoError("未完成的变基不是 gktrack sync 开始的,gktrack 不会放弃它;请用 git rebase --abort")
+        if phase == "interrupted":
+            _recover(repo, state)
+            return "上次同步被中断,已恢复为同步前的本地提交(一个不少),没有推送任何内容"
+        if phase == "paused":
+            extra = _made_while_paused(root, state)
+            if extra:
+                shown = "、".join(sha[:8] for sha in extra[:5])
+                raise RepoError(f"同步暂停期间又有 {len(extra)} 个提交({shown}),放弃同步会丢掉它们,已拒绝;"
+                                "请先处理好冲突后运行 gktrack sync --continue")
+            proc = _git(root, "rebase", "--abort")
+            if proc.returncode != 0 or rebase_in_progress(root):
+                _recover(repo, state)
+            elif state.get("orig_head") and git.head(root) != state["orig_head"]:
+                _restore_branch(root, state["branch"], state["orig_head"])
+        _finish_cleanup(root)
     return "已放弃本次同步:本地提交恢复为同步前的样子,没有推送任何内容"
 
 
@@ -604,6 +837,7 @@ def _finish(repo: Repository, target: _Target, state: dict, *, fetched: bool, ex
         head = git.head(root)
         if head is None or head == upstream:
             break
+        _check_before_push(root, upstream, head)
         steps.step(f"推送到 {target.remote}")
         status, messages = _push(root, target)
         if status == "ok":
@@ -618,10 +852,10 @@ def _finish(repo: Repository, target: _Target, state: dict, *, fetched: bool, ex
             result.status = "rejected"
             result.remote_messages = messages
             result.outgoing = _commits(repo, upstream, head)
-            _clear_state(root)
+            _finish_cleanup(root)
             return result
         if state["attempts"] >= MAX_ATTEMPTS:
-            _clear_state(root)
+            _finish_cleanup(root)
             raise RepoError(f"已重试 {MAX_ATTEMPTS} 次,推送仍被更新的远程提交抢先;本地已合入最新修改,请稍后再运行 gktrack sync")
         state["attempts"] += 1
         _save_state(root, state)
@@ -633,9 +867,26 @@ def _finish(repo: Repository, target: _Target, state: dict, *, fetched: bool, ex
         result.first_push = state.get("pushed_from") is None
     if not result.incoming and not result.outgoing:
         result.status = "up-to-date"
-    _clear_state(root)
-    mergedriver.clear_notes(_git_dir(root))
+    _finish_cleanup(root)
     return result
+
+
+def _check_before_push(root: Path, upstream: str | None, head: str) -> None:
+    """What the server's hook would refuse for the files' sake (``hooks.validation_findings``),
+    refused here before anything is pushed: a plan no client could read, an unresolved
+    ``conflict:``, conflict markers. The local commits stay."""
+    from gktrack.features.collab.hooks import GitObjects, validation_findings
+
+    objects = GitObjects(root)
+    changes = objects.changes(upstream or objects.empty_tree(), head)
+    registry_after = objects.file_at(head, REGISTRY_FILE)
+    found = validation_findings(changes, registry_after)
+    if found:
+        _finish_cleanup(root)
+        _target_, _rule, detail = found[0]
+        more = f"(另有 {len(found) - 1} 处)" if len(found) > 1 else ""
+        raise PlanFileError(f"推送前检查发现问题,未推送:{detail}{more};请改好后用 gktrack commit-edits 提交,"
+                            "再运行 gktrack sync")
 
 
 def _result(repo: Repository, target: _Target, state: dict, upstream: str | None) -> SyncResult:
@@ -657,6 +908,7 @@ def _result(repo: Repository, target: _Target, state: dict, upstream: str | None
 
 def _conflict_result(repo: Repository, target: _Target, state: dict) -> SyncResult:
     root = repo.root
+    state["phase"] = "paused"
     _save_state(root, state)
     result = _result(repo, target, state, _rev(root, target.tracking))
     result.status = "conflict"

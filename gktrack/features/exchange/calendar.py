@@ -64,15 +64,20 @@ def _month_end(day: dt.date) -> dt.date:
     return following - dt.timedelta(days=1)
 
 
+# An all-day event ends the day after it starts; iCalendar (and Python's dates) stop at 9999.
+LAST_DAY = dt.date(9998, 12, 31)
+
+
 def calendar_entries(repo: Repository, *, plan: str | None = None, unit: str | None = None,
-                     as_of: dt.date | None = None) -> tuple[list[CalendarEntry], list]:
-    """Every dated or recurring deadline of the selected tasks, open and closed."""
+                     as_of: dt.date | None = None) -> tuple[list[CalendarEntry], list, list[str]]:
+    """Every dated or recurring deadline of the selected tasks, open and closed; the plan files
+    that could not be read; and, in Chinese, the deadlines no calendar can hold (left out)."""
     from gktrack.domain.deadlines import parse_deadlines
     from gktrack.features.ops import today
     from gktrack.features.views import status_rows
 
     rows, problems = status_rows(repo, unit=unit, plan=plan, state="all", as_of=as_of or today())
-    entries = []
+    entries, notes = [], []
     for row in rows:
         for index, deadline in enumerate(parse_deadlines(row.task.deadline, row.plan.year), start=1):
             uid = entry_uid(row.plan.id, row.task.id, index)
@@ -80,11 +85,17 @@ def calendar_entries(repo: Repository, *, plan: str | None = None, unit: str | N
                 found = _recurrence(deadline, row.plan.year)
                 if found is None:
                     continue
-                start, rule, extra = found
-                entries.append(CalendarEntry(uid, row.plan, row.task, deadline.phrase, start, rule, extra))
+                entry = CalendarEntry(uid, row.plan, row.task, deadline.phrase, *found)
             elif deadline.due is not None:
-                entries.append(CalendarEntry(uid, row.plan, row.task, deadline.phrase, deadline.due))
-    return entries, problems
+                entry = CalendarEntry(uid, row.plan, row.task, deadline.phrase, deadline.due)
+            else:
+                continue
+            if max([entry.start, *entry.rdates]) > LAST_DAY:
+                notes.append(f"任务 {row.task.full_id} 的期限“{deadline.phrase}”超出日历能表示的范围"
+                             f"(最晚 {LAST_DAY.year} 年),未列入日历;请检查期限是否写错")
+                continue
+            entries.append(entry)
+    return entries, problems, notes
 
 
 def build_calendar(entries: list[CalendarEntry], *, name: str, remind_days: int = DEFAULT_REMIND_DAYS,

@@ -4,6 +4,15 @@ The rows are plain data (``sheet_rows``); ``write_xlsx`` lays them out the way o
 them (merged 工作任务 cells, frozen header, widths fitted to Chinese text, A4 landscape) and
 ``write_csv`` writes UTF-8 with a BOM so Excel and WPS open it without garbling. openpyxl is
 imported only here, and only when an .xlsx is written.
+
+Task text comes from outside documents, so no cell is ever a formula: a text that starts with
+``= + - @`` (or a tab or carriage return) is written as text (``gktrack.domain.text``): in
+.xlsx a string cell with Excel's "quote prefix", in CSV with a leading apostrophe. Control
+characters a hand-edited file may hold are written escaped (.xlsx cannot hold most of them).
+
+A 进展填报表 carries, in a hidden column of its protected sheet, the unit it was made for and a
+check value per row over the form's unit, the task and its text (``form_check``); the import
+refuses each row whose check value does not match (``gktrack.features.exchange.forms``).
 """
 
 from __future__ import annotations
@@ -14,6 +23,7 @@ from pathlib import Path
 
 from gktrack.errors import InputError
 from gktrack.domain.model import ROLE_LABELS, Plan, Task
+from gktrack.domain.text import formula_like, visible
 from gktrack.storage.repo import Repository
 
 COLUMNS = ("序号", "工作任务", "具体要求", "牵头单位", "责任单位", "配合单位", "时限要求", "完成情况", "进展")
@@ -23,6 +33,7 @@ FORM_COLUMNS = ("编号", "工作任务", "具体要求", "本单位职责", "�
                 "本次进展", "完成情况", "工作日期", "佐证材料")
 FORM_FILL = ("本次进展", "完成情况", "工作日期", "佐证材料")
 FORM_MARK = "gktrack:进展填报表:1"
+FORM_CHECK = "校验"  # the hidden column's header: one check value per task row
 FORM_HEADER_ROW = 3  # title, instructions, header
 DONE_LABEL = "已完成"
 OPEN_LABEL = "未完成"
@@ -202,6 +213,28 @@ def fitted_widths(sheet: Sheet) -> dict[str, float]:
     return widths
 
 
+def form_check(unit: str, ref: str, text: str) -> str:
+    """The check value of one row of a unit's 进展填报表: a hash of the form's unit, the task and
+    its text (spaces ignored, as the import compares texts).
+
+    It is no signature: with no secret shared between the office and the units, anyone who
+    reads this function can compute it. What it does is bind each row to the unit the form was
+    made for and to its task, so that a form whose unit was changed, a row copied in from
+    another unit's form, or a row whose 具体要求 was cleared or rewritten is refused, row by row,
+    instead of being recorded under the wrong unit. Who may record for which task is still
+    decided by the registry when the office imports the form."""
+    from hashlib import sha256
+
+    normal = "".join(text.split())
+    return sha256(f"{FORM_MARK}\x1f{unit}\x1f{ref}\x1f{normal}".encode("utf-8")).hexdigest()[:20]
+
+
+def csv_cell(value: str) -> str:
+    """A CSV cell that Excel and WPS read as the text it is (never a formula)."""
+    value = visible(value or "")
+    return "'" + value if formula_like(value) else value
+
+
 def write_csv(sheet: Sheet, path: Path) -> None:
     import csv
     import io
@@ -210,7 +243,7 @@ def write_csv(sheet: Sheet, path: Path) -> None:
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(sheet.columns)
     for row in sheet.rows:
-        writer.writerow([row.values.get(c, "") for c in sheet.columns])
+        writer.writerow([csv_cell(row.values.get(c, "")) for c in sheet.columns])
     from gktrack.storage.files import atomic_write
 
     atomic_write(path, ("\ufeff" + buf.getvalue()).encode("utf-8"))
@@ -232,8 +265,23 @@ def write_xlsx(sheet: Sheet, path: Path) -> None:
     atomic_write(path, buf.getvalue())
 
 
+def put(ws, row: int, column: int, value):
+    """Write one cell: text always as text (a string cell; one that looks like a formula also
+    gets the quote prefix, so editing it in Excel keeps it text), control characters escaped."""
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, str):
+        text = visible(value)
+        cell.value = text
+        cell.data_type = "s"
+        if formula_like(text):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
+
+
 def lay_out(ws, sheet: Sheet) -> None:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -245,7 +293,7 @@ def lay_out(ws, sheet: Sheet) -> None:
     centre = Alignment(wrap_text=True, vertical="center", horizontal="center")
     fill_in = PatternFill("solid", fgColor="FFF2CC")
 
-    ws.append([sheet.title])
+    put(ws, 1, 1, sheet.title)
     ws.merge_cells(f"A1:{last}1")
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = centre
@@ -269,6 +317,9 @@ def lay_out(ws, sheet: Sheet) -> None:
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
 
     heading_col = columns.index("工作任务") + 1
+    # A form's hidden column: its unit and a check value per row (see form_check).
+    mark_col = len(columns) + 2
+    unlocked = Protection(locked=False)
     current_group = None
     run_start = run_heading = None
     row_no = header_row
@@ -282,7 +333,7 @@ def lay_out(ws, sheet: Sheet) -> None:
             close_run(row_no)
             run_start = None
             row_no += 1
-            ws.cell(row=row_no, column=1, value=row.group).font = Font(bold=True)
+            put(ws, row_no, 1, row.group).font = Font(bold=True)
             ws.merge_cells(start_row=row_no, start_column=1, end_row=row_no, end_column=len(columns))
             ws.cell(row=row_no, column=1).alignment = Alignment(vertical="center")
             current_group = row.group
@@ -293,13 +344,16 @@ def lay_out(ws, sheet: Sheet) -> None:
             run_start, run_heading = row_no, key
         for index, column in enumerate(columns, start=1):
             value = row.values.get(column, "")
-            cell = ws.cell(row=row_no, column=index, value=value if value != "" else None)
+            cell = put(ws, row_no, index, value if value != "" else None)
             cell.alignment = centre if column in ("序号", "编号", "本单位职责", "完成情况", "工作日期") else wrap
             cell.border = border
             if sheet.form and column in FORM_FILL:
                 cell.fill = fill_in
+                cell.protection = unlocked
                 if column == "工作日期":
                     cell.number_format = "yyyy-mm-dd"
+        if sheet.form:
+            put(ws, row_no, mark_col, form_check(sheet.unit or "", row.task.full_id, row.task.text))
     close_run(row_no)
 
     for column, width in fitted_widths(sheet).items():
@@ -314,11 +368,16 @@ def lay_out(ws, sheet: Sheet) -> None:
         ws.add_data_validation(choice)
         choice.add(f"{state_col}{first}:{state_col}{end}")
     if sheet.form:
-        # Which unit's form this is, in a hidden column the unit does not see or change.
-        mark_col = len(columns) + 2
-        ws.cell(row=1, column=mark_col, value=FORM_MARK)
-        ws.cell(row=2, column=mark_col, value=sheet.unit)
+        # Which unit's form this is, and the rows' check values, in a hidden column; the sheet is
+        # protected (without a password: it keeps slips out, not a determined person) so that
+        # only the four columns to fill can be typed in.
+        put(ws, 1, mark_col, FORM_MARK)
+        put(ws, 2, mark_col, sheet.unit)
+        put(ws, header_row, mark_col, FORM_CHECK)
         ws.column_dimensions[get_column_letter(mark_col)].hidden = True
+        protection = ws.protection
+        protection.sheet = True
+        protection.formatColumns = protection.formatRows = protection.formatCells = False
 
     setup = ws.page_setup
     setup.orientation = "landscape"
@@ -432,6 +491,8 @@ def write_sheet(sheet: Sheet, path: Path, fmt: str | None = None, *, as_of: dt.d
         raise InputError("进展填报表只能导出为 .xlsx(交回后要用 import-progress 导入)")
     if not path.parent.is_dir():
         raise InputError(f"文件夹“{path.parent}”不存在")
+    if path.is_dir():
+        raise InputError(f"“{path}”是文件夹;请给出文件名")
     if fmt == "md":
         from gktrack.storage.files import atomic_write
 

@@ -1,9 +1,11 @@
 """Spreadsheets in: a unit's filled 进展填报表 (see ``gktrack.features.exchange.export``) back into the plans.
 
 Every filled row becomes that unit's progress entry, or closes the task. Each row is checked
-against the repository first; a row for another unit's task, with a changed task text or an
-unknown id is reported with its row number and not applied. The rows that pass are recorded in
-one commit per sheet, so a unit's return is one reviewable change in the history.
+against the repository first; a row for another unit's task, with a changed or cleared task
+text, an unknown id, a control character, or a check value that does not match the form's unit
+and the task (``export.form_check``: the unit cell was changed, the row came from another
+unit's form) is reported with its row number and not applied. The rows that pass are recorded
+in one commit per sheet, so a unit's return is one reviewable change in the history.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from pathlib import Path
 
 from gktrack.storage import git
 from gktrack.errors import GktrackError, InputError
-from gktrack.features.exchange.export import DONE_LABEL, FORM_COLUMNS, FORM_MARK, OPEN_LABEL
+from gktrack.features.exchange.export import (
+    DONE_LABEL, FORM_CHECK, FORM_COLUMNS, FORM_MARK, OPEN_LABEL, form_check,
+)
 from gktrack.domain.model import Progress
 from gktrack.storage.repo import PLANS_DIR, Repository, parse_task_ref
 
@@ -69,6 +73,20 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+def _typed(values: dict, column: str) -> str:
+    """A cell the unit typed in: line ends as "\n"; a control character refuses the row."""
+    from gktrack.domain.text import code, control_in
+
+    value = values.get(column)
+    if not isinstance(value, str):
+        return _text(value)
+    text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    char = control_in(text)
+    if char is not None:
+        raise _RowError(f"“{column}”中含有控制字符({code(char)}),未记录")
+    return text
+
+
 def _same_text(a: str, b: str) -> bool:
     return "".join(a.split()) == "".join(b.split())
 
@@ -114,51 +132,72 @@ class _RowError(Exception):
 
 
 def read_forms(path: Path) -> list[tuple[str, str | None, list[tuple[int, dict]]]]:
-    """(sheet name, unit, [(row number, {column: value})]) for each 进展填报表 sheet of the file."""
+    """(sheet name, unit, [(row number, {column: value})]) for each 进展填报表 sheet of the file;
+    each row's check value (``export.form_check``) under ``FORM_CHECK``. The file is checked
+    first (``package.check_package``) and read row by row, at most ``MAX_ROWS`` rows of
+    ``MAX_COLUMNS`` columns: a stray cell at XFD1048576 cannot make it build a million rows."""
     try:
         from openpyxl import load_workbook
     except ImportError:  # pragma: no cover - a runtime dependency
         raise InputError("读取 .xlsx 需要 openpyxl:请运行 pip install openpyxl") from None
     import zipfile
 
+    from gktrack.features.exchange.package import MAX_COLUMNS, MAX_ROWS, check_package
+
     path = Path(path)
     if not path.is_file():
         raise InputError(f"找不到文件“{path}”")
     if path.suffix.lower() != ".xlsx":
         raise InputError(f"“{path.name}”不是 .xlsx 文件(请在 WPS/Excel 中另存为 .xlsx)")
+    check_package(path)
     try:
-        book = load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        book = load_workbook(path, data_only=True, read_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
         raise InputError(f"“{path.name}”不是有效的 .xlsx 文件({type(exc).__name__})") from None
     forms = []
-    for ws in book.worksheets:
-        header = None
-        for row_no in range(1, min(ws.max_row, 10) + 1):
-            values = [_text(c.value) for c in ws[row_no]]
-            if "编号" in values and "本次进展" in values and "完成情况" in values:
-                header = (row_no, values)
-                break
-        if header is None:
-            continue
-        header_row, names = header
-        unit = None
-        for column in ws.iter_cols(min_row=1, max_row=2):
-            if _text(column[0].value) == FORM_MARK:
-                unit = _text(column[1].value) or None
-                break
-        index = {name: names.index(name) for name in FORM_COLUMNS if name in names}
-        rows = []
-        for row_no, cells in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True),
-                                       start=header_row + 1):
-            values = {name: (cells[i] if i < len(cells) else None) for name, i in index.items()}
-            if all(_text(v) == "" for v in values.values()):
-                continue
-            rows.append((row_no, values))
-        forms.append((ws.title, unit, rows))
+    try:
+        for ws in book.worksheets:
+            found = _read_sheet(ws, path.name, MAX_ROWS, MAX_COLUMNS)
+            if found is not None:
+                forms.append(found)
+    finally:
+        book.close()
     if not forms:
         raise InputError(f"“{path.name}”中没有进展填报表(应有“编号”“本次进展”“完成情况”列;"
                          "请用 gktrack export --unit 单位 --form 导出)")
     return forms
+
+
+def _read_sheet(ws, name: str, max_rows: int, max_columns: int):
+    """One sheet as ``read_forms`` returns it, or None when it is no form."""
+    header = None
+    index: dict[str, int] = {}
+    mark = unit = None
+    rows = []
+    for row_no, cells in enumerate(ws.iter_rows(values_only=True, max_col=max_columns), start=1):
+        if row_no > max_rows:
+            raise InputError(f"“{name}”的工作表“{ws.title}”超过 {max_rows} 行,不像进展填报表,未读取")
+        values = [_text(c) for c in cells]
+        if row_no == 1 and FORM_MARK in values:
+            mark = values.index(FORM_MARK)
+        if row_no == 2 and mark is not None:
+            unit = (values[mark] if mark < len(values) else "") or None
+        if header is None:
+            if "编号" in values and "本次进展" in values and "完成情况" in values:
+                header = row_no
+                index = {column: values.index(column) for column in FORM_COLUMNS if column in values}
+                if mark is not None:
+                    index[FORM_CHECK] = mark
+            elif row_no >= 10:
+                return None
+            continue
+        row = {column: (cells[i] if i < len(cells) else None) for column, i in index.items()}
+        if all(_text(v) == "" for k, v in row.items() if k != FORM_CHECK):
+            continue
+        rows.append((row_no, row))
+    if header is None:
+        return None
+    return ws.title, unit, rows
 
 
 def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple[int, dict]], *,
@@ -167,7 +206,7 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
     from gktrack.domain.parts import standing as part_standing
     from gktrack.domain.parts import whole_or_part
     from gktrack.domain.permissions import check_task_change
-    from gktrack.features.ops import _actor_email, today
+    from gktrack.features.ops import acting_emails, today
     from gktrack.features.views import match_unit
 
     units = repo.units()
@@ -180,15 +219,16 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
         result.problems.append(RowProblem(1, f"单位名册中没有表中的填报单位“{unit}”,整表未导入"))
         return result
     result.unit = canonical
-    email = _actor_email(repo, by)
+    emails = acting_emails(repo, by)
     now = today()
     seen: set[str] = set()
     for row_no, values in rows:
-        ref_text = _text(values.get("编号"))
-        note = _text(values.get("本次进展"))
-        state_text = _text(values.get("完成情况"))
-        evidence = [e for e in re.split(r"[\s;;,,、]+", _text(values.get("佐证材料"))) if e]
         try:
+            ref_text = _text(values.get("编号"))
+            note = _typed(values, "本次进展")
+            state_text = _typed(values, "完成情况")
+            evidence = [e for e in re.split(r"[\s;;,,、]+", _typed(values, "佐证材料")) if e]
+            _typed(values, "工作日期")
             if not ref_text:
                 raise _RowError("缺少编号,无法对应任务")
             try:
@@ -222,6 +262,15 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
                 if evidence or _text(values.get("工作日期")):
                     raise _RowError(f"任务 {ref} 填了日期或佐证,但没有填写本次进展")
                 continue
+            # The row would record something: it must be the row exported for this unit and task.
+            if not written:
+                raise _RowError(f"任务 {ref} 的“具体要求”为空,无法核对这一行;请重新导出填报表")
+            check = _text(values.get(FORM_CHECK))
+            if not check:
+                raise _RowError(f"任务 {ref} 这一行没有校验值(不是为 {unit} 导出的行,或从别的表复制而来);请重新导出填报表")
+            if check != form_check(unit, ref, task.text):
+                raise _RowError(f"任务 {ref} 这一行的校验值不符:表中的填报单位、编号或具体要求被改动,"
+                                f"或这一行来自别的单位的填报表,或导出后计划已修改;请重新导出 {canonical} 的填报表")
             date = _cell_date(values.get("工作日期"), row_no, now, plan.year)
             if not closing and any(p.note == note and p.date == date and p.unit == canonical for p in task.progress):
                 result.skipped.append(RowProblem(row_no, f"任务 {ref} 的这条进展已记录过,跳过"))
@@ -231,7 +280,8 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
             if closing and owed is not None and owed.role == "support":
                 raise _RowError(f"{canonical} 是任务 {ref} 的配合单位,没有自己的一部分可以办结(请只填写本次进展)")
             try:
-                check_task_change(units, email, plan, task, "close" if closing else "progress", part=part)
+                for email in emails:
+                    check_task_change(units, email, plan, task, "close" if closing else "progress", part=part)
             except GktrackError as exc:
                 raise _RowError(exc.message) from None
             result.actions.append(RowAction(row_no, ref, "close" if closing else "progress", date, note, evidence,

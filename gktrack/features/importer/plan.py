@@ -151,7 +151,6 @@ def import_plan(repo: Repository, path: str | Path, *, plan_id: str | None = Non
                 title: str | None = None, by: str | None = None,
                 owner: str | None = None) -> tuple[Change, ImportPreview]:
     from gktrack.storage.planfile import new_plan_text
-    from gktrack.storage.files import atomic_write
 
     preview = preview_import(repo, path, plan_id=plan_id, year=year, title=title, owner=owner)
     plan = preview.plan
@@ -162,7 +161,8 @@ def import_plan(repo: Repository, path: str | Path, *, plan_id: str | None = Non
                      body=f"来源文件:{Path(path).name}({preview.source_hash})") as tx:
         if preview.new_units:
             tx.add_path(REGISTRY_FILE)
-            add_units_to_file(repo.registry_path, preview.new_units)
+            add_units_to_file(repo.registry_path, preview.new_units, write=tx.write)
         repo.plans_dir.mkdir(exist_ok=True)
-        atomic_write(repo.plan_path(plan.id), new_plan_text(plan))
+        # Through the change: its journal notes the bytes, and a plan no reader accepts is refused.
+        tx.write(repo.plan_path(plan.id), new_plan_text(plan).encode("utf-8"))
     return Change(tx.commit, summary, files=tx.rels), preview

@@ -35,7 +35,7 @@ from gktrack.features.report.data import (
 )
 from gktrack.features.report.standing import days_late, standing
 from gktrack.features.report.walk import Walk, walk_history
-from gktrack.features.views import NameResolver, effective_units, match_unit
+from gktrack.features.views import effective_units, match_unit
 from gktrack.storage import history
 from gktrack.storage.registry import REGISTRY_FILE, default_registry
 
@@ -139,7 +139,7 @@ def _plans_at(repo, reader, blobs: dict[str, str], progress) -> tuple[list[Plan]
 def _select_tasks(report: Report, plans: list[Plan], walk: Walk, units: Units) -> None:
     wanted = report.unit_filter
     unrecorded: set[str] = set()
-    resolve = NameResolver(units)
+    resolve = units.resolve
     ordered = sorted(plans, key=lambda p: (p.year != report.year, -p.year, p.id))
     # Earlier plans of another issuer are another office's business, not this year's report.
     issuers = {p.issuer for p in plans if p.year == report.year and p.issuer}
@@ -149,7 +149,7 @@ def _select_tasks(report: Report, plans: list[Plan], walk: Walk, units: Units) -
             continue
         plan_report = PlanReport(plan, carried)
         for task in plan.tasks:
-            if wanted and match_unit(units, plan, task, wanted, resolve=resolve) is None:
+            if wanted and match_unit(units, plan, task, wanted) is None:
                 continue
             if report.reconstructed and task.state != "done" and not task.progress:
                 unrecorded.add(task.full_id)
@@ -168,7 +168,7 @@ def _select_tasks(report: Report, plans: list[Plan], walk: Walk, units: Units) -
                 # the unit's own part, and the unit's own entries
                 mine = next((p for p in parts if p.unit == wanted), None)
                 assessment = mine.assessment if mine else assessment
-                progress = [p for p in progress if p.unit and resolve[p.unit] == wanted]
+                progress = [p for p in progress if p.unit and resolve(p.unit) == wanted]
             # Reconstructed, every task was added after the dates it records: nothing to flag.
             added = None if report.reconstructed else walk.added.get(task.full_id)
             entry = TaskReport(
@@ -197,9 +197,9 @@ def _dated_before(day: dt.date, closed: dt.date | None, parts: list, progress: l
     return early
 
 
-def _units(plan: Plan, task, resolve: NameResolver) -> list:
+def _units(plan: Plan, task, resolve) -> list:
     """The task's units by their registry names, each once."""
-    return list(dict.fromkeys(u._replace(name=resolve[u.name]) for u in effective_units(plan, task)))
+    return list(dict.fromkeys(u._replace(name=resolve(u.name)) for u in effective_units(plan, task)))
 
 
 def _still_owed(entry: TaskReport, start: dt.date, history_before: bool) -> bool:

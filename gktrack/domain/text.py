@@ -1,0 +1,66 @@
+"""Characters that are not text: refused when a person hands them to gktrack, escaped when gktrack
+shows text, and the spreadsheet cells that would be formulas.
+
+A note, a task or a unit name is text people read. Control characters in it are not: an escape
+sequence (ESC …) printed raw recolours, retitles or rewrites a terminal; a carriage return
+hides what came before it on the line; the bidirectional overrides show text in another order
+than it is stored. So they are refused on input (the command line, returned forms) and, for
+what is already in a file (a hand edit, a pull), shown escaped (``visible``). Line feeds and
+tabs are text.
+
+A spreadsheet reads a cell that starts with ``= + - @`` (or a tab or carriage return) as a
+formula: task text comes from outside documents, so exported cells that start so are written
+as text (``formula_like``; the CSV writer prefixes an apostrophe, the .xlsx writer marks the
+cell as a string).
+"""
+
+from __future__ import annotations
+
+import re
+
+from gktrack.errors import InputError
+
+# C0 but tab and line feed, DEL, C1; the bidirectional embeddings, overrides and isolates.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def control_in(text: str) -> str | None:
+    """The first control character of ``text`` (see the module's description), or None."""
+    found = CONTROL.search(text)
+    return found.group() if found else None
+
+
+def code(char: str) -> str:
+    return f"U+{ord(char):04X}"
+
+
+def typed(text: str, what: str) -> str:
+    """Text a person typed, as kept: Windows line ends ("\\r\\n") become "\\n"; any other control
+    character is refused with one Chinese line naming ``what`` and the character."""
+    text = text.replace("\r\n", "\n")
+    char = control_in(text)
+    if char is not None:
+        raise InputError(f"{what}中含有控制字符({code(char)}),已拒绝:终端转义序列、回车等不能写入计划")
+    return text
+
+
+def _escape(match: re.Match) -> str:
+    value = ord(match.group())
+    return f"\\x{value:02x}" if value < 0x100 else f"\\u{value:04x}"
+
+
+def visible(text: str, *, one_line: bool = False) -> str:
+    """``text`` with every control character written as an escape (``\\x1b``), so a terminal shows
+    it instead of obeying it; ``one_line``: line feeds too."""
+    if text.isprintable():
+        return text
+    text = CONTROL.sub(_escape, text)
+    if one_line:
+        text = text.replace("\n", "\\n")
+    return text
+
+
+def formula_like(value: str) -> bool:
+    """Whether a spreadsheet would take this cell for a formula (or a command)."""
+    return value.startswith(FORMULA_START)
