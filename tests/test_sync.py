@@ -339,3 +339,21 @@ def test_sync_names_its_steps_and_prints_nothing_on_stderr_when_not_a_terminal(t
     assert result.code == 0 and result.err == ""
     assert seen == ["等待仓库锁", "从 origin 取回别人的修改", "把本地提交接在服务器的提交之后(变基)",
                     "推送到 origin", "整理收到和推送的修改"]
+
+
+def test_a_plain_git_pull_left_in_conflict_is_named_with_its_way_out(team):
+    """A clone without ``gktrack setup`` pulls with git alone: git's own line merge stops on the
+    plan file. sync then says to abort that merge, not to commit or discard the file."""
+    office, zhang = team["office"], team["zhang"]
+    ok(office, "close", "p1/3", "-m", "办公室:已公开")
+    ok(office, "sync")
+    assert git(zhang, "config", "--get", "merge.gktrack.driver", check=False) == ""  # setup never ran here
+    ok(zhang, "close", "p1/3", "-m", "张三:已整改")
+    subprocess.run(["git", "-C", str(zhang), "-c", "pull.rebase=false", "pull", "-q"], capture_output=True)
+    assert "<<<<<<<" in (zhang / "plans" / "p1.yaml").read_text("utf-8")
+    result = gk(zhang, "sync")
+    assert result.code != 0 and "git merge --abort" in result.err
+    assert "commit-edits" not in result.err and "checkout" not in result.err
+    git(zhang, "merge", "--abort")
+    result = gk(zhang, "sync")
+    assert result.code == 1 and "gktrack sync --continue" in result.out  # now the real conflict, task by task

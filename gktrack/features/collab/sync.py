@@ -378,6 +378,16 @@ def _target(root: Path, branch: str, remote: str | None) -> _Target:
     return _Target(name, branch, remote_branch, url, configured)
 
 
+def _check_no_plain_merge(root: Path) -> None:
+    """A ``git pull`` (or ``git merge``) left unfinished: its conflict markers are not gktrack's
+    to resolve, and committing them would break the plan. Undoing the merge loses nothing."""
+    gdir = _git_dir(root)
+    if gdir is not None and (gdir / "MERGE_HEAD").exists():
+        raise RepoError("仓库中有一次未完成的 git 合并(如 git pull 停在了冲突处),计划文件里留有冲突标记;"
+                        "请先运行 git merge --abort 放弃这次合并(本地的提交都还在),再运行 gktrack sync:"
+                        "gktrack 会先登记按任务合并的驱动,再合并别人的修改")
+
+
 def _check_clean(root: Path) -> None:
     out = git.run(root, "status", "--porcelain=v1", "-z", "--untracked-files=no")
     dirty = [entry[3:] for entry in out.split("\0") if len(entry) > 3]
@@ -708,6 +718,7 @@ def _sync_locked(repo: Repository, remote: str | None, steps: Steps, notes: list
     root = repo.root
     branch = _current_branch(root)
     target = _target(root, branch, remote)
+    _check_no_plain_merge(root)
     _check_clean(root)
     steps.step(f"从 {target.remote} 取回别人的修改")
     exists = _fetch(root, target)
