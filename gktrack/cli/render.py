@@ -535,7 +535,7 @@ def render_task(row, history) -> None:
 
 
 def _log_table(out: Out, commits, title: str) -> None:
-    from gktrack.storage.history import action_label
+    from gktrack.domain.actions import action_label
 
     table = Table([Column("时间"), Column("提交"), Column("人员", cap=20, shrink=True), Column("操作"),
                    Column("单位", cap=24, shrink=True), Column("摘要", flex=True, fold=True)])

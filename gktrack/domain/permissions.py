@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from gktrack.domain.actions import action_verb
 from gktrack.domain.model import Person, Plan, Task, to_data
 from gktrack.domain.parts import owed_parts, role_of
 from gktrack.domain.units import Units
@@ -30,11 +31,6 @@ from gktrack.errors import PermissionDeniedError
 UNIT_ACTIONS = ("progress", "close", "reopen")
 # The task fields those actions write: all a unit's liaison may change (the pre-receive hook).
 UNIT_FIELDS = ("progress", "parts", "state", "closed", "note", "evidence")
-ACTION_LABELS = {
-    "progress": "记录进展", "close": "关闭任务", "reopen": "重新打开任务", "assign": "分派单位",
-    "add": "新增任务", "edit": "修改计划", "registry": "修改单位名册", "new-plan": "新建计划",
-    "add-section": "新增章节", "import": "导入计划",
-}
 
 # The rules as the pre-receive hook states them to whoever pushed.
 RULE_UNIT = "单位联络人只能为本单位记录进展、关闭或重新打开本单位自己的那一部分"
@@ -164,7 +160,7 @@ def check_task_change(units: Units, email: str | None, plan: Plan, task: Task, a
     if not people:
         return
     person = units.person(email)
-    label = ACTION_LABELS.get(action, action)
+    label = action_verb(action)
     office = "、".join(office_people(units)) or "政务公开办"
     if person is None:
         raise PermissionDeniedError(f"{email or '当前用户'} 不在单位名册的人员(people)中,不能{label};请联系{office}登记")
@@ -193,4 +189,4 @@ def check_office(units: Units, email: str | None, action: str) -> None:
     if person is not None and person.role == "office":
         return
     office = "、".join(office_people(units)) or "政务公开办"
-    raise PermissionDeniedError(f"{(person.name if person else None) or email or '当前用户'} 不能{ACTION_LABELS.get(action, action)}:只有{office}可以")
+    raise PermissionDeniedError(f"{(person.name if person else None) or email or '当前用户'} 不能{action_verb(action)}:只有{office}可以")

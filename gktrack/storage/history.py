@@ -27,18 +27,6 @@ _RS, _FS = "\x1e", "\x1f"
 _FORMAT = f"{_RS}%H{_FS}%P{_FS}%an{_FS}%ae{_FS}%aI{_FS}%cI{_FS}%B{_FS}"
 _NULL_SHA = "0" * 40
 
-# What each Gktrack-Action is called in `log`, `show` and the report: the one list of them.
-ACTION_LABELS = {
-    "init": "初始化", "new-plan": "新建计划", "import": "导入计划", "add-section": "新增章节",
-    "add": "新增任务", "assign": "分派", "unassign": "取消分派", "progress": "记录进展",
-    "close": "关闭", "reopen": "重新打开", "undo": "撤销", "edit": "手工修改(已检查)",
-    "import-progress": "导入进展填报表", None: "手工修改",
-}
-
-
-def action_label(action: str | None) -> str:
-    return ACTION_LABELS.get(action, action or ACTION_LABELS[None])
-
 
 @dataclass
 class Commit:
