@@ -134,15 +134,13 @@ class _RowError(Exception):
 def read_forms(path: Path) -> list[tuple[str, str | None, list[tuple[int, dict]]]]:
     """(sheet name, unit, [(row number, {column: value})]) for each 进展填报表 sheet of the file;
     each row's check value (``export.form_check``) under ``FORM_CHECK``. The file is checked
-    first (``package.check_package``) and read row by row, at most ``MAX_ROWS`` rows of
-    ``MAX_COLUMNS`` columns: a stray cell at XFD1048576 cannot make it build a million rows."""
+    first (``limits.check_package``) and read row by row, at most ``FORM_ROWS`` rows of
+    ``FORM_COLUMNS`` columns: a stray cell at XFD1048576 cannot make it build a million rows."""
     try:
         from openpyxl import load_workbook
     except ImportError:  # pragma: no cover - a runtime dependency
         raise InputError("读取 .xlsx 需要 openpyxl:请运行 pip install openpyxl") from None
-    import zipfile
-
-    from gktrack.features.exchange.package import MAX_COLUMNS, MAX_ROWS, check_package
+    from gktrack.features.limits import FORM_COLUMNS, FORM_ROWS, check_package, unreadable
 
     path = Path(path)
     if not path.is_file():
@@ -150,18 +148,17 @@ def read_forms(path: Path) -> list[tuple[str, str | None, list[tuple[int, dict]]
     if path.suffix.lower() != ".xlsx":
         raise InputError(f"“{path.name}”不是 .xlsx 文件(请在 WPS/Excel 中另存为 .xlsx)")
     check_package(path)
-    try:
-        book = load_workbook(path, data_only=True, read_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise InputError(f"“{path.name}”不是有效的 .xlsx 文件({type(exc).__name__})") from None
     forms = []
-    try:
-        for ws in book.worksheets:
-            found = _read_sheet(ws, path.name, MAX_ROWS, MAX_COLUMNS)
-            if found is not None:
-                forms.append(found)
-    finally:
-        book.close()
+    # a sheet's XML is parsed as its rows are read: a broken one fails in the loop, not in the load
+    with unreadable(path.name, ".xlsx", hint="请用 WPS 或 Excel 打开后另存为 .xlsx 再导入"):
+        book = load_workbook(path, data_only=True, read_only=True)
+        try:
+            for ws in book.worksheets:
+                found = _read_sheet(ws, path.name, FORM_ROWS, FORM_COLUMNS)
+                if found is not None:
+                    forms.append(found)
+        finally:
+            book.close()
     if not forms:
         raise InputError(f"“{path.name}”中没有进展填报表(应有“编号”“本次进展”“完成情况”列;"
                          "请用 gktrack export --unit 单位 --form 导出)")

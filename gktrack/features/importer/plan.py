@@ -71,18 +71,17 @@ def preview_import(repo: Repository, path: str | Path, *, plan_id: str | None = 
                    year: int | None = None, title: str | None = None, owner: str | None = None) -> ImportPreview:
     from gktrack.features.importer.parse import parse_document
     from gktrack.features.importer.sources import read_document
+    from gktrack.features.limits import read_file
     from gktrack.storage.planfile import check_plan_id
 
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"找不到文件“{path}”")
-    raw = path.read_bytes()
+    raw = read_file(path)  # once, within the limits: the hash and the reading are of the same bytes
     digest = source_hash(raw)
     plans, _problems = repo.load_plans()
     for existing in plans:
         if existing.source_hash == digest:
             raise InputError(f"“{path.name}”已导入为计划 {existing.id}(同一文件不会重复导入)")
-    imported = parse_document(read_document(path))
+    imported = parse_document(read_document(path, raw))
     final_title = (title or imported.title or "").strip()
     if not final_title:
         raise InputError(f"“{path.name}”中找不到计划标题,请用 --title 指定")

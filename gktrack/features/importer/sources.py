@@ -1,7 +1,8 @@
 """Every input format the importer reads, turned into numbered lines of text.
 
 The parser only ever sees a ``Document``: a list of ``Line(no, text)``. A new format is one more
-reader in ``READERS``; nothing else changes.
+reader in ``READERS``; nothing else changes. Documents come from outside: every reader keeps the
+limits of ``gktrack.features.limits`` and answers a file it cannot read with one line naming it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,11 @@ from pathlib import Path
 from typing import Callable
 
 from gktrack.errors import InputError
-from gktrack.features.importer.table import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, Cell, Grid, check_size
+from gktrack.features.importer.table import Cell, Grid
+from gktrack.features.limits import (
+    MAX_LINES, TABLE_COLUMNS, TABLE_ROWS, check_package, check_table, check_text, merged_ranges, read_file,
+    run_child, unreadable,
+)
 
 
 @dataclass(frozen=True)
@@ -40,20 +45,19 @@ class Document:
         return "\n".join(line.text for line in self.lines)
 
 
-def read_document(path: str | Path) -> Document:
-    """The document at ``path``: .docx/.xlsx/.html/.pdf with their tables, .doc/.wps/.et/.xls
-    through LibreOffice, anything else as text (UTF-8, UTF-16, GB18030)."""
+def read_document(path: str | Path, data: bytes | None = None) -> Document:
+    """The document at ``path`` (its bytes ``data`` when already read): .docx/.xlsx/.html/.pdf with
+    their tables, .doc/.wps/.et/.xls through LibreOffice, anything else as text (UTF-8, UTF-16,
+    GB18030)."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"找不到文件:{path}") from None
-    except IsADirectoryError:
-        raise InputError(f"{path} 是目录,不是文件") from None
-    except OSError as exc:
-        raise InputError(f"无法读取文件 {path}:{exc.strerror or exc}") from None
     reader = READERS.get(path.suffix.lower(), _read_text)
-    return reader(data, path.name)
+    return _finished(reader(read_file(path) if data is None else data, path.name))
+
+
+def _finished(doc: Document) -> Document:
+    """``doc`` within the text limits."""
+    check_text(len(doc.lines), sum(len(line.text) for line in doc.lines), doc.name or "文档")
+    return doc
 
 
 # ---- plain text -------------------------------------------------------------------------------
@@ -80,7 +84,10 @@ def decode_text(data: bytes, name: str) -> str:
 
 
 def _read_text(data: bytes, name: str) -> Document:
-    return Document.from_text(decode_text(data, name), name)
+    text = decode_text(data, name)
+    # counted before the lines are made: twenty million empty lines would be two gigabytes of them
+    check_text(text.count("\n") + text.count("\r") - text.count("\r\n") + 1, len(text), name)
+    return Document.from_text(text, name)
 
 
 # ---- .docx ------------------------------------------------------------------------------------
@@ -94,62 +101,67 @@ def _read_docx(data: bytes, name: str) -> Document:
     except ImportError:
         raise InputError("读取 .docx 需要 python-docx:请先运行 pip install python-docx") from None
     import io
-    import zipfile
 
-    check_zip(data, name, ".docx")
-    try:
+    check_package(data, name)
+    with unreadable(name, ".docx"):
         word = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InputError(f"{name} 不是有效的 .docx 文件({exc.__class__.__name__})") from None
-    numbering = _Numbering(word)
+        numbering = _Numbering(word)
+        body = word.element.body
     texts: list[str] = []
     tables: list[Grid] = []
-    _walk(word.element.body, texts, numbering, tables)
+    _walk(body, texts, numbering, tables, name)
     return Document([Line(no, text) for no, text in enumerate(texts, start=1)], name, tables)
 
 
-def _walk(container, texts: list[str], numbering: "_Numbering", tables: list[Grid] | None = None) -> None:
+def _walk(container, texts: list[str], numbering: "_Numbering", tables: list[Grid] | None = None,
+          name: str = "") -> None:
     """Paragraphs in order; tables row by row, cell by cell, a merged cell once (where it starts)."""
     for child in container.iterchildren():
         if child.tag == _W + "p":
             texts.append(numbering.label(child) + _paragraph_text(child))
         elif child.tag == _W + "tbl":
-            _walk_table(child, texts, numbering, tables)
+            _walk_table(child, texts, numbering, tables, name)
         elif child.tag == _W + "sdt":  # content controls wrap ordinary paragraphs
             content = child.find(_W + "sdtContent")
             if content is not None:
-                _walk(content, texts, numbering, tables)
+                _walk(content, texts, numbering, tables, name)
+        if len(texts) > MAX_LINES:  # before a table of a million empty cells is all made
+            check_text(len(texts), sum(map(len, texts)), name)
 
 
-def _walk_table(table, texts: list[str], numbering: "_Numbering", tables: list[Grid] | None = None) -> None:
+def _walk_table(table, texts: list[str], numbering: "_Numbering", tables: list[Grid] | None = None,
+                name: str = "") -> None:
     """Row by row, cell by cell. A cell merged down several rows is read once: at its first row
     when it lies left of the main text column (a heading, a work item), after its last row when
     it lies right of it (the 责任单位 / 时限 shared by those rows), as flattened tables write it."""
-    grid: list[list[tuple[int, object, str]]] = []
+    grid: list[list[tuple[int, object, str, int]]] = []  # per row: (column, cell, merge state, span)
     for row in table.iterchildren(_W + "tr"):
-        cells, col = [], _int(row.find(f"{_W}trPr/{_W}gridBefore"), 0)
+        # spans bounded before they are added up: a gridSpan of 10^8 is not a table
+        cells, col = [], min(_int(row.find(f"{_W}trPr/{_W}gridBefore"), 0), TABLE_COLUMNS + 1)
         for cell in row.iterchildren(_W + "tc"):
             props = cell.find(_W + "tcPr")
             merge = props.find(_W + "vMerge") if props is not None else None
             state = "single" if merge is None else (
                 "start" if merge.get(_W + "val") == "restart" else "continue")
-            cells.append((col, cell, state))
-            col += _int(props.find(_W + "gridSpan") if props is not None else None, 1)
+            span = max(1, min(_int(props.find(_W + "gridSpan") if props is not None else None, 1), TABLE_COLUMNS + 1))
+            cells.append((col, cell, state, span))
+            col += span
         grid.append(cells)
+        check_table(len(grid), max(len(cells), col if col > TABLE_COLUMNS else 0), name)
     weight: dict[int, int] = {}
     for cells in grid:
-        for col, cell, _ in cells:
+        for col, cell, _, _ in cells:
             weight[col] = weight.get(col, 0) + sum(len(t.text or "") for t in cell.iter(_W + "t"))
     main = max(weight, key=weight.get) if weight else 0
     # for each merged cell that is read after its last row: (last row, column) -> cell
     later: dict[tuple[int, int], object] = {}
     skip: set[int] = set()
     for r, cells in enumerate(grid):
-        for col, cell, state in cells:
+        for col, cell, state, _ in cells:
             if state != "start" or col <= main:
                 continue
             last = r
-            while last + 1 < len(grid) and any(c == col and st == "continue" for c, _, st in grid[last + 1]):
+            while last + 1 < len(grid) and any(c == col and st == "continue" for c, _, st, _ in grid[last + 1]):
                 last += 1
             if last > r:
                 later[(last, col)] = cell
@@ -157,27 +169,24 @@ def _walk_table(table, texts: list[str], numbering: "_Numbering", tables: list[G
     first = len(texts) + 1
     lines: dict[int, tuple[int, int]] = {}  # id(cell) -> the lines of its text: [start, end)
     for r, cells in enumerate(grid):
-        for col, cell, state in cells:
+        for col, cell, state, _ in cells:
             if state == "continue":
                 if (r, col) in later:
                     start = len(texts)
-                    _walk(later[(r, col)], texts, numbering)
+                    _walk(later[(r, col)], texts, numbering, None, name)
                     lines[id(later[(r, col)])] = (start, len(texts))
                 continue
             if id(cell) not in skip:
                 start = len(texts)
-                _walk(cell, texts, numbering)
+                _walk(cell, texts, numbering, None, name)
                 lines[id(cell)] = (start, len(texts))
     if tables is None or len(texts) < first:
         return
-    check_size(len(grid), max((len(c) for c in grid), default=0), "Word 文档")
     rows: list[list[Cell]] = []
     above: dict[int, Cell] = {}
     for cells in grid:
         row: list[Cell] = []
-        for col, cell, state in cells:
-            props = cell.find(_W + "tcPr")
-            span = max(1, min(_int(props.find(_W + "gridSpan") if props is not None else None, 1), 60))
+        for col, cell, state, span in cells:
             while len(row) < col:
                 row.append(Cell("", first))
             if state == "continue" and col in above:
@@ -239,6 +248,17 @@ _FORMATS: dict[str, Callable[[int], str]] = {
 }
 
 
+_MAX_LABEL = 40
+
+
+def _level(value) -> int:
+    """A list level: Word has nine (0-8); anything else is read as the nearest."""
+    try:
+        return max(0, min(int(value or 0), 8))
+    except (TypeError, ValueError):
+        return 0
+
+
 class _Numbering:
     """Word's automatic list numbers ("一、" "(一)" "1."), which paragraph text leaves out."""
 
@@ -255,10 +275,12 @@ class _Numbering:
             levels = {}
             for lvl in node.iterchildren(_W + "lvl"):
                 fmt, text, start = lvl.find(_W + "numFmt"), lvl.find(_W + "lvlText"), lvl.find(_W + "start")
-                levels[int(lvl.get(_W + "ilvl", "0"))] = (
+                label = text.get(_W + "val") or "" if text is not None else ""
+                levels[_level(lvl.get(_W + "ilvl"))] = (
                     fmt.get(_W + "val") if fmt is not None else "decimal",
-                    text.get(_W + "val") if text is not None else "",
-                    int(start.get(_W + "val")) if start is not None else 1,
+                    # Word's own are a few characters ("(%2)"): a long one would repeat on every item
+                    label if len(label) <= _MAX_LABEL else "",
+                    _int(start, 1),
                 )
             abstract[node.get(_W + "abstractNumId")] = levels
         for node in root.iterchildren(_W + "num"):
@@ -278,7 +300,7 @@ class _Numbering:
     def _num_pr(num) -> tuple[str, int]:
         num_id, ilvl = num.find(_W + "numId"), num.find(_W + "ilvl")
         return (num_id.get(_W + "val") if num_id is not None else "",
-                int(ilvl.get(_W + "val")) if ilvl is not None else 0)
+                _level(ilvl.get(_W + "val")) if ilvl is not None else 0)
 
     def label(self, paragraph) -> str:
         if not self.levels:
@@ -311,118 +333,120 @@ class _Numbering:
         return re.sub(r"%([1-9])", level_value, text)
 
 
-# ---- archives: a .docx or .xlsx is a zip ------------------------------------------------------
-
-MAX_UNZIPPED = 200 * 1024 * 1024
-
-
-def check_zip(data: bytes, name: str, kind: str) -> None:
-    """A zip whose parts unpack to more than ``MAX_UNZIPPED`` (a zip bomb) is refused before any reading."""
-    import io
-    import zipfile
-
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise InputError(f"{name} 不是有效的 {kind} 文件(文件已损坏或并非 {kind})") from None
-    if len(infos) > 5000 or sum(info.file_size for info in infos) > MAX_UNZIPPED:
-        raise InputError(f"{name} 解压后过大(超过 {MAX_UNZIPPED // 1024 // 1024} MB,可能是压缩炸弹),未读取")
-
-
-_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell [^>]*ref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"')
-
-
-def _column_number(letters: bytes) -> int:
-    value = 0
-    for ch in letters:
-        value = value * 26 + (ch - 64)
-    return value
-
-
-def _check_merges(data: bytes, name: str) -> None:
-    """A merged range larger than any plan table (A1:XFD1048576) would be spread cell by cell."""
-    import io
-    import zipfile
-
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    for info in archive.infolist():
-        if not info.filename.startswith("xl/worksheets/") or not info.filename.endswith(".xml"):
-            continue
-        for match in _MERGE_REF.finditer(archive.read(info)):
-            rows = int(match.group(4)) - int(match.group(2)) + 1
-            cols = _column_number(match.group(3)) - _column_number(match.group(1)) + 1
-            if rows * cols > MAX_CELLS or rows > MAX_ROWS or cols > MAX_COLUMNS:
-                raise InputError(f"{name} 中有过大的合并单元格({match.group(0).decode(errors='replace')[-30:]}),"
-                                 "不像是分工表,请取消合并或只保留任务表后再导入")
-
-
 # ---- .xlsx -------------------------------------------------------------------------------------
 
 def _read_xlsx(data: bytes, name: str) -> Document:
-    """Every visible sheet as a table (merged ranges spread over their cells) and as lines, row by row."""
+    """Every visible sheet as a table (merged ranges spread over their cells) and as lines, row by row.
+
+    Read as openpyxl streams it (read-only: no object per cell of a merged range), at most
+    ``TABLE_ROWS`` rows with content and ``TABLE_COLUMNS`` columns; the merged ranges come from the
+    sheet's XML, which ``check_package`` has bounded."""
     try:
         from openpyxl import load_workbook
     except ImportError:
         raise InputError("读取 .xlsx 需要 openpyxl:请先运行 pip install openpyxl") from None
     import io
-    import zipfile
 
-    check_zip(data, name, ".xlsx")
-    _check_merges(data, name)
-    try:
-        book = load_workbook(io.BytesIO(data), data_only=True, read_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise InputError(f"{name} 不是有效的 .xlsx 文件({exc.__class__.__name__})") from None
+    check_package(data, name)
     lines: list[Line] = []
     tables: list[Grid] = []
-    for ws in book.worksheets:
-        if ws.sheet_state != "visible":
-            continue
-        values: dict[tuple[int, int], str] = {}
-        for (r, c), cell in list(getattr(ws, "_cells", {}).items()):
-            value = cell.value
-            if value is None:
+    with unreadable(name, ".xlsx"):
+        book = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+    try:
+        for ws in book.worksheets:
+            if ws.sheet_state != "visible":
                 continue
-            if hasattr(value, "isoformat"):
-                value = value.isoformat()[:10]
-            text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
-            if text:
-                values[(r, c)] = text
-        if not values:
-            continue
-        used_rows = sorted({r for r, _ in values})
-        max_col = max(c for _, c in values)
-        check_size(len(used_rows), max_col, name)
-        merged: dict[tuple[int, int], tuple[int, int]] = {}  # covered cell -> its top-left
-        for area in ws.merged_cells.ranges:
-            for r in range(area.min_row, min(area.max_row, used_rows[-1]) + 1):
-                for c in range(area.min_col, min(area.max_col, max_col) + 1):
-                    if (r, c) != (area.min_row, area.min_col):
-                        merged[(r, c)] = (area.min_row, area.min_col)
-        rows: list[list[Cell]] = []
-        first = len(lines) + 1
-        line_of: dict[tuple[int, int], int] = {}
-        for r in range(used_rows[0], used_rows[-1] + 1):
-            if not any((r, c) in values or (r, c) in merged for c in range(1, max_col + 1)):
-                continue
-            row: list[Cell] = []
-            for c in range(1, max_col + 1):
-                if (r, c) in merged:
-                    origin = merged[(r, c)]
-                    row.append(Cell(values.get(origin, ""), line_of.get(origin, len(lines) + 1), merged=True))
-                    continue
-                text = values.get((r, c), "")
-                if text:
-                    line_of[(r, c)] = len(lines) + 1
-                    for part in text.split("\n"):
-                        if part.strip():
-                            lines.append(Line(len(lines) + 1, part.strip()))
-                row.append(Cell(text, line_of.get((r, c), len(lines) + 1)))
-            rows.append(row)
-        if rows and len(lines) >= first:
-            tables.append(Grid(rows, first, len(lines)))
+            with unreadable(name, ".xlsx"):
+                values = _sheet_values(ws, name)
+                merges = merged_ranges(book._archive.read(ws._worksheet_path)) if values else []
+            if values:
+                _sheet_table(values, merges, name, lines, tables)
+    finally:
+        book.close()
     return Document(lines, name, tables)
+
+
+def _sheet_values(ws, name: str) -> dict[tuple[int, int], str]:
+    """(row, column) -> text of every cell of the sheet with content.
+
+    The cells come as openpyxl's read-only sheet parses them (``WorkSheetParser``, with the same
+    arguments ``ReadOnlyWorksheet`` gives it), but without its padding: ``iter_rows`` makes every
+    row as wide as the sheet's dimension says and yields each missing row, and a dimension of
+    A1:XFD1048576 or a row numbered 10^12 costs nothing to write."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book = ws.parent
+    values: dict[tuple[int, int], str] = {}
+    used_rows = 0
+    with ws._get_source() as source:
+        parser = WorkSheetParser(source, ws._shared_strings, data_only=book.data_only, epoch=book.epoch,
+                                 date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+        for r, cells in parser.parse():
+            found = False
+            for cell in cells:
+                value, c = cell["value"], cell["column"]
+                if value is None:
+                    continue
+                if hasattr(value, "isoformat"):
+                    value = value.isoformat()[:10]
+                text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+                if text:
+                    if c > TABLE_COLUMNS:
+                        check_table(used_rows + 1, c, name)
+                    values[(r, c)] = text
+                    found = True
+            if found:
+                used_rows += 1
+                if used_rows > TABLE_ROWS:
+                    check_table(used_rows, TABLE_COLUMNS, name)
+    return values
+
+
+def _sheet_table(values: dict[tuple[int, int], str], merges: list[tuple[int, int, int, int]], name: str,
+                 lines: list[Line], tables: list[Grid]) -> None:
+    """One sheet's cells as lines and a table; a cell a merged range covers is its first cell."""
+    last_row = max(r for r, _ in values)
+    last_col = max(c for _, c in values)
+
+    def covered(up_to_row: int, up_to_col: int) -> dict[tuple[int, int], tuple[int, int]]:
+        merged = {}  # covered cell -> its top-left
+        for top, left, bottom, right in merges:
+            for r in range(top, min(bottom, up_to_row) + 1):
+                for c in range(left, min(right, up_to_col) + 1):
+                    if (r, c) != (top, left):
+                        merged[(r, c)] = (top, left)
+        return merged
+
+    # a value the file keeps in a covered cell is not shown by Excel (nor was it read by openpyxl)
+    hidden = covered(last_row, last_col)
+    values = {at: text for at, text in values.items() if at not in hidden}
+    if not values:
+        return
+    used_rows = sorted({r for r, _ in values})
+    max_col = max(c for _, c in values)
+    merged = covered(used_rows[-1], max_col)
+    rows_used = sorted({r for r, _ in values} | {r for r, _ in merged if r >= used_rows[0]})
+    check_table(len(rows_used), max_col, name)
+    rows: list[list[Cell]] = []
+    first = len(lines) + 1
+    line_of: dict[tuple[int, int], int] = {}
+    for r in rows_used:
+        row: list[Cell] = []
+        for c in range(1, max_col + 1):
+            if (r, c) in merged:
+                origin = merged[(r, c)]
+                row.append(Cell(values.get(origin, ""), line_of.get(origin, len(lines) + 1), merged=True))
+                continue
+            text = values.get((r, c), "")
+            if text:
+                line_of[(r, c)] = len(lines) + 1
+                for part in text.split("\n"):
+                    if part.strip():
+                        lines.append(Line(len(lines) + 1, part.strip()))
+            row.append(Cell(text, line_of.get((r, c), len(lines) + 1)))
+        rows.append(row)
+    if rows and len(lines) >= first:
+        tables.append(Grid(rows, first, len(lines)))
 
 
 # ---- .html -------------------------------------------------------------------------------------
@@ -432,38 +456,97 @@ _BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "sec
 _CHROME_HINT = re.compile(r"nav|menu|head(?!line)|foot|breadcrumb|crumb|share|sidebar|side-|aside|banner|login|search"
                           r"|location|position|weizhi|copyright|related|xgxx|xgwz|fenxiang|dayin|print", re.I)
 _ARTICLE_HINT = re.compile(r"content|article|zoom|trs_?editor|detail|main|text|zw|wenzhang|body_?text|con", re.I)
-MAX_HTML = 20 * 1024 * 1024
+# A DTD that declares something: "<!DOCTYPE html>" is every page's, "[<!ENTITY …" no page's.
+_DECLARATIONS = re.compile(r"<!DOCTYPE[^>\[]*\[|<!ENTITY", re.I)
 
 
 def _read_html(data: bytes, name: str) -> Document:
     """The article of a government web page (its text and its tables), without the navigation."""
     try:
         import lxml.html
-        from lxml import etree
     except ImportError:
         raise InputError("读取 .html 需要 lxml:请先运行 pip install lxml") from None
-    if len(data) > MAX_HTML:
-        raise InputError(f"{name} 过大(超过 {MAX_HTML // 1024 // 1024} MB),不像是一个网页")
     text = _decode_html(data, name)
-    try:
-        root = lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError) as exc:
-        raise InputError(f"{name} 不是可读的网页文件({exc.__class__.__name__})") from None
-    for bad in root.xpath("//script|//style|//noscript|//nav|//header|//footer|//aside|//form|//iframe|//select"):
-        bad.drop_tree()
-    for node in list(root.iter()):
-        if not isinstance(node.tag, str) or node.getparent() is None:
-            continue
-        marks = " ".join(filter(None, [node.get("class"), node.get("id")]))
-        if marks and _CHROME_HINT.search(marks) and not _ARTICLE_HINT.search(marks) and node.tag != "table":
-            node.drop_tree()
+    if _DECLARATIONS.search(text):
+        raise InputError(f"“{name}”含有 DTD 实体声明(正常的网页没有),未读取")
+    with unreadable(name, "网页", hint="可以把网页正文复制到 .txt 文件后再导入"):
+        # lxml's HTML parser never fetches anything (no_network) nor expands a declared entity;
+        # said here so that no later change of defaults can make it
+        parser = lxml.html.HTMLParser(no_network=True, huge_tree=False)
+        root = lxml.html.document_fromstring(text, parser=parser)
+    _drop_chrome(root)
     article = _article(root)
-    lines: list[str] = []
+    pieces: list[list[str]] = []
     tables: list[Grid] = []
     titles = [t.text_content().strip() for t in root.xpath("//h1")] if not article.xpath(".//h1") else []
-    lines += [t for t in titles[:1] if t]
-    _html_walk(article, lines, tables)
-    return _renumber(lines, tables, name)
+    pieces += [[t] for t in titles[:1] if t]
+    _html_walk(article, pieces, tables, _Page(name, _rows_by_table(article)))
+    return _renumber(["".join(line) for line in pieces], tables, name)
+
+
+_NOT_TEXT = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "select"}
+
+
+def _chrome(node) -> bool:
+    """Whether ``node`` is no part of the article: a script, a form, the navigation, a 分享 bar…"""
+    if not isinstance(node.tag, str):
+        return False
+    if node.tag in _NOT_TEXT:
+        return True
+    marks = " ".join(filter(None, [node.get("class"), node.get("id")]))
+    return bool(marks and _CHROME_HINT.search(marks) and not _ARTICLE_HINT.search(marks) and node.tag != "table")
+
+
+def _drop_chrome(root) -> None:
+    """lxml's ``drop_tree`` for every ``_chrome`` element, all at once: each goes with all it holds,
+    and its tail joins the text before it (the tail of the kept element before it, or its parent's
+    text). Dropped one by one, every join copies a growing string: hours for a page of a million
+    small 分享 links."""
+    stack = [root]
+    while stack:
+        parent = stack.pop()
+        kept_before = None  # the last kept child: a dropped child's tail joins its tail
+        joined: list[str] = []
+        for child in list(parent):
+            if _chrome(child):
+                if child.tail:
+                    joined.append(child.tail)
+                parent.remove(child)  # its tail goes with it: kept in ``joined``
+                continue
+            _join(parent, kept_before, joined)
+            kept_before, joined = child, []
+            if isinstance(child.tag, str):
+                stack.append(child)
+        _join(parent, kept_before, joined)
+
+
+def _join(parent, kept_before, joined: list[str]) -> None:
+    if not joined:
+        return
+    if kept_before is None:
+        parent.text = (parent.text or "") + "".join(joined)
+    else:
+        kept_before.tail = (kept_before.tail or "") + "".join(joined)
+
+
+@dataclass
+class _Page:
+    name: str
+    rows: dict  # <table> -> its own <tr>s (not those of tables inside it), in order
+
+
+def _rows_by_table(root) -> dict:
+    """Each <table>'s own rows, found in one pass (asking each row for its table would walk up
+    the whole nesting, for every row of every table around it)."""
+    owner: dict = {}  # element -> the nearest <table> above it
+    rows: dict = {}
+    for node in root.iter():
+        parent = node.getparent()
+        table = None if parent is None else parent if parent.tag == "table" else owner.get(parent)
+        owner[node] = table
+        if node.tag == "tr" and table is not None:
+            rows.setdefault(table, []).append(node)
+    return rows
 
 
 def _renumber(lines: list[str], tables: list[Grid], name: str) -> Document:
@@ -493,9 +576,13 @@ def _decode_html(data: bytes, name: str) -> str:
     return decode_text(data, name)
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
 def _article(root):
     """The element holding the page's text: the one with the most Chinese characters among those
     marked as content, else the body."""
+    counts = _han_counts(root)
     best, best_count = None, 0
     for node in root.iter():
         if not isinstance(node.tag, str) or node.tag not in ("div", "article", "section", "td", "main"):
@@ -503,42 +590,62 @@ def _article(root):
         marks = " ".join(filter(None, [node.get("class"), node.get("id")]))
         if not marks or not _ARTICLE_HINT.search(marks):
             continue
-        count = len(re.findall(r"[\u4e00-\u9fff]", node.text_content()))
+        count = counts[node]
         if count > best_count:
             best, best_count = node, count
     body = root.find("body")
-    whole = len(re.findall(r"[\u4e00-\u9fff]", (body if body is not None else root).text_content()))
+    whole = counts[body if body is not None else root]
     if best is not None and best_count * 3 >= whole:
         return best
     return body if body is not None else root
 
 
-def _html_walk(node, lines: list[str], tables: list[Grid]) -> None:
+def _han_counts(root) -> dict:
+    """The Chinese characters of each element's ``text_content()``, counted in one pass from the
+    leaves up (counting each element's text anew would read the text of a page nested a hundred
+    deep a hundred times)."""
+    counts: dict = {}
+    for node in reversed(list(root.iter())):  # children before their parents
+        if not isinstance(node.tag, str):
+            counts[node] = 0  # a comment's own text is not the page's
+            continue
+        total = len(_HAN.findall(node.text or ""))
+        for child in node:
+            total += counts[child] + len(_HAN.findall(child.tail or ""))
+        counts[node] = total
+    return counts
+
+
+def _html_walk(node, lines: list[list[str]], tables: list[Grid], page: _Page) -> None:
+    """The text under ``node`` into ``lines``, each line the pieces it is made of (joined once at
+    the end: adding to a growing string would take time growing with its square)."""
     if not isinstance(node.tag, str):
         return
     if node.tag == "table":
-        _html_table(node, lines, tables)
+        _html_table(node, lines, tables, page)
         if node.tail and node.tail.strip():
-            lines.append(node.tail)
+            lines.append([node.tail])
         return
     if node.tag in _BLOCK:
-        lines.append("")
+        lines.append([])
     if node.text:
-        lines[-1:] = [(lines[-1] if lines else "") + node.text]
+        if not lines:
+            lines.append([])
+        lines[-1].append(node.text)
     for child in node:
-        _html_walk(child, lines, tables)
+        _html_walk(child, lines, tables, page)
         if child.tail:
             if not lines:
-                lines.append("")
-            lines[-1] += child.tail
+                lines.append([])
+            lines[-1].append(child.tail)
     if node.tag in _BLOCK:
-        lines.append("")
+        lines.append([])
 
 
-def _html_table(table, lines: list[str], tables: list[Grid]) -> None:
+def _html_table(table, lines: list[list[str]], tables: list[Grid], page: _Page) -> None:
     """A <table>: rows and cells with rowspan/colspan spread over the cells they cover."""
-    rows_nodes = [tr for tr in table.iter("tr") if _nearest_table(tr) is table]
-    check_size(len(rows_nodes), max((len(tr) for tr in rows_nodes), default=0), "网页")
+    rows_nodes = page.rows.get(table, [])
+    check_table(len(rows_nodes), max((len(tr) for tr in rows_nodes), default=0), page.name)
     pending: dict[int, tuple[Cell, int]] = {}  # column -> (cell, rows still covered)
     rows: list[list[Cell]] = []
     first = len(lines) + 1
@@ -560,11 +667,10 @@ def _html_table(table, lines: list[str], tables: list[Grid]) -> None:
 
         for td in cells:
             fill_pending()
-            parts: list[str] = []
-            _html_walk_cell(td, parts)
+            parts = _html_cell_parts(td, page)
             text = "\n".join(p.strip() for p in parts if p.strip())
             line = len(lines) + 1
-            lines.extend(p.strip() for p in parts if p.strip())
+            lines.extend([p.strip()] for p in parts if p.strip())
             cell = Cell(text, line)
             span = _span(td.get("colspan"))
             down = _span(td.get("rowspan"))
@@ -574,23 +680,18 @@ def _html_table(table, lines: list[str], tables: list[Grid]) -> None:
                 if down > 1:
                     pending[col] = (cell, down - 1)
                 col += 1
+            if col > TABLE_COLUMNS:  # sixty cells of colspan=60 are not a plan's table
+                check_table(len(rows_nodes), col, page.name)
         fill_pending()
         rows.append(row)
     if rows:
         tables.append(Grid(rows, first, max(first, len(lines))))
 
 
-def _nearest_table(node):
-    parent = node.getparent()
-    while parent is not None and parent.tag != "table":
-        parent = parent.getparent()
-    return parent
-
-
-def _html_walk_cell(td, parts: list[str]) -> None:
-    collected: list[str] = [""]
-    _html_walk(td, collected, [])
-    parts.extend(collected)
+def _html_cell_parts(td, page: _Page) -> list[str]:
+    collected: list[list[str]] = [[]]
+    _html_walk(td, collected, [], page)
+    return ["".join(pieces) for pieces in collected]
 
 
 def _span(value) -> int:
@@ -602,84 +703,19 @@ def _span(value) -> int:
 
 # ---- .pdf --------------------------------------------------------------------------------------
 
-MAX_PDF_PAGES = 300
-
-
 def _read_pdf(data: bytes, name: str) -> Document:
-    """The text of every page and its ruled tables (pdfplumber); a scan without text is refused."""
+    """The text of every page and its ruled tables, read by pdfplumber in a child process
+    (``importer.pdf``): its layout has no limits of its own, the child's time and memory have."""
     try:
-        import pdfplumber
+        import pdfplumber  # noqa: F401 - the child reads with it: a missing library is said here
     except ImportError:
         raise InputError("读取 .pdf 需要 pdfplumber:请先运行 pip install pdfplumber") from None
-    import io
+    from gktrack.features.importer.pdf import read_in_child
 
-    try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-        pages = pdf.pages
-    except Exception as exc:  # pdfminer raises many kinds for a broken file
-        raise InputError(f"{name} 不是可读的 PDF 文件({exc.__class__.__name__})") from None
-    if len(pages) > MAX_PDF_PAGES:
-        raise InputError(f"{name} 有 {len(pages)} 页,超过 {MAX_PDF_PAGES} 页,不像是一份工作要点")
-    lines: list[str] = []
-    tables: list[Grid] = []
-    with pdf:
-        for page in pages:
-            try:
-                found = page.find_tables()
-                boxes = [t.bbox for t in found]
-
-                def outside(obj, boxes=boxes) -> bool:
-                    x = (obj.get("x0", 0) + obj.get("x1", 0)) / 2
-                    y = (obj.get("top", 0) + obj.get("bottom", 0)) / 2
-                    return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
-
-                prose = page.filter(outside) if boxes else page
-                words = prose.extract_text() or ""
-                tops = [t.bbox[1] for t in found]
-                # text above the first table, the tables, then the text below (reading order)
-                above, below = _split_at(prose, min(tops)) if tops else (words, "")
-                lines += above.split("\n")
-                for table in sorted(found, key=lambda t: t.bbox[1]):
-                    _pdf_table(table.extract(), lines, tables)
-                lines += below.split("\n") if below else []
-            except Exception as exc:  # a page pdfminer cannot lay out
-                raise InputError(f"{name} 第 {page.page_number} 页无法读取({exc.__class__.__name__})") from None
+    lines, tables = read_in_child(data, name)
     if not any(line.strip() for line in lines):
         raise InputError(f"{name} 中没有可提取的文字(可能是扫描件):请先做文字识别(OCR)或另存为 .docx 后再导入")
     return _renumber(lines, tables, name)
-
-
-def _split_at(page, top: float) -> tuple[str, str]:
-    above = page.filter(lambda obj: obj.get("bottom", 0) <= top).extract_text() or ""
-    below = page.filter(lambda obj: obj.get("top", 0) > top).extract_text() or ""
-    return above, below
-
-
-def _pdf_table(rows: list[list[str | None]], lines: list[str], tables: list[Grid]) -> None:
-    """pdfplumber gives None for the cells a merged cell covers: the one above (or to the left)."""
-    check_size(len(rows), max((len(r) for r in rows), default=0), "PDF")
-    first = len(lines) + 1
-    grid: list[list[Cell]] = []
-    for r, values in enumerate(rows):
-        row: list[Cell] = []
-        for c, value in enumerate(values):
-            if value is None:
-                above = grid[r - 1][c] if r and c < len(grid[r - 1]) else None
-                left = row[c - 1] if c else None
-                source = above if above is not None and not above.blank else left
-                row.append(Cell(source.text if source else "", source.line if source else first, merged=True))
-                continue
-            text = "\n".join(part.strip() for part in value.split("\n") if part.strip())
-            row.append(Cell(text.replace("\n", "") if _cjk_wrapped(text) else text, len(lines) + 1))
-            lines.extend(part for part in text.split("\n") if part.strip())
-        grid.append(row)
-    if grid:
-        tables.append(Grid(grid, first, max(first, len(lines))))
-
-
-def _cjk_wrapped(text: str) -> bool:
-    """A cell's text wrapped at the cell's width: its lines join without a space."""
-    return "\n" in text and not re.search(r"\n\s*(?:\d+[.、]|[(（]?[一二三四五六七八九十]+[、)）])", text)
 
 
 # ---- .doc / .wps / .et: through LibreOffice -------------------------------------------------------
@@ -693,7 +729,6 @@ def _read_office(suffix: str):
 
     def read(data: bytes, name: str) -> Document:
         import shutil
-        import subprocess
         import tempfile
 
         office = shutil.which("soffice") or shutil.which("libreoffice")
@@ -703,15 +738,16 @@ def _read_office(suffix: str):
         with tempfile.TemporaryDirectory() as folder:
             source = Path(folder) / ("in" + suffix)
             source.write_bytes(data)
-            try:
-                subprocess.run([office, "--headless", "--convert-to", target, "--outdir", folder, str(source)],
-                               capture_output=True, timeout=180, check=False)
-            except (OSError, subprocess.TimeoutExpired):
-                raise InputError(f"LibreOffice 未能转换 {name}:请用 WPS 或 Word 另存为 .{target} 后再导入") from None
+            # a profile of its own: a LibreOffice the user has open would take the job and return at once
+            profile = (Path(folder) / "profile").as_uri()
+            code = run_child([office, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+                              "--convert-to", target, "--outdir", folder, str(source)],
+                             what=f"LibreOffice 转换 {name}", cwd=folder)
             made = Path(folder) / f"in.{target}"
-            if not made.is_file():
-                raise InputError(f"LibreOffice 未能转换 {name}(文件可能已损坏):请另存为 .{target} 后再导入")
-            converted = made.read_bytes()
+            if code != 0 or not made.is_file():
+                raise InputError(f"LibreOffice 未能转换 {name}(文件可能已损坏):请用 WPS 或 Word 另存为 .{target} 后再导入")
+            converted = read_file(made)
+        # the converted file is read as one handed in: the same checks and limits
         return READERS["." + target](converted, name)
 
     return read

@@ -27,8 +27,6 @@ from gktrack.features.importer.text import fold, marker_at_start, simplified, ti
 NUMBER, GROUP, TEXT, LEAD, SUPPORT, RESPONSIBLE, DEADLINE, STATUS, REMARKS, PERSON = (
     "number", "group", "text", "lead", "support", "responsible", "deadline", "status", "remarks", "person")
 UNIT_ROLES = (LEAD, SUPPORT, RESPONSIBLE)
-# A table is read at most this large: a sheet with a cell at XFD1048576 is not a plan.
-MAX_ROWS, MAX_COLUMNS, MAX_CELLS = 5000, 60, 200_000
 
 _ORG = r"(?:单位|部门|科室|处室|股室|机构|主体)?"
 _ROLE_PATTERNS = [
@@ -618,12 +616,6 @@ def units_text(units: dict[str, str]) -> str | None:
         return tidy(units[RESPONSIBLE])
     labels = {LEAD: "牵头单位", SUPPORT: "配合单位", RESPONSIBLE: "责任单位"}
     return ";".join(f"{labels[role]}:{tidy(units[role])}" for role in UNIT_ROLES if role in units)
-
-
-def check_size(rows: int, columns: int, name: str) -> None:
-    if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
-        raise InputError(f"{name} 的表格过大({rows} 行 × {columns} 列;最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列),"
-                         "不像是工作要点或分工表,请只保留任务表后再导入")
 
 
 # ---- the tasks -------------------------------------------------------------------------------

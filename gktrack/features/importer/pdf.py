@@ -1,0 +1,131 @@
+"""A PDF's text and ruled tables (pdfplumber), read in a child process.
+
+pdfplumber lays a page out in pure Python, with no limit of its own: a page of a million drawn
+lines, or a content stream that inflates to gigabytes, would take the command's time and memory.
+So ``read_in_child`` runs ``layout`` in a child Python (``python -m gktrack.features.importer.pdf
+IN OUT``) under ``limits.run_child``'s time limit and, on POSIX, a memory limit, and takes its
+result back as JSON: the lines in reading order and the tables as ``Grid``s, for
+``sources._read_pdf`` to number.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+from gktrack.errors import GktrackError, InputError
+from gktrack.features.importer.table import Cell, Grid
+from gktrack.features.limits import CHILD_MEMORY, MAX_PDF_PAGES, check_table, python_child_env, run_child, unreadable
+
+
+def read_in_child(data: bytes, name: str) -> tuple[list[str], list[Grid]]:
+    """``layout(data, name)``, computed by a child process within the limits."""
+    with tempfile.TemporaryDirectory() as folder:
+        source, result = Path(folder) / "in.pdf", Path(folder) / "out.json"
+        source.write_bytes(data)
+        code = run_child([sys.executable, "-m", __name__, str(source), str(result), name],
+                         what=f"读取 {name}", memory=CHILD_MEMORY, env=python_child_env(), cwd=folder)
+        try:
+            answer = json.loads(result.read_text("utf-8"))
+        except (OSError, ValueError):
+            answer = None
+    if not isinstance(answer, dict):
+        # killed, or out of memory before it could say so
+        raise InputError(f"{name} 无法读取(读取 PDF 的进程异常退出,代码 {code}):文件可能过大或已损坏,"
+                         "请另存为 .docx 后再导入")
+    if "error" in answer:
+        raise InputError(answer["error"])
+    tables = [Grid([[Cell(text, line, merged) for text, line, merged in row] for row in grid["rows"]],
+                   grid["first"], grid["last"]) for grid in answer["tables"]]
+    return answer["lines"], tables
+
+
+def layout(data: bytes, name: str) -> tuple[list[str], list[Grid]]:
+    """The text of every page and its ruled tables, in reading order (not yet numbered)."""
+    import io
+
+    import pdfplumber
+
+    with unreadable(name, "PDF", hint="请另存为 .docx 后再导入"):
+        pdf = pdfplumber.open(io.BytesIO(data))
+        pages = pdf.pages
+    if len(pages) > MAX_PDF_PAGES:
+        raise InputError(f"{name} 有 {len(pages)} 页,超过 {MAX_PDF_PAGES} 页,不像是一份工作要点")
+    lines: list[str] = []
+    tables: list[Grid] = []
+    with pdf:
+        for page in pages:
+            with unreadable(name, "PDF", hint=f"出错的是第 {page.page_number} 页;请另存为 .docx 后再导入"):
+                found = page.find_tables()
+                boxes = [t.bbox for t in found]
+
+                def outside(obj, boxes=boxes) -> bool:
+                    x = (obj.get("x0", 0) + obj.get("x1", 0)) / 2
+                    y = (obj.get("top", 0) + obj.get("bottom", 0)) / 2
+                    return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
+
+                prose = page.filter(outside) if boxes else page
+                words = prose.extract_text() or ""
+                tops = [t.bbox[1] for t in found]
+                # text above the first table, the tables, then the text below (reading order)
+                above, below = _split_at(prose, min(tops)) if tops else (words, "")
+                lines += above.split("\n")
+                for table in sorted(found, key=lambda t: t.bbox[1]):
+                    _pdf_table(table.extract(), lines, tables, name)
+                lines += below.split("\n") if below else []
+    return lines, tables
+
+
+def _split_at(page, top: float) -> tuple[str, str]:
+    above = page.filter(lambda obj: obj.get("bottom", 0) <= top).extract_text() or ""
+    below = page.filter(lambda obj: obj.get("top", 0) > top).extract_text() or ""
+    return above, below
+
+
+def _pdf_table(rows: list[list[str | None]], lines: list[str], tables: list[Grid], name: str) -> None:
+    """pdfplumber gives None for the cells a merged cell covers: the one above (or to the left)."""
+    check_table(len(rows), max((len(r) for r in rows), default=0), name)
+    first = len(lines) + 1
+    grid: list[list[Cell]] = []
+    for r, values in enumerate(rows):
+        row: list[Cell] = []
+        for c, value in enumerate(values):
+            if value is None:
+                above = grid[r - 1][c] if r and c < len(grid[r - 1]) else None
+                left = row[c - 1] if c else None
+                source = above if above is not None and not above.blank else left
+                row.append(Cell(source.text if source else "", source.line if source else first, merged=True))
+                continue
+            text = "\n".join(part.strip() for part in value.split("\n") if part.strip())
+            row.append(Cell(text.replace("\n", "") if _cjk_wrapped(text) else text, len(lines) + 1))
+            lines.extend(part for part in text.split("\n") if part.strip())
+        grid.append(row)
+    if grid:
+        tables.append(Grid(grid, first, max(first, len(lines))))
+
+
+def _cjk_wrapped(text: str) -> bool:
+    """A cell's text wrapped at the cell's width: its lines join without a space."""
+    return "\n" in text and not re.search(r"\n\s*(?:\d+[.、]|[(（]?[一二三四五六七八九十]+[、)）])", text)
+
+
+def _main(argv: list[str]) -> int:
+    """The child: read the PDF at argv[0], write the answer as JSON to argv[1]."""
+    source, result, name = argv
+    try:
+        lines, tables = layout(Path(source).read_bytes(), name)
+        answer: dict = {"lines": lines, "tables": [
+            {"first": grid.first, "last": grid.last,
+             "rows": [[(cell.text, cell.line, cell.merged) for cell in row] for row in grid.rows]}
+            for grid in tables]}
+    except GktrackError as exc:
+        answer = {"error": exc.message}
+    Path(result).write_text(json.dumps(answer), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))
