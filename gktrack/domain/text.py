@@ -4,9 +4,10 @@ shows text, and the spreadsheet cells that would be formulas.
 A note, a task or a unit name is text people read. Control characters in it are not: an escape
 sequence (ESC …) printed raw recolours, retitles or rewrites a terminal; a carriage return
 hides what came before it on the line; the bidirectional overrides show text in another order
-than it is stored. So they are refused on input (the command line, returned forms) and, for
-what is already in a file (a hand edit, a pull), shown escaped (``visible``). Line feeds and
-tabs are text.
+than it is stored. So they are refused on input (the command line, returned forms), taken out
+of the documents a plan is imported from (``stripped``: there a stray form feed or escape is
+the document's noise, not something a person typed here), and, for what is already in a file
+(a hand edit, a pull), shown escaped (``visible``). Line feeds and tabs are text.
 
 A spreadsheet reads a cell that starts with ``= + - @`` (or a tab or carriage return) as a
 formula: task text comes from outside documents, so exported cells that start so are written
@@ -43,6 +44,18 @@ def typed(text: str, what: str) -> str:
     if char is not None:
         raise InputError(f"{what}中含有控制字符({code(char)}),已拒绝:终端转义序列、回车等不能写入计划")
     return text
+
+
+def _space_or_nothing(match: re.Match) -> str:
+    return " " if match.group().isspace() else ""
+
+
+def stripped(text: str) -> str:
+    """``text`` without its control characters: one that breaks a line or a page (carriage
+    return, form feed, vertical tab…) becomes a space, any other is dropped."""
+    if text.isprintable():
+        return text
+    return CONTROL.sub(_space_or_nothing, text)
 
 
 def _escape(match: re.Match) -> str:

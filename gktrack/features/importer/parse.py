@@ -1191,6 +1191,8 @@ def parse_document(doc: Document | str) -> ImportedPlan:
     if isinstance(doc, str):
         doc = Document.from_text(doc)
     run = _Run()
+    for line, message in doc.notes:  # what reading the file changed (control characters taken out)
+        run.warn(line, message)
     doc = _plain_script(doc, run)
     tables = _tables(doc)
     segs = _segments(_outside(doc, tables))

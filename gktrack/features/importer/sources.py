@@ -2,7 +2,8 @@
 
 The parser only ever sees a ``Document``: a list of ``Line(no, text)``. A new format is one more
 reader in ``READERS``; nothing else changes. Documents come from outside: every reader keeps the
-limits of ``gktrack.features.limits`` and answers a file it cannot read with one line naming it.
+limits of ``gktrack.features.limits`` and answers a file it cannot read with one line naming it,
+and ``read_document`` takes control characters out of the text (``domain.text.stripped``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from gktrack.domain.text import code, control_in, stripped
 from gktrack.errors import InputError
 from gktrack.features.importer.table import Cell, Grid
 from gktrack.features.limits import (
@@ -33,6 +35,7 @@ class Document:
     # tables as the file holds them (.docx, .xlsx, .html, .pdf), each covering lines first..last;
     # text files leave this empty and the parser finds the tables flattened into their lines
     tables: list[Grid] = field(default_factory=list)
+    notes: list[tuple[int, str]] = field(default_factory=list)  # (line, message): what reading changed
 
     @classmethod
     def from_text(cls, text: str, name: str | None = None) -> "Document":
@@ -55,8 +58,26 @@ def read_document(path: str | Path, data: bytes | None = None) -> Document:
 
 
 def _finished(doc: Document) -> Document:
-    """``doc`` within the text limits."""
-    check_text(len(doc.lines), sum(len(line.text) for line in doc.lines), doc.name or "文档")
+    """``doc`` within the text limits, without control characters (noted once, at the first)."""
+    name = doc.name or "文档"
+    check_text(len(doc.lines), sum(len(line.text) for line in doc.lines), name)
+    found: list[tuple[int, str]] = []
+    for index, line in enumerate(doc.lines):
+        char = control_in(line.text)
+        if char is not None:
+            found.append((line.no, char))
+            doc.lines[index] = Line(line.no, stripped(line.text))
+    for grid in doc.tables:
+        for row in grid.rows:
+            for cell in row:
+                char = control_in(cell.text)
+                if char is not None:
+                    found.append((cell.line, char))
+                    cell.text = stripped(cell.text)
+    if found:
+        where = sorted({no for no, _ in found})
+        doc.notes.append((where[0], f"去掉了 {len(where)} 行中的控制字符(如 {code(found[0][1])}):"
+                                    "终端转义序列、回车等不能写入计划"))
     return doc
 
 
