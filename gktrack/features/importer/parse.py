@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from gktrack.errors import InputError
 from gktrack.features.importer.sources import Document, Line
+from gktrack.features.limits import MAX_TASK_TEXT
 from gktrack.features.importer.table import (
     Grid,
     Header,
@@ -153,6 +154,22 @@ class _Seg:
         return re.sub(r"\s+", "", self.norm)
 
 
+class _TooLong(Exception):
+    """A task's text grew past ``MAX_TASK_TEXT``: the one that starts at ``line``."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def _check_length(task: ImportedTask, more: str) -> None:
+    """Refuse to add ``more`` to a task that would then be longer than any task is: every
+    paragraph added makes the parser read the task's end again (the time would grow with the
+    square of its length), and such a task means the document's numbering was not understood."""
+    if len(task.text) + 1 + len(more) > MAX_TASK_TEXT:
+        raise _TooLong(task.line)
+
+
 class _Run:
     """Everything one parse collects, and the warnings it owes the user."""
 
@@ -194,11 +211,60 @@ def _ends_sentence(norm: str) -> bool:
     return not norm or norm[-1] in _TERMINAL
 
 
-def _join(first: _Seg, second: _Seg, skip: int = 0) -> _Seg:
-    """``first`` followed by ``second`` from offset ``skip`` (past a page marker)."""
-    rest = second.piece(skip, len(second.raw))
-    starts = first.starts + [(len(first.raw) + offset, no) for offset, no in rest.starts]
-    return _Seg(first.no, first.raw + rest.raw, starts=starts)
+class _Joined:
+    """A segment and the ones joined after it, each from an offset (past a page marker), made one
+    ``_Seg`` once all are known: joined one at a time, every join would copy (and fold) the text so
+    far, and a document of a thousand wrapped lines would take minutes."""
+
+    def __init__(self, first: _Seg) -> None:
+        self.no = first.no
+        self.parts = [first.raw]
+        self.starts = list(first.starts)
+        self.length = len(first.raw)
+
+    def add(self, second: _Seg, skip: int = 0) -> None:
+        rest = second.piece(skip, len(second.raw))
+        length = self.length + len(rest.raw)
+        # as each join's _Seg would keep them: the starts inside its text
+        self.starts += [(self.length + offset, no) for offset, no in rest.starts
+                        if self.length + offset < max(1, length)]
+        self.parts.append(rest.raw)
+        self.length = length
+
+    def ends_sentence(self) -> bool:
+        """``_ends_sentence`` of the joined text's ``norm``."""
+        last = next((part for part in reversed(self.parts) if part), "")
+        return _ends_sentence(fold(last[-1:]))
+
+    def seg(self) -> _Seg:
+        return _Seg(self.no, "".join(self.parts), starts=self.starts)
+
+
+class _Out(list):
+    """The segments a pass keeps; the last may be a ``_Joined`` still growing."""
+
+    joining: _Joined | None = None
+
+    def join_last(self, seg: _Seg, skip: int = 0) -> None:
+        if self.joining is None:
+            self.joining = _Joined(self[-1])
+        self.joining.add(seg, skip)
+
+    def last_ends_sentence(self) -> bool:
+        return self.joining.ends_sentence() if self.joining else _ends_sentence(self[-1].norm)
+
+    def last_width(self, width_of) -> int:
+        return self.joining.length if self.joining else width_of(self[-1])  # a joined one has no indent
+
+    def append(self, seg: _Seg) -> None:
+        self.done()
+        super().append(seg)
+
+    def done(self) -> "_Out":
+        if self.joining is not None:
+            self[-1] = self.joining.seg()
+            self.joining = None
+        return self
 
 
 def _rejoin_wrapped(segs: list[_Seg]) -> list[_Seg]:
@@ -224,15 +290,14 @@ def _rejoin_wrapped(segs: list[_Seg]) -> list[_Seg]:
             or len({s.compact for s in full}) < 0.8 * len(full) or cut < 0.5 * len(full):
         return segs
     indented = sum(1 for s in segs if s.indent) >= 3
-    out: list[_Seg] = []
+    out = _Out()
     for seg in segs:
-        prev = out[-1] if out else None
-        if (prev is not None and width_of(prev) >= width - 1 and not (indented and seg.indent)
+        if (out and out.last_width(width_of) >= width - 1 and not (indented and seg.indent)
                 and marker_at_start(seg.raw, seg.norm) is None and not DATE_LINE.match(seg.norm)):
-            out[-1] = _join(prev, seg)
+            out.join_last(seg)
         else:
             out.append(seg)
-    return out
+    return list(out.done())
 
 
 def _mid_sentence(prev: _Seg | None) -> bool:
@@ -275,30 +340,31 @@ def _remove_page_markers(segs: list[_Seg], run: _Run, table_numbers: bool) -> li
                 page_lines.add(i)
             else:
                 last = values[i]
-    out: list[_Seg] = []
+    out = _Out()
     join_next = False
     for index, seg in enumerate(segs):
         if index in page_lines:
             marker = marker_at_start(seg.raw)
             removed.append((seg.no, marker.text))
-            if out and not _ends_sentence(out[-1].norm):
-                out[-1] = _join(out[-1], seg, marker.end)
+            if out and not out.last_ends_sentence():
+                out.join_last(seg, marker.end)
             else:
                 out.append(seg.piece(marker.end, len(seg.raw)))
             continue
         if _BARE_PAGE.match(seg.norm) and not (table_numbers and re.fullmatch(r"\d{1,3}", seg.norm)):
             removed.append((seg.no, seg.raw))
-            join_next = bool(out) and not _ends_sentence(out[-1].norm)
+            join_next = bool(out) and not out.last_ends_sentence()
             continue
         if join_next and marker_at_start(seg.raw, seg.norm) is None and not looks_like_unit_phrase(seg.raw):
-            out[-1] = _join(out[-1], seg)
+            out.join_last(seg)
         else:
             out.append(seg)
         join_next = False
+    out.done()
     if removed:
         shown = "、".join(f"“{text}”" for _, text in removed[:5]) + ("等" if len(removed) > 5 else "")
         run.warn(removed[0][0], f"删除页码标记 {len(removed)} 处({shown}),被截断的句子已接合")
-    return out
+    return list(out)
 
 
 class _Numbering:
@@ -1025,6 +1091,7 @@ class _Builder:
                 run.warn(seg.no, f"“{preamble()}”部分不是任务,未导入:{_excerpt(text)}")
                 return
             if self.table is None and open_task is not None:
+                _check_length(open_task, text)
                 open_task.text += "\n" + text
                 tail = _trailing_units(open_task.text)
                 if tail:
@@ -1134,6 +1201,7 @@ class _Builder:
                 if owner_task is None:
                     run.warn(seg.no, f"这一行前面没有任务,未使用:{_excerpt(seg.raw)}")
                 else:
+                    _check_length(owner_task, seg.raw)
                     owner_task.text += "\n" + _shown_units(seg.raw)
                 continue
             if kind == "deadline":
@@ -1190,6 +1258,14 @@ def parse_document(doc: Document | str) -> ImportedPlan:
     """The plan a document describes: its sections, tasks, units, deadlines and metadata."""
     if isinstance(doc, str):
         doc = Document.from_text(doc)
+    try:
+        return _parse(doc)
+    except _TooLong as exc:
+        raise InputError(f"“{doc.name or '文档'}”第 {exc.line} 行起的一项任务超过 {MAX_TASK_TEXT} 字(其后的段落都接在"
+                         "这一项之后),不像是一项任务:请检查原文的编号或表格,或只保留任务部分后再导入") from None
+
+
+def _parse(doc: Document) -> ImportedPlan:
     run = _Run()
     for line, message in doc.notes:  # what reading the file changed (control characters taken out)
         run.warn(line, message)
