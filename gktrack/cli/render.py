@@ -392,6 +392,7 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
     spans: list[tuple[Plan, int, int]] = []
     open_count = red = yellow = 0
     named: dict[tuple, str] = {}
+    tails: dict[tuple, tuple] = {}
     for plan_id, plan_rows in by_plan.items():
         plan = plans[plan_id]
         start = len(cells)
@@ -401,7 +402,13 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
                 open_count += 1
                 red += row.level == "red"
                 yellow += row.level == "yellow"
-            tail = (deadline_cell(task), due_cell(row.assessment), state_cell(row))
+            # deadline, due date and state repeat across thousands of rows: each made once
+            key = (task.deadline_text, row.assessment, row.mine is None and row.done_parts) if not row.done else None
+            tail = tails.get(key) if key is not None else None
+            if tail is None:
+                tail = (deadline_cell(task), due_cell(row.assessment), state_cell(row))
+                if key is not None:
+                    tails[key] = tail
             if unit:
                 who = role_label(row.role, row.via)
             else:
