@@ -44,7 +44,7 @@ def run(root: Path | str, *args: str, input: str | None = None, check: bool = Tr
 
 def run_full(root: Path | str, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
     """Like ``run`` but never raises for git's exit code: the caller reads stderr itself."""
-    import subprocess  # here: the read commands run no git at all, and its import costs ≈ 3 ms
+    import subprocess  # here: the read commands run no git at all, so they need not import it
 
     cmd = ["git", "-c", "core.quotepath=off", "-C", str(root), *args]
     try:
