@@ -542,14 +542,19 @@ def render_task(row, history) -> None:
 
 
 def _log_table(out: Out, commits, title: str) -> None:
-    from gktrack.domain.actions import action_label
+    from gktrack.domain.actions import action_label, made_by
 
-    table = Table([Column("时间"), Column("提交"), Column("人员", cap=20, shrink=True), Column("操作"),
+    table = Table([Column("时间"), Column("提交"), Column("人员", cap=32, shrink=True), Column("操作"),
                    Column("单位", cap=24, shrink=True), Column("摘要", flex=True, fold=True)])
     rows = []
     for commit in commits:
-        rows.append([commit.authored.strftime("%Y-%m-%d %H:%M"), commit.sha[:8], commit.author,
-                     (action_label(commit.action), "yellow" if commit.action is None else None),
+        label = action_label(commit.action)
+        if commit.action is None and commit.claimed is not None:
+            # Its trailers name an action its content is not: say what it claimed to be.
+            label += f"(自称“{action_label(commit.claimed)}”)"
+        rows.append([commit.authored.strftime("%Y-%m-%d %H:%M"), commit.sha[:8],
+                     made_by(commit.author, commit.email, commit.committer, commit.committer_email),
+                     (label, "yellow" if commit.action is None else None),
                      "、".join(typed_form(u) for u in commit.units), commit.summary])
     table.measure(rows)
     table.layout(out.width)
