@@ -8,7 +8,7 @@ units.yaml starts from ``gktrack.storage.registry.INITIAL_TEXT``; the first plan
 with ``--verify``, is checked byte for byte against ``new_plan_text``.
 
 History goes through one ``git fast-import`` stream: backdated commits spread over the plan year,
-about 95 % of them with gktrack's own messages and trailers (new-plan, progress, close, reopen,
+about 95 % of them with gktrack's own messages and trailers (import, progress, close, reopen,
 assign, as ``gktrack.features.ops`` writes them) and the rest hand edits without trailers. Only the touched
 plan file changes in each commit, and only the touched task's block is re-rendered.
 """
@@ -185,11 +185,13 @@ def build(out: Path, *, plans: int, tasks: int, commits: int, seed: int, year: i
     for state in states:
         plan = state.plan
         when += step
+        # A plan that arrives with its tasks is an import (new-plan makes an empty one): log and
+        # the report check that a commit's content is what its trailers say.
         stream.commit(when, office, gkgit.format_message(
-            f"新建计划 {plan.id}:{short(plan.title)}", None, _trailers("new-plan", plan=plan.id)),
+            f"导入计划 {plan.id}:{plan.title}({len(plan.tasks)} 项任务)", None, _trailers("import", plan=plan.id)),
             {f"plans/{plan.id}.yaml": state.text()})
         made += 1
-    counts["new-plan"] = plans
+    counts["import"] = plans
     while made < commits:
         # Spread evenly over the year, skipped draws included, so no day gets a pile-up.
         when = max(when + 1, start + made * step + rng.randrange(step))
@@ -243,6 +245,10 @@ def build(out: Path, *, plans: int, tasks: int, commits: int, seed: int, year: i
     subprocess.run(["git", "-C", str(out), "checkout", "-q", "-f", "main"], check=True, env=env)
     subprocess.run(["git", "-C", str(out), "config", "user.name", "基准测试"], check=True, env=env)
     subprocess.run(["git", "-C", str(out), "config", "user.email", "bench@example.gov.cn"], check=True, env=env)
+    # As `gktrack setup` (or sync) leaves a clone: git's commit-graph with changed-path filters.
+    from gktrack.storage.git import keep_history_fast
+
+    keep_history_fast(out)
     if verify:
         for state in states:
             if state.text() != new_plan_text(state.plan):

@@ -101,6 +101,17 @@ def run_main(argv: list[str]) -> Result:
     return Result(code, out.getvalue(), err.getvalue())
 
 
+def identities_per_clone(tmp_path: Path, monkeypatch, default: tuple[str, str]) -> None:
+    """Several clones, each its own person: identities come from each repository's git config
+    (``default`` for one that sets none), not from the test environment's fixed identity."""
+    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL",
+                 "GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"):
+        monkeypatch.delenv(name, raising=False)
+    git(tmp_path, "config", "--global", "user.name", default[0])
+    git(tmp_path, "config", "--global", "user.email", default[1])
+    git(tmp_path, "config", "--global", "init.defaultBranch", "main")
+
+
 def git(root: Path, *args: str, check: bool = True, env: dict | None = None) -> str:
     proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
                           encoding="utf-8", env=env)

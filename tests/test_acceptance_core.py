@@ -178,3 +178,21 @@ def test_long_chinese_text_is_written_on_one_line_unescaped(plans_repo):
     assert any(line.strip().endswith("已发布“惠企政策”专栏: 第一期") or "已发布“惠企政策”专栏: 第一期" in line
                for line in lines)
     assert gk.json("show", task, "--json")["text"] == text
+
+
+def test_assign_and_unassign_keep_the_order_units_are_written_in(plans_repo):
+    """Issue 19: the order of a task's units is the document's; assigning or removing one unit
+    leaves the others where they were and changes only the lines of the lists it touches."""
+    gk = plans_repo
+    gk.ok("add", "hl2022", "排序检查", "--unit", "司法所", "--unit", "党政综合办", "--unit", "区政数局")
+    ref = gk.json("status", "--json", "--plan", "hl2022")[-1]["id"]
+    gk.ok("assign", ref, "--unit", "横东村")
+    assert gk.json("show", ref, "--json")["responsible"] == ["司法所", "党政综合办", "区政数局", "横东村"]
+    gk.ok("assign", ref, "--lead", "党政综合办")
+    task = gk.json("show", ref, "--json")
+    assert task["lead"] == ["党政综合办"] and task["responsible"] == ["司法所", "区政数局", "横东村"]
+    gk.ok("unassign", ref, "司法所")
+    assert gk.json("show", ref, "--json")["responsible"] == ["区政数局", "横东村"]
+    diff = gk.git("show", "--format=", "-U0", "HEAD")
+    changed = [line for line in diff.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert changed == ["-    responsible: [司法所, 区政数局, 横东村]", "+    responsible: [区政数局, 横东村]"]

@@ -58,7 +58,7 @@ def test_make_repo_builds_a_valid_reproducible_history(tmp_path):
     assert len(entries) == 150
     actions = [gkgit.read_trailers(e.split("\0", 1)[1]).get(gkgit.TRAILER_ACTION) for e in entries]
     assert all(e.split("\0")[0].startswith("2024-") for e in entries)
-    assert {"init", "new-plan", "progress", "close"} <= set(actions)
+    assert {"init", "import", "progress", "close"} <= set(actions)
     hand = actions.count(None)
     assert 0 < hand < len(actions) * 0.15
 

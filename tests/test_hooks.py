@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Gk, git, run_main
+from conftest import Gk, git, run_main, identities_per_clone
 from gktrack.domain.permissions import (
     RULE_ADD_REMOVE, RULE_OFFICE_FIELDS, RULE_REGISTRY, RULE_UNIT, RULE_UNKNOWN,
 )
@@ -40,11 +40,7 @@ people:
 @pytest.fixture
 def org(gk_env, tmp_path, monkeypatch):
     """A plans repository with people, its bare server with the hook, and three clones."""
-    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
-        monkeypatch.delenv(name, raising=False)
-    git(tmp_path, "config", "--global", "user.name", OFFICE[0])
-    git(tmp_path, "config", "--global", "user.email", OFFICE[1])
-    git(tmp_path, "config", "--global", "init.defaultBranch", "main")
+    identities_per_clone(tmp_path, monkeypatch, OFFICE)
     seed = tmp_path / "seed"
     assert run_main(["init", seed]).code == 0
     (seed / "units.yaml").write_text(REGISTRY, encoding="utf-8")

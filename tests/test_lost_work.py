@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Gk, git, run_main
+from conftest import Gk, git, run_main, identities_per_clone
 from gktrack.storage import yamldoc
 from test_edit import editor  # noqa: F401
 from test_sync import OFFICE, ZHANG, clone, gk, ok
@@ -28,12 +28,7 @@ PLAN = "plans/p1.yaml"
 @pytest.fixture
 def team(gk_env, tmp_path, monkeypatch):
     """An office clone and 张三's clone of a bare server holding plan p1 (tasks 1–3)."""
-    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL",
-                 "GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"):
-        monkeypatch.delenv(name, raising=False)
-    git(tmp_path, "config", "--global", "user.name", OFFICE[0])
-    git(tmp_path, "config", "--global", "user.email", OFFICE[1])
-    git(tmp_path, "config", "--global", "init.defaultBranch", "main")
+    identities_per_clone(tmp_path, monkeypatch, OFFICE)
     seed = tmp_path / "seed"
     assert run_main(["init", seed]).code == 0
     ok(seed, "new-plan", "p1", "--year", "2024", "--title", "测试计划")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from conftest import git, run_main
+from conftest import git, run_main, identities_per_clone
 
 OFFICE = ("王五", "office@xj.gov.cn")
 ZHANG = ("张三", "zhang@xj.gov.cn")  # 区司法局
@@ -83,11 +83,7 @@ class Clone:
 
 @pytest.fixture
 def year(gk_env, tmp_path, monkeypatch):
-    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
-        monkeypatch.delenv(name, raising=False)
-    git(tmp_path, "config", "--global", "init.defaultBranch", "main")
-    git(tmp_path, "config", "--global", "user.name", OFFICE[0])
-    git(tmp_path, "config", "--global", "user.email", OFFICE[1])
+    identities_per_clone(tmp_path, monkeypatch, OFFICE)
     seed = Clone(tmp_path / "seed", OFFICE, monkeypatch).at("2024-02-01")
     assert run_main(["init", str(seed.root)]).code == 0
     (seed.root / "units.yaml").write_text(REGISTRY, encoding="utf-8")

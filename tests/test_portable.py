@@ -203,7 +203,8 @@ def test_report_into_a_folder_that_does_not_exist(marked, tmp_path):
     result = piped(marked.root, "report", "2024", "-o", str(tmp_path / "没有" / "a.md"))
     assert result.returncode == 2
     lines = result.stderr.decode("utf-8").strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("gktrack: 错误:无法写入")
+    # refused before the report is made, as export and calendar refuse it (Repository.check_output)
+    assert len(lines) == 1 and lines[0].startswith("gktrack: 错误:文件夹") and "不存在" in lines[0]
 
 
 WIDE = {"COLUMNS": "160"}

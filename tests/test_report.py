@@ -250,8 +250,9 @@ def test_hand_edit_is_reported_from_file_contents(scenario):
     hand = sha_of(scenario, "更新项目信息公开任务状态")
     assert task["state"] == "done" and task["closed"] == "2022-10-28"
     assert task["closing_commit"] == {"commit": hand, "author": "李四", "email": "lisi@example.gov.cn",
+                                      "committer": "李四", "committer_email": "lisi@example.gov.cn",
                                       "date": "2022-10-28T16:30:00+08:00", "committed": "2022-10-28T16:30:00+08:00",
-                                      "action": None, "unit": None, "hand_edit": True}
+                                      "action": None, "claimed_action": None, "unit": None, "hand_edit": True}
     assert data["audit"]["hand_edits_unchecked"] == 1
     [edit] = data["audit"]["hand_edits"]
     assert edit["commit"] == hand and edit["author"] == "李四"
@@ -592,9 +593,11 @@ def test_cached_and_uncached_reports_are_the_same_bytes(scenario, monkeypatch):
     cold = report(scenario, "2022")
     assert not (scenario.root / ".git" / "gktrack" / "report-cache").exists()
     with sqlite3.connect(index) as db:
-        [(data,)] = db.execute("SELECT data FROM memo WHERE kind LIKE 'plandiff%'").fetchall()
-    diff = gktrack.storage.plandiff.FileDiff.from_data(__import__("marshal").loads(data))
-    assert [tuple(t) for t in diff.tasks] == [(7, "open", "done", None)]
+        rows = db.execute("SELECT data FROM memo WHERE kind LIKE 'plandiff%'").fetchall()
+    diffs = [gktrack.storage.plandiff.FileDiff.from_data(__import__("marshal").loads(data)) for (data,) in rows]
+    # The hand edit's comparison, among those of the gktrack commits checked against their trailers.
+    assert [tuple(t) for d in diffs for t in d.tasks if t.task_id == 7 and t.new_state == "done"] == [
+        (7, "open", "done", None, ("state", "note"), False)]
     # Warm: no plan file is parsed and no hand edit compared again.
 
     def refuse(*args, **kwargs):
@@ -718,8 +721,13 @@ def test_report_reuses_the_read_commands_cache(scenario, monkeypatch):
     both read them through the one index, by blob id."""
     import gktrack.storage.planfile
 
+    import sqlite3
+
     expected = report(scenario, "2023")
-    (scenario.root / ".git" / "gktrack" / "index.sqlite").unlink()
+    # The parsed files forgotten (what each commit is, checked against its trailers, is kept).
+    with sqlite3.connect(scenario.root / ".git" / "gktrack" / "index.sqlite") as db:
+        db.execute("DELETE FROM parsed")
+        db.execute("DELETE FROM files")
     assert run_cli(["--repo", str(scenario.root), "status"])[0] == 0
 
     def refuse(*args, **kwargs):

@@ -7,6 +7,8 @@ import json
 
 from conftest import Gk, git
 
+from gktrack.storage.git import GRAPH_WORTH
+
 EDITOR_FILES = [".gktrack/plan.schema.json", ".gktrack/units.schema.json", ".vscode/settings.json"]
 
 
@@ -66,3 +68,21 @@ def test_setup_leaves_an_existing_vscode_settings_file_alone(gk):
     gk.ok("init")
     assert gk.text(".vscode/settings.json") == '{"editor.fontSize": 16}\n'
     assert ".vscode/settings.json" not in gk.commit_info().files
+
+
+def test_setup_has_git_keep_a_commit_graph_for_task_histories(gk):
+    """``show`` reads a task's history with a path-limited ``git log``; git's commit-graph with
+    changed-path filters spares it opening every commit. setup writes one and has fetch keep it."""
+    gk.ok("init")
+    gk.ok("new-plan", "p1", "--year", "2024", "--title", "测试计划")
+    gk.ok("add", "p1", "任务一", "--unit", "司法所", "--new-unit")
+    assert "提交图" not in gk.ok("setup")  # a short history needs none
+    for n in range(GRAPH_WORTH):
+        gk.git("commit", "-q", "--allow-empty", "-m", f"第{n}次")
+    out = gk.ok("setup")
+    assert "提交图" in out
+    assert gk.git("config", "--get", "fetch.writeCommitGraph").strip() == "true"
+    graph = gk.root / ".git" / "objects" / "info" / "commit-graph"
+    assert b"BIDX" in graph.read_bytes()[:512]  # the changed-path filters
+    assert "未做任何修改" in gk.ok("setup")  # nothing more to do the second time
+    assert "任务一" in gk.ok("show", "p1/1")

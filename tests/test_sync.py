@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Gk, git, run_main
+from conftest import Gk, git, run_main, identities_per_clone
 from gktrack.features.collab.mergedriver import CONFLICT_KEY
 from gktrack.storage import yamldoc
 
@@ -21,12 +21,7 @@ ZHANG = ("张三", "zhang@example.gov.cn")
 @pytest.fixture
 def team(gk_env, tmp_path, monkeypatch):
     """An office repository with plan p1 (tasks 1–3), its bare server copy, and 张三's clone."""
-    # Each clone has its own person: identities come from each repository's config.
-    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
-        monkeypatch.delenv(name, raising=False)
-    git(tmp_path, "config", "--global", "user.name", OFFICE[0])
-    git(tmp_path, "config", "--global", "user.email", OFFICE[1])
-    git(tmp_path, "config", "--global", "init.defaultBranch", "main")
+    identities_per_clone(tmp_path, monkeypatch, OFFICE)
     office = tmp_path / "office"
     assert run_main(["init", office]).code == 0
     gk = Gk(office)

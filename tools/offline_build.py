@@ -38,10 +38,12 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Each target with every wheel tag it can install: pip does not widen a manylinux tag given with
+# --platform to the older, equally compatible ones (opencc, for one, ships only manylinux2014).
 PLATFORMS = {
-    "win_amd64": "win_amd64",
-    "linux_x86_64": "manylinux_2_28_x86_64",
-    "linux_aarch64": "manylinux_2_28_aarch64",
+    "win_amd64": ("win_amd64",),
+    "linux_x86_64": ("manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64"),
+    "linux_aarch64": ("manylinux_2_28_aarch64", "manylinux_2_17_aarch64", "manylinux2014_aarch64"),
 }
 PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
 MARK = "gktrack-offline.json"  # the manifest: also how we know a folder is ours to replace
@@ -80,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         for platform in args.platform or sorted(PLATFORMS):
             for python in args.python or PYTHONS:
                 digits = python.replace(".", "")
-                _pip("download", "--only-binary=:all:", "--platform", PLATFORMS[platform],
+                tags = [arg for tag in PLATFORMS[platform] for arg in ("--platform", tag)]
+                _pip("download", "--only-binary=:all:", *tags,
                      "--python-version", python, "--implementation", "cp", "--abi", f"cp{digits}",
                      "--abi", "abi3", "--abi", "none", "--find-links", str(wheels), "-d", str(wheels),
                      f"gktrack=={version}")

@@ -129,9 +129,9 @@ _SHORT: dict[str, int] = {}  # short texts repeat (states, deadlines, reasons): 
 # costs ≈ 80 ns each, as every character becomes a new one-letter string to look up. Anything
 # else (“” and — are one cell, combining marks none) is measured per character.
 _SIMPLE_CLASS = "\x20-\x7e\u3000-\u3029\u3030-\u303e\u3400-\u9fff\uff01-\uff60\uffe0-\uffe6"
-# Compiling the pattern costs ≈ 2 ms (a bitmap of the BMP, built in Python): a short output
-# (one unit's status) measures its few thousand characters one by one instead, and the pattern
-# is compiled once PAYBACK characters have gone that way (≈ 80 ns each, so ≈ 2 ms too).
+# Compiling the pattern builds a bitmap of the BMP in Python, as slow as measuring many thousand
+# characters one by one: a short output (one unit's status) measures its characters one by one,
+# and the pattern is compiled once PAYBACK characters have gone that way.
 PAYBACK = 20_000
 _other = None
 _unmatched = 0

@@ -20,7 +20,11 @@ def print_json(data: Any) -> None:
     write = sys.stdout.write
     if isinstance(data, list) and data:
         encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-        write("[\n" + ",\n".join(map(encode, data)) + "\n]\n")
+        # Written a slice at a time: a city's whole list as one string would double the peak memory.
+        for start in range(0, len(data), 1024):
+            body = ",\n".join(map(encode, data[start:start + 1024]))
+            write(("[\n" if start == 0 else ",\n") + body)
+        write("\n]\n")
         return
     # Written as it is made: a city's report as one string (and the pieces it is joined from)
     # would double the command's peak memory.

@@ -392,6 +392,7 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
     spans: list[tuple[Plan, int, int]] = []
     open_count = red = yellow = 0
     named: dict[tuple, str] = {}
+    tails: dict[tuple, tuple] = {}
     for plan_id, plan_rows in by_plan.items():
         plan = plans[plan_id]
         start = len(cells)
@@ -401,7 +402,13 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
                 open_count += 1
                 red += row.level == "red"
                 yellow += row.level == "yellow"
-            tail = (deadline_cell(task), due_cell(row.assessment), state_cell(row))
+            # deadline, due date and state repeat across thousands of rows: each made once
+            key = (task.deadline_text, row.assessment, row.mine is None and row.done_parts) if not row.done else None
+            tail = tails.get(key) if key is not None else None
+            if tail is None:
+                tail = (deadline_cell(task), due_cell(row.assessment), state_cell(row))
+                if key is not None:
+                    tails[key] = tail
             if unit:
                 who = role_label(row.role, row.via)
             else:
@@ -535,14 +542,19 @@ def render_task(row, history) -> None:
 
 
 def _log_table(out: Out, commits, title: str) -> None:
-    from gktrack.domain.actions import action_label
+    from gktrack.domain.actions import action_label, made_by
 
-    table = Table([Column("时间"), Column("提交"), Column("人员", cap=20, shrink=True), Column("操作"),
+    table = Table([Column("时间"), Column("提交"), Column("人员", cap=32, shrink=True), Column("操作"),
                    Column("单位", cap=24, shrink=True), Column("摘要", flex=True, fold=True)])
     rows = []
     for commit in commits:
-        rows.append([commit.authored.strftime("%Y-%m-%d %H:%M"), commit.sha[:8], commit.author,
-                     (action_label(commit.action), "yellow" if commit.action is None else None),
+        label = action_label(commit.action)
+        if commit.action is None and commit.claimed is not None:
+            # Its trailers name an action its content is not: say what it claimed to be.
+            label += f"(自称“{action_label(commit.claimed)}”)"
+        rows.append([commit.authored.strftime("%Y-%m-%d %H:%M"), commit.sha[:8],
+                     made_by(commit.author, commit.email, commit.committer, commit.committer_email),
+                     (label, "yellow" if commit.action is None else None),
                      "、".join(typed_form(u) for u in commit.units), commit.summary])
     table.measure(rows)
     table.layout(out.width)

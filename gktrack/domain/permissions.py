@@ -22,15 +22,16 @@ from __future__ import annotations
 
 from collections import Counter
 
-from gktrack.domain.actions import action_verb
+from gktrack.domain.actions import action_verb, fields_changed_by
 from gktrack.domain.model import Person, Plan, Task, to_data
 from gktrack.domain.parts import owed_parts, role_of
 from gktrack.domain.units import Units
 from gktrack.errors import PermissionDeniedError
 
 UNIT_ACTIONS = ("progress", "close", "reopen")
-# The task fields those actions write: all a unit's liaison may change (the pre-receive hook).
-UNIT_FIELDS = ("progress", "parts", "state", "closed", "note", "evidence")
+# The task fields those actions write (the table of actions says which): all a unit's liaison
+# may change (the pre-receive hook).
+UNIT_FIELDS = fields_changed_by(UNIT_ACTIONS)
 
 # The rules as the pre-receive hook states them to whoever pushed.
 RULE_UNIT = "单位联络人只能为本单位记录进展、关闭或重新打开本单位自己的那一部分"

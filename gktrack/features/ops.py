@@ -110,7 +110,7 @@ def init_repo(path: str | Path | None) -> InitResult:
         created.append(".gitattributes")
     # The JSON Schemas and .vscode/settings.json: the YAML language server checks plans as people type.
     created += schema.write_editor_files(root)
-    configured = mergedriver.install(root)
+    configured = mergedriver.install(root) + git.keep_history_fast(root)
     candidates = [REGISTRY_FILE, f"{PLANS_DIR}/.gitkeep", ".gitattributes", *schema.editor_files()]
     tracked = set(git.run(root, "ls-files", "-z", "--", *candidates).split("\0"))
     # Files an interrupted init left uncommitted; a tracked file's hand edits are never swept in.

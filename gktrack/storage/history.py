@@ -1,8 +1,11 @@
 """The audit trail: what each commit changed, read from git.
 
-A commit made by gktrack carries trailers (action, task, unit, date): a task command names the
-one task it changed and is taken at its word. Any other commit that touches a plan file or the
-registry (a hand edit, an import, an undo) is compared with the file before it, task by task
+A commit made by gktrack carries trailers (action, task, unit, date), but trailers are text
+anyone can copy: a commit is taken as the action its trailer names only when its content is
+such a change (``check_claims``, by ``gktrack.storage.claims``; remembered in the index by
+commit id). A gktrack task command so checked names the one task it changed. Any other commit
+that touches a plan file or the registry (a hand edit, an import, an undo, a commit whose
+trailers do not fit what it did) is compared with the file before it, task by task
 (``gktrack.storage.plandiff``). File versions are parsed, and comparisons remembered, through
 the one cache (``Repository.index``) by git blob id, so no version is read twice.
 
@@ -14,43 +17,55 @@ report reads history with.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, NamedTuple
 
+from gktrack.domain.actions import ACTIONS
 from gktrack.domain.model import Plan, Registry
-from gktrack.storage import git, plandiff, planfile, yamldoc
+from gktrack.storage import claims, git, plandiff, planfile, yamldoc
 from gktrack.storage.registry import REGISTRY_FILE, parse_registry
-from gktrack.storage.repo import PLANS_DIR, Repository
+from gktrack.storage.repo import PLANS_DIR, Repository, plan_id_of
 
 _RS, _FS = "\x1e", "\x1f"
-_FORMAT = f"{_RS}%H{_FS}%P{_FS}%an{_FS}%ae{_FS}%aI{_FS}%cI{_FS}%B{_FS}"
+_FORMAT = f"{_RS}%H{_FS}%P{_FS}%an{_FS}%ae{_FS}%cn{_FS}%ce{_FS}%aI{_FS}%cI{_FS}%B{_FS}"
 _NULL_SHA = "0" * 40
 
 
 @dataclass
 class Commit:
     sha: str
-    author: str
+    author: str  # in whose name the change was made (``--by``)
     email: str
     authored: dt.datetime
     committed: dt.datetime
     message: str
     files: list[str] = field(default_factory=list)
     trailers: dict[str, str] = field(default_factory=dict)
+    committer: str = ""  # who made the commit (ran git)
+    committer_email: str = ""
+    parents: list[str] = field(default_factory=list)
+    # Its content is the change its trailer claims (``check_claims``); until checked, it is not.
+    genuine: bool = False
 
     @property
     def summary(self) -> str:
         return self.message.strip().splitlines()[0] if self.message.strip() else ""
 
     @property
-    def action(self) -> str | None:
+    def claimed(self) -> str | None:
+        """The action its ``Gktrack-Action`` trailer names, true or not."""
         action = self.trailers.get(git.TRAILER_ACTION)
         # A unit's progress form was imported as "import" (naming its unit) before it had an
         # action of its own; a plan's import names no unit.
         if action == "import" and git.TRAILER_UNIT in self.trailers:
             return "import-progress"
         return action
+
+    @property
+    def action(self) -> str | None:
+        """What the commit is: its trailer's action when its content is that change, else None
+        (a hand edit, however it is described)."""
+        return self.claimed if self.genuine else None
 
     @property
     def units(self) -> list[str]:
@@ -74,26 +89,32 @@ class Commit:
     def to_json(self) -> dict:
         return {
             "commit": self.sha, "author": self.author, "email": self.email,
+            "committer": self.committer, "committer_email": self.committer_email,
             "date": self.authored.isoformat(), "committed": self.committed.isoformat(),
-            "summary": self.summary, "action": self.action, "task": self.task,
-            "unit": self.unit, "units": self.units,
+            "summary": self.summary, "action": self.action, "claimed_action": self.claimed,
+            "task": self.task, "unit": self.unit, "units": self.units,
             "recorded_date": self.trailers.get(git.TRAILER_DATE),
             "files": self.files, "hand_edit": self.is_hand_edit,
         }
 
 
 def read_log(repo: Repository, *, rev: str = "HEAD", paths: list[str] | None = None,
-             since: str | None = None, until: str | None = None) -> list[Commit]:
-    """Commits touching plans/ or units.yaml (newest first), one git process for all of them."""
+             since: str | None = None, until: str | None = None, limit: int | None = None) -> list[Commit]:
+    """Commits touching plans/ or units.yaml (newest first; the ``limit`` newest), one git process
+    for all of them, each checked against its trailers (``check_claims``)."""
     if git.head(repo.root) is None:
         return []
     args = ["log", f"--format={_FORMAT}", "--name-only", "--no-renames", "-z"]
+    if limit:
+        args.append(f"--max-count={limit}")
     if since:
         args.append(f"--since={since}")
     if until:
         args.append(f"--until={until}")
     args += [rev, "--", *(paths or [PLANS_DIR, REGISTRY_FILE])]
-    return _parse_records(git.run(repo.root, *args))
+    commits = _parse_records(git.run(repo.root, *args))
+    check_claims(repo, commits)
+    return commits
 
 
 def _parse_records(out: str) -> list[Commit]:
@@ -115,10 +136,13 @@ def _records(out: str | bytes, cls: type | None = None) -> Iterator[tuple[Any, l
                    else (raw.decode("utf-8", "replace") for raw in out.split(_RS.encode())))
     next(records, None)  # what comes before the first record
     for record in records:
-        sha, parents, author, email, authored, committed, message, rest = record.split(_FS, 7)
+        sha, parents, author, email, committer, committer_email, authored, committed, message, rest = \
+            record.split(_FS, 9)
+        parent_list = parents.split()
         yield (cls or Commit)(sha=sha, author=author, email=email, authored=fromiso(authored),
-                              committed=fromiso(committed), message=message,
-                              trailers=read_trailers(message)), parents.split(), rest
+                              committed=fromiso(committed), message=message, trailers=read_trailers(message),
+                              committer=committer, committer_email=committer_email,
+                              parents=parent_list), parent_list, rest
 
 
 # --- gktrack's own commits ---------------------------------------------------------------------
@@ -127,26 +151,19 @@ def _records(out: str | bytes, cls: type | None = None) -> Iterator[tuple[Any, l
 TASK_ACTIONS = frozenset({"add", "assign", "unassign", "progress", "close", "reopen"})
 # gktrack commits that cannot change any task.
 NO_TASK_ACTIONS = frozenset({"init", "new-plan", "add-section"})
-# Commits that are hand edits: plain git commits (no trailers), and gktrack commit-edits.
+# Commits that are hand edits: plain git commits (no trailers, or trailers that do not fit the
+# content), and gktrack commit-edits.
 HAND_ACTIONS = (None, "edit")
 
 
 def trusted_files(commit: Commit) -> list[str] | None:
-    """The plan file a gktrack task command changed, as its trailers say; None for other commits."""
+    """The plan file a gktrack task command changed, as its trailers say (once ``check_claims``
+    found its content to be that change); None for other commits."""
     if commit.action in TASK_ACTIONS and commit.task:
         plan_id = commit.task.rpartition("/")[0]
         if plan_id:
             return [f"{PLANS_DIR}/{plan_id}.yaml"]
     return None
-
-
-_PLAN_PATH = re.compile(rf"^{PLANS_DIR}/([^/]+)\.yaml$")
-
-
-def plan_id_of(path: str) -> str | None:
-    """The plan id of a plan file's path (``plans/<id>.yaml``); None for any other file."""
-    match = _PLAN_PATH.match(path)
-    return match.group(1) if match and not match.group(1).startswith(".") else None
 
 
 # --- what a commit changed ------------------------------------------------------------------
@@ -164,11 +181,11 @@ class FileChange:
 
 @dataclass
 class ChangeCommit(Commit):
-    """A commit with its parents and the blobs before and after each file it changed."""
+    """A commit with the blobs before and after each file it changed in plans/ and units.yaml."""
 
-    parents: list[str] = field(default_factory=list)
     changes: list[FileChange] = field(default_factory=list)
-    # Vouched for by its trailers (``trusted_files``): ``files`` is known, ``changes`` not read.
+    # A task command whose content was checked (``trusted_files``): ``files`` is known,
+    # ``changes`` not read.
     trusted: bool = False
 
 
@@ -201,7 +218,7 @@ def _contents(data: bytes | None, path: str, blob: str) -> bytes:
     return data
 
 
-_DIFF_KIND = "plandiff.2"  # the phrases' wording is part of what is remembered: a new one, a new kind
+_DIFF_KIND = "plandiff.3"  # the phrases' wording is part of what is remembered: a new one, a new kind
 
 
 def plan_diffs(repo: Repository, changes: list[FileChange],
@@ -235,6 +252,99 @@ def plan_diffs(repo: Repository, changes: list[FileChange],
     return {change: plandiff.FileDiff.from_data(known[keys[change]]) for change in changes}
 
 
+# --- is each commit what its trailers say? ----------------------------------------------------
+
+_CLAIMS_KIND = "claims.1"  # the rules (domain.actions, storage.claims) are part of the answer: new rules, new kind
+
+
+def check_claims(repo: Repository, commits: list[Commit]) -> dict[str, list[FileChange]]:
+    """Set ``genuine`` on each commit: whether its content is the change its ``Gktrack-Action``
+    trailer claims (``claims.holds``). Remembered in the index by commit id (a commit never
+    changes), so a commit is judged once; the ones not yet judged have every file they changed
+    read by one ``git diff-tree`` (an undo's reverted commit too), their plan files compared
+    through ``plan_diffs`` (by blob ids, so the report's comparisons are shared). A merge is
+    never a gktrack change. Returns the changes it read, by commit, for the caller to reuse.
+    """
+    claiming = [c for c in commits if c.claimed is not None and len(c.parents) < 2]
+    if not claiming:
+        return {}
+    known = repo.index.memo(_CLAIMS_KIND, list(dict.fromkeys(c.sha for c in claiming)))
+    missing = []
+    for commit in claiming:
+        verdict = known.get(commit.sha)
+        if verdict is None:
+            missing.append(commit)
+        else:
+            commit.genuine = verdict
+    if not missing:
+        return {}
+    reverts = {c.sha: c.trailers.get(git.TRAILER_REVERTS, "") for c in missing if c.claimed == "undo"}
+    changes = _diff_tree(repo, [*(c.sha for c in missing), *(r for r in reverts.values() if _is_sha(r))])
+    own = [change for c in missing for change in changes.get(c.sha, [])]
+    diffs = plan_diffs(repo, [change for change in own if plan_id_of(change.path)])
+    growing = [change for c in missing for change in changes.get(c.sha, [])
+               if change.path == REGISTRY_FILE and getattr(ACTIONS.get(c.claimed), "registers", False)]
+    grew = _units_added(repo, growing)
+    verdicts: dict[str, bool] = {}
+    for commit in missing:
+        files = changes.get(commit.sha, [])
+        reverted = changes.get(reverts.get(commit.sha, "")) if commit.sha in reverts else None
+        seen = claims.Seen({c.path: (c.old_blob, c.new_blob) for c in files},
+                           {c.path: diffs[c] for c in files if plan_id_of(c.path)},
+                           units_added=any(grew.get(c, False) for c in files),
+                           reverted=None if reverted is None else {c.path: (c.old_blob, c.new_blob) for c in reverted})
+        commit.genuine = verdicts[commit.sha] = claims.holds(commit.claimed, commit.trailers, seen)
+    repo.index.remember(_CLAIMS_KIND, verdicts)
+    return changes
+
+
+def _is_sha(text: str) -> bool:
+    return len(text) == 40 and all(ch in "0123456789abcdef" for ch in text)
+
+
+def _units_added(repo: Repository, changes: list[FileChange]) -> dict[FileChange, bool]:
+    """For each change of units.yaml: whether it only added units (``claims.only_units_added``)."""
+    out: dict[FileChange, bool] = {}
+    if not changes:
+        return out
+    from gktrack.errors import GktrackError
+
+    with BlobReader(repo) as reader:
+        for change in changes:
+            if change.old_blob is None or change.new_blob is None:
+                out[change] = False
+                continue
+            try:
+                before, after = (registry_version(repo, blob, lambda blob=blob: reader.read(blob))
+                                 for blob in (change.old_blob, change.new_blob))
+                out[change] = claims.only_units_added(before, after)
+            except GktrackError:
+                out[change] = False
+    return out
+
+
+def _diff_tree(repo: Repository, shas: list[str], paths: tuple[str, ...] = ()) -> dict[str, list[FileChange]]:
+    """The files each of ``shas`` (none of them a merge) changed (under ``paths``, or all), from
+    one ``git diff-tree --stdin``."""
+    wanted = list(dict.fromkeys(shas))
+    if not wanted:
+        return {}
+    out = git.run(repo.root, "diff-tree", "--stdin", "-r", "--raw", "--no-abbrev",
+                  "--no-renames", "-z", "--root", "--always", *(("--", *paths) if paths else ()),
+                  input="".join(f"{sha}\n" for sha in wanted))
+    # Each commit's id, then its raw lines; no path is a commit id.
+    ids = set(wanted)
+    groups: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for token in out.split("\0"):
+        token = token.lstrip("\n")
+        if token in ids:
+            current = groups.setdefault(token, [])
+        elif current is not None:
+            current.append(token)
+    return {sha: _raw_changes(tokens) for sha, tokens in groups.items()}
+
+
 # --- one task's history (show, log TASK) --------------------------------------------------------
 
 
@@ -243,10 +353,11 @@ def task_history(repo: Repository, ref: str) -> list[Commit]:
 
     One ``git log`` limited to the task's plan file, with the blob ids before and after each
     commit (and a small delta cache: git's default one would hold every version of the plans/
-    tree read on the way, for nothing). A gktrack task command names the one task it changed in its trailers and is
-    taken at its word; any other commit (a hand edit, an import, an undo, a merge that changed
-    the file) is compared with the file before it, through ``plan_diffs`` and so remembered in
-    the index by the two blob ids.
+    tree read on the way, for nothing). A gktrack task command names the one task it changed in
+    its trailers, and is taken at its word once its content was found to be that change
+    (``check_claims``, remembered by commit id); any other commit (a hand edit, an import, an
+    undo, a merge that changed the file, a commit whose trailers do not fit it) is compared with
+    the file before it, through ``plan_diffs`` and so remembered in the index by the two blob ids.
     """
     from gktrack.storage.repo import parse_task_ref
 
@@ -263,15 +374,17 @@ def task_history(repo: Repository, ref: str) -> list[Commit]:
         from gktrack.errors import RepoError
 
         raise RepoError(f"git log 失败:{detail[-1] if detail else proc.returncode}")
-    found: list[tuple[Commit, FileChange | None]] = []
-    for commit, parents, raw in _records(proc.stdout):
+    listed: list[tuple[Commit, FileChange | None]] = []
+    for commit, _parents, raw in _records(proc.stdout):
         commit.files = [rel]
-        if len(parents) < 2 and trusted_files(commit) is not None:
+        listed.append((commit, next(iter(_raw_changes(raw.split("\0"))), None)))
+    check_claims(repo, [commit for commit, _ in listed])
+    found: list[tuple[Commit, FileChange | None]] = []
+    for commit, change in listed:
+        if trusted_files(commit) is not None:
             if commit.task == ref:
                 found.append((commit, None))
-            continue
-        change = next(iter(_raw_changes(raw.split("\0"))), None)
-        if change is not None:
+        elif change is not None:
             found.append((commit, change))
     diffs = plan_diffs(repo, [change for _, change in found if change is not None])
     return [commit for commit, change in found if change is None or diffs[change].touches(task_id)]
@@ -364,11 +477,13 @@ def start_log_changes(repo: Repository, sha: str) -> Callable[[], list[ChangeCom
 
     One ``git log`` lists every commit, walking the history on the other core while the caller
     does other work (a thread drains its output, so git never waits on a full pipe). A gktrack
-    task command is taken at its word (``trusted_files``) and gets no ``changes``. The changes
-    of the other commits, with the blob ids before and after, come from the index (a commit
-    never changes) or else from one ``git diff-tree --stdin``: for 10,000 commits that is a few
-    percent of them, where ``git log --raw`` would diff every one. Merge commits are listed
-    without changes: what they bring in is listed on the commits that made it.
+    task command whose content is what its trailers say (``check_claims``: judged once, then
+    remembered by commit id) is taken at its word (``trusted_files``) and gets no ``changes``.
+    The changes of the other commits, with the blob ids before and after, come from the index
+    (a commit never changes) or else from one ``git diff-tree --stdin``: once the claims are
+    judged, that is a few percent of 10,000 commits, where ``git log --raw`` would diff every
+    one. Merge commits are listed without changes: what they bring in is listed on the commits
+    that made it.
     """
     import subprocess
     import threading
@@ -405,47 +520,38 @@ def start_log_changes(repo: Repository, sha: str) -> Callable[[], list[ChangeCom
 
 def _parse_log(repo: Repository, out: bytes) -> list[ChangeCommit]:
     commits: list[ChangeCommit] = []
-    unknown: dict[str, ChangeCommit] = {}
     for commit, parents, _ in _records(out, ChangeCommit):
-        commit.parents = parents
         commits.append(commit)
-        if len(parents) > 1:
+    read = check_claims(repo, commits)
+    unknown: dict[str, ChangeCommit] = {}
+    new: dict[str, list[FileChange]] = {}  # changes not yet in the index
+    for commit in commits:
+        if len(commit.parents) > 1:
             continue
         files = trusted_files(commit)
         if files is not None:
             commit.files = files
             commit.trusted = True
-        else:
-            unknown[commit.sha] = commit
-    if unknown:
-        for sha, changes in repo.index.memo(_CHANGES_KIND, list(unknown)).items():
-            commit = unknown.pop(sha)
-            commit.changes = [FileChange(*change) for change in changes]
-            commit.files = [change.path for change in commit.changes]
-    if unknown:
-        _read_changes(repo, unknown)
-        repo.index.remember(_CHANGES_KIND, {sha: [(c.path, c.status, c.old_blob, c.new_blob) for c in commit.changes]
-                                            for sha, commit in unknown.items()})
+            continue
+        unknown[commit.sha] = commit
+        if commit.sha in read:  # read whole to check its trailers: keep what the report looks at
+            new[commit.sha] = [c for c in read[commit.sha] if _watched(c.path)]
+    missing = [sha for sha in unknown if sha not in new]
+    found = {sha: [FileChange(*change) for change in changes]
+             for sha, changes in repo.index.memo(_CHANGES_KIND, missing).items()}
+    new.update(_diff_tree(repo, [sha for sha in missing if sha not in found], (PLANS_DIR, REGISTRY_FILE)))
+    found.update(new)
+    for sha, commit in unknown.items():
+        commit.changes = found.get(sha, [])
+        commit.files = [change.path for change in commit.changes]
+    repo.index.remember(_CHANGES_KIND, {sha: [(c.path, c.status, c.old_blob, c.new_blob) for c in changes]
+                                        for sha, changes in new.items()})
     return commits
 
 
-def _read_changes(repo: Repository, commits: dict[str, ChangeCommit]) -> None:
-    """Fill in ``changes`` and ``files`` of ``commits`` (none of them a merge) from one diff-tree."""
-    out = git.run(repo.root, "diff-tree", "--stdin", "-r", "--raw", "--no-abbrev", "--no-renames", "-z",
-                  "--root", "--always", "--", PLANS_DIR, REGISTRY_FILE,
-                  input="".join(f"{sha}\n" for sha in commits))
-    # Each commit's id, then its raw lines; no path is a commit id.
-    groups: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for token in out.split("\0"):
-        token = token.lstrip("\n")
-        if token in commits:
-            current = groups.setdefault(token, [])
-        elif current is not None:
-            current.append(token)
-    for sha, tokens in groups.items():
-        commits[sha].changes = _raw_changes(tokens)
-        commits[sha].files = [change.path for change in commits[sha].changes]
+def _watched(path: str) -> bool:
+    """A file the audit trail follows: the plans and the registry."""
+    return path == REGISTRY_FILE or path.startswith(f"{PLANS_DIR}/")
 
 
 def tree_blobs(repo: Repository, sha: str, paths: list[str] | None = None) -> dict[str, str]:

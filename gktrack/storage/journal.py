@@ -83,7 +83,7 @@ def sha256(data: bytes | None) -> str | None:
     if data is None:
         return None
     try:
-        from _sha256 import sha256 as digest  # built in: importing hashlib loads OpenSSL (≈ 2 ms)
+        from _sha256 import sha256 as digest  # built in: importing hashlib loads OpenSSL
     except ImportError:
         from hashlib import sha256 as digest
     return digest(data).hexdigest()
@@ -179,7 +179,7 @@ def pending(root: Path) -> dict[str, Any] | None:
     return entry if isinstance(entry, dict) else {"phase": "broken", "files": {}}
 
 
-# binascii, what the base64 module calls: importing base64 cost every write ≈ 0.5 ms.
+# binascii, what the base64 module calls, without importing base64 on every write.
 def _b64(data: bytes | None) -> str | None:
     return None if data is None else binascii.b2a_base64(data, newline=False).decode("ascii")
 

@@ -8,8 +8,8 @@ Both locks belong to the kernel: they are released when the holder exits, howeve
 (a Python built without ``fcntl``), a lock file created with O_EXCL that records its holder's
 process id stands in; a file whose holder no longer runs is taken over.
 
-Not the ``filelock`` package: it does the same with the same calls, but importing it (4.x) costs
-about 35 ms, as much as everything else a ``gktrack close`` does; this module costs none.
+Not the ``filelock`` package: it does the same with the same calls, but importing it costs as much
+as everything else a ``gktrack close`` does (benchmarks/RESULTS.md); this module costs nothing.
 """
 
 from __future__ import annotations

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any, Callable, NamedTuple
 
 from gktrack.domain.model import STATE_LABELS, Plan, Task, fields_of
@@ -27,16 +28,20 @@ from gktrack.storage.reader import Reader
 _TASKS_SPEC = dict(fields_of(Plan))["tasks"]
 _PLAN_LABELS = {name: spec.label for name, spec in fields_of(Plan) if name != "tasks"}
 _TEXT_FIELDS = ("text", "note", "units_text")
+_TASK_FIELDS = fields_of(Task)
 
 
 class TaskChange(NamedTuple):
-    """One task a commit changed: its state before and after (None: no such task) and, after
-    the change, its closing date."""
+    """One task a commit changed: its state before and after (None: no such task), after the
+    change its closing date, the fields that differ (none listed for a task added or deleted),
+    and whether a progress entry already there was changed or removed (not only added to)."""
 
     task_id: int
     old_state: str | None
     new_state: str | None
     closed: dt.date | None
+    fields: tuple[str, ...] = ()
+    rewrote: bool = False
 
 
 @dataclass
@@ -48,19 +53,24 @@ class FileDiff:
     # When the versions could not be compared task by task (the file deleted, or a version that
     # cannot be read): the tasks of the version that could be read, each of which may have changed.
     uncertain: list[int]
+    header: list[str] = field(default_factory=list)  # the plan's own fields that differ (sections, title…)
+    unread: bool = False  # a version could not be read: not compared task by task
 
     def touches(self, task_id: int) -> bool:
         return task_id in self.uncertain or any(t.task_id == task_id for t in self.tasks)
 
     def to_data(self) -> tuple:
-        return (self.phrases, [(t.task_id, t.old_state, t.new_state, t.closed and t.closed.toordinal())
-                               for t in self.tasks], self.uncertain)
+        return (self.phrases, [(t.task_id, t.old_state, t.new_state, t.closed and t.closed.toordinal(),
+                                t.fields, t.rewrote) for t in self.tasks],
+                self.uncertain, self.header, self.unread)
 
     @classmethod
     def from_data(cls, data: tuple) -> "FileDiff":
-        phrases, tasks, uncertain = data
-        return cls(list(phrases), [TaskChange(i, old, new, dt.date.fromordinal(closed) if closed else None)
-                                   for i, old, new, closed in tasks], list(uncertain))
+        phrases, tasks, uncertain, header, unread = data
+        return cls(list(phrases), [TaskChange(i, old, new, dt.date.fromordinal(closed) if closed else None,
+                                              tuple(fields), rewrote)
+                                   for i, old, new, closed, fields, rewrote in tasks],
+                   list(uncertain), list(header), unread)
 
 
 Version = tuple[str, bytes]  # (blob id, contents)
@@ -81,21 +91,22 @@ def compare(path: str, plan_id: str, old: Version | None, new: Version | None,
     if old is None:
         created = read(new)
         if created is None:
-            return FileDiff([f"{path} 修改后无法解析,未能逐项比较"], [], [])
+            return FileDiff([f"{path} 修改后无法解析,未能逐项比较"], [], [], unread=True)
         return FileDiff([f"新建计划文件 {path}({len(created.tasks)}项任务)"], _changes({}, _tasks(created)), [])
     found = _by_blocks(path, old[1], new[1])
     if found is None:
         before, after = read(old), read(new)
         if before is None or after is None:
             side = "修改前" if before is None else "修改后"
-            return FileDiff([f"{path} {side}无法解析,未能逐项比较"], [], sorted(_tasks(before or after)))
+            return FileDiff([f"{path} {side}无法解析,未能逐项比较"], [], sorted(_tasks(before or after)),
+                            unread=True)
         found = (_header_changes(_header_data(before), _header_data(after)), _tasks(before), _tasks(after))
     header, before, after = found
     changed = _changes(before, after)
-    phrases = [f"{plan_id} 计划信息:" + "、".join(header)] if header else []
+    phrases = [f"{plan_id} 计划信息:" + "、".join(_PLAN_LABELS.get(key, key) for key in header)] if header else []
     phrases += [_describe(f"{plan_id}/{task_id}", before.get(task_id), after.get(task_id))
                 for task_id, *_ in changed]
-    return FileDiff(phrases, changed, [])
+    return FileDiff(phrases, changed, [], header)
 
 
 def _tasks(plan: Plan | None) -> dict[int, Task]:
@@ -107,8 +118,16 @@ def _changes(before: dict[int, Task], after: dict[int, Task]) -> list[TaskChange
     for task_id in sorted(set(before) | set(after)):
         old, new = before.get(task_id), after.get(task_id)
         if old != new:
-            out.append(TaskChange(task_id, old and old.state, new and new.state, new and new.closed))
+            fields = tuple(name for name, _ in _TASK_FIELDS if getattr(old, name) != getattr(new, name)) \
+                if old is not None and new is not None else ()
+            # An entry that was there before and is not now was changed or removed.
+            rewrote = "progress" in fields and bool(_entries(old) - _entries(new))
+            out.append(TaskChange(task_id, old and old.state, new and new.state, new and new.closed, fields, rewrote))
     return out
+
+
+def _entries(task: Task) -> Counter:
+    return Counter((p.date, p.unit, p.by, p.note) for p in task.progress)
 
 
 def _header_data(plan: Plan) -> dict[str, Any]:
@@ -116,8 +135,8 @@ def _header_data(plan: Plan) -> dict[str, Any]:
 
 
 def _header_changes(before: dict, after: dict) -> list[str]:
-    """The labels of the plan's own fields (all but its tasks) that differ."""
-    return [_PLAN_LABELS.get(key, key) for key in dict.fromkeys([*before, *after])
+    """The keys of the plan's own fields (all but its tasks) that differ."""
+    return [key for key in dict.fromkeys([*before, *after])
             if key != "tasks" and before.get(key) != after.get(key)]
 
 
@@ -209,7 +228,8 @@ def _describe(ref: str, old: Task | None, new: Task | None) -> str:
         if name == "state":
             parts.append(f"状态 {STATE_LABELS[a]}→{STATE_LABELS[b]}")
         elif name == "progress":
-            parts.append(f"新增进展{len(b) - len(a)}条" if b[:len(a)] == a else "修改或删除了已有进展记录")
+            gone = _entries(old) - _entries(new)
+            parts.append("修改或删除了已有进展记录" if gone else f"新增进展{len(b) - len(a)}条")
         elif name in _TEXT_FIELDS:
             parts.append(f"{spec.label}改为{quote(_value_text(b))}" if b else f"删除{spec.label}")
         else:

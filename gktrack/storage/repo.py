@@ -28,6 +28,7 @@ from gktrack.domain.units import Units
 from gktrack.storage.registry import REGISTRY_FILE, default_registry, parse_registry
 
 PLANS_DIR = "plans"
+_PLAN_PATH = re.compile(rf"^{PLANS_DIR}/([^/]+)\.yaml$")
 ENV_REPO = "GKTRACK_REPO"
 # gktrack sync's record of a sync in progress, in .git/gktrack/ (written by
 # gktrack.features.collab.sync): its phase says whether git's rebase is under way or paused.
@@ -41,6 +42,12 @@ LOCK_TIMEOUT = float(os.environ.get("GKTRACK_LOCK_TIMEOUT", "30"))
 
 
 _UNKNOWN = object()
+
+
+def plan_id_of(path: str) -> str | None:
+    """The plan id of a plan file's path in the repository (``plans/<id>.yaml``); None for any other file."""
+    match = _PLAN_PATH.match(path)
+    return match.group(1) if match and not match.group(1).startswith(".") else None
 
 
 def find_repository(explicit: str | None = None, start: Path | None = None) -> "Repository":

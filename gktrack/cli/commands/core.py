@@ -249,7 +249,8 @@ def register(app: typer.Typer, command) -> None:
 
         repo = repository()
         repo.require_git()
-        commits = task_history(repo, task) if task else read_log(repo)
+        # Only the commits shown are read and checked against their trailers.
+        commits = task_history(repo, task) if task else read_log(repo, limit=max(limit, 0) or None)
         commits = commits[: max(limit, 0)] if limit else commits
         if json_out:
             print_json([c.to_json() for c in commits])

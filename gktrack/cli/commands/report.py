@@ -41,16 +41,19 @@ def register(app: typer.Typer, command) -> None:
             # A year not yet over is reported up to today (GKTRACK_TODAY pins it); a past year,
             # up to its 12-31, so its report does not change with the day it is made.
             when = min(datetime.date(year, 12, 31), today()) if 1949 <= year <= 2200 else None
+        repo = repository()
+        # Refused before the work, as export and calendar do: never over units.yaml or a plan.
+        target = repo.check_output(output, "报告文件") if output else None
         bar = DelayedBar() if sys.stderr.isatty() else None
         with collector_paused():
             try:
-                data = build_report(repository(), year, plan=plan, unit=unit, at=at, as_of=when, progress=bar)
+                data = build_report(repo, year, plan=plan, unit=unit, at=at, as_of=when, progress=bar)
             finally:
                 if bar is not None:
                     bar.close()
         for warning in misdated_warnings(data):
             sys.stderr.write(f"gktrack: 警告:{warning}\n")
-        with _destination(output):
+        with _destination(target):
             if json_out:
                 print_json(report_json(data))
                 return
@@ -59,7 +62,7 @@ def register(app: typer.Typer, command) -> None:
 
 
 @contextlib.contextmanager
-def _destination(output: Optional[str]):
+def _destination(output):
     """stdout, or the file ``-o`` names (UTF-8, "\n" line ends, as stdout into a file)."""
     if not output:
         yield

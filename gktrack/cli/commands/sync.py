@@ -176,8 +176,11 @@ def _commits(out, title, commits, tasks, limit: int = 20) -> None:
         return
     if title:
         out(title + "\n")
+    from gktrack.domain.actions import made_by
+
     for commit in commits[:limit]:
-        out(f"  {commit.sha[:8]} {commit.authored.date().isoformat()} {commit.author} {commit.summary}\n")
+        who = made_by(commit.author, commit.email, commit.committer, commit.committer_email)
+        out(f"  {commit.sha[:8]} {commit.authored.date().isoformat()} {who} {commit.summary}\n")
     if len(commits) > limit:
         out(f"  ……另有 {len(commits) - limit} 个\n")
     if tasks:

@@ -723,7 +723,7 @@ def _sync_locked(repo: Repository, remote: str | None, steps: Steps, notes: list
     steps.step(f"从 {target.remote} 取回别人的修改")
     exists = _fetch(root, target)
     # A fresh clone has the attribute but not the driver (git config is never cloned).
-    setup = notes + mergedriver.install(root)
+    setup = notes + mergedriver.install(root) + git.keep_history_fast(root)
     mergedriver.clear_notes(_git_dir(root))
     state = {
         "remote": target.remote, "branch": target.branch, "remote_branch": target.remote_branch,

@@ -1,0 +1,1 @@
+"""Exchange formats: exports (CSV/XLSX), the units' progress forms and the deadline calendar."""

@@ -4,6 +4,7 @@ commits by month and by person. Counts only what ``build`` selected; judges noth
 
 from __future__ import annotations
 
+from gktrack.domain.actions import committer_differs
 from gktrack.domain.units import Units
 from gktrack.features.report.data import (
     BEIJING, MonthStats, PersonStats, Report, SectionSummary, TaskReport, UnitStats,
@@ -69,8 +70,9 @@ def _months(report: Report) -> list[str]:
 
 def fill_audit(report: Report, commits: list, walk) -> None:
     """The audit's counts from the period's commits (``walk.touched``): by month (author date, as
-    the walk chose them), by person (newest name for an e-mail), and the hand edits, within the
-    report's scope."""
+    the walk chose them), by person (newest name for an e-mail; another committer apart), and
+    the hand edits (a commit whose trailers do not fit its content is one), within the report's
+    scope."""
     audit = report.audit
     months = {m: MonthStats(m) for m in _months(report)}
     people: dict[str, PersonStats] = {}
@@ -96,6 +98,7 @@ def fill_audit(report: Report, commits: list, walk) -> None:
         action = commit.action
         if action is None:
             audit.hand_unchecked += 1
+            audit.hand_mismatched += commit.claimed is not None
         elif action == "edit":
             audit.hand_checked += 1
         else:
@@ -105,11 +108,16 @@ def fill_audit(report: Report, commits: list, walk) -> None:
         if month is not None:
             month.commits += 1
             month.hand += action in HAND_ACTIONS
-        key = commit.email.lower() or commit.author
+        # By author, and apart by committer where someone else ran git: a liaison committing in
+        # the office's name is not counted as the office.
+        other = committer_differs(commit.author, commit.email, commit.committer, commit.committer_email)
+        key = (commit.email.lower() or commit.author, (commit.committer_email.lower() or commit.committer) if other else None)
         person = people.get(key)
         if person is None:
             person = people[key] = PersonStats(commit.author, commit.email)
         person.name = commit.author
+        if other:
+            person.committer, person.committer_email = commit.committer, commit.committer_email
         person.commits += 1
         person.hand += action in HAND_ACTIONS
         person.closes += closers.get(commit.sha, 0)
@@ -122,5 +130,5 @@ def fill_audit(report: Report, commits: list, walk) -> None:
             else:
                 month.closed_late += 1
     audit.months = list(months.values())
-    audit.people = sorted(people.values(), key=lambda p: (-p.commits, p.name, p.email))
+    audit.people = sorted(people.values(), key=lambda p: (-p.commits, p.name, p.email, p.committer_email or ""))
     audit.hand_edits = [h for h in walk.hand_edits if in_scope(h.commit.sha, h.files)]

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from gktrack.domain.actions import made_by
 from gktrack.domain.deadlines import CATEGORIES, Assessment
 from gktrack.domain.model import Plan, Progress, Task, UnitRef
 from gktrack.storage.history import HAND_ACTIONS
@@ -45,12 +46,16 @@ class CommitRef:
     committed: dt.datetime | None = None  # commit date, Beijing time: what the cut-off goes by
     # The unit the commit acted for (Gktrack-Unit): for a progress form, the unit that filled it in.
     unit: str | None = None
+    committer: str = ""  # who ran git; the author is in whose name (``--by``)
+    committer_email: str = ""
+    claimed: str | None = None  # the action its trailer names, true or not (``action`` is what it is)
 
     @classmethod
     def of(cls, commit) -> "CommitRef":
         """A ``gktrack.storage.history.Commit`` as the report cites it."""
         return cls(commit.sha, commit.author, commit.email, commit.authored.astimezone(BEIJING), commit.action,
-                   commit.committed.astimezone(BEIJING), commit.unit)
+                   commit.committed.astimezone(BEIJING), commit.unit, commit.committer, commit.committer_email,
+                   commit.claimed)
 
     @property
     def short(self) -> str:
@@ -60,11 +65,23 @@ class CommitRef:
     def hand_edit(self) -> bool:
         return self.action in HAND_ACTIONS
 
+    @property
+    def mismatched(self) -> bool:
+        """Its trailers claim an action its content is not: a hand edit dressed as gktrack's."""
+        return self.action is None and self.claimed is not None
+
+    @property
+    def who(self) -> str:
+        """The author, and the committer where that is someone else (王五(提交者:李四))."""
+        return made_by(self.author, self.email, self.committer, self.committer_email)
+
     def to_json(self) -> dict:
         return {"commit": self.sha, "author": self.author, "email": self.email,
+                "committer": self.committer, "committer_email": self.committer_email,
                 "date": self.date.isoformat(),
                 "committed": self.committed.isoformat() if self.committed else None,
-                "action": self.action, "unit": self.unit, "hand_edit": self.hand_edit}
+                "action": self.action, "claimed_action": self.claimed, "unit": self.unit,
+                "hand_edit": self.hand_edit}
 
 
 @dataclass(frozen=True)
@@ -229,15 +246,25 @@ class HandEdit:
 
 @dataclass
 class PersonStats:
+    """The changes made in one person's name (the author), counted apart for each other person
+    who committed them (a committer that is not the author: ``--by``, or a forged name)."""
+
     name: str
     email: str
+    committer: str | None = None  # None: committed by the author
+    committer_email: str | None = None
     commits: int = 0
     hand: int = 0
     closes: int = 0
     progress: int = 0
 
+    @property
+    def who(self) -> str:
+        return made_by(self.name, self.email, self.committer, self.committer_email)
+
     def to_json(self) -> dict:
-        return {"name": self.name, "email": self.email, "commits": self.commits,
+        return {"name": self.name, "email": self.email, "committer": self.committer,
+                "committer_email": self.committer_email, "commits": self.commits,
                 "hand_edits": self.hand, "closes": self.closes, "progress": self.progress}
 
 
@@ -258,8 +285,9 @@ class MonthStats:
 class Audit:
     commits: int = 0
     tool: int = 0
-    hand_unchecked: int = 0  # plain git commits, no gktrack trailers
+    hand_unchecked: int = 0  # plain git commits: no gktrack trailers, or trailers their content does not fit
     hand_checked: int = 0  # gktrack commit-edits
+    hand_mismatched: int = 0  # of hand_unchecked: those whose trailers claim a gktrack action
     months: list[MonthStats] = field(default_factory=list)
     people: list[PersonStats] = field(default_factory=list)
     hand_edits: list[HandEdit] = field(default_factory=list)

@@ -28,6 +28,7 @@ def report_json(report: Report) -> dict:
             "gktrack": report.audit.tool,
             "hand_edits_unchecked": report.audit.hand_unchecked,
             "hand_edits_checked": report.audit.hand_checked,
+            "hand_edits_mismatched": report.audit.hand_mismatched,
             "by_month": [m.to_json() for m in report.audit.months],
             "by_person": [p.to_json() for p in report.audit.people],
             "hand_edits": [h.to_json() for h in report.audit.hand_edits],

@@ -10,9 +10,11 @@ import functools
 import re
 from typing import Any, Iterator
 
+from gktrack.domain.actions import action_label
 from gktrack.domain.deadlines import CATEGORIES, CATEGORY_LABELS
 from gktrack.domain.model import ROLE_LABELS, UnitRef
 from gktrack.domain.quoting import quote
+from gktrack.domain.text import visible
 from gktrack.features.report.data import DONE, CommitRef, Counts, PlanReport, Report, TaskReport, cn_date
 from gktrack.features.report.standing import ONE_DAY
 
@@ -55,8 +57,9 @@ _URL = re.compile(r"https?://[^\s<>\"|`]+")
 
 @functools.lru_cache(maxsize=None)  # names and phrases come back again and again
 def _md(text: Any) -> str:
-    """Text from a plan file as one line of Markdown that shows exactly as written."""
-    text = str(text)
+    """Text from a plan file as one line of Markdown that shows exactly as written: control
+    characters as escapes (``\\x1b``), so neither a terminal nor a viewer obeys them."""
+    text = visible(str(text))
     if _MD_PLAIN.search(text) is None:
         return text
     return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
@@ -68,7 +71,7 @@ def _title(title: str) -> str:
 
 
 def _link(text: str) -> str:
-    text = " ".join(text.split())
+    text = " ".join(visible(text).split())
     return f"<{text}>" if _URL.fullmatch(text) else _md(text)
 
 
@@ -157,9 +160,13 @@ def _commit_text(ref: CommitRef) -> str:
     if ref.action == "import-progress" and ref.unit:
         # The unit filled in the form and did the work; the office only imported it.
         return f"提交 `{ref.short}`({_md(ref.unit)}填报的进展填报表,{_md(ref.author)}于 {day} 导入)"
-    how = ",手工修改,无 gktrack 记录" if ref.action is None else (
+    how = _mismatch_text(ref) if ref.mismatched else ",手工修改,无 gktrack 记录" if ref.action is None else (
         ",经 gktrack commit-edits 检查的手工修改" if ref.action == "edit" else "")
-    return f"提交 `{ref.short}`({_md(ref.author)},{day}{how})"
+    return f"提交 `{ref.short}`({_md(ref.who)},{day}{how})"
+
+
+def _mismatch_text(ref: CommitRef) -> str:
+    return f",手工修改,其 gktrack 操作记录(自称“{action_label(ref.claimed)}”)与修改内容不符"
 
 
 def _early_text(entry: TaskReport) -> str:
@@ -195,7 +202,7 @@ def _header(report: Report, out: list[str]) -> None:
     out.append(f"# {_md(issuer) if issuer else ''}{report.year}年度政务公开工作要点{whose}落实情况")
     out.append("")
     c = report.commit
-    when = f"{_md(c.author)},{c.date.strftime('%Y-%m-%d %H:%M')}"
+    when = f"{_md(c.who)},{c.date.strftime('%Y-%m-%d %H:%M')}"
     if report.reconstructed:
         out.append(
             f"> 本报告由 gktrack 根据计划仓库生成,统计截至北京时间{cn_date(report.as_of)}24时。"
@@ -223,7 +230,7 @@ def misdated_warnings(report: Report, markdown: bool = False) -> list[str]:
     """One warning per later-dated commit that misdated ones come after (``Report.misdated``):
     what ``report`` says on stderr, and (``markdown``) in the report's opening note."""
     code = (lambda text: f"`{text}`") if markdown else str
-    name = _md if markdown else str
+    name = _md if markdown else visible
     groups: dict[tuple, list] = {}
     for m in report.misdated:
         groups.setdefault((m.after, m.after_committed), []).append(m)
@@ -473,14 +480,15 @@ def _audit_section(report: Report, out: list[str]) -> None:
     which = ("(仓库中没有截至该时点的提交,状态按计划文件中记录的日期推算)" if report.reconstructed
              else f",即截至北京时间{cn_date(report.as_of)}24时的最后一次提交,")
     text = (f"本报告依据提交 `{c.sha}`{which}"
-            f"由{_md(c.author)}于 {c.date.strftime('%Y-%m-%d %H:%M')} 作出。"
+            f"由{_md(c.who)}于 {c.date.strftime('%Y-%m-%d %H:%M')} 作出。"
             f"{cn_date(report.start)}至{cn_date(report.as_of)},")
     text += "报告范围内的" if report.plan_filter or report.unit_filter else "计划文件和单位名册"
     text += f"共修改{a.commits}次"
     if a.commits:
         parts = [f"通过 gktrack 操作{a.tool}次"]
         if a.hand_unchecked:
-            parts.append(f"直接用 git 提交的手工修改{a.hand_unchecked}次")
+            forged = f"(其中{a.hand_mismatched}次带有与修改内容不符的 gktrack 操作记录)" if a.hand_mismatched else ""
+            parts.append(f"直接用 git 提交的手工修改{a.hand_unchecked}次{forged}")
         if a.hand_checked:
             parts.append(f"经 gktrack commit-edits 检查后提交的手工修改{a.hand_checked}次")
         text += ",其中" + "、".join(parts)
@@ -491,9 +499,9 @@ def _audit_section(report: Report, out: list[str]) -> None:
     out += table(["月份", "修改次数", "其中手工修改"], rows, right={1, 2})
     out += ["", "### (二)按人员统计", ""]
     if a.people:
-        names = [p.name for p in a.people]
-        rows = [[_md(p.name if names.count(p.name) == 1 else f"{p.name} <{p.email}>"), p.commits, p.progress,
-                 p.closes, p.hand] for p in a.people]
+        names = [p.who for p in a.people]
+        rows = [[_md(p.who if names.count(p.who) == 1 else f"{p.name} <{p.email}>" + p.who[len(p.name):]),
+                 p.commits, p.progress, p.closes, p.hand] for p in a.people]
         out += table(["人员", "修改次数", "记录进展", "关闭任务", "手工修改"], rows, right={1, 2, 3, 4})
     else:
         out.append("本期间没有修改。")
@@ -502,12 +510,14 @@ def _audit_section(report: Report, out: list[str]) -> None:
                 "用 --date 补记的工作日期是任务的完成日期和进展日期,“各月办结任务数”按完成日期统计。"]
     out += ["", "### (三)gktrack 之外的手工修改", ""]
     if a.hand_edits:
-        out.append("以下提交没有 gktrack 的操作记录(trailer),其内容由比较提交前后的计划文件得出:")
+        out.append("以下提交没有 gktrack 的操作记录(trailer),或所带的操作记录与修改内容不符,"
+                   "其内容由比较提交前后的计划文件得出:")
         out.append("")
         rows = []
         for h in a.hand_edits:
-            kind = "直接提交" if h.commit.action is None else "经检查提交"
-            rows.append([f"`{h.commit.short}`", h.commit.date.strftime("%Y-%m-%d %H:%M"), _md(h.commit.author), kind,
+            kind = (f"记录不符(自称“{action_label(h.commit.claimed)}”)" if h.commit.mismatched
+                    else "直接提交" if h.commit.action is None else "经检查提交")
+            rows.append([f"`{h.commit.short}`", h.commit.date.strftime("%Y-%m-%d %H:%M"), _md(h.commit.who), kind,
                          ";".join(_md(x) for x in h.changes)])
         out += table(["提交", "时间", "作者", "方式", "修改内容"], rows)
     else:
