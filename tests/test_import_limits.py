@@ -79,7 +79,7 @@ def test_a_docx_zip_bomb_is_refused_before_it_is_unpacked(plans_repo, tmp_path):
     assert "解压后" in line and "压缩炸弹" in line
 
 
-LAUGHS = (b'<!DOCTYPE w:document [<!ENTITY a "哈哈哈哈哈哈哈哈哈哈">'
+LAUGHS = (b'<!DOCTYPE w:document [<!ENTITY a "lollollollollollollol">'
           + b"".join(b'<!ENTITY %c "%s">' % (ord("b") + n, b"&%c;" % (ord("a") + n) * 10) for n in range(8))
           + b"]>")
 
@@ -193,7 +193,7 @@ def test_control_characters_in_a_document_are_taken_out_and_said(plans_repo, tmp
     out = plans_repo.ok("import", path, "--year", "2024", "--id", "kz2024")
     assert "注意:第 3 行:去掉了 1 行中的控制字符(如 U+001B)" in out and "\x1b" not in out
     text = plans_repo.json("show", "kz2024/1", "--json")["text"]
-    assert text == "做好[2J政务公开 工作。"
+    assert text == "做好[2J政务公开工作。"
     plans_repo.ok("validate")
 
 
