@@ -5,26 +5,31 @@ one-line confirmation of a change, and the warning about a skipped file.
 from __future__ import annotations
 
 import sys
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 
 def print_json(data: Any) -> None:
-    """A list (tasks, units, commits) one element per line; anything else indented.
+    """A list (tasks, units, commits) one element per line; anything else indented. A list may
+    be given as an iterator: its elements are then made as they are written, so a city's
+    ``status --json`` never holds every task's object at once.
 
     ``json.dumps`` with ``indent`` runs Python's pure-Python encoder, 60 % of a city's
     ``status --json``; without it the C encoder does each line. The data is the contract, not
     the whitespace.
     """
+    import itertools
     import json
 
     write = sys.stdout.write
-    if isinstance(data, list) and data:
+    if isinstance(data, (list, Iterator)):
         encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        items = iter(data)
+        first = True
         # Written a slice at a time: a city's whole list as one string would double the peak memory.
-        for start in range(0, len(data), 1024):
-            body = ",\n".join(map(encode, data[start:start + 1024]))
-            write(("[\n" if start == 0 else ",\n") + body)
-        write("\n]\n")
+        while chunk := list(itertools.islice(items, 1024)):
+            write(("[\n" if first else ",\n") + ",\n".join(map(encode, chunk)))
+            first = False
+        write("[]\n" if first else "\n]\n")
         return
     # Written as it is made: a city's report as one string (and the pieces it is joined from)
     # would double the command's peak memory.

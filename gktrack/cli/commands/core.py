@@ -192,7 +192,7 @@ def register(app: typer.Typer, command) -> None:
 
             warn(problems)
             headings: dict = {}
-            print_json([task_json(r.plan, r.task, row=r, headings=headings) for r in rows])
+            print_json(task_json(r.plan, r.task, row=r, headings=headings) for r in rows)
             return
         from gktrack.cli.render import render_status
 
