@@ -132,8 +132,7 @@ def _records(out: str | bytes, cls: type | None = None) -> Iterator[tuple[Any, l
     second time as one string."""
     fromiso = dt.datetime.fromisoformat
     read_trailers = git.read_trailers
-    records = iter(out.split(_RS) if isinstance(out, str)
-                   else (raw.decode("utf-8", "replace") for raw in out.split(_RS.encode())))
+    records = iter(out.split(_RS)) if isinstance(out, str) else _decoded_records(out)
     next(records, None)  # what comes before the first record
     for record in records:
         sha, parents, author, email, committer, committer_email, authored, committed, message, rest = \
@@ -143,6 +142,19 @@ def _records(out: str | bytes, cls: type | None = None) -> Iterator[tuple[Any, l
                               committed=fromiso(committed), message=message, trailers=read_trailers(message),
                               committer=committer, committer_email=committer_email,
                               parents=parent_list), parent_list, rest
+
+
+def _decoded_records(out: bytes) -> Iterator[str]:
+    """``out.split(_RS)``, each piece decoded, made one at a time: the pieces are not all held
+    beside ``out``."""
+    separator = _RS.encode()
+    start = 0
+    while True:
+        end = out.find(separator, start)
+        yield out[start:None if end < 0 else end].decode("utf-8", "replace")
+        if end < 0:
+            return
+        start = end + len(separator)
 
 
 # --- gktrack's own commits ---------------------------------------------------------------------
@@ -519,9 +531,8 @@ def start_log_changes(repo: Repository, sha: str) -> Callable[[], list[ChangeCom
 
 
 def _parse_log(repo: Repository, out: bytes) -> list[ChangeCommit]:
-    commits: list[ChangeCommit] = []
-    for commit, parents, _ in _records(out, ChangeCommit):
-        commits.append(commit)
+    commits = [commit for commit, _, _ in _records(out, ChangeCommit)]
+    del out  # git's output, a few megabytes, is not needed beside the commits made of it
     read = check_claims(repo, commits)
     unknown: dict[str, ChangeCommit] = {}
     new: dict[str, list[FileChange]] = {}  # changes not yet in the index

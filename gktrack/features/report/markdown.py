@@ -55,7 +55,7 @@ _MD_PLAIN = re.compile(r"[\\`*_\[\]<>|#~&$\s]")  # nothing to escape or fold whe
 _URL = re.compile(r"https?://[^\s<>\"|`]+")
 
 
-@functools.lru_cache(maxsize=None)  # names and phrases come back again and again
+@functools.lru_cache(maxsize=4096)  # names and phrases come back again and again; task texts do not
 def _md(text: Any) -> str:
     """Text from a plan file as one line of Markdown that shows exactly as written: control
     characters as escapes (``\\x1b``), so neither a terminal nor a viewer obeys them."""
