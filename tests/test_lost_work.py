@@ -226,6 +226,23 @@ def paused_sync(team) -> tuple[Path, str]:
     return zhang, before
 
 
+def test_continue_clears_the_locks_a_killed_rebase_left(team):
+    """A rebase killed while it wrote CHERRY_PICK_HEAD or its to-do list leaves their .lock
+    files; git then refuses every `rebase --continue` ("could not remove CHERRY_PICK_HEAD").
+    Nobody holds them, so `sync --continue` removes them and finishes."""
+    zhang, _before = paused_sync(team)
+    _resolve(zhang)
+    gdir = zhang / ".git"
+    stale = [gdir / "CHERRY_PICK_HEAD.lock", gdir / "ORIG_HEAD.lock"]
+    stale += [folder / "git-rebase-todo.lock" for folder in (gdir / "rebase-merge",) if folder.is_dir()]
+    for lock in stale:
+        lock.write_text("")
+    out = ok(zhang, "sync", "--continue")
+    assert "同步完成" in out
+    assert not [lock for lock in stale if lock.exists()]
+    assert "暂停前记录的进展" in notes(team["server"], "main", 2)
+
+
 def test_writes_are_refused_while_a_sync_is_paused(team):
     zhang, before = paused_sync(team)
     z = Gk(zhang)

@@ -343,7 +343,10 @@ def _lock_files(root: Path, *, refs: bool = False) -> list[Path]:
         refs_dir = gdir / "refs"
         if refs_dir.is_dir():
             found += [p for p in refs_dir.rglob("*.lock") if p not in found]
-        found += list(gdir.glob("next-index-*.lock"))
+        # Pseudo-refs (CHERRY_PICK_HEAD, ORIG_HEAD, REBASE_HEAD…) are locked beside HEAD, and a
+        # rebase locks its to-do list: a rebase killed there refuses every --continue after it.
+        for folder in (gdir, gdir / "rebase-merge", gdir / "rebase-apply", gdir / "sequencer"):
+            found += [p for p in folder.glob("*.lock") if p not in found]
     return found
 
 

@@ -764,6 +764,10 @@ def continue_sync(repo: Repository, *, steps: Steps | None = None) -> SyncResult
                 # The resolution keeps nothing of this local commit: git drops it, as the person chose.
                 state["emptied"] = state.get("emptied", 0) + 1
             steps.step("继续把本地提交接在服务器的提交之后")
+            from gktrack.storage import journal
+
+            # Locks a git killed earlier left (CHERRY_PICK_HEAD.lock…) would fail every --continue.
+            journal.settle_git_locks(root, LOCK_TIMEOUT, refs=True)
             state["phase"] = "continuing"
             _save_state(root, state)
             proc = _git(root, "rebase", "--continue", env={"GIT_EDITOR": "true"})
