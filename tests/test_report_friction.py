@@ -148,11 +148,16 @@ def test_dates_before_the_task_existed_are_said_back_and_flagged(tmp_path, monke
     # a date typed on or after the task was added: nothing said
     code, _, err = run_cli(["--repo", str(b.root), "progress", "xj2024/1", "已发布一半", "--date", "2024-03-02"])
     assert code == 0 and err == ""
-    # a form dated before the task was added: not said at import, flagged in the report
+    # a form dated before the task was added: said at import (the row is still recorded), and
+    # flagged in the report
     form = tmp_path / "司法所.xlsx"
     b.gk("export", "--unit", "司法所", "--form", "-o", str(form))
     fill_form(form, "xj2024/4", note="已更新", done=True, day="2024-02-28")
-    b.gk("import-progress", str(form))
+    code, out, err = run_cli(["--repo", str(b.root), "import-progress", str(form)])
+    assert code == 0 and "已记录 0 条进展、1 项办结" in out
+    assert "gktrack: 注意:工作表" in err and "日期 2024-02-28 早于任务 xj2024/4 加入计划的日期(2024-03-01" in err
+    code, out, _ = run_cli(["--repo", str(b.root), "import-progress", str(form), "--dry-run", "--json"])
+    assert code == 0 and json.loads(out)[0]["doubts"] == []  # already recorded: nothing new to doubt
     monkeypatch.setenv("GKTRACK_TODAY", "2025-01-02")
 
     tasks = tasks_by_id(report_json(b, "2024"))

@@ -434,16 +434,23 @@ def _record_date(value: str | None, plan: Plan, repo: Repository, task: Task) ->
     date, notes = typed.date, [f"日期“{value}”{typed.assumed}"] if typed.assumed else []
     if date > today():
         raise InputError(f"日期 {date} 晚于今天,不能记录未来的工作")
+    return date, notes + date_doubts(repo, plan, task, date)
+
+
+def date_doubts(repo: Repository, plan: Plan, task: Task, date: dt.date) -> list[str]:
+    """What to say back about a work date someone typed (``--date``, a form's 工作日期): outside
+    the plan's year, or before the task was added. Reads the task's history, so it is asked only
+    for a typed date: today is never before the task was added."""
+    notes = []
     if date.year != plan.year:
         notes.append(f"日期 {date} 不在计划 {plan.id} 的年度({plan.year} 年)内,请确认无误")
     from gktrack.storage.history import task_added
 
-    # Read from history only for a typed date: today is never before the task was added.
     added = task_added(repo, task.full_id)
     if added is not None and date < added.authored.date():
         notes.append(f"日期 {date} 早于任务 {task.full_id} 加入计划的日期({added.authored.date()},"
                      f"提交 {added.sha[:8]}),请确认无误")
-    return date, notes
+    return notes
 
 
 _BARE_SITE = r"(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:cn|com|net|org|gov|edu|mil|info)(?:[:/?#]\S*)?"

@@ -31,7 +31,7 @@ _FORMAT = f"{_RS}%H{_FS}%P{_FS}%an{_FS}%ae{_FS}%cn{_FS}%ce{_FS}%aI{_FS}%cI{_FS}%
 _NULL_SHA = "0" * 40
 
 
-@dataclass
+@dataclass(slots=True)
 class Commit:
     sha: str
     author: str  # in whose name the change was made (``--by``)
@@ -191,7 +191,7 @@ class FileChange:
     new_blob: str | None  # None when the file was deleted
 
 
-@dataclass
+@dataclass(slots=True)
 class ChangeCommit(Commit):
     """A commit with the blobs before and after each file it changed in plans/ and units.yaml."""
 

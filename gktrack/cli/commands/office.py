@@ -103,6 +103,8 @@ def register(app: typer.Typer, command) -> None:
                 done(f"{label}:没有需要记录的行")
             for skipped in result.skipped:
                 sys.stderr.write(visible(f"gktrack: 提示:{label} {skipped}") + "\n")
+            for doubt in result.doubts:
+                sys.stderr.write(visible(f"gktrack: 注意:{label} {doubt}") + "\n")
             for problem in result.problems:
                 sys.stderr.write(visible(f"gktrack: 未记录:{label} {problem}") + "\n")
         return 1 if refused else 0

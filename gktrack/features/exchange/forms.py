@@ -51,6 +51,7 @@ class SheetResult:
     actions: list[RowAction] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     skipped: list[RowProblem] = field(default_factory=list)  # nothing to do: not errors
+    doubts: list[RowProblem] = field(default_factory=list)  # recorded, but worth a second look
     commit: str | None = None
 
     def to_json(self) -> dict:
@@ -60,6 +61,7 @@ class SheetResult:
                          "note": a.note, "evidence": a.evidence} for a in self.actions],
             "refused": [{"row": p.row, "message": p.message} for p in self.problems],
             "skipped": [{"row": p.row, "message": p.message} for p in self.skipped],
+            "doubts": [{"row": p.row, "message": p.message} for p in self.doubts],
         }
 
 
@@ -203,7 +205,7 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
     from gktrack.domain.parts import standing as part_standing
     from gktrack.domain.parts import whole_or_part
     from gktrack.domain.permissions import check_task_change
-    from gktrack.features.ops import acting_emails, today
+    from gktrack.features.ops import acting_emails, date_doubts, today
     from gktrack.features.views import match_unit
 
     units = repo.units()
@@ -283,6 +285,8 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
                 raise _RowError(exc.message) from None
             result.actions.append(RowAction(row_no, ref, "close" if closing else "progress", date, note, evidence,
                                             part))
+            if _text(values.get("工作日期")):
+                result.doubts += [RowProblem(row_no, doubt) for doubt in date_doubts(repo, plan, task, date)]
         except _RowError as exc:
             result.problems.append(RowProblem(row_no, exc.message))
     return result
