@@ -104,20 +104,6 @@ def is_done(plan: Plan, task: Task, units: Units, parts: list[Owed] | None = Non
     return bool(parts) and all(standing(task, p.unit).state == "done" for p in parts)
 
 
-def done_count(plan: Plan, task: Task, units: Units) -> tuple[int, int]:
-    """(parts done, parts)."""
-    parts = owed_parts(plan, task, units)
-    return sum(1 for p in parts if standing(task, p.unit).state == "done"), len(parts)
-
-
-def counts_for(part: Owed, parts: list[Owed], task: Task, units: Units, entry: Progress) -> bool:
-    """Whether a progress entry counts for ``part``: the part's own unit's entries; for a lead's
-    part, its supporting units' too (they report to it); for an open collective's part, those of
-    any unit without a part of its own in the task; an entry without a unit (the office's, or a
-    plan file from before parts) counts for every part."""
-    return entry.date in progress_dates(part, parts, task, units, (entry,))
-
-
 def progress_dates(part: Owed, parts: list[Owed], task: Task, units: Units,
                    entries: tuple[Progress, ...] | list[Progress] | None = None) -> tuple[dt.date, ...]:
     """The dates of the progress entries (the task's, or ``entries``) that count for ``part``."""

@@ -148,10 +148,6 @@ def toplevel(path: Path) -> Path | None:
     return Path(out.strip())
 
 
-def has_commits(root: Path) -> bool:
-    return bool(run(root, "rev-parse", "--verify", "-q", "HEAD", check=False).strip())
-
-
 def head(root: Path) -> str | None:
     out = run(root, "rev-parse", "--verify", "-q", "HEAD", check=False).strip()
     return out or None

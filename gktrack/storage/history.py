@@ -594,7 +594,6 @@ class BlobReader:
         self._order: deque[str] = deque()  # ids asked for, answers not yet read
         self._queued: Counter[str] = Counter()  # the same, counted, for a quick "was it asked for?"
         self._ready: dict[str, bytes | None] = {}  # answers read ahead of their turn
-        self._unwanted: Counter[str] = Counter()  # answers to drop when they come
         self._writer = None
 
     def _start(self):
@@ -637,13 +636,6 @@ class BlobReader:
         self._writer = threading.Thread(target=write, daemon=True)
         self._writer.start()
 
-    def forget(self, blob: str) -> None:
-        """An expected blob that will not be read after all: drop its answer."""
-        if blob in self._ready:
-            del self._ready[blob]
-        elif self._queued[blob] > self._unwanted[blob]:
-            self._unwanted[blob] += 1
-
     def _join_writer(self) -> None:
         if self._writer is not None:
             self._writer.join()
@@ -666,15 +658,12 @@ class BlobReader:
         """The bytes of ``blob`` (a 40-hex id), or None when the repository has no such object."""
         if blob in self._ready:
             return self._ready.pop(blob)
-        if self._queued[blob] <= self._unwanted[blob]:
+        if not self._queued[blob]:
             self.expect([blob])
         while self._order:
             name = self._order.popleft()
             self._queued[name] -= 1
             data = self._answer()
-            if self._unwanted[name]:
-                self._unwanted[name] -= 1
-                continue
             if name == blob:
                 return data
             self._ready[name] = data

@@ -67,7 +67,6 @@ from gktrack.storage import git, yamldoc
 from gktrack.storage.planfile import PLAN_ID, parse_plan
 from gktrack.storage.registry import REGISTRY_FILE, parse_registry
 
-ZERO = "0" * 40
 HOOK_MARK = "# 由 gktrack hook install 安装"
 MAX_REPORTED = 20
 PUSHER_VARIABLES = ("GKTRACK_PUSHER_EMAIL", "GITEA_PUSHER_EMAIL")
