@@ -138,8 +138,11 @@ def _records(out: str | bytes, cls: type | None = None) -> Iterator[tuple[Any, l
         sha, parents, author, email, committer, committer_email, authored, committed, message, rest = \
             record.split(_FS, 9)
         parent_list = parents.split()
+        trailers = read_trailers(message)
+        if cls is ChangeCommit:  # the report shows a commit's summary only: 10,000 bodies are not kept
+            message = message.strip().split("\n", 1)[0]
         yield (cls or Commit)(sha=sha, author=author, email=email, authored=fromiso(authored),
-                              committed=fromiso(committed), message=message, trailers=read_trailers(message),
+                              committed=fromiso(committed), message=message, trailers=trailers,
                               committer=committer, committer_email=committer_email,
                               parents=parent_list), parent_list, rest
 
