@@ -34,6 +34,7 @@ from gktrack.domain.model import RECORDS, fields_of
 FORMAT = 1
 RACY_NS = 3_000_000_000
 FILE_NAME = "index.sqlite"
+_SAVE_EVERY = 64  # parsed files written to the index at a time
 
 
 def blob_id(data: bytes) -> str:
@@ -233,14 +234,24 @@ class Index:
                 fresh.append((blob, kind, None if names is None else "\n".join(names), marshal.dumps(encode(record))))
                 if keep is None or names is None or keep(names):
                     out.append((rel, record))
-        if seen or fresh:
+                if len(fresh) >= _SAVE_EVERY:  # a fresh clone's plans are not all held twice
+                    self._save_parsed(fresh)
+                    fresh = []
+        self._save_parsed(fresh)
+        if seen:
             def save(db: Any) -> None:
                 with db:
-                    db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?, ?)", fresh)
                     db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
                                    [(rel, sig, now, blob) for rel, sig, blob in seen])
             self._run(save)
         return out
+
+    def _save_parsed(self, rows: list[tuple]) -> None:
+        if rows:
+            def save(db: Any) -> None:
+                with db:
+                    db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?, ?)", rows)
+            self._run(save)
 
     # --- content-addressed facts (history) ---
 
