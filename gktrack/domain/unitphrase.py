@@ -38,11 +38,12 @@ def half_width(text: str) -> str:
 
 
 _SEPARATORS = {"、": 1, " ": 0, "\t": 0, ",": 2, ";": 3}  # strength: which one wins in ", "
-_LABEL = re.compile(
-    r"^(?P<label>牵头(?:单位|部门)|主办(?:单位|部门)|主责(?:单位|部门)"
-    r"|配合(?:单位|部门)|协办(?:单位|部门)|协助(?:单位|部门)|参与(?:单位|部门)"
-    r"|责任(?:单位|部门|主体)|承办(?:单位|部门)|实施(?:单位|部门)|负责(?:单位|部门))\s*[::]\s*"
-)
+# "牵头单位:", "责任股室:", "配合科室:": a role word and a kind of body, before the units it names.
+# The one list of such labels: the importer builds its label patterns from these.
+_LABEL_ROLE_WORDS = r"牵头|主办|主责|配合|协办|协助|参与|责任|承办|实施|负责"
+UNIT_LABEL_KINDS = r"单位|部门|主体|科室|处室|股室|站所|办室"
+UNIT_LABEL_WORD = rf"(?:{_LABEL_ROLE_WORDS})(?:{UNIT_LABEL_KINDS})"
+_LABEL = re.compile(rf"^(?P<label>{UNIT_LABEL_WORD})\s*[::]\s*")
 _LABEL_ROLE = {"牵头": "lead", "主办": "lead", "主责": "lead", "配合": "support", "协办": "support",
                "协助": "support", "参与": "support"}
 _LEAD_END = re.compile(r"(?:共同|联合)?牵头(?:负责|抓总|落实|实施)?$|(?<=.)(?:主办|主责)$")

@@ -51,7 +51,7 @@ from gktrack.features.importer.text import (
 )
 from gktrack.domain.model import UnitRef
 from gktrack.features.importer.result import ImportedPlan, ImportedSection, ImportedTask
-from gktrack.domain.unitphrase import looks_like_unit_phrase, parse_unit_phrase
+from gktrack.domain.unitphrase import UNIT_LABEL_KINDS, UNIT_LABEL_WORD, looks_like_unit_phrase, parse_unit_phrase
 
 
 # ---- patterns ---------------------------------------------------------------------------------
@@ -86,13 +86,11 @@ _ORG_BEFORE_ABOUT = re.compile(
     rf"^(?P<org>[{CJK}()]{{2,40}}?(?:办公室|人民政府|政府|委员会|管委会|办事处|局|厅|委|办|中心))关于")
 _SELF = re.compile(r"我(?P<body>局|委|办|厅|镇|乡|区|县|市|中心|院|所|街道|单位)")
 
-_UNIT_LABEL = re.compile(
-    r"^[(]?\s*(?:责任单位|责任部门|牵头单位|牵头部门|主办单位|责任主体|配合单位|承办单位)\s*:")
-_ROLE_NEUTRAL_LABEL = re.compile(r"^\s*(?:责任单位|责任部门|责任主体)\s*:\s*")
+_UNIT_LABEL = re.compile(rf"^[(]?\s*{UNIT_LABEL_WORD}\s*:")
+_ROLE_NEUTRAL_LABEL = re.compile(rf"^\s*责任(?:{UNIT_LABEL_KINDS})\s*:\s*")
 _ROLE_END = re.compile(r"(?:牵头(?:负责)?|配合(?:落实)?|负责|落实|协助)$")
 # A labelled unit bracket left inside a task's text: the phrase in it could not be split.
-_LEFT_UNIT_BRACKET = re.compile(
-    r"\(\s*(?:责任单位|责任部门|牵头单位|牵头部门|主办单位|责任主体|配合单位|承办单位)\s*:[^()]*\)")
+_LEFT_UNIT_BRACKET = re.compile(rf"\(\s*{UNIT_LABEL_WORD}\s*:[^()]*\)")
 # "牵头负责领导:张三": a person, kept as a note on the task above, never a unit
 _LEADER_LINE = re.compile(r"^[(]?\s*(?:牵头|分管|联系|责任)?(?:负责)?(?:领导|责任人|联系人)\s*:")
 _DEADLINE_LABEL = re.compile(r"^(?:完成时限|时限要求|完成时间|时间要求|时间节点|完成期限|时限)\s*:\s*(?P<rest>.+)$")
@@ -772,7 +770,7 @@ def _known_deadline(text: str) -> bool:
 _PART_LABEL = re.compile(
     r"(?:^|(?<=[;,]))\s*(?P<label>(?:责任|完成)?时限(?:要求)?|时间要求|完成时间|完成期限"
     r"|(?:牵头|分管|联系)?(?:负责)?领导|责任领导|责任人|联系人"
-    r"|(?:牵头|主办|主责|配合|协办|协助|参与|责任|承办|实施|负责)(?:单位|部门|主体|科室|处室|股室))\s*:")
+    rf"|{UNIT_LABEL_WORD})\s*:")
 _TIME_LABEL = re.compile(r"时限|时间|期限")
 _PERSON_LABEL = re.compile(r"领导|责任人|联系人")
 
@@ -838,8 +836,8 @@ def _unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], lis
     return shown.strip(_STRIP), units, deadlines, notes
 
 
-def _shown_units(raw: str) -> str:
-    """A unit line as written, without enclosing brackets or a role-neutral 责任单位: label."""
+def _unbracketed(raw: str) -> str:
+    """A line without the brackets enclosing all of it: "(责任单位:X)" -> "责任单位:X"."""
     text = raw.strip(_STRIP)
     norm = fold(text)
     if norm.startswith("(") and norm.endswith(")") and norm.count("(") == norm.count(")"):
@@ -849,8 +847,14 @@ def _shown_units(raw: str) -> str:
             if depth == 0 and index < len(norm) - 1:
                 break
         else:
-            text, norm = text[1:-1].strip(_STRIP), norm[1:-1].strip()
-    label = _ROLE_NEUTRAL_LABEL.match(norm)
+            text = text[1:-1].strip(_STRIP)
+    return text
+
+
+def _shown_units(raw: str) -> str:
+    """A unit line as written, without enclosing brackets or a role-neutral 责任单位: label."""
+    text = _unbracketed(raw)
+    label = _ROLE_NEUTRAL_LABEL.match(fold(text))
     return text[label.end():].strip(_STRIP) if label else text
 
 
@@ -1166,17 +1170,35 @@ class _Builder:
                 continue
             if kind == "units":
                 text, shown = seg.raw, _shown_units(seg.raw)
+                line_deadlines: list[str] = []
+                line_notes: list[str] = []
+                # "责任单位:X;完成时限:Y" on one line: the same labelled parts a bracket may hold
+                labelled = _labelled_parts(_unbracketed(seg.raw))
+                if labelled is not None and labelled[0]:
+                    text, line_deadlines, line_notes = labelled
+                    shown = _shown_units(text)
                 try:
                     units = parse_unit_phrase(text)
                 except InputError as exc:
                     run.warn(seg.no, exc.message)
                     continue
                 any_units = True
+
+                def line_extras(tasks: list[ImportedTask]) -> None:
+                    # the line's own 完成时限 and 牵头领导 parts go to the tasks it names units for
+                    for task in tasks:
+                        if line_deadlines:
+                            self.cells.setdefault(id(task), []).extend(line_deadlines)
+                        for note in line_notes:
+                            _check_length(task, note)
+                            task.text += "\n" + note
+
                 if self.table is not None and self.table.units_first:
                     units_ahead = (shown, units)
                     continue
                 if not pending and after_units and row_tasks:
                     # "牵头单位:X" then "配合单位:Y" on the next line: one phrase in two lines
+                    line_extras(row_tasks)
                     for task in row_tasks:
                         merged = {u.name: u for u in task.units}
                         for unit in units:
@@ -1192,6 +1214,7 @@ class _Builder:
                     run.warn(seg.no, f"这一行责任单位适用于不同小节的 {len(pending)} 项任务(自第{pending[0].line}行起),请核对")
                 for task in pending:
                     task.units, task.units_text = list(units), shown
+                line_extras(pending)
                 row_tasks[:] = pending
                 pending.clear()
                 open_task = None
