@@ -1367,9 +1367,13 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
     last = next((line for line in reversed(doc.lines) if line.text.strip(_STRIP)), None)
     if last is not None:
         tail = fold(last.text).strip(_STRIP + "|")
+        # "责任单位:X;完成时限:每季度", "…| 2024年9月底前": a line ending in a whole deadline is complete
+        # (a unit phrase is not so telling: "…牵头,市住建局等政府各有关" reads as one)
+        part = re.split(r"[;:|\t]", tail)[-1].strip(_STRIP)
         if len(tail) >= 8 and tail[-1] not in _TERMINAL + ".;)|" and not _CHROME.match(tail) \
                 and last.no >= plan.tasks[-1].line and not looks_like_unit_phrase(tail) \
-                and not _known_deadline(tail) and not DATE_LINE.match(tail):
+                and not _known_deadline(part) and not DATE_LINE.match(tail) \
+                and not _BARE_PAGE.match(tail) and not _ISSUED_TRAILER.search(tail):
             run.warn(last.no, f"文档在此处中断(“…{tail[-12:]}”),最后一项任务可能不完整,请核对")
 
 
