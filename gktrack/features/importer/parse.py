@@ -1519,6 +1519,10 @@ def _prose_and_grids(plan: ImportedPlan, body: list[_Seg], tables, run: _Run):
                                    f"任务取自分工表,正文未导入")
         _borrow_numbers(_Parts(alone), prose, run)
         return alone.sections, alone.tasks, alone.any_units
+    if _only_table_assigns(alone, prose):
+        run.warn(prose_segs[0].no, f"正文({_lines(prose_segs[0].no, prose_segs[-1].no)})没有写责任单位,"
+                                   f"任务取自其后的分工表,正文未导入")
+        return alone.sections, alone.tasks, alone.any_units
     # A table that adds to the prose: its rows follow on from the prose's last heading.
     run.warnings[:] = saved + prose.run.warnings
     own_headings = bool(alone.sections)
@@ -1558,6 +1562,11 @@ def _prose_and_table(plan: ImportedPlan, body: list[_Seg], table: _Table, run: _
                                    f"任务取自分工表,正文未导入")
         _borrow_numbers(alone, prose, run)
         return alone.sections, alone.tasks, alone.any_units
+    if _only_table_assigns(alone, prose):
+        run.warnings += alone.run.warnings
+        run.warn(prose_segs[0].no, f"正文({_lines(prose_segs[0].no, prose_segs[-1].no)})没有写责任单位,"
+                                   f"任务取自其后的分工表,正文未导入")
+        return alone.sections, alone.tasks, alone.any_units
     # A table that adds to the prose: its rows follow on from the prose's last heading.
     joined = _Builder(rows, _Run(), table, inherit=prose)
     joined.build()
@@ -1575,6 +1584,12 @@ def _restates(table: "_Builder", prose: "_Builder") -> bool:
     if not table.sections:
         return False
     return sum(key(s.title) in known for s in table.sections) * 2 >= len(table.sections)
+
+
+def _only_table_assigns(table, prose: "_Builder") -> bool:
+    """Prose that names no unit before a 分工表 that does: the 方案's body (总体要求, "任务见附件",
+    工作要求) and its attached task table, whose rows are the tasks."""
+    return not prose.any_units and table.any_units
 
 
 def _self_reference(segs: list[_Seg]) -> str | None:
