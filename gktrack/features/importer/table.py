@@ -542,11 +542,18 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, warn,
                 continue
         row = Row(line)
         group_changed = False
+        # A text copy writes a merged cell once, on its first row, and leaves it blank below: in a row
+        # that stays in the group above, a blank unit or time cell is that merged cell.
+        in_group = ragged and any(roles[col] == GROUP for col in range(width)) and all(
+            previous[col] is not None and (cells[col] is None or cells[col].blank)
+            for col in range(width) if roles[col] == GROUP)
         for col, role in enumerate(roles):
             cell = cells[col]
             value = _clean(cell.text) if cell is not None else ""
             carried = False
-            if cell is None or (cell.merged and not ragged) or (not value and role == GROUP):
+            if in_group and not value and role in UNIT_ROLES + (DEADLINE,) and previous[col] is not None:
+                value, carried = _clean(previous[col].text), True
+            elif cell is None or (cell.merged and not ragged) or (not value and role == GROUP):
                 # a merged cell, or one a flattened row left out: the one above
                 if role == GROUP and (cell is None or cell.merged or not value) and not group_changed:
                     above = previous[col]
