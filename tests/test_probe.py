@@ -142,6 +142,16 @@ EXPECTED = {
          "做好重点领域信息公开"),
         ("加强依申请公开办理", [("区政府办公室", R), ("区司法局", R)], [], "强化政务公开基础工作"),
     ]),
+    "p13_county-2024-qingdan-markdown-three-levels.txt": ("松桃苗族自治县2024年政务公开重点工作任务清单", 2024, [
+        # 工作类别 > 工作事项 > 工作内容: the two group columns (merged, blank below) are section and subsection
+        ("县政府及其部门制发的规范性文件", [("县司法局", R)], ["持续推进"], "文件公开"),
+        ("开展规范性文件清理", [("县司法局", R), ("县政府办公室", R)], ["2024年11月底前"], "文件公开"),
+        ("重要政策文件与解读材料同步起草", [("县直各部门", R)], ["长期坚持"], "政策解读"),
+        ("每季度开展政府网站和政务新媒体检查", [("县政府办公室", R)], ["每季度"], "网站管理"),
+        ("推进部门网站向县政府门户网站集约迁移", [("县大数据局", R)], ["2024年9月30日前"], "网站管理"),
+        ("在县政务服务中心和各乡镇便民服务中心", [("县政务服务中心", R), ("各乡镇人民政府", R)], ["2024年6月底前"],
+         "专区建设"),
+    ]),
 }
 
 # Expectations the importer does not meet yet: name -> reason (the test is marked xfail).
@@ -210,3 +220,10 @@ def test_wrapped_lines_are_rejoined(plans):
     plan = plans["p12_district-2022-pdf-wrapped.txt"]
     assert "行政规范性文件统一登记" in plan.tasks[0].text
     assert "2022年9月底前完成债务信息集中公开" in plan.tasks[2].text
+
+
+def test_group_columns_of_a_table_nest(plans):
+    plan = plans["p13_county-2024-qingdan-markdown-three-levels.txt"]
+    assert [(s.key, s.number, s.title) for s in plan.sections] == [
+        ("1", "一、", "政策公开"), ("1.1", "（一）", "文件公开"), ("1.2", "（二）", "政策解读"),
+        ("2", "二、", "平台建设"), ("2.1", "（三）", "网站管理"), ("2.2", "（四）", "专区建设")]

@@ -40,9 +40,11 @@ _ROLE_PATTERNS = [
                r"|时间进度|完成时间节点|推进时限"),
     (STATUS, r"完成情况|进展情况|落实情况|工作进展|进展|完成进度|推进情况|工作完成情况|目前进展"),
     (REMARKS, r"备注|说明"),
-    (TEXT, r"具体(?:要求|内容|措施|任务|工作|事项)|工作(?:要求|措施|目标|事项|举措)|主要(?:内容|措施)|任务(?:要求|内容|描述)"
+    (TEXT, r"具体(?:要求|内容|措施|任务|工作|事项)|工作(?:要求|措施|目标|事项|举措)|主要(?:内容|措施)|任务(?:要求|内容|描述|事项)"
+           r"|(?:推进|落实|保障)(?:措施|举措)"
            r"|目标(?:任务|要求|清单)?|内容|措施|事项|工作任务及要求|任务及要求|重点工作内容|三级要点|二级指标"),
-    (GROUP, r"(?:重点|主要|工作)?任务(?:名称|类别)?|工作(?:内容|项目|重点)|重点工作|类别|类型|项目|领域|板块|分类"
+    (GROUP, r"(?:重点|主要|工作)?任务(?:名称|类别)?|工作(?:内容|项目|重点)|重点工作|(?:工作|任务|事项|项目)?(?:类别|类型|分类)"
+            r"|项目|领域|板块"
             r"|一级要点|二级要点|一级指标|要点|栏目|方面"),
 ]
 _ROLE_RX = [(role, re.compile(rf"(?:{source})")) for role, source in _ROLE_PATTERNS]
@@ -147,8 +149,29 @@ def find_header(grid: Grid, limit: int = 12) -> Header | None:
                 names = [b.text if not b.blank else a.text
                          for a, b in zip(row + [Cell("", 0)] * len(below), grid.rows[index + 1])]
                 return Header(index + 1, settle_roles(merged), index, names + [c.text for c in row[len(below):]])
-        return Header(index, settle_roles(roles), index, [c.text for c in row])
+        return Header(index, _by_content(settle_roles(roles), grid.rows[index + 1:]), index, [c.text for c in row])
     return None
+
+
+def _by_content(roles: list[str | None], rows: list[list[Cell]]) -> list[str | None]:
+    """A task's text is never merged over rows, a group's cell often is: when the text column has
+    merged or blank cells and a group column has none, the headers' words ("工作事项 | 工作内容") were
+    read the wrong way round, and the two swap."""
+    full = [row for row in rows if len(row) == len(roles)]
+    if len(full) < 2:
+        return roles
+
+    def gaps(col: int) -> int:
+        return sum(1 for row in full if row[col].blank or row[col].merged)
+
+    texts = [i for i, r in enumerate(roles) if r == TEXT]
+    groups = [i for i, r in enumerate(roles) if r == GROUP]
+    if len(texts) == 1 and gaps(texts[0]) and groups:
+        filled = [i for i in groups if not gaps(i)]
+        if filled:
+            roles = list(roles)
+            roles[texts[0]], roles[filled[-1]] = GROUP, TEXT
+    return roles
 
 
 def is_header_row(row: list[Cell]) -> bool:
