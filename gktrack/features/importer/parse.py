@@ -780,10 +780,15 @@ def _labelled_parts(text: str) -> tuple[str, list[str], list[str]] | None:
     a person ("牵头负责领导:张三") is a note, never a unit. None when the text is not so labelled."""
     norm = fold(text)
     found = list(_PART_LABEL.finditer(norm))
-    if not found or found[0].start() != 0 or (len(found) == 1 and not re.search(
-            _TIME_LABEL.pattern + "|" + _PERSON_LABEL.pattern, found[0].group("label"))):
-        return None
+    time_or_person = _TIME_LABEL.pattern + "|" + _PERSON_LABEL.pattern
     units, deadlines, notes = [], [], []
+    if found and found[0].start() != 0 \
+            and all(re.search(time_or_person, match.group("label")) for match in found):
+        # "X负责;完成时限:每月": the units unlabelled, only what follows them labelled
+        units.append(text[:found[0].start()].strip(_STRIP + ";,;,"))
+    elif not found or found[0].start() != 0 or (len(found) == 1 and not re.search(
+            time_or_person, found[0].group("label"))):
+        return None
     for index, match in enumerate(found):
         end = found[index + 1].start() - 1 if index + 1 < len(found) else len(text)
         label, value = match.group("label"), text[match.end():end].strip(_STRIP + ";,;,")
