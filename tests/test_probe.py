@@ -154,6 +154,16 @@ EXPECTED = {
         ("在县政务服务中心和各乡镇便民服务中心", [("县政务服务中心", R), ("各乡镇人民政府", R)], ["2024年6月底前"],
          "专区建设"),
     ]),
+    "p14_town-2023-inline-person-and-unit-labels.txt": ("龙门镇2023年政务公开工作方案", 2023, [
+        # "…。责任人:某某;责任单位:X。" after the sentence: a person (a note) and the unit
+        ("推进决策公开", [("党政办", R)], [], "工作任务"),
+        ("推进财务公开", [("财政所", R)], ["每季度"], "工作任务"),
+        # "各村(社区)" closing a labelled list is a name, not a unit bracket of its own
+        ("推进村务公开", [("农业综合服务中心", R), ("各村(社区)", R)], ["每月5日前"], "工作任务"),
+        ("推进办事公开", [("便民服务中心", R)], ["2023年6月底前"], "工作任务"),
+        ("加强组织领导", [], [], "保障措施"),
+        ("加强监督考核", [], [], "保障措施"),
+    ]),
 }
 
 # Expectations the importer does not meet yet: name -> reason (the test is marked xfail).
@@ -161,9 +171,9 @@ KNOWN_GAPS: dict[str, str] = {}
 
 # Words of labels, headers, notices and page furniture: never inside a task's text or a unit's name.
 # ("牵头领导:某某" may stay in the text as a note: a person, not a unit.)
-NEVER_IN_TASK = ("责任单位", "责任股室", "配合股室", "责任科室", "完成时限", "牵头单位", "配合单位",
+NEVER_IN_TASK = ("责任单位", "责任人：", "责任股室", "配合股室", "责任科室", "完成时限", "牵头单位", "配合单位",
                  "抄送", "印发给你们", "第 1 页", "- 1 -", "- 2 -", "序号")
-PEOPLE = ("刘志刚", "陈晓梅", "王海")
+PEOPLE = ("刘志刚", "陈晓梅", "王海", "李明", "赵强")
 
 
 def _params():

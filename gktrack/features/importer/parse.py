@@ -710,22 +710,24 @@ def _trailing_units(seg_raw: str) -> _Tail | None:
     raw = seg_raw.rstrip(_STRIP)
     norm = fold(raw).translate(_BRACKET_FOLD)
     trimmed = len(norm.rstrip("。.;,、 "))
+    # "…。责任人:李明;责任单位:党政办" without brackets: labelled parts after the last full stop
+    labelled = _TAIL_LABELLED.search(norm[:trimmed])
     if trimmed and norm[trimmed - 1] == ")":
         depth = 0
         for index in range(trimmed - 1, -1, -1):
             depth += norm[index] == ")"
             depth -= norm[index] == "("
             if depth == 0:
+                if labelled and index > labelled.start("phrase"):
+                    break  # "责任单位:X、各村(社区)": the bracket is part of a labelled name
                 found = _unit_phrase(raw[index + 1:trimmed - 1], bracketed=True)
                 if found:
                     return _tail(raw[:index], found)
                 break
-    # "…。责任单位:市发改委" without brackets
-    match = re.search(r"(?:^|[。;])\s*(?P<phrase>(?:责任单位|牵头单位|责任部门|牵头部门)\s*:[^。]+)$", norm[:trimmed])
-    if match:
-        found = _unit_phrase(raw[match.start("phrase"):trimmed], bracketed=False)
+    if labelled:
+        found = _unit_phrase(raw[labelled.start("phrase"):trimmed], bracketed=False)
         if found:
-            return _tail(raw[:match.start("phrase")], found)
+            return _tail(raw[:labelled.start("phrase")], found)
     return None
 
 
@@ -767,10 +769,12 @@ def _known_deadline(text: str) -> bool:
     return parse_deadline(text, 2000).kind != "unknown"
 
 
-_PART_LABEL = re.compile(
-    r"(?:^|(?<=[;,]))\s*(?P<label>(?:责任|完成)?时限(?:要求)?|时间要求|完成时间|完成期限"
-    r"|(?:牵头|分管|联系)?(?:负责)?领导|责任领导|责任人|联系人"
-    rf"|{UNIT_LABEL_WORD})\s*:")
+_PART_WORDS = (r"(?:责任|完成)?时限(?:要求)?|时间要求|完成时间|完成期限"
+               r"|(?:牵头|分管|联系)?(?:负责)?领导|责任领导|责任人|联系人"
+               rf"|{UNIT_LABEL_WORD}")
+_PART_LABEL = re.compile(rf"(?:^|(?<=[;,]))\s*(?P<label>{_PART_WORDS})\s*:")
+# A run of labelled parts closing an item, after its last full stop (used when it names units).
+_TAIL_LABELLED = re.compile(rf"(?:^|[。;])\s*(?P<phrase>(?:{_PART_WORDS})\s*:[^。]+)$")
 _TIME_LABEL = re.compile(r"时限|时间|期限")
 _PERSON_LABEL = re.compile(r"领导|责任人|联系人")
 
