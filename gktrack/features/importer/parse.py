@@ -772,7 +772,7 @@ def _known_deadline(text: str) -> bool:
 _PART_WORDS = (r"(?:责任|完成)?时限(?:要求)?|时间要求|完成时间|完成期限"
                r"|(?:牵头|分管|联系)?(?:负责)?领导|责任领导|责任人|联系人"
                rf"|{UNIT_LABEL_WORD}")
-_PART_LABEL = re.compile(rf"(?:^|(?<=[;,]))\s*(?P<label>{_PART_WORDS})\s*:")
+_PART_LABEL = re.compile(rf"(?:^|(?<=[;,\s]))\s*(?P<label>{_PART_WORDS})\s*:")
 # A run of labelled parts closing an item, after its last full stop (used when it names units).
 _TAIL_LABELLED = re.compile(rf"(?:^|[。;])\s*(?P<phrase>(?:{_PART_WORDS})\s*:[^。]+)$")
 _TIME_LABEL = re.compile(r"时限|时间|期限")
