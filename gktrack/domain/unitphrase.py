@@ -20,7 +20,7 @@ import re
 from gktrack.errors import InputError
 from gktrack.domain.model import ROLES, UnitRef
 
-__all__ = ["parse_unit_phrase", "format_unit_phrase", "looks_like_unit_phrase", "half_width"]
+__all__ = ["parse_unit_phrase", "format_unit_phrase", "looks_like_unit_phrase", "half_width", "is_body_name"]
 
 _RANK = {role: rank for rank, role in enumerate(ROLES)}  # lead < support < responsible
 ROLE_WORDS = {"lead": "牵头", "support": "配合", "responsible": "负责"}
@@ -84,6 +84,14 @@ _UNIT_SUFFIX = re.compile(r"(?:局|委|办|厅|处|室|科|股|所|站|队|院|�
 def is_group_word(name: str) -> bool:
     """Whether a name stands for a group of units (a collective), not one unit."""
     return bool(_GROUP_WORD.search(name or ""))
+
+
+def is_body_name(name: str) -> bool:
+    """Whether a name is an office or body by its ending (局, 科, 中心, 政府, 各乡镇…), stricter than
+    ``looks_like_unit_phrase``, which also takes 平台 and 热线 as a 责任单位 cell may name them."""
+    bare = re.sub(r"\([^()]*\)$", "", name or "")  # "县卫健局(县疾控中心)": an alias after the name
+    return bool(_UNIT_SUFFIX.search(bare) or _GROUP_WORD.search(bare)
+                or re.search(r"(?:镇|乡|街道|社区|村|办事处|管委会|委员会)$", bare))
 
 
 def is_self_reference(name: str) -> bool:

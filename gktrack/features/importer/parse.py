@@ -51,7 +51,13 @@ from gktrack.features.importer.text import (
 )
 from gktrack.domain.model import UnitRef
 from gktrack.features.importer.result import ImportedPlan, ImportedSection, ImportedTask
-from gktrack.domain.unitphrase import UNIT_LABEL_KINDS, UNIT_LABEL_WORD, looks_like_unit_phrase, parse_unit_phrase
+from gktrack.domain.unitphrase import (
+    UNIT_LABEL_KINDS,
+    UNIT_LABEL_WORD,
+    is_body_name,
+    looks_like_unit_phrase,
+    parse_unit_phrase,
+)
 
 
 # ---- patterns ---------------------------------------------------------------------------------
@@ -731,6 +737,25 @@ def _trailing_units(seg_raw: str) -> _Tail | None:
     return None
 
 
+def _leading_units(text: str) -> tuple[str, list[UnitRef], str] | None:
+    """"区发改局、区统计局:负责公开…": an item that opens with its units and a colon -> (the units as
+    written, units, the rest); None for a label ("工作目标:"), a 责任单位: line or a sentence."""
+    norm = fold(text)
+    match = re.match(r"([^:。;!?“”《》]{2,60}?)\s*:\s*(?=\S)", norm)
+    if not match or _UNIT_LABEL.match(norm) or _PART_LABEL.match(norm):
+        return None
+    phrase = text[:match.end(1)].strip(_STRIP)
+    if not looks_like_unit_phrase(phrase):
+        return None
+    try:
+        units = parse_unit_phrase(phrase)
+    except InputError:
+        return None
+    if not all(is_body_name(unit.name) for unit in units):  # "政务服务平台:…" is a topic
+        return None
+    return phrase, units, text[match.end():].strip(_STRIP)
+
+
 def _tail(before: str, found) -> _Tail:
     shown, units, deadlines, notes = found
     text = before.rstrip(_STRIP) + "".join("\n" + note for note in notes)
@@ -1089,6 +1114,10 @@ class _Builder:
             elif units_ahead is not None:
                 task.units_text, task.units = units_ahead
                 open_task = None
+            elif self.table is None and (lead := _leading_units(text)) is not None:
+                task.units_text, task.units, task.text = lead
+                any_units = True
+                open_task = task  # its text may go on; a later unit line is not its own
             else:
                 open_task = task
                 pending.append(task)
