@@ -187,6 +187,15 @@ EXPECTED = {
         ("及时回应社会关切", [("市委网信办", R)], ["长期坚持"], "做好回应关切"),
         ("办好政府开放日活动", [("市政府办公室", L), ("各镇人民政府", S)], ["2024年10月底前"], "做好回应关切"),
     ]),
+    "p18_county-2024-wrapped-title-semicolon-brackets.txt": ("岳池县2024年政务公开工作要点", 2024, [
+        # "A(期限,X负责);B(Y负责)。": each clause closed by its own unit bracket is a task
+        ("做好政策文件公开。及时公开县政府及办公室", [("县司法局", R)], ["2024年6月底前"], "加强政策公开"),
+        ("开展现行有效文件清理", [("县政府办公室", R)], [], "加强政策公开"),
+        ("做好政策解读", [("县直各部门", R)], [], "加强政策公开"),
+        ("办好政府门户网站", [("县政府办公室", L), ("县大数据中心", S)], [], "加强平台建设"),
+        ("推进部门网站集约化迁移", [("县大数据中心", R)], ["2024年10月底前"], "加强平台建设"),
+        ("规范政务新媒体", [("县委网信办", R), ("县政府办公室", R)], [], "加强平台建设"),
+    ]),
 }
 
 # Expectations the importer does not meet yet: name -> reason (the test is marked xfail).
@@ -250,6 +259,8 @@ def test_cover_notice_gives_issuer_number_and_date(plans):
     assert plan.issuer == "西安市雁塔区人民政府办公室"
     assert plan.doc_number == "雁塔政办发〔2024〕12号"
     assert plan.issued == dt.date(2024, 3, 18)
+    wrapped = plans["p18_county-2024-wrapped-title-semicolon-brackets.txt"]
+    assert wrapped.doc_number == "岳府办发〔2024〕9号" and wrapped.issued == dt.date(2024, 4, 2)
     fanti = plans["p07_quanjiao-2023-yaodian-fanti.txt"]
     assert fanti.issuer == "全椒县人民政府办公室"
     assert fanti.issued == dt.date(2023, 4, 20)

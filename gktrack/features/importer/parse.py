@@ -764,7 +764,9 @@ def _tail(before: str, found) -> _Tail:
 
 def _split_at_unit_brackets(text: str) -> list[str]:
     """"A。(市规划国土委负责落实)B。(市交通委负责落实)C…" -> one task each: a unit bracket after a
-    full stop, followed by more text, ends a task inside one paragraph."""
+    full stop, followed by more text, ends a task inside one paragraph. So does one before a full stop
+    or semicolon ("A(X负责);B(Y负责)。") when the text after it closes with a unit bracket too: a
+    title's own bracket ("加强组织领导(X负责)。各部门要…") does not split its item."""
     norm = fold(text).translate(_BRACKET_FOLD)
     pieces, start, depth, opened = [], 0, 0, -1
     for index, char in enumerate(norm):
@@ -774,7 +776,9 @@ def _split_at_unit_brackets(text: str) -> list[str]:
             depth += 1
         elif char == ")" and depth:
             depth -= 1
-            if depth == 0 and opened > start and norm[opened - 1] in "。;" and norm[index + 1:].strip(" 。;"):
+            at_break = depth == 0 and opened > start and (norm[opened - 1] in "。;" or (
+                norm[index + 1:index + 2] in ("。", ";") and _trailing_units(text[index + 2:]) is not None))
+            if at_break and norm[index + 1:].strip(" 。;"):
                 if _unit_phrase(text[opened + 1:index], bracketed=True):
                     end = index + 1
                     while end < len(norm) and norm[end] in " 。;":
@@ -852,6 +856,14 @@ def _unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], lis
             break
         deadlines.insert(0, text[cut + 1:].strip(_STRIP))
         text, norm = text[:cut], norm[:cut]
+    leading = 0
+    while True:  # and at the start: "(2024年6月底前,县司法局负责)"
+        cut = min((i for i in (norm.find(";"), norm.find(",")) if i > 0), default=-1)
+        if cut <= 0 or not _known_deadline(text[:cut].strip(_STRIP)):
+            break
+        deadlines.insert(leading, text[:cut].strip(_STRIP))
+        leading += 1
+        text, norm = text[cut + 1:], norm[cut + 1:]
     norm = norm.strip()
     if not (_UNIT_LABEL.match(norm)
             or bracketed and (_ROLE_END.search(norm) or looks_like_unit_phrase(norm))):
