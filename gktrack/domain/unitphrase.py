@@ -20,7 +20,8 @@ import re
 from gktrack.errors import InputError
 from gktrack.domain.model import ROLES, UnitRef
 
-__all__ = ["parse_unit_phrase", "format_unit_phrase", "looks_like_unit_phrase", "half_width", "is_body_name"]
+__all__ = ["parse_unit_phrase", "format_unit_phrase", "looks_like_unit_phrase", "half_width", "is_body_name",
+           "join_line_breaks"]
 
 _RANK = {role: rank for rank, role in enumerate(ROLES)}  # lead < support < responsible
 ROLE_WORDS = {"lead": "牵头", "support": "配合", "responsible": "负责"}
@@ -215,9 +216,24 @@ def _fail(text: str) -> InputError:
     return InputError(f"无法识别的责任单位:{shown or '(空)'}")
 
 
+def join_line_breaks(phrase: str) -> str:
+    """A cell's line breaks: after a whole name or role word ("县政府办公室\n县直各部门") one more
+    name follows; inside a name a PDF or a narrow column wrapped it ("市住房城乡建\n设局")."""
+    lines = [line.strip() for line in phrase.split("\n")]
+    out = lines[0]
+    for line in lines[1:]:
+        if not line:
+            continue
+        ends = out.rstrip(" )")
+        whole = not line.startswith("(") and bool(_UNIT_END.search(ends) or out.endswith(("、", ",", ";"))
+                     or any(p.search(out) for p in (_LEAD_END, _SUPPORT_END, _RESPONSIBLE_END)))
+        out += ("," if whole and not out.endswith(("、", ",", ";")) else "") + line
+    return out
+
+
 def _read(text: str, default: str = "responsible") -> list[tuple[str, str, str, int]]:
     """Names in order as (name, role, separator before it, role group)."""
-    phrase = half_width(text or "").translate(_BRACKETS).strip()
+    phrase = join_line_breaks(half_width(text or "").translate(_BRACKETS).strip())
     phrase = _strip_enclosing(phrase.strip(" .。;,、"))
     # name, separator, group, role (None until a role word or the end settles it)
     names: list[list] = []

@@ -640,12 +640,17 @@ def parse_units(text: str, role: str):
 
 
 def units_text(units: dict[str, str]) -> str | None:
+    from gktrack.domain.unitphrase import join_line_breaks
+
+    def shown(text: str) -> str:  # a cell's line breaks as the unit parser reads them
+        return tidy(join_line_breaks(text))
+
     if not units:
         return None
     if list(units) == [RESPONSIBLE]:
-        return tidy(units[RESPONSIBLE])
+        return shown(units[RESPONSIBLE])
     labels = {LEAD: "牵头单位", SUPPORT: "配合单位", RESPONSIBLE: "责任单位"}
-    return ";".join(f"{labels[role]}:{tidy(units[role])}" for role in UNIT_ROLES if role in units)
+    return ";".join(f"{labels[role]}:{shown(units[role])}" for role in UNIT_ROLES if role in units)
 
 
 # ---- the tasks -------------------------------------------------------------------------------
