@@ -211,8 +211,78 @@ def _trim(cells: list[str]) -> list[str]:
 _RULE = re.compile(r"^[\s|:\-—=+]+$")
 
 
+@dataclass(frozen=True)
+class _Joined:
+    """Physical lines no..last read as one row: a quoted tab-separated cell spans them."""
+    no: int
+    text: str
+    last: int
+
+
+def _quoted_fields(text: str) -> tuple[list[str], bool]:
+    """Tab-separated fields as Excel writes them: a cell holding a line break or a quote is put in
+    "…", with "" for a quote, closed by a quote before a tab or the end. (The fields, with quoted
+    ones unwrapped; whether the last one is still open.) A quote anywhere else is text."""
+    fields, i, n = [], 0, len(text)
+    while True:
+        end = text.find("\t", i)
+        end = n if end == -1 else end
+        if text[i:i + 1] == '"':
+            j, buffer, closed = i + 1, [], False
+            while j < n:
+                if text[j] == '"' and text[j + 1:j + 2] == '"':
+                    buffer.append('"')
+                    j += 2
+                elif text[j] == '"' and (j + 1 == n or text[j + 1] == "\t"):
+                    closed = True
+                    break
+                else:
+                    buffer.append(text[j])
+                    j += 1
+            if not closed:
+                fields.append(text[i:])
+                return fields, True
+            fields.append("".join(buffer))
+            end = j + 1
+        else:
+            fields.append(text[i:end])
+        if end >= n:
+            return fields, False
+        i = end + 1
+
+
+def _join_quoted_rows(lines) -> list:
+    """Rows of a tab-separated text whose quoted cells run over several lines, each as one line."""
+    out, i = [], 0
+    while i < len(lines):
+        text = lines[i].text
+        if "\t" not in text or '"' not in text:
+            out.append(lines[i])
+            i += 1
+            continue
+        fields, opened = _quoted_fields(text)
+        if not opened:  # quoted cells on one line: unwrapped
+            out.append(_Joined(lines[i].no, "\t".join(fields), lines[i].no))
+            i += 1
+            continue
+        if fields[-1].count('"') == 1:  # the open quote is the line's last
+            j = i
+            while _quoted_fields(text)[1] and j + 1 < len(lines) and j - i < 30:
+                j += 1
+                text += "\n" + lines[j].text
+            fields, still_open = _quoted_fields(text)
+            if not still_open:
+                out.append(_Joined(lines[i].no, "\t".join(fields), lines[j].no))
+                i = j + 1
+                continue
+        out.append(lines[i])
+        i += 1
+    return out
+
+
 def text_grids(lines) -> list[Grid]:
     """Tables flattened into text: " | " rows, tab rows, one cell per line ending in "|"."""
+    lines = _join_quoted_rows(lines)
     kinds = []
     for line in lines:
         folded = fold(line.text).replace("｜", "|")
@@ -255,7 +325,8 @@ def text_grids(lines) -> list[Grid]:
                 ended = [fold(lines[k].text).rstrip().endswith("|") for k in range(i, end) if kinds[k] != "blank"]
                 cut = kinds[end - 1] == "other" or (
                     end >= len(lines) - 1 and not ended[-1] and sum(ended) * 2 > len(ended))
-                grids.append(Grid(rows, lines[i].no, lines[end - 1].no, ragged=True, cut=cut))
+                grids.append(Grid(rows, lines[i].no, getattr(lines[end - 1], "last", lines[end - 1].no),
+                                  ragged=True, cut=cut))
             i = j
             continue
         if kind == "cell":
