@@ -204,6 +204,14 @@ EXPECTED = {
         ('办理政府信息公开申请，规范答复文书，做到"一案一档"。', [("办公室", R)], ["全年"], None),
         ("开展普法宣传进社区活动", [("普法与依法治理科", R), ("各司法所", R)], ["每季度"], None),
     ]),
+    "p20_county-2024-space-aligned-table.txt": ("商南县2024年政务公开重点任务分工表", 2024, [
+        # columns laid out with spaces; a blank 类别 cell is the group above (merged)
+        ("做好规范性文件统一公开", [("县司法局", R)], ["持续推进"], "政策公开"),
+        ("公开县级预决算和部门预决算", [("县财政局", R)], ["2024年9月底前"], "政策公开"),
+        ("做好政策解读", [("县直各部门", R)], ["长期坚持"], "政策公开"),
+        ("开展政务新媒体季度检查", [("县委网信办", R), ("县政府办公室", R)], ["每季度"], "平台建设"),
+        ("推进政务公开专区规范化建设", [("县政务服务中心", R)], ["2024年6月底前"], "平台建设"),
+    ]),
 }
 
 # Expectations the importer does not meet yet: name -> reason (the test is marked xfail).
@@ -291,3 +299,27 @@ def test_group_columns_of_a_table_nest(plans):
 def test_whole_documents_are_not_reported_as_cut_off(plans, name):
     # each ends in a deadline cell, a page number, a 印发 line or a full stop: nothing is cut off
     assert not any("最后一项任务可能不完整" in message for _, message in plans[name].warnings)
+
+
+def test_space_aligned_table_typed_in_an_editor_lines_up_by_display_width():
+    # the p20 table typed where a Chinese character is two columns wide: the same tasks
+    import unicodedata
+
+    from gktrack.features.importer import parse_document
+    from gktrack.features.importer.sources import Document
+
+    def pad(text, width):
+        return text + " " * (width - sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text))
+
+    rows = [["序号", "类别", "重点任务", "责任单位", "完成时限"],
+            ["1", "政策公开", "做好规范性文件统一公开。", "县司法局", "持续推进"],
+            ["2", "", "公开县级预决算和部门预决算。", "县财政局", "2024年9月底前"],
+            ["3", "平台建设", "开展政务新媒体季度检查。", "县委网信办、县政府办公室", "每季度"]]
+    lines = ["某县2024年政务公开重点任务分工表", ""] + [
+        "".join(pad(c, n) for c, n in zip(row, (8, 12, 44, 26))) + row[-1] for row in rows]
+    plan = parse_document(Document.from_text("\n".join(lines)))
+    headings = {s.key: s.title for s in plan.sections}
+    assert [(headings.get(t.section), t.text, [u.name for u in t.units], t.deadline) for t in plan.tasks] == [
+        ("政策公开", "做好规范性文件统一公开。", ["县司法局"], ["持续推进"]),
+        ("政策公开", "公开县级预决算和部门预决算。", ["县财政局"], ["2024年9月底前"]),
+        ("平台建设", "开展政务新媒体季度检查。", ["县委网信办", "县政府办公室"], ["每季度"])]

@@ -280,9 +280,67 @@ def _join_quoted_rows(lines) -> list:
     return out
 
 
+_COLUMN_GAP = re.compile(r"[ \u3000\xa0]{2,}")
+_CELL_RUN = re.compile(r"(?:(?![ \u3000\xa0]{2,})\S|[ \u3000\xa0](?=\S))+")
+
+
+def _spaced_cells(text: str) -> list[tuple[str, int, int]]:
+    """Cells of a line laid out with runs of spaces: (text, start in characters, start in display
+    columns, a wide character counting two); none for a line with tabs or "|"."""
+    if "\t" in text or "|" in fold(text):
+        return []
+    import unicodedata
+
+    found, width, counted = [], 0, 0
+    for match in _CELL_RUN.finditer(text):
+        width += sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text[counted:match.start()])
+        counted = match.start()
+        found.append((match.group().strip(), match.start(), width))
+    return found
+
+
+def _place(cells: list[tuple[str, int, int]], header: list[tuple[str, int, int]]) -> list[str]:
+    """A row's cells under the header's columns, by where they start (in characters or in display
+    columns, whichever lines up better): a blank merged cell leaves its column empty."""
+    best = None
+    for measure in (1, 2):
+        columns, cost, previous = [], 0, -1
+        for index, cell in enumerate(cells):
+            room = len(header) - (len(cells) - index)
+            choices = range(previous + 1, room + 1)
+            column = min(choices, key=lambda c: abs(header[c][measure] - cell[measure]))
+            cost += abs(header[column][measure] - cell[measure])
+            columns.append(column)
+            previous = column
+        if best is None or cost < best[0]:
+            best = (cost, columns)
+    row = [""] * len(header)
+    for cell, column in zip(cells, best[1]):
+        row[column] = cell[0]
+    return row
+
+
+def _space_aligned(lines) -> list:
+    """A table laid out with runs of spaces (a PDF's text in layout mode, a plain-text e-mail): from a
+    header row whose cells name columns, each line of two or more such cells as a tab row."""
+    out, header = [], None
+    for line in lines:
+        found = _spaced_cells(line.text)
+        names = [c[0] for c in found]
+        if header is None and len(found) >= 3 and sum(1 for n in names if header_role(n)) * 3 >= len(names) * 2:
+            header = found
+        elif header is not None and line.text.strip() and (len(found) < 2 or len(found) > len(header)):
+            header = None
+        if header is not None and len(found) >= 2:
+            out.append(_Joined(line.no, "\t".join(_place(found, header)), getattr(line, "last", line.no)))
+        else:
+            out.append(line)
+    return out
+
+
 def text_grids(lines) -> list[Grid]:
     """Tables flattened into text: " | " rows, tab rows, one cell per line ending in "|"."""
-    lines = _join_quoted_rows(lines)
+    lines = _space_aligned(_join_quoted_rows(lines))
     kinds = []
     for line in lines:
         folded = fold(line.text).replace("｜", "|")
