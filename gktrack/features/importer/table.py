@@ -351,6 +351,9 @@ def text_grids(lines) -> list[Grid]:
             kinds.append("rule")
         elif "\t" in line.text.strip() and len([c for c in line.text.split("\t") if c.strip()]) >= 2:
             kinds.append("tabrow")
+        elif "\t" in line.text.strip(" \r\n") and kinds and next(
+                (k for k in reversed(kinds) if k != "blank"), None) == "tabrow":
+            kinds.append("tabrow")  # "一、政策公开\t\t\t" among tab rows: a row with one cell filled
         elif "|" in stripped and len([c for c in _split_pipes(stripped) if c]) >= 2:
             kinds.append("row")
         elif stripped.endswith("|") or stripped == "|":
