@@ -182,6 +182,7 @@ def is_header_row(row: list[Cell]) -> bool:
 
 _DASH = re.compile(r"^[-—–_/\\~·.。、]*$|^(?:无|空)$")
 _BARE_INT = re.compile(r"^\d{1,3}[.、]?$")
+_CN_ORDINAL = re.compile(r"^[一二三四五六七八九十]{1,3}[、.]?$")  # a 序号 cell numbering a group of rows
 _SECTION_STYLES = ("chapter", "cn", "pcn")
 
 
@@ -631,6 +632,10 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
                 if _kind(cell.text) == "item" and item_col is not None:
                     anchor_at, anchor_col = index, item_col
                     break
+        if anchor_at is None and row and (
+                _kind(row[0].text) == "section" or _CN_ORDINAL.match(_clean(row[0].text))):
+            # "一 | 政策公开" (its blank cells trimmed): a heading row, written from the left
+            anchor_at, anchor_col = 0, number if number is not None else 0
         if anchor_at is None:
             anchor_at, anchor_col = 0, width - len(row)
         start = anchor_col - anchor_at
@@ -695,6 +700,14 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, warn,
                 out.append(Row(line, section=only))
                 previous = [None] * width
                 continue
+        # "一 | 政策公开 | |": a row numbered 一、二 that names no unit and no time heads the rows below
+        numbered = [c for c, r in zip(cells, roles) if r == NUMBER and c is not None and not c.blank]
+        words = [_clean(c.text) for c, r in zip(cells, roles) if r in (TEXT, GROUP) and c is not None and not c.blank]
+        if numbered and _CN_ORDINAL.match(_clean(numbered[0].text)) and len(words) == 1 and all(
+                c is None or c.blank for c, r in zip(cells, roles) if r in UNIT_ROLES + (DEADLINE,)):
+            out.append(Row(line, section=_clean(numbered[0].text).rstrip("、.") + "、" + words[0]))
+            previous = [None] * width
+            continue
         row = Row(line)
         group_changed = False
         # A text copy writes a merged cell once, on its first row, and leaves it blank below: in a row
