@@ -715,11 +715,15 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, warn,
         in_group = ragged and any(roles[col] == GROUP for col in range(width)) and all(
             previous[col] is not None and (cells[col] is None or cells[col].blank)
             for col in range(width) if roles[col] == GROUP)
+        # a 配合单位 cell may well be empty: unit cells are merged ones only when the main one is blank too
+        main = [col for col in range(width) if roles[col] in (LEAD, RESPONSIBLE)]
+        units_merged = in_group and bool(main) and all(cells[col] is None or cells[col].blank for col in main)
         for col, role in enumerate(roles):
             cell = cells[col]
             value = _clean(cell.text) if cell is not None else ""
             carried = False
-            if in_group and not value and role in UNIT_ROLES + (DEADLINE,) and previous[col] is not None:
+            if (units_merged if role in UNIT_ROLES else in_group and role == DEADLINE) \
+                    and not value and previous[col] is not None:
                 value, carried = _clean(previous[col].text), True
             elif cell is None or (cell.merged and not ragged) or (not value and role == GROUP):
                 # a merged cell, or one a flattened row left out: the one above
@@ -760,6 +764,8 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, warn,
                 previous[col] = cell
             elif cell is not None and roles[col] not in (GROUP,) and not ragged and not cell.merged:
                 previous[col] = None
+            elif cell is not None and roles[col] in UNIT_ROLES and main and not units_merged:
+                previous[col] = None  # a row with units of its own: its empty 配合单位 is empty
         out.append(row)
     return out
 
