@@ -232,3 +232,14 @@ def test_self_references(name):
 
     assert is_self_reference(name)
     assert not is_self_reference("市财政局")
+
+
+def test_line_breaks_in_a_cell_separate_whole_names_and_join_wrapped_ones():
+    # a table cell written on two lines: two units; a name a narrow column or a PDF wrapped: one
+    assert [(u.name, u.role) for u in parse_unit_phrase("县政府办公室\n县直各部门")] == [
+        ("县政府办公室", "responsible"), ("县直各部门", "responsible")]
+    assert [u.name for u in parse_unit_phrase("市住房城乡建\n设局")] == ["市住房城乡建设局"]
+    assert [(u.name, u.role) for u in parse_unit_phrase("市发改委牵头\n市财政局配合")] == [
+        ("市发改委", "lead"), ("市财政局", "support")]
+    assert [u.name for u in parse_unit_phrase("广电旅游和公共服务股\n(行政审批服务股)")] == [
+        "广电旅游和公共服务股(行政审批服务股)"]

@@ -20,7 +20,8 @@ import re
 from gktrack.errors import InputError
 from gktrack.domain.model import ROLES, UnitRef
 
-__all__ = ["parse_unit_phrase", "format_unit_phrase", "looks_like_unit_phrase", "half_width"]
+__all__ = ["parse_unit_phrase", "format_unit_phrase", "looks_like_unit_phrase", "half_width", "is_body_name",
+           "join_line_breaks"]
 
 _RANK = {role: rank for rank, role in enumerate(ROLES)}  # lead < support < responsible
 ROLE_WORDS = {"lead": "牵头", "support": "配合", "responsible": "负责"}
@@ -38,11 +39,12 @@ def half_width(text: str) -> str:
 
 
 _SEPARATORS = {"、": 1, " ": 0, "\t": 0, ",": 2, ";": 3}  # strength: which one wins in ", "
-_LABEL = re.compile(
-    r"^(?P<label>牵头(?:单位|部门)|主办(?:单位|部门)|主责(?:单位|部门)"
-    r"|配合(?:单位|部门)|协办(?:单位|部门)|协助(?:单位|部门)|参与(?:单位|部门)"
-    r"|责任(?:单位|部门|主体)|承办(?:单位|部门)|实施(?:单位|部门)|负责(?:单位|部门))\s*[::]\s*"
-)
+# "牵头单位:", "责任股室:", "配合科室:": a role word and a kind of body, before the units it names.
+# The one list of such labels: the importer builds its label patterns from these.
+_LABEL_ROLE_WORDS = r"牵头|主办|主责|配合|协办|协助|参与|责任|承办|实施|负责"
+UNIT_LABEL_KINDS = r"单位|部门|主体|科室|处室|股室|站所|办室"
+UNIT_LABEL_WORD = rf"(?:{_LABEL_ROLE_WORDS})(?:{UNIT_LABEL_KINDS})"
+_LABEL = re.compile(rf"^(?P<label>{UNIT_LABEL_WORD})\s*[::]\s*")
 _LABEL_ROLE = {"牵头": "lead", "主办": "lead", "主责": "lead", "配合": "support", "协办": "support",
                "协助": "support", "参与": "support"}
 _LEAD_END = re.compile(r"(?:共同|联合)?牵头(?:负责|抓总|落实|实施)?$|(?<=.)(?:主办|主责)$")
@@ -83,6 +85,14 @@ _UNIT_SUFFIX = re.compile(r"(?:局|委|办|厅|处|室|科|股|所|站|队|院|�
 def is_group_word(name: str) -> bool:
     """Whether a name stands for a group of units (a collective), not one unit."""
     return bool(_GROUP_WORD.search(name or ""))
+
+
+def is_body_name(name: str) -> bool:
+    """Whether a name is an office or body by its ending (局, 科, 中心, 政府, 各乡镇…), stricter than
+    ``looks_like_unit_phrase``, which also takes 平台 and 热线 as a 责任单位 cell may name them."""
+    bare = re.sub(r"\([^()]*\)$", "", name or "")  # "县卫健局(县疾控中心)": an alias after the name
+    return bool(_UNIT_SUFFIX.search(bare) or _GROUP_WORD.search(bare)
+                or re.search(r"(?:镇|乡|街道|社区|村|办事处|管委会|委员会)$", bare))
 
 
 def is_self_reference(name: str) -> bool:
@@ -206,9 +216,24 @@ def _fail(text: str) -> InputError:
     return InputError(f"无法识别的责任单位:{shown or '(空)'}")
 
 
+def join_line_breaks(phrase: str) -> str:
+    """A cell's line breaks: after a whole name or role word ("县政府办公室\n县直各部门") one more
+    name follows; inside a name a PDF or a narrow column wrapped it ("市住房城乡建\n设局")."""
+    lines = [line.strip() for line in phrase.split("\n")]
+    out = lines[0]
+    for line in lines[1:]:
+        if not line:
+            continue
+        ends = out.rstrip(" )")
+        whole = not line.startswith("(") and bool(_UNIT_END.search(ends) or out.endswith(("、", ",", ";"))
+                     or any(p.search(out) for p in (_LEAD_END, _SUPPORT_END, _RESPONSIBLE_END)))
+        out += ("," if whole and not out.endswith(("、", ",", ";")) else "") + line
+    return out
+
+
 def _read(text: str, default: str = "responsible") -> list[tuple[str, str, str, int]]:
     """Names in order as (name, role, separator before it, role group)."""
-    phrase = half_width(text or "").translate(_BRACKETS).strip()
+    phrase = join_line_breaks(half_width(text or "").translate(_BRACKETS).strip())
     phrase = _strip_enclosing(phrase.strip(" .。;,、"))
     # name, separator, group, role (None until a role word or the end settles it)
     names: list[list] = []

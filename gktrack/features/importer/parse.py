@@ -51,7 +51,13 @@ from gktrack.features.importer.text import (
 )
 from gktrack.domain.model import UnitRef
 from gktrack.features.importer.result import ImportedPlan, ImportedSection, ImportedTask
-from gktrack.domain.unitphrase import looks_like_unit_phrase, parse_unit_phrase
+from gktrack.domain.unitphrase import (
+    UNIT_LABEL_KINDS,
+    UNIT_LABEL_WORD,
+    is_body_name,
+    looks_like_unit_phrase,
+    parse_unit_phrase,
+)
 
 
 # ---- patterns ---------------------------------------------------------------------------------
@@ -86,13 +92,11 @@ _ORG_BEFORE_ABOUT = re.compile(
     rf"^(?P<org>[{CJK}()]{{2,40}}?(?:办公室|人民政府|政府|委员会|管委会|办事处|局|厅|委|办|中心))关于")
 _SELF = re.compile(r"我(?P<body>局|委|办|厅|镇|乡|区|县|市|中心|院|所|街道|单位)")
 
-_UNIT_LABEL = re.compile(
-    r"^[(]?\s*(?:责任单位|责任部门|牵头单位|牵头部门|主办单位|责任主体|配合单位|承办单位)\s*:")
-_ROLE_NEUTRAL_LABEL = re.compile(r"^\s*(?:责任单位|责任部门|责任主体)\s*:\s*")
+_UNIT_LABEL = re.compile(rf"^[(]?\s*{UNIT_LABEL_WORD}\s*:")
+_ROLE_NEUTRAL_LABEL = re.compile(rf"^\s*责任(?:{UNIT_LABEL_KINDS})\s*:\s*")
 _ROLE_END = re.compile(r"(?:牵头(?:负责)?|配合(?:落实)?|负责|落实|协助)$")
 # A labelled unit bracket left inside a task's text: the phrase in it could not be split.
-_LEFT_UNIT_BRACKET = re.compile(
-    r"\(\s*(?:责任单位|责任部门|牵头单位|牵头部门|主办单位|责任主体|配合单位|承办单位)\s*:[^()]*\)")
+_LEFT_UNIT_BRACKET = re.compile(rf"\(\s*{UNIT_LABEL_WORD}\s*:[^()]*\)")
 # "牵头负责领导:张三": a person, kept as a note on the task above, never a unit
 _LEADER_LINE = re.compile(r"^[(]?\s*(?:牵头|分管|联系|责任)?(?:负责)?(?:领导|责任人|联系人)\s*:")
 _DEADLINE_LABEL = re.compile(r"^(?:完成时限|时限要求|完成时间|时间要求|时间节点|完成期限|时限)\s*:\s*(?P<rest>.+)$")
@@ -712,23 +716,44 @@ def _trailing_units(seg_raw: str) -> _Tail | None:
     raw = seg_raw.rstrip(_STRIP)
     norm = fold(raw).translate(_BRACKET_FOLD)
     trimmed = len(norm.rstrip("。.;,、 "))
+    # "…。责任人:李明;责任单位:党政办" without brackets: labelled parts after the last full stop
+    labelled = _TAIL_LABELLED.search(norm[:trimmed])
     if trimmed and norm[trimmed - 1] == ")":
         depth = 0
         for index in range(trimmed - 1, -1, -1):
             depth += norm[index] == ")"
             depth -= norm[index] == "("
             if depth == 0:
+                if labelled and index > labelled.start("phrase"):
+                    break  # "责任单位:X、各村(社区)": the bracket is part of a labelled name
                 found = _unit_phrase(raw[index + 1:trimmed - 1], bracketed=True)
                 if found:
                     return _tail(raw[:index], found)
                 break
-    # "…。责任单位:市发改委" without brackets
-    match = re.search(r"(?:^|[。;])\s*(?P<phrase>(?:责任单位|牵头单位|责任部门|牵头部门)\s*:[^。]+)$", norm[:trimmed])
-    if match:
-        found = _unit_phrase(raw[match.start("phrase"):trimmed], bracketed=False)
+    if labelled:
+        found = _unit_phrase(raw[labelled.start("phrase"):trimmed], bracketed=False)
         if found:
-            return _tail(raw[:match.start("phrase")], found)
+            return _tail(raw[:labelled.start("phrase")], found)
     return None
+
+
+def _leading_units(text: str) -> tuple[str, list[UnitRef], str] | None:
+    """"区发改局、区统计局:负责公开…": an item that opens with its units and a colon -> (the units as
+    written, units, the rest); None for a label ("工作目标:"), a 责任单位: line or a sentence."""
+    norm = fold(text)
+    match = re.match(r"([^:。;!?“”《》]{2,60}?)\s*:\s*(?=\S)", norm)
+    if not match or _UNIT_LABEL.match(norm) or _PART_LABEL.match(norm):
+        return None
+    phrase = text[:match.end(1)].strip(_STRIP)
+    if not looks_like_unit_phrase(phrase):
+        return None
+    try:
+        units = parse_unit_phrase(phrase)
+    except InputError:
+        return None
+    if not all(is_body_name(unit.name) for unit in units):  # "政务服务平台:…" is a topic
+        return None
+    return phrase, units, text[match.end():].strip(_STRIP)
 
 
 def _tail(before: str, found) -> _Tail:
@@ -739,7 +764,9 @@ def _tail(before: str, found) -> _Tail:
 
 def _split_at_unit_brackets(text: str) -> list[str]:
     """"A。(市规划国土委负责落实)B。(市交通委负责落实)C…" -> one task each: a unit bracket after a
-    full stop, followed by more text, ends a task inside one paragraph."""
+    full stop, followed by more text, ends a task inside one paragraph. So does one before a full stop
+    or semicolon ("A(X负责);B(Y负责)。") when the text after it closes with a unit bracket too: a
+    title's own bracket ("加强组织领导(X负责)。各部门要…") does not split its item."""
     norm = fold(text).translate(_BRACKET_FOLD)
     pieces, start, depth, opened = [], 0, 0, -1
     for index, char in enumerate(norm):
@@ -749,7 +776,9 @@ def _split_at_unit_brackets(text: str) -> list[str]:
             depth += 1
         elif char == ")" and depth:
             depth -= 1
-            if depth == 0 and opened > start and norm[opened - 1] in "。;" and norm[index + 1:].strip(" 。;"):
+            at_break = depth == 0 and opened > start and (norm[opened - 1] in "。;" or (
+                norm[index + 1:index + 2] in ("。", ";") and _trailing_units(text[index + 2:]) is not None))
+            if at_break and norm[index + 1:].strip(" 。;"):
                 if _unit_phrase(text[opened + 1:index], bracketed=True):
                     end = index + 1
                     while end < len(norm) and norm[end] in " 。;":
@@ -769,10 +798,12 @@ def _known_deadline(text: str) -> bool:
     return parse_deadline(text, 2000).kind != "unknown"
 
 
-_PART_LABEL = re.compile(
-    r"(?:^|(?<=[;,]))\s*(?P<label>(?:责任|完成)?时限(?:要求)?|时间要求|完成时间|完成期限"
-    r"|(?:牵头|分管|联系)?(?:负责)?领导|责任领导|责任人|联系人"
-    r"|(?:牵头|主办|主责|配合|协办|协助|参与|责任|承办|实施|负责)(?:单位|部门|主体|科室|处室|股室))\s*:")
+_PART_WORDS = (r"(?:责任|完成)?时限(?:要求)?|时间要求|完成时间|完成期限"
+               r"|(?:牵头|分管|联系)?(?:负责)?领导|责任领导|责任人|联系人"
+               rf"|{UNIT_LABEL_WORD}")
+_PART_LABEL = re.compile(rf"(?:^|(?<=[;,\s]))\s*(?P<label>{_PART_WORDS})\s*:")
+# A run of labelled parts closing an item, after its last full stop (used when it names units).
+_TAIL_LABELLED = re.compile(rf"(?:^|[。;])\s*(?P<phrase>(?:{_PART_WORDS})\s*:[^。]+)$")
 _TIME_LABEL = re.compile(r"时限|时间|期限")
 _PERSON_LABEL = re.compile(r"领导|责任人|联系人")
 
@@ -782,10 +813,15 @@ def _labelled_parts(text: str) -> tuple[str, list[str], list[str]] | None:
     a person ("牵头负责领导:张三") is a note, never a unit. None when the text is not so labelled."""
     norm = fold(text)
     found = list(_PART_LABEL.finditer(norm))
-    if not found or found[0].start() != 0 or (len(found) == 1 and not re.search(
-            _TIME_LABEL.pattern + "|" + _PERSON_LABEL.pattern, found[0].group("label"))):
-        return None
+    time_or_person = _TIME_LABEL.pattern + "|" + _PERSON_LABEL.pattern
     units, deadlines, notes = [], [], []
+    if found and found[0].start() != 0 \
+            and all(re.search(time_or_person, match.group("label")) for match in found):
+        # "X负责;完成时限:每月": the units unlabelled, only what follows them labelled
+        units.append(text[:found[0].start()].strip(_STRIP + ";,;,"))
+    elif not found or found[0].start() != 0 or (len(found) == 1 and not re.search(
+            time_or_person, found[0].group("label"))):
+        return None
     for index, match in enumerate(found):
         end = found[index + 1].start() - 1 if index + 1 < len(found) else len(text)
         label, value = match.group("label"), text[match.end():end].strip(_STRIP + ";,;,")
@@ -820,6 +856,14 @@ def _unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], lis
             break
         deadlines.insert(0, text[cut + 1:].strip(_STRIP))
         text, norm = text[:cut], norm[:cut]
+    leading = 0
+    while True:  # and at the start: "(2024年6月底前,县司法局负责)"
+        cut = min((i for i in (norm.find(";"), norm.find(",")) if i > 0), default=-1)
+        if cut <= 0 or not _known_deadline(text[:cut].strip(_STRIP)):
+            break
+        deadlines.insert(leading, text[:cut].strip(_STRIP))
+        leading += 1
+        text, norm = text[cut + 1:], norm[cut + 1:]
     norm = norm.strip()
     if not (_UNIT_LABEL.match(norm)
             or bracketed and (_ROLE_END.search(norm) or looks_like_unit_phrase(norm))):
@@ -838,8 +882,8 @@ def _unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], lis
     return shown.strip(_STRIP), units, deadlines, notes
 
 
-def _shown_units(raw: str) -> str:
-    """A unit line as written, without enclosing brackets or a role-neutral 责任单位: label."""
+def _unbracketed(raw: str) -> str:
+    """A line without the brackets enclosing all of it: "(责任单位:X)" -> "责任单位:X"."""
     text = raw.strip(_STRIP)
     norm = fold(text)
     if norm.startswith("(") and norm.endswith(")") and norm.count("(") == norm.count(")"):
@@ -849,8 +893,14 @@ def _shown_units(raw: str) -> str:
             if depth == 0 and index < len(norm) - 1:
                 break
         else:
-            text, norm = text[1:-1].strip(_STRIP), norm[1:-1].strip()
-    label = _ROLE_NEUTRAL_LABEL.match(norm)
+            text = text[1:-1].strip(_STRIP)
+    return text
+
+
+def _shown_units(raw: str) -> str:
+    """A unit line as written, without enclosing brackets or a role-neutral 责任单位: label."""
+    text = _unbracketed(raw)
+    label = _ROLE_NEUTRAL_LABEL.match(fold(text))
     return text[label.end():].strip(_STRIP) if label else text
 
 
@@ -1076,6 +1126,10 @@ class _Builder:
             elif units_ahead is not None:
                 task.units_text, task.units = units_ahead
                 open_task = None
+            elif self.table is None and (lead := _leading_units(text)) is not None:
+                task.units_text, task.units, task.text = lead
+                any_units = True
+                open_task = task  # its text may go on; a later unit line is not its own
             else:
                 open_task = task
                 pending.append(task)
@@ -1166,17 +1220,35 @@ class _Builder:
                 continue
             if kind == "units":
                 text, shown = seg.raw, _shown_units(seg.raw)
+                line_deadlines: list[str] = []
+                line_notes: list[str] = []
+                # "责任单位:X;完成时限:Y" on one line: the same labelled parts a bracket may hold
+                labelled = _labelled_parts(_unbracketed(seg.raw))
+                if labelled is not None and labelled[0]:
+                    text, line_deadlines, line_notes = labelled
+                    shown = _shown_units(text)
                 try:
                     units = parse_unit_phrase(text)
                 except InputError as exc:
                     run.warn(seg.no, exc.message)
                     continue
                 any_units = True
+
+                def line_extras(tasks: list[ImportedTask]) -> None:
+                    # the line's own 完成时限 and 牵头领导 parts go to the tasks it names units for
+                    for task in tasks:
+                        if line_deadlines:
+                            self.cells.setdefault(id(task), []).extend(line_deadlines)
+                        for note in line_notes:
+                            _check_length(task, note)
+                            task.text += "\n" + note
+
                 if self.table is not None and self.table.units_first:
                     units_ahead = (shown, units)
                     continue
                 if not pending and after_units and row_tasks:
                     # "牵头单位:X" then "配合单位:Y" on the next line: one phrase in two lines
+                    line_extras(row_tasks)
                     for task in row_tasks:
                         merged = {u.name: u for u in task.units}
                         for unit in units:
@@ -1192,6 +1264,7 @@ class _Builder:
                     run.warn(seg.no, f"这一行责任单位适用于不同小节的 {len(pending)} 项任务(自第{pending[0].line}行起),请核对")
                 for task in pending:
                     task.units, task.units_text = list(units), shown
+                line_extras(pending)
                 row_tasks[:] = pending
                 pending.clear()
                 open_task = None
@@ -1344,9 +1417,13 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
     last = next((line for line in reversed(doc.lines) if line.text.strip(_STRIP)), None)
     if last is not None:
         tail = fold(last.text).strip(_STRIP + "|")
+        # "责任单位:X;完成时限:每季度", "…| 2024年9月底前": a line ending in a whole deadline is complete
+        # (a unit phrase is not so telling: "…牵头,市住建局等政府各有关" reads as one)
+        part = re.split(r"[;:|]|\s{2,}", fold(last.text.replace("\t", "|")).strip(_STRIP + "|"))[-1].strip(_STRIP)
         if len(tail) >= 8 and tail[-1] not in _TERMINAL + ".;)|" and not _CHROME.match(tail) \
                 and last.no >= plan.tasks[-1].line and not looks_like_unit_phrase(tail) \
-                and not _known_deadline(tail) and not DATE_LINE.match(tail):
+                and not _known_deadline(part) and not DATE_LINE.match(tail) \
+                and not _BARE_PAGE.match(tail) and not _ISSUED_TRAILER.search(tail):
             run.warn(last.no, f"文档在此处中断(“…{tail[-12:]}”),最后一项任务可能不完整,请核对")
 
 
@@ -1492,6 +1569,10 @@ def _prose_and_grids(plan: ImportedPlan, body: list[_Seg], tables, run: _Run):
                                    f"任务取自分工表,正文未导入")
         _borrow_numbers(_Parts(alone), prose, run)
         return alone.sections, alone.tasks, alone.any_units
+    if _only_table_assigns(alone, prose):
+        run.warn(prose_segs[0].no, f"正文({_lines(prose_segs[0].no, prose_segs[-1].no)})没有写责任单位,"
+                                   f"任务取自其后的分工表,正文未导入")
+        return alone.sections, alone.tasks, alone.any_units
     # A table that adds to the prose: its rows follow on from the prose's last heading.
     run.warnings[:] = saved + prose.run.warnings
     own_headings = bool(alone.sections)
@@ -1531,6 +1612,11 @@ def _prose_and_table(plan: ImportedPlan, body: list[_Seg], table: _Table, run: _
                                    f"任务取自分工表,正文未导入")
         _borrow_numbers(alone, prose, run)
         return alone.sections, alone.tasks, alone.any_units
+    if _only_table_assigns(alone, prose):
+        run.warnings += alone.run.warnings
+        run.warn(prose_segs[0].no, f"正文({_lines(prose_segs[0].no, prose_segs[-1].no)})没有写责任单位,"
+                                   f"任务取自其后的分工表,正文未导入")
+        return alone.sections, alone.tasks, alone.any_units
     # A table that adds to the prose: its rows follow on from the prose's last heading.
     joined = _Builder(rows, _Run(), table, inherit=prose)
     joined.build()
@@ -1548,6 +1634,12 @@ def _restates(table: "_Builder", prose: "_Builder") -> bool:
     if not table.sections:
         return False
     return sum(key(s.title) in known for s in table.sections) * 2 >= len(table.sections)
+
+
+def _only_table_assigns(table, prose: "_Builder") -> bool:
+    """Prose that names no unit before a 分工表 that does: the 方案's body (总体要求, "任务见附件",
+    工作要求) and its attached task table, whose rows are the tasks."""
+    return not prose.any_units and table.any_units
 
 
 def _self_reference(segs: list[_Seg]) -> str | None:

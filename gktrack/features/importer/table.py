@@ -40,9 +40,11 @@ _ROLE_PATTERNS = [
                r"|时间进度|完成时间节点|推进时限"),
     (STATUS, r"完成情况|进展情况|落实情况|工作进展|进展|完成进度|推进情况|工作完成情况|目前进展"),
     (REMARKS, r"备注|说明"),
-    (TEXT, r"具体(?:要求|内容|措施|任务|工作|事项)|工作(?:要求|措施|目标|事项|举措)|主要(?:内容|措施)|任务(?:要求|内容|描述)"
+    (TEXT, r"具体(?:要求|内容|措施|任务|工作|事项)|工作(?:要求|措施|目标|事项|举措)|主要(?:内容|措施)|任务(?:要求|内容|描述|事项)"
+           r"|(?:推进|落实|保障)(?:措施|举措)"
            r"|目标(?:任务|要求|清单)?|内容|措施|事项|工作任务及要求|任务及要求|重点工作内容|三级要点|二级指标"),
-    (GROUP, r"(?:重点|主要|工作)?任务(?:名称|类别)?|工作(?:内容|项目|重点)|重点工作|类别|类型|项目|领域|板块|分类"
+    (GROUP, r"(?:重点|主要|工作)?任务(?:名称|类别)?|工作(?:内容|项目|重点)|重点工作|(?:工作|任务|事项|项目)?(?:类别|类型|分类)"
+            r"|项目|领域|板块"
             r"|一级要点|二级要点|一级指标|要点|栏目|方面"),
 ]
 _ROLE_RX = [(role, re.compile(rf"(?:{source})")) for role, source in _ROLE_PATTERNS]
@@ -147,8 +149,29 @@ def find_header(grid: Grid, limit: int = 12) -> Header | None:
                 names = [b.text if not b.blank else a.text
                          for a, b in zip(row + [Cell("", 0)] * len(below), grid.rows[index + 1])]
                 return Header(index + 1, settle_roles(merged), index, names + [c.text for c in row[len(below):]])
-        return Header(index, settle_roles(roles), index, [c.text for c in row])
+        return Header(index, _by_content(settle_roles(roles), grid.rows[index + 1:]), index, [c.text for c in row])
     return None
+
+
+def _by_content(roles: list[str | None], rows: list[list[Cell]]) -> list[str | None]:
+    """A task's text is never merged over rows, a group's cell often is: when the text column has
+    merged or blank cells and a group column has none, the headers' words ("工作事项 | 工作内容") were
+    read the wrong way round, and the two swap."""
+    full = [row for row in rows if len(row) == len(roles)]
+    if len(full) < 2:
+        return roles
+
+    def gaps(col: int) -> int:
+        return sum(1 for row in full if row[col].blank or row[col].merged)
+
+    texts = [i for i, r in enumerate(roles) if r == TEXT]
+    groups = [i for i, r in enumerate(roles) if r == GROUP]
+    if len(texts) == 1 and gaps(texts[0]) and groups:
+        filled = [i for i in groups if not gaps(i)]
+        if filled:
+            roles = list(roles)
+            roles[texts[0]], roles[filled[-1]] = GROUP, TEXT
+    return roles
 
 
 def is_header_row(row: list[Cell]) -> bool:
@@ -159,6 +182,7 @@ def is_header_row(row: list[Cell]) -> bool:
 
 _DASH = re.compile(r"^[-—–_/\\~·.。、]*$|^(?:无|空)$")
 _BARE_INT = re.compile(r"^\d{1,3}[.、]?$")
+_CN_ORDINAL = re.compile(r"^[一二三四五六七八九十]{1,3}[、.]?$")  # a 序号 cell numbering a group of rows
 _SECTION_STYLES = ("chapter", "cn", "pcn")
 
 
@@ -188,8 +212,136 @@ def _trim(cells: list[str]) -> list[str]:
 _RULE = re.compile(r"^[\s|:\-—=+]+$")
 
 
+@dataclass(frozen=True)
+class _Joined:
+    """Physical lines no..last read as one row: a quoted tab-separated cell spans them."""
+    no: int
+    text: str
+    last: int
+
+
+def _quoted_fields(text: str) -> tuple[list[str], bool]:
+    """Tab-separated fields as Excel writes them: a cell holding a line break or a quote is put in
+    "…", with "" for a quote, closed by a quote before a tab or the end. (The fields, with quoted
+    ones unwrapped; whether the last one is still open.) A quote anywhere else is text."""
+    fields, i, n = [], 0, len(text)
+    while True:
+        end = text.find("\t", i)
+        end = n if end == -1 else end
+        if text[i:i + 1] == '"':
+            j, buffer, closed = i + 1, [], False
+            while j < n:
+                if text[j] == '"' and text[j + 1:j + 2] == '"':
+                    buffer.append('"')
+                    j += 2
+                elif text[j] == '"' and (j + 1 == n or text[j + 1] == "\t"):
+                    closed = True
+                    break
+                else:
+                    buffer.append(text[j])
+                    j += 1
+            if not closed:
+                fields.append(text[i:])
+                return fields, True
+            fields.append("".join(buffer))
+            end = j + 1
+        else:
+            fields.append(text[i:end])
+        if end >= n:
+            return fields, False
+        i = end + 1
+
+
+def _join_quoted_rows(lines) -> list:
+    """Rows of a tab-separated text whose quoted cells run over several lines, each as one line."""
+    out, i = [], 0
+    while i < len(lines):
+        text = lines[i].text
+        if "\t" not in text or '"' not in text:
+            out.append(lines[i])
+            i += 1
+            continue
+        fields, opened = _quoted_fields(text)
+        if not opened:  # quoted cells on one line: unwrapped
+            out.append(_Joined(lines[i].no, "\t".join(fields), lines[i].no))
+            i += 1
+            continue
+        if fields[-1].count('"') == 1:  # the open quote is the line's last
+            j = i
+            while _quoted_fields(text)[1] and j + 1 < len(lines) and j - i < 30:
+                j += 1
+                text += "\n" + lines[j].text
+            fields, still_open = _quoted_fields(text)
+            if not still_open:
+                out.append(_Joined(lines[i].no, "\t".join(fields), lines[j].no))
+                i = j + 1
+                continue
+        out.append(lines[i])
+        i += 1
+    return out
+
+
+_COLUMN_GAP = re.compile(r"[ \u3000\xa0]{2,}")
+_CELL_RUN = re.compile(r"(?:(?![ \u3000\xa0]{2,})\S|[ \u3000\xa0](?=\S))+")
+
+
+def _spaced_cells(text: str) -> list[tuple[str, int, int]]:
+    """Cells of a line laid out with runs of spaces: (text, start in characters, start in display
+    columns, a wide character counting two); none for a line with tabs or "|"."""
+    if "\t" in text or "|" in fold(text):
+        return []
+    import unicodedata
+
+    found, width, counted = [], 0, 0
+    for match in _CELL_RUN.finditer(text):
+        width += sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text[counted:match.start()])
+        counted = match.start()
+        found.append((match.group().strip(), match.start(), width))
+    return found
+
+
+def _place(cells: list[tuple[str, int, int]], header: list[tuple[str, int, int]]) -> list[str]:
+    """A row's cells under the header's columns, by where they start (in characters or in display
+    columns, whichever lines up better): a blank merged cell leaves its column empty."""
+    best = None
+    for measure in (1, 2):
+        columns, cost, previous = [], 0, -1
+        for index, cell in enumerate(cells):
+            room = len(header) - (len(cells) - index)
+            choices = range(previous + 1, room + 1)
+            column = min(choices, key=lambda c: abs(header[c][measure] - cell[measure]))
+            cost += abs(header[column][measure] - cell[measure])
+            columns.append(column)
+            previous = column
+        if best is None or cost < best[0]:
+            best = (cost, columns)
+    row = [""] * len(header)
+    for cell, column in zip(cells, best[1]):
+        row[column] = cell[0]
+    return row
+
+
+def _space_aligned(lines) -> list:
+    """A table laid out with runs of spaces (a PDF's text in layout mode, a plain-text e-mail): from a
+    header row whose cells name columns, each line of two or more such cells as a tab row."""
+    out, header = [], None
+    for line in lines:
+        found = _spaced_cells(line.text)
+        names = [c[0] for c in found]
+        if header is None and len(found) >= 3 and sum(1 for n in names if header_role(n)) * 3 >= len(names) * 2:
+            header = found
+        elif header is not None and line.text.strip() and (len(found) < 2 or len(found) > len(header)):
+            header = None
+        if header is not None and len(found) >= 2:
+            out.append(_Joined(line.no, "\t".join(_place(found, header)), getattr(line, "last", line.no)))
+        else:
+            out.append(line)
+    return out
+
+
 def text_grids(lines) -> list[Grid]:
     """Tables flattened into text: " | " rows, tab rows, one cell per line ending in "|"."""
+    lines = _space_aligned(_join_quoted_rows(lines))
     kinds = []
     for line in lines:
         folded = fold(line.text).replace("｜", "|")
@@ -200,6 +352,9 @@ def text_grids(lines) -> list[Grid]:
             kinds.append("rule")
         elif "\t" in line.text.strip() and len([c for c in line.text.split("\t") if c.strip()]) >= 2:
             kinds.append("tabrow")
+        elif "\t" in line.text.strip(" \r\n") and kinds and next(
+                (k for k in reversed(kinds) if k != "blank"), None) == "tabrow":
+            kinds.append("tabrow")  # "一、政策公开\t\t\t" among tab rows: a row with one cell filled
         elif "|" in stripped and len([c for c in _split_pipes(stripped) if c]) >= 2:
             kinds.append("row")
         elif stripped.endswith("|") or stripped == "|":
@@ -232,7 +387,8 @@ def text_grids(lines) -> list[Grid]:
                 ended = [fold(lines[k].text).rstrip().endswith("|") for k in range(i, end) if kinds[k] != "blank"]
                 cut = kinds[end - 1] == "other" or (
                     end >= len(lines) - 1 and not ended[-1] and sum(ended) * 2 > len(ended))
-                grids.append(Grid(rows, lines[i].no, lines[end - 1].no, ragged=True, cut=cut))
+                grids.append(Grid(rows, lines[i].no, getattr(lines[end - 1], "last", lines[end - 1].no),
+                                  ragged=True, cut=cut))
             i = j
             continue
         if kind == "cell":
@@ -476,6 +632,10 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
                 if _kind(cell.text) == "item" and item_col is not None:
                     anchor_at, anchor_col = index, item_col
                     break
+        if anchor_at is None and row and (
+                _kind(row[0].text) == "section" or _CN_ORDINAL.match(_clean(row[0].text))):
+            # "一 | 政策公开" (its blank cells trimmed): a heading row, written from the left
+            anchor_at, anchor_col = 0, number if number is not None else 0
         if anchor_at is None:
             anchor_at, anchor_col = 0, width - len(row)
         start = anchor_col - anchor_at
@@ -540,13 +700,32 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, warn,
                 out.append(Row(line, section=only))
                 previous = [None] * width
                 continue
+        # "一 | 政策公开 | |": a row numbered 一、二 that names no unit and no time heads the rows below
+        numbered = [c for c, r in zip(cells, roles) if r == NUMBER and c is not None and not c.blank]
+        words = [_clean(c.text) for c, r in zip(cells, roles) if r in (TEXT, GROUP) and c is not None and not c.blank]
+        if numbered and _CN_ORDINAL.match(_clean(numbered[0].text)) and len(words) == 1 and all(
+                c is None or c.blank for c, r in zip(cells, roles) if r in UNIT_ROLES + (DEADLINE,)):
+            out.append(Row(line, section=_clean(numbered[0].text).rstrip("、.") + "、" + words[0]))
+            previous = [None] * width
+            continue
         row = Row(line)
         group_changed = False
+        # A text copy writes a merged cell once, on its first row, and leaves it blank below: in a row
+        # that stays in the group above, a blank unit or time cell is that merged cell.
+        in_group = ragged and any(roles[col] == GROUP for col in range(width)) and all(
+            previous[col] is not None and (cells[col] is None or cells[col].blank)
+            for col in range(width) if roles[col] == GROUP)
+        # a 配合单位 cell may well be empty: unit cells are merged ones only when the main one is blank too
+        main = [col for col in range(width) if roles[col] in (LEAD, RESPONSIBLE)]
+        units_merged = in_group and bool(main) and all(cells[col] is None or cells[col].blank for col in main)
         for col, role in enumerate(roles):
             cell = cells[col]
             value = _clean(cell.text) if cell is not None else ""
             carried = False
-            if cell is None or (cell.merged and not ragged) or (not value and role == GROUP):
+            if (units_merged if role in UNIT_ROLES else in_group and role == DEADLINE) \
+                    and not value and previous[col] is not None:
+                value, carried = _clean(previous[col].text), True
+            elif cell is None or (cell.merged and not ragged) or (not value and role == GROUP):
                 # a merged cell, or one a flattened row left out: the one above
                 if role == GROUP and (cell is None or cell.merged or not value) and not group_changed:
                     above = previous[col]
@@ -585,6 +764,8 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, warn,
                 previous[col] = cell
             elif cell is not None and roles[col] not in (GROUP,) and not ragged and not cell.merged:
                 previous[col] = None
+            elif cell is not None and roles[col] in UNIT_ROLES and main and not units_merged:
+                previous[col] = None  # a row with units of its own: its empty 配合单位 is empty
         out.append(row)
     return out
 
@@ -610,12 +791,17 @@ def parse_units(text: str, role: str):
 
 
 def units_text(units: dict[str, str]) -> str | None:
+    from gktrack.domain.unitphrase import join_line_breaks
+
+    def shown(text: str) -> str:  # a cell's line breaks as the unit parser reads them
+        return tidy(join_line_breaks(text))
+
     if not units:
         return None
     if list(units) == [RESPONSIBLE]:
-        return tidy(units[RESPONSIBLE])
+        return shown(units[RESPONSIBLE])
     labels = {LEAD: "牵头单位", SUPPORT: "配合单位", RESPONSIBLE: "责任单位"}
-    return ";".join(f"{labels[role]}:{tidy(units[role])}" for role in UNIT_ROLES if role in units)
+    return ";".join(f"{labels[role]}:{shown(units[role])}" for role in UNIT_ROLES if role in units)
 
 
 # ---- the tasks -------------------------------------------------------------------------------
