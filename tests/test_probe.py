@@ -346,3 +346,16 @@ def test_space_aligned_table_typed_in_an_editor_lines_up_by_display_width():
         ("政策公开", "做好规范性文件统一公开。", ["县司法局"], ["持续推进"]),
         ("政策公开", "公开县级预决算和部门预决算。", ["县财政局"], ["2024年9月底前"]),
         ("平台建设", "开展政务新媒体季度检查。", ["县委网信办", "县政府办公室"], ["每季度"])]
+
+
+def test_a_channel_before_a_colon_is_a_topic_not_a_unit(tmp_path):
+    """"政府网站:" and "政务服务大厅:" open an item by its topic; only a body ("区财政局:") is taken
+    as the item's unit."""
+    path = tmp_path / "某区2024年政务公开工作要点.txt"
+    path.write_text("某区2024年政务公开工作要点\n一、平台建设\n"
+                    "1.政府网站:加强内容保障,及时更新政策文件栏目。\n"
+                    "2.政务服务大厅:设置政务公开专区,提供查阅服务。\n"
+                    "3.区财政局:负责做好预决算信息公开。\n", encoding="utf-8")
+    plan = import_file(path)
+    got = [(t.text[:6], [u.name for u in t.units]) for t in plan.tasks]
+    assert got == [("政府网站:加", []), ("政务服务大厅", []), ("负责做好预决", ["区财政局"])]

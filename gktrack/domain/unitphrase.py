@@ -91,6 +91,8 @@ def is_body_name(name: str) -> bool:
     """Whether a name is an office or body by its ending (局, 科, 中心, 政府, 各乡镇…), stricter than
     ``looks_like_unit_phrase``, which also takes 平台 and 热线 as a 责任单位 cell may name them."""
     bare = re.sub(r"\([^()]*\)$", "", name or "")  # "县卫健局(县疾控中心)": an alias after the name
+    if re.search(r"(?:网站|大厅|窗口|平台|专栏|专区)$", bare):  # places and channels, not bodies: "政府网站:"
+        return False
     return bool(_UNIT_SUFFIX.search(bare) or _GROUP_WORD.search(bare)
                 or re.search(r"(?:镇|乡|街道|社区|村|办事处|管委会|委员会)$", bare))
 
