@@ -20,6 +20,16 @@ L, S, R = "lead", "support", "responsible"
 ANY = object()  # section left unchecked
 
 EXPECTED = {
+    "p24_county-2024-units-after-groups.txt": ("宁陵县2024年政务公开工作要点", 2024, [
+        # "以上工作由X牵头,Y配合" names the units of every item since the last unit line;
+        # "以上第4-5项由X负责" only items 4 and 5
+        ("及时公开县政府及其部门出台的规范性文件", [("县政府办公室", L), ("县直各部门", S)], None, "加强政策发布解读"),
+        ("围绕县委、县政府重大决策部署", [("县政府办公室", L), ("县直各部门", S)], None, "加强政策发布解读"),
+        ("持续做好政府网站内容保障", [], None, "优化政务公开平台"),
+        ("规范政务新媒体运维管理", [("县政务服务中心", R), ("各乡镇", S)], None, "优化政务公开平台"),
+        ("推进政务公开专区与便民服务中心融合建设", [("县政务服务中心", R), ("各乡镇", S)], None, "优化政务公开平台"),
+        ("严格依申请公开办理", [("县司法局", R)], None, "夯实工作基础"),
+    ]),
     "p01_gansu-2024-yaodian-inline-lead.txt": ("甘肃省2024年政务公开工作要点", 2024, [
         # two "(X牵头,Y按职责分工负责)" in one (一) paragraph: two tasks
         ("加强稳增长政策发布", [("省发展改革委", L), ("省财政厅", R), ("省商务厅", R)], [],

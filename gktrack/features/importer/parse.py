@@ -43,6 +43,7 @@ from gktrack.features.importer.text import (
     DATE,
     DATE_LINE,
     Marker,
+    cn_number,
     fold,
     marker_at_start,
     markers_inside,
@@ -98,6 +99,10 @@ _ROLE_END = re.compile(r"(?:牵头(?:负责)?|配合(?:落实)?|负责|落实|�
 # A labelled unit bracket left inside a task's text: the phrase in it could not be split.
 _LEFT_UNIT_BRACKET = re.compile(rf"\(\s*{UNIT_LABEL_WORD}\s*:[^()]*\)")
 # "牵头负责领导:张三": a person, kept as a note on the task above, never a unit
+# "以上工作由X牵头,Y配合。", "以上第5-7项由X负责。": a unit line for the items above it — all of
+# them since the previous unit line, or those numbered first..last.
+_ABOVE = re.compile(r"^以上\s*(?:第?\s*(?P<first>\d{1,3})\s*[-—–~至到]\s*第?\s*(?P<last>\d{1,3})\s*(?:项|条)|各项|几项|\d{1,2}项)?"
+                    r"\s*(?:工作|任务|事项|内容|措施)?\s*(?:均|统一|都|分别)?\s*由\s*")
 _LEADER_LINE = re.compile(r"^[(]?\s*(?:牵头|分管|联系|责任)?(?:负责)?(?:领导|责任人|联系人)\s*:")
 _DEADLINE_LABEL = re.compile(r"^(?:完成时限|时限要求|完成时间|时间要求|时间节点|完成期限|时限)\s*:\s*(?P<rest>.+)$")
 _HEADER_WORDS = {
@@ -128,6 +133,7 @@ class _Seg:
     marker: Marker | None = None
     kind: str = "para"
     level: int = -1
+    above: tuple[int, int] | None = None  # "以上第5-7项由…": the item numbers a unit line is for
     indent: int = 0  # leading spaces of the source line: paragraph starts in wrapped text
     # where each source line starts inside ``raw`` once lines are joined: [(offset, line)]
     starts: list[tuple[int, int]] = field(default_factory=list)
@@ -897,6 +903,12 @@ def _unbracketed(raw: str) -> str:
     return text
 
 
+def _item_number(number: str | None) -> int | None:
+    """The value of an item's number as printed: "5." -> 5, "(六)" -> 6, "第七条" -> 7."""
+    digits = re.sub(r"^第|[条项]$", "", re.sub(r"[\s().、.:,]", "", fold(number or "")))
+    return cn_number(digits) if digits else None
+
+
 def _shown_units(raw: str) -> str:
     """A unit line as written, without enclosing brackets or a role-neutral 责任单位: label."""
     text = _unbracketed(raw)
@@ -958,6 +970,8 @@ class _Builder:
                 seg.kind = "deadline"
             elif _UNIT_LABEL.match(seg.norm) or looks_like_unit_phrase(seg.raw):
                 seg.kind = "units"
+            elif self._above_units(seg):
+                seg.kind = "units"
             elif table and table.numbered_rows and re.fullmatch(r"\d{1,3}[、.]?", seg.norm):
                 seg.kind = "rowno"
             elif table and previous in ("para", "num") and table.has_units and not table.units_first \
@@ -971,6 +985,33 @@ class _Builder:
             self._deadline_cells()
         if table:
             self._unnumbered_headings()
+
+    @staticmethod
+    def _above_units(seg: _Seg) -> bool:
+        """"以上…由X负责": the segment becomes the unit phrase, and remembers the items it is for."""
+        match = _ABOVE.match(seg.norm)
+        if match is None:
+            return False
+        rest = seg.raw[match.end():].strip(_STRIP).rstrip("。.;;")
+        if not looks_like_unit_phrase(rest):
+            return False
+        seg.raw, seg.norm = rest, fold(rest)
+        if match.group("first"):
+            first, last = int(match.group("first")), int(match.group("last"))
+            seg.above = (first, last) if first <= last else None
+        return True
+
+    def _numbered(self, first: int, last: int) -> list[ImportedTask]:
+        """The latest tasks numbered first..last ("5." "(六)" "7、"), in document order: the items a
+        "以上第5-7项" line names, however the document numbers them."""
+        found: dict[int, ImportedTask] = {}
+        for task in reversed(self.tasks):
+            number = _item_number(task.number)
+            if number is not None and first <= number <= last and number not in found:
+                found[number] = task
+            if len(found) == last - first + 1:
+                break
+        return [found[n] for n in sorted(found)]
 
     def _header_run(self, index: int) -> bool:
         def header(i: int) -> bool:
@@ -1245,6 +1286,18 @@ class _Builder:
 
                 if self.table is not None and self.table.units_first:
                     units_ahead = (shown, units)
+                    continue
+                if seg.above is not None:
+                    named = self._numbered(*seg.above)
+                    if not named:
+                        run.warn(seg.no, f"这一行所说的第{seg.above[0]}至{seg.above[1]}项在前面找不到,未使用:{_excerpt(seg.raw)}")
+                        continue
+                    for task in named:
+                        task.units, task.units_text = list(units), shown
+                    line_extras(named)
+                    pending[:] = [t for t in pending if all(t is not n for n in named)]
+                    row_tasks[:] = named
+                    open_task = None
                     continue
                 if not pending and after_units and row_tasks:
                     # "牵头单位:X" then "配合单位:Y" on the next line: one phrase in two lines
