@@ -20,6 +20,13 @@ L, S, R = "lead", "support", "responsible"
 ANY = object()  # section left unchecked
 
 EXPECTED = {
+    "p25_county-2024-title-brackets.txt": ("南召县2024年政务公开工作要点", 2024, [
+        # a unit bracket closing an item's title sentence, more text after it: the item's units
+        ("加强组织领导。各乡镇、县直各部门要把政务公开工作", [("县政府办公室", R)], None, "强化组织保障"),
+        ("加强业务培训。每年组织政务公开业务培训", [("县政府办公室", R), ("各乡镇", S)], None, "强化组织保障"),
+        ("强化考核评估。将政务公开工作纳入年度目标考核", [("县政府办公室", L), ("县委督查室", S)], None, "强化组织保障"),
+        ("加强监督检查（含乡镇）。每半年开展一次专项检查", [], None, "强化组织保障"),  # "(含乡镇)" names no unit
+    ]),
     "p24_county-2024-units-after-groups.txt": ("宁陵县2024年政务公开工作要点", 2024, [
         # "以上工作由X牵头,Y配合" names the units of every item since the last unit line;
         # "以上第4-5项由X负责" only items 4 and 5

@@ -743,6 +743,29 @@ def _trailing_units(seg_raw: str) -> _Tail | None:
     return None
 
 
+def _title_units(text: str) -> _Tail | None:
+    """"加强组织领导(县政府办负责)。各部门要…": an item whose only unit bracket closes its first
+    sentence (its title), with more text after it, belongs to those units; the bracket is taken out."""
+    norm = fold(text).translate(_BRACKET_FOLD)
+    found, depth, opened = [], 0, -1
+    for index, char in enumerate(norm):
+        if char == "(":
+            opened = index if depth == 0 else opened
+            depth += 1
+        elif char == ")" and depth:
+            depth -= 1
+            if depth == 0 and norm[index + 1:index + 2] in ("。", ";") and norm[index + 2:].strip(" 。;"):
+                phrase = _unit_phrase(text[opened + 1:index], bracketed=True)
+                if phrase:
+                    found.append((opened, index, phrase))
+    if len(found) != 1:
+        return None
+    opened, closed, phrase = found[0]
+    tail = _tail(text[:opened], phrase)
+    tail.text = (tail.text + text[closed + 1:]).strip(_STRIP)
+    return tail
+
+
 def _leading_units(text: str) -> tuple[str, list[UnitRef], str] | None:
     """"区发改局、区统计局:负责公开…": an item that opens with its units and a colon -> (the units as
     written, units, the rest); None for a label ("工作目标:"), a 责任单位: line or a sentence."""
@@ -842,6 +865,9 @@ def _labelled_parts(text: str) -> tuple[str, list[str], list[str]] | None:
     return ";".join(units), deadlines, notes
 
 
+_QUALIFIER = re.compile(r"^(?:包括|不含|不包括|除|含(?=[各乡镇村县市区街社省州]))")
+
+
 def _unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], list[str], list[str]] | None:
     """A unit phrase ending an item: (as written without a 责任单位: label, units, deadlines, notes).
 
@@ -871,6 +897,8 @@ def _unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], lis
         leading += 1
         text, norm = text[cut + 1:], norm[cut + 1:]
     norm = norm.strip()
+    if _QUALIFIER.match(norm):  # "(含乡镇)", "(包括各村)": what a word covers, not who does it
+        return None
     if not (_UNIT_LABEL.match(norm)
             or bracketed and (_ROLE_END.search(norm) or looks_like_unit_phrase(norm))):
         # unlabelled brackets must read "(…按职责分工负责)", "(办公室牵头)", or a plain list of units
@@ -1171,6 +1199,10 @@ class _Builder:
                 task.units_text, task.units, task.text = lead
                 any_units = True
                 open_task = task  # its text may go on; a later unit line is not its own
+            elif self.table is None and (titled := _title_units(text)) is not None:
+                take_tail(task, titled)
+                any_units = True
+                open_task = task  # as above
             else:
                 open_task = task
                 pending.append(task)
