@@ -156,6 +156,17 @@ def test_relative_phrases():
     assert (d.days, d.due) == (15, date(2024, 3, 16))
 
 
+def test_a_month_alone_in_a_deadline_cell_is_its_end():
+    """A 分工表's 完成时限 column often gives just the month ("2024年6月", "6月份"): by its end.
+    In running text a month alone only names a time ("6月召开…"), so it is not a deadline there."""
+    for phrase in ("2024年6月", "6月份", "6月", "六月", "6月内"):
+        d = parse_deadline(phrase, Y)
+        assert (d.kind, d.due) == ("date", date(2024, 6, 30)), phrase
+    assert parse_deadline("2025年2月", Y).due == date(2025, 2, 28)
+    assert find_deadline_phrases("6月召开专题会议,研究部署全年工作。") == []
+    assert find_deadline_phrases("6月底前召开专题会议。") == ["6月底前"]
+
+
 @pytest.mark.parametrize("phrase", [
     "2月30日前", "2023年2月29日前", "13月底前", "6月前", "尽快", "每日", "", "6月0日前",
     "2024-13-45", "自2024年2月30日起20个工作日内", "每年2月30日前", "按要求",

@@ -222,9 +222,13 @@ _RELATIVE_UNIT = r"(?P<n>{num})个?(?P<u>工作日|自然日|日|天)(?:内|以�
 
 # In a deadline cell "9月中旬" or "第三季度" is a deadline; in running text it may just name a
 # time ("第三季度数据"), so there the forms that are not deadlines by themselves need 前/底/内.
+# A month alone ("2024年6月", "6月份") is that month's end in a deadline cell; "6月前" stays
+# unknown (before June, or by its end?).
 _TAILS = {
-    "cell": {"day": rf"(?:{_BEFORE})?", "span": rf"(?:底|末|内)?(?:{_BEFORE})?"},
-    "prose": {"day": _BEFORE, "span": rf"(?:(?:底|末|内)(?:{_BEFORE})?|{_BEFORE})"},
+    "cell": {"day": rf"(?:{_BEFORE})?", "span": rf"(?:底|末|内)?(?:{_BEFORE})?",
+             "month": rf"(?:(?:底|末|内)(?:{_BEFORE})?)?"},
+    "prose": {"day": _BEFORE, "span": rf"(?:(?:底|末|内)(?:{_BEFORE})?|{_BEFORE})",
+              "month": rf"(?:底|末)(?:{_BEFORE})?"},
 }
 
 _ANCHOR = (
@@ -236,12 +240,12 @@ _VERBS = r"(?:更新|公开|发布|通报|报送|调度|统计|开展|召开|听
 
 
 def _grammar(mode: str) -> list[tuple[str, str]]:
-    day, span = _TAILS[mode]["day"], _TAILS[mode]["span"]
+    day, span, month = _TAILS[mode]["day"], _TAILS[mode]["span"], _TAILS[mode]["month"]
     rules = [
         ("iso", rf"(?<![0-9])(?P<y>[0-9]{{4}})(?P<sep>[-/.])(?P<m>[0-9]{{1,2}})(?P=sep)(?P<d>[0-9]{{1,2}})"
                 rf"(?![0-9]){day}"),
         ("ymd", rf"{_NOT_AFTER_NUMBER}{_YP}?(?P<m>{_MON})月(?P<d>{_DAY})[日号]{day}"),
-        ("month_end", rf"{_NOT_AFTER_NUMBER}{_YP}?(?P<m>{_MON})月份?(?:底|末)(?:{_BEFORE})?"),
+        ("month_end", rf"{_NOT_AFTER_NUMBER}{_YP}?(?P<m>{_MON})月份?{month}"),
         ("xun", rf"{_NOT_AFTER_NUMBER}{_YP}?(?P<m>{_MON})月份?(?P<x>上|中|下)旬末?{day}"),
         ("year_end", rf"(?:{_YP}(?:年度?|度)?|(?<![0-9{_CN}近多半每去明前后来数几整跨历往上下])年度?)"
                      rf"(?:底|末|内)(?:{_BEFORE})?"),
