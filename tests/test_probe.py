@@ -20,6 +20,17 @@ L, S, R = "lead", "support", "responsible"
 ANY = object()  # section left unchecked
 
 EXPECTED = {
+    "p26_city-2024-labels-as-sentences.txt": ("鹤壁市2024年政务公开工作要点", 2024, [
+        ("做好财政预决算公开工作", [("市财政局", R)], ["2024年9月底前"], "深化重点领域信息公开"),
+        # the labelled parts as sentences of their own, each closed by "。"
+        ("做好重大建设项目批准和实施信息公开", [("市发展改革委", R)], ["持续推进"], "深化重点领域信息公开"),
+        ("推进政务服务事项办理信息公开", [("市政务服务中心", L), ("市直各部门", S)], ["2024年6月"],
+         "深化重点领域信息公开"),
+        # a last sentence that only says who does it, unbracketed
+        ("加强政府网站内容建设", [("市政府办公室", R), ("市大数据局", S)], [], "强化平台建设"),
+        # "各部门要密切配合" asks units to act; it names nobody's task
+        ("规范政务新媒体管理", [], [], "强化平台建设"),
+    ]),
     "p25_county-2024-title-brackets.txt": ("南召县2024年政务公开工作要点", 2024, [
         # a unit bracket closing an item's title sentence, more text after it: the item's units
         ("加强组织领导。各乡镇、县直各部门要把政务公开工作", [("县政府办公室", R)], None, "强化组织保障"),

@@ -740,7 +740,18 @@ def _trailing_units(seg_raw: str) -> _Tail | None:
         found = _unit_phrase(raw[labelled.start("phrase"):trimmed], bracketed=False)
         if found:
             return _tail(raw[:labelled.start("phrase")], found)
+    # "…建设。市政府办公室负责,市大数据局配合。": a last sentence that only says who does it
+    stop = norm.rfind("。", 0, trimmed)
+    if stop > 0 and _ROLE_END.search(norm[:trimmed]):
+        phrase = raw[stop + 1:trimmed].strip(_STRIP)
+        found = _unit_phrase(phrase, bracketed=True) if 0 < len(phrase) <= 80 else None
+        if found and found[1] and all(is_body_name(unit.name) and not _MODAL.search(unit.name) for unit in found[1]):
+            return _tail(raw[:stop + 1], found)
     return None
+
+
+# "各部门要密切配合", "各单位要抓好落实": a sentence asking units to act, not one naming who does it.
+_MODAL = re.compile(r"要|应(?!急)|须|按照|抓好|密切|认真|切实|积极|进一步|加强")
 
 
 def _title_units(text: str) -> _Tail | None:
@@ -830,9 +841,10 @@ def _known_deadline(text: str) -> bool:
 _PART_WORDS = (r"(?:责任|完成)?时限(?:要求)?|时间要求|完成时间|完成期限"
                r"|(?:牵头|分管|联系)?(?:负责)?领导|责任领导|责任人|联系人"
                rf"|{UNIT_LABEL_WORD}")
-_PART_LABEL = re.compile(rf"(?:^|(?<=[;,\s]))\s*(?P<label>{_PART_WORDS})\s*:")
+_PART_LABEL = re.compile(rf"(?:^|(?<=[;,\s。]))\s*(?P<label>{_PART_WORDS})\s*:")
 # A run of labelled parts closing an item, after its last full stop (used when it names units).
-_TAIL_LABELLED = re.compile(rf"(?:^|[。;])\s*(?P<phrase>(?:{_PART_WORDS})\s*:[^。]+)$")
+# "…公开。责任单位:X。完成时限:Y。": the labelled parts may be sentences of their own
+_TAIL_LABELLED = re.compile(rf"(?:^|[。;])\s*(?P<phrase>(?:{_PART_WORDS})\s*:[^。]+(?:。\s*(?:{_PART_WORDS})\s*:[^。]+)*)$")
 _TIME_LABEL = re.compile(r"时限|时间|期限")
 _PERSON_LABEL = re.compile(r"领导|责任人|联系人")
 
@@ -847,13 +859,13 @@ def _labelled_parts(text: str) -> tuple[str, list[str], list[str]] | None:
     if found and found[0].start() != 0 \
             and all(re.search(time_or_person, match.group("label")) for match in found):
         # "X负责;完成时限:每月": the units unlabelled, only what follows them labelled
-        units.append(text[:found[0].start()].strip(_STRIP + ";,;,"))
+        units.append(text[:found[0].start()].strip(_STRIP + ";,;,。"))
     elif not found or found[0].start() != 0 or (len(found) == 1 and not re.search(
             time_or_person, found[0].group("label"))):
         return None
     for index, match in enumerate(found):
         end = found[index + 1].start() - 1 if index + 1 < len(found) else len(text)
-        label, value = match.group("label"), text[match.end():end].strip(_STRIP + ";,;,")
+        label, value = match.group("label"), text[match.end():end].strip(_STRIP + ";,;,。")
         if not value:
             continue
         if _PERSON_LABEL.search(label):
@@ -861,7 +873,7 @@ def _labelled_parts(text: str) -> tuple[str, list[str], list[str]] | None:
         elif _TIME_LABEL.search(label):
             deadlines.append(value)
         else:
-            units.append(text[match.start():end].strip(_STRIP + ";,;,"))
+            units.append(text[match.start():end].strip(_STRIP + ";,;,。"))
     return ";".join(units), deadlines, notes
 
 
