@@ -387,3 +387,18 @@ def test_a_channel_before_a_colon_is_a_topic_not_a_unit(tmp_path):
     plan = import_file(path)
     got = [(t.text[:6], [u.name for u in t.units]) for t in plan.tasks]
     assert got == [("政府网站:加", []), ("政务服务大厅", []), ("负责做好预决", ["区财政局"])]
+
+
+def test_an_item_right_after_a_heading_is_never_a_page_number(tmp_path):
+    """"6、" typed for "6." makes the next "7." look out of sequence; under a heading ("二、保障措施"
+    ends without a full stop, as headings do) it is still an item, not a page number cut into text."""
+    path = tmp_path / "要点.txt"
+    path.write_text("某市2024年政务公开工作要点\n一、重点工作\n"
+                    + "".join(f"{n}.做好第{n}项公开工作。(市政府办公室负责)\n" for n in range(1, 6))
+                    + "6、规范政务新媒体管理。(市委网信办负责)\n二、保障措施\n"
+                    "7.加强组织领导。各县(市、区)政府要加强对政务公开工作的领导。\n", encoding="utf-8")
+    plan = import_file(path)
+    headings = {s.key: s.title for s in plan.sections}
+    last = plan.tasks[-1]
+    assert (last.number, headings[last.section], last.text[:7]) == ("7.", "保障措施", "加强组织领导。")
+    assert not any("页码" in message for _, message in plan.warnings)

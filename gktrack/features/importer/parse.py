@@ -315,12 +315,13 @@ def _mid_sentence(prev: _Seg | None) -> bool:
     a heading or a table cell without a full stop is short)."""
     if prev is None or len(prev.norm) < 50 or _ends_sentence(prev.norm):
         return False
-    if looks_like_unit_phrase(prev.raw):
-        return False
-    marker = marker_at_start(prev.raw, prev.norm)
-    if marker and len(prev.norm) - marker.end <= 40:
-        return False  # a heading: headings end without punctuation
-    return True
+    return not looks_like_unit_phrase(prev.raw) and not _short_heading(prev)
+
+
+def _short_heading(seg: _Seg) -> bool:
+    """A numbered line short enough to be a heading: headings end without punctuation."""
+    marker = marker_at_start(seg.raw, seg.norm)
+    return bool(marker) and len(seg.norm) - marker.end <= 40
 
 
 def _remove_page_markers(segs: list[_Seg], run: _Run, table_numbers: bool) -> list[_Seg]:
@@ -345,7 +346,8 @@ def _remove_page_markers(segs: list[_Seg], run: _Run, table_numbers: bool) -> li
         last = 0
         for i in indexes:
             prev = segs[i - 1] if i else None
-            cuts = prev is not None and not _ends_sentence(prev.norm) and not looks_like_unit_phrase(prev.raw)
+            cuts = prev is not None and not _ends_sentence(prev.norm) and not looks_like_unit_phrase(prev.raw) \
+                and not _short_heading(prev)
             if cuts and values[i] not in (1, last + 1):
                 page_lines.add(i)
             else:
