@@ -78,6 +78,10 @@ L, S, R = "lead", "support", "responsible"
         ("牵头单位:市发改委;配合单位:市财政局、统计局",
          [("市发改委", L), ("市财政局", S), ("市统计局", S)]),
         ("市发改委(牵头)、市财政局", [("市发改委", L), ("市财政局", R)]),
+        # a role phrase in brackets after a list is said of the whole list; a name's own alias stays
+        ("区政府办、区政数局(按职责分工负责)", [("区政府办", R), ("区政数局", R)]),
+        ("区财政局、区审计局(共同牵头)", [("区财政局", L), ("区审计局", L)]),
+        ("县卫健局(县疾控中心)负责", [("县卫健局(县疾控中心)", R)]),
         # the same unit twice keeps its strongest role, where it first appears
         ("司法所牵头,各有关单位、司法所配合", [("司法所", L), ("各有关单位", S)]),
     ],

@@ -55,6 +55,7 @@ _RESPONSIBLE_END = re.compile(
     r"|(?:按照?|根据|依据?)(?:各自)?(?:职责|职能)(?:分工)?$"
 )
 _ROLE_IN_BRACKETS = re.compile(r"\((牵头|配合|负责|主责|协办|牵头单位|配合单位|责任单位)\)$")
+_BRACKETED_ROLE = re.compile(r"\(([^()]+)\)$")
 _BRACKET_ROLE = {"牵头": "lead", "主责": "lead", "牵头单位": "lead", "配合": "support", "协办": "support",
                  "配合单位": "support", "负责": "responsible", "责任单位": "responsible"}
 # "…等部门", "…等公共企事业单位行政主管部门": a qualifier after the named units, not a unit.
@@ -266,6 +267,10 @@ def _read(text: str, default: str = "responsible") -> list[tuple[str, str, str, 
             if not chunk:
                 continue
         single = _ROLE_IN_BRACKETS.search(chunk)
+        group_role = None if single else _BRACKETED_ROLE.search(chunk)
+        if group_role and _role_suffix(group_role.group(1))[0] == "":
+            # "X、Y(按职责分工负责)": a role phrase in brackets is said of every name before it
+            chunk = chunk[:group_role.start()] + group_role.group(1)
         if single:
             names.append([chunk[: single.start()].strip(), separator, group, _BRACKET_ROLE[single.group(1)]])
             continue
