@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -155,6 +156,12 @@ def test_control_characters_in_files_are_shown_escaped_and_exported(plans_repo, 
         assert result.code == 0, (argv, result.err)
         assert "\x1b" not in result.out and "\u202e" not in result.out, argv
     assert "\\x1b[2J" in run_main(["show", "hl2022/4"]).out
+    # JSON keeps the value, but as escapes a terminal or an editor will not act on
+    for argv in (["status", "--plan", "hl2022", "--json"], ["show", "hl2022/4", "--json"]):
+        out = run_main(argv).out
+        assert "\x1b" not in out and "\u202e" not in out and "\\u202e" in out, argv
+    task = next(t for t in json.loads(run_main(["status", "--plan", "hl2022", "--json"]).out) if t["id"] == "hl2022/4")
+    assert task["text"] == "做好\x1b[2J政务数据\u202e开放"
     out = tmp_path / "分工表.xlsx"
     plans_repo.ok("export", "--plan", "hl2022", "-o", out)  # no crash on what .xlsx cannot hold
     values = [c.value for row in load_workbook(out).active.iter_rows() for c in row]

@@ -4,6 +4,7 @@ one-line confirmation of a change, and the warning about a skipped file.
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Any, Iterable, Iterator
 
@@ -20,7 +21,12 @@ def print_json(data: Any) -> None:
     import itertools
     import json
 
-    write = sys.stdout.write
+    stdout_write = sys.stdout.write
+
+    def write(text: str) -> None:
+        # C0 controls are escaped by json itself; C1 and bidi overrides, which a terminal or an
+        # editor would act on, are written as \u escapes too (the same JSON value).
+        stdout_write(_UNSAFE.sub(_u_escape, text) if not text.isascii() else text)
     if isinstance(data, (list, Iterator)):
         encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
         items = iter(data)
@@ -59,3 +65,10 @@ def done(result: Any) -> None:
     print(visible(str(getattr(result, "summary", result))))
     for note in getattr(result, "notes", ()):
         sys.stderr.write(f"gktrack: 提示:{visible(note)}\n")
+
+
+_UNSAFE = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _u_escape(match: re.Match) -> str:
+    return f"\\u{ord(match.group()):04x}"
