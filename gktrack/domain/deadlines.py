@@ -246,6 +246,9 @@ def _grammar(mode: str) -> list[tuple[str, str]]:
                 rf"(?![0-9]){day}"),
         ("ymd", rf"{_NOT_AFTER_NUMBER}{_YP}?(?P<m>{_MON})月(?P<d>{_DAY})[日号]{day}"),
         ("month_end", rf"{_NOT_AFTER_NUMBER}{_YP}?(?P<m>{_MON})月份?{month}"),
+        # "2024年3-6月", "4月至6月", "2024年4月—12月": a span of months, done by the end of the last
+        ("month_range", rf"{_NOT_AFTER_NUMBER}{_YP}?{_MON}月?份?(?:[-—–~]|至|到)(?:(?P<y2>{_YEAR})年)?"
+                        rf"(?P<m>{_MON})月份?{month}"),
         ("xun", rf"{_NOT_AFTER_NUMBER}{_YP}?(?P<m>{_MON})月份?(?P<x>上|中|下)旬末?{day}"),
         ("year_end", rf"(?:{_YP}(?:年度?|度)?|(?<![0-9{_CN}近多半每去明前后来数几整跨历往上下])年度?)"
                      rf"(?:底|末|内)(?:{_BEFORE})?"),
@@ -345,6 +348,10 @@ def _resolve(name: str, m: re.Match[str], phrase: str, year: int) -> Deadline | 
 
     if name == "iso":
         return dated(_safe_date(int(g["y"]), int(g["m"]), int(g["d"])))
+    if name == "month_range":
+        y = _number(g["y2"], digitwise=True) if g["y2"] else _year_of(m, year)
+        month = _number(g["m"])
+        return dated(_safe_month_end(y, month)) if y and month and 1 <= month <= 12 else None
     if name in ("ymd", "month_end", "xun"):
         y, month = _year_of(m, year), _number(g["m"])
         if y is None or month is None or not 1 <= month <= 12:
