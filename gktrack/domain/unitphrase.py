@@ -38,7 +38,7 @@ def half_width(text: str) -> str:
     return text.translate(_WIDTH)
 
 
-_SEPARATORS = {"、": 1, " ": 0, "\t": 0, ",": 2, ";": 3}  # strength: which one wins in ", "
+_SEPARATORS = {"、": 1, "/": 1, " ": 0, "\t": 0, ",": 2, ";": 3}  # strength: which one wins in ", "
 # "牵头单位:", "责任股室:", "配合科室:": a role word and a kind of body, before the units it names.
 # The one list of such labels: the importer builds its label patterns from these.
 _LABEL_ROLE_WORDS = r"牵头|主办|主责|配合|协办|协助|参与|责任|承办|实施|负责"
