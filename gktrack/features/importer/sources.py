@@ -473,7 +473,7 @@ def _sheet_table(values: dict[tuple[int, int], str], merges: list[tuple[int, int
 # ---- .html -------------------------------------------------------------------------------------
 
 _BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "blockquote",
-          "pre", "dd", "dt", "ul", "ol", "center", "font"}
+          "pre", "dd", "dt", "ul", "ol", "center"}
 _CHROME_HINT = re.compile(r"nav|menu|head(?!line)|foot|breadcrumb|crumb|share|sidebar|side-|aside|banner|login|search"
                           r"|location|position|weizhi|copyright|related|xgxx|xgwz|fenxiang|dayin|print", re.I)
 _ARTICLE_HINT = re.compile(r"content|article|zoom|trs_?editor|detail|main|text|zw|wenzhang|body_?text|con", re.I)
