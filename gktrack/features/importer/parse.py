@@ -1187,7 +1187,8 @@ class _Builder:
                 return
             if self.table is None and open_task is not None:
                 _check_length(open_task, text)
-                open_task.text += "\n" + text
+                # a line ending in "，" or "、" breaks a sentence (a <br>, a hard wrap): it goes on
+                open_task.text += ("" if fold(open_task.text.rstrip(_STRIP)[-1:]) in (",", "、") else "\n") + text
                 tail = _trailing_units(open_task.text)
                 if tail:
                     # a phrase at the end of an item is the item's own: earlier ones stay open
