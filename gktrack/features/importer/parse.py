@@ -1201,6 +1201,10 @@ class _Builder:
                 if _trailing_units(text) is None:
                     run.warn(seg.no, f"导语段落不是任务,未导入:{_excerpt(text)}")
                     return
+            if self.table is None and fold(text).rstrip().endswith(":") and _trailing_units(text) is None:
+                # "具体任务见下表:", "主要包括:": it introduces what follows, it is not a task
+                run.warn(seg.no, f"引出下文的段落未作为任务:{_excerpt(text)}")
+                return
             if self.table is None and stack and self.children.get(stack[-1][3]) and stack[-1][3] not in seen_child:
                 if _trailing_units(text) is None:
                     run.warn(seg.no, f"小节开头的说明段落未作为任务:{_excerpt(text)}")
