@@ -135,6 +135,7 @@ class _Seg:
     level: int = -1
     above: tuple[int, int] | None = None  # "以上第5-7项由…": the item numbers a unit line is for
     indent: int = 0  # leading spaces of the source line: paragraph starts in wrapped text
+    outline: int | None = None  # the heading level the file gives the line (``Line.outline``)
     # where each source line starts inside ``raw`` once lines are joined: [(offset, line)]
     starts: list[tuple[int, int]] = field(default_factory=list)
 
@@ -213,6 +214,7 @@ def _segments(doc: Document) -> list[_Seg]:
         else:
             seg = _Seg(line.no, text)
             seg.indent = len(line.text) - len(line.text.lstrip(_STRIP))
+            seg.outline = line.outline
             segs.append(seg)
     return segs
 
@@ -964,6 +966,9 @@ class _Builder:
                 seg.kind = "chrome"  # the header repeated on a new page
             elif seg.marker is not None:
                 seg.kind = "num"
+            elif seg.outline is not None and len(seg.norm) <= 40 and not _ends_sentence(seg.norm) \
+                    and not looks_like_unit_phrase(seg.raw):
+                seg.kind = "uhead"  # a heading by its style (Word's 标题 1), written without a number
             elif _LEADER_LINE.match(seg.norm):
                 seg.kind = "leader"
             elif _DEADLINE_LABEL.match(seg.norm):
@@ -1081,7 +1086,8 @@ class _Builder:
         order: list[str] = []
         structural = [i for i, s in enumerate(self.segs) if s.kind in ("num", "uhead")]
         for i in structural:
-            style = self.segs[i].marker.style if self.segs[i].kind == "num" else "none"
+            seg = self.segs[i]
+            style = seg.marker.style if seg.kind == "num" else "none" if seg.outline is None else f"outline{seg.outline}"
             if style not in order:
                 order.append(style)
             self.segs[i].level = order.index(style)
@@ -1499,7 +1505,7 @@ def _plain_script(doc: Document, run: _Run) -> Document:
     lines = []
     for line in doc.lines:
         value = strip_pinyin_glosses(line.text) if glossed else line.text
-        lines.append(Line(line.no, simplified(value, force=True) if hits >= 5 else value))
+        lines.append(Line(line.no, simplified(value, force=True) if hits >= 5 else value, line.outline))
     if hits >= 5:
         converted = any(a.text != b.text for a, b in zip(doc.lines, lines)) or glossed
         run.warn(1, "文档为繁体,已按简体读取(任务和单位以简体保存)" if converted and simplified("們", force=True) == "们"

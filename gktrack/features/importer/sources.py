@@ -26,6 +26,9 @@ from gktrack.features.limits import (
 class Line:
     no: int  # 1-based: the source line, or for .docx the paragraph / table cell in reading order
     text: str
+    # the heading level a file gives the line itself (Word's 标题 1/2 styles, a workbook's sheet
+    # names): 0 is the top; None for text whose structure is only in its wording
+    outline: int | None = None
 
 
 @dataclass
@@ -66,7 +69,7 @@ def _finished(doc: Document) -> Document:
         char = control_in(line.text)
         if char is not None:
             found.append((line.no, char))
-            doc.lines[index] = Line(line.no, stripped(line.text))
+            doc.lines[index] = Line(line.no, stripped(line.text), line.outline)
     for grid in doc.tables:
         for row in grid.rows:
             for cell in row:
@@ -127,11 +130,13 @@ def _read_docx(data: bytes, name: str) -> Document:
     with unreadable(name, ".docx"):
         word = docx.Document(io.BytesIO(data))
         numbering = _Numbering(word)
+        numbering.outlines = _outline_styles(word)
         body = word.element.body
     texts: list[str] = []
     tables: list[Grid] = []
     _walk(body, texts, numbering, tables, name)
-    return Document([Line(no, text) for no, text in enumerate(texts, start=1)], name, tables)
+    outlines = numbering.found
+    return Document([Line(no, text, outlines.get(no - 1)) for no, text in enumerate(texts, start=1)], name, tables)
 
 
 def _walk(container, texts: list[str], numbering: "_Numbering", tables: list[Grid] | None = None,
@@ -139,6 +144,10 @@ def _walk(container, texts: list[str], numbering: "_Numbering", tables: list[Gri
     """Paragraphs in order; tables row by row, cell by cell, a merged cell once (where it starts)."""
     for child in container.iterchildren():
         if child.tag == _W + "p":
+            if tables is not None:  # a heading style in the body, not inside a table's cell
+                level = _outline(child, numbering.outlines)
+                if level is not None:
+                    numbering.found[len(texts)] = level
             texts.append(numbering.label(child) + _paragraph_text(child))
         elif child.tag == _W + "tbl":
             _walk_table(child, texts, numbering, tables, name)
@@ -222,6 +231,52 @@ def _walk_table(table, texts: list[str], numbering: "_Numbering", tables: list[G
     tables.append(Grid(rows, first, len(texts)))
 
 
+def _outline_styles(word) -> dict[str, int]:
+    """styleId -> outline level of the paragraph styles that are headings: Word's 标题 1-9
+    ("heading 1", whatever the styleId) or a style with its own outline level, also through the
+    styles it is based on."""
+    try:
+        nodes = {style.get(_W + "styleId"): style for style in word.styles.element.iterchildren(_W + "style")
+                 if style.get(_W + "type") in (None, "paragraph")}
+    except AttributeError:
+        return {}
+
+    def own(style) -> int | None:
+        level = style.find(f"{_W}pPr/{_W}outlineLvl")
+        if level is not None:
+            value = _int(level, 9)
+            return value if 0 <= value < 9 else None
+        name = style.find(_W + "name")
+        match = re.fullmatch(r"heading\s*([1-9])", (name.get(_W + "val") or "") if name is not None else "", re.I)
+        return int(match.group(1)) - 1 if match else None
+
+    levels: dict[str, int] = {}
+    for style_id, style in nodes.items():
+        seen, node = set(), style
+        while node is not None and id(node) not in seen:  # a loop of basedOn would never end
+            seen.add(id(node))
+            level = own(node)
+            if level is not None:
+                levels[style_id] = level
+                break
+            based = node.find(_W + "basedOn")
+            node = nodes.get(based.get(_W + "val")) if based is not None else None
+    return levels
+
+
+def _outline(paragraph, styles: dict[str, int]) -> int | None:
+    """The outline level of a paragraph: its own ``outlineLvl``, else its style's."""
+    props = paragraph.find(_W + "pPr")
+    if props is None:
+        return None
+    level = props.find(_W + "outlineLvl")
+    if level is not None:
+        value = _int(level, 9)
+        return value if 0 <= value < 9 else None
+    style = props.find(_W + "pStyle")
+    return styles.get(style.get(_W + "val")) if style is not None else None
+
+
 def _int(node, default: int) -> int:
     try:
         return int(node.get(_W + "val")) if node is not None else default
@@ -285,6 +340,8 @@ class _Numbering:
 
     def __init__(self, word) -> None:
         self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}
+        self.outlines: dict[str, int] = {}  # heading styles (``_outline_styles``)
+        self.found: dict[int, int] = {}  # index of a body paragraph -> its outline level
         self.counters: dict[str, list[int]] = {}
         self.styles: dict[str, tuple[str, int]] = {}
         try:
