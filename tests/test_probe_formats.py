@@ -534,7 +534,6 @@ CASES = {
 
 # expectations the importer does not meet yet: name -> why
 NOT_YET: dict[str, str] = {
-    "xlsx-sheet-per-area": "每个工作表一个领域时,工作表名未当作章节",
     "pdf-wrapped": "PDF 段首缩进丢失,折行未接合;每页页眉混入正文",
 }
 

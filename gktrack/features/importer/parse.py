@@ -1532,6 +1532,12 @@ def _tables(doc: Document) -> list[tuple[Grid, Header]]:
                 below = [c.line for row in grid.rows[header.start:] for c in row if not c.blank and not c.merged]
                 grid.first = min(below, default=grid.first)
             found.append((grid, header))
+    # sheet names are headings only when the rows are spread over sheets, one area each; a lone
+    # task sheet's name ("分工表") beside a 说明 sheet is no heading
+    captions = [grid.caption for grid, _ in found if grid.caption]
+    if len(captions) < 2 or len(set(captions)) < len(captions):
+        for grid, _ in found:
+            grid.caption = None
     return sorted(found, key=lambda item: item[0].first)
 
 

@@ -439,9 +439,15 @@ def _read_xlsx(data: bytes, name: str) -> Document:
                 merges = merged_ranges(book._archive.read(ws._worksheet_path)) if values else []
             if values:
                 _sheet_table(values, merges, name, lines, tables)
+                if tables and tables[-1].caption is None and not _DEFAULT_SHEET.match(ws.title or ""):
+                    tables[-1].caption = ws.title.strip() or None
     finally:
         book.close()
     return Document(lines, name, tables)
+
+
+# the names Excel and WPS give new sheets: they say nothing about what a sheet holds
+_DEFAULT_SHEET = re.compile(r"^\s*(?:sheet|工作表|表)\s*\d*\s*$", re.I)
 
 
 def _sheet_values(ws, name: str) -> dict[tuple[int, int], str]:

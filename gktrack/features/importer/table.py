@@ -87,6 +87,7 @@ class Grid:
     ragged: bool = False  # a text table: short rows lost their merged cells, place them by content
     stream: bool = False  # one cell per line: rows are rebuilt from the cell sequence
     cut: bool = False     # the document stops inside its last row: that row's missing cells are unknown
+    caption: str | None = None  # a workbook's sheet name: the heading of its rows when each sheet is one area
 
 
 # ---- the header ------------------------------------------------------------------------------
@@ -842,6 +843,8 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, into: TableT
         title = tidy(body).rstrip("。.;;:: ")
         result.sections.append(ImportedSection(key, marker.text if marker else None, title, line))
 
+    if grid.caption:
+        open_heading(grid.caption, "sheet", grid.first)
     for row in read:
         if row.section:
             open_heading(row.section, "row", row.line)
