@@ -452,7 +452,7 @@ def _pdf(pages: list[list[tuple[float, float, float, str]]]) -> bytes:
     return bytes(out)
 
 
-def _typeset(title: str, head: str, paragraphs: list[str], per_line: int = 28, per_page: int = 14):
+def _typeset(title: str, head: str, paragraphs: list[str], per_line: int = 28, per_page: int = 10):
     """Pages of a 公文 PDF: the title on page 1, a running head on the others, paragraphs wrapped
     at ``per_line`` characters (first line indented two), "- N -" at the foot of every page."""
     lines: list[tuple[float, str]] = []
@@ -534,7 +534,6 @@ CASES = {
 
 # expectations the importer does not meet yet: name -> why
 NOT_YET: dict[str, str] = {
-    "pdf-wrapped": "PDF 段首缩进丢失,折行未接合;每页页眉混入正文",
 }
 
 

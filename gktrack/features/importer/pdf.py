@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 import sys
 import tempfile
 from pathlib import Path
@@ -21,7 +22,7 @@ from gktrack.features.importer.table import Cell, Grid
 from gktrack.features.limits import CHILD_MEMORY, MAX_PDF_PAGES, check_table, python_child_env, run_child, unreadable
 
 
-def read_in_child(data: bytes, name: str) -> tuple[list[str], list[Grid]]:
+def read_in_child(data: bytes, name: str) -> tuple[list[str], list[Grid], list[tuple[int, str]]]:
     """``layout(data, name)``, computed by a child process within the limits."""
     with tempfile.TemporaryDirectory() as folder:
         source, result = Path(folder) / "in.pdf", Path(folder) / "out.json"
@@ -40,11 +41,26 @@ def read_in_child(data: bytes, name: str) -> tuple[list[str], list[Grid]]:
         raise InputError(answer["error"])
     tables = [Grid([[Cell(text, line, merged) for text, line, merged in row] for row in grid["rows"]],
                    grid["first"], grid["last"]) for grid in answer["tables"]]
-    return answer["lines"], tables
+    return answer["lines"], tables, [(line, message) for line, message in answer.get("notes", [])]
 
 
-def layout(data: bytes, name: str) -> tuple[list[str], list[Grid]]:
-    """The text of every page and its ruled tables, in reading order (not yet numbered)."""
+class _Text:
+    """A line of a page's text and where it starts: its left edge gives its indent."""
+
+    def __init__(self, line: dict) -> None:
+        chars = line.get("chars") or []
+        self.text = line.get("text", "")
+        self.x0 = float(line.get("x0", 0))
+        self.size = sorted(c.get("size", 0) for c in chars)[len(chars) // 2] if chars else 0.0
+
+
+def _text_lines(page) -> list[_Text]:
+    return [_Text(line) for line in page.extract_text_lines(return_chars=True)]
+
+
+def layout(data: bytes, name: str) -> tuple[list[str], list[Grid], list[tuple[int, str]]]:
+    """The text of every page and its ruled tables, in reading order (not yet numbered); and what
+    reading left out: (line, message)."""
     import io
 
     import pdfplumber
@@ -54,8 +70,9 @@ def layout(data: bytes, name: str) -> tuple[list[str], list[Grid]]:
         pages = pdf.pages
     if len(pages) > MAX_PDF_PAGES:
         raise InputError(f"{name} 有 {len(pages)} 页,超过 {MAX_PDF_PAGES} 页,不像是一份工作要点")
-    lines: list[str] = []
+    lines: list[str | _Text] = []
     tables: list[Grid] = []
+    pages_text: list[list[int]] = []  # per page: the indexes in ``lines`` of its text lines
     with pdf:
         for page in pages:
             with unreadable(name, "PDF", hint=f"出错的是第 {page.page_number} 页;请另存为 .docx 后再导入"):
@@ -68,21 +85,67 @@ def layout(data: bytes, name: str) -> tuple[list[str], list[Grid]]:
                     return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
 
                 prose = page.filter(outside) if boxes else page
-                words = prose.extract_text() or ""
                 tops = [t.bbox[1] for t in found]
                 # text above the first table, the tables, then the text below (reading order)
-                above, below = _split_at(prose, min(tops)) if tops else (words, "")
-                lines += above.split("\n")
+                above, below = _split_at(prose, min(tops)) if tops else (_text_lines(prose), [])
+                own = list(range(len(lines), len(lines) + len(above)))
+                lines += above
                 for table in sorted(found, key=lambda t: t.bbox[1]):
                     _pdf_table(table.extract(), lines, tables, name)
-                lines += below.split("\n") if below else []
-    return lines, tables
+                own += range(len(lines), len(lines) + len(below))
+                lines += below
+                pages_text.append(own)
+    notes = _running_heads(lines, pages_text)
+    return _indented(lines), tables, notes
 
 
-def _split_at(page, top: float) -> tuple[str, str]:
-    above = page.filter(lambda obj: obj.get("bottom", 0) <= top).extract_text() or ""
-    below = page.filter(lambda obj: obj.get("top", 0) > top).extract_text() or ""
+def _split_at(page, top: float) -> tuple[list[_Text], list[_Text]]:
+    above = _text_lines(page.filter(lambda obj: obj.get("bottom", 0) <= top))
+    below = _text_lines(page.filter(lambda obj: obj.get("top", 0) > top))
     return above, below
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def _running_heads(lines: list, pages: list[list[int]]) -> list[tuple[int, str]]:
+    """A page's first or last line that comes back at the top or foot of other pages ("某县人民政府
+    办公室", "第 2 页 共 5 页") is the page's running head, not text: it is left out (and said so).
+    Bare page numbers ("- 2 -") are left for the parser, which also rejoins what they cut."""
+    ends: dict[tuple[int, str], list[int]] = {}
+    for own in pages:
+        # the top lines of pages with the top lines, the feet with the feet
+        for end, index in ((0, own[0]), (-1, own[-1])) if own else ():
+            key = _key(lines[index].text)
+            if re.search(r"[\u4e00-\u9fff]", key):
+                ends.setdefault((end, key), []).append(index)
+    notes = []
+    for found in ends.values():
+        found = [index for index in found if lines[index] != ""]
+        if len(found) >= 2:
+            for index in found:
+                shown = lines[index].text.strip()
+                lines[index] = ""
+            notes.append((min(found) + 1, f"去掉了每页重复的页眉页脚“{shown}”({len(found)} 处)"))
+    return notes
+
+
+def _indented(lines: list) -> list[str]:
+    """The text lines with their indent as leading spaces, one per character width from the left
+    edge most lines start at: the first line of a paragraph is indented, its wrapped lines are not."""
+    edges = Counter(round(line.x0) for line in lines if isinstance(line, _Text) and line.text.strip())
+    if not edges:
+        return [line if isinstance(line, str) else line.text for line in lines]
+    left = edges.most_common(1)[0][0]
+    out = []
+    for line in lines:
+        if isinstance(line, str):
+            out.append(line)
+            continue
+        indent = round((line.x0 - left) / line.size) if line.size > 0 else 0
+        out.append(" " * max(0, min(indent, 40)) + line.text)
+    return out
 
 
 def _pdf_table(rows: list[list[str | None]], lines: list[str], tables: list[Grid], name: str) -> None:
@@ -116,8 +179,8 @@ def _main(argv: list[str]) -> int:
     """The child: read the PDF at argv[0], write the answer as JSON to argv[1]."""
     source, result, name = argv
     try:
-        lines, tables = layout(Path(source).read_bytes(), name)
-        answer: dict = {"lines": lines, "tables": [
+        lines, tables, notes = layout(Path(source).read_bytes(), name)
+        answer: dict = {"lines": lines, "notes": notes, "tables": [
             {"first": grid.first, "last": grid.last,
              "rows": [[(cell.text, cell.line, cell.merged) for cell in row] for row in grid.rows]}
             for grid in tables]}

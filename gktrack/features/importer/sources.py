@@ -633,20 +633,24 @@ def _rows_by_table(root) -> dict:
     return rows
 
 
-def _renumber(lines: list[str], tables: list[Grid], name: str) -> Document:
+def _renumber(lines: list[str], tables: list[Grid], name: str, notes: list[tuple[int, str]] = (),
+              indent: bool = False) -> Document:
+    """Non-blank lines numbered anew, runs of spaces made one; ``indent``: a line's leading spaces
+    (a PDF line's indent) are kept, they tell a paragraph's first line from its wrapped ones."""
     keep: dict[int, int] = {}
     out: list[Line] = []
     for index, line in enumerate(lines, start=1):
         text = re.sub(r"[ \t\u3000\xa0]+", " ", line).strip()
         if text:
-            out.append(Line(len(out) + 1, text))
+            lead = len(line) - len(line.lstrip(" ")) if indent else 0
+            out.append(Line(len(out) + 1, " " * lead + text))
         keep[index] = max(1, len(out) + (0 if text else 1))
     for grid in tables:
         grid.first, grid.last = keep.get(grid.first, 1), keep.get(grid.last, len(out))
         for row in grid.rows:
             for cell in row:
                 cell.line = keep.get(cell.line, grid.first)
-    return Document(out, name, tables)
+    return Document(out, name, tables, [(keep.get(line, 1), message) for line, message in notes])
 
 
 def _decode_html(data: bytes, name: str) -> str:
@@ -796,10 +800,10 @@ def _read_pdf(data: bytes, name: str) -> Document:
         raise InputError("读取 .pdf 需要 pdfplumber:请先运行 pip install pdfplumber") from None
     from gktrack.features.importer.pdf import read_in_child
 
-    lines, tables = read_in_child(data, name)
+    lines, tables, notes = read_in_child(data, name)
     if not any(line.strip() for line in lines):
         raise InputError(f"{name} 中没有可提取的文字(可能是扫描件):请先做文字识别(OCR)或另存为 .docx 后再导入")
-    return _renumber(lines, tables, name)
+    return _renumber(lines, tables, name, notes, indent=True)
 
 
 # ---- .doc / .wps / .et: through LibreOffice -------------------------------------------------------
