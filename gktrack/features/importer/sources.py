@@ -564,7 +564,7 @@ def _read_html(data: bytes, name: str) -> Document:
     tables: list[Grid] = []
     titles = [t.text_content().strip() for t in root.xpath("//h1")] if not article.xpath(".//h1") else []
     pieces += [[t] for t in titles[:1] if t]
-    _html_walk(article, pieces, tables, _Page(name, _rows_by_table(article)))
+    _html_walk(article, pieces, tables, _Page(name, *_rows_by_table(article)))
     return _renumber(["".join(line) for line in pieces], tables, name)
 
 
@@ -617,6 +617,7 @@ def _join(parent, kept_before, joined: list[str]) -> None:
 class _Page:
     name: str
     rows: dict  # <table> -> its own <tr>s (not those of tables inside it), in order
+    layout: set = field(default_factory=set)  # the <table>s that hold tables: they lay the page out
 
 
 def _rows_by_table(root) -> dict:
@@ -624,13 +625,16 @@ def _rows_by_table(root) -> dict:
     the whole nesting, for every row of every table around it)."""
     owner: dict = {}  # element -> the nearest <table> above it
     rows: dict = {}
+    layout: set = set()
     for node in root.iter():
         parent = node.getparent()
         table = None if parent is None else parent if parent.tag == "table" else owner.get(parent)
         owner[node] = table
         if node.tag == "tr" and table is not None:
             rows.setdefault(table, []).append(node)
-    return rows
+        if node.tag == "table" and table is not None:
+            layout.add(table)
+    return rows, layout
 
 
 def _renumber(lines: list[str], tables: list[Grid], name: str, notes: list[tuple[int, str]] = (),
@@ -709,12 +713,16 @@ def _html_walk(node, lines: list[list[str]], tables: list[Grid], page: _Page) ->
     the end: adding to a growing string would take time growing with its square)."""
     if not isinstance(node.tag, str):
         return
-    if node.tag == "table":
+    # an older site lays its page out in tables: a table holding tables is read as blocks (each
+    # cell a paragraph), the tables inside it as tables
+    if node.tag == "table" and node not in page.layout:
         _html_table(node, lines, tables, page)
         if node.tail and node.tail.strip():
             lines.append([node.tail])
         return
-    if node.tag in _BLOCK:
+    block = node.tag in _BLOCK or (node.tag in ("td", "th") and node.getparent() is not None
+                                    and _owner_table(node) in page.layout)
+    if block:
         lines.append([])
     if node.text:
         if not lines:
@@ -726,8 +734,16 @@ def _html_walk(node, lines: list[list[str]], tables: list[Grid], page: _Page) ->
             if not lines:
                 lines.append([])
             lines[-1].append(child.tail)
-    if node.tag in _BLOCK:
+    if block:
         lines.append([])
+
+
+def _owner_table(cell):
+    """The <table> a cell belongs to (through <tr>, <tbody>/<thead>)."""
+    node = cell.getparent()
+    while node is not None and node.tag != "table":
+        node = node.getparent()
+    return node
 
 
 def _html_table(table, lines: list[list[str]], tables: list[Grid], page: _Page) -> None:
