@@ -260,6 +260,37 @@ CELL_PARAGRAPHS = ("海曙区2023年政务公开重点工作任务清单", [
 ])
 
 
+def doc_table_section_rows(folder: Path) -> Path:
+    """A 分工表 whose sections are rows merged across the whole table ("一、政策公开"); the one
+    责任单位 column labels its lead and support inside the cell; a 完成时限 cell holds two
+    paragraphs; header cells broken over two lines ("完成\n时限")."""
+    word = _word()
+    word.add_paragraph("平江县2024年政务公开工作要点责任分解表")
+    rows = [
+        ["序号", "工作任务", "责任\n单位", "完成\n时限"],
+        ["一、政策公开", "", "", ""],
+        ["1", "做好规范性文件集中公开和动态更新。", "牵头单位：县司法局\n配合单位：县直各单位", "2024年6月底前\n持续推进"],
+        ["2", "重要政策出台同步发布解读材料。", "县政府办公室", "持续推进"],
+        ["二、平台建设", "", "", ""],
+        ["3", "加强政务新媒体日常监管。", "牵头：县委网信办；配合：县政府办公室", "每季度"],
+    ]
+    table = _table(word, rows)
+    for r in (1, 4):
+        merged = table.cell(r, 0).merge(table.cell(r, 3))
+        for p in merged.paragraphs[1:]:
+            p._p.getparent().remove(p._p)
+    path = folder / "责任分解表.docx"
+    word.save(path)
+    return path
+
+
+TABLE_SECTION_ROWS = ("平江县2024年政务公开工作要点责任分解表", [
+    ("做好规范性文件集中公开和动态更新", [("县司法局", L), ("县直各单位", S)], ["2024年6月底前", "持续推进"], "政策公开"),
+    ("重要政策出台同步发布解读材料", [("县政府办公室", R)], ["持续推进"], "政策公开"),
+    ("加强政务新媒体日常监管", [("县委网信办", L), ("县政府办公室", S)], ["每季度"], "平台建设"),
+])
+
+
 # ---- Excel -----------------------------------------------------------------------------------------
 
 def xlsx_two_row_header(folder: Path) -> Path:
@@ -333,6 +364,41 @@ SHEET_PER_AREA = ("墨江县2024年政务公开重点任务清单", [
     ("公开重大建设项目批准和实施信息", [("县发改局", R)], ["按季度"], "重点领域公开"),
     ("加强政府网站集约化管理", [("县政府办公室", R)], ["持续推进"], "平台建设"),
     ("做好政务公开专区建设", [("县政务服务中心", R)], ["2024年6月底前"], "平台建设"),
+])
+
+
+def xlsx_wrapped_header_and_dates(folder: Path) -> Path:
+    """Header cells typed with Alt+Enter ("牵头\n单位"), a 类别 row merged across the sheet, a
+    完成时限 typed as a date, a 备注 column, and a blank row before the 制表 line."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "Sheet1"
+    ws.append(["附件"])
+    ws.append(["桐梓县2024年政务公开重点工作台账"])
+    ws.merge_cells("A2:F2")
+    ws.append(["序号", "重点工作", "牵头\n单位", "配合\n单位", "完成\n时限", "备注"])
+    ws.append(["一、优化政务服务公开"])
+    ws.merge_cells("A4:F4")
+    ws.append([1, "公开政务服务事项清单和办事指南。", "县政务服务中心", "县直有关部门", dt.datetime(2024, 6, 30), None])
+    ws.append([2, "推行“一件事一次办”并公开办理流程。", "县政务服务中心", None, "持续推进", "纳入年度考核"])
+    ws.append(["二、加强政策解读"])
+    ws.merge_cells("A7:F7")
+    ws.append([3, "主要负责同志带头解读重大政策。", "县政府办公室", "县直各部门", "全年", None])
+    ws.append([])
+    ws.append(["制表：县政府办公室", None, None, None, "2024年3月"])
+    path = folder / "台账.xlsx"
+    book.save(path)
+    return path
+
+
+WRAPPED_HEADER = ("桐梓县2024年政务公开重点工作台账", [
+    ("公开政务服务事项清单和办事指南", [("县政务服务中心", L), ("县直有关部门", S)], ["2024-06-30"], "优化政务服务公开"),
+    ("推行“一件事一次办”并公开办理流程。\n备注:纳入年度考核", [("县政务服务中心", L)], ["持续推进"], "优化政务服务公开"),
+    ("主要负责同志带头解读重大政策", [("县政府办公室", L), ("县直各部门", S)], ["全年"], "加强政策解读"),
 ])
 
 
@@ -417,6 +483,44 @@ WORD_EXPORT = ("柳城县东泉镇2024年政务公开工作要点", [
     ("加强政策解读", [("党政综合办", R)], [], "深化政务公开"),
     ("规范村务公开栏管理", [("农业农村办", R), ("各村委会", R)], ["每季度"], "深化政务公开"),
     ("做好镇政府信息公开专栏内容更新", [("党政综合办", R)], ["持续推进"], "加强平台建设"),
+])
+
+
+def html_table_layout(folder: Path) -> Path:
+    """An older site laid out with tables and no telling class names: the article sits in a
+    cell of a layout table; its 分工表 has <thead>/<tbody>, a 重点任务 cell with rowspan, and
+    cells of several <p>."""
+    title = "汝城县2023年政务公开工作任务分工"
+    rows = (
+        "<tr><td rowspan='2'><p>一、</p><p>强化政策解读</p></td><td><p>1.政策文件与解读材料同步起草、同步审签、同步发布。</p></td>"
+        "<td><p>县政府办公室</p><p>县直各部门</p></td><td>持续推进</td></tr>"
+        "<tr><td>2.开展“政策进万家”宣讲活动。</td><td>县司法局</td><td>2023年11月底前</td></tr>"
+        "<tr><td>二、规范依申请公开</td><td>3.依法规范答复依申请公开事项。</td><td>县政府办公室</td><td>持续推进</td></tr>")
+    page = (
+        "<html><head><meta http-equiv='Content-Type' content='text/html; charset=utf-8'>"
+        f"<title>{title}</title></head><body>"
+        "<table width='100%'><tr><td><a>首页</a> | <a>政府信息公开</a> | <a>政务服务</a> | <a>互动交流</a></td></tr></table>"
+        "<table width='980' align='center'><tr><td width='200' valign='top'><a>机构概况</a><br><a>政策文件</a><br>"
+        "<a>规划计划</a></td><td valign='top'>"
+        "<table width='100%'><tr><td align='center'><b>" + title + "</b></td></tr>"
+        "<tr><td align='center'>发布时间：2023-03-28　浏览次数：1024</td></tr>"
+        "<tr><td>"
+        "<p>　　为扎实推进2023年政务公开工作，现将重点任务分工如下。</p>"
+        "<table border='1' cellspacing='0'><thead><tr><th>重点任务</th><th>具体内容</th><th>责任单位</th><th>完成时限</th></tr></thead>"
+        "<tbody>" + rows + "</tbody></table>"
+        "<p align='right'>汝城县人民政府办公室</p><p align='right'>2023年3月27日</p>"
+        "</td></tr></table></td></tr></table>"
+        "<table width='100%'><tr><td align='center'>版权所有：汝城县人民政府 网站标识码：4310260001 湘ICP备05001234号</td></tr>"
+        "</table></body></html>")
+    path = folder / "t20230328_123456.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+TABLE_LAYOUT = ("汝城县2023年政务公开工作任务分工", [
+    ("政策文件与解读材料同步起草", [("县政府办公室", R), ("县直各部门", R)], ["持续推进"], "强化政策解读"),
+    ("开展“政策进万家”宣讲活动", [("县司法局", R)], ["2023年11月底前"], "强化政策解读"),
+    ("依法规范答复依申请公开事项", [("县政府办公室", R)], ["持续推进"], "规范依申请公开"),
 ])
 
 
@@ -524,6 +628,9 @@ CASES = {
     "docx-heading-styles-title-h1": (lambda folder: doc_heading_styles(folder, top=2), HEADING_STYLES),
     "docx-notice-table": (doc_notice_with_table, NOTICE_TABLE),
     "docx-cell-paragraphs": (doc_cell_paragraphs, CELL_PARAGRAPHS),
+    "docx-table-section-rows": (doc_table_section_rows, TABLE_SECTION_ROWS),
+    "xlsx-wrapped-header-dates": (xlsx_wrapped_header_and_dates, WRAPPED_HEADER),
+    "html-table-layout": (html_table_layout, TABLE_LAYOUT),
     "xlsx-two-row-header": (xlsx_two_row_header, TWO_ROW_HEADER),
     "xlsx-sheet-per-area": (xlsx_sheet_per_area, SHEET_PER_AREA),
     "html-site-article": (html_site_article, SITE_ARTICLE),

@@ -460,6 +460,10 @@ def _title_text(segs: list[_Seg], index: int) -> tuple[str, int] | None:
             candidates.append((seg.compact + following, 2))
     for text, count in candidates:
         text = _dedouble(text)
+        # two short lines ("政策文件" "规划计划", a site's menu) are no broken title: a title broken
+        # in two is a long one, and its first line stops mid-title, not on a word like "计划"
+        if count == 2 and (len(text) < 12 or (_PLAN_WORD.search(seg.compact) and _PLAN_WORD.search(following))):
+            continue
         if 5 <= len(text) <= 60 and _PLAN_WORD.search(text) and not _NOTICE_WORD.search(text):
             return text, count
     return None
