@@ -526,7 +526,7 @@ TABLE_LAYOUT = ("汝城县2023年政务公开工作任务分工", [
 
 # ---- PDF -------------------------------------------------------------------------------------------
 
-def _pdf(pages: list[list[tuple[float, float, float, str]]]) -> bytes:
+def _pdf(pages: list[list[tuple[float, float, float, str]]], rules: list[list[tuple]] | None = None) -> bytes:
     """A text PDF: per page, (x, y, size, text) in STSong-Light (Adobe's CJK font every reader has,
     not embedded; UniGB-UCS2-H takes the text as UTF-16BE), as ReportLab writes Chinese."""
     font = (b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
@@ -542,6 +542,8 @@ def _pdf(pages: list[list[tuple[float, float, float, str]]]) -> bytes:
     for n, page in enumerate(pages):
         stream = b"".join(b"BT /F1 %.1f Tf %.1f %.1f Td <%s> Tj ET\n" % (size, x, y, text.encode("utf-16-be").hex().encode())
                           for x, y, size, text in page)
+        # ruled lines (x0, y0, x1, y1): a table's borders
+        stream += b"".join(b"%.1f %.1f m %.1f %.1f l S\n" % line for line in (rules[n] if rules else []))
         objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {5 + 2 * n} 0 R "
                        f"/Resources << /Font << /F1 3 0 R >> >> >>".encode())
         objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
@@ -619,6 +621,70 @@ PDF_WRAPPED = ("兴宁区2024年政务公开工作要点", [
 ])
 
 
+def _ruled(rows: list[list[str]], columns: list[float], top: float, size: float = 10, height: float = 36,
+           span: dict[tuple[int, int], int] | None = None):
+    """A ruled table at ``top``: its text (a cell's lines split at ``\\n``) and its lines; ``span``:
+    (row, column) -> rows it is merged down (no rule between them, the text in the first)."""
+    span = span or {}
+    text, rules = [], []
+    covered = {(r + k, c) for (r, c), n in span.items() for k in range(1, n)}
+    bottom = top - height * len(rows)
+    for r, row in enumerate(rows):
+        y = top - height * r
+        for c, cell in enumerate(row):
+            if (r, c) in covered:
+                continue
+            for k, part in enumerate(cell.split("\n")):
+                text.append((columns[c] + 3, y - 14 - k * (size + 3), size, part))
+    for c, x in enumerate(columns):
+        rules.append((x, top, x, bottom))
+    for r in range(len(rows) + 1):
+        y = top - height * r
+        for c in range(len(columns) - 1):
+            if (r - 1, c) in span or (r, c) in covered and (r - 1, c) not in span and any(
+                    (q, c) in span and q < r < q + span[(q, c)] for q in range(r)):
+                continue
+            rules.append((columns[c], y, columns[c + 1], y))
+    return text, rules
+
+
+def pdf_notice_and_table(folder: Path) -> Path:
+    """A scanned-free PDF of a notice and its 分工表: the table breaks onto page 2, where its header
+    is repeated; a 重点任务 cell is merged over two rows; a long cell wraps inside the cell."""
+    columns = [50, 80, 160, 360, 440, 560]
+    header = ["序号", "重点任务", "具体内容", "责任单位", "完成时限"]
+    first = [header,
+             ["1", "政策解读", "重要政策文件与解读材料同步发布，\n解读率达到100%。", "县政府办公室", "持续推进"],
+             ["2", "", "开展政策吹风会和在线访谈。", "县司法局", "2024年10月底前"]]
+    second = [header,
+              ["3", "平台建设", "加强政府网站内容保障和安全防护。", "县政府办公室", "每季度"],
+              ["4", "基层公开", "更新乡镇政务公开事项目录。", "各乡镇人民政府", "2024年6月底前"]]
+    page1 = [(80, 790, 15, "绥宁县人民政府办公室关于印发绥宁县2024年"),
+             (80, 770, 15, "政务公开工作任务分工表的通知"),
+             (50, 740, 12, "各乡镇人民政府，县直各单位："),
+             (74, 720, 12, "现将《绥宁县2024年政务公开工作任务分工表》印发给你们，请认"),
+             (50, 704, 12, "真抓好落实。"),
+             (380, 680, 12, "绥宁县人民政府办公室"),
+             (390, 664, 12, "2024年4月2日"),
+             (50, 630, 12, "附件"),
+             (140, 605, 14, "绥宁县2024年政务公开工作任务分工表")]
+    text1, rules1 = _ruled(first, columns, 580, span={(1, 1): 2})
+    text2, rules2 = _ruled(second, columns, 780)
+    page1 += text1 + [(280, 40, 12, "- 1 -")]
+    page2 = text2 + [(280, 40, 12, "- 2 -")]
+    path = folder / "绥政办函〔2024〕8号.pdf"
+    path.write_bytes(_pdf([page1, page2], [rules1, rules2]))
+    return path
+
+
+NOTICE_AND_TABLE = ("绥宁县2024年政务公开工作任务分工表", [
+    ("重要政策文件与解读材料同步发布，解读率达到100%。", [("县政府办公室", R)], ["持续推进"], "政策解读"),
+    ("开展政策吹风会和在线访谈", [("县司法局", R)], ["2024年10月底前"], "政策解读"),
+    ("加强政府网站内容保障和安全防护", [("县政府办公室", R)], ["每季度"], "平台建设"),
+    ("更新乡镇政务公开事项目录", [("各乡镇人民政府", R)], ["2024年6月底前"], "基层公开"),
+])
+
+
 # ---- the documents ---------------------------------------------------------------------------------
 
 CASES = {
@@ -636,6 +702,7 @@ CASES = {
     "html-site-article": (html_site_article, SITE_ARTICLE),
     "html-word-export": (html_word_export, WORD_EXPORT),
     "pdf-wrapped": (pdf_wrapped, PDF_WRAPPED),
+    "pdf-notice-and-table": (pdf_notice_and_table, NOTICE_AND_TABLE),
 }
 
 

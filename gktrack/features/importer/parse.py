@@ -1531,6 +1531,13 @@ def _tables(doc: Document) -> list[tuple[Grid, Header]]:
             found[-1][0].rows += grid.rows
             found[-1][0].last = max(found[-1][0].last, grid.last)
             continue
+        if header is not None and found and not grid.stream and not found[-1][0].stream \
+                and header.names == found[-1][1].names and grid.first - found[-1][0].last <= 3 \
+                and grid.caption == found[-1][0].caption:  # not the next sheet of a workbook
+            # the same table on the next page with its header again (PDF, a Word table split there)
+            found[-1][0].rows += grid.rows
+            found[-1][0].last = max(found[-1][0].last, grid.last)
+            continue
         if header is not None:
             if header.start and not grid.stream:  # a title row above the header is the document's title
                 below = [c.line for row in grid.rows[header.start:] for c in row if not c.blank and not c.merged]
