@@ -325,6 +325,12 @@ def _mid_sentence(prev: _Seg | None) -> bool:
     return True
 
 
+def _heading_line(seg: _Seg) -> bool:
+    """A numbered heading ("三、保障措施"): whole without a full stop, so it cuts no sentence."""
+    marker = marker_at_start(seg.raw, seg.norm)
+    return marker is not None and marker.style != "n" and len(seg.norm) - marker.end <= 30 and "。" not in seg.norm
+
+
 def _remove_page_markers(segs: list[_Seg], run: _Run, table_numbers: bool) -> list[_Seg]:
     """Page numbers cut into the text ("…重大行政\\n2、决策法定程序…", "- 3 -") removed, sentences rejoined."""
     removed: list[tuple[int, str]] = []
@@ -347,7 +353,8 @@ def _remove_page_markers(segs: list[_Seg], run: _Run, table_numbers: bool) -> li
         last = 0
         for i in indexes:
             prev = segs[i - 1] if i else None
-            cuts = prev is not None and not _ends_sentence(prev.norm) and not looks_like_unit_phrase(prev.raw)
+            cuts = prev is not None and not _ends_sentence(prev.norm) and not looks_like_unit_phrase(prev.raw) \
+                and not _heading_line(prev)
             if cuts and values[i] not in (1, last + 1):
                 page_lines.add(i)
             else:
