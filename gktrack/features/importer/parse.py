@@ -1539,7 +1539,7 @@ def _tables(doc: Document) -> list[tuple[Grid, Header]]:
             found[-1][0].last = max(found[-1][0].last, grid.last)
             continue
         if header is not None and found and not grid.stream and not found[-1][0].stream \
-                and header.names == found[-1][1].names and grid.first - found[-1][0].last <= 3 \
+                and header.names == found[-1][1].names and _page_break(doc, found[-1][0].last, grid.first) \
                 and grid.caption == found[-1][0].caption:  # not the next sheet of a workbook
             # the same table on the next page with its header again (PDF, a Word table split there)
             found[-1][0].rows += grid.rows
@@ -1557,6 +1557,13 @@ def _tables(doc: Document) -> list[tuple[Grid, Header]]:
         for grid, _ in found:
             grid.caption = None
     return sorted(found, key=lambda item: item[0].first)
+
+
+def _page_break(doc: Document, last: int, first: int) -> bool:
+    """Whether only a page number ("- 2 -") stands between two lines: a table goes on there, where a
+    heading between two tables ("二、平台建设") starts another."""
+    return all(not line.text.strip(_STRIP) or _BARE_PAGE.match(fold(line.text).strip(_STRIP))
+               for line in doc.lines if last < line.no < first)
 
 
 def _stream_header(grid: Grid) -> Header | None:
