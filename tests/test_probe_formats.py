@@ -291,6 +291,74 @@ TABLE_SECTION_ROWS = ("平江县2024年政务公开工作要点责任分解表",
 ])
 
 
+def doc_two_row_header_table(folder: Path) -> Path:
+    """A Word 分工表 with a two-row header (责任单位 spread over 牵头|配合 by gridSpan, the other
+    header cells merged down by vMerge); items numbered by a paragraph style that carries the
+    numbering (styles.xml numPr), as 公文 templates do."""
+    from docx.oxml import parse_xml
+
+    word = _word()
+    _add_list(word, 11, [("decimal", "%1.")])
+    style = word.styles.add_style("要点条目", 1)
+    style.element.get_or_add_pPr().insert(0, parse_xml(
+        f'<w:numPr {_NS}><w:ilvl w:val="0"/><w:numId w:val="11"/></w:numPr>'))
+    word.add_paragraph("资阳区2024年政务公开工作要点")
+    word.add_paragraph("一、总体要求")
+    word.add_paragraph("坚持以公开为常态、不公开为例外,全面推进政务公开标准化规范化。")
+    word.add_paragraph("二、重点任务")
+    word.add_paragraph("具体任务分工如下：")
+    table = word.add_table(rows=4, cols=5)
+    table.style = "Table Grid"
+    for c, text in enumerate(["序号", "工作任务", "责任单位", "", "完成时限"]):
+        table.cell(0, c).text = text
+    table.cell(1, 2).text, table.cell(1, 3).text = "牵头单位", "配合单位"
+    for c in (0, 1, 4):
+        table.cell(0, c).merge(table.cell(1, c))
+    table.cell(0, 2).merge(table.cell(0, 3))
+    data = [["", "做好政府信息主动公开目录动态调整。", "区政府办公室", "区直各单位", "2024年9月底前"],
+            ["", "规范政府信息公开申请办理。", "区司法局", "", "持续推进"]]
+    for r, row in enumerate(data, start=2):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+        table.cell(r, 0).paragraphs[0].style = style  # the 序号 numbered by the style: 1. 2.
+    word.add_paragraph("三、保障措施")
+    word.add_paragraph("各单位要加强组织领导,确保各项任务落到实处。", style=style)
+    path = folder / "要点.docx"
+    word.save(path)
+    return path
+
+
+TWO_ROW_HEADER_TABLE = ("资阳区2024年政务公开工作要点", [
+    ("做好政府信息主动公开目录动态调整", [("区政府办公室", L), ("区直各单位", S)], ["2024年9月底前"], "重点任务"),
+    ("规范政府信息公开申请办理", [("区司法局", L)], ["持续推进"], "重点任务"),
+    # a numbered item of the issuing body: no unit named
+    ("各单位要加强组织领导", [], [], "保障措施"),
+])
+
+
+def doc_table_per_heading(folder: Path) -> Path:
+    """"一、X" then its own table, "二、Y" then another with the same header: each table's rows
+    under the heading above it (not one table continued)."""
+    word = _word()
+    word.add_paragraph("城步苗族自治县2024年政务公开重点工作任务清单")
+    header = ["序号", "具体任务", "责任单位", "完成时限"]
+    word.add_paragraph("一、决策公开")
+    _table(word, [header, ["1", "公开年度重大行政决策事项目录。", "县司法局", "2024年4月底前"],
+                  ["2", "公开决策草案并征求意见。", "县直有关单位", "持续推进"]])
+    word.add_paragraph("二、管理服务公开")
+    _table(word, [header, ["1", "公开权责清单并动态调整。", "县委编办", "2024年6月底前"]])
+    path = folder / "清单.docx"
+    word.save(path)
+    return path
+
+
+TABLE_PER_HEADING = ("城步苗族自治县2024年政务公开重点工作任务清单", [
+    ("公开年度重大行政决策事项目录", [("县司法局", R)], ["2024年4月底前"], "决策公开"),
+    ("公开决策草案并征求意见", [("县直有关单位", R)], ["持续推进"], "决策公开"),
+    ("公开权责清单并动态调整", [("县委编办", R)], ["2024年6月底前"], "管理服务公开"),
+])
+
+
 # ---- Excel -----------------------------------------------------------------------------------------
 
 def xlsx_two_row_header(folder: Path) -> Path:
@@ -399,6 +467,30 @@ WRAPPED_HEADER = ("桐梓县2024年政务公开重点工作台账", [
     ("公开政务服务事项清单和办事指南", [("县政务服务中心", L), ("县直有关部门", S)], ["2024-06-30"], "优化政务服务公开"),
     ("推行“一件事一次办”并公开办理流程。\n备注:纳入年度考核", [("县政务服务中心", L)], ["持续推进"], "优化政务服务公开"),
     ("主要负责同志带头解读重大政策", [("县政府办公室", L), ("县直各部门", S)], ["全年"], "加强政策解读"),
+])
+
+
+def xlsx_dotted_numbers(folder: Path) -> Path:
+    """序号 "1" rows naming a 类别 only, "1.1" rows the tasks under it; a 完成情况 column."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.append(["序号", "工作内容", "责任单位", "完成时限", "完成情况"])
+    ws.append(["1", "决策公开", None, None, None])
+    ws.append(["1.1", "编制年度重大行政决策事项目录并公开。", "市司法局", "2024年3月底前", "已完成"])
+    ws.append(["1.2", "重大决策草案公开征求意见。", "市直有关部门", "持续推进", None])
+    ws.append(["2", "执行和结果公开", None, None, None])
+    ws.append(["2.1", "公开市政府重点工作任务分工及落实情况。", "市政府督查室", "每半年", None])
+    path = folder / "资兴市2024年政务公开工作任务清单.xlsx"
+    book.save(path)
+    return path
+
+
+DOTTED_NUMBERS = ("资兴市2024年政务公开工作任务清单", [
+    ("编制年度重大行政决策事项目录并公开", [("市司法局", R)], ["2024年3月底前"], "决策公开"),
+    ("重大决策草案公开征求意见", [("市直有关部门", R)], ["持续推进"], "决策公开"),
+    ("公开市政府重点工作任务分工及落实情况", [("市政府督查室", R)], ["每半年"], "执行和结果公开"),
 ])
 
 
@@ -521,6 +613,32 @@ TABLE_LAYOUT = ("汝城县2023年政务公开工作任务分工", [
     ("政策文件与解读材料同步起草", [("县政府办公室", R), ("县直各部门", R)], ["持续推进"], "强化政策解读"),
     ("开展“政策进万家”宣讲活动", [("县司法局", R)], ["2023年11月底前"], "强化政策解读"),
     ("依法规范答复依申请公开事项", [("县政府办公室", R)], ["持续推进"], "规范依申请公开"),
+])
+
+
+def html_br_lines(folder: Path) -> Path:
+    """An article written as one <div> of lines separated by <br>, indented with full-width
+    spaces; its 分工表 cells give "牵头单位：X<br>配合单位：Y"."""
+    title = "新晃侗族自治县2024年政务公开工作要点"
+    article = (
+        f"<div class='content' id='zoom'><div class='title'>{title}</div>"
+        "<div class='text'>　　一、深化重点领域公开<br>"
+        "　　（一）做好财政资金直达基层信息公开。（责任单位：县财政局；完成时限：2024年12月底前）<br>"
+        "　　（二）做好义务教育信息公开。（责任单位：县教育局）<br>"
+        "　　二、强化平台建设<br>"
+        "<table border='1'><tr><td>序号</td><td>工作任务</td><td>责任单位</td><td>完成时限</td></tr>"
+        "<tr><td>1</td><td>提升政府网站集约化水平。</td><td>牵头单位：县政府办公室<br>配合单位：县数据局</td>"
+        "<td>2024年10月底前</td></tr></table>"
+        "</div></div>")
+    path = folder / "要点.shtml"
+    path.write_text(_CHROME_TOP.format(title=title) + article + _CHROME_BOTTOM, encoding="utf-8")
+    return path
+
+
+BR_LINES = ("新晃侗族自治县2024年政务公开工作要点", [
+    ("做好财政资金直达基层信息公开", [("县财政局", R)], ["2024年12月底前"], "深化重点领域公开"),
+    ("做好义务教育信息公开", [("县教育局", R)], [], "深化重点领域公开"),
+    ("提升政府网站集约化水平", [("县政府办公室", L), ("县数据局", S)], ["2024年10月底前"], "强化平台建设"),
 ])
 
 
@@ -695,6 +813,10 @@ CASES = {
     "docx-notice-table": (doc_notice_with_table, NOTICE_TABLE),
     "docx-cell-paragraphs": (doc_cell_paragraphs, CELL_PARAGRAPHS),
     "docx-table-section-rows": (doc_table_section_rows, TABLE_SECTION_ROWS),
+    "docx-two-row-header-table": (doc_two_row_header_table, TWO_ROW_HEADER_TABLE),
+    "docx-table-per-heading": (doc_table_per_heading, TABLE_PER_HEADING),
+    "xlsx-dotted-numbers": (xlsx_dotted_numbers, DOTTED_NUMBERS),
+    "html-br-lines": (html_br_lines, BR_LINES),
     "xlsx-wrapped-header-dates": (xlsx_wrapped_header_and_dates, WRAPPED_HEADER),
     "html-table-layout": (html_table_layout, TABLE_LAYOUT),
     "xlsx-two-row-header": (xlsx_two_row_header, TWO_ROW_HEADER),
@@ -718,3 +840,29 @@ def test_document_imports_as_a_reader_takes_it(tmp_path, name):
     build, (title, tasks) = CASES[name]
     plan = import_file(build(tmp_path))
     _check(plan, title, tasks)
+
+
+def test_cover_notice_gives_issuer_number_and_date(tmp_path):
+    import datetime as dt
+
+    word = import_file(doc_notice_with_table(tmp_path))
+    assert (word.issuer, word.doc_number, word.issued) == ("鹿寨县人民政府办公室", "鹿政办发〔2024〕15号",
+                                                           dt.date(2024, 4, 8))
+    pdf = import_file(pdf_notice_and_table(tmp_path))
+    assert (pdf.issuer, pdf.issued) == ("绥宁县人民政府办公室", dt.date(2024, 4, 2))
+
+
+def test_word_numbers_are_the_ones_word_shows(tmp_path):
+    plan = import_file(doc_autonumbered(tmp_path))
+    assert [(s.number, s.title) for s in plan.sections] == [
+        ("一、", "围绕优化营商环境加强信息公开"), ("（一）", "加强涉企政策公开"), ("（二）", "做好行政许可信息公开"),
+        ("二、", "夯实政务公开工作基础"), ("（一）", "规范依申请公开办理")]
+    assert [t.number for t in plan.tasks] == ["1.", "2.", "1.", "1.", "2."]
+    mixed = import_file(doc_mixed_numbering(tmp_path))
+    assert [t.number for t in mixed.tasks] == ["（一）", "（二）", "（一）", "（二）"]
+
+
+def test_running_heads_of_a_pdf_are_left_out_and_said_so(tmp_path):
+    plan = import_file(pdf_wrapped(tmp_path))
+    assert not any("人民政府办公室" in t.text for t in plan.tasks)
+    assert any("页眉页脚" in message and "兴宁区人民政府办公室" in message for _, message in plan.warnings)

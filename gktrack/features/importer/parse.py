@@ -964,6 +964,7 @@ class _Builder:
         self.any_units = False
         self.final_stack: list = []
         self.final_counts: dict[str, int] = {}
+        self.grid_tasks: set[int] = set()  # ids of the tasks read from a table among the prose: complete
 
     # -- classification --
 
@@ -971,6 +972,8 @@ class _Builder:
         table = self.table
         previous = None
         for index, seg in enumerate(self.segs):
+            if seg.kind == "table":
+                continue  # a table among the prose, read as a table where it stands
             if _CHROME.match(seg.norm):
                 seg.kind = "chrome"
             elif table and self._header_run(index):
@@ -1130,9 +1133,11 @@ class _Builder:
                     continue
                 own_units = _trailing_units(seg.raw) is not None
                 following = [s for s in self.segs[i + 1:ends[i]] if s.kind != "chrome"]
-                has_paras = any(s.kind == "para" for s in following)
+                has_paras = any(s.kind in ("para", "table") for s in following)
                 if family_heads and not own_units and (has_paras or not following):
                     self.heading.add(i)
+                elif not own_units and any(s.kind == "table" for s in following):
+                    self.heading.add(i)  # a table under it: it heads the table's rows
                 elif has_paras and not own_units and _title_like(seg.body) and (
                         self.table is not None
                         or any(s.kind == "units" or (s.kind == "para" and _trailing_units(s.raw)) for s in following)):
@@ -1274,6 +1279,18 @@ class _Builder:
                         new_task(None, piece, seg)
                     units_ahead = None
                 continue
+            if kind == "table":
+                # its rows sit under the prose's open heading; the prose's numbering goes on after it
+                grid, header = seg.table  # type: ignore[attr-defined]
+                into = TableTasks(counts=counts, stack=[("prose", key) for _, key, pre, _ in stack if not pre])
+                result = build_tasks(grid, header, run.warn, trailing=_trailing_units, into=into)
+                self.sections += result.sections
+                self.tasks += result.tasks
+                self.grid_tasks.update(id(task) for task in result.tasks)
+                any_units = any_units or result.any_units
+                open_task, units_ahead = None, None
+                pending.clear()
+                continue
             if kind == "rowno":
                 row_number = seg.raw
                 continue
@@ -1374,6 +1391,8 @@ class _Builder:
         from gktrack.domain.deadlines import find_deadline_phrases, parse_deadline, split_phrases
 
         for task in self.tasks:
+            if id(task) in self.grid_tasks:
+                continue
             task.text = "\n".join(tidy(part) for part in task.text.split("\n") if part.strip())
             for left in _LEFT_UNIT_BRACKET.finditer(fold(task.text)):
                 self.run.warn(task.line, f"“{_excerpt(task.text[left.start():left.end()])}”中的单位无法拆分,"
@@ -1631,6 +1650,12 @@ def _prose_and_grids(plan: ImportedPlan, body: list[_Seg], tables, run: _Run):
         prose_segs = prose_segs[:-1]
         plan.title = plan.title or before.compact
     after = [s for s in body[first:] if s.kind != "table"]
+    if any(s.marker is not None for s in after):
+        # numbered prose goes on after the table ("三、保障措施"): one walk through prose and
+        # tables, each table's rows under the heading above it
+        whole = _Builder(body, run, None)
+        whole.build()
+        return whole.sections, whole.tasks, whole.any_units
     prose = None
     if any(s.marker is not None for s in prose_segs):
         prose = _Builder(prose_segs, _Run(), None)
