@@ -682,6 +682,11 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, warn,
     width = len(roles)
     previous: list[Cell | None] = [None] * width
     out: list[Row] = []
+    # "1" heads the rows numbered "1.1", "1.2": the numbers that have such rows under them
+    number_cols = [col for col, role in enumerate(roles) if role == NUMBER]
+    parents = {match.group(1) for cells in rows for col in number_cols[:1]
+               if col < len(cells) and cells[col] is not None
+               and (match := re.match(r"^(\d{1,3})\.\d", _clean(cells[col].text)))}
     for index, cells in enumerate(rows):
         if cut and index == len(rows) - 1:
             previous = [None] * width  # a row the document stops inside takes nothing from above
@@ -702,11 +707,17 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, warn,
                 previous = [None] * width
                 continue
         # "一 | 政策公开 | |": a row numbered 一、二 that names no unit and no time heads the rows below
+        # (so does "1 | 决策公开 | |" above rows numbered 1.1, 1.2)
         numbered = [c for c, r in zip(cells, roles) if r == NUMBER and c is not None and not c.blank]
         words = [_clean(c.text) for c, r in zip(cells, roles) if r in (TEXT, GROUP) and c is not None and not c.blank]
         if numbered and _CN_ORDINAL.match(_clean(numbered[0].text)) and len(words) == 1 and all(
                 c is None or c.blank for c, r in zip(cells, roles) if r in UNIT_ROLES + (DEADLINE,)):
             out.append(Row(line, section=_clean(numbered[0].text).rstrip("、.") + "、" + words[0]))
+            previous = [None] * width
+            continue
+        if numbered and _clean(numbered[0].text).rstrip(".、") in parents and len(words) == 1 and all(
+                c is None or c.blank for c, r in zip(cells, roles) if r in UNIT_ROLES + (DEADLINE,)):
+            out.append(Row(line, section=_clean(numbered[0].text).rstrip(".、") + "." + words[0]))
             previous = [None] * width
             continue
         row = Row(line)
