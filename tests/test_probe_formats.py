@@ -642,6 +642,41 @@ BR_LINES = ("新晃侗族自治县2024年政务公开工作要点", [
 ])
 
 
+def html_xxgk_page(folder: Path) -> Path:
+    """A 政府信息公开 page: the 索引号/发布机构/文号/成文日期 table above the text, 【字体：大 中 小】
+    and 扫一扫 inside the article box, the 分工表 with a title row spanning its columns and a header
+    in <strong>, a 附件 link list at the end."""
+    title = "会同县2024年政务公开工作要点任务分工"
+    meta = ("<table class='xxgk-info'><tr><td>索引号：</td><td>11431225MB1234567Q/2024-00021</td>"
+            "<td>分类：</td><td>政务公开</td></tr>"
+            "<tr><td>发布机构：</td><td>会同县人民政府办公室</td><td>成文日期：</td><td>2024-03-15</td></tr>"
+            f"<tr><td>标题：</td><td colspan='3'>{title}</td></tr>"
+            "<tr><td>文号：</td><td>会政办函〔2024〕6号</td><td>发布日期：</td><td>2024-03-18</td></tr></table>")
+    table = (
+        "<table border='1'><tr><td colspan='4'><strong>" + title + "</strong></td></tr>"
+        "<tr><td><strong>序号</strong></td><td><strong>工作任务</strong></td><td><strong>责任单位</strong></td>"
+        "<td><strong>完成时限</strong></td></tr>"
+        "<tr><td>1</td><td>推进政务公开标准化规范化建设。</td><td>县政府办公室</td><td>2024年10月底前</td></tr>"
+        "<tr><td>2</td><td>做好政府信息公开工作年度报告编制发布。</td><td>县直各单位、各乡镇人民政府</td>"
+        "<td>2024年1月31日前</td></tr></table>")
+    article = (
+        "<div class='main'>" + meta +
+        f"<div class='article'><h2>{title}</h2>"
+        "<div class='tools'>【字体：<a>大</a> <a>中</a> <a>小</a>】 【打印】</div>"
+        "<div class='content'>" + table + "</div>"
+        "<div class='attach'>附件：<a href='/a.docx'>会同县2024年政务公开工作要点任务分工.docx</a></div>"
+        "<div class='qr'>扫一扫在手机打开当前页</div></div></div>")
+    path = folder / "xxgk.html"
+    path.write_text(_CHROME_TOP.format(title=title) + article + _CHROME_BOTTOM, encoding="utf-8")
+    return path
+
+
+XXGK_PAGE = ("会同县2024年政务公开工作要点任务分工", [
+    ("推进政务公开标准化规范化建设", [("县政府办公室", R)], ["2024年10月底前"], None),
+    ("做好政府信息公开工作年度报告编制发布", [("县直各单位", R), ("各乡镇人民政府", R)], ["2024年1月31日前"], None),
+])
+
+
 # ---- PDF -------------------------------------------------------------------------------------------
 
 def _pdf(pages: list[list[tuple[float, float, float, str]]], rules: list[list[tuple]] | None = None) -> bytes:
@@ -817,6 +852,7 @@ CASES = {
     "docx-table-per-heading": (doc_table_per_heading, TABLE_PER_HEADING),
     "xlsx-dotted-numbers": (xlsx_dotted_numbers, DOTTED_NUMBERS),
     "html-br-lines": (html_br_lines, BR_LINES),
+    "html-xxgk-page": (html_xxgk_page, XXGK_PAGE),
     "xlsx-wrapped-header-dates": (xlsx_wrapped_header_and_dates, WRAPPED_HEADER),
     "html-table-layout": (html_table_layout, TABLE_LAYOUT),
     "xlsx-two-row-header": (xlsx_two_row_header, TWO_ROW_HEADER),
@@ -850,6 +886,9 @@ def test_cover_notice_gives_issuer_number_and_date(tmp_path):
                                                            dt.date(2024, 4, 8))
     pdf = import_file(pdf_notice_and_table(tmp_path))
     assert (pdf.issuer, pdf.issued) == ("绥宁县人民政府办公室", dt.date(2024, 4, 2))
+    page = import_file(html_xxgk_page(tmp_path))  # the page's 索引号/文号 table, a label and its value in two cells
+    assert (page.issuer, page.doc_number, page.issued) == ("会同县人民政府办公室", "会政办函〔2024〕6号",
+                                                           dt.date(2024, 3, 15))
 
 
 def test_word_numbers_are_the_ones_word_shows(tmp_path):

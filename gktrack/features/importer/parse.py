@@ -493,6 +493,8 @@ def _locate(segs: list[_Seg], run: _Run) -> tuple[int, int, str | None, int]:
     start, title, title_at = 0, None, -1
     for index in range(len(segs)):
         found = _title_text(segs, index)
+        if found and index and (label := _LABEL.match(segs[index - 1].norm)) and not label.group("value").strip():
+            continue  # the value of a "标题:" cell in a page's 索引号/文号 table: metadata, the text comes later
         if found and has_structure_after[index + found[1]]:
             title, title_at = found[0], index
             start = index + found[1]
