@@ -685,6 +685,8 @@ def _pdf(pages: list[list[tuple[float, float, float, str]]], rules: list[list[tu
     font = (b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
             b"/DescendantFonts [<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
             b"/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /DW 1000 "
+            # ASCII (CIDs 1-95) half as wide as a Chinese character, as in every real font
+            b"/W [1 [" + b" ".join([b"500"] * 95) + b"]] "
             b"/FontDescriptor << /Type /FontDescriptor /FontName /STSong-Light /Flags 6 "
             b"/FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 "
             b"/StemV 93 >> >>] >>")
@@ -713,12 +715,16 @@ def _pdf(pages: list[list[tuple[float, float, float, str]]], rules: list[list[tu
 
 def _typeset(title: str, head: str, paragraphs: list[str], per_line: int = 28, per_page: int = 10):
     """Pages of a 公文 PDF: the title on page 1, a running head on the others, paragraphs wrapped
-    at ``per_line`` characters (first line indented two), "- N -" at the foot of every page."""
+    at ``per_line`` Chinese characters' width (a digit is half as wide: lines holding digits hold
+    more characters; first line indented two), "- N -" at the foot of every page."""
     lines: list[tuple[float, str]] = []
     for text in paragraphs:
         indent, rest = 2, text
         while rest:
-            take = per_line - indent
+            room, take = per_line - indent, 0
+            while take < len(rest) and room >= (0.5 if rest[take].isascii() else 1):
+                room -= 0.5 if rest[take].isascii() else 1
+                take += 1
             lines.append((indent, rest[:take]))
             rest, indent = rest[take:], 0
     pages, n = [], 0
@@ -838,6 +844,38 @@ NOTICE_AND_TABLE = ("绥宁县2024年政务公开工作任务分工表", [
 ])
 
 
+def pdf_digits(folder: Path) -> Path:
+    """Lines full of digits and Latin letters (half as wide): wrapped lines differ in how many
+    characters they hold, and still make one paragraph each."""
+    pages = _typeset("隆回县2024年政务公开工作要点", "隆回县人民政府办公室", [
+        "一、加强政务服务信息公开",
+        "（一）优化12345热线服务。2024年3月31日前完成12345热线与110、119、120等37条热线归并，"
+        "按月公开热线受理办件量、按期办结率等数据，办结率达到98%以上。（责任单位：县政务服务中心）",
+        "（二）做好政务APP和微信公众号管理。2024年6月30日前完成对全县45个政务新媒体账号、"
+        "3个政务APP的全面排查，关停整合僵尸号和空壳号，公开保留账号清单。（责任单位：县委网信办、县政府办公室）",
+        "二、做好数据开放",
+        "（一）推进公共数据开放。2024年9月30日前在县政府门户网站开放不少于20个数据集，数据格式包括CSV、XLSX、JSON等，"
+        "按季度更新。（责任单位：县数据局；完成时限：2024年9月30日前）",
+        "（二）公开2023年度政府信息公开工作年度报告。2024年1月31日前在门户网站发布年度报告，"
+        "统计数据与国务院办公厅印发的格式模板保持一致。（责任单位：县政府办公室；完成时限：2024年1月31日前）",
+    ])
+    path = folder / "隆回县2024年政务公开工作要点.pdf"
+    path.write_bytes(_pdf(pages))
+    return path
+
+
+PDF_DIGITS = ("隆回县2024年政务公开工作要点", [
+    ("优化12345热线服务。2024年3月31日前完成12345热线与110、119、120等37条热线归并，按月公开热线受理办件量、"
+     "按期办结率等数据，办结率达到98%以上。", [("县政务服务中心", R)], None, "加强政务服务信息公开"),
+    ("做好政务APP和微信公众号管理。2024年6月30日前完成对全县45个政务新媒体账号、3个政务APP的全面排查，"
+     "关停整合僵尸号和空壳号，公开保留账号清单。", [("县委网信办", R), ("县政府办公室", R)], None, "加强政务服务信息公开"),
+    ("推进公共数据开放。2024年9月30日前在县政府门户网站开放不少于20个数据集，数据格式包括CSV、XLSX、JSON等，按季度更新。",
+     [("县数据局", R)], ["2024年9月30日前"], "做好数据开放"),
+    ("公开2023年度政府信息公开工作年度报告。2024年1月31日前在门户网站发布年度报告，"
+     "统计数据与国务院办公厅印发的格式模板保持一致。", [("县政府办公室", R)], ["2024年1月31日前"], "做好数据开放"),
+])
+
+
 # ---- the documents ---------------------------------------------------------------------------------
 
 CASES = {
@@ -861,6 +899,7 @@ CASES = {
     "html-word-export": (html_word_export, WORD_EXPORT),
     "pdf-wrapped": (pdf_wrapped, PDF_WRAPPED),
     "pdf-notice-and-table": (pdf_notice_and_table, NOTICE_AND_TABLE),
+    "pdf-digits": (pdf_digits, PDF_DIGITS),
 }
 
 
@@ -905,3 +944,7 @@ def test_running_heads_of_a_pdf_are_left_out_and_said_so(tmp_path):
     plan = import_file(pdf_wrapped(tmp_path))
     assert not any("人民政府办公室" in t.text for t in plan.tasks)
     assert any("页眉页脚" in message and "兴宁区人民政府办公室" in message for _, message in plan.warnings)
+    # two pages: the head shows once, at the top of page 2, in small type
+    short = import_file(pdf_digits(tmp_path))
+    assert any("页眉" in message and "隆回县人民政府办公室" in message for _, message in short.warnings)
+    assert not any("未使用" in message for _, message in short.warnings)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from gktrack.errors import GktrackError, InputError
 from gktrack.features.importer.table import Cell, Grid
+from gktrack.features.importer.text import marker_at_start
 from gktrack.features.limits import CHILD_MEMORY, MAX_PDF_PAGES, check_table, python_child_env, run_child, unreadable
 
 
@@ -51,6 +52,7 @@ class _Text:
         chars = line.get("chars") or []
         self.text = line.get("text", "")
         self.x0 = float(line.get("x0", 0))
+        self.x1 = float(line.get("x1", 0))
         self.size = sorted(c.get("size", 0) for c in chars)[len(chars) // 2] if chars else 0.0
 
 
@@ -128,23 +130,55 @@ def _running_heads(lines: list, pages: list[list[int]]) -> list[tuple[int, str]]
                 shown = lines[index].text.strip()
                 lines[index] = ""
             notes.append((min(found) + 1, f"去掉了每页重复的页眉页脚“{shown}”({len(found)} 处)"))
+    # a two-page document shows its running head once: at the top of a later page, in type much
+    # smaller than the text's
+    sizes = Counter(round(lines[i].size) for own in pages for i in own if isinstance(lines[i], _Text))
+    body = sizes.most_common(1)[0][0] if sizes else 0
+    for own in pages[1:]:
+        if own and isinstance(lines[own[0]], _Text) and 0 < lines[own[0]].size < 0.75 * body \
+                and len(lines[own[0]].text.strip()) <= 40 and len(own) > 1:
+            shown = lines[own[0]].text.strip()
+            lines[own[0]] = ""
+            notes.append((own[0] + 1, f"去掉了页眉“{shown}”(字号小于正文,位于页顶)"))
     return notes
 
 
 def _indented(lines: list) -> list[str]:
     """The text lines with their indent as leading spaces, one per character width from the left
-    edge most lines start at: the first line of a paragraph is indented, its wrapped lines are not."""
-    edges = Counter(round(line.x0) for line in lines if isinstance(line, _Text) and line.text.strip())
+    edge most lines start at: the first line of a paragraph is indented, its wrapped lines are not.
+
+    A line that runs to the right edge of the text goes on in the next one when that one is not
+    indented and starts no numbered item: the two are joined here, where the page shows where a
+    line ends (counting characters cannot: a digit is half as wide as a Chinese character). The
+    line joined on becomes blank, so the lines keep their places."""
+    text = [line for line in lines if isinstance(line, _Text) and line.text.strip()]
+    edges = Counter(round(line.x0) for line in text)
     if not edges:
         return [line if isinstance(line, str) else line.text for line in lines]
     left = edges.most_common(1)[0][0]
-    out = []
+    # the right edge: the furthest one that at least three lines reach (a centred title does not)
+    reach = [line.x1 for line in text if sum(1 for other in text if abs(other.x1 - line.x1) <= 2) >= 3]
+    right = max(reach) if reach else None
+
+    def indent(line: _Text) -> int:
+        return max(0, min(round((line.x0 - left) / line.size) if line.size > 0 else 0, 40))
+
+    out: list[str] = []
+    joining: int | None = None  # the index in ``out`` of the line the next one continues
     for line in lines:
-        if isinstance(line, str):
-            out.append(line)
+        if isinstance(line, str) or not line.text.strip():
+            out.append(line if isinstance(line, str) else "")
+            joining = None
             continue
-        indent = round((line.x0 - left) / line.size) if line.size > 0 else 0
-        out.append(" " * max(0, min(indent, 40)) + line.text)
+        if joining is not None and indent(line) == 0 and marker_at_start(line.text) is None:
+            out[joining] += line.text
+            out.append("")
+        else:
+            out.append(" " * indent(line) + line.text)
+            joining = len(out) - 1
+        full = right is not None and line.size > 0 and line.x1 >= right - line.size * 0.75
+        if not full:
+            joining = None
     return out
 
 
