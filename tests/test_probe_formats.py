@@ -948,3 +948,26 @@ def test_running_heads_of_a_pdf_are_left_out_and_said_so(tmp_path):
     short = import_file(pdf_digits(tmp_path))
     assert any("页眉" in message and "隆回县人民政府办公室" in message for _, message in short.warnings)
     assert not any("未使用" in message for _, message in short.warnings)
+
+
+def test_chapter_and_item_numbers_like_1_1(tmp_path):
+    """"1." chapters with "1.1" "1.2" items (Word or typed): the items are tasks numbered "1.1"."""
+    word = _word()
+    word.add_paragraph("双峰县2024年政务公开工作方案")
+    for text in ["1.加强政策公开", "1.1做好政策文件公开。（责任单位：县司法局）", "1.2 做好政策解读，增长3.5%。（责任单位：县政府办公室）",
+                 "2.加强平台建设", "2.1加强网站建设。（责任单位：县政府办公室）"]:
+        word.add_paragraph(text)
+    path = tmp_path / "方案.docx"
+    word.save(path)
+    plan = import_file(path)
+    headings = {s.key: s.title for s in plan.sections}
+    assert [(t.number, t.text, headings[t.section]) for t in plan.tasks] == [
+        ("1.1", "做好政策文件公开。", "加强政策公开"), ("1.2", "做好政策解读，增长3.5%。", "加强政策公开"),
+        ("2.1", "加强网站建设。", "加强平台建设")]
+
+
+def test_one_row_with_several_measures_is_one_task(tmp_path):
+    """One 分工表 row, one 责任单位, one 时限: one task to track, its measures kept as written."""
+    plan = import_file(doc_cell_paragraphs(tmp_path))
+    assert plan.tasks[0].text == ("深化决策公开\n1.编制并公开年度重大行政决策事项目录；\n2.决策草案公开征求意见不少于30日；\n"
+                                  "3.决策作出后及时公开结果。")

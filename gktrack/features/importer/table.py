@@ -515,7 +515,7 @@ def _kind(text: str) -> str:
     if marker is not None:
         if marker.style in _SECTION_STYLES:
             return "section"
-        if marker.style in ("n", "n)", "pn"):
+        if marker.style in ("n", "nn", "n)", "pn"):
             return "item"
     return "plain"
 
@@ -888,7 +888,7 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, into: TableT
                     "|".join(filter(None, [*row.units.values(), row.deadline, row.status]))))
             continue
         marker = marker_at_start(text)
-        if marker is not None and marker.style in ("n", "n)", "pn", "circ"):
+        if marker is not None and marker.style in ("n", "nn", "n)", "pn", "circ"):
             if number is None:
                 number = marker.text
             text = text[marker.end:].strip()
