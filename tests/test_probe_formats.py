@@ -677,6 +677,47 @@ XXGK_PAGE = ("会同县2024年政务公开工作要点任务分工", [
 ])
 
 
+def html_split_paragraphs(folder: Path) -> Path:
+    """A page whose editor broke sentences into <p>s: an item stops at "，" and goes on in the next
+    <p>; a 责任单位 line of its own after a group of items; the unit bracket in a <p> of its own."""
+    title = "祁东县2024年政务公开工作要点"
+    article = (
+        f"<div class='content'><p>{title}</p><p>一、加强政策解读</p><p>（一）做好政策解读。</p>"
+        "<p>（二）做好回应关切。</p><p>责任单位：县政府办公室</p><p>二、平台建设</p>"
+        "<p>（一）加强网站建设，</p><p>提升检索功能。</p><p>（责任单位：县政务服务中心）</p></div>")
+    path = folder / "要点.html"
+    path.write_text(_CHROME_TOP.format(title=title) + article + _CHROME_BOTTOM, encoding="utf-8")
+    return path
+
+
+SPLIT_PARAGRAPHS = ("祁东县2024年政务公开工作要点", [
+    ("做好政策解读。", [("县政府办公室", R)], [], "加强政策解读"),
+    ("做好回应关切。", [("县政府办公室", R)], [], "加强政策解读"),
+    ("加强网站建设，提升检索功能。", [("县政务服务中心", R)], [], "平台建设"),
+])
+
+
+def xlsx_one_column(folder: Path) -> Path:
+    """The 要点 pasted into column A of a sheet, one paragraph a row: read as text."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for line in ["祁阳市2024年政务公开工作要点", "一、加强政策解读", "（一）做好政策解读。（责任单位：市政府办公室）",
+                 "（二）做好回应关切。（责任单位：市委宣传部、市政府办公室；完成时限：持续推进）", "二、加强平台建设",
+                 "（一）加强网站建设。（责任单位：市政府办公室）"]:
+        book.active.append([line])
+    path = folder / "要点.xlsx"
+    book.save(path)
+    return path
+
+
+ONE_COLUMN = ("祁阳市2024年政务公开工作要点", [
+    ("做好政策解读。", [("市政府办公室", R)], [], "加强政策解读"),
+    ("做好回应关切。", [("市委宣传部", R), ("市政府办公室", R)], ["持续推进"], "加强政策解读"),
+    ("加强网站建设。", [("市政府办公室", R)], [], "加强平台建设"),
+])
+
+
 # ---- PDF -------------------------------------------------------------------------------------------
 
 def _pdf(pages: list[list[tuple[float, float, float, str]]], rules: list[list[tuple]] | None = None) -> bytes:
@@ -891,6 +932,8 @@ CASES = {
     "xlsx-dotted-numbers": (xlsx_dotted_numbers, DOTTED_NUMBERS),
     "html-br-lines": (html_br_lines, BR_LINES),
     "html-xxgk-page": (html_xxgk_page, XXGK_PAGE),
+    "html-split-paragraphs": (html_split_paragraphs, SPLIT_PARAGRAPHS),
+    "xlsx-one-column": (xlsx_one_column, ONE_COLUMN),
     "xlsx-wrapped-header-dates": (xlsx_wrapped_header_and_dates, WRAPPED_HEADER),
     "html-table-layout": (html_table_layout, TABLE_LAYOUT),
     "xlsx-two-row-header": (xlsx_two_row_header, TWO_ROW_HEADER),

@@ -947,7 +947,8 @@ def _split_title(text: str) -> tuple[str, str]:
 def _title_like(text: str) -> bool:
     norm = fold(text).strip()
     core = norm.rstrip("。.")
-    return 0 < len(core) <= 40 and "。" not in core and not _trailing_units(text)
+    # a line stopping at "," or "、" breaks off a sentence: its text goes on below, it heads nothing
+    return 0 < len(core) <= 40 and "。" not in core and not core.endswith((",", "、")) and not _trailing_units(text)
 
 
 class _Builder:
