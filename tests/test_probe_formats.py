@@ -1014,3 +1014,14 @@ def test_one_row_with_several_measures_is_one_task(tmp_path):
     plan = import_file(doc_cell_paragraphs(tmp_path))
     assert plan.tasks[0].text == ("深化决策公开\n1.编制并公开年度重大行政决策事项目录；\n2.决策草案公开征求意见不少于30日；\n"
                                   "3.决策作出后及时公开结果。")
+
+
+def test_a_table_caption_is_the_title(tmp_path):
+    page = ("<html><body><div class='content'><table border=1><caption>祁东县2024年政务公开工作任务分工表</caption>"
+            "<tr><th>序号</th><th>工作任务</th><th>责任单位</th></tr>"
+            "<tr><td>1</td><td>做好政策解读。</td><td>县政府办公室</td></tr></table></div></body></html>")
+    path = tmp_path / "a.html"
+    path.write_text(page, encoding="utf-8")
+    plan = import_file(path)
+    assert plan.title == "祁东县2024年政务公开工作任务分工表" and not plan.title_from_file
+    assert [(t.text, [u.name for u in t.units]) for t in plan.tasks] == [("做好政策解读。", ["县政府办公室"])]

@@ -750,6 +750,9 @@ def _html_table(table, lines: list[list[str]], tables: list[Grid], page: _Page) 
     """A <table>: rows and cells with rowspan/colspan spread over the cells they cover."""
     rows_nodes = page.rows.get(table, [])
     check_table(len(rows_nodes), max((len(tr) for tr in rows_nodes), default=0), page.name)
+    # a <caption> names the table ("…任务分工表"): a line of its own above it
+    for caption in table.iterchildren("caption"):
+        lines.append([caption.text_content()])
     pending: dict[int, tuple[Cell, int]] = {}  # column -> (cell, rows still covered)
     rows: list[list[Cell]] = []
     first = len(lines) + 1
