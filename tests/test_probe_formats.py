@@ -1025,3 +1025,23 @@ def test_a_table_caption_is_the_title(tmp_path):
     plan = import_file(path)
     assert plan.title == "祁东县2024年政务公开工作任务分工表" and not plan.title_from_file
     assert [(t.text, [u.name for u in t.units]) for t in plan.tasks] == [("做好政策解读。", ["县政府办公室"])]
+
+
+@pytest.mark.parametrize("top, middle, item", [
+    ("japaneseCounting", "taiwaneseCounting", "decimalFullWidth"),   # as WPS writes them
+    ("chineseCountingThousand", "chineseCountingThousand", "decimalEnclosedFullstop"),
+])
+def test_list_number_formats_of_wps_and_word(tmp_path, top, middle, item):
+    word = _word()
+    _add_list(word, 7, [(top, "%1、"), (middle, "（%2）"), (item, "%3" if item.endswith("Fullstop") else "%3.")])
+    word.add_paragraph("安仁县2024年政务公开工作要点")
+    _numbered(word, "加强政策公开", 7, 0)
+    _numbered(word, "做好文件公开", 7, 1)
+    _numbered(word, "公开规范性文件。（责任单位：县司法局）", 7, 2)
+    _numbered(word, "公开政策解读。（责任单位：县政府办公室）", 7, 2)
+    path = tmp_path / "要点.docx"
+    word.save(path)
+    plan = import_file(path)
+    assert [(s.number, s.title) for s in plan.sections] == [("一、", "加强政策公开"), ("（一）", "做好文件公开")]
+    assert [(t.text, [u.name for u in t.units]) for t in plan.tasks] == [
+        ("公开规范性文件。", ["县司法局"]), ("公开政策解读。", ["县政府办公室"])]

@@ -321,6 +321,19 @@ _FORMATS: dict[str, Callable[[int], str]] = {
     "lowerLetter": lambda n: chr(ord("a") + (n - 1) % 26),
     "upperLetter": lambda n: chr(ord("A") + (n - 1) % 26),
     "decimalZero": lambda n: f"{n:02d}",
+    # the others Word and WPS offer for Chinese lists (WPS writes 一、 as japaneseCounting or
+    # taiwaneseCounting): read as written, so that levels keep their own styles
+    "decimalHalfWidth": str,
+    "decimalFullWidth": lambda n: "".join(chr(0xFF10 + int(d)) for d in str(n)),
+    "decimalFullWidth2": lambda n: "".join(chr(0xFF10 + int(d)) for d in str(n)),
+    "decimalEnclosedParen": lambda n: f"({n})",
+    "decimalEnclosedFullstop": lambda n: f"{n}.",
+    "japaneseCounting": _chinese,
+    "japaneseDigitalTenThousand": _chinese,
+    "taiwaneseCounting": _chinese,
+    "taiwaneseCountingThousand": _chinese,
+    "ideographDigital": lambda n: "".join("〇一二三四五六七八九"[int(d)] for d in str(n)),
+    "chineseLegalSimplified": lambda n: "".join("零壹贰叁肆伍陆柒捌玖"[int(d)] for d in str(n)) if n < 10 else str(n),
 }
 
 
