@@ -1045,3 +1045,27 @@ def test_list_number_formats_of_wps_and_word(tmp_path, top, middle, item):
     assert [(s.number, s.title) for s in plan.sections] == [("一、", "加强政策公开"), ("（一）", "做好文件公开")]
     assert [(t.text, [u.name for u in t.units]) for t in plan.tasks] == [
         ("公开规范性文件。", ["县司法局"]), ("公开政策解读。", ["县政府办公室"])]
+
+
+def test_lists_of_one_definition_count_on_unless_restarted(tmp_path):
+    """Two w:num of one abstractNum: Word counts on through both ((一)(二) then (三)); a num with a
+    startOverride starts again ((一))."""
+    from docx.oxml import parse_xml
+
+    word = _word()
+    _add_list(word, 20, [("chineseCounting", "（%1）")])
+    numbering = word.part.numbering_part.element
+    numbering.append(parse_xml(f'<w:num {_NS} w:numId="21"><w:abstractNumId w:val="120"/></w:num>'))
+    numbering.append(parse_xml(f'<w:num {_NS} w:numId="22"><w:abstractNumId w:val="120"/>'
+                               f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'))
+    word.add_paragraph("安仁县2024年政务公开工作要点")
+    word.add_paragraph("一、政策公开")
+    _numbered(word, "公开规范性文件。（责任单位：县司法局）", 20, 0)
+    _numbered(word, "公开政策解读。（责任单位：县政府办公室）", 20, 0)
+    _numbered(word, "公开会议信息。（责任单位：县政府办公室）", 21, 0)
+    word.add_paragraph("二、平台建设")
+    _numbered(word, "加强网站建设。（责任单位：县政府办公室）", 22, 0)
+    path = tmp_path / "要点.docx"
+    word.save(path)
+    plan = import_file(path)
+    assert [t.number for t in plan.tasks] == ["（一）", "（二）", "（三）", "（一）"]

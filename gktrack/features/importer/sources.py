@@ -354,6 +354,9 @@ class _Numbering:
     def __init__(self, word) -> None:
         self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}
         self.outlines: dict[str, int] = {}  # heading styles (``_outline_styles``)
+        self.lists: dict[str, str] = {}  # numId -> the list it counts in (its abstractNum)
+        self.restarts: dict[str, dict[int, int]] = {}  # numId -> {level: start} where it restarts
+        self.used: set[str] = set()
         self.found: dict[int, int] = {}  # index of a body paragraph -> its outline level
         self.counters: dict[str, list[int]] = {}
         self.styles: dict[str, tuple[str, int]] = {}
@@ -377,8 +380,15 @@ class _Numbering:
         for node in root.iterchildren(_W + "num"):
             ref = node.find(_W + "abstractNumId")
             if ref is not None:
+                num_id = node.get(_W + "numId")
                 for ilvl, spec in abstract.get(ref.get(_W + "val"), {}).items():
-                    self.levels[(node.get(_W + "numId"), ilvl)] = spec
+                    self.levels[(num_id, ilvl)] = spec
+                # Word counts on through every num of one definition; a startOverride restarts it
+                self.lists[num_id] = "abstract:" + (ref.get(_W + "val") or "")
+                for override in node.iterchildren(_W + "lvlOverride"):
+                    start = override.find(_W + "startOverride")
+                    if start is not None:
+                        self.restarts.setdefault(num_id, {})[_level(override.get(_W + "ilvl"))] = _int(start, 1)
         try:
             for style in word.styles.element.iterchildren(_W + "style"):
                 num = style.find(f"{_W}pPr/{_W}numPr")
@@ -408,8 +418,14 @@ class _Numbering:
         spec = self.levels.get((num_id, ilvl))
         if not spec or num_id == "0":
             return ""
-        counters = self.counters.setdefault(num_id, [0] * 9)
+        counters = self.counters.setdefault(self.lists.get(num_id, num_id), [0] * 9)
         fmt, text, start = spec
+        if num_id not in self.used:
+            self.used.add(num_id)
+            for level, value in self.restarts.get(num_id, {}).items():
+                counters[level] = 0
+                if level == ilvl:
+                    start = value
         counters[ilvl] = counters[ilvl] + 1 if counters[ilvl] else start
         for deeper in range(ilvl + 1, 9):
             counters[deeper] = 0
