@@ -1069,3 +1069,25 @@ def test_lists_of_one_definition_count_on_unless_restarted(tmp_path):
     word.save(path)
     plan = import_file(path)
     assert [t.number for t in plan.tasks] == ["（一）", "（二）", "（三）", "（一）"]
+
+
+def test_a_text_box_is_read_once(tmp_path):
+    """The red 文件 header of a notice sits in a text box, which Word writes twice (mc:Choice for
+    new Word, mc:Fallback for old): its text is read once."""
+    from docx.oxml import parse_xml
+
+    from gktrack.features.importer.sources import read_document
+
+    word = _word()
+    mc = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+
+    def box() -> str:
+        return '<w:txbxContent><w:p><w:r><w:t>某县人民政府办公室文件</w:t></w:r></w:p></w:txbxContent>'
+
+    word.add_paragraph()._p.append(parse_xml(
+        f'<w:r {_NS} {mc}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>{box()}</w:drawing></mc:Choice>'
+        f'<mc:Fallback><w:pict>{box()}</w:pict></mc:Fallback></mc:AlternateContent></w:r>'))
+    word.add_paragraph("某县2024年政务公开工作要点")
+    path = tmp_path / "a.docx"
+    word.save(path)
+    assert [line.text for line in read_document(path).lines] == ["某县人民政府办公室文件", "某县2024年政务公开工作要点"]

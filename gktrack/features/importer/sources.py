@@ -284,9 +284,16 @@ def _int(node, default: int) -> int:
         return default
 
 
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
 def _paragraph_text(paragraph) -> str:
     parts = []
-    for node in paragraph.iter():
+    stack = [paragraph]
+    while stack:
+        node = stack.pop()
+        # a text box is written twice, for new and for old Word (mc:Choice / mc:Fallback): once
+        stack.extend(reversed([child for child in node if child.tag != _FALLBACK]))
         if node.tag == _W + "t" and node.text:
             parts.append(node.text)
         elif node.tag == _W + "tab":
