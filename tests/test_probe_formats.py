@@ -1091,3 +1091,14 @@ def test_a_text_box_is_read_once(tmp_path):
     path = tmp_path / "a.docx"
     word.save(path)
     assert [line.text for line in read_document(path).lines] == ["某县人民政府办公室文件", "某县2024年政务公开工作要点"]
+
+
+def test_a_page_saying_gb2312_written_in_gbk(tmp_path):
+    page = ("<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'></head><body>"
+            "<div class='content'><p>鄌郚镇2024年政务公开工作要点</p><p>一、加强政策解读</p>"
+            "<p>（一）做好政策解读。（责任单位：鄌郚镇党政办）</p></div></body></html>")
+    path = tmp_path / "要点.html"
+    path.write_bytes(page.encode("gbk"))
+    plan = import_file(path)
+    assert plan.title == "鄌郚镇2024年政务公开工作要点"
+    assert [u.name for u in plan.tasks[0].units] == ["鄌郚镇党政办"]

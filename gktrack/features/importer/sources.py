@@ -697,8 +697,12 @@ def _decode_html(data: bytes, name: str) -> str:
     head = data[:4096].lower()
     match = re.search(rb'charset=["\']?([a-z0-9_-]+)', head)
     if match:
+        charset = match.group(1).decode()
+        # pages saying gb2312 are written in GBK (镕, 堃, 鄌郚…): GB18030 reads both, and more
+        if charset.replace("_", "").replace("-", "") in ("gb2312", "gbk", "xgbk", "gb231280", "cp936"):
+            charset = "gb18030"
         try:
-            return data.decode(match.group(1).decode(), errors="replace")
+            return data.decode(charset, errors="replace")
         except LookupError:
             pass
     return decode_text(data, name)
