@@ -1102,3 +1102,20 @@ def test_a_page_saying_gb2312_written_in_gbk(tmp_path):
     plan = import_file(path)
     assert plan.title == "鄌郚镇2024年政务公开工作要点"
     assert [u.name for u in plan.tasks[0].units] == ["鄌郚镇党政办"]
+
+
+def test_a_contact_list_after_the_table_is_no_task_and_no_cut(tmp_path):
+    """附件2 联络员名单 (单位 | 姓名 | 联系电话) after the 分工表: not imported, and the file ending in
+    its last cell is not reported as cut off."""
+    word = _word()
+    word.add_paragraph("某县2024年政务公开工作要点任务分工表")
+    _table(word, [["序号", "工作任务", "责任单位", "完成时限"], ["1", "做好政策解读。", "县政府办公室", "持续推进"]])
+    word.add_paragraph("附件2")
+    word.add_paragraph("政务公开工作联络员名单")
+    _table(word, [["序号", "单位", "姓名", "职务", "联系电话"], ["1", "县政府办公室", "张三", "副主任", "13800000000"]])
+    path = tmp_path / "a.docx"
+    word.save(path)
+    plan = import_file(path)
+    assert [(t.text, [u.name for u in t.units]) for t in plan.tasks] == [("做好政策解读。", ["县政府办公室"])]
+    assert not any("中断" in message for _, message in plan.warnings)
+    assert any("张三" in message for _, message in plan.warnings)  # said, not silently dropped

@@ -1512,7 +1512,8 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
             run.warn(without[0].line, f"{len(without)} 项任务没有写责任单位,文中也没有写明发文单位{said}:"
                                       "请用 --owner 指定发文单位,或在计划文件中填写 owner")
     last = next((line for line in reversed(doc.lines) if line.text.strip(_STRIP)), None)
-    if last is not None:
+    # a file that ends in one of its tables (a 联络员名单 after the 分工表) ends in a cell, not mid-sentence
+    if last is not None and not any(grid.first <= last.no <= grid.last for grid in doc.tables):
         tail = fold(last.text).strip(_STRIP + "|")
         # "责任单位:X;完成时限:每季度", "…| 2024年9月底前": a line ending in a whole deadline is complete
         # (a unit phrase is not so telling: "…牵头,市住建局等政府各有关" reads as one)
