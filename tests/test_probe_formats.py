@@ -968,6 +968,8 @@ def test_cover_notice_gives_issuer_number_and_date(tmp_path):
                                                            dt.date(2024, 4, 8))
     pdf = import_file(pdf_notice_and_table(tmp_path))
     assert (pdf.issuer, pdf.issued) == ("绥宁县人民政府办公室", dt.date(2024, 4, 2))
+    signed = import_file(html_table_layout(tmp_path))  # the signature and date below the 分工表
+    assert (signed.issuer, signed.issued) == ("汝城县人民政府办公室", dt.date(2023, 3, 27))
     page = import_file(html_xxgk_page(tmp_path))  # the page's 索引号/文号 table, a label and its value in two cells
     assert (page.issuer, page.doc_number, page.issued) == ("会同县人民政府办公室", "会政办函〔2024〕6号",
                                                            dt.date(2024, 3, 15))

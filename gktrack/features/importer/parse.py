@@ -517,7 +517,7 @@ def _locate(segs: list[_Seg], run: _Run) -> tuple[int, int, str | None, int]:
     seen_structure = False
     for index in range(start, end):
         seg = segs[index]
-        seen_structure = seen_structure or seg.marker is not None
+        seen_structure = seen_structure or seg.marker is not None or seg.kind == "table"
         if _TRAILER.match(seg.norm) or (_ISSUED_TRAILER.search(seg.norm) and len(seg.norm) < 60):
             end = index
             break
