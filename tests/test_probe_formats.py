@@ -851,10 +851,11 @@ def _ruled(rows: list[list[str]], columns: list[float], top: float, size: float 
 def pdf_notice_and_table(folder: Path) -> Path:
     """A scanned-free PDF of a notice and its 分工表: the table breaks onto page 2, where its header
     is repeated; a 重点任务 cell is merged over two rows; a long cell wraps inside the cell."""
-    columns = [50, 80, 160, 360, 440, 560]
+    columns = [50, 80, 160, 360, 460, 560]
     header = ["序号", "重点任务", "具体内容", "责任单位", "完成时限"]
     first = [header,
-             ["1", "政策解读", "重要政策文件与解读材料同步发布，\n解读率达到100%。", "县政府办公室", "持续推进"],
+             # the 具体内容 wraps at the cell's edge; the 责任单位 is one unit a line
+             ["1", "政策解读", "重要政策文件和解读材料同步审签和发布，\n解读率达到100%。", "县政府办公室\n县司法局", "持续推进"],
              ["2", "", "开展政策吹风会和在线访谈。", "县司法局", "2024年10月底前"]]
     second = [header,
               ["3", "平台建设", "加强政府网站内容保障和安全防护。", "县政府办公室", "每季度"],
@@ -878,7 +879,8 @@ def pdf_notice_and_table(folder: Path) -> Path:
 
 
 NOTICE_AND_TABLE = ("绥宁县2024年政务公开工作任务分工表", [
-    ("重要政策文件与解读材料同步发布，解读率达到100%。", [("县政府办公室", R)], ["持续推进"], "政策解读"),
+    ("重要政策文件和解读材料同步审签和发布，解读率达到100%。", [("县政府办公室", R), ("县司法局", R)], ["持续推进"],
+     "政策解读"),
     ("开展政策吹风会和在线访谈", [("县司法局", R)], ["2024年10月底前"], "政策解读"),
     ("加强政府网站内容保障和安全防护", [("县政府办公室", R)], ["每季度"], "平台建设"),
     ("更新乡镇政务公开事项目录", [("各乡镇人民政府", R)], ["2024年6月底前"], "基层公开"),

@@ -93,7 +93,7 @@ def layout(data: bytes, name: str) -> tuple[list[str], list[Grid], list[tuple[in
                 own = list(range(len(lines), len(lines) + len(above)))
                 lines += above
                 for table in sorted(found, key=lambda t: t.bbox[1]):
-                    _pdf_table(table.extract(), lines, tables, name)
+                    _pdf_table(_cell_values(page, table), lines, tables, name)
                 own += range(len(lines), len(lines) + len(below))
                 lines += below
                 pages_text.append(own)
@@ -182,6 +182,37 @@ def _indented(lines: list) -> list[str]:
     return out
 
 
+def _cell_values(page, table) -> list[list[str | None]]:
+    """Each cell's text, its lines joined where the text only wrapped at the cell's edge (the line
+    runs to the edge) and kept apart where the writer broke it (one unit a line: "县政府办公室" /
+    "县司法局"); None for a cell a merged one covers."""
+    values = table.extract()  # the shape, and the text wherever the cell's lines cannot be had
+    for r, row in enumerate(table.rows):
+        for c, bbox in enumerate(row.cells):
+            if bbox is None or r >= len(values) or c >= len(values[r]) or values[r][c] is None:
+                continue
+            try:
+                found = page.within_bbox(bbox).extract_text_lines(return_chars=True)
+            except ValueError:
+                continue
+            parts: list[str] = []
+            goes_on = False
+            for line in found:
+                text = line.get("text", "").strip()
+                if not text:
+                    continue
+                if parts and goes_on and marker_at_start(text) is None:
+                    parts[-1] += text
+                else:
+                    parts.append(text)
+                chars = line.get("chars") or []
+                size = sorted(ch.get("size", 0) for ch in chars)[len(chars) // 2] if chars else 10.0
+                goes_on = float(line.get("x1", 0)) >= bbox[2] - 1.5 * size - 2
+            if parts:
+                values[r][c] = "\n".join(parts)
+    return values
+
+
 def _pdf_table(rows: list[list[str | None]], lines: list[str], tables: list[Grid], name: str) -> None:
     """pdfplumber gives None for the cells a merged cell covers: the one above (or to the left)."""
     check_table(len(rows), max((len(r) for r in rows), default=0), name)
@@ -196,17 +227,13 @@ def _pdf_table(rows: list[list[str | None]], lines: list[str], tables: list[Grid
                 source = above if above is not None and not above.blank else left
                 row.append(Cell(source.text if source else "", source.line if source else first, merged=True))
                 continue
+            # the lines of a cell are already joined where they only wrapped (``_cell_values``)
             text = "\n".join(part.strip() for part in value.split("\n") if part.strip())
-            row.append(Cell(text.replace("\n", "") if _cjk_wrapped(text) else text, len(lines) + 1))
+            row.append(Cell(text, len(lines) + 1))
             lines.extend(part for part in text.split("\n") if part.strip())
         grid.append(row)
     if grid:
         tables.append(Grid(grid, first, max(first, len(lines))))
-
-
-def _cjk_wrapped(text: str) -> bool:
-    """A cell's text wrapped at the cell's width: its lines join without a space."""
-    return "\n" in text and not re.search(r"\n\s*(?:\d+[.、]|[(（]?[一二三四五六七八九十]+[、)）])", text)
 
 
 def _main(argv: list[str]) -> int:
