@@ -1123,3 +1123,16 @@ def test_a_contact_list_after_the_table_is_no_task_and_no_cut(tmp_path):
     assert [(t.text, [u.name for u in t.units]) for t in plan.tasks] == [("做好政策解读。", ["县政府办公室"])]
     assert not any("中断" in message for _, message in plan.warnings)
     assert any("张三" in message for _, message in plan.warnings)  # said, not silently dropped
+
+
+def test_web_page_headings_without_numbers(tmp_path):
+    """<h2>/<h3> headings written without numbers head the items below them, as Word's 标题 styles do."""
+    page = ("<html><body><div class='content'><h1>某县2024年政务公开工作要点</h1><h2>加强政策解读</h2>"
+            "<p>1.做好政策解读。（责任单位：县政府办公室）</p><p>2.做好回应关切。（责任单位：县委宣传部）</p>"
+            "<h2>平台建设</h2><h3>网站</h3><p>3.加强网站建设。（责任单位：县数据局）</p></div></body></html>")
+    path = tmp_path / "要点.html"
+    path.write_text(page, encoding="utf-8")
+    plan = import_file(path)
+    assert [(s.key, s.title) for s in plan.sections] == [("1", "加强政策解读"), ("2", "平台建设"), ("2.1", "网站")]
+    assert [(t.number, t.section, [u.name for u in t.units]) for t in plan.tasks] == [
+        ("1.", "1", ["县政府办公室"]), ("2.", "1", ["县委宣传部"]), ("3.", "2.1", ["县数据局"])]

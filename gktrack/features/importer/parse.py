@@ -984,7 +984,7 @@ class _Builder:
             elif seg.marker is not None:
                 seg.kind = "num"
             elif seg.outline is not None and len(seg.norm) <= 40 and not _ends_sentence(seg.norm) \
-                    and not looks_like_unit_phrase(seg.raw):
+                    and not _UNIT_LABEL.match(seg.norm):
                 seg.kind = "uhead"  # a heading by its style (Word's 标题 1), written without a number
             elif _LEADER_LINE.match(seg.norm):
                 seg.kind = "leader"
@@ -1102,12 +1102,21 @@ class _Builder:
     def structure(self) -> None:
         order: list[str] = []
         structural = [i for i, s in enumerate(self.segs) if s.kind in ("num", "uhead")]
+        def style_of(seg: _Seg) -> str:
+            return seg.marker.style if seg.kind == "num" else "none" if seg.outline is None else f"outline{seg.outline}"
+
         for i in structural:
             seg = self.segs[i]
-            style = seg.marker.style if seg.kind == "num" else "none" if seg.outline is None else f"outline{seg.outline}"
-            if style not in order:
-                order.append(style)
-            self.segs[i].level = order.index(style)
+            style = style_of(seg)
+            if style in order:
+                continue
+            # a heading level met late (<h3> after items "1." under <h2>) goes right below the heading
+            # level above it, not below the items
+            above = [k for k, known in enumerate(order) if known.startswith("outline") and seg.outline is not None
+                     and seg.kind != "num" and int(known[7:]) < seg.outline]
+            order.insert(above[-1] + 1 if above else len(order), style)
+        for i in structural:
+            self.segs[i].level = order.index(style_of(self.segs[i]))
         parents: dict[int, int] = {}
         stack: list[int] = []
         children: dict[int, bool] = {}

@@ -600,8 +600,10 @@ def _read_html(data: bytes, name: str) -> Document:
     tables: list[Grid] = []
     titles = [t.text_content().strip() for t in root.xpath("//h1")] if not article.xpath(".//h1") else []
     pieces += [[t] for t in titles[:1] if t]
-    _html_walk(article, pieces, tables, _Page(name, *_rows_by_table(article)))
-    return _renumber(["".join(line) for line in pieces], tables, name)
+    page = _Page(name, *_rows_by_table(article))
+    page.main = pieces
+    _html_walk(article, pieces, tables, page)
+    return _renumber(["".join(line) for line in pieces], tables, name, outlines=page.outlines)
 
 
 _NOT_TEXT = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "select"}
@@ -654,6 +656,8 @@ class _Page:
     name: str
     rows: dict  # <table> -> its own <tr>s (not those of tables inside it), in order
     layout: set = field(default_factory=set)  # the <table>s that hold tables: they lay the page out
+    main: list | None = None  # the page's lines (not a table cell's)
+    outlines: dict = field(default_factory=dict)  # index in ``main`` -> level of an <h2>…<h6> heading
 
 
 def _rows_by_table(root) -> dict:
@@ -674,16 +678,17 @@ def _rows_by_table(root) -> dict:
 
 
 def _renumber(lines: list[str], tables: list[Grid], name: str, notes: list[tuple[int, str]] = (),
-              indent: bool = False) -> Document:
+              indent: bool = False, outlines: dict | None = None) -> Document:
     """Non-blank lines numbered anew, runs of spaces made one; ``indent``: a line's leading spaces
-    (a PDF line's indent) are kept, they tell a paragraph's first line from its wrapped ones."""
+    (a PDF line's indent) are kept, they tell a paragraph's first line from its wrapped ones;
+    ``outlines``: index in ``lines`` -> heading level (``Line.outline``)."""
     keep: dict[int, int] = {}
     out: list[Line] = []
     for index, line in enumerate(lines, start=1):
         text = re.sub(r"[ \t\u3000\xa0]+", " ", line).strip()
         if text:
             lead = len(line) - len(line.lstrip(" ")) if indent else 0
-            out.append(Line(len(out) + 1, " " * lead + text))
+            out.append(Line(len(out) + 1, " " * lead + text, (outlines or {}).get(index - 1)))
         keep[index] = max(1, len(out) + (0 if text else 1))
     for grid in tables:
         grid.first, grid.last = keep.get(grid.first, 1), keep.get(grid.last, len(out))
@@ -764,6 +769,8 @@ def _html_walk(node, lines: list[list[str]], tables: list[Grid], page: _Page) ->
                                     and _owner_table(node) in page.layout)
     if block:
         lines.append([])
+        if node.tag in _HEADINGS and lines is page.main:
+            page.outlines[len(lines) - 1] = _HEADINGS[node.tag]  # as Word's 标题 styles: a heading by its tag
     if node.text:
         if not lines:
             lines.append([])
@@ -776,6 +783,9 @@ def _html_walk(node, lines: list[list[str]], tables: list[Grid], page: _Page) ->
             lines[-1].append(child.tail)
     if block:
         lines.append([])
+
+
+_HEADINGS = {"h1": 0, "h2": 1, "h3": 2, "h4": 3, "h5": 4, "h6": 5}
 
 
 def _owner_table(cell):
