@@ -44,7 +44,8 @@ _SEPARATORS = {"、": 1, "/": 1, " ": 0, "\t": 0, ",": 2, ";": 3}  # strength: w
 _LABEL_ROLE_WORDS = r"牵头|主办|主责|配合|协办|协助|参与|责任|承办|实施|负责"
 UNIT_LABEL_KINDS = r"单位|部门|主体|科室|处室|股室|站所|办室"
 UNIT_LABEL_WORD = rf"(?:{_LABEL_ROLE_WORDS})(?:{UNIT_LABEL_KINDS})"
-_LABEL = re.compile(rf"^(?P<label>{UNIT_LABEL_WORD})\s*[::]\s*")
+# in a phrase already known to name units, "牵头:" "配合:" label as "牵头单位:" does
+_LABEL = re.compile(rf"^(?P<label>(?:{_LABEL_ROLE_WORDS})(?:{UNIT_LABEL_KINDS})?)\s*[::]\s*")
 _LABEL_ROLE = {"牵头": "lead", "主办": "lead", "主责": "lead", "配合": "support", "协办": "support",
                "协助": "support", "参与": "support"}
 _LEAD_END = re.compile(r"(?:共同|联合)?牵头(?:负责|抓总|落实|实施)?$|(?<=.)(?:主办|主责)$")

@@ -135,6 +135,7 @@ class _Seg:
     level: int = -1
     above: tuple[int, int] | None = None  # "以上第5-7项由…": the item numbers a unit line is for
     indent: int = 0  # leading spaces of the source line: paragraph starts in wrapped text
+    outline: int | None = None  # the heading level the file gives the line (``Line.outline``)
     # where each source line starts inside ``raw`` once lines are joined: [(offset, line)]
     starts: list[tuple[int, int]] = field(default_factory=list)
 
@@ -213,6 +214,7 @@ def _segments(doc: Document) -> list[_Seg]:
         else:
             seg = _Seg(line.no, text)
             seg.indent = len(line.text) - len(line.text.lstrip(_STRIP))
+            seg.outline = line.outline
             segs.append(seg)
     return segs
 
@@ -315,13 +317,18 @@ def _mid_sentence(prev: _Seg | None) -> bool:
     a heading or a table cell without a full stop is short)."""
     if prev is None or len(prev.norm) < 50 or _ends_sentence(prev.norm):
         return False
-    return not looks_like_unit_phrase(prev.raw) and not _short_heading(prev)
+    if looks_like_unit_phrase(prev.raw):
+        return False
+    marker = marker_at_start(prev.raw, prev.norm)
+    if marker and len(prev.norm) - marker.end <= 40:
+        return False  # a heading: headings end without punctuation
+    return True
 
 
-def _short_heading(seg: _Seg) -> bool:
-    """A numbered line short enough to be a heading: headings end without punctuation."""
+def _heading_line(seg: _Seg) -> bool:
+    """A numbered heading ("三、保障措施"): whole without a full stop, so it cuts no sentence."""
     marker = marker_at_start(seg.raw, seg.norm)
-    return bool(marker) and len(seg.norm) - marker.end <= 40
+    return marker is not None and marker.style != "n" and len(seg.norm) - marker.end <= 30 and "。" not in seg.norm
 
 
 def _remove_page_markers(segs: list[_Seg], run: _Run, table_numbers: bool) -> list[_Seg]:
@@ -347,7 +354,7 @@ def _remove_page_markers(segs: list[_Seg], run: _Run, table_numbers: bool) -> li
         for i in indexes:
             prev = segs[i - 1] if i else None
             cuts = prev is not None and not _ends_sentence(prev.norm) and not looks_like_unit_phrase(prev.raw) \
-                and not _short_heading(prev)
+                and not _heading_line(prev)
             if cuts and values[i] not in (1, last + 1):
                 page_lines.add(i)
             else:
@@ -460,6 +467,10 @@ def _title_text(segs: list[_Seg], index: int) -> tuple[str, int] | None:
             candidates.append((seg.compact + following, 2))
     for text, count in candidates:
         text = _dedouble(text)
+        # two short lines ("政策文件" "规划计划", a site's menu) are no broken title: a title broken
+        # in two is a long one, and its first line stops mid-title, not on a word like "计划"
+        if count == 2 and (len(text) < 12 or (_PLAN_WORD.search(seg.compact) and _PLAN_WORD.search(following))):
+            continue
         if 5 <= len(text) <= 60 and _PLAN_WORD.search(text) and not _NOTICE_WORD.search(text):
             return text, count
     return None
@@ -482,6 +493,8 @@ def _locate(segs: list[_Seg], run: _Run) -> tuple[int, int, str | None, int]:
     start, title, title_at = 0, None, -1
     for index in range(len(segs)):
         found = _title_text(segs, index)
+        if found and index and (label := _LABEL.match(segs[index - 1].norm)) and not label.group("value").strip():
+            continue  # the value of a "标题:" cell in a page's 索引号/文号 table: metadata, the text comes later
         if found and has_structure_after[index + found[1]]:
             title, title_at = found[0], index
             start = index + found[1]
@@ -504,7 +517,7 @@ def _locate(segs: list[_Seg], run: _Run) -> tuple[int, int, str | None, int]:
     seen_structure = False
     for index in range(start, end):
         seg = segs[index]
-        seen_structure = seen_structure or seg.marker is not None
+        seen_structure = seen_structure or seg.marker is not None or seg.kind == "table"
         if _TRAILER.match(seg.norm) or (_ISSUED_TRAILER.search(seg.norm) and len(seg.norm) < 60):
             end = index
             break
@@ -974,7 +987,8 @@ def _split_title(text: str) -> tuple[str, str]:
 def _title_like(text: str) -> bool:
     norm = fold(text).strip()
     core = norm.rstrip("。.")
-    return 0 < len(core) <= 40 and "。" not in core and not _trailing_units(text)
+    # a line stopping at "," or "、" breaks off a sentence: its text goes on below, it heads nothing
+    return 0 < len(core) <= 40 and "。" not in core and not core.endswith((",", "、")) and not _trailing_units(text)
 
 
 class _Builder:
@@ -993,6 +1007,7 @@ class _Builder:
         self.any_units = False
         self.final_stack: list = []
         self.final_counts: dict[str, int] = {}
+        self.grid_tasks: set[int] = set()  # ids of the tasks read from a table among the prose: complete
 
     # -- classification --
 
@@ -1000,12 +1015,17 @@ class _Builder:
         table = self.table
         previous = None
         for index, seg in enumerate(self.segs):
+            if seg.kind == "table":
+                continue  # a table among the prose, read as a table where it stands
             if _CHROME.match(seg.norm):
                 seg.kind = "chrome"
             elif table and self._header_run(index):
                 seg.kind = "chrome"  # the header repeated on a new page
             elif seg.marker is not None:
                 seg.kind = "num"
+            elif seg.outline is not None and len(seg.norm) <= 40 and not _ends_sentence(seg.norm) \
+                    and not _UNIT_LABEL.match(seg.norm):
+                seg.kind = "uhead"  # a heading by its style (Word's 标题 1), written without a number
             elif _LEADER_LINE.match(seg.norm):
                 seg.kind = "leader"
             elif _DEADLINE_LABEL.match(seg.norm):
@@ -1122,11 +1142,21 @@ class _Builder:
     def structure(self) -> None:
         order: list[str] = []
         structural = [i for i, s in enumerate(self.segs) if s.kind in ("num", "uhead")]
+        def style_of(seg: _Seg) -> str:
+            return seg.marker.style if seg.kind == "num" else "none" if seg.outline is None else f"outline{seg.outline}"
+
         for i in structural:
-            style = self.segs[i].marker.style if self.segs[i].kind == "num" else "none"
-            if style not in order:
-                order.append(style)
-            self.segs[i].level = order.index(style)
+            seg = self.segs[i]
+            style = style_of(seg)
+            if style in order:
+                continue
+            # a heading level met late (<h3> after items "1." under <h2>) goes right below the heading
+            # level above it, not below the items
+            above = [k for k, known in enumerate(order) if known.startswith("outline") and seg.outline is not None
+                     and seg.kind != "num" and int(known[7:]) < seg.outline]
+            order.insert(above[-1] + 1 if above else len(order), style)
+        for i in structural:
+            self.segs[i].level = order.index(style_of(self.segs[i]))
         parents: dict[int, int] = {}
         stack: list[int] = []
         children: dict[int, bool] = {}
@@ -1155,9 +1185,11 @@ class _Builder:
                     continue
                 own_units = _trailing_units(seg.raw) is not None
                 following = [s for s in self.segs[i + 1:ends[i]] if s.kind != "chrome"]
-                has_paras = any(s.kind == "para" for s in following)
+                has_paras = any(s.kind in ("para", "table") for s in following)
                 if family_heads and not own_units and (has_paras or not following):
                     self.heading.add(i)
+                elif not own_units and any(s.kind == "table" for s in following):
+                    self.heading.add(i)  # a table under it: it heads the table's rows
                 elif has_paras and not own_units and _title_like(seg.body) and (
                         self.table is not None
                         or any(s.kind == "units" or (s.kind == "para" and _trailing_units(s.raw)) for s in following)):
@@ -1233,7 +1265,8 @@ class _Builder:
                 return
             if self.table is None and open_task is not None:
                 _check_length(open_task, text)
-                open_task.text += "\n" + text
+                # a line ending in "，" or "、" breaks a sentence (a <br>, a hard wrap): it goes on
+                open_task.text += ("" if fold(open_task.text.rstrip(_STRIP)[-1:]) in (",", "、") else "\n") + text
                 tail = _trailing_units(open_task.text)
                 if tail:
                     # a phrase at the end of an item is the item's own: earlier ones stay open
@@ -1246,6 +1279,10 @@ class _Builder:
                 if _trailing_units(text) is None:
                     run.warn(seg.no, f"导语段落不是任务,未导入:{_excerpt(text)}")
                     return
+            if self.table is None and fold(text).rstrip().endswith(":") and _trailing_units(text) is None:
+                # "具体任务见下表:", "主要包括:": it introduces what follows, it is not a task
+                run.warn(seg.no, f"引出下文的段落未作为任务:{_excerpt(text)}")
+                return
             if self.table is None and stack and self.children.get(stack[-1][3]) and stack[-1][3] not in seen_child:
                 if _trailing_units(text) is None:
                     run.warn(seg.no, f"小节开头的说明段落未作为任务:{_excerpt(text)}")
@@ -1297,6 +1334,18 @@ class _Builder:
                     for piece in pieces[1:]:
                         new_task(None, piece, seg)
                     units_ahead = None
+                continue
+            if kind == "table":
+                # its rows sit under the prose's open heading; the prose's numbering goes on after it
+                grid, header = seg.table  # type: ignore[attr-defined]
+                into = TableTasks(counts=counts, stack=[("prose", key) for _, key, pre, _ in stack if not pre])
+                result = build_tasks(grid, header, run.warn, trailing=_trailing_units, into=into)
+                self.sections += result.sections
+                self.tasks += result.tasks
+                self.grid_tasks.update(id(task) for task in result.tasks)
+                any_units = any_units or result.any_units
+                open_task, units_ahead = None, None
+                pending.clear()
                 continue
             if kind == "rowno":
                 row_number = seg.raw
@@ -1398,6 +1447,8 @@ class _Builder:
         from gktrack.domain.deadlines import find_deadline_phrases, parse_deadline, split_phrases
 
         for task in self.tasks:
+            if id(task) in self.grid_tasks:
+                continue
             task.text = "\n".join(tidy(part) for part in task.text.split("\n") if part.strip())
             for left in _LEFT_UNIT_BRACKET.finditer(fold(task.text)):
                 self.run.warn(task.line, f"“{_excerpt(task.text[left.start():left.end()])}”中的单位无法拆分,"
@@ -1514,7 +1565,8 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
             run.warn(without[0].line, f"{len(without)} 项任务没有写责任单位,文中也没有写明发文单位{said}:"
                                       "请用 --owner 指定发文单位,或在计划文件中填写 owner")
     last = next((line for line in reversed(doc.lines) if line.text.strip(_STRIP)), None)
-    if last is not None:
+    # a file that ends in one of its tables (a 联络员名单 after the 分工表) ends in a cell, not mid-sentence
+    if last is not None and not any(grid.first <= last.no <= grid.last for grid in doc.tables):
         tail = fold(last.text).strip(_STRIP + "|")
         # "责任单位:X;完成时限:每季度", "…| 2024年9月底前": a line ending in a whole deadline is complete
         # (a unit phrase is not so telling: "…牵头,市住建局等政府各有关" reads as one)
@@ -1540,7 +1592,7 @@ def _plain_script(doc: Document, run: _Run) -> Document:
     lines = []
     for line in doc.lines:
         value = strip_pinyin_glosses(line.text) if glossed else line.text
-        lines.append(Line(line.no, simplified(value, force=True) if hits >= 5 else value))
+        lines.append(Line(line.no, simplified(value, force=True) if hits >= 5 else value, line.outline))
     if hits >= 5:
         converted = any(a.text != b.text for a, b in zip(doc.lines, lines)) or glossed
         run.warn(1, "文档为繁体,已按简体读取(任务和单位以简体保存)" if converted and simplified("們", force=True) == "们"
@@ -1562,12 +1614,32 @@ def _tables(doc: Document) -> list[tuple[Grid, Header]]:
             found[-1][0].rows += grid.rows
             found[-1][0].last = max(found[-1][0].last, grid.last)
             continue
+        if header is not None and found and not grid.stream and not found[-1][0].stream \
+                and header.names == found[-1][1].names and _page_break(doc, found[-1][0].last, grid.first) \
+                and grid.caption == found[-1][0].caption:  # not the next sheet of a workbook
+            # the same table on the next page with its header again (PDF, a Word table split there)
+            found[-1][0].rows += grid.rows
+            found[-1][0].last = max(found[-1][0].last, grid.last)
+            continue
         if header is not None:
             if header.start and not grid.stream:  # a title row above the header is the document's title
                 below = [c.line for row in grid.rows[header.start:] for c in row if not c.blank and not c.merged]
                 grid.first = min(below, default=grid.first)
             found.append((grid, header))
+    # sheet names are headings only when the rows are spread over sheets, one area each; a lone
+    # task sheet's name ("分工表") beside a 说明 sheet is no heading
+    captions = [grid.caption for grid, _ in found if grid.caption]
+    if len(captions) < 2 or len(set(captions)) < len(captions):
+        for grid, _ in found:
+            grid.caption = None
     return sorted(found, key=lambda item: item[0].first)
+
+
+def _page_break(doc: Document, last: int, first: int) -> bool:
+    """Whether only a page number ("- 2 -") stands between two lines: a table goes on there, where a
+    heading between two tables ("二、平台建设") starts another."""
+    return all(not line.text.strip(_STRIP) or _BARE_PAGE.match(fold(line.text).strip(_STRIP))
+               for line in doc.lines if last < line.no < first)
 
 
 def _stream_header(grid: Grid) -> Header | None:
@@ -1635,6 +1707,12 @@ def _prose_and_grids(plan: ImportedPlan, body: list[_Seg], tables, run: _Run):
         prose_segs = prose_segs[:-1]
         plan.title = plan.title or before.compact
     after = [s for s in body[first:] if s.kind != "table"]
+    if any(s.marker is not None for s in after):
+        # numbered prose goes on after the table ("三、保障措施"): one walk through prose and
+        # tables, each table's rows under the heading above it
+        whole = _Builder(body, run, None)
+        whole.build()
+        return whole.sections, whole.tasks, whole.any_units
     prose = None
     if any(s.marker is not None for s in prose_segs):
         prose = _Builder(prose_segs, _Run(), None)

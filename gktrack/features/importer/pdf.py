@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 import sys
 import tempfile
 from pathlib import Path
 
 from gktrack.errors import GktrackError, InputError
 from gktrack.features.importer.table import Cell, Grid
+from gktrack.features.importer.text import marker_at_start
 from gktrack.features.limits import CHILD_MEMORY, MAX_PDF_PAGES, check_table, python_child_env, run_child, unreadable
 
 
-def read_in_child(data: bytes, name: str) -> tuple[list[str], list[Grid]]:
+def read_in_child(data: bytes, name: str) -> tuple[list[str], list[Grid], list[tuple[int, str]]]:
     """``layout(data, name)``, computed by a child process within the limits."""
     with tempfile.TemporaryDirectory() as folder:
         source, result = Path(folder) / "in.pdf", Path(folder) / "out.json"
@@ -40,11 +42,27 @@ def read_in_child(data: bytes, name: str) -> tuple[list[str], list[Grid]]:
         raise InputError(answer["error"])
     tables = [Grid([[Cell(text, line, merged) for text, line, merged in row] for row in grid["rows"]],
                    grid["first"], grid["last"]) for grid in answer["tables"]]
-    return answer["lines"], tables
+    return answer["lines"], tables, [(line, message) for line, message in answer.get("notes", [])]
 
 
-def layout(data: bytes, name: str) -> tuple[list[str], list[Grid]]:
-    """The text of every page and its ruled tables, in reading order (not yet numbered)."""
+class _Text:
+    """A line of a page's text and where it starts: its left edge gives its indent."""
+
+    def __init__(self, line: dict) -> None:
+        chars = line.get("chars") or []
+        self.text = line.get("text", "")
+        self.x0 = float(line.get("x0", 0))
+        self.x1 = float(line.get("x1", 0))
+        self.size = sorted(c.get("size", 0) for c in chars)[len(chars) // 2] if chars else 0.0
+
+
+def _text_lines(page) -> list[_Text]:
+    return [_Text(line) for line in page.extract_text_lines(return_chars=True)]
+
+
+def layout(data: bytes, name: str) -> tuple[list[str], list[Grid], list[tuple[int, str]]]:
+    """The text of every page and its ruled tables, in reading order (not yet numbered); and what
+    reading left out: (line, message)."""
     import io
 
     import pdfplumber
@@ -54,8 +72,9 @@ def layout(data: bytes, name: str) -> tuple[list[str], list[Grid]]:
         pages = pdf.pages
     if len(pages) > MAX_PDF_PAGES:
         raise InputError(f"{name} 有 {len(pages)} 页,超过 {MAX_PDF_PAGES} 页,不像是一份工作要点")
-    lines: list[str] = []
+    lines: list[str | _Text] = []
     tables: list[Grid] = []
+    pages_text: list[list[int]] = []  # per page: the indexes in ``lines`` of its text lines
     with pdf:
         for page in pages:
             with unreadable(name, "PDF", hint=f"出错的是第 {page.page_number} 页;请另存为 .docx 后再导入"):
@@ -68,21 +87,130 @@ def layout(data: bytes, name: str) -> tuple[list[str], list[Grid]]:
                     return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
 
                 prose = page.filter(outside) if boxes else page
-                words = prose.extract_text() or ""
                 tops = [t.bbox[1] for t in found]
                 # text above the first table, the tables, then the text below (reading order)
-                above, below = _split_at(prose, min(tops)) if tops else (words, "")
-                lines += above.split("\n")
+                above, below = _split_at(prose, min(tops)) if tops else (_text_lines(prose), [])
+                own = list(range(len(lines), len(lines) + len(above)))
+                lines += above
                 for table in sorted(found, key=lambda t: t.bbox[1]):
-                    _pdf_table(table.extract(), lines, tables, name)
-                lines += below.split("\n") if below else []
-    return lines, tables
+                    _pdf_table(_cell_values(page, table), lines, tables, name)
+                own += range(len(lines), len(lines) + len(below))
+                lines += below
+                pages_text.append(own)
+    notes = _running_heads(lines, pages_text)
+    return _indented(lines), tables, notes
 
 
-def _split_at(page, top: float) -> tuple[str, str]:
-    above = page.filter(lambda obj: obj.get("bottom", 0) <= top).extract_text() or ""
-    below = page.filter(lambda obj: obj.get("top", 0) > top).extract_text() or ""
+def _split_at(page, top: float) -> tuple[list[_Text], list[_Text]]:
+    above = _text_lines(page.filter(lambda obj: obj.get("bottom", 0) <= top))
+    below = _text_lines(page.filter(lambda obj: obj.get("top", 0) > top))
     return above, below
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def _running_heads(lines: list, pages: list[list[int]]) -> list[tuple[int, str]]:
+    """A page's first or last line that comes back at the top or foot of other pages ("某县人民政府
+    办公室", "第 2 页 共 5 页") is the page's running head, not text: it is left out (and said so).
+    Bare page numbers ("- 2 -") are left for the parser, which also rejoins what they cut."""
+    ends: dict[tuple[int, str], list[int]] = {}
+    for own in pages:
+        # the top lines of pages with the top lines, the feet with the feet
+        for end, index in ((0, own[0]), (-1, own[-1])) if own else ():
+            key = _key(lines[index].text)
+            if re.search(r"[\u4e00-\u9fff]", key):
+                ends.setdefault((end, key), []).append(index)
+    notes = []
+    for found in ends.values():
+        found = [index for index in found if lines[index] != ""]
+        if len(found) >= 2:
+            for index in found:
+                shown = lines[index].text.strip()
+                lines[index] = ""
+            notes.append((min(found) + 1, f"去掉了每页重复的页眉页脚“{shown}”({len(found)} 处)"))
+    # a two-page document shows its running head once: at the top of a later page, in type much
+    # smaller than the text's
+    sizes = Counter(round(lines[i].size) for own in pages for i in own if isinstance(lines[i], _Text))
+    body = sizes.most_common(1)[0][0] if sizes else 0
+    for own in pages[1:]:
+        if own and isinstance(lines[own[0]], _Text) and 0 < lines[own[0]].size < 0.75 * body \
+                and len(lines[own[0]].text.strip()) <= 40 and len(own) > 1:
+            shown = lines[own[0]].text.strip()
+            lines[own[0]] = ""
+            notes.append((own[0] + 1, f"去掉了页眉“{shown}”(字号小于正文,位于页顶)"))
+    return notes
+
+
+def _indented(lines: list) -> list[str]:
+    """The text lines with their indent as leading spaces, one per character width from the left
+    edge most lines start at: the first line of a paragraph is indented, its wrapped lines are not.
+
+    A line that runs to the right edge of the text goes on in the next one when that one is not
+    indented and starts no numbered item: the two are joined here, where the page shows where a
+    line ends (counting characters cannot: a digit is half as wide as a Chinese character). The
+    line joined on becomes blank, so the lines keep their places."""
+    text = [line for line in lines if isinstance(line, _Text) and line.text.strip()]
+    edges = Counter(round(line.x0) for line in text)
+    if not edges:
+        return [line if isinstance(line, str) else line.text for line in lines]
+    left = edges.most_common(1)[0][0]
+    # the right edge: the furthest one that at least three lines reach (a centred title does not)
+    reach = [line.x1 for line in text if sum(1 for other in text if abs(other.x1 - line.x1) <= 2) >= 3]
+    right = max(reach) if reach else None
+
+    def indent(line: _Text) -> int:
+        return max(0, min(round((line.x0 - left) / line.size) if line.size > 0 else 0, 40))
+
+    out: list[str] = []
+    joining: int | None = None  # the index in ``out`` of the line the next one continues
+    for line in lines:
+        if isinstance(line, str) or not line.text.strip():
+            out.append(line if isinstance(line, str) else "")
+            joining = None
+            continue
+        if joining is not None and indent(line) == 0 and marker_at_start(line.text) is None:
+            out[joining] += line.text
+            out.append("")
+        else:
+            out.append(" " * indent(line) + line.text)
+            joining = len(out) - 1
+        full = right is not None and line.size > 0 and line.x1 >= right - line.size * 0.75
+        if not full:
+            joining = None
+    return out
+
+
+def _cell_values(page, table) -> list[list[str | None]]:
+    """Each cell's text, its lines joined where the text only wrapped at the cell's edge (the line
+    runs to the edge) and kept apart where the writer broke it (one unit a line: "县政府办公室" /
+    "县司法局"); None for a cell a merged one covers."""
+    values = table.extract()  # the shape, and the text wherever the cell's lines cannot be had
+    for r, row in enumerate(table.rows):
+        for c, bbox in enumerate(row.cells):
+            if bbox is None or r >= len(values) or c >= len(values[r]) or values[r][c] is None:
+                continue
+            try:
+                found = page.within_bbox(bbox).extract_text_lines(return_chars=True)
+            except ValueError:
+                continue
+            parts: list[str] = []
+            goes_on = False
+            for line in found:
+                text = line.get("text", "").strip()
+                if not text:
+                    continue
+                if parts and goes_on and marker_at_start(text) is None:
+                    parts[-1] += text
+                else:
+                    parts.append(text)
+                chars = line.get("chars") or []
+                size = sorted(ch.get("size", 0) for ch in chars)[len(chars) // 2] if chars else 10.0
+                goes_on = float(line.get("x1", 0)) >= bbox[2] - 1.5 * size - 2
+            if parts:
+                values[r][c] = "\n".join(parts)
+    return values
 
 
 def _pdf_table(rows: list[list[str | None]], lines: list[str], tables: list[Grid], name: str) -> None:
@@ -99,25 +227,21 @@ def _pdf_table(rows: list[list[str | None]], lines: list[str], tables: list[Grid
                 source = above if above is not None and not above.blank else left
                 row.append(Cell(source.text if source else "", source.line if source else first, merged=True))
                 continue
+            # the lines of a cell are already joined where they only wrapped (``_cell_values``)
             text = "\n".join(part.strip() for part in value.split("\n") if part.strip())
-            row.append(Cell(text.replace("\n", "") if _cjk_wrapped(text) else text, len(lines) + 1))
+            row.append(Cell(text, len(lines) + 1))
             lines.extend(part for part in text.split("\n") if part.strip())
         grid.append(row)
     if grid:
         tables.append(Grid(grid, first, max(first, len(lines))))
 
 
-def _cjk_wrapped(text: str) -> bool:
-    """A cell's text wrapped at the cell's width: its lines join without a space."""
-    return "\n" in text and not re.search(r"\n\s*(?:\d+[.、]|[(（]?[一二三四五六七八九十]+[、)）])", text)
-
-
 def _main(argv: list[str]) -> int:
     """The child: read the PDF at argv[0], write the answer as JSON to argv[1]."""
     source, result, name = argv
     try:
-        lines, tables = layout(Path(source).read_bytes(), name)
-        answer: dict = {"lines": lines, "tables": [
+        lines, tables, notes = layout(Path(source).read_bytes(), name)
+        answer: dict = {"lines": lines, "notes": notes, "tables": [
             {"first": grid.first, "last": grid.last,
              "rows": [[(cell.text, cell.line, cell.merged) for cell in row] for row in grid.rows]}
             for grid in tables]}

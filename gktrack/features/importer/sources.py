@@ -26,6 +26,9 @@ from gktrack.features.limits import (
 class Line:
     no: int  # 1-based: the source line, or for .docx the paragraph / table cell in reading order
     text: str
+    # the heading level a file gives the line itself (Word's 标题 1/2 styles, a workbook's sheet
+    # names): 0 is the top; None for text whose structure is only in its wording
+    outline: int | None = None
 
 
 @dataclass
@@ -66,7 +69,7 @@ def _finished(doc: Document) -> Document:
         char = control_in(line.text)
         if char is not None:
             found.append((line.no, char))
-            doc.lines[index] = Line(line.no, stripped(line.text))
+            doc.lines[index] = Line(line.no, stripped(line.text), line.outline)
     for grid in doc.tables:
         for row in grid.rows:
             for cell in row:
@@ -127,11 +130,13 @@ def _read_docx(data: bytes, name: str) -> Document:
     with unreadable(name, ".docx"):
         word = docx.Document(io.BytesIO(data))
         numbering = _Numbering(word)
+        numbering.outlines = _outline_styles(word)
         body = word.element.body
     texts: list[str] = []
     tables: list[Grid] = []
     _walk(body, texts, numbering, tables, name)
-    return Document([Line(no, text) for no, text in enumerate(texts, start=1)], name, tables)
+    outlines = numbering.found
+    return Document([Line(no, text, outlines.get(no - 1)) for no, text in enumerate(texts, start=1)], name, tables)
 
 
 def _walk(container, texts: list[str], numbering: "_Numbering", tables: list[Grid] | None = None,
@@ -139,6 +144,10 @@ def _walk(container, texts: list[str], numbering: "_Numbering", tables: list[Gri
     """Paragraphs in order; tables row by row, cell by cell, a merged cell once (where it starts)."""
     for child in container.iterchildren():
         if child.tag == _W + "p":
+            if tables is not None:  # a heading style in the body, not inside a table's cell
+                level = _outline(child, numbering.outlines)
+                if level is not None:
+                    numbering.found[len(texts)] = level
             texts.append(numbering.label(child) + _paragraph_text(child))
         elif child.tag == _W + "tbl":
             _walk_table(child, texts, numbering, tables, name)
@@ -222,6 +231,52 @@ def _walk_table(table, texts: list[str], numbering: "_Numbering", tables: list[G
     tables.append(Grid(rows, first, len(texts)))
 
 
+def _outline_styles(word) -> dict[str, int]:
+    """styleId -> outline level of the paragraph styles that are headings: Word's 标题 1-9
+    ("heading 1", whatever the styleId) or a style with its own outline level, also through the
+    styles it is based on."""
+    try:
+        nodes = {style.get(_W + "styleId"): style for style in word.styles.element.iterchildren(_W + "style")
+                 if style.get(_W + "type") in (None, "paragraph")}
+    except AttributeError:
+        return {}
+
+    def own(style) -> int | None:
+        level = style.find(f"{_W}pPr/{_W}outlineLvl")
+        if level is not None:
+            value = _int(level, 9)
+            return value if 0 <= value < 9 else None
+        name = style.find(_W + "name")
+        match = re.fullmatch(r"heading\s*([1-9])", (name.get(_W + "val") or "") if name is not None else "", re.I)
+        return int(match.group(1)) - 1 if match else None
+
+    levels: dict[str, int] = {}
+    for style_id, style in nodes.items():
+        seen, node = set(), style
+        while node is not None and id(node) not in seen:  # a loop of basedOn would never end
+            seen.add(id(node))
+            level = own(node)
+            if level is not None:
+                levels[style_id] = level
+                break
+            based = node.find(_W + "basedOn")
+            node = nodes.get(based.get(_W + "val")) if based is not None else None
+    return levels
+
+
+def _outline(paragraph, styles: dict[str, int]) -> int | None:
+    """The outline level of a paragraph: its own ``outlineLvl``, else its style's."""
+    props = paragraph.find(_W + "pPr")
+    if props is None:
+        return None
+    level = props.find(_W + "outlineLvl")
+    if level is not None:
+        value = _int(level, 9)
+        return value if 0 <= value < 9 else None
+    style = props.find(_W + "pStyle")
+    return styles.get(style.get(_W + "val")) if style is not None else None
+
+
 def _int(node, default: int) -> int:
     try:
         return int(node.get(_W + "val")) if node is not None else default
@@ -229,9 +284,16 @@ def _int(node, default: int) -> int:
         return default
 
 
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
 def _paragraph_text(paragraph) -> str:
     parts = []
-    for node in paragraph.iter():
+    stack = [paragraph]
+    while stack:
+        node = stack.pop()
+        # a text box is written twice, for new and for old Word (mc:Choice / mc:Fallback): once
+        stack.extend(reversed([child for child in node if child.tag != _FALLBACK]))
         if node.tag == _W + "t" and node.text:
             parts.append(node.text)
         elif node.tag == _W + "tab":
@@ -266,6 +328,19 @@ _FORMATS: dict[str, Callable[[int], str]] = {
     "lowerLetter": lambda n: chr(ord("a") + (n - 1) % 26),
     "upperLetter": lambda n: chr(ord("A") + (n - 1) % 26),
     "decimalZero": lambda n: f"{n:02d}",
+    # the others Word and WPS offer for Chinese lists (WPS writes 一、 as japaneseCounting or
+    # taiwaneseCounting): read as written, so that levels keep their own styles
+    "decimalHalfWidth": str,
+    "decimalFullWidth": lambda n: "".join(chr(0xFF10 + int(d)) for d in str(n)),
+    "decimalFullWidth2": lambda n: "".join(chr(0xFF10 + int(d)) for d in str(n)),
+    "decimalEnclosedParen": lambda n: f"({n})",
+    "decimalEnclosedFullstop": lambda n: f"{n}.",
+    "japaneseCounting": _chinese,
+    "japaneseDigitalTenThousand": _chinese,
+    "taiwaneseCounting": _chinese,
+    "taiwaneseCountingThousand": _chinese,
+    "ideographDigital": lambda n: "".join("〇一二三四五六七八九"[int(d)] for d in str(n)),
+    "chineseLegalSimplified": lambda n: "".join("零壹贰叁肆伍陆柒捌玖"[int(d)] for d in str(n)) if n < 10 else str(n),
 }
 
 
@@ -285,6 +360,11 @@ class _Numbering:
 
     def __init__(self, word) -> None:
         self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}
+        self.outlines: dict[str, int] = {}  # heading styles (``_outline_styles``)
+        self.lists: dict[str, str] = {}  # numId -> the list it counts in (its abstractNum)
+        self.restarts: dict[str, dict[int, int]] = {}  # numId -> {level: start} where it restarts
+        self.used: set[str] = set()
+        self.found: dict[int, int] = {}  # index of a body paragraph -> its outline level
         self.counters: dict[str, list[int]] = {}
         self.styles: dict[str, tuple[str, int]] = {}
         try:
@@ -307,8 +387,15 @@ class _Numbering:
         for node in root.iterchildren(_W + "num"):
             ref = node.find(_W + "abstractNumId")
             if ref is not None:
+                num_id = node.get(_W + "numId")
                 for ilvl, spec in abstract.get(ref.get(_W + "val"), {}).items():
-                    self.levels[(node.get(_W + "numId"), ilvl)] = spec
+                    self.levels[(num_id, ilvl)] = spec
+                # Word counts on through every num of one definition; a startOverride restarts it
+                self.lists[num_id] = "abstract:" + (ref.get(_W + "val") or "")
+                for override in node.iterchildren(_W + "lvlOverride"):
+                    start = override.find(_W + "startOverride")
+                    if start is not None:
+                        self.restarts.setdefault(num_id, {})[_level(override.get(_W + "ilvl"))] = _int(start, 1)
         try:
             for style in word.styles.element.iterchildren(_W + "style"):
                 num = style.find(f"{_W}pPr/{_W}numPr")
@@ -338,8 +425,14 @@ class _Numbering:
         spec = self.levels.get((num_id, ilvl))
         if not spec or num_id == "0":
             return ""
-        counters = self.counters.setdefault(num_id, [0] * 9)
+        counters = self.counters.setdefault(self.lists.get(num_id, num_id), [0] * 9)
         fmt, text, start = spec
+        if num_id not in self.used:
+            self.used.add(num_id)
+            for level, value in self.restarts.get(num_id, {}).items():
+                counters[level] = 0
+                if level == ilvl:
+                    start = value
         counters[ilvl] = counters[ilvl] + 1 if counters[ilvl] else start
         for deeper in range(ilvl + 1, 9):
             counters[deeper] = 0
@@ -382,9 +475,15 @@ def _read_xlsx(data: bytes, name: str) -> Document:
                 merges = merged_ranges(book._archive.read(ws._worksheet_path)) if values else []
             if values:
                 _sheet_table(values, merges, name, lines, tables)
+                if tables and tables[-1].caption is None and not _DEFAULT_SHEET.match(ws.title or ""):
+                    tables[-1].caption = ws.title.strip() or None
     finally:
         book.close()
     return Document(lines, name, tables)
+
+
+# the names Excel and WPS give new sheets: they say nothing about what a sheet holds
+_DEFAULT_SHEET = re.compile(r"^\s*(?:sheet|工作表|表)\s*\d*\s*$", re.I)
 
 
 def _sheet_values(ws, name: str) -> dict[tuple[int, int], str]:
@@ -473,7 +572,7 @@ def _sheet_table(values: dict[tuple[int, int], str], merges: list[tuple[int, int
 # ---- .html -------------------------------------------------------------------------------------
 
 _BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "blockquote",
-          "pre", "dd", "dt", "ul", "ol", "center", "font"}
+          "pre", "dd", "dt", "ul", "ol", "center"}
 _CHROME_HINT = re.compile(r"nav|menu|head(?!line)|foot|breadcrumb|crumb|share|sidebar|side-|aside|banner|login|search"
                           r"|location|position|weizhi|copyright|related|xgxx|xgwz|fenxiang|dayin|print", re.I)
 _ARTICLE_HINT = re.compile(r"content|article|zoom|trs_?editor|detail|main|text|zw|wenzhang|body_?text|con", re.I)
@@ -501,8 +600,10 @@ def _read_html(data: bytes, name: str) -> Document:
     tables: list[Grid] = []
     titles = [t.text_content().strip() for t in root.xpath("//h1")] if not article.xpath(".//h1") else []
     pieces += [[t] for t in titles[:1] if t]
-    _html_walk(article, pieces, tables, _Page(name, _rows_by_table(article)))
-    return _renumber(["".join(line) for line in pieces], tables, name)
+    page = _Page(name, *_rows_by_table(article))
+    page.main = pieces
+    _html_walk(article, pieces, tables, page)
+    return _renumber(["".join(line) for line in pieces], tables, name, outlines=page.outlines)
 
 
 _NOT_TEXT = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "select"}
@@ -554,6 +655,9 @@ def _join(parent, kept_before, joined: list[str]) -> None:
 class _Page:
     name: str
     rows: dict  # <table> -> its own <tr>s (not those of tables inside it), in order
+    layout: set = field(default_factory=set)  # the <table>s that hold tables: they lay the page out
+    main: list | None = None  # the page's lines (not a table cell's)
+    outlines: dict = field(default_factory=dict)  # index in ``main`` -> level of an <h2>…<h6> heading
 
 
 def _rows_by_table(root) -> dict:
@@ -561,37 +665,49 @@ def _rows_by_table(root) -> dict:
     the whole nesting, for every row of every table around it)."""
     owner: dict = {}  # element -> the nearest <table> above it
     rows: dict = {}
+    layout: set = set()
     for node in root.iter():
         parent = node.getparent()
         table = None if parent is None else parent if parent.tag == "table" else owner.get(parent)
         owner[node] = table
         if node.tag == "tr" and table is not None:
             rows.setdefault(table, []).append(node)
-    return rows
+        if node.tag == "table" and table is not None:
+            layout.add(table)
+    return rows, layout
 
 
-def _renumber(lines: list[str], tables: list[Grid], name: str) -> Document:
+def _renumber(lines: list[str], tables: list[Grid], name: str, notes: list[tuple[int, str]] = (),
+              indent: bool = False, outlines: dict | None = None) -> Document:
+    """Non-blank lines numbered anew, runs of spaces made one; ``indent``: a line's leading spaces
+    (a PDF line's indent) are kept, they tell a paragraph's first line from its wrapped ones;
+    ``outlines``: index in ``lines`` -> heading level (``Line.outline``)."""
     keep: dict[int, int] = {}
     out: list[Line] = []
     for index, line in enumerate(lines, start=1):
         text = re.sub(r"[ \t\u3000\xa0]+", " ", line).strip()
         if text:
-            out.append(Line(len(out) + 1, text))
+            lead = len(line) - len(line.lstrip(" ")) if indent else 0
+            out.append(Line(len(out) + 1, " " * lead + text, (outlines or {}).get(index - 1)))
         keep[index] = max(1, len(out) + (0 if text else 1))
     for grid in tables:
         grid.first, grid.last = keep.get(grid.first, 1), keep.get(grid.last, len(out))
         for row in grid.rows:
             for cell in row:
                 cell.line = keep.get(cell.line, grid.first)
-    return Document(out, name, tables)
+    return Document(out, name, tables, [(keep.get(line, 1), message) for line, message in notes])
 
 
 def _decode_html(data: bytes, name: str) -> str:
     head = data[:4096].lower()
     match = re.search(rb'charset=["\']?([a-z0-9_-]+)', head)
     if match:
+        charset = match.group(1).decode()
+        # pages saying gb2312 are written in GBK (镕, 堃, 鄌郚…): GB18030 reads both, and more
+        if charset.replace("_", "").replace("-", "") in ("gb2312", "gbk", "xgbk", "gb231280", "cp936"):
+            charset = "gb18030"
         try:
-            return data.decode(match.group(1).decode(), errors="replace")
+            return data.decode(charset, errors="replace")
         except LookupError:
             pass
     return decode_text(data, name)
@@ -642,13 +758,19 @@ def _html_walk(node, lines: list[list[str]], tables: list[Grid], page: _Page) ->
     the end: adding to a growing string would take time growing with its square)."""
     if not isinstance(node.tag, str):
         return
-    if node.tag == "table":
+    # an older site lays its page out in tables: a table holding tables is read as blocks (each
+    # cell a paragraph), the tables inside it as tables
+    if node.tag == "table" and node not in page.layout:
         _html_table(node, lines, tables, page)
         if node.tail and node.tail.strip():
             lines.append([node.tail])
         return
-    if node.tag in _BLOCK:
+    block = node.tag in _BLOCK or (node.tag in ("td", "th") and node.getparent() is not None
+                                    and _owner_table(node) in page.layout)
+    if block:
         lines.append([])
+        if node.tag in _HEADINGS and lines is page.main:
+            page.outlines[len(lines) - 1] = _HEADINGS[node.tag]  # as Word's 标题 styles: a heading by its tag
     if node.text:
         if not lines:
             lines.append([])
@@ -659,14 +781,28 @@ def _html_walk(node, lines: list[list[str]], tables: list[Grid], page: _Page) ->
             if not lines:
                 lines.append([])
             lines[-1].append(child.tail)
-    if node.tag in _BLOCK:
+    if block:
         lines.append([])
+
+
+_HEADINGS = {"h1": 0, "h2": 1, "h3": 2, "h4": 3, "h5": 4, "h6": 5}
+
+
+def _owner_table(cell):
+    """The <table> a cell belongs to (through <tr>, <tbody>/<thead>)."""
+    node = cell.getparent()
+    while node is not None and node.tag != "table":
+        node = node.getparent()
+    return node
 
 
 def _html_table(table, lines: list[list[str]], tables: list[Grid], page: _Page) -> None:
     """A <table>: rows and cells with rowspan/colspan spread over the cells they cover."""
     rows_nodes = page.rows.get(table, [])
     check_table(len(rows_nodes), max((len(tr) for tr in rows_nodes), default=0), page.name)
+    # a <caption> names the table ("…任务分工表"): a line of its own above it
+    for caption in table.iterchildren("caption"):
+        lines.append([caption.text_content()])
     pending: dict[int, tuple[Cell, int]] = {}  # column -> (cell, rows still covered)
     rows: list[list[Cell]] = []
     first = len(lines) + 1
@@ -733,10 +869,10 @@ def _read_pdf(data: bytes, name: str) -> Document:
         raise InputError("读取 .pdf 需要 pdfplumber:请先运行 pip install pdfplumber") from None
     from gktrack.features.importer.pdf import read_in_child
 
-    lines, tables = read_in_child(data, name)
+    lines, tables, notes = read_in_child(data, name)
     if not any(line.strip() for line in lines):
         raise InputError(f"{name} 中没有可提取的文字(可能是扫描件):请先做文字识别(OCR)或另存为 .docx 后再导入")
-    return _renumber(lines, tables, name)
+    return _renumber(lines, tables, name, notes, indent=True)
 
 
 # ---- .doc / .wps / .et: through LibreOffice -------------------------------------------------------

@@ -87,6 +87,7 @@ class Grid:
     ragged: bool = False  # a text table: short rows lost their merged cells, place them by content
     stream: bool = False  # one cell per line: rows are rebuilt from the cell sequence
     cut: bool = False     # the document stops inside its last row: that row's missing cells are unknown
+    caption: str | None = None  # a workbook's sheet name: the heading of its rows when each sheet is one area
 
 
 # ---- the header ------------------------------------------------------------------------------
@@ -514,7 +515,7 @@ def _kind(text: str) -> str:
     if marker is not None:
         if marker.style in _SECTION_STYLES:
             return "section"
-        if marker.style in ("n", "n)", "pn"):
+        if marker.style in ("n", "nn", "n)", "pn"):
             return "item"
     return "plain"
 
@@ -681,6 +682,11 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, warn,
     width = len(roles)
     previous: list[Cell | None] = [None] * width
     out: list[Row] = []
+    # "1" heads the rows numbered "1.1", "1.2": the numbers that have such rows under them
+    number_cols = [col for col, role in enumerate(roles) if role == NUMBER]
+    parents = {match.group(1) for cells in rows for col in number_cols[:1]
+               if col < len(cells) and cells[col] is not None
+               and (match := re.match(r"^(\d{1,3})\.\d", _clean(cells[col].text)))}
     for index, cells in enumerate(rows):
         if cut and index == len(rows) - 1:
             previous = [None] * width  # a row the document stops inside takes nothing from above
@@ -701,11 +707,17 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, warn,
                 previous = [None] * width
                 continue
         # "一 | 政策公开 | |": a row numbered 一、二 that names no unit and no time heads the rows below
+        # (so does "1 | 决策公开 | |" above rows numbered 1.1, 1.2)
         numbered = [c for c, r in zip(cells, roles) if r == NUMBER and c is not None and not c.blank]
         words = [_clean(c.text) for c, r in zip(cells, roles) if r in (TEXT, GROUP) and c is not None and not c.blank]
         if numbered and _CN_ORDINAL.match(_clean(numbered[0].text)) and len(words) == 1 and all(
                 c is None or c.blank for c, r in zip(cells, roles) if r in UNIT_ROLES + (DEADLINE,)):
             out.append(Row(line, section=_clean(numbered[0].text).rstrip("、.") + "、" + words[0]))
+            previous = [None] * width
+            continue
+        if numbered and _clean(numbered[0].text).rstrip(".、") in parents and len(words) == 1 and all(
+                c is None or c.blank for c, r in zip(cells, roles) if r in UNIT_ROLES + (DEADLINE,)):
+            out.append(Row(line, section=_clean(numbered[0].text).rstrip(".、") + "." + words[0]))
             previous = [None] * width
             continue
         row = Row(line)
@@ -842,6 +854,8 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, into: TableT
         title = tidy(body).rstrip("。.;;:: ")
         result.sections.append(ImportedSection(key, marker.text if marker else None, title, line))
 
+    if grid.caption:
+        open_heading(grid.caption, "sheet", grid.first)
     for row in read:
         if row.section:
             open_heading(row.section, "row", row.line)
@@ -874,7 +888,7 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, into: TableT
                     "|".join(filter(None, [*row.units.values(), row.deadline, row.status]))))
             continue
         marker = marker_at_start(text)
-        if marker is not None and marker.style in ("n", "n)", "pn", "circ"):
+        if marker is not None and marker.style in ("n", "nn", "n)", "pn", "circ"):
             if number is None:
                 number = marker.text
             text = text[marker.end:].strip()

@@ -75,7 +75,7 @@ def cn_number(text: str) -> int | None:
 
 @dataclass(frozen=True)
 class Marker:
-    style: str   # "chapter" 第一部分, "cn" 一、, "pcn" (一), "n" 1. / 1、, "pn" (1), "n)" 1), "circ" ①
+    style: str   # "chapter" 第一部分, "cn" 一、, "pcn" (一), "n" 1. / 1、, "nn" 1.1, "pn" (1), "n)" 1), "circ" ①
     value: int
     text: str    # as written, without surrounding spaces: "（一）", "1."
     end: int     # where the item's own text starts
@@ -92,7 +92,10 @@ _MARKERS = [
     ("n)", r"(?P<v>\d{1,2})[)](?!\d)"),
     ("circ", r"(?P<c>[\u2460-\u2473])"),
 ]
-MARKER_AT_START = [(style, re.compile(r"^\s*" + source + r"\s*")) for style, source in _MARKERS]
+# "1.1" "2.3" under "1." "2." (a 分工方案 numbered by chapter and item): only where a line starts,
+# never inside one ("增长3.5%")
+_DOTTED = ("nn", r"\d{1,2}\.(?P<v>\d{1,2})(?![\d.%])\s*[、.]?(?=\s*[\u4e00-\u9fff“(])")
+MARKER_AT_START = [(style, re.compile(r"^\s*" + source + r"\s*")) for style, source in [_DOTTED] + _MARKERS]
 MARKER_ANYWHERE = [(style, re.compile(source)) for style, source in _MARKERS]
 
 
