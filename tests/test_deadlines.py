@@ -168,6 +168,10 @@ def test_a_month_alone_in_a_deadline_cell_is_its_end():
                         ("2024年4月—12月", date(2024, 12, 31)), ("2024年11月至2025年2月", date(2025, 2, 28))):
         assert (parse_deadline(phrase, Y).kind, parse_deadline(phrase, Y).due) == ("date", due), phrase
     assert parse_deadline("3月-13月", Y).kind == "unknown"
+    # the month in figures, as spreadsheets write it
+    for phrase in ("2024.6", "2024-06", "2024/6"):
+        assert parse_deadline(phrase, Y).due == date(2024, 6, 30), phrase
+    assert parse_deadline("2024.13", Y).kind == "unknown"
     assert find_deadline_phrases("6月召开专题会议,研究部署全年工作。") == []
     assert find_deadline_phrases("6月底前召开专题会议。") == ["6月底前"]
 

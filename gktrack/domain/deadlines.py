@@ -245,6 +245,8 @@ def _grammar(mode: str) -> list[tuple[str, str]]:
         ("iso", rf"(?<![0-9])(?P<y>[0-9]{{4}})(?P<sep>[-/.])(?P<m>[0-9]{{1,2}})(?P=sep)(?P<d>[0-9]{{1,2}})"
                 rf"(?![0-9]){day}"),
         ("ymd", rf"{_NOT_AFTER_NUMBER}{_YP}?(?P<m>{_MON})月(?P<d>{_DAY})[日号]{day}"),
+        # "2024.6", "2024-06": a month written as numbers, its end (a cell only: see "month" above)
+        ("ym", rf"(?<![0-9])(?P<y>[0-9]{{4}})[-/.](?P<m>[0-9]{{1,2}})(?![0-9]){month}"),
         ("month_end", rf"{_NOT_AFTER_NUMBER}{_YP}?(?P<m>{_MON})月份?{month}"),
         # "2024年3-6月", "4月至6月", "2024年4月—12月": a span of months, done by the end of the last
         ("month_range", rf"{_NOT_AFTER_NUMBER}{_YP}?{_MON}月?份?(?:[-—–~]|至|到)(?:(?P<y2>{_YEAR})年)?"
@@ -352,7 +354,7 @@ def _resolve(name: str, m: re.Match[str], phrase: str, year: int) -> Deadline | 
         y = _number(g["y2"], digitwise=True) if g["y2"] else _year_of(m, year)
         month = _number(g["m"])
         return dated(_safe_month_end(y, month)) if y and month and 1 <= month <= 12 else None
-    if name in ("ymd", "month_end", "xun"):
+    if name in ("ymd", "ym", "month_end", "xun"):
         y, month = _year_of(m, year), _number(g["m"])
         if y is None or month is None or not 1 <= month <= 12:
             return None
