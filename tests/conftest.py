@@ -396,3 +396,17 @@ def assert_hunks_inside_task(gk: Gk, rel: str, task_id: int, rev: str = "HEAD") 
             assert new_first - 1 <= c <= new_last, (diff, new_first, new_last)
         else:
             assert new_first <= c and c + d - 1 <= new_last, (diff, new_first, new_last)
+
+
+def pdf_file(objects: list[bytes]) -> bytes:
+    """A PDF of these numbered objects (object 1 the catalog), with a correct cross-reference
+    table: the tests write their own PDFs, no PDF library needed."""
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Gk, run_main
+from conftest import Gk, pdf_file, run_main
 from gktrack.features import limits
 
 QUICK = 5.0  # seconds: each refusal comes before the expensive part, whatever the file claims
@@ -212,15 +212,7 @@ def _pdf(pages: int) -> bytes:
     kids = " ".join(f"{3 + n} 0 R" for n in range(pages))
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode()]
     objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"] * pages
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_file(objects)
 
 
 def test_a_pdf_of_too_many_pages_and_a_broken_pdf_are_refused(plans_repo, tmp_path):

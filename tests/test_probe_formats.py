@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import pdf_file
 from gktrack.features.importer import import_file
 
 L, S, R = "lead", "support", "responsible"
@@ -743,15 +744,7 @@ def _pdf(pages: list[list[tuple[float, float, float, str]]], rules: list[list[tu
         objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {5 + 2 * n} 0 R "
                        f"/Resources << /Font << /F1 3 0 R >> >> >>".encode())
         objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_file(objects)
 
 
 def _typeset(title: str, head: str, paragraphs: list[str], per_line: int = 28, per_page: int = 10):

@@ -104,7 +104,9 @@ _LEFT_UNIT_BRACKET = re.compile(rf"\(\s*{UNIT_LABEL_WORD}\s*:[^()]*\)")
 _ABOVE = re.compile(r"^以上\s*(?:第?\s*(?P<first>\d{1,3})\s*[-—–~至到]\s*第?\s*(?P<last>\d{1,3})\s*(?:项|条)|各项|几项|\d{1,2}项)?"
                     r"\s*(?:工作|任务|事项|内容|措施)?\s*(?:均|统一|都|分别)?\s*由\s*")
 _LEADER_LINE = re.compile(r"^[(]?\s*(?:牵头|分管|联系|责任)?(?:负责)?(?:领导|责任人|联系人)\s*:")
-_DEADLINE_LABEL = re.compile(r"^(?:完成时限|时限要求|完成时间|时间要求|时间节点|完成期限|时限)\s*:\s*(?P<rest>.+)$")
+# The labels a deadline goes by, on a line of its own or among an item's labelled parts.
+_TIME_WORDS = r"(?:责任|完成)?时限(?:要求)?|时间要求|完成时间|完成期限|时间节点"
+_DEADLINE_LABEL = re.compile(rf"^(?:{_TIME_WORDS})\s*:\s*(?P<rest>.+)$")
 _HEADER_WORDS = {
     "序号", "编号", "工作任务", "重点任务", "主要任务", "任务", "工作内容", "任务内容", "具体要求", "工作要求",
     "主要内容", "具体内容", "具体措施", "工作措施", "具体任务", "责任单位", "牵头单位", "配合单位", "责任部门",
@@ -853,7 +855,7 @@ def _known_deadline(text: str) -> bool:
     return parse_deadline(text, 2000).kind != "unknown"
 
 
-_PART_WORDS = (r"(?:责任|完成)?时限(?:要求)?|时间要求|完成时间|完成期限"
+_PART_WORDS = (rf"{_TIME_WORDS}"
                r"|(?:牵头|分管|联系)?(?:负责)?领导|责任领导|责任人|联系人"
                rf"|{UNIT_LABEL_WORD}")
 _PART_LABEL = re.compile(rf"(?:^|(?<=[;,\s。]))\s*(?P<label>{_PART_WORDS})\s*:")
