@@ -353,7 +353,6 @@ EXPECTED = {
 # Expectations the importer does not meet yet: name -> reason (the test is marked xfail).
 KNOWN_GAPS: dict[str, str] = {
     "p31_city-2024-qingdan-web-table-one-cell-per-line.txt": "网页表格一格一行的复制未识别为表格",
-    "p32_district-2024-units-per-section-at-top.txt": "标题下“本部分工作由X牵头”未分给本部分各项",
     "p35_county-2024-wechat-article-markers.txt": "公众号文章:标题取自文件名,“01”章节标记与“■”条目未识别",
 }
 

@@ -103,6 +103,10 @@ _LEFT_UNIT_BRACKET = re.compile(rf"\(\s*{UNIT_LABEL_WORD}\s*:[^()]*\)")
 # them since the previous unit line, or those numbered first..last.
 _ABOVE = re.compile(r"^以上\s*(?:第?\s*(?P<first>\d{1,3})\s*[-—–~至到]\s*第?\s*(?P<last>\d{1,3})\s*(?:项|条)|各项|几项|\d{1,2}项)?"
                     r"\s*(?:工作|任务|事项|内容|措施)?\s*(?:均|统一|都|分别)?\s*由\s*")
+# "本部分工作由X牵头,Y配合。" under a heading: the units of every item of that section (the items
+# come after it, so it cannot wait for them like "以上…"); an item naming its own units keeps them.
+_SECTION_WIDE = re.compile(r"^(?:本|该|此)(?:部分|章|节|方面|板块|领域|项)\s*(?:工作|任务|事项|内容|措施)?\s*"
+                           r"(?:均|统一|都|总体)?\s*由\s*")
 _LEADER_LINE = re.compile(r"^[(]?\s*(?:牵头|分管|联系|责任)?(?:负责)?(?:领导|责任人|联系人)\s*:")
 # The labels a deadline goes by, on a line of its own or among an item's labelled parts.
 _TIME_WORDS = r"(?:责任|完成)?时限(?:要求)?|时间要求|完成时间|完成期限|时间节点"
@@ -136,6 +140,7 @@ class _Seg:
     kind: str = "para"
     level: int = -1
     above: tuple[int, int] | None = None  # "以上第5-7项由…": the item numbers a unit line is for
+    whole_section: bool = False  # "本部分工作由…": a unit line for every item of its section
     indent: int = 0  # leading spaces of the source line: paragraph starts in wrapped text
     outline: int | None = None  # the heading level the file gives the line (``Line.outline``)
     # where each source line starts inside ``raw`` once lines are joined: [(offset, line)]
@@ -1055,12 +1060,16 @@ class _Builder:
         """"以上…由X负责": the segment becomes the unit phrase, and remembers the items it is for."""
         match = _ABOVE.match(seg.norm)
         if match is None:
-            return False
+            match = _SECTION_WIDE.match(seg.norm)
+            if match is None:
+                return False
+            seg.whole_section = True
         rest = seg.raw[match.end():].strip(_STRIP).rstrip("。.;;")
         if not looks_like_unit_phrase(rest):
+            seg.whole_section = False
             return False
         seg.raw, seg.norm = rest, fold(rest)
-        if match.group("first"):
+        if not seg.whole_section and match.group("first"):
             first, last = int(match.group("first")), int(match.group("last"))
             seg.above = (first, last) if first <= last else None
         return True
@@ -1383,6 +1392,10 @@ class _Builder:
 
                 if self.table is not None and self.table.units_first:
                     units_ahead = (shown, units)
+                    continue
+                if seg.whole_section and stack:
+                    # the innermost open heading's items take these units unless they name their own
+                    self.section_units[stack[-1][1]] = (shown, list(units))
                     continue
                 if seg.above is not None:
                     named = self._numbered(*seg.above)
