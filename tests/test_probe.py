@@ -74,12 +74,12 @@ EXPECTED = {
     ]),
     "p35_county-2024-wechat-article-markers.txt": ("紫阳县2024年政务公开工作要点", 2024, [
         # a WeChat article: account line, "点击蓝字", "01"/"02" section markers on a line of their own,
-        # "■"/"▲" bullets, then END / 来源 / 编辑 / 审核 / 阅读原文
-        ("及时公开县级预决算", [("县财政局", R)], ["2024年9月底前"], "聚焦重点领域 深化信息公开"),
-        ("做好乡村振兴项目资金公开", [("县农业农村局", L), ("各镇人民政府", S)], None, "聚焦重点领域 深化信息公开"),
-        ("公开义务教育阶段招生政策", [("县教育体育局", R)], ["2024年8月底前"], "聚焦重点领域 深化信息公开"),
-        ("开展政府网站和政务新媒体常态化检查", [("县政府办公室", R)], ["每季度"], "强化平台建设 提升服务能力"),
-        ("推进政务公开专区标准化建设", [("县政务服务中心", L), ("各镇人民政府", S)], [], "强化平台建设 提升服务能力"),
+        # "■"/"▲" bullets, then END / 来源 / 编辑 / 审核 / 阅读原文 (the space inside a title goes, as elsewhere)
+        ("及时公开县级预决算", [("县财政局", R)], ["2024年9月底前"], "聚焦重点领域深化信息公开"),
+        ("做好乡村振兴项目资金公开", [("县农业农村局", L), ("各镇人民政府", S)], None, "聚焦重点领域深化信息公开"),
+        ("公开义务教育阶段招生政策", [("县教育体育局", R)], ["2024年8月底前"], "聚焦重点领域深化信息公开"),
+        ("开展政府网站和政务新媒体常态化检查", [("县政府办公室", R)], ["每季度"], "强化平台建设提升服务能力"),
+        ("推进政务公开专区标准化建设", [("县政务服务中心", L), ("各镇人民政府", S)], [], "强化平台建设提升服务能力"),
     ]),
     "p36_county-2024-body-overview-then-annex-tabs.txt": ("石泉县2024年政务公开工作方案", 2024, [
         # the body has only 总体要求 and 保障措施 paragraphs; the tasks are the rows of the 附件 table
@@ -353,7 +353,6 @@ EXPECTED = {
 # Expectations the importer does not meet yet: name -> reason (the test is marked xfail).
 KNOWN_GAPS: dict[str, str] = {
     "p31_city-2024-qingdan-web-table-one-cell-per-line.txt": "网页表格一格一行的复制未识别为表格",
-    "p35_county-2024-wechat-article-markers.txt": "公众号文章:标题取自文件名,“01”章节标记与“■”条目未识别",
 }
 
 # Words of labels, headers, notices and page furniture: never inside a task's text or a unit's name.

@@ -68,10 +68,13 @@ _TERMINAL = "。!?;:)」』”’》】…"   # a line ending so ends a sentence
 # Web-page furniture: labelled fields anywhere, short widgets only when the line is just that.
 _CHROME = re.compile(
     r"^(?:•\s*)?(?:索引号|主题分类|公开方式|公开范围|公开时限|有效性|发布机构|信息来源|来源|作者|发布(?:时间|日期)"
-    r"|浏览(?:量|次数)|阅读(?:量|次数)|点击(?:量|数)|字\s*体|字号|责任编辑|分享到?)\s*[:【]"
+    r"|浏览(?:量|次数)|阅读(?:量|次数)|点击(?:量|数)|字\s*体|字号|责任编辑|分享到?"
+    r"|编辑|审核|校对|[初复终]审|排版|美编)\s*[:【]"
     r"|^(?:无障碍|长者(?:模式|助手)|适老化?|分享到?|微信|微博|QQ空间|扫一扫|【?\s*(?:打印|关闭)(?:本页|窗口)?\s*】?"
     r"|收藏|返回顶部|您当前的位置|当前位置|首页\s*[>›]|上一篇|下一篇|相关(?:链接|文章|阅读|附件)|网站地图|Baidu|map"
-    r"|附件下载|【\s*(?:大|中|小)\s*】)(?=.{0,20}$)"
+    r"|附件下载|【\s*(?:大|中|小)\s*】"
+    # a WeChat article's furniture: its call to follow, its end mark, its footer links
+    r"|点击(?:上方)?蓝字|关注我们|END|阅读原文|点个?在看|分享收藏)(?=.{0,20}$)"
     # a site's footer: who runs it, its licence numbers, how to reach it
     r"|^(?:主办单位|承办单位|版权所有|技术支持|网站标识码|地址|邮编|联系人|联系电话|联系方式|网站监督|建议使用|日期)[^:]{0,6}:"
     r"|.*(?:ICP备|公网安备|网站标识码|版权所有|分辨率)"
@@ -367,7 +370,7 @@ def _remove_page_markers(segs: list[_Seg], run: _Run, table_numbers: bool) -> li
             else:
                 last = values[i]
     out = _Out()
-    join_next = False
+    join_next = join_heading = False
     for index, seg in enumerate(segs):
         if index in page_lines:
             marker = marker_at_start(seg.raw)
@@ -376,6 +379,22 @@ def _remove_page_markers(segs: list[_Seg], run: _Run, table_numbers: bool) -> li
                 out.join_last(seg, marker.end)
             else:
                 out.append(seg.piece(marker.end, len(seg.raw)))
+            continue
+        following = segs[index + 1] if index + 1 < len(segs) else None
+        if re.fullmatch(r"0[1-9]", seg.norm) and following is not None \
+                and "。" not in following.norm and len(following.norm) <= 30 \
+                and marker_at_start(following.raw, following.norm) is None:
+            # "01" on a line of its own above a short title (a WeChat article's section marker): it
+            # numbers that title, written "01 title" so it reads as a heading, not a page number
+            out.append(seg)
+            join_heading = True
+            continue
+        if join_heading:
+            join_heading = False
+            last = out.pop()
+            joined = _Seg(last.no, last.raw + " " + seg.raw.strip(_STRIP),
+                          starts=[(0, last.no), (len(last.raw) + 1, seg.no)])
+            out.append(joined)
             continue
         if _BARE_PAGE.match(seg.norm) and not (table_numbers and re.fullmatch(r"\d{1,3}", seg.norm)):
             removed.append((seg.no, seg.raw))
@@ -1186,7 +1205,7 @@ class _Builder:
         for group in siblings.values():
             values = [self.segs[i].marker.value for i in group if self.segs[i].marker]
             for before, after, i in zip(values, values[1:], group[1:]):
-                if after != before + 1:  # numbering may run on across headings, but not jump
+                if after != before + 1 and self.segs[i].marker.style != "bullet":  # may run on, not jump
                     self.run.warn(self.segs[i].no, f"编号不连续:“{self.segs[i].marker.text}”前面是第 {before} 项,请核对是否漏项或重号")
             family_heads = any(children[i] for i in group)
             for i in group:

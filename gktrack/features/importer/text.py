@@ -75,7 +75,8 @@ def cn_number(text: str) -> int | None:
 
 @dataclass(frozen=True)
 class Marker:
-    style: str   # "chapter" 第一部分, "cn" 一、, "pcn" (一), "n" 1. / 1、, "nn" 1.1, "pn" (1), "n)" 1), "circ" ①
+    style: str   # "chapter" 第一部分, "cn" 一、, "pcn" (一), "n" 1. / 1、, "nn" 1.1, "pn" (1), "n)" 1), "circ" ①,
+    #              "bullet" ■, "zn" 01
     value: int
     text: str    # as written, without surrounding spaces: "（一）", "1."
     end: int     # where the item's own text starts
@@ -95,12 +96,20 @@ _MARKERS = [
 # "1.1" "2.3" under "1." "2." (a 分工方案 numbered by chapter and item): only where a line starts,
 # never inside one ("增长3.5%")
 _DOTTED = ("nn", r"\d{1,2}\.(?P<v>\d{1,2})(?![\d.%])\s*[、.]?(?=\s*[\u4e00-\u9fff“(])")
-MARKER_AT_START = [(style, re.compile(r"^\s*" + source + r"\s*")) for style, source in [_DOTTED] + _MARKERS]
+# Only where a line starts, as a page copied from a WeChat article writes them: "■"/"▲"/"●" bullets
+# (items without a number: each bullet counts as the next one) and "01" "02" before a section's
+# title (a zero-padded number is no page number and no item "1.").
+_BULLET = ("bullet", r"(?P<b>[■□▲△●◆◇★☆►▶▪◼])")
+_PADDED = ("zn", r"0(?P<v>[1-9])(?=\s+[\u4e00-\u9fff“])")
+MARKER_AT_START = [(style, re.compile(r"^\s*" + source + r"\s*"))
+                   for style, source in [_DOTTED] + _MARKERS + [_BULLET, _PADDED]]
 MARKER_ANYWHERE = [(style, re.compile(source)) for style, source in _MARKERS]
 
 
 def _marker_from(style: str, match: re.Match[str], raw: str) -> Marker | None:
-    if style == "circ":
+    if style == "bullet":
+        value = 1  # unnumbered: never checked for sequence
+    elif style == "circ":
         value = ord(match.group("c")) - 0x2460 + 1
     else:
         value = cn_number(match.group("v"))
