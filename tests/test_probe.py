@@ -352,7 +352,6 @@ EXPECTED = {
 
 # Expectations the importer does not meet yet: name -> reason (the test is marked xfail).
 KNOWN_GAPS: dict[str, str] = {
-    "p31_city-2024-qingdan-web-table-one-cell-per-line.txt": "网页表格一格一行的复制未识别为表格",
 }
 
 # Words of labels, headers, notices and page furniture: never inside a task's text or a unit's name.

@@ -88,6 +88,7 @@ class Grid:
     stream: bool = False  # one cell per line: rows are rebuilt from the cell sequence
     cut: bool = False     # the document stops inside its last row: that row's missing cells are unknown
     caption: str | None = None  # a workbook's sheet name: the heading of its rows when each sheet is one area
+    whole: bool = False   # every row has every cell (none left out for a merge): a repeated group is the same
 
 
 # ---- the header ------------------------------------------------------------------------------
@@ -454,8 +455,7 @@ def _line_stream(lines, kinds, i: int) -> Grid | None:
     if roles is None or len(roles) != len(cells):
         return None
     roles = settle_roles(roles)
-    if GROUP in roles:
-        return None
+    width = len(roles)
     last = lines[j - 1].no
     while j < len(lines):
         if kinds[j] == "blank":
@@ -466,12 +466,25 @@ def _line_stream(lines, kinds, i: int) -> Grid | None:
         cells.append(Cell(_clean(lines[j].text), lines[j].no))
         last = lines[j].no
         j += 1
-    grid = Grid([cells], lines[i].no, last, ragged=True, stream=True,
+    whole = GROUP in roles
+    if whole and not _whole_rows(cells[width:], roles):
+        return None
+    grid = Grid([cells], lines[i].no, last, ragged=True, stream=True, whole=whole,
                 cut=j >= len(lines) and fold(cells[-1].text).strip()[-1:] not in "。;)")
     header = Header(len(roles) - 1, roles, 0, [c.text for c in cells[:len(roles)]])
     if not _clean_stream(grid, header):
         return None
     return grid
+
+
+def _whole_rows(body: list[Cell], roles: list[str]) -> bool:
+    """A group column makes rows of one cell per line ambiguous (a merged group cell is left out);
+    they are still certain when every row is whole: 序号 first, then exactly one cell per column,
+    the row numbers running 1, 2, 3… at every row's start (a web table copied with each cell filled)."""
+    width = len(roles)
+    if roles[0] != NUMBER or not body or len(body) % width:
+        return False
+    return all(fold(body[k].text).strip() == str(k // width + 1) for k in range(0, len(body), width))
 
 
 def _clean_stream(grid: Grid, header: Header) -> bool:
@@ -866,7 +879,7 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, into: TableT
                 continue
             if open_values.get(col) == value and carried:
                 continue
-            if open_values.get(col) == value and not grid.ragged and not grid.stream:
+            if open_values.get(col) == value and (grid.whole or not grid.ragged and not grid.stream):
                 continue  # the same group written again (a blank-free sheet)
             open_heading(value, f"col{col}", row.line)
             open_values[col] = value
