@@ -758,9 +758,38 @@ class _Tail:
     deadlines: list[str]
 
 
+# "(责任单位:X)(2018年9月底前完成)": a bracket holding only a deadline, after the unit bracket —
+# the item's 完成时限 written apart, never an item of its own.
+_DEADLINE_BRACKET = re.compile(r"\(([^()]{2,30})\)[。.;]?$")
+
+
+def _deadline_bracket(norm: str) -> str | None:
+    """The deadline phrase when ``norm`` (folded, brackets folded) is just "(2018年底前完成)"."""
+    from gktrack.domain.deadlines import parse_deadline, split_phrases
+
+    match = _DEADLINE_BRACKET.fullmatch(norm.strip(" "))
+    if match is None:
+        return None
+    phrase = match.group(1).strip()
+    parts = split_phrases(phrase)
+    if parts and all(parse_deadline(part, 2000).kind != "unknown" for part in parts):
+        return phrase
+    return None
+
+
 def _trailing_units(seg_raw: str) -> _Tail | None:
     """"…公开。(责任单位:市统计局)" -> text "…公开。", units 市统计局; None when it has none."""
     raw = seg_raw.rstrip(_STRIP)
+    norm = fold(raw).translate(_BRACKET_FOLD)
+    cut = norm.rstrip("。.;,、 ")
+    opened = cut.rfind("(")
+    if opened > 0 and cut.endswith(")") and norm[:opened].rstrip(" ").endswith(")"):
+        phrase = _deadline_bracket(cut[opened:])
+        if phrase is not None:
+            tail = _trailing_units(raw[:opened])
+            if tail is not None:
+                tail.deadlines = tail.deadlines + [raw[opened + 1:len(cut) - 1].strip(_STRIP)]
+                return tail
     norm = fold(raw).translate(_BRACKET_FOLD)
     trimmed = len(norm.rstrip("。.;,、 "))
     # "…。责任人:李明;责任单位:党政办" without brackets: labelled parts after the last full stop
@@ -859,7 +888,7 @@ def _split_at_unit_brackets(text: str) -> list[str]:
             depth -= 1
             at_break = depth == 0 and opened > start and (norm[opened - 1] in "。;" or (
                 norm[index + 1:index + 2] in ("。", ";") and _trailing_units(text[index + 2:]) is not None))
-            if at_break and norm[index + 1:].strip(" 。;"):
+            if at_break and norm[index + 1:].strip(" 。;") and _deadline_bracket(norm[index + 1:]) is None:
                 if _unit_phrase(text[opened + 1:index], bracketed=True):
                     end = index + 1
                     while end < len(norm) and norm[end] in " 。;":
