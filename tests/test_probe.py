@@ -20,6 +20,21 @@ L, S, R = "lead", "support", "responsible"
 ANY = object()  # section left unchecked
 
 EXPECTED = {
+    "p43_county-2024-deadlines-in-running-text.txt": ("柞水县2024年政务公开工作要点", 2024, [
+        # deadlines written in the sentence, unlabelled; a unit name with its own bracket inside the unit bracket
+        ("编制并公开县政府2024年度重大行政决策事项目录", [("县司法局", R)], ["2024年第一季度"], "推进政策公开"),
+        ("全面梳理现行有效行政规范性文件", [("县司法局", L), ("县直各部门", S)], ["10月底前"], "推进政策公开"),
+        ("按月公开县本级重点项目建设进展", [("县发改局", R)], ["每月10日前"], "推进政策公开"),
+        ("对涉及我县的重大突发事件", [("县委宣传部(县政府新闻办)", R), ("县应急管理局", R)], None, "做好回应关切"),
+        ("办好“政府开放日”活动", [("县政府办公室", R), ("县委网信办", R)], None, "做好回应关切"),
+    ]),
+    "p44_county-2024-taizhang-progress-columns.txt": ("洛南县2024年政务公开工作任务台账", 2024, [
+        # a 台账 with 进展情况 and 备注 columns: neither is text, unit or deadline
+        ("更新县政府信息公开指南。", [("县政府办公室", R)], ["2024年3月底前"], None),
+        ("公开县级预决算和部门预决算。", [("县财政局", R)], ["2024年9月底前"], None),
+        ("开展政务新媒体季度检查。", [("县委网信办", R)], ["每季度"], None),
+        ("规范村务公开栏设置。", [("各镇人民政府", R)], ["2024年6月底前"], None),
+    ]),
     "p39_county-2024-square-bracket-labels.txt": ("镇坪县2024年政务公开工作要点", 2024, [
         # labelled parts in 【】 after the sentence instead of （）
         ("做好规范性文件公开", [("县司法局", R)], ["2024年6月底前"], "加强政策发布解读"),
@@ -443,6 +458,11 @@ def test_cover_notice_gives_issuer_number_and_date(plans):
     fanti = plans["p07_quanjiao-2023-yaodian-fanti.txt"]
     assert fanti.issuer == "全椒县人民政府办公室"
     assert fanti.issued == dt.date(2023, 4, 20)
+
+
+def test_progress_and_remarks_columns_stay_out_of_the_task(plans):
+    for task in plans["p44_county-2024-taizhang-progress-columns.txt"].tasks:
+        assert not any(word in task.text for word in ("已完成", "推进中", "未开始")), task.text
 
 
 def test_wrapped_lines_are_rejoined(plans):

@@ -227,8 +227,9 @@ _RELATIVE_UNIT = r"(?P<n>{num})个?(?P<u>工作日|自然日|日|天)(?:内|以�
 _TAILS = {
     "cell": {"day": rf"(?:{_BEFORE})?", "span": rf"(?:底|末|内)?(?:{_BEFORE})?",
              "month": rf"(?:(?:底|末|内)(?:{_BEFORE})?)?"},
-    "prose": {"day": _BEFORE, "span": rf"(?:(?:底|末|内)(?:{_BEFORE})?|{_BEFORE})",
-              "month": rf"(?:底|末)(?:{_BEFORE})?"},
+    # ... or "完成" right after ("2024年第一季度完成", "6月完成"): naming when a thing is done is a deadline
+    "prose": {"day": _BEFORE, "span": rf"(?:(?:底|末|内)(?:{_BEFORE})?|{_BEFORE}|(?=完成|办结|完毕))",
+              "month": rf"(?:(?:底|末)(?:{_BEFORE})?|(?=完成|办结|完毕))"},
 }
 
 _ANCHOR = (
@@ -530,20 +531,31 @@ def find_deadline_phrases(text: str) -> list[str]:
     if not isinstance(text, str) or not text:
         return []
     folded, index = _fold(text)
-    spans: list[tuple[int, int]] = []
-    for _name, rx in _rules("prose"):
-        spans += [(m.start(), m.end()) for m in rx.finditer(folded) if m.end() > m.start()]
+    spans: list[tuple[int, int, str]] = []
+    for name, rx in _rules("prose"):
+        spans += [(m.start(), m.end(), name) for m in rx.finditer(folded) if m.end() > m.start()]
     spans.sort(key=lambda s: (s[0], s[0] - s[1]))
     found: list[str] = []
+    names: dict[str, str] = {}
     last_end = 0
-    for begin, end in spans:
+    for begin, end, name in spans:
         if begin < last_end:
             continue
         last_end = end
         phrase = text[index[begin]:index[end - 1] + 1]
         if phrase not in found:
             found.append(phrase)
+            names[phrase] = name
+    # "按月公开…,每月10日前更新": the bare period says less than the day within it; keep the day only
+    dated = {"every_month_by": _BARE_MONTHLY, "every_year_by": _BARE_YEARLY}
+    for name, bare in dated.items():
+        if name in names.values():
+            found = [p for p in found if not (names[p] == "recurring" and bare.fullmatch(_fold(p)[0]))]
     return found
+
+
+_BARE_MONTHLY = re.compile(r"(?:每个?|按|逐)月")
+_BARE_YEARLY = re.compile(r"每年度?")
 
 
 def parse_due_option(value: str, year: int) -> tuple[str, bool]:

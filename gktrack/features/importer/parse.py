@@ -1634,7 +1634,9 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
         # "责任单位:X;完成时限:每季度", "…| 2024年9月底前": a line ending in a whole deadline is complete
         # (a unit phrase is not so telling: "…牵头,市住建局等政府各有关" reads as one)
         part = re.split(r"[;:|]|\s{2,}", fold(last.text.replace("\t", "|")).strip(_STRIP + "|"))[-1].strip(_STRIP)
-        if len(tail) >= 8 and tail[-1] not in _TERMINAL + ".;)|" and not _CHROME.match(tail) \
+        # a " | " row closed by its own "|" is a whole row, whatever its last cells (进展情况, 备注) say
+        closed_row = fold(last.text).strip(_STRIP).endswith(("|", "｜")) and fold(last.text).count("|") >= 3
+        if len(tail) >= 8 and tail[-1] not in _TERMINAL + ".;)|" and not _CHROME.match(tail) and not closed_row \
                 and last.no >= plan.tasks[-1].line and not looks_like_unit_phrase(tail) \
                 and not _known_deadline(part) and not DATE_LINE.match(tail) \
                 and not _BARE_PAGE.match(tail) and not _ISSUED_TRAILER.search(tail):
