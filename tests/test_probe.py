@@ -20,6 +20,14 @@ L, S, R = "lead", "support", "responsible"
 ANY = object()  # section left unchecked
 
 EXPECTED = {
+    "p45_county-2024-bullet-details-under-items.txt": ("丹凤县2024年政务公开工作要点", 2024, [
+        # "●" lines under a numbered item that is a whole task (its sentence, its units) are its details;
+        # "●" lines right under a heading are the heading's items
+        ("做好财政信息公开。", [("县财政局", R)], None, "深化重点领域信息公开"),
+        ("做好乡村振兴信息公开", [("县农业农村局", L), ("各镇人民政府", S)], None, "深化重点领域信息公开"),
+        ("开展政府网站常态化检查", [("县政府办公室", R)], None, "加强平台建设"),
+        ("推进政务公开专区建设", [("县政务服务中心", R)], ["2024年6月底前"], "加强平台建设"),
+    ]),
     "p43_county-2024-deadlines-in-running-text.txt": ("柞水县2024年政务公开工作要点", 2024, [
         # deadlines written in the sentence, unlabelled; a unit name with its own bracket inside the unit bracket
         ("编制并公开县政府2024年度重大行政决策事项目录", [("县司法局", R)], ["2024年第一季度"], "推进政策公开"),
@@ -463,6 +471,11 @@ def test_cover_notice_gives_issuer_number_and_date(plans):
 def test_progress_and_remarks_columns_stay_out_of_the_task(plans):
     for task in plans["p44_county-2024-taizhang-progress-columns.txt"].tasks:
         assert not any(word in task.text for word in ("已完成", "推进中", "未开始")), task.text
+
+
+def test_bullet_details_stay_in_their_item(plans):
+    first = plans["p45_county-2024-bullet-details-under-items.txt"].tasks[0]
+    assert "三公" in first.text and "县级预决算" in first.text
 
 
 def test_wrapped_lines_are_rejoined(plans):

@@ -144,6 +144,7 @@ class _Seg:
     level: int = -1
     above: tuple[int, int] | None = None  # "以上第5-7项由…": the item numbers a unit line is for
     whole_section: bool = False  # "本部分工作由…": a unit line for every item of its section
+    detail: bool = False  # a "●" line under a whole task: part of that task's text
     indent: int = 0  # leading spaces of the source line: paragraph starts in wrapped text
     outline: int | None = None  # the heading level the file gives the line (``Line.outline``)
     # where each source line starts inside ``raw`` once lines are joined: [(offset, line)]
@@ -430,6 +431,24 @@ class _Numbering:
         self.last[marker.style] = marker.value
         for deeper in self.order[self.order.index(marker.style) + 1:]:
             self.last.pop(deeper, None)
+
+
+def _bullet_details(segs: list[_Seg]) -> None:
+    """"●"/"■" lines are items under a heading ("01 标题", "二、平台建设"), but under a numbered item
+    that is already a whole task — a sentence, or its own unit bracket — they are that task's details:
+    their bullet is then no numbering."""
+    owner: _Seg | None = None
+    for seg in segs:
+        marker = seg.marker
+        if marker is None:
+            continue
+        if marker.style != "bullet":
+            owner = seg
+            continue
+        if owner is not None and owner.marker is not None and (
+                "。" in owner.norm or len(owner.norm) - owner.marker.end > 30
+                or _trailing_units(owner.raw) is not None):
+            seg.marker, seg.detail = None, True
 
 
 def _split_inline(segs: list[_Seg]) -> list[_Seg]:
@@ -1322,6 +1341,11 @@ class _Builder:
             if preamble():
                 run.warn(seg.no, f"“{preamble()}”部分不是任务,未导入:{_excerpt(text)}")
                 return
+            if self.table is None and seg.detail and open_task is None and self.tasks:
+                # a bullet detail of the task just closed by its unit bracket: it stays with that task
+                _check_length(self.tasks[-1], text)
+                self.tasks[-1].text += "\n" + text
+                return
             if self.table is None and open_task is not None:
                 _check_length(open_task, text)
                 # a line ending in "，" or "、" breaks a sentence (a <br>, a hard wrap): it goes on
@@ -1562,6 +1586,7 @@ def _parse(doc: Document) -> ImportedPlan:
     segs = _remove_page_markers(segs, run, table_numbers)
     segs = _rejoin_wrapped(segs)
     segs = _split_inline(segs)
+    _bullet_details(segs)
     segs = _with_table_marks(segs, tables)
     start, end, title, title_at = _locate(segs, run)
     plan = ImportedPlan()
