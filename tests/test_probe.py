@@ -20,6 +20,20 @@ L, S, R = "lead", "support", "responsible"
 ANY = object()  # section left unchecked
 
 EXPECTED = {
+    "p46_city-2024-cn-numeral-year-you-sentence.txt": ("延安市二〇二四年政务公开工作要点", 2024, [
+        # the year in Chinese numerals; a last sentence "由X牵头，Y配合。" names the units
+        ("做好政策文件集中公开", [("市政府办公室", L), ("各县(市、区)政府", S), ("市直各部门(单位)", S)], None,
+         "强化政策发布解读"),
+        ("提升政策解读质量", [("市直各部门(单位)", R)], None, "强化政策发布解读"),
+        ("加强政务新媒体管理", [("市委网信办", R), ("市政府办公室", R)], None, "优化政务公开平台"),
+    ]),
+    "p47_county-2024-three-label-lines.txt": ("富县2024年政务公开工作任务分工", 2024, [
+        # 牵头单位 / 配合单位 / 完成时限 each on a line of its own after the item
+        ("公开县级预决算", [("县财政局", L), ("县直各预算单位", S)], ["2024年9月底前"], "加强重点领域信息公开"),
+        ("做好医疗卫生领域信息公开", [("县卫健局", L)], ["持续推进"], "加强重点领域信息公开"),
+        ("完成政府信息公开工作年度报告编制发布", [("县政府办公室", L), ("县直各部门", S), ("各镇人民政府", S)],
+         ["2024年1月31日前"], "夯实政务公开基础"),
+    ]),
     "p45_county-2024-bullet-details-under-items.txt": ("丹凤县2024年政务公开工作要点", 2024, [
         # "●" lines under a numbered item that is a whole task (its sentence, its units) are its details;
         # "●" lines right under a heading are the heading's items
