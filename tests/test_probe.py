@@ -20,6 +20,13 @@ L, S, R = "lead", "support", "responsible"
 ANY = object()  # section left unchecked
 
 EXPECTED = {
+    "p48_city-2024-qingdan-csv.csv": ("商洛市2024年政务公开重点任务清单", 2024, [
+        # a sheet saved as CSV in GBK: the title in a row of its own, a quoted cell with a comma and a line break
+        ("及时公开市政府常务会议议定事项", [("市政府办公室", L)], ["会后5个工作日内"], None),
+        ("公开市级重大建设项目批准和实施信息，包括项目名称、投资额、建设进度等。\n按季度更新项目进展。",
+         [("市发展改革委", L), ("市住建局", S), ("市交通局", S)], ["每季度"], None),
+        ("做好就业补贴政策公开", [("市人社局", L), ("市财政局", S)], ["2024年6月底前"], None),
+    ]),
     "p46_city-2024-cn-numeral-year-you-sentence.txt": ("延安市二〇二四年政务公开工作要点", 2024, [
         # the year in Chinese numerals; a last sentence "由X牵头，Y配合。" names the units
         ("做好政策文件集中公开", [("市政府办公室", L), ("各县(市、区)政府", S), ("市直各部门(单位)", S)], None,

@@ -482,6 +482,27 @@ def _read_xlsx(data: bytes, name: str) -> Document:
     return Document(lines, name, tables)
 
 
+def _read_csv(data: bytes, name: str) -> Document:
+    """A sheet saved as CSV (Excel/WPS "另存为 CSV", UTF-8 with BOM or GBK): read as the sheet it was,
+    one table of its rows; a quoted cell may hold commas and line breaks."""
+    import csv
+
+    text = decode_text(data, name)
+    check_text(text.count("\n") + 1, len(text), name)
+    values: dict[tuple[int, int], str] = {}
+    import io
+
+    for r, row in enumerate(csv.reader(io.StringIO(text.replace("\r\n", "\n").replace("\r", "\n"))), start=1):
+        for c, cell in enumerate(row, start=1):
+            if cell.strip():
+                values[(r, c)] = cell.strip()
+    lines: list[Line] = []
+    tables: list[Grid] = []
+    if values:
+        _sheet_table(values, [], name, lines, tables)
+    return Document(lines, name, tables)
+
+
 # the names Excel and WPS give new sheets: they say nothing about what a sheet holds
 _DEFAULT_SHEET = re.compile(r"^\s*(?:sheet|工作表|表)\s*\d*\s*$", re.I)
 
@@ -925,6 +946,7 @@ READERS: dict[str, Callable[[bytes, str], Document]] = {
     ".xls": _read_office(".xls"),
     ".ods": _read_office(".ods"),
     ".docx": _read_docx,
+    ".csv": _read_csv,
     ".txt": _read_text,
     ".text": _read_text,
     ".md": _read_text,
