@@ -20,6 +20,13 @@ L, S, R = "lead", "support", "responsible"
 ANY = object()  # section left unchecked
 
 EXPECTED = {
+    "p49_county-2024-comma-labels-and-joined-units.txt": ("山阳县2024年政务公开工作要点", 2024, [
+        # labelled parts apart by "，"; units joined by "和"/"及"
+        ("做好财政预决算公开", [("县财政局", R)], ["2024年9月底前"], "推进重点领域公开"),
+        ("做好审计结果公开", [("县审计局", L), ("县财政局", S), ("县直各部门", S)], [], "推进重点领域公开"),
+        ("做好重大建设项目信息公开", [("县发改局", R), ("县住建局", R)], [], "推进重点领域公开"),
+        ("做好教育、医疗领域信息公开", [("县教体局", R), ("县卫健局", R)], ["持续推进"], "推进重点领域公开"),
+    ]),
     "p48_city-2024-qingdan-csv.csv": ("商洛市2024年政务公开重点任务清单", 2024, [
         # a sheet saved as CSV in GBK: the title in a row of its own, a quoted cell with a comma and a line break
         ("及时公开市政府常务会议议定事项", [("市政府办公室", L)], ["会后5个工作日内"], None),
