@@ -20,6 +20,12 @@ L, S, R = "lead", "support", "responsible"
 ANY = object()  # section left unchecked
 
 EXPECTED = {
+    "p50_county-2024-wechat-page.html": ("镇安县2024年政务公开工作要点", 2024, [
+        # the WeChat article saved as a web page: "01" and the title in paragraphs of their own
+        ("及时公开县政府规范性文件", [("县司法局", R)], [], "加强政策公开"),
+        ("做好重要政策解读", [("县政府办公室", L), ("县直各部门", S)], [], "加强政策公开"),
+        ("推进政府网站集约化", [("县数据局", R)], ["2024年9月底前"], "加强平台建设"),
+    ]),
     "p49_county-2024-comma-labels-and-joined-units.txt": ("山阳县2024年政务公开工作要点", 2024, [
         # labelled parts apart by "，"; units joined by "和"/"及"
         ("做好财政预决算公开", [("县财政局", R)], ["2024年9月底前"], "推进重点领域公开"),
