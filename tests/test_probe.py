@@ -20,6 +20,14 @@ L, S, R = "lead", "support", "responsible"
 ANY = object()  # section left unchecked
 
 EXPECTED = {
+    "p51_city-2024-star-marks-new-tasks.txt": ("榆林市2024年政务公开工作任务分工方案", 2024, [
+        # "★" before an item's number marks it new: the item is still "1." / "4."
+        ("建立政策文件“一件事”集成发布机制", [("市政府办公室", L), ("市数据局", S)], ["2024年6月底前"],
+         "加强政策发布解读"),
+        ("做好行政规范性文件统一公开", [("市司法局", R)], [], "加强政策发布解读"),
+        ("开展政府网站和政务新媒体季度检查", [("市政府办公室", R)], None, "强化平台建设"),
+        ("推进政务公开专区与12345热线联动", [("市政务服务中心", R)], [], "强化平台建设"),
+    ]),
     "p50_county-2024-wechat-page.html": ("镇安县2024年政务公开工作要点", 2024, [
         # the WeChat article saved as a web page: "01" and the title in paragraphs of their own
         ("及时公开县政府规范性文件", [("县司法局", R)], [], "加强政策公开"),

@@ -124,6 +124,12 @@ def marker_at_start(raw: str, norm: str | None = None) -> Marker | None:
     for style, pattern in MARKER_AT_START:
         match = pattern.match(norm)
         if match and norm[match.end():].strip():
+            if style == "bullet":
+                # "★1.…", "▲(三)…": a symbol marking an item (新增, 重点) before its number; the number
+                # is the item's, the symbol is left out
+                inner = marker_at_start(raw[match.end():], norm[match.end():])
+                if inner is not None and inner.style != "bullet":
+                    return Marker(inner.style, inner.value, inner.text, match.end() + inner.end)
             return _marker_from(style, match, raw)
     return None
 
