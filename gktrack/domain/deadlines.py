@@ -274,7 +274,10 @@ def _grammar(mode: str) -> list[tuple[str, str]]:
                         r"(?:推进|开展|坚持|更新|公开|发布|做好|落实|进行|实施|推动)?"
                         r"|(?:根据|按照?|依据|视)(?:项目|工作)?(?:完成|建设|实施|推进)?(?:时限|进度|进展|需要)"
                         r"(?:完成|推进|更新)?"
-                        r"|(?:贯穿)?全年(?:推进|开展)?"),
+                        r"|(?:贯穿)?全年(?:推进|开展)?"
+                        # "遇重大事项即时发布": as things happen — ongoing, with no date of its own
+                        r"|(?:如|若)?遇(?:有|到)?[^,;。]{1,12}?时?(?:即时|及时|随时|第一时间)"
+                        r"(?:发布|公开|更新|报送|报告|处置)?"),
             # An event instead of a date ("收到申请之日起"): relative, but not datable.
             ("relative_event", r".+?(?:之日起|日起|起|以后|之后|后)" + _RELATIVE_UNIT.format(num=_NUM)),
         ]
@@ -294,7 +297,8 @@ def _rules(mode: str) -> list[tuple[str, re.Pattern[str]]]:
 
 
 _EDGE_PUNCT = "()[]{}<>【】「」『』“”‘’\"'《》〈〉:;,.!?。、·"
-_LEAD = (r"^(?:(?:完成)?(?:时限|期限|时间)(?:要求)?:?)?"
+_JOINER = re.compile(r"并且?|同时|且|此后|之后")
+_LEAD = (r"^(?:并且?|同时|此后)?(?:(?:完成)?(?:时限|期限|时间)(?:要求)?:?)?"
          r"(?:(?:应|须|需|要|务必|必须|并|均)?(?:于|在|到|至|截至|截止到?|不晚于|最迟于?|力争(?:在|于)?|争取(?:在|于)?))?")
 _TRAIL = r"(?:完成|办结|完毕|到位|结束)$"
 
@@ -453,6 +457,9 @@ def _split_chunk(chunk: str) -> list[str]:
     folded, index = _fold(chunk)
     pieces = _cover(folded)
     if pieces and len(pieces) > 1:
+        # "10月底前完成并长期坚持": the word joining two phrases belongs to neither
+        pieces = [(a + len(m.group()) if k and (m := _JOINER.match(folded, a)) and a + len(m.group()) < b else a, b)
+                  for k, (a, b) in enumerate(pieces)]
         return [chunk[index[a]:index[b - 1] + 1] for a, b in pieces]
     tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", chunk)]
     if len(tokens) == 1:

@@ -927,6 +927,14 @@ def _known_deadline(text: str) -> bool:
     return parse_deadline(text, 2000).kind != "unknown"
 
 
+def _deadline_cell(text: str) -> bool:
+    """A whole deadline cell, maybe of several phrases ("每月5日前,遇重大事项即时发布"): every one known."""
+    from gktrack.domain.deadlines import split_phrases
+
+    phrases = split_phrases(text)
+    return bool(phrases) and all(_known_deadline(phrase) for phrase in phrases)
+
+
 _PART_WORDS = (rf"{_TIME_WORDS}"
                r"|(?:牵头|分管|联系)?(?:负责)?领导|责任领导|责任人|联系人"
                rf"|{UNIT_LABEL_WORD}")
@@ -1663,7 +1671,7 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
         closed_row = fold(last.text).strip(_STRIP).endswith(("|", "｜")) and fold(last.text).count("|") >= 3
         if len(tail) >= 8 and tail[-1] not in _TERMINAL + ".;)|" and not _CHROME.match(tail) and not closed_row \
                 and last.no >= plan.tasks[-1].line and not looks_like_unit_phrase(tail) \
-                and not _known_deadline(part) and not DATE_LINE.match(tail) \
+                and not _deadline_cell(part) and not DATE_LINE.match(tail) \
                 and not _BARE_PAGE.match(tail) and not _ISSUED_TRAILER.search(tail):
             run.warn(last.no, f"文档在此处中断(“…{tail[-12:]}”),最后一项任务可能不完整,请核对")
 
