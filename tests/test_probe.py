@@ -451,8 +451,7 @@ EXPECTED = {
 }
 
 # Expectations the importer does not meet yet: name -> reason (the test is marked xfail).
-KNOWN_GAPS: dict[str, str] = {
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 # Words of labels, headers, notices and page furniture: never inside a task's text or a unit's name.
 # ("牵头领导:某某" may stay in the text as a note: a person, not a unit.)
