@@ -141,18 +141,16 @@ def check_package(source: Path | bytes, name: str | None = None) -> None:
 
 def _check_merged(name: str, data: bytes) -> None:
     cells = 0
-    for first_col, first_row, last_col, last_row in _MERGE.findall(data):
-        rows = int(last_row) - int(first_row) + 1
-        columns = _column(last_col) - _column(first_col) + 1
-        cells += max(rows, 1) * max(columns, 1)
+    for first_row, first_col, last_row, last_col in merged_ranges(data):
+        cells += (last_row - first_row + 1) * (last_col - first_col + 1)
         if cells > MAX_MERGED_CELLS:
             raise InputError(f"“{name}”的工作表中合并的单元格过多(超过 {MAX_MERGED_CELLS} 个),未读取:"
                              "请取消合并单元格后再导入")
 
 
 def merged_ranges(data: bytes) -> list[tuple[int, int, int, int]]:
-    """The merged ranges of a worksheet part, as (first row, first column, last row, last column);
-    ``check_package`` has bounded how many cells they cover."""
+    """The merged ranges of a worksheet part, as (first row, first column, last row, last column)
+    (``check_package`` bounds how many cells they cover)."""
     ranges = []
     for first_col, first_row, last_col, last_row in _MERGE.findall(data):
         rows = sorted((int(first_row), int(last_row)))
