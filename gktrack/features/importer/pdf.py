@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from gktrack.errors import GktrackError, InputError
@@ -53,7 +53,12 @@ class _Text:
         self.text = line.get("text", "")
         self.x0 = float(line.get("x0", 0))
         self.x1 = float(line.get("x1", 0))
-        self.size = sorted(c.get("size", 0) for c in chars)[len(chars) // 2] if chars else 0.0
+        self.size = _type_size(chars, 0.0)
+
+
+def _type_size(chars: list[dict], default: float) -> float:
+    """The type size most of a line's characters have (the median: a footnote mark is smaller)."""
+    return sorted(c.get("size", 0) for c in chars)[len(chars) // 2] if chars else default
 
 
 def _text_lines(page) -> list[_Text]:
@@ -205,8 +210,7 @@ def _cell_values(page, table) -> list[list[str | None]]:
                     parts[-1] += text
                 else:
                     parts.append(text)
-                chars = line.get("chars") or []
-                size = sorted(ch.get("size", 0) for ch in chars)[len(chars) // 2] if chars else 10.0
+                size = _type_size(line.get("chars") or [], 10.0)
                 goes_on = float(line.get("x1", 0)) >= bbox[2] - 1.5 * size - 2
             if parts:
                 values[r][c] = "\n".join(parts)
