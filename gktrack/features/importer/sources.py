@@ -244,8 +244,7 @@ def _outline_styles(word) -> dict[str, int]:
     def own(style) -> int | None:
         level = style.find(f"{_W}pPr/{_W}outlineLvl")
         if level is not None:
-            value = _int(level, 9)
-            return value if 0 <= value < 9 else None
+            return _outline_level(level)
         name = style.find(_W + "name")
         match = re.fullmatch(r"heading\s*([1-9])", (name.get(_W + "val") or "") if name is not None else "", re.I)
         return int(match.group(1)) - 1 if match else None
@@ -271,10 +270,15 @@ def _outline(paragraph, styles: dict[str, int]) -> int | None:
         return None
     level = props.find(_W + "outlineLvl")
     if level is not None:
-        value = _int(level, 9)
-        return value if 0 <= value < 9 else None
+        return _outline_level(level)
     style = props.find(_W + "pStyle")
     return styles.get(style.get(_W + "val")) if style is not None else None
+
+
+def _outline_level(node) -> int | None:
+    """An ``outlineLvl`` element's level: 0-8 are headings, 9 ("body text") and anything else not."""
+    value = _int(node, 9)
+    return value if 0 <= value < 9 else None
 
 
 def _int(node, default: int) -> int:
@@ -486,12 +490,11 @@ def _read_csv(data: bytes, name: str) -> Document:
     """A sheet saved as CSV (Excel/WPS "另存为 CSV", UTF-8 with BOM or GBK): read as the sheet it was,
     one table of its rows; a quoted cell may hold commas and line breaks."""
     import csv
+    import io
 
     text = decode_text(data, name)
     check_text(text.count("\n") + 1, len(text), name)
     values: dict[tuple[int, int], str] = {}
-    import io
-
     for r, row in enumerate(csv.reader(io.StringIO(text.replace("\r\n", "\n").replace("\r", "\n"))), start=1):
         for c, cell in enumerate(row, start=1):
             if cell.strip():
@@ -677,13 +680,15 @@ class _Page:
     name: str
     rows: dict  # <table> -> its own <tr>s (not those of tables inside it), in order
     layout: set = field(default_factory=set)  # the <table>s that hold tables: they lay the page out
+    owner: dict = field(default_factory=dict)  # element -> the nearest <table> above it
     main: list | None = None  # the page's lines (not a table cell's)
     outlines: dict = field(default_factory=dict)  # index in ``main`` -> level of an <h2>…<h6> heading
 
 
-def _rows_by_table(root) -> dict:
-    """Each <table>'s own rows, found in one pass (asking each row for its table would walk up
-    the whole nesting, for every row of every table around it)."""
+def _rows_by_table(root) -> tuple[dict, set, dict]:
+    """Each <table>'s own rows, the tables that hold tables, and each element's nearest table,
+    found in one pass (asking each row for its table would walk up the whole nesting, for every
+    row of every table around it)."""
     owner: dict = {}  # element -> the nearest <table> above it
     rows: dict = {}
     layout: set = set()
@@ -695,7 +700,7 @@ def _rows_by_table(root) -> dict:
             rows.setdefault(table, []).append(node)
         if node.tag == "table" and table is not None:
             layout.add(table)
-    return rows, layout
+    return rows, layout, owner
 
 
 def _renumber(lines: list[str], tables: list[Grid], name: str, notes: list[tuple[int, str]] = (),
@@ -786,8 +791,7 @@ def _html_walk(node, lines: list[list[str]], tables: list[Grid], page: _Page) ->
         if node.tail and node.tail.strip():
             lines.append([node.tail])
         return
-    block = node.tag in _BLOCK or (node.tag in ("td", "th") and node.getparent() is not None
-                                    and _owner_table(node) in page.layout)
+    block = node.tag in _BLOCK or (node.tag in ("td", "th") and page.owner.get(node) in page.layout)
     if block:
         lines.append([])
         if node.tag in _HEADINGS and lines is page.main:
@@ -807,14 +811,6 @@ def _html_walk(node, lines: list[list[str]], tables: list[Grid], page: _Page) ->
 
 
 _HEADINGS = {"h1": 0, "h2": 1, "h3": 2, "h4": 3, "h5": 4, "h6": 5}
-
-
-def _owner_table(cell):
-    """The <table> a cell belongs to (through <tr>, <tbody>/<thead>)."""
-    node = cell.getparent()
-    while node is not None and node.tag != "table":
-        node = node.getparent()
-    return node
 
 
 def _html_table(table, lines: list[list[str]], tables: list[Grid], page: _Page) -> None:
