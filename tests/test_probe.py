@@ -603,3 +603,13 @@ def test_an_item_right_after_a_heading_is_never_a_page_number(tmp_path):
     last = plan.tasks[-1]
     assert (last.number, headings[last.section], last.text[:7]) == ("7.", "保障措施", "加强组织领导。")
     assert not any("页码" in message for _, message in plan.warnings)
+
+
+def test_a_units_after_line_ending_in_a_semicolon_is_read_the_same(tmp_path):
+    """"以上工作由X负责;" (a full-width semicolon where "。" is usual) names X, not a unit called
+    "以上工作由X"."""
+    path = tmp_path / "要点.txt"
+    path.write_text("某县2024年政务公开工作要点\n一、政策公开\n1.做好文件公开。\n2.做好政策解读。\n"
+                    "以上工作由县政府办公室负责；\n", encoding="utf-8")
+    plan = import_file(path)
+    assert [[u.name for u in t.units] for t in plan.tasks] == [["县政府办公室"], ["县政府办公室"]]

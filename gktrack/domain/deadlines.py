@@ -297,8 +297,10 @@ def _rules(mode: str) -> list[tuple[str, re.Pattern[str]]]:
 
 
 _EDGE_PUNCT = "()[]{}<>【】「」『』“”‘’\"'《》〈〉:;,.!?。、·"
-_JOINER = re.compile(r"并且?|同时|且|此后|之后")
-_LEAD = (r"^(?:并且?|同时|此后)?(?:(?:完成)?(?:时限|期限|时间)(?:要求)?:?)?"
+# Words joining two phrases in one cell ("…完成并长期坚持"); the first three may also open one.
+_JOINING = r"并且?|同时|此后"
+_JOINER = re.compile(rf"{_JOINING}|且|之后")
+_LEAD = (rf"^(?:{_JOINING})?(?:(?:完成)?(?:时限|期限|时间)(?:要求)?:?)?"
          r"(?:(?:应|须|需|要|务必|必须|并|均)?(?:于|在|到|至|截至|截止到?|不晚于|最迟于?|力争(?:在|于)?|争取(?:在|于)?))?")
 _TRAIL = r"(?:完成|办结|完毕|到位|结束)$"
 

@@ -1112,10 +1112,8 @@ class _Builder:
                 seg.kind = "leader"
             elif _DEADLINE_LABEL.match(seg.norm):
                 seg.kind = "deadline"
-            elif _UNIT_LABEL.match(seg.norm) or looks_like_unit_phrase(seg.raw):
-                seg.kind = "units"
-            elif self._above_units(seg):
-                seg.kind = "units"
+            elif self._above_units(seg) or _UNIT_LABEL.match(seg.norm) or looks_like_unit_phrase(seg.raw):
+                seg.kind = "units"  # "以上…由X负责" first: the whole line would look like one long name
             elif table and table.numbered_rows and re.fullmatch(r"\d{1,3}[、.]?", seg.norm):
                 seg.kind = "rowno"
             elif table and previous in ("para", "num") and table.has_units and not table.units_first \
@@ -1132,14 +1130,15 @@ class _Builder:
 
     @staticmethod
     def _above_units(seg: _Seg) -> bool:
-        """"以上…由X负责": the segment becomes the unit phrase, and remembers the items it is for."""
+        """"以上…由X负责", "本部分工作由X牵头": the segment becomes the unit phrase, and remembers
+        the items it is for (a range of numbers, or its whole section)."""
         match = _ABOVE.match(seg.norm)
         if match is None:
             match = _SECTION_WIDE.match(seg.norm)
             if match is None:
                 return False
             seg.whole_section = True
-        rest = seg.raw[match.end():].strip(_STRIP).rstrip("。.;;")
+        rest = seg.raw[match.end():].strip(_STRIP).rstrip("。.;；")
         if not looks_like_unit_phrase(rest):
             seg.whole_section = False
             return False
