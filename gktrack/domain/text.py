@@ -77,3 +77,14 @@ def visible(text: str, *, one_line: bool = False) -> str:
 def formula_like(value: str) -> bool:
     """Whether a spreadsheet would take this cell for a formula (or a command)."""
     return value.startswith(FORMULA_START)
+
+
+def display_width(text: str) -> int:
+    """The columns ``text`` takes in a fixed-width layout: a wide (Chinese) character counts two.
+    For lining up a Markdown table or reading a table laid out with spaces; the terminal's own
+    measure, with zero-width characters, is ``cli.cells.cell_len``."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

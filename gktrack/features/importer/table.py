@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from gktrack.domain.text import display_width
 from gktrack.errors import InputError
 from gktrack.features.importer.result import ImportedSection, ImportedTask
 from gktrack.features.importer.text import fold, marker_at_start, simplified, tidy
@@ -292,11 +293,9 @@ def _spaced_cells(text: str) -> list[tuple[str, int, int]]:
     columns, a wide character counting two); none for a line with tabs or "|"."""
     if "\t" in text or "|" in fold(text):
         return []
-    import unicodedata
-
     found, width, counted = [], 0, 0
     for match in _CELL_RUN.finditer(text):
-        width += sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text[counted:match.start()])
+        width += display_width(text[counted:match.start()])
         counted = match.start()
         found.append((match.group().strip(), match.start(), width))
     return found

@@ -14,7 +14,7 @@ from gktrack.domain.actions import action_label
 from gktrack.domain.deadlines import CATEGORIES, CATEGORY_LABELS
 from gktrack.domain.model import ROLE_LABELS, UnitRef
 from gktrack.domain.quoting import quote
-from gktrack.domain.text import visible
+from gktrack.domain.text import display_width, visible
 from gktrack.features.report.data import DONE, CommitRef, Counts, PlanReport, Report, TaskReport, cn_date
 from gktrack.features.report.standing import ONE_DAY
 
@@ -84,21 +84,13 @@ def _pct(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
-def _width(text: str) -> int:
-    if text.isascii():
-        return len(text)
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def table(headers: list[str], rows: list[list[Any]], right: set[int] = frozenset()) -> list[str]:
     """A GitHub-flavoured table, padded so that it also lines up as plain text."""
     cells = [[str(c) for c in headers]] + [[str(c) for c in row] for row in rows]
-    widths = [max(3, *(_width(row[i]) for row in cells)) for i in range(len(headers))]
+    widths = [max(3, *(display_width(row[i]) for row in cells)) for i in range(len(headers))]
 
     def pad(text: str, i: int) -> str:
-        gap = " " * (widths[i] - _width(text))
+        gap = " " * (widths[i] - display_width(text))
         return gap + text if i in right else text + gap
 
     lines = ["| " + " | ".join(pad(c, i) for i, c in enumerate(cells[0])) + " |"]
