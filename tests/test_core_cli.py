@@ -372,6 +372,31 @@ def test_commit_edits_takes_paths_relative_to_cwd(plans_repo, monkeypatch):
     assert gk.status() == " M plans/hl2022.yaml\n"
 
 
+def test_a_call_builds_only_its_command_and_parses_as_the_whole_app(plans_repo, monkeypatch):
+    """The app given to Typer holds only the named command; help, options around it and
+    mistakes read as they do with every command present."""
+    from gktrack.cli.app import _app_for, app
+
+    gk = plans_repo
+    for argv in (["status"], ["--repo", "x", "status"], ["-C", "x", "status"], ["--repo=x", "status"]):
+        assert [c.name for c in _app_for(argv).registered_commands] == ["status"]
+    assert [g.name for g in _app_for(["hook", "install"]).registered_groups] == ["hook"]
+    assert _app_for(["hook", "install"]).registered_commands == []
+    for argv in ([], ["--help"], ["--help", "status"], ["--version"], ["statsu"], ["-X", "status"]):
+        assert _app_for(argv) is app
+    monkeypatch.setenv("_GKTRACK_COMPLETE", "complete_bash")
+    assert _app_for(["status"]) is app
+    monkeypatch.delenv("_GKTRACK_COMPLETE")
+    assert len(app.registered_commands) > 20  # the narrowed copies never touch the app itself
+
+    help_text = gk("--help").out
+    assert all(name in help_text for name in ("status", "overdue", "close", "report", "hook"))
+    assert "--unit" in gk("status", "--help").out
+    assert "是否指:status" in gk.fail("statsu")
+    assert "没有选项 --bogus" in gk.fail("-C", str(gk.root), "status", "--bogus")
+    assert gk("--repo=" + str(gk.root), "status", "--plan", "qz2024", "--json").json[0]["id"] == "qz2024/1"
+
+
 # --- the real entry point -----------------------------------------------------------------------
 
 

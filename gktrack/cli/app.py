@@ -7,6 +7,7 @@ on stderr and its exit code; anything unexpected becomes exit code 3 with the tr
 file.
 """
 
+import copy
 import os
 import sys
 from typing import Any, Callable
@@ -127,12 +128,47 @@ def _checked_arguments(argv: list[str] | None) -> list[str]:
     return [typed(arg, "命令行参数") for arg in args]
 
 
+_ROOT_VALUE_OPTIONS = ("--repo", "-C")
+
+
+def _app_for(argv: list[str]) -> typer.Typer:
+    """The app with only the command the arguments name, when they name one.
+
+    Typer turns every registered command into a click command on each call (about 8 ms for
+    thirty); a call runs one, so the others are left out. The same Typer app parses: only the
+    list it builds from is shorter. Root help, unknown names and shell completion get them all.
+    """
+    from gktrack.cli.commands.office import COMPLETE_VAR
+
+    if os.environ.get(COMPLETE_VAR):
+        return app
+    values = False
+    for arg in argv:
+        if values:
+            values = False
+        elif arg in _ROOT_VALUE_OPTIONS:
+            values = True
+        elif not arg.startswith("-"):
+            break
+        elif not arg.startswith(("--repo=", "-C")) or arg == "-C":
+            return app  # --help, --version, a mistake: the whole app answers
+    else:
+        return app
+    commands = [info for info in app.registered_commands if info.name == arg]
+    groups = [info for info in app.registered_groups if info.name == arg]
+    if not commands and not groups:
+        return app
+    narrow = copy.copy(app)
+    narrow.registered_commands, narrow.registered_groups = commands, groups
+    return narrow
+
+
 def _run_app(argv: list[str] | None) -> int:
     """The app's own outcomes (help asked for, usage mistakes, abort) as exit codes."""
     STATE["repo"] = None
     argv = _checked_arguments(argv)
     try:
-        result = app(args=argv, prog_name="gktrack", standalone_mode=False)
+        result = _app_for(argv)(args=argv, prog_name="gktrack", standalone_mode=False)
         return result if isinstance(result, int) else 0
     except click.exceptions.NoArgsIsHelpError as exc:
         # `gktrack` alone (or `gktrack hook`) is a request for help, as with git: not an error.
