@@ -129,9 +129,10 @@ def _from_ordinal(value: int | None) -> _dt.date | None:
 def parser_stamp() -> str:
     """What the parse of a phrase depends on besides the phrase and year: this module's code and
     the holiday calendar's data (working days). Results kept between runs are keyed by it."""
-    import hashlib
     import os
     from importlib.util import find_spec
+
+    from gktrack.digest import sha1_hex
 
     spec = find_spec("chinese_calendar")  # found, not imported: its import costs more than this
     calendar = "?"
@@ -139,7 +140,7 @@ def parser_stamp() -> str:
         st = os.stat(os.path.join(os.path.dirname(spec.origin), "constants.py"))
         calendar = f"{st.st_size}:{st.st_mtime_ns}"
     with open(__file__, "rb") as handle:
-        return hashlib.sha1(handle.read() + calendar.encode()).hexdigest()[:16]
+        return sha1_hex(handle.read() + calendar.encode())[:16]
 
 
 def _iso(value: _dt.date | None) -> str | None:

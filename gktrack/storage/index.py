@@ -22,13 +22,13 @@ it off; a read-only ``.git``, a damaged file or a locked database only cost spee
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import marshal
 import os
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from gktrack.digest import sha1_hex
 from gktrack.domain.model import RECORDS, fields_of
 
 FORMAT = 1
@@ -39,13 +39,13 @@ _SAVE_EVERY = 64  # parsed files written to the index at a time
 
 def blob_id(data: bytes) -> str:
     """The id git gives these bytes as a blob (``git hash-object``)."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+    return sha1_hex(b"blob %d\0" % len(data) + data)
 
 
 def _schema_stamp() -> str:
     """The cache format and the shape of every record: a new field is a new index."""
     shape = repr([(name, [(f, s.kind, s.record) for f, s in fields_of(cls)]) for name, cls in sorted(RECORDS.items())])
-    return f"{FORMAT}:{hashlib.sha1(shape.encode()).hexdigest()[:16]}"
+    return f"{FORMAT}:{sha1_hex(shape.encode())[:16]}"
 
 
 # --- records as plain tuples (marshal) ----------------------------------------------------------
