@@ -8,9 +8,17 @@ file.
 """
 
 import copy
+import gc
 import os
 import sys
 from typing import Any, Callable
+
+# Importing Typer and the commands builds some twenty thousand objects that live as long as the
+# process; the cyclic collector would walk them again and again and free nothing. It is paused
+# for these imports, and what they built is left out of later passes (see the end of the module;
+# ``storage.index.collector_paused`` does the same while plans are decoded).
+_collecting = gc.isenabled()
+gc.disable()
 
 import typer
 from typer import _click as click  # typer 0.28 carries its own copy of click
@@ -66,6 +74,10 @@ def _register_commands() -> None:
 
 
 _register_commands()
+
+if _collecting:
+    gc.freeze()
+    gc.enable()
 
 
 def _usage_message(exc: Any) -> str:
