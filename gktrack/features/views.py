@@ -261,7 +261,7 @@ def group_by_unit(repo: Repository, rows: list[TaskRow], unit: str | None = None
     if unit:
         unit = repo.units().canonical(unit) or unit
     groups: dict[str, list[TaskRow]] = {}
-    for row in sorted(rows, key=urgency):
+    for row in rows:  # any order: each group is sorted below, and the groups by their counts and name
         if unit or not row.parts or row.parts[0].part is None:
             groups.setdefault(unit or "(未分派)", []).append(row)
             continue
