@@ -150,8 +150,8 @@ def _check_plans(repo: Repository, sources: list[_Source], units: Units | None) 
 
 
 def _file_id(rel: str) -> str:
-    name = rel.rsplit("/", 1)[-1]
-    return name[: -len(".yaml")] if name.endswith(".yaml") else name.rsplit(".", 1)[0]
+    """The file's name without its extension (``.yaml``)."""
+    return rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
 def _read_plan(where: str, data: bytes | None, file_id: str | None,
