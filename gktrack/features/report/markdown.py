@@ -358,14 +358,12 @@ def _task_block(report: Report, entry: TaskReport, out: list[str], state_label: 
     out.append(f"- 责任单位:{_roles_text(tuple(entry.units))}")
     out.append(f"- 期限:{_deadline_text(entry)}")
     state = f"- {state_label}:{_state_text(entry, report.as_of)}"
+    if entry.done and entry.closing and entry.closed and entry.closing.date.date() != entry.closed:
+        state += f",{entry.closing.date.date().isoformat()} 登记"
+    out.append(state)
     if entry.done:
-        if entry.closing and entry.closed and entry.closing.date.date() != entry.closed:
-            state += f",{entry.closing.date.date().isoformat()} 登记"
-        out.append(state)
         out.append(f"- 完成情况:{_md(task.note) if task.note else '未填写'}")
         out.append("- 佐证材料:" + ("、".join(_link(e) for e in task.evidence) if task.evidence else "未提供"))
-    else:
-        out.append(state)
     if entry.early:
         out.append(f"- 注意:{_early_text(entry)} 早于任务加入计划的日期 {entry.added.date.date().isoformat()}"
                    f"({_commit_text(entry.added)}),请核实")
