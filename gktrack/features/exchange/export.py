@@ -413,44 +413,36 @@ def write_markdown(sheet: Sheet, *, as_of: dt.date | None = None) -> str:
     single = len({r.plan.id for r in sheet.rows}) <= 1
     if not single or not sheet.rows:
         out += [f"# {_md_heading_text(sheet.title)}", ""]
-    current_plan = None
-    shown: tuple = ()
-    in_table = False
     # Tasks under their section even when appended to the file later (add puts them at the end).
     plan_order = {pid: i for i, pid in reversed(list(enumerate(r.plan.id for r in sheet.rows)))}
     section_order = {(r.plan.id, s.key): i for r in sheet.rows for i, s in enumerate(r.plan.sections)}
     rows = sorted(sheet.rows, key=lambda r: (plan_order[r.plan.id], section_order.get((r.plan.id, r.task.section), -1)))
+    table: tuple | None = None  # the plan and the section path of the table being written
     for row in rows:
         plan, task = row.plan, row.task
-        if plan.id != current_plan:
-            current_plan, shown = plan.id, ()
-            if in_table:
-                out.append("")
-                in_table = False
-            level = "#" if single else "##"
-            out += [f"{level} {_md_heading_text(plan.title)}", ""]
-            facts = [f"计划编号 `{plan.id}`", f"{plan.year} 年度"]
-            facts += [value for value in (plan.issuer, plan.doc_number) if value]
-            tasks = [r.task for r in sheet.rows if r.plan.id == plan.id]
-            done = sum(1 for t in tasks if t.state == "done")
-            facts.append(f"共 {len(tasks)} 项任务,已完成 {done} 项")
-            if as_of:
-                facts.append(f"截至 {as_of.isoformat()}")
-            out += ["> " + " · ".join(_md_heading_text(f) for f in facts), ""]
         path = tuple(plan.section_path(task.section))
-        if path != shown:
-            if in_table:
-                out.append("")
-                in_table = False
+        if (plan.id, path) != table:
+            same_plan = table is not None and table[0] == plan.id
+            shown = table[1] if same_plan else ()
+            if table is not None:
+                out.append("")  # the table before ends
+            if not same_plan:
+                out += [f"{'#' if single else '##'} {_md_heading_text(plan.title)}", ""]
+                facts = [f"计划编号 `{plan.id}`", f"{plan.year} 年度"]
+                facts += [value for value in (plan.issuer, plan.doc_number) if value]
+                tasks = [r.task for r in sheet.rows if r.plan.id == plan.id]
+                done = sum(1 for t in tasks if t.state == "done")
+                facts.append(f"共 {len(tasks)} 项任务,已完成 {done} 项")
+                if as_of:
+                    facts.append(f"截至 {as_of.isoformat()}")
+                out += ["> " + " · ".join(_md_heading_text(f) for f in facts), ""]
             base = 2 if single else 3
             for depth, section in enumerate(path):
                 if depth < len(shown) and shown[depth] == section:
                     continue
                 out += [f"{'#' * min(base + depth, 6)} {_md_heading_text(section.heading)}", ""]
-            shown = path
-        if not in_table:
             out += [header, rule]
-            in_table = True
+            table = (plan.id, path)
         # The sheet's cells, but the task's own number and text (the sheet's 序号 counts its rows,
         # its 工作任务 is the section heading, here above the table).
         cells = {**row.values, "序号": task.number, "工作任务": task.text, "完成情况": _md_state(row)}
