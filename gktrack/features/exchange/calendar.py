@@ -96,8 +96,8 @@ def build_calendar(entries: list[CalendarEntry], *, name: str, remind_days: int 
 
     stamp = stamp or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     cal = Calendar()
-    for key, value in (("prodid", PRODID), ("version", "2.0"), ("calscale", "GREGORIAN"), ("method", "PUBLISH"),
-                       ("x-wr-calname", name), ("x-wr-timezone", "Asia/Shanghai")):
+    for key, value in (("prodid", PRODID), ("version", "2.0"), ("calscale", "GREGORIAN"),
+                       ("method", "PUBLISH"), ("x-wr-calname", name), ("x-wr-timezone", "Asia/Shanghai")):
         cal.add(key, value)
     for entry in entries:
         task = entry.task

@@ -446,7 +446,8 @@ def write_markdown(sheet: Sheet, *, as_of: dt.date | None = None) -> str:
         # The sheet's cells, but the task's own number and text (the sheet's 序号 counts its rows,
         # its 工作任务 is the section heading, here above the table).
         cells = {**row.values, "序号": task.number, "工作任务": task.text, "完成情况": _md_state(row)}
-        out.append(f"| `{task.full_id}` | " + " | ".join(md_cell(cells.get(c)) for c in MD_COLUMNS[1:]) + " |")
+        out.append(f"| `{task.full_id}` | " + " | ".join(md_cell(cells.get(c)) for c in MD_COLUMNS[1:])
+                   + " |")
     if not sheet.rows:
         out.append("(没有任务)")
     out.append("")
