@@ -38,7 +38,7 @@ class Block:
     lines: list[str]
 
 
-def task_block(repo: Repository, plan_id: int, task_id: int) -> Block:
+def task_block(repo: Repository, plan_id: str, task_id: int) -> Block:
     from gktrack.storage.planfile import PlanEditor
 
     rel = f"{PLANS_DIR}/{plan_id}.yaml"
@@ -95,10 +95,12 @@ def recovery_dir(repo: Repository) -> Path:
     return folder
 
 
-def _keep(repo: Repository, plan_id: str, task_id: int, text: str, base: str) -> Path:
-    """Keep what the person typed, and the task it was typed over (``base``), for ``--from``."""
+def _keep(repo: Repository, plan_id: str, task_id: int, text: str, base: str, exc: GktrackError) -> Path:
+    """Keep what the person typed, and the task it was typed over (``base``), for ``--from``; the
+    hint of ``exc`` (why it was not committed) says so."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     path = recovery_dir(repo) / f"{plan_id}-{task_id}-{stamp}.yaml"
+    exc.hint = f"未提交;你的内容已保存,可用 gktrack edit {plan_id}/{task_id} --from {path} 继续修改"
     body = text if text.endswith("\n") or not text else text + "\n"
     body += f"{MARK} 以下是开始编辑时任务的原样,用于把你的修改套用到任务的最新内容上;请勿修改\n"
     body += "".join(f"{BASE_MARK} {line}" for line in base.splitlines(keepends=True))
@@ -219,9 +221,8 @@ def edit_task(repo: Repository, ref: str, *, start_from: str | None = None, by: 
         if _unresolved(new_lines):
             raise PlanFileError(f"任务 {ref} 仍有 conflict: 记录(双方都改了的字段),请改好字段并删除 conflict: 后再保存")
     except PlanFileError as exc:
-        kept = _keep(repo, plan_id, task_id, written, original)
+        kept = _keep(repo, plan_id, task_id, written, original, exc)
         exc.where = (exc.where or "").replace("编辑内容", str(kept), 1) or str(kept)
-        exc.hint = f"未提交;你的内容已保存,可用 gktrack edit {ref} --from {kept} 继续修改"
         raise
     summary = f"编辑 {ref}:{short(task.text)}"
     trailers = {git.TRAILER_ACTION: "edit", git.TRAILER_TASK: ref, git.TRAILER_PLAN: plan_id}
@@ -234,8 +235,7 @@ def edit_task(repo: Repository, ref: str, *, start_from: str | None = None, by: 
             editor = apply_block(repo, plan_id, task_id, current, new_lines, shown_at, "编辑内容")
             editor.save(tx.write)
     except GktrackError as exc:
-        kept = _keep(repo, plan_id, task_id, written, original)
-        exc.hint = f"未提交;你的内容已保存,可用 gktrack edit {ref} --from {kept} 继续修改"
+        _keep(repo, plan_id, task_id, written, original, exc)
         raise
     return EditResult(Change(tx.commit, summary, task=None, files=tx.rels),
                       f"已提交对任务 {ref} 的修改(提交 {tx.commit[:8]})" if tx.commit else f"任务 {ref} 未作修改")

@@ -150,8 +150,8 @@ def _check_plans(repo: Repository, sources: list[_Source], units: Units | None) 
 
 
 def _file_id(rel: str) -> str:
-    name = rel.rsplit("/", 1)[-1]
-    return name[: -len(".yaml")] if name.endswith(".yaml") else name.rsplit(".", 1)[0]
+    """The file's name without its extension (``.yaml``)."""
+    return rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
 def _read_plan(where: str, data: bytes | None, file_id: str | None,
@@ -390,9 +390,7 @@ def _worktree_sources(repo: Repository, paths: list[str]) -> tuple[list[_Source]
             problems.append(Problem(REGISTRY_FILE, "没有单位名册,单位名称无法核对(gktrack init 会建立它)", WARNING))
         files += _plan_files(repo, repo.plans_dir, problems)
     for given in paths:
-        path = Path(given).expanduser()
-        if not path.is_absolute():
-            path = Path.cwd() / path
+        path = Path.cwd() / Path(given).expanduser()  # an absolute path stays as it is
         shown = _shown(repo, path, given)
         if path.is_dir():
             if path.resolve() == repo.root.resolve() and repo.registry_path.exists():
@@ -440,7 +438,7 @@ def _staged_sources(repo: Repository, paths: list[str]) -> tuple[list[_Source], 
     from gktrack.storage.history import BlobReader
 
     repo.require_git()
-    wanted = [_shown(repo, Path(given) if Path(given).is_absolute() else Path.cwd() / given, given) for given in paths]
+    wanted = [_shown(repo, Path.cwd() / given, given) for given in paths]
     out = git.run(repo.root, "diff", "--cached", "--raw", "-z", "--no-renames", "--diff-filter=ACM", "--",
                   PLANS_DIR, REGISTRY_FILE).split("\0")
     staged = {rel: meta.split()[3] for meta, rel in zip(out[::2], out[1::2])

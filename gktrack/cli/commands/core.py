@@ -6,18 +6,12 @@ import sys
 
 import typer
 
+from gktrack.cli.commands.options import (
+    AsOf, By, ForUnit, Json, Leads, NewUnit, OnlyPlan, PlanArg, Supports, TaskArg, TaskRef, as_of_day,
+)
 from gktrack.cli.context import repository
-from gktrack.cli.output import done, print_json
-from gktrack.cli.completion import complete_plan, complete_task, complete_unit
-
-JSON_HELP = "输出 JSON(供脚本使用)"
-BY_HELP = "以此人名义提交,写成“姓名 <邮箱>”(默认为 git 用户)"
-
-
-def _today():
-    from gktrack.features.ops import today
-
-    return today()
+from gktrack.cli.output import done, print_json, warn
+from gktrack.cli.completion import complete_task, complete_unit
 
 
 def register(app: typer.Typer, command) -> None:
@@ -38,7 +32,7 @@ def register(app: typer.Typer, command) -> None:
         issued: Optional[str] = typer.Option(None, "--issued", metavar="日期", help="印发日期"),
         source: Optional[str] = typer.Option(None, "--source", metavar="网址", help="原文地址"),
         owner: Optional[str] = typer.Option(None, "--owner", metavar="单位", help="未写明责任单位的任务由谁负责(通常为发文单位)"),
-        by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
+        by: By = None,
     ) -> None:
         """新建一个计划文件 plans/计划编号.yaml。"""
         from gktrack.features.ops import new_plan as op, parse_date
@@ -49,11 +43,11 @@ def register(app: typer.Typer, command) -> None:
 
     @command("add-section")
     def add_section(
-        plan_id: str = typer.Argument(..., metavar="计划编号", autocompletion=complete_plan),
+        plan_id: PlanArg,
         title: str = typer.Argument(..., metavar="标题"),
         number: Optional[str] = typer.Option(None, "--number", metavar="序号", help="文中序号,如 一、 或 (二)"),
         parent: Optional[str] = typer.Option(None, "--parent", metavar="章节", help="上级章节(编号如 1,或序号、标题)"),
-        by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
+        by: By = None,
     ) -> None:
         """在计划中新增一个章节(一、/(一))。"""
         from gktrack.features.ops import add_section as op
@@ -62,16 +56,16 @@ def register(app: typer.Typer, command) -> None:
 
     @command("add")
     def add(
-        plan_id: str = typer.Argument(..., metavar="计划编号", autocompletion=complete_plan),
+        plan_id: PlanArg,
         text: str = typer.Argument(..., metavar="任务内容"),
-        lead: List[str] = typer.Option([], "--lead", "-l", metavar="单位", help="牵头单位(可多次)", autocompletion=complete_unit),
-        support: List[str] = typer.Option([], "--support", "-s", metavar="单位", help="配合单位(可多次)", autocompletion=complete_unit),
+        lead: Leads = [],
+        support: Supports = [],
         unit: List[str] = typer.Option([], "--unit", "-u", metavar="单位", help="责任单位;也可写原文,如“司法所牵头,党政综合办配合”", autocompletion=complete_unit),
         due: List[str] = typer.Option([], "--due", "-d", metavar="期限", help="期限,如 6月底前、2024-06-30、每季度(可多次)"),
         section: Optional[str] = typer.Option(None, "--section", metavar="章节", help="所属章节(编号如 1.2,或序号、标题)"),
         number: Optional[str] = typer.Option(None, "--number", metavar="序号", help="文中序号,如 3."),
-        new_unit: bool = typer.Option(False, "--new-unit", help="把名册中没有的单位登记为新单位"),
-        by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
+        new_unit: NewUnit = False,
+        by: By = None,
     ) -> None:
         """新增任务,输出其编号(如 hl2022/50)。"""
         from gktrack.features.ops import add_task
@@ -84,12 +78,12 @@ def register(app: typer.Typer, command) -> None:
 
     @command("assign")
     def assign(
-        task: str = typer.Argument(..., metavar="任务", help="任务编号,如 hl2022/3", autocompletion=complete_task),
-        lead: List[str] = typer.Option([], "--lead", "-l", metavar="单位", help="牵头单位(可多次)", autocompletion=complete_unit),
-        support: List[str] = typer.Option([], "--support", "-s", metavar="单位", help="配合单位(可多次)", autocompletion=complete_unit),
+        task: TaskRef,
+        lead: Leads = [],
+        support: Supports = [],
         unit: List[str] = typer.Option([], "--unit", "-u", metavar="单位", help="责任单位;也可写原文", autocompletion=complete_unit),
-        new_unit: bool = typer.Option(False, "--new-unit", help="把名册中没有的单位登记为新单位"),
-        by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
+        new_unit: NewUnit = False,
+        by: By = None,
     ) -> None:
         """为任务分派单位或改变单位的角色(牵头/配合/负责)。"""
         from gktrack.features.ops import assign as op
@@ -98,9 +92,9 @@ def register(app: typer.Typer, command) -> None:
 
     @command("unassign")
     def unassign(
-        task: str = typer.Argument(..., metavar="任务", autocompletion=complete_task),
+        task: TaskArg,
         units: List[str] = typer.Argument(..., metavar="单位...", autocompletion=complete_unit),
-        by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
+        by: By = None,
     ) -> None:
         """取消任务的单位。"""
         from gktrack.features.ops import unassign as op
@@ -109,11 +103,11 @@ def register(app: typer.Typer, command) -> None:
 
     @command("progress")
     def progress(
-        task: str = typer.Argument(..., metavar="任务", autocompletion=complete_task),
+        task: TaskArg,
         note: str = typer.Argument(..., metavar="进展"),
         date: Optional[str] = typer.Option(None, "--date", metavar="日期", help="工作日期(默认今天),用于补记"),
-        unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="单位", help="代哪个单位记录", autocompletion=complete_unit),
-        by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
+        unit: ForUnit = None,
+        by: By = None,
     ) -> None:
         """记录一条带日期的进展。"""
         from gktrack.features.ops import record_progress
@@ -122,12 +116,12 @@ def register(app: typer.Typer, command) -> None:
 
     @command("close")
     def close(
-        task: str = typer.Argument(..., metavar="任务", autocompletion=complete_task),
+        task: TaskArg,
         note: Optional[str] = typer.Option(None, "--note", "-m", metavar="说明", help="完成情况说明"),
         evidence: List[str] = typer.Option([], "--evidence", "-e", metavar="网址", help="佐证,如信息公开的网址(可多次)"),
         date: Optional[str] = typer.Option(None, "--date", metavar="日期", help="完成日期(默认今天)"),
-        unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="单位", help="代哪个单位记录", autocompletion=complete_unit),
-        by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
+        unit: ForUnit = None,
+        by: By = None,
     ) -> None:
         """关闭(办结)任务。"""
         from gktrack.features.ops import close_task
@@ -137,11 +131,11 @@ def register(app: typer.Typer, command) -> None:
 
     @command("reopen")
     def reopen(
-        task: str = typer.Argument(..., metavar="任务", autocompletion=complete_task),
+        task: TaskArg,
         note: Optional[str] = typer.Option(None, "--note", "-m", metavar="原因", help="重新打开的原因"),
         date: Optional[str] = typer.Option(None, "--date", metavar="日期", help="日期(默认今天)"),
-        unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="单位", help="代哪个单位记录", autocompletion=complete_unit),
-        by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
+        unit: ForUnit = None,
+        by: By = None,
     ) -> None:
         """重新打开已关闭的任务。"""
         from gktrack.features.ops import reopen_task
@@ -149,7 +143,7 @@ def register(app: typer.Typer, command) -> None:
         done(reopen_task(repository(), task, note=note, date=date, unit=unit, by=by))
 
     @command("undo")
-    def undo(by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP)) -> None:
+    def undo(by: By = None) -> None:
         """撤销最近一次 gktrack 修改(以一次新提交还原;其后不能有别的提交)。"""
         from gktrack.features.ops import undo as op
 
@@ -159,7 +153,7 @@ def register(app: typer.Typer, command) -> None:
     def commit_edits(
         paths: List[str] = typer.Argument(None, metavar="[文件...]", help="手工修改过的计划文件(默认全部)"),
         message: Optional[str] = typer.Option(None, "--message", "-m", metavar="说明", help="修改说明"),
-        by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
+        by: By = None,
     ) -> None:
         """检查手工修改过的计划文件,无误后单独提交。单位名册列出人员(people)后,按服务器 pre-receive 钩子的
         同一规则检查:单位联络人只能改本单位任务的进展和办结字段,其余只有政务公开办可以提交。"""
@@ -170,24 +164,22 @@ def register(app: typer.Typer, command) -> None:
     @command("status")
     def status(
         unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="单位", help="只看该单位(牵头、配合、负责,或所属集体)的任务", autocompletion=complete_unit),
-        plan: Optional[str] = typer.Option(None, "--plan", "-p", metavar="计划编号", help="只看该计划", autocompletion=complete_plan),
+        plan: OnlyPlan = None,
         year: Optional[int] = typer.Option(None, "--year", "-y", metavar="年份", help="只看该年度的计划"),
         state: str = typer.Option("open", "--state", metavar="open|done|all", help="open 未完成(默认)、done 已完成、all 全部"),
-        as_of: Optional[str] = typer.Option(None, "--as-of", metavar="日期", help="按该日期判断逾期(默认今天)"),
-        json_out: bool = typer.Option(False, "--json", help=JSON_HELP),
+        as_of: AsOf = None,
+        json_out: Json = False,
     ) -> None:
         """按计划列出任务:编号、内容、角色、期限、状态(红/黄/绿)和最近进展。"""
         from gktrack.errors import InputError
-        from gktrack.features.ops import parse_date
         from gktrack.features.views import status_rows
 
         if state not in ("open", "done", "all"):
             raise InputError(f"--state 应为 open、done 或 all,而不是“{state}”")
-        when = parse_date(as_of, "--as-of 日期") if as_of else _today()
+        when = as_of_day(as_of)
         repo = repository()
         rows, problems = status_rows(repo, unit=unit, plan=plan, year=year, state=state, as_of=when)
         if json_out:
-            from gktrack.cli.output import warn
             from gktrack.features.views import task_json
 
             warn(problems)
@@ -200,18 +192,17 @@ def register(app: typer.Typer, command) -> None:
 
     @command("show")
     def show(
-        task: str = typer.Argument(..., metavar="任务", autocompletion=complete_task),
-        as_of: Optional[str] = typer.Option(None, "--as-of", metavar="日期", help="按该日期判断逾期(默认今天)"),
-        json_out: bool = typer.Option(False, "--json", help=JSON_HELP),
+        task: TaskArg,
+        as_of: AsOf = None,
+        json_out: Json = False,
     ) -> None:
         """显示一项任务的全部信息、各单位的完成情况和变更记录。"""
-        from gktrack.features.ops import parse_date
         from gktrack.features.views import task_json, task_row
         from gktrack.storage.history import task_history
 
         repo = repository()
         plan, found = repo.find_task(task)
-        row = task_row(repo, plan, found, parse_date(as_of, "--as-of 日期") if as_of else _today())
+        row = task_row(repo, plan, found, as_of_day(as_of))
         history = task_history(repo, found.full_id) if (repo.root / ".git").exists() else []
         if json_out:
             data = task_json(plan, found, row=row)
@@ -223,14 +214,12 @@ def register(app: typer.Typer, command) -> None:
         render_task(row, history)
 
     @command("units")
-    def units(json_out: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    def units(json_out: Json = False) -> None:
         """列出单位及其未完成、已完成任务数。"""
         from gktrack.features.views import unit_summaries
 
         summaries, problems = unit_summaries(repository())
         if json_out:
-            from gktrack.cli.output import warn
-
             warn(problems)
             print_json([s.to_json() for s in summaries])
             return
@@ -242,7 +231,7 @@ def register(app: typer.Typer, command) -> None:
     def log(
         task: Optional[str] = typer.Argument(None, metavar="[任务]", help="只看该任务", autocompletion=complete_task),
         limit: int = typer.Option(50, "--limit", "-n", metavar="条数", help="最多显示多少条"),
-        json_out: bool = typer.Option(False, "--json", help=JSON_HELP),
+        json_out: Json = False,
     ) -> None:
         """审计记录:谁、何时、改了什么、哪次提交。"""
         from gktrack.storage.history import read_log, task_history

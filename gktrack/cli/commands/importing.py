@@ -25,7 +25,10 @@ def register(app: typer.Typer, command) -> None:
         可以导入;--dry-run 谁都可以用。"""
         repo = repository()
         if not dry_run:
-            _check_may_import(repo, by)
+            # A new plan is the office's to publish (units.yaml people); anyone may look with --dry-run.
+            from gktrack.features.ops import _check_office
+
+            _check_office(repo, by, "import")
         if len(paths) > 1:
             from gktrack.errors import InputError
 
@@ -41,13 +44,6 @@ def register(app: typer.Typer, command) -> None:
 
         render_import(preview, dry_run=dry_run, commit=change.commit if change else None)
         return 0
-
-
-def _check_may_import(repo, by) -> None:
-    """A new plan is the office's to publish (units.yaml people); anyone may look with --dry-run."""
-    from gktrack.features.ops import _check_office
-
-    _check_office(repo, by, "import")
 
 
 def _import_one(repo, path: str, *, plan_id=None, year=None, title=None, dry_run: bool, by=None, owner=None):

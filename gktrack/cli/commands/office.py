@@ -6,11 +6,11 @@ from typing import Optional
 
 import typer
 
+from gktrack.cli.commands.options import AsOf, By, Json, TaskRef, as_of_day
 from gktrack.cli.context import repository
-from gktrack.cli.output import done, print_json
-from gktrack.cli.completion import complete_plan, complete_task, complete_unit
+from gktrack.cli.output import done, print_json, warn
+from gktrack.cli.completion import complete_plan, complete_unit
 
-BY_HELP = "以此人名义提交,写成“姓名 <邮箱>”(默认为 git 用户)"
 COMPLETE_VAR = "_GKTRACK_COMPLETE"
 SHELLS = ("bash", "zsh", "fish")
 
@@ -36,15 +36,14 @@ def register(app: typer.Typer, command) -> None:
         all_tasks: bool = typer.Option(False, "--all", help="填报表也列出已完成的任务"),
         fmt: Optional[str] = typer.Option(None, "--format", "-f", metavar="xlsx|csv|md",
                                           help="文件格式(默认按扩展名);md 为 Markdown,每个章节一张表,适合在 git 服务器网页上查看"),
-        as_of: Optional[str] = typer.Option(None, "--as-of", metavar="日期", help="按该日期判断逾期(默认今天)"),
+        as_of: AsOf = None,
     ) -> None:
         """导出分工表(序号/工作任务/具体要求/牵头单位/配合单位/时限要求/完成情况/进展)或单位的进展填报表;
         --format md 导出 Markdown 计划视图(每个章节一张表,可提交到仓库,在 git 服务器网页上查看)。"""
         from gktrack.errors import InputError
         from gktrack.features.exchange.export import division_sheet, progress_form, write_sheet
-        from gktrack.features.ops import parse_date, today
 
-        when = parse_date(as_of, "--as-of 日期") if as_of else today()
+        when = as_of_day(as_of)
         repo = repository()
         if form:
             if not unit:
@@ -54,8 +53,6 @@ def register(app: typer.Typer, command) -> None:
             sheet, problems = progress_form(repo, unit=unit, plan=plan, as_of=when, include_done=all_tasks)
         else:
             sheet, problems = division_sheet(repo, plan=plan, unit=unit, overdue=overdue, as_of=when)
-        from gktrack.cli.output import warn
-
         warn(problems)
         if output is None:
             if (fmt or "").lower() not in ("md", "markdown"):
@@ -74,8 +71,8 @@ def register(app: typer.Typer, command) -> None:
     def import_progress(
         path: str = typer.Argument(..., metavar="文件", help="单位交回的进展填报表(.xlsx)"),
         dry_run: bool = typer.Option(False, "--dry-run", "-n", help="只检查并显示将记录的内容,不提交"),
-        json_out: bool = typer.Option(False, "--json", help="输出 JSON(供脚本使用)"),
-        by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
+        json_out: Json = False,
+        by: By = None,
     ) -> int:
         """导入单位交回的进展填报表:每个填写的行记为该单位的进展或办结,每张表一次提交;有问题的行列出行号,不记录。
         有行未记录时退出码为 1。"""
@@ -129,8 +126,6 @@ def register(app: typer.Typer, command) -> None:
         repo = repository()
         target = repo.check_output(output)
         entries, problems, notes = calendar_entries(repo, plan=plan, unit=unit)
-        from gktrack.cli.output import warn
-
         warn(problems)
         for note in notes:
             sys.stderr.write(f"gktrack: 提示:{visible(note)}\n")
@@ -150,9 +145,9 @@ def register(app: typer.Typer, command) -> None:
 
     @command("edit")
     def edit(
-        task: str = typer.Argument(..., metavar="任务", help="任务编号,如 hl2022/3", autocompletion=complete_task),
+        task: TaskRef,
         start_from: Optional[str] = typer.Option(None, "--from", metavar="文件", help="从上次未通过检查而保存的内容开始编辑"),
-        by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help=BY_HELP),
+        by: By = None,
     ) -> None:
         """在编辑器($VISUAL/$EDITOR)中修改一项任务;保存后按计划文件规则检查,通过才提交,且只改这一项任务。"""
         from gktrack.features.edit import edit_task

@@ -4,9 +4,10 @@ from typing import Optional
 
 import typer
 
+from gktrack.cli.commands.options import Json, OnlyPlan, as_of_day
 from gktrack.cli.context import repository
-from gktrack.cli.output import print_json
-from gktrack.cli.completion import complete_plan, complete_unit
+from gktrack.cli.output import print_json, warn
+from gktrack.cli.completion import complete_unit
 
 
 def register(app: typer.Typer, command) -> None:
@@ -15,24 +16,21 @@ def register(app: typer.Typer, command) -> None:
         as_of: Optional[str] = typer.Option(None, "--as-of", metavar="日期", help="按该日期判断(默认今天)"),
         unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="单位", help="只看该单位(含其所属集体的任务)",
                                             autocompletion=complete_unit),
-        plan: Optional[str] = typer.Option(None, "--plan", "-p", metavar="计划编号", help="只看该计划",
-                                            autocompletion=complete_plan),
+        plan: OnlyPlan = None,
         within: Optional[int] = typer.Option(None, "--within", "-w", metavar="天数",
                                              help="多少天内到期算“将到期”(默认 7 天,与 Taskwarrior 一致,也合每周调度)"),
-        json_out: bool = typer.Option(False, "--json", help="输出 JSON(供脚本使用)"),
+        json_out: Json = False,
     ) -> None:
         """逾期(红)和将到期(黄)的任务,按责任单位分组,逾期最久的在前。无论有无逾期,退出码都是 0。"""
         from gktrack.errors import InputError
-        from gktrack.features.ops import parse_date, today
         from gktrack.features.views import overdue_rows
 
         if within is not None and not 0 <= within <= 366:
             raise InputError(f"--within 应为 0 到 366 之间的天数,而不是 {within}")
-        when = parse_date(as_of, "--as-of 日期") if as_of else today()
+        when = as_of_day(as_of)
         repo = repository()
         rows, problems = overdue_rows(repo, as_of=when, unit=unit, plan=plan, within=within)
         if json_out:
-            from gktrack.cli.output import warn
             from gktrack.features.views import overdue_json
 
             warn(problems)

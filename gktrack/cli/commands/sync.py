@@ -4,6 +4,7 @@ from typing import Optional
 
 import typer
 
+from gktrack.cli.commands.options import Json
 from gktrack.cli.context import STATE, repository
 from gktrack.cli.help import ZhCommand, ZhGroup
 from gktrack.cli.output import done, print_json
@@ -15,7 +16,7 @@ def register(app: typer.Typer, command) -> None:
         remote: Optional[str] = typer.Option(None, "--remote", metavar="远程", help="与哪个远程仓库同步(默认为当前分支跟踪的,或 origin)"),
         continue_: bool = typer.Option(False, "--continue", help="处理完合并冲突后,继续上次停下的同步"),
         abort: bool = typer.Option(False, "--abort", help="放弃上次停在冲突处的同步,恢复到同步前"),
-        json_out: bool = typer.Option(False, "--json", help="输出 JSON(供脚本使用)"),
+        json_out: Json = False,
     ) -> int:
         """与服务器上的计划仓库同步:取回别人的修改,把本地提交接在其后(变基),再推送。
 

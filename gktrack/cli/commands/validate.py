@@ -4,6 +4,7 @@ from typing import List
 
 import typer
 
+from gktrack.cli.commands.options import Json
 from gktrack.cli.context import repository
 from gktrack.cli.output import print_json
 
@@ -16,7 +17,7 @@ def register(app: typer.Typer, command) -> None:
         staged: bool = typer.Option(False, "--staged",
                                     help="检查暂存区(即将提交)的内容,供 git pre-commit 钩子使用"),
         strict: bool = typer.Option(False, "--strict", help="有警告也以非零状态退出"),
-        json_out: bool = typer.Option(False, "--json", help="输出 JSON(供脚本使用)"),
+        json_out: Json = False,
     ) -> int:
         """检查计划文件和单位名册:YAML 语法、字段和类型、编号、单位名称、期限写法、合并冲突、重复任务、编码。
 

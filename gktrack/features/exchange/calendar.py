@@ -32,10 +32,6 @@ class CalendarEntry:
     rdates: list[dt.date] = field(default_factory=list)
 
 
-def entry_uid(plan_id: str, task_id: int, index: int) -> str:
-    return f"{plan_id}-{task_id}-{index}@{UID_DOMAIN}"
-
-
 def _recurrence(deadline, year: int) -> tuple[dt.date, dict | None, list[dt.date]] | None:
     """(first date, RRULE, extra dates) of a recurring deadline over the plan year."""
     from gktrack.domain.deadlines import recurring_periods
@@ -47,21 +43,14 @@ def _recurrence(deadline, year: int) -> tuple[dt.date, dict | None, list[dt.date
         return ends[0], None, []
     if deadline.period == "monthly":
         day = deadline.within_period[1] if deadline.within_period else 0
-        if 0 < day <= 28:
-            return ends[0], {"FREQ": "MONTHLY", "BYMONTHDAY": day, "COUNT": len(ends)}, []
-        if day == 0:
-            return ends[0], {"FREQ": "MONTHLY", "BYMONTHDAY": -1, "COUNT": len(ends)}, []
+        if 0 <= day <= 28:  # 0: by the month's end
+            return ends[0], {"FREQ": "MONTHLY", "BYMONTHDAY": day or -1, "COUNT": len(ends)}, []
         # "每月30日前" ends on 28 February: no RRULE says that, so the dates are listed.
         return ends[0], None, ends[1:]
-    if all(end == _month_end(end) for end in ends):
+    if all((end + dt.timedelta(days=1)).day == 1 for end in ends):  # each at its month's end
         months = 12 // len(ends)  # quarterly 3, half-yearly 6
         return ends[0], {"FREQ": "MONTHLY", "INTERVAL": months, "BYMONTHDAY": -1, "COUNT": len(ends)}, []
     return ends[0], None, ends[1:]
-
-
-def _month_end(day: dt.date) -> dt.date:
-    following = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    return following - dt.timedelta(days=1)
 
 
 # An all-day event ends the day after it starts; iCalendar (and Python's dates) stop at 9999.
@@ -80,7 +69,7 @@ def calendar_entries(repo: Repository, *, plan: str | None = None, unit: str | N
     entries, notes = [], []
     for row in rows:
         for index, deadline in enumerate(parse_deadlines(row.task.deadline, row.plan.year), start=1):
-            uid = entry_uid(row.plan.id, row.task.id, index)
+            uid = f"{row.plan.id}-{row.task.id}-{index}@{UID_DOMAIN}"
             if deadline.kind == "recurring":
                 found = _recurrence(deadline, row.plan.year)
                 if found is None:
@@ -107,12 +96,9 @@ def build_calendar(entries: list[CalendarEntry], *, name: str, remind_days: int 
 
     stamp = stamp or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", "Asia/Shanghai")
+    for key, value in (("prodid", PRODID), ("version", "2.0"), ("calscale", "GREGORIAN"),
+                       ("method", "PUBLISH"), ("x-wr-calname", name), ("x-wr-timezone", "Asia/Shanghai")):
+        cal.add(key, value)
     for entry in entries:
         task = entry.task
         event = Event()
@@ -128,7 +114,7 @@ def build_calendar(entries: list[CalendarEntry], *, name: str, remind_days: int 
         brief = text if len(text) <= 30 else text[:30] + "…"
         done = task.state == "done"
         event.add("summary", f"{'[已完成] ' if done else ''}{task.full_id} {brief}(时限:{entry.phrase})")
-        units = "、".join(f"{u.name}" for u in effective_units(entry.plan, task)) or "(未分派)"
+        units = "、".join(u.name for u in effective_units(entry.plan, task)) or "(未分派)"
         lines = [text, "", f"计划:{entry.plan.title}", f"责任单位:{units}", f"时限要求:{task.deadline_text or ''}",
                  f"任务编号:{task.full_id}"]
         progress = progress_text(task, limit=3)

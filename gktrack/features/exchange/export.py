@@ -18,12 +18,14 @@ refuses each row whose check value does not match (``gktrack.features.exchange.f
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gktrack.errors import InputError
-from gktrack.domain.model import ROLE_LABELS, Plan, Task
-from gktrack.domain.text import formula_like, visible
+from gktrack.domain.model import ROLE_LABELS, STATE_LABELS, Plan, Task
+from gktrack.domain.text import display_width, formula_like, visible
+from gktrack.storage.files import atomic_write
 from gktrack.storage.repo import Repository
 
 COLUMNS = ("序号", "工作任务", "具体要求", "牵头单位", "责任单位", "配合单位", "时限要求", "完成情况", "进展")
@@ -35,8 +37,8 @@ FORM_FILL = ("本次进展", "完成情况", "工作日期", "佐证材料")
 FORM_MARK = "gktrack:进展填报表:1"
 FORM_CHECK = "校验"  # the hidden column's header: one check value per task row
 FORM_HEADER_ROW = 3  # title, instructions, header
-DONE_LABEL = "已完成"
-OPEN_LABEL = "未完成"
+DONE_LABEL = STATE_LABELS["done"]
+OPEN_LABEL = STATE_LABELS["open"]
 
 # Caps in display columns (a Chinese character counts two): long text wraps instead.
 _WIDTH_CAP = {"具体要求": 60, "进展": 44, "已有进展": 36, "本次进展": 44, "工作任务": 24, "完成情况": 20,
@@ -121,16 +123,10 @@ def _headings(plan: Plan, task: Task) -> tuple[str | None, str]:
     return path[0].heading, path[-1].heading
 
 
-def _select(repo: Repository, *, plan: str | None, unit: str | None, overdue: bool, as_of: dt.date):
-    from gktrack.features.views import overdue_rows, status_rows
-
-    if overdue:
-        rows, problems = overdue_rows(repo, as_of=as_of, unit=unit, plan=plan)
-    else:
-        rows, problems = status_rows(repo, unit=unit, plan=plan, state="all", as_of=as_of)
-        order = {p: i for i, p in enumerate(repo.plan_ids())}
-        rows.sort(key=lambda r: (order.get(r.plan.id, 0), r.plan.tasks.index(r.task)))
-    return rows, problems
+def _in_document_order(repo: Repository, rows: list) -> list:
+    """``rows`` by plan, and within a plan in the order its file lists the tasks."""
+    order = {p: i for i, p in enumerate(repo.plan_ids())}
+    return sorted(rows, key=lambda r: (order.get(r.plan.id, 0), r.plan.tasks.index(r.task)))
 
 
 def division_sheet(repo: Repository, *, plan: str | None = None, unit: str | None = None,
@@ -138,7 +134,13 @@ def division_sheet(repo: Repository, *, plan: str | None = None, unit: str | Non
     """The 分工表: every task (of a plan, of a unit, or the overdue ones) in document order."""
     if not (plan or unit or overdue):
         raise InputError("请用 --plan、--unit 或 --overdue 指定导出范围")
-    rows, problems = _select(repo, plan=plan, unit=unit, overdue=overdue, as_of=as_of)
+    from gktrack.features.views import overdue_rows, status_rows
+
+    if overdue:
+        rows, problems = overdue_rows(repo, as_of=as_of, unit=unit, plan=plan)
+    else:
+        rows, problems = status_rows(repo, unit=unit, plan=plan, state="all", as_of=as_of)
+        rows = _in_document_order(repo, rows)
     canonical = repo.units().canonical(unit) if unit else None
     sheet_rows = []
     for number, row in enumerate(rows, start=1):
@@ -172,10 +174,8 @@ def progress_form(repo: Repository, *, unit: str, plan: str | None = None, as_of
     canonical = repo.units().require(unit, registering=False)
     rows, problems = status_rows(repo, unit=canonical, plan=plan, state="all" if include_done else "open",
                                  as_of=as_of)
-    order = {p: i for i, p in enumerate(repo.plan_ids())}
-    rows.sort(key=lambda r: (order.get(r.plan.id, 0), r.plan.tasks.index(r.task)))
     sheet_rows = []
-    for row in rows:
+    for row in _in_document_order(repo, rows):
         group, heading = _headings(row.plan, row.task)
         sheet_rows.append(SheetRow(row.plan, row.task, None, heading, {
             "编号": row.task.full_id,
@@ -194,11 +194,6 @@ def progress_form(repo: Repository, *, unit: str, plan: str | None = None, as_of
 
 
 # --- writing ---------------------------------------------------------------------------------
-
-
-def display_width(text: str) -> int:
-    """Columns a line takes in a spreadsheet: CJK and full-width characters count two."""
-    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
 
 
 def fitted_widths(sheet: Sheet) -> dict[str, float]:
@@ -237,15 +232,12 @@ def csv_cell(value: str) -> str:
 
 def write_csv(sheet: Sheet, path: Path) -> None:
     import csv
-    import io
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(sheet.columns)
     for row in sheet.rows:
         writer.writerow([csv_cell(row.values.get(c, "")) for c in sheet.columns])
-    from gktrack.storage.files import atomic_write
-
     atomic_write(path, ("\ufeff" + buf.getvalue()).encode("utf-8"))
 
 
@@ -256,12 +248,8 @@ def write_xlsx(sheet: Sheet, path: Path) -> None:
     ws = book.active
     ws.title = ("进展填报表" if sheet.form else "分工表")
     lay_out(ws, sheet)
-    import io
-
     buf = io.BytesIO()
     book.save(buf)
-    from gktrack.storage.files import atomic_write
-
     atomic_write(path, buf.getvalue())
 
 
@@ -425,55 +413,41 @@ def write_markdown(sheet: Sheet, *, as_of: dt.date | None = None) -> str:
     single = len({r.plan.id for r in sheet.rows}) <= 1
     if not single or not sheet.rows:
         out += [f"# {_md_heading_text(sheet.title)}", ""]
-    current_plan = None
-    shown: tuple = ()
-    in_table = False
     # Tasks under their section even when appended to the file later (add puts them at the end).
     plan_order = {pid: i for i, pid in reversed(list(enumerate(r.plan.id for r in sheet.rows)))}
     section_order = {(r.plan.id, s.key): i for r in sheet.rows for i, s in enumerate(r.plan.sections)}
     rows = sorted(sheet.rows, key=lambda r: (plan_order[r.plan.id], section_order.get((r.plan.id, r.task.section), -1)))
+    table: tuple | None = None  # the plan and the section path of the table being written
     for row in rows:
         plan, task = row.plan, row.task
-        if plan.id != current_plan:
-            current_plan, shown = plan.id, ()
-            if in_table:
-                out.append("")
-                in_table = False
-            level = "#" if single else "##"
-            out += [f"{level} {_md_heading_text(plan.title)}", ""]
-            facts = [f"计划编号 `{plan.id}`", f"{plan.year} 年度"]
-            facts += [value for value in (plan.issuer, plan.doc_number) if value]
-            tasks = [r.task for r in sheet.rows if r.plan.id == plan.id]
-            done = sum(1 for t in tasks if t.state == "done")
-            facts.append(f"共 {len(tasks)} 项任务,已完成 {done} 项")
-            if as_of:
-                facts.append(f"截至 {as_of.isoformat()}")
-            out += ["> " + " · ".join(_md_heading_text(f) for f in facts), ""]
         path = tuple(plan.section_path(task.section))
-        if path != shown:
-            if in_table:
-                out.append("")
-                in_table = False
+        if (plan.id, path) != table:
+            same_plan = table is not None and table[0] == plan.id
+            shown = table[1] if same_plan else ()
+            if table is not None:
+                out.append("")  # the table before ends
+            if not same_plan:
+                out += [f"{'#' if single else '##'} {_md_heading_text(plan.title)}", ""]
+                facts = [f"计划编号 `{plan.id}`", f"{plan.year} 年度"]
+                facts += [value for value in (plan.issuer, plan.doc_number) if value]
+                tasks = [r.task for r in sheet.rows if r.plan.id == plan.id]
+                done = sum(1 for t in tasks if t.state == "done")
+                facts.append(f"共 {len(tasks)} 项任务,已完成 {done} 项")
+                if as_of:
+                    facts.append(f"截至 {as_of.isoformat()}")
+                out += ["> " + " · ".join(_md_heading_text(f) for f in facts), ""]
             base = 2 if single else 3
             for depth, section in enumerate(path):
                 if depth < len(shown) and shown[depth] == section:
                     continue
                 out += [f"{'#' * min(base + depth, 6)} {_md_heading_text(section.heading)}", ""]
-            shown = path
-        if not in_table:
             out += [header, rule]
-            in_table = True
-        cells = {
-            "编号": f"`{task.full_id}`",
-            "序号": md_cell(task.number),
-            "工作任务": md_cell(task.text),
-            "牵头单位": md_cell(row.values.get("牵头单位")),
-            "责任单位": md_cell(row.values.get("责任单位")),
-            "配合单位": md_cell(row.values.get("配合单位")),
-            "时限要求": md_cell(row.values.get("时限要求")),
-            "完成情况": md_cell(_md_state(row)),
-        }
-        out.append("| " + " | ".join(cells[c] for c in MD_COLUMNS) + " |")
+            table = (plan.id, path)
+        # The sheet's cells, but the task's own number and text (the sheet's 序号 counts its rows,
+        # its 工作任务 is the section heading, here above the table).
+        cells = {**row.values, "序号": task.number, "工作任务": task.text, "完成情况": _md_state(row)}
+        out.append(f"| `{task.full_id}` | " + " | ".join(md_cell(cells.get(c)) for c in MD_COLUMNS[1:])
+                   + " |")
     if not sheet.rows:
         out.append("(没有任务)")
     out.append("")
@@ -494,8 +468,6 @@ def write_sheet(sheet: Sheet, path: Path, fmt: str | None = None, *, as_of: dt.d
     if path.is_dir():
         raise InputError(f"“{path}”是文件夹;请给出文件名")
     if fmt == "md":
-        from gktrack.storage.files import atomic_write
-
         atomic_write(path, write_markdown(sheet, as_of=as_of).encode("utf-8"))
     else:
         (write_csv if fmt == "csv" else write_xlsx)(sheet, path)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from gktrack.storage import git
@@ -59,9 +59,9 @@ class SheetResult:
             "sheet": self.sheet, "unit": self.unit, "commit": self.commit,
             "applied": [{"row": a.row, "task": a.ref, "kind": a.kind, "date": a.date.isoformat(),
                          "note": a.note, "evidence": a.evidence} for a in self.actions],
-            "refused": [{"row": p.row, "message": p.message} for p in self.problems],
-            "skipped": [{"row": p.row, "message": p.message} for p in self.skipped],
-            "doubts": [{"row": p.row, "message": p.message} for p in self.doubts],
+            "refused": [asdict(p) for p in self.problems],
+            "skipped": [asdict(p) for p in self.skipped],
+            "doubts": [asdict(p) for p in self.doubts],
         }
 
 
@@ -108,7 +108,7 @@ def _state_word(text: str) -> str:
     raise _RowError(f"“完成情况”应为“{DONE_LABEL}”或“{OPEN_LABEL}”,而不是“{text}”")
 
 
-def _cell_date(value, row: int, today: dt.date, year: int | None = None) -> dt.date:
+def _cell_date(value, today: dt.date, year: int | None = None) -> dt.date:
     from gktrack.domain.dates import read_date
 
     if value is None or value == "":
@@ -128,9 +128,7 @@ def _cell_date(value, row: int, today: dt.date, year: int | None = None) -> dt.d
 
 
 class _RowError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    """A row refused: its one argument says why."""
 
 
 def read_forms(path: Path) -> list[tuple[str, str | None, list[tuple[int, dict]]]]:
@@ -227,7 +225,7 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
             note = _typed(values, "本次进展")
             state_text = _typed(values, "完成情况")
             evidence = [e for e in re.split(r"[\s;;,,、]+", _typed(values, "佐证材料")) if e]
-            _typed(values, "工作日期")
+            day = _typed(values, "工作日期")
             if not ref_text:
                 raise _RowError("缺少编号,无法对应任务")
             try:
@@ -258,7 +256,7 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
                 result.skipped.append(RowProblem(row_no, f"任务 {ref} 已于 {where.closed or '此前'} 关闭,跳过"))
                 continue
             if not note and not closing:
-                if evidence or _text(values.get("工作日期")):
+                if evidence or day:
                     raise _RowError(f"任务 {ref} 填了日期或佐证,但没有填写本次进展")
                 continue
             # The row would record something: it must be the row exported for this unit and task.
@@ -270,7 +268,7 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
             if check != form_check(unit, ref, task.text):
                 raise _RowError(f"任务 {ref} 这一行的校验值不符:表中的填报单位、编号或具体要求被改动,"
                                 f"或这一行来自别的单位的填报表,或导出后计划已修改;请重新导出 {canonical} 的填报表")
-            date = _cell_date(values.get("工作日期"), row_no, now, plan.year)
+            date = _cell_date(values.get("工作日期"), now, plan.year)
             if not closing and any(p.note == note and p.date == date and p.unit == canonical for p in task.progress):
                 result.skipped.append(RowProblem(row_no, f"任务 {ref} 的这条进展已记录过,跳过"))
                 continue
@@ -285,10 +283,10 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
                 raise _RowError(exc.message) from None
             result.actions.append(RowAction(row_no, ref, "close" if closing else "progress", date, note, evidence,
                                             part))
-            if _text(values.get("工作日期")):
+            if day:
                 result.doubts += [RowProblem(row_no, doubt) for doubt in date_doubts(repo, plan, task, date)]
         except _RowError as exc:
-            result.problems.append(RowProblem(row_no, exc.message))
+            result.problems.append(RowProblem(row_no, str(exc)))
     return result
 
 

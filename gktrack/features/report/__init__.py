@@ -1,7 +1,7 @@
 """The annual report: how a year's 工作要点 was carried out, from the repository's history.
 
 ``build_report`` reads the repository and returns plain data (``data.Report``);
-``render_markdown``/``iter_markdown`` and ``report_json`` turn that data into text. Nothing reads
+``iter_markdown`` and ``report_json`` turn that data into text. Nothing reads
 the clock, so the same repository and arguments give the same bytes.
 
 One job a module:
@@ -15,6 +15,6 @@ One job a module:
 
 from gktrack.features.report.build import build_report
 from gktrack.features.report.jsondata import report_json
-from gktrack.features.report.markdown import iter_markdown, misdated_warnings, render_markdown
+from gktrack.features.report.markdown import iter_markdown, misdated_warnings
 
-__all__ = ["build_report", "iter_markdown", "misdated_warnings", "render_markdown", "report_json"]
+__all__ = ["build_report", "iter_markdown", "misdated_warnings", "report_json"]

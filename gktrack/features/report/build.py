@@ -49,7 +49,7 @@ def build_report(repo, year: int, *, plan: str | None = None, unit: str | None =
     (parsing plan files and comparing hand edits that the index does not hold yet, walking the
     history).
     """
-    progress = progress or _silent
+    progress = progress or (lambda stage, done, total: None)
     if not 1949 <= year <= 2200:
         raise InputError(f"年份“{year}”不合理")
     start = dt.date(year, 1, 1)
@@ -106,10 +106,6 @@ def build_report(repo, year: int, *, plan: str | None = None, unit: str | None =
     count(report, units)
     fill_audit(report, commits, walk)
     return report
-
-
-def _silent(stage: str, done: int, total: int) -> None:
-    pass
 
 
 def _registry_at(repo, reader, blob: str | None) -> tuple[Units, Unreadable | None]:

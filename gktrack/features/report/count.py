@@ -4,6 +4,8 @@ commits by month and by person. Counts only what ``build`` selected; judges noth
 
 from __future__ import annotations
 
+from collections import Counter
+
 from gktrack.domain.actions import committer_differs
 from gktrack.domain.units import Units
 from gktrack.features.report.data import (
@@ -60,12 +62,15 @@ def _count_units(stats: dict[str, UnitStats], units: Units, entry: TaskReport, w
             of(name).progress += 1
 
 
+def _month(day) -> str:
+    """The month a date or time falls in, as the audit names it (YYYY-MM)."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
 def _months(report: Report) -> list[str]:
-    months, y, m = [], report.start.year, report.start.month
-    while (y, m) <= (report.as_of.year, report.as_of.month):
-        months.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return months
+    """Every month of the period, in order."""
+    first, last = (d.year * 12 + d.month - 1 for d in (report.start, report.as_of))
+    return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(first, last + 1)]
 
 
 def fill_audit(report: Report, commits: list, walk) -> None:
@@ -86,11 +91,8 @@ def fill_audit(report: Report, commits: list, walk) -> None:
             return any(f in plan_files for f in files)
         return True
 
-    closers: dict[str, int] = {}
-    for events in walk.events.values():
-        for event in events:
-            if event.kind == "close" and event.ref in reported:
-                closers[event.commit.sha] = closers.get(event.commit.sha, 0) + 1
+    closers = Counter(event.commit.sha for events in walk.events.values() for event in events
+                      if event.kind == "close" and event.ref in reported)
     for commit in reversed(commits):  # oldest first, so the newest name of a person wins
         if commit.sha not in walk.touched or not in_scope(commit.sha, commit.files):
             continue
@@ -103,8 +105,7 @@ def fill_audit(report: Report, commits: list, walk) -> None:
             audit.hand_checked += 1
         else:
             audit.tool += 1
-        moment = commit.authored.astimezone(BEIJING)
-        month = months.get(f"{moment.year:04d}-{moment.month:02d}")
+        month = months.get(_month(commit.authored.astimezone(BEIJING)))
         if month is not None:
             month.commits += 1
             month.hand += action in HAND_ACTIONS
@@ -112,19 +113,17 @@ def fill_audit(report: Report, commits: list, walk) -> None:
         # the office's name is not counted as the office.
         other = committer_differs(commit.author, commit.email, commit.committer, commit.committer_email)
         key = (commit.email.lower() or commit.author, (commit.committer_email.lower() or commit.committer) if other else None)
-        person = people.get(key)
-        if person is None:
-            person = people[key] = PersonStats(commit.author, commit.email)
+        person = people.setdefault(key, PersonStats(commit.author, commit.email))
         person.name = commit.author
         if other:
             person.committer, person.committer_email = commit.committer, commit.committer_email
         person.commits += 1
         person.hand += action in HAND_ACTIONS
-        person.closes += closers.get(commit.sha, 0)
+        person.closes += closers[commit.sha]
         person.progress += action == "progress"
     for entry in report.tasks:
         if entry.done and entry.closed and report.start <= entry.closed <= report.as_of:
-            month = months[f"{entry.closed.year:04d}-{entry.closed.month:02d}"]
+            month = months[_month(entry.closed)]
             if entry.category == "on_time":
                 month.closed_on_time += 1
             else:

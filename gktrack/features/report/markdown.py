@@ -24,14 +24,9 @@ _ROLE_ORDER = {"lead": 0, "support": 1, "responsible": 2}
 _NOT_DONE = [c for c in CATEGORIES if c not in DONE and c != "ongoing"]
 
 
-def render_markdown(report: Report) -> str:
-    """The whole report, one trailing newline."""
-    return "".join(iter_markdown(report))
-
-
 def iter_markdown(report: Report) -> Iterator[str]:
-    """``render_markdown`` in pieces, a few plans' tasks at a time, for writing as it is made:
-    at 10,000 tasks the whole text (8 MB) and its lines would be held at once otherwise."""
+    """The whole report (one trailing newline) in pieces, a few plans' tasks at a time, for writing
+    as it is made: at 10,000 tasks the whole text (8 MB) and its lines would be held at once otherwise."""
     out: list[str] = []
     _header(report, out)
     _overview(report, out)
@@ -174,9 +169,10 @@ def _gaps_text(entry: TaskReport) -> str:
     return "、".join(f"{m.label}({m.start.isoformat()}至{m.end.isoformat()})" for m in entry.period_gaps)
 
 
-def _month_label(month: str, single_year: bool) -> str:
+def _month_label(report: Report, month: str) -> str:
+    """"3月", or "2023年3月" when the period spans two years."""
     y, m = month.split("-")
-    return f"{int(m)}月" if single_year else f"{y}年{int(m)}月"
+    return f"{int(m)}月" if report.start.year == report.as_of.year else f"{y}年{int(m)}月"
 
 
 # --- sections ------------------------------------------------------------------------------------
@@ -284,22 +280,15 @@ def _overview(report: Report, out: list[str]) -> None:
     text += f"截至{cn_date(report.as_of)}," + ";".join(parts) + "。"
     if n.rate is not None:
         text += f"任务完成率{_pct(n.rate)}。"
-    extra = []
-    progress = sum(len(t.progress) for t in report.tasks)
-    if progress:
-        extra.append(f"年内记录工作进展{progress}条")
-    reopened = sum(1 for t in report.tasks if t.reopened)
-    if reopened:
-        extra.append(f"{reopened}项任务曾重新打开")
-    gaps = sum(1 for t in report.tasks if t.period_gaps)
-    if gaps:
-        extra.append(f"{gaps}项周期性任务存在未按期记录进展的周期")
-    early = sum(1 for t in report.tasks if t.early)
-    if early:
-        extra.append(f"{early}项任务登记的完成或进展日期早于任务加入计划的日期,需核实")
-    hand = len(report.audit.hand_edits)
-    if hand:
-        extra.append(f"计划文件在 gktrack 之外手工修改{hand}次,均已在审计记录中列明")
+    tasks = report.tasks
+    facts = [  # (how many, what is said of them), said when there are any
+        (sum(len(t.progress) for t in tasks), "年内记录工作进展{}条"),
+        (sum(1 for t in tasks if t.reopened), "{}项任务曾重新打开"),
+        (sum(1 for t in tasks if t.period_gaps), "{}项周期性任务存在未按期记录进展的周期"),
+        (sum(1 for t in tasks if t.early), "{}项任务登记的完成或进展日期早于任务加入计划的日期,需核实"),
+        (len(report.audit.hand_edits), "计划文件在 gktrack 之外手工修改{}次,均已在审计记录中列明"),
+    ]
+    extra = [text.format(k) for k, text in facts if k]
     if extra:
         text += ";".join(extra) + "。"
     if report.unrecorded:
@@ -369,14 +358,12 @@ def _task_block(report: Report, entry: TaskReport, out: list[str], state_label: 
     out.append(f"- 责任单位:{_roles_text(tuple(entry.units))}")
     out.append(f"- 期限:{_deadline_text(entry)}")
     state = f"- {state_label}:{_state_text(entry, report.as_of)}"
+    if entry.done and entry.closing and entry.closed and entry.closing.date.date() != entry.closed:
+        state += f",{entry.closing.date.date().isoformat()} 登记"
+    out.append(state)
     if entry.done:
-        if entry.closing and entry.closed and entry.closing.date.date() != entry.closed:
-            state += f",{entry.closing.date.date().isoformat()} 登记"
-        out.append(state)
         out.append(f"- 完成情况:{_md(task.note) if task.note else '未填写'}")
         out.append("- 佐证材料:" + ("、".join(_link(e) for e in task.evidence) if task.evidence else "未提供"))
-    else:
-        out.append(state)
     if entry.early:
         out.append(f"- 注意:{_early_text(entry)} 早于任务加入计划的日期 {entry.added.date.date().isoformat()}"
                    f"({_commit_text(entry.added)}),请核实")
@@ -486,8 +473,7 @@ def _audit_section(report: Report, out: list[str]) -> None:
         text += ",其中" + "、".join(parts)
     out += [text + "。每次修改的作者、时间和内容可用 git log 或 gktrack log 查证。", ""]
     out += ["### (一)按月统计", ""]
-    single_year = report.start.year == report.as_of.year
-    rows = [[_month_label(m.month, single_year), m.commits, m.hand] for m in a.months]
+    rows = [[_month_label(report, m.month), m.commits, m.hand] for m in a.months]
     out += table(["月份", "修改次数", "其中手工修改"], rows, right={1, 2})
     out += ["", "### (二)按人员统计", ""]
     if a.people:
@@ -537,9 +523,8 @@ def _charts(report: Report, out: list[str]) -> None:
     out += table(["落实情况", "任务数", "占比"],
                  [[label, value, _pct(value / n.total)] for label, value in slices], right={1, 2})
     out += ["", "### (二)各月办结任务数", ""]
-    single_year = report.start.year == report.as_of.year
     months = report.audit.months
-    labels = [_month_label(m.month, single_year) for m in months]
+    labels = [_month_label(report, m.month) for m in months]
     values = [m.closed_on_time + m.closed_late for m in months]
     closed = [(label, v) for label, v in zip(labels, values) if v]
     if closed:  # a pie of no slices draws nothing
