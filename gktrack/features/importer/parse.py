@@ -159,9 +159,9 @@ class _Seg:
 
     def piece(self, begin: int, end: int) -> "_Seg":
         """raw[begin:end] as a segment that knows which line it starts on."""
-        first = max((item for item in self.starts if item[0] <= begin), default=(0, self.no))
+        line = self.line_at(begin)
         inside = [(offset - begin, no) for offset, no in self.starts if begin < offset < end]
-        return _Seg(first[1], self.raw[begin:end], starts=[(0, first[1])] + inside)
+        return _Seg(line, self.raw[begin:end], starts=[(0, line)] + inside)
 
     def line_at(self, offset: int) -> int:
         return max((item for item in self.starts if item[0] <= offset), default=(0, self.no))[1]
@@ -352,7 +352,7 @@ def _remove_page_markers(segs: list[_Seg], run: _Run, table_numbers: bool) -> li
         if marker and marker.style == "n":
             candidates.setdefault(fold(marker.text)[-1], []).append(index)
     page_lines: set[int] = set()
-    for delimiter, indexes in candidates.items():
+    for indexes in candidates.values():
         mid = [i for i in indexes if _mid_sentence(segs[i - 1] if i else None)]
         values = {i: marker_at_start(segs[i].raw).value for i in indexes}
         if len(mid) >= 2 and len(mid) >= 0.6 * len(indexes):
@@ -1667,7 +1667,7 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
         # (a unit phrase is not so telling: "…牵头,市住建局等政府各有关" reads as one)
         part = re.split(r"[;:|]|\s{2,}", fold(last.text.replace("\t", "|")).strip(_STRIP + "|"))[-1].strip(_STRIP)
         # a " | " row closed by its own "|" is a whole row, whatever its last cells (进展情况, 备注) say
-        closed_row = fold(last.text).strip(_STRIP).endswith(("|", "｜")) and fold(last.text).count("|") >= 3
+        closed_row = fold(last.text).strip(_STRIP).endswith("|") and fold(last.text).count("|") >= 3
         if len(tail) >= 8 and tail[-1] not in _TERMINAL + ".;)|" and not _CHROME.match(tail) and not closed_row \
                 and last.no >= plan.tasks[-1].line and not looks_like_unit_phrase(tail) \
                 and not _deadline_cell(part) and not DATE_LINE.match(tail) \
@@ -1783,13 +1783,6 @@ def _table_mark(item) -> _Seg:
     return seg
 
 
-class _Parts:
-    """What one table gave, shaped like a ``_Builder`` for ``_restates`` and ``_borrow_numbers``."""
-
-    def __init__(self, result: TableTasks) -> None:
-        self.sections, self.tasks, self.any_units = result.sections, result.tasks, result.any_units
-
-
 def _prose_and_grids(plan: ImportedPlan, body: list[_Seg], tables, run: _Run):
     """Tables read as tables; prose before the first one as in ``_prose_and_table``."""
     marks = [i for i, s in enumerate(body) if s.kind == "table"]
@@ -1838,10 +1831,10 @@ def _prose_and_grids(plan: ImportedPlan, body: list[_Seg], tables, run: _Run):
         run.warnings += prose.run.warnings
         run.warn(body[first].no, "分工表中没有读出任务,任务取自正文")
         return prose.sections, prose.tasks, prose.any_units
-    if _restates(_Parts(alone), prose):
+    if _restates(alone, prose):
         run.warn(prose_segs[0].no, f"文档同时有正文要点({_lines(prose_segs[0].no, prose_segs[-1].no)})和重述它的分工表,"
                                    f"任务取自分工表,正文未导入")
-        _borrow_numbers(_Parts(alone), prose, run)
+        _borrow_numbers(alone, prose, run)
         return alone.sections, alone.tasks, alone.any_units
     if _only_table_assigns(alone, prose):
         run.warn(prose_segs[0].no, f"正文({_lines(prose_segs[0].no, prose_segs[-1].no)})没有写责任单位,"
@@ -1898,7 +1891,7 @@ def _prose_and_table(plan: ImportedPlan, body: list[_Seg], table: _Table, run: _
     return prose.sections + joined.sections, prose.tasks + joined.tasks, prose.any_units or joined.any_units
 
 
-def _restates(table: "_Builder", prose: "_Builder") -> bool:
+def _restates(table: "_Builder | TableTasks", prose: "_Builder") -> bool:
     """Whether the table's headings are the prose's headings and items (by title)."""
     def key(text: str) -> str:
         return re.sub(r"[\s,,。.、;;:]", "", fold(text))
@@ -1922,7 +1915,7 @@ def _self_reference(segs: list[_Seg]) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _borrow_numbers(table: _Builder, prose: _Builder, run: _Run) -> None:
+def _borrow_numbers(table: "_Builder | TableTasks", prose: _Builder, run: _Run) -> None:
     """Table headings written without numbers take the prose heading's number of the same title."""
     def key(text: str) -> str:
         return re.sub(r"[\s,,。.、;;:]", "", fold(text))

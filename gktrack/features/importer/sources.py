@@ -139,8 +139,7 @@ def _read_docx(data: bytes, name: str) -> Document:
     return Document([Line(no, text, outlines.get(no - 1)) for no, text in enumerate(texts, start=1)], name, tables)
 
 
-def _walk(container, texts: list[str], numbering: "_Numbering", tables: list[Grid] | None = None,
-          name: str = "") -> None:
+def _walk(container, texts: list[str], numbering: "_Numbering", tables: list[Grid] | None, name: str) -> None:
     """Paragraphs in order; tables row by row, cell by cell, a merged cell once (where it starts)."""
     for child in container.iterchildren():
         if child.tag == _W + "p":
@@ -159,8 +158,8 @@ def _walk(container, texts: list[str], numbering: "_Numbering", tables: list[Gri
             check_text(len(texts), sum(map(len, texts)), name)
 
 
-def _walk_table(table, texts: list[str], numbering: "_Numbering", tables: list[Grid] | None = None,
-                name: str = "") -> None:
+def _walk_table(table, texts: list[str], numbering: "_Numbering", tables: list[Grid] | None,
+                name: str) -> None:
     """Row by row, cell by cell. A cell merged down several rows is read once: at its first row
     when it lies left of the main text column (a heading, a work item), after its last row when
     it lies right of it (the 责任单位 / 时限 shared by those rows), as flattened tables write it."""

@@ -136,8 +136,8 @@ def settle_roles(roles: list[str | None]) -> list[str | None]:
     return roles
 
 
-def find_header(grid: Grid, limit: int = 12) -> Header | None:
-    for index, row in enumerate(grid.rows[:limit]):
+def find_header(grid: Grid) -> Header | None:
+    for index, row in enumerate(grid.rows[:12]):  # a header sits near the top
         roles = _row_roles(row)
         if roles is None:
             continue
@@ -177,10 +177,6 @@ def _by_content(roles: list[str | None], rows: list[list[Cell]]) -> list[str | N
     return roles
 
 
-def is_header_row(row: list[Cell]) -> bool:
-    return _row_roles(row) is not None
-
-
 # ---- flattened text tables -------------------------------------------------------------------
 
 _DASH = re.compile(r"^[-—–_/\\~·.。、]*$|^(?:无|空)$")
@@ -200,7 +196,7 @@ def is_dash(text: str) -> bool:
 
 
 def _split_pipes(text: str) -> list[str]:
-    cells = re.split(r"\|", text)
+    cells = re.split(r"[|｜]", text)
     if cells and not cells[0].strip():
         cells = cells[1:]
     return [_clean(c) for c in cells]
@@ -345,8 +341,7 @@ def text_grids(lines) -> list[Grid]:
     lines = _space_aligned(_join_quoted_rows(lines))
     kinds = []
     for line in lines:
-        folded = fold(line.text).replace("｜", "|")
-        stripped = folded.strip()
+        stripped = fold(line.text).strip()
         if not stripped:
             kinds.append("blank")
         elif _RULE.match(stripped) and "|" in stripped and "-" in stripped:
@@ -358,7 +353,7 @@ def text_grids(lines) -> list[Grid]:
             kinds.append("tabrow")  # "一、政策公开\t\t\t" among tab rows: a row with one cell filled
         elif "|" in stripped and len([c for c in _split_pipes(stripped) if c]) >= 2:
             kinds.append("row")
-        elif stripped.endswith("|") or stripped == "|":
+        elif stripped.endswith("|"):
             kinds.append("cell")
         else:
             kinds.append("other")
@@ -373,12 +368,11 @@ def text_grids(lines) -> list[Grid]:
             while j < len(lines) and (kinds[j] in accepted or (
                     kinds[j] == "other" and all(k == "blank" for k in kinds[j + 1:]))):
                 if kinds[j] in (kind, "cell", "other"):
+                    # the cells as written (not width-folded); a browser's tab copy keeps empty
+                    # cells, " | " text trails empty ones as noise
                     text = lines[j].text
-                    parts = [_clean(c) for c in text.split("\t")] if kind == "tabrow" \
-                        else _split_pipes(fold(text).replace("｜", "|"))
-                    raw = _raw_cells(text, kind, len(parts))
-                    # a browser's tab copy keeps empty cells; " | " text trails empty ones as noise
-                    kept = raw if kind == "tabrow" else _trim(raw)
+                    kept = [_clean(c) for c in text.split("\t")] if kind == "tabrow" \
+                        else _trim(_split_pipes(text))
                     rows.append([Cell(r, lines[j].no) for r in kept])
                 j += 1
             end = j
@@ -507,16 +501,6 @@ def _clean_stream(grid: Grid, header: Header) -> bool:
     return True
 
 
-def _raw_cells(text: str, kind: str, count: int) -> list[str]:
-    """The cells of a row as written (not width-folded)."""
-    if kind == "tabrow":
-        return [_clean(c) for c in text.split("\t")]
-    pieces = re.split(r"[|｜]", text)
-    if pieces and not pieces[0].strip():
-        pieces = pieces[1:]
-    return [_clean(p) for p in pieces]
-
-
 # ---- rebuilding rows -------------------------------------------------------------------------
 
 def _kind(text: str) -> str:
@@ -630,7 +614,7 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
     out: list[list[Cell | None]] = []
     for row in data:
         if len(row) >= width:
-            out.append(list(row[:width]) + ([] if len(row) == width else []))
+            out.append(list(row[:width]))
             if len(row) > width:
                 grid_extra = row[width:]
                 out[-1][-1] = Cell("\n".join(c.text for c in [out[-1][-1]] + grid_extra if c and not c.blank),
@@ -689,7 +673,7 @@ class Row:
     section: str | None = None   # a row holding one heading only
 
 
-def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, warn, cut: bool = False) -> list[Row]:
+def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, cut: bool = False) -> list[Row]:
     roles = header.roles
     width = len(roles)
     previous: list[Cell | None] = [None] * width
@@ -846,7 +830,7 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, into: TableT
 
     rows, header = rows_of(grid, header)
     result = into or TableTasks()
-    read = read_rows(rows, header, grid.ragged, warn, grid.cut)
+    read = read_rows(rows, header, grid.ragged, grid.cut)
     merge_col = _title_column(read)
     has_units = any(r in UNIT_ROLES for r in header.roles)
     has_time = DEADLINE in header.roles
