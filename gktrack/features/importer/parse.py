@@ -33,8 +33,11 @@ from gktrack.features.importer.table import (
     Header,
     TableTasks,
     build_tasks,
+    cell_deadlines,
+    deadline_cell,
     find_header,
     header_role,
+    known_deadline,
     settle_roles,
     text_grids,
 )
@@ -44,10 +47,12 @@ from gktrack.features.importer.text import (
     DATE_LINE,
     Marker,
     cn_number,
+    excerpt,
     fold,
     marker_at_start,
     markers_inside,
     tidy,
+    tidy_lines,
     to_date,
 )
 from gktrack.domain.model import UnitRef
@@ -200,11 +205,6 @@ class _Run:
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append((line, " ".join(message.split())))
-
-
-def _excerpt(text: str, size: int = 24) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= size else text[:size] + "…"
 
 
 def _segments(doc: Document) -> list[_Seg]:
@@ -578,7 +578,7 @@ def _locate(segs: list[_Seg], run: _Run) -> tuple[int, int, str | None, int]:
         tail = [s for s in segs[end:] if not _CHROME.match(s.norm)]
         if tail:
             run.warn(segs[end].no, f"{_lines(segs[end].no, segs[-1].no)}是文末的落款、抄送或网页信息,"
-                                   f"未导入:{_excerpt(tail[0].raw)}")
+                                   f"未导入:{excerpt(tail[0].raw)}")
     return start, end, title, title_at
 
 
@@ -613,7 +613,7 @@ def _notice_deadlines(segs: list[_Seg], run: _Run) -> None:
             continue
         found = find_deadline_phrases(seg.raw)
         if found:
-            run.warn(seg.no, f"印发通知中提到时限“{'、'.join(found)}”(不属于方案任务,未导入):{_excerpt(seg.raw)}")
+            run.warn(seg.no, f"印发通知中提到时限“{'、'.join(found)}”(不属于方案任务,未导入):{excerpt(seg.raw)}")
 
 
 def _after_notice(segs: list[_Seg]) -> int:
@@ -784,16 +784,10 @@ _DEADLINE_BRACKET = re.compile(r"\(([^()]{2,30})\)[。.;]?$")
 
 def _deadline_bracket(norm: str) -> str | None:
     """The deadline phrase when ``norm`` (folded, brackets folded) is just "(2018年底前完成)"."""
-    from gktrack.domain.deadlines import parse_deadline, split_phrases
-
     match = _DEADLINE_BRACKET.fullmatch(norm.strip(" "))
-    if match is None:
+    if match is None or not deadline_cell(match.group(1).strip()):
         return None
-    phrase = match.group(1).strip()
-    parts = split_phrases(phrase)
-    if parts and all(parse_deadline(part, 2000).kind != "unknown" for part in parts):
-        return phrase
-    return None
+    return match.group(1).strip()
 
 
 def _trailing_units(seg_raw: str) -> _Tail | None:
@@ -921,20 +915,6 @@ def _split_at_unit_brackets(text: str) -> list[str]:
 _BRACKET_FOLD = str.maketrans("〔〕【】", "()()")
 
 
-def _known_deadline(text: str) -> bool:
-    from gktrack.domain.deadlines import parse_deadline
-
-    return parse_deadline(text, 2000).kind != "unknown"
-
-
-def _deadline_cell(text: str) -> bool:
-    """A whole deadline cell, maybe of several phrases ("每月5日前,遇重大事项即时发布"): every one known."""
-    from gktrack.domain.deadlines import split_phrases
-
-    phrases = split_phrases(text)
-    return bool(phrases) and all(_known_deadline(phrase) for phrase in phrases)
-
-
 _PART_WORDS = (rf"{_TIME_WORDS}"
                r"|(?:牵头|分管|联系)?(?:负责)?领导|责任领导|责任人|联系人"
                rf"|{UNIT_LABEL_WORD}")
@@ -993,14 +973,14 @@ def _unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], lis
     norm = fold(text)
     while True:  # deadline parts at the end, after ; or ,
         cut = max(norm.rfind(mark) for mark in ";,")
-        if cut <= 0 or not _known_deadline(text[cut + 1:].strip(_STRIP)):
+        if cut <= 0 or not known_deadline(text[cut + 1:].strip(_STRIP)):
             break
         deadlines.insert(0, text[cut + 1:].strip(_STRIP))
         text, norm = text[:cut], norm[:cut]
     leading = 0
     while True:  # and at the start: "(2024年6月底前,县司法局负责)"
         cut = min((i for i in (norm.find(";"), norm.find(",")) if i > 0), default=-1)
-        if cut <= 0 or not _known_deadline(text[:cut].strip(_STRIP)):
+        if cut <= 0 or not known_deadline(text[:cut].strip(_STRIP)):
             break
         deadlines.insert(leading, text[:cut].strip(_STRIP))
         leading += 1
@@ -1180,23 +1160,17 @@ class _Builder:
 
     def _deadline_cells(self) -> None:
         """Short cells after a row's units (or its text) are its 时限要求 cells."""
-        from gktrack.domain.deadlines import parse_deadline
-
-        def known(text: str) -> bool:
-            return parse_deadline(text, 2000).kind != "unknown"
-
-        segs = self.segs
         after = ("units", "deadline") if self.table.has_units and not self.table.units_first \
             else ("para", "num", "units", "deadline")
         previous = None
-        for index, seg in enumerate(segs):
+        for index, seg in enumerate(self.segs):
             if seg.kind == "chrome":
                 continue
             if seg.kind == "para" and previous in after + ("para", "num") and len(seg.norm) <= 20 \
                     and "。" not in seg.norm:
                 nxt = self._next(index)
-                joined = seg.compact + (nxt.compact if nxt is not None else "")
-                if known(seg.compact) or (nxt is not None and nxt.kind == "para" and known(joined)):
+                if known_deadline(seg.compact) or (nxt is not None and nxt.kind == "para"
+                                                   and known_deadline(seg.compact + nxt.compact)):
                     seg.kind = "deadline"  # a row whose unit cell is merged with the rows below
                 elif previous in after and not self._starts_row(index) and (
                         previous == "deadline" or len(seg.norm) <= 8):
@@ -1346,7 +1320,7 @@ class _Builder:
         def paragraph(seg: _Seg, text: str) -> None:
             nonlocal open_task, row_number, any_units
             if preamble():
-                run.warn(seg.no, f"“{preamble()}”部分不是任务,未导入:{_excerpt(text)}")
+                run.warn(seg.no, f"“{preamble()}”部分不是任务,未导入:{excerpt(text)}")
                 return
             if self.table is None and seg.detail and open_task is None and self.tasks:
                 # a bullet detail of the task just closed by its unit bracket: it stays with that task
@@ -1367,15 +1341,15 @@ class _Builder:
                 return
             if self.table is None and (not stack and body_has_structure):
                 if _trailing_units(text) is None:
-                    run.warn(seg.no, f"导语段落不是任务,未导入:{_excerpt(text)}")
+                    run.warn(seg.no, f"导语段落不是任务,未导入:{excerpt(text)}")
                     return
             if self.table is None and fold(text).rstrip().endswith(":") and _trailing_units(text) is None:
                 # "具体任务见下表:", "主要包括:": it introduces what follows, it is not a task
-                run.warn(seg.no, f"引出下文的段落未作为任务:{_excerpt(text)}")
+                run.warn(seg.no, f"引出下文的段落未作为任务:{excerpt(text)}")
                 return
             if self.table is None and stack and self.children.get(stack[-1][3]) and stack[-1][3] not in seen_child:
                 if _trailing_units(text) is None:
-                    run.warn(seg.no, f"小节开头的说明段落未作为任务:{_excerpt(text)}")
+                    run.warn(seg.no, f"小节开头的说明段落未作为任务:{excerpt(text)}")
                     return
             new_task(row_number, text, seg)
             row_number = None
@@ -1417,7 +1391,7 @@ class _Builder:
                         paragraph(seg, body)
                 else:
                     if preamble():  # "(一)指导思想" under 总体要求: part of the plan's introduction
-                        run.warn(seg.no, f"“{preamble()}”部分不是任务,未导入:{_excerpt(seg.raw)}")
+                        run.warn(seg.no, f"“{preamble()}”部分不是任务,未导入:{excerpt(seg.raw)}")
                         continue
                     pieces = _split_at_unit_brackets(seg.body) if self.table is None else [seg.body]
                     new_task(seg.marker.text, pieces[0], seg)
@@ -1479,7 +1453,7 @@ class _Builder:
                 if seg.above is not None:
                     named = self._numbered(*seg.above)
                     if not named:
-                        run.warn(seg.no, f"这一行所说的第{seg.above[0]}至{seg.above[1]}项在前面找不到,未使用:{_excerpt(seg.raw)}")
+                        run.warn(seg.no, f"这一行所说的第{seg.above[0]}至{seg.above[1]}项在前面找不到,未使用:{excerpt(seg.raw)}")
                         continue
                     for task in named:
                         task.units, task.units_text = list(units), shown
@@ -1499,7 +1473,7 @@ class _Builder:
                         task.units_text = f"{task.units_text};{shown}" if task.units_text else shown
                     continue
                 if not pending:
-                    run.warn(seg.no, f"这一行责任单位前面没有待分配的任务,未使用:{_excerpt(text)}")
+                    run.warn(seg.no, f"这一行责任单位前面没有待分配的任务,未使用:{excerpt(text)}")
                     continue
                 sections = {t.section for t in pending}
                 if len(sections) > 1:
@@ -1514,7 +1488,7 @@ class _Builder:
             if kind == "leader":
                 owner_task = open_task or (self.tasks[-1] if self.tasks else None)
                 if owner_task is None:
-                    run.warn(seg.no, f"这一行前面没有任务,未使用:{_excerpt(seg.raw)}")
+                    run.warn(seg.no, f"这一行前面没有任务,未使用:{excerpt(seg.raw)}")
                 else:
                     _check_length(owner_task, seg.raw)
                     owner_task.text += "\n" + _shown_units(seg.raw)
@@ -1530,7 +1504,7 @@ class _Builder:
                     else:
                         targets = [open_task] if open_task else self.tasks[-1:]
                 if not targets:
-                    run.warn(seg.no, f"时限前面没有对应的任务,未使用:{_excerpt(cell)}")
+                    run.warn(seg.no, f"时限前面没有对应的任务,未使用:{excerpt(cell)}")
                     continue
                 for task in targets:
                     self.cells.setdefault(id(task), []).append(cell.strip(_STRIP))
@@ -1538,14 +1512,14 @@ class _Builder:
         self.final_stack, self.final_counts = stack, counts
 
     def finish(self) -> None:
-        from gktrack.domain.deadlines import find_deadline_phrases, parse_deadline, split_phrases
+        from gktrack.domain.deadlines import find_deadline_phrases
 
         for task in self.tasks:
             if id(task) in self.grid_tasks:
                 continue
-            task.text = "\n".join(tidy(part) for part in task.text.split("\n") if part.strip())
+            task.text = tidy_lines(task.text)
             for left in _LEFT_UNIT_BRACKET.finditer(fold(task.text)):
-                self.run.warn(task.line, f"“{_excerpt(task.text[left.start():left.end()])}”中的单位无法拆分,"
+                self.run.warn(task.line, f"“{excerpt(task.text[left.start():left.end()])}”中的单位无法拆分,"
                                          "原样留在任务内容中,请核对")
             key = task.section
             while not task.units and key:
@@ -1555,10 +1529,7 @@ class _Builder:
                 key = key.rpartition(".")[0]
             cells = self.cells.get(id(task))
             if cells:
-                task.deadline = [re.sub(r"\s+", "", phrase) for phrase in split_phrases("\n".join(cells))]
-                for phrase in task.deadline:
-                    if parse_deadline(phrase, 2000).kind == "unknown":
-                        self.run.warn(task.line, f"无法识别的时限“{phrase}”,已原样保留")
+                task.deadline = cell_deadlines("\n".join(cells), task.line, self.run.warn)
             else:
                 task.deadline = find_deadline_phrases(task.text)
 
@@ -1651,7 +1622,7 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
         self_name = _self_reference(segs)
         if any_units and len(without) * 2 <= len(plan.tasks):
             for task in without:
-                run.warn(task.line, f"任务未写明责任单位:{_excerpt(task.text)}")
+                run.warn(task.line, f"任务未写明责任单位:{excerpt(task.text)}")
         elif plan.owner:
             run.warn(without[0].line, f"{len(without)} 项任务没有写责任单位,由发文单位“{plan.owner}”承担")
         if not plan.owner:
@@ -1670,7 +1641,7 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
         closed_row = fold(last.text).strip(_STRIP).endswith("|") and fold(last.text).count("|") >= 3
         if len(tail) >= 8 and tail[-1] not in _TERMINAL + ".;)|" and not _CHROME.match(tail) and not closed_row \
                 and last.no >= plan.tasks[-1].line and not looks_like_unit_phrase(tail) \
-                and not _deadline_cell(part) and not DATE_LINE.match(tail) \
+                and not deadline_cell(part) and not DATE_LINE.match(tail) \
                 and not _BARE_PAGE.match(tail) and not _ISSUED_TRAILER.search(tail):
             run.warn(last.no, f"文档在此处中断(“…{tail[-12:]}”),最后一项任务可能不完整,请核对")
 
@@ -1817,11 +1788,11 @@ def _prose_and_grids(plan: ImportedPlan, body: list[_Seg], tables, run: _Run):
 
     for seg in after:
         if not _CHROME.match(seg.norm):
-            run.warn(seg.no, f"表格后的文字未导入:{_excerpt(seg.raw)}")
+            run.warn(seg.no, f"表格后的文字未导入:{excerpt(seg.raw)}")
     if prose is None or not prose.tasks:
         for seg in prose_segs:
             if not _CHROME.match(seg.norm) and seg.kind != "table":
-                run.warn(seg.no, f"分工表前的文字未导入:{_excerpt(seg.raw)}")
+                run.warn(seg.no, f"分工表前的文字未导入:{excerpt(seg.raw)}")
         alone = read_tables(None)
         return alone.sections, alone.tasks, alone.any_units
     saved = list(run.warnings)
@@ -1867,7 +1838,7 @@ def _prose_and_table(plan: ImportedPlan, body: list[_Seg], table: _Table, run: _
         run.warnings += alone.run.warnings
         for seg in prose_segs:
             if not _CHROME.match(seg.norm) and seg.marker is None:
-                run.warn(seg.no, f"分工表前的文字未导入:{_excerpt(seg.raw)}")
+                run.warn(seg.no, f"分工表前的文字未导入:{excerpt(seg.raw)}")
         return alone.sections, alone.tasks, alone.any_units
     if not alone.tasks:
         run.warnings += prose.run.warnings

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from gktrack.domain.text import display_width
 from gktrack.errors import InputError
 from gktrack.features.importer.result import ImportedSection, ImportedTask
-from gktrack.features.importer.text import fold, marker_at_start, simplified, tidy
+from gktrack.features.importer.text import excerpt, fold, marker_at_start, simplified, tidy, tidy_lines
 
 NUMBER, GROUP, TEXT, LEAD, SUPPORT, RESPONSIBLE, DEADLINE, STATUS, REMARKS, PERSON = (
     "number", "group", "text", "lead", "support", "responsible", "deadline", "status", "remarks", "person")
@@ -826,7 +826,7 @@ class TableTasks:
 def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, into: TableTasks | None = None) -> TableTasks:
     """The sections and tasks of one table. ``trailing(text)`` finds a unit phrase ending a text
     cell of a table without unit columns; ``into`` continues the headings of what came before."""
-    from gktrack.domain.deadlines import find_deadline_phrases, parse_deadline, split_phrases
+    from gktrack.domain.deadlines import find_deadline_phrases
 
     rows, header = rows_of(grid, header)
     result = into or TableTasks()
@@ -880,7 +880,7 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, into: TableT
                 _add_units(result.tasks[-1], row, warn)
                 continue
             if row.units or row.deadline or row.status:
-                warn(row.line, "表格这一行没有任务内容,未导入:" + _excerpt(
+                warn(row.line, "表格这一行没有任务内容,未导入:" + excerpt(
                     "|".join(filter(None, [*row.units.values(), row.deadline, row.status]))))
             continue
         marker = marker_at_start(text)
@@ -904,18 +904,41 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, into: TableT
             task.text += "\n备注:" + row.remarks
         for note in row.people:
             task.text += "\n" + note
-        task.text = "\n".join(tidy(part) for part in task.text.split("\n") if part.strip())
+        task.text = tidy_lines(task.text)
         if row.deadline:
-            task.deadline = [re.sub(r"\s+", "", phrase) for phrase in split_phrases(row.deadline)]
-            for phrase in task.deadline:
-                if parse_deadline(phrase, 2000).kind == "unknown":
-                    warn(row.line, f"无法识别的时限“{phrase}”,已原样保留")
+            task.deadline = cell_deadlines(row.deadline, row.line, warn)
         elif not task.deadline and not has_time:
             task.deadline = find_deadline_phrases(task.text)
         if row.status:
             task.status = row.status
         result.tasks.append(task)
     return result
+
+
+def known_deadline(text: str) -> bool:
+    """Whether ``text`` is one deadline phrase the deadline parser understands."""
+    from gktrack.domain.deadlines import parse_deadline
+
+    return parse_deadline(text, 2000).kind != "unknown"
+
+
+def deadline_cell(text: str) -> bool:
+    """A whole deadline cell, maybe of several phrases ("每月5日前,遇重大事项即时发布"): every one known."""
+    from gktrack.domain.deadlines import split_phrases
+
+    phrases = split_phrases(text)
+    return bool(phrases) and all(known_deadline(phrase) for phrase in phrases)
+
+
+def cell_deadlines(text: str, line: int, warn) -> list[str]:
+    """The phrases of a deadline cell without spaces; one not understood is kept as written, and said."""
+    from gktrack.domain.deadlines import split_phrases
+
+    phrases = [re.sub(r"\s+", "", phrase) for phrase in split_phrases(text)]
+    for phrase in phrases:
+        if not known_deadline(phrase):
+            warn(line, f"无法识别的时限“{phrase}”,已原样保留")
+    return phrases
 
 
 def _number(number: str | None) -> str | None:
@@ -968,8 +991,3 @@ def _title_column(rows: list[Row]) -> int | None:
     if not all(_kind(v) == "item" for v in values) and (len(values) < 2 or any(_kind(v) == "section" for v in values)):
         return None
     return col
-
-
-def _excerpt(text: str, size: int = 24) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= size else text[:size] + "…"

@@ -191,6 +191,12 @@ CJK = "\u3400-\u9fff\uf900-\ufaff"
 _GAP = re.compile(rf"(?<=[{CJK}“”‘’、,。;:!?()《》〔〕])\s+(?=[{CJK}“”‘’、,。;:!?()《》〔〕])")
 
 
+def excerpt(text: str) -> str:
+    """The start of ``text`` on one line, for a message."""
+    text = " ".join(text.split())
+    return text if len(text) <= 24 else text[:24] + "…"
+
+
 def tidy(text: str) -> str:
     """The text stripped, without stray spaces between Chinese characters (matched width-blind)."""
     text = text.strip()
@@ -201,3 +207,8 @@ def tidy(text: str) -> str:
         last = gap.end()
     pieces.append(text[last:])
     return "".join(pieces)
+
+
+def tidy_lines(text: str) -> str:
+    """Each line ``tidy``, blank lines left out."""
+    return "\n".join(tidy(part) for part in text.split("\n") if part.strip())
