@@ -47,6 +47,7 @@ from gktrack.features.importer.text import (
     DATE_LINE,
     Marker,
     cn_number,
+    cn_year,
     excerpt,
     fold,
     marker_at_start,
@@ -93,6 +94,8 @@ _PLAN_WORD = re.compile(
     r"(?:\((?:试行|征求意见稿|送审稿|草案|修订|\d{4}\s*年?度?)\))?$")
 _NOTICE_WORD = re.compile(r"通知|印发|^关于|^附件|[:《》]")
 _ADDRESSEE = re.compile(r"^各[^。]{1,80}:$")
+# "关于印发X的通知": the name the cover notice gives the plan
+_NOTICE_TITLE = re.compile(r"印发(?P<t>[^《》。]{4,60}?)的\s*通\s*知")
 _NOTICE_BODY = re.compile(r"印发给你们|现印发|现将.{0,40}印发|请.{0,10}(?:贯彻|遵照|认真)")
 _DOC_NUMBER = re.compile(rf"[{CJK}A-Za-z]{{1,12}}\s*[〔\[(【]\s*\d{{4}}\s*[〕\])】]\s*第?\s*\d{{1,4}}\s*号")
 _URL = re.compile(r"https?://[^\s<>\"'，。、）)]+")
@@ -649,7 +652,7 @@ def _metadata(plan: ImportedPlan, segs: list[_Seg], start: int, end: int, title:
     if title is None:
         # not repeated above the plan: the name the notice gives it ("关于印发X的通知", "现将《X》印发")
         for seg in head:
-            match = re.search(r"印发(?P<t>[^《》。]{4,60}?)的\s*通\s*知|《(?P<q>[^《》]{4,60})》", seg.compact)
+            match = re.search(_NOTICE_TITLE.pattern + r"|《(?P<q>[^《》]{4,60})》", seg.compact)
             name = match and _dedouble(match.group("t") or match.group("q"))
             if name and _PLAN_WORD.search(name):
                 title = name
@@ -710,9 +713,7 @@ def _metadata(plan: ImportedPlan, segs: list[_Seg], start: int, end: int, title:
         else:
             cn = re.search(r"([〇零一二三四五六七八九○]{4})年", title)
             if cn:
-                digits = "".join(str("〇一二三四五六七八九".index(c)) if c in "〇一二三四五六七八九" else "0"
-                                 for c in cn.group(1))
-                plan.year = int(digits)
+                plan.year = cn_year(cn.group(1))
     if plan.year is None and plan.doc_number:
         match = re.search(r"\d{4}", plan.doc_number)
         plan.year = int(match.group()) if match else None
@@ -841,17 +842,12 @@ def _title_units(text: str) -> _Tail | None:
     """"加强组织领导(县政府办负责)。各部门要…": an item whose only unit bracket closes its first
     sentence (its title), with more text after it, belongs to those units; the bracket is taken out."""
     norm = fold(text).translate(_BRACKET_FOLD)
-    found, depth, opened = [], 0, -1
-    for index, char in enumerate(norm):
-        if char == "(":
-            opened = index if depth == 0 else opened
-            depth += 1
-        elif char == ")" and depth:
-            depth -= 1
-            if depth == 0 and norm[index + 1:index + 2] in ("。", ";") and norm[index + 2:].strip(" 。;"):
-                phrase = _unit_phrase(text[opened + 1:index], bracketed=True)
-                if phrase:
-                    found.append((opened, index, phrase))
+    found = []
+    for opened, index in _top_brackets(norm):
+        if norm[index + 1:index + 2] in ("。", ";") and norm[index + 2:].strip(" 。;"):
+            phrase = _unit_phrase(text[opened + 1:index], bracketed=True)
+            if phrase:
+                found.append((opened, index, phrase))
     if len(found) != 1:
         return None
     opened, closed, phrase = found[0]
@@ -891,7 +887,27 @@ def _split_at_unit_brackets(text: str) -> list[str]:
     or semicolon ("A(X负责);B(Y负责)。") when the text after it closes with a unit bracket too: a
     title's own bracket ("加强组织领导(X负责)。各部门要…") does not split its item."""
     norm = fold(text).translate(_BRACKET_FOLD)
-    pieces, start, depth, opened = [], 0, 0, -1
+    pieces, start = [], 0
+    for opened, index in _top_brackets(norm):
+        at_break = opened > start and (norm[opened - 1] in "。;" or (
+            norm[index + 1:index + 2] in ("。", ";") and _trailing_units(text[index + 2:]) is not None))
+        if at_break and norm[index + 1:].strip(" 。;") and _deadline_bracket(norm[index + 1:]) is None:
+            if _unit_phrase(text[opened + 1:index], bracketed=True):
+                end = index + 1
+                while end < len(norm) and norm[end] in " 。;":
+                    end += 1
+                pieces.append(text[start:end].strip(_STRIP))
+                start = end
+    pieces.append(text[start:].strip(_STRIP))
+    return [piece for piece in pieces if piece] or [text]
+
+
+_BRACKET_FOLD = str.maketrans("〔〕【】", "()()")
+
+
+def _top_brackets(norm: str):
+    """(opening, closing) index of each outermost pair of brackets in ``norm`` (folded, "(" ")")."""
+    depth, opened = 0, -1
     for index, char in enumerate(norm):
         if char == "(":
             if depth == 0:
@@ -899,20 +915,8 @@ def _split_at_unit_brackets(text: str) -> list[str]:
             depth += 1
         elif char == ")" and depth:
             depth -= 1
-            at_break = depth == 0 and opened > start and (norm[opened - 1] in "。;" or (
-                norm[index + 1:index + 2] in ("。", ";") and _trailing_units(text[index + 2:]) is not None))
-            if at_break and norm[index + 1:].strip(" 。;") and _deadline_bracket(norm[index + 1:]) is None:
-                if _unit_phrase(text[opened + 1:index], bracketed=True):
-                    end = index + 1
-                    while end < len(norm) and norm[end] in " 。;":
-                        end += 1
-                    pieces.append(text[start:end].strip(_STRIP))
-                    start = end
-    pieces.append(text[start:].strip(_STRIP))
-    return [piece for piece in pieces if piece] or [text]
-
-
-_BRACKET_FOLD = str.maketrans("〔〕【】", "()()")
+            if depth == 0:
+                yield opened, index
 
 
 _PART_WORDS = (rf"{_TIME_WORDS}"
@@ -998,25 +1002,15 @@ def _unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], lis
         return None
     if any(len(u.name) > 30 or re.search(r"\d", u.name) for u in units):
         return None
-    shown = text.strip(_STRIP)
-    label = _ROLE_NEUTRAL_LABEL.match(fold(shown))
-    if label:
-        shown = shown[label.end():]
-    return shown.strip(_STRIP), units, deadlines, notes
+    return _unlabelled(text), units, deadlines, notes
 
 
 def _unbracketed(raw: str) -> str:
     """A line without the brackets enclosing all of it: "(责任单位:X)" -> "责任单位:X"."""
     text = raw.strip(_STRIP)
     norm = fold(text)
-    if norm.startswith("(") and norm.endswith(")") and norm.count("(") == norm.count(")"):
-        depth = 0
-        for index, char in enumerate(norm):
-            depth += (char == "(") - (char == ")")
-            if depth == 0 and index < len(norm) - 1:
-                break
-        else:
-            text = text[1:-1].strip(_STRIP)
+    if next(_top_brackets(norm), None) == (0, len(norm) - 1):
+        text = text[1:-1].strip(_STRIP)
     return text
 
 
@@ -1026,11 +1020,16 @@ def _item_number(number: str | None) -> int | None:
     return cn_number(digits) if digits else None
 
 
-def _shown_units(raw: str) -> str:
-    """A unit line as written, without enclosing brackets or a role-neutral 责任单位: label."""
-    text = _unbracketed(raw)
+def _unlabelled(text: str) -> str:
+    """A unit phrase without a role-neutral 责任单位: label."""
+    text = text.strip(_STRIP)
     label = _ROLE_NEUTRAL_LABEL.match(fold(text))
     return text[label.end():].strip(_STRIP) if label else text
+
+
+def _shown_units(raw: str) -> str:
+    """A unit line as written, without enclosing brackets or a role-neutral 责任单位: label."""
+    return _unlabelled(_unbracketed(raw))
 
 
 def _split_title(text: str) -> tuple[str, str]:
@@ -1593,7 +1592,7 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
     """What the document leaves open: its title, who does the tasks that name no one, a cut-off end."""
     if not plan.title:  # the name a notice gives the plan: "关于印发X的通知", "名称:…印发X的通知"
         for seg in segs[:60]:
-            match = re.search(r"印发(?P<t>[^《》。]{4,60}?)的\s*通\s*知", seg.compact)
+            match = _NOTICE_TITLE.search(seg.compact)
             cited = match and seg.compact[:match.start()].count("《") > seg.compact[:match.start()].count("》")
             if match and not cited and _PLAN_WORD.search(match.group("t")):
                 plan.title = _dedouble(match.group("t"))
@@ -1862,16 +1861,18 @@ def _prose_and_table(plan: ImportedPlan, body: list[_Seg], table: _Table, run: _
     return prose.sections + joined.sections, prose.tasks + joined.tasks, prose.any_units or joined.any_units
 
 
+def _title_key(text: str) -> str:
+    """A title as compared: without spaces and punctuation."""
+    return re.sub(r"[\s,,。.、;;:]", "", fold(text))
+
+
 def _restates(table: "_Builder | TableTasks", prose: "_Builder") -> bool:
     """Whether the table's headings are the prose's headings and items (by title)."""
-    def key(text: str) -> str:
-        return re.sub(r"[\s,,。.、;;:]", "", fold(text))
-
-    known = {key(s.title) for s in prose.sections}
-    known |= {key(_split_title(t.text)[0]) for t in prose.tasks}
+    known = {_title_key(s.title) for s in prose.sections}
+    known |= {_title_key(_split_title(t.text)[0]) for t in prose.tasks}
     if not table.sections:
         return False
-    return sum(key(s.title) in known for s in table.sections) * 2 >= len(table.sections)
+    return sum(_title_key(s.title) in known for s in table.sections) * 2 >= len(table.sections)
 
 
 def _only_table_assigns(table, prose: "_Builder") -> bool:
@@ -1888,13 +1889,10 @@ def _self_reference(segs: list[_Seg]) -> str | None:
 
 def _borrow_numbers(table: "_Builder | TableTasks", prose: _Builder, run: _Run) -> None:
     """Table headings written without numbers take the prose heading's number of the same title."""
-    def key(text: str) -> str:
-        return re.sub(r"[\s,,。.、;;:]", "", fold(text))
-
-    numbers = {key(s.title): s.number for s in prose.sections if s.number}
+    numbers = {_title_key(s.title): s.number for s in prose.sections if s.number}
     for section in table.sections:
         if section.number is None:
-            section.number = numbers.get(key(section.title))
+            section.number = numbers.get(_title_key(section.title))
     prose_tasks, items = len(prose.tasks), sum(1 for s in table.sections if "." in s.key)
     top = sum(1 for s in table.sections if "." not in s.key)
     if items and prose_tasks and items != prose_tasks and top != prose_tasks:

@@ -161,14 +161,19 @@ def to_date(match: re.Match[str]) -> dt.date | None:
         if match.group("y"):
             return dt.date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
         if match.group("cy"):
-            year = int("".join(_CN_YEAR_DIGITS[c] for c in match.group("cy")))
-            return dt.date(year, cn_number(match.group("cm")) or 0, cn_number(match.group("cd")) or 0)
+            month, day = cn_number(match.group("cm")) or 0, cn_number(match.group("cd")) or 0
+            return dt.date(cn_year(match.group("cy")), month, day)
     except (ValueError, TypeError, KeyError):
         return None
     compact = match.groupdict().get("compact")
     if compact:
         return compact_date(compact)
     return None
+
+
+def cn_year(digits: str) -> int:
+    """"二〇二四" -> 2024: a year written digit by digit."""
+    return int("".join(_CN_YEAR_DIGITS[c] for c in digits))
 
 
 def compact_date(digits: str) -> dt.date | None:
