@@ -1532,11 +1532,12 @@ class _Builder:
             else:
                 task.deadline = find_deadline_phrases(task.text)
 
-    def build(self) -> None:
+    def build(self) -> "_Builder":
         self.classify()
         self.structure()
         self.walk()
         self.finish()
+        return self
 
 
 # ---- the whole document -----------------------------------------------------------------------
@@ -1571,13 +1572,12 @@ def _parse(doc: Document) -> ImportedPlan:
     body = segs[start:end]
 
     if tables:
-        sections, tasks, any_units = _prose_and_grids(plan, body, tables, run)
+        sections, tasks, any_units = _prose_and_grids(plan, body, run)
     else:
         table = _find_table(body)
         if table is None:
-            chosen = _Builder(body, run, None)
-            chosen.build()
-            sections, tasks, any_units = chosen.sections, chosen.tasks, chosen.any_units
+            chosen = _Builder(body, run, None).build()
+            sections, tasks, any_units = _parts(chosen)
             if not any_units and not any(s.kind in ("num", "uhead") for s in chosen.segs):
                 tasks = []  # plain paragraphs with neither numbering nor units: nothing says they are tasks
         else:
@@ -1753,111 +1753,108 @@ def _table_mark(item) -> _Seg:
     return seg
 
 
-def _prose_and_grids(plan: ImportedPlan, body: list[_Seg], tables, run: _Run):
+def _parts(found) -> tuple[list[ImportedSection], list[ImportedTask], bool]:
+    """What a reading (a ``_Builder``, a ``TableTasks``) found: sections, tasks, whether any names units."""
+    return found.sections, found.tasks, found.any_units
+
+
+def _without_table_title(plan: ImportedPlan, segs: list[_Seg]) -> list[_Seg]:
+    """The prose before a 分工表 without the table's own title line ("…任务分工表") at its end: that
+    line names the plan when nothing else does."""
+    if segs and segs[-1].marker is None and _TABLE_TITLE.search(segs[-1].compact):
+        plan.title = plan.title or segs[-1].compact
+        return segs[:-1]
+    return segs
+
+
+def _numbered_prose(segs: list[_Seg]) -> "_Builder | None":
+    """The prose before a 分工表 read by itself, when it is numbered."""
+    return _Builder(segs, _Run(), None).build() if any(s.marker is not None for s in segs) else None
+
+
+def _prose_and_grids(plan: ImportedPlan, body: list[_Seg], run: _Run):
     """Tables read as tables; prose before the first one as in ``_prose_and_table``."""
     marks = [i for i, s in enumerate(body) if s.kind == "table"]
     if not marks:  # the tables lie outside the plan's extent (a notice's attachment list…)
-        chosen = _Builder([s for s in body if s.kind != "table"], run, None)
-        chosen.build()
-        return chosen.sections, chosen.tasks, chosen.any_units
-    first = marks[0]
-    prose_segs = [s for s in body[:first]]
-    before = prose_segs[-1] if prose_segs else None
-    if before is not None and before.marker is None and _TABLE_TITLE.search(before.compact):
-        prose_segs = prose_segs[:-1]
-        plan.title = plan.title or before.compact
-    after = [s for s in body[first:] if s.kind != "table"]
+        return _parts(_Builder([s for s in body if s.kind != "table"], run, None).build())
+    prose_segs = _without_table_title(plan, body[:marks[0]])
+    after = [s for s in body[marks[0]:] if s.kind != "table"]
     if any(s.marker is not None for s in after):
         # numbered prose goes on after the table ("三、保障措施"): one walk through prose and
         # tables, each table's rows under the heading above it
-        whole = _Builder(body, run, None)
-        whole.build()
-        return whole.sections, whole.tasks, whole.any_units
-    prose = None
-    if any(s.marker is not None for s in prose_segs):
-        prose = _Builder(prose_segs, _Run(), None)
-        prose.build()
+        return _parts(_Builder(body, run, None).build())
+    prose = _numbered_prose(prose_segs)
 
-    def read_tables(into: TableTasks | None) -> TableTasks:
-        result = into
+    def read_tables(into: TableTasks | None) -> tuple[TableTasks, _Run]:
+        result, own = into, _Run()
         for index in marks:
             grid, header = body[index].table
-            result = build_tasks(grid, header, run.warn, trailing=_trailing_units, into=result)
-        return result or TableTasks()
+            result = build_tasks(grid, header, own.warn, trailing=_trailing_units, into=result)
+        return result or TableTasks(), own
 
     for seg in after:
         if not _CHROME.match(seg.norm):
             run.warn(seg.no, f"表格后的文字未导入:{excerpt(seg.raw)}")
+    alone, alone_run = read_tables(None)
     if prose is None or not prose.tasks:
         for seg in prose_segs:
-            if not _CHROME.match(seg.norm) and seg.kind != "table":
+            if not _CHROME.match(seg.norm):
                 run.warn(seg.no, f"分工表前的文字未导入:{excerpt(seg.raw)}")
-        alone = read_tables(None)
-        return alone.sections, alone.tasks, alone.any_units
-    saved = list(run.warnings)
-    alone = read_tables(None)
-    if not alone.tasks:
-        run.warnings[:] = saved
-        run.warnings += prose.run.warnings
-        run.warn(body[first].no, "分工表中没有读出任务,任务取自正文")
-        return prose.sections, prose.tasks, prose.any_units
-    if _restates(alone, prose):
-        run.warn(prose_segs[0].no, f"文档同时有正文要点({_lines(prose_segs[0].no, prose_segs[-1].no)})和重述它的分工表,"
-                                   f"任务取自分工表,正文未导入")
-        _borrow_numbers(alone, prose, run)
-        return alone.sections, alone.tasks, alone.any_units
-    if _only_table_assigns(alone, prose):
-        run.warn(prose_segs[0].no, f"正文({_lines(prose_segs[0].no, prose_segs[-1].no)})没有写责任单位,"
-                                   f"任务取自其后的分工表,正文未导入")
-        return alone.sections, alone.tasks, alone.any_units
-    # A table that adds to the prose: its rows follow on from the prose's last heading.
-    run.warnings[:] = saved + prose.run.warnings
-    own_headings = bool(alone.sections)
-    into = TableTasks(counts=dict(prose.final_counts),
-                      stack=[] if own_headings else [("prose", key) for _, key, _, _ in prose.final_stack])
-    joined = read_tables(into)
-    return prose.sections + joined.sections, prose.tasks + joined.tasks, prose.any_units or joined.any_units
+        run.warnings += alone_run.warnings
+        return _parts(alone)
+
+    def join() -> tuple[TableTasks, _Run]:
+        # the rows go on from the prose's last heading, unless the tables have headings of their own
+        stack = [] if alone.sections else [("prose", key) for _, key, _, _ in prose.final_stack]
+        return read_tables(TableTasks(counts=dict(prose.final_counts), stack=stack))
+
+    return _prose_or_table(prose, prose_segs, (alone, alone_run), join, body[marks[0]].no, run)
 
 
 def _prose_and_table(plan: ImportedPlan, body: list[_Seg], table: _Table, run: _Run):
     """A 分工表, alone or after the prose 要点 it restates (then the table is the better source)."""
-    table_start = table.header_at
-    before = body[table_start - 1] if table_start else None
-    if before is not None and before.marker is None and _TABLE_TITLE.search(before.compact):
-        table_start -= 1
-        plan.title = plan.title or before.compact
-    prose_segs, rows = body[:table_start], body[table.body_at:]
-    prose = None
-    if any(s.marker is not None for s in prose_segs):
-        prose = _Builder(prose_segs, _Run(), None)
-        prose.build()
-    alone = _Builder(rows, _Run(), table)
-    alone.build()
+    prose_segs, rows = _without_table_title(plan, body[:table.header_at]), body[table.body_at:]
+    prose = _numbered_prose(prose_segs)
+    alone = _Builder(rows, _Run(), table).build()
     if prose is None or not prose.tasks:
         run.warnings += alone.run.warnings
         for seg in prose_segs:
             if not _CHROME.match(seg.norm) and seg.marker is None:
                 run.warn(seg.no, f"分工表前的文字未导入:{excerpt(seg.raw)}")
-        return alone.sections, alone.tasks, alone.any_units
+        return _parts(alone)
+
+    def join() -> tuple[_Builder, _Run]:
+        joined = _Builder(rows, _Run(), table, inherit=prose).build()
+        return joined, joined.run
+
+    empty_at = rows[0].no if rows else prose_segs[-1].no
+    return _prose_or_table(prose, prose_segs, (alone, alone.run), join, empty_at, run)
+
+
+def _prose_or_table(prose: "_Builder", prose_segs: list[_Seg], table, join, empty_at: int, run: _Run):
+    """Numbered prose with tasks before a 分工表 (``table``: the table read by itself, and its
+    warnings) gives the tasks when the table gives none; the table does when it restates the prose
+    or alone names units. Else the table adds to the prose: ``join()`` reads its rows on from the
+    prose's last heading (the reading, and its warnings)."""
+    alone, alone_run = table
     if not alone.tasks:
         run.warnings += prose.run.warnings
-        run.warn(rows[0].no if rows else prose_segs[-1].no, "分工表中没有读出任务,任务取自正文")
-        return prose.sections, prose.tasks, prose.any_units
+        run.warn(empty_at, "分工表中没有读出任务,任务取自正文")
+        return _parts(prose)
+    span = _lines(prose_segs[0].no, prose_segs[-1].no)
     if _restates(alone, prose):
-        run.warnings += alone.run.warnings
-        run.warn(prose_segs[0].no, f"文档同时有正文要点({_lines(prose_segs[0].no, prose_segs[-1].no)})和重述它的分工表,"
-                                   f"任务取自分工表,正文未导入")
+        run.warnings += alone_run.warnings
+        run.warn(prose_segs[0].no, f"文档同时有正文要点({span})和重述它的分工表,任务取自分工表,正文未导入")
         _borrow_numbers(alone, prose, run)
-        return alone.sections, alone.tasks, alone.any_units
-    if _only_table_assigns(alone, prose):
-        run.warnings += alone.run.warnings
-        run.warn(prose_segs[0].no, f"正文({_lines(prose_segs[0].no, prose_segs[-1].no)})没有写责任单位,"
-                                   f"任务取自其后的分工表,正文未导入")
-        return alone.sections, alone.tasks, alone.any_units
-    # A table that adds to the prose: its rows follow on from the prose's last heading.
-    joined = _Builder(rows, _Run(), table, inherit=prose)
-    joined.build()
-    run.warnings += prose.run.warnings + joined.run.warnings
+        return _parts(alone)
+    if not prose.any_units and alone.any_units:
+        # prose that names no unit before a 分工表 that does: the 方案's body (总体要求, "任务见附件",
+        # 工作要求) and its attached task table, whose rows are the tasks
+        run.warnings += alone_run.warnings
+        run.warn(prose_segs[0].no, f"正文({span})没有写责任单位,任务取自其后的分工表,正文未导入")
+        return _parts(alone)
+    joined, joined_run = join()
+    run.warnings += prose.run.warnings + joined_run.warnings
     return prose.sections + joined.sections, prose.tasks + joined.tasks, prose.any_units or joined.any_units
 
 
@@ -1873,12 +1870,6 @@ def _restates(table: "_Builder | TableTasks", prose: "_Builder") -> bool:
     if not table.sections:
         return False
     return sum(_title_key(s.title) in known for s in table.sections) * 2 >= len(table.sections)
-
-
-def _only_table_assigns(table, prose: "_Builder") -> bool:
-    """Prose that names no unit before a 分工表 that does: the 方案's body (总体要求, "任务见附件",
-    工作要求) and its attached task table, whose rows are the tasks."""
-    return not prose.any_units and table.any_units
 
 
 def _self_reference(segs: list[_Seg]) -> str | None:
