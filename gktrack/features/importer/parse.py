@@ -1452,7 +1452,8 @@ class _Builder:
                 if seg.above is not None:
                     named = self._numbered(*seg.above)
                     if not named:
-                        run.warn(seg.no, f"这一行所说的第{seg.above[0]}至{seg.above[1]}项在前面找不到,未使用:{excerpt(seg.raw)}")
+                        run.warn(seg.no, f"这一行所说的第{seg.above[0]}至{seg.above[1]}项在前面找不到,"
+                                         f"未使用:{excerpt(seg.raw)}")
                         continue
                     for task in named:
                         task.units, task.units_text = list(units), shown
