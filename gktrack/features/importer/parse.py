@@ -25,6 +25,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from gktrack.domain.deadlines import find_deadline_phrases
 from gktrack.errors import InputError
 from gktrack.features.importer.sources import Document, Line
 from gktrack.features.limits import MAX_TASK_TEXT
@@ -45,6 +46,7 @@ from gktrack.features.importer.text import (
     CJK,
     DATE,
     DATE_LINE,
+    TRADITIONAL,
     Marker,
     cn_number,
     cn_year,
@@ -52,6 +54,8 @@ from gktrack.features.importer.text import (
     fold,
     marker_at_start,
     markers_inside,
+    simplified,
+    strip_pinyin_glosses,
     tidy,
     tidy_lines,
     to_date,
@@ -609,8 +613,6 @@ def _lines(first: int, last: int) -> str:
 
 def _notice_deadlines(segs: list[_Seg], run: _Run) -> None:
     """The cover notice may set its own deadlines ("各县区要在5月11日前制定措施"): say so."""
-    from gktrack.domain.deadlines import find_deadline_phrases
-
     for seg in segs:
         if _LABEL.match(seg.norm) or DATE_LINE.match(seg.norm) or len(seg.norm) < 20:
             continue
@@ -1512,8 +1514,6 @@ class _Builder:
         self.final_stack, self.final_counts = stack, counts
 
     def finish(self) -> None:
-        from gktrack.domain.deadlines import find_deadline_phrases
-
         for task in self.tasks:
             if id(task) in self.grid_tasks:
                 continue
@@ -1650,8 +1650,6 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
 
 def _plain_script(doc: Document, run: _Run) -> Document:
     """繁体 (a mirror site's conversion) read as 简体; pinyin glosses ("區(qū)") dropped."""
-    from gktrack.features.importer.text import TRADITIONAL, simplified, strip_pinyin_glosses
-
     text = doc.text
     hits = len(TRADITIONAL.findall(text))
     glossed = strip_pinyin_glosses(text) != text
