@@ -32,6 +32,8 @@ from gktrack.features.limits import MAX_TASK_TEXT
 from gktrack.features.importer.table import (
     Grid,
     Header,
+    DEADLINE,
+    UNIT_ROLES,
     TableTasks,
     build_tasks,
     cell_deadlines,
@@ -132,8 +134,9 @@ _HEADER_WORDS = {
     "牵头部门", "配合部门", "协办单位", "时限要求", "完成时限", "完成时间", "时间节点", "时间要求", "进度安排",
     "备注", "一级要点", "二级要点", "三级要点", "类别", "项目", "工作项目", "事项",
 }
-_UNIT_COLUMNS = {"责任单位", "牵头单位", "配合单位", "责任部门", "牵头部门", "配合部门", "协办单位"}
-_TIME_COLUMNS = {"时限要求", "完成时限", "完成时间", "时间节点", "时间要求", "进度安排"}
+# the column names among them as the table model reads them
+_UNIT_COLUMNS = {word for word in _HEADER_WORDS if header_role(word) in UNIT_ROLES}
+_TIME_COLUMNS = {word for word in _HEADER_WORDS if header_role(word) == DEADLINE}
 _TEXT_COLUMNS = {"具体要求", "工作要求", "主要内容", "具体内容", "具体措施", "工作措施", "具体任务", "工作内容",
                  "任务内容", "工作任务", "重点任务", "主要任务", "任务", "事项"}
 _BARE_PAGE = re.compile(
@@ -309,8 +312,7 @@ def _rejoin_wrapped(segs: list[_Seg]) -> list[_Seg]:
     lengths = [width_of(s) for s in segs if len(s.raw) >= 6]
     if len(lengths) < 6:
         return segs
-    width = max(n for n, count in Counter(lengths).items() if count >= 0.2 * len(lengths)) \
-        if any(count >= 0.2 * len(lengths) for count in Counter(lengths).values()) else 0
+    width = max((n for n, count in Counter(lengths).items() if count >= 0.2 * len(lengths)), default=0)
     near = sum(1 for n in lengths if width - 2 <= n <= width)
     longer = sum(1 for n in lengths if n > width + 2)
     full = [s for s in segs if width - 2 <= width_of(s) <= width and len(s.raw) >= 6]
@@ -643,11 +645,11 @@ def _after_notice(segs: list[_Seg]) -> int:
 def _metadata(plan: ImportedPlan, segs: list[_Seg], start: int, end: int, title: str | None) -> None:
     head, tail = segs[:start], segs[end:]
     labels: dict[str, str] = {}
-    for index, seg in enumerate(head + tail):
+    pool = head + tail
+    for index, seg in enumerate(pool):
         match = _LABEL.match(seg.norm)
         if match:
             value = seg.raw[match.start("value"):].strip(_STRIP)
-            pool = head + tail
             if not value and index + 1 < len(pool):
                 value = pool[index + 1].raw
             labels.setdefault(re.sub(r"\s", "", match.group("label")), value)
@@ -1340,17 +1342,18 @@ class _Builder:
                     pending[:] = [t for t in pending if t is not open_task]
                     open_task = None
                 return
-            if self.table is None and (not stack and body_has_structure):
-                if _trailing_units(text) is None:
-                    run.warn(seg.no, f"导语段落不是任务,未导入:{excerpt(text)}")
-                    return
-            if self.table is None and fold(text).rstrip().endswith(":") and _trailing_units(text) is None:
-                # "具体任务见下表:", "主要包括:": it introduces what follows, it is not a task
-                run.warn(seg.no, f"引出下文的段落未作为任务:{excerpt(text)}")
-                return
-            if self.table is None and stack and self.children.get(stack[-1][3]) and stack[-1][3] not in seen_child:
-                if _trailing_units(text) is None:
-                    run.warn(seg.no, f"小节开头的说明段落未作为任务:{excerpt(text)}")
+            # a paragraph naming no units is no task where it only leads in
+            if self.table is None and _trailing_units(text) is None:
+                if not stack and body_has_structure:
+                    why = "导语段落不是任务,未导入"
+                elif fold(text).rstrip().endswith(":"):  # "具体任务见下表:", "主要包括:": what follows
+                    why = "引出下文的段落未作为任务"
+                elif stack and self.children.get(stack[-1][3]) and stack[-1][3] not in seen_child:
+                    why = "小节开头的说明段落未作为任务"
+                else:
+                    why = None
+                if why:
+                    run.warn(seg.no, f"{why}:{excerpt(text)}")
                     return
             new_task(row_number, text, seg)
             row_number = None
