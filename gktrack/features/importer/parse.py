@@ -1677,18 +1677,15 @@ def _tables(doc: Document) -> list[tuple[Grid, Header]]:
     found = []
     for grid in grids:
         header = find_header(grid) if not grid.stream else _stream_header(grid)
-        if header is None and found and not grid.stream and not found[-1][0].stream \
-                and max(map(len, grid.rows), default=0) == len(found[-1][1].roles):
-            # the same table on the next page (a PDF breaks it there) without its header again
-            found[-1][0].rows += grid.rows
-            found[-1][0].last = max(found[-1][0].last, grid.last)
-            continue
-        if header is not None and found and not grid.stream and not found[-1][0].stream \
-                and header.names == found[-1][1].names and _page_break(doc, found[-1][0].last, grid.first) \
-                and grid.caption == found[-1][0].caption:  # not the next sheet of a workbook
-            # the same table on the next page with its header again (PDF, a Word table split there)
-            found[-1][0].rows += grid.rows
-            found[-1][0].last = max(found[-1][0].last, grid.last)
+        last_grid, last_header = found[-1] if found else (None, None)
+        # the same table on the next page (a PDF breaks it there, a Word table split there): without
+        # its header again, or with it where only a page number stands between (not the next sheet)
+        if last_grid is not None and not grid.stream and not last_grid.stream and (
+                max(map(len, grid.rows), default=0) == len(last_header.roles) if header is None
+                else header.names == last_header.names and _page_break(doc, last_grid.last, grid.first)
+                and grid.caption == last_grid.caption):
+            last_grid.rows += grid.rows
+            last_grid.last = max(last_grid.last, grid.last)
             continue
         if header is not None:
             if header.start and not grid.stream:  # a title row above the header is the document's title
