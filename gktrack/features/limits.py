@@ -192,12 +192,12 @@ def unreadable(name: str, kind: str, hint: str = "请用 WPS 或 Word 打开后�
         raise InputError(f"“{name}”不是有效的 {kind} 文件,无法读取({type(exc).__name__}):{hint}") from None
 
 
-def run_child(argv: list[str], *, what: str, seconds: float | None = None, memory: int | None = None,
-              cwd: str | Path | None = None, env: dict | None = None) -> int:
+def run_child(argv: list[str], *, what: str, memory: int | None = None, cwd: str | Path | None = None,
+              env: dict | None = None) -> int:
     """Run ``argv`` to its end and return its exit code, killing it and everything it started
-    when it takes more than ``seconds`` (``CHILD_SECONDS``; InputError naming ``what``). Its output
-    goes nowhere: a pipe held open by a grandchild would keep us waiting after the child is gone."""
-    seconds = CHILD_SECONDS if seconds is None else seconds
+    when it takes more than ``CHILD_SECONDS`` (InputError naming ``what``). Its output goes
+    nowhere: a pipe held open by a grandchild would keep us waiting after the child is gone."""
+    seconds = CHILD_SECONDS  # read at each call: a test shortens it
     options: dict = {"stdin": subprocess.DEVNULL, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL,
                      "cwd": cwd, "env": env}
     if os.name == "posix":

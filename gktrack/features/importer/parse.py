@@ -25,16 +25,22 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from gktrack.domain.deadlines import find_deadline_phrases
 from gktrack.errors import InputError
 from gktrack.features.importer.sources import Document, Line
 from gktrack.features.limits import MAX_TASK_TEXT
 from gktrack.features.importer.table import (
     Grid,
     Header,
+    DEADLINE,
+    UNIT_ROLES,
     TableTasks,
     build_tasks,
+    cell_deadlines,
+    deadline_cell,
     find_header,
     header_role,
+    known_deadline,
     settle_roles,
     text_grids,
 )
@@ -42,12 +48,18 @@ from gktrack.features.importer.text import (
     CJK,
     DATE,
     DATE_LINE,
+    TRADITIONAL,
     Marker,
     cn_number,
+    cn_year,
+    excerpt,
     fold,
     marker_at_start,
     markers_inside,
+    simplified,
+    strip_pinyin_glosses,
     tidy,
+    tidy_lines,
     to_date,
 )
 from gktrack.domain.model import UnitRef
@@ -88,6 +100,8 @@ _PLAN_WORD = re.compile(
     r"(?:\((?:试行|征求意见稿|送审稿|草案|修订|\d{4}\s*年?度?)\))?$")
 _NOTICE_WORD = re.compile(r"通知|印发|^关于|^附件|[:《》]")
 _ADDRESSEE = re.compile(r"^各[^。]{1,80}:$")
+# "关于印发X的通知": the name the cover notice gives the plan
+_NOTICE_TITLE = re.compile(r"印发(?P<t>[^《》。]{4,60}?)的\s*通\s*知")
 _NOTICE_BODY = re.compile(r"印发给你们|现印发|现将.{0,40}印发|请.{0,10}(?:贯彻|遵照|认真)")
 _DOC_NUMBER = re.compile(rf"[{CJK}A-Za-z]{{1,12}}\s*[〔\[(【]\s*\d{{4}}\s*[〕\])】]\s*第?\s*\d{{1,4}}\s*号")
 _URL = re.compile(r"https?://[^\s<>\"'，。、）)]+")
@@ -120,8 +134,9 @@ _HEADER_WORDS = {
     "牵头部门", "配合部门", "协办单位", "时限要求", "完成时限", "完成时间", "时间节点", "时间要求", "进度安排",
     "备注", "一级要点", "二级要点", "三级要点", "类别", "项目", "工作项目", "事项",
 }
-_UNIT_COLUMNS = {"责任单位", "牵头单位", "配合单位", "责任部门", "牵头部门", "配合部门", "协办单位"}
-_TIME_COLUMNS = {"时限要求", "完成时限", "完成时间", "时间节点", "时间要求", "进度安排"}
+# the column names among them as the table model reads them
+_UNIT_COLUMNS = {word for word in _HEADER_WORDS if header_role(word) in UNIT_ROLES}
+_TIME_COLUMNS = {word for word in _HEADER_WORDS if header_role(word) == DEADLINE}
 _TEXT_COLUMNS = {"具体要求", "工作要求", "主要内容", "具体内容", "具体措施", "工作措施", "具体任务", "工作内容",
                  "任务内容", "工作任务", "重点任务", "主要任务", "任务", "事项"}
 _BARE_PAGE = re.compile(
@@ -159,9 +174,9 @@ class _Seg:
 
     def piece(self, begin: int, end: int) -> "_Seg":
         """raw[begin:end] as a segment that knows which line it starts on."""
-        first = max((item for item in self.starts if item[0] <= begin), default=(0, self.no))
+        line = self.line_at(begin)
         inside = [(offset - begin, no) for offset, no in self.starts if begin < offset < end]
-        return _Seg(first[1], self.raw[begin:end], starts=[(0, first[1])] + inside)
+        return _Seg(line, self.raw[begin:end], starts=[(0, line)] + inside)
 
     def line_at(self, offset: int) -> int:
         return max((item for item in self.starts if item[0] <= offset), default=(0, self.no))[1]
@@ -200,11 +215,6 @@ class _Run:
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append((line, " ".join(message.split())))
-
-
-def _excerpt(text: str, size: int = 24) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= size else text[:size] + "…"
 
 
 def _segments(doc: Document) -> list[_Seg]:
@@ -302,8 +312,7 @@ def _rejoin_wrapped(segs: list[_Seg]) -> list[_Seg]:
     lengths = [width_of(s) for s in segs if len(s.raw) >= 6]
     if len(lengths) < 6:
         return segs
-    width = max(n for n, count in Counter(lengths).items() if count >= 0.2 * len(lengths)) \
-        if any(count >= 0.2 * len(lengths) for count in Counter(lengths).values()) else 0
+    width = max((n for n, count in Counter(lengths).items() if count >= 0.2 * len(lengths)), default=0)
     near = sum(1 for n in lengths if width - 2 <= n <= width)
     longer = sum(1 for n in lengths if n > width + 2)
     full = [s for s in segs if width - 2 <= width_of(s) <= width and len(s.raw) >= 6]
@@ -352,7 +361,7 @@ def _remove_page_markers(segs: list[_Seg], run: _Run, table_numbers: bool) -> li
         if marker and marker.style == "n":
             candidates.setdefault(fold(marker.text)[-1], []).append(index)
     page_lines: set[int] = set()
-    for delimiter, indexes in candidates.items():
+    for indexes in candidates.values():
         mid = [i for i in indexes if _mid_sentence(segs[i - 1] if i else None)]
         values = {i: marker_at_start(segs[i].raw).value for i in indexes}
         if len(mid) >= 2 and len(mid) >= 0.6 * len(indexes):
@@ -578,7 +587,7 @@ def _locate(segs: list[_Seg], run: _Run) -> tuple[int, int, str | None, int]:
         tail = [s for s in segs[end:] if not _CHROME.match(s.norm)]
         if tail:
             run.warn(segs[end].no, f"{_lines(segs[end].no, segs[-1].no)}是文末的落款、抄送或网页信息,"
-                                   f"未导入:{_excerpt(tail[0].raw)}")
+                                   f"未导入:{excerpt(tail[0].raw)}")
     return start, end, title, title_at
 
 
@@ -606,14 +615,12 @@ def _lines(first: int, last: int) -> str:
 
 def _notice_deadlines(segs: list[_Seg], run: _Run) -> None:
     """The cover notice may set its own deadlines ("各县区要在5月11日前制定措施"): say so."""
-    from gktrack.domain.deadlines import find_deadline_phrases
-
     for seg in segs:
         if _LABEL.match(seg.norm) or DATE_LINE.match(seg.norm) or len(seg.norm) < 20:
             continue
         found = find_deadline_phrases(seg.raw)
         if found:
-            run.warn(seg.no, f"印发通知中提到时限“{'、'.join(found)}”(不属于方案任务,未导入):{_excerpt(seg.raw)}")
+            run.warn(seg.no, f"印发通知中提到时限“{'、'.join(found)}”(不属于方案任务,未导入):{excerpt(seg.raw)}")
 
 
 def _after_notice(segs: list[_Seg]) -> int:
@@ -638,18 +645,18 @@ def _after_notice(segs: list[_Seg]) -> int:
 def _metadata(plan: ImportedPlan, segs: list[_Seg], start: int, end: int, title: str | None) -> None:
     head, tail = segs[:start], segs[end:]
     labels: dict[str, str] = {}
-    for index, seg in enumerate(head + tail):
+    pool = head + tail
+    for index, seg in enumerate(pool):
         match = _LABEL.match(seg.norm)
         if match:
             value = seg.raw[match.start("value"):].strip(_STRIP)
-            pool = head + tail
             if not value and index + 1 < len(pool):
                 value = pool[index + 1].raw
             labels.setdefault(re.sub(r"\s", "", match.group("label")), value)
     if title is None:
         # not repeated above the plan: the name the notice gives it ("关于印发X的通知", "现将《X》印发")
         for seg in head:
-            match = re.search(r"印发(?P<t>[^《》。]{4,60}?)的\s*通\s*知|《(?P<q>[^《》]{4,60})》", seg.compact)
+            match = re.search(_NOTICE_TITLE.pattern + r"|《(?P<q>[^《》]{4,60})》", seg.compact)
             name = match and _dedouble(match.group("t") or match.group("q"))
             if name and _PLAN_WORD.search(name):
                 title = name
@@ -710,9 +717,7 @@ def _metadata(plan: ImportedPlan, segs: list[_Seg], start: int, end: int, title:
         else:
             cn = re.search(r"([〇零一二三四五六七八九○]{4})年", title)
             if cn:
-                digits = "".join(str("〇一二三四五六七八九".index(c)) if c in "〇一二三四五六七八九" else "0"
-                                 for c in cn.group(1))
-                plan.year = int(digits)
+                plan.year = cn_year(cn.group(1))
     if plan.year is None and plan.doc_number:
         match = re.search(r"\d{4}", plan.doc_number)
         plan.year = int(match.group()) if match else None
@@ -784,16 +789,10 @@ _DEADLINE_BRACKET = re.compile(r"\(([^()]{2,30})\)[。.;]?$")
 
 def _deadline_bracket(norm: str) -> str | None:
     """The deadline phrase when ``norm`` (folded, brackets folded) is just "(2018年底前完成)"."""
-    from gktrack.domain.deadlines import parse_deadline, split_phrases
-
     match = _DEADLINE_BRACKET.fullmatch(norm.strip(" "))
-    if match is None:
+    if match is None or not deadline_cell(match.group(1).strip()):
         return None
-    phrase = match.group(1).strip()
-    parts = split_phrases(phrase)
-    if parts and all(parse_deadline(part, 2000).kind != "unknown" for part in parts):
-        return phrase
-    return None
+    return match.group(1).strip()
 
 
 def _trailing_units(seg_raw: str) -> _Tail | None:
@@ -847,17 +846,12 @@ def _title_units(text: str) -> _Tail | None:
     """"加强组织领导(县政府办负责)。各部门要…": an item whose only unit bracket closes its first
     sentence (its title), with more text after it, belongs to those units; the bracket is taken out."""
     norm = fold(text).translate(_BRACKET_FOLD)
-    found, depth, opened = [], 0, -1
-    for index, char in enumerate(norm):
-        if char == "(":
-            opened = index if depth == 0 else opened
-            depth += 1
-        elif char == ")" and depth:
-            depth -= 1
-            if depth == 0 and norm[index + 1:index + 2] in ("。", ";") and norm[index + 2:].strip(" 。;"):
-                phrase = _unit_phrase(text[opened + 1:index], bracketed=True)
-                if phrase:
-                    found.append((opened, index, phrase))
+    found = []
+    for opened, index in _top_brackets(norm):
+        if norm[index + 1:index + 2] in ("。", ";") and norm[index + 2:].strip(" 。;"):
+            phrase = _unit_phrase(text[opened + 1:index], bracketed=True)
+            if phrase:
+                found.append((opened, index, phrase))
     if len(found) != 1:
         return None
     opened, closed, phrase = found[0]
@@ -897,23 +891,17 @@ def _split_at_unit_brackets(text: str) -> list[str]:
     or semicolon ("A(X负责);B(Y负责)。") when the text after it closes with a unit bracket too: a
     title's own bracket ("加强组织领导(X负责)。各部门要…") does not split its item."""
     norm = fold(text).translate(_BRACKET_FOLD)
-    pieces, start, depth, opened = [], 0, 0, -1
-    for index, char in enumerate(norm):
-        if char == "(":
-            if depth == 0:
-                opened = index
-            depth += 1
-        elif char == ")" and depth:
-            depth -= 1
-            at_break = depth == 0 and opened > start and (norm[opened - 1] in "。;" or (
-                norm[index + 1:index + 2] in ("。", ";") and _trailing_units(text[index + 2:]) is not None))
-            if at_break and norm[index + 1:].strip(" 。;") and _deadline_bracket(norm[index + 1:]) is None:
-                if _unit_phrase(text[opened + 1:index], bracketed=True):
-                    end = index + 1
-                    while end < len(norm) and norm[end] in " 。;":
-                        end += 1
-                    pieces.append(text[start:end].strip(_STRIP))
-                    start = end
+    pieces, start = [], 0
+    for opened, index in _top_brackets(norm):
+        at_break = opened > start and (norm[opened - 1] in "。;" or (
+            norm[index + 1:index + 2] in ("。", ";") and _trailing_units(text[index + 2:]) is not None))
+        if at_break and norm[index + 1:].strip(" 。;") and _deadline_bracket(norm[index + 1:]) is None:
+            if _unit_phrase(text[opened + 1:index], bracketed=True):
+                end = index + 1
+                while end < len(norm) and norm[end] in " 。;":
+                    end += 1
+                pieces.append(text[start:end].strip(_STRIP))
+                start = end
     pieces.append(text[start:].strip(_STRIP))
     return [piece for piece in pieces if piece] or [text]
 
@@ -921,18 +909,18 @@ def _split_at_unit_brackets(text: str) -> list[str]:
 _BRACKET_FOLD = str.maketrans("〔〕【】", "()()")
 
 
-def _known_deadline(text: str) -> bool:
-    from gktrack.domain.deadlines import parse_deadline
-
-    return parse_deadline(text, 2000).kind != "unknown"
-
-
-def _deadline_cell(text: str) -> bool:
-    """A whole deadline cell, maybe of several phrases ("每月5日前,遇重大事项即时发布"): every one known."""
-    from gktrack.domain.deadlines import split_phrases
-
-    phrases = split_phrases(text)
-    return bool(phrases) and all(_known_deadline(phrase) for phrase in phrases)
+def _top_brackets(norm: str):
+    """(opening, closing) index of each outermost pair of brackets in ``norm`` (folded, "(" ")")."""
+    depth, opened = 0, -1
+    for index, char in enumerate(norm):
+        if char == "(":
+            if depth == 0:
+                opened = index
+            depth += 1
+        elif char == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                yield opened, index
 
 
 _PART_WORDS = (rf"{_TIME_WORDS}"
@@ -993,14 +981,14 @@ def _unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], lis
     norm = fold(text)
     while True:  # deadline parts at the end, after ; or ,
         cut = max(norm.rfind(mark) for mark in ";,")
-        if cut <= 0 or not _known_deadline(text[cut + 1:].strip(_STRIP)):
+        if cut <= 0 or not known_deadline(text[cut + 1:].strip(_STRIP)):
             break
         deadlines.insert(0, text[cut + 1:].strip(_STRIP))
         text, norm = text[:cut], norm[:cut]
     leading = 0
     while True:  # and at the start: "(2024年6月底前,县司法局负责)"
         cut = min((i for i in (norm.find(";"), norm.find(",")) if i > 0), default=-1)
-        if cut <= 0 or not _known_deadline(text[:cut].strip(_STRIP)):
+        if cut <= 0 or not known_deadline(text[:cut].strip(_STRIP)):
             break
         deadlines.insert(leading, text[:cut].strip(_STRIP))
         leading += 1
@@ -1018,25 +1006,15 @@ def _unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], lis
         return None
     if any(len(u.name) > 30 or re.search(r"\d", u.name) for u in units):
         return None
-    shown = text.strip(_STRIP)
-    label = _ROLE_NEUTRAL_LABEL.match(fold(shown))
-    if label:
-        shown = shown[label.end():]
-    return shown.strip(_STRIP), units, deadlines, notes
+    return _unlabelled(text), units, deadlines, notes
 
 
 def _unbracketed(raw: str) -> str:
     """A line without the brackets enclosing all of it: "(责任单位:X)" -> "责任单位:X"."""
     text = raw.strip(_STRIP)
     norm = fold(text)
-    if norm.startswith("(") and norm.endswith(")") and norm.count("(") == norm.count(")"):
-        depth = 0
-        for index, char in enumerate(norm):
-            depth += (char == "(") - (char == ")")
-            if depth == 0 and index < len(norm) - 1:
-                break
-        else:
-            text = text[1:-1].strip(_STRIP)
+    if next(_top_brackets(norm), None) == (0, len(norm) - 1):
+        text = text[1:-1].strip(_STRIP)
     return text
 
 
@@ -1046,11 +1024,16 @@ def _item_number(number: str | None) -> int | None:
     return cn_number(digits) if digits else None
 
 
-def _shown_units(raw: str) -> str:
-    """A unit line as written, without enclosing brackets or a role-neutral 责任单位: label."""
-    text = _unbracketed(raw)
+def _unlabelled(text: str) -> str:
+    """A unit phrase without a role-neutral 责任单位: label."""
+    text = text.strip(_STRIP)
     label = _ROLE_NEUTRAL_LABEL.match(fold(text))
     return text[label.end():].strip(_STRIP) if label else text
+
+
+def _shown_units(raw: str) -> str:
+    """A unit line as written, without enclosing brackets or a role-neutral 责任单位: label."""
+    return _unlabelled(_unbracketed(raw))
 
 
 def _split_title(text: str) -> tuple[str, str]:
@@ -1180,23 +1163,17 @@ class _Builder:
 
     def _deadline_cells(self) -> None:
         """Short cells after a row's units (or its text) are its 时限要求 cells."""
-        from gktrack.domain.deadlines import parse_deadline
-
-        def known(text: str) -> bool:
-            return parse_deadline(text, 2000).kind != "unknown"
-
-        segs = self.segs
         after = ("units", "deadline") if self.table.has_units and not self.table.units_first \
             else ("para", "num", "units", "deadline")
         previous = None
-        for index, seg in enumerate(segs):
+        for index, seg in enumerate(self.segs):
             if seg.kind == "chrome":
                 continue
             if seg.kind == "para" and previous in after + ("para", "num") and len(seg.norm) <= 20 \
                     and "。" not in seg.norm:
                 nxt = self._next(index)
-                joined = seg.compact + (nxt.compact if nxt is not None else "")
-                if known(seg.compact) or (nxt is not None and nxt.kind == "para" and known(joined)):
+                if known_deadline(seg.compact) or (nxt is not None and nxt.kind == "para"
+                                                   and known_deadline(seg.compact + nxt.compact)):
                     seg.kind = "deadline"  # a row whose unit cell is merged with the rows below
                 elif previous in after and not self._starts_row(index) and (
                         previous == "deadline" or len(seg.norm) <= 8):
@@ -1346,7 +1323,7 @@ class _Builder:
         def paragraph(seg: _Seg, text: str) -> None:
             nonlocal open_task, row_number, any_units
             if preamble():
-                run.warn(seg.no, f"“{preamble()}”部分不是任务,未导入:{_excerpt(text)}")
+                run.warn(seg.no, f"“{preamble()}”部分不是任务,未导入:{excerpt(text)}")
                 return
             if self.table is None and seg.detail and open_task is None and self.tasks:
                 # a bullet detail of the task just closed by its unit bracket: it stays with that task
@@ -1365,17 +1342,18 @@ class _Builder:
                     pending[:] = [t for t in pending if t is not open_task]
                     open_task = None
                 return
-            if self.table is None and (not stack and body_has_structure):
-                if _trailing_units(text) is None:
-                    run.warn(seg.no, f"导语段落不是任务,未导入:{_excerpt(text)}")
-                    return
-            if self.table is None and fold(text).rstrip().endswith(":") and _trailing_units(text) is None:
-                # "具体任务见下表:", "主要包括:": it introduces what follows, it is not a task
-                run.warn(seg.no, f"引出下文的段落未作为任务:{_excerpt(text)}")
-                return
-            if self.table is None and stack and self.children.get(stack[-1][3]) and stack[-1][3] not in seen_child:
-                if _trailing_units(text) is None:
-                    run.warn(seg.no, f"小节开头的说明段落未作为任务:{_excerpt(text)}")
+            # a paragraph naming no units is no task where it only leads in
+            if self.table is None and _trailing_units(text) is None:
+                if not stack and body_has_structure:
+                    why = "导语段落不是任务,未导入"
+                elif fold(text).rstrip().endswith(":"):  # "具体任务见下表:", "主要包括:": what follows
+                    why = "引出下文的段落未作为任务"
+                elif stack and self.children.get(stack[-1][3]) and stack[-1][3] not in seen_child:
+                    why = "小节开头的说明段落未作为任务"
+                else:
+                    why = None
+                if why:
+                    run.warn(seg.no, f"{why}:{excerpt(text)}")
                     return
             new_task(row_number, text, seg)
             row_number = None
@@ -1417,7 +1395,7 @@ class _Builder:
                         paragraph(seg, body)
                 else:
                     if preamble():  # "(一)指导思想" under 总体要求: part of the plan's introduction
-                        run.warn(seg.no, f"“{preamble()}”部分不是任务,未导入:{_excerpt(seg.raw)}")
+                        run.warn(seg.no, f"“{preamble()}”部分不是任务,未导入:{excerpt(seg.raw)}")
                         continue
                     pieces = _split_at_unit_brackets(seg.body) if self.table is None else [seg.body]
                     new_task(seg.marker.text, pieces[0], seg)
@@ -1479,7 +1457,8 @@ class _Builder:
                 if seg.above is not None:
                     named = self._numbered(*seg.above)
                     if not named:
-                        run.warn(seg.no, f"这一行所说的第{seg.above[0]}至{seg.above[1]}项在前面找不到,未使用:{_excerpt(seg.raw)}")
+                        run.warn(seg.no, f"这一行所说的第{seg.above[0]}至{seg.above[1]}项在前面找不到,"
+                                         f"未使用:{excerpt(seg.raw)}")
                         continue
                     for task in named:
                         task.units, task.units_text = list(units), shown
@@ -1499,7 +1478,7 @@ class _Builder:
                         task.units_text = f"{task.units_text};{shown}" if task.units_text else shown
                     continue
                 if not pending:
-                    run.warn(seg.no, f"这一行责任单位前面没有待分配的任务,未使用:{_excerpt(text)}")
+                    run.warn(seg.no, f"这一行责任单位前面没有待分配的任务,未使用:{excerpt(text)}")
                     continue
                 sections = {t.section for t in pending}
                 if len(sections) > 1:
@@ -1514,7 +1493,7 @@ class _Builder:
             if kind == "leader":
                 owner_task = open_task or (self.tasks[-1] if self.tasks else None)
                 if owner_task is None:
-                    run.warn(seg.no, f"这一行前面没有任务,未使用:{_excerpt(seg.raw)}")
+                    run.warn(seg.no, f"这一行前面没有任务,未使用:{excerpt(seg.raw)}")
                 else:
                     _check_length(owner_task, seg.raw)
                     owner_task.text += "\n" + _shown_units(seg.raw)
@@ -1530,7 +1509,7 @@ class _Builder:
                     else:
                         targets = [open_task] if open_task else self.tasks[-1:]
                 if not targets:
-                    run.warn(seg.no, f"时限前面没有对应的任务,未使用:{_excerpt(cell)}")
+                    run.warn(seg.no, f"时限前面没有对应的任务,未使用:{excerpt(cell)}")
                     continue
                 for task in targets:
                     self.cells.setdefault(id(task), []).append(cell.strip(_STRIP))
@@ -1538,14 +1517,12 @@ class _Builder:
         self.final_stack, self.final_counts = stack, counts
 
     def finish(self) -> None:
-        from gktrack.domain.deadlines import find_deadline_phrases, parse_deadline, split_phrases
-
         for task in self.tasks:
             if id(task) in self.grid_tasks:
                 continue
-            task.text = "\n".join(tidy(part) for part in task.text.split("\n") if part.strip())
+            task.text = tidy_lines(task.text)
             for left in _LEFT_UNIT_BRACKET.finditer(fold(task.text)):
-                self.run.warn(task.line, f"“{_excerpt(task.text[left.start():left.end()])}”中的单位无法拆分,"
+                self.run.warn(task.line, f"“{excerpt(task.text[left.start():left.end()])}”中的单位无法拆分,"
                                          "原样留在任务内容中,请核对")
             key = task.section
             while not task.units and key:
@@ -1555,18 +1532,16 @@ class _Builder:
                 key = key.rpartition(".")[0]
             cells = self.cells.get(id(task))
             if cells:
-                task.deadline = [re.sub(r"\s+", "", phrase) for phrase in split_phrases("\n".join(cells))]
-                for phrase in task.deadline:
-                    if parse_deadline(phrase, 2000).kind == "unknown":
-                        self.run.warn(task.line, f"无法识别的时限“{phrase}”,已原样保留")
+                task.deadline = cell_deadlines("\n".join(cells), task.line, self.run.warn)
             else:
                 task.deadline = find_deadline_phrases(task.text)
 
-    def build(self) -> None:
+    def build(self) -> "_Builder":
         self.classify()
         self.structure()
         self.walk()
         self.finish()
+        return self
 
 
 # ---- the whole document -----------------------------------------------------------------------
@@ -1601,13 +1576,12 @@ def _parse(doc: Document) -> ImportedPlan:
     body = segs[start:end]
 
     if tables:
-        sections, tasks, any_units = _prose_and_grids(plan, body, tables, run)
+        sections, tasks, any_units = _prose_and_grids(plan, body, run)
     else:
         table = _find_table(body)
         if table is None:
-            chosen = _Builder(body, run, None)
-            chosen.build()
-            sections, tasks, any_units = chosen.sections, chosen.tasks, chosen.any_units
+            chosen = _Builder(body, run, None).build()
+            sections, tasks, any_units = _parts(chosen)
             if not any_units and not any(s.kind in ("num", "uhead") for s in chosen.segs):
                 tasks = []  # plain paragraphs with neither numbering nor units: nothing says they are tasks
         else:
@@ -1622,7 +1596,7 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
     """What the document leaves open: its title, who does the tasks that name no one, a cut-off end."""
     if not plan.title:  # the name a notice gives the plan: "关于印发X的通知", "名称:…印发X的通知"
         for seg in segs[:60]:
-            match = re.search(r"印发(?P<t>[^《》。]{4,60}?)的\s*通\s*知", seg.compact)
+            match = _NOTICE_TITLE.search(seg.compact)
             cited = match and seg.compact[:match.start()].count("《") > seg.compact[:match.start()].count("》")
             if match and not cited and _PLAN_WORD.search(match.group("t")):
                 plan.title = _dedouble(match.group("t"))
@@ -1651,7 +1625,7 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
         self_name = _self_reference(segs)
         if any_units and len(without) * 2 <= len(plan.tasks):
             for task in without:
-                run.warn(task.line, f"任务未写明责任单位:{_excerpt(task.text)}")
+                run.warn(task.line, f"任务未写明责任单位:{excerpt(task.text)}")
         elif plan.owner:
             run.warn(without[0].line, f"{len(without)} 项任务没有写责任单位,由发文单位“{plan.owner}”承担")
         if not plan.owner:
@@ -1667,10 +1641,10 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
         # (a unit phrase is not so telling: "…牵头,市住建局等政府各有关" reads as one)
         part = re.split(r"[;:|]|\s{2,}", fold(last.text.replace("\t", "|")).strip(_STRIP + "|"))[-1].strip(_STRIP)
         # a " | " row closed by its own "|" is a whole row, whatever its last cells (进展情况, 备注) say
-        closed_row = fold(last.text).strip(_STRIP).endswith(("|", "｜")) and fold(last.text).count("|") >= 3
+        closed_row = fold(last.text).strip(_STRIP).endswith("|") and fold(last.text).count("|") >= 3
         if len(tail) >= 8 and tail[-1] not in _TERMINAL + ".;)|" and not _CHROME.match(tail) and not closed_row \
                 and last.no >= plan.tasks[-1].line and not looks_like_unit_phrase(tail) \
-                and not _deadline_cell(part) and not DATE_LINE.match(tail) \
+                and not deadline_cell(part) and not DATE_LINE.match(tail) \
                 and not _BARE_PAGE.match(tail) and not _ISSUED_TRAILER.search(tail):
             run.warn(last.no, f"文档在此处中断(“…{tail[-12:]}”),最后一项任务可能不完整,请核对")
 
@@ -1679,8 +1653,6 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
 
 def _plain_script(doc: Document, run: _Run) -> Document:
     """繁体 (a mirror site's conversion) read as 简体; pinyin glosses ("區(qū)") dropped."""
-    from gktrack.features.importer.text import TRADITIONAL, simplified, strip_pinyin_glosses
-
     text = doc.text
     hits = len(TRADITIONAL.findall(text))
     glossed = strip_pinyin_glosses(text) != text
@@ -1705,18 +1677,15 @@ def _tables(doc: Document) -> list[tuple[Grid, Header]]:
     found = []
     for grid in grids:
         header = find_header(grid) if not grid.stream else _stream_header(grid)
-        if header is None and found and not grid.stream and not found[-1][0].stream \
-                and max(map(len, grid.rows), default=0) == len(found[-1][1].roles):
-            # the same table on the next page (a PDF breaks it there) without its header again
-            found[-1][0].rows += grid.rows
-            found[-1][0].last = max(found[-1][0].last, grid.last)
-            continue
-        if header is not None and found and not grid.stream and not found[-1][0].stream \
-                and header.names == found[-1][1].names and _page_break(doc, found[-1][0].last, grid.first) \
-                and grid.caption == found[-1][0].caption:  # not the next sheet of a workbook
-            # the same table on the next page with its header again (PDF, a Word table split there)
-            found[-1][0].rows += grid.rows
-            found[-1][0].last = max(found[-1][0].last, grid.last)
+        last_grid, last_header = found[-1] if found else (None, None)
+        # the same table on the next page (a PDF breaks it there, a Word table split there): without
+        # its header again, or with it where only a page number stands between (not the next sheet)
+        if last_grid is not None and not grid.stream and not last_grid.stream and (
+                max(map(len, grid.rows), default=0) == len(last_header.roles) if header is None
+                else header.names == last_header.names and _page_break(doc, last_grid.last, grid.first)
+                and grid.caption == last_grid.caption):
+            last_grid.rows += grid.rows
+            last_grid.last = max(last_grid.last, grid.last)
             continue
         if header is not None:
             if header.start and not grid.stream:  # a title row above the header is the document's title
@@ -1783,137 +1752,123 @@ def _table_mark(item) -> _Seg:
     return seg
 
 
-class _Parts:
-    """What one table gave, shaped like a ``_Builder`` for ``_restates`` and ``_borrow_numbers``."""
-
-    def __init__(self, result: TableTasks) -> None:
-        self.sections, self.tasks, self.any_units = result.sections, result.tasks, result.any_units
+def _parts(found) -> tuple[list[ImportedSection], list[ImportedTask], bool]:
+    """What a reading (a ``_Builder``, a ``TableTasks``) found: sections, tasks, whether any names units."""
+    return found.sections, found.tasks, found.any_units
 
 
-def _prose_and_grids(plan: ImportedPlan, body: list[_Seg], tables, run: _Run):
+def _without_table_title(plan: ImportedPlan, segs: list[_Seg]) -> list[_Seg]:
+    """The prose before a 分工表 without the table's own title line ("…任务分工表") at its end: that
+    line names the plan when nothing else does."""
+    if segs and segs[-1].marker is None and _TABLE_TITLE.search(segs[-1].compact):
+        plan.title = plan.title or segs[-1].compact
+        return segs[:-1]
+    return segs
+
+
+def _numbered_prose(segs: list[_Seg]) -> "_Builder | None":
+    """The prose before a 分工表 read by itself, when it is numbered."""
+    return _Builder(segs, _Run(), None).build() if any(s.marker is not None for s in segs) else None
+
+
+def _prose_and_grids(plan: ImportedPlan, body: list[_Seg], run: _Run):
     """Tables read as tables; prose before the first one as in ``_prose_and_table``."""
     marks = [i for i, s in enumerate(body) if s.kind == "table"]
     if not marks:  # the tables lie outside the plan's extent (a notice's attachment list…)
-        chosen = _Builder([s for s in body if s.kind != "table"], run, None)
-        chosen.build()
-        return chosen.sections, chosen.tasks, chosen.any_units
-    first = marks[0]
-    prose_segs = [s for s in body[:first]]
-    before = prose_segs[-1] if prose_segs else None
-    if before is not None and before.marker is None and _TABLE_TITLE.search(before.compact):
-        prose_segs = prose_segs[:-1]
-        plan.title = plan.title or before.compact
-    after = [s for s in body[first:] if s.kind != "table"]
+        return _parts(_Builder([s for s in body if s.kind != "table"], run, None).build())
+    prose_segs = _without_table_title(plan, body[:marks[0]])
+    after = [s for s in body[marks[0]:] if s.kind != "table"]
     if any(s.marker is not None for s in after):
         # numbered prose goes on after the table ("三、保障措施"): one walk through prose and
         # tables, each table's rows under the heading above it
-        whole = _Builder(body, run, None)
-        whole.build()
-        return whole.sections, whole.tasks, whole.any_units
-    prose = None
-    if any(s.marker is not None for s in prose_segs):
-        prose = _Builder(prose_segs, _Run(), None)
-        prose.build()
+        return _parts(_Builder(body, run, None).build())
+    prose = _numbered_prose(prose_segs)
 
-    def read_tables(into: TableTasks | None) -> TableTasks:
-        result = into
+    def read_tables(into: TableTasks | None) -> tuple[TableTasks, _Run]:
+        result, own = into, _Run()
         for index in marks:
             grid, header = body[index].table
-            result = build_tasks(grid, header, run.warn, trailing=_trailing_units, into=result)
-        return result or TableTasks()
+            result = build_tasks(grid, header, own.warn, trailing=_trailing_units, into=result)
+        return result or TableTasks(), own
 
     for seg in after:
         if not _CHROME.match(seg.norm):
-            run.warn(seg.no, f"表格后的文字未导入:{_excerpt(seg.raw)}")
+            run.warn(seg.no, f"表格后的文字未导入:{excerpt(seg.raw)}")
+    alone, alone_run = read_tables(None)
     if prose is None or not prose.tasks:
         for seg in prose_segs:
-            if not _CHROME.match(seg.norm) and seg.kind != "table":
-                run.warn(seg.no, f"分工表前的文字未导入:{_excerpt(seg.raw)}")
-        alone = read_tables(None)
-        return alone.sections, alone.tasks, alone.any_units
-    saved = list(run.warnings)
-    alone = read_tables(None)
-    if not alone.tasks:
-        run.warnings[:] = saved
-        run.warnings += prose.run.warnings
-        run.warn(body[first].no, "分工表中没有读出任务,任务取自正文")
-        return prose.sections, prose.tasks, prose.any_units
-    if _restates(_Parts(alone), prose):
-        run.warn(prose_segs[0].no, f"文档同时有正文要点({_lines(prose_segs[0].no, prose_segs[-1].no)})和重述它的分工表,"
-                                   f"任务取自分工表,正文未导入")
-        _borrow_numbers(_Parts(alone), prose, run)
-        return alone.sections, alone.tasks, alone.any_units
-    if _only_table_assigns(alone, prose):
-        run.warn(prose_segs[0].no, f"正文({_lines(prose_segs[0].no, prose_segs[-1].no)})没有写责任单位,"
-                                   f"任务取自其后的分工表,正文未导入")
-        return alone.sections, alone.tasks, alone.any_units
-    # A table that adds to the prose: its rows follow on from the prose's last heading.
-    run.warnings[:] = saved + prose.run.warnings
-    own_headings = bool(alone.sections)
-    into = TableTasks(counts=dict(prose.final_counts),
-                      stack=[] if own_headings else [("prose", key) for _, key, _, _ in prose.final_stack])
-    joined = read_tables(into)
-    return prose.sections + joined.sections, prose.tasks + joined.tasks, prose.any_units or joined.any_units
+            if not _CHROME.match(seg.norm):
+                run.warn(seg.no, f"分工表前的文字未导入:{excerpt(seg.raw)}")
+        run.warnings += alone_run.warnings
+        return _parts(alone)
+
+    def join() -> tuple[TableTasks, _Run]:
+        # the rows go on from the prose's last heading, unless the tables have headings of their own
+        stack = [] if alone.sections else [("prose", key) for _, key, _, _ in prose.final_stack]
+        return read_tables(TableTasks(counts=dict(prose.final_counts), stack=stack))
+
+    return _prose_or_table(prose, prose_segs, (alone, alone_run), join, body[marks[0]].no, run)
 
 
 def _prose_and_table(plan: ImportedPlan, body: list[_Seg], table: _Table, run: _Run):
     """A 分工表, alone or after the prose 要点 it restates (then the table is the better source)."""
-    table_start = table.header_at
-    before = body[table_start - 1] if table_start else None
-    if before is not None and before.marker is None and _TABLE_TITLE.search(before.compact):
-        table_start -= 1
-        plan.title = plan.title or before.compact
-    prose_segs, rows = body[:table_start], body[table.body_at:]
-    prose = None
-    if any(s.marker is not None for s in prose_segs):
-        prose = _Builder(prose_segs, _Run(), None)
-        prose.build()
-    alone = _Builder(rows, _Run(), table)
-    alone.build()
+    prose_segs, rows = _without_table_title(plan, body[:table.header_at]), body[table.body_at:]
+    prose = _numbered_prose(prose_segs)
+    alone = _Builder(rows, _Run(), table).build()
     if prose is None or not prose.tasks:
         run.warnings += alone.run.warnings
         for seg in prose_segs:
             if not _CHROME.match(seg.norm) and seg.marker is None:
-                run.warn(seg.no, f"分工表前的文字未导入:{_excerpt(seg.raw)}")
-        return alone.sections, alone.tasks, alone.any_units
+                run.warn(seg.no, f"分工表前的文字未导入:{excerpt(seg.raw)}")
+        return _parts(alone)
+
+    def join() -> tuple[_Builder, _Run]:
+        joined = _Builder(rows, _Run(), table, inherit=prose).build()
+        return joined, joined.run
+
+    empty_at = rows[0].no if rows else prose_segs[-1].no
+    return _prose_or_table(prose, prose_segs, (alone, alone.run), join, empty_at, run)
+
+
+def _prose_or_table(prose: "_Builder", prose_segs: list[_Seg], table, join, empty_at: int, run: _Run):
+    """Numbered prose with tasks before a 分工表 (``table``: the table read by itself, and its
+    warnings) gives the tasks when the table gives none; the table does when it restates the prose
+    or alone names units. Else the table adds to the prose: ``join()`` reads its rows on from the
+    prose's last heading (the reading, and its warnings)."""
+    alone, alone_run = table
     if not alone.tasks:
         run.warnings += prose.run.warnings
-        run.warn(rows[0].no if rows else prose_segs[-1].no, "分工表中没有读出任务,任务取自正文")
-        return prose.sections, prose.tasks, prose.any_units
+        run.warn(empty_at, "分工表中没有读出任务,任务取自正文")
+        return _parts(prose)
+    span = _lines(prose_segs[0].no, prose_segs[-1].no)
     if _restates(alone, prose):
-        run.warnings += alone.run.warnings
-        run.warn(prose_segs[0].no, f"文档同时有正文要点({_lines(prose_segs[0].no, prose_segs[-1].no)})和重述它的分工表,"
-                                   f"任务取自分工表,正文未导入")
+        run.warnings += alone_run.warnings
+        run.warn(prose_segs[0].no, f"文档同时有正文要点({span})和重述它的分工表,任务取自分工表,正文未导入")
         _borrow_numbers(alone, prose, run)
-        return alone.sections, alone.tasks, alone.any_units
-    if _only_table_assigns(alone, prose):
-        run.warnings += alone.run.warnings
-        run.warn(prose_segs[0].no, f"正文({_lines(prose_segs[0].no, prose_segs[-1].no)})没有写责任单位,"
-                                   f"任务取自其后的分工表,正文未导入")
-        return alone.sections, alone.tasks, alone.any_units
-    # A table that adds to the prose: its rows follow on from the prose's last heading.
-    joined = _Builder(rows, _Run(), table, inherit=prose)
-    joined.build()
-    run.warnings += prose.run.warnings + joined.run.warnings
+        return _parts(alone)
+    if not prose.any_units and alone.any_units:
+        # prose that names no unit before a 分工表 that does: the 方案's body (总体要求, "任务见附件",
+        # 工作要求) and its attached task table, whose rows are the tasks
+        run.warnings += alone_run.warnings
+        run.warn(prose_segs[0].no, f"正文({span})没有写责任单位,任务取自其后的分工表,正文未导入")
+        return _parts(alone)
+    joined, joined_run = join()
+    run.warnings += prose.run.warnings + joined_run.warnings
     return prose.sections + joined.sections, prose.tasks + joined.tasks, prose.any_units or joined.any_units
 
 
-def _restates(table: "_Builder", prose: "_Builder") -> bool:
-    """Whether the table's headings are the prose's headings and items (by title)."""
-    def key(text: str) -> str:
-        return re.sub(r"[\s,,。.、;;:]", "", fold(text))
+def _title_key(text: str) -> str:
+    """A title as compared: without spaces and punctuation."""
+    return re.sub(r"[\s,,。.、;;:]", "", fold(text))
 
-    known = {key(s.title) for s in prose.sections}
-    known |= {key(_split_title(t.text)[0]) for t in prose.tasks}
+
+def _restates(table: "_Builder | TableTasks", prose: "_Builder") -> bool:
+    """Whether the table's headings are the prose's headings and items (by title)."""
+    known = {_title_key(s.title) for s in prose.sections}
+    known |= {_title_key(_split_title(t.text)[0]) for t in prose.tasks}
     if not table.sections:
         return False
-    return sum(key(s.title) in known for s in table.sections) * 2 >= len(table.sections)
-
-
-def _only_table_assigns(table, prose: "_Builder") -> bool:
-    """Prose that names no unit before a 分工表 that does: the 方案's body (总体要求, "任务见附件",
-    工作要求) and its attached task table, whose rows are the tasks."""
-    return not prose.any_units and table.any_units
+    return sum(_title_key(s.title) in known for s in table.sections) * 2 >= len(table.sections)
 
 
 def _self_reference(segs: list[_Seg]) -> str | None:
@@ -1922,15 +1877,12 @@ def _self_reference(segs: list[_Seg]) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _borrow_numbers(table: _Builder, prose: _Builder, run: _Run) -> None:
+def _borrow_numbers(table: "_Builder | TableTasks", prose: _Builder, run: _Run) -> None:
     """Table headings written without numbers take the prose heading's number of the same title."""
-    def key(text: str) -> str:
-        return re.sub(r"[\s,,。.、;;:]", "", fold(text))
-
-    numbers = {key(s.title): s.number for s in prose.sections if s.number}
+    numbers = {_title_key(s.title): s.number for s in prose.sections if s.number}
     for section in table.sections:
         if section.number is None:
-            section.number = numbers.get(key(section.title))
+            section.number = numbers.get(_title_key(section.title))
     prose_tasks, items = len(prose.tasks), sum(1 for s in table.sections if "." in s.key)
     top = sum(1 for s in table.sections if "." not in s.key)
     if items and prose_tasks and items != prose_tasks and top != prose_tasks:

@@ -51,8 +51,7 @@ def derive_plan_id(title: str | None, year: int | None, taken: set[str]) -> str:
     if places:
         from pypinyin import Style, lazy_pinyin
 
-        place = re.sub(r"^\d+年", "", places[-1])
-        place = re.sub(r"[\d年]", "", place)
+        place = re.sub(r"[\d年]", "", places[-1])
         letters = "".join(ch for ch in lazy_pinyin(place, style=Style.FIRST_LETTER) if ch.isalpha())
         if letters:
             stem = letters.lower()[:6]

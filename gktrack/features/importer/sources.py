@@ -139,8 +139,7 @@ def _read_docx(data: bytes, name: str) -> Document:
     return Document([Line(no, text, outlines.get(no - 1)) for no, text in enumerate(texts, start=1)], name, tables)
 
 
-def _walk(container, texts: list[str], numbering: "_Numbering", tables: list[Grid] | None = None,
-          name: str = "") -> None:
+def _walk(container, texts: list[str], numbering: "_Numbering", tables: list[Grid] | None, name: str) -> None:
     """Paragraphs in order; tables row by row, cell by cell, a merged cell once (where it starts)."""
     for child in container.iterchildren():
         if child.tag == _W + "p":
@@ -159,8 +158,8 @@ def _walk(container, texts: list[str], numbering: "_Numbering", tables: list[Gri
             check_text(len(texts), sum(map(len, texts)), name)
 
 
-def _walk_table(table, texts: list[str], numbering: "_Numbering", tables: list[Grid] | None = None,
-                name: str = "") -> None:
+def _walk_table(table, texts: list[str], numbering: "_Numbering", tables: list[Grid] | None,
+                name: str) -> None:
     """Row by row, cell by cell. A cell merged down several rows is read once: at its first row
     when it lies left of the main text column (a heading, a work item), after its last row when
     it lies right of it (the 责任单位 / 时限 shared by those rows), as flattened tables write it."""
@@ -198,18 +197,19 @@ def _walk_table(table, texts: list[str], numbering: "_Numbering", tables: list[G
                 skip.add(id(cell))
     first = len(texts) + 1
     lines: dict[int, tuple[int, int]] = {}  # id(cell) -> the lines of its text: [start, end)
+
+    def read(cell) -> None:
+        start = len(texts)
+        _walk(cell, texts, numbering, None, name)
+        lines[id(cell)] = (start, len(texts))
+
     for r, cells in enumerate(grid):
         for col, cell, state, _ in cells:
             if state == "continue":
                 if (r, col) in later:
-                    start = len(texts)
-                    _walk(later[(r, col)], texts, numbering, None, name)
-                    lines[id(later[(r, col)])] = (start, len(texts))
-                continue
-            if id(cell) not in skip:
-                start = len(texts)
-                _walk(cell, texts, numbering, None, name)
-                lines[id(cell)] = (start, len(texts))
+                    read(later[(r, col)])
+            elif id(cell) not in skip:
+                read(cell)
     if tables is None or len(texts) < first:
         return
     rows: list[list[Cell]] = []
@@ -311,38 +311,31 @@ _CHINESE_DIGITS = "零一二三四五六七八九"
 
 
 def _chinese(n: int) -> str:
-    if n <= 0:
+    """1..99 as 一..九十九, anything else in digits."""
+    if not 0 < n < 100:
         return str(n)
-    if n < 10:
-        return _CHINESE_DIGITS[n]
-    if n < 20:
-        return "十" + (_CHINESE_DIGITS[n % 10] if n % 10 else "")
-    if n < 100:
-        return _CHINESE_DIGITS[n // 10] + "十" + (_CHINESE_DIGITS[n % 10] if n % 10 else "")
-    return str(n)
+    tens, ones = divmod(n, 10)
+    return (_CHINESE_DIGITS[tens] if tens > 1 else "") + ("十" if tens else "") \
+        + (_CHINESE_DIGITS[ones] if ones else "")
 
 
+# A format not named here (decimal, decimalHalfWidth…) is written in Arabic digits.
 _FORMATS: dict[str, Callable[[int], str]] = {
-    "decimal": str,
-    "chineseCounting": _chinese,
-    "chineseCountingThousand": _chinese,
     "ideographTraditional": lambda n: "甲乙丙丁戊己庚辛壬癸"[(n - 1) % 10],
-    "decimalEnclosedCircle": lambda n: chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n),
-    "decimalEnclosedCircleChinese": lambda n: chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n),
+    **dict.fromkeys(("decimalEnclosedCircle", "decimalEnclosedCircleChinese"),
+                    lambda n: chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n)),
     "lowerLetter": lambda n: chr(ord("a") + (n - 1) % 26),
     "upperLetter": lambda n: chr(ord("A") + (n - 1) % 26),
     "decimalZero": lambda n: f"{n:02d}",
     # the others Word and WPS offer for Chinese lists (WPS writes 一、 as japaneseCounting or
     # taiwaneseCounting): read as written, so that levels keep their own styles
-    "decimalHalfWidth": str,
-    "decimalFullWidth": lambda n: "".join(chr(0xFF10 + int(d)) for d in str(n)),
-    "decimalFullWidth2": lambda n: "".join(chr(0xFF10 + int(d)) for d in str(n)),
+    **dict.fromkeys(("chineseCounting", "chineseCountingThousand", "japaneseCounting",
+                     "japaneseDigitalTenThousand", "taiwaneseCounting", "taiwaneseCountingThousand"),
+                    _chinese),
+    **dict.fromkeys(("decimalFullWidth", "decimalFullWidth2"),
+                    lambda n: "".join(chr(0xFF10 + int(d)) for d in str(n))),
     "decimalEnclosedParen": lambda n: f"({n})",
     "decimalEnclosedFullstop": lambda n: f"{n}.",
-    "japaneseCounting": _chinese,
-    "japaneseDigitalTenThousand": _chinese,
-    "taiwaneseCounting": _chinese,
-    "taiwaneseCountingThousand": _chinese,
     "ideographDigital": lambda n: "".join("〇一二三四五六七八九"[int(d)] for d in str(n)),
     "chineseLegalSimplified": lambda n: "".join("零壹贰叁肆伍陆柒捌玖"[int(d)] for d in str(n)) if n < 10 else str(n),
 }
@@ -927,23 +920,13 @@ def _read_office(suffix: str):
     return read
 
 
+# Any other file is read as text (.txt, .md…).
 READERS: dict[str, Callable[[bytes, str], Document]] = {
+    ".docx": _read_docx,
     ".xlsx": _read_xlsx,
     ".xlsm": _read_xlsx,
-    ".html": _read_html,
-    ".htm": _read_html,
-    ".shtml": _read_html,
-    ".pdf": _read_pdf,
-    ".doc": _read_office(".doc"),
-    ".wps": _read_office(".wps"),
-    ".rtf": _read_office(".rtf"),
-    ".odt": _read_office(".odt"),
-    ".et": _read_office(".et"),
-    ".xls": _read_office(".xls"),
-    ".ods": _read_office(".ods"),
-    ".docx": _read_docx,
     ".csv": _read_csv,
-    ".txt": _read_text,
-    ".text": _read_text,
-    ".md": _read_text,
+    **dict.fromkeys((".html", ".htm", ".shtml"), _read_html),
+    ".pdf": _read_pdf,
+    **{suffix: _read_office(suffix) for suffix in _CONVERT},
 }

@@ -20,10 +20,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from gktrack.domain.deadlines import find_deadline_phrases, parse_deadline, split_phrases
+from gktrack.domain.model import UnitRef
 from gktrack.domain.text import display_width
+from gktrack.domain.unitphrase import join_line_breaks, parse_unit_phrase
 from gktrack.errors import InputError
 from gktrack.features.importer.result import ImportedSection, ImportedTask
-from gktrack.features.importer.text import fold, marker_at_start, simplified, tidy
+from gktrack.features.importer.text import excerpt, fold, marker_at_start, simplified, tidy, tidy_lines
 
 NUMBER, GROUP, TEXT, LEAD, SUPPORT, RESPONSIBLE, DEADLINE, STATUS, REMARKS, PERSON = (
     "number", "group", "text", "lead", "support", "responsible", "deadline", "status", "remarks", "person")
@@ -136,8 +139,8 @@ def settle_roles(roles: list[str | None]) -> list[str | None]:
     return roles
 
 
-def find_header(grid: Grid, limit: int = 12) -> Header | None:
-    for index, row in enumerate(grid.rows[:limit]):
+def find_header(grid: Grid) -> Header | None:
+    for index, row in enumerate(grid.rows[:12]):  # a header sits near the top
         roles = _row_roles(row)
         if roles is None:
             continue
@@ -177,10 +180,6 @@ def _by_content(roles: list[str | None], rows: list[list[Cell]]) -> list[str | N
     return roles
 
 
-def is_header_row(row: list[Cell]) -> bool:
-    return _row_roles(row) is not None
-
-
 # ---- flattened text tables -------------------------------------------------------------------
 
 _DASH = re.compile(r"^[-—–_/\\~·.。、]*$|^(?:无|空)$")
@@ -200,7 +199,7 @@ def is_dash(text: str) -> bool:
 
 
 def _split_pipes(text: str) -> list[str]:
-    cells = re.split(r"\|", text)
+    cells = re.split(r"[|｜]", text)
     if cells and not cells[0].strip():
         cells = cells[1:]
     return [_clean(c) for c in cells]
@@ -345,8 +344,7 @@ def text_grids(lines) -> list[Grid]:
     lines = _space_aligned(_join_quoted_rows(lines))
     kinds = []
     for line in lines:
-        folded = fold(line.text).replace("｜", "|")
-        stripped = folded.strip()
+        stripped = fold(line.text).strip()
         if not stripped:
             kinds.append("blank")
         elif _RULE.match(stripped) and "|" in stripped and "-" in stripped:
@@ -358,7 +356,7 @@ def text_grids(lines) -> list[Grid]:
             kinds.append("tabrow")  # "一、政策公开\t\t\t" among tab rows: a row with one cell filled
         elif "|" in stripped and len([c for c in _split_pipes(stripped) if c]) >= 2:
             kinds.append("row")
-        elif stripped.endswith("|") or stripped == "|":
+        elif stripped.endswith("|"):
             kinds.append("cell")
         else:
             kinds.append("other")
@@ -373,12 +371,11 @@ def text_grids(lines) -> list[Grid]:
             while j < len(lines) and (kinds[j] in accepted or (
                     kinds[j] == "other" and all(k == "blank" for k in kinds[j + 1:]))):
                 if kinds[j] in (kind, "cell", "other"):
+                    # the cells as written (not width-folded); a browser's tab copy keeps empty
+                    # cells, " | " text trails empty ones as noise
                     text = lines[j].text
-                    parts = [_clean(c) for c in text.split("\t")] if kind == "tabrow" \
-                        else _split_pipes(fold(text).replace("｜", "|"))
-                    raw = _raw_cells(text, kind, len(parts))
-                    # a browser's tab copy keeps empty cells; " | " text trails empty ones as noise
-                    kept = raw if kind == "tabrow" else _trim(raw)
+                    kept = [_clean(c) for c in text.split("\t")] if kind == "tabrow" \
+                        else _trim(_split_pipes(text))
                     rows.append([Cell(r, lines[j].no) for r in kept])
                 j += 1
             end = j
@@ -507,16 +504,6 @@ def _clean_stream(grid: Grid, header: Header) -> bool:
     return True
 
 
-def _raw_cells(text: str, kind: str, count: int) -> list[str]:
-    """The cells of a row as written (not width-folded)."""
-    if kind == "tabrow":
-        return [_clean(c) for c in text.split("\t")]
-    pieces = re.split(r"[|｜]", text)
-    if pieces and not pieces[0].strip():
-        pieces = pieces[1:]
-    return [_clean(p) for p in pieces]
-
-
 # ---- rebuilding rows -------------------------------------------------------------------------
 
 def _kind(text: str) -> str:
@@ -598,7 +585,7 @@ def _unstream(grid: Grid, header: Header) -> list[list[Cell | None]]:
 def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]:
     """Text rows → columns. A header narrower than its rows (cells merged across) is spread by
     content; a short row (its merged cells left out) is placed by its row number or item."""
-    data = [row for row in grid.rows[header.at + 1:]]
+    data = grid.rows[header.at + 1:]
     for row in data:
         while len(row) > len(header.roles) and row[-1].blank:
             row.pop()
@@ -630,7 +617,7 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
     out: list[list[Cell | None]] = []
     for row in data:
         if len(row) >= width:
-            out.append(list(row[:width]) + ([] if len(row) == width else []))
+            out.append(list(row[:width]))
             if len(row) > width:
                 grid_extra = row[width:]
                 out[-1][-1] = Cell("\n".join(c.text for c in [out[-1][-1]] + grid_extra if c and not c.blank),
@@ -651,9 +638,7 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
             anchor_at, anchor_col = 0, number if number is not None else 0
         if anchor_at is None:
             anchor_at, anchor_col = 0, width - len(row)
-        start = anchor_col - anchor_at
-        if start < 0:
-            start = 0
+        start = max(0, anchor_col - anchor_at)
         for index, cell in enumerate(row):
             if 0 <= start + index < width:
                 placed[start + index] = cell
@@ -689,7 +674,7 @@ class Row:
     section: str | None = None   # a row holding one heading only
 
 
-def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, warn, cut: bool = False) -> list[Row]:
+def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, cut: bool = False) -> list[Row]:
     roles = header.roles
     width = len(roles)
     previous: list[Cell | None] = [None] * width
@@ -703,33 +688,15 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, warn,
         if cut and index == len(rows) - 1:
             previous = [None] * width  # a row the document stops inside takes nothing from above
         cells = cells[:width] + [None] * (width - len(cells))
-        present = [c for c in cells if c is not None and not c.blank]
+        present = [c for c in cells if _filled(c)]
         if not present:
             continue
         if sum(1 for c in present if header_role(c.text)) * 2 > len(present) and len(present) >= 2:
             continue  # the header repeated on a new page
         line = min(c.line for c in present)
-        distinct = {_clean(c.text) for c in present}
-        if len(distinct) == 1:
-            only = next(iter(distinct))
-            col = next(i for i, c in enumerate(cells) if c is not None and not c.blank)
-            if roles[col] in (GROUP, TEXT, NUMBER, None) and _kind(only) != "int" \
-                    and _heading_like(only, len(present) > 1):
-                out.append(Row(line, section=only))
-                previous = [None] * width
-                continue
-        # "一 | 政策公开 | |": a row numbered 一、二 that names no unit and no time heads the rows below
-        # (so does "1 | 决策公开 | |" above rows numbered 1.1, 1.2)
-        numbered = [c for c, r in zip(cells, roles) if r == NUMBER and c is not None and not c.blank]
-        words = [_clean(c.text) for c, r in zip(cells, roles) if r in (TEXT, GROUP) and c is not None and not c.blank]
-        if numbered and _CN_ORDINAL.match(_clean(numbered[0].text)) and len(words) == 1 and all(
-                c is None or c.blank for c, r in zip(cells, roles) if r in UNIT_ROLES + (DEADLINE,)):
-            out.append(Row(line, section=_clean(numbered[0].text).rstrip("、.") + "、" + words[0]))
-            previous = [None] * width
-            continue
-        if numbered and _clean(numbered[0].text).rstrip(".、") in parents and len(words) == 1 and all(
-                c is None or c.blank for c, r in zip(cells, roles) if r in UNIT_ROLES + (DEADLINE,)):
-            out.append(Row(line, section=_clean(numbered[0].text).rstrip(".、") + "." + words[0]))
+        section = _heading_row(cells, roles, present, parents)
+        if section is not None:
+            out.append(Row(line, section=section))
             previous = [None] * width
             continue
         row = Row(line)
@@ -750,14 +717,12 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, warn,
                     and not value and previous[col] is not None:
                 value, carried = _clean(previous[col].text), True
             elif cell is None or (cell.merged and not ragged) or (not value and role == GROUP):
-                # a merged cell, or one a flattened row left out: the one above
-                if role == GROUP and (cell is None or cell.merged or not value) and not group_changed:
+                # a merged cell, or one a flattened row left out: the one above (a group's only
+                # while no group cell of this row has started a new one)
+                if role == GROUP and not group_changed or role in UNIT_ROLES + (DEADLINE,):
                     above = previous[col]
                     value, carried = (_clean(above.text) if above is not None else ""), True
-                elif role in UNIT_ROLES + (DEADLINE,) and (cell is None or cell.merged):
-                    above = previous[col]
-                    value, carried = (_clean(above.text) if above is not None else ""), True
-                elif role == TEXT and cell is not None and cell.merged:
+                elif role == TEXT and cell is not None:
                     row.text_carried = True
             if role == GROUP and value and not carried:
                 group_changed = True
@@ -768,30 +733,56 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, warn,
                     row.groups.append((col, value, carried))
             elif role == TEXT:
                 row.text = value
-            elif role in UNIT_ROLES:
-                if value and not is_dash(value):
-                    row.units[role] = (row.units[role] + ";" + value) if role in row.units else value
-            elif role == DEADLINE:
-                if value and not is_dash(value):
-                    row.deadline = (row.deadline + "\n" + value) if row.deadline else value
-            elif role == STATUS:
-                if value and not is_dash(value) and not _STATE_WORD.match(fold(value).strip()):
-                    row.status = (row.status + "\n" + value) if row.status else value
             elif role == REMARKS:
-                row.remarks = value if not is_dash(value) else ""
+                row.remarks = "" if is_dash(value) else value
+            elif is_dash(value):  # empty, or "——", "/", "无"
+                continue
+            elif role in UNIT_ROLES:
+                row.units[role] = (row.units[role] + ";" + value) if role in row.units else value
+            elif role == DEADLINE:
+                row.deadline = (row.deadline + "\n" + value) if row.deadline else value
+            elif role == STATUS and not _STATE_WORD.match(fold(value).strip()):
+                row.status = (row.status + "\n" + value) if row.status else value
             elif role == PERSON:
-                if value and not is_dash(value):
-                    row.people.append(f"{header_key(header.names[col]) if header.names else '联系人'}:{value}")
-        for col in range(width):
-            cell = cells[col]
-            if cell is not None and not cell.blank:
+                row.people.append(f"{header_key(header.names[col]) if header.names else '联系人'}:{value}")
+        for col, cell in enumerate(cells):
+            if cell is None:
+                continue
+            if not cell.blank:
                 previous[col] = cell
-            elif cell is not None and roles[col] not in (GROUP,) and not ragged and not cell.merged:
+            elif roles[col] != GROUP and not ragged and not cell.merged:
                 previous[col] = None
-            elif cell is not None and roles[col] in UNIT_ROLES and main and not units_merged:
+            elif roles[col] in UNIT_ROLES and main and not units_merged:
                 previous[col] = None  # a row with units of its own: its empty 配合单位 is empty
         out.append(row)
     return out
+
+
+def _filled(cell: Cell | None) -> bool:
+    return cell is not None and not cell.blank
+
+
+def _heading_row(cells: list[Cell | None], roles: list[str | None], present: list[Cell],
+                 parents: set[str]) -> str | None:
+    """The heading a row holds when it holds nothing else: one text (maybe spread over merged
+    cells), or a number and a title naming no unit and no time — "一 | 政策公开 | |" heads the rows
+    below, and so does "1 | 决策公开 | |" above rows numbered 1.1, 1.2 (``parents``)."""
+    distinct = {_clean(c.text) for c in present}
+    if len(distinct) == 1:
+        only = next(iter(distinct))
+        col = next(i for i, c in enumerate(cells) if _filled(c))
+        if roles[col] in (GROUP, TEXT, NUMBER, None) and _kind(only) != "int" \
+                and _heading_like(only, len(present) > 1):
+            return only
+    numbered = [_clean(c.text) for c, r in zip(cells, roles) if r == NUMBER and _filled(c)]
+    words = [_clean(c.text) for c, r in zip(cells, roles) if r in (TEXT, GROUP) and _filled(c)]
+    if not numbered or len(words) != 1 \
+            or any(_filled(c) for c, r in zip(cells, roles) if r in UNIT_ROLES + (DEADLINE,)):
+        return None
+    number = numbered[0].rstrip("、.")
+    if _CN_ORDINAL.match(numbered[0]):
+        return number + "、" + words[0]
+    return number + "." + words[0] if number in parents else None
 
 
 # A state, not an account of work done: what a tracking sheet's 完成情况 column says of a task.
@@ -807,16 +798,7 @@ def _heading_like(text: str, spans: bool) -> bool:
     return spans and len(core) <= 40 and "。" not in core
 
 
-def parse_units(text: str, role: str):
-    """A unit cell under a lead / support / responsible column."""
-    from gktrack.domain.unitphrase import parse_unit_phrase
-
-    return parse_unit_phrase(text, default=role)
-
-
 def units_text(units: dict[str, str]) -> str | None:
-    from gktrack.domain.unitphrase import join_line_breaks
-
     def shown(text: str) -> str:  # a cell's line breaks as the unit parser reads them
         return tidy(join_line_breaks(text))
 
@@ -842,11 +824,9 @@ class TableTasks:
 def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, into: TableTasks | None = None) -> TableTasks:
     """The sections and tasks of one table. ``trailing(text)`` finds a unit phrase ending a text
     cell of a table without unit columns; ``into`` continues the headings of what came before."""
-    from gktrack.domain.deadlines import find_deadline_phrases, parse_deadline, split_phrases
-
     rows, header = rows_of(grid, header)
     result = into or TableTasks()
-    read = read_rows(rows, header, grid.ragged, warn, grid.cut)
+    read = read_rows(rows, header, grid.ragged, grid.cut)
     merge_col = _title_column(read)
     has_units = any(r in UNIT_ROLES for r in header.roles)
     has_time = DEADLINE in header.roles
@@ -896,7 +876,7 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, into: TableT
                 _add_units(result.tasks[-1], row, warn)
                 continue
             if row.units or row.deadline or row.status:
-                warn(row.line, "表格这一行没有任务内容,未导入:" + _excerpt(
+                warn(row.line, "表格这一行没有任务内容,未导入:" + excerpt(
                     "|".join(filter(None, [*row.units.values(), row.deadline, row.status]))))
             continue
         marker = marker_at_start(text)
@@ -904,7 +884,7 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, into: TableT
             if number is None:
                 number = marker.text
             text = text[marker.end:].strip()
-        number = _number(number)
+        number = (number or "").strip() or None
         task = ImportedTask(number=number, section=result.stack[-1][1] if result.stack else None,
                             text=text, line=row.line)
         if row.units:
@@ -920,12 +900,9 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, into: TableT
             task.text += "\n备注:" + row.remarks
         for note in row.people:
             task.text += "\n" + note
-        task.text = "\n".join(tidy(part) for part in task.text.split("\n") if part.strip())
+        task.text = tidy_lines(task.text)
         if row.deadline:
-            task.deadline = [re.sub(r"\s+", "", phrase) for phrase in split_phrases(row.deadline)]
-            for phrase in task.deadline:
-                if parse_deadline(phrase, 2000).kind == "unknown":
-                    warn(row.line, f"无法识别的时限“{phrase}”,已原样保留")
+            task.deadline = cell_deadlines(row.deadline, row.line, warn)
         elif not task.deadline and not has_time:
             task.deadline = find_deadline_phrases(task.text)
         if row.status:
@@ -934,22 +911,33 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, into: TableT
     return result
 
 
-def _number(number: str | None) -> str | None:
-    if number is None:
-        return None
-    number = number.strip()
-    return number or None
+def known_deadline(text: str) -> bool:
+    """Whether ``text`` is one deadline phrase the deadline parser understands."""
+    return parse_deadline(text, 2000).kind != "unknown"
+
+
+def deadline_cell(text: str) -> bool:
+    """A whole deadline cell, maybe of several phrases ("每月5日前,遇重大事项即时发布"): every one known."""
+    phrases = split_phrases(text)
+    return bool(phrases) and all(known_deadline(phrase) for phrase in phrases)
+
+
+def cell_deadlines(text: str, line: int, warn) -> list[str]:
+    """The phrases of a deadline cell without spaces; one not understood is kept as written, and said."""
+    phrases = [re.sub(r"\s+", "", phrase) for phrase in split_phrases(text)]
+    for phrase in phrases:
+        if not known_deadline(phrase):
+            warn(line, f"无法识别的时限“{phrase}”,已原样保留")
+    return phrases
 
 
 def _add_units(task: ImportedTask, row: Row, warn) -> None:
-    from gktrack.domain.model import UnitRef
-
     found: list[UnitRef] = list(task.units)
     for role in UNIT_ROLES:
         if role not in row.units:
             continue
         try:
-            found += parse_units(row.units[role], role)
+            found += parse_unit_phrase(row.units[role], default=role)
         except InputError as exc:
             warn(row.line, f"{exc.message},原样保留在责任单位文字中")
     best: dict[str, UnitRef] = {}
@@ -967,7 +955,7 @@ def _add_units(task: ImportedTask, row: Row, warn) -> None:
 def _title_column(rows: list[Row]) -> int | None:
     """A group column with a new item ("1.做好…") on every row is each row's own title, not a group."""
     rows = [r for r in rows if not r.section and r.text]
-    if len(rows) < 1:
+    if not rows:
         return None
     columns = {c for r in rows for c, _, _ in r.groups}
     if not columns:
@@ -984,8 +972,3 @@ def _title_column(rows: list[Row]) -> int | None:
     if not all(_kind(v) == "item" for v in values) and (len(values) < 2 or any(_kind(v) == "section" for v in values)):
         return None
     return col
-
-
-def _excerpt(text: str, size: int = 24) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= size else text[:size] + "…"

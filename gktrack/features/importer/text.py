@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -17,7 +18,6 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-_T2S = None
 # Mirror sites gloss 繁体 with pinyin: "區(qū)", "鄉(xiāng)鎮(zhèn)".
 _PINYIN_GLOSS = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,8}[)）]?(?=[^a-z]|$)")
 # Characters only 繁体 text has, common in plans: a document with several of them is 繁体.
@@ -30,17 +30,19 @@ def simplified(text: str, force: bool = False) -> str:
     Without OpenCC installed the text is returned as it is: 繁体 documents then import with their
     own characters.
     """
-    global _T2S
     if not text or not (force or TRADITIONAL.search(text)):
         return text
-    if _T2S is None:
-        try:
-            import opencc
+    return _t2s()(text)
 
-            _T2S = opencc.OpenCC("t2s").convert
-        except Exception:  # not installed, or its data missing: keep the text as written
-            _T2S = str
-    return _T2S(text)
+
+@functools.cache
+def _t2s():
+    try:
+        import opencc
+
+        return opencc.OpenCC("t2s").convert
+    except Exception:  # not installed, or its data missing: keep the text as written
+        return str
 
 
 def strip_pinyin_glosses(text: str) -> str:
@@ -63,8 +65,8 @@ def cn_number(text: str) -> int | None:
         return 100
     if "十" in text:
         tens, _, ones = text.partition("十")
-        high = _CN_VALUE.get(tens, None) if tens else 1
-        low = _CN_VALUE.get(ones, None) if ones else 0
+        high = _CN_VALUE.get(tens) if tens else 1
+        low = _CN_VALUE.get(ones) if ones else 0
         if high is None or low is None or "十" in ones:
             return None
         return high * 10 + low
@@ -161,14 +163,19 @@ def to_date(match: re.Match[str]) -> dt.date | None:
         if match.group("y"):
             return dt.date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
         if match.group("cy"):
-            year = int("".join(_CN_YEAR_DIGITS[c] for c in match.group("cy")))
-            return dt.date(year, cn_number(match.group("cm")) or 0, cn_number(match.group("cd")) or 0)
+            month, day = cn_number(match.group("cm")) or 0, cn_number(match.group("cd")) or 0
+            return dt.date(cn_year(match.group("cy")), month, day)
     except (ValueError, TypeError, KeyError):
         return None
     compact = match.groupdict().get("compact")
     if compact:
         return compact_date(compact)
     return None
+
+
+def cn_year(digits: str) -> int:
+    """"二〇二四" -> 2024: a year written digit by digit."""
+    return int("".join(_CN_YEAR_DIGITS[c] for c in digits))
 
 
 def compact_date(digits: str) -> dt.date | None:
@@ -191,6 +198,12 @@ CJK = "\u3400-\u9fff\uf900-\ufaff"
 _GAP = re.compile(rf"(?<=[{CJK}“”‘’、,。;:!?()《》〔〕])\s+(?=[{CJK}“”‘’、,。;:!?()《》〔〕])")
 
 
+def excerpt(text: str) -> str:
+    """The start of ``text`` on one line, for a message."""
+    text = " ".join(text.split())
+    return text if len(text) <= 24 else text[:24] + "…"
+
+
 def tidy(text: str) -> str:
     """The text stripped, without stray spaces between Chinese characters (matched width-blind)."""
     text = text.strip()
@@ -201,3 +214,8 @@ def tidy(text: str) -> str:
         last = gap.end()
     pieces.append(text[last:])
     return "".join(pieces)
+
+
+def tidy_lines(text: str) -> str:
+    """Each line ``tidy``, blank lines left out."""
+    return "\n".join(tidy(part) for part in text.split("\n") if part.strip())
