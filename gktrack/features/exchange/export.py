@@ -218,10 +218,10 @@ def form_check(unit: str, ref: str, text: str) -> str:
     another unit's form, or a row whose 具体要求 was cleared or rewritten is refused, row by row,
     instead of being recorded under the wrong unit. Who may record for which task is still
     decided by the registry when the office imports the form."""
-    from hashlib import sha256
+    from gktrack.digest import sha256_hex
 
     normal = "".join(text.split())
-    return sha256(f"{FORM_MARK}\x1f{unit}\x1f{ref}\x1f{normal}".encode("utf-8")).hexdigest()[:20]
+    return sha256_hex(f"{FORM_MARK}\x1f{unit}\x1f{ref}\x1f{normal}".encode("utf-8"))[:20]
 
 
 def csv_cell(value: str) -> str:

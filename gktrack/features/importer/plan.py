@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +14,7 @@ from gktrack.domain.unitphrase import is_self_reference
 from gktrack.storage.repo import PLANS_DIR, Change, Repository
 from gktrack.domain.units import normalize_name
 from gktrack.storage.registry import REGISTRY_FILE, add_units_to_file
+from gktrack.digest import sha256_hex
 
 # The innermost place named in a title: 横栏镇, 新建区, 钦州市, 洋河镇…
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2,6}?)(?:特别行政区|自治州|自治县|街道|省|市|区|县|镇|乡)")
@@ -63,7 +63,7 @@ def derive_plan_id(title: str | None, year: int | None, taken: set[str]) -> str:
 
 
 def source_hash(data: bytes) -> str:
-    return "sha256:" + hashlib.sha256(data).hexdigest()[:32]
+    return "sha256:" + sha256_hex(data)[:32]
 
 
 def preview_import(repo: Repository, path: str | Path, *, plan_id: str | None = None,
