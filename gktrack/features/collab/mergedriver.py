@@ -44,7 +44,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Collection
 
 from gktrack.domain.model import RECORDS, Plan, Registry, Section, Task, fields_of, keys_of, label_of
 from gktrack.errors import GktrackError, PlanFileError
@@ -127,7 +127,8 @@ def _as_list(value: Any) -> list:
 
 
 def _three(base: Any, ours: Any, theirs: Any) -> tuple[Any, bool]:
-    """Merge kind "value": (merged value, conflict?); a conflict keeps ours."""
+    """Merge kind "value", and what every kind does when at most one side changed: (merged
+    value, conflict?); a conflict keeps ours."""
     if ours == theirs:
         return ours, False
     if ours == base:
@@ -137,27 +138,12 @@ def _three(base: Any, ours: Any, theirs: Any) -> tuple[Any, bool]:
     return ours, True
 
 
-def _merge_set(base: Any, ours: Any, theirs: Any) -> Any:
-    """Merge kind "set": what either side added is kept, what either side removed goes."""
-    if ours == theirs or theirs == base:
-        return ours
-    if ours == base:
-        return theirs
+def _merge_lists(base: Any, ours: Any, theirs: Any, date_key: str | None = None) -> Any:
+    """Merge kinds "set" and "entries", both sides changed: what either side added is kept, what
+    either side removed goes; theirs' new items placed among ours by ``date_key`` (after items
+    of the same date), or at the end."""
     b, o, t = _as_list(base), _as_list(ours), _as_list(theirs)
     merged = [x for x in o if not (x in b and x not in t)]
-    merged += [x for x in t if x not in o and x not in b and x not in merged]
-    return merged or _MISSING
-
-
-def _merge_entries(base: Any, ours: Any, theirs: Any, date_key: str) -> Any:
-    """Merge kind "entries": every entry either side added, none that either side removed; theirs'
-    new entries placed among ours by ``date_key`` (after entries of the same date)."""
-    if ours == theirs or theirs == base:
-        return ours
-    if ours == base:
-        return theirs
-    b, o, t = _as_list(base), _as_list(ours), _as_list(theirs)
-    merged = [e for e in o if not (e in b and e not in t)]
     for entry in t:
         if entry in b or entry in o or entry in merged:
             continue
@@ -177,10 +163,6 @@ def _merge_keyed(cls: type, base: Any, ours: Any, theirs: Any) -> tuple[Any, boo
     """Merge kind "records" (a unit's part): records matched by their key field, each merged field
     by field; what one side added is kept, what one side removed goes unless the other changed
     it. A record both sides changed differently is a conflict of the whole list (ours kept)."""
-    if ours == theirs or theirs == base:
-        return ours, False
-    if ours == base:
-        return theirs, False
     key_field = next(n for n, s in fields_of(cls) if s.merge == "key")
 
     def keyed(value: Any) -> dict:
@@ -206,7 +188,7 @@ def _merge_keyed(cls: type, base: Any, ours: Any, theirs: Any) -> tuple[Any, boo
     return (list(merged.values()) or _MISSING), clash
 
 
-def _date(entry: Any, key: str) -> Any:
+def _date(entry: Any, key: str | None) -> Any:
     value = entry.get(key) if isinstance(entry, dict) else None
     return value if isinstance(value, dt.date) else None
 
@@ -229,28 +211,34 @@ def merge_record(cls: type, base: dict | None, ours: dict, theirs: dict) -> tupl
     clashes: dict = {}
     for name in dict.fromkeys([*ours, *theirs, *base]):
         b, o, t = base.get(name, _MISSING), ours.get(name, _MISSING), theirs.get(name, _MISSING)
-        kind = specs[name].merge if name in specs else "value"
-        if kind == "set" and all(v is _MISSING or isinstance(v, (list, str, type(None))) for v in (b, o, t)):
-            value = _merge_set(b, o, t)
-        elif kind == "entries":
-            date_key = next(n for n, s in fields_of(RECORDS[specs[name].record]) if s.kind == "date")
-            value = _merge_entries(b, o, t, date_key)
-        elif kind == "records":
-            value, clash = _merge_keyed(RECORDS[specs[name].record], b, o, t)
-            if clash:
-                clashes[name] = _conflict_record(b, t)
-        else:
-            value, clash = _three(b, o, t)
-            if clash and name == CONFLICT_KEY:  # two unresolved records: keep both
-                value = {**_as_dict(t), **_as_dict(o)}
-            elif clash:
-                clashes[name] = _conflict_record(b, t)
+        value, clash = _three(b, o, t)
+        if clash:  # both sides changed it
+            value, clash = _merge_changed(name, specs.get(name), b, o, t)
+        if clash:
+            clashes[name] = _conflict_record(b, t)
         if value is not _MISSING:
             values[name] = value
     merged = {key: values[key] for key in _ordered(list(ours), list(theirs), values, set(base))}
     if clashes:
         merged[CONFLICT_KEY] = {**_as_dict(merged.get(CONFLICT_KEY)), **clashes}
     return merged, list(clashes)
+
+
+def _merge_changed(name: str, spec: Any, base: Any, ours: Any, theirs: Any) -> tuple[Any, bool]:
+    """A field both sides changed differently, merged by its kind in the schema (``spec``; None
+    for a key the schema lacks: a value): (merged value, conflict?); a conflict keeps ours."""
+    kind = spec.merge if spec is not None else "value"
+    sides = (base, ours, theirs)
+    if kind == "set" and all(v is _MISSING or isinstance(v, (list, str, type(None))) for v in sides):
+        return _merge_lists(base, ours, theirs), False
+    if kind == "entries":
+        date_key = next(n for n, s in fields_of(RECORDS[spec.record]) if s.kind == "date")
+        return _merge_lists(base, ours, theirs, date_key), False
+    if kind == "records":
+        return _merge_keyed(RECORDS[spec.record], base, ours, theirs)
+    if name == CONFLICT_KEY:  # two unresolved records: keep both
+        return {**_as_dict(theirs), **_as_dict(ours)}, False
+    return ours, True
 
 
 def _ordered(ours: list, theirs: list, merged: dict, base: set) -> list:
@@ -299,7 +287,7 @@ class _Doc:
         self.top = yamldoc.entries(self.root) if yamldoc.is_map(self.root) else {}
         self.style = detect_style(text)
 
-    def header(self, lists: tuple[str, ...]) -> dict:
+    def header(self, lists: Collection[str]) -> dict:
         """The top-level entries other than ``lists``, as plain data."""
         return {k: yamldoc.to_data(value) for k, (_, value) in self.top.items() if k not in lists}
 
@@ -787,11 +775,12 @@ def _has_markers(text: str) -> bool:
 
 # --- units.yaml: entries added on both sides ---------------------------------------------------
 
-_REGISTRY_LISTS = tuple(name for name, spec in fields_of(Registry) if spec.kind == "records")
+# The registry's lists, each with the class of its entries.
+_REGISTRY_LISTS = {name: RECORDS[spec.record] for name, spec in fields_of(Registry) if spec.kind == "records"}
 
 
 def _registry_items(doc: _Doc) -> dict[str, _Items]:
-    return {name: doc.items(name, RECORDS[dict(fields_of(Registry))[name].record]) for name in _REGISTRY_LISTS}
+    return {name: doc.items(name, cls) for name, cls in _REGISTRY_LISTS.items()}
 
 
 def _only_appended(base: _Doc, other: _Doc) -> dict[str, list] | None:
@@ -836,14 +825,13 @@ def merge_registry_texts(base: str, ours: str, theirs: str, where: str = REGISTR
         mine_items, other_items = _registry_items(mine), _registry_items(other)
         edits: list[Edit] = []
         expected = {}
-        for name in _REGISTRY_LISTS:
+        for name, cls in _REGISTRY_LISTS.items():
             have = mine_items[name]
             new = [k for k in added.get(name, []) if k not in have.data]  # both added it: once
             order = [*have.order, *new]
             merged = {**have.data, **{k: other_items[name].data[k] for k in new}}
             expected[name] = [merged[k] for k in order]
             if new:
-                cls = RECORDS[dict(fields_of(Registry))[name].record]
                 edits += _list_edits(mine, name, cls, have, order, merged,
                                      _sources(merged, (mine, have), (other, other_items[name])), gap=False)
         text = _apply(mine.text, edits)
@@ -1019,10 +1007,7 @@ def install(root: Path) -> list[str]:
         if git_dir is not None:
             info = git_dir / "info" / "attributes"
             info.parent.mkdir(parents=True, exist_ok=True)
-            existing = info.read_text(encoding="utf-8") if info.exists() else ""
-            if line not in existing.splitlines():
-                prefix = "" if not existing or existing.endswith("\n") else "\n"
-                info.write_text(existing + prefix + line + "\n", encoding="utf-8")
+            _add_lines(info, [line])
             done.append(f"仓库的 .gitattributes 中没有“{line}”,已写入本地的 .git/info/attributes")
     return done
 
@@ -1038,9 +1023,14 @@ def ensure_attributes_file(path: Path) -> bool:
     from gktrack.storage.files import refuse_link
 
     refuse_link(path.parent, path.name)
+    return _add_lines(path, [ATTRIBUTES_LINE, REGISTRY_ATTRIBUTES_LINE, *EOL_LINES])
+
+
+def _add_lines(path: Path, lines: list[str]) -> bool:
+    """Append to an attributes file (made if missing) those of ``lines`` it lacks; True if any."""
     existing = path.read_text(encoding="utf-8") if path.exists() else ""
     present = [line.strip() for line in existing.splitlines()]
-    missing = [line for line in (ATTRIBUTES_LINE, REGISTRY_ATTRIBUTES_LINE, *EOL_LINES) if line not in present]
+    missing = [line for line in lines if line not in present]
     if not missing:
         return False
     prefix = "" if not existing or existing.endswith("\n") else "\n"
