@@ -125,18 +125,17 @@ class FileChange:
 # --- judging a change: validation for everyone, the rules for liaisons -------------------------
 
 
-def is_plan_path(rel: str) -> bool:
-    """A file every client reads as a plan (``Repository.plan_ids``)."""
+def plan_file_id(rel: str) -> str | None:
+    """The plan id of a file every client reads as a plan (``Repository.plan_ids``); None for any
+    other file."""
     folder, _, name = rel.partition("/")
-    return folder == "plans" and "/" not in name and name.endswith(".yaml") and not name.startswith(".")
+    if folder == "plans" and "/" not in name and name.endswith(".yaml") and not name.startswith("."):
+        return name[:-len(".yaml")]
+    return None
 
 
 def _is_link(mode: str | None) -> bool:
     return mode in ("120000", "160000")
-
-
-def _decoded(data: bytes, rel: str) -> str:
-    return yamldoc.decode(data, rel)
 
 
 def _new_errors(check: Callable[[bytes], list], before: bytes | None, after: bytes) -> list[str]:
@@ -164,11 +163,12 @@ def validation_findings(changes: list[FileChange], registry_after: bytes | None)
     units = None
     if registry_after is not None:
         try:
-            units = Units(parse_registry(_decoded(registry_after, REGISTRY_FILE), REGISTRY_FILE))
+            units = Units(parse_registry(yamldoc.decode(registry_after, REGISTRY_FILE), REGISTRY_FILE))
         except GktrackError:
             units = None
     for change in changes:
         rel = change.rel
+        plan_id = plan_file_id(rel)
         if _is_link(change.new_mode):
             found.append((rel, RULE_LINKS, f"{rel} 是符号链接或子模块"))
             continue
@@ -177,19 +177,18 @@ def validation_findings(changes: list[FileChange], registry_after: bytes | None)
                 found.append((rel, RULE_VALID, "删除了单位名册 units.yaml"))
                 continue
             try:
-                parse_registry(_decoded(change.after, rel), rel)
+                parse_registry(yamldoc.decode(change.after, rel), rel)
             except GktrackError as exc:
                 found.append((rel, RULE_VALID, f"单位名册无法读取:{exc}"))
                 continue
             for line in _new_errors(lambda data: check_registry(rel, data)[0], change.before, change.after):
                 found.append((rel, RULE_VALID, line))
-        elif is_plan_path(rel) and change.after is not None:
-            plan_id = rel[len("plans/"):-len(".yaml")]
+        elif plan_id and change.after is not None:
             if not PLAN_ID.match(plan_id):
                 found.append((rel, RULE_VALID, f"文件名“{plan_id}”不是可用的计划编号"))
                 continue
             try:
-                parse_plan(_decoded(change.after, rel), rel, expected_id=plan_id)
+                parse_plan(yamldoc.decode(change.after, rel), rel, expected_id=plan_id)
             except GktrackError as exc:
                 found.append((plan_id, RULE_VALID, f"计划文件无法读取:{exc}"))
                 continue
@@ -203,23 +202,23 @@ def _read_plan(data: bytes | None, rel: str) -> Plan | None:
     """The plan in ``data`` as a client reads it; None when absent; raises when unreadable."""
     if data is None:
         return None
-    return parse_plan(_decoded(data, rel), rel, expected_id=rel[len("plans/"):-len(".yaml")])
+    return parse_plan(yamldoc.decode(data, rel), rel, expected_id=plan_file_id(rel))
 
 
 def liaison_findings(units: Units, person, changes: list[FileChange]) -> list[Finding]:
     """A unit liaison's ``changes`` against the rules (``gktrack.domain.permissions``)."""
     who = person.name or person.email
-    office = "、".join(office_people(units)) or "政务公开办"
     found: list[Finding] = []
     for change in changes:
         rel = change.rel
+        plan_id = plan_file_id(rel)
         if rel == REGISTRY_FILE:
-            found.append((REGISTRY_FILE, RULE_REGISTRY, f"{who} 不是{office}(office 角色),不能修改单位名册"))
+            found.append((REGISTRY_FILE, RULE_REGISTRY,
+                          f"{who} 不是{_office(units)}(office 角色),不能修改单位名册"))
             continue
-        if not is_plan_path(rel) or _is_link(change.old_mode) or _is_link(change.new_mode):
+        if not plan_id or _is_link(change.old_mode) or _is_link(change.new_mode):
             found.append((rel, RULE_OTHER_FILES, f"{who} 修改了 {rel}"))
             continue
-        plan_id = rel[len("plans/"):-len(".yaml")]
         if change.before is None or change.after is None:
             found.append((plan_id, RULE_PLAN, f"{who} {'新建' if change.before is None else '删除'}了计划文件"))
             continue
@@ -236,15 +235,21 @@ def liaison_findings(units: Units, person, changes: list[FileChange]) -> list[Fi
     return found
 
 
-def _header(plan: Plan) -> dict:
-    """What only the office may change: everything but the tasks (the sections included)."""
+def _office(units: Units) -> str:
+    """Who the office is, for messages: its people, else its name."""
+    return "、".join(office_people(units)) or "政务公开办"
+
+
+def plan_header(plan: Plan) -> dict:
+    """What only the office may change, as plain data: everything but the tasks (the sections
+    included)."""
     return {k: v for k, v in to_data(plan).items() if k != "tasks"}
 
 
 def _plan_findings(units: Units, person, plan_id: str, before: Plan, after: Plan) -> list[Finding]:
     who = person.name or person.email
     found: list[Finding] = []
-    if _header(before) != _header(after):
+    if plan_header(before) != plan_header(after):
         found.append((plan_id, RULE_PLAN, f"{who} 修改了计划信息或章节"))
     old = {task.id: task for task in before.tasks}
     new = {task.id: task for task in after.tasks}
@@ -287,9 +292,12 @@ class GitObjects:
         self.root = Path(root)
         self._empty: str | None = None
 
+    def _git(self, *args: str, input: bytes | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", "-C", str(self.root), *args], input=input, capture_output=True,
+                              env={**os.environ, "LC_ALL": "C.UTF-8"})
+
     def _run(self, *args: str, input: bytes | None = None) -> bytes:
-        env = {**os.environ, "LC_ALL": "C.UTF-8"}
-        proc = subprocess.run(["git", "-C", str(self.root), *args], input=input, capture_output=True, env=env)
+        proc = self._git(*args, input=input)
         if proc.returncode != 0:
             detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
             raise RepoError(f"服务器无法读取仓库(git {args[0]}:{detail[-1] if detail else proc.returncode});"
@@ -330,8 +338,8 @@ class GitObjects:
             rel = fields[i + 1].decode("utf-8", "surrogateescape")
             i += 2
             old_mode, new_mode, old_sha, new_sha = meta[0], meta[1], meta[2], meta[3]
-            old_mode = None if set(old_mode) == {"0"} else old_mode
-            new_mode = None if set(new_mode) == {"0"} else new_mode
+            old_mode = None if _zero(old_mode) else old_mode
+            new_mode = None if _zero(new_mode) else new_mode
 
             def content(mode, object_id):
                 if mode is None or _is_link(mode) or not mode.startswith("100"):
@@ -347,9 +355,7 @@ class GitObjects:
         return _Commit(sha, parents.split(), an, ae, cn, ce, summary)
 
     def is_ancestor(self, older: str, newer: str) -> bool:
-        env = {**os.environ, "LC_ALL": "C.UTF-8"}
-        proc = subprocess.run(["git", "-C", str(self.root), "merge-base", "--is-ancestor", older, newer],
-                              capture_output=True, env=env)
+        proc = self._git("merge-base", "--is-ancestor", older, newer)
         if proc.returncode not in (0, 1):
             raise RepoError(f"服务器无法判断提交的先后(git merge-base);规则:{RULE_SERVER}")
         return proc.returncode == 0
@@ -382,7 +388,7 @@ def registry_at(objects: GitObjects, rev: str | None) -> Registry:
     if data is None:
         return Registry()
     try:
-        return parse_registry(_decoded(data, REGISTRY_FILE), REGISTRY_FILE)
+        return parse_registry(yamldoc.decode(data, REGISTRY_FILE), REGISTRY_FILE)
     except GktrackError as exc:
         raise RepoError(f"服务器上的单位名册无法读取({exc}),无法判断权限;规则:{RULE_SERVER}"
                         "(请在服务器上修复 units.yaml)") from None
@@ -518,9 +524,10 @@ def rejection_lines(violations: list[Violation]) -> list[str]:
 def worktree_changes(root: Path, rels: list[str]) -> list[FileChange]:
     """``rels`` in the work tree against HEAD, as ``FileChange``s."""
     objects = GitObjects(root)
+    has_head = git.head(root) is not None
     changes = []
     for rel in rels:
-        before = objects.file_at("HEAD", rel) if git.head(root) else None
+        before = objects.file_at("HEAD", rel) if has_head else None
         path = Path(root) / rel
         try:
             info = os.lstat(path)
@@ -551,14 +558,13 @@ def check_change(root: Path, emails: list[str | None], changes: list[FileChange]
     if not found:
         return
     units = Units(registry)
-    office = "、".join(office_people(units)) or "政务公开办"
     person = units.person(emails[0])
     who = (person.name or person.email) if person else (emails[0] or "当前用户")
     shown = ";".join(f"{target_label(t)}:{d}(规则:{r})" if t else f"{d}(规则:{r})" for t, r, d in found[:3])
     more = f";……另有 {len(found) - 3} 处" if len(found) > 3 else ""
     if all(rule in (RULE_VALID, RULE_LINKS) for _t, rule, _d in found):
         raise PlanFileError(f"不能{what}:{shown}{more}")
-    raise PermissionDeniedError(f"{who} 不能{what}:{shown}{more};请由{office}提交,"
+    raise PermissionDeniedError(f"{who} 不能{what}:{shown}{more};请由{_office(units)}提交,"
                                 "或用 git checkout -- 文件 放弃修改")
 
 
