@@ -856,21 +856,29 @@ def _git_dir(cwd: Path) -> Path | None:
         return None
 
 
-def rebase_id(git_dir: Path | None) -> str | None:
-    """Which rebase is in progress (its original head and target), or None."""
+# Where git keeps a rebase in progress (its two ways of rebasing).
+REBASE_FOLDERS = ("rebase-merge", "rebase-apply")
+
+
+def rebase_folder(git_dir: Path | None) -> Path | None:
+    """The folder of the rebase in progress, or None."""
     if git_dir is None:
         return None
-    for name in ("rebase-merge", "rebase-apply"):
-        folder = git_dir / name
-        if folder.is_dir():
-            parts = []
-            for key in ("orig-head", "onto"):
-                try:
-                    parts.append((folder / key).read_text(encoding="utf-8").strip())
-                except OSError:
-                    parts.append("")
-            return ":".join(parts)
-    return None
+    return next((git_dir / name for name in REBASE_FOLDERS if (git_dir / name).is_dir()), None)
+
+
+def rebase_id(git_dir: Path | None) -> str | None:
+    """Which rebase is in progress (its original head and target), or None."""
+    folder = rebase_folder(git_dir)
+    if folder is None:
+        return None
+    parts = []
+    for key in ("orig-head", "onto"):
+        try:
+            parts.append((folder / key).read_text(encoding="utf-8").strip())
+        except OSError:
+            parts.append("")
+    return ":".join(parts)
 
 
 def notes_path(git_dir: Path) -> Path:

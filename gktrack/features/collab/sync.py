@@ -45,6 +45,7 @@ No recorded work is lost, whatever happens to the process:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -52,10 +53,12 @@ import subprocess
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from gktrack.domain.model import Task, to_data
 from gktrack.errors import DirtyError, GktrackError, InputError, PlanFileError, RepoError
 from gktrack.features.collab import mergedriver
+from gktrack.features.collab.hooks import GitObjects, plan_header, validation_findings
 from gktrack.storage import git, yamldoc
 from gktrack.storage.planfile import parse_plan
 from gktrack.storage.reader import CONFLICT_KEY
@@ -64,14 +67,9 @@ from gktrack.storage.repo import LOCK_TIMEOUT, PLANS_DIR, SYNC_STATE, Repository
 
 MAX_ATTEMPTS = 5
 NETWORK_TIMEOUT = float(os.environ.get("GKTRACK_SYNC_TIMEOUT", "120"))
-STATE_FILE = SYNC_STATE
 TRAILER_RENUMBERED = "Gktrack-Renumbered"
 BACKUP_REF = "refs/gktrack/sync-backup"
 MERGE_LEFTOVER = ".merge_file_"
-
-
-class NoRemoteError(RepoError):
-    """The repository has no remote to sync with (a single-office repository)."""
 
 
 class SyncUnavailableError(RepoError):
@@ -166,7 +164,7 @@ def _git_dir(root: Path) -> Path:
 
 
 def _state_path(root: Path) -> Path:
-    return _git_dir(root) / "gktrack" / STATE_FILE
+    return _git_dir(root) / "gktrack" / SYNC_STATE
 
 
 def _save_state(root: Path, state: dict) -> None:
@@ -192,8 +190,7 @@ def _clear_state(root: Path) -> None:
 
 
 def rebase_in_progress(root: Path) -> bool:
-    folder = _git_dir(root)
-    return (folder / "rebase-merge").is_dir() or (folder / "rebase-apply").is_dir()
+    return mergedriver.rebase_folder(_git_dir(root)) is not None
 
 
 # --- a sync that did not finish ----------------------------------------------------------------
@@ -280,7 +277,7 @@ def _recover(repo: Repository, state: dict) -> str:
             import shutil
 
             folder = _git_dir(root)
-            for name in ("rebase-merge", "rebase-apply"):
+            for name in mergedriver.REBASE_FOLDERS:
                 shutil.rmtree(folder / name, ignore_errors=True)
             by_hand = True
     tip = _rev(root, f"refs/heads/{branch}")
@@ -355,7 +352,7 @@ def _current_branch(root: Path) -> str:
 def _target(root: Path, branch: str, remote: str | None) -> _Target:
     remotes = [r for r in git.run(root, "remote").split() if r]
     if not remotes:
-        raise NoRemoteError(
+        raise RepoError(
             "本仓库没有设置远程仓库,无需也无法同步,未做任何改动;"
             "如各单位共用服务器上的计划仓库,请先运行 git remote add origin <仓库地址>"
         )
@@ -381,8 +378,7 @@ def _target(root: Path, branch: str, remote: str | None) -> _Target:
 def _check_no_plain_merge(root: Path) -> None:
     """A ``git pull`` (or ``git merge``) left unfinished: its conflict markers are not gktrack's
     to resolve, and committing them would break the plan. Undoing the merge loses nothing."""
-    gdir = _git_dir(root)
-    if gdir is not None and (gdir / "MERGE_HEAD").exists():
+    if (_git_dir(root) / "MERGE_HEAD").exists():
         raise RepoError("仓库中有一次未完成的 git 合并(如 git pull 停在了冲突处),计划文件里留有冲突标记;"
                         "请先运行 git merge --abort 放弃这次合并(本地的提交都还在),再运行 gktrack sync:"
                         "gktrack 会先登记按任务合并的驱动,再合并别人的修改")
@@ -521,9 +517,14 @@ def _integrate(repo: Repository, upstream: str | None, state: dict) -> str:
     raise RepoError(f"把本地提交接到远程提交之后时失败:{detail};已恢复到同步前的状态")
 
 
-def _unmerged(root: Path) -> list[str]:
-    out = git.run(root, "diff", "--name-only", "-z", "--diff-filter=U", check=False)
+def _diff_names(root: Path, *args: str, check: bool = False) -> list[str]:
+    """The paths ``git diff --name-only args…`` lists."""
+    out = git.run(root, "diff", "--name-only", "-z", *args, check=check)
     return [p for p in out.split("\0") if p]
+
+
+def _unmerged(root: Path) -> list[str]:
+    return _diff_names(root, "--diff-filter=U")
 
 
 def _push(root: Path, target: _Target) -> tuple[str, list[str]]:
@@ -565,18 +566,18 @@ def _fix_renumbered_messages(repo: Repository, upstream: str, rebase: str) -> No
              if n.get("kind") == "renumber" and n.get("what") == "task" and n.get("rebase") == rebase]
     if not notes:
         return
-    commits = [c for c in git.run(root, "rev-list", "--reverse", f"{upstream}..HEAD").split() if c]
+    commits = git.run(root, "rev-list", "--reverse", f"{upstream}..HEAD").split()
     parent = upstream
     rewritten = False
+    fmt = "--format=%an%x00%ae%x00%ad%x00%cn%x00%ce%x00%cd%x00%B"
     for sha in commits:
-        message = git.run(root, "log", "-1", "--format=%B", sha)
+        info = git.run(root, "log", "-1", "--date=raw", fmt, sha)
+        an, ae, ad, cn, ce, cd, message = info.split("\0", 6)
         new_message = _renumber_message(message, notes)
         if not rewritten and new_message == message:
             parent = sha
             continue
         rewritten = True
-        info = git.run(root, "log", "-1", "--date=raw", "--format=%an%x00%ae%x00%ad%x00%cn%x00%ce%x00%cd", sha)
-        an, ae, ad, cn, ce, cd = info.rstrip("\n").split("\0")
         env = {"GIT_AUTHOR_NAME": an, "GIT_AUTHOR_EMAIL": ae, "GIT_AUTHOR_DATE": ad,
                "GIT_COMMITTER_NAME": cn, "GIT_COMMITTER_EMAIL": ce, "GIT_COMMITTER_DATE": cd}
         proc = _git(root, "commit-tree", f"{sha}^{{tree}}", "-p", parent, "-F", "-", input=new_message, env=env)
@@ -620,8 +621,7 @@ def _tasks_at(root: Path, rev: str, rel: str) -> tuple[dict | None, dict]:
         plan = parse_plan(proc.stdout, rel, problems=[])
     except GktrackError:
         return None, {}
-    header = {k: v for k, v in to_data(plan).items() if k != "tasks"}
-    return header, {task.id: to_data(task) for task in plan.tasks}
+    return plan_header(plan), {task.id: to_data(task) for task in plan.tasks}
 
 
 def describe_task_change(before: dict | None, after: dict | None) -> str:
@@ -649,9 +649,8 @@ def task_changes(root: Path, old: str | None, new: str | None) -> list[TaskChang
     """Which tasks (and plans, and the registry) differ between two commits."""
     if not old or not new or old == new:
         return []
-    out = git.run(root, "diff", "--name-only", "-z", "--no-renames", old, new, "--", PLANS_DIR, REGISTRY_FILE)
     changes = []
-    for rel in [p for p in out.split("\0") if p]:
+    for rel in _diff_names(root, "--no-renames", old, new, "--", PLANS_DIR, REGISTRY_FILE, check=True):
         if rel == REGISTRY_FILE:
             changes.append(TaskChange(REGISTRY_FILE, "单位名册有修改"))
             continue
@@ -686,15 +685,21 @@ def _commits(repo: Repository, old: str | None, new: str | None) -> list:
 # --- the command ------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _locked(repo: Repository, steps: Steps | None = None) -> Iterator[tuple[dict | None, str | None]]:
+    """The repository locked for a sync command: (the state a sync left, if any; its ``_phase``)."""
+    repo.require_git()
+    if steps is not None:
+        steps.step("等待仓库锁")
+    with repo.lock():
+        state = _load_state(repo.root)
+        yield state, _phase(repo.root, state)
+
+
 def sync(repo: Repository, *, remote: str | None = None, steps: Steps | None = None) -> SyncResult:
     """Fetch, rebase local commits onto the remote's, push; retry a push someone beat us to."""
-    repo.require_git()
-    root = repo.root
     steps = steps or Steps()
-    steps.step("等待仓库锁")
-    with repo.lock():
-        state = _load_state(root)
-        phase = _phase(root, state)
+    with _locked(repo, steps) as (state, phase):
         if phase == "paused":
             raise RepoError("上次同步停在了合并冲突处:处理好冲突后运行 gktrack sync --continue,或用 gktrack sync --abort 放弃")
         recovered = _start_over(repo, state, phase)
@@ -738,13 +743,9 @@ def _sync_locked(repo: Repository, remote: str | None, steps: Steps, notes: list
 def continue_sync(repo: Repository, *, steps: Steps | None = None) -> SyncResult:
     """After the conflicts are resolved by hand: finish the rebase, push, report. A sync that was
     killed is not continued but undone and started over (see the module's docstring)."""
-    repo.require_git()
     root = repo.root
     steps = steps or Steps()
-    steps.step("等待仓库锁")
-    with repo.lock():
-        state = _load_state(root)
-        phase = _phase(root, state)
+    with _locked(repo, steps) as (state, phase):
         if phase in ("interrupted", "foreign") or (phase == "stale" and state.get("phase") != "rebased"):
             recovered = _start_over(repo, state, phase)
             return _sync_locked(repo, state.get("remote") if state else None, steps, recovered)
@@ -772,17 +773,13 @@ def continue_sync(repo: Repository, *, steps: Steps | None = None) -> SyncResult
             _save_state(root, state)
             proc = _git(root, "rebase", "--continue", env={"GIT_EDITOR": "true"})
             _remove_merge_leftovers(root)
-            if proc.returncode != 0:
-                if rebase_in_progress(root) and _unmerged(root):
-                    return _conflict_result(repo, target, state)
-                if rebase_in_progress(root):
-                    state["phase"] = "paused"
-                    _save_state(root, state)
-                    raise RepoError(f"继续同步失败:{_last_line(proc)};可用 gktrack sync --abort 放弃本次同步")
             if rebase_in_progress(root):
+                if proc.returncode != 0 and _unmerged(root):
+                    return _conflict_result(repo, target, state)
                 state["phase"] = "paused"
                 _save_state(root, state)
-                raise RepoError("继续同步失败:变基仍未完成;可用 gktrack sync --abort 放弃本次同步")
+                why = _last_line(proc) if proc.returncode != 0 else "变基仍未完成"
+                raise RepoError(f"继续同步失败:{why};可用 gktrack sync --abort 放弃本次同步")
             _verify_rebase(root, state)
             if state.get("rebase_onto"):
                 _fix_renumbered_messages(repo, state["rebase_onto"], state["rebase_id"])
@@ -795,20 +792,13 @@ def _touched(root: Path, state: dict, unmerged: list[str]) -> list[str]:
     """The plan files and registry the paused sync has touched so far: what differs from the
     server's tip in the work tree (``git add`` by hand does not hide a file), and the unmerged."""
     onto = state.get("rebase_onto")
-    changed = []
-    if onto:
-        out = git.run(root, "diff", "--name-only", "-z", "--no-renames", onto, "--", PLANS_DIR, REGISTRY_FILE,
-                      check=False)
-        changed = [p for p in out.split("\0") if p]
+    changed = _diff_names(root, "--no-renames", onto, "--", PLANS_DIR, REGISTRY_FILE) if onto else []
     return list(dict.fromkeys([*unmerged, *changed]))
 
 
 def abort_sync(repo: Repository) -> str:
-    repo.require_git()
     root = repo.root
-    with repo.lock():
-        state = _load_state(root)
-        phase = _phase(root, state)
+    with _locked(repo) as (state, phase):
         if phase is None:
             raise InputError("没有进行中的同步,无需 --abort")
         if phase == "foreign":
@@ -890,8 +880,6 @@ def _check_before_push(root: Path, upstream: str | None, head: str) -> None:
     """What the server's hook would refuse for the files' sake (``hooks.validation_findings``),
     refused here before anything is pushed: a plan no client could read, an unresolved
     ``conflict:``, conflict markers. The local commits stay."""
-    from gktrack.features.collab.hooks import GitObjects, validation_findings
-
     objects = GitObjects(root)
     changes = objects.changes(upstream or objects.empty_tree(), head)
     registry_after = objects.file_at(head, REGISTRY_FILE)
