@@ -309,7 +309,8 @@ class GitObjects:
 
     def empty_tree(self) -> str:
         if self._empty is None:
-            self._empty = self.text("hash-object", "-t", "tree", "--stdin").strip()
+            # Its input given as empty: git would otherwise read the caller's (a terminal: wait forever).
+            self._empty = self._run("hash-object", "-t", "tree", "--stdin", input=b"").decode("ascii").strip()
         return self._empty
 
     def blob(self, sha: str) -> bytes:
