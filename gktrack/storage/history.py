@@ -22,9 +22,10 @@ from typing import Any, Callable, Iterator, NamedTuple
 
 from gktrack.domain.actions import ACTIONS
 from gktrack.domain.model import Plan, Registry
+from gktrack.errors import GktrackError, RepoError
 from gktrack.storage import claims, git, plandiff, planfile, yamldoc
 from gktrack.storage.registry import REGISTRY_FILE, parse_registry
-from gktrack.storage.repo import PLANS_DIR, Repository, plan_id_of
+from gktrack.storage.repo import PLANS_DIR, Repository, parse_task_ref, plan_id_of
 
 _RS, _FS = "\x1e", "\x1f"
 _FORMAT = f"{_RS}%H{_FS}%P{_FS}%an{_FS}%ae{_FS}%cn{_FS}%ce{_FS}%aI{_FS}%cI{_FS}%B{_FS}"
@@ -84,7 +85,7 @@ class Commit:
 
     @property
     def is_hand_edit(self) -> bool:
-        return self.action is None or self.action == "edit"
+        return self.action in HAND_ACTIONS
 
     def to_json(self) -> dict:
         return {
@@ -227,8 +228,6 @@ def registry_version(repo: Repository, blob: str, read: Callable[[], bytes | Non
 
 def _contents(data: bytes | None, path: str, blob: str) -> bytes:
     if data is None:
-        from gktrack.errors import RepoError
-
         raise RepoError(f"git 仓库中缺少 {path} 的这一版本(对象 {blob[:8]})")
     return data
 
@@ -322,8 +321,6 @@ def _units_added(repo: Repository, changes: list[FileChange]) -> dict[FileChange
     out: dict[FileChange, bool] = {}
     if not changes:
         return out
-    from gktrack.errors import GktrackError
-
     with BlobReader(repo) as reader:
         for change in changes:
             if change.old_blob is None or change.new_blob is None:
@@ -374,8 +371,6 @@ def task_history(repo: Repository, ref: str) -> list[Commit]:
     undo, a merge that changed the file, a commit whose trailers do not fit it) is compared with
     the file before it, through ``plan_diffs`` and so remembered in the index by the two blob ids.
     """
-    from gktrack.storage.repo import parse_task_ref
-
     plan_id, task_id = parse_task_ref(ref)
     ref = f"{plan_id}/{task_id}"
     rel = f"{PLANS_DIR}/{plan_id}.yaml"
@@ -386,8 +381,6 @@ def task_history(repo: Repository, ref: str) -> list[Commit]:
         if git.head(repo.root) is None:
             return []
         detail = proc.stderr.strip().splitlines()
-        from gktrack.errors import RepoError
-
         raise RepoError(f"git log 失败:{detail[-1] if detail else proc.returncode}")
     listed: list[tuple[Commit, FileChange | None]] = []
     for commit, _parents, raw in _records(proc.stdout):
@@ -510,8 +503,6 @@ def start_log_changes(repo: Repository, sha: str) -> Callable[[], list[ChangeCom
     try:
         proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=git._env())
     except FileNotFoundError as exc:
-        from gktrack.errors import RepoError
-
         raise RepoError("找不到 git 命令:请先安装 git") from exc
     result: dict[str, bytes] = {}
 
@@ -524,8 +515,6 @@ def start_log_changes(repo: Repository, sha: str) -> Callable[[], list[ChangeCom
     def finish() -> list[ChangeCommit]:
         reader.join()
         if proc.returncode != 0:
-            from gktrack.errors import RepoError
-
             detail = result["err"].decode("utf-8", "replace").strip().splitlines()
             raise RepoError(f"git log 失败:{detail[-1] if detail else proc.returncode}")
         return _parse_log(repo, result.pop("out"))
@@ -612,8 +601,6 @@ class BlobReader:
                     env=git._env(),
                 )
             except FileNotFoundError as exc:
-                from gktrack.errors import RepoError
-
                 raise RepoError("找不到 git 命令:请先安装 git") from exc
         return self._proc
 
@@ -653,8 +640,6 @@ class BlobReader:
             return data
         if len(header) == 2 and header[1] == b"missing":
             return None
-        from gktrack.errors import RepoError
-
         raise RepoError("git cat-file 意外结束")
 
     def read(self, blob: str) -> bytes | None:
