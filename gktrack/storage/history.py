@@ -113,21 +113,16 @@ def read_log(repo: Repository, *, rev: str = "HEAD", paths: list[str] | None = N
     if until:
         args.append(f"--until={until}")
     args += [rev, "--", *(paths or [PLANS_DIR, REGISTRY_FILE])]
-    commits = _parse_records(git.run(repo.root, *args))
+    commits = []
+    for commit, files in _records(git.run(repo.root, *args)):
+        commit.files = [f.strip("\n") for f in files.split("\0") if f.strip("\n")]
+        commits.append(commit)
     check_claims(repo, commits)
     return commits
 
 
-def _parse_records(out: str) -> list[Commit]:
-    commits = []
-    for commit, _parents, rest in _records(out):
-        commit.files = [f.strip("\n") for f in rest.split("\0") if f.strip("\n")]
-        commits.append(commit)
-    return commits
-
-
-def _records(out: str | bytes, cls: type | None = None) -> Iterator[tuple[Any, list[str], str]]:
-    """(the commit, its parents, what follows its message) for each record of ``_FORMAT`` output.
+def _records(out: str | bytes, cls: type = Commit) -> Iterator[tuple[Any, str]]:
+    """(the commit, what follows its message) for each record of ``_FORMAT`` output.
 
     Given bytes, each record is decoded on its own: 10,000 commits' output is not held a
     second time as one string."""
@@ -138,14 +133,12 @@ def _records(out: str | bytes, cls: type | None = None) -> Iterator[tuple[Any, l
     for record in records:
         sha, parents, author, email, committer, committer_email, authored, committed, message, rest = \
             record.split(_FS, 9)
-        parent_list = parents.split()
         trailers = read_trailers(message)
         if cls is ChangeCommit:  # the report shows a commit's summary only: 10,000 bodies are not kept
             message = message.strip().split("\n", 1)[0]
-        yield (cls or Commit)(sha=sha, author=author, email=email, authored=fromiso(authored),
-                              committed=fromiso(committed), message=message, trailers=trailers,
-                              committer=committer, committer_email=committer_email,
-                              parents=parent_list), parent_list, rest
+        yield cls(sha=sha, author=author, email=email, authored=fromiso(authored),
+                  committed=fromiso(committed), message=message, trailers=trailers, committer=committer,
+                  committer_email=committer_email, parents=parents.split()), rest
 
 
 def _decoded_records(out: bytes) -> Iterator[str]:
@@ -383,7 +376,7 @@ def task_history(repo: Repository, ref: str) -> list[Commit]:
         detail = proc.stderr.strip().splitlines()
         raise RepoError(f"git log 失败:{detail[-1] if detail else proc.returncode}")
     listed: list[tuple[Commit, FileChange | None]] = []
-    for commit, _parents, raw in _records(proc.stdout):
+    for commit, raw in _records(proc.stdout):
         commit.files = [rel]
         listed.append((commit, next(iter(_raw_changes(raw.split("\0"))), None)))
     check_claims(repo, [commit for commit, _ in listed])
@@ -523,7 +516,7 @@ def start_log_changes(repo: Repository, sha: str) -> Callable[[], list[ChangeCom
 
 
 def _parse_log(repo: Repository, out: bytes) -> list[ChangeCommit]:
-    commits = [commit for commit, _, _ in _records(out, ChangeCommit)]
+    commits = [commit for commit, _ in _records(out, ChangeCommit)]
     del out  # git's output, a few megabytes, is not needed beside the commits made of it
     read = check_claims(repo, commits)
     unknown: dict[str, ChangeCommit] = {}
