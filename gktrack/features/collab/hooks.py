@@ -93,10 +93,6 @@ class Violation:
         return (f"提交 {self.commit[:8]}({self.author},“{self.summary}”){changed}{self.detail};"
                 f"规则:{self.rule}")
 
-    def to_json(self) -> dict:
-        return {"commit": self.commit, "author": self.author, "summary": self.summary, "task": self.task,
-                "rule": self.rule, "detail": self.detail}
-
 
 # (task or file or None, rule, detail)
 Finding = tuple
@@ -447,9 +443,8 @@ def check_push(root: Path, updates: list[tuple[str, str, str]], pusher: str | No
             if pusher:
                 emails.append(pusher)
             changes = objects.changes(reference, commit.sha)
-            registry_after = next((c.after for c in changes if c.rel == REGISTRY_FILE), None)
-            if registry_after is None and not any(c.rel == REGISTRY_FILE for c in changes):
-                registry_after = objects.file_at(commit.sha, REGISTRY_FILE)
+            changed = next((c for c in changes if c.rel == REGISTRY_FILE), None)
+            registry_after = changed.after if changed else objects.file_at(commit.sha, REGISTRY_FILE)
             return judge_changes(registry, emails, changes, registry_after)
 
         for sha in new_commits:

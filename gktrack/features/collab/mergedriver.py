@@ -97,9 +97,6 @@ class Renumbered:
             return f"双方都新增了任务 {self.plan}/{self.old},合入的一方已改为 {self.plan}/{self.new}"
         return f"双方都新增了计划 {self.plan} 的章节 {self.old},合入的一方已改为 {self.new}"
 
-    def to_json(self) -> dict:
-        return {"plan": self.plan, "kind": self.kind, "old": self.old, "new": self.new}
-
 
 @dataclass
 class MergeResult:
@@ -970,9 +967,8 @@ def run_driver(base_path: str, ours_path: str, theirs_path: str, name: str | Non
         messages.append(f"gktrack 合并 {where}:无法按任务合并({merged.fallback}),已改用逐行合并,请手工解决冲突标记")
         notes.append({"kind": "fallback", "file": name, "rebase": rebase, "reason": merged.fallback})
     _append_notes(git_dir, notes)
-    if merged.fallback:
-        return (1 if _has_markers(merged.text) else 0), messages
-    return (1 if merged.conflicts else 0), messages
+    failed = _has_markers(merged.text) if merged.fallback else bool(merged.conflicts)
+    return int(failed), messages
 
 
 def driver_command() -> str:

@@ -822,10 +822,9 @@ def abort_sync(repo: Repository) -> str:
 
 
 def _finish(repo: Repository, target: _Target, state: dict, *, fetched: bool, exists: bool,
-            steps: Steps | None = None) -> SyncResult:
+            steps: Steps) -> SyncResult:
     """Integrate and push, retrying when the server moved on; then describe what happened."""
     root = repo.root
-    steps = steps or Steps()
     first_round = True
     while True:
         if not first_round or not fetched:
