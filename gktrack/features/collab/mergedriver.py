@@ -284,6 +284,13 @@ class _Doc:
         self.top = yamldoc.entries(self.root) if yamldoc.is_map(self.root) else {}
         self.style = detect_style(text)
 
+    @classmethod
+    def read(cls, text: str, where: str, parse: Any) -> "_Doc":
+        """The version, once the strict reader ``parse`` (``parse_plan``, ``parse_registry``) read
+        it; raises GktrackError when it cannot."""
+        parse(text, where)
+        return cls(text, where)
+
     def header(self, lists: Collection[str]) -> dict:
         """The top-level entries other than ``lists``, as plain data."""
         return {k: yamldoc.to_data(value) for k, (_, value) in self.top.items() if k not in lists}
@@ -477,8 +484,7 @@ def _sources(merged: dict, *sides: tuple[_Doc, _Items]) -> dict:
 def _verify_plan(text: str, where: str, header: dict, sections: list, tasks: list) -> None:
     """Read the result back: it must be a plan holding exactly what the merge decided."""
     try:
-        parse_plan(text, where)
-        doc = _Doc(text, where)
+        doc = _Doc.read(text, where, parse_plan)
     except GktrackError as exc:
         raise _Unmergeable(f"合并结果无法读取:{exc}") from None
     if doc.header(_PLAN_LISTS) != header or doc.plain_list("sections") != sections \
@@ -808,13 +814,10 @@ def merge_registry_texts(base: str, ours: str, theirs: str, where: str = REGISTR
     if not _has_markers(lined):
         return MergeResult(lined)
     try:
-        docs = []
-        for text in (base, ours, theirs):
-            parse_registry(text, where)
-            docs.append(_Doc(text, where))
+        versions = (_Doc.read(text, where, parse_registry) for text in (base, ours, theirs))
+        base_doc, ours_doc, theirs_doc = versions
     except GktrackError as exc:
         return MergeResult(lined, fallback=str(exc))
-    base_doc, ours_doc, theirs_doc = docs
     for mine, other in ((ours_doc, theirs_doc), (theirs_doc, ours_doc)):
         added = _only_appended(base_doc, other)
         if added is None:
@@ -833,8 +836,7 @@ def merge_registry_texts(base: str, ours: str, theirs: str, where: str = REGISTR
                                      _sources(merged, (mine, have), (other, other_items[name])), gap=False)
         text = _apply(mine.text, edits)
         try:
-            parse_registry(text, where)
-            result = _Doc(text, where)
+            result = _Doc.read(text, where, parse_registry)
         except GktrackError as exc:
             return MergeResult(lined, fallback=f"合并结果无法读取:{exc}")
         if any(result.plain_list(name) != expected[name] for name in _REGISTRY_LISTS):

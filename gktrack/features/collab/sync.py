@@ -350,7 +350,7 @@ def _current_branch(root: Path) -> str:
 
 
 def _target(root: Path, branch: str, remote: str | None) -> _Target:
-    remotes = [r for r in git.run(root, "remote").split() if r]
+    remotes = git.run(root, "remote").split()
     if not remotes:
         raise RepoError(
             "本仓库没有设置远程仓库,无需也无法同步,未做任何改动;"
@@ -562,8 +562,7 @@ def _push(root: Path, target: _Target) -> tuple[str, list[str]]:
 def _fix_renumbered_messages(repo: Repository, upstream: str, rebase: str) -> None:
     """Re-describe the rebased commits of a renumbered task with its new id (same trees)."""
     root = repo.root
-    notes = [n for n in mergedriver.read_notes(_git_dir(root))
-             if n.get("kind") == "renumber" and n.get("what") == "task" and n.get("rebase") == rebase]
+    notes = [n for n in _notes(root, "renumber") if n.get("what") == "task" and n.get("rebase") == rebase]
     if not notes:
         return
     commits = git.run(root, "rev-list", "--reverse", f"{upstream}..HEAD").split()
@@ -902,10 +901,14 @@ def _result(repo: Repository, target: _Target, state: dict, upstream: str | None
         result.incoming_tasks = task_changes(root, base, upstream)
     elif upstream:
         result.incoming = _commits(repo, None, upstream)
-    notes = mergedriver.read_notes(_git_dir(root))
     result.renumbered = [{"plan": n["plan"], "kind": n["what"], "old": n["old"], "new": n["new"]}
-                         for n in notes if n.get("kind") == "renumber"]
+                         for n in _notes(root, "renumber")]
     return result
+
+
+def _notes(root: Path, kind: str) -> list[dict]:
+    """The merge driver's notes of one kind ("renumber", "conflict"), of this sync's rebases."""
+    return [note for note in mergedriver.read_notes(_git_dir(root)) if note.get("kind") == kind]
 
 
 def _conflict_result(repo: Repository, target: _Target, state: dict) -> SyncResult:
@@ -915,9 +918,8 @@ def _conflict_result(repo: Repository, target: _Target, state: dict) -> SyncResu
     result = _result(repo, target, state, _rev(root, target.tracking))
     result.status = "conflict"
     rebase = state.get("rebase_id")
-    notes = mergedriver.read_notes(_git_dir(root))
     result.conflicts = [{k: n.get(k) for k in ("file", "plan", "task", "field")}
-                        for n in notes if n.get("kind") == "conflict" and n.get("rebase") == rebase]
+                        for n in _notes(root, "conflict") if n.get("rebase") == rebase]
     result.conflict_files = _unmerged(root)
     return result
 
