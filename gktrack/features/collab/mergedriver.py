@@ -44,7 +44,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Collection
+from typing import Any, Collection, Iterator
 
 from gktrack.domain.model import RECORDS, Plan, Registry, Section, Task, fields_of, keys_of, label_of
 from gktrack.errors import GktrackError, PlanFileError
@@ -570,13 +570,21 @@ def _entry_edits(doc: _Doc, node: Any, merged: dict, sources: list, cls: type, s
     return edits + [(at, at, new) for at, new in inserts.items()]
 
 
+def _entries_at(sources: list, name: str, col: int) -> Iterator[tuple[_Doc, Any, Any]]:
+    """(version, key node, value node) of the entry ``name`` of each of ``sources`` (its mappings)
+    that is at column ``col``."""
+    for doc, node in sources:
+        found = yamldoc.entries(node).get(name) if yamldoc.is_map(node) else None
+        if found and node.start_mark.column == col:
+            yield doc, *found
+
+
 def _entry_text(name: str, value: Any, sources: list, cls: type, col: int, style: Style) -> str:
     """``name: value`` from its key on (the caller indents it): another version's bytes where one
     holds this value at this column, else rendered by the plan file's writer."""
-    for doc, node in sources:
-        found = yamldoc.entries(node).get(name) if yamldoc.is_map(node) else None
-        if found and node.start_mark.column == col and yamldoc.to_data(found[1]) == value:
-            return _copy(doc, found[0].start_mark.index, _entry_end(doc.text, found[1]), style.newline)
+    for doc, key, found in _entries_at(sources, name, col):
+        if yamldoc.to_data(found) == value:
+            return _copy(doc, key.start_mark.index, _entry_end(doc.text, found), style.newline)
     spec = dict(fields_of(cls)).get(name)
     if spec is not None and spec.merge in ("entries", "records") and isinstance(value, list):
         return _entries_text(name, value, sources, RECORDS[spec.record], col, style)
@@ -588,11 +596,8 @@ def _entry_text(name: str, value: Any, sources: list, cls: type, col: int, style
 def _entries_text(name: str, entries: list, sources: list, cls: type, col: int, style: Style) -> str:
     """A list of records (progress) merged from both sides: each entry's bytes from the version
     that has it, at our file's columns."""
-    pool = []
-    for doc, node in sources:
-        found = yamldoc.entries(node).get(name) if yamldoc.is_map(node) else None
-        if found and _is_block_list(doc.text, found[1]) and node.start_mark.column == col:
-            pool += [(yamldoc.to_data(item), doc, item) for item in found[1].value]
+    pool = [(yamldoc.to_data(item), doc, item) for doc, _key, found in _entries_at(sources, name, col)
+            if _is_block_list(doc.text, found) for item in found.value]
     dash, item_col = next(((_dash(d.text, item), item.start_mark.column) for _, d, item in pool),
                           (col + style.offset, col + style.sequence))
     out = f"{name}:{style.newline}"
