@@ -16,6 +16,7 @@ report reads history with.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, NamedTuple
@@ -658,10 +659,8 @@ class BlobReader:
             proc.kill()  # answers nobody will read: stop git rather than drain them
         self._join_writer()
         for pipe in (proc.stdin, proc.stdout):
-            try:
+            with contextlib.suppress(OSError):
                 pipe.close()
-            except OSError:
-                pass
         proc.wait()
 
     def __enter__(self) -> "BlobReader":

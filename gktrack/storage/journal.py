@@ -45,6 +45,7 @@ and on Windows a file that a live git still has open cannot be removed anyway).
 from __future__ import annotations
 
 import binascii
+import contextlib
 import datetime as dt
 import json
 import os
@@ -160,10 +161,7 @@ def prepare_commit(root: Path, originals: dict[str, bytes | None], intended: dic
 
 
 def clear(root: Path) -> None:
-    try:
-        journal_path(root).unlink()
-    except FileNotFoundError:
-        pass
+    journal_path(root).unlink(missing_ok=True)
 
 
 def pending(root: Path) -> dict[str, Any] | None:
@@ -315,10 +313,8 @@ def _remove_temp_files(root: Path, rels: list[str]) -> None:
         leftovers += [p for p in entries if p.name.endswith(".tmp")
                       and any(p.name.startswith(f".{name}.") for name in names)]
     for path in leftovers:
-        try:
+        with contextlib.suppress(OSError):
             path.unlink()
-        except OSError:
-            pass
 
 
 # --- git's lock files ----------------------------------------------------------------------
@@ -426,9 +422,7 @@ def settle_git_locks(root: Path, timeout: float, *, refs: bool = False) -> list[
             if stale:
                 try:
                     lock.unlink()
-                except FileNotFoundError:
-                    continue
-                except PermissionError:  # Windows: a file some process has open cannot be removed
+                except (FileNotFoundError, PermissionError):  # gone; or (Windows) held open by a process
                     continue
                 removed.append(lock)
                 _warn(f"gktrack: 提示:已删除被中断的 git 进程留下的锁文件 {lock.name}")

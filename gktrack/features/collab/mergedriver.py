@@ -37,6 +37,7 @@ sync`` can fix their trailers and report it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
@@ -907,10 +908,8 @@ def read_notes(git_dir: Path | None) -> list[dict]:
 
 def clear_notes(git_dir: Path | None) -> None:
     if git_dir is not None:
-        try:
+        with contextlib.suppress(OSError):
             notes_path(git_dir).unlink()
-        except OSError:
-            pass
 
 
 def _append_notes(git_dir: Path | None, notes: list[dict]) -> None:

@@ -183,10 +183,8 @@ def _load_state(root: Path) -> dict | None:
 
 
 def _clear_state(root: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         _state_path(root).unlink()
-    except OSError:
-        pass
 
 
 def rebase_in_progress(root: Path) -> bool:
