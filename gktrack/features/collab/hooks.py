@@ -429,9 +429,7 @@ def check_push(root: Path, updates: list[tuple[str, str, str]], pusher: str | No
         if _zero(new):
             violations.append(Violation(old, "删除分支", ref, None, RULE_DELETE, f"删除 {ref}"))
             continue
-        base = None if _zero(old) else old
-        if base is None:
-            base = _default_tip(objects)
+        base = _default_tip(objects) if _zero(old) else old
         registry = registry_at(objects, base)
         new_commits = objects.text("rev-list", "--topo-order", "--reverse", new, "--not", "--all").split()
         chain = set()

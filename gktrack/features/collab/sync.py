@@ -231,10 +231,8 @@ def _kept_all(root: Path, orig: str | None, onto: str | None, tip: str | None, e
     """Whether ``tip`` (the branch after a rebase of ``orig`` onto ``onto``) still holds every
     local commit; ``emptied``: commits the person's conflict resolutions left with no change
     (git drops those, on purpose)."""
-    if not orig or not tip:
+    if not orig or not tip or tip == orig:
         return tip == orig
-    if tip == orig:
-        return True
     if not onto or not _is_ancestor(root, onto, tip):
         return False
     above = int(git.run(root, "rev-list", "--count", "--no-merges", f"{onto}..{tip}").strip() or 0)
@@ -820,14 +818,14 @@ def abort_sync(repo: Repository) -> str:
 
 def _finish(repo: Repository, target: _Target, state: dict, *, fetched: bool, exists: bool,
             steps: Steps) -> SyncResult:
-    """Integrate and push, retrying when the server moved on; then describe what happened."""
+    """Integrate and push, retrying when the server moved on; then describe what happened.
+    ``fetched``: the first round's fetch is done."""
     root = repo.root
-    first_round = True
     while True:
-        if not first_round or not fetched:
+        if not fetched:
             steps.step(f"从 {target.remote} 取回别人的修改" + (f"(第 {state['attempts']} 次尝试)" if state["attempts"] > 1 else ""))
             exists = _fetch(root, target)
-        first_round = False
+        fetched = False
         upstream = _rev(root, target.tracking) if exists else None
         state["upstream"] = upstream
         steps.step("把本地提交接在服务器的提交之后(变基)")
