@@ -49,7 +49,9 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import subprocess
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,7 +61,8 @@ from gktrack.domain.model import Task, to_data
 from gktrack.errors import DirtyError, GktrackError, InputError, PlanFileError, RepoError
 from gktrack.features.collab import mergedriver
 from gktrack.features.collab.hooks import GitObjects, plan_header, validation_findings
-from gktrack.storage import git, yamldoc
+from gktrack.storage import git, journal, yamldoc
+from gktrack.storage.files import atomic_write
 from gktrack.storage.planfile import parse_plan
 from gktrack.storage.reader import CONFLICT_KEY
 from gktrack.storage.registry import REGISTRY_FILE
@@ -168,8 +171,6 @@ def _state_path(root: Path) -> Path:
 
 
 def _save_state(root: Path, state: dict) -> None:
-    from gktrack.storage.files import atomic_write
-
     path = _state_path(root)
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, json.dumps(state, ensure_ascii=False))
@@ -259,8 +260,6 @@ def _verify_rebase(root: Path, state: dict) -> None:
 
 def _recover(repo: Repository, state: dict) -> str:
     """Undo a sync killed while git rebased (see the module's docstring); what was done."""
-    from gktrack.storage import journal
-
     root = repo.root
     journal.wait_for_git(root, LOCK_TIMEOUT)  # a rebase whose parent was killed may still run
     journal.settle_git_locks(root, LOCK_TIMEOUT, refs=True)
@@ -270,8 +269,6 @@ def _recover(repo: Repository, state: dict) -> str:
     if rebase_in_progress(root):
         proc = _git(root, "rebase", "--abort")
         if proc.returncode != 0 or rebase_in_progress(root):
-            import shutil
-
             folder = _git_dir(root)
             for name in mergedriver.REBASE_FOLDERS:
                 shutil.rmtree(folder / name, ignore_errors=True)
@@ -404,8 +401,6 @@ class Steps:
     """
 
     def __init__(self, enabled: bool = False, *, delay: float = 1.0, console=None):
-        import threading
-
         self.enabled = enabled
         self.delay = delay
         self.console = console
@@ -421,8 +416,6 @@ class Steps:
         if self.delay <= 0:
             self._show()
         else:
-            import threading
-
             self._timer = threading.Timer(self.delay, self._show)
             self._timer.daemon = True
             self._timer.start()
@@ -760,8 +753,6 @@ def continue_sync(repo: Repository, *, steps: Steps | None = None) -> SyncResult
                 # The resolution keeps nothing of this local commit: git drops it, as the person chose.
                 state["emptied"] = state.get("emptied", 0) + 1
             steps.step("继续把本地提交接在服务器的提交之后")
-            from gktrack.storage import journal
-
             # Locks a git killed earlier left (CHERRY_PICK_HEAD.lock…) would fail every --continue.
             journal.settle_git_locks(root, LOCK_TIMEOUT, refs=True)
             state["phase"] = "continuing"
