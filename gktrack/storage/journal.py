@@ -206,7 +206,6 @@ def recover(root: Path, timeout: float) -> list[str]:
     settle_git_locks(root, timeout, refs=True)
     files = _files(entry)
     summary = entry.get("summary") or "上次修改"
-    done: list[str] = []
     if entry.get("phase") == "commit":
         done = _roll_forward(root, entry, files, summary)
     elif entry.get("phase") == "write":

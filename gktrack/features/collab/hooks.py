@@ -62,7 +62,7 @@ from gktrack.domain.permissions import (
     acting_people, office_people, task_change_problems,
 )
 from gktrack.domain.units import Units
-from gktrack.errors import GktrackError, InputError, PermissionDeniedError, RepoError
+from gktrack.errors import GktrackError, InputError, PermissionDeniedError, PlanFileError, RepoError
 from gktrack.storage import git, yamldoc
 from gktrack.storage.planfile import PLAN_ID, parse_plan
 from gktrack.storage.registry import REGISTRY_FILE, parse_registry
@@ -542,8 +542,6 @@ def check_change(root: Path, emails: list[str | None], changes: list[FileChange]
     ``undo``), by the registry of HEAD (not the changed one: nobody grants themself the office
     role in the same change). Raises PermissionDeniedError (or PlanFileError for a file no client
     could read)."""
-    from gktrack.errors import PlanFileError
-
     registry = registry_at(GitObjects(root), "HEAD" if git.head(root) else None)
     path = Path(root) / REGISTRY_FILE
     registry_after = next((c.after for c in changes if c.rel == REGISTRY_FILE),
