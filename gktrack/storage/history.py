@@ -16,15 +16,17 @@ report reads history with.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, NamedTuple
 
 from gktrack.domain.actions import ACTIONS
 from gktrack.domain.model import Plan, Registry
+from gktrack.errors import GktrackError, RepoError
 from gktrack.storage import claims, git, plandiff, planfile, yamldoc
 from gktrack.storage.registry import REGISTRY_FILE, parse_registry
-from gktrack.storage.repo import PLANS_DIR, Repository, plan_id_of
+from gktrack.storage.repo import PLANS_DIR, Repository, parse_task_ref, plan_id_of
 
 _RS, _FS = "\x1e", "\x1f"
 _FORMAT = f"{_RS}%H{_FS}%P{_FS}%an{_FS}%ae{_FS}%cn{_FS}%ce{_FS}%aI{_FS}%cI{_FS}%B{_FS}"
@@ -84,7 +86,7 @@ class Commit:
 
     @property
     def is_hand_edit(self) -> bool:
-        return self.action is None or self.action == "edit"
+        return self.action in HAND_ACTIONS
 
     def to_json(self) -> dict:
         return {
@@ -112,21 +114,16 @@ def read_log(repo: Repository, *, rev: str = "HEAD", paths: list[str] | None = N
     if until:
         args.append(f"--until={until}")
     args += [rev, "--", *(paths or [PLANS_DIR, REGISTRY_FILE])]
-    commits = _parse_records(git.run(repo.root, *args))
+    commits = []
+    for commit, files in _records(git.run(repo.root, *args)):
+        commit.files = [f.strip("\n") for f in files.split("\0") if f.strip("\n")]
+        commits.append(commit)
     check_claims(repo, commits)
     return commits
 
 
-def _parse_records(out: str) -> list[Commit]:
-    commits = []
-    for commit, _parents, rest in _records(out):
-        commit.files = [f.strip("\n") for f in rest.split("\0") if f.strip("\n")]
-        commits.append(commit)
-    return commits
-
-
-def _records(out: str | bytes, cls: type | None = None) -> Iterator[tuple[Any, list[str], str]]:
-    """(the commit, its parents, what follows its message) for each record of ``_FORMAT`` output.
+def _records(out: str | bytes, cls: type = Commit) -> Iterator[tuple[Any, str]]:
+    """(the commit, what follows its message) for each record of ``_FORMAT`` output.
 
     Given bytes, each record is decoded on its own: 10,000 commits' output is not held a
     second time as one string."""
@@ -137,14 +134,12 @@ def _records(out: str | bytes, cls: type | None = None) -> Iterator[tuple[Any, l
     for record in records:
         sha, parents, author, email, committer, committer_email, authored, committed, message, rest = \
             record.split(_FS, 9)
-        parent_list = parents.split()
         trailers = read_trailers(message)
         if cls is ChangeCommit:  # the report shows a commit's summary only: 10,000 bodies are not kept
             message = message.strip().split("\n", 1)[0]
-        yield (cls or Commit)(sha=sha, author=author, email=email, authored=fromiso(authored),
-                              committed=fromiso(committed), message=message, trailers=trailers,
-                              committer=committer, committer_email=committer_email,
-                              parents=parent_list), parent_list, rest
+        yield cls(sha=sha, author=author, email=email, authored=fromiso(authored),
+                  committed=fromiso(committed), message=message, trailers=trailers, committer=committer,
+                  committer_email=committer_email, parents=parents.split()), rest
 
 
 def _decoded_records(out: bytes) -> Iterator[str]:
@@ -227,8 +222,6 @@ def registry_version(repo: Repository, blob: str, read: Callable[[], bytes | Non
 
 def _contents(data: bytes | None, path: str, blob: str) -> bytes:
     if data is None:
-        from gktrack.errors import RepoError
-
         raise RepoError(f"git 仓库中缺少 {path} 的这一版本(对象 {blob[:8]})")
     return data
 
@@ -322,8 +315,6 @@ def _units_added(repo: Repository, changes: list[FileChange]) -> dict[FileChange
     out: dict[FileChange, bool] = {}
     if not changes:
         return out
-    from gktrack.errors import GktrackError
-
     with BlobReader(repo) as reader:
         for change in changes:
             if change.old_blob is None or change.new_blob is None:
@@ -374,8 +365,6 @@ def task_history(repo: Repository, ref: str) -> list[Commit]:
     undo, a merge that changed the file, a commit whose trailers do not fit it) is compared with
     the file before it, through ``plan_diffs`` and so remembered in the index by the two blob ids.
     """
-    from gktrack.storage.repo import parse_task_ref
-
     plan_id, task_id = parse_task_ref(ref)
     ref = f"{plan_id}/{task_id}"
     rel = f"{PLANS_DIR}/{plan_id}.yaml"
@@ -386,11 +375,9 @@ def task_history(repo: Repository, ref: str) -> list[Commit]:
         if git.head(repo.root) is None:
             return []
         detail = proc.stderr.strip().splitlines()
-        from gktrack.errors import RepoError
-
         raise RepoError(f"git log 失败:{detail[-1] if detail else proc.returncode}")
     listed: list[tuple[Commit, FileChange | None]] = []
-    for commit, _parents, raw in _records(proc.stdout):
+    for commit, raw in _records(proc.stdout):
         commit.files = [rel]
         listed.append((commit, next(iter(_raw_changes(raw.split("\0"))), None)))
     check_claims(repo, [commit for commit, _ in listed])
@@ -510,8 +497,6 @@ def start_log_changes(repo: Repository, sha: str) -> Callable[[], list[ChangeCom
     try:
         proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=git._env())
     except FileNotFoundError as exc:
-        from gktrack.errors import RepoError
-
         raise RepoError("找不到 git 命令:请先安装 git") from exc
     result: dict[str, bytes] = {}
 
@@ -524,8 +509,6 @@ def start_log_changes(repo: Repository, sha: str) -> Callable[[], list[ChangeCom
     def finish() -> list[ChangeCommit]:
         reader.join()
         if proc.returncode != 0:
-            from gktrack.errors import RepoError
-
             detail = result["err"].decode("utf-8", "replace").strip().splitlines()
             raise RepoError(f"git log 失败:{detail[-1] if detail else proc.returncode}")
         return _parse_log(repo, result.pop("out"))
@@ -534,7 +517,7 @@ def start_log_changes(repo: Repository, sha: str) -> Callable[[], list[ChangeCom
 
 
 def _parse_log(repo: Repository, out: bytes) -> list[ChangeCommit]:
-    commits = [commit for commit, _, _ in _records(out, ChangeCommit)]
+    commits = [commit for commit, _ in _records(out, ChangeCommit)]
     del out  # git's output, a few megabytes, is not needed beside the commits made of it
     read = check_claims(repo, commits)
     unknown: dict[str, ChangeCommit] = {}
@@ -612,8 +595,6 @@ class BlobReader:
                     env=git._env(),
                 )
             except FileNotFoundError as exc:
-                from gktrack.errors import RepoError
-
                 raise RepoError("找不到 git 命令:请先安装 git") from exc
         return self._proc
 
@@ -653,8 +634,6 @@ class BlobReader:
             return data
         if len(header) == 2 and header[1] == b"missing":
             return None
-        from gktrack.errors import RepoError
-
         raise RepoError("git cat-file 意外结束")
 
     def read(self, blob: str) -> bytes | None:
@@ -680,10 +659,8 @@ class BlobReader:
             proc.kill()  # answers nobody will read: stop git rather than drain them
         self._join_writer()
         for pipe in (proc.stdin, proc.stdout):
-            try:
+            with contextlib.suppress(OSError):
                 pipe.close()
-            except OSError:
-                pass
         proc.wait()
 
     def __enter__(self) -> "BlobReader":

@@ -45,6 +45,7 @@ and on Windows a file that a live git still has open cannot be removed anyway).
 from __future__ import annotations
 
 import binascii
+import contextlib
 import datetime as dt
 import json
 import os
@@ -54,6 +55,7 @@ from typing import Any
 
 from gktrack.errors import RepoError
 from gktrack.storage import git
+from gktrack.storage.files import atomic_write, read_bytes, sync_dir
 
 JOURNAL = "journal.json"
 # A lock file nobody holds may still be a git process between close() and rename(); that takes
@@ -89,20 +91,11 @@ def sha256(data: bytes | None) -> str | None:
     return digest(data).hexdigest()
 
 
-def read_bytes(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-
-
 # --- the journal ---------------------------------------------------------------------------
 
 
 def write(root: Path, entry: dict[str, Any]) -> None:
     """Replace the journal durably (we hold the lock, so a fixed temporary name is safe)."""
-    from gktrack.storage.files import sync_dir
-
     path = journal_path(root)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(JOURNAL + ".tmp")
@@ -141,7 +134,14 @@ def note_write(root: Path, entry: dict[str, Any], rel: str, data: bytes | None) 
 
 
 def written_hashes(entry: dict[str, Any]) -> dict[str, list]:
-    return {rel: list((info or {}).get("written") or []) for rel, info in (entry.get("files") or {}).items()}
+    """The hashes of the bytes a phase ``write`` entry noted, per file."""
+    return {rel: list((info or {}).get("written") or []) for rel, info in _files(entry).items()}
+
+
+def _files(entry: dict[str, Any]) -> dict[str, Any]:
+    """An entry's files (none, in an entry that is not what ``begin`` or ``prepare_commit`` wrote)."""
+    files = entry.get("files")
+    return files if isinstance(files, dict) else {}
 
 
 def prepare_commit(root: Path, originals: dict[str, bytes | None], intended: dict[str, bytes | None],
@@ -161,10 +161,7 @@ def prepare_commit(root: Path, originals: dict[str, bytes | None], intended: dic
 
 
 def clear(root: Path) -> None:
-    try:
-        journal_path(root).unlink()
-    except FileNotFoundError:
-        pass
+    journal_path(root).unlink(missing_ok=True)
 
 
 def pending(root: Path) -> dict[str, Any] | None:
@@ -207,13 +204,12 @@ def recover(root: Path, timeout: float) -> list[str]:
         return []
     # A killed writer's `git add`/`git commit` may still be running: let it finish first.
     settle_git_locks(root, timeout, refs=True)
-    files = entry.get("files") if isinstance(entry.get("files"), dict) else {}
+    files = _files(entry)
     summary = entry.get("summary") or "上次修改"
-    done: list[str] = []
     if entry.get("phase") == "commit":
         done = _roll_forward(root, entry, files, summary)
     elif entry.get("phase") == "write":
-        done = _roll_back(root, files, summary, {rel: (info or {}).get("written") for rel, info in files.items()})
+        done = _roll_back(root, files, summary, written_hashes(entry))
     else:
         done = [f"gktrack: 提示:中断记录 {journal_path(root)} 无法读取,已删除"]
     _remove_temp_files(root, list(files))
@@ -226,8 +222,6 @@ def recover(root: Path, timeout: float) -> list[str]:
 def _roll_back(root: Path, files: dict[str, Any], summary: str, ours: dict[str, list | None]) -> list[str]:
     """Put back the original bytes of each file that holds bytes the change wrote (``ours``: the
     hashes of what it wrote, per file); leave any other bytes alone and say so."""
-    from gktrack.storage.files import atomic_write
-
     restored, kept = [], []
     for rel, info in files.items():
         path = Path(root) / rel
@@ -318,10 +312,8 @@ def _remove_temp_files(root: Path, rels: list[str]) -> None:
         leftovers += [p for p in entries if p.name.endswith(".tmp")
                       and any(p.name.startswith(f".{name}.") for name in names)]
     for path in leftovers:
-        try:
+        with contextlib.suppress(OSError):
             path.unlink()
-        except OSError:
-            pass
 
 
 # --- git's lock files ----------------------------------------------------------------------
@@ -429,14 +421,12 @@ def settle_git_locks(root: Path, timeout: float, *, refs: bool = False) -> list[
             if stale:
                 try:
                     lock.unlink()
-                except FileNotFoundError:
-                    continue
-                except PermissionError:  # Windows: a file some process has open cannot be removed
+                except (FileNotFoundError, PermissionError):  # gone; or (Windows) held open by a process
                     continue
                 removed.append(lock)
                 _warn(f"gktrack: 提示:已删除被中断的 git 进程留下的锁文件 {lock.name}")
         if time.monotonic() >= deadline:
-            left = [p for p in _lock_files(root, refs=refs)]
+            left = _lock_files(root, refs=refs)
             if left:
                 raise RepoError(
                     f"git 正在使用此仓库({left[0].name} 存在),已等待 {timeout:.0f} 秒;"

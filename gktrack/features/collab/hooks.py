@@ -62,7 +62,7 @@ from gktrack.domain.permissions import (
     acting_people, office_people, task_change_problems,
 )
 from gktrack.domain.units import Units
-from gktrack.errors import GktrackError, InputError, PermissionDeniedError, RepoError
+from gktrack.errors import GktrackError, InputError, PermissionDeniedError, PlanFileError, RepoError
 from gktrack.storage import git, yamldoc
 from gktrack.storage.planfile import PLAN_ID, parse_plan
 from gktrack.storage.registry import REGISTRY_FILE, parse_registry
@@ -93,10 +93,6 @@ class Violation:
         return (f"提交 {self.commit[:8]}({self.author},“{self.summary}”){changed}{self.detail};"
                 f"规则:{self.rule}")
 
-    def to_json(self) -> dict:
-        return {"commit": self.commit, "author": self.author, "summary": self.summary, "task": self.task,
-                "rule": self.rule, "detail": self.detail}
-
 
 # (task or file or None, rule, detail)
 Finding = tuple
@@ -125,18 +121,17 @@ class FileChange:
 # --- judging a change: validation for everyone, the rules for liaisons -------------------------
 
 
-def is_plan_path(rel: str) -> bool:
-    """A file every client reads as a plan (``Repository.plan_ids``)."""
+def plan_file_id(rel: str) -> str | None:
+    """The plan id of a file every client reads as a plan (``Repository.plan_ids``); None for any
+    other file."""
     folder, _, name = rel.partition("/")
-    return folder == "plans" and "/" not in name and name.endswith(".yaml") and not name.startswith(".")
+    if folder == "plans" and "/" not in name and name.endswith(".yaml") and not name.startswith("."):
+        return name[:-len(".yaml")]
+    return None
 
 
 def _is_link(mode: str | None) -> bool:
     return mode in ("120000", "160000")
-
-
-def _decoded(data: bytes, rel: str) -> str:
-    return yamldoc.decode(data, rel)
 
 
 def _new_errors(check: Callable[[bytes], list], before: bytes | None, after: bytes) -> list[str]:
@@ -164,11 +159,12 @@ def validation_findings(changes: list[FileChange], registry_after: bytes | None)
     units = None
     if registry_after is not None:
         try:
-            units = Units(parse_registry(_decoded(registry_after, REGISTRY_FILE), REGISTRY_FILE))
+            units = Units(parse_registry(yamldoc.decode(registry_after, REGISTRY_FILE), REGISTRY_FILE))
         except GktrackError:
             units = None
     for change in changes:
         rel = change.rel
+        plan_id = plan_file_id(rel)
         if _is_link(change.new_mode):
             found.append((rel, RULE_LINKS, f"{rel} 是符号链接或子模块"))
             continue
@@ -177,19 +173,18 @@ def validation_findings(changes: list[FileChange], registry_after: bytes | None)
                 found.append((rel, RULE_VALID, "删除了单位名册 units.yaml"))
                 continue
             try:
-                parse_registry(_decoded(change.after, rel), rel)
+                parse_registry(yamldoc.decode(change.after, rel), rel)
             except GktrackError as exc:
                 found.append((rel, RULE_VALID, f"单位名册无法读取:{exc}"))
                 continue
             for line in _new_errors(lambda data: check_registry(rel, data)[0], change.before, change.after):
                 found.append((rel, RULE_VALID, line))
-        elif is_plan_path(rel) and change.after is not None:
-            plan_id = rel[len("plans/"):-len(".yaml")]
+        elif plan_id and change.after is not None:
             if not PLAN_ID.match(plan_id):
                 found.append((rel, RULE_VALID, f"文件名“{plan_id}”不是可用的计划编号"))
                 continue
             try:
-                parse_plan(_decoded(change.after, rel), rel, expected_id=plan_id)
+                parse_plan(yamldoc.decode(change.after, rel), rel, expected_id=plan_id)
             except GktrackError as exc:
                 found.append((plan_id, RULE_VALID, f"计划文件无法读取:{exc}"))
                 continue
@@ -203,23 +198,23 @@ def _read_plan(data: bytes | None, rel: str) -> Plan | None:
     """The plan in ``data`` as a client reads it; None when absent; raises when unreadable."""
     if data is None:
         return None
-    return parse_plan(_decoded(data, rel), rel, expected_id=rel[len("plans/"):-len(".yaml")])
+    return parse_plan(yamldoc.decode(data, rel), rel, expected_id=plan_file_id(rel))
 
 
 def liaison_findings(units: Units, person, changes: list[FileChange]) -> list[Finding]:
     """A unit liaison's ``changes`` against the rules (``gktrack.domain.permissions``)."""
     who = person.name or person.email
-    office = "、".join(office_people(units)) or "政务公开办"
     found: list[Finding] = []
     for change in changes:
         rel = change.rel
+        plan_id = plan_file_id(rel)
         if rel == REGISTRY_FILE:
-            found.append((REGISTRY_FILE, RULE_REGISTRY, f"{who} 不是{office}(office 角色),不能修改单位名册"))
+            found.append((REGISTRY_FILE, RULE_REGISTRY,
+                          f"{who} 不是{_office(units)}(office 角色),不能修改单位名册"))
             continue
-        if not is_plan_path(rel) or _is_link(change.old_mode) or _is_link(change.new_mode):
+        if not plan_id or _is_link(change.old_mode) or _is_link(change.new_mode):
             found.append((rel, RULE_OTHER_FILES, f"{who} 修改了 {rel}"))
             continue
-        plan_id = rel[len("plans/"):-len(".yaml")]
         if change.before is None or change.after is None:
             found.append((plan_id, RULE_PLAN, f"{who} {'新建' if change.before is None else '删除'}了计划文件"))
             continue
@@ -236,15 +231,21 @@ def liaison_findings(units: Units, person, changes: list[FileChange]) -> list[Fi
     return found
 
 
-def _header(plan: Plan) -> dict:
-    """What only the office may change: everything but the tasks (the sections included)."""
+def _office(units: Units) -> str:
+    """Who the office is, for messages: its people, else its name."""
+    return "、".join(office_people(units)) or "政务公开办"
+
+
+def plan_header(plan: Plan) -> dict:
+    """What only the office may change, as plain data: everything but the tasks (the sections
+    included)."""
     return {k: v for k, v in to_data(plan).items() if k != "tasks"}
 
 
 def _plan_findings(units: Units, person, plan_id: str, before: Plan, after: Plan) -> list[Finding]:
     who = person.name or person.email
     found: list[Finding] = []
-    if _header(before) != _header(after):
+    if plan_header(before) != plan_header(after):
         found.append((plan_id, RULE_PLAN, f"{who} 修改了计划信息或章节"))
     old = {task.id: task for task in before.tasks}
     new = {task.id: task for task in after.tasks}
@@ -287,9 +288,12 @@ class GitObjects:
         self.root = Path(root)
         self._empty: str | None = None
 
+    def _git(self, *args: str, input: bytes | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", "-C", str(self.root), *args], input=input, capture_output=True,
+                              env={**os.environ, "LC_ALL": "C.UTF-8"})
+
     def _run(self, *args: str, input: bytes | None = None) -> bytes:
-        env = {**os.environ, "LC_ALL": "C.UTF-8"}
-        proc = subprocess.run(["git", "-C", str(self.root), *args], input=input, capture_output=True, env=env)
+        proc = self._git(*args, input=input)
         if proc.returncode != 0:
             detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
             raise RepoError(f"服务器无法读取仓库(git {args[0]}:{detail[-1] if detail else proc.returncode});"
@@ -301,7 +305,8 @@ class GitObjects:
 
     def empty_tree(self) -> str:
         if self._empty is None:
-            self._empty = self.text("hash-object", "-t", "tree", "--stdin").strip()
+            # Its input given as empty: git would otherwise read the caller's (a terminal: wait forever).
+            self._empty = self._run("hash-object", "-t", "tree", "--stdin", input=b"").decode("ascii").strip()
         return self._empty
 
     def blob(self, sha: str) -> bytes:
@@ -330,8 +335,8 @@ class GitObjects:
             rel = fields[i + 1].decode("utf-8", "surrogateescape")
             i += 2
             old_mode, new_mode, old_sha, new_sha = meta[0], meta[1], meta[2], meta[3]
-            old_mode = None if set(old_mode) == {"0"} else old_mode
-            new_mode = None if set(new_mode) == {"0"} else new_mode
+            old_mode = None if _zero(old_mode) else old_mode
+            new_mode = None if _zero(new_mode) else new_mode
 
             def content(mode, object_id):
                 if mode is None or _is_link(mode) or not mode.startswith("100"):
@@ -347,9 +352,7 @@ class GitObjects:
         return _Commit(sha, parents.split(), an, ae, cn, ce, summary)
 
     def is_ancestor(self, older: str, newer: str) -> bool:
-        env = {**os.environ, "LC_ALL": "C.UTF-8"}
-        proc = subprocess.run(["git", "-C", str(self.root), "merge-base", "--is-ancestor", older, newer],
-                              capture_output=True, env=env)
+        proc = self._git("merge-base", "--is-ancestor", older, newer)
         if proc.returncode not in (0, 1):
             raise RepoError(f"服务器无法判断提交的先后(git merge-base);规则:{RULE_SERVER}")
         return proc.returncode == 0
@@ -382,7 +385,7 @@ def registry_at(objects: GitObjects, rev: str | None) -> Registry:
     if data is None:
         return Registry()
     try:
-        return parse_registry(_decoded(data, REGISTRY_FILE), REGISTRY_FILE)
+        return parse_registry(yamldoc.decode(data, REGISTRY_FILE), REGISTRY_FILE)
     except GktrackError as exc:
         raise RepoError(f"服务器上的单位名册无法读取({exc}),无法判断权限;规则:{RULE_SERVER}"
                         "(请在服务器上修复 units.yaml)") from None
@@ -426,9 +429,7 @@ def check_push(root: Path, updates: list[tuple[str, str, str]], pusher: str | No
         if _zero(new):
             violations.append(Violation(old, "删除分支", ref, None, RULE_DELETE, f"删除 {ref}"))
             continue
-        base = None if _zero(old) else old
-        if base is None:
-            base = _default_tip(objects)
+        base = _default_tip(objects) if _zero(old) else old
         registry = registry_at(objects, base)
         new_commits = objects.text("rev-list", "--topo-order", "--reverse", new, "--not", "--all").split()
         chain = set()
@@ -440,9 +441,8 @@ def check_push(root: Path, updates: list[tuple[str, str, str]], pusher: str | No
             if pusher:
                 emails.append(pusher)
             changes = objects.changes(reference, commit.sha)
-            registry_after = next((c.after for c in changes if c.rel == REGISTRY_FILE), None)
-            if registry_after is None and not any(c.rel == REGISTRY_FILE for c in changes):
-                registry_after = objects.file_at(commit.sha, REGISTRY_FILE)
+            changed = next((c for c in changes if c.rel == REGISTRY_FILE), None)
+            registry_after = changed.after if changed else objects.file_at(commit.sha, REGISTRY_FILE)
             return judge_changes(registry, emails, changes, registry_after)
 
         for sha in new_commits:
@@ -518,9 +518,10 @@ def rejection_lines(violations: list[Violation]) -> list[str]:
 def worktree_changes(root: Path, rels: list[str]) -> list[FileChange]:
     """``rels`` in the work tree against HEAD, as ``FileChange``s."""
     objects = GitObjects(root)
+    has_head = git.head(root) is not None
     changes = []
     for rel in rels:
-        before = objects.file_at("HEAD", rel) if git.head(root) else None
+        before = objects.file_at("HEAD", rel) if has_head else None
         path = Path(root) / rel
         try:
             info = os.lstat(path)
@@ -541,8 +542,6 @@ def check_change(root: Path, emails: list[str | None], changes: list[FileChange]
     ``undo``), by the registry of HEAD (not the changed one: nobody grants themself the office
     role in the same change). Raises PermissionDeniedError (or PlanFileError for a file no client
     could read)."""
-    from gktrack.errors import PlanFileError
-
     registry = registry_at(GitObjects(root), "HEAD" if git.head(root) else None)
     path = Path(root) / REGISTRY_FILE
     registry_after = next((c.after for c in changes if c.rel == REGISTRY_FILE),
@@ -551,14 +550,13 @@ def check_change(root: Path, emails: list[str | None], changes: list[FileChange]
     if not found:
         return
     units = Units(registry)
-    office = "、".join(office_people(units)) or "政务公开办"
     person = units.person(emails[0])
     who = (person.name or person.email) if person else (emails[0] or "当前用户")
     shown = ";".join(f"{target_label(t)}:{d}(规则:{r})" if t else f"{d}(规则:{r})" for t, r, d in found[:3])
     more = f";……另有 {len(found) - 3} 处" if len(found) > 3 else ""
     if all(rule in (RULE_VALID, RULE_LINKS) for _t, rule, _d in found):
         raise PlanFileError(f"不能{what}:{shown}{more}")
-    raise PermissionDeniedError(f"{who} 不能{what}:{shown}{more};请由{office}提交,"
+    raise PermissionDeniedError(f"{who} 不能{what}:{shown}{more};请由{_office(units)}提交,"
                                 "或用 git checkout -- 文件 放弃修改")
 
 

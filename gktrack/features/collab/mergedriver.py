@@ -37,6 +37,7 @@ sync`` can fix their trailers and report it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
@@ -44,7 +45,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Collection, Iterator
 
 from gktrack.domain.model import RECORDS, Plan, Registry, Section, Task, fields_of, keys_of, label_of
 from gktrack.errors import GktrackError, PlanFileError
@@ -97,9 +98,6 @@ class Renumbered:
             return f"双方都新增了任务 {self.plan}/{self.old},合入的一方已改为 {self.plan}/{self.new}"
         return f"双方都新增了计划 {self.plan} 的章节 {self.old},合入的一方已改为 {self.new}"
 
-    def to_json(self) -> dict:
-        return {"plan": self.plan, "kind": self.kind, "old": self.old, "new": self.new}
-
 
 @dataclass
 class MergeResult:
@@ -127,7 +125,8 @@ def _as_list(value: Any) -> list:
 
 
 def _three(base: Any, ours: Any, theirs: Any) -> tuple[Any, bool]:
-    """Merge kind "value": (merged value, conflict?); a conflict keeps ours."""
+    """Merge kind "value", and what every kind does when at most one side changed: (merged
+    value, conflict?); a conflict keeps ours."""
     if ours == theirs:
         return ours, False
     if ours == base:
@@ -137,27 +136,12 @@ def _three(base: Any, ours: Any, theirs: Any) -> tuple[Any, bool]:
     return ours, True
 
 
-def _merge_set(base: Any, ours: Any, theirs: Any) -> Any:
-    """Merge kind "set": what either side added is kept, what either side removed goes."""
-    if ours == theirs or theirs == base:
-        return ours
-    if ours == base:
-        return theirs
+def _merge_lists(base: Any, ours: Any, theirs: Any, date_key: str | None = None) -> Any:
+    """Merge kinds "set" and "entries", both sides changed: what either side added is kept, what
+    either side removed goes; theirs' new items placed among ours by ``date_key`` (after items
+    of the same date), or at the end."""
     b, o, t = _as_list(base), _as_list(ours), _as_list(theirs)
     merged = [x for x in o if not (x in b and x not in t)]
-    merged += [x for x in t if x not in o and x not in b and x not in merged]
-    return merged or _MISSING
-
-
-def _merge_entries(base: Any, ours: Any, theirs: Any, date_key: str) -> Any:
-    """Merge kind "entries": every entry either side added, none that either side removed; theirs'
-    new entries placed among ours by ``date_key`` (after entries of the same date)."""
-    if ours == theirs or theirs == base:
-        return ours
-    if ours == base:
-        return theirs
-    b, o, t = _as_list(base), _as_list(ours), _as_list(theirs)
-    merged = [e for e in o if not (e in b and e not in t)]
     for entry in t:
         if entry in b or entry in o or entry in merged:
             continue
@@ -177,10 +161,6 @@ def _merge_keyed(cls: type, base: Any, ours: Any, theirs: Any) -> tuple[Any, boo
     """Merge kind "records" (a unit's part): records matched by their key field, each merged field
     by field; what one side added is kept, what one side removed goes unless the other changed
     it. A record both sides changed differently is a conflict of the whole list (ours kept)."""
-    if ours == theirs or theirs == base:
-        return ours, False
-    if ours == base:
-        return theirs, False
     key_field = next(n for n, s in fields_of(cls) if s.merge == "key")
 
     def keyed(value: Any) -> dict:
@@ -206,7 +186,7 @@ def _merge_keyed(cls: type, base: Any, ours: Any, theirs: Any) -> tuple[Any, boo
     return (list(merged.values()) or _MISSING), clash
 
 
-def _date(entry: Any, key: str) -> Any:
+def _date(entry: Any, key: str | None) -> Any:
     value = entry.get(key) if isinstance(entry, dict) else None
     return value if isinstance(value, dt.date) else None
 
@@ -229,28 +209,34 @@ def merge_record(cls: type, base: dict | None, ours: dict, theirs: dict) -> tupl
     clashes: dict = {}
     for name in dict.fromkeys([*ours, *theirs, *base]):
         b, o, t = base.get(name, _MISSING), ours.get(name, _MISSING), theirs.get(name, _MISSING)
-        kind = specs[name].merge if name in specs else "value"
-        if kind == "set" and all(v is _MISSING or isinstance(v, (list, str, type(None))) for v in (b, o, t)):
-            value = _merge_set(b, o, t)
-        elif kind == "entries":
-            date_key = next(n for n, s in fields_of(RECORDS[specs[name].record]) if s.kind == "date")
-            value = _merge_entries(b, o, t, date_key)
-        elif kind == "records":
-            value, clash = _merge_keyed(RECORDS[specs[name].record], b, o, t)
-            if clash:
-                clashes[name] = _conflict_record(b, t)
-        else:
-            value, clash = _three(b, o, t)
-            if clash and name == CONFLICT_KEY:  # two unresolved records: keep both
-                value = {**_as_dict(t), **_as_dict(o)}
-            elif clash:
-                clashes[name] = _conflict_record(b, t)
+        value, clash = _three(b, o, t)
+        if clash:  # both sides changed it
+            value, clash = _merge_changed(name, specs.get(name), b, o, t)
+        if clash:
+            clashes[name] = _conflict_record(b, t)
         if value is not _MISSING:
             values[name] = value
     merged = {key: values[key] for key in _ordered(list(ours), list(theirs), values, set(base))}
     if clashes:
         merged[CONFLICT_KEY] = {**_as_dict(merged.get(CONFLICT_KEY)), **clashes}
     return merged, list(clashes)
+
+
+def _merge_changed(name: str, spec: Any, base: Any, ours: Any, theirs: Any) -> tuple[Any, bool]:
+    """A field both sides changed differently, merged by its kind in the schema (``spec``; None
+    for a key the schema lacks: a value): (merged value, conflict?); a conflict keeps ours."""
+    kind = spec.merge if spec is not None else "value"
+    sides = (base, ours, theirs)
+    if kind == "set" and all(v is _MISSING or isinstance(v, (list, str, type(None))) for v in sides):
+        return _merge_lists(base, ours, theirs), False
+    if kind == "entries":
+        date_key = next(n for n, s in fields_of(RECORDS[spec.record]) if s.kind == "date")
+        return _merge_lists(base, ours, theirs, date_key), False
+    if kind == "records":
+        return _merge_keyed(RECORDS[spec.record], base, ours, theirs)
+    if name == CONFLICT_KEY:  # two unresolved records: keep both
+        return {**_as_dict(theirs), **_as_dict(ours)}, False
+    return ours, True
 
 
 def _ordered(ours: list, theirs: list, merged: dict, base: set) -> list:
@@ -299,7 +285,14 @@ class _Doc:
         self.top = yamldoc.entries(self.root) if yamldoc.is_map(self.root) else {}
         self.style = detect_style(text)
 
-    def header(self, lists: tuple[str, ...]) -> dict:
+    @classmethod
+    def read(cls, text: str, where: str, parse: Any) -> "_Doc":
+        """The version, once the strict reader ``parse`` (``parse_plan``, ``parse_registry``) read
+        it; raises GktrackError when it cannot."""
+        parse(text, where)
+        return cls(text, where)
+
+    def header(self, lists: Collection[str]) -> dict:
         """The top-level entries other than ``lists``, as plain data."""
         return {k: yamldoc.to_data(value) for k, (_, value) in self.top.items() if k not in lists}
 
@@ -492,8 +485,7 @@ def _sources(merged: dict, *sides: tuple[_Doc, _Items]) -> dict:
 def _verify_plan(text: str, where: str, header: dict, sections: list, tasks: list) -> None:
     """Read the result back: it must be a plan holding exactly what the merge decided."""
     try:
-        parse_plan(text, where)
-        doc = _Doc(text, where)
+        doc = _Doc.read(text, where, parse_plan)
     except GktrackError as exc:
         raise _Unmergeable(f"合并结果无法读取:{exc}") from None
     if doc.header(_PLAN_LISTS) != header or doc.plain_list("sections") != sections \
@@ -579,13 +571,21 @@ def _entry_edits(doc: _Doc, node: Any, merged: dict, sources: list, cls: type, s
     return edits + [(at, at, new) for at, new in inserts.items()]
 
 
+def _entries_at(sources: list, name: str, col: int) -> Iterator[tuple[_Doc, Any, Any]]:
+    """(version, key node, value node) of the entry ``name`` of each of ``sources`` (its mappings)
+    that is at column ``col``."""
+    for doc, node in sources:
+        found = yamldoc.entries(node).get(name) if yamldoc.is_map(node) else None
+        if found and node.start_mark.column == col:
+            yield doc, *found
+
+
 def _entry_text(name: str, value: Any, sources: list, cls: type, col: int, style: Style) -> str:
     """``name: value`` from its key on (the caller indents it): another version's bytes where one
     holds this value at this column, else rendered by the plan file's writer."""
-    for doc, node in sources:
-        found = yamldoc.entries(node).get(name) if yamldoc.is_map(node) else None
-        if found and node.start_mark.column == col and yamldoc.to_data(found[1]) == value:
-            return _copy(doc, found[0].start_mark.index, _entry_end(doc.text, found[1]), style.newline)
+    for doc, key, found in _entries_at(sources, name, col):
+        if yamldoc.to_data(found) == value:
+            return _copy(doc, key.start_mark.index, _entry_end(doc.text, found), style.newline)
     spec = dict(fields_of(cls)).get(name)
     if spec is not None and spec.merge in ("entries", "records") and isinstance(value, list):
         return _entries_text(name, value, sources, RECORDS[spec.record], col, style)
@@ -597,11 +597,8 @@ def _entry_text(name: str, value: Any, sources: list, cls: type, col: int, style
 def _entries_text(name: str, entries: list, sources: list, cls: type, col: int, style: Style) -> str:
     """A list of records (progress) merged from both sides: each entry's bytes from the version
     that has it, at our file's columns."""
-    pool = []
-    for doc, node in sources:
-        found = yamldoc.entries(node).get(name) if yamldoc.is_map(node) else None
-        if found and _is_block_list(doc.text, found[1]) and node.start_mark.column == col:
-            pool += [(yamldoc.to_data(item), doc, item) for item in found[1].value]
+    pool = [(yamldoc.to_data(item), doc, item) for doc, _key, found in _entries_at(sources, name, col)
+            if _is_block_list(doc.text, found) for item in found.value]
     dash, item_col = next(((_dash(d.text, item), item.start_mark.column) for _, d, item in pool),
                           (col + style.offset, col + style.sequence))
     out = f"{name}:{style.newline}"
@@ -787,11 +784,12 @@ def _has_markers(text: str) -> bool:
 
 # --- units.yaml: entries added on both sides ---------------------------------------------------
 
-_REGISTRY_LISTS = tuple(name for name, spec in fields_of(Registry) if spec.kind == "records")
+# The registry's lists, each with the class of its entries.
+_REGISTRY_LISTS = {name: RECORDS[spec.record] for name, spec in fields_of(Registry) if spec.kind == "records"}
 
 
 def _registry_items(doc: _Doc) -> dict[str, _Items]:
-    return {name: doc.items(name, RECORDS[dict(fields_of(Registry))[name].record]) for name in _REGISTRY_LISTS}
+    return {name: doc.items(name, cls) for name, cls in _REGISTRY_LISTS.items()}
 
 
 def _only_appended(base: _Doc, other: _Doc) -> dict[str, list] | None:
@@ -822,13 +820,10 @@ def merge_registry_texts(base: str, ours: str, theirs: str, where: str = REGISTR
     if not _has_markers(lined):
         return MergeResult(lined)
     try:
-        docs = []
-        for text in (base, ours, theirs):
-            parse_registry(text, where)
-            docs.append(_Doc(text, where))
+        versions = (_Doc.read(text, where, parse_registry) for text in (base, ours, theirs))
+        base_doc, ours_doc, theirs_doc = versions
     except GktrackError as exc:
         return MergeResult(lined, fallback=str(exc))
-    base_doc, ours_doc, theirs_doc = docs
     for mine, other in ((ours_doc, theirs_doc), (theirs_doc, ours_doc)):
         added = _only_appended(base_doc, other)
         if added is None:
@@ -836,20 +831,18 @@ def merge_registry_texts(base: str, ours: str, theirs: str, where: str = REGISTR
         mine_items, other_items = _registry_items(mine), _registry_items(other)
         edits: list[Edit] = []
         expected = {}
-        for name in _REGISTRY_LISTS:
+        for name, cls in _REGISTRY_LISTS.items():
             have = mine_items[name]
             new = [k for k in added.get(name, []) if k not in have.data]  # both added it: once
             order = [*have.order, *new]
             merged = {**have.data, **{k: other_items[name].data[k] for k in new}}
             expected[name] = [merged[k] for k in order]
             if new:
-                cls = RECORDS[dict(fields_of(Registry))[name].record]
                 edits += _list_edits(mine, name, cls, have, order, merged,
                                      _sources(merged, (mine, have), (other, other_items[name])), gap=False)
         text = _apply(mine.text, edits)
         try:
-            parse_registry(text, where)
-            result = _Doc(text, where)
+            result = _Doc.read(text, where, parse_registry)
         except GktrackError as exc:
             return MergeResult(lined, fallback=f"合并结果无法读取:{exc}")
         if any(result.plain_list(name) != expected[name] for name in _REGISTRY_LISTS):
@@ -868,21 +861,29 @@ def _git_dir(cwd: Path) -> Path | None:
         return None
 
 
-def rebase_id(git_dir: Path | None) -> str | None:
-    """Which rebase is in progress (its original head and target), or None."""
+# Where git keeps a rebase in progress (its two ways of rebasing).
+REBASE_FOLDERS = ("rebase-merge", "rebase-apply")
+
+
+def rebase_folder(git_dir: Path | None) -> Path | None:
+    """The folder of the rebase in progress, or None."""
     if git_dir is None:
         return None
-    for name in ("rebase-merge", "rebase-apply"):
-        folder = git_dir / name
-        if folder.is_dir():
-            parts = []
-            for key in ("orig-head", "onto"):
-                try:
-                    parts.append((folder / key).read_text(encoding="utf-8").strip())
-                except OSError:
-                    parts.append("")
-            return ":".join(parts)
-    return None
+    return next((git_dir / name for name in REBASE_FOLDERS if (git_dir / name).is_dir()), None)
+
+
+def rebase_id(git_dir: Path | None) -> str | None:
+    """Which rebase is in progress (its original head and target), or None."""
+    folder = rebase_folder(git_dir)
+    if folder is None:
+        return None
+    parts = []
+    for key in ("orig-head", "onto"):
+        try:
+            parts.append((folder / key).read_text(encoding="utf-8").strip())
+        except OSError:
+            parts.append("")
+    return ":".join(parts)
 
 
 def notes_path(git_dir: Path) -> Path:
@@ -907,10 +908,8 @@ def read_notes(git_dir: Path | None) -> list[dict]:
 
 def clear_notes(git_dir: Path | None) -> None:
     if git_dir is not None:
-        try:
+        with contextlib.suppress(OSError):
             notes_path(git_dir).unlink()
-        except OSError:
-            pass
 
 
 def _append_notes(git_dir: Path | None, notes: list[dict]) -> None:
@@ -974,9 +973,8 @@ def run_driver(base_path: str, ours_path: str, theirs_path: str, name: str | Non
         messages.append(f"gktrack 合并 {where}:无法按任务合并({merged.fallback}),已改用逐行合并,请手工解决冲突标记")
         notes.append({"kind": "fallback", "file": name, "rebase": rebase, "reason": merged.fallback})
     _append_notes(git_dir, notes)
-    if merged.fallback:
-        return (1 if _has_markers(merged.text) else 0), messages
-    return (1 if merged.conflicts else 0), messages
+    failed = _has_markers(merged.text) if merged.fallback else bool(merged.conflicts)
+    return int(failed), messages
 
 
 def driver_command() -> str:
@@ -1019,10 +1017,7 @@ def install(root: Path) -> list[str]:
         if git_dir is not None:
             info = git_dir / "info" / "attributes"
             info.parent.mkdir(parents=True, exist_ok=True)
-            existing = info.read_text(encoding="utf-8") if info.exists() else ""
-            if line not in existing.splitlines():
-                prefix = "" if not existing or existing.endswith("\n") else "\n"
-                info.write_text(existing + prefix + line + "\n", encoding="utf-8")
+            _add_lines(info, [line])
             done.append(f"仓库的 .gitattributes 中没有“{line}”,已写入本地的 .git/info/attributes")
     return done
 
@@ -1038,9 +1033,14 @@ def ensure_attributes_file(path: Path) -> bool:
     from gktrack.storage.files import refuse_link
 
     refuse_link(path.parent, path.name)
+    return _add_lines(path, [ATTRIBUTES_LINE, REGISTRY_ATTRIBUTES_LINE, *EOL_LINES])
+
+
+def _add_lines(path: Path, lines: list[str]) -> bool:
+    """Append to an attributes file (made if missing) those of ``lines`` it lacks; True if any."""
     existing = path.read_text(encoding="utf-8") if path.exists() else ""
     present = [line.strip() for line in existing.splitlines()]
-    missing = [line for line in (ATTRIBUTES_LINE, REGISTRY_ATTRIBUTES_LINE, *EOL_LINES) if line not in present]
+    missing = [line for line in lines if line not in present]
     if not missing:
         return False
     prefix = "" if not existing or existing.endswith("\n") else "\n"

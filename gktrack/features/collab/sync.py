@@ -45,18 +45,24 @@ No recorded work is lost, whatever happens to the process:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import shutil
 import subprocess
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from gktrack.domain.model import Task, to_data
 from gktrack.errors import DirtyError, GktrackError, InputError, PlanFileError, RepoError
 from gktrack.features.collab import mergedriver
-from gktrack.storage import git, yamldoc
+from gktrack.features.collab.hooks import GitObjects, plan_header, validation_findings
+from gktrack.storage import git, journal, yamldoc
+from gktrack.storage.files import atomic_write
 from gktrack.storage.planfile import parse_plan
 from gktrack.storage.reader import CONFLICT_KEY
 from gktrack.storage.registry import REGISTRY_FILE
@@ -64,14 +70,9 @@ from gktrack.storage.repo import LOCK_TIMEOUT, PLANS_DIR, SYNC_STATE, Repository
 
 MAX_ATTEMPTS = 5
 NETWORK_TIMEOUT = float(os.environ.get("GKTRACK_SYNC_TIMEOUT", "120"))
-STATE_FILE = SYNC_STATE
 TRAILER_RENUMBERED = "Gktrack-Renumbered"
 BACKUP_REF = "refs/gktrack/sync-backup"
 MERGE_LEFTOVER = ".merge_file_"
-
-
-class NoRemoteError(RepoError):
-    """The repository has no remote to sync with (a single-office repository)."""
 
 
 class SyncUnavailableError(RepoError):
@@ -166,12 +167,10 @@ def _git_dir(root: Path) -> Path:
 
 
 def _state_path(root: Path) -> Path:
-    return _git_dir(root) / "gktrack" / STATE_FILE
+    return _git_dir(root) / "gktrack" / SYNC_STATE
 
 
 def _save_state(root: Path, state: dict) -> None:
-    from gktrack.storage.files import atomic_write
-
     path = _state_path(root)
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, json.dumps(state, ensure_ascii=False))
@@ -185,15 +184,12 @@ def _load_state(root: Path) -> dict | None:
 
 
 def _clear_state(root: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         _state_path(root).unlink()
-    except OSError:
-        pass
 
 
 def rebase_in_progress(root: Path) -> bool:
-    folder = _git_dir(root)
-    return (folder / "rebase-merge").is_dir() or (folder / "rebase-apply").is_dir()
+    return mergedriver.rebase_folder(_git_dir(root)) is not None
 
 
 # --- a sync that did not finish ----------------------------------------------------------------
@@ -236,10 +232,8 @@ def _kept_all(root: Path, orig: str | None, onto: str | None, tip: str | None, e
     """Whether ``tip`` (the branch after a rebase of ``orig`` onto ``onto``) still holds every
     local commit; ``emptied``: commits the person's conflict resolutions left with no change
     (git drops those, on purpose)."""
-    if not orig or not tip:
+    if not orig or not tip or tip == orig:
         return tip == orig
-    if tip == orig:
-        return True
     if not onto or not _is_ancestor(root, onto, tip):
         return False
     above = int(git.run(root, "rev-list", "--count", "--no-merges", f"{onto}..{tip}").strip() or 0)
@@ -266,8 +260,6 @@ def _verify_rebase(root: Path, state: dict) -> None:
 
 def _recover(repo: Repository, state: dict) -> str:
     """Undo a sync killed while git rebased (see the module's docstring); what was done."""
-    from gktrack.storage import journal
-
     root = repo.root
     journal.wait_for_git(root, LOCK_TIMEOUT)  # a rebase whose parent was killed may still run
     journal.settle_git_locks(root, LOCK_TIMEOUT, refs=True)
@@ -277,10 +269,8 @@ def _recover(repo: Repository, state: dict) -> str:
     if rebase_in_progress(root):
         proc = _git(root, "rebase", "--abort")
         if proc.returncode != 0 or rebase_in_progress(root):
-            import shutil
-
             folder = _git_dir(root)
-            for name in ("rebase-merge", "rebase-apply"):
+            for name in mergedriver.REBASE_FOLDERS:
                 shutil.rmtree(folder / name, ignore_errors=True)
             by_hand = True
     tip = _rev(root, f"refs/heads/{branch}")
@@ -353,9 +343,9 @@ def _current_branch(root: Path) -> str:
 
 
 def _target(root: Path, branch: str, remote: str | None) -> _Target:
-    remotes = [r for r in git.run(root, "remote").split() if r]
+    remotes = git.run(root, "remote").split()
     if not remotes:
-        raise NoRemoteError(
+        raise RepoError(
             "本仓库没有设置远程仓库,无需也无法同步,未做任何改动;"
             "如各单位共用服务器上的计划仓库,请先运行 git remote add origin <仓库地址>"
         )
@@ -381,8 +371,7 @@ def _target(root: Path, branch: str, remote: str | None) -> _Target:
 def _check_no_plain_merge(root: Path) -> None:
     """A ``git pull`` (or ``git merge``) left unfinished: its conflict markers are not gktrack's
     to resolve, and committing them would break the plan. Undoing the merge loses nothing."""
-    gdir = _git_dir(root)
-    if gdir is not None and (gdir / "MERGE_HEAD").exists():
+    if (_git_dir(root) / "MERGE_HEAD").exists():
         raise RepoError("仓库中有一次未完成的 git 合并(如 git pull 停在了冲突处),计划文件里留有冲突标记;"
                         "请先运行 git merge --abort 放弃这次合并(本地的提交都还在),再运行 gktrack sync:"
                         "gktrack 会先登记按任务合并的驱动,再合并别人的修改")
@@ -412,8 +401,6 @@ class Steps:
     """
 
     def __init__(self, enabled: bool = False, *, delay: float = 1.0, console=None):
-        import threading
-
         self.enabled = enabled
         self.delay = delay
         self.console = console
@@ -429,8 +416,6 @@ class Steps:
         if self.delay <= 0:
             self._show()
         else:
-            import threading
-
             self._timer = threading.Timer(self.delay, self._show)
             self._timer.daemon = True
             self._timer.start()
@@ -521,9 +506,14 @@ def _integrate(repo: Repository, upstream: str | None, state: dict) -> str:
     raise RepoError(f"把本地提交接到远程提交之后时失败:{detail};已恢复到同步前的状态")
 
 
-def _unmerged(root: Path) -> list[str]:
-    out = git.run(root, "diff", "--name-only", "-z", "--diff-filter=U", check=False)
+def _diff_names(root: Path, *args: str, check: bool = False) -> list[str]:
+    """The paths ``git diff --name-only args…`` lists."""
+    out = git.run(root, "diff", "--name-only", "-z", *args, check=check)
     return [p for p in out.split("\0") if p]
+
+
+def _unmerged(root: Path) -> list[str]:
+    return _diff_names(root, "--diff-filter=U")
 
 
 def _push(root: Path, target: _Target) -> tuple[str, list[str]]:
@@ -561,22 +551,21 @@ def _push(root: Path, target: _Target) -> tuple[str, list[str]]:
 def _fix_renumbered_messages(repo: Repository, upstream: str, rebase: str) -> None:
     """Re-describe the rebased commits of a renumbered task with its new id (same trees)."""
     root = repo.root
-    notes = [n for n in mergedriver.read_notes(_git_dir(root))
-             if n.get("kind") == "renumber" and n.get("what") == "task" and n.get("rebase") == rebase]
+    notes = [n for n in _notes(root, "renumber") if n.get("what") == "task" and n.get("rebase") == rebase]
     if not notes:
         return
-    commits = [c for c in git.run(root, "rev-list", "--reverse", f"{upstream}..HEAD").split() if c]
+    commits = git.run(root, "rev-list", "--reverse", f"{upstream}..HEAD").split()
     parent = upstream
     rewritten = False
+    fmt = "--format=%an%x00%ae%x00%ad%x00%cn%x00%ce%x00%cd%x00%B"
     for sha in commits:
-        message = git.run(root, "log", "-1", "--format=%B", sha)
+        info = git.run(root, "log", "-1", "--date=raw", fmt, sha)
+        an, ae, ad, cn, ce, cd, message = info.split("\0", 6)
         new_message = _renumber_message(message, notes)
         if not rewritten and new_message == message:
             parent = sha
             continue
         rewritten = True
-        info = git.run(root, "log", "-1", "--date=raw", "--format=%an%x00%ae%x00%ad%x00%cn%x00%ce%x00%cd", sha)
-        an, ae, ad, cn, ce, cd = info.rstrip("\n").split("\0")
         env = {"GIT_AUTHOR_NAME": an, "GIT_AUTHOR_EMAIL": ae, "GIT_AUTHOR_DATE": ad,
                "GIT_COMMITTER_NAME": cn, "GIT_COMMITTER_EMAIL": ce, "GIT_COMMITTER_DATE": cd}
         proc = _git(root, "commit-tree", f"{sha}^{{tree}}", "-p", parent, "-F", "-", input=new_message, env=env)
@@ -620,8 +609,7 @@ def _tasks_at(root: Path, rev: str, rel: str) -> tuple[dict | None, dict]:
         plan = parse_plan(proc.stdout, rel, problems=[])
     except GktrackError:
         return None, {}
-    header = {k: v for k, v in to_data(plan).items() if k != "tasks"}
-    return header, {task.id: to_data(task) for task in plan.tasks}
+    return plan_header(plan), {task.id: to_data(task) for task in plan.tasks}
 
 
 def describe_task_change(before: dict | None, after: dict | None) -> str:
@@ -649,9 +637,8 @@ def task_changes(root: Path, old: str | None, new: str | None) -> list[TaskChang
     """Which tasks (and plans, and the registry) differ between two commits."""
     if not old or not new or old == new:
         return []
-    out = git.run(root, "diff", "--name-only", "-z", "--no-renames", old, new, "--", PLANS_DIR, REGISTRY_FILE)
     changes = []
-    for rel in [p for p in out.split("\0") if p]:
+    for rel in _diff_names(root, "--no-renames", old, new, "--", PLANS_DIR, REGISTRY_FILE, check=True):
         if rel == REGISTRY_FILE:
             changes.append(TaskChange(REGISTRY_FILE, "单位名册有修改"))
             continue
@@ -686,15 +673,21 @@ def _commits(repo: Repository, old: str | None, new: str | None) -> list:
 # --- the command ------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _locked(repo: Repository, steps: Steps | None = None) -> Iterator[tuple[dict | None, str | None]]:
+    """The repository locked for a sync command: (the state a sync left, if any; its ``_phase``)."""
+    repo.require_git()
+    if steps is not None:
+        steps.step("等待仓库锁")
+    with repo.lock():
+        state = _load_state(repo.root)
+        yield state, _phase(repo.root, state)
+
+
 def sync(repo: Repository, *, remote: str | None = None, steps: Steps | None = None) -> SyncResult:
     """Fetch, rebase local commits onto the remote's, push; retry a push someone beat us to."""
-    repo.require_git()
-    root = repo.root
     steps = steps or Steps()
-    steps.step("等待仓库锁")
-    with repo.lock():
-        state = _load_state(root)
-        phase = _phase(root, state)
+    with _locked(repo, steps) as (state, phase):
         if phase == "paused":
             raise RepoError("上次同步停在了合并冲突处:处理好冲突后运行 gktrack sync --continue,或用 gktrack sync --abort 放弃")
         recovered = _start_over(repo, state, phase)
@@ -738,13 +731,9 @@ def _sync_locked(repo: Repository, remote: str | None, steps: Steps, notes: list
 def continue_sync(repo: Repository, *, steps: Steps | None = None) -> SyncResult:
     """After the conflicts are resolved by hand: finish the rebase, push, report. A sync that was
     killed is not continued but undone and started over (see the module's docstring)."""
-    repo.require_git()
     root = repo.root
     steps = steps or Steps()
-    steps.step("等待仓库锁")
-    with repo.lock():
-        state = _load_state(root)
-        phase = _phase(root, state)
+    with _locked(repo, steps) as (state, phase):
         if phase in ("interrupted", "foreign") or (phase == "stale" and state.get("phase") != "rebased"):
             recovered = _start_over(repo, state, phase)
             return _sync_locked(repo, state.get("remote") if state else None, steps, recovered)
@@ -764,25 +753,19 @@ def continue_sync(repo: Repository, *, steps: Steps | None = None) -> SyncResult
                 # The resolution keeps nothing of this local commit: git drops it, as the person chose.
                 state["emptied"] = state.get("emptied", 0) + 1
             steps.step("继续把本地提交接在服务器的提交之后")
-            from gktrack.storage import journal
-
             # Locks a git killed earlier left (CHERRY_PICK_HEAD.lock…) would fail every --continue.
             journal.settle_git_locks(root, LOCK_TIMEOUT, refs=True)
             state["phase"] = "continuing"
             _save_state(root, state)
             proc = _git(root, "rebase", "--continue", env={"GIT_EDITOR": "true"})
             _remove_merge_leftovers(root)
-            if proc.returncode != 0:
-                if rebase_in_progress(root) and _unmerged(root):
-                    return _conflict_result(repo, target, state)
-                if rebase_in_progress(root):
-                    state["phase"] = "paused"
-                    _save_state(root, state)
-                    raise RepoError(f"继续同步失败:{_last_line(proc)};可用 gktrack sync --abort 放弃本次同步")
             if rebase_in_progress(root):
+                if proc.returncode != 0 and _unmerged(root):
+                    return _conflict_result(repo, target, state)
                 state["phase"] = "paused"
                 _save_state(root, state)
-                raise RepoError("继续同步失败:变基仍未完成;可用 gktrack sync --abort 放弃本次同步")
+                why = _last_line(proc) if proc.returncode != 0 else "变基仍未完成"
+                raise RepoError(f"继续同步失败:{why};可用 gktrack sync --abort 放弃本次同步")
             _verify_rebase(root, state)
             if state.get("rebase_onto"):
                 _fix_renumbered_messages(repo, state["rebase_onto"], state["rebase_id"])
@@ -795,20 +778,13 @@ def _touched(root: Path, state: dict, unmerged: list[str]) -> list[str]:
     """The plan files and registry the paused sync has touched so far: what differs from the
     server's tip in the work tree (``git add`` by hand does not hide a file), and the unmerged."""
     onto = state.get("rebase_onto")
-    changed = []
-    if onto:
-        out = git.run(root, "diff", "--name-only", "-z", "--no-renames", onto, "--", PLANS_DIR, REGISTRY_FILE,
-                      check=False)
-        changed = [p for p in out.split("\0") if p]
+    changed = _diff_names(root, "--no-renames", onto, "--", PLANS_DIR, REGISTRY_FILE) if onto else []
     return list(dict.fromkeys([*unmerged, *changed]))
 
 
 def abort_sync(repo: Repository) -> str:
-    repo.require_git()
     root = repo.root
-    with repo.lock():
-        state = _load_state(root)
-        phase = _phase(root, state)
+    with _locked(repo) as (state, phase):
         if phase is None:
             raise InputError("没有进行中的同步,无需 --abort")
         if phase == "foreign":
@@ -832,16 +808,15 @@ def abort_sync(repo: Repository) -> str:
 
 
 def _finish(repo: Repository, target: _Target, state: dict, *, fetched: bool, exists: bool,
-            steps: Steps | None = None) -> SyncResult:
-    """Integrate and push, retrying when the server moved on; then describe what happened."""
+            steps: Steps) -> SyncResult:
+    """Integrate and push, retrying when the server moved on; then describe what happened.
+    ``fetched``: the first round's fetch is done."""
     root = repo.root
-    steps = steps or Steps()
-    first_round = True
     while True:
-        if not first_round or not fetched:
+        if not fetched:
             steps.step(f"从 {target.remote} 取回别人的修改" + (f"(第 {state['attempts']} 次尝试)" if state["attempts"] > 1 else ""))
             exists = _fetch(root, target)
-        first_round = False
+        fetched = False
         upstream = _rev(root, target.tracking) if exists else None
         state["upstream"] = upstream
         steps.step("把本地提交接在服务器的提交之后(变基)")
@@ -890,8 +865,6 @@ def _check_before_push(root: Path, upstream: str | None, head: str) -> None:
     """What the server's hook would refuse for the files' sake (``hooks.validation_findings``),
     refused here before anything is pushed: a plan no client could read, an unresolved
     ``conflict:``, conflict markers. The local commits stay."""
-    from gktrack.features.collab.hooks import GitObjects, validation_findings
-
     objects = GitObjects(root)
     changes = objects.changes(upstream or objects.empty_tree(), head)
     registry_after = objects.file_at(head, REGISTRY_FILE)
@@ -915,10 +888,14 @@ def _result(repo: Repository, target: _Target, state: dict, upstream: str | None
         result.incoming_tasks = task_changes(root, base, upstream)
     elif upstream:
         result.incoming = _commits(repo, None, upstream)
-    notes = mergedriver.read_notes(_git_dir(root))
     result.renumbered = [{"plan": n["plan"], "kind": n["what"], "old": n["old"], "new": n["new"]}
-                         for n in notes if n.get("kind") == "renumber"]
+                         for n in _notes(root, "renumber")]
     return result
+
+
+def _notes(root: Path, kind: str) -> list[dict]:
+    """The merge driver's notes of one kind ("renumber", "conflict"), of this sync's rebases."""
+    return [note for note in mergedriver.read_notes(_git_dir(root)) if note.get("kind") == kind]
 
 
 def _conflict_result(repo: Repository, target: _Target, state: dict) -> SyncResult:
@@ -928,9 +905,8 @@ def _conflict_result(repo: Repository, target: _Target, state: dict) -> SyncResu
     result = _result(repo, target, state, _rev(root, target.tracking))
     result.status = "conflict"
     rebase = state.get("rebase_id")
-    notes = mergedriver.read_notes(_git_dir(root))
     result.conflicts = [{k: n.get(k) for k in ("file", "plan", "task", "field")}
-                        for n in notes if n.get("kind") == "conflict" and n.get("rebase") == rebase]
+                        for n in _notes(root, "conflict") if n.get("rebase") == rebase]
     result.conflict_files = _unmerged(root)
     return result
 
