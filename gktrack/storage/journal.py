@@ -53,6 +53,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from gktrack.digest import sha256_hex
 from gktrack.errors import RepoError
 from gktrack.storage import git
 from gktrack.storage.files import atomic_write, read_bytes, sync_dir
@@ -82,13 +83,7 @@ def journal_path(root: Path) -> Path:
 
 
 def sha256(data: bytes | None) -> str | None:
-    if data is None:
-        return None
-    try:
-        from _sha256 import sha256 as digest  # built in: importing hashlib loads OpenSSL
-    except ImportError:
-        from hashlib import sha256 as digest
-    return digest(data).hexdigest()
+    return None if data is None else sha256_hex(data)
 
 
 # --- the journal ---------------------------------------------------------------------------
