@@ -457,6 +457,17 @@ def line_start(text: str, index: int) -> int:
     return text.rfind("\n", 0, index) + 1
 
 
+def lines_of(text: str, node: Any, last: Any = None) -> tuple[int, int]:
+    """The whole lines of ``node`` (through ``last``'s: a key and its value): [start, end) from the
+    start of its first line to just after the line its content ends on."""
+    return line_start(text, node.start_mark.index), lines_end(text, node if last is None else last)
+
+
+def lines_end(text: str, node: Any) -> int:
+    """Just after the line ``node``'s content ends on (``content_end``)."""
+    return next_line(text, content_end(text, node))
+
+
 def next_line(text: str, index: int) -> int:
     """The start of the line after the one ``index`` is on (the end of the text at the last)."""
     found = text.find("\n", index)
