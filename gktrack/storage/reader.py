@@ -161,7 +161,7 @@ class Reader:
         for match in re.finditer(yamldoc.NOT_PRINTABLE, text):
             found.append(("control", match.start(), f"含有不允许的控制字符(U+{ord(match.group()):04X})", ERROR))
         for match in _TAB_INDENT.finditer(text):
-            found.append(("tab", match.end() - 1, "含有制表符(Tab),YAML 只能用空格缩进", ERROR))
+            found.append(("tab", match.end() - 1, yamldoc.TAB_INDENT, ERROR))
         for match in _INVISIBLE.finditer(text):
             found.append(("invisible", match.start(), f"含有看不见的字符(U+{ord(match.group()):04X}),"
                                                       "可能是从网页或文档复制来的,建议删除", WARNING))
