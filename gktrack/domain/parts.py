@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from gktrack.domain.deadlines import DEFAULT_WITHIN, Assessment, parsed
 from gktrack.domain.deadlines import standing as standing_of
-from gktrack.domain.model import Plan, Progress, Task
+from gktrack.domain.model import Plan, Task
 from gktrack.domain.units import Units
 
 
@@ -100,10 +100,9 @@ def is_done(plan: Plan, task: Task, units: Units, parts: list[Owed] | None = Non
     return bool(parts) and all(standing(task, p.unit).state == "done" for p in parts)
 
 
-def progress_dates(part: Owed, parts: list[Owed], task: Task, units: Units,
-                   entries: tuple[Progress, ...] | list[Progress] | None = None) -> tuple[dt.date, ...]:
-    """The dates of the progress entries (the task's, or ``entries``) that count for ``part``."""
-    entries = task.progress if entries is None else entries
+def progress_dates(part: Owed, parts: list[Owed], task: Task, units: Units) -> tuple[dt.date, ...]:
+    """The dates of the task's progress entries that count for ``part``."""
+    entries = task.progress
     if not entries:
         return ()
     counted = {part.unit}

@@ -279,7 +279,7 @@ class Reader:
             return self.records(cls, node, name, lambda item: _record_label(cls, item, label))
         if not yamldoc.is_scalar(node):
             if kind in ("texts", "names", "members") and yamldoc.is_seq(node):
-                return self.texts(spec, name, node, label)
+                return self.texts(name, node, label)
             self.fail(_wrong(kind, name, label), node)
             return _BAD
         try:
@@ -347,7 +347,7 @@ class Reader:
                 self.fail(f"{label}“{name}”中含有控制字符(U+{ord(control.group()):04X})", node, WARNING)
         return text
 
-    def texts(self, spec, name: str, node: Any, label: str) -> Any:
+    def texts(self, name: str, node: Any, label: str) -> Any:
         out = []
         for item in node.value:
             if id(item) in self._quiet:

@@ -37,7 +37,7 @@ _TYPES = {
 _OPEN = {"Plan", "Task"}
 
 
-def _description(name: str, spec) -> str:
+def _description(spec) -> str:
     if spec.kind == "state":
         return "状态:" + "、".join(f"{s} {STATE_LABELS[s]}" for s in STATES)
     if spec.kind == "date" and not spec.doc:
@@ -64,7 +64,7 @@ def _object(cls: type, definitions: dict) -> dict:
             value.update(minimum=1, maximum=SCHEMA_VERSION)
         if name == "id" and cls.__name__ == "Task":
             value["minimum"] = 1
-        properties[name] = {**value, "description": _description(name, spec)}
+        properties[name] = {**value, "description": _description(spec)}
     required = [name for name, spec in fields_of(cls) if spec.required]
     return {"type": "object", "properties": properties, "required": required,
             "additionalProperties": cls.__name__ in _OPEN}
