@@ -525,17 +525,14 @@ def find_deadline_phrases(text: str) -> list[str]:
     for name, rx in _rules("prose"):
         spans += [(m.start(), m.end(), name) for m in rx.finditer(folded) if m.end() > m.start()]
     spans.sort(key=lambda s: (s[0], s[0] - s[1]))
-    found: list[str] = []
-    names: dict[str, str] = {}
+    names: dict[str, str] = {}  # each phrase found, in order, and the rule that found it first
     last_end = 0
     for begin, end, name in spans:
         if begin < last_end:
             continue
         last_end = end
-        phrase = text[index[begin]:index[end - 1] + 1]
-        if phrase not in found:
-            found.append(phrase)
-            names[phrase] = name
+        names.setdefault(text[index[begin]:index[end - 1] + 1], name)
+    found = list(names)
     # "按月公开…,每月10日前更新": the bare period says less than the day within it; keep the day only
     dated = {"every_month_by": _BARE_MONTHLY, "every_year_by": _BARE_YEARLY}
     for name, bare in dated.items():

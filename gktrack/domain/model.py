@@ -321,8 +321,8 @@ def to_data(record: Any) -> dict[str, Any]:
 def _data_kinds(cls: type) -> tuple:
     found = _KINDS.get(cls)
     if found is None:
-        found = _KINDS[cls] = tuple((name, "records" if spec.kind == "records" else
-                                     "date" if spec.kind == "date" else "") for name, spec in fields_of(cls))
+        found = _KINDS[cls] = tuple((name, spec.kind if spec.kind in ("records", "date") else "")
+                                    for name, spec in fields_of(cls))
     return found
 
 

@@ -39,13 +39,12 @@ import re
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
-from gktrack.domain.model import PLAN_ID_PATTERN, RECORDS, SCHEMA_VERSION, Plan, Section, Task, fields_of, keys_of
+from gktrack.domain.model import RECORDS, SCHEMA_VERSION, Plan, Section, Task, fields_of, keys_of
 from gktrack.errors import InputError, PlanFileError
 from gktrack.storage import yamldoc
 from gktrack.storage.files import atomic_write
-from gktrack.storage.reader import UNREADABLE, Problem, Reader
+from gktrack.storage.reader import PLAN_ID, UNREADABLE, Problem, Reader
 
-PLAN_ID = re.compile(PLAN_ID_PATTERN)
 HEADER_COMMENT = "# gktrack 计划文件:可直接手工编辑(保存后可运行 gktrack validate 检查)\n"
 
 

@@ -29,7 +29,7 @@ CONFLICT_KEY = "conflict"
 # Enough of one kind of problem in the text to show the pattern; binary junk would give thousands.
 MAX_SAME = 20
 MORE_OF_THE_SAME = "同类问题另有"
-_PLAN_ID = re.compile(PLAN_ID_PATTERN)
+PLAN_ID = re.compile(PLAN_ID_PATTERN)
 _BAD = object()  # a value already reported: nothing further is said about it
 UNREADABLE = _BAD  # what ``Reader.compose`` gives for a text that is not YAML (collecting only)
 
@@ -327,7 +327,7 @@ class Reader:
             return _BAD
         if kind == "plan_id":
             text = str(value)
-            if _PLAN_ID.match(text):
+            if PLAN_ID.match(text):
                 return text
             self.fail(f"计划编号“{short(text)}”不可用:只能用字母、数字、- 和 _,且不以 - 开头", node)
             return _BAD
@@ -412,4 +412,5 @@ def _record_label(cls: type, item: Any, outer: str) -> str:
     return outer
 
 
-__all__ = ["ERROR", "WARNING", "CONFLICT_KEY", "UNREADABLE", "Conflict", "Problem", "Reader", "ROLES", "short"]
+__all__ = ["ERROR", "WARNING", "CONFLICT_KEY", "PLAN_ID", "UNREADABLE", "Conflict", "Problem", "Reader", "ROLES",
+           "short"]
