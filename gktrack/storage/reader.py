@@ -412,5 +412,5 @@ def _record_label(cls: type, item: Any, outer: str) -> str:
     return outer
 
 
-__all__ = ["ERROR", "WARNING", "CONFLICT_KEY", "PLAN_ID", "UNREADABLE", "Conflict", "Problem", "Reader", "ROLES",
-           "short"]
+__all__ = ["ERROR", "WARNING", "CONFLICT_KEY", "PLAN_ID", "UNREADABLE", "Conflict", "Problem", "Reader",
+           "ROLES", "short"]
