@@ -194,13 +194,6 @@ def _safe_date(year: int, month: int, day: int) -> _dt.date | None:
         return None
 
 
-def _safe_month_end(year: int, month: int) -> _dt.date | None:
-    try:
-        return _month_end(year, month)
-    except (ValueError, OverflowError, TypeError):
-        return None
-
-
 def _day_in_month(year: int, month: int, day: int) -> _dt.date:
     """Day ``day`` of the month, 0 meaning its last day; "31日" or "29日" falls back to the last day."""
     end = _month_end(year, month)
@@ -351,48 +344,18 @@ def _year_of(match: re.Match[str], plan_year: int, y: str = "y", yw: str = "yw")
 
 
 def _resolve(name: str, m: re.Match[str], phrase: str, year: int) -> Deadline | None:
+    """The Deadline a rule's match names. A date that does not exist (2月30日, year 0) or a numeral
+    that reads as none raises ValueError or TypeError, which ``parse_deadline`` takes as unknown."""
     g = m.groupdict()
-
-    def dated(due: _dt.date | None) -> Deadline | None:
+    if name in ("iso", "ymd", "ym", "month_end", "month_range", "xun", "year_end", "half", "quarter"):
+        due = _date_of(name, g, _year_of(m, year))
         return Deadline(phrase, "date", due=due) if due else None
-
-    if name == "iso":
-        return dated(_safe_date(int(g["y"]), int(g["m"]), int(g["d"])))
-    if name == "month_range":
-        y = _number(g["y2"], digitwise=True) if g["y2"] else _year_of(m, year)
-        month = _number(g["m"])
-        return dated(_safe_month_end(y, month)) if y and month and 1 <= month <= 12 else None
-    if name in ("ymd", "ym", "month_end", "xun"):
-        y, month = _year_of(m, year), _number(g["m"])
-        if y is None or month is None or not 1 <= month <= 12:
-            return None
-        if name == "ymd":
-            day = _number(g["d"])
-            return dated(_safe_date(y, month, day)) if day else None
-        if name == "xun":
-            if g["x"] == "下":
-                return dated(_safe_month_end(y, month))
-            return dated(_safe_date(y, month, 10 if g["x"] == "上" else 20))
-        return dated(_safe_month_end(y, month))
-    if name == "year_end":
-        y = _year_of(m, year)
-        return dated(_safe_date(y, 12, 31)) if y is not None else None
-    if name == "half":
-        y = _year_of(m, year)
-        return dated(_safe_month_end(y, 6 if g["h"] == "上" else 12)) if y is not None else None
-    if name == "quarter":
-        y = _year_of(m, year)
-        quarter = "一二三四".find(g["q"] or g["q2"]) + 1 or int(g["q"] or g["q2"])
-        return dated(_safe_month_end(y, quarter * 3)) if y is not None else None
     if name == "every_year_by":
         month = _number(g["m"])
         day = 0 if g["end"] else _number(g["d"])
-        if not g["end"] and not day:
-            return None
-        # Checked against a leap year: "每年2月29日前" exists; it falls back to 2月28日 in other years.
-        if month is None or day is None or not 1 <= month <= 12 \
-                or (day and _safe_date(2000, month, day) is None):
-            return None
+        # Checked against a leap year (raises for a day no year has): "每年2月29日前" exists; it
+        # falls back to 2月28日 in other years.
+        _dt.date(2000, month, 1 if g["end"] else day)
         return Deadline(phrase, "recurring", period="yearly", within_period=(month, day))
     if name == "every_month_by":
         day = _number(g["d"])
@@ -411,20 +374,40 @@ def _resolve(name: str, m: re.Match[str], phrase: str, year: int) -> Deadline | 
         if not n:
             return None
         anchor = None
-        if name == "relative_anchored":
-            if g["ay"]:
-                anchor = _safe_date(int(g["ay"]), int(g["am"]), int(g["ad"]))
-            else:
-                y, month, day = _year_of(m, year, "ay2", "ayw"), _number(g["am2"]), _number(g["ad2"])
-                anchor = _safe_date(y, month, day) if y and month and day else None
-            if anchor is None:
-                return None
+        if g.get("ay"):
+            anchor = _dt.date(int(g["ay"]), int(g["am"]), int(g["ad"]))
+        elif name == "relative_anchored":
+            anchor = _dt.date(_year_of(m, year, "ay2", "ayw"), _number(g["am2"]), _number(g["ad2"]))
         if g["u"] == "工作日":
             due = add_working_days(anchor, n) if anchor else None
             return Deadline(phrase, "relative", due=due, workdays=n, anchor=anchor)
         due = anchor + _dt.timedelta(days=n) if anchor else None
         return Deadline(phrase, "relative", due=due, days=n, anchor=anchor)
     return None
+
+
+def _date_of(name: str, g: dict, y: int | None) -> _dt.date | None:
+    """The date a dated rule's groups name, in year ``y`` unless they give their own."""
+    if name == "iso":
+        return _dt.date(int(g["y"]), int(g["m"]), int(g["d"]))
+    if name == "year_end":
+        return _dt.date(y, 12, 31)
+    if name == "half":
+        month = 6 if g["h"] == "上" else 12
+    elif name == "quarter":
+        quarter = g["q"] or g["q2"]
+        month = 3 * (_QUARTER_NAMES.find(quarter) + 1 or int(quarter))
+    else:
+        month = _number(g["m"])
+        if month is None or not 1 <= month <= 12:
+            return None
+        if g.get("y2"):  # "2023年11月至2024年2月": the last month's own year
+            y = _number(g["y2"], digitwise=True)
+    if name == "ymd":
+        return _dt.date(y, month, _number(g["d"]))
+    if name == "xun" and g["x"] != "下":
+        return _dt.date(y, month, 10 if g["x"] == "上" else 20)
+    return _month_end(y, month)
 
 
 _HARD_SEPARATORS = r"[;；,，、。|｜]+|(?<![0-9０-９])[/／]|[/／](?![0-9０-９])"
@@ -511,10 +494,7 @@ def parse_deadlines(cells: str | list[str] | None, year: int) -> list[Deadline]:
         return []
     if isinstance(cells, str):
         return [parse_deadline(p, year) for p in split_phrases(cells)]
-    if isinstance(cells, (list, tuple)):
-        items = cells
-    else:
-        items = [cells]
+    items = cells if isinstance(cells, (list, tuple)) else [cells]
     phrases: list[str] = []
     for item in items:
         if item is None:
@@ -545,17 +525,14 @@ def find_deadline_phrases(text: str) -> list[str]:
     for name, rx in _rules("prose"):
         spans += [(m.start(), m.end(), name) for m in rx.finditer(folded) if m.end() > m.start()]
     spans.sort(key=lambda s: (s[0], s[0] - s[1]))
-    found: list[str] = []
-    names: dict[str, str] = {}
+    names: dict[str, str] = {}  # each phrase found, in order, and the rule that found it first
     last_end = 0
     for begin, end, name in spans:
         if begin < last_end:
             continue
         last_end = end
-        phrase = text[index[begin]:index[end - 1] + 1]
-        if phrase not in found:
-            found.append(phrase)
-            names[phrase] = name
+        names.setdefault(text[index[begin]:index[end - 1] + 1], name)
+    found = list(names)
     # "按月公开…,每月10日前更新": the bare period says less than the day within it; keep the day only
     dated = {"every_month_by": _BARE_MONTHLY, "every_year_by": _BARE_YEARLY}
     for name, bare in dated.items():
@@ -760,6 +737,7 @@ def standing(deadlines: tuple, year: int, state: str, closed: _dt.date | None, p
 
 @functools.lru_cache(maxsize=4096)
 def uses_progress(deadlines: tuple) -> bool:
+    """Whether the deadlines ask for progress entries: a recurring or a continuing one."""
     return any(d.kind == "recurring" or continuing(d) for d in deadlines)
 
 
@@ -822,12 +800,9 @@ def assess(deadlines, *, state: str, progress_dates, as_of: _dt.date, year: int,
         return Assessment(None, "late" if late else "on_time", due, pick.days_late if late else None, None,
                           pick.phrase or None, pick.reason if late else "已完成", tuple(missed_periods))
     category = worst.category
-    if category not in ("overdue",):
-        recurring_or_continuing = any(d.kind == "recurring" or continuing(d) for d in deadlines)
-        if recurring_or_continuing and not in_year:
-            category = "no_progress"
-        elif recurring_or_continuing:
-            category = "ongoing"
+    if category != "overdue":
+        if uses_progress(tuple(deadlines)):
+            category = "ongoing" if in_year else "no_progress"
         else:
             category = "open"
     return Assessment(worst.level, category, worst.due, worst.days_late, worst.days_left, worst.phrase or None,

@@ -259,10 +259,7 @@ class Unit:
 
     name: str = spec("单位名称", "text", required=True, merge="key", default="", doc="单位规范名称")
     aliases: list[str] = spec("别名", "names", factory=list, merge="set", doc="别名(简称、旧名)")
-
-    @property
-    def is_collective(self) -> bool:
-        return False
+    is_collective = False  # a class attribute, not a field
 
 
 @dataclass(slots=True)
@@ -271,10 +268,7 @@ class Collective(Unit):
 
     members: list[str] | str = spec("成员单位", "members", factory=list, merge="set",
                                     doc="成员单位;all 表示名册中的所有单位")
-
-    @property
-    def is_collective(self) -> bool:
-        return True
+    is_collective = True
 
 
 @dataclass(slots=True)
@@ -327,8 +321,8 @@ def to_data(record: Any) -> dict[str, Any]:
 def _data_kinds(cls: type) -> tuple:
     found = _KINDS.get(cls)
     if found is None:
-        found = _KINDS[cls] = tuple((name, "records" if spec.kind == "records" else
-                                     "date" if spec.kind == "date" else "") for name, spec in fields_of(cls))
+        found = _KINDS[cls] = tuple((name, spec.kind if spec.kind in ("records", "date") else "")
+                                    for name, spec in fields_of(cls))
     return found
 
 

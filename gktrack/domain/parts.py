@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from gktrack.domain.deadlines import DEFAULT_WITHIN, Assessment, parsed
 from gktrack.domain.deadlines import standing as standing_of
-from gktrack.domain.model import Plan, Progress, Task
+from gktrack.domain.model import Plan, Task
 from gktrack.domain.units import Units
 
 
@@ -47,10 +47,6 @@ class Standing:
     evidence: tuple[str, ...] = ()
 
 
-def _name(units: Units, name: str) -> str:
-    return units.resolve(name)
-
-
 def owed_parts(plan: Plan, task: Task, units: Units) -> list[Owed]:
     """The parts of ``task``, in the order its units are named; a unit named directly keeps its
     own role over the one a collective gives it."""
@@ -66,15 +62,15 @@ def _owed(units: Units, lead: tuple, responsible: tuple, owner: str | None) -> t
     if owner:
         refs = [(owner, "responsible")]
     parts: dict[str, Owed] = {}
-    direct = {_name(units, name) for name, _ in refs}
+    direct = {units.resolve(name) for name, _ in refs}
     for name, role in refs:
-        canonical = _name(units, name)
+        canonical = units.resolve(name)
         collective = units.get(canonical)
         listed = collective is not None and collective.is_collective and collective.members != "all" \
             and bool(collective.members)
         if listed:
             for member in collective.members:
-                member_name = _name(units, member)
+                member_name = units.resolve(member)
                 if member_name not in parts and member_name not in direct:
                     parts[member_name] = Owed(member_name, role, via=canonical)
         elif collective is not None and collective.is_collective:
@@ -104,22 +100,21 @@ def is_done(plan: Plan, task: Task, units: Units, parts: list[Owed] | None = Non
     return bool(parts) and all(standing(task, p.unit).state == "done" for p in parts)
 
 
-def progress_dates(part: Owed, parts: list[Owed], task: Task, units: Units,
-                   entries: tuple[Progress, ...] | list[Progress] | None = None) -> tuple[dt.date, ...]:
-    """The dates of the progress entries (the task's, or ``entries``) that count for ``part``."""
-    entries = task.progress if entries is None else entries
+def progress_dates(part: Owed, parts: list[Owed], task: Task, units: Units) -> tuple[dt.date, ...]:
+    """The dates of the task's progress entries that count for ``part``."""
+    entries = task.progress
     if not entries:
         return ()
     counted = {part.unit}
     if part.role == "lead":
-        counted.update(_name(units, n) for n in task.support)
+        counted.update(units.resolve(n) for n in task.support)
     owners = {p.unit for p in parts} if part.shared else None
     out = []
     for e in entries:
         if e.unit is None:
             out.append(e.date)
             continue
-        unit = _name(units, e.unit)
+        unit = units.resolve(e.unit)
         if unit in counted or (owners is not None and unit not in owners):
             out.append(e.date)
     return tuple(out)
@@ -134,15 +129,15 @@ def role_of(plan: Plan, task: Task, units: Units, unit: str) -> tuple[str, str |
     for part in parts:
         if part.unit == unit:  # its own part, or the collective's own (the office acting for it)
             return part.role, part.via, part
-    if unit in {_name(units, n) for n in task.support}:
+    if unit in {units.resolve(n) for n in task.support}:
         return "support", None, None
     mine = set(units.collectives_of(unit))
     for part in parts:
         if part.shared and part.unit in mine:
             return part.role, part.unit, part
     for name in task.support:
-        if _name(units, name) in mine:
-            return "support", _name(units, name), None
+        if units.resolve(name) in mine:
+            return "support", units.resolve(name), None
     return None
 
 
@@ -171,14 +166,9 @@ def close_edit(task: Task, part: Owed | None, when: dt.date, note: str | None, l
     fields = {"state": "done", "closed": when}
     if note:
         fields["note"] = note
-    if part is None:
-        if links:
-            fields["evidence"] = list(dict.fromkeys([*task.evidence, *links]))
-        return Edit(fields, {})
-    record = task.part(part.unit)
     if links:
-        fields["evidence"] = list(dict.fromkeys([*(record.evidence if record else []), *links]))
-    return Edit({}, {part.unit: fields})
+        fields["evidence"] = _evidence(task, part, links)
+    return _edit(part, fields)
 
 
 def reopen_edit(plan: Plan, task: Task, units: Units, part: Owed | None) -> Edit:
@@ -202,10 +192,18 @@ def reopen_edit(plan: Plan, task: Task, units: Units, part: Owed | None) -> Edit
 
 def add_evidence(task: Task, part: Owed | None, links: list[str]) -> Edit:
     """Evidence given with a progress report: on the part's record, or on the task's own."""
-    if part is None:
-        return Edit({"evidence": list(dict.fromkeys([*task.evidence, *links]))}, {})
-    record = task.part(part.unit)
-    return Edit({}, {part.unit: {"evidence": list(dict.fromkeys([*(record.evidence if record else []), *links]))}})
+    return _edit(part, {"evidence": _evidence(task, part, links)})
+
+
+def _evidence(task: Task, part: Owed | None, links: list[str]) -> list[str]:
+    """The evidence of ``part``'s record (None: of the task) with ``links`` added, each once."""
+    record = task if part is None else task.part(part.unit)
+    return list(dict.fromkeys([*(record.evidence if record else []), *links]))
+
+
+def _edit(part: Owed | None, fields: dict) -> Edit:
+    """``fields`` written on ``part``'s record, or on the task's own (None)."""
+    return Edit(fields, {}) if part is None else Edit({}, {part.unit: fields})
 
 
 # --- judging the parts: the one rule (``deadlines.assess``), part by part -----------------------

@@ -84,10 +84,6 @@ def acting_people(units: Units, author: str | None, committer: str | None) -> li
     return [committer, author]
 
 
-def _my_units(units: Units, person: Person) -> set[str]:
-    return own_units(units, person.units)
-
-
 def task_change_problems(units: Units, person: Person, plan: Plan, before: Task,
                          after: Task) -> list[tuple[str, str]]:
     """(rule, detail) for each way a liaison's change of one task breaks the rules (none: allowed).
@@ -110,7 +106,7 @@ def task_change_problems(units: Units, person: Person, plan: Plan, before: Task,
         return [(RULE_UNIT, f"该任务属于 {owners},{who}({mine})不能修改它")]
     found: list[tuple[str, str]] = []
     if "progress" in changed:
-        mine = _my_units(units, person)
+        mine = own_units(units, person.units)
         removed = _entries(before) - _entries(after)
         added = _entries(after) - _entries(before)
         # Removing or changing an entry needs it to be one's own (an entry without a unit is the
@@ -143,7 +139,7 @@ def check_acting_unit(units: Units, email: str | None, unit: str) -> None:
     person = units.person(email)
     if person is None:
         return  # check_task_change says who is not listed
-    if unit not in _my_units(units, person):
+    if unit not in own_units(units, person.units):
         raise PermissionDeniedError(
             f"{person.name or person.email}({'、'.join(person.units) or '无单位'})不能以“{unit}”的名义记录;"
             f"规则:{RULE_ACTING_UNIT}")
@@ -153,20 +149,22 @@ def office_people(units: Units) -> list[str]:
     return [p.name or p.email for p in units.registry.people if p.role == "office"]
 
 
+def _office(units: Units) -> str:
+    """Who the office is, as a refusal names it."""
+    return "、".join(office_people(units)) or "政务公开办"
+
+
 def check_task_change(units: Units, email: str | None, plan: Plan, task: Task, action: str, *,
                       part: str | None = None) -> None:
     """Raise PermissionDeniedError when ``email`` may not do ``action`` on ``task`` (on ``part``,
     a unit's part, for close and reopen)."""
-    people = units.registry.people
-    if not people:
+    if is_office(units, email):
         return
     person = units.person(email)
     label = action_verb(action)
-    office = "、".join(office_people(units)) or "政务公开办"
+    office = _office(units)
     if person is None:
         raise PermissionDeniedError(f"{email or '当前用户'} 不在单位名册的人员(people)中,不能{label};请联系{office}登记")
-    if person.role == "office":
-        return
     who = f"{person.name or person.email}({'、'.join(person.units) or '无单位'})"
     if action == "progress" and has_to_do_with(units, plan, task, person.units):
         return
@@ -183,11 +181,8 @@ def check_task_change(units: Units, email: str | None, plan: Plan, task: Task, a
 
 
 def check_office(units: Units, email: str | None, action: str) -> None:
-    people = units.registry.people
-    if not people:
+    if is_office(units, email):
         return
     person = units.person(email)
-    if person is not None and person.role == "office":
-        return
-    office = "、".join(office_people(units)) or "政务公开办"
-    raise PermissionDeniedError(f"{(person.name if person else None) or email or '当前用户'} 不能{action_verb(action)}:只有{office}可以")
+    who = (person.name if person else None) or email or "当前用户"
+    raise PermissionDeniedError(f"{who} 不能{action_verb(action)}:只有{_office(units)}可以")

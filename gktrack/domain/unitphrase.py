@@ -18,13 +18,12 @@ from __future__ import annotations
 import re
 
 from gktrack.errors import InputError
-from gktrack.domain.model import ROLES, UnitRef
+from gktrack.domain.model import ROLE_LABELS, ROLES, UnitRef
 
 __all__ = ["parse_unit_phrase", "format_unit_phrase", "looks_like_unit_phrase", "half_width", "is_body_name",
            "join_line_breaks"]
 
 _RANK = {role: rank for rank, role in enumerate(ROLES)}  # lead < support < responsible
-ROLE_WORDS = {"lead": "牵头", "support": "配合", "responsible": "负责"}
 
 # Full-width ASCII, ideographic space, no-break space and the other bracket shapes -> one form,
 # character for character, so patterns need not care how the phrase was typed.
@@ -57,8 +56,7 @@ _RESPONSIBLE_END = re.compile(
 )
 _ROLE_IN_BRACKETS = re.compile(r"\((牵头|配合|负责|主责|协办|牵头单位|配合单位|责任单位)\)$")
 _BRACKETED_ROLE = re.compile(r"\(([^()]+)\)$")
-_BRACKET_ROLE = {"牵头": "lead", "主责": "lead", "牵头单位": "lead", "配合": "support", "协办": "support",
-                 "配合单位": "support", "负责": "responsible", "责任单位": "responsible"}
+_ALIAS_AFTER = re.compile(r"\([^()]*\)$")  # "县卫健局(县疾控中心)": another name for the unit
 # "…等部门", "…等公共企事业单位行政主管部门": a qualifier after the named units, not a unit.
 _QUALIFIER = re.compile(
     r"等(?:其他|有关|相关|各)?[\u4e00-\u9fff()]{0,16}?(?:部门|单位|机构|机关|企业|组织|主体)$|等$"
@@ -92,7 +90,7 @@ def is_group_word(name: str) -> bool:
 def is_body_name(name: str) -> bool:
     """Whether a name is an office or body by its ending (局, 科, 中心, 政府, 各乡镇…), stricter than
     ``looks_like_unit_phrase``, which also takes 平台 and 热线 as a 责任单位 cell may name them."""
-    bare = re.sub(r"\([^()]*\)$", "", name or "")  # "县卫健局(县疾控中心)": an alias after the name
+    bare = _ALIAS_AFTER.sub("", name or "")
     if re.search(r"(?:网站|大厅|窗口|平台|专栏|专区)$", bare):  # places and channels, not bodies: "政府网站:"
         return False
     return bool(_UNIT_SUFFIX.search(bare) or _GROUP_WORD.search(bare)
@@ -190,8 +188,7 @@ def _split_and(chunk: str) -> list[str]:
         bare = _role_suffix(right)[0]
         if re.fullmatch(r"(?:责任|牵头|配合|承办|主办|协办)(?:单位|部门)", bare):
             continue  # "…牵头单位和责任单位": one description of a group
-        if _UNIT_SUFFIX.search(left) and (
-                _UNIT_SUFFIX.search(_role_suffix(right)[0]) or is_group_word(right)):
+        if _UNIT_SUFFIX.search(left) and (_UNIT_SUFFIX.search(bare) or is_group_word(right)):
             return [left] + _split_and(right)
     return [chunk]
 
@@ -213,6 +210,11 @@ def _role_suffix(chunk: str) -> tuple[str, str | None]:
     return chunk, None
 
 
+def _labelled_role(word: str) -> str:
+    """The role a label ("牵头单位:") or a bracketed word ("(配合)") gives: by its first two characters."""
+    return _LABEL_ROLE.get(word[:2], "responsible")
+
+
 def _fail(text: str) -> InputError:
     shown = " ".join(text.split())
     if len(shown) > 60:
@@ -230,7 +232,7 @@ def join_line_breaks(phrase: str) -> str:
             continue
         ends = out.rstrip(" )")
         whole = not line.startswith("(") and bool(_UNIT_END.search(ends) or out.endswith(("、", ",", ";"))
-                     or any(p.search(out) for p in (_LEAD_END, _SUPPORT_END, _RESPONSIBLE_END)))
+                                                  or _role_suffix(out)[1])
         out += ("," if whole and not out.endswith(("、", ",", ";")) else "") + line
     return out
 
@@ -263,7 +265,7 @@ def _read(text: str, default: str = "responsible") -> list[tuple[str, str, str, 
         if label:
             if pending:
                 settle(default)
-            default = _LABEL_ROLE.get(label.group("label")[:2], "responsible")
+            default = _labelled_role(label.group("label"))
             chunk = chunk[label.end():].strip()
             if not chunk:
                 continue
@@ -273,7 +275,7 @@ def _read(text: str, default: str = "responsible") -> list[tuple[str, str, str, 
             # "X、Y(按职责分工负责)": a role phrase in brackets is said of every name before it
             chunk = chunk[:group_role.start()] + group_role.group(1)
         if single:
-            names.append([chunk[: single.start()].strip(), separator, group, _BRACKET_ROLE[single.group(1)]])
+            names.append([chunk[: single.start()].strip(), separator, group, _labelled_role(single.group(1))])
             continue
         chunk, role = _role_suffix(chunk)
         together = _split_with(chunk)
@@ -365,7 +367,7 @@ def format_unit_phrase(units: list[UnitRef]) -> str:
             else:
                 text += "、" + name
                 prefix = own or (prefix if _can_take_prefix(name) else None)
-        parts.append(text + ROLE_WORDS[role])
+        parts.append(text + ROLE_LABELS[role])
     return ",".join(parts)
 
 
@@ -403,7 +405,7 @@ def looks_like_unit_phrase(text: str) -> bool:
     for name, _role, _separator, _group in read:
         if not name or len(name) > 25 or name in _HEADER_WORDS or _ACTION_START.match(name):
             return False
-        bare = re.sub(r"\([^()]*\)$", "", name)
+        bare = _ALIAS_AFTER.sub("", name)
         if _UNIT_END.search(bare):
             continue
         if _SHORT_PLACE_END.search(bare) and (len(bare) <= 6 or bare.startswith("各")):

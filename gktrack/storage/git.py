@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from gktrack.errors import RepoError
 
@@ -33,25 +33,37 @@ def _env() -> dict[str, str]:
     return env
 
 
+def _git(root: Path | str, args: tuple | list, *, wait: bool = True, **options: Any) -> Any:
+    """``git -C root args…`` with its output captured: run to the end (``subprocess.run``), or
+    started (``wait=False``: a ``Popen``). A missing git becomes a RepoError."""
+    import subprocess  # here: the read commands run no git at all, so they need not import it
+
+    cmd = ["git", "-c", "core.quotepath=off", "-C", str(root), *args]
+    try:
+        if wait:
+            return subprocess.run(cmd, capture_output=True, env=_env(), **options)
+        return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(), **options)
+    except FileNotFoundError as exc:
+        raise RepoError("找不到 git 命令:请先安装 git") from exc
+
+
+def _failed(what: str, output: str, code: int) -> RepoError:
+    """A git command's failure, with the last line it said."""
+    detail = output.strip().splitlines()
+    return RepoError(f"git {what} 失败:{detail[-1] if detail else code}")
+
+
 def run(root: Path | str, *args: str, input: str | None = None, check: bool = True) -> str:
     """Run ``git -C root args…`` and return stdout; a failure becomes a RepoError."""
     proc = run_full(root, *args, input=input)
     if check and proc.returncode != 0:
-        detail = (proc.stderr or proc.stdout).strip().splitlines()
-        raise RepoError(f"git {args[0]} 失败:{detail[-1] if detail else proc.returncode}")
+        raise _failed(args[0], proc.stderr or proc.stdout, proc.returncode)
     return proc.stdout
 
 
 def run_full(root: Path | str, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
     """Like ``run`` but never raises for git's exit code: the caller reads stderr itself."""
-    import subprocess  # here: the read commands run no git at all, so they need not import it
-
-    cmd = ["git", "-c", "core.quotepath=off", "-C", str(root), *args]
-    try:
-        return subprocess.run(cmd, input=input, capture_output=True, text=True, encoding="utf-8",
-                              errors="replace", env=_env())
-    except FileNotFoundError as exc:
-        raise RepoError("找不到 git 命令:请先安装 git") from exc
+    return _git(root, args, input=input, text=True, encoding="utf-8", errors="replace")
 
 
 def git_dir(root: Path) -> Path | None:
@@ -73,12 +85,7 @@ def git_dir(root: Path) -> Path | None:
 
 def run_bytes(root: Path | str, *args: str) -> bytes | None:
     """``git -C root args…``'s stdout as bytes (a file's exact content); None when git fails."""
-    import subprocess
-
-    try:
-        proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, env=_env())
-    except FileNotFoundError as exc:
-        raise RepoError("找不到 git 命令:请先安装 git") from exc
+    proc = _git(root, args)
     return proc.stdout if proc.returncode == 0 else None
 
 
@@ -165,14 +172,8 @@ class Identity(NamedTuple):
 
 def identity(root: Path) -> Identity | None:
     """The committer identity git would use (config or environment), or None when unset."""
-    out = run(root, "var", "GIT_COMMITTER_IDENT", check=False).strip()
-    if not out or "<" not in out:
-        return None
-    name, _, rest = out.partition(" <")
-    email = rest.partition(">")[0]
-    if not name.strip() or not email.strip():
-        return None
-    return Identity(name.strip(), email.strip())
+    out = run(root, "var", "GIT_COMMITTER_IDENT", check=False)  # "Name <email> 1718000000 +0800"
+    return parse_identity(out.rpartition(">")[0] + ">") if ">" in out else None
 
 
 def parse_identity(text: str) -> Identity | None:
@@ -196,32 +197,16 @@ def start_dirty_paths(root: Path, paths: list[str]) -> Callable[[], list[str]]:
     A write runs it while it prepares its edit (nothing is written before the answer): git's
     few milliseconds overlap Python's instead of adding to them.
     """
-    import subprocess
-
-    cmd = ["git", "-c", "core.quotepath=off", "-C", str(root), "status", "--porcelain=v1", "-z",
-           "--untracked-files=all", "--", *paths]
-    try:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                encoding="utf-8", errors="replace", env=_env())
-    except FileNotFoundError as exc:
-        raise RepoError("找不到 git 命令:请先安装 git") from exc
+    proc = _git(root, ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths], wait=False,
+                text=True, encoding="utf-8", errors="replace")
 
     def result() -> list[str]:
         out, err = proc.communicate()
         if proc.returncode != 0:
-            detail = (err or out).strip().splitlines()
-            raise RepoError(f"git status 失败:{detail[-1] if detail else proc.returncode}")
-        return _dirty(out)
+            raise _failed("status", err or out, proc.returncode)
+        return [entry[3:] for entry in out.split("\0") if len(entry) > 3]  # "XY path"
 
     return result
-
-
-def _dirty(out: str) -> list[str]:
-    dirty = []
-    for entry in out.split("\0"):
-        if len(entry) > 3:
-            dirty.append(entry[3:])
-    return dirty
 
 
 IDENTITY_MISSING = (
@@ -269,8 +254,7 @@ def commit(
         text = out.stderr or out.stdout
         if any(words in text for words in _NO_IDENTITY):
             raise RepoError(IDENTITY_MISSING)
-        detail = text.strip().splitlines()
-        raise RepoError(f"git commit 失败:{detail[-1] if detail else out.returncode}")
+        raise _failed("commit", text, out.returncode)
     return head_after_commit(root) or run(root, "rev-parse", "HEAD").strip()
 
 

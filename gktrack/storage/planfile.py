@@ -39,13 +39,12 @@ import re
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
-from gktrack.domain.model import PLAN_ID_PATTERN, RECORDS, SCHEMA_VERSION, Plan, Section, Task, fields_of, keys_of
+from gktrack.domain.model import RECORDS, SCHEMA_VERSION, Plan, Section, Task, fields_of, keys_of
 from gktrack.errors import InputError, PlanFileError
 from gktrack.storage import yamldoc
 from gktrack.storage.files import atomic_write
-from gktrack.storage.reader import UNREADABLE, Problem, Reader
+from gktrack.storage.reader import PLAN_ID, UNREADABLE, Problem, Reader
 
-PLAN_ID = re.compile(PLAN_ID_PATTERN)
 HEADER_COMMENT = "# gktrack 计划文件:可直接手工编辑(保存后可运行 gktrack validate 检查)\n"
 
 
@@ -250,6 +249,12 @@ class PlanEditor:
     def _top(self, key: str) -> tuple[Any, Any] | None:
         return yamldoc.entries(self.root).get(key) if yamldoc.is_map(self.root) else None
 
+    def _task(self, task_id: int) -> Task:
+        task = self.plan.task(task_id)
+        if task is None:
+            raise PlanFileError(f"找不到任务 {task_id}", where=self.where)
+        return task
+
     def _task_node(self, task_id: int) -> Any:
         found = self._top("tasks")
         for node in _items(found[1] if found else None):
@@ -258,14 +263,9 @@ class PlanEditor:
                 return node
         raise PlanFileError(f"找不到任务 {task_id}", where=self.where)
 
-    def _span(self, node: Any) -> tuple[int, int]:
-        """A list item's lines: from its dash line to the end of its last line."""
-        return (yamldoc.line_start(self.text, node.start_mark.index),
-                yamldoc.next_line(self.text, yamldoc.content_end(self.text, node)))
-
     def task_span(self, task_id: int) -> tuple[int, int]:
         """Where a task's lines are in the text: character indices [start, end)."""
-        return self._span(self._task_node(task_id))
+        return yamldoc.lines_of(self.text, self._task_node(task_id))
 
     def _splice(self, splices: list[tuple[int, int, str]]) -> None:
         for start, end, new in sorted(splices, key=lambda s: (s[0], s[1]), reverse=True):
@@ -285,8 +285,7 @@ class PlanEditor:
             spec = specs[name]
             if name in found:
                 key, old = found[name]
-                whole = (yamldoc.line_start(text, key.start_mark.index),
-                         yamldoc.next_line(text, yamldoc.content_end(text, old)))
+                whole = yamldoc.lines_of(text, key, old)
                 if _empty(value):
                     splices.append((*whole, ""))
                     continue
@@ -302,7 +301,7 @@ class PlanEditor:
                 rank = order.index(name)
                 before = [k for k in found if k in order and order.index(k) < rank]
                 anchor_key = before[-1] if before else next(iter(found))
-                at = yamldoc.next_line(text, yamldoc.content_end(text, found[anchor_key][1]))
+                at = yamldoc.lines_end(text, found[anchor_key][1])
                 inserts.setdefault(at, []).append((rank, render_entry(name, spec, value, col, style)))
         for at, lines in inserts.items():
             splices.append((at, at, "".join(line for _, line in sorted(lines))))
@@ -312,9 +311,7 @@ class PlanEditor:
 
     def update_task(self, task_id: int, changes: dict[str, Any]) -> Task:
         """Set (or, with an empty value, remove) fields of a task; other lines stay as they are."""
-        current = self.plan.task(task_id)
-        if current is None:
-            raise PlanFileError(f"找不到任务 {task_id}", where=self.where)
+        current = self._task(task_id)
         changes = {k: ([] if v is None and _TASK_FIELDS[k].kind in ("names", "texts", "records") else v)
                    for k, v in changes.items()}
         node = self._task_node(task_id)
@@ -324,9 +321,7 @@ class PlanEditor:
 
     def append(self, task_id: int, name: str, record: Any) -> Task:
         """Add a record (a progress entry) at the end of a task's list ``name``."""
-        current = self.plan.task(task_id)
-        if current is None:
-            raise PlanFileError(f"找不到任务 {task_id}", where=self.where)
+        current = self._task(task_id)
         node = self._task_node(task_id)
         found = yamldoc.entries(node).get(name)
         items = found[1] if found else None
@@ -334,7 +329,7 @@ class PlanEditor:
             first = items.value[0]
             line = yamldoc.line_start(self.text, first.start_mark.index)
             dash = self.text.rfind("-", line, first.start_mark.index) - line
-            at = yamldoc.next_line(self.text, yamldoc.content_end(self.text, items))
+            at = yamldoc.lines_end(self.text, items)
             self._splice([(at, at, render_record(record, dash, first.start_mark.column, self.style))])
         else:
             self._splice(self._field_splices(node, {name: [*getattr(current, name), record]}, _TASK_KEYS,
@@ -344,9 +339,7 @@ class PlanEditor:
     def update_record(self, task_id: int, name: str, key: str, changes: dict[str, Any]) -> Task:
         """Set (or remove) fields of the record of a task's list ``name`` (parts) whose key field
         is ``key``, in place; the record is added at the end of the list when there is none."""
-        current = self.plan.task(task_id)
-        if current is None:
-            raise PlanFileError(f"找不到任务 {task_id}", where=self.where)
+        current = self._task(task_id)
         cls = RECORDS[_TASK_FIELDS[name].record]
         key_field = next(n for n, s in fields_of(cls) if s.merge == "key")
         records = list(getattr(current, name))
@@ -373,7 +366,7 @@ class PlanEditor:
 
     def replace_task(self, task_id: int, block: str) -> Task:
         """Put ``block`` (a whole task item, as ``edit`` hands it back) in place of the task's lines."""
-        start, end = self._span(self._task_node(task_id))
+        start, end = self.task_span(task_id)
         self.text = self.text[:start] + block + self.text[end:]
         self._read()
         self.touched.add(task_id)
@@ -402,18 +395,15 @@ class PlanEditor:
                     after = existing
         nl = style.newline
         if after is not None:
-            at = self._span(self._task_node(after.id))[1]
+            at = self.task_span(after.id)[1]
             self._splice([(at, at, nl + block)])
         elif tasks:
-            at = self._span(self._task_node(tasks[0].id))[0]
+            at = self.task_span(tasks[0].id)[0]
             self._splice([(at, at, block + nl)])
         else:
             found = self._top("tasks")
             if found is not None:
-                key, value = found
-                start = yamldoc.line_start(self.text, key.start_mark.index)
-                end = yamldoc.next_line(self.text, yamldoc.content_end(self.text, value))
-                self._splice([(start, end, f"tasks:{nl}{nl}{block}")])
+                self._splice([(*yamldoc.lines_of(self.text, *found), f"tasks:{nl}{nl}{block}")])
             else:
                 sep = "" if not self.text or self.text.endswith("\n") else nl
                 self._splice([(len(self.text), len(self.text), f"{sep}tasks:{nl}{nl}{block}")])
@@ -430,27 +420,22 @@ class PlanEditor:
     # --- sections ---
 
     def add_section(self, section: Section) -> None:
-        style = detect_style(self.text, "sections")
-        if not self._top("sections"):
-            style = self.style
         found = self._top("sections")
+        style = detect_style(self.text, "sections") if found else self.style
         items = _items(found[1] if found else None)
         block = render_record(section, style.offset, style.sequence, style)
         if items:
-            position = self._span(items[-1])[1]
+            position = yamldoc.lines_of(self.text, items[-1])[1]
             for raw, node in zip(self.plan.sections, items):
                 if _section_sort_key(raw.key) < _section_sort_key(section.key):
-                    position = self._span(node)[1]
+                    position = yamldoc.lines_of(self.text, node)[1]
             if _section_sort_key(section.key) < _section_sort_key(self.plan.sections[0].key):
-                position = self._span(items[0])[0]
+                position = yamldoc.lines_of(self.text, items[0])[0]
             self._splice([(position, position, block)])
         else:
             entry = f"sections:{style.newline}{block}"
             if found is not None:
-                key, value = found
-                start = yamldoc.line_start(self.text, key.start_mark.index)
-                end = yamldoc.next_line(self.text, yamldoc.content_end(self.text, value))
-                self._splice([(start, end, entry)])
+                self._splice([(*yamldoc.lines_of(self.text, *found), entry)])
             else:
                 tasks = self._top("tasks")
                 at = yamldoc.line_start(self.text, tasks[0].start_mark.index) if tasks else len(self.text)
@@ -484,8 +469,7 @@ def _task_texts(text: str, plan: Plan, root: Any) -> dict[int, str]:
     found = yamldoc.entries(root).get("tasks") if yamldoc.is_map(root) else None
     out = {}
     for task, node in zip(plan.tasks, _items(found[1] if found else None)):
-        start = yamldoc.line_start(text, node.start_mark.index)
-        out[task.id] = text[start:yamldoc.next_line(text, yamldoc.content_end(text, node))]
+        out[task.id] = text[slice(*yamldoc.lines_of(text, node))]
     return out
 
 

@@ -29,7 +29,7 @@ CONFLICT_KEY = "conflict"
 # Enough of one kind of problem in the text to show the pattern; binary junk would give thousands.
 MAX_SAME = 20
 MORE_OF_THE_SAME = "同类问题另有"
-_PLAN_ID = re.compile(PLAN_ID_PATTERN)
+PLAN_ID = re.compile(PLAN_ID_PATTERN)
 _BAD = object()  # a value already reported: nothing further is said about it
 UNREADABLE = _BAD  # what ``Reader.compose`` gives for a text that is not YAML (collecting only)
 
@@ -161,7 +161,7 @@ class Reader:
         for match in re.finditer(yamldoc.NOT_PRINTABLE, text):
             found.append(("control", match.start(), f"含有不允许的控制字符(U+{ord(match.group()):04X})", ERROR))
         for match in _TAB_INDENT.finditer(text):
-            found.append(("tab", match.end() - 1, "含有制表符(Tab),YAML 只能用空格缩进", ERROR))
+            found.append(("tab", match.end() - 1, yamldoc.TAB_INDENT, ERROR))
         for match in _INVISIBLE.finditer(text):
             found.append(("invisible", match.start(), f"含有看不见的字符(U+{ord(match.group()):04X}),"
                                                       "可能是从网页或文档复制来的,建议删除", WARNING))
@@ -279,7 +279,7 @@ class Reader:
             return self.records(cls, node, name, lambda item: _record_label(cls, item, label))
         if not yamldoc.is_scalar(node):
             if kind in ("texts", "names", "members") and yamldoc.is_seq(node):
-                return self.texts(spec, name, node, label)
+                return self.texts(name, node, label)
             self.fail(_wrong(kind, name, label), node)
             return _BAD
         try:
@@ -327,7 +327,7 @@ class Reader:
             return _BAD
         if kind == "plan_id":
             text = str(value)
-            if _PLAN_ID.match(text):
+            if PLAN_ID.match(text):
                 return text
             self.fail(f"计划编号“{short(text)}”不可用:只能用字母、数字、- 和 _,且不以 - 开头", node)
             return _BAD
@@ -347,7 +347,7 @@ class Reader:
                 self.fail(f"{label}“{name}”中含有控制字符(U+{ord(control.group()):04X})", node, WARNING)
         return text
 
-    def texts(self, spec, name: str, node: Any, label: str) -> Any:
+    def texts(self, name: str, node: Any, label: str) -> Any:
         out = []
         for item in node.value:
             if id(item) in self._quiet:
@@ -412,4 +412,5 @@ def _record_label(cls: type, item: Any, outer: str) -> str:
     return outer
 
 
-__all__ = ["ERROR", "WARNING", "CONFLICT_KEY", "UNREADABLE", "Conflict", "Problem", "Reader", "ROLES", "short"]
+__all__ = ["ERROR", "WARNING", "CONFLICT_KEY", "PLAN_ID", "UNREADABLE", "Conflict", "Problem", "Reader",
+           "ROLES", "short"]

@@ -127,14 +127,13 @@ def _append_items(text: str, key: str, records: list, style: Style, where: str) 
     lines = "".join(render_record(r, style.offset, style.sequence, style) for r in records)
     nl = style.newline
     if found is not None and yamldoc.is_seq(found[1]) and found[1].value and text[found[1].start_mark.index] != "[":
-        at = yamldoc.next_line(text, yamldoc.content_end(text, found[1]))
+        at = yamldoc.lines_end(text, found[1])
         return text[:at] + lines + text[at:]
     if found is not None:  # "key: []" or "key:" with nothing: the list is written anew
         old = [] if not yamldoc.is_seq(found[1]) else found[1].value
         if old:  # a flow list with entries: keep them, as block items
             lines = "".join(f"{' ' * style.offset}- {yamldoc.scalar_text(item.value)}{nl}" for item in old) + lines
-        start = yamldoc.line_start(text, found[0].start_mark.index)
-        end = yamldoc.next_line(text, yamldoc.content_end(text, found[1]))
+        start, end = yamldoc.lines_of(text, *found)
         return text[:start] + f"{key}:{nl}" + lines + text[end:]
     sep = "" if not text or text.endswith("\n") else nl
     return text + sep + f"{key}:{nl}" + lines

@@ -142,17 +142,13 @@ class Repository:
 
     def units(self) -> Units:
         if self._units is None:
-            if not self.registry_path.exists():
-                self._units = Units(default_registry())
-            else:
+            found = []
+            if self.registry_path.exists():
                 found = self.index.read_files([(REGISTRY_FILE, self.registry_path)], "Registry",
                                               lambda rel, data: parse_registry(_text(data, rel), rel))
-                if not found:
-                    self._units = Units(default_registry())
-                elif isinstance(found[0][1], Exception):
-                    raise found[0][1]
-                else:
-                    self._units = Units(found[0][1])
+            if found and isinstance(found[0][1], Exception):
+                raise found[0][1]
+            self._units = Units(found[0][1] if found else default_registry())
         return self._units
 
     def load_plan(self, plan_id: str) -> Plan:
@@ -180,8 +176,7 @@ class Repository:
         if plan is not None:
             return [self.load_plan(plan)], []
         plans, problems = self._read_plans(self.plan_ids(), concerns)
-        return plans, [LoadProblem(where, str(exc.message if hasattr(exc, "message") else exc))
-                       for where, exc in problems]
+        return plans, [LoadProblem(where, str(getattr(exc, "message", exc))) for where, exc in problems]
 
     def _read_plans(self, ids: list[str], concerns=None) -> tuple[list[Plan], list[tuple[str, Exception]]]:
         from gktrack.storage.planfile import parse_plan
@@ -419,6 +414,10 @@ class _ChangeContext:
             journal.note_write(self.repo.root, self._entry, rel, data)
         atomic_write(self.repo.root / rel, data)
 
+    def _write_pending(self, writes: list[tuple[str, bytes]]) -> None:
+        for rel, data in writes:
+            self._write_now(rel, data)
+
     def _save(self, rel: str) -> None:
         path = self.repo.root / rel
         self._saved[rel] = path.read_bytes() if path.exists() else None
@@ -457,15 +456,6 @@ class _ChangeContext:
                 self._lock.__exit__(None, None, None)
             raise
         return self
-
-    def _write_pending(self, writes: list[tuple[str, bytes]]) -> None:
-        from gktrack.storage.files import atomic_write
-
-        for rel, data in writes:
-            if self._entry is not None:
-                self._write_now(rel, data)
-            else:
-                atomic_write(self.repo.root / rel, data)
 
     def _restore(self) -> None:
         from gktrack.storage.files import atomic_write
@@ -511,11 +501,6 @@ class _ChangeContext:
                 if not self._begun:
                     self._begun = True
                     self._write_pending(writes)
-            except BaseException:
-                self._restore()
-                journal.clear(root)
-                raise
-            try:
                 # Files that existed before were clean (tracked and unchanged): no `git add` needed.
                 tracked = all(self._saved.get(rel) is not None for rel in changed)
                 self.commit = journal.commit_with_retry(root, changed, message, author=self.author,

@@ -14,6 +14,9 @@ from gktrack.domain.model import (PLAN_ID_PATTERN, RECORDS, SCHEMA_VERSION, STAT
 
 KINDS = ("plan", "units")
 FILES = {"plan": "plan.schema.json", "units": "units.schema.json"}
+# What each kind describes: the record at the top of the file, and the schema's title.
+_DOCUMENTS = {"plan": (Plan, "gktrack 计划文件(plans/<编号>.yaml)"),
+              "units": (Registry, "gktrack 单位名册(units.yaml)")}
 DRAFT = "http://json-schema.org/draft-07/schema#"  # the draft the YAML language server knows best
 SCHEMA_BASE = "https://gktrack.invalid/schema"
 
@@ -34,7 +37,7 @@ _TYPES = {
 _OPEN = {"Plan", "Task"}
 
 
-def _description(name: str, spec) -> str:
+def _description(spec) -> str:
     if spec.kind == "state":
         return "状态:" + "、".join(f"{s} {STATE_LABELS[s]}" for s in STATES)
     if spec.kind == "date" and not spec.doc:
@@ -51,7 +54,7 @@ def _object(cls: type, definitions: dict) -> dict:
                 definitions[item] = {}
                 definitions[item] = _object(RECORDS[spec.record], definitions)
             value = {"type": "array", "items": {"$ref": f"#/definitions/{item}"}}
-            if spec.record in ("Unit",):  # "- 司法所": a unit by its name alone
+            if spec.record == "Unit":  # "- 司法所": a unit by its name alone
                 value["items"] = {"anyOf": [{"type": "string", "minLength": 1}, {"$ref": f"#/definitions/{item}"}]}
         else:
             value = dict(_TYPES[spec.kind])
@@ -61,34 +64,22 @@ def _object(cls: type, definitions: dict) -> dict:
             value.update(minimum=1, maximum=SCHEMA_VERSION)
         if name == "id" and cls.__name__ == "Task":
             value["minimum"] = 1
-        properties[name] = {**value, "description": _description(name, spec)}
+        properties[name] = {**value, "description": _description(spec)}
     required = [name for name, spec in fields_of(cls) if spec.required]
     return {"type": "object", "properties": properties, "required": required,
             "additionalProperties": cls.__name__ in _OPEN}
 
 
-def plan_schema() -> dict:
-    definitions: dict = {}
-    body = _object(Plan, definitions)
-    return {"$schema": DRAFT, "$id": f"{SCHEMA_BASE}/{FILES['plan']}", "title": "gktrack 计划文件(plans/<编号>.yaml)",
-            **body, "definitions": definitions}
-
-
-def units_schema() -> dict:
-    definitions: dict = {}
-    body = _object(Registry, definitions)
-    return {"$schema": DRAFT, "$id": f"{SCHEMA_BASE}/{FILES['units']}", "title": "gktrack 单位名册(units.yaml)",
-            **body, "definitions": definitions}
-
-
 def generate(kind: str) -> dict:
-    if kind == "plan":
-        return plan_schema()
-    if kind == "units":
-        return units_schema()
-    from gktrack.errors import InputError
+    if kind not in _DOCUMENTS:
+        from gktrack.errors import InputError
 
-    raise InputError(f"没有“{kind}”的结构定义(可用 plan 或 units)")
+        raise InputError(f"没有“{kind}”的结构定义(可用 plan 或 units)")
+    cls, title = _DOCUMENTS[kind]
+    definitions: dict = {}
+    body = _object(cls, definitions)
+    return {"$schema": DRAFT, "$id": f"{SCHEMA_BASE}/{FILES[kind]}", "title": title, **body,
+            "definitions": definitions}
 
 
 def schema_text(kind: str) -> str:

@@ -46,13 +46,15 @@ _NULL, _BOOL, _INT = "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:ya
 _FLOAT, _TIMESTAMP = "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"
 _PLAIN_TAGS = {STR, MAP, SEQ, _NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP}
 
+TAB_INDENT = "含有制表符(Tab),YAML 只能用空格缩进"
+NO_ALIASES = "不支持 YAML 锚点和别名(&/*)"
+_TOO_DEEP = f"嵌套层数过多(超过 {MAX_DEPTH} 层)"
 # PyYAML's problem texts in Chinese; the first entry whose key occurs in the problem wins.
 _YAML_PROBLEMS = (
     # libyaml's own limit (1,000), met while scanning ahead of the events _check_nesting counts
-    ("maximum nesting depth", f"嵌套层数过多(超过 {MAX_DEPTH} 层)"),
-    ("found character '\\t'", "含有制表符(Tab),YAML 只能用空格缩进"),
-    ("tab character", "含有制表符(Tab),YAML 只能用空格缩进"),
-    ("unexpected end of stream", "文件意外结束(引号或括号未闭合)"),
+    ("maximum nesting depth", _TOO_DEEP),
+    ("found character '\\t'", TAB_INDENT),
+    ("tab character", TAB_INDENT),
     ("end of stream", "文件意外结束(引号或括号未闭合)"),
     ("expected ',' or ']'", "方括号“[”未闭合,或列表项之间缺少逗号"),
     ("expected ',' or '}'", "花括号“{”未闭合,或各项之间缺少逗号"),
@@ -69,8 +71,8 @@ _YAML_PROBLEMS = (
     ("document end", "文档结构有误(多余的“---”或“...”)"),
     ("escape", "双引号中的转义“\\”写法有误(可改用单引号)"),
     ("hexdecimal", "双引号中的转义“\\x/\\u”写法有误(可改用单引号)"),
-    ("anchor", "不支持 YAML 锚点和别名(&/*)"),
-    ("alias", "不支持 YAML 锚点和别名(&/*)"),
+    ("anchor", NO_ALIASES),
+    ("alias", NO_ALIASES),
     ("tag", "不允许的 YAML 标签(! 开头)"),
     ("directive", "不支持 YAML 指令(% 开头的行)"),
     ("block scalar", "多行文字(| 或 >)的写法有误"),
@@ -149,7 +151,7 @@ def parse(text: str, where: str) -> Any:
     except YAMLError as exc:
         raise _yaml_error(exc, text, where) from None
     except RecursionError:
-        raise PlanFileError(f"嵌套层数过多(超过 {MAX_DEPTH} 层)", where=where) from None
+        raise PlanFileError(_TOO_DEEP, where=where) from None
 
 
 def _composer(text: str) -> Any:
@@ -161,9 +163,6 @@ def _composer(text: str) -> Any:
         return loader.get_single_node()
     finally:
         loader.dispose()
-
-
-NO_ALIASES = "不支持 YAML 锚点和别名(&/*)"
 
 
 def node_problems(root: Any):
@@ -225,7 +224,7 @@ def _check_nesting(text: str, where: str) -> None:
             if isinstance(event, CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise PlanFileError(f"嵌套层数过多(超过 {MAX_DEPTH} 层)", where=place(where, event.start_mark))
+                    raise PlanFileError(_TOO_DEEP, where=place(where, event.start_mark))
             elif isinstance(event, CollectionEndEvent):
                 depth -= 1
     except YAMLError as exc:
@@ -244,7 +243,7 @@ def _yaml_error(exc: Exception, text: str, where: str) -> PlanFileError:
         lines = text.split("\n")
         char = lines[mark.line][mark.column] if 0 <= mark.line < len(lines) and 0 <= mark.column < len(lines[mark.line]) else ""
         if char == "\t":
-            message = "含有制表符(Tab),YAML 只能用空格缩进"
+            message = TAB_INDENT
         elif char:
             message = f"字符“{char}”不能作为值的开头(请给该值加引号)"
     return PlanFileError("YAML 语法错误:" + message, where=place(where, mark))
@@ -455,6 +454,17 @@ def content_end(text: str, node: Any) -> int:
 
 def line_start(text: str, index: int) -> int:
     return text.rfind("\n", 0, index) + 1
+
+
+def lines_of(text: str, node: Any, last: Any = None) -> tuple[int, int]:
+    """The whole lines of ``node`` (through ``last``'s: a key and its value): [start, end) from the
+    start of its first line to just after the line its content ends on."""
+    return line_start(text, node.start_mark.index), lines_end(text, node if last is None else last)
+
+
+def lines_end(text: str, node: Any) -> int:
+    """Just after the line ``node``'s content ends on (``content_end``)."""
+    return next_line(text, content_end(text, node))
 
 
 def next_line(text: str, index: int) -> int:
