@@ -23,13 +23,14 @@ PLAN_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 
 ROLES = ("lead", "support", "responsible")
 ROLE_LABELS = {"lead": "牵头", "support": "配合", "responsible": "负责"}
+YEARS = range(1949, 2201)  # the years a plan may be for
 STATES = ("open", "done")
 STATE_LABELS = {"open": "未完成", "done": "已完成"}
 
 # Value kinds a field may have (``Spec.kind``); the reader checks and converts by kind.
 KINDS = (
     "int",       # an integer
-    "year",      # a year, 1949–2200
+    "year",      # a year in YEARS
     "text",      # one line or more of text
     "texts",     # a text or a list of texts (a deadline cell may hold two phrases)
     "names",     # a list of names (units, links), written as a flow list [a, b]

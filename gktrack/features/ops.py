@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from gktrack.storage import git
 from gktrack.errors import InputError, NotFoundError, RepoError
-from gktrack.domain.model import ROLE_LABELS, Plan, Progress, Section, Task, UnitRef
+from gktrack.domain.model import ROLE_LABELS, YEARS, Plan, Progress, Section, Task, UnitRef
 from gktrack.storage.repo import PLANS_DIR, Change, Repository
 from gktrack.domain.units import resolve_refs, typed_form
 from gktrack.storage.registry import INITIAL_TEXT, REGISTRY_FILE, add_units_to_file
@@ -142,7 +142,7 @@ def new_plan(repo: Repository, plan_id: str, *, year: int, title: str, issuer: s
     from gktrack.storage.planfile import check_plan_id, new_plan_text
 
     check_plan_id(plan_id)
-    if not 1949 <= year <= 2200:
+    if year not in YEARS:
         raise InputError(f"年份“{year}”不合理")
     if not title.strip():
         raise InputError("计划标题不能为空")

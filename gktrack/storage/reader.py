@@ -17,7 +17,7 @@ import difflib
 import re
 from typing import Any, NamedTuple
 
-from gktrack.domain.model import PLAN_ID_PATTERN, RECORDS, ROLES, STATES, fields_of
+from gktrack.domain.model import PLAN_ID_PATTERN, RECORDS, ROLES, STATES, YEARS, fields_of
 from gktrack.errors import PlanFileError
 from gktrack.storage import yamldoc
 
@@ -301,7 +301,7 @@ class Reader:
             return "all" if value == "all" else [str(value)]
         if kind in ("int", "year"):
             if isinstance(value, int) and not isinstance(value, bool):
-                if kind == "year" and not 1949 <= value <= 2200:
+                if kind == "year" and value not in YEARS:
                     self.fail(f"“{name}”应为年份(如 2024),而不是“{value}”", node)
                     return _BAD
                 if name == "id" and value < 1:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from gktrack.domain.model import (PLAN_ID_PATTERN, RECORDS, SCHEMA_VERSION, STATE_LABELS, STATES,
+from gktrack.domain.model import (PLAN_ID_PATTERN, RECORDS, SCHEMA_VERSION, STATE_LABELS, STATES, YEARS,
                                   Plan, Registry, fields_of)
 
 KINDS = ("plan", "units")
@@ -23,7 +23,7 @@ SCHEMA_BASE = "https://gktrack.invalid/schema"
 _NAMES = {"type": "array", "items": {"type": "string", "minLength": 1}}
 _TYPES = {
     "int": {"type": "integer"},
-    "year": {"type": "integer", "minimum": 1949, "maximum": 2200},
+    "year": {"type": "integer", "minimum": YEARS.start, "maximum": YEARS.stop - 1},
     "text": {"type": "string"},
     "texts": {"anyOf": [{"type": "string"}, _NAMES]},
     "names": {"anyOf": [{"type": "string"}, _NAMES]},

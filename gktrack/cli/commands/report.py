@@ -32,6 +32,7 @@ def register(app: typer.Typer, command) -> None:
         任务状态取截止时点(默认该年 12 月 31 日 24 时)前最后一次提交中的计划文件,不是当前工作区;
         日期和人员取自提交本身,gktrack 之外的手工修改按文件内容核对并单独列出。同样的仓库和参数,输出逐字节相同。
         """
+        from gktrack.domain.model import YEARS
         from gktrack.features.ops import parse_date, today
         from gktrack.features.report import build_report, iter_markdown, misdated_warnings, report_json
 
@@ -40,7 +41,7 @@ def register(app: typer.Typer, command) -> None:
         else:
             # A year not yet over is reported up to today (GKTRACK_TODAY pins it); a past year,
             # up to its 12-31, so its report does not change with the day it is made.
-            when = min(datetime.date(year, 12, 31), today()) if 1949 <= year <= 2200 else None
+            when = min(datetime.date(year, 12, 31), today()) if year in YEARS else None
         repo = repository()
         # Refused before the work, as export and calendar do: never over units.yaml or a plan.
         target = repo.check_output(output, "报告文件") if output else None

@@ -25,7 +25,7 @@ import datetime as dt
 from typing import Callable
 
 from gktrack.domain.deadlines import parsed
-from gktrack.domain.model import Plan
+from gktrack.domain.model import YEARS, Plan
 from gktrack.domain.units import Units
 from gktrack.errors import GktrackError, InputError, NotFoundError, RepoError
 from gktrack.features.report.count import count, fill_audit
@@ -50,7 +50,7 @@ def build_report(repo, year: int, *, plan: str | None = None, unit: str | None =
     history).
     """
     progress = progress or (lambda stage, done, total: None)
-    if not 1949 <= year <= 2200:
+    if year not in YEARS:
         raise InputError(f"年份“{year}”不合理")
     start = dt.date(year, 1, 1)
     as_of = as_of or dt.date(year, 12, 31)
