@@ -23,7 +23,7 @@ from typing import Iterable, Sequence
 
 from gktrack.cli.cells import cell_len, fit, fold
 from gktrack.cli.streams import plain, plain_marks
-from gktrack.domain.model import ROLE_LABELS, Plan, Task
+from gktrack.domain.model import ROLE_LABELS, Plan, Task, role_label
 from gktrack.domain.text import visible
 from gktrack.domain.units import typed_form
 
@@ -308,13 +308,6 @@ def shorten(text: str, limit: int | None = None) -> str:
     return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
 
 
-def role_label(role: str | None, via: str | None) -> str:
-    if role is None:
-        return ""
-    label = ROLE_LABELS.get(role, role)
-    return f"{label}(经{typed_form(via)})" if via else label
-
-
 def state_cell(row) -> tuple[str, str]:
     """A task's state (``views.TaskRow``): the queried unit's part, or the task as a whole, with
     how many of its parts are done when it has several."""
@@ -410,7 +403,7 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
                 if key is not None:
                     tails[key] = tail
             if unit:
-                who = role_label(row.role, row.via)
+                who = role_label(row.role, row.via and typed_form(row.via))
             else:
                 # a city's tasks name the same few hundred combinations of units
                 key = (tuple(task.lead), tuple(task.support), tuple(task.responsible), plan.owner)
@@ -522,7 +515,8 @@ def render_task(row, history) -> None:
             state = (f"✓ 已完成 {part.standing.closed or ''}".strip(), "dim") if part.standing.state == "done" \
                 else open_state_cell(part.assessment)
             note = part.standing.note or ("" if part.standing.state == "done" else part.assessment.reason or "")
-            cells.append([typed_form(part.unit), role_label(part.part.role, part.part.via), state, note])
+            via = part.part.via and typed_form(part.part.via)
+            cells.append([typed_form(part.unit), role_label(part.part.role, via), state, note])
         table.measure(cells)
         table.layout(out.width)
         table.draw(out, cells, title=f"各单位(已完成 {row.done_parts[0]}/{row.done_parts[1]})")

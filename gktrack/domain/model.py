@@ -27,6 +27,16 @@ YEARS = range(1949, 2201)  # the years a plan may be for
 STATES = ("open", "done")
 STATE_LABELS = {"open": "未完成", "done": "已完成"}
 
+
+def role_label(role: str | None, via: str | None = None) -> str:
+    """A unit's role in a task in words: 牵头, 配合, 负责, or 负责(经各镇街) for a member of a
+    listed collective; "" for none."""
+    if role is None:
+        return ""
+    label = ROLE_LABELS.get(role, role)
+    return f"{label}(经{via})" if via else label
+
+
 # Value kinds a field may have (``Spec.kind``); the reader checks and converts by kind.
 KINDS = (
     "int",       # an integer

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gktrack.errors import InputError
-from gktrack.domain.model import ROLE_LABELS, STATE_LABELS, Plan, Task
+from gktrack.domain.model import STATE_LABELS, Plan, Task, role_label
 from gktrack.domain.text import display_width, formula_like, visible
 from gktrack.storage.files import atomic_write
 from gktrack.storage.repo import Repository
@@ -98,13 +98,6 @@ def _state_text(row) -> str:
     lines = [f"{DONE_LABEL}" if row.done else f"{_one_state('open', None, row.assessment, None)}(已完成 {done}/{len(parts)})"]
     lines += [f"{p.unit}:" + _one_state(p.standing.state, p.standing.closed, p.assessment, None) for p in parts]
     return "\n".join(lines)
-
-
-def role_label(role: str | None, via: str | None) -> str:
-    if role is None:
-        return ""
-    label = ROLE_LABELS.get(role, role)
-    return f"{label}(经{via})" if via else label
 
 
 def progress_text(task: Task, limit: int | None = None) -> str:
