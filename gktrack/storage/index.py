@@ -51,9 +51,15 @@ def _schema_stamp() -> str:
 # --- records as plain tuples (marshal) ----------------------------------------------------------
 
 
-def encode(record: Any) -> tuple:
+def encode(record: Any, texts: dict[str, str] | None = None) -> tuple:
     """A record as a tuple of its fields in file order (dates as day numbers), then its
-    model-only fields (plan id, line)."""
+    model-only fields (plan id, line).
+
+    Equal texts become one object (``texts``), which marshal writes once and then refers to: a
+    plan repeats its id, its unit names, states and deadline phrases on every task, so the
+    stored record is smaller, reads faster and shares those strings once read."""
+    if texts is None:
+        texts = {}
     out = []
     for name, spec in _all_fields(type(record)):
         value = getattr(record, name)
@@ -62,7 +68,11 @@ def encode(record: Any) -> tuple:
         elif spec.kind == "date":
             value = value.toordinal()
         elif spec.kind == "records":
-            value = [encode(item) for item in value]
+            value = [encode(item, texts) for item in value]
+        elif value.__class__ is str:
+            value = texts.setdefault(value, value)
+        elif value.__class__ is list:
+            value = [texts.setdefault(item, item) if item.__class__ is str else item for item in value]
         out.append(value)
     return tuple(out)
 
