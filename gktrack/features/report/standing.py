@@ -27,11 +27,15 @@ def standing(plan: Plan, task: Task, units: Units, as_of: dt.date,
     """``task`` at the end of ``as_of`` — as a whole, and part by part — with only what was
     recorded by then: ``closed``, the task's closing date when it was done by then; progress
     dated on or before ``as_of``; parts closed on or before it."""
-    seen = dataclasses.replace(
-        task, closed=closed if task.state == "done" else None,
-        progress=[p for p in task.progress if p.date <= as_of],
-        parts=[p if p.state != "done" or (p.closed is not None and p.closed <= as_of)
-               else dataclasses.replace(p, state="open", closed=None, note=None, evidence=[]) for p in task.parts])
+    closed = closed if task.state == "done" else None
+    progress = [p for p in task.progress if p.date <= as_of]
+    later = [p for p in task.parts if p.state == "done" and (p.closed is None or p.closed > as_of)]
+    seen = task
+    if closed != task.closed or len(progress) < len(task.progress) or later:
+        # (most tasks of a year-end report: nothing recorded after the cut-off, judged as they are)
+        seen = dataclasses.replace(task, closed=closed, progress=progress, parts=[
+            dataclasses.replace(p, state="open", closed=None, note=None, evidence=[]) if p in later else p
+            for p in task.parts])
     parts = assess_parts(plan, seen, units, as_of + ONE_DAY)
     return task_assessment(parts), parts
 
