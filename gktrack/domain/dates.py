@@ -11,10 +11,9 @@ import datetime as dt
 import re
 from typing import NamedTuple
 
+from gktrack.domain.text import HALF_WIDTH
 from gktrack.errors import InputError
 
-_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-_HALF_WIDTH[0x3000] = 0x20
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "1": 0, "2": 1, "3": 2,
              "4": 3, "5": 4, "6": 5, "7": 6}
@@ -48,7 +47,7 @@ def _number(text: str) -> int:
 
 def read_date(value: str, what: str = "日期", *, today: dt.date, year: int | None = None) -> TypedDate:
     """The date ``value`` names. A date without a year is in ``year`` (else ``today``'s year)."""
-    text = (value or "").translate(_HALF_WIDTH).strip()
+    text = (value or "").translate(HALF_WIDTH).strip()
     try:
         found = _FULL.fullmatch(text) or _COMPACT.fullmatch(text)
         if found:

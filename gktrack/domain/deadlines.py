@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from gktrack.domain.text import HALF_WIDTH
 from gktrack.errors import InputError
 
 __all__ = [
@@ -97,8 +98,6 @@ class Deadline:
 
 # Full-width ASCII (！..～) to half-width, the ideographic space to a space; no unicodedata
 # import, which would cost more than the rest of this module at start-up.
-_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-_HALF_WIDTH[0x3000] = 0x20
 
 
 def _fold(text: str) -> tuple[str, list[int]]:
@@ -108,7 +107,7 @@ def _fold(text: str) -> tuple[str, list[int]]:
     for i, ch in enumerate(text):
         if ch.isspace() or ch in "\u200b\u200c\u200d\ufeff":
             continue
-        chars.append(ch.translate(_HALF_WIDTH))
+        chars.append(ch.translate(HALF_WIDTH))
         index.append(i)
     return "".join(chars), index
 
@@ -559,7 +558,7 @@ def parse_due_option(value: str, year: int) -> tuple[str, bool]:
     if len(pieces) > 1 and all(_is_known(p, year) for p in pieces):
         return text, True
     if text and not has_chinese:
-        iso = _calendar_date(text.translate(_HALF_WIDTH), year)
+        iso = _calendar_date(text.translate(HALF_WIDTH), year)
         if iso:
             return iso, True
         if _is_known(text, year):

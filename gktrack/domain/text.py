@@ -24,6 +24,9 @@ from gktrack.errors import InputError
 # C0 but tab and line feed, DEL, C1; the bidirectional embeddings, overrides and isolates.
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Full-width ASCII (！ to ～) and the ideographic space as their half-width forms (``str.translate``):
+# a date, a deadline or a unit phrase reads the same whichever way it was typed.
+HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
 def control_in(text: str) -> str | None:

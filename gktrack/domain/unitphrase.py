@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from gktrack.domain.text import HALF_WIDTH
 from gktrack.errors import InputError
 from gktrack.domain.model import ROLE_LABELS, ROLES, UnitRef
 
@@ -27,8 +28,7 @@ _RANK = {role: rank for rank, role in enumerate(ROLES)}  # lead < support < resp
 
 # Full-width ASCII, ideographic space, no-break space and the other bracket shapes -> one form,
 # character for character, so patterns need not care how the phrase was typed.
-_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-_WIDTH.update({0x3000: 0x20, 0xA0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x200B: None, 0xFEFF: None})
+_WIDTH = HALF_WIDTH | {0xA0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x200B: None, 0xFEFF: None}
 _BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "［": "(", "］": ")"})
 
 

@@ -223,8 +223,10 @@ class Index:
         fresh: list[tuple] = []
         with collector_paused():
             for rel, path in files:
+                # Each file's bytes and stored record are let go once used: a city's plans are
+                # not held twice over (a copy of a file with the same bytes is parsed again).
                 blob = blobs.get(rel)
-                found = stored.get(blob) if blob else None
+                found = stored.pop(blob, None) if blob else None
                 if found is not None:
                     names, data = found
                     if keep is None or names is None or keep(names):
@@ -233,7 +235,7 @@ class Index:
                 if blob is None:
                     continue
                 try:
-                    raw = data_of.get(rel) or Path(path).read_bytes()
+                    raw = data_of.pop(rel, None) or Path(path).read_bytes()
                     record = parse(rel, raw)
                 except OSError:
                     continue

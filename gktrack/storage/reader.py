@@ -95,6 +95,9 @@ class Reader:
         self._cut: set[int] = set()          # mappings that lost a key already reported
         self._lost: dict[int, set[str]] = {}  # id(record) -> its fields that could not be read
         self._nodes: dict[int, Any] = {}      # id(record) -> the node it was read from
+        # Equal texts as one object: a plan names the same units, people and phrases on task
+        # after task (the index stores them so too, see ``index.encode``).
+        self._texts: dict[str, str] = {}
 
     def fail(self, message: str, node: Any, severity: str = ERROR) -> None:
         where = yamldoc.place(self.where, node) if node is not None else self.where
@@ -317,7 +320,7 @@ class Reader:
             return _BAD
         if kind == "state":
             if value in STATES:
-                return value
+                return STATES[STATES.index(value)]  # the constant, not one more copy
             self.fail(f"{label}“{name}”应为 open 或 done,而不是“{short(value)}”", node)
             return _BAD
         if kind == "role":
@@ -345,7 +348,7 @@ class Reader:
             control = _CONTROL.search(text)
             if control:
                 self.fail(f"{label}“{name}”中含有控制字符(U+{ord(control.group()):04X})", node, WARNING)
-        return text
+        return self._texts.setdefault(text, text)
 
     def texts(self, name: str, node: Any, label: str) -> Any:
         out = []

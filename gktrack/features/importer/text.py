@@ -7,11 +7,12 @@ import functools
 import re
 from dataclasses import dataclass
 
+from gktrack.domain.text import HALF_WIDTH
+
 # One character for one character, so a match on the folded text slices the original at the
 # same place: full-width ASCII -> half-width, odd spaces -> " ". 〔〕 stay: 文号 are written so.
-_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-_FOLD.update({code: 0x20 for code in (0x3000, 0xA0, 0x2002, 0x2003, 0x2009, 0x200B, 0xFEFF, 0x0C, 0x0B, 0x09)})
-_FOLD.update({ord("．"): ord("."), ord("︰"): ord(":")})
+_FOLD = HALF_WIDTH | {code: 0x20 for code in (0xA0, 0x2002, 0x2003, 0x2009, 0x200B, 0xFEFF, 0x0C, 0x0B, 0x09)}
+_FOLD[ord("︰")] = ord(":")  # the vertical-text colon
 
 
 def fold(text: str) -> str:
