@@ -310,3 +310,15 @@ def test_only_the_office_may_import_a_plan(org):
     assert "hl2022" in ok(li.root, "import", SEED, "--dry-run")  # looking is fine
     assert "hl2022" in ok(org["office"], "import", SEED)
     assert push(org["office"]).returncode == 0
+
+
+@pytest.mark.parametrize("path, plan_id", [
+    ("plans/hl2022.yaml", "hl2022"), ("plans/hl2022.yaml\n", None), ("plans/.hl2022.yaml", None),
+    ("plans/.yaml", None), ("plans/a/b.yaml", None), ("xplans/a.yaml", None), ("plans/a.yml", None),
+])
+def test_which_paths_are_plan_files_is_one_rule(path, plan_id):
+    """The server hook and every client read the same files as plans (``repo.plan_id_of``): a
+    path that only ends in ".yaml" before a line feed is not one."""
+    from gktrack.storage.repo import plan_id_of
+
+    assert plan_id_of(path) == plan_id

@@ -28,7 +28,7 @@ from gktrack.domain.units import Units
 from gktrack.storage.registry import REGISTRY_FILE, default_registry, parse_registry
 
 PLANS_DIR = "plans"
-_PLAN_PATH = re.compile(rf"^{PLANS_DIR}/([^/]+)\.yaml$")
+_PLAN_PATH = re.compile(rf"{PLANS_DIR}/([^/]+)\.yaml\Z")  # \Z: "a.yaml\n" is no plan file
 ENV_REPO = "GKTRACK_REPO"
 # gktrack sync's record of a sync in progress, in .git/gktrack/ (written by
 # gktrack.features.collab.sync): its phase says whether git's rebase is under way or paused.

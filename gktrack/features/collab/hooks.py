@@ -66,6 +66,7 @@ from gktrack.errors import GktrackError, InputError, PermissionDeniedError, Plan
 from gktrack.storage import git, yamldoc
 from gktrack.storage.planfile import PLAN_ID, parse_plan
 from gktrack.storage.registry import REGISTRY_FILE, parse_registry
+from gktrack.storage.repo import plan_id_of
 
 HOOK_MARK = "# 由 gktrack hook install 安装"
 MAX_REPORTED = 20
@@ -121,15 +122,6 @@ class FileChange:
 # --- judging a change: validation for everyone, the rules for liaisons -------------------------
 
 
-def plan_file_id(rel: str) -> str | None:
-    """The plan id of a file every client reads as a plan (``Repository.plan_ids``); None for any
-    other file."""
-    folder, _, name = rel.partition("/")
-    if folder == "plans" and "/" not in name and name.endswith(".yaml") and not name.startswith("."):
-        return name[:-len(".yaml")]
-    return None
-
-
 def _is_link(mode: str | None) -> bool:
     return mode in ("120000", "160000")
 
@@ -164,7 +156,7 @@ def validation_findings(changes: list[FileChange], registry_after: bytes | None)
             units = None
     for change in changes:
         rel = change.rel
-        plan_id = plan_file_id(rel)
+        plan_id = plan_id_of(rel)
         if _is_link(change.new_mode):
             found.append((rel, RULE_LINKS, f"{rel} 是符号链接或子模块"))
             continue
@@ -198,7 +190,7 @@ def _read_plan(data: bytes | None, rel: str) -> Plan | None:
     """The plan in ``data`` as a client reads it; None when absent; raises when unreadable."""
     if data is None:
         return None
-    return parse_plan(yamldoc.decode(data, rel), rel, expected_id=plan_file_id(rel))
+    return parse_plan(yamldoc.decode(data, rel), rel, expected_id=plan_id_of(rel))
 
 
 def liaison_findings(units: Units, person, changes: list[FileChange]) -> list[Finding]:
@@ -207,7 +199,7 @@ def liaison_findings(units: Units, person, changes: list[FileChange]) -> list[Fi
     found: list[Finding] = []
     for change in changes:
         rel = change.rel
-        plan_id = plan_file_id(rel)
+        plan_id = plan_id_of(rel)
         if rel == REGISTRY_FILE:
             found.append((REGISTRY_FILE, RULE_REGISTRY,
                           f"{who} 不是{_office(units)}(office 角色),不能修改单位名册"))
