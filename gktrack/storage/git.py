@@ -26,23 +26,26 @@ TRAILER_PLAN = "Gktrack-Plan"
 TRAILER_REVERTS = "Gktrack-Reverts"
 
 
-def _env() -> dict[str, str]:
+def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     # Messages we parse must not be translated; paths must come back unquoted (Chinese names).
     env["LC_ALL"] = "C.UTF-8"
+    env.update(extra or {})
     return env
 
 
-def _git(root: Path | str, args: tuple | list, *, wait: bool = True, **options: Any) -> Any:
-    """``git -C root args…`` with its output captured: run to the end (``subprocess.run``), or
-    started (``wait=False``: a ``Popen``). A missing git becomes a RepoError."""
+def call(root: Path | str, args: tuple | list, *, wait: bool = True, env: dict[str, str] | None = None,
+         **options: Any) -> Any:
+    """``git -C root args…`` with its output captured (bytes unless ``options`` say text): run to
+    the end (``subprocess.run``), or started (``wait=False``: a ``Popen``). ``env``: variables
+    set for git besides the environment. A missing git becomes a RepoError."""
     import subprocess  # here: the read commands run no git at all, so they need not import it
 
     cmd = ["git", "-c", "core.quotepath=off", "-C", str(root), *args]
     try:
         if wait:
-            return subprocess.run(cmd, capture_output=True, env=_env(), **options)
-        return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(), **options)
+            return subprocess.run(cmd, capture_output=True, env=_env(env), **options)
+        return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(env), **options)
     except FileNotFoundError as exc:
         raise RepoError("找不到 git 命令:请先安装 git") from exc
 
@@ -63,7 +66,7 @@ def run(root: Path | str, *args: str, input: str | None = None, check: bool = Tr
 
 def run_full(root: Path | str, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
     """Like ``run`` but never raises for git's exit code: the caller reads stderr itself."""
-    return _git(root, args, input=input, text=True, encoding="utf-8", errors="replace")
+    return call(root, args, input=input, text=True, encoding="utf-8", errors="replace")
 
 
 def git_dir(root: Path) -> Path | None:
@@ -85,7 +88,7 @@ def git_dir(root: Path) -> Path | None:
 
 def run_bytes(root: Path | str, *args: str) -> bytes | None:
     """``git -C root args…``'s stdout as bytes (a file's exact content); None when git fails."""
-    proc = _git(root, args)
+    proc = call(root, args)
     return proc.stdout if proc.returncode == 0 else None
 
 
@@ -197,7 +200,7 @@ def start_dirty_paths(root: Path, paths: list[str]) -> Callable[[], list[str]]:
     A write runs it while it prepares its edit (nothing is written before the answer): git's
     few milliseconds overlap Python's instead of adding to them.
     """
-    proc = _git(root, ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths], wait=False,
+    proc = call(root, ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths], wait=False,
                 text=True, encoding="utf-8", errors="replace")
 
     def result() -> list[str]:

@@ -281,8 +281,7 @@ class GitObjects:
         self._empty: str | None = None
 
     def _git(self, *args: str, input: bytes | None = None) -> subprocess.CompletedProcess:
-        return subprocess.run(["git", "-C", str(self.root), *args], input=input, capture_output=True,
-                              env={**os.environ, "LC_ALL": "C.UTF-8"})
+        return git.call(self.root, args, input=input)
 
     def _run(self, *args: str, input: bytes | None = None) -> bytes:
         proc = self._git(*args, input=input)

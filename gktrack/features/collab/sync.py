@@ -134,17 +134,10 @@ class SyncResult:
 def _git(root: Path, *args: str, input: str | None = None, env: dict | None = None,
          timeout: float | None = None) -> subprocess.CompletedProcess:
     """git with its exit status and both outputs (sync needs git's own words on failure)."""
-    full_env = dict(os.environ)
-    full_env["LC_ALL"] = "C.UTF-8"
-    full_env.setdefault("GIT_TERMINAL_PROMPT", "0")  # never hang on a password prompt
-    if env:
-        full_env.update(env)
-    try:
-        return subprocess.run(["git", "-c", "core.quotepath=off", "-C", str(root), *args], input=input,
-                              capture_output=True, text=True, encoding="utf-8", errors="replace",
-                              env=full_env, timeout=timeout)
-    except FileNotFoundError as exc:
-        raise RepoError("找不到 git 命令:请先安装 git") from exc
+    # never hang on a password prompt (unless the user asked for prompts)
+    prompt = {} if "GIT_TERMINAL_PROMPT" in os.environ else {"GIT_TERMINAL_PROMPT": "0"}
+    return git.call(root, args, input=input, env={**prompt, **(env or {})}, timeout=timeout, text=True,
+                    encoding="utf-8", errors="replace")
 
 
 def _last_line(proc: subprocess.CompletedProcess) -> str:
