@@ -25,7 +25,7 @@ from pathlib import Path
 
 from gktrack.storage import git
 from gktrack.errors import GktrackError, InputError, PlanFileError
-from gktrack.storage.repo import PLANS_DIR, Change, Repository
+from gktrack.storage.repo import Change, Repository, plan_rel
 
 MARK = "# gktrack:"
 BASE_MARK = "# gktrack:base:"
@@ -41,7 +41,7 @@ class Block:
 def task_block(repo: Repository, plan_id: str, task_id: int) -> Block:
     from gktrack.storage.planfile import PlanEditor
 
-    rel = f"{PLANS_DIR}/{plan_id}.yaml"
+    rel = plan_rel(plan_id)
     editor = PlanEditor(repo.plan_path(plan_id), rel)
     if editor.plan.task(task_id) is None:
         raise InputError(f"计划 {plan_id} 中没有任务 {task_id}")
@@ -122,7 +122,7 @@ def _reapply(repo: Repository, plan_id: str, task_id: int, base: str, edited: st
     from gktrack.features.collab.mergedriver import line_merge, merge_plan_texts
     from gktrack.storage.planfile import PlanEditor
 
-    rel = f"{PLANS_DIR}/{plan_id}.yaml"
+    rel = plan_rel(plan_id)
     editor = PlanEditor(repo.plan_path(plan_id), rel)
     start, end = editor.task_span(task_id)
     text = editor.text

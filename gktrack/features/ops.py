@@ -15,7 +15,7 @@ from typing import NamedTuple
 from gktrack.storage import git
 from gktrack.errors import InputError, NotFoundError, RepoError
 from gktrack.domain.model import ROLE_LABELS, YEARS, Plan, Progress, Section, Task, UnitRef
-from gktrack.storage.repo import PLANS_DIR, Change, Repository
+from gktrack.storage.repo import PLANS_DIR, Change, Repository, plan_rel
 from gktrack.domain.units import resolve_refs, typed_form
 from gktrack.storage.registry import INITIAL_TEXT, REGISTRY_FILE, add_units_to_file
 
@@ -54,10 +54,6 @@ def _trailers(action: str, *, task: str | None = None, plan: str | None = None,
     if date:
         trailers[git.TRAILER_DATE] = date.isoformat()
     return trailers
-
-
-def _plan_rel(plan_id: str) -> str:
-    return f"{PLANS_DIR}/{plan_id}.yaml"
 
 
 # --- init ---------------------------------------------------------------------------------
@@ -148,11 +144,11 @@ def new_plan(repo: Repository, plan_id: str, *, year: int, title: str, issuer: s
         raise InputError("计划标题不能为空")
     path = repo.plan_path(plan_id)
     if path.exists():
-        raise InputError(f"计划 {plan_id} 已存在({_plan_rel(plan_id)})")
+        raise InputError(f"计划 {plan_id} 已存在({plan_rel(plan_id)})")
     _check_office(repo, by, "new-plan")
     plan = Plan(id=plan_id, year=year, title=title.strip(), issuer=issuer, doc_number=doc_number,
                 issued=issued, source=source, owner=owner)
-    rel = _plan_rel(plan_id)
+    rel = plan_rel(plan_id)
     with repo.change([rel], f"新建计划 {plan_id}:{short(plan.title)}",
                      _trailers("new-plan", plan=plan_id), by=by, staged=True) as tx:
         repo.plans_dir.mkdir(exist_ok=True)
@@ -173,7 +169,7 @@ def add_section(repo: Repository, plan_id: str, title: str, *, number: str | Non
     last = max((int(k.rsplit(".", 1)[-1]) for k in siblings if k.rsplit(".", 1)[-1].isdigit()), default=0)
     key = f"{parent}.{last + 1}" if parent else str(last + 1)
     assert key not in keys
-    rel = _plan_rel(plan_id)
+    rel = plan_rel(plan_id)
     with repo.change([rel], f"新增章节 {plan_id} {key}:{short(title)}",
                      _trailers("add-section", plan=plan_id), by=by, staged=True) as tx:
         editor = PlanEditor(repo.plan_path(plan_id), rel)
@@ -256,7 +252,7 @@ def add_task(repo: Repository, plan_id: str, text: str, *, lead: list[str] = (),
     task = Task(plan=plan_id, id=plan.next_task_id(), text=text, number=number, section=section_key,
                 deadline=phrases)
     task.set_units(refs)
-    rel = _plan_rel(plan_id)
+    rel = plan_rel(plan_id)
     with repo.change([rel], f"新增 {task.full_id}:{short(text)}",
                      _trailers("add", task=task.full_id, units=[u.name for u in refs]), by=by, staged=True) as tx:
         _register(repo, tx, new_units)
@@ -281,7 +277,7 @@ def _edit_task(repo: Repository, ref: str, summary: str, trailers: dict[str, str
     from gktrack.storage.planfile import PlanEditor
 
     plan_id, task_id = repo.task_ref(ref)
-    rel = _plan_rel(plan_id)
+    rel = plan_rel(plan_id)
     with repo.change([rel], summary, trailers, by=by, body=body, staged=True) as tx:
         _register(repo, tx, list(new_units))
         editor = PlanEditor(repo.plan_path(plan_id), rel)

@@ -19,7 +19,7 @@ from gktrack.domain.model import Registry
 from gktrack.storage import git
 from gktrack.storage.plandiff import FileDiff
 from gktrack.storage.registry import REGISTRY_FILE
-from gktrack.storage.repo import PLANS_DIR, plan_id_of
+from gktrack.storage.repo import plan_id_of, plan_rel
 
 Blobs = tuple[str | None, str | None]  # (before, after); None: no such file
 
@@ -58,11 +58,11 @@ def holds(action: str | None, trailers: dict[str, str], seen: Seen) -> bool:
     if scope == kinds.EDIT:  # checked by commit-edits: every plan file it leaves reads
         return all(not seen.diffs[path].unread for path in plans if seen.files[path][1] is not None)
     if scope == kinds.TASKS:
-        named = {f"{PLANS_DIR}/{plan_id}.yaml" for plan_id in trailers.get(git.TRAILER_PLAN, "").split(",") if plan_id}
+        named = {plan_rel(plan_id) for plan_id in trailers.get(git.TRAILER_PLAN, "").split(",") if plan_id}
         return bool(plans) and plans <= named and all(
             _fields_only(seen.files[path], seen.diffs[path], known.fields) for path in plans)
     if scope in (kinds.EMPTY_PLAN, kinds.NEW_PLAN, kinds.SECTIONS):
-        path = f"{PLANS_DIR}/{trailers.get(git.TRAILER_PLAN, '')}.yaml"
+        path = plan_rel(trailers.get(git.TRAILER_PLAN, ''))
         if plans != {path}:
             return False
         diff, (before, after) = seen.diffs[path], seen.files[path]
@@ -73,7 +73,7 @@ def holds(action: str | None, trailers: dict[str, str], seen: Seen) -> bool:
         return before is None and (scope == kinds.NEW_PLAN or not diff.tasks)
     # One task: the one its Gktrack-Task names.
     plan_id, _, number = trailers.get(git.TRAILER_TASK, "").rpartition("/")
-    path = f"{PLANS_DIR}/{plan_id}.yaml"
+    path = plan_rel(plan_id)
     if not number.isdigit() or plans != {path}:
         return False
     diff = seen.diffs[path]

@@ -26,7 +26,7 @@ from gktrack.domain.model import Plan, Registry
 from gktrack.errors import GktrackError, RepoError
 from gktrack.storage import claims, git, plandiff, planfile, yamldoc
 from gktrack.storage.registry import REGISTRY_FILE, parse_registry
-from gktrack.storage.repo import PLANS_DIR, Repository, parse_task_ref, plan_id_of
+from gktrack.storage.repo import PLANS_DIR, Repository, parse_task_ref, plan_id_of, plan_rel
 
 _RS, _FS = "\x1e", "\x1f"
 _FORMAT = f"{_RS}%H{_FS}%P{_FS}%an{_FS}%ae{_FS}%cn{_FS}%ce{_FS}%aI{_FS}%cI{_FS}%B{_FS}"
@@ -172,7 +172,7 @@ def trusted_files(commit: Commit) -> list[str] | None:
     if commit.action in TASK_ACTIONS and commit.task:
         plan_id = commit.task.rpartition("/")[0]
         if plan_id:
-            return [f"{PLANS_DIR}/{plan_id}.yaml"]
+            return [plan_rel(plan_id)]
     return None
 
 
@@ -367,7 +367,7 @@ def task_history(repo: Repository, ref: str) -> list[Commit]:
     """
     plan_id, task_id = parse_task_ref(ref)
     ref = f"{plan_id}/{task_id}"
-    rel = f"{PLANS_DIR}/{plan_id}.yaml"
+    rel = plan_rel(plan_id)
     proc = git.run_full(repo.root, "-c", "core.deltaBaseCacheLimit=4m", "log", "--topo-order",
                         f"--format={_FORMAT}", "--raw", "-c", "--no-abbrev", "--no-renames", "-z",
                         "HEAD", "--", rel)

@@ -44,6 +44,11 @@ LOCK_TIMEOUT = float(os.environ.get("GKTRACK_LOCK_TIMEOUT", "30"))
 _UNKNOWN = object()
 
 
+def plan_rel(plan_id: str) -> str:
+    """A plan file's path in the repository (``plan_id_of``'s inverse)."""
+    return f"{PLANS_DIR}/{plan_id}.yaml"
+
+
 def plan_id_of(path: str) -> str | None:
     """The plan id of a plan file's path in the repository (``plans/<id>.yaml``); None for any other file."""
     match = _PLAN_PATH.match(path)
@@ -184,7 +189,7 @@ class Repository:
         def parse(rel: str, data: bytes) -> Plan:
             return parse_plan(_text(data, rel), rel, expected_id=rel[len(PLANS_DIR) + 1:-len(".yaml")])
 
-        files = [(f"{PLANS_DIR}/{plan_id}.yaml", self.plan_path(plan_id)) for plan_id in ids]
+        files = [(plan_rel(plan_id), self.plan_path(plan_id)) for plan_id in ids]
         found = self.index.read_files(files, "Plan", parse, names_of=unit_names, keep=concerns)
         plans, problems = [], []
         for rel, value in found:

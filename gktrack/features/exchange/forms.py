@@ -21,7 +21,7 @@ from gktrack.features.exchange.export import (
     DONE_LABEL, FORM_CHECK, FORM_COLUMNS, FORM_MARK, OPEN_LABEL, form_check,
 )
 from gktrack.domain.model import Progress
-from gktrack.storage.repo import PLANS_DIR, Repository, parse_task_ref
+from gktrack.storage.repo import Repository, parse_task_ref, plan_rel
 
 
 @dataclass
@@ -301,7 +301,7 @@ def apply_sheet(repo: Repository, result: SheetResult, *, source: str, by: str |
     by_plan: dict[str, list[RowAction]] = {}
     for action in result.actions:
         by_plan.setdefault(parse_task_ref(action.ref)[0], []).append(action)
-    rels = [f"{PLANS_DIR}/{plan_id}.yaml" for plan_id in by_plan]
+    rels = [plan_rel(plan_id) for plan_id in by_plan]
     closes = [a for a in result.actions if a.kind == "close"]
     notes = [a for a in result.actions if a.kind == "progress"]
     counts = "、".join(part for part in (f"{len(notes)} 条进展" if notes else "",
@@ -319,7 +319,7 @@ def apply_sheet(repo: Repository, result: SheetResult, *, source: str, by: str |
     name = _actor_name(repo, by)
     with repo.change(rels, summary, trailers, by=by, body=body) as tx:
         for plan_id, actions in by_plan.items():
-            rel = f"{PLANS_DIR}/{plan_id}.yaml"
+            rel = plan_rel(plan_id)
             editor = PlanEditor(repo.plan_path(plan_id), rel)
             for action in actions:
                 _, task_id = parse_task_ref(action.ref)

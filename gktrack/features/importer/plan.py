@@ -11,7 +11,7 @@ from gktrack.storage import git
 from gktrack.errors import InputError
 from gktrack.domain.model import Plan, Progress, Section, Task, UnitRef
 from gktrack.domain.unitphrase import is_self_reference
-from gktrack.storage.repo import PLANS_DIR, Change, Repository
+from gktrack.storage.repo import Change, Repository, plan_rel
 from gktrack.domain.units import normalize_name
 from gktrack.storage.registry import REGISTRY_FILE, add_units_to_file
 from gktrack.digest import sha256_hex
@@ -91,7 +91,7 @@ def preview_import(repo: Repository, path: str | Path, *, plan_id: str | None = 
     if plan_id:
         check_plan_id(plan_id)
         if plan_id in taken:
-            raise InputError(f"计划 {plan_id} 已存在;换一个 --id,或先删除 {PLANS_DIR}/{plan_id}.yaml")
+            raise InputError(f"计划 {plan_id} 已存在;换一个 --id,或先删除 {plan_rel(plan_id)}")
     else:
         plan_id = derive_plan_id(final_title, final_year, taken)
     units = repo.units()
@@ -152,7 +152,7 @@ def import_plan(repo: Repository, path: str | Path, *, plan_id: str | None = Non
 
     preview = preview_import(repo, path, plan_id=plan_id, year=year, title=title, owner=owner)
     plan = preview.plan
-    rel = f"{PLANS_DIR}/{plan.id}.yaml"
+    rel = plan_rel(plan.id)
     summary = f"导入计划 {plan.id}:{plan.title}({len(plan.tasks)} 项任务)"
     trailers = {git.TRAILER_ACTION: "import", git.TRAILER_PLAN: plan.id}
     with repo.change([rel], summary, trailers, by=by,

@@ -38,6 +38,7 @@ from gktrack.features.report.walk import Walk, walk_history
 from gktrack.features.views import effective_units, match_unit
 from gktrack.storage import history
 from gktrack.storage.registry import REGISTRY_FILE, default_registry
+from gktrack.storage.repo import plan_id_of
 
 
 def build_report(repo, year: int, *, plan: str | None = None, unit: str | None = None,
@@ -119,7 +120,7 @@ def _registry_at(repo, reader, blob: str | None) -> tuple[Units, Unreadable | No
 
 def _plans_at(repo, reader, blobs: dict[str, str], progress) -> tuple[list[Plan], list[Unreadable]]:
     """The plan files of the cut-off commit, through the index; the unreadable ones named."""
-    paths = [path for path in sorted(blobs) if history.plan_id_of(path)]
+    paths = [path for path in sorted(blobs) if plan_id_of(path)]
     plans, problems = [], []
     for i, path in enumerate(paths):
         def read(i=i, path=path) -> bytes | None:

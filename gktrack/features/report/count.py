@@ -12,6 +12,7 @@ from gktrack.features.report.data import (
     BEIJING, MonthStats, PersonStats, Report, SectionSummary, TaskReport, UnitStats,
 )
 from gktrack.storage.history import HAND_ACTIONS
+from gktrack.storage.repo import plan_rel
 
 
 def count(report: Report, units: Units) -> None:
@@ -82,7 +83,7 @@ def fill_audit(report: Report, commits: list, walk) -> None:
     months = {m: MonthStats(m) for m in _months(report)}
     people: dict[str, PersonStats] = {}
     reported = {t.ref for t in report.tasks}
-    plan_files = {f"plans/{p.plan.id}.yaml" for p in report.plans}
+    plan_files = {plan_rel(p.plan.id) for p in report.plans}
 
     def in_scope(sha: str, files: list[str]) -> bool:
         if report.unit_filter:

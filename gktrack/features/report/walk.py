@@ -19,6 +19,7 @@ from gktrack.domain.model import Plan
 from gktrack.features.report.data import BEIJING, CommitRef, HandEdit, StateEvent, start_of_day
 from gktrack.storage import git, history
 from gktrack.storage.registry import REGISTRY_FILE
+from gktrack.storage.repo import plan_id_of, plan_rel
 
 
 @dataclass
@@ -38,23 +39,23 @@ def walk_history(repo, commits: list, plans: list[Plan], year: int, start: dt.da
     """The facts above from ``commits`` (``history.start_log_changes``, children first)."""
     walk = Walk()
     begin = start_of_day(start)
-    relevant = {f"plans/{p.id}.yaml" for p in plans}
+    relevant = {plan_rel(p.id) for p in plans}
     pending: dict[str, set[str]] = {}  # plan file -> done tasks whose closing commit is not yet found
     for p in plans:
         for t in p.tasks:
             if t.state == "done" and (p.year == year or t.closed is None or t.closed >= start):
-                pending.setdefault(f"plans/{p.id}.yaml", set()).add(t.full_id)
+                pending.setdefault(plan_rel(p.id), set()).add(t.full_id)
     waiting = sum(len(v) for v in pending.values())
     diffs = history.plan_diffs(
         repo, [change for commit in commits if _compared(commit) for change in commit.changes
-               if history.plan_id_of(change.path) and (_in_period(commit, begin, cutoff) or change.path in relevant)],
+               if plan_id_of(change.path) and (_in_period(commit, begin, cutoff) or change.path in relevant)],
         progress=lambda done, total: progress("比较手工修改", done, total))
     events: list[StateEvent] = []
     hand: list[HandEdit] = []
 
     def resolved(ref: str, ref_commit: CommitRef) -> None:
         nonlocal waiting
-        found = pending.get(f"plans/{ref.rpartition('/')[0]}.yaml")
+        found = pending.get(plan_rel(ref.rpartition('/')[0]))
         if found and ref in found:
             walk.closing[ref] = ref_commit
             found.discard(ref)
@@ -84,7 +85,7 @@ def walk_history(repo, commits: list, plans: list[Plan], year: int, start: dt.da
             ref_commit = CommitRef.of(commit)
             phrases: list[str] = []
             for change in commit.changes:
-                plan_id = history.plan_id_of(change.path)
+                plan_id = plan_id_of(change.path)
                 if not (in_period or change.path in relevant):
                     continue
                 if plan_id is None:
