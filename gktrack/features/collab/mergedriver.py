@@ -515,15 +515,6 @@ def _copy(doc: _Doc, start: int, end: int, newline: str) -> str:
     return _in_style(doc.text[start:end], doc, newline)
 
 
-def _entry_end(text: str, value: Any) -> int:
-    return yamldoc.next_line(text, yamldoc.content_end(text, value))
-
-
-def _span(text: str, item: Any) -> tuple[int, int]:
-    """A list item's lines: from its dash line to the end of its last line."""
-    return yamldoc.line_start(text, item.start_mark.index), _entry_end(text, item)
-
-
 def _is_block_list(text: str, node: Any) -> bool:
     return yamldoc.is_seq(node) and text[node.start_mark.index:node.start_mark.index + 1] != "["
 
@@ -555,9 +546,9 @@ def _entry_edits(doc: _Doc, node: Any, merged: dict, sources: list, cls: type, s
                 # the first entry of a list item shares the dash's line: the next one moves up
                 edits.append((key.start_mark.index, found[keys[index + 1]][0].start_mark.index, ""))
             else:
-                edits.append((start, _entry_end(text, value), ""))
+                edits.append((start, yamldoc.lines_end(text, value), ""))
         elif yamldoc.to_data(value) != merged[name]:
-            edits.append((key.start_mark.index, _entry_end(text, value),
+            edits.append((key.start_mark.index, yamldoc.lines_end(text, value),
                           _entry_text(name, merged[name], sources, cls, col, style)))
     inserts: dict[int, str] = {}
     order = list(merged)
@@ -566,7 +557,7 @@ def _entry_edits(doc: _Doc, node: Any, merged: dict, sources: list, cls: type, s
             continue
         before = [k for k in order[:position] if k in found]
         anchor = found[before[-1] if before else keys[0]][1]
-        at = _entry_end(text, anchor)
+        at = yamldoc.lines_end(text, anchor)
         inserts[at] = inserts.get(at, _line_break_before(text, at, nl)) + " " * col + _entry_text(name, merged[name], sources, cls, col, style)
     return edits + [(at, at, new) for at, new in inserts.items()]
 
@@ -585,7 +576,7 @@ def _entry_text(name: str, value: Any, sources: list, cls: type, col: int, style
     holds this value at this column, else rendered by the plan file's writer."""
     for doc, key, found in _entries_at(sources, name, col):
         if yamldoc.to_data(found) == value:
-            return _copy(doc, key.start_mark.index, _entry_end(doc.text, found), style.newline)
+            return _copy(doc, key.start_mark.index, yamldoc.lines_end(doc.text, found), style.newline)
     spec = dict(fields_of(cls)).get(name)
     if spec is not None and spec.merge in ("entries", "records") and isinstance(value, list):
         return _entries_text(name, value, sources, RECORDS[spec.record], col, style)
@@ -609,7 +600,7 @@ def _entries_text(name: str, entries: list, sources: list, cls: type, col: int, 
             out += _fresh_item(cls, entry, dash, item_col, style)
         else:
             _, d, item = pool.pop(match)
-            out += _copy(d, *_span(d.text, item), style.newline)
+            out += _copy(d, *yamldoc.lines_of(d.text, item), style.newline)
     return out
 
 
@@ -620,10 +611,10 @@ def _item_text(cls: type, value: Any, sources: list, dash: int, col: int, style:
     usable = [(doc, node) for doc, node in sources if _dash(doc.text, node) == dash and node.start_mark.column == col]
     for doc, node in usable:
         if yamldoc.to_data(node) == value:
-            return _copy(doc, *_span(doc.text, node), style.newline)
+            return _copy(doc, *yamldoc.lines_of(doc.text, node), style.newline)
     for doc, node in usable:
         if yamldoc.is_map(node) and isinstance(value, dict):
-            start, end = _span(doc.text, node)
+            start, end = yamldoc.lines_of(doc.text, node)
             edits = _entry_edits(doc, node, value, sources, cls, style)
             return _in_style(_apply(doc.text[start:end], edits, start), doc, style.newline)
     return _fresh_item(cls, value, dash, col, style)
@@ -677,20 +668,20 @@ def _list_edits(doc: _Doc, name: str, cls: type, items: _Items, order: list, mer
         body = f"{name}:{nl}" + "".join(sep + item(key) for key in order)
         if found is not None:
             key_node, value = found
-            return [(yamldoc.line_start(text, key_node.start_mark.index), _entry_end(text, value), body)]
+            return [(*yamldoc.lines_of(text, key_node, value), body)]
         return [_new_top_entry(doc, name, body)]
     if not order:
         key_node, value = found
-        return [(yamldoc.line_start(text, key_node.start_mark.index), _entry_end(text, value), f"{name}: []{nl}")]
+        return [(*yamldoc.lines_of(text, key_node, value), f"{name}: []{nl}")]
     edits: list[Edit] = []
     for index, key in enumerate(items.order):
-        start, end = _span(text, items.nodes[key])
+        start, end = yamldoc.lines_of(text, items.nodes[key])
         if key not in merged:
-            previous = _span(text, items.nodes[items.order[index - 1]])[1] if index else None
+            previous = yamldoc.lines_of(text, items.nodes[items.order[index - 1]])[1] if index else None
             if previous is not None and not text[previous:start].strip():
                 start = previous  # the blank line before it goes with it
             elif index + 1 < len(items.order):
-                end = _span(text, items.nodes[items.order[index + 1]])[0]
+                end = yamldoc.lines_of(text, items.nodes[items.order[index + 1]])[0]
             edits.append((start, end, ""))
         elif merged[key] != items.data[key]:
             edits.append((start, end, item(key)))
@@ -701,10 +692,10 @@ def _list_edits(doc: _Doc, name: str, cls: type, items: _Items, order: list, mer
             continue
         if pending:
             if anchor is None:
-                at = _span(text, items.nodes[items.order[0]])[0]
+                at = yamldoc.lines_of(text, items.nodes[items.order[0]])[0]
                 edits.append((at, at, "".join(item(k) + sep for k in pending)))
             else:
-                at = _span(text, items.nodes[anchor])[1]
+                at = yamldoc.lines_of(text, items.nodes[anchor])[1]
                 edits.append((at, at, _line_break_before(text, at, nl) + "".join(sep + item(k) for k in pending)))
             pending = []
         anchor = key
