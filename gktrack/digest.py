@@ -1,8 +1,8 @@
 """SHA digests from Python's built-in hash modules.
 
-Importing ``hashlib`` loads OpenSSL, a few milliseconds on every command that hashes anything
-(the index keys files by their git blob id); the built-in modules cost a tenth of that. A Python
-built without them falls back to ``hashlib``.
+Importing ``hashlib`` loads OpenSSL, which every command that hashes anything (the index keys
+files by their git blob id) would pay at start-up; the built-in modules are small. A Python built
+without them falls back to ``hashlib``.
 """
 
 from __future__ import annotations

@@ -146,23 +146,23 @@ _ROOT_VALUE_OPTIONS = ("--repo", "-C")
 def _app_for(argv: list[str]) -> typer.Typer:
     """The app with only the command the arguments name, when they name one.
 
-    Typer turns every registered command into a click command on each call (about 8 ms for
-    thirty); a call runs one, so the others are left out. The same Typer app parses: only the
-    list it builds from is shorter. Root help, unknown names and shell completion get them all.
+    Typer turns every registered command into a click command on each call; a call runs one, so
+    the others are left out (benchmarks/RESULTS.md). The same Typer app parses: only the list it
+    builds from is shorter. Root help, unknown names and shell completion get them all.
     """
     from gktrack.cli.commands.office import COMPLETE_VAR
 
     if os.environ.get(COMPLETE_VAR):
         return app
-    values = False
+    expects_value = False
     for arg in argv:
-        if values:
-            values = False
+        if expects_value:
+            expects_value = False
         elif arg in _ROOT_VALUE_OPTIONS:
-            values = True
+            expects_value = True
         elif not arg.startswith("-"):
-            break
-        elif not arg.startswith(("--repo=", "-C")) or arg == "-C":
+            break  # the command's name
+        elif not arg.startswith(("--repo=", "-C")):
             return app  # --help, --version, a mistake: the whole app answers
     else:
         return app
