@@ -21,6 +21,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import apply_env, run_main
 
@@ -740,3 +742,46 @@ def test_report_reuses_the_read_commands_cache(scenario, monkeypatch):
 def test_json_is_written_as_print_json_would(scenario):
     out = report(scenario, "2022", "--json")
     assert out == json.dumps(json.loads(out), ensure_ascii=False, indent=2) + "\n"
+
+
+# --- the task blocks a plan version is compared by --------------------------------------------------
+
+def _blocks_line_by_line(text: str):
+    """What ``plandiff._split`` gives, worked out line by line (the test's oracle)."""
+    lines = text.splitlines(keepends=True)
+    key = next((i for i, line in enumerate(lines)
+                if re.fullmatch(r"tasks[ \t]*:[ \t]*(?:#.*)?\r?", line.rstrip("\n"))), None)
+    if key is None:
+        return None
+    first = next((i for i in range(key + 1, len(lines)) if re.match(r"( *)- ", lines[i])), None)
+    if first is None or any(line.strip() and not line.strip().startswith("#") for line in lines[key + 1:first]):
+        return None
+    dash = len(lines[first]) - len(lines[first].lstrip(" "))
+    last = next((i for i in range(first + 1, len(lines))
+                 if lines[i][:1] and not lines[i][:1].isspace() and lines[i][0] not in "#" + ("" if dash else "-")),
+                len(lines))
+    items, current = [], []
+    for line in lines[first:last]:
+        if line.startswith(" " * dash + "- ") and current:
+            items.append("".join(current))
+            current = []
+        current.append(line)
+    items.append("".join(current))
+    header = "".join(lines[:key]) + "".join(lines[last:])
+    return header, [item.rstrip() + "\n" for item in items if item.strip()]
+
+
+_PLAN_LINES = st.sampled_from([
+    "id: hl2022", "title: 计划", "year: 2022", "tasks:", "tasks: # 任务", "- id: 1", "  - id: 2", "  text: 做事",
+    "    text: 做事", "  progress:", "  - date: 2022-05-01", "    - date: 2022-05-01", "# 注释", "", "sections:",
+    "x: 1", "\t- y", "-", "- ", "  -  id: 3", "tasks:x",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PLAN_LINES, max_size=14), st.sampled_from(["\n", "\r\n"]))
+def test_task_blocks_split_as_the_lines_say(lines, newline):
+    from gktrack.storage.plandiff import _split
+
+    text = newline.join(lines) + newline
+    assert _split(text) == _blocks_line_by_line(text)

@@ -144,8 +144,10 @@ def _header_changes(before: dict, after: dict) -> list[str]:
 
 _TASKS_KEY = re.compile(r"^tasks[ \t]*:[ \t]*(?:#.*)?\r?$", re.M)
 _FIRST_ITEM = re.compile(r"^( *)- ", re.M)
-_TOP_LEVEL = re.compile(r"^[^\s#]", re.M)
-_TOP_LEVEL_NOT_ITEM = re.compile(r"^[^\s#-]", re.M)
+# A line break before a top-level line: a literal "\n" first lets the regex engine skip ahead
+# to each one (a "^" under re.M is tried at every character).
+_TOP_LEVEL = re.compile(r"\n(?=[^\s#])")
+_TOP_LEVEL_NOT_ITEM = re.compile(r"\n(?=[^\s#-])")
 
 
 def _split(text: str) -> tuple[str, list[str]] | None:
@@ -164,8 +166,12 @@ def _split(text: str) -> tuple[str, list[str]] | None:
         return None
     dash = len(first.group(1))
     end_match = (_TOP_LEVEL if dash else _TOP_LEVEL_NOT_ITEM).search(text, first.end())
-    end = end_match.start() if end_match else len(text)
-    items = re.split(rf"(?m)^(?={' ' * dash}- )", text[first.start():end])
+    end = end_match.start() + 1 if end_match else len(text)
+    # Each item starts a line with the first item's dash; the line break before it is dropped
+    # here and every item gets one back below.
+    marker = " " * dash + "- "
+    pieces = text[first.start():end].split("\n" + marker)
+    items = pieces[:1] + [marker + piece for piece in pieces[1:]]
     return text[:key.start()] + text[end:], [item.rstrip() + "\n" for item in items if item.strip()]
 
 
