@@ -21,12 +21,16 @@ def print_json(data: Any) -> None:
     import itertools
     import json
 
+    from gktrack.domain.text import CONTROL
+
     stdout_write = sys.stdout.write
 
     def write(text: str) -> None:
-        # C0 controls are escaped by json itself; C1 and bidi overrides, which a terminal or an
-        # editor would act on, are written as \u escapes too (the same JSON value).
-        stdout_write(_UNSAFE.sub(_u_escape, text) if not text.isascii() else text)
+        # json escapes C0 controls itself; the others of ``domain.text`` (DEL, C1, the bidi
+        # overrides), which a terminal or an editor would act on, are written as \u escapes too
+        # (the same JSON value).
+        stdout_write(text if text.isascii() and "\x7f" not in text else CONTROL.sub(_u_escape, text))
+
     if isinstance(data, (list, Iterator)):
         encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
         items = iter(data)
@@ -65,9 +69,6 @@ def done(result: Any) -> None:
     print(visible(str(getattr(result, "summary", result))))
     for note in getattr(result, "notes", ()):
         sys.stderr.write(f"gktrack: 提示:{visible(note)}\n")
-
-
-_UNSAFE = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _u_escape(match: re.Match) -> str:
