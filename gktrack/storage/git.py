@@ -37,21 +37,24 @@ def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
 def call(root: Path | str, args: tuple | list, *, wait: bool = True, env: dict[str, str] | None = None,
          **options: Any) -> Any:
     """``git -C root args…`` with its output captured (bytes unless ``options`` say text): run to
-    the end (``subprocess.run``), or started (``wait=False``: a ``Popen``). ``env``: variables
-    set for git besides the environment. A missing git becomes a RepoError."""
+    the end (``subprocess.run``), or started (``wait=False``: a ``Popen``, with its pipes as
+    ``options`` say). ``env``: variables set for git besides the environment. A missing git becomes a RepoError."""
     import subprocess  # here: the read commands run no git at all, so they need not import it
 
     cmd = ["git", "-c", "core.quotepath=off", "-C", str(root), *args]
     try:
         if wait:
             return subprocess.run(cmd, capture_output=True, env=_env(env), **options)
-        return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(env), **options)
+        pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **options}
+        return subprocess.Popen(cmd, env=_env(env), **pipes)
     except FileNotFoundError as exc:
         raise RepoError("找不到 git 命令:请先安装 git") from exc
 
 
-def _failed(what: str, output: str, code: int) -> RepoError:
+def failed(what: str, output: str | bytes, code: int) -> RepoError:
     """A git command's failure, with the last line it said."""
+    if isinstance(output, bytes):
+        output = output.decode("utf-8", "replace")
     detail = output.strip().splitlines()
     return RepoError(f"git {what} 失败:{detail[-1] if detail else code}")
 
@@ -60,7 +63,7 @@ def run(root: Path | str, *args: str, input: str | None = None, check: bool = Tr
     """Run ``git -C root args…`` and return stdout; a failure becomes a RepoError."""
     proc = run_full(root, *args, input=input)
     if check and proc.returncode != 0:
-        raise _failed(args[0], proc.stderr or proc.stdout, proc.returncode)
+        raise failed(args[0], proc.stderr or proc.stdout, proc.returncode)
     return proc.stdout
 
 
@@ -206,7 +209,7 @@ def start_dirty_paths(root: Path, paths: list[str]) -> Callable[[], list[str]]:
     def result() -> list[str]:
         out, err = proc.communicate()
         if proc.returncode != 0:
-            raise _failed("status", err or out, proc.returncode)
+            raise failed("status", err or out, proc.returncode)
         return [entry[3:] for entry in out.split("\0") if len(entry) > 3]  # "XY path"
 
     return result
@@ -257,7 +260,7 @@ def commit(
         text = out.stderr or out.stdout
         if any(words in text for words in _NO_IDENTITY):
             raise RepoError(IDENTITY_MISSING)
-        raise _failed("commit", text, out.returncode)
+        raise failed("commit", text, out.returncode)
     return head_after_commit(root) or run(root, "rev-parse", "HEAD").strip()
 
 

@@ -374,8 +374,7 @@ def task_history(repo: Repository, ref: str) -> list[Commit]:
     if proc.returncode != 0:
         if git.head(repo.root) is None:
             return []
-        detail = proc.stderr.strip().splitlines()
-        raise RepoError(f"git log 失败:{detail[-1] if detail else proc.returncode}")
+        raise git.failed("log", proc.stderr, proc.returncode)
     listed: list[tuple[Commit, FileChange | None]] = []
     for commit, raw in _records(proc.stdout):
         commit.files = [rel]
@@ -487,17 +486,11 @@ def start_log_changes(repo: Repository, sha: str) -> Callable[[], list[ChangeCom
     one. Merge commits are listed without changes: what they bring in is listed on the commits
     that made it.
     """
-    import subprocess
     import threading
 
     # --topo-order: a child always before its parents, even when clocks were wrong or dates were
     # set by hand, so "the last commit that closed a task" is the first one met.
-    args = ["git", "-c", "core.quotepath=off", "-C", str(repo.root), "log", f"--format={_FORMAT}",
-            "--topo-order", sha, "--"]
-    try:
-        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=git._env())
-    except FileNotFoundError as exc:
-        raise RepoError("找不到 git 命令:请先安装 git") from exc
+    proc = git.call(repo.root, ["log", f"--format={_FORMAT}", "--topo-order", sha, "--"], wait=False)
     result: dict[str, bytes] = {}
 
     def drain() -> None:
@@ -509,8 +502,7 @@ def start_log_changes(repo: Repository, sha: str) -> Callable[[], list[ChangeCom
     def finish() -> list[ChangeCommit]:
         reader.join()
         if proc.returncode != 0:
-            detail = result["err"].decode("utf-8", "replace").strip().splitlines()
-            raise RepoError(f"git log 失败:{detail[-1] if detail else proc.returncode}")
+            raise git.failed("log", result["err"], proc.returncode)
         return _parse_log(repo, result.pop("out"))
 
     return finish
@@ -586,16 +578,10 @@ class BlobReader:
         import subprocess
 
         if self._proc is None:
-            try:
-                self._proc = subprocess.Popen(
-                    # A small delta cache: reading a few hundred versions of the same files gains
-                    # little from git's default 96 MB, which would double the report's peak memory.
-                    ["git", "-c", "core.deltaBaseCacheLimit=16m", "-C", str(self._root), "cat-file", "--batch"],
-                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                    env=git._env(),
-                )
-            except FileNotFoundError as exc:
-                raise RepoError("找不到 git 命令:请先安装 git") from exc
+            # A small delta cache: reading a few hundred versions of the same files gains little
+            # from git's default 96 MB, which would double the report's peak memory.
+            self._proc = git.call(self._root, ["-c", "core.deltaBaseCacheLimit=16m", "cat-file", "--batch"],
+                                  wait=False, stdin=subprocess.PIPE, stderr=subprocess.DEVNULL)
         return self._proc
 
     def expect(self, blobs: list[str]) -> None:

@@ -41,7 +41,6 @@ import contextlib
 import datetime as dt
 import json
 import re
-import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -764,8 +763,7 @@ def line_merge(base: str, ours: str, theirs: str) -> str:
             path = Path(folder) / name
             path.write_bytes(text.encode("utf-8"))
             paths.append(str(path))
-        subprocess.run(["git", "merge-file", "-L", "当前", "-L", "共同祖先", "-L", "合入", *paths],
-                       capture_output=True, check=False)
+        git.call(folder, ["merge-file", "-L", "当前", "-L", "共同祖先", "-L", "合入", *paths])
         return Path(paths[0]).read_bytes().decode("utf-8", "replace")
 
 
