@@ -96,9 +96,6 @@ class Deadline:
 # ---------------------------------------------------------------------------------------------
 # Normalising text
 
-# Full-width ASCII (！..～) to half-width, the ideographic space to a space; no unicodedata
-# import, which would cost more than the rest of this module at start-up.
-
 
 def _fold(text: str) -> tuple[str, list[int]]:
     """Half-width text without whitespace, and for each of its characters the original index."""

@@ -30,9 +30,8 @@ def standing(plan: Plan, task: Task, units: Units, as_of: dt.date,
     closed = closed if task.state == "done" else None
     progress = [p for p in task.progress if p.date <= as_of]
     later = [p for p in task.parts if p.state == "done" and (p.closed is None or p.closed > as_of)]
-    seen = task
+    seen = task  # as it is, unless something was recorded after the cut-off (most tasks: nothing)
     if closed != task.closed or len(progress) < len(task.progress) or later:
-        # (most tasks of a year-end report: nothing recorded after the cut-off, judged as they are)
         seen = dataclasses.replace(task, closed=closed, progress=progress, parts=[
             dataclasses.replace(p, state="open", closed=None, note=None, evidence=[]) if p in later else p
             for p in task.parts])
