@@ -149,8 +149,8 @@ def office_people(units: Units) -> list[str]:
     return [p.name or p.email for p in units.registry.people if p.role == "office"]
 
 
-def _office(units: Units) -> str:
-    """Who the office is, as a refusal names it."""
+def office_name(units: Units) -> str:
+    """Who the office is, as a refusal names it: its people, else its name."""
     return "、".join(office_people(units)) or "政务公开办"
 
 
@@ -162,7 +162,7 @@ def check_task_change(units: Units, email: str | None, plan: Plan, task: Task, a
         return
     person = units.person(email)
     label = action_verb(action)
-    office = _office(units)
+    office = office_name(units)
     if person is None:
         raise PermissionDeniedError(f"{email or '当前用户'} 不在单位名册的人员(people)中,不能{label};请联系{office}登记")
     who = f"{person.name or person.email}({'、'.join(person.units) or '无单位'})"
@@ -185,4 +185,4 @@ def check_office(units: Units, email: str | None, action: str) -> None:
         return
     person = units.person(email)
     who = (person.name if person else None) or email or "当前用户"
-    raise PermissionDeniedError(f"{who} 不能{action_verb(action)}:只有{_office(units)}可以")
+    raise PermissionDeniedError(f"{who} 不能{action_verb(action)}:只有{office_name(units)}可以")

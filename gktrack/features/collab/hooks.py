@@ -59,7 +59,7 @@ from typing import Callable
 from gktrack.domain.model import Plan, Registry, to_data
 from gktrack.domain.permissions import (
     RULE_ADD_REMOVE, RULE_BROKEN, RULE_OTHER_FILES, RULE_PLAN, RULE_REGISTRY, RULE_UNKNOWN,
-    acting_people, office_people, task_change_problems,
+    acting_people, office_name, task_change_problems,
 )
 from gktrack.domain.units import Units
 from gktrack.errors import GktrackError, InputError, PermissionDeniedError, PlanFileError, RepoError
@@ -202,7 +202,7 @@ def liaison_findings(units: Units, person, changes: list[FileChange]) -> list[Fi
         plan_id = plan_id_of(rel)
         if rel == REGISTRY_FILE:
             found.append((REGISTRY_FILE, RULE_REGISTRY,
-                          f"{who} 不是{_office(units)}(office 角色),不能修改单位名册"))
+                          f"{who} 不是{office_name(units)}(office 角色),不能修改单位名册"))
             continue
         if not plan_id or _is_link(change.old_mode) or _is_link(change.new_mode):
             found.append((rel, RULE_OTHER_FILES, f"{who} 修改了 {rel}"))
@@ -221,11 +221,6 @@ def liaison_findings(units: Units, person, changes: list[FileChange]) -> list[Fi
             continue  # said by validation_findings
         found += _plan_findings(units, person, plan_id, before, after)
     return found
-
-
-def _office(units: Units) -> str:
-    """Who the office is, for messages: its people, else its name."""
-    return "、".join(office_people(units)) or "政务公开办"
 
 
 def plan_header(plan: Plan) -> dict:
@@ -547,7 +542,7 @@ def check_change(root: Path, emails: list[str | None], changes: list[FileChange]
     more = f";……另有 {len(found) - 3} 处" if len(found) > 3 else ""
     if all(rule in (RULE_VALID, RULE_LINKS) for _t, rule, _d in found):
         raise PlanFileError(f"不能{what}:{shown}{more}")
-    raise PermissionDeniedError(f"{who} 不能{what}:{shown}{more};请由{_office(units)}提交,"
+    raise PermissionDeniedError(f"{who} 不能{what}:{shown}{more};请由{office_name(units)}提交,"
                                 "或用 git checkout -- 文件 放弃修改")
 
 
