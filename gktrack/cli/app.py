@@ -8,9 +8,11 @@ file.
 """
 
 import copy
+import difflib
 import gc
 import os
 import sys
+import traceback
 from typing import Any, Callable
 
 # Importing Typer and the commands builds some twenty thousand objects that live as long as the
@@ -25,8 +27,12 @@ from typer import _click as click  # typer 0.28 carries its own copy of click
 from typer.core import TyperArgument as _Argument
 
 from gktrack import __version__
+from gktrack.cli.commands import ALL
+from gktrack.cli.commands.office import COMPLETE_VAR
 from gktrack.cli.context import STATE
 from gktrack.cli.help import ZhCommand, ZhGroup
+from gktrack.cli.streams import prepare
+from gktrack.domain.text import typed
 from gktrack.errors import GktrackError
 
 app = typer.Typer(
@@ -67,8 +73,6 @@ def _root(
 
 
 def _register_commands() -> None:
-    from gktrack.cli.commands import ALL
-
     for module in ALL:
         module.register(app, command)
 
@@ -107,8 +111,6 @@ def _usage_message(exc: Any) -> str:
         return f"选项 {exc.option_name} 用法有误(缺少值?)"
     message = str(getattr(exc, "message", exc))
     if message.startswith("No such command"):
-        import difflib
-
         name = message.split("'")[1] if "'" in message else message
         commands = [c.name for c in app.registered_commands if c.name and not c.hidden]
         commands += [g.name for g in app.registered_groups if g.name]
@@ -122,8 +124,6 @@ def _usage_message(exc: Any) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     """The ``gktrack`` program: arguments in, an exit code out."""
-    from gktrack.cli.streams import prepare
-
     prepare()  # UTF-8 into files and pipes, whatever the console's code page
     code = guarded(lambda: _run_app(argv))
     sys.stdout.flush()
@@ -134,8 +134,6 @@ def _checked_arguments(argv: list[str] | None) -> list[str]:
     """The command line as gktrack takes it: Windows line ends become "\n"; an argument with any
     other control character (an escape sequence, a carriage return) is refused before a command
     runs, so none reaches a plan, the registry or a commit (``gktrack.domain.text``)."""
-    from gktrack.domain.text import typed
-
     args = list(sys.argv[1:] if argv is None else argv)
     return [typed(arg, "命令行参数") for arg in args]
 
@@ -150,8 +148,6 @@ def _app_for(argv: list[str]) -> typer.Typer:
     the others are left out (benchmarks/RESULTS.md). The same Typer app parses: only the list it
     builds from is shorter. Root help, unknown names and shell completion get them all.
     """
-    from gktrack.cli.commands.office import COMPLETE_VAR
-
     if os.environ.get(COMPLETE_VAR):
         return app
     expects_value = False
@@ -219,8 +215,6 @@ def guarded(run: Callable[[], int]) -> int:
 
 def _internal_error(exc: BaseException) -> int:
     import tempfile
-    import traceback
-
     log = os.path.join(tempfile.gettempdir(), "gktrack-error.log")
     try:
         with open(log, "a", encoding="utf-8") as handle:

@@ -12,6 +12,7 @@ Nothing is compiled at start-up and rich is not imported.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from itertools import accumulate
 
@@ -141,8 +142,6 @@ def simple_pattern():
     """The ``search`` of a character outside ``_SIMPLE_CLASS`` (compiled once)."""
     global _other
     if _other is None:
-        import re
-
         _other = re.compile(f"[^{_SIMPLE_CLASS}]").search
     return _other
 

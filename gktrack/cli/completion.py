@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from gktrack.errors import GktrackError
+
 # Above this many refs, "hl<Tab>" offers the plan ids ("hl2022/") instead of every task.
 _MAX_REFS = 400
 
 
 def _repository(ctx: Any):
-    from gktrack.errors import GktrackError
     from gktrack.storage.repo import find_repository
 
     explicit = None
@@ -42,8 +43,6 @@ def complete_plan(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
 
 
 def _task_refs(repo, plan_id: str) -> list[tuple[str, str]]:
-    from gktrack.errors import GktrackError
-
     try:
         plan = repo.load_plan(plan_id)
     except GktrackError:
@@ -76,8 +75,6 @@ def complete_task(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
 
 
 def complete_unit(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
-    from gktrack.errors import GktrackError
-
     repo = _repository(ctx)
     if repo is None:
         return []

@@ -4,9 +4,12 @@ one-line confirmation of a change, and the warning about a skipped file.
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 from typing import Any, Iterable, Iterator
+
+from gktrack.domain.text import CONTROL, visible
 
 
 def print_json(data: Any) -> None:
@@ -18,10 +21,8 @@ def print_json(data: Any) -> None:
     ``status --json``; without it the C encoder does each line. The data is the contract, not
     the whitespace.
     """
-    import itertools
     import json
 
-    from gktrack.domain.text import CONTROL
 
     stdout_write = sys.stdout.write
 
@@ -54,8 +55,6 @@ def print_json(data: Any) -> None:
 
 def warn(problems: Iterable) -> None:
     """Plan files skipped by a JSON output (stdout stays valid JSON)."""
-    from gktrack.domain.text import visible
-
     for problem in problems:
         sys.stderr.write(visible(f"gktrack: 警告:{problem.where}: {problem.message}(已跳过该文件)") + "\n")
 
@@ -64,8 +63,6 @@ def done(result: Any) -> None:
     """The confirmation of a change: its summary line on stdout (scripts capture the task id),
     then its notes, if any, on stderr. ``result``: a ``Change`` or a line of text. Text from
     files is shown escaped (``gktrack.domain.text.visible``)."""
-    from gktrack.domain.text import visible
-
     print(visible(str(getattr(result, "summary", result))))
     for note in getattr(result, "notes", ()):
         sys.stderr.write(f"gktrack: 提示:{visible(note)}\n")

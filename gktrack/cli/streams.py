@@ -20,6 +20,7 @@ TERM=dumb) a mark has no colour to carry: there they become "*" (``plain_marks``
 
 from __future__ import annotations
 
+import codecs
 import os
 import sys
 
@@ -53,8 +54,6 @@ def _prepare(stream) -> None:
 
 
 def _is_utf8(encoding: str | None) -> bool:
-    import codecs
-
     try:
         return codecs.lookup(encoding or "utf-8").name == "utf-8"
     except LookupError:

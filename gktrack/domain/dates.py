@@ -1,13 +1,15 @@
 """Calendar dates as people type them: 2024-06-30, 2024/6/30, 2024年6月30日, 20240630, and without
 a year (6/30, 6月30日, 6.30), or in words (今天, 昨天, 前天, 上周五, 本周一, 3天前).
 
-Pure: ``today`` and the year a yearless date belongs to are given by the caller (a plan's year
-for work on that plan, else this year), and the caller says back what was assumed.
+``read_date`` is pure: ``today`` and the year a yearless date belongs to are given by the caller
+(a plan's year for work on that plan, else this year), and the caller says back what was assumed.
+``today()`` is the one clock every command reads.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from typing import NamedTuple
 
@@ -76,3 +78,16 @@ def read_date(value: str, what: str = "日期", *, today: dt.date, year: int | N
         pass
     raise InputError(f"无法识别的{what}“{value}”",
                      hint="可写 2024-06-30、2024年6月30日、6/30、6月30日、昨天、上周五")
+
+
+def today() -> dt.date:
+    # GKTRACK_TODAY pins "today" for demonstrations and reproducible tests.
+    pinned = os.environ.get("GKTRACK_TODAY")
+    if pinned:
+        return dt.date.fromisoformat(pinned)
+    return dt.date.today()
+
+
+def parse_date(value: str, what: str = "日期", year: int | None = None) -> dt.date:
+    """A date as people type it; without a year, in ``year`` or this one."""
+    return read_date(value, what, today=today(), year=year).date

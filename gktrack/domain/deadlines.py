@@ -9,10 +9,12 @@ from __future__ import annotations
 import bisect
 import datetime as _dt
 import functools
+import os
 import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from gktrack.digest import sha1_hex
 from gktrack.domain.text import HALF_WIDTH
 from gktrack.errors import InputError
 
@@ -125,10 +127,8 @@ def _from_ordinal(value: int | None) -> _dt.date | None:
 def parser_stamp() -> str:
     """What the parse of a phrase depends on besides the phrase and year: this module's code and
     the holiday calendar's data (working days). Results kept between runs are keyed by it."""
-    import os
     from importlib.util import find_spec
 
-    from gktrack.digest import sha1_hex
 
     spec = find_spec("chinese_calendar")  # found, not imported: its import costs more than this
     calendar = "?"

@@ -20,11 +20,16 @@ import os
 import re
 import shlex
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from gktrack.storage import git
 from gktrack.errors import GktrackError, InputError, PlanFileError
+from gktrack.features.collab.mergedriver import line_merge, merge_plan_texts
+from gktrack.features.ops import require_office, short
+from gktrack.storage import git, journal, yamldoc
+from gktrack.storage.planfile import PlanEditor
+from gktrack.storage.reader import CONFLICT_KEY
 from gktrack.storage.repo import Change, Repository, plan_rel
 
 MARK = "# gktrack:"
@@ -39,8 +44,6 @@ class Block:
 
 
 def task_block(repo: Repository, plan_id: str, task_id: int) -> Block:
-    from gktrack.storage.planfile import PlanEditor
-
     rel = plan_rel(plan_id)
     editor = PlanEditor(repo.plan_path(plan_id), rel)
     if editor.plan.task(task_id) is None:
@@ -88,8 +91,6 @@ def run_editor(path: Path) -> None:
 
 
 def recovery_dir(repo: Repository) -> Path:
-    from gktrack.storage import journal
-
     folder = journal.state_dir(repo.root) / "gktrack" / "recovery"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
@@ -119,9 +120,6 @@ def _base_of(text: str) -> str | None:
 def _reapply(repo: Repository, plan_id: str, task_id: int, base: str, edited: str) -> tuple[list[str], bool]:
     """The person's edit (``base`` -> ``edited``) applied onto the task as it is now: its lines,
     and whether some of it could not be merged cleanly (``conflict:`` or conflict markers)."""
-    from gktrack.features.collab.mergedriver import line_merge, merge_plan_texts
-    from gktrack.storage.planfile import PlanEditor
-
     rel = plan_rel(plan_id)
     editor = PlanEditor(repo.plan_path(plan_id), rel)
     start, end = editor.task_span(task_id)
@@ -139,9 +137,6 @@ def _reapply(repo: Repository, plan_id: str, task_id: int, base: str, edited: st
 
 def _unresolved(lines: list[str]) -> bool:
     """Whether the edited task still has a ``conflict:`` record."""
-    from gktrack.storage import yamldoc
-    from gktrack.storage.reader import CONFLICT_KEY
-
     try:
         root = yamldoc.compose("".join(lines), "编辑内容")
     except GktrackError:
@@ -154,8 +149,6 @@ def apply_block(repo: Repository, plan_id: str, task_id: int, block: Block, new_
                 shown_at: int, shown_name: str, *, data: bytes | None = None):
     """The plan file's editor with ``new_lines`` in place of the task, read again by the plan's
     own rules. Errors inside the block name the edited text (``shown_name`` at its own lines)."""
-    from gktrack.storage.planfile import PlanEditor
-
     editor = PlanEditor(repo.plan_path(plan_id), block.rel, data)
     try:
         editor.replace_task(task_id, "".join(new_lines))
@@ -178,15 +171,12 @@ class EditResult:
 
 
 def edit_task(repo: Repository, ref: str, *, start_from: str | None = None, by: str | None = None) -> EditResult:
-    import tempfile
-
-    from gktrack.features.ops import _check_office, short
 
     plan_id, task_id = repo.task_ref(ref)
     plan, task = repo.find_task(ref)
     ref = task.full_id
     repo.require_git()
-    _check_office(repo, by, "edit")
+    require_office(repo, by, "edit")
     block = task_block(repo, plan_id, task_id)
     original = "".join(block.lines)
     header = _header(ref)

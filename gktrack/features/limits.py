@@ -31,6 +31,8 @@ import contextlib
 import io
 import os
 import re
+import resource
+import signal
 import stat
 import subprocess
 import warnings
@@ -221,16 +223,12 @@ def run_child(argv: list[str], *, what: str, memory: int | None = None, cwd: str
 
 
 def _limit_memory(size: int) -> None:
-    import resource
-
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (size, size))
 
 
 def _kill_tree(child: subprocess.Popen) -> None:
     if os.name == "posix":
-        import signal
-
         with contextlib.suppress(OSError):
             os.killpg(child.pid, signal.SIGKILL)
     else:

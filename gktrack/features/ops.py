@@ -7,34 +7,21 @@ changed, a Chinese summary line and machine-readable trailers.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from pathlib import Path
 from typing import NamedTuple
 
-from gktrack.storage import git
-from gktrack.errors import InputError, NotFoundError, RepoError
+from gktrack.domain.dates import read_date, today
 from gktrack.domain.model import ROLE_LABELS, YEARS, Plan, Progress, Section, Task, UnitRef
-from gktrack.storage.repo import PLANS_DIR, Change, Repository, plan_rel
 from gktrack.domain.units import resolve_refs, typed_form
-from gktrack.storage.registry import INITIAL_TEXT, REGISTRY_FILE, add_units_to_file
+from gktrack.errors import InputError, NotFoundError, RepoError
+from gktrack.storage import git
+from gktrack.storage.files import read_bytes, refuse_link
+from gktrack.storage.planfile import PlanEditor, check_plan_id, new_plan_text, read_plan
+from gktrack.storage.registry import INITIAL_TEXT, REGISTRY_FILE, add_units_to_file, read_registry
+from gktrack.storage.repo import PLANS_DIR, Change, Repository, plan_rel
 
 SUMMARY_TEXT_CHARS = 24
-
-
-def today() -> dt.date:
-    # GKTRACK_TODAY pins "today" for demonstrations and reproducible tests.
-    pinned = os.environ.get("GKTRACK_TODAY")
-    if pinned:
-        return dt.date.fromisoformat(pinned)
-    return dt.date.today()
-
-
-def parse_date(value: str, what: str = "日期", year: int | None = None) -> dt.date:
-    """A date as people type it (``gktrack.domain.dates``); without a year, in ``year`` or this one."""
-    from gktrack.domain.dates import read_date
-
-    return read_date(value, what, today=today(), year=year).date
 
 
 def short(text: str, limit: int = SUMMARY_TEXT_CHARS) -> str:
@@ -82,8 +69,6 @@ def init_repo(path: str | Path | None) -> InitResult:
         git.run(root, "init", "-q")
         git.run(root, "symbolic-ref", "HEAD", "refs/heads/main")
     existed = git.head(root) is not None
-    from gktrack.storage.files import refuse_link
-
     for rel in (PLANS_DIR, REGISTRY_FILE):
         refuse_link(root, rel)
     created = []
@@ -135,8 +120,6 @@ def init_repo(path: str | Path | None) -> InitResult:
 def new_plan(repo: Repository, plan_id: str, *, year: int, title: str, issuer: str | None = None,
              doc_number: str | None = None, issued: dt.date | None = None, source: str | None = None,
              owner: str | None = None, by: str | None = None) -> Change:
-    from gktrack.storage.planfile import check_plan_id, new_plan_text
-
     check_plan_id(plan_id)
     if year not in YEARS:
         raise InputError(f"年份“{year}”不合理")
@@ -145,7 +128,7 @@ def new_plan(repo: Repository, plan_id: str, *, year: int, title: str, issuer: s
     path = repo.plan_path(plan_id)
     if path.exists():
         raise InputError(f"计划 {plan_id} 已存在({plan_rel(plan_id)})")
-    _check_office(repo, by, "new-plan")
+    require_office(repo, by, "new-plan")
     plan = Plan(id=plan_id, year=year, title=title.strip(), issuer=issuer, doc_number=doc_number,
                 issued=issued, source=source, owner=owner)
     rel = plan_rel(plan_id)
@@ -158,10 +141,8 @@ def new_plan(repo: Repository, plan_id: str, *, year: int, title: str, issuer: s
 
 def add_section(repo: Repository, plan_id: str, title: str, *, number: str | None = None,
                 parent: str | None = None, by: str | None = None) -> Change:
-    from gktrack.storage.planfile import PlanEditor
-
     plan = repo.load_plan(plan_id)
-    _check_office(repo, by, "add-section")
+    require_office(repo, by, "add-section")
     keys = {s.key for s in plan.sections}
     if parent is not None:
         parent = resolve_section(plan, parent)
@@ -215,7 +196,7 @@ def _collect_units(lead: list[str], support: list[str], units: list[str]) -> lis
 
 def _register(repo: Repository, tx, new_units: list[str]) -> None:
     if new_units:
-        _check_office(repo, tx.by, "registry")
+        require_office(repo, tx.by, "registry")
         tx.add_path(REGISTRY_FILE)
         add_units_to_file(repo.registry_path, new_units, write=tx.write)
 
@@ -238,13 +219,11 @@ def _deadline_phrases(values: list[str], year: int) -> tuple[list[str], list[str
 def add_task(repo: Repository, plan_id: str, text: str, *, lead: list[str] = (), support: list[str] = (),
              units: list[str] = (), due: list[str] = (), section: str | None = None,
              number: str | None = None, new_unit: bool = False, by: str | None = None) -> Change:
-    from gktrack.storage.planfile import PlanEditor
-
     text = " ".join(text.split()) if "\n" not in text else text.strip()
     if not text:
         raise InputError("任务内容不能为空")
     plan = repo.load_plan(plan_id)
-    _check_office(repo, by, "add")
+    require_office(repo, by, "add")
     section_key = resolve_section(plan, section) if section else None
     refs, new_units = resolve_refs(repo.units(), _collect_units(list(lead), list(support), list(units)),
                                    register_new=new_unit)
@@ -274,8 +253,6 @@ def _edit_task(repo: Repository, ref: str, summary: str, trailers: dict[str, str
     ``changes(current)`` gives the fields to set (an empty value removes one); ``append(current)``
     a progress entry to add; ``edit(current)`` a ``parts.Edit`` (the task's fields and part
     records). Each sees the task as it is under the lock."""
-    from gktrack.storage.planfile import PlanEditor
-
     plan_id, task_id = repo.task_ref(ref)
     rel = plan_rel(plan_id)
     with repo.change([rel], summary, trailers, by=by, body=body, staged=True) as tx:
@@ -379,7 +356,7 @@ def _actor_email(repo: Repository, by: str | None) -> str | None:
     return ident.email if ident else None
 
 
-def _actor_name(repo: Repository, by: str | None) -> str | None:
+def actor_name(repo: Repository, by: str | None) -> str | None:
     if by:
         parsed = git.parse_identity(by)
         return parsed.name if parsed else by.strip()
@@ -408,7 +385,7 @@ def _check_permission(repo: Repository, by: str | None, task: Task, action: str,
             check_task_change(units, email, plan, task, action, part=part)
 
 
-def _check_office(repo: Repository, by: str | None, action: str) -> None:
+def require_office(repo: Repository, by: str | None, action: str) -> None:
     """Refuse ``action`` unless everyone acting (``acting_emails``) is the office."""
     units = repo.units()
     if units.registry.people:
@@ -424,8 +401,6 @@ def _record_date(value: str | None, plan: Plan, repo: Repository, task: Task) ->
     a short date was taken to mean, a date outside the plan's year, a date before the task was added."""
     if value is None:
         return today(), []
-    from gktrack.domain.dates import read_date
-
     typed = read_date(value, "日期", today=today(), year=plan.year)
     date, notes = typed.date, [f"日期“{value}”{typed.assumed}"] if typed.assumed else []
     if date > today():
@@ -475,7 +450,7 @@ def record_progress(repo: Repository, ref: str, note: str, *, date: str | None =
     when, notes = _record_date(date, plan, repo, task)
     acting = _acting_unit(repo, task, unit, by)
     _check_permission(repo, by, task, "progress")
-    entry = Progress(date=when, unit=acting, by=_actor_name(repo, by), note=note)
+    entry = Progress(date=when, unit=acting, by=actor_name(repo, by), note=note)
     change = _edit_task(repo, ref, f"进展 {task.full_id}:{short(note)}",
                         _trailers("progress", task=task.full_id, units=[acting] if acting else None, date=when),
                         by=by, append=lambda current: entry)
@@ -580,8 +555,6 @@ def undo(repo: Repository, *, by: str | None = None) -> Change:
     files = [f for f in git.run(repo.root, "diff-tree", "--no-commit-id", "--name-only", "-r", "-z", head).split("\0") if f]
     reverted = {rel: git.run_bytes(repo.root, "show", f"{head}^:{rel}") for rel in files}
     from gktrack.features.collab.hooks import FileChange, check_change
-    from gktrack.storage.files import read_bytes
-
     changes = [FileChange(rel, "100644" if (repo.root / rel).exists() else None,
                           "100644" if reverted[rel] is not None else None,
                           read_bytes(repo.root / rel), reverted[rel]) for rel in files]
@@ -603,9 +576,6 @@ def undo(repo: Repository, *, by: str | None = None) -> Change:
 def commit_edits(repo: Repository, paths: list[str], message: str | None = None, *,
                  by: str | None = None) -> Change:
     """Check hand-edited plan files (and units.yaml) and commit them as their own change."""
-    from gktrack.storage.planfile import read_plan
-    from gktrack.storage.registry import read_registry
-
     repo.require_no_unfinished_sync()
     rels = []
     for value in paths or []:

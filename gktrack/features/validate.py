@@ -24,14 +24,16 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple
 
 from gktrack import __version__
+from gktrack.domain.deadlines import parsed
 from gktrack.domain.model import ROLES, Plan, Task, fields_of, to_data
 from gktrack.domain.parts import owed_parts
-from gktrack.domain.units import likely_same, Units
-from gktrack.storage import yamldoc
+from gktrack.domain.units import Units, likely_same
+from gktrack.storage import git, yamldoc
+from gktrack.storage.index import blob_id
 from gktrack.storage.planfile import PLAN_ID, parse_plan, plan_from_nodes
 from gktrack.storage.reader import ERROR, MORE_OF_THE_SAME, UNREADABLE, WARNING, Problem, Reader, short
 from gktrack.storage.registry import REGISTRY_FILE, default_registry, registry_from_nodes
-from gktrack.storage.repo import PLANS_DIR, Repository
+from gktrack.storage.repo import PLANS_DIR, Repository, unit_names
 
 __all__ = ["ERROR", "WARNING", "Problem", "check", "check_plan", "check_registry", "summary", "validate"]
 
@@ -118,9 +120,6 @@ def _check_plans(repo: Repository, sources: list[_Source], units: Units | None) 
     knows to read cleanly is not read again: its plan comes from the index, as the commands read
     it, and only this module's checks run on it (the file is read when they find something, for
     the places)."""
-    from gktrack.storage.index import blob_id
-    from gktrack.storage.repo import unit_names
-
     index = repo.index
     keys = {s.rel: f"{blob_id(s.data)}:{_file_id(s.rel)}" for s in sources if s.data is not None}
     known = index.memo(_CLEAN, sorted(set(keys.values())))
@@ -204,8 +203,6 @@ def _plan_findings(plan: Plan, reader: Reader | None, units: Units | None) -> li
                 if units is not None and units.canonical(unit) is None:
                     found.append(Finding(task, role, i, _unknown_unit(units, unit, label), ERROR))
         if task.deadline and year:
-            from gktrack.domain.deadlines import parsed
-
             for deadline in parsed(tuple(task.deadline), year):
                 if deadline.kind == "unknown":
                     found.append(Finding(task, "deadline", None, f"{name} 的期限“{short(deadline.phrase)}”无法识别,不会判断是否逾期"
@@ -434,7 +431,6 @@ def _plan_files(repo: Repository, folder: Path, problems: list[Problem]) -> list
 def _staged_sources(repo: Repository, paths: list[str]) -> tuple[list[_Source], bytes | None]:
     """The staged plan files and registry that differ from HEAD, and the staged registry's bytes
     (the units to check names against, changed or not)."""
-    from gktrack.storage import git
     from gktrack.storage.history import BlobReader
 
     repo.require_git()

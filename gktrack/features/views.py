@@ -10,9 +10,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from gktrack.domain.deadlines import Assessment, parsed
-from gktrack.domain.parts import (PartRow, assess_parts, is_done, owed_parts, role_of, task_assessment, urgency_of)
+from gktrack.domain.model import Plan, Registry, Task, UnitRef, to_data
+from gktrack.domain.parts import PartRow, assess_parts, is_done, owed_parts, role_of
 from gktrack.domain.parts import standing as part_standing
-from gktrack.domain.model import Plan, Task, UnitRef, to_data
+from gktrack.domain.parts import task_assessment, urgency_of
 from gktrack.domain.units import Units
 from gktrack.storage.repo import LoadProblem, Repository
 
@@ -60,8 +61,6 @@ def match_unit(units: Units, plan: Plan, task: Task, unit: str) -> tuple[str, st
 def assess_task(plan: Plan, task: Task, as_of: dt.date, within: int | None = None,
                 known: dict | None = None, units: Units | None = None) -> Assessment:
     """The task's standing on ``as_of`` as a whole (see ``task_assessment``)."""
-    from gktrack.domain.model import Registry
-
     return task_assessment(assess_parts(plan, task, units or Units(Registry()), as_of, within, known))
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
+
+from gktrack.errors import RepoError
 
 
 def atomic_write(path: Path, text: str | bytes) -> None:
@@ -34,8 +37,6 @@ def atomic_write(path: Path, text: str | bytes) -> None:
 def _replace(tmp: str, path: Path) -> None:
     """``os.replace``; on Windows a reader holding the file open (another gktrack, an editor's
     preview) refuses the rename for a moment, so it is tried again for up to two seconds."""
-    import time
-
     for wait in (0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 0.5, 0.7, 0):
         try:
             os.replace(tmp, path)
@@ -80,8 +81,6 @@ def sync_dir(folder: Path) -> None:
 def refuse_link(root: Path, rel: str) -> None:
     """Raise RepoError when ``rel`` under ``root``, or a folder on the way, is a symbolic link:
     writing through it would change a file outside the repository (a link pulled from someone)."""
-    from gktrack.errors import RepoError
-
     path = Path(root)
     for part in Path(rel).parts:
         path = path / part

@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import subprocess
+import threading
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, NamedTuple
 
@@ -486,8 +489,6 @@ def start_log_changes(repo: Repository, sha: str) -> Callable[[], list[ChangeCom
     one. Merge commits are listed without changes: what they bring in is listed on the commits
     that made it.
     """
-    import threading
-
     # --topo-order: a child always before its parents, even when clocks were wrong or dates were
     # set by hand, so "the last commit that closed a task" is the first one met.
     proc = git.call(repo.root, ["log", f"--format={_FORMAT}", "--topo-order", sha, "--"], wait=False)
@@ -565,8 +566,6 @@ class BlobReader:
     """
 
     def __init__(self, repo: Repository):
-        from collections import Counter, deque
-
         self._root = repo.root
         self._proc = None  # started on the first request: a warm cache may need none
         self._order: deque[str] = deque()  # ids asked for, answers not yet read
@@ -575,8 +574,6 @@ class BlobReader:
         self._writer = None
 
     def _start(self):
-        import subprocess
-
         if self._proc is None:
             # A small delta cache: reading a few hundred versions of the same files gains little
             # from git's default 96 MB, which would double the report's peak memory.
@@ -586,8 +583,6 @@ class BlobReader:
 
     def expect(self, blobs: list[str]) -> None:
         """Ask git for ``blobs`` now, to be taken with ``read`` (in any order; in this one is cheapest)."""
-        import threading
-
         if not blobs:
             return
         self._join_writer()

@@ -21,7 +21,9 @@ it off; a read-only ``.git``, a damaged file or a locked database only cost spee
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import gc
 import marshal
 import os
 import time
@@ -30,6 +32,7 @@ from typing import Any, Callable, Iterable
 
 from gktrack.digest import sha1_hex
 from gktrack.domain.model import RECORDS, fields_of
+from gktrack.errors import GktrackError
 
 FORMAT = 1
 RACY_NS = 3_000_000_000
@@ -108,8 +111,6 @@ def _decoder(cls: type) -> Callable[[tuple], Any]:
 
 
 def _all_fields(cls: type) -> tuple:
-    import dataclasses
-
     return tuple((f.name, f.metadata["spec"]) for f in dataclasses.fields(cls))
 
 
@@ -196,8 +197,6 @@ class Index:
 
         ``parse(rel, data)`` reads a file the index has not seen. With ``keep``, a file whose
         names (``names_of(record)``, kept beside the record) fail it is left out unread."""
-        from gktrack.errors import GktrackError
-
         files = list(files)
         now = time.time_ns()
         known = self._run(lambda db: {row[0]: row[1:] for row in db.execute("SELECT path, sig, checked, blob FROM files")},
@@ -306,14 +305,10 @@ class collector_paused:
     (``gc.freeze``; it is still freed as usual)."""
 
     def __enter__(self) -> None:
-        import gc
-
         self.was = gc.isenabled()
         gc.disable()
 
     def __exit__(self, *exc: Any) -> None:
-        import gc
-
         if self.was:
             gc.freeze()
             gc.enable()

@@ -9,23 +9,21 @@ commit of exactly those files.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import os
 import re
 from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
 
-from gktrack.storage import git
-from gktrack.errors import (
-    DirtyError,
-    InputError,
-    LockTimeoutError,
-    NotFoundError,
-    PlanFileError,
-    RepoError,
-)
 from gktrack.domain.model import PLAN_ID_PATTERN, Plan, Task
 from gktrack.domain.units import Units
+from gktrack.errors import DirtyError, InputError, LockTimeoutError, NotFoundError, PlanFileError, RepoError
+from gktrack.storage import git
+from gktrack.storage.files import atomic_write
+from gktrack.storage.index import Index
+from gktrack.storage.planfile import parse_plan
 from gktrack.storage.registry import REGISTRY_FILE, default_registry, parse_registry
+from gktrack.storage.yamldoc import MAX_FILE_BYTES, decode
 
 PLANS_DIR = "plans"
 _PLAN_PATH = re.compile(rf"{PLANS_DIR}/([^/]+)\.yaml\Z")  # \Z: "a.yaml\n" is no plan file
@@ -140,8 +138,6 @@ class Repository:
     @property
     def index(self):
         if self._index is None:
-            from gktrack.storage.index import Index
-
             self._index = Index(git.git_dir(self.root))
         return self._index
 
@@ -160,8 +156,6 @@ class Repository:
         path = self.plan_path(plan_id)
         if not path.is_file():
             known = self.plan_ids()
-            import difflib
-
             close = difflib.get_close_matches(plan_id, known, n=3, cutoff=0.5)
             hint = f"是否指:{'、'.join(close)}?" if close else (f"现有计划:{'、'.join(known)}" if known else "还没有任何计划")
             raise NotFoundError(f"没有计划“{plan_id}”;{hint}")
@@ -184,8 +178,6 @@ class Repository:
         return plans, [LoadProblem(where, str(getattr(exc, "message", exc))) for where, exc in problems]
 
     def _read_plans(self, ids: list[str], concerns=None) -> tuple[list[Plan], list[tuple[str, Exception]]]:
-        from gktrack.storage.planfile import parse_plan
-
         def parse(rel: str, data: bytes) -> Plan:
             return parse_plan(_text(data, rel), rel, expected_id=rel[len(PLANS_DIR) + 1:-len(".yaml")])
 
@@ -383,8 +375,6 @@ class _ChangeContext:
     def write(self, path: Path, data: bytes) -> None:
         """Write one of the change's files (staged: kept until the journal says what is coming).
         A file larger than every reader accepts is refused here, before anything is committed."""
-        from gktrack.storage.yamldoc import MAX_FILE_BYTES
-
         rel = self.repo.rel(path)
         if rel not in self.rels:
             raise RepoError(f"内部错误:{rel} 不在本次修改的文件中")
@@ -413,8 +403,6 @@ class _ChangeContext:
         """Write a file directly; in phase ``write`` the journal first notes the bytes' hash, so
         a recovery undoes these bytes and never someone else's."""
         from gktrack.storage import journal
-        from gktrack.storage.files import atomic_write
-
         if self._entry is not None:
             journal.note_write(self.repo.root, self._entry, rel, data)
         atomic_write(self.repo.root / rel, data)
@@ -463,8 +451,6 @@ class _ChangeContext:
         return self
 
     def _restore(self) -> None:
-        from gktrack.storage.files import atomic_write
-
         for rel, data in self._saved.items():
             path = self.repo.root / rel
             if data is None:
@@ -555,8 +541,6 @@ def unit_names(plan: Plan) -> list[str]:
 
 
 def _text(data: bytes, rel: str) -> str:
-    from gktrack.storage.yamldoc import decode
-
     return decode(data, rel)
 
 

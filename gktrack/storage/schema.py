@@ -8,9 +8,13 @@ the repository so a clone validates in VS Code without gktrack installed.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from gktrack.domain.model import (PLAN_ID_PATTERN, RECORDS, SCHEMA_VERSION, STATE_LABELS, STATES, YEARS,
-                                  Plan, Registry, fields_of)
+from gktrack.domain.model import (
+    PLAN_ID_PATTERN, RECORDS, SCHEMA_VERSION, STATE_LABELS, STATES, YEARS, Plan, Registry, fields_of,
+)
+from gktrack.errors import InputError
+from gktrack.storage.files import refuse_link
 
 KINDS = ("plan", "units")
 FILES = {"plan": "plan.schema.json", "units": "units.schema.json"}
@@ -72,8 +76,6 @@ def _object(cls: type, definitions: dict) -> dict:
 
 def generate(kind: str) -> dict:
     if kind not in _DOCUMENTS:
-        from gktrack.errors import InputError
-
         raise InputError(f"没有“{kind}”的结构定义(可用 plan 或 units)")
     cls, title = _DOCUMENTS[kind]
     definitions: dict = {}
@@ -123,9 +125,6 @@ def editor_files() -> dict[str, str]:
 
 def write_editor_files(root) -> list[str]:
     """Write the missing ones of ``editor_files`` under ``root``; an existing file is left alone."""
-    from pathlib import Path
-
-    from gktrack.storage.files import refuse_link
 
     created = []
     for rel, text in editor_files().items():

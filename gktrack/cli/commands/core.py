@@ -1,17 +1,17 @@
 """The core commands: repository, plans, tasks, and the read commands over them."""
 
-from typing import List, Optional
-
 import sys
+from typing import List, Optional
 
 import typer
 
 from gktrack.cli.commands.options import (
     AsOf, By, ForUnit, Json, Leads, NewUnit, OnlyPlan, PlanArg, Supports, TaskArg, TaskRef, as_of_day,
 )
+from gktrack.cli.completion import complete_task, complete_unit
 from gktrack.cli.context import repository
 from gktrack.cli.output import done, print_json, warn
-from gktrack.cli.completion import complete_task, complete_unit
+from gktrack.errors import InputError
 
 
 def register(app: typer.Typer, command) -> None:
@@ -35,7 +35,8 @@ def register(app: typer.Typer, command) -> None:
         by: By = None,
     ) -> None:
         """新建一个计划文件 plans/计划编号.yaml。"""
-        from gktrack.features.ops import new_plan as op, parse_date
+        from gktrack.domain.dates import parse_date
+        from gktrack.features.ops import new_plan as op
 
         change = op(repository(), plan_id, year=year, title=title, issuer=issuer, doc_number=doc_number,
                     issued=parse_date(issued, "印发日期") if issued else None, source=source, owner=owner, by=by)
@@ -171,7 +172,6 @@ def register(app: typer.Typer, command) -> None:
         json_out: Json = False,
     ) -> None:
         """按计划列出任务:编号、内容、角色、期限、状态(红/黄/绿)和最近进展。"""
-        from gktrack.errors import InputError
         from gktrack.features.views import status_rows
 
         if state not in ("open", "done", "all"):

@@ -1,11 +1,15 @@
 """`gktrack import`: a published plan document (text, Word, Excel, PDF, web page) into a plan file, in one step."""
 
+import contextlib
+import sys
+from pathlib import Path
 from typing import List, Optional
 
 import typer
 
 from gktrack.cli.context import repository
 from gktrack.cli.output import done, print_json
+from gktrack.errors import GktrackError, InputError
 
 
 def register(app: typer.Typer, command) -> None:
@@ -26,12 +30,10 @@ def register(app: typer.Typer, command) -> None:
         repo = repository()
         if not dry_run:
             # A new plan is the office's to publish (units.yaml people); anyone may look with --dry-run.
-            from gktrack.features.ops import _check_office
+            from gktrack.features.ops import require_office
 
-            _check_office(repo, by, "import")
+            require_office(repo, by, "import")
         if len(paths) > 1:
-            from gktrack.errors import InputError
-
             if plan_id or title:
                 raise InputError("--id 和 --title 只能用于单个文件")
             return _import_many(repo, paths, year=year, dry_run=dry_run, json_out=json_out, by=by, owner=owner)
@@ -64,10 +66,6 @@ def _json(preview, change, dry_run: bool) -> dict:
 
 def _import_many(repo, paths: list[str], *, year, dry_run: bool, json_out: bool, by, owner=None) -> int:
     """Each file its own commit; a file that fails is reported and the rest still go in."""
-    import sys
-    from pathlib import Path
-
-    from gktrack.errors import GktrackError
 
     results, failed = [], 0
     with _progress(len(paths)) as advance:
@@ -97,9 +95,6 @@ def _import_many(repo, paths: list[str], *, year, dry_run: bool, json_out: bool,
 
 def _progress(total: int):
     """A rich progress bar on stderr, only when stderr is a terminal (never in pipes or logs)."""
-    import contextlib
-    import sys
-
     if not sys.stderr.isatty():
         return contextlib.nullcontext(lambda name: None)
 

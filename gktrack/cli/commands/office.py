@@ -7,9 +7,11 @@ from typing import Optional
 import typer
 
 from gktrack.cli.commands.options import AsOf, By, Json, TaskRef, as_of_day
+from gktrack.cli.completion import complete_plan, complete_unit
 from gktrack.cli.context import repository
 from gktrack.cli.output import done, print_json, warn
-from gktrack.cli.completion import complete_plan, complete_unit
+from gktrack.domain.text import visible
+from gktrack.errors import InputError
 
 COMPLETE_VAR = "_GKTRACK_COMPLETE"
 SHELLS = ("bash", "zsh", "fish")
@@ -40,7 +42,6 @@ def register(app: typer.Typer, command) -> None:
     ) -> None:
         """导出分工表(序号/工作任务/具体要求/牵头单位/配合单位/时限要求/完成情况/进展)或单位的进展填报表;
         --format md 导出 Markdown 计划视图(每个章节一张表,可提交到仓库,在 git 服务器网页上查看)。"""
-        from gktrack.errors import InputError
         from gktrack.features.exchange.export import division_sheet, progress_form, write_sheet
 
         when = as_of_day(as_of)
@@ -76,7 +77,6 @@ def register(app: typer.Typer, command) -> None:
     ) -> int:
         """导入单位交回的进展填报表:每个填写的行记为该单位的进展或办结,每张表一次提交;有问题的行列出行号,不记录。
         有行未记录时退出码为 1。"""
-        from gktrack.domain.text import visible
         from gktrack.features.exchange.forms import import_progress as op
 
         results = op(repository(), path, by=by, dry_run=dry_run)
@@ -116,9 +116,7 @@ def register(app: typer.Typer, command) -> None:
         remind: int = typer.Option(3, "--remind", metavar="天数", help="提前几天提醒(当天 9:00;默认 3 天)"),
     ) -> None:
         """导出日历(.ics):每个有日期的期限一个全天日程并提前提醒,周期性期限为重复日程;再次导入会更新而不重复。"""
-        from gktrack.domain.text import visible
         from gktrack.features.exchange.calendar import build_calendar, calendar_entries
-        from gktrack.errors import InputError
         from gktrack.storage.files import atomic_write
 
         if not 0 <= remind <= 60:
@@ -136,7 +134,6 @@ def register(app: typer.Typer, command) -> None:
     @command("schema")
     def schema(kind: str = typer.Argument("plan", metavar="[plan|units]", help="plan 计划文件(默认)或 units 单位名册")) -> None:
         """输出计划文件或单位名册的 JSON Schema(供编辑器校验和补全)。"""
-        from gktrack.errors import InputError
         from gktrack.storage.schema import KINDS, shipped_text
 
         if kind not in KINDS:
@@ -159,7 +156,6 @@ def register(app: typer.Typer, command) -> None:
         """输出 shell 补全脚本(补全命令、计划编号、任务编号和单位名称)。
         用法:bash 在 ~/.bashrc 中加 eval "$(gktrack completion bash)";zsh 同理;
         fish:gktrack completion fish > ~/.config/fish/completions/gktrack.fish"""
-        from gktrack.errors import InputError
         from typer._completion_shared import get_completion_script
 
         if shell not in SHELLS:

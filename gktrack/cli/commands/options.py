@@ -31,6 +31,6 @@ NewUnit = Annotated[bool, typer.Option("--new-unit", help="把名册中没有的
 
 def as_of_day(as_of: Optional[str]):
     """The ``--as-of`` date, or today."""
-    from gktrack.features.ops import parse_date, today
+    from gktrack.domain.dates import parse_date, today
 
     return parse_date(as_of, "--as-of 日期") if as_of else today()

@@ -5,9 +5,10 @@ from typing import Optional
 import typer
 
 from gktrack.cli.commands.options import Json, OnlyPlan, as_of_day
+from gktrack.cli.completion import complete_unit
 from gktrack.cli.context import repository
 from gktrack.cli.output import print_json, warn
-from gktrack.cli.completion import complete_unit
+from gktrack.errors import InputError
 
 
 def register(app: typer.Typer, command) -> None:
@@ -22,7 +23,6 @@ def register(app: typer.Typer, command) -> None:
         json_out: Json = False,
     ) -> None:
         """逾期(红)和将到期(黄)的任务,按责任单位分组,逾期最久的在前。无论有无逾期,退出码都是 0。"""
-        from gktrack.errors import InputError
         from gktrack.features.views import overdue_rows
 
         if within is not None and not 0 <= within <= 366:

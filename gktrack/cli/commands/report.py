@@ -3,12 +3,15 @@
 import contextlib
 import datetime
 import sys
+import time
 from typing import Optional
 
 import typer
 
 from gktrack.cli.context import repository
 from gktrack.cli.output import print_json
+from gktrack.domain.model import YEARS
+from gktrack.errors import InputError
 from gktrack.storage.index import collector_paused
 
 
@@ -32,8 +35,7 @@ def register(app: typer.Typer, command) -> None:
         任务状态取截止时点(默认该年 12 月 31 日 24 时)前最后一次提交中的计划文件,不是当前工作区;
         日期和人员取自提交本身,gktrack 之外的手工修改按文件内容核对并单独列出。同样的仓库和参数,输出逐字节相同。
         """
-        from gktrack.domain.model import YEARS
-        from gktrack.features.ops import parse_date, today
+        from gktrack.domain.dates import parse_date, today
         from gktrack.features.report import build_report, iter_markdown, misdated_warnings, report_json
 
         if as_of:
@@ -68,8 +70,6 @@ def _destination(output):
     if not output:
         yield
         return
-    from gktrack.errors import InputError
-
     try:
         handle = open(output, "w", encoding="utf-8", newline="\n")
     except OSError as exc:
@@ -89,8 +89,6 @@ class DelayedBar:
     DELAY = 1.0
 
     def __init__(self, console=None, clock=None):
-        import time
-
         self._clock = clock or time.monotonic
         self._start = self._clock()
         self._console = console

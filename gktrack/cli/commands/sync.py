@@ -1,5 +1,8 @@
 """Working together through a shared repository: sync, the merge driver, hooks."""
 
+import os
+import sys
+from pathlib import Path
 from typing import Optional
 
 import typer
@@ -8,6 +11,8 @@ from gktrack.cli.commands.options import Json
 from gktrack.cli.context import STATE, repository
 from gktrack.cli.help import ZhCommand, ZhGroup
 from gktrack.cli.output import done, print_json
+from gktrack.domain.text import visible
+from gktrack.errors import InputError
 
 
 def register(app: typer.Typer, command) -> None:
@@ -24,8 +29,8 @@ def register(app: typer.Typer, command) -> None:
         超过一秒时在终端上显示当前步骤(取回、变基、推送)。
         退出码:0 成功;1 没有远程仓库、有冲突待处理或其他错误;4 服务器按权限规则拒绝;6 连不上服务器(未做任何改动)。
         """
-        from gktrack.errors import InputError
-        from gktrack.features.collab.sync import abort_sync, continue_sync, sync as op
+        from gktrack.features.collab.sync import abort_sync, continue_sync
+        from gktrack.features.collab.sync import sync as op
 
         if continue_ and abort:
             raise InputError("--continue 和 --abort 只能选一个")
@@ -33,8 +38,6 @@ def register(app: typer.Typer, command) -> None:
         if abort:
             done(abort_sync(repo))
             return 0
-        import sys
-
         from gktrack.features.collab.sync import Steps
 
         # A spinner with the step's name once sync takes over a second; only on a terminal.
@@ -76,8 +79,6 @@ def register(app: typer.Typer, command) -> None:
         path: Optional[str] = typer.Argument(None, metavar="%P"),
     ) -> int:
         """git 的合并驱动:按任务和字段三方合并计划文件,结果写入 %A;有真正的冲突时退出码为 1。"""
-        import sys
-
         from gktrack.features.collab.mergedriver import run_driver
 
         code, messages = run_driver(base, ours, theirs, path)
@@ -96,8 +97,6 @@ def register(app: typer.Typer, command) -> None:
         force: bool = typer.Option(False, "--force", help="覆盖已有的其他钩子"),
     ) -> None:
         """安装 git 钩子。都不指定时:裸仓库装 pre-receive,普通克隆装 pre-commit。"""
-        import os
-
         from gktrack.features.collab.hooks import install
 
         # A bare server repository has no units.yaml to discover: --repo or the folder given.
@@ -108,9 +107,6 @@ def register(app: typer.Typer, command) -> None:
     @hook_app.command("pre-receive", cls=ZhCommand)
     def hook_pre_receive() -> int:
         """由服务器上的 pre-receive 钩子调用:从标准输入读取推送的引用,拒绝越权的提交。"""
-        import sys
-        from pathlib import Path
-
         from gktrack.features.collab.hooks import check_push, parse_updates, pusher_email, rejection_lines
 
         violations = check_push(Path.cwd(), parse_updates(sys.stdin.read()), pusher=pusher_email())
@@ -124,9 +120,6 @@ def register(app: typer.Typer, command) -> None:
 
 
 def _print_result(result) -> None:
-    import sys
-
-    from gktrack.domain.text import visible
 
     # Commit summaries, names and the server's words come from other people: shown escaped.
     def out(text: str) -> None:

@@ -1,5 +1,6 @@
 """`gktrack validate`: check plan files and the units registry, listing every problem."""
 
+import sys
 from typing import List
 
 import typer
@@ -7,6 +8,7 @@ import typer
 from gktrack.cli.commands.options import Json
 from gktrack.cli.context import repository
 from gktrack.cli.output import print_json
+from gktrack.domain.text import visible
 
 
 def register(app: typer.Typer, command) -> None:
@@ -23,8 +25,6 @@ def register(app: typer.Typer, command) -> None:
 
         每个问题一行(文件:行:列),全部列出;有错误时退出码为 1(加 --strict 时警告也算)。
         """
-        import sys
-
         from gktrack.features.validate import ERROR, check, summary
 
         repo = repository()
@@ -33,8 +33,6 @@ def register(app: typer.Typer, command) -> None:
         if json_out:
             print_json({"ok": not failed, "files": files, "problems": [p.to_json() for p in problems]})
             return 1 if failed else 0
-        from gktrack.domain.text import visible
-
         for problem in problems:
             sys.stdout.write(visible(f"{problem}", one_line=True) + "\n")
         if problems:

@@ -58,11 +58,14 @@ from typing import Callable
 
 from gktrack.domain.model import Plan, Registry, to_data
 from gktrack.domain.permissions import (
-    RULE_ADD_REMOVE, RULE_BROKEN, RULE_OTHER_FILES, RULE_PLAN, RULE_REGISTRY, RULE_UNKNOWN,
-    acting_people, office_name, task_change_problems,
+    RULE_ADD_REMOVE, RULE_BROKEN, RULE_OTHER_FILES, RULE_PLAN, RULE_REGISTRY, RULE_UNKNOWN, acting_people, office_name,
+    task_change_problems,
 )
+from gktrack.domain.text import visible
 from gktrack.domain.units import Units
 from gktrack.errors import GktrackError, InputError, PermissionDeniedError, PlanFileError, RepoError
+from gktrack.features.collab.launch import not_found, script_lines
+from gktrack.features.validate import ERROR, check_plan, check_registry
 from gktrack.storage import git, yamldoc
 from gktrack.storage.planfile import PLAN_ID, parse_plan
 from gktrack.storage.registry import REGISTRY_FILE, parse_registry
@@ -128,8 +131,6 @@ def _is_link(mode: str | None) -> bool:
 
 def _new_errors(check: Callable[[bytes], list], before: bytes | None, after: bytes) -> list[str]:
     """The validate errors of ``after`` that ``before`` did not have (by message: places move)."""
-    from gktrack.features.validate import ERROR
-
     found = [p for p in check(after) if p.severity == ERROR]
     if not found:
         return []
@@ -145,8 +146,6 @@ def _new_errors(check: Callable[[bytes], list], before: bytes | None, after: byt
 
 def validation_findings(changes: list[FileChange], registry_after: bytes | None) -> list[Finding]:
     """What no client could read, or ``gktrack validate`` newly finds wrong, in ``changes``."""
-    from gktrack.features.validate import check_plan, check_registry
-
     found: list[Finding] = []
     units = None
     if registry_after is not None:
@@ -485,8 +484,6 @@ def parse_updates(text: str) -> list[tuple[str, str, str]]:
 
 
 def rejection_lines(violations: list[Violation]) -> list[str]:
-    from gktrack.domain.text import visible
-
     lines = [f"gktrack:推送被拒绝,{len(violations)} 处修改违反了单位名册(units.yaml)中的权限规则或文件格式要求:"]
     for violation in violations[:MAX_REPORTED]:
         # commit summaries and names are the pusher's words: shown escaped on their terminal
@@ -552,8 +549,6 @@ def check_change(root: Path, emails: list[str | None], changes: list[FileChange]
 def hook_script(kind: str) -> str:
     """The hook file: finds gktrack wherever it is now, and refuses loudly when it is gone
     (see ``gktrack.features.collab.launch``)."""
-    from gktrack.features.collab.launch import not_found, script_lines
-
     if kind == "pre-receive":
         args = "hook pre-receive"
         purpose = "按单位名册检查推送的提交"

@@ -48,7 +48,9 @@ from typing import Any, Collection, Iterator
 
 from gktrack.domain.model import RECORDS, Plan, Registry, Section, Task, fields_of, keys_of, label_of
 from gktrack.errors import GktrackError, PlanFileError
+from gktrack.features.collab.launch import interpreter, not_found, script_lines
 from gktrack.storage import git, yamldoc
+from gktrack.storage.files import refuse_link
 from gktrack.storage.planfile import Style, detect_style, parse_plan, render_entry, render_record
 from gktrack.storage.reader import CONFLICT_KEY
 from gktrack.storage.registry import REGISTRY_FILE, parse_registry
@@ -974,8 +976,6 @@ def driver_command() -> str:
     markers in the file and fails, so the merge stops instead of silently keeping one side.
     ``gktrack setup-merge`` (or the next ``gktrack sync``) writes the current interpreter.
     """
-    from gktrack.features.collab.launch import not_found, script_lines
-
     missing = not_found(",%P 未能按任务合并,已改用 git 的逐行合并(冲突处留有冲突标记)并停止合并",
                         "请安装 gktrack 后运行 gktrack setup-merge,再用 git merge --abort 或 git rebase --abort "
                         "撤销这次合并并重新同步")
@@ -994,8 +994,6 @@ def install(root: Path) -> list[str]:
     if current != command:
         git.run(root, "config", "--local", f"merge.{DRIVER_NAME}.name", "gktrack 计划文件按任务合并")
         git.run(root, "config", "--local", f"merge.{DRIVER_NAME}.driver", command)
-        from gktrack.features.collab.launch import interpreter
-
         done.append(f"已在本仓库的 git 配置中登记合并驱动:用 {interpreter()} 运行 gktrack merge-driver"
                     "(它不在时依次找 PATH 中的 python3、python、py 和 gktrack)")
     for probe, line in (("plans/x.yaml", ATTRIBUTES_LINE), (REGISTRY_FILE, REGISTRY_ATTRIBUTES_LINE)):
@@ -1019,8 +1017,6 @@ EOL_LINES = ("plans/*.yaml text eol=lf", "units.yaml text eol=lf")
 def ensure_attributes_file(path: Path) -> bool:
     """Add the driver's lines (plans and units.yaml) and ``EOL_LINES`` to a .gitattributes file;
     True if the file changed. A symbolic link is refused, never written through."""
-    from gktrack.storage.files import refuse_link
-
     refuse_link(path.parent, path.name)
     return _add_lines(path, [ATTRIBUTES_LINE, REGISTRY_ATTRIBUTES_LINE, *EOL_LINES])
 

@@ -63,6 +63,7 @@ from gktrack.features.collab import mergedriver
 from gktrack.features.collab.hooks import GitObjects, plan_header, validation_findings
 from gktrack.storage import git, journal, yamldoc
 from gktrack.storage.files import atomic_write
+from gktrack.storage.history import read_log
 from gktrack.storage.planfile import parse_plan
 from gktrack.storage.reader import CONFLICT_KEY
 from gktrack.storage.registry import REGISTRY_FILE
@@ -656,8 +657,6 @@ def task_changes(root: Path, old: str | None, new: str | None) -> list[TaskChang
 
 
 def _commits(repo: Repository, old: str | None, new: str | None) -> list:
-    from gktrack.storage.history import read_log
-
     if not new or old == new:
         return []
     return read_log(repo, rev=f"{old}..{new}" if old else new, paths=["."])

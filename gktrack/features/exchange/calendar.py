@@ -12,7 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from gktrack.domain.dates import today
+from gktrack.domain.deadlines import parse_deadlines, recurring_periods
 from gktrack.domain.model import Plan, Task
+from gktrack.features.exchange.export import progress_text
+from gktrack.features.views import effective_units, status_rows
 from gktrack.storage.repo import Repository
 
 PRODID = "-//gktrack//政务公开任务期限//ZH"
@@ -34,8 +38,6 @@ class CalendarEntry:
 
 def _recurrence(deadline, year: int) -> tuple[dt.date, dict | None, list[dt.date]] | None:
     """(first date, RRULE, extra dates) of a recurring deadline over the plan year."""
-    from gktrack.domain.deadlines import recurring_periods
-
     ends = [end for _start, end in recurring_periods(deadline, year)]
     if not ends:
         return None
@@ -61,10 +63,6 @@ def calendar_entries(repo: Repository, *, plan: str | None = None, unit: str | N
                      as_of: dt.date | None = None) -> tuple[list[CalendarEntry], list, list[str]]:
     """Every dated or recurring deadline of the selected tasks, open and closed; the plan files
     that could not be read; and, in Chinese, the deadlines no calendar can hold (left out)."""
-    from gktrack.domain.deadlines import parse_deadlines
-    from gktrack.features.ops import today
-    from gktrack.features.views import status_rows
-
     rows, problems = status_rows(repo, unit=unit, plan=plan, state="all", as_of=as_of or today())
     entries, notes = [], []
     for row in rows:
@@ -90,9 +88,6 @@ def calendar_entries(repo: Repository, *, plan: str | None = None, unit: str | N
 def build_calendar(entries: list[CalendarEntry], *, name: str, remind_days: int = DEFAULT_REMIND_DAYS,
                    stamp: dt.datetime | None = None) -> bytes:
     from icalendar import Alarm, Calendar, Event
-
-    from gktrack.features.exchange.export import progress_text
-    from gktrack.features.views import effective_units
 
     stamp = stamp or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     cal = Calendar()

@@ -17,14 +17,17 @@ refuses each row whose check value does not match (``gktrack.features.exchange.f
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gktrack.errors import InputError
+from gktrack.digest import sha256_hex
 from gktrack.domain.model import STATE_LABELS, Plan, Task, role_label
 from gktrack.domain.text import display_width, formula_like, visible
+from gktrack.errors import InputError
+from gktrack.features.views import effective_units, overdue_rows, status_rows
 from gktrack.storage.files import atomic_write
 from gktrack.storage.repo import Repository
 
@@ -67,8 +70,6 @@ class Sheet:
 
 def _units_cells(plan: Plan, task: Task) -> dict[str, str]:
     """The 牵头单位, 责任单位 and 配合单位 cells: each role in its own column."""
-    from gktrack.features.views import effective_units
-
     refs = effective_units(plan, task)
     return {column: "、".join(u.name for u in refs if u.role == role)
             for column, role in (("牵头单位", "lead"), ("责任单位", "responsible"), ("配合单位", "support"))}
@@ -127,8 +128,6 @@ def division_sheet(repo: Repository, *, plan: str | None = None, unit: str | Non
     """The 分工表: every task (of a plan, of a unit, or the overdue ones) in document order."""
     if not (plan or unit or overdue):
         raise InputError("请用 --plan、--unit 或 --overdue 指定导出范围")
-    from gktrack.features.views import overdue_rows, status_rows
-
     if overdue:
         rows, problems = overdue_rows(repo, as_of=as_of, unit=unit, plan=plan)
     else:
@@ -162,8 +161,6 @@ def division_sheet(repo: Repository, *, plan: str | None = None, unit: str | Non
 def progress_form(repo: Repository, *, unit: str, plan: str | None = None, as_of: dt.date,
                   include_done: bool = False) -> tuple[Sheet, list]:
     """A unit's 进展填报表: its open tasks (all with ``include_done``), with columns to fill in."""
-    from gktrack.features.views import status_rows
-
     canonical = repo.units().require(unit, registering=False)
     rows, problems = status_rows(repo, unit=canonical, plan=plan, state="all" if include_done else "open",
                                  as_of=as_of)
@@ -211,8 +208,6 @@ def form_check(unit: str, ref: str, text: str) -> str:
     another unit's form, or a row whose 具体要求 was cleared or rewritten is refused, row by row,
     instead of being recorded under the wrong unit. Who may record for which task is still
     decided by the registry when the office imports the form."""
-    from gktrack.digest import sha256_hex
-
     normal = "".join(text.split())
     return sha256_hex(f"{FORM_MARK}\x1f{unit}\x1f{ref}\x1f{normal}".encode("utf-8"))[:20]
 
@@ -224,8 +219,6 @@ def csv_cell(value: str) -> str:
 
 
 def write_csv(sheet: Sheet, path: Path) -> None:
-    import csv
-
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(sheet.columns)

@@ -15,12 +15,19 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from gktrack.storage import git
-from gktrack.errors import GktrackError, InputError
-from gktrack.features.exchange.export import (
-    DONE_LABEL, FORM_CHECK, FORM_COLUMNS, FORM_MARK, OPEN_LABEL, form_check,
-)
+from gktrack.domain.dates import read_date, today
 from gktrack.domain.model import Progress
+from gktrack.domain.parts import Owed, add_evidence, close_edit
+from gktrack.domain.parts import standing as part_standing
+from gktrack.domain.parts import whole_or_part
+from gktrack.domain.permissions import check_task_change
+from gktrack.domain.text import code, control_in
+from gktrack.errors import GktrackError, InputError
+from gktrack.features.exchange.export import DONE_LABEL, FORM_CHECK, FORM_COLUMNS, FORM_MARK, OPEN_LABEL, form_check
+from gktrack.features.ops import acting_emails, actor_name, date_doubts, short
+from gktrack.features.views import match_unit
+from gktrack.storage import git
+from gktrack.storage.planfile import PlanEditor
 from gktrack.storage.repo import Repository, parse_task_ref, plan_rel
 
 
@@ -77,8 +84,6 @@ def _text(value) -> str:
 
 def _typed(values: dict, column: str) -> str:
     """A cell the unit typed in: line ends as "\n"; a control character refuses the row."""
-    from gktrack.domain.text import code, control_in
-
     value = values.get(column)
     if not isinstance(value, str):
         return _text(value)
@@ -109,8 +114,6 @@ def _state_word(text: str) -> str:
 
 
 def _cell_date(value, today: dt.date, year: int | None = None) -> dt.date:
-    from gktrack.domain.dates import read_date
-
     if value is None or value == "":
         return today
     if isinstance(value, dt.datetime):
@@ -200,12 +203,6 @@ def _read_sheet(ws, name: str, max_rows: int, max_columns: int):
 def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple[int, dict]], *,
                 by: str | None = None) -> SheetResult:
     """Every row checked against the repository; nothing is written."""
-    from gktrack.domain.parts import standing as part_standing
-    from gktrack.domain.parts import whole_or_part
-    from gktrack.domain.permissions import check_task_change
-    from gktrack.features.ops import acting_emails, date_doubts, today
-    from gktrack.features.views import match_unit
-
     units = repo.units()
     result = SheetResult(sheet, unit)
     if unit is None:
@@ -294,10 +291,6 @@ def apply_sheet(repo: Repository, result: SheetResult, *, source: str, by: str |
     """Record the checked rows of one sheet in one commit."""
     if not result.actions:
         return
-    from gktrack.features.ops import _actor_name, short
-    from gktrack.domain.parts import Owed, add_evidence, close_edit
-    from gktrack.storage.planfile import PlanEditor
-
     by_plan: dict[str, list[RowAction]] = {}
     for action in result.actions:
         by_plan.setdefault(parse_task_ref(action.ref)[0], []).append(action)
@@ -316,7 +309,7 @@ def apply_sheet(repo: Repository, result: SheetResult, *, source: str, by: str |
     dates = {a.date for a in result.actions}
     if len(dates) == 1:
         trailers[git.TRAILER_DATE] = dates.pop().isoformat()
-    name = _actor_name(repo, by)
+    name = actor_name(repo, by)
     with repo.change(rels, summary, trailers, by=by, body=body) as tx:
         for plan_id, actions in by_plan.items():
             rel = plan_rel(plan_id)

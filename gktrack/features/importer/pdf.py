@@ -10,6 +10,7 @@ result back as JSON: the lines in reading order and the tables as ``Grid``s, for
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import sys
@@ -68,8 +69,6 @@ def _text_lines(page) -> list[_Text]:
 def layout(data: bytes, name: str) -> tuple[list[str], list[Grid], list[tuple[int, str]]]:
     """The text of every page and its ruled tables, in reading order (not yet numbered); and what
     reading left out: (line, message)."""
-    import io
-
     import pdfplumber
 
     with unreadable(name, "PDF", hint="请另存为 .docx 后再导入"):

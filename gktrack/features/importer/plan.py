@@ -7,14 +7,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gktrack.storage import git
-from gktrack.errors import InputError
+from gktrack.digest import sha256_hex
 from gktrack.domain.model import Plan, Progress, Section, Task, UnitRef
 from gktrack.domain.unitphrase import is_self_reference
-from gktrack.storage.repo import Change, Repository, plan_rel
 from gktrack.domain.units import normalize_name
+from gktrack.errors import InputError
+from gktrack.features.importer.parse import parse_document
+from gktrack.features.importer.sources import read_document
+from gktrack.features.limits import read_file
+from gktrack.storage import git
+from gktrack.storage.planfile import check_plan_id, new_plan_text
 from gktrack.storage.registry import REGISTRY_FILE, add_units_to_file
-from gktrack.digest import sha256_hex
+from gktrack.storage.repo import Change, Repository, plan_rel
 
 # The innermost place named in a title: 横栏镇, 新建区, 钦州市, 洋河镇…
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2,6}?)(?:特别行政区|自治州|自治县|街道|省|市|区|县|镇|乡)")
@@ -68,11 +72,6 @@ def source_hash(data: bytes) -> str:
 
 def preview_import(repo: Repository, path: str | Path, *, plan_id: str | None = None,
                    year: int | None = None, title: str | None = None, owner: str | None = None) -> ImportPreview:
-    from gktrack.features.importer.parse import parse_document
-    from gktrack.features.importer.sources import read_document
-    from gktrack.features.limits import read_file
-    from gktrack.storage.planfile import check_plan_id
-
     path = Path(path)
     raw = read_file(path)  # once, within the limits: the hash and the reading are of the same bytes
     digest = source_hash(raw)
@@ -148,8 +147,6 @@ def preview_import(repo: Repository, path: str | Path, *, plan_id: str | None = 
 def import_plan(repo: Repository, path: str | Path, *, plan_id: str | None = None, year: int | None = None,
                 title: str | None = None, by: str | None = None,
                 owner: str | None = None) -> tuple[Change, ImportPreview]:
-    from gktrack.storage.planfile import new_plan_text
-
     preview = preview_import(repo, path, plan_id=plan_id, year=year, title=title, owner=owner)
     plan = preview.plan
     rel = plan_rel(plan.id)

@@ -8,17 +8,22 @@ and ``read_document`` takes control characters out of the text (``domain.text.st
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from gktrack.domain.text import code, control_in, stripped
 from gktrack.errors import InputError
+from gktrack.features.importer.pdf import read_in_child
 from gktrack.features.importer.table import Cell, Grid
 from gktrack.features.limits import (
-    MAX_LINES, TABLE_COLUMNS, TABLE_ROWS, check_package, check_table, check_text, merged_ranges, read_file,
-    run_child, unreadable,
+    MAX_LINES, TABLE_COLUMNS, TABLE_ROWS, check_package, check_table, check_text, merged_ranges, read_file, run_child,
+    unreadable,
 )
 
 
@@ -124,8 +129,6 @@ def _read_docx(data: bytes, name: str) -> Document:
         import docx  # python-docx: optional, only .docx needs it
     except ImportError:
         raise InputError("读取 .docx 需要 python-docx:请先运行 pip install python-docx") from None
-    import io
-
     check_package(data, name)
     with unreadable(name, ".docx"):
         word = docx.Document(io.BytesIO(data))
@@ -456,8 +459,6 @@ def _read_xlsx(data: bytes, name: str) -> Document:
         from openpyxl import load_workbook
     except ImportError:
         raise InputError("读取 .xlsx 需要 openpyxl:请先运行 pip install openpyxl") from None
-    import io
-
     check_package(data, name)
     lines: list[Line] = []
     tables: list[Grid] = []
@@ -482,9 +483,6 @@ def _read_xlsx(data: bytes, name: str) -> Document:
 def _read_csv(data: bytes, name: str) -> Document:
     """A sheet saved as CSV (Excel/WPS "另存为 CSV", UTF-8 with BOM or GBK): read as the sheet it was,
     one table of its rows; a quoted cell may hold commas and line breaks."""
-    import csv
-    import io
-
     text = decode_text(data, name)
     check_text(text.count("\n") + 1, len(text), name)
     values: dict[tuple[int, int], str] = {}
@@ -877,8 +875,6 @@ def _read_pdf(data: bytes, name: str) -> Document:
         import pdfplumber  # noqa: F401 - the child reads with it: a missing library is said here
     except ImportError:
         raise InputError("读取 .pdf 需要 pdfplumber:请先运行 pip install pdfplumber") from None
-    from gktrack.features.importer.pdf import read_in_child
-
     lines, tables, notes = read_in_child(data, name)
     if not any(line.strip() for line in lines):
         raise InputError(f"{name} 中没有可提取的文字(可能是扫描件):请先做文字识别(OCR)或另存为 .docx 后再导入")
@@ -895,9 +891,6 @@ def _read_office(suffix: str):
     target = _CONVERT[suffix]
 
     def read(data: bytes, name: str) -> Document:
-        import shutil
-        import tempfile
-
         office = shutil.which("soffice") or shutil.which("libreoffice")
         if office is None:
             raise InputError(f"读取 {suffix} 需要安装 LibreOffice(未找到 soffice):也可以用 WPS 或 Word 把 {name} "
