@@ -26,6 +26,8 @@ from gktrack.domain.deadlines import (
     recurring_periods,
     split_phrases,
 )
+from gktrack.domain.dates import read_date
+from gktrack.domain.numerals import number
 from gktrack.errors import InputError
 
 Y = 2024
@@ -603,3 +605,49 @@ def test_import_leaves_heavy_dependencies_alone():
     code = "import sys, gktrack.domain.deadlines; print('chinese_calendar' in sys.modules, 'dateutil' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+# --- Chinese numerals: one reader for deadlines, typed dates and the importer's item numbers ----
+
+_WRITTEN_DIGITS = "零一二三四五六七八九"
+
+
+def _written(n: int) -> str:
+    """n (1..9999) as it is written in Chinese: 十二, 一百零五, 两千零二十 (with 两 for a leading 2)."""
+    parts, zero = [], False
+    for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, n = divmod(n, unit)
+        if digit:
+            if zero and parts:
+                parts.append("零")
+            parts.append(("两" if digit == 2 and unit >= 100 and not parts else _WRITTEN_DIGITS[digit]) + name)
+            zero = False
+        elif parts:
+            zero = True
+    text = "".join(parts)
+    return text[1:] if text.startswith("一十") else text
+
+
+@given(st.integers(min_value=1, max_value=9999))
+def test_a_number_written_in_chinese_reads_as_itself(n):
+    assert number(_written(n)) == n
+    assert number(str(n)) == n
+    assert number("".join("〇一二三四五六七八九"[int(d)] for d in str(n)), digitwise=True) == n
+
+
+@pytest.mark.parametrize("text", ["十十", "一二", "五百百", "", "二十十", "十二百", "3a", "²"])
+def test_what_is_no_number_reads_as_none(text):
+    assert number(text) is None
+
+
+def test_a_year_written_with_circles_or_letter_o_reads_digit_by_digit():
+    assert number("二○二四", digitwise=True) == 2024
+    assert number("二Ｏ二四", digitwise=True) == 2024
+    assert number("两〇二四", digitwise=True) is None
+
+
+def test_typed_dates_and_deadlines_read_the_same_numerals():
+    assert read_date("十二月三日", today=date(2024, 7, 1)).date == date(2024, 12, 3)
+    assert parse_deadline("十二月底前", 2024).due == date(2024, 12, 31)
+    with pytest.raises(InputError):
+        read_date("十十月三日", today=date(2024, 7, 1))  # was read as October

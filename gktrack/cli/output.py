@@ -23,7 +23,6 @@ def print_json(data: Any) -> None:
     """
     import json
 
-
     stdout_write = sys.stdout.write
 
     def write(text: str) -> None:

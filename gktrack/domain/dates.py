@@ -13,10 +13,10 @@ import os
 import re
 from typing import NamedTuple
 
+from gktrack.domain.numerals import number
 from gktrack.domain.text import HALF_WIDTH
 from gktrack.errors import InputError
 
-_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "1": 0, "2": 1, "3": 2,
              "4": 3, "5": 4, "6": 5, "7": 6}
 _NUM = r"(\d{1,2}|[〇零一二两三四五六七八九十]{1,3})"
@@ -37,14 +37,10 @@ class TypedDate(NamedTuple):
 
 
 def _number(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    if text == "十":
-        return 10
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
-    return _CN_DIGITS[text]
+    value = number(text)
+    if value is None:
+        raise ValueError(text)
+    return value
 
 
 def read_date(value: str, what: str = "日期", *, today: dt.date, year: int | None = None) -> TypedDate:

@@ -12,9 +12,12 @@ import functools
 import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple
 
 from gktrack.digest import sha1_hex
+from gktrack.domain import numerals
+from gktrack.domain.numerals import number
 from gktrack.domain.text import HALF_WIDTH
 from gktrack.errors import InputError
 
@@ -125,55 +128,22 @@ def _from_ordinal(value: int | None) -> _dt.date | None:
 
 @functools.lru_cache(maxsize=1)
 def parser_stamp() -> str:
-    """What the parse of a phrase depends on besides the phrase and year: this module's code and
-    the holiday calendar's data (working days). Results kept between runs are keyed by it."""
+    """What the parse of a phrase depends on besides the phrase and year: this module's code, the
+    numerals' and the holiday calendar's data (working days). Results kept between runs are keyed
+    by it."""
     from importlib.util import find_spec
-
 
     spec = find_spec("chinese_calendar")  # found, not imported: its import costs more than this
     calendar = "?"
     if spec is not None and spec.origin:
         st = os.stat(os.path.join(os.path.dirname(spec.origin), "constants.py"))
         calendar = f"{st.st_size}:{st.st_mtime_ns}"
-    with open(__file__, "rb") as handle:
-        return sha1_hex(handle.read() + calendar.encode())[:16]
+    code = b"".join(Path(source).read_bytes() for source in (__file__, numerals.__file__))
+    return sha1_hex(code + calendar.encode())[:16]
 
 
 def _iso(value: _dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
-
-
-_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-              "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-
-
-def _number(text: str, *, digitwise: bool = False) -> int | None:
-    """Arabic or Chinese numerals: "12", "十二", "二十五", "一百零五"; "二〇一七" when digitwise."""
-    if text.isascii():
-        return int(text) if text.isdigit() else None
-    if digitwise:
-        if all(ch in _CN_DIGITS and ch != "两" for ch in text):
-            return int("".join(str(_CN_DIGITS[ch]) for ch in text))
-        return None
-    if not any(ch in _CN_UNITS for ch in text):
-        # "六" yes; "一二" is not how anyone writes twelve.
-        return _CN_DIGITS.get(text) if len(text) == 1 else None
-    total, digit, last_unit = 0, None, 10_000
-    for ch in text:
-        if ch in _CN_DIGITS:
-            if digit:
-                return None
-            digit = _CN_DIGITS[ch]
-        elif ch in _CN_UNITS:
-            unit = _CN_UNITS[ch]
-            if unit >= last_unit:
-                return None
-            total += (1 if digit is None else digit) * unit
-            digit, last_unit = None, unit
-        else:
-            return None
-    return total + (digit or 0)
 
 
 def _month_end(year: int, month: int) -> _dt.date:
@@ -333,7 +303,7 @@ def _is_known(text: str, year: int = 2000) -> bool:
 def _year_of(match: re.Match[str], plan_year: int, y: str = "y", yw: str = "yw") -> int | None:
     groups = match.groupdict()
     if groups.get(y):
-        return _number(groups[y], digitwise=True)
+        return number(groups[y], digitwise=True)
     if groups.get(yw):
         return plan_year + 1 if groups[yw] in ("明年", "次年") else plan_year
     return plan_year
@@ -347,14 +317,14 @@ def _resolve(name: str, m: re.Match[str], phrase: str, year: int) -> Deadline | 
         due = _date_of(name, g, _year_of(m, year))
         return Deadline(phrase, "date", due=due) if due else None
     if name == "every_year_by":
-        month = _number(g["m"])
-        day = 0 if g["end"] else _number(g["d"])
+        month = number(g["m"])
+        day = 0 if g["end"] else number(g["d"])
         # Checked against a leap year (raises for a day no year has): "每年2月29日前" exists; it
         # falls back to 2月28日 in other years.
         _dt.date(2000, month, 1 if g["end"] else day)
         return Deadline(phrase, "recurring", period="yearly", within_period=(month, day))
     if name == "every_month_by":
-        day = _number(g["d"])
+        day = number(g["d"])
         if day is None or not 1 <= day <= 31:
             return None
         return Deadline(phrase, "recurring", period="monthly", within_period=(0, day))
@@ -366,14 +336,14 @@ def _resolve(name: str, m: re.Match[str], phrase: str, year: int) -> Deadline | 
     if name == "ongoing":
         return Deadline(phrase, "ongoing")
     if name in ("relative", "relative_event", "relative_anchored"):
-        n = _number(g["n"])
+        n = number(g["n"])
         if not n:
             return None
         anchor = None
         if g.get("ay"):
             anchor = _dt.date(int(g["ay"]), int(g["am"]), int(g["ad"]))
         elif name == "relative_anchored":
-            anchor = _dt.date(_year_of(m, year, "ay2", "ayw"), _number(g["am2"]), _number(g["ad2"]))
+            anchor = _dt.date(_year_of(m, year, "ay2", "ayw"), number(g["am2"]), number(g["ad2"]))
         if g["u"] == "工作日":
             due = add_working_days(anchor, n) if anchor else None
             return Deadline(phrase, "relative", due=due, workdays=n, anchor=anchor)
@@ -394,13 +364,13 @@ def _date_of(name: str, g: dict, y: int | None) -> _dt.date | None:
         quarter = g["q"] or g["q2"]
         month = 3 * (_QUARTER_NAMES.find(quarter) + 1 or int(quarter))
     else:
-        month = _number(g["m"])
+        month = number(g["m"])
         if month is None or not 1 <= month <= 12:
             return None
         if g.get("y2"):  # "2023年11月至2024年2月": the last month's own year
-            y = _number(g["y2"], digitwise=True)
+            y = number(g["y2"], digitwise=True)
     if name == "ymd":
-        return _dt.date(y, month, _number(g["d"]))
+        return _dt.date(y, month, number(g["d"]))
     if name == "xun" and g["x"] != "下":
         return _dt.date(y, month, 10 if g["x"] == "上" else 20)
     return _month_end(y, month)
@@ -566,7 +536,7 @@ def parse_due_option(value: str, year: int) -> tuple[str, bool]:
     if not text or re.fullmatch(r"[0-9\s./-]+", folded):
         raise InputError(f"无法识别的期限:{shown}", hint="示例:6月底前、2024-06-30、每季度")
     for m in re.finditer(rf"(?:(?P<y>[0-9]{{4}})年)?(?P<m>{_MON})月(?P<d>{_DAY})[日号]", folded):
-        month, day = _number(m.group("m")), _number(m.group("d"))
+        month, day = number(m.group("m")), number(m.group("d"))
         if month is None or day is None or _safe_date(int(m.group("y") or year), month, day) is None:
             raise InputError(f"无法识别的期限:{shown},其中的日期不存在", hint="示例:6月底前、2024-06-30、每季度")
     return text, False

@@ -7,6 +7,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from gktrack.domain.numerals import number
 from gktrack.domain.text import HALF_WIDTH
 
 # One character for one character, so a match on the folded text slices the original at the
@@ -52,28 +53,6 @@ def strip_pinyin_glosses(text: str) -> str:
 
 
 CN_DIGITS = "零〇一二三四五六七八九十百两"
-_CN_VALUE = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-             "九": 9}
-
-
-def cn_number(text: str) -> int | None:
-    """一 .. 九十九 (and 一百): the values numbering uses."""
-    if text.isdigit():
-        return int(text)
-    if not text or any(ch not in CN_DIGITS for ch in text):
-        return None
-    if text == "一百":
-        return 100
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        high = _CN_VALUE.get(tens) if tens else 1
-        low = _CN_VALUE.get(ones) if ones else 0
-        if high is None or low is None or "十" in ones:
-            return None
-        return high * 10 + low
-    if len(text) == 1:
-        return _CN_VALUE.get(text)
-    return None
 
 
 @dataclass(frozen=True)
@@ -115,7 +94,7 @@ def _marker_from(style: str, match: re.Match[str], raw: str) -> Marker | None:
     elif style == "circ":
         value = ord(match.group("c")) - 0x2460 + 1
     else:
-        value = cn_number(match.group("v"))
+        value = number(match.group("v"))
     if value is None or value <= 0:
         return None
     return Marker(style, value, raw[match.start():match.end()].strip(), match.end())
@@ -150,8 +129,6 @@ def markers_inside(norm: str, raw: str):
 
 # ---- dates ------------------------------------------------------------------------------------
 
-_CN_YEAR_DIGITS = {"〇": "0", "零": "0", "○": "0", "Ｏ": "0", "一": "1", "二": "2", "三": "3", "四": "4",
-                   "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
 DATE = re.compile(
     r"(?P<y>\d{4})\s*(?:年|[-./])\s*(?P<m>\d{1,2})\s*(?:月|[-./])\s*(?P<d>\d{1,2})\s*日?"
     r"|(?P<cy>[〇零○Ｏ一二三四五六七八九]{4})年(?P<cm>[一二三四五六七八九十]{1,2})月(?P<cd>[一二三四五六七八九十]{1,3})日"
@@ -164,19 +141,14 @@ def to_date(match: re.Match[str]) -> dt.date | None:
         if match.group("y"):
             return dt.date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
         if match.group("cy"):
-            month, day = cn_number(match.group("cm")) or 0, cn_number(match.group("cd")) or 0
-            return dt.date(cn_year(match.group("cy")), month, day)
+            month, day = number(match.group("cm")) or 0, number(match.group("cd")) or 0
+            return dt.date(number(match.group("cy"), digitwise=True), month, day)
     except (ValueError, TypeError, KeyError):
         return None
     compact = match.groupdict().get("compact")
     if compact:
         return compact_date(compact)
     return None
-
-
-def cn_year(digits: str) -> int:
-    """"二〇二四" -> 2024: a year written digit by digit."""
-    return int("".join(_CN_YEAR_DIGITS[c] for c in digits))
 
 
 def compact_date(digits: str) -> dt.date | None:
