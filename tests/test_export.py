@@ -403,7 +403,7 @@ def test_markdown_plan_view_is_one_table_per_section(plans_repo, tmp_path):
     assert out.read_text(encoding="utf-8") == text
 
 
-def test_markdown_for_a_unit_across_plans_and_errors(plans_repo):
+def test_markdown_for_a_unit_across_plans_and_errors(plans_repo, tmp_path):
     text = plans_repo.ok("export", "--unit", "司法所", "--format", "md")
     assert text.startswith("# 司法所 政务公开工作任务分工表\n")
     for table in _md_tables(text):
@@ -412,3 +412,6 @@ def test_markdown_for_a_unit_across_plans_and_errors(plans_repo):
     assert "-o" in line
     line = plans_repo.fail("export", "--unit", "司法所", "--form", "--format", "md")
     assert ".xlsx" in line
+    for name in ("填报表.csv", "填报表.md"):  # a form goes back through import-progress: .xlsx only
+        assert "进展填报表只能导出为 .xlsx" in plans_repo.fail("export", "--unit", "司法所", "--form", "-o", tmp_path / name)
+        assert not (tmp_path / name).exists()

@@ -58,8 +58,6 @@ def register(app: typer.Typer, command) -> None:
         if output is None:
             if (fmt or "").lower() not in ("md", "markdown"):
                 raise InputError("请用 -o 指定输出文件(只有 --format md 可以输出到标准输出)")
-            if sheet.form:
-                raise InputError("进展填报表只能导出为 .xlsx(交回后要用 import-progress 导入)")
             from gktrack.features.exchange.export import write_markdown
 
             sys.stdout.write(write_markdown(sheet, as_of=when))

@@ -218,7 +218,14 @@ def csv_cell(value: str) -> str:
     return "'" + value if formula_like(value) else value
 
 
+def _not_a_form(sheet: Sheet) -> None:
+    # a returned form is read back by import-progress, which reads .xlsx only
+    if sheet.form:
+        raise InputError("进展填报表只能导出为 .xlsx(交回后要用 import-progress 导入)")
+
+
 def write_csv(sheet: Sheet, path: Path) -> None:
+    _not_a_form(sheet)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(sheet.columns)
@@ -393,6 +400,7 @@ def _md_state(row: SheetRow) -> str:
 
 def write_markdown(sheet: Sheet, *, as_of: dt.date | None = None) -> str:
     """The 分工表 as Markdown: per plan a title and summary, per section a heading and one table."""
+    _not_a_form(sheet)
     out: list[str] = []
     header = "| " + " | ".join(MD_COLUMNS) + " |"
     rule = "|" + "|".join(" --- " for _ in MD_COLUMNS) + "|"
@@ -447,8 +455,8 @@ def write_sheet(sheet: Sheet, path: Path, fmt: str | None = None, *, as_of: dt.d
     fmt = "md" if fmt == "markdown" else fmt
     if fmt not in ("xlsx", "csv", "md"):
         raise InputError(f"不支持的导出格式“{fmt}”(可用 xlsx、csv 或 md)")
-    if fmt in ("csv", "md") and sheet.form:
-        raise InputError("进展填报表只能导出为 .xlsx(交回后要用 import-progress 导入)")
+    if fmt != "xlsx":
+        _not_a_form(sheet)
     if not path.parent.is_dir():
         raise InputError(f"文件夹“{path.parent}”不存在")
     if path.is_dir():
