@@ -693,18 +693,18 @@ def test_progress_bar_appears_only_after_a_second(scenario):
 
     from rich.console import Console
 
-    from gktrack.cli.commands.report import DelayedBar
+    from gktrack.cli.output import ProgressBar
     from gktrack.features.report import build_report
     from gktrack.storage.repo import find_repository
 
     now = [0.0]
     screen = io.StringIO()
-    bar = DelayedBar(Console(file=screen, force_terminal=True, width=80), clock=lambda: now[0])
-    bar("解析计划文件", 0, 10)
-    assert screen.getvalue() == ""  # under a second: nothing drawn
-    now[0] = 1.5
-    bar("解析计划文件", 3, 10)
-    bar.close()
+    with ProgressBar("生成报告", delay=1.0, console=Console(file=screen, force_terminal=True, width=80),
+                     clock=lambda: now[0]) as bar:
+        bar("解析计划文件", 0, 10)
+        assert screen.getvalue() == ""  # under a second: nothing drawn
+        now[0] = 1.5
+        bar("解析计划文件", 3, 10)
     assert "生成报告:解析计划文件" in screen.getvalue() and "3/10" in screen.getvalue()
     # The stages the report tells about: with everything in the index, only the walk over the history.
     shutil.rmtree(scenario.root / ".git" / "gktrack", ignore_errors=True)

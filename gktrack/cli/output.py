@@ -1,5 +1,6 @@
 """What commands print besides tables (``gktrack.cli.render``): JSON for scripts (``--json``), the
-one-line confirmation of a change, and the warning about a skipped file.
+one-line confirmation of a change, the warning about a skipped file, and the progress bar of a
+long command.
 """
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 import itertools
 import re
 import sys
+import time
 from typing import Any, Iterable, Iterator
 
 from gktrack.domain.text import CONTROL, visible
@@ -69,3 +71,40 @@ def done(result: Any) -> None:
 
 def _u_escape(match: re.Match) -> str:
     return f"\\u{ord(match.group()):04x}"
+
+
+class ProgressBar:
+    """A progress bar on stderr, ``bar(what, done, total)``: drawn only when stderr is a terminal
+    (never into pipes or logs) and, with ``delay``, only once the work has taken that long, so a
+    quick run shows nothing. Transient: closed, it leaves no trace on the screen."""
+
+    def __init__(self, label: str, *, delay: float = 0.0, console=None, clock=None):
+        self._label = label
+        self._delay = delay
+        self._console = console
+        self._clock = clock or time.monotonic
+        self._start = self._clock()
+        self._quiet = console is None and not sys.stderr.isatty()
+        self._progress = None
+        self._task = None
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        if self._progress is None:
+            if self._quiet or self._clock() - self._start < self._delay:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self._progress = Progress(TextColumn(f"{self._label}:{{task.description}}"), BarColumn(),
+                                      MofNCompleteColumn(), console=self._console or Console(stderr=True),
+                                      transient=True)
+            self._progress.start()
+            self._task = self._progress.add_task(what, total=total)
+        self._progress.update(self._task, description=what, completed=done, total=total)
+
+    def __enter__(self) -> "ProgressBar":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._progress is not None:
+            self._progress.stop()

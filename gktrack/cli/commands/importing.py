@@ -1,6 +1,5 @@
 """`gktrack import`: a published plan document (text, Word, Excel, PDF, web page) into a plan file, in one step."""
 
-import contextlib
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -8,7 +7,8 @@ from typing import List, Optional
 import typer
 
 from gktrack.cli.context import repository
-from gktrack.cli.output import done, print_json
+from gktrack.cli.output import ProgressBar, done, print_json
+from gktrack.domain.text import visible
 from gktrack.errors import GktrackError, InputError
 
 
@@ -68,15 +68,13 @@ def _import_many(repo, paths: list[str], *, year, dry_run: bool, json_out: bool,
     """Each file its own commit; a file that fails is reported and the rest still go in."""
 
     results, failed = [], 0
-    with _progress(len(paths)) as advance:
-        for path in paths:
-            advance(Path(path).name)
+    with ProgressBar("导入") as bar:
+        for count, path in enumerate(paths):
+            bar(Path(path).name, count, len(paths))
             try:
                 preview, change = _import_one(repo, path, year=year, dry_run=dry_run, by=by, owner=owner)
             except GktrackError as exc:
                 failed += 1
-                from gktrack.domain.text import visible
-
                 sys.stderr.write(visible(f"gktrack: 错误:{path}:{exc}", one_line=True) + "\n")
                 if json_out:
                     results.append({"file": path, "error": str(exc)})
@@ -88,33 +86,7 @@ def _import_many(repo, paths: list[str], *, year, dry_run: bool, json_out: bool,
                 verb = "将导入" if dry_run else "已导入"
                 commit = f",提交 {change.commit[:8]}" if change and change.commit else ""
                 done(f"{verb} {path} → {plan.id}:{plan.title}({len(plan.tasks)} 项任务{commit})")
+        bar("完成", len(paths), len(paths))
     if json_out:
         print_json(results)
     return 1 if failed else 0
-
-
-def _progress(total: int):
-    """A rich progress bar on stderr, only when stderr is a terminal (never in pipes or logs)."""
-    if not sys.stderr.isatty():
-        return contextlib.nullcontext(lambda name: None)
-
-    @contextlib.contextmanager
-    def bar():
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-        with Progress(TextColumn("导入"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-                      console=Console(stderr=True), transient=True) as progress:
-            task = progress.add_task("", total=total)
-            started = [False]
-
-            def advance(name: str) -> None:
-                if started[0]:
-                    progress.advance(task)
-                started[0] = True
-                progress.update(task, description=name)
-
-            yield advance
-            progress.advance(task)
-
-    return bar()

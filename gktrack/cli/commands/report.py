@@ -3,13 +3,12 @@
 import contextlib
 import datetime
 import sys
-import time
 from typing import Optional
 
 import typer
 
 from gktrack.cli.context import repository
-from gktrack.cli.output import print_json
+from gktrack.cli.output import ProgressBar, print_json
 from gktrack.domain.model import YEARS
 from gktrack.errors import InputError
 from gktrack.storage.index import collector_paused
@@ -47,13 +46,10 @@ def register(app: typer.Typer, command) -> None:
         repo = repository()
         # Refused before the work, as export and calendar do: never over units.yaml or a plan.
         target = repo.check_output(output, "报告文件") if output else None
-        bar = DelayedBar() if sys.stderr.isatty() else None
-        with collector_paused():
-            try:
-                data = build_report(repo, year, plan=plan, unit=unit, at=at, as_of=when, progress=bar)
-            finally:
-                if bar is not None:
-                    bar.close()
+        # A warm report of a city's year is done in well under a second and shows no bar; the
+        # first one after a clone (every plan parsed) or one over years of history shows its stage.
+        with collector_paused(), ProgressBar("生成报告", delay=1.0) as bar:
+            data = build_report(repo, year, plan=plan, unit=unit, at=at, as_of=when, progress=bar)
         for warning in misdated_warnings(data):
             sys.stderr.write(f"gktrack: 警告:{warning}\n")
         with _destination(target):
@@ -76,38 +72,3 @@ def _destination(output):
         raise InputError(f"无法写入“{output}”:{exc.strerror}") from None
     with handle, contextlib.redirect_stdout(handle):
         yield
-
-
-class DelayedBar:
-    """A progress bar on stderr that appears only once the report has taken a second.
-
-    A warm report of 10,000 commits takes well under a second and shows nothing; the first
-    report after a clone (every plan file parsed) or one over several years' history shows
-    what it is doing. Made only when stderr is a terminal; transient, so it leaves no trace.
-    """
-
-    DELAY = 1.0
-
-    def __init__(self, console=None, clock=None):
-        self._clock = clock or time.monotonic
-        self._start = self._clock()
-        self._console = console
-        self._progress = None
-        self._task = None
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if self._progress is None:
-            if self._clock() - self._start < self.DELAY:
-                return
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-            self._progress = Progress(TextColumn("生成报告:{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                      console=self._console or Console(stderr=True), transient=True)
-            self._progress.start()
-            self._task = self._progress.add_task(stage, total=total)
-        self._progress.update(self._task, description=stage, completed=done, total=total)
-
-    def close(self) -> None:
-        if self._progress is not None:
-            self._progress.stop()
