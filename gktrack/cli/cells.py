@@ -5,7 +5,7 @@ are the East Asian Wide/Fullwidth (two cells) and zero-width code points of Unic
 same table rich and wcwidth use (tests/test_render.py checks every code point against rich),
 as sorted [start, end) pairs: a code point is inside when bisect puts it at an odd index.
 Widths are looked up per character through a dict that fills itself, which measures a line of
-Chinese text about three times faster than a per-character function; text made only of ASCII
+Chinese text faster than a per-character function; text made only of ASCII
 and the usual CJK characters is measured without looking at each character (``_simple_len``).
 Nothing is compiled at start-up and rich is not imported.
 """

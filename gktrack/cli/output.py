@@ -19,9 +19,9 @@ def print_json(data: Any) -> None:
     be given as an iterator: its elements are then made as they are written, so a city's
     ``status --json`` never holds every task's object at once.
 
-    ``json.dumps`` with ``indent`` runs Python's pure-Python encoder, 60 % of a city's
-    ``status --json``; without it the C encoder does each line. The data is the contract, not
-    the whitespace.
+    ``json.dumps`` with ``indent`` runs Python's pure-Python encoder, most of a city's
+    ``status --json``; without it the C encoder does each line. The data
+    is the contract, not the whitespace.
     """
     import json
 
