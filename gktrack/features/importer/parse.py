@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from gktrack.domain.deadlines import find_deadline_phrases
-from gktrack.domain.numerals import number
+from gktrack.domain import numerals
 from gktrack.errors import InputError
 from gktrack.features.importer.sources import Document, Line
 from gktrack.features.limits import MAX_TASK_TEXT
@@ -716,7 +716,7 @@ def _metadata(plan: ImportedPlan, segs: list[_Seg], start: int, end: int, title:
         else:
             cn = re.search(r"([〇零一二三四五六七八九○]{4})年", title)
             if cn:
-                plan.year = number(cn.group(1), digitwise=True)
+                plan.year = numerals.number(cn.group(1), digitwise=True)
     if plan.year is None and plan.doc_number:
         match = re.search(r"\d{4}", plan.doc_number)
         plan.year = int(match.group()) if match else None
@@ -1020,7 +1020,7 @@ def _unbracketed(raw: str) -> str:
 def _item_number(number: str | None) -> int | None:
     """The value of an item's number as printed: "5." -> 5, "(六)" -> 6, "第七条" -> 7."""
     digits = re.sub(r"^第|[条项]$", "", re.sub(r"[\s().、.:,]", "", fold(number or "")))
-    return number(digits) if digits else None
+    return numerals.number(digits) if digits else None
 
 
 def _unlabelled(text: str) -> str:

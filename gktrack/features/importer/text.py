@@ -7,7 +7,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from gktrack.domain.numerals import number
+from gktrack.domain import numerals
 from gktrack.domain.text import HALF_WIDTH
 
 # One character for one character, so a match on the folded text slices the original at the
@@ -94,7 +94,7 @@ def _marker_from(style: str, match: re.Match[str], raw: str) -> Marker | None:
     elif style == "circ":
         value = ord(match.group("c")) - 0x2460 + 1
     else:
-        value = number(match.group("v"))
+        value = numerals.number(match.group("v"))
     if value is None or value <= 0:
         return None
     return Marker(style, value, raw[match.start():match.end()].strip(), match.end())
@@ -141,8 +141,8 @@ def to_date(match: re.Match[str]) -> dt.date | None:
         if match.group("y"):
             return dt.date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
         if match.group("cy"):
-            month, day = number(match.group("cm")) or 0, number(match.group("cd")) or 0
-            return dt.date(number(match.group("cy"), digitwise=True), month, day)
+            month, day = numerals.number(match.group("cm")) or 0, numerals.number(match.group("cd")) or 0
+            return dt.date(numerals.number(match.group("cy"), digitwise=True), month, day)
     except (ValueError, TypeError, KeyError):
         return None
     compact = match.groupdict().get("compact")
