@@ -19,12 +19,14 @@ from gktrack.errors import InputError
 
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "1": 0, "2": 1, "3": 2,
              "4": 3, "5": 4, "6": 5, "7": 6}
+# Patterns, compiled by ``re`` on first use: every command imports this module for ``today``,
+# few read a typed date.
 _NUM = r"(\d{1,2}|[〇零一二两三四五六七八九十]{1,3})"
-_FULL = re.compile(r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*(?:日|号)?")
-_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_YEARLESS = re.compile(rf"{_NUM}\s*(?:[-/.]|月)\s*{_NUM}\s*(?:日|号)?")
-_DAYS_AGO = re.compile(rf"{_NUM}\s*天(?:前|以前)")
-_WEEKDAY = re.compile(r"(上上|上|本|这|这个|上个)?\s*(?:周|星期|礼拜)([一二三四五六日天1-7])")
+_FULL = r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*(?:日|号)?"
+_COMPACT = r"(\d{4})(\d{2})(\d{2})"
+_YEARLESS = rf"{_NUM}\s*(?:[-/.]|月)\s*{_NUM}\s*(?:日|号)?"
+_DAYS_AGO = rf"{_NUM}\s*天(?:前|以前)"
+_WEEKDAY = r"(上上|上|本|这|这个|上个)?\s*(?:周|星期|礼拜)([一二三四五六日天1-7])"
 _WORDS = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2, "大前天": 3}
 
 
@@ -47,17 +49,17 @@ def read_date(value: str, what: str = "日期", *, today: dt.date, year: int | N
     """The date ``value`` names. A date without a year is in ``year`` (else ``today``'s year)."""
     text = (value or "").translate(HALF_WIDTH).strip()
     try:
-        found = _FULL.fullmatch(text) or _COMPACT.fullmatch(text)
+        found = re.fullmatch(_FULL, text) or re.fullmatch(_COMPACT, text)
         if found:
             return TypedDate(dt.date(*(int(g) for g in found.groups())))
         if text in _WORDS:
             day = today - dt.timedelta(days=_WORDS[text])
             return TypedDate(day, None if text in ("今天", "今日") else f"{text}即 {day.isoformat()}")
-        found = _DAYS_AGO.fullmatch(text)
+        found = re.fullmatch(_DAYS_AGO, text)
         if found:
             day = today - dt.timedelta(days=_number(found.group(1)))
             return TypedDate(day, f"{text}即 {day.isoformat()}")
-        found = _WEEKDAY.fullmatch(text)
+        found = re.fullmatch(_WEEKDAY, text)
         if found:
             weeks = {"上上": 2, "上": 1, "上个": 1}.get(found.group(1) or "", 0)
             monday = today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=weeks)
@@ -65,7 +67,7 @@ def read_date(value: str, what: str = "日期", *, today: dt.date, year: int | N
             if not found.group(1) and day > today:  # "周五" alone: the last one
                 day -= dt.timedelta(weeks=1)
             return TypedDate(day, f"{text}即 {day.isoformat()}")
-        found = _YEARLESS.fullmatch(text)
+        found = re.fullmatch(_YEARLESS, text)
         if found:
             in_year = year or today.year
             day = dt.date(in_year, _number(found.group(1)), _number(found.group(2)))
