@@ -182,6 +182,27 @@ NASTY = ["deep_nesting", "alias_bomb", "binary_junk", "very_large", "python_obje
          "control_character", "conflict_markers"]
 
 
+@pytest.mark.parametrize("name, value, argv", [
+    ("GKTRACK_TODAY", "2024-13-01", ["status"]),
+    ("GKTRACK_TODAY", "明天", ["overdue"]),
+    ("GKTRACK_LOCK_TIMEOUT", "abc", ["progress", "p0/1", "进展"]),
+    ("GKTRACK_LOCK_TIMEOUT", "-5", ["close", "p0/1"]),
+    ("GKTRACK_SYNC_TIMEOUT", "nan", ["sync"]),
+])
+def test_a_bad_environment_variable_is_named_in_one_line(repo, tmp_path, monkeypatch, name, value, argv):
+    if argv == ["sync"]:  # the server's timeout is read when the server is asked
+        server = tmp_path / "server.git"
+        git(tmp_path, "init", "-q", "--bare", str(server))
+        git(repo, "remote", "add", "origin", str(server))
+    before = snapshot(repo)
+    monkeypatch.setenv(name, value)
+    code, _out, err = gk(repo, *argv)
+    line = one_line(err)
+    assert code != 0 and code in EXIT_CODES and name in line and value in line, line
+    assert_chinese(line)
+    assert snapshot(repo) == before
+
+
 def test_nasty_inputs_in_a_real_process(repo, tmp_path):
     """The same inputs through `python -m gktrack`: no crash of the interpreter, no traceback,
     nothing executed (a segfault in libyaml or an object-building loader would show here)."""

@@ -3,18 +3,18 @@ a year (6/30, 6月30日, 6.30), or in words (今天, 昨天, 前天, 上周五, 
 
 ``read_date`` is pure: ``today`` and the year a yearless date belongs to are given by the caller
 (a plan's year for work on that plan, else this year), and the caller says back what was assumed.
-``today()`` is the one clock every command reads.
+``today()`` is the one clock every command reads (``GKTRACK_TODAY`` pins it: ``gktrack.environment``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from typing import NamedTuple
 
 from gktrack.domain.numerals import number
 from gktrack.domain.text import HALF_WIDTH
+from gktrack.environment import pinned_today
 from gktrack.errors import InputError
 
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "1": 0, "2": 1, "3": 2,
@@ -79,11 +79,7 @@ def read_date(value: str, what: str = "日期", *, today: dt.date, year: int | N
 
 
 def today() -> dt.date:
-    # GKTRACK_TODAY pins "today" for demonstrations and reproducible tests.
-    pinned = os.environ.get("GKTRACK_TODAY")
-    if pinned:
-        return dt.date.fromisoformat(pinned)
-    return dt.date.today()
+    return pinned_today() or dt.date.today()
 
 
 def parse_date(value: str, what: str = "日期", year: int | None = None) -> dt.date:

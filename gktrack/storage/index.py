@@ -32,6 +32,7 @@ from typing import Any, Callable, Iterable
 
 from gktrack.digest import sha1_hex
 from gktrack.domain.model import RECORDS, fields_of
+from gktrack.environment import no_cache
 from gktrack.errors import GktrackError
 
 FORMAT = 1
@@ -122,7 +123,7 @@ class Index:
 
     def __init__(self, git_dir: Path | None):
         self.path = None
-        if git_dir is not None and not os.environ.get("GKTRACK_NO_CACHE"):
+        if git_dir is not None and not no_cache():
             self.path = Path(git_dir) / "gktrack" / FILE_NAME
         self._db: Any = None
         self._broken = self.path is None

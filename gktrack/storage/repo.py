@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import os
 import re
 from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
 
 from gktrack.domain.model import PLAN_ID_PATTERN, Plan, Task
 from gktrack.domain.units import Units
+from gktrack.environment import lock_timeout, repo_folder
 from gktrack.errors import DirtyError, InputError, LockTimeoutError, NotFoundError, PlanFileError, RepoError
 from gktrack.storage import git
 from gktrack.storage.files import atomic_write
@@ -27,7 +27,6 @@ from gktrack.storage.yamldoc import MAX_FILE_BYTES, decode
 
 PLANS_DIR = "plans"
 _PLAN_PATH = re.compile(rf"{PLANS_DIR}/([^/]+)\.yaml\Z")  # \Z: "a.yaml\n" is no plan file
-ENV_REPO = "GKTRACK_REPO"
 # gktrack sync's record of a sync in progress, in .git/gktrack/ (written by
 # gktrack.features.collab.sync): its phase says whether git's rebase is under way or paused.
 SYNC_STATE = "sync-state.json"
@@ -36,7 +35,6 @@ SYNC_BUSY_PHASES = ("rebasing", "continuing", "paused")
 # detached HEAD, and `git rebase --abort` (gktrack sync --abort) throws it away.
 _GIT_OPERATIONS = (("rebase-merge", "变基"), ("rebase-apply", "变基"), ("MERGE_HEAD", "合并"),
                    ("CHERRY_PICK_HEAD", "拣选提交"), ("REVERT_HEAD", "还原提交"))
-LOCK_TIMEOUT = float(os.environ.get("GKTRACK_LOCK_TIMEOUT", "30"))
 
 
 _UNKNOWN = object()
@@ -55,7 +53,7 @@ def plan_id_of(path: str) -> str | None:
 
 def find_repository(explicit: str | None = None, start: Path | None = None) -> "Repository":
     """``--repo``, then $GKTRACK_REPO, then the current directory and its parents (as git does)."""
-    given = explicit or os.environ.get(ENV_REPO)
+    given = explicit or repo_folder()
     if given:
         root = Path(given).expanduser()
         if not (root / REGISTRY_FILE).is_file() and not (root / PLANS_DIR).is_dir():
@@ -251,7 +249,7 @@ class Repository:
 
         folder = journal.state_dir(self.root)
         path = folder / "gktrack.lock"
-        limit = LOCK_TIMEOUT if timeout is None else timeout
+        limit = lock_timeout() if timeout is None else timeout
         held = FileLock(path)
         try:
             held.acquire(limit)
@@ -495,7 +493,7 @@ class _ChangeContext:
                 # Files that existed before were clean (tracked and unchanged): no `git add` needed.
                 tracked = all(self._saved.get(rel) is not None for rel in changed)
                 self.commit = journal.commit_with_retry(root, changed, message, author=self.author,
-                                                        committer=self.committer, timeout=LOCK_TIMEOUT,
+                                                        committer=self.committer, timeout=lock_timeout(),
                                                         tracked=tracked)
             except BaseException:
                 self._restore()

@@ -1,6 +1,5 @@
 """Working together through a shared repository: sync, the merge driver, hooks."""
 
-import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -12,6 +11,7 @@ from gktrack.cli.context import STATE, repository
 from gktrack.cli.help import ZhCommand, ZhGroup
 from gktrack.cli.output import done, print_json
 from gktrack.domain.text import visible
+from gktrack.environment import repo_folder
 from gktrack.errors import InputError
 
 
@@ -100,7 +100,7 @@ def register(app: typer.Typer, command) -> None:
         from gktrack.features.collab.hooks import install
 
         # A bare server repository has no units.yaml to discover: --repo or the folder given.
-        where = path or STATE["repo"] or os.environ.get("GKTRACK_REPO") or "."
+        where = path or STATE["repo"] or repo_folder() or "."
         for line in install(where, pre_commit=pre_commit, pre_receive=pre_receive, force=force):
             done(line)
 

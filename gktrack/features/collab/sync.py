@@ -58,6 +58,7 @@ from pathlib import Path
 from typing import Iterator
 
 from gktrack.domain.model import Task, to_data
+from gktrack.environment import lock_timeout, sync_timeout
 from gktrack.errors import DirtyError, GktrackError, InputError, PlanFileError, RepoError
 from gktrack.features.collab import mergedriver
 from gktrack.features.collab.hooks import GitObjects, plan_header, validation_findings
@@ -67,10 +68,9 @@ from gktrack.storage.history import read_log
 from gktrack.storage.planfile import parse_plan
 from gktrack.storage.reader import CONFLICT_KEY
 from gktrack.storage.registry import REGISTRY_FILE
-from gktrack.storage.repo import LOCK_TIMEOUT, PLANS_DIR, SYNC_STATE, Repository
+from gktrack.storage.repo import PLANS_DIR, SYNC_STATE, Repository
 
 MAX_ATTEMPTS = 5
-NETWORK_TIMEOUT = float(os.environ.get("GKTRACK_SYNC_TIMEOUT", "120"))
 TRAILER_RENUMBERED = "Gktrack-Renumbered"
 BACKUP_REF = "refs/gktrack/sync-backup"
 MERGE_LEFTOVER = ".merge_file_"
@@ -255,8 +255,8 @@ def _verify_rebase(root: Path, state: dict) -> None:
 def _recover(repo: Repository, state: dict) -> str:
     """Undo a sync killed while git rebased (see the module's docstring); what was done."""
     root = repo.root
-    journal.wait_for_git(root, LOCK_TIMEOUT)  # a rebase whose parent was killed may still run
-    journal.settle_git_locks(root, LOCK_TIMEOUT, refs=True)
+    journal.wait_for_git(root, lock_timeout())  # a rebase whose parent was killed may still run
+    journal.settle_git_locks(root, lock_timeout(), refs=True)
     branch = state.get("branch") or _current_branch(root)
     orig = state.get("orig_head") or _rev(root, BACKUP_REF)
     by_hand = False
@@ -447,10 +447,10 @@ def _fetch(root: Path, target: _Target) -> bool:
     """Fetch the remote branch into its tracking ref; False when the remote has no such branch."""
     refspec = f"+refs/heads/{target.remote_branch}:{target.tracking}"
     try:
-        proc = _git(root, "fetch", "-q", "--no-tags", target.remote, refspec, timeout=NETWORK_TIMEOUT)
+        proc = _git(root, "fetch", "-q", "--no-tags", target.remote, refspec, timeout=sync_timeout())
     except subprocess.TimeoutExpired:
         raise SyncUnavailableError(
-            f"连接远程仓库 {target.remote}({target.url})超过 {NETWORK_TIMEOUT:.0f} 秒无响应,本地未做任何改动;请稍后再试"
+            f"连接远程仓库 {target.remote}({target.url})超过 {sync_timeout():.0f} 秒无响应,本地未做任何改动;请稍后再试"
         ) from None
     if proc.returncode == 0:
         return True
@@ -514,10 +514,10 @@ def _push(root: Path, target: _Target) -> tuple[str, list[str]]:
     """("ok" | "stale" | "rejected", the server's messages)."""
     try:
         proc = _git(root, "push", "--porcelain", target.remote, f"HEAD:refs/heads/{target.remote_branch}",
-                    timeout=NETWORK_TIMEOUT)
+                    timeout=sync_timeout())
     except subprocess.TimeoutExpired:
         raise SyncUnavailableError(
-            f"推送到 {target.remote}({target.url})超过 {NETWORK_TIMEOUT:.0f} 秒无响应;"
+            f"推送到 {target.remote}({target.url})超过 {sync_timeout():.0f} 秒无响应;"
             "本地已合入远程的修改但尚未推送,请稍后再运行 gktrack sync"
         ) from None
     output = (proc.stdout or "") + "\n" + (proc.stderr or "")
@@ -746,7 +746,7 @@ def continue_sync(repo: Repository, *, steps: Steps | None = None) -> SyncResult
                 state["emptied"] = state.get("emptied", 0) + 1
             steps.step("继续把本地提交接在服务器的提交之后")
             # Locks a git killed earlier left (CHERRY_PICK_HEAD.lock…) would fail every --continue.
-            journal.settle_git_locks(root, LOCK_TIMEOUT, refs=True)
+            journal.settle_git_locks(root, lock_timeout(), refs=True)
             state["phase"] = "continuing"
             _save_state(root, state)
             proc = _git(root, "rebase", "--continue", env={"GIT_EDITOR": "true"})
