@@ -22,7 +22,7 @@ from operator import attrgetter
 from typing import Iterable, Sequence
 
 from gktrack.cli.cells import cell_len, fit, fold
-from gktrack.cli.streams import plain, plain_marks
+from gktrack.cli.streams import colourless, plain, plain_marks
 from gktrack.domain.model import ROLE_LABELS, Plan, Task, role_label
 from gktrack.domain.text import visible
 from gktrack.domain.units import typed_form
@@ -38,7 +38,7 @@ GAP = "  "  # between columns
 
 
 def use_colour(stream) -> bool:
-    if "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb":
+    if colourless():
         return False
     try:
         return stream.isatty()

@@ -79,9 +79,14 @@ def console_encoding(stream) -> str | None:
     return getattr(stream, "encoding", None) or "utf-8"
 
 
+def colourless() -> bool:
+    """NO_COLOR is set, or the terminal is a dumb one: no colour, and marks without it."""
+    return "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb"
+
+
 def plain_marks(stream=None) -> bool:
     """True where the table marks become "*" (see the module's description)."""
-    if "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb":
+    if colourless():
         return True
     encoding = console_encoding(stream if stream is not None else sys.stdout)
     return encoding is not None and not _is_utf8(encoding)
