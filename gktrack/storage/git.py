@@ -294,8 +294,11 @@ def _is_hash(text: str) -> bool:
     return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text)
 
 
-def read_trailers(message: str) -> dict[str, str]:
-    """The ``Key: value`` lines of the last paragraph of a commit message."""
+def read_trailers(message: str, texts: dict[str, str] | None = None) -> dict[str, str]:
+    """The ``Key: value`` lines of the last paragraph of a commit message.
+
+    Keys and values equal to one already in ``texts`` are that object (and the new ones are
+    added): tens of thousands of commits repeat the same few keys, actions, units and dates."""
     paragraphs = message.strip().split("\n\n")
     trailers: dict[str, str] = {}
     if len(paragraphs) < 2:
@@ -303,7 +306,10 @@ def read_trailers(message: str) -> dict[str, str]:
     for line in paragraphs[-1].splitlines():
         key, sep, value = line.partition(": ")
         if sep and key and " " not in key:
-            trailers[key] = value.strip()
+            value = value.strip()
+            if texts is not None:
+                key, value = texts.setdefault(key, key), texts.setdefault(value, value)
+            trailers[key] = value
     return trailers
 
 

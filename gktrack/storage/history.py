@@ -129,20 +129,26 @@ def _records(out: str | bytes, cls: type = Commit) -> Iterator[tuple[Any, str]]:
     """(the commit, what follows its message) for each record of ``_FORMAT`` output.
 
     Given bytes, each record is decoded on its own: 10,000 commits' output is not held a
-    second time as one string."""
+    second time as one string. Equal names, e-mail addresses and trailers are one object, and
+    a commit date equal to the author date (gktrack's own commits) the same datetime: the
+    report holds every commit of the history at once."""
     fromiso = dt.datetime.fromisoformat
     read_trailers = git.read_trailers
+    texts: dict[str, str] = {}
+    share = texts.setdefault
     records = iter(out.split(_RS)) if isinstance(out, str) else _decoded_records(out)
     next(records, None)  # what comes before the first record
     for record in records:
         sha, parents, author, email, committer, committer_email, authored, committed, message, rest = \
             record.split(_FS, 9)
-        trailers = read_trailers(message)
-        if cls is ChangeCommit:  # the report shows a commit's summary only: 10,000 bodies are not kept
-            message = message.strip().split("\n", 1)[0]
-        yield cls(sha=sha, author=author, email=email, authored=fromiso(authored),
-                  committed=fromiso(committed), message=message, trailers=trailers, committer=committer,
-                  committer_email=committer_email, parents=parents.split()), rest
+        trailers = read_trailers(message, texts)
+        if cls is ChangeCommit:  # the report shows no message: a whole history's are not kept
+            message = ""
+        when = fromiso(authored)
+        yield cls(sha=sha, author=share(author, author), email=share(email, email), authored=when,
+                  committed=when if committed == authored else fromiso(committed), message=message,
+                  trailers=trailers, committer=share(committer, committer),
+                  committer_email=share(committer_email, committer_email), parents=parents.split()), rest
 
 
 def _decoded_records(out: bytes) -> Iterator[str]:
@@ -194,7 +200,8 @@ class FileChange:
 
 @dataclass(slots=True)
 class ChangeCommit(Commit):
-    """A commit with the blobs before and after each file it changed in plans/ and units.yaml."""
+    """A commit with the blobs before and after each file it changed in plans/ and units.yaml
+    (the report's: its trailers are kept, its message is not)."""
 
     changes: list[FileChange] = field(default_factory=list)
     # A task command whose content was checked (``trusted_files``): ``files`` is known,
@@ -492,18 +499,21 @@ def start_log_changes(repo: Repository, sha: str) -> Callable[[], list[ChangeCom
     # --topo-order: a child always before its parents, even when clocks were wrong or dates were
     # set by hand, so "the last commit that closed a task" is the first one met.
     proc = git.call(repo.root, ["log", f"--format={_FORMAT}", "--topo-order", sha, "--"], wait=False)
-    result: dict[str, bytes] = {}
+    result: dict[str, Any] = {}
 
     def drain() -> None:
         result["out"], result["err"] = proc.communicate()
+        result["code"] = proc.returncode
 
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
 
+    # ``finish`` does not refer to ``proc``: a Popen keeps the pieces ``communicate`` read, as
+    # much as the whole output again, for as long as it lives; it dies with the thread.
     def finish() -> list[ChangeCommit]:
         reader.join()
-        if proc.returncode != 0:
-            raise git.failed("log", result["err"], proc.returncode)
+        if result["code"] != 0:
+            raise git.failed("log", result["err"], result["code"])
         return _parse_log(repo, result.pop("out"))
 
     return finish

@@ -8,7 +8,8 @@ One job a module:
 
 * ``build``: the cut-off commit, its plan files (through the index), which tasks are reported;
 * ``standing``: a task's standing at the cut-off, by the one rule (``domain.deadlines.assess``);
-* ``walk``: one pass over the history: closing commits, closes and reopens, hand edits;
+* ``walk``: one pass over the history: closing commits, closes and reopens, hand edits, and
+  what the audit counts of each commit of the period;
 * ``count``: the figures per plan, section and unit, and the audit's counts;
 * ``markdown`` and ``jsondata``: the two outputs; ``data``: the records between them.
 """

@@ -99,13 +99,16 @@ def build_report(repo, year: int, *, plan: str | None = None, unit: str | None =
                                        state.later.committed.astimezone(BEIJING)) for m in state.misdated])
     candidates = [p for p in plans if p.year <= year and (plan is None or p.id == plan)]
     walk = walk_history(repo, commits, candidates, year, start, end_of_day(as_of), progress)
+    # What the report needs of the history is in ``walk`` now: the commits' records go before
+    # the task rows are made, not held beside them.
+    del commits
     _select_tasks(report, candidates, walk, units)
     if not report.plans:
         scope = f"计划 {plan} 中" if plan else ""
         who = f"单位“{report.unit_filter}”在" if report.unit_filter else "仓库"
         raise NotFoundError(f"截至北京时间{cn_date(as_of)}24时,{who}{scope}没有{year}年度需要报告的任务")
     count(report, units)
-    fill_audit(report, commits, walk)
+    fill_audit(report, walk)
     return report
 
 

@@ -9,7 +9,7 @@ from collections import Counter
 from gktrack.domain.actions import committer_differs
 from gktrack.domain.units import Units
 from gktrack.features.report.data import (
-    BEIJING, MonthStats, PersonStats, Report, SectionSummary, TaskReport, UnitStats,
+    MonthStats, PersonStats, Report, SectionSummary, TaskReport, UnitStats,
 )
 from gktrack.storage.history import HAND_ACTIONS
 from gktrack.storage.repo import plan_rel
@@ -74,8 +74,8 @@ def _months(report: Report) -> list[str]:
     return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(first, last + 1)]
 
 
-def fill_audit(report: Report, commits: list, walk) -> None:
-    """The audit's counts from the period's commits (``walk.touched``): by month (author date, as
+def fill_audit(report: Report, walk) -> None:
+    """The audit's counts from the period's commits (``walk.commits``): by month (author date, as
     the walk chose them), by person (newest name for an e-mail; another committer apart), and
     the hand edits (a commit whose trailers do not fit its content is one), within the report's
     scope."""
@@ -85,20 +85,23 @@ def fill_audit(report: Report, commits: list, walk) -> None:
     reported = {t.ref for t in report.tasks}
     plan_files = {plan_rel(p.plan.id) for p in report.plans}
 
-    def in_scope(sha: str, files: list[str]) -> bool:
+    def in_scope(tasks: tuple[str, ...], files: list[str]) -> bool:
         if report.unit_filter:
-            return bool(walk.touched.get(sha, set()) & reported)
+            return not reported.isdisjoint(tasks)
         if report.plan_filter:
             return any(f in plan_files for f in files)
         return True
 
     closers = Counter(event.commit.sha for events in walk.events.values() for event in events
                       if event.kind == "close" and event.ref in reported)
-    for commit in reversed(commits):  # oldest first, so the newest name of a person wins
-        if commit.sha not in walk.touched or not in_scope(commit.sha, commit.files):
+    listed: set[str] = set()  # the hand edits counted, to be listed
+    for commit in walk.commits:  # oldest first, so the newest name of a person wins
+        if not in_scope(commit.tasks, commit.files):
             continue
         audit.commits += 1
         action = commit.action
+        if action in HAND_ACTIONS:
+            listed.add(commit.sha)
         if action is None:
             audit.hand_unchecked += 1
             audit.hand_mismatched += commit.claimed is not None
@@ -106,7 +109,7 @@ def fill_audit(report: Report, commits: list, walk) -> None:
             audit.hand_checked += 1
         else:
             audit.tool += 1
-        month = months.get(_month(commit.authored.astimezone(BEIJING)))
+        month = months.get(_month(commit.authored))
         if month is not None:
             month.commits += 1
             month.hand += action in HAND_ACTIONS
@@ -131,4 +134,4 @@ def fill_audit(report: Report, commits: list, walk) -> None:
                 month.closed_late += 1
     audit.months = list(months.values())
     audit.people = sorted(people.values(), key=lambda p: (-p.commits, p.name, p.email, p.committer_email or ""))
-    audit.hand_edits = [h for h in walk.hand_edits if in_scope(h.commit.sha, h.files)]
+    audit.hand_edits = [h for h in walk.hand_edits if h.commit.sha in listed]

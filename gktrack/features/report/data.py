@@ -109,7 +109,7 @@ class EarlyDate(NamedTuple):
         return {"kind": self.kind, "date": self.date.isoformat(), "unit": self.unit}
 
 
-@dataclass
+@dataclass(slots=True)
 class TaskReport:
     """One task at the cut-off: its standing by the one rule, and what history says of it."""
 

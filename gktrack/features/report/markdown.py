@@ -25,19 +25,24 @@ _NOT_DONE = [c for c in CATEGORIES if c not in DONE and c != "ongoing"]
 
 
 def iter_markdown(report: Report) -> Iterator[str]:
-    """The whole report (one trailing newline) in pieces, a few plans' tasks at a time, for writing
-    as it is made: at 10,000 tasks the whole text (8 MB) and its lines would be held at once otherwise."""
+    """The whole report (one trailing newline) in pieces, a few thousand lines at a time, for
+    writing as it is made: at 10,000 tasks the whole text (8 MB) and its lines would be held at
+    once otherwise. The long lists (each task, each problem) yield as they go."""
     out: list[str] = []
-    _header(report, out)
-    _overview(report, out)
-    for _ in _details(report, out):
+
+    def sections() -> Iterator[None]:
+        _header(report, out)
+        _overview(report, out)
+        yield from _details(report, out)
+        _units_section(report, out)
+        yield from _problems(report, out)
+        _audit_section(report, out)
+        _charts(report, out)
+
+    for _ in sections():
         if len(out) > 2000:
             yield "\n".join(out) + "\n"
             out.clear()
-    _units_section(report, out)
-    _problems(report, out)
-    _audit_section(report, out)
-    _charts(report, out)
     while out and out[-1] == "":
         out.pop()
     yield "\n".join(out) + "\n"  # never empty: the charts come last
@@ -407,7 +412,8 @@ def _problem_item(report: Report, entry: TaskReport) -> str:
     return text
 
 
-def _problems(report: Report, out: list[str]) -> None:
+def _problems(report: Report, out: list[str]) -> Iterator[None]:
+    """Adds the problems to ``out``, yielding now and then (one city's list runs to tens of thousands of items)."""
     out += ["## 四、存在的主要问题及改进情况", ""]
     as_of = cn_date(report.as_of)
 
@@ -444,7 +450,9 @@ def _problems(report: Report, out: list[str]) -> None:
         return
     for i, (heading, tasks, text, _) in enumerate(found):
         out += [f"### ({_CN_NUMBERS[i]}){heading}{len(tasks)}项", ""]
-        out += [f"{k}. {text(t)}" for k, t in enumerate(tasks, start=1)]
+        for k, t in enumerate(tasks, start=1):
+            out.append(f"{k}. {text(t)}")
+            yield
         out.append("")
     measures = [measure.format(n=len(tasks)) for _, tasks, _, measure in found]
     out += ["### 改进措施", "", "下一步," + ";".join(measures) + "。", ""]

@@ -1,6 +1,6 @@
 """One pass over the history, newest to oldest: who closed each done task, the commit that added
-each task, the closes and reopens of the period, and the hand edits of the period with what they
-changed.
+each task, the closes and reopens of the period, the hand edits of the period with what they
+changed, and what the audit counts of each commit of the period.
 
 A gktrack task command names its task in a trailer and is taken at its word. Any other commit
 that changed a plan file is judged by comparing the file before and after it, task by task
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from gktrack.domain.model import Plan
 from gktrack.features.report.data import BEIJING, CommitRef, HandEdit, StateEvent, start_of_day
@@ -22,11 +22,27 @@ from gktrack.storage.registry import REGISTRY_FILE
 from gktrack.storage.repo import plan_id_of, plan_rel
 
 
+class PeriodCommit(NamedTuple):
+    """A commit of the period, as the audit counts it (``count.fill_audit``): kept instead of the
+    commit, so that the history's records are let go before the report's task rows are made."""
+
+    sha: str
+    author: str
+    email: str
+    committer: str
+    committer_email: str
+    authored: dt.datetime  # Beijing time
+    action: str | None
+    claimed: str | None
+    files: list[str]
+    tasks: tuple[str, ...]  # the tasks it changed
+
+
 @dataclass
 class Walk:
     closing: dict[str, CommitRef] = field(default_factory=dict)  # task -> the commit that last closed it
     events: dict[str, list[StateEvent]] = field(default_factory=dict)  # within the period, oldest first
-    touched: dict[str, set[str]] = field(default_factory=dict)  # commit -> tasks it changed (made in the period)
+    commits: list[PeriodCommit] = field(default_factory=list)  # of the period, with changes, oldest first
     hand_edits: list[HandEdit] = field(default_factory=list)  # within the period, oldest first
     history_before: bool = False  # some commit precedes the period (else last year was reconstructed)
     # task -> the commit that added it (the latest, if it was deleted and added again): a task
@@ -52,6 +68,7 @@ def walk_history(repo, commits: list, plans: list[Plan], year: int, start: dt.da
         progress=lambda done, total: progress("比较手工修改", done, total))
     events: list[StateEvent] = []
     hand: list[HandEdit] = []
+    period: list[PeriodCommit] = []
 
     def resolved(ref: str, ref_commit: CommitRef) -> None:
         nonlocal waiting
@@ -77,10 +94,12 @@ def walk_history(repo, commits: list, plans: list[Plan], year: int, start: dt.da
         touched: set[str] = set()
         if commit.trusted:
             touched.add(commit.task)
-            if action == "close":
-                resolved(commit.task, CommitRef.of(commit))
-            if in_period and action in ("close", "reopen"):
-                events.append(StateEvent(commit.task, action, _work_date(commit), CommitRef.of(commit)))
+            if action in ("close", "reopen"):
+                ref_commit = CommitRef.of(commit)
+                if action == "close":
+                    resolved(commit.task, ref_commit)
+                if in_period:
+                    events.append(StateEvent(commit.task, action, _work_date(commit), ref_commit))
         elif _compared(commit):
             ref_commit = CommitRef.of(commit)
             phrases: list[str] = []
@@ -107,10 +126,13 @@ def walk_history(repo, commits: list, plans: list[Plan], year: int, start: dt.da
             if in_period and action in history.HAND_ACTIONS:
                 hand.append(HandEdit(ref_commit, [c.path for c in commit.changes], phrases or ["内容无实质变化"]))
         if in_period:
-            walk.touched[commit.sha] = touched
+            period.append(PeriodCommit(
+                commit.sha, commit.author, commit.email, commit.committer, commit.committer_email,
+                commit.authored.astimezone(BEIJING), action, commit.claimed, commit.files, tuple(touched)))
     for event in reversed(events):
         walk.events.setdefault(event.ref, []).append(event)
     walk.hand_edits = list(reversed(hand))
+    walk.commits = list(reversed(period))
     return walk
 
 
