@@ -345,7 +345,7 @@ def _diff_tree(repo: Repository, shas: list[str], paths: tuple[str, ...] = ()) -
     wanted = list(dict.fromkeys(shas))
     if not wanted:
         return {}
-    out = git.run(repo.root, "diff-tree", "--stdin", "-r", "--raw", "--no-abbrev",
+    out = git.run(repo.root, "-c", "core.deltaBaseCacheLimit=16m", "diff-tree", "--stdin", "-r", "--raw", "--no-abbrev",
                   "--no-renames", "-z", "--root", "--always", *(("--", *paths) if paths else ()),
                   input="".join(f"{sha}\n" for sha in wanted))
     # Each commit's id, then its raw lines; no path is a commit id.
