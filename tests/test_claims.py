@@ -160,3 +160,29 @@ def test_control_characters_in_plan_text_come_out_escaped(plans_repo):
     data = json.loads(gk.ok("report", "2024", "--json"))  # JSON keeps the text as it is
     assert [t["text"] for p in data["plans"] for t in p["tasks"] if t["id"] == "qz2024/2"] == [
         "办公室牵头\x1b[2J\x1b]0;标题\x07做好年报\r伪装"]
+
+
+def test_commits_judged_in_batches_get_the_verdicts_of_one_batch(plans_repo, monkeypatch):
+    """A fresh clone judges its commits a batch at a time: one commit per batch (an undo and the
+    commit it reverted in different batches, a forged commit among genuine ones) gives the same
+    log and report as all at once."""
+    from gktrack.storage import history
+
+    gk = plans_repo
+    gk.ok("progress", "qz2024/1", "已起草复议文书公开目录")
+    copied = gk.commit_info().message
+    gk.ok("close", "qz2024/1", "--note", "已完成", "--evidence", "https://example.gov.cn/1")
+    gk.ok("undo")
+    _replace_in_task(gk, "plans/qz2024.yaml", 2, "办公室牵头做好年报", "办公室牵头做好年报(已撤销)")
+    forged = _forge(gk, copied, "plans/qz2024.yaml")
+
+    def fresh() -> tuple[dict, str]:
+        (gk.root / ".git/gktrack/index.sqlite").unlink(missing_ok=True)
+        return _log(gk), gk.ok("report", "2024", "--json")
+
+    whole = fresh()
+    monkeypatch.setattr(history, "_CLAIMS_BATCH", 1)
+    assert fresh() == whole
+    log = whole[0]
+    assert log[forged]["action"] is None and log[forged]["claimed_action"] == "progress"
+    assert [e["action"] for e in log.values()][:3] == [None, "undo", "close"]

@@ -273,15 +273,18 @@ def plan_diffs(repo: Repository, changes: list[FileChange],
 # --- is each commit what its trailers say? ----------------------------------------------------
 
 _CLAIMS_KIND = "claims.1"  # the rules (domain.actions, storage.claims) are part of the answer: new rules, new kind
+# Commits judged at a time: a batch's files and comparisons are let go before the next is read,
+# so a fresh clone's tens of thousands of commits are never all held at once.
+_CLAIMS_BATCH = 2000
 
 
 def check_claims(repo: Repository, commits: list[Commit]) -> dict[str, list[FileChange]]:
     """Set ``genuine`` on each commit: whether its content is the change its ``Gktrack-Action``
     trailer claims (``claims.holds``). Remembered in the index by commit id (a commit never
-    changes), so a commit is judged once; the ones not yet judged have every file they changed
-    read by one ``git diff-tree`` (an undo's reverted commit too), their plan files compared
-    through ``plan_diffs`` (by blob ids, so the report's comparisons are shared). A merge is
-    never a gktrack change. Returns the changes it read, by commit, for the caller to reuse.
+    changes), so a commit is judged once; the ones not yet judged are judged a batch at a time
+    (``_judge``), each batch's verdicts stored before the next is read. A merge is never a
+    gktrack change. Returns the changes it read of the commits not taken at their word
+    (``trusted_files``), by commit, for the caller to reuse.
     """
     claiming = [c for c in commits if c.claimed is not None and len(c.parents) < 2]
     if not claiming:
@@ -294,17 +297,26 @@ def check_claims(repo: Repository, commits: list[Commit]) -> dict[str, list[File
             missing.append(commit)
         else:
             commit.genuine = verdict
-    if not missing:
-        return {}
-    reverts = {c.sha: c.trailers.get(git.TRAILER_REVERTS, "") for c in missing if c.claimed == "undo"}
-    changes = _diff_tree(repo, [*(c.sha for c in missing), *(r for r in reverts.values() if _is_sha(r))])
-    own = [change for c in missing for change in changes.get(c.sha, [])]
+    read: dict[str, list[FileChange]] = {}
+    for start in range(0, len(missing), _CLAIMS_BATCH):
+        read.update(_judge(repo, missing[start:start + _CLAIMS_BATCH]))
+    return read
+
+
+def _judge(repo: Repository, commits: list[Commit]) -> dict[str, list[FileChange]]:
+    """``check_claims`` for ``commits``, none of them judged yet: every file they changed is read
+    by one ``git diff-tree`` (an undo's reverted commit too), their plan files compared through
+    ``plan_diffs`` (by blob ids, so the report's comparisons are shared), and the verdicts
+    remembered. Returns the changes of the commits not taken at their word."""
+    reverts = {c.sha: c.trailers.get(git.TRAILER_REVERTS, "") for c in commits if c.claimed == "undo"}
+    changes = _diff_tree(repo, [*(c.sha for c in commits), *(r for r in reverts.values() if _is_sha(r))])
+    own = [change for c in commits for change in changes.get(c.sha, [])]
     diffs = plan_diffs(repo, [change for change in own if plan_id_of(change.path)])
-    growing = [change for c in missing for change in changes.get(c.sha, [])
+    growing = [change for c in commits for change in changes.get(c.sha, [])
                if change.path == REGISTRY_FILE and getattr(ACTIONS.get(c.claimed), "registers", False)]
     grew = _units_added(repo, growing)
     verdicts: dict[str, bool] = {}
-    for commit in missing:
+    for commit in commits:
         files = changes.get(commit.sha, [])
         reverted = changes.get(reverts.get(commit.sha, "")) if commit.sha in reverts else None
         seen = claims.Seen({c.path: (c.old_blob, c.new_blob) for c in files},
@@ -313,7 +325,8 @@ def check_claims(repo: Repository, commits: list[Commit]) -> dict[str, list[File
                            reverted=None if reverted is None else {c.path: (c.old_blob, c.new_blob) for c in reverted})
         commit.genuine = verdicts[commit.sha] = claims.holds(commit.claimed, commit.trailers, seen)
     repo.index.remember(_CLAIMS_KIND, verdicts)
-    return changes
+    # A task command taken at its word needs no changes (``_parse_log``): only the others are kept.
+    return {c.sha: changes[c.sha] for c in commits if c.sha in changes and trusted_files(c) is None}
 
 
 def _is_sha(text: str) -> bool:
