@@ -78,15 +78,13 @@ def status_rows(repo: Repository, *, unit: str | None = None, plan: str | None =
     state, its deadline standing); ``state`` and ``levels`` then select by that part."""
     units = repo.units()
     wanted = units.require(unit, registering=False) if unit else None
-    concerns = None
-    if wanted:
-        # Plans none of whose tasks name the unit or one of its collectives are not read.
-        targets = {wanted, *units.collectives_of(wanted)}
+    # With a unit, plans none of whose tasks name it or one of its collectives are not read.
+    targets = {wanted, *units.collectives_of(wanted)} if wanted else set()
 
-        def concerns(names: list[str]) -> bool:
-            return any(units.resolve(name) in targets for name in names)
+    def concerns(names: list[str]) -> bool:
+        return any(units.resolve(name) in targets for name in names)
 
-    plans, problems = repo.load_plans(plan=plan, concerns=concerns)
+    plans, problems = repo.load_plans(plan=plan, concerns=concerns if wanted else None)
     return rows_of(repo, plans, unit=wanted, year=year, state=state, as_of=as_of, within=within,
                    levels=levels), problems
 
