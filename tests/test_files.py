@@ -36,7 +36,7 @@ def git_log(plans_repo, tmp_path, monkeypatch):
         names = []
         for line in log.read_text(encoding="utf-8").splitlines():
             words = line.split(" ")
-            # git -c core.quotepath=off -C ROOT [-c k=v]… SUBCOMMAND …
+            # git [-c k=v]… -C ROOT [-c k=v]… SUBCOMMAND …
             i = 0
             while i < len(words) and words[i] in ("-c", "-C"):
                 i += 2

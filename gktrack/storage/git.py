@@ -34,6 +34,12 @@ def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+# Every git gktrack starts: paths come back unquoted (Chinese names), and git keeps at most 16 MB
+# of delta bases (its default is 96 MB) — reading a history's versions of the same few plan
+# files gains little from more, and a fresh clone's first report would hold it in each child.
+_CONFIG = ("-c", "core.quotepath=off", "-c", "core.deltaBaseCacheLimit=16m")
+
+
 def call(root: Path | str, args: tuple | list, *, wait: bool = True, env: dict[str, str] | None = None,
          **options: Any) -> Any:
     """``git -C root args…`` with its output captured (bytes unless ``options`` say text): run to
@@ -41,7 +47,7 @@ def call(root: Path | str, args: tuple | list, *, wait: bool = True, env: dict[s
     ``options`` say). ``env``: variables set for git besides the environment. A missing git becomes a RepoError."""
     import subprocess  # here: the read commands run no git at all, so they need not import it
 
-    cmd = ["git", "-c", "core.quotepath=off", "-C", str(root), *args]
+    cmd = ["git", *_CONFIG, "-C", str(root), *args]
     try:
         if wait:
             return subprocess.run(cmd, capture_output=True, env=_env(env), **options)

@@ -358,7 +358,7 @@ def _diff_tree(repo: Repository, shas: list[str], paths: tuple[str, ...] = ()) -
     wanted = list(dict.fromkeys(shas))
     if not wanted:
         return {}
-    out = git.run(repo.root, "-c", "core.deltaBaseCacheLimit=16m", "diff-tree", "--stdin", "-r", "--raw", "--no-abbrev",
+    out = git.run(repo.root, "diff-tree", "--stdin", "-r", "--raw", "--no-abbrev",
                   "--no-renames", "-z", "--root", "--always", *(("--", *paths) if paths else ()),
                   input="".join(f"{sha}\n" for sha in wanted))
     # Each commit's id, then its raw lines; no path is a commit id.
@@ -391,7 +391,7 @@ def task_history(repo: Repository, ref: str) -> list[Commit]:
     plan_id, task_id = parse_task_ref(ref)
     ref = f"{plan_id}/{task_id}"
     rel = plan_rel(plan_id)
-    proc = git.run_full(repo.root, "-c", "core.deltaBaseCacheLimit=4m", "log", "--topo-order",
+    proc = git.run_full(repo.root, "log", "--topo-order",
                         f"--format={_FORMAT}", "--raw", "-c", "--no-abbrev", "--no-renames", "-z",
                         "HEAD", "--", rel)
     if proc.returncode != 0:
@@ -598,10 +598,8 @@ class BlobReader:
 
     def _start(self):
         if self._proc is None:
-            # A small delta cache: reading a few hundred versions of the same files gains little
-            # from git's default 96 MB, which would double the report's peak memory.
-            self._proc = git.call(self._root, ["-c", "core.deltaBaseCacheLimit=16m", "cat-file", "--batch"],
-                                  wait=False, stdin=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            self._proc = git.call(self._root, ["cat-file", "--batch"], wait=False, stdin=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL)
         return self._proc
 
     def expect(self, blobs: list[str]) -> None:
