@@ -7,21 +7,22 @@ without them falls back to ``hashlib``.
 
 from __future__ import annotations
 
+try:
+    from _sha1 import sha1
+except ImportError:
+    from hashlib import sha1
+try:
+    from _sha2 import sha256  # Python 3.12 and later
+except ImportError:
+    try:
+        from _sha256 import sha256
+    except ImportError:
+        from hashlib import sha256
+
 
 def sha1_hex(data: bytes) -> str:
-    try:
-        from _sha1 import sha1
-    except ImportError:
-        from hashlib import sha1
     return sha1(data).hexdigest()
 
 
 def sha256_hex(data: bytes) -> str:
-    try:
-        from _sha2 import sha256  # Python 3.12 and later
-    except ImportError:
-        try:
-            from _sha256 import sha256
-        except ImportError:
-            from hashlib import sha256
     return sha256(data).hexdigest()

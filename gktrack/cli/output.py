@@ -20,8 +20,8 @@ def print_json(data: Any) -> None:
     ``status --json`` never holds every task's object at once.
 
     ``json.dumps`` with ``indent`` runs Python's pure-Python encoder, most of a city's
-    ``status --json``; without it the C encoder does each line. The data
-    is the contract, not the whitespace.
+    ``status --json``; without it the C encoder does each line. The data is the contract, not
+    the whitespace.
     """
     import json
 

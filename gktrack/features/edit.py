@@ -171,7 +171,6 @@ class EditResult:
 
 
 def edit_task(repo: Repository, ref: str, *, start_from: str | None = None, by: str | None = None) -> EditResult:
-
     plan_id, task_id = repo.task_ref(ref)
     plan, task = repo.find_task(ref)
     ref = task.full_id

@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 
 from gktrack.domain.deadlines import Assessment, parsed
 from gktrack.domain.model import Plan, Registry, Task, UnitRef, to_data
-from gktrack.domain.parts import PartRow, assess_parts, is_done, owed_parts, role_of
+from gktrack.domain.parts import PartRow, assess_parts, is_done, owed_parts, role_of, task_assessment, urgency_of
 from gktrack.domain.parts import standing as part_standing
-from gktrack.domain.parts import task_assessment, urgency_of
 from gktrack.domain.units import Units
 from gktrack.storage.repo import LoadProblem, Repository
 

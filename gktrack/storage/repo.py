@@ -177,7 +177,7 @@ class Repository:
 
     def _read_plans(self, ids: list[str], concerns=None) -> tuple[list[Plan], list[tuple[str, Exception]]]:
         def parse(rel: str, data: bytes) -> Plan:
-            return parse_plan(_text(data, rel), rel, expected_id=rel[len(PLANS_DIR) + 1:-len(".yaml")])
+            return parse_plan(_text(data, rel), rel, expected_id=plan_id_of(rel))
 
         files = [(plan_rel(plan_id), self.plan_path(plan_id)) for plan_id in ids]
         found = self.index.read_files(files, "Plan", parse, names_of=unit_names, keep=concerns)

@@ -66,7 +66,6 @@ def _json(preview, change, dry_run: bool) -> dict:
 
 def _import_many(repo, paths: list[str], *, year, dry_run: bool, json_out: bool, by, owner=None) -> int:
     """Each file its own commit; a file that fails is reported and the rest still go in."""
-
     results, failed = [], 0
     with ProgressBar("导入") as bar:
         for count, path in enumerate(paths):

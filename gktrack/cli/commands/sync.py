@@ -120,7 +120,6 @@ def register(app: typer.Typer, command) -> None:
 
 
 def _print_result(result) -> None:
-
     # Commit summaries, names and the server's words come from other people: shown escaped.
     def out(text: str) -> None:
         sys.stdout.write(visible(text))

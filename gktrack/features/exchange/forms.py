@@ -17,9 +17,8 @@ from pathlib import Path
 
 from gktrack.domain.dates import read_date, today
 from gktrack.domain.model import Progress
-from gktrack.domain.parts import Owed, add_evidence, close_edit
+from gktrack.domain.parts import Owed, add_evidence, close_edit, whole_or_part
 from gktrack.domain.parts import standing as part_standing
-from gktrack.domain.parts import whole_or_part
 from gktrack.domain.permissions import check_task_change
 from gktrack.domain.text import code, control_in
 from gktrack.errors import GktrackError, InputError
