@@ -127,7 +127,7 @@ _SHORT: dict[str, int] = {}  # short texts repeat (states, deadlines, reasons): 
 # Printable ASCII (one UTF-8 byte, one cell) and the CJK blocks of Chinese text, all two cells
 # and three UTF-8 bytes (tests/test_render.py checks each against ``char_width``). A text made
 # only of these measures as (bytes + characters) / 2 with one C call; character by character
-# costs ≈ 80 ns each, as every character becomes a new one-letter string to look up. Anything
+# costs more, as every character becomes a new one-letter string to look up. Anything
 # else (“” and — are one cell, combining marks none) is measured per character.
 _SIMPLE_CLASS = "\x20-\x7e\u3000-\u3029\u3030-\u303e\u3400-\u9fff\uff01-\uff60\uffe0-\uffe6"
 # Compiling the pattern builds a bitmap of the BMP in Python, as slow as measuring many thousand

@@ -1,7 +1,7 @@
 """Human output: plain-text tables in Chinese, drawn here without rich.
 
-A city's status is ten thousand rows; rich's table layout (measuring and wrapping every cell)
-took half a minute for that. These tables are one line per task: column widths come from the
+A city's status is ten thousand rows; rich's table layout measures and wraps every cell, far
+too slow for that (benchmarks/RESULTS.md). These tables are one line per task: column widths come from the
 terminal cell width of the contents (a Chinese character is two cells, see ``gktrack.cli.cells``),
 the task text is shortened to fit the terminal, and colour is plain ANSI codes, only when
 stdout is a terminal and NO_COLOR is unset; the marks ● and ✓ become "*" where the console cannot
