@@ -6,7 +6,7 @@ from typing import List, Optional
 import typer
 
 from gktrack.cli.commands.options import (
-    AsOf, By, ForUnit, Json, Leads, NewUnit, OnlyPlan, PlanArg, Supports, TaskArg, TaskRef, as_of_day,
+    AsOf, By, ForUnit, Json, Leads, NewUnit, OnlyPlan, PlanArg, Supports, TaskArg, as_of_day,
 )
 from gktrack.cli.completion import complete_task, complete_unit
 from gktrack.cli.context import repository
@@ -79,7 +79,7 @@ def register(app: typer.Typer, command) -> None:
 
     @command("assign")
     def assign(
-        task: TaskRef,
+        task: TaskArg,
         lead: Leads = [],
         support: Supports = [],
         unit: List[str] = typer.Option([], "--unit", "-u", metavar="单位", help="责任单位;也可写原文", autocompletion=complete_unit),

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from gktrack.cli.commands.options import AsOf, By, Json, TaskRef, as_of_day
+from gktrack.cli.commands.options import AsOf, By, Json, TaskArg, as_of_day
 from gktrack.cli.completion import complete_plan, complete_unit
 from gktrack.cli.context import repository
 from gktrack.cli.output import done, print_json, warn
@@ -140,7 +140,7 @@ def register(app: typer.Typer, command) -> None:
 
     @command("edit")
     def edit(
-        task: TaskRef,
+        task: TaskArg,
         start_from: Optional[str] = typer.Option(None, "--from", metavar="文件", help="从上次未通过检查而保存的内容开始编辑"),
         by: By = None,
     ) -> None:

@@ -12,8 +12,7 @@ from gktrack.cli.completion import complete_plan, complete_task, complete_unit
 By = Annotated[Optional[str], typer.Option(
     "--by", metavar="姓名 <邮箱>", help="以此人名义提交,写成“姓名 <邮箱>”(默认为 git 用户)")]
 Json = Annotated[bool, typer.Option("--json", help="输出 JSON(供脚本使用)")]
-TaskArg = Annotated[str, typer.Argument(metavar="任务", autocompletion=complete_task)]
-TaskRef = Annotated[str, typer.Argument(metavar="任务", help="任务编号,如 hl2022/3", autocompletion=complete_task)]
+TaskArg = Annotated[str, typer.Argument(metavar="任务", help="任务编号,如 hl2022/3", autocompletion=complete_task)]
 PlanArg = Annotated[str, typer.Argument(metavar="计划编号", autocompletion=complete_plan)]
 AsOf = Annotated[Optional[str], typer.Option("--as-of", metavar="日期", help="按该日期判断逾期(默认今天)")]
 OnlyPlan = Annotated[Optional[str], typer.Option(
