@@ -101,7 +101,7 @@ def table(headers: list[str], rows: list[list[Any]], right: set[int] = frozenset
     return lines
 
 
-@functools.lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=4096)
 def _roles_text(refs: tuple[UnitRef, ...]) -> str:
     """"司法所(牵头)、党政综合办(配合)、各有关单位": a unit that is simply responsible has no label."""
     parts = [_md(r.name) + (f"({ROLE_LABELS[r.role]})" if r.role != "responsible" else "")
@@ -109,7 +109,7 @@ def _roles_text(refs: tuple[UnitRef, ...]) -> str:
     return "、".join(parts) or "未分派"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=4096)
 def _deadlines_text(deadlines: tuple) -> str:
     return _md(";".join(d.display() for d in deadlines))
 
@@ -120,7 +120,7 @@ def _deadline_text(entry: TaskReport) -> str:
     return _deadlines_text(entry.deadlines)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=4096)
 def _who(unit: str | None, by: str | None) -> str:
     """" 司法所 张三" before a progress note: who recorded it, if known."""
     who = " ".join(_md(x) for x in (unit, by) if x)
