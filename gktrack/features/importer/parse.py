@@ -433,6 +433,12 @@ class _Numbering:
             return marker.value == self.last[marker.style] + 1
         return marker.value == 1
 
+    def deeper(self, marker: Marker, than: Marker) -> bool:
+        """Whether ``marker`` numbers items below ``than``'s (a style not met yet counts as deeper)."""
+        if marker.style == than.style or than.style not in self.order:
+            return False
+        return marker.style not in self.order or self.order.index(marker.style) > self.order.index(than.style)
+
     def take(self, marker: Marker) -> None:
         if marker.style not in self.order:
             self.order.append(marker.style)
@@ -459,8 +465,40 @@ def _bullet_details(segs: list[_Seg]) -> None:
             seg.marker, seg.detail = None, True
 
 
+def _closes_unit_bracket(raw: str) -> bool:
+    """Whether ``raw`` ends with a unit bracket ("…公开。(县编办牵头落实)"): it ends an item."""
+    norm = fold(raw).rstrip(_STRIP).translate(_BRACKET_FOLD)
+    if not norm.endswith(")"):
+        return False
+    last = None
+    for last in _top_brackets(norm):
+        pass
+    if last is None or last[1] != len(norm) - 1:
+        return False
+    return _unit_phrase(raw[last[0] + 1:last[1]], bracketed=True) is not None
+
+
+def _short_title(norm: str) -> bool:
+    """A heading's title with nothing after it yet ("工作任务" in "二、工作任务(一)…"): a few
+    Chinese characters, no punctuation, no digits."""
+    core = norm.strip()
+    return 2 <= len(core) <= 20 and re.fullmatch(rf"[{CJK}]+", core) is not None
+
+
+def _plan_title(norm: str) -> bool:
+    """Whether a line's text before its first item is the plan's title ("某县2024年政务公开工作要点")."""
+    core = norm.strip()
+    return 5 <= len(core) <= 60 and "。" not in core and _PLAN_WORD.search(core) is not None \
+        and not _NOTICE_WORD.search(core)
+
+
 def _split_inline(segs: list[_Seg]) -> list[_Seg]:
-    """"二、推动政务阳光透亮 (一)依据…。 (二)根据…" -> one segment per heading or item."""
+    """"二、推动政务阳光透亮 (一)依据…。 (二)根据…" -> one segment per heading or item.
+
+    A marker inside a line starts an item where a sentence ends before it ("。", "!", ";", a space,
+    a unit bracket "(X牵头)") or right after a heading's short title ("二、工作任务(一)…"), and only
+    when it is the next number of its style: "第3条", "(1)" in a sentence or "2024.1." are not.
+    """
     numbering = _Numbering()
     out: list[_Seg] = []
     for seg in segs:
@@ -468,18 +506,33 @@ def _split_inline(segs: list[_Seg]) -> list[_Seg]:
         if marker:
             numbering.take(marker)
         start = marker.end if marker else 0
+        head = marker  # the marker of the piece being read
         cuts = []
+        bodies = [start] if marker else []  # where each numbered piece's own text starts
         for position, found in sorted(markers_inside(seg.norm, seg.raw), key=lambda item: item[0]):
             if position < start or not seg.norm[position + len(found.text):].strip():
                 continue
             before = seg.norm[:position]
-            if not before.strip() or not (before[-1].isspace() or before[-1] in "。!?"):
+            if not before.strip():
+                continue
+            ends = before[-1].isspace() or before[-1] in "。!?;" or _closes_unit_bracket(seg.raw[:position])
+            titled = _short_title(seg.norm[start:position]) and numbering.deeper(found, head) if head \
+                else not cuts and _plan_title(before)  # "某县2024年政务公开工作要点一、…"
+            if not ends and not titled:
                 continue
             if not numbering.fits(found):
                 continue
             numbering.take(found)
             cuts.append(position)
             start = found.end
+            head = found
+            bodies.append(start)
+        for body in bodies:
+            # "二、回应关切一是…。二是…": the heading's title ends where its "一是…" list begins
+            first = seg.norm.find("一是", body)
+            if first > body and _short_title(seg.norm[body:first]) and seg.norm[first + 2:].strip():
+                cuts.append(first)
+        cuts.sort()
         if not cuts:
             out.append(seg)
             continue
@@ -1035,10 +1088,21 @@ def _shown_units(raw: str) -> str:
     return _unlabelled(_unbracketed(raw))
 
 
+# The titles of a plan's usual parts: one opening a heading's text that goes on as a sentence
+# ("一、工作目标紧紧围绕…。") is the whole title, its line break lost.
+_PART_TITLE = re.compile(
+    r"^(?:总体要求|指导思想|工作目标|主要目标|总体目标|基本原则|工作原则|总体思路|工作思路|工作任务|主要任务|重点任务"
+    r"|具体任务|工作措施|保障措施|工作要求|组织保障|组织领导|组织实施|实施步骤|工作步骤|进度安排|工作安排|有关要求)"
+    r"(?=[^\s,,、::;;。.!!和及与的])")
+
+
 def _split_title(text: str) -> tuple[str, str]:
     """A heading's own title and any body written on the same line after it."""
     norm = fold(text)
     stop = norm.find("。")
+    named = _PART_TITLE.match(norm)
+    if named and (stop if stop >= 0 else len(norm)) - named.end() >= 10:
+        return text[:named.end()].strip(_STRIP), text[named.end():].strip(_STRIP)
     if 0 < stop < len(norm) - 1 and norm[stop + 1:].strip():
         return text[:stop].strip(_STRIP), text[stop + 1:].strip(_STRIP)
     gap = re.search(r"\s+", norm)
@@ -1320,6 +1384,11 @@ class _Builder:
             return task
 
         def paragraph(seg: _Seg, text: str) -> None:
+            # "一是…。(X牵头)二是…。(Y牵头)": each unit bracket ends a task, as in a numbered item
+            for piece in _split_at_unit_brackets(text) if self.table is None else [text]:
+                one_paragraph(seg, piece)
+
+        def one_paragraph(seg: _Seg, text: str) -> None:
             nonlocal open_task, row_number, any_units
             if preamble():
                 run.warn(seg.no, f"“{preamble()}”部分不是任务,未导入:{excerpt(text)}")
