@@ -158,3 +158,47 @@ def test_a_plan_reads_the_same_without_its_line_breaks(lines):
     one_line = parse_document("".join(lines))
     assert with_breaks.tasks and with_breaks.sections
     assert outline(one_line) == outline(with_breaks)
+
+
+# ---- a body list and the table that repeats it --------------------------------------------------
+
+BODY_AND_TABLE = """某局2024年政务公开工作安排
+一、工作要点
+1.加强政策解读。对本局起草的政策文件开展解读,做到解读材料与文件同步发布。
+2.做好依申请公开。规范申请登记、审核、答复流程,按时答复申请人。
+3.推进办事公开。公开办事指南和办理结果,方便群众查询。
+4.强化平台管理。每月检查网站栏目更新情况,及时清理过时信息。
+二、任务分解
+{header} | 具体内容 | 责任科室 |
+政策解读 | 对本局起草的政策文件开展解读,做到解读材料与文件同步发布。 | 政策法规科 |
+依申请公开 | 规范申请登记、审核、答复流程,按时答复申请人。 | 办公室 |
+办事公开 | 公开办事指南和办理结果,方便群众查询 | 行政审批科 |
+"""
+
+
+def test_body_item_missing_from_the_table_that_repeats_the_body_is_kept():
+    for header in ("重点任务", "工作类别"):
+        plan = parse_document(BODY_AND_TABLE.format(header=header))
+        # the table's category cells head its rows, they are not glued onto the task text
+        assert [s.title for s in plan.sections] == ["政策解读", "依申请公开", "办事公开"]
+        assert [(t.section, t.text, pairs(t)) for t in plan.tasks] == [
+            ("1", "对本局起草的政策文件开展解读,做到解读材料与文件同步发布。", [("政策法规科", R)]),
+            ("2", "规范申请登记、审核、答复流程,按时答复申请人。", [("办公室", R)]),
+            ("3", "公开办事指南和办理结果,方便群众查询", [("行政审批科", R)]),
+            (None, "强化平台管理。每月检查网站栏目更新情况,及时清理过时信息。", []),
+        ]
+        assert plan.tasks[-1].number == "4." and plan.tasks[-1].line == 6
+        assert any(line == 6 and "在分工表中没有" in message for line, message in plan.warnings)
+
+
+def test_a_table_that_does_not_repeat_the_body_replaces_it_as_before():
+    """A 方案's body (its 工作要求) before its task table: the rows are the tasks, the body is not."""
+    text = BODY_AND_TABLE.format(header="重点任务").replace(
+        "1.加强政策解读。对本局起草的政策文件开展解读,做到解读材料与文件同步发布。",
+        "1.提高思想认识。各科室要把政务公开摆上重要位置。").replace(
+        "2.做好依申请公开。规范申请登记、审核、答复流程,按时答复申请人。", "2.加强督促检查。办公室每季度通报一次。")
+    plan = parse_document(text)
+    assert [t.text for t in plan.tasks] == ["对本局起草的政策文件开展解读,做到解读材料与文件同步发布。",
+                                            "规范申请登记、审核、答复流程,按时答复申请人。",
+                                            "公开办事指南和办理结果,方便群众查询"]
+    assert not any("在分工表中没有" in message for _, message in plan.warnings)

@@ -1913,16 +1913,52 @@ def _prose_or_table(prose: "_Builder", prose_segs: list[_Seg], table, join, empt
         run.warnings += alone_run.warnings
         run.warn(prose_segs[0].no, f"文档同时有正文要点({span})和重述它的分工表,任务取自分工表,正文未导入")
         _borrow_numbers(alone, prose, run)
-        return _parts(alone)
+        return _with_missing(alone, prose, run)
     if not prose.any_units and alone.any_units:
         # prose that names no unit before a 分工表 that does: the 方案's body (总体要求, "任务见附件",
         # 工作要求) and its attached task table, whose rows are the tasks
         run.warnings += alone_run.warnings
         run.warn(prose_segs[0].no, f"正文({span})没有写责任单位,任务取自其后的分工表,正文未导入")
-        return _parts(alone)
+        return _with_missing(alone, prose, run)
     joined, joined_run = join()
     run.warnings += prose.run.warnings + joined_run.warnings
     return prose.sections + joined.sections, prose.tasks + joined.tasks, prose.any_units or joined.any_units
+
+
+def _with_missing(table: "_Builder | TableTasks", prose: "_Builder", run: _Run):
+    """The table's reading, and the prose items it leaves out when it restates the others: a body
+    list "1.–6." before a table of five of them keeps the sixth (the table has the units)."""
+    sections, tasks, any_units = _parts(table)
+    missing = _not_restated(table, prose)
+    if missing:
+        by_title = {_title_key(s.title): s.key for s in table.sections}
+        titles = {s.key: _title_key(s.title) for s in prose.sections}
+        for task in missing:
+            section = by_title.get(titles.get(task.section or "", ""))
+            tasks.append(ImportedTask(number=task.number, section=section, text=task.text, units=list(task.units),
+                                      units_text=task.units_text, deadline=list(task.deadline), line=task.line))
+            run.warn(task.line, f"正文第{task.line}行的条目在分工表中没有,已按正文导入:{excerpt(task.text)}")
+    return sections, tasks, any_units
+
+
+def _bigrams(text: str) -> set[str]:
+    key = _title_key(text)
+    return {key[i:i + 2] for i in range(len(key) - 1)}
+
+
+def _not_restated(table: "_Builder | TableTasks", prose: "_Builder") -> list[ImportedTask]:
+    """The prose's tasks that no table row repeats, when the rows repeat at least half of them (by
+    their words: a row may leave out the item's title or its last full stop); else none."""
+    rows = [_bigrams(task.text) for task in table.tasks]
+    headings = {_title_key(s.title) for s in table.sections}
+    missing = []
+    for task in prose.tasks:
+        own = _bigrams(task.text)
+        if _title_key(_split_title(task.text)[0]) in headings or any(
+                own and row and len(own & row) >= 0.6 * min(len(own), len(row)) for row in rows):
+            continue
+        missing.append(task)
+    return missing if len(missing) * 2 <= len(prose.tasks) else []
 
 
 def _title_key(text: str) -> str:
