@@ -59,6 +59,16 @@ def test_whole_plan_on_one_line():
     assert outline(plan) == outline(parse_document("\n".join(LINES)))
 
 
+def test_unnumbered_part_title_before_the_first_item_on_one_line():
+    plan = parse_document("某县2024年政务公开工作方案为做好本年度政务公开工作,制定本方案。"
+                          "工作目标到年底公开质量明显提升。主要任务深化重点领域信息公开"
+                          "1.做好财政预决算信息公开。(县财政局负责)2.做好保障性住房信息公开。(县住建局负责)")
+    assert [(t.number, t.text, pairs(t)) for t in plan.tasks] == [
+        ("1.", "做好财政预决算信息公开。", [("县财政局", R)]),
+        ("2.", "做好保障性住房信息公开。", [("县住建局", R)]),
+    ]
+
+
 def test_heading_that_swallowed_its_body():
     plan = parse_document("某区2024年政务公开工作要点\n"
                           "一、工作目标到年底,政务公开制度体系更加完善,公开质量明显提升。\n"
@@ -98,12 +108,14 @@ def test_numbers_inside_sentences_are_not_split():
     text = ("某县2024年政务公开工作要点\n"
             "一、深化决策公开\n"
             "1.依据《条例》第3条规定,对下列事项予以公开:(1)重大行政决策事项;(2)规范性文件。(县司法局负责)\n"
-            "2.自2024.1.起按月更新公开目录,信息发布量提高到上年的1.5倍;第2条所列事项同步公开。(县政府办负责)\n")
+            "2.自2024.1.起按月更新公开目录,信息发布量提高到上年的1.5倍;第2条所列事项同步公开。(县政府办负责)\n"
+            "3.做好信息发布。具体包括(1)政策文件;(2)解读材料。(县政务服务中心负责)\n")
     plan = parse_document(text)
     assert [(s.number, s.title) for s in plan.sections] == [("一、", "深化决策公开")]
     assert [(t.number, t.text, pairs(t)) for t in plan.tasks] == [
         ("1.", "依据《条例》第3条规定,对下列事项予以公开:(1)重大行政决策事项;(2)规范性文件。", [("县司法局", R)]),
         ("2.", "自2024.1.起按月更新公开目录,信息发布量提高到上年的1.5倍;第2条所列事项同步公开。", [("县政府办", R)]),
+        ("3.", "做好信息发布。具体包括(1)政策文件;(2)解读材料。", [("县政务服务中心", R)]),
     ]
     assert outline(parse_document(text.replace("\n", ""))) == outline(plan)
 

@@ -518,6 +518,10 @@ def _split_inline(segs: list[_Seg]) -> list[_Seg]:
             ends = before[-1].isspace() or before[-1] in "。!?;" or _closes_unit_bracket(seg.raw[:position])
             titled = _short_title(seg.norm[start:position]) and numbering.deeper(found, head) if head \
                 else not cuts and _plan_title(before)  # "某县2024年政务公开工作要点一、…"
+            # "…。主要任务深化重点领域信息公开1.…": an unnumbered part's title after a sentence
+            last_stop = max(before.rfind(mark) for mark in "。!?;")
+            titled = titled or (last_stop >= 0 and _short_title(before[last_stop + 1:])
+                                and _PART_TITLE.match(before[last_stop + 1:].strip()) is not None)
             if not ends and not titled:
                 continue
             if not numbering.fits(found):
