@@ -5,15 +5,19 @@ The parser reads the structure such documents share, not their wording:
 1. lines: blank lines dropped, table rows written with | or tabs split into cells, hard-wrapped
    text (PDF copies) rejoined, page markers ("2、" cut into a sentence, "- 3 -") removed and the
    sentence they cut rejoined, headings run into one line ("二、X (一)Y…") split apart;
+   a document that lost its line breaks split at its numbering where a sentence, a unit bracket
+   or a heading's short title ends before the next number of its style;
 2. the plan itself: its title line (the one the cover notice announces), everything before it
    (web-page chrome, the notice, its signature and date) read for metadata only, and the tail
    (抄送, 印发, page chrome) cut off;
 3. a division-of-labour table (header cells 工作任务 / 具体要求 / 责任单位 / 时限要求 …) is the better
-   source when there is one: prose before it is reported, not imported;
+   source when there is one: prose before it is reported, not imported (but an item left out of
+   a table that restates the others is kept);
 4. structure: numbering styles take levels in the order they first appear; an item with deeper
    items below it (or whose siblings have them) is a heading, the rest are tasks; unnumbered
    paragraphs continue the open task or form one; unit phrases close tasks — at the end of an
-   item "(责任单位:…)", or on a line of their own for every task since the previous unit line.
+   item "(责任单位:…)" (a bracket followed by more text ends one task and starts the next), or on
+   a line of their own for every task since the previous unit line.
 
 Anything it skips or is unsure of becomes a warning ``(line, message)``; text is never dropped
 silently.
@@ -468,11 +472,7 @@ def _bullet_details(segs: list[_Seg]) -> None:
 def _closes_unit_bracket(raw: str) -> bool:
     """Whether ``raw`` ends with a unit bracket ("…公开。(县编办牵头落实)"): it ends an item."""
     norm = fold(raw).rstrip(_STRIP).translate(_BRACKET_FOLD)
-    if not norm.endswith(")"):
-        return False
-    last = None
-    for last in _top_brackets(norm):
-        pass
+    last = max(_top_brackets(norm), default=None) if norm.endswith(")") else None
     if last is None or last[1] != len(norm) - 1:
         return False
     return _unit_phrase(raw[last[0] + 1:last[1]], bracketed=True) is not None
@@ -490,6 +490,19 @@ def _plan_title(norm: str) -> bool:
     core = norm.strip()
     return 5 <= len(core) <= 60 and "。" not in core and _PLAN_WORD.search(core) is not None \
         and not _NOTICE_WORD.search(core)
+
+
+def _after_title(before: str, start: int, head: Marker | None, found: Marker, numbering: _Numbering) -> bool:
+    """Whether the marker ``found`` follows a title that lost its line break: a heading's short
+    title ("二、工作任务(一)…", ``start`` is where the heading's text starts), the plan's title opening
+    the line ("某县2024年政务公开工作要点一、…"), or an unnumbered part's title after a sentence
+    ("…。主要任务深化重点领域信息公开1.…")."""
+    if head is not None and _short_title(before[start:]) and numbering.deeper(found, head):
+        return True
+    if head is None and start == 0 and _plan_title(before):
+        return True
+    stop = max(before.rfind(mark) for mark in "。!?;")
+    return stop >= 0 and _short_title(before[stop + 1:]) and _PART_TITLE.match(before[stop + 1:].strip()) is not None
 
 
 def _split_inline(segs: list[_Seg]) -> list[_Seg]:
@@ -515,14 +528,8 @@ def _split_inline(segs: list[_Seg]) -> list[_Seg]:
             before = seg.norm[:position]
             if not before.strip():
                 continue
-            ends = before[-1].isspace() or before[-1] in "。!?;" or _closes_unit_bracket(seg.raw[:position])
-            titled = _short_title(seg.norm[start:position]) and numbering.deeper(found, head) if head \
-                else not cuts and _plan_title(before)  # "某县2024年政务公开工作要点一、…"
-            # "…。主要任务深化重点领域信息公开1.…": an unnumbered part's title after a sentence
-            last_stop = max(before.rfind(mark) for mark in "。!?;")
-            titled = titled or (last_stop >= 0 and _short_title(before[last_stop + 1:])
-                                and _PART_TITLE.match(before[last_stop + 1:].strip()) is not None)
-            if not ends and not titled:
+            if not (before[-1].isspace() or before[-1] in "。!?;" or before[-1] == ")"
+                    and _closes_unit_bracket(seg.raw[:position]) or _after_title(before, start, head, found, numbering)):
                 continue
             if not numbering.fits(found):
                 continue

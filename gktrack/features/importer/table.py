@@ -976,7 +976,7 @@ def _title_column(rows: list[Row]) -> int | None:
     if len(set(values)) != len(values):
         return None
     # "政策解读", "依申请公开": a word or two naming each row's category heads it, titles are phrases
-    if all(len(re.sub(r"\s", "", v)) <= 5 for v in values):
+    if all(len(re.sub(r"\s", "", v)) <= 5 and _kind(v) != "item" for v in values):
         return None
     if not all(_kind(v) == "item" for v in values) and (len(values) < 2 or any(_kind(v) == "section" for v in values)):
         return None
