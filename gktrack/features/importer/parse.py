@@ -5,15 +5,19 @@ The parser reads the structure such documents share, not their wording:
 1. lines: blank lines dropped, table rows written with | or tabs split into cells, hard-wrapped
    text (PDF copies) rejoined, page markers ("2、" cut into a sentence, "- 3 -") removed and the
    sentence they cut rejoined, headings run into one line ("二、X (一)Y…") split apart;
+   a document that lost its line breaks split at its numbering where a sentence, a unit bracket
+   or a heading's short title ends before the next number of its style;
 2. the plan itself: its title line (the one the cover notice announces), everything before it
    (web-page chrome, the notice, its signature and date) read for metadata only, and the tail
    (抄送, 印发, page chrome) cut off;
 3. a division-of-labour table (header cells 工作任务 / 具体要求 / 责任单位 / 时限要求 …) is the better
-   source when there is one: prose before it is reported, not imported;
+   source when there is one: prose before it is reported, not imported (but an item left out of
+   a table that restates the others is kept);
 4. structure: numbering styles take levels in the order they first appear; an item with deeper
    items below it (or whose siblings have them) is a heading, the rest are tasks; unnumbered
    paragraphs continue the open task or form one; unit phrases close tasks — at the end of an
-   item "(责任单位:…)", or on a line of their own for every task since the previous unit line.
+   item "(责任单位:…)" (a bracket followed by more text ends one task and starts the next), or on
+   a line of their own for every task since the previous unit line.
 
 Anything it skips or is unsure of becomes a warning ``(line, message)``; text is never dropped
 silently.
@@ -433,6 +437,12 @@ class _Numbering:
             return marker.value == self.last[marker.style] + 1
         return marker.value == 1
 
+    def deeper(self, marker: Marker, than: Marker) -> bool:
+        """Whether ``marker`` numbers items below ``than``'s (a style not met yet counts as deeper)."""
+        if marker.style == than.style or than.style not in self.order:
+            return False
+        return marker.style not in self.order or self.order.index(marker.style) > self.order.index(than.style)
+
     def take(self, marker: Marker) -> None:
         if marker.style not in self.order:
             self.order.append(marker.style)
@@ -459,8 +469,49 @@ def _bullet_details(segs: list[_Seg]) -> None:
             seg.marker, seg.detail = None, True
 
 
+def _closes_unit_bracket(raw: str) -> bool:
+    """Whether ``raw`` ends with a unit bracket ("…公开。(县编办牵头落实)"): it ends an item."""
+    norm = fold(raw).rstrip(_STRIP).translate(_BRACKET_FOLD)
+    last = max(_top_brackets(norm), default=None) if norm.endswith(")") else None
+    if last is None or last[1] != len(norm) - 1:
+        return False
+    return _unit_phrase(raw[last[0] + 1:last[1]], bracketed=True) is not None
+
+
+def _short_title(norm: str) -> bool:
+    """A heading's title with nothing after it yet ("工作任务" in "二、工作任务(一)…"): a few
+    Chinese characters, no punctuation, no digits."""
+    core = norm.strip()
+    return 2 <= len(core) <= 20 and re.fullmatch(rf"[{CJK}]+", core) is not None
+
+
+def _plan_title(norm: str) -> bool:
+    """Whether a line's text before its first item is the plan's title ("某县2024年政务公开工作要点")."""
+    core = norm.strip()
+    return 5 <= len(core) <= 60 and "。" not in core and _PLAN_WORD.search(core) is not None \
+        and not _NOTICE_WORD.search(core)
+
+
+def _after_title(before: str, start: int, head: Marker | None, found: Marker, numbering: _Numbering) -> bool:
+    """Whether the marker ``found`` follows a title that lost its line break: a heading's short
+    title ("二、工作任务(一)…", ``start`` is where the heading's text starts), the plan's title opening
+    the line ("某县2024年政务公开工作要点一、…"), or an unnumbered part's title after a sentence
+    ("…。主要任务深化重点领域信息公开1.…")."""
+    if head is not None and _short_title(before[start:]) and numbering.deeper(found, head):
+        return True
+    if head is None and start == 0 and _plan_title(before):
+        return True
+    stop = max(before.rfind(mark) for mark in "。!?;")
+    return stop >= 0 and _short_title(before[stop + 1:]) and _PART_TITLE.match(before[stop + 1:].strip()) is not None
+
+
 def _split_inline(segs: list[_Seg]) -> list[_Seg]:
-    """"二、推动政务阳光透亮 (一)依据…。 (二)根据…" -> one segment per heading or item."""
+    """"二、推动政务阳光透亮 (一)依据…。 (二)根据…" -> one segment per heading or item.
+
+    A marker inside a line starts an item where a sentence ends before it ("。", "!", ";", a space,
+    a unit bracket "(X牵头)") or right after a heading's short title ("二、工作任务(一)…"), and only
+    when it is the next number of its style: "第3条", "(1)" in a sentence or "2024.1." are not.
+    """
     numbering = _Numbering()
     out: list[_Seg] = []
     for seg in segs:
@@ -468,18 +519,31 @@ def _split_inline(segs: list[_Seg]) -> list[_Seg]:
         if marker:
             numbering.take(marker)
         start = marker.end if marker else 0
+        head = marker  # the marker of the piece being read
         cuts = []
+        bodies = [start] if marker else []  # where each numbered piece's own text starts
         for position, found in sorted(markers_inside(seg.norm, seg.raw), key=lambda item: item[0]):
             if position < start or not seg.norm[position + len(found.text):].strip():
                 continue
             before = seg.norm[:position]
-            if not before.strip() or not (before[-1].isspace() or before[-1] in "。!?"):
+            if not before.strip():
+                continue
+            if not (before[-1].isspace() or before[-1] in "。!?;" or before[-1] == ")"
+                    and _closes_unit_bracket(seg.raw[:position]) or _after_title(before, start, head, found, numbering)):
                 continue
             if not numbering.fits(found):
                 continue
             numbering.take(found)
             cuts.append(position)
             start = found.end
+            head = found
+            bodies.append(start)
+        for body in bodies:
+            # "二、回应关切一是…。二是…": the heading's title ends where its "一是…" list begins
+            first = seg.norm.find("一是", body)
+            if first > body and _short_title(seg.norm[body:first]) and seg.norm[first + 2:].strip():
+                cuts.append(first)
+        cuts.sort()
         if not cuts:
             out.append(seg)
             continue
@@ -1035,10 +1099,21 @@ def _shown_units(raw: str) -> str:
     return _unlabelled(_unbracketed(raw))
 
 
+# The titles of a plan's usual parts: one opening a heading's text that goes on as a sentence
+# ("一、工作目标紧紧围绕…。") is the whole title, its line break lost.
+_PART_TITLE = re.compile(
+    r"^(?:总体要求|指导思想|工作目标|主要目标|总体目标|基本原则|工作原则|总体思路|工作思路|工作任务|主要任务|重点任务"
+    r"|具体任务|工作措施|保障措施|工作要求|组织保障|组织领导|组织实施|实施步骤|工作步骤|进度安排|工作安排|有关要求)"
+    r"(?=[^\s,,、::;;。.!!和及与的])")
+
+
 def _split_title(text: str) -> tuple[str, str]:
     """A heading's own title and any body written on the same line after it."""
     norm = fold(text)
     stop = norm.find("。")
+    named = _PART_TITLE.match(norm)
+    if named and (stop if stop >= 0 else len(norm)) - named.end() >= 10:
+        return text[:named.end()].strip(_STRIP), text[named.end():].strip(_STRIP)
     if 0 < stop < len(norm) - 1 and norm[stop + 1:].strip():
         return text[:stop].strip(_STRIP), text[stop + 1:].strip(_STRIP)
     gap = re.search(r"\s+", norm)
@@ -1320,6 +1395,11 @@ class _Builder:
             return task
 
         def paragraph(seg: _Seg, text: str) -> None:
+            # "一是…。(X牵头)二是…。(Y牵头)": each unit bracket ends a task, as in a numbered item
+            for piece in _split_at_unit_brackets(text) if self.table is None else [text]:
+                one_paragraph(seg, piece)
+
+        def one_paragraph(seg: _Seg, text: str) -> None:
             nonlocal open_task, row_number, any_units
             if preamble():
                 run.warn(seg.no, f"“{preamble()}”部分不是任务,未导入:{excerpt(text)}")
@@ -1844,16 +1924,52 @@ def _prose_or_table(prose: "_Builder", prose_segs: list[_Seg], table, join, empt
         run.warnings += alone_run.warnings
         run.warn(prose_segs[0].no, f"文档同时有正文要点({span})和重述它的分工表,任务取自分工表,正文未导入")
         _borrow_numbers(alone, prose, run)
-        return _parts(alone)
+        return _with_missing(alone, prose, run)
     if not prose.any_units and alone.any_units:
         # prose that names no unit before a 分工表 that does: the 方案's body (总体要求, "任务见附件",
         # 工作要求) and its attached task table, whose rows are the tasks
         run.warnings += alone_run.warnings
         run.warn(prose_segs[0].no, f"正文({span})没有写责任单位,任务取自其后的分工表,正文未导入")
-        return _parts(alone)
+        return _with_missing(alone, prose, run)
     joined, joined_run = join()
     run.warnings += prose.run.warnings + joined_run.warnings
     return prose.sections + joined.sections, prose.tasks + joined.tasks, prose.any_units or joined.any_units
+
+
+def _with_missing(table: "_Builder | TableTasks", prose: "_Builder", run: _Run):
+    """The table's reading, and the prose items it leaves out when it restates the others: a body
+    list "1.–6." before a table of five of them keeps the sixth (the table has the units)."""
+    sections, tasks, any_units = _parts(table)
+    missing = _not_restated(table, prose)
+    if missing:
+        by_title = {_title_key(s.title): s.key for s in table.sections}
+        titles = {s.key: _title_key(s.title) for s in prose.sections}
+        for task in missing:
+            section = by_title.get(titles.get(task.section or "", ""))
+            tasks.append(ImportedTask(number=task.number, section=section, text=task.text, units=list(task.units),
+                                      units_text=task.units_text, deadline=list(task.deadline), line=task.line))
+            run.warn(task.line, f"正文第{task.line}行的条目在分工表中没有,已按正文导入:{excerpt(task.text)}")
+    return sections, tasks, any_units
+
+
+def _bigrams(text: str) -> set[str]:
+    key = _title_key(text)
+    return {key[i:i + 2] for i in range(len(key) - 1)}
+
+
+def _not_restated(table: "_Builder | TableTasks", prose: "_Builder") -> list[ImportedTask]:
+    """The prose's tasks that no table row repeats, when the rows repeat at least half of them (by
+    their words: a row may leave out the item's title or its last full stop); else none."""
+    rows = [_bigrams(task.text) for task in table.tasks]
+    headings = {_title_key(s.title) for s in table.sections}
+    missing = []
+    for task in prose.tasks:
+        own = _bigrams(task.text)
+        if _title_key(_split_title(task.text)[0]) in headings or any(
+                own and row and len(own & row) >= 0.6 * min(len(own), len(row)) for row in rows):
+            continue
+        missing.append(task)
+    return missing if len(missing) * 2 <= len(prose.tasks) else []
 
 
 def _title_key(text: str) -> str:

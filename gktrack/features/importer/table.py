@@ -828,6 +828,9 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, into: TableT
     result = into or TableTasks()
     read = read_rows(rows, header, grid.ragged, grid.cut)
     merge_col = _title_column(read)
+    if merge_col is not None and merge_col < len(header.names) \
+            and _CATEGORY.search(header_key(header.names[merge_col])):
+        merge_col = None  # a 类别 column heads its rows whatever it says
     has_units = any(r in UNIT_ROLES for r in header.roles)
     has_time = DEADLINE in header.roles
     open_values: dict[int, str] = {}
@@ -952,6 +955,9 @@ def _add_units(task: ImportedTask, row: Row, warn) -> None:
         task.units_text = task.units_text or shown
 
 
+_CATEGORY = re.compile(r"类别|类型|分类|领域|板块|栏目|方面")
+
+
 def _title_column(rows: list[Row]) -> int | None:
     """A group column with a new item ("1.做好…") on every row is each row's own title, not a group."""
     rows = [r for r in rows if not r.section and r.text]
@@ -968,6 +974,9 @@ def _title_column(rows: list[Row]) -> int | None:
             return None
         values.append(own[0][0])
     if len(set(values)) != len(values):
+        return None
+    # "政策解读", "依申请公开": a word or two naming each row's category heads it, titles are phrases
+    if all(len(re.sub(r"\s", "", v)) <= 5 and _kind(v) != "item" for v in values):
         return None
     if not all(_kind(v) == "item" for v in values) and (len(values) < 2 or any(_kind(v) == "section" for v in values)):
         return None
