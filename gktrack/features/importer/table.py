@@ -212,6 +212,7 @@ def _trim(cells: list[str]) -> list[str]:
 
 
 _RULE = re.compile(r"^[\s|:\-—=+]+$")
+PIPES_ONLY = re.compile(r"^[\s|｜]*[|｜][\s|｜]*$")  # empty cells of a flattened table: no heading, no text
 
 
 @dataclass(frozen=True)
@@ -399,6 +400,8 @@ def text_grids(lines) -> list[Grid]:
                 if kinds[j] == "cell":
                     folded = fold(text).rstrip()
                     body = text.rstrip()[:len(folded) - 1] if folded.endswith("|") else text
+                    if PIPES_ONLY.match(folded):
+                        body = ""  # "||", "|||": empty cells of the row, never text
                     buffer.append(body)
                     joined = _clean("\n".join(b for b in buffer if _clean(b)))
                     cells.append(Cell(joined, start if start is not None else lines[j].no))
