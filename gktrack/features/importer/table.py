@@ -692,6 +692,18 @@ def _unstream(grid: Grid, header: Header) -> list[list[Cell | None]]:
     return rows
 
 
+def _text_of_task_row(row: list[Cell | None], roles: list[str | None]) -> None:
+    """A row with units or a time but no text, whose cell just left of the text column is a
+    group's: that cell is the task, its group merged above ("4 | 做好年报 | 办公室 | 年底前")."""
+    text = roles.index(TEXT) if TEXT in roles else None
+    if text is None or _filled(row[text]) or not any(
+            _filled(cell) for cell, role in zip(row, roles) if role in UNIT_ROLES + (DEADLINE,)):
+        return
+    left = next((col for col in range(text - 1, -1, -1) if _filled(row[col])), None)
+    if left is not None and roles[left] == GROUP and _content(row[left].text) in ("short", "sentence"):
+        row[text], row[left] = row[left], None
+
+
 def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]:
     """Text rows → columns. A header narrower than its rows (cells merged across) is spread by
     content; a short row (its merged cells left out) is placed by its row number or item."""
@@ -752,6 +764,7 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
         default = [start + index for index in range(len(row)) if start + index < width]
         for index, col in enumerate(_fit(row, header.roles, default, item_col) if row else []):
             placed[col] = row[index]
+        _text_of_task_row(placed, header.roles)
         out.append(placed)
     return out, header
 
@@ -765,7 +778,7 @@ def _number_column(grid: Grid, header: Header) -> Header:
     cells = [c for c in grid.rows[0][header.at + 1:] if not c.blank]
     at = [i for i, c in enumerate(cells) if _BARE_INT.match(_clean(c.text))]
     numbers = [int(re.sub(r"\D", "", _clean(cells[i].text))) for i in at]
-    if len(at) < 2 or numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+    if not at or numbers != list(range(numbers[0], numbers[0] + len(numbers))) or len(at) == 1 and numbers != [1]:
         return header
     text = header.column(TEXT)
     after_category = sum(1 for i in at if i and _content(cells[i - 1].text) in ("short", "section"))
