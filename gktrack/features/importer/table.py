@@ -564,7 +564,7 @@ _FIT: dict[str, tuple[dict, int]] = {
     "time": ({DEADLINE: 4, STATUS: 0, REMARKS: 0, None: 0, **dict.fromkeys(UNIT_ROLES + (NUMBER,), _NEVER)}, -3),
     "units": ({LEAD: 3, SUPPORT: 3, RESPONSIBLE: 3, PERSON: 0, REMARKS: 0, None: 0, NUMBER: _NEVER}, -3),
     "sentence": ({TEXT: 3, DETAIL: 2, STATUS: 1, REMARKS: 1, None: 1, GROUP: -1, NUMBER: _NEVER}, -4),
-    "short": ({TEXT: 1, GROUP: 1, DETAIL: 1, None: 0, REMARKS: 0, STATUS: 0, PERSON: 0, NUMBER: -6}, -1),
+    "short": ({TEXT: 1, GROUP: 1, DETAIL: 1, NUMBER: -6, **dict.fromkeys(UNIT_ROLES, -1)}, 0),
 }
 
 
@@ -583,7 +583,7 @@ def _fit(cells: list[Cell], roles: list[str | None], default: list[int], item_co
         value = _fit_score(contents[index], roles[col])
         if contents[index] == "item" and col == item_col:
             value += 1
-        return value + (1 if index < len(default) and default[index] == col else 0)
+        return value + (1.5 if index < len(default) and default[index] == col else 0)
 
     # best[i][c]: the best score of cells 0..i with cell i in column c
     best = [[float("-inf")] * width for _ in range(count)]
