@@ -7,7 +7,8 @@ steps for all of them:
 
 1. the header row is found by what its cells mean (``header_role``), in any order;
 2. rows of a flattened table that lost merged cells are aligned to the columns by their content
-   (a row number, an item "3.", a section "二、");
+   (a row number, an item "3.", a section "二、", a deadline, a unit list, a sentence of task text);
+   a 序号 the header lacks gets a column of its own, and a line of only "|" is empty cells;
 3. each data row is one task: group columns ("工作任务", "类别") and rows holding one heading
    become sections, a blank or merged group cell carries down, the unit columns give units with
    their roles, the time column gives deadlines, 完成情况 becomes the first progress entry.
