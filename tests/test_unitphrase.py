@@ -248,3 +248,21 @@ def test_line_breaks_in_a_cell_separate_whole_names_and_join_wrapped_ones():
         ("市发改委", "lead"), ("市财政局", "support")]
     assert [u.name for u in parse_unit_phrase("广电旅游和公共服务股\n(行政审批服务股)")] == [
         "广电旅游和公共服务股(行政审批服务股)"]
+
+
+@pytest.mark.parametrize("phrase, said", [
+    ("||", "只有标点或竖线"), ("|", "只有标点或竖线"), ("——", "只有标点或竖线"),
+    ("6", "只是一个数字"), ("12、", "只是一个数字"),
+    ("年底前", "是时限"), ("长期推进", "是时限"), ("2021年8月前", "是时限"),
+    ("办公室牵头,持续推进", "是时限"), ("2021年2月公布预算信息", "是时限"),
+])
+def test_a_cell_of_another_column_is_no_unit(phrase, said):
+    # what a table read into the wrong columns hands the unit parser
+    with pytest.raises(InputError) as caught:
+        parse_unit_phrase(phrase)
+    assert said in caught.value.message
+
+
+@pytest.mark.parametrize("phrase", ["12345热线", "县第一中学", "各科室", "宣传处会办公室", "市12345政务服务便民热线中心"])
+def test_names_with_digits_or_time_words_inside_are_still_units(phrase):
+    assert parse_unit_phrase(phrase)

@@ -375,6 +375,27 @@ def test_registry_problems(repo):
     ]
 
 
+def test_a_name_that_is_no_unit_is_flagged_in_the_plan_and_in_the_registry(repo):
+    # what a table read into the wrong columns leaves: empty cells, a row number, a time
+    units = UNITS.replace("  - name: 区政数局\n", "  - name: 区政数局\n  - name: '||'\n  - name: 年底前\n"
+                                                 "  - name: 横西村\n    aliases: ['7']\n")
+    write(repo, "units.yaml", units)
+    plan = GOOD.replace("lead: [司法所]", "lead: [司法所, '||']").replace("support: [党政办]", "support: ['3']")
+    plan = plan.replace("responsible: [各有关单位]", "responsible: [2021年8月前, 年底前]")
+    write(repo, "plans/good.yaml", plan)
+    code, out, _ = gk(repo, "validate")
+    assert code == 1
+    assert lines(out) == [
+        "units.yaml:7:11: 警告:单位名册中的单位名称“||”只有标点或竖线,不是单位(导入时读错了表格的列?)",
+        "units.yaml:8:11: 警告:单位名册中的单位名称“年底前”是时限,不是单位(导入时读错了表格的列?)",
+        "units.yaml:10:15: 警告:单位名册中的单位名称“7”只是一个数字(表格的序号?),不是单位(导入时读错了表格的列?)",
+        "plans/good.yaml:17:17: 错误:任务 1 的单位名称“||”只有标点或竖线,不是单位",
+        "plans/good.yaml:18:15: 错误:任务 1 的单位名称“3”只是一个数字(表格的序号?),不是单位",
+        "plans/good.yaml:25:19: 错误:任务 2 的单位名称“2021年8月前”是时限,不是单位",
+        "plans/good.yaml:25:29: 错误:任务 2 的单位名称“年底前”是时限,不是单位",
+    ]
+
+
 def test_units_of_a_plan_are_checked_against_a_staged_registry(repo):
     write(repo, "plans/good.yaml", GOOD.replace("[司法所]", "[新设科]", 1))
     git(repo, "add", "plans/good.yaml")

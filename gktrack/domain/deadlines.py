@@ -40,6 +40,7 @@ __all__ = [
     "standing",
     "recurring_periods",
     "split_phrases",
+    "time_phrase",
 ]
 
 # Taskwarrior's rc.due default calls a task "due soon" 7 days ahead, and the office reviews
@@ -477,6 +478,21 @@ def parse_deadlines(cells: str | list[str] | None, year: int) -> list[Deadline]:
             else:
                 phrases.append(phrase)
     return [parse_deadline(p, year) for p in phrases]
+
+
+# "2021年8月前", "2021年2月公布预算信息": a date the parser leaves unread ("8月前" could mean
+# either side of August), still a time and nothing else
+_DATED_START = re.compile(rf"^(?:{_YEAR}年(?:{_MON}月)?|{_MON}月(?:{_DAY}[日号])?)")
+_MAX_DATED = 24
+
+
+def time_phrase(text: str) -> bool:
+    """Whether ``text`` says only when: every phrase of it a deadline the parser reads (年底前,
+    长期推进, 每季度), or a short one starting with a date it does not read (2021年8月前)."""
+    phrases = split_phrases(text) if isinstance(text, str) else []
+    return bool(phrases) and all(
+        _is_known(phrase) or (len(phrase) <= _MAX_DATED and _DATED_START.match(_fold(phrase)[0].strip()))
+        for phrase in phrases)
 
 
 def find_deadline_phrases(text: str) -> list[str]:

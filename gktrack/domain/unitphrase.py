@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import re
 
+from gktrack.domain.deadlines import time_phrase
 from gktrack.domain.text import HALF_WIDTH
 from gktrack.errors import InputError
 from gktrack.domain.model import ROLE_LABELS, ROLES, UnitRef
 
 __all__ = ["parse_unit_phrase", "format_unit_phrase", "looks_like_unit_phrase", "half_width", "is_body_name",
-           "join_line_breaks"]
+           "join_line_breaks", "unit_name_problem"]
 
 _RANK = {role: rank for rank, role in enumerate(ROLES)}  # lead < support < responsible
 
@@ -95,6 +96,24 @@ def is_body_name(name: str) -> bool:
         return False
     return bool(_UNIT_SUFFIX.search(bare) or _GROUP_WORD.search(bare)
                 or re.search(r"(?:镇|乡|街道|社区|村|办事处|管委会|委员会)$", bare))
+
+
+_NO_WORD = re.compile(r"^[\W_]*$")  # punctuation, pipes and spaces only: a table's empty cells
+_BARE_NUMBER = re.compile(r"^[(]?\d+[).、]?$")  # a table's 序号
+
+
+def unit_name_problem(name: str) -> str | None:
+    """Why ``name`` can be no unit's name, or None: only punctuation or "|" (empty table cells),
+    a bare number (a row number), a time (年底前, 长期推进, 2021年8月前) — cells of a table read
+    into the wrong column. The one rule for the importer and ``validate``."""
+    core = half_width(name or "").strip()
+    if _NO_WORD.match(core):
+        return f"单位名称“{name}”只有标点或竖线,不是单位"
+    if _BARE_NUMBER.match(core):
+        return f"单位名称“{name}”只是一个数字(表格的序号?),不是单位"
+    if time_phrase(core):
+        return f"单位名称“{name}”是时限,不是单位"
+    return None
 
 
 def is_self_reference(name: str) -> bool:
@@ -313,6 +332,9 @@ def parse_unit_phrase(text: str, default: str = "responsible") -> list[UnitRef]:
     for name, role, separator, group in read:
         if not name or len(name) > MAX_NAME or _NAME_FORBIDDEN.search(name):
             raise _fail(text)
+        problem = unit_name_problem(name)
+        if problem:
+            raise InputError(problem)
         if separator == "、" and group == last_group and shared_each and _takes_each(name):
             name = "各" + name
         elif separator != "、" or group != last_group:

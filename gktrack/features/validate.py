@@ -4,7 +4,8 @@ What a file must be — bytes, YAML, fields and their types, required fields, un
 ids and keys, sections that exist, the plan id that is its name, the registry's duplicates and
 roles — is said by the one reader, collecting every problem (``gktrack.storage.reader`` through
 ``planfile.plan_from_nodes`` and ``registry.registry_from_nodes``). This module adds what is not a
-fact of the file format: unit names the registry does not know (with suggestions), deadline
+fact of the file format: unit names the registry does not know (with suggestions), names that
+are no unit at all (a row number, a time, empty "||" cells: ``unitphrase.unit_name_problem``), deadline
 phrases that cannot be read, the merge driver's unresolved ``conflict:`` entries, tasks written
 twice, a state that disagrees with the closing date, file names that are not plan ids, a change a
 crash left half done. And it finds the files: the work tree, or with ``staged`` what ``git
@@ -27,6 +28,7 @@ from gktrack import __version__
 from gktrack.domain.deadlines import parsed
 from gktrack.domain.model import ROLES, Plan, Task, fields_of, to_data
 from gktrack.domain.parts import owed_parts
+from gktrack.domain.unitphrase import unit_name_problem
 from gktrack.domain.units import Units, likely_same
 from gktrack.storage import git, yamldoc
 from gktrack.storage.index import blob_id
@@ -200,7 +202,10 @@ def _plan_findings(plan: Plan, reader: Reader | None, units: Units | None) -> li
         label = f"{name} 的" if "id" not in missing else "任务的"
         for role in ROLES:
             for i, unit in enumerate(getattr(task, role)):
-                if units is not None and units.canonical(unit) is None:
+                problem = unit_name_problem(unit)
+                if problem:
+                    found.append(Finding(task, role, i, f"{name} 的{problem}", ERROR))
+                elif units is not None and units.canonical(unit) is None:
                     found.append(Finding(task, role, i, _unknown_unit(units, unit, label), ERROR))
         if task.deadline and year:
             for deadline in parsed(tuple(task.deadline), year):
@@ -341,6 +346,11 @@ def check_registry(where: str, data: bytes | None) -> tuple[list[Problem], Units
             for i, member in enumerate(collective.members):
                 if units.canonical(member) is None:
                     findings.append(Finding(collective, "members", i, f"集体成员“{short(member)}”不在单位名册中", WARNING))
+    for unit in registry.all_units:
+        for field, i, name in [("name", None, unit.name)] + [("aliases", i, a) for i, a in enumerate(unit.aliases)]:
+            problem = unit_name_problem(name)
+            if problem:
+                findings.append(Finding(unit, field, i, f"单位名册中的{problem}(导入时读错了表格的列?)", WARNING))
     by_name = {unit.name: unit for unit in registry.units}
     for first, second in likely_same(registry):
         findings.append(Finding(by_name[second], "name", None, f"单位“{second}”与“{first}”名称相近,可能是同一个单位;"

@@ -7,7 +7,8 @@ steps for all of them:
 
 1. the header row is found by what its cells mean (``header_role``), in any order;
 2. rows of a flattened table that lost merged cells are aligned to the columns by their content
-   (a row number, an item "3.", a section "二、");
+   (a row number, an item "3.", a section "二、", a deadline, a unit list, a sentence of task text);
+   a 序号 the header lacks gets a column of its own, and a line of only "|" is empty cells;
 3. each data row is one task: group columns ("工作任务", "类别") and rows holding one heading
    become sections, a blank or merged group cell carries down, the unit columns give units with
    their roles, the time column gives deadlines, 完成情况 becomes the first progress entry.
@@ -20,16 +21,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from gktrack.domain.deadlines import find_deadline_phrases, parse_deadline, split_phrases
+from gktrack.domain.deadlines import find_deadline_phrases, parse_deadline, split_phrases, time_phrase
 from gktrack.domain.model import UnitRef
 from gktrack.domain.text import display_width
-from gktrack.domain.unitphrase import join_line_breaks, parse_unit_phrase
+from gktrack.domain.unitphrase import join_line_breaks, looks_like_unit_phrase, parse_unit_phrase
 from gktrack.errors import InputError
 from gktrack.features.importer.result import ImportedSection, ImportedTask
 from gktrack.features.importer.text import excerpt, fold, marker_at_start, simplified, tidy, tidy_lines
 
 NUMBER, GROUP, TEXT, LEAD, SUPPORT, RESPONSIBLE, DEADLINE, STATUS, REMARKS, PERSON = (
     "number", "group", "text", "lead", "support", "responsible", "deadline", "status", "remarks", "person")
+DETAIL = "detail"  # 细化分工: more of the task's text, often left blank
 UNIT_ROLES = (LEAD, SUPPORT, RESPONSIBLE)
 
 _ORG = r"(?:单位|部门|科室|处室|股室|机构|主体)?"
@@ -44,6 +46,7 @@ _ROLE_PATTERNS = [
                r"|时间进度|完成时间节点|推进时限"),
     (STATUS, r"完成情况|进展情况|落实情况|工作进展|进展|完成进度|推进情况|工作完成情况|目前进展"),
     (REMARKS, r"备注|说明"),
+    (DETAIL, r"细化(?:分工|任务|措施|内容|要求)|具体分工|(?:分工|任务)细化"),
     (TEXT, r"具体(?:要求|内容|措施|任务|工作|事项)|工作(?:要求|措施|目标|事项|举措)|主要(?:内容|措施)|任务(?:要求|内容|描述|事项)"
            r"|(?:推进|落实|保障)(?:措施|举措)"
            r"|目标(?:任务|要求|清单)?|内容|措施|事项|工作任务及要求|任务及要求|重点工作内容|三级要点|二级指标"),
@@ -212,6 +215,7 @@ def _trim(cells: list[str]) -> list[str]:
 
 
 _RULE = re.compile(r"^[\s|:\-—=+]+$")
+PIPES_ONLY = re.compile(r"^[\s|｜]*[|｜][\s|｜]*$")  # empty cells of a flattened table: no heading, no text
 
 
 @dataclass(frozen=True)
@@ -390,6 +394,8 @@ def text_grids(lines) -> list[Grid]:
             i = j
             continue
         if kind == "cell":
+            if i and kinds[i - 1] == "other" and PIPES_ONLY.match(fold(lines[i].text)):
+                i -= 1  # "工作任务" over a line "|": the cell is the line above, its "|" on a line of its own
             j, cells, buffer, start = i, [], [], None
             while j < len(lines) and kinds[j] in ("cell", "other", "blank"):
                 if kinds[j] == "other" and not any(k == "cell" for k in kinds[j + 1:j + 4]) \
@@ -399,6 +405,8 @@ def text_grids(lines) -> list[Grid]:
                 if kinds[j] == "cell":
                     folded = fold(text).rstrip()
                     body = text.rstrip()[:len(folded) - 1] if folded.endswith("|") else text
+                    if PIPES_ONLY.match(folded):
+                        body = ""  # "||", "|||": empty cells of the row, never text
                     buffer.append(body)
                     joined = _clean("\n".join(b for b in buffer if _clean(b)))
                     cells.append(Cell(joined, start if start is not None else lines[j].no))
@@ -519,6 +527,83 @@ def _kind(text: str) -> str:
     return "plain"
 
 
+# "区司法局牵头…工作,…": a unit cell written as a sentence starts with a body and its role word
+_UNITS_FIRST = re.compile(r"^[\u4e00-\u9fff()()]{1,20}?(?:局|委|办|室|科|处|股|中心|政府|单位|部门)"
+                          r"(?:牵头|负责|配合|主责|主办)")
+_SENTENCE = re.compile(r"[。;;,,]")
+
+
+def _content(text: str) -> str:
+    """What a cell holds, which tells its column where a flattened row lost cells: blank, int (a
+    row number; "一" numbering a group too), section (一、 (一) and a title), item (3.), time (a
+    deadline), units, sentence (a task's text), short (a category, a short task)."""
+    core = _clean(text)
+    if not core:
+        return "blank"
+    if _CN_ORDINAL.match(core):
+        return "int"
+    kind = _kind(core)
+    if kind != "plain":
+        return kind
+    if time_phrase(core):
+        return "time"
+    if looks_like_unit_phrase(core) or _UNITS_FIRST.match(core):
+        return "units"
+    if len(core) > 25 or _SENTENCE.search(core):
+        return "sentence"
+    return "short"
+
+
+# How well a content fits a column: ({role: score}, score of any other role). A row number, a time
+# and empty cells never fit a unit column.
+_NEVER = -8
+_FIT: dict[str, tuple[dict, int]] = {
+    "blank": ({}, 0),
+    "int": ({NUMBER: 4, GROUP: 0, None: 0, REMARKS: 0, **dict.fromkeys(UNIT_ROLES + (DEADLINE,), _NEVER)}, -3),
+    "section": ({GROUP: 3, TEXT: 1, NUMBER: 0, None: 0, **dict.fromkeys(UNIT_ROLES + (DEADLINE,), -5)}, -3),
+    "item": ({TEXT: 2, GROUP: 1, DETAIL: 1, None: 0, **dict.fromkeys(UNIT_ROLES + (DEADLINE, NUMBER), -5)}, -3),
+    "time": ({DEADLINE: 4, STATUS: 0, REMARKS: 0, None: 0, **dict.fromkeys(UNIT_ROLES + (NUMBER,), _NEVER)}, -3),
+    "units": ({LEAD: 3, SUPPORT: 3, RESPONSIBLE: 3, PERSON: 0, REMARKS: 0, None: 0, NUMBER: _NEVER}, -3),
+    "sentence": ({TEXT: 3, DETAIL: 2, STATUS: 1, REMARKS: 1, None: 1, GROUP: -1, NUMBER: _NEVER}, -4),
+    "short": ({TEXT: 1, GROUP: 1, DETAIL: 1, NUMBER: -6, **dict.fromkeys(UNIT_ROLES, -1)}, 0),
+}
+
+
+def _fit_score(content: str, role: str | None) -> int:
+    scores, other = _FIT[content]
+    return scores.get(role, other)
+
+
+def _fit(cells: list[Cell], roles: list[str | None], default: list[int], item_col: int | None) -> list[int]:
+    """The columns of a short row's cells, left to right: where what they hold fits best, the
+    place ``default`` (by position) gave them where content does not say."""
+    width, count = len(roles), len(cells)
+    contents = [_content(c.text) for c in cells]
+
+    def score(index: int, col: int) -> float:
+        value = _fit_score(contents[index], roles[col])
+        if contents[index] == "item" and col == item_col:
+            value += 1
+        return value + (1.5 if index < len(default) and default[index] == col else 0)
+
+    # best[i][c]: the best score of cells 0..i with cell i in column c
+    best = [[float("-inf")] * width for _ in range(count)]
+    back = [[-1] * width for _ in range(count)]
+    for col in range(width - count + 1):
+        best[0][col] = score(0, col)
+    for index in range(1, count):
+        for col in range(index, width - (count - 1 - index)):
+            before = max(range(index - 1, col), key=lambda c: best[index - 1][c])
+            best[index][col] = best[index - 1][before] + score(index, col)
+            back[index][col] = before
+    col = max(range(width), key=lambda c: best[count - 1][c])
+    columns = [col]
+    for index in range(count - 1, 0, -1):
+        col = back[index][col]
+        columns.append(col)
+    return columns[::-1]
+
+
 def _unstream(grid: Grid, header: Header) -> list[list[Cell | None]]:
     """One cell per line → rows: a row number, an item "3." or a section "二、" starts a new row
     at its column; other cells fill the next column."""
@@ -532,19 +617,45 @@ def _unstream(grid: Grid, header: Header) -> list[list[Cell | None]]:
     rows: list[list[Cell | None]] = []
     row: list[Cell | None] | None = None
     pos = 0
-    names = [header_key(c.text) for c in grid.rows[0][header.at + 1 - width:header.at + 1]]
+    names = [header_key(name) for name in header.names if name]
+    deadline = header.column(DEADLINE)
+    unit_cols = [col for col, role in enumerate(roles) if role in UNIT_ROLES]
     skip = 0
     for index, cell in enumerate(cells):
         if skip:
             skip -= 1
             continue
-        if [header_key(c.text) for c in cells[index:index + width]] == names:
-            skip = width - 1  # the header again, on a new page
+        if [header_key(c.text) for c in cells[index:index + len(names)]] == names:
+            skip = len(names) - 1  # the header again, on a new page
             row, pos = None, 0
             continue
         kind = _kind(cell.text)
+        content = _content(cell.text) if kind == "plain" else kind
         col = None
-        if kind == "int" and number is not None:
+        # a time or a unit list goes to its own column, past any the row left out
+        if row is not None and content == "time" and deadline is not None and deadline >= pos:
+            col = deadline
+        elif row is not None and content == "units" and text is not None and pos >= text:
+            col = next((c for c in unit_cols if c >= pos), None)
+            last_group = groups[-1] if groups and groups[-1] < text else None
+            if col is not None and row[text] is None and last_group is not None and row[last_group] is not None \
+                    and _content(row[last_group].text) in ("short", "sentence"):
+                # a unit list right after it: the cell taken for a group is the task (its group merged above)
+                row[text], row[last_group] = row[last_group], None
+        elif row is not None and content in ("sentence", "short") and text is not None and text < pos < width \
+                and roles[pos] in UNIT_ROLES + (DEADLINE, NUMBER) and not any(row[c] for c in unit_cols):
+            if groups and groups[-1] < text and row[text] is not None and _content(row[text].text) == "short":
+                # "主动公开 | 基础信息公开 | 做好…。": the short cell was a deeper category, merged and written once
+                above = row[groups[-1]]
+                row[groups[-1]] = Cell(row[text].text if above is None else above.text + "\n" + row[text].text,
+                                       (above or row[text]).line)
+                row[text] = None
+                col = text
+            elif content == "sentence":
+                col = text  # a sentence is no unit and no time: the next task's text
+        if col is not None:
+            pass
+        elif kind == "int" and number is not None:
             col = number
         elif kind == "section":
             if groups:
@@ -580,6 +691,18 @@ def _unstream(grid: Grid, header: Header) -> list[list[Cell | None]]:
         row[pos] = cell
         pos += 1
     return rows
+
+
+def _text_of_task_row(row: list[Cell | None], roles: list[str | None]) -> None:
+    """A row with units or a time but no text, whose cell just left of the text column is a
+    group's: that cell is the task, its group merged above ("4 | 做好年报 | 办公室 | 年底前")."""
+    text = roles.index(TEXT) if TEXT in roles else None
+    if text is None or _filled(row[text]) or not any(
+            _filled(cell) for cell, role in zip(row, roles) if role in UNIT_ROLES + (DEADLINE,)):
+        return
+    left = next((col for col in range(text - 1, -1, -1) if _filled(row[col])), None)
+    if left is not None and roles[left] == GROUP and _content(row[left].text) in ("short", "sentence"):
+        row[text], row[left] = row[left], None
 
 
 def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]:
@@ -639,16 +762,37 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
         if anchor_at is None:
             anchor_at, anchor_col = 0, width - len(row)
         start = max(0, anchor_col - anchor_at)
-        for index, cell in enumerate(row):
-            if 0 <= start + index < width:
-                placed[start + index] = cell
+        default = [start + index for index in range(len(row)) if start + index < width]
+        for index, col in enumerate(_fit(row, header.roles, default, item_col) if row else []):
+            placed[col] = row[index]
+        _text_of_task_row(placed, header.roles)
         out.append(placed)
     return out, header
+
+
+def _number_column(grid: Grid, header: Header) -> Header:
+    """A one-cell-per-line table whose rows are numbered 1, 2, 3… under a header without 序号: the
+    number column is put where the numbers stand — before the text when a category comes before
+    them, first when the previous row's unit or time does."""
+    if header.column(NUMBER) is not None:
+        return header
+    cells = [c for c in grid.rows[0][header.at + 1:] if not c.blank]
+    at = [i for i, c in enumerate(cells) if _BARE_INT.match(_clean(c.text))]
+    numbers = [int(re.sub(r"\D", "", _clean(cells[i].text))) for i in at]
+    if not at or numbers != list(range(numbers[0], numbers[0] + len(numbers))) or len(at) == 1 and numbers != [1]:
+        return header
+    text = header.column(TEXT)
+    after_category = sum(1 for i in at if i and _content(cells[i - 1].text) in ("short", "section"))
+    col = text if text is not None and after_category * 2 > len(at) else 0
+    roles = header.roles[:col] + [NUMBER] + header.roles[col:]
+    names = list(header.names) + [""] * (len(header.roles) - len(header.names))
+    return Header(header.at, roles, header.start, names[:col] + [""] + names[col:])
 
 
 def rows_of(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]:
     """The data rows of a grid under ``header``: None for a cell a flattened row left out."""
     if grid.stream:
+        header = _number_column(grid, header)
         return _unstream(grid, header), header
     if grid.ragged:
         return _align(grid, header)
@@ -666,6 +810,7 @@ class Row:
     groups: list[tuple[int, str, bool]] = field(default_factory=list)  # (column, text, carried)
     text: str = ""
     text_carried: bool = False
+    detail: str = ""   # a 细化分工 cell: the text goes on with it
     units: dict[str, str] = field(default_factory=dict)    # role -> cell text
     deadline: str = ""
     status: str = ""
@@ -733,6 +878,8 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, cut: 
                     row.groups.append((col, value, carried))
             elif role == TEXT:
                 row.text = value
+            elif role == DETAIL:
+                row.detail = "" if is_dash(value) else value
             elif role == REMARKS:
                 row.remarks = "" if is_dash(value) else value
             elif is_dash(value):  # empty, or "——", "/", "无"
@@ -754,6 +901,8 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, cut: 
                 previous[col] = None
             elif roles[col] in UNIT_ROLES and main and not units_merged:
                 previous[col] = None  # a row with units of its own: its empty 配合单位 is empty
+        if row.detail:
+            row.text = "\n".join(part for part in (row.text, row.detail) if part)
         out.append(row)
     return out
 

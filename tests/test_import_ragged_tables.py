@@ -1,0 +1,210 @@
+"""Flattened tables whose rows do not all have the header's cells: merged cells left out (a
+category on its continuation rows, a middle cell on most rows), a 序号 column the header lacks,
+lines of nothing but "|" for empty cells. Each cell goes to its column by what it holds; a row
+number, a deadline or an empty cell never becomes a unit."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gktrack.features.importer import parse_document
+
+L, S, R = "lead", "support", "responsible"
+
+
+def _tasks(plan):
+    return [(t.text, [(u.name, u.role) for u in t.units], t.deadline) for t in plan.tasks]
+
+
+def _units(plan):
+    return {u.name for t in plan.tasks for u in t.units}
+
+
+# ---- lines of pipes only ------------------------------------------------------------------
+
+def test_lines_of_pipes_are_empty_cells_never_headings_tasks_or_units():
+    text = "\n".join([
+        "某区2023年政务公开重点任务分解表",
+        "工作任务 |", "工作要求 |", "牵头单位 |", "责任单位 |",
+        "一、聚焦中心工作,深化政务公开 |",
+        "|||", "|", "|||", "|", "|", "|", "|",
+        "二、夯实基础,规范公开平台 |",
+        "|||", "|", "||||", "|",
+    ]) + "\n"
+    plan = parse_document(text)
+    assert [s.number + s.title for s in plan.sections] == [
+        "一、聚焦中心工作,深化政务公开", "二、夯实基础,规范公开平台"]
+    assert plan.tasks == []
+
+
+def test_lines_of_pipes_between_pipe_rows_are_row_separators():
+    text = "\n".join([
+        "某局2023年政务公开工作任务台账",
+        "序号 | 工作任务 | 责任科室 | 完成时限 |",
+        "1 | 及时更新政府信息公开指南和目录 | 办公室 | 6月底前 |",
+        "|",
+        "|||",
+        "2 | 做好年度报告的编制和发布 | 综合科 | 1月31日前 |",
+        "||",
+    ]) + "\n"
+    plan = parse_document(text)
+    assert _tasks(plan) == [
+        ("及时更新政府信息公开指南和目录", [("办公室", R)], ["6月底前"]),
+        ("做好年度报告的编制和发布", [("综合科", R)], ["1月31日前"]),
+    ]
+    assert plan.sections == []
+
+
+# ---- rows that lost cells -------------------------------------------------------------------
+
+# (category, task text, units cell, deadline cell); a category merged over the rows below it
+ROWS = [
+    ("完善公开制度", "修订本单位政府信息公开指南,并在门户网站同步更新。", "办公室", "3月底前"),
+    ("完善公开制度", "梳理主动公开基本目录,做到应公开尽公开。", "综合科牵头,各股室配合", "持续推进"),
+    ("加强政策解读", "重要政策文件与解读材料同步起草、同步审签、同步发布。", "政策法规科", "长期坚持"),
+    ("加强政策解读", "对群众关注度高的政策开展图解、视频等多种形式解读。", "宣传科、信息中心", "每季度"),
+    ("抓好平台建设", "定期检查政务公开专栏内容,清理过期无效信息。", "信息中心", "年底前"),
+]
+EXPECTED = [
+    ("修订本单位政府信息公开指南,并在门户网站同步更新。", [("办公室", R)], ["3月底前"]),
+    ("梳理主动公开基本目录,做到应公开尽公开。", [("综合科", L), ("各股室", S)], ["持续推进"]),
+    ("重要政策文件与解读材料同步起草、同步审签、同步发布。", [("政策法规科", R)], ["长期坚持"]),
+    ("对群众关注度高的政策开展图解、视频等多种形式解读。", [("宣传科", R), ("信息中心", R)], ["每季度"]),
+    ("定期检查政务公开专栏内容,清理过期无效信息。", [("信息中心", R)], ["年底前"]),
+]
+CATEGORIES = ["完善公开制度", "加强政策解读", "抓好平台建设"]
+
+
+def _data_rows(numbered: bool):
+    """Each row's cells as a web page flattens it: the category only on its first row."""
+    out = []
+    for index, (category, text, units, deadline) in enumerate(ROWS):
+        cells = [text, units, deadline]
+        if numbered:
+            cells.insert(0, str(index + 1))
+        if not index or ROWS[index - 1][0] != category:
+            cells.insert(0, category)
+        out.append(cells)
+    return out
+
+
+def _check_rows(plan):
+    assert _tasks(plan) == EXPECTED
+    titles = {s.key: s.title for s in plan.sections}
+    assert [titles[t.section] for t in plan.tasks] == [r[0] for r in ROWS]
+    assert not _units(plan) & {"1", "2", "3", "4", "5", "年底前", "持续推进", "每季度", "|", "||"}
+
+
+def test_one_cell_per_line_with_a_number_column_the_header_lacks_and_merged_categories():
+    # the header names four columns; the rows hold a 序号 between the category and the text
+    lines = ["某局2024年政务公开工作任务表"]
+    for name in ["工作任务", "具体要求", "责任科室", "时限要求"]:
+        lines += [name, "|"]
+    for cells in _data_rows(numbered=True):
+        for cell in cells:
+            lines += [cell, "|"]
+    plan = parse_document("\n".join(lines) + "\n")
+    _check_rows(plan)
+    assert [t.number for t in plan.tasks] == ["1", "2", "3", "4", "5"]
+
+
+def test_one_cell_per_line_ending_in_pipes_with_empty_pipe_lines():
+    lines = ["某局2024年政务公开工作任务表"] + [n + " |" for n in ["工作任务", "具体要求", "责任科室", "时限要求"]]
+    for cells in _data_rows(numbered=False):
+        lines += [cell + " |" for cell in cells] + ["|||"]
+    _check_rows(parse_document("\n".join(lines) + "\n"))
+
+
+def test_pipe_rows_with_a_number_column_and_merged_categories():
+    lines = ["某局2024年政务公开工作任务表", "工作任务 | 序号 | 具体要求 | 责任科室 | 时限要求 |"]
+    for cells in _data_rows(numbered=True):
+        lines += [" | ".join(cells) + " |", "||"]
+    _check_rows(parse_document("\n".join(lines) + "\n"))
+
+
+def test_pipe_rows_missing_a_middle_cell_put_units_and_deadlines_in_their_columns():
+    # 细化分工 is filled on two rows only; the others leave it out and shift left
+    text = "\n".join([
+        "某委2024年政务公开重点任务台账 |",
+        "序号 | 工作任务 | 细化分工 | 责任处室 | 完成时限 | 备注 |",
+        "1 | 做好卫生健康信息发布 | 围绕传染病防控、健康科普等发布权威信息 | 疾控处、宣传处等按职责分工落实 | 长期推进 |",
+        "|",
+        "2 | 做好预算决算公开 | 财务处 | 2024年3月底前 |",
+        "|",
+        "3 | 健全政策解读机制 | 宣传处会办公室 | 2024年8月前 |",
+        "|",
+        "4 | 常规公开事项 | 强化行政执法信息公开,加强执法结果公示 | 法规处 | 长期推进 |",
+        "5 | 修订完善主动公开目录 | 办公室 | 每季度 |",
+    ]) + "\n"
+    plan = parse_document(text)
+    assert _tasks(plan) == [
+        ("做好卫生健康信息发布\n围绕传染病防控、健康科普等发布权威信息", [("疾控处", R), ("宣传处", R)], ["长期推进"]),
+        ("做好预算决算公开", [("财务处", R)], ["2024年3月底前"]),
+        ("健全政策解读机制", [("宣传处", L), ("办公室", R)], ["2024年8月前"]),
+        ("常规公开事项\n强化行政执法信息公开,加强执法结果公示", [("法规处", R)], ["长期推进"]),
+        ("修订完善主动公开目录", [("办公室", R)], ["每季度"]),
+    ]
+    assert [t.number for t in plan.tasks] == ["1", "2", "3", "4", "5"]
+    # "8月前" is a time the parser leaves unread: kept as the deadline, and said
+    assert any("2024年8月前" in message for _line, message in plan.warnings)
+
+
+def test_a_deadline_or_a_number_in_a_unit_cell_is_refused_with_its_line():
+    text = "\n".join([
+        "某局2024年政务公开工作分工表",
+        "工作任务 | 责任单位 | 完成时限 |",
+        "编制年度报告 | 年底前 | 年底前 |",
+        "更新公开指南 | 7 | 6月底前 |",
+    ]) + "\n"
+    plan = parse_document(text)
+    assert _units(plan) == set()
+    assert any(line == 3 and "“年底前”是时限,不是单位" in message for line, message in plan.warnings)
+    assert any(line == 4 and "“7”只是一个数字" in message for line, message in plan.warnings)
+
+
+# ---- generated tables -------------------------------------------------------------------------
+
+GEN_CATEGORIES = ["一、健全公开制度", "政策解读", "平台建设", "(二)重点领域公开"]
+GEN_TEXTS = ["修订政府信息公开指南。", "做好年度报告编制发布工作", "加强重大决策预公开,广泛听取公众意见",
+             "规范依申请公开办理流程,提升答复质量。", "及时更新政务公开专栏"]
+GEN_UNITS = ["办公室", "综合科牵头,各股室配合", "信息中心", "法规科、宣传科", "各科室"]
+GEN_DEADLINES = ["年底前", "6月底前", "持续推进", "每季度", "长期坚持", "2024年9月30日前", "即时"]
+
+_row = st.tuples(st.integers(0, len(GEN_TEXTS) - 1), st.integers(0, len(GEN_UNITS) - 1),
+                 st.integers(0, len(GEN_DEADLINES) - 1),
+                 st.booleans(),   # a new category starts here
+                 st.booleans(),   # a continuation row writes its merged category again
+                 st.integers(0, 2))  # lines of empty cells after the row
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(_row, min_size=1, max_size=6), layout=st.sampled_from(["pipes", "cells"]),
+       numbered=st.sampled_from([None, "first", "after_category"]), header_number=st.booleans(),
+       empties=st.sampled_from(["|", "||", "|||", "||||"]))
+def test_every_deadline_cell_is_its_tasks_deadline_never_a_unit(rows, layout, numbered, header_number, empties):
+    header = ["工作任务", "具体要求", "责任单位", "完成时限"]
+    if numbered and header_number:
+        header.insert(0 if numbered == "first" else 1, "序号")
+    lines = ["某局2024年政务公开工作任务分解表"]
+    lines += [" | ".join(header) + " |"] if layout == "pipes" else [name + " |" for name in header]
+    category, expected = -1, []
+    for index, (text, units, deadline, new, repeat, blank_lines) in enumerate(rows):
+        first = not index or new
+        if first:
+            category = (category + 1) % len(GEN_CATEGORIES)
+        cells = [GEN_TEXTS[text], GEN_UNITS[units], GEN_DEADLINES[deadline]]
+        if numbered == "after_category":
+            cells.insert(0, str(index + 1))
+        if first or repeat:
+            cells.insert(0, GEN_CATEGORIES[category])
+        if numbered == "first":
+            cells.insert(0, str(index + 1))
+        lines += [" | ".join(cells) + " |"] if layout == "pipes" else [cell + " |" for cell in cells]
+        lines += [empties] * blank_lines
+        expected.append((GEN_TEXTS[text], [GEN_DEADLINES[deadline]]))
+    plan = parse_document("\n".join(lines) + "\n")
+    assert [(t.text, t.deadline) for t in plan.tasks] == expected
+    deadlines = set(GEN_DEADLINES) | {str(n) for n in range(1, 7)}
+    assert not {u.name for t in plan.tasks for u in t.units} & deadlines
+    assert all(t.units for t in plan.tasks)
