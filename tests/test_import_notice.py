@@ -75,6 +75,12 @@ def test_title_repeated_as_attachment_or_broken_before_de_tongzhi():
         assert_notice_plan(parse_document(NOTICE + title + BODY))
 
 
+def test_notice_without_close_mark_then_decorated_title_or_none():
+    notice = NOTICE.replace("(此件公开发布)\n", "")
+    for title in ("青禾县2023年政务公开工作要点的通知\n", ""):
+        assert_notice_plan(parse_document(notice + title + BODY))
+
+
 def test_notice_close_with_only_footer_after_the_plan_still_ends_it():
     document = ("青禾县2023年政务公开工作要点\n" + BODY + "青禾县人民政府办公室\n2023年3月6日\n(此件公开发布)\n"
                 "主办单位:青禾县人民政府办公室\n1.网站地图\n")
@@ -127,6 +133,13 @@ def test_years_of_a_quoted_document_and_a_span_are_not_the_plan_year():
     assert [(u.name, u.role) for u in plan.tasks[0].units] == [("市政府办公室", "lead"), ("市政府各部门", "support")]
 
 
+def test_a_span_of_years_alone_leaves_the_year_to_the_user():
+    plan = parse_document("青禾市政务公开三年行动计划(2024—2026年)实施方案\n" + BODY)
+    assert plan.title == "青禾市政务公开三年行动计划(2024—2026年)实施方案"
+    assert plan.year is None
+    assert texts(plan) == TASKS
+
+
 def test_a_year_quoted_in_the_title_is_not_the_plan_year():
     document = ("青禾区人民政府办公室关于印发青禾区落实〈2021年全省政务公开工作要点〉任务分工的通知\n"
                 "各街道办事处,区政府各部门:\n现将《青禾区落实〈2021年全省政务公开工作要点〉任务分工》印发给你们。\n"
@@ -154,6 +167,15 @@ def test_title_run_into_the_first_sentence_and_a_document_it_cites():
     assert plan_id(plan) == "qh2018"
     assert texts(plan) == TASKS
     assert plan.doc_number is None  # the cited document's number is not this plan's
+
+
+def test_a_notice_sentence_opening_the_text_is_not_split_into_a_title():
+    document = ("青禾县2023年政务公开工作要点已经县政府同意,现印发给你们,请认真贯彻落实。\n"
+                "青禾县人民政府办公室\n2023年3月6日\n" + BODY)
+    plan = parse_document(document)
+    assert texts(plan) == TASKS
+    assert plan.issuer == "青禾县人民政府办公室"
+    assert plan.year == 2023
 
 
 def test_plan_id_from_the_issuers_place():

@@ -573,7 +573,8 @@ def _split_opening_title(segs: list[_Seg]) -> list[_Seg]:
     """"某县2018年政务公开工作要点实施方案为深入贯彻…": a text whose line breaks were lost opens
     with the plan's title run into its first sentence; the title becomes a line of its own."""
     at = next((i for i, seg in enumerate(segs) if not _CHROME.match(seg.norm)), None)
-    if at is None or segs[at].marker is not None or _title_text(segs, at, opening=True):
+    if at is None or segs[at].marker is not None or _title_text(segs, at, opening=True) \
+            or _NOTICE_BODY.search(segs[at].norm):  # "X要点已经县政府同意,现印发给你们": the notice
         return segs
     seg = segs[at]
     end = None
@@ -1772,11 +1773,12 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
         if stem:
             plan.title, plan.title_from_file = stem, True
             run.warn(1, f"文中没有计划标题,标题取自文件名“{stem}”")
-    if plan.year is None:  # the title's year, else the 文号's, else the first date near the top
+    if plan.year is None and plan.title:  # the title's year, else the 文号's, else the first date near the top
+        plan.year = _title_year(plan.title)
+    if plan.year is None:
         # (not a page's upload, print or visit time: when the copy was made says nothing of the plan)
         head = " ".join(s.norm for s in segs[:30] if s.kind != "table" and not _TIMESTAMP.search(s.norm))
-        for text, pattern in ((fold(plan.title or ""), r"(?<!\d)(20\d{2})(?!\d)"), (head, r"[〔\[(【](20\d{2})[〕\])】]"),
-                              (head, r"(?<!\d)(20\d{2})\s*[-年./]\s*\d{1,2}")):
+        for text, pattern in ((head, r"[〔\[(【](20\d{2})[〕\])】]"), (head, r"(?<!\d)(20\d{2})\s*[-年./]\s*\d{1,2}")):
             match = re.search(pattern, text)
             if match:
                 plan.year = int(match.group(1))
