@@ -7,9 +7,10 @@ The parser reads the structure such documents share, not their wording:
    sentence they cut rejoined, headings run into one line ("二、X (一)Y…") split apart;
    a document that lost its line breaks split at its numbering where a sentence, a unit bracket
    or a heading's short title ends before the next number of its style;
-2. the plan itself: its title line (the one the cover notice announces), everything before it
-   (web-page chrome, the notice, its signature and date) read for metadata only, and the tail
-   (抄送, 印发, page chrome) cut off;
+2. the plan itself: its title line (the one the cover notice announces; where "(此件公开发布)" ends
+   the notice, the title as the page repeats it there, or none), everything before it (web-page
+   chrome, the notice, its signature and date) read for metadata only, and the tail (抄送, 印发,
+   page chrome) cut off;
 3. a division-of-labour table (header cells 工作任务 / 具体要求 / 责任单位 / 时限要求 …) is the better
    source when there is one: prose before it is reported, not imported (but an item left out of
    a table that restates the others is kept);
@@ -102,7 +103,15 @@ _PLAN_WORD = re.compile(
     r"(?:要点|方案|分工|分工表|任务表|分解表|任务分解|一览表|清单|台账|计划|工作安排)"
     r"(?:\((?:试行|征求意见稿|送审稿|草案|修订|\d{4}\s*年?度?)\))?$")
 _NOTICE_WORD = re.compile(r"通知|印发|^关于|^附件|[:《》]")
+# a title's year, and the looser words a plan's own title may end in when it opens the text
+_YEAR = re.compile(r"(?:19|20)\d{2}\s*年|[〇零一二三四五六七八九○]{4}年")
+_OWN_WORD = re.compile(r"(?:任务|工作重点|重点工作|措施|举措|安排)$")
 _ADDRESSEE = re.compile(r"^各[^。]{1,80}:$")
+# How a page repeats the plan's title under its notice: "附件1:X", "关于印发X的通知", "《X》的通知"
+_DECORATION = re.compile(r"(?:附件\d{0,2}:?)?(?:关于印发|印发)?《?(?P<t>[^《》]+?)》?(?:的通知|通知)?")
+# "(此件公开发布)", "(此件主动公开)": the last line of a cover notice
+_NOTICE_CLOSE = re.compile(r"^\(此件[^()]{0,12}\)$")
+_ATTACHMENT = re.compile(r"^附件\d{0,2}:?$")
 # "关于印发X的通知": the name the cover notice gives the plan
 _NOTICE_TITLE = re.compile(r"印发(?P<t>[^《》。]{4,60}?)的\s*通\s*知")
 _NOTICE_BODY = re.compile(r"印发给你们|现印发|现将.{0,40}印发|请.{0,10}(?:贯彻|遵照|认真)")
@@ -110,7 +119,10 @@ _DOC_NUMBER = re.compile(rf"[{CJK}A-Za-z]{{1,12}}\s*[〔\[(【]\s*\d{{4}}\s*[〕
 _URL = re.compile(r"https?://[^\s<>\"'，。、）)]+")
 _LABEL = re.compile(r"^(?P<label>发文机关|发文单位|制发机关|发布机构|发文字号|文\s*号|成文日期|印发日期|标\s*题)\s*:\s*(?P<value>.*)$")
 _ORG_BEFORE_ABOUT = re.compile(
-    rf"^(?P<org>[{CJK}()]{{2,40}}?(?:办公室|人民政府|政府|委员会|管委会|办事处|局|厅|委|办|中心))关于")
+    rf"^(?P<org>[{CJK}()]{{2,40}}?(?:办公室|人民政府|政府|委员会|管委会|办事处|局|厅|委|办|中心))(?:关于|印发)")
+# A "label:" where a page's field starts: the line's start, or after a space ("发布机构: X 生成日期: Y")
+_FIELD_START = re.compile(rf"^(?:[•·\-]\s*)?[{CJK}]{{2,8}}\s*:")
+_FIELD = re.compile(rf"(?:^|(?<=\s))(?:[•·\-]\s*)?(?P<label>[{CJK}][{CJK}\s]{{1,7}}?)\s*:")
 _SELF = re.compile(r"我(?P<body>局|委|办|厅|镇|乡|区|县|市|中心|院|所|街道|单位)")
 
 _UNIT_LABEL = re.compile(rf"^[(]?\s*{UNIT_LABEL_WORD}\s*:")
@@ -220,11 +232,15 @@ class _Run:
         self.warnings.append((line, " ".join(message.split())))
 
 
+# Spaces a page's encoding turned into "?": "??????  某区人民政府办公室", "2023年7月7日???????"
+_PADDING = re.compile(r"^\?{2,}|\?{2,}$")
+
+
 def _segments(doc: Document) -> list[_Seg]:
     """Non-blank lines; a table row written with | or tabs becomes one segment per cell."""
     segs = []
     for line in doc.lines:
-        text = line.text.strip(_STRIP)
+        text = _PADDING.sub("", line.text.strip(_STRIP)).strip(_STRIP)
         if not text:
             continue
         folded = fold(text)
@@ -564,8 +580,22 @@ def _dedouble(text: str) -> str:
     return text
 
 
-def _title_text(segs: list[_Seg], index: int) -> tuple[str, int] | None:
-    """The plan title starting at ``index`` (one line, or two when it is broken): (title, lines)."""
+def _undecorated(text: str) -> str:
+    """"附件:X", "关于印发X的通知", "《X》的通知": X, the plan's own title, as a page repeats it."""
+    match = _DECORATION.fullmatch(text)
+    return match.group("t") if match else text
+
+
+def _title_text(segs: list[_Seg], index: int, decorated: bool = False,
+                opening: bool = False) -> tuple[str, int] | None:
+    """The plan title starting at ``index`` (one line, or two when it is broken): (title, lines).
+
+    ``decorated``: where the notice has just ended, the title may come as the page repeats it
+    ("X的通知", "附件:X") and may be broken before "的通知". ``opening``: the first line of the
+    text, where a title with its year may name the plan more loosely ("某局2024年政务公开重点任务")."""
+    def plan_named(text: str) -> bool:
+        return bool(_PLAN_WORD.search(text) or opening and _YEAR.search(text) and _OWN_WORD.search(text))
+
     def plain(seg: _Seg) -> bool:
         return seg.marker is None and "。" not in seg.norm and not _CHROME.match(seg.norm) \
             and not re.match(r"\d{1,2}[.、]", seg.norm) and not re.match(r"^[(〔【].*[)〕】]$", seg.norm)
@@ -575,6 +605,10 @@ def _title_text(segs: list[_Seg], index: int) -> tuple[str, int] | None:
         return None
     following = segs[index + 1].compact if index + 1 < len(segs) else ""
     if following.startswith(("的通知", "通知")):
+        if decorated and following in ("的通知", "通知"):
+            text = _undecorated(_dedouble(seg.compact))
+            if 5 <= len(text) <= 60 and _PLAN_WORD.search(text) and not _NOTICE_WORD.search(text):
+                return text, 2
         return None
     candidates = [(seg.compact, 1)]
     if index + 1 < len(segs) and plain(segs[index + 1]) and len(seg.compact) <= 30 and len(following) <= 20 \
@@ -584,13 +618,43 @@ def _title_text(segs: list[_Seg], index: int) -> tuple[str, int] | None:
             candidates.append((seg.compact + following, 2))
     for text, count in candidates:
         text = _dedouble(text)
+        if decorated:
+            text = _undecorated(text)
         # two short lines ("政策文件" "规划计划", a site's menu) are no broken title: a title broken
         # in two is a long one, and its first line stops mid-title, not on a word like "计划"
         if count == 2 and (len(text) < 12 or (_PLAN_WORD.search(seg.compact) and _PLAN_WORD.search(following))):
             continue
-        if 5 <= len(text) <= 60 and _PLAN_WORD.search(text) and not _NOTICE_WORD.search(text):
+        if 5 <= len(text) <= 60 and plan_named(text) and not _NOTICE_WORD.search(text):
             return text, count
     return None
+
+
+# Where a plan's title may end when the text runs on after it on the same line.
+_TITLE_END = re.compile(r"要点|方案|分工表?|任务表|分解表|一览表|清单|台账|计划|工作安排|重点任务")
+
+
+def _split_opening_title(segs: list[_Seg]) -> list[_Seg]:
+    """"某县2018年政务公开工作要点实施方案为深入贯彻…": a text whose line breaks were lost opens
+    with the plan's title run into its first sentence; the title becomes a line of its own."""
+    at = next((i for i, seg in enumerate(segs) if not _CHROME.match(seg.norm)), None)
+    if at is None or segs[at].marker is not None or _title_text(segs, at, opening=True) \
+            or _NOTICE_BODY.search(segs[at].norm):  # "X要点已经县政府同意,现印发给你们": the notice
+        return segs
+    seg = segs[at]
+    end = None
+    for match in _TITLE_END.finditer(seg.norm[:60]):
+        prefix, after = seg.norm[:match.end()], seg.norm[match.end():]
+        if end is not None and match.start() - end > 4:
+            break  # the sentence has begun: "…方案为贯彻落实…要点" is no longer the title
+        if re.search(r"[,。;:、!?\s]", prefix) or _NOTICE_WORD.search(prefix) or not _YEAR.search(prefix) \
+                or len(prefix) < 5 or len(after) < 20 or not re.match(rf"[{CJK}]", after) or after[0] in "的之和与及等":
+            if end is not None:
+                break
+            continue
+        end = match.end()
+    if end is None:
+        return segs
+    return segs[:at] + [seg.piece(0, end), seg.piece(end, len(seg.raw))] + segs[at + 1:]
 
 
 def _is_signature(seg: _Seg) -> bool:
@@ -608,16 +672,34 @@ def _locate(segs: list[_Seg], run: _Run) -> tuple[int, int, str | None, int]:
         has_structure_after[index] = has_structure_after[index + 1] or segs[index].marker is not None \
             or segs[index].compact in _HEADER_WORDS
     start, title, title_at = 0, None, -1
-    for index in range(len(segs)):
-        found = _title_text(segs, index)
-        if found and index and (label := _LABEL.match(segs[index - 1].norm)) and not label.group("value").strip():
-            continue  # the value of a "标题:" cell in a page's 索引号/文号 table: metadata, the text comes later
-        if found and has_structure_after[index + found[1]]:
-            title, title_at = found[0], index
-            start = index + found[1]
-            break
-    if title is None:
+    closing = _notice_close(segs, has_structure_after)
+    if closing is not None:
+        # "(此件公开发布)" ends the notice: the plan follows, its title repeated or not
+        start = closing + 1
+        found = _title_near(segs, start)
+        if found:
+            title, title_at, start = found[0], found[2], found[2] + found[1]
+    else:
+        opening = next((i for i, seg in enumerate(segs) if not _CHROME.match(seg.norm)), -1)
+        for index in range(len(segs)):
+            found = _title_text(segs, index, opening=index == opening)
+            if found and index and (label := _LABEL.match(segs[index - 1].norm)) \
+                    and not label.group("value").strip() and label.group("label").startswith("标"):
+                continue  # the value of a "标题:" cell in a page's 索引号/文号 table: metadata, the text comes later
+            if found and has_structure_after[index + found[1]]:
+                title, title_at = found[0], index
+                start = index + found[1]
+                # a document-sharing page's file name, then the document's own title with its year
+                better = _title_text(segs, start)
+                if better and not _title_year(title) and _title_year(better[0]) \
+                        and has_structure_after[start + better[1]]:
+                    title, title_at, start = better[0], start, start + better[1]
+                break
+    if title is None and closing is None:
         start = _after_notice(segs)
+        found = _title_near(segs, start)
+        if found and has_structure_after[found[2] + found[1]]:
+            title, title_at, start = found[0], found[2], found[2] + found[1]
     before = title_at if title_at >= 0 else start
     if before:
         substantive = [s for s in segs[:before] if not _CHROME.match(s.norm)]
@@ -639,7 +721,8 @@ def _locate(segs: list[_Seg], run: _Run) -> tuple[int, int, str | None, int]:
             end = index
             break
         if seen_structure and DATE_LINE.match(seg.norm) and not any(
-                s.marker is not None or looks_like_unit_phrase(s.raw) for s in segs[index + 1:]):
+                not _CHROME.match(s.norm) and (s.marker is not None or looks_like_unit_phrase(s.raw))
+                for s in _until_trailer(segs, index + 1)):
             end = index
             if index - 1 >= start and _is_signature(segs[index - 1]):
                 end = index - 1
@@ -652,6 +735,47 @@ def _locate(segs: list[_Seg], run: _Run) -> tuple[int, int, str | None, int]:
             run.warn(segs[end].no, f"{_lines(segs[end].no, segs[-1].no)}是文末的落款、抄送或网页信息,"
                                    f"未导入:{excerpt(tail[0].raw)}")
     return start, end, title, title_at
+
+
+def _until_trailer(segs: list[_Seg], start: int):
+    """The segments from ``start`` up to the next "(此件…)" or 抄送 line: past it is footer only."""
+    for seg in segs[start:]:
+        if _TRAILER.match(seg.norm):
+            return
+        yield seg
+
+
+def _notice_close(segs: list[_Seg], has_structure_after: list[bool]) -> int | None:
+    """The "(此件公开发布)" line that closes a cover notice with the plan after it: numbered headings
+    or a table follow it (else it closes the document and what follows is footer), and more of
+    them than the notice's own "一、二、" paragraphs before it."""
+    noticed = False
+    for index, seg in enumerate(segs):
+        noticed = noticed or bool(_ADDRESSEE.match(seg.compact) or _NOTICE_BODY.search(seg.norm)
+                                  or DATE_LINE.match(seg.norm))
+        if not _NOTICE_CLOSE.match(seg.compact):
+            continue
+        before = sum(1 for s in segs[:index] if s.marker is not None or s.kind == "table")
+        after = sum(1 for s in segs[index + 1:] if s.marker is not None or s.kind == "table")
+        if noticed and has_structure_after[index + 1] and after > before:
+            return index
+        return None
+    return None
+
+
+def _title_near(segs: list[_Seg], start: int) -> tuple[str, int, int] | None:
+    """The title repeated where a notice ends, maybe decorated, maybe after a "附件" line or page
+    chrome: (title, lines, index); None when the text or the numbering starts first."""
+    for index in range(start, min(len(segs), start + 6)):
+        seg = segs[index]
+        if seg.marker is not None or seg.kind == "table":
+            return None
+        found = _title_text(segs, index, decorated=True)
+        if found:
+            return found[0], found[1], index
+        if not (_CHROME.match(seg.norm) or _ATTACHMENT.match(seg.compact)):
+            return None
+    return None
 
 
 def _second_plan(segs: list[_Seg], title: str | None, title_at: int, start: int) -> int | None:
@@ -705,17 +829,41 @@ def _after_notice(segs: list[_Seg]) -> int:
     return 0
 
 
+def _label_pairs(seg: _Seg) -> list[tuple[str, str]]:
+    """The known "label: value" fields of a line, one or several ("发布机构: X 生成日期: Y")."""
+    fields = list(_FIELD.finditer(seg.norm))
+    pairs = []
+    for index, field_ in enumerate(fields):
+        end = fields[index + 1].start() if index + 1 < len(fields) else len(seg.norm)
+        match = _LABEL.match(seg.norm[field_.start():end].lstrip("•·- "))
+        if match:
+            pairs.append((re.sub(r"\s", "", match.group("label")), seg.raw[field_.end():end].strip(_STRIP)))
+    return pairs
+
+
+def _fits_label(label: str, seg: _Seg) -> bool:
+    """Whether a line can be the value of a field: a 文号 for 文号, a date for a date, a name for an issuer."""
+    if "号" in label:
+        return bool(_DOC_NUMBER.search(seg.norm))
+    if "日期" in label:
+        return bool(DATE.search(seg.norm))
+    if "标" in label:
+        return True
+    return "。" not in seg.norm and not _PLAN_WORD.search(seg.compact) and len(seg.compact) <= 40
+
+
 def _metadata(plan: ImportedPlan, segs: list[_Seg], start: int, end: int, title: str | None) -> None:
     head, tail = segs[:start], segs[end:]
     labels: dict[str, str] = {}
     pool = head + tail
     for index, seg in enumerate(pool):
-        match = _LABEL.match(seg.norm)
-        if match:
-            value = seg.raw[match.start("value"):].strip(_STRIP)
-            if not value and index + 1 < len(pool):
+        for label, value in _label_pairs(seg):
+            # an empty value, its cell on the next line — unless that is the next label ("文号: | | 发文日期:")
+            # or not such a value at all (the title after an empty "文号:")
+            if not value and index + 1 < len(pool) and not _FIELD_START.match(pool[index + 1].norm) \
+                    and _fits_label(label, pool[index + 1]):
                 value = pool[index + 1].raw
-            labels.setdefault(re.sub(r"\s", "", match.group("label")), value)
+            labels.setdefault(label, value)
     if title is None:
         # not repeated above the plan: the name the notice gives it ("关于印发X的通知", "现将《X》印发")
         for seg in head:
@@ -737,13 +885,17 @@ def _metadata(plan: ImportedPlan, segs: list[_Seg], start: int, end: int, title:
         plan.doc_number = number_text[match.start():match.end()] if match else number_text.strip()
     # issuer: labelled, the notice title's "X关于印发", the notice's signature, the 印发 line
     issuer = labels.get("发文机关") or labels.get("发文单位") or labels.get("制发机关")
-    signature_date = None
+    signature_date = signed = None
     for index, seg in enumerate(head):
         date = DATE_LINE.match(seg.norm)
         if date:
             signature_date = signature_date or to_date(date)
-            if issuer is None and index and _is_signature(head[index - 1]):
-                issuer = head[index - 1].raw
+            # the last signature before the plan: the notice's, not a site's field block above it
+            if index and _is_signature(head[index - 1]):
+                signed = head[index - 1].raw, to_date(date)
+    if signed:
+        issuer = issuer or signed[0]
+        signature_date = signed[1] or signature_date
     if issuer is None:
         for index, seg in enumerate(head):
             match = _ORG_BEFORE_ABOUT.match(seg.compact)
@@ -774,13 +926,7 @@ def _metadata(plan: ImportedPlan, segs: list[_Seg], start: int, end: int, title:
     plan.issued = plan.issued or signature_date or trailer_date
     # year: the title's, else the 文号's, else the date's
     if title:
-        match = re.search(r"(\d{4})\s*年", fold(title)) or re.search(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)", fold(title))
-        if match:
-            plan.year = int(match.group(1))
-        else:
-            cn = re.search(r"([〇零一二三四五六七八九○]{4})年", title)
-            if cn:
-                plan.year = numerals.number(cn.group(1), digitwise=True)
+        plan.year = _title_year(title)
     if plan.year is None and plan.doc_number:
         match = re.search(r"\d{4}", plan.doc_number)
         plan.year = int(match.group()) if match else None
@@ -791,6 +937,25 @@ def _metadata(plan: ImportedPlan, segs: list[_Seg], start: int, end: int, title:
         if match:
             plan.source = match.group()
             break
+
+
+# Years that are not the plan's: another document's, quoted in its title
+# ("贯彻〈五年行动计划(2021—2025年)〉实施方案"), and a span of years.
+_QUOTED = re.compile(r"〈[^〈〉]*〉|《[^《》]*》")
+_YEAR_SPAN = re.compile(r"\d{4}\s*年?\s*[-—–~至到]+\s*\d{4}\s*年?")
+
+
+def _title_year(title: str) -> int | None:
+    """The year a plan's title gives it, leaving out quoted titles and spans of years."""
+    text = fold(title)
+    while _QUOTED.search(text):
+        text = _QUOTED.sub("", text)
+    text = _YEAR_SPAN.sub("", text)
+    match = re.search(r"(\d{4})\s*年", text) or re.search(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)", text)
+    if match:
+        return int(match.group(1))
+    cn = re.search(r"([〇零一二三四五六七八九○]{4})年", text)
+    return numerals.number(cn.group(1), digitwise=True) if cn else None
 
 
 # ---- tables -----------------------------------------------------------------------------------
@@ -1649,6 +1814,7 @@ def _parse(doc: Document) -> ImportedPlan:
     segs = _split_inline(segs)
     _bullet_details(segs)
     segs = _with_table_marks(segs, tables)
+    segs = _split_opening_title(segs)
     start, end, title, title_at = _locate(segs, run)
     plan = ImportedPlan()
     _metadata(plan, segs, start, end, title)
@@ -1677,6 +1843,8 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
         for seg in segs[:60]:
             match = _NOTICE_TITLE.search(seg.compact)
             cited = match and seg.compact[:match.start()].count("《") > seg.compact[:match.start()].count("》")
+            if match and not cited and _in_sentence(seg.compact, match):
+                continue  # "为贯彻落实…关于印发X的通知(…号)精神,…": a document the text refers to
             if match and not cited and _PLAN_WORD.search(match.group("t")):
                 plan.title = _dedouble(match.group("t"))
                 break
@@ -1685,10 +1853,12 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
         if stem:
             plan.title, plan.title_from_file = stem, True
             run.warn(1, f"文中没有计划标题,标题取自文件名“{stem}”")
-    if plan.year is None:  # the title's year, else the 文号's, else the first date near the top
-        head = " ".join(s.norm for s in segs[:30] if s.kind != "table")
-        for text, pattern in ((fold(plan.title or ""), r"(?<!\d)(20\d{2})(?!\d)"), (head, r"[〔\[(【](20\d{2})[〕\])】]"),
-                              (head, r"(?<!\d)(20\d{2})\s*[-年./]\s*\d{1,2}")):
+    if plan.year is None and plan.title:  # the title's year, else the 文号's, else the first date near the top
+        plan.year = _title_year(plan.title)
+    if plan.year is None:
+        # (not a page's upload, print or visit time: when the copy was made says nothing of the plan)
+        head = " ".join(s.norm for s in segs[:30] if s.kind != "table" and not _TIMESTAMP.search(s.norm))
+        for text, pattern in ((head, r"[〔\[(【](20\d{2})[〕\])】]"), (head, r"(?<!\d)(20\d{2})\s*[-年./]\s*\d{1,2}")):
             match = re.search(pattern, text)
             if match:
                 plan.year = int(match.group(1))
@@ -1728,6 +1898,17 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
             run.warn(last.no, f"文档在此处中断(“…{tail[-12:]}”),最后一项任务可能不完整,请核对")
 
 
+
+
+# A page's own time stamps: when it was uploaded, printed, visited, crawled
+_TIMESTAMP = re.compile(r"(?:上传|下载|打印|访问|浏览|更新|采集|抓取|入库)(?:时间|日期)|\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}")
+
+
+def _in_sentence(compact: str, match: re.Match[str]) -> bool:
+    """Whether a "关于印发X的通知" found in a line sits inside a sentence rather than being the line."""
+    before = compact[:match.start()]
+    after = re.sub(r"^\([^()]*\d{4}[^()]*\)", "", compact[match.end():])  # its 文号 after it
+    return bool(re.search(r"[,。;]", before) or len(before) > 40 or re.search(r"[,。;]", after) or len(after) > 20)
 
 
 def _plain_script(doc: Document, run: _Run) -> Document:

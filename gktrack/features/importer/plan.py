@@ -20,9 +20,19 @@ from gktrack.storage.planfile import check_plan_id, new_plan_text
 from gktrack.storage.registry import REGISTRY_FILE, add_units_to_file
 from gktrack.storage.repo import Change, Repository, plan_rel
 
-# The innermost place named in a title: 横栏镇, 新建区, 钦州市, 洋河镇…
-_PLACE = re.compile(r"([\u4e00-\u9fff]{2,6}?)(?:特别行政区|自治州|自治县|街道|省|市|区|县|镇|乡)")
-_GENERIC = ("人民政府", "政府", "办公室", "全区", "全市", "全县", "全镇", "本")
+# A place named in a title or an issuer: 横栏镇, 新建区, 钦州市, 洋河镇… (and how deep it lies)
+_PLACE = re.compile(r"([\u4e00-\u9fff]{2,6}?)(特别行政区|自治州|自治县|街道|省|市|区|县|镇|乡)")
+_LEVEL = {"特别行政区": 0, "省": 0, "自治州": 1, "市": 1, "自治县": 2, "区": 2, "县": 2, "街道": 3, "镇": 3, "乡": 3}
+# a county named with one character: "冠县", "沛县" (where a name starts, never "全县", "本县")
+_ONE_CHAR_COUNTY = re.compile(r"^([\u4e00-\u9fff])县")
+_GENERIC = ("人民政府", "政府", "办公室", "全区", "全市", "全县", "全镇", "本", "自治")
+_NOT_A_NAME = "全本各该我此每两"
+# words a title opens with before the place it is about: "全面推进新乡市…", "关于…"
+_TITLE_VERB = re.compile(r"^(?:关于|印发|贯彻落实|贯彻|落实|全面推进|推进|深化|加强|做好)+")
+# another document's title, quoted: its places are not this plan's
+_QUOTED = re.compile(r"〈[^〈〉]*〉|《[^《》]*》")
+# where a name cannot run on: the year, digits, punctuation
+_NOT_NAME = re.compile(r"\d{4}\s*年度?|[^\u4e00-\u9fff]+")
 
 
 @dataclass
@@ -47,16 +57,37 @@ class ImportPreview:
         }
 
 
-def derive_plan_id(title: str | None, year: int | None, taken: set[str]) -> str:
-    """Pinyin initials of the innermost place in the title, then the year: 横栏镇… 2022 → hl2022."""
+def _innermost_place(text: str | None) -> tuple[str, int] | None:
+    """The deepest place ``text`` names, and its level (省 0 … 镇 3); the later one of a level."""
+    found: list[tuple[str, int]] = []
+    text = text or ""
+    while _QUOTED.search(text):  # inside out: 《…〈…〉…》
+        text = _QUOTED.sub("|", text)
+    for piece in _NOT_NAME.sub("|", text).split("|"):
+        piece = _TITLE_VERB.sub("", piece)
+        one = _ONE_CHAR_COUNTY.match(piece)
+        if one and one.group(1) not in _NOT_A_NAME:
+            found.append((piece[:2], _LEVEL["县"]))
+            continue
+        for match in _PLACE.finditer(piece):
+            name = _TITLE_VERB.sub("", match.group(1))
+            if len(name) >= 2 and not any(g in name for g in _GENERIC):
+                found.append((name, _LEVEL[match.group(2)]))
+    return max(reversed(found), key=lambda item: item[1]) if found else None
+
+
+def derive_plan_id(title: str | None, year: int | None, taken: set[str], issuer: str | None = None) -> str:
+    """Pinyin initials of the plan's place, then the year: 横栏镇… 2022 → hl2022.
+
+    The place is the issuer's ("新乡市人民政府办公室" → xx), unless the title names a deeper one
+    (the 横栏镇 plan of "中山市横栏党政综合办公室"); without an issuer, the title's."""
     stem = "plan"
-    places = [m.group(1) for m in _PLACE.finditer(title or "")]
-    places = [p for p in places if not any(g in p for g in _GENERIC)]
-    if places:
+    own, named = _innermost_place(issuer), _innermost_place(title)
+    place = named if named and (own is None or named[1] > own[1]) else own
+    if place:
         from pypinyin import Style, lazy_pinyin
 
-        place = re.sub(r"[\d年]", "", places[-1])
-        letters = "".join(ch for ch in lazy_pinyin(place, style=Style.FIRST_LETTER) if ch.isalpha())
+        letters = "".join(ch for ch in lazy_pinyin(place[0], style=Style.FIRST_LETTER) if ch.isalpha())
         if letters:
             stem = letters.lower()[:6]
     base = f"{stem}{year or ''}"
@@ -92,7 +123,7 @@ def preview_import(repo: Repository, path: str | Path, *, plan_id: str | None = 
         if plan_id in taken:
             raise InputError(f"计划 {plan_id} 已存在;换一个 --id,或先删除 {plan_rel(plan_id)}")
     else:
-        plan_id = derive_plan_id(final_title, final_year, taken)
+        plan_id = derive_plan_id(final_title, final_year, taken, issuer=imported.issuer)
     units = repo.units()
     plan = Plan(id=plan_id, year=final_year, title=final_title, issuer=imported.issuer,
                 doc_number=imported.doc_number, issued=imported.issued, source=imported.source,
