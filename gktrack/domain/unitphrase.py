@@ -24,7 +24,7 @@ from gktrack.errors import InputError
 from gktrack.domain.model import ROLE_LABELS, ROLES, UnitRef
 
 __all__ = ["parse_unit_phrase", "format_unit_phrase", "looks_like_unit_phrase", "half_width", "is_body_name",
-           "join_line_breaks"]
+           "join_line_breaks", "split_cut_name"]
 
 _RANK = {role: rank for rank, role in enumerate(ROLES)}  # lead < support < responsible
 
@@ -457,12 +457,63 @@ def looks_like_unit_phrase(text: str) -> bool:
     for name, _role, _separator, _group in read:
         if not name or len(name) > 25 or name in _HEADER_WORDS or _ACTION_START.match(name):
             return False
-        bare = _ALIAS_AFTER.sub("", name)
-        if _UNIT_END.search(bare):
-            continue
-        if _SHORT_PLACE_END.search(bare) and (len(bare) <= 6 or bare.startswith("各")):
-            continue
-        if bare.startswith("各") and len(bare) <= 12:
-            continue
-        return False
+        if not _ends_like_a_name(name):
+            return False
     return True
+
+
+def _ends_like_a_name(name: str) -> bool:
+    """A unit's name by its ending (局, 政府, 各乡镇), without its alias in brackets."""
+    bare = _ALIAS_AFTER.sub("", name)
+    if _UNIT_END.search(bare):
+        return True
+    if _SHORT_PLACE_END.search(bare) and (len(bare) <= 6 or bare.startswith("各")):
+        return True
+    return bare.startswith("各") and len(bare) <= 12
+
+
+_OPENING, _CLOSING = "(（〔【［", ")）〕】］"
+
+
+def _whole_name(name: str) -> bool:
+    """Whether a last name reads whole by its ending ("…管委", "各乡镇"): "各有关" and "人民银" do not."""
+    bare = _ALIAS_AFTER.sub("", _normalise_name(name))
+    return bool(_UNIT_END.search(bare) or _SHORT_PLACE_END.search(bare) and (len(bare) <= 6 or bare.startswith("各")))
+# What may follow the names, for telling "市财政局分别牵" (a name, then a role word cut off) from a
+# cut-off name.
+_ROLE_TAILS = [adverb + verb
+               for adverb in ("", "分别", "共同", "联合", "协同", "各自", "具体", "均", "负责", "按职责分工", "按照职责分工",
+                              "按职能分工", "根据职责分工", "按各自职责")
+               for verb in ("牵头", "牵头负责", "牵头落实", "负责", "负责落实", "落实", "配合", "配合落实", "协助",
+                            "协助配合", "协办", "主办", "为牵头单位", "为责任单位", "为配合单位")]
+
+
+def split_cut_name(text: str) -> tuple[str, str]:
+    """A unit phrase cut off where a document ends -> (the part that reads whole, the cut-off name):
+    "国务院审改办、人力" -> ("国务院审改办", "人力"). A last name that ends like a unit or with a role
+    word ("…各功能区管委", "…均为责任单位") is kept: a reader takes it as written."""
+    text = text.rstrip(" \t、,;，；")
+    depth, cut = 0, -1
+    for index, char in enumerate(text):
+        depth += char in _OPENING
+        depth -= depth > 0 and char in _CLOSING
+        if depth == 0 and char in "、,;，；。 ":
+            cut = index
+    last = text[cut + 1:].strip()
+    if depth == 0 and last:
+        folded = half_width(last).translate(_BRACKETS)
+        label = _LABEL.match(folded)
+        name, role = _role_suffix(folded[label.end():] if label else folded)
+        if role or _whole_name(name):
+            return text, ""
+        if len(folded) == len(last):
+            for end in range(len(last) - 1, label.end() if label else 0, -1):
+                # "…、市审计局按职", "市发改委牵头落": a whole name (and role word), and the start of
+                # a role word after it
+                before, said = _role_suffix(folded[label.end() if label else 0:end])
+                if any(tail.startswith(folded[end:]) for tail in _ROLE_TAILS) \
+                        and (said or _whole_name(before)):
+                    return text[:len(text) - len(last) + end], last[end:]
+    if cut < 0:
+        return "", text
+    return text[:cut].rstrip(" \t、,;，；。"), last
