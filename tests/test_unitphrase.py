@@ -290,3 +290,8 @@ def test_a_sentence_is_still_no_unit_line():
     # what a cell reads as units is not enough for a line of its own to be one
     assert not looks_like_unit_phrase("县政府办负责做好政府网站管理工作")
     assert looks_like_unit_phrase("市财政局、市税务局分别牵头落实")
+
+
+def test_a_clause_after_any_short_noun_phrase_is_no_name():
+    assert pairs("区各行政规范性文件制定主体牵头做好文件公开工作;区政府办配合") == [
+        ("区各行政规范性文件制定主体", L), ("区政府办", S)]

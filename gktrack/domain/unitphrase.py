@@ -241,10 +241,11 @@ def _without_adverbs(name: str, pattern: re.Pattern) -> str:
 
 def _role_inside(chunk: str) -> tuple[str, str] | None:
     """"区司法局牵头区级规范性文件集中公开工作" -> (区司法局, lead): a unit, its role word and what it
-    does; None unless the words before the first role word name a body."""
+    does; None unless the words before the first role word end like a body ("…局", "…制定主体")."""
     for match in _ROLE_INSIDE.finditer(chunk):
         head = _without_adverbs(chunk[:match.start()].strip(), _ADVERB_BEFORE_ROLE)
-        if head and is_body_name(_normalise_name(head)):
+        bare = _normalise_name(head)
+        if bare and (is_body_name(bare) or _UNIT_END.search(_ALIAS_AFTER.sub("", bare))):
             word = match.group()
             role = "lead" if re.search("牵头|主办|主责", word) else "support" if re.search("配合|协助|协办", word) \
                 else "responsible"

@@ -13,7 +13,8 @@ The parser reads the structure such documents share, not their wording:
 4. structure: numbering styles take levels in the order they first appear; an item with deeper
    items below it (or whose siblings have them) is a heading, the rest are tasks; unnumbered
    paragraphs continue the open task or form one; unit phrases close tasks — at the end of an
-   item "(责任单位:…)", or on a line of their own for every task since the previous unit line.
+   item "(责任单位:…)", or on a line of their own for every task since the previous unit line;
+   one cut off where a web-page excerpt ends still names what it can, with a warning.
 
 Anything it skips or is unsure of becomes a warning ``(line, message)``; text is never dropped
 silently.
