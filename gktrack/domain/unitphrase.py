@@ -474,12 +474,6 @@ def _ends_like_a_name(name: str) -> bool:
 
 
 _OPENING, _CLOSING = "(（〔【［", ")）〕】］"
-
-
-def _whole_name(name: str) -> bool:
-    """Whether a last name reads whole by its ending ("…管委", "各乡镇"): "各有关" and "人民银" do not."""
-    bare = _ALIAS_AFTER.sub("", _normalise_name(name))
-    return bool(_UNIT_END.search(bare) or _SHORT_PLACE_END.search(bare) and (len(bare) <= 6 or bare.startswith("各")))
 # What may follow the names, for telling "市财政局分别牵" (a name, then a role word cut off) from a
 # cut-off name.
 _ROLE_TAILS = [adverb + verb
@@ -487,6 +481,12 @@ _ROLE_TAILS = [adverb + verb
                               "按职能分工", "根据职责分工", "按各自职责")
                for verb in ("牵头", "牵头负责", "牵头落实", "负责", "负责落实", "落实", "配合", "配合落实", "协助",
                             "协助配合", "协办", "主办", "为牵头单位", "为责任单位", "为配合单位")]
+
+
+def _whole_name(name: str) -> bool:
+    """Whether a last name reads whole by its ending ("…管委", "各乡镇"): "各有关" and "人民银" do not."""
+    bare = _ALIAS_AFTER.sub("", _normalise_name(name))
+    return bool(_UNIT_END.search(bare) or _SHORT_PLACE_END.search(bare) and (len(bare) <= 6 or bare.startswith("各")))
 
 
 def split_cut_name(text: str) -> tuple[str, str]:

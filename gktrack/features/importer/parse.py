@@ -1643,9 +1643,9 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
             said = f"(文中称“{self_name}”)" if self_name else ""
             run.warn(without[0].line, f"{len(without)} 项任务没有写责任单位,文中也没有写明发文单位{said}:"
                                       "请用 --owner 指定发文单位,或在计划文件中填写 owner")
-    last = next((line for line in reversed(doc.lines) if line.text.strip(_STRIP)), None)
     if run.cut_units:
         return  # the cut is already reported, with the units read from it
+    last = next((line for line in reversed(doc.lines) if line.text.strip(_STRIP)), None)
     # a file that ends in one of its tables (a 联络员名单 after the 分工表) ends in a cell, not mid-sentence
     if last is not None and not any(grid.first <= last.no <= grid.last for grid in doc.tables):
         tail = fold(last.text).strip(_STRIP + "|")
