@@ -266,3 +266,50 @@ def test_a_cell_of_another_column_is_no_unit(phrase, said):
 @pytest.mark.parametrize("phrase", ["12345热线", "县第一中学", "各科室", "宣传处会办公室", "市12345政务服务便民热线中心"])
 def test_names_with_digits_or_time_words_inside_are_still_units(phrase):
     assert parse_unit_phrase(phrase)
+
+
+# ---- adverbs, names with a place of their own, sentence-style cells -------------------------
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # an adverb between the list and the role word belongs to neither
+        ("县财政局、县税务局、县医保局分别牵头落实", [("县财政局", L), ("县税务局", L), ("县医保局", L)]),
+        ("区教体局、区卫健委分别负责", [("区教体局", R), ("区卫健委", R)]),
+        ("镇党政办、镇财政所共同负责", [("镇党政办", R), ("镇财政所", R)]),
+        ("市商务局、市文旅局按职责分工负责", [("市商务局", R), ("市文旅局", R)]),
+        ("市水务局、市林业局分别按职责分工负责", [("市水务局", R), ("市林业局", R)]),
+        ("市医保局、市民政局共同牵头,市统计局配合", [("市医保局", L), ("市民政局", L), ("市统计局", S)]),
+        ("县委宣传部负责牵头,县融媒体中心配合", [("县委宣传部", L), ("县融媒体中心", S)]),
+        # a name that names a place of its own keeps it, and the run of shared prefixes ends there
+        ("市商务局、人民银行临川市中心支行、临川银保监分局分别牵头落实",
+         [("市商务局", L), ("人民银行临川市中心支行", L), ("临川银保监分局", L)]),
+        ("县发改委、国家税务总局安远县税务局、统计局",
+         [("县发改委", R), ("国家税务总局安远县税务局", R), ("统计局", R)]),
+        ("市发改委、科技局、财政局分别负责", [("市发改委", R), ("市科技局", R), ("市财政局", R)]),
+        # "X为责任单位": the role said as what the names are
+        ("各市州、县市区人民政府均为责任单位", [("各市州、县市区人民政府", R)]),
+        ("县应急局为牵头单位,各乡镇为配合单位", [("县应急局", L), ("各乡镇", S)]),
+        # a sentence-style cell: the unit is the noun phrase before the role word, not the clause after it
+        ("县司法局牵头全县规范性文件清理工作,县各规范性文件制定机关具体落实;各成员单位负责做好本单位文件公开工作",
+         [("县司法局", L), ("县各规范性文件制定机关", R), ("各成员单位", R)]),
+        ("区政府办负责做好网站、政务新媒体和热线的管理,确保信息安全;各街道配合",
+         [("区政府办", R), ("各街道", S)]),
+        ("市大数据局配合做好平台对接", [("市大数据局", S)]),
+        # a role word followed by a kind of body is part of a name
+        ("各牵头单位负责", [("各牵头单位", R)]),
+    ],
+)
+def test_adverbs_places_and_clauses(text, expected):
+    assert pairs(text) == expected
+
+
+def test_a_sentence_is_still_no_unit_line():
+    # what a cell reads as units is not enough for a line of its own to be one
+    assert not looks_like_unit_phrase("县政府办负责做好政府网站管理工作")
+    assert looks_like_unit_phrase("市财政局、市税务局分别牵头落实")
+
+
+def test_a_clause_after_any_short_noun_phrase_is_no_name():
+    assert pairs("区各行政规范性文件制定主体牵头做好文件公开工作;区政府办配合") == [
+        ("区各行政规范性文件制定主体", L), ("区政府办", S)]

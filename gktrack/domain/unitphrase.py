@@ -10,7 +10,9 @@ means the same thing wherever it is typed or found::
 A role word (牵头 / 配合 / 按职责分工负责 …) applies to every name since the previous role word;
 names left without one are responsible. Separators are 、,;and spaces at bracket depth 0; 和/及
 join words inside one name ("城管住建和农业农村局"). In "市发改委、科技局" the names after a
-level-prefixed first name share its prefix (市科技局), along an unbroken 、 run only.
+level-prefixed first name share its prefix (市科技局), along an unbroken 、 run only, unless a name
+names a place of its own ("人民银行潍坊市中心支行"). An adverb before the role word ("分别牵头") is
+not part of a name, and neither is a clause after it: "X牵头做好…工作" names X.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from gktrack.errors import InputError
 from gktrack.domain.model import ROLE_LABELS, ROLES, UnitRef
 
 __all__ = ["parse_unit_phrase", "format_unit_phrase", "looks_like_unit_phrase", "half_width", "is_body_name",
-           "join_line_breaks", "unit_name_problem"]
+           "join_line_breaks", "split_cut_name", "unit_name_problem"]
 
 _RANK = {role: rank for rank, role in enumerate(ROLES)}  # lead < support < responsible
 
@@ -48,13 +50,27 @@ UNIT_LABEL_WORD = rf"(?:{_LABEL_ROLE_WORDS})(?:{UNIT_LABEL_KINDS})"
 _LABEL = re.compile(rf"^(?P<label>(?:{_LABEL_ROLE_WORDS})(?:{UNIT_LABEL_KINDS})?)\s*[::]\s*")
 _LABEL_ROLE = {"牵头": "lead", "主办": "lead", "主责": "lead", "配合": "support", "协办": "support",
                "协助": "support", "参与": "support"}
-_LEAD_END = re.compile(r"(?:共同|联合)?牵头(?:负责|抓总|落实|实施)?$|(?<=.)(?:主办|主责)$")
-_SUPPORT_END = re.compile(r"(?:协助|协同|共同|积极)?配合(?:落实|实施|做好)?$|(?<=.)(?:协助|参与|协办)$")
+# "…均为牵头单位": the role said as what the names are
+_LEAD_END = re.compile(r"(?:共同|联合|负责)?牵头(?:负责|抓总|落实|实施)?$|(?<=.)(?:主办|主责)$"
+                       r"|(?<=.)(?:均|都|同)?为牵头(?:单位|部门)$")
+_SUPPORT_END = re.compile(r"(?:协助|协同|共同|积极)?配合(?:落实|实施|做好)?$|(?<=.)(?:协助|参与|协办)$"
+                          r"|(?<=.)(?:均|都|同)?为配合(?:单位|部门)$")
 _RESPONSIBLE_END = re.compile(
     r"(?:(?:按照?|根据|依据?)?(?:各自)?(?:职责|职能)?(?:职责|职能)?(?:分工)?(?:分别|共同|具体|抓好)?)"
     r"(?:负责|落实)(?:落实|实施)?$"
     r"|(?:按照?|根据|依据?)(?:各自)?(?:职责|职能)(?:分工)?$"
+    r"|(?<=.)(?:均|都|同)?为责任(?:单位|部门)$"
 )
+# Between the names and the role word: "分别牵头", "共同负责", "按职责分工负责" — said of the names,
+# never part of one. Those that could end a name are only taken before a role word.
+_ADVERB_END = re.compile(r"(?:分别|共同|联合|协同|各自|一起|一同)$")
+_ADVERB_BEFORE_ROLE = re.compile(r"(?:分别|共同|联合|协同|各自|一起|一同|具体|均|负责|"
+                                 r"(?:按照?|根据|依据?)(?:各自)?(?:职责|职能)(?:分工)?)$")
+# A role word with more after it: "X牵头做好…工作", "Y负责本单位…" — the unit is the noun phrase
+# before it. Not when a kind of body follows ("牵头单位") or a person ("负责人").
+_ROLE_INSIDE = re.compile(
+    r"(?:负责牵头|共同牵头|牵头负责|牵头|主办|主责|协助配合|配合|协助|协办|具体负责|负责落实|负责|具体落实|落实)"
+    rf"(?!{UNIT_LABEL_KINDS}|人|领导|[,;、]|$)")
 _ROLE_IN_BRACKETS = re.compile(r"\((牵头|配合|负责|主责|协办|牵头单位|配合单位|责任单位)\)$")
 _BRACKETED_ROLE = re.compile(r"\(([^()]+)\)$")
 _ALIAS_AFTER = re.compile(r"\([^()]*\)$")  # "县卫健局(县疾控中心)": another name for the unit
@@ -70,6 +86,9 @@ _NOT_A_PREFIX = re.compile(r"^(?:市场|市政(?:工程|公用|设施|管理|园
 _TAKES_PREFIX = re.compile(r"(?:局|委|办|厅|处|室|科|所|站|队|院|中心|支行|分行)$")
 _NO_PREFIX_START = re.compile(r"^(?:各|本|全|相关|有关|其他|其它|被|所属|驻|直属)")
 _PLACE_INSIDE = re.compile(r"^[\u4e00-\u9fff]{1,4}[省市区县](?!场|域|级|政工|民)")
+# A place named further in: "人民银行潍坊市中心支行" is that bank's branch there, not a 市 department
+# ("城市", "社区" are words, not places).
+_PLACE_FURTHER = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?<![城超社])[省市州县区](?![场域级政民直属委容])")
 _NAME_FORBIDDEN = re.compile(r"[。!?!?“”\"《》:]")
 MAX_NAME = 40
 # Words naming a group of units, not one unit: 各有关单位, 区直相关部门, 市直各单位, 全区经济运行各专班.
@@ -128,7 +147,8 @@ def _level_prefix(name: str) -> str | None:
 
 
 def _can_take_prefix(name: str) -> bool:
-    if _level_prefix(name) or _NO_PREFIX_START.match(name) or _PLACE_INSIDE.match(name):
+    if _level_prefix(name) or _NO_PREFIX_START.match(name) or _PLACE_INSIDE.match(name) \
+            or _PLACE_FURTHER.search(name):
         return False
     return bool(_TAKES_PREFIX.search(name))
 
@@ -225,8 +245,32 @@ def _role_suffix(chunk: str) -> tuple[str, str | None]:
     for role, pattern in (("lead", _LEAD_END), ("support", _SUPPORT_END), ("responsible", _RESPONSIBLE_END)):
         match = pattern.search(chunk)
         if match:
-            return chunk[: match.start()].strip(), role
-    return chunk, None
+            return _without_adverbs(chunk[: match.start()].strip(), _ADVERB_BEFORE_ROLE), role
+    return _without_adverbs(chunk, _ADVERB_END), None
+
+
+def _without_adverbs(name: str, pattern: re.Pattern) -> str:
+    """"潍坊银监分局分别" -> "潍坊银监分局"; a name that is only an adverb stays as it is."""
+    while True:
+        match = pattern.search(name)
+        if match is None or match.start() == 0:
+            return name
+        name = name[:match.start()].strip()
+
+
+def _role_inside(chunk: str) -> tuple[str, str] | None:
+    """"区司法局牵头区级规范性文件集中公开工作" -> (区司法局, lead): a unit, its role word and what it
+    does; None unless the words before the first role word end like a body ("…局", "…制定主体")."""
+    for match in _ROLE_INSIDE.finditer(chunk):
+        head = _without_adverbs(chunk[:match.start()].strip(), _ADVERB_BEFORE_ROLE)
+        bare = _normalise_name(head)
+        if bare and (is_body_name(bare) or _UNIT_END.search(_ALIAS_AFTER.sub("", bare))):
+            word = match.group()
+            role = "lead" if re.search("牵头|主办|主责", word) else "support" if re.search("配合|协助|协办", word) \
+                else "responsible"
+            return head, role
+        return None  # only the first role word may end the name
+    return None
 
 
 def _labelled_role(word: str) -> str:
@@ -256,8 +300,9 @@ def join_line_breaks(phrase: str) -> str:
     return out
 
 
-def _read(text: str, default: str = "responsible") -> list[tuple[str, str, str, int]]:
-    """Names in order as (name, role, separator before it, role group)."""
+def _read(text: str, default: str = "responsible", strict: bool = False) -> list[tuple[str, str, str, int]]:
+    """Names in order as (name, role, separator before it, role group). ``strict`` keeps a clause
+    after a role word ("X负责做好…") in the name, so that a sentence does not read as a unit list."""
     phrase = join_line_breaks(half_width(text or "").translate(_BRACKETS).strip())
     phrase = _strip_enclosing(phrase.strip(" .。;,、"))
     # name, separator, group, role (None until a role word or the end settles it)
@@ -279,7 +324,13 @@ def _read(text: str, default: str = "responsible") -> list[tuple[str, str, str, 
         parts = _split_and(chunk[len(head):])
         chunks.append((head + parts[0], separator))
         chunks += [(part, "和") for part in parts[1:]]
+    clause = False  # inside what a unit does ("X负责做好A、B工作"): its words are no names
     for chunk, separator in chunks:
+        if clause:
+            if separator in ("、", "和") or (_role_suffix(chunk)[1] is None and not _role_inside(chunk)
+                                             and not _LABEL.match(chunk) and not is_body_name(_normalise_name(chunk))):
+                continue
+            clause = False
         label = _LABEL.match(chunk)
         if label:
             if pending:
@@ -297,6 +348,8 @@ def _read(text: str, default: str = "responsible") -> list[tuple[str, str, str, 
             names.append([chunk[: single.start()].strip(), separator, group, _labelled_role(single.group(1))])
             continue
         chunk, role = _role_suffix(chunk)
+        if role is None and not strict and (inside := _role_inside(chunk)) is not None:
+            (chunk, role), clause = inside, True
         together = _split_with(chunk)
         if together and "会同" not in chunk:
             chunk = together[0] + "会同" + together[1]
@@ -419,7 +472,7 @@ def looks_like_unit_phrase(text: str) -> bool:
     if _strip_enclosing(phrase) in _HEADER_WORDS:
         return False
     try:
-        read = _read(phrase)
+        read = _read(phrase, strict=True)
     except InputError:
         return False
     if not read:
@@ -427,12 +480,63 @@ def looks_like_unit_phrase(text: str) -> bool:
     for name, _role, _separator, _group in read:
         if not name or len(name) > 25 or name in _HEADER_WORDS or _ACTION_START.match(name):
             return False
-        bare = _ALIAS_AFTER.sub("", name)
-        if _UNIT_END.search(bare):
-            continue
-        if _SHORT_PLACE_END.search(bare) and (len(bare) <= 6 or bare.startswith("各")):
-            continue
-        if bare.startswith("各") and len(bare) <= 12:
-            continue
-        return False
+        if not _ends_like_a_name(name):
+            return False
     return True
+
+
+def _ends_like_a_name(name: str) -> bool:
+    """A unit's name by its ending (局, 政府, 各乡镇), without its alias in brackets."""
+    bare = _ALIAS_AFTER.sub("", name)
+    if _UNIT_END.search(bare):
+        return True
+    if _SHORT_PLACE_END.search(bare) and (len(bare) <= 6 or bare.startswith("各")):
+        return True
+    return bare.startswith("各") and len(bare) <= 12
+
+
+_OPENING, _CLOSING = "(（〔【［", ")）〕】］"
+# What may follow the names, for telling "市财政局分别牵" (a name, then a role word cut off) from a
+# cut-off name.
+_ROLE_TAILS = [adverb + verb
+               for adverb in ("", "分别", "共同", "联合", "协同", "各自", "具体", "均", "负责", "按职责分工", "按照职责分工",
+                              "按职能分工", "根据职责分工", "按各自职责")
+               for verb in ("牵头", "牵头负责", "牵头落实", "负责", "负责落实", "落实", "配合", "配合落实", "协助",
+                            "协助配合", "协办", "主办", "为牵头单位", "为责任单位", "为配合单位")]
+
+
+def _whole_name(name: str) -> bool:
+    """Whether a last name reads whole by its ending ("…管委", "各乡镇"): "各有关" and "人民银" do not."""
+    bare = _ALIAS_AFTER.sub("", _normalise_name(name))
+    return bool(_UNIT_END.search(bare) or _SHORT_PLACE_END.search(bare) and (len(bare) <= 6 or bare.startswith("各")))
+
+
+def split_cut_name(text: str) -> tuple[str, str]:
+    """A unit phrase cut off where a document ends -> (the part that reads whole, the cut-off name):
+    "国务院审改办、人力" -> ("国务院审改办", "人力"). A last name that ends like a unit or with a role
+    word ("…各功能区管委", "…均为责任单位") is kept: a reader takes it as written."""
+    text = text.rstrip(" \t、,;，；")
+    depth, cut = 0, -1
+    for index, char in enumerate(text):
+        depth += char in _OPENING
+        depth -= depth > 0 and char in _CLOSING
+        if depth == 0 and char in "、,;，；。 ":
+            cut = index
+    last = text[cut + 1:].strip()
+    if depth == 0 and last:
+        folded = half_width(last).translate(_BRACKETS)
+        label = _LABEL.match(folded)
+        name, role = _role_suffix(folded[label.end():] if label else folded)
+        if role or _whole_name(name):
+            return text, ""
+        if len(folded) == len(last):
+            for end in range(len(last) - 1, label.end() if label else 0, -1):
+                # "…、市审计局按职", "市发改委牵头落": a whole name (and role word), and the start of
+                # a role word after it
+                before, said = _role_suffix(folded[label.end() if label else 0:end])
+                if any(tail.startswith(folded[end:]) for tail in _ROLE_TAILS) \
+                        and (said or _whole_name(before)):
+                    return text[:len(text) - len(last) + end], last[end:]
+    if cut < 0:
+        return "", text
+    return text[:cut].rstrip(" \t、,;，；。"), last

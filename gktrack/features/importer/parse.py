@@ -18,7 +18,8 @@ The parser reads the structure such documents share, not their wording:
    items below it (or whose siblings have them) is a heading, the rest are tasks; unnumbered
    paragraphs continue the open task or form one; unit phrases close tasks — at the end of an
    item "(责任单位:…)" (a bracket followed by more text ends one task and starts the next), or on
-   a line of their own for every task since the previous unit line.
+   a line of their own for every task since the previous unit line; one cut off where a web-page
+   excerpt ends still names what it can, with a warning.
 
 Anything it skips or is unsure of becomes a warning ``(line, message)``; text is never dropped
 silently.
@@ -74,6 +75,7 @@ from gktrack.domain.unitphrase import (
     is_body_name,
     looks_like_unit_phrase,
     parse_unit_phrase,
+    split_cut_name,
 )
 
 
@@ -227,6 +229,7 @@ class _Run:
 
     def __init__(self) -> None:
         self.warnings: list[tuple[int, str]] = []
+        self.cut_units = False  # the cut-off end was read as a unit list, and said so
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append((line, " ".join(message.split())))
@@ -1201,6 +1204,11 @@ def _unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], lis
     """
     deadlines: list[str] = []
     notes: list[str] = []
+    written = text
+    sentences = [part for part in text.split("。") if part.strip(_STRIP)]
+    if bracketed and len(sentences) > 1 and all(_unit_phrase(part, bracketed=True) for part in sentences):
+        # "(X牵头,Y按职责分工负责。Z均为责任单位)": each sentence names units
+        text = ";".join(sentences)
     labelled = _labelled_parts(text)
     if labelled is not None:
         text, deadlines, notes = labelled
@@ -1234,6 +1242,8 @@ def _unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], lis
         return None
     if any(len(u.name) > 30 or re.search(r"\d", u.name) for u in units):
         return None
+    if len(sentences) > 1 and text == ";".join(sentences):
+        text = written  # shown as written, with its full stops
     return _unlabelled(text), units, deadlines, notes
 
 
@@ -1819,6 +1829,7 @@ def _parse(doc: Document) -> ImportedPlan:
     plan = ImportedPlan()
     _metadata(plan, segs, start, end, title)
     body = segs[start:end]
+    _cut_unit_list(body, doc, run)
 
     if tables:
         sections, tasks, any_units = _prose_and_grids(plan, body, run)
@@ -1882,6 +1893,8 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
             said = f"(文中称“{self_name}”)" if self_name else ""
             run.warn(without[0].line, f"{len(without)} 项任务没有写责任单位,文中也没有写明发文单位{said}:"
                                       "请用 --owner 指定发文单位,或在计划文件中填写 owner")
+    if run.cut_units:
+        return  # the cut is already reported, with the units read from it
     last = next((line for line in reversed(doc.lines) if line.text.strip(_STRIP)), None)
     # a file that ends in one of its tables (a 联络员名单 after the 分工表) ends in a cell, not mid-sentence
     if last is not None and not any(grid.first <= last.no <= grid.last for grid in doc.tables):
@@ -1909,6 +1922,58 @@ def _in_sentence(compact: str, match: re.Match[str]) -> bool:
     before = compact[:match.start()]
     after = re.sub(r"^\([^()]*\d{4}[^()]*\)", "", compact[match.end():])  # its 文号 after it
     return bool(re.search(r"[,。;]", before) or len(before) > 40 or re.search(r"[,。;]", after) or len(after) > 20)
+
+
+_CLOSING = {"(": ")", "（": "）", "〔": "〕", "【": "】"}
+
+
+def _cut_unit_list(body: list[_Seg], doc: Document, run: _Run) -> None:
+    """A web-page excerpt cut off inside its last unit list: "…框架。(市府办牵头,市政府各部门、各功"
+    or a unit line "市发改委、市财政局、人民银". The part before the cut gives the last task its units
+    (a cut-off last name is dropped unless it reads as a name), and the user is told the list may
+    be incomplete. Only at the document's end: an unclosed bracket anywhere else is text."""
+    last = next((line for line in reversed(doc.lines) if line.text.strip(_STRIP)), None)
+    if not body or last is None:
+        return
+    seg = body[-1]
+    if seg.kind == "table" or not seg.raw or seg.line_at(len(seg.raw) - 1) != last.no:
+        return
+    opened = _unclosed(seg.norm.translate(_BRACKET_FOLD))
+    # "各县(市、区": a bracket inside a unit's name, on a unit line of its own; not the task's unit bracket
+    if opened is not None and not (opened and looks_like_unit_phrase(seg.raw[:opened])):
+        kept, dropped = split_cut_name(seg.raw[opened + 1:])
+        found = _unit_phrase(kept, bracketed=True) if kept else None
+        if found is None or not found[1] or not (looks_like_unit_phrase(kept)
+                                                 or all(is_body_name(unit.name) for unit in found[1])):
+            return
+        raw = seg.raw[:opened + 1] + kept + _CLOSING.get(seg.raw[opened], ")")
+    elif seg.marker is None and len(body) > 1 and not _ends_sentence(seg.norm):
+        kept, dropped = split_cut_name(seg.raw)
+        # "责任科室:党政办  完成时间:2024年11月底前" ends in a whole part, not a cut-off name
+        whole = not dropped or ":" in fold(dropped) or known_deadline(dropped.strip(_STRIP)) \
+            or deadline_cell(dropped.strip(_STRIP))
+        if whole or not kept or not looks_like_unit_phrase(kept):
+            return
+        raw = kept
+    else:
+        return
+    at = seg.line_at(opened or 0)
+    seg.raw, seg.norm = raw, fold(raw)
+    seg.starts = [item for item in seg.starts if item[0] < len(raw)] or [(0, seg.no)]
+    run.cut_units = True
+    lost = f",末尾残缺的“{dropped}”未作为单位" if dropped else ""
+    run.warn(at, f"文档在此处中断,最后一项任务的责任单位可能不完整:读取为“{excerpt(kept)}”{lost},请核对")
+
+
+def _unclosed(norm: str) -> int | None:
+    """Where the outermost bracket left open at the end of ``norm`` (folded, "(" ")") opens."""
+    opened: list[int] = []
+    for index, char in enumerate(norm):
+        if char == "(":
+            opened.append(index)
+        elif char == ")" and opened:
+            opened.pop()
+    return opened[0] if opened else None
 
 
 def _plain_script(doc: Document, run: _Run) -> Document:
