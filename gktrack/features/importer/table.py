@@ -653,18 +653,16 @@ def _unstream(grid: Grid, header: Header) -> list[list[Cell | None]]:
                 col = text
             elif content == "sentence":
                 col = text  # a sentence is no unit and no time: the next task's text
-        if col is not None:
-            pass
-        elif kind == "int" and number is not None:
+        if col is None and kind == "int" and number is not None:
             col = number
-        elif kind == "section":
+        elif col is None and kind == "section":
             if groups:
                 col = groups[0]
             else:  # a heading row of a table without group columns
                 rows.append([cell] + [None] * (width - 1))
                 row, pos = None, 0
                 continue
-        elif kind == "item":
+        elif col is None and kind == "item":
             if item_col is None:
                 if row is not None and pos < width and roles[pos] in (GROUP, TEXT):
                     item_col = pos
