@@ -482,7 +482,7 @@ def parse_deadlines(cells: str | list[str] | None, year: int) -> list[Deadline]:
 
 # "2021年8月前", "2021年2月公布预算信息": a date the parser leaves unread ("8月前" could mean
 # either side of August), still a time and nothing else
-_DATED_START = re.compile(rf"^(?:{_YEAR}年(?:{_MON}月)?|{_MON}月(?:{_DAY}[日号])?)")
+_DATED_START = rf"(?:{_YEAR}年(?:{_MON}月)?|{_MON}月(?:{_DAY}[日号])?)"  # compiled on first use (re's cache)
 _MAX_DATED = 24
 
 
@@ -491,7 +491,7 @@ def time_phrase(text: str) -> bool:
     长期推进, 每季度), or a short one starting with a date it does not read (2021年8月前)."""
     phrases = split_phrases(text) if isinstance(text, str) else []
     return bool(phrases) and all(
-        _is_known(phrase) or (len(phrase) <= _MAX_DATED and _DATED_START.match(_fold(phrase)[0].strip()))
+        _is_known(phrase) or (len(phrase) <= _MAX_DATED and re.match(_DATED_START, _fold(phrase)[0].strip()))
         for phrase in phrases)
 
 
