@@ -8,9 +8,9 @@ The parser reads the structure such documents share, not their wording:
    a document that lost its line breaks split at its numbering where a sentence, a unit bracket
    or a heading's short title ends before the next number of its style;
 2. the plan itself: its title line (the one the cover notice announces; where "(此件公开发布)" ends
-   the notice, the title as the page repeats it there, or none), everything before it (web-page
-   chrome, the notice, its signature and date) read for metadata only, and the tail (抄送, 印发,
-   page chrome) cut off;
+   the notice, the title as the page repeats it there, or none; a notice that is itself the plan
+   keeps its own title), everything before it (web-page chrome, field tables, the notice's heading,
+   its signature and date) read for metadata only, and the tail (抄送, 印发, page chrome) cut off;
 3. a division-of-labour table (header cells 工作任务 / 具体要求 / 责任单位 / 时限要求 …) is the better
    source when there is one: prose before it is reported, not imported (but an item left out of
    a table that restates the others is kept);
@@ -102,7 +102,7 @@ _CHROME = re.compile(
 _TRAILER = re.compile(r"^(?:抄送|抄报|印送|报送)\s*:|^\(此件|^扫一扫|^(?:【\s*)?(?:打印|关闭)(?:本页|窗口)")
 _ISSUED_TRAILER = re.compile(r"(?P<date>" + DATE.pattern + r")\s*印发\s*$")
 _PLAN_WORD = re.compile(
-    r"(?:要点|方案|分工|分工表|任务表|分解表|任务分解|一览表|清单|台账|计划|工作安排)"
+    r"(?:要点|方案|分工|分工表|任务表|分解表|任务分解|一览表|清单|台账|计划|工作安排|意见|细则|规定)"
     r"(?:\((?:试行|征求意见稿|送审稿|草案|修订|\d{4}\s*年?度?)\))?$")
 _NOTICE_WORD = re.compile(r"通知|印发|^关于|^附件|[:《》]")
 # a title's year, and the looser words a plan's own title may end in when it opens the text
@@ -117,11 +117,31 @@ _ATTACHMENT = re.compile(r"^附件\d{0,2}:?$")
 # "关于印发X的通知": the name the cover notice gives the plan
 _NOTICE_TITLE = re.compile(r"印发(?P<t>[^《》。]{4,60}?)的\s*通\s*知")
 _NOTICE_BODY = re.compile(r"印发给你们|现印发|现将.{0,40}印发|请.{0,10}(?:贯彻|遵照|认真)")
-_DOC_NUMBER = re.compile(rf"[{CJK}A-Za-z]{{1,12}}\s*[〔\[(【]\s*\d{{4}}\s*[〕\])】]\s*第?\s*\d{{1,4}}\s*号")
+_DOC_NUMBER = re.compile(rf"[{CJK}A-Za-z]{{1,12}}\s*[〔\[(【﹝]\s*\d{{4}}\s*[〕\])】﹞]\s*第?\s*\d{{1,4}}\s*号")
+# where a notice's heading block gives its 文号 outside a field: opening the line ("X〔2019〕33号:关于印发…",
+# "X〔2019〕33 号 某市人民政府办公室 关于…"), or in brackets after the notice's title ("…的通知(X〔2017〕2号)")
+_NUMBER_OPENING = re.compile(_DOC_NUMBER.pattern + r"(?=$|\s|:)")
+_NUMBER_CLOSING = re.compile(r"通\s*知\s*\(\s*(?P<n>" + _DOC_NUMBER.pattern + r")\s*\)$")
 _URL = re.compile(r"https?://[^\s<>\"'，。、）)]+")
-_LABEL = re.compile(r"^(?P<label>发文机关|发文单位|制发机关|发布机构|发文字号|文\s*号|成文日期|印发日期|标\s*题)\s*:\s*(?P<value>.*)$")
+_LABEL_WORDS = r"发文机关|发文单位|制发机关|发布机构|发文字号|文件编号|发文编号|文\s*号|成文日期|印发日期|标\s*题"
+_LABEL = re.compile(rf"^(?P<label>{_LABEL_WORDS})\s*:\s*(?P<value>.*)$")
+# a page's field table whose labels are bracketed cells: "[ 发文字号 ] | X", "【发文机关】X"
+_BRACKET_LABEL = re.compile(rf"^[\[【]\s*(?P<label>{_LABEL_WORDS})\s*[\]】]\s*:?\s*(?P<value>.*)$")
+_ORG_END = r"(?:办公室|办公厅|人民政府|政府|委员会|管委会|办事处|联合会|局|厅|委|办|中心)"
+# the body a title names before its year: "某市残疾人联合会2024年政务公开…"
+_TITLE_ORG = re.compile(rf"^(?P<org>[{CJK}()]{{2,40}}?{_ORG_END})(?=(?:19|20)\d{{2}}\s*年)")
+# a site's name line: "某县人民政府 www.… 发布时间:"
+_SITE_ORG = re.compile(rf"^(?P<org>[{CJK}()]{{2,40}}?{_ORG_END})\s+(?:https?://)?www\.")
+_CRUMB = re.compile(r"\s*(?:>>|[>›»])\s*")
 _ORG_BEFORE_ABOUT = re.compile(
     rf"^(?P<org>[{CJK}()]{{2,40}}?(?:办公室|人民政府|政府|委员会|管委会|办事处|局|厅|委|办|中心))(?:关于|印发)")
+# a field label written without its colon before a notice's title in a page's table ("标题 X关于…")
+# a notice's own title (not one that issues or forwards another document): "X关于Y的通知"
+_OWN_NOTICE = re.compile(rf"^(?:[{CJK}()]{{2,40}}?(?:办公室|人民政府|政府|委员会|管委会|办事处|局|厅|委|办|中心))?"
+                         r"关于(?!印发|转发)[^。,;:]{2,80}?的通知")
+_BARE_TITLE_LABEL = re.compile(r"^(?:标\s*题|内容概述|(?:文件)?名\s*称)\s+")
+# a sentence's opening words, where a body's name never starts ("为深入贯彻落实某省人民政府办公厅关于…")
+_VERB_OPENING = re.compile(r"^(?:为|根据|按照|依据|关于|印发|贯彻|落实|推进|全面|深化|加强|做好|进一步)")
 # A "label:" where a page's field starts: the line's start, or after a space ("发布机构: X 生成日期: Y")
 _FIELD_START = re.compile(rf"^(?:[•·\-]\s*)?[{CJK}]{{2,8}}\s*:")
 _FIELD = re.compile(rf"(?:^|(?<=\s))(?:[•·\-]\s*)?(?P<label>[{CJK}][{CJK}\s]{{1,7}}?)\s*:")
@@ -620,18 +640,33 @@ def _title_text(segs: list[_Seg], index: int, decorated: bool = False,
         if not after.startswith(("的通知", "通知")):
             candidates.append((seg.compact + following, 2))
     for text, count in candidates:
-        text = _dedouble(text)
+        # a file name's extension ("X细则.docx" on a document-sharing page), a column's tag ("【专栏】X")
+        text = _dedouble(_TITLE_TAG.sub("", _FILE_EXTENSION.sub("", text)))
         if decorated:
             text = _undecorated(text)
         # two short lines ("政策文件" "规划计划", a site's menu) are no broken title: a title broken
         # in two is a long one, and its first line stops mid-title, not on a word like "计划"
         if count == 2 and (len(text) < 12 or (_PLAN_WORD.search(seg.compact) and _PLAN_WORD.search(following))):
             continue
-        if 5 <= len(text) <= 60 and plan_named(text) and not _NOTICE_WORD.search(text):
+        # a second line that opens with a place ("上海市…规定") starts a title of its own: the line
+        # above it is page furniture, not the title's first half
+        if count == 2 and _PLACE_OPENING.match(following):
+            continue
+        if 5 <= len(text) <= 60 and plan_named(text) and not _notice_named(text):
             return text, count
     return None
 
 
+def _notice_named(text: str) -> bool:
+    """Whether a title line names a notice, not a plan: "关于X的实施意见" is a plan's own title
+    unless X itself is a notice's words."""
+    return bool(_NOTICE_WORD.search(text[2:] if text.startswith("关于") else text))
+
+
+_FILE_EXTENSION = re.compile(r"\.(?:docx?|wps|pdf|xlsx?|txt)$", re.IGNORECASE)
+_TITLE_TAG = re.compile(r"^【[^【】]{1,12}】")
+_PLACES = re.compile(rf"(?:[{CJK}]{{1,8}}?(?:自治区|自治州|自治县|省|市|区|县|州|盟|旗|镇|乡|街道))+")
+_PLACE_OPENING = re.compile(rf"(?![全本各该])[{CJK}]{{1,6}}?(?:省|市|区|县|镇|乡|街道)")
 # Where a plan's title may end when the text runs on after it on the same line.
 _TITLE_END = re.compile(r"要点|方案|分工表?|任务表|分解表|一览表|清单|台账|计划|工作安排|重点任务")
 
@@ -692,6 +727,17 @@ def _locate(segs: list[_Seg], run: _Run) -> tuple[int, int, str | None, int]:
             if found and has_structure_after[index + found[1]]:
                 title, title_at = found[0], index
                 start = index + found[1]
+                if _FILE_EXTENSION.search(segs[index].compact):
+                    # a document-sharing page's file name ("X.docx"): the document's own title may
+                    # follow it, after the page's notes and before the text's numbering
+                    for later in range(start, min(len(segs), start + 15)):
+                        if segs[later].marker is not None or segs[later].kind == "table":
+                            break
+                        own = _title_text(segs, later)
+                        if own and not _FILE_EXTENSION.search(segs[later].compact) \
+                                and has_structure_after[later + own[1]]:
+                            title, title_at, start = own[0], later, later + own[1]
+                            break
                 # a document-sharing page's file name, then the document's own title with its year
                 better = _title_text(segs, start)
                 if better and not _title_year(title) and _title_year(better[0]) \
@@ -841,6 +887,8 @@ def _label_pairs(seg: _Seg) -> list[tuple[str, str]]:
         match = _LABEL.match(seg.norm[field_.start():end].lstrip("•·- "))
         if match:
             pairs.append((re.sub(r"\s", "", match.group("label")), seg.raw[field_.end():end].strip(_STRIP)))
+    if not pairs and (match := _BRACKET_LABEL.match(seg.norm)):
+        pairs.append((re.sub(r"\s", "", match.group("label")), seg.raw[match.start("value"):].strip(_STRIP)))
     return pairs
 
 
@@ -855,8 +903,59 @@ def _fits_label(label: str, seg: _Seg) -> bool:
     return "。" not in seg.norm and not _PLAN_WORD.search(seg.compact) and len(seg.compact) <= 40
 
 
+def _front(segs: list[_Seg], start: int) -> list[_Seg]:
+    """The lines before the plan read for its metadata: those before the body, and when the body
+    starts on a page's fields or a notice's heading (a notice that is itself the plan, or that
+    only is visible), all up to its addressee line or its first numbered item."""
+    for index, seg in enumerate(segs[:60]):
+        if index >= start and (_ADDRESSEE.match(seg.compact) or seg.marker is not None or seg.kind == "table"):
+            return segs[:index]
+    return segs[:start]
+
+
+def _doc_number(text: str) -> str | None:
+    """The 文号 in ``text`` as it is written by the standard: no spaces, 〔〕 round the year, no 第."""
+    match = _DOC_NUMBER.search(fold(text))
+    if not match:
+        return None
+    number = re.sub(r"\s", "", match.group())
+    number = re.sub(r"[\[(【﹝]", "〔", number)
+    number = re.sub(r"[\])】﹞]", "〕", number)
+    return number.replace("〕第", "〕")
+
+
+def _fuller(long: str, short: str) -> bool:
+    """Whether ``long`` is the full name of the body ``short`` names: the same name with its place
+    written out ("衢州市人民政府办公室" of "市政府办公室", "重庆市梁平区…" of "梁平区…")."""
+    a, b = long.replace("人民政府", "政府"), short.replace("人民政府", "政府")
+    if len(long) <= len(short) or not a.endswith(b) or len(a) == len(b):
+        return False
+    place = a[:len(a) - len(b)]
+    return any(_PLACES.fullmatch(text) for text in (place, place + b[0]))
+
+
+def _named_body(org: str) -> bool:
+    """Whether a name read outside a field (a title's, a site's, a breadcrumb's) is a body's: it
+    opens with a place, not with a sentence's words, and ends as a body's name does."""
+    return not _VERB_OPENING.match(org) and _PLACE_OPENING.match(org) is not None and looks_like_unit_phrase(org)
+
+
+def _heading(seg: _Seg) -> str:
+    """A line as a notice's heading reads, without spaces: past a 文号 opening it
+    ("X〔2019〕33号 某市人民政府办公室 关于…") or a field's bare label ("标题 X关于…")."""
+    opening = _NUMBER_OPENING.match(seg.norm)
+    heading = seg.norm[opening.end():].lstrip(" :") if opening else _BARE_TITLE_LABEL.sub("", seg.norm)
+    return re.sub(r"\s+", "", heading)
+
+
+def _org_before_about(seg: _Seg) -> str | None:
+    """"X关于…" / "X印发…": the body heading a notice's title line."""
+    match = _ORG_BEFORE_ABOUT.match(_heading(seg))
+    return match.group("org") if match and not _VERB_OPENING.match(match.group("org")) else None
+
+
 def _metadata(plan: ImportedPlan, segs: list[_Seg], start: int, end: int, title: str | None) -> None:
-    head, tail = segs[:start], segs[end:]
+    head, tail = _front(segs, start), segs[end:]
     labels: dict[str, str] = {}
     pool = head + tail
     for index, seg in enumerate(pool):
@@ -869,7 +968,7 @@ def _metadata(plan: ImportedPlan, segs: list[_Seg], start: int, end: int, title:
             labels.setdefault(label, value)
     if title is None:
         # not repeated above the plan: the name the notice gives it ("关于印发X的通知", "现将《X》印发")
-        for seg in head:
+        for seg in segs[:start]:
             match = re.search(_NOTICE_TITLE.pattern + r"|《(?P<q>[^《》]{4,60})》", seg.compact)
             name = match and _dedouble(match.group("t") or match.group("q"))
             if name and _PLAN_WORD.search(name):
@@ -877,15 +976,19 @@ def _metadata(plan: ImportedPlan, segs: list[_Seg], start: int, end: int, title:
                 break
     plan.title = title
     # 文号: labelled, or alone on its line (cited numbers sit inside sentences)
-    number_text = labels.get("发文字号") or labels.get("文号")
+    # or opening a heading line, or after the notice's title
+    number_text = labels.get("发文字号") or labels.get("文号") or labels.get("文件编号") or labels.get("发文编号")
     if number_text is None:
         for seg in head:
-            if _DOC_NUMBER.fullmatch(seg.norm):
+            closing = _NUMBER_CLOSING.search(seg.norm) if not re.search(r"[,。;]", seg.norm) else None
+            if _DOC_NUMBER.fullmatch(seg.norm) or _NUMBER_OPENING.match(seg.norm):
                 number_text = seg.raw
                 break
+            if closing:
+                number_text = closing.group("n")
+                break
     if number_text:
-        match = _DOC_NUMBER.search(fold(number_text))
-        plan.doc_number = number_text[match.start():match.end()] if match else number_text.strip()
+        plan.doc_number = _doc_number(number_text) or number_text.strip()
     # issuer: labelled, the notice title's "X关于印发", the notice's signature, the 印发 line
     issuer = labels.get("发文机关") or labels.get("发文单位") or labels.get("制发机关")
     signature_date = signed = None
@@ -901,9 +1004,9 @@ def _metadata(plan: ImportedPlan, segs: list[_Seg], start: int, end: int, title:
         signature_date = signed[1] or signature_date
     if issuer is None:
         for index, seg in enumerate(head):
-            match = _ORG_BEFORE_ABOUT.match(seg.compact)
-            if match:
-                issuer = match.group("org")
+            org = _org_before_about(seg)
+            if org:
+                issuer = org
                 break
             if seg.compact.startswith("关于") and index and _is_signature(head[index - 1]):
                 issuer = head[index - 1].raw
@@ -921,7 +1024,16 @@ def _metadata(plan: ImportedPlan, segs: list[_Seg], start: int, end: int, title:
             org = seg.raw[:match.start()].strip(_STRIP)
             if issuer is None and org and looks_like_unit_phrase(org):
                 issuer = org
-    plan.issuer = issuer or labels.get("发布机构")
+    named = _TITLE_ORG.match(fold(title or ""))
+    if named and _named_body(named.group("org")):
+        issuer = issuer or named.group("org")
+    issuer = issuer or labels.get("发布机构") or _site_owner(head)
+    if issuer:
+        # a site's short name ("市政府办公室") where the notice writes the body out in full
+        fuller = [s.compact for s in head + tail if len(s.compact) <= 40 and _is_signature(s)]
+        fuller += [org for s in head if (org := _org_before_about(s))]
+        issuer = next((name for name in fuller if _fuller(name, issuer)), issuer)
+    plan.issuer = issuer
     issued = labels.get("成文日期") or labels.get("印发日期")
     if issued:
         match = DATE.search(fold(issued))
@@ -940,6 +1052,23 @@ def _metadata(plan: ImportedPlan, segs: list[_Seg], start: int, end: int, title:
         if match:
             plan.source = match.group()
             break
+
+
+def _site_owner(head: list[_Seg]) -> str | None:
+    """The body whose site the page is on: its name line ("某县人民政府 www.…"), or the body in the
+    page's breadcrumb ("专栏 >> 某市人民政府办公室 >> 制度")."""
+    for seg in head:
+        match = _SITE_ORG.match(seg.norm)
+        if match and _named_body(match.group("org")):
+            return match.group("org")
+    for seg in head:
+        parts = _CRUMB.split(seg.norm)
+        if len(parts) >= 3:
+            bodies = [part for part in parts if re.fullmatch(rf"[{CJK}()]{{2,40}}?{_ORG_END}", part)
+                      and _named_body(part)]
+            if bodies:
+                return bodies[-1]
+    return None
 
 
 # Years that are not the plan's: another document's, quoted in its title
@@ -1858,6 +1987,15 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
                 continue  # "为贯彻落实…关于印发X的通知(…号)精神,…": a document the text refers to
             if match and not cited and _PLAN_WORD.search(match.group("t")):
                 plan.title = _dedouble(match.group("t"))
+                break
+    if not plan.title:  # a notice that is itself the plan: its own title, "X关于贯彻落实《…》的通知"
+        for seg in segs[:60]:
+            if seg.marker is not None or seg.kind == "table" or _ADDRESSEE.match(seg.compact):
+                break
+            heading = _heading(seg)
+            match = _OWN_NOTICE.match(heading)
+            if match and not _VERB_OPENING.match(heading) and not _in_sentence(heading, match):
+                plan.title = match.group()
                 break
     if not plan.title and doc.name:
         stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", doc.name).strip()
