@@ -5,6 +5,9 @@ number, a deadline or an empty cell never becomes a unit."""
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -208,3 +211,76 @@ def test_every_deadline_cell_is_its_tasks_deadline_never_a_unit(rows, layout, nu
     deadlines = set(GEN_DEADLINES) | {str(n) for n in range(1, 7)}
     assert not {u.name for t in plan.tasks for u in t.units} & deadlines
     assert all(t.units for t in plan.tasks)
+
+
+# ---- a 序号 the header lacks, under category cells ------------------------------------------
+
+# (category, [(task text, units cell, deadline cell)]); the first heading has no rows of its own
+CATEGORY_ROWS = [
+    ("一、围绕中心工作做好主动公开", []),
+    ("(一)聚焦重点政策", [("及时发布扶持政策及其执行进展,讲清政策取向。", "办公室", "持续推进"),
+                      ("做好民生实事项目的信息公开和宣传。", "民生科", "年底前")]),
+    ("(二)聚焦公众参与", [("涉及群众切身利益的文件公开征求意见并反馈采纳情况。", "业务科、办公室", "6月底前"),
+                      ("组织开放日活动,邀请群众走进机关。", "宣传科", "每季度")]),
+    ("(三)聚焦监督管理", [("及时更新机构职能信息,完善公开目录。", "法规科", "长期坚持")]),
+]
+CATEGORY_EXPECTED = [
+    ("及时发布扶持政策及其执行进展,讲清政策取向。", [("办公室", R)], ["持续推进"], "聚焦重点政策"),
+    ("做好民生实事项目的信息公开和宣传。", [("民生科", R)], ["年底前"], "聚焦重点政策"),
+    ("涉及群众切身利益的文件公开征求意见并反馈采纳情况。", [("业务科", R), ("办公室", R)], ["6月底前"], "聚焦公众参与"),
+    ("组织开放日活动,邀请群众走进机关。", [("宣传科", R)], ["每季度"], "聚焦公众参与"),
+    ("及时更新机构职能信息,完善公开目录。", [("法规科", R)], ["长期坚持"], "聚焦监督管理"),
+]
+
+
+def _category_table(layout: str, number_at: str, numbering: str) -> tuple[str, list[str]]:
+    """The table as a web page flattens it, with a 序号 the header does not name: ``number_at``
+    "after" (category, number, text…), "first" (number, category, text…) or "line" (the category
+    on a line of its own); ``numbering`` "run" (1 2 3 4 5), "gap" (a row lost: 1 2 4 5 6) or
+    "restart" (1 2 1 2 1 under each category). Also the numbers written."""
+    lines = ["某局2024年政务公开重点工作任务分工"]
+    header = ["工作任务", "具体要求", "责任科室", "时限要求"]
+    lines += [" | ".join(header) + " | ||"] if layout == "pipes" else [name + " |" for name in header] + ["||"]
+    numbers, count = [], 0
+    for category, items in CATEGORY_ROWS:
+        if not items:
+            lines.append(category + " |")
+        if numbering == "restart":
+            count = 0
+        for index, (text, units, deadline) in enumerate(items):
+            count += 2 if numbering == "gap" and count == 2 else 1
+            numbers.append(str(count))
+            cells = [text, units, deadline]
+            head = [category] if index == 0 else []
+            if number_at == "line":
+                lines += [c + " |" for c in head]
+                cells = [str(count)] + cells
+            elif number_at == "after":
+                cells = head + [str(count)] + cells
+            else:
+                cells = [str(count)] + head + cells
+            if layout == "pipes":
+                lines += [" | ".join(cells) + " |", "||"]
+            else:  # one cell per line, two lines of empty cells after each row
+                lines += [c + " |" for c in cells] + ["|", "|"]
+    return "\n".join(lines) + "\n", numbers
+
+
+def _bare_numbers(plan) -> list[str]:
+    """Task texts and section titles that are nothing but a number or punctuation."""
+    return [t for t in [s.title for s in plan.sections] + [t.text for t in plan.tasks]
+            if re.fullmatch(r"[\W\d_]*", t)]
+
+
+@pytest.mark.parametrize("layout", ["pipes", "cells"])
+@pytest.mark.parametrize("number_at", ["after", "first", "line"])
+@pytest.mark.parametrize("numbering", ["run", "gap", "restart"])
+def test_a_row_number_the_header_lacks_is_never_a_task_or_a_section(layout, number_at, numbering):
+    text, numbers = _category_table(layout, number_at, numbering)
+    plan = parse_document(text)
+    titles = {s.key: s.title for s in plan.sections}
+    assert [(t.text, [(u.name, u.role) for u in t.units], t.deadline, titles[t.section]) for t in plan.tasks] \
+        == CATEGORY_EXPECTED
+    assert [s.number + s.title for s in plan.sections] == [c for c, _ in CATEGORY_ROWS]
+    assert [t.number for t in plan.tasks] == numbers
+    assert _bare_numbers(plan) == []

@@ -716,8 +716,7 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
         roles = [None] * (width - len(roles)) + roles
         full = [r for r in data if len(r) == width]
         for col in range(width):
-            values = [r[col].text for r in full if not r[col].blank]
-            if values and sum(bool(_BARE_INT.match(v)) for v in values) * 10 >= len(values) * 7:
+            if _mostly_numbers([r[col] for r in full]):
                 if roles[col] not in (None, NUMBER):
                     displaced = roles[col]
                     for left in range(col - 1, -1, -1):
@@ -730,8 +729,17 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
                 values = [r[col].text for r in full if not r[col].blank]
                 roles[col] = GROUP if not values or any(_kind(v) == "section" for v in values) else REMARKS
         roles = settle_roles(roles)
-    header = Header(header.at, roles, header.start,
-                    [""] * (len(roles) - len(header.names)) + list(header.names))
+    names = [""] * (len(roles) - len(header.names)) + list(header.names)
+    full = [r for r in data if len(r) == width]
+    at = next((col for col in range(width) if roles[col] in (GROUP, TEXT)
+               and _mostly_numbers([r[col] for r in full])), None) if NUMBER not in roles else None
+    if at is not None:
+        # "1 | 做好… | 办公室 | 年底前" under "工作任务 | 具体要求 | 责任科室 | 时限要求", the categories on
+        # lines of their own: the rows start with a 序号 the header lacks, a column of its own
+        roles.insert(at, NUMBER)
+        names.insert(at, "")
+        width += 1
+    header = Header(header.at, roles, header.start, names)
     number, text = header.column(NUMBER), header.column(TEXT)
     item_cols = [c for r in data if len(r) == width for c, cell in enumerate(r) if _kind(cell.text) == "item"]
     item_col = max(set(item_cols), key=item_cols.count) if item_cols else text
@@ -769,7 +777,7 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
 
 
 def _number_column(grid: Grid, header: Header) -> Header:
-    """A one-cell-per-line table whose rows are numbered 1, 2, 3… under a header without 序号: the
+    """A one-cell-per-line table whose rows are numbered (``_row_numbers``) under a header without 序号: the
     number column is put where the numbers stand — before the text when a category comes before
     them, first when the previous row's unit or time does."""
     if header.column(NUMBER) is not None:
@@ -777,7 +785,7 @@ def _number_column(grid: Grid, header: Header) -> Header:
     cells = [c for c in grid.rows[0][header.at + 1:] if not c.blank]
     at = [i for i, c in enumerate(cells) if _BARE_INT.match(_clean(c.text))]
     numbers = [int(re.sub(r"\D", "", _clean(cells[i].text))) for i in at]
-    if not at or numbers != list(range(numbers[0], numbers[0] + len(numbers))) or len(at) == 1 and numbers != [1]:
+    if not at or not _row_numbers(numbers) or len(at) == 1 and numbers != [1]:
         return header
     text = header.column(TEXT)
     after_category = sum(1 for i in at if i and _content(cells[i - 1].text) in ("short", "section"))
@@ -785,6 +793,25 @@ def _number_column(grid: Grid, header: Header) -> Header:
     roles = header.roles[:col] + [NUMBER] + header.roles[col:]
     names = list(header.names) + [""] * (len(header.roles) - len(header.names))
     return Header(header.at, roles, header.start, names[:col] + [""] + names[col:])
+
+
+def _mostly_numbers(cells: list[Cell]) -> bool:
+    """Whether a column's filled cells are mostly bare numbers: row numbers."""
+    values = [c.text for c in cells if not c.blank]
+    return bool(values) and sum(bool(_BARE_INT.match(v)) for v in values) * 10 >= len(values) * 7
+
+
+def _row_numbers(numbers: list[int]) -> bool:
+    """Whether bare numbers read in order are a table's row numbers: rising, maybe starting again
+    at 1 under each category, with at most one in three missing (a row the copy lost, "1 2 3 4 6 7 8")."""
+    missing, start = 0, 0
+    for index in range(1, len(numbers) + 1):
+        if index == len(numbers) or numbers[index] <= numbers[index - 1]:
+            if start and numbers[start] != 1:
+                return False
+            missing += numbers[index - 1] - numbers[start] + 1 - (index - start)
+            start = index
+    return bool(numbers) and missing * 3 <= len(numbers)
 
 
 def rows_of(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]:
