@@ -166,6 +166,45 @@ def test_a_deadline_or_a_number_in_a_unit_cell_is_refused_with_its_line():
     assert any(line == 4 and "“7”只是一个数字" in message for line, message in plan.warnings)
 
 
+def test_a_task_text_of_only_a_number_or_punctuation_is_refused_with_its_line():
+    table = "\n".join([
+        "某局2024年政务公开任务分工",
+        "序号 | 工作任务 | 责任单位 | 完成时限 |",
+        "1 | 修订政府信息公开指南 | 办公室 | 6月底前 |",
+        "2 | 15 | 综合科 | 年底前 |",
+        "3 | —— | 综合科 | 年底前 |",
+    ]) + "\n"
+    plan = parse_document(table)
+    assert _tasks(plan) == [("修订政府信息公开指南", [("办公室", R)], ["6月底前"])]
+    assert (4, "表格这一行没有任务内容,未导入:综合科|年底前") in plan.warnings
+    assert (5, "任务内容“——”只有标点或竖线,不是任务,未导入") in plan.warnings
+    prose = "\n".join([
+        "某局2024年政务公开工作要点", "一、完善公开制度",
+        "1.修订政府信息公开指南。(责任单位:办公室)", "2.……", "3.做好年度报告发布。(责任单位:综合科)",
+    ]) + "\n"
+    plan = parse_document(prose)
+    assert [t.text for t in plan.tasks] == ["修订政府信息公开指南。", "做好年度报告发布。"]
+    assert (4, "任务内容“……”只有标点或竖线,不是任务,未导入") in plan.warnings
+
+
+def test_row_numbers_out_of_order_are_still_no_task_and_no_heading():
+    # numbers that do not run as row numbers get no column: each is still its row's number only
+    lines = ["某局2024年政务公开重点工作任务分工"] + [h + " |" for h in ["工作任务", "具体要求", "责任科室", "时限要求"]]
+    for cells in [["(一)聚焦重点", "3", "及时公开产业政策和进展成效。", "办公室", "持续推进"],
+                  ["1", "深化民生领域信息公开。", "民生科", "年底前"],
+                  ["(二)聚焦参与", "7", "重大政策文件应征求意见。", "业务科", "6月底前"]]:
+        lines += [c + " |" for c in cells] + ["|"]
+    plan = parse_document("\n".join(lines) + "\n")
+    titles = {s.key: s.title for s in plan.sections}
+    assert [(t.text, [(u.name, u.role) for u in t.units], t.deadline, titles[t.section]) for t in plan.tasks] == [
+        ("及时公开产业政策和进展成效。", [("办公室", R)], ["持续推进"], "聚焦重点"),
+        ("深化民生领域信息公开。", [("民生科", R)], ["年底前"], "聚焦重点"),
+        ("重大政策文件应征求意见。", [("业务科", R)], ["6月底前"], "聚焦参与"),
+    ]
+    assert _bare_numbers(plan) == []
+    assert not any("没有任务内容" in message for _line, message in plan.warnings)
+
+
 # ---- generated tables -------------------------------------------------------------------------
 
 GEN_CATEGORIES = ["一、健全公开制度", "政策解读", "平台建设", "(二)重点领域公开"]
@@ -181,34 +220,60 @@ _row = st.tuples(st.integers(0, len(GEN_TEXTS) - 1), st.integers(0, len(GEN_UNIT
                  st.integers(0, 2))  # lines of empty cells after the row
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+GEN_HEADING = "一、围绕中心工作抓好主动公开"  # a category cell with no rows of its own
+
+
+def _gen_title(category: str) -> str:
+    return re.sub(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))", "", category)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(_row, min_size=1, max_size=6), layout=st.sampled_from(["pipes", "cells"]),
        numbered=st.sampled_from([None, "first", "after_category"]), header_number=st.booleans(),
-       empties=st.sampled_from(["|", "||", "|||", "||||"]))
-def test_every_deadline_cell_is_its_tasks_deadline_never_a_unit(rows, layout, numbered, header_number, empties):
+       empties=st.sampled_from(["|", "||", "|||", "||||"]),
+       numbering=st.sampled_from(["run", "gap", "restart"]),  # 1 2 3 4, 1 2 4 5 (a row lost), 1 2 1 2
+       heading=st.booleans(), own_line=st.booleans())
+def test_every_deadline_cell_is_its_tasks_deadline_never_a_unit(rows, layout, numbered, header_number, empties,
+                                                                 numbering, heading, own_line):
+    # ``own_line``: " | " rows write a category on a line of its own; one cell per line puts a unit
+    # cell's "|" on the next line
     header = ["工作任务", "具体要求", "责任单位", "完成时限"]
     if numbered and header_number:
         header.insert(0 if numbered == "first" else 1, "序号")
     lines = ["某局2024年政务公开工作任务分解表"]
     lines += [" | ".join(header) + " |"] if layout == "pipes" else [name + " |" for name in header]
-    category, expected = -1, []
+    if heading:
+        lines.append(GEN_HEADING + " |")
+    category, count, expected, numbers = -1, 0, [], []
     for index, (text, units, deadline, new, repeat, blank_lines) in enumerate(rows):
         first = not index or new
         if first:
             category = (category + 1) % len(GEN_CATEGORIES)
+            count = 0 if numbering == "restart" else count
+        count += 2 if numbering == "gap" and index == 2 else 1
         cells = [GEN_TEXTS[text], GEN_UNITS[units], GEN_DEADLINES[deadline]]
         if numbered == "after_category":
-            cells.insert(0, str(index + 1))
-        if first or repeat:
+            cells.insert(0, str(count))
+        if (first or repeat) and layout == "pipes" and own_line and numbered != "first":
+            lines.append(GEN_CATEGORIES[category] + " |")
+        elif first or repeat:
             cells.insert(0, GEN_CATEGORIES[category])
         if numbered == "first":
-            cells.insert(0, str(index + 1))
-        lines += [" | ".join(cells) + " |"] if layout == "pipes" else [cell + " |" for cell in cells]
+            cells.insert(0, str(count))
+        if layout == "pipes":
+            lines.append(" | ".join(cells) + " |")
+        else:
+            for cell in cells:
+                lines += [cell, "|"] if own_line and cell == GEN_UNITS[units] else [cell + " |"]
         lines += [empties] * blank_lines
-        expected.append((GEN_TEXTS[text], [GEN_DEADLINES[deadline]]))
+        expected.append((GEN_TEXTS[text], [GEN_DEADLINES[deadline]], _gen_title(GEN_CATEGORIES[category])))
+        numbers.append(str(count) if numbered else None)
     plan = parse_document("\n".join(lines) + "\n")
-    assert [(t.text, t.deadline) for t in plan.tasks] == expected
-    deadlines = set(GEN_DEADLINES) | {str(n) for n in range(1, 7)}
+    titles = {s.key: s.title for s in plan.sections}
+    assert [(t.text, t.deadline, titles.get(t.section)) for t in plan.tasks] == expected
+    assert [t.number for t in plan.tasks] == numbers
+    assert _bare_numbers(plan) == []
+    deadlines = set(GEN_DEADLINES) | {str(n) for n in range(1, 9)}
     assert not {u.name for t in plan.tasks for u in t.units} & deadlines
     assert all(t.units for t in plan.tasks)
 

@@ -683,9 +683,11 @@ def _unstream(grid: Grid, header: Header) -> list[list[Cell | None]]:
             rows.append(row)
             pos = 0
         core = fold(cell.text).strip().rstrip("。")
-        while roles[pos] == GROUP and text is not None and text > pos and (
-                len(core) > 25 or "。" in core or "," in core):
-            pos += 1  # a sentence is no group heading: the group cell was merged and written once
+        while pos + 1 < width and (roles[pos] == NUMBER or roles[pos] == GROUP and text is not None
+                                   and text > pos and (len(core) > 25 or "。" in core or "," in core)):
+            # a sentence is no group heading (the group cell was merged and written once), and no
+            # cell but a number is a row number
+            pos += 1
         row[pos] = cell
         pos += 1
     return rows
@@ -765,6 +767,9 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
                 _kind(row[0].text) == "section" or _CN_ORDINAL.match(_clean(row[0].text))):
             # "一 | 政策公开" (its blank cells trimmed): a heading row, written from the left
             anchor_at, anchor_col = 0, number if number is not None else 0
+        if anchor_at is None and len(row) == 1 and GROUP in header.roles and _content(row[0].text) == "short":
+            # "政策解读 |": a category on a line of its own, the rest of its row merged or left out
+            anchor_at, anchor_col = 0, header.column(GROUP)
         if anchor_at is None:
             anchor_at, anchor_col = 0, width - len(row)
         start = max(0, anchor_col - anchor_at)
@@ -779,7 +784,7 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
 def _number_column(grid: Grid, header: Header) -> Header:
     """A one-cell-per-line table whose rows are numbered (``_row_numbers``) under a header without 序号: the
     number column is put where the numbers stand — before the text when a category comes before
-    them, first when the previous row's unit or time does."""
+    them, first when the previous row's unit or time does, or a category after them."""
     if header.column(NUMBER) is not None:
         return header
     cells = [c for c in grid.rows[0][header.at + 1:] if not c.blank]
@@ -788,8 +793,13 @@ def _number_column(grid: Grid, header: Header) -> Header:
     if not at or not _row_numbers(numbers) or len(at) == 1 and numbers != [1]:
         return header
     text = header.column(TEXT)
-    after_category = sum(1 for i in at if i and _content(cells[i - 1].text) in ("short", "section"))
-    col = text if text is not None and after_category * 2 > len(at) else 0
+
+    def category(i: int) -> bool:
+        return 0 <= i < len(cells) and _content(cells[i].text) in ("short", "section")
+
+    after_category = sum(1 for i in at if category(i - 1))
+    before_category = sum(1 for i in at if category(i + 1))  # "1 | 政策解读 | 做好…": the number comes first
+    col = text if text is not None and after_category * 2 > len(at) and after_category > before_category else 0
     roles = header.roles[:col] + [NUMBER] + header.roles[col:]
     names = list(header.names) + [""] * (len(header.roles) - len(header.names))
     return Header(header.at, roles, header.start, names[:col] + [""] + names[col:])
@@ -870,7 +880,7 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, cut: 
             previous = [None] * width
             continue
         row = Row(line)
-        group_changed = False
+        group_changed = own = False
         # A text copy writes a merged cell once, on its first row, and leaves it blank below: in a row
         # that stays in the group above, a blank unit or time cell is that merged cell.
         in_group = ragged and any(roles[col] == GROUP for col in range(width)) and all(
@@ -894,10 +904,15 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, cut: 
                     value, carried = (_clean(above.text) if above is not None else ""), True
                 elif role == TEXT and cell is not None:
                     row.text_carried = True
+            if role in (GROUP, TEXT) and _BARE_INT.match(value):
+                # a row number in a column it was not placed in: the row's number, never a heading or a task
+                row.number = row.number or (None if carried else value)
+                continue
             if role == GROUP and value and not carried:
                 group_changed = True
+            own = own or role in UNIT_ROLES + (DEADLINE,) and bool(value) and not carried
             if role == NUMBER:
-                row.number = value or None
+                row.number = value or row.number
             elif role == GROUP:
                 if value:
                     row.groups.append((col, value, carried))
@@ -926,6 +941,8 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, cut: 
                 previous[col] = None
             elif roles[col] in UNIT_ROLES and main and not units_merged:
                 previous[col] = None  # a row with units of its own: its empty 配合单位 is empty
+        if not row.text and not row.text_carried and not own:
+            row.units, row.deadline = {}, ""  # only what it took from above: nothing of a task of its own
         if row.detail:
             row.text = "\n".join(part for part in (row.text, row.detail) if part)
         out.append(row)
