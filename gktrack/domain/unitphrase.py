@@ -430,10 +430,11 @@ _NO_EACH = re.compile(r"^(?:各|本|全|我|相关|有关|其他|其它|所属|�
 
 
 def _takes_each(name: str) -> bool:
-    """Whether a name after "各X、" shares its 各: a kind of body (街道, 乡镇政府), not one unit."""
+    """Whether a name after "各X、" shares its 各: a kind of body (街道, 乡镇政府, 街办, 管理处), not one unit."""
     if _NO_EACH.match(name) or _GROUP_WORD.search(name):
         return False
-    return bool(re.match(r"^(?:街道|社区|村|乡|镇|县|区|市|州|园区|开发区|管委会|办事处|学校|医院|居委会|村委会)", name))
+    return bool(re.match(r"^(?:街道|街办|社区|村|乡|镇|县|区|市|州|园区|开发区|管委会|管理处|管理区|片区|景区|农场|林场"
+                         r"|办事处|学校|医院|居委会|村委会)", name))
 
 
 def _dedupe(units: list[UnitRef]) -> list[UnitRef]:
