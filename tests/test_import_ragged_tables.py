@@ -5,6 +5,9 @@ number, a deadline or an empty cell never becomes a unit."""
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -163,6 +166,45 @@ def test_a_deadline_or_a_number_in_a_unit_cell_is_refused_with_its_line():
     assert any(line == 4 and "“7”只是一个数字" in message for line, message in plan.warnings)
 
 
+def test_a_task_text_of_only_a_number_or_punctuation_is_refused_with_its_line():
+    table = "\n".join([
+        "某局2024年政务公开任务分工",
+        "序号 | 工作任务 | 责任单位 | 完成时限 |",
+        "1 | 修订政府信息公开指南 | 办公室 | 6月底前 |",
+        "2 | 15 | 综合科 | 年底前 |",
+        "3 | —— | 综合科 | 年底前 |",
+    ]) + "\n"
+    plan = parse_document(table)
+    assert _tasks(plan) == [("修订政府信息公开指南", [("办公室", R)], ["6月底前"])]
+    assert (4, "表格这一行没有任务内容,未导入:综合科|年底前") in plan.warnings
+    assert (5, "任务内容“——”只有标点或竖线,不是任务,未导入") in plan.warnings
+    prose = "\n".join([
+        "某局2024年政务公开工作要点", "一、完善公开制度",
+        "1.修订政府信息公开指南。(责任单位:办公室)", "2.……", "3.做好年度报告发布。(责任单位:综合科)",
+    ]) + "\n"
+    plan = parse_document(prose)
+    assert [t.text for t in plan.tasks] == ["修订政府信息公开指南。", "做好年度报告发布。"]
+    assert (4, "任务内容“……”只有标点或竖线,不是任务,未导入") in plan.warnings
+
+
+def test_row_numbers_out_of_order_are_still_no_task_and_no_heading():
+    # numbers that do not run as row numbers get no column: each is still its row's number only
+    lines = ["某局2024年政务公开重点工作任务分工"] + [h + " |" for h in ["工作任务", "具体要求", "责任科室", "时限要求"]]
+    for cells in [["(一)聚焦重点", "3", "及时公开产业政策和进展成效。", "办公室", "持续推进"],
+                  ["1", "深化民生领域信息公开。", "民生科", "年底前"],
+                  ["(二)聚焦参与", "7", "重大政策文件应征求意见。", "业务科", "6月底前"]]:
+        lines += [c + " |" for c in cells] + ["|"]
+    plan = parse_document("\n".join(lines) + "\n")
+    titles = {s.key: s.title for s in plan.sections}
+    assert [(t.text, [(u.name, u.role) for u in t.units], t.deadline, titles[t.section]) for t in plan.tasks] == [
+        ("及时公开产业政策和进展成效。", [("办公室", R)], ["持续推进"], "聚焦重点"),
+        ("深化民生领域信息公开。", [("民生科", R)], ["年底前"], "聚焦重点"),
+        ("重大政策文件应征求意见。", [("业务科", R)], ["6月底前"], "聚焦参与"),
+    ]
+    assert _bare_numbers(plan) == []
+    assert not any("没有任务内容" in message for _line, message in plan.warnings)
+
+
 # ---- generated tables -------------------------------------------------------------------------
 
 GEN_CATEGORIES = ["一、健全公开制度", "政策解读", "平台建设", "(二)重点领域公开"]
@@ -178,33 +220,132 @@ _row = st.tuples(st.integers(0, len(GEN_TEXTS) - 1), st.integers(0, len(GEN_UNIT
                  st.integers(0, 2))  # lines of empty cells after the row
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+GEN_HEADING = "一、围绕中心工作抓好主动公开"  # a category cell with no rows of its own
+
+
+def _gen_title(category: str) -> str:
+    return re.sub(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))", "", category)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(_row, min_size=1, max_size=6), layout=st.sampled_from(["pipes", "cells"]),
        numbered=st.sampled_from([None, "first", "after_category"]), header_number=st.booleans(),
-       empties=st.sampled_from(["|", "||", "|||", "||||"]))
-def test_every_deadline_cell_is_its_tasks_deadline_never_a_unit(rows, layout, numbered, header_number, empties):
+       empties=st.sampled_from(["|", "||", "|||", "||||"]),
+       numbering=st.sampled_from(["run", "gap", "restart"]),  # 1 2 3 4, 1 2 4 5 (a row lost), 1 2 1 2
+       heading=st.booleans(), own_line=st.booleans())
+def test_every_deadline_cell_is_its_tasks_deadline_never_a_unit(rows, layout, numbered, header_number, empties,
+                                                                 numbering, heading, own_line):
+    # ``own_line``: " | " rows write a category on a line of its own; one cell per line puts a unit
+    # cell's "|" on the next line
     header = ["工作任务", "具体要求", "责任单位", "完成时限"]
     if numbered and header_number:
         header.insert(0 if numbered == "first" else 1, "序号")
     lines = ["某局2024年政务公开工作任务分解表"]
     lines += [" | ".join(header) + " |"] if layout == "pipes" else [name + " |" for name in header]
-    category, expected = -1, []
+    if heading:
+        lines.append(GEN_HEADING + " |")
+    category, count, expected, numbers = -1, 0, [], []
     for index, (text, units, deadline, new, repeat, blank_lines) in enumerate(rows):
         first = not index or new
         if first:
             category = (category + 1) % len(GEN_CATEGORIES)
+            count = 0 if numbering == "restart" else count
+        count += 2 if numbering == "gap" and index == 2 else 1
         cells = [GEN_TEXTS[text], GEN_UNITS[units], GEN_DEADLINES[deadline]]
         if numbered == "after_category":
-            cells.insert(0, str(index + 1))
-        if first or repeat:
+            cells.insert(0, str(count))
+        if (first or repeat) and layout == "pipes" and own_line and numbered != "first":
+            lines.append(GEN_CATEGORIES[category] + " |")
+        elif first or repeat:
             cells.insert(0, GEN_CATEGORIES[category])
         if numbered == "first":
-            cells.insert(0, str(index + 1))
-        lines += [" | ".join(cells) + " |"] if layout == "pipes" else [cell + " |" for cell in cells]
+            cells.insert(0, str(count))
+        if layout == "pipes":
+            lines.append(" | ".join(cells) + " |")
+        else:
+            for cell in cells:
+                lines += [cell, "|"] if own_line and cell == GEN_UNITS[units] else [cell + " |"]
         lines += [empties] * blank_lines
-        expected.append((GEN_TEXTS[text], [GEN_DEADLINES[deadline]]))
+        expected.append((GEN_TEXTS[text], [GEN_DEADLINES[deadline]], _gen_title(GEN_CATEGORIES[category])))
+        numbers.append(str(count) if numbered else None)
     plan = parse_document("\n".join(lines) + "\n")
-    assert [(t.text, t.deadline) for t in plan.tasks] == expected
-    deadlines = set(GEN_DEADLINES) | {str(n) for n in range(1, 7)}
+    titles = {s.key: s.title for s in plan.sections}
+    assert [(t.text, t.deadline, titles.get(t.section)) for t in plan.tasks] == expected
+    assert [t.number for t in plan.tasks] == numbers
+    assert _bare_numbers(plan) == []
+    deadlines = set(GEN_DEADLINES) | {str(n) for n in range(1, 9)}
     assert not {u.name for t in plan.tasks for u in t.units} & deadlines
     assert all(t.units for t in plan.tasks)
+
+
+# ---- a 序号 the header lacks, under category cells ------------------------------------------
+
+# (category, [(task text, units cell, deadline cell)]); the first heading has no rows of its own
+CATEGORY_ROWS = [
+    ("一、围绕中心工作做好主动公开", []),
+    ("(一)聚焦重点政策", [("及时发布扶持政策及其执行进展,讲清政策取向。", "办公室", "持续推进"),
+                      ("做好民生实事项目的信息公开和宣传。", "民生科", "年底前")]),
+    ("(二)聚焦公众参与", [("涉及群众切身利益的文件公开征求意见并反馈采纳情况。", "业务科、办公室", "6月底前"),
+                      ("组织开放日活动,邀请群众走进机关。", "宣传科", "每季度")]),
+    ("(三)聚焦监督管理", [("及时更新机构职能信息,完善公开目录。", "法规科", "长期坚持")]),
+]
+CATEGORY_EXPECTED = [
+    ("及时发布扶持政策及其执行进展,讲清政策取向。", [("办公室", R)], ["持续推进"], "聚焦重点政策"),
+    ("做好民生实事项目的信息公开和宣传。", [("民生科", R)], ["年底前"], "聚焦重点政策"),
+    ("涉及群众切身利益的文件公开征求意见并反馈采纳情况。", [("业务科", R), ("办公室", R)], ["6月底前"], "聚焦公众参与"),
+    ("组织开放日活动,邀请群众走进机关。", [("宣传科", R)], ["每季度"], "聚焦公众参与"),
+    ("及时更新机构职能信息,完善公开目录。", [("法规科", R)], ["长期坚持"], "聚焦监督管理"),
+]
+
+
+def _category_table(layout: str, number_at: str, numbering: str) -> tuple[str, list[str]]:
+    """The table as a web page flattens it, with a 序号 the header does not name: ``number_at``
+    "after" (category, number, text…), "first" (number, category, text…) or "line" (the category
+    on a line of its own); ``numbering`` "run" (1 2 3 4 5), "gap" (a row lost: 1 2 4 5 6) or
+    "restart" (1 2 1 2 1 under each category). Also the numbers written."""
+    lines = ["某局2024年政务公开重点工作任务分工"]
+    header = ["工作任务", "具体要求", "责任科室", "时限要求"]
+    lines += [" | ".join(header) + " | ||"] if layout == "pipes" else [name + " |" for name in header] + ["||"]
+    numbers, count = [], 0
+    for category, items in CATEGORY_ROWS:
+        if not items:
+            lines.append(category + " |")
+        if numbering == "restart":
+            count = 0
+        for index, (text, units, deadline) in enumerate(items):
+            count += 2 if numbering == "gap" and count == 2 else 1
+            numbers.append(str(count))
+            cells = [text, units, deadline]
+            head = [category] if index == 0 else []
+            if number_at == "line":
+                lines += [c + " |" for c in head]
+                cells = [str(count)] + cells
+            elif number_at == "after":
+                cells = head + [str(count)] + cells
+            else:
+                cells = [str(count)] + head + cells
+            if layout == "pipes":
+                lines += [" | ".join(cells) + " |", "||"]
+            else:  # one cell per line, two lines of empty cells after each row
+                lines += [c + " |" for c in cells] + ["|", "|"]
+    return "\n".join(lines) + "\n", numbers
+
+
+def _bare_numbers(plan) -> list[str]:
+    """Task texts and section titles that are nothing but a number or punctuation."""
+    return [t for t in [s.title for s in plan.sections] + [t.text for t in plan.tasks]
+            if re.fullmatch(r"[\W\d_]*", t)]
+
+
+@pytest.mark.parametrize("layout", ["pipes", "cells"])
+@pytest.mark.parametrize("number_at", ["after", "first", "line"])
+@pytest.mark.parametrize("numbering", ["run", "gap", "restart"])
+def test_a_row_number_the_header_lacks_is_never_a_task_or_a_section(layout, number_at, numbering):
+    text, numbers = _category_table(layout, number_at, numbering)
+    plan = parse_document(text)
+    titles = {s.key: s.title for s in plan.sections}
+    assert [(t.text, [(u.name, u.role) for u in t.units], t.deadline, titles[t.section]) for t in plan.tasks] \
+        == CATEGORY_EXPECTED
+    assert [s.number + s.title for s in plan.sections] == [c for c, _ in CATEGORY_ROWS]
+    assert [t.number for t in plan.tasks] == numbers
+    assert _bare_numbers(plan) == []

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from gktrack.errors import InputError
 from gktrack.domain.model import UnitRef
-from gktrack.domain.unitphrase import format_unit_phrase, looks_like_unit_phrase, parse_unit_phrase
+from gktrack.domain.unitphrase import format_unit_phrase, looks_like_unit_phrase, parse_unit_phrase, text_problem
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 
@@ -56,6 +56,11 @@ L, S, R = "lead", "support", "responsible"
         ("各乡（镇）、街道", [("各乡(镇)", R), ("各街道", R)]),
         ("各县市区政府,各乡镇政府、街道办事处", [("各县市区政府", R), ("各乡镇政府", R), ("各街道办事处", R)]),
         ("各街道、区直各部门", [("各街道", R), ("区直各部门", R)]),
+        # the shared 各 covers the other kinds of local body a 各 list names: 街办, 管理处, 农场…
+        ("区商务局等成员单位,各乡、街办、管理处", [("区商务局", R), ("各乡", R), ("各街办", R), ("各管理处", R)]),
+        ("各镇、街办、管委会配合", [("各镇", S), ("各街办", S), ("各管委会", S)]),
+        ("各乡镇、农场、林场", [("各乡镇", R), ("各农场", R), ("各林场", R)]),
+        ("各科室、办公室", [("各科室", R), ("办公室", R)]),  # one office is no kind of body
         # issue 15: bare levels before one body are one collective; nested brackets stay whole
         ("省直有关部门,各州、市人民政府按照职责分工负责", [("省直有关部门", R), ("各州、市人民政府", R)]),
         ("各县、市、区人民政府", [("各县、市、区人民政府", R)]),
@@ -261,6 +266,19 @@ def test_a_cell_of_another_column_is_no_unit(phrase, said):
     with pytest.raises(InputError) as caught:
         parse_unit_phrase(phrase)
     assert said in caught.value.message
+
+
+@pytest.mark.parametrize("text, said", [
+    ("4", "只是一个数字"), ("12、", "只是一个数字"), ("(3)", "只是一个数字"), ("1.2", "只是一个数字"), ("③", "只是一个数字"),
+    (" 7 ", "只是一个数字"), ("||", "只有标点或竖线"), ("——", "只有标点或竖线"), ("……", "只有标点或竖线"),
+])
+def test_a_number_or_punctuation_alone_is_no_task_text(text, said):
+    assert said in text_problem(text)
+
+
+@pytest.mark.parametrize("text", ["办好12345热线", "2024年度报告", "一", "", "做好(一)项工作"])
+def test_text_with_words_is_task_text(text):
+    assert text_problem(text) is None
 
 
 @pytest.mark.parametrize("phrase", ["12345热线", "县第一中学", "各科室", "宣传处会办公室", "市12345政务服务便民热线中心"])

@@ -396,6 +396,23 @@ def test_a_name_that_is_no_unit_is_flagged_in_the_plan_and_in_the_registry(repo)
     ]
 
 
+def test_a_task_text_or_title_of_only_a_number_or_punctuation_is_flagged(repo):
+    # a table's row number or empty cells read as the task or as a heading
+    plan = GOOD.replace("title: 平台", "title: '2'").replace("text: 更新政府信息公开指南", "text: '4'")
+    plan = plan.replace("text: 按季度发布工作动态", "text: '||'")
+    write(repo, "plans/good.yaml", plan)
+    code, out, _ = gk(repo, "validate")
+    assert code == 1
+    assert lines(out) == [
+        "plans/good.yaml:11:12: 警告:章节“1.1”的标题“2”只是一个数字(表格的序号?),不是标题(导入时读错了表格的列?)",
+        "plans/good.yaml:16:11: 错误:任务 1 的内容“4”只是一个数字(表格的序号?),不是任务(导入时读错了表格的列?)",
+        "plans/good.yaml:24:11: 错误:任务 2 的内容“||”只有标点或竖线,不是任务(导入时读错了表格的列?)",
+    ]
+    # a number inside a text is text
+    write(repo, "plans/good.yaml", GOOD.replace("text: 更新政府信息公开指南", "text: 办好12345热线"))
+    assert gk(repo, "validate")[0] == 0
+
+
 def test_units_of_a_plan_are_checked_against_a_staged_registry(repo):
     write(repo, "plans/good.yaml", GOOD.replace("[司法所]", "[新设科]", 1))
     git(repo, "add", "plans/good.yaml")

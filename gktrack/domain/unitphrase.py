@@ -13,6 +13,9 @@ join words inside one name ("城管住建和农业农村局"). In "市发改委�
 level-prefixed first name share its prefix (市科技局), along an unbroken 、 run only, unless a name
 names a place of its own ("人民银行潍坊市中心支行"). An adverb before the role word ("分别牵头") is
 not part of a name, and neither is a clause after it: "X牵头做好…工作" names X.
+
+What is no unit's name, and no task's text either — a table's empty cells or its row number read
+into the wrong column — is judged here once (``unit_name_problem``, ``text_problem``).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from gktrack.errors import InputError
 from gktrack.domain.model import ROLE_LABELS, ROLES, UnitRef
 
 __all__ = ["parse_unit_phrase", "format_unit_phrase", "looks_like_unit_phrase", "half_width", "is_body_name",
-           "join_line_breaks", "split_cut_name", "unit_name_problem"]
+           "join_line_breaks", "split_cut_name", "text_problem", "unit_name_problem"]
 
 _RANK = {role: rank for rank, role in enumerate(ROLES)}  # lead < support < responsible
 
@@ -118,21 +121,38 @@ def is_body_name(name: str) -> bool:
 
 
 _NO_WORD = re.compile(r"^[\W_]*$")  # punctuation, pipes and spaces only: a table's empty cells
-_BARE_NUMBER = re.compile(r"^[(]?\d+[).、]?$")  # a table's 序号
+# a table's 序号 or an item's number alone: 3, 3., (3), 1.2, ③ (a title "一" may be a person's placeholder)
+_BARE_NUMBER = re.compile(r"^[(]?(?:\d+(?:\.\d+)*|[\u2460-\u2473])[).、]?$")
+
+
+def _no_words(text: str) -> str | None:
+    """What ``text`` is instead of words, or None: a table's empty cells or its row number."""
+    core = re.sub(r"\s+", "", half_width(text or ""))
+    if _NO_WORD.match(core):
+        return "只有标点或竖线"
+    if _BARE_NUMBER.match(core):
+        return "只是一个数字(表格的序号?)"
+    return None
 
 
 def unit_name_problem(name: str) -> str | None:
     """Why ``name`` can be no unit's name, or None: only punctuation or "|" (empty table cells),
     a bare number (a row number), a time (年底前, 长期推进, 2021年8月前) — cells of a table read
     into the wrong column. The one rule for the importer and ``validate``."""
-    core = half_width(name or "").strip()
-    if _NO_WORD.match(core):
-        return f"单位名称“{name}”只有标点或竖线,不是单位"
-    if _BARE_NUMBER.match(core):
-        return f"单位名称“{name}”只是一个数字(表格的序号?),不是单位"
-    if time_phrase(core):
+    what = _no_words(name)
+    if what:
+        return f"单位名称“{name}”{what},不是单位"
+    if time_phrase(half_width(name or "").strip()):
         return f"单位名称“{name}”是时限,不是单位"
     return None
+
+
+def text_problem(text: str, what: str = "任务内容") -> str | None:
+    """Why ``text`` can be no task's text (``what``: or a heading's title), or None: only
+    punctuation or "|", or a bare number — a table's row number read as the task. Empty text is
+    the file format's business. The one rule for the importer, ``add`` and ``validate``."""
+    found = _no_words(text) if (text or "").strip() else None
+    return f"{what}“{text}”{found}" if found else None
 
 
 def is_self_reference(name: str) -> bool:
@@ -410,10 +430,11 @@ _NO_EACH = re.compile(r"^(?:各|本|全|我|相关|有关|其他|其它|所属|�
 
 
 def _takes_each(name: str) -> bool:
-    """Whether a name after "各X、" shares its 各: a kind of body (街道, 乡镇政府), not one unit."""
+    """Whether a name after "各X、" shares its 各: a kind of body (街道, 乡镇政府, 街办, 管理处), not one unit."""
     if _NO_EACH.match(name) or _GROUP_WORD.search(name):
         return False
-    return bool(re.match(r"^(?:街道|社区|村|乡|镇|县|区|市|州|园区|开发区|管委会|办事处|学校|医院|居委会|村委会)", name))
+    return bool(re.match(r"^(?:街道|街办|社区|村|乡|镇|县|区|市|州|园区|开发区|管委会|管理处|管理区|片区|景区|农场|林场"
+                         r"|办事处|学校|医院|居委会|村委会)", name))
 
 
 def _dedupe(units: list[UnitRef]) -> list[UnitRef]:

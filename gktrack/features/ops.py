@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from gktrack.domain.dates import read_date, today
 from gktrack.domain.model import ROLE_LABELS, YEARS, Plan, Progress, Section, Task, UnitRef
+from gktrack.domain.unitphrase import text_problem
 from gktrack.domain.units import resolve_refs, typed_form
 from gktrack.errors import InputError, NotFoundError, RepoError
 from gktrack.storage import git
@@ -222,6 +223,9 @@ def add_task(repo: Repository, plan_id: str, text: str, *, lead: list[str] = (),
     text = " ".join(text.split()) if "\n" not in text else text.strip()
     if not text:
         raise InputError("任务内容不能为空")
+    problem = text_problem(text)
+    if problem:
+        raise InputError(f"{problem},不是任务")
     plan = repo.load_plan(plan_id)
     require_office(repo, by, "add")
     section_key = resolve_section(plan, section) if section else None

@@ -5,11 +5,12 @@ ids and keys, sections that exist, the plan id that is its name, the registry's 
 roles — is said by the one reader, collecting every problem (``gktrack.storage.reader`` through
 ``planfile.plan_from_nodes`` and ``registry.registry_from_nodes``). This module adds what is not a
 fact of the file format: unit names the registry does not know (with suggestions), names that
-are no unit at all (a row number, a time, empty "||" cells: ``unitphrase.unit_name_problem``), deadline
-phrases that cannot be read, the merge driver's unresolved ``conflict:`` entries, tasks written
-twice, a state that disagrees with the closing date, file names that are not plan ids, a change a
-crash left half done. And it finds the files: the work tree, or with ``staged`` what ``git
-commit`` would commit (the pre-commit hook).
+are no unit at all (a row number, a time, empty "||" cells: ``unitphrase.unit_name_problem``),
+task texts and section titles that are no words (a row number, punctuation:
+``unitphrase.text_problem``), deadline phrases that cannot be read, the merge driver's unresolved
+``conflict:`` entries, tasks written twice, a state that disagrees with the closing date, file
+names that are not plan ids, a change a crash left half done. And it finds the files: the work
+tree, or with ``staged`` what ``git commit`` would commit (the pre-commit hook).
 
 A plan file whose bytes were read before without a problem is not read again: the index
 (``gktrack.storage.index``) knows it by blob id and name, and its plan comes from the index; the
@@ -28,7 +29,7 @@ from gktrack import __version__
 from gktrack.domain.deadlines import parsed
 from gktrack.domain.model import ROLES, Plan, Task, fields_of, to_data
 from gktrack.domain.parts import owed_parts
-from gktrack.domain.unitphrase import unit_name_problem
+from gktrack.domain.unitphrase import text_problem, unit_name_problem
 from gktrack.domain.units import Units, likely_same
 from gktrack.storage import git, yamldoc
 from gktrack.storage.index import blob_id
@@ -200,6 +201,9 @@ def _plan_findings(plan: Plan, reader: Reader | None, units: Units | None) -> li
         missing = lost(task)
         name = _name(task, missing)
         label = f"{name} 的" if "id" not in missing else "任务的"
+        problem = text_problem(task.text, "内容") if "text" not in missing else None
+        if problem:
+            found.append(Finding(task, "text", None, f"{label}{problem},不是任务(导入时读错了表格的列?)", ERROR))
         for role in ROLES:
             for i, unit in enumerate(getattr(task, role)):
                 problem = unit_name_problem(unit)
@@ -249,6 +253,10 @@ def _section_findings(plan: Plan, lost: Callable[[Any], set]) -> list[Finding]:
             found.append(Finding(section, "key", None, f"章节“{key}”的上级章节“{key.rpartition('.')[0]}”不存在(或排在它后面)",
                           WARNING))
         keys.add(key)
+        problem = text_problem(section.title, "标题") if "title" not in lost(section) else None
+        if problem:
+            found.append(Finding(section, "title", None, f"章节“{key}”的{problem},不是标题(导入时读错了表格的列?)",
+                                 WARNING))
     return found
 
 

@@ -76,6 +76,7 @@ from gktrack.domain.unitphrase import (
     looks_like_unit_phrase,
     parse_unit_phrase,
     split_cut_name,
+    text_problem,
 )
 
 
@@ -1971,10 +1972,23 @@ def _parse(doc: Document) -> ImportedPlan:
                 tasks = []  # plain paragraphs with neither numbering nor units: nothing says they are tasks
         else:
             sections, tasks, any_units = _prose_and_table(plan, body, table, run)
-    plan.sections, plan.tasks = sections, tasks
+    plan.sections, plan.tasks = sections, _with_words(tasks, run)
     _settle(plan, doc, segs, any_units, run)
     plan.warnings = sorted(run.warnings, key=lambda item: item[0])
     return plan
+
+
+def _with_words(tasks: list[ImportedTask], run: _Run) -> list[ImportedTask]:
+    """The tasks without those whose whole text is a number or punctuation (a table's row number
+    or empty cells read as the task), each refused with a warning at its line."""
+    kept = []
+    for task in tasks:
+        problem = text_problem(task.text)
+        if problem:
+            run.warn(task.line, f"{problem},不是任务,未导入")
+        else:
+            kept.append(task)
+    return kept
 
 
 def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool, run: _Run) -> None:

@@ -683,9 +683,11 @@ def _unstream(grid: Grid, header: Header) -> list[list[Cell | None]]:
             rows.append(row)
             pos = 0
         core = fold(cell.text).strip().rstrip("。")
-        while roles[pos] == GROUP and text is not None and text > pos and (
-                len(core) > 25 or "。" in core or "," in core):
-            pos += 1  # a sentence is no group heading: the group cell was merged and written once
+        while pos + 1 < width and (roles[pos] == NUMBER or roles[pos] == GROUP and text is not None
+                                   and text > pos and (len(core) > 25 or "。" in core or "," in core)):
+            # a sentence is no group heading (the group cell was merged and written once), and no
+            # cell but a number is a row number
+            pos += 1
         row[pos] = cell
         pos += 1
     return rows
@@ -716,8 +718,7 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
         roles = [None] * (width - len(roles)) + roles
         full = [r for r in data if len(r) == width]
         for col in range(width):
-            values = [r[col].text for r in full if not r[col].blank]
-            if values and sum(bool(_BARE_INT.match(v)) for v in values) * 10 >= len(values) * 7:
+            if _mostly_numbers([r[col] for r in full]):
                 if roles[col] not in (None, NUMBER):
                     displaced = roles[col]
                     for left in range(col - 1, -1, -1):
@@ -730,8 +731,17 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
                 values = [r[col].text for r in full if not r[col].blank]
                 roles[col] = GROUP if not values or any(_kind(v) == "section" for v in values) else REMARKS
         roles = settle_roles(roles)
-    header = Header(header.at, roles, header.start,
-                    [""] * (len(roles) - len(header.names)) + list(header.names))
+    names = [""] * (len(roles) - len(header.names)) + list(header.names)
+    full = [r for r in data if len(r) == width]
+    at = next((col for col in range(width) if roles[col] in (GROUP, TEXT)
+               and _mostly_numbers([r[col] for r in full])), None) if NUMBER not in roles else None
+    if at is not None:
+        # "1 | 做好… | 办公室 | 年底前" under "工作任务 | 具体要求 | 责任科室 | 时限要求", the categories on
+        # lines of their own: the rows start with a 序号 the header lacks, a column of its own
+        roles.insert(at, NUMBER)
+        names.insert(at, "")
+        width += 1
+    header = Header(header.at, roles, header.start, names)
     number, text = header.column(NUMBER), header.column(TEXT)
     item_cols = [c for r in data if len(r) == width for c, cell in enumerate(r) if _kind(cell.text) == "item"]
     item_col = max(set(item_cols), key=item_cols.count) if item_cols else text
@@ -757,6 +767,9 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
                 _kind(row[0].text) == "section" or _CN_ORDINAL.match(_clean(row[0].text))):
             # "一 | 政策公开" (its blank cells trimmed): a heading row, written from the left
             anchor_at, anchor_col = 0, number if number is not None else 0
+        if anchor_at is None and len(row) == 1 and GROUP in header.roles and _content(row[0].text) == "short":
+            # "政策解读 |": a category on a line of its own, the rest of its row merged or left out
+            anchor_at, anchor_col = 0, header.column(GROUP)
         if anchor_at is None:
             anchor_at, anchor_col = 0, width - len(row)
         start = max(0, anchor_col - anchor_at)
@@ -769,22 +782,46 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
 
 
 def _number_column(grid: Grid, header: Header) -> Header:
-    """A one-cell-per-line table whose rows are numbered 1, 2, 3… under a header without 序号: the
+    """A one-cell-per-line table whose rows are numbered (``_row_numbers``) under a header without 序号: the
     number column is put where the numbers stand — before the text when a category comes before
-    them, first when the previous row's unit or time does."""
+    them, first when the previous row's unit or time does, or a category after them."""
     if header.column(NUMBER) is not None:
         return header
     cells = [c for c in grid.rows[0][header.at + 1:] if not c.blank]
     at = [i for i, c in enumerate(cells) if _BARE_INT.match(_clean(c.text))]
     numbers = [int(re.sub(r"\D", "", _clean(cells[i].text))) for i in at]
-    if not at or numbers != list(range(numbers[0], numbers[0] + len(numbers))) or len(at) == 1 and numbers != [1]:
+    if not at or not _row_numbers(numbers) or len(at) == 1 and numbers != [1]:
         return header
     text = header.column(TEXT)
-    after_category = sum(1 for i in at if i and _content(cells[i - 1].text) in ("short", "section"))
-    col = text if text is not None and after_category * 2 > len(at) else 0
+
+    def category(i: int) -> bool:
+        return 0 <= i < len(cells) and _content(cells[i].text) in ("short", "section")
+
+    after_category = sum(1 for i in at if category(i - 1))
+    before_category = sum(1 for i in at if category(i + 1))  # "1 | 政策解读 | 做好…": the number comes first
+    col = text if text is not None and after_category * 2 > len(at) and after_category > before_category else 0
     roles = header.roles[:col] + [NUMBER] + header.roles[col:]
     names = list(header.names) + [""] * (len(header.roles) - len(header.names))
     return Header(header.at, roles, header.start, names[:col] + [""] + names[col:])
+
+
+def _mostly_numbers(cells: list[Cell]) -> bool:
+    """Whether a column's filled cells are mostly bare numbers: row numbers."""
+    values = [c.text for c in cells if not c.blank]
+    return bool(values) and sum(bool(_BARE_INT.match(v)) for v in values) * 10 >= len(values) * 7
+
+
+def _row_numbers(numbers: list[int]) -> bool:
+    """Whether bare numbers read in order are a table's row numbers: rising, maybe starting again
+    at 1 under each category, with at most one in three missing (a row the copy lost, "1 2 3 4 6 7 8")."""
+    missing, start = 0, 0
+    for index in range(1, len(numbers) + 1):
+        if index == len(numbers) or numbers[index] <= numbers[index - 1]:
+            if start and numbers[start] != 1:
+                return False
+            missing += numbers[index - 1] - numbers[start] + 1 - (index - start)
+            start = index
+    return bool(numbers) and missing * 3 <= len(numbers)
 
 
 def rows_of(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]:
@@ -843,7 +880,7 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, cut: 
             previous = [None] * width
             continue
         row = Row(line)
-        group_changed = False
+        group_changed = own = False
         # A text copy writes a merged cell once, on its first row, and leaves it blank below: in a row
         # that stays in the group above, a blank unit or time cell is that merged cell.
         in_group = ragged and any(roles[col] == GROUP for col in range(width)) and all(
@@ -867,10 +904,15 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, cut: 
                     value, carried = (_clean(above.text) if above is not None else ""), True
                 elif role == TEXT and cell is not None:
                     row.text_carried = True
+            if role in (GROUP, TEXT) and _BARE_INT.match(value):
+                # a row number in a column it was not placed in: the row's number, never a heading or a task
+                row.number = row.number or (None if carried else value)
+                continue
             if role == GROUP and value and not carried:
                 group_changed = True
+            own = own or role in UNIT_ROLES + (DEADLINE,) and bool(value) and not carried
             if role == NUMBER:
-                row.number = value or None
+                row.number = value or row.number
             elif role == GROUP:
                 if value:
                     row.groups.append((col, value, carried))
@@ -899,6 +941,8 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, cut: 
                 previous[col] = None
             elif roles[col] in UNIT_ROLES and main and not units_merged:
                 previous[col] = None  # a row with units of its own: its empty 配合单位 is empty
+        if not row.text and not row.text_carried and not own:
+            row.units, row.deadline = {}, ""  # only what it took from above: nothing of a task of its own
         if row.detail:
             row.text = "\n".join(part for part in (row.text, row.detail) if part)
         out.append(row)
