@@ -354,12 +354,22 @@ def _rejoin_wrapped(segs: list[_Seg]) -> list[_Seg]:
     return list(out.done())
 
 
+# a line ending in a closing bracket ends an item: "…公开。〔责任单位:县财政局〕", "【牵头单位:X】"
+_CLOSING = ")]〕】"
+
+
+def _cuts_sentence(prev: _Seg | None) -> bool:
+    """Whether a number after ``prev`` cuts a sentence: ``prev`` stops mid-sentence, not at a full
+    stop, a closed bracket, a unit phrase or a heading (headings end without punctuation)."""
+    if prev is None or _ends_sentence(prev.norm) or prev.norm.rstrip()[-1:] in _CLOSING:
+        return False
+    return not looks_like_unit_phrase(prev.raw) and not _heading_line(prev)
+
+
 def _mid_sentence(prev: _Seg | None) -> bool:
     """Whether the line before a marker stops in the middle of a sentence (a page of text does;
     a heading or a table cell without a full stop is short)."""
-    if prev is None or len(prev.norm) < 50 or _ends_sentence(prev.norm):
-        return False
-    if looks_like_unit_phrase(prev.raw):
+    if prev is None or len(prev.norm) < 50 or not _cuts_sentence(prev):
         return False
     marker = marker_at_start(prev.raw, prev.norm)
     if marker and len(prev.norm) - marker.end <= 40:
@@ -373,6 +383,27 @@ def _heading_line(seg: _Seg) -> bool:
     return marker is not None and marker.style != "n" and len(seg.norm) - marker.end <= 30 and "。" not in seg.norm
 
 
+def _page_chain(segs: list[_Seg], indexes: list[int], values: dict[int, int]) -> bool:
+    """Whether the numbers at ``indexes`` number the pages of a document-sharing copy ("1、…重大行政",
+    "2、决策法定程序…"): consecutive, the first at the page's start (after nothing, the site's
+    banner or a cut sentence), the others cutting sentences — mostly; a page may end at a full
+    stop, never at a heading or a closed bracket — and the pages between them of about one length
+    (a site cuts its pages by size; items are as long as what they say)."""
+    ordered = [values[i] for i in indexes]
+    if len(indexes) < 2 or any(b != a + 1 for a, b in zip(ordered, ordered[1:])):
+        return False
+    first = segs[indexes[0] - 1] if indexes[0] else None
+    if first is not None and not _CHROME.match(first.norm) and not _mid_sentence(first):
+        return False
+    rest = [segs[i - 1] for i in indexes[1:]]
+    mid = sum(1 for prev in rest if _mid_sentence(prev))
+    if mid < max(1, 0.6 * len(rest)) or any(
+            _heading_line(prev) or prev.norm.rstrip()[-1:] in _CLOSING or len(prev.norm) < 50 for prev in rest):
+        return False
+    pages = [sum(len(seg.norm) for seg in segs[a:b]) for a, b in zip(indexes, indexes[1:])]
+    return min(pages) >= 100 and min(pages) >= 0.6 * max(pages)
+
+
 def _remove_page_markers(segs: list[_Seg], run: _Run, table_numbers: bool) -> list[_Seg]:
     """Page numbers cut into the text ("…重大行政\\n2、决策法定程序…", "- 3 -") removed, sentences rejoined."""
     removed: list[tuple[int, str]] = []
@@ -384,20 +415,14 @@ def _remove_page_markers(segs: list[_Seg], run: _Run, table_numbers: bool) -> li
             candidates.setdefault(fold(marker.text)[-1], []).append(index)
     page_lines: set[int] = set()
     for indexes in candidates.values():
-        mid = [i for i in indexes if _mid_sentence(segs[i - 1] if i else None)]
         values = {i: marker_at_start(segs[i].raw).value for i in indexes}
-        if len(mid) >= 2 and len(mid) >= 0.6 * len(indexes):
-            ordered = [values[i] for i in indexes]
-            if all(b == a + 1 for a, b in zip(ordered, ordered[1:])):
-                page_lines.update(indexes)
-                continue
+        if _page_chain(segs, indexes, values):
+            page_lines.update(indexes)
+            continue
         # One by one: a number that cuts a sentence and does not continue the item numbering.
         last = 0
         for i in indexes:
-            prev = segs[i - 1] if i else None
-            cuts = prev is not None and not _ends_sentence(prev.norm) and not looks_like_unit_phrase(prev.raw) \
-                and not _heading_line(prev)
-            if cuts and values[i] not in (1, last + 1):
+            if _cuts_sentence(segs[i - 1] if i else None) and values[i] not in (1, last + 1):
                 page_lines.add(i)
             else:
                 last = values[i]
