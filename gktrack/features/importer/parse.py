@@ -3,8 +3,9 @@
 The parser reads the structure such documents share, not their wording:
 
 1. lines: blank lines dropped, table rows written with | or tabs split into cells, hard-wrapped
-   text (PDF copies) rejoined, page markers ("2、" cut into a sentence, "- 3 -") removed and the
-   sentence they cut rejoined, headings run into one line ("二、X (一)Y…") split apart;
+   text (PDF copies) rejoined, page markers ("2、" cut into a sentence where it does not continue
+   the numbering, a document-sharing copy's run of page numbers, "- 3 -") removed and the sentence
+   they cut rejoined, headings run into one line ("二、X (一)Y…") split apart;
    a document that lost its line breaks split at its numbering where a sentence, a unit bracket
    or a heading's short title ends before the next number of its style;
 2. the plan itself: its title line (the one the cover notice announces; where "(此件公开发布)" ends
@@ -15,11 +16,11 @@ The parser reads the structure such documents share, not their wording:
    source when there is one: prose before it is reported, not imported (but an item left out of
    a table that restates the others is kept);
 4. structure: numbering styles take levels in the order they first appear; an item with deeper
-   items below it (or whose siblings have them) is a heading, the rest are tasks; unnumbered
-   paragraphs continue the open task or form one; unit phrases close tasks — at the end of an
-   item "(责任单位:…)" (a bracket followed by more text ends one task and starts the next), or on
-   a line of their own for every task since the previous unit line; one cut off where a web-page
-   excerpt ends still names what it can, with a warning.
+   items below it (or whose siblings have them, unless it is a sentence by itself) is a heading,
+   the rest are tasks; unnumbered paragraphs continue the open task or form one; unit phrases
+   close tasks — at the end of an item "(责任单位:…)" (a bracket followed by more text ends one
+   task and starts the next), or on a line of their own for every task since the previous unit
+   line; one cut off where a web-page excerpt ends still names what it can, with a warning.
 
 Anything it skips or is unsure of becomes a warning ``(line, message)``; text is never dropped
 silently.
@@ -1300,11 +1301,11 @@ def _shown_units(raw: str) -> str:
 
 
 # The titles of a plan's usual parts: one opening a heading's text that goes on as a sentence
-# ("一、工作目标紧紧围绕…。") is the whole title, its line break lost.
+# ("一、工作目标紧紧围绕…。", "一、总体要求 2022年是…。") is the whole title, its line break lost.
 _PART_TITLE = re.compile(
     r"^(?:总体要求|指导思想|工作目标|主要目标|总体目标|基本原则|工作原则|总体思路|工作思路|工作任务|主要任务|重点任务"
     r"|具体任务|工作措施|保障措施|工作要求|组织保障|组织领导|组织实施|实施步骤|工作步骤|进度安排|工作安排|有关要求)"
-    r"(?=[^\s,,、::;;。.!!和及与的])")
+    r"(?=[^,,、::;;。.!!和及与的])")
 
 
 def _split_title(text: str) -> tuple[str, str]:
@@ -1328,6 +1329,15 @@ def _title_like(text: str) -> bool:
     core = norm.rstrip("。.")
     # a line stopping at "," or "、" breaks off a sentence: its text goes on below, it heads nothing
     return 0 < len(core) <= 40 and "。" not in core and not core.endswith((",", "、")) and not _trailing_units(text)
+
+
+def _whole_item(text: str) -> bool:
+    """Whether an item's own text is a task by itself: a sentence ("疏理…资料,编制…目录。"), not a
+    heading's title ("保障措施", "深化决策公开") — with or without a body after it ("五、完善民主恳谈
+    制度。重大政务…" heads the task its body makes)."""
+    title, body = _split_title(text)
+    core = fold(title).strip()
+    return not body and (len(core) > 40 or re.search(r"[,;:。]", core) is not None)
 
 
 class _Builder:
@@ -1522,6 +1532,8 @@ class _Builder:
                 own_units = _trailing_units(seg.raw) is not None
                 following = [s for s in self.segs[i + 1:ends[i]] if s.kind != "chrome"]
                 has_paras = any(s.kind in ("para", "table") for s in following)
+                if family_heads and not own_units and not following and _whole_item(seg.body):
+                    continue  # a sentence on its own among headings: a task, not an empty section
                 if family_heads and not own_units and (has_paras or not following):
                     self.heading.add(i)
                 elif not own_units and any(s.kind == "table" for s in following):
