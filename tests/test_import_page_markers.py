@@ -61,6 +61,15 @@ def test_items_after_a_heading_and_after_unit_brackets_of_every_kind_keep_their_
     assert len({repr(value) for value in results.values()}) == 1
 
 
+def test_a_document_ending_in_a_closed_unit_bracket_is_not_cut_off():
+    """"…。〔责任单位:县财政局〕" ends an item as "(…)" does: the text is whole, nothing was cut."""
+    for opening, closing in (("〔", "〕"), ("【", "】"), ("(", ")")):
+        text = numbered_plan(opening, closing).split("二、强化保障")[0]
+        plan = parse_document(text)
+        assert [t.number for t in plan.tasks] == ["1.", "2.", "3."]
+        assert not any("中断" in message for _, message in plan.warnings), (opening, plan.warnings)
+
+
 def test_a_page_number_cut_into_a_sentence_is_still_removed():
     """"…及申领\\n5、流程…": 5 does not continue the items (1., 2.), and the line before it stops
     mid-sentence: a page number, and the sentence is joined again."""

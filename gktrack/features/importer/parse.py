@@ -83,7 +83,7 @@ from gktrack.domain.unitphrase import (
 # ---- patterns ---------------------------------------------------------------------------------
 
 _STRIP = " \t\r\n\u3000\xa0\ufeff\u200b\u2002\u2003\x0b\x0c"
-_TERMINAL = "。!?;:)」』”’》】…"   # a line ending so ends a sentence (folded text)
+_TERMINAL = "。!?;:)〕」』”’》】…"   # a line ending so ends a sentence (folded text)
 # Web-page furniture: labelled fields anywhere, short widgets only when the line is just that.
 _CHROME = re.compile(
     r"^(?:•\s*)?(?:索引号|主题分类|公开方式|公开范围|公开时限|有效性|发布机构|信息来源|来源|作者|发布(?:时间|日期)"
@@ -355,14 +355,14 @@ def _rejoin_wrapped(segs: list[_Seg]) -> list[_Seg]:
     return list(out.done())
 
 
-# a line ending in a closing bracket ends an item: "…公开。〔责任单位:县财政局〕", "【牵头单位:X】"
-_CLOSING = ")]〕】"
+# the brackets an item may end with: "…公开。〔责任单位:县财政局〕", "【牵头单位:X】", "(X负责)"
+_CLOSING = ")〕】"
 
 
 def _cuts_sentence(prev: _Seg | None) -> bool:
     """Whether a number after ``prev`` cuts a sentence: ``prev`` stops mid-sentence, not at a full
     stop, a closed bracket, a unit phrase or a heading (headings end without punctuation)."""
-    if prev is None or _ends_sentence(prev.norm) or prev.norm.rstrip()[-1:] in _CLOSING:
+    if prev is None or _ends_sentence(prev.norm):
         return False
     return not looks_like_unit_phrase(prev.raw) and not _heading_line(prev)
 
