@@ -3,8 +3,9 @@
 The parser reads the structure such documents share, not their wording:
 
 1. lines: blank lines dropped, table rows written with | or tabs split into cells, hard-wrapped
-   text (PDF copies) rejoined, page markers ("2、" cut into a sentence, "- 3 -") removed and the
-   sentence they cut rejoined, headings run into one line ("二、X (一)Y…") split apart;
+   text (PDF copies) rejoined, page markers ("2、" cut into a sentence where it does not continue
+   the numbering, a document-sharing copy's run of page numbers, "- 3 -") removed and the sentence
+   they cut rejoined, headings run into one line ("二、X (一)Y…") split apart;
    a document that lost its line breaks split at its numbering where a sentence, a unit bracket
    or a heading's short title ends before the next number of its style;
 2. the plan itself: its title line (the one the cover notice announces; where "(此件公开发布)" ends
@@ -15,11 +16,11 @@ The parser reads the structure such documents share, not their wording:
    source when there is one: prose before it is reported, not imported (but an item left out of
    a table that restates the others is kept);
 4. structure: numbering styles take levels in the order they first appear; an item with deeper
-   items below it (or whose siblings have them) is a heading, the rest are tasks; unnumbered
-   paragraphs continue the open task or form one; unit phrases close tasks — at the end of an
-   item "(责任单位:…)" (a bracket followed by more text ends one task and starts the next), or on
-   a line of their own for every task since the previous unit line; one cut off where a web-page
-   excerpt ends still names what it can, with a warning.
+   items below it (or whose siblings have them, unless it is a sentence by itself) is a heading,
+   the rest are tasks; unnumbered paragraphs continue the open task or form one; unit phrases
+   close tasks — at the end of an item "(责任单位:…)" (a bracket followed by more text ends one
+   task and starts the next), or on a line of their own for every task since the previous unit
+   line; one cut off where a web-page excerpt ends still names what it can, with a warning.
 
 Anything it skips or is unsure of becomes a warning ``(line, message)``; text is never dropped
 silently.
@@ -83,7 +84,7 @@ from gktrack.domain.unitphrase import (
 # ---- patterns ---------------------------------------------------------------------------------
 
 _STRIP = " \t\r\n\u3000\xa0\ufeff\u200b\u2002\u2003\x0b\x0c"
-_TERMINAL = "。!?;:)」』”’》】…"   # a line ending so ends a sentence (folded text)
+_TERMINAL = "。!?;:)〕」』”’》】…"   # a line ending so ends a sentence (folded text)
 # Web-page furniture: labelled fields anywhere, short widgets only when the line is just that.
 _CHROME = re.compile(
     r"^(?:•\s*)?(?:索引号|主题分类|公开方式|公开范围|公开时限|有效性|发布机构|信息来源|来源|作者|发布(?:时间|日期)"
@@ -375,12 +376,22 @@ def _rejoin_wrapped(segs: list[_Seg]) -> list[_Seg]:
     return list(out.done())
 
 
+# the brackets an item may end with: "…公开。〔责任单位:县财政局〕", "【牵头单位:X】", "(X负责)"
+_CLOSING = ")〕】"
+
+
+def _cuts_sentence(prev: _Seg | None) -> bool:
+    """Whether a number after ``prev`` cuts a sentence: ``prev`` stops mid-sentence, not at a full
+    stop, a closed bracket, a unit phrase or a heading (headings end without punctuation)."""
+    if prev is None or _ends_sentence(prev.norm):
+        return False
+    return not looks_like_unit_phrase(prev.raw) and not _heading_line(prev)
+
+
 def _mid_sentence(prev: _Seg | None) -> bool:
     """Whether the line before a marker stops in the middle of a sentence (a page of text does;
     a heading or a table cell without a full stop is short)."""
-    if prev is None or len(prev.norm) < 50 or _ends_sentence(prev.norm):
-        return False
-    if looks_like_unit_phrase(prev.raw):
+    if prev is None or len(prev.norm) < 50 or not _cuts_sentence(prev):
         return False
     marker = marker_at_start(prev.raw, prev.norm)
     if marker and len(prev.norm) - marker.end <= 40:
@@ -394,6 +405,27 @@ def _heading_line(seg: _Seg) -> bool:
     return marker is not None and marker.style != "n" and len(seg.norm) - marker.end <= 30 and "。" not in seg.norm
 
 
+def _page_chain(segs: list[_Seg], indexes: list[int], values: dict[int, int]) -> bool:
+    """Whether the numbers at ``indexes`` number the pages of a document-sharing copy ("1、…重大行政",
+    "2、决策法定程序…"): consecutive, the first at the page's start (after nothing, the site's
+    banner or a cut sentence), the others cutting sentences — mostly; a page may end at a full
+    stop, never at a heading or a closed bracket — and the pages between them of about one length
+    (a site cuts its pages by size; items are as long as what they say)."""
+    ordered = [values[i] for i in indexes]
+    if len(indexes) < 2 or any(b != a + 1 for a, b in zip(ordered, ordered[1:])):
+        return False
+    first = segs[indexes[0] - 1] if indexes[0] else None
+    if first is not None and not _CHROME.match(first.norm) and not _mid_sentence(first):
+        return False
+    rest = [segs[i - 1] for i in indexes[1:]]
+    mid = sum(1 for prev in rest if _mid_sentence(prev))
+    if mid < max(1, 0.6 * len(rest)) or any(
+            _heading_line(prev) or prev.norm.rstrip()[-1:] in _CLOSING or len(prev.norm) < 50 for prev in rest):
+        return False
+    pages = [sum(len(seg.norm) for seg in segs[a:b]) for a, b in zip(indexes, indexes[1:])]
+    return min(pages) >= 100 and min(pages) >= 0.6 * max(pages)
+
+
 def _remove_page_markers(segs: list[_Seg], run: _Run, table_numbers: bool) -> list[_Seg]:
     """Page numbers cut into the text ("…重大行政\\n2、决策法定程序…", "- 3 -") removed, sentences rejoined."""
     removed: list[tuple[int, str]] = []
@@ -405,20 +437,14 @@ def _remove_page_markers(segs: list[_Seg], run: _Run, table_numbers: bool) -> li
             candidates.setdefault(fold(marker.text)[-1], []).append(index)
     page_lines: set[int] = set()
     for indexes in candidates.values():
-        mid = [i for i in indexes if _mid_sentence(segs[i - 1] if i else None)]
         values = {i: marker_at_start(segs[i].raw).value for i in indexes}
-        if len(mid) >= 2 and len(mid) >= 0.6 * len(indexes):
-            ordered = [values[i] for i in indexes]
-            if all(b == a + 1 for a, b in zip(ordered, ordered[1:])):
-                page_lines.update(indexes)
-                continue
+        if _page_chain(segs, indexes, values):
+            page_lines.update(indexes)
+            continue
         # One by one: a number that cuts a sentence and does not continue the item numbering.
         last = 0
         for i in indexes:
-            prev = segs[i - 1] if i else None
-            cuts = prev is not None and not _ends_sentence(prev.norm) and not looks_like_unit_phrase(prev.raw) \
-                and not _heading_line(prev)
-            if cuts and values[i] not in (1, last + 1):
+            if _cuts_sentence(segs[i - 1] if i else None) and values[i] not in (1, last + 1):
                 page_lines.add(i)
             else:
                 last = values[i]
@@ -1405,11 +1431,11 @@ def _shown_units(raw: str) -> str:
 
 
 # The titles of a plan's usual parts: one opening a heading's text that goes on as a sentence
-# ("一、工作目标紧紧围绕…。") is the whole title, its line break lost.
+# ("一、工作目标紧紧围绕…。", "一、总体要求 2022年是…。") is the whole title, its line break lost.
 _PART_TITLE = re.compile(
     r"^(?:总体要求|指导思想|工作目标|主要目标|总体目标|基本原则|工作原则|总体思路|工作思路|工作任务|主要任务|重点任务"
     r"|具体任务|工作措施|保障措施|工作要求|组织保障|组织领导|组织实施|实施步骤|工作步骤|进度安排|工作安排|有关要求)"
-    r"(?=[^\s,,、::;;。.!!和及与的])")
+    r"(?=[^,,、::;;。.!!和及与的])")
 
 
 def _split_title(text: str) -> tuple[str, str]:
@@ -1433,6 +1459,15 @@ def _title_like(text: str) -> bool:
     core = norm.rstrip("。.")
     # a line stopping at "," or "、" breaks off a sentence: its text goes on below, it heads nothing
     return 0 < len(core) <= 40 and "。" not in core and not core.endswith((",", "、")) and not _trailing_units(text)
+
+
+def _whole_item(text: str) -> bool:
+    """Whether an item's own text is a task by itself: a sentence ("疏理…资料,编制…目录。"), not a
+    heading's title ("保障措施", "深化决策公开") — with or without a body after it ("五、完善民主恳谈
+    制度。重大政务…" heads the task its body makes)."""
+    title, body = _split_title(text)
+    core = fold(title).strip()
+    return not body and (len(core) > 40 or re.search(r"[,;:。]", core) is not None)
 
 
 class _Builder:
@@ -1627,6 +1662,8 @@ class _Builder:
                 own_units = _trailing_units(seg.raw) is not None
                 following = [s for s in self.segs[i + 1:ends[i]] if s.kind != "chrome"]
                 has_paras = any(s.kind in ("para", "table") for s in following)
+                if family_heads and not own_units and not following and _whole_item(seg.body):
+                    continue  # a sentence on its own among headings: a task, not an empty section
                 if family_heads and not own_units and (has_paras or not following):
                     self.heading.add(i)
                 elif not own_units and any(s.kind == "table" for s in following):
