@@ -10,12 +10,14 @@ The parser reads the structure such documents share, not their wording:
 2. the plan itself: its title line (the one the cover notice announces; where "(此件公开发布)" ends
    the notice, the title as the page repeats it there, or none), everything before it (web-page
    chrome, the notice, its signature and date) read for metadata only, and the tail (抄送, 印发,
-   page chrome) cut off;
+   page chrome) cut off; a notice with nothing of a plan after it (an excerpt cut inside it: its
+   own "一、二、" are requests to its recipients) is all front matter;
 3. a division-of-labour table (header cells 工作任务 / 具体要求 / 责任单位 / 时限要求 …) is the better
    source when there is one: prose before it is reported, not imported (but an item left out of
    a table that restates the others is kept);
 4. structure: numbering styles take levels in the order they first appear; an item with deeper
-   items below it (or whose siblings have them) is a heading, the rest are tasks; unnumbered
+   items below it (or whose siblings have them) is a heading, the rest are tasks — except the
+   plan's introduction (总体要求, 工作目标 …), never a task even when nothing follows it; unnumbered
    paragraphs continue the open task or form one; unit phrases close tasks — at the end of an
    item "(责任单位:…)" (a bracket followed by more text ends one task and starts the next), or on
    a line of their own for every task since the previous unit line; one cut off where a web-page
@@ -116,7 +118,9 @@ _NOTICE_CLOSE = re.compile(r"^\(此件[^()]{0,12}\)$")
 _ATTACHMENT = re.compile(r"^附件\d{0,2}:?$")
 # "关于印发X的通知": the name the cover notice gives the plan
 _NOTICE_TITLE = re.compile(r"印发(?P<t>[^《》。]{4,60}?)的\s*通\s*知")
-_NOTICE_BODY = re.compile(r"印发给你们|现印发|现将.{0,40}印发|请.{0,10}(?:贯彻|遵照|认真)")
+# the sentence by which a cover notice issues the plan, and the notice's closing request
+_ISSUING = re.compile(r"印发给你们|现印发|现将.{0,40}印发")
+_NOTICE_BODY = re.compile(_ISSUING.pattern + r"|请.{0,10}(?:贯彻|遵照|认真)")
 _DOC_NUMBER = re.compile(rf"[{CJK}A-Za-z]{{1,12}}\s*[〔\[(【]\s*\d{{4}}\s*[〕\])】]\s*第?\s*\d{{1,4}}\s*号")
 _URL = re.compile(r"https?://[^\s<>\"'，。、）)]+")
 _LABEL = re.compile(r"^(?P<label>发文机关|发文单位|制发机关|发布机构|发文字号|文\s*号|成文日期|印发日期|标\s*题)\s*:\s*(?P<value>.*)$")
@@ -230,6 +234,8 @@ class _Run:
     def __init__(self) -> None:
         self.warnings: list[tuple[int, str]] = []
         self.cut_units = False  # the cut-off end was read as a unit list, and said so
+        self.preamble: list[str] = []  # the parts skipped as the plan's introduction ("总体要求")
+        self.notice_only = False  # the text is a cover notice and nothing of the plan it issues
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append((line, " ".join(message.split())))
@@ -699,7 +705,7 @@ def _locate(segs: list[_Seg], run: _Run) -> tuple[int, int, str | None, int]:
                     title, title_at, start = better[0], start, start + better[1]
                 break
     if title is None and closing is None:
-        start = _after_notice(segs)
+        start = _after_notice(segs, run)
         found = _title_near(segs, start)
         if found and has_structure_after[found[2] + found[1]]:
             title, title_at, start = found[0], found[2], found[2] + found[1]
@@ -732,6 +738,10 @@ def _locate(segs: list[_Seg], run: _Run) -> tuple[int, int, str | None, int]:
             break
     while end > start and _CHROME.match(segs[end - 1].norm):
         end -= 1
+    if start and all(_CHROME.match(seg.norm) for seg in segs[start:end]):
+        # the notice and its date, then nothing of the plan: the excerpt stops before it
+        notice = _notice_start(segs[:start])
+        run.notice_only = run.notice_only or notice is not None and _issues_plan(segs, notice)
     if end < len(segs) and second is None:
         tail = [s for s in segs[end:] if not _CHROME.match(s.norm)]
         if tail:
@@ -813,13 +823,13 @@ def _notice_deadlines(segs: list[_Seg], run: _Run) -> None:
             run.warn(seg.no, f"印发通知中提到时限“{'、'.join(found)}”(不属于方案任务,未导入):{excerpt(seg.raw)}")
 
 
-def _after_notice(segs: list[_Seg]) -> int:
-    """Without a repeated plan title: skip a cover notice (addressee, 印发 sentence, date)."""
-    notice = None
-    for index, seg in enumerate(segs[:40]):
-        if _ADDRESSEE.match(seg.compact) or _NOTICE_BODY.search(seg.norm):
-            notice = index
-            break
+def _after_notice(segs: list[_Seg], run: _Run) -> int:
+    """Without a repeated plan title: skip a cover notice (addressee, 印发 sentence, date).
+
+    A notice that issues the plan ("现将…印发给你们") with no date after it and nothing of a plan
+    after it is all the text holds (a web page's excerpt cut inside it): its own "一、二、"
+    paragraphs are requests to the units it is sent to, and the whole text is its front matter."""
+    notice = _notice_start(segs)
     if notice is None:
         start = 0
         while start < len(segs) and _CHROME.match(segs[start].norm):
@@ -829,7 +839,53 @@ def _after_notice(segs: list[_Seg]) -> int:
     for index in range(notice + 1, min(len(segs), notice + 15)):
         if DATE_LINE.match(segs[index].norm):
             return index + 1
+    if not _issues_plan(segs, notice):
+        return 0
+    if not _plan_body(segs, notice + 1):
+        run.notice_only = True
+        return len(segs)
+    # no date, the plan right after the notice's sentence: that sentence ends the front matter
+    lead = [i for i in range(notice, min(len(segs), notice + 5)) if _NOTICE_BODY.search(segs[i].norm)]
+    if lead and not any(seg.marker is not None for seg in segs[:lead[-1] + 1]):
+        return lead[-1] + 1
     return 0
+
+
+def _notice_start(segs: list[_Seg]) -> int | None:
+    """Where a cover notice's text begins: its addressee line or its 印发 sentence."""
+    for index, seg in enumerate(segs[:40]):
+        if _ADDRESSEE.match(seg.compact) or _NOTICE_BODY.search(seg.norm):
+            return index
+    return None
+
+
+def _issues_plan(segs: list[_Seg], notice: int) -> bool:
+    """Whether the notice beginning at ``notice`` issues a plan: its 印发 sentence, or its own title
+    "关于印发X的通知" on a line above it (not one it cites)."""
+    if any(_ISSUING.search(seg.norm) for seg in segs[notice:notice + 5]):
+        return True
+    for seg in segs[:notice]:
+        match = _NOTICE_TITLE.search(seg.compact)
+        if match and not _in_sentence(seg.compact, match) and "《" not in seg.compact[:match.start()]:
+            return True
+    return False
+
+
+def _plan_body(segs: list[_Seg], start: int) -> bool:
+    """Whether the text from ``start`` holds a plan's body rather than only a notice's own flat
+    "一、二、" paragraphs: a table or its header, a unit phrase, a second level of numbering, the
+    plan's title (a date proves nothing: the notice's own may come after its paragraphs)."""
+    styles = {seg.marker.style for seg in segs[start:] if seg.marker is not None}
+    if len(styles) > 1:
+        return True
+    for index in range(start, len(segs)):
+        seg = segs[index]
+        if seg.kind == "table" or seg.compact in _HEADER_WORDS \
+                or _UNIT_LABEL.match(seg.norm) or _trailing_units(seg.raw) is not None \
+                or seg.marker is None and looks_like_unit_phrase(seg.raw) and not _is_signature(seg) \
+                or _title_text(segs, index):
+            return True
+    return False
 
 
 def _label_pairs(seg: _Seg) -> list[tuple[str, str]]:
@@ -1276,10 +1332,12 @@ def _shown_units(raw: str) -> str:
 
 # The titles of a plan's usual parts: one opening a heading's text that goes on as a sentence
 # ("一、工作目标紧紧围绕…。") is the whole title, its line break lost.
-_PART_TITLE = re.compile(
-    r"^(?:总体要求|指导思想|工作目标|主要目标|总体目标|基本原则|工作原则|总体思路|工作思路|工作任务|主要任务|重点任务"
-    r"|具体任务|工作措施|保障措施|工作要求|组织保障|组织领导|组织实施|实施步骤|工作步骤|进度安排|工作安排|有关要求)"
-    r"(?=[^\s,,、::;;。.!!和及与的])")
+_PART_WORDS = (
+    r"(?:总体要求|指导思想|工作目标|主要目标|总体目标|基本原则|工作原则|总体思路|工作思路|工作任务|主要任务|重点任务"
+    r"|具体任务|工作措施|保障措施|工作要求|组织保障|组织领导|组织实施|实施步骤|工作步骤|进度安排|工作安排|有关要求)")
+_PART_TITLE = re.compile(r"^" + _PART_WORDS + r"(?=[^\s,,、::;;。.!!和及与的])")
+# "一、总体要求 2022年是…": the title, then a space where its line break was
+_SPACED_PART_TITLE = re.compile(r"^" + _PART_WORDS + r"\s+(?=\S)")
 
 
 def _split_title(text: str) -> tuple[str, str]:
@@ -1289,6 +1347,9 @@ def _split_title(text: str) -> tuple[str, str]:
     named = _PART_TITLE.match(norm)
     if named and (stop if stop >= 0 else len(norm)) - named.end() >= 10:
         return text[:named.end()].strip(_STRIP), text[named.end():].strip(_STRIP)
+    spaced = _SPACED_PART_TITLE.match(norm)
+    if spaced:
+        return text[:spaced.end()].strip(_STRIP), text[spaced.end():].strip(_STRIP)
     if 0 < stop < len(norm) - 1 and norm[stop + 1:].strip():
         return text[:stop].strip(_STRIP), text[stop + 1:].strip(_STRIP)
     gap = re.search(r"\s+", norm)
@@ -1644,12 +1705,22 @@ class _Builder:
                                                              tidy(title), seg.no))
                     else:
                         run.warn(seg.no, f"“{tidy(title)}”是方案的总体说明,不作为任务")
+                        run.preamble.append(is_preamble)
                     open_task = None
                     if body:
                         paragraph(seg, body)
                 else:
                     if preamble():  # "(一)指导思想" under 总体要求: part of the plan's introduction
                         run.warn(seg.no, f"“{preamble()}”部分不是任务,未导入:{excerpt(seg.raw)}")
+                        continue
+                    own_title = tidy(_split_title(seg.body)[0])
+                    if _PREAMBLE_TITLES.match(fold(own_title)):
+                        # "一、总体要求" with no items below it (an excerpt cut before the tasks): still
+                        # the plan's introduction, and so is the text under it
+                        stack.append((level, section_key() or "", own_title, index))
+                        run.warn(seg.no, f"“{own_title}”是方案的总体说明,不作为任务")
+                        run.preamble.append(own_title)
+                        open_task = None
                         continue
                     pieces = _split_at_unit_brackets(seg.body) if self.table is None else [seg.body]
                     new_task(seg.marker.text, pieces[0], seg)
@@ -1876,7 +1947,20 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
                 break
     if not plan.tasks:
         first = next((s.no for s in segs if s.kind != "table"), 1)
-        run.warn(first, "没有找到任何任务:文中既没有编号条目,也没有责任单位,请检查文档是否为工作要点或分工方案")
+        parts = "、".join(dict.fromkeys(run.preamble))
+        read = "、".join(name for name, value in (("标题", plan.title and not plan.title_from_file), ("年度", plan.year),
+                                                 ("发文单位", plan.issuer), ("文号", plan.doc_number),
+                                                 ("日期", plan.issued)) if value)
+        read = f"只读取了{read};" if read else ""
+        if run.notice_only:
+            own = "通知里的编号段落是对收文单位的要求,不是任务," if any(seg.marker is not None for seg in segs) else ""
+            run.warn(first, f"文中只有印发计划的通知,没有计划正文:{own}未导入任何任务;{read}"
+                            "网页节选可能在通知之后就截断了,请取得计划全文后再导入")
+        elif parts:
+            run.warn(first, f"文中只有方案的总体说明({parts}),没有任务部分,未导入任何任务;{read}"
+                            "网页节选可能在任务部分之前就截断了,请取得计划全文后再导入")
+        else:
+            run.warn(first, "没有找到任何任务:文中既没有编号条目,也没有责任单位,请检查文档是否为工作要点或分工方案")
         return
     without = [t for t in plan.tasks if not t.units]
     if without:
