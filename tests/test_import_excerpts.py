@@ -1,7 +1,7 @@
 """A web-page excerpt that stops before the plan's tasks: only the cover notice, or only the plan's
 introduction (总体要求、工作目标…). Nothing in it is a task, and the importer says why; the front
 matter (title, year, issuer, 文号, dates) is still read. A notice followed by a real numbered task
-list keeps importing it.
+list keeps importing it. And a document-sharing site's banner under the last task is not its text.
 
 The documents are small ones written for these tests, in the shapes real pages take.
 """
@@ -202,3 +202,28 @@ def test_a_notices_numbered_requests_never_become_tasks(items, numbering, closin
     assert plan.tasks == []
     assert_front_matter(plan)
     assert said(plan, "只有印发计划的通知")
+
+
+# ---- a document-sharing site's banner under the last task ------------------------------------------
+
+PLAN_END = """白鹭县2023年政务公开工作要点
+一、深化重点领域公开
+1.每月公开县级财政收支情况。(责任单位:县财政局)
+2.公开惠企政策,并提供申报表格下载服务,方便企业在线办理相关"""
+
+
+def test_site_banner_under_the_last_task_is_cut_off_and_reported():
+    for banner in ("消耗 2 篇素材配额,会员有效期内无限次查看", "下载后继续阅读", "登录 | 注册",
+                   "开通会员即可查看全文"):
+        plan = parse_document(PLAN_END + "\n" + banner + "\n")
+        assert texts(plan)[-1] == "公开惠企政策,并提供申报表格下载服务,方便企业在线办理相关", banner
+        assert said(plan, "文末的落款、抄送或网页信息", banner[:8]), banner
+        # the text really stops mid-task: that is what the user is told, not the banner
+        assert said(plan, "文档在此处中断", "方便企业在线办理相关"), banner
+
+
+def test_a_last_task_that_mentions_downloads_is_kept():
+    plan = parse_document(PLAN_END + "\n3.开设政策文件下载专区\n")
+    assert texts(plan)[-1] == "开设政策文件下载专区"
+    plan = parse_document(PLAN_END + "\n各类表格均提供下载。\n")
+    assert texts(plan)[-1].endswith("在线办理相关\n各类表格均提供下载。")

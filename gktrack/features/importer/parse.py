@@ -10,8 +10,9 @@ The parser reads the structure such documents share, not their wording:
 2. the plan itself: its title line (the one the cover notice announces; where "(此件公开发布)" ends
    the notice, the title as the page repeats it there, or none), everything before it (web-page
    chrome, the notice, its signature and date) read for metadata only, and the tail (抄送, 印发,
-   page chrome) cut off; a notice with nothing of a plan after it (an excerpt cut inside it: its
-   own "一、二、" are requests to its recipients) is all front matter;
+   page chrome, a sharing site's banner under the text) cut off; a notice with nothing of a plan
+   after it (an excerpt cut inside it: its own "一、二、" are requests to its recipients) is all
+   front matter;
 3. a division-of-labour table (header cells 工作任务 / 具体要求 / 责任单位 / 时限要求 …) is the better
    source when there is one: prose before it is reported, not imported (but an item left out of
    a table that restates the others is kept);
@@ -101,6 +102,11 @@ _CHROME = re.compile(
     # document-sharing sites: "《X.docx》由会员分享,可在线阅读,更多相关…请在…上搜索。"
     r"|.*(?:由会员分享|可在线阅读|免费下载|原创力文档|道客巴巴|豆丁网|百度文库|taowenge|book118|docin|doc88)"
 )
+# A document-sharing site's banner where the excerpt ends ("消耗 1 篇素材配额,会员有效期内无限次查看",
+# "下载后继续阅读", "登录 | 注册"): a short unnumbered line, no sentence, about the reader's account
+# or the download. Looked for only below the last task: a table cell or a task may well say "下载".
+_SITE_BANNER = re.compile(r"^(?![(\d一二三四五六七八九十])(?=[^。]{0,40}$).*(?:下载|登录|注册|会员|VIP|配额|积分|付费|充值"
+                          r"|阅读全文|继续阅读|查看全文|展开全文|无限次)")
 _TRAILER = re.compile(r"^(?:抄送|抄报|印送|报送)\s*:|^\(此件|^扫一扫|^(?:【\s*)?(?:打印|关闭)(?:本页|窗口)")
 _ISSUED_TRAILER = re.compile(r"(?P<date>" + DATE.pattern + r")\s*印发\s*$")
 _PLAN_WORD = re.compile(
@@ -736,7 +742,7 @@ def _locate(segs: list[_Seg], run: _Run) -> tuple[int, int, str | None, int]:
             if index - 1 >= start and _is_signature(segs[index - 1]):
                 end = index - 1
             break
-    while end > start and _CHROME.match(segs[end - 1].norm):
+    while end > start and (_CHROME.match(segs[end - 1].norm) or _SITE_BANNER.match(segs[end - 1].norm)):
         end -= 1
     if start and all(_CHROME.match(seg.norm) for seg in segs[start:end]):
         # the notice and its date, then nothing of the plan: the excerpt stops before it
@@ -1979,7 +1985,7 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
                                       "请用 --owner 指定发文单位,或在计划文件中填写 owner")
     if run.cut_units:
         return  # the cut is already reported, with the units read from it
-    last = next((line for line in reversed(doc.lines) if line.text.strip(_STRIP)), None)
+    last = _last_line(doc)
     # a file that ends in one of its tables (a 联络员名单 after the 分工表) ends in a cell, not mid-sentence
     if last is not None and not any(grid.first <= last.no <= grid.last for grid in doc.tables):
         tail = fold(last.text).strip(_STRIP + "|")
@@ -2001,6 +2007,12 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
 _TIMESTAMP = re.compile(r"(?:上传|下载|打印|访问|浏览|更新|采集|抓取|入库)(?:时间|日期)|\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}")
 
 
+def _last_line(doc: Document) -> Line | None:
+    """Where the document's text stops: its last line, a sharing site's banner under it left out."""
+    return next((line for line in reversed(doc.lines) if line.text.strip(_STRIP)
+                 and not _SITE_BANNER.match(fold(line.text).strip(_STRIP))), None)
+
+
 def _in_sentence(compact: str, match: re.Match[str]) -> bool:
     """Whether a "关于印发X的通知" found in a line sits inside a sentence rather than being the line."""
     before = compact[:match.start()]
@@ -2016,7 +2028,7 @@ def _cut_unit_list(body: list[_Seg], doc: Document, run: _Run) -> None:
     or a unit line "市发改委、市财政局、人民银". The part before the cut gives the last task its units
     (a cut-off last name is dropped unless it reads as a name), and the user is told the list may
     be incomplete. Only at the document's end: an unclosed bracket anywhere else is text."""
-    last = next((line for line in reversed(doc.lines) if line.text.strip(_STRIP)), None)
+    last = _last_line(doc)
     if not body or last is None:
         return
     seg = body[-1]
