@@ -97,6 +97,15 @@ def test_notice_then_numbered_tasks_with_units_still_imports_them():
     assert not said(plan, "只有印发计划的通知")
 
 
+def test_notice_announcing_no_points_of_its_own_then_a_flat_list_imports_it():
+    document = (NOTICE_HEAD.replace(",并提出如下工作要求,请认真抓好落实", ",请认真贯彻执行")
+                + "1.每月公开县级财政收支情况。\n2.及时公开政府债务信息。\n3.规范政府网站栏目设置。\n")
+    plan = parse_document(document)
+    assert texts(plan) == ["每月公开县级财政收支情况。", "及时公开政府债务信息。", "规范政府网站栏目设置。"]
+    assert_front_matter(plan)
+    assert not said(plan, "只有印发计划的通知")
+
+
 def test_notice_then_plan_body_in_two_levels_without_units_still_imports_it():
     document = (NOTICE_HEAD.replace(",并提出如下工作要求", "")
                 + "一、深化重点领域公开\n(一)财政信息\n1.每月公开县级财政收支情况。\n2.及时公开政府债务信息。\n"

@@ -127,6 +127,8 @@ _NOTICE_TITLE = re.compile(r"印发(?P<t>[^《》。]{4,60}?)的\s*通\s*知")
 # the sentence by which a cover notice issues the plan, and the notice's closing request
 _ISSUING = re.compile(r"印发给你们|现印发|现将.{0,40}印发")
 _NOTICE_BODY = re.compile(_ISSUING.pattern + r"|请.{0,10}(?:贯彻|遵照|认真)")
+# "并提出如下工作要求", "现就有关事项通知如下:": the notice announces numbered points of its own
+_OWN_POINTS = re.compile(r"(?:如下|以下)(?!简称)")
 _DOC_NUMBER = re.compile(rf"[{CJK}A-Za-z]{{1,12}}\s*[〔\[(【]\s*\d{{4}}\s*[〕\])】]\s*第?\s*\d{{1,4}}\s*号")
 _URL = re.compile(r"https?://[^\s<>\"'，。、）)]+")
 _LABEL = re.compile(r"^(?P<label>发文机关|发文单位|制发机关|发布机构|发文字号|文\s*号|成文日期|印发日期|标\s*题)\s*:\s*(?P<value>.*)$")
@@ -832,9 +834,10 @@ def _notice_deadlines(segs: list[_Seg], run: _Run) -> None:
 def _after_notice(segs: list[_Seg], run: _Run) -> int:
     """Without a repeated plan title: skip a cover notice (addressee, 印发 sentence, date).
 
-    A notice that issues the plan ("现将…印发给你们") with no date after it and nothing of a plan
-    after it is all the text holds (a web page's excerpt cut inside it): its own "一、二、"
-    paragraphs are requests to the units it is sent to, and the whole text is its front matter."""
+    A notice that issues the plan ("现将…印发给你们") and announces points of its own ("并提出如下
+    要求"), with no date after them and nothing of a plan after it, is all the text holds (a web
+    page's excerpt cut inside it): its "一、二、" are requests to the units it is sent to, and the
+    whole text is its front matter."""
     notice = _notice_start(segs)
     if notice is None:
         start = 0
@@ -847,7 +850,8 @@ def _after_notice(segs: list[_Seg], run: _Run) -> int:
             return index + 1
     if not _issues_plan(segs, notice):
         return 0
-    if not _plan_body(segs, notice + 1):
+    first = next((i for i in range(notice, len(segs)) if segs[i].marker is not None), len(segs))
+    if any(_OWN_POINTS.search(seg.norm) for seg in segs[notice:first]) and not _plan_body(segs, notice + 1):
         run.notice_only = True
         return len(segs)
     # no date, the plan right after the notice's sentence: that sentence ends the front matter
