@@ -11,13 +11,16 @@ The parser reads the structure such documents share, not their wording:
 2. the plan itself: its title line (the one the cover notice announces; where "(此件公开发布)" ends
    the notice, the title as the page repeats it there, or none; a notice that is itself the plan
    keeps its own title), everything before it (web-page chrome, field tables, the notice's heading,
-   its signature and date) read for metadata only, and the tail (抄送, 印发, page chrome) cut off;
+   its signature and date) read for metadata only, and the tail (抄送, 印发, page chrome, a sharing
+   site's banner under the text) cut off; a notice with nothing of a plan after it (an excerpt cut
+   inside it: its own "一、二、" are requests to its recipients) is all front matter;
 3. a division-of-labour table (header cells 工作任务 / 具体要求 / 责任单位 / 时限要求 …) is the better
    source when there is one: prose before it is reported, not imported (but an item left out of
    a table that restates the others is kept);
 4. structure: numbering styles take levels in the order they first appear; an item with deeper
    items below it (or whose siblings have them, unless it is a sentence by itself) is a heading,
-   the rest are tasks; unnumbered paragraphs continue the open task or form one; unit phrases
+   the rest are tasks — except the plan's introduction (总体要求, 工作目标 …), never a task even
+   when nothing follows it; unnumbered paragraphs continue the open task or form one; unit phrases
    close tasks — at the end of an item "(责任单位:…)" (a bracket followed by more text ends one
    task and starts the next), or on a line of their own for every task since the previous unit
    line; one cut off where a web-page excerpt ends still names what it can, with a warning.
@@ -101,6 +104,11 @@ _CHROME = re.compile(
     # document-sharing sites: "《X.docx》由会员分享,可在线阅读,更多相关…请在…上搜索。"
     r"|.*(?:由会员分享|可在线阅读|免费下载|原创力文档|道客巴巴|豆丁网|百度文库|taowenge|book118|docin|doc88)"
 )
+# A document-sharing site's banner where the excerpt ends ("消耗 1 篇素材配额,会员有效期内无限次查看",
+# "下载后继续阅读", "登录 | 注册"): a short unnumbered line, no sentence, about the reader's account
+# or the download. Looked for only below the last task: a table cell or a task may well say "下载".
+_SITE_BANNER = re.compile(r"^(?![(\d一二三四五六七八九十])(?=[^。]{0,40}$).*(?:下载|登录|注册|会员|VIP|配额|积分|付费|充值"
+                          r"|阅读全文|继续阅读|查看全文|展开全文|无限次)")
 _TRAILER = re.compile(r"^(?:抄送|抄报|印送|报送)\s*:|^\(此件|^扫一扫|^(?:【\s*)?(?:打印|关闭)(?:本页|窗口)")
 _ISSUED_TRAILER = re.compile(r"(?P<date>" + DATE.pattern + r")\s*印发\s*$")
 _PLAN_WORD = re.compile(
@@ -118,7 +126,11 @@ _NOTICE_CLOSE = re.compile(r"^\(此件[^()]{0,12}\)$")
 _ATTACHMENT = re.compile(r"^附件\d{0,2}:?$")
 # "关于印发X的通知": the name the cover notice gives the plan
 _NOTICE_TITLE = re.compile(r"印发(?P<t>[^《》。]{4,60}?)的\s*通\s*知")
-_NOTICE_BODY = re.compile(r"印发给你们|现印发|现将.{0,40}印发|请.{0,10}(?:贯彻|遵照|认真)")
+# the sentence by which a cover notice issues the plan, and the notice's closing request
+_ISSUING = re.compile(r"印发给你们|现印发|现将.{0,40}印发")
+_NOTICE_BODY = re.compile(_ISSUING.pattern + r"|请.{0,10}(?:贯彻|遵照|认真)")
+# "并提出如下工作要求", "现就有关事项通知如下:": the notice announces numbered points of its own
+_OWN_POINTS = re.compile(r"(?:如下|以下)(?!简称)")
 _DOC_NUMBER = re.compile(rf"[{CJK}A-Za-z]{{1,12}}\s*[〔\[(【﹝]\s*\d{{4}}\s*[〕\])】﹞]\s*第?\s*\d{{1,4}}\s*号")
 # where a notice's heading block gives its 文号 outside a field: opening the line ("X〔2019〕33号:关于印发…",
 # "X〔2019〕33 号 某市人民政府办公室 关于…"), or in brackets after the notice's title ("…的通知(X〔2017〕2号)")
@@ -252,6 +264,8 @@ class _Run:
     def __init__(self) -> None:
         self.warnings: list[tuple[int, str]] = []
         self.cut_units = False  # the cut-off end was read as a unit list, and said so
+        self.preamble: list[str] = []  # the parts skipped as the plan's introduction ("总体要求")
+        self.notice_only = False  # the text is a cover notice and nothing of the plan it issues
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append((line, " ".join(message.split())))
@@ -772,7 +786,7 @@ def _locate(segs: list[_Seg], run: _Run) -> tuple[int, int, str | None, int]:
                     title, title_at, start = better[0], start, start + better[1]
                 break
     if title is None and closing is None:
-        start = _after_notice(segs)
+        start = _after_notice(segs, run)
         found = _title_near(segs, start)
         if found and has_structure_after[found[2] + found[1]]:
             title, title_at, start = found[0], found[2], found[2] + found[1]
@@ -803,8 +817,12 @@ def _locate(segs: list[_Seg], run: _Run) -> tuple[int, int, str | None, int]:
             if index - 1 >= start and _is_signature(segs[index - 1]):
                 end = index - 1
             break
-    while end > start and _CHROME.match(segs[end - 1].norm):
+    while end > start and (_CHROME.match(segs[end - 1].norm) or _SITE_BANNER.match(segs[end - 1].norm)):
         end -= 1
+    if start and all(_CHROME.match(seg.norm) for seg in segs[start:end]):
+        # the notice and its date, then nothing of the plan: the excerpt stops before it
+        notice = _notice_start(segs[:start])
+        run.notice_only = run.notice_only or notice is not None and _issues_plan(segs, notice)
     if end < len(segs) and second is None:
         tail = [s for s in segs[end:] if not _CHROME.match(s.norm)]
         if tail:
@@ -886,13 +904,14 @@ def _notice_deadlines(segs: list[_Seg], run: _Run) -> None:
             run.warn(seg.no, f"印发通知中提到时限“{'、'.join(found)}”(不属于方案任务,未导入):{excerpt(seg.raw)}")
 
 
-def _after_notice(segs: list[_Seg]) -> int:
-    """Without a repeated plan title: skip a cover notice (addressee, 印发 sentence, date)."""
-    notice = None
-    for index, seg in enumerate(segs[:40]):
-        if _ADDRESSEE.match(seg.compact) or _NOTICE_BODY.search(seg.norm):
-            notice = index
-            break
+def _after_notice(segs: list[_Seg], run: _Run) -> int:
+    """Without a repeated plan title: skip a cover notice (addressee, 印发 sentence, date).
+
+    A notice that issues the plan ("现将…印发给你们") and announces points of its own ("并提出如下
+    要求"), with no date after them and nothing of a plan after it, is all the text holds (a web
+    page's excerpt cut inside it): its "一、二、" are requests to the units it is sent to, and the
+    whole text is its front matter."""
+    notice = _notice_start(segs)
     if notice is None:
         start = 0
         while start < len(segs) and _CHROME.match(segs[start].norm):
@@ -902,7 +921,54 @@ def _after_notice(segs: list[_Seg]) -> int:
     for index in range(notice + 1, min(len(segs), notice + 15)):
         if DATE_LINE.match(segs[index].norm):
             return index + 1
+    if not _issues_plan(segs, notice):
+        return 0
+    first = next((i for i in range(notice, len(segs)) if segs[i].marker is not None), len(segs))
+    if any(_OWN_POINTS.search(seg.norm) for seg in segs[notice:first]) and not _plan_body(segs, notice + 1):
+        run.notice_only = True
+        return len(segs)
+    # no date, the plan right after the notice's sentence: that sentence ends the front matter
+    lead = [i for i in range(notice, min(len(segs), notice + 5)) if _NOTICE_BODY.search(segs[i].norm)]
+    if lead and not any(seg.marker is not None for seg in segs[:lead[-1] + 1]):
+        return lead[-1] + 1
     return 0
+
+
+def _notice_start(segs: list[_Seg]) -> int | None:
+    """Where a cover notice's text begins: its addressee line or its 印发 sentence."""
+    for index, seg in enumerate(segs[:40]):
+        if _ADDRESSEE.match(seg.compact) or _NOTICE_BODY.search(seg.norm):
+            return index
+    return None
+
+
+def _issues_plan(segs: list[_Seg], notice: int) -> bool:
+    """Whether the notice beginning at ``notice`` issues a plan: its 印发 sentence, or its own title
+    "关于印发X的通知" on a line above it (not one it cites)."""
+    if any(_ISSUING.search(seg.norm) for seg in segs[notice:notice + 5]):
+        return True
+    for seg in segs[:notice]:
+        match = _NOTICE_TITLE.search(seg.compact)
+        if match and not _in_sentence(seg.compact, match) and "《" not in seg.compact[:match.start()]:
+            return True
+    return False
+
+
+def _plan_body(segs: list[_Seg], start: int) -> bool:
+    """Whether the text from ``start`` holds a plan's body rather than only a notice's own flat
+    "一、二、" paragraphs: a table or its header, a unit phrase, a second level of numbering, the
+    plan's title (a date proves nothing: the notice's own may come after its paragraphs)."""
+    styles = {seg.marker.style for seg in segs[start:] if seg.marker is not None}
+    if len(styles) > 1:
+        return True
+    for index in range(start, len(segs)):
+        seg = segs[index]
+        if seg.kind == "table" or seg.compact in _HEADER_WORDS \
+                or _UNIT_LABEL.match(seg.norm) or _trailing_units(seg.raw) is not None \
+                or seg.marker is None and looks_like_unit_phrase(seg.raw) and not _is_signature(seg) \
+                or _title_text(segs, index):
+            return True
+    return False
 
 
 def _label_pairs(seg: _Seg) -> list[tuple[str, str]]:
@@ -1432,10 +1498,10 @@ def _shown_units(raw: str) -> str:
 
 # The titles of a plan's usual parts: one opening a heading's text that goes on as a sentence
 # ("一、工作目标紧紧围绕…。", "一、总体要求 2022年是…。") is the whole title, its line break lost.
-_PART_TITLE = re.compile(
-    r"^(?:总体要求|指导思想|工作目标|主要目标|总体目标|基本原则|工作原则|总体思路|工作思路|工作任务|主要任务|重点任务"
-    r"|具体任务|工作措施|保障措施|工作要求|组织保障|组织领导|组织实施|实施步骤|工作步骤|进度安排|工作安排|有关要求)"
-    r"(?=[^,,、::;;。.!!和及与的])")
+_PART_TITLE_WORDS = (
+    r"(?:总体要求|指导思想|工作目标|主要目标|总体目标|基本原则|工作原则|总体思路|工作思路|工作任务|主要任务|重点任务"
+    r"|具体任务|工作措施|保障措施|工作要求|组织保障|组织领导|组织实施|实施步骤|工作步骤|进度安排|工作安排|有关要求)")
+_PART_TITLE = re.compile(r"^" + _PART_TITLE_WORDS + r"(?=[^,,、::;;。.!!和及与的])")
 
 
 def _split_title(text: str) -> tuple[str, str]:
@@ -1443,7 +1509,9 @@ def _split_title(text: str) -> tuple[str, str]:
     norm = fold(text)
     stop = norm.find("。")
     named = _PART_TITLE.match(norm)
-    if named and (stop if stop >= 0 else len(norm)) - named.end() >= 10:
+    # a part's title, then its text: after a space where the line break was, or as a sentence
+    if named and norm[named.end():].strip() and (norm[named.end()].isspace()
+                                                 or (stop if stop >= 0 else len(norm)) - named.end() >= 10):
         return text[:named.end()].strip(_STRIP), text[named.end():].strip(_STRIP)
     if 0 < stop < len(norm) - 1 and norm[stop + 1:].strip():
         return text[:stop].strip(_STRIP), text[stop + 1:].strip(_STRIP)
@@ -1811,12 +1879,22 @@ class _Builder:
                                                              tidy(title), seg.no))
                     else:
                         run.warn(seg.no, f"“{tidy(title)}”是方案的总体说明,不作为任务")
+                        run.preamble.append(is_preamble)
                     open_task = None
                     if body:
                         paragraph(seg, body)
                 else:
                     if preamble():  # "(一)指导思想" under 总体要求: part of the plan's introduction
                         run.warn(seg.no, f"“{preamble()}”部分不是任务,未导入:{excerpt(seg.raw)}")
+                        continue
+                    own_title = tidy(_split_title(seg.body)[0])
+                    if _PREAMBLE_TITLES.match(fold(own_title)):
+                        # "一、总体要求" with no items below it (an excerpt cut before the tasks): still
+                        # the plan's introduction, and so is the text under it
+                        stack.append((level, section_key() or "", own_title, index))
+                        run.warn(seg.no, f"“{own_title}”是方案的总体说明,不作为任务")
+                        run.preamble.append(own_title)
+                        open_task = None
                         continue
                     pieces = _split_at_unit_brackets(seg.body) if self.table is None else [seg.body]
                     new_task(seg.marker.text, pieces[0], seg)
@@ -2065,7 +2143,20 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
                 break
     if not plan.tasks:
         first = next((s.no for s in segs if s.kind != "table"), 1)
-        run.warn(first, "没有找到任何任务:文中既没有编号条目,也没有责任单位,请检查文档是否为工作要点或分工方案")
+        parts = "、".join(dict.fromkeys(run.preamble))
+        read = "、".join(name for name, value in (("标题", plan.title and not plan.title_from_file), ("年度", plan.year),
+                                                 ("发文单位", plan.issuer), ("文号", plan.doc_number),
+                                                 ("日期", plan.issued)) if value)
+        read = f"只读取了{read};" if read else ""
+        if run.notice_only:
+            own = "通知里的编号段落是对收文单位的要求,不是任务," if any(seg.marker is not None for seg in segs) else ""
+            run.warn(first, f"文中只有印发计划的通知,没有计划正文:{own}未导入任何任务;{read}"
+                            "网页节选可能在通知之后就截断了,请取得计划全文后再导入")
+        elif parts:
+            run.warn(first, f"文中只有方案的总体说明({parts}),没有任务部分,未导入任何任务;{read}"
+                            "网页节选可能在任务部分之前就截断了,请取得计划全文后再导入")
+        else:
+            run.warn(first, "没有找到任何任务:文中既没有编号条目,也没有责任单位,请检查文档是否为工作要点或分工方案")
         return
     without = [t for t in plan.tasks if not t.units]
     if without:
@@ -2084,7 +2175,7 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
                                       "请用 --owner 指定发文单位,或在计划文件中填写 owner")
     if run.cut_units:
         return  # the cut is already reported, with the units read from it
-    last = next((line for line in reversed(doc.lines) if line.text.strip(_STRIP)), None)
+    last = _last_line(doc)
     # a file that ends in one of its tables (a 联络员名单 after the 分工表) ends in a cell, not mid-sentence
     if last is not None and not any(grid.first <= last.no <= grid.last for grid in doc.tables):
         tail = fold(last.text).strip(_STRIP + "|")
@@ -2106,6 +2197,12 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[_Seg], any_units: bool
 _TIMESTAMP = re.compile(r"(?:上传|下载|打印|访问|浏览|更新|采集|抓取|入库)(?:时间|日期)|\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}")
 
 
+def _last_line(doc: Document) -> Line | None:
+    """Where the document's text stops: its last line, a sharing site's banner under it left out."""
+    return next((line for line in reversed(doc.lines) if line.text.strip(_STRIP)
+                 and not _SITE_BANNER.match(fold(line.text).strip(_STRIP))), None)
+
+
 def _in_sentence(compact: str, match: re.Match[str]) -> bool:
     """Whether a "关于印发X的通知" found in a line sits inside a sentence rather than being the line."""
     before = compact[:match.start()]
@@ -2121,7 +2218,7 @@ def _cut_unit_list(body: list[_Seg], doc: Document, run: _Run) -> None:
     or a unit line "市发改委、市财政局、人民银". The part before the cut gives the last task its units
     (a cut-off last name is dropped unless it reads as a name), and the user is told the list may
     be incomplete. Only at the document's end: an unclosed bracket anywhere else is text."""
-    last = next((line for line in reversed(doc.lines) if line.text.strip(_STRIP)), None)
+    last = _last_line(doc)
     if not body or last is None:
         return
     seg = body[-1]
