@@ -20,6 +20,7 @@ into the wrong column — is judged here once (``unit_name_problem``, ``text_pro
 
 from __future__ import annotations
 
+import functools
 import re
 
 from gktrack.domain.deadlines import time_phrase
@@ -135,6 +136,7 @@ def _no_words(text: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)  # a registry's few hundred names come back on every task
 def unit_name_problem(name: str) -> str | None:
     """Why ``name`` can be no unit's name, or None: only punctuation or "|" (empty table cells),
     a bare number (a row number), a time (年底前, 长期推进, 2021年8月前) — cells of a table read

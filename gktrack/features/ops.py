@@ -13,7 +13,6 @@ from typing import NamedTuple
 
 from gktrack.domain.dates import read_date, today
 from gktrack.domain.model import ROLE_LABELS, YEARS, Plan, Progress, Section, Task, UnitRef
-from gktrack.domain.unitphrase import text_problem
 from gktrack.domain.units import resolve_refs, typed_form
 from gktrack.errors import InputError, NotFoundError, RepoError
 from gktrack.storage import git
@@ -223,6 +222,8 @@ def add_task(repo: Repository, plan_id: str, text: str, *, lead: list[str] = (),
     text = " ".join(text.split()) if "\n" not in text else text.strip()
     if not text:
         raise InputError("任务内容不能为空")
+    from gktrack.domain.unitphrase import text_problem  # progress and close, which take no task text, never load it
+
     problem = text_problem(text)
     if problem:
         raise InputError(f"{problem},不是任务")
