@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gktrack.features.importer.parse import ImportedPlan, ImportedSection, ImportedTask, parse_document
+from gktrack.features.importer.parse import parse_document
+from gktrack.features.importer.result import ImportedPlan, ImportedSection, ImportedTask
 from gktrack.features.importer.sources import Document, Line, read_document
 
 __all__ = [

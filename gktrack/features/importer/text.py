@@ -15,6 +15,9 @@ from gktrack.domain.text import HALF_WIDTH
 _FOLD = HALF_WIDTH | {code: 0x20 for code in (0xA0, 0x2002, 0x2003, 0x2009, 0x200B, 0xFEFF, 0x0C, 0x0B, 0x09)}
 _FOLD[ord("︰")] = ord(":")  # the vertical-text colon
 
+# What a line's ends are stripped of: whitespace, odd spaces, the BOM.
+STRIP = " \t\r\n\u3000\xa0\ufeff\u200b\u2002\u2003\x0b\x0c"
+
 
 def fold(text: str) -> str:
     return text.translate(_FOLD)

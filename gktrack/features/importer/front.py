@@ -1,0 +1,633 @@
+"""Where the plan is in a document's segments, and what the pages around it say about it.
+
+The plan's title line (the one the cover notice announces; where "(此件公开发布)" ends the notice,
+the title as the page repeats it there, or none; a notice that is itself the plan keeps its own
+title), everything before it (web-page chrome, field tables, the notice's heading, its signature
+and date) read for metadata only — title, 文号, issuer, date, year, source address — and the tail
+(抄送, 印发, page chrome, a sharing site's banner under the text) cut off; a notice with nothing of a
+plan after it (an excerpt cut inside it: its own "一、二、" are requests to its recipients) is all
+front matter. Each part left out is reported as a warning.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gktrack.domain import numerals
+from gktrack.domain.deadlines import find_deadline_phrases
+from gktrack.domain.unitphrase import looks_like_unit_phrase, parse_unit_phrase
+from gktrack.errors import InputError
+from gktrack.features.importer.lines import CHROME, NOTICE_WORD, PLAN_WORD, Run, Seg
+from gktrack.features.importer.result import ImportedPlan
+from gktrack.features.importer.text import CJK, DATE, DATE_LINE, STRIP, excerpt, fold, to_date
+from gktrack.features.importer.units import ROLE_END, UNIT_LABEL, trailing_units
+
+
+# A document-sharing site's banner where the excerpt ends ("消耗 1 篇素材配额,会员有效期内无限次查看",
+# "下载后继续阅读", "登录 | 注册"): a short unnumbered line, no sentence, about the reader's account
+# or the download. Looked for only below the last task: a table cell or a task may well say "下载".
+SITE_BANNER = re.compile(r"^(?![(\d一二三四五六七八九十])(?=[^。]{0,40}$).*(?:下载|登录|注册|会员|VIP|配额|积分|付费|充值"
+                          r"|阅读全文|继续阅读|查看全文|展开全文|无限次)")
+_TRAILER = re.compile(r"^(?:抄送|抄报|印送|报送)\s*:|^\(此件|^扫一扫|^(?:【\s*)?(?:打印|关闭)(?:本页|窗口)")
+ISSUED_TRAILER = re.compile(r"(?P<date>" + DATE.pattern + r")\s*印发\s*$")
+# a title's year, and the looser words a plan's own title may end in when it opens the text
+_YEAR = re.compile(r"(?:19|20)\d{2}\s*年|[〇零一二三四五六七八九○]{4}年")
+_OWN_WORD = re.compile(r"(?:任务|工作重点|重点工作|措施|举措|安排)$")
+ADDRESSEE = re.compile(r"^各[^。]{1,80}:$")
+# How a page repeats the plan's title under its notice: "附件1:X", "关于印发X的通知", "《X》的通知"
+_DECORATION = re.compile(r"(?:附件\d{0,2}:?)?(?:关于印发|印发)?《?(?P<t>[^《》]+?)》?(?:的通知|通知)?")
+# "(此件公开发布)", "(此件主动公开)": the last line of a cover notice
+_NOTICE_CLOSE = re.compile(r"^\(此件[^()]{0,12}\)$")
+_ATTACHMENT = re.compile(r"^附件\d{0,2}:?$")
+# "关于印发X的通知": the name the cover notice gives the plan
+NOTICE_TITLE = re.compile(r"印发(?P<t>[^《》。]{4,60}?)的\s*通\s*知")
+# the sentence by which a cover notice issues the plan, and the notice's closing request
+_ISSUING = re.compile(r"印发给你们|现印发|现将.{0,40}印发")
+_NOTICE_BODY = re.compile(_ISSUING.pattern + r"|请.{0,10}(?:贯彻|遵照|认真)")
+# "并提出如下工作要求", "现就有关事项通知如下:": the notice announces numbered points of its own
+_OWN_POINTS = re.compile(r"(?:如下|以下)(?!简称)")
+_DOC_NUMBER = re.compile(rf"[{CJK}A-Za-z]{{1,12}}\s*[〔\[(【﹝]\s*\d{{4}}\s*[〕\])】﹞]\s*第?\s*\d{{1,4}}\s*号")
+# where a notice's heading block gives its 文号 outside a field: opening the line ("X〔2019〕33号:关于印发…",
+# "X〔2019〕33 号 某市人民政府办公室 关于…"), or in brackets after the notice's title ("…的通知(X〔2017〕2号)")
+_NUMBER_OPENING = re.compile(_DOC_NUMBER.pattern + r"(?=$|\s|:)")
+_NUMBER_CLOSING = re.compile(r"通\s*知\s*\(\s*(?P<n>" + _DOC_NUMBER.pattern + r")\s*\)$")
+_URL = re.compile(r"https?://[^\s<>\"'，。、）)]+")
+_LABEL_WORDS = r"发文机关|发文单位|制发机关|发布机构|发文字号|文件编号|发文编号|文\s*号|成文日期|印发日期|标\s*题"
+_LABEL = re.compile(rf"^(?P<label>{_LABEL_WORDS})\s*:\s*(?P<value>.*)$")
+# a page's field table whose labels are bracketed cells: "[ 发文字号 ] | X", "【发文机关】X"
+_BRACKET_LABEL = re.compile(rf"^[\[【]\s*(?P<label>{_LABEL_WORDS})\s*[\]】]\s*:?\s*(?P<value>.*)$")
+_ORG_END = r"(?:办公室|办公厅|人民政府|政府|委员会|管委会|办事处|联合会|局|厅|委|办|中心)"
+# the body a title names before its year: "某市残疾人联合会2024年政务公开…"
+_TITLE_ORG = re.compile(rf"^(?P<org>[{CJK}()]{{2,40}}?{_ORG_END})(?=(?:19|20)\d{{2}}\s*年)")
+# a site's name line: "某县人民政府 www.… 发布时间:"
+_SITE_ORG = re.compile(rf"^(?P<org>[{CJK}()]{{2,40}}?{_ORG_END})\s+(?:https?://)?www\.")
+_CRUMB = re.compile(r"\s*(?:>>|[>›»])\s*")
+_ORG_BEFORE_ABOUT = re.compile(
+    rf"^(?P<org>[{CJK}()]{{2,40}}?(?:办公室|人民政府|政府|委员会|管委会|办事处|局|厅|委|办|中心))(?:关于|印发)")
+# a field label written without its colon before a notice's title in a page's table ("标题 X关于…")
+_BARE_TITLE_LABEL = re.compile(r"^(?:标\s*题|内容概述|(?:文件)?名\s*称)\s+")
+# a sentence's opening words, where a body's name never starts ("为深入贯彻落实某省人民政府办公厅关于…")
+VERB_OPENING = re.compile(r"^(?:为|根据|按照|依据|关于|印发|贯彻|落实|推进|全面|深化|加强|做好|进一步)")
+# A "label:" where a page's field starts: the line's start, or after a space ("发布机构: X 生成日期: Y")
+_FIELD_START = re.compile(rf"^(?:[•·\-]\s*)?[{CJK}]{{2,8}}\s*:")
+_FIELD = re.compile(rf"(?:^|(?<=\s))(?:[•·\-]\s*)?(?P<label>[{CJK}][{CJK}\s]{{1,7}}?)\s*:")
+HEADER_WORDS = {
+    "序号", "编号", "工作任务", "重点任务", "主要任务", "任务", "工作内容", "任务内容", "具体要求", "工作要求",
+    "主要内容", "具体内容", "具体措施", "工作措施", "具体任务", "责任单位", "牵头单位", "配合单位", "责任部门",
+    "牵头部门", "配合部门", "协办单位", "时限要求", "完成时限", "完成时间", "时间节点", "时间要求", "进度安排",
+    "备注", "一级要点", "二级要点", "三级要点", "类别", "项目", "工作项目", "事项",
+}
+
+
+def dedouble(text: str) -> str:
+    """"X方案X方案" (a page header glued to the title) -> "X方案"."""
+    half = len(text) // 2
+    if len(text) % 2 == 0 and text[:half] == text[half:]:
+        return text[:half]
+    return text
+
+
+def _undecorated(text: str) -> str:
+    """"附件:X", "关于印发X的通知", "《X》的通知": X, the plan's own title, as a page repeats it."""
+    match = _DECORATION.fullmatch(text)
+    return match.group("t") if match else text
+
+
+def _title_text(segs: list[Seg], index: int, decorated: bool = False,
+                opening: bool = False) -> tuple[str, int] | None:
+    """The plan title starting at ``index`` (one line, or two when it is broken): (title, lines).
+
+    ``decorated``: where the notice has just ended, the title may come as the page repeats it
+    ("X的通知", "附件:X") and may be broken before "的通知". ``opening``: the first line of the
+    text, where a title with its year may name the plan more loosely ("某局2024年政务公开重点任务")."""
+    def plan_named(text: str) -> bool:
+        return bool(PLAN_WORD.search(text) or opening and _YEAR.search(text) and _OWN_WORD.search(text))
+
+    def plain(seg: Seg) -> bool:
+        return seg.marker is None and "。" not in seg.norm and not CHROME.match(seg.norm) \
+            and not re.match(r"\d{1,2}[.、]", seg.norm) and not re.match(r"^[(〔【].*[)〕】]$", seg.norm)
+
+    seg = segs[index]
+    if not plain(seg):
+        return None
+    following = segs[index + 1].compact if index + 1 < len(segs) else ""
+    if following.startswith(("的通知", "通知")):
+        if decorated and following in ("的通知", "通知"):
+            text = _undecorated(dedouble(seg.compact))
+            if 5 <= len(text) <= 60 and PLAN_WORD.search(text) and not NOTICE_WORD.search(text):
+                return text, 2
+        return None
+    candidates = [(seg.compact, 1)]
+    if index + 1 < len(segs) and plain(segs[index + 1]) and len(seg.compact) <= 30 and len(following) <= 20 \
+            and not DATE_LINE.match(seg.norm) and not _is_signature(seg):
+        after = segs[index + 2].compact if index + 2 < len(segs) else ""
+        if not after.startswith(("的通知", "通知")):
+            candidates.append((seg.compact + following, 2))
+    for text, count in candidates:
+        # a file name's extension ("X细则.docx" on a document-sharing page), a column's tag ("【专栏】X")
+        text = dedouble(_TITLE_TAG.sub("", _FILE_EXTENSION.sub("", text)))
+        if decorated:
+            text = _undecorated(text)
+        # two short lines ("政策文件" "规划计划", a site's menu) are no broken title: a title broken
+        # in two is a long one, and its first line stops mid-title, not on a word like "计划"
+        if count == 2 and (len(text) < 12 or (PLAN_WORD.search(seg.compact) and PLAN_WORD.search(following))):
+            continue
+        # a second line that opens with a place ("上海市…规定") starts a title of its own: the line
+        # above it is page furniture, not the title's first half
+        if count == 2 and _PLACE_OPENING.match(following):
+            continue
+        if 5 <= len(text) <= 60 and plan_named(text) and not _notice_named(text):
+            return text, count
+    return None
+
+
+def _notice_named(text: str) -> bool:
+    """Whether a title line names a notice, not a plan: "关于X的实施意见" is a plan's own title
+    unless X itself is a notice's words."""
+    return bool(NOTICE_WORD.search(text[2:] if text.startswith("关于") else text))
+
+
+_FILE_EXTENSION = re.compile(r"\.(?:docx?|wps|pdf|xlsx?|txt)$", re.IGNORECASE)
+_TITLE_TAG = re.compile(r"^【[^【】]{1,12}】")
+_PLACES = re.compile(rf"(?:[{CJK}]{{1,8}}?(?:自治区|自治州|自治县|省|市|区|县|州|盟|旗|镇|乡|街道))+")
+_PLACE_OPENING = re.compile(rf"(?![全本各该])[{CJK}]{{1,6}}?(?:省|市|区|县|镇|乡|街道)")
+# Where a plan's title may end when the text runs on after it on the same line.
+_TITLE_END = re.compile(r"要点|方案|分工表?|任务表|分解表|一览表|清单|台账|计划|工作安排|重点任务")
+
+
+def split_opening_title(segs: list[Seg]) -> list[Seg]:
+    """"某县2018年政务公开工作要点实施方案为深入贯彻…": a text whose line breaks were lost opens
+    with the plan's title run into its first sentence; the title becomes a line of its own."""
+    at = next((i for i, seg in enumerate(segs) if not CHROME.match(seg.norm)), None)
+    if at is None or segs[at].marker is not None or _title_text(segs, at, opening=True) \
+            or _NOTICE_BODY.search(segs[at].norm):  # "X要点已经县政府同意,现印发给你们": the notice
+        return segs
+    seg = segs[at]
+    end = None
+    for match in _TITLE_END.finditer(seg.norm[:60]):
+        prefix, after = seg.norm[:match.end()], seg.norm[match.end():]
+        if end is not None and match.start() - end > 4:
+            break  # the sentence has begun: "…方案为贯彻落实…要点" is no longer the title
+        if re.search(r"[,。;:、!?\s]", prefix) or NOTICE_WORD.search(prefix) or not _YEAR.search(prefix) \
+                or len(prefix) < 5 or len(after) < 20 or not re.match(rf"[{CJK}]", after) or after[0] in "的之和与及等":
+            if end is not None:
+                break
+            continue
+        end = match.end()
+    if end is None:
+        return segs
+    return segs[:at] + [seg.piece(0, end), seg.piece(end, len(seg.raw))] + segs[at + 1:]
+
+
+def _is_signature(seg: Seg) -> bool:
+    try:
+        units = parse_unit_phrase(seg.raw)
+    except InputError:
+        return False
+    return len(units) == 1 and looks_like_unit_phrase(seg.raw) and not ROLE_END.search(seg.norm)
+
+
+def locate(segs: list[Seg], run: Run) -> tuple[int, int, str | None, int]:
+    """(first body segment, end, plan title, index of the title or -1)."""
+    has_structure_after = [False] * (len(segs) + 1)
+    for index in range(len(segs) - 1, -1, -1):
+        has_structure_after[index] = has_structure_after[index + 1] or segs[index].marker is not None \
+            or segs[index].compact in HEADER_WORDS
+    start, title, title_at = 0, None, -1
+    closing = _notice_close(segs, has_structure_after)
+    if closing is not None:
+        # "(此件公开发布)" ends the notice: the plan follows, its title repeated or not
+        start = closing + 1
+        found = _title_near(segs, start)
+        if found:
+            title, title_at, start = found[0], found[2], found[2] + found[1]
+    else:
+        opening = next((i for i, seg in enumerate(segs) if not CHROME.match(seg.norm)), -1)
+        for index in range(len(segs)):
+            found = _title_text(segs, index, opening=index == opening)
+            if found and index and (label := _LABEL.match(segs[index - 1].norm)) \
+                    and not label.group("value").strip() and label.group("label").startswith("标"):
+                continue  # the value of a "标题:" cell in a page's 索引号/文号 table: metadata, the text comes later
+            if found and has_structure_after[index + found[1]]:
+                title, title_at = found[0], index
+                start = index + found[1]
+                if _FILE_EXTENSION.search(segs[index].compact):
+                    # a document-sharing page's file name ("X.docx"): the document's own title may
+                    # follow it, after the page's notes and before the text's numbering
+                    for later in range(start, min(len(segs), start + 15)):
+                        if segs[later].marker is not None or segs[later].kind == "table":
+                            break
+                        own = _title_text(segs, later)
+                        if own and not _FILE_EXTENSION.search(segs[later].compact) \
+                                and has_structure_after[later + own[1]]:
+                            title, title_at, start = own[0], later, later + own[1]
+                            break
+                # a document-sharing page's file name, then the document's own title with its year
+                better = _title_text(segs, start)
+                if better and not title_year(title) and title_year(better[0]) \
+                        and has_structure_after[start + better[1]]:
+                    title, title_at, start = better[0], start, start + better[1]
+                break
+    if title is None and closing is None:
+        start = _after_notice(segs, run)
+        found = _title_near(segs, start)
+        if found and has_structure_after[found[2] + found[1]]:
+            title, title_at, start = found[0], found[2], found[2] + found[1]
+    before = title_at if title_at >= 0 else start
+    if before:
+        substantive = [s for s in segs[:before] if not CHROME.match(s.norm)]
+        if substantive:
+            run.warn(segs[0].no, f"{line_span(segs[0].no, segs[before - 1].no)}是标题前的网页信息或印发通知,"
+                                 f"只读取了文号、日期等信息,未作为任务")
+        _notice_deadlines(substantive, run)
+    end = len(segs)
+    second = _second_plan(segs, title, title_at, start)
+    if second is not None:
+        end = second
+        run.warn(segs[second].no, f"第{segs[second].no}行起是同一通知印发的另一份计划“{segs[second].compact}”,"
+                                  f"未导入:请把它另存为单独的文件再导入")
+    seen_structure = False
+    for index in range(start, end):
+        seg = segs[index]
+        seen_structure = seen_structure or seg.marker is not None or seg.kind == "table"
+        if _TRAILER.match(seg.norm) or (ISSUED_TRAILER.search(seg.norm) and len(seg.norm) < 60):
+            end = index
+            break
+        if seen_structure and DATE_LINE.match(seg.norm) and not any(
+                not CHROME.match(s.norm) and (s.marker is not None or looks_like_unit_phrase(s.raw))
+                for s in _until_trailer(segs, index + 1)):
+            end = index
+            if index - 1 >= start and _is_signature(segs[index - 1]):
+                end = index - 1
+            break
+    while end > start and (CHROME.match(segs[end - 1].norm) or SITE_BANNER.match(segs[end - 1].norm)):
+        end -= 1
+    if start and all(CHROME.match(seg.norm) for seg in segs[start:end]):
+        # the notice and its date, then nothing of the plan: the excerpt stops before it
+        notice = _notice_start(segs[:start])
+        run.notice_only = run.notice_only or notice is not None and _issues_plan(segs, notice)
+    if end < len(segs) and second is None:
+        tail = [s for s in segs[end:] if not CHROME.match(s.norm)]
+        if tail:
+            run.warn(segs[end].no, f"{line_span(segs[end].no, segs[-1].no)}是文末的落款、抄送或网页信息,"
+                                   f"未导入:{excerpt(tail[0].raw)}")
+    return start, end, title, title_at
+
+
+def _until_trailer(segs: list[Seg], start: int):
+    """The segments from ``start`` up to the next "(此件…)" or 抄送 line: past it is footer only."""
+    for seg in segs[start:]:
+        if _TRAILER.match(seg.norm):
+            return
+        yield seg
+
+
+def _notice_close(segs: list[Seg], has_structure_after: list[bool]) -> int | None:
+    """The "(此件公开发布)" line that closes a cover notice with the plan after it: numbered headings
+    or a table follow it (else it closes the document and what follows is footer), and more of
+    them than the notice's own "一、二、" paragraphs before it."""
+    noticed = False
+    for index, seg in enumerate(segs):
+        noticed = noticed or bool(ADDRESSEE.match(seg.compact) or _NOTICE_BODY.search(seg.norm)
+                                  or DATE_LINE.match(seg.norm))
+        if not _NOTICE_CLOSE.match(seg.compact):
+            continue
+        before = sum(1 for s in segs[:index] if s.marker is not None or s.kind == "table")
+        after = sum(1 for s in segs[index + 1:] if s.marker is not None or s.kind == "table")
+        if noticed and has_structure_after[index + 1] and after > before:
+            return index
+        return None
+    return None
+
+
+def _title_near(segs: list[Seg], start: int) -> tuple[str, int, int] | None:
+    """The title repeated where a notice ends, maybe decorated, maybe after a "附件" line or page
+    chrome: (title, lines, index); None when the text or the numbering starts first."""
+    for index in range(start, min(len(segs), start + 6)):
+        seg = segs[index]
+        if seg.marker is not None or seg.kind == "table":
+            return None
+        found = _title_text(segs, index, decorated=True)
+        if found:
+            return found[0], found[1], index
+        if not (CHROME.match(seg.norm) or _ATTACHMENT.match(seg.compact)):
+            return None
+    return None
+
+
+def _second_plan(segs: list[Seg], title: str | None, title_at: int, start: int) -> int | None:
+    """Where a second plan begins, when the cover notice announces two (《A》和《B》) and both follow."""
+    if title is None or title_at <= 0:
+        return None
+    def key(text: str) -> str:
+        return re.sub(r"[\s《》]", "", fold(text))
+
+    announced = {key(name) for seg in segs[:title_at] for name in re.findall(r"《([^《》]{4,60})》", seg.norm)
+                 if PLAN_WORD.search(name)}
+    if len(announced) < 2:
+        return None
+    for index in range(start, len(segs)):
+        found = _title_text(segs, index)
+        if found and key(found[0]) != key(title) and key(found[0]) in announced:
+            return index
+    return None
+
+
+def line_span(first: int, last: int) -> str:
+    return f"第{first}行" if first == last else f"第{first}–{last}行"
+
+
+def _notice_deadlines(segs: list[Seg], run: Run) -> None:
+    """The cover notice may set its own deadlines ("各县区要在5月11日前制定措施"): say so."""
+    for seg in segs:
+        if _LABEL.match(seg.norm) or DATE_LINE.match(seg.norm) or len(seg.norm) < 20:
+            continue
+        found = find_deadline_phrases(seg.raw)
+        if found:
+            run.warn(seg.no, f"印发通知中提到时限“{'、'.join(found)}”(不属于方案任务,未导入):{excerpt(seg.raw)}")
+
+
+def _after_notice(segs: list[Seg], run: Run) -> int:
+    """Without a repeated plan title: skip a cover notice (addressee, 印发 sentence, date).
+
+    A notice that issues the plan ("现将…印发给你们") and announces points of its own ("并提出如下
+    要求"), with no date after them and nothing of a plan after it, is all the text holds (a web
+    page's excerpt cut inside it): its "一、二、" are requests to the units it is sent to, and the
+    whole text is its front matter."""
+    notice = _notice_start(segs)
+    if notice is None:
+        start = 0
+        while start < len(segs) and CHROME.match(segs[start].norm):
+            start += 1
+        return start
+    # the notice ends at its date; its own 一、二、 paragraphs may come before it
+    for index in range(notice + 1, min(len(segs), notice + 15)):
+        if DATE_LINE.match(segs[index].norm):
+            return index + 1
+    if not _issues_plan(segs, notice):
+        return 0
+    first = next((i for i in range(notice, len(segs)) if segs[i].marker is not None), len(segs))
+    if any(_OWN_POINTS.search(seg.norm) for seg in segs[notice:first]) and not _plan_body(segs, notice + 1):
+        run.notice_only = True
+        return len(segs)
+    # no date, the plan right after the notice's sentence: that sentence ends the front matter
+    lead = [i for i in range(notice, min(len(segs), notice + 5)) if _NOTICE_BODY.search(segs[i].norm)]
+    if lead and not any(seg.marker is not None for seg in segs[:lead[-1] + 1]):
+        return lead[-1] + 1
+    return 0
+
+
+def _notice_start(segs: list[Seg]) -> int | None:
+    """Where a cover notice's text begins: its addressee line or its 印发 sentence."""
+    for index, seg in enumerate(segs[:40]):
+        if ADDRESSEE.match(seg.compact) or _NOTICE_BODY.search(seg.norm):
+            return index
+    return None
+
+
+def _issues_plan(segs: list[Seg], notice: int) -> bool:
+    """Whether the notice beginning at ``notice`` issues a plan: its 印发 sentence, or its own title
+    "关于印发X的通知" on a line above it (not one it cites)."""
+    if any(_ISSUING.search(seg.norm) for seg in segs[notice:notice + 5]):
+        return True
+    for seg in segs[:notice]:
+        match = NOTICE_TITLE.search(seg.compact)
+        if match and not in_sentence(seg.compact, match) and "《" not in seg.compact[:match.start()]:
+            return True
+    return False
+
+
+def _plan_body(segs: list[Seg], start: int) -> bool:
+    """Whether the text from ``start`` holds a plan's body rather than only a notice's own flat
+    "一、二、" paragraphs: a table or its header, a unit phrase, a second level of numbering, the
+    plan's title (a date proves nothing: the notice's own may come after its paragraphs)."""
+    styles = {seg.marker.style for seg in segs[start:] if seg.marker is not None}
+    if len(styles) > 1:
+        return True
+    for index in range(start, len(segs)):
+        seg = segs[index]
+        if seg.kind == "table" or seg.compact in HEADER_WORDS \
+                or UNIT_LABEL.match(seg.norm) or trailing_units(seg.raw) is not None \
+                or seg.marker is None and looks_like_unit_phrase(seg.raw) and not _is_signature(seg) \
+                or _title_text(segs, index):
+            return True
+    return False
+
+
+def _label_pairs(seg: Seg) -> list[tuple[str, str]]:
+    """The known "label: value" fields of a line, one or several ("发布机构: X 生成日期: Y")."""
+    fields = list(_FIELD.finditer(seg.norm))
+    pairs = []
+    for index, field_ in enumerate(fields):
+        end = fields[index + 1].start() if index + 1 < len(fields) else len(seg.norm)
+        match = _LABEL.match(seg.norm[field_.start():end].lstrip("•·- "))
+        if match:
+            pairs.append((re.sub(r"\s", "", match.group("label")), seg.raw[field_.end():end].strip(STRIP)))
+    if not pairs and (match := _BRACKET_LABEL.match(seg.norm)):
+        pairs.append((re.sub(r"\s", "", match.group("label")), seg.raw[match.start("value"):].strip(STRIP)))
+    return pairs
+
+
+def _fits_label(label: str, seg: Seg) -> bool:
+    """Whether a line can be the value of a field: a 文号 for 文号, a date for a date, a name for an issuer."""
+    if "号" in label:
+        return bool(_DOC_NUMBER.search(seg.norm))
+    if "日期" in label:
+        return bool(DATE.search(seg.norm))
+    if "标" in label:
+        return True
+    return "。" not in seg.norm and not PLAN_WORD.search(seg.compact) and len(seg.compact) <= 40
+
+
+def _front(segs: list[Seg], start: int) -> list[Seg]:
+    """The lines before the plan read for its metadata: those before the body, and when the body
+    starts on a page's fields or a notice's heading (a notice that is itself the plan, or that
+    only is visible), all up to its addressee line or its first numbered item."""
+    for index, seg in enumerate(segs[:60]):
+        if index >= start and (ADDRESSEE.match(seg.compact) or seg.marker is not None or seg.kind == "table"):
+            return segs[:index]
+    return segs[:start]
+
+
+def _doc_number(text: str) -> str | None:
+    """The 文号 in ``text`` as it is written by the standard: no spaces, 〔〕 round the year, no 第."""
+    match = _DOC_NUMBER.search(fold(text))
+    if not match:
+        return None
+    number = re.sub(r"\s", "", match.group())
+    number = re.sub(r"[\[(【﹝]", "〔", number)
+    number = re.sub(r"[\])】﹞]", "〕", number)
+    return number.replace("〕第", "〕")
+
+
+def _fuller(long: str, short: str) -> bool:
+    """Whether ``long`` is the full name of the body ``short`` names: the same name with its place
+    written out ("衢州市人民政府办公室" of "市政府办公室", "重庆市梁平区…" of "梁平区…")."""
+    a, b = long.replace("人民政府", "政府"), short.replace("人民政府", "政府")
+    if len(long) <= len(short) or not a.endswith(b) or len(a) == len(b):
+        return False
+    place = a[:len(a) - len(b)]
+    return any(_PLACES.fullmatch(text) for text in (place, place + b[0]))
+
+
+def _named_body(org: str) -> bool:
+    """Whether a name read outside a field (a title's, a site's, a breadcrumb's) is a body's: it
+    opens with a place, not with a sentence's words, and ends as a body's name does."""
+    return not VERB_OPENING.match(org) and _PLACE_OPENING.match(org) is not None and looks_like_unit_phrase(org)
+
+
+def notice_heading(seg: Seg) -> str:
+    """A line as a notice's heading reads, without spaces: past a 文号 opening it
+    ("X〔2019〕33号 某市人民政府办公室 关于…") or a field's bare label ("标题 X关于…")."""
+    opening = _NUMBER_OPENING.match(seg.norm)
+    heading = seg.norm[opening.end():].lstrip(" :") if opening else _BARE_TITLE_LABEL.sub("", seg.norm)
+    return re.sub(r"\s+", "", heading)
+
+
+def _org_before_about(seg: Seg) -> str | None:
+    """"X关于…" / "X印发…": the body heading a notice's title line."""
+    match = _ORG_BEFORE_ABOUT.match(notice_heading(seg))
+    return match.group("org") if match and not VERB_OPENING.match(match.group("org")) else None
+
+
+def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: str | None) -> None:
+    head, tail = _front(segs, start), segs[end:]
+    labels: dict[str, str] = {}
+    pool = head + tail
+    for index, seg in enumerate(pool):
+        for label, value in _label_pairs(seg):
+            # an empty value, its cell on the next line — unless that is the next label ("文号: | | 发文日期:")
+            # or not such a value at all (the title after an empty "文号:")
+            if not value and index + 1 < len(pool) and not _FIELD_START.match(pool[index + 1].norm) \
+                    and _fits_label(label, pool[index + 1]):
+                value = pool[index + 1].raw
+            labels.setdefault(label, value)
+    if title is None:
+        # not repeated above the plan: the name the notice gives it ("关于印发X的通知", "现将《X》印发")
+        for seg in segs[:start]:
+            match = re.search(NOTICE_TITLE.pattern + r"|《(?P<q>[^《》]{4,60})》", seg.compact)
+            name = match and dedouble(match.group("t") or match.group("q"))
+            if name and PLAN_WORD.search(name):
+                title = name
+                break
+    plan.title = title
+    # 文号: labelled, or alone on its line (cited numbers sit inside sentences)
+    # or opening a heading line, or after the notice's title
+    number_text = labels.get("发文字号") or labels.get("文号") or labels.get("文件编号") or labels.get("发文编号")
+    if number_text is None:
+        for seg in head:
+            closing = _NUMBER_CLOSING.search(seg.norm) if not re.search(r"[,。;]", seg.norm) else None
+            if _DOC_NUMBER.fullmatch(seg.norm) or _NUMBER_OPENING.match(seg.norm):
+                number_text = seg.raw
+                break
+            if closing:
+                number_text = closing.group("n")
+                break
+    if number_text:
+        plan.doc_number = _doc_number(number_text) or number_text.strip()
+    # issuer: labelled, the notice title's "X关于印发", the notice's signature, the 印发 line
+    issuer = labels.get("发文机关") or labels.get("发文单位") or labels.get("制发机关")
+    signature_date = signed = None
+    for index, seg in enumerate(head):
+        date = DATE_LINE.match(seg.norm)
+        if date:
+            signature_date = signature_date or to_date(date)
+            # the last signature before the plan: the notice's, not a site's field block above it
+            if index and _is_signature(head[index - 1]):
+                signed = head[index - 1].raw, to_date(date)
+    if signed:
+        issuer = issuer or signed[0]
+        signature_date = signed[1] or signature_date
+    if issuer is None:
+        for index, seg in enumerate(head):
+            org = _org_before_about(seg)
+            if org:
+                issuer = org
+                break
+            if seg.compact.startswith("关于") and index and _is_signature(head[index - 1]):
+                issuer = head[index - 1].raw
+                break
+    trailer_date = None
+    for index, seg in enumerate(tail):  # the plan's own signature: "某镇人民政府" over its date
+        date = DATE_LINE.match(seg.norm)
+        if date and index and _is_signature(tail[index - 1]):
+            issuer = issuer or tail[index - 1].raw
+            trailer_date = trailer_date or to_date(date)
+    for seg in tail:
+        match = ISSUED_TRAILER.search(seg.norm)
+        if match:
+            trailer_date = trailer_date or to_date(DATE.search(match.group("date")))
+            org = seg.raw[:match.start()].strip(STRIP)
+            if issuer is None and org and looks_like_unit_phrase(org):
+                issuer = org
+    named = _TITLE_ORG.match(fold(title or ""))
+    if named and _named_body(named.group("org")):
+        issuer = issuer or named.group("org")
+    issuer = issuer or labels.get("发布机构") or _site_owner(head)
+    if issuer:
+        # a site's short name ("市政府办公室") where the notice writes the body out in full
+        fuller = [s.compact for s in head + tail if len(s.compact) <= 40 and _is_signature(s)]
+        fuller += [org for s in head if (org := _org_before_about(s))]
+        issuer = next((name for name in fuller if _fuller(name, issuer)), issuer)
+    plan.issuer = issuer
+    issued = labels.get("成文日期") or labels.get("印发日期")
+    if issued:
+        match = DATE.search(fold(issued))
+        plan.issued = to_date(match) if match else None
+    plan.issued = plan.issued or signature_date or trailer_date
+    # year: the title's, else the 文号's, else the date's
+    if title:
+        plan.year = title_year(title)
+    if plan.year is None and plan.doc_number:
+        match = re.search(r"\d{4}", plan.doc_number)
+        plan.year = int(match.group()) if match else None
+    if plan.year is None and plan.issued:
+        plan.year = plan.issued.year
+    for seg in segs:
+        match = _URL.search(seg.raw)
+        if match:
+            plan.source = match.group()
+            break
+
+
+def _site_owner(head: list[Seg]) -> str | None:
+    """The body whose site the page is on: its name line ("某县人民政府 www.…"), or the body in the
+    page's breadcrumb ("专栏 >> 某市人民政府办公室 >> 制度")."""
+    for seg in head:
+        match = _SITE_ORG.match(seg.norm)
+        if match and _named_body(match.group("org")):
+            return match.group("org")
+    for seg in head:
+        parts = _CRUMB.split(seg.norm)
+        if len(parts) >= 3:
+            bodies = [part for part in parts if re.fullmatch(rf"[{CJK}()]{{2,40}}?{_ORG_END}", part)
+                      and _named_body(part)]
+            if bodies:
+                return bodies[-1]
+    return None
+
+
+# Years that are not the plan's: another document's, quoted in its title
+# ("贯彻〈五年行动计划(2021—2025年)〉实施方案"), and a span of years.
+_QUOTED = re.compile(r"〈[^〈〉]*〉|《[^《》]*》")
+_YEAR_SPAN = re.compile(r"\d{4}\s*年?\s*[-—–~至到]+\s*\d{4}\s*年?")
+
+
+def title_year(title: str) -> int | None:
+    """The year a plan's title gives it, leaving out quoted titles and spans of years."""
+    text = fold(title)
+    while _QUOTED.search(text):
+        text = _QUOTED.sub("", text)
+    text = _YEAR_SPAN.sub("", text)
+    match = re.search(r"(\d{4})\s*年", text) or re.search(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)", text)
+    if match:
+        return int(match.group(1))
+    cn = re.search(r"([〇零一二三四五六七八九○]{4})年", text)
+    return numerals.number(cn.group(1), digitwise=True) if cn else None
+
+
+def in_sentence(compact: str, match: re.Match[str]) -> bool:
+    """Whether a "关于印发X的通知" found in a line sits inside a sentence rather than being the line."""
+    before = compact[:match.start()]
+    after = re.sub(r"^\([^()]*\d{4}[^()]*\)", "", compact[match.end():])  # its 文号 after it
+    return bool(re.search(r"[,。;]", before) or len(before) > 40 or re.search(r"[,。;]", after) or len(after) > 20)

@@ -1,0 +1,490 @@
+"""A document's text as segments: what every later step of the parse reads.
+
+Blank lines dropped, table rows written with | or tabs split into cells, hard-wrapped text (PDF
+copies) rejoined, page markers ("2、" cut into a sentence where it does not continue the numbering,
+a document-sharing copy's run of page numbers, "- 3 -") removed and the sentence they cut rejoined,
+headings run into one line ("二、X (一)Y…") split apart; a document that lost its line breaks split
+at its numbering where a sentence, a unit bracket or a heading's short title ends before the next
+number of its style. Also the segment record itself (``Seg``), the ``Run`` that collects one
+parse's warnings, and the patterns of page furniture and plan titles those steps need.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from gktrack.domain.unitphrase import looks_like_unit_phrase
+from gktrack.features.importer.sources import Document
+from gktrack.features.importer.text import (
+    CJK,
+    DATE_LINE,
+    STRIP,
+    Marker,
+    fold,
+    marker_at_start,
+    markers_inside,
+)
+from gktrack.features.importer.units import BRACKET_FOLD, top_brackets, trailing_units, unit_phrase
+
+
+TERMINAL = "。!?;:)〕」』”’》】…"   # a line ending so ends a sentence (folded text)
+# Web-page furniture: labelled fields anywhere, short widgets only when the line is just that.
+CHROME = re.compile(
+    r"^(?:•\s*)?(?:索引号|主题分类|公开方式|公开范围|公开时限|有效性|发布机构|信息来源|来源|作者|发布(?:时间|日期)"
+    r"|浏览(?:量|次数)|阅读(?:量|次数)|点击(?:量|数)|字\s*体|字号|责任编辑|分享到?"
+    r"|编辑|审核|校对|[初复终]审|排版|美编)\s*[:【]"
+    r"|^(?:无障碍|长者(?:模式|助手)|适老化?|分享到?|微信|微博|QQ空间|扫一扫|【?\s*(?:打印|关闭)(?:本页|窗口)?\s*】?"
+    r"|收藏|返回顶部|您当前的位置|当前位置|首页\s*[>›]|上一篇|下一篇|相关(?:链接|文章|阅读|附件)|网站地图|Baidu|map"
+    r"|附件下载|【\s*(?:大|中|小)\s*】"
+    # a WeChat article's furniture: its call to follow, its end mark, its footer links
+    r"|点击(?:上方)?蓝字|关注我们|END|阅读原文|点个?在看|分享收藏)(?=.{0,20}$)"
+    # a site's footer: who runs it, its licence numbers, how to reach it
+    r"|^(?:主办单位|承办单位|版权所有|技术支持|网站标识码|地址|邮编|联系人|联系电话|联系方式|网站监督|建议使用|日期)[^:]{0,6}:"
+    r"|.*(?:ICP备|公网安备|网站标识码|版权所有|分辨率)"
+    # document-sharing sites: "《X.docx》由会员分享,可在线阅读,更多相关…请在…上搜索。"
+    r"|.*(?:由会员分享|可在线阅读|免费下载|原创力文档|道客巴巴|豆丁网|百度文库|taowenge|book118|docin|doc88)"
+)
+PLAN_WORD = re.compile(
+    r"(?:要点|方案|分工|分工表|任务表|分解表|任务分解|一览表|清单|台账|计划|工作安排|意见|细则|规定)"
+    r"(?:\((?:试行|征求意见稿|送审稿|草案|修订|\d{4}\s*年?度?)\))?$")
+NOTICE_WORD = re.compile(r"通知|印发|^关于|^附件|[:《》]")
+BARE_PAGE = re.compile(
+    r"^(?:[-—–_~]+\s*\d{1,3}\s*[-—–_~]+|第\s*\d{1,3}\s*页(?:\s*[,/]?\s*共\s*\d{1,3}\s*页)?"
+    r"|\d{1,3}\s*/\s*\d{1,3}|\d{1,3}\s*[、.]?)$")
+
+
+# The titles of a plan's usual parts: one opening a heading's text that goes on as a sentence
+# ("一、工作目标紧紧围绕…。", "一、总体要求 2022年是…。") is the whole title, its line break lost.
+_PART_TITLE_WORDS = (
+    r"(?:总体要求|指导思想|工作目标|主要目标|总体目标|基本原则|工作原则|总体思路|工作思路|工作任务|主要任务|重点任务"
+    r"|具体任务|工作措施|保障措施|工作要求|组织保障|组织领导|组织实施|实施步骤|工作步骤|进度安排|工作安排|有关要求)")
+PART_TITLE = re.compile(r"^" + _PART_TITLE_WORDS + r"(?=[^,,、::;;。.!!和及与的])")
+
+
+# ---- lines and segments -----------------------------------------------------------------------
+
+
+@dataclass
+class Seg:
+    no: int
+    raw: str
+    norm: str = ""
+    marker: Marker | None = None
+    kind: str = "para"
+    level: int = -1
+    above: tuple[int, int] | None = None  # "以上第5-7项由…": the item numbers a unit line is for
+    whole_section: bool = False  # "本部分工作由…": a unit line for every item of its section
+    detail: bool = False  # a "●" line under a whole task: part of that task's text
+    indent: int = 0  # leading spaces of the source line: paragraph starts in wrapped text
+    outline: int | None = None  # the heading level the file gives the line (``Line.outline``)
+    # where each source line starts inside ``raw`` once lines are joined: [(offset, line)]
+    starts: list[tuple[int, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        lead = len(self.raw) - len(self.raw.lstrip(STRIP))
+        self.raw = self.raw.strip(STRIP)
+        self.norm = fold(self.raw)
+        starts = [(max(0, offset - lead), no) for offset, no in self.starts] or [(0, self.no)]
+        self.starts = [item for item in starts if item[0] < max(1, len(self.raw))]
+
+    def piece(self, begin: int, end: int) -> "Seg":
+        """raw[begin:end] as a segment that knows which line it starts on."""
+        line = self.line_at(begin)
+        inside = [(offset - begin, no) for offset, no in self.starts if begin < offset < end]
+        return Seg(line, self.raw[begin:end], starts=[(0, line)] + inside)
+
+    def line_at(self, offset: int) -> int:
+        return max((item for item in self.starts if item[0] <= offset), default=(0, self.no))[1]
+
+    @property
+    def body(self) -> str:
+        """The text after the numbering, as written."""
+        return self.raw[self.marker.end:].strip(STRIP) if self.marker else self.raw
+
+    @property
+    def compact(self) -> str:
+        return re.sub(r"\s+", "", self.norm)
+
+
+class Run:
+    """Everything one parse collects, and the warnings it owes the user."""
+
+    def __init__(self) -> None:
+        self.warnings: list[tuple[int, str]] = []
+        self.cut_units = False  # the cut-off end was read as a unit list, and said so
+        self.preamble: list[str] = []  # the parts skipped as the plan's introduction ("总体要求")
+        self.notice_only = False  # the text is a cover notice and nothing of the plan it issues
+
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append((line, " ".join(message.split())))
+
+
+# Spaces a page's encoding turned into "?": "??????  某区人民政府办公室", "2023年7月7日???????"
+_PADDING = re.compile(r"^\?{2,}|\?{2,}$")
+
+
+def segments(doc: Document) -> list[Seg]:
+    """Non-blank lines; a table row written with | or tabs becomes one segment per cell."""
+    segs = []
+    for line in doc.lines:
+        text = _PADDING.sub("", line.text.strip(STRIP)).strip(STRIP)
+        if not text:
+            continue
+        folded = fold(text)
+        # a table row: "| a | b |" or "a | b | c", or cells copied with tabs (not "网|图纸" in a banner)
+        if re.search(r"^\||\|$|\s\|\s.*\|", folded) or "\t" in text:
+            cells = re.split(r"\s*\|\s*|\t+", text)
+            cells = [cell for cell in cells if cell.strip(STRIP) and not re.fullmatch(r"[-:\s|]+", cell)]
+            if not cells:
+                continue  # a markdown rule "---|---|"
+            segs += [Seg(line.no, cell) for cell in cells]
+        else:
+            seg = Seg(line.no, text)
+            seg.indent = len(line.text) - len(line.text.lstrip(STRIP))
+            seg.outline = line.outline
+            segs.append(seg)
+    return segs
+
+
+def ends_sentence(norm: str) -> bool:
+    return not norm or norm[-1] in TERMINAL
+
+
+class _Joined:
+    """A segment and the ones joined after it, each from an offset (past a page marker), made one
+    ``Seg`` once all are known: joined one at a time, every join would copy (and fold) the text so
+    far, and a document of a thousand wrapped lines would take minutes."""
+
+    def __init__(self, first: Seg) -> None:
+        self.no = first.no
+        self.parts = [first.raw]
+        self.starts = list(first.starts)
+        self.length = len(first.raw)
+
+    def add(self, second: Seg, skip: int = 0) -> None:
+        rest = second.piece(skip, len(second.raw))
+        length = self.length + len(rest.raw)
+        # as each join's Seg would keep them: the starts inside its text
+        self.starts += [(self.length + offset, no) for offset, no in rest.starts
+                        if self.length + offset < max(1, length)]
+        self.parts.append(rest.raw)
+        self.length = length
+
+    def ends_sentence(self) -> bool:
+        """``ends_sentence`` of the joined text's ``norm``."""
+        last = next((part for part in reversed(self.parts) if part), "")
+        return ends_sentence(fold(last[-1:]))
+
+    def seg(self) -> Seg:
+        return Seg(self.no, "".join(self.parts), starts=self.starts)
+
+
+class _Out(list):
+    """The segments a pass keeps; the last may be a ``_Joined`` still growing."""
+
+    joining: _Joined | None = None
+
+    def join_last(self, seg: Seg, skip: int = 0) -> None:
+        if self.joining is None:
+            self.joining = _Joined(self[-1])
+        self.joining.add(seg, skip)
+
+    def last_ends_sentence(self) -> bool:
+        return self.joining.ends_sentence() if self.joining else ends_sentence(self[-1].norm)
+
+    def last_width(self, width_of) -> int:
+        return self.joining.length if self.joining else width_of(self[-1])  # a joined one has no indent
+
+    def append(self, seg: Seg) -> None:
+        self.done()
+        super().append(seg)
+
+    def done(self) -> "_Out":
+        if self.joining is not None:
+            self[-1] = self.joining.seg()
+            self.joining = None
+        return self
+
+
+def rejoin_wrapped(segs: list[Seg]) -> list[Seg]:
+    """Text copied from a PDF breaks every line at the page width: rejoin those paragraphs.
+
+    Such text has many lines of one (maximal) length; a full line continues on the next one
+    unless that one starts with numbering or is indented as a new paragraph.
+    """
+    def width_of(seg: Seg) -> int:
+        return len(seg.raw) + seg.indent
+
+    lengths = [width_of(s) for s in segs if len(s.raw) >= 6]
+    if len(lengths) < 6:
+        return segs
+    width = max((n for n, count in Counter(lengths).items() if count >= 0.2 * len(lengths)), default=0)
+    near = sum(1 for n in lengths if width - 2 <= n <= width)
+    longer = sum(1 for n in lengths if n > width + 2)
+    full = [s for s in segs if width - 2 <= width_of(s) <= width and len(s.raw) >= 6]
+    # Wrapped prose breaks mid-sentence; repeated full-width lines are table cells.
+    cut = sum(1 for s in full if not ends_sentence(s.norm) and not looks_like_unit_phrase(s.raw))
+    if width < 10 or near < 0.4 * len(lengths) or near < 6 or longer > 0.1 * len(lengths) \
+            or len({s.compact for s in full}) < 0.8 * len(full) or cut < 0.5 * len(full):
+        return segs
+    indented = sum(1 for s in segs if s.indent) >= 3
+    out = _Out()
+    for seg in segs:
+        if (out and out.last_width(width_of) >= width - 1 and not (indented and seg.indent)
+                and marker_at_start(seg.raw, seg.norm) is None and not DATE_LINE.match(seg.norm)):
+            out.join_last(seg)
+        else:
+            out.append(seg)
+    return list(out.done())
+
+
+# An opening bracket's closing one.
+# ``_page_chain`` tests the last character of the line before a page number against this map,
+# that is against its keys, the opening brackets. So it did when all this was parse.py: there
+# ")〕】" ("the brackets an item may end with: "…公开。〔责任单位:县财政局〕", "【牵头单位:X】",
+# "(X负责)"") went by the same name, and this map, defined further down, replaced it before any
+# call. Kept as it ran: testing ")〕】" instead is a change of behaviour, to be made on its own.
+CLOSING = {"(": ")", "（": "）", "〔": "〕", "【": "】"}
+
+
+def _cuts_sentence(prev: Seg | None) -> bool:
+    """Whether a number after ``prev`` cuts a sentence: ``prev`` stops mid-sentence, not at a full
+    stop, a closed bracket, a unit phrase or a heading (headings end without punctuation)."""
+    if prev is None or ends_sentence(prev.norm):
+        return False
+    return not looks_like_unit_phrase(prev.raw) and not _heading_line(prev)
+
+
+def _mid_sentence(prev: Seg | None) -> bool:
+    """Whether the line before a marker stops in the middle of a sentence (a page of text does;
+    a heading or a table cell without a full stop is short)."""
+    if prev is None or len(prev.norm) < 50 or not _cuts_sentence(prev):
+        return False
+    marker = marker_at_start(prev.raw, prev.norm)
+    if marker and len(prev.norm) - marker.end <= 40:
+        return False  # a heading: headings end without punctuation
+    return True
+
+
+def _heading_line(seg: Seg) -> bool:
+    """A numbered heading ("三、保障措施"): whole without a full stop, so it cuts no sentence."""
+    marker = marker_at_start(seg.raw, seg.norm)
+    return marker is not None and marker.style != "n" and len(seg.norm) - marker.end <= 30 and "。" not in seg.norm
+
+
+def _page_chain(segs: list[Seg], indexes: list[int], values: dict[int, int]) -> bool:
+    """Whether the numbers at ``indexes`` number the pages of a document-sharing copy ("1、…重大行政",
+    "2、决策法定程序…"): consecutive, the first at the page's start (after nothing, the site's
+    banner or a cut sentence), the others cutting sentences — mostly; a page may end at a full
+    stop, never at a heading or a closed bracket — and the pages between them of about one length
+    (a site cuts its pages by size; items are as long as what they say)."""
+    ordered = [values[i] for i in indexes]
+    if len(indexes) < 2 or any(b != a + 1 for a, b in zip(ordered, ordered[1:])):
+        return False
+    first = segs[indexes[0] - 1] if indexes[0] else None
+    if first is not None and not CHROME.match(first.norm) and not _mid_sentence(first):
+        return False
+    rest = [segs[i - 1] for i in indexes[1:]]
+    mid = sum(1 for prev in rest if _mid_sentence(prev))
+    if mid < max(1, 0.6 * len(rest)) or any(
+            _heading_line(prev) or prev.norm.rstrip()[-1:] in CLOSING or len(prev.norm) < 50 for prev in rest):
+        return False
+    pages = [sum(len(seg.norm) for seg in segs[a:b]) for a, b in zip(indexes, indexes[1:])]
+    return min(pages) >= 100 and min(pages) >= 0.6 * max(pages)
+
+
+def remove_page_markers(segs: list[Seg], run: Run, table_numbers: bool) -> list[Seg]:
+    """Page numbers cut into the text ("…重大行政\\n2、决策法定程序…", "- 3 -") removed, sentences rejoined."""
+    removed: list[tuple[int, str]] = []
+    # Arabic "N、"/"N." at line starts: a chain of them that mostly interrupts sentences is pagination.
+    candidates: dict[str, list[int]] = {}
+    for index, seg in enumerate(segs):
+        marker = marker_at_start(seg.raw, seg.norm)
+        if marker and marker.style == "n":
+            candidates.setdefault(fold(marker.text)[-1], []).append(index)
+    page_lines: set[int] = set()
+    for indexes in candidates.values():
+        values = {i: marker_at_start(segs[i].raw).value for i in indexes}
+        if _page_chain(segs, indexes, values):
+            page_lines.update(indexes)
+            continue
+        # One by one: a number that cuts a sentence and does not continue the item numbering.
+        last = 0
+        for i in indexes:
+            if _cuts_sentence(segs[i - 1] if i else None) and values[i] not in (1, last + 1):
+                page_lines.add(i)
+            else:
+                last = values[i]
+    out = _Out()
+    join_next = join_heading = False
+    for index, seg in enumerate(segs):
+        if index in page_lines:
+            marker = marker_at_start(seg.raw)
+            removed.append((seg.no, marker.text))
+            if out and not out.last_ends_sentence():
+                out.join_last(seg, marker.end)
+            else:
+                out.append(seg.piece(marker.end, len(seg.raw)))
+            continue
+        following = segs[index + 1] if index + 1 < len(segs) else None
+        if re.fullmatch(r"0[1-9]", seg.norm) and following is not None \
+                and "。" not in following.norm and len(following.norm) <= 30 \
+                and marker_at_start(following.raw, following.norm) is None:
+            # "01" on a line of its own above a short title (a WeChat article's section marker): it
+            # numbers that title, written "01 title" so it reads as a heading, not a page number
+            out.append(seg)
+            join_heading = True
+            continue
+        if join_heading:
+            join_heading = False
+            last = out.pop()
+            joined = Seg(last.no, last.raw + " " + seg.raw.strip(STRIP),
+                          starts=[(0, last.no), (len(last.raw) + 1, seg.no)])
+            out.append(joined)
+            continue
+        if BARE_PAGE.match(seg.norm) and not (table_numbers and re.fullmatch(r"\d{1,3}", seg.norm)):
+            removed.append((seg.no, seg.raw))
+            join_next = bool(out) and not out.last_ends_sentence()
+            continue
+        if join_next and marker_at_start(seg.raw, seg.norm) is None and not looks_like_unit_phrase(seg.raw):
+            out.join_last(seg)
+        else:
+            out.append(seg)
+        join_next = False
+    out.done()
+    if removed:
+        shown = "、".join(f"“{text}”" for _, text in removed[:5]) + ("等" if len(removed) > 5 else "")
+        run.warn(removed[0][0], f"删除页码标记 {len(removed)} 处({shown}),被截断的句子已接合")
+    return list(out)
+
+
+class _Numbering:
+    """Which numbering styles are live, to tell a real inline heading from a number in a sentence."""
+
+    def __init__(self) -> None:
+        self.order: list[str] = []
+        self.last: dict[str, int] = {}
+
+    def fits(self, marker: Marker) -> bool:
+        if marker.style in self.last:
+            return marker.value == self.last[marker.style] + 1
+        return marker.value == 1
+
+    def deeper(self, marker: Marker, than: Marker) -> bool:
+        """Whether ``marker`` numbers items below ``than``'s (a style not met yet counts as deeper)."""
+        if marker.style == than.style or than.style not in self.order:
+            return False
+        return marker.style not in self.order or self.order.index(marker.style) > self.order.index(than.style)
+
+    def take(self, marker: Marker) -> None:
+        if marker.style not in self.order:
+            self.order.append(marker.style)
+        self.last[marker.style] = marker.value
+        for deeper in self.order[self.order.index(marker.style) + 1:]:
+            self.last.pop(deeper, None)
+
+
+def bullet_details(segs: list[Seg]) -> None:
+    """"●"/"■" lines are items under a heading ("01 标题", "二、平台建设"), but under a numbered item
+    that is already a whole task — a sentence, or its own unit bracket — they are that task's details:
+    their bullet is then no numbering."""
+    owner: Seg | None = None
+    for seg in segs:
+        marker = seg.marker
+        if marker is None:
+            continue
+        if marker.style != "bullet":
+            owner = seg
+            continue
+        if owner is not None and owner.marker is not None and (
+                "。" in owner.norm or len(owner.norm) - owner.marker.end > 30
+                or trailing_units(owner.raw) is not None):
+            seg.marker, seg.detail = None, True
+
+
+def _closes_unit_bracket(raw: str) -> bool:
+    """Whether ``raw`` ends with a unit bracket ("…公开。(县编办牵头落实)"): it ends an item."""
+    norm = fold(raw).rstrip(STRIP).translate(BRACKET_FOLD)
+    last = max(top_brackets(norm), default=None) if norm.endswith(")") else None
+    if last is None or last[1] != len(norm) - 1:
+        return False
+    return unit_phrase(raw[last[0] + 1:last[1]], bracketed=True) is not None
+
+
+def _short_title(norm: str) -> bool:
+    """A heading's title with nothing after it yet ("工作任务" in "二、工作任务(一)…"): a few
+    Chinese characters, no punctuation, no digits."""
+    core = norm.strip()
+    return 2 <= len(core) <= 20 and re.fullmatch(rf"[{CJK}]+", core) is not None
+
+
+def _plan_title(norm: str) -> bool:
+    """Whether a line's text before its first item is the plan's title ("某县2024年政务公开工作要点")."""
+    core = norm.strip()
+    return 5 <= len(core) <= 60 and "。" not in core and PLAN_WORD.search(core) is not None \
+        and not NOTICE_WORD.search(core)
+
+
+def _after_title(before: str, start: int, head: Marker | None, found: Marker, numbering: _Numbering) -> bool:
+    """Whether the marker ``found`` follows a title that lost its line break: a heading's short
+    title ("二、工作任务(一)…", ``start`` is where the heading's text starts), the plan's title opening
+    the line ("某县2024年政务公开工作要点一、…"), or an unnumbered part's title after a sentence
+    ("…。主要任务深化重点领域信息公开1.…")."""
+    if head is not None and _short_title(before[start:]) and numbering.deeper(found, head):
+        return True
+    if head is None and start == 0 and _plan_title(before):
+        return True
+    stop = max(before.rfind(mark) for mark in "。!?;")
+    return stop >= 0 and _short_title(before[stop + 1:]) and PART_TITLE.match(before[stop + 1:].strip()) is not None
+
+
+def split_inline(segs: list[Seg]) -> list[Seg]:
+    """"二、推动政务阳光透亮 (一)依据…。 (二)根据…" -> one segment per heading or item.
+
+    A marker inside a line starts an item where a sentence ends before it ("。", "!", ";", a space,
+    a unit bracket "(X牵头)") or right after a heading's short title ("二、工作任务(一)…"), and only
+    when it is the next number of its style: "第3条", "(1)" in a sentence or "2024.1." are not.
+    """
+    numbering = _Numbering()
+    out: list[Seg] = []
+    for seg in segs:
+        marker = marker_at_start(seg.raw, seg.norm)
+        if marker:
+            numbering.take(marker)
+        start = marker.end if marker else 0
+        head = marker  # the marker of the piece being read
+        cuts = []
+        bodies = [start] if marker else []  # where each numbered piece's own text starts
+        for position, found in sorted(markers_inside(seg.norm, seg.raw), key=lambda item: item[0]):
+            if position < start or not seg.norm[position + len(found.text):].strip():
+                continue
+            before = seg.norm[:position]
+            if not before.strip():
+                continue
+            if not (before[-1].isspace() or before[-1] in "。!?;" or before[-1] == ")"
+                    and _closes_unit_bracket(seg.raw[:position]) or _after_title(before, start, head, found, numbering)):
+                continue
+            if not numbering.fits(found):
+                continue
+            numbering.take(found)
+            cuts.append(position)
+            start = found.end
+            head = found
+            bodies.append(start)
+        for body in bodies:
+            # "二、回应关切一是…。二是…": the heading's title ends where its "一是…" list begins
+            first = seg.norm.find("一是", body)
+            if first > body and _short_title(seg.norm[body:first]) and seg.norm[first + 2:].strip():
+                cuts.append(first)
+        cuts.sort()
+        if not cuts:
+            out.append(seg)
+            continue
+        bounds = [0] + cuts + [len(seg.raw)]
+        out += [seg.piece(a, b) for a, b in zip(bounds, bounds[1:]) if seg.raw[a:b].strip(STRIP)]
+    for seg in out:
+        seg.marker = marker_at_start(seg.raw, seg.norm)
+    return out
+

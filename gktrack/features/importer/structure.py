@@ -1,0 +1,678 @@
+"""The plan's body, its segments classified, turned into sections and tasks.
+
+Numbering styles take levels in the order they first appear; an item with deeper items below it (or
+whose siblings have them, unless it is a sentence by itself) is a heading, the rest are tasks —
+except the plan's introduction (总体要求, 工作目标 …), never a task even when nothing follows it;
+unnumbered paragraphs continue the open task or form one; unit phrases close tasks — at the end of
+an item "(责任单位:…)" (a bracket followed by more text ends one task and starts the next), or on a
+line of their own for every task since the previous unit line ("以上…由X负责", "本部分工作由X牵头"
+say which). A division-of-labour table written as text (one cell a line, under header cells
+工作任务 / 责任单位 / 时限要求 …) is read here too, its cells as its rows' tasks, units and deadlines;
+a table among the prose is handed to the table reader where it stands.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gktrack.domain import numerals
+from gktrack.domain.deadlines import find_deadline_phrases
+from gktrack.domain.model import UnitRef
+from gktrack.domain.unitphrase import UNIT_LABEL_WORD, looks_like_unit_phrase, parse_unit_phrase
+from gktrack.errors import InputError
+from gktrack.features.importer.front import HEADER_WORDS
+from gktrack.features.importer.lines import CHROME, PART_TITLE, Run, Seg, ends_sentence
+from gktrack.features.importer.result import ImportedSection, ImportedTask
+from gktrack.features.importer.table import (
+    DEADLINE,
+    UNIT_ROLES,
+    TableTasks,
+    build_tasks,
+    cell_deadlines,
+    header_role,
+    known_deadline,
+)
+from gktrack.features.importer.text import STRIP, excerpt, fold, tidy, tidy_lines
+from gktrack.features.importer.units import (
+    ROLE_END,
+    TIME_WORDS,
+    UNIT_LABEL,
+    Tail,
+    labelled_parts,
+    leading_units,
+    shown_units,
+    split_at_unit_brackets,
+    title_units,
+    trailing_units,
+    unbracketed,
+)
+from gktrack.features.limits import MAX_TASK_TEXT
+
+
+# A labelled unit bracket left inside a task's text: the phrase in it could not be split.
+_LEFT_UNIT_BRACKET = re.compile(rf"\(\s*{UNIT_LABEL_WORD}\s*:[^()]*\)")
+# "牵头负责领导:张三": a person, kept as a note on the task above, never a unit
+# "以上工作由X牵头,Y配合。", "以上第5-7项由X负责。": a unit line for the items above it — all of
+# them since the previous unit line, or those numbered first..last.
+_ABOVE = re.compile(r"^以上\s*(?:第?\s*(?P<first>\d{1,3})\s*[-—–~至到]\s*第?\s*(?P<last>\d{1,3})\s*(?:项|条)|各项|几项|\d{1,2}项)?"
+                    r"\s*(?:工作|任务|事项|内容|措施)?\s*(?:均|统一|都|分别)?\s*由\s*")
+# "本部分工作由X牵头,Y配合。" under a heading: the units of every item of that section (the items
+# come after it, so it cannot wait for them like "以上…"); an item naming its own units keeps them.
+_SECTION_WIDE = re.compile(r"^(?:本|该|此)(?:部分|章|节|方面|板块|领域|项)\s*(?:工作|任务|事项|内容|措施)?\s*"
+                           r"(?:均|统一|都|总体)?\s*由\s*")
+_LEADER_LINE = re.compile(r"^[(]?\s*(?:牵头|分管|联系|责任)?(?:负责)?(?:领导|责任人|联系人)\s*:")
+_DEADLINE_LABEL = re.compile(rf"^(?:{TIME_WORDS})\s*:\s*(?P<rest>.+)$")
+# the column names among ``HEADER_WORDS`` as the table model reads them
+_UNIT_COLUMNS = {word for word in HEADER_WORDS if header_role(word) in UNIT_ROLES}
+_TIME_COLUMNS = {word for word in HEADER_WORDS if header_role(word) == DEADLINE}
+_TEXT_COLUMNS = {"具体要求", "工作要求", "主要内容", "具体内容", "具体措施", "工作措施", "具体任务", "工作内容",
+                 "任务内容", "工作任务", "重点任务", "主要任务", "任务", "事项"}
+_PREAMBLE_TITLES = re.compile(
+    r"^(?:总体要求|指导思想|工作目标|主要目标|总体目标|基本原则|工作原则|总体思路|工作思路|编制依据|适用范围)$")
+
+
+class TooLong(Exception):
+    """A task's text grew past ``MAX_TASK_TEXT``: the one that starts at ``line``."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def _check_length(task: ImportedTask, more: str) -> None:
+    """Refuse to add ``more`` to a task that would then be longer than any task is: every
+    paragraph added makes the parser read the task's end again (the time would grow with the
+    square of its length), and such a task means the document's numbering was not understood."""
+    if len(task.text) + 1 + len(more) > MAX_TASK_TEXT:
+        raise TooLong(task.line)
+
+
+# ---- tables -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    header_at: int      # index of the first header cell in the body
+    body_at: int        # first row cell
+
+    @property
+    def has_units(self) -> bool:
+        return any(c in _UNIT_COLUMNS for c in self.columns)
+
+    @property
+    def has_time(self) -> bool:
+        return any(c in _TIME_COLUMNS for c in self.columns)
+
+    @property
+    def units_first(self) -> bool:
+        """The unit column comes before the task text."""
+        unit = next((i for i, c in enumerate(self.columns) if c in _UNIT_COLUMNS), None)
+        text = [i for i, c in enumerate(self.columns) if c in _TEXT_COLUMNS]
+        return unit is not None and bool(text) and unit < text[-1]
+
+    @property
+    def numbered_rows(self) -> bool:
+        return bool(self.columns) and self.columns[0] in ("序号", "编号")
+
+
+def find_table(segs: list[Seg]) -> Table | None:
+    index = 0
+    while index < len(segs):
+        run = index
+        while run < len(segs) and segs[run].compact.rstrip(":") in HEADER_WORDS:
+            run += 1
+        columns = [s.compact.rstrip(":") for s in segs[index:run]]
+        if run - index >= 3 and (set(columns) & (_UNIT_COLUMNS | _TIME_COLUMNS)):
+            return Table(columns, index, run)
+        index = max(run, index + 1)
+    return None
+
+
+# ---- structure --------------------------------------------------------------------------------
+
+
+def _item_number(number: str | None) -> int | None:
+    """The value of an item's number as printed: "5." -> 5, "(六)" -> 6, "第七条" -> 7."""
+    digits = re.sub(r"^第|[条项]$", "", re.sub(r"[\s().、.:,]", "", fold(number or "")))
+    return numerals.number(digits) if digits else None
+
+
+def split_title(text: str) -> tuple[str, str]:
+    """A heading's own title and any body written on the same line after it."""
+    norm = fold(text)
+    stop = norm.find("。")
+    named = PART_TITLE.match(norm)
+    # a part's title, then its text: after a space where the line break was, or as a sentence
+    if named and norm[named.end():].strip() and (norm[named.end()].isspace()
+                                                 or (stop if stop >= 0 else len(norm)) - named.end() >= 10):
+        return text[:named.end()].strip(STRIP), text[named.end():].strip(STRIP)
+    if 0 < stop < len(norm) - 1 and norm[stop + 1:].strip():
+        return text[:stop].strip(STRIP), text[stop + 1:].strip(STRIP)
+    gap = re.search(r"\s+", norm)
+    if gap and gap.start() <= 40 and len(norm) - gap.end() >= 10 \
+            and not re.search(r"[,;:、。]", norm[:gap.start()]):
+        return text[:gap.start()].strip(STRIP), text[gap.end():].strip(STRIP)
+    return text.strip(STRIP).rstrip("。.;:;:"), ""
+
+
+def _title_like(text: str) -> bool:
+    norm = fold(text).strip()
+    core = norm.rstrip("。.")
+    # a line stopping at "," or "、" breaks off a sentence: its text goes on below, it heads nothing
+    return 0 < len(core) <= 40 and "。" not in core and not core.endswith((",", "、")) and not trailing_units(text)
+
+
+def _whole_item(text: str) -> bool:
+    """Whether an item's own text is a task by itself: a sentence ("疏理…资料,编制…目录。"), not a
+    heading's title ("保障措施", "深化决策公开") — with or without a body after it ("五、完善民主恳谈
+    制度。重大政务…" heads the task its body makes)."""
+    title, body = split_title(text)
+    core = fold(title).strip()
+    return not body and (len(core) > 40 or re.search(r"[,;:。]", core) is not None)
+
+
+class Builder:
+    def __init__(self, segs: list[Seg], run: Run, table: Table | None,
+                 inherit: "Builder | None" = None) -> None:
+        self.inherit = inherit
+        self.segs = segs
+        self.run = run
+        self.table = table
+        self.sections: list[ImportedSection] = []
+        self.tasks: list[ImportedTask] = []
+        self.cells: dict[int, list[str]] = {}  # id(task) -> deadline cells
+        self.heading: set[int] = set()
+        self.section_units: dict[str, tuple[str, list[UnitRef]]] = {}
+        self.children: dict[int, bool] = {}  # structural segment -> has deeper numbered items
+        self.any_units = False
+        self.final_stack: list = []
+        self.final_counts: dict[str, int] = {}
+        self.grid_tasks: set[int] = set()  # ids of the tasks read from a table among the prose: complete
+
+    # -- classification --
+
+    def classify(self) -> None:
+        table = self.table
+        previous = None
+        for index, seg in enumerate(self.segs):
+            if seg.kind == "table":
+                continue  # a table among the prose, read as a table where it stands
+            if CHROME.match(seg.norm):
+                seg.kind = "chrome"
+            elif table and self._header_run(index):
+                seg.kind = "chrome"  # the header repeated on a new page
+            elif seg.marker is not None:
+                seg.kind = "num"
+            elif seg.outline is not None and len(seg.norm) <= 40 and not ends_sentence(seg.norm) \
+                    and not UNIT_LABEL.match(seg.norm):
+                seg.kind = "uhead"  # a heading by its style (Word's 标题 1), written without a number
+            elif _LEADER_LINE.match(seg.norm):
+                seg.kind = "leader"
+            elif _DEADLINE_LABEL.match(seg.norm):
+                seg.kind = "deadline"
+            elif self._above_units(seg) or UNIT_LABEL.match(seg.norm) or looks_like_unit_phrase(seg.raw):
+                seg.kind = "units"  # "以上…由X负责" first: the whole line would look like one long name
+            elif table and table.numbered_rows and re.fullmatch(r"\d{1,3}[、.]?", seg.norm):
+                seg.kind = "rowno"
+            elif table and previous in ("para", "num") and table.has_units and not table.units_first \
+                    and self._relaxed_units(seg):
+                seg.kind = "units"
+            else:
+                seg.kind = "para"
+            if seg.kind != "chrome":
+                previous = seg.kind
+        if table and table.has_time:
+            self._deadline_cells()
+        if table:
+            self._unnumbered_headings()
+
+    @staticmethod
+    def _above_units(seg: Seg) -> bool:
+        """"以上…由X负责", "本部分工作由X牵头": the segment becomes the unit phrase, and remembers
+        the items it is for (a range of numbers, or its whole section)."""
+        match = _ABOVE.match(seg.norm)
+        if match is None:
+            match = _SECTION_WIDE.match(seg.norm)
+            if match is None:
+                return False
+            seg.whole_section = True
+        rest = seg.raw[match.end():].strip(STRIP).rstrip("。.;；")
+        if not looks_like_unit_phrase(rest):
+            seg.whole_section = False
+            return False
+        seg.raw, seg.norm = rest, fold(rest)
+        if not seg.whole_section and match.group("first"):
+            first, last = int(match.group("first")), int(match.group("last"))
+            seg.above = (first, last) if first <= last else None
+        return True
+
+    def _numbered(self, first: int, last: int) -> list[ImportedTask]:
+        """The latest tasks numbered first..last ("5." "(六)" "7、"), in document order: the items a
+        "以上第5-7项" line names, however the document numbers them."""
+        found: dict[int, ImportedTask] = {}
+        for task in reversed(self.tasks):
+            number = _item_number(task.number)
+            if number is not None and first <= number <= last and number not in found:
+                found[number] = task
+            if len(found) == last - first + 1:
+                break
+        return [found[n] for n in sorted(found)]
+
+    def _header_run(self, index: int) -> bool:
+        def header(i: int) -> bool:
+            return 0 <= i < len(self.segs) and self.segs[i].compact.rstrip(":") in HEADER_WORDS
+
+        return header(index) and any(all(header(i) for i in range(first, first + 3))
+                                     for first in range(index - 2, index + 1))
+
+    @staticmethod
+    def _relaxed_units(seg: Seg) -> bool:
+        """A 责任单位 cell that names something unusual ("民生实事项目牵头单位和责任单位负责")."""
+        if "。" in seg.norm or len(seg.norm) > 80:
+            return False
+        try:
+            units = parse_unit_phrase(seg.raw)
+        except InputError:
+            return False
+        return all(len(u.name) <= 30 for u in units) and bool(ROLE_END.search(seg.norm))
+
+    def _deadline_cells(self) -> None:
+        """Short cells after a row's units (or its text) are its 时限要求 cells."""
+        after = ("units", "deadline") if self.table.has_units and not self.table.units_first \
+            else ("para", "num", "units", "deadline")
+        previous = None
+        for index, seg in enumerate(self.segs):
+            if seg.kind == "chrome":
+                continue
+            if seg.kind == "para" and previous in after + ("para", "num") and len(seg.norm) <= 20 \
+                    and "。" not in seg.norm:
+                nxt = self._next(index)
+                if known_deadline(seg.compact) or (nxt is not None and nxt.kind == "para"
+                                                   and known_deadline(seg.compact + nxt.compact)):
+                    seg.kind = "deadline"  # a row whose unit cell is merged with the rows below
+                elif previous in after and not self._starts_row(index) and (
+                        previous == "deadline" or len(seg.norm) <= 8):
+                    seg.kind = "deadline"
+            previous = seg.kind
+
+    def _next(self, index: int) -> Seg | None:
+        for seg in self.segs[index + 1:]:
+            if seg.kind != "chrome":
+                return seg
+        return None
+
+    def _starts_row(self, index: int) -> bool:
+        """An unnumbered heading of the table: followed by a numbered work item."""
+        nxt = self._next(index)
+        return nxt is not None and nxt.kind == "num" and "。" not in self.segs[index].norm.rstrip("。")
+
+    def _unnumbered_headings(self) -> None:
+        for index, seg in enumerate(self.segs):
+            if seg.kind == "para" and len(seg.norm) <= 40 and not ends_sentence(seg.norm) \
+                    and self._starts_row(index):
+                nxt = self._next(index)
+                if _title_like(nxt.body):
+                    seg.kind = "uhead"
+
+    # -- levels and headings --
+
+    def structure(self) -> None:
+        order: list[str] = []
+        structural = [i for i, s in enumerate(self.segs) if s.kind in ("num", "uhead")]
+        def style_of(seg: Seg) -> str:
+            return seg.marker.style if seg.kind == "num" else "none" if seg.outline is None else f"outline{seg.outline}"
+
+        for i in structural:
+            seg = self.segs[i]
+            style = style_of(seg)
+            if style in order:
+                continue
+            # a heading level met late (<h3> after items "1." under <h2>) goes right below the heading
+            # level above it, not below the items
+            above = [k for k, known in enumerate(order) if known.startswith("outline") and seg.outline is not None
+                     and seg.kind != "num" and int(known[7:]) < seg.outline]
+            order.insert(above[-1] + 1 if above else len(order), style)
+        for i in structural:
+            self.segs[i].level = order.index(style_of(self.segs[i]))
+        parents: dict[int, int] = {}
+        stack: list[int] = []
+        children: dict[int, bool] = {}
+        for position, i in enumerate(structural):
+            level = self.segs[i].level
+            while stack and self.segs[stack[-1]].level >= level:
+                stack.pop()
+            parents[i] = stack[-1] if stack else -1
+            stack.append(i)
+            nxt = structural[position + 1] if position + 1 < len(structural) else None
+            children[i] = nxt is not None and self.segs[nxt].level > level
+        siblings: dict[tuple[int, int], list[int]] = {}
+        for i in structural:
+            siblings.setdefault((parents[i], self.segs[i].level), []).append(i)
+        ends = {i: (structural[p + 1] if p + 1 < len(structural) else len(self.segs)) for p, i in enumerate(structural)}
+        for group in siblings.values():
+            values = [self.segs[i].marker.value for i in group if self.segs[i].marker]
+            for before, after, i in zip(values, values[1:], group[1:]):
+                if after != before + 1 and self.segs[i].marker.style != "bullet":  # may run on, not jump
+                    self.run.warn(self.segs[i].no, f"编号不连续:“{self.segs[i].marker.text}”前面是第 {before} 项,请核对是否漏项或重号")
+            family_heads = any(children[i] for i in group)
+            for i in group:
+                seg = self.segs[i]
+                if seg.kind == "uhead" or children[i]:
+                    self.heading.add(i)
+                    continue
+                own_units = trailing_units(seg.raw) is not None
+                following = [s for s in self.segs[i + 1:ends[i]] if s.kind != "chrome"]
+                has_paras = any(s.kind in ("para", "table") for s in following)
+                if family_heads and not own_units and not following and _whole_item(seg.body):
+                    continue  # a sentence on its own among headings: a task, not an empty section
+                if family_heads and not own_units and (has_paras or not following):
+                    self.heading.add(i)
+                elif not own_units and any(s.kind == "table" for s in following):
+                    self.heading.add(i)  # a table under it: it heads the table's rows
+                elif has_paras and not own_units and _title_like(seg.body) and (
+                        self.table is not None
+                        or any(s.kind == "units" or (s.kind == "para" and trailing_units(s.raw)) for s in following)):
+                    self.heading.add(i)
+        self.children = children
+
+    # -- the walk --
+
+    def walk(self) -> None:
+        run = self.run
+        stack: list[tuple[int, str, str | None, int]] = []  # (level, key, preamble title, segment)
+        counts: dict[str, int] = {}
+        if self.inherit is not None:
+            # rows after the prose: under its last heading until the table starts headings of its own
+            stack = [(-1, key, None, -1) for _, key, _, _ in self.inherit.final_stack]
+            counts = dict(self.inherit.final_counts)
+        open_task: ImportedTask | None = None
+        pending: list[ImportedTask] = []
+        row_tasks: list[ImportedTask] = []
+        targets: list[ImportedTask] = []
+        previous_kind = None
+        units_ahead: tuple[str, list[UnitRef]] | None = None
+        row_number: str | None = None
+        seen_child: set[int] = set()
+        body_has_structure = any(s.kind in ("num", "uhead") for s in self.segs)
+        any_units = False
+
+        def section_key() -> str | None:
+            return stack[-1][1] if stack else None
+
+        def preamble() -> str | None:
+            return stack[-1][2] if stack else None
+
+        def take_tail(task: ImportedTask, tail: Tail) -> None:
+            task.text, task.units_text, task.units = tail.text, tail.units_text, tail.units
+            if tail.deadlines:
+                self.cells.setdefault(id(task), []).extend(tail.deadlines)
+
+        def new_task(number: str | None, text: str, seg: Seg) -> ImportedTask:
+            nonlocal open_task, any_units
+            task = ImportedTask(number=number, section=section_key(), text=text, line=seg.no)
+            self.tasks.append(task)
+            tail = trailing_units(text)
+            if tail:
+                take_tail(task, tail)
+                any_units = True
+                open_task = None
+                pending.clear()
+            elif units_ahead is not None:
+                task.units_text, task.units = units_ahead
+                open_task = None
+            elif self.table is None and (lead := leading_units(text)) is not None:
+                task.units_text, task.units, task.text = lead
+                any_units = True
+                open_task = task  # its text may go on; a later unit line is not its own
+            elif self.table is None and (titled := title_units(text)) is not None:
+                take_tail(task, titled)
+                any_units = True
+                open_task = task  # as above
+            else:
+                open_task = task
+                pending.append(task)
+            if self.table is not None:
+                open_task = None  # one cell, one task
+                if not task.units or self.table.units_first or not self.table.has_units:
+                    row_tasks[:] = [task]
+            return task
+
+        def paragraph(seg: Seg, text: str) -> None:
+            # "一是…。(X牵头)二是…。(Y牵头)": each unit bracket ends a task, as in a numbered item
+            for piece in split_at_unit_brackets(text) if self.table is None else [text]:
+                one_paragraph(seg, piece)
+
+        def one_paragraph(seg: Seg, text: str) -> None:
+            nonlocal open_task, row_number, any_units
+            if preamble():
+                run.warn(seg.no, f"“{preamble()}”部分不是任务,未导入:{excerpt(text)}")
+                return
+            if self.table is None and seg.detail and open_task is None and self.tasks:
+                # a bullet detail of the task just closed by its unit bracket: it stays with that task
+                _check_length(self.tasks[-1], text)
+                self.tasks[-1].text += "\n" + text
+                return
+            if self.table is None and open_task is not None:
+                _check_length(open_task, text)
+                # a line ending in "，" or "、" breaks a sentence (a <br>, a hard wrap): it goes on
+                open_task.text += ("" if fold(open_task.text.rstrip(STRIP)[-1:]) in (",", "、") else "\n") + text
+                tail = trailing_units(open_task.text)
+                if tail:
+                    # a phrase at the end of an item is the item's own: earlier ones stay open
+                    take_tail(open_task, tail)
+                    any_units = True
+                    pending[:] = [t for t in pending if t is not open_task]
+                    open_task = None
+                return
+            # a paragraph naming no units is no task where it only leads in
+            if self.table is None and trailing_units(text) is None:
+                if not stack and body_has_structure:
+                    why = "导语段落不是任务,未导入"
+                elif fold(text).rstrip().endswith(":"):  # "具体任务见下表:", "主要包括:": what follows
+                    why = "引出下文的段落未作为任务"
+                elif stack and self.children.get(stack[-1][3]) and stack[-1][3] not in seen_child:
+                    why = "小节开头的说明段落未作为任务"
+                else:
+                    why = None
+                if why:
+                    run.warn(seg.no, f"{why}:{excerpt(text)}")
+                    return
+            new_task(row_number, text, seg)
+            row_number = None
+
+        for index, seg in enumerate(self.segs):
+            kind = seg.kind
+            if kind == "chrome":
+                continue
+            after_deadline, after_units = previous_kind == "deadline", previous_kind == "units"
+            previous_kind = kind
+            if kind in ("num", "uhead"):
+                level = seg.level
+                if index in self.heading:
+                    stack = [entry for entry in stack if entry[0] != -1]
+                while stack and stack[-1][0] >= level:
+                    stack.pop()
+                if stack:
+                    seen_child.add(stack[-1][3])
+                if index in self.heading:
+                    parent = stack[-1][1] if stack else ""
+                    counts[parent] = counts.get(parent, 0) + 1
+                    key = f"{parent}.{counts[parent]}" if parent else str(counts[parent])
+                    heading_text = seg.body
+                    tail = trailing_units(heading_text)
+                    if tail:  # "(一)X(牵头单位:…)" above its items: they share it unless they name their own
+                        heading_text = tail.text
+                        self.section_units[key] = (tail.units_text, tail.units)
+                        any_units = True
+                    title, body = split_title(heading_text)
+                    is_preamble = tidy(title) if _PREAMBLE_TITLES.match(fold(title).strip()) else preamble()
+                    stack.append((level, key, is_preamble, index))
+                    if not is_preamble:
+                        self.sections.append(ImportedSection(key, seg.marker.text if seg.marker else None,
+                                                             tidy(title), seg.no))
+                    else:
+                        run.warn(seg.no, f"“{tidy(title)}”是方案的总体说明,不作为任务")
+                        run.preamble.append(is_preamble)
+                    open_task = None
+                    if body:
+                        paragraph(seg, body)
+                else:
+                    if preamble():  # "(一)指导思想" under 总体要求: part of the plan's introduction
+                        run.warn(seg.no, f"“{preamble()}”部分不是任务,未导入:{excerpt(seg.raw)}")
+                        continue
+                    own_title = tidy(split_title(seg.body)[0])
+                    if _PREAMBLE_TITLES.match(fold(own_title)):
+                        # "一、总体要求" with no items below it (an excerpt cut before the tasks): still
+                        # the plan's introduction, and so is the text under it
+                        stack.append((level, section_key() or "", own_title, index))
+                        run.warn(seg.no, f"“{own_title}”是方案的总体说明,不作为任务")
+                        run.preamble.append(own_title)
+                        open_task = None
+                        continue
+                    pieces = split_at_unit_brackets(seg.body) if self.table is None else [seg.body]
+                    new_task(seg.marker.text, pieces[0], seg)
+                    for piece in pieces[1:]:
+                        new_task(None, piece, seg)
+                    units_ahead = None
+                continue
+            if kind == "table":
+                # its rows sit under the prose's open heading; the prose's numbering goes on after it
+                grid, header = seg.table  # type: ignore[attr-defined]
+                into = TableTasks(counts=counts, stack=[("prose", key) for _, key, pre, _ in stack if not pre])
+                result = build_tasks(grid, header, run.warn, trailing=trailing_units, into=into)
+                self.sections += result.sections
+                self.tasks += result.tasks
+                self.grid_tasks.update(id(task) for task in result.tasks)
+                any_units = any_units or result.any_units
+                open_task, units_ahead = None, None
+                pending.clear()
+                continue
+            if kind == "rowno":
+                row_number = seg.raw
+                continue
+            if kind == "para":
+                paragraph(seg, seg.raw)
+                units_ahead = None
+                continue
+            if kind == "units":
+                text, shown = seg.raw, shown_units(seg.raw)
+                line_deadlines: list[str] = []
+                line_notes: list[str] = []
+                # "责任单位:X;完成时限:Y" on one line: the same labelled parts a bracket may hold
+                labelled = labelled_parts(unbracketed(seg.raw))
+                if labelled is not None and labelled[0]:
+                    text, line_deadlines, line_notes = labelled
+                    shown = shown_units(text)
+                try:
+                    units = parse_unit_phrase(text)
+                except InputError as exc:
+                    run.warn(seg.no, exc.message)
+                    continue
+                any_units = True
+
+                def line_extras(tasks: list[ImportedTask]) -> None:
+                    # the line's own 完成时限 and 牵头领导 parts go to the tasks it names units for
+                    for task in tasks:
+                        if line_deadlines:
+                            self.cells.setdefault(id(task), []).extend(line_deadlines)
+                        for note in line_notes:
+                            _check_length(task, note)
+                            task.text += "\n" + note
+
+                if self.table is not None and self.table.units_first:
+                    units_ahead = (shown, units)
+                    continue
+                if seg.whole_section and stack:
+                    # the innermost open heading's items take these units unless they name their own
+                    self.section_units[stack[-1][1]] = (shown, list(units))
+                    continue
+                if seg.above is not None:
+                    named = self._numbered(*seg.above)
+                    if not named:
+                        run.warn(seg.no, f"这一行所说的第{seg.above[0]}至{seg.above[1]}项在前面找不到,"
+                                         f"未使用:{excerpt(seg.raw)}")
+                        continue
+                    for task in named:
+                        task.units, task.units_text = list(units), shown
+                    line_extras(named)
+                    pending[:] = [t for t in pending if all(t is not n for n in named)]
+                    row_tasks[:] = named
+                    open_task = None
+                    continue
+                if not pending and after_units and row_tasks:
+                    # "牵头单位:X" then "配合单位:Y" on the next line: one phrase in two lines
+                    line_extras(row_tasks)
+                    for task in row_tasks:
+                        merged = {u.name: u for u in task.units}
+                        for unit in units:
+                            merged.setdefault(unit.name, unit)
+                        task.units = list(merged.values())
+                        task.units_text = f"{task.units_text};{shown}" if task.units_text else shown
+                    continue
+                if not pending:
+                    run.warn(seg.no, f"这一行责任单位前面没有待分配的任务,未使用:{excerpt(text)}")
+                    continue
+                sections = {t.section for t in pending}
+                if len(sections) > 1:
+                    run.warn(seg.no, f"这一行责任单位适用于不同小节的 {len(pending)} 项任务(自第{pending[0].line}行起),请核对")
+                for task in pending:
+                    task.units, task.units_text = list(units), shown
+                line_extras(pending)
+                row_tasks[:] = pending
+                pending.clear()
+                open_task = None
+                continue
+            if kind == "leader":
+                owner_task = open_task or (self.tasks[-1] if self.tasks else None)
+                if owner_task is None:
+                    run.warn(seg.no, f"这一行前面没有任务,未使用:{excerpt(seg.raw)}")
+                else:
+                    _check_length(owner_task, seg.raw)
+                    owner_task.text += "\n" + shown_units(seg.raw)
+                continue
+            if kind == "deadline":
+                label = _DEADLINE_LABEL.match(seg.norm)
+                cell = seg.raw[label.start("rest"):] if label else seg.raw
+                if not after_deadline:
+                    # A time cell after a unit cell shared by several rows belongs to the rows
+                    # that have none yet (a merged unit cell is written after its last row).
+                    if self.table is not None:
+                        targets = [t for t in row_tasks if id(t) not in self.cells] or list(row_tasks)
+                    else:
+                        targets = [open_task] if open_task else self.tasks[-1:]
+                if not targets:
+                    run.warn(seg.no, f"时限前面没有对应的任务,未使用:{excerpt(cell)}")
+                    continue
+                for task in targets:
+                    self.cells.setdefault(id(task), []).append(cell.strip(STRIP))
+        self.any_units = any_units
+        self.final_stack, self.final_counts = stack, counts
+
+    def finish(self) -> None:
+        for task in self.tasks:
+            if id(task) in self.grid_tasks:
+                continue
+            task.text = tidy_lines(task.text)
+            for left in _LEFT_UNIT_BRACKET.finditer(fold(task.text)):
+                self.run.warn(task.line, f"“{excerpt(task.text[left.start():left.end()])}”中的单位无法拆分,"
+                                         "原样留在任务内容中,请核对")
+            key = task.section
+            while not task.units and key:
+                if key in self.section_units:
+                    task.units_text, units = self.section_units[key]
+                    task.units = list(units)
+                key = key.rpartition(".")[0]
+            cells = self.cells.get(id(task))
+            if cells:
+                task.deadline = cell_deadlines("\n".join(cells), task.line, self.run.warn)
+            else:
+                task.deadline = find_deadline_phrases(task.text)
+
+    def build(self) -> "Builder":
+        self.classify()
+        self.structure()
+        self.walk()
+        self.finish()
+        return self

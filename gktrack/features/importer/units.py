@@ -1,0 +1,296 @@
+"""The unit phrase that closes an item, read out of the item's text.
+
+At the end of an item "(责任单位:X)", "【牵头单位:X】", "(X负责)", labelled parts without brackets
+("…。责任单位:X;完成时限:Y"), or a last sentence that only says who does it ("…。X负责,Y配合。");
+at its start "X、Y:负责…"; after its title "加强组织领导(X负责)。各部门要…". A bracket may carry the
+item's deadline and a 牵头负责领导 (a note, never a unit); a unit bracket followed by more text ends
+one task inside a paragraph. Nothing here knows about lines or the document: only an item's text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gktrack.domain.model import UnitRef
+from gktrack.domain.unitphrase import (
+    UNIT_LABEL_KINDS,
+    UNIT_LABEL_WORD,
+    is_body_name,
+    looks_like_unit_phrase,
+    parse_unit_phrase,
+)
+from gktrack.errors import InputError
+from gktrack.features.importer.table import deadline_cell, known_deadline
+from gktrack.features.importer.text import STRIP, fold
+
+
+UNIT_LABEL = re.compile(rf"^[(]?\s*{UNIT_LABEL_WORD}\s*:")
+_ROLE_NEUTRAL_LABEL = re.compile(rf"^\s*责任(?:{UNIT_LABEL_KINDS})\s*:\s*")
+ROLE_END = re.compile(r"(?:牵头(?:负责)?|配合(?:落实)?|负责|落实|协助)$")
+# The labels a deadline goes by, on a line of its own or among an item's labelled parts.
+TIME_WORDS = r"(?:责任|完成)?时限(?:要求)?|时间要求|完成时间|完成期限|时间节点"
+
+
+@dataclass
+class Tail:
+    """The unit phrase that ends an item, and what is left of the item."""
+    text: str
+    units_text: str
+    units: list[UnitRef]
+    deadlines: list[str]
+
+
+# "(责任单位:X)(2018年9月底前完成)": a bracket holding only a deadline, after the unit bracket —
+# the item's 完成时限 written apart, never an item of its own.
+_DEADLINE_BRACKET = re.compile(r"\(([^()]{2,30})\)[。.;]?$")
+
+
+def _deadline_bracket(norm: str) -> str | None:
+    """The deadline phrase when ``norm`` (folded, brackets folded) is just "(2018年底前完成)"."""
+    match = _DEADLINE_BRACKET.fullmatch(norm.strip(" "))
+    if match is None or not deadline_cell(match.group(1).strip()):
+        return None
+    return match.group(1).strip()
+
+
+def trailing_units(seg_raw: str) -> Tail | None:
+    """"…公开。(责任单位:市统计局)" -> text "…公开。", units 市统计局; None when it has none."""
+    raw = seg_raw.rstrip(STRIP)
+    norm = fold(raw).translate(BRACKET_FOLD)
+    cut = norm.rstrip("。.;,、 ")
+    opened = cut.rfind("(")
+    if opened > 0 and cut.endswith(")") and norm[:opened].rstrip(" ").endswith(")"):
+        phrase = _deadline_bracket(cut[opened:])
+        if phrase is not None:
+            tail = trailing_units(raw[:opened])
+            if tail is not None:
+                tail.deadlines = tail.deadlines + [raw[opened + 1:len(cut) - 1].strip(STRIP)]
+                return tail
+    norm = fold(raw).translate(BRACKET_FOLD)
+    trimmed = len(norm.rstrip("。.;,、 "))
+    # "…。责任人:李明;责任单位:党政办" without brackets: labelled parts after the last full stop
+    labelled = _TAIL_LABELLED.search(norm[:trimmed])
+    if trimmed and norm[trimmed - 1] == ")":
+        depth = 0
+        for index in range(trimmed - 1, -1, -1):
+            depth += norm[index] == ")"
+            depth -= norm[index] == "("
+            if depth == 0:
+                if labelled and index > labelled.start("phrase"):
+                    break  # "责任单位:X、各村(社区)": the bracket is part of a labelled name
+                found = unit_phrase(raw[index + 1:trimmed - 1], bracketed=True)
+                if found:
+                    return _tail(raw[:index], found)
+                break
+    if labelled:
+        found = unit_phrase(raw[labelled.start("phrase"):trimmed], bracketed=False)
+        if found:
+            return _tail(raw[:labelled.start("phrase")], found)
+    # "…建设。市政府办公室负责,市大数据局配合。": a last sentence that only says who does it
+    stop = norm.rfind("。", 0, trimmed)
+    if stop > 0 and ROLE_END.search(norm[:trimmed]):
+        phrase = raw[stop + 1:trimmed].strip(STRIP)
+        found = unit_phrase(phrase, bracketed=True) if 0 < len(phrase) <= 80 else None
+        if found and found[1] and all(is_body_name(unit.name) and not _MODAL.search(unit.name) for unit in found[1]):
+            return _tail(raw[:stop + 1], found)
+    return None
+
+
+# "各部门要密切配合", "各单位要抓好落实": a sentence asking units to act, not one naming who does it.
+_MODAL = re.compile(r"要|应(?!急)|须|按照|抓好|密切|认真|切实|积极|进一步|加强")
+
+
+def title_units(text: str) -> Tail | None:
+    """"加强组织领导(县政府办负责)。各部门要…": an item whose only unit bracket closes its first
+    sentence (its title), with more text after it, belongs to those units; the bracket is taken out."""
+    norm = fold(text).translate(BRACKET_FOLD)
+    found = []
+    for opened, index in top_brackets(norm):
+        if norm[index + 1:index + 2] in ("。", ";") and norm[index + 2:].strip(" 。;"):
+            phrase = unit_phrase(text[opened + 1:index], bracketed=True)
+            if phrase:
+                found.append((opened, index, phrase))
+    if len(found) != 1:
+        return None
+    opened, closed, phrase = found[0]
+    tail = _tail(text[:opened], phrase)
+    tail.text = (tail.text + text[closed + 1:]).strip(STRIP)
+    return tail
+
+
+def leading_units(text: str) -> tuple[str, list[UnitRef], str] | None:
+    """"区发改局、区统计局:负责公开…": an item that opens with its units and a colon -> (the units as
+    written, units, the rest); None for a label ("工作目标:"), a 责任单位: line or a sentence."""
+    norm = fold(text)
+    match = re.match(r"([^:。;!?“”《》]{2,60}?)\s*:\s*(?=\S)", norm)
+    if not match or UNIT_LABEL.match(norm) or _PART_LABEL.match(norm):
+        return None
+    phrase = text[:match.end(1)].strip(STRIP)
+    if not looks_like_unit_phrase(phrase):
+        return None
+    try:
+        units = parse_unit_phrase(phrase)
+    except InputError:
+        return None
+    if not all(is_body_name(unit.name) for unit in units):  # "政务服务平台:…" is a topic
+        return None
+    return phrase, units, text[match.end():].strip(STRIP)
+
+
+def _tail(before: str, found) -> Tail:
+    shown, units, deadlines, notes = found
+    text = before.rstrip(STRIP) + "".join("\n" + note for note in notes)
+    return Tail(text, shown, units, deadlines)
+
+
+def split_at_unit_brackets(text: str) -> list[str]:
+    """"A。(市规划国土委负责落实)B。(市交通委负责落实)C…" -> one task each: a unit bracket after a
+    full stop, followed by more text, ends a task inside one paragraph. So does one before a full stop
+    or semicolon ("A(X负责);B(Y负责)。") when the text after it closes with a unit bracket too: a
+    title's own bracket ("加强组织领导(X负责)。各部门要…") does not split its item."""
+    norm = fold(text).translate(BRACKET_FOLD)
+    pieces, start = [], 0
+    for opened, index in top_brackets(norm):
+        at_break = opened > start and (norm[opened - 1] in "。;" or (
+            norm[index + 1:index + 2] in ("。", ";") and trailing_units(text[index + 2:]) is not None))
+        if at_break and norm[index + 1:].strip(" 。;") and _deadline_bracket(norm[index + 1:]) is None:
+            if unit_phrase(text[opened + 1:index], bracketed=True):
+                end = index + 1
+                while end < len(norm) and norm[end] in " 。;":
+                    end += 1
+                pieces.append(text[start:end].strip(STRIP))
+                start = end
+    pieces.append(text[start:].strip(STRIP))
+    return [piece for piece in pieces if piece] or [text]
+
+
+BRACKET_FOLD = str.maketrans("〔〕【】", "()()")
+
+
+def top_brackets(norm: str):
+    """(opening, closing) index of each outermost pair of brackets in ``norm`` (folded, "(" ")")."""
+    depth, opened = 0, -1
+    for index, char in enumerate(norm):
+        if char == "(":
+            if depth == 0:
+                opened = index
+            depth += 1
+        elif char == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                yield opened, index
+
+
+_PART_WORDS = (rf"{TIME_WORDS}"
+               r"|(?:牵头|分管|联系)?(?:负责)?领导|责任领导|责任人|联系人"
+               rf"|{UNIT_LABEL_WORD}")
+_PART_LABEL = re.compile(rf"(?:^|(?<=[;,\s。]))\s*(?P<label>{_PART_WORDS})\s*:")
+# A run of labelled parts closing an item, after its last full stop (used when it names units).
+# "…公开。责任单位:X。完成时限:Y。": the labelled parts may be sentences of their own
+_TAIL_LABELLED = re.compile(rf"(?:^|[。;])\s*(?P<phrase>(?:{_PART_WORDS})\s*:[^。]+(?:。\s*(?:{_PART_WORDS})\s*:[^。]+)*)$")
+_TIME_LABEL = re.compile(r"时限|时间|期限")
+_PERSON_LABEL = re.compile(r"领导|责任人|联系人")
+
+
+def labelled_parts(text: str) -> tuple[str, list[str], list[str]] | None:
+    """"责任时限:6月底前,牵头单位:X,配合单位:Y" -> ("牵头单位:X;配合单位:Y", ["6月底前"], []);
+    a person ("牵头负责领导:张三") is a note, never a unit. None when the text is not so labelled."""
+    norm = fold(text)
+    found = list(_PART_LABEL.finditer(norm))
+    time_or_person = _TIME_LABEL.pattern + "|" + _PERSON_LABEL.pattern
+    units, deadlines, notes = [], [], []
+    if found and found[0].start() != 0 \
+            and all(re.search(time_or_person, match.group("label")) for match in found):
+        # "X负责;完成时限:每月": the units unlabelled, only what follows them labelled
+        units.append(text[:found[0].start()].strip(STRIP + ";,;,。"))
+    elif not found or found[0].start() != 0 or (len(found) == 1 and not re.search(
+            time_or_person, found[0].group("label"))):
+        return None
+    for index, match in enumerate(found):
+        end = found[index + 1].start() - 1 if index + 1 < len(found) else len(text)
+        label, value = match.group("label"), text[match.end():end].strip(STRIP + ";,;,。")
+        if not value:
+            continue
+        if _PERSON_LABEL.search(label):
+            notes.append(f"{label}:{value}")
+        elif _TIME_LABEL.search(label):
+            deadlines.append(value)
+        else:
+            units.append(text[match.start():end].strip(STRIP + ";,;,。"))
+    return ";".join(units), deadlines, notes
+
+
+_QUALIFIER = re.compile(r"^(?:包括|不含|不包括|除|含(?=[各乡镇村县市区街社省州]))")
+
+
+def unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], list[str], list[str]] | None:
+    """A unit phrase ending an item: (as written without a 责任单位: label, units, deadlines, notes).
+
+    "(牵头单位:县发改局;配合单位:县财政局;2023年6月底前完成)" also carries the item's deadline;
+    "(责任时限:…,牵头单位:…)" labels it; a 牵头负责领导 named in it is a note.
+    """
+    deadlines: list[str] = []
+    notes: list[str] = []
+    written = text
+    sentences = [part for part in text.split("。") if part.strip(STRIP)]
+    if bracketed and len(sentences) > 1 and all(unit_phrase(part, bracketed=True) for part in sentences):
+        # "(X牵头,Y按职责分工负责。Z均为责任单位)": each sentence names units
+        text = ";".join(sentences)
+    labelled = labelled_parts(text)
+    if labelled is not None:
+        text, deadlines, notes = labelled
+        if not text:
+            return None
+    norm = fold(text)
+    while True:  # deadline parts at the end, after ; or ,
+        cut = max(norm.rfind(mark) for mark in ";,")
+        if cut <= 0 or not known_deadline(text[cut + 1:].strip(STRIP)):
+            break
+        deadlines.insert(0, text[cut + 1:].strip(STRIP))
+        text, norm = text[:cut], norm[:cut]
+    leading = 0
+    while True:  # and at the start: "(2024年6月底前,县司法局负责)"
+        cut = min((i for i in (norm.find(";"), norm.find(",")) if i > 0), default=-1)
+        if cut <= 0 or not known_deadline(text[:cut].strip(STRIP)):
+            break
+        deadlines.insert(leading, text[:cut].strip(STRIP))
+        leading += 1
+        text, norm = text[cut + 1:], norm[cut + 1:]
+    norm = norm.strip()
+    if _QUALIFIER.match(norm):  # "(含乡镇)", "(包括各村)": what a word covers, not who does it
+        return None
+    if not (UNIT_LABEL.match(norm)
+            or bracketed and (ROLE_END.search(norm) or looks_like_unit_phrase(norm))):
+        # unlabelled brackets must read "(…按职责分工负责)", "(办公室牵头)", or a plain list of units
+        return None
+    try:
+        units = parse_unit_phrase(text)
+    except InputError:
+        return None
+    if any(len(u.name) > 30 or re.search(r"\d", u.name) for u in units):
+        return None
+    if len(sentences) > 1 and text == ";".join(sentences):
+        text = written  # shown as written, with its full stops
+    return _unlabelled(text), units, deadlines, notes
+
+
+def unbracketed(raw: str) -> str:
+    """A line without the brackets enclosing all of it: "(责任单位:X)" -> "责任单位:X"."""
+    text = raw.strip(STRIP)
+    norm = fold(text)
+    if next(top_brackets(norm), None) == (0, len(norm) - 1):
+        text = text[1:-1].strip(STRIP)
+    return text
+
+
+def _unlabelled(text: str) -> str:
+    """A unit phrase without a role-neutral 责任单位: label."""
+    text = text.strip(STRIP)
+    label = _ROLE_NEUTRAL_LABEL.match(fold(text))
+    return text[label.end():].strip(STRIP) if label else text
+
+
+def shown_units(raw: str) -> str:
+    """A unit line as written, without enclosing brackets or a role-neutral 责任单位: label."""
+    return _unlabelled(unbracketed(raw))
