@@ -20,7 +20,7 @@ from gktrack.errors import InputError
 from gktrack.features.importer.lines import CHROME, NOTICE_WORD, PLAN_WORD, Run, Seg
 from gktrack.features.importer.result import ImportedPlan
 from gktrack.features.importer.text import CJK, DATE, DATE_LINE, STRIP, excerpt, fold, to_date
-from gktrack.features.importer.units import ROLE_END, UNIT_LABEL, trailing_units
+from gktrack.features.importer.item_units import ROLE_END, UNIT_LABEL, trailing_units
 
 
 # A document-sharing site's banner where the excerpt ends ("消耗 1 篇素材配额,会员有效期内无限次查看",

@@ -26,7 +26,7 @@ from gktrack.features.importer.text import (
     marker_at_start,
     markers_inside,
 )
-from gktrack.features.importer.units import BRACKET_FOLD, top_brackets, trailing_units, unit_phrase
+from gktrack.features.importer.item_units import BRACKET_FOLD, top_brackets, trailing_units, unit_phrase
 
 
 TERMINAL = "。!?;:)〕」』”’》】…"   # a line ending so ends a sentence (folded text)

@@ -11,7 +11,7 @@ the whole document through its steps, each in its own module:
    source when there is one: prose before it is reported, not imported (but an item left out of
    a table that restates the others is kept) — chosen here, the tables found here and read by
    ``importer.table``;
-4. structure (``importer.structure``, with ``importer.units`` for the unit phrases that close
+4. structure (``importer.structure``, with ``importer.item_units`` for the unit phrases that close
    items): numbering levels, headings and tasks, units and deadlines.
 
 This module holds what concerns the whole document: 繁体 read as 简体, the file's tables taken out
@@ -83,7 +83,7 @@ from gktrack.features.importer.text import (
     simplified,
     strip_pinyin_glosses,
 )
-from gktrack.features.importer.units import BRACKET_FOLD, trailing_units, unit_phrase
+from gktrack.features.importer.item_units import BRACKET_FOLD, trailing_units, unit_phrase
 from gktrack.features.limits import MAX_TASK_TEXT
 
 

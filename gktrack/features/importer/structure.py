@@ -34,7 +34,7 @@ from gktrack.features.importer.table import (
     known_deadline,
 )
 from gktrack.features.importer.text import STRIP, excerpt, fold, tidy, tidy_lines
-from gktrack.features.importer.units import (
+from gktrack.features.importer.item_units import (
     ROLE_END,
     TIME_WORDS,
     UNIT_LABEL,
