@@ -241,11 +241,8 @@ def rejoin_wrapped(segs: list[Seg]) -> list[Seg]:
 
 
 # An opening bracket's closing one.
-# ``_page_chain`` tests the last character of the line before a page number against this map,
-# that is against its keys, the opening brackets. So it did when all this was parse.py: there
-# ")〕】" ("the brackets an item may end with: "…公开。〔责任单位:县财政局〕", "【牵头单位:X】",
-# "(X负责)"") went by the same name, and this map, defined further down, replaced it before any
-# call. Kept as it ran: testing ")〕】" instead is a change of behaviour, to be made on its own.
+# each opening bracket's closing one: an item may end with one ("…公开。〔责任单位:县财政局〕",
+# "【牵头单位:X】", "(X负责)"), a page of a sharing site never does
 CLOSING = {"(": ")", "（": "）", "〔": "〕", "【": "】"}
 
 
@@ -289,7 +286,7 @@ def _page_chain(segs: list[Seg], indexes: list[int], values: dict[int, int]) -> 
     rest = [segs[i - 1] for i in indexes[1:]]
     mid = sum(1 for prev in rest if _mid_sentence(prev))
     if mid < max(1, 0.6 * len(rest)) or any(
-            _heading_line(prev) or prev.norm.rstrip()[-1:] in CLOSING or len(prev.norm) < 50 for prev in rest):
+            _heading_line(prev) or prev.norm.rstrip()[-1:] in CLOSING.values() or len(prev.norm) < 50 for prev in rest):
         return False
     pages = [sum(len(seg.norm) for seg in segs[a:b]) for a, b in zip(indexes, indexes[1:])]
     return min(pages) >= 100 and min(pages) >= 0.6 * max(pages)
