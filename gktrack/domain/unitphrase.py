@@ -29,7 +29,7 @@ from gktrack.errors import InputError
 from gktrack.domain.model import ROLE_LABELS, ROLES, UnitRef
 
 __all__ = ["parse_unit_phrase", "format_unit_phrase", "looks_like_unit_phrase", "half_width", "is_body_name",
-           "join_line_breaks", "split_cut_name", "text_problem", "unit_name_problem"]
+           "close_label_gaps", "join_line_breaks", "split_cut_name", "text_problem", "unit_name_problem"]
 
 _RANK = {role: rank for rank, role in enumerate(ROLES)}  # lead < support < responsible
 
@@ -52,6 +52,21 @@ UNIT_LABEL_KINDS = r"单位|部门|主体|科室|处室|股室|站所|办室"
 UNIT_LABEL_WORD = rf"(?:{_LABEL_ROLE_WORDS})(?:{UNIT_LABEL_KINDS})"
 # in a phrase already known to name units, "牵头:" "配合:" label as "牵头单位:" does
 _LABEL = re.compile(rf"^(?P<label>(?:{_LABEL_ROLE_WORDS})(?:{UNIT_LABEL_KINDS})?)\s*[::]\s*")
+# PDF text spaces a label's characters ("(责任 单位: X)", "牵 头 部 门:"): closed up once where a file is read
+# (``close_label_gaps``), so no pattern here or in the importer has to allow for it.
+_SPACED_LABEL = re.compile(
+    r"(?:{roles})(?:\s*(?:{kinds}))?\s*[:：]".format(
+        roles="|".join(r"\s*".join(word) for word in _LABEL_ROLE_WORDS.split("|")),
+        kinds="|".join(r"\s*".join(word) for word in UNIT_LABEL_KINDS.split("|"))))
+
+
+def close_label_gaps(text: str) -> str:
+    """"(责任 单位 : X)" -> "(责任单位: X)": spaces inside a unit label and before its colon taken out."""
+    if ":" not in text and "：" not in text:
+        return text
+    return _SPACED_LABEL.sub(lambda match: re.sub(r"\s+", "", match.group()), text)
+
+
 _LABEL_ROLE = {"牵头": "lead", "主办": "lead", "主责": "lead", "配合": "support", "协办": "support",
                "协助": "support", "参与": "support"}
 # "…均为牵头单位": the role said as what the names are

@@ -5,6 +5,7 @@ collective. Pure lookups over a ``Registry`` (read from units.yaml by ``gktrack.
 from __future__ import annotations
 
 import difflib
+import os
 
 from gktrack.domain.model import Person, Registry, Unit, UnitRef
 from gktrack.errors import InputError, NotFoundError
@@ -154,14 +155,14 @@ def _parts(name: str) -> tuple[str, str, str]:
 def likely_same(registry: Registry) -> list[tuple[str, str]]:
     """Pairs of units whose names suggest one unit written two ways (区资源规划分局 / 区自然资源分局):
     the same level, the same kind of body, names of about the same length, and a distinctive
-    word in common."""
+    word in common where the names differ (``_same_core``): 市金融监管局 and 市市场监管局 share only
+    their common ending and are two bodies."""
     groups: dict[tuple[str, str], list[tuple[Unit, str, set[str]]]] = {}
     for unit in registry.units:
         prefix, core, suffix = _parts(unit.name)
         if not suffix or len(core) < 2:
             continue
-        words = {core[i:i + 2] for i in range(len(core) - 1)} - _GENERIC
-        groups.setdefault((prefix, suffix), []).append((unit, core, words))
+        groups.setdefault((prefix, suffix), []).append((unit, core, _words(core)))
     pairs = []
     for members in groups.values():
         for i, (a, core_a, words_a) in enumerate(members):
@@ -169,6 +170,27 @@ def likely_same(registry: Registry) -> list[tuple[str, str]]:
                 # names already shared (a duplicate, an alias) are another problem, said elsewhere
                 if {a.name, *a.aliases} & {b.name, *b.aliases}:
                     continue
-                if words_a & words_b and abs(len(core_a) - len(core_b)) <= 2:
+                if words_a & words_b and abs(len(core_a) - len(core_b)) <= 2 and _same_core(core_a, core_b):
                     pairs.append((a.name, b.name))
     return pairs
+
+
+def _same_core(a: str, b: str) -> bool:
+    """Whether what tells two cores apart, once the start and end they share are set aside, still
+    names one thing: one adds words to the other (自然资源 / 自然资源规划), is its short form (市场监管 /
+    市场监督管理), or both name the same subject in another order (资源规划 / 自然资源). 金融监管 /
+    市场监管 differ in their whole subject."""
+    start = len(os.path.commonprefix([a, b]))
+    end = len(os.path.commonprefix([a[start:][::-1], b[start:][::-1]]))
+    rest_a, rest_b = a[start:len(a) - end], b[start:len(b) - end]
+    if not rest_a or not rest_b:
+        return True
+    short, long = sorted((rest_a, rest_b), key=len)
+    letters = iter(long)
+    if all(char in letters for char in short):  # every character of the short one, in order
+        return True
+    return bool(_words(rest_a) & _words(rest_b))
+
+
+def _words(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)} - _GENERIC

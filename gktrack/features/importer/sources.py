@@ -3,7 +3,8 @@
 The parser only ever sees a ``Document``: a list of ``Line(no, text)``. A new format is one more
 reader in ``READERS``; nothing else changes. Documents come from outside: every reader keeps the
 limits of ``gktrack.features.limits`` and answers a file it cannot read with one line naming it,
-and ``read_document`` takes control characters out of the text (``domain.text.stripped``).
+and ``read_document`` takes control characters out of the text (``domain.text.stripped``) and the
+spaces PDF text leaves inside unit labels ("责任 单位:", ``unitphrase.close_label_gaps``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from gktrack.domain.text import code, control_in, stripped
+from gktrack.domain.unitphrase import close_label_gaps
 from gktrack.errors import InputError
 from gktrack.features.importer.pdf import read_in_child
 from gktrack.features.importer.table import Cell, Grid
@@ -49,7 +51,7 @@ class Document:
     def from_text(cls, text: str, name: str | None = None) -> "Document":
         # Only \n, \r\n and \r end a line: the numbers must match what an editor shows.
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-        return cls([Line(no, line) for no, line in enumerate(text.split("\n"), start=1)], name)
+        return cls([Line(no, close_label_gaps(line)) for no, line in enumerate(text.split("\n"), start=1)], name)
 
     @property
     def text(self) -> str:
@@ -66,7 +68,8 @@ def read_document(path: str | Path, data: bytes | None = None) -> Document:
 
 
 def _finished(doc: Document) -> Document:
-    """``doc`` within the text limits, without control characters (noted once, at the first)."""
+    """``doc`` within the text limits, without control characters (noted once, at the first), its unit
+    labels without the spaces PDF text puts inside them (``close_label_gaps``)."""
     name = doc.name or "文档"
     check_text(len(doc.lines), sum(len(line.text) for line in doc.lines), name)
     found: list[tuple[int, str]] = []
@@ -74,7 +77,9 @@ def _finished(doc: Document) -> Document:
         char = control_in(line.text)
         if char is not None:
             found.append((line.no, char))
-            doc.lines[index] = Line(line.no, stripped(line.text), line.outline)
+        text = close_label_gaps(stripped(line.text) if char else line.text)
+        if text != line.text:
+            doc.lines[index] = Line(line.no, text, line.outline)
     for grid in doc.tables:
         for row in grid.rows:
             for cell in row:
@@ -82,6 +87,7 @@ def _finished(doc: Document) -> Document:
                 if char is not None:
                     found.append((cell.line, char))
                     cell.text = stripped(cell.text)
+                cell.text = close_label_gaps(cell.text)
     if found:
         where = sorted({no for no, _ in found})
         doc.notes.append((where[0], f"去掉了 {len(where)} 行中的控制字符(如 {code(found[0][1])}):"

@@ -23,8 +23,13 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-# Mirror sites gloss 繁体 with pinyin: "區(qū)", "鄉(xiāng)鎮(zhèn)".
-_PINYIN_GLOSS = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,8}[)）]?(?=[^a-z]|$)")
+# Mirror sites gloss 繁体 with pinyin: "區(qū)", "鄉(xiāng)鎮(zhèn)". A gloss is one syllable with its tone
+# mark in brackets right after a hanzi; a page cut inside one leaves "區(q" at its end. ASCII words in
+# brackets ("(word和pdf版)", "(PPP)") carry no tone mark and are text.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_UNTONE = str.maketrans(_TONED, "aaaaeeeeiiiioooouuuuüüüünnnm")
+_PINYIN_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff\uf900-\ufaff])[(（](?P<s>[a-zü{_TONED}]{{1,6}})"
+                           r"(?:(?P<close>[)）])|(?=\s*\|?\s*\Z))")
 # Characters only 繁体 text has, common in plans: a document with several of them is 繁体.
 TRADITIONAL = re.compile("[們為與這來說對時從國會區縣鄉鎮書開門關發務單條責項經濟辦廳處號織標規範質級構體機數據見醫療應當將]")
 
@@ -51,8 +56,34 @@ def _t2s():
 
 
 def strip_pinyin_glosses(text: str) -> str:
-    """"各鄉(xiāng)鎮(zhèn)政府" -> "各鄉鎮政府"; a gloss cut off at the end ("區(q") goes too."""
-    return _PINYIN_GLOSS.sub("", text)
+    """"各鄉(xiāng)鎮(zhèn)政府" -> "各鄉鎮政府"; a gloss cut off where ``text`` ends ("區(q") goes too.
+
+    Only a toned syllable is a gloss: "(word和pdf版)", "(PPP)", "(ai)" stay as written.
+    """
+    return _PINYIN_GLOSS.sub(_gloss_or_text, text)
+
+
+def _gloss_or_text(match: re.Match[str]) -> str:
+    syllable = match.group("s")
+    plain = syllable.translate(_UNTONE)
+    if match.group("close"):
+        gloss = plain != syllable and plain in _syllables()
+    else:
+        gloss = any(s.startswith(plain) for s in _syllables())
+    return "" if gloss else match.group()
+
+
+_INITIALS = ("", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "zh", "ch", "sh", "r", "z", "c",
+             "s", "y", "w")
+_FINALS = ("a", "o", "e", "ai", "ei", "ao", "ou", "an", "en", "ang", "eng", "ong", "er", "i", "ia", "ie", "iao", "iu",
+           "ian", "in", "iang", "ing", "iong", "u", "ua", "uo", "uai", "ui", "uan", "un", "uang", "ueng", "ue", "ü",
+           "üe", "üan", "ün")
+
+
+@functools.cache
+def _syllables() -> frozenset[str]:
+    """Pinyin syllable shapes (initial + final, loosely: enough to tell "qū" from "word" or "pdf")."""
+    return frozenset(i + f for i in _INITIALS for f in _FINALS) | {"m", "n", "ng", "hm", "hng"}
 
 
 CN_DIGITS = "零〇一二三四五六七八九十百两"
