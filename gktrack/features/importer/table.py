@@ -891,23 +891,26 @@ def _row_numbers(numbers: list[int]) -> bool:
 _REQUIREMENT = re.compile(r"要求$")
 
 
-def _requirement_detail(header: Header) -> Header:
+def _requirement_detail(grid: Grid, header: Header) -> Header:
     """"贯彻举措 | 工作要求": a requirements column right after a column of the task's text goes on with
-    that text (both are text by name; ``settle_roles`` took the first for a group)."""
+    that text (both are text by name; ``settle_roles`` took the first for a group) — unless a grid
+    with all its cells merges or leaves blank the first one's, which then heads rows as a group."""
     names = [header_key(name) for name in header.names]
     if len(names) != len(header.roles):
         return header
     roles = list(header.roles)
+    data = [] if grid.ragged else grid.rows[header.at + 1:]
     for col in range(1, len(roles)):
         if roles[col] == TEXT and roles[col - 1] == GROUP and _REQUIREMENT.search(names[col]) \
-                and header_role(names[col - 1]) == TEXT:
+                and header_role(names[col - 1]) == TEXT \
+                and not any(len(row) > col and (row[col - 1].blank or row[col - 1].merged) for row in data):
             roles[col - 1], roles[col] = TEXT, DETAIL
     return header if roles == header.roles else Header(header.at, roles, header.start, list(header.names))
 
 
 def rows_of(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]:
     """The data rows of a grid under ``header``: None for a cell a flattened row left out."""
-    header = _requirement_detail(header)
+    header = _requirement_detail(grid, header)
     if grid.stream:
         header = _number_column(grid, header)
         return _unstream(grid, header), header
