@@ -349,3 +349,118 @@ def test_a_row_number_the_header_lacks_is_never_a_task_or_a_section(layout, numb
     assert [s.number + s.title for s in plan.sections] == [c for c, _ in CATEGORY_ROWS]
     assert [t.number for t in plan.tasks] == numbers
     assert _bare_numbers(plan) == []
+
+
+# ---- a task's name beside its requirements; unit columns of two levels -------------------------
+
+def _flat(header: list[str], rows: list[list[str]], layout: str, trail: str = "") -> str:
+    """A table flattened as a web page does: " | " rows, or one cell per line ending in "|" with a
+    line "|" after each row; ``trail`` ("| ||") stands for empty cells after the header's last."""
+    lines = ["某局2024年政务公开重点工作任务分工表"]
+    if layout == "pipes":
+        lines.append(" | ".join(header) + " |" + (" " + trail if trail else ""))
+        lines += [" | ".join(row) + " |" for row in rows]
+    else:
+        lines += [name + " |" for name in header[:-1]] + [header[-1] + " " + (trail or "|")]
+        for row in rows:
+            lines += [cell + " |" for cell in row] + ["|"]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("layout", ["pipes", "cells"])
+def test_a_numbered_name_and_numbered_requirements_are_one_task(layout):
+    # both text cells start with "1.": the name and its requirements, one row, one task
+    text = _flat(["工作任务", "具 体 要 求", "责任单位", "完成情况", "备注"], [
+        ["一、年底前专项工作"],
+        ["1.规范性文件清理", "1.清理本单位现行文件。2.公布有效文件目录。", "办公室", "推进中", "11月底前完成"],
+        ["2.基层公开提升", "1. 按标准目录公开各领域信息。2.公开补贴发放结果。", "各乡镇", "未开始", "12月底前完成"],
+    ], layout)
+    plan = parse_document(text)
+    assert [s.number + s.title for s in plan.sections] == ["一、年底前专项工作"]
+    assert [(t.number, t.text, [(u.name, u.role) for u in t.units], t.deadline) for t in plan.tasks] == [
+        ("1.", "规范性文件清理\n1.清理本单位现行文件。2.公布有效文件目录。\n备注:11月底前完成",
+         [("办公室", R)], ["11月底前"]),
+        ("2.", "基层公开提升\n1. 按标准目录公开各领域信息。2.公开补贴发放结果。\n备注:12月底前完成",
+         [("各乡镇", R)], ["12月底前"]),
+    ]
+
+
+def test_a_name_followed_by_the_next_rows_number_is_still_its_own_task():
+    # "2." going on from "1.": the next row's name, never the body of the one before
+    text = _flat(["工作任务", "具体要求", "责任单位", "完成时限"], [
+        ["1.做好年报编制"], ["2.规范依申请公开", "按时答复申请,统一文书格式。", "办公室", "年底前"]], "cells")
+    plan = parse_document(text)
+    assert [t.text for t in plan.tasks][-1] == "规范依申请公开\n按时答复申请,统一文书格式。"
+    assert not any("做好年报编制" in t.text and "规范依申请公开" in t.text for t in plan.tasks)
+
+
+SIX_COLUMNS = ["工作任务", "贯彻举措(上级统一要求)", "工作要求", "时限要求", "市级牵头单位", "责任单位"]
+SIX_ROWS = [
+    ["一、围绕中心工作深化公开", "(一)做好预决算公开。", "按照统一要求,及时公开本部门预决算信息。", "每年公开本部门预决算",
+     "每年度", "市财政局", "牵头处室:财务处"],
+    ["(二)做好疫情防控信息公开。", "及时发布防控政策和解读信息,回应社会关切。", "重点公开防控措施", "持续推进",
+     "市卫生健康委", "牵头处室:办公室;配合处室:宣传处"],
+]
+
+
+@pytest.mark.parametrize("layout", ["pipes", "cells"])
+@pytest.mark.parametrize("trail", ["", "| ||"])
+def test_six_columns_map_by_header_names(layout, trail):
+    # 举措 and 要求 are the task's text, 时限要求 its deadline, the 处室 in 责任单位 its units; the city-level
+    # lead beside them is another level's, kept as a note
+    plan = parse_document(_flat(SIX_COLUMNS, SIX_ROWS, layout, trail))
+    assert [(s.key, s.number, s.title) for s in plan.sections] == [
+        ("1", "一、", "围绕中心工作深化公开"), ("1.1", "(一)", "做好预决算公开"), ("1.2", "(二)", "做好疫情防控信息公开")]
+    assert [(t.section, t.text, [(u.name, u.role) for u in t.units], t.deadline) for t in plan.tasks] == [
+        ("1.1", "按照统一要求,及时公开本部门预决算信息。\n每年公开本部门预决算\n市级牵头单位:市财政局",
+         [("财务处", L)], ["每年度"]),
+        ("1.2", "及时发布防控政策和解读信息,回应社会关切。\n重点公开防控措施\n市级牵头单位:市卫生健康委",
+         [("办公室", L), ("宣传处", S)], ["持续推进"]),
+    ]
+    assert not any(w for _line, w in plan.warnings if "无法识别的时限" in w)
+
+
+@pytest.mark.parametrize("layout", ["pipes", "cells"])
+def test_a_header_without_a_number_column_reads_its_numbered_rows(layout):
+    # "具体工作要求" names the text; number-only cells are the rows' 序号, "一、" rows are sections
+    text = _flat(["工作任务", "具体工作要求", "责任单位", "完成时限"], [
+        ["一、推进政策公开"], ["1", "及时发布政策信息及执行效果,做好解读。", "各部门、各镇", "持续推进"],
+        ["2", "集中发布政务服务事项目录。", "区数据局、各镇", "持续推进"],
+        ["二、强化权力配置公开"], ["3", "动态更新权责清单。", "区直各部门", "年底前"]], layout)
+    plan = parse_document(text)
+    titles = {s.key: s.number + s.title for s in plan.sections}
+    assert [(t.number, titles[t.section], t.text, [(u.name, u.role) for u in t.units], t.deadline)
+            for t in plan.tasks] == [
+        ("1", "一、推进政策公开", "及时发布政策信息及执行效果,做好解读。", [("各部门", R), ("各镇", R)], ["持续推进"]),
+        ("2", "一、推进政策公开", "集中发布政务服务事项目录。", [("区数据局", R), ("各镇", R)], ["持续推进"]),
+        ("3", "二、强化权力配置公开", "动态更新权责清单。", [("区直各部门", R)], ["年底前"]),
+    ]
+    assert not any("页码" in w for _line, w in plan.warnings)
+
+
+GEN_NAMES = ["规范性文件公开", "政策解读", "平台建设", "依申请公开", "年报编制"]
+GEN_BODIES = ["1.清理现行文件。2.公布有效目录。", "(1)重要文件同步解读;(2)开展在线访谈。", "及时更新专栏内容,确保信息准确。",
+              "1. 规范答复文书格式。", "按时编制并发布年度报告"]
+GEN_CITY = ["市司法局", "市数据资源局", "市政务公开办"]
+GEN_COUNTY = ["各县区政府", "各县政务公开办", "县区政府办公室"]
+_named_row = st.tuples(st.integers(0, len(GEN_NAMES) - 1), st.integers(0, len(GEN_BODIES) - 1),
+                       st.integers(0, len(GEN_CITY) - 1), st.integers(0, len(GEN_COUNTY) - 1),
+                       st.integers(0, len(GEN_DEADLINES) - 1))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(_named_row, min_size=1, max_size=5), layout=st.sampled_from(["pipes", "cells"]),
+       levels=st.booleans(), heading=st.booleans(), trail=st.sampled_from(["", "| ||"]))
+def test_named_rows_with_requirements_and_level_units(rows, layout, levels, heading, trail):
+    # 工作任务 holds "N.name", 具体要求 the body (numbered or not); unit columns "市级牵头单位 | 县级责任单位"
+    # or one "责任单位"
+    units = ["市级牵头单位", "县级责任单位"] if levels else ["责任单位"]
+    table, expected = [["一、重点工作任务"]] if heading else [], []
+    for index, (name, body, city, county, deadline) in enumerate(rows):
+        cells = [GEN_CITY[city], GEN_COUNTY[county]] if levels else [GEN_COUNTY[county]]
+        table.append([f"{index + 1}.{GEN_NAMES[name]}", GEN_BODIES[body], *cells, GEN_DEADLINES[deadline]])
+        roles = [(GEN_CITY[city], L), (GEN_COUNTY[county], R)] if levels else [(GEN_COUNTY[county], R)]
+        expected.append((f"{index + 1}.", f"{GEN_NAMES[name]}\n{GEN_BODIES[body]}", roles, [GEN_DEADLINES[deadline]]))
+    plan = parse_document(_flat(["工作任务", "具体要求", *units, "完成时限"], table, layout, trail))
+    assert [(t.number, t.text, [(u.name, u.role) for u in t.units], t.deadline) for t in plan.tasks] == expected
+    assert [s.title for s in plan.sections] == (["重点工作任务"] if heading else [])

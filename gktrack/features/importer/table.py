@@ -11,7 +11,9 @@ steps for all of them:
    a 序号 the header lacks gets a column of its own, and a line of only "|" is empty cells;
 3. each data row is one task: group columns ("工作任务", "类别") and rows holding one heading
    become sections, a blank or merged group cell carries down, the unit columns give units with
-   their roles, the time column gives deadlines, 完成情况 becomes the first progress entry.
+   their roles (another level's, "市级牵头单位" beside "责任单位", a note), the time column gives
+   deadlines, 完成情况 becomes the first progress entry; a task's numbered name and its requirements
+   are one task.
 
 A header cell is never a task and never a unit; a row that cannot be placed is a warning.
 """
@@ -47,8 +49,8 @@ _ROLE_PATTERNS = [
     (STATUS, r"完成情况|进展情况|落实情况|工作进展|进展|完成进度|推进情况|工作完成情况|目前进展"),
     (REMARKS, r"备注|说明"),
     (DETAIL, r"细化(?:分工|任务|措施|内容|要求)|具体分工|(?:分工|任务)细化"),
-    (TEXT, r"具体(?:要求|内容|措施|任务|工作|事项)|工作(?:要求|措施|目标|事项|举措)|主要(?:内容|措施)|任务(?:要求|内容|描述|事项)"
-           r"|(?:推进|落实|保障)(?:措施|举措)"
+    (TEXT, r"具体(?:工作)?(?:要求|内容|措施|任务|工作|事项)|工作(?:要求|措施|目标|事项|举措)|主要(?:内容|措施)"
+           r"|任务(?:要求|内容|描述|事项)|(?:推进|落实|保障|贯彻)(?:措施|举措)|举措"
            r"|目标(?:任务|要求|清单)?|内容|措施|事项|工作任务及要求|任务及要求|重点工作内容|三级要点|二级指标"),
     (GROUP, r"(?:重点|主要|工作)?任务(?:名称|类别)?|工作(?:内容|项目|重点)|重点工作|(?:工作|任务|事项|项目)?(?:类别|类型|分类)"
             r"|项目|领域|板块"
@@ -64,6 +66,10 @@ def header_key(text: str) -> str:
     return key.strip(":*※#")
 
 
+# "市级牵头单位", "县级责任单位": a unit column of one level of government, in a table dividing work over several
+_LEVEL = re.compile(r"^(?:省|市|县|区|乡镇|乡|镇|街道|村|社区)级")
+
+
 def header_role(text: str) -> str | None:
     """What a header cell means: number, group, text, lead, support, responsible, deadline, status, remarks."""
     key = header_key(text)
@@ -72,7 +78,16 @@ def header_role(text: str) -> str | None:
     for role, pattern in _ROLE_RX:
         if pattern.fullmatch(key):
             return role
+    level = _LEVEL.match(key)
+    if level:
+        role = header_role(key[level.end():])
+        return role if role in UNIT_ROLES else None
     return None
+
+
+def level_column(text: str) -> bool:
+    """Whether a header cell names the units of one level of government ("市级牵头单位")."""
+    return bool(_LEVEL.match(header_key(text))) and header_role(text) in UNIT_ROLES
 
 
 @dataclass
@@ -407,6 +422,8 @@ def text_grids(lines) -> list[Grid]:
                     body = text.rstrip()[:len(folded) - 1] if folded.endswith("|") else text
                     if PIPES_ONLY.match(folded):
                         body = ""  # "||", "|||": empty cells of the row, never text
+                    else:  # "责任单位 | ||": the row's empty cells after the last one written
+                        body = re.sub(r"[\s|｜]+$", "", body)
                     buffer.append(body)
                     joined = _clean("\n".join(b for b in buffer if _clean(b)))
                     cells.append(Cell(joined, start if start is not None else lines[j].no))
@@ -632,8 +649,15 @@ def _unstream(grid: Grid, header: Header) -> list[list[Cell | None]]:
         kind = _kind(cell.text)
         content = _content(cell.text) if kind == "plain" else kind
         col = None
+        body = _body_column(row, pos, cell, roles) if row is not None else None
+        if body is not None:
+            if row[body] is not None:  # no text column after the name's: the body goes on in its cell
+                cell = Cell(row[body].text + "\n" + cell.text, row[body].line)
+            row[body] = cell
+            pos = body + 1
+            continue
         # a time or a unit list goes to its own column, past any the row left out
-        if row is not None and content == "time" and deadline is not None and deadline >= pos:
+        elif row is not None and content == "time" and deadline is not None and deadline >= pos:
             col = deadline
         elif row is not None and content == "units" and text is not None and pos >= text:
             col = next((c for c in unit_cols if c >= pos), None)
@@ -693,6 +717,36 @@ def _unstream(grid: Grid, header: Header) -> list[list[Cell | None]]:
     return rows
 
 
+_TITLE_STOP = re.compile(r"[。;;,,::]")
+
+
+def _body_column(row: list[Cell | None], pos: int, cell: Cell, roles: list[str | None]) -> int | None:
+    """"1.行政规范性文件集中公开 | 1.开展…。2.…": a task's name and its requirements, each a text cell,
+    each maybe numbered. Text or an item not going on with the name's numbering, right after a short
+    numbered name and nothing else, is the same row's body: its column (the name's own when no text
+    column follows, the name took the body's column)."""
+    at = pos - 1
+    if at < 0 or row[at] is None or roles[at] not in (GROUP, TEXT) or any(row[c] for c in range(pos, len(row))):
+        return None
+    title = marker_at_start(_clean(row[at].text))
+    if title is None or title.style not in ("n", "nn", "n)", "pn", "circ"):
+        return None
+    name = _clean(row[at].text)[title.end:].strip()
+    if len(name) > 25 or _TITLE_STOP.search(name):
+        return None
+    content = _content(cell.text)
+    if content == "item":
+        marker = marker_at_start(_clean(cell.text))
+        if marker.style == title.style and marker.value == title.value + 1:
+            return None  # the next row's name
+    elif content not in ("sentence", "short"):
+        return None
+    after = next((c for c in range(pos, len(roles)) if roles[c] in (TEXT, DETAIL)), None)
+    if after is not None and all(roles[c] in (TEXT, DETAIL, GROUP) for c in range(pos, after)):
+        return after
+    return at if roles[at] == TEXT else None
+
+
 def _text_of_task_row(row: list[Cell | None], roles: list[str | None]) -> None:
     """A row with units or a time but no text, whose cell just left of the text column is a
     group's: that cell is the task, its group merged above ("4 | 做好年报 | 办公室 | 年底前")."""
@@ -745,6 +799,12 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
     number, text = header.column(NUMBER), header.column(TEXT)
     item_cols = [c for r in data if len(r) == width for c, cell in enumerate(r) if _kind(cell.text) == "item"]
     item_col = max(set(item_cols), key=item_cols.count) if item_cols else text
+    section_cols: dict[str, int] = {}
+    for row in data:
+        if len(row) == width:
+            for col, cell in enumerate(row):
+                if _kind(cell.text) == "section":
+                    section_cols.setdefault(marker_at_start(_clean(cell.text)).style, col)
     out: list[list[Cell | None]] = []
     for row in data:
         if len(row) >= width:
@@ -763,6 +823,10 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
                 if _kind(cell.text) == "item" and item_col is not None:
                     anchor_at, anchor_col = index, item_col
                     break
+        if anchor_at is None and row and _kind(row[0].text) == "section" \
+                and marker_at_start(_clean(row[0].text)).style in section_cols:
+            # "(二)… | 做好…" under "一、… | (一)… | 做好…": a heading goes where its level's headings stand
+            anchor_at, anchor_col = 0, section_cols[marker_at_start(_clean(row[0].text)).style]
         if anchor_at is None and row and (
                 _kind(row[0].text) == "section" or _CN_ORDINAL.match(_clean(row[0].text))):
             # "一 | 政策公开" (its blank cells trimmed): a heading row, written from the left
@@ -824,8 +888,29 @@ def _row_numbers(numbers: list[int]) -> bool:
     return bool(numbers) and missing * 3 <= len(numbers)
 
 
+_REQUIREMENT = re.compile(r"要求$")
+
+
+def _requirement_detail(grid: Grid, header: Header) -> Header:
+    """"贯彻举措 | 工作要求": a requirements column right after a column of the task's text goes on with
+    that text (both are text by name; ``settle_roles`` took the first for a group) — unless a grid
+    with all its cells merges or leaves blank the first one's, which then heads rows as a group."""
+    names = [header_key(name) for name in header.names]
+    if len(names) != len(header.roles):
+        return header
+    roles = list(header.roles)
+    data = [] if grid.ragged else grid.rows[header.at + 1:]
+    for col in range(1, len(roles)):
+        if roles[col] == TEXT and roles[col - 1] == GROUP and _REQUIREMENT.search(names[col]) \
+                and header_role(names[col - 1]) == TEXT \
+                and not any(len(row) > col and (row[col - 1].blank or row[col - 1].merged) for row in data):
+            roles[col - 1], roles[col] = TEXT, DETAIL
+    return header if roles == header.roles else Header(header.at, roles, header.start, list(header.names))
+
+
 def rows_of(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]:
     """The data rows of a grid under ``header``: None for a cell a flattened row left out."""
+    header = _requirement_detail(grid, header)
     if grid.stream:
         header = _number_column(grid, header)
         return _unstream(grid, header), header
@@ -864,6 +949,12 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, cut: 
     parents = {match.group(1) for cells in rows for col in number_cols[:1]
                if col < len(cells) and cells[col] is not None
                and (match := re.match(r"^(\d{1,3})\.\d", _clean(cells[col].text)))}
+    # "市级牵头单位 | 责任单位": the units of another level of government beside the plan's own are a
+    # note on the task; when every unit column names its level, all of them are the plan's
+    unit_cols = [col for col, role in enumerate(roles) if role in UNIT_ROLES]
+    other_level = {col for col in unit_cols if col < len(header.names) and level_column(header.names[col])}
+    if len(other_level) == len(unit_cols):
+        other_level = set()
     for index, cells in enumerate(rows):
         if cut and index == len(rows) - 1:
             previous = [None] * width  # a row the document stops inside takes nothing from above
@@ -887,7 +978,7 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, cut: 
             previous[col] is not None and (cells[col] is None or cells[col].blank)
             for col in range(width) if roles[col] == GROUP)
         # a 配合单位 cell may well be empty: unit cells are merged ones only when the main one is blank too
-        main = [col for col in range(width) if roles[col] in (LEAD, RESPONSIBLE)]
+        main = [col for col in range(width) if roles[col] in (LEAD, RESPONSIBLE) and col not in other_level]
         units_merged = in_group and bool(main) and all(cells[col] is None or cells[col].blank for col in main)
         for col, role in enumerate(roles):
             cell = cells[col]
@@ -924,6 +1015,8 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, cut: 
                 row.remarks = "" if is_dash(value) else value
             elif is_dash(value):  # empty, or "——", "/", "无"
                 continue
+            elif col in other_level:
+                row.people.append(f"{header_key(header.names[col])}:{value}")
             elif role in UNIT_ROLES:
                 row.units[role] = (row.units[role] + ";" + value) if role in row.units else value
             elif role == DEADLINE:
