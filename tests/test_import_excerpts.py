@@ -236,3 +236,11 @@ def test_a_last_task_that_mentions_downloads_is_kept():
     assert texts(plan)[-1] == "开设政策文件下载专区"
     plan = parse_document(PLAN_END + "\n各类表格均提供下载。\n")
     assert texts(plan)[-1].endswith("在线办理相关\n各类表格均提供下载。")
+
+
+def test_a_number_where_the_excerpt_stops_is_no_task():
+    plan = parse_document("青石县2024年政务公开工作要点\n一、深化重点领域信息公开\n"
+                          "(一)做好财政预决算公开。按规定公开部门预决算。(县财政局负责)\n"
+                          "(二)做好重大项目信息公开。及时公开项目进展。(县发改局负责)\n(三)")
+    assert texts(plan) == ["做好财政预决算公开。按规定公开部门预决算。", "做好重大项目信息公开。及时公开项目进展。"]
+    assert said(plan, "只有编号“(三)”", "未导入")

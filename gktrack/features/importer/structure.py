@@ -33,7 +33,7 @@ from gktrack.features.importer.table import (
     header_role,
     known_deadline,
 )
-from gktrack.features.importer.text import STRIP, excerpt, fold, tidy, tidy_lines
+from gktrack.features.importer.text import STRIP, excerpt, fold, marker_only, tidy, tidy_lines
 from gktrack.features.importer.item_units import (
     ROLE_END,
     TIME_WORDS,
@@ -448,6 +448,9 @@ class Builder:
             nonlocal open_task, row_number, any_units
             if preamble():
                 run.warn(seg.no, f"“{preamble()}”部分不是任务,未导入:{excerpt(text)}")
+                return
+            if marker_only(text):
+                run.warn(seg.no, f"只有编号“{tidy(text)}”而没有内容(网页节选在此截断?),未导入")
                 return
             if self.table is None and seg.detail and open_task is None and self.tasks:
                 # a bullet detail of the task just closed by its unit bracket: it stays with that task

@@ -150,6 +150,13 @@ def marker_at_start(raw: str, norm: str | None = None) -> Marker | None:
     return None
 
 
+def marker_only(text: str) -> bool:
+    """Whether ``text`` is a numbering and nothing else ("(三)" where a web-page excerpt stops)."""
+    norm = fold(text).strip()
+    return bool(norm) and any((m := pattern.match(norm)) and not norm[m.end():].strip()
+                              for _, pattern in MARKER_AT_START)
+
+
 def markers_inside(norm: str, raw: str):
     """Every place a marker could start inside a line: (position, Marker relative to it)."""
     for style, pattern in MARKER_ANYWHERE:
