@@ -6,7 +6,7 @@ a document-sharing copy's run of page numbers, "- 3 -") removed and the sentence
 headings run into one line ("二、X (一)Y…") split apart; a document that lost its line breaks split
 at its numbering where a sentence, a unit bracket or a heading's short title ends before the next
 number of its style. Also the segment record itself (``Seg``), the ``Run`` that collects one
-parse's warnings, and the patterns of page furniture and plan titles those steps need.
+parse's warnings, and the patterns of page furniture, plan titles and part titles those steps need.
 """
 
 from __future__ import annotations
@@ -55,10 +55,18 @@ BARE_PAGE = re.compile(
     r"|\d{1,3}\s*/\s*\d{1,3}|\d{1,3}\s*[、.]?)$")
 
 
+# The parts that introduce a plan wherever they stand: what it is for, never what is to be done.
+_INTRO_WORDS = r"总体要求|指导思想|工作目标|主要目标|总体目标|基本原则|工作原则|总体思路|工作思路"
+INTRO_TITLE = re.compile(rf"^(?:{_INTRO_WORDS}|编制依据|适用范围)$")
+# A title of the same general kind ("工作要求", "基本要求", "指导思想和基本原则"): the introduction only
+# where the plan's structure says so (before the parts holding its tasks, holding none itself). Two
+# characters at most before the word: a longer title says what to do ("坚持公开原则"), a task's title.
+_INTRO_WORD = rf"[{CJK}]{{0,2}}?(?:要求|目标|思想|原则|思路|依据)"
+INTRO_KIND = re.compile(rf"^{_INTRO_WORD}(?:[和与及、]{_INTRO_WORD}){{0,2}}$")
 # The titles of a plan's usual parts: one opening a heading's text that goes on as a sentence
 # ("一、工作目标紧紧围绕…。", "一、总体要求 2022年是…。") is the whole title, its line break lost.
 _PART_TITLE_WORDS = (
-    r"(?:总体要求|指导思想|工作目标|主要目标|总体目标|基本原则|工作原则|总体思路|工作思路|工作任务|主要任务|重点任务"
+    rf"(?:{_INTRO_WORDS}|工作任务|主要任务|重点任务"
     r"|具体任务|工作措施|保障措施|工作要求|组织保障|组织领导|组织实施|实施步骤|工作步骤|进度安排|工作安排|有关要求)")
 PART_TITLE = re.compile(r"^" + _PART_TITLE_WORDS + r"(?=[^,,、::;;。.!!和及与的])")
 

@@ -2,7 +2,8 @@
 
 Numbering styles take levels in the order they first appear; an item with deeper items below it (or
 whose siblings have them, unless it is a sentence by itself) is a heading, the rest are tasks —
-except the plan's introduction (总体要求, 工作目标 …), never a task even when nothing follows it;
+except the plan's introduction (总体要求, 工作目标 …), never a task even when nothing follows it, and
+the parts of its kind ("一、工作要求") that open the plan before the parts holding its tasks;
 unnumbered paragraphs continue the open task or form one; unit phrases close tasks — at the end of
 an item "(责任单位:…)" (a bracket followed by more text ends one task and starts the next), or on a
 line of their own for every task since the previous unit line ("以上…由X负责", "本部分工作由X牵头"
@@ -22,7 +23,7 @@ from gktrack.domain.model import UnitRef
 from gktrack.domain.unitphrase import UNIT_LABEL_WORD, looks_like_unit_phrase, parse_unit_phrase
 from gktrack.errors import InputError
 from gktrack.features.importer.front import HEADER_WORDS
-from gktrack.features.importer.lines import CHROME, PART_TITLE, Run, Seg, ends_sentence
+from gktrack.features.importer.lines import CHROME, INTRO_KIND, INTRO_TITLE, PART_TITLE, Run, Seg, ends_sentence
 from gktrack.features.importer.result import ImportedSection, ImportedTask
 from gktrack.features.importer.table import (
     DEADLINE,
@@ -68,8 +69,6 @@ _UNIT_COLUMNS = {word for word in HEADER_WORDS if header_role(word) in UNIT_ROLE
 _TIME_COLUMNS = {word for word in HEADER_WORDS if header_role(word) == DEADLINE}
 _TEXT_COLUMNS = {"具体要求", "工作要求", "主要内容", "具体内容", "具体措施", "工作措施", "具体任务", "工作内容",
                  "任务内容", "工作任务", "重点任务", "主要任务", "任务", "事项"}
-_PREAMBLE_TITLES = re.compile(
-    r"^(?:总体要求|指导思想|工作目标|主要目标|总体目标|基本原则|工作原则|总体思路|工作思路|编制依据|适用范围)$")
 
 
 class TooLong(Exception):
@@ -186,6 +185,7 @@ class Builder:
         self.heading: set[int] = set()
         self.section_units: dict[str, tuple[str, list[UnitRef]]] = {}
         self.children: dict[int, bool] = {}  # structural segment -> has deeper numbered items
+        self.intro: set[int] = set()  # top-level parts that are the plan's introduction by where they stand
         self.any_units = False
         self.final_stack: list = []
         self.final_counts: dict[str, int] = {}
@@ -376,6 +376,39 @@ class Builder:
                         or any(s.kind == "units" or (s.kind == "para" and trailing_units(s.raw)) for s in following)):
                     self.heading.add(i)
         self.children = children
+        self._introduction(structural, ends)
+
+    def _introduction(self, structural: list[int], ends: dict[int, int]) -> None:
+        """The top-level parts that open the plan before the first part holding its tasks, titled
+        by a general word ("工作要求", "基本要求") and holding nothing of a task themselves: the plan's
+        introduction. The same title after the tasks ("三、工作要求 (一)…") is a part like any other."""
+        if self.table is not None or not structural:
+            return
+        top = min(self.segs[i].level for i in structural)
+        leading: list[int] = []
+        for i in structural:
+            seg = self.segs[i]
+            if seg.level != top:
+                continue
+            title = fold(tidy(split_title(seg.body)[0])).strip()
+            if INTRO_TITLE.match(title):
+                continue  # the introduction wherever it stands
+            if not INTRO_KIND.match(title) or self.children.get(i) or self._holds_task(i, ends[i]):
+                self.intro.update(leading)  # the first part of the plan proper
+                return
+            leading.append(i)
+
+    def _holds_task(self, index: int, end: int) -> bool:
+        """Whether a part says who does something or by when: a unit phrase or a deadline."""
+        for seg in self.segs[index:end]:
+            if seg.kind in ("units", "deadline", "leader", "table", "rowno"):
+                return True
+            if seg.kind in ("num", "para", "uhead"):
+                text = seg.body
+                if trailing_units(text) or len(split_at_unit_brackets(text)) > 1 or leading_units(text) \
+                        or title_units(text) or find_deadline_phrases(text):
+                    return True
+        return False
 
     # -- the walk --
 
@@ -510,7 +543,8 @@ class Builder:
                         self.section_units[key] = (tail.units_text, tail.units)
                         any_units = True
                     title, body = split_title(heading_text)
-                    is_preamble = tidy(title) if _PREAMBLE_TITLES.match(fold(title).strip()) else preamble()
+                    is_preamble = tidy(title) if INTRO_TITLE.match(fold(title).strip()) or index in self.intro \
+                        else preamble()
                     stack.append((level, key, is_preamble, index))
                     if not is_preamble:
                         self.sections.append(ImportedSection(key, seg.marker.text if seg.marker else None,
@@ -525,13 +559,16 @@ class Builder:
                     if preamble():  # "(一)指导思想" under 总体要求: part of the plan's introduction
                         run.warn(seg.no, f"“{preamble()}”部分不是任务,未导入:{excerpt(seg.raw)}")
                         continue
-                    own_title = tidy(split_title(seg.body)[0])
-                    if _PREAMBLE_TITLES.match(fold(own_title)):
+                    own_title, own_body = split_title(seg.body)
+                    own_title = tidy(own_title)
+                    if INTRO_TITLE.match(fold(own_title)) or index in self.intro:
                         # "一、总体要求" with no items below it (an excerpt cut before the tasks): still
                         # the plan's introduction, and so is the text under it
                         stack.append((level, section_key() or "", own_title, index))
                         run.warn(seg.no, f"“{own_title}”是方案的总体说明,不作为任务")
                         run.preamble.append(own_title)
+                        if own_body:  # "一、总体要求。以…为指导…" on one line: said, not dropped
+                            run.warn(seg.no, f"“{own_title}”部分不是任务,未导入:{excerpt(own_body)}")
                         open_task = None
                         continue
                     pieces = split_at_unit_brackets(seg.body) if self.table is None else [seg.body]
