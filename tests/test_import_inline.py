@@ -120,6 +120,45 @@ def test_numbers_inside_sentences_are_not_split():
     assert outline(parse_document(text.replace("\n", ""))) == outline(plan)
 
 
+def test_a_run_of_items_without_sentence_ends_is_split_at_its_numbers():
+    # the whole plan on one line, its first items not ending their sentences: "…责任2.完善…3.加强…"
+    text = ("某区教育局2025年政务公开工作计划为做好本年度政务公开工作,结合本区实际,制定本计划如下:"
+            "一、健全工作机制,打牢公开基础。1.压实公开工作责任2.完善公开目录,依照办法第2.5条按季度更新"
+            "3.加强业务培训,每半年组织一次培训。"
+            "二、深化重点领域公开。1.做好教育经费公开,公开率提高2.5个百分点。2.升级网站2.0版栏目,在2、3月份完成。")
+    plan = parse_document(text)
+    assert plan.title == "某区教育局2025年政务公开工作计划"
+    assert [(s.key, s.number, s.title) for s in plan.sections] == [
+        ("1", "一、", "健全工作机制,打牢公开基础"), ("2", "二、", "深化重点领域公开")]
+    assert [(t.section, t.number, t.text) for t in plan.tasks] == [
+        ("1", "1.", "压实公开工作责任"),
+        ("1", "2.", "完善公开目录,依照办法第2.5条按季度更新"),
+        ("1", "3.", "加强业务培训,每半年组织一次培训。"),
+        ("2", "1.", "做好教育经费公开,公开率提高2.5个百分点。"),
+        ("2", "2.", "升级网站2.0版栏目,在2、3月份完成。"),
+    ]
+    # the same with the next number on a line of its own
+    broken = text.replace("3.加强", "\n3.加强").replace("二、", "\n二、")
+    assert outline(parse_document(broken)) == outline(plan)
+
+
+def test_numbers_that_do_not_run_on_as_items_are_not_split():
+    text = ("某县2024年政务公开工作要点\n"
+            "一、深化决策公开\n"
+            # a single pair: "2." could be a number in the sentence, not the next item
+            "1.压实公开工作责任2.完善目录。(县政府办负责)\n"
+            # inside brackets and quotes
+            "2.公开三类信息(1.政策文件2.解读材料3.办事指南),落实“1.建制度2.强平台3.优服务”要求。(县司法局负责)\n"
+            # a count's unit after the number
+            "3.全年公开信息不少于1.项2.个3.批。(县财政局负责)\n")
+    plan = parse_document(text)
+    assert [(t.number, t.text, pairs(t)) for t in plan.tasks] == [
+        ("1.", "压实公开工作责任2.完善目录。", [("县政府办", R)]),
+        ("2.", "公开三类信息(1.政策文件2.解读材料3.办事指南),落实“1.建制度2.强平台3.优服务”要求。", [("县司法局", R)]),
+        ("3.", "全年公开信息不少于1.项2.个3.批。", [("县财政局", R)]),
+    ]
+
+
 # ---- generated plans, with and without their line breaks ----------------------------------------
 
 TITLES = ["加强组织领导", "深化决策公开", "强化政策解读", "优化政务公开平台", "回应社会关切", "规范信息管理"]
@@ -134,23 +173,28 @@ CN = "一二三四五六七八九十"
 def plans(draw):
     chain = draw(st.sampled_from([["cn", "n."], ["cn", "n、"], ["cn", "pcn", "n."], ["pcn", "n."]]))
     with_units = draw(st.booleans())
+    # items of a run of three or more that do not end their sentences: "1.…责任2.完善…3.…"
+    run_on = draw(st.booleans())
     lines = ["某县2024年政务公开工作要点", "为做好本年度政务公开工作,结合本县实际,制定本要点。"]
 
     def marker(style: str, value: int) -> str:
         return {"cn": f"{CN[value - 1]}、", "pcn": f"({CN[value - 1]})",
                 "n.": f"{value}.", "n、": f"{value}、"}[style]
 
-    def item() -> str:
-        text = "。".join(draw(st.lists(st.sampled_from(SENTENCES), min_size=1, max_size=2, unique=True))) + "。"
+    def item(bare: bool = False) -> str:
+        text = "。".join(draw(st.lists(st.sampled_from(SENTENCES), min_size=1, max_size=2, unique=True)))
+        text += "" if bare else "。"
         if with_units:
             names = draw(st.lists(st.sampled_from(UNITS), min_size=1, max_size=2, unique=True))
             text += f"({names[0]}牵头,{names[1]}配合)" if len(names) == 2 else f"({names[0]}负责)"
         return text
 
     def emit(level: int) -> None:
-        for value in range(1, draw(st.integers(1, 3)) + 1):
+        count = draw(st.integers(1, 3))
+        for value in range(1, count + 1):
             if level == len(chain) - 1:
-                lines.append(marker(chain[level], value) + item())
+                bare = run_on and count >= 3 and value < count and draw(st.booleans())
+                lines.append(marker(chain[level], value) + item(bare))
                 continue
             lines.append(marker(chain[level], value) + draw(st.sampled_from(TITLES)))
             if level == len(chain) - 2 and with_units and draw(st.booleans()):

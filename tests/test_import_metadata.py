@@ -91,6 +91,35 @@ def test_a_page_widget_line_is_not_the_first_half_of_the_title():
     assert tasks(plan) == TASKS
 
 
+def test_a_signature_with_its_date_on_one_line_is_not_glued_to_the_title():
+    # a PDF copy: the notice's signature and its date on one line, spaces inside the date
+    document = ("各乡镇人民政府,县直各单位:\n《2021年石湾县政务公开工作要点》已经县政府同意,现印发给你们,请认真贯彻落实。\n"
+                "石湾县人民政府办公室 2021 年6 月 1 日\n2021年石湾县政务公开工作要点\n" + BODY)
+    plan = parse_document(document)
+    assert plan.title == "2021年石湾县政务公开工作要点"
+    assert plan.issuer == "石湾县人民政府办公室"
+    assert plan.issued == dt.date(2021, 6, 1)
+    assert tasks(plan) == TASKS
+
+
+def test_a_plans_own_signature_with_its_date_on_one_line_ends_the_plan():
+    plan = parse_document("石湾县2021年政务公开工作要点\n" + BODY + "石湾县人民政府办公室 2021年6月1日\n")
+    assert tasks(plan) == TASKS  # the signature is no task
+    assert plan.issuer == "石湾县人民政府办公室" and plan.issued == dt.date(2021, 6, 1)
+    assert not any("中断" in message for _, message in plan.warnings)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(["• 依申请公开", "· 政府信息公开年报", "» 规划计划", "> 政策解读",
+                                 "政务公开 > 政府信息公开", "首页 » 计划总结", "石湾县人民政府办公室 2021年6月1日",
+                                 "2021 年 6 月 1 日", "石湾县人民政府办公室"]), min_size=1, max_size=3))
+def test_navigation_signature_and_date_lines_never_join_the_title(above):
+    # the site's menu, a breadcrumb, a signature or a date just above a title that starts with its year
+    plan = parse_document("\n".join(above) + "\n2021年石湾县政务公开工作要点\n" + BODY)
+    assert plan.title == "2021年石湾县政务公开工作要点"
+    assert tasks(plan) == TASKS
+
+
 def test_a_column_tag_before_the_title_is_dropped_and_the_title_names_the_issuer():
     plan = parse_document("【政务公开任务分工】石湾县残疾人联合会2024年政务公开重点工作任务分工\n" + BODY)
     assert plan.title == "石湾县残疾人联合会2024年政务公开重点工作任务分工"

@@ -11,6 +11,7 @@ front matter. Each part left out is reported as a warning.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from gktrack.domain import numerals
@@ -105,6 +106,7 @@ def _title_text(segs: list[Seg], index: int, decorated: bool = False,
 
     def plain(seg: Seg) -> bool:
         return seg.marker is None and "。" not in seg.norm and not CHROME.match(seg.norm) \
+            and not _NAVIGATION.search(seg.norm) \
             and not re.match(r"\d{1,2}[.、]", seg.norm) and not re.match(r"^[(〔【].*[)〕】]$", seg.norm)
 
     seg = segs[index]
@@ -119,7 +121,7 @@ def _title_text(segs: list[Seg], index: int, decorated: bool = False,
         return None
     candidates = [(seg.compact, 1)]
     if index + 1 < len(segs) and plain(segs[index + 1]) and len(seg.compact) <= 30 and len(following) <= 20 \
-            and not DATE_LINE.match(seg.norm) and not _is_signature(seg):
+            and not _beside_title(seg) and not _beside_title(segs[index + 1]):
         after = segs[index + 2].compact if index + 2 < len(segs) else ""
         if not after.startswith(("的通知", "通知")):
             candidates.append((seg.compact + following, 2))
@@ -177,6 +179,26 @@ def split_opening_title(segs: list[Seg]) -> list[Seg]:
     if end is None:
         return segs
     return segs[:at] + [seg.piece(0, end), seg.piece(end, len(seg.raw))] + segs[at + 1:]
+
+
+# "某省人民政府办公厅 2021 年6 月 1 日": a notice's signature with its date on one line
+_SIGNED = re.compile(r"^(?P<org>.+?)\s*(?P<date>" + DATE.pattern + r")\s*$")
+# a page's navigation: a bulleted menu entry ("• 依申请公开"), a breadcrumb ("政务公开 > 年报")
+_NAVIGATION = re.compile(r"^[•·‧∙>»›]|\S\s*(?:>>|[>›»])\s*\S")
+
+
+def signed_line(seg: Seg) -> tuple[str, dt.date | None] | None:
+    """(body, date) of a line that is a signature followed by its date."""
+    match = _SIGNED.match(seg.norm)
+    if match is None or not _is_signature(Seg(seg.no, seg.raw[:match.start("date")])):
+        return None
+    return seg.raw[:match.start("date")].strip(STRIP), to_date(match)
+
+
+def _beside_title(seg: Seg) -> bool:
+    """Whether ``seg`` is a line that never makes half of a title broken in two: a signature, a
+    date, or both on one line. (An entry of the page's navigation is no part of a title at all.)"""
+    return bool(DATE_LINE.match(seg.norm) or _is_signature(seg) or signed_line(seg))
 
 
 def _is_signature(seg: Seg) -> bool:
@@ -253,7 +275,7 @@ def locate(segs: list[Seg], run: Run) -> tuple[int, int, str | None, int]:
         if _TRAILER.match(seg.norm) or (ISSUED_TRAILER.search(seg.norm) and len(seg.norm) < 60):
             end = index
             break
-        if seen_structure and DATE_LINE.match(seg.norm) and not any(
+        if seen_structure and (DATE_LINE.match(seg.norm) or signed_line(seg)) and not any(
                 not CHROME.match(s.norm) and (s.marker is not None or looks_like_unit_phrase(s.raw))
                 for s in _until_trailer(segs, index + 1)):
             end = index
@@ -535,6 +557,9 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
             # the last signature before the plan: the notice's, not a site's field block above it
             if index and _is_signature(head[index - 1]):
                 signed = head[index - 1].raw, to_date(date)
+        elif (together := signed_line(seg)) is not None:
+            signature_date = signature_date or together[1]
+            signed = together
     if signed:
         issuer = issuer or signed[0]
         signature_date = signed[1] or signature_date
@@ -553,6 +578,9 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
         if date and index and _is_signature(tail[index - 1]):
             issuer = issuer or tail[index - 1].raw
             trailer_date = trailer_date or to_date(date)
+        elif (together := signed_line(seg)) is not None:
+            issuer = issuer or together[0]
+            trailer_date = trailer_date or together[1]
     for seg in tail:
         match = ISSUED_TRAILER.search(seg.norm)
         if match:

@@ -5,8 +5,9 @@ copies) rejoined, page markers ("2、" cut into a sentence where it does not con
 a document-sharing copy's run of page numbers, "- 3 -") removed and the sentence they cut rejoined,
 headings run into one line ("二、X (一)Y…") split apart; a document that lost its line breaks split
 at its numbering where a sentence, a unit bracket or a heading's short title ends before the next
-number of its style. Also the segment record itself (``Seg``), the ``Run`` that collects one
-parse's warnings, and the patterns of page furniture, plan titles and part titles those steps need.
+number of its style, or where items run on in order ("1.X2.Y3.Z") with no sentence end between them.
+Also the segment record itself (``Seg``), the ``Run`` that collects one parse's warnings, and the
+patterns of page furniture, plan titles and part titles those steps need.
 """
 
 from __future__ import annotations
@@ -300,6 +301,22 @@ def _page_chain(segs: list[Seg], indexes: list[int], values: dict[int, int]) -> 
     return min(pages) >= 100 and min(pages) >= 0.6 * max(pages)
 
 
+def _run_end(prev: Seg, seg: Seg) -> int | None:
+    """The last number of a run of items written into ``prev`` without line breaks between them
+    ("1.压实责任2.完善目录"): the line-start number ``seg`` has after it continues that run."""
+    marker = marker_at_start(seg.raw, seg.norm)
+    if marker is None:
+        return None
+    same = [found for position, found in sorted(markers_inside(prev.norm, prev.raw), key=lambda item: item[0])
+            if found.style == marker.style and fold(found.text)[-1] == fold(marker.text)[-1]
+            and _opens_item(prev.norm, position, found)]
+    opening = marker_at_start(prev.raw, prev.norm)
+    values = [opening.value] if opening and opening.style == marker.style else []
+    for found in same:
+        values = values + [found.value] if values and found.value == values[-1] + 1 else [found.value]
+    return values[-1] if len(values) >= 2 else None
+
+
 def remove_page_markers(segs: list[Seg], run: Run, table_numbers: bool) -> list[Seg]:
     """Page numbers cut into the text ("…重大行政\\n2、决策法定程序…", "- 3 -") removed, sentences rejoined."""
     removed: list[tuple[int, str]] = []
@@ -318,7 +335,8 @@ def remove_page_markers(segs: list[Seg], run: Run, table_numbers: bool) -> list[
         # One by one: a number that cuts a sentence and does not continue the item numbering.
         last = 0
         for i in indexes:
-            if _cuts_sentence(segs[i - 1] if i else None) and values[i] not in (1, last + 1):
+            if _cuts_sentence(segs[i - 1] if i else None) and values[i] not in (1, last + 1) \
+                    and _run_end(segs[i - 1], segs[i]) != values[i] - 1:
                 page_lines.add(i)
             else:
                 last = values[i]
@@ -445,34 +463,86 @@ def _after_title(before: str, start: int, head: Marker | None, found: Marker, nu
     return stop >= 0 and _short_title(before[stop + 1:]) and PART_TITLE.match(before[stop + 1:].strip()) is not None
 
 
+# What may open an item's text after an inline "2.": a character of a sentence, not a count's unit
+# ("共2.个" is no item; "2.5倍" and "2.0版" never match as markers at all)
+_ITEM_OPENING = re.compile(rf"[{CJK}“《]")
+_COUNT_UNIT = "个项条款章节年月日号次倍人家户件名万亿元份批期"
+_OPENERS, _CLOSERS = "(〔【《“「『", ")〕】》”」』"
+
+
+def _enclosed(text: str) -> bool:
+    """Whether the end of ``text`` sits inside brackets or quotes opened before it."""
+    depth = 0
+    for char in text:
+        if char in _OPENERS:
+            depth += 1
+        elif char in _CLOSERS and depth:
+            depth -= 1
+    return depth > 0 or text.count('"') % 2 == 1
+
+
+def _runs_on(norm: str, position: int, found: Marker) -> bool:
+    """Whether the "2." at ``position`` may start an item although no sentence ends before it
+    ("…抓好落实2.健全…机制3.加强…"): a digit item number right after a character of the text,
+    the item's text opening after it, outside any bracket or quote."""
+    return found.style == "n" and re.match(rf"[{CJK}”》)]", norm[position - 1]) is not None \
+        and norm[position - 1] != "第" and _opens_item(norm, position, found)
+
+
+def _opens_item(norm: str, position: int, found: Marker) -> bool:
+    """Whether the text after the inline marker ``found`` reads as an item's: a character of a
+    sentence, not a count's unit ("2.个"), and the marker outside brackets and quotes."""
+    after = norm[found.end:].lstrip()
+    return bool(after) and _ITEM_OPENING.match(after) is not None and after[0] not in _COUNT_UNIT \
+        and not _enclosed(norm[:position])
+
+
 def split_inline(segs: list[Seg]) -> list[Seg]:
     """"二、推动政务阳光透亮 (一)依据…。 (二)根据…" -> one segment per heading or item.
 
     A marker inside a line starts an item where a sentence ends before it ("。", "!", ";", a space,
     a unit bracket "(X牵头)") or right after a heading's short title ("二、工作任务(一)…"), and only
     when it is the next number of its style: "第3条", "(1)" in a sentence or "2024.1." are not.
+    Without a sentence end before it, "2." still starts an item after "1." when "3." follows it
+    too ("1.强化领导2.健全机制3.加强…"), outside brackets and quotes; the plan's first "一、" may
+    follow the introduction's "如下:".
     """
     numbering = _Numbering()
     out: list[Seg] = []
-    for seg in segs:
+    for number, seg in enumerate(segs):
         marker = marker_at_start(seg.raw, seg.norm)
         if marker:
             numbering.take(marker)
+        following = marker_at_start(segs[number + 1].raw, segs[number + 1].norm) if number + 1 < len(segs) else None
         start = marker.end if marker else 0
         head = marker  # the marker of the piece being read
         cuts = []
         bodies = [start] if marker else []  # where each numbered piece's own text starts
-        for position, found in sorted(markers_inside(seg.norm, seg.raw), key=lambda item: item[0]):
+        first = {marker.style: marker} if marker else {}  # the first item of each style on the line
+        inside = sorted(markers_inside(seg.norm, seg.raw), key=lambda item: item[0])
+        for index, (position, found) in enumerate(inside):
             if position < start or not seg.norm[position + len(found.text):].strip():
                 continue
             before = seg.norm[:position]
             if not before.strip():
                 continue
             if not (before[-1].isspace() or before[-1] in "。!?;" or before[-1] == ")"
-                    and _closes_unit_bracket(seg.raw[:position]) or _after_title(before, start, head, found, numbering)):
+                    and _closes_unit_bracket(seg.raw[:position]) or _after_title(before, start, head, found, numbering)
+                    # "…制定本计划如下:一、…": the plan's first heading after the introduction
+                    or before[-1] == ":" and found.style in ("cn", "chapter") and found.value == 1
+                    and found.style not in numbering.order
+                    # "1.强化组织领导2.健全…3.加强…": a run of items, each the next number, without a
+                    # sentence end between them — the run must go on past a single pair
+                    or head is not None and head.style == found.style and _runs_on(seg.norm, position, found)
+                    and (head is not first.get(found.style) or any(
+                        later.style == found.style and later.value == found.value + 1
+                        and _opens_item(seg.norm, at, later) for at, later in inside[index + 1:])
+                        or following is not None and following.style == found.style
+                        and following.value == found.value + 1)):
                 continue
             if not numbering.fits(found):
                 continue
+            first.setdefault(found.style, found)
             numbering.take(found)
             cuts.append(position)
             start = found.end

@@ -40,6 +40,7 @@ from gktrack.features.importer.front import (
     locate,
     metadata,
     notice_heading,
+    signed_line,
     split_opening_title,
     title_year,
 )
@@ -239,6 +240,7 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
         if len(tail) >= 8 and tail[-1] not in TERMINAL + ".;)|" and not CHROME.match(tail) and not closed_row \
                 and last.no >= plan.tasks[-1].line and not looks_like_unit_phrase(tail) \
                 and not deadline_cell(part) and not DATE_LINE.match(tail) \
+                and signed_line(Seg(last.no, last.text)) is None \
                 and not BARE_PAGE.match(tail) and not ISSUED_TRAILER.search(tail):
             run.warn(last.no, f"文档在此处中断(“…{tail[-12:]}”),最后一项任务可能不完整,请核对")
 
