@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from gktrack.errors import InputError
 from gktrack.domain.model import UnitRef
-from gktrack.domain.unitphrase import format_unit_phrase, looks_like_unit_phrase, parse_unit_phrase, text_problem
+from gktrack.domain.unitphrase import (
+    format_unit_phrase, is_body_name, looks_like_unit_phrase, parse_unit_phrase, text_problem,
+)
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 
@@ -331,3 +333,9 @@ def test_a_sentence_is_still_no_unit_line():
 def test_a_clause_after_any_short_noun_phrase_is_no_name():
     assert pairs("区各行政规范性文件制定主体牵头做好文件公开工作;区政府办配合") == [
         ("区各行政规范性文件制定主体", L), ("区政府办", S)]
+
+
+def test_a_ministry_department_ending_in_si_is_a_unit():
+    # a 部委's departments are 司: "(监测司、大气司)" closes an item like "(财政局、税务局)"
+    assert pairs("监测司、大气司") == [("监测司", R), ("大气司", R)]
+    assert looks_like_unit_phrase("监测司、大气司") and is_body_name("大气司")
