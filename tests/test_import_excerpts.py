@@ -244,3 +244,12 @@ def test_a_number_where_the_excerpt_stops_is_no_task():
                           "(二)做好重大项目信息公开。及时公开项目进展。(县发改局负责)\n(三)")
     assert texts(plan) == ["做好财政预决算公开。按规定公开部门预决算。", "做好重大项目信息公开。及时公开项目进展。"]
     assert said(plan, "只有编号“(三)”", "未导入")
+
+
+def test_importing_an_excerpt_without_tasks_writes_nothing(plans_repo, tmp_path):
+    # an empty plan under the notice's id would stand in the way of the whole document later
+    path = tmp_path / "通知节选.txt"
+    path.write_text(NOTICE_HEAD + NOTICE_ITEMS, encoding="utf-8")
+    line = plans_repo.fail("import", str(path), code=2)
+    assert "“通知节选.txt”中没有找到任何任务,未导入" in line and "--dry-run" in line
+    assert "只有印发计划的通知" in plans_repo.ok("import", str(path), "--dry-run")

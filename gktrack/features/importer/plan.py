@@ -180,6 +180,11 @@ def import_plan(repo: Repository, path: str | Path, *, plan_id: str | None = Non
                 owner: str | None = None) -> tuple[Change, ImportPreview]:
     preview = preview_import(repo, path, plan_id=plan_id, year=year, title=title, owner=owner)
     plan = preview.plan
+    if not plan.tasks:
+        # an excerpt holding only the notice or the introduction: an empty plan under this id would
+        # stand in the way of importing the whole document later
+        raise InputError(f"“{Path(path).name}”中没有找到任何任务,未导入(用 --dry-run 查看原因;"
+                         f"只想先建立计划可用 gktrack new-plan)")
     rel = plan_rel(plan.id)
     summary = f"导入计划 {plan.id}:{plan.title}({len(plan.tasks)} 项任务)"
     trailers = {git.TRAILER_ACTION: "import", git.TRAILER_PLAN: plan.id}
