@@ -60,7 +60,7 @@ from gktrack.features.importer.lines import (
     split_inline,
 )
 from gktrack.features.importer.result import ImportedPlan, ImportedSection, ImportedTask
-from gktrack.features.importer.sources import Document, Line
+from gktrack.features.importer.sources import Document, Line, text_document
 from gktrack.features.importer.structure import Builder, Table, TooLong, find_table, split_title
 from gktrack.features.importer.table import (
     Grid,
@@ -101,7 +101,7 @@ _TABLE_TITLE = re.compile(r"(?:分工表|任务表|分解表|清单|台账|一�
 def parse_document(doc: Document | str) -> ImportedPlan:
     """The plan a document describes: its sections, tasks, units, deadlines and metadata."""
     if isinstance(doc, str):
-        doc = Document.from_text(doc)
+        doc = text_document(doc)
     try:
         return _parse(doc)
     except TooLong as exc:

@@ -51,7 +51,7 @@ class Document:
     def from_text(cls, text: str, name: str | None = None) -> "Document":
         # Only \n, \r\n and \r end a line: the numbers must match what an editor shows.
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-        return cls([Line(no, close_label_gaps(line)) for no, line in enumerate(text.split("\n"), start=1)], name)
+        return cls([Line(no, line) for no, line in enumerate(text.split("\n"), start=1)], name)
 
     @property
     def text(self) -> str:
@@ -65,6 +65,12 @@ def read_document(path: str | Path, data: bytes | None = None) -> Document:
     path = Path(path)
     reader = READERS.get(path.suffix.lower(), _read_text)
     return _finished(reader(read_file(path) if data is None else data, path.name))
+
+
+def text_document(text: str, name: str | None = None) -> Document:
+    """Text already in hand (a test, a caller of ``parse_document``) as ``read_document`` gives a
+    file's: within the limits, control characters out, unit labels closed up."""
+    return _finished(Document.from_text(text, name))
 
 
 def _finished(doc: Document) -> Document:
