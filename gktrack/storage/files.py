@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from pathlib import Path
@@ -26,10 +27,8 @@ def atomic_write(path: Path, text: str | bytes) -> None:
         os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         _replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
     sync_dir(path.parent)
 
@@ -66,16 +65,12 @@ def _create_temp(path: Path) -> tuple[int, str]:
 
 def sync_dir(folder: Path) -> None:
     """fsync a folder so a rename or unlink in it survives a power cut (POSIX; best effort)."""
-    try:
+    with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def refuse_link(root: Path, rel: str) -> None:

@@ -161,10 +161,9 @@ def _graph_has_filters(gdir: Path) -> bool:
 
 def toplevel(path: Path) -> Path | None:
     try:
-        out = run(path, "rev-parse", "--show-toplevel", check=True)
+        return Path(run(path, "rev-parse", "--show-toplevel").strip())
     except RepoError:
         return None
-    return Path(out.strip())
 
 
 def head(root: Path) -> str | None:

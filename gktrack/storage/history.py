@@ -336,9 +336,7 @@ def _is_sha(text: str) -> bool:
 def _units_added(repo: Repository, changes: list[FileChange]) -> dict[FileChange, bool]:
     """For each change of units.yaml: whether it only added units (``claims.only_units_added``)."""
     out: dict[FileChange, bool] = {}
-    if not changes:
-        return out
-    with BlobReader(repo) as reader:
+    with BlobReader(repo) as reader:  # git starts only if a version is not in the index
         for change in changes:
             if change.old_blob is None or change.new_blob is None:
                 out[change] = False

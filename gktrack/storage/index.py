@@ -21,6 +21,7 @@ it off; a read-only ``.git``, a damaged file or a locked database only cost spee
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import gc
@@ -157,20 +158,16 @@ class Index:
         import sqlite3
 
         if self._db is not None:
-            try:
+            with contextlib.suppress(sqlite3.Error):
                 self._db.close()
-            except sqlite3.Error:
-                pass
         self._db = None
         self._broken = True
         if self.path is not None:
-            try:
+            with contextlib.suppress(OSError):
                 with open(self.path, "rb") as handle:
                     damaged = handle.read(16) != b"SQLite format 3\x00"
                 if damaged:
                     self.path.unlink()
-            except OSError:
-                pass
 
     def _run(self, work: Callable[[Any], Any], default: Any = None) -> Any:
         import sqlite3
@@ -250,19 +247,19 @@ class Index:
                     self._save_parsed(fresh)
                     fresh = []
         self._save_parsed(fresh)
-        if seen:
-            def save(db: Any) -> None:
-                with db:
-                    db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
-                                   [(rel, sig, now, blob) for rel, sig, blob in seen])
-            self._run(save)
+        self._write("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
+                    [(rel, sig, now, blob) for rel, sig, blob in seen])
         return out
 
     def _save_parsed(self, rows: list[tuple]) -> None:
+        self._write("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?, ?)", rows)
+
+    def _write(self, sql: str, rows: list[tuple]) -> None:
+        """``sql`` for each of ``rows``, in one transaction (nothing when there are none)."""
         if rows:
             def save(db: Any) -> None:
                 with db:
-                    db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?, ?)", rows)
+                    db.executemany(sql, rows)
             self._run(save)
 
     # --- content-addressed facts (history) ---
@@ -280,23 +277,13 @@ class Index:
     def memo(self, kind: str, keys: list[str]) -> dict[str, Any]:
         """Stored facts of ``kind`` for ``keys`` (marshal data)."""
         def select(db: Any) -> dict[str, Any]:
-            out = {}
-            for chunk in _chunks(keys):
-                marks = ",".join("?" * len(chunk))
-                for key, data in db.execute(f"SELECT key, data FROM memo WHERE kind=? AND key IN ({marks})",
-                                            (kind, *chunk)):
-                    out[key] = marshal.loads(data)
-            return out
+            rows = _select(db, "SELECT key, data FROM memo WHERE kind=? AND key IN", kind, keys)
+            return {key: marshal.loads(data) for key, data in rows}
         return self._run(select, {})
 
     def remember(self, kind: str, facts: dict[str, Any]) -> None:
-        if facts:
-            rows = [(kind, key, marshal.dumps(value)) for key, value in facts.items()]
-
-            def save(db: Any) -> None:
-                with db:
-                    db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?)", rows)
-            self._run(save)
+        self._write("INSERT OR REPLACE INTO memo VALUES (?, ?, ?)",
+                    [(kind, key, marshal.dumps(value)) for key, value in facts.items()])
 
 
 class collector_paused:
@@ -315,16 +302,13 @@ class collector_paused:
             gc.enable()
 
 
-def _chunks(items: list, size: int = 500) -> Iterable[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+def _select(db: Any, sql: str, kind: str, keys: list[str]) -> Iterable[tuple]:
+    """The rows of ``sql`` (ending in ``IN``) for ``kind`` and ``keys``, 500 keys a query."""
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        yield from db.execute(f"{sql} ({','.join('?' * len(chunk))})", (kind, *chunk))
 
 
 def _select_parsed(db: Any, blobs: list[str], kind: str) -> dict[str, tuple]:
-    out = {}
-    for chunk in _chunks(blobs):
-        marks = ",".join("?" * len(chunk))
-        for blob, names, data in db.execute(
-                f"SELECT blob, names, data FROM parsed WHERE kind=? AND blob IN ({marks})", (kind, *chunk)):
-            out[blob] = (None if names is None else names.split("\n") if names else [], data)
-    return out
+    rows = _select(db, "SELECT blob, names, data FROM parsed WHERE kind=? AND blob IN", kind, blobs)
+    return {blob: (None if names is None else names.split("\n") if names else [], data) for blob, names, data in rows}

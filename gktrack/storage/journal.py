@@ -167,7 +167,7 @@ def pending(root: Path) -> dict[str, Any] | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError):
-        return {"phase": "broken", "files": {}}
+        entry = None
     return entry if isinstance(entry, dict) else {"phase": "broken", "files": {}}
 
 
@@ -244,13 +244,14 @@ def _roll_back(root: Path, files: dict[str, Any], summary: str, ours: dict[str, 
 def _roll_forward(root: Path, entry: dict[str, Any], files: dict[str, Any], summary: str) -> list[str]:
     rels = list(files)
     current = {rel: sha256(read_bytes(Path(root) / rel)) for rel in rels}
-    if any(current[rel] != (files[rel] or {}).get("intended") for rel in rels):
+    intended = {rel: (files[rel] or {}).get("intended") for rel in rels}
+    if current != intended:
         originals = {rel: sha256(_unb64((files[rel] or {}).get("original"))) for rel in rels}
         if current == originals:
             return []  # killed before its first write (a staged change writes after this entry)
-        if all(current[rel] in (originals[rel], (files[rel] or {}).get("intended")) for rel in rels):
+        if all(current[rel] in (originals[rel], intended[rel]) for rel in rels):
             # Killed between the writes of a staged change: some files new, the rest untouched.
-            return _roll_back(root, files, summary, {rel: [(files[rel] or {}).get("intended")] for rel in rels})
+            return _roll_back(root, files, summary, {rel: [intended[rel]] for rel in rels})
         return [f"gktrack: 提示:上次修改“{summary}”在提交前被中断,之后文件又被改动;"
                 f"未自动处理,{'、'.join(rels)} 将按手工修改对待"]
     if not git.dirty_paths(root, rels):

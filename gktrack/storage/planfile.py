@@ -120,8 +120,15 @@ def _cross_check(reader: Reader, plan: Plan) -> None:
             reader.fail(f"任务 {task.id} 的章节“{task.section}”不存在", _Line(task.line))
 
 
-def _items(node: Any) -> list:
-    return list(node.value) if yamldoc.is_seq(node) else []
+def _top(root: Any, key: str) -> tuple[Any, Any] | None:
+    """The key and value nodes of the file's top-level ``key``; None when it has none."""
+    return yamldoc.entries(root).get(key) if yamldoc.is_map(root) else None
+
+
+def _top_items(root: Any, key: str) -> list:
+    """The items of the list under the file's top-level ``key`` (none when there is no list)."""
+    found = _top(root, key)
+    return list(found[1].value) if found and yamldoc.is_seq(found[1]) else []
 
 
 class _Mark(NamedTuple):
@@ -246,9 +253,6 @@ class PlanEditor:
 
     # --- places ---
 
-    def _top(self, key: str) -> tuple[Any, Any] | None:
-        return yamldoc.entries(self.root).get(key) if yamldoc.is_map(self.root) else None
-
     def _task(self, task_id: int) -> Task:
         task = self.plan.task(task_id)
         if task is None:
@@ -256,8 +260,7 @@ class PlanEditor:
         return task
 
     def _task_node(self, task_id: int) -> Any:
-        found = self._top("tasks")
-        for node in _items(found[1] if found else None):
+        for node in _top_items(self.root, "tasks"):
             entry = yamldoc.entries(node).get("id") if yamldoc.is_map(node) else None
             if entry is not None and entry[1].value == str(task_id):
                 return node
@@ -401,7 +404,7 @@ class PlanEditor:
             at = self.task_span(tasks[0].id)[0]
             self._splice([(at, at, block + nl)])
         else:
-            found = self._top("tasks")
+            found = _top(self.root, "tasks")
             if found is not None:
                 self._splice([(*yamldoc.lines_of(self.text, *found), f"tasks:{nl}{nl}{block}")])
             else:
@@ -420,9 +423,9 @@ class PlanEditor:
     # --- sections ---
 
     def add_section(self, section: Section) -> None:
-        found = self._top("sections")
+        found = _top(self.root, "sections")
         style = detect_style(self.text, "sections") if found else self.style
-        items = _items(found[1] if found else None)
+        items = _top_items(self.root, "sections")
         block = render_record(section, style.offset, style.sequence, style)
         if items:
             position = yamldoc.lines_of(self.text, items[-1])[1]
@@ -437,7 +440,7 @@ class PlanEditor:
             if found is not None:
                 self._splice([(*yamldoc.lines_of(self.text, *found), entry)])
             else:
-                tasks = self._top("tasks")
+                tasks = _top(self.root, "tasks")
                 at = yamldoc.line_start(self.text, tasks[0].start_mark.index) if tasks else len(self.text)
                 self._splice([(at, at, entry)])
         if section not in self.plan.sections:
@@ -457,20 +460,13 @@ class PlanEditor:
         for task_id in set(before) | set(after):
             if task_id not in self.touched and before.get(task_id) != after.get(task_id):
                 raise PlanFileError(f"内部检查失败:任务 {task_id} 被意外改动,未写入", where=self.where)
-        data = (("\ufeff" if self.bom else "") + self.text).encode("utf-8")
-        if write is None:
-            atomic_write(self.path, data)
-        else:
-            write(self.path, data)
+        (write or atomic_write)(self.path, (("\ufeff" if self.bom else "") + self.text).encode("utf-8"))
         return True
 
 
 def _task_texts(text: str, plan: Plan, root: Any) -> dict[int, str]:
-    found = yamldoc.entries(root).get("tasks") if yamldoc.is_map(root) else None
-    out = {}
-    for task, node in zip(plan.tasks, _items(found[1] if found else None)):
-        out[task.id] = text[slice(*yamldoc.lines_of(text, node))]
-    return out
+    return {task.id: text[slice(*yamldoc.lines_of(text, node))]
+            for task, node in zip(plan.tasks, _top_items(root, "tasks"))}
 
 
 def _default(cls: type, name: str) -> Any:

@@ -144,7 +144,7 @@ class Repository:
             found = []
             if self.registry_path.exists():
                 found = self.index.read_files([(REGISTRY_FILE, self.registry_path)], "Registry",
-                                              lambda rel, data: parse_registry(_text(data, rel), rel))
+                                              lambda rel, data: parse_registry(decode(data, rel), rel))
             if found and isinstance(found[0][1], Exception):
                 raise found[0][1]
             self._units = Units(found[0][1] if found else default_registry())
@@ -177,7 +177,7 @@ class Repository:
 
     def _read_plans(self, ids: list[str], concerns=None) -> tuple[list[Plan], list[tuple[str, Exception]]]:
         def parse(rel: str, data: bytes) -> Plan:
-            return parse_plan(_text(data, rel), rel, expected_id=plan_id_of(rel))
+            return parse_plan(decode(data, rel), rel, expected_id=plan_id_of(rel))
 
         files = [(plan_rel(plan_id), self.plan_path(plan_id)) for plan_id in ids]
         found = self.index.read_files(files, "Plan", parse, names_of=unit_names, keep=concerns)
@@ -302,20 +302,20 @@ class Repository:
         return author, committer
 
     def check_clean(self, rels: list[str]) -> None:
-        self._refuse_dirty(git.dirty_paths(self.root, rels))
+        self.start_check_clean(rels)()
 
     def start_check_clean(self, rels: list[str]) -> Callable[[], None]:
         """``check_clean`` started in the background; call the result to wait (and raise)."""
         pending = git.start_dirty_paths(self.root, rels)
-        return lambda: self._refuse_dirty(pending())
 
-    def _refuse_dirty(self, dirty: list[str]) -> None:
-        if dirty:
-            first = dirty[0]
-            raise DirtyError(
-                f"{first} 有未提交的手工修改,为免混入本次提交已停止;"
-                f"请先运行 gktrack commit-edits {first} 单独提交(会先检查格式),或用 git checkout -- {first} 放弃修改"
-            )
+        def check() -> None:
+            if dirty := pending():
+                first = dirty[0]
+                raise DirtyError(
+                    f"{first} 有未提交的手工修改,为免混入本次提交已停止;"
+                    f"请先运行 gktrack commit-edits {first} 单独提交(会先检查格式),或用 git checkout -- {first} 放弃修改"
+                )
+        return check
 
     def change(self, rels: list[str], summary: str, trailers: dict[str, str], *, by: str | None = None,
                body: str | None = None, staged: bool = False):
@@ -439,12 +439,9 @@ class _ChangeContext:
                 self._entry = journal.begin(self.repo.root, self._saved, self.summary)
                 self._begun = True
         except BaseException:
-            try:
+            with contextlib.suppress(BaseException):
                 self._settle()  # reap git; the first error is the one reported
-            except BaseException:
-                pass
-            finally:
-                self._lock.__exit__(None, None, None)
+            self._lock.__exit__(None, None, None)
             raise
         return self
 
@@ -536,10 +533,6 @@ def unit_names(plan: Plan) -> list[str]:
     if plan.owner:
         names.add(plan.owner)
     return sorted(names)
-
-
-def _text(data: bytes, rel: str) -> str:
-    return decode(data, rel)
 
 
 _REF_SEPARATORS = ("/", "\uff0f", "#", "\uff03", ":", "\uff1a", "\\")

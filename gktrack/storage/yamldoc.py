@@ -116,8 +116,7 @@ def line_of(node: Any) -> int:
 
 
 def line_column(text: str, index: int) -> tuple[int, int]:
-    line_start = text.rfind("\n", 0, index) + 1
-    return text.count("\n", 0, index) + 1, index - line_start + 1
+    return text.count("\n", 0, index) + 1, index - line_start(text, index) + 1
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -269,10 +268,7 @@ def scalar(node: Any) -> Any:
         if lowered == ".nan":
             return float("nan")
         if ":" in lowered:  # YAML 1.1 base 60: 1:30.5
-            whole = 0.0
-            for part in lowered.lstrip("+-").split(":"):
-                whole = whole * 60 + float(part)
-            return -whole if lowered.startswith("-") else whole
+            return _base_60(lowered, float)
         return float(lowered)
     if tag == _TIMESTAMP:
         return dt.date.fromisoformat(value)
@@ -282,18 +278,23 @@ def scalar(node: Any) -> Any:
 def _int_1_1(value: str) -> int:
     """An integer as YAML 1.1 writes it: 0b1010, 017 (octal), 0x1f, 1_000, 1:30 (base 60)."""
     digits = value.replace("_", "")
+    if ":" in digits:
+        return _base_60(digits, int)
     sign = -1 if digits.startswith("-") else 1
     digits = digits.lstrip("+-")
-    if ":" in digits:
-        whole = 0
-        for part in digits.split(":"):
-            whole = whole * 60 + int(part)
-        return sign * whole
     if digits.startswith(("0b", "0x")):
         return sign * int(digits, 0)
     if len(digits) > 1 and digits.startswith("0"):
         return sign * int(digits, 8)
     return sign * int(digits)
+
+
+def _base_60(text: str, number: type) -> Any:
+    """``1:30`` (90) or ``-1:30.5`` as YAML 1.1 reads it, each part a ``number``."""
+    whole = number(0)
+    for part in text.lstrip("+-").split(":"):
+        whole = whole * 60 + number(part)
+    return -whole if text.startswith("-") else whole
 
 
 def is_map(node: Any) -> bool:
@@ -305,7 +306,7 @@ def is_seq(node: Any) -> bool:
 
 
 def is_scalar(node: Any) -> bool:
-    return node is not None and not is_map(node) and not is_seq(node)
+    return node is not None and node.tag not in (MAP, SEQ)
 
 
 def entries(node: Any) -> dict[str, tuple[Any, Any]]:
@@ -393,20 +394,14 @@ _ESCAPES = {"\0": "\\0", "\a": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v
             "\u2028": "\\L", "\u2029": "\\P"}
 
 
-def _double_quoted(text: str) -> str:
-    out = []
-    for ch in text:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif _printable(ch) or ch == " ":
-            out.append(ch)
-        elif ord(ch) <= 0xFF:
-            out.append(f"\\x{ord(ch):02X}")
-        elif ord(ch) <= 0xFFFF:
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(f"\\U{ord(ch):08X}")
-    return '"' + "".join(out) + '"'
+def _escaped(ch: str) -> str:
+    """One character inside double quotes."""
+    if ch in _ESCAPES:
+        return _ESCAPES[ch]
+    if _printable(ch) or ch == " ":
+        return ch
+    code = ord(ch)
+    return f"\\x{code:02X}" if code <= 0xFF else f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}"
 
 
 def scalar_text(value: Any, *, flow: bool = False) -> str:
@@ -424,7 +419,7 @@ def scalar_text(value: Any, *, flow: bool = False) -> str:
         return text
     if all(_printable(ch) for ch in text):
         return "'" + text.replace("'", "''") + "'"
-    return _double_quoted(text)
+    return '"' + "".join(map(_escaped, text)) + '"'
 
 
 def flow_list(items: list) -> str:
@@ -444,9 +439,7 @@ def content_end(text: str, node: Any) -> int:
     while end > node.start_mark.index and text[end - 1] in " \t\r\n":
         end -= 1
     # a trailing comment on the value's last line belongs to it
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
-    rest = text[end:line_end]
+    rest = text[end:next_line(text, end)].removesuffix("\n")
     if rest.strip().startswith("#"):
         end = end + len(rest.rstrip(" \t\r"))
     return end

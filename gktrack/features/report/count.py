@@ -41,10 +41,9 @@ def _count_units(stats: dict[str, UnitStats], units: Units, entry: TaskReport, w
     """Each part under its unit, with the part's own category; supporting units count the task as
     supported (no part of their own); each unit's entries in the period."""
     def of(name: str) -> UnitStats:
-        found = stats.get(name)
-        if found is None:
-            found = stats[name] = UnitStats(name)
-        return found
+        if name not in stats:
+            stats[name] = UnitStats(name)
+        return stats[name]
 
     for part in entry.parts:
         name = part.unit or "(未分派)"

@@ -93,12 +93,11 @@ def table(headers: list[str], rows: list[list[Any]], right: set[int] = frozenset
         gap = " " * (widths[i] - display_width(text))
         return gap + text if i in right else text + gap
 
-    lines = ["| " + " | ".join(pad(c, i) for i, c in enumerate(cells[0])) + " |"]
-    lines.append("| " + " | ".join(("-" * (w - 1) + ":") if i in right else "-" * w
-                                   for i, w in enumerate(widths)) + " |")
-    for row in cells[1:]:
-        lines.append("| " + " | ".join(pad(c, i) for i, c in enumerate(row)) + " |")
-    return lines
+    def line(row: list[str]) -> str:
+        return "| " + " | ".join(pad(c, i) for i, c in enumerate(row)) + " |"
+
+    rule = "| " + " | ".join(("-" * (w - 1) + ":") if i in right else "-" * w for i, w in enumerate(widths)) + " |"
+    return [line(cells[0]), rule, *map(line, cells[1:])]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -152,13 +151,10 @@ def _commit_text(ref: CommitRef) -> str:
     if ref.action == "import-progress" and ref.unit:
         # The unit filled in the form and did the work; the office only imported it.
         return f"提交 `{ref.short}`({_md(ref.unit)}填报的进展填报表,{_md(ref.author)}于 {day} 导入)"
-    how = _mismatch_text(ref) if ref.mismatched else ",手工修改,无 gktrack 记录" if ref.action is None else (
-        ",经 gktrack commit-edits 检查的手工修改" if ref.action == "edit" else "")
+    how = (f",手工修改,其 gktrack 操作记录(自称“{action_label(ref.claimed)}”)与修改内容不符" if ref.mismatched
+           else ",手工修改,无 gktrack 记录" if ref.action is None
+           else ",经 gktrack commit-edits 检查的手工修改" if ref.action == "edit" else "")
     return f"提交 `{ref.short}`({_md(ref.who)},{day}{how})"
-
-
-def _mismatch_text(ref: CommitRef) -> str:
-    return f",手工修改,其 gktrack 操作记录(自称“{action_label(ref.claimed)}”)与修改内容不符"
 
 
 def _early_text(entry: TaskReport) -> str:
