@@ -112,9 +112,7 @@ def _headings(plan: Plan, task: Task) -> tuple[str | None, str]:
     path = plan.section_path(task.section)
     if not path:
         return None, ""
-    if len(path) == 1:
-        return None, path[0].heading
-    return path[0].heading, path[-1].heading
+    return (path[0].heading if len(path) > 1 else None), path[-1].heading
 
 
 def _in_document_order(repo: Repository, rows: list) -> list:
@@ -166,7 +164,7 @@ def progress_form(repo: Repository, *, unit: str, plan: str | None = None, as_of
                                  as_of=as_of)
     sheet_rows = []
     for row in _in_document_order(repo, rows):
-        group, heading = _headings(row.plan, row.task)
+        heading = _headings(row.plan, row.task)[1]
         sheet_rows.append(SheetRow(row.plan, row.task, None, heading, {
             "编号": row.task.full_id,
             "工作任务": heading,
@@ -189,12 +187,9 @@ def progress_form(repo: Repository, *, unit: str, plan: str | None = None, as_of
 def fitted_widths(sheet: Sheet) -> dict[str, float]:
     widths = {}
     for column in sheet.columns:
-        longest = display_width(column)
-        for row in sheet.rows:
-            for line in (row.values.get(column) or "").split("\n"):
-                longest = max(longest, display_width(line))
-        cap = _WIDTH_CAP.get(column, 24)
-        widths[column] = max(min(longest, cap), _WIDTH_MIN.get(column, 6)) + 2
+        lines = [column, *(line for row in sheet.rows for line in (row.values.get(column) or "").split("\n"))]
+        longest = max(display_width(line) for line in lines)
+        widths[column] = max(min(longest, _WIDTH_CAP.get(column, 24)), _WIDTH_MIN.get(column, 6)) + 2
     return widths
 
 
