@@ -96,7 +96,7 @@ def _state_text(row) -> str:
         closed = parts[0].standing.closed if parts else row.task.closed
         return _one_state("done" if row.done else "open", closed, row.assessment, row.task.note)
     done = sum(1 for p in parts if p.standing.state == "done")
-    lines = [f"{DONE_LABEL}" if row.done else f"{_one_state('open', None, row.assessment, None)}(已完成 {done}/{len(parts)})"]
+    lines = [DONE_LABEL if row.done else f"{_one_state('open', None, row.assessment, None)}(已完成 {done}/{len(parts)})"]
     lines += [f"{p.unit}:" + _one_state(p.standing.state, p.standing.closed, p.assessment, None) for p in parts]
     return "\n".join(lines)
 
@@ -403,7 +403,7 @@ def write_markdown(sheet: Sheet, *, as_of: dt.date | None = None) -> str:
     if not single or not sheet.rows:
         out += [f"# {_md_heading_text(sheet.title)}", ""]
     # Tasks under their section even when appended to the file later (add puts them at the end).
-    plan_order = {pid: i for i, pid in reversed(list(enumerate(r.plan.id for r in sheet.rows)))}
+    plan_order = {pid: i for i, pid in enumerate(dict.fromkeys(r.plan.id for r in sheet.rows))}
     section_order = {(r.plan.id, s.key): i for r in sheet.rows for i, s in enumerate(r.plan.sections)}
     rows = sorted(sheet.rows, key=lambda r: (plan_order[r.plan.id], section_order.get((r.plan.id, r.task.section), -1)))
     table: tuple | None = None  # the plan and the section path of the table being written
