@@ -150,7 +150,7 @@ def validation_findings(changes: list[FileChange], registry_after: bytes | None)
     units = None
     if registry_after is not None:
         try:
-            units = Units(parse_registry(yamldoc.decode(registry_after, REGISTRY_FILE), REGISTRY_FILE))
+            units = Units(_read_registry(registry_after))
         except GktrackError:
             units = None
     for change in changes:
@@ -164,32 +164,35 @@ def validation_findings(changes: list[FileChange], registry_after: bytes | None)
                 found.append((rel, RULE_VALID, "删除了单位名册 units.yaml"))
                 continue
             try:
-                parse_registry(yamldoc.decode(change.after, rel), rel)
+                _read_registry(change.after)
             except GktrackError as exc:
                 found.append((rel, RULE_VALID, f"单位名册无法读取:{exc}"))
                 continue
-            for line in _new_errors(lambda data: check_registry(rel, data)[0], change.before, change.after):
-                found.append((rel, RULE_VALID, line))
+            found += [(rel, RULE_VALID, line)
+                      for line in _new_errors(lambda data: check_registry(rel, data)[0], change.before, change.after)]
         elif plan_id and change.after is not None:
             if not PLAN_ID.match(plan_id):
                 found.append((rel, RULE_VALID, f"文件名“{plan_id}”不是可用的计划编号"))
                 continue
             try:
-                parse_plan(yamldoc.decode(change.after, rel), rel, expected_id=plan_id)
+                _read_plan(change.after, rel)
             except GktrackError as exc:
                 found.append((plan_id, RULE_VALID, f"计划文件无法读取:{exc}"))
                 continue
-            for line in _new_errors(lambda data: check_plan(rel, data, units=units, file_id=plan_id),
-                                    change.before, change.after):
-                found.append((plan_id, RULE_VALID, line))
+            found += [(plan_id, RULE_VALID, line)
+                      for line in _new_errors(lambda data: check_plan(rel, data, units=units, file_id=plan_id),
+                                              change.before, change.after)]
     return found
 
 
-def _read_plan(data: bytes | None, rel: str) -> Plan | None:
-    """The plan in ``data`` as a client reads it; None when absent; raises when unreadable."""
-    if data is None:
-        return None
+def _read_plan(data: bytes, rel: str) -> Plan:
+    """The plan in ``data`` as a client reads it; raises when unreadable."""
     return parse_plan(yamldoc.decode(data, rel), rel, expected_id=plan_id_of(rel))
+
+
+def _read_registry(data: bytes) -> Registry:
+    """units.yaml in ``data`` as a client reads it; raises when unreadable."""
+    return parse_registry(yamldoc.decode(data, REGISTRY_FILE), REGISTRY_FILE)
 
 
 def liaison_findings(units: Units, person, changes: list[FileChange]) -> list[Finding]:
@@ -240,8 +243,8 @@ def _plan_findings(units: Units, person, plan_id: str, before: Plan, after: Plan
         if task_id not in old or task_id not in new:
             found.append((ref, RULE_ADD_REMOVE, f"{who} {'新增' if task_id not in old else '删除'}了任务"))
             continue
-        for rule, detail in task_change_problems(units, person, before, old[task_id], new[task_id]):
-            found.append((ref, rule, detail))
+        found += [(ref, rule, detail)
+                  for rule, detail in task_change_problems(units, person, before, old[task_id], new[task_id])]
     return found
 
 
@@ -314,22 +317,19 @@ class GitObjects:
         out = self._run("diff-tree", "-r", "-z", "--no-renames", "--raw", "--full-index", ref, sha)
         fields = out.split(b"\0")
         changes = []
-        i = 0
-        while i + 1 < len(fields) and fields[i]:
-            meta = fields[i].decode("ascii").lstrip(":").split()
-            rel = fields[i + 1].decode("utf-8", "surrogateescape")
-            i += 2
-            old_mode, new_mode, old_sha, new_sha = meta[0], meta[1], meta[2], meta[3]
-            old_mode = None if _zero(old_mode) else old_mode
-            new_mode = None if _zero(new_mode) else new_mode
-
-            def content(mode, object_id):
-                if mode is None or _is_link(mode) or not mode.startswith("100"):
-                    return None
-                return self.blob(object_id)
-
-            changes.append(FileChange(rel, old_mode, new_mode, content(old_mode, old_sha), content(new_mode, new_sha)))
+        # ":old-mode new-mode old-sha new-sha status", then the path
+        for meta, path in zip(fields[::2], fields[1::2]):
+            if not meta:
+                break
+            modes_shas = meta.decode("ascii").lstrip(":").split()
+            old_mode, new_mode = (None if _zero(mode) else mode for mode in modes_shas[:2])
+            changes.append(FileChange(path.decode("utf-8", "surrogateescape"), old_mode, new_mode,
+                                      self._content(old_mode, modes_shas[2]), self._content(new_mode, modes_shas[3])))
         return changes
+
+    def _content(self, mode: str | None, sha: str) -> bytes | None:
+        """A blob's bytes when the mode is a regular file's, else None."""
+        return self.blob(sha) if mode is not None and mode.startswith("100") else None
 
     def commit(self, sha: str) -> "_Commit":
         out = self.text("log", "-1", "--format=%P%x00%an%x00%ae%x00%cn%x00%ce%x00%s", sha)
@@ -370,7 +370,7 @@ def registry_at(objects: GitObjects, rev: str | None) -> Registry:
     if data is None:
         return Registry()
     try:
-        return parse_registry(yamldoc.decode(data, REGISTRY_FILE), REGISTRY_FILE)
+        return _read_registry(data)
     except GktrackError as exc:
         raise RepoError(f"服务器上的单位名册无法读取({exc}),无法判断权限;规则:{RULE_SERVER}"
                         "(请在服务器上修复 units.yaml)") from None
@@ -436,13 +436,10 @@ def check_push(root: Path, updates: list[tuple[str, str, str]], pusher: str | No
             seen.add(sha)
             commit = objects.commit(sha)
             references = _references(commit, base, chain, objects)
-            findings = []
-            for reference in references:
-                findings = judge(commit, reference)
-                if not findings:
-                    break
-            if findings:
-                findings = judge(commit, references[0]) if len(references) > 1 else findings
+            # clean against any of its references is clean; else what the first shows is reported
+            findings = judge(commit, references[0])
+            if findings and any(not judge(commit, reference) for reference in references[1:]):
+                findings = []
             violations += [Violation(sha, commit.author, commit.summary, *f) for f in _unique(findings)]
         if base is not None and not objects.is_ancestor(base, new):
             commit = objects.commit(new)
@@ -507,15 +504,11 @@ def worktree_changes(root: Path, rels: list[str]) -> list[FileChange]:
         before = objects.file_at("HEAD", rel) if has_head else None
         path = Path(root) / rel
         try:
-            info = os.lstat(path)
+            link = stat.S_ISLNK(os.lstat(path).st_mode)
         except FileNotFoundError:
-            info = None
-        if info is None:
             new_mode, after = None, None
-        elif stat.S_ISLNK(info.st_mode):
-            new_mode, after = "120000", None
         else:
-            new_mode, after = "100644", path.read_bytes()
+            new_mode, after = ("120000", None) if link else ("100644", path.read_bytes())
         changes.append(FileChange(rel, "100644" if before is not None else None, new_mode, before, after))
     return changes
 

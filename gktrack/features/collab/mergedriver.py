@@ -171,13 +171,10 @@ def _merge_keyed(cls: type, base: Any, ours: Any, theirs: Any) -> tuple[Any, boo
     merged: dict = {}
     clash = False
     for key in dict.fromkeys([*o, *t]):
-        if key not in o:  # theirs added it, or we removed it
-            if key not in b or t[key] != b[key]:
-                merged[key] = t[key]
-            continue
-        if key not in t:
-            if key not in b or o[key] != b[key]:
-                merged[key] = o[key]
+        if key not in o or key not in t:  # one side added it, or the other removed it
+            kept = o.get(key, t.get(key))
+            if key not in b or kept != b[key]:
+                merged[key] = kept
             continue
         record, clashes = merge_record(cls, b.get(key), o[key], t[key])
         if clashes:
@@ -278,20 +275,16 @@ class _Items:
 
 
 class _Doc:
-    """One version of a file: its text and node tree (the places the writer splices at)."""
+    """One version of a file: its text and node tree (the places the writer splices at).
+    ``parse``: the strict reader (``parse_plan``, ``parse_registry``) that must read it first,
+    raising GktrackError when it cannot; what it read is ``parsed``."""
 
-    def __init__(self, text: str, where: str):
+    def __init__(self, text: str, where: str, parse: Any = None):
+        self.parsed = parse(text, where) if parse else None
         self.text = text
         self.root = yamldoc.compose(text, where) if text.strip() else None
         self.top = yamldoc.entries(self.root) if yamldoc.is_map(self.root) else {}
         self.style = detect_style(text)
-
-    @classmethod
-    def read(cls, text: str, where: str, parse: Any) -> "_Doc":
-        """The version, once the strict reader ``parse`` (``parse_plan``, ``parse_registry``) read
-        it; raises GktrackError when it cannot."""
-        parse(text, where)
-        return cls(text, where)
 
     def header(self, lists: Collection[str]) -> dict:
         """The top-level entries other than ``lists``, as plain data."""
@@ -314,17 +307,6 @@ class _Doc:
     def plain_list(self, name: str) -> list:
         node = self.top.get(name, (None, None))[1]
         return [yamldoc.to_data(item) for item in node.value] if yamldoc.is_seq(node) else []
-
-
-def _read_plan(text: str, where: str, *, empty_ok: bool = False) -> tuple[_Doc, str | None]:
-    """(the version, its plan id); _Unmergeable when it is not a readable plan."""
-    if empty_ok and not text.strip():
-        return _Doc("", where), None
-    try:
-        plan = parse_plan(text, where)
-        return _Doc(text, where), plan.id
-    except GktrackError as exc:
-        raise _Unmergeable(str(exc)) from None
 
 
 # --- renumbering ------------------------------------------------------------------------------
@@ -420,9 +402,12 @@ def _merge(base_text: str, ours_text: str, theirs_text: str, where: str, mapping
         return MergeResult(ours_text)
     if ours_text == base_text and not any(mapping.values()):
         return MergeResult(theirs_text)
-    base, _ = _read_plan(base_text, where, empty_ok=True)
-    ours, plan_id = _read_plan(ours_text, where)
-    theirs, _ = _read_plan(theirs_text, where)
+    try:  # an empty base: both sides made the file
+        base = _Doc(base_text, where, parse_plan if base_text.strip() else None)
+        ours, theirs = (_Doc(text, where, parse_plan) for text in (ours_text, theirs_text))
+    except GktrackError as exc:
+        raise _Unmergeable(str(exc)) from None
+    plan_id = ours.parsed.id
     sides = [(doc.items("sections", Section), doc.items("tasks", Task)) for doc in (base, ours, theirs)]
     earlier = {"tasks": {int(k): int(v) for k, v in (mapping.get("tasks") or {}).items()},
                "sections": {str(k): str(v) for k, v in (mapping.get("sections") or {}).items()}}
@@ -486,7 +471,7 @@ def _sources(merged: dict, *sides: tuple[_Doc, _Items]) -> dict:
 def _verify_plan(text: str, where: str, header: dict, sections: list, tasks: list) -> None:
     """Read the result back: it must be a plan holding exactly what the merge decided."""
     try:
-        doc = _Doc.read(text, where, parse_plan)
+        doc = _Doc(text, where, parse_plan)
     except GktrackError as exc:
         raise _Unmergeable(f"合并结果无法读取:{exc}") from None
     if doc.header(_PLAN_LISTS) != header or doc.plain_list("sections") != sections \
@@ -525,9 +510,10 @@ def _line_break_before(text: str, at: int, newline: str) -> str:
     return "" if text[at - 1:at] in ("\n", "") else newline
 
 
-def _dash(text: str, item: Any) -> int:
+def _columns(text: str, item: Any) -> tuple[int, int]:
+    """A list item's columns: its dash's and its content's."""
     start = yamldoc.line_start(text, item.start_mark.index)
-    return text.rfind("-", start, item.start_mark.index) - start
+    return text.rfind("-", start, item.start_mark.index) - start, item.start_mark.column
 
 
 def _entry_edits(doc: _Doc, node: Any, merged: dict, sources: list, cls: type, style: Style,
@@ -591,12 +577,12 @@ def _entries_text(name: str, entries: list, sources: list, cls: type, col: int, 
     that has it, at our file's columns."""
     pool = [(yamldoc.to_data(item), doc, item) for doc, _key, found in _entries_at(sources, name, col)
             if _is_block_list(doc.text, found) for item in found.value]
-    dash, item_col = next(((_dash(d.text, item), item.start_mark.column) for _, d, item in pool),
+    dash, item_col = next((_columns(d.text, item) for _, d, item in pool),
                           (col + style.offset, col + style.sequence))
     out = f"{name}:{style.newline}"
     for entry in entries:
-        match = next((i for i, (plain, d, item) in enumerate(pool) if plain == entry
-                      and _dash(d.text, item) == dash and item.start_mark.column == item_col), None)
+        match = next((i for i, (plain, d, item) in enumerate(pool)
+                      if plain == entry and _columns(d.text, item) == (dash, item_col)), None)
         if match is None:
             out += _fresh_item(cls, entry, dash, item_col, style)
         else:
@@ -609,7 +595,7 @@ def _item_text(cls: type, value: Any, sources: list, dash: int, col: int, style:
     """One list item holding ``value``, at these columns: a version's item that holds it, byte for
     byte; else the first version's item with the entries that differ spliced in; rendered afresh
     when no version has the item at these columns."""
-    usable = [(doc, node) for doc, node in sources if _dash(doc.text, node) == dash and node.start_mark.column == col]
+    usable = [(doc, node) for doc, node in sources if _columns(doc.text, node) == (dash, col)]
     for doc, node in usable:
         if yamldoc.to_data(node) == value:
             return _copy(doc, *yamldoc.lines_of(doc.text, node), style.newline)
@@ -654,11 +640,7 @@ def _list_edits(doc: _Doc, name: str, cls: type, items: _Items, order: list, mer
     nl = style.newline
     sep = nl if gap else ""
     found = doc.top.get(name)
-    if items.order:
-        first = items.nodes[items.order[0]]
-        dash, col = _dash(text, first), first.start_mark.column
-    else:
-        dash, col = style.offset, style.sequence
+    dash, col = _columns(text, items.nodes[items.order[0]]) if items.order else (style.offset, style.sequence)
 
     def item(key: Any) -> str:
         return _item_text(cls, merged[key], sources[key], dash, col, style)
@@ -760,13 +742,11 @@ def _plain_entry(key: str, value: Any, col: int, nl: str) -> str:
 def line_merge(base: str, ours: str, theirs: str) -> str:
     """git's own merge with conflict markers, for versions that are not readable plans."""
     with tempfile.TemporaryDirectory(prefix="gktrack-merge-") as folder:
-        paths = []
-        for name, text in (("ours", ours), ("base", base), ("theirs", theirs)):
-            path = Path(folder) / name
+        paths = [Path(folder) / name for name in ("ours", "base", "theirs")]
+        for path, text in zip(paths, (ours, base, theirs)):
             path.write_bytes(text.encode("utf-8"))
-            paths.append(str(path))
-        git.call(folder, ["merge-file", "-L", "当前", "-L", "共同祖先", "-L", "合入", *paths])
-        return Path(paths[0]).read_bytes().decode("utf-8", "replace")
+        git.call(folder, ["merge-file", "-L", "当前", "-L", "共同祖先", "-L", "合入", *map(str, paths)])
+        return paths[0].read_bytes().decode("utf-8", "replace")
 
 
 def _has_markers(text: str) -> bool:
@@ -811,8 +791,7 @@ def merge_registry_texts(base: str, ours: str, theirs: str, where: str = REGISTR
     if not _has_markers(lined):
         return MergeResult(lined)
     try:
-        versions = (_Doc.read(text, where, parse_registry) for text in (base, ours, theirs))
-        base_doc, ours_doc, theirs_doc = versions
+        base_doc, ours_doc, theirs_doc = (_Doc(text, where, parse_registry) for text in (base, ours, theirs))
     except GktrackError as exc:
         return MergeResult(lined, fallback=str(exc))
     for mine, other in ((ours_doc, theirs_doc), (theirs_doc, ours_doc)):
@@ -833,7 +812,7 @@ def merge_registry_texts(base: str, ours: str, theirs: str, where: str = REGISTR
                                      _sources(merged, (mine, have), (other, other_items[name])), gap=False)
         text = _apply(mine.text, edits)
         try:
-            result = _Doc.read(text, where, parse_registry)
+            result = _Doc(text, where, parse_registry)
         except GktrackError as exc:
             return MergeResult(lined, fallback=f"合并结果无法读取:{exc}")
         if any(result.plain_list(name) != expected[name] for name in _REGISTRY_LISTS):

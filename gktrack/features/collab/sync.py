@@ -296,12 +296,8 @@ def _made_while_paused(root: Path, state: dict) -> list[str]:
 
     def commits(span: str) -> list[tuple[str, tuple]]:
         out = git.run(root, "log", "--date=raw", fmt, span, check=False)
-        found = []
-        for record in out.split("\x01"):
-            parts = record.strip("\n").split("\0")
-            if len(parts) == 5:
-                found.append((parts[0], tuple(parts[1:])))
-        return found
+        records = [record.strip("\n").split("\0") for record in out.split("\x01")]
+        return [(parts[0], tuple(parts[1:])) for parts in records if len(parts) == 5]
 
     mine = Counter(key for _sha, key in commits(f"{onto}..{orig}"))
     extra = []
@@ -734,9 +730,7 @@ def continue_sync(repo: Repository, *, steps: Steps | None = None) -> SyncResult
         target = _Target(state["remote"], state["branch"], state["remote_branch"], state["url"], state["configured"])
         if rebase_in_progress(root):
             files = _unmerged(root)
-            problems = []
-            for rel in _touched(root, state, files):
-                problems += unresolved(root / rel, rel)
+            problems = [problem for rel in _touched(root, state, files) for problem in unresolved(root / rel, rel)]
             if problems:
                 raise PlanFileError(f"冲突尚未处理完:{problems[0]}" + (f"(另有 {len(problems) - 1} 处)" if len(problems) > 1 else ""))
             if files:

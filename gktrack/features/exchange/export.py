@@ -96,7 +96,7 @@ def _state_text(row) -> str:
         closed = parts[0].standing.closed if parts else row.task.closed
         return _one_state("done" if row.done else "open", closed, row.assessment, row.task.note)
     done = sum(1 for p in parts if p.standing.state == "done")
-    lines = [f"{DONE_LABEL}" if row.done else f"{_one_state('open', None, row.assessment, None)}(已完成 {done}/{len(parts)})"]
+    lines = [DONE_LABEL if row.done else f"{_one_state('open', None, row.assessment, None)}(已完成 {done}/{len(parts)})"]
     lines += [f"{p.unit}:" + _one_state(p.standing.state, p.standing.closed, p.assessment, None) for p in parts]
     return "\n".join(lines)
 
@@ -112,9 +112,7 @@ def _headings(plan: Plan, task: Task) -> tuple[str | None, str]:
     path = plan.section_path(task.section)
     if not path:
         return None, ""
-    if len(path) == 1:
-        return None, path[0].heading
-    return path[0].heading, path[-1].heading
+    return (path[0].heading if len(path) > 1 else None), path[-1].heading
 
 
 def _in_document_order(repo: Repository, rows: list) -> list:
@@ -166,7 +164,7 @@ def progress_form(repo: Repository, *, unit: str, plan: str | None = None, as_of
                                  as_of=as_of)
     sheet_rows = []
     for row in _in_document_order(repo, rows):
-        group, heading = _headings(row.plan, row.task)
+        heading = _headings(row.plan, row.task)[1]
         sheet_rows.append(SheetRow(row.plan, row.task, None, heading, {
             "编号": row.task.full_id,
             "工作任务": heading,
@@ -189,12 +187,9 @@ def progress_form(repo: Repository, *, unit: str, plan: str | None = None, as_of
 def fitted_widths(sheet: Sheet) -> dict[str, float]:
     widths = {}
     for column in sheet.columns:
-        longest = display_width(column)
-        for row in sheet.rows:
-            for line in (row.values.get(column) or "").split("\n"):
-                longest = max(longest, display_width(line))
-        cap = _WIDTH_CAP.get(column, 24)
-        widths[column] = max(min(longest, cap), _WIDTH_MIN.get(column, 6)) + 2
+        lines = [column, *(line for row in sheet.rows for line in (row.values.get(column) or "").split("\n"))]
+        longest = max(display_width(line) for line in lines)
+        widths[column] = max(min(longest, _WIDTH_CAP.get(column, 24)), _WIDTH_MIN.get(column, 6)) + 2
     return widths
 
 
@@ -408,7 +403,7 @@ def write_markdown(sheet: Sheet, *, as_of: dt.date | None = None) -> str:
     if not single or not sheet.rows:
         out += [f"# {_md_heading_text(sheet.title)}", ""]
     # Tasks under their section even when appended to the file later (add puts them at the end).
-    plan_order = {pid: i for i, pid in reversed(list(enumerate(r.plan.id for r in sheet.rows)))}
+    plan_order = {pid: i for i, pid in enumerate(dict.fromkeys(r.plan.id for r in sheet.rows))}
     section_order = {(r.plan.id, s.key): i for r in sheet.rows for i, s in enumerate(r.plan.sections)}
     rows = sorted(sheet.rows, key=lambda r: (plan_order[r.plan.id], section_order.get((r.plan.id, r.task.section), -1)))
     table: tuple | None = None  # the plan and the section path of the table being written

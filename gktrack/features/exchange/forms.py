@@ -98,17 +98,18 @@ def _same_text(a: str, b: str) -> bool:
 
 
 # What people write in the 完成情况 cell, beside the two words the form offers.
-_DONE_WORDS = {DONE_LABEL, "完成", "已办结", "办结", "已完结", "完结", "已落实", "是", "√", "✓", "✔"}
-_OPEN_WORDS = {OPEN_LABEL, "进行中", "推进中", "正在推进", "持续推进", "否"}
+_STATE_WORDS = {
+    "": "",
+    **dict.fromkeys((DONE_LABEL, "完成", "已办结", "办结", "已完结", "完结", "已落实", "是", "√", "✓", "✔"), DONE_LABEL),
+    **dict.fromkeys((OPEN_LABEL, "进行中", "推进中", "正在推进", "持续推进", "否"), OPEN_LABEL),
+}
 
 
 def _state_word(text: str) -> str:
     """The 完成情况 cell as DONE_LABEL, OPEN_LABEL or "" (empty); anything else is refused."""
-    word = text.strip().rstrip("。.")
-    if word in _DONE_WORDS:
-        return DONE_LABEL
-    if word in _OPEN_WORDS or not word:
-        return OPEN_LABEL if word else ""
+    word = _STATE_WORDS.get(text.strip().rstrip("。."))
+    if word is not None:
+        return word
     raise _RowError(f"“完成情况”应为“{DONE_LABEL}”或“{OPEN_LABEL}”,而不是“{text}”")
 
 
