@@ -5,9 +5,8 @@ Chinese error naming the variable, as bad input on the command line is, and neve
 - ``GKTRACK_TODAY``: "today" pinned (2024-07-01), for demonstrations and reproducible tests;
 - ``GKTRACK_LOCK_TIMEOUT``: seconds to wait for another gktrack working in the same clone;
 - ``GKTRACK_SYNC_TIMEOUT``: seconds to wait for the server in ``gktrack sync``;
-- ``GKTRACK_NO_CACHE``: set, the index under ``.git/gktrack/`` is not used.
-
-The server hook also reads who pushed from the server's variables (``collab.hooks``).
+- ``GKTRACK_NO_CACHE``: set, the index under ``.git/gktrack/`` is not used;
+- ``GKTRACK_PUSHER_EMAIL`` (or Gitea's ``GITEA_PUSHER_EMAIL``): who pushed, for the server hook.
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ TODAY = "GKTRACK_TODAY"
 LOCK_TIMEOUT = "GKTRACK_LOCK_TIMEOUT"
 SYNC_TIMEOUT = "GKTRACK_SYNC_TIMEOUT"
 NO_CACHE = "GKTRACK_NO_CACHE"
+PUSHER = ("GKTRACK_PUSHER_EMAIL", "GITEA_PUSHER_EMAIL")
 
 
 def repo_folder() -> str | None:
@@ -49,6 +49,15 @@ def sync_timeout() -> float:
 
 def no_cache() -> bool:
     return bool(os.environ.get(NO_CACHE))
+
+
+def pusher_email() -> str | None:
+    """Who pushed, when the server says so (Gitea, or a wrapper setting GKTRACK_PUSHER_EMAIL)."""
+    for name in PUSHER:
+        value = os.environ.get(name, "").strip()
+        if value:
+            return value
+    return None
 
 
 def _seconds(name: str, default: float) -> float:

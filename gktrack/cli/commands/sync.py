@@ -107,7 +107,8 @@ def register(app: typer.Typer, command) -> None:
     @hook_app.command("pre-receive", cls=ZhCommand)
     def hook_pre_receive() -> int:
         """由服务器上的 pre-receive 钩子调用:从标准输入读取推送的引用,拒绝越权的提交。"""
-        from gktrack.features.collab.hooks import check_push, parse_updates, pusher_email, rejection_lines
+        from gktrack.environment import pusher_email
+        from gktrack.features.collab.hooks import check_push, parse_updates, rejection_lines
 
         violations = check_push(Path.cwd(), parse_updates(sys.stdin.read()), pusher=pusher_email())
         if not violations:

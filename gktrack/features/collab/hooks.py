@@ -73,7 +73,6 @@ from gktrack.storage.repo import plan_id_of
 
 HOOK_MARK = "# 由 gktrack hook install 安装"
 MAX_REPORTED = 20
-PUSHER_VARIABLES = ("GKTRACK_PUSHER_EMAIL", "GITEA_PUSHER_EMAIL")
 
 RULE_VALID = "计划文件和单位名册必须是每个克隆都能读取的(UTF-8 编码、大小、格式与 gktrack validate 的检查)"
 RULE_LINKS = "仓库中不能有符号链接或子模块(客户端会跟随它读写仓库以外的文件)"
@@ -394,15 +393,6 @@ def _default_tip(objects: GitObjects) -> str | None:
 
 def _zero(sha: str) -> bool:
     return set(sha) == {"0"}
-
-
-def pusher_email() -> str | None:
-    """Who pushed, when the server says so (Gitea; a wrapper setting GKTRACK_PUSHER_EMAIL)."""
-    for name in PUSHER_VARIABLES:
-        value = os.environ.get(name, "").strip()
-        if value:
-            return value
-    return None
 
 
 def check_push(root: Path, updates: list[tuple[str, str, str]], pusher: str | None = None) -> list[Violation]:
