@@ -6,6 +6,8 @@ The documents are small ones written for these tests.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -77,3 +79,36 @@ def test_document_with_label_and_supporting_collective():
         ("按季度公开审计整改情况,回应社会关切。", [("督查科", R), ("法规科", R), ("各科室", S)]),
         ("规范依申请公开办理流程。", [("办公室", L), ("各有关股室、单位", R)]),
     ]
+
+
+# ---- issuer and date -------------------------------------------------------------------------------
+
+BODY = "一、深化主动公开\n(一)按季度公开审计整改情况。(办公室、法规科)\n(二)规范依申请公开办理流程。(法规科)\n"
+
+
+def test_signature_with_its_office_on_the_next_line():
+    title = "某省审计厅2021年政务公开工作要点"
+    document = (f"关于印发{title}的通知\n各处室、直属单位:\n现将《{title}》印发你们,请认真贯彻执行。\n"
+                f"某省审计厅\n办公室\n2021年6月3日\n(此件主动公开)\n{title}\n" + BODY)
+    plan = parse_document(document)
+    assert plan.issuer == "某省审计厅办公室"
+    assert plan.issued == dt.date(2021, 6, 3)
+    assert [task.text for task in plan.tasks] == ["按季度公开审计整改情况。", "规范依申请公开办理流程。"]
+
+
+def test_field_date_is_not_the_signature_and_title_names_the_issuer():
+    document = ("索引号:\n发布机构:\n生效日期:\n2019-08-26\n废止日期:\n文 号:\n"
+                "某某州审计局2019年政务公开工作要点\n" + BODY)
+    plan = parse_document(document)
+    assert plan.issuer == "某某州审计局"  # an autonomous prefecture (州) is a place a body's name opens with
+    assert plan.issued is None  # the date the rules take effect is no date of issue
+    assert plan.year == 2019
+    assert tasks(plan)[0] == ("按季度公开审计整改情况。", [("办公室", R), ("法规科", R)])
+
+
+def test_posting_date_only_when_nothing_else_dates_the_plan():
+    fields = "发布机构:\n发布日期:\n2019-09-02\n"
+    plan = parse_document(fields + "某某州审计局2019年政务公开工作要点\n" + BODY)
+    assert plan.issued == dt.date(2019, 9, 2)
+    signed = parse_document(fields + "成文日期:\n2019-08-20\n某某州审计局2019年政务公开工作要点\n" + BODY)
+    assert signed.issued == dt.date(2019, 8, 20)
