@@ -174,6 +174,8 @@ def phrases(draw):
                            min_size=1, max_size=3))
     seen: set[str] = set()
     text_parts, expected = [], []
+    wrap = draw(st.sampled_from(["{}", "({})", "（{}）", "责任单位:{}", "（责任单位：{}）"]))
+    labelled = "责任单位" in wrap
     for index, (names, role) in enumerate(groups):
         kept = []
         for n in names:
@@ -185,7 +187,9 @@ def phrases(draw):
             continue
         joined = names[0]
         for n in names[1:]:
-            joined += draw(st.sampled_from(SEPARATORS)) + n
+            # after a label ("责任单位:A、B,C牵头") a "," closes the label's own names: a role word
+            # then says only what follows it, so the first group is one 、 run
+            joined += draw(st.sampled_from(SEPARATORS if index or not labelled else ["、", " ", "、 "])) + n
         last = index == len(groups) - 1
         # only the last group may leave its role unsaid (then it is responsible)
         if last and role == R and draw(st.booleans()):
@@ -195,7 +199,6 @@ def phrases(draw):
         text_parts.append(joined + role_text)
         expected += [(n.replace("（", "(").replace("）", ")"), role) for n in names]
     text = draw(st.sampled_from([",", "，", ";"])).join(text_parts)
-    wrap = draw(st.sampled_from(["{}", "({})", "（{}）", "责任单位:{}", "（责任单位：{}）"]))
     return wrap.format(text), expected
 
 

@@ -7,8 +7,9 @@ means the same thing wherever it is typed or found::
     [UnitRef(name='司法所', role='lead'), UnitRef(name='党政综合办', role='support'),
      UnitRef(name='各有关单位', role='responsible')]
 
-A role word (牵头 / 配合 / 按职责分工负责 …) applies to every name since the previous role word;
-names left without one are responsible. Separators are 、,;and spaces at bracket depth 0; 和/及
+A role word (牵头 / 配合 / 按职责分工负责 …) applies to every name since the previous role word, but
+after a label ("责任科室:A、B,各科室配合") only to its own clause since the last , or ; — the label
+has said the role of the names before; names left without one are responsible. Separators are 、,;and spaces at bracket depth 0; 和/及
 join words inside one name ("城管住建和农业农村局"). In "市发改委、科技局" the names after a
 level-prefixed first name share its prefix (市科技局), along an unbroken 、 run only, unless a name
 names a place of its own ("人民银行潍坊市中心支行"). An adverb before the role word ("分别牵头") is
@@ -233,12 +234,18 @@ def _chunks(text: str) -> list[tuple[str, str]]:
     return chunks
 
 
-def _join_bare_levels(chunks: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """"各州" "、" "市人民政府" -> "各州、市人民政府": one collective of bodies at several levels."""
+def _join_collectives(chunks: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """"各州" "、" "市人民政府" -> "各州、市人民政府": one collective of bodies at several levels;
+    "各有关处室" "、" "单位" -> "各有关处室、单位": a bare kind of body after a collective is its."""
     out: list[tuple[str, str]] = []
     index = 0
     while index < len(chunks):
         chunk, separator = chunks[index]
+        if out and separator == "、" and is_group_word(out[-1][0]) \
+                and re.fullmatch(UNIT_LABEL_KINDS, _role_suffix(chunk)[0]):
+            out[-1] = (out[-1][0] + "、" + chunk, out[-1][1])
+            index += 1
+            continue
         if _BARE_LEVEL.match(chunk) and chunk.startswith("各"):
             end = index
             while end + 1 < len(chunks) and chunks[end + 1][1] == "、" and _BARE_LEVEL.match(chunks[end + 1][0]):
@@ -346,16 +353,21 @@ def _read(text: str, default: str = "responsible", strict: bool = False) -> list
     names: list[list] = []
     pending: list[int] = []
     group = 0
+    # After a label ("责任科室:X、Y,Z配合") its names have their role: a role word then settles only
+    # the names since the last "," or ";". Without one ("X牵头,Y,Z配合") it settles all names waiting.
+    labelled, since_comma = False, 0
 
-    def settle(role: str) -> None:
-        nonlocal group
-        for index in pending:
-            names[index][3] = role
+    def settle(role: str, own_clause: bool = False) -> None:
+        nonlocal group, labelled, since_comma
+        start = since_comma if own_clause and labelled and since_comma < len(pending) else 0
+        for position, index in enumerate(pending):
+            names[index][3] = default if position < start else role
         pending.clear()
+        labelled, since_comma = False, 0
         group += 1
 
     chunks = []
-    for chunk, separator in _join_bare_levels(_chunks(phrase)):
+    for chunk, separator in _join_collectives(_chunks(phrase)):
         label = _LABEL.match(chunk)
         head = chunk[:label.end()] if label else ""
         parts = _split_and(chunk[len(head):])
@@ -368,11 +380,13 @@ def _read(text: str, default: str = "responsible", strict: bool = False) -> list
                                              and not _LABEL.match(chunk) and not is_body_name(_normalise_name(chunk))):
                 continue
             clause = False
+        if separator in (",", ";"):
+            since_comma = len(pending)
         label = _LABEL.match(chunk)
         if label:
             if pending:
                 settle(default)
-            default = _labelled_role(label.group("label"))
+            default, labelled = _labelled_role(label.group("label")), True
             chunk = chunk[label.end():].strip()
             if not chunk:
                 continue
@@ -395,13 +409,13 @@ def _read(text: str, default: str = "responsible", strict: bool = False) -> list
             if left.strip():
                 names.append([left.strip(), separator, group, None])
                 pending.append(len(names) - 1)
-            settle("lead")
+            settle("lead", own_clause=True)
             separator = ","
         if chunk:
             names.append([chunk, separator, group, None])
             pending.append(len(names) - 1)
         if role:
-            settle(role)
+            settle(role, own_clause=True)
     settle(default)
     return [(_normalise_name(name), role, separator, grp) for name, separator, grp, role in names]
 

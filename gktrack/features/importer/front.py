@@ -53,7 +53,7 @@ _DOC_NUMBER = re.compile(rf"[{CJK}A-Za-z]{{1,12}}\s*[〔\[(【﹝]\s*\d{{4}}\s*[
 _NUMBER_OPENING = re.compile(_DOC_NUMBER.pattern + r"(?=$|\s|:)")
 _NUMBER_CLOSING = re.compile(r"通\s*知\s*\(\s*(?P<n>" + _DOC_NUMBER.pattern + r")\s*\)$")
 _URL = re.compile(r"https?://[^\s<>\"'，。、）)]+")
-_LABEL_WORDS = r"发文机关|发文单位|制发机关|发布机构|发文字号|文件编号|发文编号|文\s*号|成文日期|印发日期|标\s*题"
+_LABEL_WORDS = r"发文机关|发文单位|制发机关|发布机构|发文字号|文件编号|发文编号|文\s*号|成文日期|印发日期|发布日期|标\s*题"
 _LABEL = re.compile(rf"^(?P<label>{_LABEL_WORDS})\s*:\s*(?P<value>.*)$")
 # a page's field table whose labels are bracketed cells: "[ 发文字号 ] | X", "【发文机关】X"
 _BRACKET_LABEL = re.compile(rf"^[\[【]\s*(?P<label>{_LABEL_WORDS})\s*[\]】]\s*:?\s*(?P<value>.*)$")
@@ -152,7 +152,7 @@ def _notice_named(text: str) -> bool:
 _FILE_EXTENSION = re.compile(r"\.(?:docx?|wps|pdf|xlsx?|txt)$", re.IGNORECASE)
 _TITLE_TAG = re.compile(r"^【[^【】]{1,12}】")
 _PLACES = re.compile(rf"(?:[{CJK}]{{1,8}}?(?:自治区|自治州|自治县|省|市|区|县|州|盟|旗|镇|乡|街道))+")
-_PLACE_OPENING = re.compile(rf"(?![全本各该])[{CJK}]{{1,6}}?(?:省|市|区|县|镇|乡|街道)")
+_PLACE_OPENING = re.compile(rf"(?![全本各该])[{CJK}]{{1,6}}?(?:省|市|区|县|州|镇|乡|街道)")
 # Where a plan's title may end when the text runs on after it on the same line.
 _TITLE_END = re.compile(r"要点|方案|分工表?|任务表|分解表|一览表|清单|台账|计划|工作安排|重点任务")
 
@@ -552,11 +552,13 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
     signature_date = signed = None
     for index, seg in enumerate(head):
         date = DATE_LINE.match(seg.norm)
+        if date and index and _empty_field(head[index - 1]):
+            continue  # a field's value ("生效日期:" over "2019-08-26"): that field's date, no signature's
         if date:
             signature_date = signature_date or to_date(date)
             # the last signature before the plan: the notice's, not a site's field block above it
-            if index and _is_signature(head[index - 1]):
-                signed = head[index - 1].raw, to_date(date)
+            if (body := _signature_above(head, index)) is not None:
+                signed = body, to_date(date)
         elif (together := signed_line(seg)) is not None:
             signature_date = signature_date or together[1]
             signed = together
@@ -575,8 +577,8 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
     trailer_date = None
     for index, seg in enumerate(tail):  # the plan's own signature: "某镇人民政府" over its date
         date = DATE_LINE.match(seg.norm)
-        if date and index and _is_signature(tail[index - 1]):
-            issuer = issuer or tail[index - 1].raw
+        if date and (body := _signature_above(tail, index)) is not None:
+            issuer = issuer or body
             trailer_date = trailer_date or to_date(date)
         elif (together := signed_line(seg)) is not None:
             issuer = issuer or together[0]
@@ -603,6 +605,8 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
         match = DATE.search(fold(issued))
         plan.issued = to_date(match) if match else None
     plan.issued = plan.issued or signature_date or trailer_date
+    if plan.issued is None and (posted := DATE.search(fold(labels.get("发布日期", "")))):
+        plan.issued = to_date(posted)  # a page's posting date: later than the signature, a last resort
     # year: the title's, else the 文号's, else the date's
     if title:
         plan.year = title_year(title)
@@ -616,6 +620,27 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
         if match:
             plan.source = match.group()
             break
+
+
+# the office line of a signature set on two lines ("某省某某厅" over "办公室")
+_OFFICE_LINE = re.compile(r"^(?:办公室|办公厅)$")
+
+
+def _signature_above(lines: list[Seg], index: int) -> str | None:
+    """The signature over the date at ``index``, with the body's name on the line above an office
+    line ("某省某某厅" / "办公室": that body's office), or None."""
+    if not index or not _is_signature(lines[index - 1]):
+        return None
+    name = lines[index - 1].raw.strip(STRIP)
+    if index > 1 and _OFFICE_LINE.match(lines[index - 1].compact) and _is_signature(lines[index - 2]) \
+            and not _OFFICE_LINE.match(lines[index - 2].compact):
+        return lines[index - 2].raw.strip(STRIP) + name
+    return lines[index - 1].raw
+
+
+def _empty_field(seg: Seg) -> bool:
+    """Whether a line is a page field's label with its value left for the next line ("生效日期:")."""
+    return bool(re.fullmatch(rf"(?:[•·\-]\s*)?[{CJK}][{CJK}\s]{{1,7}}\s*:\s*\|?", seg.norm))
 
 
 def _site_owner(head: list[Seg]) -> str | None:
