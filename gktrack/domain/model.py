@@ -200,9 +200,6 @@ class Task:
         for role in ROLES:
             setattr(self, role, [r.name for r in refs if r.role == role])
 
-    def units_with_role(self, role: str) -> list[str]:
-        return list(getattr(self, role))
-
     def part(self, unit: str) -> Part | None:
         """The recorded part of ``unit`` (a canonical name), if any."""
         for part in self.parts:
