@@ -21,28 +21,6 @@ from gktrack.domain.numerals import number
 from gktrack.domain.text import HALF_WIDTH
 from gktrack.errors import InputError
 
-__all__ = [
-    "CATEGORIES",
-    "CATEGORY_LABELS",
-    "DEFAULT_WITHIN",
-    "Assessment",
-    "MissedPeriod",
-    "Deadline",
-    "add_working_days",
-    "assess",
-    "continuing",
-    "find_deadline_phrases",
-    "parse_deadline",
-    "parse_deadlines",
-    "parse_due_option",
-    "parsed",
-    "parser_stamp",
-    "standing",
-    "recurring_periods",
-    "split_phrases",
-    "time_phrase",
-]
-
 # Taskwarrior's rc.due default calls a task "due soon" 7 days ahead, and the office reviews
 # (调度) the plan weekly: a week's notice is the smallest warning someone can still act on.
 DEFAULT_WITHIN = 7
