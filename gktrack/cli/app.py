@@ -134,8 +134,7 @@ def _checked_arguments(argv: list[str] | None) -> list[str]:
     """The command line as gktrack takes it: Windows line ends become "\n"; an argument with any
     other control character (an escape sequence, a carriage return) is refused before a command
     runs, so none reaches a plan, the registry or a commit (``gktrack.domain.text``)."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    return [typed(arg, "命令行参数") for arg in args]
+    return [typed(arg, "命令行参数") for arg in (sys.argv[1:] if argv is None else argv)]
 
 
 _ROOT_VALUE_OPTIONS = ("--repo", "-C")
