@@ -370,13 +370,7 @@ def split_phrases(text: str) -> list[str]:
     """
     if not isinstance(text, str):
         return []
-    phrases: list[str] = []
-    start = 0
-    for sep in re.finditer(_HARD_SEPARATORS, text):
-        phrases += _split_chunk(text[start:sep.start()])
-        start = sep.end()
-    phrases += _split_chunk(text[start:])
-    return phrases
+    return [phrase for chunk in re.split(_HARD_SEPARATORS, text) for phrase in _split_chunk(chunk)]
 
 
 def _split_chunk(chunk: str) -> list[str]:

@@ -485,11 +485,10 @@ def close_task(repo: Repository, ref: str, *, note: str | None = None, evidence:
     plan, task = repo.find_task(ref)
     part, acting = _part_for(repo, plan, task, unit, by, "close")
     what = part.unit if part else None
-    where = standing(task, what) if what else None
-    if (where or task).state == "done":
-        closed = where.closed if where else task.closed
+    where = standing(task, what) if what else task
+    if where.state == "done":
         whose = f"{typed_form(what)} 的部分" if what else ""
-        raise InputError(f"任务 {task.full_id} {whose}已于 {closed or '此前'} 关闭;如需重新打开请用 gktrack reopen")
+        raise InputError(f"任务 {task.full_id} {whose}已于 {where.closed or '此前'} 关闭;如需重新打开请用 gktrack reopen")
     when, notes = _record_date(date, plan, repo, task)
     _check_permission(repo, by, task, "close", part=what, plan=plan)
     links, link_notes = _links(list(evidence))
