@@ -174,10 +174,7 @@ class Table:
         if title is not None:
             out.line(title, "bold")
         if self._head is None:
-            header = []
-            for column, w in zip(self.columns, widths):
-                text, size = fit(column.header, w)
-                header.append(_pad(text, size, w, column.right))
+            header = [_pad(*fit(column.header, w), w, column.right) for column, w in zip(self.columns, widths)]
             self._head = [GAP.join(header), "─" * (sum(widths) + len(GAP) * (len(widths) - 1))]
         out.lines.extend(self._head)
         out.lines.extend(lines)

@@ -83,14 +83,8 @@ class Deadline:
 
 def _fold(text: str) -> tuple[str, list[int]]:
     """Half-width text without whitespace, and for each of its characters the original index."""
-    chars: list[str] = []
-    index: list[int] = []
-    for i, ch in enumerate(text):
-        if ch.isspace() or ch in "\u200b\u200c\u200d\ufeff":
-            continue
-        chars.append(ch.translate(HALF_WIDTH))
-        index.append(i)
-    return "".join(chars), index
+    index = [i for i, ch in enumerate(text) if not ch.isspace() and ch not in "\u200b\u200c\u200d\ufeff"]
+    return "".join([text[i] for i in index]).translate(HALF_WIDTH), index
 
 
 def _one_line(text: str) -> str:
