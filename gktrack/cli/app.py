@@ -149,12 +149,10 @@ def _app_for(argv: list[str]) -> typer.Typer:
     """
     if os.environ.get(COMPLETE_VAR):
         return app
-    expects_value = False
-    for arg in argv:
-        if expects_value:
-            expects_value = False
-        elif arg in _ROOT_VALUE_OPTIONS:
-            expects_value = True
+    args = iter(argv)
+    for arg in args:
+        if arg in _ROOT_VALUE_OPTIONS:
+            next(args, None)  # its value
         elif not arg.startswith("-"):
             break  # the command's name
         elif not arg.startswith(("--repo=", "-C")):

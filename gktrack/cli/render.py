@@ -344,12 +344,11 @@ def units_cell(plan: Plan, task: Task) -> str:
                      for u in task.units]) or typed_form(plan.owner or "—")
 
 
-def print_problems(problems: Iterable, out: Out | None = None) -> None:
-    err = out or Out(sys.stderr)
+def print_problems(problems: Iterable) -> None:
+    err = Out(sys.stderr)
     for problem in problems:
         err.line(f"警告:{problem.where}: {problem.message}(已跳过该文件)", "yellow")
-    if out is None:
-        err.flush()
+    err.flush()
 
 
 # --- the commands' outputs -------------------------------------------------------------------------
@@ -441,9 +440,7 @@ def render_overdue(groups, *, as_of, problems=()) -> None:
                    Column("应完成"), Column("状态"), Column("说明", cap=48, shrink=True)])
     # A task late for several units is the same row under each (views.group_by_unit): it is
     # laid out once. By id, in order of first appearance.
-    rows: dict[int, object] = {}
-    for group in groups:
-        rows.update((id(row), row) for row in group.rows)
+    rows = {id(row): row for group in groups for row in group.rows}
     cells = [overdue_cells(row) for row in rows.values()]
     table.measure(cells)
     table.layout(out.width)
