@@ -134,8 +134,7 @@ def _checked_arguments(argv: list[str] | None) -> list[str]:
     """The command line as gktrack takes it: Windows line ends become "\n"; an argument with any
     other control character (an escape sequence, a carriage return) is refused before a command
     runs, so none reaches a plan, the registry or a commit (``gktrack.domain.text``)."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    return [typed(arg, "命令行参数") for arg in args]
+    return [typed(arg, "命令行参数") for arg in (sys.argv[1:] if argv is None else argv)]
 
 
 _ROOT_VALUE_OPTIONS = ("--repo", "-C")
@@ -150,12 +149,10 @@ def _app_for(argv: list[str]) -> typer.Typer:
     """
     if os.environ.get(COMPLETE_VAR):
         return app
-    expects_value = False
-    for arg in argv:
-        if expects_value:
-            expects_value = False
-        elif arg in _ROOT_VALUE_OPTIONS:
-            expects_value = True
+    args = iter(argv)
+    for arg in args:
+        if arg in _ROOT_VALUE_OPTIONS:
+            next(args, None)  # its value
         elif not arg.startswith("-"):
             break  # the command's name
         elif not arg.startswith(("--repo=", "-C")):

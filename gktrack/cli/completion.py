@@ -18,12 +18,9 @@ _MAX_REFS = 400
 def _repository(ctx: Any):
     from gktrack.storage.repo import find_repository
 
-    explicit = None
     root = ctx.find_root() if ctx is not None else None
-    if root is not None:
-        explicit = root.params.get("repo")
     try:
-        return find_repository(explicit)
+        return find_repository(root.params.get("repo") if root is not None else None)
     except GktrackError:
         return None
 
@@ -47,12 +44,9 @@ def _task_refs(repo, plan_id: str) -> list[tuple[str, str]]:
         plan = repo.load_plan(plan_id)
     except GktrackError:
         return []
-    out = []
-    for task in plan.tasks:
-        text = " ".join(task.text.split())
-        mark = "✓ " if task.state == "done" else ""
-        out.append((task.full_id, mark + (text if len(text) <= 30 else text[:30] + "…")))
-    return out
+    from gktrack.features.ops import short
+
+    return [(task.full_id, ("✓ " if task.state == "done" else "") + short(task.text, 30)) for task in plan.tasks]
 
 
 def complete_task(ctx: Any, incomplete: str) -> list[tuple[str, str]]:

@@ -44,12 +44,10 @@ class _ChineseHelp:
             if record is None:
                 continue
             (arguments if isinstance(param, _Argument) else options).append(record)
-        if arguments:
-            with formatter.section("参数"):
-                formatter.write_dl(arguments)
-        if options:
-            with formatter.section("选项"):
-                formatter.write_dl(options)
+        for title, records in (("参数", arguments), ("选项", options)):
+            if records:
+                with formatter.section(title):
+                    formatter.write_dl(records)
         if isinstance(self, typer.core.TyperGroup):
             self.format_commands(ctx, formatter)
 

@@ -22,8 +22,8 @@ from operator import attrgetter
 from typing import Iterable, Sequence
 
 from gktrack.cli.cells import cell_len, fit, fold
-from gktrack.cli.streams import colourless, plain, plain_marks
-from gktrack.domain.model import ROLE_LABELS, Plan, Task, role_label
+from gktrack.cli.streams import colourless, isatty, plain, plain_marks
+from gktrack.domain.model import ROLE_LABELS, ROLES, Plan, Task, role_label
 from gktrack.domain.text import visible
 from gktrack.domain.units import typed_form
 
@@ -38,12 +38,7 @@ GAP = "  "  # between columns
 
 
 def use_colour(stream) -> bool:
-    if colourless():
-        return False
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
+    return not colourless() and isatty(stream)
 
 
 def terminal_width(stream=None) -> int:
@@ -51,13 +46,10 @@ def terminal_width(stream=None) -> int:
     columns = os.environ.get("COLUMNS", "")
     if columns.isdigit() and int(columns) > 0:
         return int(columns)
-    try:
-        if stream.isatty():
-            import shutil
+    if isatty(stream):
+        import shutil
 
-            return shutil.get_terminal_size((100, 24)).columns
-    except (AttributeError, ValueError):
-        pass
+        return shutil.get_terminal_size((100, 24)).columns
     return PIPED_WIDTH
 
 
@@ -172,22 +164,17 @@ class Table:
         self._finishers = None
         return widths
 
-    def draw(self, out: Out, rows: Iterable[Sequence], title: str | None = None,
-             title_style: str | None = "bold") -> None:
-        self.draw_finished(out, self.finish(rows, out), title, title_style)
+    def draw(self, out: Out, rows: Iterable[Sequence], title: str | None = None) -> None:
+        self.draw_finished(out, self.finish(rows, out), title)
 
-    def draw_finished(self, out: Out, lines: list[str], title: str | None = None,
-                      title_style: str | None = "bold") -> None:
+    def draw_finished(self, out: Out, lines: list[str], title: str | None = None) -> None:
         """A table of rows already finished by ``finish`` (a row listed in several tables,
         as overdue lists a task under each of its units, is finished once)."""
         widths = self.widths or self.layout(out.width)
         if title is not None:
-            out.line(title, title_style)
+            out.line(title, "bold")
         if self._head is None:
-            header = []
-            for column, w in zip(self.columns, widths):
-                text, size = fit(column.header, w)
-                header.append(_pad(text, size, w, column.right))
+            header = [_pad(*fit(column.header, w), w, column.right) for column, w in zip(self.columns, widths)]
             self._head = [GAP.join(header), "─" * (sum(widths) + len(GAP) * (len(widths) - 1))]
         out.lines.extend(self._head)
         out.lines.extend(lines)
@@ -281,6 +268,13 @@ class Table:
         return "\n".join(lines)
 
 
+def draw_table(out: Out, columns: Sequence[Column], rows: list, title: str | None = None) -> None:
+    """One table on its own, as wide as its rows need."""
+    table = Table(columns)
+    table.measure(rows)
+    table.draw(out, rows, title)
+
+
 class _Finished(dict):
     """A column's distinct cells, each finished on first use."""
 
@@ -302,10 +296,9 @@ def _pad(text: str, size: int, width: int, right: bool) -> str:
 # --- cells ----------------------------------------------------------------------------------------
 
 
-def shorten(text: str, limit: int | None = None) -> str:
-    """One line of text (runs of whitespace become one space); cut to ``limit`` characters if given."""
-    text = " ".join(text.split())
-    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+def shorten(text: str) -> str:
+    """One line of text: runs of whitespace become one space."""
+    return " ".join(text.split())
 
 
 def state_cell(row) -> tuple[str, str]:
@@ -351,12 +344,11 @@ def units_cell(plan: Plan, task: Task) -> str:
                      for u in task.units]) or typed_form(plan.owner or "—")
 
 
-def print_problems(problems: Iterable, out: Out | None = None) -> None:
-    err = out or Out(sys.stderr)
+def print_problems(problems: Iterable) -> None:
+    err = Out(sys.stderr)
     for problem in problems:
         err.line(f"警告:{problem.where}: {problem.message}(已跳过该文件)", "yellow")
-    if out is None:
-        err.flush()
+    err.flush()
 
 
 # --- the commands' outputs -------------------------------------------------------------------------
@@ -372,11 +364,9 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
         out.flush()
         return
     # Rows come plan by plan (views.status_rows): grouped by runs, not row by row.
-    by_plan: dict[str, list] = {}
-    plans: dict[str, Plan] = {}
+    by_plan: dict[str, tuple[Plan, list]] = {}
     for plan, run in groupby(rows, key=_PLAN):
-        by_plan.setdefault(plan.id, []).extend(run)
-        plans[plan.id] = plan
+        by_plan.setdefault(plan.id, (plan, []))[1].extend(run)
     columns = [Column("编号", unique=True), Column("序号", cap=8, shrink=True), Column("任务", flex=True)]
     columns.append(Column("角色", cap=24, shrink=True) if unit else Column("责任单位", cap=24, shrink=True))
     columns += [Column("期限", cap=16, shrink=True), Column("应完成"), Column("状态"), Column("最近进展")]
@@ -386,8 +376,7 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
     open_count = red = yellow = 0
     named: dict[tuple, str] = {}
     tails: dict[tuple, tuple] = {}
-    for plan_id, plan_rows in by_plan.items():
-        plan = plans[plan_id]
+    for plan, plan_rows in by_plan.values():
         start = len(cells)
         for row in plan_rows:
             task = row.task
@@ -451,9 +440,7 @@ def render_overdue(groups, *, as_of, problems=()) -> None:
                    Column("应完成"), Column("状态"), Column("说明", cap=48, shrink=True)])
     # A task late for several units is the same row under each (views.group_by_unit): it is
     # laid out once. By id, in order of first appearance.
-    rows: dict[int, object] = {}
-    for group in groups:
-        rows.update((id(row), row) for row in group.rows)
+    rows = {id(row): row for group in groups for row in group.rows}
     cells = [overdue_cells(row) for row in rows.values()]
     table.measure(cells)
     table.layout(out.width)
@@ -480,10 +467,7 @@ def render_task(row, history) -> None:
     facts.append(("章节", section or "—"))
     facts.append(("序号", task.number or "—"))
     facts.append(("任务", task.text))
-    for role in ("lead", "support", "responsible"):
-        names = task.units_with_role(role)
-        if names:
-            facts.append((ROLE_LABELS[role] + "单位", "、".join(names)))
+    facts += [(ROLE_LABELS[role] + "单位", "、".join(getattr(task, role))) for role in ROLES if getattr(task, role)]
     if not task.units:
         facts.append(("责任单位", f"{plan.owner}(发文单位)" if plan.owner else "未分派"))
     if task.units_text:
@@ -509,7 +493,6 @@ def render_task(row, history) -> None:
             out.lines.append(" " * (label_width + len(GAP)) + out.style(piece, style))
     if len(row.parts) > 1:
         out.line()
-        table = Table([Column("单位", cap=24, shrink=True), Column("角色"), Column("状态"), Column("完成情况", flex=True)])
         cells = []
         for part in row.parts:
             state = (f"✓ 已完成 {part.standing.closed or ''}".strip(), "dim") if part.standing.state == "done" \
@@ -517,18 +500,14 @@ def render_task(row, history) -> None:
             note = part.standing.note or ("" if part.standing.state == "done" else part.assessment.reason or "")
             via = part.part.via and typed_form(part.part.via)
             cells.append([typed_form(part.unit), role_label(part.part.role, via), state, note])
-        table.measure(cells)
-        table.layout(out.width)
-        table.draw(out, cells, title=f"各单位(已完成 {row.done_parts[0]}/{row.done_parts[1]})")
+        draw_table(out, [Column("单位", cap=24, shrink=True), Column("角色"), Column("状态"), Column("完成情况", flex=True)],
+                   cells, title=f"各单位(已完成 {row.done_parts[0]}/{row.done_parts[1]})")
     if task.progress:
         out.line()
-        table = Table([Column("日期"), Column("单位", cap=24, shrink=True), Column("记录人", cap=16, shrink=True),
-                       Column("内容", flex=True, fold=True)])
         rows = [[entry.date.isoformat(), entry.unit or "", entry.by or "", entry.note]
                 for entry in sorted(task.progress, key=lambda p: p.date)]
-        table.measure(rows)
-        table.layout(out.width)
-        table.draw(out, rows, title="进展")
+        draw_table(out, [Column("日期"), Column("单位", cap=24, shrink=True), Column("记录人", cap=16, shrink=True),
+                         Column("内容", flex=True, fold=True)], rows, title="进展")
     if history:
         out.line()
         _log_table(out, history, title="变更记录")
@@ -538,8 +517,6 @@ def render_task(row, history) -> None:
 def _log_table(out: Out, commits, title: str) -> None:
     from gktrack.domain.actions import action_label, made_by
 
-    table = Table([Column("时间"), Column("提交"), Column("人员", cap=32, shrink=True), Column("操作"),
-                   Column("单位", cap=24, shrink=True), Column("摘要", flex=True, fold=True)])
     rows = []
     for commit in commits:
         label = action_label(commit.action)
@@ -550,9 +527,8 @@ def _log_table(out: Out, commits, title: str) -> None:
                      made_by(commit.author, commit.email, commit.committer, commit.committer_email),
                      (label, "yellow" if commit.action is None else None),
                      "、".join(typed_form(u) for u in commit.units), commit.summary])
-    table.measure(rows)
-    table.layout(out.width)
-    table.draw(out, rows, title=title)
+    draw_table(out, [Column("时间"), Column("提交"), Column("人员", cap=32, shrink=True), Column("操作"),
+                     Column("单位", cap=24, shrink=True), Column("摘要", flex=True, fold=True)], rows, title)
 
 
 def render_log(commits, *, title: str = "审计记录") -> None:
@@ -567,17 +543,11 @@ def render_log(commits, *, title: str = "审计记录") -> None:
 def render_units(summaries, problems=()) -> None:
     print_problems(problems)
     out = Out()
-    table = Table([Column("单位", flex=True), Column("别名", cap=30, shrink=True), Column("未完成", right=True),
-                   Column("已完成", right=True), Column("牵头", right=True), Column("配合", right=True),
-                   Column("负责", right=True)])
-    rows = []
-    for s in summaries:
-        name = f"{typed_form(s.name)}(集体)" if s.collective else typed_form(s.name)
-        rows.append([name, "、".join(s.aliases), str(s.open), str(s.done), str(s.lead), str(s.support),
-                     str(s.responsible)])
-    table.measure(rows)
-    table.layout(out.width)
-    table.draw(out, rows)
+    rows = [[f"{typed_form(s.name)}(集体)" if s.collective else typed_form(s.name), "、".join(s.aliases),
+             *map(str, (s.open, s.done, s.lead, s.support, s.responsible))] for s in summaries]
+    draw_table(out, [Column("单位", flex=True), Column("别名", cap=30, shrink=True), Column("未完成", right=True),
+                     Column("已完成", right=True), Column("牵头", right=True), Column("配合", right=True),
+                     Column("负责", right=True)], rows)
     out.line(f"共 {len(summaries)} 个单位")
     out.flush()
 
@@ -593,11 +563,8 @@ def render_import(preview, *, dry_run: bool, commit: str | None) -> None:
     for label, value in facts:
         if value:
             out.line(f"  {label}:{value}")
-    table = Table([Column("章节", flex=True), Column("任务数", right=True)])
-    rows = [[label, str(count)] for label, count in preview.section_counts]
-    table.measure(rows)
-    table.layout(out.width)
-    table.draw(out, rows)
+    draw_table(out, [Column("章节", flex=True), Column("任务数", right=True)],
+               [[label, str(count)] for label, count in preview.section_counts])
     out.line(f"共 {len(plan.sections)} 个章节、{len(plan.tasks)} 项任务。")
     if preview.new_units:
         verb = "将登记" if dry_run else "已登记"

@@ -33,7 +33,7 @@ def prepare() -> None:
         _prepare(stream)
 
 
-def _isatty(stream) -> bool:
+def isatty(stream) -> bool:
     try:
         return bool(stream.isatty())
     except (AttributeError, ValueError, OSError):
@@ -45,7 +45,7 @@ def _prepare(stream) -> None:
     if reconfigure is None:  # not a text file of the system's (a test's StringIO, a wrapper)
         return
     try:
-        if _isatty(stream):
+        if isatty(stream):
             reconfigure(errors="replace")
         else:
             reconfigure(encoding="utf-8", newline="\n")
@@ -65,7 +65,7 @@ def console_encoding(stream) -> str | None:
 
     On Windows Python writes to a console in UTF-16 whatever its code page, so the stream says
     "utf-8"; what the console can show is its output code page (936 on a Chinese Windows)."""
-    if not _isatty(stream):
+    if not isatty(stream):
         return None
     if sys.platform == "win32":
         try:

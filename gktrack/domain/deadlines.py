@@ -21,28 +21,6 @@ from gktrack.domain.numerals import number
 from gktrack.domain.text import HALF_WIDTH
 from gktrack.errors import InputError
 
-__all__ = [
-    "CATEGORIES",
-    "CATEGORY_LABELS",
-    "DEFAULT_WITHIN",
-    "Assessment",
-    "MissedPeriod",
-    "Deadline",
-    "add_working_days",
-    "assess",
-    "continuing",
-    "find_deadline_phrases",
-    "parse_deadline",
-    "parse_deadlines",
-    "parse_due_option",
-    "parsed",
-    "parser_stamp",
-    "standing",
-    "recurring_periods",
-    "split_phrases",
-    "time_phrase",
-]
-
 # Taskwarrior's rc.due default calls a task "due soon" 7 days ahead, and the office reviews
 # (调度) the plan weekly: a week's notice is the smallest warning someone can still act on.
 DEFAULT_WITHIN = 7
@@ -105,14 +83,8 @@ class Deadline:
 
 def _fold(text: str) -> tuple[str, list[int]]:
     """Half-width text without whitespace, and for each of its characters the original index."""
-    chars: list[str] = []
-    index: list[int] = []
-    for i, ch in enumerate(text):
-        if ch.isspace() or ch in "\u200b\u200c\u200d\ufeff":
-            continue
-        chars.append(ch.translate(HALF_WIDTH))
-        index.append(i)
-    return "".join(chars), index
+    index = [i for i, ch in enumerate(text) if not ch.isspace() and ch not in "\u200b\u200c\u200d\ufeff"]
+    return "".join([text[i] for i in index]).translate(HALF_WIDTH), index
 
 
 def _one_line(text: str) -> str:
@@ -392,13 +364,7 @@ def split_phrases(text: str) -> list[str]:
     """
     if not isinstance(text, str):
         return []
-    phrases: list[str] = []
-    start = 0
-    for sep in re.finditer(_HARD_SEPARATORS, text):
-        phrases += _split_chunk(text[start:sep.start()])
-        start = sep.end()
-    phrases += _split_chunk(text[start:])
-    return phrases
+    return [phrase for chunk in re.split(_HARD_SEPARATORS, text) for phrase in _split_chunk(chunk)]
 
 
 def _split_chunk(chunk: str) -> list[str]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import MISSING, dataclass, field, fields
+from functools import cache
 from typing import Any, NamedTuple
 
 SCHEMA_VERSION = 1
@@ -51,14 +52,12 @@ KINDS = (
     "members",   # a collective's members: "all" or a list of names
     "role",      # a person's role: office or unit
 )
-# How the merge driver combines two sides' changes to a field (``Spec.merge``).
-MERGES = (
-    "value",     # three-way: a side's change wins; both changed differently is a conflict
-    "set",       # lists merged as sets: what either side added is kept, what either removed goes
-    "entries",   # progress entries: both sides' new entries kept, ordered by date
-    "records",   # a list of records with a key (parts by unit): each record merged field by field
-    "key",       # identifies the record; never merged
-)
+# How the merge driver combines two sides' changes to a field (``Spec.merge``):
+#   value    three-way: a side's change wins; both changed differently is a conflict
+#   set      lists merged as sets: what either side added is kept, what either removed goes
+#   entries  progress entries: both sides' new entries kept, ordered by date
+#   records  a list of records with a key (parts by unit): each record merged field by field
+#   key      identifies the record; never merged
 
 
 class Spec(NamedTuple):
@@ -67,7 +66,7 @@ class Spec(NamedTuple):
     label: str               # Chinese, for messages, exports and the report
     kind: str                # one of KINDS
     required: bool = False
-    merge: str = "value"     # one of MERGES
+    merge: str = "value"     # how the merge driver merges it (above)
     doc: str | None = None   # a longer description (JSON Schema, editors)
     record: str | None = None  # for kind "records": the record class name
     stored: bool = True      # False: model-only (where it came from), never in the file
@@ -75,12 +74,7 @@ class Spec(NamedTuple):
 
 def spec(label: str, kind: str, *, default: Any = MISSING, factory: Any = MISSING, **more: Any) -> Any:
     """A dataclass field described by ``Spec(label, kind, **more)``."""
-    meta = {"spec": Spec(label, kind, **more)}
-    if factory is not MISSING:
-        return field(default_factory=factory, metadata=meta)
-    if default is not MISSING:
-        return field(default=default, metadata=meta)
-    return field(metadata=meta)
+    return field(default=default, default_factory=factory, metadata={"spec": Spec(label, kind, **more)})
 
 
 def local(default: Any = None) -> Any:
@@ -89,16 +83,10 @@ def local(default: Any = None) -> Any:
                  metadata={"spec": Spec("", "text", stored=False)})
 
 
+@cache
 def fields_of(cls: type) -> tuple:
     """The stored fields of a record class, in file order: (name, Spec) pairs."""
-    found = _FIELDS.get(cls)
-    if found is None:
-        found = _FIELDS[cls] = tuple((f.name, f.metadata["spec"]) for f in fields(cls)
-                                     if f.metadata.get("spec", Spec("", "")).stored)
-    return found
-
-
-_FIELDS: dict[type, tuple] = {}
+    return tuple((f.name, f.metadata["spec"]) for f in fields(cls) if f.metadata.get("spec", Spec("", "")).stored)
 
 
 def keys_of(cls: type) -> tuple[str, ...]:
@@ -200,9 +188,6 @@ class Task:
         for role in ROLES:
             setattr(self, role, [r.name for r in refs if r.role == role])
 
-    def units_with_role(self, role: str) -> list[str]:
-        return list(getattr(self, role))
-
     def part(self, unit: str) -> Part | None:
         """The recorded part of ``unit`` (a canonical name), if any."""
         for part in self.parts:
@@ -252,10 +237,7 @@ class Plan:
         return [s for s in chain if s is not None]
 
     def task(self, task_id: int) -> Task | None:
-        for task in self.tasks:
-            if task.id == task_id:
-                return task
-        return None
+        return next((task for task in self.tasks if task.id == task_id), None)
 
     def next_task_id(self) -> int:
         return max((t.id for t in self.tasks), default=0) + 1
@@ -329,12 +311,6 @@ def to_data(record: Any) -> dict[str, Any]:
     return out
 
 
+@cache
 def _data_kinds(cls: type) -> tuple:
-    found = _KINDS.get(cls)
-    if found is None:
-        found = _KINDS[cls] = tuple((name, spec.kind if spec.kind in ("records", "date") else "")
-                                    for name, spec in fields_of(cls))
-    return found
-
-
-_KINDS: dict[type, tuple] = {}
+    return tuple((name, spec.kind if spec.kind in ("records", "date") else "") for name, spec in fields_of(cls))

@@ -109,15 +109,9 @@ def progress_dates(part: Owed, parts: list[Owed], task: Task, units: Units) -> t
     if part.role == "lead":
         counted.update(units.resolve(n) for n in task.support)
     owners = {p.unit for p in parts} if part.shared else None
-    out = []
-    for e in entries:
-        if e.unit is None:
-            out.append(e.date)
-            continue
-        unit = units.resolve(e.unit)
-        if unit in counted or (owners is not None and unit not in owners):
-            out.append(e.date)
-    return tuple(out)
+    resolve = units.resolve
+    return tuple(e.date for e in entries if e.unit is None or (unit := resolve(e.unit)) in counted
+                 or (owners is not None and unit not in owners))
 
 
 def role_of(plan: Plan, task: Task, units: Units, unit: str) -> tuple[str, str | None, Owed | None] | None:
@@ -237,16 +231,14 @@ def assess_parts(plan: Plan, task: Task, units: Units, as_of: dt.date, within: i
     window = DEFAULT_WITHIN if within is None else within
     if parts is None:
         parts = owed_parts(plan, task, units)
+
+    def row(part: Owed | None, where: Standing, dates: tuple) -> PartRow:
+        return PartRow(part, where, standing_of(deadlines, plan.year, where.state, where.closed, dates, as_of, window))
+
     if not parts:
-        where = Standing(task.state, task.closed, task.note, tuple(task.evidence))
-        return [PartRow(None, where, standing_of(deadlines, plan.year, where.state, where.closed,
-                                                 tuple(p.date for p in task.progress), as_of, window))]
-    rows = []
-    for part in parts:
-        where = standing(task, part.unit)
-        rows.append(PartRow(part, where, standing_of(deadlines, plan.year, where.state, where.closed,
-                                                     progress_dates(part, parts, task, units), as_of, window)))
-    return rows
+        return [row(None, Standing(task.state, task.closed, task.note, tuple(task.evidence)),
+                    tuple(p.date for p in task.progress))]
+    return [row(part, standing(task, part.unit), progress_dates(part, parts, task, units)) for part in parts]
 
 
 def task_assessment(parts: list[PartRow]) -> Assessment:

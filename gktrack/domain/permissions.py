@@ -145,13 +145,9 @@ def check_acting_unit(units: Units, email: str | None, unit: str) -> None:
             f"规则:{RULE_ACTING_UNIT}")
 
 
-def office_people(units: Units) -> list[str]:
-    return [p.name or p.email for p in units.registry.people if p.role == "office"]
-
-
 def office_name(units: Units) -> str:
     """Who the office is, as a refusal names it: its people, else its name."""
-    return "、".join(office_people(units)) or "政务公开办"
+    return "、".join(p.name or p.email for p in units.registry.people if p.role == "office") or "政务公开办"
 
 
 def check_task_change(units: Units, email: str | None, plan: Plan, task: Task, action: str, *,

@@ -45,12 +45,7 @@ class Units:
         labels = list(self.by_label)
         close = difflib.get_close_matches(normalize_name(name), labels, n=n, cutoff=0.5)
         contains = [label for label in labels if name and (name in label or label in name)]
-        out: list[str] = []
-        for label in close + contains:
-            canonical = self.by_label[label].name
-            if canonical not in out:
-                out.append(canonical)
-        return out[:n]
+        return list(dict.fromkeys(self.by_label[label].name for label in close + contains))[:n]
 
     def require(self, name: str, *, registering: bool = True) -> str:
         canonical = self.canonical(name)
@@ -69,22 +64,13 @@ class Units:
         unit = self.get(name)
         if unit is None or unit.is_collective:
             return []
-        out = []
-        for candidate in self.registry.collectives:
-            if candidate.members == "all":
-                out.append(candidate.name)
-            elif isinstance(candidate.members, list):
-                if any(self.canonical(m) == unit.name for m in candidate.members):
-                    out.append(candidate.name)
-        return out
+        return [c.name for c in self.registry.collectives if c.members == "all"
+                or (isinstance(c.members, list) and any(self.canonical(m) == unit.name for m in c.members))]
 
     def person(self, email: str | None) -> Person | None:
         if not email:
             return None
-        for person in self.registry.people:
-            if person.email.lower() == email.lower():
-                return person
-        return None
+        return next((p for p in self.registry.people if p.email.lower() == email.lower()), None)
 
 
 _BRACKETS = str.maketrans({"\uff08": "(", "\uff09": ")", "\u3014": "(", "\u3015": ")", "\u3010": "(",

@@ -71,17 +71,12 @@ def _strip_header(text: str) -> list[str]:
     return body
 
 
-def editor_command() -> list[str]:
+def run_editor(path: Path) -> None:
     value = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
     try:
-        command = shlex.split(value)
+        command = shlex.split(value) or ["vi"]
     except ValueError:
         raise InputError(f"无法解析编辑器设置“{value}”(环境变量 VISUAL/EDITOR)") from None
-    return command or ["vi"]
-
-
-def run_editor(path: Path) -> None:
-    command = editor_command()
     try:
         result = subprocess.run([*command, str(path)], check=False)
     except FileNotFoundError:
@@ -90,17 +85,12 @@ def run_editor(path: Path) -> None:
         raise InputError(f"编辑器“{command[0]}”以退出码 {result.returncode} 结束,未作修改")
 
 
-def recovery_dir(repo: Repository) -> Path:
-    folder = journal.state_dir(repo.root) / "gktrack" / "recovery"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def _keep(repo: Repository, plan_id: str, task_id: int, text: str, base: str, exc: GktrackError) -> Path:
     """Keep what the person typed, and the task it was typed over (``base``), for ``--from``; the
     hint of ``exc`` (why it was not committed) says so."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = recovery_dir(repo) / f"{plan_id}-{task_id}-{stamp}.yaml"
+    folder = journal.state_dir(repo.root) / "gktrack" / "recovery"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{plan_id}-{task_id}-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}.yaml"
     exc.hint = f"未提交;你的内容已保存,可用 gktrack edit {plan_id}/{task_id} --from {path} 继续修改"
     body = text if text.endswith("\n") or not text else text + "\n"
     body += f"{MARK} 以下是开始编辑时任务的原样,用于把你的修改套用到任务的最新内容上;请勿修改\n"

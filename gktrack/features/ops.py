@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from gktrack.domain.dates import read_date, today
-from gktrack.domain.model import ROLE_LABELS, YEARS, Plan, Progress, Section, Task, UnitRef
+from gktrack.domain.model import ROLE_LABELS, ROLES, YEARS, Plan, Progress, Section, Task, UnitRef
 from gktrack.domain.units import resolve_refs, typed_form
 from gktrack.errors import InputError, NotFoundError, RepoError
 from gktrack.storage import git
@@ -74,9 +74,8 @@ def init_repo(path: str | Path | None) -> InitResult:
     created = []
     plans = root / PLANS_DIR
     plans.mkdir(exist_ok=True)
-    keep = plans / ".gitkeep"
     if not any(plans.iterdir()):
-        keep.write_text("", encoding="utf-8")
+        (plans / ".gitkeep").write_text("", encoding="utf-8")
         created.append(f"{PLANS_DIR}/.gitkeep")
     registry = root / REGISTRY_FILE
     if not registry.exists():
@@ -143,13 +142,11 @@ def add_section(repo: Repository, plan_id: str, title: str, *, number: str | Non
                 parent: str | None = None, by: str | None = None) -> Change:
     plan = repo.load_plan(plan_id)
     require_office(repo, by, "add-section")
-    keys = {s.key for s in plan.sections}
     if parent is not None:
         parent = resolve_section(plan, parent)
     siblings = [s.key for s in plan.sections if s.parent_key == parent]
     last = max((int(k.rsplit(".", 1)[-1]) for k in siblings if k.rsplit(".", 1)[-1].isdigit()), default=0)
     key = f"{parent}.{last + 1}" if parent else str(last + 1)
-    assert key not in keys
     rel = plan_rel(plan_id)
     with repo.change([rel], f"新增章节 {plan_id} {key}:{short(title)}",
                      _trailers("add-section", plan=plan_id), by=by, staged=True) as tx:
@@ -188,10 +185,7 @@ def _collect_units(lead: list[str], support: list[str], units: list[str]) -> lis
             refs += [UnitRef(ref.name, role) for ref in parse_unit_phrase(value)]
     for value in units:
         refs += parse_unit_phrase(value)
-    merged: dict[str, UnitRef] = {}
-    for ref in refs:
-        merged[ref.name] = ref  # the last mention of a unit decides its role
-    return list(merged.values())
+    return list({ref.name: ref for ref in refs}.values())  # the last mention of a unit decides its role
 
 
 def _register(repo: Repository, tx, new_units: list[str]) -> None:
@@ -278,7 +272,7 @@ def _edit_task(repo: Repository, ref: str, summary: str, trailers: dict[str, str
 
 
 def _role_lists(refs: list[UnitRef]) -> dict[str, list[str]]:
-    return {role: [r.name for r in refs if r.role == role] for role in ("lead", "support", "responsible")}
+    return {role: [r.name for r in refs if r.role == role] for role in ROLES}
 
 
 def assign(repo: Repository, ref: str, *, lead: list[str] = (), support: list[str] = (),
@@ -291,10 +285,7 @@ def assign(repo: Repository, ref: str, *, lead: list[str] = (), support: list[st
     _check_permission(repo, by, task, "assign")
 
     def changes(current: Task) -> dict:
-        merged = {u.name: u for u in current.units}
-        for new in refs:
-            merged[new.name] = new
-        return _role_lists(list(merged.values()))
+        return _role_lists(list({u.name: u for u in [*current.units, *refs]}.values()))
 
     label = ",".join(f"{u.name}{ROLE_LABELS[u.role]}" for u in refs)
     return _edit_task(repo, ref, f"分派 {task.full_id}:{label}",
@@ -311,8 +302,6 @@ def unassign(repo: Repository, ref: str, names: list[str], *, by: str | None = N
         if canonical not in [u.name for u in task.units]:
             raise NotFoundError(f"任务 {task.full_id} 没有分派给“{name}”;现有:{'、'.join(u.name for u in task.units) or '无'}")
         removing.append(canonical)
-    if not removing:
-        raise InputError("请给出要取消的单位")
     _check_permission(repo, by, task, "assign")
 
     def changes(current: Task) -> dict:
@@ -436,13 +425,11 @@ def _links(values: list[str]) -> tuple[list[str], list[str]]:
     """Evidence as links: a site written without its scheme (www.xinjian.gov.cn/…) gets https://,
     and the person is told; other text (a document's name) is kept as written."""
     links, notes = [], []
-    for value in values:
-        value = value.strip()
-        if value and re.fullmatch(_BARE_SITE, value, re.I):
+    for value in filter(None, map(str.strip, values)):
+        if re.fullmatch(_BARE_SITE, value, re.I):
             notes.append(f"佐证“{value}”没有写 http:// 或 https://,已按 https://{value} 记录")
             value = f"https://{value}"
-        if value:
-            links.append(value)
+        links.append(value)
     return links, notes
 
 
@@ -479,6 +466,14 @@ def _part_for(repo: Repository, plan: Plan, task: Task, unit: str | None, by: st
     return part, acting
 
 
+def _part_change(verb: str, action: str, task: Task, what: str | None, acting: str | None,
+                 when: dt.date) -> tuple[str, dict[str, str]]:
+    """The summary line and trailers of closing or reopening ``what``'s part (None: the whole task)."""
+    unit = what or acting
+    summary = f"{verb} {task.full_id}" + (f"({what}的部分)" if what else "") + f":{short(task.text)}"
+    return summary, _trailers(action, task=task.full_id, units=[unit] if unit else None, date=when)
+
+
 def close_task(repo: Repository, ref: str, *, note: str | None = None, evidence: list[str] = (),
                date: str | None = None, unit: str | None = None, by: str | None = None) -> Change:
     """Close (销号) a unit's part of a task (``--unit``, or a liaison's own unit), or, for the
@@ -488,20 +483,16 @@ def close_task(repo: Repository, ref: str, *, note: str | None = None, evidence:
     plan, task = repo.find_task(ref)
     part, acting = _part_for(repo, plan, task, unit, by, "close")
     what = part.unit if part else None
-    where = standing(task, what) if what else None
-    if (where or task).state == "done":
-        closed = where.closed if where else task.closed
+    where = standing(task, what) if what else task
+    if where.state == "done":
         whose = f"{typed_form(what)} 的部分" if what else ""
-        raise InputError(f"任务 {task.full_id} {whose}已于 {closed or '此前'} 关闭;如需重新打开请用 gktrack reopen")
+        raise InputError(f"任务 {task.full_id} {whose}已于 {where.closed or '此前'} 关闭;如需重新打开请用 gktrack reopen")
     when, notes = _record_date(date, plan, repo, task)
     _check_permission(repo, by, task, "close", part=what, plan=plan)
     links, link_notes = _links(list(evidence))
     text = note.strip() if note and note.strip() else None
-    summary = f"关闭 {task.full_id}" + (f"({what}的部分)" if what else "") + f":{short(task.text)}"
-    change = _edit_task(repo, ref, summary,
-                        _trailers("close", task=task.full_id, units=[what or acting] if (what or acting) else None,
-                                  date=when),
-                        by=by, edit=lambda current: close_edit(current, part, when, text, links))
+    change = _edit_task(repo, ref, *_part_change("关闭", "close", task, what, acting, when), by=by,
+                        edit=lambda current: close_edit(current, part, when, text, links))
     return change._replace(notes=tuple(notes + link_notes))
 
 
@@ -522,12 +513,9 @@ def reopen_task(repo: Repository, ref: str, *, note: str | None = None, date: st
     when, _notes = _record_date(date, plan, repo, task)
     _check_permission(repo, by, task, "reopen", part=what, plan=plan)
     reason = note.strip() if note and note.strip() else None
-    summary = f"重新打开 {task.full_id}" + (f"({what}的部分)" if what else "") + f":{short(task.text)}"
     units = repo.units()
-    return _edit_task(repo, ref, summary,
-                      _trailers("reopen", task=task.full_id, units=[what or acting] if (what or acting) else None,
-                                date=when),
-                      by=by, body=f"原因:{reason}" if reason else None,
+    return _edit_task(repo, ref, *_part_change("重新打开", "reopen", task, what, acting, when), by=by,
+                      body=f"原因:{reason}" if reason else None,
                       edit=lambda current: reopen_edit(plan, current, units, part))
 
 
@@ -591,20 +579,14 @@ def commit_edits(repo: Repository, paths: list[str], message: str | None = None,
             inside = here.resolve().is_relative_to(repo.root.resolve())
             path = here if inside else repo.root / path
         rels.append(repo.rel(path))
-    if not rels:
-        rels = [f for f in git.dirty_paths(repo.root, [PLANS_DIR, REGISTRY_FILE])]
+    rels = rels or git.dirty_paths(repo.root, [PLANS_DIR, REGISTRY_FILE])
     rels = [r for r in rels if r == REGISTRY_FILE or (r.startswith(f"{PLANS_DIR}/") and r.endswith(".yaml"))]
     dirty = git.dirty_paths(repo.root, rels) if rels else []
     if not dirty:
         raise InputError("没有需要提交的手工修改")
     for rel in dirty:
-        path = repo.root / rel
-        if not path.exists():
-            continue
-        if rel == REGISTRY_FILE:
-            read_registry(path, rel)
-        else:
-            read_plan(path, rel)
+        if (repo.root / rel).exists():
+            (read_registry if rel == REGISTRY_FILE else read_plan)(repo.root / rel, rel)
     from gktrack.features.collab.hooks import check_change, worktree_changes
 
     # The server's pre-receive rules, so a liaison learns now rather than when the push bounces.

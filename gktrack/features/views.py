@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from gktrack.domain.deadlines import Assessment, parsed
-from gktrack.domain.model import Plan, Registry, Task, UnitRef, to_data
+from gktrack.domain.model import Plan, Task, UnitRef, to_data
 from gktrack.domain.parts import PartRow, assess_parts, is_done, owed_parts, role_of, task_assessment, urgency_of
 from gktrack.domain.parts import standing as part_standing
 from gktrack.domain.units import Units
@@ -42,12 +42,7 @@ class TaskRow:
 
 def effective_units(plan: Plan, task: Task) -> list[UnitRef]:
     """The task's units; a task that names none belongs to the plan's issuing body."""
-    units = task.units
-    if units:
-        return units
-    if plan.owner:
-        return [UnitRef(plan.owner, "responsible")]
-    return []
+    return task.units or ([UnitRef(plan.owner, "responsible")] if plan.owner else [])
 
 
 def match_unit(units: Units, plan: Plan, task: Task, unit: str) -> tuple[str, str | None] | None:
@@ -55,12 +50,6 @@ def match_unit(units: Units, plan: Plan, task: Task, unit: str) -> tuple[str, st
     belongs to a collective named on it); direct roles win over collectives."""
     found = role_of(plan, task, units, unit)
     return None if found is None else found[:2]
-
-
-def assess_task(plan: Plan, task: Task, as_of: dt.date, within: int | None = None,
-                known: dict | None = None, units: Units | None = None) -> Assessment:
-    """The task's standing on ``as_of`` as a whole (see ``task_assessment``)."""
-    return task_assessment(assess_parts(plan, task, units or Units(Registry()), as_of, within, known))
 
 
 def task_row(repo: Repository, plan: Plan, task: Task, as_of: dt.date) -> TaskRow:
@@ -153,9 +142,8 @@ def unit_summaries(repo: Repository) -> tuple[list[UnitSummary], list[LoadProble
     """Every unit of the registry (and any unit named in a plan but missing from it): the parts it
     owes, open and done (its own, and a listed collective's member parts), and its roles."""
     units = repo.units()
-    summaries: dict[str, UnitSummary] = {}
-    for unit in units.registry.all_units:
-        summaries[unit.name] = UnitSummary(unit.name, list(unit.aliases), unit.is_collective)
+    summaries = {unit.name: UnitSummary(unit.name, list(unit.aliases), unit.is_collective)
+                 for unit in units.registry.all_units}
     plans, problems = repo.load_plans()
     resolve = units.resolve
     for plan in plans:
@@ -194,17 +182,12 @@ def task_json(plan: Plan, task: Task, *, row: TaskRow | None = None, headings: d
         "due": due.isoformat() if due else None,
     })
     if row is not None and row.parts:
-        done, total = row.done_parts
-        data["state"] = "done" if row.done else "open"
-        data["parts"] = [_part_json(p) for p in row.parts if p.part is not None]
-        data["parts_done"] = done
+        data.update(state="done" if row.done else "open",
+                    parts=[_part_json(p) for p in row.parts if p.part is not None], parts_done=row.done_parts[0])
     if assessment is not None:
-        data["level"] = assessment.level
-        data["days_late"] = assessment.days_late
-        data["category"] = assessment.category
+        data.update(level=assessment.level, days_late=assessment.days_late, category=assessment.category)
     if row is not None and row.role is not None:
-        data["role"] = row.role
-        data["via"] = row.via
+        data.update(role=row.role, via=row.via)
     return data
 
 
@@ -264,12 +247,8 @@ def group_by_unit(repo: Repository, rows: list[TaskRow], unit: str | None = None
         for part in row.parts:
             if part.standing.state != "done" and part.assessment.level in ("red", "yellow"):
                 groups.setdefault(part.unit, []).append(_for_part(row, part))
-    ordered = []
-    for name, found in groups.items():
-        found.sort(key=urgency)
-        ordered.append(UnitOverdue(name, found))
-    ordered.sort(key=lambda g: (-g.red, -g.yellow, g.unit))
-    return ordered
+    ordered = [UnitOverdue(name, sorted(found, key=urgency)) for name, found in groups.items()]
+    return sorted(ordered, key=lambda g: (-g.red, -g.yellow, g.unit))
 
 
 def _for_part(row: TaskRow, part: PartRow) -> TaskRow:
@@ -277,9 +256,6 @@ def _for_part(row: TaskRow, part: PartRow) -> TaskRow:
 
 
 def overdue_json(row: TaskRow) -> dict:
-    data = task_json(row.plan, row.task, row=row)
     a = row.assessment
-    data["days_left"] = a.days_left
-    data["reason"] = a.reason
-    data["phrase"] = a.phrase
-    return data
+    return {**task_json(row.plan, row.task, row=row), "days_left": a.days_left, "reason": a.reason,
+            "phrase": a.phrase}

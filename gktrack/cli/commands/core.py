@@ -38,9 +38,8 @@ def register(app: typer.Typer, command) -> None:
         from gktrack.domain.dates import parse_date
         from gktrack.features.ops import new_plan as op
 
-        change = op(repository(), plan_id, year=year, title=title, issuer=issuer, doc_number=doc_number,
-                    issued=parse_date(issued, "印发日期") if issued else None, source=source, owner=owner, by=by)
-        done(change)
+        done(op(repository(), plan_id, year=year, title=title, issuer=issuer, doc_number=doc_number,
+                issued=parse_date(issued, "印发日期") if issued else None, source=source, owner=owner, by=by))
 
     @command("add-section")
     def add_section(

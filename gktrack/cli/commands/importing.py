@@ -58,10 +58,7 @@ def _import_one(repo, path: str, *, plan_id=None, year=None, title=None, dry_run
 
 
 def _json(preview, change, dry_run: bool) -> dict:
-    data = preview.to_json()
-    data["dry_run"] = dry_run
-    data["commit"] = change.commit if change else None
-    return data
+    return {**preview.to_json(), "dry_run": dry_run, "commit": change.commit if change else None}
 
 
 def _import_many(repo, paths: list[str], *, year, dry_run: bool, json_out: bool, by, owner=None) -> int:
