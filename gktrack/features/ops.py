@@ -302,6 +302,8 @@ def unassign(repo: Repository, ref: str, names: list[str], *, by: str | None = N
         if canonical not in [u.name for u in task.units]:
             raise NotFoundError(f"任务 {task.full_id} 没有分派给“{name}”;现有:{'、'.join(u.name for u in task.units) or '无'}")
         removing.append(canonical)
+    if not removing:  # the library's own contract, whoever calls it
+        raise InputError("请给出要取消的单位")
     _check_permission(repo, by, task, "assign")
 
     def changes(current: Task) -> dict:
