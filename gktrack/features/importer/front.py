@@ -1,12 +1,12 @@
 """Where the plan is in a document's segments, and what the pages around it say about it.
 
-The plan's title line (the one the cover notice announces; where "(此件公开发布)" ends the notice,
-the title as the page repeats it there, or none; a notice that is itself the plan keeps its own
-title), everything before it (web-page chrome, field tables, the notice's heading, its signature
-and date) read for metadata only — title, 文号, issuer, date, year, source address — and the tail
-(抄送, 印发, page chrome, a sharing site's banner under the text) cut off; a notice with nothing of a
-plan after it (an excerpt cut inside it: its own "一、二、" are requests to its recipients) is all
-front matter. Each part left out is reported as a warning.
+The plan's title line (the one the cover notice announces; where "(此件公开发布)" or a 抄送 line
+ends the notice, the title as the page repeats it there, or none; a notice that is itself the plan
+keeps its own title), everything before it (web-page chrome, field tables, the notice's heading,
+its signature and date) read for metadata only — title, 文号, issuer, date, year, source address —
+and the tail (抄送, 印发, page chrome, a sharing site's banner under the text) cut off; a notice with
+nothing of a plan after it (an excerpt cut inside it: its own "一、二、" are requests to its
+recipients) is all front matter. Each part left out is reported as a warning.
 """
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ SITE_BANNER = re.compile(r"^(?![(\d一二三四五六七八九十])(?=[^。]{0,4
                           r"|阅读全文|继续阅读|查看全文|展开全文|无限次)")
 _TRAILER = re.compile(r"^(?:抄送|抄报|印送|报送)\s*:|^\(此件|^扫一扫|^(?:【\s*)?(?:打印|关闭)(?:本页|窗口)")
 ISSUED_TRAILER = re.compile(r"(?P<date>" + DATE.pattern + r")\s*印发\s*$")
+# "抄送:…", "X办公室 2019年6月20日印发": a notice's distribution lines, ending the document or, with
+# the plan after them, the notice
+_DISTRIBUTION = re.compile(r"^(?:抄送|抄报|印送|报送)\s*:")
 # a title's year, and the looser words a plan's own title may end in when it opens the text
 _YEAR = re.compile(r"(?:19|20)\d{2}\s*年|[〇零一二三四五六七八九○]{4}年")
 _OWN_WORD = re.compile(r"(?:任务|工作重点|重点工作|措施|举措|安排)$")
@@ -272,7 +275,7 @@ def locate(segs: list[Seg], run: Run) -> tuple[int, int, str | None, int]:
     for index in range(start, end):
         seg = segs[index]
         seen_structure = seen_structure or seg.marker is not None or seg.kind == "table"
-        if _TRAILER.match(seg.norm) or (ISSUED_TRAILER.search(seg.norm) and len(seg.norm) < 60):
+        if _TRAILER.match(seg.norm) or _distribution(seg):
             end = index
             break
         if seen_structure and (DATE_LINE.match(seg.norm) or signed_line(seg)) and not any(
@@ -304,15 +307,20 @@ def _until_trailer(segs: list[Seg], start: int):
         yield seg
 
 
+def _distribution(seg: Seg) -> bool:
+    return bool(_DISTRIBUTION.match(seg.norm) or ISSUED_TRAILER.search(seg.norm) and len(seg.norm) < 60)
+
+
 def _notice_close(segs: list[Seg], has_structure_after: list[bool]) -> int | None:
     """The "(此件公开发布)" line that closes a cover notice with the plan after it: numbered headings
     or a table follow it (else it closes the document and what follows is footer), and more of
-    them than the notice's own "一、二、" paragraphs before it."""
+    them than the notice's own "一、二、" paragraphs before it. A distribution line ("抄送:…") so
+    placed closes the notice the same way: the notice's end matter, like its signature."""
     noticed = False
     for index, seg in enumerate(segs):
         noticed = noticed or bool(ADDRESSEE.match(seg.compact) or _NOTICE_BODY.search(seg.norm)
                                   or DATE_LINE.match(seg.norm))
-        if not _NOTICE_CLOSE.match(seg.compact):
+        if not (_NOTICE_CLOSE.match(seg.compact) or _distribution(seg)):
             continue
         before = sum(1 for s in segs[:index] if s.marker is not None or s.kind == "table")
         after = sum(1 for s in segs[index + 1:] if s.marker is not None or s.kind == "table")

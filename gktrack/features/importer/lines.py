@@ -58,7 +58,8 @@ BARE_PAGE = re.compile(
 
 # The parts that introduce a plan wherever they stand: what it is for, never what is to be done.
 _INTRO_WORDS = r"总体要求|指导思想|工作目标|主要目标|总体目标|基本原则|工作原则|总体思路|工作思路"
-INTRO_TITLE = re.compile(rf"^(?:{_INTRO_WORDS}|编制依据|适用范围)$")
+# "政务公开的基本原则", "本方案的总体要求": the same, said of the plan's own subject
+INTRO_TITLE = re.compile(rf"^(?:[{CJK}]{{0,10}}?(?:公开|工作|方案|计划|要点)的)?(?:{_INTRO_WORDS}|编制依据|适用范围)$")
 # A title of the same general kind ("工作要求", "基本要求", "指导思想和基本原则"): the introduction only
 # where the plan's structure says so (before the parts holding its tasks, holding none itself). Two
 # characters at most before the word: a longer title says what to do ("坚持公开原则"), a task's title.
@@ -84,6 +85,7 @@ class Seg:
     kind: str = "para"
     level: int = -1
     above: tuple[int, int] | None = None  # "以上第5-7项由…": the item numbers a unit line is for
+    all_above: bool = False  # "以上工作由…": a unit line for the items above it, whatever their section
     whole_section: bool = False  # "本部分工作由…": a unit line for every item of its section
     detail: bool = False  # a "●" line under a whole task: part of that task's text
     indent: int = 0  # leading spaces of the source line: paragraph starts in wrapped text

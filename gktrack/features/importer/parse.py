@@ -84,7 +84,7 @@ from gktrack.features.importer.text import (
     simplified,
     strip_pinyin_glosses,
 )
-from gktrack.features.importer.item_units import BRACKET_FOLD, trailing_units, unit_phrase
+from gktrack.features.importer.item_units import BRACKET_FOLD, UNIT_LABEL, top_brackets, trailing_units, unit_phrase
 from gktrack.features.limits import MAX_TASK_TEXT
 
 
@@ -256,41 +256,86 @@ def _last_line(doc: Document) -> Line | None:
 
 
 def _cut_unit_list(body: list[Seg], doc: Document, run: Run) -> None:
-    """A web-page excerpt cut off inside its last unit list: "…框架。(市府办牵头,市政府各部门、各功"
-    or a unit line "市发改委、市财政局、人民银". The part before the cut gives the last task its units
-    (a cut-off last name is dropped unless it reads as a name), and the user is told the list may
-    be incomplete. Only at the document's end: an unclosed bracket anywhere else is text."""
+    """A unit bracket damaged as written, mended and said. One its line ends without closing: a
+    web-page excerpt cut off inside its last unit list ("…框架。(市府办牵头,市政府各部门、各功" or a
+    unit line "市发改委、市财政局、人民银"): the part before the cut gives the last task its units (a
+    cut-off last name is dropped unless it reads as a name), and the user is told the list may be
+    incomplete. Anywhere else only a labelled bracket ("…原因。(牵头部门:办公室、法规宣教股", its ")"
+    forgotten) is read as closed where its line ends; any other unclosed bracket is text. One
+    holding symbols no name has ("(执法局&&)", a page's editing marks) is read without them."""
     last = _last_line(doc)
-    if not body or last is None:
-        return
-    seg = body[-1]
-    if seg.kind == "table" or not seg.raw or seg.line_at(len(seg.raw) - 1) != last.no:
-        return
+    for position, seg in enumerate(body):
+        if seg.kind == "table" or not seg.raw:
+            continue
+        at_end = position == len(body) - 1 and last is not None and seg.line_at(len(seg.raw) - 1) == last.no
+        _close_unit_bracket(seg, position > 0, at_end, run)
+        _drop_junk(seg, run)
+
+
+def _close_unit_bracket(seg: Seg, after_other: bool, at_end: bool, run: Run) -> None:
     opened = _unclosed(seg.norm.translate(BRACKET_FOLD))
     # "各县(市、区": a bracket inside a unit's name, on a unit line of its own; not the task's unit bracket
     if opened is not None and not (opened and looks_like_unit_phrase(seg.raw[:opened])):
-        kept, dropped = split_cut_name(seg.raw[opened + 1:])
+        # its line's end: the segment's, or where the next line joined to it starts
+        stop = min((offset for offset, _ in seg.starts if offset > opened), default=len(seg.raw))
+        if not at_end or stop < len(seg.raw):
+            if not UNIT_LABEL.match(seg.norm[opened:]):
+                return
+            kept, dropped = seg.raw[opened + 1:stop].rstrip(STRIP + "、,;,;。"), ""
+        else:
+            kept, dropped = split_cut_name(seg.raw[opened + 1:])
         found = unit_phrase(kept, bracketed=True) if kept else None
         if found is None or not found[1] or not (looks_like_unit_phrase(kept)
                                                  or all(is_body_name(unit.name) for unit in found[1])):
             return
-        raw = seg.raw[:opened + 1] + kept + CLOSING.get(seg.raw[opened], ")")
-    elif seg.marker is None and len(body) > 1 and not ends_sentence(seg.norm):
+        forgotten = stop < len(seg.raw) or not at_end  # its ")", not the rest of the document
+        if forgotten:
+            run.warn(seg.line_at(opened), f"“{excerpt(seg.raw[opened:stop])}”到行尾没有右括号,按单位读取,请核对")
+        _replace(seg, opened + 1, stop, kept + CLOSING.get(seg.raw[opened], ")"))
+        if forgotten:
+            return
+    elif at_end and seg.marker is None and after_other and not ends_sentence(seg.norm):
         kept, dropped = split_cut_name(seg.raw)
         # "责任科室:党政办  完成时间:2024年11月底前" ends in a whole part, not a cut-off name
         whole = not dropped or ":" in fold(dropped) or known_deadline(dropped.strip(STRIP)) \
             or deadline_cell(dropped.strip(STRIP))
         if whole or not kept or not looks_like_unit_phrase(kept):
             return
-        raw = kept
+        _replace(seg, 0, len(seg.raw), kept)
     else:
         return
-    at = seg.line_at(opened or 0)
-    seg.raw, seg.norm = raw, fold(raw)
-    seg.starts = [item for item in seg.starts if item[0] < len(raw)] or [(0, seg.no)]
     run.cut_units = True
     lost = f",末尾残缺的“{dropped}”未作为单位" if dropped else ""
-    run.warn(at, f"文档在此处中断,最后一项任务的责任单位可能不完整:读取为“{excerpt(kept)}”{lost},请核对")
+    run.warn(seg.line_at(opened or 0), f"文档在此处中断,最后一项任务的责任单位可能不完整:读取为“{excerpt(kept)}”{lost},请核对")
+
+
+# Symbols no unit's name has: a page's editing marks left in a unit bracket ("(执法局&&)")
+_JUNK = re.compile(r"[&#*@$%^~_=+`]+")
+
+
+def _drop_junk(seg: Seg, run: Run) -> None:
+    if not _JUNK.search(seg.norm):
+        return
+    for opened, closed in reversed(list(top_brackets(seg.norm.translate(BRACKET_FOLD)))):
+        inside = seg.norm[opened + 1:closed]
+        clean = _JUNK.sub("", inside)
+        if clean == inside or not clean.strip(STRIP) or unit_phrase(seg.raw[opened + 1:closed], bracketed=True) \
+                or not unit_phrase(clean, bracketed=True):
+            continue
+        run.warn(seg.line_at(opened), f"“{excerpt(seg.raw[opened:closed + 1])}”中的“{''.join(_JUNK.findall(inside))}”"
+                                      "不是单位名称的一部分,去掉后按单位读取,请核对")
+        for junk in reversed(list(_JUNK.finditer(inside))):
+            _replace(seg, opened + 1 + junk.start(), opened + 1 + junk.end(), "")
+
+
+def _replace(seg: Seg, begin: int, end: int, text: str) -> None:
+    """Put ``text`` in place of ``seg.raw[begin:end]``, keeping where its lines start."""
+    shift = len(text) - (end - begin)
+    seg.raw = seg.raw[:begin] + text + seg.raw[end:]
+    seg.norm = fold(seg.raw)
+    seg.starts = [(offset + shift if offset >= end else offset, no) for offset, no in seg.starts
+                  if not begin < offset < end and offset + (shift if offset >= end else 0) < len(seg.raw)] \
+        or [(0, seg.no)]
 
 
 def _unclosed(norm: str) -> int | None:

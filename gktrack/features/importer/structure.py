@@ -6,8 +6,8 @@ except the plan's introduction (总体要求, 工作目标 …), never a task ev
 the parts of its kind ("一、工作要求") that open the plan before the parts holding its tasks;
 unnumbered paragraphs continue the open task or form one; unit phrases close tasks — at the end of
 an item "(责任单位:…)" (a bracket followed by more text ends one task and starts the next), or on a
-line of their own for every task since the previous unit line ("以上…由X负责", "本部分工作由X牵头"
-say which). A division-of-labour table written as text (one cell a line, under header cells
+line of their own for every task of its section since the previous unit line ("以上…由X负责", "本部分
+工作由X牵头" say which). A division-of-labour table written as text (one cell a line, under header cells
 工作任务 / 责任单位 / 时限要求 …) is read here too, its cells as its rows' tasks, units and deadlines;
 a table among the prose is handed to the table reader where it stands.
 """
@@ -246,6 +246,7 @@ class Builder:
         if not seg.whole_section and match.group("first"):
             first, last = int(match.group("first")), int(match.group("last"))
             seg.above = (first, last) if first <= last else None
+        seg.all_above = not seg.whole_section and seg.above is None
         return True
 
     def _numbered(self, first: int, last: int) -> list[ImportedTask]:
@@ -653,6 +654,16 @@ class Builder:
                     continue
                 if not pending:
                     run.warn(seg.no, f"这一行责任单位前面没有待分配的任务,未使用:{excerpt(text)}")
+                    continue
+                if not seg.all_above:
+                    # a unit line closes the items of its own section: those of an earlier section,
+                    # past a heading, are not its own ("以上工作由…" says it reaches them)
+                    others = [t for t in pending if t.section != section_key()]
+                    if others:
+                        run.warn(seg.no, f"这一行责任单位只用于本小节的任务;前面其他小节的 {len(others)} 项任务"
+                                         f"(自第{others[0].line}行起)没有写责任单位,未使用这一行")
+                        pending[:] = [t for t in pending if t.section == section_key()]
+                if not pending:
                     continue
                 sections = {t.section for t in pending}
                 if len(sections) > 1:
