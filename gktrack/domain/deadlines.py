@@ -269,7 +269,8 @@ def parse_deadline(phrase: str, year: int) -> Deadline:
     return Deadline(phrase, "unknown")
 
 
-def _is_known(text: str, year: int = 2000) -> bool:
+def is_known(text: str, year: int = 2000) -> bool:
+    """Whether ``text`` is one deadline phrase this module understands."""
     return parse_deadline(text, year).kind != "unknown"
 
 
@@ -371,7 +372,7 @@ def _split_chunk(chunk: str) -> list[str]:
     chunk = chunk.strip()
     if not chunk:
         return []
-    if _is_known(chunk):
+    if is_known(chunk):
         return [chunk]
     folded, index = _fold(chunk)
     pieces = _cover(folded)
@@ -389,7 +390,7 @@ def _split_chunk(chunk: str) -> list[str]:
     while i < len(tokens):
         for j in range(min(len(tokens), i + _MAX_TOKENS), i, -1):
             piece = chunk[tokens[i][0]:tokens[j - 1][1]]
-            if _is_known(piece):
+            if is_known(piece):
                 if pending:
                     out.append(chunk[pending[0]:pending[1]])
                     pending = None
@@ -416,7 +417,7 @@ def _cover(folded: str) -> list[tuple[int, int]] | None:
             prev = best[begin]
             if prev is None or (best[end] is not None and len(best[end]) <= len(prev) + 1):
                 continue
-            if _is_known(folded[begin:end]):
+            if is_known(folded[begin:end]):
                 best[end] = prev + [(begin, end)]
     return best[size]
 
@@ -438,8 +439,8 @@ def parse_deadlines(cells: str | list[str] | None, year: int) -> list[Deadline]:
         text = item.isoformat() if isinstance(item, _dt.date) else str(item)
         for phrase in split_phrases(text):
             # A table cell cut in two across list items ("根据项目", "完成时限") is one phrase.
-            if phrases and not _is_known(phrases[-1]) and not _is_known(phrase) \
-                    and _is_known(phrases[-1] + phrase):
+            if phrases and not is_known(phrases[-1]) and not is_known(phrase) \
+                    and is_known(phrases[-1] + phrase):
                 phrases[-1] += phrase
             else:
                 phrases.append(phrase)
@@ -457,7 +458,7 @@ def time_phrase(text: str) -> bool:
     长期推进, 每季度), or a short one starting with a date it does not read (2021年8月前)."""
     phrases = split_phrases(text) if isinstance(text, str) else []
     return bool(phrases) and all(
-        _is_known(phrase) or (len(phrase) <= _MAX_DATED and re.match(_DATED_START, _fold(phrase)[0].strip()))
+        is_known(phrase) or (len(phrase) <= _MAX_DATED and re.match(_DATED_START, _fold(phrase)[0].strip()))
         for phrase in phrases)
 
 
@@ -500,17 +501,17 @@ def parse_due_option(value: str, year: int) -> tuple[str, bool]:
     text = (value or "").strip()
     folded = _fold(text)[0]
     has_chinese = any("\u4e00" <= ch <= "\u9fff" or ch == "〇" for ch in folded)
-    if text and has_chinese and _is_known(text, year):
+    if text and has_chinese and is_known(text, year):
         return text, True
     # One cell holding two phrases, as a 分工表 writes it ("6月底前,持续推进"): kept as typed.
     pieces = split_phrases(text) if has_chinese else []
-    if len(pieces) > 1 and all(_is_known(p, year) for p in pieces):
+    if len(pieces) > 1 and all(is_known(p, year) for p in pieces):
         return text, True
     if text and not has_chinese:
         iso = _calendar_date(text.translate(HALF_WIDTH), year)
         if iso:
             return iso, True
-        if _is_known(text, year):
+        if is_known(text, year):
             return text, True
     shown = _one_line(text)
     if len(shown) > 40:

@@ -21,7 +21,8 @@ from gktrack.domain.unitphrase import (
     parse_unit_phrase,
 )
 from gktrack.errors import InputError
-from gktrack.features.importer.table import deadline_cell, known_deadline
+from gktrack.domain.deadlines import is_known
+from gktrack.features.importer.table import deadline_cell
 from gktrack.features.importer.text import STRIP, fold
 
 
@@ -245,14 +246,14 @@ def unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], list
     norm = fold(text)
     while True:  # deadline parts at the end, after ; or ,
         cut = max(norm.rfind(mark) for mark in ";,")
-        if cut <= 0 or not known_deadline(text[cut + 1:].strip(STRIP)):
+        if cut <= 0 or not is_known(text[cut + 1:].strip(STRIP)):
             break
         deadlines.insert(0, text[cut + 1:].strip(STRIP))
         text, norm = text[:cut], norm[:cut]
     leading = 0
     while True:  # and at the start: "(2024年6月底前,县司法局负责)"
         cut = min((i for i in (norm.find(";"), norm.find(",")) if i > 0), default=-1)
-        if cut <= 0 or not known_deadline(text[:cut].strip(STRIP)):
+        if cut <= 0 or not is_known(text[:cut].strip(STRIP)):
             break
         deadlines.insert(leading, text[:cut].strip(STRIP))
         leading += 1

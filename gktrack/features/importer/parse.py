@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from gktrack.domain.deadlines import is_known
 from gktrack.domain.unitphrase import is_body_name, looks_like_unit_phrase, split_cut_name, text_problem
 from gktrack.errors import InputError
 from gktrack.features.importer.front import (
@@ -70,7 +71,6 @@ from gktrack.features.importer.table import (
     deadline_cell,
     find_header,
     header_role,
-    known_deadline,
     settle_roles,
     text_grids,
 )
@@ -297,7 +297,7 @@ def _close_unit_bracket(seg: Seg, after_other: bool, at_end: bool, run: Run) -> 
     elif at_end and seg.marker is None and after_other and not ends_sentence(seg.norm):
         kept, dropped = split_cut_name(seg.raw)
         # "责任科室:党政办  完成时间:2024年11月底前" ends in a whole part, not a cut-off name
-        whole = not dropped or ":" in fold(dropped) or known_deadline(dropped.strip(STRIP)) \
+        whole = not dropped or ":" in fold(dropped) or is_known(dropped.strip(STRIP)) \
             or deadline_cell(dropped.strip(STRIP))
         if whole or not kept or not looks_like_unit_phrase(kept):
             return

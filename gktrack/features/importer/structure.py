@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from gktrack.domain import numerals
-from gktrack.domain.deadlines import find_deadline_phrases
+from gktrack.domain.deadlines import find_deadline_phrases, is_known
 from gktrack.domain.model import UnitRef
 from gktrack.domain.unitphrase import UNIT_LABEL_WORD, looks_like_unit_phrase, parse_unit_phrase
 from gktrack.errors import InputError
@@ -32,7 +32,6 @@ from gktrack.features.importer.table import (
     build_tasks,
     cell_deadlines,
     header_role,
-    known_deadline,
 )
 from gktrack.features.importer.text import STRIP, excerpt, fold, marker_only, tidy, tidy_lines
 from gktrack.features.importer.item_units import (
@@ -290,8 +289,8 @@ class Builder:
             if seg.kind == "para" and previous in after + ("para", "num") and len(seg.norm) <= 20 \
                     and "。" not in seg.norm:
                 nxt = self._next(index)
-                if known_deadline(seg.compact) or (nxt is not None and nxt.kind == "para"
-                                                   and known_deadline(seg.compact + nxt.compact)):
+                if is_known(seg.compact) or (nxt is not None and nxt.kind == "para"
+                                                   and is_known(seg.compact + nxt.compact)):
                     seg.kind = "deadline"  # a row whose unit cell is merged with the rows below
                 elif previous in after and not self._starts_row(index) and (
                         previous == "deadline" or len(seg.norm) <= 8):

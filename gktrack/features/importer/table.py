@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from gktrack.domain.deadlines import find_deadline_phrases, parse_deadline, split_phrases, time_phrase
+from gktrack.domain.deadlines import find_deadline_phrases, is_known, split_phrases, time_phrase
 from gktrack.domain.model import UnitRef
 from gktrack.domain.text import display_width
 from gktrack.domain.unitphrase import join_line_breaks, looks_like_unit_phrase, parse_unit_phrase
@@ -1198,22 +1198,17 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, into: TableT
     return result
 
 
-def known_deadline(text: str) -> bool:
-    """Whether ``text`` is one deadline phrase the deadline parser understands."""
-    return parse_deadline(text, 2000).kind != "unknown"
-
-
 def deadline_cell(text: str) -> bool:
     """A whole deadline cell, maybe of several phrases ("每月5日前,遇重大事项即时发布"): every one known."""
     phrases = split_phrases(text)
-    return bool(phrases) and all(known_deadline(phrase) for phrase in phrases)
+    return bool(phrases) and all(is_known(phrase) for phrase in phrases)
 
 
 def cell_deadlines(text: str, line: int, warn) -> list[str]:
     """The phrases of a deadline cell without spaces; one not understood is kept as written, and said."""
     phrases = [re.sub(r"\s+", "", phrase) for phrase in split_phrases(text)]
     for phrase in phrases:
-        if not known_deadline(phrase):
+        if not is_known(phrase):
             warn(line, f"无法识别的时限“{phrase}”,已原样保留")
     return phrases
 
