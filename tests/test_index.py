@@ -55,19 +55,39 @@ def test_a_checkout_is_read_afresh(plans_repo):
     assert gk.ok("status", "--state", "all") == before
 
 
-def test_a_second_read_parses_nothing(plans_repo, monkeypatch):
-    from gktrack.storage import planfile
-
-    gk = plans_repo
-    first = gk.ok("status", "--state", "all")
+def refuse_parsing(monkeypatch) -> None:
+    """Make the read path's own parse of a plan file fail the test."""
+    from gktrack.storage import repo
 
     def refuse(*args, **kwargs):
         raise AssertionError("parsed a plan the index holds")
 
-    monkeypatch.setattr(planfile, "parse_plan", refuse)
+    monkeypatch.setattr(repo, "parse_plan", refuse)
+
+
+def test_a_second_read_parses_nothing(plans_repo, monkeypatch):
+    gk = plans_repo
+    first = gk.ok("status", "--state", "all")
+    refuse_parsing(monkeypatch)
     # files older than the racy window are trusted by their stat signature, newer ones hashed:
     # either way nothing is parsed again
     assert gk.ok("status", "--state", "all") == first
+
+
+def test_a_read_after_a_change_parses_nothing(plans_repo, monkeypatch):
+    """A change reads its result back before writing it; the index keeps that reading, so the
+    next command does not parse the file it wrote."""
+    gk = plans_repo
+    gk.ok("status")
+    gk.ok("progress", "hl2022/1", "已在网站公开")
+    gk.ok("close", "hl2022/2")
+    with monkeypatch.context() as patched:
+        refuse_parsing(patched)
+        warm = gk.ok("status", "--state", "all")
+        assert "已在网站公开" in gk.ok("show", "hl2022/1")
+    assert "hl2022/2" in warm and "已完成" in warm
+    monkeypatch.setenv("GKTRACK_NO_CACHE", "1")
+    assert gk.ok("status", "--state", "all") == warm
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "locked-readonly"])

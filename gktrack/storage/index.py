@@ -270,9 +270,14 @@ class Index:
         if found is not None:
             return decode(RECORDS[kind], marshal.loads(found[1]))
         record = parse()
-        data = marshal.dumps(encode(record))
-        self._run(lambda db: db.execute("INSERT OR REPLACE INTO parsed VALUES (?, ?, NULL, ?)", (blob, kind, data)))
+        self._save_parsed([(blob, kind, None, marshal.dumps(encode(record)))])
         return record
+
+    def learn(self, data: bytes, kind: str, record: Any, names: list[str] | None = None) -> None:
+        """What ``data`` parses to, from a writer that has just parsed the bytes it writes (a
+        plan edit checks its result by reading it back): the next read need not parse them."""
+        self._save_parsed([(blob_id(data), kind, None if names is None else "\n".join(names),
+                            marshal.dumps(encode(record)))])
 
     def memo(self, kind: str, keys: list[str]) -> dict[str, Any]:
         """Stored facts of ``kind`` for ``keys`` (marshal data)."""

@@ -451,7 +451,8 @@ class PlanEditor:
     def save(self, write: Callable[..., None] | None = None) -> bool:
         """Check that only the touched tasks changed, then write atomically. False if no change.
 
-        ``write(path, data)`` (a change's ``tx.write``) does the writing instead of ``atomic_write``.
+        ``write(path, data, plan)`` (a change's ``tx.write``) does the writing instead of
+        ``atomic_write``; it is handed the plan read back from the new text, so the index keeps it.
         """
         if self.text == self.original:
             return False
@@ -460,7 +461,11 @@ class PlanEditor:
         for task_id in set(before) | set(after):
             if task_id not in self.touched and before.get(task_id) != after.get(task_id):
                 raise PlanFileError(f"内部检查失败:任务 {task_id} 被意外改动,未写入", where=self.where)
-        (write or atomic_write)(self.path, (("\ufeff" if self.bom else "") + self.text).encode("utf-8"))
+        data = (("\ufeff" if self.bom else "") + self.text).encode("utf-8")
+        if write is None:
+            atomic_write(self.path, data)
+        else:
+            write(self.path, data, self.plan)
         return True
 
 

@@ -370,9 +370,10 @@ class _ChangeContext:
                                         journal.written_hashes(self._entry) if self._entry else None)
             self._begun = True
 
-    def write(self, path: Path, data: bytes) -> None:
+    def write(self, path: Path, data: bytes, plan: Plan | None = None) -> None:
         """Write one of the change's files (staged: kept until the journal says what is coming).
-        A file larger than every reader accepts is refused here, before anything is committed."""
+        A file larger than every reader accepts is refused here, before anything is committed.
+        ``plan``: what ``data`` parses to, when the writer has read it back; the index keeps it."""
         rel = self.repo.rel(path)
         if rel not in self.rels:
             raise RepoError(f"内部错误:{rel} 不在本次修改的文件中")
@@ -380,6 +381,8 @@ class _ChangeContext:
             raise PlanFileError(f"修改后的 {rel} 将有 {len(data) / 1048576:.1f} MB,超过计划文件的上限 "
                                 f"{MAX_FILE_BYTES // 1048576} MB(读取时会被拒绝),未作任何修改;"
                                 "请把内容拆成几个计划(如按章节分别导入)")
+        if plan is not None:
+            self.repo.index.learn(data, "Plan", plan, unit_names(plan))
         if self._begun:
             self._settle()
             self._write_now(rel, data)
