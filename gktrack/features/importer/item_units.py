@@ -68,8 +68,7 @@ def trailing_units(seg_raw: str) -> Tail | None:
             if tail is not None:
                 tail.deadlines = tail.deadlines + [raw[opened + 1:len(cut) - 1].strip(STRIP)]
                 return tail
-    norm = fold(raw).translate(BRACKET_FOLD)
-    trimmed = len(norm.rstrip("。.;,、 "))
+    trimmed = len(cut)
     # "…。责任人:李明;责任单位:党政办" without brackets: labelled parts after the last full stop
     labelled = _TAIL_LABELLED.search(norm[:trimmed])
     if trimmed and norm[trimmed - 1] == ")":
@@ -157,9 +156,7 @@ def split_at_unit_brackets(text: str) -> list[str]:
             norm[index + 1:index + 2] in ("。", ";") and trailing_units(text[index + 2:]) is not None))
         if at_break and norm[index + 1:].strip(" 。;") and _deadline_bracket(norm[index + 1:]) is None:
             if unit_phrase(text[opened + 1:index], bracketed=True):
-                end = index + 1
-                while end < len(norm) and norm[end] in " 。;":
-                    end += 1
+                end = len(norm) - len(norm[index + 1:].lstrip(" 。;"))
                 pieces.append(text[start:end].strip(STRIP))
                 start = end
     pieces.append(text[start:].strip(STRIP))

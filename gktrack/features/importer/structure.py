@@ -78,12 +78,13 @@ class TooLong(Exception):
         self.line = line
 
 
-def _check_length(task: ImportedTask, more: str) -> None:
-    """Refuse to add ``more`` to a task that would then be longer than any task is: every
-    paragraph added makes the parser read the task's end again (the time would grow with the
+def _extend(task: ImportedTask, more: str, joint: str = "\n") -> None:
+    """Add ``more`` to a task's text, refused where the task would then be longer than any task is:
+    every paragraph added makes the parser read the task's end again (the time would grow with the
     square of its length), and such a task means the document's numbering was not understood."""
     if len(task.text) + 1 + len(more) > MAX_TASK_TEXT:
         raise TooLong(task.line)
+    task.text += joint + more
 
 
 # ---- tables -----------------------------------------------------------------------------------
@@ -487,13 +488,11 @@ class Builder:
                 return
             if self.table is None and seg.detail and open_task is None and self.tasks:
                 # a bullet detail of the task just closed by its unit bracket: it stays with that task
-                _check_length(self.tasks[-1], text)
-                self.tasks[-1].text += "\n" + text
+                _extend(self.tasks[-1], text)
                 return
             if self.table is None and open_task is not None:
-                _check_length(open_task, text)
                 # a line ending in "，" or "、" breaks a sentence (a <br>, a hard wrap): it goes on
-                open_task.text += ("" if fold(open_task.text.rstrip(STRIP)[-1:]) in (",", "、") else "\n") + text
+                _extend(open_task, text, "" if fold(open_task.text.rstrip(STRIP)[-1:]) in (",", "、") else "\n")
                 tail = trailing_units(open_task.text)
                 if tail:
                     # a phrase at the end of an item is the item's own: earlier ones stay open
@@ -618,8 +617,7 @@ class Builder:
                         if line_deadlines:
                             self.cells.setdefault(id(task), []).extend(line_deadlines)
                         for note in line_notes:
-                            _check_length(task, note)
-                            task.text += "\n" + note
+                            _extend(task, note)
 
                 if self.table is not None and self.table.units_first:
                     units_ahead = (shown, units)
@@ -679,8 +677,7 @@ class Builder:
                 if owner_task is None:
                     run.warn(seg.no, f"这一行前面没有任务,未使用:{excerpt(seg.raw)}")
                 else:
-                    _check_length(owner_task, seg.raw)
-                    owner_task.text += "\n" + shown_units(seg.raw)
+                    _extend(owner_task, shown_units(seg.raw))
                 continue
             if kind == "deadline":
                 label = _DEADLINE_LABEL.match(seg.norm)
