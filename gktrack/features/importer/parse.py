@@ -33,6 +33,7 @@ from gktrack.features.importer.front import (
     ADDRESSEE,
     ISSUED_TRAILER,
     NOTICE_TITLE,
+    ORG_END,
     SITE_BANNER,
     VERB_OPENING,
     dedouble,
@@ -89,8 +90,7 @@ from gktrack.features.limits import MAX_TASK_TEXT
 
 
 # a notice's own title (not one that issues or forwards another document): "X关于Y的通知"
-_OWN_NOTICE = re.compile(rf"^(?:[{CJK}()]{{2,40}}?(?:办公室|人民政府|政府|委员会|管委会|办事处|局|厅|委|办|中心))?"
-                         r"关于(?!印发|转发)[^。,;:]{2,80}?的通知")
+_OWN_NOTICE = re.compile(rf"^(?:[{CJK}()]{{2,40}}?{ORG_END})?关于(?!印发|转发)[^。,;:]{{2,80}}?的通知")
 _SELF = re.compile(r"我(?P<body>局|委|办|厅|镇|乡|区|县|市|中心|院|所|街道|单位)")
 _TABLE_TITLE = re.compile(r"(?:分工表|任务表|分解表|清单|台账|一览表)$")
 
