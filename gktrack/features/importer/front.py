@@ -446,8 +446,7 @@ def _label_pairs(seg: Seg) -> list[tuple[str, str]]:
     """The known "label: value" fields of a line, one or several ("发布机构: X 生成日期: Y")."""
     fields = list(_FIELD.finditer(seg.norm))
     pairs = []
-    for index, field_ in enumerate(fields):
-        end = fields[index + 1].start() if index + 1 < len(fields) else len(seg.norm)
+    for field_, end in zip(fields, [later.start() for later in fields[1:]] + [len(seg.norm)]):
         match = _LABEL.match(seg.norm[field_.start():end].lstrip("•·- "))
         if match:
             pairs.append((re.sub(r"\s", "", match.group("label")), seg.raw[field_.end():end].strip(STRIP)))
