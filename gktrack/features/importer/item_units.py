@@ -29,8 +29,10 @@ from gktrack.features.importer.text import STRIP, fold
 UNIT_LABEL = re.compile(rf"^[(]?\s*{UNIT_LABEL_WORD}\s*:")
 _ROLE_NEUTRAL_LABEL = re.compile(rf"^\s*责任(?:{UNIT_LABEL_KINDS})\s*:\s*")
 ROLE_END = re.compile(r"(?:牵头(?:负责)?|配合(?:落实)?|负责|落实|协助)$")
-# The labels a deadline goes by, on a line of its own or among an item's labelled parts.
+# The labels a deadline goes by, and a person ("牵头负责领导": a note, never a unit), on a line of
+# its own or among an item's labelled parts.
 TIME_WORDS = r"(?:责任|完成)?时限(?:要求)?|时间要求|完成时间|完成期限|时间节点"
+PERSON_WORDS = r"(?:牵头|分管|联系|责任)?(?:负责)?(?:领导|责任人|联系人)"
 
 
 @dataclass
@@ -180,9 +182,7 @@ def top_brackets(norm: str):
                 yield opened, index
 
 
-_PART_WORDS = (rf"{TIME_WORDS}"
-               r"|(?:牵头|分管|联系)?(?:负责)?领导|责任领导|责任人|联系人"
-               rf"|{UNIT_LABEL_WORD}")
+_PART_WORDS = rf"{TIME_WORDS}|{PERSON_WORDS}|{UNIT_LABEL_WORD}"
 _PART_LABEL = re.compile(rf"(?:^|(?<=[;,\s。]))\s*(?P<label>{_PART_WORDS})\s*:")
 # A run of labelled parts closing an item, after its last full stop (used when it names units).
 # "…公开。责任单位:X。完成时限:Y。": the labelled parts may be sentences of their own

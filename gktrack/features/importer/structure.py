@@ -35,6 +35,7 @@ from gktrack.features.importer.table import (
 )
 from gktrack.features.importer.text import STRIP, excerpt, fold, marker_only, tidy, tidy_lines
 from gktrack.features.importer.item_units import (
+    PERSON_WORDS,
     ROLE_END,
     TIME_WORDS,
     UNIT_LABEL,
@@ -52,7 +53,6 @@ from gktrack.features.limits import MAX_TASK_TEXT
 
 # A labelled unit bracket left inside a task's text: the phrase in it could not be split.
 _LEFT_UNIT_BRACKET = re.compile(rf"\(\s*{UNIT_LABEL_WORD}\s*:[^()]*\)")
-# "牵头负责领导:张三": a person, kept as a note on the task above, never a unit
 # "以上工作由X牵头,Y配合。", "以上第5-7项由X负责。": a unit line for the items above it — all of
 # them since the previous unit line, or those numbered first..last.
 _ABOVE = re.compile(r"^以上\s*(?:第?\s*(?P<first>\d{1,3})\s*[-—–~至到]\s*第?\s*(?P<last>\d{1,3})\s*(?:项|条)|各项|几项|\d{1,2}项)?"
@@ -61,7 +61,8 @@ _ABOVE = re.compile(r"^以上\s*(?:第?\s*(?P<first>\d{1,3})\s*[-—–~至到]\
 # come after it, so it cannot wait for them like "以上…"); an item naming its own units keeps them.
 _SECTION_WIDE = re.compile(r"^(?:本|该|此)(?:部分|章|节|方面|板块|领域|项)\s*(?:工作|任务|事项|内容|措施)?\s*"
                            r"(?:均|统一|都|总体)?\s*由\s*")
-_LEADER_LINE = re.compile(r"^[(]?\s*(?:牵头|分管|联系|责任)?(?:负责)?(?:领导|责任人|联系人)\s*:")
+# "牵头负责领导:张三": a person, kept as a note on the task above, never a unit
+_LEADER_LINE = re.compile(rf"^[(]?\s*{PERSON_WORDS}\s*:")
 _DEADLINE_LABEL = re.compile(rf"^(?:{TIME_WORDS})\s*:\s*(?P<rest>.+)$")
 # the column names among ``HEADER_WORDS`` as the table model reads them
 _UNIT_COLUMNS = {word for word in HEADER_WORDS if header_role(word) in UNIT_ROLES}
@@ -430,7 +431,6 @@ class Builder:
         row_number: str | None = None
         seen_child: set[int] = set()
         body_has_structure = any(s.kind in ("num", "uhead") for s in self.segs)
-        any_units = False
 
         def section_key() -> str | None:
             return stack[-1][1] if stack else None
@@ -444,13 +444,13 @@ class Builder:
                 self.cells.setdefault(id(task), []).extend(tail.deadlines)
 
         def new_task(number: str | None, text: str, seg: Seg) -> ImportedTask:
-            nonlocal open_task, any_units
+            nonlocal open_task
             task = ImportedTask(number=number, section=section_key(), text=text, line=seg.no)
             self.tasks.append(task)
             tail = trailing_units(text)
             if tail:
                 take_tail(task, tail)
-                any_units = True
+                self.any_units = True
                 open_task = None
                 pending.clear()
             elif units_ahead is not None:
@@ -458,11 +458,11 @@ class Builder:
                 open_task = None
             elif self.table is None and (lead := leading_units(text)) is not None:
                 task.units_text, task.units, task.text = lead
-                any_units = True
+                self.any_units = True
                 open_task = task  # its text may go on; a later unit line is not its own
             elif self.table is None and (titled := title_units(text)) is not None:
                 take_tail(task, titled)
-                any_units = True
+                self.any_units = True
                 open_task = task  # as above
             else:
                 open_task = task
@@ -479,7 +479,7 @@ class Builder:
                 one_paragraph(seg, piece)
 
         def one_paragraph(seg: Seg, text: str) -> None:
-            nonlocal open_task, row_number, any_units
+            nonlocal open_task, row_number
             if preamble():
                 run.warn(seg.no, f"“{preamble()}”部分不是任务,未导入:{excerpt(text)}")
                 return
@@ -497,7 +497,7 @@ class Builder:
                 if tail:
                     # a phrase at the end of an item is the item's own: earlier ones stay open
                     take_tail(open_task, tail)
-                    any_units = True
+                    self.any_units = True
                     pending[:] = [t for t in pending if t is not open_task]
                     open_task = None
                 return
@@ -540,7 +540,7 @@ class Builder:
                     if tail:  # "(一)X(牵头单位:…)" above its items: they share it unless they name their own
                         heading_text = tail.text
                         self.section_units[key] = (tail.units_text, tail.units)
-                        any_units = True
+                        self.any_units = True
                     title, body = split_title(heading_text)
                     is_preamble = tidy(title) if INTRO_TITLE.match(fold(title).strip()) or index in self.intro \
                         else preamble()
@@ -584,7 +584,7 @@ class Builder:
                 self.sections += result.sections
                 self.tasks += result.tasks
                 self.grid_tasks.update(id(task) for task in result.tasks)
-                any_units = any_units or result.any_units
+                self.any_units = self.any_units or result.any_units
                 open_task, units_ahead = None, None
                 pending.clear()
                 continue
@@ -609,7 +609,7 @@ class Builder:
                 except InputError as exc:
                     run.warn(seg.no, exc.message)
                     continue
-                any_units = True
+                self.any_units = True
 
                 def line_extras(tasks: list[ImportedTask]) -> None:
                     # the line's own 完成时限 and 牵头领导 parts go to the tasks it names units for
@@ -694,7 +694,6 @@ class Builder:
                     continue
                 for task in targets:
                     self.cells.setdefault(id(task), []).append(cell.strip(STRIP))
-        self.any_units = any_units
         self.final_stack, self.final_counts = stack, counts
 
     def finish(self) -> None:
