@@ -305,16 +305,16 @@ def _without_adverbs(name: str, pattern: re.Pattern) -> str:
 def _role_inside(chunk: str) -> tuple[str, str] | None:
     """"区司法局牵头区级规范性文件集中公开工作" -> (区司法局, lead): a unit, its role word and what it
     does; None unless the words before the first role word end like a body ("…局", "…制定主体")."""
-    for match in _ROLE_INSIDE.finditer(chunk):
-        head = _without_adverbs(chunk[:match.start()].strip(), _ADVERB_BEFORE_ROLE)
-        bare = _normalise_name(head)
-        if bare and (is_body_name(bare) or _UNIT_END.search(_ALIAS_AFTER.sub("", bare))):
-            word = match.group()
-            role = "lead" if re.search("牵头|主办|主责", word) else "support" if re.search("配合|协助|协办", word) \
-                else "responsible"
-            return head, role
-        return None  # only the first role word may end the name
-    return None
+    match = _ROLE_INSIDE.search(chunk)  # only the first role word may end the name
+    if match is None:
+        return None
+    head = _without_adverbs(chunk[:match.start()].strip(), _ADVERB_BEFORE_ROLE)
+    bare = _normalise_name(head)
+    if not bare or not (is_body_name(bare) or _UNIT_END.search(_ALIAS_AFTER.sub("", bare))):
+        return None
+    word = match.group()
+    return head, "lead" if re.search("牵头|主办|主责", word) else "support" if re.search("配合|协助|协办", word) \
+        else "responsible"
 
 
 def _labelled_role(word: str) -> str:
@@ -480,8 +480,9 @@ def _dedupe(units: list[UnitRef]) -> list[UnitRef]:
 def format_unit_phrase(units: list[UnitRef]) -> str:
     """The canonical phrase "X牵头,Y、Z配合,W负责"; ``parse_unit_phrase`` reads it back unchanged."""
     parts = []
+    units = _dedupe(list(units))
     for role in ROLES:
-        names = [u.name for u in _dedupe(list(units)) if u.role == role]
+        names = [u.name for u in units if u.role == role]
         if not names:
             continue
         text, prefix = names[0], _level_prefix(names[0])
@@ -501,7 +502,7 @@ def format_unit_phrase(units: list[UnitRef]) -> str:
 _UNIT_END = re.compile(
     r"(?:局|委|办|厅|司|处|室|科|股|所|站|队|院|中心|支行|分行|公司|集团|政府|单位|部门|机关|办事处|街道|社区"
     r"|管委|管委会|委员会|指挥部|小组|工作组|专班|学校|馆|台|社|庭|署|部|组|团|协会|联合会|海关|机构|企业"
-    r"|园区|开发区|大队|中队|支队|总队|主体|成员单位|[妇残侨文]联|工商联|科协|红十字会|学校|小学|中学|医院|卫生院"
+    r"|园区|开发区|大队|中队|支队|总队|主体|成员单位|[妇残侨文]联|工商联|科协|红十字会|小学|中学|医院|卫生院"
     r"|热线|平台|专区)$"
 )
 _SHORT_PLACE_END = re.compile(r"[省市区县镇乡村]$")
@@ -527,24 +528,14 @@ def looks_like_unit_phrase(text: str) -> bool:
         read = _read(phrase, strict=True)
     except InputError:
         return False
-    if not read:
-        return False
-    for name, _role, _separator, _group in read:
-        if not name or len(name) > 25 or name in _HEADER_WORDS or _ACTION_START.match(name):
-            return False
-        if not _ends_like_a_name(name):
-            return False
-    return True
+    return bool(read) and all(name and len(name) <= 25 and name not in _HEADER_WORDS and not _ACTION_START.match(name)
+                              and _ends_like_a_name(name) for name, _role, _separator, _group in read)
 
 
 def _ends_like_a_name(name: str) -> bool:
-    """A unit's name by its ending (局, 政府, 各乡镇), without its alias in brackets."""
+    """A unit's name by its ending (局, 政府, 各乡镇), or a short collective ("各…")."""
     bare = _ALIAS_AFTER.sub("", name)
-    if _UNIT_END.search(bare):
-        return True
-    if _SHORT_PLACE_END.search(bare) and (len(bare) <= 6 or bare.startswith("各")):
-        return True
-    return bare.startswith("各") and len(bare) <= 12
+    return _whole_name(name) or bare.startswith("各") and len(bare) <= 12
 
 
 _OPENING, _CLOSING = "(（〔【［", ")）〕】］"
@@ -558,8 +549,9 @@ _ROLE_TAILS = [adverb + verb
 
 
 def _whole_name(name: str) -> bool:
-    """Whether a last name reads whole by its ending ("…管委", "各乡镇"): "各有关" and "人民银" do not."""
-    bare = _ALIAS_AFTER.sub("", _normalise_name(name))
+    """Whether a name reads whole by its ending ("…管委", "各乡镇"), without its alias in brackets:
+    "各有关" and "人民银" do not."""
+    bare = _ALIAS_AFTER.sub("", name)
     return bool(_UNIT_END.search(bare) or _SHORT_PLACE_END.search(bare) and (len(bare) <= 6 or bare.startswith("各")))
 
 
@@ -578,16 +570,17 @@ def split_cut_name(text: str) -> tuple[str, str]:
     if depth == 0 and last:
         folded = half_width(last).translate(_BRACKETS)
         label = _LABEL.match(folded)
-        name, role = _role_suffix(folded[label.end():] if label else folded)
-        if role or _whole_name(name):
+        opening = label.end() if label else 0
+        name, role = _role_suffix(folded[opening:])
+        if role or _whole_name(_normalise_name(name)):
             return text, ""
         if len(folded) == len(last):
-            for end in range(len(last) - 1, label.end() if label else 0, -1):
+            for end in range(len(last) - 1, opening, -1):
                 # "…、市审计局按职", "市发改委牵头落": a whole name (and role word), and the start of
                 # a role word after it
-                before, said = _role_suffix(folded[label.end() if label else 0:end])
+                before, said = _role_suffix(folded[opening:end])
                 if any(tail.startswith(folded[end:]) for tail in _ROLE_TAILS) \
-                        and (said or _whole_name(before)):
+                        and (said or _whole_name(_normalise_name(before))):
                     return text[:len(text) - len(last) + end], last[end:]
     if cut < 0:
         return "", text

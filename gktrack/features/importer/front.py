@@ -18,7 +18,7 @@ from gktrack.domain import numerals
 from gktrack.domain.deadlines import find_deadline_phrases
 from gktrack.domain.unitphrase import looks_like_unit_phrase, parse_unit_phrase
 from gktrack.errors import InputError
-from gktrack.features.importer.lines import CHROME, NOTICE_WORD, PLAN_WORD, Run, Seg
+from gktrack.features.importer.lines import CHROME, NOTICE_WORD, PLAN_WORD, Run, Seg, plan_title
 from gktrack.features.importer.result import ImportedPlan
 from gktrack.features.importer.text import CJK, DATE, DATE_LINE, STRIP, excerpt, fold, to_date
 from gktrack.features.importer.item_units import ROLE_END, UNIT_LABEL, trailing_units
@@ -29,11 +29,11 @@ from gktrack.features.importer.item_units import ROLE_END, UNIT_LABEL, trailing_
 # or the download. Looked for only below the last task: a table cell or a task may well say "下载".
 SITE_BANNER = re.compile(r"^(?![(\d一二三四五六七八九十])(?=[^。]{0,40}$).*(?:下载|登录|注册|会员|VIP|配额|积分|付费|充值"
                           r"|阅读全文|继续阅读|查看全文|展开全文|无限次)")
-_TRAILER = re.compile(r"^(?:抄送|抄报|印送|报送)\s*:|^\(此件|^扫一扫|^(?:【\s*)?(?:打印|关闭)(?:本页|窗口)")
-ISSUED_TRAILER = re.compile(r"(?P<date>" + DATE.pattern + r")\s*印发\s*$")
 # "抄送:…", "X办公室 2019年6月20日印发": a notice's distribution lines, ending the document or, with
 # the plan after them, the notice
 _DISTRIBUTION = re.compile(r"^(?:抄送|抄报|印送|报送)\s*:")
+ISSUED_TRAILER = re.compile(r"(?P<date>" + DATE.pattern + r")\s*印发\s*$")
+_TRAILER = re.compile(_DISTRIBUTION.pattern + r"|^\(此件|^扫一扫|^(?:【\s*)?(?:打印|关闭)(?:本页|窗口)")
 # a title's year, and the looser words a plan's own title may end in when it opens the text
 _YEAR = re.compile(r"(?:19|20)\d{2}\s*年|[〇零一二三四五六七八九○]{4}年")
 _OWN_WORD = re.compile(r"(?:任务|工作重点|重点工作|措施|举措|安排)$")
@@ -60,14 +60,13 @@ _LABEL_WORDS = r"发文机关|发文单位|制发机关|发布机构|发文字�
 _LABEL = re.compile(rf"^(?P<label>{_LABEL_WORDS})\s*:\s*(?P<value>.*)$")
 # a page's field table whose labels are bracketed cells: "[ 发文字号 ] | X", "【发文机关】X"
 _BRACKET_LABEL = re.compile(rf"^[\[【]\s*(?P<label>{_LABEL_WORDS})\s*[\]】]\s*:?\s*(?P<value>.*)$")
-_ORG_END = r"(?:办公室|办公厅|人民政府|政府|委员会|管委会|办事处|联合会|局|厅|委|办|中心)"
+ORG_END = r"(?:办公室|办公厅|人民政府|政府|委员会|管委会|办事处|联合会|局|厅|委|办|中心)"
 # the body a title names before its year: "某市残疾人联合会2024年政务公开…"
-_TITLE_ORG = re.compile(rf"^(?P<org>[{CJK}()]{{2,40}}?{_ORG_END})(?=(?:19|20)\d{{2}}\s*年)")
+_TITLE_ORG = re.compile(rf"^(?P<org>[{CJK}()]{{2,40}}?{ORG_END})(?=(?:19|20)\d{{2}}\s*年)")
 # a site's name line: "某县人民政府 www.… 发布时间:"
-_SITE_ORG = re.compile(rf"^(?P<org>[{CJK}()]{{2,40}}?{_ORG_END})\s+(?:https?://)?www\.")
+_SITE_ORG = re.compile(rf"^(?P<org>[{CJK}()]{{2,40}}?{ORG_END})\s+(?:https?://)?www\.")
 _CRUMB = re.compile(r"\s*(?:>>|[>›»])\s*")
-_ORG_BEFORE_ABOUT = re.compile(
-    rf"^(?P<org>[{CJK}()]{{2,40}}?(?:办公室|人民政府|政府|委员会|管委会|办事处|局|厅|委|办|中心))(?:关于|印发)")
+_ORG_BEFORE_ABOUT = re.compile(rf"^(?P<org>[{CJK}()]{{2,40}}?{ORG_END})(?:关于|印发)")
 # a field label written without its colon before a notice's title in a page's table ("标题 X关于…")
 _BARE_TITLE_LABEL = re.compile(r"^(?:标\s*题|内容概述|(?:文件)?名\s*称)\s+")
 # a sentence's opening words, where a body's name never starts ("为深入贯彻落实某省人民政府办公厅关于…")
@@ -117,11 +116,8 @@ def _title_text(segs: list[Seg], index: int, decorated: bool = False,
         return None
     following = segs[index + 1].compact if index + 1 < len(segs) else ""
     if following.startswith(("的通知", "通知")):
-        if decorated and following in ("的通知", "通知"):
-            text = _undecorated(dedouble(seg.compact))
-            if 5 <= len(text) <= 60 and PLAN_WORD.search(text) and not NOTICE_WORD.search(text):
-                return text, 2
-        return None
+        text = _undecorated(dedouble(seg.compact))
+        return (text, 2) if decorated and following in ("的通知", "通知") and plan_title(text) else None
     candidates = [(seg.compact, 1)]
     if index + 1 < len(segs) and plain(segs[index + 1]) and len(seg.compact) <= 30 and len(following) <= 20 \
             and not _beside_title(seg) and not _beside_title(segs[index + 1]):
@@ -160,11 +156,16 @@ _PLACE_OPENING = re.compile(rf"(?![全本各该])[{CJK}]{{1,6}}?(?:省|市|区|�
 _TITLE_END = re.compile(r"要点|方案|分工表?|任务表|分解表|一览表|清单|台账|计划|工作安排|重点任务")
 
 
+def _opening(segs: list[Seg]) -> int:
+    """Where the text starts below the page's chrome (``len(segs)`` when there is none)."""
+    return next((i for i, seg in enumerate(segs) if not CHROME.match(seg.norm)), len(segs))
+
+
 def split_opening_title(segs: list[Seg]) -> list[Seg]:
     """"某县2018年政务公开工作要点实施方案为深入贯彻…": a text whose line breaks were lost opens
     with the plan's title run into its first sentence; the title becomes a line of its own."""
-    at = next((i for i, seg in enumerate(segs) if not CHROME.match(seg.norm)), None)
-    if at is None or segs[at].marker is not None or _title_text(segs, at, opening=True) \
+    at = _opening(segs)
+    if at == len(segs) or segs[at].marker is not None or _title_text(segs, at, opening=True) \
             or _NOTICE_BODY.search(segs[at].norm):  # "X要点已经县政府同意,现印发给你们": the notice
         return segs
     seg = segs[at]
@@ -227,7 +228,7 @@ def locate(segs: list[Seg], run: Run) -> tuple[int, int, str | None, int]:
         if found:
             title, title_at, start = found[0], found[2], found[2] + found[1]
     else:
-        opening = next((i for i, seg in enumerate(segs) if not CHROME.match(seg.norm)), -1)
+        opening = _opening(segs)
         for index in range(len(segs)):
             found = _title_text(segs, index, opening=index == opening)
             if found and index and (label := _LABEL.match(segs[index - 1].norm)) \
@@ -386,10 +387,7 @@ def _after_notice(segs: list[Seg], run: Run) -> int:
     whole text is its front matter."""
     notice = _notice_start(segs)
     if notice is None:
-        start = 0
-        while start < len(segs) and CHROME.match(segs[start].norm):
-            start += 1
-        return start
+        return _opening(segs)
     # the notice ends at its date; its own 一、二、 paragraphs may come before it
     for index in range(notice + 1, min(len(segs), notice + 15)):
         if DATE_LINE.match(segs[index].norm):
@@ -448,8 +446,7 @@ def _label_pairs(seg: Seg) -> list[tuple[str, str]]:
     """The known "label: value" fields of a line, one or several ("发布机构: X 生成日期: Y")."""
     fields = list(_FIELD.finditer(seg.norm))
     pairs = []
-    for index, field_ in enumerate(fields):
-        end = fields[index + 1].start() if index + 1 < len(fields) else len(seg.norm)
+    for field_, end in zip(fields, [later.start() for later in fields[1:]] + [len(seg.norm)]):
         match = _LABEL.match(seg.norm[field_.start():end].lstrip("•·- "))
         if match:
             pairs.append((re.sub(r"\s", "", match.group("label")), seg.raw[field_.end():end].strip(STRIP)))
@@ -623,11 +620,7 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
         plan.year = int(match.group()) if match else None
     if plan.year is None and plan.issued:
         plan.year = plan.issued.year
-    for seg in segs:
-        match = _URL.search(seg.raw)
-        if match:
-            plan.source = match.group()
-            break
+    plan.source = next((match.group() for seg in segs if (match := _URL.search(seg.raw))), None)
 
 
 # the office line of a signature set on two lines ("某省某某厅" over "办公室")
@@ -661,7 +654,7 @@ def _site_owner(head: list[Seg]) -> str | None:
     for seg in head:
         parts = _CRUMB.split(seg.norm)
         if len(parts) >= 3:
-            bodies = [part for part in parts if re.fullmatch(rf"[{CJK}()]{{2,40}}?{_ORG_END}", part)
+            bodies = [part for part in parts if re.fullmatch(rf"[{CJK}()]{{2,40}}?{ORG_END}", part)
                       and _named_body(part)]
             if bodies:
                 return bodies[-1]
@@ -670,15 +663,15 @@ def _site_owner(head: list[Seg]) -> str | None:
 
 # Years that are not the plan's: another document's, quoted in its title
 # ("贯彻〈五年行动计划(2021—2025年)〉实施方案"), and a span of years.
-_QUOTED = re.compile(r"〈[^〈〉]*〉|《[^《》]*》")
+QUOTED = re.compile(r"〈[^〈〉]*〉|《[^《》]*》")
 _YEAR_SPAN = re.compile(r"\d{4}\s*年?\s*[-—–~至到]+\s*\d{4}\s*年?")
 
 
 def title_year(title: str) -> int | None:
     """The year a plan's title gives it, leaving out quoted titles and spans of years."""
     text = fold(title)
-    while _QUOTED.search(text):
-        text = _QUOTED.sub("", text)
+    while QUOTED.search(text):
+        text = QUOTED.sub("", text)
     text = _YEAR_SPAN.sub("", text)
     match = re.search(r"(\d{4})\s*年", text) or re.search(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)", text)
     if match:

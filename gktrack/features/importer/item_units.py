@@ -29,8 +29,10 @@ from gktrack.features.importer.text import STRIP, fold
 UNIT_LABEL = re.compile(rf"^[(]?\s*{UNIT_LABEL_WORD}\s*:")
 _ROLE_NEUTRAL_LABEL = re.compile(rf"^\s*责任(?:{UNIT_LABEL_KINDS})\s*:\s*")
 ROLE_END = re.compile(r"(?:牵头(?:负责)?|配合(?:落实)?|负责|落实|协助)$")
-# The labels a deadline goes by, on a line of its own or among an item's labelled parts.
+# The labels a deadline goes by, and a person ("牵头负责领导": a note, never a unit), on a line of
+# its own or among an item's labelled parts.
 TIME_WORDS = r"(?:责任|完成)?时限(?:要求)?|时间要求|完成时间|完成期限|时间节点"
+PERSON_WORDS = r"(?:牵头|分管|联系|责任)?(?:负责)?(?:领导|责任人|联系人)"
 
 
 @dataclass
@@ -68,8 +70,7 @@ def trailing_units(seg_raw: str) -> Tail | None:
             if tail is not None:
                 tail.deadlines = tail.deadlines + [raw[opened + 1:len(cut) - 1].strip(STRIP)]
                 return tail
-    norm = fold(raw).translate(BRACKET_FOLD)
-    trimmed = len(norm.rstrip("。.;,、 "))
+    trimmed = len(cut)
     # "…。责任人:李明;责任单位:党政办" without brackets: labelled parts after the last full stop
     labelled = _TAIL_LABELLED.search(norm[:trimmed])
     if trimmed and norm[trimmed - 1] == ")":
@@ -157,9 +158,7 @@ def split_at_unit_brackets(text: str) -> list[str]:
             norm[index + 1:index + 2] in ("。", ";") and trailing_units(text[index + 2:]) is not None))
         if at_break and norm[index + 1:].strip(" 。;") and _deadline_bracket(norm[index + 1:]) is None:
             if unit_phrase(text[opened + 1:index], bracketed=True):
-                end = index + 1
-                while end < len(norm) and norm[end] in " 。;":
-                    end += 1
+                end = len(norm) - len(norm[index + 1:].lstrip(" 。;"))
                 pieces.append(text[start:end].strip(STRIP))
                 start = end
     pieces.append(text[start:].strip(STRIP))
@@ -183,9 +182,7 @@ def top_brackets(norm: str):
                 yield opened, index
 
 
-_PART_WORDS = (rf"{TIME_WORDS}"
-               r"|(?:牵头|分管|联系)?(?:负责)?领导|责任领导|责任人|联系人"
-               rf"|{UNIT_LABEL_WORD}")
+_PART_WORDS = rf"{TIME_WORDS}|{PERSON_WORDS}|{UNIT_LABEL_WORD}"
 _PART_LABEL = re.compile(rf"(?:^|(?<=[;,\s。]))\s*(?P<label>{_PART_WORDS})\s*:")
 # A run of labelled parts closing an item, after its last full stop (used when it names units).
 # "…公开。责任单位:X。完成时限:Y。": the labelled parts may be sentences of their own

@@ -163,60 +163,21 @@ def ends_sentence(norm: str) -> bool:
     return not norm or norm[-1] in TERMINAL
 
 
-class _Joined:
-    """A segment and the ones joined after it, each from an offset (past a page marker), made one
-    ``Seg`` once all are known: joined one at a time, every join would copy (and fold) the text so
-    far, and a document of a thousand wrapped lines would take minutes."""
-
-    def __init__(self, first: Seg) -> None:
-        self.no = first.no
-        self.parts = [first.raw]
-        self.starts = list(first.starts)
-        self.length = len(first.raw)
-
-    def add(self, second: Seg, skip: int = 0) -> None:
-        rest = second.piece(skip, len(second.raw))
-        length = self.length + len(rest.raw)
-        # as each join's Seg would keep them: the starts inside its text
-        self.starts += [(self.length + offset, no) for offset, no in rest.starts
-                        if self.length + offset < max(1, length)]
-        self.parts.append(rest.raw)
-        self.length = length
-
-    def ends_sentence(self) -> bool:
-        """``ends_sentence`` of the joined text's ``norm``."""
-        last = next((part for part in reversed(self.parts) if part), "")
-        return ends_sentence(fold(last[-1:]))
-
-    def seg(self) -> Seg:
-        return Seg(self.no, "".join(self.parts), starts=self.starts)
-
-
-class _Out(list):
-    """The segments a pass keeps; the last may be a ``_Joined`` still growing."""
-
-    joining: _Joined | None = None
-
-    def join_last(self, seg: Seg, skip: int = 0) -> None:
-        if self.joining is None:
-            self.joining = _Joined(self[-1])
-        self.joining.add(seg, skip)
-
-    def last_ends_sentence(self) -> bool:
-        return self.joining.ends_sentence() if self.joining else ends_sentence(self[-1].norm)
-
-    def last_width(self, width_of) -> int:
-        return self.joining.length if self.joining else width_of(self[-1])  # a joined one has no indent
-
-    def append(self, seg: Seg) -> None:
-        self.done()
-        super().append(seg)
-
-    def done(self) -> "_Out":
-        if self.joining is not None:
-            self[-1] = self.joining.seg()
-            self.joining = None
-        return self
+def _joined(groups: list[list[Seg]]) -> list[Seg]:
+    """Each group of segments made one ``Seg`` once all its parts are known: joined one at a time,
+    every join would copy (and fold) the text so far, and a document of a thousand wrapped lines
+    would take minutes."""
+    out = []
+    for group in groups:
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        starts, length = [], 0
+        for part in group:
+            starts += [(length + offset, no) for offset, no in part.starts]
+            length += len(part.raw)
+        out.append(Seg(group[0].no, "".join(part.raw for part in group), starts=starts))
+    return out
 
 
 def rejoin_wrapped(segs: list[Seg]) -> list[Seg]:
@@ -241,17 +202,19 @@ def rejoin_wrapped(segs: list[Seg]) -> list[Seg]:
             or len({s.compact for s in full}) < 0.8 * len(full) or cut < 0.5 * len(full):
         return segs
     indented = sum(1 for s in segs if s.indent) >= 3
-    out = _Out()
+    groups: list[list[Seg]] = []
+    last = 0  # the width of the last line kept
     for seg in segs:
-        if (out and out.last_width(width_of) >= width - 1 and not (indented and seg.indent)
+        if (groups and last >= width - 1 and not (indented and seg.indent)
                 and marker_at_start(seg.raw, seg.norm) is None and not DATE_LINE.match(seg.norm)):
-            out.join_last(seg)
+            groups[-1].append(seg.piece(0, len(seg.raw)))
+            last = sum(len(part.raw) for part in groups[-1])  # a joined line has no indent
         else:
-            out.append(seg)
-    return list(out.done())
+            groups.append([seg])
+            last = width_of(seg)
+    return _joined(groups)
 
 
-# An opening bracket's closing one.
 # each opening bracket's closing one: an item may end with one ("…公开。〔责任单位:县财政局〕",
 # "【牵头单位:X】", "(X负责)"), a page of a sharing site never does
 CLOSING = {"(": ")", "（": "）", "〔": "〕", "【": "】"}
@@ -342,16 +305,17 @@ def remove_page_markers(segs: list[Seg], run: Run, table_numbers: bool) -> list[
                 page_lines.add(i)
             else:
                 last = values[i]
-    out = _Out()
+    groups: list[list[Seg]] = []
     join_next = join_heading = False
     for index, seg in enumerate(segs):
+        cut_off = bool(groups) and not ends_sentence(groups[-1][-1].norm)
         if index in page_lines:
             marker = marker_at_start(seg.raw)
             removed.append((seg.no, marker.text))
-            if out and not out.last_ends_sentence():
-                out.join_last(seg, marker.end)
+            if cut_off:
+                groups[-1].append(seg.piece(marker.end, len(seg.raw)))
             else:
-                out.append(seg.piece(marker.end, len(seg.raw)))
+                groups.append([seg.piece(marker.end, len(seg.raw))])
             continue
         following = segs[index + 1] if index + 1 < len(segs) else None
         if re.fullmatch(r"0[1-9]", seg.norm) and following is not None \
@@ -359,30 +323,27 @@ def remove_page_markers(segs: list[Seg], run: Run, table_numbers: bool) -> list[
                 and marker_at_start(following.raw, following.norm) is None:
             # "01" on a line of its own above a short title (a WeChat article's section marker): it
             # numbers that title, written "01 title" so it reads as a heading, not a page number
-            out.append(seg)
+            groups.append([seg])
             join_heading = True
             continue
         if join_heading:
-            join_heading = False
-            last = out.pop()
-            joined = Seg(last.no, last.raw + " " + seg.raw.strip(STRIP),
-                          starts=[(0, last.no), (len(last.raw) + 1, seg.no)])
-            out.append(joined)
+            join_heading, number = False, groups[-1][0]
+            groups[-1] = [Seg(number.no, number.raw + " " + seg.raw,
+                              starts=[(0, number.no), (len(number.raw) + 1, seg.no)])]
             continue
         if BARE_PAGE.match(seg.norm) and not (table_numbers and re.fullmatch(r"\d{1,3}", seg.norm)):
             removed.append((seg.no, seg.raw))
-            join_next = bool(out) and not out.last_ends_sentence()
+            join_next = cut_off
             continue
         if join_next and marker_at_start(seg.raw, seg.norm) is None and not looks_like_unit_phrase(seg.raw):
-            out.join_last(seg)
+            groups[-1].append(seg.piece(0, len(seg.raw)))
         else:
-            out.append(seg)
+            groups.append([seg])
         join_next = False
-    out.done()
     if removed:
         shown = "、".join(f"“{text}”" for _, text in removed[:5]) + ("等" if len(removed) > 5 else "")
         run.warn(removed[0][0], f"删除页码标记 {len(removed)} 处({shown}),被截断的句子已接合")
-    return list(out)
+    return _joined(groups)
 
 
 class _Numbering:
@@ -423,7 +384,7 @@ def bullet_details(segs: list[Seg]) -> None:
         if marker.style != "bullet":
             owner = seg
             continue
-        if owner is not None and owner.marker is not None and (
+        if owner is not None and (
                 "。" in owner.norm or len(owner.norm) - owner.marker.end > 30
                 or trailing_units(owner.raw) is not None):
             seg.marker, seg.detail = None, True
@@ -445,7 +406,7 @@ def _short_title(norm: str) -> bool:
     return 2 <= len(core) <= 20 and re.fullmatch(rf"[{CJK}]+", core) is not None
 
 
-def _plan_title(norm: str) -> bool:
+def plan_title(norm: str) -> bool:
     """Whether a line's text before its first item is the plan's title ("某县2024年政务公开工作要点")."""
     core = norm.strip()
     return 5 <= len(core) <= 60 and "。" not in core and PLAN_WORD.search(core) is not None \
@@ -459,7 +420,7 @@ def _after_title(before: str, start: int, head: Marker | None, found: Marker, nu
     ("…。主要任务深化重点领域信息公开1.…")."""
     if head is not None and _short_title(before[start:]) and numbering.deeper(found, head):
         return True
-    if head is None and start == 0 and _plan_title(before):
+    if head is None and start == 0 and plan_title(before):
         return True
     stop = max(before.rfind(mark) for mark in "。!?;")
     return stop >= 0 and _short_title(before[stop + 1:]) and PART_TITLE.match(before[stop + 1:].strip()) is not None

@@ -1,18 +1,11 @@
 """A published plan document turned into plain data: sections, tasks, their units and deadlines.
 
 The parser reads the structure such documents share, not their wording. ``parse_document`` runs
-the whole document through its steps, each in its own module:
-
-1. lines (``importer.lines``): the text as segments — blank lines dropped, table rows split into
-   cells, hard-wrapped text rejoined, page markers removed, headings run into one line split apart;
-2. the plan itself (``importer.front``): its title line, everything before it read for metadata
-   only, the tail (抄送, 印发, page chrome) cut off;
-3. a division-of-labour table (header cells 工作任务 / 具体要求 / 责任单位 / 时限要求 …) is the better
-   source when there is one: prose before it is reported, not imported (but an item left out of
-   a table that restates the others is kept) — chosen here, the tables found here and read by
-   ``importer.table``;
-4. structure (``importer.structure``, with ``importer.item_units`` for the unit phrases that close
-   items): numbering levels, headings and tasks, units and deadlines.
+the whole document through its steps, each in its own module: segments (``importer.lines``), the
+plan's extent and metadata (``importer.front``), tables (``importer.table``: a division-of-labour
+table is the better source when there is one; prose before it is reported, not imported, but an
+item left out of a table that restates the others is kept) and structure (``importer.structure``,
+with ``importer.item_units``).
 
 This module holds what concerns the whole document: 繁体 read as 简体, the file's tables taken out
 of the text and marked where they stood, the choice between prose and table, what the document
@@ -33,6 +26,7 @@ from gktrack.features.importer.front import (
     ADDRESSEE,
     ISSUED_TRAILER,
     NOTICE_TITLE,
+    ORG_END,
     SITE_BANNER,
     VERB_OPENING,
     dedouble,
@@ -89,8 +83,7 @@ from gktrack.features.limits import MAX_TASK_TEXT
 
 
 # a notice's own title (not one that issues or forwards another document): "X关于Y的通知"
-_OWN_NOTICE = re.compile(rf"^(?:[{CJK}()]{{2,40}}?(?:办公室|人民政府|政府|委员会|管委会|办事处|局|厅|委|办|中心))?"
-                         r"关于(?!印发|转发)[^。,;:]{2,80}?的通知")
+_OWN_NOTICE = re.compile(rf"^(?:[{CJK}()]{{2,40}}?{ORG_END})?关于(?!印发|转发)[^。,;:]{{2,80}}?的通知")
 _SELF = re.compile(r"我(?P<body>局|委|办|厅|镇|乡|区|县|市|中心|院|所|街道|单位)")
 _TABLE_TITLE = re.compile(r"(?:分工表|任务表|分解表|清单|台账|一览表)$")
 
@@ -189,11 +182,10 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
     if plan.year is None:
         # (not a page's upload, print or visit time: when the copy was made says nothing of the plan)
         head = " ".join(s.norm for s in segs[:30] if s.kind != "table" and not _TIMESTAMP.search(s.norm))
-        for text, pattern in ((head, r"[〔\[(【](20\d{2})[〕\])】]"), (head, r"(?<!\d)(20\d{2})\s*[-年./]\s*\d{1,2}")):
-            match = re.search(pattern, text)
-            if match:
-                plan.year = int(match.group(1))
-                break
+        match = re.search(r"[〔\[(【](20\d{2})[〕\])】]", head) \
+            or re.search(r"(?<!\d)(20\d{2})\s*[-年./]\s*\d{1,2}", head)
+        if match:
+            plan.year = int(match.group(1))
     if not plan.tasks:
         first = next((s.no for s in segs if s.kind != "table"), 1)
         parts = "、".join(dict.fromkeys(run.preamble))
@@ -434,7 +426,7 @@ def _with_table_marks(segs: list[Seg], tables: list[tuple[Grid, Header]]) -> lis
     if not tables:
         return segs
     out: list[Seg] = []
-    pending = sorted(tables, key=lambda item: item[0].first)
+    pending = list(tables)  # in reading order
     for seg in segs:
         while pending and pending[0][0].first <= seg.no:
             out.append(_table_mark(pending.pop(0)))

@@ -12,6 +12,7 @@ from gktrack.domain.model import Plan, Progress, Section, Task, UnitRef
 from gktrack.domain.unitphrase import is_self_reference
 from gktrack.domain.units import normalize_name
 from gktrack.errors import InputError
+from gktrack.features.importer.front import QUOTED
 from gktrack.features.importer.parse import parse_document
 from gktrack.features.importer.sources import read_document
 from gktrack.features.limits import read_file
@@ -29,8 +30,6 @@ _GENERIC = ("人民政府", "政府", "办公室", "全区", "全市", "全县",
 _NOT_A_NAME = "全本各该我此每两"
 # words a title opens with before the place it is about: "全面推进新乡市…", "关于…"
 _TITLE_VERB = re.compile(r"^(?:关于|印发|贯彻落实|贯彻|落实|全面推进|推进|深化|加强|做好)+")
-# another document's title, quoted: its places are not this plan's
-_QUOTED = re.compile(r"〈[^〈〉]*〉|《[^《》]*》")
 # where a name cannot run on: the year, digits, punctuation
 _NOT_NAME = re.compile(r"\d{4}\s*年度?|[^\u4e00-\u9fff]+")
 
@@ -61,8 +60,8 @@ def _innermost_place(text: str | None) -> tuple[str, int] | None:
     """The deepest place ``text`` names, and its level (省 0 … 镇 3); the later one of a level."""
     found: list[tuple[str, int]] = []
     text = text or ""
-    while _QUOTED.search(text):  # inside out: 《…〈…〉…》
-        text = _QUOTED.sub("|", text)
+    while QUOTED.search(text):  # another document's title, inside out (《…〈…〉…》): not this plan's places
+        text = QUOTED.sub("|", text)
     for piece in _NOT_NAME.sub("|", text).split("|"):
         piece = _TITLE_VERB.sub("", piece)
         one = _ONE_CHAR_COUNTY.match(piece)

@@ -35,6 +35,7 @@ from gktrack.features.importer.table import (
 )
 from gktrack.features.importer.text import STRIP, excerpt, fold, marker_only, tidy, tidy_lines
 from gktrack.features.importer.item_units import (
+    PERSON_WORDS,
     ROLE_END,
     TIME_WORDS,
     UNIT_LABEL,
@@ -52,7 +53,6 @@ from gktrack.features.limits import MAX_TASK_TEXT
 
 # A labelled unit bracket left inside a task's text: the phrase in it could not be split.
 _LEFT_UNIT_BRACKET = re.compile(rf"\(\s*{UNIT_LABEL_WORD}\s*:[^()]*\)")
-# "牵头负责领导:张三": a person, kept as a note on the task above, never a unit
 # "以上工作由X牵头,Y配合。", "以上第5-7项由X负责。": a unit line for the items above it — all of
 # them since the previous unit line, or those numbered first..last.
 _ABOVE = re.compile(r"^以上\s*(?:第?\s*(?P<first>\d{1,3})\s*[-—–~至到]\s*第?\s*(?P<last>\d{1,3})\s*(?:项|条)|各项|几项|\d{1,2}项)?"
@@ -61,7 +61,8 @@ _ABOVE = re.compile(r"^以上\s*(?:第?\s*(?P<first>\d{1,3})\s*[-—–~至到]\
 # come after it, so it cannot wait for them like "以上…"); an item naming its own units keeps them.
 _SECTION_WIDE = re.compile(r"^(?:本|该|此)(?:部分|章|节|方面|板块|领域|项)\s*(?:工作|任务|事项|内容|措施)?\s*"
                            r"(?:均|统一|都|总体)?\s*由\s*")
-_LEADER_LINE = re.compile(r"^[(]?\s*(?:牵头|分管|联系|责任)?(?:负责)?(?:领导|责任人|联系人)\s*:")
+# "牵头负责领导:张三": a person, kept as a note on the task above, never a unit
+_LEADER_LINE = re.compile(rf"^[(]?\s*{PERSON_WORDS}\s*:")
 _DEADLINE_LABEL = re.compile(rf"^(?:{TIME_WORDS})\s*:\s*(?P<rest>.+)$")
 # the column names among ``HEADER_WORDS`` as the table model reads them
 _UNIT_COLUMNS = {word for word in HEADER_WORDS if header_role(word) in UNIT_ROLES}
@@ -78,12 +79,13 @@ class TooLong(Exception):
         self.line = line
 
 
-def _check_length(task: ImportedTask, more: str) -> None:
-    """Refuse to add ``more`` to a task that would then be longer than any task is: every
-    paragraph added makes the parser read the task's end again (the time would grow with the
+def _extend(task: ImportedTask, more: str, joint: str = "\n") -> None:
+    """Add ``more`` to a task's text, refused where the task would then be longer than any task is:
+    every paragraph added makes the parser read the task's end again (the time would grow with the
     square of its length), and such a task means the document's numbering was not understood."""
     if len(task.text) + 1 + len(more) > MAX_TASK_TEXT:
         raise TooLong(task.line)
+    task.text += joint + more
 
 
 # ---- tables -----------------------------------------------------------------------------------
@@ -429,7 +431,6 @@ class Builder:
         row_number: str | None = None
         seen_child: set[int] = set()
         body_has_structure = any(s.kind in ("num", "uhead") for s in self.segs)
-        any_units = False
 
         def section_key() -> str | None:
             return stack[-1][1] if stack else None
@@ -443,13 +444,13 @@ class Builder:
                 self.cells.setdefault(id(task), []).extend(tail.deadlines)
 
         def new_task(number: str | None, text: str, seg: Seg) -> ImportedTask:
-            nonlocal open_task, any_units
+            nonlocal open_task
             task = ImportedTask(number=number, section=section_key(), text=text, line=seg.no)
             self.tasks.append(task)
             tail = trailing_units(text)
             if tail:
                 take_tail(task, tail)
-                any_units = True
+                self.any_units = True
                 open_task = None
                 pending.clear()
             elif units_ahead is not None:
@@ -457,11 +458,11 @@ class Builder:
                 open_task = None
             elif self.table is None and (lead := leading_units(text)) is not None:
                 task.units_text, task.units, task.text = lead
-                any_units = True
+                self.any_units = True
                 open_task = task  # its text may go on; a later unit line is not its own
             elif self.table is None and (titled := title_units(text)) is not None:
                 take_tail(task, titled)
-                any_units = True
+                self.any_units = True
                 open_task = task  # as above
             else:
                 open_task = task
@@ -478,7 +479,7 @@ class Builder:
                 one_paragraph(seg, piece)
 
         def one_paragraph(seg: Seg, text: str) -> None:
-            nonlocal open_task, row_number, any_units
+            nonlocal open_task, row_number
             if preamble():
                 run.warn(seg.no, f"“{preamble()}”部分不是任务,未导入:{excerpt(text)}")
                 return
@@ -487,18 +488,16 @@ class Builder:
                 return
             if self.table is None and seg.detail and open_task is None and self.tasks:
                 # a bullet detail of the task just closed by its unit bracket: it stays with that task
-                _check_length(self.tasks[-1], text)
-                self.tasks[-1].text += "\n" + text
+                _extend(self.tasks[-1], text)
                 return
             if self.table is None and open_task is not None:
-                _check_length(open_task, text)
                 # a line ending in "，" or "、" breaks a sentence (a <br>, a hard wrap): it goes on
-                open_task.text += ("" if fold(open_task.text.rstrip(STRIP)[-1:]) in (",", "、") else "\n") + text
+                _extend(open_task, text, "" if fold(open_task.text.rstrip(STRIP)[-1:]) in (",", "、") else "\n")
                 tail = trailing_units(open_task.text)
                 if tail:
                     # a phrase at the end of an item is the item's own: earlier ones stay open
                     take_tail(open_task, tail)
-                    any_units = True
+                    self.any_units = True
                     pending[:] = [t for t in pending if t is not open_task]
                     open_task = None
                 return
@@ -541,7 +540,7 @@ class Builder:
                     if tail:  # "(一)X(牵头单位:…)" above its items: they share it unless they name their own
                         heading_text = tail.text
                         self.section_units[key] = (tail.units_text, tail.units)
-                        any_units = True
+                        self.any_units = True
                     title, body = split_title(heading_text)
                     is_preamble = tidy(title) if INTRO_TITLE.match(fold(title).strip()) or index in self.intro \
                         else preamble()
@@ -585,7 +584,7 @@ class Builder:
                 self.sections += result.sections
                 self.tasks += result.tasks
                 self.grid_tasks.update(id(task) for task in result.tasks)
-                any_units = any_units or result.any_units
+                self.any_units = self.any_units or result.any_units
                 open_task, units_ahead = None, None
                 pending.clear()
                 continue
@@ -610,7 +609,7 @@ class Builder:
                 except InputError as exc:
                     run.warn(seg.no, exc.message)
                     continue
-                any_units = True
+                self.any_units = True
 
                 def line_extras(tasks: list[ImportedTask]) -> None:
                     # the line's own 完成时限 and 牵头领导 parts go to the tasks it names units for
@@ -618,8 +617,7 @@ class Builder:
                         if line_deadlines:
                             self.cells.setdefault(id(task), []).extend(line_deadlines)
                         for note in line_notes:
-                            _check_length(task, note)
-                            task.text += "\n" + note
+                            _extend(task, note)
 
                 if self.table is not None and self.table.units_first:
                     units_ahead = (shown, units)
@@ -679,8 +677,7 @@ class Builder:
                 if owner_task is None:
                     run.warn(seg.no, f"这一行前面没有任务,未使用:{excerpt(seg.raw)}")
                 else:
-                    _check_length(owner_task, seg.raw)
-                    owner_task.text += "\n" + shown_units(seg.raw)
+                    _extend(owner_task, shown_units(seg.raw))
                 continue
             if kind == "deadline":
                 label = _DEADLINE_LABEL.match(seg.norm)
@@ -697,7 +694,6 @@ class Builder:
                     continue
                 for task in targets:
                     self.cells.setdefault(id(task), []).append(cell.strip(STRIP))
-        self.any_units = any_units
         self.final_stack, self.final_counts = stack, counts
 
     def finish(self) -> None:
