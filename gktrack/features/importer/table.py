@@ -24,9 +24,8 @@ import re
 from dataclasses import dataclass, field
 
 from gktrack.domain.deadlines import find_deadline_phrases, is_known, split_phrases, time_phrase
-from gktrack.domain.model import UnitRef
 from gktrack.domain.text import display_width
-from gktrack.domain.unitphrase import join_line_breaks, looks_like_unit_phrase, parse_unit_phrase
+from gktrack.domain.unitphrase import dedupe_units, join_line_breaks, looks_like_unit_phrase, parse_unit_phrase
 from gktrack.errors import InputError
 from gktrack.features.importer.result import ImportedSection, ImportedTask
 from gktrack.features.importer.text import excerpt, fold, marker_at_start, simplified, tidy, tidy_lines
@@ -129,10 +128,13 @@ class Header:
         return [i for i, r in enumerate(self.roles) if r == role]
 
 
+def _cell_roles(row: list[Cell]) -> list[str | None]:
+    return [None if c.blank else header_role(c.text) for c in row]
+
+
 def _row_roles(row: list[Cell]) -> list[str | None] | None:
     """The roles a row's cells name, when the row is a header."""
-    texts = [c.text for c in row]
-    roles = [header_role(t) if not c.blank else None for t, c in zip(texts, row)]
+    roles = _cell_roles(row)
     filled = [c for c in row if not c.blank]
     named = [r for r in roles if r]
     distinct = {header_key(c.text) for c in filled}
@@ -164,10 +166,8 @@ def find_header(grid: Grid) -> Header | None:
             continue
         # a two-row header: "责任单位" over "牵头单位 | 配合单位"
         if index + 1 < len(grid.rows):
-            below = _row_roles(grid.rows[index + 1]) or [
-                header_role(c.text) if not c.blank else None for c in grid.rows[index + 1]]
-            if sum(1 for r in below if r) >= 2 and all(
-                    c.blank or header_role(c.text) for c in grid.rows[index + 1]):
+            below = _cell_roles(grid.rows[index + 1])
+            if sum(1 for r in below if r) >= 2 and all(r or c.blank for r, c in zip(below, grid.rows[index + 1])):
                 merged = [b or a for a, b in zip(roles + [None] * len(below), below)]
                 merged += roles[len(below):]
                 names = [b.text if not b.blank else a.text
@@ -1141,12 +1141,8 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, into: TableT
             open_values.clear()
             continue
         for col, value, carried in row.groups:
-            if col == merge_col:
-                continue
-            if open_values.get(col) == value and carried:
-                continue
-            if open_values.get(col) == value and (grid.whole or not grid.ragged and not grid.stream):
-                continue  # the same group written again (a blank-free sheet)
+            if col == merge_col or open_values.get(col) == value and (carried or grid.whole or not grid.ragged):
+                continue  # carried down, or the same group written again (a blank-free sheet)
             open_heading(value, f"col{col}", row.line)
             open_values[col] = value
             for deeper in [c for c in open_values if c > col]:
@@ -1214,7 +1210,7 @@ def cell_deadlines(text: str, line: int, warn) -> list[str]:
 
 
 def _add_units(task: ImportedTask, row: Row, warn) -> None:
-    found: list[UnitRef] = list(task.units)
+    found = list(task.units)
     for role in UNIT_ROLES:
         if role not in row.units:
             continue
@@ -1222,11 +1218,7 @@ def _add_units(task: ImportedTask, row: Row, warn) -> None:
             found += parse_unit_phrase(row.units[role], default=role)
         except InputError as exc:
             warn(row.line, f"{exc.message},原样保留在责任单位文字中")
-    best: dict[str, UnitRef] = {}
-    for unit in found:
-        if unit.name not in best or UNIT_ROLES.index(unit.role) < UNIT_ROLES.index(best[unit.name].role):
-            best[unit.name] = unit
-    task.units = list(best.values())
+    task.units = dedupe_units(found)
     shown = units_text(row.units)
     if task.units_text and shown and shown not in task.units_text:
         task.units_text = task.units_text + ";" + shown
