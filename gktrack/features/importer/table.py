@@ -419,7 +419,7 @@ def text_grids(lines) -> list[Grid]:
                 text = lines[j].text
                 if kinds[j] == "cell":
                     folded = fold(text).rstrip()
-                    body = text.rstrip()[:len(folded) - 1] if folded.endswith("|") else text
+                    body = text.rstrip()[:len(folded) - 1]  # a "cell" line ends in "|"
                     if PIPES_ONLY.match(folded):
                         body = ""  # "||", "|||": empty cells of the row, never text
                     else:  # "责任单位 | ||": the row's empty cells after the last one written
@@ -610,7 +610,7 @@ def _fit(cells: list[Cell], roles: list[str | None], default: list[int], item_co
 def _unstream(grid: Grid, header: Header) -> list[list[Cell | None]]:
     """One cell per line → rows: a row number, an item "3." or a section "二、" starts a new row
     at its column; other cells fill the next column."""
-    cells = grid.rows[0][header.at + 1:] if grid.rows else []
+    cells = grid.rows[0][header.at + 1:]
     roles = header.roles
     width = len(roles)
     number = header.column(NUMBER)
@@ -633,7 +633,7 @@ def _unstream(grid: Grid, header: Header) -> list[list[Cell | None]]:
             row, pos = None, 0
             continue
         kind = _kind(cell.text)
-        content = _content(cell.text) if kind == "plain" else kind
+        content = _content(cell.text)
         col = None
         body = _body_column(row, pos, cell, roles) if row is not None else None
         if body is not None:
