@@ -572,11 +572,6 @@ _FIT: dict[str, tuple[dict, int]] = {
 }
 
 
-def _fit_score(content: str, role: str | None) -> int:
-    scores, other = _FIT[content]
-    return scores.get(role, other)
-
-
 def _fit(cells: list[Cell], roles: list[str | None], default: list[int], item_col: int | None) -> list[int]:
     """The columns of a short row's cells, left to right: where what they hold fits best, the
     place ``default`` (by position) gave them where content does not say."""
@@ -584,7 +579,8 @@ def _fit(cells: list[Cell], roles: list[str | None], default: list[int], item_co
     contents = [_content(c.text) for c in cells]
 
     def score(index: int, col: int) -> float:
-        value = _fit_score(contents[index], roles[col])
+        scores, other = _FIT[contents[index]]
+        value = scores.get(roles[col], other)
         if contents[index] == "item" and col == item_col:
             value += 1
         return value + (1.5 if index < len(default) and default[index] == col else 0)
@@ -1034,8 +1030,9 @@ def _heading_row(cells: list[Cell | None], roles: list[str | None], present: lis
     if len(distinct) == 1:
         only = next(iter(distinct))
         col = next(i for i, c in enumerate(cells) if _filled(c))
-        if roles[col] in (GROUP, TEXT, NUMBER, None) and _kind(only) != "int" \
-                and _heading_like(only, len(present) > 1):
+        core = fold(only).rstrip("。.")  # a title spread over merged cells, or a section's heading
+        spans = len(present) > 1 and len(core) <= 40 and "。" not in core and _kind(only) != "int"
+        if roles[col] in (GROUP, TEXT, NUMBER, None) and (_kind(only) == "section" or spans):
             return only
     numbered = [_clean(c.text) for c, r in zip(cells, roles) if r == NUMBER and _filled(c)]
     words = [_clean(c.text) for c, r in zip(cells, roles) if r in (TEXT, GROUP) and _filled(c)]
@@ -1051,14 +1048,6 @@ def _heading_row(cells: list[Cell | None], roles: list[str | None], present: lis
 # A state, not an account of work done: what a tracking sheet's 完成情况 column says of a task.
 _STATE_WORD = re.compile(r"^(?:已?完成|未完成|进行中|推进中|正常推进|未开始|未到期|已办结|已销号|逾期\s*\d*\s*天?|已逾期"
                          r"|按期|滞后|持续推进中?|√|×|是|否)$")
-
-
-def _heading_like(text: str, spans: bool) -> bool:
-    kind = _kind(text)
-    if kind == "section":
-        return True
-    core = fold(text).rstrip("。.")
-    return spans and len(core) <= 40 and "。" not in core
 
 
 def units_text(units: dict[str, str]) -> str | None:
