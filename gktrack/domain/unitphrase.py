@@ -30,7 +30,8 @@ from gktrack.errors import InputError
 from gktrack.domain.model import ROLE_LABELS, ROLES, UnitRef
 
 __all__ = ["parse_unit_phrase", "format_unit_phrase", "looks_like_unit_phrase", "half_width", "is_body_name",
-           "close_label_gaps", "join_line_breaks", "split_cut_name", "text_problem", "unit_name_problem"]
+           "close_label_gaps", "dedupe_units", "join_line_breaks", "split_cut_name", "text_problem",
+           "unit_name_problem"]
 
 _RANK = {role: rank for rank, role in enumerate(ROLES)}  # lead < support < responsible
 
@@ -454,7 +455,7 @@ def parse_unit_phrase(text: str, default: str = "responsible") -> list[UnitRef]:
             prefix = None
         last_group = group
         units.append(UnitRef(name, role))
-    return _dedupe(units)
+    return dedupe_units(units)
 
 
 _NO_EACH = re.compile(r"^(?:各|本|全|我|相关|有关|其他|其它|所属|被)|^[省市州盟县区旗镇乡](?!镇|村|道)")
@@ -468,7 +469,7 @@ def _takes_each(name: str) -> bool:
                          r"|办事处|学校|医院|居委会|村委会)", name))
 
 
-def _dedupe(units: list[UnitRef]) -> list[UnitRef]:
+def dedupe_units(units: list[UnitRef]) -> list[UnitRef]:
     """One entry per name, where it first appears, with the strongest role it was given."""
     best: dict[str, str] = {}
     for unit in units:
@@ -480,7 +481,7 @@ def _dedupe(units: list[UnitRef]) -> list[UnitRef]:
 def format_unit_phrase(units: list[UnitRef]) -> str:
     """The canonical phrase "X牵头,Y、Z配合,W负责"; ``parse_unit_phrase`` reads it back unchanged."""
     parts = []
-    units = _dedupe(list(units))
+    units = dedupe_units(list(units))
     for role in ROLES:
         names = [u.name for u in units if u.role == role]
         if not names:

@@ -145,7 +145,6 @@ def _read_docx(data: bytes, name: str) -> Document:
     with unreadable(name, ".docx"):
         word = docx.Document(io.BytesIO(data))
         numbering = _Numbering(word)
-        numbering.outlines = _outline_styles(word)
         body = word.element.body
     texts: list[str] = []
     tables: list[Grid] = []
@@ -372,7 +371,7 @@ class _Numbering:
 
     def __init__(self, word) -> None:
         self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}
-        self.outlines: dict[str, int] = {}  # heading styles (``_outline_styles``)
+        self.outlines = _outline_styles(word)  # heading styles
         self.lists: dict[str, str] = {}  # numId -> the list it counts in (its abstractNum)
         self.restarts: dict[str, dict[int, int]] = {}  # numId -> {level: start} where it restarts
         self.used: set[str] = set()

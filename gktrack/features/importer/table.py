@@ -24,9 +24,8 @@ import re
 from dataclasses import dataclass, field
 
 from gktrack.domain.deadlines import find_deadline_phrases, is_known, split_phrases, time_phrase
-from gktrack.domain.model import UnitRef
 from gktrack.domain.text import display_width
-from gktrack.domain.unitphrase import join_line_breaks, looks_like_unit_phrase, parse_unit_phrase
+from gktrack.domain.unitphrase import dedupe_units, join_line_breaks, looks_like_unit_phrase, parse_unit_phrase
 from gktrack.errors import InputError
 from gktrack.features.importer.result import ImportedSection, ImportedTask
 from gktrack.features.importer.text import excerpt, fold, marker_at_start, simplified, tidy, tidy_lines
@@ -119,8 +118,8 @@ class Grid:
 class Header:
     at: int                     # index of the (last) header row
     roles: list[str | None]     # one per column
-    start: int = 0              # index of its first row: rows above it are a title, read as text
-    names: list[str] = field(default_factory=list)   # the header cells as written
+    start: int                  # index of its first row: rows above it are a title, read as text
+    names: list[str]            # the header cells as written, one per column
 
     def column(self, role: str) -> int | None:
         return next((i for i, r in enumerate(self.roles) if r == role), None)
@@ -129,10 +128,13 @@ class Header:
         return [i for i, r in enumerate(self.roles) if r == role]
 
 
+def _cell_roles(row: list[Cell]) -> list[str | None]:
+    return [None if c.blank else header_role(c.text) for c in row]
+
+
 def _row_roles(row: list[Cell]) -> list[str | None] | None:
     """The roles a row's cells name, when the row is a header."""
-    texts = [c.text for c in row]
-    roles = [header_role(t) if not c.blank else None for t, c in zip(texts, row)]
+    roles = _cell_roles(row)
     filled = [c for c in row if not c.blank]
     named = [r for r in roles if r]
     distinct = {header_key(c.text) for c in filled}
@@ -164,10 +166,8 @@ def find_header(grid: Grid) -> Header | None:
             continue
         # a two-row header: "责任单位" over "牵头单位 | 配合单位"
         if index + 1 < len(grid.rows):
-            below = _row_roles(grid.rows[index + 1]) or [
-                header_role(c.text) if not c.blank else None for c in grid.rows[index + 1]]
-            if sum(1 for r in below if r) >= 2 and all(
-                    c.blank or header_role(c.text) for c in grid.rows[index + 1]):
+            below = _cell_roles(grid.rows[index + 1])
+            if sum(1 for r in below if r) >= 2 and all(r or c.blank for r, c in zip(below, grid.rows[index + 1])):
                 merged = [b or a for a, b in zip(roles + [None] * len(below), below)]
                 merged += roles[len(below):]
                 names = [b.text if not b.blank else a.text
@@ -419,7 +419,7 @@ def text_grids(lines) -> list[Grid]:
                 text = lines[j].text
                 if kinds[j] == "cell":
                     folded = fold(text).rstrip()
-                    body = text.rstrip()[:len(folded) - 1] if folded.endswith("|") else text
+                    body = text.rstrip()[:len(folded) - 1]  # a "cell" line ends in "|"
                     if PIPES_ONLY.match(folded):
                         body = ""  # "||", "|||": empty cells of the row, never text
                     else:  # "责任单位 | ||": the row's empty cells after the last one written
@@ -460,39 +460,29 @@ def _line_stream(lines, kinds, i: int) -> Grid | None:
     """One cell per line, blank lines between, no "|": a header of three or more column names,
     then the cells. Read this way only when it has no group column (each row then starts with
     its item); a 分工表 with work items over several rows is the prose parser's."""
-    cells: list[Cell] = []
-    j = i
-    while j < len(lines):
-        if kinds[j] == "blank":
+
+    def run(j: int, stop) -> tuple[list[Cell], int]:
+        """The cells of lines j… (blank lines between them) up to one that is no cell or ``stop``s them."""
+        found = []
+        while j < len(lines) and (kinds[j] == "blank" or kinds[j] == "other" and not stop(lines[j].text)):
+            if kinds[j] == "other":
+                found.append(Cell(_clean(lines[j].text), lines[j].no))
             j += 1
-            continue
-        if kinds[j] != "other" or not header_role(lines[j].text):
-            break
-        cells.append(Cell(_clean(lines[j].text), lines[j].no))
-        j += 1
-    if len(cells) < 3:
-        return None
-    roles = _row_roles(cells)
-    if roles is None or len(roles) != len(cells):
+        return found, j
+
+    names, j = run(i, lambda text: not header_role(text))
+    roles = _row_roles(names) if len(names) >= 3 else None
+    if roles is None:
         return None
     roles = settle_roles(roles)
-    width = len(roles)
-    last = lines[j - 1].no
-    while j < len(lines):
-        if kinds[j] == "blank":
-            j += 1
-            continue
-        if kinds[j] != "other" or _STREAM_END.match(fold(lines[j].text).strip()):
-            break
-        cells.append(Cell(_clean(lines[j].text), lines[j].no))
-        last = lines[j].no
-        j += 1
+    body, end = run(j, lambda text: _STREAM_END.match(fold(text).strip()))
     whole = GROUP in roles
-    if whole and not _whole_rows(cells[width:], roles):
+    if whole and not _whole_rows(body, roles):
         return None
-    grid = Grid([cells], lines[i].no, last, ragged=True, stream=True, whole=whole,
-                cut=j >= len(lines) and fold(cells[-1].text).strip()[-1:] not in "。;)")
-    header = Header(len(roles) - 1, roles, 0, [c.text for c in cells[:len(roles)]])
+    cells = names + body
+    grid = Grid([cells], lines[i].no, body[-1].line if body else lines[j - 1].no, ragged=True, stream=True,
+                whole=whole, cut=end >= len(lines) and fold(cells[-1].text).strip()[-1:] not in "。;)")
+    header = Header(len(roles) - 1, roles, 0, [c.text for c in names])
     if not _clean_stream(grid, header):
         return None
     return grid
@@ -517,14 +507,10 @@ def _clean_stream(grid: Grid, header: Header) -> bool:
     if placed != len([c for c in cells if not c.blank]):
         return False
     for row in rows:
-        first = next((i for i, c in enumerate(row) if c is not None), 0)
-        cell = row[first]
-        if cell is None:
+        first = next((i for i, c in enumerate(row) if c is not None), None)
+        if first is None or _kind(row[first].text) in ("int", "item", "section"):
             continue
-        if first != 0 and _kind(cell.text) not in ("int", "item", "section"):
-            return False
-        if first == 0 and width > 1 and _kind(cell.text) not in ("int", "item", "section") \
-                and all(c is None for c in row[1:]):
+        if first or width > 1 and all(c is None for c in row[1:]):
             return False
     return True
 
@@ -586,11 +572,6 @@ _FIT: dict[str, tuple[dict, int]] = {
 }
 
 
-def _fit_score(content: str, role: str | None) -> int:
-    scores, other = _FIT[content]
-    return scores.get(role, other)
-
-
 def _fit(cells: list[Cell], roles: list[str | None], default: list[int], item_col: int | None) -> list[int]:
     """The columns of a short row's cells, left to right: where what they hold fits best, the
     place ``default`` (by position) gave them where content does not say."""
@@ -598,7 +579,8 @@ def _fit(cells: list[Cell], roles: list[str | None], default: list[int], item_co
     contents = [_content(c.text) for c in cells]
 
     def score(index: int, col: int) -> float:
-        value = _fit_score(contents[index], roles[col])
+        scores, other = _FIT[contents[index]]
+        value = scores.get(roles[col], other)
         if contents[index] == "item" and col == item_col:
             value += 1
         return value + (1.5 if index < len(default) and default[index] == col else 0)
@@ -624,7 +606,7 @@ def _fit(cells: list[Cell], roles: list[str | None], default: list[int], item_co
 def _unstream(grid: Grid, header: Header) -> list[list[Cell | None]]:
     """One cell per line → rows: a row number, an item "3." or a section "二、" starts a new row
     at its column; other cells fill the next column."""
-    cells = grid.rows[0][header.at + 1:] if grid.rows else []
+    cells = grid.rows[0][header.at + 1:]
     roles = header.roles
     width = len(roles)
     number = header.column(NUMBER)
@@ -647,7 +629,7 @@ def _unstream(grid: Grid, header: Header) -> list[list[Cell | None]]:
             row, pos = None, 0
             continue
         kind = _kind(cell.text)
-        content = _content(cell.text) if kind == "plain" else kind
+        content = _content(cell.text)
         col = None
         body = _body_column(row, pos, cell, roles) if row is not None else None
         if body is not None:
@@ -768,9 +750,9 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
             row.pop()
     width = max([len(header.roles)] + [len(r) for r in data])
     roles = list(header.roles)
+    full = [r for r in data if len(r) == width]
     if len(roles) < width:
         roles = [None] * (width - len(roles)) + roles
-        full = [r for r in data if len(r) == width]
         for col in range(width):
             if _mostly_numbers([r[col] for r in full]):
                 if roles[col] not in (None, NUMBER):
@@ -785,17 +767,14 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
                 values = [r[col].text for r in full if not r[col].blank]
                 roles[col] = GROUP if not values or any(_kind(v) == "section" for v in values) else REMARKS
         roles = settle_roles(roles)
-    names = [""] * (len(roles) - len(header.names)) + list(header.names)
-    full = [r for r in data if len(r) == width]
+    header = Header(header.at, roles, header.start, [""] * (width - len(header.names)) + header.names)
     at = next((col for col in range(width) if roles[col] in (GROUP, TEXT)
                and _mostly_numbers([r[col] for r in full])), None) if NUMBER not in roles else None
     if at is not None:
         # "1 | 做好… | 办公室 | 年底前" under "工作任务 | 具体要求 | 责任科室 | 时限要求", the categories on
         # lines of their own: the rows start with a 序号 the header lacks, a column of its own
-        roles.insert(at, NUMBER)
-        names.insert(at, "")
+        header = _number_at(header, at)
         width += 1
-    header = Header(header.at, roles, header.start, names)
     number, text = header.column(NUMBER), header.column(TEXT)
     item_cols = [c for r in data if len(r) == width for c, cell in enumerate(r) if _kind(cell.text) == "item"]
     item_col = max(set(item_cols), key=item_cols.count) if item_cols else text
@@ -807,12 +786,8 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
                     section_cols.setdefault(marker_at_start(_clean(cell.text)).style, col)
     out: list[list[Cell | None]] = []
     for row in data:
-        if len(row) >= width:
-            out.append(list(row[:width]))
-            if len(row) > width:
-                grid_extra = row[width:]
-                out[-1][-1] = Cell("\n".join(c.text for c in [out[-1][-1]] + grid_extra if c and not c.blank),
-                                   row[width - 1].line)
+        if len(row) == width:  # no row is wider: ``width`` is the widest
+            out.append(list(row))
             continue
         placed: list[Cell | None] = [None] * width
         anchor_at, anchor_col = None, None
@@ -864,9 +839,13 @@ def _number_column(grid: Grid, header: Header) -> Header:
     after_category = sum(1 for i in at if category(i - 1))
     before_category = sum(1 for i in at if category(i + 1))  # "1 | 政策解读 | 做好…": the number comes first
     col = text if text is not None and after_category * 2 > len(at) and after_category > before_category else 0
-    roles = header.roles[:col] + [NUMBER] + header.roles[col:]
-    names = list(header.names) + [""] * (len(header.roles) - len(header.names))
-    return Header(header.at, roles, header.start, names[:col] + [""] + names[col:])
+    return _number_at(header, col)
+
+
+def _number_at(header: Header, col: int) -> Header:
+    """``header`` with a 序号 column it lacks at ``col``."""
+    return Header(header.at, header.roles[:col] + [NUMBER] + header.roles[col:], header.start,
+                  header.names[:col] + [""] + header.names[col:])
 
 
 def _mostly_numbers(cells: list[Cell]) -> bool:
@@ -896,8 +875,6 @@ def _requirement_detail(grid: Grid, header: Header) -> Header:
     that text (both are text by name; ``settle_roles`` took the first for a group) — unless a grid
     with all its cells merges or leaves blank the first one's, which then heads rows as a group."""
     names = [header_key(name) for name in header.names]
-    if len(names) != len(header.roles):
-        return header
     roles = list(header.roles)
     data = [] if grid.ragged else grid.rows[header.at + 1:]
     for col in range(1, len(roles)):
@@ -952,7 +929,7 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, cut: 
     # "市级牵头单位 | 责任单位": the units of another level of government beside the plan's own are a
     # note on the task; when every unit column names its level, all of them are the plan's
     unit_cols = [col for col, role in enumerate(roles) if role in UNIT_ROLES]
-    other_level = {col for col in unit_cols if col < len(header.names) and level_column(header.names[col])}
+    other_level = {col for col in unit_cols if level_column(header.names[col])}
     if len(other_level) == len(unit_cols):
         other_level = set()
     for index, cells in enumerate(rows):
@@ -1015,7 +992,7 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, cut: 
                 row.remarks = "" if is_dash(value) else value
             elif is_dash(value):  # empty, or "——", "/", "无"
                 continue
-            elif col in other_level:
+            elif col in other_level or role == PERSON:
                 row.people.append(f"{header_key(header.names[col])}:{value}")
             elif role in UNIT_ROLES:
                 row.units[role] = (row.units[role] + ";" + value) if role in row.units else value
@@ -1023,8 +1000,6 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, cut: 
                 row.deadline = (row.deadline + "\n" + value) if row.deadline else value
             elif role == STATUS and not _STATE_WORD.match(fold(value).strip()):
                 row.status = (row.status + "\n" + value) if row.status else value
-            elif role == PERSON:
-                row.people.append(f"{header_key(header.names[col]) if header.names else '联系人'}:{value}")
         for col, cell in enumerate(cells):
             if cell is None:
                 continue
@@ -1055,8 +1030,9 @@ def _heading_row(cells: list[Cell | None], roles: list[str | None], present: lis
     if len(distinct) == 1:
         only = next(iter(distinct))
         col = next(i for i, c in enumerate(cells) if _filled(c))
-        if roles[col] in (GROUP, TEXT, NUMBER, None) and _kind(only) != "int" \
-                and _heading_like(only, len(present) > 1):
+        core = fold(only).rstrip("。.")  # a title spread over merged cells, or a section's heading
+        spans = len(present) > 1 and len(core) <= 40 and "。" not in core and _kind(only) != "int"
+        if roles[col] in (GROUP, TEXT, NUMBER, None) and (_kind(only) == "section" or spans):
             return only
     numbered = [_clean(c.text) for c, r in zip(cells, roles) if r == NUMBER and _filled(c)]
     words = [_clean(c.text) for c, r in zip(cells, roles) if r in (TEXT, GROUP) and _filled(c)]
@@ -1072,14 +1048,6 @@ def _heading_row(cells: list[Cell | None], roles: list[str | None], present: lis
 # A state, not an account of work done: what a tracking sheet's 完成情况 column says of a task.
 _STATE_WORD = re.compile(r"^(?:已?完成|未完成|进行中|推进中|正常推进|未开始|未到期|已办结|已销号|逾期\s*\d*\s*天?|已逾期"
                          r"|按期|滞后|持续推进中?|√|×|是|否)$")
-
-
-def _heading_like(text: str, spans: bool) -> bool:
-    kind = _kind(text)
-    if kind == "section":
-        return True
-    core = fold(text).rstrip("。.")
-    return spans and len(core) <= 40 and "。" not in core
 
 
 def units_text(units: dict[str, str]) -> str | None:
@@ -1112,8 +1080,7 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, into: TableT
     result = into or TableTasks()
     read = read_rows(rows, header, grid.ragged, grid.cut)
     merge_col = _title_column(read)
-    if merge_col is not None and merge_col < len(header.names) \
-            and _CATEGORY.search(header_key(header.names[merge_col])):
+    if merge_col is not None and _CATEGORY.search(header_key(header.names[merge_col])):
         merge_col = None  # a 类别 column heads its rows whatever it says
     has_units = any(r in UNIT_ROLES for r in header.roles)
     has_time = DEADLINE in header.roles
@@ -1141,12 +1108,8 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, into: TableT
             open_values.clear()
             continue
         for col, value, carried in row.groups:
-            if col == merge_col:
-                continue
-            if open_values.get(col) == value and carried:
-                continue
-            if open_values.get(col) == value and (grid.whole or not grid.ragged and not grid.stream):
-                continue  # the same group written again (a blank-free sheet)
+            if col == merge_col or open_values.get(col) == value and (carried or grid.whole or not grid.ragged):
+                continue  # carried down, or the same group written again (a blank-free sheet)
             open_heading(value, f"col{col}", row.line)
             open_values[col] = value
             for deeper in [c for c in open_values if c > col]:
@@ -1214,7 +1177,7 @@ def cell_deadlines(text: str, line: int, warn) -> list[str]:
 
 
 def _add_units(task: ImportedTask, row: Row, warn) -> None:
-    found: list[UnitRef] = list(task.units)
+    found = list(task.units)
     for role in UNIT_ROLES:
         if role not in row.units:
             continue
@@ -1222,11 +1185,7 @@ def _add_units(task: ImportedTask, row: Row, warn) -> None:
             found += parse_unit_phrase(row.units[role], default=role)
         except InputError as exc:
             warn(row.line, f"{exc.message},原样保留在责任单位文字中")
-    best: dict[str, UnitRef] = {}
-    for unit in found:
-        if unit.name not in best or UNIT_ROLES.index(unit.role) < UNIT_ROLES.index(best[unit.name].role):
-            best[unit.name] = unit
-    task.units = list(best.values())
+    task.units = dedupe_units(found)
     shown = units_text(row.units)
     if task.units_text and shown and shown not in task.units_text:
         task.units_text = task.units_text + ";" + shown
@@ -1240,8 +1199,6 @@ _CATEGORY = re.compile(r"类别|类型|分类|领域|板块|栏目|方面")
 def _title_column(rows: list[Row]) -> int | None:
     """A group column with a new item ("1.做好…") on every row is each row's own title, not a group."""
     rows = [r for r in rows if not r.section and r.text]
-    if not rows:
-        return None
     columns = {c for r in rows for c, _, _ in r.groups}
     if not columns:
         return None

@@ -86,9 +86,6 @@ def _syllables() -> frozenset[str]:
     return frozenset(i + f for i in _INITIALS for f in _FINALS) | {"m", "n", "ng", "hm", "hng"}
 
 
-CN_DIGITS = "零〇一二三四五六七八九十百两"
-
-
 @dataclass(frozen=True)
 class Marker:
     style: str   # "chapter" 第一部分, "cn" 一、, "pcn" (一), "n" 1. / 1、, "nn" 1.1, "pn" (1), "n)" 1), "circ" ①,
@@ -165,7 +162,7 @@ def markers_inside(norm: str, raw: str):
                 continue
             marker = _marker_from(style, match, raw)
             if marker is not None:
-                yield match.start(), Marker(marker.style, marker.value, marker.text, match.end())
+                yield match.start(), marker
 
 
 # ---- dates ------------------------------------------------------------------------------------
