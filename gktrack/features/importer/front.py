@@ -44,7 +44,7 @@ _DECORATION = re.compile(r"(?:附件\d{0,2}:?)?(?:关于印发|印发)?《?(?P<t
 _NOTICE_CLOSE = re.compile(r"^\(此件[^()]{0,12}\)$")
 _ATTACHMENT = re.compile(r"^附件\d{0,2}:?$")
 # "关于印发X的通知": the name the cover notice gives the plan
-NOTICE_TITLE = re.compile(r"印发(?P<t>[^《》。]{4,60}?)的\s*通\s*知")
+NOTICE_TITLE = re.compile(r"印发《?(?P<t>[^《》。]{4,60}?)》?的\s*通\s*知")
 # the sentence by which a cover notice issues the plan, and the notice's closing request
 _ISSUING = re.compile(r"印发给你们|现印发|现将.{0,40}印发")
 _NOTICE_BODY = re.compile(_ISSUING.pattern + r"|请.{0,10}(?:贯彻|遵照|认真)")
@@ -55,18 +55,26 @@ _DOC_NUMBER = re.compile(rf"[{CJK}A-Za-z]{{1,12}}\s*[〔\[(【﹝]\s*\d{{4}}\s*[
 # "X〔2019〕33 号 某市人民政府办公室 关于…"), or in brackets after the notice's title ("…的通知(X〔2017〕2号)")
 _NUMBER_OPENING = re.compile(_DOC_NUMBER.pattern + r"(?=$|\s|:)")
 _NUMBER_CLOSING = re.compile(r"通\s*知\s*\(\s*(?P<n>" + _DOC_NUMBER.pattern + r")\s*\)$")
+# a page's fields run together, labels without their colons ("发文机构X发文字号X〔2018〕103号"):
+# a 文号 is known by its shape right after its label
+_NUMBER_AFTER_LABEL = re.compile(r"(?:发文字号|文件编号|发文编号|文\s*号)\s*(?P<n>" + _DOC_NUMBER.pattern + ")")
 _URL = re.compile(r"https?://[^\s<>\"'，。、）)]+")
 _LABEL_WORDS = r"发文机关|发文单位|制发机关|发布机构|发文字号|文件编号|发文编号|文\s*号|成文日期|印发日期|发布日期|标\s*题"
 _LABEL = re.compile(rf"^(?P<label>{_LABEL_WORDS})\s*:\s*(?P<value>.*)$")
 # a page's field table whose labels are bracketed cells: "[ 发文字号 ] | X", "【发文机关】X"
 _BRACKET_LABEL = re.compile(rf"^[\[【]\s*(?P<label>{_LABEL_WORDS})\s*[\]】]\s*:?\s*(?P<value>.*)$")
-ORG_END = r"(?:办公室|办公厅|人民政府|政府|委员会|管委会|办事处|联合会|局|厅|委|办|中心)"
+ORG_END = r"(?:办公室|办公厅|人民政府|政府|委员会|管委会|办事处|联合会|局|厅|委|办|部|中心)"
 # the body a title names before its year: "某市残疾人联合会2024年政务公开…"
 _TITLE_ORG = re.compile(rf"^(?P<org>[{CJK}()]{{2,40}}?{ORG_END})(?=(?:19|20)\d{{2}}\s*年)")
 # a site's name line: "某县人民政府 www.… 发布时间:"
 _SITE_ORG = re.compile(rf"^(?P<org>[{CJK}()]{{2,40}}?{ORG_END})\s+(?:https?://)?www\.")
 _CRUMB = re.compile(r"\s*(?:>>|[>›»])\s*")
 _ORG_BEFORE_ABOUT = re.compile(rf"^(?P<org>[{CJK}()]{{2,40}}?{ORG_END})(?:关于|印发)")
+# the sentence that names the plan as its body published it, when no line is its title:
+# "2022年5月5日,某部办公厅发布《X》。" (a 《》 cited inside a longer sentence is another document)
+_PUBLISHED = re.compile(rf"(?:^|[,,])(?P<org>[{CJK}()]{{2,40}}?{ORG_END})(?:发布|印发|出台)了?《(?P<t>[^《》]{{4,60}})》[。.]?$")
+# a national body's name holds no place: "某某部", "某某部办公厅"
+_NATIONAL = re.compile(rf"[{CJK}]{{2,8}}部(?:办公厅)?")
 # a field label written without its colon before a notice's title in a page's table ("标题 X关于…")
 _BARE_TITLE_LABEL = re.compile(r"^(?:标\s*题|内容概述|(?:文件)?名\s*称)\s+")
 # a sentence's opening words, where a body's name never starts ("为深入贯彻落实某省人民政府办公厅关于…")
@@ -120,7 +128,7 @@ def _title_text(segs: list[Seg], index: int, decorated: bool = False,
         return (text, 2) if decorated and following in ("的通知", "通知") and plan_title(text) else None
     candidates = [(seg.compact, 1)]
     if index + 1 < len(segs) and plain(segs[index + 1]) and len(seg.compact) <= 30 and len(following) <= 20 \
-            and not _beside_title(seg) and not _beside_title(segs[index + 1]):
+            and seg.norm[-1:] not in "。!?;!?;" and not _beside_title(seg) and not _beside_title(segs[index + 1]):
         after = segs[index + 2].compact if index + 2 < len(segs) else ""
         if not after.startswith(("的通知", "通知")):
             candidates.append((seg.compact + following, 2))
@@ -143,9 +151,11 @@ def _title_text(segs: list[Seg], index: int, decorated: bool = False,
 
 
 def _notice_named(text: str) -> bool:
-    """Whether a title line names a notice, not a plan: "关于X的实施意见" is a plan's own title
-    unless X itself is a notice's words."""
-    return bool(NOTICE_WORD.search(text[2:] if text.startswith("关于") else text))
+    """Whether a title line names a notice, not a plan: "(X)关于Y的实施意见" is a plan's own title
+    unless Y itself is a notice's words; the 要点 a plan carries out ("X关于贯彻落实《…》的实施方案")
+    is no notice's."""
+    own = re.sub(r"^[^《》:]{0,40}?关于", "", text)
+    return bool(NOTICE_WORD.search(_IMPLEMENTED.sub("", own)))
 
 
 _FILE_EXTENSION = re.compile(r"\.(?:docx?|wps|pdf|xlsx?|txt)$", re.IGNORECASE)
@@ -159,6 +169,14 @@ _TITLE_END = re.compile(r"要点|方案|分工表?|任务表|分解表|一览表
 def _opening(segs: list[Seg]) -> int:
     """Where the text starts below the page's chrome (``len(segs)`` when there is none)."""
     return next((i for i, seg in enumerate(segs) if not CHROME.match(seg.norm)), len(segs))
+
+
+def opening_title(segs: list[Seg]) -> str | None:
+    """The plan's title as the text's first line, read even where nothing numbered follows it (an
+    excerpt cut before its tasks, headings run into the text)."""
+    at = _opening(segs)
+    found = _title_text(segs, at, opening=True) if at < len(segs) and segs[at].kind != "table" else None
+    return found[0] if found else None
 
 
 def split_opening_title(segs: list[Seg]) -> list[Seg]:
@@ -500,7 +518,8 @@ def _fuller(long: str, short: str) -> bool:
 def _named_body(org: str) -> bool:
     """Whether a name read outside a field (a title's, a site's, a breadcrumb's) is a body's: it
     opens with a place, not with a sentence's words, and ends as a body's name does."""
-    return not VERB_OPENING.match(org) and _PLACE_OPENING.match(org) is not None and looks_like_unit_phrase(org)
+    return not VERB_OPENING.match(org) and (_PLACE_OPENING.match(org) is not None or bool(_NATIONAL.fullmatch(org))) \
+        and looks_like_unit_phrase(org)
 
 
 def notice_heading(seg: Seg) -> str:
@@ -537,12 +556,22 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
             if name and PLAN_WORD.search(name):
                 title = name
                 break
+    published = None
+    if title is None:
+        for seg in head:
+            match = _PUBLISHED.search(seg.norm)
+            if match and PLAN_WORD.search(match.group("t")) and not VERB_OPENING.match(match.group("org")):
+                title, published = dedouble(match.group("t")), (match.group("org"), DATE.search(seg.norm[:match.start()]))
+                break
     plan.title = title
     # 文号: labelled, or alone on its line (cited numbers sit inside sentences)
     # or opening a heading line, or after the notice's title
     number_text = labels.get("发文字号") or labels.get("文号") or labels.get("文件编号") or labels.get("发文编号")
     if number_text is None:
         for seg in head:
+            if after_label := _NUMBER_AFTER_LABEL.search(seg.norm):
+                number_text = after_label.group("n")
+                break
             closing = _NUMBER_CLOSING.search(seg.norm) if not re.search(r"[,。;]", seg.norm) else None
             if _DOC_NUMBER.fullmatch(seg.norm) or _NUMBER_OPENING.match(seg.norm):
                 number_text = seg.raw
@@ -579,6 +608,9 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
             if seg.compact.startswith("关于") and index and _is_signature(head[index - 1]):
                 issuer = head[index - 1].raw
                 break
+    if published:
+        issuer = issuer or published[0]
+        signature_date = signature_date or (to_date(published[1]) if published[1] else None)
     trailer_date = None
     for index, seg in enumerate(tail):  # the plan's own signature: "某镇人民政府" over its date
         date = DATE_LINE.match(seg.norm)
@@ -620,6 +652,8 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
         plan.year = int(match.group()) if match else None
     if plan.year is None and plan.issued:
         plan.year = plan.issued.year
+    if plan.year is None and title:
+        plan.year = carried_out_year(title)
     plan.source = next((match.group() for seg in segs if (match := _URL.search(seg.raw))), None)
 
 
@@ -665,6 +699,9 @@ def _site_owner(head: list[Seg]) -> str | None:
 # ("贯彻〈五年行动计划(2021—2025年)〉实施方案"), and a span of years.
 QUOTED = re.compile(r"〈[^〈〉]*〉|《[^《》]*》")
 _YEAR_SPAN = re.compile(r"\d{4}\s*年?\s*[-—–~至到]+\s*\d{4}\s*年?")
+# the document a plan carries out, quoted in its title ("关于贯彻落实《2017年…要点》的实施方案")
+_IMPLEMENTED = re.compile(r"(?:贯彻落实|贯彻|落实)《[^《》]*》")
+_CARRIED_OUT = re.compile(r"(?:贯彻落实|贯彻|落实)《(?P<t>[^《》]+)》(?P<rest>的?[^《》]{0,12})$")
 
 
 def title_year(title: str) -> int | None:
@@ -678,6 +715,13 @@ def title_year(title: str) -> int | None:
         return int(match.group(1))
     cn = re.search(r"([〇零一二三四五六七八九○]{4})年", text)
     return numerals.number(cn.group(1), digitwise=True) if cn else None
+
+
+def carried_out_year(title: str) -> int | None:
+    """The year of the 要点 a plan's title says it carries out ("X关于贯彻落实《2017年…要点》的实施
+    方案"): the plan's own, when neither its title, 文号 nor date gives one."""
+    own = _CARRIED_OUT.search(fold(title))
+    return title_year(own.group("t")) if own and PLAN_WORD.search(own.group("rest")) else None
 
 
 def in_sentence(compact: str, match: re.Match[str]) -> bool:

@@ -29,12 +29,14 @@ from gktrack.features.importer.front import (
     ORG_END,
     SITE_BANNER,
     VERB_OPENING,
+    carried_out_year,
     dedouble,
     in_sentence,
     line_span,
     locate,
     metadata,
     notice_heading,
+    opening_title,
     signed_line,
     split_opening_title,
     title_year,
@@ -172,20 +174,22 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
             if match and not VERB_OPENING.match(heading) and not in_sentence(heading, match):
                 plan.title = match.group()
                 break
+    if not plan.title:
+        plan.title = opening_title(segs)
     if not plan.title and doc.name:
         stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", doc.name).strip()
         if stem:
             plan.title, plan.title_from_file = stem, True
             run.warn(1, f"文中没有计划标题,标题取自文件名“{stem}”")
-    if plan.year is None and plan.title:  # the title's year, else the 文号's, else the first date near the top
+    if plan.year is None and plan.title and not plan.title_from_file:  # the title's year, else the text's
         plan.year = title_year(plan.title)
     if plan.year is None:
-        # (not a page's upload, print or visit time: when the copy was made says nothing of the plan)
-        head = " ".join(s.norm for s in segs[:30] if s.kind != "table" and not _TIMESTAMP.search(s.norm))
-        match = re.search(r"[〔\[(【](20\d{2})[〕\])】]", head) \
-            or re.search(r"(?<!\d)(20\d{2})\s*[-年./]\s*\d{1,2}", head)
-        if match:
-            plan.year = int(match.group(1))
+        plan.year = _text_year(segs) or (carried_out_year(plan.title) if plan.title and not plan.title_from_file
+                                         else None)
+    if plan.year is None and plan.title_from_file and (year := title_year(plan.title)):
+        # "附件1.docx", "通知.pdf": a file's name is the user's, not the document's; said so
+        plan.year, plan.year_from_file = year, True
+        run.warn(1, f"文中没有写明计划年度,年度 {year} 取自文件名“{plan.title}”,请核对")
     if not plan.tasks:
         first = next((s.no for s in segs if s.kind != "table"), 1)
         parts = "、".join(dict.fromkeys(run.preamble))
@@ -195,13 +199,16 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
         read = f"只读取了{read};" if read else ""
         if run.notice_only:
             own = "通知里的编号段落是对收文单位的要求,不是任务," if any(seg.marker is not None for seg in segs) else ""
-            run.warn(first, f"文中只有印发计划的通知,没有计划正文:{own}未导入任何任务;{read}"
+            plan.no_tasks = "文中只有印发计划的通知,没有计划正文"
+            run.warn(first, f"{plan.no_tasks}:{own}未导入任何任务;{read}"
                             "网页节选可能在通知之后就截断了,请取得计划全文后再导入")
         elif parts:
-            run.warn(first, f"文中只有方案的总体说明({parts}),没有任务部分,未导入任何任务;{read}"
+            plan.no_tasks = f"文中只有方案的总体说明({parts}),没有任务部分"
+            run.warn(first, f"{plan.no_tasks},未导入任何任务;{read}"
                             "网页节选可能在任务部分之前就截断了,请取得计划全文后再导入")
         else:
-            run.warn(first, "没有找到任何任务:文中既没有编号条目,也没有责任单位,请检查文档是否为工作要点或分工方案")
+            plan.no_tasks = "文中既没有编号条目,也没有责任单位"
+            run.warn(first, f"没有找到任何任务:{plan.no_tasks},请检查文档是否为工作要点或分工方案")
         return
     without = [t for t in plan.tasks if not t.units]
     if without:
@@ -237,8 +244,28 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
             run.warn(last.no, f"文档在此处中断(“…{tail[-12:]}”),最后一项任务可能不完整,请核对")
 
 
-# A page's own time stamps: when it was uploaded, printed, visited, crawled
-_TIMESTAMP = re.compile(r"(?:上传|下载|打印|访问|浏览|更新|采集|抓取|入库)(?:时间|日期)|\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}")
+# A page's own time stamps: when it was uploaded, printed, visited, crawled, or a bare "时间:" field
+_TIMESTAMP = re.compile(rf"(?:上传|下载|打印|访问|浏览|更新|采集|抓取|入库)(?:时间|日期)|(?<![{CJK}])时间\s*:"
+                        r"|\d{1,4}[-./]\d{1,2}[-./]\d{1,4}\s+\d{1,2}:\d{2}")
+# a lead opening with the plan's year and saying what is to be done in it ("2021年全省政务公开工作的
+# 总体要求是…", "2020年,市统计局政务公开工作要…"); not a date, a span, "…以来" or a review of that year
+_LEAD_YEAR = re.compile(r"^((?:19|20)\d{2})\s*年(?!\s*\d|度?\s*[-—–至到]|以来)[^。;]*?(?<![重主需纲概])要")
+
+
+def _text_year(segs: list[Seg]) -> int | None:
+    """The year the text itself gives the plan where no title does: a lead that opens with it, else
+    a 文号's or a date's near the top (not a page's time stamp: when the copy was made says nothing
+    of the plan)."""
+    for seg in segs[:30]:
+        if seg.marker is not None or seg.kind == "table":
+            break
+        match = _LEAD_YEAR.match(seg.norm)
+        if match:
+            return int(match.group(1))
+    head = " ".join(s.norm for s in segs[:30] if s.kind != "table" and not _TIMESTAMP.search(s.norm))
+    match = re.search(r"[〔\[(【](20\d{2})[〕\])】]", head) \
+        or re.search(r"(?<!\d)(20\d{2})\s*[-年./]\s*\d{1,2}", head)
+    return int(match.group(1)) if match else None
 
 
 def _last_line(doc: Document) -> Line | None:

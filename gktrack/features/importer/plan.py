@@ -43,6 +43,7 @@ class ImportPreview:
     source_hash: str
     path: str
     section_counts: list[tuple[str, int]] = field(default_factory=list)
+    no_tasks: str | None = None   # why the document gave no task (``ImportedPlan.no_tasks``)
 
     def to_json(self) -> dict:
         return {
@@ -141,7 +142,9 @@ def preview_import(repo: Repository, path: str | Path, *, plan_id: str | None = 
             known_units.append(found)
         return found
 
-    warnings = [w for w in imported.warnings if not (title and imported.title_from_file and "标题取自文件名" in w[1])]
+    warnings = [w for w in imported.warnings if not (title and imported.title_from_file and "标题取自文件名" in w[1]
+                                                     or year and imported.year_from_file and "年度" in w[1]
+                                                     and "取自文件名" in w[1])]
     if plan.owner:
         plan.owner = canonical(plan.owner)
     unresolved: dict[str, int] = {}
@@ -171,7 +174,7 @@ def preview_import(repo: Repository, path: str | Path, *, plan_id: str | None = 
         label = by_key[top].heading if top in by_key else "(无章节)"
         counts[label] = counts.get(label, 0) + 1
     return ImportPreview(plan, new_units, known_units, sorted(warnings, key=lambda w: w[0]), digest, str(path),
-                         section_counts=list(counts.items()))
+                         section_counts=list(counts.items()), no_tasks=imported.no_tasks)
 
 
 def import_plan(repo: Repository, path: str | Path, *, plan_id: str | None = None, year: int | None = None,
@@ -182,7 +185,8 @@ def import_plan(repo: Repository, path: str | Path, *, plan_id: str | None = Non
     if not plan.tasks:
         # an excerpt holding only the notice or the introduction: an empty plan under this id would
         # stand in the way of importing the whole document later
-        raise InputError(f"“{Path(path).name}”中没有找到任何任务,未导入(用 --dry-run 查看原因;"
+        reason = f":{preview.no_tasks}" if preview.no_tasks else ""
+        raise InputError(f"“{Path(path).name}”中没有找到任何任务,未导入{reason}(用 --dry-run 查看详情;"
                          f"只想先建立计划可用 gktrack new-plan)")
     rel = plan_rel(plan.id)
     summary = f"导入计划 {plan.id}:{plan.title}({len(plan.tasks)} 项任务)"

@@ -41,4 +41,6 @@ class ImportedPlan:
     tasks: list[ImportedTask] = field(default_factory=list)
     warnings: list[tuple[int, str]] = field(default_factory=list)
     title_from_file: bool = False   # no title line: the file name stands in for it
+    year_from_file: bool = False    # the text names no year: the file name's stands in for it
+    no_tasks: str | None = None     # why no task was found ("文中只有印发计划的通知…"), for the user
     owner_needed: bool = False      # tasks say "我市/我局" but the document never names that body
