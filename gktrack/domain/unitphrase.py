@@ -13,7 +13,8 @@ has said the role of the names before; names left without one are responsible. S
 join words inside one name ("城管住建和农业农村局"). In "市发改委、科技局" the names after a
 level-prefixed first name share its prefix (市科技局), along an unbroken 、 run only, unless a name
 names a place of its own ("人民银行潍坊市中心支行"). An adverb before the role word ("分别牵头") is
-not part of a name, and neither is a clause after it: "X牵头做好…工作" names X.
+not part of a name, and neither is a clause after it: "X牵头做好…工作" names X, nor a topic before
+the 由 that brings the unit in: "A由X牵头" names X.
 
 What is no unit's name, and no task's text either — a table's empty cells or its row number read
 into the wrong column — is judged here once (``unit_name_problem``, ``text_problem``).
@@ -99,7 +100,10 @@ _ALIAS_AFTER = re.compile(r"\([^()]*\)$")  # "县卫健局(县疾控中心)": an
 _QUALIFIER = re.compile(
     r"等(?:其他|有关|相关|各)?[\u4e00-\u9fff()]{0,16}?(?:部门|单位|机构|机关|企业|组织|主体)$|等$"
     r"|等[\u4e00-\u9fff]{0,8}(?:各|有关|相关|其他)[\u4e00-\u9fff]{0,4}$")
-_LEADING_FILLER = re.compile(r"^(?:由|请|均由)")
+# "由X负责", "请X牵头": the word that brings in the unit. With a topic in front ("规范性文件公开由制发司
+# 牵头") what stands before it is the subject matter, no part of the name; 由 and 请 inside a word
+# ("自由贸易试验区", "申请", "由于") bring in nothing.
+_INTRODUCER = re.compile(r"(?<![自理缘经事因来原根申邀提聘恳呈报敬催])(?:均|统一)?(?:由|请)(?![于此衷示求假教柬])")
 _LEVEL_CHARS = "省市区县镇乡"
 # Words that start with a level character without being a level prefix: 市场监管局, 乡村振兴局.
 _NOT_A_PREFIX = re.compile(r"^(?:市场|市政(?:工程|公用|设施|管理|园林|建设|养护)|区域|县域|乡村|镇村)")
@@ -194,9 +198,21 @@ def _can_take_prefix(name: str) -> bool:
 
 def _normalise_name(name: str) -> str:
     name = name.translate(_BRACKETS).strip(" \t\r\n.,;:、")
-    name = _LEADING_FILLER.sub("", name)
+    introduced = _introduced(name)
+    if introduced:
+        name = name[introduced.end():]
     name = _QUALIFIER.sub("", name).strip()
     return name
+
+
+def _introduced(name: str) -> re.Match | None:
+    """The 由/请 after which ``name`` (brackets folded) names its unit: at its start, or after a topic
+    when what follows reads as a body ("执法事项清单由政策法规司")."""
+    for match in _INTRODUCER.finditer(name):
+        rest = _QUALIFIER.sub("", name[match.end():]).strip()
+        if match.start() == 0 or rest and (is_body_name(rest) or _whole_name(rest)):
+            return match
+    return None
 
 
 def _strip_enclosing(text: str) -> str:
@@ -413,6 +429,12 @@ def _read(text: str, default: str = "responsible", strict: bool = False) -> list
             settle("lead", own_clause=True)
             separator = ","
         if chunk:
+            introduced = _introduced(chunk)
+            while introduced and introduced.start() > 0 and separator in ("、", "和") and pending \
+                    and pending[-1] == len(names) - 1:
+                # "政策解读、回应关切由X负责": the names before the topic in its 、 run are the topic's too
+                separator = names.pop()[1]
+                pending.pop()
             names.append([chunk, separator, group, None])
             pending.append(len(names) - 1)
         if role:
