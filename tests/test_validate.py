@@ -483,3 +483,16 @@ def test_a_broken_registry_stops_read_commands_with_one_line(repo):
         code, out, err = gk(repo, *argv)
         assert code == 1
         assert lines(err) == ["gktrack: 错误:units.yaml:4:1: YAML 语法错误:含有制表符(Tab),YAML 只能用空格缩进"]
+
+
+def test_a_unit_name_holding_its_topic_is_flagged(repo):
+    # "规范性文件公开由制发司牵头" imported before the importer cut the topic off: the unit is 制发司
+    write(repo, "plans/good.yaml", GOOD.replace("lead: [司法所]", "lead: [规范性文件公开由司法所]"))
+    code, out, _ = gk(repo, "validate")
+    assert code == 1
+    assert lines(out) == [
+        "plans/good.yaml:17:12: 错误:任务 1 的单位名称“规范性文件公开由司法所”含“由”引出的单位,应只写“司法所”",
+    ]
+    # a word that holds 由 or 请 brings in no unit
+    write(repo, "plans/good.yaml", GOOD.replace("lead: [司法所]", "lead: [自由贸易试验区管委会]"))
+    assert "引出的单位" not in gk(repo, "validate")[1]

@@ -161,12 +161,16 @@ def _no_words(text: str) -> str | None:
 def unit_name_problem(name: str) -> str | None:
     """Why ``name`` can be no unit's name, or None: only punctuation or "|" (empty table cells),
     a bare number (a row number), a time (年底前, 长期推进, 2021年8月前) — cells of a table read
-    into the wrong column. The one rule for the importer and ``validate``."""
+    into the wrong column — or a clause whose 由/请 brings in the unit after a topic
+    ("规范性文件公开由制发司"). The one rule for the importer and ``validate``."""
     what = _no_words(name)
     if what:
         return f"单位名称“{name}”{what},不是单位"
     if time_phrase(half_width(name or "").strip()):
         return f"单位名称“{name}”是时限,不是单位"
+    introduced = _introduced((name or "").translate(_BRACKETS))
+    if introduced:
+        return f"单位名称“{name}”含“{introduced.group()}”引出的单位,应只写“{_normalise_name(name)}”"
     return None
 
 
