@@ -77,6 +77,7 @@ from gktrack.features.importer.text import (
     TRADITIONAL,
     excerpt,
     fold,
+    glosses_systematically,
     simplified,
     strip_pinyin_glosses,
 )
@@ -372,12 +373,13 @@ def _plain_script(doc: Document, run: Run) -> Document:
     """繁体 (a mirror site's conversion) read as 简体; pinyin glosses ("區(qū)") dropped."""
     text = doc.text
     hits = len(TRADITIONAL.findall(text))
-    glossed = strip_pinyin_glosses(text) != text
+    toneless = glosses_systematically(text)
+    glossed = strip_pinyin_glosses(text, toneless) != text
     if hits < 5 and not glossed:
         return doc
     lines = []
     for line in doc.lines:
-        value = strip_pinyin_glosses(line.text) if glossed else line.text
+        value = strip_pinyin_glosses(line.text, toneless) if glossed else line.text
         lines.append(Line(line.no, simplified(value, force=True) if hits >= 5 else value, line.outline))
     if hits >= 5:
         converted = any(a.text != b.text for a, b in zip(doc.lines, lines)) or glossed

@@ -8,12 +8,13 @@ steps for all of them:
 1. the header row is found by what its cells mean (``header_role``), in any order;
 2. rows of a flattened table that lost merged cells are aligned to the columns by their content
    (a row number, an item "3.", a section "二、", a deadline, a unit list, a sentence of task text);
-   a 序号 the header lacks gets a column of its own, and a line of only "|" is empty cells;
-3. each data row is one task: group columns ("工作任务", "类别") and rows holding one heading
-   become sections, a blank or merged group cell carries down, the unit columns give units with
-   their roles (another level's, "市级牵头单位" beside "责任单位", a note), the time column gives
-   deadlines, 完成情况 becomes the first progress entry; a task's numbered name and its requirements
-   are one task.
+   a 序号 the header lacks gets a column of its own, a column of headings ("一、…") before a group
+   column is a group whatever its header says, and a line of only "|" is empty cells;
+3. each data row is one task (a cell of items numbered on with the rows around it: one each):
+   group columns ("工作任务", "类别") and rows holding one heading become sections, a blank or
+   merged group cell carries down, the unit columns give units with their roles (another level's,
+   "市级牵头单位" beside "责任单位", a note), the time column gives deadlines, 完成情况 becomes the
+   first progress entry; a task's numbered name and its requirements are one task.
 
 A header cell is never a task and never a unit; a row that cannot be placed is a warning.
 """
@@ -21,14 +22,14 @@ A header cell is never a task and never a unit; a row that cannot be placed is a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from gktrack.domain.deadlines import find_deadline_phrases, is_known, split_phrases, time_phrase
 from gktrack.domain.text import display_width
 from gktrack.domain.unitphrase import dedupe_units, join_line_breaks, looks_like_unit_phrase, parse_unit_phrase
 from gktrack.errors import InputError
 from gktrack.features.importer.result import ImportedSection, ImportedTask
-from gktrack.features.importer.text import excerpt, fold, marker_at_start, simplified, tidy, tidy_lines
+from gktrack.features.importer.text import Marker, excerpt, fold, marker_at_start, simplified, tidy, tidy_lines
 
 NUMBER, GROUP, TEXT, LEAD, SUPPORT, RESPONSIBLE, DEADLINE, STATUS, REMARKS, PERSON = (
     "number", "group", "text", "lead", "support", "responsible", "deadline", "status", "remarks", "person")
@@ -817,6 +818,14 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
             placed[col] = row[index]
         _text_of_task_row(placed, header.roles)
         out.append(placed)
+    headings = [row[text] for row in out if _filled(row[text])] if text is not None else []
+    if headings and all(_kind(cell.text) == "section" for cell in headings) and GROUP in header.roles[text + 1:]:
+        # "一、… | (一)… | 1.… | 单位" under "工作要求 | 一级要点 | 二级要点 | 责任科室": a column of
+        # headings before a group column is a group's whatever the header calls it; the last group
+        # holds the tasks
+        roles = list(header.roles)
+        roles[text] = GROUP
+        header = Header(header.at, settle_roles(roles), header.start, header.names)
     return out, header
 
 
@@ -1082,6 +1091,8 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, into: TableT
     merge_col = _title_column(read)
     if merge_col is not None and _CATEGORY.search(header_key(header.names[merge_col])):
         merge_col = None  # a 类别 column heads its rows whatever it says
+    if merge_col is None:
+        read = _split_items(read)
     has_units = any(r in UNIT_ROLES for r in header.roles)
     has_time = DEADLINE in header.roles
     open_values: dict[int, str] = {}
@@ -1159,6 +1170,44 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, into: TableT
             task.status = row.status
         result.tasks.append(task)
     return result
+
+
+_ITEM_STYLES = ("n", "nn", "n)", "pn", "circ")
+
+
+def _split_items(rows: list[Row]) -> list[Row]:
+    """"3.… 4.…" in one task cell, numbered on from the rows around it ("2.…" above, "5.…" below):
+    one task each, sharing the row's units and deadline. Requirements "1.… 2.…" that start again at
+    1 in every row are one task each row, and so is a row numbered in a column of its own."""
+    from gktrack.features.importer.lines import Seg, split_inline  # lines reaches this module via sources
+
+    def lead(row: Row) -> Marker | None:
+        marker = marker_at_start(row.text) if row.text and not row.section else None
+        return marker if marker is not None and marker.style in _ITEM_STYLES else None
+
+    out: list[Row] = []
+    last = None  # the item number the task rows above ended with
+    for index, row in enumerate(rows):
+        first = lead(row)
+        if first is None:
+            last = None if row.text else last
+            out.append(row)
+            continue
+        after = next((lead(r) for r in rows[index + 1:] if r.text and not r.section), None)
+        after = after.value if after is not None and after.style == first.style else None
+        pieces = [] if row.number or row.detail else split_inline([Seg(row.line, row.text)])
+        values = [p.marker.value if p.marker and p.marker.style == first.style else None for p in pieces]
+        if len(pieces) > 1 and values == list(range(first.value, first.value + len(pieces))) \
+                and (last is not None and first.value == last + 1 or first.value == 1 and after is not None) \
+                and (after is None or after == values[-1] + 1):
+            carried = [(col, value, True) for col, value, _ in row.groups]
+            out += [replace(row, text=piece.raw, groups=row.groups if at == 0 else carried)
+                    for at, piece in enumerate(pieces)]
+            last = values[-1]
+        else:
+            out.append(row)
+            last = first.value
+    return out
 
 
 def deadline_cell(text: str) -> bool:

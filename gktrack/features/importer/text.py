@@ -23,13 +23,22 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-# Mirror sites gloss 繁体 with pinyin: "區(qū)", "鄉(xiāng)鎮(zhèn)". A gloss is one syllable with its tone
-# mark in brackets right after a hanzi; a page cut inside one leaves "區(q" at its end. ASCII words in
-# brackets ("(word和pdf版)", "(PPP)") carry no tone mark and are text.
+# Mirror sites gloss text with pinyin: "區(qū)", "鄉(xiāng)鎮(zhèn)", "政(zheng)(zheng)府(fu)". A gloss is one
+# syllable in brackets right after a hanzi, sometimes repeated; a page cut inside one leaves "區(q"
+# where a line ends. A toned syllable is always a gloss; a toneless one only where the document
+# glosses systematically, since "(ai)" or "(man)" may be words. ASCII words that are no syllable
+# ("(word和pdf版)", "(PPP)", "(app)") are text.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _UNTONE = str.maketrans(_TONED, "aaaaeeeeiiiioooouuuuüüüünnnm")
-_PINYIN_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff\uf900-\ufaff])[(（](?P<s>[a-zü{_TONED}]{{1,6}})"
-                           r"(?:(?P<close>[)）])|(?=\s*\|?\s*\Z))")
+_LETTERS = rf"[a-zü{_TONED}]{{1,6}}"
+_PINYIN_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff\uf900-\ufaff])[(（]{_LETTERS}(?:[)）][(（]{_LETTERS})*"
+                           r"(?:[)）]|(?=[^\S\n]*\|?[^\S\n]*$))", re.M)
+# A syllable: initial + final, or a final alone where pinyin writes one without (a, ou, er); loose at
+# the edges (it takes "iai"), exact enough to tell "zheng" from "word", "pdf" or "ok".
+_OPEN = r"a(?:[io]|ng?)?|o(?:u|ng)?|e(?:[ir]|ng?)?"
+_SYLLABLE = re.compile(rf"(?:[zcs]h|[bpmfdtnlgkhjqxrzcsyw])(?:[iuü]?(?:{_OPEN})|i(?:ng?|u)?|u[in]?|ün?)|{_OPEN}")
+# Glossing is systematic with this many bracketed syllables after hanzi, and hardly any other words
+_SYSTEMATIC = 6
 # Characters only 繁体 text has, common in plans: a document with several of them is 繁体.
 TRADITIONAL = re.compile("[們為與這來說對時從國會區縣鄉鎮書開門關發務單條責項經濟辦廳處號織標規範質級構體機數據見醫療應當將]")
 
@@ -55,35 +64,36 @@ def _t2s():
         return str
 
 
-def strip_pinyin_glosses(text: str) -> str:
-    """"各鄉(xiāng)鎮(zhèn)政府" -> "各鄉鎮政府"; a gloss cut off where ``text`` ends ("區(q") goes too.
+def strip_pinyin_glosses(text: str, toneless: bool | None = None) -> str:
+    """"各鄉(xiāng)鎮(zhèn)政府" -> "各鄉鎮政府"; a gloss cut off where a line ends ("區(q") goes too.
 
-    Only a toned syllable is a gloss: "(word和pdf版)", "(PPP)", "(ai)" stay as written.
+    ``toneless``: whether toneless syllables ("重(zhong)要(yao)(yao)") are glosses too; by default
+    read from ``text`` (``glosses_systematically``). "(word和pdf版)", "(PPP)", "(app)" stay as written.
     """
-    return _PINYIN_GLOSS.sub(_gloss_or_text, text)
+    if toneless is None:
+        toneless = glosses_systematically(text)
+    return _PINYIN_GLOSS.sub(lambda found: _unglossed(found.group(), toneless), text)
 
 
-def _gloss_or_text(match: re.Match[str]) -> str:
-    syllable = match.group("s")
-    plain = syllable.translate(_UNTONE)
-    if match.group("close"):
-        gloss = plain != syllable and plain in _syllables()
-    else:
-        gloss = any(s.startswith(plain) for s in _syllables())
-    return "" if gloss else match.group()
+def glosses_systematically(text: str) -> bool:
+    """Whether ``text`` glosses its characters with pinyin throughout: many bracketed syllables after
+    hanzi and few other bracketed lowercase words there."""
+    runs = [match.group() for match in _PINYIN_GLOSS.finditer(text)]
+    glossed = sum(_unglossed(run, True) != run for run in runs)
+    return glossed >= _SYSTEMATIC and glossed > 3 * (len(runs) - glossed)
 
 
-_INITIALS = ("", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "zh", "ch", "sh", "r", "z", "c",
-             "s", "y", "w")
-_FINALS = ("a", "o", "e", "ai", "ei", "ao", "ou", "an", "en", "ang", "eng", "ong", "er", "i", "ia", "ie", "iao", "iu",
-           "ian", "in", "iang", "ing", "iong", "u", "ua", "uo", "uai", "ui", "uan", "un", "uang", "ueng", "ue", "ü",
-           "üe", "üan", "ün")
-
-
-@functools.cache
-def _syllables() -> frozenset[str]:
-    """Pinyin syllable shapes (initial + final, loosely: enough to tell "qū" from "word" or "pdf")."""
-    return frozenset(i + f for i in _INITIALS for f in _FINALS) | {"m", "n", "ng", "hm", "hng"}
+def _unglossed(run: str, toneless: bool) -> str:
+    """A run of brackets after a hanzi without its glosses: they come first, a word after them stays."""
+    for part in re.finditer(r"[(（]([^()（）]+)([)）]?)", run):
+        plain = part.group(1).translate(_UNTONE)
+        if part.group(2):
+            gloss = _SYLLABLE.fullmatch(plain) and (toneless or plain != part.group(1))
+        else:  # cut inside a syllable: what is left must start one
+            gloss = any(_SYLLABLE.fullmatch(plain + rest) for rest in ("", "a", "e", "i", "n", "g", "ng"))
+        if not gloss:
+            return run[part.start():]
+    return ""
 
 
 @dataclass(frozen=True)
