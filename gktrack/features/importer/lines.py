@@ -460,6 +460,11 @@ def _opens_item(norm: str, position: int, found: Marker) -> bool:
         and not _enclosed(norm[:position])
 
 
+def split_items(line: int, text: str) -> list[Seg]:
+    """One line's text cut into its numbered items (``split_inline``): a table cell's "3.… 4.…"."""
+    return split_inline([Seg(line, text)])
+
+
 def split_inline(segs: list[Seg]) -> list[Seg]:
     """"二、推动政务阳光透亮 (一)依据…。 (二)根据…" -> one segment per heading or item.
 

@@ -55,6 +55,7 @@ from gktrack.features.importer.lines import (
     remove_page_markers,
     segments,
     split_inline,
+    split_items,
 )
 from gktrack.features.importer.result import ImportedPlan, ImportedSection, ImportedTask
 from gktrack.features.importer.sources import Document, Line, text_document
@@ -507,7 +508,7 @@ def _prose_and_grids(plan: ImportedPlan, body: list[Seg], run: Run):
         result, own = into, Run()
         for index in marks:
             grid, header = body[index].table
-            result = build_tasks(grid, header, own.warn, trailing=trailing_units, into=result)
+            result = build_tasks(grid, header, own.warn, trailing=trailing_units, split=split_items, into=result)
         return result or TableTasks(), own
 
     for seg in after:

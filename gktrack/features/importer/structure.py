@@ -23,7 +23,7 @@ from gktrack.domain.model import UnitRef
 from gktrack.domain.unitphrase import UNIT_LABEL_WORD, looks_like_unit_phrase, parse_unit_phrase
 from gktrack.errors import InputError
 from gktrack.features.importer.front import HEADER_WORDS
-from gktrack.features.importer.lines import CHROME, INTRO_KIND, INTRO_TITLE, PART_TITLE, Run, Seg, ends_sentence
+from gktrack.features.importer.lines import CHROME, INTRO_KIND, INTRO_TITLE, PART_TITLE, Run, Seg, ends_sentence, split_items
 from gktrack.features.importer.result import ImportedSection, ImportedTask
 from gktrack.features.importer.table import (
     DEADLINE,
@@ -580,7 +580,7 @@ class Builder:
                 # its rows sit under the prose's open heading; the prose's numbering goes on after it
                 grid, header = seg.table  # type: ignore[attr-defined]
                 into = TableTasks(counts=counts, stack=[("prose", key) for _, key, pre, _ in stack if not pre])
-                result = build_tasks(grid, header, run.warn, trailing=trailing_units, into=into)
+                result = build_tasks(grid, header, run.warn, trailing=trailing_units, split=split_items, into=into)
                 self.sections += result.sections
                 self.tasks += result.tasks
                 self.grid_tasks.update(id(task) for task in result.tasks)

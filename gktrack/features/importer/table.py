@@ -1082,17 +1082,20 @@ class TableTasks:
     counts: dict[str, int] = field(default_factory=dict)          # headings under each key so far
 
 
-def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, into: TableTasks | None = None) -> TableTasks:
+def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, split=None,
+                into: TableTasks | None = None) -> TableTasks:
     """The sections and tasks of one table. ``trailing(text)`` finds a unit phrase ending a text
-    cell of a table without unit columns; ``into`` continues the headings of what came before."""
+    cell of a table without unit columns; ``split(line, text)`` cuts a cell's text into its
+    numbered items (``lines.split_items``; both are the prose reader's, which imports this module);
+    ``into`` continues the headings of what came before."""
     rows, header = rows_of(grid, header)
     result = into or TableTasks()
     read = read_rows(rows, header, grid.ragged, grid.cut)
     merge_col = _title_column(read)
     if merge_col is not None and _CATEGORY.search(header_key(header.names[merge_col])):
         merge_col = None  # a 类别 column heads its rows whatever it says
-    if merge_col is None:
-        read = _split_items(read)
+    if merge_col is None and split is not None:
+        read = _split_items(read, split)
     has_units = any(r in UNIT_ROLES for r in header.roles)
     has_time = DEADLINE in header.roles
     open_values: dict[int, str] = {}
@@ -1175,12 +1178,10 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, into: TableT
 _ITEM_STYLES = ("n", "nn", "n)", "pn", "circ")
 
 
-def _split_items(rows: list[Row]) -> list[Row]:
+def _split_items(rows: list[Row], split) -> list[Row]:
     """"3.… 4.…" in one task cell, numbered on from the rows around it ("2.…" above, "5.…" below):
     one task each, sharing the row's units and deadline. Requirements "1.… 2.…" that start again at
     1 in every row are one task each row, and so is a row numbered in a column of its own."""
-    from gktrack.features.importer.lines import Seg, split_inline  # lines reaches this module via sources
-
     def lead(row: Row) -> Marker | None:
         marker = marker_at_start(row.text) if row.text and not row.section else None
         return marker if marker is not None and marker.style in _ITEM_STYLES else None
@@ -1195,7 +1196,7 @@ def _split_items(rows: list[Row]) -> list[Row]:
             continue
         after = next((lead(r) for r in rows[index + 1:] if r.text and not r.section), None)
         after = after.value if after is not None and after.style == first.style else None
-        pieces = [] if row.number or row.detail else split_inline([Seg(row.line, row.text)])
+        pieces = [] if row.number or row.detail else split(row.line, row.text)
         values = [p.marker.value if p.marker and p.marker.style == first.style else None for p in pieces]
         if len(pieces) > 1 and values == list(range(first.value, first.value + len(pieces))) \
                 and (last is not None and first.value == last + 1 or first.value == 1 and after is not None) \
