@@ -168,23 +168,20 @@ def taskwarrior_binary(install: bool) -> str | None:
     return shutil.which("task")
 
 
-def build_taskwarrior(folder: Path, binary: str, gk_root: Path) -> tuple[dict[str, str], list[str], str]:
-    """The same tasks in Taskwarrior: project = first unit, due = the parsed deadline."""
+def taskwarrior_rows(gk_root: Path) -> tuple[list[dict], list[str]]:
+    """gktrack's tasks as Taskwarrior import rows (project = first unit, due = the parsed
+    deadline), and the uuids of the open ones."""
+    from gktrack.domain.model import Registry
+    from gktrack.domain.parts import assess_parts, task_assessment
+    from gktrack.domain.units import Units
     from gktrack.storage.repo import Repository
-    from gktrack.features.views import assess_task
 
-    data = folder / "data"
-    data.mkdir(parents=True)
-    rc = folder / "taskrc"
-    rc.write_text(f"data.location={data}\nconfirmation=off\nhooks=off\nverbose=nothing\ncolor=off\n"
-                  "recurrence=off\nnews.version=99.99.99\n", encoding="utf-8")
-    env = {"TASKRC": str(rc), "TASKDATA": str(data), "HOME": str(folder)}
     plans, _ = Repository(gk_root).load_plans()
     today = dt.date.fromisoformat(TODAY)
     rows, pending = [], []
     for plan in plans:
         for task in plan.tasks:
-            a = assess_task(plan, task, today)
+            a = task_assessment(assess_parts(plan, task, Units(Registry()), today))
             ident = str(uuid.uuid5(uuid.NAMESPACE_URL, task.full_id))
             row = {"uuid": ident, "description": task.text, "status": "pending" if task.state == "open" else "completed",
                    "entry": f"{plan.year}0101T000000Z",
@@ -196,6 +193,18 @@ def build_taskwarrior(folder: Path, binary: str, gk_root: Path) -> tuple[dict[st
             else:
                 pending.append(ident)
             rows.append(row)
+    return rows, pending
+
+
+def build_taskwarrior(folder: Path, binary: str, gk_root: Path) -> tuple[dict[str, str], list[str], str]:
+    """The same tasks in Taskwarrior (``taskwarrior_rows``)."""
+    data = folder / "data"
+    data.mkdir(parents=True)
+    rc = folder / "taskrc"
+    rc.write_text(f"data.location={data}\nconfirmation=off\nhooks=off\nverbose=nothing\ncolor=off\n"
+                  "recurrence=off\nnews.version=99.99.99\n", encoding="utf-8")
+    env = {"TASKRC": str(rc), "TASKDATA": str(data), "HOME": str(folder)}
+    rows, pending = taskwarrior_rows(gk_root)
     source = folder / "tasks.json"
     source.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
     subprocess.run([binary, "rc.verbose=nothing", "import", str(source)], check=True, env=clean_env(env),

@@ -88,3 +88,17 @@ def test_run_quick_times_every_job(tmp_path):
     log = subprocess.run(["git", "-C", str(tmp_path / "work" / "gk1000"), "log", "-4", "--format=%B"],
                          capture_output=True, text=True, encoding="utf-8", env=env).stdout
     assert "Gktrack-Action: close" in log and "Gktrack-Action: progress" in log
+
+
+def test_taskwarrior_gets_the_same_tasks(tmp_path):
+    """The Taskwarrior side of the benchmark is built from gktrack's own reading of the plans
+    (no Taskwarrior is needed to check that)."""
+    from benchmarks import run
+
+    info = make_repo.build(tmp_path / "a", plans=2, tasks=10, commits=40, seed=3, year=2024, units_count=20)
+    rows, pending = run.taskwarrior_rows(tmp_path / "a")
+    assert len(rows) == info["tasks"] == 20
+    assert {row["status"] for row in rows} <= {"pending", "completed"}
+    assert pending == [row["uuid"] for row in rows if row["status"] == "pending"] and pending
+    assert all(row["due"].startswith(("2024", "2025")) for row in rows if "due" in row)
+    assert any("due" in row for row in rows)
