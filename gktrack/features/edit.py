@@ -162,7 +162,7 @@ class EditResult:
 
 def edit_task(repo: Repository, ref: str, *, start_from: str | None = None, by: str | None = None) -> EditResult:
     plan_id, task_id = repo.task_ref(ref)
-    plan, task = repo.find_task(ref)
+    _, task = repo.find_task(ref)
     ref = task.full_id
     repo.require_git()
     require_office(repo, by, "edit")

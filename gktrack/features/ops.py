@@ -391,7 +391,6 @@ def require_office(repo: Repository, by: str | None, action: str) -> None:
             check_office(units, email, action)
 
 
-
 def _record_date(value: str | None, plan: Plan, repo: Repository, task: Task) -> tuple[dt.date, list[str]]:
     """The work date of a progress, close or reopen (default today), and notes to say back: what
     a short date was taken to mean, a date outside the plan's year, a date before the task was added."""
