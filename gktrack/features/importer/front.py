@@ -3,10 +3,11 @@
 The plan's title line (the one the cover notice announces; where "(此件公开发布)" or a 抄送 line
 ends the notice, the title as the page repeats it there, or none; a notice that is itself the plan
 keeps its own title), everything before it (web-page chrome, field tables, the notice's heading,
-its signature and date) read for metadata only — title, 文号, issuer, date, year, source address —
-and the tail (抄送, 印发, page chrome, a sharing site's banner under the text) cut off; a notice with
-nothing of a plan after it (an excerpt cut inside it: its own "一、二、" are requests to its
-recipients) is all front matter. Each part left out is reported as a warning.
+its signature and date) and a field table between it and the first item read for metadata only —
+title, 文号, issuer, date, year, source address — and the tail (抄送, 印发, page chrome, a sharing
+site's banner under the text) cut off; a notice with nothing of a plan after it (an excerpt cut
+inside it: its own "一、二、" are requests to its recipients) is all front matter. Each part left
+out is reported as a warning.
 """
 
 from __future__ import annotations
@@ -536,18 +537,31 @@ def _org_before_about(seg: Seg) -> str | None:
     return match.group("org") if match and not VERB_OPENING.match(match.group("org")) else None
 
 
-def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: str | None) -> None:
+def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: str | None) -> list[Seg]:
+    """Fill in the plan's metadata; return the lines above its first item read as a page's field
+    table: every cell of a line holding a field ("索引号: | X | 发文机关: | Y"), and a value under its
+    empty label. Those were read here, so the body has nothing to say about them."""
     head, tail = _front(segs, start), segs[end:]
     labels: dict[str, str] = {}
     pool = head + tail
+    read: list[Seg] = []
     for index, seg in enumerate(pool):
-        for label, value in _label_pairs(seg):
+        pairs = _label_pairs(seg)
+        for label, value in pairs:
             # an empty value, its cell on the next line — unless that is the next label ("文号: | | 发文日期:")
             # or not such a value at all (the title after an empty "文号:")
             if not value and index + 1 < len(pool) and not _FIELD_START.match(pool[index + 1].norm) \
                     and _fits_label(label, pool[index + 1]):
                 value = pool[index + 1].raw
+                read.append(pool[index + 1])
             labels.setdefault(label, value)
+        if pairs or CHROME.match(seg.norm) and _FIELD_START.match(seg.norm):  # a page field, or a site's (索引号:)
+            read.append(seg)
+            if not pairs and _empty_field(seg) and index + 1 < len(pool) \
+                    and not _FIELD_START.match(pool[index + 1].norm) and _fits_label("", pool[index + 1]):
+                read.append(pool[index + 1])
+    rows = {seg.no for seg in read}
+    fields = [seg for seg in head if seg.no in rows]
     if title is None:
         # not repeated above the plan: the name the notice gives it ("关于印发X的通知", "现将《X》印发")
         for seg in segs[:start]:
@@ -655,6 +669,7 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
     if plan.year is None and title:
         plan.year = carried_out_year(title)
     plan.source = next((match.group() for seg in segs if (match := _URL.search(seg.raw))), None)
+    return fields
 
 
 # the office line of a signature set on two lines ("某省某某厅" over "办公室")

@@ -122,8 +122,8 @@ def _parse(doc: Document) -> ImportedPlan:
     segs = split_opening_title(segs)
     start, end, title, title_at = locate(segs, run)
     plan = ImportedPlan()
-    metadata(plan, segs, start, end, title)
-    body = segs[start:end]
+    fields = metadata(plan, segs, start, end, title)
+    body = [seg for seg in segs[start:end] if all(seg is not read for read in fields)]  # a field table: metadata only
     _cut_unit_list(body, doc, run)
 
     if tables:
