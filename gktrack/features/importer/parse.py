@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from gktrack.domain.deadlines import is_known
+from gktrack.domain.deadlines import is_known, parse_deadline
 from gktrack.domain.unitphrase import is_body_name, looks_like_unit_phrase, split_cut_name, text_problem
 from gktrack.errors import InputError
 from gktrack.features.importer.front import (
@@ -95,18 +95,19 @@ _TABLE_TITLE = re.compile(r"(?:分工表|任务表|分解表|清单|台账|一�
 # ---- the whole document -----------------------------------------------------------------------
 
 
-def parse_document(doc: Document | str) -> ImportedPlan:
-    """The plan a document describes: its sections, tasks, units, deadlines and metadata."""
+def parse_document(doc: Document | str, year: int | None = None) -> ImportedPlan:
+    """The plan a document describes: its sections, tasks, units, deadlines and metadata. ``year``:
+    the plan year the user gives (``--year``), over the one the text gives."""
     if isinstance(doc, str):
         doc = text_document(doc)
     try:
-        return _parse(doc)
+        return _parse(doc, year)
     except TooLong as exc:
         raise InputError(f"“{doc.name or '文档'}”第 {exc.line} 行起的一项任务超过 {MAX_TASK_TEXT} 字(其后的段落都接在"
                          "这一项之后),不像是一项任务:请检查原文的编号或表格,或只保留任务部分后再导入") from None
 
 
-def _parse(doc: Document) -> ImportedPlan:
+def _parse(doc: Document, year: int | None) -> ImportedPlan:
     run = Run()
     for line, message in doc.notes:  # what reading the file changed (control characters taken out)
         run.warn(line, message)
@@ -139,6 +140,7 @@ def _parse(doc: Document) -> ImportedPlan:
             sections, tasks, any_units = _prose_and_table(plan, body, table, run)
     plan.sections, plan.tasks = sections, _with_words(tasks, run)
     _settle(plan, doc, segs, any_units, run)
+    _text_deadlines(plan.tasks, year or plan.year, run)
     plan.warnings = sorted(run.warnings, key=lambda item: item[0])
     return plan
 
@@ -154,6 +156,33 @@ def _with_words(tasks: list[ImportedTask], run: Run) -> list[ImportedTask]:
         else:
             kept.append(task)
     return kept
+
+
+# "对2018年底前制定的规范性文件": a 前 phrase that qualifies a noun says which things, not by when
+_MODIFIER = re.compile(rf"[{CJK}]{{0,3}}的")
+
+
+def _text_deadlines(tasks: list[ImportedTask], year: int | None, run: Run) -> None:
+    """Keep of the deadlines found in a task's own sentence those that can be its deadline: not a
+    phrase qualifying a noun, nor a date before the plan year ("公开…2016年末政府债务余额" in a 2017
+    plan is what is published, not by when), which would make the task overdue from the start. A
+    deadline the document states as such (a 时限 cell or field) stays as written."""
+    for task in tasks:
+        if not task.deadline_from_text:
+            continue
+        kept = []
+        for phrase in task.deadline:
+            at = task.text.find(phrase)
+            if phrase.endswith("前") and at >= 0 and _MODIFIER.match(task.text, at + len(phrase)):
+                continue
+            due = parse_deadline(phrase, year).due if year else None
+            if due is not None and due.year < year:
+                run.warn(task.line, f"任务文字中的“{phrase}”早于计划年度 {year} 年,是所述事项的时间,未作为"
+                                    "任务的完成时限(若是笔误,请在计划文件中补填期限)")
+                continue
+            kept.append(phrase)
+        task.deadline = kept
+        task.deadline_from_text = bool(kept)
 
 
 def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool, run: Run) -> None:
@@ -588,7 +617,8 @@ def _with_missing(table: "Builder | TableTasks", prose: "Builder", run: Run):
         for task in missing:
             section = by_title.get(titles.get(task.section or "", ""))
             tasks.append(ImportedTask(number=task.number, section=section, text=task.text, units=list(task.units),
-                                      units_text=task.units_text, deadline=list(task.deadline), line=task.line))
+                                      units_text=task.units_text, deadline=list(task.deadline), line=task.line,
+                                      deadline_from_text=task.deadline_from_text))
             run.warn(task.line, f"正文第{task.line}行的条目在分工表中没有,已按正文导入:{excerpt(task.text)}")
     return sections, tasks, any_units
 

@@ -110,7 +110,7 @@ def preview_import(repo: Repository, path: str | Path, *, plan_id: str | None = 
     for existing in plans:
         if existing.source_hash == digest:
             raise InputError(f"“{path.name}”已导入为计划 {existing.id}(同一文件不会重复导入)")
-    imported = parse_document(read_document(path, raw))
+    imported = parse_document(read_document(path, raw), year)
     final_title = (title or imported.title or "").strip()
     if not final_title:
         raise InputError(f"“{path.name}”中找不到计划标题,请用 --title 指定")

@@ -24,6 +24,7 @@ class ImportedTask:
     units: list[UnitRef] = field(default_factory=list)
     units_text: str | None = None   # the unit phrase exactly as written
     deadline: list[str] = field(default_factory=list)  # exactly as written
+    deadline_from_text: bool = False  # found in the task's own sentence, not stated as its deadline
     line: int = 0
     status: str | None = None   # a 完成情况 cell: the task's first progress entry
 

@@ -715,6 +715,7 @@ class Builder:
                 task.deadline = cell_deadlines("\n".join(cells), task.line, self.run.warn)
             else:
                 task.deadline = find_deadline_phrases(task.text)
+                task.deadline_from_text = bool(task.deadline)
 
     def build(self) -> "Builder":
         self.classify()

@@ -1169,6 +1169,7 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, split=None,
             task.deadline = cell_deadlines(row.deadline, row.line, warn)
         elif not task.deadline and not has_time:
             task.deadline = find_deadline_phrases(task.text)
+            task.deadline_from_text = bool(task.deadline)
         if row.status:
             task.status = row.status
         result.tasks.append(task)
