@@ -9,12 +9,12 @@ means the same thing wherever it is typed or found::
 
 A role word (牵头 / 配合 / 按职责分工负责 …) applies to every name since the previous role word, but
 after a label ("责任科室:A、B,各科室配合") only to its own clause since the last , or ; — the label
-has said the role of the names before; names left without one are responsible. Separators are 、,;and spaces at bracket depth 0; 和/及
-join words inside one name ("城管住建和农业农村局"). In "市发改委、科技局" the names after a
-level-prefixed first name share its prefix (市科技局), along an unbroken 、 run only, unless a name
-names a place of its own ("人民银行潍坊市中心支行"). An adverb before the role word ("分别牵头") is
-not part of a name, and neither is a clause after it: "X牵头做好…工作" names X, nor a topic before
-the 由 that brings the unit in: "A由X牵头" names X.
+has said the role of the names before; names left without one are responsible. Separators are
+、,;and spaces at bracket depth 0; 和/及 join words inside one name ("城管住建和农业农村局"). In
+"市发改委、科技局" the names after a level-prefixed first name share its prefix (市科技局), along an
+unbroken 、 run only, unless a name names a place of its own ("人民银行潍坊市中心支行"). An adverb
+before the role word ("分别牵头") is not part of a name, and neither is a clause after it:
+"X牵头做好…工作" names X, nor a topic before the 由 that brings the unit in: "A由X牵头" names X.
 
 What is no unit's name, and no task's text either — a table's empty cells or its row number read
 into the wrong column — is judged here once (``unit_name_problem``, ``text_problem``).
