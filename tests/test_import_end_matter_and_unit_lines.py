@@ -208,3 +208,16 @@ def test_an_item_about_some_other_goal_stays_a_task():
     ]))
     assert [t.text for t in plan.tasks] == ["按季度公开重点工作进展。"]
     assert [s.title for s in plan.sections] == ["深化主动公开", "实现全年的工作目标"]
+
+
+def test_a_part_on_why_the_work_matters_is_no_task():
+    # implementation plans often open with "充分认识……的重要意义": what the work is for, not a task
+    plan = parse_document("\n".join([
+        "临川县财政局2024年政务公开实施方案",
+        "一、充分认识政务公开工作的重要意义",
+        "做好政务公开工作,是建设法治政府的重要内容。",
+        "二、工作任务",
+        "(一)公开预算执行情况。(预算股)",
+    ]))
+    assert [(t.text, pairs(t)) for t in plan.tasks] == [("公开预算执行情况。", [("预算股", R)])]
+    assert said(plan, "“充分认识政务公开工作的重要意义”是方案的总体说明")

@@ -57,7 +57,7 @@ BARE_PAGE = re.compile(
 
 
 # The parts that introduce a plan wherever they stand: what it is for, never what is to be done.
-_INTRO_WORDS = r"总体要求|指导思想|工作目标|主要目标|总体目标|基本原则|工作原则|总体思路|工作思路"
+_INTRO_WORDS = r"总体要求|指导思想|工作目标|主要目标|总体目标|基本原则|工作原则|总体思路|工作思路|重要意义"
 # "政务公开的基本原则", "本方案的总体要求": the same, said of the plan's own subject
 INTRO_TITLE = re.compile(rf"^(?:[{CJK}]{{0,10}}?(?:公开|工作|方案|计划|要点)的)?(?:{_INTRO_WORDS}|编制依据|适用范围)$")
 # A title of the same general kind ("工作要求", "基本要求", "指导思想和基本原则"): the introduction only
