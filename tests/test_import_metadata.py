@@ -255,3 +255,12 @@ def test_a_field_label_run_into_the_notice_title_is_not_part_of_the_issuer():
     assert plan.issuer == "石湾县人民政府办公室"
     assert plan.issued == dt.date(2021, 4, 23)
     assert tasks(plan) == TASKS
+
+
+def test_the_issuer_is_read_from_a_title_that_opens_with_the_year():
+    body = "\n一、深化主动公开\n(一)按季度公开预算执行情况。(预算科)"
+    plan = parse_document("2020年临川市人力资源和社会保障局政务公开工作要点" + body)
+    assert (plan.issuer, plan.year) == ("临川市人力资源和社会保障局", 2020)
+    assert parse_document("临川市残疾人联合会2024年政务公开工作要点" + body).issuer == "临川市残疾人联合会"
+    # no body named: nothing is made up
+    assert parse_document("2020年政务公开工作要点" + body).issuer is None

@@ -65,8 +65,10 @@ _LABEL = re.compile(rf"^(?P<label>{_LABEL_WORDS})\s*:\s*(?P<value>.*)$")
 # a page's field table whose labels are bracketed cells: "[ 发文字号 ] | X", "【发文机关】X"
 _BRACKET_LABEL = re.compile(rf"^[\[【]\s*(?P<label>{_LABEL_WORDS})\s*[\]】]\s*:?\s*(?P<value>.*)$")
 ORG_END = r"(?:办公室|办公厅|人民政府|政府|委员会|管委会|办事处|联合会|局|厅|委|办|部|中心)"
-# the body a title names before its year: "某市残疾人联合会2024年政务公开…"
-_TITLE_ORG = re.compile(rf"^(?P<org>[{CJK}()]{{2,40}}?{ORG_END})(?=(?:19|20)\d{{2}}\s*年)")
+# the body a title names before its year, or after it: "某市残疾人联合会2024年政务公开…",
+# "2020年某市人力资源和社会保障局政务公开工作要点"
+_TITLE_ORG = re.compile(rf"^(?P<org>[{CJK}()]{{2,40}}?{ORG_END})(?=(?:19|20)\d{{2}}\s*年)"
+                        rf"|^(?:19|20)\d{{2}}\s*年度?(?P<after>[{CJK}()]{{2,40}}?{ORG_END})(?=政务公开|政府信息公开)")
 # a site's name line: "某县人民政府 www.… 发布时间:"
 _SITE_ORG = re.compile(rf"^(?P<org>[{CJK}()]{{2,40}}?{ORG_END})\s+(?:https?://)?www\.")
 _CRUMB = re.compile(r"\s*(?:>>|[>›»])\s*")
@@ -642,8 +644,8 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
             if issuer is None and org and looks_like_unit_phrase(org):
                 issuer = org
     named = _TITLE_ORG.match(fold(title or ""))
-    if named and _named_body(named.group("org")):
-        issuer = issuer or named.group("org")
+    if named and _named_body(org := named.group("org") or named.group("after")):
+        issuer = issuer or org
     issuer = issuer or labels.get("发布机构") or _site_owner(head)
     if issuer:
         # a site's short name ("市政府办公室") where the notice writes the body out in full
