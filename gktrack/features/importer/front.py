@@ -58,9 +58,10 @@ _NUMBER_OPENING = re.compile(_DOC_NUMBER.pattern + r"(?=$|\s|:)")
 _NUMBER_CLOSING = re.compile(r"通\s*知\s*\(\s*(?P<n>" + _DOC_NUMBER.pattern + r")\s*\)$")
 # a page's fields run together, labels without their colons ("发文机构X发文字号X〔2018〕103号"):
 # a 文号 is known by its shape right after its label
-_NUMBER_AFTER_LABEL = re.compile(r"(?:发文字号|文件编号|发文编号|文\s*号)\s*(?P<n>" + _DOC_NUMBER.pattern + ")")
+_NUMBER_LABEL_WORDS = r"发文字号|文件编号|发文编号|文\s*号"
+_NUMBER_AFTER_LABEL = re.compile(rf"(?:{_NUMBER_LABEL_WORDS})\s*(?P<n>{_DOC_NUMBER.pattern})")
 _URL = re.compile(r"https?://[^\s<>\"'，。、）)]+")
-_LABEL_WORDS = r"发文机关|发文单位|制发机关|发布机构|发文字号|文件编号|发文编号|文\s*号|成文日期|印发日期|发布日期|标\s*题"
+_LABEL_WORDS = rf"发文机关|发文单位|制发机关|发布机构|{_NUMBER_LABEL_WORDS}|成文日期|印发日期|发布日期|标\s*题"
 _LABEL = re.compile(rf"^(?P<label>{_LABEL_WORDS})\s*:\s*(?P<value>.*)$")
 # a page's field table whose labels are bracketed cells: "[ 发文字号 ] | X", "【发文机关】X"
 _BRACKET_LABEL = re.compile(rf"^[\[【]\s*(?P<label>{_LABEL_WORDS})\s*[\]】]\s*:?\s*(?P<value>.*)$")
@@ -582,7 +583,7 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
     plan.title = title
     # 文号: labelled, or alone on its line (cited numbers sit inside sentences)
     # or opening a heading line, or after the notice's title
-    number_text = labels.get("发文字号") or labels.get("文号") or labels.get("文件编号") or labels.get("发文编号")
+    number_text = next((labels[label] for label in ("发文字号", "文号", "文件编号", "发文编号") if labels.get(label)), None)
     if number_text is None:
         for seg in head:
             if after_label := _NUMBER_AFTER_LABEL.search(seg.norm):

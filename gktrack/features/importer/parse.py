@@ -124,7 +124,8 @@ def _parse(doc: Document, year: int | None) -> ImportedPlan:
     start, end, title, title_at = locate(segs, run)
     plan = ImportedPlan()
     fields = metadata(plan, segs, start, end, title)
-    body = [seg for seg in segs[start:end] if all(seg is not read for read in fields)]  # a field table: metadata only
+    read = {id(seg) for seg in fields}  # a field table: metadata only
+    body = [seg for seg in segs[start:end] if id(seg) not in read]
     _cut_unit_list(body, doc, run)
 
     if tables:
