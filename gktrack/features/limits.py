@@ -53,7 +53,7 @@ MAX_TASK_TEXT = 5000          # characters of one task's text; the longest in th
 MAX_PDF_PAGES = 300
 # A table is read at most this large: a sheet with a cell at XFD1048576 is not a plan.
 TABLE_ROWS, TABLE_COLUMNS, TABLE_CELLS = 5000, 64, 200_000  # Word's tables have at most 63 columns
-CHILD_SECONDS = 120           # a 300-page PDF takes about 30 s, LibreOffice about 10 s
+CHILD_SECONDS = 120           # room for the slowest child job on a slow PC (benchmarks/RESULTS.md)
 CHILD_MEMORY = 2 * 1024 * 1024 * 1024
 # The returned forms: one unit's rows of every plan.
 FORM_ROWS = 20_000

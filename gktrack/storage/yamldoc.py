@@ -15,9 +15,9 @@ survive and a diff shows only what changed. The caller reads the result again to
 Values are written by ``scalar_text``/``flow_list``, which quote whatever either YAML 1.1 or
 1.2 would read as something else than the text.
 
-Why PyYAML and not ruamel.yaml (the design card's round-trip library): measured on a city's
-plans (benchmarks/RESULTS.md), ruamel's pure-Python parser takes ~9 s to read them (the
-fresh-clone budget is 1.5 s), and both of its C parsers (ruamel.yaml.clib, .clibz) refuse plain
+Why PyYAML and not ruamel.yaml (the design card's round-trip library): on a city's plans
+ruamel's pure-Python parser is far outside the fresh-clone budget (benchmarks/RESULTS.md has the
+figures), and both of its C parsers (ruamel.yaml.clib, .clibz) refuse plain
 links in flow lists (``evidence: [https://…]``) that plan files hold. Since gktrack never
 re-dumps a file, it needs a parser with places, not a round-trip dumper.
 """
