@@ -274,6 +274,13 @@ def is_known(text: str, year: int = 2000) -> bool:
     return parse_deadline(text, year).kind != "unknown"
 
 
+def before_plan_year(d: Deadline, year: int) -> bool:
+    """Whether a deadline falls before the plan year ("2016年末" in a 2017 plan): usually the time
+    of what a task's sentence speaks of, or a typo; as a deadline it is late from the plan's
+    first day. The importer leaves such a date of a task's text out, validate flags one kept."""
+    return d.due is not None and d.due.year < year
+
+
 def _year_of(match: re.Match[str], plan_year: int, y: str = "y", yw: str = "yw") -> int | None:
     groups = match.groupdict()
     if groups.get(y):
@@ -674,14 +681,17 @@ def parsed(phrases: tuple, year: int) -> tuple:
 
 
 def standing(deadlines: tuple, year: int, state: str, closed: _dt.date | None, progress: tuple, as_of: _dt.date,
-             within: int = DEFAULT_WITHIN) -> Assessment:
+             within: int = DEFAULT_WITHIN, issued: _dt.date | None = None) -> Assessment:
     """``assess`` with hashable arguments, kept for the process: most of a city's tasks share
     their deadlines, state and day, and an assessment depends on nothing else. Progress only
     counts for recurring and continuing deadlines (and the milestones before them), so for the
-    others it is left out of the key."""
+    others it is left out of the key; the issue date only for recurring ones, and only when it
+    falls in or after the plan year (before it, no period ends on or before it)."""
     if progress and not uses_progress(deadlines):
         progress = ()
-    return _standing(deadlines, year, state, closed, progress, as_of, within)
+    if issued is not None and (issued.year < year or not any(d.kind == "recurring" for d in deadlines)):
+        issued = None
+    return _standing(deadlines, year, state, closed, progress, as_of, within, issued)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -692,14 +702,16 @@ def uses_progress(deadlines: tuple) -> bool:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _standing(deadlines: tuple, year: int, state: str, closed: _dt.date | None, progress: tuple, as_of: _dt.date,
-              within: int) -> Assessment:
+              within: int, issued: _dt.date | None) -> Assessment:
     return assess(deadlines, state=state, progress_dates=progress, as_of=as_of, year=year, within=within,
-                  closed=closed)
+                  closed=closed, issued=issued)
 
 
 def assess(deadlines, *, state: str, progress_dates, as_of: _dt.date, year: int,
-           within: int = DEFAULT_WITHIN, closed: _dt.date | None = None) -> Assessment:
-    """A task's standing on ``as_of`` (a deadline day itself is not late yet).
+           within: int = DEFAULT_WITHIN, closed: _dt.date | None = None,
+           issued: _dt.date | None = None) -> Assessment:
+    """A task's standing on ``as_of`` (a deadline day itself is not late yet). ``issued``: the
+    plan's issue date (印发日期), when known.
 
     * A dated deadline is met by closing on or before it; "6月底前" followed by "持续推进" is a
       milestone, also met by any progress entry on or before it. An open task whose date has
@@ -707,7 +719,8 @@ def assess(deadlines, *, state: str, progress_dates, as_of: _dt.date, year: int,
     * 持续推进 (and an undated "N个工作日内") asks for progress within the plan year: without any,
       the task is 未见进展, and late once the year is over.
     * A recurring deadline asks for progress in each period: the last finished period without an
-      entry makes the task late.
+      entry makes the task late. A period that ends on or before the plan's issue date is not
+      owed (a plan cannot ask for work done before it existed), nor listed as missed.
     * No deadline at all: due with the plan, at the end of its year. An unreadable phrase is not
       judged.
     Several deadlines: the worst result wins (among reds the most days late, among yellows the
@@ -726,7 +739,7 @@ def assess(deadlines, *, state: str, progress_dates, as_of: _dt.date, year: int,
     missed_periods: list[MissedPeriod] = []
     for i, d in enumerate(deadlines):
         if d.kind == "recurring":
-            result, missed = _assess_recurring(d, year, progress, moment, within, done)
+            result, missed = _assess_recurring(d, year, progress, moment, within, done, issued)
             results.append(result)
             missed_periods += missed
         elif d.due is not None:
@@ -807,8 +820,14 @@ def _assess_dated(d: Deadline, milestone: bool, progress: list[_dt.date], as_of:
 
 
 def _assess_recurring(d: Deadline, year: int, progress: list[_dt.date], as_of: _dt.date, within: int,
-                      done: bool) -> tuple[Assessment, list[MissedPeriod]]:
+                      done: bool, issued: _dt.date | None = None) -> tuple[Assessment, list[MissedPeriod]]:
     periods = recurring_periods(d, year)
+    if issued is not None:  # the periods the plan can ask for: those that end after it was issued
+        owed = [(s, e) for s, e in periods if e > issued]
+        if periods and not owed and not done:
+            return (Assessment("green", "ongoing", None, None, None, d.phrase,
+                               f"{_one_line(d.phrase)}:{year}年各期均在计划印发({issued.isoformat()})前结束"), [])
+        periods = owed
 
     def reported(start: _dt.date, end: _dt.date) -> bool:
         i = bisect.bisect_left(progress, start)

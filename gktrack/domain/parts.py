@@ -233,7 +233,8 @@ def assess_parts(plan: Plan, task: Task, units: Units, as_of: dt.date, within: i
         parts = owed_parts(plan, task, units)
 
     def row(part: Owed | None, where: Standing, dates: tuple) -> PartRow:
-        return PartRow(part, where, standing_of(deadlines, plan.year, where.state, where.closed, dates, as_of, window))
+        return PartRow(part, where, standing_of(deadlines, plan.year, where.state, where.closed, dates, as_of, window,
+                                                  plan.issued))
 
     if not parts:
         return [row(None, Standing(task.state, task.closed, task.note, tuple(task.evidence)),

@@ -7,9 +7,10 @@ roles — is said by the one reader, collecting every problem (``gktrack.storage
 fact of the file format: unit names the registry does not know (with suggestions), names that
 are no unit at all (a row number, a time, empty "||" cells: ``unitphrase.unit_name_problem``),
 task texts and section titles that are no words (a row number, punctuation:
-``unitphrase.text_problem``), deadline phrases that cannot be read, the merge driver's unresolved
-``conflict:`` entries, tasks written twice, a state that disagrees with the closing date, file
-names that are not plan ids, a change a crash left half done. And it finds the files: the work
+``unitphrase.text_problem``), deadline phrases that cannot be read or fall before the plan
+year (``deadlines.before_plan_year``), the merge driver's unresolved ``conflict:`` entries, tasks
+written twice, a state that disagrees with the closing date, file names that are not plan ids, a
+change a crash left half done. And it finds the files: the work
 tree, or with ``staged`` what ``git commit`` would commit (the pre-commit hook).
 
 A plan file whose bytes were read before without a problem is not read again: the index
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple
 
 from gktrack import __version__
-from gktrack.domain.deadlines import parsed
+from gktrack.domain.deadlines import before_plan_year, parsed
 from gktrack.domain.model import ROLES, Plan, Task, fields_of, to_data
 from gktrack.domain.parts import owed_parts
 from gktrack.domain.unitphrase import text_problem, unit_name_problem
@@ -216,6 +217,11 @@ def _plan_findings(plan: Plan, reader: Reader | None, units: Units | None) -> li
                 if deadline.kind == "unknown":
                     found.append(Finding(task, "deadline", None, f"{name} 的期限“{short(deadline.phrase)}”无法识别,不会判断是否逾期"
                                   "(可改写成 6月底前、2024-06-30、每季度 这样的说法)", WARNING))
+                elif before_plan_year(deadline, year):
+                    item = next((i for i, cell in enumerate(task.deadline) if deadline.phrase in str(cell)), None)
+                    found.append(Finding(task, "deadline", item, f"{name} 的期限早于计划年度:{short(deadline.phrase)}"
+                                         f"(计划年度 {year}),从计划第一天起即为逾期;是笔误,"
+                                         "还是任务文字中所述事项的时间?", WARNING))
         if not missing & {"state", "closed"}:
             if task.state == "done" and task.closed is None:
                 found.append(Finding(task, "state", None, f"{name} 已完成(state: done)但没有完成日期 closed", WARNING))

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from gktrack.domain.deadlines import is_known, parse_deadline
+from gktrack.domain.deadlines import before_plan_year, is_known, parse_deadline
 from gktrack.domain.unitphrase import is_body_name, looks_like_unit_phrase, split_cut_name, text_problem
 from gktrack.errors import InputError
 from gktrack.features.importer.front import (
@@ -176,8 +176,7 @@ def _text_deadlines(tasks: list[ImportedTask], year: int | None, run: Run) -> No
             at = task.text.find(phrase)
             if phrase.endswith("前") and at >= 0 and _MODIFIER.match(task.text, at + len(phrase)):
                 continue
-            due = parse_deadline(phrase, year).due if year else None
-            if due is not None and due.year < year:
+            if year and before_plan_year(parse_deadline(phrase, year), year):
                 run.warn(task.line, f"任务文字中的“{phrase}”早于计划年度 {year} 年,是所述事项的时间,未作为"
                                     "任务的完成时限(若是笔误,请在计划文件中补填期限)")
                 continue
