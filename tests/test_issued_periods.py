@@ -179,6 +179,16 @@ def test_every_period_before_the_issue_date_leaves_nothing_owed():
     a = assess(yearly, state="open", progress_dates=[], as_of=date(Y, 7, 1), year=Y, issued=date(Y, 3, 1))
     assert (a.level, a.due, a.missed_periods) == ("green", None, ())
     assert "2017年各期均在计划印发(2017-03-01)前结束" in a.reason
+    # nothing was asked of the year, so the annual report does not count it as 未见进展 after it
+    after = assess(yearly, state="open", progress_dates=[], as_of=date(Y + 1, 1, 5), year=Y, issued=date(Y, 3, 1))
+    assert (after.level, after.category) == ("green", "open")
+    # without the issue date the same task is owed February and missed it
+    missed = assess(yearly, state="open", progress_dates=[], as_of=date(Y + 1, 1, 5), year=Y)
+    assert (missed.level, missed.category) == ("red", "overdue")
+    # a continuing deadline beside it still asks for progress in the year
+    both = tuple(parse_deadlines("每年2月底前,持续推进", Y))
+    later = assess(both, state="open", progress_dates=[], as_of=date(Y + 1, 1, 5), year=Y, issued=date(Y, 3, 1))
+    assert later.category == "no_progress"
 
 
 # --- validate: a deadline before the plan year ---------------------------------------------------

@@ -763,7 +763,10 @@ def assess(deadlines, *, state: str, progress_dates, as_of: _dt.date, year: int,
                           pick.phrase or None, pick.reason if late else "已完成", tuple(missed_periods))
     category = worst.category
     if category != "overdue":
-        if uses_progress(tuple(deadlines)):
+        # A recurring deadline whose periods all ended before the plan was issued asks nothing.
+        asks = any(continuing(d) or (d.kind == "recurring" and r.category != "open")
+                   for d, r in zip(deadlines, results))
+        if asks:
             category = "ongoing" if in_year else "no_progress"
         else:
             category = "open"
@@ -825,7 +828,7 @@ def _assess_recurring(d: Deadline, year: int, progress: list[_dt.date], as_of: _
     if issued is not None:  # the periods the plan can ask for: those that end after it was issued
         owed = [(s, e) for s, e in periods if e > issued]
         if periods and not owed and not done:
-            return (Assessment("green", "ongoing", None, None, None, d.phrase,
+            return (Assessment("green", "open", None, None, None, d.phrase,
                                f"{_one_line(d.phrase)}:{year}年各期均在计划印发({issued.isoformat()})前结束"), [])
         periods = owed
 
