@@ -651,3 +651,9 @@ def test_typed_dates_and_deadlines_read_the_same_numerals():
     assert parse_deadline("十二月底前", 2024).due == date(2024, 12, 31)
     with pytest.raises(InputError):
         read_date("十十月三日", today=date(2024, 7, 1))  # was read as October
+
+
+def test_two_phrases_for_the_same_periods_list_each_missed_period_once():
+    both = tuple(parse_deadlines("按月,每月", 2017))
+    a = assess(both, state="open", progress_dates=[date(2017, 3, 5)], as_of=date(2017, 5, 2), year=2017)
+    assert [m.label for m in a.missed_periods] == ["1月", "2月", "4月"]

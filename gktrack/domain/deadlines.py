@@ -741,7 +741,8 @@ def assess(deadlines, *, state: str, progress_dates, as_of: _dt.date, year: int,
         if d.kind == "recurring":
             result, missed = _assess_recurring(d, year, progress, moment, within, done, issued)
             results.append(result)
-            missed_periods += missed
+            # "按月" beside "每月" names the same months once
+            missed_periods += [m for m in missed if m not in missed_periods]
         elif d.due is not None:
             milestone = any(continuing(later) for later in deadlines[i + 1:])
             results.append(_assess_dated(d, milestone, progress, as_of, within, done, closed))
