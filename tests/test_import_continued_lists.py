@@ -1,6 +1,6 @@
 """The importer on a numbered list whose first item stands inside a line (after an introduction or
 a flattened table row's headings): the next numbers at line starts continue that list, they are no
-page markers."""
+page markers; and on a top-level heading with nothing after it, read alike with or without a comma."""
 
 from __future__ import annotations
 
@@ -99,3 +99,35 @@ def test_an_inline_first_item_reads_like_one_on_its_own_line(case):
     assert tasks_of(plan) == tasks_of(parse_document(own_line))
     assert [(t.number, t.text, [u.name for u in t.units]) for t in plan.tasks] == [
         (f"{n}.", text, [unit] if unit else []) for n, (text, unit) in enumerate(items, 1)]
+
+
+# ---- a top-level heading with nothing after it --------------------------------------------------
+
+BODY = ("某区2025年政务公开工作要点\n"
+        "一、夯实公开基础\n"
+        "1.编制本区主动公开事项目录。(责任单位:区府办,完成时限:全年)\n"
+        "2.落实公文公开属性审查。(责任单位:区司法局,完成时限:全年)\n")
+
+
+def test_a_last_heading_with_a_comma_is_an_empty_part_like_one_without():
+    """"二、提升效能,发挥公开促落实作用" at the end of the text, nothing under it: a part's title
+    (titles hold commas too), read as "二、提升效能" is — not a task without units."""
+    results = []
+    for title in ("提升效能", "提升效能,发挥公开促落实作用", "提升效能,发挥公开促落实、优服务、强监"):
+        plan = parse_document(BODY + f"二、{title}\n")
+        assert [(s.key, s.number, s.title) for s in plan.sections] == [
+            ("1", "一、", "夯实公开基础"), ("2", "二、", title)], title
+        assert tasks_of(plan) == [
+            ("1", "1.", "编制本区主动公开事项目录。", [("区府办", R)]),
+            ("1", "2.", "落实公文公开属性审查。", [("区司法局", R)]),
+        ], title
+        results.append(tasks_of(plan))
+    assert results[0] == results[1] == results[2]
+
+
+def test_a_last_top_level_sentence_is_still_a_task():
+    """A top-level item that is a sentence (it ends in a full stop) stays a task by itself."""
+    plan = parse_document(BODY + "二、建立投诉处理制度,依法处理群众投诉事项。\n")
+    assert [s.number for s in plan.sections] == ["一、"]
+    assert [(t.section, t.number, t.text) for t in plan.tasks][-1] == (
+        None, "二、", "建立投诉处理制度,依法处理群众投诉事项。")
