@@ -266,20 +266,23 @@ def _page_chain(segs: list[Seg], indexes: list[int], values: dict[int, int]) -> 
     return min(pages) >= 100 and min(pages) >= 0.6 * max(pages)
 
 
-def _run_end(prev: Seg, seg: Seg) -> int | None:
-    """The last number of a run of items written into ``prev`` without line breaks between them
-    ("1.压实责任2.完善目录"): the line-start number ``seg`` has after it continues that run."""
-    marker = marker_at_start(seg.raw, seg.norm)
-    if marker is None:
-        return None
-    same = [found for position, found in sorted(markers_inside(prev.norm, prev.raw), key=lambda item: item[0])
-            if found.style == marker.style and fold(found.text)[-1] == fold(marker.text)[-1]
-            and _opens_item(prev.norm, position, found)]
-    opening = marker_at_start(prev.raw, prev.norm)
-    values = [opening.value] if opening and opening.style == marker.style else []
-    for found in same:
-        values = values + [found.value] if values and found.value == values[-1] + 1 else [found.value]
-    return values[-1] if len(values) >= 2 else None
+def _items_inside(seg: Seg, key: str) -> list[int]:
+    """The numbers "N{key}" that open items inside ``seg`` (not at its start): where a sentence
+    ends before one ("…提出如下要求。1. 完善…"), or where two or more run on in order without a
+    break ("1.压实责任2.完善目录", the line's own first number counting)."""
+    opening = marker_at_start(seg.raw, seg.norm)
+    run = [opening.value] if opening and opening.style == "n" and fold(opening.text)[-1] == key else []
+    items, taken = [], len(run)  # taken: the part of the run already counted (or the line's start)
+    for position, found in sorted(markers_inside(seg.norm, seg.raw), key=lambda item: item[0]):
+        if found.style != "n" or fold(found.text)[-1] != key or not _opens_item(seg.norm, position, found):
+            continue
+        if run and found.value == run[-1] + 1:
+            run.append(found.value)
+        else:
+            run, taken = [found.value], 0
+        if len(run) >= 2 or ends_sentence(seg.norm[:position].rstrip()):
+            items, taken = items + run[taken:], len(run)
+    return items
 
 
 def remove_page_markers(segs: list[Seg], run: Run, table_numbers: bool) -> list[Seg]:
@@ -292,16 +295,22 @@ def remove_page_markers(segs: list[Seg], run: Run, table_numbers: bool) -> list[
         if marker and marker.style == "n":
             candidates.setdefault(fold(marker.text)[-1], []).append(index)
     page_lines: set[int] = set()
-    for indexes in candidates.values():
+    for key, indexes in candidates.items():
         values = {i: marker_at_start(segs[i].raw).value for i in indexes}
-        if _page_chain(segs, indexes, values):
+        # the last item numbered inside the lines up to each number: "…如下要求。1. 完善…" then
+        # "2. 推进…" continues a list, whatever the line before "2." ends with
+        inside, seen = {}, 0
+        for i in indexes:
+            found = [value for seg in segs[seen:i] for value in _items_inside(seg, key)]
+            inside[i], seen = found[-1] if found else None, i
+        if inside[indexes[0]] != values[indexes[0]] - 1 and _page_chain(segs, indexes, values):
             page_lines.update(indexes)
             continue
         # One by one: a number that cuts a sentence and does not continue the item numbering.
         last = 0
         for i in indexes:
-            if _cuts_sentence(segs[i - 1] if i else None) and values[i] not in (1, last + 1) \
-                    and _run_end(segs[i - 1], segs[i]) != values[i] - 1:
+            last = last if inside[i] is None else inside[i]
+            if _cuts_sentence(segs[i - 1] if i else None) and values[i] not in (1, last + 1):
                 page_lines.add(i)
             else:
                 last = values[i]

@@ -165,12 +165,12 @@ def _title_like(text: str) -> bool:
 
 
 def _whole_item(text: str) -> bool:
-    """Whether an item's own text is a task by itself: a sentence ("疏理…资料,编制…目录。"), not a
-    heading's title ("保障措施", "深化决策公开") — with or without a body after it ("五、完善民主恳谈
-    制度。重大政务…" heads the task its body makes)."""
+    """Whether an item's own text is a task by itself: a sentence ("疏理…资料,编制…目录。"), ending
+    as one or longer than a title, not a heading's title ("保障措施", "提升效能,发挥监督作用": titles
+    hold commas too) — with or without a body after it ("五、完善民主恳谈制度。重大政务…" heads the
+    task its body makes)."""
     title, body = split_title(text)
-    core = fold(title).strip()
-    return not body and (len(core) > 40 or re.search(r"[,;:。]", core) is not None)
+    return not body and (len(fold(title).strip()) > 40 or fold(text).rstrip().endswith(("。", ";", "!", "?")))
 
 
 class Builder:
