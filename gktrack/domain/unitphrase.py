@@ -12,9 +12,11 @@ after a label ("责任科室:A、B,各科室配合") only to its own clause sinc
 has said the role of the names before; names left without one are responsible. Separators are
 、,;and spaces at bracket depth 0; 和/及 join words inside one name ("城管住建和农业农村局"). In
 "市发改委、科技局" the names after a level-prefixed first name share its prefix (市科技局), along an
-unbroken 、 run only, unless a name names a place of its own ("人民银行潍坊市中心支行"). An adverb
-before the role word ("分别牵头") is not part of a name, and neither is a clause after it:
-"X牵头做好…工作" names X, nor a topic before the 由 that brings the unit in: "A由X牵头" names X.
+unbroken 、 run only, unless a name names a place of its own ("人民银行潍坊市中心支行"), and only where
+the run leaves the prefix out: one writing it on a later name ("区发改委、X办、区商务委") spells each
+name out, and a bare name there is as written. An adverb before the role word ("分别牵头") is not
+part of a name, and neither is a clause after it: "X牵头做好…工作" names X, nor a topic before the
+由 that brings the unit in: "A由X牵头" names X.
 
 What is no unit's name, and no task's text either — a table's empty cells or its row number read
 into the wrong column — is judged here once (``unit_name_problem``, ``text_problem``).
@@ -460,7 +462,7 @@ def parse_unit_phrase(text: str, default: str = "responsible") -> list[UnitRef]:
     prefix: str | None = None
     shared_each = False  # "各乡(镇)、街道": the 各 of the first name is every name's
     last_group = -1
-    for name, role, separator, group in read:
+    for position, (name, role, separator, group) in enumerate(read):
         if not name or len(name) > MAX_NAME or _NAME_FORBIDDEN.search(name):
             raise _fail(text)
         problem = unit_name_problem(name)
@@ -475,13 +477,26 @@ def parse_unit_phrase(text: str, default: str = "responsible") -> list[UnitRef]:
         own = _level_prefix(name)
         if own:
             prefix = own
-        elif prefix and separator == "、" and group == last_group and _can_take_prefix(name):
+        elif prefix and separator == "、" and group == last_group and _can_take_prefix(name) \
+                and not _writes_prefixes(read, position):
             name = prefix + name
         else:
             prefix = None
         last_group = group
         units.append(UnitRef(name, role))
     return dedupe_units(units)
+
+
+def _writes_prefixes(read: list[tuple[str, str, str, int]], position: int) -> bool:
+    """Whether the 、 run going on after ``position`` writes a level prefix on a name of its own
+    ("区发改委、X办、区商务委"): such a list spells each name out, so a bare one is as written, not short."""
+    group = read[position][3]
+    for name, _, separator, later in read[position + 1:]:
+        if separator != "、" or later != group:
+            return False
+        if _level_prefix(name):
+            return True
+    return False
 
 
 _NO_EACH = re.compile(r"^(?:各|本|全|我|相关|有关|其他|其它|所属|被)|^[省市州盟县区旗镇乡](?!镇|村|道)")

@@ -53,8 +53,11 @@ _NOTICE_BODY = re.compile(_ISSUING.pattern + r"|请.{0,10}(?:贯彻|遵照|认�
 _OWN_POINTS = re.compile(r"(?:如下|以下)(?!简称)")
 _DOC_NUMBER = re.compile(rf"[{CJK}A-Za-z]{{1,12}}\s*[〔\[(【﹝]\s*\d{{4}}\s*[〕\])】﹞]\s*第?\s*\d{{1,4}}\s*号")
 # where a notice's heading block gives its 文号 outside a field: opening the line ("X〔2019〕33号:关于印发…",
-# "X〔2019〕33 号 某市人民政府办公室 关于…"), or in brackets after the notice's title ("…的通知(X〔2017〕2号)")
-_NUMBER_OPENING = re.compile(_DOC_NUMBER.pattern + r"(?=$|\s|:)")
+# "X〔2019〕33 号 某市人民政府办公室 关于…"), maybe after a page's short mark of the document's status
+# ("(失效)X〔2017〕14号 …", "【已废止】…"; not a numbering "(一)"), or in brackets after the notice's
+# title ("…的通知(X〔2017〕2号)")
+_STATUS_MARK = rf"(?:[(【\[]\s*(?![一二三四五六七八九十])[{CJK}]{{1,6}}\s*[)】\]]\s*)?"
+_NUMBER_OPENING = re.compile(_STATUS_MARK + _DOC_NUMBER.pattern + r"(?=$|\s|:)")
 _NUMBER_CLOSING = re.compile(r"通\s*知\s*\(\s*(?P<n>" + _DOC_NUMBER.pattern + r")\s*\)$")
 # a page's fields run together, labels without their colons ("发文机构X发文字号X〔2018〕103号"):
 # a 文号 is known by its shape right after its label
@@ -66,10 +69,10 @@ _LABEL = re.compile(rf"^(?P<label>{_LABEL_WORDS})\s*:\s*(?P<value>.*)$")
 # a page's field table whose labels are bracketed cells: "[ 发文字号 ] | X", "【发文机关】X"
 _BRACKET_LABEL = re.compile(rf"^[\[【]\s*(?P<label>{_LABEL_WORDS})\s*[\]】]\s*:?\s*(?P<value>.*)$")
 ORG_END = r"(?:办公室|办公厅|人民政府|政府|委员会|管委会|办事处|联合会|局|厅|委|办|部|中心)"
-# the body a title names before its year, or after it: "某市残疾人联合会2024年政务公开…",
-# "2020年某市人力资源和社会保障局政务公开工作要点"
+# the body a title names before its year, or after it or with none: "某市残疾人联合会2024年政务公开…",
+# "2020年某市人力资源和社会保障局政务公开工作要点", "某市某局政务公开工作要点分工方案(2024年版)"
 _TITLE_ORG = re.compile(rf"^(?P<org>[{CJK}()]{{2,40}}?{ORG_END})(?=(?:19|20)\d{{2}}\s*年)"
-                        rf"|^(?:19|20)\d{{2}}\s*年度?(?P<after>[{CJK}()]{{2,40}}?{ORG_END})(?=政务公开|政府信息公开)")
+                        rf"|^(?:(?:19|20)\d{{2}}\s*年度?)?(?P<after>[{CJK}()]{{2,40}}?{ORG_END})(?=政务公开|政府信息公开)")
 # a site's name line: "某县人民政府 www.… 发布时间:"
 _SITE_ORG = re.compile(rf"^(?P<org>[{CJK}()]{{2,40}}?{ORG_END})\s+(?:https?://)?www\.")
 _CRUMB = re.compile(r"\s*(?:>>|[>›»])\s*")
@@ -275,6 +278,9 @@ def locate(segs: list[Seg], run: Run) -> tuple[int, int, str | None, int]:
                 if better and not title_year(title) and title_year(better[0]) \
                         and has_structure_after[start + better[1]]:
                     title, title_at, start = better[0], start, start + better[1]
+                # a page's heading, then the cover notice, then the title it announces: the plan's
+                elif (again := _repeated_after_notice(segs, title, start)) is not None:
+                    title_at, start = again, again + 1
                 break
     if title is None and closing is None:
         start = _after_notice(segs, run)
@@ -365,6 +371,19 @@ def _title_near(segs: list[Seg], start: int) -> tuple[str, int, int] | None:
             return found[0], found[1], index
         if not (CHROME.match(seg.norm) or _ATTACHMENT.match(seg.compact)):
             return None
+    return None
+
+
+def _repeated_after_notice(segs: list[Seg], title: str, start: int) -> int | None:
+    """Where a cover notice below the title line ends on that title again, before anything numbered."""
+    noticed = False
+    for index in range(start, min(len(segs), start + 40)):
+        seg = segs[index]
+        if seg.marker is not None or seg.kind == "table":
+            return None
+        noticed = noticed or bool(ADDRESSEE.match(seg.compact) or _NOTICE_BODY.search(seg.norm))
+        if noticed and seg.compact == title:
+            return index
     return None
 
 
@@ -542,8 +561,9 @@ def _org_before_about(seg: Seg) -> str | None:
 
 def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: str | None) -> list[Seg]:
     """Fill in the plan's metadata; return the lines above its first item read as a page's field
-    table: every cell of a line holding a field ("索引号: | X | 发文机关: | Y"), and a value under its
-    empty label. Those were read here, so the body has nothing to say about them."""
+    table: every cell of a line holding a field ("索引号: | X | 发文机关: | Y"), a value under its
+    empty label, the line a notice's 文号 stands on and its addressee line. Those were read here,
+    so the body has nothing to say about them."""
     head, tail = _front(segs, start), segs[end:]
     labels: dict[str, str] = {}
     pool = head + tail
@@ -565,6 +585,8 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
                 read.append(pool[index + 1])
     rows = {seg.no for seg in read}
     fields = [seg for seg in head if seg.no in rows]
+    if len(head) < len(segs) and ADDRESSEE.match(segs[len(head)].compact):
+        fields.append(segs[len(head)])  # whom the notice goes to: no unit list of the plan's
     if title is None:
         # not repeated above the plan: the name the notice gives it ("关于印发X的通知", "现将《X》印发")
         for seg in segs[:start]:
@@ -592,6 +614,7 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
             closing = _NUMBER_CLOSING.search(seg.norm) if not re.search(r"[,。;]", seg.norm) else None
             if _DOC_NUMBER.fullmatch(seg.norm) or _NUMBER_OPENING.match(seg.norm):
                 number_text = seg.raw
+                fields.append(seg)
                 break
             if closing:
                 number_text = closing.group("n")
