@@ -92,3 +92,67 @@ def test_property_items_before_their_first_part_stay_tasks(first, before, part, 
     assert len(plan.tasks) == before + after
     assert all(t.text.endswith("按要求推进落实。") for t in plan.tasks)  # no item's body dropped
     assert [t.section is None for t in plan.tasks] == [True] * before + [False] * after
+
+
+# ---- numbered notes before the plan's first part ---------------------------------------------
+
+PLAN = [
+    "一、指导思想",
+    "坚持以公开促落实,全面提升工作水平。",
+    "二、重点任务",
+    "(一)公开机构职能",
+    "公开本单位内设机构及其职责。",
+    "责任部门:办公室",
+    "(二)公开规章文件",
+    "梳理公开现行有效的规范性文件。",
+    "牵头单位:法规科",
+    "责任单位:各业务科室",
+]
+NOTES = [
+    "- 1、本页内容由用户上传,仅供浏览参考,请核对后使用。",
+    "- 2、预览页只显示部分内容,完整内容请查看原件。",
+    "- 3、如有侵权请告知站点管理员处理。",
+]
+
+
+def test_numbered_site_notes_after_the_title_are_not_sections():
+    plain = parse_document("\n".join(["某市档案局2024年政务公开工作实施方案"] + PLAN))
+    plan = parse_document("\n".join(["某市档案局2024年政务公开工作实施方案"] + NOTES + PLAN))
+    assert plan.title == plain.title == "某市档案局2024年政务公开工作实施方案"
+    assert [(s.number, s.title) for s in plan.sections] == [(s.number, s.title) for s in plain.sections] == [
+        ("二、", "重点任务"), ("(一)", "公开机构职能"), ("(二)", "公开规章文件")]
+    assert [(t.text, [(u.name, u.role) for u in t.units]) for t in plan.tasks] == [
+        ("公开本单位内设机构及其职责。", [("办公室", "responsible")]),
+        ("梳理公开现行有效的规范性文件。", [("法规科", "lead"), ("各业务科室", "responsible")]),
+    ]
+    assert said(plan, "第2–4行", "未作为任务")
+    assert not any("-" == t.text or "本页" in t.text for t in plan.tasks)
+
+
+def test_notes_then_the_documents_own_title_and_lead():
+    plan = parse_document("\n".join(["某市档案局关于推进政务公开工作的实施方案"] + NOTES + [
+        "关于推进全市档案系统政务公开工作的实施方案",
+        "为提升工作透明度,结合实际,制定本方案。",
+    ] + PLAN), year=2024)
+    assert plan.title == "某市档案局关于推进政务公开工作的实施方案"
+    assert [s.number for s in plan.sections] == ["二、", "(一)", "(二)"]
+    assert [t.text for t in plan.tasks] == ["公开本单位内设机构及其职责。", "梳理公开现行有效的规范性文件。"]
+
+
+def test_a_list_the_first_part_does_not_continue_is_left_as_it_was():
+    # "一、" alone after the run (no "二、"): nothing shows the run stands outside the plan
+    text = "\n".join(["某市档案局2024年政务公开工作实施方案"] + [n.removeprefix("- ") for n in NOTES] + PLAN[:2])
+    plan = parse_document(text)
+    assert not said(plan, "另行编号的条目")
+
+
+@settings(max_examples=25, deadline=None)
+@given(count=st.integers(2, 5), dash=st.booleans(), style=st.sampled_from(["{n}、", "{n}.", "({n})"]))
+def test_property_notes_before_the_first_part_never_reach_the_plan(count, dash, style):
+    notes = [("- " if dash else "") + style.format(n=n + 1) + f"站点说明第{n + 1}条,与文档内容无关。"
+             for n in range(count)]
+    plan = parse_document("\n".join(["某市档案局2024年政务公开工作实施方案"] + notes + PLAN))
+    plain = parse_document("\n".join(["某市档案局2024年政务公开工作实施方案"] + PLAN))
+    assert rows(plan) == rows(plain)
+    assert [(s.key, s.number, s.title) for s in plan.sections] == [(s.key, s.number, s.title) for s in plain.sections]
+    assert not any("站点说明" in t.text or "站点说明" in s.title for t in plan.tasks for s in plan.sections)
