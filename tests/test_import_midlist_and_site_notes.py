@@ -129,7 +129,7 @@ def test_numbered_site_notes_after_the_title_are_not_sections():
     assert not any("-" == t.text or "本页" in t.text for t in plan.tasks)
 
 
-def test_notes_then_the_documents_own_title_and_lead():
+def test_notes_then_the_documents_own_title_and_lead_are_no_tasks():
     plan = parse_document("\n".join(["某市档案局关于推进政务公开工作的实施方案"] + NOTES + [
         "关于推进全市档案系统政务公开工作的实施方案",
         "为提升工作透明度,结合实际,制定本方案。",
@@ -137,6 +137,7 @@ def test_notes_then_the_documents_own_title_and_lead():
     assert plan.title == "某市档案局关于推进政务公开工作的实施方案"
     assert [s.number for s in plan.sections] == ["二、", "(一)", "(二)"]
     assert [t.text for t in plan.tasks] == ["公开本单位内设机构及其职责。", "梳理公开现行有效的规范性文件。"]
+    assert said(plan, "导语段落不是任务", "关于推进全市档案系统政务公开工作的实施方案")  # reported, not dropped
 
 
 def test_a_list_the_first_part_does_not_continue_is_left_as_it_was():
@@ -156,3 +157,10 @@ def test_property_notes_before_the_first_part_never_reach_the_plan(count, dash, 
     assert rows(plan) == rows(plain)
     assert [(s.key, s.number, s.title) for s in plan.sections] == [(s.key, s.number, s.title) for s in plain.sections]
     assert not any("站点说明" in t.text or "站点说明" in s.title for t in plan.tasks for s in plan.sections)
+
+
+def test_notes_with_no_title_above_them_are_reported_once():
+    plan = parse_document("\n".join(NOTES + PLAN), year=2024)
+    assert [t.text for t in plan.tasks] == ["公开本单位内设机构及其职责。", "梳理公开现行有效的规范性文件。"]
+    assert [message for _, message in plan.warnings if "未作为任务" in message and "第1–3行" in message] == [
+        "第1–3行是正文第一部分之前另行编号的条目(网页或通知的说明),未作为任务"]

@@ -281,16 +281,6 @@ def locate(segs: list[Seg], run: Run) -> tuple[int, int, str | None, int]:
         found = _title_near(segs, start)
         if found and has_structure_after[found[2] + found[1]]:
             title, title_at, start = found[0], found[2], found[2] + found[1]
-    notes = _numbered_notes(segs, start)
-    if notes > start:
-        run.warn(segs[start].no, f"{line_span(segs[start].no, segs[notes - 1].no)}是正文第一部分之前另行编号的条目"
-                                 f"(网页或通知的说明),未作为任务")
-        start = notes
-        own = _title_text(segs, start)
-        if own and has_structure_after[start + own[1]]:
-            # the document's own title below a sharing page's notes
-            title = title if title is not None else own[0]
-            title_at, start = (title_at if title_at >= 0 else start), start + own[1]
     before = title_at if title_at >= 0 else start
     if before:
         substantive = [s for s in segs[:before] if not CHROME.match(s.norm)]
@@ -298,6 +288,11 @@ def locate(segs: list[Seg], run: Run) -> tuple[int, int, str | None, int]:
             run.warn(segs[0].no, f"{line_span(segs[0].no, segs[before - 1].no)}是标题前的网页信息或印发通知,"
                                  f"只读取了文号、日期等信息,未作为任务")
         _notice_deadlines(substantive, run)
+    notes = _numbered_notes(segs, start)
+    if notes > start:
+        run.warn(segs[start].no, f"{line_span(segs[start].no, segs[notes - 1].no)}是正文第一部分之前另行编号的条目"
+                                 f"(网页或通知的说明),未作为任务")
+        start = notes
     end = len(segs)
     second = _second_plan(segs, title, title_at, start)
     if second is not None:
