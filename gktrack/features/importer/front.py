@@ -21,7 +21,7 @@ from gktrack.domain.unitphrase import looks_like_unit_phrase, parse_unit_phrase
 from gktrack.errors import InputError
 from gktrack.features.importer.lines import CHROME, NOTICE_WORD, PLAN_WORD, Run, Seg, plan_title
 from gktrack.features.importer.result import ImportedPlan
-from gktrack.features.importer.text import CJK, DATE, DATE_LINE, STRIP, excerpt, fold, to_date
+from gktrack.features.importer.text import CJK, DATE, DATE_LINE, STRIP, excerpt, fold, outranks, to_date
 from gktrack.features.importer.item_units import ROLE_END, UNIT_LABEL, trailing_units
 
 
@@ -294,6 +294,11 @@ def locate(segs: list[Seg], run: Run) -> tuple[int, int, str | None, int]:
             run.warn(segs[0].no, f"{line_span(segs[0].no, segs[before - 1].no)}是标题前的网页信息或印发通知,"
                                  f"只读取了文号、日期等信息,未作为任务")
         _notice_deadlines(substantive, run)
+    notes = _numbered_notes(segs, start)
+    if notes > start:
+        run.warn(segs[start].no, f"{line_span(segs[start].no, segs[notes - 1].no)}是正文第一部分之前另行编号的条目"
+                                 f"(网页或通知的说明),未作为任务")
+        start = notes
     end = len(segs)
     second = _second_plan(segs, title, title_at, start)
     if second is not None:
@@ -326,6 +331,30 @@ def locate(segs: list[Seg], run: Run) -> tuple[int, int, str | None, int]:
             run.warn(segs[end].no, f"{line_span(segs[end].no, segs[-1].no)}是文末的落款、抄送或网页信息,"
                                    f"未导入:{excerpt(tail[0].raw)}")
     return start, end, title, title_at
+
+
+def _numbered_notes(segs: list[Seg], start: int) -> int:
+    """Where the plan's numbering starts when items "1、" "2、" … of a style ranked below the plan's
+    first part "一、" come before it (a sharing site's notes, a notice's points): nothing stands above
+    a plan's first part, so they are not the plan's (``start`` when there are none)."""
+    index, style, count = start, None, 0
+    while index < len(segs):
+        seg = segs[index]
+        if seg.marker is None and not re.search(r"\w", seg.norm):
+            index += 1  # a list's dash split off its item ("- 2、…"): no words
+            continue
+        if seg.marker is None or seg.marker.style != (style or seg.marker.style) or seg.marker.value != count + 1:
+            break
+        style, count, index = seg.marker.style, count + 1, index + 1
+    at = next((i for i in range(index, len(segs)) if segs[i].marker is not None or segs[i].kind == "table"), None)
+    first = segs[at].marker if at is not None else None
+    if count < 2 or first is None or first.value != 1 or not outranks(first.style, style):
+        return start
+    # the part numbering goes on ("二、"): the plan's own, not a list the run leads into
+    if not any(seg.marker is not None and seg.marker.style == first.style and seg.marker.value == 2
+               for seg in segs[at + 1:]):
+        return start
+    return index
 
 
 def _until_trailer(segs: list[Seg], start: int):

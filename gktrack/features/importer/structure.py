@@ -33,7 +33,7 @@ from gktrack.features.importer.table import (
     cell_deadlines,
     header_role,
 )
-from gktrack.features.importer.text import STRIP, excerpt, fold, marker_only, tidy, tidy_lines
+from gktrack.features.importer.text import STRIP, excerpt, fold, marker_only, outranks, tidy, tidy_lines
 from gktrack.features.importer.item_units import (
     PERSON_WORDS,
     ROLE_END,
@@ -335,7 +335,10 @@ class Builder:
             # level above it, not below the items
             above = [k for k, known in enumerate(order) if known.startswith("outline") and seg.outline is not None
                      and seg.kind != "num" and int(known[7:]) < seg.outline]
-            order.insert(above[-1] + 1 if above else len(order), style)
+            # "三、" after items "(二)" "(三)" (an excerpt that starts inside a list) heads their level,
+            # never an item below them
+            below = [k for k, known in enumerate(order) if outranks(style, known)]
+            order.insert(above[-1] + 1 if above else below[0] if below else len(order), style)
         for i in structural:
             self.segs[i].level = order.index(style_of(self.segs[i]))
         parents: dict[int, int] = {}
@@ -349,6 +352,11 @@ class Builder:
             stack.append(i)
             nxt = structural[position + 1] if position + 1 < len(structural) else None
             children[i] = nxt is not None and self.segs[nxt].level > level
+        top = min((self.segs[i].level for i in structural), default=0)
+        orphans = [i for i in structural if parents[i] == -1 and self.segs[i].level > top and self.segs[i].kind == "num"]
+        if orphans:
+            self.run.warn(self.segs[orphans[0]].no, f"“{self.segs[orphans[0]].marker.text}”前面没有它的上一级标题"
+                                                    "(节选从列表中间开始?),按上一级标题不在文中处理")
         siblings: dict[tuple[int, int], list[int]] = {}
         for i in structural:
             siblings.setdefault((parents[i], self.segs[i].level), []).append(i)

@@ -105,6 +105,16 @@ class Marker:
     end: int     # where the item's own text starts
 
 
+# The levels an official document numbers in, top down (一、 above (一) above 1. above (1)): a style
+# met later in a text still stands above the styles it ranks above.
+_RANKED = ("chapter", "cn", "pcn", "n", "nn", "pn", "n)", "circ")
+
+
+def outranks(style: str, other: str) -> bool:
+    """Whether numbering ``style`` heads items of ``other`` in an official document."""
+    return style in _RANKED and other in _RANKED and _RANKED.index(style) < _RANKED.index(other)
+
+
 _CN = "一二三四五六七八九十"
 _MARKERS = [
     ("chapter", rf"第(?P<v>[{_CN}]{{1,3}})(?:部分|章|篇)\s*[、.:,]?"),
