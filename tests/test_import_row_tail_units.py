@@ -101,3 +101,32 @@ def test_units_and_deadline_leave_the_text_only_when_the_tail_names_units(case):
         assert (task.text, [u.name for u in task.units], task.deadline) == (body, units, [deadline])
     else:
         assert (task.text, task.units) == (body + tail, [])
+
+
+# ---- a list numbered on across subsections, its first item inside a heading's line ----------------
+
+def test_numbering_that_runs_on_into_the_next_subsection_splits_after_its_heading():
+    """Items 1–2 under (一), item 3 under (二) on (二)'s own line: "3." starts an item there, as "1."
+    does after (一)'s heading."""
+    text = ("某市档案局2024年政务公开工作要点分工方案\n"
+            "一、夯实公开基础(一)集中公开规章文件。1. 完善本系统规章汇编。综合科常态化开展\n"
+            "2. 推进规范性文件清理工作。法规科常态化开展\n"
+            "(二)推进基层公开规范化。3. 指导基层单位更新公开目录。综合科年底前\n")
+    plan = parse_document(text)
+    assert [(s.key, s.number) for s in plan.sections] == [("1", "一、"), ("1.1", "(一)"), ("1.2", "(二)")]
+    assert [(t.section, t.number, t.text, [u.name for u in t.units], t.deadline) for t in plan.tasks] == [
+        ("1.1", "1.", "完善本系统规章汇编。", ["综合科"], ["常态化开展"]),
+        ("1.1", "2.", "推进规范性文件清理工作。", ["法规科"], ["常态化开展"]),
+        ("1.2", "3.", "指导基层单位更新公开目录。", ["综合科"], ["年底前"]),
+    ]
+
+
+def test_a_number_that_neither_restarts_nor_runs_on_stays_in_the_text():
+    """After 1–2 under (一), "(二)….5. …" is neither 1 nor 3: no item starts there."""
+    text = ("某县2024年政务公开工作要点\n"
+            "一、夯实公开基础\n(一)集中公开规章文件\n1. 完善本系统规章汇编。\n2. 推进规范性文件清理。\n"
+            "(二)推进基层公开规范化。5. 指导基层单位更新公开目录。\n")
+    plan = parse_document(text)
+    assert [t.number for t in plan.tasks][:2] == ["1.", "2."]
+    assert not any(t.number == "5." for t in plan.tasks)
+    assert any("5. 指导基层单位更新公开目录。" in t.text for t in plan.tasks)
