@@ -89,14 +89,30 @@ def trailing_units(seg_raw: str) -> Tail | None:
         found = unit_phrase(raw[labelled.start("phrase"):trimmed], bracketed=False)
         if found:
             return _tail(raw[:labelled.start("phrase")], found)
-    # "…建设。市政府办公室负责,市大数据局配合。": a last sentence that only says who does it
+    # "…建设。市政府办公室负责,市大数据局配合。": a last sentence that only says who does it — or
+    # who and by when, a table row's cells run together ("…更新。办公室、法规科常态化开展")
     stop = norm.rfind("。", 0, trimmed)
-    if stop > 0 and ROLE_END.search(norm[:trimmed]):
-        phrase = raw[stop + 1:trimmed].strip(STRIP)
-        found = unit_phrase(phrase, bracketed=True) if 0 < len(phrase) <= 80 else None
-        if found and found[1] and all(is_body_name(unit.name) and not _MODAL.search(unit.name) for unit in found[1]):
-            return _tail(raw[:stop + 1], found)
+    phrase = raw[stop + 1:trimmed].strip(STRIP) if stop > 0 else ""
+    if not 0 < len(phrase) <= 80:
+        return None
+    due = []
+    if not ROLE_END.search(norm[:trimmed]):
+        # who and by when: only a clean list of units before the deadline ("此项工作持续推进" is none)
+        at = 0 if _OWN_ACT.search(phrase) else next(
+            (at for at in range(1, len(phrase)) if is_known(phrase[at:])), 0)
+        if not looks_like_unit_phrase(phrase[:at].rstrip(STRIP + _MARKS)):
+            return None
+        phrase, due = phrase[:at].rstrip(STRIP + _MARKS), [phrase[at:].strip(STRIP + _MARKS)]
+    found = unit_phrase(phrase, bracketed=True)
+    if found and found[1] and all(is_body_name(unit.name) and not _MODAL.search(unit.name) for unit in found[1]):
+        return _tail(raw[:stop + 1], (found[0], found[1], found[2] + due, found[3]))
     return None
+
+
+_MARKS = "、,;,;"
+# "办公室每季度通报一次", "各科室及时更新": a time with the act itself is the sentence's own action,
+# not a 完成时限 cell; a cell says only when ("常态化开展", "年底前完成").
+_OWN_ACT = re.compile(r"(?:更新|公开|发布|通报|报送|调度|统计|召开|听取|报告)(?:一次|1次)?$")
 
 
 # "各部门要密切配合", "各单位要抓好落实": a sentence asking units to act, not one naming who does it.

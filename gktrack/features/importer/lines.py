@@ -361,11 +361,13 @@ class _Numbering:
     def __init__(self) -> None:
         self.order: list[str] = []
         self.last: dict[str, int] = {}
+        self.before: dict[str, int] = {}  # a style's last number before a heading above it
 
     def fits(self, marker: Marker) -> bool:
         if marker.style in self.last:
             return marker.value == self.last[marker.style] + 1
-        return marker.value == 1
+        # "(二)…。5. …": items may number on across the parts above them (1–4 under (一), 5 under (二))
+        return marker.value in (1, self.before.get(marker.style, 0) + 1)
 
     def deeper(self, marker: Marker, than: Marker) -> bool:
         """Whether ``marker`` numbers items below ``than``'s (a style not met yet counts as deeper)."""
@@ -378,7 +380,8 @@ class _Numbering:
             self.order.append(marker.style)
         self.last[marker.style] = marker.value
         for deeper in self.order[self.order.index(marker.style) + 1:]:
-            self.last.pop(deeper, None)
+            if deeper in self.last:
+                self.before[deeper] = self.last.pop(deeper)
 
 
 def bullet_details(segs: list[Seg]) -> None:

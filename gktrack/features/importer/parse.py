@@ -267,6 +267,10 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
         part = re.split(r"[;:|]|\s{2,}", fold(last.text.replace("\t", "|")).strip(STRIP + "|"))[-1].strip(STRIP)
         # a " | " row closed by its own "|" is a whole row, whatever its last cells (进展情况, 备注) say
         closed_row = fold(last.text).strip(STRIP).endswith("|") and fold(last.text).count("|") >= 3
+        # "…。县司法局常态化开展": the last item's units and stated deadline, read from its end, close it
+        final = plan.tasks[-1]
+        closed_row |= bool(final.units) and not final.deadline_from_text \
+            and any(tail.endswith(fold(due)) for due in final.deadline)
         if len(tail) >= 8 and tail[-1] not in TERMINAL + ".;)|" and not CHROME.match(tail) and not closed_row \
                 and last.no >= plan.tasks[-1].line and not looks_like_unit_phrase(tail) \
                 and not deadline_cell(part) and not DATE_LINE.match(tail) \
