@@ -64,6 +64,21 @@ def test_a_first_level_heading_without_intro_is_never_a_task_under_an_item():
     assert [s.number for s in plan.sections] == ["三、"]
 
 
+def test_a_text_that_starts_its_lists_at_one_keeps_the_order_it_writes():
+    # "1." parts with "(一)" items below them: unusual, but written whole, so read as written
+    plan = parse_document("\n".join([
+        "1.加强政策解读",
+        "(一)同步解读重要政策。解读材料与文件同步发布。(区司法局负责)",
+        "(二)解读形式多样化。运用图表和短视频解读。(区融媒体中心负责)",
+        "2.回应社会关切",
+        "(一)及时回应热点问题。舆情发生后及时发布权威信息。(区委宣传部负责)",
+    ]), year=2024)
+    assert [(s.number, s.title) for s in plan.sections] == [("1.", "加强政策解读"), ("2.", "回应社会关切")]
+    assert [(section, number) for section, number, _ in rows(plan)] == [
+        ("加强政策解读", "(一)"), ("加强政策解读", "(二)"), ("回应社会关切", "(一)")]
+    assert not said(plan, "上一级标题")
+
+
 def test_a_cut_item_with_items_below_it_heads_them():
     plan = parse_document("\n".join([
         "(四)推进决策公开",

@@ -326,18 +326,20 @@ class Builder:
         def style_of(seg: Seg) -> str:
             return seg.marker.style if seg.kind == "num" else "none" if seg.outline is None else f"outline{seg.outline}"
 
+        first: dict[str, int] = {}  # each style's first number: above 1 where an excerpt cut the list's start
         for i in structural:
             seg = self.segs[i]
             style = style_of(seg)
             if style in order:
                 continue
+            first[style] = seg.marker.value if seg.kind == "num" else 1
             # a heading level met late (<h3> after items "1." under <h2>) goes right below the heading
             # level above it, not below the items
             above = [k for k, known in enumerate(order) if known.startswith("outline") and seg.outline is not None
                      and seg.kind != "num" and int(known[7:]) < seg.outline]
             # "三、" after items "(二)" "(三)" (an excerpt that starts inside a list) heads their level,
-            # never an item below them
-            below = [k for k, known in enumerate(order) if outranks(style, known)]
+            # never an item below them; a text that starts both lists at 1 ranks them as it writes them
+            below = [k for k, known in enumerate(order) if outranks(style, known) and max(first[style], first[known]) > 1]
             order.insert(above[-1] + 1 if above else below[0] if below else len(order), style)
         for i in structural:
             self.segs[i].level = order.index(style_of(self.segs[i]))
