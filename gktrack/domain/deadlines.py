@@ -685,13 +685,21 @@ def standing(deadlines: tuple, year: int, state: str, closed: _dt.date | None, p
     """``assess`` with hashable arguments, kept for the process: most of a city's tasks share
     their deadlines, state and day, and an assessment depends on nothing else. Progress only
     counts for recurring and continuing deadlines (and the milestones before them), so for the
-    others it is left out of the key; the issue date only for recurring ones, and only when it
-    falls in or after the plan year (before it, no period ends on or before it)."""
+    others it is left out of the key; of the issue date only which periods it cuts off counts
+    (plans issued within the same period share their answers)."""
     if progress and not uses_progress(deadlines):
         progress = ()
-    if issued is not None and (issued.year < year or not any(d.kind == "recurring" for d in deadlines)):
-        issued = None
+    if issued is not None:
+        issued = _last_cut(deadlines, year, issued)
     return _standing(deadlines, year, state, closed, progress, as_of, within, issued)
+
+
+@functools.lru_cache(maxsize=4096)
+def _last_cut(deadlines: tuple, year: int, issued: _dt.date) -> _dt.date | None:
+    """The last end of a recurring period on or before ``issued``: judged with it in place of the
+    issue date, every period falls on the same side (None when the issue date cuts none)."""
+    ends = [e for d in deadlines for _, e in recurring_periods(d, year) if e <= issued]
+    return max(ends, default=None)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -830,7 +838,7 @@ def _assess_recurring(d: Deadline, year: int, progress: list[_dt.date], as_of: _
         owed = [(s, e) for s, e in periods if e > issued]
         if periods and not owed and not done:
             return (Assessment("green", "open", None, None, None, d.phrase,
-                               f"{_one_line(d.phrase)}:{year}年各期均在计划印发({issued.isoformat()})前结束"), [])
+                               f"{_one_line(d.phrase)}:{year}年各期均在计划印发前结束"), [])
         periods = owed
 
     def reported(start: _dt.date, end: _dt.date) -> bool:
