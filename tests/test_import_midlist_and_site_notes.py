@@ -134,11 +134,12 @@ def test_numbered_site_notes_after_the_title_are_not_sections():
     plain = parse_document("\n".join(["某市档案局2024年政务公开工作实施方案"] + PLAN))
     plan = parse_document("\n".join(["某市档案局2024年政务公开工作实施方案"] + NOTES + PLAN))
     assert plan.title == plain.title == "某市档案局2024年政务公开工作实施方案"
+    # (一)(二): a heading line, its body and its own unit lines, each one task
     assert [(s.number, s.title) for s in plan.sections] == [(s.number, s.title) for s in plain.sections] == [
-        ("二、", "重点任务"), ("(一)", "公开机构职能"), ("(二)", "公开规章文件")]
+        ("二、", "重点任务")]
     assert [(t.text, [(u.name, u.role) for u in t.units]) for t in plan.tasks] == [
-        ("公开本单位内设机构及其职责。", [("办公室", "responsible")]),
-        ("梳理公开现行有效的规范性文件。", [("法规科", "lead"), ("各业务科室", "responsible")]),
+        ("公开机构职能\n公开本单位内设机构及其职责。", [("办公室", "responsible")]),
+        ("公开规章文件\n梳理公开现行有效的规范性文件。", [("法规科", "lead"), ("各业务科室", "responsible")]),
     ]
     assert said(plan, "第2–4行", "未作为任务")
     assert not any("-" == t.text or "本页" in t.text for t in plan.tasks)
@@ -150,8 +151,8 @@ def test_notes_then_the_documents_own_title_and_lead_are_no_tasks():
         "为提升工作透明度,结合实际,制定本方案。",
     ] + PLAN), year=2024)
     assert plan.title == "某市档案局关于推进政务公开工作的实施方案"
-    assert [s.number for s in plan.sections] == ["二、", "(一)", "(二)"]
-    assert [t.text for t in plan.tasks] == ["公开本单位内设机构及其职责。", "梳理公开现行有效的规范性文件。"]
+    assert [s.number for s in plan.sections] == ["二、"]
+    assert [t.text for t in plan.tasks] == ["公开机构职能\n公开本单位内设机构及其职责。", "公开规章文件\n梳理公开现行有效的规范性文件。"]
     assert said(plan, "导语段落不是任务", "关于推进全市档案系统政务公开工作的实施方案")  # reported, not dropped
 
 
@@ -176,6 +177,6 @@ def test_property_notes_before_the_first_part_never_reach_the_plan(count, dash, 
 
 def test_notes_with_no_title_above_them_are_reported_once():
     plan = parse_document("\n".join(NOTES + PLAN), year=2024)
-    assert [t.text for t in plan.tasks] == ["公开本单位内设机构及其职责。", "梳理公开现行有效的规范性文件。"]
+    assert [t.text for t in plan.tasks] == ["公开机构职能\n公开本单位内设机构及其职责。", "公开规章文件\n梳理公开现行有效的规范性文件。"]
     assert [message for _, message in plan.warnings if "未作为任务" in message and "第1–3行" in message] == [
         "第1–3行是正文第一部分之前另行编号的条目(网页或通知的说明),未作为任务"]

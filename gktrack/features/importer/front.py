@@ -789,9 +789,11 @@ def title_year(title: str) -> int | None:
 
 def carried_out_year(title: str) -> int | None:
     """The year of the 要点 a plan's title says it carries out ("X关于贯彻落实《2017年…要点》的实施
-    方案"): the plan's own, when neither its title, 文号 nor date gives one."""
+    方案", or the notice that is itself the plan: "…》的通知"): the plan's own, when neither its
+    title, 文号 nor date gives one."""
     own = _CARRIED_OUT.search(fold(title))
-    return title_year(own.group("t")) if own and PLAN_WORD.search(own.group("rest")) else None
+    rest = own.group("rest").rstrip() if own else ""
+    return title_year(own.group("t")) if own and (PLAN_WORD.search(rest) or rest.endswith("通知")) else None
 
 
 def in_sentence(compact: str, match: re.Match[str]) -> bool:

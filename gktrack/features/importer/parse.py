@@ -289,8 +289,9 @@ _LEAD_YEAR = re.compile(r"^((?:19|20)\d{2})\s*年(?!\s*\d|度?\s*[-—–至到]
 
 def _text_year(segs: list[Seg]) -> int | None:
     """The year the text itself gives the plan where no title does: a lead that opens with it, else
-    a 文号's or a date's near the top (not a page's time stamp: when the copy was made says nothing
-    of the plan)."""
+    a date's near the top (not a page's time stamp: when the copy was made says nothing of the plan).
+    A 文号 gives one only where the plan's own stands (read with its metadata): one cited in a
+    sentence ("按照《…》(X〔2018〕23号)要求") is last year's plan's, not this one's."""
     for seg in segs[:30]:
         if seg.marker is not None or seg.kind == "table":
             break
@@ -298,8 +299,7 @@ def _text_year(segs: list[Seg]) -> int | None:
         if match:
             return int(match.group(1))
     head = " ".join(s.norm for s in segs[:30] if s.kind != "table" and not _TIMESTAMP.search(s.norm))
-    match = re.search(r"[〔\[(【](20\d{2})[〕\])】]", head) \
-        or re.search(r"(?<!\d)(20\d{2})\s*[-年./]\s*\d{1,2}", head)
+    match = re.search(r"(?<!\d)(20\d{2})\s*[-年./]\s*\d{1,2}", head)
     return int(match.group(1)) if match else None
 
 

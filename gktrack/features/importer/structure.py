@@ -1,15 +1,16 @@
 """The plan's body, its segments classified, turned into sections and tasks.
 
 Numbering styles take levels in the order they first appear; an item with deeper items below it (or
-whose siblings have them, unless it is a sentence by itself) is a heading, the rest are tasks —
-except the plan's introduction (总体要求, 工作目标 …), never a task even when nothing follows it, and
-the parts of its kind ("一、工作要求") that open the plan before the parts holding its tasks;
-unnumbered paragraphs continue the open task or form one; unit phrases close tasks — at the end of
-an item "(责任单位:…)" (a bracket followed by more text ends one task and starts the next), or on a
-line of their own for every task of its section since the previous unit line ("以上…由X负责", "本部分
-工作由X牵头" say which). A division-of-labour table written as text (one cell a line, under header cells
-工作任务 / 责任单位 / 时限要求 …) is read here too, its cells as its rows' tasks, units and deadlines;
-a table among the prose is handed to the table reader where it stands.
+whose siblings have them, unless it is a sentence by itself), or a title over paragraphs that are
+several tasks (and its siblings with it), is a heading; the rest are tasks — a title whose body is
+closed by its own unit line among them — except the plan's introduction (总体要求, 工作目标 …), never a task
+even when nothing follows it, and the parts of its kind ("一、工作要求") that open the plan before the
+parts holding its tasks; unnumbered paragraphs continue the open task or form one; unit phrases
+close tasks — at the end of an item "(责任单位:…)" (a bracket followed by more text ends one task and
+starts the next), or on a line of their own for every task of its section since the previous unit
+line ("以上…由X负责", "本部分工作由X牵头" say which). A division-of-labour table written as text (one cell a
+line, under header cells 工作任务 / 责任单位 / 时限要求 …) is read here too, its cells as its rows' tasks, units
+and deadlines; a table among the prose is handed to the table reader where it stands.
 """
 
 from __future__ import annotations
@@ -171,6 +172,26 @@ def _whole_item(text: str) -> bool:
     task its body makes)."""
     title, body = split_title(text)
     return not body and (len(fold(title).strip()) > 40 or fold(text).rstrip().endswith(("。", ";", "!", "?")))
+
+
+def _one_task(following: list[Seg]) -> bool:
+    """Whether the lines under an item are its body and then its own unit lines, as a record's fields
+    ("公开…。" over "责任部门:X", or "牵头单位:X" and "责任单位:Y"): the item is that one task, as an
+    item whose body is cut before its unit line is, not a heading over one. A paragraph closed by its
+    own unit bracket is a task of its own under the item."""
+    closed = body = False
+    for seg in following:
+        if seg.kind == "para":
+            if closed or trailing_units(seg.raw) is not None or len(split_at_unit_brackets(seg.raw)) > 1:
+                return False
+            body = True
+        elif seg.kind == "units":
+            if not body or seg.above is not None or seg.all_above or seg.whole_section:
+                return False
+            closed = True
+        elif seg.kind not in ("deadline", "leader"):
+            return False
+    return closed
 
 
 class Builder:
@@ -369,13 +390,23 @@ class Builder:
                 if after != before + 1 and self.segs[i].marker.style != "bullet":  # may run on, not jump
                     self.run.warn(self.segs[i].no, f"编号不连续:“{self.segs[i].marker.text}”前面是第 {before} 项,请核对是否漏项或重号")
             family_heads = any(children[i] for i in group)
+            below = {i: [s for s in self.segs[i + 1:ends[i]] if s.kind != "chrome"] for i in group}
+
+            def titled(i: int) -> bool:  # a title over paragraphs that name units
+                following = below[i]
+                return any(s.kind in ("para", "table") for s in following) and trailing_units(self.segs[i].raw) is None \
+                    and _title_like(self.segs[i].body) and (self.table is not None or any(
+                        s.kind == "units" or (s.kind == "para" and trailing_units(s.raw)) for s in following))
+
+            # siblings read alike: where one's paragraphs are several tasks, each is a heading over its own
+            several = self.table is not None or any(titled(i) and not _one_task(below[i]) for i in group)
             for i in group:
                 seg = self.segs[i]
                 if seg.kind == "uhead" or children[i]:
                     self.heading.add(i)
                     continue
                 own_units = trailing_units(seg.raw) is not None
-                following = [s for s in self.segs[i + 1:ends[i]] if s.kind != "chrome"]
+                following = below[i]
                 has_paras = any(s.kind in ("para", "table") for s in following)
                 if family_heads and not own_units and not following and _whole_item(seg.body):
                     continue  # a sentence on its own among headings: a task, not an empty section
@@ -383,9 +414,7 @@ class Builder:
                     self.heading.add(i)
                 elif not own_units and any(s.kind == "table" for s in following):
                     self.heading.add(i)  # a table under it: it heads the table's rows
-                elif has_paras and not own_units and _title_like(seg.body) and (
-                        self.table is not None
-                        or any(s.kind == "units" or (s.kind == "para" and trailing_units(s.raw)) for s in following)):
+                elif titled(i) and (several or not _one_task(following)):
                     self.heading.add(i)
         self.children = children
         self._introduction(structural, ends)
