@@ -203,15 +203,14 @@ def rejoin_wrapped(segs: list[Seg]) -> list[Seg]:
         return segs
     indented = sum(1 for s in segs if s.indent) >= 3
     groups: list[list[Seg]] = []
-    last = 0  # the width of the last line kept
+    last = 0  # the width of the last line read: only a full one continues on the next
     for seg in segs:
         if (groups and last >= width - 1 and not (indented and seg.indent)
                 and marker_at_start(seg.raw, seg.norm) is None and not DATE_LINE.match(seg.norm)):
             groups[-1].append(seg.piece(0, len(seg.raw)))
-            last = sum(len(part.raw) for part in groups[-1])  # a joined line has no indent
         else:
             groups.append([seg])
-            last = width_of(seg)
+        last = width_of(seg)
     return _joined(groups)
 
 
