@@ -4,6 +4,7 @@
   a plan issued on 2017-06-30 with "按季度" asks for the third quarter on, not the second. Neither
   `overdue`/`status` nor the annual report's missed periods count it. A plan without an issue date
   is judged as before.
+* `calendar` holds only the periods owed.
 * `validate` warns of a deadline before the plan's year ("2016年末" in a 2017 plan), the
   predicate the importer uses too (``deadlines.before_plan_year``).
 
@@ -14,7 +15,7 @@ Through the real CLI on repositories built with it; the property tests call the 
 from __future__ import annotations
 
 import shutil
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -135,6 +136,24 @@ def test_report_lists_no_period_before_the_issue_date(repo):
         "第四季度(2017-10-01至2017-12-31)",                                    # gk2017/2
         "第一季度(2017-01-01至2017-03-31)、第二季度(2017-04-01至2017-06-30)、"   # nd2017/1
         "第三季度(2017-07-01至2017-09-30)、第四季度(2017-10-01至2017-12-31)"]
+
+
+def test_the_calendar_holds_only_the_periods_owed(repo, tmp_path):
+    from dateutil.rrule import rrulestr
+    from icalendar import Calendar
+
+    out = tmp_path / "q.ics"
+    repo.ok("calendar", "-o", out)
+    events = {str(e["uid"]): e for e in Calendar.from_ical(out.read_bytes()).walk("VEVENT")}
+
+    def dates(uid):
+        event = events[uid]
+        start = datetime.combine(event.decoded("dtstart"), time())
+        return [d.date() for d in rrulestr(event["rrule"].to_ical().decode(), dtstart=start)]
+
+    assert dates("gk2017-1-1@gktrack") == [date(2017, 9, 30), date(2017, 12, 31)]
+    assert dates("nd2017-1-1@gktrack") == [date(2017, 3, 31), date(2017, 6, 30), date(2017, 9, 30),
+                                           date(2017, 12, 31)]
 
 
 # --- the rule itself, over issue dates and days -------------------------------------------------

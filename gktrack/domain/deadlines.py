@@ -605,6 +605,13 @@ def recurring_periods(d: Deadline, year: int) -> list[tuple[_dt.date, _dt.date]]
     return [(_dt.date(year, 1, 1), _dt.date(year, 12, 31))]
 
 
+def owed_periods(d: Deadline, year: int, issued: _dt.date | None = None) -> list[tuple[_dt.date, _dt.date]]:
+    """The periods a recurring deadline asks for: those of the plan year that end after the plan
+    was issued (a plan cannot ask for work done before it existed)."""
+    periods = recurring_periods(d, year)
+    return periods if issued is None else [(s, e) for s, e in periods if e > issued]
+
+
 def _period_name(d: Deadline, start: _dt.date, *, year: bool = True) -> str:
     """A period of a recurring deadline: 2024年第二季度 (``year=False``: 第二季度; 2024年度 either way)."""
     prefix = f"{start.year}年" if year else ""
@@ -833,13 +840,10 @@ def _assess_dated(d: Deadline, milestone: bool, progress: list[_dt.date], as_of:
 
 def _assess_recurring(d: Deadline, year: int, progress: list[_dt.date], as_of: _dt.date, within: int,
                       done: bool, issued: _dt.date | None = None) -> tuple[Assessment, list[MissedPeriod]]:
-    periods = recurring_periods(d, year)
-    if issued is not None:  # the periods the plan can ask for: those that end after it was issued
-        owed = [(s, e) for s, e in periods if e > issued]
-        if periods and not owed and not done:
-            return (Assessment("green", "open", None, None, None, d.phrase,
-                               f"{_one_line(d.phrase)}:{year}年各期均在计划印发前结束"), [])
-        periods = owed
+    periods = owed_periods(d, year, issued)
+    if not periods and recurring_periods(d, year) and not done:
+        return (Assessment("green", "open", None, None, None, d.phrase,
+                           f"{_one_line(d.phrase)}:{year}年各期均在计划印发前结束"), [])
 
     def reported(start: _dt.date, end: _dt.date) -> bool:
         i = bisect.bisect_left(progress, start)

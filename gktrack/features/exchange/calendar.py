@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from gktrack.domain.dates import today
-from gktrack.domain.deadlines import parse_deadlines, recurring_periods
+from gktrack.domain.deadlines import owed_periods, parse_deadlines
 from gktrack.domain.model import Plan, Task
 from gktrack.features.exchange.export import progress_text
 from gktrack.features.views import effective_units, status_rows
@@ -36,9 +36,10 @@ class CalendarEntry:
     rdates: list[dt.date] = field(default_factory=list)
 
 
-def _recurrence(deadline, year: int) -> tuple[dt.date, dict | None, list[dt.date]] | None:
-    """(first date, RRULE, extra dates) of a recurring deadline over the plan year."""
-    ends = [end for _start, end in recurring_periods(deadline, year)]
+def _recurrence(deadline, year: int, issued: dt.date | None) -> tuple[dt.date, dict | None, list[dt.date]] | None:
+    """(first date, RRULE, extra dates) of a recurring deadline over the periods of the plan year
+    that it asks for."""
+    ends = [end for _start, end in owed_periods(deadline, year, issued)]
     if not ends:
         return None
     if len(ends) == 1:
@@ -49,8 +50,8 @@ def _recurrence(deadline, year: int) -> tuple[dt.date, dict | None, list[dt.date
             return ends[0], {"FREQ": "MONTHLY", "BYMONTHDAY": day or -1, "COUNT": len(ends)}, []
         # "每月30日前" ends on 28 February: no RRULE says that, so the dates are listed.
         return ends[0], None, ends[1:]
-    if all((end + dt.timedelta(days=1)).day == 1 for end in ends):  # each at its month's end
-        months = 12 // len(ends)  # quarterly 3, half-yearly 6
+    months = {"quarterly": 3, "half-yearly": 6}.get(deadline.period)
+    if months and all((end + dt.timedelta(days=1)).day == 1 for end in ends):  # each at its month's end
         return ends[0], {"FREQ": "MONTHLY", "INTERVAL": months, "BYMONTHDAY": -1, "COUNT": len(ends)}, []
     return ends[0], None, ends[1:]
 
@@ -69,7 +70,7 @@ def calendar_entries(repo: Repository, *, plan: str | None = None, unit: str | N
         for index, deadline in enumerate(parse_deadlines(row.task.deadline, row.plan.year), start=1):
             uid = f"{row.plan.id}-{row.task.id}-{index}@{UID_DOMAIN}"
             if deadline.kind == "recurring":
-                found = _recurrence(deadline, row.plan.year)
+                found = _recurrence(deadline, row.plan.year, row.plan.issued)
                 if found is None:
                     continue
                 entry = CalendarEntry(uid, row.plan, row.task, deadline.phrase, *found)
