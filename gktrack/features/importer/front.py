@@ -49,6 +49,15 @@ NOTICE_TITLE = re.compile(r"印发《?(?P<t>[^《》。]{4,60}?)》?的\s*通\s*
 # the sentence by which a cover notice issues the plan, and the notice's closing request
 _ISSUING = re.compile(r"印发给你们|现印发|现将.{0,40}印发")
 _NOTICE_BODY = re.compile(_ISSUING.pattern + r"|请.{0,10}(?:贯彻|遵照|认真)")
+# The names a notice's line gives a plan: "关于印发X的通知", "《X》", and at a clause's start the plan
+# it makes, named with its year ("结合实际,制定2024年某局政务公开工作要点")
+_NAMED = re.compile(NOTICE_TITLE.pattern + r"|《(?P<q>[^《》]{4,60})》"
+                    r"|(?:^|(?<=[,。;:]))[特现]?(?:制定|印发)(?P<u>(?:19|20)\d{2}\s*年[^《》,。;:]{2,40})(?=[,。;:]|$)")
+# a line that makes or hands over a plan, not one only citing others ("某厅印发的《Y》")
+_HANDING = re.compile(_ISSUING.pattern + r"|(?:制定|印发|发布)了?(?:《|(?:19|20)\d{2}\s*年)")
+# what a clause says before naming another document it carries out or goes by ("根据《Y》",
+# "按照某厅印发的《Y》")
+_CITING = re.compile(r"贯彻|落实|按照|根据|依据|依照|参照|遵照|(?:印发|发布|出台)的")
 # "并提出如下工作要求", "现就有关事项通知如下:": the notice announces numbered points of its own
 _OWN_POINTS = re.compile(r"(?:如下|以下)(?!简称)")
 _DOC_NUMBER = re.compile(rf"[{CJK}A-Za-z]{{1,12}}\s*[〔\[(【﹝]\s*\d{{4}}\s*[〕\])】﹞]\s*第?\s*\d{{1,4}}\s*号")
@@ -618,12 +627,7 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
         fields.append(segs[len(head)])  # whom the notice goes to: no unit list of the plan's
     if title is None:
         # not repeated above the plan: the name the notice gives it ("关于印发X的通知", "现将《X》印发")
-        for seg in segs[:start]:
-            match = re.search(NOTICE_TITLE.pattern + r"|《(?P<q>[^《》]{4,60})》", seg.compact)
-            name = match and dedouble(match.group("t") or match.group("q"))
-            if name and PLAN_WORD.search(name):
-                title = name
-                break
+        title = next((name for seg in segs[:start] if (name := named_plan(seg.compact))), None)
     published = None
     if title is None:
         for seg in head:
@@ -794,6 +798,24 @@ def carried_out_year(title: str) -> int | None:
     own = _CARRIED_OUT.search(fold(title))
     rest = own.group("rest").rstrip() if own else ""
     return title_year(own.group("t")) if own and (PLAN_WORD.search(rest) or rest.endswith("通知")) else None
+
+
+def named_plan(compact: str, handed: bool = False) -> str | None:
+    """The plan a notice's line names: the first name of a plan there that its clause does not cite
+    ("根据《关于印发Y的通知》…,现将《X》印发给你们": X). ``handed``: only in a line that makes or
+    hands over a plan ("现将《X》印发", "制定《X》", "制定2024年X要点"), not one that only mentions it.
+    A line handing nothing over names a plan first or not at all."""
+    handing = bool(_HANDING.search(QUOTED.sub("《》", compact)))  # what it says, not what it quotes
+    if handed and not handing:
+        return None
+    for match in _NAMED.finditer(compact):
+        name = dedouble(match.group("t") or match.group("q") or match.group("u"))
+        clause = re.split(r"[,。;:]", QUOTED.sub("", compact[:match.start()]))[-1]
+        if PLAN_WORD.search(name) and not _CITING.search(clause):
+            return name
+        if not handing:
+            break
+    return None
 
 
 def in_sentence(compact: str, match: re.Match[str]) -> bool:

@@ -35,6 +35,7 @@ from gktrack.features.importer.front import (
     line_span,
     locate,
     metadata,
+    named_plan,
     notice_heading,
     opening_title,
     signed_line,
@@ -207,6 +208,9 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
                 break
     if not plan.title:
         plan.title = opening_title(segs)
+    if not plan.title:  # the lead that makes or hands over the plan: "现将《X》印发给你们", "制定2024年X要点"
+        front = segs[:next((i for i, s in enumerate(segs) if s.marker is not None or s.kind == "table"), len(segs))]
+        plan.title = next((name for seg in front[:60] if (name := named_plan(seg.compact, handed=True))), None)
     if not plan.title and doc.name:
         stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", doc.name).strip()
         if stem:

@@ -686,7 +686,8 @@ class Builder:
                         for unit in units:
                             merged.setdefault(unit.name, unit)
                         task.units = list(merged.values())
-                        task.units_text = f"{task.units_text};{shown}" if task.units_text else shown
+                        # the second line's 责任单位: label says its role beside the first's, as on one line
+                        task.units_text = f"{task.units_text};{unbracketed(text)}" if task.units_text else shown
                     continue
                 if not pending:
                     run.warn(seg.no, f"这一行责任单位前面没有待分配的任务,未使用:{excerpt(text)}")
