@@ -12,6 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import TODAY
 from gktrack.errors import InputError
 from gktrack.features.importer import import_file
 from gktrack.features.importer.sources import read_document
@@ -276,6 +277,8 @@ def test_status_column_becomes_the_first_progress_entry(fresh, tmp_path):
     rows = fresh.json("status", "--plan", "mx2024", "--state", "all", "--json")
     assert [len(r["progress"]) for r in rows] == [1, 0]
     assert rows[0]["progress"][0]["note"] == "已建成政策文件库,收录文件120件。"
+    # no issue date to date it by: the day of the import, the one "today" (GKTRACK_TODAY in tests)
+    assert rows[0]["progress"][0]["date"].startswith(TODAY)
 
 
 def test_self_reference_needs_the_owner(fresh, tmp_path):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gktrack.digest import sha256_hex
+from gktrack.domain.dates import today
 from gktrack.domain.model import Plan, Progress, Section, Task, UnitRef
 from gktrack.domain.unitphrase import is_self_reference
 from gktrack.domain.units import normalize_name
@@ -148,7 +148,7 @@ def preview_import(repo: Repository, path: str | Path, *, plan_id: str | None = 
     if plan.owner:
         plan.owner = canonical(plan.owner)
     unresolved: dict[str, int] = {}
-    progress_date = imported.issued or dt.date.today()
+    progress_date = imported.issued or today()
     for number, item in enumerate(imported.tasks, start=1):
         names = []
         for unit in item.units:
