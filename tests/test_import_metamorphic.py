@@ -73,10 +73,12 @@ def plans(draw):
     for number in "一二三"[:draw(st.integers(2, 3))]:
         lines.append(f"{number}、{next(sentences)[:8]}")
         numbered, own_line = draw(st.booleans()), draw(st.booleans())  # units in brackets or on a line
+        # the bracket "(X牵头)", or "(牵头单位:X" with its ")" forgotten
+        bracket = draw(st.sampled_from(["({}牵头)", "(牵头单位:{}"]))
         for index in range(draw(st.integers(3, 4))):
             text = ",".join(next(sentences) for _ in range(draw(st.integers(length, length + 2))))
             unit = draw(st.sampled_from(_UNITS))
-            lines.append((f"{index + 1}." if numbered else "") + text + ("。" if own_line else f"。({unit}牵头)"))
+            lines.append((f"{index + 1}." if numbered else "") + text + "。" + ("" if own_line else bracket.format(unit)))
             if own_line:
                 lines.append(f"{unit}牵头落实")
     return lines

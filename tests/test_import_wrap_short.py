@@ -51,3 +51,30 @@ def test_a_short_wrapped_table_reads_as_written():
         assert [(u.name, u.role) for u in plan.tasks[1].units] == [("市司法局", "lead"), ("市直各单位", "support")]
         assert plan.tasks[1].deadline == ["2024年11月底前"]
         assert [s.title for s in plan.sections] == ["推进规章和规范性文件公开", "推进政务公开标准化建设"]
+
+
+# items closing with a labelled unit bracket whose ")" was forgotten: the page width breaks the
+# list inside a name ("(牵头科室:办" over "公室")
+BRACKETS = [
+    "某局2024年政务公开工作要点",
+    "一、推进决策公开",
+    "(一)实行重大决策预公开制度。涉及群众切身利益的重要决策,决策前通过政府网站公布草案及其依据,广泛听取公众意见。(牵头科室:办公室、法规科",
+    "(二)将“五公开”落实到公文办理程序。拟制公文时明确主动公开、依申请公开、不予公开等属性,随公文一并报批。(牵头科室:办公室",
+    "(三)加大会议开放程度。涉及重大民生事项的会议,制定会议方案时提出是否邀请群众代表列席,会议公开方式随方案一同报批。(牵头科室:综合科)",
+    "二、推进执行公开",
+    "(四)做好政策解读。重要政策文件与解读材料同步起草、同步审签、同步发布,解读材料说明政策的背景依据和主要内容。(牵头科室:宣传科",
+]
+
+
+def test_a_unit_bracket_broken_inside_a_name_keeps_its_units():
+    written = parse_document("\n".join(BRACKETS))
+    for width in (28, 29, 30):
+        plan = parse_document(wrapped(BRACKETS, width))
+        assert outline(plan) == outline(written), width
+        assert [(t.number, [(u.name, u.role) for u in t.units]) for t in plan.tasks] == [
+            ("(一)", [("办公室", "lead"), ("法规科", "lead")]),
+            ("(二)", [("办公室", "lead")]),
+            ("(三)", [("综合科", "lead")]),
+            ("(四)", [("宣传科", "lead")]),
+        ]
+        assert any("没有右括号" in message for _, message in plan.warnings)
