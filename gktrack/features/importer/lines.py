@@ -194,11 +194,14 @@ def rejoin_wrapped(segs: list[Seg]) -> list[Seg]:
         return segs
     width = max((n for n, count in Counter(lengths).items() if count >= 0.2 * len(lengths)), default=0)
     near = sum(1 for n in lengths if width - 2 <= n <= width)
+    # the share of full lines among those a paragraph's lines could be: unit lines, headings and
+    # dates are short however the text is written
+    wide = sum(1 for n in lengths if n >= width / 2)
     longer = sum(1 for n in lengths if n > width + 2)
     full = [s for s in segs if width - 2 <= width_of(s) <= width and len(s.raw) >= 6]
     # Wrapped prose breaks mid-sentence; repeated full-width lines are table cells.
     cut = sum(1 for s in full if not ends_sentence(s.norm) and not looks_like_unit_phrase(s.raw))
-    if width < 10 or near < 0.4 * len(lengths) or near < 6 or longer > 0.1 * len(lengths) \
+    if width < 10 or near < 0.4 * wide or near < 6 or longer > 0.1 * len(lengths) \
             or len({s.compact for s in full}) < 0.8 * len(full) or cut < 0.5 * len(full):
         return segs
     indented = sum(1 for s in segs if s.indent) >= 3

@@ -330,21 +330,29 @@ def _cut_unit_list(body: list[Seg], doc: Document, run: Run) -> None:
         _drop_junk(seg, run)
 
 
+def _bracket_units(text: str) -> bool:
+    """Whether the text of an unclosed bracket reads as its unit list."""
+    found = unit_phrase(text, bracketed=True) if text else None
+    return found is not None and bool(found[1]) and (
+        looks_like_unit_phrase(text) or all(is_body_name(unit.name) for unit in found[1]))
+
+
 def _close_unit_bracket(seg: Seg, after_other: bool, at_end: bool, run: Run) -> None:
     opened = _unclosed(seg.norm.translate(BRACKET_FOLD))
     # "各县(市、区": a bracket inside a unit's name, on a unit line of its own; not the task's unit bracket
     if opened is not None and not (opened and looks_like_unit_phrase(seg.raw[:opened])):
-        # its line's end: the segment's, or where the next line joined to it starts
+        # its line's end: the segment's, or where the next line joined to it starts, unless the list
+        # runs on there (a PDF's line broken inside it: "(牵头部门:办" over "公室")
         stop = min((offset for offset, _ in seg.starts if offset > opened), default=len(seg.raw))
+        if stop < len(seg.raw) and _bracket_units(seg.raw[opened + 1:].rstrip(STRIP + "、,;,;。")):
+            stop = len(seg.raw)
         if not at_end or stop < len(seg.raw):
             if not UNIT_LABEL.match(seg.norm[opened:]):
                 return
             kept, dropped = seg.raw[opened + 1:stop].rstrip(STRIP + "、,;,;。"), ""
         else:
             kept, dropped = split_cut_name(seg.raw[opened + 1:])
-        found = unit_phrase(kept, bracketed=True) if kept else None
-        if found is None or not found[1] or not (looks_like_unit_phrase(kept)
-                                                 or all(is_body_name(unit.name) for unit in found[1])):
+        if not _bracket_units(kept):
             return
         forgotten = stop < len(seg.raw) or not at_end  # its ")", not the rest of the document
         if forgotten:
