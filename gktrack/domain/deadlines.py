@@ -41,6 +41,16 @@ class Deadline:
     days: int | None = None
     anchor: _dt.date | None = None
 
+    def __hash__(self) -> int:
+        # Deadlines key the caches every judgement looks up, a city's tasks sharing a few hundred of
+        # them: their fields are hashed once, not at each lookup.
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash((self.phrase, self.kind, self.due, self.period, self.within_period, self.workdays,
+                           self.days, self.anchor))
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
     def to_json(self) -> dict:
         return {
             "phrase": self.phrase,
@@ -697,16 +707,18 @@ def standing(deadlines: tuple, year: int, state: str, closed: _dt.date | None, p
     if progress and not uses_progress(deadlines):
         progress = ()
     if issued is not None:
-        issued = _last_cut(deadlines, year, issued)
+        # judged with the last period end on or before the issue date in its place, every period
+        # falls on the same side (None when the issue date cuts none)
+        ends = _period_ends(deadlines, year)
+        cut = bisect.bisect_right(ends, issued)
+        issued = ends[cut - 1] if cut else None
     return _standing(deadlines, year, state, closed, progress, as_of, within, issued)
 
 
 @functools.lru_cache(maxsize=4096)
-def _last_cut(deadlines: tuple, year: int, issued: _dt.date) -> _dt.date | None:
-    """The last end of a recurring period on or before ``issued``: judged with it in place of the
-    issue date, every period falls on the same side (None when the issue date cuts none)."""
-    ends = [e for d in deadlines for _, e in recurring_periods(d, year) if e <= issued]
-    return max(ends, default=None)
+def _period_ends(deadlines: tuple, year: int) -> tuple:
+    """The ends of the recurring deadlines' periods in the plan year, in order (none for the others)."""
+    return tuple(sorted(e for d in deadlines for _, e in recurring_periods(d, year)))
 
 
 @functools.lru_cache(maxsize=4096)
