@@ -121,15 +121,18 @@ def git(root: Path, *args: str, check: bool = True, env: dict | None = None) -> 
 
 
 def build_template(tmp_path_factory, name: str, files: dict | None = None, commands=(),
-                   message: str = "计划") -> Path:
+                   message: str = "计划", build=None) -> Path:
     """A module-wide repository to copy for each test: `init`, then `commands` through the CLI, then
-    `files` (relative path -> text or bytes) committed as one hand-made commit."""
+    `files` (relative path -> text or bytes) committed as one hand-made commit. ``build(root)``,
+    when given, makes the repository instead of `init` and `commands`."""
     base = tmp_path_factory.mktemp(name)
     root = base / "repo"
     with pytest.MonkeyPatch.context() as mp:
         (base / "home").mkdir()
         apply_env(mp, base / "home")
-        for argv in (["init", str(root)], *commands):
+        if build is not None:
+            build(root)
+        for argv in () if build is not None else (["init", str(root)], *commands):
             result = run_main([str(a).replace("{root}", str(root)) for a in argv])
             assert result.code == 0, (argv, result.err)
         for rel, content in (files or {}).items():
@@ -148,6 +151,13 @@ def copy_repo(template: Path, tmp_path: Path) -> Path:
     target = tmp_path / "repo"
     shutil.copytree(template, target, symlinks=True)
     return target
+
+
+def work_in_copy(template: Path, tmp_path: Path, monkeypatch) -> "Gk":
+    """A fresh copy of a template repository, cwd set to it, and the CLI."""
+    root = copy_repo(template, tmp_path)
+    monkeypatch.chdir(root)
+    return Gk(root)
 
 
 class Gk:
@@ -287,15 +297,23 @@ HL2022_TASKS = {
 }
 
 
-def _build_template(root: Path) -> None:
-    def gk(*argv):
+def new_repo(root: Path, units_yaml: str):
+    """`init` a repository at ``root`` with ``units_yaml`` committed as its registry; return a
+    function that runs the CLI in it, asserts success and returns what it printed."""
+    def gk(*argv) -> str:
         result = run_main(["--repo", str(root), *argv])
         assert result.code == 0, (argv, result.err)
+        return result.out
 
     result = run_main(["init", str(root)])
     assert result.code == 0, result.err
-    (root / "units.yaml").write_text(UNITS_YAML, encoding="utf-8")
+    (root / "units.yaml").write_text(units_yaml, encoding="utf-8")
     gk("commit-edits", "-m", "登记单位")
+    return gk
+
+
+def _build_template(root: Path) -> None:
+    gk = new_repo(root, UNITS_YAML)
     gk("new-plan", "hl2022", "--year", "2022", "--title", HL2022, "--issuer", "中山市横栏镇人民政府",
        "--owner", "党政综合办")
     gk("add-section", "hl2022", "优化政务公开工作基础", "--number", "一、")
@@ -339,10 +357,7 @@ def gk(gk_env, tmp_path, monkeypatch) -> Gk:
 @pytest.fixture
 def plans_repo(gk_env, _template, tmp_path, monkeypatch) -> Gk:
     """A fresh copy of the session's sample repository, cwd set to it."""
-    root = tmp_path / "repo"
-    shutil.copytree(_template, root, symlinks=True)
-    monkeypatch.chdir(root)
-    return Gk(root)
+    return work_in_copy(_template, tmp_path, monkeypatch)
 
 
 def console_env(extra: dict | None = None) -> dict[str, str]:

@@ -9,12 +9,11 @@ repository built with the CLI.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import Gk, apply_env, git, run_main
+from conftest import Gk, build_template, git, new_repo, run_main, work_in_copy
 
 UNITS = """\
 schema: 1
@@ -50,14 +49,7 @@ DL2024 = [
 
 
 def _build(root: Path) -> None:
-    def gk(*argv):
-        result = run_main(["--repo", str(root), *argv])
-        assert result.code == 0, (argv, result.err)
-        return result.out
-
-    assert run_main(["init", str(root)]).code == 0
-    (root / "units.yaml").write_text(UNITS, encoding="utf-8")
-    gk("commit-edits", "-m", "登记单位")
+    gk = new_repo(root, UNITS)
     gk("new-plan", "dl2024", "--year", "2024", "--title", "期限验收计划2024")
     for text, unit, due, progress in DL2024:
         args = ["add", "dl2024", text, "--unit", unit]
@@ -69,25 +61,17 @@ def _build(root: Path) -> None:
     gk("close", "dl2024/11", "--date", "2024-03-20", "-m", "按时完成")
     gk("new-plan", "qt2023", "--year", "2023", "--title", "去年的计划")
     gk("add", "qt2023", "去年年底前的任务", "--unit", "司法所", "--due", "年底前")
+    git(root, "repack", "-adq")
 
 
 @pytest.fixture(scope="module")
 def _template(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("deadlines")
-    with pytest.MonkeyPatch.context() as mp:
-        (base / "home").mkdir()
-        apply_env(mp, base / "home")
-        _build(base / "repo")
-        git(base / "repo", "repack", "-adq")
-    return base / "repo"
+    return build_template(tmp_path_factory, "deadlines", build=_build)
 
 
 @pytest.fixture
 def repo(gk_env, _template, tmp_path, monkeypatch) -> Gk:
-    root = tmp_path / "repo"
-    shutil.copytree(_template, root, symlinks=True)
-    monkeypatch.chdir(root)
-    return Gk(root)
+    return work_in_copy(_template, tmp_path, monkeypatch)
 
 
 def overdue(gk: Gk, *argv) -> list[dict]:

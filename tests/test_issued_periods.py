@@ -14,7 +14,6 @@ Through the real CLI on repositories built with it; the property tests call the 
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -22,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import Gk, apply_env, run_main
+from conftest import Gk, build_template, new_repo, run_main, work_in_copy
 from gktrack.domain.deadlines import assess, parse_deadlines, recurring_periods, standing
 
 UNITS = """\
@@ -42,14 +41,7 @@ PLANS = [
 
 
 def _build(root: Path) -> None:
-    def gk(*argv):
-        result = run_main(["--repo", str(root), *argv])
-        assert result.code == 0, (argv, result.err)
-        return result.out
-
-    assert run_main(["init", str(root)]).code == 0
-    (root / "units.yaml").write_text(UNITS, encoding="utf-8")
-    gk("commit-edits", "-m", "登记单位")
+    gk = new_repo(root, UNITS)
     for plan_id, issued, tasks in PLANS:
         gk("new-plan", plan_id, "--year", "2017", "--title", f"{plan_id} 政务公开工作要点",
            *(["--issued", issued] if issued else []))
@@ -61,20 +53,12 @@ def _build(root: Path) -> None:
 
 @pytest.fixture(scope="module")
 def _template(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("issued")
-    with pytest.MonkeyPatch.context() as mp:
-        (base / "home").mkdir()
-        apply_env(mp, base / "home")
-        _build(base / "repo")
-    return base / "repo"
+    return build_template(tmp_path_factory, "issued", build=_build)
 
 
 @pytest.fixture
 def repo(gk_env, _template, tmp_path, monkeypatch) -> Gk:
-    root = tmp_path / "repo"
-    shutil.copytree(_template, root, symlinks=True)
-    monkeypatch.chdir(root)
-    return Gk(root)
+    return work_in_copy(_template, tmp_path, monkeypatch)
 
 
 def overdue(repo: Gk, as_of: str) -> dict[str, dict]:
