@@ -90,3 +90,31 @@ def test_page_furniture_after_pipe_rows_keeps_the_last_row():
 def test_breaking_cells_at_any_width_keeps_the_plan(width, furniture):
     text = stream(width=width) + ("\n打印本页 关闭窗口\n分享到:\n" if furniture else "")
     assert tasks_of(parse_document(text)) == EXPECTED
+
+
+# ---- a blank line after every line -------------------------------------------------------------
+
+GROUPED = "\n|\n".join([
+    "工作任务", "具体要求", "责任科室", "时限要求",
+    "规范公开政策文件", "1", "清理本单位制发的规范性文件,公布现行有效文件目录。", "综合科", "年底前",
+    "2", "对新制发的文件同步发布解读材料。", "各科室", "持续推进",
+    "回应群众关切", "3", "按时办理网站留言并公开答复情况。", "信访科", "持续推进",
+]) + "\n"
+
+
+def plan_of(plan) -> tuple:
+    return [(s.key, s.title) for s in plan.sections], [(t.section, *task) for t, task in zip(plan.tasks, tasks_of(plan))]
+
+
+def test_a_blank_line_after_every_line_keeps_the_groups():
+    """The "|" lines and the cells all spaced by a blank line: the header's first cell is still the
+    table's, so the group cells stay sections and the rows stay aligned."""
+    plain = parse_document(GROUPED)
+    assert [(s.key, s.title) for s in plain.sections] == [("1", "规范公开政策文件"), ("2", "回应群众关切")]
+    assert [(t.section, t.text, [u.name for u in t.units]) for t in plain.tasks] == [
+        ("1", "清理本单位制发的规范性文件,公布现行有效文件目录。", ["综合科"]),
+        ("1", "对新制发的文件同步发布解读材料。", ["各科室"]),
+        ("2", "按时办理网站留言并公开答复情况。", ["信访科"])]
+    spaced = parse_document("\n\n".join(GROUPED.split("\n")))
+    assert plan_of(spaced) == plan_of(plain)
+    assert plan_of(parse_document("\n\n".join(stream().split("\n")))) == plan_of(parse_document(stream()))

@@ -428,8 +428,15 @@ def text_grids(lines) -> list[Grid]:
             i = j
             continue
         if kind == "cell":
-            if i and kinds[i - 1] == "other" and PIPES_ONLY.match(fold(lines[i].text)):
-                i -= 1  # "工作任务" over a line "|": the cell is the line above, its "|" on a line of its own
+            above = i - 1
+            while above > 0 and kinds[above] == "blank":
+                above -= 1
+            below = next((k for k in range(i + 1, len(lines)) if kinds[k] != "blank"), len(lines))
+            if i and kinds[above] == "other" and PIPES_ONLY.match(fold(lines[i].text)) \
+                    and i - above in (1, below - i):
+                # "工作任务" over a line "|": the cell is the line above, its "|" on a line of its own
+                # (as many blank lines between them as between the "|" and the next cell)
+                i = above
             j, cells, buffer, start = i, [], [], None
             while j < end_of_text and kinds[j] in ("cell", "other", "blank"):
                 # a cell's text runs on to the "|" that closes it however many lines it takes; the
