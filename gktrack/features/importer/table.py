@@ -387,17 +387,18 @@ def text_grids(lines) -> list[Grid]:
     while end_of_text and (kinds[end_of_text - 1] == "blank" or CHROME.match(fold(lines[end_of_text - 1].text).strip())):
         end_of_text -= 1
 
-    def block_end(j: int) -> int:
-        """The end of the run of text lines (no blank line between) that line j starts."""
-        while j < end_of_text and kinds[j] == "other":
-            j += 1
-        return j
-
-    def wrapped(j: int, k: int) -> bool:
-        """Whether lines j…k-1 are one text broken at a width: every line but the last as wide."""
+    def cell_runs_on(j: int) -> bool:
+        """Whether text line j goes on a cell of a one-cell-per-line table: a cell's text runs to the
+        "|" that closes it however many lines it takes; the last cell, with no "|" after it, to the
+        text's end when it is one line or one text broken at a width (every line but the last as wide)."""
+        k = j
+        while k < end_of_text and kinds[k] == "other":
+            k += 1
+        if k < end_of_text:
+            return kinds[k] == "cell"
         widths = [len(fold(lines[m].text).strip()) for m in range(j, k)]
-        return len(widths) > 1 and min(widths[:-1]) >= 10 and max(widths[:-1]) - min(widths[:-1]) <= 1 \
-            and widths[-1] <= widths[0]
+        return len(widths) == 1 or min(widths[:-1]) >= 10 and max(widths[:-1]) - min(widths[:-1]) <= 2 \
+            and widths[-1] <= max(widths[:-1])
 
     grids: list[Grid] = []
     i = 0
@@ -439,12 +440,7 @@ def text_grids(lines) -> list[Grid]:
                 i = above
             j, cells, buffer, start = i, [], [], None
             while j < end_of_text and kinds[j] in ("cell", "other", "blank"):
-                # a cell's text runs on to the "|" that closes it however many lines it takes; the
-                # last cell, with no "|" after it, to the text's end if it is one text broken at a width
-                last = block_end(j)
-                if kinds[j] == "other" and not any(k == "cell" for k in kinds[j + 1:j + 4]) \
-                        and not (last < end_of_text and kinds[last] == "cell") \
-                        and not (last == end_of_text and (last == j + 1 or wrapped(j, last))):
+                if kinds[j] == "other" and not any(k == "cell" for k in kinds[j + 1:j + 4]) and not cell_runs_on(j):
                     break
                 text = lines[j].text
                 if kinds[j] == "cell":
