@@ -380,6 +380,26 @@ def text_grids(lines) -> list[Grid]:
             kinds.append("cell")
         else:
             kinds.append("other")
+    from gktrack.features.importer.lines import CHROME  # lines imports item_units, which imports this module
+
+    # where the text ends: a web page's furniture after the last row ("打印本页") does not count
+    end_of_text = len(lines)
+    while end_of_text and (kinds[end_of_text - 1] == "blank" or CHROME.match(fold(lines[end_of_text - 1].text).strip())):
+        end_of_text -= 1
+
+    def cell_runs_on(j: int) -> bool:
+        """Whether text line j goes on a cell of a one-cell-per-line table: a cell's text runs to the
+        "|" that closes it however many lines it takes; the last cell, with no "|" after it, to the
+        text's end when it is one line or one text broken at a width (every line but the last as wide)."""
+        k = j
+        while k < end_of_text and kinds[k] == "other":
+            k += 1
+        if k < end_of_text:
+            return kinds[k] == "cell"
+        widths = [len(fold(lines[m].text).strip()) for m in range(j, k)]
+        return len(widths) == 1 or min(widths[:-1]) >= 10 and max(widths[:-1]) - min(widths[:-1]) <= 2 \
+            and widths[-1] <= max(widths[:-1])
+
     grids: list[Grid] = []
     i = 0
     while i < len(lines):
@@ -388,8 +408,7 @@ def text_grids(lines) -> list[Grid]:
             j = i
             rows: list[list[Cell]] = []
             accepted = (kind, "rule", "blank") + (("cell",) if kind == "row" else ())
-            while j < len(lines) and (kinds[j] in accepted or (
-                    kinds[j] == "other" and all(k == "blank" for k in kinds[j + 1:]))):
+            while j < len(lines) and (kinds[j] in accepted or (kinds[j] == "other" and j == end_of_text - 1)):
                 if kinds[j] in (kind, "cell", "other"):
                     # the cells as written (not width-folded); a browser's tab copy keeps empty
                     # cells, " | " text trails empty ones as noise
@@ -404,18 +423,24 @@ def text_grids(lines) -> list[Grid]:
             if rows:
                 ended = [fold(lines[k].text).rstrip().endswith("|") for k in range(i, end) if kinds[k] != "blank"]
                 cut = kinds[end - 1] == "other" or (
-                    end >= len(lines) - 1 and not ended[-1] and sum(ended) * 2 > len(ended))
+                    end >= end_of_text - 1 and not ended[-1] and sum(ended) * 2 > len(ended))
                 grids.append(Grid(rows, lines[i].no, getattr(lines[end - 1], "last", lines[end - 1].no),
                                   ragged=True, cut=cut))
             i = j
             continue
         if kind == "cell":
-            if i and kinds[i - 1] == "other" and PIPES_ONLY.match(fold(lines[i].text)):
-                i -= 1  # "工作任务" over a line "|": the cell is the line above, its "|" on a line of its own
+            above = i - 1
+            while above > 0 and kinds[above] == "blank":
+                above -= 1
+            below = next((k for k in range(i + 1, len(lines)) if kinds[k] != "blank"), len(lines))
+            if i and kinds[above] == "other" and PIPES_ONLY.match(fold(lines[i].text)) \
+                    and i - above in (1, below - i):
+                # "工作任务" over a line "|": the cell is the line above, its "|" on a line of its own
+                # (as many blank lines between them as between the "|" and the next cell)
+                i = above
             j, cells, buffer, start = i, [], [], None
-            while j < len(lines) and kinds[j] in ("cell", "other", "blank"):
-                if kinds[j] == "other" and not any(k == "cell" for k in kinds[j + 1:j + 4]) \
-                        and any(k != "blank" for k in kinds[j + 1:]):
+            while j < end_of_text and kinds[j] in ("cell", "other", "blank"):
+                if kinds[j] == "other" and not any(k == "cell" for k in kinds[j + 1:j + 4]) and not cell_runs_on(j):
                     break
                 text = lines[j].text
                 if kinds[j] == "cell":
@@ -437,7 +462,7 @@ def text_grids(lines) -> list[Grid]:
                 cells.append(Cell(_clean("\n".join(buffer)), start or lines[j - 1].no))
             if len(cells) >= 4:
                 grids.append(Grid([cells], lines[i].no, lines[j - 1].no, ragged=True, stream=True,
-                                  cut=bool(buffer) and j >= len(lines)))
+                                  cut=bool(buffer) and j >= end_of_text))
             i = j
             continue
         if kind == "other" and header_role(lines[i].text):
