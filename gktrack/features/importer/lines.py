@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from gktrack.domain.unitphrase import looks_like_unit_phrase
 from gktrack.features.importer.sources import Document
 from gktrack.features.importer.text import (
+    CHROME,
     CJK,
     DATE_LINE,
     STRIP,
@@ -31,22 +32,6 @@ from gktrack.features.importer.item_units import BRACKET_FOLD, top_brackets, tra
 
 
 TERMINAL = "。!?;:)〕」』”’》】…"   # a line ending so ends a sentence (folded text)
-# Web-page furniture: labelled fields anywhere, short widgets only when the line is just that.
-CHROME = re.compile(
-    r"^(?:•\s*)?(?:索引号|主题分类|公开方式|公开范围|公开时限|有效性|发布机构|信息来源|来源|作者|发布(?:时间|日期)"
-    r"|浏览(?:量|次数)|阅读(?:量|次数)|点击(?:量|数)|字\s*体|字号|责任编辑|分享到?"
-    r"|编辑|审核|校对|[初复终]审|排版|美编)\s*[:【]"
-    r"|^(?:无障碍|长者(?:模式|助手)|适老化?|分享到?|微信|微博|QQ空间|扫一扫|【?\s*(?:打印|关闭)(?:本页|窗口)?\s*】?"
-    r"|收藏|返回顶部|您当前的位置|当前位置|首页\s*[>›]|上一篇|下一篇|相关(?:链接|文章|阅读|附件)|网站地图|Baidu|map"
-    r"|附件下载|【\s*(?:大|中|小)\s*】"
-    # a WeChat article's furniture: its call to follow, its end mark, its footer links
-    r"|点击(?:上方)?蓝字|关注我们|END|阅读原文|点个?在看|分享收藏)(?=.{0,20}$)"
-    # a site's footer: who runs it, its licence numbers, how to reach it
-    r"|^(?:主办单位|承办单位|版权所有|技术支持|网站标识码|地址|邮编|联系人|联系电话|联系方式|网站监督|建议使用|日期)[^:]{0,6}:"
-    r"|.*(?:ICP备|公网安备|网站标识码|版权所有|分辨率)"
-    # document-sharing sites: "《X.docx》由会员分享,可在线阅读,更多相关…请在…上搜索。"
-    r"|.*(?:由会员分享|可在线阅读|免费下载|原创力文档|道客巴巴|豆丁网|百度文库|taowenge|book118|docin|doc88)"
-)
 PLAN_WORD = re.compile(
     r"(?:要点|方案|分工|分工表|任务表|分解表|任务分解|一览表|清单|台账|计划|工作安排|意见|细则|规定)"
     r"(?:\((?:试行|征求意见稿|送审稿|草案|修订|\d{4}\s*年?[度版]?)\)|\s*(?:19|20)\d{2}\s*年?度?)?$")

@@ -29,7 +29,7 @@ from gktrack.domain.text import display_width
 from gktrack.domain.unitphrase import dedupe_units, join_line_breaks, looks_like_unit_phrase, parse_unit_phrase
 from gktrack.errors import InputError
 from gktrack.features.importer.result import ImportedSection, ImportedTask
-from gktrack.features.importer.text import Marker, excerpt, fold, marker_at_start, simplified, tidy, tidy_lines
+from gktrack.features.importer.text import CHROME, Marker, excerpt, fold, marker_at_start, simplified, tidy, tidy_lines
 
 NUMBER, GROUP, TEXT, LEAD, SUPPORT, RESPONSIBLE, DEADLINE, STATUS, REMARKS, PERSON = (
     "number", "group", "text", "lead", "support", "responsible", "deadline", "status", "remarks", "person")
@@ -380,7 +380,6 @@ def text_grids(lines) -> list[Grid]:
             kinds.append("cell")
         else:
             kinds.append("other")
-    from gktrack.features.importer.lines import CHROME  # lines imports item_units, which imports this module
 
     # where the text ends: a web page's furniture after the last row ("打印本页") does not count
     end_of_text = len(lines)
