@@ -21,7 +21,7 @@ from gktrack.domain.unitphrase import looks_like_unit_phrase, parse_unit_phrase
 from gktrack.errors import InputError
 from gktrack.features.importer.lines import CHROME, NOTICE_WORD, PLAN_WORD, Run, Seg, plan_title
 from gktrack.features.importer.result import ImportedPlan
-from gktrack.features.importer.text import CJK, DATE, DATE_LINE, STRIP, excerpt, fold, outranks, to_date
+from gktrack.features.importer.text import CJK, DATE, DATE_LINE, DOC_NUMBER, STRIP, excerpt, fold, outranks, to_date
 from gktrack.features.importer.item_units import ROLE_END, UNIT_LABEL, trailing_units
 
 
@@ -60,18 +60,17 @@ _HANDING = re.compile(_ISSUING.pattern + r"|(?:制定|印发|发布)了?(?:《|(
 _CITING = re.compile(r"贯彻|落实|按照|根据|依据|依照|参照|遵照|(?:印发|发布|出台)的")
 # "并提出如下工作要求", "现就有关事项通知如下:": the notice announces numbered points of its own
 _OWN_POINTS = re.compile(r"(?:如下|以下)(?!简称)")
-_DOC_NUMBER = re.compile(rf"[{CJK}A-Za-z]{{1,12}}\s*[〔\[(【﹝]\s*\d{{4}}\s*[〕\])】﹞]\s*第?\s*\d{{1,4}}\s*号")
 # where a notice's heading block gives its 文号 outside a field: opening the line ("X〔2019〕33号:关于印发…",
 # "X〔2019〕33 号 某市人民政府办公室 关于…"), maybe after a page's short mark of the document's status
 # ("(失效)X〔2017〕14号 …", "【已废止】…"; not a numbering "(一)"), or in brackets after the notice's
 # title ("…的通知(X〔2017〕2号)")
 _STATUS_MARK = rf"(?:[(【\[]\s*(?![一二三四五六七八九十])[{CJK}]{{1,6}}\s*[)】\]]\s*)?"
-_NUMBER_OPENING = re.compile(_STATUS_MARK + _DOC_NUMBER.pattern + r"(?=$|\s|:)")
-_NUMBER_CLOSING = re.compile(r"通\s*知\s*\(\s*(?P<n>" + _DOC_NUMBER.pattern + r")\s*\)$")
+_NUMBER_OPENING = re.compile(_STATUS_MARK + DOC_NUMBER.pattern + r"(?=$|\s|:)")
+_NUMBER_CLOSING = re.compile(r"通\s*知\s*\(\s*(?P<n>" + DOC_NUMBER.pattern + r")\s*\)$")
 # a page's fields run together, labels without their colons ("发文机构X发文字号X〔2018〕103号"):
 # a 文号 is known by its shape right after its label
 _NUMBER_LABEL_WORDS = r"发文字号|文件编号|发文编号|文\s*号"
-_NUMBER_AFTER_LABEL = re.compile(rf"(?:{_NUMBER_LABEL_WORDS})\s*(?P<n>{_DOC_NUMBER.pattern})")
+_NUMBER_AFTER_LABEL = re.compile(rf"(?:{_NUMBER_LABEL_WORDS})\s*(?P<n>{DOC_NUMBER.pattern})")
 _URL = re.compile(r"https?://[^\s<>\"'，。、）)]+")
 _LABEL_WORDS = rf"发文机关|发文单位|制发机关|发布机构|{_NUMBER_LABEL_WORDS}|成文日期|印发日期|发布日期|标\s*题"
 _LABEL = re.compile(rf"^(?P<label>{_LABEL_WORDS})\s*:\s*(?P<value>.*)$")
@@ -537,7 +536,7 @@ def _label_pairs(seg: Seg) -> list[tuple[str, str]]:
 def _fits_label(label: str, seg: Seg) -> bool:
     """Whether a line can be the value of a field: a 文号 for 文号, a date for a date, a name for an issuer."""
     if "号" in label:
-        return bool(_DOC_NUMBER.search(seg.norm))
+        return bool(DOC_NUMBER.search(seg.norm))
     if "日期" in label:
         return bool(DATE.search(seg.norm))
     if "标" in label:
@@ -557,7 +556,7 @@ def _front(segs: list[Seg], start: int) -> list[Seg]:
 
 def _doc_number(text: str) -> str | None:
     """The 文号 in ``text`` as it is written by the standard: no spaces, 〔〕 round the year, no 第."""
-    match = _DOC_NUMBER.search(fold(text))
+    match = DOC_NUMBER.search(fold(text))
     if not match:
         return None
     number = re.sub(r"\s", "", match.group())
@@ -645,7 +644,7 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
                 number_text = after_label.group("n")
                 break
             closing = _NUMBER_CLOSING.search(seg.norm) if not re.search(r"[,。;]", seg.norm) else None
-            if _DOC_NUMBER.fullmatch(seg.norm) or _NUMBER_OPENING.match(seg.norm):
+            if DOC_NUMBER.fullmatch(seg.norm) or _NUMBER_OPENING.match(seg.norm):
                 number_text = seg.raw
                 fields.append(seg)
                 break

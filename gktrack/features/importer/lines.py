@@ -22,6 +22,7 @@ from gktrack.features.importer.text import (
     CHROME,
     CJK,
     DATE_LINE,
+    DOC_NUMBER,
     STRIP,
     Marker,
     fold,
@@ -165,11 +166,13 @@ def _joined(groups: list[list[Seg]]) -> list[Seg]:
     return out
 
 
-def rejoin_wrapped(segs: list[Seg]) -> list[Seg]:
+def rejoin_wrapped(segs: list[Seg], apart: frozenset[int] = frozenset()) -> list[Seg]:
     """Text copied from a PDF breaks every line at the page width: rejoin those paragraphs.
 
     Such text has many lines of one (maximal) length; a full line continues on the next one
-    unless that one starts with numbering or is indented as a new paragraph.
+    unless that one starts with numbering, is indented as a new paragraph, or is a date or a 文号
+    (a notice's heading lines, below a title line as long as the page is wide). ``apart``: lines
+    where something not among ``segs`` stood (a table read as a table): no paragraph runs across one.
     """
     def width_of(seg: Seg) -> int:
         return len(seg.raw) + seg.indent
@@ -194,7 +197,9 @@ def rejoin_wrapped(segs: list[Seg]) -> list[Seg]:
     last = 0  # the width of the last line read: only a full one continues on the next
     for seg in segs:
         if (groups and last >= width - 1 and not (indented and seg.indent)
-                and marker_at_start(seg.raw, seg.norm) is None and not DATE_LINE.match(seg.norm)):
+                and not any(groups[-1][-1].no < no <= seg.no for no in apart)
+                and marker_at_start(seg.raw, seg.norm) is None and not DATE_LINE.match(seg.norm)
+                and not DOC_NUMBER.fullmatch(seg.norm)):
             groups[-1].append(seg.piece(0, len(seg.raw)))
         else:
             groups.append([seg])

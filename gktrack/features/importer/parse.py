@@ -117,7 +117,7 @@ def _parse(doc: Document, year: int | None) -> ImportedPlan:
     segs = segments(_outside(doc, tables))
     table_numbers = any(s.compact == "序号" for s in segs)
     segs = remove_page_markers(segs, run, table_numbers)
-    segs = rejoin_wrapped(segs)
+    segs = rejoin_wrapped(segs, frozenset(grid.first for grid, _ in tables))
     segs = split_inline(segs)
     bullet_details(segs)
     segs = _with_table_marks(segs, tables)

@@ -225,6 +225,8 @@ def compact_date(digits: str) -> dt.date | None:
 
 
 CJK = "\u3400-\u9fff\uf900-\ufaff"
+# A document number (文号): "某政办发〔2021〕65号"
+DOC_NUMBER = re.compile(rf"[{CJK}A-Za-z]{{1,12}}\s*[〔\[(【﹝]\s*\d{{4}}\s*[〕\])】﹞]\s*第?\s*\d{{1,4}}\s*号")
 # Spaces between two Chinese characters or Chinese punctuation are copy-paste or OCR leftovers.
 _GAP = re.compile(rf"(?<=[{CJK}“”‘’、,。;:!?()《》〔〕])\s+(?=[{CJK}“”‘’、,。;:!?()《》〔〕])")
 
