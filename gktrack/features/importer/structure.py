@@ -391,21 +391,25 @@ class Builder:
                     self.run.warn(self.segs[i].no, f"编号不连续:“{self.segs[i].marker.text}”前面是第 {before} 项,请核对是否漏项或重号")
             family_heads = any(children[i] for i in group)
             below = {i: [s for s in self.segs[i + 1:ends[i]] if s.kind != "chrome"] for i in group}
+            own = {i: trailing_units(self.segs[i].raw) is not None for i in group}
 
             def titled(i: int) -> bool:  # a title over paragraphs that name units
                 following = below[i]
-                return any(s.kind in ("para", "table") for s in following) and trailing_units(self.segs[i].raw) is None \
+                return any(s.kind in ("para", "table") for s in following) and not own[i] \
                     and _title_like(self.segs[i].body) and (self.table is not None or any(
                         s.kind == "units" or (s.kind == "para" and trailing_units(s.raw)) for s in following))
 
+            # the items that are titles over paragraphs, each read once: are those several tasks (not
+            # one body closed by its own unit line)?
+            titles = {i: self.table is not None or not _one_task(below[i]) for i in group if titled(i)}
             # siblings read alike: where one's paragraphs are several tasks, each is a heading over its own
-            several = self.table is not None or any(titled(i) and not _one_task(below[i]) for i in group)
+            several = any(titles.values())
             for i in group:
                 seg = self.segs[i]
                 if seg.kind == "uhead" or children[i]:
                     self.heading.add(i)
                     continue
-                own_units = trailing_units(seg.raw) is not None
+                own_units = own[i]
                 following = below[i]
                 has_paras = any(s.kind in ("para", "table") for s in following)
                 if family_heads and not own_units and not following and _whole_item(seg.body):
@@ -414,7 +418,7 @@ class Builder:
                     self.heading.add(i)
                 elif not own_units and any(s.kind == "table" for s in following):
                     self.heading.add(i)  # a table under it: it heads the table's rows
-                elif titled(i) and (several or not _one_task(following)):
+                elif i in titles and several:
                     self.heading.add(i)
         self.children = children
         self._introduction(structural, ends)
