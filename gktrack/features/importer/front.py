@@ -494,13 +494,8 @@ def _notice_start(segs: list[Seg]) -> int | None:
 def _issues_plan(segs: list[Seg], notice: int) -> bool:
     """Whether the notice beginning at ``notice`` issues a plan: its 印发 sentence, or its own title
     "关于印发X的通知" on a line above it (not one it cites)."""
-    if any(_ISSUING.search(seg.norm) for seg in segs[notice:notice + 5]):
-        return True
-    for seg in segs[:notice]:
-        match = NOTICE_TITLE.search(seg.compact)
-        if match and not in_sentence(seg.compact, match) and "《" not in seg.compact[:match.start()]:
-            return True
-    return False
+    return any(_ISSUING.search(seg.norm) for seg in segs[notice:notice + 5]) \
+        or any(_heads_notice(seg.compact) for seg in segs[:notice])
 
 
 def _plan_body(segs: list[Seg], start: int) -> bool:
@@ -802,9 +797,11 @@ def carried_out_year(title: str) -> int | None:
 def named_plan(compact: str, handed: bool = False) -> str | None:
     """The plan a notice's line names: the first name of a plan there that its clause does not cite
     ("根据《关于印发Y的通知》…,现将《X》印发给你们": X). ``handed``: only in a line that makes or
-    hands over a plan ("现将《X》印发", "制定《X》", "制定2024年X要点"), not one that only mentions it.
-    A line handing nothing over names a plan first or not at all."""
-    handing = bool(_HANDING.search(QUOTED.sub("《》", compact)))  # what it says, not what it quotes
+    hands over a plan ("现将《X》印发", "制定《X》", "制定2024年X要点") or heads the notice doing so
+    ("关于印发X的通知"), not one that only mentions it. A line handing nothing over names a plan
+    first or not at all."""
+    # what it says, not what it quotes
+    handing = bool(_HANDING.search(QUOTED.sub("《》", compact)) or _heads_notice(compact))
     if handed and not handing:
         return None
     for match in _NAMED.finditer(compact):
@@ -815,6 +812,14 @@ def named_plan(compact: str, handed: bool = False) -> str | None:
         if not handing:
             break
     return None
+
+
+def _heads_notice(compact: str) -> bool:
+    """Whether a line is the heading of a notice issuing a plan ("某局关于印发X的通知"), not a
+    sentence or a quotation citing one."""
+    match = NOTICE_TITLE.search(compact)
+    before = compact[:match.start()] if match else ""
+    return bool(match and before.count("《") <= before.count("》") and not in_sentence(compact, match))
 
 
 def in_sentence(compact: str, match: re.Match[str]) -> bool:

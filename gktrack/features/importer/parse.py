@@ -25,12 +25,10 @@ from gktrack.errors import InputError
 from gktrack.features.importer.front import (
     ADDRESSEE,
     ISSUED_TRAILER,
-    NOTICE_TITLE,
     ORG_END,
     SITE_BANNER,
     VERB_OPENING,
     carried_out_year,
-    dedouble,
     in_sentence,
     line_span,
     locate,
@@ -46,7 +44,6 @@ from gktrack.features.importer.lines import (
     BARE_PAGE,
     CHROME,
     CLOSING,
-    PLAN_WORD,
     TERMINAL,
     Run,
     Seg,
@@ -188,15 +185,6 @@ def _text_deadlines(tasks: list[ImportedTask], year: int | None, run: Run) -> No
 
 def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool, run: Run) -> None:
     """What the document leaves open: its title, who does the tasks that name no one, a cut-off end."""
-    if not plan.title:  # the name a notice gives the plan: "关于印发X的通知", "名称:…印发X的通知"
-        for seg in segs[:60]:
-            match = NOTICE_TITLE.search(seg.compact)
-            cited = match and seg.compact[:match.start()].count("《") > seg.compact[:match.start()].count("》")
-            if match and not cited and in_sentence(seg.compact, match):
-                continue  # "为贯彻落实…关于印发X的通知(…号)精神,…": a document the text refers to
-            if match and not cited and PLAN_WORD.search(match.group("t")):
-                plan.title = dedouble(match.group("t"))
-                break
     if not plan.title:  # a notice that is itself the plan: its own title, "X关于贯彻落实《…》的通知"
         for seg in segs[:60]:
             if seg.marker is not None or seg.kind == "table" or ADDRESSEE.match(seg.compact):
@@ -208,7 +196,7 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
                 break
     if not plan.title:
         plan.title = opening_title(segs)
-    if not plan.title:  # the lead that makes or hands over the plan: "现将《X》印发给你们", "制定2024年X要点"
+    if not plan.title:  # the notice's heading "关于印发X的通知", the lead "现将《X》印发给你们", "制定2024年X要点"
         front = segs[:next((i for i, s in enumerate(segs) if s.marker is not None or s.kind == "table"), len(segs))]
         plan.title = next((name for seg in front[:60] if (name := named_plan(seg.compact, handed=True))), None)
     if not plan.title and doc.name:
