@@ -20,7 +20,9 @@ import re
 from collections import Counter
 
 from gktrack.domain.deadlines import before_plan_year, is_known, parse_deadline
-from gktrack.domain.unitphrase import is_body_name, looks_like_unit_phrase, split_cut_name, text_problem
+from gktrack.domain.unitphrase import (
+    close_label_gaps, is_body_name, looks_like_unit_phrase, split_cut_name, text_problem,
+)
 from gktrack.errors import InputError
 from gktrack.features.importer.front import (
     ADDRESSEE,
@@ -296,9 +298,10 @@ def _text_year(segs: list[Seg]) -> int | None:
 
 
 def _last_line(doc: Document) -> Line | None:
-    """Where the document's text stops: its last line, a sharing site's banner under it left out."""
-    return next((line for line in reversed(doc.lines) if line.text.strip(STRIP)
-                 and not SITE_BANNER.match(fold(line.text).strip(STRIP))), None)
+    """Where the document's text stops: its last line, a sharing site's banner or the page's chrome
+    ("打印本页 关闭窗口", "分享到:") under it left out."""
+    return next((line for line in reversed(doc.lines) if (text := fold(line.text).strip(STRIP))
+                 and not SITE_BANNER.match(text) and not CHROME.match(text)), None)
 
 
 def _cut_unit_list(body: list[Seg], doc: Document, run: Run) -> None:
@@ -404,7 +407,8 @@ def _unclosed(norm: str) -> int | None:
 
 
 def _plain_script(doc: Document, run: Run) -> Document:
-    """繁体 (a mirror site's conversion) read as 简体; pinyin glosses ("區(qū)") dropped."""
+    """繁体 (a mirror site's conversion) read as 简体; pinyin glosses ("區(qū)") dropped. A label spaced
+    by PDF text is closed up again once it reads as 简体 ("責任 單位:" was no label to the reader)."""
     text = doc.text
     hits = len(TRADITIONAL.findall(text))
     toneless = glosses_systematically(text)
@@ -414,7 +418,8 @@ def _plain_script(doc: Document, run: Run) -> Document:
     lines = []
     for line in doc.lines:
         value = strip_pinyin_glosses(line.text, toneless) if glossed else line.text
-        lines.append(Line(line.no, simplified(value, force=True) if hits >= 5 else value, line.outline))
+        value = simplified(value, force=True) if hits >= 5 else value
+        lines.append(Line(line.no, close_label_gaps(value), line.outline))
     if hits >= 5:
         converted = any(a.text != b.text for a, b in zip(doc.lines, lines)) or glossed
         run.warn(1, "文档为繁体,已按简体读取(任务和单位以简体保存)" if converted and simplified("們", force=True) == "们"
