@@ -7,6 +7,8 @@ The documents are small ones written for these tests, in the shapes real pages h
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,6 +20,51 @@ R = "responsible"
 
 def pairs(task) -> list[tuple[str, str]]:
     return [(u.name, u.role) for u in task.units]
+
+
+def fold_marks(text: str) -> str:
+    """An enumeration inside a task's own text, its marks read alike."""
+    return re.sub(r"(?<!\d)(\d{1,2})[.、](?!\d)", r"\1、", text)
+
+
+# ---- 1. and 1、 ---------------------------------------------------------------------------------
+
+def numbered_plan(mark: str) -> str:
+    return "\n".join([
+        "某区2023年政务公开工作要点",
+        "一、推进财政信息公开",
+        f"1{mark}及时公开部门预算和决算(公开路径:1{mark}政府网站财政专栏;2{mark}政务新媒体)。(区财政局负责)",
+        f"2{mark}公开政府采购项目信息,做到应公开尽公开。(区财政局、区审计局负责)",
+        "二、做好政策解读",
+        f"1{mark}围绕重点政策开展解读,解读材料与政策文件同步发布。(区司法局牵头,各街道配合)",
+    ])
+
+
+def test_item_marks_with_dot_or_comma_give_the_same_tasks():
+    dot, dun = parse_document(numbered_plan(".")), parse_document(numbered_plan("、"))
+    assert [t.number for t in dot.tasks] == ["1.", "2.", "1."]
+    assert [t.number for t in dun.tasks] == ["1、", "2、", "1、"]
+    assert dot.tasks[0].text == "及时公开部门预算和决算(公开路径:1.政府网站财政专栏;2.政务新媒体)。"
+    # the enumeration inside the first task's text is its own words: kept as written
+    assert dun.tasks[0].text == "及时公开部门预算和决算(公开路径:1、政府网站财政专栏;2、政务新媒体)。"
+    assert [fold_marks(t.text) for t in dot.tasks] == [fold_marks(t.text) for t in dun.tasks]
+    assert [pairs(t) for t in dot.tasks] == [pairs(t) for t in dun.tasks] == [
+        [("区财政局", R)], [("区财政局", R), ("区审计局", R)], [("区司法局", "lead"), ("各街道", "support")]]
+    assert [t.section for t in dot.tasks] == [t.section for t in dun.tasks]
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.sampled_from(["梳理公开事项目录", "更新政府网站专栏", "发布政策解读材料", "公开预算执行情况"]),
+                min_size=2, max_size=4, unique=True),
+       st.sampled_from(["办公室", "法规科", "财务科"]))
+def test_any_run_of_items_reads_alike_in_both_marks(works, unit):
+    def doc(mark: str) -> str:
+        items = [f"{n}{mark}{work},按季度更新。({unit}负责)" for n, work in enumerate(works, 1)]
+        return "\n".join(["某局2024年政务公开工作要点", "一、重点工作", *items])
+
+    dot, dun = parse_document(doc(".")), parse_document(doc("、"))
+    assert [t.text for t in dot.tasks] == [t.text for t in dun.tasks] == [f"{w},按季度更新。" for w in works]
+    assert [pairs(t) for t in dot.tasks] == [pairs(t) for t in dun.tasks] == [[(unit, R)]] * len(works)
 
 
 # ---- 繁体 with a PDF's spaced unit label --------------------------------------------------------
