@@ -1,6 +1,7 @@
 """The plan's name as a cover notice gives it, where no line of the text is the plan's title: the
 notice's heading ("关于印发X的通知"), or the line that hands the plan over or makes it — one rule
-for all of them; a notice only cited inside a sentence names no plan."""
+for all of them; a notice only cited inside a sentence names no plan. And the signature over its
+date, read by one rule above the plan (the notice's) and below it (the plan's own)."""
 
 from __future__ import annotations
 
@@ -53,3 +54,23 @@ def test_heading_names_the_plan_quoted_or_not(place, year, kind, quoted):
     plan = parse_document(f"名称: | {heading} |\n" + TABLE)
     assert plan.title == name
     assert plan.year == year
+
+
+# ---- the signature over its date, above the plan and below it: one reading for both --------------
+
+ITEMS = "一、加强政策解读\n1.围绕重点政策开展解读。(县司法局负责)\n2.在政府网站发布解读材料。(县数据局负责)\n"
+
+
+def test_the_notices_signature_gives_issuer_and_date_not_a_fields_date_above_it():
+    plan = parse_document("生效日期:\n2019-08-26\n各乡镇人民政府,县政府各部门:\n"
+                          "现将《某县2019年政务公开工作要点》印发给你们,请认真贯彻落实。\n"
+                          "某县人民政府办公室\n2019年3月12日\n某县2019年政务公开工作要点\n" + ITEMS)
+    assert (plan.title, plan.issuer, str(plan.issued)) == ("某县2019年政务公开工作要点", "某县人民政府办公室", "2019-03-12")
+    assert [t.text for t in plan.tasks] == ["围绕重点政策开展解读。", "在政府网站发布解读材料。"]
+
+
+def test_the_plans_own_signature_below_it_gives_issuer_and_date():
+    for signature in ("某镇人民政府\n2020年2月8日", "某镇人民政府 2020年2月8日"):
+        plan = parse_document("某镇2020年政务公开工作要点\n" + ITEMS + signature + "\n")
+        assert (plan.issuer, str(plan.issued)) == ("某镇人民政府", "2020-02-08")
+        assert [t.text for t in plan.tasks] == ["围绕重点政策开展解读。", "在政府网站发布解读材料。"]

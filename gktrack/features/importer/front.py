@@ -651,18 +651,10 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
     # issuer: labelled, the notice title's "X关于印发", the notice's signature, the 印发 line
     issuer = labels.get("发文机关") or labels.get("发文单位") or labels.get("制发机关")
     signature_date = signed = None
-    for index, seg in enumerate(head):
-        date = DATE_LINE.match(seg.norm)
-        if date and index and _empty_field(head[index - 1]):
-            continue  # a field's value ("生效日期:" over "2019-08-26"): that field's date, no signature's
-        if date:
-            signature_date = signature_date or to_date(date)
-            # the last signature before the plan: the notice's, not a site's field block above it
-            if (body := _signature_above(head, index)) is not None:
-                signed = body, to_date(date)
-        elif (together := signed_line(seg)) is not None:
-            signature_date = signature_date or together[1]
-            signed = together
+    for body, date in _dated(head):
+        signature_date = signature_date or date
+        if body is not None:  # the last one before the plan: the notice's, not a site's field block above it
+            signed = body, date
     if signed:
         issuer = issuer or signed[0]
         signature_date = signed[1] or signature_date
@@ -679,14 +671,9 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
         issuer = issuer or published[0]
         signature_date = signature_date or (to_date(published[1]) if published[1] else None)
     trailer_date = None
-    for index, seg in enumerate(tail):  # the plan's own signature: "某镇人民政府" over its date
-        date = DATE_LINE.match(seg.norm)
-        if date and (body := _signature_above(tail, index)) is not None:
-            issuer = issuer or body
-            trailer_date = trailer_date or to_date(date)
-        elif (together := signed_line(seg)) is not None:
-            issuer = issuer or together[0]
-            trailer_date = trailer_date or together[1]
+    for body, date in _dated(tail):  # the plan's own signature: "某镇人民政府" over its date
+        if body is not None:
+            issuer, trailer_date = issuer or body, trailer_date or date
     for seg in tail:
         match = ISSUED_TRAILER.search(seg.norm)
         if match:
@@ -727,6 +714,17 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
 
 # the office line of a signature set on two lines ("某省某某厅" over "办公室")
 _OFFICE_LINE = re.compile(r"^(?:办公室|办公厅)$")
+
+
+def _dated(lines: list[Seg]):
+    """(signature or None, date) of each date in ``lines``: a date line with the signature over it,
+    a signature with its date on one line; not a field's value ("生效日期:" over "2019-08-26")."""
+    for index, seg in enumerate(lines):
+        if date := DATE_LINE.match(seg.norm):
+            if not (index and _empty_field(lines[index - 1])):
+                yield _signature_above(lines, index), to_date(date)
+        elif (together := signed_line(seg)) is not None:
+            yield together
 
 
 def _signature_above(lines: list[Seg], index: int) -> str | None:
