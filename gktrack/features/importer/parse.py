@@ -297,11 +297,11 @@ def _text_year(segs: list[Seg]) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _last_line(doc: Document) -> Line | None:
-    """Where the document's text stops: its last line, a sharing site's banner or the page's chrome
-    ("打印本页 关闭窗口", "分享到:") under it left out."""
+def _last_line(doc: Document, past_chrome: bool = False) -> Line | None:
+    """Where the document's text stops: its last line, a sharing site's banner under it left out, and
+    with ``past_chrome`` the page's chrome ("打印本页 关闭窗口", "分享到:") too."""
     return next((line for line in reversed(doc.lines) if (text := fold(line.text).strip(STRIP))
-                 and not SITE_BANNER.match(text) and not CHROME.match(text)), None)
+                 and not SITE_BANNER.match(text) and not (past_chrome and CHROME.match(text))), None)
 
 
 def _cut_unit_list(body: list[Seg], doc: Document, run: Run) -> None:
@@ -312,7 +312,7 @@ def _cut_unit_list(body: list[Seg], doc: Document, run: Run) -> None:
     incomplete. Anywhere else only a labelled bracket ("…原因。(牵头部门:办公室、法规宣教股", its ")"
     forgotten) is read as closed where its line ends; any other unclosed bracket is text. One
     holding symbols no name has ("(执法局&&)", a page's editing marks) is read without them."""
-    last = _last_line(doc)
+    last = _last_line(doc, past_chrome=True)  # a list cut off ("法规股、会") is so under the page's footer too
     for position, seg in enumerate(body):
         if seg.kind == "table" or not seg.raw:
             continue
