@@ -57,8 +57,8 @@ UNIT_LABEL_KINDS = r"单位|部门|主体|科室|处室|股室|站所|办室"
 UNIT_LABEL_WORD = rf"(?:{_LABEL_ROLE_WORDS})(?:{UNIT_LABEL_KINDS})"
 # in a phrase already known to name units, "牵头:" "配合:" label as "牵头单位:" does
 _LABEL = re.compile(rf"^(?P<label>(?:{_LABEL_ROLE_WORDS})(?:{UNIT_LABEL_KINDS})?)\s*[::]\s*")
-# PDF text spaces a label's characters ("(责任 单位: X)", "牵 头 部 门:"): closed up once where a file is read
-# (``close_label_gaps``), so no pattern here or in the importer has to allow for it.
+# PDF text spaces a label's characters ("(责任 单位: X)", "牵 头 部 门:"): closed up where a file is read
+# and where 繁体 is read as 简体 (``close_label_gaps``), so no pattern here or in the importer has to allow for it.
 _SPACED_LABEL = re.compile(
     r"(?:{roles})(?:\s*(?:{kinds}))?\s*[:：]".format(
         roles="|".join(r"\s*".join(word) for word in _LABEL_ROLE_WORDS.split("|")),

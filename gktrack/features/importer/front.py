@@ -494,13 +494,8 @@ def _notice_start(segs: list[Seg]) -> int | None:
 def _issues_plan(segs: list[Seg], notice: int) -> bool:
     """Whether the notice beginning at ``notice`` issues a plan: its 印发 sentence, or its own title
     "关于印发X的通知" on a line above it (not one it cites)."""
-    if any(_ISSUING.search(seg.norm) for seg in segs[notice:notice + 5]):
-        return True
-    for seg in segs[:notice]:
-        match = NOTICE_TITLE.search(seg.compact)
-        if match and not in_sentence(seg.compact, match) and "《" not in seg.compact[:match.start()]:
-            return True
-    return False
+    return any(_ISSUING.search(seg.norm) for seg in segs[notice:notice + 5]) \
+        or any(_heads_notice(seg.compact) for seg in segs[:notice])
 
 
 def _plan_body(segs: list[Seg], start: int) -> bool:
@@ -656,18 +651,10 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
     # issuer: labelled, the notice title's "X关于印发", the notice's signature, the 印发 line
     issuer = labels.get("发文机关") or labels.get("发文单位") or labels.get("制发机关")
     signature_date = signed = None
-    for index, seg in enumerate(head):
-        date = DATE_LINE.match(seg.norm)
-        if date and index and _empty_field(head[index - 1]):
-            continue  # a field's value ("生效日期:" over "2019-08-26"): that field's date, no signature's
-        if date:
-            signature_date = signature_date or to_date(date)
-            # the last signature before the plan: the notice's, not a site's field block above it
-            if (body := _signature_above(head, index)) is not None:
-                signed = body, to_date(date)
-        elif (together := signed_line(seg)) is not None:
-            signature_date = signature_date or together[1]
-            signed = together
+    for body, date in _dated(head):
+        signature_date = signature_date or date
+        if body is not None:  # the last one before the plan: the notice's, not a site's field block above it
+            signed = body, date
     if signed:
         issuer = issuer or signed[0]
         signature_date = signed[1] or signature_date
@@ -684,14 +671,9 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
         issuer = issuer or published[0]
         signature_date = signature_date or (to_date(published[1]) if published[1] else None)
     trailer_date = None
-    for index, seg in enumerate(tail):  # the plan's own signature: "某镇人民政府" over its date
-        date = DATE_LINE.match(seg.norm)
-        if date and (body := _signature_above(tail, index)) is not None:
-            issuer = issuer or body
-            trailer_date = trailer_date or to_date(date)
-        elif (together := signed_line(seg)) is not None:
-            issuer = issuer or together[0]
-            trailer_date = trailer_date or together[1]
+    for body, date in _dated(tail):  # the plan's own signature: "某镇人民政府" over its date
+        if body is not None:
+            issuer, trailer_date = issuer or body, trailer_date or date
     for seg in tail:
         match = ISSUED_TRAILER.search(seg.norm)
         if match:
@@ -732,6 +714,17 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
 
 # the office line of a signature set on two lines ("某省某某厅" over "办公室")
 _OFFICE_LINE = re.compile(r"^(?:办公室|办公厅)$")
+
+
+def _dated(lines: list[Seg]):
+    """(signature or None, date) of each date in ``lines``: a date line with the signature over it,
+    a signature with its date on one line; not a field's value ("生效日期:" over "2019-08-26")."""
+    for index, seg in enumerate(lines):
+        if date := DATE_LINE.match(seg.norm):
+            if not (index and _empty_field(lines[index - 1])):
+                yield _signature_above(lines, index), to_date(date)
+        elif (together := signed_line(seg)) is not None:
+            yield together
 
 
 def _signature_above(lines: list[Seg], index: int) -> str | None:
@@ -802,9 +795,11 @@ def carried_out_year(title: str) -> int | None:
 def named_plan(compact: str, handed: bool = False) -> str | None:
     """The plan a notice's line names: the first name of a plan there that its clause does not cite
     ("根据《关于印发Y的通知》…,现将《X》印发给你们": X). ``handed``: only in a line that makes or
-    hands over a plan ("现将《X》印发", "制定《X》", "制定2024年X要点"), not one that only mentions it.
-    A line handing nothing over names a plan first or not at all."""
-    handing = bool(_HANDING.search(QUOTED.sub("《》", compact)))  # what it says, not what it quotes
+    hands over a plan ("现将《X》印发", "制定《X》", "制定2024年X要点") or heads the notice doing so
+    ("关于印发X的通知"), not one that only mentions it. A line handing nothing over names a plan
+    first or not at all."""
+    # what it says, not what it quotes
+    handing = bool(_HANDING.search(QUOTED.sub("《》", compact)) or _heads_notice(compact))
     if handed and not handing:
         return None
     for match in _NAMED.finditer(compact):
@@ -815,6 +810,14 @@ def named_plan(compact: str, handed: bool = False) -> str | None:
         if not handing:
             break
     return None
+
+
+def _heads_notice(compact: str) -> bool:
+    """Whether a line is the heading of a notice issuing a plan ("某局关于印发X的通知"), not a
+    sentence or a quotation citing one."""
+    match = NOTICE_TITLE.search(compact)
+    before = compact[:match.start()] if match else ""
+    return bool(match and before.count("《") <= before.count("》") and not in_sentence(compact, match))
 
 
 def in_sentence(compact: str, match: re.Match[str]) -> bool:

@@ -474,7 +474,8 @@ def split_inline(segs: list[Seg]) -> list[Seg]:
 
     A marker inside a line starts an item where a sentence ends before it ("。", "!", ";", a space,
     a unit bracket "(X牵头)") or right after a heading's short title ("二、工作任务(一)…"), and only
-    when it is the next number of its style: "第3条", "(1)" in a sentence or "2024.1." are not.
+    when it is the next number of its style: "第3条", "(1)" in a sentence or "2024.1." are not, nor
+    a number inside a bracket or quote the line closes ("(路径:1.网站;2.新媒体)").
     Without a sentence end before it, "2." still starts an item after "1." when "3." follows it
     too ("1.强化领导2.健全机制3.加强…"), outside brackets and quotes; the plan's first "一、" may
     follow the introduction's "如下:".
@@ -496,8 +497,8 @@ def split_inline(segs: list[Seg]) -> list[Seg]:
             if position < start or not seg.norm[position + len(found.text):].strip():
                 continue
             before = seg.norm[:position]
-            if not before.strip():
-                continue
+            if not before.strip() or _enclosed(before) and not _enclosed(seg.norm):
+                continue  # "(公开路径:1.网站;2.新媒体)": a list inside a bracket closed on the line is text
             if not (before[-1].isspace() or before[-1] in "。!?;" or before[-1] == ")"
                     and _closes_unit_bracket(seg.raw[:position]) or _after_title(before, start, head, found, numbering)
                     # "…制定本计划如下:一、…": the plan's first heading after the introduction

@@ -20,17 +20,17 @@ import re
 from collections import Counter
 
 from gktrack.domain.deadlines import before_plan_year, is_known, parse_deadline
-from gktrack.domain.unitphrase import is_body_name, looks_like_unit_phrase, split_cut_name, text_problem
+from gktrack.domain.unitphrase import (
+    close_label_gaps, is_body_name, looks_like_unit_phrase, split_cut_name, text_problem,
+)
 from gktrack.errors import InputError
 from gktrack.features.importer.front import (
     ADDRESSEE,
     ISSUED_TRAILER,
-    NOTICE_TITLE,
     ORG_END,
     SITE_BANNER,
     VERB_OPENING,
     carried_out_year,
-    dedouble,
     in_sentence,
     line_span,
     locate,
@@ -46,7 +46,6 @@ from gktrack.features.importer.lines import (
     BARE_PAGE,
     CHROME,
     CLOSING,
-    PLAN_WORD,
     TERMINAL,
     Run,
     Seg,
@@ -188,15 +187,6 @@ def _text_deadlines(tasks: list[ImportedTask], year: int | None, run: Run) -> No
 
 def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool, run: Run) -> None:
     """What the document leaves open: its title, who does the tasks that name no one, a cut-off end."""
-    if not plan.title:  # the name a notice gives the plan: "关于印发X的通知", "名称:…印发X的通知"
-        for seg in segs[:60]:
-            match = NOTICE_TITLE.search(seg.compact)
-            cited = match and seg.compact[:match.start()].count("《") > seg.compact[:match.start()].count("》")
-            if match and not cited and in_sentence(seg.compact, match):
-                continue  # "为贯彻落实…关于印发X的通知(…号)精神,…": a document the text refers to
-            if match and not cited and PLAN_WORD.search(match.group("t")):
-                plan.title = dedouble(match.group("t"))
-                break
     if not plan.title:  # a notice that is itself the plan: its own title, "X关于贯彻落实《…》的通知"
         for seg in segs[:60]:
             if seg.marker is not None or seg.kind == "table" or ADDRESSEE.match(seg.compact):
@@ -208,7 +198,7 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
                 break
     if not plan.title:
         plan.title = opening_title(segs)
-    if not plan.title:  # the lead that makes or hands over the plan: "现将《X》印发给你们", "制定2024年X要点"
+    if not plan.title:  # the notice's heading "关于印发X的通知", the lead "现将《X》印发给你们", "制定2024年X要点"
         front = segs[:next((i for i, s in enumerate(segs) if s.marker is not None or s.kind == "table"), len(segs))]
         plan.title = next((name for seg in front[:60] if (name := named_plan(seg.compact, handed=True))), None)
     if not plan.title and doc.name:
@@ -307,10 +297,11 @@ def _text_year(segs: list[Seg]) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _last_line(doc: Document) -> Line | None:
-    """Where the document's text stops: its last line, a sharing site's banner under it left out."""
-    return next((line for line in reversed(doc.lines) if line.text.strip(STRIP)
-                 and not SITE_BANNER.match(fold(line.text).strip(STRIP))), None)
+def _last_line(doc: Document, past_chrome: bool = False) -> Line | None:
+    """Where the document's text stops: its last line, a sharing site's banner under it left out, and
+    with ``past_chrome`` the page's chrome ("打印本页 关闭窗口", "分享到:") too."""
+    return next((line for line in reversed(doc.lines) if (text := fold(line.text).strip(STRIP))
+                 and not SITE_BANNER.match(text) and not (past_chrome and CHROME.match(text))), None)
 
 
 def _cut_unit_list(body: list[Seg], doc: Document, run: Run) -> None:
@@ -321,7 +312,7 @@ def _cut_unit_list(body: list[Seg], doc: Document, run: Run) -> None:
     incomplete. Anywhere else only a labelled bracket ("…原因。(牵头部门:办公室、法规宣教股", its ")"
     forgotten) is read as closed where its line ends; any other unclosed bracket is text. One
     holding symbols no name has ("(执法局&&)", a page's editing marks) is read without them."""
-    last = _last_line(doc)
+    last = _last_line(doc, past_chrome=True)  # a list cut off ("法规股、会") is so under the page's footer too
     for position, seg in enumerate(body):
         if seg.kind == "table" or not seg.raw:
             continue
@@ -416,7 +407,8 @@ def _unclosed(norm: str) -> int | None:
 
 
 def _plain_script(doc: Document, run: Run) -> Document:
-    """繁体 (a mirror site's conversion) read as 简体; pinyin glosses ("區(qū)") dropped."""
+    """繁体 (a mirror site's conversion) read as 简体; pinyin glosses ("區(qū)") dropped. A label spaced
+    by PDF text is closed up again once it reads as 简体 ("責任 單位:" was no label to the reader)."""
     text = doc.text
     hits = len(TRADITIONAL.findall(text))
     toneless = glosses_systematically(text)
@@ -426,7 +418,8 @@ def _plain_script(doc: Document, run: Run) -> Document:
     lines = []
     for line in doc.lines:
         value = strip_pinyin_glosses(line.text, toneless) if glossed else line.text
-        lines.append(Line(line.no, simplified(value, force=True) if hits >= 5 else value, line.outline))
+        value = simplified(value, force=True) if hits >= 5 else value
+        lines.append(Line(line.no, close_label_gaps(value), line.outline))
     if hits >= 5:
         converted = any(a.text != b.text for a, b in zip(doc.lines, lines)) or glossed
         run.warn(1, "文档为繁体,已按简体读取(任务和单位以简体保存)" if converted and simplified("們", force=True) == "们"
