@@ -15,7 +15,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Callable
 
+from gktrack.domain.deadlines import is_known
+from gktrack.domain.text import display_width
 from gktrack.domain.unitphrase import looks_like_unit_phrase
 from gktrack.features.importer.sources import Document
 from gktrack.features.importer.text import (
@@ -170,9 +173,11 @@ def rejoin_wrapped(segs: list[Seg], apart: frozenset[int] = frozenset()) -> list
     """Text copied from a PDF breaks every line at the page width: rejoin those paragraphs.
 
     Such text has many lines of one (maximal) length; a full line continues on the next one
-    unless that one starts with numbering, is indented as a new paragraph, or is a date or a 文号
-    (a notice's heading lines, below a title line as long as the page is wide). ``apart``: lines
-    where something not among ``segs`` stood (a table read as a table): no paragraph runs across one.
+    unless that one starts with numbering, is indented as a new paragraph, is a date or a 文号
+    (a notice's heading lines, below a title line as long as the page is wide), a page number or a
+    web page's line, or the two are cells of a table read one cell a line (``_cell_apart``).
+    ``apart``: lines where something not among ``segs`` stood (a table read as a table): no
+    paragraph runs across one.
     """
     def width_of(seg: Seg) -> int:
         return len(seg.raw) + seg.indent
@@ -183,28 +188,62 @@ def rejoin_wrapped(segs: list[Seg], apart: frozenset[int] = frozenset()) -> list
     width = max((n for n, count in Counter(lengths).items() if count >= 0.2 * len(lengths)), default=0)
     near = sum(1 for n in lengths if width - 2 <= n <= width)
     # the share of full lines among those a paragraph's lines could be: unit lines, headings and
-    # dates are short however the text is written
-    wide = sum(1 for n in lengths if n >= width / 2)
-    longer = sum(1 for n in lengths if n > width + 2)
+    # dates are short however the text is written (a 责任单位 cell's unit list: a cell, however long)
+    wide = sum(1 for s in segs if len(s.raw) >= 6 and width_of(s) >= width / 2
+               and (width_of(s) >= width - 2 or not looks_like_unit_phrase(s.raw)))
+    # a paragraph longer than the width says the text is not broken at it; a title, a date line or
+    # a web page's banner above the document's text may be
+    longer = sum(1 for s in segs if width_of(s) > width + 2 and re.search("[。;]", s.norm))
     full = [s for s in segs if width - 2 <= width_of(s) <= width and len(s.raw) >= 6]
-    # Wrapped prose breaks mid-sentence; repeated full-width lines are table cells.
-    cut = sum(1 for s in full if not ends_sentence(s.norm) and not looks_like_unit_phrase(s.raw))
+    # Wrapped prose breaks mid-sentence; repeated full-width lines are table cells. A unit list
+    # as wide as the page (a 责任单位 cell) says neither.
+    units = [s for s in full if looks_like_unit_phrase(s.raw)]
+    cut = sum(1 for s in full if not ends_sentence(s.norm)) - sum(1 for s in units if not ends_sentence(s.norm))
     if width < 10 or near < 0.4 * wide or near < 6 or longer > 0.1 * len(lengths) \
-            or len({s.compact for s in full}) < 0.8 * len(full) or cut < 0.5 * len(full):
+            or len({s.compact for s in full}) < 0.8 * len(full) or cut < 0.5 * (len(full) - len(units)):
         return segs
     indented = sum(1 for s in segs if s.indent) >= 3
+
+    def is_full(seg: Seg) -> bool:
+        """Counted in characters or as the page measures it (two half-width digits or letters take
+        one character's place); a longer line (a web page's banner) is no wrapped paragraph's."""
+        return width - 1 <= width_of(seg) <= width + 1 or abs(seg.indent + display_width(seg.raw) / 2 - width) <= 0.5
+
+    def units_from(index: int) -> bool:
+        """Whether the lines from ``index`` on make a whole unit list: up to one that is not full,
+        or to a full one above a deadline."""
+        text = ""
+        for at in range(index, len(segs)):
+            text += segs[at].raw
+            if not is_full(segs[at]) or len(text) > 150:
+                return looks_like_unit_phrase(text)
+            if at + 1 < len(segs) and is_known(segs[at + 1].compact) and looks_like_unit_phrase(text):
+                return True
+        return False
+
     groups: list[list[Seg]] = []
-    last = 0  # the width of the last line read: only a full one continues on the next
-    for seg in segs:
-        if (groups and last >= width - 1 and not (indented and seg.indent)
+    last = False  # whether the last line read was full: only a full one continues on the next
+    for index, seg in enumerate(segs):
+        if (groups and last and not (indented and seg.indent)
                 and not any(groups[-1][-1].no < no <= seg.no for no in apart)
                 and marker_at_start(seg.raw, seg.norm) is None and not DATE_LINE.match(seg.norm)
-                and not DOC_NUMBER.fullmatch(seg.norm)):
+                and not DOC_NUMBER.fullmatch(seg.norm) and not BARE_PAGE.match(seg.norm) and not CHROME.match(seg.norm)
+                and not _cell_apart(groups[-1][-1], seg, lambda: units_from(index))):
             groups[-1].append(seg.piece(0, len(seg.raw)))
         else:
             groups.append([seg])
-        last = width_of(seg)
+        last = is_full(seg)
     return _joined(groups)
+
+
+def _cell_apart(last: Seg, seg: Seg, units_on: Callable[[], bool]) -> bool:
+    """Whether the full line ``last`` and ``seg`` are cells of a table read one cell a line (a
+    责任单位 cell as long as the page is wide): a unit list (``units_on``: starting at ``seg``,
+    perhaps itself broken) after a sentence's full stop, or a deadline under a whole unit list."""
+    if last.norm[-1:] in "。!?":
+        return units_on()
+    # "…各乡镇街道," over "完成时限:长期坚持)": one cell broken after its comma
+    return last.norm[-1:] not in ",、;:" and is_known(seg.compact) and looks_like_unit_phrase(last.raw)
 
 
 # each opening bracket's closing one: an item may end with one ("…公开。〔责任单位:县财政局〕",

@@ -115,8 +115,9 @@ def _parse(doc: Document, year: int | None) -> ImportedPlan:
     tables = _tables(doc)
     segs = segments(_outside(doc, tables))
     table_numbers = any(s.compact == "序号" for s in segs)
-    segs = remove_page_markers(segs, run, table_numbers)
+    # wrapped lines first: a sharing site's page number ("2、") cuts a sentence, not a line of one
     segs = rejoin_wrapped(segs, frozenset(grid.first for grid, _ in tables))
+    segs = remove_page_markers(segs, run, table_numbers)
     segs = split_inline(segs)
     bullet_details(segs)
     segs = _with_table_marks(segs, tables)
