@@ -1,0 +1,77 @@
+"""Three things the metamorphic runs left: a sentence's tail read as a unit ("…督促各部门落实" gave
+the unit "督促各部门"), the cells of a 繁体 file's own tables left in 繁体 while its prose is read as
+简体, and a false "文档在此处中断" where a plan ends with a list of short headings written without
+full stops.
+
+The documents are small ones written for these tests, in the shapes real pages have.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gktrack.domain.unitphrase import parse_unit_phrase, unit_name_problem
+from gktrack.errors import InputError
+from gktrack.features.importer import import_file, parse_document
+
+L, S, R = "lead", "support", "responsible"
+
+
+def pairs(task) -> list[tuple[str, str]]:
+    return [(u.name, u.role) for u in task.units]
+
+
+# ---- a verb acting on units is no unit ---------------------------------------------------------
+
+def test_a_closing_sentence_that_urges_units_to_act_names_no_unit():
+    plan = parse_document("\n".join([
+        "某县2024年政务公开工作要点",
+        "一、加强政策解读",
+        "1.做好重要文件的解读,提高解读质量。县政府办公室牵头,各部门配合。",
+        "2.健全发布审核机制,定期开展自查。督促各部门落实。",
+        "3.规范政务新媒体管理。推动相关单位负责。",
+    ]))
+    first, second, third = plan.tasks
+    assert pairs(first) == [("县政府办公室", L), ("各部门", S)]
+    assert second.units == [] and second.text == "健全发布审核机制,定期开展自查。督促各部门落实。"
+    assert third.units == [] and third.text.endswith("推动相关单位负责。")
+
+
+def test_offices_named_for_their_task_are_still_units():
+    for name in ("组织部", "优化营商环境办公室", "全面深化改革委员会办公室", "各部门", "县直各单位", "推进办"):
+        assert unit_name_problem(name) is None, name
+    assert [(u.name, u.role) for u in parse_unit_phrase("县委组织部牵头,县直各单位配合")] == [
+        ("县委组织部", L), ("县直各单位", S)]
+    assert [(u.name, u.role) for u in parse_unit_phrase("优化营商环境办公室牵头,各部门配合")] == [
+        ("优化营商环境办公室", L), ("各部门", S)]
+
+
+def test_validate_and_the_parser_share_the_rule():
+    assert "督促" in unit_name_problem("督促各部门")
+    with pytest.raises(InputError, match="指导"):
+        parse_unit_phrase("进一步指导各乡镇负责")
+
+
+VERBS = ["督促", "推动", "指导", "组织", "加强", "进一步督促", "积极引导"]
+COLLECTIVES = ["各部门", "各单位", "各乡镇", "相关单位", "有关部门", "县直各单位", "成员单位", "区直相关部门"]
+ROLES = ["落实", "负责", "牵头", "配合"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(VERBS), st.sampled_from(COLLECTIVES), st.sampled_from(ROLES))
+def test_no_verb_led_clause_ends_an_item_as_its_units(verb, collective, role):
+    plan = parse_document("\n".join([
+        "某区2024年政务公开工作要点",
+        "一、深化主动公开",
+        f"1.完善主动公开目录,及时更新公开内容。{verb}{collective}{role}。",
+        "2.做好政府信息公开年报工作。(区政府办公室负责)",
+    ]))
+    first, second = plan.tasks
+    assert first.units == []
+    assert f"{verb}{collective}{role}" in first.text
+    assert pairs(second) == [("区政府办公室", R)]
+    # and the collective alone, without the verb, is still the item's unit
+    plain = parse_document(f"某区2024年政务公开工作要点\n一、深化主动公开\n1.完善主动公开目录。{collective}{role}。")
+    assert [u.name for u in plain.tasks[0].units] == [collective]
