@@ -75,3 +75,31 @@ def test_no_verb_led_clause_ends_an_item_as_its_units(verb, collective, role):
     # and the collective alone, without the verb, is still the item's unit
     plain = parse_document(f"某区2024年政务公开工作要点\n一、深化主动公开\n1.完善主动公开目录。{collective}{role}。")
     assert [u.name for u in plain.tasks[0].units] == [collective]
+
+
+# ---- a 繁体 file's own tables --------------------------------------------------------------------
+
+TRAD_TABLE_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>某縣2024年政務公開工作方案</title></head>
+<body><div class="article">
+<h1>某縣2024年政務公開重點任務分工</h1>
+<p>為推動全縣政務公開工作，現將重點任務分工如下。</p>
+<table border="1">
+<tr><td>序號</td><td>具體任務</td><td>牽頭單位</td><td>配合單位</td><td>完成時限</td></tr>
+<tr><td>1</td><td>做好縣政府規範性文件統一公開，實行動態更新。</td><td>縣司法局</td><td>縣政府辦公室</td><td>持續推進</td></tr>
+<tr><td>2</td><td>開展政務新媒體檢查並通報結果。</td><td>縣政府辦公室</td><td>縣委網信辦</td><td>2024年10月底前</td></tr>
+</table>
+</div></body></html>
+"""
+
+
+def test_the_cells_of_a_traditional_files_table_are_read_as_simplified(tmp_path):
+    pytest.importorskip("opencc")
+    path = tmp_path / "分工.html"
+    path.write_text(TRAD_TABLE_PAGE, encoding="utf-8")
+    plan = import_file(path)
+    assert [t.text for t in plan.tasks] == ["做好县政府规范性文件统一公开，实行动态更新。", "开展政务新媒体检查并通报结果。"]
+    assert [pairs(t) for t in plan.tasks] == [[("县司法局", L), ("县政府办公室", S)],
+                                              [("县政府办公室", L), ("县委网信办", S)]]
+    assert [t.deadline for t in plan.tasks] == [["持续推进"], ["2024年10月底前"]]
+    assert not any("无法识别" in message for _, message in plan.warnings)

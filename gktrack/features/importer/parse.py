@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from gktrack.domain.deadlines import before_plan_year, is_known, parse_deadline
 from gktrack.domain.unitphrase import (
@@ -408,25 +409,29 @@ def _unclosed(norm: str) -> int | None:
 
 def _plain_script(doc: Document, run: Run) -> Document:
     """繁体 (a mirror site's conversion) read as 简体; pinyin glosses ("區(qū)") dropped. A label spaced
-    by PDF text is closed up again once it reads as 简体 ("責任 單位:" was no label to the reader)."""
+    by PDF text is closed up again once it reads as 简体 ("責任 單位:" was no label to the reader).
+    The file's own tables (.docx, .html, .pdf) are read the same, cell by cell."""
     text = doc.text
     hits = len(TRADITIONAL.findall(text))
     toneless = glosses_systematically(text)
     glossed = strip_pinyin_glosses(text, toneless) != text
     if hits < 5 and not glossed:
         return doc
-    lines = []
-    for line in doc.lines:
-        value = strip_pinyin_glosses(line.text, toneless) if glossed else line.text
-        value = simplified(value, force=True) if hits >= 5 else value
-        lines.append(Line(line.no, close_label_gaps(value), line.outline))
+
+    def plain(value: str) -> str:
+        value = strip_pinyin_glosses(value, toneless) if glossed else value
+        return close_label_gaps(simplified(value, force=True) if hits >= 5 else value)
+
+    lines = [Line(line.no, plain(line.text), line.outline) for line in doc.lines]
+    tables = [replace(grid, rows=[[replace(cell, text=plain(cell.text)) for cell in row] for row in grid.rows],
+                      caption=grid.caption and plain(grid.caption)) for grid in doc.tables]
     if hits >= 5:
         converted = any(a.text != b.text for a, b in zip(doc.lines, lines)) or glossed
         run.warn(1, "文档为繁体,已按简体读取(任务和单位以简体保存)" if converted and simplified("們", force=True) == "们"
                  else "文档为繁体,未安装 OpenCC(pip install opencc),按原文导入;单位名称可能与名册中的简体名称对不上")
     if glossed:
         run.warn(1, "删去了网页加在繁体字后的拼音注音,如“(qū)”")
-    return Document(lines, doc.name, list(doc.tables))
+    return Document(lines, doc.name, tables)
 
 
 def _tables(doc: Document) -> list[tuple[Grid, Header]]:
