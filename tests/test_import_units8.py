@@ -103,3 +103,37 @@ def test_the_cells_of_a_traditional_files_table_are_read_as_simplified(tmp_path)
                                               [("县政府办公室", L), ("县委网信办", S)]]
     assert [t.deadline for t in plan.tasks] == [["持续推进"], ["2024年10月底前"]]
     assert not any("无法识别" in message for _, message in plan.warnings)
+
+
+# ---- a plan ending with a list of short headings -----------------------------------------------
+
+HEAD = ["某县2024年政务公开工作方案", "一、主要任务",
+        "1.做好政策解读工作,提高解读质量。(县政府办负责)", "2.加强平台建设,规范网站管理。(县数据局负责)",
+        "二、工作要求"]
+
+
+def cut_warnings(lines: list[str]) -> list[str]:
+    plan = parse_document("\n".join(HEAD + lines))
+    return [message for _, message in plan.warnings if "中断" in message]
+
+
+def test_a_closing_list_of_short_headings_is_complete():
+    assert cut_warnings(["1.加强组织领导", "2.抓好队伍建设", "", "3.强化监督考核"]) == []
+
+
+def test_a_heading_whose_paragraph_is_gone_is_still_cut():
+    # the items before it have paragraphs: the last one lost its own
+    assert cut_warnings(["1.加强组织领导", "各部门要高度重视,明确专人负责。", "2.抓好队伍建设",
+                         "要定期组织业务培训。", "3.强化监督考核"])
+    # a sentence broken off
+    assert cut_warnings(["1.加强组织领导,明确专人负责。", "2.抓好队伍建设,定期组织培训。", "3.强化监督考核,将政务公开纳入"])
+    # a list whose start is not in the text: nothing shows how its items end
+    assert cut_warnings(["2.抓好队伍建设", "3.强化监督考核"])
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.sampled_from(["加强组织领导", "抓好队伍建设", "强化监督考核", "健全考核评估机制", "做好宣传培训工作"]),
+                min_size=2, max_size=5), st.sampled_from([".", "、"]))
+def test_any_closing_heading_list_numbered_from_one_reads_complete(titles, mark):
+    lines = [f"{number}{mark}{title}" for number, title in enumerate(titles, start=1)]
+    assert cut_warnings(lines) == []

@@ -80,6 +80,7 @@ from gktrack.features.importer.text import (
     excerpt,
     fold,
     glosses_systematically,
+    marker_at_start,
     simplified,
     strip_pinyin_glosses,
 )
@@ -270,8 +271,33 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
                 and last.no >= plan.tasks[-1].line and not looks_like_unit_phrase(tail) \
                 and not deadline_cell(part) and not DATE_LINE.match(tail) \
                 and signed_line(Seg(last.no, last.text)) is None \
-                and not BARE_PAGE.match(tail) and not ISSUED_TRAILER.search(tail):
+                and not BARE_PAGE.match(tail) and not ISSUED_TRAILER.search(tail) \
+                and not _ends_heading_list(plan.tasks, doc, last):
             run.warn(last.no, f"文档在此处中断(“…{tail[-12:]}”),最后一项任务可能不完整,请核对")
+
+
+def _ends_heading_list(tasks: list[ImportedTask], doc: Document, last: Line) -> bool:
+    """"1. 加强组织领导 / 2. 抓好队伍建设 / 3. 强化监督考核" closing a plan: its last item is the last
+    of a run of numbered one-line items in its section, numbered on from 1, none with a paragraph
+    under it nor a mark in it — a list written without full stops, the last ending as the others
+    do. A cut text leaves its last item unlike those before it (a sentence broken off, a heading
+    whose paragraph is gone)."""
+    run = []
+    for task in reversed(tasks):
+        marker = marker_at_start(f"{task.number or ''}{task.text}")
+        if task.section != tasks[-1].section or marker is None or not task.number \
+                or run and (marker.style != run[-1][1].style or marker.value != run[-1][1].value - 1):
+            break
+        run.append((task, marker))
+        if marker.value == 1:
+            break
+    if len(run) < 2 or run[-1][1].value != 1 or run[0][0].line != last.no:
+        return False
+    texts = {line.no: line.text for line in doc.lines}
+    for (later, _), (earlier, _) in zip(run, run[1:]):
+        if any(fold(texts.get(no, "")).strip(STRIP) for no in range(earlier.line + 1, later.line)):
+            return False
+    return not any(re.search(r"[。;,:!?]", fold(task.text)) for task, _ in run)
 
 
 # A page's own time stamps: when it was uploaded, printed, visited, crawled, or a bare "时间:" field
