@@ -163,8 +163,9 @@ def _no_words(text: str) -> str | None:
 def unit_name_problem(name: str) -> str | None:
     """Why ``name`` can be no unit's name, or None: only punctuation or "|" (empty table cells),
     a bare number (a row number), a time (年底前, 长期推进, 2021年8月前) — cells of a table read
-    into the wrong column — or a clause whose 由/请 brings in the unit after a topic
-    ("规范性文件公开由制发司"). The one rule for the importer and ``validate``."""
+    into the wrong column — a clause whose 由/请 brings in the unit after a topic
+    ("规范性文件公开由制发司"), or one whose verb acts on the units ("督促各部门"). The one rule
+    for the importer and ``validate``."""
     what = _no_words(name)
     if what:
         return f"单位名称“{name}”{what},不是单位"
@@ -173,7 +174,20 @@ def unit_name_problem(name: str) -> str | None:
     introduced = _introduced((name or "").translate(_BRACKETS))
     if introduced:
         return f"单位名称“{name}”含“{introduced.group()}”引出的单位,应只写“{_normalise_name(name)}”"
+    acted_on = _acted_on(half_width(name or "").strip())
+    if acted_on:
+        return f"单位名称“{name}”以“{acted_on}”开头,是一句话(单位是它的对象),不是单位"
     return None
+
+
+def _acted_on(name: str) -> str | None:
+    """"督促各部门", "推动相关单位": a verb of action before the collective it acts on, the tail of a
+    sentence ("…督促各部门落实"), not a unit; returns the verb. An office named for its task
+    ("优化营商环境办公室") names no collective after its verb."""
+    rest = name
+    while (verb := _ACTION_START.match(rest)) and verb.end() < len(rest):
+        rest = rest[verb.end():]
+    return name[:len(name) - len(rest)] if rest != name and is_group_word(rest) else None
 
 
 def text_problem(text: str, what: str = "任务内容") -> str | None:

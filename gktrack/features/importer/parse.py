@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from gktrack.domain.deadlines import before_plan_year, is_known, parse_deadline
 from gktrack.domain.unitphrase import (
@@ -79,6 +80,7 @@ from gktrack.features.importer.text import (
     excerpt,
     fold,
     glosses_systematically,
+    marker_at_start,
     simplified,
     strip_pinyin_glosses,
 )
@@ -270,8 +272,33 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
                 and last.no >= plan.tasks[-1].line and not looks_like_unit_phrase(tail) \
                 and not deadline_cell(part) and not DATE_LINE.match(tail) \
                 and signed_line(Seg(last.no, last.text)) is None \
-                and not BARE_PAGE.match(tail) and not ISSUED_TRAILER.search(tail):
+                and not BARE_PAGE.match(tail) and not ISSUED_TRAILER.search(tail) \
+                and not _ends_heading_list(plan.tasks, doc, last):
             run.warn(last.no, f"文档在此处中断(“…{tail[-12:]}”),最后一项任务可能不完整,请核对")
+
+
+def _ends_heading_list(tasks: list[ImportedTask], doc: Document, last: Line) -> bool:
+    """"1. 加强组织领导 / 2. 抓好队伍建设 / 3. 强化监督考核" closing a plan: its last item is the last
+    of a run of numbered one-line items in its section, numbered on from 1, none with a paragraph
+    under it nor a mark in it — a list written without full stops, the last ending as the others
+    do. A cut text leaves its last item unlike those before it (a sentence broken off, a heading
+    whose paragraph is gone)."""
+    run = []
+    for task in reversed(tasks):
+        marker = marker_at_start(f"{task.number or ''}{task.text}")
+        if task.section != tasks[-1].section or marker is None or not task.number \
+                or run and (marker.style != run[-1][1].style or marker.value != run[-1][1].value - 1):
+            break
+        run.append((task, marker))
+        if marker.value == 1:
+            break
+    if len(run) < 2 or run[-1][1].value != 1 or run[0][0].line != last.no:
+        return False
+    texts = {line.no: line.text for line in doc.lines}
+    for (later, _), (earlier, _) in zip(run, run[1:]):
+        if any(fold(texts.get(no, "")).strip(STRIP) for no in range(earlier.line + 1, later.line)):
+            return False
+    return not any(re.search(r"[。;,:!?]", fold(task.text)) for task, _ in run)
 
 
 # A page's own time stamps: when it was uploaded, printed, visited, crawled, or a bare "时间:" field
@@ -409,25 +436,29 @@ def _unclosed(norm: str) -> int | None:
 
 def _plain_script(doc: Document, run: Run) -> Document:
     """繁体 (a mirror site's conversion) read as 简体; pinyin glosses ("區(qū)") dropped. A label spaced
-    by PDF text is closed up again once it reads as 简体 ("責任 單位:" was no label to the reader)."""
+    by PDF text is closed up again once it reads as 简体 ("責任 單位:" was no label to the reader).
+    The file's own tables (.docx, .html, .pdf) are read the same, cell by cell."""
     text = doc.text
     hits = len(TRADITIONAL.findall(text))
     toneless = glosses_systematically(text)
     glossed = strip_pinyin_glosses(text, toneless) != text
     if hits < 5 and not glossed:
         return doc
-    lines = []
-    for line in doc.lines:
-        value = strip_pinyin_glosses(line.text, toneless) if glossed else line.text
-        value = simplified(value, force=True) if hits >= 5 else value
-        lines.append(Line(line.no, close_label_gaps(value), line.outline))
+
+    def plain(value: str) -> str:
+        value = strip_pinyin_glosses(value, toneless) if glossed else value
+        return close_label_gaps(simplified(value, force=True) if hits >= 5 else value)
+
+    lines = [Line(line.no, plain(line.text), line.outline) for line in doc.lines]
+    tables = [replace(grid, rows=[[replace(cell, text=plain(cell.text)) for cell in row] for row in grid.rows],
+                      caption=grid.caption and plain(grid.caption)) for grid in doc.tables]
     if hits >= 5:
         converted = any(a.text != b.text for a, b in zip(doc.lines, lines)) or glossed
         run.warn(1, "文档为繁体,已按简体读取(任务和单位以简体保存)" if converted and simplified("們", force=True) == "们"
                  else "文档为繁体,未安装 OpenCC(pip install opencc),按原文导入;单位名称可能与名册中的简体名称对不上")
     if glossed:
         run.warn(1, "删去了网页加在繁体字后的拼音注音,如“(qū)”")
-    return Document(lines, doc.name, list(doc.tables))
+    return Document(lines, doc.name, tables)
 
 
 def _tables(doc: Document) -> list[tuple[Grid, Header]]:
