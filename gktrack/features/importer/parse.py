@@ -62,6 +62,7 @@ from gktrack.features.importer.result import ImportedPlan, ImportedSection, Impo
 from gktrack.features.importer.sources import Document, Line, text_document
 from gktrack.features.importer.structure import Builder, Table, TooLong, find_table, split_title
 from gktrack.features.importer.table import (
+    Cell,
     Grid,
     Header,
     TableTasks,
@@ -474,7 +475,7 @@ def _tables(doc: Document) -> list[tuple[Grid, Header]]:
                 max(map(len, grid.rows), default=0) == len(last_header.roles) if header is None
                 else header.names == last_header.names and _page_break(doc, last_grid.last, grid.first)
                 and grid.caption == last_grid.caption):
-            last_grid.rows += grid.rows
+            last_grid.rows += _rows_between(doc, last_grid, grid.first) + grid.rows
             last_grid.last = max(last_grid.last, grid.last)
             continue
         if header is not None:
@@ -489,6 +490,16 @@ def _tables(doc: Document) -> list[tuple[Grid, Header]]:
         for grid, _ in found:
             grid.caption = None
     return sorted(found, key=lambda item: item[0].first)
+
+
+def _rows_between(doc: Document, grid: Grid, first: int) -> list[list[Cell]]:
+    """The lines between ``grid`` and its continuation starting at line ``first`` (a heading
+    "二、…" over the rows that follow, a one-cell row written without "|"), as rows of the table:
+    each spanning the row as a merged cell does, so none is lost between the two parts."""
+    width = max(map(len, grid.rows), default=1)
+    return [[Cell(text, line.no)] + ([] if grid.ragged else [Cell(text, line.no, merged=True)] * (width - 1))
+            for line in doc.lines if grid.last < line.no < first
+            and (text := line.text.strip(STRIP)) and not BARE_PAGE.match(fold(text))]
 
 
 def _page_break(doc: Document, last: int, first: int) -> bool:

@@ -399,6 +399,16 @@ def text_grids(lines) -> list[Grid]:
         return len(widths) == 1 or min(widths[:-1]) >= 10 and max(widths[:-1]) - min(widths[:-1]) <= 2 \
             and widths[-1] <= max(widths[:-1])
 
+    def one_cell_row(j: int, kind: str) -> bool:
+        """Whether text line j, among " | " rows, is a row whose other cells merge with the rows
+        above (written without a "|"): the text's last line, or one of lines the table goes on
+        after (its next row is no header of a table of its own)."""
+        if j == end_of_text - 1:
+            return True
+        after = next((k for k in range(j + 1, end_of_text) if kinds[k] not in ("blank", "other")), None)
+        return kind == "row" and after is not None and kinds[after] == "row" \
+            and _row_roles([Cell(c, 0) for c in _trim(_split_pipes(lines[after].text))]) is None
+
     grids: list[Grid] = []
     i = 0
     while i < len(lines):
@@ -407,7 +417,7 @@ def text_grids(lines) -> list[Grid]:
             j = i
             rows: list[list[Cell]] = []
             accepted = (kind, "rule", "blank") + (("cell",) if kind == "row" else ())
-            while j < len(lines) and (kinds[j] in accepted or (kinds[j] == "other" and j == end_of_text - 1)):
+            while j < len(lines) and (kinds[j] in accepted or (kinds[j] == "other" and one_cell_row(j, kind))):
                 if kinds[j] in (kind, "cell", "other"):
                     # the cells as written (not width-folded); a browser's tab copy keeps empty
                     # cells, " | " text trails empty ones as noise
@@ -421,7 +431,8 @@ def text_grids(lines) -> list[Grid]:
                 end -= 1
             if rows:
                 ended = [fold(lines[k].text).rstrip().endswith("|") for k in range(i, end) if kinds[k] != "blank"]
-                cut = kinds[end - 1] == "other" or (
+                # a last line without "|" is a row cut short, unless the table writes rows so anyway
+                cut = kinds[end - 1] == "other" and "other" not in kinds[i:end - 1] or (
                     end >= end_of_text - 1 and not ended[-1] and sum(ended) * 2 > len(ended))
                 grids.append(Grid(rows, lines[i].no, getattr(lines[end - 1], "last", lines[end - 1].no),
                                   ragged=True, cut=cut))
