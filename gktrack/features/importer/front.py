@@ -142,8 +142,11 @@ def _title_text(segs: list[Seg], index: int, decorated: bool = False,
         text = _undecorated(dedouble(seg.compact))
         return (text, 2) if decorated and following in ("的通知", "通知") and plan_title(text) else None
     candidates = [(seg.compact, 1)]
-    if index + 1 < len(segs) and plain(segs[index + 1]) and len(seg.compact) <= 30 and len(following) <= 20 \
-            and seg.norm[-1:] not in "。!?;!?;" and not _beside_title(seg) and not _beside_title(segs[index + 1]):
+    # a title broken at a page's width: its first line may be long, its second is no title itself
+    long_first = not re.search(r"[,,;;::]", seg.norm) and not (len(following) >= 5 and plan_named(following))
+    if index + 1 < len(segs) and plain(segs[index + 1]) and (len(seg.compact) <= 30 or long_first) \
+            and len(following) <= 20 and seg.norm[-1:] not in "。!?;!?;" and not _beside_title(seg) \
+            and not _beside_title(segs[index + 1]):
         after = segs[index + 2].compact if index + 2 < len(segs) else ""
         if not after.startswith(("的通知", "通知")):
             candidates.append((seg.compact + following, 2))

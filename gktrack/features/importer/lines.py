@@ -175,7 +175,8 @@ def rejoin_wrapped(segs: list[Seg], apart: frozenset[int] = frozenset()) -> list
     Such text has many lines of one (maximal) length; a full line continues on the next one
     unless that one starts with numbering, is indented as a new paragraph, is a date or a 文号
     (a notice's heading lines, below a title line as long as the page is wide), a page number or a
-    web page's line, or the two are cells of a table read one cell a line (``_cell_apart``).
+    web page's line, or the two are cells of a table read one cell a line (``_cell_apart``); nor
+    after a title, a unit list or a unit bracket that happens to end at the page's width (``_said_all``).
     ``apart``: lines where something not among ``segs`` stood (a table read as a table): no
     paragraph runs across one.
     """
@@ -228,7 +229,8 @@ def rejoin_wrapped(segs: list[Seg], apart: frozenset[int] = frozenset()) -> list
                 and not any(groups[-1][-1].no < no <= seg.no for no in apart)
                 and marker_at_start(seg.raw, seg.norm) is None and not DATE_LINE.match(seg.norm)
                 and not DOC_NUMBER.fullmatch(seg.norm) and not BARE_PAGE.match(seg.norm) and not CHROME.match(seg.norm)
-                and not _cell_apart(groups[-1][-1], seg, lambda: units_from(index))):
+                and not _cell_apart(groups[-1][-1], seg, lambda: units_from(index))
+                and not _said_all(groups[-1], seg)):
             groups[-1].append(seg.piece(0, len(seg.raw)))
         else:
             groups.append([seg])
@@ -244,6 +246,37 @@ def _cell_apart(last: Seg, seg: Seg, units_on: Callable[[], bool]) -> bool:
         return units_on()
     # "…各乡镇街道," over "完成时限:长期坚持)": one cell broken after its comma
     return last.norm[-1:] not in ",、;:" and is_known(seg.compact) and looks_like_unit_phrase(last.raw)
+
+
+def _said_all(group: list[Seg], seg: Seg) -> bool:
+    """Whether the paragraph ``group``, its last line full, ends there whatever ``seg`` holds: a
+    title on a line of its own that ``seg`` does not lengthen (a notice's salutation, a table's
+    column names below it), or an item's closing unit list or unit bracket (a page's width may
+    end with it)."""
+    last = group[-1]
+    # a title: not numbered, nor indented as a paragraph's first line is
+    if len(group) == 1 and not last.indent and marker_at_start(last.raw, last.norm) is None and _whole_title(last.norm) \
+            and not _whole_title(last.norm + seg.norm):
+        return True
+    # a bracket after a full stop or with a label ("。(牵头部门:X)"), not a name's ("各村(社区)")
+    if last.norm[-1:] in CLOSING.values() and _UNIT_BRACKET_END.search(fold("".join(part.raw for part in group[-2:]))) \
+            and _closes_unit_bracket("".join(part.raw for part in group)):
+        return True
+    if len(group) > 5:
+        return False  # a unit list closing an item is a few lines long at most
+    raw = "".join(part.raw for part in group)
+    return looks_like_unit_phrase(raw) and not looks_like_unit_phrase(raw + seg.raw)
+
+
+_UNIT_BRACKET_END = re.compile(r"(?:[。;]\s*[(〔【][^(〔【]*|[(〔【][^(〔【:]*:[^(〔【]*)$")
+
+
+def _whole_title(norm: str) -> bool:
+    """A title as a line of its own ("关于印发…要点的通知", "…分工方案(2024年版)"): it names a plan
+    or a notice and has no punctuation of a sentence."""
+    core = norm.strip()
+    return 5 <= len(core) <= 60 and not re.search(r"[,,、;;。::!?!?]", core) \
+        and core.count("《") == core.count("》") and (PLAN_WORD.search(core) is not None or core.endswith("通知"))
 
 
 # each opening bracket's closing one: an item may end with one ("…公开。〔责任单位:县财政局〕",
