@@ -5,6 +5,7 @@ to be read as wrapped."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -39,15 +40,6 @@ NOTICE = [
 ]
 
 
-def test_a_title_as_wide_as_the_page_is_no_paragraph_of_the_salutation_below():
-    written = parse_document("\n".join(NOTICE))
-    text = pdf(NOTICE, len(TITLE))
-    assert text.splitlines()[:2] == NOTICE[:2]  # the premise: the title fills the page's width
-    plan = parse_document(text)
-    assert plan.title == written.title == "某某县2024年政务公开工作要点分工方案"
-    assert outline(plan) == outline(written)
-
-
 DATED = [
     "某某局关于贯彻落实《2024年政务公开工作要点》的实施方案",
     "04.08.2024  09:30",
@@ -57,13 +49,6 @@ DATED = [
     "(二)回应社会关切。健全舆情收集、研判、处置和回应机制,对涉及本局的重要舆情及时发布权威信息,讲清事实真相和政策措施。",
     "(三)规范依申请公开。严格按照法定时限答复政府信息公开申请,规范答复文书格式,提高答复质量,依法保障申请人的合法权益。",
 ]
-
-
-def test_a_title_as_wide_as_the_page_keeps_apart_from_the_date_below():
-    written = parse_document("\n".join(DATED))
-    plan = parse_document(pdf(DATED, len(DATED[0])))
-    assert plan.title == written.title == "某某局关于贯彻落实《2024年政务公开工作要点》的实施方案"
-    assert outline(plan) == outline(written)
 
 
 HEADED = [
@@ -78,11 +63,17 @@ HEADED = [
 ]
 
 
-def test_a_title_over_the_column_names_keeps_its_line():
-    written = parse_document("\n".join(HEADED))
-    width = len(HEADED[0]) - 1  # the title: one character wider than the page, the ASCII digits narrow
-    plan = parse_document(pdf(HEADED, width))
-    assert plan.title == written.title == "某某区市场监管局政务公开工作要点分工(2024年版)"
+@pytest.mark.parametrize("lines, width, title", [
+    (NOTICE, len(TITLE), "某某县2024年政务公开工作要点分工方案"),  # over a notice's salutation
+    (DATED, len(DATED[0]), DATED[0]),  # over the date
+    # over the column names: one character wider than the page, the ASCII digits narrow
+    (HEADED, len(HEADED[0]) - 1, "某某区市场监管局政务公开工作要点分工(2024年版)"),
+], ids=["salutation", "date", "column-names"])
+def test_a_title_as_wide_as_the_page_keeps_its_line(lines, width, title):
+    text = pdf(lines, width)
+    assert text.splitlines()[0] == lines[0]  # the premise: the title stands whole on its line
+    written, plan = parse_document("\n".join(lines)), parse_document(text)
+    assert plan.title == written.title == title
     assert outline(plan) == outline(written)
 
 
@@ -150,3 +141,25 @@ def closed_items(draw):
 def test_wrapped_items_keep_their_units_wherever_the_lines_end(lines, width):
     written = parse_document("\n".join(lines))
     assert outline(parse_document(pdf(lines, width))) == outline(written)
+
+
+# a 分工表 one cell a line whose second item's text opens with a list of bodies that fills the
+# page's width: a sentence's first line, not a unit cell (what stands before it is a deadline cell)
+PLATFORMS = [
+    "某县2024年政务公开重点工作任务分工表", "工作任务", "具体要求", "责任单位", "时限要求",
+    "一、加强政策发布解读",
+    "及时公开涉及群众切身利益的政策文件,做好政策文件的发布和解读工作,增强政策透明度。",
+    "县政府办公室", "持续推进",
+    "县融媒体中心、县广播电视台、县政府门户网站要同步转载重要政策文件,扩大政策的知晓面和覆盖面。",
+    "县融媒体中心", "持续推进",
+    "围绕群众关注的热点问题,及时发布权威信息,回应社会关切,正确引导社会预期和舆论走向。",
+    "县政府办公室", "6月底前",
+]
+
+
+def test_a_sentence_opening_with_a_list_of_names_at_the_page_width_goes_on():
+    width = len("县融媒体中心、县广播电视台、县政府门户网站")
+    plan, written = parse_document(wrapped(PLATFORMS, width)), parse_document("\n".join(PLATFORMS))
+    assert [(t.text, [(u.name, u.role) for u in t.units], t.deadline) for t in plan.tasks] \
+        == [(t.text, [(u.name, u.role) for u in t.units], t.deadline) for t in written.tasks]
+    assert plan.tasks[1].text.startswith("县融媒体中心、县广播电视台、县政府门户网站要同步转载")

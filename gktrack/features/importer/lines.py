@@ -230,7 +230,7 @@ def rejoin_wrapped(segs: list[Seg], apart: frozenset[int] = frozenset()) -> list
                 and marker_at_start(seg.raw, seg.norm) is None and not DATE_LINE.match(seg.norm)
                 and not DOC_NUMBER.fullmatch(seg.norm) and not BARE_PAGE.match(seg.norm) and not CHROME.match(seg.norm)
                 and not _cell_apart(groups[-1][-1], seg, lambda: units_from(index))
-                and not _said_all(groups[-1], seg)):
+                and not _said_all(groups[-1], seg, groups[-2][-1] if len(groups) > 1 else None)):
             groups[-1].append(seg.piece(0, len(seg.raw)))
         else:
             groups.append([seg])
@@ -248,11 +248,11 @@ def _cell_apart(last: Seg, seg: Seg, units_on: Callable[[], bool]) -> bool:
     return last.norm[-1:] not in ",、;:" and is_known(seg.compact) and looks_like_unit_phrase(last.raw)
 
 
-def _said_all(group: list[Seg], seg: Seg) -> bool:
+def _said_all(group: list[Seg], seg: Seg, before: Seg | None) -> bool:
     """Whether the paragraph ``group``, its last line full, ends there whatever ``seg`` holds: a
     title on a line of its own that ``seg`` does not lengthen (a notice's salutation, a table's
-    column names below it), or an item's closing unit list or unit bracket (a page's width may
-    end with it)."""
+    column names below it), or an item's closing unit list (after the item's full stop, the end
+    of ``before``) or unit bracket (a page's width may end with it)."""
     last = group[-1]
     # a title: not numbered, nor indented as a paragraph's first line is
     if len(group) == 1 and not last.indent and marker_at_start(last.raw, last.norm) is None and _whole_title(last.norm) \
@@ -262,8 +262,8 @@ def _said_all(group: list[Seg], seg: Seg) -> bool:
     if last.norm[-1:] in CLOSING.values() and _UNIT_BRACKET_END.search(fold("".join(part.raw for part in group[-2:]))) \
             and _closes_unit_bracket("".join(part.raw for part in group)):
         return True
-    if len(group) > 5:
-        return False  # a unit list closing an item is a few lines long at most
+    if len(group) > 5 or before is None or not ends_sentence(before.norm):
+        return False  # a unit list closing an item is a few lines long at most, after its full stop
     raw = "".join(part.raw for part in group)
     return looks_like_unit_phrase(raw) and not looks_like_unit_phrase(raw + seg.raw)
 
