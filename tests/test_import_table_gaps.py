@@ -87,13 +87,14 @@ UNITS = ["办公室", "工程建设股", "农村水利股", "水政监察大队"
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(st.booleans(), st.sampled_from(UNITS)), min_size=2, max_size=len(ITEMS)))
 def test_every_item_of_a_table_is_a_task_however_its_merged_rows_are_written(tmp_path_factory, rows):
-    """Rows written whole or as their item alone (the rest merged from the row above), in any
-    order, the last one whole (a text that stops on an item alone may be cut short there): every
-    item is one task, with the units of the last row that named them."""
-    lines, expected, unit = [TITLE, HEADER], [], None
+    """Rows written whole or as their item alone (the rest merged from the row above), up to three
+    in a row alone, the last one whole (a text that stops on an item alone may be cut short
+    there): every item is one task, with the units of the last row that named them."""
+    lines, expected, unit, alone = [TITLE, HEADER], [], None, 0
     for n, (whole, name) in enumerate(rows, 1):
         item = f"{n}.{ITEMS[n - 1]}。"
-        if whole or unit is None or n == len(rows):
+        alone = 0 if whole or unit is None or n == len(rows) or alone == 3 else alone + 1
+        if not alone:
             unit = name
             lines.append(f"一、政务公开 | {item} | {unit} | 年底前" if n == 1 else f" | {item} | {unit} | 年底前")
         else:

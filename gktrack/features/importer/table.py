@@ -359,6 +359,9 @@ def _space_aligned(lines) -> list:
     return out
 
 
+_ONE_CELL_ROWS = 3  # rows written without "|" in a row between two rows of a text table, at most
+
+
 def text_grids(lines) -> list[Grid]:
     """Tables flattened into text: " | " rows, tab rows, one cell per line ending in "|"."""
     lines = _space_aligned(_join_quoted_rows(lines))
@@ -399,15 +402,19 @@ def text_grids(lines) -> list[Grid]:
         return len(widths) == 1 or min(widths[:-1]) >= 10 and max(widths[:-1]) - min(widths[:-1]) <= 2 \
             and widths[-1] <= max(widths[:-1])
 
-    def one_cell_row(j: int, kind: str) -> bool:
+    def one_cell_row(j: int, kind: str, rows: list[list[Cell]]) -> bool:
         """Whether text line j, among " | " rows, is a row whose other cells merge with the rows
-        above (written without a "|"): the text's last line, or one of lines the table goes on
-        after (its next row is no header of a table of its own)."""
+        above (written without a "|"): the text's last line, or one of a few lines the table goes
+        on after (its next row is no header of a table of its own and no wider than the table's;
+        paragraphs between a table and a web page's "|" footer are no rows)."""
         if j == end_of_text - 1:
             return True
         after = next((k for k in range(j + 1, end_of_text) if kinds[k] not in ("blank", "other")), None)
-        return kind == "row" and after is not None and kinds[after] == "row" \
-            and _row_roles([Cell(c, 0) for c in _trim(_split_pipes(lines[after].text))]) is None
+        if kind != "row" or after is None or kinds[after] != "row" \
+                or sum(1 for k in range(j, after) if kinds[k] == "other") > _ONE_CELL_ROWS:
+            return False
+        cells = [Cell(c, 0) for c in _trim(_split_pipes(lines[after].text))]
+        return _row_roles(cells) is None and len(cells) <= max(map(len, rows), default=0)
 
     grids: list[Grid] = []
     i = 0
@@ -417,7 +424,7 @@ def text_grids(lines) -> list[Grid]:
             j = i
             rows: list[list[Cell]] = []
             accepted = (kind, "rule", "blank") + (("cell",) if kind == "row" else ())
-            while j < len(lines) and (kinds[j] in accepted or (kinds[j] == "other" and one_cell_row(j, kind))):
+            while j < len(lines) and (kinds[j] in accepted or (kinds[j] == "other" and one_cell_row(j, kind, rows))):
                 if kinds[j] in (kind, "cell", "other"):
                     # the cells as written (not width-folded); a browser's tab copy keeps empty
                     # cells, " | " text trails empty ones as noise
