@@ -139,8 +139,8 @@ class Index:
             db = sqlite3.connect(self.path, timeout=2.0, isolation_level=None)
             db.execute("PRAGMA synchronous=OFF")  # a cache: a torn write is found and rebuilt
             # The rollback journal stays between writes, emptied (PERSIST), instead of being
-            # made and deleted for every transaction, which cost more than the writes themselves
-            # (benchmarks/RESULTS.md); its size is capped once a large write is done.
+            # made and deleted for every transaction: a fresh clone's first report writes hundreds
+            # of transactions (benchmarks/RESULTS.md); its size is capped once a large write is done.
             db.execute("PRAGMA journal_mode=PERSIST")
             db.execute("PRAGMA journal_size_limit=1048576")
             stamp = _schema_stamp()

@@ -258,13 +258,13 @@ def _said_all(group: list[Seg], seg: Seg, before: Seg | None) -> bool:
     if len(group) == 1 and not last.indent and marker_at_start(last.raw, last.norm) is None and _whole_title(last.norm) \
             and not _whole_title(last.norm + seg.norm):
         return True
+    raw = "".join(part.raw for part in group)
     # a bracket after a full stop or with a label ("。(牵头部门:X)"), not a name's ("各村(社区)")
     if last.norm[-1:] in CLOSING.values() and _UNIT_BRACKET_END.search(fold("".join(part.raw for part in group[-2:]))) \
-            and _closes_unit_bracket("".join(part.raw for part in group)):
+            and _closes_unit_bracket(raw):
         return True
     if len(group) > 5 or before is None or not ends_sentence(before.norm):
         return False  # a unit list closing an item is a few lines long at most, after its full stop
-    raw = "".join(part.raw for part in group)
     return looks_like_unit_phrase(raw) and not looks_like_unit_phrase(raw + seg.raw)
 
 
