@@ -112,6 +112,11 @@ def identities_per_clone(tmp_path: Path, monkeypatch, default: tuple[str, str]) 
     git(tmp_path, "config", "--global", "init.defaultBranch", "main")
 
 
+def pairs(task) -> list[tuple[str, str]]:
+    """An imported task's units as (name, role), in order: what the importer tests compare."""
+    return [(u.name, u.role) for u in task.units]
+
+
 def git(root: Path, *args: str, check: bool = True, env: dict | None = None) -> str:
     proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
                           encoding="utf-8", env=env)

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from gktrack.features.importer import parse_document
 from gktrack.features.importer.sources import text_document
+from conftest import pairs
 
 ITEMS = """一、深化重点领域信息公开
 (一)做好财政信息公开。按月公开财政收支情况。(县财政局牵头)
@@ -107,14 +108,10 @@ RECORDS = """某市档案馆2024年政务公开工作实施方案
 公开公开招聘的岗位、条件和程序,"""
 
 
-def units(task) -> list[tuple[str, str]]:
-    return [(u.name, u.role) for u in task.units]
-
-
 def test_items_with_a_body_and_a_unit_line_are_tasks_like_one_cut_before_its_units():
     plan = read(RECORDS)
     assert [(s.number, s.title) for s in plan.sections] == [("一、", "主动公开事项")]
-    assert [(t.number, t.section, t.text, units(t)) for t in plan.tasks] == [
+    assert [(t.number, t.section, t.text, pairs(t)) for t in plan.tasks] == [
         ("(一)", "1", "公开类别:机构信息\n公开本馆内设机构、职能及负责人情况。", [("办公室", "responsible")]),
         ("(二)", "1", "公开类别:馆藏开放\n公布年度开放档案目录,更新查阅服务指南。",
          [("利用科", "lead"), ("保管科", "support")]),
@@ -130,7 +127,7 @@ def test_a_heading_whose_paragraphs_close_with_their_own_units_stays_a_heading()
     # (一)'s paragraphs are two tasks, each with its units: (一) heads them, and its sibling reads alike
     assert [(s.number, s.title) for s in plan.sections] == [
         ("一、", "主动公开事项"), ("(一)", "加强机构信息公开"), ("(二)", "加强收费信息公开")]
-    assert [(t.section, t.text, units(t)) for t in plan.tasks] == [
+    assert [(t.section, t.text, pairs(t)) for t in plan.tasks] == [
         ("1.1", "公开本馆内设机构和职能。", [("办公室", "responsible")]),
         ("1.1", "公开负责人履历。", [("人事科", "responsible")]),
         ("1.2", "公开复制服务收费标准。", [("财务科", "responsible")]),
@@ -138,7 +135,7 @@ def test_a_heading_whose_paragraphs_close_with_their_own_units_stays_a_heading()
     plan = read("某市档案馆2024年政务公开工作实施方案\n一、主动公开事项\n(一)加强机构信息公开\n"
                 "公开本馆内设机构和职能。\n责任科室:办公室\n公开负责人履历。\n责任科室:人事科\n")
     assert [s.number for s in plan.sections] == ["一、", "(一)"]
-    assert [(t.text, units(t)) for t in plan.tasks] == [
+    assert [(t.text, pairs(t)) for t in plan.tasks] == [
         ("公开本馆内设机构和职能。", [("办公室", "responsible")]), ("公开负责人履历。", [("人事科", "responsible")])]
 
 
@@ -164,4 +161,4 @@ def test_every_item_of_that_shape_is_one_task_with_its_heading(items, cut):
         assert task.text.replace("\n", "") == f"公开类别:{KINDS[k]}" + "".join(bodies)
         want = [] if cut and k == len(items) - 1 else \
             [("办公室", "responsible")] if "办公室" in unit_lines else [("利用科", "lead"), ("保管科", "support")]
-        assert units(task) == want
+        assert pairs(task) == want

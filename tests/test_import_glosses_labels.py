@@ -13,12 +13,9 @@ from hypothesis import strategies as st
 from gktrack.domain.unitphrase import close_label_gaps
 from gktrack.features.importer import import_file, parse_document
 from gktrack.features.importer.text import strip_pinyin_glosses
+from conftest import pairs
 
 L, S, R = "lead", "support", "responsible"
-
-
-def pairs(task) -> list[tuple[str, str]]:
-    return [(u.name, u.role) for u in task.units]
 
 
 # ---- pinyin glosses and bracketed ASCII words ----------------------------------------------------

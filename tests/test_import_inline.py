@@ -7,12 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gktrack.features.importer import parse_document
+from conftest import pairs
 
 L, S, R = "lead", "support", "responsible"
-
-
-def pairs(task) -> list[tuple[str, str]]:
-    return [(u.name, u.role) for u in task.units]
 
 
 def outline(plan) -> tuple[list, list]:

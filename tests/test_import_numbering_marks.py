@@ -14,12 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gktrack.features.importer import parse_document
+from conftest import pairs
 
 R = "responsible"
-
-
-def pairs(task) -> list[tuple[str, str]]:
-    return [(u.name, u.role) for u in task.units]
 
 
 def fold_marks(text: str) -> str:

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gktrack.features.importer import parse_document, read_document
+from conftest import pairs
 
 TITLE = "某县水务局2024年政务公开重点任务分工表"
 HEADER = "工作任务 | 具体内容 | 责任单位 | 完成时限"
@@ -24,10 +25,6 @@ def _import(folder: Path, name: str, text: str):
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return parse_document(read_document(path), year=2024)
-
-
-def _units(task) -> list[tuple[str, str]]:
-    return [(u.name, u.role) for u in task.units]
 
 
 def test_a_row_written_without_bars_between_rows_is_a_row(tmp_path):
@@ -42,7 +39,7 @@ def test_a_row_written_without_bars_between_rows_is_a_row(tmp_path):
     assert [t.text for t in plan.tasks] == [
         "公开防汛抗旱政策文件,做好政策解读。", "发布河湖长制工作动态,回应社会关切。",
         "公开重点水利工程项目审批和建设信息。", "公开农村饮水安全工程运行管理情况。"]
-    assert [_units(t) for t in plan.tasks] == [[("办公室", "responsible")]] * 2 + [[("工程建设股", "responsible")]] * 2
+    assert [pairs(t) for t in plan.tasks] == [[("办公室", "responsible")]] * 2 + [[("工程建设股", "responsible")]] * 2
     assert [t.deadline for t in plan.tasks] == [["全年"], ["全年"], ["6月底前"], ["6月底前"]]
     assert [s.title for s in plan.sections] == ["水利政策公开", "工程建设公开"]
     titles = {s.key: s.title for s in plan.sections}
@@ -72,7 +69,7 @@ def test_a_heading_between_the_parts_of_a_web_table_heads_the_rows_after_it(tmp_
             + "</table></body></html>")
     plan = _import(tmp_path, "分工表.html", page)
     assert [(s.number, s.title) for s in plan.sections] == [("二、", "工程建设公开")]
-    assert [(t.text, t.section, _units(t), t.deadline) for t in plan.tasks] == [
+    assert [(t.text, t.section, pairs(t), t.deadline) for t in plan.tasks] == [
         ("公开防汛抗旱政策文件。", None, [("办公室", "responsible")], ["全年"]),
         ("公开重点水利工程项目建设信息。", plan.sections[0].key, [("工程建设股", "responsible")], ["6月底前"]),
         ("公开农村饮水安全工程运行情况。", plan.sections[0].key, [("农村水利股", "responsible")], ["10月底前"]),
@@ -101,4 +98,4 @@ def test_every_item_of_a_table_is_a_task_however_its_merged_rows_are_written(tmp
             lines.append(item)
         expected.append((f"{ITEMS[n - 1]}。", [(unit, "responsible")]))
     plan = _import(tmp_path_factory.mktemp("t"), "分工表.txt", "\n".join(lines) + "\n")
-    assert [(t.text, _units(t)) for t in plan.tasks] == expected
+    assert [(t.text, pairs(t)) for t in plan.tasks] == expected

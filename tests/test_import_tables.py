@@ -12,7 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import TODAY
+from conftest import TODAY, pairs
 from gktrack.errors import InputError
 from gktrack.features.importer import import_file
 from gktrack.features.importer.sources import read_document
@@ -295,9 +295,6 @@ def test_self_reference_needs_the_owner(fresh, tmp_path):
 
 # ---- unit phrases as documents write them (prose) -----------------------------------------------
 
-def _pairs(task):
-    return [(u.name, u.role) for u in task.units]
-
 
 def test_labelled_brackets_unit_lines_and_leaders():
     from gktrack.features.importer import parse_document
@@ -316,7 +313,7 @@ def test_labelled_brackets_unit_lines_and_leaders():
         "(二)做好政务新媒体管理。",
         "责任单位:宣传处会办公室",
     ]))
-    assert [(t.text, _pairs(t), t.deadline) for t in plan.tasks] == [
+    assert [(t.text, pairs(t), t.deadline) for t in plan.tasks] == [
         ("做好财政预决算公开工作。", [("区财政局", L), ("区审计局", S)], ["2024年6月底前"]),
         ("做好政务服务事项公开。", [("区政府办(区政务服务中心)", R), ("各乡(镇)", R), ("各街道", R)], []),
         ("做好重大建设项目公开。", [("区发改委", L), ("区住建局", R), ("区交通局", R)], ["2024年底前"]),
@@ -361,7 +358,7 @@ def test_a_row_per_work_item_keeps_the_item_as_the_task_title(tmp_path):
     book.save(path)
     plan = import_file(path)
     assert plan.title == "某局2024年政务公开工作任务分工表" and plan.year == 2024
-    assert [(t.number, t.text, _pairs(t), t.deadline) for t in plan.tasks] == [
+    assert [(t.number, t.text, pairs(t), t.deadline) for t in plan.tasks] == [
         ("1", "做好主动公开基础工作\n及时更新政府信息公开指南和目录。", [("办公室", R)], ["持续推进"]),
         ("2", "严格规范依申请公开\n依法依规答复申请。", [("法规科", R)], ["收到申请20个工作日内"]),
         ("3", "加强政策解读\n重要政策同步解读。", [("办公室", R)], ["及时"]),
@@ -388,7 +385,7 @@ def test_two_row_header_and_a_person_column(tmp_path):
     book.save(path)
     plan = import_file(path)
     assert plan.title == "某县2023年政务公开重点任务清单"
-    assert [(t.text, _pairs(t), t.deadline) for t in plan.tasks] == [
+    assert [(t.text, pairs(t), t.deadline) for t in plan.tasks] == [
         ("做好重大行政决策目录公开。\n责任领导:李四", [("县司法局", L), ("县政府办", S)], ["2023年3月底前"]),
         ("开展决策预公开。\n责任领导:李四", [("县发改局", L)], ["持续推进"]),
     ]
@@ -424,7 +421,7 @@ def test_gbk_web_page_with_navigation(tmp_path):
     path.write_bytes(page.encode("gb18030"))
     plan = import_file(path)
     assert plan.title == "某镇2024年政务公开工作要点"
-    assert [(t.text, _pairs(t)) for t in plan.tasks] == [
+    assert [(t.text, pairs(t)) for t in plan.tasks] == [
         ("做好政策解读。", [("镇党政办", R)]), ("做好回应关切。", [("镇宣传办", R)])]
 
 

@@ -13,12 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gktrack.features.importer import import_file, parse_document
+from conftest import pairs
 
 L, S, R = "lead", "support", "responsible"
-
-
-def pairs(task) -> list[tuple[str, str]]:
-    return [(u.name, u.role) for u in task.units]
 
 
 def cut_warnings(plan) -> list[tuple[int, str]]:

@@ -15,12 +15,9 @@ from hypothesis import strategies as st
 from gktrack.domain.unitphrase import parse_unit_phrase, unit_name_problem
 from gktrack.errors import InputError
 from gktrack.features.importer import import_file, parse_document
+from conftest import pairs
 
 L, S, R = "lead", "support", "responsible"
-
-
-def pairs(task) -> list[tuple[str, str]]:
-    return [(u.name, u.role) for u in task.units]
 
 
 # ---- a verb acting on units is no unit ---------------------------------------------------------

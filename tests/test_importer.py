@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from gktrack.domain.deadlines import find_deadline_phrases
 from gktrack.errors import InputError
 from gktrack.features.importer import Document, import_file, parse_document, read_document
+from conftest import pairs
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 L, S, R = "lead", "support", "responsible"
@@ -22,10 +23,6 @@ L, S, R = "lead", "support", "responsible"
 def seed(prefix: str):
     path = next(SEEDS.glob(prefix + "_*.txt"))
     return import_file(path)
-
-
-def pairs(task) -> list[tuple[str, str]]:
-    return [(u.name, u.role) for u in task.units]
 
 
 def top(plan) -> list:
