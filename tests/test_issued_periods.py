@@ -194,6 +194,26 @@ def test_every_period_before_the_issue_date_leaves_nothing_owed():
     assert later.category == "no_progress"
 
 
+def test_a_plan_issued_after_its_year_owes_no_progress_for_that_year():
+    ongoing = tuple(parse_deadlines("持续推进", Y))
+    late_issue = date(Y + 1, 2, 10)
+    a = assess(ongoing, state="open", progress_dates=[], as_of=date(Y + 1, 3, 1), year=Y, issued=late_issue)
+    assert (a.level, a.category, a.missed_periods) == ("green", "open", ())
+    assert a.reason == f"持续推进:计划在{Y}年末或以后才印发"
+    # issued on the year's last day, as a period ending by it, the year is not owed either
+    assert assess(ongoing, state="open", progress_dates=[], as_of=date(Y + 1, 3, 1), year=Y,
+                  issued=date(Y, 12, 31)).category == "open"
+    # issued before, or with no issue date, the same task missed the whole year
+    for issued in (date(Y, 12, 30), None):
+        missed = assess(ongoing, state="open", progress_dates=[], as_of=date(Y + 1, 3, 1), year=Y, issued=issued)
+        assert (missed.level, missed.category) == ("red", "no_progress")
+        assert [m.label for m in missed.missed_periods] == [f"{Y}年度"]
+    # a dated deadline beside it is still judged by its date
+    both = tuple(parse_deadlines("6月底前,持续推进", Y))
+    dated = assess(both, state="open", progress_dates=[], as_of=date(Y + 1, 3, 1), year=Y, issued=late_issue)
+    assert (dated.level, dated.category, dated.due) == ("red", "overdue", date(Y, 6, 30))
+
+
 # --- validate: a deadline before the plan year ---------------------------------------------------
 
 PAST = """\

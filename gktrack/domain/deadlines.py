@@ -717,8 +717,11 @@ def standing(deadlines: tuple, year: int, state: str, closed: _dt.date | None, p
 
 @functools.lru_cache(maxsize=4096)
 def _period_ends(deadlines: tuple, year: int) -> tuple:
-    """The ends of the recurring deadlines' periods in the plan year, in order (none for the others)."""
-    return tuple(sorted(e for d in deadlines for _, e in recurring_periods(d, year)))
+    """The ends of the recurring deadlines' periods in the plan year, in order, and the year's own
+    end where a continuing deadline asks for progress in the year (none for the others)."""
+    ends = [e for d in deadlines for _, e in recurring_periods(d, year)]
+    ends += [_dt.date(year, 12, 31)] * any(continuing(d) for d in deadlines)
+    return tuple(sorted(ends))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -744,7 +747,7 @@ def assess(deadlines, *, state: str, progress_dates, as_of: _dt.date, year: int,
       milestone, also met by any progress entry on or before it. An open task whose date has
       passed is late (red).
     * 持续推进 (and an undated "N个工作日内") asks for progress within the plan year: without any,
-      the task is 未见进展, and late once the year is over.
+      the task is 未见进展, and late once the year is over; a plan issued on its last day or later asks none.
     * A recurring deadline asks for progress in each period: the last finished period without an
       entry makes the task late. A period that ends on or before the plan's issue date is not
       owed (a plan cannot ask for work done before it existed), nor listed as missed.
@@ -762,6 +765,7 @@ def assess(deadlines, *, state: str, progress_dates, as_of: _dt.date, year: int,
         deadlines = [Deadline(phrase="", kind="dated", due=_dt.date(year, 12, 31))]
     year_start, year_end = _dt.date(year, 1, 1), _dt.date(year, 12, 31)
     in_year = any(year_start <= p <= year_end for p in progress)
+    year_owed = issued is None or issued < year_end  # the year, as a period, ends before the issue date
     results: list[Assessment] = []
     missed_periods: list[MissedPeriod] = []
     for i, d in enumerate(deadlines):
@@ -773,6 +777,10 @@ def assess(deadlines, *, state: str, progress_dates, as_of: _dt.date, year: int,
         elif d.due is not None:
             milestone = any(continuing(later) for later in deadlines[i + 1:])
             results.append(_assess_dated(d, milestone, progress, as_of, within, done, closed))
+        elif continuing(d) and not year_owed:
+            # issued as its year ended: like a period ending by the issue date, the year is not owed
+            results.append(Assessment("green", "open", None, None, None, d.phrase,
+                                      f"{_one_line(d.phrase)}:计划在{year}年末或以后才印发"))
         elif continuing(d):
             result = _assess_dated(Deadline(d.phrase, "ongoing", year_end), True, progress, as_of, within, done,
                                    closed, year_start=year_start)
@@ -792,7 +800,7 @@ def assess(deadlines, *, state: str, progress_dates, as_of: _dt.date, year: int,
     category = worst.category
     if category != "overdue":
         # A recurring deadline whose periods all ended before the plan was issued asks nothing.
-        asks = any(continuing(d) or (d.kind == "recurring" and r.category != "open")
+        asks = any((continuing(d) and year_owed) or (d.kind == "recurring" and r.category != "open")
                    for d, r in zip(deadlines, results))
         if asks:
             category = "ongoing" if in_year else "no_progress"
