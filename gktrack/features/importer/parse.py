@@ -476,7 +476,8 @@ def _tables(doc: Document) -> list[tuple[Grid, Header]]:
                 else header.names == last_header.names and _page_break(doc, last_grid.last, grid.first)
                 and grid.caption == last_grid.caption):
             last_grid.rows += _rows_between(doc, last_grid, grid.first) + grid.rows
-            last_grid.last = max(last_grid.last, grid.last)
+            # the table now ends where its continuation ends: so does a last row cut short
+            last_grid.last, last_grid.cut = max(last_grid.last, grid.last), grid.cut
             continue
         if header is not None:
             if header.start and not grid.stream:  # a title row above the header is the document's title
