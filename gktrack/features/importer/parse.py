@@ -8,9 +8,10 @@ item left out of a table that restates the others is kept) and structure (``impo
 with ``importer.item_units``).
 
 This module holds what concerns the whole document: 繁体 read as 简体, the file's tables taken out
-of the text and marked where they stood, the choice between prose and table, what the document
-leaves open (a title from the notice or the file name, the year, who does tasks naming no one, a
-cut-off end), and the warnings gathered on the way. Anything it skips or is unsure of becomes a
+of the text (a table split in two joined, prose between its parts reported) and marked where they
+stood, the choice between prose and table, what the document leaves open (a title from the notice
+or the file name, the year, who does tasks naming no one, a cut-off end), and the warnings
+gathered on the way. Anything it skips or is unsure of becomes a
 warning ``(line, message)``; text is never dropped silently.
 """
 
@@ -115,7 +116,7 @@ def _parse(doc: Document, year: int | None) -> ImportedPlan:
     for line, message in doc.notes:  # what reading the file changed (control characters taken out)
         run.warn(line, message)
     doc = _plain_script(doc, run)
-    tables = _tables(doc)
+    tables = _tables(doc, run)
     segs = segments(_outside(doc, tables))
     table_numbers = any(s.compact == "序号" for s in segs)
     # wrapped lines first: a sharing site's page number ("2、") cuts a sentence, not a line of one
@@ -462,7 +463,7 @@ def _plain_script(doc: Document, run: Run) -> Document:
     return Document(lines, doc.name, tables)
 
 
-def _tables(doc: Document) -> list[tuple[Grid, Header]]:
+def _tables(doc: Document, run: Run) -> list[tuple[Grid, Header]]:
     """The document's tables with a header that says what their columns are, in reading order."""
     grids = list(doc.tables) or text_grids(doc.lines)
     found = []
@@ -475,8 +476,9 @@ def _tables(doc: Document) -> list[tuple[Grid, Header]]:
                 max(map(len, grid.rows), default=0) == len(last_header.roles) if header is None
                 else header.names == last_header.names and _page_break(doc, last_grid.last, grid.first)
                 and grid.caption == last_grid.caption):
-            last_grid.rows += _rows_between(doc, last_grid, grid.first) + grid.rows
-            last_grid.last = max(last_grid.last, grid.last)
+            last_grid.rows += _rows_between(doc, last_grid, grid.first, run) + grid.rows
+            # the table now ends where its continuation ends: so does a last row cut short
+            last_grid.last, last_grid.cut = max(last_grid.last, grid.last), grid.cut
             continue
         if header is not None:
             if header.start and not grid.stream:  # a title row above the header is the document's title
@@ -492,14 +494,30 @@ def _tables(doc: Document) -> list[tuple[Grid, Header]]:
     return sorted(found, key=lambda item: item[0].first)
 
 
-def _rows_between(doc: Document, grid: Grid, first: int) -> list[list[Cell]]:
+def _rows_between(doc: Document, grid: Grid, first: int, run: Run) -> list[list[Cell]]:
     """The lines between ``grid`` and its continuation starting at line ``first`` (a heading
     "二、…" over the rows that follow, a one-cell row written without "|"), as rows of the table:
-    each spanning the row as a merged cell does, so none is lost between the two parts."""
+    each spanning the row as a merged cell does, so none is lost between the two parts. A paragraph
+    of prose there is no row: it would head the rows after it, so it is left out, and said so."""
     width = max(map(len, grid.rows), default=1)
-    return [[Cell(text, line.no)] + ([] if grid.ragged else [Cell(text, line.no, merged=True)] * (width - 1))
-            for line in doc.lines if grid.last < line.no < first
-            and (text := line.text.strip(STRIP)) and not BARE_PAGE.match(fold(text))]
+    rows = []
+    for line in doc.lines:
+        text = line.text.strip(STRIP)
+        if not grid.last < line.no < first or not text or BARE_PAGE.match(fold(text)):
+            continue
+        if _prose(text):
+            run.warn(line.no, f"表格两段之间的段落不是任务,未导入:{excerpt(text)}")
+            continue
+        spans = [] if grid.ragged else [Cell(text, line.no, merged=True)] * (width - 1)
+        rows.append([Cell(text, line.no)] + spans)
+    return rows
+
+
+def _prose(text: str) -> bool:
+    """Whether a line is a paragraph of prose, not a heading or an item: unnumbered, and ending as a
+    sentence does or longer than a heading's title (headings are short and end without punctuation)."""
+    norm = fold(text).strip()
+    return marker_at_start(text, norm) is None and (ends_sentence(norm) or len(norm) > 40)
 
 
 def _page_break(doc: Document, last: int, first: int) -> bool:
