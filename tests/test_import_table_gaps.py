@@ -99,3 +99,19 @@ def test_every_item_of_a_table_is_a_task_however_its_merged_rows_are_written(tmp
         expected.append((f"{ITEMS[n - 1]}。", [(unit, "responsible")]))
     plan = _import(tmp_path_factory.mktemp("t"), "分工表.txt", "\n".join(lines) + "\n")
     assert [(t.text, pairs(t)) for t in plan.tasks] == expected
+
+
+def test_a_page_number_after_the_last_row_is_no_row_cut_short(tmp_path):
+    text = "\n".join([
+        TITLE, HEADER,
+        "一、水利政策公开 | 1.公开防汛抗旱政策文件,做好政策解读。 | 办公室 | 全年",
+        "二、工程建设公开 | 2.公开重点水利工程项目审批和建设信息。 | 工程建设股 | 6月底前",
+        "第 2 页 共 2 页",
+    ]) + "\n"
+    plan = _import(tmp_path, "分工表.txt", text)
+    assert [(t.text, pairs(t), t.deadline) for t in plan.tasks][-1] == (
+        "公开重点水利工程项目审批和建设信息。", [("工程建设股", "responsible")], ["6月底前"])
+    messages = [message for _, message in plan.warnings]
+    # removed as the page number it is; no sentence was cut, so none is said to be rejoined
+    assert "删除页码标记 1 处(“第 2 页 共 2 页”)" in messages
+    assert not any("截断" in m or "没有任务内容" in m for m in messages), messages

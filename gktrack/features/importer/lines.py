@@ -22,6 +22,7 @@ from gktrack.domain.text import display_width
 from gktrack.domain.unitphrase import looks_like_unit_phrase
 from gktrack.features.importer.sources import Document
 from gktrack.features.importer.text import (
+    BARE_PAGE,
     CHROME,
     CJK,
     DATE_LINE,
@@ -40,9 +41,6 @@ PLAN_WORD = re.compile(
     r"(?:要点|方案|分工|分工表|任务表|分解表|任务分解|一览表|清单|台账|计划|工作安排|意见|细则|规定)"
     r"(?:\((?:试行|征求意见稿|送审稿|草案|修订|\d{4}\s*年?[度版]?)\)|\s*(?:19|20)\d{2}\s*年?度?)?$")
 NOTICE_WORD = re.compile(r"通知|印发|^关于|^附件|[:《》]")
-BARE_PAGE = re.compile(
-    r"^(?:[-—–_~]+\s*\d{1,3}\s*[-—–_~]+|第\s*\d{1,3}\s*页(?:\s*[,/]?\s*共\s*\d{1,3}\s*页)?"
-    r"|\d{1,3}\s*/\s*\d{1,3}|\d{1,3}\s*[、.]?)$")
 
 
 # The parts that introduce a plan wherever they stand: what it is for, never what is to be done.
@@ -379,7 +377,7 @@ def remove_page_markers(segs: list[Seg], run: Run, table_numbers: bool) -> list[
             else:
                 last = values[i]
     groups: list[list[Seg]] = []
-    join_next = join_heading = False
+    join_next = join_heading = rejoined = False
     for index, seg in enumerate(segs):
         cut_off = bool(groups) and not ends_sentence(groups[-1][-1].norm)
         if index in page_lines:
@@ -387,6 +385,7 @@ def remove_page_markers(segs: list[Seg], run: Run, table_numbers: bool) -> list[
             removed.append((seg.no, marker.text))
             if cut_off:
                 groups[-1].append(seg.piece(marker.end, len(seg.raw)))
+                rejoined = True
             else:
                 groups.append([seg.piece(marker.end, len(seg.raw))])
             continue
@@ -410,12 +409,13 @@ def remove_page_markers(segs: list[Seg], run: Run, table_numbers: bool) -> list[
             continue
         if join_next and marker_at_start(seg.raw, seg.norm) is None and not looks_like_unit_phrase(seg.raw):
             groups[-1].append(seg.piece(0, len(seg.raw)))
+            rejoined = True
         else:
             groups.append([seg])
         join_next = False
     if removed:
         shown = "、".join(f"“{text}”" for _, text in removed[:5]) + ("等" if len(removed) > 5 else "")
-        run.warn(removed[0][0], f"删除页码标记 {len(removed)} 处({shown}),被截断的句子已接合")
+        run.warn(removed[0][0], f"删除页码标记 {len(removed)} 处({shown})" + (",被截断的句子已接合" if rejoined else ""))
     return _joined(groups)
 
 

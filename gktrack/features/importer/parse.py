@@ -45,7 +45,6 @@ from gktrack.features.importer.front import (
     title_year,
 )
 from gktrack.features.importer.lines import (
-    BARE_PAGE,
     CHROME,
     CLOSING,
     TERMINAL,
@@ -75,6 +74,7 @@ from gktrack.features.importer.table import (
     text_grids,
 )
 from gktrack.features.importer.text import (
+    BARE_PAGE,
     CJK,
     DATE_LINE,
     STRIP,

@@ -29,7 +29,7 @@ from gktrack.domain.text import display_width
 from gktrack.domain.unitphrase import dedupe_units, join_line_breaks, looks_like_unit_phrase, parse_unit_phrase
 from gktrack.errors import InputError
 from gktrack.features.importer.result import ImportedSection, ImportedTask
-from gktrack.features.importer.text import CHROME, Marker, excerpt, fold, marker_at_start, simplified, tidy, tidy_lines
+from gktrack.features.importer.text import BARE_PAGE, CHROME, Marker, excerpt, fold, marker_at_start, simplified, tidy, tidy_lines
 
 NUMBER, GROUP, TEXT, LEAD, SUPPORT, RESPONSIBLE, DEADLINE, STATUS, REMARKS, PERSON = (
     "number", "group", "text", "lead", "support", "responsible", "deadline", "status", "remarks", "person")
@@ -406,7 +406,9 @@ def text_grids(lines) -> list[Grid]:
         """Whether text line j, among " | " rows, is a row whose other cells merge with the rows
         above (written without a "|"): the text's last line, or one of a few lines the table goes
         on after (its next row is no header of a table of its own and no wider than the table's;
-        paragraphs between a table and a web page's "|" footer are no rows)."""
+        paragraphs between a table and a web page's "|" footer are no rows). A page number is none."""
+        if BARE_PAGE.match(fold(lines[j].text).strip()):
+            return False
         if j == end_of_text - 1:
             return True
         after = next((k for k in range(j + 1, end_of_text) if kinds[k] not in ("blank", "other")), None)

@@ -254,6 +254,12 @@ def tidy_lines(text: str) -> str:
     return "\n".join(tidy(part) for part in text.split("\n") if part.strip())
 
 
+# A page number on a line of its own: "- 2 -", "第 2 页 共 5 页", "2/5", a bare "2".
+BARE_PAGE = re.compile(
+    r"^(?:[-—–_~]+\s*\d{1,3}\s*[-—–_~]+|第\s*\d{1,3}\s*页(?:\s*[,/]?\s*共\s*\d{1,3}\s*页)?"
+    r"|\d{1,3}\s*/\s*\d{1,3}|\d{1,3}\s*[、.]?)$")
+
+
 # Web-page furniture: labelled fields anywhere, short widgets only when the line is just that.
 CHROME = re.compile(
     r"^(?:•\s*)?(?:索引号|主题分类|公开方式|公开范围|公开时限|有效性|发布机构|信息来源|来源|作者|发布(?:时间|日期)"
