@@ -253,7 +253,6 @@ def plan_diffs(repo: Repository, changes: list[FileChange],
     missing = [change for change in dict.fromkeys(changes) if keys[change] not in known]
     if missing:
         fresh: dict[str, Any] = {}
-        blocks = plandiff.Blocks()
         with BlobReader(repo) as reader:
             reader.expect([blob for change in missing for blob in (change.old_blob, change.new_blob) if blob])
             for n, change in enumerate(missing):
@@ -264,8 +263,7 @@ def plan_diffs(repo: Repository, changes: list[FileChange],
                 old, new = ((blob, reader.read(blob) or b"") if blob else None
                             for blob in (change.old_blob, change.new_blob))
                 diff = plandiff.compare(path, plan_id_of(path) or path, old, new,
-                                        whole=lambda blob, data, path=path: plan_version(repo, path, blob, lambda: data),
-                                        blocks=blocks)
+                                        whole=lambda blob, data, path=path: plan_version(repo, path, blob, lambda: data))
                 fresh[keys[change]] = diff.to_data()
         repo.index.remember(_DIFF_KIND, fresh)
         known.update(fresh)

@@ -76,42 +76,10 @@ class FileDiff:
 Version = tuple[str, bytes]  # (blob id, contents)
 
 
-class Blocks:
-    """What a run of comparisons has already read, for the next comparison: each file's last
-    version split into blocks, and each task's last block read. Along a history (newest first)
-    one commit's version before is the next's version after, and a task block a commit removed is
-    the one an older commit wrote, so each is read once. One of each per file and task, so memory
-    stays that of one version of the files."""
-
-    def __init__(self) -> None:
-        self._splits: dict[str, tuple[str, tuple[str, list[str]] | None]] = {}  # path -> (blob, split)
-        self._tasks: dict[str, Task] = {}  # block text -> its task
-        self._text_of: dict[tuple[str, int], str] = {}  # (path, task id) -> the block text kept
-
-    def split(self, path: str, blob: str, data: bytes) -> tuple[str, list[str]] | None:
-        kept = self._splits.get(path)
-        if kept is None or kept[0] != blob:
-            kept = self._splits[path] = (blob, _split(yamldoc.decode(data, path)))
-        return kept[1]
-
-    def task(self, path: str, item: str) -> Task | None:
-        task = self._tasks.get(item)
-        if task is None:
-            tasks = Reader(path).value(_TASKS_SPEC, "tasks", yamldoc.compose(item, path), "")
-            if len(tasks) != 1:
-                return None
-            task = self._tasks[item] = tasks[0]
-            previous = self._text_of.get((path, task.id))
-            if previous is not None and previous != item:
-                self._tasks.pop(previous, None)
-            self._text_of[path, task.id] = item
-        return task
-
-
 def compare(path: str, plan_id: str, old: Version | None, new: Version | None,
-            whole: Callable[[str, bytes], Plan], blocks: Blocks | None = None) -> FileDiff:
+            whole: Callable[[str, bytes], Plan]) -> FileDiff:
     """The changes from ``old`` to ``new``; ``whole(blob, data)`` reads a version whole (and
-    raises ``GktrackError`` when it cannot). ``blocks`` is shared by the comparisons of one run."""
+    raises ``GktrackError`` when it cannot)."""
     def read(version: Version) -> Plan | None:
         try:
             return whole(*version)
@@ -125,7 +93,7 @@ def compare(path: str, plan_id: str, old: Version | None, new: Version | None,
         if created is None:
             return FileDiff([f"{path} 修改后无法解析,未能逐项比较"], [], [], unread=True)
         return FileDiff([f"新建计划文件 {path}({len(created.tasks)}项任务)"], _changes({}, _tasks(created)), [])
-    found = _by_blocks(path, old, new, blocks or Blocks())
+    found = _by_blocks(path, old[1], new[1])
     if found is None:
         before, after = read(old), read(new)
         if before is None or after is None:
@@ -207,12 +175,11 @@ def _split(text: str) -> tuple[str, list[str]] | None:
     return text[:key.start()] + text[end:], [item.rstrip() + "\n" for item in items if item.strip()]
 
 
-def _by_blocks(path: str, old: Version, new: Version, blocks: Blocks) -> tuple[list[str], dict, dict] | None:
+def _by_blocks(path: str, old: bytes, new: bytes) -> tuple[list[str], dict, dict] | None:
     """(header labels that changed, the differing tasks before, after), reading only the task
     blocks that differ; None when the versions are not both laid out in blocks that read."""
     try:
-        # The version after first: ``blocks`` then keeps the version before, the next commit's after.
-        parts = [blocks.split(path, *version) for version in (new, old)][::-1]
+        parts = [_split(yamldoc.decode(data, path)) for data in (old, new)]
         if None in parts:
             return None
         (old_header, old_items), (new_header, new_items) = parts
@@ -225,19 +192,16 @@ def _by_blocks(path: str, old: Version, new: Version, blocks: Blocks) -> tuple[l
         old_set, new_set = set(old_items), set(new_items)
         gone = [item for item in old_items if item not in new_set]
         came = [item for item in new_items if item not in old_set]
-        after = _read_items(path, came, blocks)  # after first, as above: the blocks before are kept
-        return header, _read_items(path, gone, blocks), after
+        return header, _read_items(path, gone), _read_items(path, came)
     except GktrackError:
         return None
 
 
-def _read_items(path: str, items: list[str], blocks: Blocks) -> dict[int, Task]:
-    found: dict[int, Task] = {}
-    for item in items:
-        task = blocks.task(path, item)
-        if task is None:
-            raise GktrackError("任务块与任务不一一对应", where=path)
-        found[task.id] = task
+def _read_items(path: str, items: list[str]) -> dict[int, Task]:
+    if not items:
+        return {}
+    tasks = Reader(path).value(_TASKS_SPEC, "tasks", yamldoc.compose("".join(items), path), "")
+    found = {t.id: t for t in tasks}
     if len(found) != len(items):
         raise GktrackError("任务块与任务不一一对应", where=path)
     return found
