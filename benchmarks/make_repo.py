@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gktrack.storage import git as gkgit# noqa: E402
 from gktrack.domain.model import ROLE_LABELS, Plan, Progress, Section, Task, UnitRef  # noqa: E402
-from gktrack.features.ops import _trailers, short  # noqa: E402
+from gktrack.features.ops import short  # noqa: E402
 from gktrack.storage.planfile import Style, new_plan_text, render_record  # noqa: E402
 
 STYLE = Style()
@@ -178,7 +178,7 @@ def build(out: Path, *, plans: int, tasks: int, commits: int, seed: int, year: i
                             env=env)
     stream = Stream(proc.stdin)
     when = start
-    stream.commit(when, office, gkgit.format_message("初始化 gktrack 计划仓库", None, _trailers("init")),
+    stream.commit(when, office, gkgit.format_message("初始化 gktrack 计划仓库", None, gkgit.trailers("init")),
                   {"units.yaml": units_text(units), "plans/.gitkeep": "",
                    ".gitattributes": "plans/*.yaml merge=gktrack\n"})
     made = 1
@@ -188,7 +188,7 @@ def build(out: Path, *, plans: int, tasks: int, commits: int, seed: int, year: i
         # A plan that arrives with its tasks is an import (new-plan makes an empty one): log and
         # the report check that a commit's content is what its trailers say.
         stream.commit(when, office, gkgit.format_message(
-            f"导入计划 {plan.id}:{plan.title}({len(plan.tasks)} 项任务)", None, _trailers("import", plan=plan.id)),
+            f"导入计划 {plan.id}:{plan.title}({len(plan.tasks)} 项任务)", None, gkgit.trailers("import", plan=plan.id)),
             {f"plans/{plan.id}.yaml": state.text()})
         made += 1
     counts["import"] = plans
@@ -212,14 +212,14 @@ def build(out: Path, *, plans: int, tasks: int, commits: int, seed: int, year: i
                 task.state, task.closed = "open", None
                 task.progress.append(Progress(date=day, unit=acting, by=who[0], note="重新打开:材料不全,需补充"))
                 message = gkgit.format_message(f"重新打开 {task.full_id}:{short(task.text)}", None,
-                                               _trailers("reopen", task=task.full_id, units=[acting], date=day))
+                                               gkgit.trailers("reopen", task=task.full_id, units=[acting], date=day))
             else:
                 continue
         elif roll < 0.22:
             action = "close"
             task.state, task.closed = "done", day
             message = gkgit.format_message(f"关闭 {task.full_id}:{short(task.text)}", None,
-                                           _trailers("close", task=task.full_id, units=[acting], date=day))
+                                           gkgit.trailers("close", task=task.full_id, units=[acting], date=day))
         elif roll < 0.30:
             action = "assign"
             new = UnitRef(rng.choice(units), "support")
@@ -227,13 +227,13 @@ def build(out: Path, *, plans: int, tasks: int, commits: int, seed: int, year: i
                 continue
             task.support.append(new.name)
             message = gkgit.format_message(f"分派 {task.full_id}:{new.name}{ROLE_LABELS[new.role]}", None,
-                                           _trailers("assign", task=task.full_id, units=[new.name]))
+                                           gkgit.trailers("assign", task=task.full_id, units=[new.name]))
         else:
             action = "progress"
             note = rng.choice(PROGRESS_NOTES)
             task.progress.append(Progress(date=day, unit=acting, by=who[0], note=note))
             message = gkgit.format_message(f"进展 {task.full_id}:{short(note)}", None,
-                                           _trailers("progress", task=task.full_id, units=[acting], date=day))
+                                           gkgit.trailers("progress", task=task.full_id, units=[acting], date=day))
         state.touch(index)
         stream.commit(when, who, message, {f"plans/{state.plan.id}.yaml": state.text()})
         counts[action] = counts.get(action, 0) + 1

@@ -204,7 +204,7 @@ def edit_task(repo: Repository, ref: str, *, start_from: str | None = None, by: 
         exc.where = (exc.where or "").replace("编辑内容", str(kept), 1) or str(kept)
         raise
     summary = f"编辑 {ref}:{short(task.text)}"
-    trailers = {git.TRAILER_ACTION: "edit", git.TRAILER_TASK: ref, git.TRAILER_PLAN: plan_id}
+    trailers = git.trailers("edit", task=ref, plan=plan_id)
     try:
         with repo.change([block.rel], summary, trailers, by=by, staged=True) as tx:
             # Under the lock: the task must still be what the editor was given.

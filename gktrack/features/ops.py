@@ -29,20 +29,6 @@ def short(text: str, limit: int = SUMMARY_TEXT_CHARS) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _trailers(action: str, *, task: str | None = None, plan: str | None = None,
-              units: list[str] | None = None, date: dt.date | None = None) -> dict[str, str]:
-    trailers = {git.TRAILER_ACTION: action}
-    if plan:
-        trailers[git.TRAILER_PLAN] = plan
-    if task:
-        trailers[git.TRAILER_TASK] = task
-    if units:
-        trailers[git.TRAILER_UNIT] = ",".join(units)
-    if date:
-        trailers[git.TRAILER_DATE] = date.isoformat()
-    return trailers
-
-
 # --- init ---------------------------------------------------------------------------------
 
 
@@ -105,7 +91,7 @@ def init_repo(path: str | Path | None) -> InitResult:
     summary = f"补充 gktrack 仓库设置:{'、'.join(files)}" if existed else "初始化 gktrack 计划仓库"
     with repo.lock():
         repo.require_no_unfinished_sync()
-        commit = git.commit(root, files, git.format_message(summary, None, _trailers("init")),
+        commit = git.commit(root, files, git.format_message(summary, None, git.trailers("init")),
                             author=author, committer=committer)
     if existed:
         return InitResult(root, True, commit, "\n".join(
@@ -132,7 +118,7 @@ def new_plan(repo: Repository, plan_id: str, *, year: int, title: str, issuer: s
                 issued=issued, source=source, owner=owner)
     rel = plan_rel(plan_id)
     with repo.change([rel], f"新建计划 {plan_id}:{short(plan.title)}",
-                     _trailers("new-plan", plan=plan_id), by=by, staged=True) as tx:
+                     git.trailers("new-plan", plan=plan_id), by=by, staged=True) as tx:
         repo.plans_dir.mkdir(exist_ok=True)
         tx.write(path, new_plan_text(plan).encode("utf-8"))
     return Change(tx.commit, f"已新建计划 {plan_id}:{plan.title}", files=tx.rels)
@@ -149,7 +135,7 @@ def add_section(repo: Repository, plan_id: str, title: str, *, number: str | Non
     key = f"{parent}.{last + 1}" if parent else str(last + 1)
     rel = plan_rel(plan_id)
     with repo.change([rel], f"新增章节 {plan_id} {key}:{short(title)}",
-                     _trailers("add-section", plan=plan_id), by=by, staged=True) as tx:
+                     git.trailers("add-section", plan=plan_id), by=by, staged=True) as tx:
         editor = PlanEditor(repo.plan_path(plan_id), rel)
         editor.add_section(Section(key=key, title=title.strip(), number=number))
         editor.save(tx.write)
@@ -232,7 +218,7 @@ def add_task(repo: Repository, plan_id: str, text: str, *, lead: list[str] = (),
     task.set_units(refs)
     rel = plan_rel(plan_id)
     with repo.change([rel], f"新增 {task.full_id}:{short(text)}",
-                     _trailers("add", task=task.full_id, units=[u.name for u in refs]), by=by, staged=True) as tx:
+                     git.trailers("add", task=task.full_id, units=[u.name for u in refs]), by=by, staged=True) as tx:
         _register(repo, tx, new_units)
         editor = PlanEditor(repo.plan_path(plan_id), rel)
         # The id is chosen again under the lock: another process may have added one meanwhile.
@@ -289,7 +275,7 @@ def assign(repo: Repository, ref: str, *, lead: list[str] = (), support: list[st
 
     label = ",".join(f"{u.name}{ROLE_LABELS[u.role]}" for u in refs)
     return _edit_task(repo, ref, f"分派 {task.full_id}:{label}",
-                      _trailers("assign", task=task.full_id, units=[u.name for u in refs]),
+                      git.trailers("assign", task=task.full_id, units=[u.name for u in refs]),
                       changes=changes, by=by, new_units=new_units)
 
 
@@ -310,7 +296,7 @@ def unassign(repo: Repository, ref: str, names: list[str], *, by: str | None = N
         return _role_lists([u for u in current.units if u.name not in removing])
 
     return _edit_task(repo, ref, f"取消分派 {task.full_id}:{'、'.join(removing)}",
-                      _trailers("unassign", task=task.full_id, units=removing), changes=changes, by=by)
+                      git.trailers("unassign", task=task.full_id, units=removing), changes=changes, by=by)
 
 
 def _acting_unit(repo: Repository, task: Task, unit: str | None, by: str | None) -> str | None:
@@ -445,7 +431,7 @@ def record_progress(repo: Repository, ref: str, note: str, *, date: str | None =
     _check_permission(repo, by, task, "progress")
     entry = Progress(date=when, unit=acting, by=actor_name(repo, by), note=note)
     change = _edit_task(repo, ref, f"进展 {task.full_id}:{short(note)}",
-                        _trailers("progress", task=task.full_id, units=[acting] if acting else None, date=when),
+                        git.trailers("progress", task=task.full_id, units=[acting] if acting else None, date=when),
                         by=by, append=lambda current: entry)
     return change._replace(notes=tuple(notes))
 
@@ -472,7 +458,7 @@ def _part_change(verb: str, action: str, task: Task, what: str | None, acting: s
     """The summary line and trailers of closing or reopening ``what``'s part (None: the whole task)."""
     unit = what or acting
     summary = f"{verb} {task.full_id}" + (f"({what}的部分)" if what else "") + f":{short(task.text)}"
-    return summary, _trailers(action, task=task.full_id, units=[unit] if unit else None, date=when)
+    return summary, git.trailers(action, task=task.full_id, units=[unit] if unit else None, date=when)
 
 
 def close_task(repo: Repository, ref: str, *, note: str | None = None, evidence: list[str] = (),
@@ -553,9 +539,7 @@ def undo(repo: Repository, *, by: str | None = None) -> Change:
                           "100644" if reverted[rel] is not None else None,
                           read_bytes(repo.root / rel), reverted[rel]) for rel in files]
     check_change(repo.root, acting_emails(repo, by), changes, f"撤销 {head[:8]}")
-    new_trailers = {git.TRAILER_ACTION: "undo", git.TRAILER_REVERTS: head}
-    if git.TRAILER_TASK in trailers:
-        new_trailers[git.TRAILER_TASK] = trailers[git.TRAILER_TASK]
+    new_trailers = git.trailers("undo", reverts=head, task=trailers.get(git.TRAILER_TASK))
     with repo.change(files, f"撤销:{summary}", new_trailers, by=by) as tx:
         if git.head(repo.root) != head:
             raise InputError("撤销期间仓库有了新提交,已停止")
@@ -596,6 +580,6 @@ def commit_edits(repo: Repository, paths: list[str], message: str | None = None,
     author, committer = repo.identity(by)
     with repo.lock():
         repo.require_no_unfinished_sync()
-        commit = git.commit(repo.root, dirty, git.format_message(summary, None, _trailers("edit")),
+        commit = git.commit(repo.root, dirty, git.format_message(summary, None, git.trailers("edit")),
                             author=author, committer=committer)
     return Change(commit, f"已提交手工修改:{'、'.join(dirty)}", files=dirty)

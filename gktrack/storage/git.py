@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 from gktrack.errors import RepoError
 
 if TYPE_CHECKING:
+    import datetime as dt
     import subprocess
 
 # Trailers written on every gktrack commit; the report and `log` read them back.
@@ -24,6 +25,17 @@ TRAILER_UNIT = "Gktrack-Unit"
 TRAILER_DATE = "Gktrack-Date"
 TRAILER_PLAN = "Gktrack-Plan"
 TRAILER_REVERTS = "Gktrack-Reverts"
+
+
+def trailers(action: str, *, task: str | None = None, plan: str | None = None, units: list[str] | None = None,
+             date: dt.date | None = None, reverts: str | None = None) -> dict[str, str]:
+    """The trailers of a gktrack commit, in the one order every command writes them."""
+    out = {TRAILER_ACTION: action}
+    for key, value in ((TRAILER_REVERTS, reverts), (TRAILER_PLAN, plan), (TRAILER_TASK, task),
+                       (TRAILER_UNIT, ",".join(units or [])), (TRAILER_DATE, date and date.isoformat())):
+        if value:
+            out[key] = value
+    return out
 
 
 def _env(extra: dict[str, str] | None = None) -> dict[str, str]:

@@ -304,11 +304,9 @@ def apply_sheet(repo: Repository, result: SheetResult, *, source: str, by: str |
         f"第 {a.row} 行 {a.ref}:{'办结' if a.kind == 'close' else '进展'} {a.date} {short(a.note, 40)}"
         for a in result.actions
     ) + f"\n来源文件:{source}(工作表“{result.sheet}”)"
-    trailers = {git.TRAILER_ACTION: "import-progress", git.TRAILER_UNIT: result.unit,
-                git.TRAILER_PLAN: ",".join(by_plan)}
     dates = {a.date for a in result.actions}
-    if len(dates) == 1:
-        trailers[git.TRAILER_DATE] = dates.pop().isoformat()
+    trailers = git.trailers("import-progress", units=[result.unit], plan=",".join(by_plan),
+                            date=dates.pop() if len(dates) == 1 else None)
     name = actor_name(repo, by)
     with repo.change(rels, summary, trailers, by=by, body=body) as tx:
         for plan_id, actions in by_plan.items():

@@ -190,7 +190,7 @@ def import_plan(repo: Repository, path: str | Path, *, plan_id: str | None = Non
                          f"只想先建立计划可用 gktrack new-plan)")
     rel = plan_rel(plan.id)
     summary = f"导入计划 {plan.id}:{plan.title}({len(plan.tasks)} 项任务)"
-    trailers = {git.TRAILER_ACTION: "import", git.TRAILER_PLAN: plan.id}
+    trailers = git.trailers("import", plan=plan.id)
     with repo.change([rel], summary, trailers, by=by,
                      body=f"来源文件:{Path(path).name}({preview.source_hash})") as tx:
         if preview.new_units:
