@@ -101,10 +101,10 @@ def make_plan(rng: random.Random, index: int, year: int, tasks: int, units: list
                 issued=dt.date(year, 1 + index % 3, 1 + index % 28), owner=owner)
     chapters = ["优化政务公开工作基础", "深化重点领域信息公开", "提升政策解读回应质量", "强化政务公开保障措施"]
     for c, title in enumerate(chapters, 1):
-        plan.sections.append(Section(str(c), title, "一二三四"[c - 1] + "、"))
+        plan.sections.append(Section(str(c), number="一二三四"[c - 1] + "、", title=title))
         for s in (1, 2):
-            plan.sections.append(Section(f"{c}.{s}", f"{VERBS[(c + s) % len(VERBS)]}{TOPICS[(c * 2 + s) % len(TOPICS)]}",
-                                         "(一)" if s == 1 else "(二)"))
+            plan.sections.append(Section(f"{c}.{s}", number="(一)" if s == 1 else "(二)",
+                                         title=f"{VERBS[(c + s) % len(VERBS)]}{TOPICS[(c * 2 + s) % len(TOPICS)]}"))
     local = [u for u in units if u.startswith(district)] or units
     for t in range(1, tasks + 1):
         section = f"{1 + (t - 1) * 4 // tasks}.{1 + (t - 1) % 2}"
