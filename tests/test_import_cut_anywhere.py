@@ -52,3 +52,30 @@ def test_a_whole_last_row_of_a_flattened_table_is_read_as_before():
     for text in (TAB_TABLE, PIPE_TABLE):
         last = parse_document(text).tasks[-1]
         assert last.units and last.deadline
+
+
+# ---- a few characters of the next heading, unit line or footer ---------------------------------
+
+PROSE = "\n".join([
+    "某县2024年政务公开工作要点",
+    "一、加强政策解读",
+    "(一)强化政策解读。对出台的重要政策,主要负责同志要通过撰写解读文章等方式带头解读。",
+    "县政府办公室牵头,县直各部门配合",
+    "二、推进决策公开",
+    "(二)推进决策公开。涉及群众切身利益的重大决策事项,在决策前公开征求意见。",
+    "党政综合办牵头,各乡镇人民政府配合",
+    "(三)公开决策结果。重大决策作出后及时公开决策结果和解读材料。",
+    "党政综合办",
+    "抄送:县委办公室",
+])
+
+
+def test_the_start_of_a_heading_unit_line_or_footer_where_the_text_stops_is_no_task():
+    whole = [task.text for task in parse_document(PROSE).tasks]
+    for stop, fragment in (("党政综合办牵头", "党政综合"), ("党政综合办\n抄送", "党政综合"), ("抄送:", "抄送")):
+        at = PROSE.index(stop) + len(fragment)
+        plan = parse_document(PROSE[:at])
+        assert PROSE[:at].endswith(fragment)
+        # the tasks read are the whole plan's first ones, none of them the fragment or ending in it
+        assert [task.text for task in plan.tasks] == whole[:len(plan.tasks)]
+        assert any(f"文档在此处中断,末尾残缺的“{fragment}”" in message for _, message in plan.warnings)

@@ -144,7 +144,7 @@ def _parse(doc: Document, year: int | None) -> ImportedPlan:
                 tasks = []  # plain paragraphs with neither numbering nor units: nothing says they are tasks
         else:
             sections, tasks, any_units = _prose_and_table(plan, body, table, run)
-    plan.sections, plan.tasks = sections, _with_words(tasks, run)
+    plan.sections, plan.tasks = sections, _cut_fragment(_with_words(tasks, run), doc, run)
     _settle(plan, doc, segs, any_units, run)
     _text_deadlines(plan.tasks, year or plan.year, run)
     plan.warnings = sorted(run.warnings, key=lambda item: item[0])
@@ -162,6 +162,26 @@ def _with_words(tasks: list[ImportedTask], run: Run) -> list[ImportedTask]:
         else:
             kept.append(task)
     return kept
+
+
+def _cut_fragment(tasks: list[ImportedTask], doc: Document, run: Run) -> list[ImportedTask]:
+    """The tasks without the start of the document's last line where it is cut off there: a few
+    characters ("区发", "(一", "抄送") after a finished sentence, with no number, units or deadline,
+    are as likely a heading, a unit line or the page's footer broken off as a task's first words.
+    Alone it is no task; run on to the task above, it is no part of its text."""
+    last = _last_line(doc)
+    final = tasks[-1] if tasks else None
+    if final is None or last is None or final.units or final.deadline \
+            or any(grid.first <= last.no <= grid.last for grid in doc.tables):
+        return tasks
+    fragment = fold(last.text).strip(STRIP)
+    before, _, tail = final.text.rpartition("\n")
+    alone = final.line == last.no and not final.number and not before
+    if not fragment or len(fragment) >= 8 or fragment[-1] in TERMINAL or fold(tail).strip(STRIP) != fragment \
+            or not (alone or final.line < last.no and ends_sentence(fold(before).strip())):
+        return tasks
+    run.warn(last.no, f"文档在此处中断,末尾残缺的“{tail.strip()}”看不出是任务还是标题、单位,未导入,请核对")
+    return tasks[:-1] if alone else tasks[:-1] + [replace(final, text=before.rstrip())]
 
 
 # "对2018年底前制定的规范性文件": a 前 phrase that qualifies a noun says which things, not by when
