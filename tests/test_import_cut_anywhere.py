@@ -79,3 +79,15 @@ def test_the_start_of_a_heading_unit_line_or_footer_where_the_text_stops_is_no_t
         # the tasks read are the whole plan's first ones, none of them the fragment or ending in it
         assert [task.text for task in plan.tasks] == whole[:len(plan.tasks)]
         assert any(f"文档在此处中断,末尾残缺的“{fragment}”" in message for _, message in plan.warnings)
+
+
+def test_a_numbered_item_cut_after_its_first_words_is_reported_as_cut():
+    at = PROSE.index("(三)公开") + len("(三)公开")
+    plan = parse_document(PROSE[:at])
+    assert (plan.tasks[-1].number, plan.tasks[-1].text, plan.tasks[-1].units) == ("(三)", "公开", [])
+    assert any(line == 8 and "文档在此处中断" in message for line, message in plan.warnings)
+
+
+def test_a_short_numbered_last_item_of_a_list_is_not_reported_as_cut():
+    text = "\n".join(PROSE.split("\n")[:7] + ["三、保障措施", "1.加强组织领导", "2.强化监督考核"])
+    assert not cut_warned(parse_document(text))
