@@ -91,3 +91,20 @@ def test_a_numbered_item_cut_after_its_first_words_is_reported_as_cut():
 def test_a_short_numbered_last_item_of_a_list_is_not_reported_as_cut():
     text = "\n".join(PROSE.split("\n")[:7] + ["三、保障措施", "1.加强组织领导", "2.强化监督考核"])
     assert not cut_warned(parse_document(text))
+
+
+# ---- a unit bracket or label opened where the text stops ---------------------------------------
+
+BRACKETED = "\n".join([
+    "某市2024年政务公开工作要点",
+    "一、推进决策公开",
+    "1.推进决策公开。涉及群众切身利益的重大决策事项,在决策前公开征求意见。(责任单位:市司法局)",
+    "2.做好政策解读。政策文件与解读材料同步起草、同步审签、同步发布。(责任单位:市政府办公室、市直各部门)",
+])
+
+
+def test_a_unit_bracket_opened_where_the_text_stops_is_reported_as_cut():
+    at = BRACKETED.index("(责任单位:市政府") + len("(责任单位:")
+    plan = parse_document(BRACKETED[:at])
+    assert plan.tasks[-1].number == "2." and plan.tasks[-1].units == []
+    assert any(line == 4 and "文档在此处中断" in message for line, message in plan.warnings)

@@ -292,7 +292,10 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
             and any(tail.endswith(fold(due)) for due in final.deadline)
         # a short line is cut off only where it is the last item's own, its words broken off ("4.大力推进")
         short = len(tail) < 8 and not (final.number and final.line == last.no)
-        if not short and tail[-1] not in TERMINAL + ".;)|" and not CHROME.match(tail) and not closed_row \
+        # "…(责任单位:", "责任单位:": a bracket left open, or a label with nothing after it, was to go on
+        left_open = tail.endswith(":") or _unclosed(tail.translate(BRACKET_FOLD)) is not None
+        if tail and not short and (left_open or tail[-1] not in TERMINAL + ".;)|") and not CHROME.match(tail) \
+                and not closed_row \
                 and last.no >= plan.tasks[-1].line and not looks_like_unit_phrase(tail) \
                 and not deadline_cell(part) and not DATE_LINE.match(tail) \
                 and signed_line(Seg(last.no, last.text)) is None \
