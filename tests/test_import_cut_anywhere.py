@@ -108,3 +108,11 @@ def test_a_unit_bracket_opened_where_the_text_stops_is_reported_as_cut():
     plan = parse_document(BRACKETED[:at])
     assert plan.tasks[-1].number == "2." and plan.tasks[-1].units == []
     assert any(line == 4 and "文档在此处中断" in message for line, message in plan.warnings)
+
+
+def test_a_unit_line_cut_right_after_a_separator_is_reported_with_the_names_read():
+    at = PROSE.index("党政综合办牵头") + len("党政综合办牵头,")
+    text = PROSE[:at].replace("党政综合办牵头,", "党政综合办、")
+    plan = parse_document(text)
+    assert units(plan.tasks[-1]) == [("党政综合办", "responsible")]
+    assert any("责任单位可能不完整:读取为“党政综合办”" in message for _, message in plan.warnings)

@@ -409,8 +409,10 @@ def _close_unit_bracket(seg: Seg, after_other: bool, at_end: bool, run: Run) -> 
     elif at_end and seg.marker is None and after_other and not ends_sentence(seg.norm):
         kept, dropped = split_cut_name(seg.raw)
         # "责任科室:党政办  完成时间:2024年11月底前" ends in a whole part, not a cut-off name
-        whole = not dropped or ":" in fold(dropped) or is_known(dropped.strip(STRIP)) \
-            or deadline_cell(dropped.strip(STRIP))
+        # "区资源规划分局、各乡(镇)、": a list ending in its separator stops before its next name
+        open_list = fold(seg.raw).rstrip()[-1:] in "、,"
+        whole = not open_list and (not dropped or ":" in fold(dropped) or is_known(dropped.strip(STRIP))
+                                   or deadline_cell(dropped.strip(STRIP)))
         if whole or not kept or not looks_like_unit_phrase(kept):
             return
         _replace(seg, 0, len(seg.raw), kept)
