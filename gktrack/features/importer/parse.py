@@ -144,7 +144,7 @@ def _parse(doc: Document, year: int | None) -> ImportedPlan:
                 tasks = []  # plain paragraphs with neither numbering nor units: nothing says they are tasks
         else:
             sections, tasks, any_units = _prose_and_table(plan, body, table, run)
-    plan.sections, plan.tasks = sections, _with_words(tasks, run)
+    plan.sections, plan.tasks = sections, _cut_fragment(_with_words(tasks, run), doc, run)
     _settle(plan, doc, segs, any_units, run)
     _text_deadlines(plan.tasks, year or plan.year, run)
     plan.warnings = sorted(run.warnings, key=lambda item: item[0])
@@ -162,6 +162,26 @@ def _with_words(tasks: list[ImportedTask], run: Run) -> list[ImportedTask]:
         else:
             kept.append(task)
     return kept
+
+
+def _cut_fragment(tasks: list[ImportedTask], doc: Document, run: Run) -> list[ImportedTask]:
+    """The tasks without the start of the document's last line where it is cut off there: a few
+    characters ("区发", "(一", "抄送") after a finished sentence, with no number, units or deadline,
+    are as likely a heading, a unit line or the page's footer broken off as a task's first words.
+    Alone it is no task; run on to the task above, it is no part of its text."""
+    last = _last_line(doc)
+    final = tasks[-1] if tasks else None
+    if final is None or last is None or final.units or final.deadline \
+            or any(grid.first <= last.no <= grid.last for grid in doc.tables):
+        return tasks
+    fragment = fold(last.text).strip(STRIP)
+    before, _, tail = final.text.rpartition("\n")
+    alone = final.line == last.no and not final.number and not before
+    if not fragment or len(fragment) >= 8 or fragment[-1] in TERMINAL or fold(tail).strip(STRIP) != fragment \
+            or not (alone or final.line < last.no and ends_sentence(fold(before).strip())):
+        return tasks
+    run.warn(last.no, f"文档在此处中断,末尾残缺的“{tail.strip()}”看不出是任务还是标题、单位,未导入,请核对")
+    return tasks[:-1] if alone else tasks[:-1] + [replace(final, text=before.rstrip())]
 
 
 # "对2018年底前制定的规范性文件": a 前 phrase that qualifies a noun says which things, not by when
@@ -270,7 +290,12 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
         final = plan.tasks[-1]
         closed_row |= bool(final.units) and not final.deadline_from_text \
             and any(tail.endswith(fold(due)) for due in final.deadline)
-        if len(tail) >= 8 and tail[-1] not in TERMINAL + ".;)|" and not CHROME.match(tail) and not closed_row \
+        # a short line is cut off only where it is the last item's own, its words broken off ("4.大力推进")
+        short = len(tail) < 8 and not (final.number and final.line == last.no)
+        # "…(责任单位:", "责任单位:": a bracket left open, or a label with nothing after it, was to go on
+        left_open = tail.endswith(":") or _unclosed(tail.translate(BRACKET_FOLD)) is not None
+        if tail and not short and (left_open or tail[-1] not in TERMINAL + ".;)|") and not CHROME.match(tail) \
+                and not closed_row \
                 and last.no >= plan.tasks[-1].line and not looks_like_unit_phrase(tail) \
                 and not deadline_cell(part) and not DATE_LINE.match(tail) \
                 and signed_line(Seg(last.no, last.text)) is None \
@@ -384,8 +409,10 @@ def _close_unit_bracket(seg: Seg, after_other: bool, at_end: bool, run: Run) -> 
     elif at_end and seg.marker is None and after_other and not ends_sentence(seg.norm):
         kept, dropped = split_cut_name(seg.raw)
         # "责任科室:党政办  完成时间:2024年11月底前" ends in a whole part, not a cut-off name
-        whole = not dropped or ":" in fold(dropped) or is_known(dropped.strip(STRIP)) \
-            or deadline_cell(dropped.strip(STRIP))
+        # "区资源规划分局、各乡(镇)、": a list ending in its separator stops before its next name
+        open_list = fold(seg.raw).rstrip()[-1:] in "、,"
+        whole = not open_list and (not dropped or ":" in fold(dropped) or is_known(dropped.strip(STRIP))
+                                   or deadline_cell(dropped.strip(STRIP)))
         if whole or not kept or not looks_like_unit_phrase(kept):
             return
         _replace(seg, 0, len(seg.raw), kept)

@@ -442,7 +442,8 @@ def text_grids(lines) -> list[Grid]:
                 ended = [fold(lines[k].text).rstrip().endswith("|") for k in range(i, end) if kinds[k] != "blank"]
                 # a last line without "|" is a row cut short, unless the table writes rows so anyway
                 cut = kinds[end - 1] == "other" and "other" not in kinds[i:end - 1] or (
-                    end >= end_of_text - 1 and not ended[-1] and sum(ended) * 2 > len(ended))
+                    end >= end_of_text - 1 and not ended[-1] and sum(ended) * 2 > len(ended)) \
+                    or end >= end_of_text and _broken_off(rows)
                 grids.append(Grid(rows, lines[i].no, getattr(lines[end - 1], "last", lines[end - 1].no),
                                   ragged=True, cut=cut))
             i = j
@@ -496,6 +497,17 @@ def text_grids(lines) -> list[Grid]:
             continue
         i += 1
     return grids
+
+
+def _broken_off(rows: list[list[Cell]]) -> bool:
+    """Whether the text stops inside the last row of a " | " or tab table: a row shorter than the
+    widest whose last cell is sentence text not ended ("4 | 公开城乡低保、特困"). Its missing cells
+    are the ones the cut took, not merged ones to take from the row above."""
+    last = [cell for cell in rows[-1] if _clean(cell.text)]
+    if not last or len(rows[-1]) >= max(map(len, rows)):
+        return False
+    text = fold(last[-1].text).strip()
+    return text[-1:] not in "。;)!?" and not deadline_cell(text) and not looks_like_unit_phrase(text)
 
 
 _STREAM_END = re.compile(r"^(?:抄送|抄报|印发|附件\s*\d*\s*[::]|\(此件)")
