@@ -66,3 +66,35 @@ def test_a_responsible_column_names_the_units(tmp_path, label):
     plan = _read(tmp_path, _TABLE.replace("{L}", label))
     assert _units(plan) == [[("县财政局", R)], [("县统计局", R), ("县发改局", R)]]
     assert [t.deadline for t in plan.tasks] == [["6月底前"], ["持续推进"]]
+
+
+# ---- deadline labels: one vocabulary for prose labels and table headers ----------------------
+
+_DEADLINE_LINES = """某县2024年政务公开工作要点
+一、加强信息公开
+1.全面公开县本级预算决算和部门预决算。
+责任单位:县财政局
+{T}:2024年6月底前
+2.及时发布统计数据并做好解读。
+责任单位:县统计局;{T}:持续推进
+3.每季度检查政府网站和政务新媒体。(责任单位:县政府办公室;{T}:每季度)
+"""
+
+DEADLINE_LABELS = ["完成时限", "完成时间", "时限要求", "时间节点", "完成期限", "进度安排", "时间安排", "办结时限",
+                   "责任时限", "推进时限", "时间要求"]
+
+
+@pytest.mark.parametrize("label", DEADLINE_LABELS)
+def test_a_deadline_label_in_prose_gives_the_deadline(tmp_path, label):
+    plan = _read(tmp_path, _DEADLINE_LINES.replace("{T}", label))
+    assert [t.text for t in plan.tasks] == ["全面公开县本级预算决算和部门预决算。", "及时发布统计数据并做好解读。",
+                                            "每季度检查政府网站和政务新媒体。"]
+    assert _units(plan) == [[("县财政局", R)], [("县统计局", R)], [("县政府办公室", R)]]
+    assert [t.deadline for t in plan.tasks] == [["2024年6月底前"], ["持续推进"], ["每季度"]]
+
+
+@pytest.mark.parametrize("label", DEADLINE_LABELS)
+def test_a_deadline_column_gives_the_deadline(tmp_path, label):
+    plan = _read(tmp_path, _TABLE.replace("{L}", "责任单位").replace("完成时限", label))
+    assert [t.deadline for t in plan.tasks] == [["6月底前"], ["持续推进"]]
+    assert _units(plan) == [[("县财政局", R)], [("县统计局", R), ("县发改局", R)]]

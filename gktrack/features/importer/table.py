@@ -38,6 +38,12 @@ DETAIL = "detail"  # 细化分工: more of the task's text, often left blank
 UNIT_ROLES = (LEAD, SUPPORT, RESPONSIBLE)
 
 _ORG = rf"(?:{UNIT_LABEL_KINDS})?"
+# The labels a deadline goes by, in a column's header and before a colon in prose ("进度安排:"):
+# the importer's one list of them. A bare "时间" or "日期" labels a column, but in prose it is a
+# page's field ("时间:2020年09月15日") as often as a task's deadline.
+_TIME_HEAD, _TIME_TAIL = r"(?:完成|办结|截止|办理|责任|推进)", r"(?:要求|节点|安排|进度)"
+DEADLINE_LABEL_WORDS = (rf"{_TIME_HEAD}?(?:时限|期限){_TIME_TAIL}?|{_TIME_HEAD}时间{_TIME_TAIL}?|时间{_TIME_TAIL}"
+                        r"|进度(?:安排|要求)")
 _ROLE_PATTERNS = [
     (NUMBER, r"序号|编号|序|No\.?|NO\.?|号"),
     # a person (牵头负责领导, 责任人, 联系人): a note on the task, never a unit
@@ -46,8 +52,7 @@ _ROLE_PATTERNS = [
     (LEAD, rf"(?:{LABEL_ROLE_WORDS[LEAD]}){_ORG}"),
     (SUPPORT, rf"(?:{LABEL_ROLE_WORDS[SUPPORT]}){_ORG}"),
     (RESPONSIBLE, rf"(?:{LABEL_ROLE_WORDS[RESPONSIBLE]}){_ORG}|单位|部门|科室|处室|股室"),
-    (DEADLINE, r"(?:完成|办结|截止|办理)?(?:时限|时间|期限|日期)(?:要求|节点|安排|进度)?|进度(?:安排|要求)?"
-               r"|时间进度|完成时间节点|推进时限"),
+    (DEADLINE, rf"{DEADLINE_LABEL_WORDS}|时间|{_TIME_HEAD}?日期{_TIME_TAIL}?|进度"),
     (STATUS, r"完成情况|进展情况|落实情况|工作进展|进展|完成进度|推进情况|工作完成情况|目前进展"),
     (REMARKS, r"备注|说明"),
     (DETAIL, r"细化(?:分工|任务|措施|内容|要求)|具体分工|(?:分工|任务)细化"),
