@@ -98,3 +98,46 @@ def test_a_deadline_column_gives_the_deadline(tmp_path, label):
     plan = _read(tmp_path, _TABLE.replace("{L}", "责任单位").replace("完成时限", label))
     assert [t.deadline for t in plan.tasks] == [["6月底前"], ["持续推进"]]
     assert _units(plan) == [[("县财政局", R)], [("县统计局", R), ("县发改局", R)]]
+
+
+# ---- a header read cell by cell, one cell a line: the same column names as a header row ----------
+
+_CELL_LINES = """某县2024年政务公开重点工作任务分工表
+
+工作任务
+
+具体要求
+
+{L}
+
+{T}
+
+一、深化重点领域信息公开
+
+1.公开预算决算。
+
+全面公开县本级预算决算和部门预决算。
+
+县财政局
+
+6月底前
+
+2.公开统计数据。
+
+及时发布统计数据并做好解读。
+
+县统计局、县发改局
+
+持续推进
+"""
+
+
+@pytest.mark.parametrize("label, role", [("责任单位", R), ("责任科室", R), ("落实单位", R), ("责任股室", R),
+                                         ("牵头单位", L), ("牵头科室", L), ("主办单位", L)])
+@pytest.mark.parametrize("deadline", ["时限要求", "完成时限", "办结时限", "进度安排", "责任时限"])
+def test_a_header_one_cell_a_line_knows_every_column_name(tmp_path, label, role, deadline):
+    plan = _read(tmp_path, _CELL_LINES.replace("{L}", label).replace("{T}", deadline))
+    assert [t.text for t in plan.tasks] == ["全面公开县本级预算决算和部门预决算。", "及时发布统计数据并做好解读。"]
+    assert [s.title for s in plan.sections] == ["深化重点领域信息公开", "公开预算决算", "公开统计数据"]
+    assert _units(plan) == [[("县财政局", role)], [("县统计局", role), ("县发改局", role)]]
+    assert [t.deadline for t in plan.tasks] == [["6月底前"], ["持续推进"]]
