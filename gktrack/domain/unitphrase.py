@@ -52,8 +52,11 @@ def half_width(text: str) -> str:
 _SEPARATORS = {"、": 1, "/": 1, " ": 0, "\t": 0, ",": 2, ";": 3}  # strength: which one wins in ", "
 # "牵头单位:", "责任股室:", "配合科室:": a role word and a kind of body, before the units it names.
 # The one list of such labels: the importer builds its label patterns from these.
-_LABEL_ROLE_WORDS = r"牵头|主办|主责|配合|协办|协助|参与|责任|承办|实施|负责"
-UNIT_LABEL_KINDS = r"单位|部门|主体|科室|处室|股室|站所|办室"
+# The same words name a table's unit columns ("落实单位", "协办部门"): the importer's table reads them from here.
+LABEL_ROLE_WORDS = {"lead": "牵头|主办|主责", "support": "配合|协办|协助|参与|协同",
+                    "responsible": "责任|承办|实施|负责|落实|主管"}
+_LABEL_ROLE_WORDS = "|".join(LABEL_ROLE_WORDS.values())
+UNIT_LABEL_KINDS = r"单位|部门|主体|科室|处室|股室|站所|办室|机构"
 UNIT_LABEL_WORD = rf"(?:{_LABEL_ROLE_WORDS})(?:{UNIT_LABEL_KINDS})"
 # in a phrase already known to name units, "牵头:" "配合:" label as "牵头单位:" does
 _LABEL = re.compile(rf"^(?P<label>(?:{_LABEL_ROLE_WORDS})(?:{UNIT_LABEL_KINDS})?)\s*[::]\s*")
@@ -72,8 +75,7 @@ def close_label_gaps(text: str) -> str:
     return _SPACED_LABEL.sub(lambda match: re.sub(r"\s+", "", match.group()), text)
 
 
-_LABEL_ROLE = {"牵头": "lead", "主办": "lead", "主责": "lead", "配合": "support", "协办": "support",
-               "协助": "support", "参与": "support"}
+_LABEL_ROLE = {word: role for role, words in LABEL_ROLE_WORDS.items() for word in words.split("|")}
 # "…均为牵头单位": the role said as what the names are
 _LEAD_END = re.compile(r"(?:共同|联合|负责)?牵头(?:负责|抓总|落实|实施)?$|(?<=.)(?:主办|主责)$"
                        r"|(?<=.)(?:均|都|同)?为牵头(?:单位|部门)$")

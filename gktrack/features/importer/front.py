@@ -23,6 +23,7 @@ from gktrack.features.importer.lines import CHROME, NOTICE_WORD, PLAN_WORD, Run,
 from gktrack.features.importer.result import ImportedPlan
 from gktrack.features.importer.text import CJK, DATE, DATE_LINE, DOC_NUMBER, STRIP, excerpt, fold, outranks, to_date
 from gktrack.features.importer.item_units import ROLE_END, UNIT_LABEL, trailing_units
+from gktrack.features.importer.table import DEADLINE, UNIT_ROLES, header_role
 
 
 # A document-sharing site's banner where the excerpt ends ("消耗 1 篇素材配额,会员有效期内无限次查看",
@@ -103,6 +104,13 @@ HEADER_WORDS = {
     "牵头部门", "配合部门", "协办单位", "时限要求", "完成时限", "完成时间", "时间节点", "时间要求", "进度安排",
     "备注", "一级要点", "二级要点", "三级要点", "类别", "项目", "工作项目", "事项",
 }
+
+
+def column_name(text: str) -> bool:
+    """A table's column name, as a header cell on a line of its own: one of ``HEADER_WORDS``, or any
+    unit or time column the table model knows ("落实单位", "牵头科室", "办结时限"), so a header
+    read cell by cell knows the same names as one read as a row."""
+    return text in HEADER_WORDS or header_role(text) in (*UNIT_ROLES, DEADLINE)
 
 
 def dedouble(text: str) -> str:
@@ -254,7 +262,7 @@ def locate(segs: list[Seg], run: Run) -> tuple[int, int, str | None, int]:
     has_structure_after = [False] * (len(segs) + 1)
     for index in range(len(segs) - 1, -1, -1):
         has_structure_after[index] = has_structure_after[index + 1] or segs[index].marker is not None \
-            or segs[index].compact in HEADER_WORDS
+            or column_name(segs[index].compact)
     start, title, title_at = 0, None, -1
     closing = _notice_close(segs, has_structure_after)
     if closing is not None:
@@ -510,7 +518,7 @@ def _plan_body(segs: list[Seg], start: int) -> bool:
         return True
     for index in range(start, len(segs)):
         seg = segs[index]
-        if seg.kind == "table" or seg.compact in HEADER_WORDS \
+        if seg.kind == "table" or column_name(seg.compact) \
                 or UNIT_LABEL.match(seg.norm) or trailing_units(seg.raw) is not None \
                 or seg.marker is None and looks_like_unit_phrase(seg.raw) and not _is_signature(seg) \
                 or _title_text(segs, index):

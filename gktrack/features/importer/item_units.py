@@ -22,7 +22,7 @@ from gktrack.domain.unitphrase import (
 )
 from gktrack.errors import InputError
 from gktrack.domain.deadlines import is_known
-from gktrack.features.importer.table import deadline_cell
+from gktrack.features.importer.table import DEADLINE_LABEL_WORDS, deadline_cell
 from gktrack.features.importer.text import STRIP, fold
 
 
@@ -31,7 +31,7 @@ _ROLE_NEUTRAL_LABEL = re.compile(rf"^\s*责任(?:{UNIT_LABEL_KINDS})\s*:\s*")
 ROLE_END = re.compile(r"(?:牵头(?:负责)?|配合(?:落实)?|负责|落实|协助)$")
 # The labels a deadline goes by, and a person ("牵头负责领导": a note, never a unit), on a line of
 # its own or among an item's labelled parts.
-TIME_WORDS = r"(?:责任|完成)?时限(?:要求)?|时间要求|完成时间|完成期限|时间节点"
+TIME_WORDS = DEADLINE_LABEL_WORDS
 PERSON_WORDS = r"(?:牵头|分管|联系|责任)?(?:负责)?(?:领导|责任人|联系人)"
 
 
@@ -203,7 +203,7 @@ _PART_LABEL = re.compile(rf"(?:^|(?<=[;,\s。]))\s*(?P<label>{_PART_WORDS})\s*:"
 # A run of labelled parts closing an item, after its last full stop (used when it names units).
 # "…公开。责任单位:X。完成时限:Y。": the labelled parts may be sentences of their own
 _TAIL_LABELLED = re.compile(rf"(?:^|[。;])\s*(?P<phrase>(?:{_PART_WORDS})\s*:[^。]+(?:。\s*(?:{_PART_WORDS})\s*:[^。]+)*)$")
-_TIME_LABEL = re.compile(r"时限|时间|期限")
+_TIME_LABEL = re.compile(r"时限|时间|期限|进度")
 _PERSON_LABEL = re.compile(r"领导|责任人|联系人")
 
 

@@ -23,11 +23,12 @@ from gktrack.domain.deadlines import find_deadline_phrases, is_known
 from gktrack.domain.model import UnitRef
 from gktrack.domain.unitphrase import UNIT_LABEL_WORD, looks_like_unit_phrase, parse_unit_phrase
 from gktrack.errors import InputError
-from gktrack.features.importer.front import HEADER_WORDS
+from gktrack.features.importer.front import column_name
 from gktrack.features.importer.lines import CHROME, INTRO_KIND, INTRO_TITLE, PART_TITLE, Run, Seg, ends_sentence, split_items
 from gktrack.features.importer.result import ImportedSection, ImportedTask
 from gktrack.features.importer.table import (
     DEADLINE,
+    RESPONSIBLE,
     UNIT_ROLES,
     TableTasks,
     build_tasks,
@@ -65,9 +66,6 @@ _SECTION_WIDE = re.compile(r"^(?:本|该|此)(?:部分|章|节|方面|板块|领
 # "牵头负责领导:张三": a person, kept as a note on the task above, never a unit
 _LEADER_LINE = re.compile(rf"^[(]?\s*{PERSON_WORDS}\s*:")
 _DEADLINE_LABEL = re.compile(rf"^(?:{TIME_WORDS})\s*:\s*(?P<rest>.+)$")
-# the column names among ``HEADER_WORDS`` as the table model reads them
-_UNIT_COLUMNS = {word for word in HEADER_WORDS if header_role(word) in UNIT_ROLES}
-_TIME_COLUMNS = {word for word in HEADER_WORDS if header_role(word) == DEADLINE}
 _TEXT_COLUMNS = {"具体要求", "工作要求", "主要内容", "具体内容", "具体措施", "工作措施", "具体任务", "工作内容",
                  "任务内容", "工作任务", "重点任务", "主要任务", "任务", "事项"}
 
@@ -100,16 +98,22 @@ class Table:
 
     @property
     def has_units(self) -> bool:
-        return any(c in _UNIT_COLUMNS for c in self.columns)
+        return any(header_role(c) in UNIT_ROLES for c in self.columns)
 
     @property
     def has_time(self) -> bool:
-        return any(c in _TIME_COLUMNS for c in self.columns)
+        return any(header_role(c) == DEADLINE for c in self.columns)
+
+    @property
+    def unit_role(self) -> str:
+        """The role its unit cells give: that of its one unit column ("牵头科室"), else responsible."""
+        roles = [header_role(c) for c in self.columns if header_role(c) in UNIT_ROLES]
+        return roles[0] if len(roles) == 1 else RESPONSIBLE
 
     @property
     def units_first(self) -> bool:
         """The unit column comes before the task text."""
-        unit = next((i for i, c in enumerate(self.columns) if c in _UNIT_COLUMNS), None)
+        unit = next((i for i, c in enumerate(self.columns) if header_role(c) in UNIT_ROLES), None)
         text = [i for i, c in enumerate(self.columns) if c in _TEXT_COLUMNS]
         return unit is not None and bool(text) and unit < text[-1]
 
@@ -122,10 +126,10 @@ def find_table(segs: list[Seg]) -> Table | None:
     index = 0
     while index < len(segs):
         run = index
-        while run < len(segs) and segs[run].compact.rstrip(":") in HEADER_WORDS:
+        while run < len(segs) and column_name(segs[run].compact.rstrip(":")):
             run += 1
         columns = [s.compact.rstrip(":") for s in segs[index:run]]
-        if run - index >= 3 and (set(columns) & (_UNIT_COLUMNS | _TIME_COLUMNS)):
+        if run - index >= 3 and any(header_role(c) in (*UNIT_ROLES, DEADLINE) for c in columns):
             return Table(columns, index, run)
         index = max(run, index + 1)
     return None
@@ -285,7 +289,7 @@ class Builder:
 
     def _header_run(self, index: int) -> bool:
         def header(i: int) -> bool:
-            return 0 <= i < len(self.segs) and self.segs[i].compact.rstrip(":") in HEADER_WORDS
+            return 0 <= i < len(self.segs) and column_name(self.segs[i].compact.rstrip(":"))
 
         return header(index) and any(all(header(i) for i in range(first, first + 3))
                                      for first in range(index - 2, index + 1))
@@ -648,7 +652,7 @@ class Builder:
                     text, line_deadlines, line_notes = labelled
                     shown = shown_units(text)
                 try:
-                    units = parse_unit_phrase(text)
+                    units = parse_unit_phrase(text, default=self.table.unit_role if self.table else RESPONSIBLE)
                 except InputError as exc:
                     run.warn(seg.no, exc.message)
                     continue

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field, replace
 
 from gktrack.domain.deadlines import find_deadline_phrases, is_known, split_phrases, time_phrase
 from gktrack.domain.text import display_width
-from gktrack.domain.unitphrase import dedupe_units, join_line_breaks, looks_like_unit_phrase, parse_unit_phrase
+from gktrack.domain.unitphrase import (LABEL_ROLE_WORDS, UNIT_LABEL_KINDS, dedupe_units, join_line_breaks,
+                                      looks_like_unit_phrase, parse_unit_phrase)
 from gktrack.errors import InputError
 from gktrack.features.importer.result import ImportedSection, ImportedTask
 from gktrack.features.importer.text import BARE_PAGE, CHROME, Marker, excerpt, fold, marker_at_start, simplified, tidy, tidy_lines
@@ -36,16 +37,22 @@ NUMBER, GROUP, TEXT, LEAD, SUPPORT, RESPONSIBLE, DEADLINE, STATUS, REMARKS, PERS
 DETAIL = "detail"  # 细化分工: more of the task's text, often left blank
 UNIT_ROLES = (LEAD, SUPPORT, RESPONSIBLE)
 
-_ORG = r"(?:单位|部门|科室|处室|股室|机构|主体)?"
+_ORG = rf"(?:{UNIT_LABEL_KINDS})?"
+# The labels a deadline goes by, in a column's header and before a colon in prose ("进度安排:"):
+# the importer's one list of them. A bare "时间" or "日期" labels a column, but in prose it is a
+# page's field ("时间:2020年09月15日") as often as a task's deadline.
+_TIME_HEAD, _TIME_TAIL = r"(?:完成|办结|截止|办理|责任|推进)", r"(?:要求|节点|安排|进度)"
+DEADLINE_LABEL_WORDS = (rf"{_TIME_HEAD}?(?:时限|期限){_TIME_TAIL}?|{_TIME_HEAD}时间{_TIME_TAIL}?|时间{_TIME_TAIL}"
+                        r"|进度(?:安排|要求)")
 _ROLE_PATTERNS = [
     (NUMBER, r"序号|编号|序|No\.?|NO\.?|号"),
     # a person (牵头负责领导, 责任人, 联系人): a note on the task, never a unit
     (PERSON, r".{0,6}(?:领导|责任人|负责人|联系人|联络员|经办人)(?:及电话|姓名)?|联系(?:电话|方式)"),
-    (LEAD, rf"牵头{_ORG}|主办{_ORG}|主责{_ORG}"),
-    (SUPPORT, rf"配合{_ORG}|协办{_ORG}|协助{_ORG}|参与{_ORG}|协同{_ORG}"),
-    (RESPONSIBLE, rf"责任{_ORG}|承办{_ORG}|实施主体|负责{_ORG}|落实{_ORG}|主管{_ORG}|单位|部门|科室|处室|股室"),
-    (DEADLINE, r"(?:完成|办结|截止|办理)?(?:时限|时间|期限|日期)(?:要求|节点|安排|进度)?|进度(?:安排|要求)?"
-               r"|时间进度|完成时间节点|推进时限"),
+    # the unit columns: a role word a label ("牵头单位:") goes by too, then a kind of body or nothing
+    (LEAD, rf"(?:{LABEL_ROLE_WORDS[LEAD]}){_ORG}"),
+    (SUPPORT, rf"(?:{LABEL_ROLE_WORDS[SUPPORT]}){_ORG}"),
+    (RESPONSIBLE, rf"(?:{LABEL_ROLE_WORDS[RESPONSIBLE]}){_ORG}|单位|部门|科室|处室|股室"),
+    (DEADLINE, rf"{DEADLINE_LABEL_WORDS}|时间|{_TIME_HEAD}?日期{_TIME_TAIL}?|进度"),
     (STATUS, r"完成情况|进展情况|落实情况|工作进展|进展|完成进度|推进情况|工作完成情况|目前进展"),
     (REMARKS, r"备注|说明"),
     (DETAIL, r"细化(?:分工|任务|措施|内容|要求)|具体分工|(?:分工|任务)细化"),
