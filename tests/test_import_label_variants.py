@@ -141,3 +141,27 @@ def test_a_header_one_cell_a_line_knows_every_column_name(tmp_path, label, role,
     assert [s.title for s in plan.sections] == ["深化重点领域信息公开", "公开预算决算", "公开统计数据"]
     assert _units(plan) == [[("县财政局", role)], [("县统计局", role), ("县发改局", role)]]
     assert [t.deadline for t in plan.tasks] == [["6月底前"], ["持续推进"]]
+
+
+# ---- 主办单位 / 承办单位: a task's label inside the plan, a site's footer after it ------------
+
+_FOOTER_WORDS = """某县2024年政务公开工作要点
+一、加强政策公开
+(一)做好规范性文件公开。
+承办单位:县司法局
+(二)做好预算公开。
+主办单位:县财政局
+二、强化保障
+(三)加强政务公开培训。
+责任单位:县政府办
+主办单位:某县人民政府办公室
+承办单位:某县信息中心
+网站标识码:1234567890
+"""
+
+
+def test_a_site_footers_labels_inside_the_plan_label_a_tasks_units(tmp_path):
+    plan = _read(tmp_path, _FOOTER_WORDS)
+    assert _units(plan) == [[("县司法局", R)], [("县财政局", L)], [("县政府办", R)]]
+    # after the plan, the same labels are the page's footer: no unit of the last task
+    assert not any("某县信息中心" in message or "人民政府办公室" in message for _, message in plan.warnings)

@@ -222,10 +222,15 @@ class Builder:
     def classify(self) -> None:
         table = self.table
         previous = None
+        # where the page's own lines begin: a site's footer ("主办单位:X人民政府办公室") stands
+        # there, a task's unit label written the same way ("承办单位:县财政局") before more of the plan
+        footer = len(self.segs)
+        while footer and (self.segs[footer - 1].kind != "table" and CHROME.match(self.segs[footer - 1].norm)):
+            footer -= 1
         for index, seg in enumerate(self.segs):
             if seg.kind == "table":
                 continue  # a table among the prose, read as a table where it stands
-            if CHROME.match(seg.norm):
+            if CHROME.match(seg.norm) and not (index < footer and UNIT_LABEL.match(seg.norm)):
                 seg.kind = "chrome"
             elif table and self._header_run(index):
                 seg.kind = "chrome"  # the header repeated on a new page
