@@ -116,3 +116,19 @@ def test_a_unit_line_cut_right_after_a_separator_is_reported_with_the_names_read
     plan = parse_document(text)
     assert units(plan.tasks[-1]) == [("党政综合办", "responsible")]
     assert any("责任单位可能不完整:读取为“党政综合办”" in message for _, message in plan.warnings)
+
+
+# ---- a bracket closed inside a sentence where the text stops ------------------------------------
+
+def test_a_text_cut_right_after_a_bracket_inside_its_sentence_is_reported_as_cut_unlike_a_unit_bracket():
+    text = "\n".join(BRACKETED.split("\n")[:3] + ["2.推动基层政务公开与村(居)务公开协同发展。(责任单位:市民政局)"])
+    for stop in ("村(居)", "村（居）"):
+        cut = text.replace("村(居)", stop)
+        plan = parse_document(cut[:cut.index(stop) + len(stop)])
+        assert plan.tasks[-1].text.endswith("与" + stop) and plan.tasks[-1].units == []
+        assert any(line == 4 and "文档在此处中断" in message for line, message in plan.warnings)
+    # a bracket after a full stop, or holding the item's units or deadline, ends a whole text
+    for last in ("2.做好政策解读。(责任单位:市政府办公室)", "2.做好政策解读,同步发布(市政府办公室负责)",
+                 "2.做好政策解读,建立政策解读专家库(2024年6月底前)"):
+        plan = parse_document("\n".join(BRACKETED.split("\n")[:3] + [last]))
+        assert plan.tasks[-1].text.startswith("做好政策解读") and not cut_warned(plan)

@@ -294,7 +294,7 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
         short = len(tail) < 8 and not (final.number and final.line == last.no)
         # "…(责任单位:", "责任单位:": a bracket left open, or a label with nothing after it, was to go on
         left_open = tail.endswith(":") or _unclosed(tail.translate(BRACKET_FOLD)) is not None
-        if tail and not short and (left_open or tail[-1] not in TERMINAL + ".;)|") and not CHROME.match(tail) \
+        if tail and not short and (left_open or not _ends_whole(tail)) and not CHROME.match(tail) \
                 and not closed_row \
                 and last.no >= plan.tasks[-1].line and not looks_like_unit_phrase(tail) \
                 and not deadline_cell(part) and not DATE_LINE.match(tail) \
@@ -450,6 +450,21 @@ def _replace(seg: Seg, begin: int, end: int, text: str) -> None:
     seg.starts = [(offset + shift if offset >= end else offset, no) for offset, no in seg.starts
                   if not begin < offset < end and offset + (shift if offset >= end else 0) < len(seg.raw)] \
         or [(0, seg.no)]
+
+
+def _ends_whole(tail: str) -> bool:
+    """Whether the document's last line (folded) ends as a whole text does. A ")" does so only where
+    its bracket follows a finished sentence or holds the item's units or deadline: "…与村(居)",
+    "…合作(PPP)" are words broken off after a bracket inside a sentence."""
+    norm = tail.translate(BRACKET_FOLD)
+    if norm[-1:] != ")":
+        return norm[-1:] in TERMINAL + ".;|"
+    pairs = list(top_brackets(norm))
+    if not pairs or pairs[-1][1] != len(norm) - 1:
+        return True  # a ")" closing nothing: not a bracket of the sentence's words
+    opened = pairs[-1][0]
+    inside, before = norm[opened + 1:-1].strip(STRIP), norm[:opened].rstrip(STRIP)
+    return not before or _ends_whole(before) or _bracket_units(inside) or deadline_cell(inside)
 
 
 def _unclosed(norm: str) -> int | None:
