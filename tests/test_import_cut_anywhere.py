@@ -132,3 +132,19 @@ def test_a_text_cut_right_after_a_bracket_inside_its_sentence_is_reported_as_cut
                  "2.做好政策解读,建立政策解读专家库(2024年6月底前)"):
         plan = parse_document("\n".join(BRACKETED.split("\n")[:3] + [last]))
         assert plan.tasks[-1].text.startswith("做好政策解读") and not cut_warned(plan)
+
+
+# ---- the first characters of a last unit name where the text stops --------------------------------
+
+def test_a_last_unit_name_cut_to_one_or_two_characters_is_dropped_and_said():
+    prose = PROSE.replace("县政府办公室牵头,县直各部门配合", "县政府办公室、县直各部门")
+    for text, stop, kept in ((prose, "县政府办公室、县", "县政府办公室"), (TAB_TABLE, "区经信局、区", "区经信局"),
+                             (PIPE_TABLE, "| 市", None)):
+        plan = parse_document(text[:text.index(stop) + len(stop)])
+        last = plan.tasks[-1]
+        assert [unit.name for unit in last.units] == ([kept] if kept else [])
+        assert last.units_text == kept
+        assert any(f"末尾残缺的“{stop[-1]}”未作为单位" in message for _, message in plan.warnings)
+    # a short name the plan names elsewhere is whole
+    text = TAB_TABLE.replace("区政府办公室", "区委") + "\n4\t公开社会救助资金发放情况。\t区委"
+    assert [unit.name for unit in parse_document(text).tasks[-1].units] == ["区委"]

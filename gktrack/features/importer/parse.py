@@ -144,7 +144,7 @@ def _parse(doc: Document, year: int | None) -> ImportedPlan:
                 tasks = []  # plain paragraphs with neither numbering nor units: nothing says they are tasks
         else:
             sections, tasks, any_units = _prose_and_table(plan, body, table, run)
-    plan.sections, plan.tasks = sections, _cut_fragment(_with_words(tasks, run), doc, run)
+    plan.sections, plan.tasks = sections, _cut_last_name(_cut_fragment(_with_words(tasks, run), doc, run), doc, run)
     _settle(plan, doc, segs, any_units, run)
     _text_deadlines(plan.tasks, year or plan.year, run)
     plan.warnings = sorted(run.warnings, key=lambda item: item[0])
@@ -182,6 +182,29 @@ def _cut_fragment(tasks: list[ImportedTask], doc: Document, run: Run) -> list[Im
         return tasks
     run.warn(last.no, f"文档在此处中断,末尾残缺的“{tail.strip()}”看不出是任务还是标题、单位,未导入,请核对")
     return tasks[:-1] if alone else tasks[:-1] + [replace(final, text=before.rstrip())]
+
+
+def _cut_last_name(tasks: list[ImportedTask], doc: Document, run: Run) -> list[ImportedTask]:
+    """The tasks without the last unit of the last one where the document stops right after it and
+    it is one or two characters the plan names nowhere else ("…、区政数局、区", "各县市区政府,各乡"):
+    the start of a name broken off ("区商务局", "各乡镇政府"), whatever reader (unit line, bracket,
+    table cell) took it. The user is told the list may be incomplete."""
+    last = _last_line(doc)
+    final = tasks[-1] if tasks else None
+    if final is None or last is None or not final.units or run.cut_units:
+        return tasks
+    name = final.units[-1].name
+    tail = fold(last.text).strip(STRIP + "|")
+    named = {unit.name for task in tasks[:-1] for unit in task.units}
+    if len(name) > 2 or name in named or not re.search(rf"(?:^|[、,;:|\s]){re.escape(fold(name))}$", tail):
+        return tasks
+    written = (final.units_text or "").rstrip(STRIP)
+    kept = written[:-len(name)].rstrip(STRIP + "、,;，；") if written.endswith(name) else written
+    kept = re.sub(r"(?:^|[;；])[^;；]*[:：]$", "", kept)  # "…;责任单位:": a label left with no name
+    run.cut_units = True
+    read = f"的责任单位可能不完整:读取为“{excerpt(kept)}”," if final.units[:-1] else ""
+    run.warn(last.no, f"文档在此处中断,最后一项任务{read}末尾残缺的“{name}”未作为单位,请核对")
+    return tasks[:-1] + [replace(final, units=final.units[:-1], units_text=kept or None)]
 
 
 # "对2018年底前制定的规范性文件": a 前 phrase that qualifies a noun says which things, not by when
