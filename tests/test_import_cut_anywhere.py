@@ -148,3 +148,13 @@ def test_a_last_unit_name_cut_to_one_or_two_characters_is_dropped_and_said():
     # a short name the plan names elsewhere is whole
     text = TAB_TABLE.replace("区政府办公室", "区委") + "\n4\t公开社会救助资金发放情况。\t区委"
     assert [unit.name for unit in parse_document(text).tasks[-1].units] == ["区委"]
+
+
+def test_a_unit_label_cut_off_before_its_first_name_stays_out_of_the_task_text():
+    for label in ("(责任单位:", "（牵头单位：", "(责任单位"):
+        text = BRACKETED.replace("(责任单位:市政府", label + "市政府")
+        plan = parse_document(text[:text.index(label + "市政府") + len(label)])
+        assert plan.tasks[-1].text == "做好政策解读。政策文件与解读材料同步起草、同步审签、同步发布。"
+        assert plan.tasks[-1].units == []
+        assert any(line == 4 and f"文档在此处中断,最后一项任务的“{label}”之后没有单位名称" in message
+                   for line, message in plan.warnings)

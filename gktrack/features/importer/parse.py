@@ -23,7 +23,7 @@ from dataclasses import replace
 
 from gktrack.domain.deadlines import before_plan_year, is_known, parse_deadline
 from gktrack.domain.unitphrase import (
-    close_label_gaps, is_body_name, looks_like_unit_phrase, split_cut_name, text_problem,
+    UNIT_LABEL_WORD, close_label_gaps, is_body_name, looks_like_unit_phrase, split_cut_name, text_problem,
 )
 from gktrack.errors import InputError
 from gktrack.features.importer.front import (
@@ -387,7 +387,8 @@ def _cut_unit_list(body: list[Seg], doc: Document, run: Run) -> None:
     web-page excerpt cut off inside its last unit list ("…框架。(市府办牵头,市政府各部门、各功" or a
     unit line "市发改委、市财政局、人民银"): the part before the cut gives the last task its units (a
     cut-off last name is dropped unless it reads as a name), and the user is told the list may be
-    incomplete. Anywhere else only a labelled bracket ("…原因。(牵头部门:办公室、法规宣教股", its ")"
+    incomplete; one cut right after its label ("…发布。(责任单位:") names no one and leaves the text,
+    said the same way. Anywhere else only a labelled bracket ("…原因。(牵头部门:办公室、法规宣教股", its ")"
     forgotten) is read as closed where its line ends; any other unclosed bracket is text. One
     holding symbols no name has ("(执法局&&)", a page's editing marks) is read without them."""
     last = _last_line(doc, past_chrome=True)  # a list cut off ("法规股、会") is so under the page's footer too
@@ -406,6 +407,9 @@ def _bracket_units(text: str) -> bool:
         looks_like_unit_phrase(text) or all(is_body_name(unit.name) for unit in found[1]))
 
 
+_BARE_LABEL = re.compile(rf"\(\s*{UNIT_LABEL_WORD}\s*:?\s*$")
+
+
 def _close_unit_bracket(seg: Seg, after_other: bool, at_end: bool, run: Run) -> None:
     opened = _unclosed(seg.norm.translate(BRACKET_FOLD))
     # "各县(市、区": a bracket inside a unit's name, on a unit line of its own; not the task's unit bracket
@@ -415,6 +419,14 @@ def _close_unit_bracket(seg: Seg, after_other: bool, at_end: bool, run: Run) -> 
         stop = min((offset for offset, _ in seg.starts if offset > opened), default=len(seg.raw))
         if stop < len(seg.raw) and _bracket_units(seg.raw[opened + 1:].rstrip(STRIP + "、,;,;。")):
             stop = len(seg.raw)
+        # "…发布。(责任单位:": cut off after its label, the bracket names no one and is no part of the text
+        if at_end and stop == len(seg.raw) and _BARE_LABEL.match(seg.norm.translate(BRACKET_FOLD)[opened:]):
+            written = seg.raw[opened:].strip(STRIP)
+            _replace(seg, opened, len(seg.raw), "")
+            run.cut_units = True
+            run.warn(seg.line_at(max(opened - 1, 0)), f"文档在此处中断,最后一项任务的“{written}”之后没有单位名称,"
+                                                      "未导入责任单位,请核对")
+            return
         if not at_end or stop < len(seg.raw):
             if not UNIT_LABEL.match(seg.norm[opened:]):
                 return
