@@ -158,3 +158,14 @@ def test_a_unit_label_cut_off_before_its_first_name_stays_out_of_the_task_text()
         assert plan.tasks[-1].units == []
         assert any(line == 4 and f"文档在此处中断,最后一项任务的“{label}”之后没有单位名称" in message
                    for line, message in plan.warnings)
+
+
+def test_a_row_cut_after_its_unit_cell_takes_no_deadline_from_the_row_above_where_no_cells_are_merged():
+    for stop in ("区民政局", "区民政局\t"):
+        text = TAB_TABLE[:TAB_TABLE.index("区民政局") + len(stop)]
+        last = parse_document(text).tasks[-1]
+        assert (last.number, units(last), last.deadline) == ("3", [("区民政局", "responsible")], [])
+    # a table whose rows leave out merged cells takes them from the row above, at its end too
+    merged = "\n".join(TAB_TABLE.split("\n")[:3] + ["2\t做好涉企政策集中公开，开设惠企政策专区。\t区经信局",
+                                                    "3\t公开城乡低保、特困人员救助供养等社会救助政策。\t区民政局"])
+    assert parse_document(merged).tasks[-1].deadline == ["会后5个工作日内"]
