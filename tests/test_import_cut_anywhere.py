@@ -169,3 +169,27 @@ def test_a_row_cut_after_its_unit_cell_takes_no_deadline_from_the_row_above_wher
     merged = "\n".join(TAB_TABLE.split("\n")[:3] + ["2\t做好涉企政策集中公开，开设惠企政策专区。\t区经信局",
                                                     "3\t公开城乡低保、特困人员救助供养等社会救助政策。\t区民政局"])
     assert parse_document(merged).tasks[-1].deadline == ["会后5个工作日内"]
+
+
+# ---- a table written one cell a line, its next row's first words where the text stops -------------
+
+CELL_LINES = "\n\n".join([
+    "某区2024年政务公开重点工作任务分工表",
+    "工作任务", "具体要求", "责任单位", "时限要求",
+    "1.聚焦政府中心工作。",
+    "加强现代化产业体系建设、扩大有效需求等方面的信息公开。",
+    "区发改委、区商务局按职责分工负责", "持续推进", "及时更新",
+    "围绕“数字政府”建设和民营企业市场准入等方面政策措施,加强相关信息主动公开。",
+    "区发改委、区政数局按职责分工负责", "持续推进", "及时更新",
+    "围绕市场经济运行各领域各环节,依法推进企业信用信息公开公示。",
+    "区市场监管局按职责分工负责", "持续推进",
+])
+
+
+def test_the_first_words_of_a_cell_a_line_row_where_the_text_stops_are_no_deadline():
+    whole = parse_document(CELL_LINES).tasks
+    assert [task.deadline for task in whole] == [["持续推进", "及时更新"]] * 2 + [["持续推进"]]
+    plan = parse_document(CELL_LINES[:CELL_LINES.index("各领域")])
+    assert plan.tasks[1].deadline == ["持续推进", "及时更新"]
+    assert all("围绕市场经济运行" not in task.deadline for task in plan.tasks)
+    assert cut_warned(plan)
