@@ -3,11 +3,8 @@ before the cut is what it reads from the whole plan, and the last task says noth
 
 from __future__ import annotations
 
+from conftest import pairs
 from gktrack.features.importer import parse_document
-
-
-def units(task) -> list[tuple[str, str]]:
-    return [(unit.name, unit.role) for unit in task.units]
 
 
 def cut_warned(plan) -> bool:
@@ -36,15 +33,15 @@ PIPE_TABLE = "\n".join([
 def test_a_tab_row_cut_in_its_text_takes_no_units_or_deadline_from_the_row_above():
     plan = parse_document(TAB_TABLE[:TAB_TABLE.index("救助供养")])
     last = plan.tasks[-1]
-    assert (last.number, last.text, units(last), last.deadline) == ("3", "公开城乡低保、特困人员", [], [])
-    assert units(plan.tasks[1]) == [("区经信局", "responsible"), ("区商务局", "responsible")]
+    assert (last.number, last.text, pairs(last), last.deadline) == ("3", "公开城乡低保、特困人员", [], [])
+    assert pairs(plan.tasks[1]) == [("区经信局", "responsible"), ("区商务局", "responsible")]
     assert cut_warned(plan)
 
 
 def test_a_pipe_row_cut_in_its_text_takes_no_units_or_deadline_from_the_row_above():
     plan = parse_document(PIPE_TABLE[:PIPE_TABLE.index("决策事项")])
     last = plan.tasks[-1]
-    assert (last.number, last.text, units(last), last.deadline) == ("3", "制定并公开年度重大行政", [], [])
+    assert (last.number, last.text, pairs(last), last.deadline) == ("3", "制定并公开年度重大行政", [], [])
     assert cut_warned(plan)
 
 
@@ -114,7 +111,7 @@ def test_a_unit_line_cut_right_after_a_separator_is_reported_with_the_names_read
     at = PROSE.index("党政综合办牵头") + len("党政综合办牵头,")
     text = PROSE[:at].replace("党政综合办牵头,", "党政综合办、")
     plan = parse_document(text)
-    assert units(plan.tasks[-1]) == [("党政综合办", "responsible")]
+    assert pairs(plan.tasks[-1]) == [("党政综合办", "responsible")]
     assert any("责任单位可能不完整:读取为“党政综合办”" in message for _, message in plan.warnings)
 
 
@@ -148,6 +145,13 @@ def test_a_last_unit_name_cut_to_one_or_two_characters_is_dropped_and_said():
     # a short name the plan names elsewhere is whole
     text = TAB_TABLE.replace("区政府办公室", "区委") + "\n4\t公开社会救助资金发放情况。\t区委"
     assert [unit.name for unit in parse_document(text).tasks[-1].units] == ["区委"]
+    # and a two-character body's name ending a whole plan, named nowhere else, is whole too
+    whole = PROSE[:PROSE.index("\n抄送")]
+    assert whole.endswith("\n党政综合办")
+    for name in ("团委", "妇联"):
+        plan = parse_document(whole + f"、{name}")
+        assert [unit.name for unit in plan.tasks[-1].units] == ["党政综合办", name]
+        assert not any("残缺" in message for _, message in plan.warnings)
 
 
 def test_a_unit_label_cut_off_before_its_first_name_stays_out_of_the_task_text():
@@ -164,7 +168,7 @@ def test_a_row_cut_after_its_unit_cell_takes_no_deadline_from_the_row_above_wher
     for stop in ("区民政局", "区民政局\t"):
         text = TAB_TABLE[:TAB_TABLE.index("区民政局") + len(stop)]
         last = parse_document(text).tasks[-1]
-        assert (last.number, units(last), last.deadline) == ("3", [("区民政局", "responsible")], [])
+        assert (last.number, pairs(last), last.deadline) == ("3", [("区民政局", "responsible")], [])
     # a table whose rows leave out merged cells takes them from the row above, at its end too
     merged = "\n".join(TAB_TABLE.split("\n")[:3] + ["2\t做好涉企政策集中公开，开设惠企政策专区。\t区经信局",
                                                     "3\t公开城乡低保、特困人员救助供养等社会救助政策。\t区民政局"])

@@ -184,11 +184,15 @@ def _cut_fragment(tasks: list[ImportedTask], doc: Document, run: Run) -> list[Im
     return tasks[:-1] if alone else tasks[:-1] + [replace(final, text=before.rstrip())]
 
 
+_LEVELS = "省市县区镇乡街村各"  # a name's first character that says its level, not yet what it is
+
+
 def _cut_last_name(tasks: list[ImportedTask], doc: Document, run: Run) -> list[ImportedTask]:
     """The tasks without the last unit of the last one where the document stops right after it and
-    it is one or two characters the plan names nowhere else ("…、区政数局、区", "各县市区政府,各乡"):
-    the start of a name broken off ("区商务局", "各乡镇政府"), whatever reader (unit line, bracket,
-    table cell) took it. The user is told the list may be incomplete."""
+    it is a name's start the plan names nowhere else: one character ("…、区政数局、区"), or a level and
+    one character that is no body's name ("市财"), whatever reader (unit line, bracket, table cell)
+    took it. Two characters can be a whole name ("团委", "妇联"): those stay. The user is told the
+    list may be incomplete."""
     last = _last_line(doc)
     final = tasks[-1] if tasks else None
     if final is None or last is None or not final.units or run.cut_units:
@@ -196,7 +200,8 @@ def _cut_last_name(tasks: list[ImportedTask], doc: Document, run: Run) -> list[I
     name = final.units[-1].name
     tail = fold(last.text).strip(STRIP + "|")
     named = {unit.name for task in tasks[:-1] for unit in task.units}
-    if len(name) > 2 or name in named or not re.search(rf"(?:^|[、,;:|\s]){re.escape(fold(name))}$", tail):
+    broken = len(name) == 1 or len(name) == 2 and name[0] in _LEVELS and not is_body_name(name)
+    if not broken or name in named or not re.search(rf"(?:^|[、,;:|\s]){re.escape(fold(name))}$", tail):
         return tasks
     written = (final.units_text or "").rstrip(STRIP)
     kept = written[:-len(name)].rstrip(STRIP + "、,;，；") if written.endswith(name) else written
