@@ -23,7 +23,7 @@ from dataclasses import replace
 
 from gktrack.domain.deadlines import before_plan_year, is_known, parse_deadline
 from gktrack.domain.unitphrase import (
-    close_label_gaps, is_body_name, looks_like_unit_phrase, split_cut_name, text_problem,
+    UNIT_LABEL_WORD, close_label_gaps, is_body_name, looks_like_unit_phrase, split_cut_name, text_problem,
 )
 from gktrack.errors import InputError
 from gktrack.features.importer.front import (
@@ -144,7 +144,7 @@ def _parse(doc: Document, year: int | None) -> ImportedPlan:
                 tasks = []  # plain paragraphs with neither numbering nor units: nothing says they are tasks
         else:
             sections, tasks, any_units = _prose_and_table(plan, body, table, run)
-    plan.sections, plan.tasks = sections, _cut_fragment(_with_words(tasks, run), doc, run)
+    plan.sections, plan.tasks = sections, _cut_last_name(_cut_fragment(_with_words(tasks, run), doc, run), doc, run)
     _settle(plan, doc, segs, any_units, run)
     _text_deadlines(plan.tasks, year or plan.year, run)
     plan.warnings = sorted(run.warnings, key=lambda item: item[0])
@@ -182,6 +182,34 @@ def _cut_fragment(tasks: list[ImportedTask], doc: Document, run: Run) -> list[Im
         return tasks
     run.warn(last.no, f"文档在此处中断,末尾残缺的“{tail.strip()}”看不出是任务还是标题、单位,未导入,请核对")
     return tasks[:-1] if alone else tasks[:-1] + [replace(final, text=before.rstrip())]
+
+
+_LEVELS = "省市县区镇乡街村各"  # a name's first character that says its level, not yet what it is
+
+
+def _cut_last_name(tasks: list[ImportedTask], doc: Document, run: Run) -> list[ImportedTask]:
+    """The tasks without the last unit of the last one where the document stops right after it and
+    it is a name's start the plan names nowhere else: one character ("…、区政数局、区"), or a level and
+    one character that is no body's name ("市财"), whatever reader (unit line, bracket, table cell)
+    took it. Two characters can be a whole name ("团委", "妇联"): those stay. The user is told the
+    list may be incomplete."""
+    last = _last_line(doc)
+    final = tasks[-1] if tasks else None
+    if final is None or last is None or not final.units or run.cut_units:
+        return tasks
+    name = final.units[-1].name
+    tail = fold(last.text).strip(STRIP + "|")
+    named = {unit.name for task in tasks[:-1] for unit in task.units}
+    broken = len(name) == 1 or len(name) == 2 and name[0] in _LEVELS and not is_body_name(name)
+    if not broken or name in named or not re.search(rf"(?:^|[、,;:|\s]){re.escape(fold(name))}$", tail):
+        return tasks
+    written = (final.units_text or "").rstrip(STRIP)
+    kept = written[:-len(name)].rstrip(STRIP + "、,;，；") if written.endswith(name) else written
+    kept = re.sub(r"(?:^|[;；])[^;；]*[:：]$", "", kept)  # "…;责任单位:": a label left with no name
+    run.cut_units = True
+    read = f"的责任单位可能不完整:读取为“{excerpt(kept)}”," if final.units[:-1] else ""
+    run.warn(last.no, f"文档在此处中断,最后一项任务{read}末尾残缺的“{name}”未作为单位,请核对")
+    return tasks[:-1] + [replace(final, units=final.units[:-1], units_text=kept or None)]
 
 
 # "对2018年底前制定的规范性文件": a 前 phrase that qualifies a noun says which things, not by when
@@ -294,7 +322,7 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
         short = len(tail) < 8 and not (final.number and final.line == last.no)
         # "…(责任单位:", "责任单位:": a bracket left open, or a label with nothing after it, was to go on
         left_open = tail.endswith(":") or _unclosed(tail.translate(BRACKET_FOLD)) is not None
-        if tail and not short and (left_open or tail[-1] not in TERMINAL + ".;)|") and not CHROME.match(tail) \
+        if tail and not short and (left_open or not _ends_whole(tail)) and not CHROME.match(tail) \
                 and not closed_row \
                 and last.no >= plan.tasks[-1].line and not looks_like_unit_phrase(tail) \
                 and not deadline_cell(part) and not DATE_LINE.match(tail) \
@@ -364,7 +392,8 @@ def _cut_unit_list(body: list[Seg], doc: Document, run: Run) -> None:
     web-page excerpt cut off inside its last unit list ("…框架。(市府办牵头,市政府各部门、各功" or a
     unit line "市发改委、市财政局、人民银"): the part before the cut gives the last task its units (a
     cut-off last name is dropped unless it reads as a name), and the user is told the list may be
-    incomplete. Anywhere else only a labelled bracket ("…原因。(牵头部门:办公室、法规宣教股", its ")"
+    incomplete; one cut right after its label ("…发布。(责任单位:") names no one and leaves the text,
+    said the same way. Anywhere else only a labelled bracket ("…原因。(牵头部门:办公室、法规宣教股", its ")"
     forgotten) is read as closed where its line ends; any other unclosed bracket is text. One
     holding symbols no name has ("(执法局&&)", a page's editing marks) is read without them."""
     last = _last_line(doc, past_chrome=True)  # a list cut off ("法规股、会") is so under the page's footer too
@@ -383,6 +412,9 @@ def _bracket_units(text: str) -> bool:
         looks_like_unit_phrase(text) or all(is_body_name(unit.name) for unit in found[1]))
 
 
+_BARE_LABEL = re.compile(rf"\(\s*{UNIT_LABEL_WORD}\s*:?\s*$")
+
+
 def _close_unit_bracket(seg: Seg, after_other: bool, at_end: bool, run: Run) -> None:
     opened = _unclosed(seg.norm.translate(BRACKET_FOLD))
     # "各县(市、区": a bracket inside a unit's name, on a unit line of its own; not the task's unit bracket
@@ -392,6 +424,14 @@ def _close_unit_bracket(seg: Seg, after_other: bool, at_end: bool, run: Run) -> 
         stop = min((offset for offset, _ in seg.starts if offset > opened), default=len(seg.raw))
         if stop < len(seg.raw) and _bracket_units(seg.raw[opened + 1:].rstrip(STRIP + "、,;,;。")):
             stop = len(seg.raw)
+        # "…发布。(责任单位:": cut off after its label, the bracket names no one and is no part of the text
+        if at_end and stop == len(seg.raw) and _BARE_LABEL.match(seg.norm.translate(BRACKET_FOLD)[opened:]):
+            written = seg.raw[opened:].strip(STRIP)
+            _replace(seg, opened, len(seg.raw), "")
+            run.cut_units = True
+            run.warn(seg.line_at(max(opened - 1, 0)), f"文档在此处中断,最后一项任务的“{written}”之后没有单位名称,"
+                                                      "未导入责任单位,请核对")
+            return
         if not at_end or stop < len(seg.raw):
             if not UNIT_LABEL.match(seg.norm[opened:]):
                 return
@@ -450,6 +490,21 @@ def _replace(seg: Seg, begin: int, end: int, text: str) -> None:
     seg.starts = [(offset + shift if offset >= end else offset, no) for offset, no in seg.starts
                   if not begin < offset < end and offset + (shift if offset >= end else 0) < len(seg.raw)] \
         or [(0, seg.no)]
+
+
+def _ends_whole(tail: str) -> bool:
+    """Whether the document's last line (folded) ends as a whole text does. A ")" does so only where
+    its bracket follows a finished sentence or holds the item's units or deadline: "…与村(居)",
+    "…合作(PPP)" are words broken off after a bracket inside a sentence."""
+    norm = tail.translate(BRACKET_FOLD)
+    if norm[-1:] != ")":
+        return norm[-1:] in TERMINAL + ".;|"
+    pairs = list(top_brackets(norm))
+    if not pairs or pairs[-1][1] != len(norm) - 1:
+        return True  # a ")" closing nothing: not a bracket of the sentence's words
+    opened = pairs[-1][0]
+    inside, before = norm[opened + 1:-1].strip(STRIP), norm[:opened].rstrip(STRIP)
+    return not before or _ends_whole(before) or _bracket_units(inside) or deadline_cell(inside)
 
 
 def _unclosed(norm: str) -> int | None:

@@ -324,7 +324,9 @@ class Builder:
                 if is_known(seg.compact) or (nxt is not None and nxt.kind == "para"
                                                    and is_known(seg.compact + nxt.compact)):
                     seg.kind = "deadline"  # a row whose unit cell is merged with the rows below
-                elif previous in after and not self._starts_row(index) and (
+                # the text's last cell is short because the text stops there ("围绕市场经济运行"):
+                # only a known deadline tells it is one
+                elif previous in after and not self._starts_row(index) and self._next(index) is not None and (
                         previous == "deadline" or len(seg.norm) <= 8):
                     seg.kind = "deadline"
             previous = seg.kind

@@ -509,11 +509,15 @@ def text_grids(lines) -> list[Grid]:
 def _broken_off(rows: list[list[Cell]]) -> bool:
     """Whether the text stops inside the last row of a " | " or tab table: a row shorter than the
     widest whose last cell is sentence text not ended ("4 | 公开城乡低保、特困"). Its missing cells
-    are the ones the cut took, not merged ones to take from the row above."""
+    are the ones the cut took, not merged ones to take from the row above. So too a short row ending
+    in a whole cell (its units) in a table no other row of which is short: it merges no cells."""
     last = [cell for cell in rows[-1] if _clean(cell.text)]
-    if not last or len(rows[-1]) >= max(map(len, rows)):
+    widest = max(map(len, rows))
+    if not last or len(rows[-1]) >= widest:
         return False
     text = fold(last[-1].text).strip()
+    if all(len(row) >= widest for row in rows[1:-1]):
+        return True
     return text[-1:] not in "。;)!?" and not deadline_cell(text) and not looks_like_unit_phrase(text)
 
 
