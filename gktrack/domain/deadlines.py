@@ -245,7 +245,9 @@ _JOINING = r"并且?|同时|此后"
 _JOINER = re.compile(rf"{_JOINING}|且|之后")
 _LEAD = (rf"^(?:{_JOINING})?(?:(?:完成)?(?:时限|期限|时间)(?:要求)?:?)?"
          r"(?:(?:应|须|需|要|务必|必须|并|均)?(?:于|在|到|至|截至|截止到?|不晚于|最迟于?|力争(?:在|于)?|争取(?:在|于)?))?")
-_TRAIL = r"(?:完成|办结|完毕|到位|结束)$"
+# A result due by the date ("年底前全面建成", "9月底前印发"); a start ("启动", "开展") is no
+# deadline for the task, so it stays unread.
+_TRAIL = r"(?:全面|基本|全部|如期)?(?:完成|建成|办结|完毕|到位|结束|上线|印发|出台|公开|公布|发布|报送)$"
 
 
 def _core(folded: str) -> str:

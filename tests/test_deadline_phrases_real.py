@@ -1,0 +1,66 @@
+"""Deadline phrases that real plans write and the parser once left unread: each case below was
+"期限无法识别" (a task that could never go red) before its rule was added."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gktrack.domain.deadlines import parse_deadline, parse_deadlines
+
+Y = 2024
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+# phrase -> the date it names (kind "date"), read in a 2024 plan
+DATED = [
+    # a result verb after the date: the date is when the result is due
+    ("年底前全面建成", date(Y, 12, 31)),
+    ("年底前全面完成", date(Y, 12, 31)),
+    ("年底前基本完成", date(Y, 12, 31)),
+    ("2024年6月底前建成", date(Y, 6, 30)),
+    ("6月底前上线", date(Y, 6, 30)),
+    ("9月底前印发", date(Y, 9, 30)),
+    ("10月底前出台", date(Y, 10, 31)),
+]
+
+
+@pytest.mark.parametrize("phrase, due", DATED)
+def test_dated(phrase, due):
+    d = parse_deadline(phrase, Y)
+    assert (d.kind, d.due, d.phrase) == ("date", due, phrase)
+
+
+# what names no time, or only a start, stays unread: a wrong date is worse than none
+@pytest.mark.parametrize("phrase", [
+    "按上级要求", "按上级统一要求", "按规定时限", "按时完成", "6月前", "2024年12月前",
+    "6月底前启动", "年底前开展",
+])
+def test_still_unknown(phrase):
+    assert parse_deadline(phrase, Y).kind == "unknown"
+
+
+@given(st.integers(1, 12), st.sampled_from(["", "完成", "前完成", "全面完成", "基本完成", "建成"]))
+def test_month_end_with_a_result_verb(month, tail):
+    phrase = f"{month}月底前{tail}" if not tail.startswith("前") else f"{month}月底{tail}"
+    assert parse_deadline(phrase, Y).due == month_end(Y, month)
+
+
+@given(st.dates(date(Y, 1, 1), date(Y, 12, 31)), st.sampled_from(["完成", "全面完成", "建成", "上线", "印发"]))
+def test_a_result_verb_never_changes_the_reading(day, verb):
+    phrase = f"{day.month}月{day.day}日前"
+    plain, with_verb = parse_deadline(phrase, Y), parse_deadline(phrase + verb, Y)
+    assert (plain.kind, plain.due) == ("date", day)
+    assert (with_verb.kind, with_verb.due) == (plain.kind, plain.due)
+
+
+def test_cells_holding_two_phrases():
+    read = [(d.kind, d.due) for d in parse_deadlines("2024年3月底前启动,年底前全面建成", Y)]
+    assert read == [("unknown", None), ("date", date(Y, 12, 31))]
