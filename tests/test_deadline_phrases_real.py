@@ -29,6 +29,12 @@ DATED = [
     ("6月底前上线", date(Y, 6, 30)),
     ("9月底前印发", date(Y, 9, 30)),
     ("10月底前出台", date(Y, 10, 31)),
+    # a year alone in a deadline cell: its end, as a month alone is the month's end
+    ("2024年度", date(Y, 12, 31)),
+    ("2024年", date(Y, 12, 31)),
+    ("本年度", date(Y, 12, 31)),
+    ("今年", date(Y, 12, 31)),
+    ("2025年度完成", date(2025, 12, 31)),
 ]
 
 
@@ -41,7 +47,7 @@ def test_dated(phrase, due):
 # what names no time, or only a start, stays unread: a wrong date is worse than none
 @pytest.mark.parametrize("phrase", [
     "按上级要求", "按上级统一要求", "按规定时限", "按时完成", "6月前", "2024年12月前",
-    "6月底前启动", "年底前开展",
+    "6月底前启动", "年底前开展", "年度", "年",
 ])
 def test_still_unknown(phrase):
     assert parse_deadline(phrase, Y).kind == "unknown"
@@ -64,3 +70,9 @@ def test_a_result_verb_never_changes_the_reading(day, verb):
 def test_cells_holding_two_phrases():
     read = [(d.kind, d.due) for d in parse_deadlines("2024年3月底前启动,年底前全面建成", Y)]
     assert read == [("unknown", None), ("date", date(Y, 12, 31))]
+
+
+def test_a_year_alone_is_no_deadline_in_running_text():
+    from gktrack.domain.deadlines import find_deadline_phrases
+
+    assert find_deadline_phrases("做好2024年度政府信息公开工作年度报告编制工作") == []

@@ -211,6 +211,8 @@ def _grammar(mode: str) -> list[tuple[str, str]]:
         rules.append(("recurring", r"(?:每个?|按|逐)(?P<p>月|季度?|半年)(?:底|末)?|每年度?"))
     else:
         rules += [
+            # A year alone ("2024年度", "本年度") is that year's end, as a month alone is the month's.
+            ("year", rf"{_YP}度?"),
             ("recurring", rf"(?:每个?|按|逐)(?P<p>月|季度?|半年度?|年度?)(?:底|末)?(?:{_BEFORE})?"
                           rf"(?:至少)?{_VERBS}?(?:一次|1次)?"),
             ("ongoing", r"(?:持续|长期|常态化?|及时|即时|动态|实时|定期|随时|适时)"
@@ -306,7 +308,7 @@ def _resolve(name: str, m: re.Match[str], phrase: str, year: int) -> Deadline | 
     """The Deadline a rule's match names. A date that does not exist (2月30日, year 0) or a numeral
     that reads as none raises ValueError or TypeError, which ``parse_deadline`` takes as unknown."""
     g = m.groupdict()
-    if name in ("iso", "ymd", "ym", "month_end", "month_range", "xun", "year_end", "half", "quarter"):
+    if name in ("iso", "ymd", "ym", "month_end", "month_range", "xun", "year", "year_end", "half", "quarter"):
         due = _date_of(name, g, _year_of(m, year))
         return Deadline(phrase, "date", due=due) if due else None
     if name == "every_year_by":
@@ -349,7 +351,7 @@ def _date_of(name: str, g: dict, y: int | None) -> _dt.date | None:
     """The date a dated rule's groups name, in year ``y`` unless they give their own."""
     if name == "iso":
         return _dt.date(int(g["y"]), int(g["m"]), int(g["d"]))
-    if name == "year_end":
+    if name in ("year", "year_end"):
         return _dt.date(y, 12, 31)
     if name == "half":
         month = 6 if g["h"] == "上" else 12
