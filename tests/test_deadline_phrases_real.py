@@ -44,10 +44,31 @@ def test_dated(phrase, due):
     assert (d.kind, d.due, d.phrase) == ("date", due, phrase)
 
 
+# phrase -> (period, the day within it: (month, day), day 0 meaning the month's last)
+RECURRING = [
+    ("每年年底前", "yearly", (12, 0)),
+    ("每年年末", "yearly", (12, 0)),
+    ("每年的12月", "yearly", (12, 0)),
+    ("每年6月", "yearly", (6, 0)),
+]
+
+
+@pytest.mark.parametrize("phrase, period, within", RECURRING)
+def test_recurring(phrase, period, within):
+    d = parse_deadline(phrase, Y)
+    assert (d.kind, d.period, d.within_period, d.phrase) == ("recurring", period, within, phrase)
+
+
+def test_every_year_end_in_running_text_is_one_phrase():
+    from gktrack.domain.deadlines import find_deadline_phrases
+
+    assert find_deadline_phrases("每年年底前公开本年度工作情况") == ["每年年底前"]
+
+
 # what names no time, or only a start, stays unread: a wrong date is worse than none
 @pytest.mark.parametrize("phrase", [
     "按上级要求", "按上级统一要求", "按规定时限", "按时完成", "6月前", "2024年12月前",
-    "6月底前启动", "年底前开展", "年度", "年",
+    "6月底前启动", "年底前开展", "年度", "年", "每年6月前",
 ])
 def test_still_unknown(phrase):
     assert parse_deadline(phrase, Y).kind == "unknown"

@@ -185,6 +185,7 @@ _VERBS = r"(?:更新|公开|发布|通报|报送|调度|统计|开展|召开|听
 
 def _grammar(mode: str) -> list[tuple[str, str]]:
     day, span, month = _TAILS[mode]["day"], _TAILS[mode]["span"], _TAILS[mode]["month"]
+    every_year_month = rf"|(?P<mo>{_MON})月份?" if mode == "cell" else ""
     rules = [
         ("iso", rf"(?<![0-9])(?P<y>[0-9]{{4}})(?P<sep>[-/.])(?P<m>[0-9]{{1,2}})(?P=sep)(?P<d>[0-9]{{1,2}})"
                 rf"(?![0-9]){day}"),
@@ -200,7 +201,9 @@ def _grammar(mode: str) -> list[tuple[str, str]]:
                      rf"(?:底|末|内)(?:{_BEFORE})?"),
         ("half", rf"{_YP}?(?P<h>上|下)半年度?{span}"),
         ("quarter", rf"{_YP}?(?:第(?P<q>[一二三四1-4])|{_NOT_AFTER_NUMBER}(?P<q2>[一二三四1-4]))季度?{span}"),
-        ("every_year_by", rf"每年度?的?(?P<m>{_MON})月份?(?:(?P<end>底|末)|(?P<d>{_DAY})[日号])(?:{_BEFORE})?"),
+        # "每年2月底前", "每年年底前"; in a cell also a month alone ("每年的12月"), its end
+        ("every_year_by", rf"每年度?的?(?:(?:(?P<m>{_MON})月份?(?:(?P<end>底|末)|(?P<d>{_DAY})[日号])|年(?P<yend>底|末))"
+                          rf"(?:{_BEFORE})?{every_year_month})"),
         ("every_month_by", rf"每个?月的?(?P<d>{_DAY})[日号](?:{_BEFORE})?"),
         ("relative_anchored", rf"(?:自|从|于)?{_ANCHOR}(?:之日)?(?:起|开始|后)的?"
                               + _RELATIVE_UNIT.format(num=_NUM)),
@@ -312,11 +315,11 @@ def _resolve(name: str, m: re.Match[str], phrase: str, year: int) -> Deadline | 
         due = _date_of(name, g, _year_of(m, year))
         return Deadline(phrase, "date", due=due) if due else None
     if name == "every_year_by":
-        month = number(g["m"])
-        day = 0 if g["end"] else number(g["d"])
+        month = 12 if g["yend"] else number(g["m"] or g.get("mo"))
+        day = number(g["d"]) if g["d"] else 0
         # Checked against a leap year (raises for a day no year has): "每年2月29日前" exists; it
         # falls back to 2月28日 in other years.
-        _dt.date(2000, month, 1 if g["end"] else day)
+        _dt.date(2000, month, day or 1)
         return Deadline(phrase, "recurring", period="yearly", within_period=(month, day))
     if name == "every_month_by":
         day = number(g["d"])
