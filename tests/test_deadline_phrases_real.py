@@ -65,10 +65,29 @@ def test_every_year_end_in_running_text_is_one_phrase():
     assert find_deadline_phrases("每年年底前公开本年度工作情况") == ["每年年底前"]
 
 
+# work that goes on, judged by progress within the plan year
+ONGOING = [
+    "2023年起持续推进", "2024年起", "自2024年起", "从2023年开始", "2024年6月起持续推进", "二〇二三年起长期坚持",
+    "长期执行", "长期保持", "2024年全年",
+]
+
+
+@pytest.mark.parametrize("phrase", ONGOING)
+def test_ongoing(phrase):
+    d = parse_deadline(phrase, Y)
+    assert (d.kind, d.due, d.phrase) == ("ongoing", None, phrase)
+
+
+def test_a_start_and_ongoing_work_in_one_cell():
+    assert [d.kind for d in parse_deadlines("2024年全年持续推进", Y)] == ["ongoing", "ongoing"]
+
+
 # what names no time, or only a start, stays unread: a wrong date is worse than none
 @pytest.mark.parametrize("phrase", [
     "按上级要求", "按上级统一要求", "按规定时限", "按时完成", "6月前", "2024年12月前",
     "6月底前启动", "年底前开展", "年度", "年", "每年6月前",
+    # a start after the plan year asks nothing of it; a month that does not exist is no start
+    "2025年起", "2024年13月起",
 ])
 def test_still_unknown(phrase):
     assert parse_deadline(phrase, Y).kind == "unknown"

@@ -219,13 +219,16 @@ def _grammar(mode: str) -> list[tuple[str, str]]:
             ("recurring", rf"(?:每个?|按|逐)(?P<p>月|季度?|半年度?|年度?)(?:底|末)?(?:{_BEFORE})?"
                           rf"(?:至少)?{_VERBS}?(?:一次|1次)?"),
             ("ongoing", r"(?:持续|长期|常态化?|及时|即时|动态|实时|定期|随时|适时)"
-                        r"(?:推进|开展|坚持|更新|公开|发布|做好|落实|进行|实施|推动)?"
+                        r"(?:推进|开展|坚持|更新|公开|发布|做好|落实|进行|实施|推动|执行|保持)?"
                         r"|(?:根据|按照?|依据|视)(?:项目|工作)?(?:完成|建设|实施|推进)?(?:时限|进度|进展|需要)"
                         r"(?:完成|推进|更新)?"
-                        r"|(?:贯穿)?全年(?:推进|开展)?"
+                        rf"|(?:{_YEAR}年)?(?:贯穿)?全年(?:推进|开展)?"
                         # "遇重大事项即时发布": as things happen — ongoing, with no date of its own
                         r"|(?:如|若)?遇(?:有|到)?[^,;。]{1,12}?时?(?:即时|及时|随时|第一时间)"
-                        r"(?:发布|公开|更新|报送|报告|处置)?"),
+                        r"(?:发布|公开|更新|报送|报告|处置)?"
+                        # "2023年起持续推进": from a start on, with no end (one after the plan year asks nothing)
+                        rf"|(?:自|从)?(?P<sy>{_YEAR})年(?:(?P<sm>{_MON})月份?)?(?:起|开始)"
+                        r"(?:持续|长期|常态化)?(?:推进|开展|实施|坚持|执行|落实)?"),
             # An event instead of a date ("收到申请之日起"): relative, but not datable.
             ("relative_event", r".+?(?:之日起|日起|起|以后|之后|后)" + _RELATIVE_UNIT.format(num=_NUM)),
         ]
@@ -332,6 +335,9 @@ def _resolve(name: str, m: re.Match[str], phrase: str, year: int) -> Deadline | 
                   else "half-yearly" if unit.startswith("半") else "yearly")
         return Deadline(phrase, "recurring", period=period)
     if name == "ongoing":
+        if g.get("sy") and (number(g["sy"], digitwise=True) > year
+                            or (g["sm"] and not 1 <= (number(g["sm"]) or 0) <= 12)):
+            return None
         return Deadline(phrase, "ongoing")
     if name in ("relative", "relative_event", "relative_anchored"):
         n = number(g["n"])
