@@ -29,6 +29,10 @@ DATED = [
     ("6月底前上线", date(Y, 6, 30)),
     ("9月底前印发", date(Y, 9, 30)),
     ("10月底前出台", date(Y, 10, 31)),
+    # two parts of a month: by the end of the later
+    ("10月中下旬", date(Y, 10, 31)),
+    ("6月上中旬", date(Y, 6, 20)),
+    ("2024年11月中下旬前", date(Y, 11, 30)),
     # a year alone in a deadline cell: its end, as a month alone is the month's end
     ("2024年度", date(Y, 12, 31)),
     ("2024年", date(Y, 12, 31)),
@@ -116,3 +120,10 @@ def test_a_year_alone_is_no_deadline_in_running_text():
     from gktrack.domain.deadlines import find_deadline_phrases
 
     assert find_deadline_phrases("做好2024年度政府信息公开工作年度报告编制工作") == []
+
+
+@given(st.integers(1, 12), st.sampled_from([("上中旬", 20), ("中下旬", 0)]))
+def test_two_parts_of_a_month(month, span):
+    words, day = span
+    d = parse_deadline(f"{month}月{words}", Y)
+    assert d.due == (month_end(Y, month) if day == 0 else date(Y, month, day))

@@ -196,7 +196,8 @@ def _grammar(mode: str) -> list[tuple[str, str]]:
         # "2024年3-6月", "4月至6月", "2024年4月—12月": a span of months, done by the end of the last
         ("month_range", rf"{_NOT_AFTER_NUMBER}{_YP}?{_MON}月?份?(?:[-—–~]|至|到)(?:(?P<y2>{_YEAR})年)?"
                         rf"(?P<m>{_MON})月份?{month}"),
-        ("xun", rf"{_NOT_AFTER_NUMBER}{_YP}?(?P<m>{_MON})月份?(?P<x>上|中|下)旬末?{day}"),
+        # "10月中下旬": two parts of the month, done by the end of the later
+        ("xun", rf"{_NOT_AFTER_NUMBER}{_YP}?(?P<m>{_MON})月份?(?:上(?=中)|中(?=下))?(?P<x>上|中|下)旬末?{day}"),
         ("year_end", rf"(?:{_YP}(?:年度?|度)?|(?<![0-9{_CN}近多半每去明前后来数几整跨历往上下])年度?)"
                      rf"(?:底|末|内)(?:{_BEFORE})?"),
         ("half", rf"{_YP}?(?P<h>上|下)半年度?{span}"),
