@@ -86,12 +86,29 @@ def test_a_start_and_ongoing_work_in_one_cell():
     assert [d.kind for d in parse_deadlines("2024年全年持续推进", Y)] == ["ongoing", "ongoing"]
 
 
+# phrase -> (days, the date when the phrase gives its start)
+WEEKS = [
+    ("一周内", 7, None),
+    ("两周内", 14, None),
+    ("1个星期内", 7, None),
+    ("更改内容后一周内", 7, None),
+    ("2024年3月1日起两周内", 14, date(Y, 3, 15)),
+]
+
+
+@pytest.mark.parametrize("phrase, days, due", WEEKS)
+def test_weeks_are_seven_days(phrase, days, due):
+    d = parse_deadline(phrase, Y)
+    assert (d.kind, d.days, d.workdays, d.due) == ("relative", days, None, due)
+
+
 # what names no time, or only a start, stays unread: a wrong date is worse than none
 @pytest.mark.parametrize("phrase", [
     "按上级要求", "按上级统一要求", "按规定时限", "按时完成", "6月前", "2024年12月前",
     "6月底前启动", "年底前开展", "年度", "年", "每年6月前",
     # a start after the plan year asks nothing of it; a month that does not exist is no start
     "2025年起", "2024年13月起",
+    "0周内", "每周",
 ])
 def test_still_unknown(phrase):
     assert parse_deadline(phrase, Y).kind == "unknown"

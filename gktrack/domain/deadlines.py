@@ -161,7 +161,8 @@ _NOT_AFTER_NUMBER = rf"(?<![0-9{_CN}])"
 # "前后" means "around", not "by".
 _BEFORE = r"(?:以前|之前|前|为止|止)(?!后)"
 _YP = rf"(?:(?P<y>{_YEAR})年|(?P<yw>今年|本年|当年|明年|次年))"
-_RELATIVE_UNIT = r"(?P<n>{num})个?(?P<u>工作日|自然日|日|天)(?:内|以内|之内)"
+# "一周内" is seven days: a week names no working days
+_RELATIVE_UNIT = r"(?P<n>{num})个?(?P<u>工作日|自然日|日|天|周|星期)(?:内|以内|之内)"
 
 # In a deadline cell "9月中旬" or "第三季度" is a deadline; in running text it may just name a
 # time ("第三季度数据"), so there the forms that are not deadlines by themselves need 前/底/内.
@@ -352,6 +353,8 @@ def _resolve(name: str, m: re.Match[str], phrase: str, year: int) -> Deadline | 
         if g["u"] == "工作日":
             due = add_working_days(anchor, n) if anchor else None
             return Deadline(phrase, "relative", due=due, workdays=n, anchor=anchor)
+        if g["u"] in ("周", "星期"):
+            n *= 7
         due = anchor + _dt.timedelta(days=n) if anchor else None
         return Deadline(phrase, "relative", due=due, days=n, anchor=anchor)
     return None
