@@ -54,6 +54,11 @@ RECURRING = [
     ("每年年末", "yearly", (12, 0)),
     ("每年的12月", "yearly", (12, 0)),
     ("每年6月", "yearly", (6, 0)),
+    # each month's report due by a day of the next: the same monthly day
+    ("次月10日前", "monthly", (0, 10)),
+    ("次月5日前", "monthly", (0, 5)),
+    ("每月月底前", "monthly", None),
+    ("每月月末", "monthly", None),
 ]
 
 
@@ -108,7 +113,7 @@ def test_weeks_are_seven_days(phrase, days, due):
     "6月底前启动", "年底前开展", "年度", "年", "每年6月前",
     # a start after the plan year asks nothing of it; a month that does not exist is no start
     "2025年起", "2024年13月起",
-    "0周内", "每周",
+    "0周内", "每周", "次月", "次月32日前", "活动结束后次月10日前",
 ])
 def test_still_unknown(phrase):
     assert parse_deadline(phrase, Y).kind == "unknown"

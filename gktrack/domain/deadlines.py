@@ -187,6 +187,7 @@ _VERBS = r"(?:更新|公开|发布|通报|报送|调度|统计|开展|召开|听
 def _grammar(mode: str) -> list[tuple[str, str]]:
     day, span, month = _TAILS[mode]["day"], _TAILS[mode]["span"], _TAILS[mode]["month"]
     every_year_month = rf"|(?P<mo>{_MON})月份?" if mode == "cell" else ""
+    next_month = "|次月" if mode == "cell" else ""
     rules = [
         ("iso", rf"(?<![0-9])(?P<y>[0-9]{{4}})(?P<sep>[-/.])(?P<m>[0-9]{{1,2}})(?P=sep)(?P<d>[0-9]{{1,2}})"
                 rf"(?![0-9]){day}"),
@@ -206,7 +207,8 @@ def _grammar(mode: str) -> list[tuple[str, str]]:
         # "每年2月底前", "每年年底前"; in a cell also a month alone ("每年的12月"), its end
         ("every_year_by", rf"每年度?的?(?:(?:(?P<m>{_MON})月份?(?:(?P<end>底|末)|(?P<d>{_DAY})[日号])|年(?P<yend>底|末))"
                           rf"(?:{_BEFORE})?{every_year_month})"),
-        ("every_month_by", rf"每个?月的?(?P<d>{_DAY})[日号](?:{_BEFORE})?"),
+        # in a cell "次月10日前" is the same monthly day: the report on each month is due the next
+        ("every_month_by", rf"(?:每个?月{next_month})的?(?P<d>{_DAY})[日号](?:{_BEFORE})?"),
         ("relative_anchored", rf"(?:自|从|于)?{_ANCHOR}(?:之日)?(?:起|开始|后)的?"
                               + _RELATIVE_UNIT.format(num=_NUM)),
         ("relative", rf"(?<![0-9{_CN}月])" + _RELATIVE_UNIT.format(num=_NUM)),
@@ -218,7 +220,7 @@ def _grammar(mode: str) -> list[tuple[str, str]]:
         rules += [
             # A year alone ("2024年度", "本年度") is that year's end, as a month alone is the month's.
             ("year", rf"{_YP}度?"),
-            ("recurring", rf"(?:每个?|按|逐)(?P<p>月|季度?|半年度?|年度?)(?:底|末)?(?:{_BEFORE})?"
+            ("recurring", rf"(?:每个?|按|逐)(?P<p>月|季度?|半年度?|年度?)(?:(?<=月)月)?(?:底|末)?(?:{_BEFORE})?"
                           rf"(?:至少)?{_VERBS}?(?:一次|1次)?"),
             ("ongoing", r"(?:持续|长期|常态化?|及时|即时|动态|实时|定期|随时|适时)"
                         r"(?:推进|开展|坚持|更新|公开|发布|做好|落实|进行|实施|推动|执行|保持)?"
