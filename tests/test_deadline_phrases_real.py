@@ -1,5 +1,6 @@
-"""Deadline phrases that real plans write and the parser once left unread: each case below was
-"期限无法识别" (a task that could never go red) before its rule was added."""
+"""Deadline phrases that real plans write and the parser once misread: each case below was
+"期限无法识别" (a task that could never go red), or read as two phrases ("每年" and this year's
+"年底前"), before its rule was added."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gktrack.domain.deadlines import parse_deadline, parse_deadlines
+from gktrack.domain.deadlines import find_deadline_phrases, parse_deadline, parse_deadlines
 
 Y = 2024
 
@@ -69,8 +70,6 @@ def test_recurring(phrase, period, within):
 
 
 def test_every_year_end_in_running_text_is_one_phrase():
-    from gktrack.domain.deadlines import find_deadline_phrases
-
     assert find_deadline_phrases("每年年底前公开本年度工作情况") == ["每年年底前"]
 
 
@@ -139,8 +138,6 @@ def test_cells_holding_two_phrases():
 
 
 def test_a_year_alone_is_no_deadline_in_running_text():
-    from gktrack.domain.deadlines import find_deadline_phrases
-
     assert find_deadline_phrases("做好2024年度政府信息公开工作年度报告编制工作") == []
 
 
