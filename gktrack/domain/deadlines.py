@@ -161,7 +161,8 @@ _NOT_AFTER_NUMBER = rf"(?<![0-9{_CN}])"
 # "前后" means "around", not "by".
 _BEFORE = r"(?:以前|之前|前|为止|止)(?!后)"
 _YP = rf"(?:(?P<y>{_YEAR})年|(?P<yw>今年|本年|当年|明年|次年))"
-_RELATIVE_UNIT = r"(?P<n>{num})个?(?P<u>工作日|自然日|日|天)(?:内|以内|之内)"
+# "一周内" is seven days: a week names no working days
+_RELATIVE_UNIT = r"(?P<n>{num})个?(?P<u>工作日|自然日|日|天|周|星期)(?:内|以内|之内)"
 
 # In a deadline cell "9月中旬" or "第三季度" is a deadline; in running text it may just name a
 # time ("第三季度数据"), so there the forms that are not deadlines by themselves need 前/底/内.
@@ -185,6 +186,8 @@ _VERBS = r"(?:更新|公开|发布|通报|报送|调度|统计|开展|召开|听
 
 def _grammar(mode: str) -> list[tuple[str, str]]:
     day, span, month = _TAILS[mode]["day"], _TAILS[mode]["span"], _TAILS[mode]["month"]
+    every_year_month = rf"|(?P<mo>{_MON})月份?" if mode == "cell" else ""
+    next_month = "|次月" if mode == "cell" else ""
     rules = [
         ("iso", rf"(?<![0-9])(?P<y>[0-9]{{4}})(?P<sep>[-/.])(?P<m>[0-9]{{1,2}})(?P=sep)(?P<d>[0-9]{{1,2}})"
                 rf"(?![0-9]){day}"),
@@ -195,13 +198,17 @@ def _grammar(mode: str) -> list[tuple[str, str]]:
         # "2024年3-6月", "4月至6月", "2024年4月—12月": a span of months, done by the end of the last
         ("month_range", rf"{_NOT_AFTER_NUMBER}{_YP}?{_MON}月?份?(?:[-—–~]|至|到)(?:(?P<y2>{_YEAR})年)?"
                         rf"(?P<m>{_MON})月份?{month}"),
-        ("xun", rf"{_NOT_AFTER_NUMBER}{_YP}?(?P<m>{_MON})月份?(?P<x>上|中|下)旬末?{day}"),
+        # "10月中下旬": two parts of the month, done by the end of the later
+        ("xun", rf"{_NOT_AFTER_NUMBER}{_YP}?(?P<m>{_MON})月份?(?:上(?=中)|中(?=下))?(?P<x>上|中|下)旬末?{day}"),
         ("year_end", rf"(?:{_YP}(?:年度?|度)?|(?<![0-9{_CN}近多半每去明前后来数几整跨历往上下])年度?)"
                      rf"(?:底|末|内)(?:{_BEFORE})?"),
         ("half", rf"{_YP}?(?P<h>上|下)半年度?{span}"),
         ("quarter", rf"{_YP}?(?:第(?P<q>[一二三四1-4])|{_NOT_AFTER_NUMBER}(?P<q2>[一二三四1-4]))季度?{span}"),
-        ("every_year_by", rf"每年度?的?(?P<m>{_MON})月份?(?:(?P<end>底|末)|(?P<d>{_DAY})[日号])(?:{_BEFORE})?"),
-        ("every_month_by", rf"每个?月的?(?P<d>{_DAY})[日号](?:{_BEFORE})?"),
+        # "每年2月底前", "每年年底前"; in a cell also a month alone ("每年的12月"), its end
+        ("every_year_by", rf"每年度?的?(?:(?:(?P<m>{_MON})月份?(?:(?P<end>底|末)|(?P<d>{_DAY})[日号])|年(?P<yend>底|末))"
+                          rf"(?:{_BEFORE})?{every_year_month})"),
+        # in a cell "次月10日前" is the same monthly day: the report on each month is due the next
+        ("every_month_by", rf"(?:每个?月{next_month})的?(?P<d>{_DAY})[日号](?:{_BEFORE})?"),
         ("relative_anchored", rf"(?:自|从|于)?{_ANCHOR}(?:之日)?(?:起|开始|后)的?"
                               + _RELATIVE_UNIT.format(num=_NUM)),
         ("relative", rf"(?<![0-9{_CN}月])" + _RELATIVE_UNIT.format(num=_NUM)),
@@ -211,16 +218,21 @@ def _grammar(mode: str) -> list[tuple[str, str]]:
         rules.append(("recurring", r"(?:每个?|按|逐)(?P<p>月|季度?|半年)(?:底|末)?|每年度?"))
     else:
         rules += [
-            ("recurring", rf"(?:每个?|按|逐)(?P<p>月|季度?|半年度?|年度?)(?:底|末)?(?:{_BEFORE})?"
+            # A year alone ("2024年度", "本年度") is that year's end, as a month alone is the month's.
+            ("year", rf"{_YP}度?"),
+            ("recurring", rf"(?:每个?|按|逐)(?P<p>月|季度?|半年度?|年度?)(?:(?<=月)月)?(?:底|末)?(?:{_BEFORE})?"
                           rf"(?:至少)?{_VERBS}?(?:一次|1次)?"),
             ("ongoing", r"(?:持续|长期|常态化?|及时|即时|动态|实时|定期|随时|适时)"
-                        r"(?:推进|开展|坚持|更新|公开|发布|做好|落实|进行|实施|推动)?"
+                        r"(?:推进|开展|坚持|更新|公开|发布|做好|落实|进行|实施|推动|执行|保持)?"
                         r"|(?:根据|按照?|依据|视)(?:项目|工作)?(?:完成|建设|实施|推进)?(?:时限|进度|进展|需要)"
                         r"(?:完成|推进|更新)?"
-                        r"|(?:贯穿)?全年(?:推进|开展)?"
+                        rf"|(?:{_YEAR}年)?(?:贯穿)?全年(?:推进|开展)?"
                         # "遇重大事项即时发布": as things happen — ongoing, with no date of its own
                         r"|(?:如|若)?遇(?:有|到)?[^,;。]{1,12}?时?(?:即时|及时|随时|第一时间)"
-                        r"(?:发布|公开|更新|报送|报告|处置)?"),
+                        r"(?:发布|公开|更新|报送|报告|处置)?"
+                        # "2023年起持续推进": from a start on, with no end (one after the plan year asks nothing)
+                        rf"|(?:自|从)?(?P<sy>{_YEAR})年(?:(?P<sm>{_MON})月份?)?(?:起|开始)"
+                        r"(?:持续|长期|常态化)?(?:推进|开展|实施|坚持|执行|落实)?"),
             # An event instead of a date ("收到申请之日起"): relative, but not datable.
             ("relative_event", r".+?(?:之日起|日起|起|以后|之后|后)" + _RELATIVE_UNIT.format(num=_NUM)),
         ]
@@ -245,7 +257,9 @@ _JOINING = r"并且?|同时|此后"
 _JOINER = re.compile(rf"{_JOINING}|且|之后")
 _LEAD = (rf"^(?:{_JOINING})?(?:(?:完成)?(?:时限|期限|时间)(?:要求)?:?)?"
          r"(?:(?:应|须|需|要|务必|必须|并|均)?(?:于|在|到|至|截至|截止到?|不晚于|最迟于?|力争(?:在|于)?|争取(?:在|于)?))?")
-_TRAIL = r"(?:完成|办结|完毕|到位|结束)$"
+# A result due by the date ("年底前全面建成", "9月底前印发"); a start ("启动", "开展") is no
+# deadline for the task, so it stays unread.
+_TRAIL = r"(?:全面|基本|全部|如期)?(?:完成|建成|办结|完毕|到位|结束|上线|印发|出台|公开|公布|发布|报送)$"
 
 
 def _core(folded: str) -> str:
@@ -304,15 +318,15 @@ def _resolve(name: str, m: re.Match[str], phrase: str, year: int) -> Deadline | 
     """The Deadline a rule's match names. A date that does not exist (2月30日, year 0) or a numeral
     that reads as none raises ValueError or TypeError, which ``parse_deadline`` takes as unknown."""
     g = m.groupdict()
-    if name in ("iso", "ymd", "ym", "month_end", "month_range", "xun", "year_end", "half", "quarter"):
+    if name in ("iso", "ymd", "ym", "month_end", "month_range", "xun", "year", "year_end", "half", "quarter"):
         due = _date_of(name, g, _year_of(m, year))
         return Deadline(phrase, "date", due=due) if due else None
     if name == "every_year_by":
-        month = number(g["m"])
-        day = 0 if g["end"] else number(g["d"])
+        month = 12 if g["yend"] else number(g["m"] or g.get("mo"))
+        day = number(g["d"]) if g["d"] else 0
         # Checked against a leap year (raises for a day no year has): "每年2月29日前" exists; it
         # falls back to 2月28日 in other years.
-        _dt.date(2000, month, 1 if g["end"] else day)
+        _dt.date(2000, month, day or 1)
         return Deadline(phrase, "recurring", period="yearly", within_period=(month, day))
     if name == "every_month_by":
         day = number(g["d"])
@@ -325,6 +339,9 @@ def _resolve(name: str, m: re.Match[str], phrase: str, year: int) -> Deadline | 
                   else "half-yearly" if unit.startswith("半") else "yearly")
         return Deadline(phrase, "recurring", period=period)
     if name == "ongoing":
+        if g.get("sy") and (number(g["sy"], digitwise=True) > year
+                            or (g["sm"] and not 1 <= (number(g["sm"]) or 0) <= 12)):
+            return None
         return Deadline(phrase, "ongoing")
     if name in ("relative", "relative_event", "relative_anchored"):
         n = number(g["n"])
@@ -338,6 +355,8 @@ def _resolve(name: str, m: re.Match[str], phrase: str, year: int) -> Deadline | 
         if g["u"] == "工作日":
             due = add_working_days(anchor, n) if anchor else None
             return Deadline(phrase, "relative", due=due, workdays=n, anchor=anchor)
+        if g["u"] in ("周", "星期"):
+            n *= 7
         due = anchor + _dt.timedelta(days=n) if anchor else None
         return Deadline(phrase, "relative", due=due, days=n, anchor=anchor)
     return None
@@ -347,7 +366,7 @@ def _date_of(name: str, g: dict, y: int | None) -> _dt.date | None:
     """The date a dated rule's groups name, in year ``y`` unless they give their own."""
     if name == "iso":
         return _dt.date(int(g["y"]), int(g["m"]), int(g["d"]))
-    if name == "year_end":
+    if name in ("year", "year_end"):
         return _dt.date(y, 12, 31)
     if name == "half":
         month = 6 if g["h"] == "上" else 12
