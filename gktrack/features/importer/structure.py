@@ -34,6 +34,7 @@ from gktrack.features.importer.table import (
     build_tasks,
     cell_deadlines,
     header_role,
+    units_text as column_units_text,
 )
 from gktrack.features.importer.text import STRIP, excerpt, fold, marker_only, outranks, tidy, tidy_lines
 from gktrack.features.importer.item_units import (
@@ -109,6 +110,15 @@ class Table:
         """The role its unit cells give: that of its one unit column ("牵头科室"), else responsible."""
         roles = [header_role(c) for c in self.columns if header_role(c) in UNIT_ROLES]
         return roles[0] if len(roles) == 1 else RESPONSIBLE
+
+    @property
+    def unit_columns(self) -> list[str]:
+        """The roles of several unit columns side by side ("牵头单位" "配合单位"), in order; empty
+        where it has one, or where other columns stand between them (its cells are not one run)."""
+        at = [i for i, c in enumerate(self.columns) if header_role(c) in UNIT_ROLES]
+        if len(at) < 2 or at[-1] - at[0] != len(at) - 1:
+            return []
+        return [header_role(self.columns[i]) for i in at]
 
     @property
     def units_first(self) -> bool:
@@ -216,6 +226,7 @@ class Builder:
         self.final_stack: list = []
         self.final_counts: dict[str, int] = {}
         self.grid_tasks: set[int] = set()  # ids of the tasks read from a table among the prose: complete
+        self.cell_roles: dict[int, str] = {}  # unit cell (segment index) -> the role of its column
 
     # -- classification --
 
@@ -258,6 +269,7 @@ class Builder:
             self._deadline_cells()
         if table:
             self._unnumbered_headings()
+            self.cell_roles = self._unit_cell_roles()
 
     @staticmethod
     def _above_units(seg: Seg) -> bool:
@@ -328,6 +340,26 @@ class Builder:
                         previous == "deadline" or len(seg.norm) <= 8):
                     seg.kind = "deadline"
             previous = seg.kind
+
+    def _unit_cell_roles(self) -> dict[int, str]:
+        """The role of each unit cell by its column, under several unit columns: a row's run of unit
+        cells as long as the columns is one cell each, in their order. A shorter run left an empty
+        cell out, unwritten, and cannot say which: its cells keep the default role."""
+        columns = self.table.unit_columns
+        found: dict[int, str] = {}
+        run: list[int] = []
+        for index, seg in enumerate(self.segs):
+            if seg.kind == "chrome":
+                continue
+            if seg.kind == "units":
+                run.append(index)
+                continue
+            if len(run) == len(columns):
+                found.update(zip(run, columns))
+            run = []
+        if len(run) == len(columns):
+            found.update(zip(run, columns))
+        return found
 
     def _next(self, index: int) -> Seg | None:
         for seg in self.segs[index + 1:]:
@@ -656,8 +688,13 @@ class Builder:
                 if labelled is not None and labelled[0]:
                     text, line_deadlines, line_notes = labelled
                     shown = shown_units(text)
+                # a cell under one of several unit columns: its column's role, labelled as a table row shows it
+                column = self.cell_roles.get(index)
+                if column is not None:
+                    shown = column_units_text({column: shown})
                 try:
-                    units = parse_unit_phrase(text, default=self.table.unit_role if self.table else RESPONSIBLE)
+                    default = column or (self.table.unit_role if self.table else RESPONSIBLE)
+                    units = parse_unit_phrase(text, default=default)
                 except InputError as exc:
                     run.warn(seg.no, exc.message)
                     continue
@@ -700,7 +737,8 @@ class Builder:
                             merged.setdefault(unit.name, unit)
                         task.units = list(merged.values())
                         # the second line's 责任单位: label says its role beside the first's, as on one line
-                        task.units_text = f"{task.units_text};{unbracketed(text)}" if task.units_text else shown
+                        own = shown if column is not None else unbracketed(text)
+                        task.units_text = f"{task.units_text};{own}" if task.units_text else shown
                     continue
                 if not pending:
                     run.warn(seg.no, f"这一行责任单位前面没有待分配的任务,未使用:{excerpt(text)}")
