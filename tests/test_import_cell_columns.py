@@ -7,6 +7,8 @@ rows, so the prose parser reads them (structure.py), with the table model's colu
 
 from __future__ import annotations
 
+import pytest
+
 from gktrack.features.importer import parse_document, read_document
 
 
@@ -79,3 +81,46 @@ def test_cells_under_a_lead_and_a_support_column_take_their_columns_roles(tmp_pa
                             [("县政府办", R)]]
     assert plan.tasks[0].units_text == "牵头单位:县财政局;配合单位:县审计局"
     assert [t.deadline for t in plan.tasks] == [["6月底前"], ["持续推进"], ["12月底前"]]
+
+
+# ---- text and group columns: every name the table model knows --------------------------------
+
+_TEXT_COLUMN = """某县2024年政务公开重点工作任务分工表
+
+{G}
+
+{T}
+
+责任单位
+
+完成时限
+
+一、深化重点领域信息公开
+
+1.公开预算决算。
+
+全面公开县本级预算决算和部门预决算。
+
+县财政局
+
+6月底前
+
+2.公开统计数据。
+
+及时发布统计数据并做好解读。
+
+县统计局、县发改局
+
+持续推进
+"""
+
+
+@pytest.mark.parametrize("group, text", [("工作任务", "工作事项"), ("工作任务", "工作举措"), ("工作任务", "任务要求"),
+                                         ("重点工作", "具体要求"), ("工作重点", "工作事项")])
+def test_a_header_one_cell_a_line_knows_every_text_column_name(tmp_path, group, text):
+    plan = _read(tmp_path, _TEXT_COLUMN.replace("{G}", group).replace("{T}", text))
+    assert [t.text for t in plan.tasks] == ["全面公开县本级预算决算和部门预决算。", "及时发布统计数据并做好解读。"]
+    assert [s.title for s in plan.sections] == ["深化重点领域信息公开", "公开预算决算", "公开统计数据"]
+    assert _units(plan) == [[("县财政局", R)], [("县统计局", R), ("县发改局", R)]]
+    assert [t.deadline for t in plan.tasks] == [["6月底前"], ["持续推进"]]
+    assert not any(group in message or text in message for _, message in plan.warnings)

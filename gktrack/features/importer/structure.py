@@ -23,7 +23,7 @@ from gktrack.domain.deadlines import find_deadline_phrases, is_known
 from gktrack.domain.model import UnitRef
 from gktrack.domain.unitphrase import UNIT_LABEL_WORD, looks_like_unit_phrase, parse_unit_phrase
 from gktrack.errors import InputError
-from gktrack.features.importer.front import column_name
+from gktrack.features.importer.front import header_span
 from gktrack.features.importer.lines import CHROME, INTRO_KIND, INTRO_TITLE, PART_TITLE, Run, Seg, ends_sentence, split_items
 from gktrack.features.importer.result import ImportedSection, ImportedTask
 from gktrack.features.importer.table import (
@@ -133,15 +133,10 @@ class Table:
 
 
 def find_table(segs: list[Seg]) -> Table | None:
-    index = 0
-    while index < len(segs):
-        run = index
-        while run < len(segs) and column_name(segs[run].compact.rstrip(":")):
-            run += 1
-        columns = [s.compact.rstrip(":") for s in segs[index:run]]
-        if run - index >= 3 and any(header_role(c) in (*UNIT_ROLES, DEADLINE) for c in columns):
-            return Table(columns, index, run)
-        index = max(run, index + 1)
+    for index in range(len(segs)):
+        span = header_span(segs, index)
+        if span is not None:
+            return Table([s.compact.rstrip(":") for s in segs[span[0]:span[1]]], *span)
     return None
 
 
@@ -243,7 +238,7 @@ class Builder:
                 continue  # a table among the prose, read as a table where it stands
             if CHROME.match(seg.norm) and not (index < footer and UNIT_LABEL.match(seg.norm)):
                 seg.kind = "chrome"
-            elif table and self._header_run(index):
+            elif table and header_span(self.segs, index) is not None:
                 seg.kind = "chrome"  # the header repeated on a new page
             elif seg.marker is not None:
                 seg.kind = "num"
@@ -303,13 +298,6 @@ class Builder:
             if len(found) == last - first + 1:
                 break
         return [found[n] for n in sorted(found)]
-
-    def _header_run(self, index: int) -> bool:
-        def header(i: int) -> bool:
-            return 0 <= i < len(self.segs) and column_name(self.segs[i].compact.rstrip(":"))
-
-        return header(index) and any(all(header(i) for i in range(first, first + 3))
-                                     for first in range(index - 2, index + 1))
 
     @staticmethod
     def _relaxed_units(seg: Seg) -> bool:
