@@ -124,3 +124,43 @@ def test_a_header_one_cell_a_line_knows_every_text_column_name(tmp_path, group, 
     assert _units(plan) == [[("县财政局", R)], [("县统计局", R), ("县发改局", R)]]
     assert [t.deadline for t in plan.tasks] == [["6月底前"], ["持续推进"]]
     assert not any(group in message or text in message for _, message in plan.warnings)
+
+
+# ---- the unit column before the text: told by the same column names -------------------------
+
+_UNITS_FIRST = """某县2024年政务公开重点工作任务分工表
+
+工作任务
+
+责任单位
+
+工作举措
+
+完成时限
+
+一、深化重点领域信息公开
+
+1.公开预算决算。
+
+县财政局
+
+全面公开县本级预算决算和部门预决算。
+
+6月底前
+
+2.公开统计数据。
+
+县统计局、县发改局
+
+及时发布统计数据并做好解读。
+
+持续推进
+"""
+
+
+def test_a_unit_column_before_a_text_column_the_table_model_knows_names_the_next_rows_units(tmp_path):
+    plan = _read(tmp_path, _UNITS_FIRST)
+    assert [t.text for t in plan.tasks] == ["全面公开县本级预算决算和部门预决算。", "及时发布统计数据并做好解读。"]
+    assert [s.title for s in plan.sections] == ["深化重点领域信息公开", "公开预算决算", "公开统计数据"]
+    assert _units(plan) == [[("县财政局", R)], [("县统计局", R), ("县发改局", R)]]
+    assert [t.deadline for t in plan.tasks] == [["6月底前"], ["持续推进"]]

@@ -28,7 +28,10 @@ from gktrack.features.importer.lines import CHROME, INTRO_KIND, INTRO_TITLE, PAR
 from gktrack.features.importer.result import ImportedSection, ImportedTask
 from gktrack.features.importer.table import (
     DEADLINE,
+    GROUP,
+    NUMBER,
     RESPONSIBLE,
+    TEXT,
     UNIT_ROLES,
     TableTasks,
     build_tasks,
@@ -67,8 +70,6 @@ _SECTION_WIDE = re.compile(r"^(?:本|该|此)(?:部分|章|节|方面|板块|领
 # "牵头负责领导:张三": a person, kept as a note on the task above, never a unit
 _LEADER_LINE = re.compile(rf"^[(]?\s*{PERSON_WORDS}\s*:")
 _DEADLINE_LABEL = re.compile(rf"^(?:{TIME_WORDS})\s*:\s*(?P<rest>.+)$")
-_TEXT_COLUMNS = {"具体要求", "工作要求", "主要内容", "具体内容", "具体措施", "工作措施", "具体任务", "工作内容",
-                 "任务内容", "工作任务", "重点任务", "主要任务", "任务", "事项"}
 
 
 class TooLong(Exception):
@@ -124,12 +125,12 @@ class Table:
     def units_first(self) -> bool:
         """The unit column comes before the task text."""
         unit = next((i for i, c in enumerate(self.columns) if header_role(c) in UNIT_ROLES), None)
-        text = [i for i, c in enumerate(self.columns) if c in _TEXT_COLUMNS]
+        text = [i for i, c in enumerate(self.columns) if header_role(c) in (TEXT, GROUP)]
         return unit is not None and bool(text) and unit < text[-1]
 
     @property
     def numbered_rows(self) -> bool:
-        return bool(self.columns) and self.columns[0] in ("序号", "编号")
+        return bool(self.columns) and header_role(self.columns[0]) == NUMBER
 
 
 def find_table(segs: list[Seg]) -> Table | None:
