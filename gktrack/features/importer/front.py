@@ -98,19 +98,27 @@ VERB_OPENING = re.compile(r"^(?:为|根据|按照|依据|关于|印发|贯彻|�
 # A "label:" where a page's field starts: the line's start, or after a space ("发布机构: X 生成日期: Y")
 _FIELD_START = re.compile(rf"^(?:[•·\-]\s*)?[{CJK}]{{2,8}}\s*:")
 _FIELD = re.compile(rf"(?:^|(?<=\s))(?:[•·\-]\s*)?(?P<label>[{CJK}][{CJK}\s]{{1,7}}?)\s*:")
-HEADER_WORDS = {
-    "序号", "编号", "工作任务", "重点任务", "主要任务", "任务", "工作内容", "任务内容", "具体要求", "工作要求",
-    "主要内容", "具体内容", "具体措施", "工作措施", "具体任务", "责任单位", "牵头单位", "配合单位", "责任部门",
-    "牵头部门", "配合部门", "协办单位", "时限要求", "完成时限", "完成时间", "时间节点", "时间要求", "进度安排",
-    "备注", "一级要点", "二级要点", "三级要点", "类别", "项目", "工作项目", "事项",
-}
-
-
 def column_name(text: str) -> bool:
-    """A table's column name, as a header cell on a line of its own: one of ``HEADER_WORDS``, or any
-    unit or time column the table model knows ("落实单位", "牵头科室", "办结时限"), so a header
-    read cell by cell knows the same names as one read as a row."""
-    return text in HEADER_WORDS or header_role(text) in (*UNIT_ROLES, DEADLINE)
+    """A table's column name, as a header cell on a line of its own: any the table model knows
+    (``header_role``), so a header read cell by cell knows the same names as one read as a row."""
+    return header_role(text) is not None
+
+
+def header_span(segs: list[Seg], index: int) -> tuple[int, int] | None:
+    """The header written one cell a line that ``segs[index]`` is a cell of, as (first, end): three
+    or more column names on lines of their own, one of them a unit or time column. Many column
+    names are common words ("内容", "目标", "项目"): a few of them together are still text."""
+    if not column_name(segs[index].compact):
+        return None
+    first, end = index, index + 1
+    while first and column_name(segs[first - 1].compact):
+        first -= 1
+    while end < len(segs) and column_name(segs[end].compact):
+        end += 1
+    names = [seg.compact for seg in segs[first:end]]
+    if end - first >= 3 and any(header_role(name) in (*UNIT_ROLES, DEADLINE) for name in names):
+        return first, end
+    return None
 
 
 def dedouble(text: str) -> str:
@@ -262,7 +270,7 @@ def locate(segs: list[Seg], run: Run) -> tuple[int, int, str | None, int]:
     has_structure_after = [False] * (len(segs) + 1)
     for index in range(len(segs) - 1, -1, -1):
         has_structure_after[index] = has_structure_after[index + 1] or segs[index].marker is not None \
-            or column_name(segs[index].compact)
+            or segs[index].kind == "table" or header_span(segs, index) is not None
     start, title, title_at = 0, None, -1
     closing = _notice_close(segs, has_structure_after)
     if closing is not None:
@@ -518,7 +526,7 @@ def _plan_body(segs: list[Seg], start: int) -> bool:
         return True
     for index in range(start, len(segs)):
         seg = segs[index]
-        if seg.kind == "table" or column_name(seg.compact) \
+        if seg.kind == "table" or header_span(segs, index) is not None \
                 or UNIT_LABEL.match(seg.norm) or trailing_units(seg.raw) is not None \
                 or seg.marker is None and looks_like_unit_phrase(seg.raw) and not _is_signature(seg) \
                 or _title_text(segs, index):

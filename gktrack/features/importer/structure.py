@@ -23,17 +23,21 @@ from gktrack.domain.deadlines import find_deadline_phrases, is_known
 from gktrack.domain.model import UnitRef
 from gktrack.domain.unitphrase import UNIT_LABEL_WORD, looks_like_unit_phrase, parse_unit_phrase
 from gktrack.errors import InputError
-from gktrack.features.importer.front import column_name
+from gktrack.features.importer.front import header_span
 from gktrack.features.importer.lines import CHROME, INTRO_KIND, INTRO_TITLE, PART_TITLE, Run, Seg, ends_sentence, split_items
 from gktrack.features.importer.result import ImportedSection, ImportedTask
 from gktrack.features.importer.table import (
     DEADLINE,
+    GROUP,
+    NUMBER,
     RESPONSIBLE,
+    TEXT,
     UNIT_ROLES,
     TableTasks,
     build_tasks,
     cell_deadlines,
     header_role,
+    units_text as column_units_text,
 )
 from gktrack.features.importer.text import STRIP, excerpt, fold, marker_only, outranks, tidy, tidy_lines
 from gktrack.features.importer.item_units import (
@@ -66,8 +70,6 @@ _SECTION_WIDE = re.compile(r"^(?:本|该|此)(?:部分|章|节|方面|板块|领
 # "牵头负责领导:张三": a person, kept as a note on the task above, never a unit
 _LEADER_LINE = re.compile(rf"^[(]?\s*{PERSON_WORDS}\s*:")
 _DEADLINE_LABEL = re.compile(rf"^(?:{TIME_WORDS})\s*:\s*(?P<rest>.+)$")
-_TEXT_COLUMNS = {"具体要求", "工作要求", "主要内容", "具体内容", "具体措施", "工作措施", "具体任务", "工作内容",
-                 "任务内容", "工作任务", "重点任务", "主要任务", "任务", "事项"}
 
 
 class TooLong(Exception):
@@ -111,27 +113,31 @@ class Table:
         return roles[0] if len(roles) == 1 else RESPONSIBLE
 
     @property
+    def unit_columns(self) -> list[str]:
+        """The roles of several unit columns side by side ("牵头单位" "配合单位"), in order; empty
+        where it has one, or where other columns stand between them (its cells are not one run)."""
+        at = [i for i, c in enumerate(self.columns) if header_role(c) in UNIT_ROLES]
+        if len(at) < 2 or at[-1] - at[0] != len(at) - 1:
+            return []
+        return [header_role(self.columns[i]) for i in at]
+
+    @property
     def units_first(self) -> bool:
         """The unit column comes before the task text."""
         unit = next((i for i, c in enumerate(self.columns) if header_role(c) in UNIT_ROLES), None)
-        text = [i for i, c in enumerate(self.columns) if c in _TEXT_COLUMNS]
+        text = [i for i, c in enumerate(self.columns) if header_role(c) in (TEXT, GROUP)]
         return unit is not None and bool(text) and unit < text[-1]
 
     @property
     def numbered_rows(self) -> bool:
-        return bool(self.columns) and self.columns[0] in ("序号", "编号")
+        return bool(self.columns) and header_role(self.columns[0]) == NUMBER
 
 
 def find_table(segs: list[Seg]) -> Table | None:
-    index = 0
-    while index < len(segs):
-        run = index
-        while run < len(segs) and column_name(segs[run].compact.rstrip(":")):
-            run += 1
-        columns = [s.compact.rstrip(":") for s in segs[index:run]]
-        if run - index >= 3 and any(header_role(c) in (*UNIT_ROLES, DEADLINE) for c in columns):
-            return Table(columns, index, run)
-        index = max(run, index + 1)
+    for index in range(len(segs)):
+        span = header_span(segs, index)
+        if span is not None:
+            return Table([s.compact.rstrip(":") for s in segs[span[0]:span[1]]], *span)
     return None
 
 
@@ -216,6 +222,7 @@ class Builder:
         self.final_stack: list = []
         self.final_counts: dict[str, int] = {}
         self.grid_tasks: set[int] = set()  # ids of the tasks read from a table among the prose: complete
+        self.cell_roles: dict[int, str] = {}  # unit cell (segment index) -> the role of its column
 
     # -- classification --
 
@@ -232,7 +239,7 @@ class Builder:
                 continue  # a table among the prose, read as a table where it stands
             if CHROME.match(seg.norm) and not (index < footer and UNIT_LABEL.match(seg.norm)):
                 seg.kind = "chrome"
-            elif table and self._header_run(index):
+            elif table and header_span(self.segs, index) is not None:
                 seg.kind = "chrome"  # the header repeated on a new page
             elif seg.marker is not None:
                 seg.kind = "num"
@@ -258,6 +265,7 @@ class Builder:
             self._deadline_cells()
         if table:
             self._unnumbered_headings()
+            self.cell_roles = self._unit_cell_roles()
 
     @staticmethod
     def _above_units(seg: Seg) -> bool:
@@ -292,13 +300,6 @@ class Builder:
                 break
         return [found[n] for n in sorted(found)]
 
-    def _header_run(self, index: int) -> bool:
-        def header(i: int) -> bool:
-            return 0 <= i < len(self.segs) and column_name(self.segs[i].compact.rstrip(":"))
-
-        return header(index) and any(all(header(i) for i in range(first, first + 3))
-                                     for first in range(index - 2, index + 1))
-
     @staticmethod
     def _relaxed_units(seg: Seg) -> bool:
         """A 责任单位 cell that names something unusual ("民生实事项目牵头单位和责任单位负责")."""
@@ -330,6 +331,26 @@ class Builder:
                         previous == "deadline" or len(seg.norm) <= 8):
                     seg.kind = "deadline"
             previous = seg.kind
+
+    def _unit_cell_roles(self) -> dict[int, str]:
+        """The role of each unit cell by its column, under several unit columns: a row's run of unit
+        cells as long as the columns is one cell each, in their order. A shorter run left an empty
+        cell out, unwritten, and cannot say which: its cells keep the default role."""
+        columns = self.table.unit_columns
+        found: dict[int, str] = {}
+        run: list[int] = []
+        for index, seg in enumerate(self.segs):
+            if seg.kind == "chrome":
+                continue
+            if seg.kind == "units":
+                run.append(index)
+                continue
+            if len(run) == len(columns):
+                found.update(zip(run, columns))
+            run = []
+        if len(run) == len(columns):
+            found.update(zip(run, columns))
+        return found
 
     def _next(self, index: int) -> Seg | None:
         for seg in self.segs[index + 1:]:
@@ -658,8 +679,13 @@ class Builder:
                 if labelled is not None and labelled[0]:
                     text, line_deadlines, line_notes = labelled
                     shown = shown_units(text)
+                # a cell under one of several unit columns: its column's role, labelled as a table row shows it
+                column = self.cell_roles.get(index)
+                if column is not None:
+                    shown = column_units_text({column: shown})
                 try:
-                    units = parse_unit_phrase(text, default=self.table.unit_role if self.table else RESPONSIBLE)
+                    default = column or (self.table.unit_role if self.table else RESPONSIBLE)
+                    units = parse_unit_phrase(text, default=default)
                 except InputError as exc:
                     run.warn(seg.no, exc.message)
                     continue
@@ -702,7 +728,8 @@ class Builder:
                             merged.setdefault(unit.name, unit)
                         task.units = list(merged.values())
                         # the second line's 责任单位: label says its role beside the first's, as on one line
-                        task.units_text = f"{task.units_text};{unbracketed(text)}" if task.units_text else shown
+                        own = shown if column is not None else unbracketed(text)
+                        task.units_text = f"{task.units_text};{own}" if task.units_text else shown
                     continue
                 if not pending:
                     run.warn(seg.no, f"这一行责任单位前面没有待分配的任务,未使用:{excerpt(text)}")
