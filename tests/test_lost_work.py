@@ -228,12 +228,13 @@ def paused_sync(team) -> tuple[Path, str]:
 
 def test_continue_clears_the_locks_a_killed_rebase_left(team):
     """A rebase killed while it wrote CHERRY_PICK_HEAD or its to-do list leaves their .lock
-    files; git then refuses every `rebase --continue` ("could not remove CHERRY_PICK_HEAD").
-    Nobody holds them, so `sync --continue` removes them and finishes."""
+    files; git then refuses every `rebase --continue` ("could not remove CHERRY_PICK_HEAD"). A
+    `sync --continue` killed during its `git add` leaves index.lock, which the next one's `git add`
+    would trip on. Nobody holds them, so `sync --continue` removes them and finishes."""
     zhang, _before = paused_sync(team)
     _resolve(zhang)
     gdir = zhang / ".git"
-    stale = [gdir / "CHERRY_PICK_HEAD.lock", gdir / "ORIG_HEAD.lock"]
+    stale = [gdir / "index.lock", gdir / "CHERRY_PICK_HEAD.lock", gdir / "ORIG_HEAD.lock"]
     stale += [folder / "git-rebase-todo.lock" for folder in (gdir / "rebase-merge",) if folder.is_dir()]
     for lock in stale:
         lock.write_text("")

@@ -729,6 +729,9 @@ def continue_sync(repo: Repository, *, steps: Steps | None = None) -> SyncResult
             raise InputError("没有进行中的同步,无需 --continue;直接运行 gktrack sync")
         target = _Target(state["remote"], state["branch"], state["remote_branch"], state["url"], state["configured"])
         if rebase_in_progress(root):
+            # Locks a git killed earlier left (index.lock from a killed `git add`, CHERRY_PICK_HEAD.lock…)
+            # would fail this --continue and every one after it.
+            journal.settle_git_locks(root, lock_timeout(), refs=True)
             files = _unmerged(root)
             problems = [problem for rel in _touched(root, state, files) for problem in unresolved(root / rel, rel)]
             if problems:
@@ -739,8 +742,6 @@ def continue_sync(repo: Repository, *, steps: Steps | None = None) -> SyncResult
                 # The resolution keeps nothing of this local commit: git drops it, as the person chose.
                 state["emptied"] = state.get("emptied", 0) + 1
             steps.step("继续把本地提交接在服务器的提交之后")
-            # Locks a git killed earlier left (CHERRY_PICK_HEAD.lock…) would fail every --continue.
-            journal.settle_git_locks(root, lock_timeout(), refs=True)
             state["phase"] = "continuing"
             _save_state(root, state)
             proc = _git(root, "rebase", "--continue", env={"GIT_EDITOR": "true"})
