@@ -35,6 +35,34 @@ TIME_WORDS = DEADLINE_LABEL_WORDS
 PERSON_WORDS = r"(?:牵头|分管|联系|责任)?(?:负责)?(?:领导|责任人|联系人)"
 
 
+# "责任单位 县财政局", "完成时限\t6月底前": a form's label cell and value cell copied as text, or a
+# colon lost. A label only where that is certain: a known label word opening the line or a bracket
+# (or following such a part after ";"), and after the space units or a deadline, up to ";", "。"
+# or the bracket's end. Applied to each line and cell as it is read (``sources``), so label lines,
+# prose labels and brackets all see the colon. "责任单位要加强…" and "责任单位 要加强…" stay sentences.
+_SPACED_OFF_LABEL = re.compile(rf"(?P<label>{UNIT_LABEL_WORD}|{TIME_WORDS})[ \t\u3000]+(?=\S)")
+_VALUE_END = re.compile(r"[;；。)）】〕］\n]|$")
+
+
+def colon_after_label(text: str) -> str:
+    """"责任单位 县财政局" -> "责任单位：县财政局", "(完成时限　6月底前)" -> "(完成时限：6月底前)"."""
+    out, start, chained = [], 0, -1
+    for match in _SPACED_OFF_LABEL.finditer(text):
+        before = text[:match.start()].rstrip(" \u3000")
+        if not (before == "" or before[-1] in "\n(（【〔［" or len(before) == chained and before[-1] in ";；"):
+            continue
+        stop = _VALUE_END.search(text, match.end()).start()
+        value = text[match.end():stop].strip(STRIP)
+        if re.fullmatch(UNIT_LABEL_WORD, match.group("label")):
+            certain = looks_like_unit_phrase(value)
+        else:
+            certain = deadline_cell(value)
+        if certain:
+            out += [text[start:match.end("label")], "："]
+            start, chained = match.end(), stop + 1
+    return "".join(out) + text[start:]
+
+
 @dataclass
 class Tail:
     """The unit phrase that ends an item, and what is left of the item."""

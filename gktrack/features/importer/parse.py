@@ -86,7 +86,9 @@ from gktrack.features.importer.text import (
     simplified,
     strip_pinyin_glosses,
 )
-from gktrack.features.importer.item_units import BRACKET_FOLD, UNIT_LABEL, top_brackets, trailing_units, unit_phrase
+from gktrack.features.importer.item_units import (
+    BRACKET_FOLD, UNIT_LABEL, colon_after_label, top_brackets, trailing_units, unit_phrase,
+)
 from gktrack.features.limits import MAX_TASK_TEXT
 
 
@@ -531,7 +533,7 @@ def _plain_script(doc: Document, run: Run) -> Document:
 
     def plain(value: str) -> str:
         value = strip_pinyin_glosses(value, toneless) if glossed else value
-        return close_label_gaps(simplified(value, force=True) if hits >= 5 else value)
+        return colon_after_label(close_label_gaps(simplified(value, force=True) if hits >= 5 else value))
 
     lines = [Line(line.no, plain(line.text), line.outline) for line in doc.lines]
     tables = [replace(grid, rows=[[replace(cell, text=plain(cell.text)) for cell in row] for row in grid.rows],
