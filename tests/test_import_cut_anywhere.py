@@ -164,6 +164,21 @@ def test_a_unit_label_cut_off_before_its_first_name_stays_out_of_the_task_text()
                    for line, message in plan.warnings)
 
 
+def test_a_unit_label_line_cut_after_its_colon_names_no_one():
+    for label in ("责任单位:", "牵头单位：", "配合单位:"):
+        lines = BRACKETED.split("\n")
+        lead = "牵头单位:市政府办公室" if label == "配合单位:" else None
+        text = "\n".join(lines[:3] + [lines[3][:lines[3].index("(")]] + ([lead] if lead else []) + [label])
+        plan = parse_document(text)
+        assert plan.tasks[-1].text == "做好政策解读。政策文件与解读材料同步起草、同步审签、同步发布。"
+        assert pairs(plan.tasks[-1]) == ([("市政府办公室", "lead")] if lead else [])
+        assert pairs(plan.tasks[0]) == [("市司法局", "responsible")]
+        assert not any("无法识别" in message for _, message in plan.warnings)
+        at = len(text.split("\n"))
+        assert any(line == at and f"文档在此处中断,最后一项任务的“{label}”之后没有单位名称" in message
+                   for line, message in plan.warnings)
+
+
 def test_a_row_cut_after_its_unit_cell_takes_no_deadline_from_the_row_above_where_no_cells_are_merged():
     for stop in ("区民政局", "区民政局\t"):
         text = TAB_TABLE[:TAB_TABLE.index("区民政局") + len(stop)]

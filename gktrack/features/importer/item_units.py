@@ -36,9 +36,9 @@ PERSON_WORDS = r"(?:牵头|分管|联系|责任)?(?:负责)?(?:领导|责任人|
 
 
 # "责任单位 县财政局", "完成时限\t6月底前": a form's label cell and value cell copied as text, or a
-# colon lost. A label only where that is certain: a known label word opening the line or a bracket
-# (or following such a part after ";"), and after the space units or a deadline, up to ";", "。"
-# or the bracket's end. Applied to each line and cell as it is read (``sources``), so label lines,
+# colon lost. A label only where that is certain: a known label word opening the line, a bracket or
+# a sentence (after "。", ";"), and after the space units or a deadline, up to ";", "。" or the
+# bracket's end. Applied to each line and cell as it is read (``sources``), so label lines,
 # prose labels and brackets all see the colon. "责任单位要加强…" and "责任单位 要加强…" stay sentences.
 _SPACED_OFF_LABEL = re.compile(rf"(?P<label>{UNIT_LABEL_WORD}|{TIME_WORDS})[ \t\u3000]+(?=\S)")
 _VALUE_END = re.compile(r"[;；。)）】〕］\n]|$")
@@ -46,10 +46,11 @@ _VALUE_END = re.compile(r"[;；。)）】〕］\n]|$")
 
 def colon_after_label(text: str) -> str:
     """"责任单位 县财政局" -> "责任单位：县财政局", "(完成时限　6月底前)" -> "(完成时限：6月底前)"."""
-    out, start, chained = [], 0, -1
+    out, start = [], 0
     for match in _SPACED_OFF_LABEL.finditer(text):
         before = text[:match.start()].rstrip(" \u3000")
-        if not (before == "" or before[-1] in "\n(（【〔［" or len(before) == chained and before[-1] in ";；"):
+        # a label opens a line, a bracket or a sentence ("…信息。责任单位 县财政局")
+        if not (before == "" or before[-1] in "\n(（【〔［。;；"):
             continue
         stop = _VALUE_END.search(text, match.end()).start()
         value = text[match.end():stop].strip(STRIP)
@@ -59,7 +60,7 @@ def colon_after_label(text: str) -> str:
             certain = deadline_cell(value)
         if certain:
             out += [text[start:match.end("label")], "："]
-            start, chained = match.end(), stop + 1
+            start = match.end()
     return "".join(out) + text[start:]
 
 

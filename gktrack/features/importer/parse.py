@@ -399,6 +399,13 @@ def _cut_unit_list(body: list[Seg], doc: Document, run: Run) -> None:
     forgotten) is read as closed where its line ends; any other unclosed bracket is text. One
     holding symbols no name has ("(执法局&&)", a page's editing marks) is read without them."""
     last = _last_line(doc, past_chrome=True)  # a list cut off ("法规股、会") is so under the page's footer too
+    final = body[-1] if body else None
+    # "责任单位:" the last line, cut after its colon: it names no one, like "(责任单位:" cut off
+    if final is not None and final.kind != "table" and final.marker is None and last is not None \
+            and final.line_at(len(final.raw) - 1) == last.no and _BARE_LABEL_LINE.fullmatch(final.norm):
+        run.cut_units = True
+        run.warn(final.no, f"文档在此处中断,最后一项任务的“{final.raw}”之后没有单位名称,未导入责任单位,请核对")
+        del body[-1]
     for position, seg in enumerate(body):
         if seg.kind == "table" or not seg.raw:
             continue
@@ -415,6 +422,7 @@ def _bracket_units(text: str) -> bool:
 
 
 _BARE_LABEL = re.compile(rf"\(\s*{UNIT_LABEL_WORD}\s*:?\s*$")
+_BARE_LABEL_LINE = re.compile(rf"{UNIT_LABEL_WORD}\s*:")
 
 
 def _close_unit_bracket(seg: Seg, after_other: bool, at_end: bool, run: Run) -> None:
