@@ -16,6 +16,7 @@ from gktrack.domain.model import UnitRef
 from gktrack.domain.unitphrase import (
     UNIT_LABEL_KINDS,
     UNIT_LABEL_WORD,
+    close_label_gaps,
     is_body_name,
     looks_like_unit_phrase,
     parse_unit_phrase,
@@ -62,6 +63,13 @@ def colon_after_label(text: str) -> str:
             out += [text[start:match.end("label")], "："]
             start = match.end()
     return "".join(out) + text[start:]
+
+
+def mended_labels(text: str) -> str:
+    """``text`` with its unit labels as the patterns expect them: the spaces PDF text puts inside
+    closed up (``close_label_gaps``), a lost colon given back (``colon_after_label``). What every
+    line and cell goes through as it is read, and again once 繁体 reads as 简体."""
+    return colon_after_label(close_label_gaps(text))
 
 
 @dataclass

@@ -23,7 +23,7 @@ from dataclasses import replace
 
 from gktrack.domain.deadlines import before_plan_year, is_known, parse_deadline
 from gktrack.domain.unitphrase import (
-    UNIT_LABEL_WORD, close_label_gaps, is_body_name, looks_like_unit_phrase, split_cut_name, text_problem,
+    UNIT_LABEL_WORD, is_body_name, looks_like_unit_phrase, split_cut_name, text_problem,
 )
 from gktrack.errors import InputError
 from gktrack.features.importer.front import (
@@ -87,7 +87,7 @@ from gktrack.features.importer.text import (
     strip_pinyin_glosses,
 )
 from gktrack.features.importer.item_units import (
-    BRACKET_FOLD, UNIT_LABEL, colon_after_label, top_brackets, trailing_units, unit_phrase,
+    BRACKET_FOLD, UNIT_LABEL, mended_labels, top_brackets, trailing_units, unit_phrase,
 )
 from gktrack.features.limits import MAX_TASK_TEXT
 
@@ -541,7 +541,7 @@ def _plain_script(doc: Document, run: Run) -> Document:
 
     def plain(value: str) -> str:
         value = strip_pinyin_glosses(value, toneless) if glossed else value
-        return colon_after_label(close_label_gaps(simplified(value, force=True) if hits >= 5 else value))
+        return mended_labels(simplified(value, force=True) if hits >= 5 else value)
 
     lines = [Line(line.no, plain(line.text), line.outline) for line in doc.lines]
     tables = [replace(grid, rows=[[replace(cell, text=plain(cell.text)) for cell in row] for row in grid.rows],

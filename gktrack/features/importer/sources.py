@@ -3,9 +3,9 @@
 The parser only ever sees a ``Document``: a list of ``Line(no, text)``. A new format is one more
 reader in ``READERS``; nothing else changes. Documents come from outside: every reader keeps the
 limits of ``gktrack.features.limits`` and answers a file it cannot read with one line naming it,
-and ``read_document`` takes control characters out of the text (``domain.text.stripped``) and the
-spaces PDF text leaves inside unit labels ("责任 单位:", ``unitphrase.close_label_gaps``), and gives a
-label written without its colon one ("责任单位 县财政局", ``item_units.colon_after_label``).
+and ``read_document`` takes control characters out of the text (``domain.text.stripped``) and
+mends unit labels (``item_units.mended_labels``): the spaces PDF text leaves inside them ("责任 单位:")
+closed up, a lost colon ("责任单位 县财政局") given back.
 """
 
 from __future__ import annotations
@@ -20,9 +20,8 @@ from pathlib import Path
 from typing import Callable
 
 from gktrack.domain.text import code, control_in, stripped
-from gktrack.domain.unitphrase import close_label_gaps
 from gktrack.errors import InputError
-from gktrack.features.importer.item_units import colon_after_label
+from gktrack.features.importer.item_units import mended_labels
 from gktrack.features.importer.pdf import read_in_child
 from gktrack.features.importer.table import Cell, Grid
 from gktrack.features.limits import (
@@ -77,8 +76,7 @@ def text_document(text: str, name: str | None = None) -> Document:
 
 def _finished(doc: Document) -> Document:
     """``doc`` within the text limits, without control characters (noted once, at the first), its unit
-    labels without the spaces PDF text puts inside them (``close_label_gaps``) and with their colons
-    (``colon_after_label``)."""
+    labels as the patterns expect them (``mended_labels``)."""
     name = doc.name or "文档"
     check_text(len(doc.lines), sum(len(line.text) for line in doc.lines), name)
     found: list[tuple[int, str]] = []
@@ -86,7 +84,7 @@ def _finished(doc: Document) -> Document:
         char = control_in(line.text)
         if char is not None:
             found.append((line.no, char))
-        text = colon_after_label(close_label_gaps(stripped(line.text) if char else line.text))
+        text = mended_labels(stripped(line.text) if char else line.text)
         if text != line.text:
             doc.lines[index] = Line(line.no, text, line.outline)
     for grid in doc.tables:
@@ -96,7 +94,7 @@ def _finished(doc: Document) -> Document:
                 if char is not None:
                     found.append((cell.line, char))
                     cell.text = stripped(cell.text)
-                cell.text = colon_after_label(close_label_gaps(cell.text))
+                cell.text = mended_labels(cell.text)
     if found:
         where = sorted({no for no, _ in found})
         doc.notes.append((where[0], f"去掉了 {len(where)} 行中的控制字符(如 {code(found[0][1])}):"
