@@ -403,8 +403,7 @@ def _cut_unit_list(body: list[Seg], doc: Document, run: Run) -> None:
     # "责任单位:" the last line, cut after its colon: it names no one, like "(责任单位:" cut off
     if final is not None and final.kind != "table" and final.marker is None and last is not None \
             and final.line_at(len(final.raw) - 1) == last.no and _BARE_LABEL_LINE.fullmatch(final.norm):
-        run.cut_units = True
-        run.warn(final.no, f"文档在此处中断,最后一项任务的“{final.raw}”之后没有单位名称,未导入责任单位,请核对")
+        _label_names_no_one(final.no, final.raw, run)
         del body[-1]
     for position, seg in enumerate(body):
         if seg.kind == "table" or not seg.raw:
@@ -425,6 +424,12 @@ _BARE_LABEL = re.compile(rf"\(\s*{UNIT_LABEL_WORD}\s*:?\s*$")
 _BARE_LABEL_LINE = re.compile(rf"{UNIT_LABEL_WORD}\s*:")
 
 
+def _label_names_no_one(line: int, written: str, run: Run) -> None:
+    """A unit label the text stops right after ("(责任单位:", a last line "责任单位:"): said once."""
+    run.cut_units = True
+    run.warn(line, f"文档在此处中断,最后一项任务的“{written}”之后没有单位名称,未导入责任单位,请核对")
+
+
 def _close_unit_bracket(seg: Seg, after_other: bool, at_end: bool, run: Run) -> None:
     opened = _unclosed(seg.norm.translate(BRACKET_FOLD))
     # "各县(市、区": a bracket inside a unit's name, on a unit line of its own; not the task's unit bracket
@@ -436,11 +441,8 @@ def _close_unit_bracket(seg: Seg, after_other: bool, at_end: bool, run: Run) -> 
             stop = len(seg.raw)
         # "…发布。(责任单位:": cut off after its label, the bracket names no one and is no part of the text
         if at_end and stop == len(seg.raw) and _BARE_LABEL.match(seg.norm.translate(BRACKET_FOLD)[opened:]):
-            written = seg.raw[opened:].strip(STRIP)
+            _label_names_no_one(seg.line_at(max(opened - 1, 0)), seg.raw[opened:].strip(STRIP), run)
             _replace(seg, opened, len(seg.raw), "")
-            run.cut_units = True
-            run.warn(seg.line_at(max(opened - 1, 0)), f"文档在此处中断,最后一项任务的“{written}”之后没有单位名称,"
-                                                      "未导入责任单位,请核对")
             return
         if not at_end or stop < len(seg.raw):
             if not UNIT_LABEL.match(seg.norm[opened:]):
