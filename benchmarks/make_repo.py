@@ -20,7 +20,6 @@ import dataclasses
 import datetime as dt
 import os
 import random
-import re
 import shutil
 import subprocess
 import sys

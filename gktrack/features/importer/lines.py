@@ -28,6 +28,7 @@ from gktrack.features.importer.text import (
     DATE_LINE,
     DOC_NUMBER,
     STRIP,
+    TITLE_CHARS,
     Marker,
     fold,
     marker_at_start,
@@ -296,7 +297,7 @@ def _mid_sentence(prev: Seg | None) -> bool:
     if prev is None or len(prev.norm) < 50 or not _cuts_sentence(prev):
         return False
     marker = marker_at_start(prev.raw, prev.norm)
-    if marker and len(prev.norm) - marker.end <= 40:
+    if marker and len(prev.norm) - marker.end <= TITLE_CHARS:
         return False  # a heading: headings end without punctuation
     return True
 

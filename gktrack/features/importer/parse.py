@@ -78,6 +78,7 @@ from gktrack.features.importer.text import (
     CJK,
     DATE_LINE,
     STRIP,
+    TITLE_CHARS,
     TRADITIONAL,
     excerpt,
     fold,
@@ -611,7 +612,7 @@ def _prose(text: str) -> bool:
     """Whether a line is a paragraph of prose, not a heading or an item: unnumbered, and ending as a
     sentence does or longer than a heading's title (headings are short and end without punctuation)."""
     norm = fold(text).strip()
-    return marker_at_start(text, norm) is None and (ends_sentence(norm) or len(norm) > 40)
+    return marker_at_start(text, norm) is None and (ends_sentence(norm) or len(norm) > TITLE_CHARS)
 
 
 def _page_break(doc: Document, last: int, first: int) -> bool:

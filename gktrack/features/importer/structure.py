@@ -39,7 +39,7 @@ from gktrack.features.importer.table import (
     header_role,
     units_text as column_units_text,
 )
-from gktrack.features.importer.text import STRIP, excerpt, fold, marker_only, outranks, tidy, tidy_lines
+from gktrack.features.importer.text import STRIP, TITLE_CHARS, excerpt, fold, marker_only, outranks, tidy, tidy_lines
 from gktrack.features.importer.item_units import (
     PERSON_WORDS,
     ROLE_END,
@@ -162,7 +162,7 @@ def split_title(text: str) -> tuple[str, str]:
     if 0 < stop < len(norm) - 1 and norm[stop + 1:].strip():
         return text[:stop].strip(STRIP), text[stop + 1:].strip(STRIP)
     gap = re.search(r"\s+", norm)
-    if gap and gap.start() <= 40 and len(norm) - gap.end() >= 10 \
+    if gap and gap.start() <= TITLE_CHARS and len(norm) - gap.end() >= 10 \
             and not re.search(r"[,;:、。]", norm[:gap.start()]):
         return text[:gap.start()].strip(STRIP), text[gap.end():].strip(STRIP)
     return text.strip(STRIP).rstrip("。.;:;:"), ""
@@ -172,7 +172,7 @@ def _title_like(text: str) -> bool:
     norm = fold(text).strip()
     core = norm.rstrip("。.")
     # a line stopping at "," or "、" breaks off a sentence: its text goes on below, it heads nothing
-    return 0 < len(core) <= 40 and "。" not in core and not core.endswith((",", "、")) and not trailing_units(text)
+    return 0 < len(core) <= TITLE_CHARS and "。" not in core and not core.endswith((",", "、")) and not trailing_units(text)
 
 
 def _whole_item(text: str) -> bool:
@@ -181,7 +181,7 @@ def _whole_item(text: str) -> bool:
     hold commas too) — with or without a body after it ("五、完善民主恳谈制度。重大政务…" heads the
     task its body makes)."""
     title, body = split_title(text)
-    return not body and (len(fold(title).strip()) > 40 or fold(text).rstrip().endswith(("。", ";", "!", "?")))
+    return not body and (len(fold(title).strip()) > TITLE_CHARS or fold(text).rstrip().endswith(("。", ";", "!", "?")))
 
 
 def _one_task(following: list[Seg]) -> bool:
@@ -243,7 +243,7 @@ class Builder:
                 seg.kind = "chrome"  # the header repeated on a new page
             elif seg.marker is not None:
                 seg.kind = "num"
-            elif seg.outline is not None and len(seg.norm) <= 40 and not ends_sentence(seg.norm) \
+            elif seg.outline is not None and len(seg.norm) <= TITLE_CHARS and not ends_sentence(seg.norm) \
                     and not UNIT_LABEL.match(seg.norm):
                 seg.kind = "uhead"  # a heading by its style (Word's 标题 1), written without a number
             elif _LEADER_LINE.match(seg.norm):
@@ -365,7 +365,7 @@ class Builder:
 
     def _unnumbered_headings(self) -> None:
         for index, seg in enumerate(self.segs):
-            if seg.kind == "para" and len(seg.norm) <= 40 and not ends_sentence(seg.norm) \
+            if seg.kind == "para" and len(seg.norm) <= TITLE_CHARS and not ends_sentence(seg.norm) \
                     and self._starts_row(index):
                 nxt = self._next(index)
                 if _title_like(nxt.body):

@@ -30,7 +30,7 @@ from gktrack.domain.unitphrase import (LABEL_ROLE_WORDS, UNIT_LABEL_KINDS, dedup
                                       looks_like_unit_phrase, parse_unit_phrase)
 from gktrack.errors import InputError
 from gktrack.features.importer.result import ImportedSection, ImportedTask
-from gktrack.features.importer.text import BARE_PAGE, CHROME, Marker, excerpt, fold, marker_at_start, simplified, tidy, tidy_lines
+from gktrack.features.importer.text import BARE_PAGE, CHROME, TITLE_CHARS, Marker, excerpt, fold, marker_at_start, simplified, tidy, tidy_lines
 
 NUMBER, GROUP, TEXT, LEAD, SUPPORT, RESPONSIBLE, DEADLINE, STATUS, REMARKS, PERSON = (
     "number", "group", "text", "lead", "support", "responsible", "deadline", "status", "remarks", "person")
@@ -1107,7 +1107,7 @@ def _heading_row(cells: list[Cell | None], roles: list[str | None], present: lis
         only = next(iter(distinct))
         col = next(i for i, c in enumerate(cells) if _filled(c))
         core = fold(only).rstrip("。.")  # a title spread over merged cells, or a section's heading
-        spans = len(present) > 1 and len(core) <= 40 and "。" not in core and _kind(only) != "int"
+        spans = len(present) > 1 and len(core) <= TITLE_CHARS and "。" not in core and _kind(only) != "int"
         if roles[col] in (GROUP, TEXT, NUMBER, None) and (_kind(only) == "section" or spans):
             return only
     numbered = [_clean(c.text) for c, r in zip(cells, roles) if r == NUMBER and _filled(c)]

@@ -254,6 +254,9 @@ def tidy_lines(text: str) -> str:
     return "\n".join(tidy(part) for part in text.split("\n") if part.strip())
 
 
+# The longest a heading's title runs: a longer line without a number is a sentence, not a title.
+TITLE_CHARS = 40
+
 # A page number on a line of its own: "- 2 -", "第 2 页 共 5 页", "2/5", a bare "2".
 BARE_PAGE = re.compile(
     r"^(?:[-—–_~]+\s*\d{1,3}\s*[-—–_~]+|第\s*\d{1,3}\s*页(?:\s*[,/]?\s*共\s*\d{1,3}\s*页)?"
