@@ -117,6 +117,43 @@ def pairs(task) -> list[tuple[str, str]]:
     return [(u.name, u.role) for u in task.units]
 
 
+def import_text(tmp_path: Path, text: str, name: str = "计划.txt"):
+    """``text`` saved as a file and imported (``parse_document(read_document(path))``)."""
+    from gktrack.features.importer import parse_document, read_document
+
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return parse_document(read_document(path))
+
+
+def cell_lines_table(*columns: str) -> str:
+    """A 分工表 copied from a web page one cell a line under the four header cells ``columns`` (work
+    item, its requirement, units, deadline): one section, two work items of one row each."""
+    header = "\n\n".join(columns)
+    return f"""某县2024年政务公开重点工作任务分工表
+
+{header}
+
+一、深化重点领域信息公开
+
+1.公开预算决算。
+
+全面公开县本级预算决算和部门预决算。
+
+县财政局
+
+6月底前
+
+2.公开统计数据。
+
+及时发布统计数据并做好解读。
+
+县统计局、县发改局
+
+持续推进
+"""
+
+
 def git(root: Path, *args: str, check: bool = True, env: dict | None = None) -> str:
     proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
                           encoding="utf-8", env=env)

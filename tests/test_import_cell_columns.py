@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from gktrack.features.importer import parse_document, read_document
+from conftest import cell_lines_table, import_text, pairs
 
 
-def _read(tmp_path, text: str, name: str = "计划.txt"):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return parse_document(read_document(path))
+_read = import_text
 
 
 def _units(plan):
-    return [[(u.name, u.role) for u in task.units] for task in plan.tasks]
+    return [pairs(task) for task in plan.tasks]
 
 
 R, L, S = "responsible", "lead", "support"
@@ -85,40 +82,12 @@ def test_cells_under_a_lead_and_a_support_column_take_their_columns_roles(tmp_pa
 
 # ---- text and group columns: every name the table model knows --------------------------------
 
-_TEXT_COLUMN = """某县2024年政务公开重点工作任务分工表
-
-{G}
-
-{T}
-
-责任单位
-
-完成时限
-
-一、深化重点领域信息公开
-
-1.公开预算决算。
-
-全面公开县本级预算决算和部门预决算。
-
-县财政局
-
-6月底前
-
-2.公开统计数据。
-
-及时发布统计数据并做好解读。
-
-县统计局、县发改局
-
-持续推进
-"""
 
 
 @pytest.mark.parametrize("group, text", [("工作任务", "工作事项"), ("工作任务", "工作举措"), ("工作任务", "任务要求"),
                                          ("重点工作", "具体要求"), ("工作重点", "工作事项")])
 def test_a_header_one_cell_a_line_knows_every_text_column_name(tmp_path, group, text):
-    plan = _read(tmp_path, _TEXT_COLUMN.replace("{G}", group).replace("{T}", text))
+    plan = _read(tmp_path, cell_lines_table(group, text, "责任单位", "完成时限"))
     assert [t.text for t in plan.tasks] == ["全面公开县本级预算决算和部门预决算。", "及时发布统计数据并做好解读。"]
     assert [s.title for s in plan.sections] == ["深化重点领域信息公开", "公开预算决算", "公开统计数据"]
     assert _units(plan) == [[("县财政局", R)], [("县统计局", R), ("县发改局", R)]]

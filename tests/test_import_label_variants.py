@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import pytest
 
-from gktrack.features.importer import parse_document, read_document
+from conftest import cell_lines_table, import_text, pairs
 
 
-def _read(tmp_path, text: str, name: str = "计划.txt"):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return parse_document(read_document(path))
+_read = import_text
 
 
 def _units(plan):
-    return [[(u.name, u.role) for u in task.units] for task in plan.tasks]
+    return [pairs(task) for task in plan.tasks]
 
 
 R, L, S = "responsible", "lead", "support"
@@ -102,41 +99,13 @@ def test_a_deadline_column_gives_the_deadline(tmp_path, label):
 
 # ---- a header read cell by cell, one cell a line: the same column names as a header row ----------
 
-_CELL_LINES = """某县2024年政务公开重点工作任务分工表
-
-工作任务
-
-具体要求
-
-{L}
-
-{T}
-
-一、深化重点领域信息公开
-
-1.公开预算决算。
-
-全面公开县本级预算决算和部门预决算。
-
-县财政局
-
-6月底前
-
-2.公开统计数据。
-
-及时发布统计数据并做好解读。
-
-县统计局、县发改局
-
-持续推进
-"""
 
 
 @pytest.mark.parametrize("label, role", [("责任单位", R), ("责任科室", R), ("落实单位", R), ("责任股室", R),
                                          ("牵头单位", L), ("牵头科室", L), ("主办单位", L)])
 @pytest.mark.parametrize("deadline", ["时限要求", "完成时限", "办结时限", "进度安排", "责任时限"])
 def test_a_header_one_cell_a_line_knows_every_column_name(tmp_path, label, role, deadline):
-    plan = _read(tmp_path, _CELL_LINES.replace("{L}", label).replace("{T}", deadline))
+    plan = _read(tmp_path, cell_lines_table("工作任务", "具体要求", label, deadline))
     assert [t.text for t in plan.tasks] == ["全面公开县本级预算决算和部门预决算。", "及时发布统计数据并做好解读。"]
     assert [s.title for s in plan.sections] == ["深化重点领域信息公开", "公开预算决算", "公开统计数据"]
     assert _units(plan) == [[("县财政局", role)], [("县统计局", role), ("县发改局", role)]]
