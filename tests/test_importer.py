@@ -139,7 +139,7 @@ def test_seed_004_document_site_copy_with_page_markers():
     led = [t for t in plan.tasks if t.units]
     assert [pairs(t) for t in led] == [[("办公室", L)], [("办公室", L)]]
     assert all("办公室牵头" not in t.text for t in plan.tasks)
-    assert plan.owner is None and plan.owner_needed  # issue 15: never a unit called 我局
+    assert plan.owner is None  # issue 15: never a unit called 我局
     assert any("--owner" in message and "我局" in message for _, message in plan.warnings)
     assert any("页码" in message for _, message in plan.warnings)
     # every task knows the line it starts on, even inside the long joined page lines

@@ -302,7 +302,6 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
         elif plan.owner:
             run.warn(without[0].line, f"{len(without)} 项任务没有写责任单位,由发文单位“{plan.owner}”承担")
         if not plan.owner:
-            plan.owner_needed = True
             said = f"(文中称“{self_name}”)" if self_name else ""
             run.warn(without[0].line, f"{len(without)} 项任务没有写责任单位,文中也没有写明发文单位{said}:"
                                       "请用 --owner 指定发文单位,或在计划文件中填写 owner")

@@ -44,4 +44,3 @@ class ImportedPlan:
     title_from_file: bool = False   # no title line: the file name stands in for it
     year_from_file: bool = False    # the text names no year: the file name's stands in for it
     no_tasks: str | None = None     # why no task was found ("文中只有印发计划的通知…"), for the user
-    owner_needed: bool = False      # some tasks name no unit and no issuer can take them: --owner
