@@ -1,0 +1,40 @@
+"""Layouts met in real plans the importer had not seen (helper `newdocs`): each test's text is
+written for the test in the layout seen, with its own tasks and units."""
+
+from __future__ import annotations
+
+from gktrack.features.importer import parse_document
+from gktrack.features.importer.table import TEXT, header_role
+
+R, L, S = "responsible", "lead", "support"
+
+
+def _tasks(plan):
+    return [(t.text, [(u.name, u.role) for u in t.units], t.deadline) for t in plan.tasks]
+
+
+# ---- a pipe table whose first row carries a category the header's first name spans ---------------
+
+def test_two_text_column_names_joined_by_he_name_a_text_column():
+    assert header_role("目标和要求") == TEXT
+    assert header_role("内容及要求") == TEXT
+    assert header_role("牵头单位及配合单位") is None  # two kinds of column: no one role
+
+
+def test_a_full_width_first_row_with_a_category_before_the_task_is_read_one_column_on():
+    # the empty 备注 column was dropped from every row; the first row alone holds the category
+    # (merged down over the others), so it is as wide as the header but one column on
+    text = "\n".join([
+        "工作任务 | 目标和要求 | 责任单位 | 备注 |",
+        "规范信息发布 | 完善网站栏目 | 梳理政府网站各栏目,及时更新过时内容,确保信息准确 | 区政府办、区融媒体中心 | |",
+        "加强政策解读 | 重要政策文件与解读材料同步起草、同步审签、同步发布 | 区司法局 | |",
+        "办好依申请公开 | 规范申请登记、办理、答复各环节,按时办结 | 区政府办 | |",
+    ]) + "\n"
+    plan = parse_document(text)
+    assert _tasks(plan) == [
+        ("梳理政府网站各栏目,及时更新过时内容,确保信息准确", [("区政府办", R), ("区融媒体中心", R)], []),
+        ("重要政策文件与解读材料同步起草、同步审签、同步发布", [("区司法局", R)], []),
+        ("规范申请登记、办理、答复各环节,按时办结", [("区政府办", R)], []),
+    ]
+    assert [s.title for s in plan.sections][:2] == ["规范信息发布", "完善网站栏目"]
+    assert not any("备注" in t.text for t in plan.tasks)
