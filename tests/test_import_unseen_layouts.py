@@ -38,3 +38,34 @@ def test_a_full_width_first_row_with_a_category_before_the_task_is_read_one_colu
     ]
     assert [s.title for s in plan.sections][:2] == ["规范信息发布", "完善网站栏目"]
     assert not any("备注" in t.text for t in plan.tasks)
+
+
+# ---- "X牵头Y配合" with the comma left out -------------------------------------------------------
+
+def test_a_unit_phrase_without_its_comma_names_each_unit_with_its_role():
+    from gktrack.domain.unitphrase import parse_unit_phrase
+
+    def read(phrase):
+        return [(u.name, u.role) for u in parse_unit_phrase(phrase)]
+
+    assert read("综合科牵头各业务科室配合") == [("综合科", L), ("各业务科室", S)]
+    assert read("县民政局牵头县直有关部门配合各镇负责") == [
+        ("县民政局", L), ("县直有关部门", S), ("各镇", R)]
+    # what the lead does runs on into the next names: the group word after it is the next unit
+    assert read("党政办牵头做好栏目维护各站所分别落实") == [("党政办", L), ("各站所", R)]
+    # one unit and what it does stays one unit
+    assert read("县财政局牵头做好预算公开") == [("县财政局", L)]
+
+
+def test_inline_units_without_their_comma_in_a_prose_plan():
+    text = "\n".join([
+        "某局2024年政务公开工作要点",
+        "一、做好政策解读",
+        "起草科室同步起草解读材料,随文件一并报审、一并发布。(办公室牵头做好审核把关各科室分别落实)",
+        "二、管好网站栏目",
+        "每月检查一次栏目内容,及时删除过期信息。(办公室牵头各科室配合)",
+    ]) + "\n"
+    plan = parse_document(text)
+    assert [[(u.name, u.role) for u in t.units] for t in plan.tasks] == [
+        [("办公室", L), ("各科室", R)], [("办公室", L), ("各科室", S)]]
+
