@@ -32,11 +32,13 @@ def test_a_full_width_first_row_with_a_category_before_the_task_is_read_one_colu
     ]) + "\n"
     plan = parse_document(text)
     assert _tasks(plan) == [
-        ("梳理政府网站各栏目,及时更新过时内容,确保信息准确", [("区政府办", R), ("区融媒体中心", R)], []),
-        ("重要政策文件与解读材料同步起草、同步审签、同步发布", [("区司法局", R)], []),
-        ("规范申请登记、办理、答复各环节,按时办结", [("区政府办", R)], []),
+        ("完善网站栏目\n梳理政府网站各栏目,及时更新过时内容,确保信息准确", [("区政府办", R), ("区融媒体中心", R)], []),
+        ("加强政策解读\n重要政策文件与解读材料同步起草、同步审签、同步发布", [("区司法局", R)], []),
+        ("办好依申请公开\n规范申请登记、办理、答复各环节,按时办结", [("区政府办", R)], []),
     ]
-    assert [s.title for s in plan.sections][:2] == ["规范信息发布", "完善网站栏目"]
+    # the rows after the first lost the category on the left: they stay in it
+    assert [s.title for s in plan.sections] == ["规范信息发布"]
+    assert {t.section for t in plan.tasks} == {plan.sections[0].key}
     assert not any("备注" in t.text for t in plan.tasks)
 
 

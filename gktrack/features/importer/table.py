@@ -670,7 +670,10 @@ def _fit(cells: list[Cell], roles: list[str | None], default: list[int], item_co
         value = scores.get(roles[col], other)
         if contents[index] == "item" and col == item_col:
             value += 1
-        return value + (1.5 if index < len(default) and default[index] == col else 0)
+        if index >= len(default):
+            return value
+        # where content ties, the place by position wins: a short row lost its merged cells on the left
+        return value + (1.5 if default[index] == col else 0) - 0.01 * abs(default[index] - col)
 
     # best[i][c]: the best score of cells 0..i with cell i in column c
     best = [[float("-inf")] * width for _ in range(count)]
