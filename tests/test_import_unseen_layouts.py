@@ -71,3 +71,33 @@ def test_inline_units_without_their_comma_in_a_prose_plan():
     assert [[(u.name, u.role) for u in t.units] for t in plan.tasks] == [
         [("办公室", L), ("各科室", R)], [("办公室", L), ("各科室", S)]]
 
+
+# ---- a notice issuing two plans, the excerpt stopping inside the first ------------------------
+
+_TWO_PLANS_NOTICE = [
+    "某县人民政府办公室关于印发《某县2021年政务服务工作要点》和《某县2021年政务公开工作要点》的通知",
+    "各乡镇人民政府,县直各单位:",
+    "《某县2021年政务服务工作要点》和《某县2021年政务公开工作要点》已经县人民政府同意,现印发给你们。",
+    "某县人民政府办公室",
+    "2021年5月8日",
+    "某县2021年政务服务工作要点",
+    "一、优化办事服务",
+    "(一)推进一窗受理。整合大厅窗口,实行综合受理、分类审批、统一出件。(县政务服务中心牵头)",
+]
+
+
+def test_a_notice_issuing_two_plans_cut_inside_the_first_says_the_other_is_missing():
+    plan = parse_document("\n".join(_TWO_PLANS_NOTICE) + "\n")
+    assert plan.title == "某县2021年政务服务工作要点"
+    assert any("《某县2021年政务公开工作要点》" in message and "文中没有它" in message
+               for _, message in plan.warnings)
+
+
+def test_a_notice_citing_documents_one_by_one_issues_only_its_own_plan():
+    lines = list(_TWO_PLANS_NOTICE)
+    lines[0] = "某县人民政府办公室关于印发某县2021年政务服务工作要点的通知"
+    lines[2] = ("为落实《某市2021年政务服务工作要点》,按照《某市2021年政务公开工作要点》要求,"
+                "现将《某县2021年政务服务工作要点》印发给你们。")
+    plan = parse_document("\n".join(lines) + "\n")
+    assert plan.title == "某县2021年政务服务工作要点"
+    assert not any("文中没有它" in message for _, message in plan.warnings)
