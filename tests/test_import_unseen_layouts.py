@@ -101,3 +101,27 @@ def test_a_notice_citing_documents_one_by_one_issues_only_its_own_plan():
     plan = parse_document("\n".join(lines) + "\n")
     assert plan.title == "某县2021年政务服务工作要点"
     assert not any("文中没有它" in message for _, message in plan.warnings)
+
+
+# ---- a table copied without its cells ----------------------------------------------------------
+
+def test_a_table_of_only_its_header_and_empty_cells_says_so():
+    text = "\n".join([
+        "2022年全区政务公开工作任务分解表",
+        "工作任务 |", "工作要求 |", "牵头单位 |", "责任单位 |",
+        "一、围绕优化营商环境深化公开 |",
+        "|||", "|", "|||", "|", "|", "|",
+        "二、围绕保障改善民生深化公开 |",
+        "|||", "|", "|||", "|",
+    ]) + "\n"
+    plan = parse_document(text)
+    assert plan.tasks == []
+    assert plan.no_tasks == "文中的分工表只有表头和空白格,没有任务内容"
+    assert any(line == 2 and "表格内容可能丢失" in message for line, message in plan.warnings)
+
+
+def test_a_header_written_one_cell_a_line_with_nothing_after_it_says_so():
+    text = "\n\n".join(["某县2024年政务公开重点任务分工表", "工作任务", "具体要求", "责任单位", "完成时限"]) + "\n"
+    plan = parse_document(text)
+    assert plan.tasks == []
+    assert plan.no_tasks == "文中的分工表只有表头和空白格,没有任务内容"
