@@ -125,3 +125,19 @@ def test_a_header_written_one_cell_a_line_with_nothing_after_it_says_so():
     plan = parse_document(text)
     assert plan.tasks == []
     assert plan.no_tasks == "文中的分工表只有表头和空白格,没有任务内容"
+
+
+def test_rows_wider_than_a_header_whose_last_column_is_unknown():
+    # the rows carry a section cell the header does not name; the header's last name is no column
+    # the importer knows: the columns still line up, the last cell is a remark
+    text = "\n".join([
+        "某县2024年政务公开工作任务分工表",
+        "序号 | 工作任务 | 责任单位 | 完成时限 | 联络员签字",
+        "一、 | 1 | 做好政策解读工作,及时发布解读材料。 | 县政府办 | 6月底前 | 张三",
+        "二、 | 2 | 加强政府网站管理,定期开展检查。 | 县数据局 | 年底前 | 李四",
+    ]) + "\n"
+    plan = parse_document(text)
+    assert [(t.text.splitlines()[0], [u.name for u in t.units], t.deadline) for t in plan.tasks] == [
+        ("做好政策解读工作,及时发布解读材料。", ["县政府办"], ["6月底前"]),
+        ("加强政府网站管理,定期开展检查。", ["县数据局"], ["年底前"]),
+    ]

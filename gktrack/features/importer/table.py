@@ -861,7 +861,7 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
             if roles[col] is None:
                 values = [r[col].text for r in full if not r[col].blank]
                 roles[col] = GROUP if not values or any(_kind(v) == "section" for v in values) \
-                    or roles[col + 1] == GROUP and all(_content(v) == "short" for v in values) else REMARKS
+                    or col + 1 < width and roles[col + 1] == GROUP and all(_content(v) == "short" for v in values) else REMARKS
         roles = settle_roles(roles)
     header = Header(header.at, roles, header.start, [""] * (width - len(header.names)) + header.names)
     at = next((col for col in range(width) if roles[col] in (GROUP, TEXT)
