@@ -356,6 +356,23 @@ def _role_inside(chunk: str) -> tuple[str, str] | None:
         else "responsible"
 
 
+def _run_on(chunk: str) -> tuple[str, str, str] | None:
+    """"办公室牵头各科室" before "配合" (the comma left out): the first unit, its role, and the names
+    after its role word — those read as a body ("各科室"), or end in one after what the first unit
+    does ("抓好相关工作各股室"). None when no body follows."""
+    inside = _role_inside(chunk)
+    if inside is None:
+        return None
+    rest = chunk[_ROLE_INSIDE.search(chunk).end():].strip()
+    if _ACTION_START.match(rest):
+        # "牵头做好相关工作各股室": the clause is the first unit's, the group word after it the next names
+        at = rest.rfind("各")
+        rest = rest[at:] if at > 0 and is_group_word(rest[at:]) else ""
+    if not rest or not is_body_name(_normalise_name(rest)):
+        return None
+    return inside[0], inside[1], rest
+
+
 def _labelled_role(word: str) -> str:
     """The role a label ("牵头单位:") or a bracketed word ("(配合)") gives: by its first two characters."""
     return _LABEL_ROLE.get(word[:2], "responsible")
@@ -438,6 +455,12 @@ def _read(text: str, default: str = "responsible", strict: bool = False) -> list
             names.append([chunk[: single.start()].strip(), separator, group, _labelled_role(single.group(1))])
             continue
         chunk, role = _role_suffix(chunk)
+        while role is not None and (run_on := _run_on(chunk)) is not None:
+            head, head_role, chunk = run_on
+            names.append([head, separator, group, None])
+            pending.append(len(names) - 1)
+            settle(head_role, own_clause=True)
+            separator = ","
         if role is None and not strict and (inside := _role_inside(chunk)) is not None:
             (chunk, role), clause = inside, True
         together = _split_with(chunk)
@@ -567,7 +590,7 @@ _SHORT_PLACE_END = re.compile(r"[省市区县镇乡村]$")
 _ACTION_START = re.compile(
     r"^(?:加强|推进|深化|做好|强化|提升|优化|完善|持续|建立|健全|开展|落实|规范|扩大|推动|坚持|严格|积极"
     r"|围绕|聚焦|加快|着力|全面|进一步|切实|认真|统筹|创新|探索|发挥|提高|组织|确保|重点|依法|及时|主动"
-    r"|督促|指导|引导|鼓励|动员|带动)")
+    r"|督促|指导|引导|鼓励|动员|带动|抓好|抓实)")
 _HEADER_WORDS = {"责任单位", "牵头单位", "配合单位", "责任部门", "主办单位", "协办单位", "承办单位", "实施单位",
                  "负责单位", "单位", "部门"}
 _PHRASE_FORBIDDEN = re.compile(r"[。!?!?“”\"《》]|\d\s*[年月日号./:-]|^[\d\s]+$|\d{5,}(?!热线)")

@@ -332,6 +332,12 @@ def locate(segs: list[Seg], run: Run) -> tuple[int, int, str | None, int]:
         end = second
         run.warn(segs[second].no, f"第{segs[second].no}行起是同一通知印发的另一份计划“{segs[second].compact}”,"
                                   f"未导入:请把它另存为单独的文件再导入")
+    elif title is not None and _plan_key(title) in (issued := _issued_together(segs, title_at)):
+        # the notice issues two plans, the text stops inside the first: the one wanted may be the other
+        others = [name for key, name in issued.items() if key != _plan_key(title)]
+        if others:
+            run.warn(segs[title_at].no, f"通知同时印发了{'、'.join(f'《{n}》' for n in others)},文中没有它"
+                                        f"(节选在它之前中断?),只导入了《{title}》,请核对是否是要导入的计划")
     seen_structure = False
     for index in range(start, end):
         seg = segs[index]
@@ -443,20 +449,37 @@ def _repeated_after_notice(segs: list[Seg], title: str, start: int) -> int | Non
     return None
 
 
+def _plan_key(text: str) -> str:
+    return re.sub(r"[\s《》]", "", fold(text))
+
+
+def _announced_plans(segs: list[Seg], title_at: int) -> dict[str, str]:
+    """The plans the cover notice above the title names (《A》和《B》): key -> name as written."""
+    return {_plan_key(name): name for seg in segs[:max(title_at, 0)]
+            for name in re.findall(r"《([^《》]{4,60})》", seg.norm) if PLAN_WORD.search(name)}
+
+
+def _issued_together(segs: list[Seg], title_at: int) -> dict[str, str]:
+    """Plans the cover notice issues together, named side by side ("印发《A》和《B》的通知"), unlike
+    the documents it cites one by one: key -> name as written."""
+    found: dict[str, str] = {}
+    for seg in segs[:max(title_at, 0)]:
+        for pair in re.finditer(r"《([^《》]{4,60})》(?:和|及|与|、)《([^《》]{4,60})》", seg.norm):
+            if all(PLAN_WORD.search(name) for name in pair.groups()):
+                found.update({_plan_key(name): name for name in pair.groups()})
+    return found
+
+
 def _second_plan(segs: list[Seg], title: str | None, title_at: int, start: int) -> int | None:
     """Where a second plan begins, when the cover notice announces two (《A》和《B》) and both follow."""
     if title is None or title_at <= 0:
         return None
-    def key(text: str) -> str:
-        return re.sub(r"[\s《》]", "", fold(text))
-
-    announced = {key(name) for seg in segs[:title_at] for name in re.findall(r"《([^《》]{4,60})》", seg.norm)
-                 if PLAN_WORD.search(name)}
+    announced = _announced_plans(segs, title_at)
     if len(announced) < 2:
         return None
     for index in range(start, len(segs)):
         found = _title_text(segs, index)
-        if found and key(found[0]) != key(title) and key(found[0]) in announced:
+        if found and _plan_key(found[0]) != _plan_key(title) and _plan_key(found[0]) in announced:
             return index
     return None
 

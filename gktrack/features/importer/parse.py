@@ -136,10 +136,12 @@ def _parse(doc: Document, year: int | None) -> ImportedPlan:
     body = [seg for seg in segs[start:end] if id(seg) not in read]
     _cut_unit_list(body, doc, run)
 
+    header_at = tables[0][0].first if tables else None
     if tables:
         sections, tasks, any_units = _prose_and_grids(plan, body, run)
     else:
         table = find_table(body)
+        header_at = body[table.header_at].no if table is not None else None
         if table is None:
             chosen = Builder(body, run, None).build()
             sections, tasks, any_units = _parts(chosen)
@@ -148,7 +150,7 @@ def _parse(doc: Document, year: int | None) -> ImportedPlan:
         else:
             sections, tasks, any_units = _prose_and_table(plan, body, table, run)
     plan.sections, plan.tasks = sections, _cut_last_name(_cut_fragment(_with_words(tasks, run), doc, run), doc, run)
-    _settle(plan, doc, segs, any_units, run)
+    _settle(plan, doc, segs, any_units, run, header_at)
     _text_deadlines(plan.tasks, year or plan.year, run)
     plan.warnings = sorted(run.warnings, key=lambda item: item[0])
     return plan
@@ -241,8 +243,10 @@ def _text_deadlines(tasks: list[ImportedTask], year: int | None, run: Run) -> No
         task.deadline_from_text = bool(kept)
 
 
-def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool, run: Run) -> None:
-    """What the document leaves open: its title, who does the tasks that name no one, a cut-off end."""
+def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool, run: Run,
+            header_at: int | None = None) -> None:
+    """What the document leaves open: its title, who does the tasks that name no one, a cut-off end.
+    ``header_at``: the line of a task table's header, if the text has one."""
     if not plan.title:  # a notice that is itself the plan: its own title, "X关于贯彻落实《…》的通知"
         for seg in segs[:60]:
             if seg.marker is not None or seg.kind == "table" or ADDRESSEE.match(seg.compact):
@@ -283,6 +287,11 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
             plan.no_tasks = "文中只有印发计划的通知,没有计划正文"
             run.warn(first, f"{plan.no_tasks}:{own}未导入任何任务;{read}"
                             "网页节选可能在通知之后就截断了,请取得计划全文后再导入")
+        elif header_at is not None:
+            # a page's table copied without its cells, or an excerpt cut at the header
+            plan.no_tasks = "文中的分工表只有表头和空白格,没有任务内容"
+            run.warn(header_at, f"{plan.no_tasks}(第{header_at}行起):未导入任何任务;{read}"
+                                "网页复制时表格内容可能丢失,或节选在表头处截断,请取得计划全文后再导入")
         elif parts:
             plan.no_tasks = f"文中只有方案的总体说明({parts}),没有任务部分"
             run.warn(first, f"{plan.no_tasks},未导入任何任务;{read}"

@@ -58,7 +58,7 @@ _ROLE_PATTERNS = [
     (DETAIL, r"细化(?:分工|任务|措施|内容|要求)|具体分工|(?:分工|任务)细化"),
     (TEXT, r"具体(?:工作)?(?:要求|内容|措施|任务|工作|事项)|工作(?:要求|措施|目标|事项|举措)|主要(?:内容|措施)"
            r"|任务(?:要求|内容|描述|事项)|(?:推进|落实|保障|贯彻)(?:措施|举措)|举措"
-           r"|目标(?:任务|要求|清单)?|内容|措施|事项|工作任务及要求|任务及要求|重点工作内容|三级要点|二级指标"),
+           r"|目标(?:任务|要求|清单)?|内容|措施|事项|要求|工作任务及要求|任务及要求|重点工作内容|三级要点|二级指标"),
     (GROUP, r"(?:重点|主要|工作)?任务(?:名称|类别)?|工作(?:内容|项目|重点)|重点工作|(?:工作|任务|事项|项目)?(?:类别|类型|分类)"
             r"|项目|领域|板块"
             r"|一级要点|二级要点|一级指标|要点|栏目|方面"),
@@ -75,6 +75,7 @@ def header_key(text: str) -> str:
 
 # "市级牵头单位", "县级责任单位": a unit column of one level of government, in a table dividing work over several
 _LEVEL = re.compile(r"^(?:省|市|县|区|乡镇|乡|镇|街道|村|社区)级")
+_JOINED = re.compile(r"和|及|与")
 
 
 def header_role(text: str) -> str | None:
@@ -89,6 +90,12 @@ def header_role(text: str) -> str | None:
     if level:
         role = header_role(key[level.end():])
         return role if role in UNIT_ROLES else None
+    # "目标和要求", "内容及措施": two names of one kind of column joined
+    parts = _JOINED.split(key)
+    if len(parts) == 2 and all(parts):
+        roles = {header_role(part) for part in parts}
+        if len(roles) == 1:
+            return roles.pop()
     return None
 
 
@@ -640,6 +647,18 @@ _FIT: dict[str, tuple[dict, int]] = {
 }
 
 
+_SHIFT_MARGIN = 4  # a row is read one column on only when that fits its cells clearly better
+
+
+def _fits(cells: list[Cell], roles: list[str | None]) -> float:
+    """How well a row's cells fit the columns ``roles``, cell by cell."""
+    total = 0
+    for cell, role in zip(cells, roles):
+        scores, other = _FIT[_content(cell.text)]
+        total += scores.get(role, other)
+    return total
+
+
 def _fit(cells: list[Cell], roles: list[str | None], default: list[int], item_col: int | None) -> list[int]:
     """The columns of a short row's cells, left to right: where what they hold fits best, the
     place ``default`` (by position) gave them where content does not say."""
@@ -651,7 +670,10 @@ def _fit(cells: list[Cell], roles: list[str | None], default: list[int], item_co
         value = scores.get(roles[col], other)
         if contents[index] == "item" and col == item_col:
             value += 1
-        return value + (1.5 if index < len(default) and default[index] == col else 0)
+        if index >= len(default):
+            return value
+        # where content ties, the place by position wins: a short row lost its merged cells on the left
+        return value + (1.5 if default[index] == col else 0) - 0.01 * abs(default[index] - col)
 
     # best[i][c]: the best score of cells 0..i with cell i in column c
     best = [[float("-inf")] * width for _ in range(count)]
@@ -816,6 +838,11 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
     for row in data:
         while len(row) > len(header.roles) and row[-1].blank:
             row.pop()
+        if len(row) == len(header.roles) and row and \
+                _fits(row, [None] + header.roles[:-1]) > _fits(row, header.roles) + _SHIFT_MARGIN:
+            # "类别 | 任务 | 要求 | 单位" under "工作任务 | 目标和要求 | 责任单位 | 备注": the blank last
+            # cell was dropped, and the first is a category the header's first name spans too
+            row.append(Cell("", row[-1].line))
     width = max([len(header.roles)] + [len(r) for r in data])
     roles = list(header.roles)
     full = [r for r in data if len(r) == width]
@@ -833,7 +860,8 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
         for col in range(width):
             if roles[col] is None:
                 values = [r[col].text for r in full if not r[col].blank]
-                roles[col] = GROUP if not values or any(_kind(v) == "section" for v in values) else REMARKS
+                roles[col] = GROUP if not values or any(_kind(v) == "section" for v in values) \
+                    or col + 1 < width and roles[col + 1] == GROUP and all(_content(v) == "short" for v in values) else REMARKS
         roles = settle_roles(roles)
     header = Header(header.at, roles, header.start, [""] * (width - len(header.names)) + header.names)
     at = next((col for col in range(width) if roles[col] in (GROUP, TEXT)
