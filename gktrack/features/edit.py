@@ -227,9 +227,9 @@ def edit_task(repo: Repository, ref: str, *, start_from: str | None = None, by: 
         return EditResult(None, f"任务 {ref} 未作修改")
     shown_at = sum(1 for line in written.splitlines() if line.startswith(MARK))
     try:
-        apply_block(repo, plan_id, task_id, block, new_lines, shown_at, "编辑内容")
         if _unresolved(new_lines):
             raise PlanFileError(f"任务 {ref} 仍有 conflict: 记录(双方都改了的字段),请改好字段并删除 conflict: 后再保存")
+        apply_block(repo, plan_id, task_id, block, new_lines, shown_at, "编辑内容")
     except PlanFileError as exc:
         kept = _keep(repo, plan_id, task_id, written, original, exc)
         exc.where = (exc.where or "").replace("编辑内容", str(kept), 1) or str(kept)
