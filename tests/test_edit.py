@@ -110,3 +110,36 @@ def test_missing_editor(plans_repo, monkeypatch):
     monkeypatch.setenv("EDITOR", "gktrack-no-such-editor")
     monkeypatch.delenv("VISUAL", raising=False)
     assert "找不到编辑器" in plans_repo.fail("edit", "hl2022/1")
+
+
+def test_edit_refuses_what_validate_and_the_server_refuse(plans_repo, editor):
+    # A misspelt unit passed the plan's syntax check and was committed; the server then refused
+    # that commit on every later push, and a fix committed on top could not undo it.
+    editor("responsible: [司法所]=>responsible: [司法局]")
+    err = plans_repo.fail("edit", "hl2022/1")
+    assert "“司法局”不在单位名册中" in err and "司法所" in err
+    assert "recovery" in err
+    match = re.search(r"--from (\S+\.yaml)", err)
+    assert match and "[司法局]" in Path(match.group(1)).read_text(encoding="utf-8")
+
+
+def test_recovery_hint_can_be_pasted_when_the_path_has_spaces(gk_env, _template, tmp_path, monkeypatch, editor):
+    from tests.conftest import copy_repo
+    from tests.conftest import Gk
+
+    root = copy_repo(_template, tmp_path / "政务 公开")
+    monkeypatch.chdir(root)
+    repo = Gk(root)
+    editor("state: open=>state: finished")
+    err = repo.fail("edit", "hl2022/3")
+    match = re.search(r"--from (\"[^\"]+\"|'[^']+')", err)
+    assert match, err
+    kept = Path(match.group(1)[1:-1])
+    assert kept.is_file() and " " in str(kept)
+    # two failed tries within the same second keep both texts
+    editor("state: open=>state: finished2")
+    again = repo.fail("edit", "hl2022/3")
+    second = Path(re.search(r"--from (\"[^\"]+\"|'[^']+')", again).group(1)[1:-1])
+    assert second != kept
+    assert "finished2" in second.read_text(encoding="utf-8")
+    assert "state: finished\n" in kept.read_text(encoding="utf-8")

@@ -281,6 +281,8 @@ def test_undo_applies_the_permission_rules_of_the_original_action(plans_repo, mo
         monkeypatch.setenv(f"GIT_{kind}_EMAIL", "tester@example.cn")
     line = plans_repo.fail("undo", code=4)
     assert "测试员 不能撤销" in line and "新增或删除任务只有政务公开办" in line
+    # undo changes no file by hand: "git checkout -- 文件" would do nothing here
+    assert "请由王五撤销" in line and "checkout" not in line
     # his own progress on his own task he may take back
     plans_repo.ok("progress", "hl2022/1", "记错了的进展")
     plans_repo.ok("undo")

@@ -374,3 +374,18 @@ def test_edit_refuses_an_unresolved_conflict_record(plans_repo, editor):
     editor("state: open=>state: open\\n    conflict:\\n      note:\\n        theirs: 另一方")
     line = plans_repo.fail("edit", "hl2022/3")
     assert "仍有 conflict: 记录" in line and "--from" in line
+
+
+def test_continue_keeps_the_lock_it_holds(team):
+    """gktrack's own lock (.git/gktrack.lock) sits beside git's lock files but is a kernel lock:
+    removing it while this command holds it would let a second gktrack take a new one and
+    change the clone at the same time."""
+    zhang, _before = paused_sync(team)
+    _resolve(zhang)
+    lock = zhang / ".git" / "gktrack.lock"
+    assert lock.exists()
+    inode = lock.stat().st_ino
+    result = gk(zhang, "sync", "--continue")
+    assert result.code == 0, result.err
+    assert "gktrack.lock" not in result.err
+    assert lock.exists() and lock.stat().st_ino == inode

@@ -352,3 +352,24 @@ def test_a_plain_git_pull_left_in_conflict_is_named_with_its_way_out(team):
     git(zhang, "merge", "--abort")
     result = gk(zhang, "sync")
     assert result.code == 1 and "gktrack sync --continue" in result.out  # now the real conflict, task by task
+
+
+def test_a_broken_commit_mended_by_a_later_one_is_still_refused_before_the_push(team):
+    """The server judges every commit, not the sum: a commit that breaks a plan is refused even
+    when a later one mends it, and no commit-edits on top helps. Said here, naming that commit,
+    before anything is pushed."""
+    office, server = team["office"], team["server"]
+    plan = office / "plans" / "p1.yaml"
+    good = plan.read_text("utf-8")
+    plan.write_text(good.replace("responsible: [财政所]", "responsible: [财政局]"), encoding="utf-8")
+    git(office, "commit", "-qam", "改错了单位")
+    broken = git(office, "rev-parse", "--short=8", "HEAD").strip()
+    plan.write_text(good, encoding="utf-8")
+    ok(office, "commit-edits", "-m", "改回")
+    before = git(server, "rev-parse", "main").strip()
+    result = gk(office, "sync")
+    assert result.code != 0
+    assert broken in result.err and "“财政局”不在单位名册中" in result.err
+    assert "commit-edits" not in result.err
+    assert "Traceback" not in result.err and len(result.err.strip().splitlines()) == 1
+    assert git(server, "rev-parse", "main").strip() == before

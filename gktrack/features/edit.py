@@ -28,8 +28,10 @@ from gktrack.errors import GktrackError, InputError, PlanFileError
 from gktrack.features.collab.mergedriver import line_merge, merge_plan_texts
 from gktrack.features.ops import require_office, short
 from gktrack.storage import git, journal, yamldoc
+from gktrack.storage.files import read_bytes
 from gktrack.storage.planfile import PlanEditor
 from gktrack.storage.reader import CONFLICT_KEY
+from gktrack.storage.registry import REGISTRY_FILE
 from gktrack.storage.repo import Change, Repository, plan_rel
 
 MARK = "# gktrack:"
@@ -90,13 +92,26 @@ def _keep(repo: Repository, plan_id: str, task_id: int, text: str, base: str, ex
     hint of ``exc`` (why it was not committed) says so."""
     folder = journal.state_dir(repo.root) / "gktrack" / "recovery"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{plan_id}-{task_id}-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}.yaml"
-    exc.hint = f"未提交;你的内容已保存,可用 gktrack edit {plan_id}/{task_id} --from {path} 继续修改"
+    stem = f"{plan_id}-{task_id}-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    path = folder / f"{stem}.yaml"
+    serial = 1
+    while path.exists():  # two tries within a second: the earlier text is kept too
+        serial += 1
+        path = folder / f"{stem}-{serial}.yaml"
+    exc.hint = f"未提交;你的内容已保存,可用 gktrack edit {plan_id}/{task_id} --from {_pasteable(path)} 继续修改"
     body = text if text.endswith("\n") or not text else text + "\n"
     body += f"{MARK} 以下是开始编辑时任务的原样,用于把你的修改套用到任务的最新内容上;请勿修改\n"
     body += "".join(f"{BASE_MARK} {line}" for line in base.splitlines(keepends=True))
     path.write_text(body, encoding="utf-8")
     return path
+
+
+def _pasteable(path: Path) -> str:
+    """``path`` as one argument when pasted into the shell it is named for (spaces, Chinese)."""
+    text = str(path)
+    if re.fullmatch(r"[\w@%+=:,./\\-]+", text, re.ASCII):
+        return text
+    return f'"{text}"' if os.name == "nt" else shlex.quote(text)
 
 
 def _base_of(text: str) -> str | None:
@@ -138,10 +153,14 @@ def _unresolved(lines: list[str]) -> bool:
 def apply_block(repo: Repository, plan_id: str, task_id: int, block: Block, new_lines: list[str],
                 shown_at: int, shown_name: str, *, data: bytes | None = None):
     """The plan file's editor with ``new_lines`` in place of the task, read again by the plan's
-    own rules. Errors inside the block name the edited text (``shown_name`` at its own lines)."""
-    editor = PlanEditor(repo.plan_path(plan_id), block.rel, data)
+    own rules and checked as ``commit-edits`` and the server's hook check a file (``gktrack
+    validate`` may find nothing new wrong: a unit the registry lacks…). Errors inside the block
+    name the edited text (``shown_name`` at its own lines)."""
+    path = repo.plan_path(plan_id)
+    editor = PlanEditor(path, block.rel, data)
     try:
         editor.replace_task(task_id, "".join(new_lines))
+        _check_like_the_server(repo, block.rel, read_bytes(path) if data is None else data, editor.data())
     except PlanFileError as exc:
         match = re.match(rf"^{re.escape(block.rel)}:(\d+)(:\d+)?$", exc.where or "")
         if match:
@@ -152,6 +171,18 @@ def apply_block(repo: Repository, plan_id: str, task_id: int, block: Block, new_
                 exc.where = f"{shown_name}:{shown_at + 1}"
         raise
     return editor
+
+
+def _check_like_the_server(repo: Repository, rel: str, before: bytes | None, after: bytes) -> None:
+    """Refuse what the server's hook would: it judges every commit, so a commit it refuses
+    blocks every later push, and no fix committed on top of it helps."""
+    from gktrack.features.collab.hooks import FileChange, validation_findings
+
+    found = validation_findings([FileChange(rel, "100644", "100644", before, after)],
+                                read_bytes(repo.root / REGISTRY_FILE))
+    if found:
+        where, sep, message = found[0][2].partition(": ")
+        raise PlanFileError(message, where=where) if sep else PlanFileError(where)
 
 
 @dataclass
@@ -196,9 +227,9 @@ def edit_task(repo: Repository, ref: str, *, start_from: str | None = None, by: 
         return EditResult(None, f"任务 {ref} 未作修改")
     shown_at = sum(1 for line in written.splitlines() if line.startswith(MARK))
     try:
-        apply_block(repo, plan_id, task_id, block, new_lines, shown_at, "编辑内容")
         if _unresolved(new_lines):
             raise PlanFileError(f"任务 {ref} 仍有 conflict: 记录(双方都改了的字段),请改好字段并删除 conflict: 后再保存")
+        apply_block(repo, plan_id, task_id, block, new_lines, shown_at, "编辑内容")
     except PlanFileError as exc:
         kept = _keep(repo, plan_id, task_id, written, original, exc)
         exc.where = (exc.where or "").replace("编辑内容", str(kept), 1) or str(kept)

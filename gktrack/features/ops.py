@@ -538,7 +538,7 @@ def undo(repo: Repository, *, by: str | None = None) -> Change:
     changes = [FileChange(rel, "100644" if (repo.root / rel).exists() else None,
                           "100644" if reverted[rel] is not None else None,
                           read_bytes(repo.root / rel), reverted[rel]) for rel in files]
-    check_change(repo.root, acting_emails(repo, by), changes, f"撤销 {head[:8]}")
+    check_change(repo.root, acting_emails(repo, by), changes, f"撤销 {head[:8]}", "撤销")
     new_trailers = git.trailers("undo", reverts=head, task=trailers.get(git.TRAILER_TASK))
     with repo.change(files, f"撤销:{summary}", new_trailers, by=by) as tx:
         if git.head(repo.root) != head:

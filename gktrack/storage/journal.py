@@ -59,6 +59,9 @@ from gktrack.storage import git
 from gktrack.storage.files import atomic_write, read_bytes, sync_dir
 
 JOURNAL = "journal.json"
+# gktrack's own lock, in the git folder beside git's *.lock files; unlike theirs, it is a kernel
+# lock that a dead process never holds, so it is never stale and never removed.
+LOCK_FILE = "gktrack.lock"
 # A lock file nobody holds may still be a git process between close() and rename(); that takes
 # microseconds, so a second of age is a wide margin.
 STALE_AFTER = 1.0
@@ -334,7 +337,7 @@ def _lock_files(root: Path, *, refs: bool = False) -> list[Path]:
         # Pseudo-refs (CHERRY_PICK_HEAD, ORIG_HEAD, REBASE_HEAD…) are locked beside HEAD, and a
         # rebase locks its to-do list: a rebase killed there refuses every --continue after it.
         for folder in (gdir, gdir / "rebase-merge", gdir / "rebase-apply", gdir / "sequencer"):
-            found += [p for p in folder.glob("*.lock") if p not in found]
+            found += [p for p in folder.glob("*.lock") if p not in found and p.name != LOCK_FILE]
     return found
 
 

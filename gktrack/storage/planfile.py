@@ -448,6 +448,10 @@ class PlanEditor:
 
     # --- saving ---
 
+    def data(self) -> bytes:
+        """The file's bytes as ``save`` writes them."""
+        return (("\ufeff" if self.bom else "") + self.text).encode("utf-8")
+
     def save(self, write: Callable[..., None] | None = None) -> bool:
         """Check that only the touched tasks changed, then write atomically. False if no change.
 
@@ -461,7 +465,7 @@ class PlanEditor:
         for task_id in set(before) | set(after):
             if task_id not in self.touched and before.get(task_id) != after.get(task_id):
                 raise PlanFileError(f"内部检查失败:任务 {task_id} 被意外改动,未写入", where=self.where)
-        data = (("\ufeff" if self.bom else "") + self.text).encode("utf-8")
+        data = self.data()
         if write is None:
             atomic_write(self.path, data)
         else:

@@ -248,7 +248,7 @@ class Repository:
         from gktrack.storage.lock import Busy, FileLock
 
         folder = journal.state_dir(self.root)
-        path = folder / "gktrack.lock"
+        path = folder / journal.LOCK_FILE
         limit = lock_timeout() if timeout is None else timeout
         held = FileLock(path)
         try:

@@ -503,11 +503,12 @@ def worktree_changes(root: Path, rels: list[str]) -> list[FileChange]:
     return changes
 
 
-def check_change(root: Path, emails: list[str | None], changes: list[FileChange], what: str) -> None:
+def check_change(root: Path, emails: list[str | None], changes: list[FileChange], what: str,
+                 way_out: str = "提交,或用 git checkout -- 文件 放弃修改") -> None:
     """The pre-receive rules applied to a local change before it is committed (``commit-edits``,
     ``undo``), by the registry of HEAD (not the changed one: nobody grants themself the office
     role in the same change). Raises PermissionDeniedError (or PlanFileError for a file no client
-    could read)."""
+    could read); ``way_out`` follows "请由政务公开办" in it."""
     registry = registry_at(GitObjects(root), "HEAD" if git.head(root) else None)
     path = Path(root) / REGISTRY_FILE
     registry_after = next((c.after for c in changes if c.rel == REGISTRY_FILE),
@@ -522,8 +523,7 @@ def check_change(root: Path, emails: list[str | None], changes: list[FileChange]
     more = f";……另有 {len(found) - 3} 处" if len(found) > 3 else ""
     if all(rule in (RULE_VALID, RULE_LINKS) for _t, rule, _d in found):
         raise PlanFileError(f"不能{what}:{shown}{more}")
-    raise PermissionDeniedError(f"{who} 不能{what}:{shown}{more};请由{office_name(units)}提交,"
-                                "或用 git checkout -- 文件 放弃修改")
+    raise PermissionDeniedError(f"{who} 不能{what}:{shown}{more};请由{office_name(units)}{way_out}")
 
 
 # --- installing hooks -------------------------------------------------------------------------

@@ -851,17 +851,24 @@ def _finish(repo: Repository, target: _Target, state: dict, *, fetched: bool, ex
 def _check_before_push(root: Path, upstream: str | None, head: str) -> None:
     """What the server's hook would refuse for the files' sake (``hooks.validation_findings``),
     refused here before anything is pushed: a plan no client could read, an unresolved
-    ``conflict:``, conflict markers. The local commits stay."""
+    ``conflict:``, conflict markers. Judged commit by commit, as the hook judges: a later commit
+    that mends a broken one does not make the broken one pass. The local commits stay."""
     objects = GitObjects(root)
-    changes = objects.changes(upstream or objects.empty_tree(), head)
-    registry_after = objects.file_at(head, REGISTRY_FILE)
-    found = validation_findings(changes, registry_after)
-    if found:
+    # A first push may carry a whole history (a city's ten thousand commits): judged as one change.
+    shas = objects.text("rev-list", "--reverse", "--topo-order", head, "--not", upstream).split() if upstream else [head]
+    for sha in shas:
+        commit = objects.commit(sha)
+        base = (commit.parents[0] if commit.parents else objects.empty_tree()) if upstream else objects.empty_tree()
+        found = validation_findings(objects.changes(base, sha), objects.file_at(sha, REGISTRY_FILE))
+        if not found:
+            continue
         _finish_cleanup(root)
         _target_, _rule, detail = found[0]
         more = f"(另有 {len(found) - 1} 处)" if len(found) > 1 else ""
-        raise PlanFileError(f"推送前检查发现问题,未推送:{detail}{more};请改好后用 gktrack commit-edits 提交,"
-                            "再运行 gktrack sync")
+        which = f"本地提交 {sha[:8]}“{commit.summary}”中 " if upstream else ""
+        raise PlanFileError(f"推送前检查发现问题,未推送:{which}{detail}{more};"
+                            "服务器逐个检查提交,其后的修正不能抵消它,整次推送会被拒绝:请 IT 人员在本克隆中改正或删去出错的提交"
+                            "(git rebase -i),再运行 gktrack sync")
 
 
 def _result(repo: Repository, target: _Target, state: dict, upstream: str | None) -> SyncResult:
