@@ -322,3 +322,79 @@ def test_which_paths_are_plan_files_is_one_rule(path, plan_id):
     from gktrack.storage.repo import plan_id_of
 
     assert plan_id_of(path) == plan_id
+
+
+# --- a commit the server refused: taken back by undo -------------------------------------------
+
+
+def _refused_progress(org) -> str:
+    """李四's tool-made progress on 司法所's task (his local registry edited, not committed): the
+    server refuses it. His HEAD before it."""
+    li = org["li"]
+    before = git(li, "rev-parse", "HEAD").strip()
+    replace(li, "units.yaml", "    units: [财政所]\n", "    units: [财政所, 司法所]\n")
+    ok(li, "progress", "p1/1", "越权的进展")
+    git(li, "checkout", "--", "units.yaml")
+    refused = run_main(["--repo", li, "sync"])
+    assert refused.code == 4, refused.err
+    # the server's advice, and the client's own (a server may run an older hook)
+    assert "服务器:gktrack:" in refused.out and refused.out.count("gktrack undo 逐个撤回") == 2
+    return before
+
+
+def test_undo_takes_back_a_commit_the_server_refused_and_the_clone_syncs_again(org):
+    li = org["li"]
+    before = _refused_progress(org)
+    out = ok(li, "undo")
+    assert "已撤回尚未推送的提交" in out and "越权的进展" in out
+    # no revert on top (the server would still be sent the refused commit): the commit is gone
+    assert git(li, "rev-parse", "HEAD").strip() == before == server_head(org)
+    assert "越权的进展" not in (li / "plans" / "p1.yaml").read_text("utf-8")
+    assert git(li, "status", "--porcelain") == ""
+    ok(li, "progress", "p1/2", "财政所的进展")
+    assert "推送到 origin/main 1 个提交" in ok(li, "sync")
+    assert server_head(org) == git(li, "rev-parse", "HEAD").strip()
+
+
+def test_undo_takes_back_a_hand_commit_not_yet_pushed(org):
+    li = org["li"]
+    replace(li, "plans/p1.yaml", "    text: 任务二\n", "    text: 任务二(李四改写)\n")
+    hand_commit(li, "改写任务二", "plans/p1.yaml")
+    assert "已撤回尚未推送的提交" in ok(li, "undo")  # not a gktrack change: only a revert needs one
+    assert git(li, "rev-parse", "HEAD").strip() == server_head(org)
+    assert "    text: 任务二\n" in (li / "plans" / "p1.yaml").read_text("utf-8")
+
+
+def test_undo_of_a_pushed_change_still_reverts_it_with_a_new_commit(org):
+    zhang = org["zhang"]
+    ok(zhang, "progress", "p1/1", "推送过的进展")
+    assert push(zhang).returncode == 0
+    pushed = server_head(org)
+    out = ok(zhang, "undo")
+    assert "已撤销" in out and "已撤回" not in out
+    assert git(zhang, "rev-parse", "HEAD^").strip() == pushed
+    assert "Gktrack-Action: undo" in git(zhang, "log", "-1", "--format=%B")
+    assert push(zhang).returncode == 0
+
+
+def test_only_its_author_or_the_office_may_take_back_an_unpushed_commit(org):
+    li = org["li"]
+    # 张三 recorded on 李四's computer (a shared PC): 李四 may not make it disappear
+    git(li, "-c", "user.name=张三", "-c", "user.email=zhang@example.gov.cn", "commit", "-q", "--allow-empty",
+        "-m", "张三在这台电脑上的提交")
+    head = git(li, "rev-parse", "HEAD").strip()
+    line = Gk(li).fail("--repo", li, "undo", code=4)
+    assert "李四 不能撤回 张三 尚未推送的提交" in line and "请由张三或办公室撤回" in line
+    assert git(li, "rev-parse", "HEAD").strip() == head
+
+
+def test_taking_back_stops_at_uncommitted_edits_of_its_files(org):
+    li = org["li"]
+    ok(li, "progress", "p1/2", "财政所的进展")
+    head = git(li, "rev-parse", "HEAD").strip()
+    path = li / "plans" / "p1.yaml"
+    path.write_text(path.read_text("utf-8") + "# 手工加的注释\n", encoding="utf-8")
+    line = Gk(li).fail("--repo", li, "undo")
+    assert "plans/p1.yaml 有未提交的修改" in line and "未做任何改动" in line
+    assert git(li, "rev-parse", "HEAD").strip() == head
+    assert path.read_text("utf-8").endswith("# 手工加的注释\n")

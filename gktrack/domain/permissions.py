@@ -45,6 +45,7 @@ RULE_BROKEN = "无法读取的计划文件无法判断改了什么,只有政务�
 RULE_ENTRY_UNIT = "单位联络人只能新增、修改或删除本单位的进展记录(进展的 unit 为本单位)"
 RULE_OTHER_FILES = "单位联络人只能修改计划文件中本单位任务的进展和办结字段,不能修改计划文件以外的任何文件"
 RULE_ACTING_UNIT = "单位联络人只能以本单位的名义记录(--unit 只能是本人所属的单位)"
+RULE_TAKE_BACK = "尚未推送的提交只能由做这次修改的人或政务公开办撤回"
 
 
 def own_units(units: Units, person_units: list[str]) -> set[str]:
@@ -174,6 +175,18 @@ def check_task_change(units: Units, email: str | None, plan: Plan, task: Task, a
         raise PermissionDeniedError(f"{who}不能{label} {task.full_id} {what}:单位联络人只能关闭或重新打开本单位自己的那一部分"
                                     f"(该任务的各部分属于 {owners});集体“各有关单位”那样的部分和整项任务由{office}办结")
     raise PermissionDeniedError(f"{person.name or person.email} 不能{label}:只有{office}可以")
+
+
+def check_take_back(units: Units, emails: list[str | None], author: str | None, author_name: str) -> None:
+    """Taking back a commit not yet pushed leaves no trace on the server and removes the work it
+    recorded from this clone: only its author or the office may (a shared computer)."""
+    for email in emails:
+        if is_office(units, email) or (email or "").lower() == (author or "").lower():
+            continue
+        person = units.person(email)
+        who = (person.name if person else None) or email or "当前用户"
+        raise PermissionDeniedError(f"{who} 不能撤回 {author_name} 尚未推送的提交:{RULE_TAKE_BACK};"
+                                    f"请由{author_name}或{office_name(units)}撤回")
 
 
 def check_office(units: Units, email: str | None, action: str) -> None:

@@ -510,11 +510,13 @@ def reopen_task(repo: Repository, ref: str, *, note: str | None = None, date: st
 
 
 def undo(repo: Repository, *, by: str | None = None) -> Change:
-    """Revert the last gktrack change with a new commit, if nothing came after it.
+    """Undo the last change. One already pushed (or in a clone without a server) is reverted with
+    a new commit, if it is a gktrack change and nothing came after it: history is the audit log.
+    One not yet pushed is taken back (``_take_back``): it never reached the shared history.
 
     Only a change this clone made (git's reflog saw it committed or replayed here: not one
-    pulled from someone), and only if the person may make the reverting change: the rules of
-    the original action (``hooks.check_change``, as for hand edits and on the server)."""
+    pulled from someone). A revert must be a change the person may make: the rules of the
+    original action (``hooks.check_change``, as for hand edits and on the server)."""
     repo.require_git()
     head = git.head(repo.root)
     if head is None:
@@ -523,6 +525,8 @@ def undo(repo: Repository, *, by: str | None = None) -> Change:
     trailers = git.read_trailers(message)
     action = trailers.get(git.TRAILER_ACTION)
     summary = message.strip().splitlines()[0]
+    if git.pushed(repo.root, head) is False and git.made_here(repo.root, head):
+        return _take_back(repo, head, summary, by)
     if action is None:
         raise InputError(f"最近一次提交 {head[:8]}“{summary}”不是 gktrack 的修改,不能撤销;请用 git revert")
     if action in ("undo", "init"):
@@ -549,6 +553,37 @@ def undo(repo: Repository, *, by: str | None = None) -> Change:
             else:
                 tx.write(repo.root / rel, reverted[rel])
     return Change(tx.commit, f"已撤销 {head[:8]}:{summary}", files=tx.rels)
+
+
+def _take_back(repo: Repository, head: str, summary: str, by: str | None) -> Change:
+    """Remove ``head``, which no server has, from this clone, its files as they were before it
+    (git's own ``reset --keep``). It is how a clone whose commit the server refused gets going
+    again: a revert on top would not help, as the server judges every commit it is sent. Only the
+    commit's author or the office may (``permissions.check_take_back``); uncommitted edits of the
+    files it changed stop it."""
+    root = repo.root
+    parents = git.run(root, "rev-list", "--parents", "-n", "1", head).split()[1:]
+    if len(parents) != 1:
+        kind = "仓库的第一个提交" if not parents else "合并提交"
+        raise InputError(f"最近一次提交 {head[:8]}“{summary}”是{kind},不能撤回")
+    repo.require_no_unfinished_sync()
+    units = repo.units()
+    if units.registry.people:
+        from gktrack.domain.permissions import check_take_back
+
+        email, _, name = git.run(root, "log", "-1", "--format=%ae%x00%an", head).strip().partition("\0")
+        check_take_back(units, acting_emails(repo, by), email, name or email)
+    files = [f for f in git.run(root, "diff-tree", "--no-commit-id", "--name-only", "-r", "-z", head).split("\0") if f]
+    with repo.lock():
+        if git.head(root) != head:
+            raise InputError("撤回期间仓库有了新提交,已停止")
+        dirty = git.dirty_paths(root, files)
+        if dirty:
+            raise InputError(f"{'、'.join(dirty)} 有未提交的修改,撤回会改动这些文件,未做任何改动;"
+                             "请先用 gktrack commit-edits 提交或放弃这些修改")
+        git.run(root, "reset", "-q", "--keep", parents[0])
+    return Change(parents[0], f"已撤回尚未推送的提交 {head[:8]}:{summary}(已从本克隆删去,不会推送到服务器)",
+                  files=files)
 
 
 def commit_edits(repo: Repository, paths: list[str], message: str | None = None, *,

@@ -113,6 +113,15 @@ def run_bytes(root: Path | str, *args: str) -> bytes | None:
     return proc.stdout if proc.returncode == 0 else None
 
 
+def pushed(root: Path, sha: str) -> bool | None:
+    """Whether a remote-tracking branch holds ``sha`` (it was pushed, or fetched from a server);
+    None where the repository has no remote (its own history is all there is)."""
+    if not run(root, "remote").split():
+        return None
+    return bool(run(root, "for-each-ref", "--count=1", "--contains", sha, "--format=%(refname)",
+                    "refs/remotes").strip())
+
+
 # How git's reflog of HEAD names a commit made in this clone: committed here (gktrack's own commits,
 # a recovered one, a hand commit) or replayed here by a rebase (``gktrack sync``) and re-described.
 _MADE_HERE = ("commit", "rebase (pick)", "rebase (continue)", "rebase -i (pick)", "rebase -i (continue)",

@@ -144,7 +144,8 @@ def register(app: typer.Typer, command) -> None:
 
     @command("undo")
     def undo(by: By = None) -> None:
-        """撤销最近一次 gktrack 修改(以一次新提交还原;其后不能有别的提交)。"""
+        """撤销最近一次修改。已推送到服务器的(或没有服务器的仓库中的)gktrack 修改以一次新提交还原;
+        尚未推送的提交直接从本克隆撤回(服务器拒绝推送时,用它逐个撤回出错的提交,改正后再同步)。"""
         from gktrack.features.ops import undo as op
 
         done(op(repository(), by=by))

@@ -135,7 +135,8 @@ def _print_result(result) -> None:
         _commits(out, None, result.outgoing, [])
         for line in result.remote_messages:
             out(f"  服务器:{line}\n")
-        out("本地已合入服务器上的最新修改;被拒绝的提交仍在本地,请按上面的说明处理后再同步\n")
+        out("本地已合入服务器上的最新修改;被拒绝的提交仍在本地:请用 gktrack undo 逐个撤回尚未推送的提交,"
+            "直到撤回被拒绝的那个,按上面的说明改正后再同步\n")
         return
     if result.status != "conflict":
         label = "首次推送" if result.first_push else "推送"

@@ -477,7 +477,7 @@ def rejection_lines(violations: list[Violation]) -> list[str]:
         lines.append("gktrack:" + visible(violation.describe(), one_line=True))
     if len(violations) > MAX_REPORTED:
         lines.append(f"gktrack:……另有 {len(violations) - MAX_REPORTED} 处")
-    lines.append("gktrack:服务器未接受本次推送的任何提交。请撤销这些提交(如 git reset 到 origin 的版本)后,"
+    lines.append("gktrack:服务器未接受本次推送的任何提交。请在本克隆中用 gktrack undo 逐个撤回这些尚未推送的提交后,"
                  "由有权限的人修改,或请政务公开办在单位名册中调整权限")
     return lines
 

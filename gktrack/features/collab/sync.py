@@ -867,8 +867,8 @@ def _check_before_push(root: Path, upstream: str | None, head: str) -> None:
         more = f"(另有 {len(found) - 1} 处)" if len(found) > 1 else ""
         which = f"本地提交 {sha[:8]}“{commit.summary}”中 " if upstream else ""
         raise PlanFileError(f"推送前检查发现问题,未推送:{which}{detail}{more};"
-                            "服务器逐个检查提交,其后的修正不能抵消它,整次推送会被拒绝:请 IT 人员在本克隆中改正或删去出错的提交"
-                            "(git rebase -i),再运行 gktrack sync")
+                            "服务器逐个检查提交,其后的修正不能抵消它,整次推送会被拒绝:请用 gktrack undo 逐个撤回"
+                            "尚未推送的提交,直到撤回它为止,改正后再运行 gktrack sync")
 
 
 def _result(repo: Repository, target: _Target, state: dict, upstream: str | None) -> SyncResult:
