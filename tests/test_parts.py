@@ -238,3 +238,23 @@ def test_merged_parts_file_reads_as_both_closes(year):
     # the task's own state stays open: the office did not close it as a whole
     assert "    state: open\n" in block
     assert git(office.root, "log", "--merges", "--oneline").strip() == ""  # sync rebases: a straight line
+
+
+def test_a_units_form_marking_a_collectives_task_done_records_its_share_not_the_whole(year, tmp_path):
+    # task 2 is owed by 各有关单位 as a whole: a form is one member's word, as its liaison's would be
+    office = year["office"].at("2024-12-20")
+    form = tmp_path / "石岗镇.xlsx"
+    office.ok("export", "--unit", "石岗镇", "--form", "-o", str(form))
+    wb = load_workbook(form)
+    ws = wb.active
+    header = [c.value for c in ws[3]]
+    shared = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value == "xj2024/2")
+    ws.cell(shared, header.index("完成情况") + 1, "已完成")
+    wb.save(form)
+    result = office.run("import-progress", str(form))
+    assert result.code == 0, result.err
+    assert "由各有关单位共同承担,石岗镇 填的“已完成”记为它的进展" in result.err
+    task = office.json("show", "xj2024/2", "--json")
+    assert task["state"] == "open"
+    entry = task["progress"][-1]
+    assert (entry["unit"], entry["note"]) == ("石岗镇", "本单位已完成")

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from gktrack.domain.dates import read_date, today
 from gktrack.domain.model import Progress
-from gktrack.domain.parts import Owed, add_evidence, close_edit, whole_or_part
+from gktrack.domain.parts import Owed, add_evidence, close_edit, role_of, whole_or_part
 from gktrack.domain.parts import standing as part_standing
-from gktrack.domain.permissions import check_task_change
+from gktrack.domain.permissions import check_task_change, may_act_on_part
 from gktrack.domain.text import code, control_in
 from gktrack.errors import GktrackError, InputError
 from gktrack.features.exchange.export import DONE_LABEL, FORM_CHECK, FORM_COLUMNS, FORM_MARK, OPEN_LABEL, form_check
@@ -249,6 +249,12 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
                                 "请重新导出填报表")
             state = _state_word(state_text)
             closing = state == DONE_LABEL and where.state != "done"
+            shared_done = closing and (owed is None or owed.role != "support") \
+                and not may_act_on_part(units, plan, task, [canonical], part)
+            if shared_done:
+                # A form speaks for its unit, which may close its own part only (as its liaison
+                # may): its share of a part a collective owes as a whole is done, not the part.
+                closing, note = False, note or "本单位已完成"
             if state == DONE_LABEL and where.state == "done" and (not note or _same_text(note, where.note or "")):
                 result.skipped.append(RowProblem(row_no, f"任务 {ref} 已于 {where.closed or '此前'} 关闭,跳过"))
                 continue
@@ -280,6 +286,9 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
                 raise _RowError(exc.message) from None
             result.actions.append(RowAction(row_no, ref, "close" if closing else "progress", date, note, evidence,
                                             part))
+            if shared_done:
+                result.doubts.append(RowProblem(row_no, f"任务 {ref} 由{role_of(plan, task, units, canonical)[1]}共同承担,{canonical} 填的"
+                                                        "“已完成”记为它的进展,不关闭整项;全部完成后由政务公开办关闭"))
             if day:
                 result.doubts += [RowProblem(row_no, doubt) for doubt in date_doubts(repo, plan, task, date)]
         except _RowError as exc:
