@@ -408,3 +408,16 @@ def test_commit_edits_of_a_deleted_plan(plans_repo):
     assert gk.commit_info().files == ["plans/qz2024.yaml"]
     assert gk.git("ls-files", "plans").split() == ["plans/.gitkeep", "plans/hl2022.yaml"]
     assert "没有计划“qz2024”" in gk.fail("show", "qz2024/1")
+
+
+def test_a_plan_an_editor_saved_with_crlf_line_ends_alone_has_no_hand_edit(plans_repo):
+    # .gitattributes keeps plan files LF; an editor on Windows saving CRLF changes no text, though
+    # git status calls the file modified (its size changed)
+    gk = plans_repo
+    path = gk.root / "plans" / "hl2022.yaml"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    assert "没有需要提交的手工修改" in gk.fail("commit-edits")
+    gk.ok("progress", "hl2022/1", "换行符不同也照常记录")
+    added, removed, _ = git(gk.root, "show", "--numstat", "--format=", "HEAD").split("\t")
+    assert removed == "0" and int(added) > 0  # the new entry only, not a file of changed line ends
+    assert "换行符不同也照常记录\r\n" in path.read_bytes().decode("utf-8")

@@ -236,7 +236,14 @@ def start_dirty_paths(root: Path, paths: list[str]) -> Callable[[], list[str]]:
         out, err = proc.communicate()
         if proc.returncode != 0:
             raise failed("status", err or out, proc.returncode)
-        return [entry[3:] for entry in out.split("\0") if len(entry) > 3]  # "XY path"
+        entries = [(entry[:2], entry[3:]) for entry in out.split("\0") if len(entry) > 3]  # "XY path"
+        # git calls a file whose size changed modified without reading it: one an editor saved with
+        # CRLF line ends, which .gitattributes (eol=lf) turns back into the same text, is not
+        changed = [path for kind, path in entries if kind == " M"]
+        if changed:
+            real = set(run(root, "diff", "--name-only", "-z", "--", *changed).split("\0"))
+            entries = [(kind, path) for kind, path in entries if kind != " M" or path in real]
+        return [path for _, path in entries]
 
     return result
 
