@@ -143,3 +143,24 @@ def test_recovery_hint_can_be_pasted_when_the_path_has_spaces(gk_env, _template,
     assert second != kept
     assert "finished2" in second.read_text(encoding="utf-8")
     assert "state: finished\n" in kept.read_text(encoding="utf-8")
+
+
+def test_edit_keeps_a_crlf_plan_file_crlf(plans_repo, tmp_path, monkeypatch):
+    # a plan file an editor on Windows saved with CRLF line ends (.gitattributes stores it LF)
+    path = plans_repo.root / "plans" / "hl2022.yaml"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    seen = tmp_path / "seen.bin"
+    script = tmp_path / "bytes_editor.py"  # reads and writes bytes, as an editor keeping line ends does
+    script.write_text(
+        "import sys\n"
+        "data = open(sys.argv[1], 'rb').read()\n"
+        f"open({str(seen)!r}, 'wb').write(data)\n"
+        "open(sys.argv[1], 'wb').write(data.replace(\"deadline: '2022-09-30'\".encode(), 'deadline: 10月底前'.encode()))\n",
+        encoding="utf-8")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    monkeypatch.delenv("VISUAL", raising=False)
+    plans_repo.ok("edit", "hl2022/3")
+    assert b"\r" not in seen.read_bytes()  # the editor is given one kind of line end, not a mix
+    data = path.read_bytes()
+    assert data.count(b"\n") == data.count(b"\r\n") and "deadline: 10月底前".encode() in data  # no mixed line ends
+    assert plans_repo.git("show", "--numstat", "--format=", "HEAD").split("\t")[:2] == ["1", "1"]

@@ -51,7 +51,9 @@ def task_block(repo: Repository, plan_id: str, task_id: int) -> Block:
     if editor.plan.task(task_id) is None:
         raise InputError(f"计划 {plan_id} 中没有任务 {task_id}")
     start, end = editor.task_span(task_id)
-    return Block(rel, editor.text.count("\n", 0, start), editor.text[start:end].splitlines(keepends=True))
+    # the editor gets plain line ends: a text-mode file on Windows would turn "\r\n" into "\r\r\n"
+    text = editor.text[start:end].replace("\r\n", "\n")
+    return Block(rel, editor.text.count("\n", 0, start), text.splitlines(keepends=True))
 
 
 def _header(ref: str) -> list[str]:

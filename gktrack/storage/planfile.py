@@ -368,8 +368,10 @@ class PlanEditor:
         return saved
 
     def replace_task(self, task_id: int, block: str) -> Task:
-        """Put ``block`` (a whole task item, as ``edit`` hands it back) in place of the task's lines."""
+        """Put ``block`` (a whole task item, as ``edit`` hands it back) in place of the task's lines,
+        with the file's own line ends (an editor's file comes back with its own)."""
         start, end = self.task_span(task_id)
+        block = block.replace("\r\n", "\n").replace("\n", self.style.newline)
         self.text = self.text[:start] + block + self.text[end:]
         self._read()
         self.touched.add(task_id)
