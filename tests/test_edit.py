@@ -95,6 +95,9 @@ def test_yaml_error_points_into_the_edited_text(plans_repo, editor):
 def test_refusals_and_no_ops(plans_repo, editor):
     editor("- id: 3=>- id: 30")
     assert "任务编号(id: 3)不能修改" in plans_repo.fail("edit", "hl2022/3")
+    editor("- id: 3=>- id: 4")  # another task's id: the change is the problem, not a duplicate
+    err = plans_repo.fail("edit", "hl2022/3")
+    assert "任务编号(id: 3)不能修改" in err and "重复" not in err
     editor("state: open=>state: open\\n\\n  - id: 31\\n    text: 多出来的任务")
     assert "不能增加或删除任务" in plans_repo.fail("edit", "hl2022/3")
     before = plans_repo.snapshot()

@@ -372,6 +372,12 @@ class PlanEditor:
         with the file's own line ends (an editor's file comes back with its own)."""
         start, end = self.task_span(task_id)
         block = block.replace("\r\n", "\n").replace("\n", self.style.newline)
+        try:  # a changed id would read as a duplicate of another task's first: say what it is
+            item = yamldoc.to_data(yamldoc.compose(block, self.where))
+        except PlanFileError:
+            item = None  # read with the file below, for its errors at file:line
+        if isinstance(item, list) and len(item) == 1 and isinstance(item[0], dict) and item[0].get("id") != task_id:
+            raise PlanFileError(f"任务编号(id: {task_id})不能修改", where=self.where)
         self.text = self.text[:start] + block + self.text[end:]
         self._read()
         self.touched.add(task_id)
