@@ -167,3 +167,11 @@ def test_edit_keeps_a_crlf_plan_file_crlf(plans_repo, tmp_path, monkeypatch):
     data = path.read_bytes()
     assert data.count(b"\n") == data.count(b"\r\n") and "deadline: 10月底前".encode() in data  # no mixed line ends
     assert plans_repo.git("show", "--numstat", "--format=", "HEAD").split("\t")[:2] == ["1", "1"]
+
+
+def test_edit_says_when_a_deadline_it_saved_cannot_be_read(plans_repo, editor):
+    editor("deadline: '2022-09-30'=>deadline: 等上级通知")
+    result = plans_repo("--repo", str(plans_repo.root), "edit", "hl2022/3")
+    assert result.code == 0, result.err
+    assert "已提交对任务 hl2022/3 的修改" in result.out
+    assert "提示:期限“等上级通知”无法识别,不会判断是否逾期" in result.err  # as validate and add --due say

@@ -530,6 +530,13 @@ _BARE_MONTHLY = re.compile(r"(?:每个?|按|逐)月")
 _BARE_YEARLY = re.compile(r"每年度?")
 
 
+def unread_note(phrase: str, *, just_written: bool = False) -> str:
+    """What a person is told of a deadline phrase the grammar does not know: it is kept, never
+    judged (``add --due``, ``edit``, ``validate``)."""
+    kept = "已照原文保存," if just_written else ""
+    return f"期限“{phrase}”无法识别,{kept}不会判断是否逾期(可改写成 6月底前、2024-06-30、每季度 这样的说法)"
+
+
 def parse_due_option(value: str, year: int) -> tuple[str, bool]:
     """A ``--due`` value: (the phrase to keep, whether it is understood). A Chinese phrase is kept
     as typed (stripped), a calendar date as ISO. A phrase the grammar does not know ("国庆节前") is

@@ -24,6 +24,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from gktrack.domain.deadlines import parsed, unread_note
 from gktrack.errors import GktrackError, InputError, PlanFileError
 from gktrack.features.collab.mergedriver import line_merge, merge_plan_texts
 from gktrack.features.ops import require_office, short
@@ -191,6 +192,11 @@ def _check_like_the_server(repo: Repository, rel: str, before: bytes | None, aft
 class EditResult:
     change: Change | None
     message: str
+    notes: tuple[str, ...] = ()  # what looks odd in the saved task (a deadline no rule reads)
+
+    @property
+    def summary(self) -> str:
+        return self.message
 
 
 def edit_task(repo: Repository, ref: str, *, start_from: str | None = None, by: str | None = None) -> EditResult:
@@ -249,5 +255,8 @@ def edit_task(repo: Repository, ref: str, *, start_from: str | None = None, by: 
     except GktrackError as exc:
         _keep(repo, plan_id, task_id, written, original, exc)
         raise
+    saved, year = editor.plan.task(task_id), editor.plan.year
+    notes = tuple(unread_note(d.phrase) for d in parsed(tuple(saved.deadline), year) if d.kind == "unknown") \
+        if saved.deadline and year else ()
     return EditResult(Change(tx.commit, summary, task=None, files=tx.rels),
-                      f"已提交对任务 {ref} 的修改(提交 {tx.commit[:8]})" if tx.commit else f"任务 {ref} 未作修改")
+                      f"已提交对任务 {ref} 的修改(提交 {tx.commit[:8]})" if tx.commit else f"任务 {ref} 未作修改", notes)

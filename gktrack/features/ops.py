@@ -183,7 +183,7 @@ def _register(repo: Repository, tx, new_units: list[str]) -> None:
 
 def _deadline_phrases(values: list[str], year: int) -> tuple[list[str], list[str]]:
     """The ``--due`` values as kept, and a note for each the deadline grammar does not know."""
-    from gktrack.domain.deadlines import parse_due_option
+    from gktrack.domain.deadlines import parse_due_option, unread_note
 
     phrases, notes = [], []
     for value in values:
@@ -191,8 +191,7 @@ def _deadline_phrases(values: list[str], year: int) -> tuple[list[str], list[str
             phrase, known = parse_due_option(value, year)
             phrases.append(phrase)
             if not known:
-                notes.append(f"期限“{phrase}”无法识别,已照原文保存,不会判断是否逾期"
-                             "(可改写成 6月底前、2024-06-30、每季度 这样的说法)")
+                notes.append(unread_note(phrase, just_written=True))
     return phrases, notes
 
 

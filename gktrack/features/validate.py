@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple
 
 from gktrack import __version__
-from gktrack.domain.deadlines import before_plan_year, parsed
+from gktrack.domain.deadlines import before_plan_year, parsed, unread_note
 from gktrack.domain.model import ROLES, Plan, Task, fields_of, to_data
 from gktrack.domain.parts import owed_parts
 from gktrack.domain.unitphrase import text_problem, unit_name_problem
@@ -215,8 +215,7 @@ def _plan_findings(plan: Plan, reader: Reader | None, units: Units | None) -> li
         if task.deadline and year:
             for deadline in parsed(tuple(task.deadline), year):
                 if deadline.kind == "unknown":
-                    found.append(Finding(task, "deadline", None, f"{name} 的期限“{short(deadline.phrase)}”无法识别,不会判断是否逾期"
-                                  "(可改写成 6月底前、2024-06-30、每季度 这样的说法)", WARNING))
+                    found.append(Finding(task, "deadline", None, f"{name} 的{unread_note(short(deadline.phrase))}", WARNING))
                 elif before_plan_year(deadline, year):
                     item = next((i for i, cell in enumerate(task.deadline) if deadline.phrase in str(cell)), None)
                     found.append(Finding(task, "deadline", item, f"{name} 的期限早于计划年度:{short(deadline.phrase)}"

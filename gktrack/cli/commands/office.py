@@ -147,7 +147,7 @@ def register(app: typer.Typer, command) -> None:
         """在编辑器($VISUAL/$EDITOR)中修改一项任务;保存后按计划文件规则检查,通过才提交,且只改这一项任务。"""
         from gktrack.features.edit import edit_task
 
-        done(edit_task(repository(), task, start_from=start_from, by=by).message)
+        done(edit_task(repository(), task, start_from=start_from, by=by))
 
     @command("completion")
     def completion(shell: str = typer.Argument(..., metavar="SHELL类型", help="所用的 shell:bash、zsh 或 fish")) -> None:
