@@ -421,3 +421,11 @@ def test_a_plan_an_editor_saved_with_crlf_line_ends_alone_has_no_hand_edit(plans
     added, removed, _ = git(gk.root, "show", "--numstat", "--format=", "HEAD").split("\t")
     assert removed == "0" and int(added) > 0  # the new entry only, not a file of changed line ends
     assert "换行符不同也照常记录\r\n" in path.read_bytes().decode("utf-8")
+
+
+def test_commit_edits_names_a_plan_files_problem_once_at_its_place(plans_repo):
+    gk = plans_repo
+    _hand_edit(gk, "plans/hl2022.yaml", "responsible: [司法所]", "responsible: [司法局]")
+    line = gk.fail("commit-edits")
+    assert "不能提交这些手工修改:plans/hl2022.yaml:" in line and "“司法局”不在单位名册中" in line
+    assert "hl2022:plans/" not in line

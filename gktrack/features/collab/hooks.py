@@ -69,7 +69,7 @@ from gktrack.features.validate import ERROR, check_plan, check_registry
 from gktrack.storage import git, yamldoc
 from gktrack.storage.planfile import PLAN_ID, parse_plan
 from gktrack.storage.registry import REGISTRY_FILE, parse_registry
-from gktrack.storage.repo import plan_id_of
+from gktrack.storage.repo import plan_id_of, plan_rel
 
 HOOK_MARK = "# 由 gktrack hook install 安装"
 MAX_REPORTED = 20
@@ -519,7 +519,9 @@ def check_change(root: Path, emails: list[str | None], changes: list[FileChange]
     units = Units(registry)
     person = units.person(emails[0])
     who = (person.name or person.email) if person else (emails[0] or "当前用户")
-    shown = ";".join(f"{target_label(t)}:{d}(规则:{r})" if t else f"{d}(规则:{r})" for t, r, d in found[:3])
+    # a plan file's problem already names it, at file:line:column
+    shown = ";".join(f"{target_label(t)}:{d}(规则:{r})" if t and not d.startswith(plan_rel(t)) else f"{d}(规则:{r})"
+                     for t, r, d in found[:3])
     more = f";……另有 {len(found) - 3} 处" if len(found) > 3 else ""
     if all(rule in (RULE_VALID, RULE_LINKS) for _t, rule, _d in found):
         raise PlanFileError(f"不能{what}:{shown}{more}")
