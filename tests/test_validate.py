@@ -471,6 +471,7 @@ def test_read_commands_name_a_broken_plan_and_go_on(repo, argv):
     warnings = lines(err)
     assert len(warnings) == 1
     assert "plans/broken.yaml:3:7: " in warnings[0] and "已跳过该文件" in warnings[0]
+    assert warnings[0].startswith("gktrack: 警告:")  # worded the same with and without --json
     if argv[0] == "units":
         assert "司法所" in out
     else:

@@ -54,10 +54,15 @@ def print_json(data: Any) -> None:
     write("".join(pieces) + "\n")
 
 
+def skipped_file(problem) -> str:
+    """The warning for a plan file a read command skipped, as every command words it."""
+    return f"gktrack: 警告:{problem.where}: {problem.message}(已跳过该文件)"
+
+
 def warn(problems: Iterable) -> None:
     """Plan files skipped by a JSON output (stdout stays valid JSON)."""
     for problem in problems:
-        sys.stderr.write(visible(f"gktrack: 警告:{problem.where}: {problem.message}(已跳过该文件)") + "\n")
+        sys.stderr.write(visible(skipped_file(problem)) + "\n")
 
 
 def done(result: Any) -> None:

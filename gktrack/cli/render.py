@@ -22,6 +22,7 @@ from operator import attrgetter
 from typing import Iterable, Sequence
 
 from gktrack.cli.cells import cell_len, fit, fold
+from gktrack.cli.output import skipped_file
 from gktrack.cli.streams import colourless, isatty, plain, plain_marks
 from gktrack.domain.model import ROLE_LABELS, ROLES, Plan, Task, role_label
 from gktrack.domain.text import visible
@@ -347,7 +348,7 @@ def units_cell(plan: Plan, task: Task) -> str:
 def print_problems(problems: Iterable) -> None:
     err = Out(sys.stderr)
     for problem in problems:
-        err.line(f"警告:{problem.where}: {problem.message}(已跳过该文件)", "yellow")
+        err.line(skipped_file(problem), "yellow")
     err.flush()
 
 
