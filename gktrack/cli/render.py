@@ -26,7 +26,7 @@ from gktrack.cli.output import skipped_file
 from gktrack.cli.streams import colourless, isatty, plain, plain_marks
 from gktrack.domain.model import ROLE_LABELS, ROLES, Plan, Task, role_label
 from gktrack.domain.text import visible
-from gktrack.domain.units import typed_form
+from gktrack.domain.units import EVERYONE, is_collective_name, typed_form
 
 LEVEL_STYLE = {"red": "bold red", "yellow": "yellow", "green": "green"}
 LEVEL_MARK = {"red": "● 逾期", "yellow": "● 将到期", "green": "● 正常"}
@@ -567,9 +567,18 @@ def render_import(preview, *, dry_run: bool, commit: str | None) -> None:
     draw_table(out, [Column("章节", flex=True), Column("任务数", right=True)],
                [[label, str(count)] for label, count in preview.section_counts])
     out.line(f"共 {len(plan.sections)} 个章节、{len(plan.tasks)} 项任务。")
-    if preview.new_units:
-        verb = "将登记" if dry_run else "已登记"
-        out.line(f"{verb}新单位 {len(preview.new_units)} 个:{'、'.join(preview.new_units)}")
+    verb = "将登记" if dry_run else "已登记"
+    units = [name for name in preview.new_units if not is_collective_name(name)]
+    groups = [name for name in preview.new_units if is_collective_name(name)]
+    if units:
+        out.line(f"{verb}新单位 {len(units)} 个:{'、'.join(units)}")
+    if groups:
+        # "各科室" is registered without members: until they are listed no unit sees its tasks as its own
+        listed = [name for name in groups if name not in EVERYONE]
+        which = "" if len(listed) == len(groups) else "、".join(listed) + " 的"
+        members = f"({which}成员单位请在 units.yaml 的 collectives 中用 members 列出," \
+                  "成员才能在 status --unit 中看到这些任务)" if listed else ""
+        out.line(f"{verb}新集体 {len(groups)} 个:{'、'.join(groups)}{members}")
     if preview.known_units:
         out.line(f"名册中已有的单位 {len(preview.known_units)} 个:{'、'.join(preview.known_units)}")
     for line, message in preview.warnings:
