@@ -345,8 +345,11 @@ def _refused_progress(org) -> str:
 def test_undo_takes_back_a_commit_the_server_refused_and_the_clone_syncs_again(org):
     li = org["li"]
     before = _refused_progress(org)
-    out = ok(li, "undo")
-    assert "已撤回尚未推送的提交" in out and "越权的进展" in out
+    refused = git(li, "rev-parse", "HEAD").strip()
+    result = run_main(["--repo", li, "undo"])
+    assert result.code == 0, result.err
+    assert "已撤回尚未推送的提交" in result.out and "越权的进展" in result.out
+    assert f"git reset --keep {refused[:12]}" in result.err  # how IT staff bring it back
     # no revert on top (the server would still be sent the refused commit): the commit is gone
     assert git(li, "rev-parse", "HEAD").strip() == before == server_head(org)
     assert "越权的进展" not in (li / "plans" / "p1.yaml").read_text("utf-8")

@@ -581,8 +581,9 @@ def _take_back(repo: Repository, head: str, summary: str, by: str | None) -> Cha
             raise InputError(f"{'、'.join(dirty)} 有未提交的修改,撤回会改动这些文件,未做任何改动;"
                              "请先用 gktrack commit-edits 提交或放弃这些修改")
         git.run(root, "reset", "-q", "--keep", parents[0])
+    # git keeps the commit a while (its reflog): IT staff can bring it back if it was a mistake
     return Change(parents[0], f"已撤回尚未推送的提交 {head[:8]}:{summary}(已从本克隆删去,不会推送到服务器)",
-                  files=files)
+                  files=files, notes=(f"如需找回这次提交,可运行 git reset --keep {head[:12]}",))
 
 
 def commit_edits(repo: Repository, paths: list[str], message: str | None = None, *,
