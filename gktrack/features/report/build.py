@@ -26,6 +26,7 @@ from typing import Callable
 
 from gktrack.domain.deadlines import parsed
 from gktrack.domain.model import YEARS, Plan
+from gktrack.domain.parts import role_of
 from gktrack.domain.units import Units
 from gktrack.errors import GktrackError, InputError, NotFoundError, RepoError
 from gktrack.features.report.count import count, fill_audit
@@ -164,10 +165,17 @@ def _select_tasks(report: Report, plans: list[Plan], walk: Walk, units: Units) -
                     task, closed = dataclasses.replace(task, state="open", closed=None), None
             assessment, parts = standing(plan, task, units, report.as_of, closed)
             progress = [p for p in task.progress if report.start <= p.date <= report.as_of]
+            supporting = False
             if wanted:
-                # the unit's own part, and the unit's own entries
-                mine = next((p for p in parts if p.unit == wanted), None)
-                assessment = mine.assessment if mine else assessment
+                # the unit's own part (or its collective's, as status shows it), and its own entries
+                owed = role_of(plan, task, units, wanted)[2]
+                mine = next((p for p in parts if owed is not None and p.part == owed), None)
+                if mine is None:
+                    # supporting only: no part of its own, so the task's lateness is not its own
+                    supporting = True
+                else:
+                    assessment = mine.assessment
+                    task, closed, closing = _part_as_task(task, mine, events, closing)
                 progress = [p for p in progress if p.unit and resolve(p.unit) == wanted]
             # Reconstructed, every task was added after the dates it records: nothing to flag.
             added = None if report.reconstructed else walk.added.get(task.full_id)
@@ -176,7 +184,7 @@ def _select_tasks(report: Report, plans: list[Plan], walk: Walk, units: Units) -
                 deadlines=parsed(tuple(task.deadline), plan.year), units=_units(plan, task, resolve),
                 days_late=days_late(assessment, report.as_of), closed=closed,
                 closing=closing if task.state == "done" else None, events=events,
-                progress=progress, parts=parts, added=added,
+                progress=progress, parts=parts, added=added, supporting=supporting,
                 early=_dated_before(added.date.date(), closed, parts, progress) if added else [])
             if carried and not _still_owed(entry, report.start, walk.history_before):
                 continue
@@ -184,6 +192,20 @@ def _select_tasks(report: Report, plans: list[Plan], walk: Walk, units: Units) -
         if plan_report.tasks:
             report.plans.append(plan_report)
     report.unrecorded = sum(1 for p in report.plans for t in p.tasks if t.ref in unrecorded)
+
+
+def _part_as_task(task, row, events: list, closing):
+    """A unit's report tells of its own part: the task with the part's state, date, note and
+    evidence, and the commit that closed that part (the whole task's, when it was closed as a
+    whole). Returns (task, closed, closing commit)."""
+    s = row.standing
+    if s.state != "done":
+        return dataclasses.replace(task, state="open", closed=None, note=None, evidence=[]), None, None
+    if task.part(row.unit) is not None:
+        own = [e.commit for e in events if e.kind == "close" and e.commit.unit == row.unit]
+        closing = own[-1] if own else None
+    task = dataclasses.replace(task, state="done", closed=s.closed, note=s.note, evidence=list(s.evidence))
+    return task, s.closed, closing
 
 
 def _dated_before(day: dt.date, closed: dt.date | None, parts: list, progress: list) -> list[EarlyDate]:

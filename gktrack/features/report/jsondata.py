@@ -73,4 +73,5 @@ def _task_json(t: TaskReport) -> dict:
         "dated_before_added": [e.to_json() for e in t.early],
         "events": [e.to_json() for e in t.events],
         "carried_over": t.carried_over,
+        "supporting": t.supporting,
     }

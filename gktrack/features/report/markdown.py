@@ -127,6 +127,12 @@ def _who(unit: str | None, by: str | None) -> str:
 
 
 def _state_text(entry: TaskReport, as_of: dt.date) -> str:
+    if entry.supporting:
+        return f"本单位配合,没有自己办结的部分(任务整体:{_whole_state_text(entry, as_of)})"
+    return _whole_state_text(entry, as_of)
+
+
+def _whole_state_text(entry: TaskReport, as_of: dt.date) -> str:
     label = CATEGORY_LABELS[entry.category]
     if entry.category == "on_time":
         return f"{label}({entry.closed.isoformat()} 完成)" if entry.closed else f"{label}(完成日期不详)"
@@ -262,7 +268,9 @@ def _overview(report: Report, out: list[str]) -> None:
         lead = f"{report.year}年,{_md(report.unit_filter)}承担"
         if main:
             lead += f"{titles}中的任务{main_tasks}项"
-        text = lead + (f",另有以前年度计划结转任务{carried}项,合计{n.total}项" if carried else "") + "。"
+        text = lead + (f",另有以前年度计划结转任务{carried}项,合计{n.total}项" if carried else "")
+        supported = sum(1 for t in report.tasks if t.supporting)
+        text += (f";另配合其他单位牵头的任务{supported}项,不计入本单位的完成情况" if supported else "") + "。"
     else:
         if len(main) == 1:
             text = f"{report.year}年,跟踪落实{titles},分解任务{main_tasks}项"
@@ -439,7 +447,7 @@ def _problems(report: Report, out: list[str]) -> Iterator[None]:
          "对期限表述不明确的任务,明确具体完成时限"),
     ]
     found = [(heading, tasks, text, measure) for heading, which, text, measure in kinds
-             if (tasks := [t for t in report.tasks if which(t)])]
+             if (tasks := [t for t in report.tasks if not t.supporting and which(t)])]
     if not found:
         # Only what is so: no task late, silent, undated or misdated (open ones may not be due yet).
         out += [f"无。截至{as_of},没有逾期未完成、逾期完成、未见进展的任务,周期性任务均按期记录了进展。", ""]
