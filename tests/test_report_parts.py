@@ -77,3 +77,37 @@ def test_a_supported_task_is_not_counted_as_the_units_own(tmp_path, monkeypatch)
     assert "本单位配合,没有自己办结的部分(任务整体:逾期完成(2024-07-10 完成,逾期10天))" in block(text, "p2024/2")
     problems = text.split("## 四、")[1].split("## 五、")[0]
     assert "p2024/2" not in problems and problems.split("\n\n")[1].startswith("无。")
+
+
+def test_the_report_names_whose_part_of_a_shared_task_is_behind(tmp_path, monkeypatch):
+    b = year(tmp_path, monkeypatch)
+    text = report(b, "2024")
+    assert ("- 各单位完成情况:区司法局 按期完成(2024-08-01);望城镇 逾期完成(2024-10-08,逾期8天);"
+            "石岗镇 逾期未完成(已逾期92天)") in block(text, "p2024/1")
+    # one part only (区司法局 supports): nothing to break down
+    assert "各单位完成情况" not in block(text, "p2024/2")
+    overdue = text.split("### (一)逾期未完成任务")[1].split("### ")[0]
+    assert "已逾期92天;其中尚未完成的单位:石岗镇。" in overdue
+    parts = {p["unit"]: p for p in tasks_by_id(report_json(b, "2024"))["p2024/1"]["parts"]}
+    assert {u: (p["category"], p["closed"], p["days_late"]) for u, p in parts.items()} == {
+        "区司法局": ("on_time", "2024-08-01", None), "望城镇": ("late", "2024-10-08", 8),
+        "石岗镇": ("overdue", None, 92)}
+
+
+def test_a_deadline_written_as_a_date_is_not_repeated(tmp_path, monkeypatch):
+    b = year(tmp_path, monkeypatch)
+    b.at("2024-10-09").gk("add", "p2024", "政务公开专区建设", "--unit", "望城镇", "--due", "2024-04-30")
+    b.at("2024-10-10").gk("close", "p2024/3")
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-05")
+    late = report(b, "2024").split("### (二)逾期完成任务")[1].split("### ")[0]
+    assert "期限:2024-04-30。于2024年10月10日完成,逾期163天。" in late
+    assert "期限:6月底前(2024-06-30)。" in late  # a phrase still gets its date
+
+
+def test_parts_that_stand_alike_are_not_broken_down(tmp_path, monkeypatch):
+    b = year(tmp_path, monkeypatch)
+    b.at("2024-10-09").gk("add", "p2024", "更新公开目录", "--unit", "各乡(镇)", "--due", "9月底前")
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-05")
+    text = report(b, "2024")
+    assert "各单位完成情况" not in block(text, "p2024/3")  # both towns' parts open and late alike
+    assert "p2024/3),责任单位:各乡(镇),期限:9月底前(2024-09-30)。截至2024年12月31日尚未完成,已逾期92天。" in text
