@@ -8,7 +8,9 @@ One repository per test, built with the real CLI and git, each step dated.
 
 from __future__ import annotations
 
-from test_report import new_builder, report, report_json, sha_of, tasks_by_id
+import json
+
+from test_report import new_builder, report, report_json, run_cli, sha_of, tasks_by_id
 
 REGISTRY = """\
 schema: 1
@@ -111,3 +113,13 @@ def test_parts_that_stand_alike_are_not_broken_down(tmp_path, monkeypatch):
     text = report(b, "2024")
     assert "各单位完成情况" not in block(text, "p2024/3")  # both towns' parts open and late alike
     assert "p2024/3),责任单位:各乡(镇),期限:9月底前(2024-09-30)。截至2024年12月31日尚未完成,已逾期92天。" in text
+
+
+def test_status_of_a_unit_gives_its_parts_date_and_note(tmp_path, monkeypatch):
+    b = year(tmp_path, monkeypatch)
+    code, out, err = run_cli(["--repo", str(b.root), "status", "--unit", "区司法局", "--state", "all", "--json"])
+    assert code == 0, err
+    row = {r["id"]: r for r in json.loads(out)}["p2024/1"]
+    # the task is open (石岗镇); 区司法局's part is done, and says when and how
+    assert (row["state"], row["closed"], row["note"], row["category"]) == ("done", "2024-08-01", "区司法局部分已完成",
+                                                                           "on_time")

@@ -188,6 +188,11 @@ def task_json(plan: Plan, task: Task, *, row: TaskRow | None = None, headings: d
         data.update(level=assessment.level, days_late=assessment.days_late, category=assessment.category)
     if row is not None and row.role is not None:
         data.update(role=row.role, via=row.via)
+    if row is not None and row.mine is not None:
+        # a unit's row: its part's state, so its date, note and evidence go with it
+        mine = row.mine.standing
+        data.update(state=mine.state, closed=mine.closed.isoformat() if mine.closed else None, note=mine.note,
+                    evidence=list(mine.evidence))
     return data
 
 
