@@ -123,3 +123,19 @@ def test_status_of_a_unit_gives_its_parts_date_and_note(tmp_path, monkeypatch):
     # the task is open (石岗镇); 区司法局's part is done, and says when and how
     assert (row["state"], row["closed"], row["note"], row["category"]) == ("done", "2024-08-01", "区司法局部分已完成",
                                                                            "on_time")
+
+
+def test_a_task_done_part_by_part_is_done_on_its_last_parts_day(tmp_path, monkeypatch):
+    b = year(tmp_path, monkeypatch)
+    # 石岗镇 closes the last part in January: late in 2024's report, carried over into 2025's
+    b.at("2025-01-10").gk("close", "p2024/1", "--unit", "石岗镇", "--note", "石岗镇已完成")
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-20")
+    assert tasks_by_id(report_json(b, "2024"))["p2024/1"]["category"] == "overdue"
+    for year_ in ("2024", "2025"):
+        text = report(b, year_, "--as-of", "2025-01-15")
+        item = block(text, "p2024/1")
+        assert "状态:逾期完成(2025-01-10 完成,逾期102天)" in item, year_
+        assert "- 完成情况:区司法局:区司法局部分已完成;望城镇:望城镇已完成;石岗镇:石岗镇已完成" in item
+        assert f"关闭于提交 `{sha_of(b, '关闭 p2024/1(石岗镇的部分)')[:8]}`" in item
+    data = report_json(b, "2025", "--as-of", "2025-01-15")
+    assert data["audit"]["by_month"][0]["closed_late"] == 1

@@ -26,7 +26,7 @@ from typing import Callable
 
 from gktrack.domain.deadlines import parsed
 from gktrack.domain.model import YEARS, Plan
-from gktrack.domain.parts import role_of
+from gktrack.domain.parts import parts_done_on, role_of
 from gktrack.domain.units import Units
 from gktrack.errors import GktrackError, InputError, NotFoundError, RepoError
 from gktrack.features.report.count import count, fill_audit
@@ -163,6 +163,12 @@ def _select_tasks(report: Report, plans: list[Plan], walk: Walk, units: Units) -
                 if (closed is None and report.reconstructed) or (closed is not None and closed > report.as_of):
                     # Closed after the cut-off (or, reconstructed, on no recorded date): open then.
                     task, closed = dataclasses.replace(task, state="open", closed=None), None
+            elif (day := parts_done_on(plan, task, units)) is not None and day <= report.as_of:
+                # done part by part: on the day, and by the close, of its last part
+                closed = day
+                last = [e.commit for e in closes if e.commit.unit and task.part(e.commit.unit) is not None
+                        and task.part(e.commit.unit).closed == day]
+                closing = last[-1] if last else (closes[-1].commit if closes else None)
             assessment, parts = standing(plan, task, units, report.as_of, closed)
             progress = [p for p in task.progress if report.start <= p.date <= report.as_of]
             supporting = False
@@ -183,7 +189,7 @@ def _select_tasks(report: Report, plans: list[Plan], walk: Walk, units: Units) -
                 plan=plan, task=task, carried_over=carried, assessment=assessment,
                 deadlines=parsed(tuple(task.deadline), plan.year), units=_units(plan, task, resolve),
                 days_late=days_late(assessment, report.as_of), closed=closed,
-                closing=closing if task.state == "done" else None, events=events,
+                closing=closing if task.state == "done" or closed is not None else None, events=events,
                 progress=progress, parts=parts, added=added, supporting=supporting,
                 early=_dated_before(added.date.date(), closed, parts, progress) if added else [])
             if carried and not _still_owed(entry, report.start, walk.history_before):

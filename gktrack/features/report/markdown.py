@@ -397,8 +397,12 @@ def _task_block(report: Report, entry: TaskReport, out: list[str], state_label: 
     if not report.unit_filter and (parts := _parts_text(entry, report.as_of)):
         out.append(f"- 各单位完成情况:{parts}")
     if entry.done:
-        out.append(f"- 完成情况:{_md(task.note) if task.note else '未填写'}")
-        out.append("- 佐证材料:" + ("、".join(_link(e) for e in task.evidence) if task.evidence else "未提供"))
+        # done part by part: each unit's own note and evidence
+        notes = [f"{_md(r.unit)}:{_md(r.standing.note)}" for r in entry.parts
+                 if r.part is not None and r.standing.note] if not task.note else [_md(task.note)]
+        links = list(task.evidence) or list(dict.fromkeys(e for r in entry.parts for e in r.standing.evidence))
+        out.append(f"- 完成情况:{';'.join(notes) if notes else '未填写'}")
+        out.append("- 佐证材料:" + ("、".join(_link(e) for e in links) if links else "未提供"))
     if entry.early:
         out.append(f"- 注意:{_early_text(entry)} 早于任务加入计划的日期 {entry.added.date.date().isoformat()}"
                    f"({_commit_text(entry.added)}),请核实")
