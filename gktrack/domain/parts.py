@@ -100,6 +100,18 @@ def is_done(plan: Plan, task: Task, units: Units, parts: list[Owed] | None = Non
     return bool(parts) and all(standing(task, p.unit).state == "done" for p in parts)
 
 
+def parts_done_on(plan: Plan, task: Task, units: Units) -> dt.date | None:
+    """The day a task left open as a whole was done part by part: the last of its parts' closing
+    dates; None while a part is open, or when a part's date is not recorded."""
+    if task.state == "done" or not task.parts:
+        return None
+    parts = owed_parts(plan, task, units)
+    days = [standing(task, p.unit).closed for p in parts if standing(task, p.unit).state == "done"]
+    if not parts or len(days) < len(parts) or None in days:
+        return None
+    return max(days)
+
+
 def progress_dates(part: Owed, parts: list[Owed], task: Task, units: Units) -> tuple[dt.date, ...]:
     """The dates of the task's progress entries that count for ``part``."""
     entries = task.progress

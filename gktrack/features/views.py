@@ -183,11 +183,16 @@ def task_json(plan: Plan, task: Task, *, row: TaskRow | None = None, headings: d
     })
     if row is not None and row.parts:
         data.update(state="done" if row.done else "open",
-                    parts=[_part_json(p) for p in row.parts if p.part is not None], parts_done=row.done_parts[0])
+                    parts=[part_json(p) for p in row.parts if p.part is not None], parts_done=row.done_parts[0])
     if assessment is not None:
         data.update(level=assessment.level, days_late=assessment.days_late, category=assessment.category)
     if row is not None and row.role is not None:
         data.update(role=row.role, via=row.via)
+    if row is not None and row.mine is not None:
+        # a unit's row: its part's state, so its date, note and evidence go with it
+        mine = row.mine.standing
+        data.update(state=mine.state, closed=mine.closed.isoformat() if mine.closed else None, note=mine.note,
+                    evidence=list(mine.evidence))
     return data
 
 
@@ -198,7 +203,7 @@ def _headings(plan: Plan, section: str | None, known: dict) -> list[str]:
     return list(found)
 
 
-def _part_json(row: PartRow) -> dict:
+def part_json(row: PartRow) -> dict:
     s, a = row.standing, row.assessment
     return {"unit": row.part.unit, "role": row.part.role, "via": row.part.via, "shared": row.part.shared,
             "state": s.state, "closed": s.closed.isoformat() if s.closed else None, "note": s.note,

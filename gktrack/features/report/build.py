@@ -26,6 +26,7 @@ from typing import Callable
 
 from gktrack.domain.deadlines import parsed
 from gktrack.domain.model import YEARS, Plan
+from gktrack.domain.parts import parts_done_on, role_of
 from gktrack.domain.units import Units
 from gktrack.errors import GktrackError, InputError, NotFoundError, RepoError
 from gktrack.features.report.count import count, fill_audit
@@ -162,12 +163,25 @@ def _select_tasks(report: Report, plans: list[Plan], walk: Walk, units: Units) -
                 if (closed is None and report.reconstructed) or (closed is not None and closed > report.as_of):
                     # Closed after the cut-off (or, reconstructed, on no recorded date): open then.
                     task, closed = dataclasses.replace(task, state="open", closed=None), None
+            elif (day := parts_done_on(plan, task, units)) is not None and day <= report.as_of:
+                # done part by part: on the day, and by the close, of its last part
+                closed = day
+                last = [e.commit for e in closes if e.commit.unit and task.part(e.commit.unit) is not None
+                        and task.part(e.commit.unit).closed == day]
+                closing = last[-1] if last else (closes[-1].commit if closes else None)
             assessment, parts = standing(plan, task, units, report.as_of, closed)
             progress = [p for p in task.progress if report.start <= p.date <= report.as_of]
+            supporting = False
             if wanted:
-                # the unit's own part, and the unit's own entries
-                mine = next((p for p in parts if p.unit == wanted), None)
-                assessment = mine.assessment if mine else assessment
+                # the unit's own part (or its collective's, as status shows it), and its own entries
+                owed = role_of(plan, task, units, wanted)[2]
+                mine = next((p for p in parts if owed is not None and p.part == owed), None)
+                if mine is None:
+                    # supporting only: no part of its own, so the task's lateness is not its own
+                    supporting = True
+                else:
+                    assessment = mine.assessment
+                    task, closed, closing = _part_as_task(task, mine, events, closing)
                 progress = [p for p in progress if p.unit and resolve(p.unit) == wanted]
             # Reconstructed, every task was added after the dates it records: nothing to flag.
             added = None if report.reconstructed else walk.added.get(task.full_id)
@@ -175,8 +189,8 @@ def _select_tasks(report: Report, plans: list[Plan], walk: Walk, units: Units) -
                 plan=plan, task=task, carried_over=carried, assessment=assessment,
                 deadlines=parsed(tuple(task.deadline), plan.year), units=_units(plan, task, resolve),
                 days_late=days_late(assessment, report.as_of), closed=closed,
-                closing=closing if task.state == "done" else None, events=events,
-                progress=progress, parts=parts, added=added,
+                closing=closing if task.state == "done" or closed is not None else None, events=events,
+                progress=progress, parts=parts, added=added, supporting=supporting,
                 early=_dated_before(added.date.date(), closed, parts, progress) if added else [])
             if carried and not _still_owed(entry, report.start, walk.history_before):
                 continue
@@ -184,6 +198,20 @@ def _select_tasks(report: Report, plans: list[Plan], walk: Walk, units: Units) -
         if plan_report.tasks:
             report.plans.append(plan_report)
     report.unrecorded = sum(1 for p in report.plans for t in p.tasks if t.ref in unrecorded)
+
+
+def _part_as_task(task, row, events: list, closing):
+    """A unit's report tells of its own part: the task with the part's state, date, note and
+    evidence, and the commit that closed that part (the whole task's, when it was closed as a
+    whole). Returns (task, closed, closing commit)."""
+    s = row.standing
+    if s.state != "done":
+        return dataclasses.replace(task, state="open", closed=None, note=None, evidence=[]), None, None
+    if task.part(row.unit) is not None:
+        own = [e.commit for e in events if e.kind == "close" and e.commit.unit == row.unit]
+        closing = own[-1] if own else None
+    task = dataclasses.replace(task, state="done", closed=s.closed, note=s.note, evidence=list(s.evidence))
+    return task, s.closed, closing
 
 
 def _dated_before(day: dt.date, closed: dt.date | None, parts: list, progress: list) -> list[EarlyDate]:

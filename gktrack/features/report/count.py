@@ -24,6 +24,10 @@ def count(report: Report, units: Units) -> None:
         by_key = plan.section_by_key()
         sections = {s.key: SectionSummary(s.key, s.heading) for s in plan.sections if "." not in s.key}
         for entry in plan_report.tasks:
+            if entry.supporting:
+                # a unit's report: a task it only supports is not one of its own to count
+                _count_units(stats, units, entry, report.unit_filter)
+                continue
             report.counts.add(entry.category)
             plan_report.counts.add(entry.category)
             top = entry.task.section.split(".")[0] if entry.task.section else None
@@ -125,7 +129,7 @@ def fill_audit(report: Report, walk) -> None:
         person.closes += closers[commit.sha]
         person.progress += action == "progress"
     for entry in report.tasks:
-        if entry.done and entry.closed and report.start <= entry.closed <= report.as_of:
+        if entry.done and entry.closed and not entry.supporting and report.start <= entry.closed <= report.as_of:
             month = months[_month(entry.closed)]
             if entry.category == "on_time":
                 month.closed_on_time += 1

@@ -127,6 +127,7 @@ class TaskReport:
     parts: list = field(default_factory=list)  # gktrack.domain.parts.PartRow: each unit's part at the cut-off
     added: CommitRef | None = None  # the commit that added the task, when the history shows it
     early: list[EarlyDate] = field(default_factory=list)  # dates recorded before ``added``: to check
+    supporting: bool = False  # a unit's report: the unit only supports the task (listed, not counted)
     # Read again and again while counting and writing: kept as plain attributes.
     ref: str = field(init=False)
     category: str = field(init=False)  # the assessment's

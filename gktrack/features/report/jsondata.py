@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from gktrack.domain.model import to_data
 from gktrack.features.report.data import PlanReport, Report, TaskReport
+from gktrack.features.report.standing import days_late
+from gktrack.features.views import part_json
 
 
 def report_json(report: Report) -> dict:
@@ -21,7 +23,7 @@ def report_json(report: Report) -> dict:
         "reconstructed": report.reconstructed,
         "unrecorded": report.unrecorded,
         "summary": report.counts.to_json(),
-        "plans": [_plan_json(p) for p in report.plans],
+        "plans": [_plan_json(p, report) for p in report.plans],
         "units": [u.to_json() for u in report.units],
         "audit": {
             "commits": report.audit.commits,
@@ -38,18 +40,18 @@ def report_json(report: Report) -> dict:
     }
 
 
-def _plan_json(p: PlanReport) -> dict:
+def _plan_json(p: PlanReport, report: Report) -> dict:
     plan = p.plan
     return {
         "id": plan.id, "year": plan.year, "title": plan.title, "issuer": plan.issuer,
         "doc_number": plan.doc_number, "carried_over": p.carried_over,
         "summary": p.counts.to_json(),
         "sections": [{"key": s.key, "heading": s.heading, **s.counts.to_json()} for s in p.sections],
-        "tasks": [_task_json(t) for t in p.tasks],
+        "tasks": [_task_json(t, report) for t in p.tasks],
     }
 
 
-def _task_json(t: TaskReport) -> dict:
+def _task_json(t: TaskReport, report: Report) -> dict:
     task = t.task
     return {
         "id": t.ref, "plan": t.plan.id, "number": task.number, "text": task.text,
@@ -73,4 +75,8 @@ def _task_json(t: TaskReport) -> dict:
         "dated_before_added": [e.to_json() for e in t.early],
         "events": [e.to_json() for e in t.events],
         "carried_over": t.carried_over,
+        "supporting": t.supporting,
+        # each unit's part, as status --json gives it; days late counted to the cut-off, as the task's
+        "parts": [{**part_json(r), "days_late": days_late(r.assessment, report.as_of)}
+                  for r in t.parts if r.part is not None],
     }

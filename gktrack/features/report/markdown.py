@@ -16,7 +16,7 @@ from gktrack.domain.model import ROLE_LABELS, UnitRef
 from gktrack.domain.quoting import quote
 from gktrack.domain.text import display_width, visible
 from gktrack.features.report.data import DONE, CommitRef, Counts, PlanReport, Report, TaskReport, cn_date
-from gktrack.features.report.standing import ONE_DAY
+from gktrack.features.report.standing import ONE_DAY, days_late
 
 _CN_NUMBERS = "一二三四五六七八九十"
 _HEADING_LEVELS = {1: "####", 2: "#####"}
@@ -127,6 +127,12 @@ def _who(unit: str | None, by: str | None) -> str:
 
 
 def _state_text(entry: TaskReport, as_of: dt.date) -> str:
+    if entry.supporting:
+        return f"本单位配合,没有自己办结的部分(任务整体:{_whole_state_text(entry, as_of)})"
+    return _whole_state_text(entry, as_of)
+
+
+def _whole_state_text(entry: TaskReport, as_of: dt.date) -> str:
     label = CATEGORY_LABELS[entry.category]
     if entry.category == "on_time":
         return f"{label}({entry.closed.isoformat()} 完成)" if entry.closed else f"{label}(完成日期不详)"
@@ -144,6 +150,30 @@ def _state_text(entry: TaskReport, as_of: dt.date) -> str:
             return "未完成(期限无法识别,未判断是否逾期)"
         return f"{label}(期限 {entry.due.isoformat()})" if entry.due else label
     return label
+
+
+def _owed_rows(entry: TaskReport) -> list:
+    """The parts of a task shared by several units, when they do not all stand alike (the task's
+    own state says it all then); none for a task one unit owes."""
+    rows = [r for r in entry.parts if r.part is not None]
+    alike = len({(r.assessment.category, r.standing.closed) for r in rows}) == 1
+    return [] if len(rows) < 2 or alike else rows
+
+
+def _part_state(row, as_of: dt.date) -> str:
+    """"按期完成(2024-08-01)", "逾期完成(2024-10-08,逾期8天)", "逾期未完成(已逾期92天)"."""
+    a, closed = row.assessment, row.standing.closed
+    label = CATEGORY_LABELS[a.category]
+    if a.category in DONE:
+        late = f",逾期{a.days_late}天" if a.category == "late" and a.days_late else ""
+        return f"{label}({closed.isoformat()}{late})" if closed else label
+    late = days_late(a, as_of)
+    return f"{label}(已逾期{late}天)" if late else label
+
+
+def _parts_text(entry: TaskReport, as_of: dt.date) -> str:
+    """Each unit's part of a shared task: the task's state alone does not say whose part is late."""
+    return ";".join(f"{_md(r.unit)} {_part_state(r, as_of)}" for r in _owed_rows(entry))
 
 
 def _commit_text(ref: CommitRef) -> str:
@@ -262,7 +292,9 @@ def _overview(report: Report, out: list[str]) -> None:
         lead = f"{report.year}年,{_md(report.unit_filter)}承担"
         if main:
             lead += f"{titles}中的任务{main_tasks}项"
-        text = lead + (f",另有以前年度计划结转任务{carried}项,合计{n.total}项" if carried else "") + "。"
+        text = lead + (f",另有以前年度计划结转任务{carried}项,合计{n.total}项" if carried else "")
+        supported = sum(1 for t in report.tasks if t.supporting)
+        text += (f";另配合其他单位牵头的任务{supported}项,不计入本单位的完成情况" if supported else "") + "。"
     else:
         if len(main) == 1:
             text = f"{report.year}年,跟踪落实{titles},分解任务{main_tasks}项"
@@ -362,9 +394,15 @@ def _task_block(report: Report, entry: TaskReport, out: list[str], state_label: 
     if entry.done and entry.closing and entry.closed and entry.closing.date.date() != entry.closed:
         state += f",{entry.closing.date.date().isoformat()} 登记"
     out.append(state)
+    if not report.unit_filter and (parts := _parts_text(entry, report.as_of)):
+        out.append(f"- 各单位完成情况:{parts}")
     if entry.done:
-        out.append(f"- 完成情况:{_md(task.note) if task.note else '未填写'}")
-        out.append("- 佐证材料:" + ("、".join(_link(e) for e in task.evidence) if task.evidence else "未提供"))
+        # done part by part: each unit's own note and evidence
+        notes = [f"{_md(r.unit)}:{_md(r.standing.note)}" for r in entry.parts
+                 if r.part is not None and r.standing.note] if not task.note else [_md(task.note)]
+        links = list(task.evidence) or list(dict.fromkeys(e for r in entry.parts for e in r.standing.evidence))
+        out.append(f"- 完成情况:{';'.join(notes) if notes else '未填写'}")
+        out.append("- 佐证材料:" + ("、".join(_link(e) for e in links) if links else "未提供"))
     if entry.early:
         out.append(f"- 注意:{_early_text(entry)} 早于任务加入计划的日期 {entry.added.date.date().isoformat()}"
                    f"({_commit_text(entry.added)}),请核实")
@@ -414,18 +452,25 @@ def _problems(report: Report, out: list[str]) -> Iterator[None]:
     as_of = cn_date(report.as_of)
 
     def item(t: TaskReport, due: bool, text: str) -> str:
+        # the date after the phrase, unless the phrase is that date ("期限:2024-04-30(2024-04-30)")
+        due = due and t.due.isoformat() != t.task.deadline_text
         return f"{_problem_item(report, t)}" + (f"({t.due.isoformat()})" if due else "") + f"。{text}。"
+
+    def whose(t: TaskReport, categories: tuple, what: str) -> str:
+        # a shared task: the units whose parts are behind it, not every unit named on it
+        names = [_md(r.unit) for r in _owed_rows(t) if r.assessment.category in categories]
+        return f";其中{what}的单位:{'、'.join(names)}" if names and not report.unit_filter else ""
 
     kinds = [  # (heading, which tasks, the item's text, the measure to take; {n}: how many)
         ("逾期未完成任务", lambda t: t.category == "overdue",
-         lambda t: item(t, True, f"截至{as_of}尚未完成,已逾期{t.days_late}天" if t.days_late
-                        else f"期限已届满,截至{as_of}尚未完成"),
+         lambda t: item(t, True, (f"截至{as_of}尚未完成,已逾期{t.days_late}天" if t.days_late
+                                  else f"期限已届满,截至{as_of}尚未完成") + whose(t, ("overdue",), "尚未完成")),
          "对{n}项逾期未完成任务,逐项明确完成时限和责任人,纳入下一年度工作要点跟踪督办,办结后及时公开"),
         ("未见进展的任务", lambda t: t.category == "no_progress",
          lambda t: item(t, False, f"截至{as_of}本年度没有进展记录"),
          "对未见进展的任务,督促责任单位说明推进情况,及时记录工作进展"),
         ("逾期完成任务", lambda t: t.category == "late",
-         lambda t: item(t, True, f"于{cn_date(t.closed)}完成,逾期{t.days_late}天"),
+         lambda t: item(t, True, f"于{cn_date(t.closed)}完成,逾期{t.days_late}天" + whose(t, ("late",), "逾期完成")),
          "对逾期完成的任务,督促责任单位分析原因,提前谋划、按节点推进"),
         ("周期性任务缺少进展记录", lambda t: bool(t.period_gaps),
          lambda t: item(t, False, f"{_gaps_text(t)}无进展记录"),
@@ -439,7 +484,7 @@ def _problems(report: Report, out: list[str]) -> Iterator[None]:
          "对期限表述不明确的任务,明确具体完成时限"),
     ]
     found = [(heading, tasks, text, measure) for heading, which, text, measure in kinds
-             if (tasks := [t for t in report.tasks if which(t)])]
+             if (tasks := [t for t in report.tasks if not t.supporting and which(t)])]
     if not found:
         # Only what is so: no task late, silent, undated or misdated (open ones may not be due yet).
         out += [f"无。截至{as_of},没有逾期未完成、逾期完成、未见进展的任务,周期性任务均按期记录了进展。", ""]

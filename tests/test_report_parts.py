@@ -1,0 +1,141 @@
+"""The report tells of each unit's own part of a shared task (分工): a unit's report (``--unit``)
+shows its part's state, date, note and closing commit, not the task's as a whole; a task the unit
+only supports (配合) is listed but not counted or listed as its problem; the full report names,
+for a task of several parts, which unit did its part when and which has not.
+
+One repository per test, built with the real CLI and git, each step dated.
+"""
+
+from __future__ import annotations
+
+import json
+
+from test_report import new_builder, report, report_json, run_cli, sha_of, tasks_by_id
+
+REGISTRY = """\
+schema: 1
+units:
+  - name: 区司法局
+  - name: 区政数局
+  - name: 望城镇
+  - name: 石岗镇
+collectives:
+  - name: 各乡(镇)
+    members: [望城镇, 石岗镇]
+"""
+
+
+def year(tmp_path, monkeypatch):
+    """p2024/1 区司法局牵头,各乡(镇)负责, 9月底前: 区司法局's part closed 08-01 (on time), 望城镇's
+    10-08 (8 days late), 石岗镇's never. p2024/2 区政数局牵头,区司法局配合, 6月底前: closed 07-10
+    (10 days late)."""
+    b = new_builder(tmp_path, monkeypatch)
+    b.at("2024-01-05").gk("init", str(b.root))
+    (b.root / "units.yaml").write_text(REGISTRY, encoding="utf-8")
+    b.gk("commit-edits", "-m", "登记单位")
+    b.gk("new-plan", "p2024", "--year", "2024", "--title", "某区2024年政务公开工作要点")
+    b.gk("add", "p2024", "规范基层政务公开", "--unit", "区司法局牵头,各乡(镇)负责", "--due", "9月底前")
+    b.gk("add", "p2024", "政府信息公开平台建设", "--unit", "区政数局牵头,区司法局配合", "--due", "6月底前")
+    b.at("2024-07-10").gk("close", "p2024/2", "--unit", "区政数局", "--note", "平台已上线")
+    b.at("2024-08-01").gk("close", "p2024/1", "--unit", "区司法局", "--note", "区司法局部分已完成")
+    b.at("2024-10-08").gk("close", "p2024/1", "--unit", "望城镇", "--note", "望城镇已完成")
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-05")
+    return b
+
+
+def block(text: str, ref: str) -> str:
+    """The task's item in 二、逐项落实情况."""
+    return text.split(f"**{ref}**", 1)[1].split("\n\n", 2)[1]
+
+
+def test_a_units_report_tells_of_its_own_part(tmp_path, monkeypatch):
+    b = year(tmp_path, monkeypatch)
+    # 望城镇's part was done late while the task is still open (石岗镇): its own date and days
+    text = report(b, "2024", "--unit", "望城镇")
+    item = block(text, "p2024/1")
+    assert "- 年末状态:逾期完成(2024-10-08 完成,逾期8天)" in item
+    assert "- 完成情况:望城镇已完成" in item
+    assert f"关闭于提交 `{sha_of(b, '关闭 p2024/1(望城镇的部分)')[:8]}`" in item
+    # 区司法局's part was done on time: its date, note and the commit that closed it
+    mine = tasks_by_id(report_json(b, "2024", "--unit", "区司法局"))["p2024/1"]
+    assert (mine["category"], mine["state"], mine["closed"], mine["note"]) == (
+        "on_time", "done", "2024-08-01", "区司法局部分已完成")
+    assert mine["closing_commit"]["commit"] == sha_of(b, "关闭 p2024/1(区司法局的部分)")
+    # 石岗镇 has not done its part
+    other = tasks_by_id(report_json(b, "2024", "--unit", "石岗镇"))["p2024/1"]
+    assert (other["category"], other["state"], other["closed"]) == ("overdue", "open", None)
+
+
+def test_a_supported_task_is_not_counted_as_the_units_own(tmp_path, monkeypatch):
+    b = year(tmp_path, monkeypatch)
+    data = report_json(b, "2024", "--unit", "区司法局")
+    tasks = tasks_by_id(data)
+    assert tasks["p2024/2"]["supporting"] is True and tasks["p2024/1"]["supporting"] is False
+    # its own part only: on time; 区政数局's late close is not 区司法局's
+    assert (data["summary"]["total"], data["summary"]["on_time"], data["summary"]["late"]) == (1, 1, 0)
+    assert data["units"][0]["rate"] == data["summary"]["rate"] == 1.0
+    text = report(b, "2024", "--unit", "区司法局")
+    assert "另配合其他单位牵头的任务1项,不计入本单位的完成情况" in text
+    assert "本单位配合,没有自己办结的部分(任务整体:逾期完成(2024-07-10 完成,逾期10天))" in block(text, "p2024/2")
+    problems = text.split("## 四、")[1].split("## 五、")[0]
+    assert "p2024/2" not in problems and problems.split("\n\n")[1].startswith("无。")
+
+
+def test_the_report_names_whose_part_of_a_shared_task_is_behind(tmp_path, monkeypatch):
+    b = year(tmp_path, monkeypatch)
+    text = report(b, "2024")
+    assert ("- 各单位完成情况:区司法局 按期完成(2024-08-01);望城镇 逾期完成(2024-10-08,逾期8天);"
+            "石岗镇 逾期未完成(已逾期92天)") in block(text, "p2024/1")
+    # one part only (区司法局 supports): nothing to break down
+    assert "各单位完成情况" not in block(text, "p2024/2")
+    overdue = text.split("### (一)逾期未完成任务")[1].split("### ")[0]
+    assert "已逾期92天;其中尚未完成的单位:石岗镇。" in overdue
+    parts = {p["unit"]: p for p in tasks_by_id(report_json(b, "2024"))["p2024/1"]["parts"]}
+    assert {u: (p["category"], p["closed"], p["days_late"]) for u, p in parts.items()} == {
+        "区司法局": ("on_time", "2024-08-01", None), "望城镇": ("late", "2024-10-08", 8),
+        "石岗镇": ("overdue", None, 92)}
+
+
+def test_a_deadline_written_as_a_date_is_not_repeated(tmp_path, monkeypatch):
+    b = year(tmp_path, monkeypatch)
+    b.at("2024-10-09").gk("add", "p2024", "政务公开专区建设", "--unit", "望城镇", "--due", "2024-04-30")
+    b.at("2024-10-10").gk("close", "p2024/3")
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-05")
+    late = report(b, "2024").split("### (二)逾期完成任务")[1].split("### ")[0]
+    assert "期限:2024-04-30。于2024年10月10日完成,逾期163天。" in late
+    assert "期限:6月底前(2024-06-30)。" in late  # a phrase still gets its date
+
+
+def test_parts_that_stand_alike_are_not_broken_down(tmp_path, monkeypatch):
+    b = year(tmp_path, monkeypatch)
+    b.at("2024-10-09").gk("add", "p2024", "更新公开目录", "--unit", "各乡(镇)", "--due", "9月底前")
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-05")
+    text = report(b, "2024")
+    assert "各单位完成情况" not in block(text, "p2024/3")  # both towns' parts open and late alike
+    assert "p2024/3),责任单位:各乡(镇),期限:9月底前(2024-09-30)。截至2024年12月31日尚未完成,已逾期92天。" in text
+
+
+def test_status_of_a_unit_gives_its_parts_date_and_note(tmp_path, monkeypatch):
+    b = year(tmp_path, monkeypatch)
+    code, out, err = run_cli(["--repo", str(b.root), "status", "--unit", "区司法局", "--state", "all", "--json"])
+    assert code == 0, err
+    row = {r["id"]: r for r in json.loads(out)}["p2024/1"]
+    # the task is open (石岗镇); 区司法局's part is done, and says when and how
+    assert (row["state"], row["closed"], row["note"], row["category"]) == ("done", "2024-08-01", "区司法局部分已完成",
+                                                                           "on_time")
+
+
+def test_a_task_done_part_by_part_is_done_on_its_last_parts_day(tmp_path, monkeypatch):
+    b = year(tmp_path, monkeypatch)
+    # 石岗镇 closes the last part in January: late in 2024's report, carried over into 2025's
+    b.at("2025-01-10").gk("close", "p2024/1", "--unit", "石岗镇", "--note", "石岗镇已完成")
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-20")
+    assert tasks_by_id(report_json(b, "2024"))["p2024/1"]["category"] == "overdue"
+    for year_ in ("2024", "2025"):
+        text = report(b, year_, "--as-of", "2025-01-15")
+        item = block(text, "p2024/1")
+        assert "状态:逾期完成(2025-01-10 完成,逾期102天)" in item, year_
+        assert "- 完成情况:区司法局:区司法局部分已完成;望城镇:望城镇已完成;石岗镇:石岗镇已完成" in item
+        assert f"关闭于提交 `{sha_of(b, '关闭 p2024/1(石岗镇的部分)')[:8]}`" in item
+    data = report_json(b, "2025", "--as-of", "2025-01-15")
+    assert data["audit"]["by_month"][0]["closed_late"] == 1
