@@ -4,7 +4,7 @@ from typing import Optional
 
 import typer
 
-from gktrack.cli.commands.options import Json, OnlyPlan, as_of_day
+from gktrack.cli.commands.options import AsOf, Json, OnlyPlan, as_of_day
 from gktrack.cli.completion import complete_unit
 from gktrack.cli.context import repository
 from gktrack.cli.output import print_json, warn
@@ -14,7 +14,7 @@ from gktrack.errors import InputError
 def register(app: typer.Typer, command) -> None:
     @command("overdue")
     def overdue(
-        as_of: Optional[str] = typer.Option(None, "--as-of", metavar="日期", help="按该日期判断(默认今天)"),
+        as_of: AsOf = None,
         unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="单位", help="只看该单位(含其所属集体的任务)",
                                             autocompletion=complete_unit),
         plan: OnlyPlan = None,
