@@ -1,0 +1,68 @@
+"""Inputs that once crashed or hung the importer (found by fuzzing): each now gives a plan or
+gktrack's own error. The tests assert on what the plan holds, not only that it comes back."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gktrack.errors import GktrackError
+from gktrack.features.importer import parse_document
+
+R = "responsible"
+
+
+def _tasks(plan):
+    return [(t.text, [(u.name, u.role) for u in t.units], t.deadline) for t in plan.tasks]
+
+
+# ---- one-cell-per-line tables: a "|" line that starts no cells (hung: the reader never moved on) --
+
+_PROSE = ["某县2023年政务公开工作要点", "一、深化重点领域信息公开",
+          "1.做好财政预决算公开。(责任单位:县财政局)", "2.加强政策解读。(责任单位:县政府办)"]
+_PROSE_TASKS = [("做好财政预决算公开。", [("县财政局", R)], []), ("加强政策解读。", [("县政府办", R)], [])]
+
+
+def test_a_page_footer_ending_in_a_pipe_after_the_plan_is_no_cell():
+    plan = parse_document("\n".join(_PROSE + ["扫一扫在手机打开当前页 |"]) + "\n")
+    assert _tasks(plan) == _PROSE_TASKS
+    assert [s.number + s.title for s in plan.sections] == ["一、深化重点领域信息公开"]
+
+
+def test_a_page_footer_ending_in_a_pipe_alone_is_refused_not_hung():
+    try:
+        plan = parse_document("网站标识码|")
+    except GktrackError:
+        return
+    assert plan.tasks == []
+
+
+_CELLS = ["序号", "工作任务", "责任单位", "完成时限",
+          "1", "做好财政预决算公开", "县财政局", "6月底前",
+          "2", "加强政策解读", "县政府办", "年底前"]
+
+
+def test_one_cell_per_line_with_three_blank_lines_around_each_pipe():
+    # the "|" three blank lines below its cell: too far for the cell to be read as the "|"'s own
+    gap = "\n" * 4
+    text = "某县2023年政务公开工作任务分工表\n\n" + gap.join(c + gap + "|" for c in _CELLS) + "\n"
+    assert _tasks(parse_document(text)) == [
+        ("做好财政预决算公开", [("县财政局", R)], ["6月底前"]),
+        ("加强政策解读", [("县政府办", R)], ["年底前"]),
+    ]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(gaps=st.lists(st.integers(0, 5), min_size=len(_CELLS), max_size=len(_CELLS)),
+       footer=st.sampled_from(["", "打印本页 |", "关闭窗口|", "|"]))
+def test_one_cell_per_line_with_any_blank_lines_around_the_pipes_is_read_or_refused(gaps, footer):
+    parts = ["某县2023年政务公开工作任务分工表", ""]
+    for cell, gap in zip(_CELLS, gaps):
+        parts += [cell] + [""] * gap + ["|"] + [""] * gap
+    parts.append(footer)
+    try:
+        plan = parse_document("\n".join(parts) + "\n")
+    except GktrackError:
+        return
+    units = {u.name for t in plan.tasks for u in t.units}
+    assert units <= {"县财政局", "县政府办"}
