@@ -66,3 +66,20 @@ def test_one_cell_per_line_with_any_blank_lines_around_the_pipes_is_read_or_refu
         return
     units = {u.name for t in plan.tasks for u in t.units}
     assert units <= {"县财政局", "县政府办"}
+
+
+# ---- the last line ending in a long run of brackets (RecursionError: one call per bracket) ------
+
+def test_a_last_line_ending_in_a_thousand_brackets_is_read_whole():
+    text = "某县2023年政务公开工作要点\n一、深化重点领域信息公开\n1.做好财政预决算公开。" + "(附件1)" * 1100 + "\n"
+    plan = parse_document(text)
+    assert len(plan.tasks) == 1
+    assert plan.tasks[0].text.startswith("做好财政预决算公开。(附件1)(附件1)")
+    assert not any("中断" in message for _, message in plan.warnings)
+
+
+def test_a_last_line_broken_off_after_a_bracket_inside_a_sentence_is_still_reported():
+    text = "某县2023年政务公开工作要点\n一、深化重点领域信息公开\n1.做好财政预决算公开。(县财政局负责)\n2.推进基层政务公开向村(居)\n"
+    plan = parse_document(text)
+    assert [t.text for t in plan.tasks][0] == "做好财政预决算公开。"
+    assert any("中断" in message for _, message in plan.warnings)
