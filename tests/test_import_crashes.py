@@ -83,3 +83,21 @@ def test_a_last_line_broken_off_after_a_bracket_inside_a_sentence_is_still_repor
     plan = parse_document(text)
     assert [t.text for t in plan.tasks][0] == "做好财政预决算公开。"
     assert any("中断" in message for _, message in plan.warnings)
+
+
+# ---- a bracket left open at the end of the text over a long text (seconds per thousand characters) --
+
+_TWO = "某县2023年政务公开工作要点\n一、深化重点领域信息公开\n1.做好财政预决算公开。(责任单位:县财政局)\n"
+
+
+def test_a_long_text_in_a_bracket_left_open_at_the_end_is_the_tasks_text():
+    plan = parse_document(_TWO + "2.推进政务公开(" + "政务公开标准化规范化" * 300 + "\n")
+    assert [t.text[:12] for t in plan.tasks] == ["做好财政预决算公开。", "推进政务公开(政务公开标"]
+    assert len(plan.tasks[1].text) == len("推进政务公开(") + 3000
+    assert plan.tasks[1].units == []
+
+
+def test_a_unit_bracket_cut_inside_its_role_word_still_reads_the_names_before_it():
+    plan = parse_document(_TWO + "2.推进政务公开。(县政府办、市审计局按职")
+    assert [(u.name, u.role) for u in plan.tasks[1].units] == [("县政府办", R), ("市审计局", R)]
+    assert any("按职" in message for _, message in plan.warnings)
