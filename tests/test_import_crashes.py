@@ -101,3 +101,24 @@ def test_a_unit_bracket_cut_inside_its_role_word_still_reads_the_names_before_it
     plan = parse_document(_TWO + "2.推进政务公开。(县政府办、市审计局按职")
     assert [(u.name, u.role) for u in plan.tasks[1].units] == [("县政府办", R), ("市审计局", R)]
     assert any("按职" in message for _, message in plan.warnings)
+
+
+# ---- a body's name of many place characters before "关于" (hung: the place pattern tried every split) --
+
+def _notice(head: str) -> str:
+    return "\n".join([
+        f"{head}关于印发2023年政务公开工作要点的通知", "各单位:",
+        "现将《2023年政务公开工作要点》印发给你们,请认真贯彻落实。", "乙办公室", "2023年3月1日",
+        "2023年政务公开工作要点", "一、深化重点领域信息公开", "1.做好财政预决算公开。(责任单位:财政所)",
+    ]) + "\n"
+
+
+def test_a_name_of_forty_place_characters_before_about_is_read_at_once():
+    plan = parse_document(_notice("市区" * 19 + "甲乙办公室"))
+    assert plan.issuer == "乙办公室"
+    assert _tasks(plan) == [("做好财政预决算公开。", [("财政所", R)], [])]
+
+
+def test_the_full_name_of_the_signing_body_with_its_places_written_out_is_still_its_issuer():
+    plan = parse_document(_notice("重庆市梁平区乙办公室").replace("\n乙办公室\n", "\n梁平区乙办公室\n"))
+    assert plan.issuer == "重庆市梁平区乙办公室"
