@@ -122,3 +122,14 @@ def test_a_name_of_forty_place_characters_before_about_is_read_at_once():
 def test_the_full_name_of_the_signing_body_with_its_places_written_out_is_still_its_issuer():
     plan = parse_document(_notice("重庆市梁平区乙办公室").replace("\n乙办公室\n", "\n梁平区乙办公室\n"))
     assert plan.issuer == "重庆市梁平区乙办公室"
+
+
+# ---- a " | " row of thousands of empty cells (seconds: each short row's cells were placed by a search
+# over every column for every column) ----------------------------------------------------------------
+
+def test_a_row_of_thousands_of_empty_cells_is_read_at_once():
+    text = "\n".join(["某县2023年政务公开工作任务分工表", "序号 | 工作任务 | 责任单位",
+                      "1 | 做好财政预决算公开 | 县财政局", "| " * 6000 + "另见附件"]) + "\n"
+    plan = parse_document(text)
+    assert _tasks(plan) == [("做好财政预决算公开", [("县财政局", R)], [])]
+    assert any(line == 4 and "另见附件" in message for line, message in plan.warnings)

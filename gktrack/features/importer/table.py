@@ -683,8 +683,12 @@ def _fit(cells: list[Cell], roles: list[str | None], default: list[int], item_co
     for col in range(width - count + 1):
         best[0][col] = score(0, col)
     for index in range(1, count):
+        # the best column of the cell before, left of col: a running maximum as col moves right
+        # (searched afresh for each col, a line of thousands of "|" took seconds)
+        before = None
         for col in range(index, width - (count - 1 - index)):
-            before = max(range(index - 1, col), key=lambda c: best[index - 1][c])
+            if before is None or best[index - 1][col - 1] > best[index - 1][before]:
+                before = col - 1
             best[index][col] = best[index - 1][before] + score(index, col)
             back[index][col] = before
     col = max(range(width), key=lambda c: best[count - 1][c])
