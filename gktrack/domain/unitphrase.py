@@ -628,6 +628,7 @@ _ROLE_TAILS = [adverb + verb
                               "按职能分工", "根据职责分工", "按各自职责")
                for verb in ("牵头", "牵头负责", "牵头落实", "负责", "负责落实", "落实", "配合", "配合落实", "协助",
                             "协助配合", "协办", "主办", "为牵头单位", "为责任单位", "为配合单位")]
+_LONGEST_TAIL = max(map(len, _ROLE_TAILS))
 
 
 def _whole_name(name: str) -> bool:
@@ -657,7 +658,8 @@ def split_cut_name(text: str) -> tuple[str, str]:
         if role or _whole_name(_normalise_name(name)):
             return text, ""
         if len(folded) == len(last):
-            for end in range(len(last) - 1, opening, -1):
+            # no longer a cut-off part than the longest role word: a long unclosed text is no quadratic work
+            for end in range(len(last) - 1, max(opening, len(last) - 1 - _LONGEST_TAIL), -1):
                 # "…、市审计局按职", "市发改委牵头落": a whole name (and role word), and the start of
                 # a role word after it
                 before, said = _role_suffix(folded[opening:end])

@@ -194,7 +194,21 @@ def _notice_named(text: str) -> bool:
 
 _FILE_EXTENSION = re.compile(r"\.(?:docx?|wps|pdf|xlsx?|txt)$", re.IGNORECASE)
 _TITLE_TAG = re.compile(r"^【[^【】]{1,12}】")
-_PLACES = re.compile(rf"(?:[{CJK}]{{1,8}}?(?:自治区|自治州|自治县|省|市|区|县|州|盟|旗|镇|乡|街道))+")
+_PLACE = re.compile(rf"[{CJK}]{{1,8}}?(?:自治区|自治州|自治县|省|市|区|县|州|盟|旗|镇|乡|街道)")
+_PLACE_LONGEST = 8 + len("自治区")
+
+
+def _places(text: str) -> bool:
+    """Whether ``text`` is place names one after another ("重庆市梁平区"). Split here, not by one
+    repeated pattern: that tries every way to split "市区市区…" before it fails (seconds for 40 characters)."""
+    ends = {0}
+    for start in range(len(text)):
+        if start in ends:
+            ends.update(end for end in range(start + 2, min(len(text), start + _PLACE_LONGEST) + 1)
+                        if _PLACE.fullmatch(text, start, end))
+    return bool(text) and len(text) in ends
+
+
 _PLACE_OPENING = re.compile(rf"(?![全本各该])[{CJK}]{{1,6}}?(?:省|市|区|县|州|镇|乡|街道)")
 # Where a plan's title may end when the text runs on after it on the same line.
 _TITLE_END = re.compile(r"要点|方案|分工表?|任务表|分解表|一览表|清单|台账|计划|工作安排|重点任务")
@@ -609,7 +623,7 @@ def _fuller(long: str, short: str) -> bool:
     if len(long) <= len(short) or not a.endswith(b) or len(a) == len(b):
         return False
     place = a[:len(a) - len(b)]
-    return any(_PLACES.fullmatch(text) for text in (place, place + b[0]))
+    return any(_places(text) for text in (place, place + b[0]))
 
 
 def _named_body(org: str) -> bool:

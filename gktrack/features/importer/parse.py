@@ -518,14 +518,18 @@ def _ends_whole(tail: str) -> bool:
     its bracket follows a finished sentence or holds the item's units or deadline: "…与村(居)",
     "…合作(PPP)" are words broken off after a bracket inside a sentence."""
     norm = tail.translate(BRACKET_FOLD)
-    if norm[-1:] != ")":
-        return norm[-1:] in TERMINAL + ".;|"
-    pairs = list(top_brackets(norm))
-    if not pairs or pairs[-1][1] != len(norm) - 1:
-        return True  # a ")" closing nothing: not a bracket of the sentence's words
-    opened = pairs[-1][0]
-    inside, before = norm[opened + 1:-1].strip(STRIP), norm[:opened].rstrip(STRIP)
-    return not before or _ends_whole(before) or _bracket_units(inside) or deadline_cell(inside)
+    pairs = list(top_brackets(norm))  # a prefix's outermost pairs are these, up to where it ends
+    end = len(norm)
+    # bracket by bracket back from the end, not by recursion: a line of "(一)(一)…" has thousands
+    while norm[end - 1:end] == ")":
+        if not pairs or pairs[-1][1] != end - 1:
+            return True  # a ")" closing nothing: not a bracket of the sentence's words
+        opened = pairs.pop()[0]
+        inside = norm[opened + 1:end - 1].strip(STRIP)
+        if _bracket_units(inside) or deadline_cell(inside):
+            return True
+        end = len(norm[:opened].rstrip(STRIP))
+    return norm[end - 1:end] in TERMINAL + ".;|"
 
 
 def _unclosed(norm: str) -> int | None:

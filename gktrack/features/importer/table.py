@@ -463,7 +463,7 @@ def text_grids(lines) -> list[Grid]:
             i = j
             continue
         if kind == "cell":
-            above = i - 1
+            at, above = i, i - 1
             while above > 0 and kinds[above] == "blank":
                 above -= 1
             below = next((k for k in range(i + 1, len(lines)) if kinds[k] != "blank"), len(lines))
@@ -497,7 +497,9 @@ def text_grids(lines) -> list[Grid]:
             if len(cells) >= 4:
                 grids.append(Grid([cells], lines[i].no, lines[j - 1].no, ragged=True, stream=True,
                                   cut=bool(buffer) and j >= end_of_text))
-            i = j
+            # past the "|" line at least: the line above it may be no cell after all (the next "|"
+            # too far below it), and a "|" in the page's furniture at the end starts no cells
+            i = max(j, at + 1)
             continue
         if kind == "other" and header_role(lines[i].text):
             grid = _line_stream(lines, kinds, i)
@@ -681,8 +683,12 @@ def _fit(cells: list[Cell], roles: list[str | None], default: list[int], item_co
     for col in range(width - count + 1):
         best[0][col] = score(0, col)
     for index in range(1, count):
+        # the best column of the cell before, left of col: a running maximum as col moves right
+        # (searched afresh for each col, a line of thousands of "|" took seconds)
+        before = None
         for col in range(index, width - (count - 1 - index)):
-            before = max(range(index - 1, col), key=lambda c: best[index - 1][c])
+            if before is None or best[index - 1][col - 1] > best[index - 1][before]:
+                before = col - 1
             best[index][col] = best[index - 1][before] + score(index, col)
             back[index][col] = before
     col = max(range(width), key=lambda c: best[count - 1][c])
