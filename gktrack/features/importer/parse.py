@@ -329,6 +329,12 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
         final = plan.tasks[-1]
         closed_row |= bool(final.units) and not final.deadline_from_text \
             and any(tail.endswith(fold(due)) for due in final.deadline)
+        # "…| 县数据局 | 年底前 | 李四": a last cell after the row's deadline and units is a remark
+        # (联络人, 备注), read as such; the row the task needs is whole
+        cells = [cell.strip(STRIP) for cell in fold(last.text).split("|")]
+        closed_row |= bool(final.units) and not final.deadline_from_text and len(cells) >= 4 \
+            and any(fold(due) in cells[:-1] for due in final.deadline) \
+            and cells[-1] not in {fold(unit.name) for unit in final.units}
         # a short line is cut off only where it is the last item's own, its words broken off ("4.大力推进")
         short = len(tail) < 8 and not (final.number and final.line == last.no)
         # "…(责任单位:", "责任单位:": a bracket left open, or a label with nothing after it, was to go on
