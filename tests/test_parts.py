@@ -163,20 +163,28 @@ def test_units_counts_are_parts(year):
     assert units["各有关单位"]["open"] == 1
 
 
+def _form(office: Clone, tmp_path: Path, unit: str):
+    """The unit's progress form as exported: (its path, workbook, sheet, header)."""
+    form = tmp_path / f"{unit}.xlsx"
+    office.ok("export", "--unit", unit, "--form", "-o", str(form))
+    wb = load_workbook(form)
+    return form, wb, wb.active, [c.value for c in wb.active[3]]
+
+
+def _row(ws, ref: str) -> int:
+    return next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value == ref)
+
+
 def test_form_round_trip_closes_only_that_units_part(year, tmp_path):
     office = year["office"].at("2024-12-20")
-    form = tmp_path / "石岗镇.xlsx"
-    office.ok("export", "--unit", "石岗镇", "--form", "-o", str(form))
-    wb = load_workbook(form)
-    ws = wb.active
-    header = [c.value for c in ws[3]]
-    row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value == "xj2024/1")
+    form, wb, ws, header = _form(office, tmp_path, "石岗镇")
+    row = _row(ws, "xj2024/1")
     # its own part of task 1, and task 2, which its members report on through 各有关单位
     assert [ws.cell(r, 1).value for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value] == ["xj2024/1", "xj2024/2"]
     ws.cell(row, header.index("完成情况") + 1, "完成")
     ws.cell(row, header.index("本次进展") + 1, "石岗镇已完成公开")
     ws.cell(row, header.index("工作日期") + 1, "12/18")
-    shared = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value == "xj2024/2")
+    shared = _row(ws, "xj2024/2")
     ws.cell(shared, header.index("本次进展") + 1, "石岗镇已开展政策解读")
     wb.save(form)
     office.ok("import-progress", str(form))
@@ -243,13 +251,8 @@ def test_merged_parts_file_reads_as_both_closes(year):
 def test_a_units_form_marking_a_collectives_task_done_records_its_share_not_the_whole(year, tmp_path):
     # task 2 is owed by 各有关单位 as a whole: a form is one member's word, as its liaison's would be
     office = year["office"].at("2024-12-20")
-    form = tmp_path / "石岗镇.xlsx"
-    office.ok("export", "--unit", "石岗镇", "--form", "-o", str(form))
-    wb = load_workbook(form)
-    ws = wb.active
-    header = [c.value for c in ws[3]]
-    shared = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value == "xj2024/2")
-    ws.cell(shared, header.index("完成情况") + 1, "已完成")
+    form, wb, ws, header = _form(office, tmp_path, "石岗镇")
+    ws.cell(_row(ws, "xj2024/2"), header.index("完成情况") + 1, "已完成")
     wb.save(form)
     result = office.run("import-progress", str(form))
     assert result.code == 0, result.err
