@@ -139,3 +139,15 @@ def test_a_task_done_part_by_part_is_done_on_its_last_parts_day(tmp_path, monkey
         assert f"关闭于提交 `{sha_of(b, '关闭 p2024/1(石岗镇的部分)')[:8]}`" in item
     data = report_json(b, "2025", "--as-of", "2025-01-15")
     assert data["audit"]["by_month"][0]["closed_late"] == 1
+
+
+def test_a_close_taken_back_by_undo_is_said_so_not_reopened(tmp_path, monkeypatch):
+    b = new_builder(tmp_path, monkeypatch)
+    b.at("2024-01-05").gk("init", str(b.root))
+    b.gk("new-plan", "p2024", "--year", "2024", "--title", "某区2024年政务公开工作要点")
+    b.gk("add", "p2024", "更新政府信息公开指南", "--unit", "区司法局", "--new-unit", "--due", "6月底前")
+    b.at("2024-03-01").gk("close", "p2024/1", "--note", "关错了")
+    b.at("2024-03-02").gk("undo")
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-05")
+    item = block(report(b, "2024"), "p2024/1")
+    assert "- 撤销关闭:2024-03-02," in item and "重新打开" not in item

@@ -409,7 +409,9 @@ def _task_block(report: Report, entry: TaskReport, out: list[str], state_label: 
     if entry.period_gaps:
         out.append("- 缺少进展记录的周期:" + _gaps_text(entry))
     for event in entry.reopened:
-        out.append(f"- 重新打开:{event.date.isoformat()},{_commit_text(event.commit)}")
+        # an undo takes a close back (a mistake), which is not reopening the work
+        label = "撤销关闭" if event.commit.action == "undo" else "重新打开"
+        out.append(f"- {label}:{event.date.isoformat()},{_commit_text(event.commit)}")
     if entry.done:
         out.append("- 审计依据:" + (f"关闭于{_commit_text(entry.closing)}" if entry.closing else "未找到关闭该任务的提交"))
     if entry.progress:
