@@ -190,13 +190,12 @@ def _check_like_the_server(repo: Repository, rel: str, before: bytes | None, aft
 
 @dataclass
 class EditResult:
-    change: Change | None
-    message: str
-    notes: tuple[str, ...] = ()  # what looks odd in the saved task (a deadline no rule reads)
+    """What ``edit`` did: its commit (None: nothing committed), the line the person is told, and
+    notes on what looks odd in the saved task (a deadline no rule reads) — as a ``Change`` has."""
 
-    @property
-    def summary(self) -> str:
-        return self.message
+    change: Change | None
+    summary: str
+    notes: tuple[str, ...] = ()
 
 
 def edit_task(repo: Repository, ref: str, *, start_from: str | None = None, by: str | None = None) -> EditResult:

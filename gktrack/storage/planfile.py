@@ -372,12 +372,13 @@ class PlanEditor:
         with the file's own line ends (an editor's file comes back with its own)."""
         start, end = self.task_span(task_id)
         block = block.replace("\r\n", "\n").replace("\n", self.style.newline)
-        try:  # a changed id would read as a duplicate of another task's first: say what it is
+        id_changed = PlanFileError(f"任务编号(id: {task_id})不能修改", where=self.where)
+        try:  # read alone first: another task's id would read, in the file, as a duplicate of it
             item = yamldoc.to_data(yamldoc.compose(block, self.where))
         except PlanFileError:
             item = None  # read with the file below, for its errors at file:line
         if isinstance(item, list) and len(item) == 1 and isinstance(item[0], dict) and item[0].get("id") != task_id:
-            raise PlanFileError(f"任务编号(id: {task_id})不能修改", where=self.where)
+            raise id_changed
         self.text = self.text[:start] + block + self.text[end:]
         self._read()
         self.touched.add(task_id)
@@ -386,7 +387,7 @@ class PlanEditor:
         if len(after) != len(before):
             raise PlanFileError("编辑内容应恰好是这一项任务(不能增加或删除任务)", where=self.where)
         if task is None or after != before:
-            raise PlanFileError(f"任务编号(id: {task_id})不能修改", where=self.where)
+            raise id_changed
         return task
 
     def insert_task(self, task: Task) -> Task:
