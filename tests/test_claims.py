@@ -186,3 +186,19 @@ def test_commits_judged_in_batches_get_the_verdicts_of_one_batch(plans_repo, mon
     log = whole[0]
     assert log[forged]["action"] is None and log[forged]["claimed_action"] == "progress"
     assert [e["action"] for e in log.values()][:3] == [None, "undo", "close"]
+
+
+def test_a_task_closed_by_a_forged_commit_is_a_problem_to_check(plans_repo):
+    gk = plans_repo
+    gk.ok("progress", "qz2024/1", "已起草复议文书公开目录")
+    copied = gk.commit_info().message
+    _replace_in_task(gk, "plans/qz2024.yaml", 2, "state: open", "state: done")
+    forged = _forge(gk, copied, "plans/qz2024.yaml")
+    text = gk.ok("report", "2024")
+    problems = text.split("## 四、")[1].split("## 五、")[0]
+    # counted as done by the file, but nothing vouches for the closing: listed to be checked
+    assert "未经 gktrack 登记办结的任务1项" in problems
+    [line] = [x for x in problems.splitlines() if "qz2024/2" in x and x.startswith("1. ")]
+    assert f"由提交 `{forged[:8]}`" in line and "自称“记录进展”" in line and "完成情况未经登记核实" in line
+    assert "今后用 gktrack close 登记办结" in problems
+    assert "qz2024/1" not in problems.split("未经 gktrack 登记办结的任务")[1].split("###")[0]

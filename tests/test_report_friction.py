@@ -196,7 +196,16 @@ def test_quotes_nest_and_no_template_text_is_left(tmp_path, monkeypatch):
     assert "“公开“" not in text and "《新建区贯彻《" not in text
     assert "请结合实际" not in text and "下一步,对1项逾期未完成任务" in text
 
-    # Nothing to say about problems: says so, truly.
+    # closed by a plain git commit: counted done, listed to be checked
     text = report(b, "2024", "--plan", "jc2024")
+    problems = text.split("## 四、存在的主要问题及改进情况")[1].split("## 五、")[0].strip()
+    assert problems.startswith("### (一)未经 gktrack 登记办结的任务1项") and "(二)" not in problems
+
+    # Nothing to say about problems: says so, truly.
+    b.gk("new-plan", "kc2024", "--year", "2024", "--title", "第三份计划")
+    b.gk("add", "kc2024", "公开年度报告", "--unit", "司法所", "--due", "年底前")
+    b.at("2024-06-01").gk("close", "kc2024/1", "--note", "已公开")
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-02")
+    text = report(b, "2024", "--plan", "kc2024")
     problems = text.split("## 四、存在的主要问题及改进情况")[1].split("## 五、")[0].strip()
     assert problems == "无。截至2024年12月31日,没有逾期未完成、逾期完成、未见进展的任务,周期性任务均按期记录了进展。"

@@ -149,5 +149,19 @@ def test_a_close_taken_back_by_undo_is_said_so_not_reopened(tmp_path, monkeypatc
     b.at("2024-03-01").gk("close", "p2024/1", "--note", "关错了")
     b.at("2024-03-02").gk("undo")
     monkeypatch.setenv("GKTRACK_TODAY", "2025-01-05")
-    item = block(report(b, "2024"), "p2024/1")
+    text = report(b, "2024")
+    item = block(text, "p2024/1")
     assert "- 撤销关闭:2024-03-02," in item and "重新打开" not in item
+    assert "重新打开" not in text  # nor counted as reopened in the overview
+
+
+def test_a_recurring_task_in_good_standing_says_so(tmp_path, monkeypatch):
+    b = new_builder(tmp_path, monkeypatch)
+    b.at("2024-01-05").gk("init", str(b.root))
+    b.gk("new-plan", "p2024", "--year", "2024", "--title", "某区2024年政务公开工作要点")
+    b.gk("add", "p2024", "按季度公开财政资金直达基层情况", "--unit", "区财政局", "--new-unit", "--due", "每季度")
+    for day in ("2024-03-20", "2024-06-20", "2024-09-20", "2024-12-20"):
+        b.at(day).gk("progress", "p2024/1", f"{day}公开直达资金情况")
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-05")
+    item = block(report(b, "2024"), "p2024/1")
+    assert "- 年末状态:持续推进(周期性任务,各周期均按期记录了进展)" in item

@@ -160,6 +160,21 @@ class TaskReport:
     def reopened(self) -> list[StateEvent]:
         return [e for e in self.events if e.kind == "reopen"]
 
+    @property
+    def reopened_for_work(self) -> bool:
+        """Reopened because the work was not done; an undo takes back a close made by mistake."""
+        return any(e.commit.action != "undo" for e in self.reopened)
+
+    @property
+    def closed_by_hand(self) -> bool:
+        """Marked done by a commit gktrack neither made nor checked (a plain git commit, or trailers
+        its content does not fit): nothing vouches for the closing but the file."""
+        return self.done and self.closing is not None and self.closing.action is None
+
+    @property
+    def recurring(self) -> bool:
+        return any(d.kind == "recurring" for d in self.deadlines)
+
 
 @dataclass
 class Counts:

@@ -145,6 +145,10 @@ def _whole_state_text(entry: TaskReport, as_of: dt.date) -> str:
         return f"{label}(期限 {due} 已届满)"
     if entry.category == "no_progress":
         return f"{label}(截至 {as_of.isoformat()} 本年度没有进展记录)"
+    if entry.category == "ongoing" and entry.recurring:
+        # 每季度 and the like: the category is 持续推进, the reader wants to know if each period was done
+        gaps = len(entry.period_gaps)
+        return f"{label}(周期性任务," + (f"{gaps}个周期缺少进展记录)" if gaps else "各周期均按期记录了进展)")
     if entry.category == "open":
         if entry.unknown_deadline:
             return "未完成(期限无法识别,未判断是否逾期)"
@@ -316,7 +320,7 @@ def _overview(report: Report, out: list[str]) -> None:
     tasks = report.tasks
     facts = [  # (how many, what is said of them), said when there are any
         (sum(len(t.progress) for t in tasks), "年内记录工作进展{}条"),
-        (sum(1 for t in tasks if t.reopened), "{}项任务曾重新打开"),
+        (sum(1 for t in tasks if t.reopened_for_work), "{}项任务曾重新打开"),
         (sum(1 for t in tasks if t.period_gaps), "{}项周期性任务存在未按期记录进展的周期"),
         (sum(1 for t in tasks if t.early), "{}项任务登记的完成或进展日期早于任务加入计划的日期,需核实"),
         (len(report.audit.hand_edits), "计划文件在 gktrack 之外手工修改{}次,均已在审计记录中列明"),
@@ -481,6 +485,9 @@ def _problems(report: Report, out: list[str]) -> Iterator[None]:
          lambda t: item(t, False, f"{_early_text(t)} 早于任务加入计划的日期 {t.added.date.date().isoformat()},"
                                   "完成是否按期无法据此判断"),
          "对登记日期早于任务加入计划的任务,核实实际完成和进展日期,有误的用 gktrack edit 更正"),
+        ("未经 gktrack 登记办结的任务", lambda t: t.closed_by_hand,
+         lambda t: item(t, False, f"由{_commit_text(t.closing)}标记为完成,完成情况未经登记核实"),
+         "对直接修改计划文件办结的任务,核实完成情况和佐证材料,今后用 gktrack close 登记办结"),
         ("期限无法识别的任务", lambda t: t.unknown_deadline,
          lambda t: item(t, False, "期限无法识别,未能判断是否按期,请在计划文件中改写期限"),
          "对期限表述不明确的任务,明确具体完成时限"),
