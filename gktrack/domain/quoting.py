@@ -7,14 +7,30 @@ quoted as it is, would read “公开“互联网+政务服务”情况” — t
 
 from __future__ import annotations
 
-# The marks inside each kind of outer pair swap with their inner kind, so a third level is right too.
-_INNER = {
-    "“”": str.maketrans("“”‘’", "‘’“”"),
-    "《》": str.maketrans("《》〈〉", "〈〉《》"),
+# (opening marks, closing marks, the marks of each level: outermost first)
+_KINDS = {
+    "“”": ("“‘", "”’", ("“”", "‘’")),
+    "《》": ("《〈", "》〉", ("《》", "〈〉")),
 }
 
 
 def quote(text: str, marks: str = "“”") -> str:
-    """``text`` inside ``marks`` (“” or 《》), its own marks of that kind one level in:
-    quote('公开“互联网+”情况') == '“公开‘互联网+’情况”'."""
-    return f"{marks[0]}{text.translate(_INNER[marks])}{marks[1]}"
+    """``text`` inside ``marks`` (“” or 《》), each quotation of its own one level further in, by
+    how deep it stands whichever marks it was written with: quote('公开“互联网+”情况') and
+    quote('整理‘三张清单’') give '“公开‘互联网+’情况”' and '“整理‘三张清单’”'."""
+    opening, closing, levels = _KINDS[marks]
+    out = [marks[0]]
+    depth = 0  # how many of the text's own quotations are open here
+    for ch in text:
+        if ch in opening:
+            depth += 1
+            out.append(levels[depth % 2][0])
+        elif ch in closing and depth:
+            out.append(levels[depth % 2][1])
+            depth -= 1
+        elif ch in closing:  # a closing mark with nothing open: one level in, as its kind says
+            out.append(levels[(closing.index(ch) + 1) % 2][1])
+        else:
+            out.append(ch)
+    out.append(marks[1])
+    return "".join(out)
