@@ -39,11 +39,10 @@ import os
 import re
 import shutil
 import subprocess
-import threading
 from collections import Counter
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from gktrack.domain.model import Task, to_data
 from gktrack.environment import lock_timeout, sync_timeout
@@ -62,6 +61,13 @@ MAX_ATTEMPTS = 5
 TRAILER_RENUMBERED = "Gktrack-Renumbered"
 BACKUP_REF = "refs/gktrack/sync-backup"
 MERGE_LEFTOVER = ".merge_file_"
+
+
+Step = Callable[[str], None]  # told each step's Chinese name as it starts
+
+
+def _quiet(text: str) -> None:
+    """The default ``Step``: nothing shown."""
 
 
 class SyncUnavailableError(RepoError):
@@ -353,57 +359,6 @@ def _check_clean(root: Path) -> None:
         )
 
 
-# --- what the user sees while it runs ---------------------------------------------------------
-
-
-class Steps:
-    """The current step's Chinese name beside a spinner on stderr: a status line, not a bar (sync
-    is a few git calls with nothing to count). Shown only when ``enabled`` (stderr is a terminal)
-    and once sync has run ``delay`` seconds, so quick syncs, pipes and logs never see it; erased
-    when sync ends."""
-
-    def __init__(self, enabled: bool = False, *, delay: float = 1.0, console=None):
-        self.enabled = enabled
-        self.delay = delay
-        self.console = console
-        self.text = "准备同步"
-        self._status = None
-        self._timer = threading.Timer(delay, self._show)
-        self._timer.daemon = True
-        self._closed = False
-        self._lock = threading.Lock()
-
-    def __enter__(self) -> "Steps":
-        if self.enabled and self.delay <= 0:
-            self._show()
-        elif self.enabled:
-            self._timer.start()
-        return self
-
-    def _show(self) -> None:
-        with self._lock:
-            if self._closed or self._status is not None:
-                return
-            from rich.console import Console
-
-            console = self.console or Console(stderr=True)
-            self._status = console.status(f"同步:{self.text}……", spinner="dots")
-            self._status.start()
-
-    def step(self, text: str) -> None:
-        with self._lock:
-            self.text = text
-            if self._status is not None:
-                self._status.update(f"同步:{text}……")
-
-    def __exit__(self, *exc) -> None:
-        with self._lock:
-            self._closed = True
-            self._timer.cancel()
-            if self._status is not None:
-                self._status.stop()
-
-
 # --- the steps --------------------------------------------------------------------------------
 
 
@@ -629,24 +584,23 @@ def _commits(repo: Repository, old: str | None, new: str | None) -> list:
 
 
 @contextlib.contextmanager
-def _locked(repo: Repository, steps: Steps | None = None) -> Iterator[tuple[dict | None, str | None]]:
+def _locked(repo: Repository, step: Step = _quiet) -> Iterator[tuple[dict | None, str | None]]:
     """The repository locked for a sync command: (the state a sync left, if any; its ``_phase``)."""
     repo.require_git()
-    if steps is not None:
-        steps.step("等待仓库锁")
+    step("等待仓库锁")
     with repo.lock():
         state = _load_state(repo.root)
         yield state, _phase(repo.root, state)
 
 
-def sync(repo: Repository, *, remote: str | None = None, steps: Steps | None = None) -> SyncResult:
-    """Fetch, rebase local commits onto the remote's, push; retry a push someone beat us to."""
-    steps = steps or Steps()
-    with _locked(repo, steps) as (state, phase):
+def sync(repo: Repository, *, remote: str | None = None, step: Step = _quiet) -> SyncResult:
+    """Fetch, rebase local commits onto the remote's, push; retry a push someone beat us to.
+    ``step`` is told the name of each step as it starts (the command shows it)."""
+    with _locked(repo, step) as (state, phase):
         if phase == "paused":
             raise RepoError("上次同步停在了合并冲突处:处理好冲突后运行 gktrack sync --continue,或用 gktrack sync --abort 放弃")
         recovered = _start_over(repo, state, phase)
-        return _sync_locked(repo, remote, steps, recovered)
+        return _sync_locked(repo, remote, step, recovered)
 
 
 def _start_over(repo: Repository, state: dict | None, phase: str | None) -> list[str]:
@@ -662,13 +616,13 @@ def _start_over(repo: Repository, state: dict | None, phase: str | None) -> list
     return []
 
 
-def _sync_locked(repo: Repository, remote: str | None, steps: Steps, notes: list[str]) -> SyncResult:
+def _sync_locked(repo: Repository, remote: str | None, step: Step, notes: list[str]) -> SyncResult:
     root = repo.root
     branch = _current_branch(root)
     target = _target(root, branch, remote)
     _check_no_plain_merge(root)
     _check_clean(root)
-    steps.step(f"从 {target.remote} 取回别人的修改")
+    step(f"从 {target.remote} 取回别人的修改")
     exists = _fetch(root, target)
     # A fresh clone has the attribute but not the driver (git config is never cloned).
     setup = notes + mergedriver.install(root) + git.keep_history_fast(root)
@@ -679,18 +633,17 @@ def _sync_locked(repo: Repository, remote: str | None, steps: Steps, notes: list
         "setup": setup, "phase": "fetch",
     }
     _save_state(root, state)
-    return _finish(repo, target, state, fetched=True, exists=exists, steps=steps)
+    return _finish(repo, target, state, fetched=True, exists=exists, step=step)
 
 
-def continue_sync(repo: Repository, *, steps: Steps | None = None) -> SyncResult:
+def continue_sync(repo: Repository, *, step: Step = _quiet) -> SyncResult:
     """After the conflicts are resolved by hand: finish the rebase, push, report. A sync that was
     killed is not continued but undone and started over (see the module's docstring)."""
     root = repo.root
-    steps = steps or Steps()
-    with _locked(repo, steps) as (state, phase):
+    with _locked(repo, step) as (state, phase):
         if phase in ("interrupted", "foreign") or (phase == "stale" and state.get("phase") != "rebased"):
             recovered = _start_over(repo, state, phase)
-            return _sync_locked(repo, state.get("remote") if state else None, steps, recovered)
+            return _sync_locked(repo, state.get("remote") if state else None, step, recovered)
         if state is None:
             raise InputError("没有进行中的同步,无需 --continue;直接运行 gktrack sync")
         target = _Target(state["remote"], state["branch"], state["remote_branch"], state["url"], state["configured"])
@@ -710,7 +663,7 @@ def continue_sync(repo: Repository, *, steps: Steps | None = None) -> SyncResult
             if (_git_dir(root) / "REBASE_HEAD").exists() and _git(root, "diff", "--cached", "--quiet", "HEAD").returncode == 0:
                 # The resolution keeps nothing of this local commit: git drops it, as the person chose.
                 state["emptied"] = state.get("emptied", 0) + 1
-            steps.step("继续把本地提交接在服务器的提交之后")
+            step("继续把本地提交接在服务器的提交之后")
             state["phase"] = "continuing"
             _save_state(root, state)
             proc = _git(root, "rebase", "--continue", env={"GIT_EDITOR": "true"})
@@ -727,7 +680,7 @@ def continue_sync(repo: Repository, *, steps: Steps | None = None) -> SyncResult
                 _fix_renumbered_messages(repo, state["rebase_onto"], state["rebase_id"])
             state["phase"] = "rebased"
             _save_state(root, state)
-        return _finish(repo, target, state, fetched=False, exists=True, steps=steps)
+        return _finish(repo, target, state, fetched=False, exists=True, step=step)
 
 
 def abort_sync(repo: Repository) -> str:
@@ -756,18 +709,18 @@ def abort_sync(repo: Repository) -> str:
 
 
 def _finish(repo: Repository, target: _Target, state: dict, *, fetched: bool, exists: bool,
-            steps: Steps) -> SyncResult:
+            step: Step) -> SyncResult:
     """Integrate and push, retrying when the server moved on; then describe what happened.
     ``fetched``: the first round's fetch is done."""
     root = repo.root
     while True:
         if not fetched:
-            steps.step(f"从 {target.remote} 取回别人的修改" + (f"(第 {state['attempts']} 次尝试)" if state["attempts"] > 1 else ""))
+            step(f"从 {target.remote} 取回别人的修改" + (f"(第 {state['attempts']} 次尝试)" if state["attempts"] > 1 else ""))
             exists = _fetch(root, target)
         fetched = False
         upstream = _rev(root, target.tracking) if exists else None
         state["upstream"] = upstream
-        steps.step("把本地提交接在服务器的提交之后(变基)")
+        step("把本地提交接在服务器的提交之后(变基)")
         if _integrate(repo, upstream, state):
             return _conflict_result(repo, target, state)
         state.pop("rebase_onto", None)
@@ -775,7 +728,7 @@ def _finish(repo: Repository, target: _Target, state: dict, *, fetched: bool, ex
         if head is None or head == upstream:
             break
         _check_before_push(root, upstream, head)
-        steps.step(f"推送到 {target.remote}")
+        step(f"推送到 {target.remote}")
         status, messages = _push(root, target)
         if status == "ok":
             git.run(root, "update-ref", target.tracking, head)
@@ -796,7 +749,7 @@ def _finish(repo: Repository, target: _Target, state: dict, *, fetched: bool, ex
             raise RepoError(f"已重试 {MAX_ATTEMPTS} 次,推送仍被更新的远程提交抢先;本地已合入最新修改,请稍后再运行 gktrack sync")
         state["attempts"] += 1
         _save_state(root, state)
-    steps.step("整理收到和推送的修改")
+    step("整理收到和推送的修改")
     result = _result(repo, target, state, state.get("upstream"))
     if state.get("pushed_to"):
         result.outgoing = _commits(repo, state.get("pushed_from"), state["pushed_to"])
