@@ -513,7 +513,7 @@ def hook_script(kind: str) -> str:
         missing = not_found(",无法检查计划文件,本次提交没有完成",
                             "请安装 gktrack 后在此克隆中重新运行 gktrack hook install --pre-commit"
                             "(确需跳过检查时用 git commit --no-verify)")
-    body = "\n".join(script_lines(args, [missing]))
+    body = "\n".join(script_lines(args, missing))
     return (f"#!/bin/sh\n{HOOK_MARK}:{purpose}\n"
             "# 依次找 gktrack:安装钩子时的 Python、PATH 中能导入 gktrack 的 python3/python/py、PATH 中的 gktrack\n"
             f"{body}\n")

@@ -34,7 +34,7 @@ import datetime as dt
 import json
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Collection, Iterator
 
@@ -55,6 +55,7 @@ DELETED_NOTE = "一方删除了此任务,另一方修改了它;已保留修改�
 _PLAN_LISTS = ("sections", "tasks")
 _MISSING = object()
 
+
 def field_label(cls: type, key: str) -> str:
     """The Chinese name of a field for messages; a key the schema does not know is named as is."""
     return label_of(cls, key) if key in keys_of(cls) else key
@@ -74,9 +75,6 @@ class Conflict:
         if self.field == "task":
             return f"任务 {self.plan}/{self.task}(一方删除、一方修改)"
         return f"任务 {self.plan}/{self.task} 的“{field_label(Task, self.field)}”({self.field})"
-
-    def to_json(self) -> dict:
-        return {"plan": self.plan, "task": self.task, "field": self.field}
 
 
 @dataclass
@@ -920,7 +918,7 @@ def run_driver(base_path: str, ours_path: str, theirs_path: str, name: str | Non
     for conflict in merged.conflicts:
         messages.append(f"gktrack 合并 {where}:冲突:{conflict.describe()}双方改法不同;"
                         f"文件中保留了当前一方的值,另一方的值和原值记在 {CONFLICT_KEY}: 下,请核对后删除 {CONFLICT_KEY}:")
-        notes.append({"kind": "conflict", "file": name, "rebase": rebase, **conflict.to_json()})
+        notes.append({"kind": "conflict", "file": name, "rebase": rebase, **asdict(conflict)})
     if merged.fallback:
         messages.append(f"gktrack 合并 {where}:无法按任务合并({merged.fallback}),已改用逐行合并,请手工解决冲突标记")
         notes.append({"kind": "fallback", "file": name, "rebase": rebase, "reason": merged.fallback})
@@ -941,7 +939,7 @@ def driver_command() -> str:
                         "请安装 gktrack 后运行 gktrack setup-merge,再用 git merge --abort 或 git rebase --abort "
                         "撤销这次合并并重新同步")
     fallback = "git merge-file -L 本方 -L 原来 -L 另一方 %A %O %B >/dev/null 2>&1"
-    return "; ".join(script_lines("merge-driver %O %A %B %P", [missing], before_failing=fallback))
+    return "; ".join(script_lines("merge-driver %O %A %B %P", missing, before_failing=fallback))
 
 
 def install(root: Path) -> list[str]:
