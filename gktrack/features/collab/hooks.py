@@ -381,7 +381,7 @@ def check_push(root: Path, updates: list[tuple[str, str, str]], pusher: str | No
         base = _default_tip(objects) if _zero(old) else old
         registry = registry_at(objects, base)
         new_commits = objects.text("rev-list", "--topo-order", "--reverse", new, "--not", "--all").split()
-        chain = set(objects.text("rev-list", "--ancestry-path", f"{base}..{new}").split()) if base else set()
+        chain = set(objects.text("rev-list", "--ancestry-path", f"{base}..{new}").split() if base else [])
 
         def judge(commit: _Commit, reference: str) -> list[Finding]:
             emails = acting_people(Units(registry), commit.author_email, commit.committer_email)
@@ -542,7 +542,8 @@ def install(path: str | Path | None, *, pre_commit: bool = False, pre_receive: b
     hooks_dir.mkdir(parents=True, exist_ok=True)
     for kind in kinds:
         target = hooks_dir / kind
-        if target.exists() and not force and HOOK_MARK not in target.read_text(encoding="utf-8", errors="replace"):
+        ours = not target.exists() or HOOK_MARK in target.read_text(encoding="utf-8", errors="replace")
+        if not ours and not force:
             raise RepoError(f"{target} 已有别的钩子,未覆盖;确认不再需要后加 --force")
         target.write_text(hook_script(kind), encoding="utf-8")
         target.chmod(target.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH | stat.S_IRUSR)

@@ -899,7 +899,8 @@ def run_driver(base_path: str, ours_path: str, theirs_path: str, name: str | Non
     try:
         texts = [yamldoc.decode(data, where) for data in raw]
     except PlanFileError as exc:
-        merged = MergeResult(line_merge(*(data.decode("utf-8", "replace") for data in raw)), fallback=str(exc))
+        lined = line_merge(*(data.decode("utf-8", "replace") for data in raw))
+        merged = MergeResult(lined, fallback=str(exc))
         bom = False
     else:
         if name is not None and Path(name).name == REGISTRY_FILE and "/" not in name.strip("/"):

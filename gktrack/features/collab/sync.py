@@ -487,7 +487,7 @@ def _fix_renumbered_messages(repo: Repository, upstream: str, rebase: str) -> No
             raise RepoError(f"更正任务编号时写提交失败:{_last_line(proc)}")
         parent = proc.stdout.strip()
     if rewritten:
-        git.run(root, "update-ref", "-m", "gktrack sync: 更正重新编号任务的提交说明", "HEAD", parent, git.head(root))
+        git.run(root, "update-ref", "-m", "gktrack sync: 更正重新编号任务的提交说明", "HEAD", parent, commits[-1])
 
 
 def _renumber_message(message: str, notes: list[dict]) -> str:
@@ -605,14 +605,13 @@ def sync(repo: Repository, *, remote: str | None = None, step: Step = _quiet) ->
 
 def _start_over(repo: Repository, state: dict | None, phase: str | None) -> list[str]:
     """Clear what an unfinished sync left so a new one can start; what was done, in Chinese."""
-    root = repo.root
     if phase == "foreign":
         raise RepoError("仓库中有一个不是 gktrack sync 开始的变基尚未完成:请先用 git rebase --continue 或 "
                         "git rebase --abort 处理,再运行 gktrack sync")
     if phase == "interrupted":
         return [_recover(repo, state)]
     if phase == "stale":
-        _finish_cleanup(root)
+        _finish_cleanup(repo.root)
     return []
 
 
@@ -652,10 +651,11 @@ def continue_sync(repo: Repository, *, step: Step = _quiet) -> SyncResult:
             # would fail this --continue and every one after it.
             journal.settle_git_locks(root, lock_timeout(), refs=True)
             files = _unmerged(root)
-            # What differs from the server's tip in the work tree (``git add`` by hand hides no file).
+            # the unmerged files and what differs from the server's tip (``git add`` by hand hides none)
             onto = state.get("rebase_onto")
-            touched = _diff_names(root, "--no-renames", onto, "--", PLANS_DIR, REGISTRY_FILE) if onto else []
-            problems = [problem for rel in dict.fromkeys([*files, *touched]) for problem in _unresolved(root / rel, rel)]
+            touched = files + (_diff_names(root, "--no-renames", onto, "--", PLANS_DIR, REGISTRY_FILE)
+                               if onto else [])
+            problems = [problem for rel in dict.fromkeys(touched) for problem in _unresolved(root / rel, rel)]
             if problems:
                 raise PlanFileError(f"冲突尚未处理完:{problems[0]}" + (f"(另有 {len(problems) - 1} 处)" if len(problems) > 1 else ""))
             if files:
