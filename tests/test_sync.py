@@ -304,7 +304,7 @@ def _terminal():
 
 
 def test_steps_show_the_current_step_once_shown():
-    from gktrack.features.collab.sync import Steps
+    from gktrack.cli.commands.sync import Steps
 
     buf, console = _terminal()
     with Steps(enabled=True, delay=0, console=console) as steps:
@@ -313,7 +313,7 @@ def test_steps_show_the_current_step_once_shown():
 
 
 def test_steps_show_nothing_when_disabled_or_sync_ends_before_the_delay():
-    from gktrack.features.collab.sync import Steps
+    from gktrack.cli.commands.sync import Steps
 
     buf, console = _terminal()
     with Steps(enabled=False, delay=0, console=console) as steps:
@@ -324,7 +324,7 @@ def test_steps_show_nothing_when_disabled_or_sync_ends_before_the_delay():
 
 
 def test_sync_names_its_steps_and_prints_nothing_on_stderr_when_not_a_terminal(team, monkeypatch):
-    from gktrack.features.collab import sync as sync_module
+    from gktrack.cli.commands import sync as sync_module
 
     seen = []
     real = sync_module.Steps.step

@@ -1,6 +1,7 @@
 """Working together through a shared repository: sync, the merge driver, hooks."""
 
 import sys
+import threading
 from pathlib import Path
 from typing import Optional
 
@@ -29,20 +30,17 @@ def register(app: typer.Typer, command) -> None:
         超过一秒时在终端上显示当前步骤(取回、变基、推送)。
         退出码:0 成功;1 没有远程仓库、有冲突待处理或其他错误;4 服务器按权限规则拒绝;6 连不上服务器(未做任何改动)。
         """
-        from gktrack.features.collab.sync import abort_sync, continue_sync
-        from gktrack.features.collab.sync import sync as op
+        from gktrack.features.collab import sync as collab
 
         if continue_ and abort:
             raise InputError("--continue 和 --abort 只能选一个")
         repo = repository()
         if abort:
-            done(abort_sync(repo))
+            done(collab.abort_sync(repo))
             return 0
-        from gktrack.features.collab.sync import Steps
-
-        # A spinner with the step's name once sync takes over a second; only on a terminal.
         with Steps(enabled=sys.stderr.isatty()) as steps:
-            result = continue_sync(repo, steps=steps) if continue_ else op(repo, remote=remote, steps=steps)
+            result = (collab.continue_sync(repo, step=steps.step) if continue_
+                      else collab.sync(repo, remote=remote, step=steps.step))
         if json_out:
             print_json(result.to_json())
         else:
@@ -182,3 +180,51 @@ def _commits(out, title, commits, tasks, limit: int = 20) -> None:
         shown = ";".join(f"{t.ref} {t.what}" for t in tasks[:limit])
         more = f";……另有 {len(tasks) - limit} 项" if len(tasks) > limit else ""
         out(f"  涉及:{shown}{more}\n")
+
+
+class Steps:
+    """The current step's Chinese name beside a spinner on stderr: a status line, not a bar (sync
+    is a few git calls with nothing to count). Shown only when ``enabled`` (stderr is a terminal)
+    and once sync has run ``delay`` seconds, so quick syncs, pipes and logs never see it; erased
+    when sync ends."""
+
+    def __init__(self, enabled: bool = False, *, delay: float = 1.0, console=None):
+        self.enabled = enabled
+        self.delay = delay
+        self.console = console
+        self.text = "准备同步"
+        self._status = None
+        self._timer = threading.Timer(delay, self._show)
+        self._timer.daemon = True
+        self._closed = False
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> "Steps":
+        if self.enabled and self.delay <= 0:
+            self._show()
+        elif self.enabled:
+            self._timer.start()
+        return self
+
+    def _show(self) -> None:
+        with self._lock:
+            if self._closed or self._status is not None:
+                return
+            from rich.console import Console
+
+            console = self.console or Console(stderr=True)
+            self._status = console.status(f"同步:{self.text}……", spinner="dots")
+            self._status.start()
+
+    def step(self, text: str) -> None:
+        with self._lock:
+            self.text = text
+            if self._status is not None:
+                self._status.update(f"同步:{text}……")
+
+    def __exit__(self, *exc) -> None:
+        with self._lock:
+            self._closed = True
+            self._timer.cancel()
+            if self._status is not None:
+                self._status.stop()

@@ -1,45 +1,34 @@
 """Git hooks: the server-side check (pre-receive), the same check before a local commit, and
 installing hooks.
 
-The pre-receive hook is the one place the rules of ``units.yaml``'s ``people`` section can really
-be enforced: the CLI refuses a change the current user may not make, but anyone can edit a file
-by hand, write commits with any tool and push them. So the hook trusts nothing a commit says
-about itself (no trailer, no message) and judges what it records: its tree.
+The pre-receive hook is the one place the ``people`` rules of ``units.yaml`` can really be
+enforced: anyone can edit a file by hand, commit with any tool and push. So it trusts nothing a
+commit says about itself (no trailer, no message) and judges what it records: its tree.
 
-**The rules in force** for a push are those of the registry on the target branch *before* the
-push (for a new branch: the default branch's). Nothing in the pushed commits, their registry
-included, changes the rules they are judged by: a liaison cannot grant themself the office role
-and use it in the same push; a registry change takes effect from the next push.
+**The rules in force** are those of the registry on the target branch *before* the push (for a new
+branch: the default branch's). Nothing pushed, its registry included, changes the rules it is
+judged by: a liaison cannot grant themself the office role and use it in the same push.
 
-**What each commit changed** is the difference between its whole result (its tree) and a
-reference state that is already judged:
-
-* an ordinary commit: its parent; a root commit: the empty tree;
-* a merge on the way from the branch's old tip to the new one: the old tip, or a parent of this
-  push that descends from it (whose own result was judged the same way), never "only where it
-  differs from every parent" -- a merge that brings back an old registry or drops recorded
-  progress shows exactly that against the tip;
-* a merge off that way (inside a side line of history): any of its parents;
-* a push that is not a fast-forward (or a new branch that does not contain the default branch)
-  is judged, besides, as one change from the old tip to the new.
-
-By induction every commit from the old tip to the new differs from the old tip only in ways its
-people were allowed, and so does the branch.
+**What each commit changed** is the difference between its tree and a reference already judged:
+its parent (a root commit: the empty tree); for a merge on the way from the old tip to the new,
+the old tip or a parent of this push that descends from it -- never "only where it differs from
+every parent", so a merge that brings back an old registry or drops progress shows exactly that;
+for a merge off that way, any of its parents. A push that is not a fast-forward (or a new branch
+that does not contain the default branch) is judged, besides, as one change from the old tip to
+the new. By induction the branch differs from the old tip only in ways its people were allowed.
 
 **Who**: the committer, and the author unless the committer is the office
 (``permissions.acting_people``); the pusher too when the server says who pushed
-(``GITEA_PUSHER_EMAIL``, or ``GKTRACK_PUSHER_EMAIL`` set by a wrapper). git itself does not
-authenticate authors or committers: a plain bare repository over ssh or ``git daemon`` takes both
-as written, so pair the hook with a server that checks who pushes (Gitea/GitLab "verify
-committer", signed commits) where people cannot be trusted with their own name.
+(``GITEA_PUSHER_EMAIL``, or ``GKTRACK_PUSHER_EMAIL`` set by a wrapper). git authenticates neither
+author nor committer, so pair the hook with a server that checks who pushes ("verify committer",
+signed commits) where people cannot be trusted with their own name.
 
 **For everyone**, the office included: every plan file and the registry a commit changes must read
-as every client reads them (``yamldoc.decode``: UTF-8, size; the strict reader) with no
-``gktrack validate`` error it did not have before (an unresolved ``conflict:`` among them); the
-registry may not be deleted; no symbolic link or submodule anywhere in the tree. **A liaison**
-(``permissions.task_change_problems``) changes only plan files, only the allowed fields of their
-own units' tasks and only their own progress entries; nothing else in the tree: not
-``.gitattributes``, ``.vscode/``, a new file, a plan's header.
+as every client reads them, with no ``gktrack validate`` error it did not have before (an
+unresolved ``conflict:`` among them); the registry may not be deleted; no symbolic link or
+submodule anywhere. **A liaison** (``permissions.task_change_problems``) changes only the allowed
+fields of their own units' tasks and their own progress entries in plan files; nothing else in the
+tree (not ``.gitattributes``, a new file, a plan's header).
 
 **Fail closed**: a registry, plan or git object that cannot be read, input that cannot be parsed,
 a branch deletion: the push is refused.
@@ -47,10 +36,10 @@ a branch deletion: the push is refused.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import stat
-import subprocess
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -147,11 +136,8 @@ def validation_findings(changes: list[FileChange], registry_after: bytes | None)
     """What no client could read, or ``gktrack validate`` newly finds wrong, in ``changes``."""
     found: list[Finding] = []
     units = None
-    if registry_after is not None:
-        try:
-            units = Units(_read_registry(registry_after))
-        except GktrackError:
-            units = None
+    with contextlib.suppress(GktrackError):
+        units = Units(_read_registry(registry_after)) if registry_after is not None else None
     for change in changes:
         rel = change.rel
         plan_id = plan_id_of(rel)
@@ -220,7 +206,17 @@ def liaison_findings(units: Units, person, changes: list[FileChange]) -> list[Fi
             after = _read_plan(change.after, rel)
         except GktrackError:
             continue  # said by validation_findings
-        found += _plan_findings(units, person, plan_id, before, after)
+        if plan_header(before) != plan_header(after):
+            found.append((plan_id, RULE_PLAN, f"{who} 修改了计划信息或章节"))
+        old = {task.id: task for task in before.tasks}
+        new = {task.id: task for task in after.tasks}
+        for task_id in sorted(set(old) | set(new)):
+            ref = f"{plan_id}/{task_id}"
+            if task_id not in old or task_id not in new:
+                found.append((ref, RULE_ADD_REMOVE, f"{who} {'新增' if task_id not in old else '删除'}了任务"))
+                continue
+            found += [(ref, rule, detail)
+                      for rule, detail in task_change_problems(units, person, before, old[task_id], new[task_id])]
     return found
 
 
@@ -228,23 +224,6 @@ def plan_header(plan: Plan) -> dict:
     """What only the office may change, as plain data: everything but the tasks (the sections
     included)."""
     return {k: v for k, v in to_data(plan).items() if k != "tasks"}
-
-
-def _plan_findings(units: Units, person, plan_id: str, before: Plan, after: Plan) -> list[Finding]:
-    who = person.name or person.email
-    found: list[Finding] = []
-    if plan_header(before) != plan_header(after):
-        found.append((plan_id, RULE_PLAN, f"{who} 修改了计划信息或章节"))
-    old = {task.id: task for task in before.tasks}
-    new = {task.id: task for task in after.tasks}
-    for task_id in sorted(set(old) | set(new)):
-        ref = f"{plan_id}/{task_id}"
-        if task_id not in old or task_id not in new:
-            found.append((ref, RULE_ADD_REMOVE, f"{who} {'新增' if task_id not in old else '删除'}了任务"))
-            continue
-        found += [(ref, rule, detail)
-                  for rule, detail in task_change_problems(units, person, before, old[task_id], new[task_id])]
-    return found
 
 
 def judge_changes(registry: Registry, emails: list[str | None], changes: list[FileChange],
@@ -276,11 +255,8 @@ class GitObjects:
         self.root = Path(root)
         self._empty: str | None = None
 
-    def _git(self, *args: str, input: bytes | None = None) -> subprocess.CompletedProcess:
-        return git.call(self.root, args, input=input)
-
     def _run(self, *args: str, input: bytes | None = None) -> bytes:
-        proc = self._git(*args, input=input)
+        proc = git.call(self.root, args, input=input)
         if proc.returncode != 0:
             detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
             raise RepoError(f"服务器无法读取仓库(git {args[0]}:{detail[-1] if detail else proc.returncode});"
@@ -336,7 +312,7 @@ class GitObjects:
         return _Commit(sha, parents.split(), an, ae, cn, ce, summary)
 
     def is_ancestor(self, older: str, newer: str) -> bool:
-        proc = self._git("merge-base", "--is-ancestor", older, newer)
+        proc = git.call(self.root, ("merge-base", "--is-ancestor", older, newer))
         if proc.returncode not in (0, 1):
             raise RepoError(f"服务器无法判断提交的先后(git merge-base);规则:{RULE_SERVER}")
         return proc.returncode == 0
@@ -363,9 +339,7 @@ class _Commit:
 def registry_at(objects: GitObjects, rev: str | None) -> Registry:
     """The registry in force at ``rev``: an empty one (no rules) when there is no commit or no
     units.yaml; a RepoError when it cannot be read (the push is refused)."""
-    if rev is None:
-        return Registry()
-    data = objects.file_at(rev, REGISTRY_FILE)
+    data = objects.file_at(rev, REGISTRY_FILE) if rev is not None else None
     if data is None:
         return Registry()
     try:
@@ -378,7 +352,7 @@ def registry_at(objects: GitObjects, rev: str | None) -> Registry:
 def _default_tip(objects: GitObjects) -> str | None:
     """The tip of the default branch (HEAD's, else main, master or the only branch); None in an
     empty repository; a RepoError when branches exist but none of them is the default."""
-    branches = [b for b in objects.text("for-each-ref", "--format=%(refname)", "refs/heads").split() if b]
+    branches = objects.text("for-each-ref", "--format=%(refname)", "refs/heads").split()
     if not branches:
         return None
     head = git.run(objects.root, "symbolic-ref", "-q", "HEAD", check=False).strip()
@@ -407,9 +381,7 @@ def check_push(root: Path, updates: list[tuple[str, str, str]], pusher: str | No
         base = _default_tip(objects) if _zero(old) else old
         registry = registry_at(objects, base)
         new_commits = objects.text("rev-list", "--topo-order", "--reverse", new, "--not", "--all").split()
-        chain = set()
-        if base is not None:
-            chain = set(objects.text("rev-list", "--ancestry-path", f"{base}..{new}").split())
+        chain = set(objects.text("rev-list", "--ancestry-path", f"{base}..{new}").split() if base else [])
 
         def judge(commit: _Commit, reference: str) -> list[Finding]:
             emails = acting_people(Units(registry), commit.author_email, commit.committer_email)
@@ -430,11 +402,11 @@ def check_push(root: Path, updates: list[tuple[str, str, str]], pusher: str | No
             findings = judge(commit, references[0])
             if findings and any(not judge(commit, reference) for reference in references[1:]):
                 findings = []
-            violations += [Violation(sha, commit.author, commit.summary, *f) for f in _unique(findings)]
+            violations += [Violation(sha, commit.author, commit.summary, *f) for f in dict.fromkeys(findings)]
         if base is not None and not objects.is_ancestor(base, new):
             commit = objects.commit(new)
             findings = [(task, f"{rule};{RULE_HISTORY}", detail) for task, rule, detail in judge(commit, base)]
-            violations += [Violation(new, commit.author, commit.summary, *f) for f in _unique(findings)]
+            violations += [Violation(new, commit.author, commit.summary, *f) for f in dict.fromkeys(findings)]
     return violations
 
 
@@ -453,10 +425,6 @@ def _references(commit: _Commit, base: str | None, chain: set[str], objects: Git
     return commit.parents
 
 
-def _unique(findings: list[Finding]) -> list[Finding]:
-    return list(dict.fromkeys(findings))
-
-
 def parse_updates(text: str) -> list[tuple[str, str, str]]:
     """git's pre-receive input, one "old new ref" per line; anything else refuses the push."""
     updates = []
@@ -466,7 +434,7 @@ def parse_updates(text: str) -> list[tuple[str, str, str]]:
         parts = line.split()
         if len(parts) != 3 or not all(re.fullmatch(r"[0-9a-f]{40}([0-9a-f]{24})?", p) for p in parts[:2]):
             raise InputError(f"无法理解 git 传给钩子的推送内容(“{line[:80]}”),拒绝推送")
-        updates.append((parts[0], parts[1], parts[2]))
+        updates.append(tuple(parts))
     return updates
 
 
@@ -545,7 +513,7 @@ def hook_script(kind: str) -> str:
         missing = not_found(",无法检查计划文件,本次提交没有完成",
                             "请安装 gktrack 后在此克隆中重新运行 gktrack hook install --pre-commit"
                             "(确需跳过检查时用 git commit --no-verify)")
-    body = "\n".join(script_lines(args, [missing]))
+    body = "\n".join(script_lines(args, missing))
     return (f"#!/bin/sh\n{HOOK_MARK}:{purpose}\n"
             "# 依次找 gktrack:安装钩子时的 Python、PATH 中能导入 gktrack 的 python3/python/py、PATH 中的 gktrack\n"
             f"{body}\n")
@@ -574,10 +542,9 @@ def install(path: str | Path | None, *, pre_commit: bool = False, pre_receive: b
     hooks_dir.mkdir(parents=True, exist_ok=True)
     for kind in kinds:
         target = hooks_dir / kind
-        if target.exists() and not force:
-            current = target.read_text(encoding="utf-8", errors="replace")
-            if HOOK_MARK not in current:
-                raise RepoError(f"{target} 已有别的钩子,未覆盖;确认不再需要后加 --force")
+        ours = not target.exists() or HOOK_MARK in target.read_text(encoding="utf-8", errors="replace")
+        if not ours and not force:
+            raise RepoError(f"{target} 已有别的钩子,未覆盖;确认不再需要后加 --force")
         target.write_text(hook_script(kind), encoding="utf-8")
         target.chmod(target.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH | stat.S_IRUSR)
         done.append(f"已安装 {kind} 钩子:{target}")

@@ -1,19 +1,13 @@
 """How git's hooks and the merge driver find gktrack: a few lines of sh.
 
-git runs a hook, and a merge driver's command, through ``sh`` (on Windows the sh that comes
-with Git for Windows) with whatever PATH the program that runs git has: a git server's service,
-a git GUI, an IDE. A bare ``gktrack`` is often not found there, and a bare absolute path to the
-Python that installed the hook stops working when that environment is moved, rebuilt or
-upgraded. So the script tries, in order:
-
-1. the Python that installed the hook or driver (its absolute path, written in the script),
-2. ``python3``, ``python`` and ``py -3`` on PATH, if they can import gktrack,
-3. a ``gktrack`` command on PATH (pipx and other installs that keep gktrack to themselves),
-
-and when none of these is there it says so in one Chinese line on stderr and exits non-zero:
-the push or commit is refused, the merge is left with git's conflict markers. Nothing is ever
-skipped silently. Running ``gktrack hook install`` or ``gktrack setup-merge`` again writes the
-new location.
+git runs them through ``sh`` (on Windows, Git for Windows' sh) with whatever PATH the program
+running git has (a server's service, a GUI, an IDE): a bare ``gktrack`` is often not found, and
+the absolute path of the installing Python breaks when that environment is moved or rebuilt. So
+the script tries that Python first, then ``python3``, ``python`` and ``py -3`` on PATH if they
+can import gktrack, then a ``gktrack`` command on PATH (pipx). When none is there it says so in
+one Chinese line and exits non-zero: the push or commit is refused, the merge keeps git's
+conflict markers; nothing is skipped silently. ``gktrack hook install`` or ``setup-merge`` again
+writes the new location.
 """
 
 from __future__ import annotations
@@ -22,33 +16,28 @@ import shlex
 import sys
 from pathlib import Path
 
-CANDIDATES = ("python3", "python")
-
-
 def interpreter() -> str:
     """The Python running gktrack now, as sh on this system spells it (C:/… on Windows)."""
     return Path(sys.executable).as_posix()
 
 
-def script_lines(args: str, missing: list[str], *, before_failing: str | None = None) -> list[str]:
+def script_lines(args: str, missing: str, *, before_failing: str | None = None) -> list[str]:
     """sh lines that run ``gktrack <args>`` (``args`` is sh text, e.g. ``"$@"``) with the first
-    gktrack found, else print ``missing`` (one line each, to stderr), run ``before_failing`` and
-    exit 1. Every line stands alone, so they can also be joined with "; " into one command."""
-    recorded = shlex.quote(interpreter())
+    gktrack found, else print ``missing`` to stderr, run ``before_failing`` and exit 1. Every
+    line stands alone, so they can also be joined with "; " into one command."""
     probe = "-c 'import gktrack' </dev/null >/dev/null 2>&1"
     lines = [
-        f"gk_py={recorded}",
+        f"gk_py={shlex.quote(interpreter())}",
         f'if [ -f "$gk_py" ] && "$gk_py" {probe}; then exec "$gk_py" -m gktrack {args}; fi',
-        f'for gk_py in {" ".join(CANDIDATES)}; do if command -v "$gk_py" >/dev/null 2>&1 && "$gk_py" {probe}; '
+        f'for gk_py in python3 python; do if command -v "$gk_py" >/dev/null 2>&1 && "$gk_py" {probe}; '
         f'then exec "$gk_py" -m gktrack {args}; fi; done',
         f"if command -v py >/dev/null 2>&1 && py -3 {probe}; then exec py -3 -m gktrack {args}; fi",
         f"if command -v gktrack >/dev/null 2>&1; then exec gktrack {args}; fi",
+        f"echo {shlex.quote(missing)} >&2",
     ]
-    lines += [f"echo {shlex.quote(line)} >&2" for line in missing]
     if before_failing:
         lines.append(before_failing)
-    lines.append("exit 1")
-    return lines
+    return lines + ["exit 1"]
 
 
 def not_found(consequence: str, remedy: str) -> str:

@@ -1,38 +1,30 @@
 """Three-way merge of plan files by tasks and fields, and of units.yaml by entries: git's merge driver.
 
-git merges text line by line, so two liaisons appending progress to two adjacent tasks, or
-closing one task while someone records progress on the next, would "conflict" on lines that
-have nothing to do with each other. This driver reads the three versions (base, ours, theirs) as
-plans and merges them the way a person would:
+git merges line by line, so two liaisons recording progress on adjacent tasks would "conflict" on
+lines that have nothing to do with each other. This driver reads base, ours and theirs as plans
+and merges them as a person would:
 
 * tasks are matched by id; a task only one side changed takes that side's version, byte for byte;
-* within a task changed on both sides, each field is merged as the schema says
-  (``gktrack.domain.model``, ``Spec.merge``): a "value" only one side changed takes that side;
-  "set" fields (unit lists, evidence) keep what either side added and drop what either removed;
-  "entries" (progress) keep every entry either side added, new ones placed in date order;
-* the same field changed differently on both sides is a real conflict: the file keeps our value
-  in the field and records the others in a ``conflict`` key on the task (``CONFLICT_KEY``), so
-  the result is still valid YAML that ``gktrack validate`` flags, never a file of markers;
-* a task added on both sides under the same id (both picked max+1) is kept twice: the incoming
-  one (theirs) gets the next free id, and so does a section added twice under one key;
-* plan header fields and sections merge the same way; their conflicts go to a top-level
-  ``conflict`` key.
+* a task changed on both sides is merged field by field as the schema says (``Spec.merge``):
+  "value" takes the side that changed it, "set" keeps what either side added and drops what
+  either removed, "entries" (progress) keeps every new entry in date order;
+* the same field changed differently on both sides keeps our value and records the others in a
+  ``conflict`` key on the task (or at the top, for the header and sections): still valid YAML
+  that ``gktrack validate`` flags, never a file of markers;
+* a task or section both sides added under one id or key is kept twice: theirs gets the next one.
 
 ``units.yaml`` goes through the same driver: where git's line merge conflicts only because both
-sides appended entries (two offices registering new units or people at once), the result is our
-file plus their new entries; any other overlapping change keeps git's markers for a person.
+sides appended entries, the result is our file plus their new entries; any other overlap keeps
+git's markers for a person.
 
-The result is our file with only what the merge changed spliced in at the parser's places, as
-every gktrack write is (``gktrack.storage.planfile``): a task or entry taken from theirs is their
-bytes; a field the merge computed is rendered by the plan file's writer; the rest of our bytes
-stay. The result is read back and must hold exactly what the merge decided; when it does not, or
-a version cannot be read as a plan, the driver falls back to git's own line merge (``git
-merge-file``), so nothing is ever lost.
+The result is our text with only what the merge changed spliced in at the parser's places, as
+every gktrack write is: what comes from theirs is their bytes, a computed field is rendered by the
+plan file's writer. It is read back and must hold exactly what the merge decided; when it does
+not, or a version is no readable plan, git's own line merge is used, so nothing is ever lost.
 
-During a rebase, "ours" is the upstream history and "theirs" the local commit being replayed, so
-"the incoming task is renumbered" renumbers the local, not yet published task. The renumbering is
-noted under ``.git/gktrack/`` so the later commits of the same rebase follow it and ``gktrack
-sync`` can fix their trailers and report it.
+During a rebase "theirs" is the local commit being replayed, so the renumbered task is the local,
+unpublished one. The renumbering is noted under ``.git/gktrack/`` so the later commits of the same
+rebase follow it and ``gktrack sync`` can fix their trailers and report it.
 """
 
 from __future__ import annotations
@@ -42,7 +34,7 @@ import datetime as dt
 import json
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Collection, Iterator
 
@@ -63,6 +55,7 @@ DELETED_NOTE = "一方删除了此任务,另一方修改了它;已保留修改�
 _PLAN_LISTS = ("sections", "tasks")
 _MISSING = object()
 
+
 def field_label(cls: type, key: str) -> str:
     """The Chinese name of a field for messages; a key the schema does not know is named as is."""
     return label_of(cls, key) if key in keys_of(cls) else key
@@ -82,9 +75,6 @@ class Conflict:
         if self.field == "task":
             return f"任务 {self.plan}/{self.task}(一方删除、一方修改)"
         return f"任务 {self.plan}/{self.task} 的“{field_label(Task, self.field)}”({self.field})"
-
-    def to_json(self) -> dict:
-        return {"plan": self.plan, "task": self.task, "field": self.field}
 
 
 @dataclass
@@ -177,10 +167,8 @@ def _merge_keyed(cls: type, base: Any, ours: Any, theirs: Any) -> tuple[Any, boo
                 merged[key] = kept
             continue
         record, clashes = merge_record(cls, b.get(key), o[key], t[key])
-        if clashes:
-            clash = True
-            record = o[key]
-        merged[key] = record
+        merged[key] = o[key] if clashes else record
+        clash = clash or bool(clashes)
     return (list(merged.values()) or _MISSING), clash
 
 
@@ -336,12 +324,12 @@ def _move_tasks(tasks: _Items, old: str, new: str, ids: list) -> None:
 
 
 def _apply_mapping(sections: _Items, tasks: _Items, mapping: dict) -> None:
-    """Earlier renumbering in this rebase, applied to a version that predates it."""
-    for old, new in mapping["sections"].items():
+    """Earlier renumbering in this rebase (``mapping_for``), applied to a version that predates it."""
+    for old, new in mapping.get("sections", {}).items():
         if old in sections.data and new not in sections.data:
             _move_sections(sections, old, new)
             _move_tasks(tasks, old, new, list(tasks.order))
-    for old, new in mapping["tasks"].items():
+    for old, new in mapping.get("tasks", {}).items():
         if old in tasks.data and new not in tasks.data:
             tasks.rename(old, new, "id")
 
@@ -409,10 +397,8 @@ def _merge(base_text: str, ours_text: str, theirs_text: str, where: str, mapping
         raise _Unmergeable(str(exc)) from None
     plan_id = ours.parsed.id
     sides = [(doc.items("sections", Section), doc.items("tasks", Task)) for doc in (base, ours, theirs)]
-    earlier = {"tasks": {int(k): int(v) for k, v in (mapping.get("tasks") or {}).items()},
-               "sections": {str(k): str(v) for k, v in (mapping.get("sections") or {}).items()}}
     for items in (sides[0], sides[2]):
-        _apply_mapping(*items, earlier)
+        _apply_mapping(*items, mapping)
     result = MergeResult("", renumbered=_renumber(plan_id, *sides))
     (base_sections, base_tasks), (ours_sections, ours_tasks), (theirs_sections, theirs_tasks) = sides
 
@@ -860,26 +846,21 @@ def notes_path(git_dir: Path) -> Path:
     return git_dir / "gktrack" / NOTES_FILE
 
 
-def read_notes(git_dir: Path | None) -> list[dict]:
-    if git_dir is None:
-        return []
+def read_notes(git_dir: Path) -> list[dict]:
     try:
         text = notes_path(git_dir).read_text(encoding="utf-8")
     except OSError:
         return []
     notes = []
     for line in text.splitlines():
-        try:
+        with contextlib.suppress(ValueError):  # a line cut short by a killed driver
             notes.append(json.loads(line))
-        except ValueError:
-            continue
     return notes
 
 
-def clear_notes(git_dir: Path | None) -> None:
-    if git_dir is not None:
-        with contextlib.suppress(OSError):
-            notes_path(git_dir).unlink()
+def clear_notes(git_dir: Path) -> None:
+    with contextlib.suppress(OSError):
+        notes_path(git_dir).unlink()
 
 
 def _append_notes(git_dir: Path | None, notes: list[dict]) -> None:
@@ -895,39 +876,39 @@ def _append_notes(git_dir: Path | None, notes: list[dict]) -> None:
         pass  # the notes only serve reports and later commits of a rebase
 
 
-def mapping_for(notes: list[dict], plan: str, rebase: str | None) -> dict:
-    """The renumbering already done for ``plan`` during the rebase ``rebase``."""
+def mapping_for(notes: list[dict], plan: str, rebase: str) -> dict:
+    """The renumbering already done for ``plan`` during the rebase ``rebase``: task ids, and
+    section keys (their notes hold both as text)."""
     mapping: dict = {"tasks": {}, "sections": {}}
-    if rebase is None:
-        return mapping
     for note in notes:
         if note.get("kind") == "renumber" and note.get("plan") == plan and note.get("rebase") == rebase:
-            target = "tasks" if note.get("what") == "task" else "sections"
-            mapping[target][note["old"]] = note["new"]
+            if note.get("what") == "task":
+                mapping["tasks"][int(note["old"])] = int(note["new"])
+            else:
+                mapping["sections"][str(note["old"])] = str(note["new"])
     return mapping
 
 
 def run_driver(base_path: str, ours_path: str, theirs_path: str, name: str | None = None) -> tuple[int, list[str]]:
     """What ``gktrack merge-driver %O %A %B %P`` does: merge into %A; (exit code, messages)."""
     where = name or ours_path
-    raw = {label: Path(path).read_bytes()
-           for label, path in (("base", base_path), ("ours", ours_path), ("theirs", theirs_path))}
+    raw = [Path(path).read_bytes() for path in (base_path, ours_path, theirs_path)]
     git_dir = _git_dir(Path.cwd())
     rebase = rebase_id(git_dir)
-    bom = raw["ours"].startswith(b"\xef\xbb\xbf")
+    bom = raw[1].startswith(b"\xef\xbb\xbf")
     try:
-        texts = {label: yamldoc.decode(data, where) for label, data in raw.items()}
+        texts = [yamldoc.decode(data, where) for data in raw]
     except PlanFileError as exc:
-        merged = MergeResult(line_merge(*(data.decode("utf-8", "replace") for data in raw.values())),
-                             fallback=str(exc))
+        lined = line_merge(*(data.decode("utf-8", "replace") for data in raw))
+        merged = MergeResult(lined, fallback=str(exc))
         bom = False
     else:
         if name is not None and Path(name).name == REGISTRY_FILE and "/" not in name.strip("/"):
-            merged = merge_registry_texts(texts["base"], texts["ours"], texts["theirs"], where)
+            merged = merge_registry_texts(*texts, where)
         else:
             plan = Path(name).stem if name else None
-            mapping = mapping_for(read_notes(git_dir), plan, rebase) if plan else {}
-            merged = merge_plan_texts(texts["base"], texts["ours"], texts["theirs"], where, mapping=mapping)
+            mapping = mapping_for(read_notes(git_dir), plan, rebase) if plan and rebase else None
+            merged = merge_plan_texts(*texts, where, mapping=mapping)
     Path(ours_path).write_bytes((b"\xef\xbb\xbf" if bom else b"") + merged.text.encode("utf-8"))
     messages = []
     notes = []
@@ -938,7 +919,7 @@ def run_driver(base_path: str, ours_path: str, theirs_path: str, name: str | Non
     for conflict in merged.conflicts:
         messages.append(f"gktrack 合并 {where}:冲突:{conflict.describe()}双方改法不同;"
                         f"文件中保留了当前一方的值,另一方的值和原值记在 {CONFLICT_KEY}: 下,请核对后删除 {CONFLICT_KEY}:")
-        notes.append({"kind": "conflict", "file": name, "rebase": rebase, **conflict.to_json()})
+        notes.append({"kind": "conflict", "file": name, "rebase": rebase, **asdict(conflict)})
     if merged.fallback:
         messages.append(f"gktrack 合并 {where}:无法按任务合并({merged.fallback}),已改用逐行合并,请手工解决冲突标记")
         notes.append({"kind": "fallback", "file": name, "rebase": rebase, "reason": merged.fallback})
@@ -959,7 +940,7 @@ def driver_command() -> str:
                         "请安装 gktrack 后运行 gktrack setup-merge,再用 git merge --abort 或 git rebase --abort "
                         "撤销这次合并并重新同步")
     fallback = "git merge-file -L 本方 -L 原来 -L 另一方 %A %O %B >/dev/null 2>&1"
-    return "; ".join(script_lines("merge-driver %O %A %B %P", [missing], before_failing=fallback))
+    return "; ".join(script_lines("merge-driver %O %A %B %P", missing, before_failing=fallback))
 
 
 def install(root: Path) -> list[str]:

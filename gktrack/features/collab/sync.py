@@ -1,46 +1,34 @@
 """``gktrack sync``: fetch, integrate, push, and say in Chinese what happened.
 
-Integration is a **rebase** of the local, not yet pushed commits onto what the server has, never
-a merge commit. A plans repository's history is its audit trail, and a rebase keeps it truthful:
+Integration is a **rebase** of the local, not yet pushed commits onto the server's, never a merge
+commit: the history is the audit trail. Every commit keeps its author, date, trailers and its own
+diff, so ``log``, ``git blame`` and the server's hook attribute each change to who made it (a
+merge commit would show the other office's work as the syncing person's hand edit). Only commits
+nobody else has seen are rewritten, and pushes are fast-forwards. During a rebase the merge
+driver's incoming side is the local commit, so a task both sides added under one id is renumbered
+on the unpublished side, and its commits are re-described with the new id and a
+``Gktrack-Renumbered`` trailer.
 
-* every commit keeps its author, author date and trailers (Gktrack-Action/Task/Unit/Date), and
-  its diff is exactly that author's change, so ``gktrack log``, ``git blame`` and the server's
-  pre-receive hook attribute every change to the person who made it;
-* a merge commit would be authored by whoever happened to sync, and its diff against its first
-  parent would show the other office's work as if the syncing person had made it (and as a hand
-  edit, since it carries no trailers); the hook would have to judge it as such;
-* only commits nobody else has seen are rewritten (their hashes and committer dates change: the
-  committer date then says when the change entered the shared history, which is true); nothing
-  published is ever rewritten, and pushes are always fast-forwards;
-* during a rebase the incoming side of the merge driver is the local commit, so when both sides
-  added a task under the same id it is the local, unpublished task that is renumbered: ids other
-  offices have already seen never change. The commits of that task are then re-described with
-  the new id and a ``Gktrack-Renumbered`` trailer, so their trailers stay true.
-
-A rejected push (someone pushed first) is retried after integrating their work, up to
-``MAX_ATTEMPTS`` times. A real conflict stops the rebase with the file still valid YAML (see
-``gktrack.features.collab.mergedriver``); ``gktrack sync --continue`` finishes it, ``--abort`` undoes it.
+A push someone beat us to is retried after integrating their work (``MAX_ATTEMPTS``). A real
+conflict stops the rebase with the file still valid YAML (see ``mergedriver``); ``--continue``
+finishes it, ``--abort`` undoes it.
 
 No recorded work is lost, whatever happens to the process:
 
-* the state file (``.git/gktrack/sync-state.json``) says which phase a sync is in, and before git
-  starts replaying, the local tip is kept under ``BACKUP_REF``. git moves the branch only when
-  its rebase ends, so until then the local commits are on the branch;
-* a sync killed while git rebased (phase ``rebasing`` or ``continuing``) is never resumed with
-  ``git rebase --continue``: git's own state may be cut short, and continuing it can end the
-  rebase "successfully" without the commits not yet replayed. The next ``sync`` (or ``--continue``
-  or ``--abort``) waits for an orphaned git, undoes the rebase (by hand when git cannot), puts the
-  branch back on the kept tip unless git had finished and every local commit is there, removes
-  the merge driver's leftover ``.merge_file_*`` files, and starts over;
+* the state file says which phase a sync is in, and before git replays anything the local tip is
+  kept under ``BACKUP_REF`` (git moves the branch only when its rebase ends);
+* a sync killed while git rebased is never resumed with ``git rebase --continue`` (git's state may
+  be cut short, and continuing can "succeed" without the commits not yet replayed): the next
+  command waits for an orphaned git, undoes the rebase (by hand when git cannot), puts the branch
+  back on the kept tip unless every local commit is there, removes the driver's ``.merge_file_*``
+  leftovers, and starts over;
 * every finished rebase is checked: as many commits above the server's tip as local commits not
-  already on the server (``git cherry``; commits that became empty are kept with
-  ``--empty=keep``). Otherwise the branch goes back to the kept tip and nothing is pushed;
-* while a sync is paused on a conflict or was interrupted, every gktrack change is refused
-  (``Repository.require_no_unfinished_sync``); ``--abort`` refuses to throw away commits made
-  by hand meanwhile;
-* ``--continue`` refuses while any file the sync touched still has conflict markers or
-  ``conflict:`` records, and before anything is pushed the commits are checked as the server's
-  hook checks files (``hooks.validation_findings``): nothing a client could not read is pushed.
+  already there (``git cherry``), or the branch goes back to the kept tip and nothing is pushed;
+* while a sync is paused or interrupted every gktrack change is refused
+  (``Repository.require_no_unfinished_sync``), and ``--abort`` refuses to drop commits made by
+  hand meanwhile;
+* ``--continue`` refuses while a touched file still has conflict markers or ``conflict:``
+  records, and before a push the commits are checked as the server's hook checks files.
 """
 
 from __future__ import annotations
@@ -51,11 +39,10 @@ import os
 import re
 import shutil
 import subprocess
-import threading
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from gktrack.domain.model import Task, to_data
 from gktrack.environment import lock_timeout, sync_timeout
@@ -74,6 +61,13 @@ MAX_ATTEMPTS = 5
 TRAILER_RENUMBERED = "Gktrack-Renumbered"
 BACKUP_REF = "refs/gktrack/sync-backup"
 MERGE_LEFTOVER = ".merge_file_"
+
+
+Step = Callable[[str], None]  # told each step's Chinese name as it starts
+
+
+def _quiet(text: str) -> None:
+    """The default ``Step``: nothing shown."""
 
 
 class SyncUnavailableError(RepoError):
@@ -117,16 +111,11 @@ class SyncResult:
         return f"{self.remote}/{self.branch}"
 
     def to_json(self) -> dict:
-        return {
-            "status": self.status, "remote": self.remote, "branch": self.branch, "url": self.url,
-            "incoming": [c.to_json() for c in self.incoming],
-            "outgoing": [c.to_json() for c in self.outgoing],
-            "incoming_tasks": [t.to_json() for t in self.incoming_tasks],
-            "outgoing_tasks": [t.to_json() for t in self.outgoing_tasks],
-            "renumbered": self.renumbered, "conflicts": self.conflicts,
-            "conflict_files": self.conflict_files, "attempts": self.attempts,
-            "setup": self.setup, "remote_messages": self.remote_messages,
-        }
+        data = {"status": self.status, **{f.name: getattr(self, f.name) for f in fields(self)}}
+        del data["first_push"]  # said in the text only
+        for name in ("incoming", "outgoing", "incoming_tasks", "outgoing_tasks"):
+            data[name] = [item.to_json() for item in data[name]]
+        return data
 
 
 # --- git plumbing -----------------------------------------------------------------------------
@@ -215,13 +204,6 @@ def _remove_merge_leftovers(root: Path) -> None:
                 path.unlink(missing_ok=True)
 
 
-def _local_count(root: Path, onto: str, orig: str) -> int:
-    """How many of ``orig``'s commits a rebase onto ``onto`` must keep: those not already there
-    (by content: ``git cherry`` marks the others with "-")."""
-    out = git.run(root, "cherry", onto, orig, check=False)
-    return sum(1 for line in out.splitlines() if line.startswith("+"))
-
-
 def _kept_all(root: Path, orig: str | None, onto: str | None, tip: str | None, emptied: int = 0) -> bool:
     """Whether ``tip`` (the branch after a rebase of ``orig`` onto ``onto``) still holds every
     local commit; ``emptied``: commits the person's conflict resolutions left with no change
@@ -231,7 +213,9 @@ def _kept_all(root: Path, orig: str | None, onto: str | None, tip: str | None, e
     if not onto or not _is_ancestor(root, onto, tip):
         return False
     above = int(git.run(root, "rev-list", "--count", "--no-merges", f"{onto}..{tip}").strip() or 0)
-    return above + emptied >= _local_count(root, onto, orig)
+    # the local commits not already on the server, by content ("git cherry" marks those with "+")
+    local = git.run(root, "cherry", onto, orig, check=False).splitlines()
+    return above + emptied >= sum(1 for line in local if line.startswith("+"))
 
 
 def _restore_branch(root: Path, branch: str, orig: str) -> None:
@@ -339,23 +323,20 @@ def _target(root: Path, branch: str, remote: str | None) -> _Target:
             "本仓库没有设置远程仓库,无需也无法同步,未做任何改动;"
             "如各单位共用服务器上的计划仓库,请先运行 git remote add origin <仓库地址>"
         )
-    configured_remote = git.run(root, "config", "--get", f"branch.{branch}.remote", check=False).strip()
-    configured_merge = git.run(root, "config", "--get", f"branch.{branch}.merge", check=False).strip()
     if remote is not None and remote not in remotes:
         raise InputError(f"没有名为“{remote}”的远程仓库;现有:{'、'.join(remotes)}")
-    if configured_remote in remotes and configured_merge.startswith("refs/heads/") and remote in (None, configured_remote):
-        name, remote_branch, configured = configured_remote, configured_merge[len("refs/heads/"):], True
-    else:
-        if remote is None:
-            if "origin" in remotes:
-                remote = "origin"
-            elif len(remotes) == 1:
-                remote = remotes[0]
-            else:
-                raise InputError(f"有多个远程仓库({'、'.join(remotes)}),请用 --remote 指定与哪一个同步")
-        name, remote_branch, configured = remote, branch, False
-    url = git.run(root, "remote", "get-url", name, check=False).strip()
-    return _Target(name, branch, remote_branch, url, configured)
+    tracked = git.run(root, "config", "--get", f"branch.{branch}.remote", check=False).strip()
+    merge = git.run(root, "config", "--get", f"branch.{branch}.merge", check=False).strip()
+    configured = tracked in remotes and merge.startswith("refs/heads/") and remote in (None, tracked)
+    if configured:
+        remote = tracked
+    elif remote is None:
+        if "origin" not in remotes and len(remotes) > 1:
+            raise InputError(f"有多个远程仓库({'、'.join(remotes)}),请用 --remote 指定与哪一个同步")
+        remote = "origin" if "origin" in remotes else remotes[0]
+    remote_branch = merge.removeprefix("refs/heads/") if configured else branch
+    url = git.run(root, "remote", "get-url", remote, check=False).strip()
+    return _Target(remote, branch, remote_branch, url, configured)
 
 
 def _check_no_plain_merge(root: Path) -> None:
@@ -376,64 +357,6 @@ def _check_clean(root: Path) -> None:
             f"{first} 有未提交的修改,同步前需先提交或放弃,未做任何改动;"
             f"可运行 gktrack commit-edits {first} 提交(会先检查格式),或 git checkout -- {first} 放弃"
         )
-
-
-# --- what the user sees while it runs ---------------------------------------------------------
-
-
-class Steps:
-    """The current step's Chinese name beside a spinner on stderr.
-
-    sync is a handful of single git calls (fetch, rebase, push) with nothing to count, so this is
-    a status line rather than a bar. It appears only once sync has run for ``delay`` seconds and
-    only when ``enabled`` (the command passes "stderr is a terminal"): quick syncs, pipes, logs
-    and tests never see it, and it is erased when sync ends.
-    """
-
-    def __init__(self, enabled: bool = False, *, delay: float = 1.0, console=None):
-        self.enabled = enabled
-        self.delay = delay
-        self.console = console
-        self.text = "准备同步"
-        self._status = None
-        self._timer = None
-        self._closed = False
-        self._lock = threading.Lock()
-
-    def __enter__(self) -> "Steps":
-        if not self.enabled:
-            return self
-        if self.delay <= 0:
-            self._show()
-        else:
-            self._timer = threading.Timer(self.delay, self._show)
-            self._timer.daemon = True
-            self._timer.start()
-        return self
-
-    def _show(self) -> None:
-        with self._lock:
-            if self._closed or self._status is not None:
-                return
-            from rich.console import Console
-
-            console = self.console or Console(stderr=True)
-            self._status = console.status(f"同步:{self.text}……", spinner="dots")
-            self._status.start()
-
-    def step(self, text: str) -> None:
-        with self._lock:
-            self.text = text
-            if self._status is not None:
-                self._status.update(f"同步:{text}……")
-
-    def __exit__(self, *exc) -> None:
-        with self._lock:
-            self._closed = True
-            if self._timer is not None:
-                self._timer.cancel()
-            if self._status is not None:
-                self._status.stop()
 
 
 # --- the steps --------------------------------------------------------------------------------
@@ -458,17 +381,18 @@ def _fetch(root: Path, target: _Target) -> bool:
     )
 
 
-def _integrate(repo: Repository, upstream: str | None, state: dict) -> str:
-    """Bring the upstream's commits under ours: "none", "fast-forward", "rebased" or "conflict"."""
+def _integrate(repo: Repository, upstream: str | None, state: dict) -> bool:
+    """Bring the upstream's commits under ours (fast-forward or rebase); True when the rebase
+    stopped on a conflict."""
     root = repo.root
     head = git.head(root)
     if upstream is None or head == upstream or (head and _is_ancestor(root, upstream, head)):
-        return "none"
+        return False
     if head is None or _is_ancestor(root, head, upstream):
         proc = _git(root, "merge", "--ff-only", "-q", upstream)
         if proc.returncode != 0:
             raise RepoError(f"快进到远程版本失败:{_last_line(proc)}")
-        return "fast-forward"
+        return False
     state["rebase_id"] = f"{head}:{upstream}"
     state["rebase_onto"] = upstream
     state["orig_head"] = head
@@ -484,9 +408,9 @@ def _integrate(repo: Repository, upstream: str | None, state: dict) -> str:
         _fix_renumbered_messages(repo, upstream, state["rebase_id"])
         state["phase"] = "rebased"
         _save_state(root, state)
-        return "rebased"
+        return False
     if rebase_in_progress(root) and _unmerged(root):
-        return "conflict"
+        return True
     detail = _last_line(proc)
     if rebase_in_progress(root):
         _git(root, "rebase", "--abort")
@@ -563,8 +487,7 @@ def _fix_renumbered_messages(repo: Repository, upstream: str, rebase: str) -> No
             raise RepoError(f"更正任务编号时写提交失败:{_last_line(proc)}")
         parent = proc.stdout.strip()
     if rewritten:
-        head = git.head(root)
-        git.run(root, "update-ref", "-m", "gktrack sync: 更正重新编号任务的提交说明", "HEAD", parent, head)
+        git.run(root, "update-ref", "-m", "gktrack sync: 更正重新编号任务的提交说明", "HEAD", parent, commits[-1])
 
 
 def _renumber_message(message: str, notes: list[dict]) -> str:
@@ -573,14 +496,13 @@ def _renumber_message(message: str, notes: list[dict]) -> str:
     for note in notes:
         pattern = re.compile(rf"(?<![\w-]){re.escape(note['plan'])}/{note['old']}(?!\d)")
         new_ref = f"{note['plan']}/{note['new']}"
-        if pattern.search(text):
-            text = pattern.sub(new_ref, text)
+        text, found = pattern.subn(new_ref, text)
+        if found:
             applied.append(f"{TRAILER_RENUMBERED}: {note['plan']}/{note['old']} -> {new_ref}")
     if not applied:
         return message
     body = text.rstrip("\n")
-    trailers = git.read_trailers(body)
-    separator = "\n" if trailers else "\n\n"
+    separator = "\n" if git.read_trailers(body) else "\n\n"
     return body + separator + "\n".join(applied) + "\n"
 
 
@@ -662,69 +584,65 @@ def _commits(repo: Repository, old: str | None, new: str | None) -> list:
 
 
 @contextlib.contextmanager
-def _locked(repo: Repository, steps: Steps | None = None) -> Iterator[tuple[dict | None, str | None]]:
+def _locked(repo: Repository, step: Step = _quiet) -> Iterator[tuple[dict | None, str | None]]:
     """The repository locked for a sync command: (the state a sync left, if any; its ``_phase``)."""
     repo.require_git()
-    if steps is not None:
-        steps.step("等待仓库锁")
+    step("等待仓库锁")
     with repo.lock():
         state = _load_state(repo.root)
         yield state, _phase(repo.root, state)
 
 
-def sync(repo: Repository, *, remote: str | None = None, steps: Steps | None = None) -> SyncResult:
-    """Fetch, rebase local commits onto the remote's, push; retry a push someone beat us to."""
-    steps = steps or Steps()
-    with _locked(repo, steps) as (state, phase):
+def sync(repo: Repository, *, remote: str | None = None, step: Step = _quiet) -> SyncResult:
+    """Fetch, rebase local commits onto the remote's, push; retry a push someone beat us to.
+    ``step`` is told the name of each step as it starts (the command shows it)."""
+    with _locked(repo, step) as (state, phase):
         if phase == "paused":
             raise RepoError("上次同步停在了合并冲突处:处理好冲突后运行 gktrack sync --continue,或用 gktrack sync --abort 放弃")
         recovered = _start_over(repo, state, phase)
-        return _sync_locked(repo, remote, steps, recovered)
+        return _sync_locked(repo, remote, step, recovered)
 
 
 def _start_over(repo: Repository, state: dict | None, phase: str | None) -> list[str]:
     """Clear what an unfinished sync left so a new one can start; what was done, in Chinese."""
-    root = repo.root
     if phase == "foreign":
         raise RepoError("仓库中有一个不是 gktrack sync 开始的变基尚未完成:请先用 git rebase --continue 或 "
                         "git rebase --abort 处理,再运行 gktrack sync")
     if phase == "interrupted":
         return [_recover(repo, state)]
     if phase == "stale":
-        _finish_cleanup(root)
+        _finish_cleanup(repo.root)
     return []
 
 
-def _sync_locked(repo: Repository, remote: str | None, steps: Steps, notes: list[str]) -> SyncResult:
+def _sync_locked(repo: Repository, remote: str | None, step: Step, notes: list[str]) -> SyncResult:
     root = repo.root
     branch = _current_branch(root)
     target = _target(root, branch, remote)
     _check_no_plain_merge(root)
     _check_clean(root)
-    steps.step(f"从 {target.remote} 取回别人的修改")
+    step(f"从 {target.remote} 取回别人的修改")
     exists = _fetch(root, target)
     # A fresh clone has the attribute but not the driver (git config is never cloned).
     setup = notes + mergedriver.install(root) + git.keep_history_fast(root)
     mergedriver.clear_notes(_git_dir(root))
     state = {
         "remote": target.remote, "branch": target.branch, "remote_branch": target.remote_branch,
-        "url": target.url, "configured": target.configured, "start": git.head(root),
-        "upstream_start": _rev(root, target.tracking) if exists else None, "attempts": 1,
+        "url": target.url, "configured": target.configured, "start": git.head(root), "attempts": 1,
         "setup": setup, "phase": "fetch",
     }
     _save_state(root, state)
-    return _finish(repo, target, state, fetched=True, exists=exists, steps=steps)
+    return _finish(repo, target, state, fetched=True, exists=exists, step=step)
 
 
-def continue_sync(repo: Repository, *, steps: Steps | None = None) -> SyncResult:
+def continue_sync(repo: Repository, *, step: Step = _quiet) -> SyncResult:
     """After the conflicts are resolved by hand: finish the rebase, push, report. A sync that was
     killed is not continued but undone and started over (see the module's docstring)."""
     root = repo.root
-    steps = steps or Steps()
-    with _locked(repo, steps) as (state, phase):
+    with _locked(repo, step) as (state, phase):
         if phase in ("interrupted", "foreign") or (phase == "stale" and state.get("phase") != "rebased"):
             recovered = _start_over(repo, state, phase)
-            return _sync_locked(repo, state.get("remote") if state else None, steps, recovered)
+            return _sync_locked(repo, state.get("remote") if state else None, step, recovered)
         if state is None:
             raise InputError("没有进行中的同步,无需 --continue;直接运行 gktrack sync")
         target = _Target(state["remote"], state["branch"], state["remote_branch"], state["url"], state["configured"])
@@ -733,7 +651,11 @@ def continue_sync(repo: Repository, *, steps: Steps | None = None) -> SyncResult
             # would fail this --continue and every one after it.
             journal.settle_git_locks(root, lock_timeout(), refs=True)
             files = _unmerged(root)
-            problems = [problem for rel in _touched(root, state, files) for problem in unresolved(root / rel, rel)]
+            # the unmerged files and what differs from the server's tip (``git add`` by hand hides none)
+            onto = state.get("rebase_onto")
+            touched = files + (_diff_names(root, "--no-renames", onto, "--", PLANS_DIR, REGISTRY_FILE)
+                               if onto else [])
+            problems = [problem for rel in dict.fromkeys(touched) for problem in _unresolved(root / rel, rel)]
             if problems:
                 raise PlanFileError(f"冲突尚未处理完:{problems[0]}" + (f"(另有 {len(problems) - 1} 处)" if len(problems) > 1 else ""))
             if files:
@@ -741,7 +663,7 @@ def continue_sync(repo: Repository, *, steps: Steps | None = None) -> SyncResult
             if (_git_dir(root) / "REBASE_HEAD").exists() and _git(root, "diff", "--cached", "--quiet", "HEAD").returncode == 0:
                 # The resolution keeps nothing of this local commit: git drops it, as the person chose.
                 state["emptied"] = state.get("emptied", 0) + 1
-            steps.step("继续把本地提交接在服务器的提交之后")
+            step("继续把本地提交接在服务器的提交之后")
             state["phase"] = "continuing"
             _save_state(root, state)
             proc = _git(root, "rebase", "--continue", env={"GIT_EDITOR": "true"})
@@ -758,15 +680,7 @@ def continue_sync(repo: Repository, *, steps: Steps | None = None) -> SyncResult
                 _fix_renumbered_messages(repo, state["rebase_onto"], state["rebase_id"])
             state["phase"] = "rebased"
             _save_state(root, state)
-        return _finish(repo, target, state, fetched=False, exists=True, steps=steps)
-
-
-def _touched(root: Path, state: dict, unmerged: list[str]) -> list[str]:
-    """The plan files and registry the paused sync has touched so far: what differs from the
-    server's tip in the work tree (``git add`` by hand does not hide a file), and the unmerged."""
-    onto = state.get("rebase_onto")
-    changed = _diff_names(root, "--no-renames", onto, "--", PLANS_DIR, REGISTRY_FILE) if onto else []
-    return list(dict.fromkeys([*unmerged, *changed]))
+        return _finish(repo, target, state, fetched=False, exists=True, step=step)
 
 
 def abort_sync(repo: Repository) -> str:
@@ -795,27 +709,26 @@ def abort_sync(repo: Repository) -> str:
 
 
 def _finish(repo: Repository, target: _Target, state: dict, *, fetched: bool, exists: bool,
-            steps: Steps) -> SyncResult:
+            step: Step) -> SyncResult:
     """Integrate and push, retrying when the server moved on; then describe what happened.
     ``fetched``: the first round's fetch is done."""
     root = repo.root
     while True:
         if not fetched:
-            steps.step(f"从 {target.remote} 取回别人的修改" + (f"(第 {state['attempts']} 次尝试)" if state["attempts"] > 1 else ""))
+            step(f"从 {target.remote} 取回别人的修改" + (f"(第 {state['attempts']} 次尝试)" if state["attempts"] > 1 else ""))
             exists = _fetch(root, target)
         fetched = False
         upstream = _rev(root, target.tracking) if exists else None
         state["upstream"] = upstream
-        steps.step("把本地提交接在服务器的提交之后(变基)")
-        outcome = _integrate(repo, upstream, state)
-        if outcome == "conflict":
+        step("把本地提交接在服务器的提交之后(变基)")
+        if _integrate(repo, upstream, state):
             return _conflict_result(repo, target, state)
         state.pop("rebase_onto", None)
         head = git.head(root)
         if head is None or head == upstream:
             break
         _check_before_push(root, upstream, head)
-        steps.step(f"推送到 {target.remote}")
+        step(f"推送到 {target.remote}")
         status, messages = _push(root, target)
         if status == "ok":
             git.run(root, "update-ref", target.tracking, head)
@@ -836,7 +749,7 @@ def _finish(repo: Repository, target: _Target, state: dict, *, fetched: bool, ex
             raise RepoError(f"已重试 {MAX_ATTEMPTS} 次,推送仍被更新的远程提交抢先;本地已合入最新修改,请稍后再运行 gktrack sync")
         state["attempts"] += 1
         _save_state(root, state)
-    steps.step("整理收到和推送的修改")
+    step("整理收到和推送的修改")
     result = _result(repo, target, state, state.get("upstream"))
     if state.get("pushed_to"):
         result.outgoing = _commits(repo, state.get("pushed_from"), state["pushed_to"])
@@ -908,7 +821,7 @@ def _conflict_result(repo: Repository, target: _Target, state: dict) -> SyncResu
 # --- checking a resolved file -----------------------------------------------------------------
 
 
-def unresolved(path: Path, rel: str) -> list[str]:
+def _unresolved(path: Path, rel: str) -> list[str]:
     """What still marks ``path`` as conflicted: markers or ``conflict`` keys, as Chinese places."""
     if not path.exists():
         return []
