@@ -20,7 +20,7 @@ def register(app: typer.Typer, command) -> None:
         """建立计划仓库:git 仓库、plans/ 文件夹、单位名册 units.yaml 和第一次提交。重复运行不做改动。"""
         from gktrack.features.ops import init_repo
 
-        done(init_repo(path).message)
+        done(init_repo(path))
 
     @command("new-plan")
     def new_plan(
