@@ -39,21 +39,12 @@ from gktrack.storage.reader import ERROR, MORE_OF_THE_SAME, UNREADABLE, WARNING,
 from gktrack.storage.registry import REGISTRY_FILE, default_registry, registry_from_nodes
 from gktrack.storage.repo import PLANS_DIR, Repository, unit_names
 
-__all__ = ["ERROR", "WARNING", "Problem", "check", "check_plan", "check_registry", "summary", "validate"]
+__all__ = ["ERROR", "WARNING", "Problem", "check", "check_plan", "check_registry", "summary"]
 
 _SECTION_KEY = re.compile(r"^\d+(\.\d+)*$")
 # The index's note that a plan file's bytes, under that name, read without a problem. The version:
 # a newer gktrack may find more.
 _CLEAN = f"validated:{__version__}"
-
-
-def validate(repo: Repository, paths: Iterable[str] | None = None, staged: bool = False) -> list[Problem]:
-    """Every problem of the given files (default: the registry and every plan).
-
-    ``staged``: check what ``git commit`` would commit (the index), as a pre-commit hook does.
-    Paths are taken relative to the current directory, as on the command line.
-    """
-    return check(repo, paths, staged)[0]
 
 
 @dataclass
@@ -66,7 +57,10 @@ class _Source:
 
 def check(repo: Repository, paths: Iterable[str] | None = None,
           staged: bool = False) -> tuple[list[Problem], list[str]]:
-    """``validate``, and the files that were checked."""
+    """Every problem of the given files (default: the registry and every plan), and the files
+    that were checked. ``staged``: check what ``git commit`` would commit (the index), as a
+    pre-commit hook does. Paths are taken relative to the current directory, as on the command
+    line."""
     paths = list(paths or [])
     if staged:
         sources, registry_data = _staged_sources(repo, paths)
