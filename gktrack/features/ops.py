@@ -214,7 +214,23 @@ def add_task(repo: Repository, plan_id: str, text: str, *, lead: list[str] = (),
         tx.summary = f"新增 {task.full_id}:{short(text)}"
         saved = editor.insert_task(task)
         editor.save(tx.write)
-    return Change(tx.commit, f"已新增任务 {saved.full_id}", task=saved, files=tx.rels, notes=tuple(notes))
+    if not due:
+        notes += _offered_deadlines(saved.full_id, text)
+    # the summary is the id alone: scripts capture it
+    return Change(tx.commit, saved.full_id, task=saved, files=tx.rels, notes=tuple(notes))
+
+
+def _offered_deadlines(task_id: str, text: str) -> list[str]:
+    """A deadline written in the task's own words is offered, never guessed into the file."""
+    from gktrack.domain.deadlines import find_deadline_phrases
+
+    found = find_deadline_phrases(text)
+    if not found:
+        return []
+    phrases = "、".join(f"“{p}”" for p in found)
+    dues = " ".join(f"--due {p}" for p in found)
+    return [f"任务内容中写有期限 {phrases},未登记为期限;如需登记,可 gktrack undo 后加 {dues} 重新添加,"
+            f"或用 gktrack edit {task_id} 填写 deadline"]
 
 
 def _edit_task(repo: Repository, ref: str, summary: str, trailers: dict[str, str], *,

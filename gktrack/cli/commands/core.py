@@ -1,6 +1,5 @@
 """The core commands: repository, plans, tasks, and the read commands over them."""
 
-import sys
 from typing import List, Optional
 
 import typer
@@ -70,11 +69,8 @@ def register(app: typer.Typer, command) -> None:
         """新增任务,输出其编号(如 hl2022/50)。"""
         from gktrack.features.ops import add_task
 
-        change = add_task(repository(), plan_id, text, lead=lead, support=support, units=unit, due=due,
-                          section=section, number=number, new_unit=new_unit, by=by)
-        done(change._replace(summary=change.task.full_id))
-        if not due:
-            _offer_deadline_in_text(change.task.full_id, text)
+        done(add_task(repository(), plan_id, text, lead=lead, support=support, units=unit, due=due,
+                      section=section, number=number, new_unit=new_unit, by=by))
 
     @command("assign")
     def assign(
@@ -248,14 +244,3 @@ def register(app: typer.Typer, command) -> None:
 
         render_log(commits)
 
-
-def _offer_deadline_in_text(task_id: str, text: str) -> None:
-    """A deadline written in the task's own words is offered, never guessed into the file."""
-    from gktrack.domain.deadlines import find_deadline_phrases
-
-    found = find_deadline_phrases(text)
-    if found:
-        phrases = "、".join(f"“{p}”" for p in found)
-        dues = " ".join(f"--due {p}" for p in found)
-        sys.stderr.write(f"gktrack: 提示:任务内容中写有期限 {phrases},未登记为期限;如需登记,"
-                         f"可 gktrack undo 后加 {dues} 重新添加,或用 gktrack edit {task_id} 填写 deadline\n")
