@@ -78,10 +78,10 @@ def _units_cells(plan: Plan, task: Task) -> dict[str, str]:
 def _one_state(state: str, closed, assessment, note: str | None) -> str:
     if state == "done":
         text = f"{DONE_LABEL}({closed})" if closed else DONE_LABEL
+    elif assessment.level == "red" and assessment.days_late:
+        text = f"逾期{assessment.days_late}天"
     else:
-        level = getattr(assessment, "level", None)
-        days = getattr(assessment, "days_late", None)
-        text = f"逾期{days}天" if level == "red" and days else OPEN_LABEL
+        text = OPEN_LABEL
     return text + (f"\n{note}" if note else "")
 
 
@@ -444,18 +444,13 @@ def write_markdown(sheet: Sheet, *, as_of: dt.date | None = None) -> str:
 
 
 def write_sheet(sheet: Sheet, path: Path, fmt: str | None = None, *, as_of: dt.date | None = None) -> str:
-    """Write ``sheet`` as .xlsx, .csv or .md (by ``fmt``, else by the file's suffix); returns the format."""
+    """Write ``sheet`` as .xlsx, .csv or .md (by ``fmt``, else by the file's suffix) to ``path``
+    (``Repository.check_output``'s); returns the format."""
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".") or "xlsx").lower()
     fmt = "md" if fmt == "markdown" else fmt
     if fmt not in ("xlsx", "csv", "md"):
         raise InputError(f"不支持的导出格式“{fmt}”(可用 xlsx、csv 或 md)")
-    if fmt != "xlsx":
-        _not_a_form(sheet)
-    if not path.parent.is_dir():
-        raise InputError(f"文件夹“{path.parent}”不存在")
-    if path.is_dir():
-        raise InputError(f"“{path}”是文件夹;请给出文件名")
     if fmt == "md":
         atomic_write(path, write_markdown(sheet, as_of=as_of).encode("utf-8"))
     else:
