@@ -11,6 +11,7 @@ in one commit per sheet, so a unit's return is one reviewable change in the hist
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -146,11 +147,12 @@ def read_forms(path: Path) -> list[tuple[str, str | None, list[tuple[int, dict]]
         raise InputError(f"找不到文件“{path}”")
     if path.suffix.lower() != ".xlsx":
         raise InputError(f"“{path.name}”不是 .xlsx 文件(请在 WPS/Excel 中另存为 .xlsx)")
-    limits.check_package(path)
+    data = limits.read_file(path)
+    limits.check_package(data, path.name)
     forms = []
     # a sheet's XML is parsed as its rows are read: a broken one fails in the loop, not in the load
     with limits.unreadable(path.name, ".xlsx", hint="请用 WPS 或 Excel 打开后另存为 .xlsx 再导入"):
-        book = load_workbook(path, data_only=True, read_only=True)
+        book = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
         try:
             for ws in book.worksheets:
                 found = _read_sheet(ws, path.name)
