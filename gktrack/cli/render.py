@@ -1,15 +1,11 @@
 """Human output: plain-text tables in Chinese, drawn here without rich.
 
-A city's status is ten thousand rows; rich's table layout measures and wraps every cell, far
-too slow for that (benchmarks/RESULTS.md). These tables are one line per task: column widths come from the
-terminal cell width of the contents (a Chinese character is two cells, see ``gktrack.cli.cells``),
-the task text is shortened to fit the terminal, and colour is plain ANSI codes, only when
-stdout is a terminal and NO_COLOR is unset; the marks ● and ✓ become "*" where the console cannot
-show them (``gktrack.cli.streams``). JSON output never comes through here.
-
-Plans, registries and commits hold text from other people (a pull, a hand edit): every cell and
-line is shown with its control characters escaped (``gktrack.domain.text.visible``), so an
-escape sequence in a note is never obeyed by the terminal.
+A city's status is ten thousand rows, too many for rich's table layout (benchmarks/RESULTS.md).
+These tables are one line per task, columns as wide as the terminal cells of their contents
+(``gktrack.cli.cells``), the task text cut to fit the terminal; colour is plain ANSI codes, only
+on a terminal without NO_COLOR, and ● ✓ become "*" where the console cannot show them
+(``gktrack.cli.streams``). Text from other people (a pull, a hand edit) is shown with its
+control characters escaped (``gktrack.domain.text.visible``): the terminal never obeys it.
 """
 
 from __future__ import annotations

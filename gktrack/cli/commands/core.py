@@ -122,8 +122,7 @@ def register(app: typer.Typer, command) -> None:
         """关闭(办结)任务。"""
         from gktrack.features.ops import close_task
 
-        done(close_task(repository(), task, note=note, evidence=list(evidence or []), date=date, unit=unit,
-                        by=by))
+        done(close_task(repository(), task, note=note, evidence=evidence, date=date, unit=unit, by=by))
 
     @command("reopen")
     def reopen(

@@ -96,12 +96,9 @@ def register(app: typer.Typer, command) -> None:
                         print(visible(f"  第 {action.row} 行 {action.ref} {kind} {action.date}:{action.note}"))
             else:
                 done(f"{label}:没有需要记录的行")
-            for skipped in result.skipped:
-                sys.stderr.write(visible(f"gktrack: 提示:{label} {skipped}") + "\n")
-            for doubt in result.doubts:
-                sys.stderr.write(visible(f"gktrack: 注意:{label} {doubt}") + "\n")
-            for problem in result.problems:
-                sys.stderr.write(visible(f"gktrack: 未记录:{label} {problem}") + "\n")
+            for word, rows in (("提示", result.skipped), ("注意", result.doubts), ("未记录", result.problems)):
+                for row in rows:
+                    sys.stderr.write(visible(f"gktrack: {word}:{label} {row}") + "\n")
         return 1 if refused else 0
 
     @command("calendar")

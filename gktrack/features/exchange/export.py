@@ -1,18 +1,13 @@
-"""Spreadsheets out: the 分工表 of a plan (or a unit, or the overdue list) and a unit's 进展填报表.
-
-The rows are plain data (``sheet_rows``); ``write_xlsx`` lays them out the way offices print
-them (merged 工作任务 cells, frozen header, widths fitted to Chinese text, A4 landscape) and
-``write_csv`` writes UTF-8 with a BOM so Excel and WPS open it without garbling. openpyxl is
-imported only here, and only when an .xlsx is written.
+"""Spreadsheets out: the 分工表 of a plan (or a unit, or the overdue list) and a unit's 进展填报表,
+as .xlsx laid out the way offices print them, as CSV with a BOM (so that Excel and WPS open it
+without garbling), or as Markdown for the git server's web view.
 
 Task text comes from outside documents, so no cell is ever a formula: a text that starts with
-``= + - @`` (or a tab or carriage return) is written as text (``gktrack.domain.text``): in
-.xlsx a string cell with Excel's "quote prefix", in CSV with a leading apostrophe. Control
-characters a hand-edited file may hold are written escaped (.xlsx cannot hold most of them).
+``= + - @`` (or a tab or carriage return) is written as text, in .xlsx with Excel's "quote prefix",
+in CSV after an apostrophe. Control characters are written escaped (.xlsx cannot hold most).
 
-A 进展填报表 carries, in a hidden column of its protected sheet, the unit it was made for and a
-check value per row over the form's unit, the task and its text (``form_check``); the import
-refuses each row whose check value does not match (``gktrack.features.exchange.forms``).
+A 进展填报表 carries, in a hidden column of its protected sheet, its unit and a check value per
+row (``form_check``); the import refuses each row whose check value does not match (``forms``).
 """
 
 from __future__ import annotations
