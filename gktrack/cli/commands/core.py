@@ -180,7 +180,7 @@ def register(app: typer.Typer, command) -> None:
 
             warn(problems)
             headings: dict = {}
-            print_json(task_json(r.plan, r.task, row=r, headings=headings) for r in rows)
+            print_json(task_json(r, headings) for r in rows)
             return
         from gktrack.cli.render import render_status
 
@@ -201,7 +201,7 @@ def register(app: typer.Typer, command) -> None:
         row = task_row(repo, plan, found, as_of_day(as_of))
         history = task_history(repo, found.full_id) if (repo.root / ".git").exists() else []
         if json_out:
-            data = task_json(plan, found, row=row)
+            data = task_json(row)
             data["history"] = [c.to_json() for c in history]
             print_json(data)
             return
