@@ -121,14 +121,13 @@ def test_table_cells_coloured_inside_their_padding_on_a_terminal(monkeypatch):
 
     out = _coloured_out(monkeypatch, 40)
     assert out.colour
-    table = Table([Column("编号", unique=True), Column("任务", flex=True), Column("数", right=True),
-                   Column("状态", cap=8)])
     late = ("● 逾期3天", "bold red")
     rows = [("a/1", "加强政务公开工作确保按期完成", "12", late), ("a/2", "短", "3", late),
             ("a/3", "text", "", ("很长很长的状态说明", "yellow")), ("a/4", "x", "4", ("", "dim"))]
-    table.measure(rows)
-    assert table.layout(out.width) == [4, 20, 2, 8]
-    table.draw(out, rows, title="标题")
+    table = Table([Column("编号"), Column("任务", flex=True), Column("数", right=True), Column("状态", cap=8)],
+                  rows, out.width)
+    assert table.widths == [4, 20, 2, 8]
+    table.draw(out, table.lines(rows, out), title="标题")
     out.flush()
     red = "\x1b[1;31m● 逾期3…\x1b[0m"
     assert out.stream.getvalue().split("\n") == [
@@ -148,10 +147,9 @@ def test_table_fold_column_coloured_first_line_only(monkeypatch):
     from gktrack.cli.render import Column, Table
 
     out = _coloured_out(monkeypatch, 20)
-    table = Table([Column("操作"), Column("摘要", flex=True, fold=True)])
     rows = [[("撤销", "yellow"), "一二三四五六七八九十"]]
-    table.measure(rows)
-    table.draw(out, rows)
+    table = Table([Column("操作"), Column("摘要", flex=True, fold=True)], rows, out.width)
+    table.draw(out, table.lines(rows, out))
     out.flush()
     assert out.stream.getvalue().split("\n")[2:] == ["\x1b[33m撤销\x1b[0m  一二三四五六七", "      八九十        ",
                                                     "", ""]

@@ -118,15 +118,15 @@ def test_clean_repository_passes(repo):
 
 def test_library_api(repo):
     from gktrack.storage.repo import Repository
-    from gktrack.features.validate import Problem, validate
+    from gktrack.features.validate import Problem, check
 
     write(repo, "plans/good.yaml", GOOD.replace("year: 2024", "year: 今年"))
-    problems = validate(Repository(repo.root))
+    problems = check(Repository(repo.root))[0]
     assert problems == [Problem("plans/good.yaml:4:7", "“year”应为年份(如 2024),而不是“今年”", "error")]
     problem = problems[0]
     assert (problem.file, problem.line, problem.column) == ("plans/good.yaml", 4, 7)
     assert str(problem) == "plans/good.yaml:4:7: 错误:“year”应为年份(如 2024),而不是“今年”"
-    assert validate(Repository(repo.root), ["plans/good.yaml"], staged=True) == []  # the index is fine
+    assert check(Repository(repo.root), ["plans/good.yaml"], staged=True)[0] == []  # the index is fine
 
 
 # --- every problem, each at its place ----------------------------------------------------

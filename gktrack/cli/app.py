@@ -32,7 +32,7 @@ from gktrack.cli.commands.office import COMPLETE_VAR
 from gktrack.cli.context import STATE
 from gktrack.cli.help import ZhCommand, ZhGroup
 from gktrack.cli.streams import prepare
-from gktrack.domain.text import typed
+from gktrack.domain.text import typed, visible
 from gktrack.errors import GktrackError
 
 app = typer.Typer(
@@ -72,12 +72,8 @@ def _root(
     STATE["repo"] = repo
 
 
-def _register_commands() -> None:
-    for module in ALL:
-        module.register(app, command)
-
-
-_register_commands()
+for module in ALL:
+    module.register(app, command)
 
 if _collecting:
     gc.freeze()
@@ -194,8 +190,6 @@ def guarded(run: Callable[[], int]) -> int:
     try:
         return run()
     except GktrackError as exc:
-        from gktrack.domain.text import visible
-
         # The message may quote a file, a note, a commit: never a control sequence on the terminal.
         sys.stderr.write(f"gktrack: 错误:{visible(str(exc), one_line=True)}\n")
         return exc.exit_code

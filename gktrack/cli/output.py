@@ -6,7 +6,6 @@ long command.
 from __future__ import annotations
 
 import itertools
-import re
 import sys
 import time
 from typing import Any, Iterable, Iterator
@@ -31,7 +30,9 @@ def print_json(data: Any) -> None:
         # json escapes C0 controls itself; the others of ``domain.text`` (DEL, C1, the bidi
         # overrides), which a terminal or an editor would act on, are written as \u escapes too
         # (the same JSON value).
-        stdout_write(text if text.isascii() and "\x7f" not in text else CONTROL.sub(_u_escape, text))
+        if not text.isascii() or "\x7f" in text:
+            text = CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+        stdout_write(text)
 
     if isinstance(data, (list, Iterator)):
         encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -72,10 +73,6 @@ def done(result: Any) -> None:
     print(visible(str(getattr(result, "summary", result))))
     for note in getattr(result, "notes", ()):
         sys.stderr.write(f"gktrack: 提示:{visible(note)}\n")
-
-
-def _u_escape(match: re.Match) -> str:
-    return f"\\u{ord(match.group()):04x}"
 
 
 class ProgressBar:

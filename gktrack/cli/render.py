@@ -1,15 +1,11 @@
 """Human output: plain-text tables in Chinese, drawn here without rich.
 
-A city's status is ten thousand rows; rich's table layout measures and wraps every cell, far
-too slow for that (benchmarks/RESULTS.md). These tables are one line per task: column widths come from the
-terminal cell width of the contents (a Chinese character is two cells, see ``gktrack.cli.cells``),
-the task text is shortened to fit the terminal, and colour is plain ANSI codes, only when
-stdout is a terminal and NO_COLOR is unset; the marks ● and ✓ become "*" where the console cannot
-show them (``gktrack.cli.streams``). JSON output never comes through here.
-
-Plans, registries and commits hold text from other people (a pull, a hand edit): every cell and
-line is shown with its control characters escaped (``gktrack.domain.text.visible``), so an
-escape sequence in a note is never obeyed by the terminal.
+A city's status is ten thousand rows, too many for rich's table layout (benchmarks/RESULTS.md).
+These tables are one line per task, columns as wide as the terminal cells of their contents
+(``gktrack.cli.cells``), the task text cut to fit the terminal; colour is plain ANSI codes, only
+on a terminal without NO_COLOR, and ● ✓ become "*" where the console cannot show them
+(``gktrack.cli.streams``). Text from other people (a pull, a hand edit) is shown with its
+control characters escaped (``gktrack.domain.text.visible``): the terminal never obeys it.
 """
 
 from __future__ import annotations
@@ -17,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from itertools import groupby, repeat
+from itertools import groupby
 from operator import attrgetter
 from typing import Iterable, Sequence
 
@@ -38,12 +34,7 @@ GAP = "  "  # between columns
 # --- the terminal ---------------------------------------------------------------------------------
 
 
-def use_colour(stream) -> bool:
-    return not colourless() and isatty(stream)
-
-
-def terminal_width(stream=None) -> int:
-    stream = stream or sys.stdout
+def terminal_width(stream) -> int:
     columns = os.environ.get("COLUMNS", "")
     if columns.isdigit() and int(columns) > 0:
         return int(columns)
@@ -59,7 +50,7 @@ class Out:
 
     def __init__(self, stream=None):
         self.stream = stream or sys.stdout
-        self.colour = use_colour(self.stream)
+        self.colour = isatty(self.stream) and not colourless()
         self.plain = plain_marks(self.stream)  # "*" for ● and ✓ (gktrack.cli.streams)
         self.width = terminal_width(self.stream)
         self.lines: list[str] = []
@@ -92,7 +83,6 @@ class Column:
     fold: bool = False  # a flex column whose text wraps onto more lines instead of being cut
     right: bool = False
     shrink: bool = False  # may be cut below its cap on a narrow terminal
-    unique: bool = False  # each row's own text (a task id): finished per row, not kept for reuse
 
 
 # A row is a sequence of cells; a cell is text, or (text, style).
@@ -102,24 +92,21 @@ MIN_SHRINK = 8
 
 
 class Table:
-    """Columns and rows; ``layout`` fixes the widths, ``draw`` writes one table with a title.
+    """Columns laid out for some rows on a terminal ``width`` cells wide.
 
-    Several tables can share one layout (status per plan, overdue per unit) so they line up;
-    ``finish`` then makes all their rows' lines at once, and ``draw_finished`` writes each table.
+    Several tables can share one layout (status per plan, overdue per unit) so they line up:
+    ``lines`` finishes all their rows at once, and ``draw`` writes each table with its title.
     """
 
-    def __init__(self, columns: Sequence[Column]):
+    def __init__(self, columns: Sequence[Column], rows: list, width: int):
         self.columns = list(columns)
-        self.natural = [cell_len(c.header) for c in self.columns]
-        self.widths: list[int] | None = None
-        self._folds = any(c.fold for c in self.columns)
-        self._finishers: list | None = None
-        self._head: list[str] | None = None
+        self.widths = self._layout(self._natural(rows), width)
+        header = [_pad(*fit(c.header, w), w, c.right) for c, w in zip(self.columns, self.widths)]
+        self.head = [GAP.join(header), "─" * (sum(self.widths) + len(GAP) * (len(self.widths) - 1))]
 
-    def measure(self, rows: Iterable[Sequence]) -> None:
-        """Widen the columns to fit ``rows`` (each distinct text is measured once)."""
-        rows = rows if isinstance(rows, list) else list(rows)
-        natural = self.natural
+    def _natural(self, rows: list) -> list[int]:
+        """Each column as wide as its widest text (up to its cap); each distinct text measured once."""
+        natural = [cell_len(c.header) for c in self.columns]
         # zip(*rows) gives each column's cells in one call, not a Python step per row
         for index, (column, cells) in enumerate(zip(self.columns, zip(*rows))):
             texts = {cell if cell.__class__ is str else cell[0] for cell in set(cells)}
@@ -129,30 +116,28 @@ class Table:
                 # and a text of n characters takes at most 2n cells
                 for text in texts:
                     if 2 * len(text) > best:
-                        size = cell_len(text)
-                        if size > best:
-                            best = size
+                        best = max(best, cell_len(text))
             else:
                 best = max(best, max(map(cell_len, texts), default=0))
             if column.cap is not None and best > column.cap:
                 best = max(column.cap, natural[index])
             natural[index] = best
+        return natural
 
-    def layout(self, width: int) -> list[int]:
-        """Fixed columns at their natural width (up to their cap); flex columns get the rest.
+    def _layout(self, widths: list[int], width: int) -> list[int]:
+        """Fixed columns at their natural width; flex columns get the rest.
 
-        On a narrow terminal the ``shrink`` columns give up cells (down to MIN_SHRINK each)
-        (the widest first) until every flex column has FLEX_COMFORT cells; a flex column never gets fewer than
-        MIN_FLEX. What still does not fit runs past the edge (the terminal wraps it).
+        On a narrow terminal the ``shrink`` columns give up cells (down to MIN_SHRINK each, the
+        widest first) until every flex column has FLEX_COMFORT cells; a flex column never gets
+        fewer than MIN_FLEX. What still does not fit runs past the edge (the terminal wraps it).
         """
-        widths = list(self.natural)
         room = width - len(GAP) * (len(widths) - 1)
         flex = [i for i, c in enumerate(self.columns) if c.flex]
         wanted = sum(min(widths[i], FLEX_COMFORT) for i in flex)
         over = sum(w for i, w in enumerate(widths) if i not in flex) + wanted - room
         shrinkable = [i for i, c in enumerate(self.columns) if c.shrink]
         while over > 0 and shrinkable:
-            widest = max(shrinkable, key=lambda i: widths[i])  # the widest gives first
+            widest = max(shrinkable, key=lambda i: widths[i])
             if widths[widest] <= MIN_SHRINK:
                 break
             widths[widest] -= 1
@@ -160,120 +145,67 @@ class Table:
         left = room - sum(w for i, w in enumerate(widths) if i not in flex)
         for i in flex:
             widths[i] = min(widths[i], max(left // len(flex), MIN_FLEX))
-        self.widths = widths
-        self._head = None
-        self._finishers = None
         return widths
 
-    def draw(self, out: Out, rows: Iterable[Sequence], title: str | None = None) -> None:
-        self.draw_finished(out, self.finish(rows, out), title)
+    def lines(self, rows: list, out: Out) -> list[str]:
+        """Each row as it is printed: cells cut to their column, coloured, padded and joined (a
+        row whose fold column takes several lines is one string with newlines in it).
 
-    def draw_finished(self, out: Out, lines: list[str], title: str | None = None) -> None:
-        """A table of rows already finished by ``finish`` (a row listed in several tables,
-        as overdue lists a task under each of its units, is finished once)."""
-        widths = self.widths or self.layout(out.width)
+        Column by column, and each fixed column's distinct cells are finished once (states,
+        deadlines and reasons repeat across thousands of rows): a Python step per cell was most
+        of the cost of drawing a city's tables.
+        """
+        finishers = [_finisher(w, c.right, out) for c, w in zip(self.columns, self.widths)]
+        if any(c.fold for c in self.columns):
+            return [self._folded_row(row, finishers, out) for row in rows]
+        columns = [list(map(finish if c.flex else _Finished(finish).__getitem__, cells))
+                   for c, finish, cells in zip(self.columns, finishers, zip(*rows))]
+        return list(map(GAP.join, zip(*columns)))
+
+    def draw(self, out: Out, lines: list[str], title: str | None = None) -> None:
         if title is not None:
             out.line(title, "bold")
-        if self._head is None:
-            header = [_pad(*fit(column.header, w), w, column.right) for column, w in zip(self.columns, widths)]
-            self._head = [GAP.join(header), "─" * (sum(widths) + len(GAP) * (len(widths) - 1))]
-        out.lines.extend(self._head)
-        out.lines.extend(lines)
-        out.lines.append("")
+        out.lines += [*self.head, *lines, ""]
 
-    def finish(self, rows: Iterable[Sequence], out: Out) -> list[str]:
-        """Each row as it is printed: cells cut to their column, coloured, padded and joined
-        (a row whose fold column takes several lines is one string with newlines in it).
-
-        Column by column: each fixed column's distinct cells are finished once per layout and
-        looked up with one C call per cell (states, deadlines and reasons repeat across
-        thousands of rows), then the rows are joined the same way: a Python step per cell
-        was most of the cost of drawing a city's tables.
-        """
-        rows = rows if isinstance(rows, list) else list(rows)
-        if self.widths is None:
-            self.layout(out.width)
-        if self._folds:
-            return [self._folded_row(row, out) for row in rows]
-        if self._finishers is None:
-            self._finishers = []
-            for index, column in enumerate(self.columns):
-                finish = self._finisher(index, out)
-                self._finishers.append(finish if column.flex or column.unique else _Finished(finish).__getitem__)
-        cells = [self._finish_column(index, finish, column)
-                 for index, (finish, column) in enumerate(zip(self._finishers, zip(*rows)))]
-        return list(map(GAP.join, zip(*cells)))
-
-    def _finish_column(self, index: int, finish, cells: tuple) -> list[str]:
-        column, w = self.columns[index], self.widths[index]
-        if column.unique and not column.flex:
-            # ids: plain ASCII that fits, padded by str.ljust in C, as ``finish`` would
-            try:
-                plain = "".join(cells)
-            except TypeError:  # a styled cell
-                plain = None
-            if plain is not None and plain.isascii() and plain.isprintable() and max(map(len, cells), default=0) <= w:
-                return list(map(str.rjust if column.right else str.ljust, cells, repeat(w)))
-        return list(map(finish, cells))
-
-    def _finisher(self, index: int, out: Out):
-        """The function finishing a cell (text, or (text, style)) of column ``index``."""
-        w = self.widths[index]
-        right = self.columns[index].right
-        style = out.style if out.colour else None
-
-        def finish(cell) -> str:
-            # a cell's text may come from a file or a commit: never a control sequence (visible)
-            if cell.__class__ is str:
-                text, size = fit(cell if cell.isprintable() else visible(cell), w)
-            else:
-                text, size = fit(visible(cell[0]), w)
-                if style is not None:
-                    text = style(text, cell[1])
-            if size < w:
-                return " " * (w - size) + text if right else text + " " * (w - size)
-            return text
-
-        return finish
-
-    def _folded_row(self, row: Sequence, out: Out) -> str:
+    def _folded_row(self, row: Sequence, finishers: list, out: Out) -> str:
         """A row whose fold column may take several lines (show, log: a few rows)."""
-        widths = self.widths
-        cells = []
-        extra: list[tuple[int, list[str]]] = []
-        for index, cell in enumerate(row):
-            column = self.columns[index]
-            text, cell_style = (cell, None) if cell.__class__ is str else cell
-            text = visible(text)
-            w = widths[index]
-            if column.fold:
-                pieces = fold(text, w)
-                text = pieces[0] if pieces else ""
-                if len(pieces) > 1:
-                    extra.append((index, pieces[1:]))
-                size = cell_len(text)
-            else:
-                text, size = fit(text, w)
-            if cell_style and out.colour:
-                text = out.style(text, cell_style)
-            cells.append(_pad(text, size, w, column.right))
-        lines = [GAP.join(cells)]
-        if extra:
-            depth = max(len(pieces) for _, pieces in extra)
-            for n in range(depth):
-                more = [" " * w for w in widths]
-                for index, pieces in extra:
-                    if n < len(pieces):
-                        more[index] = _pad(pieces[n], cell_len(pieces[n]), widths[index], False)
-                lines.append(GAP.join(more))
+        first, more = [], []
+        for column, width, finish, cell in zip(self.columns, self.widths, finishers, row):
+            if not column.fold:
+                first.append(finish(cell))
+                more.append([])
+                continue
+            text, style = (cell, None) if cell.__class__ is str else cell
+            pieces = fold(visible(text), width)
+            first.append(_pad(out.style(pieces[0], style), cell_len(pieces[0]), width, column.right))
+            more.append([_pad(piece, cell_len(piece), width, False) for piece in pieces[1:]])
+        lines = [GAP.join(first)]
+        for n in range(max(map(len, more))):
+            lines.append(GAP.join(m[n] if n < len(m) else " " * w for m, w in zip(more, self.widths)))
         return "\n".join(lines)
 
 
 def draw_table(out: Out, columns: Sequence[Column], rows: list, title: str | None = None) -> None:
     """One table on its own, as wide as its rows need."""
-    table = Table(columns)
-    table.measure(rows)
-    table.draw(out, rows, title)
+    table = Table(columns, rows, out.width)
+    table.draw(out, table.lines(rows, out), title)
+
+
+def _finisher(width: int, right: bool, out: Out):
+    """The function finishing a cell (text, or (text, style)) of a column ``width`` cells wide."""
+    style = out.style if out.colour else None
+
+    def finish(cell) -> str:
+        # a cell's text may come from a file or a commit: never a control sequence (visible)
+        if cell.__class__ is str:
+            text, size = fit(cell if cell.isprintable() else visible(cell), width)
+        else:
+            text, size = fit(visible(cell[0]), width)
+            if style is not None:
+                text = style(text, cell[1])
+        return _pad(text, size, width, right)
+
+    return finish
 
 
 class _Finished(dict):
@@ -307,10 +239,8 @@ def state_cell(row) -> tuple[str, str]:
     how many of its parts are done when it has several."""
     if row.done:
         if row.mine is not None:
-            closed = row.mine.standing.closed
-        else:
-            closed = max([p.standing.closed for p in row.parts if p.standing.closed], default=row.task.closed)
-        return f"✓ 已完成 {closed or ''}".strip(), "dim"
+            return done_cell(row.mine.standing.closed)
+        return done_cell(max([p.standing.closed for p in row.parts if p.standing.closed], default=row.task.closed))
     label, style = open_state_cell(row.assessment)
     done, total = row.done_parts
     if row.mine is None and total > 1:
@@ -318,26 +248,22 @@ def state_cell(row) -> tuple[str, str]:
     return label, style
 
 
+def done_cell(closed) -> tuple[str, str]:
+    return f"✓ 已完成 {closed or ''}".strip(), "dim"
+
+
 def open_state_cell(assessment) -> tuple[str, str]:
-    level = getattr(assessment, "level", None) or "green"
-    days = getattr(assessment, "days_late", None)
+    level = assessment.level or "green"
     label = LEVEL_MARK[level]
-    if level == "red" and days:
-        label = f"● 逾期{days}天"
-    elif level == "yellow" and getattr(assessment, "days_left", None) is not None:
+    if level == "red" and assessment.days_late:
+        label = f"● 逾期{assessment.days_late}天"
+    elif level == "yellow" and assessment.days_left is not None:
         label = "● 今天到期" if assessment.days_left == 0 else f"● {assessment.days_left}天内到期"
     return label, LEVEL_STYLE[level]
 
 
-def deadline_cell(task: Task) -> str:
-    """The deadline as the plan writes it (its date has a column of its own: a long phrase is
-    cut, never the date)."""
-    return task.deadline_text or "—"
-
-
 def due_cell(assessment) -> str:
-    due = getattr(assessment, "due", None)
-    return due.isoformat() if due else "—"
+    return assessment.due.isoformat() if assessment.due else "—"
 
 
 def units_cell(plan: Plan, task: Task) -> str:
@@ -364,20 +290,15 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
         out.line(f"{who}没有符合条件的任务。")
         out.flush()
         return
-    # Rows come plan by plan (views.status_rows): grouped by runs, not row by row.
-    by_plan: dict[str, tuple[Plan, list]] = {}
-    for plan, run in groupby(rows, key=_PLAN):
-        by_plan.setdefault(plan.id, (plan, []))[1].extend(run)
-    columns = [Column("编号", unique=True), Column("序号", cap=8, shrink=True), Column("任务", flex=True)]
+    columns = [Column("编号"), Column("序号", cap=8, shrink=True), Column("任务", flex=True)]
     columns.append(Column("角色", cap=24, shrink=True) if unit else Column("责任单位", cap=24, shrink=True))
     columns += [Column("期限", cap=16, shrink=True), Column("应完成"), Column("状态"), Column("最近进展")]
-    table = Table(columns)
     cells: list[tuple] = []
     spans: list[tuple[Plan, int, int]] = []
     open_count = red = yellow = 0
     named: dict[tuple, str] = {}
     tails: dict[tuple, tuple] = {}
-    for plan, plan_rows in by_plan.values():
+    for plan, plan_rows in groupby(rows, key=attrgetter("plan")):  # rows come plan by plan
         start = len(cells)
         for row in plan_rows:
             task = row.task
@@ -389,7 +310,8 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
             key = (task.deadline_text, row.assessment, row.mine is None and row.done_parts) if not row.done else None
             tail = tails.get(key) if key is not None else None
             if tail is None:
-                tail = (deadline_cell(task), due_cell(row.assessment), state_cell(row))
+                # the deadline as the plan writes it: a long phrase is cut, never the date after it
+                tail = (task.deadline_text or "—", due_cell(row.assessment), state_cell(row))
                 if key is not None:
                     tails[key] = tail
             if unit:
@@ -404,19 +326,15 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
             last = last.isoformat() if last else "—"
             cells.append((task.full_id, task.number or "", shorten(task.text), who, *tail, last))
         spans.append((plan, start, len(cells)))
-    table.measure(cells)
-    table.layout(out.width)
-    finished = table.finish(cells, out)
+    table = Table(columns, cells, out.width)
+    finished = table.lines(cells, out)
     for plan, start, end in spans:
-        table.draw_finished(out, finished[start:end], title=f"{plan.id} {plan.title}({plan.year}年)")
+        table.draw(out, finished[start:end], title=f"{plan.id} {plan.title}({plan.year}年)")
     summary = f"共 {len(rows)} 项任务,其中未完成 {open_count} 项"
     if red or yellow:
         summary += f"(逾期 {red} 项,将到期 {yellow} 项)"
     out.line(summary)
     out.flush()
-
-
-_PLAN = attrgetter("plan")
 
 
 def overdue_cells(row) -> tuple:
@@ -437,18 +355,16 @@ def render_overdue(groups, *, as_of, problems=()) -> None:
         out.line(f"截至 {as_of.isoformat()},没有逾期或将到期的任务。")
         out.flush()
         return
-    table = Table([Column("编号", unique=True), Column("任务", flex=True), Column("期限(原文)", cap=16, shrink=True),
-                   Column("应完成"), Column("状态"), Column("说明", cap=48, shrink=True)])
     # A task late for several units is the same row under each (views.group_by_unit): it is
     # laid out once. By id, in order of first appearance.
     rows = {id(row): row for group in groups for row in group.rows}
     cells = [overdue_cells(row) for row in rows.values()]
-    table.measure(cells)
-    table.layout(out.width)
-    line_of = dict(zip(rows, table.finish(cells, out)))
+    table = Table([Column("编号"), Column("任务", flex=True), Column("期限(原文)", cap=16, shrink=True),
+                   Column("应完成"), Column("状态"), Column("说明", cap=48, shrink=True)], cells, out.width)
+    line_of = dict(zip(rows, table.lines(cells, out)))
     for group in groups:
         title = f"{typed_form(group.unit)}:逾期 {group.red} 项,将到期 {group.yellow} 项"
-        table.draw_finished(out, [line_of[id(row)] for row in group.rows], title=title)
+        table.draw(out, [line_of[id(row)] for row in group.rows], title=title)
     red = sum(1 for row in rows.values() if row.level == "red")
     listed = sum(len(group.rows) for group in groups)
     shared = f"(有的任务由几个单位共同承担,在每个单位下各列一次,共 {listed} 行)" if listed > len(rows) else ""
@@ -474,9 +390,9 @@ def render_task(row, history) -> None:
     if task.units_text:
         facts.append(("原文", task.units_text))
     due = due_cell(assessment)
-    facts.append(("期限", deadline_cell(task) + (f"(应于 {due} 前完成)" if due != "—" else "")))
+    facts.append(("期限", (task.deadline_text or "—") + (f"(应于 {due} 前完成)" if due != "—" else "")))
     facts.append(("状态", state_cell(row)))
-    if getattr(assessment, "reason", None) and not row.done:
+    if assessment.reason and not row.done:
         facts.append(("说明", assessment.reason))
     if task.note:
         facts.append(("完成说明", task.note))
@@ -486,7 +402,7 @@ def render_task(row, history) -> None:
     value_width = max(out.width - label_width - len(GAP), 20)
     for label, value in facts:
         text, style = (value, None) if isinstance(value, str) else value
-        pieces = fold(visible(text), value_width) or [""]
+        pieces = fold(visible(text), value_width)
         head = _pad(label, cell_len(label), label_width, False)
         # fold escaped the text; the styles are ours: the lines go in as they are
         out.lines.append(out.style(head, "bold") + GAP + out.style(pieces[0], style))
@@ -496,9 +412,9 @@ def render_task(row, history) -> None:
         out.line()
         cells = []
         for part in row.parts:
-            state = (f"✓ 已完成 {part.standing.closed or ''}".strip(), "dim") if part.standing.state == "done" \
-                else open_state_cell(part.assessment)
-            note = part.standing.note or ("" if part.standing.state == "done" else part.assessment.reason or "")
+            done = part.standing.state == "done"
+            state = done_cell(part.standing.closed) if done else open_state_cell(part.assessment)
+            note = part.standing.note or ("" if done else part.assessment.reason or "")
             via = part.part.via and typed_form(part.part.via)
             cells.append([typed_form(part.unit), role_label(part.part.role, via), state, note])
         draw_table(out, [Column("单位", cap=24, shrink=True), Column("角色"), Column("状态"), Column("完成情况", flex=True)],
@@ -532,12 +448,12 @@ def _log_table(out: Out, commits, title: str) -> None:
                      Column("单位", cap=24, shrink=True), Column("摘要", flex=True, fold=True)], rows, title)
 
 
-def render_log(commits, *, title: str = "审计记录") -> None:
+def render_log(commits) -> None:
     out = Out()
-    if not commits:
-        out.line("没有变更记录。")
+    if commits:
+        _log_table(out, commits, "审计记录")
     else:
-        _log_table(out, commits, title)
+        out.line("没有变更记录。")
     out.flush()
 
 

@@ -37,6 +37,7 @@ from gktrack.storage.repo import Change, Repository, plan_rel
 
 MARK = "# gktrack:"
 BASE_MARK = "# gktrack:base:"
+EDITED = "编辑内容"  # how a problem inside the edited block names it, until it is kept in a file
 
 
 @dataclass
@@ -153,25 +154,24 @@ def _unresolved(lines: list[str]) -> bool:
     return any(yamldoc.is_map(item) and CONFLICT_KEY in yamldoc.entries(item) for item in items)
 
 
-def apply_block(repo: Repository, plan_id: str, task_id: int, block: Block, new_lines: list[str],
-                shown_at: int, shown_name: str, *, data: bytes | None = None):
+def apply_block(repo: Repository, plan_id: str, task_id: int, block: Block, new_lines: list[str], shown_at: int):
     """The plan file's editor with ``new_lines`` in place of the task, read again by the plan's
     own rules and checked as ``commit-edits`` and the server's hook check a file (``gktrack
     validate`` may find nothing new wrong: a unit the registry lacks…). Errors inside the block
-    name the edited text (``shown_name`` at its own lines)."""
+    name the edited text (``EDITED``, at its own lines: ``shown_at`` header lines above them)."""
     path = repo.plan_path(plan_id)
-    editor = PlanEditor(path, block.rel, data)
+    editor = PlanEditor(path, block.rel)
     try:
         editor.replace_task(task_id, "".join(new_lines))
-        _check_like_the_server(repo, block.rel, read_bytes(path) if data is None else data, editor.data())
+        _check_like_the_server(repo, block.rel, read_bytes(path), editor.data())
     except PlanFileError as exc:
         match = re.match(rf"^{re.escape(block.rel)}:(\d+)(:\d+)?$", exc.where or "")
         if match:
             line = int(match.group(1))
             if block.start < line <= block.start + len(new_lines):
-                exc.where = f"{shown_name}:{line - block.start + shown_at}{match.group(2) or ''}"
+                exc.where = f"{EDITED}:{line - block.start + shown_at}{match.group(2) or ''}"
             elif exc.where == block.rel or not match.group(2):
-                exc.where = f"{shown_name}:{shown_at + 1}"
+                exc.where = f"{EDITED}:{shown_at + 1}"
         raise
     return editor
 
@@ -188,20 +188,11 @@ def _check_like_the_server(repo: Repository, rel: str, before: bytes | None, aft
         raise PlanFileError(message, where=where) if sep else PlanFileError(where)
 
 
-@dataclass
-class EditResult:
-    """What ``edit`` did: its commit (None: nothing committed), the line the person is told, and
-    notes on what looks odd in the saved task (a deadline no rule reads) — as a ``Change`` has."""
-
-    change: Change | None
-    summary: str
-    notes: tuple[str, ...] = ()
-
-
-def edit_task(repo: Repository, ref: str, *, start_from: str | None = None, by: str | None = None) -> EditResult:
-    plan_id, task_id = repo.task_ref(ref)
+def edit_task(repo: Repository, ref: str, *, start_from: str | None = None, by: str | None = None) -> Change:
+    """Edit one task's lines; the notes of the ``Change`` say what looks odd in the saved task
+    (a deadline no rule reads)."""
     _, task = repo.find_task(ref)
-    ref = task.full_id
+    plan_id, task_id, ref = task.plan, task.id, task.full_id
     repo.require_git()
     require_office(repo, by, "edit")
     block = task_block(repo, plan_id, task_id)
@@ -229,17 +220,17 @@ def edit_task(repo: Repository, ref: str, *, start_from: str | None = None, by: 
         written = path.read_text(encoding="utf-8")
     new_lines = _strip_header(written)
     if not new_lines:
-        return EditResult(None, f"内容为空,已放弃编辑 {ref}")
+        return Change(None, f"内容为空,已放弃编辑 {ref}", [])
     if "".join(new_lines) == original:
-        return EditResult(None, f"任务 {ref} 未作修改")
+        return Change(None, f"任务 {ref} 未作修改", [])
     shown_at = sum(1 for line in written.splitlines() if line.startswith(MARK))
     try:
         if _unresolved(new_lines):
             raise PlanFileError(f"任务 {ref} 仍有 conflict: 记录(双方都改了的字段),请改好字段并删除 conflict: 后再保存")
-        apply_block(repo, plan_id, task_id, block, new_lines, shown_at, "编辑内容")
+        apply_block(repo, plan_id, task_id, block, new_lines, shown_at)
     except PlanFileError as exc:
         kept = _keep(repo, plan_id, task_id, written, original, exc)
-        exc.where = (exc.where or "").replace("编辑内容", str(kept), 1) or str(kept)
+        exc.where = (exc.where or "").replace(EDITED, str(kept), 1) or str(kept)
         raise
     summary = f"编辑 {ref}:{short(task.text)}"
     trailers = git.trailers("edit", task=ref, plan=plan_id)
@@ -249,7 +240,7 @@ def edit_task(repo: Repository, ref: str, *, start_from: str | None = None, by: 
             current = task_block(repo, plan_id, task_id)
             if "".join(current.lines) != original:
                 raise InputError(f"编辑期间任务 {ref} 已被别人修改")
-            editor = apply_block(repo, plan_id, task_id, current, new_lines, shown_at, "编辑内容")
+            editor = apply_block(repo, plan_id, task_id, current, new_lines, shown_at)
             editor.save(tx.write)
     except GktrackError as exc:
         _keep(repo, plan_id, task_id, written, original, exc)
@@ -257,5 +248,5 @@ def edit_task(repo: Repository, ref: str, *, start_from: str | None = None, by: 
     saved, year = editor.plan.task(task_id), editor.plan.year
     notes = tuple(unread_note(d.phrase) for d in parsed(tuple(saved.deadline), year) if d.kind == "unknown") \
         if saved.deadline and year else ()
-    return EditResult(Change(tx.commit, summary, task=None, files=tx.rels),
-                      f"已提交对任务 {ref} 的修改(提交 {tx.commit[:8]})" if tx.commit else f"任务 {ref} 未作修改", notes)
+    told = f"已提交对任务 {ref} 的修改(提交 {tx.commit[:8]})" if tx.commit else f"任务 {ref} 未作修改"
+    return Change(tx.commit, told, tx.rels, notes=notes)

@@ -1,28 +1,19 @@
-"""Files handed to gktrack from outside — the plan documents ``import`` reads, the forms
-``import-progress`` reads — and the limits they must keep: refused with one Chinese line naming
-the file, before a library opens them, when they would exhaust memory or time. One place, so
-every reader refuses the same things in the same words.
+"""The limits a file handed to gktrack from outside (a plan document for ``import``, a form for
+``import-progress``) must keep: one Chinese line naming the file refuses it, before a library
+opens it, when it would exhaust memory or time. A real plan is under 200 pages and 5 MB; every
+limit is several times what one needs.
 
-A real plan is under 200 pages and 5 MB; every limit is several times what one needs. Why each
-is there:
-
-* A file is read only when it is a regular file of at most ``MAX_FILE`` bytes: a video renamed
-  .txt, or a FIFO that never ends, is not a plan.
-* An .xlsx or .docx is a zip of XML parts. A few kilobytes can unpack to gigabytes (a zip bomb),
-  an XML part can declare entities that expand a billion times, and openpyxl makes one object per
-  cell of a merged range (a merged A1:XFD1048576 is seventeen thousand million). So the package
-  is checked as it is stored (``check_package``): its parts' unpacked sizes and element counts,
-  no DTD in any part, and the merged ranges of each sheet. What a sheet's rows hold is bounded
-  by the readers themselves (they read row by row, at most so many rows and columns).
-* The text a document yields is bounded (``check_text``): the parser's time grows with it, and
-  more than ``MAX_TEXT`` characters could not become a plan file anyway. So is one task's text
-  (``MAX_TASK_TEXT``): the parser reads the end of a task again with each paragraph added to it,
-  and a document whose structure it does not see would add every paragraph to one task.
-* A library whose time cannot be bounded from outside (pdfplumber's page layout) and a program
-  (LibreOffice) run in a child process (``run_child``) with a time limit, and on POSIX a memory
-  limit; the child and all it started are killed when the time is up, so nothing can hang.
-* A malformed file makes a library raise whatever it raises: ``unreadable`` turns that into the
-  one line naming the file.
+* Only a regular file of at most ``MAX_FILE`` bytes is read: a video renamed .txt, or a FIFO
+  that never ends, is not a plan.
+* An .xlsx or .docx is a zip of XML parts: a few kilobytes can unpack to gigabytes, an XML part
+  can declare entities that expand a billion times, and openpyxl makes one object per cell of a
+  merged range. ``check_package`` checks the package as it is stored: unpacked sizes, element
+  counts, no DTD, merged ranges. The readers bound the rows and columns they read.
+* ``check_text`` bounds the text a document yields (the parser's time grows with it), and
+  ``MAX_TASK_TEXT`` one task's (the parser reads a task's end again with each paragraph added).
+* pdfplumber's page layout and LibreOffice run in a child process (``run_child``) with a time
+  limit, and on POSIX a memory limit; the child and all it started are killed when time is up.
+* ``unreadable`` turns whatever a library raises on a malformed file into the one line.
 """
 
 from __future__ import annotations
@@ -99,21 +90,14 @@ def _column(letters: bytes) -> int:
     return number
 
 
-def check_package(source: Path | bytes, name: str | None = None) -> None:
-    """Raise InputError when the Office file (a path, or its bytes and ``name``) is too big or too
-    strange to open safely."""
-    if isinstance(source, (bytes, bytearray)):
-        name = name or "文件"
-        size, opened = len(source), io.BytesIO(source)
-    else:
-        path = Path(source)
-        name = name or path.name
-        size, opened = path.stat().st_size, path
+def check_package(data: bytes, name: str) -> None:
+    """Raise InputError when the Office file ``name`` (its bytes) is too big or too strange to
+    open safely."""
     kind = Path(name).suffix or "办公"
-    if size > MAX_FILE:
-        raise InputError(f"“{name}”有 {_mb(size)} MB,超过上限 {MAX_FILE // 1048576} MB,未读取")
+    if len(data) > MAX_FILE:
+        raise InputError(f"“{name}”有 {_mb(len(data))} MB,超过上限 {MAX_FILE // 1048576} MB,未读取")
     try:
-        with zipfile.ZipFile(opened) as package:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
             parts = package.infolist()
             if len(parts) > MAX_PARTS:
                 raise InputError(f"“{name}”中的部件过多({len(parts)} 个),不像正常的办公文件,未读取")
@@ -128,13 +112,13 @@ def check_package(source: Path | bytes, name: str | None = None) -> None:
             for part in parts:
                 # every part: [Content_Types].xml may declare any name an XML part. zipfile stops
                 # at the declared size (a lie is a CRC error), so each read is bounded.
-                data = package.read(part)
-                if any(dtd in data for dtd in _DTD):
+                content = package.read(part)
+                if any(dtd in content for dtd in _DTD):
                     raise InputError(f"“{name}”的 {part.filename} 含有 DTD 或实体声明(正常的办公文件没有),未读取")
-                if data.count(b"<") > MAX_ELEMENTS:  # 60 MB of "<w:p/>" would be 1.3 GB parsed
+                if content.count(b"<") > MAX_ELEMENTS:  # 60 MB of "<w:p/>" would be 1.3 GB parsed
                     raise InputError(f"“{name}”的 {part.filename} 中的元素超过 {MAX_ELEMENTS} 个,不像是一份计划,未读取")
-                if b"mergeCell" in data:
-                    _check_merged(name, data)
+                if b"mergeCell" in content:
+                    _check_merged(name, content)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError,
             RuntimeError, OSError) as exc:
         # a damaged archive, an encrypted part (RuntimeError), an unknown compression method

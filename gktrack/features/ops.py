@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import NamedTuple
 
 from gktrack.domain.dates import read_date, today
 from gktrack.domain.model import ROLE_LABELS, ROLES, YEARS, Plan, Progress, Section, Task, UnitRef
@@ -21,10 +20,8 @@ from gktrack.storage.planfile import PlanEditor, check_plan_id, new_plan_text, r
 from gktrack.storage.registry import INITIAL_TEXT, REGISTRY_FILE, add_units_to_file, read_registry
 from gktrack.storage.repo import PLANS_DIR, Change, Repository, plan_rel
 
-SUMMARY_TEXT_CHARS = 24
-
-
-def short(text: str, limit: int = SUMMARY_TEXT_CHARS) -> str:
+def short(text: str, limit: int = 24) -> str:
+    """``text`` on one line, cut to ``limit`` characters (a commit's summary line)."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit] + "…"
 
@@ -32,16 +29,7 @@ def short(text: str, limit: int = SUMMARY_TEXT_CHARS) -> str:
 # --- init ---------------------------------------------------------------------------------
 
 
-class InitResult(NamedTuple):
-    """What ``init`` did: the repository, whether it changed anything, and a Chinese message."""
-
-    root: Path
-    created: bool
-    commit: str | None
-    message: str
-
-
-def init_repo(path: str | Path | None) -> InitResult:
+def init_repo(path: str | Path | None) -> Change:
     """Make a plans repository (idempotent): git work tree, plans/, units.yaml, first commit.
 
     On an existing repository it adds only what is missing (the merge attribute, the editor
@@ -83,9 +71,8 @@ def init_repo(path: str | Path | None) -> InitResult:
     pending = [rel for rel in candidates if rel not in created and rel not in tracked and (root / rel).exists()]
     files = created + pending
     if not files:
-        if configured:
-            return InitResult(root, False, None, "\n".join([*configured, f"{root} 的仓库文件已齐全,无需提交"]))
-        return InitResult(root, False, None, f"{root} 已是 gktrack 计划仓库,未做任何修改")
+        unchanged = f"{root} 的仓库文件已齐全,无需提交" if configured else f"{root} 已是 gktrack 计划仓库,未做任何修改"
+        return Change(None, "\n".join([*configured, unchanged]), [])
     repo = Repository(root)
     author, committer = repo.identity(None)
     summary = f"补充 gktrack 仓库设置:{'、'.join(files)}" if existed else "初始化 gktrack 计划仓库"
@@ -94,9 +81,8 @@ def init_repo(path: str | Path | None) -> InitResult:
         commit = git.commit(root, files, git.format_message(summary, None, git.trailers("init")),
                             author=author, committer=committer)
     if existed:
-        return InitResult(root, True, commit, "\n".join(
-            [*configured, f"已为 {root} 补充 {'、'.join(files)}(提交 {commit[:8]})"]))
-    return InitResult(root, True, commit, f"已在 {root} 建立 gktrack 计划仓库(提交 {commit[:8]})")
+        return Change(commit, "\n".join([*configured, f"已为 {root} 补充 {'、'.join(files)}(提交 {commit[:8]})"]), files)
+    return Change(commit, f"已在 {root} 建立 gktrack 计划仓库(提交 {commit[:8]})", files)
 
 
 # --- plans and sections -------------------------------------------------------------------
@@ -161,8 +147,10 @@ def resolve_section(plan: Plan, value: str) -> str:
 # --- tasks --------------------------------------------------------------------------------
 
 
-def _collect_units(lead: list[str], support: list[str], units: list[str]) -> list[UnitRef]:
-    """Unit options into refs. Each value is a unit list as documents write it."""
+def _unit_refs(repo: Repository, lead: list[str], support: list[str], units: list[str],
+               new_unit: bool) -> tuple[list[UnitRef], list[str]]:
+    """The unit options as registered units, and the new ones to register (``new_unit``). Each
+    value is a unit list as documents write it."""
     from gktrack.domain.unitphrase import parse_unit_phrase
 
     refs: list[UnitRef] = []
@@ -171,7 +159,8 @@ def _collect_units(lead: list[str], support: list[str], units: list[str]) -> lis
             refs += [UnitRef(ref.name, role) for ref in parse_unit_phrase(value)]
     for value in units:
         refs += parse_unit_phrase(value)
-    return list({ref.name: ref for ref in refs}.values())  # the last mention of a unit decides its role
+    refs = list({ref.name: ref for ref in refs}.values())  # the last mention of a unit decides its role
+    return resolve_refs(repo.units(), refs, register_new=new_unit)
 
 
 def _register(repo: Repository, tx, new_units: list[str]) -> None:
@@ -209,9 +198,8 @@ def add_task(repo: Repository, plan_id: str, text: str, *, lead: list[str] = (),
     plan = repo.load_plan(plan_id)
     require_office(repo, by, "add")
     section_key = resolve_section(plan, section) if section else None
-    refs, new_units = resolve_refs(repo.units(), _collect_units(list(lead), list(support), list(units)),
-                                   register_new=new_unit)
-    phrases, notes = _deadline_phrases(list(due), plan.year)
+    refs, new_units = _unit_refs(repo, lead, support, units, new_unit)
+    phrases, notes = _deadline_phrases(due, plan.year)
     task = Task(plan=plan_id, id=plan.next_task_id(), text=text, number=number, section=section_key,
                 deadline=phrases)
     task.set_units(refs)
@@ -226,7 +214,23 @@ def add_task(repo: Repository, plan_id: str, text: str, *, lead: list[str] = (),
         tx.summary = f"新增 {task.full_id}:{short(text)}"
         saved = editor.insert_task(task)
         editor.save(tx.write)
-    return Change(tx.commit, f"已新增任务 {saved.full_id}", task=saved, files=tx.rels, notes=tuple(notes))
+    if not due:
+        notes += _offered_deadlines(saved.full_id, text)
+    # the summary is the id alone: scripts capture it
+    return Change(tx.commit, saved.full_id, task=saved, files=tx.rels, notes=tuple(notes))
+
+
+def _offered_deadlines(task_id: str, text: str) -> list[str]:
+    """A deadline written in the task's own words is offered, never guessed into the file."""
+    from gktrack.domain.deadlines import find_deadline_phrases
+
+    found = find_deadline_phrases(text)
+    if not found:
+        return []
+    phrases = "、".join(f"“{p}”" for p in found)
+    dues = " ".join(f"--due {p}" for p in found)
+    return [f"任务内容中写有期限 {phrases},未登记为期限;如需登记,可 gktrack undo 后加 {dues} 重新添加,"
+            f"或用 gktrack edit {task_id} 填写 deadline"]
 
 
 def _edit_task(repo: Repository, ref: str, summary: str, trailers: dict[str, str], *,
@@ -240,7 +244,7 @@ def _edit_task(repo: Repository, ref: str, summary: str, trailers: dict[str, str
     plan_id, task_id = repo.task_ref(ref)
     rel = plan_rel(plan_id)
     with repo.change([rel], summary, trailers, by=by, body=body, staged=True) as tx:
-        _register(repo, tx, list(new_units))
+        _register(repo, tx, new_units)
         editor = PlanEditor(repo.plan_path(plan_id), rel)
         current = editor.plan.task(task_id)
         if current is None:
@@ -263,8 +267,7 @@ def _role_lists(refs: list[UnitRef]) -> dict[str, list[str]]:
 def assign(repo: Repository, ref: str, *, lead: list[str] = (), support: list[str] = (),
            units: list[str] = (), new_unit: bool = False, by: str | None = None) -> Change:
     plan, task = repo.find_task(ref)
-    refs, new_units = resolve_refs(repo.units(), _collect_units(list(lead), list(support), list(units)),
-                                   register_new=new_unit)
+    refs, new_units = _unit_refs(repo, lead, support, units, new_unit)
     if not refs:
         raise InputError("请用 --lead、--support 或 --unit 指定单位")
     _check_permission(repo, by, task, "assign")
@@ -329,11 +332,7 @@ def _acting_unit(repo: Repository, task: Task, unit: str | None, by: str | None)
 
 
 def _actor_email(repo: Repository, by: str | None) -> str | None:
-    if by:
-        parsed = git.parse_identity(by)
-        if parsed:
-            return parsed.email
-    ident = repo.git_identity()
+    ident = (git.parse_identity(by) if by else None) or repo.git_identity()
     return ident.email if ident else None
 
 
@@ -475,7 +474,7 @@ def close_task(repo: Repository, ref: str, *, note: str | None = None, evidence:
         raise InputError(f"任务 {task.full_id} {whose}已于 {where.closed or '此前'} 关闭;如需重新打开请用 gktrack reopen")
     when, notes = _record_date(date, plan, repo, task)
     _check_permission(repo, by, task, "close", part=what, plan=plan)
-    links, link_notes = _links(list(evidence))
+    links, link_notes = _links(evidence)
     text = note.strip() if note and note.strip() else None
     change = _edit_task(repo, ref, *_part_change("关闭", "close", task, what, acting, when), by=by,
                         edit=lambda current: close_edit(current, part, when, text, links))

@@ -1,21 +1,16 @@
 """`gktrack validate`: every problem of the plan files and the units registry, each at its place.
 
-What a file must be — bytes, YAML, fields and their types, required fields, unknown keys, unique
-ids and keys, sections that exist, the plan id that is its name, the registry's duplicates and
-roles — is said by the one reader, collecting every problem (``gktrack.storage.reader`` through
-``planfile.plan_from_nodes`` and ``registry.registry_from_nodes``). This module adds what is not a
-fact of the file format: unit names the registry does not know (with suggestions), names that
-are no unit at all (a row number, a time, empty "||" cells: ``unitphrase.unit_name_problem``),
-task texts and section titles that are no words (a row number, punctuation:
-``unitphrase.text_problem``), deadline phrases that cannot be read or fall before the plan
-year (``deadlines.before_plan_year``), the merge driver's unresolved ``conflict:`` entries, tasks
-written twice, a state that disagrees with the closing date, file names that are not plan ids, a
-change a crash left half done. And it finds the files: the work
-tree, or with ``staged`` what ``git commit`` would commit (the pre-commit hook).
+What a file must be (YAML, fields, types, ids, sections, the plan id that is its name) is said by
+the one reader, which collects every problem (``storage.reader``, ``planfile.plan_from_nodes``,
+``registry.registry_from_nodes``). This module adds what is no fact of the file format: unit
+names the registry does not know, names and texts that are no words (a row number, a time:
+``unitphrase``), deadlines that cannot be read or fall before the plan year, unresolved
+``conflict:`` entries, tasks written twice, a state at odds with its closing date, file names that
+are not plan ids, a change a crash left half done. It checks the work tree, or with ``staged``
+what ``git commit`` would commit (the pre-commit hook).
 
-A plan file whose bytes were read before without a problem is not read again: the index
-(``gktrack.storage.index``) knows it by blob id and name, and its plan comes from the index; the
-checks of this module run on every plan, every time.
+A plan file whose bytes once read without a problem is not read again: its plan comes from the
+index (``storage.index``); this module's checks run on every plan, every time.
 """
 
 from __future__ import annotations
@@ -39,21 +34,12 @@ from gktrack.storage.reader import ERROR, MORE_OF_THE_SAME, UNREADABLE, WARNING,
 from gktrack.storage.registry import REGISTRY_FILE, default_registry, registry_from_nodes
 from gktrack.storage.repo import PLANS_DIR, Repository, unit_names
 
-__all__ = ["ERROR", "WARNING", "Problem", "check", "check_plan", "check_registry", "summary", "validate"]
+__all__ = ["ERROR", "WARNING", "Problem", "check", "check_plan", "check_registry", "summary"]
 
 _SECTION_KEY = re.compile(r"^\d+(\.\d+)*$")
 # The index's note that a plan file's bytes, under that name, read without a problem. The version:
 # a newer gktrack may find more.
 _CLEAN = f"validated:{__version__}"
-
-
-def validate(repo: Repository, paths: Iterable[str] | None = None, staged: bool = False) -> list[Problem]:
-    """Every problem of the given files (default: the registry and every plan).
-
-    ``staged``: check what ``git commit`` would commit (the index), as a pre-commit hook does.
-    Paths are taken relative to the current directory, as on the command line.
-    """
-    return check(repo, paths, staged)[0]
 
 
 @dataclass
@@ -66,7 +52,10 @@ class _Source:
 
 def check(repo: Repository, paths: Iterable[str] | None = None,
           staged: bool = False) -> tuple[list[Problem], list[str]]:
-    """``validate``, and the files that were checked."""
+    """Every problem of the given files (default: the registry and every plan), and the files
+    that were checked. ``staged``: check what ``git commit`` would commit (the index), as a
+    pre-commit hook does. Paths are taken relative to the current directory, as on the command
+    line."""
     paths = list(paths or [])
     if staged:
         sources, registry_data = _staged_sources(repo, paths)

@@ -162,14 +162,14 @@ def unit_summaries(repo: Repository) -> tuple[list[UnitSummary], list[LoadProble
     return ordered, problems
 
 
-def task_json(plan: Plan, task: Task, *, row: TaskRow | None = None, headings: dict | None = None) -> dict:
+def task_json(row: TaskRow, headings: dict | None = None) -> dict:
     """The task object of every ``--json`` output (a documented contract, see README): the
     task's fields as the plan file has them, with the task's full id, the plan, the section
-    headings, the units with their roles, the deadline as text and its first date, and, when
-    assessed, the level and days late. ``headings``: a dict kept across calls, so that each
-    section's headings are worked out once."""
-    assessment = row.assessment if row else None
-    due = getattr(assessment, "due", None)
+    headings, the units with their roles, the deadline as text and its first date, the level and
+    days late. ``headings``: a dict kept across calls, so that each section's headings are worked
+    out once."""
+    plan, task, assessment = row.plan, row.task, row.assessment
+    due = assessment.due
     if due is None:
         due = next((d.due for d in parsed(tuple(task.deadline), plan.year) if d.due is not None), None)
     data = to_data(task)
@@ -181,14 +181,13 @@ def task_json(plan: Plan, task: Task, *, row: TaskRow | None = None, headings: d
         "deadline": task.deadline_text,
         "due": due.isoformat() if due else None,
     })
-    if row is not None and row.parts:
+    if row.parts:
         data.update(state="done" if row.done else "open",
                     parts=[part_json(p) for p in row.parts if p.part is not None], parts_done=row.done_parts[0])
-    if assessment is not None:
-        data.update(level=assessment.level, days_late=assessment.days_late, category=assessment.category)
-    if row is not None and row.role is not None:
+    data.update(level=assessment.level, days_late=assessment.days_late, category=assessment.category)
+    if row.role is not None:
         data.update(role=row.role, via=row.via)
-    if row is not None and row.mine is not None:
+    if row.mine is not None:
         # a unit's row: its part's state, so its date, note and evidence go with it
         mine = row.mine.standing
         data.update(state=mine.state, closed=mine.closed.isoformat() if mine.closed else None, note=mine.note,
@@ -262,5 +261,5 @@ def _for_part(row: TaskRow, part: PartRow) -> TaskRow:
 
 def overdue_json(row: TaskRow) -> dict:
     a = row.assessment
-    return {**task_json(row.plan, row.task, row=row), "days_left": a.days_left, "reason": a.reason,
+    return {**task_json(row), "days_left": a.days_left, "reason": a.reason,
             "phrase": a.phrase}

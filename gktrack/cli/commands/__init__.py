@@ -4,6 +4,6 @@ Every call imports all of them (Typer reads their signatures), so a command impo
 runs (import, report, sync, …) inside its function: a feature is loaded only when its command runs.
 """
 
-from gktrack.cli.commands import core, importing, office, overdue, report, validate, sync
+from gktrack.cli.commands import core, importing, office, report, sync
 
-ALL = [core, overdue, importing, report, validate, office, sync]
+ALL = [core, importing, report, office, sync]

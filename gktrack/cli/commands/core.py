@@ -1,6 +1,6 @@
-"""The core commands: repository, plans, tasks, and the read commands over them."""
+"""The core commands: repository, plans, tasks, and the read commands over them (status, show,
+units, log, overdue)."""
 
-import sys
 from typing import List, Optional
 
 import typer
@@ -20,7 +20,7 @@ def register(app: typer.Typer, command) -> None:
         """建立计划仓库:git 仓库、plans/ 文件夹、单位名册 units.yaml 和第一次提交。重复运行不做改动。"""
         from gktrack.features.ops import init_repo
 
-        done(init_repo(path).message)
+        done(init_repo(path))
 
     @command("new-plan")
     def new_plan(
@@ -70,11 +70,8 @@ def register(app: typer.Typer, command) -> None:
         """新增任务,输出其编号(如 hl2022/50)。"""
         from gktrack.features.ops import add_task
 
-        change = add_task(repository(), plan_id, text, lead=lead, support=support, units=unit, due=due,
-                          section=section, number=number, new_unit=new_unit, by=by)
-        done(change._replace(summary=change.task.full_id))
-        if not due:
-            _offer_deadline_in_text(change.task.full_id, text)
+        done(add_task(repository(), plan_id, text, lead=lead, support=support, units=unit, due=due,
+                      section=section, number=number, new_unit=new_unit, by=by))
 
     @command("assign")
     def assign(
@@ -126,8 +123,7 @@ def register(app: typer.Typer, command) -> None:
         """关闭(办结)任务。"""
         from gktrack.features.ops import close_task
 
-        done(close_task(repository(), task, note=note, evidence=list(evidence or []), date=date, unit=unit,
-                        by=by))
+        done(close_task(repository(), task, note=note, evidence=evidence, date=date, unit=unit, by=by))
 
     @command("reopen")
     def reopen(
@@ -184,7 +180,7 @@ def register(app: typer.Typer, command) -> None:
 
             warn(problems)
             headings: dict = {}
-            print_json(task_json(r.plan, r.task, row=r, headings=headings) for r in rows)
+            print_json(task_json(r, headings) for r in rows)
             return
         from gktrack.cli.render import render_status
 
@@ -205,7 +201,7 @@ def register(app: typer.Typer, command) -> None:
         row = task_row(repo, plan, found, as_of_day(as_of))
         history = task_history(repo, found.full_id) if (repo.root / ".git").exists() else []
         if json_out:
-            data = task_json(plan, found, row=row)
+            data = task_json(row)
             data["history"] = [c.to_json() for c in history]
             print_json(data)
             return
@@ -248,14 +244,32 @@ def register(app: typer.Typer, command) -> None:
 
         render_log(commits)
 
+    @command("overdue")
+    def overdue(
+        as_of: AsOf = None,
+        unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="单位", help="只看该单位(含其所属集体的任务)",
+                                            autocompletion=complete_unit),
+        plan: OnlyPlan = None,
+        within: Optional[int] = typer.Option(None, "--within", "-w", metavar="天数",
+                                             help="多少天内到期算“将到期”(默认 7 天,与 Taskwarrior 一致,也合每周调度)"),
+        json_out: Json = False,
+    ) -> None:
+        """逾期(红)和将到期(黄)的任务,按责任单位分组,逾期最久的在前。无论有无逾期,退出码都是 0。"""
+        from gktrack.features.views import overdue_rows
 
-def _offer_deadline_in_text(task_id: str, text: str) -> None:
-    """A deadline written in the task's own words is offered, never guessed into the file."""
-    from gktrack.domain.deadlines import find_deadline_phrases
+        if within is not None and not 0 <= within <= 366:
+            raise InputError(f"--within 应为 0 到 366 之间的天数,而不是 {within}")
+        when = as_of_day(as_of)
+        repo = repository()
+        rows, problems = overdue_rows(repo, as_of=when, unit=unit, plan=plan, within=within)
+        if json_out:
+            from gktrack.features.views import overdue_json
 
-    found = find_deadline_phrases(text)
-    if found:
-        phrases = "、".join(f"“{p}”" for p in found)
-        dues = " ".join(f"--due {p}" for p in found)
-        sys.stderr.write(f"gktrack: 提示:任务内容中写有期限 {phrases},未登记为期限;如需登记,"
-                         f"可 gktrack undo 后加 {dues} 重新添加,或用 gktrack edit {task_id} 填写 deadline\n")
+            warn(problems)
+            print_json([overdue_json(r) for r in rows])
+            return
+        from gktrack.cli.render import render_overdue
+        from gktrack.features.views import group_by_unit
+
+        render_overdue(group_by_unit(repo, rows, unit), as_of=when, problems=problems)
+

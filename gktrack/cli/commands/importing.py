@@ -6,6 +6,7 @@ from typing import List, Optional
 
 import typer
 
+from gktrack.cli.commands.options import By
 from gktrack.cli.context import repository
 from gktrack.cli.output import ProgressBar, done, print_json
 from gktrack.domain.text import visible
@@ -22,7 +23,7 @@ def register(app: typer.Typer, command) -> None:
         owner: Optional[str] = typer.Option(None, "--owner", metavar="单位", help="发文单位:承担未写责任单位的任务,也是文中“我局”“本单位”所指(默认取自原文)"),
         dry_run: bool = typer.Option(False, "--dry-run", "-n", help="只显示将导入的内容,不写文件、不提交"),
         json_out: bool = typer.Option(False, "--json", help="以 JSON 输出导入概况"),
-        by: Optional[str] = typer.Option(None, "--by", metavar="姓名 <邮箱>", help="以此人名义提交"),
+        by: By = None,
     ) -> int:
         """导入计划原文:识别标题、年度、文号、章节层次、任务、责任单位和期限,生成计划文件并提交一次。
         一次给多个文件时逐个导入,每个文件一次提交。单位名册列出人员(people)后,只有政务公开办(office 角色)
@@ -36,52 +37,51 @@ def register(app: typer.Typer, command) -> None:
         if len(paths) > 1:
             if plan_id or title:
                 raise InputError("--id 和 --title 只能用于单个文件")
-            return _import_many(repo, paths, year=year, dry_run=dry_run, json_out=json_out, by=by, owner=owner)
-        preview, change = _import_one(repo, paths[0], plan_id=plan_id, year=year, title=title,
-                                      dry_run=dry_run, by=by, owner=owner)
+            return _import_many(repo, paths, dry_run=dry_run, json_out=json_out, by=by, year=year, owner=owner)
+        preview, commit = _import_one(repo, paths[0], dry_run=dry_run, by=by, plan_id=plan_id, year=year,
+                                      title=title, owner=owner)
         if json_out:
-            print_json(_json(preview, change, dry_run))
+            print_json(_json(preview, commit, dry_run))
             return 0
         from gktrack.cli.render import render_import
 
-        render_import(preview, dry_run=dry_run, commit=change.commit if change else None)
+        render_import(preview, dry_run=dry_run, commit=commit)
         return 0
 
 
-def _import_one(repo, path: str, *, plan_id=None, year=None, title=None, dry_run: bool, by=None, owner=None):
+def _import_one(repo, path: str, *, dry_run: bool, by, **options):
+    """The import's preview, and its commit (None with ``dry_run``)."""
     from gktrack.features.importer.plan import import_plan, preview_import
 
     if dry_run:
-        return preview_import(repo, path, plan_id=plan_id, year=year, title=title, owner=owner), None
-    change, preview = import_plan(repo, path, plan_id=plan_id, year=year, title=title, by=by, owner=owner)
-    return preview, change
+        return preview_import(repo, path, **options), None
+    change, preview = import_plan(repo, path, by=by, **options)
+    return preview, change.commit
 
 
-def _json(preview, change, dry_run: bool) -> dict:
-    return {**preview.to_json(), "dry_run": dry_run, "commit": change.commit if change else None}
+def _json(preview, commit: str | None, dry_run: bool) -> dict:
+    return {**preview.to_json(), "dry_run": dry_run, "commit": commit}
 
 
-def _import_many(repo, paths: list[str], *, year, dry_run: bool, json_out: bool, by, owner=None) -> int:
+def _import_many(repo, paths: list[str], *, dry_run: bool, json_out: bool, by, **options) -> int:
     """Each file its own commit; a file that fails is reported and the rest still go in."""
     results, failed = [], 0
     with ProgressBar("导入") as bar:
         for count, path in enumerate(paths):
             bar(Path(path).name, count, len(paths))
             try:
-                preview, change = _import_one(repo, path, year=year, dry_run=dry_run, by=by, owner=owner)
+                preview, commit = _import_one(repo, path, dry_run=dry_run, by=by, **options)
             except GktrackError as exc:
                 failed += 1
                 sys.stderr.write(visible(f"gktrack: 错误:{path}:{exc}", one_line=True) + "\n")
-                if json_out:
-                    results.append({"file": path, "error": str(exc)})
+                results.append({"file": path, "error": str(exc)})
                 continue
-            if json_out:
-                results.append({"file": path, **_json(preview, change, dry_run)})
-            else:
+            results.append({"file": path, **_json(preview, commit, dry_run)})
+            if not json_out:
                 plan = preview.plan
                 verb = "将导入" if dry_run else "已导入"
-                commit = f",提交 {change.commit[:8]}" if change and change.commit else ""
-                done(f"{verb} {path} → {plan.id}:{plan.title}({len(plan.tasks)} 项任务{commit})")
+                shown = f",提交 {commit[:8]}" if commit else ""
+                done(f"{verb} {path} → {plan.id}:{plan.title}({len(plan.tasks)} 项任务{shown})")
         bar("完成", len(paths), len(paths))
     if json_out:
         print_json(results)

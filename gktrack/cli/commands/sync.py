@@ -56,7 +56,7 @@ def register(app: typer.Typer, command) -> None:
 
         repo = repository()
         repo.require_git()
-        done(init_repo(repo.root).message)
+        done(init_repo(repo.root))
 
     @command("setup-merge")
     def setup_merge() -> None:

@@ -16,12 +16,12 @@ from gktrack.domain.dates import today
 from gktrack.domain.deadlines import owed_periods, parse_deadlines
 from gktrack.domain.model import Plan, Task
 from gktrack.features.exchange.export import progress_text
+from gktrack.features.ops import short
 from gktrack.features.views import effective_units, status_rows
 from gktrack.storage.repo import Repository
 
 PRODID = "-//gktrack//政务公开任务期限//ZH"
 UID_DOMAIN = "gktrack"
-DEFAULT_REMIND_DAYS = 3
 REMIND_HOUR = 9  # the reminder rings at 9:00, not at midnight
 
 
@@ -60,11 +60,11 @@ def _recurrence(deadline, year: int, issued: dt.date | None) -> tuple[dt.date, d
 LAST_DAY = dt.date(9998, 12, 31)
 
 
-def calendar_entries(repo: Repository, *, plan: str | None = None, unit: str | None = None,
-                     as_of: dt.date | None = None) -> tuple[list[CalendarEntry], list, list[str]]:
+def calendar_entries(repo: Repository, *, plan: str | None = None,
+                     unit: str | None = None) -> tuple[list[CalendarEntry], list, list[str]]:
     """Every dated or recurring deadline of the selected tasks, open and closed; the plan files
     that could not be read; and, in Chinese, the deadlines no calendar can hold (left out)."""
-    rows, problems = status_rows(repo, unit=unit, plan=plan, state="all", as_of=as_of or today())
+    rows, problems = status_rows(repo, unit=unit, plan=plan, state="all", as_of=today())
     entries, notes = [], []
     for row in rows:
         for index, deadline in enumerate(parse_deadlines(row.task.deadline, row.plan.year), start=1):
@@ -86,11 +86,10 @@ def calendar_entries(repo: Repository, *, plan: str | None = None, unit: str | N
     return entries, problems, notes
 
 
-def build_calendar(entries: list[CalendarEntry], *, name: str, remind_days: int = DEFAULT_REMIND_DAYS,
-                   stamp: dt.datetime | None = None) -> bytes:
+def build_calendar(entries: list[CalendarEntry], *, name: str, remind_days: int) -> bytes:
     from icalendar import Alarm, Calendar, Event
 
-    stamp = stamp or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     cal = Calendar()
     for key, value in (("prodid", PRODID), ("version", "2.0"), ("calscale", "GREGORIAN"),
                        ("method", "PUBLISH"), ("x-wr-calname", name), ("x-wr-timezone", "Asia/Shanghai")):
@@ -107,9 +106,8 @@ def build_calendar(entries: list[CalendarEntry], *, name: str, remind_days: int 
         if entry.rdates:
             event.add("rdate", entry.rdates)
         text = " ".join(task.text.split())
-        brief = text if len(text) <= 30 else text[:30] + "…"
         done = task.state == "done"
-        event.add("summary", f"{'[已完成] ' if done else ''}{task.full_id} {brief}(时限:{entry.phrase})")
+        event.add("summary", f"{'[已完成] ' if done else ''}{task.full_id} {short(text, 30)}(时限:{entry.phrase})")
         units = "、".join(u.name for u in effective_units(entry.plan, task)) or "(未分派)"
         lines = [text, "", f"计划:{entry.plan.title}", f"责任单位:{units}", f"时限要求:{task.deadline_text or ''}",
                  f"任务编号:{task.full_id}"]
@@ -120,7 +118,7 @@ def build_calendar(entries: list[CalendarEntry], *, name: str, remind_days: int 
         event.add("categories", [entry.plan.id])
         event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
         event.add("status", "CANCELLED" if done else "CONFIRMED")
-        if not done and remind_days >= 0:
+        if not done:
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
             alarm.add("description", f"{task.full_id} 将于 {entry.phrase} 到期")

@@ -1,18 +1,13 @@
-"""Spreadsheets out: the 分工表 of a plan (or a unit, or the overdue list) and a unit's 进展填报表.
-
-The rows are plain data (``sheet_rows``); ``write_xlsx`` lays them out the way offices print
-them (merged 工作任务 cells, frozen header, widths fitted to Chinese text, A4 landscape) and
-``write_csv`` writes UTF-8 with a BOM so Excel and WPS open it without garbling. openpyxl is
-imported only here, and only when an .xlsx is written.
+"""Spreadsheets out: the 分工表 of a plan (or a unit, or the overdue list) and a unit's 进展填报表,
+as .xlsx laid out the way offices print them, as CSV with a BOM (so that Excel and WPS open it
+without garbling), or as Markdown for the git server's web view.
 
 Task text comes from outside documents, so no cell is ever a formula: a text that starts with
-``= + - @`` (or a tab or carriage return) is written as text (``gktrack.domain.text``): in
-.xlsx a string cell with Excel's "quote prefix", in CSV with a leading apostrophe. Control
-characters a hand-edited file may hold are written escaped (.xlsx cannot hold most of them).
+``= + - @`` (or a tab or carriage return) is written as text, in .xlsx with Excel's "quote prefix",
+in CSV after an apostrophe. Control characters are written escaped (.xlsx cannot hold most).
 
-A 进展填报表 carries, in a hidden column of its protected sheet, the unit it was made for and a
-check value per row over the form's unit, the task and its text (``form_check``); the import
-refuses each row whose check value does not match (``gktrack.features.exchange.forms``).
+A 进展填报表 carries, in a hidden column of its protected sheet, its unit and a check value per
+row (``form_check``); the import refuses each row whose check value does not match (``forms``).
 """
 
 from __future__ import annotations
@@ -78,10 +73,10 @@ def _units_cells(plan: Plan, task: Task) -> dict[str, str]:
 def _one_state(state: str, closed, assessment, note: str | None) -> str:
     if state == "done":
         text = f"{DONE_LABEL}({closed})" if closed else DONE_LABEL
+    elif assessment.level == "red" and assessment.days_late:
+        text = f"逾期{assessment.days_late}天"
     else:
-        level = getattr(assessment, "level", None)
-        days = getattr(assessment, "days_late", None)
-        text = f"逾期{days}天" if level == "red" and days else OPEN_LABEL
+        text = OPEN_LABEL
     return text + (f"\n{note}" if note else "")
 
 
@@ -444,18 +439,13 @@ def write_markdown(sheet: Sheet, *, as_of: dt.date | None = None) -> str:
 
 
 def write_sheet(sheet: Sheet, path: Path, fmt: str | None = None, *, as_of: dt.date | None = None) -> str:
-    """Write ``sheet`` as .xlsx, .csv or .md (by ``fmt``, else by the file's suffix); returns the format."""
+    """Write ``sheet`` as .xlsx, .csv or .md (by ``fmt``, else by the file's suffix) to ``path``
+    (``Repository.check_output``'s); returns the format."""
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".") or "xlsx").lower()
     fmt = "md" if fmt == "markdown" else fmt
     if fmt not in ("xlsx", "csv", "md"):
         raise InputError(f"不支持的导出格式“{fmt}”(可用 xlsx、csv 或 md)")
-    if fmt != "xlsx":
-        _not_a_form(sheet)
-    if not path.parent.is_dir():
-        raise InputError(f"文件夹“{path.parent}”不存在")
-    if path.is_dir():
-        raise InputError(f"“{path}”是文件夹;请给出文件名")
     if fmt == "md":
         atomic_write(path, write_markdown(sheet, as_of=as_of).encode("utf-8"))
     else:

@@ -11,6 +11,7 @@ in one commit per sheet, so a unit's return is one reviewable change in the hist
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -22,9 +23,9 @@ from gktrack.domain.parts import standing as part_standing
 from gktrack.domain.permissions import check_task_change, may_act_on_part
 from gktrack.domain.text import code, control_in
 from gktrack.errors import GktrackError, InputError
+from gktrack.features import limits
 from gktrack.features.exchange.export import DONE_LABEL, FORM_CHECK, FORM_COLUMNS, FORM_MARK, OPEN_LABEL, form_check
 from gktrack.features.ops import acting_emails, actor_name, date_doubts, short
-from gktrack.features.views import match_unit
 from gktrack.storage import git
 from gktrack.storage.planfile import PlanEditor
 from gktrack.storage.repo import Repository, parse_task_ref, plan_rel
@@ -139,25 +140,22 @@ def read_forms(path: Path) -> list[tuple[str, str | None, list[tuple[int, dict]]
     each row's check value (``export.form_check``) under ``FORM_CHECK``. The file is checked
     first (``limits.check_package``) and read row by row, at most ``FORM_ROWS`` rows of
     ``FORM_COLUMNS`` columns: a stray cell at XFD1048576 cannot make it build a million rows."""
-    try:
-        from openpyxl import load_workbook
-    except ImportError:  # pragma: no cover - a runtime dependency
-        raise InputError("读取 .xlsx 需要 openpyxl:请运行 pip install openpyxl") from None
-    from gktrack.features.limits import FORM_COLUMNS, FORM_ROWS, check_package, unreadable
+    from openpyxl import load_workbook
 
     path = Path(path)
     if not path.is_file():
         raise InputError(f"找不到文件“{path}”")
     if path.suffix.lower() != ".xlsx":
         raise InputError(f"“{path.name}”不是 .xlsx 文件(请在 WPS/Excel 中另存为 .xlsx)")
-    check_package(path)
+    data = limits.read_file(path)
+    limits.check_package(data, path.name)
     forms = []
     # a sheet's XML is parsed as its rows are read: a broken one fails in the loop, not in the load
-    with unreadable(path.name, ".xlsx", hint="请用 WPS 或 Excel 打开后另存为 .xlsx 再导入"):
-        book = load_workbook(path, data_only=True, read_only=True)
+    with limits.unreadable(path.name, ".xlsx", hint="请用 WPS 或 Excel 打开后另存为 .xlsx 再导入"):
+        book = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
         try:
             for ws in book.worksheets:
-                found = _read_sheet(ws, path.name, FORM_ROWS, FORM_COLUMNS)
+                found = _read_sheet(ws, path.name)
                 if found is not None:
                     forms.append(found)
         finally:
@@ -168,15 +166,15 @@ def read_forms(path: Path) -> list[tuple[str, str | None, list[tuple[int, dict]]
     return forms
 
 
-def _read_sheet(ws, name: str, max_rows: int, max_columns: int):
+def _read_sheet(ws, name: str):
     """One sheet as ``read_forms`` returns it, or None when it is no form."""
     header = None
     index: dict[str, int] = {}
     mark = unit = None
     rows = []
-    for row_no, cells in enumerate(ws.iter_rows(values_only=True, max_col=max_columns), start=1):
-        if row_no > max_rows:
-            raise InputError(f"“{name}”的工作表“{ws.title}”超过 {max_rows} 行,不像进展填报表,未读取")
+    for row_no, cells in enumerate(ws.iter_rows(values_only=True, max_col=limits.FORM_COLUMNS), start=1):
+        if row_no > limits.FORM_ROWS:
+            raise InputError(f"“{name}”的工作表“{ws.title}”超过 {limits.FORM_ROWS} 行,不像进展填报表,未读取")
         values = [_text(c) for c in cells]
         if row_no == 1 and FORM_MARK in values:
             mark = values.index(FORM_MARK)
@@ -237,7 +235,7 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
                 plan, task = repo.find_task(ref)
             except GktrackError as exc:
                 raise _RowError(f"编号 {ref}:{exc.message}") from None
-            if match_unit(units, plan, task, canonical) is None:
+            if role_of(plan, task, units, canonical) is None:
                 owners = "、".join(u.name for u in task.units) or "(未分派)"
                 raise _RowError(f"任务 {ref} 不是 {canonical} 的任务(属于 {owners})")
             owed = whole_or_part(plan, task, units, canonical)
