@@ -1,35 +1,24 @@
 """Plan files: ``plans/<id>.yaml``, one per plan, read into the model and edited in place.
 
-Layout (keys in the order ``gktrack.domain.model`` declares them; anything a person adds is kept)::
+Keys come in the order ``gktrack.domain.model`` declares them; comments and anything a person
+adds are kept. Each task is one block of lines separated by a blank line, so two people changing
+two tasks change two separate hunks and git merges them::
 
-    # comment lines at the top are kept
     schema: 1
     id: hl2022
     year: 2022
     title: 横栏镇2022年政务公开工作要点分工方案
-    sections:
-      - key: '1'
-        number: 一、
-        title: 优化政务公开工作基础
     tasks:
 
       - id: 1
-        number: '1.'
-        section: '1'
         text: 依托政府信息公开平台,…
         responsible: [司法所]
         deadline: 6月底前
         state: open
-        progress:
-          - date: 2022-08-01
-            unit: 司法所
-            by: 张三
-            note: 已发布
 
-Each task is one block of lines separated by a blank line, so two people changing two tasks
-change two separate hunks and git merges them. An edit splices new text into the old at the
-parser's places (``gktrack.storage.yamldoc``) and is read back and checked before it is written:
-the edited task must read as the change says, every other task must keep its bytes.
+An edit splices new text into the old at the parser's places (``gktrack.storage.yamldoc``) and is
+read back and checked before it is written: the edited task must read as the change says, every
+other task must keep its bytes.
 """
 
 from __future__ import annotations
@@ -58,12 +47,12 @@ def check_plan_id(plan_id: str) -> str:
 
 
 def read_plan(path: Path, where: str) -> Plan:
-    return parse_plan(yamldoc.decode(Path(path).read_bytes(), where), where, expected_id=Path(path).stem)
+    return parse_plan(Path(path).read_bytes(), where, expected_id=Path(path).stem)
 
 
-def parse_plan(text: str, where: str, *, expected_id: str | None = None,
+def parse_plan(text: str | bytes, where: str, *, expected_id: str | None = None,
                problems: list[Problem] | None = None) -> Plan | None:
-    """The plan in ``text``. Without ``problems`` the first error is raised. With, every problem
+    """The plan in ``text`` (bytes: decoded first). Without ``problems`` the first error is raised. With, every problem
     is collected there and what could be read is returned (None: nothing could, it is not YAML)."""
     reader = Reader(where, problems)
     root = reader.compose(text)
@@ -113,11 +102,11 @@ def _cross_check(reader: Reader, plan: Plan) -> None:
         if "id" in reader.lost(task):
             continue
         if task.id in seen:
-            reader.fail(f"任务编号 {task.id} 重复(另见第 {seen[task.id]} 行)", _Line(task.line))
+            reader.fail(f"任务编号 {task.id} 重复(另见第 {seen[task.id]} 行)", task.line)
         else:
             seen[task.id] = task.line
         if complete and task.section and task.section not in lines:
-            reader.fail(f"任务 {task.id} 的章节“{task.section}”不存在", _Line(task.line))
+            reader.fail(f"任务 {task.id} 的章节“{task.section}”不存在", task.line)
 
 
 def _top(root: Any, key: str) -> tuple[Any, Any] | None:
@@ -129,18 +118,6 @@ def _top_items(root: Any, key: str) -> list:
     """The items of the list under the file's top-level ``key`` (none when there is no list)."""
     found = _top(root, key)
     return list(found[1].value) if found and yamldoc.is_seq(found[1]) else []
-
-
-class _Mark(NamedTuple):
-    line: int
-    column: int | None
-
-
-class _Line:
-    """A place given by a 1-based line only (a record's first line)."""
-
-    def __init__(self, line: int | None):
-        self.start_mark = _Mark(line - 1, None) if line else None
 
 
 # --- writing: rendering records -----------------------------------------------------------------
