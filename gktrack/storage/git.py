@@ -1,9 +1,6 @@
-"""The git command line, called directly.
-
-We call ``git`` as a subprocess rather than through GitPython: the handful of commands we need
-(status, add, commit, log, revert) are one process each either way, and GitPython's import and
-per-commit objects cost more than the whole command should take (see benchmarks/). Every call
-passes user text only after ``--`` or through standard input, never as an option.
+"""The git command line, called directly (not GitPython, whose import and per-commit objects
+cost more than a whole command should take). User text goes only after ``--`` or through
+standard input, never as an option.
 """
 
 from __future__ import annotations
@@ -38,14 +35,6 @@ def trailers(action: str, *, task: str | None = None, plan: str | None = None, u
     return out
 
 
-def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = dict(os.environ)
-    # Messages we parse must not be translated; paths must come back unquoted (Chinese names).
-    env["LC_ALL"] = "C.UTF-8"
-    env.update(extra or {})
-    return env
-
-
 # Every git gktrack starts: paths come back unquoted (Chinese names), and git keeps at most 16 MB
 # of delta bases (its default is 96 MB) — reading a history's versions of the same few plan
 # files gains little from more, and a fresh clone's first report would hold it in each child.
@@ -55,16 +44,18 @@ _CONFIG = ("-c", "core.quotepath=off", "-c", "core.deltaBaseCacheLimit=16m")
 def call(root: Path | str, args: tuple | list, *, wait: bool = True, env: dict[str, str] | None = None,
          **options: Any) -> Any:
     """``git -C root args…`` with its output captured (bytes unless ``options`` say text): run to
-    the end (``subprocess.run``), or started (``wait=False``: a ``Popen``, with its pipes as
-    ``options`` say). ``env``: variables set for git besides the environment. A missing git becomes a RepoError."""
+    the end (``subprocess.run``), or started (``wait=False``: a ``Popen``). ``env``: variables
+    set for git besides the environment. A missing git becomes a RepoError."""
     import subprocess  # here: the read commands run no git at all, so they need not import it
 
     cmd = ["git", *_CONFIG, "-C", str(root), *args]
+    # Messages we parse must not be translated.
+    env = {**os.environ, "LC_ALL": "C.UTF-8", **(env or {})}
     try:
         if wait:
-            return subprocess.run(cmd, capture_output=True, env=_env(env), **options)
+            return subprocess.run(cmd, capture_output=True, env=env, **options)
         pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **options}
-        return subprocess.Popen(cmd, env=_env(env), **pipes)
+        return subprocess.Popen(cmd, env=env, **pipes)
     except FileNotFoundError as exc:
         raise RepoError("找不到 git 命令:请先安装 git") from exc
 
@@ -310,7 +301,7 @@ def head_after_commit(root: Path) -> str | None:
     try:
         head = (gdir / "HEAD").read_text(encoding="utf-8").strip()
         if not head.startswith("ref: "):
-            return head if _is_hash(head) else None
+            return head if is_hash(head) else None
         common = gdir
         if (gdir / "commondir").is_file():
             common = (gdir / (gdir / "commondir").read_text(encoding="utf-8").strip()).resolve()
@@ -320,10 +311,10 @@ def head_after_commit(root: Path) -> str | None:
         value = (common / ref).read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError):
         return None
-    return value if _is_hash(value) else None
+    return value if is_hash(value) else None
 
 
-def _is_hash(text: str) -> bool:
+def is_hash(text: str) -> bool:
     return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text)
 
 
