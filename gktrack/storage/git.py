@@ -130,10 +130,9 @@ def made_here(root: Path, sha: str) -> bool:
 
 
 def keep_history_fast(root: Path) -> list[str]:
-    """Have git keep its commit-graph with changed-path filters in this clone: ``show`` reads a
-    task's history with ``git log -- plans/<plan>.yaml``, which otherwise opens every commit of
-    the repository. Git keeps the graph up to date on fetch and gc once it has one with the
-    filters. What was changed, in Chinese (nothing when it was in place)."""
+    """Have git keep its commit-graph with changed-path filters in this clone (kept up to date on
+    fetch and gc once there): ``show``'s ``git log -- plans/<plan>.yaml`` otherwise opens every
+    commit. What was changed, in Chinese (nothing when it was in place)."""
     done = []
     if run(root, "config", "--local", "--get", "fetch.writeCommitGraph", check=False).strip() != "true":
         run(root, "config", "--local", "fetch.writeCommitGraph", "true")
@@ -215,11 +214,8 @@ def dirty_paths(root: Path, paths: list[str]) -> list[str]:
 
 
 def start_dirty_paths(root: Path, paths: list[str]) -> Callable[[], list[str]]:
-    """``dirty_paths`` started now, in the background; the function returned waits for it.
-
-    A write runs it while it prepares its edit (nothing is written before the answer): git's
-    few milliseconds overlap Python's instead of adding to them.
-    """
+    """``dirty_paths`` started now, in the background (a write prepares its edit meanwhile);
+    the function returned waits for it."""
     proc = call(root, ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths], wait=False,
                 text=True, encoding="utf-8", errors="replace")
 
@@ -243,21 +239,13 @@ IDENTITY_MISSING = (
     "未设置 git 身份:请运行 git config user.name \"姓名\" 和 git config user.email \"邮箱\","
     "或用 --by \"姓名 <邮箱>\""
 )
-# What git says when it has no identity to commit with (LC_ALL=C, see _env).
+# What git says when it has no identity to commit with (LC_ALL=C, see ``call``).
 _NO_IDENTITY = ("Please tell me who you are", "unable to auto-detect", "empty ident name",
                 "no email was given", "no name was given")
 
 
-def commit(
-    root: Path,
-    paths: list[str],
-    message: str,
-    *,
-    author: Identity | None = None,
-    committer: Identity | None = None,
-    date: str | None = None,
-    tracked: bool = False,
-) -> str:
+def commit(root: Path, paths: list[str], message: str, *, author: Identity | None = None,
+           committer: Identity | None = None, date: str | None = None, tracked: bool = False) -> str:
     """Commit exactly ``paths`` (nothing else that may be staged) and return the new hash.
 
     ``tracked=True`` says every path is already known to git (modified or deleted, none new):
@@ -289,12 +277,8 @@ def commit(
 
 
 def head_after_commit(root: Path) -> str | None:
-    """HEAD's hash read from the ref file git just wrote (no process); None when unsure.
-
-    ``git commit`` always writes the branch as a loose ref file, so after a commit the file is
-    there; anything unusual (a reftable repository, a symbolic ref we cannot follow) returns
-    None and the caller asks ``git rev-parse``.
-    """
+    """HEAD's hash read from the loose ref file ``git commit`` just wrote (no process); None
+    when unsure (a reftable repository, a symbolic ref we cannot follow)."""
     gdir = git_dir(root)
     if gdir is None:
         return None
@@ -319,10 +303,8 @@ def is_hash(text: str) -> bool:
 
 
 def read_trailers(message: str, texts: dict[str, str] | None = None) -> dict[str, str]:
-    """The ``Key: value`` lines of the last paragraph of a commit message.
-
-    Keys and values equal to one already in ``texts`` are that object (and the new ones are
-    added): tens of thousands of commits repeat the same few keys, actions, units and dates."""
+    """The ``Key: value`` lines of the last paragraph of a commit message. Keys and values equal
+    to one in ``texts`` are that object (new ones are added): commits repeat the same few."""
     paragraphs = message.strip().split("\n\n")
     trailers: dict[str, str] = {}
     if len(paragraphs) < 2:

@@ -15,7 +15,7 @@ import difflib
 import re
 from typing import Any, NamedTuple
 
-from gktrack.domain.model import PLAN_ID_PATTERN, RECORDS, ROLES, STATES, YEARS, fields_of
+from gktrack.domain.model import PLAN_ID_PATTERN, RECORDS, STATES, YEARS, fields_of
 from gktrack.errors import PlanFileError
 from gktrack.storage import yamldoc
 
@@ -410,7 +410,3 @@ def _record_label(cls: type, item: Any, outer: str) -> str:
     if name == "Person":
         return f"人员 {short(value)} 的" if value else "人员"
     return outer
-
-
-__all__ = ["ERROR", "WARNING", "CONFLICT_KEY", "PLAN_ID", "UNREADABLE", "Conflict", "Problem", "Reader",
-           "ROLES", "short"]

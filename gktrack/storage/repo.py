@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import functools
 import re
 from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
@@ -93,7 +94,6 @@ class Repository:
         self.registry_path = self.root / REGISTRY_FILE
         self._units: Units | None = None
         self._identity: git.Identity | None | object = _UNKNOWN
-        self._index = None
 
     # --- reading ---
 
@@ -133,11 +133,9 @@ class Repository:
             return []
         return sorted(p.stem for p in self.plans_dir.glob("*.yaml") if not p.name.startswith("."))
 
-    @property
-    def index(self):
-        if self._index is None:
-            self._index = Index(git.git_dir(self.root))
-        return self._index
+    @functools.cached_property
+    def index(self) -> Index:
+        return Index(git.git_dir(self.root))
 
     def units(self) -> Units:
         if self._units is None:
@@ -166,10 +164,9 @@ class Repository:
 
     def load_plans(self, *, plan: str | None = None,
                    concerns: Callable[[list[str]], bool] | None = None) -> tuple[list[Plan], list[LoadProblem]]:
-        """All plans (or one). A broken plan file is reported and the others still load.
-
-        ``concerns(names)``, given the unit names a plan's tasks give (and its owner), may leave
-        out plans that cannot matter to a question without reading them."""
+        """All plans (or one); a broken plan file is reported and the others still load.
+        ``concerns(names)``, given the unit names of a plan's tasks and owner, may leave out
+        plans that cannot matter to a question without reading them."""
         if plan is not None:
             return [self.load_plan(plan)], []
         plans, problems = self._read_plans(self.plan_ids(), concerns)
@@ -237,13 +234,9 @@ class Repository:
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
-        """An exclusive lock on the repository for one change.
-
-        The lock is the kernel's (flock on POSIX, msvcrt.locking on Windows: see
-        ``gktrack.storage.lock``), released when the process dies, so a crash never leaves it held.
-        Whoever takes the lock first finishes or rolls back a change a killed process left
-        half done (see ``gktrack.storage.journal``), so every change starts from a committed state.
-        """
+        """An exclusive lock on the repository for one change (``gktrack.storage.lock``). Whoever
+        takes it first finishes or rolls back a change a killed process left half done
+        (``gktrack.storage.journal``), so every change starts from a committed state."""
         from gktrack.storage import journal, lock
 
         path = journal.state_dir(self.root) / journal.LOCK_FILE
@@ -314,13 +307,10 @@ class Repository:
 
     def change(self, rels: list[str], summary: str, trailers: dict[str, str], *, by: str | None = None,
                body: str | None = None, staged: bool = False):
-        """Context manager for one change: yields, then commits exactly ``rels``.
-
-        The block does its writes; if it raises, or the commit fails, every file in ``rels`` is
-        put back as it was. ``staged=True`` promises that the block writes only through
-        ``tx.write``: the new bytes are then known before any is written, and one journal entry
-        (two fsyncs) covers the change instead of two (see ``gktrack.storage.journal``).
-        """
+        """Context manager for one change: the block does its writes, then exactly ``rels`` are
+        committed; if the block raises, or the commit fails, every file is put back as it was.
+        ``staged=True`` promises that the block writes only through ``tx.write``: the new bytes
+        are then known before any is written, and one journal entry covers the change."""
         return _ChangeContext(self, rels, summary, trailers, by, body, staged)
 
 
