@@ -35,7 +35,7 @@ def holds(action: str | None, trailers: dict[str, str], seen: Seen) -> bool:
     """Whether ``seen`` is a change ``action`` (the claimed trailer) makes, for the task or plan
     its other trailers name."""
     known = kinds.ACTIONS.get(action)
-    if action is None or known is None or known.scope is None:
+    if known is None or known.scope is None:  # None, the plain commit's action, has no scope
         return False
     scope = known.scope
     if scope == kinds.UNDO:

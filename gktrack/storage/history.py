@@ -310,15 +310,12 @@ def _units_added(repo: Repository, changes: list[FileChange]) -> dict[FileChange
     out: dict[FileChange, bool] = {}
     with BlobReader(repo) as reader:  # git starts only if a version is not in the index
         for change in changes:
-            if change.old_blob is None or change.new_blob is None:
-                out[change] = False
-                continue
-            try:
-                before, after = (registry_version(repo, blob, lambda blob=blob: reader.read(blob))
-                                 for blob in (change.old_blob, change.new_blob))
-                out[change] = claims.only_units_added(before, after)
-            except GktrackError:
-                out[change] = False
+            out[change] = False
+            if change.old_blob is not None and change.new_blob is not None:
+                with contextlib.suppress(GktrackError):
+                    before, after = (registry_version(repo, blob, lambda blob=blob: reader.read(blob))
+                                     for blob in (change.old_blob, change.new_blob))
+                    out[change] = claims.only_units_added(before, after)
     return out
 
 
@@ -506,7 +503,8 @@ def _parse_log(repo: Repository, out: bytes) -> list[ChangeCommit]:
             continue
         unknown[commit.sha] = commit
         if commit.sha in read:  # read whole to check its trailers: keep what the report looks at
-            new[commit.sha] = [c for c in read[commit.sha] if _watched(c.path)]
+            new[commit.sha] = [c for c in read[commit.sha]
+                               if c.path == REGISTRY_FILE or c.path.startswith(f"{PLANS_DIR}/")]
     missing = [sha for sha in unknown if sha not in new]
     found = {sha: [FileChange(*change) for change in changes]
              for sha, changes in repo.index.memo(_CHANGES_KIND, missing).items()}
@@ -518,11 +516,6 @@ def _parse_log(repo: Repository, out: bytes) -> list[ChangeCommit]:
     repo.index.remember(_CHANGES_KIND, {sha: [(c.path, c.status, c.old_blob, c.new_blob) for c in changes]
                                         for sha, changes in new.items()})
     return commits
-
-
-def _watched(path: str) -> bool:
-    """A file the audit trail follows: the plans and the registry."""
-    return path == REGISTRY_FILE or path.startswith(f"{PLANS_DIR}/")
 
 
 def tree_blobs(repo: Repository, sha: str) -> dict[str, str]:

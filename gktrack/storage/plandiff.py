@@ -44,8 +44,6 @@ class TaskChange(NamedTuple):
 
 @dataclass
 class FileDiff:
-    """What a commit changed in one plan file."""
-
     phrases: list[str]
     tasks: list[TaskChange]
     # When the versions could not be compared task by task (the file deleted, or a version that
