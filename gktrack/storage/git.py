@@ -247,11 +247,8 @@ _NO_IDENTITY = ("Please tell me who you are", "unable to auto-detect", "empty id
 def commit(root: Path, paths: list[str], message: str, *, author: Identity | None = None,
            committer: Identity | None = None, date: str | None = None, tracked: bool = False) -> str:
     """Commit exactly ``paths`` (nothing else that may be staged) and return the new hash.
-
-    ``tracked=True`` says every path is already known to git (modified or deleted, none new):
-    ``commit --only`` then takes them from the work tree itself and ``git add`` is not needed.
-    Without an identity git's own is used; its absence becomes the Chinese IDENTITY_MISSING.
-    """
+    ``tracked=True``: every path is known to git (none new), so ``commit --only`` takes them from
+    the work tree and ``git add`` is not needed. Without an identity git's own is used."""
     if not tracked:
         run(root, "add", "-A", "--", *paths)
     args = []

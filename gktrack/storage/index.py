@@ -181,8 +181,7 @@ class Index:
     def read_files(self, files: Iterable[tuple[str, Path]], kind: str, parse: Callable[[str, bytes], Any], *,
                    names_of: Callable[[Any], list[str]] | None = None,
                    keep: Callable[[list[str]], bool] | None = None) -> list[tuple[str, Any]]:
-        """``(rel, record or the GktrackError that parsing raised)`` for each file, in order.
-
+        """``(rel, record or the GktrackError that parsing raised)`` for each file, in order;
         ``parse(rel, data)`` reads a file the index has not seen. With ``keep``, a file whose
         names (``names_of(record)``, kept beside the record) fail it is left out unread."""
         files = list(files)

@@ -250,11 +250,8 @@ def _roll_forward(root: Path, entry: dict[str, Any], files: dict[str, Any], summ
 
 def commit_with_retry(root: Path, rels: list[str], message: str, *, author: Any, committer: Any,
                       date: str | None = None, timeout: float = 30.0, tracked: bool = False) -> str:
-    """``git.commit``, waiting out (or clearing stale) git locks and trying again if one was in the way.
-
-    A `git status` run by a person, or by a writer killed a moment ago, holds ``index.lock`` for
-    a few milliseconds; that is no reason to fail a change.
-    """
+    """``git.commit``, waiting out (or clearing stale) git locks and trying again if one was in
+    the way: a `git status` run by a person holds ``index.lock`` for a few milliseconds."""
     settle_git_locks(root, timeout)
     attempts = 4
     for attempt in range(attempts):
@@ -314,11 +311,9 @@ def _lock_files(root: Path, *, refs: bool = False) -> list[Path]:
 
 
 def _holders(root: Path, paths: list[Path]) -> set[Path] | None:
-    """Those of ``paths`` a live process may be holding; None when that cannot be known.
-
-    A lock is held when a process has it open, and also whenever a git process is working in
-    this repository: ``git commit`` closes index.lock but keeps it while the editor is open.
-    """
+    """Those of ``paths`` a live process may be holding (it has them open, or it is a git working
+    in this repository: ``git commit`` closes index.lock but keeps it while the editor is open);
+    None when that cannot be known."""
     proc = Path("/proc")
     if not (proc / "self" / "fd").is_dir():
         return None

@@ -419,11 +419,9 @@ class PlanEditor:
         return (("\ufeff" if self.bom else "") + self.text).encode("utf-8")
 
     def save(self, write: Callable[..., None] | None = None) -> bool:
-        """Check that only the touched tasks changed, then write atomically. False if no change.
-
-        ``write(path, data, plan)`` (a change's ``tx.write``) does the writing instead of
-        ``atomic_write``; it is handed the plan read back from the new text, so the index keeps it.
-        """
+        """Check that only the touched tasks changed, then write atomically; False if no change.
+        ``write(path, data, plan)`` (a change's ``tx.write``, which gives the index the plan read
+        back from the new text) does the writing instead of ``atomic_write``."""
         if self.text == self.original:
             return False
         before = _task_texts(self.original, self.original_plan, self._original_reader)

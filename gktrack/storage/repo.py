@@ -512,7 +512,7 @@ def unfinished_operation(root: Path) -> str | None:
 def unit_names(plan: Plan) -> list[str]:
     """The unit names a plan's tasks give, and its owner: enough to tell that a plan cannot
     concern a unit (``load_plans(concerns=...)``) without reading it."""
-    names = {name for task in plan.tasks for name in (*task.lead, *task.support, *task.responsible)}
+    names = {ref.name for task in plan.tasks for ref in task.units}
     if plan.owner:
         names.add(plan.owner)
     return sorted(names)
