@@ -1,13 +1,10 @@
 """Whether a commit's content is the change its ``Gktrack-Action`` trailer claims.
 
-Trailers are text anyone can copy into a plain ``git commit``. A commit is shown and counted as
-a gktrack action only when what it changed fits that action (``domain.actions``: its scope,
-the task fields it may change): a commit claiming ``progress`` on p/3 must change only task 3's
-progress entries, by adding to them, in that one plan file. Any other commit is a hand edit.
-
-Pure: what the commit changed comes in (the files with their blob ids, each plan file's
-``plandiff.FileDiff``, whether units.yaml only gained units, an undo's reverted files), a yes
-or no goes out. ``storage.history`` gathers the facts, through the index, and remembers the answer.
+Trailers are text anyone can copy into a plain ``git commit``. A commit counts as a gktrack
+action only when what it changed fits that action (``domain.actions``: its scope, the task
+fields it may change): a commit claiming ``progress`` on p/3 must only add to task 3's progress
+entries, in that one plan file. Any other commit is a hand edit. Pure: the facts come in
+(gathered by ``storage.history``), a yes or no goes out.
 """
 
 from __future__ import annotations
@@ -38,7 +35,7 @@ def holds(action: str | None, trailers: dict[str, str], seen: Seen) -> bool:
     """Whether ``seen`` is a change ``action`` (the claimed trailer) makes, for the task or plan
     its other trailers name."""
     known = kinds.ACTIONS.get(action)
-    if action is None or known is None or known.scope is None:
+    if known is None or known.scope is None:  # None, the plain commit's action, has no scope
         return False
     scope = known.scope
     if scope == kinds.UNDO:

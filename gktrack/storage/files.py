@@ -11,11 +11,8 @@ from gktrack.errors import RepoError
 
 
 def atomic_write(path: Path, text: str | bytes) -> None:
-    """Write through a temporary file and a rename: readers see the old or the new file.
-
-    The data is on disk before the rename, and the rename before we return (the folder is
-    synced too), so a power cut leaves the old file or the new one, never a mix or nothing.
-    """
+    """Write through a temporary file and a rename, each synced to disk before the next step:
+    readers, and a power cut, see the old file or the new one, never a mix or nothing."""
     path = Path(path)
     data = text.encode("utf-8") if isinstance(text, str) else text
     fd, tmp = _create_temp(path)

@@ -1,9 +1,6 @@
-"""The git command line, called directly.
-
-We call ``git`` as a subprocess rather than through GitPython: the handful of commands we need
-(status, add, commit, log, revert) are one process each either way, and GitPython's import and
-per-commit objects cost more than the whole command should take (see benchmarks/). Every call
-passes user text only after ``--`` or through standard input, never as an option.
+"""The git command line, called directly (not GitPython, whose import and per-commit objects
+cost more than a whole command should take). User text goes only after ``--`` or through
+standard input, never as an option.
 """
 
 from __future__ import annotations
@@ -38,14 +35,6 @@ def trailers(action: str, *, task: str | None = None, plan: str | None = None, u
     return out
 
 
-def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = dict(os.environ)
-    # Messages we parse must not be translated; paths must come back unquoted (Chinese names).
-    env["LC_ALL"] = "C.UTF-8"
-    env.update(extra or {})
-    return env
-
-
 # Every git gktrack starts: paths come back unquoted (Chinese names), and git keeps at most 16 MB
 # of delta bases (its default is 96 MB) — reading a history's versions of the same few plan
 # files gains little from more, and a fresh clone's first report would hold it in each child.
@@ -55,16 +44,18 @@ _CONFIG = ("-c", "core.quotepath=off", "-c", "core.deltaBaseCacheLimit=16m")
 def call(root: Path | str, args: tuple | list, *, wait: bool = True, env: dict[str, str] | None = None,
          **options: Any) -> Any:
     """``git -C root args…`` with its output captured (bytes unless ``options`` say text): run to
-    the end (``subprocess.run``), or started (``wait=False``: a ``Popen``, with its pipes as
-    ``options`` say). ``env``: variables set for git besides the environment. A missing git becomes a RepoError."""
+    the end (``subprocess.run``), or started (``wait=False``: a ``Popen``). ``env``: variables
+    set for git besides the environment. A missing git becomes a RepoError."""
     import subprocess  # here: the read commands run no git at all, so they need not import it
 
     cmd = ["git", *_CONFIG, "-C", str(root), *args]
+    # Messages we parse must not be translated.
+    env = {**os.environ, "LC_ALL": "C.UTF-8", **(env or {})}
     try:
         if wait:
-            return subprocess.run(cmd, capture_output=True, env=_env(env), **options)
+            return subprocess.run(cmd, capture_output=True, env=env, **options)
         pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **options}
-        return subprocess.Popen(cmd, env=_env(env), **pipes)
+        return subprocess.Popen(cmd, env=env, **pipes)
     except FileNotFoundError as exc:
         raise RepoError("找不到 git 命令:请先安装 git") from exc
 
@@ -139,10 +130,9 @@ def made_here(root: Path, sha: str) -> bool:
 
 
 def keep_history_fast(root: Path) -> list[str]:
-    """Have git keep its commit-graph with changed-path filters in this clone: ``show`` reads a
-    task's history with ``git log -- plans/<plan>.yaml``, which otherwise opens every commit of
-    the repository. Git keeps the graph up to date on fetch and gc once it has one with the
-    filters. What was changed, in Chinese (nothing when it was in place)."""
+    """Have git keep its commit-graph with changed-path filters in this clone (kept up to date on
+    fetch and gc once there): ``show``'s ``git log -- plans/<plan>.yaml`` otherwise opens every
+    commit. What was changed, in Chinese (nothing when it was in place)."""
     done = []
     if run(root, "config", "--local", "--get", "fetch.writeCommitGraph", check=False).strip() != "true":
         run(root, "config", "--local", "fetch.writeCommitGraph", "true")
@@ -224,11 +214,8 @@ def dirty_paths(root: Path, paths: list[str]) -> list[str]:
 
 
 def start_dirty_paths(root: Path, paths: list[str]) -> Callable[[], list[str]]:
-    """``dirty_paths`` started now, in the background; the function returned waits for it.
-
-    A write runs it while it prepares its edit (nothing is written before the answer): git's
-    few milliseconds overlap Python's instead of adding to them.
-    """
+    """``dirty_paths`` started now, in the background (a write prepares its edit meanwhile);
+    the function returned waits for it."""
     proc = call(root, ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths], wait=False,
                 text=True, encoding="utf-8", errors="replace")
 
@@ -252,27 +239,16 @@ IDENTITY_MISSING = (
     "未设置 git 身份:请运行 git config user.name \"姓名\" 和 git config user.email \"邮箱\","
     "或用 --by \"姓名 <邮箱>\""
 )
-# What git says when it has no identity to commit with (LC_ALL=C, see _env).
+# What git says when it has no identity to commit with (LC_ALL=C, see ``call``).
 _NO_IDENTITY = ("Please tell me who you are", "unable to auto-detect", "empty ident name",
                 "no email was given", "no name was given")
 
 
-def commit(
-    root: Path,
-    paths: list[str],
-    message: str,
-    *,
-    author: Identity | None = None,
-    committer: Identity | None = None,
-    date: str | None = None,
-    tracked: bool = False,
-) -> str:
+def commit(root: Path, paths: list[str], message: str, *, author: Identity | None = None,
+           committer: Identity | None = None, date: str | None = None, tracked: bool = False) -> str:
     """Commit exactly ``paths`` (nothing else that may be staged) and return the new hash.
-
-    ``tracked=True`` says every path is already known to git (modified or deleted, none new):
-    ``commit --only`` then takes them from the work tree itself and ``git add`` is not needed.
-    Without an identity git's own is used; its absence becomes the Chinese IDENTITY_MISSING.
-    """
+    ``tracked=True``: every path is known to git (none new), so ``commit --only`` takes them from
+    the work tree and ``git add`` is not needed. Without an identity git's own is used."""
     if not tracked:
         run(root, "add", "-A", "--", *paths)
     args = []
@@ -298,19 +274,15 @@ def commit(
 
 
 def head_after_commit(root: Path) -> str | None:
-    """HEAD's hash read from the ref file git just wrote (no process); None when unsure.
-
-    ``git commit`` always writes the branch as a loose ref file, so after a commit the file is
-    there; anything unusual (a reftable repository, a symbolic ref we cannot follow) returns
-    None and the caller asks ``git rev-parse``.
-    """
+    """HEAD's hash read from the loose ref file ``git commit`` just wrote (no process); None
+    when unsure (a reftable repository, a symbolic ref we cannot follow)."""
     gdir = git_dir(root)
     if gdir is None:
         return None
     try:
         head = (gdir / "HEAD").read_text(encoding="utf-8").strip()
         if not head.startswith("ref: "):
-            return head if _is_hash(head) else None
+            return head if is_hash(head) else None
         common = gdir
         if (gdir / "commondir").is_file():
             common = (gdir / (gdir / "commondir").read_text(encoding="utf-8").strip()).resolve()
@@ -320,18 +292,16 @@ def head_after_commit(root: Path) -> str | None:
         value = (common / ref).read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError):
         return None
-    return value if _is_hash(value) else None
+    return value if is_hash(value) else None
 
 
-def _is_hash(text: str) -> bool:
+def is_hash(text: str) -> bool:
     return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text)
 
 
 def read_trailers(message: str, texts: dict[str, str] | None = None) -> dict[str, str]:
-    """The ``Key: value`` lines of the last paragraph of a commit message.
-
-    Keys and values equal to one already in ``texts`` are that object (and the new ones are
-    added): tens of thousands of commits repeat the same few keys, actions, units and dates."""
+    """The ``Key: value`` lines of the last paragraph of a commit message. Keys and values equal
+    to one in ``texts`` are that object (new ones are added): commits repeat the same few."""
     paragraphs = message.strip().split("\n\n")
     trailers: dict[str, str] = {}
     if len(paragraphs) < 2:

@@ -1,17 +1,14 @@
 """The audit trail: what each commit changed, read from git.
 
-A commit made by gktrack carries trailers (action, task, unit, date), but trailers are text
-anyone can copy: a commit is taken as the action its trailer names only when its content is
-such a change (``check_claims``, by ``gktrack.storage.claims``; remembered in the index by
-commit id). A gktrack task command so checked names the one task it changed. Any other commit
-that touches a plan file or the registry (a hand edit, an import, an undo, a commit whose
-trailers do not fit what it did) is compared with the file before it, task by task
-(``gktrack.storage.plandiff``). File versions are parsed, and comparisons remembered, through
-the one cache (``Repository.index``) by git blob id, so no version is read twice.
+A commit's trailers (action, task, unit, date) are text anyone can copy: a commit is taken as the
+action its trailer names only when its content is such a change (``check_claims``, by
+``gktrack.storage.claims``). Any other commit that touches a plan file or the registry (a hand
+edit, an import, an undo) is compared with the file before it, task by task
+(``gktrack.storage.plandiff``). File versions, comparisons and verdicts are kept in the one cache
+(``Repository.index``) by git blob or commit id, so none is worked out twice.
 
-``read_log`` and ``task_history`` are ``gktrack log``'s and ``show``'s; ``state_at``,
-``start_log_changes``, ``tree_blobs``, ``plan_version`` and ``plan_diffs`` are what the annual
-report reads history with.
+``read_log`` and ``task_history`` serve ``gktrack log`` and ``show``; ``state_at``,
+``start_log_changes``, ``tree_blobs``, ``plan_version`` and ``plan_diffs`` the annual report.
 """
 
 from __future__ import annotations
@@ -20,14 +17,15 @@ import contextlib
 import datetime as dt
 import subprocess
 import threading
-from collections import Counter, deque
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, NamedTuple
 
+from gktrack.domain import actions as kinds
 from gktrack.domain.actions import ACTIONS
 from gktrack.domain.model import Plan, Registry
 from gktrack.errors import GktrackError, RepoError
-from gktrack.storage import claims, git, plandiff, planfile, yamldoc
+from gktrack.storage import claims, git, plandiff, planfile
 from gktrack.storage.registry import REGISTRY_FILE, parse_registry
 from gktrack.storage.repo import PLANS_DIR, Repository, parse_task_ref, plan_id_of, plan_rel
 
@@ -87,10 +85,6 @@ class Commit:
     def task(self) -> str | None:
         return self.trailers.get(git.TRAILER_TASK)
 
-    @property
-    def is_hand_edit(self) -> bool:
-        return self.action in HAND_ACTIONS
-
     def to_json(self) -> dict:
         return {
             "commit": self.sha, "author": self.author, "email": self.email,
@@ -99,12 +93,12 @@ class Commit:
             "summary": self.summary, "action": self.action, "claimed_action": self.claimed,
             "task": self.task, "unit": self.unit, "units": self.units,
             "recorded_date": self.trailers.get(git.TRAILER_DATE),
-            "files": self.files, "hand_edit": self.is_hand_edit,
+            "files": self.files, "hand_edit": self.action in HAND_ACTIONS,
         }
 
 
 def read_log(repo: Repository, *, rev: str = "HEAD", paths: list[str] | None = None,
-             since: str | None = None, until: str | None = None, limit: int | None = None) -> list[Commit]:
+             limit: int | None = None) -> list[Commit]:
     """Commits touching plans/ or units.yaml (newest first; the ``limit`` newest), one git process
     for all of them, each checked against its trailers (``check_claims``)."""
     if git.head(repo.root) is None:
@@ -112,10 +106,6 @@ def read_log(repo: Repository, *, rev: str = "HEAD", paths: list[str] | None = N
     args = ["log", f"--format={_FORMAT}", "--name-only", "--no-renames", "-z"]
     if limit:
         args.append(f"--max-count={limit}")
-    if since:
-        args.append(f"--since={since}")
-    if until:
-        args.append(f"--until={until}")
     args += [rev, "--", *(paths or [PLANS_DIR, REGISTRY_FILE])]
     commits = []
     for commit, files in _records(git.run(repo.root, *args)):
@@ -128,10 +118,8 @@ def read_log(repo: Repository, *, rev: str = "HEAD", paths: list[str] | None = N
 def _records(out: str | bytes, cls: type = Commit) -> Iterator[tuple[Any, str]]:
     """(the commit, what follows its message) for each record of ``_FORMAT`` output.
 
-    Given bytes, each record is decoded on its own: 10,000 commits' output is not held a
-    second time as one string. Equal names, e-mail addresses and trailers are one object, and
-    a commit date equal to the author date (gktrack's own commits) the same datetime: the
-    report holds every commit of the history at once."""
+    The report holds every commit at once, so bytes are decoded a record at a time, and equal
+    names, addresses, trailers and dates are one object each."""
     fromiso = dt.datetime.fromisoformat
     read_trailers = git.read_trailers
     texts: dict[str, str] = {}
@@ -167,9 +155,10 @@ def _decoded_records(out: bytes) -> Iterator[str]:
 # --- gktrack's own commits ---------------------------------------------------------------------
 
 # gktrack commits that name the one task they changed and cannot change another task's state.
-TASK_ACTIONS = frozenset({"add", "assign", "unassign", "progress", "close", "reopen"})
+TASK_ACTIONS = frozenset(name for name, a in ACTIONS.items() if a.scope in (kinds.NEW_TASK, kinds.TASK))
 # gktrack commits that cannot change any task.
-NO_TASK_ACTIONS = frozenset({"init", "new-plan", "add-section"})
+NO_TASK_ACTIONS = frozenset(name for name, a in ACTIONS.items()
+                            if a.scope in (kinds.SETUP, kinds.EMPTY_PLAN, kinds.SECTIONS))
 # Commits that are hand edits: plain git commits (no trailers, or trailers that do not fit the
 # content), and gktrack commit-edits.
 HAND_ACTIONS = (None, "edit")
@@ -216,8 +205,7 @@ def plan_version(repo: Repository, path: str, blob: str, read: Callable[[], byte
     """The plan file ``path`` as one commit holds it (blob ``blob``), through the index; ``read()``
     gives its bytes when the index has not seen them. Raises ``GktrackError`` when unreadable."""
     def parse() -> Plan:
-        return planfile.parse_plan(yamldoc.decode(_contents(read(), path, blob), path), path,
-                                   expected_id=plan_id_of(path))
+        return planfile.parse_plan(_contents(read(), path, blob), path, expected_id=plan_id_of(path))
 
     return repo.index.parsed_blob(blob, "Plan", parse)
 
@@ -225,7 +213,7 @@ def plan_version(repo: Repository, path: str, blob: str, read: Callable[[], byte
 def registry_version(repo: Repository, blob: str, read: Callable[[], bytes | None]) -> Registry:
     """``units.yaml`` as one commit holds it, through the index, as ``plan_version``."""
     def parse() -> Registry:
-        return parse_registry(yamldoc.decode(_contents(read(), REGISTRY_FILE, blob), REGISTRY_FILE))
+        return parse_registry(_contents(read(), REGISTRY_FILE, blob))
 
     return repo.index.parsed_blob(blob, "Registry", parse)
 
@@ -241,13 +229,9 @@ _DIFF_KIND = "plandiff.3"  # the phrases' wording is part of what is remembered:
 
 def plan_diffs(repo: Repository, changes: list[FileChange],
                progress: Callable[[int, int], None] | None = None) -> dict[FileChange, plandiff.FileDiff]:
-    """What each change did to its plan file, task by task (``plandiff.compare``).
-
-    Remembered in the index by path and the two blob ids, so each pair is compared once; the
-    versions of the pairs not yet compared are read by one ``git cat-file`` process, and a
-    version that must be read whole comes from the index too (``plan_version``).
-    ``progress(done, total)`` is called now and then while comparing.
-    """
+    """What each change did to its plan file, task by task (``plandiff.compare``), remembered in
+    the index by path and the two blob ids; the versions not yet compared are read by one ``git
+    cat-file`` process. ``progress(done, total)`` is called now and then while comparing."""
     keys = {change: f"{change.path}\0{change.old_blob or ''}\0{change.new_blob or ''}" for change in changes}
     known = repo.index.memo(_DIFF_KIND, sorted(set(keys.values())))
     missing = [change for change in dict.fromkeys(changes) if keys[change] not in known]
@@ -280,23 +264,17 @@ _CLAIMS_BATCH = 2000
 
 def check_claims(repo: Repository, commits: list[Commit]) -> dict[str, list[FileChange]]:
     """Set ``genuine`` on each commit: whether its content is the change its ``Gktrack-Action``
-    trailer claims (``claims.holds``). Remembered in the index by commit id (a commit never
-    changes), so a commit is judged once; the ones not yet judged are judged a batch at a time
-    (``_judge``), each batch's verdicts stored before the next is read. A merge is never a
-    gktrack change. Returns the changes it read of the commits not taken at their word
-    (``trusted_files``), by commit, for the caller to reuse.
+    trailer claims (``claims.holds``; a merge is never a gktrack change), judged once and then
+    remembered in the index by commit id. Returns the changes it read of the commits not taken
+    at their word (``trusted_files``), by commit, for the caller to reuse.
     """
     claiming = [c for c in commits if c.claimed is not None and len(c.parents) < 2]
     if not claiming:
         return {}
     known = repo.index.memo(_CLAIMS_KIND, list(dict.fromkeys(c.sha for c in claiming)))
-    missing = []
     for commit in claiming:
-        verdict = known.get(commit.sha)
-        if verdict is None:
-            missing.append(commit)
-        else:
-            commit.genuine = verdict
+        commit.genuine = known.get(commit.sha, False)
+    missing = [c for c in claiming if c.sha not in known]
     read: dict[str, list[FileChange]] = {}
     for start in range(0, len(missing), _CLAIMS_BATCH):
         read.update(_judge(repo, missing[start:start + _CLAIMS_BATCH]))
@@ -304,12 +282,10 @@ def check_claims(repo: Repository, commits: list[Commit]) -> dict[str, list[File
 
 
 def _judge(repo: Repository, commits: list[Commit]) -> dict[str, list[FileChange]]:
-    """``check_claims`` for ``commits``, none of them judged yet: every file they changed is read
-    by one ``git diff-tree`` (an undo's reverted commit too), their plan files compared through
-    ``plan_diffs`` (by blob ids, so the report's comparisons are shared), and the verdicts
-    remembered. Returns the changes of the commits not taken at their word."""
+    """``check_claims`` for ``commits``, none of them judged yet: what they (and an undo's reverted
+    commit) changed, from one ``git diff-tree``, their plan files compared by ``plan_diffs``."""
     reverts = {c.sha: c.trailers.get(git.TRAILER_REVERTS, "") for c in commits if c.claimed == "undo"}
-    changes = _diff_tree(repo, [*(c.sha for c in commits), *(r for r in reverts.values() if _is_sha(r))])
+    changes = _diff_tree(repo, [*(c.sha for c in commits), *(r for r in reverts.values() if git.is_hash(r))])
     own = [change for c in commits for change in changes.get(c.sha, [])]
     diffs = plan_diffs(repo, [change for change in own if plan_id_of(change.path)])
     growing = [change for c in commits for change in changes.get(c.sha, [])
@@ -329,24 +305,17 @@ def _judge(repo: Repository, commits: list[Commit]) -> dict[str, list[FileChange
     return {c.sha: changes[c.sha] for c in commits if c.sha in changes and trusted_files(c) is None}
 
 
-def _is_sha(text: str) -> bool:
-    return len(text) == 40 and all(ch in "0123456789abcdef" for ch in text)
-
-
 def _units_added(repo: Repository, changes: list[FileChange]) -> dict[FileChange, bool]:
     """For each change of units.yaml: whether it only added units (``claims.only_units_added``)."""
     out: dict[FileChange, bool] = {}
     with BlobReader(repo) as reader:  # git starts only if a version is not in the index
         for change in changes:
-            if change.old_blob is None or change.new_blob is None:
-                out[change] = False
-                continue
-            try:
-                before, after = (registry_version(repo, blob, lambda blob=blob: reader.read(blob))
-                                 for blob in (change.old_blob, change.new_blob))
-                out[change] = claims.only_units_added(before, after)
-            except GktrackError:
-                out[change] = False
+            out[change] = False
+            if change.old_blob is not None and change.new_blob is not None:
+                with contextlib.suppress(GktrackError):
+                    before, after = (registry_version(repo, blob, lambda blob=blob: reader.read(blob))
+                                     for blob in (change.old_blob, change.new_blob))
+                    out[change] = claims.only_units_added(before, after)
     return out
 
 
@@ -376,16 +345,10 @@ def _diff_tree(repo: Repository, shas: list[str], paths: tuple[str, ...] = ()) -
 
 
 def task_history(repo: Repository, ref: str) -> list[Commit]:
-    """Commits that changed one task, newest first: tool commits by trailer, others by content.
-
-    One ``git log`` limited to the task's plan file, with the blob ids before and after each
-    commit (and a small delta cache: git's default one would hold every version of the plans/
-    tree read on the way, for nothing). A gktrack task command names the one task it changed in
-    its trailers, and is taken at its word once its content was found to be that change
-    (``check_claims``, remembered by commit id); any other commit (a hand edit, an import, an
-    undo, a merge that changed the file, a commit whose trailers do not fit it) is compared with
-    the file before it, through ``plan_diffs`` and so remembered in the index by the two blob ids.
-    """
+    """Commits that changed one task, newest first: from one ``git log`` of its plan file with
+    the blob ids before and after each commit. A gktrack task command whose content fits its
+    trailers (``check_claims``) is taken at its word; any other commit is compared with the file
+    before it (``plan_diffs``)."""
     plan_id, task_id = parse_task_ref(ref)
     ref = f"{plan_id}/{task_id}"
     rel = plan_rel(plan_id)
@@ -471,13 +434,10 @@ class StateAt:
 
 
 def state_at(repo: Repository, sha: str, when: dt.datetime) -> StateAt:
-    """The commit whose files are the state at ``when``, walking the first-parent history of
-    ``sha`` from its first commit: the last commit before the first one dated after ``when``.
-
-    In history order, not by the greatest date before ``when``: one commit made on a PC whose
-    clock was a year behind, on top of later work, must not make that later work count as done
-    by ``when``. One ``git log`` of the first parents (hashes, authors and dates only).
-    """
+    """The commit whose files are the state at ``when``: along the first-parent history of
+    ``sha``, the last commit before the first one dated after ``when``. In history order, not by
+    the greatest date before ``when``: one commit made on a PC whose clock was a year behind, on
+    top of later work, must not make that later work count as done by ``when``."""
     out = git.run(repo.root, "log", "--first-parent", "--format=%H%x1f%an%x1f%cI", sha, "--")
     chain = []
     for line in reversed(out.splitlines()):
@@ -495,17 +455,14 @@ _CHANGES_KIND = "commit-changes.1"
 
 def start_log_changes(repo: Repository, sha: str) -> Callable[[], list[ChangeCommit]]:
     """The commits reachable from ``sha``, children first, with what each changed in plans/
-    and units.yaml; in two steps: git starts now, calling the result returns the commits.
+    and units.yaml; git starts now (walking the history on the other core while the caller
+    works), calling the result returns the commits.
 
-    One ``git log`` lists every commit, walking the history on the other core while the caller
-    does other work (a thread drains its output, so git never waits on a full pipe). A gktrack
-    task command whose content is what its trailers say (``check_claims``: judged once, then
-    remembered by commit id) is taken at its word (``trusted_files``) and gets no ``changes``.
-    The changes of the other commits, with the blob ids before and after, come from the index
-    (a commit never changes) or else from one ``git diff-tree --stdin``: once the claims are
-    judged, that is a few percent of 10,000 commits, where ``git log --raw`` would diff every
-    one. Merge commits are listed without changes: what they bring in is listed on the commits
-    that made it.
+    A gktrack task command whose content is what its trailers say is taken at its word
+    (``trusted_files``) and gets no ``changes``; the other commits' changes come from the index
+    or else from one ``git diff-tree --stdin`` (a few percent of the commits, where ``git log
+    --raw`` would diff every one). Merges get none: what they bring in is on the commits that
+    made it.
     """
     # --topo-order: a child always before its parents, even when clocks were wrong or dates were
     # set by hand, so "the last commit that closed a task" is the first one met.
@@ -546,7 +503,8 @@ def _parse_log(repo: Repository, out: bytes) -> list[ChangeCommit]:
             continue
         unknown[commit.sha] = commit
         if commit.sha in read:  # read whole to check its trailers: keep what the report looks at
-            new[commit.sha] = [c for c in read[commit.sha] if _watched(c.path)]
+            new[commit.sha] = [c for c in read[commit.sha]
+                               if c.path == REGISTRY_FILE or c.path.startswith(f"{PLANS_DIR}/")]
     missing = [sha for sha in unknown if sha not in new]
     found = {sha: [FileChange(*change) for change in changes]
              for sha, changes in repo.index.memo(_CHANGES_KIND, missing).items()}
@@ -560,15 +518,9 @@ def _parse_log(repo: Repository, out: bytes) -> list[ChangeCommit]:
     return commits
 
 
-def _watched(path: str) -> bool:
-    """A file the audit trail follows: the plans and the registry."""
-    return path == REGISTRY_FILE or path.startswith(f"{PLANS_DIR}/")
-
-
-def tree_blobs(repo: Repository, sha: str, paths: list[str] | None = None) -> dict[str, str]:
-    """Path -> blob id of the files under ``paths`` in commit ``sha``."""
-    out = git.run(repo.root, "ls-tree", "-r", "-z", "--full-tree", sha, "--",
-                  *(paths or [PLANS_DIR, REGISTRY_FILE]))
+def tree_blobs(repo: Repository, sha: str) -> dict[str, str]:
+    """Path -> blob id of the plan files and the registry in commit ``sha``."""
+    out = git.run(repo.root, "ls-tree", "-r", "-z", "--full-tree", sha, "--", PLANS_DIR, REGISTRY_FILE)
     blobs: dict[str, str] = {}
     for entry in out.split("\0"):
         meta, tab, path = entry.partition("\t")
@@ -580,35 +532,28 @@ def tree_blobs(repo: Repository, sha: str, paths: list[str] | None = None) -> di
 class BlobReader:
     """File contents by blob id, from one ``git cat-file --batch`` process.
 
-    ``expect`` queues the ids that will be asked for, in that order; a thread writes them to git
-    while ``read`` takes the answers as they come, so there is no round trip per blob and no
-    pipe can fill up and stall. An id that was not queued is asked for on its own. Each answer
-    is handed out once and then forgotten, so memory holds only what is being compared.
+    ``expect`` queues the ids that will be read, in the order they will be; a thread writes them
+    to git while ``read`` takes the answers as they come, so there is no round trip per blob and
+    no pipe can fill up and stall. An id read when none is queued is asked for on its own.
     """
 
     def __init__(self, repo: Repository):
         self._root = repo.root
         self._proc = None  # started on the first request: a warm cache may need none
         self._order: deque[str] = deque()  # ids asked for, answers not yet read
-        self._queued: Counter[str] = Counter()  # the same, counted, for a quick "was it asked for?"
-        self._ready: dict[str, bytes | None] = {}  # answers read ahead of their turn
         self._writer = None
 
-    def _start(self):
-        if self._proc is None:
-            self._proc = git.call(self._root, ["cat-file", "--batch"], wait=False, stdin=subprocess.PIPE,
-                                  stderr=subprocess.DEVNULL)
-        return self._proc
-
     def expect(self, blobs: list[str]) -> None:
-        """Ask git for ``blobs`` now, to be taken with ``read`` (in any order; in this one is cheapest)."""
+        """Ask git for ``blobs`` now, to be taken with ``read`` in this order."""
         if not blobs:
             return
         self._join_writer()
         self._order.extend(blobs)
-        self._queued.update(blobs)
         payload = "".join(f"{b}\n" for b in blobs).encode("ascii")
-        stdin = self._start().stdin
+        if self._proc is None:
+            self._proc = git.call(self._root, ["cat-file", "--batch"], wait=False, stdin=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL)
+        stdin = self._proc.stdin
 
         def write() -> None:
             try:
@@ -637,19 +582,13 @@ class BlobReader:
         raise RepoError("git cat-file 意外结束")
 
     def read(self, blob: str) -> bytes | None:
-        """The bytes of ``blob`` (a 40-hex id), or None when the repository has no such object."""
-        if blob in self._ready:
-            return self._ready.pop(blob)
-        if not self._queued[blob]:
+        """The bytes of ``blob`` (the next one queued, if any), or None when the repository has
+        no such object."""
+        if not self._order:
             self.expect([blob])
-        while self._order:
-            name = self._order.popleft()
-            self._queued[name] -= 1
-            data = self._answer()
-            if name == blob:
-                return data
-            self._ready[name] = data
-        return None
+        if self._order.popleft() != blob:
+            raise RepoError(f"内部错误:读取 git 对象 {blob[:8]} 的顺序与请求的不同")
+        return self._answer()
 
     def close(self) -> None:
         proc = self._proc

@@ -1,19 +1,12 @@
 """The one cache: parsed files, in one SQLite file, ``.git/gktrack/index.sqlite``.
 
-Every answer is computed from the plans each time; the index only saves parsing a file whose
-bytes were parsed before. It holds
-
-* ``parsed``: what a file's bytes parse to (a plan, the units registry), keyed by the git blob
-  id of those bytes — content-addressed, so an entry can never be stale. The report reads plan
-  versions from history by the same key (``git ls-tree`` gives the blob ids).
-* ``files``: which blob each work-tree file held when it was last looked at, with the file's
-  stat signature (mtime, ctime, size, inode). The signature stands for the bytes only when the
-  file's mtime is clearly (RACY_NS) older than that look — git's rule for "racily clean" index
-  entries: a file written in the same clock tick as it was read may change again without its
-  signature changing. Otherwise the file is read and hashed again. So a hand edit, a ``git
-  pull`` or a checkout is never read stale.
-* ``memo``: other facts derived from blob ids alone (the report's task-by-task diff of two
-  versions of a plan), content-addressed too.
+Every answer is computed from the plans each time; the index only saves parsing bytes parsed
+before. ``parsed`` holds what a file's bytes parse to, keyed by their git blob id, so an entry is
+never stale (the report reads plan versions from history by the same key). ``files`` holds which
+blob each work-tree file held when last looked at, with its stat signature; the signature stands
+for the bytes only when the file's mtime is clearly (RACY_NS) older than that look, git's rule
+for "racily clean" entries, so a hand edit, a pull or a checkout is never read stale. ``memo``
+holds other facts derived from blob or commit ids alone (the report's task-by-task diffs).
 
 Delete the file at any time; the next read rebuilds what it needs. ``GKTRACK_NO_CACHE=1`` turns
 it off; a read-only ``.git``, a damaged file or a locked database only cost speed.
@@ -57,12 +50,9 @@ def _schema_stamp() -> str:
 
 
 def encode(record: Any, texts: dict[str, str] | None = None) -> tuple:
-    """A record as a tuple of its fields in file order (dates as day numbers), then its
-    model-only fields (plan id, line).
-
-    Equal texts become one object (``texts``), which marshal writes once and then refers to: a
-    plan repeats its id, its unit names, states and deadline phrases on every task, so the
-    stored record is smaller, reads faster and shares those strings once read."""
+    """A record as a tuple of its fields (dates as day numbers). Equal texts become one object
+    (``texts``), which marshal writes once: a plan repeats its id, unit names, states and
+    deadline phrases on every task, so the stored record is smaller and reads faster."""
     if texts is None:
         texts = {}
     out = []
@@ -186,18 +176,12 @@ class Index:
             self._give_up()
             return default
 
-    def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
-
     # --- work-tree files ---
 
     def read_files(self, files: Iterable[tuple[str, Path]], kind: str, parse: Callable[[str, bytes], Any], *,
                    names_of: Callable[[Any], list[str]] | None = None,
                    keep: Callable[[list[str]], bool] | None = None) -> list[tuple[str, Any]]:
-        """``(rel, record or the GktrackError that parsing raised)`` for each file, in order.
-
+        """``(rel, record or the GktrackError that parsing raised)`` for each file, in order;
         ``parse(rel, data)`` reads a file the index has not seen. With ``keep``, a file whose
         names (``names_of(record)``, kept beside the record) fail it is left out unread."""
         files = list(files)
@@ -232,7 +216,7 @@ class Index:
                 if found is not None:
                     names, data = found
                     if keep is None or names is None or keep(names):
-                        out.append((rel, decode(RECORDS[kind], marshal.loads(data))))
+                        out.append((rel, _from_row(kind, data)))
                     continue
                 if blob is None:
                     continue
@@ -245,7 +229,7 @@ class Index:
                     out.append((rel, exc))
                     continue
                 names = names_of(record) if names_of else None
-                fresh.append((blob, kind, None if names is None else "\n".join(names), marshal.dumps(encode(record))))
+                fresh.append(_parsed_row(blob, kind, record, names))
                 if keep is None or names is None or keep(names):
                     out.append((rel, record))
                 if len(fresh) >= _SAVE_EVERY:  # a fresh clone's plans are not all held twice
@@ -273,16 +257,15 @@ class Index:
         """The record a git blob parses to (``parse()`` when the index has not seen it)."""
         found = self._run(lambda db: _select_parsed(db, [blob], kind), {}).get(blob)
         if found is not None:
-            return decode(RECORDS[kind], marshal.loads(found[1]))
+            return _from_row(kind, found[1])
         record = parse()
-        self._save_parsed([(blob, kind, None, marshal.dumps(encode(record)))])
+        self._save_parsed([_parsed_row(blob, kind, record)])
         return record
 
     def learn(self, data: bytes, kind: str, record: Any, names: list[str] | None = None) -> None:
         """What ``data`` parses to, from a writer that has just parsed the bytes it writes (a
         plan edit checks its result by reading it back): the next read need not parse them."""
-        self._save_parsed([(blob_id(data), kind, None if names is None else "\n".join(names),
-                            marshal.dumps(encode(record)))])
+        self._save_parsed([_parsed_row(blob_id(data), kind, record, names)])
 
     def memo(self, kind: str, keys: list[str]) -> dict[str, Any]:
         """Stored facts of ``kind`` for ``keys`` (marshal data)."""
@@ -310,6 +293,15 @@ class collector_paused:
         if self.was:
             gc.freeze()
             gc.enable()
+
+
+def _parsed_row(blob: str, kind: str, record: Any, names: list[str] | None = None) -> tuple:
+    """A row of ``parsed``: the record, with the names ``read_files`` may filter by."""
+    return blob, kind, None if names is None else "\n".join(names), marshal.dumps(encode(record))
+
+
+def _from_row(kind: str, data: bytes) -> Any:
+    return decode(RECORDS[kind], marshal.loads(data))
 
 
 def _select(db: Any, sql: str, kind: str, keys: list[str]) -> Iterable[tuple]:

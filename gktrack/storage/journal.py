@@ -1,45 +1,32 @@
 """Crash safety for changes: a journal of the change in flight, and git's own lock files.
 
-``Repository.change`` writes files and then commits them. A process killed in between (kill -9,
-a power cut) would leave written-but-uncommitted files that the next command takes for someone's
-hand edit and refuses. So a change keeps a journal, ``.git/gktrack/journal.json``:
+``Repository.change`` writes files and then commits them. A process killed in between would
+leave written-but-uncommitted files that the next command takes for a hand edit and refuses.
+So a change keeps a journal, ``.git/gktrack/journal.json``:
 
-* phase ``write`` — written (and synced) before the first byte of any file: the files the change
-  may touch and their original bytes; rewritten before each file is written with the hash of the
-  bytes about to be written (``note_write``), so recovery knows which bytes are its own;
-* phase ``commit`` — rewritten once every write is done and checked: the hash of each file's
-  intended bytes, the commit message, author, committer and author date;
+* phase ``write``, on disk before the first byte of any file: the files the change may touch,
+  their original bytes, and (``note_write``, before each write) the hash of the bytes written;
+* phase ``commit``, once every write is done and checked: the hash of each file's intended
+  bytes, the commit message, author, committer and author date;
 * removed after the commit.
 
-A change whose block writes only through ``tx.write`` (``staged=True``: progress, close, add…)
-knows all its new bytes before writing any, so it skips the first entry: the ``commit`` entry is
-written before the first byte, and each file is then as it was or as intended. That is one
-durable journal write (two fsyncs) fewer per change.
+A change whose block writes only through ``tx.write`` (``staged=True``) knows its new bytes
+before writing any: it skips the first entry, writing the ``commit`` one before the first byte.
 
-The next process to take the repository lock calls ``recover`` first:
-
-* phase ``write``: the writes may be half done (units.yaml written, the plan not yet) and were
-  never checked as a whole, so every file the change wrote goes back to its original bytes.
-  Only those: a file that holds bytes the change never wrote (another unit's progress brought by
-  a ``git pull`` after the crash, a hand edit) is left as it is, and the person is told.
-* phase ``commit``: everything but the commit was done (for a staged change: if every file holds
-  its original or its intended bytes but not all the intended, the writes were cut short and
-  the written ones go back, as in phase ``write``). If the files still hold exactly the
-  intended bytes, the commit is made now, with the recorded message, identities and author date,
-  so the history reads as if nothing had happened; if git already made it (a ``git commit``
-  outlives a parent killed with -9) the journal is simply dropped. We roll forward rather than
-  back because the user's work (a progress note typed just before the power cut) is complete and
-  checked; only the bookkeeping is missing, and throwing it away would be a lost update.
-  If the files were changed since (someone edited them after the crash), they are left alone and
-  the usual dirty check reports them as the hand edit they now are.
-
-Every step is idempotent, so a process killed during recovery is recovered by the next one.
+The next process to take the repository lock calls ``recover`` first. Phase ``write``: each file
+that holds bytes the change wrote goes back to its original bytes; a file holding other bytes
+(a ``git pull`` after the crash, a hand edit) is left as it is, and the person is told. Phase
+``commit``: if the files hold the intended bytes the commit is made now with the recorded
+message, identities and date (or the journal is dropped when git made it already). We roll
+forward, not back: the user's work is complete and checked, only the bookkeeping is missing. A
+staged change whose files hold their original or intended bytes, but not all the intended, was
+cut short between its writes: the written ones go back. Files changed since are left to the
+dirty check, as the hand edit they are. Every step is idempotent.
 
 Git's own locks: a killed ``git`` leaves ``.git/index.lock`` (or a ref lock) behind, and every
-later git command refuses to run. ``settle_git_locks`` waits while a live process holds such a
-lock and removes it only when nobody does (on Linux it looks through /proc for an open handle;
-elsewhere it waits until the lock is a minute old, far longer than any git command we run takes,
-and on Windows a file that a live git still has open cannot be removed anyway).
+later git command refuses to run. ``settle_git_locks`` removes such a lock only when no live
+process holds it (on Linux it looks through /proc for an open handle; elsewhere it waits until
+the lock is a minute old, far longer than any git command we run takes).
 """
 
 from __future__ import annotations
@@ -56,7 +43,7 @@ from typing import Any
 from gktrack.digest import sha256_hex
 from gktrack.errors import RepoError
 from gktrack.storage import git
-from gktrack.storage.files import atomic_write, read_bytes, sync_dir
+from gktrack.storage.files import atomic_write, read_bytes
 
 JOURNAL = "journal.json"
 # gktrack's own lock, in the git folder beside git's *.lock files; unlike theirs, it is a kernel
@@ -93,16 +80,9 @@ def sha256(data: bytes | None) -> str | None:
 
 
 def write(root: Path, entry: dict[str, Any]) -> None:
-    """Replace the journal durably (we hold the lock, so a fixed temporary name is safe)."""
     path = journal_path(root)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(JOURNAL + ".tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(json.dumps(entry, ensure_ascii=False).encode("utf-8"))
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-    sync_dir(path.parent)
+    atomic_write(path, json.dumps(entry, ensure_ascii=False))
 
 
 def begin(root: Path, originals: dict[str, bytes | None], summary: str,
@@ -191,15 +171,13 @@ def now_git_date() -> str:
 # --- recovery ------------------------------------------------------------------------------
 
 
-def recover(root: Path, timeout: float) -> list[str]:
-    """Finish or undo an interrupted change (caller holds the repository lock).
-
-    Returns what was done, one Chinese line each (also logged as warnings).
-    """
+def recover(root: Path, timeout: float) -> None:
+    """Finish or undo an interrupted change (caller holds the repository lock); what was done is
+    said in warnings, one Chinese line each."""
     entry = pending(root)
     if entry is None:
-        _remove_temp_files(root, [])
-        return []
+        _remove_temp_files([journal_path(root)])
+        return
     # A killed writer's `git add`/`git commit` may still be running: let it finish first.
     settle_git_locks(root, timeout, refs=True)
     files = _files(entry)
@@ -210,11 +188,10 @@ def recover(root: Path, timeout: float) -> list[str]:
         done = _roll_back(root, files, summary, written_hashes(entry))
     else:
         done = [f"gktrack: 提示:中断记录 {journal_path(root)} 无法读取,已删除"]
-    _remove_temp_files(root, list(files))
+    _remove_temp_files([journal_path(root), *(Path(root) / rel for rel in files)])
     clear(root)
     for line in done:
         _warn(line)
-    return done
 
 
 def _roll_back(root: Path, files: dict[str, Any], summary: str, ours: dict[str, list | None]) -> list[str]:
@@ -272,14 +249,11 @@ def _roll_forward(root: Path, entry: dict[str, Any], files: dict[str, Any], summ
 
 
 def commit_with_retry(root: Path, rels: list[str], message: str, *, author: Any, committer: Any,
-                      date: str | None = None, timeout: float = 30.0, attempts: int = 4,
-                      tracked: bool = False) -> str:
-    """``git.commit``, waiting out (or clearing stale) git locks and trying again if one was in the way.
-
-    A `git status` run by a person, or by a writer killed a moment ago, holds ``index.lock`` for
-    a few milliseconds; that is no reason to fail a change.
-    """
+                      date: str | None = None, timeout: float = 30.0, tracked: bool = False) -> str:
+    """``git.commit``, waiting out (or clearing stale) git locks and trying again if one was in
+    the way: a `git status` run by a person holds ``index.lock`` for a few milliseconds."""
     settle_git_locks(root, timeout)
+    attempts = 4
     for attempt in range(attempts):
         try:
             return git.commit(root, rels, message, author=author, committer=committer, date=date,
@@ -297,22 +271,17 @@ def _lock_trouble(root: Path, message: str) -> bool:
     return any(w in message for w in words) or bool(_lock_files(root, refs=True))
 
 
-def _remove_temp_files(root: Path, rels: list[str]) -> None:
-    """Temporary files of atomic writes that a killed process left behind."""
-    folders = {Path(root) / Path(rel).parent for rel in rels}
-    names = {Path(rel).name for rel in rels}
-    journal_dir = journal_path(root).parent
-    leftovers = [journal_dir / (JOURNAL + ".tmp")]
-    for folder in folders:
+def _remove_temp_files(paths: list[Path]) -> None:
+    """Temporary files of atomic writes (``files.atomic_write``) that a killed process left behind."""
+    for path in paths:
         try:
-            entries = list(folder.iterdir())
+            names = os.listdir(path.parent)
         except OSError:
             continue
-        leftovers += [p for p in entries if p.name.endswith(".tmp")
-                      and any(p.name.startswith(f".{name}.") for name in names)]
-    for path in leftovers:
-        with contextlib.suppress(OSError):
-            path.unlink()
+        for name in names:
+            if name.startswith(f".{path.name}.") and name.endswith(".tmp"):
+                with contextlib.suppress(OSError):
+                    (path.parent / name).unlink()
 
 
 # --- git's lock files ----------------------------------------------------------------------
@@ -342,11 +311,9 @@ def _lock_files(root: Path, *, refs: bool = False) -> list[Path]:
 
 
 def _holders(root: Path, paths: list[Path]) -> set[Path] | None:
-    """Those of ``paths`` a live process may be holding; None when that cannot be known.
-
-    A lock is held when a process has it open, and also whenever a git process is working in
-    this repository: ``git commit`` closes index.lock but keeps it while the editor is open.
-    """
+    """Those of ``paths`` a live process may be holding (it has them open, or it is a git working
+    in this repository: ``git commit`` closes index.lock but keeps it while the editor is open);
+    None when that cannot be known."""
     proc = Path("/proc")
     if not (proc / "self" / "fd").is_dir():
         return None
@@ -398,17 +365,11 @@ def wait_for_git(root: Path, timeout: float) -> None:
         time.sleep(0.05)
 
 
-def settle_git_locks(root: Path, timeout: float, *, refs: bool = False) -> list[Path]:
-    """Wait until no git lock file is in the way; remove the ones no process holds.
-
-    Returns the stale locks removed. Raises RepoError when a live git keeps a lock past ``timeout``.
-    """
+def settle_git_locks(root: Path, timeout: float, *, refs: bool = False) -> None:
+    """Wait until no git lock file is in the way, removing the ones no process holds; a RepoError
+    when a live git keeps one past ``timeout``."""
     deadline = time.monotonic() + timeout
-    removed: list[Path] = []
-    while True:
-        locks = _lock_files(root, refs=refs)
-        if not locks:
-            return removed
+    while locks := _lock_files(root, refs=refs):
         held = _holders(root, locks)
         now = time.time()
         for lock in locks:
@@ -422,7 +383,6 @@ def settle_git_locks(root: Path, timeout: float, *, refs: bool = False) -> list[
                     lock.unlink()
                 except (FileNotFoundError, PermissionError):  # gone; or (Windows) held open by a process
                     continue
-                removed.append(lock)
                 _warn(f"gktrack: 提示:已删除被中断的 git 进程留下的锁文件 {lock.name}")
         if time.monotonic() >= deadline:
             left = _lock_files(root, refs=refs)
@@ -431,5 +391,5 @@ def settle_git_locks(root: Path, timeout: float, *, refs: bool = False) -> list[
                     f"git 正在使用此仓库({left[0].name} 存在),已等待 {timeout:.0f} 秒;"
                     f"如确认没有 git 在运行,可删除 {left[0]}"
                 )
-            return removed
+            return
         time.sleep(0.05)

@@ -1,15 +1,11 @@
-"""An exclusive lock between processes, with each system's own call.
+"""An exclusive lock between processes, with each system's own call: ``fcntl.flock`` on POSIX
+(Linux, 统信UOS, 麒麟, macOS), ``msvcrt.locking`` of the lock file's first byte on Windows.
 
-* POSIX (Linux, 统信UOS, 麒麟, macOS): ``fcntl.flock`` on the lock file.
-* Windows: ``msvcrt.locking`` on the first byte of the lock file.
-
-Both locks belong to the kernel: they are released when the holder exits, however it exits
-(kill -9, a crash, a power cut), so a lock is never left behind. Where neither call exists
-(a Python built without ``fcntl``), a lock file created with O_EXCL that records its holder's
-process id stands in; a file whose holder no longer runs is taken over.
-
-Not the ``filelock`` package: it does the same with the same calls, but importing it costs as much
-as everything else a ``gktrack close`` does (benchmarks/RESULTS.md); this module costs nothing.
+Both belong to the kernel, which releases them when the holder exits however it exits, so a
+lock is never left behind. Where neither call exists (a Python built without ``fcntl``), a lock
+file created with O_EXCL naming its holder's process id stands in; a file whose holder no longer
+runs is taken over. Not the ``filelock`` package: importing it costs as much as everything else
+a ``gktrack close`` does (benchmarks/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -58,54 +54,44 @@ def _native() -> tuple[Callable[[int], None], Callable[[int], None]] | None:
     return try_lock_windows, unlock_windows
 
 
-def _pause() -> None:
-    import random  # only when someone else holds the lock
+def acquire(path: Path, timeout: float) -> Callable[[], None]:
+    """Take the lock on ``path`` (created if missing) and return the function that releases it.
+    Raises ``Busy`` when another process still holds it after ``timeout`` seconds, and OSError
+    when the lock file cannot be made."""
+    native = _native()
+    if native is None:
+        pid_file = path.with_name(path.name + ".pid")
+        _wait(lambda: _take_pid_file(pid_file), timeout)
+        return lambda: pid_file.unlink(missing_ok=True)
+    try_lock, unlock = native
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        _wait(lambda: try_lock(fd), timeout)
+    except BaseException:
+        os.close(fd)
+        raise
 
-    time.sleep(0.02 + random.random() * 0.04)
-
-
-class FileLock:
-    """The lock on ``path`` (created if missing): ``acquire``, then ``release``."""
-
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self._release: Callable[[], None] | None = None
-
-    def acquire(self, timeout: float) -> None:
-        """Raises ``Busy`` when another process still holds the lock after ``timeout`` seconds,
-        and OSError when the lock file cannot be made."""
-        native = _native()
-        if native is None:
-            self._release = _take_pid_file(self.path.with_name(self.path.name + ".pid"), timeout)
-            return
-        try_lock, unlock = native
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+    def release() -> None:
         try:
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    try_lock(fd)
-                    break
-                except Busy:
-                    if time.monotonic() >= deadline:
-                        raise
-                    _pause()
-        except BaseException:
+            unlock(fd)
+        finally:
             os.close(fd)
-            raise
 
-        def release() -> None:
-            try:
-                unlock(fd)
-            finally:
-                os.close(fd)
+    return release
 
-        self._release = release
 
-    def release(self) -> None:
-        release, self._release = self._release, None
-        if release is not None:
-            release()
+def _wait(attempt: Callable[[], None], timeout: float) -> None:
+    """``attempt()`` until it does not raise ``Busy``, for up to ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return attempt()
+        except Busy:
+            if time.monotonic() >= deadline:
+                raise
+        import random  # only when someone else holds the lock
+
+        time.sleep(0.02 + random.random() * 0.04)
 
 
 def _alive(pid: int) -> bool:
@@ -127,10 +113,8 @@ def _age(path: Path) -> float:
         return 0.0
 
 
-def _take_pid_file(path: Path, timeout: float) -> Callable[[], None]:
-    """The stand-in: the file exists while a process holds the lock and names that process.
-    Returns the function that releases it."""
-    deadline = time.monotonic() + timeout
+def _take_pid_file(path: Path) -> None:
+    """The stand-in: the file exists while a process holds the lock and names that process."""
     while True:
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
@@ -145,18 +129,9 @@ def _take_pid_file(path: Path, timeout: float) -> Callable[[], None]:
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
                 continue
-            if time.monotonic() >= deadline:
-                raise Busy from None
-            _pause()
-            continue
+            raise Busy from None
         try:
             os.write(fd, str(os.getpid()).encode("ascii"))
         finally:
             os.close(fd)
-        break
-
-    def release() -> None:
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
-
-    return release
+        return

@@ -1,14 +1,12 @@
-"""What one commit changed in one plan file, task by task.
-
-Two versions of a plan file in (bytes, or None where there is no file), a ``FileDiff`` out: the
-tasks that differ, each one's state before and after and its closing date, and one Chinese
-phrase per change for the audit trail ("p2022/7 状态 未完成→已完成,完成情况改为“…”").
+"""What one commit changed in one plan file, task by task: the tasks that differ, each one's
+state before and after and its closing date, and one Chinese phrase per change for the audit
+trail ("p2022/7 状态 未完成→已完成,完成情况改为“…”").
 
 Plan files keep each task in its own block of lines, so the two versions are compared block by
 block as text and only the blocks that differ are read: a hand edit of one task in a file of
-fifty costs reading one task, not two files. A file laid out some other way is read whole, by
-``whole`` (which the caller serves from the index, by blob id). The result is plain data
-(``FileDiff.to_data``), so the caller can remember it under the two blob ids.
+fifty costs reading one task. A file laid out some other way is read whole, by ``whole`` (which
+the caller serves from the index). The result is plain data (``FileDiff.to_data``), so the caller
+can remember it under the two blob ids.
 """
 
 from __future__ import annotations
@@ -46,8 +44,6 @@ class TaskChange(NamedTuple):
 
 @dataclass
 class FileDiff:
-    """What a commit changed in one plan file."""
-
     phrases: list[str]
     tasks: list[TaskChange]
     # When the versions could not be compared task by task (the file deleted, or a version that

@@ -1,35 +1,24 @@
 """Plan files: ``plans/<id>.yaml``, one per plan, read into the model and edited in place.
 
-Layout (keys in the order ``gktrack.domain.model`` declares them; anything a person adds is kept)::
+Keys come in the order ``gktrack.domain.model`` declares them; comments and anything a person
+adds are kept. Each task is one block of lines separated by a blank line, so two people changing
+two tasks change two separate hunks and git merges them::
 
-    # comment lines at the top are kept
     schema: 1
     id: hl2022
     year: 2022
     title: 横栏镇2022年政务公开工作要点分工方案
-    sections:
-      - key: '1'
-        number: 一、
-        title: 优化政务公开工作基础
     tasks:
 
       - id: 1
-        number: '1.'
-        section: '1'
         text: 依托政府信息公开平台,…
         responsible: [司法所]
         deadline: 6月底前
         state: open
-        progress:
-          - date: 2022-08-01
-            unit: 司法所
-            by: 张三
-            note: 已发布
 
-Each task is one block of lines separated by a blank line, so two people changing two tasks
-change two separate hunks and git merges them. An edit splices new text into the old at the
-parser's places (``gktrack.storage.yamldoc``) and is read back and checked before it is written:
-the edited task must read as the change says, every other task must keep its bytes.
+An edit splices new text into the old at the parser's places (``gktrack.storage.yamldoc``) and is
+read back and checked before it is written: the edited task must read as the change says, every
+other task must keep its bytes.
 """
 
 from __future__ import annotations
@@ -58,12 +47,12 @@ def check_plan_id(plan_id: str) -> str:
 
 
 def read_plan(path: Path, where: str) -> Plan:
-    return parse_plan(yamldoc.decode(Path(path).read_bytes(), where), where, expected_id=Path(path).stem)
+    return parse_plan(Path(path).read_bytes(), where, expected_id=Path(path).stem)
 
 
-def parse_plan(text: str, where: str, *, expected_id: str | None = None,
+def parse_plan(text: str | bytes, where: str, *, expected_id: str | None = None,
                problems: list[Problem] | None = None) -> Plan | None:
-    """The plan in ``text``. Without ``problems`` the first error is raised. With, every problem
+    """The plan in ``text`` (bytes: decoded first). Without ``problems`` the first error is raised. With, every problem
     is collected there and what could be read is returned (None: nothing could, it is not YAML)."""
     reader = Reader(where, problems)
     root = reader.compose(text)
@@ -113,34 +102,16 @@ def _cross_check(reader: Reader, plan: Plan) -> None:
         if "id" in reader.lost(task):
             continue
         if task.id in seen:
-            reader.fail(f"任务编号 {task.id} 重复(另见第 {seen[task.id]} 行)", _Line(task.line))
+            reader.fail(f"任务编号 {task.id} 重复(另见第 {seen[task.id]} 行)", task.line)
         else:
             seen[task.id] = task.line
         if complete and task.section and task.section not in lines:
-            reader.fail(f"任务 {task.id} 的章节“{task.section}”不存在", _Line(task.line))
+            reader.fail(f"任务 {task.id} 的章节“{task.section}”不存在", task.line)
 
 
 def _top(root: Any, key: str) -> tuple[Any, Any] | None:
     """The key and value nodes of the file's top-level ``key``; None when it has none."""
     return yamldoc.entries(root).get(key) if yamldoc.is_map(root) else None
-
-
-def _top_items(root: Any, key: str) -> list:
-    """The items of the list under the file's top-level ``key`` (none when there is no list)."""
-    found = _top(root, key)
-    return list(found[1].value) if found and yamldoc.is_seq(found[1]) else []
-
-
-class _Mark(NamedTuple):
-    line: int
-    column: int | None
-
-
-class _Line:
-    """A place given by a 1-based line only (a record's first line)."""
-
-    def __init__(self, line: int | None):
-        self.start_mark = _Mark(line - 1, None) if line else None
 
 
 # --- writing: rendering records -----------------------------------------------------------------
@@ -227,7 +198,6 @@ def new_plan_text(plan: Plan) -> str:
 
 # --- editing ------------------------------------------------------------------------------------
 
-_TASK_KEYS = keys_of(Task)
 _TASK_FIELDS = dict(fields_of(Task))
 
 
@@ -244,12 +214,13 @@ class PlanEditor:
         self.text = self.original
         self.style = detect_style(self.text, "tasks")
         self._read()
-        self.original_plan, self.original_root = self.plan, self.root
+        self.original_plan, self._original_reader = self.plan, self._reader
         self.touched: set[int] = set()
 
     def _read(self) -> None:
         self.root = yamldoc.compose(self.text, self.where)
-        self.plan = plan_from_nodes(Reader(self.where), self.root, self.path.stem)
+        self._reader = Reader(self.where)
+        self.plan = plan_from_nodes(self._reader, self.root, self.path.stem)
 
     # --- places ---
 
@@ -259,16 +230,9 @@ class PlanEditor:
             raise PlanFileError(f"找不到任务 {task_id}", where=self.where)
         return task
 
-    def _task_node(self, task_id: int) -> Any:
-        for node in _top_items(self.root, "tasks"):
-            entry = yamldoc.entries(node).get("id") if yamldoc.is_map(node) else None
-            if entry is not None and entry[1].value == str(task_id):
-                return node
-        raise PlanFileError(f"找不到任务 {task_id}", where=self.where)
-
     def task_span(self, task_id: int) -> tuple[int, int]:
         """Where a task's lines are in the text: character indices [start, end)."""
-        return yamldoc.lines_of(self.text, self._task_node(task_id))
+        return yamldoc.lines_of(self.text, self._reader.node_of(self._task(task_id)))
 
     def _splice(self, splices: list[tuple[int, int, str]]) -> None:
         for start, end, new in sorted(splices, key=lambda s: (s[0], s[1]), reverse=True):
@@ -277,9 +241,10 @@ class PlanEditor:
 
     # --- one mapping's fields ---
 
-    def _field_splices(self, node: Any, changes: dict[str, Any], order: tuple[str, ...],
-                       specs: dict) -> list[tuple[int, int, str]]:
+    def _field_splices(self, record: Any, changes: dict[str, Any]) -> list[tuple[int, int, str]]:
         text, style = self.text, self.style
+        node = self._reader.node_of(record)
+        order, specs = keys_of(type(record)), dict(fields_of(type(record)))
         found = yamldoc.entries(node)
         col = node.start_mark.column
         splices: list[tuple[int, int, str]] = []
@@ -317,16 +282,13 @@ class PlanEditor:
         current = self._task(task_id)
         changes = {k: ([] if v is None and _TASK_FIELDS[k].kind in ("names", "texts", "records") else v)
                    for k, v in changes.items()}
-        node = self._task_node(task_id)
-        self._splice(self._field_splices(node, changes, _TASK_KEYS, _TASK_FIELDS))
-        expected = {k: (v if not _empty(v) else _default(Task, k)) for k, v in changes.items()}
-        return self._check(task_id, dataclasses.replace(current, **expected))
+        self._splice(self._field_splices(current, changes))
+        return self._check(task_id, dataclasses.replace(current, **_as_read(Task, changes)))
 
     def append(self, task_id: int, name: str, record: Any) -> Task:
         """Add a record (a progress entry) at the end of a task's list ``name``."""
         current = self._task(task_id)
-        node = self._task_node(task_id)
-        found = yamldoc.entries(node).get(name)
+        found = yamldoc.entries(self._reader.node_of(current)).get(name)
         items = found[1] if found else None
         if yamldoc.is_seq(items) and items.value and not str(self.text[items.start_mark.index]).startswith("["):
             first = items.value[0]
@@ -335,8 +297,7 @@ class PlanEditor:
             at = yamldoc.lines_end(self.text, items)
             self._splice([(at, at, render_record(record, dash, first.start_mark.column, self.style))])
         else:
-            self._splice(self._field_splices(node, {name: [*getattr(current, name), record]}, _TASK_KEYS,
-                                             _TASK_FIELDS))
+            self._splice(self._field_splices(current, {name: [*getattr(current, name), record]}))
         return self._check(task_id, dataclasses.replace(current, **{name: [*getattr(current, name), record]}))
 
     def update_record(self, task_id: int, name: str, key: str, changes: dict[str, Any]) -> Task:
@@ -350,12 +311,8 @@ class PlanEditor:
         if index is None:
             return self.append(task_id, name, cls(**{key_field: key, **{k: v for k, v in changes.items()
                                                                       if not _empty(v)}}))
-        found = yamldoc.entries(self._task_node(task_id))[name][1]
-        node = found.value[index]
-        specs = dict(fields_of(cls))
-        self._splice(self._field_splices(node, changes, keys_of(cls), specs))
-        records[index] = dataclasses.replace(records[index], **{k: (v if not _empty(v) else _default(cls, k))
-                                                                for k, v in changes.items()})
+        self._splice(self._field_splices(records[index], changes))
+        records[index] = dataclasses.replace(records[index], **_as_read(cls, changes))
         return self._check(task_id, dataclasses.replace(current, **{name: records}))
 
     def apply(self, task_id: int, edit: Any) -> Task:
@@ -434,7 +391,7 @@ class PlanEditor:
     def add_section(self, section: Section) -> None:
         found = _top(self.root, "sections")
         style = detect_style(self.text, "sections") if found else self.style
-        items = _top_items(self.root, "sections")
+        items = [self._reader.node_of(s) for s in self.plan.sections]
         block = render_record(section, style.offset, style.sequence, style)
         if items:
             position = yamldoc.lines_of(self.text, items[-1])[1]
@@ -462,15 +419,13 @@ class PlanEditor:
         return (("\ufeff" if self.bom else "") + self.text).encode("utf-8")
 
     def save(self, write: Callable[..., None] | None = None) -> bool:
-        """Check that only the touched tasks changed, then write atomically. False if no change.
-
-        ``write(path, data, plan)`` (a change's ``tx.write``) does the writing instead of
-        ``atomic_write``; it is handed the plan read back from the new text, so the index keeps it.
-        """
+        """Check that only the touched tasks changed, then write atomically; False if no change.
+        ``write(path, data, plan)`` (a change's ``tx.write``, which gives the index the plan read
+        back from the new text) does the writing instead of ``atomic_write``."""
         if self.text == self.original:
             return False
-        before = _task_texts(self.original, self.original_plan, self.original_root)
-        after = _task_texts(self.text, self.plan, self.root)
+        before = _task_texts(self.original, self.original_plan, self._original_reader)
+        after = _task_texts(self.text, self.plan, self._reader)
         for task_id in set(before) | set(after):
             if task_id not in self.touched and before.get(task_id) != after.get(task_id):
                 raise PlanFileError(f"内部检查失败:任务 {task_id} 被意外改动,未写入", where=self.where)
@@ -482,16 +437,19 @@ class PlanEditor:
         return True
 
 
-def _task_texts(text: str, plan: Plan, root: Any) -> dict[int, str]:
-    return {task.id: text[slice(*yamldoc.lines_of(text, node))]
-            for task, node in zip(plan.tasks, _top_items(root, "tasks"))}
+def _task_texts(text: str, plan: Plan, reader: Reader) -> dict[int, str]:
+    return {task.id: text[slice(*yamldoc.lines_of(text, reader.node_of(task)))] for task in plan.tasks}
 
 
-def _default(cls: type, name: str) -> Any:
-    field = cls.__dataclass_fields__[name]
-    if field.default_factory is not dataclasses.MISSING:
-        return field.default_factory()
-    return field.default
+def _as_read(cls: type, changes: dict[str, Any]) -> dict[str, Any]:
+    """The values ``changes`` leave in a ``cls`` read back: a removed field has its default."""
+    out = {}
+    for name, value in changes.items():
+        if _empty(value):
+            field = cls.__dataclass_fields__[name]
+            value = field.default if field.default_factory is dataclasses.MISSING else field.default_factory()
+        out[name] = value
+    return out
 
 
 def _section_sort_key(key: str) -> tuple:

@@ -1,13 +1,11 @@
-"""Records from YAML nodes, by the schema declared in ``gktrack.domain.model``.
+"""Records from YAML nodes, by the schema declared in ``gktrack.domain.model``: one reader for
+every file gktrack owns (plans, units.yaml), checking each value against its field's kind.
 
-One reader for every file gktrack owns (plans, units.yaml): it walks the nodes the record
-classes describe, checks each value against its field's kind and converts it. A problem is a
-Chinese line at file:line:column. Commands stop at the first error (``problems=None``).
-``validate`` passes a list and gets every problem, each once: the text's (every merge-conflict
-marker, control character and tab-indented line), the YAML's (a syntax error; every alias,
-unusual tag, merge key and duplicate key), and every field's, warnings about unknown keys
-included; with the records read as far as they could be (``Reader.lost`` names the fields that
-could not) and the merge driver's ``conflict:`` records noted (``Reader.conflicts``).
+A problem is a Chinese line at file:line:column. Commands stop at the first error
+(``problems=None``). ``validate`` passes a list and gets every problem once (the text's, the
+YAML's, every field's, unknown keys as warnings), with the records read as far as they could be
+(``Reader.lost`` names the fields that could not) and the merge driver's ``conflict:`` records
+noted (``Reader.conflicts``).
 """
 
 from __future__ import annotations
@@ -17,7 +15,7 @@ import difflib
 import re
 from typing import Any, NamedTuple
 
-from gktrack.domain.model import PLAN_ID_PATTERN, RECORDS, ROLES, STATES, YEARS, fields_of
+from gktrack.domain.model import PLAN_ID_PATTERN, RECORDS, STATES, YEARS, fields_of
 from gktrack.errors import PlanFileError
 from gktrack.storage import yamldoc
 
@@ -100,7 +98,11 @@ class Reader:
         self._texts: dict[str, str] = {}
 
     def fail(self, message: str, node: Any, severity: str = ERROR) -> None:
-        where = yamldoc.place(self.where, node) if node is not None else self.where
+        """``node``: where the problem is (a node, a line number, None for the whole file)."""
+        if isinstance(node, int):
+            where = f"{self.where}:{node}"
+        else:
+            where = yamldoc.place(self.where, node) if node is not None else self.where
         if self.problems is None:
             if severity == ERROR:
                 raise PlanFileError(message, where=where)
@@ -303,13 +305,8 @@ class Reader:
         if kind == "members":
             return "all" if value == "all" else [str(value)]
         if kind in ("int", "year"):
-            if isinstance(value, int) and not isinstance(value, bool):
-                if kind == "year" and value not in YEARS:
-                    self.fail(f"“{name}”应为年份(如 2024),而不是“{value}”", node)
-                    return _BAD
-                if name == "id" and value < 1:
-                    self.fail(f"任务的“id”应为正整数,而不是“{value}”", node)
-                    return _BAD
+            if isinstance(value, int) and not isinstance(value, bool) and (kind != "year" or value in YEARS) \
+                    and (name != "id" or value >= 1):
                 return value
             self.fail(_wrong(kind, name, label, value), node)
             return _BAD
@@ -413,7 +410,3 @@ def _record_label(cls: type, item: Any, outer: str) -> str:
     if name == "Person":
         return f"人员 {short(value)} 的" if value else "人员"
     return outer
-
-
-__all__ = ["ERROR", "WARNING", "CONFLICT_KEY", "PLAN_ID", "UNREADABLE", "Conflict", "Problem", "Reader",
-           "ROLES", "short"]

@@ -2,20 +2,13 @@
 
 ::
 
-    schema: 1
     units:
       - name: 区政数局
         aliases: [政数局]
-      - name: 司法所
     collectives:
       - name: 各有关单位
         members: all          # every unit in the registry
-      - name: 各村(社区)
-        members: [横东村, 横西村]
     people:
-      - email: zhang@example.gov.cn
-        name: 张三
-        units: [司法所]
       - email: office@example.gov.cn
         role: office          # the 政务公开办: may change everything
 """
@@ -28,7 +21,6 @@ from typing import Any, Callable
 from gktrack.domain.model import Collective, Registry, Unit
 from gktrack.domain.units import DEFAULT_COLLECTIVES, EVERYONE, is_collective_name
 from gktrack.storage import yamldoc
-from gktrack.storage.files import atomic_write
 from gktrack.storage.planfile import Style, detect_style, render_record
 from gktrack.storage.reader import UNREADABLE, Problem, Reader
 
@@ -54,11 +46,12 @@ def default_registry(where: str = REGISTRY_FILE) -> Registry:
 def read_registry(path: Path, where: str = REGISTRY_FILE) -> Registry:
     if not Path(path).exists():
         return default_registry(where)
-    return parse_registry(yamldoc.decode(Path(path).read_bytes(), where), where)
+    return parse_registry(Path(path).read_bytes(), where)
 
 
-def parse_registry(text: str, where: str = REGISTRY_FILE, problems: list[Problem] | None = None) -> Registry | None:
-    """The registry in ``text``. Without ``problems`` the first error is raised. With, every
+def parse_registry(text: str | bytes, where: str = REGISTRY_FILE,
+                   problems: list[Problem] | None = None) -> Registry | None:
+    """The registry in ``text`` (bytes: decoded first). Without ``problems`` the first error is raised. With, every
     problem is collected there and what could be read is returned (None: nothing could)."""
     reader = Reader(where, problems)
     root = reader.compose(text)
@@ -102,27 +95,26 @@ def _cross_check(reader: Reader, registry: Registry) -> None:
             emails[email] = yamldoc.line_of(node)
 
 
-def add_units_to_file(path: Path, names: list[str], where: str = REGISTRY_FILE, *,
-                      write: Callable[[Path, bytes], None] | None = None) -> None:
+def add_units_to_file(path: Path, names: list[str], *, write: Callable[[Path, bytes], None]) -> None:
     """Append new units (and 各… collectives) to ``units.yaml``, touching only the added lines;
-    ``write``: how (a change's ``tx.write``, so its journal knows the bytes; default atomic_write)."""
+    ``write``: a change's ``tx.write``, so its journal knows the bytes."""
     path = Path(path)
     raw = path.read_bytes() if path.exists() else None
     bom = "\ufeff" if raw is not None and raw.startswith(b"\xef\xbb\xbf") else ""
-    text = yamldoc.decode(raw, where) if raw is not None else INITIAL_TEXT
-    parse_registry(text, where)
+    text = yamldoc.decode(raw, REGISTRY_FILE) if raw is not None else INITIAL_TEXT
+    parse_registry(text)
     style = detect_style(text) if "\n  -" in text or "\n-" in text else Style()
     for key, collective in (("units", False), ("collectives", True)):
         records = [Collective(name=n, members="all" if n in EVERYONE else []) if collective else Unit(name=n)
                    for n in names if is_collective_name(n) == collective]
         if records:
-            text = _append_items(text, key, records, style, where)
-    parse_registry(text, where)
-    (write or atomic_write)(path, (bom + text).encode("utf-8"))
+            text = _append_items(text, key, records, style)
+    parse_registry(text)
+    write(path, (bom + text).encode("utf-8"))
 
 
-def _append_items(text: str, key: str, records: list, style: Style, where: str) -> str:
-    root = yamldoc.compose(text, where)
+def _append_items(text: str, key: str, records: list, style: Style) -> str:
+    root = yamldoc.compose(text, REGISTRY_FILE)
     found = yamldoc.entries(root).get(key) if yamldoc.is_map(root) else None
     lines = "".join(render_record(r, style.offset, style.sequence, style) for r in records)
     nl = style.newline

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import functools
 import re
 from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
@@ -19,11 +20,11 @@ from gktrack.domain.units import Units
 from gktrack.environment import lock_timeout, repo_folder
 from gktrack.errors import DirtyError, InputError, LockTimeoutError, NotFoundError, PlanFileError, RepoError
 from gktrack.storage import git
-from gktrack.storage.files import atomic_write
+from gktrack.storage.files import atomic_write, read_bytes
 from gktrack.storage.index import Index
 from gktrack.storage.planfile import parse_plan
 from gktrack.storage.registry import REGISTRY_FILE, default_registry, parse_registry
-from gktrack.storage.yamldoc import MAX_FILE_BYTES, decode
+from gktrack.storage.yamldoc import MAX_FILE_BYTES
 
 PLANS_DIR = "plans"
 _PLAN_PATH = re.compile(rf"{PLANS_DIR}/([^/]+)\.yaml\Z")  # \Z: "a.yaml\n" is no plan file
@@ -51,7 +52,7 @@ def plan_id_of(path: str) -> str | None:
     return match.group(1) if match and not match.group(1).startswith(".") else None
 
 
-def find_repository(explicit: str | None = None, start: Path | None = None) -> "Repository":
+def find_repository(explicit: str | None = None) -> "Repository":
     """``--repo``, then $GKTRACK_REPO, then the current directory and its parents (as git does)."""
     given = explicit or repo_folder()
     if given:
@@ -59,7 +60,7 @@ def find_repository(explicit: str | None = None, start: Path | None = None) -> "
         if not (root / REGISTRY_FILE).is_file() and not (root / PLANS_DIR).is_dir():
             raise RepoError(f"“{given}”不是 gktrack 计划仓库(没有 {REGISTRY_FILE} 和 {PLANS_DIR}/);可先运行 gktrack init {given}")
         return Repository(root.resolve())
-    here = (start or Path.cwd()).resolve()
+    here = Path.cwd().resolve()
     for candidate in (here, *here.parents):
         if (candidate / REGISTRY_FILE).is_file():
             return Repository(candidate)
@@ -93,7 +94,6 @@ class Repository:
         self.registry_path = self.root / REGISTRY_FILE
         self._units: Units | None = None
         self._identity: git.Identity | None | object = _UNKNOWN
-        self._index = None
 
     # --- reading ---
 
@@ -133,18 +133,16 @@ class Repository:
             return []
         return sorted(p.stem for p in self.plans_dir.glob("*.yaml") if not p.name.startswith("."))
 
-    @property
-    def index(self):
-        if self._index is None:
-            self._index = Index(git.git_dir(self.root))
-        return self._index
+    @functools.cached_property
+    def index(self) -> Index:
+        return Index(git.git_dir(self.root))
 
     def units(self) -> Units:
         if self._units is None:
             found = []
             if self.registry_path.exists():
                 found = self.index.read_files([(REGISTRY_FILE, self.registry_path)], "Registry",
-                                              lambda rel, data: parse_registry(decode(data, rel), rel))
+                                              lambda rel, data: parse_registry(data, rel))
             if found and isinstance(found[0][1], Exception):
                 raise found[0][1]
             self._units = Units(found[0][1] if found else default_registry())
@@ -166,10 +164,9 @@ class Repository:
 
     def load_plans(self, *, plan: str | None = None,
                    concerns: Callable[[list[str]], bool] | None = None) -> tuple[list[Plan], list[LoadProblem]]:
-        """All plans (or one). A broken plan file is reported and the others still load.
-
-        ``concerns(names)``, given the unit names a plan's tasks give (and its owner), may leave
-        out plans that cannot matter to a question without reading them."""
+        """All plans (or one); a broken plan file is reported and the others still load.
+        ``concerns(names)``, given the unit names of a plan's tasks and owner, may leave out
+        plans that cannot matter to a question without reading them."""
         if plan is not None:
             return [self.load_plan(plan)], []
         plans, problems = self._read_plans(self.plan_ids(), concerns)
@@ -177,7 +174,7 @@ class Repository:
 
     def _read_plans(self, ids: list[str], concerns=None) -> tuple[list[Plan], list[tuple[str, Exception]]]:
         def parse(rel: str, data: bytes) -> Plan:
-            return parse_plan(decode(data, rel), rel, expected_id=plan_id_of(rel))
+            return parse_plan(data, rel, expected_id=plan_id_of(rel))
 
         files = [(plan_rel(plan_id), self.plan_path(plan_id)) for plan_id in ids]
         found = self.index.read_files(files, "Plan", parse, names_of=unit_names, keep=concerns)
@@ -236,24 +233,17 @@ class Repository:
     # --- changing ---
 
     @contextlib.contextmanager
-    def lock(self, timeout: float | None = None) -> Iterator[None]:
-        """An exclusive lock on the repository for one change.
+    def lock(self) -> Iterator[None]:
+        """An exclusive lock on the repository for one change (``gktrack.storage.lock``). Whoever
+        takes it first finishes or rolls back a change a killed process left half done
+        (``gktrack.storage.journal``), so every change starts from a committed state."""
+        from gktrack.storage import journal, lock
 
-        The lock is the kernel's (flock on POSIX, msvcrt.locking on Windows: see
-        ``gktrack.storage.lock``), released when the process dies, so a crash never leaves it held.
-        Whoever takes the lock first finishes or rolls back a change a killed process left
-        half done (see ``gktrack.storage.journal``), so every change starts from a committed state.
-        """
-        from gktrack.storage import journal
-        from gktrack.storage.lock import Busy, FileLock
-
-        folder = journal.state_dir(self.root)
-        path = folder / journal.LOCK_FILE
-        limit = lock_timeout() if timeout is None else timeout
-        held = FileLock(path)
+        path = journal.state_dir(self.root) / journal.LOCK_FILE
+        limit = lock_timeout()
         try:
-            held.acquire(limit)
-        except Busy:
+            release = lock.acquire(path, limit)
+        except lock.Busy:
             raise LockTimeoutError(f"另一个 gktrack 命令正在修改此仓库,已等待 {limit:.0f} 秒;请稍后再试") from None
         except OSError as exc:
             raise RepoError(f"无法建立锁文件 {path}:{exc.strerror}") from None
@@ -262,7 +252,7 @@ class Repository:
                 journal.recover(self.root, limit)
             yield
         finally:
-            held.release()
+            release()
 
     def require_no_unfinished_sync(self) -> None:
         """Refuse a change while a sync (or a git rebase or merge) is paused or interrupted."""
@@ -301,11 +291,9 @@ class Repository:
             raise RepoError(git.IDENTITY_MISSING)
         return author, committer
 
-    def check_clean(self, rels: list[str]) -> None:
-        self.start_check_clean(rels)()
-
     def start_check_clean(self, rels: list[str]) -> Callable[[], None]:
-        """``check_clean`` started in the background; call the result to wait (and raise)."""
+        """Start checking that ``rels`` have no uncommitted edits (git runs in the background);
+        call the result to wait for the answer (DirtyError when one has)."""
         pending = git.start_dirty_paths(self.root, rels)
 
         def check() -> None:
@@ -319,13 +307,10 @@ class Repository:
 
     def change(self, rels: list[str], summary: str, trailers: dict[str, str], *, by: str | None = None,
                body: str | None = None, staged: bool = False):
-        """Context manager for one change: yields, then commits exactly ``rels``.
-
-        The block does its writes; if it raises, or the commit fails, every file in ``rels`` is
-        put back as it was. ``staged=True`` promises that the block writes only through
-        ``tx.write``: the new bytes are then known before any is written, and one journal entry
-        (two fsyncs) covers the change instead of two (see ``gktrack.storage.journal``).
-        """
+        """Context manager for one change: the block does its writes, then exactly ``rels`` are
+        committed; if the block raises, or the commit fails, every file is put back as it was.
+        ``staged=True`` promises that the block writes only through ``tx.write``: the new bytes
+        are then known before any is written, and one journal entry covers the change."""
         return _ChangeContext(self, rels, summary, trailers, by, body, staged)
 
 
@@ -333,20 +318,19 @@ class _ChangeContext:
     """One change: lock, journal, the caller's writes, one commit; see ``gktrack.storage.journal``."""
 
     def __init__(self, repo: Repository, rels: list[str], summary: str, trailers: dict[str, str],
-                 by: str | None, body: str | None, staged: bool = False):
+                 by: str | None, body: str | None, staged: bool):
         self.repo = repo
-        self.staged = staged
-        self._begun = False  # the "write" journal entry is on disk: files may be written directly
-        self._pending: dict[str, bytes] = {}  # staged writes, done after the journal entry
         self.rels = list(dict.fromkeys(rels))
         self.summary = summary
         self.trailers = trailers
         self.by = by
         self.body = body
+        self.staged = staged
         self.commit: str | None = None
-        self._saved: dict[str, bytes | None] = {}
-        self._entry: dict | None = None  # the journal's phase "write" entry, while there is one
-        self._lock = None
+        self._saved: dict[str, bytes | None] = {}  # each file's bytes before the change
+        self._pending: dict[str, bytes] = {}  # staged writes, done once the journal says what comes
+        # The journal's phase "write" entry, once it is on disk: files may then be written directly.
+        self._entry: dict | None = None
         self._check: Callable[[], None] | None = None  # the clean check, while git runs it
 
     def _settle(self) -> None:
@@ -362,13 +346,12 @@ class _ChangeContext:
 
         if rel not in self.rels:
             self._settle()
-            self.repo.check_clean([rel])
+            self.repo.start_check_clean([rel])()
             self._save(rel)
             self.rels.append(rel)
             # The caller writes this file itself: from here on, the two-entry protocol.
             self._entry = journal.begin(self.repo.root, self._saved, self.summary,
                                         journal.written_hashes(self._entry) if self._entry else None)
-            self._begun = True
 
     def write(self, path: Path, data: bytes, plan: Plan | None = None) -> None:
         """Write one of the change's files (staged: kept until the journal says what is coming).
@@ -383,7 +366,7 @@ class _ChangeContext:
                                 "请把内容拆成几个计划(如按章节分别导入)")
         if plan is not None:
             self.repo.index.learn(data, "Plan", plan, unit_names(plan))
-        if self._begun:
+        if self._entry is not None:
             self._settle()
             self._write_now(rel, data)
         else:
@@ -394,7 +377,7 @@ class _ChangeContext:
         from gktrack.storage import journal
 
         rel = self.repo.rel(path)
-        if rel not in self.rels or not self._begun:
+        if rel not in self.rels or self._entry is None:
             raise RepoError(f"内部错误:{rel} 不能在本次修改中删除")
         self._settle()
         journal.note_write(self.repo.root, self._entry, rel, None)
@@ -404,6 +387,7 @@ class _ChangeContext:
         """Write a file directly; in phase ``write`` the journal first notes the bytes' hash, so
         a recovery undoes these bytes and never someone else's."""
         from gktrack.storage import journal
+
         if self._entry is not None:
             journal.note_write(self.repo.root, self._entry, rel, data)
         atomic_write(self.repo.root / rel, data)
@@ -413,8 +397,7 @@ class _ChangeContext:
             self._write_now(rel, data)
 
     def _save(self, rel: str) -> None:
-        path = self.repo.root / rel
-        self._saved[rel] = path.read_bytes() if path.exists() else None
+        self._saved[rel] = read_bytes(self.repo.root / rel)
 
     def __enter__(self) -> "_ChangeContext":
         from gktrack.storage import journal
@@ -430,17 +413,15 @@ class _ChangeContext:
         self._lock.__enter__()
         try:
             self.repo.require_no_unfinished_sync()
-            if self.staged:
-                # Nothing is written before __exit__: git checks while the block prepares the edit.
-                self._check = self.repo.start_check_clean(self.rels)
-            else:
-                self.repo.check_clean(self.rels)
+            # Staged, nothing is written before __exit__: git checks while the block prepares the edit.
+            self._check = self.repo.start_check_clean(self.rels)
+            if not self.staged:
+                self._settle()
             for rel in self.rels:
                 self._save(rel)
             if not self.staged:
                 # Before the first byte is written: a crash from here on is rolled back or finished.
                 self._entry = journal.begin(self.repo.root, self._saved, self.summary)
-                self._begun = True
         except BaseException:
             with contextlib.suppress(BaseException):
                 self._settle()  # reap git; the first error is the one reported
@@ -452,9 +433,8 @@ class _ChangeContext:
         for rel, data in self._saved.items():
             path = self.repo.root / rel
             if data is None:
-                if path.exists():
-                    path.unlink()
-            elif not path.exists() or path.read_bytes() != data:
+                path.unlink(missing_ok=True)
+            elif read_bytes(path) != data:
                 atomic_write(path, data)
 
     def __exit__(self, exc_type, exc, tb) -> bool:
@@ -466,29 +446,29 @@ class _ChangeContext:
             # the check ran first); the block wrote nothing yet.
             self._settle()
             if exc_type is not None:
-                if self._begun:
+                if self._entry is not None:
                     self._restore()
                     journal.clear(root)
-                return False  # staged only: nothing was written, no journal entry was made
-            current = {rel: self._pending[rel] if rel in self._pending else journal.read_bytes(root / rel)
+                return False  # staged: nothing was written, no journal entry was made
+            current = {rel: self._pending[rel] if rel in self._pending else read_bytes(root / rel)
                        for rel in self.rels}
             changed = [rel for rel in self.rels if current[rel] != self._saved.get(rel)]
             if not changed:
-                if self._begun:
+                if self._entry is not None:
                     journal.clear(root)
                 return False
             message = git.format_message(self.summary, self.body, self.trailers)
             writes = [(rel, self._pending[rel]) for rel in changed if rel in self._pending]
             try:
-                if self._begun:
+                # Staged, the commit entry comes before the first byte, so a crash leaves each
+                # file as it was or as intended -- finished or rolled back by the next command.
+                staged = self._entry is None
+                if not staged:
                     self._write_pending(writes)
-                # Staged: the entry comes before the first byte, so a crash leaves each file
-                # as it was or as intended -- finished or rolled back by the next command.
                 journal.prepare_commit(root, self._saved, {rel: current[rel] for rel in changed}, message,
                                        self.author, self.committer, journal.now_git_date())
                 self._entry = None  # phase "commit": the intended bytes are in the journal
-                if not self._begun:
-                    self._begun = True
+                if staged:
                     self._write_pending(writes)
                 # Files that existed before were clean (tracked and unchanged): no `git add` needed.
                 tracked = all(self._saved.get(rel) is not None for rel in changed)
@@ -532,7 +512,7 @@ def unfinished_operation(root: Path) -> str | None:
 def unit_names(plan: Plan) -> list[str]:
     """The unit names a plan's tasks give, and its owner: enough to tell that a plan cannot
     concern a unit (``load_plans(concerns=...)``) without reading it."""
-    names = {name for task in plan.tasks for name in (*task.lead, *task.support, *task.responsible)}
+    names = {ref.name for task in plan.tasks for ref in task.units}
     if plan.owner:
         names.add(plan.owner)
     return sorted(names)

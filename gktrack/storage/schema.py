@@ -105,12 +105,9 @@ VSCODE_SETTINGS = ".vscode/settings.json"
 
 
 def editor_files() -> dict[str, str]:
-    """Files ``gktrack init`` writes so editors validate plans without gktrack installed.
-
-    The schemas live in the repository and VS Code's YAML extension (yaml-language-server) is
-    pointed at them by glob: that covers every plan file, also those imported or written by hand,
-    without a comment line in each file, and works in a fresh clone.
-    """
+    """Files ``gktrack init`` writes so editors validate plans without gktrack installed: the
+    schemas, and VS Code's YAML extension pointed at them by glob, which covers every plan file
+    (imported or written by hand) without a comment line in each, also in a fresh clone."""
     settings = {
         "yaml.schemas": {
             f"./{REPO_DIR}/{FILES['plan']}": ["plans/*.yaml"],
@@ -125,7 +122,6 @@ def editor_files() -> dict[str, str]:
 
 def write_editor_files(root) -> list[str]:
     """Write the missing ones of ``editor_files`` under ``root``; an existing file is left alone."""
-
     created = []
     for rel, text in editor_files().items():
         path = Path(root) / rel

@@ -1,30 +1,25 @@
 """YAML for gktrack's files: one library (PyYAML), one way to read, one way to write.
 
-Reading composes the text into PyYAML's nodes — with libyaml's C parser where the installed
-PyYAML has it, the pure-Python parser otherwise (the same grammar) — and checks what a plan file
-may hold:
-no anchors or aliases (so no alias bomb), no tags beyond the plain types, no merge keys, no
-duplicate keys, no control characters, no nesting deeper than MAX_DEPTH. Every problem is one
-Chinese line at file:line:column. Each node keeps its place in the text (line, column and
-character index), which is what the writer needs.
+Reading composes the text into PyYAML's nodes and checks what a plan file may hold: no anchors
+or aliases (so no alias bomb), no tags beyond the plain types, no merge keys, no duplicate keys,
+no control characters, no nesting deeper than MAX_DEPTH. Every problem is one Chinese line at
+file:line:column. Each node keeps its place in the text, which is what the writer needs.
 
-Writing never re-dumps a file. An edit is a splice of new text into the old at the places the
-nodes give (pre-commit's ``yaml_rewrite`` does the same): the changed value, the added line, the
-added block; every other byte stays as it was, so comments, key order, quoting and hand layout
-survive and a diff shows only what changed. The caller reads the result again to check it.
-Values are written by ``scalar_text``/``flow_list``, which quote whatever either YAML 1.1 or
-1.2 would read as something else than the text.
+Writing never re-dumps a file: an edit splices new text into the old at the places the nodes
+give (as pre-commit's ``yaml_rewrite``), so comments, key order, quoting and hand layout survive
+and a diff shows only what changed; the caller reads the result again to check it. Values are
+quoted wherever YAML 1.1 or 1.2 would read them as something else than the text.
 
-Why PyYAML and not ruamel.yaml (the design card's round-trip library): on a city's plans
-ruamel's pure-Python parser is far outside the fresh-clone budget (benchmarks/RESULTS.md has the
-figures), and both of its C parsers (ruamel.yaml.clib, .clibz) refuse plain
-links in flow lists (``evidence: [https://…]``) that plan files hold. Since gktrack never
-re-dumps a file, it needs a parser with places, not a round-trip dumper.
+Why not ruamel.yaml (the design card's round-trip library): its pure-Python parser is far outside
+the fresh-clone budget (benchmarks/RESULTS.md), and both of its C parsers refuse plain links in
+flow lists (``evidence: [https://…]``) that plan files hold. Never re-dumping a file, gktrack
+needs a parser with places, not a round-trip dumper.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any
 
@@ -106,8 +101,6 @@ def place(where: str, node_or_mark: Any) -> str:
     mark = getattr(node_or_mark, "start_mark", node_or_mark)
     if mark is None:
         return where
-    if mark.column is None:
-        return f"{where}:{mark.line + 1}"
     return f"{where}:{mark.line + 1}:{mark.column + 1}"
 
 
@@ -154,10 +147,7 @@ def parse(text: str, where: str) -> Any:
 
 
 def _composer(text: str) -> Any:
-    import yaml
-
-    # no C extension on this platform: the same grammar in Python
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    loader = _loader()(text)
     try:
         return loader.get_single_node()
     finally:
@@ -219,7 +209,7 @@ def _check_nesting(text: str, where: str) -> None:
 
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        for event in yaml.parse(text, Loader=_loader()):
             if isinstance(event, CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -259,42 +249,28 @@ def scalar(node: Any) -> Any:
         return None
     if tag == _BOOL:
         return value.lower() == "true"
-    if tag == _INT:
-        return _int_1_1(value)
-    if tag == _FLOAT:
-        lowered = value.lower().replace("_", "")
-        if lowered.lstrip("+-") == ".inf":
-            return float("-inf") if lowered.startswith("-") else float("inf")
-        if lowered == ".nan":
-            return float("nan")
-        if ":" in lowered:  # YAML 1.1 base 60: 1:30.5
-            return _base_60(lowered, float)
-        return float(lowered)
+    if tag in (_INT, _FLOAT):  # YAML 1.1's forms too: 0x1f, 017 (octal), 1_000, 1:30 (base 60), .inf
+        numbers = _constructor()
+        return (numbers.construct_yaml_int if tag == _INT else numbers.construct_yaml_float)(node)
     if tag == _TIMESTAMP:
         return dt.date.fromisoformat(value)
     return value
 
 
-def _int_1_1(value: str) -> int:
-    """An integer as YAML 1.1 writes it: 0b1010, 017 (octal), 0x1f, 1_000, 1:30 (base 60)."""
-    digits = value.replace("_", "")
-    if ":" in digits:
-        return _base_60(digits, int)
-    sign = -1 if digits.startswith("-") else 1
-    digits = digits.lstrip("+-")
-    if digits.startswith(("0b", "0x")):
-        return sign * int(digits, 0)
-    if len(digits) > 1 and digits.startswith("0"):
-        return sign * int(digits, 8)
-    return sign * int(digits)
+@functools.cache
+def _constructor() -> Any:
+    from yaml.constructor import SafeConstructor
+
+    return SafeConstructor()
 
 
-def _base_60(text: str, number: type) -> Any:
-    """``1:30`` (90) or ``-1:30.5`` as YAML 1.1 reads it, each part a ``number``."""
-    whole = number(0)
-    for part in text.lstrip("+-").split(":"):
-        whole = whole * 60 + number(part)
-    return -whole if text.startswith("-") else whole
+@functools.cache
+def _loader() -> Any:
+    """PyYAML's loader: libyaml's C parser where the installed PyYAML has it, the same grammar
+    in Python otherwise."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def is_map(node: Any) -> bool:
@@ -332,7 +308,6 @@ def to_data(node: Any) -> Any:
 
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_INDICATORS = set(",[]{}")
-_RESOLVERS: list = []
 
 
 # YAML 1.2's core schema (editors' language servers read 1.2): what is not text there.
@@ -343,12 +318,16 @@ _CORE_1_2 = (r"null|Null|NULL|~|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[
 def _reads_as_other(text: str) -> bool:
     """Whether ``text`` unquoted reads as something else than text: in YAML 1.1, which this
     reader speaks (``yes``, ``1:30``), or in 1.2, which editors speak."""
-    if not _RESOLVERS:
-        import yaml
+    from yaml import ScalarNode
 
-        _RESOLVERS.extend((yaml.ScalarNode, yaml.resolver.Resolver()))
-    node_class, resolver = _RESOLVERS
-    return resolver.resolve(node_class, text, (True, False)) != STR or re.fullmatch(_CORE_1_2, text) is not None
+    return _resolver().resolve(ScalarNode, text, (True, False)) != STR or re.fullmatch(_CORE_1_2, text) is not None
+
+
+@functools.cache
+def _resolver() -> Any:
+    from yaml.resolver import Resolver
+
+    return Resolver()
 
 
 def _printable(ch: str) -> bool:
