@@ -308,6 +308,29 @@ def test_autocrlf_clone_syncs_and_merges_task_by_task(plans_repo, tmp_path):
         assert lf_in_git(office, "plans/hl2022.yaml", rev)
 
 
+def test_a_file_only_saved_with_crlf_does_not_stop_sync(plans_repo, tmp_path):
+    server = server_of(plans_repo.root, tmp_path, old=False)
+    office, unit = Gk(tmp_path / "office"), Gk(tmp_path / "unit")
+    for gk in (office, unit):
+        git(tmp_path, "clone", "-q", str(server), str(gk.root))
+        ok(gk, "setup-merge")
+    ok(office, "progress", "hl2022/1", "办公室记录的进展", "--date", "2022-03-02")
+    assert run_main(["--repo", office.root, "sync"]).code == 0
+    ok(unit, "progress", "hl2022/2", "单位记录的进展", "--date", "2022-03-03")
+    # then the liaison opened the plan in an editor that saved it with CRLF and changed nothing else
+    path = unit.root / "plans" / "hl2022.yaml"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    synced = run_main(["--repo", unit.root, "sync"])
+    assert synced.code == 0, synced.err
+    text = unit.text("plans/hl2022.yaml")
+    assert "办公室记录的进展" in text and "单位记录的进展" in text
+    assert lf_in_git(unit, "plans/hl2022.yaml")
+    # a real hand edit still stops it, and says which file
+    path.write_text(unit.text("plans/hl2022.yaml").replace("单位记录的进展", "手工改过的进展"), encoding="utf-8")
+    refused = run_main(["--repo", unit.root, "sync"])
+    assert refused.code != 0 and "plans/hl2022.yaml 有未提交的修改" in refused.err
+
+
 # --- hooks and the merge driver when their Python is gone -----------------------------------------
 
 

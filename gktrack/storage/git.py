@@ -208,15 +208,17 @@ def parse_identity(text: str) -> Identity | None:
     return None
 
 
-def dirty_paths(root: Path, paths: list[str]) -> list[str]:
-    """Those of ``paths`` that differ from HEAD (modified, staged, deleted or untracked)."""
-    return start_dirty_paths(root, paths)()
+def dirty_paths(root: Path, paths: list[str], *, untracked: bool = True) -> list[str]:
+    """Those of ``paths`` (all files: none given) that differ from HEAD: modified, staged, deleted,
+    or untracked unless ``untracked`` is False."""
+    return start_dirty_paths(root, paths, untracked=untracked)()
 
 
-def start_dirty_paths(root: Path, paths: list[str]) -> Callable[[], list[str]]:
+def start_dirty_paths(root: Path, paths: list[str], *, untracked: bool = True) -> Callable[[], list[str]]:
     """``dirty_paths`` started now, in the background (a write prepares its edit meanwhile);
     the function returned waits for it."""
-    proc = call(root, ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths], wait=False,
+    which = "--untracked-files=all" if untracked else "--untracked-files=no"
+    proc = call(root, ["status", "--porcelain=v1", "-z", which, "--", *paths], wait=False,
                 text=True, encoding="utf-8", errors="replace")
 
     def result() -> list[str]:

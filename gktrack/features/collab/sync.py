@@ -349,14 +349,16 @@ def _check_no_plain_merge(root: Path) -> None:
 
 
 def _check_clean(root: Path) -> None:
-    out = git.run(root, "status", "--porcelain=v1", "-z", "--untracked-files=no")
-    dirty = [entry[3:] for entry in out.split("\0") if len(entry) > 3]
+    dirty = git.dirty_paths(root, [], untracked=False)
     if dirty:
         first = dirty[0]
         raise DirtyError(
             f"{first} 有未提交的修改,同步前需先提交或放弃,未做任何改动;"
             f"可运行 gktrack commit-edits {first} 提交(会先检查格式),或 git checkout -- {first} 放弃"
         )
+    # A file an editor only saved with CRLF is no change, but git's index still holds its old size
+    # and the rebase would refuse it: staged again, it records the same content.
+    git.run(root, "add", "-u")
 
 
 # --- the steps --------------------------------------------------------------------------------
