@@ -58,3 +58,9 @@ class LockTimeoutError(GktrackError):
     """Another gktrack process holds the repository lock for too long."""
 
     exit_code = 5
+
+
+class SyncUnavailableError(RepoError):
+    """The remote cannot be reached (offline, server down, refused): try again later."""
+
+    exit_code = 6

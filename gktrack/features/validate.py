@@ -129,7 +129,7 @@ def _check_plans(repo: Repository, sources: list[_Source], units: Units | None) 
     def parse(rel: str, data: bytes) -> Plan:
         if rel in clean and data == read[rel]:  # (not changed since: the index keeps it by these bytes)
             return clean[rel]
-        return parse_plan(yamldoc.decode(data, rel), rel, expected_id=_file_id(rel))
+        return parse_plan(data, rel, expected_id=_file_id(rel))
 
     files = [(s.rel, s.path) for s in sources if s.path is not None and (s.rel in clean or s.rel not in found)]
     from_index = dict(index.read_files(files, "Plan", parse, names_of=unit_names))

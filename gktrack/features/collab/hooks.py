@@ -55,7 +55,7 @@ from gktrack.domain.units import Units
 from gktrack.errors import GktrackError, InputError, PermissionDeniedError, PlanFileError, RepoError
 from gktrack.features.collab.launch import not_found, script_lines
 from gktrack.features.validate import ERROR, check_plan, check_registry
-from gktrack.storage import git, yamldoc
+from gktrack.storage import git
 from gktrack.storage.planfile import PLAN_ID, parse_plan
 from gktrack.storage.registry import REGISTRY_FILE, parse_registry
 from gktrack.storage.repo import plan_id_of, plan_rel
@@ -172,12 +172,12 @@ def validation_findings(changes: list[FileChange], registry_after: bytes | None)
 
 def _read_plan(data: bytes, rel: str) -> Plan:
     """The plan in ``data`` as a client reads it; raises when unreadable."""
-    return parse_plan(yamldoc.decode(data, rel), rel, expected_id=plan_id_of(rel))
+    return parse_plan(data, rel, expected_id=plan_id_of(rel))
 
 
 def _read_registry(data: bytes) -> Registry:
     """units.yaml in ``data`` as a client reads it; raises when unreadable."""
-    return parse_registry(yamldoc.decode(data, REGISTRY_FILE), REGISTRY_FILE)
+    return parse_registry(data, REGISTRY_FILE)
 
 
 def liaison_findings(units: Units, person, changes: list[FileChange]) -> list[Finding]:

@@ -46,7 +46,7 @@ from typing import Callable, Iterator
 
 from gktrack.domain.model import Task, to_data
 from gktrack.environment import lock_timeout, sync_timeout
-from gktrack.errors import DirtyError, GktrackError, InputError, PlanFileError, RepoError
+from gktrack.errors import DirtyError, GktrackError, InputError, PlanFileError, RepoError, SyncUnavailableError
 from gktrack.features.collab import mergedriver
 from gktrack.features.collab.hooks import GitObjects, plan_header, validation_findings
 from gktrack.storage import git, journal, yamldoc
@@ -68,12 +68,6 @@ Step = Callable[[str], None]  # told each step's Chinese name as it starts
 
 def _quiet(text: str) -> None:
     """The default ``Step``: nothing shown."""
-
-
-class SyncUnavailableError(RepoError):
-    """The remote cannot be reached (offline, server down, refused): try again later."""
-
-    exit_code = 6
 
 
 # --- results ----------------------------------------------------------------------------------
