@@ -13,7 +13,6 @@ from gktrack.domain.deadlines import Assessment, parsed
 from gktrack.domain.model import Plan, Task, UnitRef, to_data
 from gktrack.domain.parts import PartRow, assess_parts, is_done, owed_parts, role_of, task_assessment, urgency_of
 from gktrack.domain.parts import standing as part_standing
-from gktrack.domain.units import Units
 from gktrack.storage.repo import LoadProblem, Repository
 
 
@@ -43,13 +42,6 @@ class TaskRow:
 def effective_units(plan: Plan, task: Task) -> list[UnitRef]:
     """The task's units; a task that names none belongs to the plan's issuing body."""
     return task.units or ([UnitRef(plan.owner, "responsible")] if plan.owner else [])
-
-
-def match_unit(units: Units, plan: Plan, task: Task, unit: str) -> tuple[str, str | None] | None:
-    """(role, via-collective) when ``unit`` has to do with ``task`` (owes a part, supports it, or
-    belongs to a collective named on it); direct roles win over collectives."""
-    found = role_of(plan, task, units, unit)
-    return None if found is None else found[:2]
 
 
 def task_row(repo: Repository, plan: Plan, task: Task, as_of: dt.date) -> TaskRow:

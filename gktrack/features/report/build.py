@@ -36,7 +36,7 @@ from gktrack.features.report.data import (
 )
 from gktrack.features.report.standing import days_late, standing
 from gktrack.features.report.walk import Walk, walk_history
-from gktrack.features.views import effective_units, match_unit
+from gktrack.features.views import effective_units
 from gktrack.storage import history
 from gktrack.storage.registry import REGISTRY_FILE, default_registry
 from gktrack.storage.repo import plan_id_of
@@ -150,7 +150,7 @@ def _select_tasks(report: Report, plans: list[Plan], walk: Walk, units: Units) -
             continue
         plan_report = PlanReport(plan, carried)
         for task in plan.tasks:
-            if wanted and match_unit(units, plan, task, wanted) is None:
+            if wanted and role_of(plan, task, units, wanted) is None:
                 continue
             if report.reconstructed and task.state != "done" and not task.progress:
                 unrecorded.add(task.full_id)
