@@ -21,7 +21,9 @@ from gktrack.domain.unitphrase import looks_like_unit_phrase, parse_unit_phrase
 from gktrack.errors import InputError
 from gktrack.features.importer.lines import CHROME, NOTICE_WORD, PLAN_WORD, Run, Seg, plan_title
 from gktrack.features.importer.result import ImportedPlan
-from gktrack.features.importer.text import CJK, DATE, DATE_LINE, DOC_NUMBER, STRIP, excerpt, fold, outranks, to_date
+from gktrack.features.importer.text import (
+    CJK, DATE, DATE_LINE, DOC_NUMBER, STRIP, excerpt, fold, outranks, to_date,
+)
 from gktrack.features.importer.item_units import ROLE_END, UNIT_LABEL, trailing_units
 from gktrack.features.importer.table import DEADLINE, UNIT_ROLES, header_role
 

@@ -14,11 +14,7 @@ from dataclasses import dataclass
 
 from gktrack.domain.model import UnitRef
 from gktrack.domain.unitphrase import (
-    UNIT_LABEL_KINDS,
-    UNIT_LABEL_WORD,
-    close_label_gaps,
-    is_body_name,
-    looks_like_unit_phrase,
+    UNIT_LABEL_KINDS, UNIT_LABEL_WORD, close_label_gaps, is_body_name, looks_like_unit_phrase,
     parse_unit_phrase,
 )
 from gktrack.errors import InputError

@@ -22,19 +22,12 @@ from gktrack.domain.text import display_width
 from gktrack.domain.unitphrase import looks_like_unit_phrase
 from gktrack.features.importer.sources import Document
 from gktrack.features.importer.text import (
-    BARE_PAGE,
-    CHROME,
-    CJK,
-    DATE_LINE,
-    DOC_NUMBER,
-    STRIP,
-    TITLE_CHARS,
-    Marker,
-    fold,
-    marker_at_start,
-    markers_inside,
+    BARE_PAGE, CHROME, CJK, DATE_LINE, DOC_NUMBER, STRIP, TITLE_CHARS, Marker, fold,
+    marker_at_start, markers_inside,
 )
-from gktrack.features.importer.item_units import BRACKET_FOLD, top_brackets, trailing_units, unit_phrase
+from gktrack.features.importer.item_units import (
+    BRACKET_FOLD, top_brackets, trailing_units, unit_phrase,
+)
 
 
 TERMINAL = "。!?;:)〕」』”’》】…"   # a line ending so ends a sentence (folded text)
@@ -78,6 +71,7 @@ class Seg:
     detail: bool = False  # a "●" line under a whole task: part of that task's text
     indent: int = 0  # leading spaces of the source line: paragraph starts in wrapped text
     outline: int | None = None  # the heading level the file gives the line (``Line.outline``)
+    table: tuple | None = None  # kind "table": the (Grid, Header) read as a table where it stands
     # where each source line starts inside ``raw`` once lines are joined: [(offset, line)]
     starts: list[tuple[int, int]] = field(default_factory=list)
 

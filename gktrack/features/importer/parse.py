@@ -1,18 +1,13 @@
 """A published plan document turned into plain data: sections, tasks, their units and deadlines.
 
-The parser reads the structure such documents share, not their wording. ``parse_document`` runs
-the whole document through its steps, each in its own module: segments (``importer.lines``), the
-plan's extent and metadata (``importer.front``), tables (``importer.table``: a division-of-labour
-table is the better source when there is one; prose before it is reported, not imported, but an
-item left out of a table that restates the others is kept) and structure (``importer.structure``,
-with ``importer.item_units``).
-
-This module holds what concerns the whole document: 繁体 read as 简体, the file's tables taken out
-of the text (a table split in two joined, prose between its parts reported) and marked where they
-stood, the choice between prose and table, what the document leaves open (a title from the notice
-or the file name, the year, who does tasks naming no one, a cut-off end), and the warnings
-gathered on the way. Anything it skips or is unsure of becomes a
-warning ``(line, message)``; text is never dropped silently.
+``parse_document`` runs the document through its steps, each in its own module: segments
+(``lines``), the plan's extent and metadata (``front``), tables (``table``) and structure
+(``structure``, ``item_units``). This module holds what concerns the whole document: 繁体 read
+as 简体, the file's tables taken out of the text (a table split in two joined), the choice between
+prose and a division-of-labour table (the better source when it restates the prose; an item it
+leaves out is kept), what the document leaves open (title, year, who does tasks naming no one, a
+cut-off end). Anything skipped or unsure becomes a warning ``(line, message)``: text is never
+dropped silently.
 """
 
 from __future__ import annotations
@@ -27,68 +22,27 @@ from gktrack.domain.unitphrase import (
 )
 from gktrack.errors import InputError
 from gktrack.features.importer.front import (
-    ADDRESSEE,
-    ISSUED_TRAILER,
-    ORG_END,
-    SITE_BANNER,
-    VERB_OPENING,
-    carried_out_year,
-    in_sentence,
-    line_span,
-    locate,
-    metadata,
-    named_plan,
-    notice_heading,
-    opening_title,
-    signed_line,
-    split_opening_title,
-    title_year,
-)
-from gktrack.features.importer.lines import (
-    CHROME,
-    CLOSING,
-    TERMINAL,
-    Run,
-    Seg,
-    bullet_details,
-    ends_sentence,
-    rejoin_wrapped,
-    remove_page_markers,
-    segments,
-    split_inline,
-    split_items,
-)
-from gktrack.features.importer.result import ImportedPlan, ImportedSection, ImportedTask
-from gktrack.features.importer.sources import Document, Line, text_document
-from gktrack.features.importer.structure import Builder, Table, TooLong, find_table, split_title
-from gktrack.features.importer.table import (
-    Cell,
-    Grid,
-    Header,
-    TableTasks,
-    build_tasks,
-    deadline_cell,
-    find_header,
-    header_role,
-    settle_roles,
-    text_grids,
-)
-from gktrack.features.importer.text import (
-    BARE_PAGE,
-    CJK,
-    DATE_LINE,
-    STRIP,
-    TITLE_CHARS,
-    TRADITIONAL,
-    excerpt,
-    fold,
-    glosses_systematically,
-    marker_at_start,
-    simplified,
-    strip_pinyin_glosses,
+    ADDRESSEE, ISSUED_TRAILER, ORG_END, SITE_BANNER, VERB_OPENING, carried_out_year, in_sentence,
+    line_span, locate, metadata, named_plan, notice_heading, opening_title, signed_line,
+    split_opening_title, title_year,
 )
 from gktrack.features.importer.item_units import (
     BRACKET_FOLD, UNIT_LABEL, mended_labels, top_brackets, trailing_units, unit_phrase,
+)
+from gktrack.features.importer.lines import (
+    CHROME, CLOSING, TERMINAL, Run, Seg, bullet_details, ends_sentence, rejoin_wrapped,
+    remove_page_markers, segments, split_inline, split_items,
+)
+from gktrack.features.importer.result import ImportedPlan, ImportedTask
+from gktrack.features.importer.sources import Document, Line, text_document
+from gktrack.features.importer.structure import Builder, Table, TooLong, find_table, split_title
+from gktrack.features.importer.table import (
+    Cell, Grid, Header, TableTasks, build_tasks, deadline_cell, find_header, header_role,
+    settle_roles, text_grids,
+)
+from gktrack.features.importer.text import (
+    BARE_PAGE, CJK, DATE_LINE, STRIP, TITLE_CHARS, TRADITIONAL, excerpt, fold,
+    glosses_systematically, marker_at_start, simplified, strip_pinyin_glosses,
 )
 from gktrack.features.limits import MAX_TASK_TEXT
 
@@ -135,22 +89,17 @@ def _parse(doc: Document, year: int | None) -> ImportedPlan:
     read = {id(seg) for seg in fields}  # a field table: metadata only
     body = [seg for seg in segs[start:end] if id(seg) not in read]
     _cut_unit_list(body, doc, run)
-
-    header_at = tables[0][0].first if tables else None
     if tables:
-        sections, tasks, any_units = _prose_and_grids(plan, body, run)
+        header_at, found = tables[0][0].first, _prose_and_grids(plan, body, run)
+    elif (table := find_table(body)) is not None:
+        header_at, found = body[table.header_at].no, _prose_and_table(plan, body, table, run)
     else:
-        table = find_table(body)
-        header_at = body[table.header_at].no if table is not None else None
-        if table is None:
-            chosen = Builder(body, run, None).build()
-            sections, tasks, any_units = _parts(chosen)
-            if not any_units and not any(s.kind in ("num", "uhead") for s in chosen.segs):
-                tasks = []  # plain paragraphs with neither numbering nor units: nothing says they are tasks
-        else:
-            sections, tasks, any_units = _prose_and_table(plan, body, table, run)
-    plan.sections, plan.tasks = sections, _cut_last_name(_cut_fragment(_with_words(tasks, run), doc, run), doc, run)
-    _settle(plan, doc, segs, any_units, run, header_at)
+        header_at, found = None, Builder(body, run, None).build()
+        if not found.any_units and not any(s.kind in ("num", "uhead") for s in found.segs):
+            found.tasks = []  # plain paragraphs with neither numbering nor units: nothing says they are tasks
+    plan.sections = found.sections
+    plan.tasks = _cut_last_name(_cut_fragment(_with_words(found.tasks, run), doc, run), doc, run)
+    _settle(plan, doc, segs, found.any_units, run, header_at)
     _text_deadlines(plan.tasks, year or plan.year, run)
     plan.warnings = sorted(run.warnings, key=lambda item: item[0])
     return plan
@@ -161,8 +110,7 @@ def _with_words(tasks: list[ImportedTask], run: Run) -> list[ImportedTask]:
     or empty cells read as the task), each refused with a warning at its line."""
     kept = []
     for task in tasks:
-        problem = text_problem(task.text)
-        if problem:
+        if problem := text_problem(task.text):
             run.warn(task.line, f"{problem},不是任务,未导入")
         else:
             kept.append(task)
@@ -256,11 +204,10 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
             if match and not VERB_OPENING.match(heading) and not in_sentence(heading, match):
                 plan.title = match.group()
                 break
-    if not plan.title:
-        plan.title = opening_title(segs)
-    if not plan.title:  # the notice's heading "关于印发X的通知", the lead "现将《X》印发给你们", "制定2024年X要点"
-        front = segs[:next((i for i, s in enumerate(segs) if s.marker is not None or s.kind == "table"), len(segs))]
-        plan.title = next((name for seg in front[:60] if (name := named_plan(seg.compact, handed=True))), None)
+    # the text's first line, or the notice's heading "关于印发X的通知", its lead "现将《X》印发给你们"
+    front = segs[:next((i for i, s in enumerate(segs) if s.marker is not None or s.kind == "table"), len(segs))]
+    plan.title = plan.title or opening_title(segs) \
+        or next((name for seg in front[:60] if (name := named_plan(seg.compact, handed=True))), None)
     if not plan.title and doc.name:
         stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", doc.name).strip()
         if stem:
@@ -304,14 +251,13 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
     if without:
         # Tasks that name no unit are the issuing body's own; a few gaps among named ones may be slips.
         plan.owner = plan.issuer
-        self_name = _self_reference(segs)
         if any_units and len(without) * 2 <= len(plan.tasks):
             for task in without:
                 run.warn(task.line, f"任务未写明责任单位:{excerpt(task.text)}")
         elif plan.owner:
             run.warn(without[0].line, f"{len(without)} 项任务没有写责任单位,由发文单位“{plan.owner}”承担")
         if not plan.owner:
-            said = f"(文中称“{self_name}”)" if self_name else ""
+            said = f"(文中称“{self_name}”)" if (self_name := _self_reference(segs)) else ""
             run.warn(without[0].line, f"{len(without)} 项任务没有写责任单位,文中也没有写明发文单位{said}:"
                                       "请用 --owner 指定发文单位,或在计划文件中填写 owner")
     if run.cut_units:
@@ -665,8 +611,6 @@ def _outside(doc: Document, tables: list[tuple[Grid, Header]]) -> Document:
 
 def _with_table_marks(segs: list[Seg], tables: list[tuple[Grid, Header]]) -> list[Seg]:
     """A placeholder segment where each table stood, so the plan's extent and title see it."""
-    if not tables:
-        return segs
     out: list[Seg] = []
     pending = list(tables)  # in reading order
     for seg in segs:
@@ -677,16 +621,8 @@ def _with_table_marks(segs: list[Seg], tables: list[tuple[Grid, Header]]) -> lis
     return out
 
 
-def _table_mark(item) -> Seg:
-    seg = Seg(item[0].first, "工作任务")
-    seg.kind = "table"
-    seg.table = item  # type: ignore[attr-defined]
-    return seg
-
-
-def _parts(found) -> tuple[list[ImportedSection], list[ImportedTask], bool]:
-    """What a reading (a ``Builder``, a ``TableTasks``) found: sections, tasks, whether any names units."""
-    return found.sections, found.tasks, found.any_units
+def _table_mark(item: tuple[Grid, Header]) -> Seg:
+    return Seg(item[0].first, "工作任务", kind="table", table=item)
 
 
 def _without_table_title(plan: ImportedPlan, segs: list[Seg]) -> list[Seg]:
@@ -703,17 +639,17 @@ def _numbered_prose(segs: list[Seg]) -> "Builder | None":
     return Builder(segs, Run(), None).build() if any(s.marker is not None for s in segs) else None
 
 
-def _prose_and_grids(plan: ImportedPlan, body: list[Seg], run: Run):
+def _prose_and_grids(plan: ImportedPlan, body: list[Seg], run: Run) -> "Builder | TableTasks":
     """Tables read as tables; prose before the first one as in ``_prose_and_table``."""
     marks = [i for i, s in enumerate(body) if s.kind == "table"]
     if not marks:  # the tables lie outside the plan's extent (a notice's attachment list…)
-        return _parts(Builder([s for s in body if s.kind != "table"], run, None).build())
+        return Builder([s for s in body if s.kind != "table"], run, None).build()
     prose_segs = _without_table_title(plan, body[:marks[0]])
     after = [s for s in body[marks[0]:] if s.kind != "table"]
     if any(s.marker is not None for s in after):
         # numbered prose goes on after the table ("三、保障措施"): one walk through prose and
         # tables, each table's rows under the heading above it
-        return _parts(Builder(body, run, None).build())
+        return Builder(body, run, None).build()
     prose = _numbered_prose(prose_segs)
 
     def read_tables(into: TableTasks | None) -> tuple[TableTasks, Run]:
@@ -732,17 +668,17 @@ def _prose_and_grids(plan: ImportedPlan, body: list[Seg], run: Run):
             if not CHROME.match(seg.norm):
                 run.warn(seg.no, f"分工表前的文字未导入:{excerpt(seg.raw)}")
         run.warnings += alone_run.warnings
-        return _parts(alone)
+        return alone
 
     def join() -> tuple[TableTasks, Run]:
         # the rows go on from the prose's last heading, unless the tables have headings of their own
         stack = [] if alone.sections else [("prose", key) for _, key, _, _ in prose.final_stack]
         return read_tables(TableTasks(counts=dict(prose.final_counts), stack=stack))
 
-    return _prose_or_table(prose, prose_segs, (alone, alone_run), join, body[marks[0]].no, run)
+    return _prose_or_table(prose, prose_segs, alone, alone_run, join, body[marks[0]].no, run)
 
 
-def _prose_and_table(plan: ImportedPlan, body: list[Seg], table: Table, run: Run):
+def _prose_and_table(plan: ImportedPlan, body: list[Seg], table: Table, run: Run) -> "Builder | TableTasks":
     """A 分工表, alone or after the prose 要点 it restates (then the table is the better source)."""
     prose_segs, rows = _without_table_title(plan, body[:table.header_at]), body[table.body_at:]
     prose = _numbered_prose(prose_segs)
@@ -752,58 +688,53 @@ def _prose_and_table(plan: ImportedPlan, body: list[Seg], table: Table, run: Run
         for seg in prose_segs:
             if not CHROME.match(seg.norm) and seg.marker is None:
                 run.warn(seg.no, f"分工表前的文字未导入:{excerpt(seg.raw)}")
-        return _parts(alone)
+        return alone
 
     def join() -> tuple[Builder, Run]:
         joined = Builder(rows, Run(), table, inherit=prose).build()
         return joined, joined.run
 
     empty_at = rows[0].no if rows else prose_segs[-1].no
-    return _prose_or_table(prose, prose_segs, (alone, alone.run), join, empty_at, run)
+    return _prose_or_table(prose, prose_segs, alone, alone.run, join, empty_at, run)
 
 
-def _prose_or_table(prose: "Builder", prose_segs: list[Seg], table, join, empty_at: int, run: Run):
-    """Numbered prose with tasks before a 分工表 (``table``: the table read by itself, and its
+def _prose_or_table(prose: Builder, prose_segs: list[Seg], alone, alone_run: Run, join, empty_at: int,
+                    run: Run) -> "Builder | TableTasks":
+    """Numbered prose with tasks before a 分工表 (``alone``: the table read by itself, with its
     warnings) gives the tasks when the table gives none; the table does when it restates the prose
     or alone names units. Else the table adds to the prose: ``join()`` reads its rows on from the
     prose's last heading (the reading, and its warnings)."""
-    alone, alone_run = table
     if not alone.tasks:
         run.warnings += prose.run.warnings
         run.warn(empty_at, "分工表中没有读出任务,任务取自正文")
-        return _parts(prose)
+        return prose
     span = line_span(prose_segs[0].no, prose_segs[-1].no)
-    if _restates(alone, prose):
+    restates = _restates(alone, prose)
+    # prose that names no unit before a 分工表 that does: the 方案's body (总体要求, "任务见附件",
+    # 工作要求) and its attached task table, whose rows are the tasks
+    if restates or not prose.any_units and alone.any_units:
         run.warnings += alone_run.warnings
-        run.warn(prose_segs[0].no, f"文档同时有正文要点({span})和重述它的分工表,任务取自分工表,正文未导入")
-        _borrow_numbers(alone, prose, run)
-        return _with_missing(alone, prose, run)
-    if not prose.any_units and alone.any_units:
-        # prose that names no unit before a 分工表 that does: the 方案's body (总体要求, "任务见附件",
-        # 工作要求) and its attached task table, whose rows are the tasks
-        run.warnings += alone_run.warnings
-        run.warn(prose_segs[0].no, f"正文({span})没有写责任单位,任务取自其后的分工表,正文未导入")
+        run.warn(prose_segs[0].no, f"文档同时有正文要点({span})和重述它的分工表,任务取自分工表,正文未导入"
+                 if restates else f"正文({span})没有写责任单位,任务取自其后的分工表,正文未导入")
+        if restates:
+            _borrow_numbers(alone, prose, run)
         return _with_missing(alone, prose, run)
     joined, joined_run = join()
     run.warnings += prose.run.warnings + joined_run.warnings
-    return prose.sections + joined.sections, prose.tasks + joined.tasks, prose.any_units or joined.any_units
+    return TableTasks(prose.sections + joined.sections, prose.tasks + joined.tasks,
+                      prose.any_units or joined.any_units)
 
 
-def _with_missing(table: "Builder | TableTasks", prose: "Builder", run: Run):
+def _with_missing(table: "Builder | TableTasks", prose: Builder, run: Run) -> "Builder | TableTasks":
     """The table's reading, and the prose items it leaves out when it restates the others: a body
     list "1.–6." before a table of five of them keeps the sixth (the table has the units)."""
-    sections, tasks, any_units = _parts(table)
-    missing = _not_restated(table, prose)
-    if missing:
-        by_title = {_title_key(s.title): s.key for s in table.sections}
-        titles = {s.key: _title_key(s.title) for s in prose.sections}
-        for task in missing:
-            section = by_title.get(titles.get(task.section or "", ""))
-            tasks.append(ImportedTask(number=task.number, section=section, text=task.text, units=list(task.units),
-                                      units_text=task.units_text, deadline=list(task.deadline), line=task.line,
-                                      deadline_from_text=task.deadline_from_text))
-            run.warn(task.line, f"正文第{task.line}行的条目在分工表中没有,已按正文导入:{excerpt(task.text)}")
-    return sections, tasks, any_units
+    by_title = {_title_key(s.title): s.key for s in table.sections}
+    titles = {s.key: _title_key(s.title) for s in prose.sections}
+    for task in _not_restated(table, prose):
+        section = by_title.get(titles.get(task.section or "", ""))
+        table.tasks.append(replace(task, section=section, units=list(task.units), deadline=list(task.deadline)))
+        run.warn(task.line, f"正文第{task.line}行的条目在分工表中没有,已按正文导入:{excerpt(task.text)}")
+    return table
 
 
 def _bigrams(text: str) -> set[str]:
@@ -833,10 +764,9 @@ def _title_key(text: str) -> str:
 
 def _restates(table: "Builder | TableTasks", prose: "Builder") -> bool:
     """Whether the table's headings are the prose's headings and items (by title)."""
-    known = {_title_key(s.title) for s in prose.sections}
-    known |= {_title_key(split_title(t.text)[0]) for t in prose.tasks}
     if not table.sections:
         return False
+    known = {_title_key(s.title) for s in prose.sections} | {_title_key(split_title(t.text)[0]) for t in prose.tasks}
     return sum(_title_key(s.title) in known for s in table.sections) * 2 >= len(table.sections)
 
 

@@ -21,7 +21,9 @@ from pathlib import Path
 from gktrack.errors import GktrackError, InputError
 from gktrack.features.importer.table import Cell, Grid
 from gktrack.features.importer.text import marker_at_start
-from gktrack.features.limits import CHILD_MEMORY, MAX_PDF_PAGES, check_table, python_child_env, run_child, unreadable
+from gktrack.features.limits import (
+    CHILD_MEMORY, MAX_PDF_PAGES, check_table, python_child_env, run_child, unreadable,
+)
 
 
 def read_in_child(data: bytes, name: str) -> tuple[list[str], list[Grid], list[tuple[int, str]]]:

@@ -25,8 +25,8 @@ from gktrack.features.importer.item_units import mended_labels
 from gktrack.features.importer.pdf import read_in_child
 from gktrack.features.importer.table import Cell, Grid
 from gktrack.features.limits import (
-    MAX_LINES, TABLE_COLUMNS, TABLE_ROWS, check_package, check_table, check_text, merged_ranges, read_file, run_child,
-    unreadable,
+    MAX_LINES, TABLE_COLUMNS, TABLE_ROWS, check_package, check_table, check_text, merged_ranges,
+    read_file, run_child, unreadable,
 )
 
 

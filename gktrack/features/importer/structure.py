@@ -24,35 +24,20 @@ from gktrack.domain.model import UnitRef
 from gktrack.domain.unitphrase import UNIT_LABEL_WORD, looks_like_unit_phrase, parse_unit_phrase
 from gktrack.errors import InputError
 from gktrack.features.importer.front import header_span
-from gktrack.features.importer.lines import CHROME, INTRO_KIND, INTRO_TITLE, PART_TITLE, Run, Seg, ends_sentence, split_items
+from gktrack.features.importer.lines import (
+    CHROME, INTRO_KIND, INTRO_TITLE, PART_TITLE, Run, Seg, ends_sentence, split_items,
+)
 from gktrack.features.importer.result import ImportedSection, ImportedTask
 from gktrack.features.importer.table import (
-    DEADLINE,
-    GROUP,
-    NUMBER,
-    RESPONSIBLE,
-    TEXT,
-    UNIT_ROLES,
-    TableTasks,
-    build_tasks,
-    cell_deadlines,
-    header_role,
-    units_text as column_units_text,
+    DEADLINE, GROUP, NUMBER, RESPONSIBLE, TEXT, UNIT_ROLES, TableTasks, build_tasks, cell_deadlines,
+    header_role, units_text as column_units_text,
 )
-from gktrack.features.importer.text import STRIP, TITLE_CHARS, excerpt, fold, marker_only, outranks, tidy, tidy_lines
+from gktrack.features.importer.text import (
+    STRIP, TITLE_CHARS, excerpt, fold, marker_only, outranks, tidy, tidy_lines,
+)
 from gktrack.features.importer.item_units import (
-    PERSON_WORDS,
-    ROLE_END,
-    TIME_WORDS,
-    UNIT_LABEL,
-    Tail,
-    labelled_parts,
-    leading_units,
-    shown_units,
-    split_at_unit_brackets,
-    title_units,
-    trailing_units,
-    unbracketed,
+    PERSON_WORDS, ROLE_END, TIME_WORDS, UNIT_LABEL, Tail, labelled_parts, leading_units,
+    shown_units, split_at_unit_brackets, title_units, trailing_units, unbracketed,
 )
 from gktrack.features.limits import MAX_TASK_TEXT
 
@@ -653,7 +638,7 @@ class Builder:
                 continue
             if kind == "table":
                 # its rows sit under the prose's open heading; the prose's numbering goes on after it
-                grid, header = seg.table  # type: ignore[attr-defined]
+                grid, header = seg.table
                 into = TableTasks(counts=counts, stack=[("prose", key) for _, key, pre, _ in stack if not pre])
                 result = build_tasks(grid, header, run.warn, trailing=trailing_units, split=split_items, into=into)
                 self.sections += result.sections

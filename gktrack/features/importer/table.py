@@ -30,7 +30,10 @@ from gktrack.domain.unitphrase import (LABEL_ROLE_WORDS, UNIT_LABEL_KINDS, dedup
                                       looks_like_unit_phrase, parse_unit_phrase)
 from gktrack.errors import InputError
 from gktrack.features.importer.result import ImportedSection, ImportedTask
-from gktrack.features.importer.text import BARE_PAGE, CHROME, TITLE_CHARS, Marker, excerpt, fold, marker_at_start, simplified, tidy, tidy_lines
+from gktrack.features.importer.text import (
+    BARE_PAGE, CHROME, TITLE_CHARS, Marker, excerpt, fold, marker_at_start, simplified, tidy,
+    tidy_lines,
+)
 
 NUMBER, GROUP, TEXT, LEAD, SUPPORT, RESPONSIBLE, DEADLINE, STATUS, REMARKS, PERSON = (
     "number", "group", "text", "lead", "support", "responsible", "deadline", "status", "remarks", "person")
