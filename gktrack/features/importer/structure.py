@@ -1,22 +1,19 @@
 """The plan's body, its segments classified, turned into sections and tasks.
 
-Numbering styles take levels in the order they first appear; an item with deeper items below it (or
-whose siblings have them, unless it is a sentence by itself), or a title over paragraphs that are
-several tasks (and its siblings with it), is a heading; the rest are tasks — a title whose body is
-closed by its own unit line among them — except the plan's introduction (总体要求, 工作目标 …), never a task
-even when nothing follows it, and the parts of its kind ("一、工作要求") that open the plan before the
-parts holding its tasks; unnumbered paragraphs continue the open task or form one; unit phrases
-close tasks — at the end of an item "(责任单位:…)" (a bracket followed by more text ends one task and
-starts the next), or on a line of their own for every task of its section since the previous unit
-line ("以上…由X负责", "本部分工作由X牵头" say which). A division-of-labour table written as text (one cell a
-line, under header cells 工作任务 / 责任单位 / 时限要求 …) is read here too, its cells as its rows' tasks, units
-and deadlines; a table among the prose is handed to the table reader where it stands.
+Numbering styles take levels in the order they first appear. An item with deeper items below it
+(or whose siblings have them), or a title over paragraphs that are several tasks, is a heading;
+the rest are tasks, except the plan's introduction (总体要求, 工作目标 …). Unnumbered paragraphs
+continue the open task or form one; unit phrases close tasks: at the end of an item "(责任单位:…)",
+or on a line of their own for the tasks above ("以上…由X负责", "本部分工作由X牵头" say which). A
+division-of-labour table written one cell a line is read here too; a table among the prose is
+handed to the table reader where it stands.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import groupby
 
 from gktrack.domain import numerals
 from gktrack.domain.deadlines import find_deadline_phrases, is_known
@@ -66,9 +63,8 @@ class TooLong(Exception):
 
 
 def _extend(task: ImportedTask, more: str, joint: str = "\n") -> None:
-    """Add ``more`` to a task's text, refused where the task would then be longer than any task is:
-    every paragraph added makes the parser read the task's end again (the time would grow with the
-    square of its length), and such a task means the document's numbering was not understood."""
+    """Add ``more`` to a task's text, refused past any task's length: every paragraph added makes the
+    parser read the task's end again, and such a task means the numbering was not understood."""
     if len(task.text) + 1 + len(more) > MAX_TASK_TEXT:
         raise TooLong(task.line)
     task.text += joint + more
@@ -79,43 +75,24 @@ def _extend(task: ImportedTask, more: str, joint: str = "\n") -> None:
 
 @dataclass
 class Table:
+    """A division-of-labour table written one cell a line: its header's column names."""
     columns: list[str]
     header_at: int      # index of the first header cell in the body
     body_at: int        # first row cell
 
-    @property
-    def has_units(self) -> bool:
-        return any(header_role(c) in UNIT_ROLES for c in self.columns)
-
-    @property
-    def has_time(self) -> bool:
-        return any(header_role(c) == DEADLINE for c in self.columns)
-
-    @property
-    def unit_role(self) -> str:
-        """The role its unit cells give: that of its one unit column ("牵头科室"), else responsible."""
-        roles = [header_role(c) for c in self.columns if header_role(c) in UNIT_ROLES]
-        return roles[0] if len(roles) == 1 else RESPONSIBLE
-
-    @property
-    def unit_columns(self) -> list[str]:
-        """The roles of several unit columns side by side ("牵头单位" "配合单位"), in order; empty
-        where it has one, or where other columns stand between them (its cells are not one run)."""
-        at = [i for i, c in enumerate(self.columns) if header_role(c) in UNIT_ROLES]
-        if len(at) < 2 or at[-1] - at[0] != len(at) - 1:
-            return []
-        return [header_role(self.columns[i]) for i in at]
-
-    @property
-    def units_first(self) -> bool:
-        """The unit column comes before the task text."""
-        unit = next((i for i, c in enumerate(self.columns) if header_role(c) in UNIT_ROLES), None)
-        text = [i for i, c in enumerate(self.columns) if header_role(c) in (TEXT, GROUP)]
-        return unit is not None and bool(text) and unit < text[-1]
-
-    @property
-    def numbered_rows(self) -> bool:
-        return bool(self.columns) and header_role(self.columns[0]) == NUMBER
+    def __post_init__(self) -> None:
+        roles = [header_role(c) for c in self.columns]
+        units = [i for i, role in enumerate(roles) if role in UNIT_ROLES]
+        texts = [i for i, role in enumerate(roles) if role in (TEXT, GROUP)]
+        self.has_units, self.has_time = bool(units), DEADLINE in roles
+        # the role its unit cells give: that of its one unit column ("牵头科室"), else responsible
+        self.unit_role = roles[units[0]] if len(units) == 1 else RESPONSIBLE
+        # several unit columns side by side ("牵头单位" "配合单位"): their roles, in order; none where
+        # other columns stand between them (their cells are no one run)
+        side_by_side = len(units) >= 2 and units[-1] - units[0] == len(units) - 1
+        self.unit_columns = [roles[i] for i in units] if side_by_side else []
+        self.units_first = bool(units) and bool(texts) and units[0] < texts[-1]  # before the task text
+        self.numbered_rows = bool(roles) and roles[0] == NUMBER
 
 
 def find_table(segs: list[Seg]) -> Table | None:
@@ -161,19 +138,15 @@ def _title_like(text: str) -> bool:
 
 
 def _whole_item(text: str) -> bool:
-    """Whether an item's own text is a task by itself: a sentence ("疏理…资料,编制…目录。"), ending
-    as one or longer than a title, not a heading's title ("保障措施", "提升效能,发挥监督作用": titles
-    hold commas too) — with or without a body after it ("五、完善民主恳谈制度。重大政务…" heads the
-    task its body makes)."""
+    """Whether an item's own text is a task by itself: a sentence, ending as one or longer than a
+    title, with no body after it ("五、完善民主恳谈制度。重大政务…" heads the task its body makes)."""
     title, body = split_title(text)
     return not body and (len(fold(title).strip()) > TITLE_CHARS or fold(text).rstrip().endswith(("。", ";", "!", "?")))
 
 
 def _one_task(following: list[Seg]) -> bool:
-    """Whether the lines under an item are its body and then its own unit lines, as a record's fields
-    ("公开…。" over "责任部门:X", or "牵头单位:X" and "责任单位:Y"): the item is that one task, as an
-    item whose body is cut before its unit line is, not a heading over one. A paragraph closed by its
-    own unit bracket is a task of its own under the item."""
+    """Whether the lines under an item are its body and then its own unit lines ("公开…。" over
+    "责任部门:X"): the item is that one task, not a heading over one."""
     closed = body = False
     for seg in following:
         if seg.kind == "para":
@@ -323,25 +296,15 @@ class Builder:
         cell out, unwritten, and cannot say which: its cells keep the default role."""
         columns = self.table.unit_columns
         found: dict[int, str] = {}
-        run: list[int] = []
-        for index, seg in enumerate(self.segs):
-            if seg.kind == "chrome":
-                continue
-            if seg.kind == "units":
-                run.append(index)
-                continue
-            if len(run) == len(columns):
-                found.update(zip(run, columns))
-            run = []
-        if len(run) == len(columns):
-            found.update(zip(run, columns))
+        kept = [(index, seg) for index, seg in enumerate(self.segs) if seg.kind != "chrome"]
+        for units, run in groupby(kept, key=lambda item: item[1].kind == "units"):
+            indexes = [index for index, _ in run]
+            if units and len(indexes) == len(columns):
+                found.update(zip(indexes, columns))
         return found
 
     def _next(self, index: int) -> Seg | None:
-        for seg in self.segs[index + 1:]:
-            if seg.kind != "chrome":
-                return seg
-        return None
+        return next((seg for seg in self.segs[index + 1:] if seg.kind != "chrome"), None)
 
     def _starts_row(self, index: int) -> bool:
         """An unnumbered heading of the table: followed by a numbered work item."""
@@ -351,10 +314,8 @@ class Builder:
     def _unnumbered_headings(self) -> None:
         for index, seg in enumerate(self.segs):
             if seg.kind == "para" and len(seg.norm) <= TITLE_CHARS and not ends_sentence(seg.norm) \
-                    and self._starts_row(index):
-                nxt = self._next(index)
-                if _title_like(nxt.body):
-                    seg.kind = "uhead"
+                    and self._starts_row(index) and _title_like(self._next(index).body):
+                seg.kind = "uhead"
 
     # -- levels and headings --
 
