@@ -26,15 +26,15 @@ from gktrack.features.importer.lines import (
 )
 from gktrack.features.importer.result import ImportedSection, ImportedTask
 from gktrack.features.importer.table import (
-    DEADLINE, GROUP, NUMBER, RESPONSIBLE, TEXT, UNIT_ROLES, TableTasks, build_tasks, cell_deadlines,
-    header_role, units_text as column_units_text,
+    DEADLINE, DEADLINE_LABEL_WORDS, GROUP, NUMBER, RESPONSIBLE, TEXT, UNIT_ROLES, TableTasks,
+    build_tasks, cell_deadlines, header_role, units_text as column_units_text,
 )
 from gktrack.features.importer.text import (
     STRIP, TITLE_CHARS, excerpt, fold, marker_only, outranks, tidy, tidy_lines,
 )
 from gktrack.features.importer.item_units import (
-    PERSON_WORDS, ROLE_END, TIME_WORDS, UNIT_LABEL, Tail, labelled_parts, leading_units,
-    shown_units, split_at_unit_brackets, title_units, trailing_units, unbracketed,
+    PERSON_WORDS, ROLE_END, UNIT_LABEL, Tail, labelled_parts, leading_units, shown_units,
+    split_at_unit_brackets, title_units, trailing_units, unbracketed,
 )
 from gktrack.features.limits import MAX_TASK_TEXT
 
@@ -51,7 +51,7 @@ _SECTION_WIDE = re.compile(r"^(?:本|该|此)(?:部分|章|节|方面|板块|领
                            r"(?:均|统一|都|总体)?\s*由\s*")
 # "牵头负责领导:张三": a person, kept as a note on the task above, never a unit
 _LEADER_LINE = re.compile(rf"^[(]?\s*{PERSON_WORDS}\s*:")
-_DEADLINE_LABEL = re.compile(rf"^(?:{TIME_WORDS})\s*:\s*(?P<rest>.+)$")
+_DEADLINE_LABEL = re.compile(rf"^(?:{DEADLINE_LABEL_WORDS})\s*:\s*(?P<rest>.+)$")
 
 
 class TooLong(Exception):
