@@ -44,11 +44,7 @@ TRADITIONAL = re.compile("[們為與這來說對時從國會區縣鄉鎮書開�
 
 
 def simplified(text: str, force: bool = False) -> str:
-    """简体 for 繁体 text (OpenCC t2s), character for character where the text is 繁体 at all.
-
-    Without OpenCC installed the text is returned as it is: 繁体 documents then import with their
-    own characters.
-    """
+    """简体 for 繁体 text (OpenCC t2s); without OpenCC installed, the text as it is."""
     if not text or not (force or TRADITIONAL.search(text)):
         return text
     return _t2s()(text)
@@ -66,10 +62,7 @@ def _t2s():
 
 def strip_pinyin_glosses(text: str, toneless: bool | None = None) -> str:
     """"各鄉(xiāng)鎮(zhèn)政府" -> "各鄉鎮政府"; a gloss cut off where a line ends ("區(q") goes too.
-
-    ``toneless``: whether toneless syllables ("重(zhong)要(yao)(yao)") are glosses too; by default
-    read from ``text`` (``glosses_systematically``). "(word和pdf版)", "(PPP)", "(app)" stay as written.
-    """
+    ``toneless``: whether toneless syllables ("重(zhong)") are glosses too (by default as the text does)."""
     if toneless is None:
         toneless = glosses_systematically(text)
     return _PINYIN_GLOSS.sub(lambda found: _unglossed(found.group(), toneless), text)
@@ -204,9 +197,7 @@ def to_date(match: re.Match[str]) -> dt.date | None:
     except (ValueError, TypeError, KeyError):
         return None
     compact = match.groupdict().get("compact")
-    if compact:
-        return compact_date(compact)
-    return None
+    return compact_date(compact) if compact else None
 
 
 def compact_date(digits: str) -> dt.date | None:
