@@ -27,7 +27,7 @@ from gktrack.features.importer.lines import (
 from gktrack.features.importer.result import ImportedSection, ImportedTask
 from gktrack.features.importer.table import (
     DEADLINE, DEADLINE_LABEL_WORDS, GROUP, NUMBER, RESPONSIBLE, TEXT, UNIT_ROLES, TableTasks,
-    build_tasks, cell_deadlines, header_role, units_text as column_units_text,
+    build_tasks, cell_deadlines, header_role, next_section_key, units_text as column_units_text,
 )
 from gktrack.features.importer.text import (
     STRIP, TITLE_CHARS, excerpt, fold, marker_only, outranks, tidy, tidy_lines,
@@ -553,9 +553,7 @@ class Builder:
                 if stack:
                     seen_child.add(stack[-1][3])
                 if index in self.heading:
-                    parent = stack[-1][1] if stack else ""
-                    counts[parent] = counts.get(parent, 0) + 1
-                    key = f"{parent}.{counts[parent]}" if parent else str(counts[parent])
+                    key = next_section_key(counts, stack[-1][1] if stack else "")
                     heading_text = seg.body
                     tail = trailing_units(heading_text)
                     if tail:  # "(一)X(牵头单位:…)" above its items: they share it unless they name their own

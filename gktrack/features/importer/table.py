@@ -1133,6 +1133,12 @@ def units_text(units: dict[str, str]) -> str | None:
 
 # ---- the tasks -------------------------------------------------------------------------------
 
+def next_section_key(counts: dict[str, int], parent: str) -> str:
+    """The key of the next section under ``parent`` ("" at the top): "2", "2.3"; ``counts`` counts them."""
+    counts[parent] = counts.get(parent, 0) + 1
+    return f"{parent}.{counts[parent]}" if parent else str(counts[parent])
+
+
 @dataclass
 class TableTasks:
     sections: list[ImportedSection] = field(default_factory=list)
@@ -1166,9 +1172,7 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, split=None,
         styles = [s for s, _ in result.stack]
         if style in styles:
             del result.stack[styles.index(style):]
-        parent = result.stack[-1][1] if result.stack else ""
-        result.counts[parent] = result.counts.get(parent, 0) + 1
-        key = f"{parent}.{result.counts[parent]}" if parent else str(result.counts[parent])
+        key = next_section_key(result.counts, result.stack[-1][1] if result.stack else "")
         result.stack.append((style, key))
         title = tidy(body).rstrip("。.;;:: ")
         result.sections.append(ImportedSection(key, marker.text if marker else None, title, line))
