@@ -45,9 +45,8 @@ def half_width(text: str) -> str:
 
 
 _SEPARATORS = {"、": 1, "/": 1, " ": 0, "\t": 0, ",": 2, ";": 3}  # strength: which one wins in ", "
-# "牵头单位:", "责任股室:", "配合科室:": a role word and a kind of body, before the units it names.
-# The one list of such labels: the importer builds its label patterns from these.
-# The same words name a table's unit columns ("落实单位", "协办部门"): the importer's table reads them from here.
+# "牵头单位:", "责任股室:": a role word and a kind of body, before the units it names; the same words
+# name a table's unit columns ("落实单位"). The one list of them: the importer's patterns use it.
 LABEL_ROLE_WORDS = {"lead": "牵头|主办|主责", "support": "配合|协办|协助|参与|协同",
                     "responsible": "责任|承办|实施|负责|落实|主管"}
 _LABEL_ROLE_WORDS = "|".join(LABEL_ROLE_WORDS.values())
@@ -99,9 +98,8 @@ _ALIAS_AFTER = re.compile(r"\([^()]*\)$")  # "县卫健局(县疾控中心)": an
 _QUALIFIER = re.compile(
     r"等(?:其他|有关|相关|各)?[\u4e00-\u9fff()]{0,16}?(?:部门|单位|机构|机关|企业|组织|主体)$|等$"
     r"|等[\u4e00-\u9fff]{0,8}(?:各|有关|相关|其他)[\u4e00-\u9fff]{0,4}$")
-# "由X负责", "请X牵头": the word that brings in the unit. With a topic in front ("规范性文件公开由制发司
-# 牵头") what stands before it is the subject matter, no part of the name; 由 and 请 inside a word
-# ("自由贸易试验区", "申请", "由于") bring in nothing.
+# "由X负责", "请X牵头": the word that brings in the unit (a topic before it is no part of the name);
+# 由 and 请 inside a word ("自由贸易试验区", "申请", "由于") bring in nothing.
 _INTRODUCER = re.compile(r"(?<![自理缘经事因来原根申邀提聘恳呈报敬催])(?:均|统一)?(?:由|请)(?![于此衷示求假教柬])")
 _LEVEL_CHARS = "省市区县镇乡"
 # Words that start with a level character without being a level prefix: 市场监管局, 乡村振兴局.

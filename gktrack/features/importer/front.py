@@ -25,9 +25,8 @@ from gktrack.features.importer.item_units import ROLE_END, UNIT_LABEL, trailing_
 from gktrack.features.importer.table import DEADLINE, UNIT_ROLES, header_role
 
 
-# A document-sharing site's banner where the excerpt ends ("消耗 1 篇素材配额,会员有效期内无限次查看",
-# "下载后继续阅读", "登录 | 注册"): a short unnumbered line, no sentence, about the reader's account
-# or the download. Looked for only below the last task: a table cell or a task may well say "下载".
+# A document-sharing site's banner where the excerpt ends ("下载后继续阅读", "登录 | 注册"): a short line
+# about the reader's account. Looked for only below the last task: a task may well say "下载".
 SITE_BANNER = re.compile(r"^(?![(\d一二三四五六七八九十])(?=[^。]{0,40}$).*(?:下载|登录|注册|会员|VIP|配额|积分|付费|充值"
                           r"|阅读全文|继续阅读|查看全文|展开全文|无限次)")
 # "抄送:…", "X办公室 2019年6月20日印发": a notice's distribution lines, ending the document or, with
@@ -60,10 +59,8 @@ _HANDING = re.compile(_ISSUING.pattern + r"|(?:制定|印发|发布)了?(?:《|(
 _CITING = re.compile(r"贯彻|落实|按照|根据|依据|依照|参照|遵照|(?:印发|发布|出台)的")
 # "并提出如下工作要求", "现就有关事项通知如下:": the notice announces numbered points of its own
 _OWN_POINTS = re.compile(r"(?:如下|以下)(?!简称)")
-# where a notice's heading block gives its 文号 outside a field: opening the line ("X〔2019〕33号:关于印发…",
-# "X〔2019〕33 号 某市人民政府办公室 关于…"), maybe after a page's short mark of the document's status
-# ("(失效)X〔2017〕14号 …", "【已废止】…"; not a numbering "(一)"), or in brackets after the notice's
-# title ("…的通知(X〔2017〕2号)")
+# a notice's 文号 outside a field: opening a heading line ("X〔2019〕33号:关于印发…"), maybe after a
+# page's mark of the document's status ("(失效)", "【已废止】"; not "(一)"), or after its title in brackets
 _STATUS_MARK = rf"(?:[(【\[]\s*(?![一二三四五六七八九十])[{CJK}]{{1,6}}\s*[)】\]]\s*)?"
 _NUMBER_OPENING = re.compile(_STATUS_MARK + DOC_NUMBER.pattern + r"(?=$|\s|:)")
 _NUMBER_CLOSING = re.compile(r"通\s*知\s*\(\s*(?P<n>" + DOC_NUMBER.pattern + r")\s*\)$")

@@ -118,10 +118,9 @@ def _with_words(tasks: list[ImportedTask], run: Run) -> list[ImportedTask]:
 
 
 def _cut_fragment(tasks: list[ImportedTask], doc: Document, run: Run) -> list[ImportedTask]:
-    """The tasks without the start of the document's last line where it is cut off there: a few
-    characters ("区发", "(一", "抄送") after a finished sentence, with no number, units or deadline,
-    are as likely a heading, a unit line or the page's footer broken off as a task's first words.
-    Alone it is no task; run on to the task above, it is no part of its text."""
+    """The tasks without the document's last line where it is cut off there: a few characters ("区发",
+    "(一", "抄送") after a finished sentence, with no number, units or deadline, are as likely a heading
+    or a footer broken off as a task's first words: no task, nor part of the one above."""
     last = _last_line(doc)
     final = tasks[-1] if tasks else None
     if final is None or last is None or final.units or final.deadline \
@@ -141,11 +140,9 @@ _LEVELS = "省市县区镇乡街村各"  # a name's first character that says it
 
 
 def _cut_last_name(tasks: list[ImportedTask], doc: Document, run: Run) -> list[ImportedTask]:
-    """The tasks without the last unit of the last one where the document stops right after it and
-    it is a name's start the plan names nowhere else: one character ("…、区政数局、区"), or a level and
-    one character that is no body's name ("市财"), whatever reader (unit line, bracket, table cell)
-    took it. Two characters can be a whole name ("团委", "妇联"): those stay. The user is told the
-    list may be incomplete."""
+    """The tasks without the last unit of the last one where the document stops right after it and it
+    is a name's start named nowhere else: one character ("…、区政数局、区"), or a level and one that is
+    no body's name ("市财"; "团委" stays). The user is told the list may be incomplete."""
     last = _last_line(doc)
     final = tasks[-1] if tasks else None
     if final is None or last is None or not final.units or run.cut_units:
@@ -170,10 +167,9 @@ _MODIFIER = re.compile(rf"[{CJK}]{{0,3}}的")
 
 
 def _text_deadlines(tasks: list[ImportedTask], year: int | None, run: Run) -> None:
-    """Keep of the deadlines found in a task's own sentence those that can be its deadline: not a
-    phrase qualifying a noun, nor a date before the plan year ("公开…2016年末政府债务余额" in a 2017
-    plan is what is published, not by when), which would make the task overdue from the start. A
-    deadline the document states as such (a 时限 cell or field) stays as written."""
+    """Of the deadlines found in a task's own sentence, keep those that can be its deadline: not a phrase
+    qualifying a noun, nor a date before the plan year ("公开…2016年末政府债务余额" in a 2017 plan says
+    what, not by when). A deadline the document states as such stays as written."""
     for task in tasks:
         if not task.deadline_from_text:
             continue
@@ -296,11 +292,9 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
 
 
 def _ends_heading_list(tasks: list[ImportedTask], doc: Document, last: Line) -> bool:
-    """"1. 加强组织领导 / 2. 抓好队伍建设 / 3. 强化监督考核" closing a plan: its last item is the last
-    of a run of numbered one-line items in its section, numbered on from 1, none with a paragraph
-    under it nor a mark in it — a list written without full stops, the last ending as the others
-    do. A cut text leaves its last item unlike those before it (a sentence broken off, a heading
-    whose paragraph is gone)."""
+    """"1. 加强组织领导 / 2. 抓好队伍建设 / 3. 强化监督考核" closing a plan: the last task ends a run of
+    one-line items numbered from 1 without punctuation, so it ends as they do. A cut text leaves its
+    last item unlike those before it."""
     run = []
     for task in reversed(tasks):
         marker = marker_at_start(f"{task.number or ''}{task.text}")
@@ -328,10 +322,8 @@ _LEAD_YEAR = re.compile(r"^((?:19|20)\d{2})\s*年(?!\s*\d|度?\s*[-—–至到]
 
 
 def _text_year(segs: list[Seg]) -> int | None:
-    """The year the text itself gives the plan where no title does: a lead that opens with it, else
-    a date's near the top (not a page's time stamp: when the copy was made says nothing of the plan).
-    A 文号 gives one only where the plan's own stands (read with its metadata): one cited in a
-    sentence ("按照《…》(X〔2018〕23号)要求") is last year's plan's, not this one's."""
+    """The year the text itself gives the plan where no title does: a lead that opens with it, else a
+    date's near the top (not a page's time stamp). A 文号 cited in a sentence is another plan's."""
     for seg in segs[:30]:
         if seg.marker is not None or seg.kind == "table":
             break
@@ -351,14 +343,10 @@ def _last_line(doc: Document, past_chrome: bool = False) -> Line | None:
 
 
 def _cut_unit_list(body: list[Seg], doc: Document, run: Run) -> None:
-    """A unit bracket damaged as written, mended and said. One its line ends without closing: a
-    web-page excerpt cut off inside its last unit list ("…框架。(市府办牵头,市政府各部门、各功" or a
-    unit line "市发改委、市财政局、人民银"): the part before the cut gives the last task its units (a
-    cut-off last name is dropped unless it reads as a name), and the user is told the list may be
-    incomplete; one cut right after its label ("…发布。(责任单位:") names no one and leaves the text,
-    said the same way. Anywhere else only a labelled bracket ("…原因。(牵头部门:办公室、法规宣教股", its ")"
-    forgotten) is read as closed where its line ends; any other unclosed bracket is text. One
-    holding symbols no name has ("(执法局&&)", a page's editing marks) is read without them."""
+    """Unit brackets damaged as written, mended and said. A document cut off inside its last unit list
+    ("…框架。(市府办牵头,市政府各部门、各功") gives the last task the units before the cut (a cut-off
+    name dropped); one cut right after its label ("(责任单位:") names no one. Elsewhere only a labelled
+    bracket left open is read as closed at its line's end. Symbols no name has ("(执法局&&)") go."""
     last = _last_line(doc, past_chrome=True)  # a list cut off ("法规股、会") is so under the page's footer too
     final = body[-1] if body else None
     # "责任单位:" the last line, cut after its colon: it names no one, like "(责任单位:" cut off
@@ -466,9 +454,8 @@ def _replace(seg: Seg, begin: int, end: int, text: str) -> None:
 
 
 def _ends_whole(tail: str) -> bool:
-    """Whether the document's last line (folded) ends as a whole text does. A ")" does so only where
-    its bracket follows a finished sentence or holds the item's units or deadline: "…与村(居)",
-    "…合作(PPP)" are words broken off after a bracket inside a sentence."""
+    """Whether the document's last line (folded) ends as a whole text does: a ")" only where its bracket
+    holds the item's units or deadline or follows a finished sentence ("…与村(居)" is broken off)."""
     norm = tail.translate(BRACKET_FOLD)
     pairs = list(top_brackets(norm))  # a prefix's outermost pairs are these, up to where it ends
     end = len(norm)
@@ -496,9 +483,8 @@ def _unclosed(norm: str) -> int | None:
 
 
 def _plain_script(doc: Document, run: Run) -> Document:
-    """繁体 (a mirror site's conversion) read as 简体; pinyin glosses ("區(qū)") dropped. A label spaced
-    by PDF text is closed up again once it reads as 简体 ("責任 單位:" was no label to the reader).
-    The file's own tables (.docx, .html, .pdf) are read the same, cell by cell."""
+    """繁体 read as 简体, pinyin glosses ("區(qū)") dropped, lines and table cells alike; unit labels are
+    mended again once they read as 简体 ("責任 單位:" was no label)."""
     text = doc.text
     hits = len(TRADITIONAL.findall(text))
     toneless = glosses_systematically(text)
@@ -554,10 +540,9 @@ def _tables(doc: Document, run: Run) -> list[tuple[Grid, Header]]:
 
 
 def _rows_between(doc: Document, grid: Grid, first: int, run: Run) -> list[list[Cell]]:
-    """The lines between ``grid`` and its continuation starting at line ``first`` (a heading
-    "二、…" over the rows that follow, a one-cell row written without "|"), as rows of the table:
-    each spanning the row as a merged cell does, so none is lost between the two parts. A paragraph
-    of prose there is no row: it would head the rows after it, so it is left out, and said so."""
+    """The lines between ``grid`` and its continuation at line ``first`` (a heading "二、…", a one-cell
+    row) as rows spanning the table, so none is lost. A paragraph of prose there would head the rows
+    after it: it is left out, and said so."""
     width = max(map(len, grid.rows), default=1)
     rows = []
     for line in doc.lines:
@@ -700,10 +685,9 @@ def _prose_and_table(plan: ImportedPlan, body: list[Seg], table: Table, run: Run
 
 def _prose_or_table(prose: Builder, prose_segs: list[Seg], alone, alone_run: Run, join, empty_at: int,
                     run: Run) -> "Builder | TableTasks":
-    """Numbered prose with tasks before a 分工表 (``alone``: the table read by itself, with its
-    warnings) gives the tasks when the table gives none; the table does when it restates the prose
-    or alone names units. Else the table adds to the prose: ``join()`` reads its rows on from the
-    prose's last heading (the reading, and its warnings)."""
+    """Numbered prose before a 分工表 (``alone``: the table read by itself) gives the tasks when the
+    table gives none; the table does when it restates the prose or alone names units. Else the table
+    adds to the prose: ``join()`` reads its rows on from the prose's last heading."""
     if not alone.tasks:
         run.warnings += prose.run.warnings
         run.warn(empty_at, "分工表中没有读出任务,任务取自正文")

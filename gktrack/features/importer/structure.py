@@ -291,9 +291,8 @@ class Builder:
             previous = seg.kind
 
     def _unit_cell_roles(self) -> dict[int, str]:
-        """The role of each unit cell by its column, under several unit columns: a row's run of unit
-        cells as long as the columns is one cell each, in their order. A shorter run left an empty
-        cell out, unwritten, and cannot say which: its cells keep the default role."""
+        """The role of each unit cell under several unit columns: a run of unit cells as long as the
+        columns is one cell each; a shorter run left a cell out and cannot say which."""
         columns = self.table.unit_columns
         found: dict[int, str] = {}
         kept = [(index, seg) for index, seg in enumerate(self.segs) if seg.kind != "chrome"]
@@ -402,9 +401,8 @@ class Builder:
         self._introduction(structural, ends)
 
     def _introduction(self, structural: list[int], ends: dict[int, int]) -> None:
-        """The top-level parts that open the plan before the first part holding its tasks, titled
-        by a general word ("工作要求", "基本要求") and holding nothing of a task themselves: the plan's
-        introduction. The same title after the tasks ("三、工作要求 (一)…") is a part like any other."""
+        """The top-level parts titled by a general word ("工作要求") that open the plan before the first
+        part holding its tasks, holding none themselves: the plan's introduction."""
         if self.table is not None or not structural:
             return
         top = min(self.segs[i].level for i in structural)

@@ -884,8 +884,7 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
     headings = [row[text] for row in out if _filled(row[text])] if text is not None else []
     if headings and all(_kind(cell.text) == "section" for cell in headings) and GROUP in header.roles[text + 1:]:
         # "一、… | (一)… | 1.… | 单位" under "工作要求 | 一级要点 | 二级要点 | 责任科室": a column of
-        # headings before a group column is a group's whatever the header calls it; the last group
-        # holds the tasks
+        # headings before a group column is a group's whatever the header calls it
         roles = list(header.roles)
         roles[text] = GROUP
         header = Header(header.at, settle_roles(roles), header.start, header.names)

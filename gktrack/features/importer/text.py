@@ -23,11 +23,9 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-# Mirror sites gloss text with pinyin: "區(qū)", "鄉(xiāng)鎮(zhèn)", "政(zheng)(zheng)府(fu)". A gloss is one
-# syllable in brackets right after a hanzi, sometimes repeated; a page cut inside one leaves "區(q"
-# where a line ends. A toned syllable is always a gloss; a toneless one only where the document
-# glosses systematically, since "(ai)" or "(man)" may be words. ASCII words that are no syllable
-# ("(word和pdf版)", "(PPP)", "(app)") are text.
+# Mirror sites gloss text with pinyin: "區(qū)", "政(zheng)(zheng)府(fu)": one syllable in brackets after
+# a hanzi, maybe cut where a line ends ("區(q"). A toned syllable is always a gloss, a toneless one only
+# where the document glosses systematically ("(ai)" may be a word); "(PPP)", "(app)" are text.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _UNTONE = str.maketrans(_TONED, "aaaaeeeeiiiioooouuuuüüüünnnm")
 _LETTERS = rf"[a-zü{_TONED}]{{1,6}}"
@@ -122,9 +120,8 @@ _MARKERS = [
 # "1.1" "2.3" under "1." "2." (a 分工方案 numbered by chapter and item): only where a line starts,
 # never inside one ("增长3.5%")
 _DOTTED = ("nn", r"\d{1,2}\.(?P<v>\d{1,2})(?![\d.%])\s*[、.]?(?=\s*[\u4e00-\u9fff“(])")
-# Only where a line starts, as a page copied from a WeChat article writes them: "■"/"▲"/"●" bullets
-# (items without a number: each bullet counts as the next one) and "01" "02" before a section's
-# title (a zero-padded number is no page number and no item "1.").
+# Only where a line starts, as a WeChat article writes them: "■"/"●" bullets (unnumbered items) and
+# "01" "02" before a section's title (no page number, no item "1.").
 _BULLET = ("bullet", r"(?P<b>[■□▲△●◆◇★☆►▶▪◼])")
 _PADDED = ("zn", r"0(?P<v>[1-9])(?=\s+[\u4e00-\u9fff“])")
 MARKER_AT_START = [(style, re.compile(r"^\s*" + source + r"\s*"))
