@@ -159,16 +159,13 @@ def unit_name_problem(name: str) -> str | None:
     """Why ``name`` can be no unit's name, or None: only punctuation or "|", a bare number or a time
     (table cells read into the wrong column), a clause whose 由/请 brings in the unit after a topic
     ("规范性文件公开由制发司"), or whose verb acts on the units ("督促各部门")."""
-    what = _no_words(name)
-    if what:
+    if what := _no_words(name):
         return f"单位名称“{name}”{what},不是单位"
     if time_phrase(half_width(name or "").strip()):
         return f"单位名称“{name}”是时限,不是单位"
-    introduced = _introduced((name or "").translate(_BRACKETS))
-    if introduced:
+    if introduced := _introduced((name or "").translate(_BRACKETS)):
         return f"单位名称“{name}”含“{introduced.group()}”引出的单位,应只写“{_normalise_name(name)}”"
-    acted_on = _acted_on(half_width(name or "").strip())
-    if acted_on:
+    if acted_on := _acted_on(half_width(name or "").strip()):
         return f"单位名称“{name}”以“{acted_on}”开头,是一句话(单位是它的对象),不是单位"
     return None
 
@@ -209,8 +206,7 @@ def _can_take_prefix(name: str) -> bool:
 
 def _normalise_name(name: str) -> str:
     name = name.translate(_BRACKETS).strip(" \t\r\n.,;:、")
-    introduced = _introduced(name)
-    if introduced:
+    if introduced := _introduced(name):
         name = name[introduced.end():]
     name = _QUALIFIER.sub("", name).strip()
     return name
@@ -315,8 +311,7 @@ def _split_with(chunk: str) -> tuple[str, str] | None:
 
 def _role_suffix(chunk: str) -> tuple[str, str | None]:
     for role, pattern in (("lead", _LEAD_END), ("support", _SUPPORT_END), ("responsible", _RESPONSIBLE_END)):
-        match = pattern.search(chunk)
-        if match:
+        if match := pattern.search(chunk):
             return _without_adverbs(chunk[: match.start()].strip(), _ADVERB_BEFORE_ROLE), role
     return _without_adverbs(chunk, _ADVERB_END), None
 
@@ -426,8 +421,7 @@ def _read(text: str, default: str = "responsible", strict: bool = False) -> list
             clause = False
         if separator in (",", ";"):
             since_comma = len(pending)
-        label = _LABEL.match(chunk)
-        if label:
+        if label := _LABEL.match(chunk):
             if pending:
                 settle(default)
             default, labelled = _labelled_role(label.group("label")), True
@@ -489,8 +483,7 @@ def parse_unit_phrase(text: str, default: str = "responsible") -> list[UnitRef]:
     for position, (name, role, separator, group) in enumerate(read):
         if not name or len(name) > MAX_NAME or _NAME_FORBIDDEN.search(name):
             raise _fail(text)
-        problem = unit_name_problem(name)
-        if problem:
+        if problem := unit_name_problem(name):
             raise InputError(problem)
         if separator == "、" and group == last_group and shared_each and _takes_each(name):
             name = "各" + name
@@ -498,8 +491,7 @@ def parse_unit_phrase(text: str, default: str = "responsible") -> list[UnitRef]:
             shared_each = False
         if name.startswith("各") and not _GROUP_WORD.search(name[1:]) and "、" not in name:
             shared_each = True
-        own = _level_prefix(name)
-        if own:
+        if own := _level_prefix(name):
             prefix = own
         elif prefix and separator == "、" and group == last_group and _can_take_prefix(name) \
                 and not _writes_prefixes(read, position):

@@ -280,8 +280,7 @@ def locate(segs: list[Seg], run: Run) -> tuple[int, int, str | None, int]:
     if closing is not None:
         # "(此件公开发布)" ends the notice: the plan follows, its title repeated or not
         start = closing + 1
-        found = _title_near(segs, start)
-        if found:
+        if found := _title_near(segs, start):
             title, title_at, start = found[0], found[2], found[2] + found[1]
     else:
         opening = _opening(segs)
@@ -338,8 +337,7 @@ def locate(segs: list[Seg], run: Run) -> tuple[int, int, str | None, int]:
                                   f"未导入:请把它另存为单独的文件再导入")
     elif title is not None and _plan_key(title) in (issued := _issued_together(segs, title_at)):
         # the notice issues two plans, the text stops inside the first: the one wanted may be the other
-        others = [name for key, name in issued.items() if key != _plan_key(title)]
-        if others:
+        if others := [name for key, name in issued.items() if key != _plan_key(title)]:
             run.warn(segs[title_at].no, f"通知同时印发了{'、'.join(f'《{n}》' for n in others)},文中没有它"
                                         f"(节选在它之前中断?),只导入了《{title}》,请核对是否是要导入的计划")
     seen_structure = False
@@ -363,8 +361,7 @@ def locate(segs: list[Seg], run: Run) -> tuple[int, int, str | None, int]:
         notice = _notice_start(segs[:start])
         run.notice_only = run.notice_only or notice is not None and _issues_plan(segs, notice)
     if end < len(segs) and second is None:
-        tail = [s for s in segs[end:] if not CHROME.match(s.norm)]
-        if tail:
+        if tail := [s for s in segs[end:] if not CHROME.match(s.norm)]:
             run.warn(segs[end].no, f"{line_span(segs[end].no, segs[-1].no)}是文末的落款、抄送或网页信息,"
                                    f"未导入:{excerpt(tail[0].raw)}")
     return start, end, title, title_at
@@ -430,8 +427,7 @@ def _title_near(segs: list[Seg], start: int) -> tuple[str, int, int] | None:
         seg = segs[index]
         if seg.marker is not None or seg.kind == "table":
             return None
-        found = _title_text(segs, index, decorated=True)
-        if found:
+        if found := _title_text(segs, index, decorated=True):
             return found[0], found[1], index
         if not (CHROME.match(seg.norm) or _ATTACHMENT.match(seg.compact)):
             return None
@@ -495,8 +491,7 @@ def _notice_deadlines(segs: list[Seg], run: Run) -> None:
     for seg in segs:
         if _LABEL.match(seg.norm) or DATE_LINE.match(seg.norm) or len(seg.norm) < 20:
             continue
-        found = find_deadline_phrases(seg.raw)
-        if found:
+        if found := find_deadline_phrases(seg.raw):
             run.warn(seg.no, f"印发通知中提到时限“{'、'.join(found)}”(不属于方案任务,未导入):{excerpt(seg.raw)}")
 
 
@@ -560,8 +555,7 @@ def _label_pairs(seg: Seg) -> list[tuple[str, str]]:
     fields = list(_FIELD.finditer(seg.norm))
     pairs = []
     for field_, end in zip(fields, [later.start() for later in fields[1:]] + [len(seg.norm)]):
-        match = _LABEL.match(seg.norm[field_.start():end].lstrip("•·- "))
-        if match:
+        if match := _LABEL.match(seg.norm[field_.start():end].lstrip("•·- ")):
             pairs.append((re.sub(r"\s", "", match.group("label")), seg.raw[field_.end():end].strip(STRIP)))
     if not pairs and (match := _BRACKET_LABEL.match(seg.norm)):
         pairs.append((re.sub(r"\s", "", match.group("label")), seg.raw[match.start("value"):].strip(STRIP)))

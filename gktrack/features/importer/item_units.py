@@ -101,8 +101,7 @@ def trailing_units(seg_raw: str) -> Tail | None:
             if depth == 0:
                 if labelled and index > labelled.start("phrase"):
                     break  # "责任单位:X、各村(社区)": the bracket is part of a labelled name
-                found = unit_phrase(raw[index + 1:trimmed - 1], bracketed=True)
-                if found:
+                if found := unit_phrase(raw[index + 1:trimmed - 1], bracketed=True):
                     return _tail(raw[:index], found)
                 break
     if labelled and (found := unit_phrase(raw[labelled.start("phrase"):trimmed], bracketed=False)):
@@ -267,8 +266,7 @@ def unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], list
     if bracketed and len(sentences) > 1 and all(unit_phrase(part, bracketed=True) for part in sentences):
         # "(X牵头,Y按职责分工负责。Z均为责任单位)": each sentence names units
         text = ";".join(sentences)
-    labelled = labelled_parts(text)
-    if labelled is not None:
+    if (labelled := labelled_parts(text)) is not None:
         text, deadlines, notes = labelled
         if not text:
             return None

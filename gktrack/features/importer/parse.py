@@ -205,8 +205,7 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
     plan.title = plan.title or opening_title(segs) \
         or next((name for seg in front[:60] if (name := named_plan(seg.compact, handed=True))), None)
     if not plan.title and doc.name:
-        stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", doc.name).strip()
-        if stem:
+        if stem := re.sub(r"\.[A-Za-z0-9]{1,5}$", "", doc.name).strip():
             plan.title, plan.title_from_file = stem, True
             run.warn(1, f"文中没有计划标题,标题取自文件名“{stem}”")
     if plan.year is None and plan.title and not plan.title_from_file:  # the title's year, else the text's
@@ -243,8 +242,7 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
             plan.no_tasks = "文中既没有编号条目,也没有责任单位"
             run.warn(first, f"没有找到任何任务:{plan.no_tasks},请检查文档是否为工作要点或分工方案")
         return
-    without = [t for t in plan.tasks if not t.units]
-    if without:
+    if without := [t for t in plan.tasks if not t.units]:
         # Tasks that name no unit are the issuing body's own; a few gaps among named ones may be slips.
         plan.owner = plan.issuer
         if any_units and len(without) * 2 <= len(plan.tasks):
@@ -327,8 +325,7 @@ def _text_year(segs: list[Seg]) -> int | None:
     for seg in segs[:30]:
         if seg.marker is not None or seg.kind == "table":
             break
-        match = _LEAD_YEAR.match(seg.norm)
-        if match:
+        if match := _LEAD_YEAR.match(seg.norm):
             return int(match.group(1))
     head = " ".join(s.norm for s in segs[:30] if s.kind != "table" and not _TIMESTAMP.search(s.norm))
     match = re.search(r"(?<!\d)(20\d{2})\s*[-年./]\s*\d{1,2}", head)

@@ -88,8 +88,7 @@ def derive_plan_id(title: str | None, year: int | None, taken: set[str], issuer:
     if place:
         from pypinyin import Style, lazy_pinyin
 
-        letters = "".join(ch for ch in lazy_pinyin(place[0], style=Style.FIRST_LETTER) if ch.isalpha())
-        if letters:
+        if letters := "".join(ch for ch in lazy_pinyin(place[0], style=Style.FIRST_LETTER) if ch.isalpha()):
             stem = letters.lower()[:6]
     base = f"{stem}{year or ''}"
     candidate, n = base, 2

@@ -84,8 +84,7 @@ def _finished(doc: Document) -> Document:
     for grid in doc.tables:
         for row in grid.rows:
             for cell in row:
-                char = control_in(cell.text)
-                if char is not None:
+                if (char := control_in(cell.text)) is not None:
                     found.append((cell.line, char))
                     cell.text = stripped(cell.text)
                 cell.text = mended_labels(cell.text)
@@ -153,15 +152,13 @@ def _walk(container, texts: list[str], numbering: "_Numbering", tables: list[Gri
     for child in container.iterchildren():
         if child.tag == _W + "p":
             if tables is not None:  # a heading style in the body, not inside a table's cell
-                level = _outline(child, numbering.outlines)
-                if level is not None:
+                if (level := _outline(child, numbering.outlines)) is not None:
                     numbering.found[len(texts)] = level
             texts.append(numbering.label(child) + _paragraph_text(child))
         elif child.tag == _W + "tbl":
             _walk_table(child, texts, numbering, tables, name)
         elif child.tag == _W + "sdt":  # content controls wrap ordinary paragraphs
-            content = child.find(_W + "sdtContent")
-            if content is not None:
+            if (content := child.find(_W + "sdtContent")) is not None:
                 _walk(content, texts, numbering, tables, name)
         if len(texts) > MAX_LINES:  # before a table of a million empty cells is all made
             check_text(len(texts), sum(map(len, texts)), name)
@@ -249,8 +246,7 @@ def _outline_styles(word) -> dict[str, int]:
         return {}
 
     def own(style) -> int | None:
-        level = style.find(f"{_W}pPr/{_W}outlineLvl")
-        if level is not None:
+        if (level := style.find(f"{_W}pPr/{_W}outlineLvl")) is not None:
             return _outline_level(level)
         name = style.find(_W + "name")
         match = re.fullmatch(r"heading\s*([1-9])", (name.get(_W + "val") or "") if name is not None else "", re.I)
@@ -261,8 +257,7 @@ def _outline_styles(word) -> dict[str, int]:
         seen, node = set(), style
         while node is not None and id(node) not in seen:  # a loop of basedOn would never end
             seen.add(id(node))
-            level = own(node)
-            if level is not None:
+            if (level := own(node)) is not None:
                 levels[style_id] = level
                 break
             based = node.find(_W + "basedOn")
@@ -275,8 +270,7 @@ def _outline(paragraph, styles: dict[str, int]) -> int | None:
     props = paragraph.find(_W + "pPr")
     if props is None:
         return None
-    level = props.find(_W + "outlineLvl")
-    if level is not None:
+    if (level := props.find(_W + "outlineLvl")) is not None:
         return _outline_level(level)
     style = props.find(_W + "pStyle")
     return styles.get(style.get(_W + "val")) if style is not None else None
@@ -389,21 +383,18 @@ class _Numbering:
                 )
             abstract[node.get(_W + "abstractNumId")] = levels
         for node in root.iterchildren(_W + "num"):
-            ref = node.find(_W + "abstractNumId")
-            if ref is not None:
+            if (ref := node.find(_W + "abstractNumId")) is not None:
                 num_id = node.get(_W + "numId")
                 for ilvl, spec in abstract.get(ref.get(_W + "val"), {}).items():
                     self.levels[(num_id, ilvl)] = spec
                 # Word counts on through every num of one definition; a startOverride restarts it
                 self.lists[num_id] = "abstract:" + (ref.get(_W + "val") or "")
                 for override in node.iterchildren(_W + "lvlOverride"):
-                    start = override.find(_W + "startOverride")
-                    if start is not None:
+                    if (start := override.find(_W + "startOverride")) is not None:
                         self.restarts.setdefault(num_id, {})[_level(override.get(_W + "ilvl"))] = _int(start, 1)
         try:
             for style in word.styles.element.iterchildren(_W + "style"):
-                num = style.find(f"{_W}pPr/{_W}numPr")
-                if num is not None:
+                if (num := style.find(f"{_W}pPr/{_W}numPr")) is not None:
                     self.styles[style.get(_W + "styleId")] = self._num_pr(num)
         except AttributeError:
             pass
@@ -420,8 +411,7 @@ class _Numbering:
         props = paragraph.find(_W + "pPr")
         if props is None:
             return ""
-        num = props.find(_W + "numPr")
-        if num is not None:
+        if (num := props.find(_W + "numPr")) is not None:
             num_id, ilvl = self._num_pr(num)
         else:
             style = props.find(_W + "pStyle")
@@ -521,8 +511,7 @@ def _sheet_values(ws, name: str) -> dict[tuple[int, int], str]:
                     continue
                 if hasattr(value, "isoformat"):
                     value = value.isoformat()[:10]
-                text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
-                if text:
+                if text := str(value).replace("\r\n", "\n").replace("\r", "\n").strip():
                     if c > TABLE_COLUMNS:
                         check_table(used_rows + 1, c, name)
                     values[(r, c)] = text
@@ -710,8 +699,7 @@ def _renumber(lines: list[str], tables: list[Grid], name: str, notes: list[tuple
 
 def _decode_html(data: bytes, name: str) -> str:
     head = data[:4096].lower()
-    match = re.search(rb'charset=["\']?([a-z0-9_-]+)', head)
-    if match:
+    if match := re.search(rb'charset=["\']?([a-z0-9_-]+)', head):
         charset = match.group(1).decode()
         # pages saying gb2312 are written in GBK (镕, 堃, 鄌郚…): GB18030 reads both, and more
         if charset.replace("_", "").replace("-", "") in ("gb2312", "gbk", "xgbk", "gb231280", "cp936"):

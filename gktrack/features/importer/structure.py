@@ -97,8 +97,7 @@ class Table:
 
 def find_table(segs: list[Seg]) -> Table | None:
     for index in range(len(segs)):
-        span = header_span(segs, index)
-        if span is not None:
+        if (span := header_span(segs, index)) is not None:
             return Table([s.compact.rstrip(":") for s in segs[span[0]:span[1]]], *span)
     return None
 
@@ -231,8 +230,7 @@ class Builder:
         the items it is for (a range of numbers, or its whole section)."""
         match = _ABOVE.match(seg.norm)
         if match is None:
-            match = _SECTION_WIDE.match(seg.norm)
-            if match is None:
+            if (match := _SECTION_WIDE.match(seg.norm)) is None:
                 return False
             seg.whole_section = True
         rest = seg.raw[match.end():].strip(STRIP).rstrip("。.;；")
@@ -466,8 +464,7 @@ class Builder:
             nonlocal open_task
             task = ImportedTask(number=number, section=section_key(), text=text, line=seg.no)
             self.tasks.append(task)
-            tail = trailing_units(text)
-            if tail:
+            if tail := trailing_units(text):
                 take_tail(task, tail)
                 self.any_units = True
                 open_task = None
@@ -512,8 +509,7 @@ class Builder:
             if self.table is None and open_task is not None:
                 # a line ending in "，" or "、" breaks a sentence (a <br>, a hard wrap): it goes on
                 _extend(open_task, text, "" if fold(open_task.text.rstrip(STRIP)[-1:]) in (",", "、") else "\n")
-                tail = trailing_units(open_task.text)
-                if tail:
+                if tail := trailing_units(open_task.text):
                     # a phrase at the end of an item is the item's own: earlier ones stay open
                     take_tail(open_task, tail)
                     self.any_units = True
@@ -679,8 +675,7 @@ class Builder:
                 if not seg.all_above:
                     # a unit line closes the items of its own section: those of an earlier section,
                     # past a heading, are not its own ("以上工作由…" says it reaches them)
-                    others = [t for t in pending if t.section != section_key()]
-                    if others:
+                    if others := [t for t in pending if t.section != section_key()]:
                         run.warn(seg.no, f"这一行责任单位只用于本小节的任务;前面其他小节的 {len(others)} 项任务"
                                          f"(自第{others[0].line}行起)没有写责任单位,未使用这一行")
                         pending[:] = [t for t in pending if t.section == section_key()]
@@ -734,8 +729,7 @@ class Builder:
                     task.units_text, units = self.section_units[key]
                     task.units = list(units)
                 key = key.rpartition(".")[0]
-            cells = self.cells.get(id(task))
-            if cells:
+            if cells := self.cells.get(id(task)):
                 task.deadline = cell_deadlines("\n".join(cells), task.line, self.run.warn)
             else:
                 task.deadline = find_deadline_phrases(task.text)

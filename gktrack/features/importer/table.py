@@ -79,8 +79,7 @@ def header_role(text: str) -> str | None:
     for role, pattern in _ROLE_RX:
         if pattern.fullmatch(key):
             return role
-    level = _LEVEL.match(key)
-    if level:
+    if level := _LEVEL.match(key):
         role = header_role(key[level.end():])
         return role if role in UNIT_ROLES else None
     # "目标和要求", "内容及措施": two names of one kind of column joined
@@ -158,8 +157,7 @@ def settle_roles(roles: list[str | None]) -> list[str | None]:
     roles = list(roles)
     texts = [i for i, r in enumerate(roles) if r == TEXT]
     if not texts:
-        groups = [i for i, r in enumerate(roles) if r == GROUP]
-        if groups:
+        if groups := [i for i, r in enumerate(roles) if r == GROUP]:
             roles[groups[-1]] = TEXT
     for i in texts[:-1]:
         roles[i] = GROUP
@@ -198,8 +196,7 @@ def _by_content(roles: list[str | None], rows: list[list[Cell]]) -> list[str | N
     texts = [i for i, r in enumerate(roles) if r == TEXT]
     groups = [i for i, r in enumerate(roles) if r == GROUP]
     if len(texts) == 1 and gaps(texts[0]) and groups:
-        filled = [i for i in groups if not gaps(i)]
-        if filled:
+        if filled := [i for i in groups if not gaps(i)]:
             roles = list(roles)
             roles[texts[0]], roles[filled[-1]] = GROUP, TEXT
     return roles
@@ -481,8 +478,7 @@ def text_grids(lines) -> list[Grid]:
             i = max(j, at + 1)
             continue
         if kind == "other" and header_role(lines[i].text):
-            grid = _line_stream(lines, kinds, i)
-            if grid is not None:
+            if (grid := _line_stream(lines, kinds, i)) is not None:
                 grids.append(grid)
                 i = next(k for k, line in enumerate(lines) if line.no > grid.last) if grid.last < lines[-1].no \
                     else len(lines)
@@ -570,8 +566,7 @@ def _kind(text: str) -> str:
     core = _clean(text)
     if _BARE_INT.match(core):
         return "int"
-    marker = marker_at_start(core)
-    if marker is not None:
+    if (marker := marker_at_start(core)) is not None:
         if marker.style in _SECTION_STYLES:
             return "section"
         if marker.style in ("n", "nn", "n)", "pn"):
@@ -693,8 +688,7 @@ def _unstream(grid: Grid, header: Header) -> list[list[Cell | None]]:
         kind = _kind(cell.text)
         content = _content(cell.text)
         col = None
-        body = _body_column(row, pos, cell, roles) if row is not None else None
-        if body is not None:
+        if (body := _body_column(row, pos, cell, roles) if row is not None else None) is not None:
             if row[body] is not None:  # no text column after the name's: the body goes on in its cell
                 cell = Cell(row[body].text + "\n" + cell.text, row[body].line)
             row[body] = cell
@@ -1011,8 +1005,7 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, cut: 
         if sum(1 for c in present if header_role(c.text)) * 2 > len(present) and len(present) >= 2:
             continue  # the header repeated on a new page
         line = min(c.line for c in present)
-        section = _heading_row(cells, roles, present, parents)
-        if section is not None:
+        if (section := _heading_row(cells, roles, present, parents)) is not None:
             out.append(Row(line, section=section))
             previous = [None] * width
             continue
@@ -1217,8 +1210,7 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, split=None,
             _add_units(task, row, warn)
             result.any_units = result.any_units or bool(task.units)
         elif not has_units and trailing is not None:
-            tail = trailing(text)
-            if tail is not None:
+            if (tail := trailing(text)) is not None:
                 task.text, task.units_text, task.units = tail.text, tail.units_text, tail.units
                 task.deadline = list(tail.deadlines)
                 result.any_units = True

@@ -170,8 +170,7 @@ def markers_inside(norm: str, raw: str):
         for match in pattern.finditer(norm):
             if match.start() == 0:
                 continue
-            marker = _marker_from(style, match, raw)
-            if marker is not None:
+            if (marker := _marker_from(style, match, raw)) is not None:
                 yield match.start(), marker
 
 
