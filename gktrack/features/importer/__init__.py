@@ -12,8 +12,8 @@ from gktrack.features.importer.parse import parse_document
 from gktrack.features.importer.result import ImportedPlan, ImportedSection, ImportedTask
 from gktrack.features.importer.sources import Document, Line, read_document
 
-__all__ = ["Document", "ImportedPlan", "ImportedSection", "ImportedTask", "Line", "import_file", "parse_document",
-           "read_document"]
+__all__ = ["Document", "ImportedPlan", "ImportedSection", "ImportedTask", "Line", "import_file",
+           "parse_document", "read_document"]
 
 
 def import_file(path: str | Path) -> ImportedPlan:

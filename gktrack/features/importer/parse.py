@@ -201,7 +201,8 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
                 plan.title = match.group()
                 break
     # the text's first line, or the notice's heading "关于印发X的通知", its lead "现将《X》印发给你们"
-    front = segs[:next((i for i, s in enumerate(segs) if s.marker is not None or s.kind == "table"), len(segs))]
+    numbered = (i for i, s in enumerate(segs) if s.marker is not None or s.kind == "table")
+    front = segs[:next(numbered, len(segs))]
     plan.title = plan.title or opening_title(segs) \
         or next((name for seg in front[:60] if (name := named_plan(seg.compact, handed=True))), None)
     if not plan.title and doc.name:
@@ -713,7 +714,8 @@ def _with_missing(table: "Builder | TableTasks", prose: Builder, run: Run) -> "B
     titles = {s.key: _title_key(s.title) for s in prose.sections}
     for task in _not_restated(table, prose):
         section = by_title.get(titles.get(task.section or "", ""))
-        table.tasks.append(replace(task, section=section, units=list(task.units), deadline=list(task.deadline)))
+        table.tasks.append(replace(task, section=section, units=list(task.units),
+                                   deadline=list(task.deadline)))
         run.warn(task.line, f"正文第{task.line}行的条目在分工表中没有,已按正文导入:{excerpt(task.text)}")
     return table
 
@@ -747,7 +749,8 @@ def _restates(table: "Builder | TableTasks", prose: "Builder") -> bool:
     """Whether the table's headings are the prose's headings and items (by title)."""
     if not table.sections:
         return False
-    known = {_title_key(s.title) for s in prose.sections} | {_title_key(split_title(t.text)[0]) for t in prose.tasks}
+    known = {_title_key(s.title) for s in prose.sections}
+    known |= {_title_key(split_title(t.text)[0]) for t in prose.tasks}
     return sum(_title_key(s.title) in known for s in table.sections) * 2 >= len(table.sections)
 
 

@@ -850,7 +850,8 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
         if item_col is not None and (item := next(
                 (index for index, cell in enumerate(row) if _kind(cell.text) == "item"), None)) is not None:
             return item, item_col
-        style = marker_at_start(_clean(row[0].text)).style if row and _kind(row[0].text) == "section" else None
+        section = row and _kind(row[0].text) == "section"
+        style = marker_at_start(_clean(row[0].text)).style if section else None
         if style in section_cols:
             # "(二)… | 做好…" under "一、… | (一)… | 做好…": a heading goes where its level's headings stand
             return 0, section_cols[style]
