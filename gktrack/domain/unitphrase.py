@@ -7,19 +7,14 @@ means the same thing wherever it is typed or found::
     [UnitRef(name='司法所', role='lead'), UnitRef(name='党政综合办', role='support'),
      UnitRef(name='各有关单位', role='responsible')]
 
-A role word (牵头 / 配合 / 按职责分工负责 …) applies to every name since the previous role word, but
-after a label ("责任科室:A、B,各科室配合") only to its own clause since the last , or ; — the label
-has said the role of the names before; names left without one are responsible. Separators are
-、,;and spaces at bracket depth 0; 和/及 join words inside one name ("城管住建和农业农村局"). In
-"市发改委、科技局" the names after a level-prefixed first name share its prefix (市科技局), along an
-unbroken 、 run only, unless a name names a place of its own ("人民银行潍坊市中心支行"), and only where
-the run leaves the prefix out: one writing it on a later name ("区发改委、X办、区商务委") spells each
-name out, and a bare name there is as written. An adverb before the role word ("分别牵头") is not
-part of a name, and neither is a clause after it: "X牵头做好…工作" names X, nor a topic before the
-由 that brings the unit in: "A由X牵头" names X.
-
-What is no unit's name, and no task's text either — a table's empty cells or its row number read
-into the wrong column — is judged here once (``unit_name_problem``, ``text_problem``).
+A role word (牵头 / 配合 / 按职责分工负责 …) applies to every name since the previous one, but after
+a label ("责任科室:A、B,各科室配合") only to its own clause; names left without one are responsible.
+Separators are 、,; and spaces outside brackets; 和/及 join words inside one name ("城管住建和农业农村局").
+In "市发改委、科技局" the names after a level-prefixed name share its prefix (市科技局), along an
+unbroken 、 run that writes the prefix nowhere else, unless a name names a place of its own. Neither
+an adverb before the role word ("分别牵头"), a clause after it ("X牵头做好…工作") nor a topic before
+由 ("A由X牵头") is part of a name. What is no unit's name, and no task's text either (a table's
+empty cells or row number), is judged here once (``unit_name_problem``, ``text_problem``).
 """
 
 from __future__ import annotations
@@ -50,9 +45,8 @@ def half_width(text: str) -> str:
 
 
 _SEPARATORS = {"、": 1, "/": 1, " ": 0, "\t": 0, ",": 2, ";": 3}  # strength: which one wins in ", "
-# "牵头单位:", "责任股室:", "配合科室:": a role word and a kind of body, before the units it names.
-# The one list of such labels: the importer builds its label patterns from these.
-# The same words name a table's unit columns ("落实单位", "协办部门"): the importer's table reads them from here.
+# "牵头单位:", "责任股室:": a role word and a kind of body, before the units it names; the same words
+# name a table's unit columns ("落实单位"). The one list of them: the importer's patterns use it.
 LABEL_ROLE_WORDS = {"lead": "牵头|主办|主责", "support": "配合|协办|协助|参与|协同",
                     "responsible": "责任|承办|实施|负责|落实|主管"}
 _LABEL_ROLE_WORDS = "|".join(LABEL_ROLE_WORDS.values())
@@ -104,9 +98,8 @@ _ALIAS_AFTER = re.compile(r"\([^()]*\)$")  # "县卫健局(县疾控中心)": an
 _QUALIFIER = re.compile(
     r"等(?:其他|有关|相关|各)?[\u4e00-\u9fff()]{0,16}?(?:部门|单位|机构|机关|企业|组织|主体)$|等$"
     r"|等[\u4e00-\u9fff]{0,8}(?:各|有关|相关|其他)[\u4e00-\u9fff]{0,4}$")
-# "由X负责", "请X牵头": the word that brings in the unit. With a topic in front ("规范性文件公开由制发司
-# 牵头") what stands before it is the subject matter, no part of the name; 由 and 请 inside a word
-# ("自由贸易试验区", "申请", "由于") bring in nothing.
+# "由X负责", "请X牵头": the word that brings in the unit (a topic before it is no part of the name);
+# 由 and 请 inside a word ("自由贸易试验区", "申请", "由于") bring in nothing.
 _INTRODUCER = re.compile(r"(?<![自理缘经事因来原根申邀提聘恳呈报敬催])(?:均|统一)?(?:由|请)(?![于此衷示求假教柬])")
 _LEVEL_CHARS = "省市区县镇乡"
 # Words that start with a level character without being a level prefix: 市场监管局, 乡村振兴局.
@@ -163,29 +156,23 @@ def _no_words(text: str) -> str | None:
 
 @functools.lru_cache(maxsize=4096)  # a registry's few hundred names come back on every task
 def unit_name_problem(name: str) -> str | None:
-    """Why ``name`` can be no unit's name, or None: only punctuation or "|" (empty table cells),
-    a bare number (a row number), a time (年底前, 长期推进, 2021年8月前) — cells of a table read
-    into the wrong column — a clause whose 由/请 brings in the unit after a topic
-    ("规范性文件公开由制发司"), or one whose verb acts on the units ("督促各部门"). The one rule
-    for the importer and ``validate``."""
-    what = _no_words(name)
-    if what:
+    """Why ``name`` can be no unit's name, or None: only punctuation or "|", a bare number or a time
+    (table cells read into the wrong column), a clause whose 由/请 brings in the unit after a topic
+    ("规范性文件公开由制发司"), or whose verb acts on the units ("督促各部门")."""
+    if what := _no_words(name):
         return f"单位名称“{name}”{what},不是单位"
     if time_phrase(half_width(name or "").strip()):
         return f"单位名称“{name}”是时限,不是单位"
-    introduced = _introduced((name or "").translate(_BRACKETS))
-    if introduced:
+    if introduced := _introduced((name or "").translate(_BRACKETS)):
         return f"单位名称“{name}”含“{introduced.group()}”引出的单位,应只写“{_normalise_name(name)}”"
-    acted_on = _acted_on(half_width(name or "").strip())
-    if acted_on:
+    if acted_on := _acted_on(half_width(name or "").strip()):
         return f"单位名称“{name}”以“{acted_on}”开头,是一句话(单位是它的对象),不是单位"
     return None
 
 
 def _acted_on(name: str) -> str | None:
-    """"督促各部门", "推动相关单位": a verb of action before the collective it acts on, the tail of a
-    sentence ("…督促各部门落实"), not a unit; returns the verb. An office named for its task
-    ("优化营商环境办公室") names no collective after its verb."""
+    """The verb of action before the collective it acts on ("督促各部门"): a sentence's tail, no unit.
+    An office named for its task ("优化营商环境办公室") names no collective after its verb."""
     rest = name
     while (verb := _ACTION_START.match(rest)) and verb.end() < len(rest):
         rest = rest[verb.end():]
@@ -193,9 +180,8 @@ def _acted_on(name: str) -> str | None:
 
 
 def text_problem(text: str, what: str = "任务内容") -> str | None:
-    """Why ``text`` can be no task's text (``what``: or a heading's title), or None: only
-    punctuation or "|", or a bare number — a table's row number read as the task. Empty text is
-    the file format's business. The one rule for the importer, ``add`` and ``validate``."""
+    """Why ``text`` can be no task's text (``what``: or a heading's title), or None: only punctuation
+    or "|", or a bare number (a table's row number). Empty text is the file format's business."""
     found = _no_words(text) if (text or "").strip() else None
     return f"{what}“{text}”{found}" if found else None
 
@@ -220,8 +206,7 @@ def _can_take_prefix(name: str) -> bool:
 
 def _normalise_name(name: str) -> str:
     name = name.translate(_BRACKETS).strip(" \t\r\n.,;:、")
-    introduced = _introduced(name)
-    if introduced:
+    if introduced := _introduced(name):
         name = name[introduced.end():]
     name = _QUALIFIER.sub("", name).strip()
     return name
@@ -326,8 +311,7 @@ def _split_with(chunk: str) -> tuple[str, str] | None:
 
 def _role_suffix(chunk: str) -> tuple[str, str | None]:
     for role, pattern in (("lead", _LEAD_END), ("support", _SUPPORT_END), ("responsible", _RESPONSIBLE_END)):
-        match = pattern.search(chunk)
-        if match:
+        if match := pattern.search(chunk):
             return _without_adverbs(chunk[: match.start()].strip(), _ADVERB_BEFORE_ROLE), role
     return _without_adverbs(chunk, _ADVERB_END), None
 
@@ -357,9 +341,8 @@ def _role_inside(chunk: str) -> tuple[str, str] | None:
 
 
 def _run_on(chunk: str) -> tuple[str, str, str] | None:
-    """"办公室牵头各科室" before "配合" (the comma left out): the first unit, its role, and the names
-    after its role word — those read as a body ("各科室"), or end in one after what the first unit
-    does ("抓好相关工作各股室"). None when no body follows."""
+    """"办公室牵头各科室" before "配合" (the comma left out): the first unit, its role, and the body
+    named after its role word ("各科室", "抓好相关工作各股室"); None when no body follows."""
     inside = _role_inside(chunk)
     if inside is None:
         return None
@@ -438,8 +421,7 @@ def _read(text: str, default: str = "responsible", strict: bool = False) -> list
             clause = False
         if separator in (",", ";"):
             since_comma = len(pending)
-        label = _LABEL.match(chunk)
-        if label:
+        if label := _LABEL.match(chunk):
             if pending:
                 settle(default)
             default, labelled = _labelled_role(label.group("label")), True
@@ -490,10 +472,7 @@ def _read(text: str, default: str = "responsible", strict: bool = False) -> list
 
 def parse_unit_phrase(text: str, default: str = "responsible") -> list[UnitRef]:
     """Units named by a phrase, in order, each once with its strongest role; names without a role
-    word take ``default`` (a 牵头单位 column's cell: lead).
-
-    Raises InputError("无法识别的责任单位:…") when no unit name can be read.
-    """
+    word take ``default``. InputError("无法识别的责任单位:…") when no unit name can be read."""
     read = _read(text, default)
     if not read:
         raise _fail(text)
@@ -504,8 +483,7 @@ def parse_unit_phrase(text: str, default: str = "responsible") -> list[UnitRef]:
     for position, (name, role, separator, group) in enumerate(read):
         if not name or len(name) > MAX_NAME or _NAME_FORBIDDEN.search(name):
             raise _fail(text)
-        problem = unit_name_problem(name)
-        if problem:
+        if problem := unit_name_problem(name):
             raise InputError(problem)
         if separator == "、" and group == last_group and shared_each and _takes_each(name):
             name = "各" + name
@@ -513,8 +491,7 @@ def parse_unit_phrase(text: str, default: str = "responsible") -> list[UnitRef]:
             shared_each = False
         if name.startswith("各") and not _GROUP_WORD.search(name[1:]) and "、" not in name:
             shared_each = True
-        own = _level_prefix(name)
-        if own:
+        if own := _level_prefix(name):
             prefix = own
         elif prefix and separator == "、" and group == last_group and _can_take_prefix(name) \
                 and not _writes_prefixes(read, position):
@@ -597,10 +574,8 @@ _PHRASE_FORBIDDEN = re.compile(r"[。!?!?“”\"《》]|\d\s*[年月日号./:-]
 
 
 def looks_like_unit_phrase(text: str) -> bool:
-    """Whether a line on its own is a list of units (a 责任单位 cell), not a sentence or heading.
-
-    Stricter than ``parse_unit_phrase``: every name must end like a unit or be a collective.
-    """
+    """Whether a line on its own is a list of units (a 责任单位 cell), not a sentence or heading:
+    stricter than ``parse_unit_phrase``, every name must end like a unit or be a collective."""
     phrase = half_width(text or "").strip()
     if not phrase or len(phrase) > 150 or _PHRASE_FORBIDDEN.search(phrase):
         return False
@@ -640,8 +615,7 @@ def _whole_name(name: str) -> bool:
 
 def split_cut_name(text: str) -> tuple[str, str]:
     """A unit phrase cut off where a document ends -> (the part that reads whole, the cut-off name):
-    "国务院审改办、人力" -> ("国务院审改办", "人力"). A last name that ends like a unit or with a role
-    word ("…各功能区管委", "…均为责任单位") is kept: a reader takes it as written."""
+    "国务院审改办、人力" -> ("国务院审改办", "人力"). A last name ending like a unit or a role is kept."""
     text = text.rstrip(" \t、,;，；")
     depth, cut = 0, -1
     for index, char in enumerate(text):

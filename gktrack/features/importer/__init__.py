@@ -1,7 +1,7 @@
-"""The importer: a published plan document (text or .docx) read into plain data.
+"""The importer: a published plan document read into plain data.
 
 ``read_document`` handles every input format (``sources``); ``parse_document`` finds the plan in
-it (``parse``). Writing the plan file and committing it is the command layer's business.
+it (``parse``); ``plan`` writes it to a plan file in one commit.
 """
 
 from __future__ import annotations
@@ -12,16 +12,8 @@ from gktrack.features.importer.parse import parse_document
 from gktrack.features.importer.result import ImportedPlan, ImportedSection, ImportedTask
 from gktrack.features.importer.sources import Document, Line, read_document
 
-__all__ = [
-    "Document",
-    "ImportedPlan",
-    "ImportedSection",
-    "ImportedTask",
-    "Line",
-    "import_file",
-    "parse_document",
-    "read_document",
-]
+__all__ = ["Document", "ImportedPlan", "ImportedSection", "ImportedTask", "Line", "import_file",
+           "parse_document", "read_document"]
 
 
 def import_file(path: str | Path) -> ImportedPlan:

@@ -1,13 +1,10 @@
 """Where the plan is in a document's segments, and what the pages around it say about it.
 
-The plan's title line (the one the cover notice announces; where "(此件公开发布)" or a 抄送 line
-ends the notice, the title as the page repeats it there, or none; a notice that is itself the plan
-keeps its own title), everything before it (web-page chrome, field tables, the notice's heading,
-its signature and date) and a field table between it and the first item read for metadata only —
-title, 文号, issuer, date, year, source address — and the tail (抄送, 印发, page chrome, a sharing
-site's banner under the text) cut off; a notice with nothing of a plan after it (an excerpt cut
-inside it: its own "一、二、" are requests to its recipients) is all front matter. Each part left
-out is reported as a warning.
+The plan starts below its title line (the one the cover notice announces, or as the page repeats
+it where the notice ends). What stands before it (web-page chrome, field tables, the notice's
+heading, signature and date) is read for metadata only: title, 文号, issuer, date, year, source
+address; the tail (抄送, 印发, page chrome, a sharing site's banner) is cut off. A notice with
+nothing of a plan after it is all front matter. Each part left out is reported as a warning.
 """
 
 from __future__ import annotations
@@ -21,14 +18,15 @@ from gktrack.domain.unitphrase import looks_like_unit_phrase, parse_unit_phrase
 from gktrack.errors import InputError
 from gktrack.features.importer.lines import CHROME, NOTICE_WORD, PLAN_WORD, Run, Seg, plan_title
 from gktrack.features.importer.result import ImportedPlan
-from gktrack.features.importer.text import CJK, DATE, DATE_LINE, DOC_NUMBER, STRIP, excerpt, fold, outranks, to_date
+from gktrack.features.importer.text import (
+    CJK, DATE, DATE_LINE, DOC_NUMBER, STRIP, excerpt, fold, outranks, to_date,
+)
 from gktrack.features.importer.item_units import ROLE_END, UNIT_LABEL, trailing_units
 from gktrack.features.importer.table import DEADLINE, UNIT_ROLES, header_role
 
 
-# A document-sharing site's banner where the excerpt ends ("消耗 1 篇素材配额,会员有效期内无限次查看",
-# "下载后继续阅读", "登录 | 注册"): a short unnumbered line, no sentence, about the reader's account
-# or the download. Looked for only below the last task: a table cell or a task may well say "下载".
+# A document-sharing site's banner where the excerpt ends ("下载后继续阅读", "登录 | 注册"): a short line
+# about the reader's account. Looked for only below the last task: a task may well say "下载".
 SITE_BANNER = re.compile(r"^(?![(\d一二三四五六七八九十])(?=[^。]{0,40}$).*(?:下载|登录|注册|会员|VIP|配额|积分|付费|充值"
                           r"|阅读全文|继续阅读|查看全文|展开全文|无限次)")
 # "抄送:…", "X办公室 2019年6月20日印发": a notice's distribution lines, ending the document or, with
@@ -61,10 +59,8 @@ _HANDING = re.compile(_ISSUING.pattern + r"|(?:制定|印发|发布)了?(?:《|(
 _CITING = re.compile(r"贯彻|落实|按照|根据|依据|依照|参照|遵照|(?:印发|发布|出台)的")
 # "并提出如下工作要求", "现就有关事项通知如下:": the notice announces numbered points of its own
 _OWN_POINTS = re.compile(r"(?:如下|以下)(?!简称)")
-# where a notice's heading block gives its 文号 outside a field: opening the line ("X〔2019〕33号:关于印发…",
-# "X〔2019〕33 号 某市人民政府办公室 关于…"), maybe after a page's short mark of the document's status
-# ("(失效)X〔2017〕14号 …", "【已废止】…"; not a numbering "(一)"), or in brackets after the notice's
-# title ("…的通知(X〔2017〕2号)")
+# a notice's 文号 outside a field: opening a heading line ("X〔2019〕33号:关于印发…"), maybe after a
+# page's mark of the document's status ("(失效)", "【已废止】"; not "(一)"), or after its title in brackets
 _STATUS_MARK = rf"(?:[(【\[]\s*(?![一二三四五六七八九十])[{CJK}]{{1,6}}\s*[)】\]]\s*)?"
 _NUMBER_OPENING = re.compile(_STATUS_MARK + DOC_NUMBER.pattern + r"(?=$|\s|:)")
 _NUMBER_CLOSING = re.compile(r"通\s*知\s*\(\s*(?P<n>" + DOC_NUMBER.pattern + r")\s*\)$")
@@ -98,35 +94,30 @@ VERB_OPENING = re.compile(r"^(?:为|根据|按照|依据|关于|印发|贯彻|�
 # A "label:" where a page's field starts: the line's start, or after a space ("发布机构: X 生成日期: Y")
 _FIELD_START = re.compile(rf"^(?:[•·\-]\s*)?[{CJK}]{{2,8}}\s*:")
 _FIELD = re.compile(rf"(?:^|(?<=\s))(?:[•·\-]\s*)?(?P<label>[{CJK}][{CJK}\s]{{1,7}}?)\s*:")
-def column_name(text: str) -> bool:
-    """A table's column name, as a header cell on a line of its own: any the table model knows
-    (``header_role``), so a header read cell by cell knows the same names as one read as a row."""
-    return header_role(text) is not None
 
 
 def header_span(segs: list[Seg], index: int) -> tuple[int, int] | None:
     """The header written one cell a line that ``segs[index]`` is a cell of, as (first, end): three
-    or more column names on lines of their own, one of them a unit or time column. Many column
+    or more column names (as the table model knows them), one a unit or time column. Many column
     names are common words ("内容", "目标", "项目"): a few of them together are still text."""
-    if not column_name(segs[index].compact):
+    def named(at: int) -> bool:
+        return header_role(segs[at].compact) is not None
+
+    if not named(index):
         return None
     first, end = index, index + 1
-    while first and column_name(segs[first - 1].compact):
+    while first and named(first - 1):
         first -= 1
-    while end < len(segs) and column_name(segs[end].compact):
+    while end < len(segs) and named(end):
         end += 1
-    names = [seg.compact for seg in segs[first:end]]
-    if end - first >= 3 and any(header_role(name) in (*UNIT_ROLES, DEADLINE) for name in names):
-        return first, end
-    return None
+    roles = {header_role(seg.compact) for seg in segs[first:end]}
+    return (first, end) if end - first >= 3 and roles & {*UNIT_ROLES, DEADLINE} else None
 
 
 def dedouble(text: str) -> str:
     """"X方案X方案" (a page header glued to the title) -> "X方案"."""
     half = len(text) // 2
-    if len(text) % 2 == 0 and text[:half] == text[half:]:
-        return text[:half]
-    return text
+    return text[:half] if len(text) % 2 == 0 and text[:half] == text[half:] else text
 
 
 def _undecorated(text: str) -> str:
@@ -185,9 +176,8 @@ def _title_text(segs: list[Seg], index: int, decorated: bool = False,
 
 
 def _notice_named(text: str) -> bool:
-    """Whether a title line names a notice, not a plan: "(X)关于Y的实施意见" is a plan's own title
-    unless Y itself is a notice's words; the 要点 a plan carries out ("X关于贯彻落实《…》的实施方案")
-    is no notice's."""
+    """Whether a title line names a notice, not a plan: "(X)关于Y的实施意见" is a plan's own title unless
+    Y itself is a notice's words (the 要点 it carries out, "贯彻落实《…》", are not)."""
     own = re.sub(r"^[^《》:]{0,40}?关于", "", text)
     return bool(NOTICE_WORD.search(_IMPLEMENTED.sub("", own)))
 
@@ -290,8 +280,7 @@ def locate(segs: list[Seg], run: Run) -> tuple[int, int, str | None, int]:
     if closing is not None:
         # "(此件公开发布)" ends the notice: the plan follows, its title repeated or not
         start = closing + 1
-        found = _title_near(segs, start)
-        if found:
+        if found := _title_near(segs, start):
             title, title_at, start = found[0], found[2], found[2] + found[1]
     else:
         opening = _opening(segs)
@@ -348,8 +337,7 @@ def locate(segs: list[Seg], run: Run) -> tuple[int, int, str | None, int]:
                                   f"未导入:请把它另存为单独的文件再导入")
     elif title is not None and _plan_key(title) in (issued := _issued_together(segs, title_at)):
         # the notice issues two plans, the text stops inside the first: the one wanted may be the other
-        others = [name for key, name in issued.items() if key != _plan_key(title)]
-        if others:
+        if others := [name for key, name in issued.items() if key != _plan_key(title)]:
             run.warn(segs[title_at].no, f"通知同时印发了{'、'.join(f'《{n}》' for n in others)},文中没有它"
                                         f"(节选在它之前中断?),只导入了《{title}》,请核对是否是要导入的计划")
     seen_structure = False
@@ -373,17 +361,15 @@ def locate(segs: list[Seg], run: Run) -> tuple[int, int, str | None, int]:
         notice = _notice_start(segs[:start])
         run.notice_only = run.notice_only or notice is not None and _issues_plan(segs, notice)
     if end < len(segs) and second is None:
-        tail = [s for s in segs[end:] if not CHROME.match(s.norm)]
-        if tail:
+        if tail := [s for s in segs[end:] if not CHROME.match(s.norm)]:
             run.warn(segs[end].no, f"{line_span(segs[end].no, segs[-1].no)}是文末的落款、抄送或网页信息,"
                                    f"未导入:{excerpt(tail[0].raw)}")
     return start, end, title, title_at
 
 
 def _numbered_notes(segs: list[Seg], start: int) -> int:
-    """Where the plan's numbering starts when items "1、" "2、" … of a style ranked below the plan's
-    first part "一、" come before it (a sharing site's notes, a notice's points): nothing stands above
-    a plan's first part, so they are not the plan's (``start`` when there are none)."""
+    """Where the plan's numbering starts when items "1、" "2、" ranked below its first part "一、"
+    come before it (a sharing site's notes): nothing stands above a plan's first part."""
     index, style, count = start, None, 0
     while index < len(segs):
         seg = segs[index]
@@ -417,10 +403,9 @@ def _distribution(seg: Seg) -> bool:
 
 
 def _notice_close(segs: list[Seg], has_structure_after: list[bool]) -> int | None:
-    """The "(此件公开发布)" line that closes a cover notice with the plan after it: numbered headings
-    or a table follow it (else it closes the document and what follows is footer), and more of
-    them than the notice's own "一、二、" paragraphs before it. A distribution line ("抄送:…") so
-    placed closes the notice the same way: the notice's end matter, like its signature."""
+    """The "(此件公开发布)" or 抄送 line that closes a cover notice with the plan after it: more
+    numbered headings or tables follow it than the notice's own "一、二、" before it (else it
+    closes the document and what follows is footer)."""
     noticed = False
     for index, seg in enumerate(segs):
         noticed = noticed or bool(ADDRESSEE.match(seg.compact) or _NOTICE_BODY.search(seg.norm)
@@ -442,8 +427,7 @@ def _title_near(segs: list[Seg], start: int) -> tuple[str, int, int] | None:
         seg = segs[index]
         if seg.marker is not None or seg.kind == "table":
             return None
-        found = _title_text(segs, index, decorated=True)
-        if found:
+        if found := _title_text(segs, index, decorated=True):
             return found[0], found[1], index
         if not (CHROME.match(seg.norm) or _ATTACHMENT.match(seg.compact)):
             return None
@@ -507,18 +491,14 @@ def _notice_deadlines(segs: list[Seg], run: Run) -> None:
     for seg in segs:
         if _LABEL.match(seg.norm) or DATE_LINE.match(seg.norm) or len(seg.norm) < 20:
             continue
-        found = find_deadline_phrases(seg.raw)
-        if found:
+        if found := find_deadline_phrases(seg.raw):
             run.warn(seg.no, f"印发通知中提到时限“{'、'.join(found)}”(不属于方案任务,未导入):{excerpt(seg.raw)}")
 
 
 def _after_notice(segs: list[Seg], run: Run) -> int:
-    """Without a repeated plan title: skip a cover notice (addressee, 印发 sentence, date).
-
-    A notice that issues the plan ("现将…印发给你们") and announces points of its own ("并提出如下
-    要求"), with no date after them and nothing of a plan after it, is all the text holds (a web
-    page's excerpt cut inside it): its "一、二、" are requests to the units it is sent to, and the
-    whole text is its front matter."""
+    """Without a repeated plan title: skip a cover notice (addressee, 印发 sentence, date). A notice
+    issuing the plan that announces points of its own ("并提出如下要求"), with no date and nothing of
+    a plan after them, is all the text holds (an excerpt cut inside it): all front matter."""
     notice = _notice_start(segs)
     if notice is None:
         return _opening(segs)
@@ -556,8 +536,7 @@ def _issues_plan(segs: list[Seg], notice: int) -> bool:
 
 def _plan_body(segs: list[Seg], start: int) -> bool:
     """Whether the text from ``start`` holds a plan's body rather than only a notice's own flat
-    "一、二、" paragraphs: a table or its header, a unit phrase, a second level of numbering, the
-    plan's title (a date proves nothing: the notice's own may come after its paragraphs)."""
+    "一、二、" paragraphs: a table, a unit phrase, a second level of numbering, the plan's title."""
     styles = {seg.marker.style for seg in segs[start:] if seg.marker is not None}
     if len(styles) > 1:
         return True
@@ -576,8 +555,7 @@ def _label_pairs(seg: Seg) -> list[tuple[str, str]]:
     fields = list(_FIELD.finditer(seg.norm))
     pairs = []
     for field_, end in zip(fields, [later.start() for later in fields[1:]] + [len(seg.norm)]):
-        match = _LABEL.match(seg.norm[field_.start():end].lstrip("•·- "))
-        if match:
+        if match := _LABEL.match(seg.norm[field_.start():end].lstrip("•·- ")):
             pairs.append((re.sub(r"\s", "", match.group("label")), seg.raw[field_.end():end].strip(STRIP)))
     if not pairs and (match := _BRACKET_LABEL.match(seg.norm)):
         pairs.append((re.sub(r"\s", "", match.group("label")), seg.raw[match.start("value"):].strip(STRIP)))
@@ -596,9 +574,8 @@ def _fits_label(label: str, seg: Seg) -> bool:
 
 
 def _front(segs: list[Seg], start: int) -> list[Seg]:
-    """The lines before the plan read for its metadata: those before the body, and when the body
-    starts on a page's fields or a notice's heading (a notice that is itself the plan, or that
-    only is visible), all up to its addressee line or its first numbered item."""
+    """The lines before the plan read for its metadata: those before the body, or where the body
+    starts on a page's fields or a notice's heading, all up to its addressee or first numbered item."""
     for index, seg in enumerate(segs[:60]):
         if index >= start and (ADDRESSEE.match(seg.compact) or seg.marker is not None or seg.kind == "table"):
             return segs[:index]
@@ -648,10 +625,8 @@ def _org_before_about(seg: Seg) -> str | None:
 
 
 def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: str | None) -> list[Seg]:
-    """Fill in the plan's metadata; return the lines above its first item read as a page's field
-    table: every cell of a line holding a field ("索引号: | X | 发文机关: | Y"), a value under its
-    empty label, the line a notice's 文号 stands on and its addressee line. Those were read here,
-    so the body has nothing to say about them."""
+    """Fill in the plan's metadata; return the lines above its first item read here (a page's field
+    table, a value under its empty label, the notice's 文号 and addressee lines): not the body's."""
     head, tail = _front(segs, start), segs[end:]
     labels: dict[str, str] = {}
     pool = head + tail
@@ -716,8 +691,7 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
         signature_date = signed[1] or signature_date
     if issuer is None:
         for index, seg in enumerate(head):
-            org = _org_before_about(seg)
-            if org:
+            if org := _org_before_about(seg):
                 issuer = org
                 break
             if seg.compact.startswith("关于") and index and _is_signature(head[index - 1]):
@@ -731,8 +705,7 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
         if body is not None:
             issuer, trailer_date = issuer or body, trailer_date or date
     for seg in tail:
-        match = ISSUED_TRAILER.search(seg.norm)
-        if match:
+        if match := ISSUED_TRAILER.search(seg.norm):
             trailer_date = trailer_date or to_date(DATE.search(match.group("date")))
             org = seg.raw[:match.start()].strip(STRIP)
             if issuer is None and org and looks_like_unit_phrase(org):
@@ -748,18 +721,16 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
         issuer = next((name for name in fuller if _fuller(name, issuer)), issuer)
     plan.issuer = issuer
     issued = labels.get("成文日期") or labels.get("印发日期")
-    if issued:
-        match = DATE.search(fold(issued))
-        plan.issued = to_date(match) if match else None
+    if issued and (match := DATE.search(fold(issued))):
+        plan.issued = to_date(match)
     plan.issued = plan.issued or signature_date or trailer_date
     if plan.issued is None and (posted := DATE.search(fold(labels.get("发布日期", "")))):
         plan.issued = to_date(posted)  # a page's posting date: later than the signature, a last resort
     # year: the title's, else the 文号's, else the date's
     if title:
         plan.year = title_year(title)
-    if plan.year is None and plan.doc_number:
-        match = re.search(r"\d{4}", plan.doc_number)
-        plan.year = int(match.group()) if match else None
+    if plan.year is None and plan.doc_number and (match := re.search(r"\d{4}", plan.doc_number)):
+        plan.year = int(match.group())
     if plan.year is None and plan.issued:
         plan.year = plan.issued.year
     if plan.year is None and title:
@@ -841,19 +812,16 @@ def title_year(title: str) -> int | None:
 
 def carried_out_year(title: str) -> int | None:
     """The year of the 要点 a plan's title says it carries out ("X关于贯彻落实《2017年…要点》的实施
-    方案", or the notice that is itself the plan: "…》的通知"): the plan's own, when neither its
-    title, 文号 nor date gives one."""
+    方案", "…》的通知"): the plan's own, when neither its title, 文号 nor date gives one."""
     own = _CARRIED_OUT.search(fold(title))
     rest = own.group("rest").rstrip() if own else ""
     return title_year(own.group("t")) if own and (PLAN_WORD.search(rest) or rest.endswith("通知")) else None
 
 
 def named_plan(compact: str, handed: bool = False) -> str | None:
-    """The plan a notice's line names: the first name of a plan there that its clause does not cite
-    ("根据《关于印发Y的通知》…,现将《X》印发给你们": X). ``handed``: only in a line that makes or
-    hands over a plan ("现将《X》印发", "制定《X》", "制定2024年X要点") or heads the notice doing so
-    ("关于印发X的通知"), not one that only mentions it. A line handing nothing over names a plan
-    first or not at all."""
+    """The plan a notice's line names: the first one its clause does not cite ("根据《Y》…,现将《X》
+    印发给你们": X). ``handed``: only in a line that makes or hands over a plan ("制定2024年X要点") or
+    heads the notice doing so; a line handing nothing over names a plan first or not at all."""
     # what it says, not what it quotes
     handing = bool(_HANDING.search(QUOTED.sub("《》", compact)) or _heads_notice(compact))
     if handed and not handing:

@@ -1,10 +1,9 @@
-"""The unit phrase that closes an item, read out of the item's text.
+"""The unit phrase that closes an item, read out of the item's text (nothing here knows lines).
 
-At the end of an item "(责任单位:X)", "【牵头单位:X】", "(X负责)", labelled parts without brackets
-("…。责任单位:X;完成时限:Y"), or a last sentence that only says who does it ("…。X负责,Y配合。");
-at its start "X、Y:负责…"; after its title "加强组织领导(X负责)。各部门要…". A bracket may carry the
-item's deadline and a 牵头负责领导 (a note, never a unit); a unit bracket followed by more text ends
-one task inside a paragraph. Nothing here knows about lines or the document: only an item's text.
+At the end of an item "(责任单位:X)", "(X负责)", labelled parts ("…。责任单位:X;完成时限:Y"), or a
+last sentence that only says who does it ("…。X负责,Y配合。"); at its start "X、Y:负责…"; after its
+title "加强组织领导(X负责)。各部门要…". A bracket may carry the item's deadline and a 牵头负责领导
+(a note, never a unit); a unit bracket followed by more text ends one task inside a paragraph.
 """
 
 from __future__ import annotations
@@ -14,11 +13,7 @@ from dataclasses import dataclass
 
 from gktrack.domain.model import UnitRef
 from gktrack.domain.unitphrase import (
-    UNIT_LABEL_KINDS,
-    UNIT_LABEL_WORD,
-    close_label_gaps,
-    is_body_name,
-    looks_like_unit_phrase,
+    UNIT_LABEL_KINDS, UNIT_LABEL_WORD, close_label_gaps, is_body_name, looks_like_unit_phrase,
     parse_unit_phrase,
 )
 from gktrack.errors import InputError
@@ -30,18 +25,14 @@ from gktrack.features.importer.text import STRIP, fold
 UNIT_LABEL = re.compile(rf"^[(]?\s*{UNIT_LABEL_WORD}\s*:")
 _ROLE_NEUTRAL_LABEL = re.compile(rf"^\s*责任(?:{UNIT_LABEL_KINDS})\s*:\s*")
 ROLE_END = re.compile(r"(?:牵头(?:负责)?|配合(?:落实)?|负责|落实|协助)$")
-# The labels a deadline goes by, and a person ("牵头负责领导": a note, never a unit), on a line of
-# its own or among an item's labelled parts.
-TIME_WORDS = DEADLINE_LABEL_WORDS
+# A person ("牵头负责领导": a note, never a unit), on a line of its own or among an item's labelled parts
 PERSON_WORDS = r"(?:牵头|分管|联系|责任)?(?:负责)?(?:领导|责任人|联系人)"
 
 
-# "责任单位 县财政局", "完成时限\t6月底前": a form's label cell and value cell copied as text, or a
-# colon lost. A label only where that is certain: a known label word opening the line, a bracket or
-# a sentence (after "。", ";"), and after the space units or a deadline, up to ";", "。" or the
-# bracket's end. Applied to each line and cell as it is read (``sources``), so label lines,
-# prose labels and brackets all see the colon. "责任单位要加强…" and "责任单位 要加强…" stay sentences.
-_SPACED_OFF_LABEL = re.compile(rf"(?P<label>{UNIT_LABEL_WORD}|{TIME_WORDS})[ \t\u3000]+(?=\S)")
+# "责任单位 县财政局", "完成时限\t6月底前": a form's label and value cells copied as text, or a colon
+# lost. A label only where certain: a label word opening a line, a bracket or a sentence, then units
+# or a deadline up to ";", "。" or the bracket's end ("责任单位 要加强…" stays a sentence).
+_SPACED_OFF_LABEL = re.compile(rf"(?P<label>{UNIT_LABEL_WORD}|{DEADLINE_LABEL_WORDS})[ \t\u3000]+(?=\S)")
 _VALUE_END = re.compile(r"[;；。)）】〕］\n]|$")
 
 
@@ -55,11 +46,8 @@ def colon_after_label(text: str) -> str:
             continue
         stop = _VALUE_END.search(text, match.end()).start()
         value = text[match.end():stop].strip(STRIP)
-        if re.fullmatch(UNIT_LABEL_WORD, match.group("label")):
-            certain = looks_like_unit_phrase(value)
-        else:
-            certain = deadline_cell(value)
-        if certain:
+        units = re.fullmatch(UNIT_LABEL_WORD, match.group("label"))
+        if looks_like_unit_phrase(value) if units else deadline_cell(value):
             out += [text[start:match.end("label")], "："]
             start = match.end()
     return "".join(out) + text[start:]
@@ -89,9 +77,7 @@ _DEADLINE_BRACKET = re.compile(r"\(([^()]{2,30})\)[。.;]?$")
 def _deadline_bracket(norm: str) -> str | None:
     """The deadline phrase when ``norm`` (folded, brackets folded) is just "(2018年底前完成)"."""
     match = _DEADLINE_BRACKET.fullmatch(norm.strip(" "))
-    if match is None or not deadline_cell(match.group(1).strip()):
-        return None
-    return match.group(1).strip()
+    return match.group(1).strip() if match and deadline_cell(match.group(1).strip()) else None
 
 
 def trailing_units(seg_raw: str) -> Tail | None:
@@ -100,13 +86,10 @@ def trailing_units(seg_raw: str) -> Tail | None:
     norm = fold(raw).translate(BRACKET_FOLD)
     cut = norm.rstrip("。.;,、 ")
     opened = cut.rfind("(")
-    if opened > 0 and cut.endswith(")") and norm[:opened].rstrip(" ").endswith(")"):
-        phrase = _deadline_bracket(cut[opened:])
-        if phrase is not None:
-            tail = trailing_units(raw[:opened])
-            if tail is not None:
-                tail.deadlines = tail.deadlines + [raw[opened + 1:len(cut) - 1].strip(STRIP)]
-                return tail
+    if opened > 0 and cut.endswith(")") and norm[:opened].rstrip(" ").endswith(")") \
+            and _deadline_bracket(cut[opened:]) is not None and (tail := trailing_units(raw[:opened])):
+        tail.deadlines = tail.deadlines + [raw[opened + 1:len(cut) - 1].strip(STRIP)]
+        return tail
     trimmed = len(cut)
     # "…。责任人:李明;责任单位:党政办" without brackets: labelled parts after the last full stop
     labelled = _TAIL_LABELLED.search(norm[:trimmed])
@@ -118,14 +101,11 @@ def trailing_units(seg_raw: str) -> Tail | None:
             if depth == 0:
                 if labelled and index > labelled.start("phrase"):
                     break  # "责任单位:X、各村(社区)": the bracket is part of a labelled name
-                found = unit_phrase(raw[index + 1:trimmed - 1], bracketed=True)
-                if found:
+                if found := unit_phrase(raw[index + 1:trimmed - 1], bracketed=True):
                     return _tail(raw[:index], found)
                 break
-    if labelled:
-        found = unit_phrase(raw[labelled.start("phrase"):trimmed], bracketed=False)
-        if found:
-            return _tail(raw[:labelled.start("phrase")], found)
+    if labelled and (found := unit_phrase(raw[labelled.start("phrase"):trimmed], bracketed=False)):
+        return _tail(raw[:labelled.start("phrase")], found)
     # "…建设。市政府办公室负责,市大数据局配合。": a last sentence that only says who does it — or
     # who and by when, a table row's cells run together ("…更新。办公室、法规科常态化开展")
     stop = norm.rfind("。", 0, trimmed)
@@ -162,10 +142,9 @@ def title_units(text: str) -> Tail | None:
     norm = fold(text).translate(BRACKET_FOLD)
     found = []
     for opened, index in top_brackets(norm):
-        if norm[index + 1:index + 2] in ("。", ";") and norm[index + 2:].strip(" 。;"):
-            phrase = unit_phrase(text[opened + 1:index], bracketed=True)
-            if phrase:
-                found.append((opened, index, phrase))
+        if norm[index + 1:index + 2] in ("。", ";") and norm[index + 2:].strip(" 。;") \
+                and (phrase := unit_phrase(text[opened + 1:index], bracketed=True)):
+            found.append((opened, index, phrase))
     if len(found) != 1:
         return None
     opened, closed, phrase = found[0]
@@ -200,20 +179,19 @@ def _tail(before: str, found) -> Tail:
 
 
 def split_at_unit_brackets(text: str) -> list[str]:
-    """"A。(市规划国土委负责落实)B。(市交通委负责落实)C…" -> one task each: a unit bracket after a
-    full stop, followed by more text, ends a task inside one paragraph. So does one before a full stop
-    or semicolon ("A(X负责);B(Y负责)。") when the text after it closes with a unit bracket too: a
-    title's own bracket ("加强组织领导(X负责)。各部门要…") does not split its item."""
+    """"A。(市规划国土委负责落实)B。(市交通委负责落实)C…" -> one task each: a unit bracket after a full
+    stop, followed by more text, ends a task; so does one before "。" or ";" when the text after it
+    closes with a unit bracket too (a title's own, "加强组织领导(X负责)。各部门要…", does not)."""
     norm = fold(text).translate(BRACKET_FOLD)
     pieces, start = [], 0
     for opened, index in top_brackets(norm):
         at_break = opened > start and (norm[opened - 1] in "。;" or (
             norm[index + 1:index + 2] in ("。", ";") and trailing_units(text[index + 2:]) is not None))
-        if at_break and norm[index + 1:].strip(" 。;") and _deadline_bracket(norm[index + 1:]) is None:
-            if unit_phrase(text[opened + 1:index], bracketed=True):
-                end = len(norm) - len(norm[index + 1:].lstrip(" 。;"))
-                pieces.append(text[start:end].strip(STRIP))
-                start = end
+        if at_break and norm[index + 1:].strip(" 。;") and _deadline_bracket(norm[index + 1:]) is None \
+                and unit_phrase(text[opened + 1:index], bracketed=True):
+            end = len(norm) - len(norm[index + 1:].lstrip(" 。;"))
+            pieces.append(text[start:end].strip(STRIP))
+            start = end
     pieces.append(text[start:].strip(STRIP))
     return [piece for piece in pieces if piece] or [text]
 
@@ -235,7 +213,7 @@ def top_brackets(norm: str):
                 yield opened, index
 
 
-_PART_WORDS = rf"{TIME_WORDS}|{PERSON_WORDS}|{UNIT_LABEL_WORD}"
+_PART_WORDS = rf"{DEADLINE_LABEL_WORDS}|{PERSON_WORDS}|{UNIT_LABEL_WORD}"
 _PART_LABEL = re.compile(rf"(?:^|(?<=[;,\s。]))\s*(?P<label>{_PART_WORDS})\s*:")
 # A run of labelled parts closing an item, after its last full stop (used when it names units).
 # "…公开。责任单位:X。完成时限:Y。": the labelled parts may be sentences of their own
@@ -288,8 +266,7 @@ def unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], list
     if bracketed and len(sentences) > 1 and all(unit_phrase(part, bracketed=True) for part in sentences):
         # "(X牵头,Y按职责分工负责。Z均为责任单位)": each sentence names units
         text = ";".join(sentences)
-    labelled = labelled_parts(text)
-    if labelled is not None:
+    if (labelled := labelled_parts(text)) is not None:
         text, deadlines, notes = labelled
         if not text:
             return None

@@ -1,13 +1,9 @@
-"""A document's text as segments: what every later step of the parse reads.
+"""A document's text as segments (``Seg``): what every later step of the parse reads.
 
 Blank lines dropped, table rows written with | or tabs split into cells, hard-wrapped text (PDF
-copies) rejoined, page markers ("2、" cut into a sentence where it does not continue the numbering,
-a document-sharing copy's run of page numbers, "- 3 -") removed and the sentence they cut rejoined,
-headings run into one line ("二、X (一)Y…") split apart; a document that lost its line breaks split
-at its numbering where a sentence, a unit bracket or a heading's short title ends before the next
-number of its style, or where items run on in order ("1.X2.Y3.Z") with no sentence end between them.
-Also the segment record itself (``Seg``), the ``Run`` that collects one parse's warnings, and the
-patterns of page furniture, plan titles and part titles those steps need.
+copies) rejoined, page markers ("2、" cutting a sentence, "- 3 -") removed and the sentence they
+cut rejoined, headings and items run into one line split apart. Also the ``Run`` that collects
+one parse's warnings, and the patterns of page furniture and plan and part titles.
 """
 
 from __future__ import annotations
@@ -22,19 +18,12 @@ from gktrack.domain.text import display_width
 from gktrack.domain.unitphrase import looks_like_unit_phrase
 from gktrack.features.importer.sources import Document
 from gktrack.features.importer.text import (
-    BARE_PAGE,
-    CHROME,
-    CJK,
-    DATE_LINE,
-    DOC_NUMBER,
-    STRIP,
-    TITLE_CHARS,
-    Marker,
-    fold,
-    marker_at_start,
-    markers_inside,
+    BARE_PAGE, CHROME, CJK, DATE_LINE, DOC_NUMBER, STRIP, TITLE_CHARS, Marker, fold,
+    marker_at_start, markers_inside,
 )
-from gktrack.features.importer.item_units import BRACKET_FOLD, top_brackets, trailing_units, unit_phrase
+from gktrack.features.importer.item_units import (
+    BRACKET_FOLD, top_brackets, trailing_units, unit_phrase,
+)
 
 
 TERMINAL = "。!?;:)〕」』”’》】…"   # a line ending so ends a sentence (folded text)
@@ -48,9 +37,8 @@ NOTICE_WORD = re.compile(r"通知|印发|^关于|^附件|[:《》]")
 _INTRO_WORDS = r"总体要求|指导思想|工作目标|主要目标|总体目标|基本原则|工作原则|总体思路|工作思路|重要意义"
 # "政务公开的基本原则", "本方案的总体要求": the same, said of the plan's own subject
 INTRO_TITLE = re.compile(rf"^(?:[{CJK}]{{0,10}}?(?:公开|工作|方案|计划|要点)的)?(?:{_INTRO_WORDS}|编制依据|适用范围)$")
-# A title of the same general kind ("工作要求", "基本要求", "指导思想和基本原则"): the introduction only
-# where the plan's structure says so (before the parts holding its tasks, holding none itself). Two
-# characters at most before the word: a longer title says what to do ("坚持公开原则"), a task's title.
+# A title of the same general kind ("工作要求", "指导思想和基本原则"): the introduction only where the
+# plan's structure says so. A longer title says what to do ("坚持公开原则"): a task's.
 _INTRO_WORD = rf"[{CJK}]{{0,2}}?(?:要求|目标|思想|原则|思路|依据)"
 INTRO_KIND = re.compile(rf"^{_INTRO_WORD}(?:[和与及、]{_INTRO_WORD}){{0,2}}$")
 # The titles of a plan's usual parts: one opening a heading's text that goes on as a sentence
@@ -78,6 +66,7 @@ class Seg:
     detail: bool = False  # a "●" line under a whole task: part of that task's text
     indent: int = 0  # leading spaces of the source line: paragraph starts in wrapped text
     outline: int | None = None  # the heading level the file gives the line (``Line.outline``)
+    table: tuple | None = None  # kind "table": the (Grid, Header) read as a table where it stands
     # where each source line starts inside ``raw`` once lines are joined: [(offset, line)]
     starts: list[tuple[int, int]] = field(default_factory=list)
 
@@ -107,14 +96,13 @@ class Seg:
         return re.sub(r"\s+", "", self.norm)
 
 
+@dataclass
 class Run:
     """Everything one parse collects, and the warnings it owes the user."""
-
-    def __init__(self) -> None:
-        self.warnings: list[tuple[int, str]] = []
-        self.cut_units = False  # the cut-off end was read as a unit list, and said so
-        self.preamble: list[str] = []  # the parts skipped as the plan's introduction ("总体要求")
-        self.notice_only = False  # the text is a cover notice and nothing of the plan it issues
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+    cut_units: bool = False  # the cut-off end was read as a unit list, and said so
+    preamble: list[str] = field(default_factory=list)  # the parts skipped as the plan's introduction
+    notice_only: bool = False  # the text is a cover notice and nothing of the plan it issues
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append((line, " ".join(message.split())))
@@ -152,9 +140,8 @@ def ends_sentence(norm: str) -> bool:
 
 
 def _joined(groups: list[list[Seg]]) -> list[Seg]:
-    """Each group of segments made one ``Seg`` once all its parts are known: joined one at a time,
-    every join would copy (and fold) the text so far, and a document of a thousand wrapped lines
-    would take minutes."""
+    """Each group of segments made one ``Seg``, once: joined one at a time, every join would copy
+    (and fold) the text so far."""
     out = []
     for group in groups:
         if len(group) == 1:
@@ -171,13 +158,10 @@ def _joined(groups: list[list[Seg]]) -> list[Seg]:
 def rejoin_wrapped(segs: list[Seg], apart: frozenset[int] = frozenset()) -> list[Seg]:
     """Text copied from a PDF breaks every line at the page width: rejoin those paragraphs.
 
-    Such text has many lines of one (maximal) length; a full line continues on the next one
-    unless that one starts with numbering, is indented as a new paragraph, is a date or a 文号
-    (a notice's heading lines, below a title line as long as the page is wide), a page number or a
-    web page's line, or the two are cells of a table read one cell a line (``_cell_apart``); nor
-    after a title, a unit list or a unit bracket that happens to end at the page's width (``_said_all``).
-    ``apart``: lines where something not among ``segs`` stood (a table read as a table): no
-    paragraph runs across one.
+    Such text has many lines of one (maximal) length; a full line continues on the next one unless
+    that one is numbered, indented, a date, a 文号, a page number or a web page's line, or the two
+    are cells of a table (``_cell_apart``), or the paragraph has said all (``_said_all``).
+    ``apart``: lines where a table read as a table stood: no paragraph runs across one.
     """
     def width_of(seg: Seg) -> int:
         return len(seg.raw) + seg.indent
@@ -238,9 +222,8 @@ def rejoin_wrapped(segs: list[Seg], apart: frozenset[int] = frozenset()) -> list
 
 
 def _cell_apart(last: Seg, seg: Seg, units_on: Callable[[], bool]) -> bool:
-    """Whether the full line ``last`` and ``seg`` are cells of a table read one cell a line (a
-    责任单位 cell as long as the page is wide): a unit list (``units_on``: starting at ``seg``,
-    perhaps itself broken) after a sentence's full stop, or a deadline under a whole unit list."""
+    """Whether the full line ``last`` and ``seg`` are cells of a table read one cell a line: a unit
+    list (``units_on``) after a sentence's full stop, or a deadline under a whole unit list."""
     if last.norm[-1:] in "。!?":
         return units_on()
     # "…各乡镇街道," over "完成时限:长期坚持)": one cell broken after its comma
@@ -248,10 +231,8 @@ def _cell_apart(last: Seg, seg: Seg, units_on: Callable[[], bool]) -> bool:
 
 
 def _said_all(group: list[Seg], seg: Seg, before: Seg | None) -> bool:
-    """Whether the paragraph ``group``, its last line full, ends there whatever ``seg`` holds: a
-    title on a line of its own that ``seg`` does not lengthen (a notice's salutation, a table's
-    column names below it), or an item's closing unit list (after the item's full stop, the end
-    of ``before``) or unit bracket (a page's width may end with it)."""
+    """Whether the paragraph ``group``, its last line full, ends there whatever ``seg`` holds: a title
+    on a line of its own, or an item's closing unit list (after ``before``'s full stop) or bracket."""
     last = group[-1]
     # a title: not numbered, nor indented as a paragraph's first line is
     if len(group) == 1 and not last.indent and marker_at_start(last.raw, last.norm) is None and _whole_title(last.norm) \
@@ -310,10 +291,8 @@ def _heading_line(seg: Seg) -> bool:
 
 def _page_chain(segs: list[Seg], indexes: list[int], values: dict[int, int]) -> bool:
     """Whether the numbers at ``indexes`` number the pages of a document-sharing copy ("1、…重大行政",
-    "2、决策法定程序…"): consecutive, the first at the page's start (after nothing, the site's
-    banner or a cut sentence), the others cutting sentences — mostly; a page may end at a full
-    stop, never at a heading or a closed bracket — and the pages between them of about one length
-    (a site cuts its pages by size; items are as long as what they say)."""
+    "2、决策法定程序…"): consecutive, mostly cutting sentences (never after a heading or a closed
+    bracket), the pages between them of about one length (a site cuts its pages by size)."""
     ordered = [values[i] for i in indexes]
     if len(indexes) < 2 or any(b != a + 1 for a, b in zip(ordered, ordered[1:])):
         return False
@@ -330,9 +309,8 @@ def _page_chain(segs: list[Seg], indexes: list[int], values: dict[int, int]) -> 
 
 
 def _items_inside(seg: Seg, key: str) -> list[int]:
-    """The numbers "N{key}" that open items inside ``seg`` (not at its start): where a sentence
-    ends before one ("…提出如下要求。1. 完善…"), or where two or more run on in order without a
-    break ("1.压实责任2.完善目录", the line's own first number counting)."""
+    """The numbers "N{key}" that open items inside ``seg``: after a sentence's end ("…要求。1. 完善…"),
+    or two or more in order without a break ("1.压实责任2.完善目录")."""
     opening = marker_at_start(seg.raw, seg.norm)
     run = [opening.value] if opening and opening.style == "n" and fold(opening.text)[-1] == key else []
     items, taken = [], len(run)  # taken: the part of the run already counted (or the line's start)
@@ -450,9 +428,8 @@ class _Numbering:
 
 
 def bullet_details(segs: list[Seg]) -> None:
-    """"●"/"■" lines are items under a heading ("01 标题", "二、平台建设"), but under a numbered item
-    that is already a whole task — a sentence, or its own unit bracket — they are that task's details:
-    their bullet is then no numbering."""
+    """"●"/"■" lines are items under a heading, but under a numbered item that is already a whole
+    task (a sentence, or its own unit bracket) they are that task's details, not numbered."""
     owner: Seg | None = None
     for seg in segs:
         marker = seg.marker
@@ -491,10 +468,9 @@ def plan_title(norm: str) -> bool:
 
 
 def _after_title(before: str, start: int, head: Marker | None, found: Marker, numbering: _Numbering) -> bool:
-    """Whether the marker ``found`` follows a title that lost its line break: a heading's short
-    title ("二、工作任务(一)…", ``start`` is where the heading's text starts), the plan's title opening
-    the line ("某县2024年政务公开工作要点一、…"), or an unnumbered part's title after a sentence
-    ("…。主要任务深化重点领域信息公开1.…")."""
+    """Whether the marker ``found`` follows a title that lost its line break: a heading's short title
+    ("二、工作任务(一)…", its text from ``start``), the plan's title ("某县2024年政务公开工作要点一、…"),
+    or a part's title after a sentence ("…。主要任务深化重点领域信息公开1.…")."""
     if head is not None and _short_title(before[start:]) and numbering.deeper(found, head):
         return True
     if head is None and start == 0 and plan_title(before):
@@ -522,9 +498,8 @@ def _enclosed(text: str) -> bool:
 
 
 def _runs_on(norm: str, position: int, found: Marker) -> bool:
-    """Whether the "2." at ``position`` may start an item although no sentence ends before it
-    ("…抓好落实2.健全…机制3.加强…"): a digit item number right after a character of the text,
-    the item's text opening after it, outside any bracket or quote."""
+    """Whether the "2." at ``position`` may start an item with no sentence end before it
+    ("…抓好落实2.健全…"): right after the text, the item's text after it, outside brackets."""
     return found.style == "n" and re.match(rf"[{CJK}”》)]", norm[position - 1]) is not None \
         and norm[position - 1] != "第" and _opens_item(norm, position, found)
 
@@ -545,13 +520,10 @@ def split_items(line: int, text: str) -> list[Seg]:
 def split_inline(segs: list[Seg]) -> list[Seg]:
     """"二、推动政务阳光透亮 (一)依据…。 (二)根据…" -> one segment per heading or item.
 
-    A marker inside a line starts an item where a sentence ends before it ("。", "!", ";", a space,
-    a unit bracket "(X牵头)") or right after a heading's short title ("二、工作任务(一)…"), and only
-    when it is the next number of its style: "第3条", "(1)" in a sentence or "2024.1." are not, nor
-    a number inside a bracket or quote the line closes ("(路径:1.网站;2.新媒体)").
-    Without a sentence end before it, "2." still starts an item after "1." when "3." follows it
-    too ("1.强化领导2.健全机制3.加强…"), outside brackets and quotes; the plan's first "一、" may
-    follow the introduction's "如下:".
+    A marker inside a line starts an item where a sentence, a unit bracket or a heading's short
+    title ends before it, and only as the next number of its style, outside a bracket or quote the
+    line closes ("(路径:1.网站;2.新媒体)"). "2." also starts one after "1." when "3." follows
+    ("1.强化领导2.健全机制3.加强…"); the plan's first "一、" may follow the introduction's "如下:".
     """
     numbering = _Numbering()
     out: list[Seg] = []

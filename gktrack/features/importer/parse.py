@@ -1,18 +1,13 @@
 """A published plan document turned into plain data: sections, tasks, their units and deadlines.
 
-The parser reads the structure such documents share, not their wording. ``parse_document`` runs
-the whole document through its steps, each in its own module: segments (``importer.lines``), the
-plan's extent and metadata (``importer.front``), tables (``importer.table``: a division-of-labour
-table is the better source when there is one; prose before it is reported, not imported, but an
-item left out of a table that restates the others is kept) and structure (``importer.structure``,
-with ``importer.item_units``).
-
-This module holds what concerns the whole document: 繁体 read as 简体, the file's tables taken out
-of the text (a table split in two joined, prose between its parts reported) and marked where they
-stood, the choice between prose and table, what the document leaves open (a title from the notice
-or the file name, the year, who does tasks naming no one, a cut-off end), and the warnings
-gathered on the way. Anything it skips or is unsure of becomes a
-warning ``(line, message)``; text is never dropped silently.
+``parse_document`` runs the document through its steps, each in its own module: segments
+(``lines``), the plan's extent and metadata (``front``), tables (``table``) and structure
+(``structure``, ``item_units``). This module holds what concerns the whole document: 繁体 read
+as 简体, the file's tables taken out of the text (a table split in two joined), the choice between
+prose and a division-of-labour table (the better source when it restates the prose; an item it
+leaves out is kept), what the document leaves open (title, year, who does tasks naming no one, a
+cut-off end). Anything skipped or unsure becomes a warning ``(line, message)``: text is never
+dropped silently.
 """
 
 from __future__ import annotations
@@ -27,68 +22,27 @@ from gktrack.domain.unitphrase import (
 )
 from gktrack.errors import InputError
 from gktrack.features.importer.front import (
-    ADDRESSEE,
-    ISSUED_TRAILER,
-    ORG_END,
-    SITE_BANNER,
-    VERB_OPENING,
-    carried_out_year,
-    in_sentence,
-    line_span,
-    locate,
-    metadata,
-    named_plan,
-    notice_heading,
-    opening_title,
-    signed_line,
-    split_opening_title,
-    title_year,
-)
-from gktrack.features.importer.lines import (
-    CHROME,
-    CLOSING,
-    TERMINAL,
-    Run,
-    Seg,
-    bullet_details,
-    ends_sentence,
-    rejoin_wrapped,
-    remove_page_markers,
-    segments,
-    split_inline,
-    split_items,
-)
-from gktrack.features.importer.result import ImportedPlan, ImportedSection, ImportedTask
-from gktrack.features.importer.sources import Document, Line, text_document
-from gktrack.features.importer.structure import Builder, Table, TooLong, find_table, split_title
-from gktrack.features.importer.table import (
-    Cell,
-    Grid,
-    Header,
-    TableTasks,
-    build_tasks,
-    deadline_cell,
-    find_header,
-    header_role,
-    settle_roles,
-    text_grids,
-)
-from gktrack.features.importer.text import (
-    BARE_PAGE,
-    CJK,
-    DATE_LINE,
-    STRIP,
-    TITLE_CHARS,
-    TRADITIONAL,
-    excerpt,
-    fold,
-    glosses_systematically,
-    marker_at_start,
-    simplified,
-    strip_pinyin_glosses,
+    ADDRESSEE, ISSUED_TRAILER, ORG_END, SITE_BANNER, VERB_OPENING, carried_out_year, in_sentence,
+    line_span, locate, metadata, named_plan, notice_heading, opening_title, signed_line,
+    split_opening_title, title_year,
 )
 from gktrack.features.importer.item_units import (
     BRACKET_FOLD, UNIT_LABEL, mended_labels, top_brackets, trailing_units, unit_phrase,
+)
+from gktrack.features.importer.lines import (
+    CHROME, CLOSING, TERMINAL, Run, Seg, bullet_details, ends_sentence, rejoin_wrapped,
+    remove_page_markers, segments, split_inline, split_items,
+)
+from gktrack.features.importer.result import ImportedPlan, ImportedTask
+from gktrack.features.importer.sources import Document, Line, text_document
+from gktrack.features.importer.structure import Builder, Table, TooLong, find_table, split_title
+from gktrack.features.importer.table import (
+    Cell, Grid, Header, TableTasks, build_tasks, deadline_cell, find_header, header_role,
+    settle_roles, text_grids,
+)
+from gktrack.features.importer.text import (
+    BARE_PAGE, CJK, DATE_LINE, STRIP, TITLE_CHARS, TRADITIONAL, excerpt, fold,
+    glosses_systematically, marker_at_start, simplified, strip_pinyin_glosses,
 )
 from gktrack.features.limits import MAX_TASK_TEXT
 
@@ -135,22 +89,17 @@ def _parse(doc: Document, year: int | None) -> ImportedPlan:
     read = {id(seg) for seg in fields}  # a field table: metadata only
     body = [seg for seg in segs[start:end] if id(seg) not in read]
     _cut_unit_list(body, doc, run)
-
-    header_at = tables[0][0].first if tables else None
     if tables:
-        sections, tasks, any_units = _prose_and_grids(plan, body, run)
+        header_at, found = tables[0][0].first, _prose_and_grids(plan, body, run)
+    elif (table := find_table(body)) is not None:
+        header_at, found = body[table.header_at].no, _prose_and_table(plan, body, table, run)
     else:
-        table = find_table(body)
-        header_at = body[table.header_at].no if table is not None else None
-        if table is None:
-            chosen = Builder(body, run, None).build()
-            sections, tasks, any_units = _parts(chosen)
-            if not any_units and not any(s.kind in ("num", "uhead") for s in chosen.segs):
-                tasks = []  # plain paragraphs with neither numbering nor units: nothing says they are tasks
-        else:
-            sections, tasks, any_units = _prose_and_table(plan, body, table, run)
-    plan.sections, plan.tasks = sections, _cut_last_name(_cut_fragment(_with_words(tasks, run), doc, run), doc, run)
-    _settle(plan, doc, segs, any_units, run, header_at)
+        header_at, found = None, Builder(body, run, None).build()
+        if not found.any_units and not any(s.kind in ("num", "uhead") for s in found.segs):
+            found.tasks = []  # plain paragraphs with neither numbering nor units: nothing says they are tasks
+    plan.sections = found.sections
+    plan.tasks = _cut_last_name(_cut_fragment(_with_words(found.tasks, run), doc, run), doc, run)
+    _settle(plan, doc, segs, found.any_units, run, header_at)
     _text_deadlines(plan.tasks, year or plan.year, run)
     plan.warnings = sorted(run.warnings, key=lambda item: item[0])
     return plan
@@ -161,8 +110,7 @@ def _with_words(tasks: list[ImportedTask], run: Run) -> list[ImportedTask]:
     or empty cells read as the task), each refused with a warning at its line."""
     kept = []
     for task in tasks:
-        problem = text_problem(task.text)
-        if problem:
+        if problem := text_problem(task.text):
             run.warn(task.line, f"{problem},不是任务,未导入")
         else:
             kept.append(task)
@@ -170,10 +118,9 @@ def _with_words(tasks: list[ImportedTask], run: Run) -> list[ImportedTask]:
 
 
 def _cut_fragment(tasks: list[ImportedTask], doc: Document, run: Run) -> list[ImportedTask]:
-    """The tasks without the start of the document's last line where it is cut off there: a few
-    characters ("区发", "(一", "抄送") after a finished sentence, with no number, units or deadline,
-    are as likely a heading, a unit line or the page's footer broken off as a task's first words.
-    Alone it is no task; run on to the task above, it is no part of its text."""
+    """The tasks without the document's last line where it is cut off there: a few characters ("区发",
+    "(一", "抄送") after a finished sentence, with no number, units or deadline, are as likely a heading
+    or a footer broken off as a task's first words: no task, nor part of the one above."""
     last = _last_line(doc)
     final = tasks[-1] if tasks else None
     if final is None or last is None or final.units or final.deadline \
@@ -193,11 +140,9 @@ _LEVELS = "省市县区镇乡街村各"  # a name's first character that says it
 
 
 def _cut_last_name(tasks: list[ImportedTask], doc: Document, run: Run) -> list[ImportedTask]:
-    """The tasks without the last unit of the last one where the document stops right after it and
-    it is a name's start the plan names nowhere else: one character ("…、区政数局、区"), or a level and
-    one character that is no body's name ("市财"), whatever reader (unit line, bracket, table cell)
-    took it. Two characters can be a whole name ("团委", "妇联"): those stay. The user is told the
-    list may be incomplete."""
+    """The tasks without the last unit of the last one where the document stops right after it and it
+    is a name's start named nowhere else: one character ("…、区政数局、区"), or a level and one that is
+    no body's name ("市财"; "团委" stays). The user is told the list may be incomplete."""
     last = _last_line(doc)
     final = tasks[-1] if tasks else None
     if final is None or last is None or not final.units or run.cut_units:
@@ -222,10 +167,9 @@ _MODIFIER = re.compile(rf"[{CJK}]{{0,3}}的")
 
 
 def _text_deadlines(tasks: list[ImportedTask], year: int | None, run: Run) -> None:
-    """Keep of the deadlines found in a task's own sentence those that can be its deadline: not a
-    phrase qualifying a noun, nor a date before the plan year ("公开…2016年末政府债务余额" in a 2017
-    plan is what is published, not by when), which would make the task overdue from the start. A
-    deadline the document states as such (a 时限 cell or field) stays as written."""
+    """Of the deadlines found in a task's own sentence, keep those that can be its deadline: not a phrase
+    qualifying a noun, nor a date before the plan year ("公开…2016年末政府债务余额" in a 2017 plan says
+    what, not by when). A deadline the document states as such stays as written."""
     for task in tasks:
         if not task.deadline_from_text:
             continue
@@ -256,14 +200,13 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
             if match and not VERB_OPENING.match(heading) and not in_sentence(heading, match):
                 plan.title = match.group()
                 break
-    if not plan.title:
-        plan.title = opening_title(segs)
-    if not plan.title:  # the notice's heading "关于印发X的通知", the lead "现将《X》印发给你们", "制定2024年X要点"
-        front = segs[:next((i for i, s in enumerate(segs) if s.marker is not None or s.kind == "table"), len(segs))]
-        plan.title = next((name for seg in front[:60] if (name := named_plan(seg.compact, handed=True))), None)
+    # the text's first line, or the notice's heading "关于印发X的通知", its lead "现将《X》印发给你们"
+    numbered = (i for i, s in enumerate(segs) if s.marker is not None or s.kind == "table")
+    front = segs[:next(numbered, len(segs))]
+    plan.title = plan.title or opening_title(segs) \
+        or next((name for seg in front[:60] if (name := named_plan(seg.compact, handed=True))), None)
     if not plan.title and doc.name:
-        stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", doc.name).strip()
-        if stem:
+        if stem := re.sub(r"\.[A-Za-z0-9]{1,5}$", "", doc.name).strip():
             plan.title, plan.title_from_file = stem, True
             run.warn(1, f"文中没有计划标题,标题取自文件名“{stem}”")
     if plan.year is None and plan.title and not plan.title_from_file:  # the title's year, else the text's
@@ -300,18 +243,16 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
             plan.no_tasks = "文中既没有编号条目,也没有责任单位"
             run.warn(first, f"没有找到任何任务:{plan.no_tasks},请检查文档是否为工作要点或分工方案")
         return
-    without = [t for t in plan.tasks if not t.units]
-    if without:
+    if without := [t for t in plan.tasks if not t.units]:
         # Tasks that name no unit are the issuing body's own; a few gaps among named ones may be slips.
         plan.owner = plan.issuer
-        self_name = _self_reference(segs)
         if any_units and len(without) * 2 <= len(plan.tasks):
             for task in without:
                 run.warn(task.line, f"任务未写明责任单位:{excerpt(task.text)}")
         elif plan.owner:
             run.warn(without[0].line, f"{len(without)} 项任务没有写责任单位,由发文单位“{plan.owner}”承担")
         if not plan.owner:
-            said = f"(文中称“{self_name}”)" if self_name else ""
+            said = f"(文中称“{self_name}”)" if (self_name := _self_reference(segs)) else ""
             run.warn(without[0].line, f"{len(without)} 项任务没有写责任单位,文中也没有写明发文单位{said}:"
                                       "请用 --owner 指定发文单位,或在计划文件中填写 owner")
     if run.cut_units:
@@ -350,11 +291,9 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
 
 
 def _ends_heading_list(tasks: list[ImportedTask], doc: Document, last: Line) -> bool:
-    """"1. 加强组织领导 / 2. 抓好队伍建设 / 3. 强化监督考核" closing a plan: its last item is the last
-    of a run of numbered one-line items in its section, numbered on from 1, none with a paragraph
-    under it nor a mark in it — a list written without full stops, the last ending as the others
-    do. A cut text leaves its last item unlike those before it (a sentence broken off, a heading
-    whose paragraph is gone)."""
+    """"1. 加强组织领导 / 2. 抓好队伍建设 / 3. 强化监督考核" closing a plan: the last task ends a run of
+    one-line items numbered from 1 without punctuation, so it ends as they do. A cut text leaves its
+    last item unlike those before it."""
     run = []
     for task in reversed(tasks):
         marker = marker_at_start(f"{task.number or ''}{task.text}")
@@ -382,15 +321,12 @@ _LEAD_YEAR = re.compile(r"^((?:19|20)\d{2})\s*年(?!\s*\d|度?\s*[-—–至到]
 
 
 def _text_year(segs: list[Seg]) -> int | None:
-    """The year the text itself gives the plan where no title does: a lead that opens with it, else
-    a date's near the top (not a page's time stamp: when the copy was made says nothing of the plan).
-    A 文号 gives one only where the plan's own stands (read with its metadata): one cited in a
-    sentence ("按照《…》(X〔2018〕23号)要求") is last year's plan's, not this one's."""
+    """The year the text itself gives the plan where no title does: a lead that opens with it, else a
+    date's near the top (not a page's time stamp). A 文号 cited in a sentence is another plan's."""
     for seg in segs[:30]:
         if seg.marker is not None or seg.kind == "table":
             break
-        match = _LEAD_YEAR.match(seg.norm)
-        if match:
+        if match := _LEAD_YEAR.match(seg.norm):
             return int(match.group(1))
     head = " ".join(s.norm for s in segs[:30] if s.kind != "table" and not _TIMESTAMP.search(s.norm))
     match = re.search(r"(?<!\d)(20\d{2})\s*[-年./]\s*\d{1,2}", head)
@@ -405,14 +341,10 @@ def _last_line(doc: Document, past_chrome: bool = False) -> Line | None:
 
 
 def _cut_unit_list(body: list[Seg], doc: Document, run: Run) -> None:
-    """A unit bracket damaged as written, mended and said. One its line ends without closing: a
-    web-page excerpt cut off inside its last unit list ("…框架。(市府办牵头,市政府各部门、各功" or a
-    unit line "市发改委、市财政局、人民银"): the part before the cut gives the last task its units (a
-    cut-off last name is dropped unless it reads as a name), and the user is told the list may be
-    incomplete; one cut right after its label ("…发布。(责任单位:") names no one and leaves the text,
-    said the same way. Anywhere else only a labelled bracket ("…原因。(牵头部门:办公室、法规宣教股", its ")"
-    forgotten) is read as closed where its line ends; any other unclosed bracket is text. One
-    holding symbols no name has ("(执法局&&)", a page's editing marks) is read without them."""
+    """Unit brackets damaged as written, mended and said. A document cut off inside its last unit list
+    ("…框架。(市府办牵头,市政府各部门、各功") gives the last task the units before the cut (a cut-off
+    name dropped); one cut right after its label ("(责任单位:") names no one. Elsewhere only a labelled
+    bracket left open is read as closed at its line's end. Symbols no name has ("(执法局&&)") go."""
     last = _last_line(doc, past_chrome=True)  # a list cut off ("法规股、会") is so under the page's footer too
     final = body[-1] if body else None
     # "责任单位:" the last line, cut after its colon: it names no one, like "(责任单位:" cut off
@@ -520,9 +452,8 @@ def _replace(seg: Seg, begin: int, end: int, text: str) -> None:
 
 
 def _ends_whole(tail: str) -> bool:
-    """Whether the document's last line (folded) ends as a whole text does. A ")" does so only where
-    its bracket follows a finished sentence or holds the item's units or deadline: "…与村(居)",
-    "…合作(PPP)" are words broken off after a bracket inside a sentence."""
+    """Whether the document's last line (folded) ends as a whole text does: a ")" only where its bracket
+    holds the item's units or deadline or follows a finished sentence ("…与村(居)" is broken off)."""
     norm = tail.translate(BRACKET_FOLD)
     pairs = list(top_brackets(norm))  # a prefix's outermost pairs are these, up to where it ends
     end = len(norm)
@@ -550,9 +481,8 @@ def _unclosed(norm: str) -> int | None:
 
 
 def _plain_script(doc: Document, run: Run) -> Document:
-    """繁体 (a mirror site's conversion) read as 简体; pinyin glosses ("區(qū)") dropped. A label spaced
-    by PDF text is closed up again once it reads as 简体 ("責任 單位:" was no label to the reader).
-    The file's own tables (.docx, .html, .pdf) are read the same, cell by cell."""
+    """繁体 read as 简体, pinyin glosses ("區(qū)") dropped, lines and table cells alike; unit labels are
+    mended again once they read as 简体 ("責任 單位:" was no label)."""
     text = doc.text
     hits = len(TRADITIONAL.findall(text))
     toneless = glosses_systematically(text)
@@ -608,10 +538,9 @@ def _tables(doc: Document, run: Run) -> list[tuple[Grid, Header]]:
 
 
 def _rows_between(doc: Document, grid: Grid, first: int, run: Run) -> list[list[Cell]]:
-    """The lines between ``grid`` and its continuation starting at line ``first`` (a heading
-    "二、…" over the rows that follow, a one-cell row written without "|"), as rows of the table:
-    each spanning the row as a merged cell does, so none is lost between the two parts. A paragraph
-    of prose there is no row: it would head the rows after it, so it is left out, and said so."""
+    """The lines between ``grid`` and its continuation at line ``first`` (a heading "二、…", a one-cell
+    row) as rows spanning the table, so none is lost. A paragraph of prose there would head the rows
+    after it: it is left out, and said so."""
     width = max(map(len, grid.rows), default=1)
     rows = []
     for line in doc.lines:
@@ -665,8 +594,6 @@ def _outside(doc: Document, tables: list[tuple[Grid, Header]]) -> Document:
 
 def _with_table_marks(segs: list[Seg], tables: list[tuple[Grid, Header]]) -> list[Seg]:
     """A placeholder segment where each table stood, so the plan's extent and title see it."""
-    if not tables:
-        return segs
     out: list[Seg] = []
     pending = list(tables)  # in reading order
     for seg in segs:
@@ -677,16 +604,8 @@ def _with_table_marks(segs: list[Seg], tables: list[tuple[Grid, Header]]) -> lis
     return out
 
 
-def _table_mark(item) -> Seg:
-    seg = Seg(item[0].first, "工作任务")
-    seg.kind = "table"
-    seg.table = item  # type: ignore[attr-defined]
-    return seg
-
-
-def _parts(found) -> tuple[list[ImportedSection], list[ImportedTask], bool]:
-    """What a reading (a ``Builder``, a ``TableTasks``) found: sections, tasks, whether any names units."""
-    return found.sections, found.tasks, found.any_units
+def _table_mark(item: tuple[Grid, Header]) -> Seg:
+    return Seg(item[0].first, "工作任务", kind="table", table=item)
 
 
 def _without_table_title(plan: ImportedPlan, segs: list[Seg]) -> list[Seg]:
@@ -703,17 +622,17 @@ def _numbered_prose(segs: list[Seg]) -> "Builder | None":
     return Builder(segs, Run(), None).build() if any(s.marker is not None for s in segs) else None
 
 
-def _prose_and_grids(plan: ImportedPlan, body: list[Seg], run: Run):
+def _prose_and_grids(plan: ImportedPlan, body: list[Seg], run: Run) -> "Builder | TableTasks":
     """Tables read as tables; prose before the first one as in ``_prose_and_table``."""
     marks = [i for i, s in enumerate(body) if s.kind == "table"]
     if not marks:  # the tables lie outside the plan's extent (a notice's attachment list…)
-        return _parts(Builder([s for s in body if s.kind != "table"], run, None).build())
+        return Builder([s for s in body if s.kind != "table"], run, None).build()
     prose_segs = _without_table_title(plan, body[:marks[0]])
     after = [s for s in body[marks[0]:] if s.kind != "table"]
     if any(s.marker is not None for s in after):
         # numbered prose goes on after the table ("三、保障措施"): one walk through prose and
         # tables, each table's rows under the heading above it
-        return _parts(Builder(body, run, None).build())
+        return Builder(body, run, None).build()
     prose = _numbered_prose(prose_segs)
 
     def read_tables(into: TableTasks | None) -> tuple[TableTasks, Run]:
@@ -732,17 +651,17 @@ def _prose_and_grids(plan: ImportedPlan, body: list[Seg], run: Run):
             if not CHROME.match(seg.norm):
                 run.warn(seg.no, f"分工表前的文字未导入:{excerpt(seg.raw)}")
         run.warnings += alone_run.warnings
-        return _parts(alone)
+        return alone
 
     def join() -> tuple[TableTasks, Run]:
         # the rows go on from the prose's last heading, unless the tables have headings of their own
         stack = [] if alone.sections else [("prose", key) for _, key, _, _ in prose.final_stack]
         return read_tables(TableTasks(counts=dict(prose.final_counts), stack=stack))
 
-    return _prose_or_table(prose, prose_segs, (alone, alone_run), join, body[marks[0]].no, run)
+    return _prose_or_table(prose, prose_segs, alone, alone_run, join, body[marks[0]].no, run)
 
 
-def _prose_and_table(plan: ImportedPlan, body: list[Seg], table: Table, run: Run):
+def _prose_and_table(plan: ImportedPlan, body: list[Seg], table: Table, run: Run) -> "Builder | TableTasks":
     """A 分工表, alone or after the prose 要点 it restates (then the table is the better source)."""
     prose_segs, rows = _without_table_title(plan, body[:table.header_at]), body[table.body_at:]
     prose = _numbered_prose(prose_segs)
@@ -752,58 +671,53 @@ def _prose_and_table(plan: ImportedPlan, body: list[Seg], table: Table, run: Run
         for seg in prose_segs:
             if not CHROME.match(seg.norm) and seg.marker is None:
                 run.warn(seg.no, f"分工表前的文字未导入:{excerpt(seg.raw)}")
-        return _parts(alone)
+        return alone
 
     def join() -> tuple[Builder, Run]:
         joined = Builder(rows, Run(), table, inherit=prose).build()
         return joined, joined.run
 
     empty_at = rows[0].no if rows else prose_segs[-1].no
-    return _prose_or_table(prose, prose_segs, (alone, alone.run), join, empty_at, run)
+    return _prose_or_table(prose, prose_segs, alone, alone.run, join, empty_at, run)
 
 
-def _prose_or_table(prose: "Builder", prose_segs: list[Seg], table, join, empty_at: int, run: Run):
-    """Numbered prose with tasks before a 分工表 (``table``: the table read by itself, and its
-    warnings) gives the tasks when the table gives none; the table does when it restates the prose
-    or alone names units. Else the table adds to the prose: ``join()`` reads its rows on from the
-    prose's last heading (the reading, and its warnings)."""
-    alone, alone_run = table
+def _prose_or_table(prose: Builder, prose_segs: list[Seg], alone, alone_run: Run, join, empty_at: int,
+                    run: Run) -> "Builder | TableTasks":
+    """Numbered prose before a 分工表 (``alone``: the table read by itself) gives the tasks when the
+    table gives none; the table does when it restates the prose or alone names units. Else the table
+    adds to the prose: ``join()`` reads its rows on from the prose's last heading."""
     if not alone.tasks:
         run.warnings += prose.run.warnings
         run.warn(empty_at, "分工表中没有读出任务,任务取自正文")
-        return _parts(prose)
+        return prose
     span = line_span(prose_segs[0].no, prose_segs[-1].no)
-    if _restates(alone, prose):
+    restates = _restates(alone, prose)
+    # prose that names no unit before a 分工表 that does: the 方案's body (总体要求, "任务见附件",
+    # 工作要求) and its attached task table, whose rows are the tasks
+    if restates or not prose.any_units and alone.any_units:
         run.warnings += alone_run.warnings
-        run.warn(prose_segs[0].no, f"文档同时有正文要点({span})和重述它的分工表,任务取自分工表,正文未导入")
-        _borrow_numbers(alone, prose, run)
-        return _with_missing(alone, prose, run)
-    if not prose.any_units and alone.any_units:
-        # prose that names no unit before a 分工表 that does: the 方案's body (总体要求, "任务见附件",
-        # 工作要求) and its attached task table, whose rows are the tasks
-        run.warnings += alone_run.warnings
-        run.warn(prose_segs[0].no, f"正文({span})没有写责任单位,任务取自其后的分工表,正文未导入")
+        run.warn(prose_segs[0].no, f"文档同时有正文要点({span})和重述它的分工表,任务取自分工表,正文未导入"
+                 if restates else f"正文({span})没有写责任单位,任务取自其后的分工表,正文未导入")
+        if restates:
+            _borrow_numbers(alone, prose, run)
         return _with_missing(alone, prose, run)
     joined, joined_run = join()
     run.warnings += prose.run.warnings + joined_run.warnings
-    return prose.sections + joined.sections, prose.tasks + joined.tasks, prose.any_units or joined.any_units
+    return TableTasks(prose.sections + joined.sections, prose.tasks + joined.tasks,
+                      prose.any_units or joined.any_units)
 
 
-def _with_missing(table: "Builder | TableTasks", prose: "Builder", run: Run):
+def _with_missing(table: "Builder | TableTasks", prose: Builder, run: Run) -> "Builder | TableTasks":
     """The table's reading, and the prose items it leaves out when it restates the others: a body
     list "1.–6." before a table of five of them keeps the sixth (the table has the units)."""
-    sections, tasks, any_units = _parts(table)
-    missing = _not_restated(table, prose)
-    if missing:
-        by_title = {_title_key(s.title): s.key for s in table.sections}
-        titles = {s.key: _title_key(s.title) for s in prose.sections}
-        for task in missing:
-            section = by_title.get(titles.get(task.section or "", ""))
-            tasks.append(ImportedTask(number=task.number, section=section, text=task.text, units=list(task.units),
-                                      units_text=task.units_text, deadline=list(task.deadline), line=task.line,
-                                      deadline_from_text=task.deadline_from_text))
-            run.warn(task.line, f"正文第{task.line}行的条目在分工表中没有,已按正文导入:{excerpt(task.text)}")
-    return sections, tasks, any_units
+    by_title = {_title_key(s.title): s.key for s in table.sections}
+    titles = {s.key: _title_key(s.title) for s in prose.sections}
+    for task in _not_restated(table, prose):
+        section = by_title.get(titles.get(task.section or "", ""))
+        table.tasks.append(replace(task, section=section, units=list(task.units),
+                                   deadline=list(task.deadline)))
+        run.warn(task.line, f"正文第{task.line}行的条目在分工表中没有,已按正文导入:{excerpt(task.text)}")
+    return table
 
 
 def _bigrams(text: str) -> set[str]:
@@ -833,10 +747,10 @@ def _title_key(text: str) -> str:
 
 def _restates(table: "Builder | TableTasks", prose: "Builder") -> bool:
     """Whether the table's headings are the prose's headings and items (by title)."""
-    known = {_title_key(s.title) for s in prose.sections}
-    known |= {_title_key(split_title(t.text)[0]) for t in prose.tasks}
     if not table.sections:
         return False
+    known = {_title_key(s.title) for s in prose.sections}
+    known |= {_title_key(split_title(t.text)[0]) for t in prose.tasks}
     return sum(_title_key(s.title) in known for s in table.sections) * 2 >= len(table.sections)
 
 

@@ -1,11 +1,8 @@
 """A PDF's text and ruled tables (pdfplumber), read in a child process.
 
 pdfplumber lays a page out in pure Python, with no limit of its own: a page of a million drawn
-lines, or a content stream that inflates to gigabytes, would take the command's time and memory.
-So ``read_in_child`` runs ``layout`` in a child Python (``python -m gktrack.features.importer.pdf
-IN OUT``) under ``limits.run_child``'s time limit and, on POSIX, a memory limit, and takes its
-result back as JSON: the lines in reading order and the tables as ``Grid``s, for
-``sources._read_pdf`` to number.
+lines would take the command's time and memory. So ``read_in_child`` runs ``layout`` in a child
+Python under ``limits.run_child``'s time and memory limits and takes its result back as JSON.
 """
 
 from __future__ import annotations
@@ -21,7 +18,9 @@ from pathlib import Path
 from gktrack.errors import GktrackError, InputError
 from gktrack.features.importer.table import Cell, Grid
 from gktrack.features.importer.text import marker_at_start
-from gktrack.features.limits import CHILD_MEMORY, MAX_PDF_PAGES, check_table, python_child_env, run_child, unreadable
+from gktrack.features.limits import (
+    CHILD_MEMORY, MAX_PDF_PAGES, check_table, python_child_env, run_child, unreadable,
+)
 
 
 def read_in_child(data: bytes, name: str) -> tuple[list[str], list[Grid], list[tuple[int, str]]]:
@@ -116,9 +115,8 @@ def _key(text: str) -> str:
 
 
 def _running_heads(lines: list, pages: list[list[int]]) -> list[tuple[int, str]]:
-    """A page's first or last line that comes back at the top or foot of other pages ("某县人民政府
-    办公室", "第 2 页 共 5 页") is the page's running head, not text: it is left out (and said so).
-    Bare page numbers ("- 2 -") are left for the parser, which also rejoins what they cut."""
+    """A page's first or last line that comes back on other pages ("第 2 页 共 5 页") is a running
+    head: left out, and said so. Bare page numbers are left for the parser, which rejoins what they cut."""
     ends: dict[tuple[int, str], list[int]] = {}
     for own in pages:
         # the top lines of pages with the top lines, the feet with the feet
@@ -148,13 +146,10 @@ def _running_heads(lines: list, pages: list[list[int]]) -> list[tuple[int, str]]
 
 
 def _indented(lines: list) -> list[str]:
-    """The text lines with their indent as leading spaces, one per character width from the left
-    edge most lines start at: the first line of a paragraph is indented, its wrapped lines are not.
-
-    A line that runs to the right edge of the text goes on in the next one when that one is not
-    indented and starts no numbered item: the two are joined here, where the page shows where a
-    line ends (counting characters cannot: a digit is half as wide as a Chinese character). The
-    line joined on becomes blank, so the lines keep their places."""
+    """The text lines with their indent as leading spaces (a paragraph's first line is indented).
+    A line running to the text's right edge goes on in the next one when that one is not indented
+    nor numbered: joined here, where the page shows where a line ends; the line joined on becomes
+    blank, so the lines keep their places."""
     text = [line for line in lines if isinstance(line, _Text) and line.text.strip()]
     edges = Counter(round(line.x0) for line in text)
     if not edges:
@@ -187,9 +182,8 @@ def _indented(lines: list) -> list[str]:
 
 
 def _cell_values(page, table) -> list[list[str | None]]:
-    """Each cell's text, its lines joined where the text only wrapped at the cell's edge (the line
-    runs to the edge) and kept apart where the writer broke it (one unit a line: "县政府办公室" /
-    "县司法局"); None for a cell a merged one covers."""
+    """Each cell's text, its lines joined where they only wrapped at the cell's edge, kept apart where
+    the writer broke them (one unit a line); None for a cell a merged one covers."""
     values = table.extract()  # the shape, and the text wherever the cell's lines cannot be had
     for r, row in enumerate(table.rows):
         for c, bbox in enumerate(row.cells):

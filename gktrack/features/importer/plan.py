@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,8 +88,7 @@ def derive_plan_id(title: str | None, year: int | None, taken: set[str], issuer:
     if place:
         from pypinyin import Style, lazy_pinyin
 
-        letters = "".join(ch for ch in lazy_pinyin(place[0], style=Style.FIRST_LETTER) if ch.isalpha())
-        if letters:
+        if letters := "".join(ch for ch in lazy_pinyin(place[0], style=Style.FIRST_LETTER) if ch.isalpha()):
             stem = letters.lower()[:6]
     base = f"{stem}{year or ''}"
     candidate, n = base, 2
@@ -167,12 +167,9 @@ def preview_import(repo: Repository, path: str | Path, *, plan_id: str | None = 
     for name, line in unresolved.items():
         warnings.append((line, f"文中用“{name}”指发文单位,但没有写明它的名称,这些任务暂未登记该单位:"
                                "请用 --owner 指定发文单位后重新导入"))
-    counts: dict[str, int] = {}
     by_key = plan.section_by_key()
-    for task in plan.tasks:
-        top = (task.section or "").split(".")[0]
-        label = by_key[top].heading if top in by_key else "(无章节)"
-        counts[label] = counts.get(label, 0) + 1
+    tops = ((task.section or "").split(".")[0] for task in plan.tasks)
+    counts = Counter(by_key[top].heading if top in by_key else "(无章节)" for top in tops)
     return ImportPreview(plan, new_units, known_units, sorted(warnings, key=lambda w: w[0]), digest, str(path),
                          section_counts=list(counts.items()), no_tasks=imported.no_tasks)
 

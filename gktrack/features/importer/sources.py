@@ -1,11 +1,8 @@
-"""Every input format the importer reads, turned into numbered lines of text.
+"""Every input format the importer reads, turned into numbered lines of text (a ``Document``).
 
-The parser only ever sees a ``Document``: a list of ``Line(no, text)``. A new format is one more
-reader in ``READERS``; nothing else changes. Documents come from outside: every reader keeps the
-limits of ``gktrack.features.limits`` and answers a file it cannot read with one line naming it,
-and ``read_document`` takes control characters out of the text (``domain.text.stripped``) and
-mends unit labels (``item_units.mended_labels``): the spaces PDF text leaves inside them ("责任 单位:")
-closed up, a lost colon ("责任单位 县财政局") given back.
+A new format is one more reader in ``READERS``. Documents come from outside: every reader keeps
+the limits of ``gktrack.features.limits`` and answers a file it cannot read with one line naming
+it; ``read_document`` takes control characters out and mends unit labels (``mended_labels``).
 """
 
 from __future__ import annotations
@@ -25,8 +22,8 @@ from gktrack.features.importer.item_units import mended_labels
 from gktrack.features.importer.pdf import read_in_child
 from gktrack.features.importer.table import Cell, Grid
 from gktrack.features.limits import (
-    MAX_LINES, TABLE_COLUMNS, TABLE_ROWS, check_package, check_table, check_text, merged_ranges, read_file, run_child,
-    unreadable,
+    MAX_LINES, TABLE_COLUMNS, TABLE_ROWS, check_package, check_table, check_text, merged_ranges,
+    read_file, run_child, unreadable,
 )
 
 
@@ -61,22 +58,19 @@ class Document:
 
 def read_document(path: str | Path, data: bytes | None = None) -> Document:
     """The document at ``path`` (its bytes ``data`` when already read): .docx/.xlsx/.html/.pdf with
-    their tables, .doc/.wps/.et/.xls through LibreOffice, anything else as text (UTF-8, UTF-16,
-    GB18030)."""
+    their tables, .doc/.wps/.et/.xls through LibreOffice, anything else as text."""
     path = Path(path)
     reader = READERS.get(path.suffix.lower(), _read_text)
     return _finished(reader(read_file(path) if data is None else data, path.name))
 
 
 def text_document(text: str, name: str | None = None) -> Document:
-    """Text already in hand (a test, a caller of ``parse_document``) as ``read_document`` gives a
-    file's: within the limits, control characters out, unit labels closed up."""
+    """Text already in hand, finished as ``read_document`` finishes a file's."""
     return _finished(Document.from_text(text, name))
 
 
 def _finished(doc: Document) -> Document:
-    """``doc`` within the text limits, without control characters (noted once, at the first), its unit
-    labels as the patterns expect them (``mended_labels``)."""
+    """``doc`` within the text limits, without control characters (noted once), its unit labels mended."""
     name = doc.name or "文档"
     check_text(len(doc.lines), sum(len(line.text) for line in doc.lines), name)
     found: list[tuple[int, str]] = []
@@ -90,8 +84,7 @@ def _finished(doc: Document) -> Document:
     for grid in doc.tables:
         for row in grid.rows:
             for cell in row:
-                char = control_in(cell.text)
-                if char is not None:
+                if (char := control_in(cell.text)) is not None:
                     found.append((cell.line, char))
                     cell.text = stripped(cell.text)
                 cell.text = mended_labels(cell.text)
@@ -159,15 +152,13 @@ def _walk(container, texts: list[str], numbering: "_Numbering", tables: list[Gri
     for child in container.iterchildren():
         if child.tag == _W + "p":
             if tables is not None:  # a heading style in the body, not inside a table's cell
-                level = _outline(child, numbering.outlines)
-                if level is not None:
+                if (level := _outline(child, numbering.outlines)) is not None:
                     numbering.found[len(texts)] = level
             texts.append(numbering.label(child) + _paragraph_text(child))
         elif child.tag == _W + "tbl":
             _walk_table(child, texts, numbering, tables, name)
         elif child.tag == _W + "sdt":  # content controls wrap ordinary paragraphs
-            content = child.find(_W + "sdtContent")
-            if content is not None:
+            if (content := child.find(_W + "sdtContent")) is not None:
                 _walk(content, texts, numbering, tables, name)
         if len(texts) > MAX_LINES:  # before a table of a million empty cells is all made
             check_text(len(texts), sum(map(len, texts)), name)
@@ -175,9 +166,8 @@ def _walk(container, texts: list[str], numbering: "_Numbering", tables: list[Gri
 
 def _walk_table(table, texts: list[str], numbering: "_Numbering", tables: list[Grid] | None,
                 name: str) -> None:
-    """Row by row, cell by cell. A cell merged down several rows is read once: at its first row
-    when it lies left of the main text column (a heading, a work item), after its last row when
-    it lies right of it (the 责任单位 / 时限 shared by those rows), as flattened tables write it."""
+    """Row by row, cell by cell. A cell merged down several rows is read once, as flattened tables
+    write it: at its first row left of the main text column, after its last row right of it."""
     grid: list[list[tuple[int, object, str, int]]] = []  # per row: (column, cell, merge state, span)
     for row in table.iterchildren(_W + "tr"):
         # spans bounded before they are added up: a gridSpan of 10^8 is not a table
@@ -247,9 +237,8 @@ def _walk_table(table, texts: list[str], numbering: "_Numbering", tables: list[G
 
 
 def _outline_styles(word) -> dict[str, int]:
-    """styleId -> outline level of the paragraph styles that are headings: Word's 标题 1-9
-    ("heading 1", whatever the styleId) or a style with its own outline level, also through the
-    styles it is based on."""
+    """styleId -> outline level of the heading styles: Word's 标题 1-9 ("heading 1", whatever the
+    styleId) or a style with its own outline level, also through the styles it is based on."""
     try:
         nodes = {style.get(_W + "styleId"): style for style in word.styles.element.iterchildren(_W + "style")
                  if style.get(_W + "type") in (None, "paragraph")}
@@ -257,8 +246,7 @@ def _outline_styles(word) -> dict[str, int]:
         return {}
 
     def own(style) -> int | None:
-        level = style.find(f"{_W}pPr/{_W}outlineLvl")
-        if level is not None:
+        if (level := style.find(f"{_W}pPr/{_W}outlineLvl")) is not None:
             return _outline_level(level)
         name = style.find(_W + "name")
         match = re.fullmatch(r"heading\s*([1-9])", (name.get(_W + "val") or "") if name is not None else "", re.I)
@@ -269,8 +257,7 @@ def _outline_styles(word) -> dict[str, int]:
         seen, node = set(), style
         while node is not None and id(node) not in seen:  # a loop of basedOn would never end
             seen.add(id(node))
-            level = own(node)
-            if level is not None:
+            if (level := own(node)) is not None:
                 levels[style_id] = level
                 break
             based = node.find(_W + "basedOn")
@@ -283,8 +270,7 @@ def _outline(paragraph, styles: dict[str, int]) -> int | None:
     props = paragraph.find(_W + "pPr")
     if props is None:
         return None
-    level = props.find(_W + "outlineLvl")
-    if level is not None:
+    if (level := props.find(_W + "outlineLvl")) is not None:
         return _outline_level(level)
     style = props.find(_W + "pStyle")
     return styles.get(style.get(_W + "val")) if style is not None else None
@@ -397,21 +383,18 @@ class _Numbering:
                 )
             abstract[node.get(_W + "abstractNumId")] = levels
         for node in root.iterchildren(_W + "num"):
-            ref = node.find(_W + "abstractNumId")
-            if ref is not None:
+            if (ref := node.find(_W + "abstractNumId")) is not None:
                 num_id = node.get(_W + "numId")
                 for ilvl, spec in abstract.get(ref.get(_W + "val"), {}).items():
                     self.levels[(num_id, ilvl)] = spec
                 # Word counts on through every num of one definition; a startOverride restarts it
                 self.lists[num_id] = "abstract:" + (ref.get(_W + "val") or "")
                 for override in node.iterchildren(_W + "lvlOverride"):
-                    start = override.find(_W + "startOverride")
-                    if start is not None:
+                    if (start := override.find(_W + "startOverride")) is not None:
                         self.restarts.setdefault(num_id, {})[_level(override.get(_W + "ilvl"))] = _int(start, 1)
         try:
             for style in word.styles.element.iterchildren(_W + "style"):
-                num = style.find(f"{_W}pPr/{_W}numPr")
-                if num is not None:
+                if (num := style.find(f"{_W}pPr/{_W}numPr")) is not None:
                     self.styles[style.get(_W + "styleId")] = self._num_pr(num)
         except AttributeError:
             pass
@@ -428,8 +411,7 @@ class _Numbering:
         props = paragraph.find(_W + "pPr")
         if props is None:
             return ""
-        num = props.find(_W + "numPr")
-        if num is not None:
+        if (num := props.find(_W + "numPr")) is not None:
             num_id, ilvl = self._num_pr(num)
         else:
             style = props.find(_W + "pStyle")
@@ -462,11 +444,8 @@ class _Numbering:
 # ---- .xlsx -------------------------------------------------------------------------------------
 
 def _read_xlsx(data: bytes, name: str) -> Document:
-    """Every visible sheet as a table (merged ranges spread over their cells) and as lines, row by row.
-
-    Read as openpyxl streams it (read-only: no object per cell of a merged range), at most
-    ``TABLE_ROWS`` rows with content and ``TABLE_COLUMNS`` columns; the merged ranges come from the
-    sheet's XML, which ``check_package`` has bounded."""
+    """Every visible sheet as a table (merged ranges spread over their cells) and as lines, row by row:
+    read-only (no object per cell of a merged range), the merged ranges from the sheet's XML."""
     try:
         from openpyxl import load_workbook
     except ImportError:
@@ -493,8 +472,7 @@ def _read_xlsx(data: bytes, name: str) -> Document:
 
 
 def _read_csv(data: bytes, name: str) -> Document:
-    """A sheet saved as CSV (Excel/WPS "另存为 CSV", UTF-8 with BOM or GBK): read as the sheet it was,
-    one table of its rows; a quoted cell may hold commas and line breaks."""
+    """A sheet saved as CSV (UTF-8 with BOM or GBK): read as the sheet it was."""
     text = decode_text(data, name)
     check_text(text.count("\n") + 1, len(text), name)
     values: dict[tuple[int, int], str] = {}
@@ -514,11 +492,8 @@ _DEFAULT_SHEET = re.compile(r"^\s*(?:sheet|工作表|表)\s*\d*\s*$", re.I)
 
 
 def _sheet_values(ws, name: str) -> dict[tuple[int, int], str]:
-    """(row, column) -> text of every cell of the sheet with content.
-
-    The cells come as openpyxl's read-only sheet parses them (``WorkSheetParser``, with the same
-    arguments ``ReadOnlyWorksheet`` gives it), but without its padding: ``iter_rows`` makes every
-    row as wide as the sheet's dimension says and yields each missing row, and a dimension of
+    """(row, column) -> text of every cell of the sheet with content, as openpyxl's read-only sheet
+    parses them but without ``iter_rows``' padding to the sheet's dimension: a dimension of
     A1:XFD1048576 or a row numbered 10^12 costs nothing to write."""
     from openpyxl.worksheet._reader import WorkSheetParser
 
@@ -536,8 +511,7 @@ def _sheet_values(ws, name: str) -> dict[tuple[int, int], str]:
                     continue
                 if hasattr(value, "isoformat"):
                     value = value.isoformat()[:10]
-                text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
-                if text:
+                if text := str(value).replace("\r\n", "\n").replace("\r", "\n").strip():
                     if c > TABLE_COLUMNS:
                         check_table(used_rows + 1, c, name)
                     values[(r, c)] = text
@@ -647,10 +621,8 @@ def _chrome(node) -> bool:
 
 
 def _drop_chrome(root) -> None:
-    """lxml's ``drop_tree`` for every ``_chrome`` element, all at once: each goes with all it holds,
-    and its tail joins the text before it (the tail of the kept element before it, or its parent's
-    text). Dropped one by one, every join copies a growing string: hours for a page of a million
-    small 分享 links."""
+    """lxml's ``drop_tree`` for every ``_chrome`` element, all at once (its tail joins the text before
+    it). Dropped one by one, every join copies a growing string: hours for a million small links."""
     stack = [root]
     while stack:
         parent = stack.pop()
@@ -689,9 +661,8 @@ class _Page:
 
 
 def _rows_by_table(root) -> tuple[dict, set, dict]:
-    """Each <table>'s own rows, the tables that hold tables, and each element's nearest table,
-    found in one pass (asking each row for its table would walk up the whole nesting, for every
-    row of every table around it)."""
+    """Each <table>'s own rows, the tables that hold tables, and each element's nearest table, in one
+    pass (asking each row for its table would walk up the whole nesting)."""
     owner: dict = {}  # element -> the nearest <table> above it
     rows: dict = {}
     layout: set = set()
@@ -708,9 +679,8 @@ def _rows_by_table(root) -> tuple[dict, set, dict]:
 
 def _renumber(lines: list[str], tables: list[Grid], name: str, notes: list[tuple[int, str]] = (),
               indent: bool = False, outlines: dict | None = None) -> Document:
-    """Non-blank lines numbered anew, runs of spaces made one; ``indent``: a line's leading spaces
-    (a PDF line's indent) are kept, they tell a paragraph's first line from its wrapped ones;
-    ``outlines``: index in ``lines`` -> heading level (``Line.outline``)."""
+    """Non-blank lines numbered anew, runs of spaces made one; ``indent``: leading spaces kept (a PDF
+    line's indent tells a paragraph's first line); ``outlines``: index in ``lines`` -> heading level."""
     keep: dict[int, int] = {}
     out: list[Line] = []
     for index, line in enumerate(lines, start=1):
@@ -729,8 +699,7 @@ def _renumber(lines: list[str], tables: list[Grid], name: str, notes: list[tuple
 
 def _decode_html(data: bytes, name: str) -> str:
     head = data[:4096].lower()
-    match = re.search(rb'charset=["\']?([a-z0-9_-]+)', head)
-    if match:
+    if match := re.search(rb'charset=["\']?([a-z0-9_-]+)', head):
         charset = match.group(1).decode()
         # pages saying gb2312 are written in GBK (镕, 堃, 鄌郚…): GB18030 reads both, and more
         if charset.replace("_", "").replace("-", "") in ("gb2312", "gbk", "xgbk", "gb231280", "cp936"):
@@ -768,8 +737,7 @@ def _article(root):
 
 def _han_counts(root) -> dict:
     """The Chinese characters of each element's ``text_content()``, counted in one pass from the
-    leaves up (counting each element's text anew would read the text of a page nested a hundred
-    deep a hundred times)."""
+    leaves up (anew for each, a page nested a hundred deep is read a hundred times)."""
     counts: dict = {}
     for node in reversed(list(root.iter())):  # children before their parents
         if not isinstance(node.tag, str):
@@ -783,8 +751,7 @@ def _han_counts(root) -> dict:
 
 
 def _html_walk(node, lines: list[list[str]], tables: list[Grid], page: _Page) -> None:
-    """The text under ``node`` into ``lines``, each line the pieces it is made of (joined once at
-    the end: adding to a growing string would take time growing with its square)."""
+    """The text under ``node`` into ``lines``, each line its pieces (joined once, at the end)."""
     if not isinstance(node.tag, str):
         return
     # an older site lays its page out in tables: a table holding tables is read as blocks (each
@@ -881,8 +848,7 @@ def _span(value) -> int:
 # ---- .pdf --------------------------------------------------------------------------------------
 
 def _read_pdf(data: bytes, name: str) -> Document:
-    """The text of every page and its ruled tables, read by pdfplumber in a child process
-    (``importer.pdf``): its layout has no limits of its own, the child's time and memory have."""
+    """The text and ruled tables of every page, read by pdfplumber in a child process (``pdf``)."""
     try:
         import pdfplumber  # noqa: F401 - the child reads with it: a missing library is said here
     except ImportError:

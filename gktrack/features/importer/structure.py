@@ -1,22 +1,19 @@
 """The plan's body, its segments classified, turned into sections and tasks.
 
-Numbering styles take levels in the order they first appear; an item with deeper items below it (or
-whose siblings have them, unless it is a sentence by itself), or a title over paragraphs that are
-several tasks (and its siblings with it), is a heading; the rest are tasks — a title whose body is
-closed by its own unit line among them — except the plan's introduction (总体要求, 工作目标 …), never a task
-even when nothing follows it, and the parts of its kind ("一、工作要求") that open the plan before the
-parts holding its tasks; unnumbered paragraphs continue the open task or form one; unit phrases
-close tasks — at the end of an item "(责任单位:…)" (a bracket followed by more text ends one task and
-starts the next), or on a line of their own for every task of its section since the previous unit
-line ("以上…由X负责", "本部分工作由X牵头" say which). A division-of-labour table written as text (one cell a
-line, under header cells 工作任务 / 责任单位 / 时限要求 …) is read here too, its cells as its rows' tasks, units
-and deadlines; a table among the prose is handed to the table reader where it stands.
+Numbering styles take levels in the order they first appear. An item with deeper items below it
+(or whose siblings have them), or a title over paragraphs that are several tasks, is a heading;
+the rest are tasks, except the plan's introduction (总体要求, 工作目标 …). Unnumbered paragraphs
+continue the open task or form one; unit phrases close tasks: at the end of an item "(责任单位:…)",
+or on a line of their own for the tasks above ("以上…由X负责", "本部分工作由X牵头" say which). A
+division-of-labour table written one cell a line is read here too; a table among the prose is
+handed to the table reader where it stands.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import groupby
 
 from gktrack.domain import numerals
 from gktrack.domain.deadlines import find_deadline_phrases, is_known
@@ -24,35 +21,20 @@ from gktrack.domain.model import UnitRef
 from gktrack.domain.unitphrase import UNIT_LABEL_WORD, looks_like_unit_phrase, parse_unit_phrase
 from gktrack.errors import InputError
 from gktrack.features.importer.front import header_span
-from gktrack.features.importer.lines import CHROME, INTRO_KIND, INTRO_TITLE, PART_TITLE, Run, Seg, ends_sentence, split_items
+from gktrack.features.importer.lines import (
+    CHROME, INTRO_KIND, INTRO_TITLE, PART_TITLE, Run, Seg, ends_sentence, split_items,
+)
 from gktrack.features.importer.result import ImportedSection, ImportedTask
 from gktrack.features.importer.table import (
-    DEADLINE,
-    GROUP,
-    NUMBER,
-    RESPONSIBLE,
-    TEXT,
-    UNIT_ROLES,
-    TableTasks,
-    build_tasks,
-    cell_deadlines,
-    header_role,
-    units_text as column_units_text,
+    DEADLINE, DEADLINE_LABEL_WORDS, GROUP, NUMBER, RESPONSIBLE, TEXT, UNIT_ROLES, TableTasks,
+    build_tasks, cell_deadlines, header_role, next_section_key, units_text as column_units_text,
 )
-from gktrack.features.importer.text import STRIP, TITLE_CHARS, excerpt, fold, marker_only, outranks, tidy, tidy_lines
+from gktrack.features.importer.text import (
+    STRIP, TITLE_CHARS, excerpt, fold, marker_only, outranks, tidy, tidy_lines,
+)
 from gktrack.features.importer.item_units import (
-    PERSON_WORDS,
-    ROLE_END,
-    TIME_WORDS,
-    UNIT_LABEL,
-    Tail,
-    labelled_parts,
-    leading_units,
-    shown_units,
-    split_at_unit_brackets,
-    title_units,
-    trailing_units,
-    unbracketed,
+    PERSON_WORDS, ROLE_END, UNIT_LABEL, Tail, labelled_parts, leading_units, shown_units,
+    split_at_unit_brackets, title_units, trailing_units, unbracketed,
 )
 from gktrack.features.limits import MAX_TASK_TEXT
 
@@ -69,7 +51,7 @@ _SECTION_WIDE = re.compile(r"^(?:本|该|此)(?:部分|章|节|方面|板块|领
                            r"(?:均|统一|都|总体)?\s*由\s*")
 # "牵头负责领导:张三": a person, kept as a note on the task above, never a unit
 _LEADER_LINE = re.compile(rf"^[(]?\s*{PERSON_WORDS}\s*:")
-_DEADLINE_LABEL = re.compile(rf"^(?:{TIME_WORDS})\s*:\s*(?P<rest>.+)$")
+_DEADLINE_LABEL = re.compile(rf"^(?:{DEADLINE_LABEL_WORDS})\s*:\s*(?P<rest>.+)$")
 
 
 class TooLong(Exception):
@@ -81,9 +63,8 @@ class TooLong(Exception):
 
 
 def _extend(task: ImportedTask, more: str, joint: str = "\n") -> None:
-    """Add ``more`` to a task's text, refused where the task would then be longer than any task is:
-    every paragraph added makes the parser read the task's end again (the time would grow with the
-    square of its length), and such a task means the document's numbering was not understood."""
+    """Add ``more`` to a task's text, refused past any task's length: every paragraph added makes the
+    parser read the task's end again, and such a task means the numbering was not understood."""
     if len(task.text) + 1 + len(more) > MAX_TASK_TEXT:
         raise TooLong(task.line)
     task.text += joint + more
@@ -94,49 +75,29 @@ def _extend(task: ImportedTask, more: str, joint: str = "\n") -> None:
 
 @dataclass
 class Table:
+    """A division-of-labour table written one cell a line: its header's column names."""
     columns: list[str]
     header_at: int      # index of the first header cell in the body
     body_at: int        # first row cell
 
-    @property
-    def has_units(self) -> bool:
-        return any(header_role(c) in UNIT_ROLES for c in self.columns)
-
-    @property
-    def has_time(self) -> bool:
-        return any(header_role(c) == DEADLINE for c in self.columns)
-
-    @property
-    def unit_role(self) -> str:
-        """The role its unit cells give: that of its one unit column ("牵头科室"), else responsible."""
-        roles = [header_role(c) for c in self.columns if header_role(c) in UNIT_ROLES]
-        return roles[0] if len(roles) == 1 else RESPONSIBLE
-
-    @property
-    def unit_columns(self) -> list[str]:
-        """The roles of several unit columns side by side ("牵头单位" "配合单位"), in order; empty
-        where it has one, or where other columns stand between them (its cells are not one run)."""
-        at = [i for i, c in enumerate(self.columns) if header_role(c) in UNIT_ROLES]
-        if len(at) < 2 or at[-1] - at[0] != len(at) - 1:
-            return []
-        return [header_role(self.columns[i]) for i in at]
-
-    @property
-    def units_first(self) -> bool:
-        """The unit column comes before the task text."""
-        unit = next((i for i, c in enumerate(self.columns) if header_role(c) in UNIT_ROLES), None)
-        text = [i for i, c in enumerate(self.columns) if header_role(c) in (TEXT, GROUP)]
-        return unit is not None and bool(text) and unit < text[-1]
-
-    @property
-    def numbered_rows(self) -> bool:
-        return bool(self.columns) and header_role(self.columns[0]) == NUMBER
+    def __post_init__(self) -> None:
+        roles = [header_role(c) for c in self.columns]
+        units = [i for i, role in enumerate(roles) if role in UNIT_ROLES]
+        texts = [i for i, role in enumerate(roles) if role in (TEXT, GROUP)]
+        self.has_units, self.has_time = bool(units), DEADLINE in roles
+        # the role its unit cells give: that of its one unit column ("牵头科室"), else responsible
+        self.unit_role = roles[units[0]] if len(units) == 1 else RESPONSIBLE
+        # several unit columns side by side ("牵头单位" "配合单位"): their roles, in order; none where
+        # other columns stand between them (their cells are no one run)
+        side_by_side = len(units) >= 2 and units[-1] - units[0] == len(units) - 1
+        self.unit_columns = [roles[i] for i in units] if side_by_side else []
+        self.units_first = bool(units) and bool(texts) and units[0] < texts[-1]  # before the task text
+        self.numbered_rows = bool(roles) and roles[0] == NUMBER
 
 
 def find_table(segs: list[Seg]) -> Table | None:
     for index in range(len(segs)):
-        span = header_span(segs, index)
-        if span is not None:
+        if (span := header_span(segs, index)) is not None:
             return Table([s.compact.rstrip(":") for s in segs[span[0]:span[1]]], *span)
     return None
 
@@ -176,19 +137,15 @@ def _title_like(text: str) -> bool:
 
 
 def _whole_item(text: str) -> bool:
-    """Whether an item's own text is a task by itself: a sentence ("疏理…资料,编制…目录。"), ending
-    as one or longer than a title, not a heading's title ("保障措施", "提升效能,发挥监督作用": titles
-    hold commas too) — with or without a body after it ("五、完善民主恳谈制度。重大政务…" heads the
-    task its body makes)."""
+    """Whether an item's own text is a task by itself: a sentence, ending as one or longer than a
+    title, with no body after it ("五、完善民主恳谈制度。重大政务…" heads the task its body makes)."""
     title, body = split_title(text)
     return not body and (len(fold(title).strip()) > TITLE_CHARS or fold(text).rstrip().endswith(("。", ";", "!", "?")))
 
 
 def _one_task(following: list[Seg]) -> bool:
-    """Whether the lines under an item are its body and then its own unit lines, as a record's fields
-    ("公开…。" over "责任部门:X", or "牵头单位:X" and "责任单位:Y"): the item is that one task, as an
-    item whose body is cut before its unit line is, not a heading over one. A paragraph closed by its
-    own unit bracket is a task of its own under the item."""
+    """Whether the lines under an item are its body and then its own unit lines ("公开…。" over
+    "责任部门:X"): the item is that one task, not a heading over one."""
     closed = body = False
     for seg in following:
         if seg.kind == "para":
@@ -273,8 +230,7 @@ class Builder:
         the items it is for (a range of numbers, or its whole section)."""
         match = _ABOVE.match(seg.norm)
         if match is None:
-            match = _SECTION_WIDE.match(seg.norm)
-            if match is None:
+            if (match := _SECTION_WIDE.match(seg.norm)) is None:
                 return False
             seg.whole_section = True
         rest = seg.raw[match.end():].strip(STRIP).rstrip("。.;；")
@@ -333,30 +289,19 @@ class Builder:
             previous = seg.kind
 
     def _unit_cell_roles(self) -> dict[int, str]:
-        """The role of each unit cell by its column, under several unit columns: a row's run of unit
-        cells as long as the columns is one cell each, in their order. A shorter run left an empty
-        cell out, unwritten, and cannot say which: its cells keep the default role."""
+        """The role of each unit cell under several unit columns: a run of unit cells as long as the
+        columns is one cell each; a shorter run left a cell out and cannot say which."""
         columns = self.table.unit_columns
         found: dict[int, str] = {}
-        run: list[int] = []
-        for index, seg in enumerate(self.segs):
-            if seg.kind == "chrome":
-                continue
-            if seg.kind == "units":
-                run.append(index)
-                continue
-            if len(run) == len(columns):
-                found.update(zip(run, columns))
-            run = []
-        if len(run) == len(columns):
-            found.update(zip(run, columns))
+        kept = [(index, seg) for index, seg in enumerate(self.segs) if seg.kind != "chrome"]
+        for units, run in groupby(kept, key=lambda item: item[1].kind == "units"):
+            indexes = [index for index, _ in run]
+            if units and len(indexes) == len(columns):
+                found.update(zip(indexes, columns))
         return found
 
     def _next(self, index: int) -> Seg | None:
-        for seg in self.segs[index + 1:]:
-            if seg.kind != "chrome":
-                return seg
-        return None
+        return next((seg for seg in self.segs[index + 1:] if seg.kind != "chrome"), None)
 
     def _starts_row(self, index: int) -> bool:
         """An unnumbered heading of the table: followed by a numbered work item."""
@@ -366,10 +311,8 @@ class Builder:
     def _unnumbered_headings(self) -> None:
         for index, seg in enumerate(self.segs):
             if seg.kind == "para" and len(seg.norm) <= TITLE_CHARS and not ends_sentence(seg.norm) \
-                    and self._starts_row(index):
-                nxt = self._next(index)
-                if _title_like(nxt.body):
-                    seg.kind = "uhead"
+                    and self._starts_row(index) and _title_like(self._next(index).body):
+                seg.kind = "uhead"
 
     # -- levels and headings --
 
@@ -456,9 +399,8 @@ class Builder:
         self._introduction(structural, ends)
 
     def _introduction(self, structural: list[int], ends: dict[int, int]) -> None:
-        """The top-level parts that open the plan before the first part holding its tasks, titled
-        by a general word ("工作要求", "基本要求") and holding nothing of a task themselves: the plan's
-        introduction. The same title after the tasks ("三、工作要求 (一)…") is a part like any other."""
+        """The top-level parts titled by a general word ("工作要求") that open the plan before the first
+        part holding its tasks, holding none themselves: the plan's introduction."""
         if self.table is not None or not structural:
             return
         top = min(self.segs[i].level for i in structural)
@@ -522,8 +464,7 @@ class Builder:
             nonlocal open_task
             task = ImportedTask(number=number, section=section_key(), text=text, line=seg.no)
             self.tasks.append(task)
-            tail = trailing_units(text)
-            if tail:
+            if tail := trailing_units(text):
                 take_tail(task, tail)
                 self.any_units = True
                 open_task = None
@@ -568,8 +509,7 @@ class Builder:
             if self.table is None and open_task is not None:
                 # a line ending in "，" or "、" breaks a sentence (a <br>, a hard wrap): it goes on
                 _extend(open_task, text, "" if fold(open_task.text.rstrip(STRIP)[-1:]) in (",", "、") else "\n")
-                tail = trailing_units(open_task.text)
-                if tail:
+                if tail := trailing_units(open_task.text):
                     # a phrase at the end of an item is the item's own: earlier ones stay open
                     take_tail(open_task, tail)
                     self.any_units = True
@@ -607,9 +547,7 @@ class Builder:
                 if stack:
                     seen_child.add(stack[-1][3])
                 if index in self.heading:
-                    parent = stack[-1][1] if stack else ""
-                    counts[parent] = counts.get(parent, 0) + 1
-                    key = f"{parent}.{counts[parent]}" if parent else str(counts[parent])
+                    key = next_section_key(counts, stack[-1][1] if stack else "")
                     heading_text = seg.body
                     tail = trailing_units(heading_text)
                     if tail:  # "(一)X(牵头单位:…)" above its items: they share it unless they name their own
@@ -653,7 +591,7 @@ class Builder:
                 continue
             if kind == "table":
                 # its rows sit under the prose's open heading; the prose's numbering goes on after it
-                grid, header = seg.table  # type: ignore[attr-defined]
+                grid, header = seg.table
                 into = TableTasks(counts=counts, stack=[("prose", key) for _, key, pre, _ in stack if not pre])
                 result = build_tasks(grid, header, run.warn, trailing=trailing_units, split=split_items, into=into)
                 self.sections += result.sections
@@ -737,8 +675,7 @@ class Builder:
                 if not seg.all_above:
                     # a unit line closes the items of its own section: those of an earlier section,
                     # past a heading, are not its own ("以上工作由…" says it reaches them)
-                    others = [t for t in pending if t.section != section_key()]
-                    if others:
+                    if others := [t for t in pending if t.section != section_key()]:
                         run.warn(seg.no, f"这一行责任单位只用于本小节的任务;前面其他小节的 {len(others)} 项任务"
                                          f"(自第{others[0].line}行起)没有写责任单位,未使用这一行")
                         pending[:] = [t for t in pending if t.section == section_key()]
@@ -792,8 +729,7 @@ class Builder:
                     task.units_text, units = self.section_units[key]
                     task.units = list(units)
                 key = key.rpartition(".")[0]
-            cells = self.cells.get(id(task))
-            if cells:
+            if cells := self.cells.get(id(task)):
                 task.deadline = cell_deadlines("\n".join(cells), task.line, self.run.warn)
             else:
                 task.deadline = find_deadline_phrases(task.text)

@@ -1,22 +1,13 @@
 """One table model for every source: cells → rows → columns → tasks.
 
-A .docx/.xlsx/.html/.pdf reader hands over its tables as ``Grid``s (merged ranges already spread
-over the cells they cover, flagged ``merged``); tables flattened into text (" | " rows, tab rows,
-one cell per line ending in "|") are rebuilt into ``Grid``s by ``text_grids``. Then the same
-steps for all of them:
-
-1. the header row is found by what its cells mean (``header_role``), in any order;
-2. rows of a flattened table that lost merged cells are aligned to the columns by their content
-   (a row number, an item "3.", a section "二、", a deadline, a unit list, a sentence of task text);
-   a 序号 the header lacks gets a column of its own, a column of headings ("一、…") before a group
-   column is a group whatever its header says, and a line of only "|" is empty cells;
-3. each data row is one task (a cell of items numbered on with the rows around it: one each):
-   group columns ("工作任务", "类别") and rows holding one heading become sections, a blank or
-   merged group cell carries down, the unit columns give units with their roles (another level's,
-   "市级牵头单位" beside "责任单位", a note), the time column gives deadlines, 完成情况 becomes the
-   first progress entry; a task's numbered name and its requirements are one task.
-
-A header cell is never a task and never a unit; a row that cannot be placed is a warning.
+The .docx/.xlsx/.html/.pdf readers hand over ``Grid``s (merged ranges spread over the cells they
+cover, flagged ``merged``); tables flattened into text (" | " rows, tab rows, one cell per line)
+are rebuilt into ``Grid``s by ``text_grids``. For all of them the header row is found by what its
+cells mean (``header_role``), rows of a flattened table that lost merged cells are placed in the
+columns by their content, and each data row becomes a task: group columns and rows holding one
+heading give sections, unit columns units with their roles, the time column deadlines, 完成情况
+the first progress entry. A header cell is never a task nor a unit; a row that cannot be placed
+is a warning.
 """
 
 from __future__ import annotations
@@ -30,7 +21,10 @@ from gktrack.domain.unitphrase import (LABEL_ROLE_WORDS, UNIT_LABEL_KINDS, dedup
                                       looks_like_unit_phrase, parse_unit_phrase)
 from gktrack.errors import InputError
 from gktrack.features.importer.result import ImportedSection, ImportedTask
-from gktrack.features.importer.text import BARE_PAGE, CHROME, TITLE_CHARS, Marker, excerpt, fold, marker_at_start, simplified, tidy, tidy_lines
+from gktrack.features.importer.text import (
+    BARE_PAGE, CHROME, TITLE_CHARS, Marker, excerpt, fold, marker_at_start, simplified, tidy,
+    tidy_lines,
+)
 
 NUMBER, GROUP, TEXT, LEAD, SUPPORT, RESPONSIBLE, DEADLINE, STATUS, REMARKS, PERSON = (
     "number", "group", "text", "lead", "support", "responsible", "deadline", "status", "remarks", "person")
@@ -38,9 +32,8 @@ DETAIL = "detail"  # 细化分工: more of the task's text, often left blank
 UNIT_ROLES = (LEAD, SUPPORT, RESPONSIBLE)
 
 _ORG = rf"(?:{UNIT_LABEL_KINDS})?"
-# The labels a deadline goes by, in a column's header and before a colon in prose ("进度安排:"):
-# the importer's one list of them. A bare "时间" or "日期" labels a column, but in prose it is a
-# page's field ("时间:2020年09月15日") as often as a task's deadline.
+# The labels a deadline goes by, in a column's header and before a colon in prose ("进度安排:").
+# A bare "时间" or "日期" labels a column only: in prose it is as often a page's field.
 _TIME_HEAD, _TIME_TAIL = r"(?:完成|办结|截止|办理|责任|推进)", r"(?:要求|节点|安排|进度)"
 DEADLINE_LABEL_WORDS = (rf"{_TIME_HEAD}?(?:时限|期限){_TIME_TAIL}?|{_TIME_HEAD}时间{_TIME_TAIL}?|时间{_TIME_TAIL}"
                         r"|进度(?:安排|要求)")
@@ -86,8 +79,7 @@ def header_role(text: str) -> str | None:
     for role, pattern in _ROLE_RX:
         if pattern.fullmatch(key):
             return role
-    level = _LEVEL.match(key)
-    if level:
+    if level := _LEVEL.match(key):
         role = header_role(key[level.end():])
         return role if role in UNIT_ROLES else None
     # "目标和要求", "内容及措施": two names of one kind of column joined
@@ -165,8 +157,7 @@ def settle_roles(roles: list[str | None]) -> list[str | None]:
     roles = list(roles)
     texts = [i for i, r in enumerate(roles) if r == TEXT]
     if not texts:
-        groups = [i for i, r in enumerate(roles) if r == GROUP]
-        if groups:
+        if groups := [i for i, r in enumerate(roles) if r == GROUP]:
             roles[groups[-1]] = TEXT
     for i in texts[:-1]:
         roles[i] = GROUP
@@ -194,8 +185,7 @@ def find_header(grid: Grid) -> Header | None:
 
 def _by_content(roles: list[str | None], rows: list[list[Cell]]) -> list[str | None]:
     """A task's text is never merged over rows, a group's cell often is: when the text column has
-    merged or blank cells and a group column has none, the headers' words ("工作事项 | 工作内容") were
-    read the wrong way round, and the two swap."""
+    merged or blank cells and a group column has none, the two swap ("工作事项 | 工作内容")."""
     full = [row for row in rows if len(row) == len(roles)]
     if len(full) < 2:
         return roles
@@ -206,8 +196,7 @@ def _by_content(roles: list[str | None], rows: list[list[Cell]]) -> list[str | N
     texts = [i for i, r in enumerate(roles) if r == TEXT]
     groups = [i for i, r in enumerate(roles) if r == GROUP]
     if len(texts) == 1 and gaps(texts[0]) and groups:
-        filled = [i for i in groups if not gaps(i)]
-        if filled:
+        if filled := [i for i in groups if not gaps(i)]:
             roles = list(roles)
             roles[texts[0]], roles[filled[-1]] = GROUP, TEXT
     return roles
@@ -233,9 +222,7 @@ def is_dash(text: str) -> bool:
 
 def _split_pipes(text: str) -> list[str]:
     cells = re.split(r"[|｜]", text)
-    if cells and not cells[0].strip():
-        cells = cells[1:]
-    return [_clean(c) for c in cells]
+    return [_clean(c) for c in (cells if cells[0].strip() else cells[1:])]
 
 
 def _trim(cells: list[str]) -> list[str]:
@@ -257,9 +244,8 @@ class _Joined:
 
 
 def _quoted_fields(text: str) -> tuple[list[str], bool]:
-    """Tab-separated fields as Excel writes them: a cell holding a line break or a quote is put in
-    "…", with "" for a quote, closed by a quote before a tab or the end. (The fields, with quoted
-    ones unwrapped; whether the last one is still open.) A quote anywhere else is text."""
+    """Tab-separated fields as Excel writes them ("…" round a cell with a line break, "" for a
+    quote), and whether the last one is still open. A quote anywhere else is text."""
     fields, i, n = [], 0, len(text)
     while True:
         end = text.find("\t", i)
@@ -317,13 +303,11 @@ def _join_quoted_rows(lines) -> list:
     return out
 
 
-_COLUMN_GAP = re.compile(r"[ \u3000\xa0]{2,}")
 _CELL_RUN = re.compile(r"(?:(?![ \u3000\xa0]{2,})\S|[ \u3000\xa0](?=\S))+")
 
 
 def _spaced_cells(text: str) -> list[tuple[str, int, int]]:
-    """Cells of a line laid out with runs of spaces: (text, start in characters, start in display
-    columns, a wide character counting two); none for a line with tabs or "|"."""
+    """Cells of a line laid out with runs of spaces: (text, start, start in display columns)."""
     if "\t" in text or "|" in fold(text):
         return []
     found, width, counted = [], 0, 0
@@ -337,27 +321,23 @@ def _spaced_cells(text: str) -> list[tuple[str, int, int]]:
 def _place(cells: list[tuple[str, int, int]], header: list[tuple[str, int, int]]) -> list[str]:
     """A row's cells under the header's columns, by where they start (in characters or in display
     columns, whichever lines up better): a blank merged cell leaves its column empty."""
-    best = None
-    for measure in (1, 2):
-        columns, cost, previous = [], 0, -1
+    def placed(measure: int) -> tuple[int, list[int]]:
+        columns, cost = [], 0
         for index, cell in enumerate(cells):
-            room = len(header) - (len(cells) - index)
-            choices = range(previous + 1, room + 1)
-            column = min(choices, key=lambda c: abs(header[c][measure] - cell[measure]))
-            cost += abs(header[column][measure] - cell[measure])
-            columns.append(column)
-            previous = column
-        if best is None or cost < best[0]:
-            best = (cost, columns)
+            choices = range(columns[-1] + 1 if columns else 0, len(header) - (len(cells) - index) + 1)
+            columns.append(min(choices, key=lambda c: abs(header[c][measure] - cell[measure])))
+            cost += abs(header[columns[-1]][measure] - cell[measure])
+        return cost, columns
+
     row = [""] * len(header)
-    for cell, column in zip(cells, best[1]):
+    for cell, column in zip(cells, min(placed(1), placed(2), key=lambda found: found[0])[1]):
         row[column] = cell[0]
     return row
 
 
 def _space_aligned(lines) -> list:
     """A table laid out with runs of spaces (a PDF's text in layout mode, a plain-text e-mail): from a
-    header row whose cells name columns, each line of two or more such cells as a tab row."""
+    header row naming columns on, each line of two or more such cells as a tab row."""
     out, header = [], None
     for line in lines:
         found = _spaced_cells(line.text)
@@ -404,9 +384,8 @@ def text_grids(lines) -> list[Grid]:
         end_of_text -= 1
 
     def cell_runs_on(j: int) -> bool:
-        """Whether text line j goes on a cell of a one-cell-per-line table: a cell's text runs to the
-        "|" that closes it however many lines it takes; the last cell, with no "|" after it, to the
-        text's end when it is one line or one text broken at a width (every line but the last as wide)."""
+        """Whether text line j goes on a cell of a one-cell-per-line table: up to the "|" closing it;
+        the last cell, with no "|", to the text's end when that is one line or a text wrapped at a width."""
         k = j
         while k < end_of_text and kinds[k] == "other":
             k += 1
@@ -417,10 +396,9 @@ def text_grids(lines) -> list[Grid]:
             and widths[-1] <= max(widths[:-1])
 
     def one_cell_row(j: int, kind: str, rows: list[list[Cell]]) -> bool:
-        """Whether text line j, among " | " rows, is a row whose other cells merge with the rows
-        above (written without a "|"): the text's last line, or one of a few lines the table goes
-        on after (its next row is no header of a table of its own and no wider than the table's;
-        paragraphs between a table and a web page's "|" footer are no rows). A page number is none."""
+        """Whether text line j, among " | " rows, is a row whose other cells merge with the rows above:
+        the text's last line, or one of a few lines the table goes on after (its next row no wider
+        and no header of its own; prose before a page's "|" footer is no row). A page number is none."""
         if BARE_PAGE.match(fold(lines[j].text).strip()):
             return False
         if j == end_of_text - 1:
@@ -478,13 +456,11 @@ def text_grids(lines) -> list[Grid]:
                     break
                 text = lines[j].text
                 if kinds[j] == "cell":
+                    # a "cell" line ends in "|"; "||", "|||" are empty cells of the row, never text,
+                    # and so are those after the last one written ("责任单位 | ||")
                     folded = fold(text).rstrip()
-                    body = text.rstrip()[:len(folded) - 1]  # a "cell" line ends in "|"
-                    if PIPES_ONLY.match(folded):
-                        body = ""  # "||", "|||": empty cells of the row, never text
-                    else:  # "责任单位 | ||": the row's empty cells after the last one written
-                        body = re.sub(r"[\s|｜]+$", "", body)
-                    buffer.append(body)
+                    body = re.sub(r"[\s|｜]+$", "", text.rstrip()[:len(folded) - 1])
+                    buffer.append("" if PIPES_ONLY.match(folded) else body)
                     joined = _clean("\n".join(b for b in buffer if _clean(b)))
                     cells.append(Cell(joined, start if start is not None else lines[j].no))
                     buffer, start = [], None
@@ -502,8 +478,7 @@ def text_grids(lines) -> list[Grid]:
             i = max(j, at + 1)
             continue
         if kind == "other" and header_role(lines[i].text):
-            grid = _line_stream(lines, kinds, i)
-            if grid is not None:
+            if (grid := _line_stream(lines, kinds, i)) is not None:
                 grids.append(grid)
                 i = next(k for k, line in enumerate(lines) if line.no > grid.last) if grid.last < lines[-1].no \
                     else len(lines)
@@ -516,10 +491,9 @@ def text_grids(lines) -> list[Grid]:
 
 
 def _broken_off(rows: list[list[Cell]]) -> bool:
-    """Whether the text stops inside the last row of a " | " or tab table: a row shorter than the
-    widest whose last cell is sentence text not ended ("4 | 公开城乡低保、特困"). Its missing cells
-    are the ones the cut took, not merged ones to take from the row above. So too a short row ending
-    in a whole cell (its units) in a table no other row of which is short: it merges no cells."""
+    """Whether the text stops inside the last row of a " | " or tab table: a short row whose last cell
+    is a sentence not ended ("4 | 公开城乡低保、特困"), or any short row where no other is short. Its
+    missing cells are the ones the cut took, not merged ones to take from the row above."""
     last = [cell for cell in rows[-1] if _clean(cell.text)]
     widest = max(map(len, rows))
     if not last or len(rows[-1]) >= widest:
@@ -534,12 +508,11 @@ _STREAM_END = re.compile(r"^(?:抄送|抄报|印发|附件\s*\d*\s*[::]|\(此件
 
 
 def _line_stream(lines, kinds, i: int) -> Grid | None:
-    """One cell per line, blank lines between, no "|": a header of three or more column names,
-    then the cells. Read this way only when it has no group column (each row then starts with
-    its item); a 分工表 with work items over several rows is the prose parser's."""
+    """One cell per line, no "|": a header of three or more column names, then the cells. Only
+    without a group column (``_whole_rows`` aside): work items over several rows are the prose's."""
 
     def run(j: int, stop) -> tuple[list[Cell], int]:
-        """The cells of lines j… (blank lines between them) up to one that is no cell or ``stop``s them."""
+        """The cells of lines j… up to one that is no cell or ``stop``s them."""
         found = []
         while j < len(lines) and (kinds[j] == "blank" or kinds[j] == "other" and not stop(lines[j].text)):
             if kinds[j] == "other":
@@ -548,8 +521,7 @@ def _line_stream(lines, kinds, i: int) -> Grid | None:
         return found, j
 
     names, j = run(i, lambda text: not header_role(text))
-    roles = _row_roles(names) if len(names) >= 3 else None
-    if roles is None:
+    if len(names) < 3 or (roles := _row_roles(names)) is None:
         return None
     roles = settle_roles(roles)
     body, end = run(j, lambda text: _STREAM_END.match(fold(text).strip()))
@@ -559,16 +531,12 @@ def _line_stream(lines, kinds, i: int) -> Grid | None:
     cells = names + body
     grid = Grid([cells], lines[i].no, body[-1].line if body else lines[j - 1].no, ragged=True, stream=True,
                 whole=whole, cut=end >= len(lines) and fold(cells[-1].text).strip()[-1:] not in "。;)")
-    header = Header(len(roles) - 1, roles, 0, [c.text for c in names])
-    if not _clean_stream(grid, header):
-        return None
-    return grid
+    return grid if _clean_stream(grid, Header(len(roles) - 1, roles, 0, [c.text for c in names])) else None
 
 
 def _whole_rows(body: list[Cell], roles: list[str]) -> bool:
-    """A group column makes rows of one cell per line ambiguous (a merged group cell is left out);
-    they are still certain when every row is whole: 序号 first, then exactly one cell per column,
-    the row numbers running 1, 2, 3… at every row's start (a web table copied with each cell filled)."""
+    """A group column makes rows of one cell per line ambiguous (a merged group cell is left out),
+    unless every row is whole: 序号 first, one cell per column, the numbers running 1, 2, 3…"""
     width = len(roles)
     if roles[0] != NUMBER or not body or len(body) % width:
         return False
@@ -598,8 +566,7 @@ def _kind(text: str) -> str:
     core = _clean(text)
     if _BARE_INT.match(core):
         return "int"
-    marker = marker_at_start(core)
-    if marker is not None:
+    if (marker := marker_at_start(core)) is not None:
         if marker.style in _SECTION_STYLES:
             return "section"
         if marker.style in ("n", "nn", "n)", "pn"):
@@ -614,9 +581,8 @@ _SENTENCE = re.compile(r"[。;;,,]")
 
 
 def _content(text: str) -> str:
-    """What a cell holds, which tells its column where a flattened row lost cells: blank, int (a
-    row number; "一" numbering a group too), section (一、 (一) and a title), item (3.), time (a
-    deadline), units, sentence (a task's text), short (a category, a short task)."""
+    """What a cell holds, which tells its column where a flattened row lost cells: blank, int (a row
+    number, "一" too), section, item, time, units, sentence (a task's text), short (a category)."""
     core = _clean(text)
     if not core:
         return "blank"
@@ -652,26 +618,23 @@ _FIT: dict[str, tuple[dict, int]] = {
 _SHIFT_MARGIN = 4  # a row is read one column on only when that fits its cells clearly better
 
 
+def _fitting(content: str, role: str | None) -> int:
+    scores, other = _FIT[content]
+    return scores.get(role, other)
+
+
 def _fits(cells: list[Cell], roles: list[str | None]) -> float:
     """How well a row's cells fit the columns ``roles``, cell by cell."""
-    total = 0
-    for cell, role in zip(cells, roles):
-        scores, other = _FIT[_content(cell.text)]
-        total += scores.get(role, other)
-    return total
+    return sum(_fitting(_content(cell.text), role) for cell, role in zip(cells, roles))
 
 
 def _fit(cells: list[Cell], roles: list[str | None], default: list[int], item_col: int | None) -> list[int]:
-    """The columns of a short row's cells, left to right: where what they hold fits best, the
-    place ``default`` (by position) gave them where content does not say."""
+    """The columns of a short row's cells: where what they hold fits best, else by position (``default``)."""
     width, count = len(roles), len(cells)
     contents = [_content(c.text) for c in cells]
 
     def score(index: int, col: int) -> float:
-        scores, other = _FIT[contents[index]]
-        value = scores.get(roles[col], other)
-        if contents[index] == "item" and col == item_col:
-            value += 1
+        value = _fitting(contents[index], roles[col]) + (contents[index] == "item" and col == item_col)
         if index >= len(default):
             return value
         # where content ties, the place by position wins: a short row lost its merged cells on the left
@@ -691,17 +654,15 @@ def _fit(cells: list[Cell], roles: list[str | None], default: list[int], item_co
                 before = col - 1
             best[index][col] = best[index - 1][before] + score(index, col)
             back[index][col] = before
-    col = max(range(width), key=lambda c: best[count - 1][c])
-    columns = [col]
+    columns = [max(range(width), key=lambda c: best[count - 1][c])]
     for index in range(count - 1, 0, -1):
-        col = back[index][col]
-        columns.append(col)
+        columns.append(back[index][columns[-1]])
     return columns[::-1]
 
 
 def _unstream(grid: Grid, header: Header) -> list[list[Cell | None]]:
-    """One cell per line → rows: a row number, an item "3." or a section "二、" starts a new row
-    at its column; other cells fill the next column."""
+    """One cell per line → rows: a row number, an item or a section starts a row at its column;
+    other cells fill the next column."""
     cells = grid.rows[0][header.at + 1:]
     roles = header.roles
     width = len(roles)
@@ -727,8 +688,7 @@ def _unstream(grid: Grid, header: Header) -> list[list[Cell | None]]:
         kind = _kind(cell.text)
         content = _content(cell.text)
         col = None
-        body = _body_column(row, pos, cell, roles) if row is not None else None
-        if body is not None:
+        if (body := _body_column(row, pos, cell, roles) if row is not None else None) is not None:
             if row[body] is not None:  # no text column after the name's: the body goes on in its cell
                 cell = Cell(row[body].text + "\n" + cell.text, row[body].line)
             row[body] = cell
@@ -799,10 +759,9 @@ _TITLE_STOP = re.compile(r"[。;;,,::]")
 
 
 def _body_column(row: list[Cell | None], pos: int, cell: Cell, roles: list[str | None]) -> int | None:
-    """"1.行政规范性文件集中公开 | 1.开展…。2.…": a task's name and its requirements, each a text cell,
-    each maybe numbered. Text or an item not going on with the name's numbering, right after a short
-    numbered name and nothing else, is the same row's body: its column (the name's own when no text
-    column follows, the name took the body's column)."""
+    """"1.行政规范性文件集中公开 | 1.开展…。2.…": text (or an item not numbered on from the name) right
+    after a short numbered name is that row's body: its column (the name's own when no text column
+    follows)."""
     at = pos - 1
     if at < 0 or row[at] is None or roles[at] not in (GROUP, TEXT) or any(row[c] for c in range(pos, len(row))):
         return None
@@ -826,8 +785,8 @@ def _body_column(row: list[Cell | None], pos: int, cell: Cell, roles: list[str |
 
 
 def _text_of_task_row(row: list[Cell | None], roles: list[str | None]) -> None:
-    """A row with units or a time but no text, whose cell just left of the text column is a
-    group's: that cell is the task, its group merged above ("4 | 做好年报 | 办公室 | 年底前")."""
+    """A row with units or a time but no text: a group's cell just left of the text column is the
+    task, its group merged above ("4 | 做好年报 | 办公室 | 年底前")."""
     text = roles.index(TEXT) if TEXT in roles else None
     if text is None or _filled(row[text]) or not any(
             _filled(cell) for cell, role in zip(row, roles) if role in UNIT_ROLES + (DEADLINE,)):
@@ -856,12 +815,9 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
         roles = [None] * (width - len(roles)) + roles
         for col in range(width):
             if _mostly_numbers([r[col] for r in full]):
-                if roles[col] not in (None, NUMBER):
-                    displaced = roles[col]
-                    for left in range(col - 1, -1, -1):
-                        if roles[left] is None:
-                            roles[left] = displaced
-                            break
+                free = next((left for left in range(col - 1, -1, -1) if roles[left] is None), None)
+                if roles[col] not in (None, NUMBER) and free is not None:
+                    roles[free] = roles[col]  # its name moves to the nearest unnamed column left of it
                 roles[col] = NUMBER
         for col in range(width):
             if roles[col] is None:
@@ -886,34 +842,35 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
             for col, cell in enumerate(row):
                 if _kind(cell.text) == "section":
                     section_cols.setdefault(marker_at_start(_clean(cell.text)).style, col)
+
+    def anchor(row: list[Cell]) -> tuple[int, int]:
+        """Where a short row is placed: one of its cells, and that cell's column."""
+        if number is not None and row and _kind(row[0].text) == "int":
+            return 0, number
+        if item_col is not None and (item := next(
+                (index for index, cell in enumerate(row) if _kind(cell.text) == "item"), None)) is not None:
+            return item, item_col
+        section = row and _kind(row[0].text) == "section"
+        style = marker_at_start(_clean(row[0].text)).style if section else None
+        if style in section_cols:
+            # "(二)… | 做好…" under "一、… | (一)… | 做好…": a heading goes where its level's headings stand
+            return 0, section_cols[style]
+        if style is not None or row and _CN_ORDINAL.match(_clean(row[0].text)):
+            # "一 | 政策公开" (its blank cells trimmed): a heading row, written from the left
+            return 0, number if number is not None else 0
+        if len(row) == 1 and GROUP in header.roles and _content(row[0].text) == "short":
+            # "政策解读 |": a category on a line of its own, the rest of its row merged or left out
+            return 0, header.column(GROUP)
+        return 0, width - len(row)
+
     out: list[list[Cell | None]] = []
     for row in data:
         if len(row) == width:  # no row is wider: ``width`` is the widest
             out.append(list(row))
             continue
         placed: list[Cell | None] = [None] * width
-        anchor_at, anchor_col = None, None
-        if number is not None and row and _kind(row[0].text) == "int":
-            anchor_at, anchor_col = 0, number
-        else:
-            for index, cell in enumerate(row):
-                if _kind(cell.text) == "item" and item_col is not None:
-                    anchor_at, anchor_col = index, item_col
-                    break
-        if anchor_at is None and row and _kind(row[0].text) == "section" \
-                and marker_at_start(_clean(row[0].text)).style in section_cols:
-            # "(二)… | 做好…" under "一、… | (一)… | 做好…": a heading goes where its level's headings stand
-            anchor_at, anchor_col = 0, section_cols[marker_at_start(_clean(row[0].text)).style]
-        if anchor_at is None and row and (
-                _kind(row[0].text) == "section" or _CN_ORDINAL.match(_clean(row[0].text))):
-            # "一 | 政策公开" (its blank cells trimmed): a heading row, written from the left
-            anchor_at, anchor_col = 0, number if number is not None else 0
-        if anchor_at is None and len(row) == 1 and GROUP in header.roles and _content(row[0].text) == "short":
-            # "政策解读 |": a category on a line of its own, the rest of its row merged or left out
-            anchor_at, anchor_col = 0, header.column(GROUP)
-        if anchor_at is None:
-            anchor_at, anchor_col = 0, width - len(row)
-        start = max(0, anchor_col - anchor_at)
+        at, col = anchor(row)
+        start = max(0, col - at)
         default = [start + index for index in range(len(row)) if start + index < width]
         for index, col in enumerate(_fit(row, header.roles, default, item_col) if row else []):
             placed[col] = row[index]
@@ -922,8 +879,7 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
     headings = [row[text] for row in out if _filled(row[text])] if text is not None else []
     if headings and all(_kind(cell.text) == "section" for cell in headings) and GROUP in header.roles[text + 1:]:
         # "一、… | (一)… | 1.… | 单位" under "工作要求 | 一级要点 | 二级要点 | 责任科室": a column of
-        # headings before a group column is a group's whatever the header calls it; the last group
-        # holds the tasks
+        # headings before a group column is a group's whatever the header calls it
         roles = list(header.roles)
         roles[text] = GROUP
         header = Header(header.at, settle_roles(roles), header.start, header.names)
@@ -931,9 +887,8 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
 
 
 def _number_column(grid: Grid, header: Header) -> Header:
-    """A one-cell-per-line table whose rows are numbered (``_row_numbers``) under a header without 序号: the
-    number column is put where the numbers stand — before the text when a category comes before
-    them, first when the previous row's unit or time does, or a category after them."""
+    """A 序号 column for the numbered rows of a one-cell-per-line table whose header has none: before
+    the text when a category mostly comes before the numbers, else first."""
     if header.column(NUMBER) is not None:
         return header
     cells = [c for c in grid.rows[0][header.at + 1:] if not c.blank]
@@ -965,8 +920,8 @@ def _mostly_numbers(cells: list[Cell]) -> bool:
 
 
 def _row_numbers(numbers: list[int]) -> bool:
-    """Whether bare numbers read in order are a table's row numbers: rising, maybe starting again
-    at 1 under each category, with at most one in three missing (a row the copy lost, "1 2 3 4 6 7 8")."""
+    """Whether bare numbers are a table's row numbers: rising, maybe again from 1 under each category,
+    at most one in three missing (a row the copy lost)."""
     missing, start = 0, 0
     for index in range(1, len(numbers) + 1):
         if index == len(numbers) or numbers[index] <= numbers[index - 1]:
@@ -981,9 +936,8 @@ _REQUIREMENT = re.compile(r"要求$")
 
 
 def _requirement_detail(grid: Grid, header: Header) -> Header:
-    """"贯彻举措 | 工作要求": a requirements column right after a column of the task's text goes on with
-    that text (both are text by name; ``settle_roles`` took the first for a group) — unless a grid
-    with all its cells merges or leaves blank the first one's, which then heads rows as a group."""
+    """"贯彻举措 | 工作要求": a requirements column right after the task's text column goes on with that
+    text (``settle_roles`` took the first for a group), unless the first's cells are merged or blank."""
     names = [header_key(name) for name in header.names]
     roles = list(header.roles)
     data = [] if grid.ragged else grid.rows[header.at + 1:]
@@ -1052,8 +1006,7 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, cut: 
         if sum(1 for c in present if header_role(c.text)) * 2 > len(present) and len(present) >= 2:
             continue  # the header repeated on a new page
         line = min(c.line for c in present)
-        section = _heading_row(cells, roles, present, parents)
-        if section is not None:
+        if (section := _heading_row(cells, roles, present, parents)) is not None:
             out.append(Row(line, section=section))
             previous = [None] * width
             continue
@@ -1133,9 +1086,8 @@ def _filled(cell: Cell | None) -> bool:
 
 def _heading_row(cells: list[Cell | None], roles: list[str | None], present: list[Cell],
                  parents: set[str]) -> str | None:
-    """The heading a row holds when it holds nothing else: one text (maybe spread over merged
-    cells), or a number and a title naming no unit and no time — "一 | 政策公开 | |" heads the rows
-    below, and so does "1 | 决策公开 | |" above rows numbered 1.1, 1.2 (``parents``)."""
+    """The heading a row holds when it holds nothing else: one text (maybe over merged cells), or a
+    number and a title without unit or time ("一 | 政策公开 | |", "1 | 决策公开" over rows 1.1, 1.2)."""
     distinct = {_clean(c.text) for c in present}
     if len(distinct) == 1:
         only = next(iter(distinct))
@@ -1174,6 +1126,12 @@ def units_text(units: dict[str, str]) -> str | None:
 
 # ---- the tasks -------------------------------------------------------------------------------
 
+def next_section_key(counts: dict[str, int], parent: str) -> str:
+    """The key of the next section under ``parent`` ("" at the top): "2", "2.3"; ``counts`` counts them."""
+    counts[parent] = counts.get(parent, 0) + 1
+    return f"{parent}.{counts[parent]}" if parent else str(counts[parent])
+
+
 @dataclass
 class TableTasks:
     sections: list[ImportedSection] = field(default_factory=list)
@@ -1185,10 +1143,9 @@ class TableTasks:
 
 def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, split=None,
                 into: TableTasks | None = None) -> TableTasks:
-    """The sections and tasks of one table. ``trailing(text)`` finds a unit phrase ending a text
-    cell of a table without unit columns; ``split(line, text)`` cuts a cell's text into its
-    numbered items (``lines.split_items``; both are the prose reader's, which imports this module);
-    ``into`` continues the headings of what came before."""
+    """The sections and tasks of one table. ``trailing`` (``item_units.trailing_units``) and ``split``
+    (``lines.split_items``) are the prose reader's, which imports this module; ``into`` continues
+    the headings of what came before."""
     rows, header = rows_of(grid, header)
     result = into or TableTasks()
     read = read_rows(rows, header, grid.ragged, grid.cut)
@@ -1208,9 +1165,7 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, split=None,
         styles = [s for s, _ in result.stack]
         if style in styles:
             del result.stack[styles.index(style):]
-        parent = result.stack[-1][1] if result.stack else ""
-        result.counts[parent] = result.counts.get(parent, 0) + 1
-        key = f"{parent}.{result.counts[parent]}" if parent else str(result.counts[parent])
+        key = next_section_key(result.counts, result.stack[-1][1] if result.stack else "")
         result.stack.append((style, key))
         title = tidy(body).rstrip("。.;;:: ")
         result.sections.append(ImportedSection(key, marker.text if marker else None, title, line))
@@ -1256,8 +1211,7 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, split=None,
             _add_units(task, row, warn)
             result.any_units = result.any_units or bool(task.units)
         elif not has_units and trailing is not None:
-            tail = trailing(text)
-            if tail is not None:
+            if (tail := trailing(text)) is not None:
                 task.text, task.units_text, task.units = tail.text, tail.units_text, tail.units
                 task.deadline = list(tail.deadlines)
                 result.any_units = True
@@ -1281,9 +1235,8 @@ _ITEM_STYLES = ("n", "nn", "n)", "pn", "circ")
 
 
 def _split_items(rows: list[Row], split) -> list[Row]:
-    """"3.… 4.…" in one task cell, numbered on from the rows around it ("2.…" above, "5.…" below):
-    one task each, sharing the row's units and deadline. Requirements "1.… 2.…" that start again at
-    1 in every row are one task each row, and so is a row numbered in a column of its own."""
+    """"3.… 4.…" in one task cell, numbered on from the rows around it: one task each, sharing the
+    row's units and deadline. Requirements "1.… 2.…" starting again in every row stay one task."""
     def lead(row: Row) -> Marker | None:
         marker = marker_at_start(row.text) if row.text and not row.section else None
         return marker if marker is not None and marker.style in _ITEM_STYLES else None

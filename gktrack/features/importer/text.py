@@ -23,11 +23,9 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-# Mirror sites gloss text with pinyin: "區(qū)", "鄉(xiāng)鎮(zhèn)", "政(zheng)(zheng)府(fu)". A gloss is one
-# syllable in brackets right after a hanzi, sometimes repeated; a page cut inside one leaves "區(q"
-# where a line ends. A toned syllable is always a gloss; a toneless one only where the document
-# glosses systematically, since "(ai)" or "(man)" may be words. ASCII words that are no syllable
-# ("(word和pdf版)", "(PPP)", "(app)") are text.
+# Mirror sites gloss text with pinyin: "區(qū)", "政(zheng)(zheng)府(fu)": one syllable in brackets after
+# a hanzi, maybe cut where a line ends ("區(q"). A toned syllable is always a gloss, a toneless one only
+# where the document glosses systematically ("(ai)" may be a word); "(PPP)", "(app)" are text.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _UNTONE = str.maketrans(_TONED, "aaaaeeeeiiiioooouuuuüüüünnnm")
 _LETTERS = rf"[a-zü{_TONED}]{{1,6}}"
@@ -44,11 +42,7 @@ TRADITIONAL = re.compile("[們為與這來說對時從國會區縣鄉鎮書開�
 
 
 def simplified(text: str, force: bool = False) -> str:
-    """简体 for 繁体 text (OpenCC t2s), character for character where the text is 繁体 at all.
-
-    Without OpenCC installed the text is returned as it is: 繁体 documents then import with their
-    own characters.
-    """
+    """简体 for 繁体 text (OpenCC t2s); without OpenCC installed, the text as it is."""
     if not text or not (force or TRADITIONAL.search(text)):
         return text
     return _t2s()(text)
@@ -66,10 +60,7 @@ def _t2s():
 
 def strip_pinyin_glosses(text: str, toneless: bool | None = None) -> str:
     """"各鄉(xiāng)鎮(zhèn)政府" -> "各鄉鎮政府"; a gloss cut off where a line ends ("區(q") goes too.
-
-    ``toneless``: whether toneless syllables ("重(zhong)要(yao)(yao)") are glosses too; by default
-    read from ``text`` (``glosses_systematically``). "(word和pdf版)", "(PPP)", "(app)" stay as written.
-    """
+    ``toneless``: whether toneless syllables ("重(zhong)") are glosses too (by default as the text does)."""
     if toneless is None:
         toneless = glosses_systematically(text)
     return _PINYIN_GLOSS.sub(lambda found: _unglossed(found.group(), toneless), text)
@@ -129,9 +120,8 @@ _MARKERS = [
 # "1.1" "2.3" under "1." "2." (a 分工方案 numbered by chapter and item): only where a line starts,
 # never inside one ("增长3.5%")
 _DOTTED = ("nn", r"\d{1,2}\.(?P<v>\d{1,2})(?![\d.%])\s*[、.]?(?=\s*[\u4e00-\u9fff“(])")
-# Only where a line starts, as a page copied from a WeChat article writes them: "■"/"▲"/"●" bullets
-# (items without a number: each bullet counts as the next one) and "01" "02" before a section's
-# title (a zero-padded number is no page number and no item "1.").
+# Only where a line starts, as a WeChat article writes them: "■"/"●" bullets (unnumbered items) and
+# "01" "02" before a section's title (no page number, no item "1.").
 _BULLET = ("bullet", r"(?P<b>[■□▲△●◆◇★☆►▶▪◼])")
 _PADDED = ("zn", r"0(?P<v>[1-9])(?=\s+[\u4e00-\u9fff“])")
 MARKER_AT_START = [(style, re.compile(r"^\s*" + source + r"\s*"))
@@ -180,8 +170,7 @@ def markers_inside(norm: str, raw: str):
         for match in pattern.finditer(norm):
             if match.start() == 0:
                 continue
-            marker = _marker_from(style, match, raw)
-            if marker is not None:
+            if (marker := _marker_from(style, match, raw)) is not None:
                 yield match.start(), marker
 
 
@@ -204,9 +193,7 @@ def to_date(match: re.Match[str]) -> dt.date | None:
     except (ValueError, TypeError, KeyError):
         return None
     compact = match.groupdict().get("compact")
-    if compact:
-        return compact_date(compact)
-    return None
+    return compact_date(compact) if compact else None
 
 
 def compact_date(digits: str) -> dt.date | None:
