@@ -44,9 +44,9 @@ def _task_refs(repo, plan_id: str) -> list[tuple[str, str]]:
         plan = repo.load_plan(plan_id)
     except GktrackError:
         return []
-    from gktrack.features.ops import short
+    from gktrack.domain.text import clip
 
-    return [(task.full_id, ("✓ " if task.state == "done" else "") + short(task.text, 30)) for task in plan.tasks]
+    return [(task.full_id, ("✓ " if task.state == "done" else "") + clip(task.text)) for task in plan.tasks]
 
 
 def complete_task(ctx: Any, incomplete: str) -> list[tuple[str, str]]:

@@ -18,7 +18,7 @@ from typing import NamedTuple
 from gktrack.digest import sha1_hex
 from gktrack.domain import numerals
 from gktrack.domain.numerals import number
-from gktrack.domain.text import HALF_WIDTH
+from gktrack.domain.text import HALF_WIDTH, clip
 from gktrack.errors import InputError
 
 # Taskwarrior's rc.due default calls a task "due soon" 7 days ahead, and the office reviews
@@ -556,9 +556,7 @@ def parse_due_option(value: str, year: int) -> tuple[str, bool]:
             return iso, True
         if is_known(text, year):
             return text, True
-    shown = _one_line(text)
-    if len(shown) > 40:
-        shown = shown[:40] + "…"
+    shown = clip(text, 40)
     if not text or re.fullmatch(r"[0-9\s./-]+", folded):
         raise InputError(f"无法识别的期限:{shown}", hint="示例:6月底前、2024-06-30、每季度")
     for m in re.finditer(rf"(?:(?P<y>[0-9]{{4}})年)?(?P<m>{_MON})月(?P<d>{_DAY})[日号]", folded):

@@ -18,6 +18,7 @@ cell as a string).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from gktrack.errors import InputError
 
@@ -91,3 +92,10 @@ def display_width(text: str) -> int:
     import unicodedata
 
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def clip(text: Any, limit: int = 30, mark: str = "…") -> str:
+    """``text`` on one line (each run of whitespace one space), cut after ``limit`` characters:
+    a value quoted in a message, a commit's summary line."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit] + mark

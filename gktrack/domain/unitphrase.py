@@ -23,7 +23,7 @@ import functools
 import re
 
 from gktrack.domain.deadlines import time_phrase
-from gktrack.domain.text import HALF_WIDTH
+from gktrack.domain.text import HALF_WIDTH, clip
 from gktrack.errors import InputError
 from gktrack.domain.model import ROLE_LABELS, ROLES, UnitRef
 
@@ -362,9 +362,7 @@ def _labelled_role(word: str) -> str:
 
 
 def _fail(text: str) -> InputError:
-    shown = " ".join(text.split())
-    if len(shown) > 60:
-        shown = shown[:60] + "…"
+    shown = clip(text, 60)
     return InputError(f"无法识别的责任单位:{shown or '(空)'}")
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from gktrack.domain.dates import read_date, today
 from gktrack.domain.model import ROLE_LABELS, ROLES, YEARS, Plan, Progress, Section, Task, UnitRef
+from gktrack.domain.text import clip
 from gktrack.domain.units import resolve_refs, typed_form
 from gktrack.errors import InputError, NotFoundError, RepoError
 from gktrack.storage import git
@@ -19,12 +20,6 @@ from gktrack.storage.files import read_bytes, refuse_link
 from gktrack.storage.planfile import PlanEditor, check_plan_id, new_plan_text, read_plan
 from gktrack.storage.registry import INITIAL_TEXT, REGISTRY_FILE, add_units_to_file, read_registry
 from gktrack.storage.repo import PLANS_DIR, Change, Repository, plan_rel
-
-def short(text: str, limit: int = 24) -> str:
-    """``text`` on one line, cut to ``limit`` characters (a commit's summary line)."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit] + "…"
-
 
 # --- init ---------------------------------------------------------------------------------
 
@@ -103,7 +98,7 @@ def new_plan(repo: Repository, plan_id: str, *, year: int, title: str, issuer: s
     plan = Plan(id=plan_id, year=year, title=title.strip(), issuer=issuer, doc_number=doc_number,
                 issued=issued, source=source, owner=owner)
     rel = plan_rel(plan_id)
-    with repo.change([rel], f"新建计划 {plan_id}:{short(plan.title)}",
+    with repo.change([rel], f"新建计划 {plan_id}:{clip(plan.title, 24)}",
                      git.trailers("new-plan", plan=plan_id), by=by, staged=True) as tx:
         repo.plans_dir.mkdir(exist_ok=True)
         tx.write(path, new_plan_text(plan).encode("utf-8"))
@@ -120,7 +115,7 @@ def add_section(repo: Repository, plan_id: str, title: str, *, number: str | Non
     last = max((int(k.rsplit(".", 1)[-1]) for k in siblings if k.rsplit(".", 1)[-1].isdigit()), default=0)
     key = f"{parent}.{last + 1}" if parent else str(last + 1)
     rel = plan_rel(plan_id)
-    with repo.change([rel], f"新增章节 {plan_id} {key}:{short(title)}",
+    with repo.change([rel], f"新增章节 {plan_id} {key}:{clip(title, 24)}",
                      git.trailers("add-section", plan=plan_id), by=by, staged=True) as tx:
         editor = PlanEditor(repo.plan_path(plan_id), rel)
         editor.add_section(Section(key=key, title=title.strip(), number=number))
@@ -204,14 +199,14 @@ def add_task(repo: Repository, plan_id: str, text: str, *, lead: list[str] = (),
                 deadline=phrases)
     task.set_units(refs)
     rel = plan_rel(plan_id)
-    with repo.change([rel], f"新增 {task.full_id}:{short(text)}",
+    with repo.change([rel], f"新增 {task.full_id}:{clip(text, 24)}",
                      git.trailers("add", task=task.full_id, units=[u.name for u in refs]), by=by, staged=True) as tx:
         _register(repo, tx, new_units)
         editor = PlanEditor(repo.plan_path(plan_id), rel)
         # The id is chosen again under the lock: another process may have added one meanwhile.
         task.id = editor.plan.next_task_id()
         tx.trailers[git.TRAILER_TASK] = task.full_id
-        tx.summary = f"新增 {task.full_id}:{short(text)}"
+        tx.summary = f"新增 {task.full_id}:{clip(text, 24)}"
         saved = editor.insert_task(task)
         editor.save(tx.write)
     if not due:
@@ -428,7 +423,7 @@ def record_progress(repo: Repository, ref: str, note: str, *, date: str | None =
     acting = _acting_unit(repo, task, unit, by)
     _check_permission(repo, by, task, "progress")
     entry = Progress(date=when, unit=acting, by=actor_name(repo, by), note=note)
-    change = _edit_task(repo, ref, f"进展 {task.full_id}:{short(note)}",
+    change = _edit_task(repo, ref, f"进展 {task.full_id}:{clip(note, 24)}",
                         git.trailers("progress", task=task.full_id, units=[acting] if acting else None, date=when),
                         by=by, append=lambda current: entry)
     return change._replace(notes=tuple(notes))
@@ -455,7 +450,7 @@ def _part_change(verb: str, action: str, task: Task, what: str | None, acting: s
                  when: dt.date) -> tuple[str, dict[str, str]]:
     """The summary line and trailers of closing or reopening ``what``'s part (None: the whole task)."""
     unit = what or acting
-    summary = f"{verb} {task.full_id}" + (f"({what}的部分)" if what else "") + f":{short(task.text)}"
+    summary = f"{verb} {task.full_id}" + (f"({what}的部分)" if what else "") + f":{clip(task.text, 24)}"
     return summary, git.trailers(action, task=task.full_id, units=[unit] if unit else None, date=when)
 
 

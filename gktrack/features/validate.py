@@ -25,12 +25,13 @@ from gktrack import __version__
 from gktrack.domain.deadlines import before_plan_year, parsed, unread_note
 from gktrack.domain.model import ROLES, Plan, Task, fields_of, to_data
 from gktrack.domain.parts import owed_parts
+from gktrack.domain.text import clip
 from gktrack.domain.unitphrase import text_problem, unit_name_problem
 from gktrack.domain.units import Units, likely_same
 from gktrack.storage import git, yamldoc
 from gktrack.storage.index import blob_id
 from gktrack.storage.planfile import PLAN_ID, parse_plan, plan_from_nodes
-from gktrack.storage.reader import ERROR, MORE_OF_THE_SAME, UNREADABLE, WARNING, Problem, Reader, short
+from gktrack.storage.reader import ERROR, MORE_OF_THE_SAME, UNREADABLE, WARNING, Problem, Reader
 from gktrack.storage.registry import REGISTRY_FILE, default_registry, registry_from_nodes
 from gktrack.storage.repo import PLANS_DIR, Repository, unit_names
 
@@ -204,10 +205,10 @@ def _plan_findings(plan: Plan, reader: Reader | None, units: Units | None) -> li
         if task.deadline and year:
             for deadline in parsed(tuple(task.deadline), year):
                 if deadline.kind == "unknown":
-                    found.append(Finding(task, "deadline", None, f"{name} 的{unread_note(short(deadline.phrase))}", WARNING))
+                    found.append(Finding(task, "deadline", None, f"{name} 的{unread_note(clip(deadline.phrase))}", WARNING))
                 elif before_plan_year(deadline, year):
                     item = next((i for i, cell in enumerate(task.deadline) if deadline.phrase in str(cell)), None)
-                    found.append(Finding(task, "deadline", item, f"{name} 的期限早于计划年度:{short(deadline.phrase)}"
+                    found.append(Finding(task, "deadline", item, f"{name} 的期限早于计划年度:{clip(deadline.phrase)}"
                                          f"(计划年度 {year}),从计划第一天起即为逾期;是笔误,"
                                          "还是任务文字中所述事项的时间?", WARNING))
         if not missing & {"state", "closed"}:
@@ -219,7 +220,7 @@ def _plan_findings(plan: Plan, reader: Reader | None, units: Units | None) -> li
             owing = {p.unit for p in owed_parts(plan, task, units)}
             for part in task.parts:
                 if units.canonical(part.unit) not in owing and part.unit not in owing:
-                    found.append(Finding(part, "unit", None, f"{name} 的 parts 中有“{short(part.unit)}”的记录,"
+                    found.append(Finding(part, "unit", None, f"{name} 的 parts 中有“{clip(part.unit)}”的记录,"
                                          "但它不承担这项任务的一部分(责任单位改过了?);该记录不计入", WARNING))
         for entry in task.progress:
             if entry.unit and units is not None and units.canonical(entry.unit) is None:
@@ -242,7 +243,7 @@ def _section_findings(plan: Plan, lost: Callable[[Any], set]) -> list[Finding]:
         if "key" in lost(section) or key in keys:
             continue
         if not _SECTION_KEY.match(key):
-            found.append(Finding(section, "key", None, f"章节 key“{short(key)}”应写成 1、1.2 这样的编号", WARNING))
+            found.append(Finding(section, "key", None, f"章节 key“{clip(key)}”应写成 1、1.2 这样的编号", WARNING))
         elif "." in key and key.rpartition(".")[0] not in keys:
             found.append(Finding(section, "key", None, f"章节“{key}”的上级章节“{key.rpartition('.')[0]}”不存在(或排在它后面)",
                           WARNING))
@@ -277,7 +278,7 @@ def _in_order(problems: list[Problem]) -> list[Problem]:
 def _unknown_unit(units: Units, name: str, prefix: str) -> str:
     suggestions = units.suggest(name)
     hint = f",是否指:{'、'.join(suggestions)}?" if suggestions else ";如确是新单位,请在 units.yaml 中登记"
-    return f"{prefix}单位“{short(name)}”不在单位名册中{hint}"
+    return f"{prefix}单位“{clip(name)}”不在单位名册中{hint}"
 
 
 def _name(record: Any, lost: set) -> str:
@@ -310,8 +311,8 @@ def _conflict_message(conflict: Any, name: str) -> str:
         entry = data[key]
         if isinstance(entry, dict) and "theirs" in entry and key in labels:
             shown = True
-            part += (f"本方“{short(_plain(getattr(record, key)))}”,另一方“{short(_plain(entry.get('theirs')))}”,"
-                     f"原为“{short(_plain(entry.get('base')))}”")
+            part += (f"本方“{clip(_plain(getattr(record, key)))}”,另一方“{clip(_plain(entry.get('theirs')))}”,"
+                     f"原为“{clip(_plain(entry.get('base')))}”")
         parts.append(part)
     which = f"({';'.join(parts)})" if shown else (f"({'、'.join(fields)})" if fields else "")
     return (f"{name}{'' if name == '计划' else ' '}有未解决的合并冲突{which}:文件中是本方的值,另一方的值记在 conflict 字段中;"
@@ -347,7 +348,7 @@ def check_registry(where: str, data: bytes | None) -> tuple[list[Problem], Units
         if isinstance(collective.members, list):
             for i, member in enumerate(collective.members):
                 if units.canonical(member) is None:
-                    findings.append(Finding(collective, "members", i, f"集体成员“{short(member)}”不在单位名册中", WARNING))
+                    findings.append(Finding(collective, "members", i, f"集体成员“{clip(member)}”不在单位名册中", WARNING))
     for unit in registry.all_units:
         for field, i, name in [("name", None, unit.name)] + [("aliases", i, a) for i, a in enumerate(unit.aliases)]:
             problem = unit_name_problem(name)
@@ -359,10 +360,10 @@ def check_registry(where: str, data: bytes | None) -> tuple[list[Problem], Units
                                 "如是,请只留一个,另一个写成它的别名(aliases)", WARNING))
     for person in registry.people:
         if "email" not in reader.lost(person) and "@" not in person.email:
-            findings.append(Finding(person, "email", None, f"邮箱“{short(person.email)}”不像邮箱地址", WARNING))
+            findings.append(Finding(person, "email", None, f"邮箱“{clip(person.email)}”不像邮箱地址", WARNING))
         for i, unit in enumerate(person.units):
             if units.canonical(unit) is None:
-                findings.append(Finding(person, "units", i, f"人员 {person.email} 的单位“{short(unit)}”不在单位名册中", WARNING))
+                findings.append(Finding(person, "units", i, f"人员 {person.email} 的单位“{clip(unit)}”不在单位名册中", WARNING))
     problems += _placed(reader, findings)
     has_errors = any(p.severity == ERROR for p in problems)
     return _in_order(problems), None if has_errors else units

@@ -19,6 +19,7 @@ from typing import Any, Callable, NamedTuple
 
 from gktrack.domain.model import STATE_LABELS, Plan, Task, fields_of
 from gktrack.domain.quoting import quote
+from gktrack.domain.text import clip
 from gktrack.errors import GktrackError
 from gktrack.storage import yamldoc
 from gktrack.storage.reader import Reader
@@ -213,8 +214,7 @@ def _value_text(value: Any, limit: int = 20) -> str:
         return value.isoformat()
     if isinstance(value, list):
         value = "、".join(_value_text(v, limit) for v in value)
-    text = " ".join(str(value).split())
-    return text if len(text) <= limit else text[:limit] + "…"
+    return clip(value, limit)
 
 
 def _describe(ref: str, old: Task | None, new: Task | None) -> str:

@@ -16,6 +16,7 @@ import re
 from typing import Any, NamedTuple
 
 from gktrack.domain.model import PLAN_ID_PATTERN, RECORDS, STATES, YEARS, fields_of
+from gktrack.domain.text import clip
 from gktrack.errors import PlanFileError
 from gktrack.storage import yamldoc
 
@@ -75,11 +76,6 @@ class Conflict(NamedTuple):
     record: Any      # the plan or task it sits in, as read
     key: Any         # the ``conflict`` key's node: its place
     value: Any       # its value's node: per field, what the other side and the base had
-
-
-def short(value: Any, limit: int = 30) -> str:
-    text = str(value)
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 class Reader:
@@ -290,7 +286,7 @@ class Reader:
         try:
             value = yamldoc.scalar(node)
         except ValueError:
-            self.fail(f"无效的日期“{short(node.value)}”", node)
+            self.fail(f"无效的日期“{clip(node.value)}”", node)
             return _BAD
         if value is None or value == "":
             return [] if kind in ("texts", "names", "members") else None
@@ -313,23 +309,23 @@ class Reader:
         if kind == "date":
             if isinstance(value, dt.date):
                 return value
-            self.fail(f"{label}“{name}”应为日期(如 2024-06-30),而不是“{short(value)}”", node)
+            self.fail(f"{label}“{name}”应为日期(如 2024-06-30),而不是“{clip(value)}”", node)
             return _BAD
         if kind == "state":
             if value in STATES:
                 return STATES[STATES.index(value)]  # the constant, not one more copy
-            self.fail(f"{label}“{name}”应为 open 或 done,而不是“{short(value)}”", node)
+            self.fail(f"{label}“{name}”应为 open 或 done,而不是“{clip(value)}”", node)
             return _BAD
         if kind == "role":
             if value in ("office", "unit"):
                 return value
-            self.fail(f"人员角色应为 office 或 unit,而不是“{short(value)}”", node)
+            self.fail(f"人员角色应为 office 或 unit,而不是“{clip(value)}”", node)
             return _BAD
         if kind == "plan_id":
             text = str(value)
             if PLAN_ID.match(text):
                 return text
-            self.fail(f"计划编号“{short(text)}”不可用:只能用字母、数字、- 和 _,且不以 - 开头", node)
+            self.fail(f"计划编号“{clip(text)}”不可用:只能用字母、数字、- 和 _,且不以 - 开头", node)
             return _BAD
         raise AssertionError(kind)
 
@@ -358,7 +354,7 @@ class Reader:
             try:
                 value = yamldoc.scalar(item) if item.tag != yamldoc.STR else item.value
             except ValueError:
-                self.fail(f"无效的日期“{short(item.value)}”", item)
+                self.fail(f"无效的日期“{clip(item.value)}”", item)
                 return _BAD
             if value is None or value == "":
                 continue
@@ -378,11 +374,11 @@ def _scalar_or_none(node: Any) -> Any:
 
 def _wrong(kind: str, name: str, label: str, value: Any = None) -> str:
     if name == "id" and kind == "int":
-        return f"任务的“id”应为正整数,而不是“{short(value)}”"
+        return f"任务的“id”应为正整数,而不是“{clip(value)}”"
     if kind == "year":
-        return f"“{name}”应为年份(如 2024),而不是“{short(value)}”"
+        return f"“{name}”应为年份(如 2024),而不是“{clip(value)}”"
     if kind == "int":
-        return f"“{name}”应为整数,而不是“{short(value)}”"
+        return f"“{name}”应为整数,而不是“{clip(value)}”"
     if kind in ("texts", "names", "members"):
         return f"{label}“{name}”应为文字或文字列表"
     if kind == "records":
@@ -402,11 +398,11 @@ def _record_label(cls: type, item: Any, outer: str) -> str:
     if name == "Task":
         return f"任务 {value} 的" if value and str(value).isdigit() else "任务的"
     if name == "Section":
-        return f"章节“{short(value)}”的" if value else "章节"
+        return f"章节“{clip(value)}”的" if value else "章节"
     if name == "Progress":
         return f"{outer}进展"
     if name in ("Unit", "Collective"):
-        return f"单位“{short(value)}”的" if value else "单位"
+        return f"单位“{clip(value)}”的" if value else "单位"
     if name == "Person":
-        return f"人员 {short(value)} 的" if value else "人员"
+        return f"人员 {clip(value)} 的" if value else "人员"
     return outer

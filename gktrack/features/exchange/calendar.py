@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from gktrack.domain.dates import today
 from gktrack.domain.deadlines import owed_periods, parse_deadlines
 from gktrack.domain.model import Plan, Task
+from gktrack.domain.text import clip
 from gktrack.features.exchange.export import progress_text
-from gktrack.features.ops import short
 from gktrack.features.views import effective_units, status_rows
 from gktrack.storage.repo import Repository
 
@@ -107,7 +107,7 @@ def build_calendar(entries: list[CalendarEntry], *, name: str, remind_days: int)
             event.add("rdate", entry.rdates)
         text = " ".join(task.text.split())
         done = task.state == "done"
-        event.add("summary", f"{'[已完成] ' if done else ''}{task.full_id} {short(text, 30)}(时限:{entry.phrase})")
+        event.add("summary", f"{'[已完成] ' if done else ''}{task.full_id} {clip(text)}(时限:{entry.phrase})")
         units = "、".join(u.name for u in effective_units(entry.plan, task)) or "(未分派)"
         lines = [text, "", f"计划:{entry.plan.title}", f"责任单位:{units}", f"时限要求:{task.deadline_text or ''}",
                  f"任务编号:{task.full_id}"]

@@ -21,11 +21,11 @@ from gktrack.domain.model import Progress
 from gktrack.domain.parts import Owed, add_evidence, close_edit, role_of, whole_or_part
 from gktrack.domain.parts import standing as part_standing
 from gktrack.domain.permissions import check_task_change, may_act_on_part
-from gktrack.domain.text import code, control_in
+from gktrack.domain.text import clip, code, control_in
 from gktrack.errors import GktrackError, InputError
 from gktrack.features import limits
 from gktrack.features.exchange.export import DONE_LABEL, FORM_CHECK, FORM_COLUMNS, FORM_MARK, OPEN_LABEL, form_check
-from gktrack.features.ops import acting_emails, actor_name, date_doubts, short
+from gktrack.features.ops import acting_emails, actor_name, date_doubts
 from gktrack.storage import git
 from gktrack.storage.planfile import PlanEditor
 from gktrack.storage.repo import Repository, parse_task_ref, plan_rel
@@ -308,7 +308,7 @@ def apply_sheet(repo: Repository, result: SheetResult, *, source: str, by: str |
                                           f"{len(closes)} 项办结" if closes else "") if part)
     summary = f"导入 {result.unit} 的进展填报表:{counts}"
     body = "\n".join(
-        f"第 {a.row} 行 {a.ref}:{'办结' if a.kind == 'close' else '进展'} {a.date} {short(a.note, 40)}"
+        f"第 {a.row} 行 {a.ref}:{'办结' if a.kind == 'close' else '进展'} {a.date} {clip(a.note, 40)}"
         for a in result.actions
     ) + f"\n来源文件:{source}(工作表“{result.sheet}”)"
     dates = {a.date for a in result.actions}

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from gktrack.domain import numerals
-from gktrack.domain.text import HALF_WIDTH
+from gktrack.domain.text import HALF_WIDTH, clip
 
 # One character for one character, so a match on the folded text slices the original at the
 # same place: full-width ASCII -> half-width, odd spaces -> " ". 〔〕 stay: 文号 are written so.
@@ -220,8 +220,7 @@ _GAP = re.compile(rf"(?<=[{CJK}“”‘’、,。;:!?()《》〔〕])\s+(?=[{CJ
 
 def excerpt(text: str) -> str:
     """The start of ``text`` on one line, for a message."""
-    text = " ".join(text.split())
-    return text if len(text) <= 24 else text[:24] + "…"
+    return clip(text, 24)
 
 
 def tidy(text: str) -> str:

@@ -14,7 +14,7 @@ from gktrack.domain.actions import action_label
 from gktrack.domain.deadlines import CATEGORIES, CATEGORY_LABELS
 from gktrack.domain.model import ROLE_LABELS, UnitRef
 from gktrack.domain.quoting import quote
-from gktrack.domain.text import display_width, visible
+from gktrack.domain.text import clip, display_width, visible
 from gktrack.features.report.data import DONE, CommitRef, Counts, PlanReport, Report, TaskReport, cn_date
 from gktrack.features.report.standing import ONE_DAY, days_late
 
@@ -73,11 +73,6 @@ def _title(title: str) -> str:
 def _link(text: str) -> str:
     text = " ".join(visible(text).split())
     return f"<{text}>" if _URL.fullmatch(text) else _md(text)
-
-
-def _short_text(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit] + "……"
 
 
 def _pct(rate: float | None) -> str:
@@ -445,7 +440,7 @@ def _units_section(report: Report, out: list[str]) -> None:
 
 def _problem_item(report: Report, entry: TaskReport) -> str:
     plan = _title(entry.plan.title) if len(report.plans) > 1 else ""
-    text = (f"{plan}{quote(_md(_short_text(entry.task.text)))}(任务编号 {_md(entry.ref)}),"
+    text = (f"{plan}{quote(_md(clip(entry.task.text, 60, '……')))}(任务编号 {_md(entry.ref)}),"
             f"责任单位:{_roles_text(tuple(entry.units))}")
     if entry.task.deadline:
         text += f",期限:{_md(entry.task.deadline_text)}"
