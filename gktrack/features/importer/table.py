@@ -688,7 +688,8 @@ def _unstream(grid: Grid, header: Header) -> list[list[Cell | None]]:
         kind = _kind(cell.text)
         content = _content(cell.text)
         col = None
-        if (body := _body_column(row, pos, cell, roles) if row is not None else None) is not None:
+        body = _body_column(row, pos, cell, roles) if row is not None else None
+        if body is not None:
             if row[body] is not None:  # no text column after the name's: the body goes on in its cell
                 cell = Cell(row[body].text + "\n" + cell.text, row[body].line)
             row[body] = cell
@@ -847,8 +848,8 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
         """Where a short row is placed: one of its cells, and that cell's column."""
         if number is not None and row and _kind(row[0].text) == "int":
             return 0, number
-        if item_col is not None and (item := next(
-                (index for index, cell in enumerate(row) if _kind(cell.text) == "item"), None)) is not None:
+        item = next((index for index, cell in enumerate(row) if _kind(cell.text) == "item"), None)
+        if item_col is not None and item is not None:
             return item, item_col
         section = row and _kind(row[0].text) == "section"
         style = marker_at_start(_clean(row[0].text)).style if section else None
