@@ -105,9 +105,9 @@ def parts_done_on(plan: Plan, task: Task, units: Units) -> dt.date | None:
     dates; None while a part is open, or when a part's date is not recorded."""
     if task.state == "done" or not task.parts:
         return None
-    parts = owed_parts(plan, task, units)
-    days = [standing(task, p.unit).closed for p in parts if standing(task, p.unit).state == "done"]
-    if not parts or len(days) < len(parts) or None in days:
+    standings = [standing(task, p.unit) for p in owed_parts(plan, task, units)]
+    days = [s.closed for s in standings if s.state == "done"]
+    if not standings or len(days) < len(standings) or None in days:
         return None
     return max(days)
 

@@ -14,7 +14,7 @@ from gktrack.domain.dates import read_date, today
 from gktrack.domain.model import ROLE_LABELS, ROLES, YEARS, Plan, Progress, Section, Task, UnitRef
 from gktrack.domain.text import clip
 from gktrack.domain.units import resolve_refs, typed_form
-from gktrack.errors import InputError, NotFoundError, RepoError
+from gktrack.errors import DirtyError, InputError, NotFoundError, RepoError
 from gktrack.storage import git
 from gktrack.storage.files import read_bytes, refuse_link
 from gktrack.storage.planfile import PlanEditor, check_plan_id, new_plan_text, read_plan
@@ -572,7 +572,7 @@ def _take_back(repo: Repository, head: str, summary: str, by: str | None) -> Cha
             raise InputError("撤回期间仓库有了新提交,已停止")
         dirty = git.dirty_paths(root, files)
         if dirty:
-            raise InputError(f"{'、'.join(dirty)} 有未提交的修改,撤回会改动这些文件,未做任何改动;"
+            raise DirtyError(f"{'、'.join(dirty)} 有未提交的修改,撤回会改动这些文件,未做任何改动;"
                              "请先用 gktrack commit-edits 提交或放弃这些修改")
         git.run(root, "reset", "-q", "--keep", parents[0])
     # git keeps the commit a while (its reflog): IT staff can bring it back if it was a mistake

@@ -235,7 +235,8 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
                 plan, task = repo.find_task(ref)
             except GktrackError as exc:
                 raise _RowError(f"编号 {ref}:{exc.message}") from None
-            if role_of(plan, task, units, canonical) is None:
+            role = role_of(plan, task, units, canonical)
+            if role is None:
                 owners = "、".join(u.name for u in task.units) or "(未分派)"
                 raise _RowError(f"任务 {ref} 不是 {canonical} 的任务(属于 {owners})")
             owed = whole_or_part(plan, task, units, canonical)
@@ -285,8 +286,8 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
             result.actions.append(RowAction(row_no, ref, "close" if closing else "progress", date, note, evidence,
                                             part))
             if shared_done:
-                result.doubts.append(RowProblem(row_no, f"任务 {ref} 由{role_of(plan, task, units, canonical)[1]}共同承担,{canonical} 填的"
-                                                        "“已完成”记为它的进展,不关闭整项;全部完成后由政务公开办关闭"))
+                result.doubts.append(RowProblem(row_no, f"任务 {ref} 由{role[1]}共同承担,{canonical} 填的“已完成”"
+                                                        "记为它的进展,不关闭整项;全部完成后由政务公开办关闭"))
             if day:
                 result.doubts += [RowProblem(row_no, doubt) for doubt in date_doubts(repo, plan, task, date)]
         except _RowError as exc:

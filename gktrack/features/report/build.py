@@ -150,7 +150,8 @@ def _select_tasks(report: Report, plans: list[Plan], walk: Walk, units: Units) -
             continue
         plan_report = PlanReport(plan, carried)
         for task in plan.tasks:
-            if wanted and role_of(plan, task, units, wanted) is None:
+            found = role_of(plan, task, units, wanted) if wanted else None
+            if wanted and found is None:
                 continue
             if report.reconstructed and task.state != "done" and not task.progress:
                 unrecorded.add(task.full_id)
@@ -174,7 +175,7 @@ def _select_tasks(report: Report, plans: list[Plan], walk: Walk, units: Units) -
             supporting = False
             if wanted:
                 # the unit's own part (or its collective's, as status shows it), and its own entries
-                owed = role_of(plan, task, units, wanted)[2]
+                owed = found[2]
                 mine = next((p for p in parts if owed is not None and p.part == owed), None)
                 if mine is None:
                     # supporting only: no part of its own, so the task's lateness is not its own
