@@ -230,6 +230,22 @@ def test_new_task_in_hand_written_plan_uses_its_indentation(plans_repo):
     assert text[len(HAND_PLAN):] == "\n- id: 5\n  text: 新增的任务\n  responsible: [司法所]\n  state: open\n"
 
 
+def test_last_task_of_a_plan_without_a_final_line_break(plans_repo):
+    """Notepad saves no line break after the last line: a new task after the last one, progress and
+    a new field on the last task are written (they were refused as an "unexpected change" to it)."""
+    gk = plans_repo
+    data = HAND_PLAN.rstrip("\n")
+    _hand_repo(gk, data.encode("utf-8"))
+    gk.ok("progress", "hand/4", "末项进展", "--unit", "司法所")
+    gk.ok("assign", "hand/4", "--support", "综合办")
+    assert gk.ok("add", "hand", "新增的任务", "--unit", "司法所").strip() == "hand/5"
+    text = gk.text("plans/hand.yaml")
+    assert text.startswith(data[: data.rindex("\n- id: 4")])
+    assert text.endswith("\n- id: 5\n  text: 新增的任务\n  responsible: [司法所]\n  state: open\n")
+    assert [p["note"] for p in gk.json("show", "hand/4", "--json")["progress"]][-1] == "末项进展"
+    assert gk.json("show", "hand/4", "--json")["support"] == ["党政综合办"]
+
+
 # --- two clones, two tasks, no conflict --------------------------------------------------------
 
 

@@ -234,46 +234,37 @@ class PlanEditor:
         """Where a task's lines are in the text: character indices [start, end)."""
         return yamldoc.lines_of(self.text, self._reader.node_of(self._task(task_id)))
 
-    def _splice(self, splices: list[tuple[int, int, str]]) -> None:
-        for start, end, new in sorted(splices, key=lambda s: (s[0], s[1]), reverse=True):
-            self.text = self.text[:start] + new + self.text[end:]
+    def _splice(self, splices: list[yamldoc.Splice]) -> None:
+        self.text = yamldoc.apply_splices(self.text, splices)
         self._read()
 
     # --- one mapping's fields ---
 
-    def _field_splices(self, record: Any, changes: dict[str, Any]) -> list[tuple[int, int, str]]:
-        text, style = self.text, self.style
+    def _field_splices(self, record: Any, changes: dict[str, Any]) -> list[yamldoc.Splice]:
         node = self._reader.node_of(record)
-        order, specs = keys_of(type(record)), dict(fields_of(type(record)))
-        found = yamldoc.entries(node)
         col = node.start_mark.column
-        splices: list[tuple[int, int, str]] = []
-        inserts: dict[int, list[tuple[int, str]]] = {}
+        specs = dict(fields_of(type(record)))
+        entries: dict[str, str | None] = {}
+        values: dict[str, str] = {}
         for name, value in changes.items():
-            spec = specs[name]
-            if name in found:
-                key, old = found[name]
-                whole = yamldoc.lines_of(text, key, old)
-                if _empty(value):
-                    splices.append((*whole, ""))
-                    continue
-                inline = _inline(spec, value)
-                simple_old = old.start_mark.line == key.start_mark.line and old.end_mark.index > old.start_mark.index \
-                    and getattr(old, "style", None) not in ("|", ">") \
-                    and (yamldoc.is_scalar(old) or text[old.start_mark.index] in "[{")
-                if inline is not None and simple_old:
-                    splices.append((old.start_mark.index, old.end_mark.index, inline))
-                else:
-                    splices.append((*whole, render_entry(name, spec, value, col, style)))
-            elif not _empty(value):
-                rank = order.index(name)
-                before = [k for k in found if k in order and order.index(k) < rank]
-                anchor_key = before[-1] if before else next(iter(found))
-                at = yamldoc.lines_end(text, found[anchor_key][1])
-                inserts.setdefault(at, []).append((rank, render_entry(name, spec, value, col, style)))
-        for at, lines in inserts.items():
-            splices.append((at, at, "".join(line for _, line in sorted(lines))))
-        return splices
+            if _empty(value):
+                entries[name] = None
+                continue
+            entries[name] = render_entry(name, specs[name], value, col, self.style)[col:]
+            inline = _inline(specs[name], value)
+            if inline is not None:
+                values[name] = inline
+        return yamldoc.entry_splices(self.text, node, entries, list(keys_of(type(record))), self.style.newline, values)
+
+    def _insert_item(self, parent: Any, cls: type, name: str, items: list, index: int,
+                     block: str, gap: bool) -> None:
+        """Insert ``block`` into the list ``name`` of the ``cls`` mapping ``parent``, whose items
+        are the nodes ``items``, at ``index``."""
+        old = dict(enumerate(items))
+        order = list(old)
+        order.insert(index, -1)
+        self._splice(yamldoc.list_splices(self.text, parent, name, old, order, {-1: block}, self.style.newline,
+                                          gap=gap, parent_order=list(keys_of(cls))))
 
     # --- tasks ---
 
@@ -288,14 +279,12 @@ class PlanEditor:
     def append(self, task_id: int, name: str, record: Any) -> Task:
         """Add a record (a progress entry) at the end of a task's list ``name``."""
         current = self._task(task_id)
-        found = yamldoc.entries(self._reader.node_of(current)).get(name)
+        node = self._reader.node_of(current)
+        found = yamldoc.entries(node).get(name)
         items = found[1] if found else None
         if yamldoc.is_seq(items) and items.value and not str(self.text[items.start_mark.index]).startswith("["):
-            first = items.value[0]
-            line = yamldoc.line_start(self.text, first.start_mark.index)
-            dash = self.text.rfind("-", line, first.start_mark.index) - line
-            at = yamldoc.lines_end(self.text, items)
-            self._splice([(at, at, render_record(record, dash, first.start_mark.column, self.style))])
+            block = render_record(record, *yamldoc.item_columns(self.text, items.value[0]), self.style)
+            self._insert_item(node, Task, name, items.value, len(items.value), block, gap=False)
         else:
             self._splice(self._field_splices(current, {name: [*getattr(current, name), record]}))
         return self._check(task_id, dataclasses.replace(current, **{name: [*getattr(current, name), record]}))
@@ -350,7 +339,6 @@ class PlanEditor:
     def insert_task(self, task: Task) -> Task:
         """Insert after the last task of the same section (or at the end): document order."""
         style = self.style
-        block = render_record(task, style.offset, style.sequence, style)
         tasks = self.plan.tasks
         after = None
         for existing in tasks:
@@ -362,22 +350,10 @@ class PlanEditor:
             for existing in tasks:
                 if existing.section in order and order.index(existing.section) < rank:
                     after = existing
-        nl = style.newline
-        if after is not None:
-            at = self.task_span(after.id)[1]
-            self._splice([(at, at, nl + block)])
-        elif tasks:
-            at = self.task_span(tasks[0].id)[0]
-            self._splice([(at, at, block + nl)])
-        else:
-            found = _top(self.root, "tasks")
-            if found is not None:
-                self._splice([(*yamldoc.lines_of(self.text, *found), f"tasks:{nl}{nl}{block}")])
-            else:
-                sep = "" if not self.text or self.text.endswith("\n") else nl
-                self._splice([(len(self.text), len(self.text), f"{sep}tasks:{nl}{nl}{block}")])
-        expected = dataclasses.replace(task, plan=self.plan.id)
-        return self._check(task.id, expected)
+        index = 0 if after is None else tasks.index(after) + 1
+        self._insert_item(self.root, Plan, "tasks", [self._reader.node_of(t) for t in tasks], index,
+                          render_record(task, style.offset, style.sequence, style), gap=True)
+        return self._check(task.id, dataclasses.replace(task, plan=self.plan.id))
 
     def _check(self, task_id: int, expected: Task) -> Task:
         self.touched.add(task_id)
@@ -389,26 +365,15 @@ class PlanEditor:
     # --- sections ---
 
     def add_section(self, section: Section) -> None:
-        found = _top(self.root, "sections")
-        style = detect_style(self.text, "sections") if found else self.style
-        items = [self._reader.node_of(s) for s in self.plan.sections]
-        block = render_record(section, style.offset, style.sequence, style)
-        if items:
-            position = yamldoc.lines_of(self.text, items[-1])[1]
-            for raw, node in zip(self.plan.sections, items):
-                if _section_sort_key(raw.key) < _section_sort_key(section.key):
-                    position = yamldoc.lines_of(self.text, node)[1]
-            if _section_sort_key(section.key) < _section_sort_key(self.plan.sections[0].key):
-                position = yamldoc.lines_of(self.text, items[0])[0]
-            self._splice([(position, position, block)])
-        else:
-            entry = f"sections:{style.newline}{block}"
-            if found is not None:
-                self._splice([(*yamldoc.lines_of(self.text, *found), entry)])
-            else:
-                tasks = _top(self.root, "tasks")
-                at = yamldoc.line_start(self.text, tasks[0].start_mark.index) if tasks else len(self.text)
-                self._splice([(at, at, entry)])
+        """Insert after the last section numbered before it (before the first, if it is numbered
+        before that one)."""
+        style = detect_style(self.text, "sections") if _top(self.root, "sections") else self.style
+        new = _section_sort_key(section.key)
+        keys = [_section_sort_key(s.key) for s in self.plan.sections]
+        before = [i for i, key in enumerate(keys) if key < new]
+        index = 0 if keys and new < keys[0] else (before[-1] + 1 if before else len(keys))
+        self._insert_item(self.root, Plan, "sections", [self._reader.node_of(s) for s in self.plan.sections],
+                          index, render_record(section, style.offset, style.sequence, style), gap=False)
         if section not in self.plan.sections:
             raise PlanFileError(f"内部检查失败:章节 {section.key} 写入后读不出来,未写入", where=self.where)
 
@@ -438,7 +403,9 @@ class PlanEditor:
 
 
 def _task_texts(text: str, plan: Plan, reader: Reader) -> dict[int, str]:
-    return {task.id: text[slice(*yamldoc.lines_of(text, reader.node_of(task)))] for task in plan.tasks}
+    """Each task's lines; the last one's without its line break, which a file's last line may lack
+    (Notepad saves none) and which an insertion after it adds."""
+    return {task.id: text[slice(*yamldoc.lines_of(text, reader.node_of(task)))].rstrip("\r\n") for task in plan.tasks}
 
 
 def _as_read(cls: type, changes: dict[str, Any]) -> dict[str, Any]:

@@ -443,3 +443,116 @@ def next_line(text: str, index: int) -> int:
     """The start of the line after the one ``index`` is on (the end of the text at the last)."""
     found = text.find("\n", index)
     return len(text) if found < 0 else found + 1
+
+
+# --- splicing: every write of a plan or the registry (an edit, a merge) ------------------------
+
+# (start, end, new text): a replacement of text[start:end].
+Splice = tuple[int, int, str]
+
+
+def apply_splices(text: str, splices: list[Splice], offset: int = 0) -> str:
+    """``text`` with the splices made (their places shifted by ``offset``), last place first."""
+    for start, end, new in sorted(splices, key=lambda s: (s[0], s[1]), reverse=True):
+        text = text[:start - offset] + new + text[end - offset:]
+    return text
+
+
+def line_break_before(text: str, at: int, newline: str) -> str:
+    """What text inserted at ``at`` needs first: a line break when the file's last line lacks one."""
+    return "" if text[at - 1:at] in ("\n", "") else newline
+
+
+def item_columns(text: str, item: Any) -> tuple[int, int]:
+    """A block list item's columns: its dash's and its content's."""
+    start = line_start(text, item.start_mark.index)
+    return text.rfind("-", start, item.start_mark.index) - start, item.start_mark.column
+
+
+def _value_on_key_line(text: str, key: Any, value: Any) -> bool:
+    """Whether ``value`` is a scalar or a flow collection on its key's line (not a block scalar)."""
+    return value.start_mark.line == key.start_mark.line and value.end_mark.index > value.start_mark.index \
+        and getattr(value, "style", None) not in ("|", ">") \
+        and (is_scalar(value) or text[value.start_mark.index] in "[{")
+
+
+def entry_splices(text: str, node: Any, changes: dict[str, str | None], order: list[str], newline: str,
+                  values: dict[str, str] | None = None) -> list[Splice]:
+    """Splices setting entries of the mapping ``node``. ``changes[name]``: the entry's new text from
+    its key on (``name: value`` and any lines below, indented for the mapping), or None to remove it.
+    A new entry goes after the last entry of the file that ``order`` puts before it. ``values``: for
+    entries that fit on their key's line, the value alone; where the file's value is on its key's
+    line too, only the value is replaced, so a comment after it stays."""
+    found = entries(node)
+    keys = list(found)
+    splices: list[Splice] = []
+    for index, (name, (key, value)) in enumerate(found.items()):
+        if name not in changes:
+            continue
+        new = changes[name]
+        if new is None:
+            start = line_start(text, key.start_mark.index)
+            if text[start:key.start_mark.index].strip() and index + 1 < len(keys):
+                # the first entry of a list item shares the dash's line: the next one moves up
+                splices.append((key.start_mark.index, found[keys[index + 1]][0].start_mark.index, ""))
+            else:
+                splices.append((start, lines_end(text, value), ""))
+        elif values and name in values and _value_on_key_line(text, key, value):
+            splices.append((value.start_mark.index, value.end_mark.index, values[name]))
+        else:
+            splices.append((key.start_mark.index, lines_end(text, value), new))
+    rank = {name: position for position, name in enumerate(order)}
+    indent = " " * node.start_mark.column
+    inserts: dict[int, str] = {}
+    for name in order:
+        new = changes.get(name)
+        if name in found or new is None:
+            continue
+        before = [k for k in keys if rank.get(k, len(order)) < rank[name]]
+        at = lines_end(text, found[before[-1] if before else keys[0]][1])
+        inserts[at] = inserts.get(at, line_break_before(text, at, newline)) + indent + new
+    return splices + [(at, at, new) for at, new in inserts.items()]
+
+
+def list_splices(text: str, parent: Any, name: str, old: dict, order: list, items: dict, newline: str, *,
+                 gap: bool, parent_order: list[str]) -> list[Splice]:
+    """Splices turning the block list ``name`` of the mapping ``parent``, whose items are ``old``
+    (key: node, in the file's order), into the items of ``order``. An old item missing from
+    ``order`` is cut (with the blank line before it); one in ``items`` (key: its new text) is
+    replaced; a new one is inserted after the item before it in ``order``, or before the first.
+    ``gap``: items are separated by a blank line. A list that is empty or missing is written as an
+    entry of ``parent`` (``entry_splices``, by ``parent_order``)."""
+    sep = newline if gap else ""
+    if not old or not order:
+        if not old and not order:
+            return []
+        body = f"{name}:{newline}" + "".join(sep + items[key] for key in order) if order else f"{name}: []{newline}"
+        return entry_splices(text, parent, {name: body}, parent_order, newline)
+    keys, kept = list(old), set(order)
+    splices: list[Splice] = []
+    for index, key in enumerate(keys):
+        start, end = lines_of(text, old[key])
+        if key not in kept:
+            previous = lines_of(text, old[keys[index - 1]])[1] if index else None
+            if previous is not None and not text[previous:start].strip():
+                start = previous  # the blank line before it goes with it
+            elif index + 1 < len(keys):
+                end = lines_of(text, old[keys[index + 1]])[0]
+            splices.append((start, end, ""))
+        elif key in items:
+            splices.append((start, end, items[key]))
+    anchor, pending = None, []
+    for key in [*order, None]:
+        if key is not None and key not in old:
+            pending.append(key)
+            continue
+        if pending:
+            if anchor is None:
+                at = lines_of(text, old[keys[0]])[0]
+                splices.append((at, at, "".join(items[k] + sep for k in pending)))
+            else:
+                at = lines_of(text, old[anchor])[1]
+                splices.append((at, at, line_break_before(text, at, newline) + "".join(sep + items[k] for k in pending)))
+            pending = []
+        anchor = key
+    return splices

@@ -17,10 +17,11 @@ and merges them as a person would:
 sides appended entries, the result is our file plus their new entries; any other overlap keeps
 git's markers for a person.
 
-The result is our text with only what the merge changed spliced in at the parser's places, as
-every gktrack write is: what comes from theirs is their bytes, a computed field is rendered by the
-plan file's writer. It is read back and must hold exactly what the merge decided; when it does
-not, or a version is no readable plan, git's own line merge is used, so nothing is ever lost.
+The result is our text with only what the merge changed spliced in at the parser's places, by
+the splicer every gktrack write uses (``yamldoc.entry_splices``, ``yamldoc.list_splices``): what
+comes from theirs is their bytes, a computed field is rendered by the plan file's writer. It is
+read back and must hold exactly what the merge decided; when it does not, or a version is no
+readable plan, git's own line merge is used, so nothing is ever lost.
 
 During a rebase "theirs" is the local commit being replayed, so the renumbered task is the local,
 unpublished one. The renumbering is noted under ``.git/gktrack/`` so the later commits of the same
@@ -444,7 +445,7 @@ def _merge(base_text: str, ours_text: str, theirs_text: str, where: str, mapping
     edits += _list_edits(ours, "sections", Section, ours_sections, section_order, sections,
                          sources["sections"], gap=False)
     edits += _list_edits(ours, "tasks", Task, ours_tasks, task_order, tasks, sources["tasks"], gap=True)
-    result.text = _apply(ours.text, edits)
+    result.text = yamldoc.apply_splices(ours.text, edits)
     _verify_plan(result.text, where, header, [sections[k] for k in section_order], [tasks[t] for t in task_order])
     return result
 
@@ -467,17 +468,6 @@ def _verify_plan(text: str, where: str, header: dict, sections: list, tasks: lis
 
 # --- writing the result: splices into our text ------------------------------------------------
 
-# A splice: (start, end, new text) in one version's text.
-Edit = tuple[int, int, str]
-
-
-def _apply(text: str, edits: list[Edit], offset: int = 0) -> str:
-    """``text`` with the splices made (their places shifted by ``offset``), last place first."""
-    for start, end, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
-        text = text[:start - offset] + new + text[end - offset:]
-    return text
-
-
 def _in_style(text: str, doc: _Doc, newline: str) -> str:
     """Text from version ``doc`` in our file's line endings."""
     return re.sub(r"\r?\n", newline, text) if doc.style.newline != newline else text
@@ -491,48 +481,18 @@ def _is_block_list(text: str, node: Any) -> bool:
     return yamldoc.is_seq(node) and text[node.start_mark.index:node.start_mark.index + 1] != "["
 
 
-def _line_break_before(text: str, at: int, newline: str) -> str:
-    """What text inserted at ``at`` needs first: a line break when the file's last line lacks one."""
-    return "" if text[at - 1:at] in ("\n", "") else newline
-
-
-def _columns(text: str, item: Any) -> tuple[int, int]:
-    """A list item's columns: its dash's and its content's."""
-    start = yamldoc.line_start(text, item.start_mark.index)
-    return text.rfind("-", start, item.start_mark.index) - start, item.start_mark.column
-
-
 def _entry_edits(doc: _Doc, node: Any, merged: dict, sources: list, cls: type, style: Style,
-                 keep: tuple[str, ...] = ()) -> list[Edit]:
+                 keep: tuple[str, ...] = ()) -> list[yamldoc.Splice]:
     """Splices turning the mapping ``node`` of ``doc`` into ``merged`` (the keys in ``keep`` are
     left alone): changed entries replaced, removed ones cut, new ones inserted after the entry
     that precedes them in ``merged``."""
-    text, nl = doc.text, style.newline
-    found = {k: v for k, v in yamldoc.entries(node).items() if k not in keep}
+    found = yamldoc.entries(node)
     col = node.start_mark.column
-    keys = list(found)
-    edits: list[Edit] = []
-    for index, (name, (key, value)) in enumerate(found.items()):
-        if name not in merged:
-            start = yamldoc.line_start(text, key.start_mark.index)
-            if text[start:key.start_mark.index].strip() and index + 1 < len(keys):
-                # the first entry of a list item shares the dash's line: the next one moves up
-                edits.append((key.start_mark.index, found[keys[index + 1]][0].start_mark.index, ""))
-            else:
-                edits.append((start, yamldoc.lines_end(text, value), ""))
-        elif yamldoc.to_data(value) != merged[name]:
-            edits.append((key.start_mark.index, yamldoc.lines_end(text, value),
-                          _entry_text(name, merged[name], sources, cls, col, style)))
-    inserts: dict[int, str] = {}
-    order = list(merged)
-    for position, name in enumerate(order):
-        if name in found:
-            continue
-        before = [k for k in order[:position] if k in found]
-        anchor = found[before[-1] if before else keys[0]][1]
-        at = yamldoc.lines_end(text, anchor)
-        inserts[at] = inserts.get(at, _line_break_before(text, at, nl)) + " " * col + _entry_text(name, merged[name], sources, cls, col, style)
-    return edits + [(at, at, new) for at, new in inserts.items()]
+    changes: dict[str, str | None] = {name: None for name in found if name not in merged and name not in keep}
+    for name, value in merged.items():
+        if name not in found or yamldoc.to_data(found[name][1]) != value:
+            changes[name] = _entry_text(name, value, sources, cls, col, style)
+    return yamldoc.entry_splices(doc.text, node, changes, list(merged), style.newline)
 
 
 def _entries_at(sources: list, name: str, col: int) -> Iterator[tuple[_Doc, Any, Any]]:
@@ -563,12 +523,12 @@ def _entries_text(name: str, entries: list, sources: list, cls: type, col: int, 
     that has it, at our file's columns."""
     pool = [(yamldoc.to_data(item), doc, item) for doc, _key, found in _entries_at(sources, name, col)
             if _is_block_list(doc.text, found) for item in found.value]
-    dash, item_col = next((_columns(d.text, item) for _, d, item in pool),
+    dash, item_col = next((yamldoc.item_columns(d.text, item) for _, d, item in pool),
                           (col + style.offset, col + style.sequence))
     out = f"{name}:{style.newline}"
     for entry in entries:
         match = next((i for i, (plain, d, item) in enumerate(pool)
-                      if plain == entry and _columns(d.text, item) == (dash, item_col)), None)
+                      if plain == entry and yamldoc.item_columns(d.text, item) == (dash, item_col)), None)
         if match is None:
             out += _fresh_item(cls, entry, dash, item_col, style)
         else:
@@ -581,7 +541,7 @@ def _item_text(cls: type, value: Any, sources: list, dash: int, col: int, style:
     """One list item holding ``value``, at these columns: a version's item that holds it, byte for
     byte; else the first version's item with the entries that differ spliced in; rendered afresh
     when no version has the item at these columns."""
-    usable = [(doc, node) for doc, node in sources if _columns(doc.text, node) == (dash, col)]
+    usable = [(doc, node) for doc, node in sources if yamldoc.item_columns(doc.text, node) == (dash, col)]
     for doc, node in usable:
         if yamldoc.to_data(node) == value:
             return _copy(doc, *yamldoc.lines_of(doc.text, node), style.newline)
@@ -589,7 +549,7 @@ def _item_text(cls: type, value: Any, sources: list, dash: int, col: int, style:
         if yamldoc.is_map(node) and isinstance(value, dict):
             start, end = yamldoc.lines_of(doc.text, node)
             edits = _entry_edits(doc, node, value, sources, cls, style)
-            return _in_style(_apply(doc.text[start:end], edits, start), doc, style.newline)
+            return _in_style(yamldoc.apply_splices(doc.text[start:end], edits, start), doc, style.newline)
     return _fresh_item(cls, value, dash, col, style)
 
 
@@ -618,69 +578,18 @@ def _model_value(spec: Any, value: Any) -> Any:
 
 
 def _list_edits(doc: _Doc, name: str, cls: type, items: _Items, order: list, merged: dict,
-                sources: dict, *, gap: bool) -> list[Edit]:
+                sources: dict, *, gap: bool) -> list[yamldoc.Splice]:
     """Splices turning ``doc``'s list ``name`` (``items``) into ``merged`` in ``order``: our items
     the merge left alone keep their bytes; changed ones are replaced, deleted ones cut, new ones
     inserted after the item that precedes them. ``gap``: items are separated by a blank line."""
-    text, style = doc.text, doc.style
-    nl = style.newline
-    sep = nl if gap else ""
-    found = doc.top.get(name)
-    dash, col = _columns(text, items.nodes[items.order[0]]) if items.order else (style.offset, style.sequence)
-
-    def item(key: Any) -> str:
-        return _item_text(cls, merged[key], sources[key], dash, col, style)
-
-    if not items.order:
-        if not order:
-            return []
-        body = f"{name}:{nl}" + "".join(sep + item(key) for key in order)
-        if found is not None:
-            key_node, value = found
-            return [(*yamldoc.lines_of(text, key_node, value), body)]
-        return [_new_top_entry(doc, name, body)]
-    if not order:
-        key_node, value = found
-        return [(*yamldoc.lines_of(text, key_node, value), f"{name}: []{nl}")]
-    edits: list[Edit] = []
-    for index, key in enumerate(items.order):
-        start, end = yamldoc.lines_of(text, items.nodes[key])
-        if key not in merged:
-            previous = yamldoc.lines_of(text, items.nodes[items.order[index - 1]])[1] if index else None
-            if previous is not None and not text[previous:start].strip():
-                start = previous  # the blank line before it goes with it
-            elif index + 1 < len(items.order):
-                end = yamldoc.lines_of(text, items.nodes[items.order[index + 1]])[0]
-            edits.append((start, end, ""))
-        elif merged[key] != items.data[key]:
-            edits.append((start, end, item(key)))
-    anchor, pending = None, []
-    for key in [*order, None]:
-        if key is not None and key not in items.data:
-            pending.append(key)
-            continue
-        if pending:
-            if anchor is None:
-                at = yamldoc.lines_of(text, items.nodes[items.order[0]])[0]
-                edits.append((at, at, "".join(item(k) + sep for k in pending)))
-            else:
-                at = yamldoc.lines_of(text, items.nodes[anchor])[1]
-                edits.append((at, at, _line_break_before(text, at, nl) + "".join(sep + item(k) for k in pending)))
-            pending = []
-        anchor = key
-    return edits
-
-
-def _new_top_entry(doc: _Doc, name: str, body: str) -> Edit:
-    """Where a top-level list the file lacks goes: before the first key the schema puts after it."""
+    style = doc.style
+    first = items.nodes[items.order[0]] if items.order else None
+    dash, col = yamldoc.item_columns(doc.text, first) if first else (style.offset, style.sequence)
+    texts = {key: _item_text(cls, merged[key], sources[key], dash, col, style)
+             for key in order if key not in items.data or merged[key] != items.data[key]}
     parent = Plan if name in _PLAN_LISTS else Registry
-    later = keys_of(parent)[keys_of(parent).index(name) + 1:]
-    following = [doc.top[k][0] for k in later if k in doc.top]
-    if following:
-        at = yamldoc.line_start(doc.text, min(k.start_mark.index for k in following))
-        return at, at, body
-    end = len(doc.text)
-    return end, end, _line_break_before(doc.text, end, doc.style.newline) + body
+    return yamldoc.list_splices(doc.text, doc.root, name, {key: items.nodes[key] for key in items.order}, order,
+                                texts, style.newline, gap=gap, parent_order=list(keys_of(parent)))
 
 
 # --- plain data the schema does not describe: the conflict record, keys a person added --------
@@ -785,7 +694,7 @@ def merge_registry_texts(base: str, ours: str, theirs: str, where: str = REGISTR
         if added is None:
             continue
         mine_items, other_items = _registry_items(mine), _registry_items(other)
-        edits: list[Edit] = []
+        edits: list[yamldoc.Splice] = []
         expected = {}
         for name, cls in _REGISTRY_LISTS.items():
             have = mine_items[name]
@@ -796,7 +705,7 @@ def merge_registry_texts(base: str, ours: str, theirs: str, where: str = REGISTR
             if new:
                 edits += _list_edits(mine, name, cls, have, order, merged,
                                      _sources(merged, (mine, have), (other, other_items[name])), gap=False)
-        text = _apply(mine.text, edits)
+        text = yamldoc.apply_splices(mine.text, edits)
         try:
             result = _Doc(text, where, parse_registry)
         except GktrackError as exc:
