@@ -246,6 +246,18 @@ def test_last_task_of_a_plan_without_a_final_line_break(plans_repo):
     assert gk.json("show", "hand/4", "--json")["support"] == ["党政综合办"]
 
 
+def test_new_unit_goes_into_a_hand_written_registry_in_its_own_layout(plans_repo):
+    """A units.yaml written by hand (list dashes at column 0, no line break after the last line):
+    a new unit is added after the last one with the file's indentation; the other lines stay."""
+    gk = plans_repo
+    registry = "schema: 1\nunits:\n- name: 司法所\n  aliases: [司法]\ncollectives:\n- name: 各有关单位\n  members: all"
+    gk.write("units.yaml", registry.encode("utf-8"))
+    gk.hand_commit("手写名册", "units.yaml")
+    gk.ok("add", "hl2022", "新单位的任务", "--unit", "市档案馆", "--new-unit")
+    assert gk.text("units.yaml") == registry.replace("collectives:", "- name: 市档案馆\ncollectives:")
+    assert gk.ok("status", "--unit", "市档案馆", "--json")
+
+
 # --- two clones, two tasks, no conflict --------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from gktrack.domain.model import Collective, Registry, Unit
+from gktrack.domain.model import Collective, Registry, Unit, keys_of
 from gktrack.domain.units import DEFAULT_COLLECTIVES, EVERYONE, is_collective_name
 from gktrack.storage import yamldoc
 from gktrack.storage.planfile import Style, detect_style, render_record
@@ -114,18 +114,21 @@ def add_units_to_file(path: Path, names: list[str], *, write: Callable[[Path, by
 
 
 def _append_items(text: str, key: str, records: list, style: Style) -> str:
+    """``text`` with ``records`` added at the end of its list ``key``; a flow list's entries are
+    kept, as block items."""
     root = yamldoc.compose(text, REGISTRY_FILE)
     found = yamldoc.entries(root).get(key) if yamldoc.is_map(root) else None
-    lines = "".join(render_record(r, style.offset, style.sequence, style) for r in records)
-    nl = style.newline
-    if found is not None and yamldoc.is_seq(found[1]) and found[1].value and text[found[1].start_mark.index] != "[":
-        at = yamldoc.lines_end(text, found[1])
-        return text[:at] + lines + text[at:]
-    if found is not None:  # "key: []" or "key:" with nothing: the list is written anew
-        old = [] if not yamldoc.is_seq(found[1]) else found[1].value
-        if old:  # a flow list with entries: keep them, as block items
-            lines = "".join(f"{' ' * style.offset}- {yamldoc.scalar_text(item.value)}{nl}" for item in old) + lines
-        start, end = yamldoc.lines_of(text, *found)
-        return text[:start] + f"{key}:{nl}" + lines + text[end:]
-    sep = "" if not text or text.endswith("\n") else nl
-    return text + sep + f"{key}:{nl}" + lines
+    items = found[1] if found else None
+    old: dict = {}
+    columns = (style.offset, style.sequence)
+    kept = []
+    if yamldoc.is_seq(items) and items.value and text[items.start_mark.index] != "[":
+        old = dict(enumerate(items.value))
+        columns = yamldoc.item_columns(text, items.value[0])  # a hand-written file's own indentation
+    elif yamldoc.is_seq(items):
+        kept = [f"{' ' * style.offset}- {yamldoc.scalar_text(item.value)}{style.newline}" for item in items.value]
+    texts = kept + [render_record(record, *columns, style) for record in records]
+    new = {("new", index): item for index, item in enumerate(texts)}
+    splices = yamldoc.list_splices(text, root, key, old, [*old, *new], new, style.newline, gap=False,
+                                   parent_order=list(keys_of(Registry)))
+    return yamldoc.apply_splices(text, splices)

@@ -483,7 +483,7 @@ def entry_splices(text: str, node: Any, changes: dict[str, str | None], order: l
     A new entry goes after the last entry of the file that ``order`` puts before it. ``values``: for
     entries that fit on their key's line, the value alone; where the file's value is on its key's
     line too, only the value is replaced, so a comment after it stays."""
-    found = entries(node)
+    found = entries(node) if is_map(node) else {}  # an empty file: new entries go at its end
     keys = list(found)
     splices: list[Splice] = []
     for index, (name, (key, value)) in enumerate(found.items()):
@@ -502,14 +502,14 @@ def entry_splices(text: str, node: Any, changes: dict[str, str | None], order: l
         else:
             splices.append((key.start_mark.index, lines_end(text, value), new))
     rank = {name: position for position, name in enumerate(order)}
-    indent = " " * node.start_mark.column
+    indent = " " * node.start_mark.column if keys else ""
     inserts: dict[int, str] = {}
     for name in order:
         new = changes.get(name)
         if name in found or new is None:
             continue
-        before = [k for k in keys if rank.get(k, len(order)) < rank[name]]
-        at = lines_end(text, found[before[-1] if before else keys[0]][1])
+        before = [k for k in keys if rank.get(k, len(order)) < rank[name]] or keys[:1]
+        at = lines_end(text, found[before[-1]][1]) if before else len(text)
         inserts[at] = inserts.get(at, line_break_before(text, at, newline)) + indent + new
     return splices + [(at, at, new) for at, new in inserts.items()]
 
