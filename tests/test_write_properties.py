@@ -118,3 +118,27 @@ def test_two_clones_editing_two_tasks_merge_to_both_edits(tmp_path_factory, layo
     merged = _tasks(result.text)
     assert merged[1] == _tasks(ours)[1] and merged[2] == _tasks(theirs)[2]
     assert result.text.startswith(ours[: ours.index("id: 1")])
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.sampled_from(LAYOUTS), st.lists(EDITS, min_size=1, max_size=3), st.lists(EDITS, min_size=1, max_size=3))
+def test_two_clones_editing_one_task_never_get_conflict_markers(tmp_path_factory, layout, ours_edits, theirs_edits):
+    """Both clones edit task 1: the merge is by fields, never git's line merge. Every progress entry
+    either side recorded is kept; a field both changed differently is a recorded conflict that
+    keeps ours; task 2 is untouched."""
+    tmp_path = tmp_path_factory.mktemp("m")
+    base = HEAD.replace("\n", "\r\n") + layout if "\r\n" in layout else HEAD + layout
+    ours = _edited(tmp_path, base, [(1, edit) for edit in ours_edits])
+    theirs = _edited(tmp_path, base, [(1, edit) for edit in theirs_edits])
+    result = merge_plan_texts(base, ours, theirs, "plans/p.yaml")
+    assert result.fallback is None and "<<<<<<<" not in result.text
+    merged, before = _tasks(result.text), _tasks(base)
+    assert merged[2] == before[2]
+    sides = [_tasks(ours)[1], _tasks(theirs)[1]]
+    entries = [entry for side in sides for entry in side.get("progress", [])]
+    kept = merged[1].get("progress", [])
+    assert all(entry in kept for entry in entries)
+    for name in ("state", "closed", "note", "number"):
+        values = [side.get(name) for side in sides]
+        if values[0] != values[1] and before[1].get(name) not in values:
+            assert any(c.field == name for c in result.conflicts) and merged[1].get(name) == values[0]
