@@ -209,6 +209,45 @@ def test_edits_on_odd_layouts(name, tmp_path):
             assert written.count("\r\n") == written.count("\n")
 
 
+FLOW_PLAN = ("schema: 1\nid: t\nyear: 2024\ntitle: 标题\nsections: [{key: '1', title: 一}, {key: '3', title: 三}]  # 章节\n"
+             "tasks:\n  - id: 1\n    text: 甲\n    progress: [{date: 2024-01-02, note: 旧, 备注: 手加}]  # 注释\n\n"
+             "  - id: 2\n    text: 乙\n    parts: [{unit: 司法所, state: open}]\n\n  - {id: 3, text: 丙}\n")
+
+
+def test_flow_lists_become_block_lists_keeping_their_items_as_written(tmp_path):
+    """A progress entry or a section added to a list written "[{…}, {…}]" makes it a block list
+    whose old items stay as written: a key gktrack does not know and the comment after the list
+    are kept (the list was re-rendered from the model, and lost them)."""
+    import datetime as dt
+
+    from gktrack.domain.model import Progress, Section
+
+    path = tmp_path / "t.yaml"
+    path.write_text(FLOW_PLAN, encoding="utf-8")
+    editor = PlanEditor(path, "plans/t.yaml")
+    editor.append(1, "progress", Progress(date=dt.date(2024, 3, 1), note="新"))
+    editor.add_section(Section(key="2", title="二"))
+    editor.save()
+    written = path.read_text(encoding="utf-8")
+    assert "sections:  # 章节\n  - {key: '1', title: 一}\n  - key: '2'\n    title: 二\n  - {key: '3', title: 三}\n" in written
+    assert ("    progress:  # 注释\n      - {date: 2024-01-02, note: 旧, 备注: 手加}\n"
+            "      - date: 2024-03-01\n        note: 新\n\n") in written
+    assert [p.note for p in read_plan(path, "plans/t.yaml").task(1).progress] == ["旧", "新"]
+
+
+@pytest.mark.parametrize("edit, where", [
+    (lambda e: e.update_task(3, {"state": "done"}), "plans/t.yaml:15:5"),
+    (lambda e: e.update_record(2, "parts", "司法所", {"state": "done"}), "plans/t.yaml:13:13"),
+])
+def test_an_item_written_in_flow_style_is_refused_with_its_place(tmp_path, edit, where):
+    path = tmp_path / "t.yaml"
+    path.write_text(FLOW_PLAN, encoding="utf-8")
+    with pytest.raises(PlanFileError) as caught:
+        edit(PlanEditor(path, "plans/t.yaml"))
+    assert caught.value.where == where and "每个键占一行" in str(caught.value)
+    assert path.read_text(encoding="utf-8") == FLOW_PLAN
+
+
 def test_a_change_syncs_four_times(plans_repo, monkeypatch):
     """One journal entry (file and folder) and the plan file (file and folder): crash safety
     needs the entry on disk before the first byte, and the new file before the commit."""

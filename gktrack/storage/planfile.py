@@ -34,6 +34,8 @@ from gktrack.storage import yamldoc
 from gktrack.storage.files import atomic_write
 from gktrack.storage.reader import PLAN_ID, UNREADABLE, Problem, Reader
 
+# Why an edit is refused on a mapping or list written "{…}" / "[…]" over several lines
+FLOW_REFUSED = "这一项写成了“{…}”或跨行的“[…]”形式,gktrack 只能修改每个键占一行的写法;请改成那样后再试"
 HEADER_COMMENT = "# gktrack 计划文件:可直接手工编辑(保存后可运行 gktrack validate 检查)\n"
 
 
@@ -242,6 +244,8 @@ class PlanEditor:
 
     def _field_splices(self, record: Any, changes: dict[str, Any]) -> list[yamldoc.Splice]:
         node = self._reader.node_of(record)
+        if yamldoc.is_flow(self.text, node):
+            raise PlanFileError(FLOW_REFUSED, where=yamldoc.place(self.where, node))
         col = node.start_mark.column
         specs = dict(fields_of(type(record)))
         entries: dict[str, str | None] = {}
@@ -256,14 +260,40 @@ class PlanEditor:
                 values[name] = inline
         return yamldoc.entry_splices(self.text, node, entries, list(keys_of(type(record))), self.style.newline, values)
 
-    def _insert_item(self, parent: Any, cls: type, name: str, items: list, index: int,
-                     block: str, gap: bool) -> None:
-        """Insert ``block`` into the list ``name`` of the ``cls`` mapping ``parent``, whose items
-        are the nodes ``items``, at ``index``."""
+    def _insert_item(self, parent: Any, cls: type, name: str, index: int, record: Any, style: Style,
+                     gap: bool) -> None:
+        """Insert ``record`` into the list ``name`` of the ``cls`` mapping ``parent`` at ``index``
+        (None: at the end), at the columns of the list's items (``style``'s, for a new list). A list
+        written in flow style ("[{…}, {…}]") becomes a block list, its items kept as written."""
+        if yamldoc.is_flow(self.text, parent):
+            raise PlanFileError(FLOW_REFUSED, where=yamldoc.place(self.where, parent))
+        found = yamldoc.entries(parent).get(name)
+        value = found[1] if found else None
+        items = value.value if yamldoc.is_seq(value) else []
+        flow = bool(items) and yamldoc.is_flow(self.text, value)
+        if items and not flow:
+            dash, col = yamldoc.item_columns(self.text, items[0])
+        else:
+            base = parent.start_mark.column if yamldoc.is_map(parent) else 0
+            dash, col = base + style.offset, base + style.sequence
+        nl = style.newline
+        block = render_record(record, dash, col, style)
+        index = len(items) if index is None else index
+        if flow:
+            if any(item.start_mark.line != item.end_mark.line for item in items):
+                raise PlanFileError(FLOW_REFUSED, where=yamldoc.place(self.where, value))
+            texts = [" " * dash + "-" + " " * (col - dash - 1) + self.text[item.start_mark.index:item.end_mark.index] + nl
+                     for item in items]
+            texts.insert(index, block)
+            rest = self.text[value.end_mark.index:yamldoc.lines_end(self.text, value)].rstrip("\r\n")
+            comment = rest if rest.strip().startswith("#") else ""  # after the "]": kept on the key's line
+            body = f"{name}:{comment}{nl}" + "".join((nl if gap else "") + text for text in texts)
+            self._splice(yamldoc.entry_splices(self.text, parent, {name: body}, list(keys_of(cls)), nl))
+            return
         old = dict(enumerate(items))
         order = list(old)
         order.insert(index, -1)
-        self._splice(yamldoc.list_splices(self.text, parent, name, old, order, {-1: block}, self.style.newline,
+        self._splice(yamldoc.list_splices(self.text, parent, name, old, order, {-1: block}, nl,
                                           gap=gap, parent_order=list(keys_of(cls))))
 
     # --- tasks ---
@@ -279,14 +309,7 @@ class PlanEditor:
     def append(self, task_id: int, name: str, record: Any) -> Task:
         """Add a record (a progress entry) at the end of a task's list ``name``."""
         current = self._task(task_id)
-        node = self._reader.node_of(current)
-        found = yamldoc.entries(node).get(name)
-        items = found[1] if found else None
-        if yamldoc.is_seq(items) and items.value and not str(self.text[items.start_mark.index]).startswith("["):
-            block = render_record(record, *yamldoc.item_columns(self.text, items.value[0]), self.style)
-            self._insert_item(node, Task, name, items.value, len(items.value), block, gap=False)
-        else:
-            self._splice(self._field_splices(current, {name: [*getattr(current, name), record]}))
+        self._insert_item(self._reader.node_of(current), Task, name, None, record, self.style, gap=False)
         return self._check(task_id, dataclasses.replace(current, **{name: [*getattr(current, name), record]}))
 
     def update_record(self, task_id: int, name: str, key: str, changes: dict[str, Any]) -> Task:
@@ -338,7 +361,6 @@ class PlanEditor:
 
     def insert_task(self, task: Task) -> Task:
         """Insert after the last task of the same section (or at the end): document order."""
-        style = self.style
         tasks = self.plan.tasks
         after = None
         for existing in tasks:
@@ -351,8 +373,7 @@ class PlanEditor:
                 if existing.section in order and order.index(existing.section) < rank:
                     after = existing
         index = 0 if after is None else tasks.index(after) + 1
-        self._insert_item(self.root, Plan, "tasks", [self._reader.node_of(t) for t in tasks], index,
-                          render_record(task, style.offset, style.sequence, style), gap=True)
+        self._insert_item(self.root, Plan, "tasks", index, task, self.style, gap=True)
         return self._check(task.id, dataclasses.replace(task, plan=self.plan.id))
 
     def _check(self, task_id: int, expected: Task) -> Task:
@@ -367,13 +388,11 @@ class PlanEditor:
     def add_section(self, section: Section) -> None:
         """Insert after the last section numbered before it (before the first, if it is numbered
         before that one)."""
-        style = detect_style(self.text, "sections") if _top(self.root, "sections") else self.style
         new = _section_sort_key(section.key)
         keys = [_section_sort_key(s.key) for s in self.plan.sections]
         before = [i for i, key in enumerate(keys) if key < new]
         index = 0 if keys and new < keys[0] else (before[-1] + 1 if before else len(keys))
-        self._insert_item(self.root, Plan, "sections", [self._reader.node_of(s) for s in self.plan.sections],
-                          index, render_record(section, style.offset, style.sequence, style), gap=False)
+        self._insert_item(self.root, Plan, "sections", index, section, self.style, gap=False)
         if section not in self.plan.sections:
             raise PlanFileError(f"内部检查失败:章节 {section.key} 写入后读不出来,未写入", where=self.where)
 

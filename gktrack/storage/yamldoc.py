@@ -463,6 +463,11 @@ def line_break_before(text: str, at: int, newline: str) -> str:
     return "" if text[at - 1:at] in ("\n", "") else newline
 
 
+def is_flow(text: str, node: Any) -> bool:
+    """Whether a mapping or list is written in flow style ("{…}", "[…]")."""
+    return (is_map(node) or is_seq(node)) and text[node.start_mark.index:node.start_mark.index + 1] in ("[", "{")
+
+
 def item_columns(text: str, item: Any) -> tuple[int, int]:
     """A block list item's columns: its dash's and its content's."""
     start = line_start(text, item.start_mark.index)
