@@ -258,6 +258,17 @@ def test_new_unit_goes_into_a_hand_written_registry_in_its_own_layout(plans_repo
     assert gk.ok("status", "--unit", "市档案馆", "--json")
 
 
+def test_new_unit_in_a_registry_whose_units_are_a_flow_list(plans_repo):
+    """"units: [甲, {name: 乙, …}]": the list becomes a block list, each entry kept as written, and the
+    comment after it on the key's line."""
+    gk = plans_repo
+    gk.write("units.yaml", "schema: 1\nunits: [司法所, {name: 党政综合办, aliases: [综合办]}]  # 单位\n".encode("utf-8"))
+    gk.hand_commit("手写名册", "units.yaml")
+    gk.ok("add", "hl2022", "新单位的任务", "--unit", "市档案馆", "--new-unit")
+    assert gk.text("units.yaml") == ("schema: 1\nunits:  # 单位\n  - 司法所\n  - {name: 党政综合办, aliases: [综合办]}\n"
+                                     "  - name: 市档案馆\n")
+
+
 # --- two clones, two tasks, no conflict --------------------------------------------------------
 
 

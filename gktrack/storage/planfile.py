@@ -285,8 +285,7 @@ class PlanEditor:
             texts = [" " * dash + "-" + " " * (col - dash - 1) + self.text[item.start_mark.index:item.end_mark.index] + nl
                      for item in items]
             texts.insert(index, block)
-            rest = self.text[value.end_mark.index:yamldoc.lines_end(self.text, value)].rstrip("\r\n")
-            comment = rest if rest.strip().startswith("#") else ""  # after the "]": kept on the key's line
+            comment = yamldoc.trailing_comment(self.text, value)  # after the "]": kept on the key's line
             body = f"{name}:{comment}{nl}" + "".join((nl if gap else "") + text for text in texts)
             self._splice(yamldoc.entry_splices(self.text, parent, {name: body}, list(keys_of(cls)), nl))
             return

@@ -125,10 +125,14 @@ def _append_items(text: str, key: str, records: list, style: Style) -> str:
     if yamldoc.is_seq(items) and items.value and text[items.start_mark.index] != "[":
         old = dict(enumerate(items.value))
         columns = yamldoc.item_columns(text, items.value[0])  # a hand-written file's own indentation
-    elif yamldoc.is_seq(items):
-        kept = [f"{' ' * style.offset}- {yamldoc.scalar_text(item.value)}{style.newline}" for item in items.value]
+    elif yamldoc.is_seq(items):  # "[甲, {name: 乙}]": each entry as written, one a line
+        kept = [f"{' ' * style.offset}- {text[item.start_mark.index:item.end_mark.index]}{style.newline}"
+                for item in items.value]
     texts = kept + [render_record(record, *columns, style) for record in records]
     new = {("new", index): item for index, item in enumerate(texts)}
+    if kept:  # the comment after the "]" stays, on the key's line
+        body = f"{key}:{yamldoc.trailing_comment(text, items)}{style.newline}" + "".join(texts)
+        return yamldoc.apply_splices(text, yamldoc.entry_splices(text, root, {key: body}, [], style.newline))
     splices = yamldoc.list_splices(text, root, key, old, [*old, *new], new, style.newline, gap=False,
                                    parent_order=list(keys_of(Registry)))
     return yamldoc.apply_splices(text, splices)

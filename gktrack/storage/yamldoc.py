@@ -468,6 +468,12 @@ def is_flow(text: str, node: Any) -> bool:
     return (is_map(node) or is_seq(node)) and text[node.start_mark.index:node.start_mark.index + 1] in ("[", "{")
 
 
+def trailing_comment(text: str, node: Any) -> str:
+    """The comment after ``node`` on the line it ends on, with the spaces before it ("" if none)."""
+    rest = text[node.end_mark.index:lines_end(text, node)].rstrip("\r\n")
+    return rest if rest.strip().startswith("#") else ""
+
+
 def item_columns(text: str, item: Any) -> tuple[int, int]:
     """A block list item's columns: its dash's and its content's."""
     start = line_start(text, item.start_mark.index)
