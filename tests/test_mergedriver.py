@@ -464,3 +464,16 @@ def test_two_clones_registering_units_at_once_sync_without_conflict(env):
     registry = (other / "units.yaml").read_text(encoding="utf-8")
     assert "name: 财政所" in registry and "name: 城建办" in registry and "<<<<<<<" not in registry
     assert gk("--repo", str(other), "validate").returncode == 0
+
+
+def test_a_list_written_in_flow_style_on_our_side_merges_by_items():
+    """Ours keeps "sections: [{…}]" as written by hand; theirs added a section (gktrack writes the
+    list as a block list): the merge is clean, our items keep their text, theirs' section is added."""
+    base = BASE.replace("sections:\n  - key: '1'\n    number: 一、\n    title: 第一部分\n",
+                        "sections: [{key: '1', number: 一、, title: 第一部分}]  # 章节\n")
+    ours = edit(base, "    deadline: 6月底前\n", "    deadline: 9月底前\n")
+    theirs = edit(base, "sections: [{key: '1', number: 一、, title: 第一部分}]  # 章节\n",
+                  "sections:  # 章节\n  - {key: '1', number: 一、, title: 第一部分}\n  - key: '2'\n    title: 第二部分\n")
+    merged = clean_merge(ours, theirs, base)
+    assert "sections:  # 章节\n  - {key: '1', number: 一、, title: 第一部分}\n  - key: '2'\n    title: 第二部分\ntasks:" in merged
+    assert tasks_of(merged)[1]["deadline"] == "9月底前"

@@ -267,33 +267,21 @@ class PlanEditor:
         written in flow style ("[{…}, {…}]") becomes a block list, its items kept as written."""
         if yamldoc.is_flow(self.text, parent):
             raise PlanFileError(FLOW_REFUSED, where=yamldoc.place(self.where, parent))
-        found = yamldoc.entries(parent).get(name)
-        value = found[1] if found else None
+        value = yamldoc.entries(parent).get(name, (None, None))[1]
         items = value.value if yamldoc.is_seq(value) else []
-        flow = bool(items) and yamldoc.is_flow(self.text, value)
+        flow = yamldoc.is_flow(self.text, value)
+        if flow and any(item.start_mark.line != item.end_mark.line for item in items):
+            raise PlanFileError(FLOW_REFUSED, where=yamldoc.place(self.where, value))
         if items and not flow:
             dash, col = yamldoc.item_columns(self.text, items[0])
         else:
             base = parent.start_mark.column if yamldoc.is_map(parent) else 0
             dash, col = base + style.offset, base + style.sequence
-        nl = style.newline
-        block = render_record(record, dash, col, style)
-        index = len(items) if index is None else index
-        if flow:
-            if any(item.start_mark.line != item.end_mark.line for item in items):
-                raise PlanFileError(FLOW_REFUSED, where=yamldoc.place(self.where, value))
-            texts = [" " * dash + "-" + " " * (col - dash - 1) + self.text[item.start_mark.index:item.end_mark.index] + nl
-                     for item in items]
-            texts.insert(index, block)
-            comment = yamldoc.trailing_comment(self.text, value)  # after the "]": kept on the key's line
-            body = f"{name}:{comment}{nl}" + "".join((nl if gap else "") + text for text in texts)
-            self._splice(yamldoc.entry_splices(self.text, parent, {name: body}, list(keys_of(cls)), nl))
-            return
         old = dict(enumerate(items))
         order = list(old)
-        order.insert(index, -1)
-        self._splice(yamldoc.list_splices(self.text, parent, name, old, order, {-1: block}, nl,
-                                          gap=gap, parent_order=list(keys_of(cls))))
+        order.insert(len(items) if index is None else index, -1)
+        self._splice(yamldoc.list_splices(self.text, parent, name, old, order, {-1: render_record(record, dash, col, style)},
+                                          style.newline, gap=gap, parent_order=list(keys_of(cls)), dash=dash))
 
     # --- tasks ---
 

@@ -119,20 +119,11 @@ def _append_items(text: str, key: str, records: list, style: Style) -> str:
     root = yamldoc.compose(text, REGISTRY_FILE)
     found = yamldoc.entries(root).get(key) if yamldoc.is_map(root) else None
     items = found[1] if found else None
-    old: dict = {}
+    old = dict(enumerate(items.value)) if yamldoc.is_seq(items) else {}
     columns = (style.offset, style.sequence)
-    kept = []
-    if yamldoc.is_seq(items) and items.value and text[items.start_mark.index] != "[":
-        old = dict(enumerate(items.value))
+    if old and not yamldoc.is_flow(text, items):
         columns = yamldoc.item_columns(text, items.value[0])  # a hand-written file's own indentation
-    elif yamldoc.is_seq(items):  # "[甲, {name: 乙}]": each entry as written, one a line
-        kept = [f"{' ' * style.offset}- {text[item.start_mark.index:item.end_mark.index]}{style.newline}"
-                for item in items.value]
-    texts = kept + [render_record(record, *columns, style) for record in records]
-    new = {("new", index): item for index, item in enumerate(texts)}
-    if kept:  # the comment after the "]" stays, on the key's line
-        body = f"{key}:{yamldoc.trailing_comment(text, items)}{style.newline}" + "".join(texts)
-        return yamldoc.apply_splices(text, yamldoc.entry_splices(text, root, {key: body}, [], style.newline))
+    new = {("new", index): render_record(record, *columns, style) for index, record in enumerate(records)}
     splices = yamldoc.list_splices(text, root, key, old, [*old, *new], new, style.newline, gap=False,
-                                   parent_order=list(keys_of(Registry)))
+                                   parent_order=list(keys_of(Registry)), dash=columns[0])
     return yamldoc.apply_splices(text, splices)

@@ -526,18 +526,24 @@ def entry_splices(text: str, node: Any, changes: dict[str, str | None], order: l
 
 
 def list_splices(text: str, parent: Any, name: str, old: dict, order: list, items: dict, newline: str, *,
-                 gap: bool, parent_order: list[str]) -> list[Splice]:
-    """Splices turning the block list ``name`` of the mapping ``parent``, whose items are ``old``
-    (key: node, in the file's order), into the items of ``order``. An old item missing from
-    ``order`` is cut (with the blank line before it); one in ``items`` (key: its new text) is
-    replaced; a new one is inserted after the item before it in ``order``, or before the first.
-    ``gap``: items are separated by a blank line. A list that is empty or missing is written as an
-    entry of ``parent`` (``entry_splices``, by ``parent_order``)."""
+                 gap: bool, parent_order: list[str], dash: int) -> list[Splice]:
+    """Splices turning the list ``name`` of the mapping ``parent``, whose items are ``old`` (key:
+    node, in the file's order), into the items of ``order``. An old item missing from ``order`` is
+    cut (with the blank line before it); one in ``items`` (key: its new text) is replaced; a new one
+    is inserted after the item before it in ``order``, or before the first. ``gap``: items are
+    separated by a blank line. A list that is empty or missing is written as an entry of ``parent``
+    (``entry_splices``, by ``parent_order``), and so is a list written "[…]": a block list whose old
+    items keep their text, one a line with the dash at column ``dash`` (the comment after the "]"
+    goes on the key's line)."""
     sep = newline if gap else ""
-    if not old or not order:
+    value = entries(parent).get(name, (None, None))[1] if is_map(parent) else None
+    if not old or not order or is_flow(text, value):
         if not old and not order:
             return []
-        body = f"{name}:{newline}" + "".join(sep + items[key] for key in order) if order else f"{name}: []{newline}"
+        texts = [items[key] if key in items else f"{' ' * dash}- {text[old[key].start_mark.index:old[key].end_mark.index]}"
+                 f"{newline}" for key in order]
+        comment = trailing_comment(text, value) if old else ""
+        body = f"{name}:{comment}{newline}" + "".join(sep + item for item in texts) if order else f"{name}: []{newline}"
         return entry_splices(text, parent, {name: body}, parent_order, newline)
     keys, kept = list(old), set(order)
     splices: list[Splice] = []

@@ -584,12 +584,13 @@ def _list_edits(doc: _Doc, name: str, cls: type, items: _Items, order: list, mer
     inserted after the item that precedes them. ``gap``: items are separated by a blank line."""
     style = doc.style
     first = items.nodes[items.order[0]] if items.order else None
-    dash, col = yamldoc.item_columns(doc.text, first) if first else (style.offset, style.sequence)
+    block = first is not None and not yamldoc.is_flow(doc.text, doc.top[name][1])
+    dash, col = yamldoc.item_columns(doc.text, first) if block else (style.offset, style.sequence)
     texts = {key: _item_text(cls, merged[key], sources[key], dash, col, style)
              for key in order if key not in items.data or merged[key] != items.data[key]}
     parent = Plan if name in _PLAN_LISTS else Registry
     return yamldoc.list_splices(doc.text, doc.root, name, {key: items.nodes[key] for key in items.order}, order,
-                                texts, style.newline, gap=gap, parent_order=list(keys_of(parent)))
+                                texts, style.newline, gap=gap, parent_order=list(keys_of(parent)), dash=dash)
 
 
 # --- plain data the schema does not describe: the conflict record, keys a person added --------
