@@ -548,6 +548,8 @@ def list_splices(text: str, parent: Any, name: str, old: dict, order: list, item
     keys, kept = list(old), set(order)
     splices: list[Splice] = []
     for index, key in enumerate(keys):
+        if key in kept and key not in items:
+            continue  # left as it is
         start, end = lines_of(text, old[key])
         if key not in kept:
             previous = lines_of(text, old[keys[index - 1]])[1] if index else None
