@@ -178,6 +178,18 @@ def test_file_number_field_and_a_signature_over_a_mangled_date():
     assert tasks(plan) == TASKS
 
 
+def test_a_publishing_unit_field_names_the_issuer_when_nothing_else_does():
+    """"发布单位:" and "发布机关:" are a page's field like "发布机构:": the issuer when no
+    signature, notice or title names one; a signature still wins over the page's field."""
+    for head in ("发布单位:青石县财政局\n发布日期:2021-03-02\n", "发布机关: 青石县财政局 发布日期: 2021-03-02\n"):
+        plan = parse_document(head + "2021年政务公开工作要点\n" + BODY)
+        assert (plan.issuer, plan.issued) == ("青石县财政局", dt.date(2021, 3, 2))
+        assert tasks(plan) == TASKS
+    signed = parse_document("发布单位:县政府办公室\n" + notice("青政办发〔2021〕3号", "青石县人民政府办公室",
+                                                              "青石县2021年政务公开工作要点"))
+    assert signed.issuer == "青石县人民政府办公室"
+
+
 def test_number_opening_a_heading_line_with_pdf_spacing():
     plan = parse_document(notice("石政办字〔 2019 〕 33 号", "石湾县人民政府办公室", "石湾县2019年政务公开工作任务分解表"))
     assert plan.doc_number == "石政办字〔2019〕33号"

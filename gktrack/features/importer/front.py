@@ -69,7 +69,7 @@ _NUMBER_CLOSING = re.compile(r"通\s*知\s*\(\s*(?P<n>" + DOC_NUMBER.pattern + r
 _NUMBER_LABEL_WORDS = r"发文字号|文件编号|发文编号|文\s*号"
 _NUMBER_AFTER_LABEL = re.compile(rf"(?:{_NUMBER_LABEL_WORDS})\s*(?P<n>{DOC_NUMBER.pattern})")
 _URL = re.compile(r"https?://[^\s<>\"'，。、）)]+")
-_LABEL_WORDS = rf"发文机关|发文单位|制发机关|发布机构|{_NUMBER_LABEL_WORDS}|成文日期|印发日期|发布日期|标\s*题"
+_LABEL_WORDS = rf"发文机关|发文单位|制发机关|发布(?:机构|单位|机关)|{_NUMBER_LABEL_WORDS}|成文日期|印发日期|发布日期|标\s*题"
 _LABEL = re.compile(rf"^(?P<label>{_LABEL_WORDS})\s*:\s*(?P<value>.*)$")
 # a page's field table whose labels are bracketed cells: "[ 发文字号 ] | X", "【发文机关】X"
 _BRACKET_LABEL = re.compile(rf"^[\[【]\s*(?P<label>{_LABEL_WORDS})\s*[\]】]\s*:?\s*(?P<value>.*)$")
@@ -713,7 +713,9 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
     named = _TITLE_ORG.match(fold(title or ""))
     if named and _named_body(org := named.group("org") or named.group("after")):
         issuer = issuer or org
-    issuer = issuer or labels.get("发布机构") or _site_owner(head)
+    # the publishing body a page names: often the site's office, so only when nothing else names one
+    issuer = issuer or next((labels[k] for k in ("发布机构", "发布单位", "发布机关") if labels.get(k)), None) \
+        or _site_owner(head)
     if issuer:
         # a site's short name ("市政府办公室") where the notice writes the body out in full
         fuller = [s.compact for s in head + tail if len(s.compact) <= 40 and _is_signature(s)]
