@@ -269,6 +269,22 @@ def test_new_unit_in_a_registry_whose_units_are_a_flow_list(plans_repo):
                                      "  - name: 市档案馆\n")
 
 
+def test_closing_a_one_unit_task_whose_part_record_is_open_closes_it_for_the_unit(plans_repo):
+    """A task of one unit keeps an open part record (reopened earlier, or written by hand): closing it
+    for the unit closes the task as a whole, and every view counts it done (the open record used to
+    win: `show` said 逾期 and `overdue` chased the unit for a closed task)."""
+    gk = plans_repo
+    _hand_repo(gk, ("schema: 1\nid: hand\nyear: 2024\ntitle: 手写计划\ntasks:\n  - id: 1\n    text: 甲\n"
+                    "    responsible: [司法所]\n    deadline: 6月底前\n    parts:\n      - unit: 司法所\n"
+                    "        state: open\n").encode("utf-8"))
+    assert "hand/1" in [r["id"] for r in gk.json("overdue", "--json")]
+    gk.ok("close", "hand/1", "--unit", "司法所")
+    shown = gk.json("show", "hand/1", "--json")
+    assert shown["state"] == "done" and shown["parts"][0]["state"] == "done"
+    assert "hand/1" not in [r["id"] for r in gk.json("overdue", "--json")]
+    assert [r["id"] for r in gk.json("status", "--unit", "司法所", "--state", "done", "--json")] == ["hand/1"]
+
+
 # --- two clones, two tasks, no conflict --------------------------------------------------------
 
 

@@ -81,9 +81,11 @@ def _owed(units: Units, lead: tuple, responsible: tuple, owner: str | None) -> t
 
 
 def standing(task: Task, unit: str) -> Standing:
-    """The state of ``unit``'s part: its record if there is one, else the task's as a whole."""
+    """The state of ``unit``'s part: its record if there is one, else the task's as a whole. A task
+    closed as a whole is done for every unit (``is_done``): an open record left from before (a
+    one-unit task is closed as a whole) does not reopen it."""
     record = task.part(unit)
-    if record is not None:
+    if record is not None and (record.state == "done" or task.state != "done"):
         return Standing(record.state, record.closed, record.note, tuple(record.evidence))
     if task.state == "done":
         return Standing("done", task.closed, task.note, tuple(task.evidence))
