@@ -208,11 +208,12 @@ def test_undo_refuses_to_undo_an_undo_or_init(plans_repo, gk_env, tmp_path, monk
     gk = plans_repo
     gk.ok("progress", "hl2022/1", "x")
     gk.ok("undo")
-    assert "不能再撤销" in gk.fail("undo")
+    line = gk.fail("undo")
+    assert "本身是撤销,不能再撤销" in line and "重新执行原来的命令" in line
     fresh = tmp_path / "fresh"
     gk.ok("init", fresh)
     monkeypatch.chdir(fresh)
-    assert "不能再撤销" in gk.fail("undo")
+    assert "是仓库的初始化,不能撤销" in gk.fail("undo")
 
 
 def test_undo_reverts_a_commit_edits_change(plans_repo):

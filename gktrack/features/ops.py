@@ -522,8 +522,11 @@ def undo(repo: Repository, *, by: str | None = None) -> Change:
         return _take_back(repo, head, summary, by)
     if action is None:
         raise InputError(f"最近一次提交 {head[:8]}“{summary}”不是 gktrack 的修改,不能撤销;请用 git revert")
-    if action in ("undo", "init"):
-        raise InputError(f"最近一次提交 {head[:8]}“{summary}”不能再撤销")
+    if action == "undo":
+        raise InputError(f"最近一次提交 {head[:8]}“{summary}”本身是撤销,不能再撤销;"
+                         "要恢复被撤销的修改,请重新执行原来的命令")
+    if action == "init":
+        raise InputError(f"最近一次提交 {head[:8]}“{summary}”是仓库的初始化,不能撤销")
     if not git.made_here(repo.root, head):
         author = git.run(repo.root, "log", "-1", "--format=%an", head).strip()
         raise InputError(f"最近一次提交 {head[:8]}“{summary}”({author})不是在本克隆中做的(是取回的别人的提交),"
