@@ -111,11 +111,6 @@ def _cross_check(reader: Reader, plan: Plan) -> None:
             reader.fail(f"任务 {task.id} 的章节“{task.section}”不存在", task.line)
 
 
-def _top(root: Any, key: str) -> tuple[Any, Any] | None:
-    """The key and value nodes of the file's top-level ``key``; None when it has none."""
-    return yamldoc.entries(root).get(key) if yamldoc.is_map(root) else None
-
-
 # --- writing: rendering records -----------------------------------------------------------------
 
 
@@ -260,11 +255,11 @@ class PlanEditor:
                 values[name] = inline
         return yamldoc.entry_splices(self.text, node, entries, list(keys_of(type(record))), self.style.newline, values)
 
-    def _insert_item(self, parent: Any, cls: type, name: str, index: int, record: Any, style: Style,
-                     gap: bool) -> None:
+    def _insert_item(self, parent: Any, cls: type, name: str, index: int | None, record: Any, gap: bool) -> None:
         """Insert ``record`` into the list ``name`` of the ``cls`` mapping ``parent`` at ``index``
-        (None: at the end), at the columns of the list's items (``style``'s, for a new list). A list
-        written in flow style ("[{…}, {…}]") becomes a block list, its items kept as written."""
+        (None: at the end), at the columns of the list's items (the file's style, for a new list). A
+        list written in flow style ("[{…}, {…}]") becomes a block list, its items kept as written."""
+        style = self.style
         if yamldoc.is_flow(self.text, parent):
             raise PlanFileError(FLOW_REFUSED, where=yamldoc.place(self.where, parent))
         value = yamldoc.entries(parent).get(name, (None, None))[1]
@@ -275,13 +270,14 @@ class PlanEditor:
         if items and not flow:
             dash, col = yamldoc.item_columns(self.text, items[0])
         else:
-            base = parent.start_mark.column if yamldoc.is_map(parent) else 0
+            base = parent.start_mark.column
             dash, col = base + style.offset, base + style.sequence
         old = dict(enumerate(items))
         order = list(old)
         order.insert(len(items) if index is None else index, -1)
-        self._splice(yamldoc.list_splices(self.text, parent, name, old, order, {-1: render_record(record, dash, col, style)},
-                                          style.newline, gap=gap, parent_order=list(keys_of(cls)), dash=dash))
+        block = render_record(record, dash, col, style)
+        self._splice(yamldoc.list_splices(self.text, parent, name, old, order, {-1: block}, style.newline,
+                                          gap=gap, parent_order=list(keys_of(cls)), dash=dash))
 
     # --- tasks ---
 
@@ -296,7 +292,7 @@ class PlanEditor:
     def append(self, task_id: int, name: str, record: Any) -> Task:
         """Add a record (a progress entry) at the end of a task's list ``name``."""
         current = self._task(task_id)
-        self._insert_item(self._reader.node_of(current), Task, name, None, record, self.style, gap=False)
+        self._insert_item(self._reader.node_of(current), Task, name, None, record, gap=False)
         return self._check(task_id, dataclasses.replace(current, **{name: [*getattr(current, name), record]}))
 
     def update_record(self, task_id: int, name: str, key: str, changes: dict[str, Any]) -> Task:
@@ -360,7 +356,7 @@ class PlanEditor:
                 if existing.section in order and order.index(existing.section) < rank:
                     after = existing
         index = 0 if after is None else tasks.index(after) + 1
-        self._insert_item(self.root, Plan, "tasks", index, task, self.style, gap=True)
+        self._insert_item(self.root, Plan, "tasks", index, task, gap=True)
         return self._check(task.id, dataclasses.replace(task, plan=self.plan.id))
 
     def _check(self, task_id: int, expected: Task) -> Task:
@@ -379,7 +375,7 @@ class PlanEditor:
         keys = [_section_sort_key(s.key) for s in self.plan.sections]
         before = [i for i, key in enumerate(keys) if key < new]
         index = 0 if keys and new < keys[0] else (before[-1] + 1 if before else len(keys))
-        self._insert_item(self.root, Plan, "sections", index, section, self.style, gap=False)
+        self._insert_item(self.root, Plan, "sections", index, section, gap=False)
         if section not in self.plan.sections:
             raise PlanFileError(f"内部检查失败:章节 {section.key} 写入后读不出来,未写入", where=self.where)
 

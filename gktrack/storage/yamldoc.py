@@ -484,7 +484,7 @@ def _value_on_key_line(text: str, key: Any, value: Any) -> bool:
     """Whether ``value`` is a scalar or a flow collection on its key's line (not a block scalar)."""
     return value.start_mark.line == key.start_mark.line and value.end_mark.index > value.start_mark.index \
         and getattr(value, "style", None) not in ("|", ">") \
-        and (is_scalar(value) or text[value.start_mark.index] in "[{")
+        and (is_scalar(value) or is_flow(text, value))
 
 
 def entry_splices(text: str, node: Any, changes: dict[str, str | None], order: list[str], newline: str,
@@ -540,8 +540,10 @@ def list_splices(text: str, parent: Any, name: str, old: dict, order: list, item
     if not old or not order or is_flow(text, value):
         if not old and not order:
             return []
-        texts = [items[key] if key in items else f"{' ' * dash}- {text[old[key].start_mark.index:old[key].end_mark.index]}"
-                 f"{newline}" for key in order]
+        def as_written(node: Any) -> str:
+            return f"{' ' * dash}- {text[node.start_mark.index:node.end_mark.index]}{newline}"
+
+        texts = [items[key] if key in items else as_written(old[key]) for key in order]
         comment = trailing_comment(text, value) if old else ""
         body = f"{name}:{comment}{newline}" + "".join(sep + item for item in texts) if order else f"{name}: []{newline}"
         return entry_splices(text, parent, {name: body}, parent_order, newline)
@@ -558,7 +560,7 @@ def list_splices(text: str, parent: Any, name: str, old: dict, order: list, item
             elif index + 1 < len(keys):
                 end = lines_of(text, old[keys[index + 1]])[0]
             splices.append((start, end, ""))
-        elif key in items:
+        else:
             splices.append((start, end, items[key]))
     anchor, pending = None, []
     for key in [*order, None]:
@@ -571,7 +573,8 @@ def list_splices(text: str, parent: Any, name: str, old: dict, order: list, item
                 splices.append((at, at, "".join(items[k] + sep for k in pending)))
             else:
                 at = lines_of(text, old[anchor])[1]
-                splices.append((at, at, line_break_before(text, at, newline) + "".join(sep + items[k] for k in pending)))
+                added = "".join(sep + items[k] for k in pending)
+                splices.append((at, at, line_break_before(text, at, newline) + added))
             pending = []
         anchor = key
     return splices
