@@ -103,7 +103,7 @@ def add_units_to_file(path: Path, names: list[str], *, write: Callable[[Path, by
     bom = "\ufeff" if raw is not None and raw.startswith(b"\xef\xbb\xbf") else ""
     text = yamldoc.decode(raw, REGISTRY_FILE) if raw is not None else INITIAL_TEXT
     parse_registry(text)
-    style = detect_style(text) if "\n  -" in text or "\n-" in text else Style()
+    style = detect_style(text)  # the line ends; the columns come from the list itself
     for key, collective in (("units", False), ("collectives", True)):
         records = [Collective(name=n, members="all" if n in EVERYONE else []) if collective else Unit(name=n)
                    for n in names if is_collective_name(n) == collective]
