@@ -371,6 +371,8 @@ def _numbered_notes(segs: list[Seg], start: int) -> int:
     """Where the plan's numbering starts when items "1、" "2、" ranked below its first part "一、"
     come before it (a sharing site's notes): nothing stands above a plan's first part."""
     index, style, count = start, None, 0
+    while index < len(segs) and _page_field(segs[index]):
+        index += 1  # the page's fields over its notes ("页数:3页", "温馨提示:"): left out with them
     while index < len(segs):
         seg = segs[index]
         if seg.marker is None and not re.search(r"\w", seg.norm):
@@ -388,6 +390,11 @@ def _numbered_notes(segs: list[Seg], start: int) -> int:
                for seg in segs[at + 1:]):
         return start
     return index
+
+
+def _page_field(seg: Seg) -> bool:
+    """A short unnumbered line that says no sentence: a page's field or button, not a plan's lead."""
+    return seg.marker is None and seg.kind != "table" and len(seg.compact) <= 20 and "。" not in seg.norm
 
 
 def _until_trailer(segs: list[Seg], start: int):
