@@ -610,11 +610,16 @@ def _fuller(long: str, short: str) -> bool:
     return any(_places(text) for text in (place, place + b[0]))
 
 
+# what a clause does with another body's plan: in a title ("某省贯彻落实国务院办公厅2022年…分工方案")
+# the words before the year are then no body's name
+_CARRYING_OUT = re.compile(r"贯彻|落实|转发|印发")
+
+
 def _named_body(org: str) -> bool:
     """Whether a name read outside a field (a title's, a site's, a breadcrumb's) is a body's: it
-    opens with a place, not with a sentence's words, and ends as a body's name does."""
-    return not VERB_OPENING.match(org) and (_PLACE_OPENING.match(org) is not None or bool(_NATIONAL.fullmatch(org))) \
-        and looks_like_unit_phrase(org)
+    opens with a place, not with a sentence's words, says nothing done, and ends as a body's name does."""
+    return not VERB_OPENING.match(org) and not _CARRYING_OUT.search(org) \
+        and (_PLACE_OPENING.match(org) is not None or bool(_NATIONAL.fullmatch(org))) and looks_like_unit_phrase(org)
 
 
 def notice_heading(seg: Seg) -> str:
