@@ -569,6 +569,13 @@ def _label_pairs(seg: Seg) -> list[tuple[str, str]]:
     return pairs
 
 
+def _field_title(value: str) -> str | None:
+    """The plan a page's 标题 field names: the one its notice issues, or the field itself when it is a
+    plan's name ("某局2024年政务公开工作方案")."""
+    compact = re.sub(r"\s", "", value.strip(STRIP + "|"))
+    return named_plan(compact) or (compact if PLAN_WORD.search(compact) else None)
+
+
 def _fits_label(label: str, seg: Seg) -> bool:
     """Whether a line can be the value of a field: a 文号 for 文号, a date for a date, a name for an issuer."""
     if "号" in label:
@@ -663,8 +670,10 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
     if len(head) < len(segs) and ADDRESSEE.match(segs[len(head)].compact):
         fields.append(segs[len(head)])  # whom the notice goes to: no unit list of the plan's
     if title is None:
-        # not repeated above the plan: the name the notice gives it ("关于印发X的通知", "现将《X》印发")
-        title = next((name for seg in segs[:start] if (name := named_plan(seg.compact))), None)
+        # not repeated above the plan: the page's 标题 field, else the name the notice gives it ("关于印发X
+        # 的通知", "现将《X》印发"); the field's before the lead's "特制定2024年X方案", which leaves out the body
+        title = _field_title(labels.get("标题", "")) \
+            or next((name for seg in segs[:start] if (name := named_plan(seg.compact))), None)
     published = None
     if title is None:
         for seg in head:
