@@ -127,7 +127,7 @@ def split_title(text: str) -> tuple[str, str]:
     gap = re.search(r"\s+", norm)
     titled = gap and gap.start() <= TITLE_CHARS and not re.search(r"[,;:、。]", norm[:gap.start()])
     # "活动内容 围绕…,组织…活动。各乡镇…。": a short title, then sentences; a space in a sentence-long
-    # title ("进一步深化 重点领域信息公开。") leaves less than a sentence before its full stop
+    # title ("进一步深化 重点领域信息公开。") leaves less than a sentence (long, with a comma) before its 。
     if titled and gap.start() <= _SHORT_TITLE and stop - gap.end() >= _SENTENCE and "," in norm[gap.end():stop]:
         return text[:gap.start()].strip(STRIP), text[gap.end():].strip(STRIP)
     if 0 < stop < len(norm) - 1 and norm[stop + 1:].strip():
