@@ -255,3 +255,23 @@ def test_a_table_that_does_not_repeat_the_body_replaces_it_as_before():
                                             "规范申请登记、审核、答复流程,按时答复申请人。",
                                             "公开办事指南和办理结果,方便群众查询"]
     assert not any("在分工表中没有" in message for _, message in plan.warnings)
+
+
+def test_a_heading_title_set_off_by_a_space_from_its_sentences_keeps_to_itself():
+    # "一、活动内容 围绕…。各乡镇…。": the line break after the title became a space; the title is the
+    # words before it, not the whole first sentence, whether the text keeps its other line breaks or not
+    lines = ["某县2024年政务公开主题日活动方案",
+             "一、活动内容 围绕全县中心工作,组织开展政务公开主题日活动。各乡镇制定活动方案,9月15日前报县政府办。",
+             "(一)实地调研。组织代表到重点项目现场调研。(县发改局负责)",
+             "(二)座谈交流。召开座谈会听取群众意见。(县政府办负责)"]
+    for text in ("\n".join(lines), " ".join(lines)):
+        plan = parse_document(text)
+        assert [(s.number, s.title) for s in plan.sections] == [("一、", "活动内容")]
+        assert [(t.number, t.text) for t in plan.tasks] == [
+            ("(一)", "实地调研。组织代表到重点项目现场调研。"), ("(二)", "座谈交流。召开座谈会听取群众意见。")]
+        # its sentences open the part, as they would on a line of their own
+        assert any("小节开头的说明段落" in message and "围绕全县中心工作" in message for _, message in plan.warnings)
+    # a space inside a sentence-long title (a PDF's line break) is no title's end
+    plan = parse_document("某县2024年政务公开工作要点\n一、进一步深化 重点领域信息公开。各乡镇按月公开财政收支情况。\n"
+                          "(一)公开财政预决算信息。(县财政局负责)\n")
+    assert [s.title for s in plan.sections] == ["进一步深化重点领域信息公开"]

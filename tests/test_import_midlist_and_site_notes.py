@@ -180,3 +180,26 @@ def test_notes_with_no_title_above_them_are_reported_once():
     assert [t.text for t in plan.tasks] == ["公开机构职能\n公开本单位内设机构及其职责。", "公开规章文件\n梳理公开现行有效的规范性文件。"]
     assert [message for _, message in plan.warnings if "未作为任务" in message and "第1–3行" in message] == [
         "第1–3行是正文第一部分之前另行编号的条目(网页或通知的说明),未作为任务"]
+
+
+def test_notes_under_the_pages_fields_are_left_out_with_the_fields():
+    # a sharing page: the file's name, its fields and buttons, "温馨提示:", then the numbered notes
+    fields = ["某市档案局2024年政务公开工作实施方案.doc", "下载文档", "编号:778201", "页数:5页", "格式:DOC",
+              "收藏 转发", "温馨提示:"]
+    notes = ["1. 预览页只显示部分内容,下载后查看完整内容。", "2. 本页文档由用户上传,如有侵权请联系站点处理。",
+             "3. 付费后仍未下载成功的,请联系站点人员。"]
+    plan = parse_document("\n".join(fields + notes + PLAN))
+    plain = parse_document("\n".join(["某市档案局2024年政务公开工作实施方案"] + PLAN))
+    assert rows(plan) == rows(plain)
+    assert [(s.number, s.title) for s in plan.sections] == [("二、", "重点任务")]
+    assert said(plan, "第2–10行", "另行编号的条目", "未作为任务")
+
+
+def test_a_plans_lead_before_its_numbered_items_is_not_a_page_field():
+    # the lead is a sentence: the "1、" items after it stay the plan's own, as before
+    lead = "为做好本年度政务公开工作,结合实际,制定本方案。"
+    items = ["1、及时更新政府信息公开指南。(责任部门:办公室)", "2、做好年度报告的编制发布。(责任部门:综合科)"]
+    text = "\n".join(["某市档案局2024年政务公开工作实施方案", lead] + items + ["一、其他事项", "二、有关说明"])
+    plan = parse_document(text)
+    assert "及时更新政府信息公开指南。" in [t.text for t in plan.tasks]
+    assert not said(plan, "另行编号的条目")

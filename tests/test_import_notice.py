@@ -269,3 +269,20 @@ def test_fields_and_footers_around_the_plan_never_change_its_tasks(fields, foote
     assert texts(plan) == TASKS
     assert plan.title == "青禾县2023年政务公开工作要点"
     assert plan.year == 2023
+
+
+def test_the_pages_title_field_names_the_plan_when_its_text_only_says_what_it_makes():
+    # "标题: | 某局2024年…方案 |", then the plan's lead "特制定2024年…方案": the field's fuller name
+    fields = ("标题: | 青禾区档案局2024年政务公开工作方案 | ||\n---|---|---|---|\n"
+              "索引号: | MB2860001/2024-0001 | 文号: | |\n发文日期: | 2024-06-28 | 发布机构: | 青禾区档案局 |\n")
+    lead = "为做好本年度政务公开工作,结合我局实际,特制定2024年政务公开工作方案。\n"
+    plan = parse_document(fields + lead + BODY)
+    assert plan.title == "青禾区档案局2024年政务公开工作方案"
+    assert plan.issuer == "青禾区档案局"
+    assert plan_id(plan) == "qh2024"
+    assert texts(plan) == TASKS
+    # a field naming the notice gives the plan it issues, as the notice's own heading does
+    notice = parse_document(fields.replace("青禾区档案局2024年政务公开工作方案",
+                                           "青禾区档案局关于印发《青禾区档案局2024年政务公开工作方案》的通知")
+                            + lead + BODY)
+    assert notice.title == "青禾区档案局2024年政务公开工作方案"

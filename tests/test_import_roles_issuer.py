@@ -112,3 +112,16 @@ def test_posting_date_only_when_nothing_else_dates_the_plan():
     assert plan.issued == dt.date(2019, 9, 2)
     signed = parse_document(fields + "成文日期:\n2019-08-20\n某某州审计局2019年政务公开工作要点\n" + BODY)
     assert signed.issued == dt.date(2019, 8, 20)
+
+
+def test_a_title_that_carries_out_another_bodys_plan_names_no_issuer_by_it():
+    # "某省贯彻落实国务院办公厅2023年…分工方案": the province carries out the State Council's points;
+    # "某省贯彻落实国务院办公厅" is no body's name
+    for carrying in ("贯彻落实", "落实", "贯彻"):
+        plan = parse_document(f"白鹭省{carrying}国务院办公厅2023年政务公开工作要点分工方案\n" + BODY)
+        assert plan.issuer is None, carrying
+        assert plan.year == 2023
+        assert tasks(plan)[0] == ("按季度公开审计整改情况。", [("办公室", R), ("法规科", R)])
+    signed = parse_document("白鹭省贯彻落实国务院办公厅2023年政务公开工作要点分工方案\n" + BODY
+                            + "白鹭省人民政府办公厅\n2023年5月6日\n")
+    assert signed.issuer == "白鹭省人民政府办公厅"

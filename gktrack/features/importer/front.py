@@ -371,6 +371,8 @@ def _numbered_notes(segs: list[Seg], start: int) -> int:
     """Where the plan's numbering starts when items "1、" "2、" ranked below its first part "一、"
     come before it (a sharing site's notes): nothing stands above a plan's first part."""
     index, style, count = start, None, 0
+    while index < len(segs) and _page_field(segs[index]):
+        index += 1  # the page's fields over its notes ("页数:3页", "温馨提示:"): left out with them
     while index < len(segs):
         seg = segs[index]
         if seg.marker is None and not re.search(r"\w", seg.norm):
@@ -388,6 +390,11 @@ def _numbered_notes(segs: list[Seg], start: int) -> int:
                for seg in segs[at + 1:]):
         return start
     return index
+
+
+def _page_field(seg: Seg) -> bool:
+    """A short unnumbered line that says no sentence: a page's field or button, not a plan's lead."""
+    return seg.marker is None and seg.kind != "table" and len(seg.compact) <= 20 and "。" not in seg.norm
 
 
 def _until_trailer(segs: list[Seg], start: int):
@@ -562,6 +569,13 @@ def _label_pairs(seg: Seg) -> list[tuple[str, str]]:
     return pairs
 
 
+def _field_title(value: str) -> str | None:
+    """The plan a page's 标题 field names: the one its notice issues, or the field itself when it is a
+    plan's name ("某局2024年政务公开工作方案")."""
+    compact = re.sub(r"\s", "", value.strip(STRIP + "|"))
+    return named_plan(compact) or (compact if PLAN_WORD.search(compact) else None)
+
+
 def _fits_label(label: str, seg: Seg) -> bool:
     """Whether a line can be the value of a field: a 文号 for 文号, a date for a date, a name for an issuer."""
     if "号" in label:
@@ -603,11 +617,16 @@ def _fuller(long: str, short: str) -> bool:
     return any(_places(text) for text in (place, place + b[0]))
 
 
+# what a clause does with another body's plan: in a title ("某省贯彻落实国务院办公厅2022年…分工方案")
+# the words before the year are then no body's name
+_CARRYING_OUT = re.compile(r"贯彻|落实|转发|印发")
+
+
 def _named_body(org: str) -> bool:
     """Whether a name read outside a field (a title's, a site's, a breadcrumb's) is a body's: it
-    opens with a place, not with a sentence's words, and ends as a body's name does."""
-    return not VERB_OPENING.match(org) and (_PLACE_OPENING.match(org) is not None or bool(_NATIONAL.fullmatch(org))) \
-        and looks_like_unit_phrase(org)
+    opens with a place, not with a sentence's words, says nothing done, and ends as a body's name does."""
+    return not VERB_OPENING.match(org) and not _CARRYING_OUT.search(org) \
+        and (_PLACE_OPENING.match(org) is not None or bool(_NATIONAL.fullmatch(org))) and looks_like_unit_phrase(org)
 
 
 def notice_heading(seg: Seg) -> str:
@@ -651,8 +670,10 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
     if len(head) < len(segs) and ADDRESSEE.match(segs[len(head)].compact):
         fields.append(segs[len(head)])  # whom the notice goes to: no unit list of the plan's
     if title is None:
-        # not repeated above the plan: the name the notice gives it ("关于印发X的通知", "现将《X》印发")
-        title = next((name for seg in segs[:start] if (name := named_plan(seg.compact))), None)
+        # not repeated above the plan: the page's 标题 field, else the name the notice gives it ("关于印发X
+        # 的通知", "现将《X》印发"); the field's before the lead's "特制定2024年X方案", which leaves out the body
+        title = _field_title(labels.get("标题", "")) \
+            or next((name for seg in segs[:start] if (name := named_plan(seg.compact))), None)
     published = None
     if title is None:
         for seg in head:

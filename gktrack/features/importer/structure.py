@@ -111,6 +111,10 @@ def _item_number(number: str | None) -> int | None:
     return numerals.number(digits) if digits else None
 
 
+# a heading's short title, and the least a sentence after it runs to its full stop
+_SHORT_TITLE, _SENTENCE = 12, 15
+
+
 def split_title(text: str) -> tuple[str, str]:
     """A heading's own title and any body written on the same line after it."""
     norm = fold(text)
@@ -120,11 +124,15 @@ def split_title(text: str) -> tuple[str, str]:
     if named and norm[named.end():].strip() and (norm[named.end()].isspace()
                                                  or (stop if stop >= 0 else len(norm)) - named.end() >= 10):
         return text[:named.end()].strip(STRIP), text[named.end():].strip(STRIP)
+    gap = re.search(r"\s+", norm)
+    titled = gap and gap.start() <= TITLE_CHARS and not re.search(r"[,;:、。]", norm[:gap.start()])
+    # "活动内容 围绕…,组织…活动。各乡镇…。": a short title, then sentences; a space in a sentence-long
+    # title ("进一步深化 重点领域信息公开。") leaves less than a sentence (long, with a comma) before its 。
+    if titled and gap.start() <= _SHORT_TITLE and stop - gap.end() >= _SENTENCE and "," in norm[gap.end():stop]:
+        return text[:gap.start()].strip(STRIP), text[gap.end():].strip(STRIP)
     if 0 < stop < len(norm) - 1 and norm[stop + 1:].strip():
         return text[:stop].strip(STRIP), text[stop + 1:].strip(STRIP)
-    gap = re.search(r"\s+", norm)
-    if gap and gap.start() <= TITLE_CHARS and len(norm) - gap.end() >= 10 \
-            and not re.search(r"[,;:、。]", norm[:gap.start()]):
+    if titled and len(norm) - gap.end() >= 10:
         return text[:gap.start()].strip(STRIP), text[gap.end():].strip(STRIP)
     return text.strip(STRIP).rstrip("。.;:;:"), ""
 
