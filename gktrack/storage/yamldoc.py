@@ -408,8 +408,7 @@ def flow_list(items: list) -> str:
 def content_end(text: str, node: Any) -> int:
     """The index just after the last character of ``node``'s own content: for a collection, of
     its last item; never the blank lines or comments a block's end mark runs on to."""
-    while (is_map(node) or is_seq(node)) and node.value and not getattr(node, "flow_style", False) \
-            and text[node.start_mark.index:node.start_mark.index + 1] not in "[{":
+    while (is_map(node) or is_seq(node)) and node.value and not is_flow(text, node):
         node = node.value[-1][1] if is_map(node) else node.value[-1]
     end = node.end_mark.index
     if getattr(node, "style", None) in ("|", ">") and "+" in text[node.start_mark.index:node.start_mark.index + 4] \

@@ -477,10 +477,6 @@ def _copy(doc: _Doc, start: int, end: int, newline: str) -> str:
     return _in_style(doc.text[start:end], doc, newline)
 
 
-def _is_block_list(text: str, node: Any) -> bool:
-    return yamldoc.is_seq(node) and text[node.start_mark.index:node.start_mark.index + 1] != "["
-
-
 def _entry_edits(doc: _Doc, node: Any, merged: dict, sources: list, cls: type, style: Style,
                  keep: tuple[str, ...] = ()) -> list[yamldoc.Splice]:
     """Splices turning the mapping ``node`` of ``doc`` into ``merged`` (the keys in ``keep`` are
@@ -522,7 +518,7 @@ def _entries_text(name: str, entries: list, sources: list, cls: type, col: int, 
     """A list of records (progress) merged from both sides: each entry's bytes from the version
     that has it, at our file's columns."""
     pool = [(yamldoc.to_data(item), doc, item) for doc, _key, found in _entries_at(sources, name, col)
-            if _is_block_list(doc.text, found) for item in found.value]
+            if yamldoc.is_seq(found) and not yamldoc.is_flow(doc.text, found) for item in found.value]
     dash, item_col = next((yamldoc.item_columns(d.text, item) for _, d, item in pool),
                           (col + style.offset, col + style.sequence))
     out = f"{name}:{style.newline}"
