@@ -44,9 +44,9 @@ from gktrack.errors import GktrackError, PlanFileError
 from gktrack.features.collab.launch import interpreter, not_found, script_lines
 from gktrack.storage import git, yamldoc
 from gktrack.storage.files import refuse_link
-from gktrack.storage.planfile import Style, detect_style, parse_plan, render_entry, render_record
-from gktrack.storage.reader import CONFLICT_KEY
-from gktrack.storage.registry import REGISTRY_FILE, parse_registry
+from gktrack.storage.planfile import Style, detect_style, plan_from_nodes, render_entry, render_record
+from gktrack.storage.reader import CONFLICT_KEY, Reader
+from gktrack.storage.registry import REGISTRY_FILE, registry_from_nodes
 
 DRIVER_NAME = "gktrack"
 ATTRIBUTES_LINE = "plans/*.yaml merge=gktrack"
@@ -263,15 +263,19 @@ class _Items:
         self.order[self.order.index(old)] = new
 
 
+def _plan_from_nodes(reader: Reader, root: Any) -> Plan:
+    return plan_from_nodes(reader, root, None)
+
+
 class _Doc:
     """One version of a file: its text and node tree (the places the writer splices at).
-    ``parse``: the strict reader (``parse_plan``, ``parse_registry``) that must read it first,
-    raising GktrackError when it cannot; what it read is ``parsed``."""
+    ``read``: the strict reader of the tree (``_plan_from_nodes``, ``registry_from_nodes``), which
+    must read it, raising GktrackError when it cannot; what it read is ``parsed``."""
 
-    def __init__(self, text: str, where: str, parse: Any = None):
-        self.parsed = parse(text, where) if parse else None
+    def __init__(self, text: str, where: str, read: Any = None):
         self.text = text
         self.root = yamldoc.compose(text, where) if text.strip() else None
+        self.parsed = read(Reader(where), self.root) if read else None
         self.top = yamldoc.entries(self.root) if yamldoc.is_map(self.root) else {}
         self.style = detect_style(text)
 
@@ -392,8 +396,8 @@ def _merge(base_text: str, ours_text: str, theirs_text: str, where: str, mapping
     if ours_text == base_text and not any(mapping.values()):
         return MergeResult(theirs_text)
     try:  # an empty base: both sides made the file
-        base = _Doc(base_text, where, parse_plan if base_text.strip() else None)
-        ours, theirs = (_Doc(text, where, parse_plan) for text in (ours_text, theirs_text))
+        base = _Doc(base_text, where, _plan_from_nodes if base_text.strip() else None)
+        ours, theirs = (_Doc(text, where, _plan_from_nodes) for text in (ours_text, theirs_text))
     except GktrackError as exc:
         raise _Unmergeable(str(exc)) from None
     plan_id = ours.parsed.id
@@ -458,7 +462,7 @@ def _sources(merged: dict, *sides: tuple[_Doc, _Items]) -> dict:
 def _verify_plan(text: str, where: str, header: dict, sections: list, tasks: list) -> None:
     """Read the result back: it must be a plan holding exactly what the merge decided."""
     try:
-        doc = _Doc(text, where, parse_plan)
+        doc = _Doc(text, where, _plan_from_nodes)
     except GktrackError as exc:
         raise _Unmergeable(f"合并结果无法读取:{exc}") from None
     if doc.header(_PLAN_LISTS) != header or doc.plain_list("sections") != sections \
@@ -683,7 +687,7 @@ def merge_registry_texts(base: str, ours: str, theirs: str, where: str = REGISTR
     if not _has_markers(lined):
         return MergeResult(lined)
     try:
-        base_doc, ours_doc, theirs_doc = (_Doc(text, where, parse_registry) for text in (base, ours, theirs))
+        base_doc, ours_doc, theirs_doc = (_Doc(text, where, registry_from_nodes) for text in (base, ours, theirs))
     except GktrackError as exc:
         return MergeResult(lined, fallback=str(exc))
     for mine, other in ((ours_doc, theirs_doc), (theirs_doc, ours_doc)):
@@ -704,7 +708,7 @@ def merge_registry_texts(base: str, ours: str, theirs: str, where: str = REGISTR
                                      _sources(merged, (mine, have), (other, other_items[name])), gap=False)
         text = yamldoc.apply_splices(mine.text, edits)
         try:
-            result = _Doc(text, where, parse_registry)
+            result = _Doc(text, where, registry_from_nodes)
         except GktrackError as exc:
             return MergeResult(lined, fallback=f"合并结果无法读取:{exc}")
         if any(result.plain_list(name) != expected[name] for name in _REGISTRY_LISTS):
