@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gktrack.storage import git as gkgit# noqa: E402
 from gktrack.domain.model import ROLE_LABELS, Plan, Progress, Section, Task, UnitRef  # noqa: E402
-from gktrack.domain.text import clip  # noqa: E402
+from gktrack.features.ops import summary_text  # noqa: E402
 from gktrack.storage.planfile import Style, new_plan_text, render_record  # noqa: E402
 
 STYLE = Style()
@@ -210,14 +210,14 @@ def build(out: Path, *, plans: int, tasks: int, commits: int, seed: int, year: i
                 action = "reopen"
                 task.state, task.closed = "open", None
                 task.progress.append(Progress(date=day, unit=acting, by=who[0], note="重新打开:材料不全,需补充"))
-                message = gkgit.format_message(f"重新打开 {task.full_id}:{clip(task.text, 24)}", None,
+                message = gkgit.format_message(f"重新打开 {task.full_id}:{summary_text(task.text)}", None,
                                                gkgit.trailers("reopen", task=task.full_id, units=[acting], date=day))
             else:
                 continue
         elif roll < 0.22:
             action = "close"
             task.state, task.closed = "done", day
-            message = gkgit.format_message(f"关闭 {task.full_id}:{clip(task.text, 24)}", None,
+            message = gkgit.format_message(f"关闭 {task.full_id}:{summary_text(task.text)}", None,
                                            gkgit.trailers("close", task=task.full_id, units=[acting], date=day))
         elif roll < 0.30:
             action = "assign"
@@ -231,7 +231,7 @@ def build(out: Path, *, plans: int, tasks: int, commits: int, seed: int, year: i
             action = "progress"
             note = rng.choice(PROGRESS_NOTES)
             task.progress.append(Progress(date=day, unit=acting, by=who[0], note=note))
-            message = gkgit.format_message(f"进展 {task.full_id}:{clip(note, 24)}", None,
+            message = gkgit.format_message(f"进展 {task.full_id}:{summary_text(note)}", None,
                                            gkgit.trailers("progress", task=task.full_id, units=[acting], date=day))
         state.touch(index)
         stream.commit(when, who, message, {f"plans/{state.plan.id}.yaml": state.text()})

@@ -25,10 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gktrack.domain.deadlines import parsed, unread_note
-from gktrack.domain.text import clip
 from gktrack.errors import GktrackError, InputError, PlanFileError
 from gktrack.features.collab.mergedriver import line_merge, merge_plan_texts
-from gktrack.features.ops import require_office
+from gktrack.features.ops import require_office, summary_text
 from gktrack.storage import git, journal, yamldoc
 from gktrack.storage.files import read_bytes
 from gktrack.storage.planfile import PlanEditor
@@ -233,7 +232,7 @@ def edit_task(repo: Repository, ref: str, *, start_from: str | None = None, by: 
         kept = _keep(repo, plan_id, task_id, written, original, exc)
         exc.where = (exc.where or "").replace(EDITED, str(kept), 1) or str(kept)
         raise
-    summary = f"编辑 {ref}:{clip(task.text, 24)}"
+    summary = f"编辑 {ref}:{summary_text(task.text)}"
     trailers = git.trailers("edit", task=ref, plan=plan_id)
     try:
         with repo.change([block.rel], summary, trailers, by=by, staged=True) as tx:

@@ -21,6 +21,14 @@ from gktrack.storage.planfile import PlanEditor, check_plan_id, new_plan_text, r
 from gktrack.storage.registry import INITIAL_TEXT, REGISTRY_FILE, add_units_to_file, read_registry
 from gktrack.storage.repo import PLANS_DIR, Change, Repository, plan_rel
 
+# How much of a task's (or plan's, section's, note's) text a commit's summary line carries.
+SUMMARY_TEXT_CHARS = 24
+
+
+def summary_text(text: str) -> str:
+    return clip(text, SUMMARY_TEXT_CHARS)
+
+
 # --- init ---------------------------------------------------------------------------------
 
 
@@ -98,7 +106,7 @@ def new_plan(repo: Repository, plan_id: str, *, year: int, title: str, issuer: s
     plan = Plan(id=plan_id, year=year, title=title.strip(), issuer=issuer, doc_number=doc_number,
                 issued=issued, source=source, owner=owner)
     rel = plan_rel(plan_id)
-    with repo.change([rel], f"新建计划 {plan_id}:{clip(plan.title, 24)}",
+    with repo.change([rel], f"新建计划 {plan_id}:{summary_text(plan.title)}",
                      git.trailers("new-plan", plan=plan_id), by=by, staged=True) as tx:
         repo.plans_dir.mkdir(exist_ok=True)
         tx.write(path, new_plan_text(plan).encode("utf-8"))
@@ -115,7 +123,7 @@ def add_section(repo: Repository, plan_id: str, title: str, *, number: str | Non
     last = max((int(k.rsplit(".", 1)[-1]) for k in siblings if k.rsplit(".", 1)[-1].isdigit()), default=0)
     key = f"{parent}.{last + 1}" if parent else str(last + 1)
     rel = plan_rel(plan_id)
-    with repo.change([rel], f"新增章节 {plan_id} {key}:{clip(title, 24)}",
+    with repo.change([rel], f"新增章节 {plan_id} {key}:{summary_text(title)}",
                      git.trailers("add-section", plan=plan_id), by=by, staged=True) as tx:
         editor = PlanEditor(repo.plan_path(plan_id), rel)
         editor.add_section(Section(key=key, title=title.strip(), number=number))
@@ -199,14 +207,14 @@ def add_task(repo: Repository, plan_id: str, text: str, *, lead: list[str] = (),
                 deadline=phrases)
     task.set_units(refs)
     rel = plan_rel(plan_id)
-    with repo.change([rel], f"新增 {task.full_id}:{clip(text, 24)}",
+    with repo.change([rel], f"新增 {task.full_id}:{summary_text(text)}",
                      git.trailers("add", task=task.full_id, units=[u.name for u in refs]), by=by, staged=True) as tx:
         _register(repo, tx, new_units)
         editor = PlanEditor(repo.plan_path(plan_id), rel)
         # The id is chosen again under the lock: another process may have added one meanwhile.
         task.id = editor.plan.next_task_id()
         tx.trailers[git.TRAILER_TASK] = task.full_id
-        tx.summary = f"新增 {task.full_id}:{clip(text, 24)}"
+        tx.summary = f"新增 {task.full_id}:{summary_text(text)}"
         saved = editor.insert_task(task)
         editor.save(tx.write)
     if not due:
@@ -423,7 +431,7 @@ def record_progress(repo: Repository, ref: str, note: str, *, date: str | None =
     acting = _acting_unit(repo, task, unit, by)
     _check_permission(repo, by, task, "progress")
     entry = Progress(date=when, unit=acting, by=actor_name(repo, by), note=note)
-    change = _edit_task(repo, ref, f"进展 {task.full_id}:{clip(note, 24)}",
+    change = _edit_task(repo, ref, f"进展 {task.full_id}:{summary_text(note)}",
                         git.trailers("progress", task=task.full_id, units=[acting] if acting else None, date=when),
                         by=by, append=lambda current: entry)
     return change._replace(notes=tuple(notes))
@@ -450,7 +458,7 @@ def _part_change(verb: str, action: str, task: Task, what: str | None, acting: s
                  when: dt.date) -> tuple[str, dict[str, str]]:
     """The summary line and trailers of closing or reopening ``what``'s part (None: the whole task)."""
     unit = what or acting
-    summary = f"{verb} {task.full_id}" + (f"({what}的部分)" if what else "") + f":{clip(task.text, 24)}"
+    summary = f"{verb} {task.full_id}" + (f"({what}的部分)" if what else "") + f":{summary_text(task.text)}"
     return summary, git.trailers(action, task=task.full_id, units=[unit] if unit else None, date=when)
 
 
