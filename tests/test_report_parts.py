@@ -165,3 +165,34 @@ def test_a_recurring_task_in_good_standing_says_so(tmp_path, monkeypatch):
     monkeypatch.setenv("GKTRACK_TODAY", "2025-01-05")
     item = block(report(b, "2024"), "p2024/1")
     assert "- 年末状态:持续推进(周期性任务,各周期均按期记录了进展)" in item
+
+
+def shared_task(tmp_path, monkeypatch):
+    """p2024/1 各乡(镇)负责 (望城镇, 石岗镇) with 区司法局 as lead, added on 03-01, 6月底前."""
+    b = new_builder(tmp_path, monkeypatch)
+    b.at("2024-01-05").gk("init", str(b.root))
+    (b.root / "units.yaml").write_text(REGISTRY, encoding="utf-8")
+    b.gk("commit-edits", "-m", "登记单位")
+    b.gk("new-plan", "p2024", "--year", "2024", "--title", "某区2024年政务公开工作要点")
+    b.at("2024-03-01").gk("add", "p2024", "规范基层政务公开", "--unit", "区司法局牵头,各乡(镇)负责", "--due", "6月底前")
+    return b
+
+
+def test_a_units_report_gives_only_its_own_parts_note_evidence_and_dates(tmp_path, monkeypatch):
+    """石岗镇 closed its part without a note: its report says so, rather than passing off 望城镇's
+    note and web page, or 区司法局's closing date from before the task was added, as its own."""
+    b = shared_task(tmp_path, monkeypatch)
+    b.at("2024-03-05").gk("close", "p2024/1", "--unit", "区司法局", "--note", "区司法局已完成", "--date", "2024-02-20")
+    b.at("2024-04-01").gk("close", "p2024/1", "--unit", "望城镇", "--note", "望城镇已完成",
+                          "--evidence", "https://wc.example.gov.cn/1.html")
+    b.at("2024-04-02").gk("close", "p2024/1", "--unit", "石岗镇")
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-05")
+    text = report(b, "2024", "--unit", "石岗镇")
+    item = block(text, "p2024/1")
+    assert "- 完成情况:未填写" in item and "- 佐证材料:未提供" in item
+    assert "早于" not in text and "望城镇已完成" not in text and "wc.example.gov.cn" not in text
+    # the whole report still tells each unit's note, the web page and the early date
+    whole = block(report(b, "2024"), "p2024/1")
+    assert "- 完成情况:区司法局:区司法局已完成;望城镇:望城镇已完成" in whole
+    assert "<https://wc.example.gov.cn/1.html>" in whole and "区司法局的完成日期 2024-02-20 早于" in whole
+

@@ -396,10 +396,11 @@ def _task_block(report: Report, entry: TaskReport, out: list[str], state_label: 
     if not report.unit_filter and (parts := _parts_text(entry, report.as_of)):
         out.append(f"- 各单位完成情况:{parts}")
     if entry.done:
-        # done part by part: each unit's own note and evidence
-        notes = [f"{_md(r.unit)}:{_md(r.standing.note)}" for r in entry.parts
+        # done part by part: each unit's own note and evidence (a unit's report: its part's only)
+        whole = [] if report.unit_filter else entry.parts
+        notes = [f"{_md(r.unit)}:{_md(r.standing.note)}" for r in whole
                  if r.part is not None and r.standing.note] if not task.note else [_md(task.note)]
-        links = list(task.evidence) or list(dict.fromkeys(e for r in entry.parts for e in r.standing.evidence))
+        links = list(task.evidence) or list(dict.fromkeys(e for r in whole for e in r.standing.evidence))
         out.append(f"- 完成情况:{';'.join(notes) if notes else '未填写'}")
         out.append("- 佐证材料:" + ("、".join(_link(e) for e in links) if links else "未提供"))
     if entry.early:
