@@ -9,8 +9,9 @@ One repository per test, built with the real CLI and git, each step dated.
 from __future__ import annotations
 
 import json
+import subprocess
 
-from test_report import new_builder, report, report_json, run_cli, sha_of, tasks_by_id
+from test_report import Builder, new_builder, report, report_json, run_cli, sha_of, tasks_by_id
 
 REGISTRY = """\
 schema: 1
@@ -196,3 +197,25 @@ def test_a_units_report_gives_only_its_own_parts_note_evidence_and_dates(tmp_pat
     assert "- 完成情况:区司法局:区司法局已完成;望城镇:望城镇已完成" in whole
     assert "<https://wc.example.gov.cn/1.html>" in whole and "区司法局的完成日期 2024-02-20 早于" in whole
 
+
+def test_a_units_part_closed_after_the_office_closed_the_task_did_not_close_it(tmp_path, monkeypatch):
+    """The office closes the task as a whole and pushes; 望城镇, not yet synced, closes its own part,
+    and sync puts that close after the office's. The task, and 石岗镇's part, were closed by the
+    office's commit; only 望城镇's part by 望城镇's."""
+    b = shared_task(tmp_path, monkeypatch)
+    server = tmp_path / "server.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(b.root), str(server)], check=True)
+    b.git("remote", "add", "origin", str(server))
+    town = Builder(tmp_path / "town", monkeypatch)
+    subprocess.run(["git", "clone", "-q", str(server), str(town.root)], check=True)
+    b.at("2024-05-01").gk("close", "p2024/1", "--note", "全区已完成")
+    b.gk("sync")
+    town.at("2024-05-02").gk("close", "p2024/1", "--unit", "望城镇", "--note", "望城镇已完成")
+    town.gk("sync")
+    b.gk("sync")
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-05")
+    office_close = sha_of(b, "关闭 p2024/1:")
+    town_close = sha_of(b, "关闭 p2024/1(望城镇的部分)")
+    assert f"关闭于提交 `{office_close[:8]}`" in block(report(b, "2024"), "p2024/1")
+    assert f"关闭于提交 `{office_close[:8]}`" in block(report(b, "2024", "--unit", "石岗镇"), "p2024/1")
+    assert f"关闭于提交 `{town_close[:8]}`" in block(report(b, "2024", "--unit", "望城镇"), "p2024/1")
