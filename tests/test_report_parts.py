@@ -219,3 +219,27 @@ def test_a_units_part_closed_after_the_office_closed_the_task_did_not_close_it(t
     assert f"关闭于提交 `{office_close[:8]}`" in block(report(b, "2024"), "p2024/1")
     assert f"关闭于提交 `{office_close[:8]}`" in block(report(b, "2024", "--unit", "石岗镇"), "p2024/1")
     assert f"关闭于提交 `{town_close[:8]}`" in block(report(b, "2024", "--unit", "望城镇"), "p2024/1")
+
+
+def test_a_period_without_progress_names_the_units_that_recorded_none(tmp_path, monkeypatch):
+    """区司法局 and 望城镇 recorded progress on a task due 5月底前 and then 持续推进, 石岗镇 none: the
+    report does not say the task had no progress in the year, next to the entries it lists, but
+    whose part had none; the same for a task that is only 持续推进."""
+    b = new_builder(tmp_path, monkeypatch)
+    b.at("2024-01-05").gk("init", str(b.root))
+    (b.root / "units.yaml").write_text(REGISTRY, encoding="utf-8")
+    b.gk("commit-edits", "-m", "登记单位")
+    b.gk("new-plan", "p2024", "--year", "2024", "--title", "某区2024年政务公开工作要点")
+    for due in ("5月底前,持续推进", "持续推进"):
+        b.gk("add", "p2024", "规范基层政务公开", "--unit", "区司法局牵头,各乡(镇)负责", "--due", due)
+    for ref in ("p2024/1", "p2024/2"):
+        b.at("2024-04-01").gk("progress", ref, "印发规范文件", "--unit", "区司法局")
+        b.at("2024-05-01").gk("progress", ref, "培训镇公开专员", "--unit", "望城镇")
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-05")
+    text = report(b, "2024")
+    item = block(text, "p2024/1")
+    assert "- 缺少进展记录的周期:2024年度(2024-01-01至2024-12-31,石岗镇未记录)" in item
+    assert "- 本年度进展(2条):" in item
+    assert "持续推进。2024年度(2024-01-01至2024-12-31,石岗镇未记录)无进展记录。" in text
+    assert "(任务编号 p2024/2),责任单位:区司法局(牵头)、各乡(镇),期限:持续推进。" \
+           "截至2024年12月31日本年度没有进展记录;其中没有进展记录的单位:石岗镇。" in text
