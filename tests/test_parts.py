@@ -9,13 +9,18 @@ units closing their parts of one task in two clones merge cleanly; overdue and t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from conftest import git, run_main, identities_per_clone
+from conftest import git, identities_per_clone, new_repo, run_main
+from gktrack.domain.model import Part, Progress, Task
+from gktrack.domain.parts import as_recorded_by
 
 OFFICE = ("王五", "office@xj.gov.cn")
 ZHANG = ("张三", "zhang@xj.gov.cn")  # 区司法局
@@ -261,3 +266,62 @@ def test_a_units_form_marking_a_collectives_task_done_records_its_share_not_the_
     assert task["state"] == "open"
     entry = task["progress"][-1]
     assert (entry["unit"], entry["note"]) == ("石岗镇", "本单位已完成")
+
+
+def test_as_of_a_day_counts_only_what_was_recorded_by_then(gk_env, tmp_path, monkeypatch):
+    """``--as-of`` judges the plan files by the dates they record: a task, or a unit's part, closed
+    after that day was still open on it, and progress dated after it had not been made yet; the
+    report of the day before says the same of every task."""
+    monkeypatch.setenv("GKTRACK_TODAY", "2024-12-20")
+    root = tmp_path / "r"
+    gk = new_repo(root, "schema: 1\nunits:\n  - name: 区司法局\n  - name: 望城镇\n")
+    gk("new-plan", "p2024", "--year", "2024", "--title", "某区2024年政务公开工作要点")
+    gk("add", "p2024", "单独的任务", "--unit", "区司法局", "--due", "6月底前")
+    gk("add", "p2024", "两个单位的任务", "--unit", "区司法局、望城镇", "--due", "6月底前")
+    gk("progress", "p2024/1", "八月的进展", "--date", "2024-08-05")
+    gk("close", "p2024/1", "--date", "2024-08-06", "--note", "已完成")
+    gk("close", "p2024/2", "--unit", "区司法局", "--date", "2024-08-01")
+
+    def late(day: str) -> dict:
+        rows = json.loads(gk("overdue", "--as-of", day, "--json"))
+        return {r["id"]: (r["days_late"], r["parts_done"]) for r in rows if r["level"] == "red"}
+
+    assert late("2024-12-20") == {"p2024/2": (173, 1)}
+    assert late("2024-07-15") == {"p2024/1": (15, 0), "p2024/2": (15, 0)}
+    table = gk("overdue", "--as-of", "2024-07-15")
+    assert "区司法局:逾期 2 项" in table and "望城镇:逾期 1 项" in table
+    mine = {r["id"]: r for r in json.loads(gk("status", "--unit", "区司法局", "--as-of", "2024-07-15", "--json"))}
+    assert (mine["p2024/1"]["state"], mine["p2024/1"]["closed"], mine["p2024/1"]["note"]) == ("open", None, None)
+    assert mine["p2024/1"]["progress"] == [] and mine["p2024/2"]["state"] == "open"
+    shown = gk("show", "p2024/1", "--as-of", "2024-08-05")
+    assert "逾期" in shown and "八月的进展" in shown
+    # the report of 07-14 (judged on the morning after) agrees on every task
+    report = json.loads(gk("report", "2024", "--as-of", "2024-07-14", "--json"))
+    judged = {t["id"]: (t["category"], t["level"]) for p in report["plans"] for t in p["tasks"]}
+    status = {r["id"]: (r["category"], r["level"])
+              for r in json.loads(gk("status", "--state", "all", "--as-of", "2024-07-15", "--json"))}
+    assert judged == status == {"p2024/1": ("overdue", "red"), "p2024/2": ("overdue", "red")}
+
+
+_days = st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2024, 12, 31))
+_closing = st.tuples(st.sampled_from(["open", "done"]), st.none() | _days)
+
+
+@settings(max_examples=200, deadline=None)
+@given(whole=_closing, parts=st.lists(_closing, max_size=3), progress=st.lists(_days, max_size=4), day=_days)
+def test_a_task_as_recorded_by_a_day_keeps_exactly_the_records_made_by_then(whole, parts, progress, day):
+    def state(closing):
+        kind, closed = closing
+        return {"state": kind, "closed": closed if kind == "done" else None, "note": "完成" if kind == "done" else None}
+
+    task = Task(id=1, text="任务", **state(whole), progress=[Progress(d, "甲", None, "进展") for d in progress],
+                parts=[Part(f"单位{i}", **state(c)) for i, c in enumerate(parts)])
+    seen = as_recorded_by(task, day)
+    assert [p.date for p in seen.progress] == [d for d in progress if d <= day]
+    for before, after in zip([task, *task.parts], [seen, *seen.parts]):
+        made = before.state == "done" and (before.closed is None or before.closed <= day)
+        assert (after.state, after.closed, after.note) == ((before.state, before.closed, before.note) if made
+                                                           else ("open", None, None))
+    assert as_recorded_by(seen, day) == seen
+    if seen == task:
+        assert seen is task  # nothing later: the same object, no copy

@@ -15,8 +15,10 @@ def test_a_quotation_goes_one_level_in_whichever_marks_it_was_written_with():
     assert quote("a“b‘c’d”e") == "“a‘b“c”d’e”"
     assert quote("贯彻《政府信息公开条例》", "《》") == "《贯彻〈政府信息公开条例〉》"
     assert quote("《条例》解读") == "“《条例》解读”"  # title marks are another kind: untouched
-    # a closing mark with nothing open (an apostrophe, a cut text) goes one level in by its kind
-    assert quote("Xi’an”") == "“Xi”an’”"
+    # a closing mark with nothing open: the outer kind (a cut text) goes one level in, or it would
+    # end the quotation; an inner one (an apostrophe) ends nothing and stays
+    assert quote("Xi’an”") == "“Xi’an’”"
+    assert quote("条例》解读", "《》") == "《条例〉解读》" and quote("a〉b", "《》") == "《a〉b》"
 
 
 def _balanced(depth: int = 0):

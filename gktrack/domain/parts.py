@@ -16,6 +16,7 @@ Pure rules over the model and the registry's names: no I/O.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
@@ -90,6 +91,37 @@ def standing(task: Task, unit: str) -> Standing:
     if task.state == "done":
         return Standing("done", task.closed, task.note, tuple(task.evidence))
     return Standing("open")
+
+
+def as_recorded_by(task: Task, day: dt.date) -> Task:
+    """``task`` as its records stood at the end of ``day``: a closing (of the task or of a part)
+    dated later was not made yet, so that part is open, without its close note and evidence; a
+    progress entry dated later is left out. A closing with no date counts as made. Most tasks
+    record nothing later and come back as they are (checked first: every read asks)."""
+    if not _recorded_after(task, day):
+        return task
+    reopened = {"state": "open", "closed": None, "note": None, "evidence": []}
+    return dataclasses.replace(
+        task, **(reopened if task.state == "done" and _after(task.closed, day) else {}),
+        progress=[p for p in task.progress if p.date <= day],
+        parts=[dataclasses.replace(p, **reopened) if p.state == "done" and _after(p.closed, day) else p
+               for p in task.parts])
+
+
+def _after(closed: dt.date | None, day: dt.date) -> bool:
+    return closed is not None and closed > day
+
+
+def _recorded_after(task: Task, day: dt.date) -> bool:
+    if task.closed is not None and task.closed > day:
+        return True
+    for entry in task.progress:
+        if entry.date > day:
+            return True
+    for part in task.parts:
+        if part.closed is not None and part.closed > day:
+            return True
+    return False
 
 
 def is_done(plan: Plan, task: Task, units: Units, parts: list[Owed] | None = None) -> bool:

@@ -28,9 +28,9 @@ def quote(text: str, marks: str = "“”") -> str:
         elif ch in closing and depth:
             out.append(levels[depth % 2][1])
             depth -= 1
-        elif ch in closing:  # a closing mark with nothing open: one level in, as its kind says
-            out.append(levels[(closing.index(ch) + 1) % 2][1])
-        else:
+        elif ch == marks[1]:  # nothing open (a cut text): written as it is, it would end the quotation
+            out.append(levels[1][1])
+        else:  # text, or an inner mark with nothing open (an apostrophe, as in Xi’an): it ends nothing
             out.append(ch)
     out.append(marks[1])
     return "".join(out)

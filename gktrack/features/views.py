@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from gktrack.domain.deadlines import Assessment, parsed
 from gktrack.domain.model import Plan, Task, UnitRef, to_data
-from gktrack.domain.parts import PartRow, assess_parts, is_done, owed_parts, role_of, task_assessment, urgency_of
+from gktrack.domain.parts import (PartRow, as_recorded_by, assess_parts, is_done, owed_parts, role_of, task_assessment,
+                                  urgency_of)
 from gktrack.domain.parts import standing as part_standing
 from gktrack.storage.repo import LoadProblem, Repository
 
@@ -47,6 +48,7 @@ def effective_units(plan: Plan, task: Task) -> list[UnitRef]:
 def task_row(repo: Repository, plan: Plan, task: Task, as_of: dt.date) -> TaskRow:
     """One task as a whole on ``as_of`` (``show``), with its parts."""
     known = repo.deadlines({(tuple(task.deadline), plan.year)})
+    task = as_recorded_by(task, as_of)
     parts = assess_parts(plan, task, repo.units(), as_of, known=known)
     return TaskRow(plan, task, assessment=task_assessment(parts), parts=parts)
 
@@ -83,6 +85,7 @@ def rows_of(repo: Repository, plans: list[Plan], *, unit: str | None = None, yea
         if year is not None and p.year != year:
             continue
         for task in p.tasks:
+            task = as_recorded_by(task, as_of)
             role = via = mine = None
             if unit:
                 names = (task.lead + task.support + task.responsible) or ([p.owner] if p.owner else [])

@@ -81,9 +81,21 @@ def run_full(root: Path | str, *args: str, input: str | None = None) -> subproce
     return call(root, args, input=input, text=True, encoding="utf-8", errors="replace")
 
 
-def git_dir(root: Path) -> Path | None:
-    """``.git`` of a work tree; a linked work tree or submodule has a ``.git`` file pointing at it."""
-    dot = Path(root) / ".git"
+def git_dir(root: Path, *, ask_git: bool = False) -> Path | None:
+    """``.git`` of a work tree; a linked work tree or submodule has a ``.git`` file pointing at it.
+    ``ask_git``: when ``root`` has no ``.git`` of its own (a folder inside a work tree), ask git
+    (one process) rather than answer None."""
+    found = _dot_git(Path(root))
+    if found is None and ask_git:
+        try:
+            found = Path(run(root, "rev-parse", "--absolute-git-dir").strip())
+        except RepoError:
+            return None
+    return found
+
+
+def _dot_git(root: Path) -> Path | None:
+    dot = root / ".git"
     if dot.is_dir():
         return dot
     if dot.is_file():

@@ -14,7 +14,7 @@ By = Annotated[Optional[str], typer.Option(
 Json = Annotated[bool, typer.Option("--json", help="输出 JSON(供脚本使用)")]
 TaskArg = Annotated[str, typer.Argument(metavar="任务", help="任务编号,如 hl2022/3", autocompletion=complete_task)]
 PlanArg = Annotated[str, typer.Argument(metavar="计划编号", autocompletion=complete_plan)]
-AsOf = Annotated[Optional[str], typer.Option("--as-of", metavar="日期", help="按该日期判断逾期(默认今天;按现在的计划判断,不回放历史)")]
+AsOf = Annotated[Optional[str], typer.Option("--as-of", metavar="日期", help="按该日期判断逾期(默认今天;按现在的计划文件中记录的日期:该日以后才办结的仍算未完成,该日以后的进展不计)")]
 OnlyPlan = Annotated[Optional[str], typer.Option(
     "--plan", "-p", metavar="计划编号", help="只看该计划", autocompletion=complete_plan)]
 # Recording for a unit: progress, close, reopen.

@@ -720,13 +720,6 @@ def merge_registry_texts(base: str, ours: str, theirs: str, where: str = REGISTR
 # --- the driver: files, notes, configuration --------------------------------------------------
 
 
-def _git_dir(cwd: Path) -> Path | None:
-    try:
-        return Path(git.run(cwd, "rev-parse", "--absolute-git-dir").strip())
-    except GktrackError:
-        return None
-
-
 # Where git keeps a rebase in progress (its two ways of rebasing).
 REBASE_FOLDERS = ("rebase-merge", "rebase-apply")
 
@@ -803,7 +796,7 @@ def run_driver(base_path: str, ours_path: str, theirs_path: str, name: str | Non
     """What ``gktrack merge-driver %O %A %B %P`` does: merge into %A; (exit code, messages)."""
     where = name or ours_path
     raw = [Path(path).read_bytes() for path in (base_path, ours_path, theirs_path)]
-    git_dir = _git_dir(Path.cwd())
+    git_dir = git.git_dir(Path.cwd(), ask_git=True)
     rebase = rebase_id(git_dir)
     bom = raw[1].startswith(b"\xef\xbb\xbf")
     try:
@@ -870,7 +863,7 @@ def install(root: Path) -> list[str]:
         attr = git.run(root, "check-attr", "merge", "--", probe, check=False).strip()
         if attr.endswith(f": {DRIVER_NAME}"):
             continue
-        git_dir = _git_dir(root)
+        git_dir = git.git_dir(root, ask_git=True)
         if git_dir is not None:
             info = git_dir / "info" / "attributes"
             info.parent.mkdir(parents=True, exist_ok=True)

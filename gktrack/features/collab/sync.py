@@ -140,7 +140,10 @@ def _is_ancestor(root: Path, older: str, newer: str) -> bool:
 
 
 def _git_dir(root: Path) -> Path:
-    return Path(git.run(root, "rev-parse", "--absolute-git-dir").strip())
+    found = git.git_dir(root, ask_git=True)
+    if found is None:
+        raise RepoError(f"{root} 不是 git 仓库")
+    return found
 
 
 def _state_path(root: Path) -> Path:

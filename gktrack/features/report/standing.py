@@ -2,11 +2,12 @@
 
 The cut-off is the end of the ``as_of`` day, Beijing time. ``assess`` judges a day at its start
 (a deadline day itself is not late yet), so the report asks it about the day after the cut-off,
-with only what was recorded by then: the progress entries dated on or before ``as_of``, and the
-closing date. So ``report --as-of D`` and ``overdue --as-of D+1`` say the same of every task:
-the same category, level and deadline. The one figure counted differently is an open task's
-days late, which the report counts to the cut-off day itself ("截至 12-31 已逾期 31 天" for a
-task due 11-30), one day fewer than ``assess`` counts on the morning after.
+with only what was recorded by then (``domain.parts.as_recorded_by``, which ``overdue --as-of``
+uses too). So ``report --as-of D`` and ``overdue --as-of D+1`` say the same of every task that
+records nothing on D+1 itself: the same category, level and deadline. The one figure counted
+differently is an open task's days late, which the report counts to the cut-off day itself
+("截至 12-31 已逾期 31 天" for a task due 11-30), one day fewer than ``assess`` counts on the
+morning after.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import datetime as dt
 
 from gktrack.domain.deadlines import Assessment
 from gktrack.domain.model import Plan, Task
-from gktrack.domain.parts import PartRow, assess_parts, task_assessment
+from gktrack.domain.parts import PartRow, as_recorded_by, assess_parts, task_assessment
 from gktrack.domain.units import Units
 
 ONE_DAY = dt.timedelta(days=1)
@@ -25,16 +26,10 @@ ONE_DAY = dt.timedelta(days=1)
 def standing(plan: Plan, task: Task, units: Units, as_of: dt.date,
              closed: dt.date | None) -> tuple[Assessment, list[PartRow]]:
     """``task`` at the end of ``as_of`` — as a whole, and part by part — with only what was
-    recorded by then: ``closed``, the task's closing date when it was done by then; progress
-    dated on or before ``as_of``; parts closed on or before it."""
+    recorded by then (``parts.as_recorded_by``, as ``status``/``overdue --as-of`` see it):
+    ``closed``, the task's closing date when it was done by then."""
     closed = closed if task.state == "done" else None
-    progress = [p for p in task.progress if p.date <= as_of]
-    later = [p for p in task.parts if p.state == "done" and (p.closed is None or p.closed > as_of)]
-    seen = task  # as it is, unless something was recorded after the cut-off (most tasks: nothing)
-    if closed != task.closed or len(progress) < len(task.progress) or later:
-        seen = dataclasses.replace(task, closed=closed, progress=progress, parts=[
-            dataclasses.replace(p, state="open", closed=None, note=None, evidence=[]) if p in later else p
-            for p in task.parts])
+    seen = as_recorded_by(task if closed == task.closed else dataclasses.replace(task, closed=closed), as_of)
     parts = assess_parts(plan, seen, units, as_of + ONE_DAY)
     return task_assessment(parts), parts
 
