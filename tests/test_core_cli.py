@@ -8,6 +8,7 @@ entry point. See conftest.py for the fixtures (gk, plans_repo).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -316,6 +317,31 @@ def test_no_git_identity(plans_repo, monkeypatch):
     gk.ok("progress", "hl2022/1", "已发布", "--by", "张三 <zs@example.cn>")
     info = gk.commit_info()
     assert info.author == "张三 <zs@example.cn>" and info.committer == "张三 <zs@example.cn>"
+
+
+def test_init_without_a_git_identity_writes_nothing_and_says_to_run_it_again(gk, monkeypatch):
+    """On a new computer git has no identity yet. init stops before writing any file: files left
+    uncommitted would stop the next command as hand edits of units.yaml, and a new-plan run
+    instead would make the first commit without .gitattributes (no task-by-task merging)."""
+    identities = {name: os.environ[name] for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL",
+                                                      "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL")}
+    for name in (*identities, "EMAIL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
+    monkeypatch.setenv("GIT_CONFIG_KEY_0", "user.useConfigOnly")
+    monkeypatch.setenv("GIT_CONFIG_VALUE_0", "true")
+    result = run_main(["init"])
+    line = result.err.strip()
+    assert result.code != 0 and len(line.splitlines()) == 1 and "Traceback" not in result.err
+    assert "未设置 git 身份,尚未写入任何文件" in line and "git config user.name" in line
+    assert "重新运行 gktrack init" in line and "--by" not in line
+    assert sorted(p.name for p in gk.root.iterdir()) == [".git"]
+    assert "gktrack init" in gk.fail("new-plan", "p", "--year", "2024", "--title", "t")
+    for name, value in identities.items():
+        monkeypatch.setenv(name, value)
+    gk.ok("init")
+    assert {".gitattributes", "units.yaml", "plans/.gitkeep"} <= set(gk.commit_info().files)
+    assert gk.count() == 1 and gk.status() == ""
 
 
 def test_dirty_units_registry_blocks_registering_a_new_unit(plans_repo):

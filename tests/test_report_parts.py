@@ -9,8 +9,9 @@ One repository per test, built with the real CLI and git, each step dated.
 from __future__ import annotations
 
 import json
+import subprocess
 
-from test_report import new_builder, report, report_json, run_cli, sha_of, tasks_by_id
+from test_report import Builder, new_builder, report, report_json, run_cli, sha_of, tasks_by_id
 
 REGISTRY = """\
 schema: 1
@@ -165,3 +166,80 @@ def test_a_recurring_task_in_good_standing_says_so(tmp_path, monkeypatch):
     monkeypatch.setenv("GKTRACK_TODAY", "2025-01-05")
     item = block(report(b, "2024"), "p2024/1")
     assert "- 年末状态:持续推进(周期性任务,各周期均按期记录了进展)" in item
+
+
+def shared_task(tmp_path, monkeypatch):
+    """p2024/1 各乡(镇)负责 (望城镇, 石岗镇) with 区司法局 as lead, added on 03-01, 6月底前."""
+    b = new_builder(tmp_path, monkeypatch)
+    b.at("2024-01-05").gk("init", str(b.root))
+    (b.root / "units.yaml").write_text(REGISTRY, encoding="utf-8")
+    b.gk("commit-edits", "-m", "登记单位")
+    b.gk("new-plan", "p2024", "--year", "2024", "--title", "某区2024年政务公开工作要点")
+    b.at("2024-03-01").gk("add", "p2024", "规范基层政务公开", "--unit", "区司法局牵头,各乡(镇)负责", "--due", "6月底前")
+    return b
+
+
+def test_a_units_report_gives_only_its_own_parts_note_evidence_and_dates(tmp_path, monkeypatch):
+    """石岗镇 closed its part without a note: its report says so, rather than passing off 望城镇's
+    note and web page, or 区司法局's closing date from before the task was added, as its own."""
+    b = shared_task(tmp_path, monkeypatch)
+    b.at("2024-03-05").gk("close", "p2024/1", "--unit", "区司法局", "--note", "区司法局已完成", "--date", "2024-02-20")
+    b.at("2024-04-01").gk("close", "p2024/1", "--unit", "望城镇", "--note", "望城镇已完成",
+                          "--evidence", "https://wc.example.gov.cn/1.html")
+    b.at("2024-04-02").gk("close", "p2024/1", "--unit", "石岗镇")
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-05")
+    text = report(b, "2024", "--unit", "石岗镇")
+    item = block(text, "p2024/1")
+    assert "- 完成情况:未填写" in item and "- 佐证材料:未提供" in item
+    assert "早于" not in text and "望城镇已完成" not in text and "wc.example.gov.cn" not in text
+    # the whole report still tells each unit's note, the web page and the early date
+    whole = block(report(b, "2024"), "p2024/1")
+    assert "- 完成情况:区司法局:区司法局已完成;望城镇:望城镇已完成" in whole
+    assert "<https://wc.example.gov.cn/1.html>" in whole and "区司法局的完成日期 2024-02-20 早于" in whole
+
+
+def test_a_units_part_closed_after_the_office_closed_the_task_did_not_close_it(tmp_path, monkeypatch):
+    """The office closes the task as a whole and pushes; 望城镇, not yet synced, closes its own part,
+    and sync puts that close after the office's. The task, and 石岗镇's part, were closed by the
+    office's commit; only 望城镇's part by 望城镇's."""
+    b = shared_task(tmp_path, monkeypatch)
+    server = tmp_path / "server.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(b.root), str(server)], check=True)
+    b.git("remote", "add", "origin", str(server))
+    town = Builder(tmp_path / "town", monkeypatch)
+    subprocess.run(["git", "clone", "-q", str(server), str(town.root)], check=True)
+    b.at("2024-05-01").gk("close", "p2024/1", "--note", "全区已完成")
+    b.gk("sync")
+    town.at("2024-05-02").gk("close", "p2024/1", "--unit", "望城镇", "--note", "望城镇已完成")
+    town.gk("sync")
+    b.gk("sync")
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-05")
+    office_close = sha_of(b, "关闭 p2024/1:")
+    town_close = sha_of(b, "关闭 p2024/1(望城镇的部分)")
+    assert f"关闭于提交 `{office_close[:8]}`" in block(report(b, "2024"), "p2024/1")
+    assert f"关闭于提交 `{office_close[:8]}`" in block(report(b, "2024", "--unit", "石岗镇"), "p2024/1")
+    assert f"关闭于提交 `{town_close[:8]}`" in block(report(b, "2024", "--unit", "望城镇"), "p2024/1")
+
+
+def test_a_period_without_progress_names_the_units_that_recorded_none(tmp_path, monkeypatch):
+    """区司法局 and 望城镇 recorded progress on a task due 5月底前 and then 持续推进, 石岗镇 none: the
+    report does not say the task had no progress in the year, next to the entries it lists, but
+    whose part had none; the same for a task that is only 持续推进."""
+    b = new_builder(tmp_path, monkeypatch)
+    b.at("2024-01-05").gk("init", str(b.root))
+    (b.root / "units.yaml").write_text(REGISTRY, encoding="utf-8")
+    b.gk("commit-edits", "-m", "登记单位")
+    b.gk("new-plan", "p2024", "--year", "2024", "--title", "某区2024年政务公开工作要点")
+    for due in ("5月底前,持续推进", "持续推进"):
+        b.gk("add", "p2024", "规范基层政务公开", "--unit", "区司法局牵头,各乡(镇)负责", "--due", due)
+    for ref in ("p2024/1", "p2024/2"):
+        b.at("2024-04-01").gk("progress", ref, "印发规范文件", "--unit", "区司法局")
+        b.at("2024-05-01").gk("progress", ref, "培训镇公开专员", "--unit", "望城镇")
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-05")
+    text = report(b, "2024")
+    item = block(text, "p2024/1")
+    assert "- 缺少进展记录的周期:2024年度(2024-01-01至2024-12-31,石岗镇未记录)" in item
+    assert "- 本年度进展(2条):" in item
+    assert "持续推进。2024年度(2024-01-01至2024-12-31,石岗镇未记录)无进展记录。" in text
+    assert "(任务编号 p2024/2),责任单位:区司法局(牵头)、各乡(镇),期限:持续推进。" \
+           "截至2024年12月31日本年度没有进展记录;其中没有进展记录的单位:石岗镇。" in text

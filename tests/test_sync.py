@@ -373,3 +373,39 @@ def test_a_broken_commit_mended_by_a_later_one_is_still_refused_before_the_push(
     assert "commit-edits" not in result.err
     assert "Traceback" not in result.err and len(result.err.strip().splitlines()) == 1
     assert git(server, "rev-parse", "main").strip() == before
+
+
+def test_an_undo_replayed_on_other_changes_of_the_plan_is_still_an_undo(team):
+    """张三 undoes a close he had pushed; meanwhile the office recorded progress on another task of
+    the same plan. sync replays the undo on top of it: the undo still takes back exactly that close,
+    so the log (and the report, which reads the same verdict) shows it as the undo it is, not as
+    a hand edit claiming to be one."""
+    office, zhang = team["office"], team["zhang"]
+    ok(office, "sync")
+    ok(zhang, "sync")
+    ok(zhang, "close", "p1/1", "--note", "已完成")
+    ok(zhang, "sync")
+    ok(zhang, "undo")
+    ok(office, "sync")
+    ok(office, "progress", "p1/3", "办公室催办")
+    ok(office, "sync")
+    ok(zhang, "sync")
+    entry = json.loads(ok(zhang, "log", "-n", "1", "--json"))[0]
+    assert entry["summary"].startswith("撤销:关闭 p1/1")
+    assert (entry["claimed_action"], entry["action"], entry["hand_edit"]) == ("undo", "undo", False)
+    assert tasks(zhang)[1]["state"] == "open" and tasks(zhang)[3]["progress"][0]["note"] == "办公室催办"
+    # an "undo" that takes the close back and also changes another task is a hand edit
+    ok(zhang, "close", "p1/1", "--note", "再次办结")
+    closed = git(zhang, "rev-parse", "HEAD").strip()
+    ok(office, "progress", "p1/2", "办公室又一条")
+    ok(office, "sync")
+    ok(zhang, "sync")
+    path = zhang / "plans" / "p1.yaml"
+    text = path.read_text("utf-8")
+    undone = git(zhang, "show", f"{closed}^:plans/p1.yaml")
+    path.write_text(text.replace(text[text.index("  - id: 1"):text.index("  - id: 2")],
+                                 undone[undone.index("  - id: 1"):undone.index("  - id: 2")])
+                    .replace("任务三", "任务三(改)"), encoding="utf-8")
+    git(zhang, "commit", "-qam", f"撤销:关闭 p1/1\n\nGktrack-Action: undo\nGktrack-Reverts: {closed}\nGktrack-Task: p1/1")
+    entry = json.loads(ok(zhang, "log", "-n", "1", "--json"))[0]
+    assert (entry["claimed_action"], entry["action"], entry["hand_edit"]) == ("undo", None, True)

@@ -46,6 +46,10 @@ def init_repo(path: str | Path | None) -> Change:
         git.run(root, "init", "-q")
         git.run(root, "symbolic-ref", "HEAD", "refs/heads/main")
     existed = git.head(root) is not None
+    if not existed and git.identity(root) is None:
+        # Found out before writing: files left uncommitted would stop the next command as hand edits,
+        # and one that commits instead of init (new-plan) would leave .gitattributes out for good.
+        raise RepoError(f"未设置 git 身份,尚未写入任何文件:请运行 {git.IDENTITY_COMMANDS},再重新运行 gktrack init")
     for rel in (PLANS_DIR, REGISTRY_FILE):
         refuse_link(root, rel)
     created = []

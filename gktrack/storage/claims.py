@@ -29,6 +29,7 @@ class Seen:
     diffs: dict[str, FileDiff]  # each plan file among them, compared task by task
     units_added: bool = False  # units.yaml changed only by units and collectives added to it
     reverted: dict[str, Blobs] | None = None  # for an undo: the files the commit it reverts changed
+    reverted_diffs: dict[str, FileDiff] | None = None  # and its plan files compared task by task
 
 
 def holds(action: str | None, trailers: dict[str, str], seen: Seen) -> bool:
@@ -41,7 +42,7 @@ def holds(action: str | None, trailers: dict[str, str], seen: Seen) -> bool:
     if scope == kinds.UNDO:
         reverted = seen.reverted
         return reverted is not None and bool(reverted) and set(reverted) == set(seen.files) and all(
-            seen.files[path] == (after, before) for path, (before, after) in reverted.items())
+            seen.files[path] == (after, before) or _reverses(seen, path) for path, (before, after) in reverted.items())
     plans = {path for path in seen.files if plan_id_of(path)}
     others = set(seen.files) - plans
     if scope == kinds.SETUP:  # the repository's own files; the registry only as it starts
@@ -80,6 +81,22 @@ def holds(action: str | None, trailers: dict[str, str], seen: Seen) -> bool:
         return (seen.files[path][0] is not None and not diff.header and not diff.unread and not diff.uncertain
                 and diff.tasks[0].old_state is None and diff.tasks[0].new_state is not None)
     return _fields_only(seen.files[path], diff, known.fields)
+
+
+def _reverses(seen: Seen, path: str) -> bool:
+    """Whether the undo takes back, task by task, what the reverted commit did to plan file
+    ``path``: the same tasks and plan fields, each back to its state before. An undo made before
+    ``sync`` is replayed by it on top of other people's changes to the same plan file, so its
+    versions of the file are no longer the reverted commit's two versions swapped."""
+    ours, theirs = seen.diffs.get(path), (seen.reverted_diffs or {}).get(path)
+    if ours is None or theirs is None or None in seen.files[path] or None in seen.reverted[path]:
+        return False
+    if any(d.unread or d.uncertain for d in (ours, theirs)) or sorted(ours.header) != sorted(theirs.header):
+        return False
+    back = {t.task_id: t for t in ours.tasks}
+    return bool(back) and set(back) == {t.task_id for t in theirs.tasks} and all(
+        (back[t.task_id].old_state, back[t.task_id].new_state) == (t.new_state, t.old_state)
+        and set(back[t.task_id].fields) == set(t.fields) for t in theirs.tasks)
 
 
 def _fields_only(blobs: Blobs, diff: FileDiff, fields: tuple[str, ...]) -> bool:

@@ -249,10 +249,8 @@ def start_dirty_paths(root: Path, paths: list[str], *, untracked: bool = True) -
     return result
 
 
-IDENTITY_MISSING = (
-    "未设置 git 身份:请运行 git config user.name \"姓名\" 和 git config user.email \"邮箱\","
-    "或用 --by \"姓名 <邮箱>\""
-)
+IDENTITY_COMMANDS = "git config user.name \"姓名\" 和 git config user.email \"邮箱\""
+IDENTITY_MISSING = f"未设置 git 身份:请运行 {IDENTITY_COMMANDS},或用 --by \"姓名 <邮箱>\""
 # What git says when it has no identity to commit with (LC_ALL=C, see ``call``).
 _NO_IDENTITY = ("Please tell me who you are", "unable to auto-detect", "empty ident name",
                 "no email was given", "no name was given")

@@ -256,7 +256,7 @@ def plan_diffs(repo: Repository, changes: list[FileChange],
 
 # --- is each commit what its trailers say? ----------------------------------------------------
 
-_CLAIMS_KIND = "claims.1"  # the rules (domain.actions, storage.claims) are part of the answer: new rules, new kind
+_CLAIMS_KIND = "claims.2"  # the rules (domain.actions, storage.claims) are part of the answer: new rules, new kind
 # Commits judged at a time: a batch's files and comparisons are let go before the next is read,
 # so a fresh clone's tens of thousands of commits are never all held at once.
 _CLAIMS_BATCH = 2000
@@ -287,7 +287,8 @@ def _judge(repo: Repository, commits: list[Commit]) -> dict[str, list[FileChange
     reverts = {c.sha: c.trailers.get(git.TRAILER_REVERTS, "") for c in commits if c.claimed == "undo"}
     changes = _diff_tree(repo, [*(c.sha for c in commits), *(r for r in reverts.values() if git.is_hash(r))])
     own = [change for c in commits for change in changes.get(c.sha, [])]
-    diffs = plan_diffs(repo, [change for change in own if plan_id_of(change.path)])
+    undone = [change for r in reverts.values() for change in changes.get(r, [])]
+    diffs = plan_diffs(repo, [change for change in [*own, *undone] if plan_id_of(change.path)])
     growing = [change for c in commits for change in changes.get(c.sha, [])
                if change.path == REGISTRY_FILE and getattr(ACTIONS.get(c.claimed), "registers", False)]
     grew = _units_added(repo, growing)
@@ -298,7 +299,9 @@ def _judge(repo: Repository, commits: list[Commit]) -> dict[str, list[FileChange
         seen = claims.Seen({c.path: (c.old_blob, c.new_blob) for c in files},
                            {c.path: diffs[c] for c in files if plan_id_of(c.path)},
                            units_added=any(grew.get(c, False) for c in files),
-                           reverted=None if reverted is None else {c.path: (c.old_blob, c.new_blob) for c in reverted})
+                           reverted=None if reverted is None else {c.path: (c.old_blob, c.new_blob) for c in reverted},
+                           reverted_diffs=None if reverted is None else
+                           {c.path: diffs[c] for c in reverted if plan_id_of(c.path)})
         commit.genuine = verdicts[commit.sha] = claims.holds(commit.claimed, commit.trailers, seen)
     repo.index.remember(_CLAIMS_KIND, verdicts)
     # A task command taken at its word needs no changes (``_parse_log``): only the others are kept.

@@ -173,6 +173,7 @@ def _select_tasks(report: Report, plans: list[Plan], walk: Walk, units: Units) -
             assessment, parts = standing(plan, task, units, report.as_of, closed)
             progress = [p for p in task.progress if report.start <= p.date <= report.as_of]
             supporting = False
+            told = parts  # the parts whose dates the report checks: a unit's report, its own only
             if wanted:
                 # the unit's own part (or its collective's, as status shows it), and its own entries
                 owed = found[2]
@@ -181,7 +182,7 @@ def _select_tasks(report: Report, plans: list[Plan], walk: Walk, units: Units) -
                     # supporting only: no part of its own, so the task's lateness is not its own
                     supporting = True
                 else:
-                    assessment = mine.assessment
+                    assessment, told = mine.assessment, [mine]
                     task, closed, closing = _part_as_task(task, mine, events, closing)
                 progress = [p for p in progress if p.unit and resolve(p.unit) == wanted]
             # Reconstructed, every task was added after the dates it records: nothing to flag.
@@ -192,7 +193,7 @@ def _select_tasks(report: Report, plans: list[Plan], walk: Walk, units: Units) -
                 days_late=days_late(assessment, report.as_of), closed=closed,
                 closing=closing if task.state == "done" or closed is not None else None, events=events,
                 progress=progress, parts=parts, added=added, supporting=supporting,
-                early=_dated_before(added.date.date(), closed, parts, progress) if added else [])
+                early=_dated_before(added.date.date(), closed, told, progress) if added else [])
             if carried and not _still_owed(entry, report.start, walk.history_before):
                 continue
             plan_report.tasks.append(entry)

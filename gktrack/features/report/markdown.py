@@ -195,8 +195,16 @@ def _early_text(entry: TaskReport) -> str:
     return "、".join(dict.fromkeys(said))
 
 
-def _gaps_text(entry: TaskReport) -> str:
-    return "、".join(f"{m.label}({m.start.isoformat()}至{m.end.isoformat()})" for m in entry.period_gaps)
+def _gaps_text(entry: TaskReport, shared: bool = True) -> str:
+    """The periods without progress; for a task shared by several units (``shared``: not a unit's
+    report), the units whose parts have none when others did record progress in it."""
+    rows = [r for r in entry.parts if r.part is not None] if shared else []
+
+    def who(period) -> str:
+        names = [_md(r.unit) for r in rows if period in r.assessment.missed_periods]
+        return f",{'、'.join(names)}未记录" if 0 < len(names) < len(rows) else ""
+
+    return "、".join(f"{m.label}({m.start.isoformat()}至{m.end.isoformat()}{who(m)})" for m in entry.period_gaps)
 
 
 def _month_label(report: Report, month: str) -> str:
@@ -396,17 +404,18 @@ def _task_block(report: Report, entry: TaskReport, out: list[str], state_label: 
     if not report.unit_filter and (parts := _parts_text(entry, report.as_of)):
         out.append(f"- 各单位完成情况:{parts}")
     if entry.done:
-        # done part by part: each unit's own note and evidence
-        notes = [f"{_md(r.unit)}:{_md(r.standing.note)}" for r in entry.parts
+        # done part by part: each unit's own note and evidence (a unit's report: its part's only)
+        whole = [] if report.unit_filter else entry.parts
+        notes = [f"{_md(r.unit)}:{_md(r.standing.note)}" for r in whole
                  if r.part is not None and r.standing.note] if not task.note else [_md(task.note)]
-        links = list(task.evidence) or list(dict.fromkeys(e for r in entry.parts for e in r.standing.evidence))
+        links = list(task.evidence) or list(dict.fromkeys(e for r in whole for e in r.standing.evidence))
         out.append(f"- 完成情况:{';'.join(notes) if notes else '未填写'}")
         out.append("- 佐证材料:" + ("、".join(_link(e) for e in links) if links else "未提供"))
     if entry.early:
         out.append(f"- 注意:{_early_text(entry)} 早于任务加入计划的日期 {entry.added.date.date().isoformat()}"
                    f"({_commit_text(entry.added)}),请核实")
     if entry.period_gaps:
-        out.append("- 缺少进展记录的周期:" + _gaps_text(entry))
+        out.append("- 缺少进展记录的周期:" + _gaps_text(entry, not report.unit_filter))
     for event in entry.reopened:
         # an undo takes a close back (a mistake), which is not reopening the work
         label = "撤销关闭" if event.commit.action == "undo" else "重新打开"
@@ -468,13 +477,13 @@ def _problems(report: Report, out: list[str]) -> Iterator[None]:
                                   else f"期限已届满,截至{as_of}尚未完成") + whose(t, ("overdue",), "尚未完成")),
          "对{n}项逾期未完成任务,逐项明确完成时限和责任人,纳入下一年度工作要点跟踪督办,办结后及时公开"),
         ("未见进展的任务", lambda t: t.category == "no_progress",
-         lambda t: item(t, False, f"截至{as_of}本年度没有进展记录"),
+         lambda t: item(t, False, f"截至{as_of}本年度没有进展记录" + whose(t, ("no_progress",), "没有进展记录")),
          "对未见进展的任务,督促责任单位说明推进情况,及时记录工作进展"),
         ("逾期完成任务", lambda t: t.category == "late",
          lambda t: item(t, True, f"于{cn_date(t.closed)}完成,逾期{t.days_late}天" + whose(t, ("late",), "逾期完成")),
          "对逾期完成的任务,督促责任单位分析原因,提前谋划、按节点推进"),
         ("周期性任务缺少进展记录", lambda t: bool(t.period_gaps),
-         lambda t: item(t, False, f"{_gaps_text(t)}无进展记录"),
+         lambda t: item(t, False, f"{_gaps_text(t, not report.unit_filter)}无进展记录"),
          "对周期性任务,按月、按季度及时记录工作进展,做到有据可查"),
         ("日期早于任务加入计划的任务", lambda t: bool(t.early),
          lambda t: item(t, False, f"{_early_text(t)} 早于任务加入计划的日期 {t.added.date.date().isoformat()},"

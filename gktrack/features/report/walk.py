@@ -57,10 +57,14 @@ def walk_history(repo, commits: list, plans: list[Plan], year: int, start: dt.da
     begin = start_of_day(start)
     relevant = {plan_rel(p.id) for p in plans}
     pending: dict[str, set[str]] = {}  # plan file -> done tasks whose closing commit is not yet found
+    # A unit's close of its own part (its record in ``parts``) of a task the office closed as a whole,
+    # made just before or after that close, did not close the task.
+    part_closers: dict[str, set[str]] = {}
     for p in plans:
         for t in p.tasks:
             if t.state == "done" and (p.year == year or t.closed is None or t.closed >= start):
                 pending.setdefault(plan_rel(p.id), set()).add(t.full_id)
+                part_closers[t.full_id] = {part.unit for part in t.parts}
     waiting = sum(len(v) for v in pending.values())
     diffs = history.plan_diffs(
         repo, [change for commit in commits if _compared(commit) for change in commit.changes
@@ -96,7 +100,7 @@ def walk_history(repo, commits: list, plans: list[Plan], year: int, start: dt.da
             touched.add(commit.task)
             if action in ("close", "reopen"):
                 ref_commit = CommitRef.of(commit)
-                if action == "close":
+                if action == "close" and commit.unit not in part_closers.get(commit.task, ()):
                     resolved(commit.task, ref_commit)
                 if in_period:
                     events.append(StateEvent(commit.task, action, _work_date(commit), ref_commit))
