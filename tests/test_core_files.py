@@ -283,6 +283,9 @@ def test_closing_a_one_unit_task_whose_part_record_is_open_closes_it_for_the_uni
     assert shown["state"] == "done" and shown["parts"][0]["state"] == "done"
     assert "hand/1" not in [r["id"] for r in gk.json("overdue", "--json")]
     assert [r["id"] for r in gk.json("status", "--unit", "司法所", "--state", "done", "--json")] == ["hand/1"]
+    # the report names the close as the commit that closed the task (the unit's open record notwithstanding)
+    entry = next(t for p in gk.json("report", "2024", "--json")["plans"] for t in p["tasks"] if t["id"] == "hand/1")
+    assert entry["closing_commit"]["action"] == "close" and entry["closing_commit"]["commit"] == gk.head()
 
 
 # --- two clones, two tasks, no conflict --------------------------------------------------------

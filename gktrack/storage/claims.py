@@ -84,10 +84,12 @@ def holds(action: str | None, trailers: dict[str, str], seen: Seen) -> bool:
 
 
 def _reverses(seen: Seen, path: str) -> bool:
-    """Whether the undo takes back, task by task, what the reverted commit did to plan file
-    ``path``: the same tasks and plan fields, each back to its state before. An undo made before
-    ``sync`` is replayed by it on top of other people's changes to the same plan file, so its
-    versions of the file are no longer the reverted commit's two versions swapped."""
+    """Whether the undo changes, task by task, what the reverted commit changed in plan file
+    ``path``: the same tasks, the same task and plan fields, each task's state back to what it was.
+    An undo made before ``sync`` is replayed by it on top of other people's changes to the same plan
+    file, so its versions of the file are no longer the reverted commit's two versions swapped. The
+    values themselves are not compared: this names a commit in the history, and what it may change
+    is the hook's to judge, by content."""
     ours, theirs = seen.diffs.get(path), (seen.reverted_diffs or {}).get(path)
     if ours is None or theirs is None or None in seen.files[path] or None in seen.reverted[path]:
         return False
