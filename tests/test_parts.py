@@ -202,6 +202,9 @@ def test_form_round_trip_closes_only_that_units_part(year, tmp_path):
     entry = office.json("show", "xj2024/2", "--json")["progress"][-1]
     assert (entry["unit"], entry["note"]) == ("石岗镇", "石岗镇已开展政策解读")
     assert office.json("show", "xj2024/2", "--json")["parts"][0]["category"] == "ongoing"
+    # the same form again: the row says it was the unit's part that is closed already
+    again = office.run("import-progress", str(form))
+    assert "任务 xj2024/1 中石岗镇的部分已于 2024-12-18 关闭,跳过" in again.out + again.err
 
 
 def test_report_counts_each_units_own_parts(year):

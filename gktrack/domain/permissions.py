@@ -44,7 +44,7 @@ RULE_UNKNOWN = "名册列出人员后,只有名册中的人员可以修改计划
 RULE_BROKEN = "无法读取的计划文件无法判断改了什么,只有政务公开办(office 角色)可以提交"
 RULE_ENTRY_UNIT = "单位联络人只能新增、修改或删除本单位的进展记录(进展的 unit 为本单位)"
 RULE_OTHER_FILES = "单位联络人只能修改计划文件中本单位任务的进展和办结字段,不能修改计划文件以外的任何文件"
-RULE_ACTING_UNIT = "单位联络人只能以本单位的名义记录(--unit 只能是本人所属的单位)"
+RULE_ACTING_UNIT = "单位联络人只能以本单位的名义记录进展、办结或重新打开(--unit 只能是本人所属的单位)"
 RULE_TAKE_BACK = "尚未推送的提交只能由做这次修改的人或政务公开办撤回"
 
 
@@ -142,7 +142,7 @@ def check_acting_unit(units: Units, email: str | None, unit: str) -> None:
         return  # check_task_change says who is not listed
     if unit not in own_units(units, person.units):
         raise PermissionDeniedError(
-            f"{person.name or person.email}({'、'.join(person.units) or '无单位'})不能以“{unit}”的名义记录;"
+            f"{person.name or person.email}({'、'.join(person.units) or '无单位'})不能以“{unit}”的名义记录进展、办结或重新打开;"
             f"规则:{RULE_ACTING_UNIT}")
 
 

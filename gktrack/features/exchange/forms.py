@@ -255,7 +255,8 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
                 # may): its share of a part a collective owes as a whole is done, not the part.
                 closing, note = False, note or "本单位已完成"
             if state == DONE_LABEL and where.state == "done" and (not note or _same_text(note, where.note or "")):
-                result.skipped.append(RowProblem(row_no, f"任务 {ref} 已于 {where.closed or '此前'} 关闭,跳过"))
+                what = f"任务 {ref} 中{part}的部分" if part else f"任务 {ref} "
+                result.skipped.append(RowProblem(row_no, f"{what}已于 {where.closed or '此前'} 关闭,跳过"))
                 continue
             if not note and not closing:
                 if evidence or day:
