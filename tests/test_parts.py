@@ -328,3 +328,15 @@ def test_a_task_as_recorded_by_a_day_keeps_exactly_the_records_made_by_then(whol
     assert as_recorded_by(seen, day) == seen
     if seen == task:
         assert seen is task  # nothing later: the same object, no copy
+
+
+def test_show_says_whose_part_the_tasks_standing_is(gk_env, tmp_path, monkeypatch):
+    """A task of several parts stands as its most urgent part; ``show`` names that part's unit,
+    since the progress listed below may be another unit's."""
+    monkeypatch.setenv("GKTRACK_TODAY", "2024-07-15")
+    gk = new_repo(tmp_path / "r", "schema: 1\nunits:\n  - name: 区司法局\n  - name: 望城镇\n")
+    gk("new-plan", "p2024", "--year", "2024", "--title", "某区2024年政务公开工作要点")
+    gk("add", "p2024", "两个单位的任务", "--unit", "区司法局、望城镇", "--due", "6月底前", "--due", "持续推进")
+    gk("progress", "p2024/1", "区司法局的进展", "--unit", "区司法局", "--date", "2024-05-01")
+    facts = {line[:4].strip(): line[4:].strip() for line in gk("show", "p2024/1").splitlines() if line[:2] in ("说明", "状态")}
+    assert facts["说明"] == "望城镇:已逾期15天(6月底前,2024-06-30),节点前无进展记录"

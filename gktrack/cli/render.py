@@ -393,7 +393,11 @@ def render_task(row, history) -> None:
     facts.append(("期限", (task.deadline_text or "—") + (f"(应于 {due} 前完成)" if due != "—" else "")))
     facts.append(("状态", state_cell(row)))
     if assessment.reason and not row.done:
-        facts.append(("说明", assessment.reason))
+        # a task of several parts stands as its most urgent part: say whose, unless it is every part's
+        whose = [p.unit for p in row.parts if p.part is not None and p.standing.state != "done"
+                 and p.assessment.reason == assessment.reason]
+        named = len(whose) < len(row.parts) and whose
+        facts.append(("说明", f"{'、'.join(whose)}:{assessment.reason}" if named else assessment.reason))
     if task.note:
         facts.append(("完成说明", task.note))
     if task.evidence:
