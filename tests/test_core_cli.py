@@ -151,6 +151,14 @@ def test_reopen_undo_and_commit_edits_are_one_commit_each(plans_repo):
     assert info.summary.startswith("撤销:重新打开 hl2022/1:")
     assert info.trailers == {"Gktrack-Action": "undo", "Gktrack-Reverts": reopened, "Gktrack-Task": "hl2022/1"}
     assert info.files == ["plans/hl2022.yaml"] and gk.count() == n + 2
+    # a unit's change: its undo names the unit too, and the audit log shows it
+    gk.ok("close", "hl2022/3", "--unit", "司法所")
+    closed = gk.head()
+    gk.ok("undo")
+    assert gk.commit_info().trailers == {"Gktrack-Action": "undo", "Gktrack-Reverts": closed,
+                                         "Gktrack-Task": "hl2022/3", "Gktrack-Unit": "司法所"}
+    assert gk.json("log", "-n", "1", "--json")[0]["unit"] == "司法所"
+    n += 2
 
     text = gk.text("plans/qz2024.yaml").replace("办公室牵头做好年报", "办公室牵头做好2023年度报告")
     gk.write("plans/qz2024.yaml", text)
