@@ -254,7 +254,13 @@ def test_bundled_plans_show_real_work():
     out = subprocess.run([sys.executable, "-m", "gktrack", "overdue", "--json"], cwd=ROOT, env=env,
                          capture_output=True, text=True, check=True).stdout
     late = json.loads(out)
-    assert len({r["plan"] for r in late}) == 5 and all(r["level"] == "red" for r in late)
+    # xj2024 was issued on 2024-06-30: its "5月底前/6月底前,持续推进" checkpoints were not owed
+    assert {r["plan"] for r in late} == {"hl2022", "hy2021", "qz2017", "yh2023"}
+    assert all(r["level"] == "red" for r in late)
+    env.update(GKTRACK_TODAY="2024-10-01")
+    out = subprocess.run([sys.executable, "-m", "gktrack", "overdue", "--plan", "xj2024", "--json"], cwd=ROOT,
+                         env=env, capture_output=True, text=True, check=True).stdout
+    assert {r["deadline"] for r in json.loads(out)} == {"8月底前,持续推进"}
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "import tests/fixtures/seeds/000_708db31ce4ea3cc1.txt" in readme
 

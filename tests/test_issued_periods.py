@@ -143,7 +143,8 @@ def test_the_calendar_holds_only_the_periods_owed(repo, tmp_path):
 # --- the rule itself, over issue dates and days -------------------------------------------------
 
 Y = 2017
-PHRASES = ["每月", "按季度", "每半年", "每年", "每年2月底前", "每月10日前", "每季度,6月底前", "按月,持续推进"]
+PHRASES = ["每月", "按季度", "每半年", "每年", "每年2月底前", "每月10日前", "每季度,6月底前", "按月,持续推进",
+           "5月底前,持续推进", "6月底前,9月底前,持续推进"]
 days = st.dates(date(Y - 1, 6, 1), date(Y + 1, 3, 31))
 
 
@@ -208,10 +209,33 @@ def test_a_plan_issued_after_its_year_owes_no_progress_for_that_year():
         missed = assess(ongoing, state="open", progress_dates=[], as_of=date(Y + 1, 3, 1), year=Y, issued=issued)
         assert (missed.level, missed.category) == ("red", "no_progress")
         assert [m.label for m in missed.missed_periods] == [f"{Y}年度"]
-    # a dated deadline beside it is still judged by its date
-    both = tuple(parse_deadlines("6月底前,持续推进", Y))
-    dated = assess(both, state="open", progress_dates=[], as_of=date(Y + 1, 3, 1), year=Y, issued=late_issue)
+    # a dated deadline is still judged by its date; a milestone before 持续推进, a checkpoint like a
+    # period's end, is not owed when it passed before the plan was issued
+    dated = assess(parse_deadlines("6月底前", Y), state="open", progress_dates=[], as_of=date(Y + 1, 3, 1), year=Y,
+                   issued=late_issue)
     assert (dated.level, dated.category, dated.due) == ("red", "overdue", date(Y, 6, 30))
+    both = tuple(parse_deadlines("6月底前,持续推进", Y))
+    milestone = assess(both, state="open", progress_dates=[], as_of=date(Y + 1, 3, 1), year=Y, issued=late_issue)
+    assert (milestone.level, milestone.category) == ("green", "open")
+
+
+def test_a_milestone_passed_before_the_plan_was_issued_is_not_owed():
+    """A plan issued on 6-30 with "5月底前,持续推进" (新建区 2024 has nine such tasks): imported in
+    July, the task is not late for a checkpoint that passed before the plan existed; it is judged as
+    持续推进. A milestone after the issue date is owed as before."""
+    both = tuple(parse_deadlines("5月底前,持续推进", Y))
+    july = assess(both, state="open", progress_dates=[], as_of=date(Y, 7, 10), year=Y, issued=date(Y, 6, 30))
+    alone = assess(parse_deadlines("持续推进", Y), state="open", progress_dates=[], as_of=date(Y, 7, 10), year=Y)
+    assert (july.level, july.category, july.due) == (alone.level, alone.category, alone.due) == (
+        "green", "no_progress", date(Y, 12, 31))
+    assert july.reason.startswith("长期任务")
+    # the year still asks for progress: none by the year's end is 未见进展, as for 持续推进 alone
+    after = assess(both, state="open", progress_dates=[], as_of=date(Y + 1, 1, 5), year=Y, issued=date(Y, 6, 30))
+    assert (after.level, after.category) == ("red", "no_progress")
+    # issued before the milestone, or with no issue date: the milestone is owed
+    for issued in (date(Y, 5, 30), None):
+        owed = assess(both, state="open", progress_dates=[], as_of=date(Y, 7, 10), year=Y, issued=issued)
+        assert (owed.level, owed.category, owed.due) == ("red", "overdue", date(Y, 5, 31))
 
 
 # --- validate: a deadline before the plan year ---------------------------------------------------

@@ -745,7 +745,14 @@ def _period_ends(deadlines: tuple, year: int) -> tuple:
     end where a continuing deadline asks for progress in the year (none for the others)."""
     ends = [e for d in deadlines for _, e in recurring_periods(d, year)]
     ends += [_dt.date(year, 12, 31)] * any(continuing(d) for d in deadlines)
+    ends += [d.due for i, d in enumerate(deadlines) if _milestone(deadlines, i)]
     return tuple(sorted(ends))
+
+
+def _milestone(deadlines, i: int) -> bool:
+    """Whether deadline ``i`` is a checkpoint ("6月底前" before "持续推进"): a date, with work
+    going on after it."""
+    return deadlines[i].due is not None and any(continuing(later) for later in deadlines[i + 1:])
 
 
 @functools.lru_cache(maxsize=4096)
@@ -774,7 +781,8 @@ def assess(deadlines, *, state: str, progress_dates, as_of: _dt.date, year: int,
       the task is 未见进展, and late once the year is over; a plan issued on its last day or later asks none.
     * A recurring deadline asks for progress in each period: the last finished period without an
       entry makes the task late. A period that ends on or before the plan's issue date is not
-      owed (a plan cannot ask for work done before it existed), nor listed as missed.
+      owed (a plan cannot ask for work done before it existed), nor listed as missed; nor is a
+      milestone that falls by then.
     * No deadline at all: due with the plan, at the end of its year. An unreadable phrase is not
       judged.
     Several deadlines: the worst result wins (among reds the most days late, among yellows the
@@ -798,9 +806,12 @@ def assess(deadlines, *, state: str, progress_dates, as_of: _dt.date, year: int,
             results.append(result)
             # "按月" beside "每月" names the same months once
             missed_periods += [m for m in missed if m not in missed_periods]
+        elif _milestone(deadlines, i) and issued is not None and d.due <= issued:
+            # a checkpoint passed before the plan existed, like a period that ended by then: not owed
+            results.append(Assessment("green" if not done else None, "open", None, None, None, d.phrase,
+                                      f"{_one_line(d.phrase)}:节点在计划印发前已过"))
         elif d.due is not None:
-            milestone = any(continuing(later) for later in deadlines[i + 1:])
-            results.append(_assess_dated(d, milestone, progress, as_of, within, done, closed))
+            results.append(_assess_dated(d, _milestone(deadlines, i), progress, as_of, within, done, closed))
         elif continuing(d) and not year_owed:
             # issued as its year ended: like a period ending by the issue date, the year is not owed
             results.append(Assessment("green", "open", None, None, None, d.phrase,
