@@ -120,7 +120,7 @@ def test_dry_run_shows_what_would_be_created_and_writes_nothing(fresh, tmp_path)
     assert "将导入(试运行,未写入):mx2024 明溪县2024年政务公开工作要点(2024年)" in out
     # counts per section
     assert re.search(r"一、深化重点领域信息公开\s+4", out) and re.search(r"二、强化组织保障\s+1", out)
-    assert "共 4 个章节、5 项任务。" in out
+    assert "共 2 个一级章节(含下级章节共 4 个)、5 项任务。" in out
     # units found
     [units] = [line for line in out.splitlines() if line.startswith("将登记新单位")]
     for name in ("县发改委", "县科技局", "县财政局", "县司法局", "县政府办", "县政数局"):

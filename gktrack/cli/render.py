@@ -486,7 +486,10 @@ def render_import(preview, *, dry_run: bool, commit: str | None) -> None:
             out.line(f"  {label}:{value}")
     draw_table(out, [Column("章节", flex=True), Column("任务数", right=True)],
                [[label, str(count)] for label, count in preview.section_counts])
-    out.line(f"共 {len(plan.sections)} 个章节、{len(plan.tasks)} 项任务。")
+    top = sum(1 for section in plan.sections if "." not in section.key)  # the table's rows are these
+    sections = f"{top} 个一级章节(含下级章节共 {len(plan.sections)} 个)" if top < len(plan.sections) \
+        else f"{top} 个章节"
+    out.line(f"共 {sections}、{len(plan.tasks)} 项任务。")
     verb = "将登记" if dry_run else "已登记"
     units = [name for name in preview.new_units if not is_collective_name(name)]
     groups = [name for name in preview.new_units if is_collective_name(name)]
