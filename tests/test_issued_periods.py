@@ -35,7 +35,9 @@ people: []
 # (plan id, --issued or None, [(text, --due, progress dates)])
 PLANS = [
     ("gk2017", "2017-06-30", [("按季度公开财政资金信息", "按季度公开", []),          # 1
-                              ("按季度公开预算执行情况", "按季度", ["2017-08-15"])]),  # 2
+                              ("按季度公开预算执行情况", "按季度", ["2017-08-15"]),    # 2
+                              ("节点在印发前", "5月底前,持续推进", ["2017-08-01"]),     # 3
+                              ("节点在印发后", "9月底前,持续推进", ["2017-10-10"])]),   # 4
     ("nd2017", None, [("按季度公开财政资金信息", "按季度公开", [])]),                 # no issue date
 ]
 
@@ -105,6 +107,13 @@ def test_a_plan_issued_before_its_year_is_judged_as_before(repo):
 # --- the annual report ------------------------------------------------------------------------
 
 
+def test_a_milestone_passed_by_the_issue_date_is_not_late(repo):
+    late = overdue(repo, "2017-10-05")
+    assert "gk2017/3" not in late  # 5月底前 in a plan issued on 06-30
+    assert (late["gk2017/4"]["level"], late["gk2017/4"]["due"]) == ("red", "2017-09-30")
+    assert status(repo, "2017-10-05")["gk2017/3"]["level"] == "green"
+
+
 def test_report_lists_no_period_before_the_issue_date(repo):
     tasks = {t["id"]: t for p in repo.json("report", "2017", "--json")["plans"] for t in p["tasks"]}
     assert [m["period"] for m in tasks["gk2017/1"]["missed_periods"]] == ["第三季度", "第四季度"]
@@ -136,6 +145,8 @@ def test_the_calendar_holds_only_the_periods_owed(repo, tmp_path):
         return [d.date() for d in rrulestr(event["rrule"].to_ical().decode(), dtstart=start)]
 
     assert dates("gk2017-1-1@gktrack") == [date(2017, 9, 30), date(2017, 12, 31)]
+    # a milestone passed before the issue date is not owed: no event; one after it is
+    assert "gk2017-3-1@gktrack" not in events and events["gk2017-4-1@gktrack"].decoded("dtstart") == date(2017, 9, 30)
     assert dates("nd2017-1-1@gktrack") == [date(2017, 3, 31), date(2017, 6, 30), date(2017, 9, 30),
                                            date(2017, 12, 31)]
 

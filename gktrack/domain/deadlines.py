@@ -755,6 +755,12 @@ def _milestone(deadlines, i: int) -> bool:
     return deadlines[i].due is not None and any(continuing(later) for later in deadlines[i + 1:])
 
 
+def milestone_not_owed(deadlines, i: int, issued: _dt.date | None) -> bool:
+    """Deadline ``i`` is a checkpoint that passed on or before the plan's issue date: like a
+    period that ended by then, a plan cannot ask for it."""
+    return issued is not None and _milestone(deadlines, i) and deadlines[i].due <= issued
+
+
 @functools.lru_cache(maxsize=4096)
 def uses_progress(deadlines: tuple) -> bool:
     """Whether the deadlines ask for progress entries: a recurring or a continuing one."""
@@ -806,7 +812,7 @@ def assess(deadlines, *, state: str, progress_dates, as_of: _dt.date, year: int,
             results.append(result)
             # "按月" beside "每月" names the same months once
             missed_periods += [m for m in missed if m not in missed_periods]
-        elif _milestone(deadlines, i) and issued is not None and d.due <= issued:
+        elif milestone_not_owed(deadlines, i, issued):
             # a checkpoint passed before the plan existed, like a period that ended by then: not owed
             results.append(Assessment("green" if not done else None, "open", None, None, None, d.phrase,
                                       f"{_one_line(d.phrase)}:节点在计划印发前已过"))

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from gktrack.domain.dates import today
-from gktrack.domain.deadlines import owed_periods, parse_deadlines
+from gktrack.domain.deadlines import milestone_not_owed, owed_periods, parse_deadlines
 from gktrack.domain.model import Plan, Task
 from gktrack.domain.text import clip
 from gktrack.features.exchange.export import progress_text
@@ -67,14 +67,15 @@ def calendar_entries(repo: Repository, *, plan: str | None = None,
     rows, problems = status_rows(repo, unit=unit, plan=plan, state="all", as_of=today())
     entries, notes = [], []
     for row in rows:
-        for index, deadline in enumerate(parse_deadlines(row.task.deadline, row.plan.year), start=1):
+        deadlines = parse_deadlines(row.task.deadline, row.plan.year)
+        for index, deadline in enumerate(deadlines, start=1):
             uid = f"{row.plan.id}-{row.task.id}-{index}@{UID_DOMAIN}"
             if deadline.kind == "recurring":
                 found = _recurrence(deadline, row.plan.year, row.plan.issued)
                 if found is None:
                     continue
                 entry = CalendarEntry(uid, row.plan, row.task, deadline.phrase, *found)
-            elif deadline.due is not None:
+            elif deadline.due is not None and not milestone_not_owed(deadlines, index - 1, row.plan.issued):
                 entry = CalendarEntry(uid, row.plan, row.task, deadline.phrase, deadline.due)
             else:
                 continue
