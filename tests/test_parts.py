@@ -340,3 +340,18 @@ def test_show_says_whose_part_the_tasks_standing_is(gk_env, tmp_path, monkeypatc
     gk("progress", "p2024/1", "区司法局的进展", "--unit", "区司法局", "--date", "2024-05-01")
     facts = {line[:4].strip(): line[4:].strip() for line in gk("show", "p2024/1").splitlines() if line[:2] in ("说明", "状态")}
     assert facts["说明"] == "望城镇:已逾期15天(6月底前,2024-06-30),节点前无进展记录"
+
+
+def test_a_units_status_shows_the_latest_progress_of_its_own_part(gk_env, tmp_path, monkeypatch):
+    monkeypatch.setenv("GKTRACK_TODAY", "2024-07-15")
+    gk = new_repo(tmp_path / "r", "schema: 1\nunits:\n  - name: 区司法局\n  - name: 望城镇\n")
+    gk("new-plan", "p2024", "--year", "2024", "--title", "某区2024年政务公开工作要点")
+    gk("add", "p2024", "两个单位的任务", "--unit", "区司法局、望城镇", "--due", "年底前")
+    gk("progress", "p2024/1", "区司法局的进展", "--unit", "区司法局", "--date", "2024-05-01")
+
+    def last(*args: str) -> str:
+        row = next(line for line in gk("status", *args).splitlines() if line.startswith("p2024/1"))
+        return row.split()[-1]
+
+    assert last() == last("--unit", "区司法局") == "2024-05-01"
+    assert last("--unit", "望城镇") == "—"  # 区司法局's entry is not 望城镇's progress
