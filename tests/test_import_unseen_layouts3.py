@@ -35,3 +35,27 @@ def test_a_table_with_a_lead_and_responsible_column_reads_its_header_as_a_header
     ]
     # the header is the table's: not a paragraph left out, nor a unit line without a task
     assert not any("工作任务" in message or "牵头及责任单位" in message for _, message in plan.warnings), plan.warnings
+
+
+# ---- "(一)、": a bracketed number with a mark after it too ------------------------------------
+
+def test_a_bracketed_number_with_a_mark_after_it_heads_its_title():
+    text = "\n".join([
+        "某县2019年政务公开工作方案",
+        "一、主要任务",
+        "(一)、加强政府网站管理",
+        "(1)、定期检查网站栏目,及时更新过期内容。(县政府办负责)",
+        "(2).规范网站信息发布审核流程。(县融媒体中心负责)",
+        "(二)、做好依申请公开",
+        "规范申请登记、办理、答复各环节,按时办结。(县司法局负责)",
+    ]) + "\n"
+    plan = parse_document(text)
+    assert [(s.number, s.title) for s in plan.sections] == [
+        ("一、", "主要任务"), ("(一)、", "加强政府网站管理"), ("(二)、", "做好依申请公开")]
+    assert _tasks(plan) == [
+        ("定期检查网站栏目,及时更新过期内容。", [("县政府办", R)], []),
+        ("规范网站信息发布审核流程。", [("县融媒体中心", R)], []),
+        ("规范申请登记、办理、答复各环节,按时办结。", [("县司法局", R)], []),
+    ]
+    assert [t.number for t in plan.tasks] == ["(1)、", "(2).", None]
+
