@@ -59,3 +59,23 @@ def test_a_bracketed_number_with_a_mark_after_it_heads_its_title():
     ]
     assert [t.number for t in plan.tasks] == ["(1)、", "(2).", None]
 
+
+# ---- a unit bracket whose deadline is a date the parser does not read ---------------------------
+
+def test_a_unit_bracket_with_a_date_the_parser_does_not_read_still_names_its_units():
+    text = "\n".join([
+        "某县2021年政务公开工作要点",
+        "一、做好信息发布",
+        "(一)规范发布流程。制定信息发布审核办法。(县政府办负责,2021年8月前完成)",
+        "(二)更新公开目录。全面梳理主动公开事项。(2021年10月前,县司法局牵头,各乡镇配合)",
+        "(三)做好政策解读。解读材料与文件同步发布。(县融媒体中心负责,2021年6月底前)",
+    ]) + "\n"
+    plan = parse_document(text)
+    assert _tasks(plan) == [
+        ("规范发布流程。制定信息发布审核办法。", [("县政府办", R)], ["2021年8月前完成"]),
+        ("更新公开目录。全面梳理主动公开事项。", [("县司法局", L), ("各乡镇", S)], ["2021年10月前"]),
+        ("做好政策解读。解读材料与文件同步发布。", [("县融媒体中心", R)], ["2021年6月底前"]),
+    ]
+    # kept as written, and said: "8月前" may mean before August or by its end
+    assert (3, "无法识别的时限“2021年8月前完成”,已原样保留") in plan.warnings
+    assert (4, "无法识别的时限“2021年10月前”,已原样保留") in plan.warnings
