@@ -79,3 +79,19 @@ def test_a_unit_bracket_with_a_date_the_parser_does_not_read_still_names_its_uni
     # kept as written, and said: "8月前" may mean before August or by its end
     assert (3, "无法识别的时限“2021年8月前完成”,已原样保留") in plan.warnings
     assert (4, "无法识别的时限“2021年10月前”,已原样保留") in plan.warnings
+
+
+# ---- "各镇、县直各部门": a level's bodies, then a collective of its own ---------------------------
+
+def test_a_level_before_a_collective_of_its_own_names_two_groups():
+    text = "\n".join([
+        "某县2022年政务公开工作要点",
+        "一、加强政策解读",
+        "(一)做好解读。重要政策文件与解读材料同步发布。(县政府办牵头,各镇、县直各部门负责)",
+        "(二)回应关切。及时回应网民留言。(各乡镇、县直有关单位按职责分工负责)",
+    ]) + "\n"
+    plan = parse_document(text)
+    assert [[(u.name, u.role) for u in t.units] for t in plan.tasks] == [
+        [("县政府办", L), ("各镇", R), ("县直各部门", R)],
+        [("各乡镇", R), ("县直有关单位", R)],
+    ]
