@@ -95,3 +95,31 @@ def test_a_level_before_a_collective_of_its_own_names_two_groups():
         [("县政府办", L), ("各镇", R), ("县直各部门", R)],
         [("各乡镇", R), ("县直有关单位", R)],
     ]
+
+
+# ---- a table written one cell a line, its unit cell merged down over several rows ----------------
+
+def test_rows_under_a_merged_unit_cell_take_its_units_where_the_table_is_one_cell_a_line():
+    # the unit cell spans items 1–3: copied one cell a line it stands once, after item 1
+    text = "\n\n".join([
+        "某县2019年政务公开工作要点分工方案",
+        "工作任务", "具体要求", "牵头及责任单位",
+        "一、加强政策解读",
+        "(一)做好重要政策解读",
+        "1.围绕全县重点工作,及时做好政策解读。",
+        "县政府办牵头,各镇、县直各部门负责",
+        "2.政策文件与解读材料同步起草、同步审签。",
+        "3.对常务会议审议的议题跟进解读。",
+        "(二)回应社会关切",
+        "4.及时回应网民留言,加强舆情研判。",
+        "县融媒体中心牵头,县信访局配合",
+        "5.每季度通报一次留言办理情况,对办理",
+    ]) + "\n"
+    plan = parse_document(text)
+    merged = [("县政府办", L), ("各镇", R), ("县直各部门", R)]
+    assert [(t.number, [(u.name, u.role) for u in t.units]) for t in plan.tasks] == [
+        ("1.", merged), ("2.", merged), ("3.", merged),
+        ("4.", [("县融媒体中心", L), ("县信访局", S)]),
+        ("5.", []),  # the text stops inside this row: its unit cell may be the part cut off
+    ]
+    assert not any("未使用这一行" in message for _, message in plan.warnings), plan.warnings
