@@ -120,6 +120,8 @@ def test_rows_under_a_merged_unit_cell_take_its_units_where_the_table_is_one_cel
     assert [(t.number, [(u.name, u.role) for u in t.units]) for t in plan.tasks] == [
         ("1.", merged), ("2.", merged), ("3.", merged),
         ("4.", [("县融媒体中心", L), ("县信访局", S)]),
-        ("5.", []),  # the text stops inside this row: its unit cell may be the part cut off
+        # the text's last section: item 5 may share a unit cell below it the excerpt cut off, as one
+        # cell of several items does ("5.… 6.…" then their units)
+        ("5.", []),
     ]
     assert not any("未使用这一行" in message for _, message in plan.warnings), plan.warnings

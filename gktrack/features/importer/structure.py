@@ -750,18 +750,17 @@ class Builder:
         return self.table is not None and self.table.has_units and not self.table.units_first
 
     def _merged_unit_cells(self) -> None:
-        """Rows with no unit cell under a row with units, in its section, take that row's units: written
-        one cell a line, a unit cell merged down over several rows stands once, after the first row's
-        task (as a text table's empty unit cell takes the row above's). A last row the text stops
-        inside is not known to have none."""
+        """Rows with no unit cell under a row with units, their section closed by the next heading,
+        take that row's units: written one cell a line, a unit cell merged down over several rows
+        stands once, after the first row's task (as a text table's empty unit cell takes the row
+        above's). In the text's last section they may as well be one cell of several items whose
+        unit cell the excerpt cut off: they are left without."""
+        own = [task for task in self.tasks if id(task) not in self.grid_tasks]
         above: ImportedTask | None = None
-        for task in self.tasks:
-            if id(task) in self.grid_tasks:
-                continue
+        for task in own:
             if task.units:
                 above = task
-            elif above is not None and above.section == task.section \
-                    and (task is not self.tasks[-1] or ends_sentence(fold(task.text).rstrip())):
+            elif above is not None and above.section == task.section != own[-1].section:
                 task.units, task.units_text = list(above.units), above.units_text
 
     def build(self) -> "Builder":
