@@ -18,7 +18,7 @@ def _tasks(plan):
 def test_two_text_column_names_joined_by_he_name_a_text_column():
     assert header_role("目标和要求") == TEXT
     assert header_role("内容及要求") == TEXT
-    assert header_role("牵头单位及配合单位") is None  # two kinds of column: no one role
+    assert header_role("内容及时限") is None  # two kinds of column: no one role
 
 
 def test_a_full_width_first_row_with_a_category_before_the_task_is_read_one_column_on():

@@ -274,7 +274,9 @@ def _join_collectives(chunks: list[tuple[str, str]]) -> list[tuple[str, str]]:
             end = index
             while end + 1 < len(chunks) and chunks[end + 1][1] == "、" and _BARE_LEVEL.match(chunks[end + 1][0]):
                 end += 1
-            if end + 1 < len(chunks) and chunks[end + 1][1] == "、" and chunks[end + 1][0][:1] in "省市州盟县区旗镇乡":
+            # ... but one level before the bodies directly under a government is two groups ("各镇、县直各部门")
+            if end + 1 < len(chunks) and chunks[end + 1][1] == "、" and chunks[end + 1][0][:1] in "省市州盟县区旗镇乡" \
+                    and not (end == index and chunks[end + 1][0][1:2] == "直"):
                 end += 1
                 out.append(("、".join(c for c, _ in chunks[index:end + 1]), separator))
                 index = end + 1

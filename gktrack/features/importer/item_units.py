@@ -17,7 +17,7 @@ from gktrack.domain.unitphrase import (
     parse_unit_phrase,
 )
 from gktrack.errors import InputError
-from gktrack.domain.deadlines import is_known
+from gktrack.domain.deadlines import is_known, time_phrase
 from gktrack.features.importer.table import DEADLINE_LABEL_WORDS, deadline_cell
 from gktrack.features.importer.text import STRIP, fold
 
@@ -271,16 +271,18 @@ def unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], list
         if not text:
             return None
     norm = fold(text)
-    while True:  # deadline parts at the end, after ; or ,
+    # deadline parts at the end, after ; or , — a date the parser does not read ("2019年8月前完成")
+    # too, as in a table's time column: kept as written, and said when the task is built
+    while True:
         cut = max(norm.rfind(mark) for mark in ";,")
-        if cut <= 0 or not is_known(text[cut + 1:].strip(STRIP)):
+        if cut <= 0 or not time_phrase(text[cut + 1:].strip(STRIP)):
             break
         deadlines.insert(0, text[cut + 1:].strip(STRIP))
         text, norm = text[:cut], norm[:cut]
     leading = 0
     while True:  # and at the start: "(2024年6月底前,县司法局负责)"
         cut = min((i for i in (norm.find(";"), norm.find(",")) if i > 0), default=-1)
-        if cut <= 0 or not is_known(text[:cut].strip(STRIP)):
+        if cut <= 0 or not time_phrase(text[:cut].strip(STRIP)):
             break
         deadlines.insert(leading, text[:cut].strip(STRIP))
         leading += 1

@@ -684,8 +684,9 @@ class Builder:
                     # a unit line closes the items of its own section: those of an earlier section,
                     # past a heading, are not its own ("以上工作由…" says it reaches them)
                     if others := [t for t in pending if t.section != section_key()]:
-                        run.warn(seg.no, f"这一行责任单位只用于本小节的任务;前面其他小节的 {len(others)} 项任务"
-                                         f"(自第{others[0].line}行起)没有写责任单位,未使用这一行")
+                        if not self._merges_units():  # in a table they take the units of the row above
+                            run.warn(seg.no, f"这一行责任单位只用于本小节的任务;前面其他小节的 {len(others)} 项任务"
+                                             f"(自第{others[0].line}行起)没有写责任单位,未使用这一行")
                         pending[:] = [t for t in pending if t.section == section_key()]
                 if not pending:
                     continue
@@ -742,6 +743,25 @@ class Builder:
             else:
                 task.deadline = find_deadline_phrases(task.text)
                 task.deadline_from_text = bool(task.deadline)
+        if self._merges_units():
+            self._merged_unit_cells()
+
+    def _merges_units(self) -> bool:
+        return self.table is not None and self.table.has_units and not self.table.units_first
+
+    def _merged_unit_cells(self) -> None:
+        """Rows with no unit cell under a row with units, their section closed by the next heading,
+        take that row's units: written one cell a line, a unit cell merged down over several rows
+        stands once, after the first row's task (as a text table's empty unit cell takes the row
+        above's). In the text's last section they may as well be one cell of several items whose
+        unit cell the excerpt cut off: they are left without."""
+        own = [task for task in self.tasks if id(task) not in self.grid_tasks]
+        above: ImportedTask | None = None
+        for task in own:
+            if task.units:
+                above = task
+            elif above is not None and above.section == task.section != own[-1].section:
+                task.units, task.units_text = list(above.units), above.units_text
 
     def build(self) -> "Builder":
         self.classify()

@@ -82,12 +82,15 @@ def header_role(text: str) -> str | None:
     if level := _LEVEL.match(key):
         role = header_role(key[level.end():])
         return role if role in UNIT_ROLES else None
-    # "目标和要求", "内容及措施": two names of one kind of column joined
+    # "目标和要求", "内容及措施": two names of one kind of column joined; "牵头及责任单位": one unit
+    # column for two roles, each cell saying who leads ("X牵头,Y负责")
     parts = _JOINED.split(key)
     if len(parts) == 2 and all(parts):
         roles = {header_role(part) for part in parts}
         if len(roles) == 1:
             return roles.pop()
+        if roles <= set(UNIT_ROLES):
+            return RESPONSIBLE
     return None
 
 
