@@ -125,3 +125,18 @@ def test_rows_under_a_merged_unit_cell_take_its_units_where_the_table_is_one_cel
         ("5.", []),
     ]
     assert not any("未使用这一行" in message for _, message in plan.warnings), plan.warnings
+
+
+# ---- "总体指导思想": an introduction's title with a qualifier -------------------------------------
+
+def test_an_introduction_titled_with_a_qualifier_is_not_a_task():
+    text = "\n".join([
+        "某镇2021年政务公开工作实施方案",
+        "一、总体指导思想",
+        "以习近平新时代中国特色社会主义思想为指导,全面推进基层政务公开标准化规范化。",
+        "二、主要任务",
+        "1.规范政府信息公开指南。(责任单位:镇党政办)",
+        "2.做好财政预决算公开。(责任单位:镇财政所)",
+    ]) + "\n"
+    plan = parse_document(text)
+    assert [t.text for t in plan.tasks] == ["规范政府信息公开指南。", "做好财政预决算公开。"]

@@ -35,8 +35,8 @@ NOTICE_WORD = re.compile(r"通知|印发|^关于|^附件|[:《》]")
 
 # The parts that introduce a plan wherever they stand: what it is for, never what is to be done.
 _INTRO_WORDS = r"总体要求|指导思想|工作目标|主要目标|总体目标|基本原则|工作原则|总体思路|工作思路|重要意义"
-# "政务公开的基本原则", "本方案的总体要求": the same, said of the plan's own subject
-INTRO_TITLE = re.compile(rf"^(?:[{CJK}]{{0,10}}?(?:公开|工作|方案|计划|要点)的)?(?:{_INTRO_WORDS}|编制依据|适用范围)$")
+# "政务公开的基本原则", "本方案的总体要求", "总体指导思想": the same, said of the plan's own subject
+INTRO_TITLE = re.compile(rf"^(?:[{CJK}]{{0,10}}?(?:公开|工作|方案|计划|要点)的)?(?:总体|主要)?(?:{_INTRO_WORDS}|编制依据|适用范围)$")
 # A title of the same general kind ("工作要求", "指导思想和基本原则"): the introduction only where the
 # plan's structure says so. A longer title says what to do ("坚持公开原则"): a task's.
 _INTRO_WORD = rf"[{CJK}]{{0,2}}?(?:要求|目标|思想|原则|思路|依据)"
