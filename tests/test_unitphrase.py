@@ -76,6 +76,7 @@ L, S, R = "lead", "support", "responsible"
         # "X统筹" leads as "X牵头" does; "由" brings in the unit
         ("由办公室统筹,各股室具体落实", [("办公室", L), ("各股室", R)]),
         ("县政府办统筹,各乡镇配合", [("县政府办", L), ("各乡镇", S)]),
+        ("办公室抓总,各股室分别落实", [("办公室", L), ("各股室", R)]),
         ("管委会", [("管委会", R)]),
         ("市妇联、市红十字会", [("市妇联", R), ("市红十字会", R)]),
         # X和Y: two units when the left one is a unit; "等…" is no unit

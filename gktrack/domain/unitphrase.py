@@ -71,7 +71,7 @@ def close_label_gaps(text: str) -> str:
 
 _LABEL_ROLE = {word: role for role, words in LABEL_ROLE_WORDS.items() for word in words.split("|")}
 # "…均为牵头单位": the role said as what the names are
-_LEAD_END = re.compile(r"(?:共同|联合|负责)?牵头(?:负责|抓总|落实|实施)?$|(?<=.)(?:主办|主责|统筹)$"
+_LEAD_END = re.compile(r"(?:共同|联合|负责)?牵头(?:负责|抓总|落实|实施)?$|(?<=.)(?:主办|主责|统筹|抓总)$"
                        r"|(?<=.)(?:均|都|同)?为牵头(?:单位|部门)$")
 _SUPPORT_END = re.compile(r"(?:协助|协同|共同|积极)?配合(?:落实|实施|做好)?$|(?<=.)(?:协助|参与|协办)$"
                           r"|(?<=.)(?:均|都|同)?为配合(?:单位|部门)$")
