@@ -979,6 +979,7 @@ class Row:
     units: dict[str, str] = field(default_factory=dict)    # role -> cell text
     deadline: str = ""
     status: str = ""
+    state: str = ""   # a 完成情况 cell that only names a state ("已完成"): not an account of work
     remarks: str = ""
     people: list[str] = field(default_factory=list)   # "牵头负责领导:张三": notes, not units
     section: str | None = None   # a row holding one heading only
@@ -1065,7 +1066,9 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, cut: 
                 row.units[role] = (row.units[role] + ";" + value) if role in row.units else value
             elif role == DEADLINE:
                 row.deadline = (row.deadline + "\n" + value) if row.deadline else value
-            elif role == STATUS and not _STATE_WORD.match(fold(value).strip()):
+            elif role == STATUS and _STATE_WORD.match(fold(value).strip()):
+                row.state = value
+            elif role == STATUS:
                 row.status = (row.status + "\n" + value) if row.status else value
         for col, cell in enumerate(cells):
             if cell is None:
@@ -1114,6 +1117,7 @@ def _heading_row(cells: list[Cell | None], roles: list[str | None], present: lis
 # A state, not an account of work done: what a tracking sheet's 完成情况 column says of a task.
 _STATE_WORD = re.compile(r"^(?:已?完成|未完成|进行中|推进中|正常推进|未开始|未到期|已办结|已销号|逾期\s*\d*\s*天?|已逾期"
                          r"|按期|滞后|持续推进中?|√|×|是|否)$")
+_DONE_WORD = re.compile(r"^(?:已?完成|已办结|已销号|√)$")
 
 
 def units_text(units: dict[str, str]) -> str | None:
@@ -1153,6 +1157,7 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, split=None,
     rows, header = rows_of(grid, header)
     result = into or TableTasks()
     read = read_rows(rows, header, grid.ragged, grid.cut)
+    said_done: list[int] = []  # the lines of rows whose 完成情况 only says done
     merge_col = _title_column(read)
     if merge_col is not None and _CATEGORY.search(header_key(header.names[merge_col])):
         merge_col = None  # a 类别 column heads its rows whatever it says
@@ -1231,7 +1236,13 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, split=None,
             task.deadline_from_text = bool(task.deadline)
         if row.status:
             task.status = row.status
+        if _DONE_WORD.match(fold(row.state).strip()):
+            said_done.append(row.line)
         result.tasks.append(task)
+    if said_done:
+        # the sheet's word is no record of when or how: the office closes them, each with its date
+        warn(said_done[0], f"表中完成情况只写了“已完成”等状态的 {len(said_done)} 项任务导入后仍是未完成"
+                           "(状态词不作为进展记录);确已办结的请用 gktrack close 记录办结日期")
     return result
 
 
