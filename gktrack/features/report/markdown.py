@@ -451,9 +451,8 @@ def _problem_item(report: Report, entry: TaskReport) -> str:
     plan = _title(entry.plan.title) if len(report.plans) > 1 else ""
     text = (f"{plan}{quote(_md(clip(entry.task.text, 60, '……')))}(任务编号 {_md(entry.ref)}),"
             f"责任单位:{_roles_text(tuple(entry.units))}")
-    if entry.task.deadline:
-        text += f",期限:{_md(entry.task.deadline_text)}"
-    return text
+    # undated: the year end it is judged by, said as such (a bare date after the units reads as theirs)
+    return text + f",期限:{_md(entry.task.deadline_text) if entry.task.deadline else _deadline_text(entry)}"
 
 
 def _problems(report: Report, out: list[str]) -> Iterator[None]:
@@ -463,7 +462,7 @@ def _problems(report: Report, out: list[str]) -> Iterator[None]:
 
     def item(t: TaskReport, due: bool, text: str) -> str:
         # the date after the phrase, unless the phrase is that date ("期限:2024-04-30(2024-04-30)")
-        due = due and t.due.isoformat() != t.task.deadline_text
+        due = due and bool(t.task.deadline) and t.due.isoformat() != t.task.deadline_text
         return f"{_problem_item(report, t)}" + (f"({t.due.isoformat()})" if due else "") + f"。{text}。"
 
     def whose(t: TaskReport, categories: tuple, what: str) -> str:

@@ -1,0 +1,64 @@
+"""The report read as the office that pastes it into the 年度报告 reads it: every sentence true of
+the data, every number the same wherever it appears.
+
+One year built with the real CLI and git, each step dated: a 2023 plan whose last task is closed
+in January with the date it was done in December; a 2024 plan with a task due 10月底前 and then
+持续推进 that nobody records (overdue, not a periodic task), a 每季度 task whose fourth quarter has
+no entry, a task without a deadline, and a hand edit of the unit registry only.
+"""
+
+from __future__ import annotations
+
+from test_report import new_builder, report, report_json
+
+REGISTRY = """\
+schema: 1
+units:
+  - name: 区政府办
+  - name: 区司法局
+  - name: 区政数局
+collectives:
+  - name: 各有关单位
+    members: all
+"""
+
+
+def year(tmp_path, monkeypatch):
+    b = new_builder(tmp_path, monkeypatch)
+    b.at("2023-03-01").gk("init", str(b.root))
+    (b.root / "units.yaml").write_text(REGISTRY, encoding="utf-8")
+    b.gk("commit-edits", "-m", "登记单位")
+    b.gk("new-plan", "p2023", "--year", "2023", "--title", "某区2023年政务公开工作要点", "--issuer", "某区政府办")
+    b.gk("add", "p2023", "编制政府信息公开工作年度报告", "--unit", "区政府办", "--due", "12月底前")
+    # done on 12-28, recorded only after the new year began
+    b.at("2024-01-05").gk("close", "p2023/1", "--date", "2023-12-28", "--note", "年报已公开")
+    b.at("2024-01-10").gk("new-plan", "p2024", "--year", "2024", "--title", "某区2024年政务公开工作要点",
+                          "--issuer", "某区政府办")
+    b.gk("add", "p2024", "规范复议诉讼案件通报", "--unit", "区司法局", "--due", "10月底前,持续推进")
+    b.gk("add", "p2024", "按季度公开重大建设项目信息", "--unit", "区政数局", "--due", "每季度")
+    b.gk("add", "p2024", "做好主动公开工作", "--unit", "区政数局牵头,各有关单位负责")
+    b.gk("add", "p2024", "更新政府信息公开指南", "--unit", "区政府办", "--due", "9月底前")
+    for day in ("2024-03-10", "2024-06-10", "2024-09-10"):
+        b.at(day).gk("progress", "p2024/2", "公开本季度项目信息", "--unit", "区政数局")
+    b.at("2024-09-20").gk("close", "p2024/4", "--note", "指南已更新")
+    # the registry, not a plan, edited by hand
+    b.at("2024-07-01")
+    (b.root / "units.yaml").write_text(REGISTRY.replace("  - name: 区政数局\n",
+                                                        "  - name: 区政数局\n    aliases: [政数局]\n"),
+                                       encoding="utf-8")
+    b.gk("commit-edits", "-m", "政数局的简称")
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-10")
+    return b
+
+
+def problems(text: str) -> str:
+    return text.split("## 四、", 1)[1].split("## 五、", 1)[0]
+
+
+def test_an_undated_task_problem_says_it_has_no_deadline(tmp_path, monkeypatch):
+    """A task without a deadline is due at the end of the plan year: the problem says so, instead
+    of a bare date after the units that reads as if it belonged to 各有关单位."""
+    text = problems(report(year(tmp_path, monkeypatch), "2024"))
+    item = next(line for line in text.splitlines() if "p2024/3" in line)
+    assert "各有关单位(2024-12-31)" not in item
+    assert "责任单位:区政数局(牵头)、各有关单位,期限:未写期限(按计划年度年底 2024-12-31 计)。" in item
