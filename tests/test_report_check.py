@@ -62,3 +62,18 @@ def test_an_undated_task_problem_says_it_has_no_deadline(tmp_path, monkeypatch):
     item = next(line for line in text.splitlines() if "p2024/3" in line)
     assert "各有关单位(2024-12-31)" not in item
     assert "责任单位:区政数局(牵头)、各有关单位,期限:未写期限(按计划年度年底 2024-12-31 计)。" in item
+
+
+def test_a_continuing_task_without_progress_is_not_called_periodic(tmp_path, monkeypatch):
+    """p2024/1 (10月底前,持续推进) had no entry in the year: that is told, but it is not one of the
+    周期性任务 (p2024/2, 每季度, is the only one), in the overview, the heading or the measures."""
+    text = report(year(tmp_path, monkeypatch), "2024")
+    assert "1项周期性任务存在未按期记录进展的周期" in text
+    assert "1项持续推进任务有责任单位全年没有进展记录" in text
+    found = problems(text)
+    periodic = found.split("周期性任务缺少进展记录1项", 1)[1].split("###", 1)[0]
+    assert "p2024/2" in periodic and "p2024/1" not in periodic
+    continuing = found.split("持续推进任务全年缺少进展记录1项", 1)[1].split("###", 1)[0]
+    assert "(任务编号 p2024/1),责任单位:区司法局,期限:10月底前,持续推进。" \
+           "2024年度(2024-01-01至2024-12-31)无进展记录。" in continuing
+    assert "对持续推进的任务,督促全年没有进展记录的责任单位说明推进情况" in found

@@ -324,7 +324,9 @@ def _overview(report: Report, out: list[str]) -> None:
     facts = [  # (how many, what is said of them), said when there are any
         (sum(len(t.progress) for t in tasks), "年内记录工作进展{}条"),
         (sum(1 for t in tasks if t.reopened_for_work), "{}项任务曾重新打开"),
-        (sum(1 for t in tasks if t.period_gaps), "{}项周期性任务存在未按期记录进展的周期"),
+        (sum(1 for t in tasks if t.period_gaps and t.recurring), "{}项周期性任务存在未按期记录进展的周期"),
+        # 持续推进 after a checkpoint ("10月底前,持续推进"): its gap is the year, and it is not periodic
+        (sum(1 for t in tasks if t.period_gaps and not t.recurring), "{}项持续推进任务有责任单位全年没有进展记录"),
         (sum(1 for t in tasks if t.early), "{}项任务登记的完成或进展日期早于任务加入计划的日期,需核实"),
         (len(report.audit.hand_edits), "计划文件在 gktrack 之外手工修改{}次,均已在审计记录中列明"),
     ]
@@ -481,9 +483,12 @@ def _problems(report: Report, out: list[str]) -> Iterator[None]:
         ("逾期完成任务", lambda t: t.category == "late",
          lambda t: item(t, True, f"于{cn_date(t.closed)}完成,逾期{t.days_late}天" + whose(t, ("late",), "逾期完成")),
          "对逾期完成的任务,督促责任单位分析原因,提前谋划、按节点推进"),
-        ("周期性任务缺少进展记录", lambda t: bool(t.period_gaps),
+        ("周期性任务缺少进展记录", lambda t: bool(t.period_gaps) and t.recurring,
          lambda t: item(t, False, f"{_gaps_text(t, not report.unit_filter)}无进展记录"),
          "对周期性任务,按月、按季度及时记录工作进展,做到有据可查"),
+        ("持续推进任务全年缺少进展记录", lambda t: bool(t.period_gaps) and not t.recurring,
+         lambda t: item(t, False, f"{_gaps_text(t, not report.unit_filter)}无进展记录"),
+         "对持续推进的任务,督促全年没有进展记录的责任单位说明推进情况,及时记录工作进展"),
         ("日期早于任务加入计划的任务", lambda t: bool(t.early),
          lambda t: item(t, False, f"{_early_text(t)} 早于任务加入计划的日期 {t.added.date.date().isoformat()},"
                                   "完成是否按期无法据此判断"),
