@@ -77,3 +77,17 @@ def test_a_continuing_task_without_progress_is_not_called_periodic(tmp_path, mon
     assert "(任务编号 p2024/1),责任单位:区司法局,期限:10月底前,持续推进。" \
            "2024年度(2024-01-01至2024-12-31)无进展记录。" in continuing
     assert "对持续推进的任务,督促全年没有进展记录的责任单位说明推进情况" in found
+
+
+def test_the_months_chart_accounts_for_every_task_counted_done(tmp_path, monkeypatch):
+    """p2023/1 was done on 2023-12-28 and recorded on 2024-01-05: the 2024 report counts it done
+    (carried over), and no month of 2024 holds it; the chart says so, in words and in the JSON."""
+    b = year(tmp_path, monkeypatch)
+    text = report(b, "2024")
+    assert "截至2024年12月31日,已完成2项,其中按期完成2项" in text
+    chart = text.split("### (二)各月办结任务数", 1)[1]
+    assert "2024年各月办结任务数(共1项)" in chart
+    assert "另有1项已完成的任务完成日期早于2024年1月1日,计入总体情况的已完成数,不在上表中。" in chart
+    data = report_json(b, "2024")
+    assert data["audit"]["closed_before_period"] == 1
+    assert data["summary"]["done"] == 1 + sum(m["closed_on_time"] + m["closed_late"] for m in data["audit"]["by_month"])
