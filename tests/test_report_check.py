@@ -91,3 +91,12 @@ def test_the_months_chart_accounts_for_every_task_counted_done(tmp_path, monkeyp
     data = report_json(b, "2024")
     assert data["audit"]["closed_before_period"] == 1
     assert data["summary"]["done"] == 1 + sum(m["closed_on_time"] + m["closed_late"] for m in data["audit"]["by_month"])
+
+
+def test_the_overview_names_what_was_edited_by_hand(tmp_path, monkeypatch):
+    """The one hand edit of 2024 changed the unit registry, not a plan file: the overview says so,
+    as the audit table does."""
+    text = report(year(tmp_path, monkeypatch), "2024")
+    assert "单位名册在 gktrack 之外手工修改1次,均已在审计记录中列明" in text
+    assert "计划文件在 gktrack 之外手工修改" not in text
+    assert "| 经检查提交 | 修改单位名册 units.yaml |" in text

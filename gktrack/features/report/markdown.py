@@ -17,6 +17,8 @@ from gktrack.domain.quoting import quote
 from gktrack.domain.text import clip, display_width, visible
 from gktrack.features.report.data import DONE, CommitRef, Counts, PlanReport, Report, TaskReport, cn_date
 from gktrack.features.report.standing import ONE_DAY, days_late
+from gktrack.storage.registry import REGISTRY_FILE
+from gktrack.storage.repo import plan_id_of
 
 _CN_NUMBERS = "一二三四五六七八九十"
 _HEADING_LEVELS = {1: "####", 2: "#####"}
@@ -328,7 +330,7 @@ def _overview(report: Report, out: list[str]) -> None:
         # 持续推进 after a checkpoint ("10月底前,持续推进"): its gap is the year, and it is not periodic
         (sum(1 for t in tasks if t.period_gaps and not t.recurring), "{}项持续推进任务有责任单位全年没有进展记录"),
         (sum(1 for t in tasks if t.early), "{}项任务登记的完成或进展日期早于任务加入计划的日期,需核实"),
-        (len(report.audit.hand_edits), "计划文件在 gktrack 之外手工修改{}次,均已在审计记录中列明"),
+        (len(report.audit.hand_edits), _hand_edited(report) + "在 gktrack 之外手工修改{}次,均已在审计记录中列明"),
     ]
     extra = [text.format(k) for k, text in facts if k]
     if extra:
@@ -352,6 +354,14 @@ def _overview(report: Report, out: list[str]) -> None:
                 f"{(report.as_of + ONE_DAY).isoformat()} 的判断一致:期限在此前(含当天)而未完成的为逾期未完成,"
                 "持续推进的任务年内没有进展记录的为未见进展,期限未到或无法识别的为未到期;"
                 "完成率 = 已完成 ÷(任务数 − 持续推进),未见进展的任务计入分母。", ""]
+
+
+def _hand_edited(report: Report) -> str:
+    """What the hand edits changed: the plan files, the unit registry, or both."""
+    files = {f for h in report.audit.hand_edits for f in h.files}
+    registry = REGISTRY_FILE in files
+    plans = any(plan_id_of(f) for f in files)
+    return "计划文件和单位名册" if registry and plans else "单位名册" if registry else "计划文件"
 
 
 def _count_cells(c: Counts) -> list[Any]:
