@@ -42,7 +42,7 @@ def year(tmp_path, monkeypatch):
         b.at(day).gk("progress", "p2024/2", "公开本季度项目信息", "--unit", "区政数局")
     b.at("2024-09-20").gk("close", "p2024/4", "--note", "指南已更新")
     # the registry, not a plan, edited by hand
-    b.at("2024-07-01")
+    b.at("2024-09-25")
     (b.root / "units.yaml").write_text(REGISTRY.replace("  - name: 区政数局\n",
                                                         "  - name: 区政数局\n    aliases: [政数局]\n"),
                                        encoding="utf-8")
@@ -100,3 +100,11 @@ def test_the_overview_names_what_was_edited_by_hand(tmp_path, monkeypatch):
     assert "单位名册在 gktrack 之外手工修改1次,均已在审计记录中列明" in text
     assert "计划文件在 gktrack 之外手工修改" not in text
     assert "| 经检查提交 | 修改单位名册 units.yaml |" in text
+
+
+def test_the_audit_of_a_scoped_report_says_what_was_changed(tmp_path, monkeypatch):
+    """A plan's report counts the changes of its plan file, a unit's those of its tasks: the
+    sentence names which (it read “报告范围内的共修改N次”, with no noun)."""
+    b = year(tmp_path, monkeypatch)
+    assert "2024年1月1日至2024年12月31日,报告范围内的计划文件共修改9次" in report(b, "2024", "--plan", "p2024")
+    assert "2024年1月1日至2024年12月31日,报告范围内的任务共修改2次" in report(b, "2024", "--unit", "区司法局")
