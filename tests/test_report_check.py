@@ -108,3 +108,15 @@ def test_the_audit_of_a_scoped_report_says_what_was_changed(tmp_path, monkeypatc
     b = year(tmp_path, monkeypatch)
     assert "2024年1月1日至2024年12月31日,报告范围内的计划文件共修改9次" in report(b, "2024", "--plan", "p2024")
     assert "2024年1月1日至2024年12月31日,报告范围内的任务共修改2次" in report(b, "2024", "--unit", "区司法局")
+
+
+def test_a_periodic_task_late_for_its_last_quarter_says_which_quarter(tmp_path, monkeypatch):
+    """p2024/2 (每季度) recorded the first three quarters, not the fourth: it is late for that
+    quarter, not a task "尚未完成" past a deadline "2024-12-31"."""
+    b = year(tmp_path, monkeypatch)
+    text = report(b, "2024")
+    item = text.split("**p2024/2**", 1)[1].split("\n\n", 2)[1]
+    assert "- 年末状态:逾期未完成(周期性任务,第四季度(2024-10-01至2024-12-31)没有进展记录)" in item
+    late = problems(text).split("### (一)逾期未完成任务", 1)[1].split("###", 1)[0]
+    assert "(任务编号 p2024/2),责任单位:区政数局,期限:每季度。第四季度(2024-10-01至2024-12-31)没有进展记录。" in late
+    assert "p2024/2),责任单位:区政数局,期限:每季度(2024-12-31)" not in text

@@ -136,6 +136,9 @@ def _whole_state_text(entry: TaskReport, as_of: dt.date) -> str:
     if entry.category == "late":
         return f"{label}({entry.closed.isoformat()} 完成,逾期{entry.days_late}天)"
     if entry.category == "overdue":
+        if missed := _late_period(entry):
+            late = f",截至 {as_of.isoformat()} 已逾期{entry.days_late}天" if entry.days_late else ""
+            return f"{label}(周期性任务,{missed}没有进展记录{late})"
         due = entry.due.isoformat()
         if entry.days_late:
             return f"{label}(期限 {due},截至 {as_of.isoformat()} 已逾期{entry.days_late}天)"
@@ -151,6 +154,15 @@ def _whole_state_text(entry: TaskReport, as_of: dt.date) -> str:
             return "未完成(期限无法识别,未判断是否逾期)"
         return f"{label}(期限 {entry.due.isoformat()})" if entry.due else label
     return label
+
+
+def _late_period(entry: TaskReport) -> str | None:
+    """"第四季度(2024-10-01至2024-12-31)": the period a periodic task is late for (the last one
+    finished, without progress); None when its lateness is a date's, not a period's."""
+    if not entry.recurring:
+        return None
+    missed = next((m for m in entry.missed_periods if m.end == entry.due), None)
+    return f"{missed.label}({missed.start.isoformat()}至{missed.end.isoformat()})" if missed else None
 
 
 def _owed_rows(entry: TaskReport) -> list:
@@ -482,10 +494,16 @@ def _problems(report: Report, out: list[str]) -> Iterator[None]:
         names = [_md(r.unit) for r in _owed_rows(t) if r.assessment.category in categories]
         return f";其中{what}的单位:{'、'.join(names)}" if names and not report.unit_filter else ""
 
+    def overdue_item(t: TaskReport) -> str:
+        if missed := _late_period(t):
+            # a periodic task is late for a period without progress, not past a date unfinished
+            late = f",截至{as_of}已逾期{t.days_late}天" if t.days_late else ""
+            return item(t, False, f"{missed}没有进展记录{late}" + whose(t, ("overdue",), "该周期没有进展记录"))
+        return item(t, True, (f"截至{as_of}尚未完成,已逾期{t.days_late}天" if t.days_late
+                              else f"期限已届满,截至{as_of}尚未完成") + whose(t, ("overdue",), "尚未完成"))
+
     kinds = [  # (heading, which tasks, the item's text, the measure to take; {n}: how many)
-        ("逾期未完成任务", lambda t: t.category == "overdue",
-         lambda t: item(t, True, (f"截至{as_of}尚未完成,已逾期{t.days_late}天" if t.days_late
-                                  else f"期限已届满,截至{as_of}尚未完成") + whose(t, ("overdue",), "尚未完成")),
+        ("逾期未完成任务", lambda t: t.category == "overdue", overdue_item,
          "对{n}项逾期未完成任务,逐项明确完成时限和责任人,纳入下一年度工作要点跟踪督办,办结后及时公开"),
         ("未见进展的任务", lambda t: t.category == "no_progress",
          lambda t: item(t, False, f"截至{as_of}本年度没有进展记录" + whose(t, ("no_progress",), "没有进展记录")),
