@@ -120,3 +120,19 @@ def test_a_periodic_task_late_for_its_last_quarter_says_which_quarter(tmp_path, 
     late = problems(text).split("### (一)逾期未完成任务", 1)[1].split("###", 1)[0]
     assert "(任务编号 p2024/2),责任单位:区政数局,期限:每季度。第四季度(2024-10-01至2024-12-31)没有进展记录。" in late
     assert "p2024/2),责任单位:区政数局,期限:每季度(2024-12-31)" not in text
+
+
+def test_a_cut_task_text_leaves_no_mark_open(tmp_path, monkeypatch):
+    """The problems quote a task's first 60 characters: a cut inside “…”, 《…》 or (…) closes them
+    after the ellipsis, so the quotation that follows is not swallowed by an open mark."""
+    b = year(tmp_path, monkeypatch)
+    b.at("2024-10-01").gk("add", "p2024", "按照《江西省人民政府政务公开办公室关于印发第二批基层政务公开标准化规范化建设工作方案的通知》"
+                                          "(赣府公开办字〔2023〕4号)要求,做好“十县百乡”建设", "--unit", "区政府办",
+                          "--due", "11月底前")
+    b.gk("add", "p2024", "加强稳就业保就业信息公开。针对高校毕业生、异地务工人员、退役军人、脱贫人口等重点群体就业加强政策宣讲和推送,"
+                         "及时传达“促就业十条措施”等政策", "--unit", "区政府办", "--due", "11月底前")
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-10")
+    found = problems(report(b, "2024"))
+    assert "“按照《江西省人民政府政务公开办公室关于印发第二批基层政务公开标准化规范化建设工作方案的通知》(赣府公开办字〔2023〕4……)”" \
+           "(任务编号 p2024/5)" in found
+    assert "及时传达‘促……’”(任务编号 p2024/6)" in found

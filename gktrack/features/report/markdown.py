@@ -14,7 +14,7 @@ from gktrack.domain.actions import action_label
 from gktrack.domain.deadlines import CATEGORIES, CATEGORY_LABELS
 from gktrack.domain.model import ROLE_LABELS, UnitRef
 from gktrack.domain.quoting import quote
-from gktrack.domain.text import clip, display_width, visible
+from gktrack.domain.text import display_width, excerpt, visible
 from gktrack.features.report.data import DONE, CommitRef, Counts, PlanReport, Report, TaskReport, cn_date
 from gktrack.features.report.standing import ONE_DAY, days_late
 from gktrack.storage.registry import REGISTRY_FILE
@@ -473,7 +473,7 @@ def _units_section(report: Report, out: list[str]) -> None:
 
 def _problem_item(report: Report, entry: TaskReport) -> str:
     plan = _title(entry.plan.title) if len(report.plans) > 1 else ""
-    text = (f"{plan}{quote(_md(clip(entry.task.text, 60, '……')))}(任务编号 {_md(entry.ref)}),"
+    text = (f"{plan}{quote(_md(excerpt(entry.task.text, 60)))}(任务编号 {_md(entry.ref)}),"
             f"责任单位:{_roles_text(tuple(entry.units))}")
     # undated: the year end it is judged by, said as such (a bare date after the units reads as theirs)
     return text + f",期限:{_md(entry.task.deadline_text) if entry.task.deadline else _deadline_text(entry)}"
