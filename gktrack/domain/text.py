@@ -99,3 +99,24 @@ def clip(text: Any, limit: int = 30, mark: str = "…") -> str:
     a value quoted in a message, a commit's summary line."""
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[:limit] + mark
+
+
+_PAIRS = {"“": "”", "‘": "’", "《": "》", "〈": "〉", "（": "）", "(": ")", "〔": "〕", "【": "】", "[": "]"}
+_CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
+
+
+def excerpt(text: Any, limit: int, mark: str = "……") -> str:
+    """``clip`` for a quotation in running text (a report's sentence): the marks the cut leaves
+    open are closed after ``mark``, as a shortened quotation is written (“……传达‘促……’”), so
+    that they do not swallow the sentence that follows."""
+    line = " ".join(str(text).split())
+    if len(line) <= limit:
+        return line
+    cut = line[:limit] + mark
+    open_: list[str] = []
+    for ch in cut:
+        if ch in _PAIRS:
+            open_.append(ch)
+        elif ch in _CLOSERS and open_ and open_[-1] == _CLOSERS[ch]:
+            open_.pop()
+    return cut + "".join(_PAIRS[ch] for ch in reversed(open_))

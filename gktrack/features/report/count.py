@@ -129,7 +129,9 @@ def fill_audit(report: Report, walk) -> None:
         person.closes += closers[commit.sha]
         person.progress += action == "progress"
     for entry in report.tasks:
-        if entry.done and entry.closed and not entry.supporting and report.start <= entry.closed <= report.as_of:
+        if entry.done and entry.closed and not entry.supporting and entry.closed < report.start:
+            audit.closed_before += 1
+        elif entry.done and entry.closed and not entry.supporting and report.start <= entry.closed <= report.as_of:
             month = months[_month(entry.closed)]
             if entry.category == "on_time":
                 month.closed_on_time += 1

@@ -304,6 +304,9 @@ class Audit:
     hand_unchecked: int = 0  # plain git commits: no gktrack trailers, or trailers their content does not fit
     hand_checked: int = 0  # gktrack commit-edits
     hand_mismatched: int = 0  # of hand_unchecked: those whose trailers claim a gktrack action
+    # tasks counted done whose closing date is before the period (a carried-over task done in
+    # December, recorded in January): in the totals, in no month
+    closed_before: int = 0
     months: list[MonthStats] = field(default_factory=list)
     people: list[PersonStats] = field(default_factory=list)
     hand_edits: list[HandEdit] = field(default_factory=list)

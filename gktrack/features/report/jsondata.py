@@ -32,6 +32,7 @@ def report_json(report: Report) -> dict:
             "hand_edits_checked": report.audit.hand_checked,
             "hand_edits_mismatched": report.audit.hand_mismatched,
             "by_month": [m.to_json() for m in report.audit.months],
+            "closed_before_period": report.audit.closed_before,
             "by_person": [p.to_json() for p in report.audit.people],
             "hand_edits": [h.to_json() for h in report.audit.hand_edits],
         },

@@ -14,9 +14,11 @@ from gktrack.domain.actions import action_label
 from gktrack.domain.deadlines import CATEGORIES, CATEGORY_LABELS
 from gktrack.domain.model import ROLE_LABELS, UnitRef
 from gktrack.domain.quoting import quote
-from gktrack.domain.text import clip, display_width, visible
+from gktrack.domain.text import display_width, excerpt, visible
 from gktrack.features.report.data import DONE, CommitRef, Counts, PlanReport, Report, TaskReport, cn_date
 from gktrack.features.report.standing import ONE_DAY, days_late
+from gktrack.storage.registry import REGISTRY_FILE
+from gktrack.storage.repo import plan_id_of
 
 _CN_NUMBERS = "一二三四五六七八九十"
 _HEADING_LEVELS = {1: "####", 2: "#####"}
@@ -134,6 +136,9 @@ def _whole_state_text(entry: TaskReport, as_of: dt.date) -> str:
     if entry.category == "late":
         return f"{label}({entry.closed.isoformat()} 完成,逾期{entry.days_late}天)"
     if entry.category == "overdue":
+        if missed := _late_period(entry):
+            late = f",截至 {as_of.isoformat()} 已逾期{entry.days_late}天" if entry.days_late else ""
+            return f"{label}(周期性任务,{missed}没有进展记录{late})"
         due = entry.due.isoformat()
         if entry.days_late:
             return f"{label}(期限 {due},截至 {as_of.isoformat()} 已逾期{entry.days_late}天)"
@@ -149,6 +154,15 @@ def _whole_state_text(entry: TaskReport, as_of: dt.date) -> str:
             return "未完成(期限无法识别,未判断是否逾期)"
         return f"{label}(期限 {entry.due.isoformat()})" if entry.due else label
     return label
+
+
+def _late_period(entry: TaskReport) -> str | None:
+    """"第四季度(2024-10-01至2024-12-31)": the period a periodic task is late for (the last one
+    finished, without progress); None when its lateness is a date's, not a period's."""
+    if not entry.recurring:
+        return None
+    missed = next((m for m in entry.missed_periods if m.end == entry.due), None)
+    return f"{missed.label}({missed.start.isoformat()}至{missed.end.isoformat()})" if missed else None
 
 
 def _owed_rows(entry: TaskReport) -> list:
@@ -324,9 +338,11 @@ def _overview(report: Report, out: list[str]) -> None:
     facts = [  # (how many, what is said of them), said when there are any
         (sum(len(t.progress) for t in tasks), "年内记录工作进展{}条"),
         (sum(1 for t in tasks if t.reopened_for_work), "{}项任务曾重新打开"),
-        (sum(1 for t in tasks if t.period_gaps), "{}项周期性任务存在未按期记录进展的周期"),
+        (sum(1 for t in tasks if t.period_gaps and t.recurring), "{}项周期性任务存在未按期记录进展的周期"),
+        # 持续推进 after a checkpoint ("10月底前,持续推进"): its gap is the year, and it is not periodic
+        (sum(1 for t in tasks if t.period_gaps and not t.recurring), "{}项持续推进任务有责任单位全年没有进展记录"),
         (sum(1 for t in tasks if t.early), "{}项任务登记的完成或进展日期早于任务加入计划的日期,需核实"),
-        (len(report.audit.hand_edits), "计划文件在 gktrack 之外手工修改{}次,均已在审计记录中列明"),
+        (len(report.audit.hand_edits), _hand_edited(report) + "在 gktrack 之外手工修改{}次,均已在审计记录中列明"),
     ]
     extra = [text.format(k) for k, text in facts if k]
     if extra:
@@ -350,6 +366,14 @@ def _overview(report: Report, out: list[str]) -> None:
                 f"{(report.as_of + ONE_DAY).isoformat()} 的判断一致:期限在此前(含当天)而未完成的为逾期未完成,"
                 "持续推进的任务年内没有进展记录的为未见进展,期限未到或无法识别的为未到期;"
                 "完成率 = 已完成 ÷(任务数 − 持续推进),未见进展的任务计入分母。", ""]
+
+
+def _hand_edited(report: Report) -> str:
+    """What the hand edits changed: the plan files, the unit registry, or both."""
+    files = {f for h in report.audit.hand_edits for f in h.files}
+    registry = REGISTRY_FILE in files
+    plans = any(plan_id_of(f) for f in files)
+    return "计划文件和单位名册" if registry and plans else "单位名册" if registry else "计划文件"
 
 
 def _count_cells(c: Counts) -> list[Any]:
@@ -449,11 +473,10 @@ def _units_section(report: Report, out: list[str]) -> None:
 
 def _problem_item(report: Report, entry: TaskReport) -> str:
     plan = _title(entry.plan.title) if len(report.plans) > 1 else ""
-    text = (f"{plan}{quote(_md(clip(entry.task.text, 60, '……')))}(任务编号 {_md(entry.ref)}),"
+    text = (f"{plan}{quote(_md(excerpt(entry.task.text, 60)))}(任务编号 {_md(entry.ref)}),"
             f"责任单位:{_roles_text(tuple(entry.units))}")
-    if entry.task.deadline:
-        text += f",期限:{_md(entry.task.deadline_text)}"
-    return text
+    # undated: the year end it is judged by, said as such (a bare date after the units reads as theirs)
+    return text + f",期限:{_md(entry.task.deadline_text) if entry.task.deadline else _deadline_text(entry)}"
 
 
 def _problems(report: Report, out: list[str]) -> Iterator[None]:
@@ -463,7 +486,7 @@ def _problems(report: Report, out: list[str]) -> Iterator[None]:
 
     def item(t: TaskReport, due: bool, text: str) -> str:
         # the date after the phrase, unless the phrase is that date ("期限:2024-04-30(2024-04-30)")
-        due = due and t.due.isoformat() != t.task.deadline_text
+        due = due and bool(t.task.deadline) and t.due.isoformat() != t.task.deadline_text
         return f"{_problem_item(report, t)}" + (f"({t.due.isoformat()})" if due else "") + f"。{text}。"
 
     def whose(t: TaskReport, categories: tuple, what: str) -> str:
@@ -471,10 +494,16 @@ def _problems(report: Report, out: list[str]) -> Iterator[None]:
         names = [_md(r.unit) for r in _owed_rows(t) if r.assessment.category in categories]
         return f";其中{what}的单位:{'、'.join(names)}" if names and not report.unit_filter else ""
 
+    def overdue_item(t: TaskReport) -> str:
+        if missed := _late_period(t):
+            # a periodic task is late for a period without progress, not past a date unfinished
+            late = f",截至{as_of}已逾期{t.days_late}天" if t.days_late else ""
+            return item(t, False, f"{missed}没有进展记录{late}" + whose(t, ("overdue",), "该周期没有进展记录"))
+        return item(t, True, (f"截至{as_of}尚未完成,已逾期{t.days_late}天" if t.days_late
+                              else f"期限已届满,截至{as_of}尚未完成") + whose(t, ("overdue",), "尚未完成"))
+
     kinds = [  # (heading, which tasks, the item's text, the measure to take; {n}: how many)
-        ("逾期未完成任务", lambda t: t.category == "overdue",
-         lambda t: item(t, True, (f"截至{as_of}尚未完成,已逾期{t.days_late}天" if t.days_late
-                                  else f"期限已届满,截至{as_of}尚未完成") + whose(t, ("overdue",), "尚未完成")),
+        ("逾期未完成任务", lambda t: t.category == "overdue", overdue_item,
          "对{n}项逾期未完成任务,逐项明确完成时限和责任人,纳入下一年度工作要点跟踪督办,办结后及时公开"),
         ("未见进展的任务", lambda t: t.category == "no_progress",
          lambda t: item(t, False, f"截至{as_of}本年度没有进展记录" + whose(t, ("no_progress",), "没有进展记录")),
@@ -482,9 +511,12 @@ def _problems(report: Report, out: list[str]) -> Iterator[None]:
         ("逾期完成任务", lambda t: t.category == "late",
          lambda t: item(t, True, f"于{cn_date(t.closed)}完成,逾期{t.days_late}天" + whose(t, ("late",), "逾期完成")),
          "对逾期完成的任务,督促责任单位分析原因,提前谋划、按节点推进"),
-        ("周期性任务缺少进展记录", lambda t: bool(t.period_gaps),
+        ("周期性任务缺少进展记录", lambda t: bool(t.period_gaps) and t.recurring,
          lambda t: item(t, False, f"{_gaps_text(t, not report.unit_filter)}无进展记录"),
          "对周期性任务,按月、按季度及时记录工作进展,做到有据可查"),
+        ("持续推进任务全年缺少进展记录", lambda t: bool(t.period_gaps) and not t.recurring,
+         lambda t: item(t, False, f"{_gaps_text(t, not report.unit_filter)}无进展记录"),
+         "对持续推进的任务,督促全年没有进展记录的责任单位说明推进情况,及时记录工作进展"),
         ("日期早于任务加入计划的任务", lambda t: bool(t.early),
          lambda t: item(t, False, f"{_early_text(t)} 早于任务加入计划的日期 {t.added.date.date().isoformat()},"
                                   "完成是否按期无法据此判断"),
@@ -523,7 +555,9 @@ def _audit_section(report: Report, out: list[str]) -> None:
     text = (f"本报告依据提交 `{c.sha}`{which}"
             f"由{_md(c.who)}于 {c.date.strftime('%Y-%m-%d %H:%M')} 作出。"
             f"{cn_date(report.start)}至{cn_date(report.as_of)},")
-    text += "报告范围内的" if report.plan_filter or report.unit_filter else "计划文件和单位名册"
+    # what the audit counts (count.fill_audit): a unit's tasks, a plan's file, or every file
+    text += ("报告范围内的任务" if report.unit_filter else "报告范围内的计划文件" if report.plan_filter
+             else "计划文件和单位名册")
     text += f"共修改{a.commits}次"
     if a.commits:
         parts = [f"通过 gktrack 操作{a.tool}次"]
@@ -595,4 +629,8 @@ def _charts(report: Report, out: list[str]) -> None:
         out += ["本期间没有办结的任务。", ""]
     rows = [[label, v, m.closed_on_time, m.closed_late] for label, v, m in zip(labels, values, months)]
     out += table(["月份", "办结任务数", "其中按期", "其中逾期"], rows, right={1, 2, 3})
-    out += ["", "注:按任务的完成日期统计;在截止日之后才办结的任务计入下一年度报告。", ""]
+    earlier = report.audit.closed_before
+    # so that the months add up to the tasks the overview counts done
+    earlier = (f"另有{earlier}项已完成的任务完成日期早于{cn_date(report.start)},计入总体情况的已完成数,不在上表中。"
+               if earlier else "")
+    out += ["", f"注:按任务的完成日期统计;在截止日之后才办结的任务计入下一年度报告。{earlier}", ""]
