@@ -109,10 +109,9 @@ def excerpt(text: Any, limit: int, mark: str = "……") -> str:
     """``clip`` for a quotation in running text (a report's sentence): the marks the cut leaves
     open are closed after ``mark``, as a shortened quotation is written (“……传达‘促……’”), so
     that they do not swallow the sentence that follows."""
-    line = " ".join(str(text).split())
-    if len(line) <= limit:
-        return line
-    cut = line[:limit] + mark
+    cut = clip(text, limit, mark)
+    if len(cut) <= limit:  # not cut
+        return cut
     open_: list[str] = []
     for ch in cut:
         if ch in _PAIRS:
