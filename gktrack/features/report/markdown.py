@@ -576,16 +576,16 @@ def _audit_section(report: Report, out: list[str]) -> None:
         names = [p.who for p in a.people]
         rows = [[_md(p.who if names.count(p.who) == 1 else f"{p.name} <{p.email}>" + p.who[len(p.name):]),
                  p.commits, p.progress, p.closes, p.hand] for p in a.people]
-        out += table(["人员", "修改次数", "记录进展", "关闭任务", "手工修改"], rows, right={1, 2, 3, 4})
+        out += table(["人员", "修改次数", "记录进展", "关闭操作", "手工修改"], rows, right={1, 2, 3, 4})
     else:
         out.append("本期间没有修改。")
     # One date basis for the period, the months and the people, the same as `gktrack log` shows.
     out += ["", "注:修改按提交的作者日期(做出修改的时间,北京时间,即 gktrack log 所列的时间)计入本期间、各月和各人员;"
                 "用 --date 补记的工作日期是任务的完成日期和进展日期,“各月办结任务数”按完成日期统计。"]
-    out += ["", "### (三)gktrack 之外的手工修改", ""]
+    out += ["", "### (三)手工修改", ""]
     if a.hand_edits:
-        out.append("以下提交没有 gktrack 的操作记录(trailer),或所带的操作记录与修改内容不符,"
-                   "其内容由比较提交前后的计划文件得出:")
+        out.append("以下提交是手工修改:直接用 git 提交的(没有 gktrack 的操作记录,或所带的操作记录与修改内容不符),"
+                   "以及经 gktrack commit-edits 检查后提交的;其内容由比较提交前后的文件得出:")
         out.append("")
         rows = []
         for h in a.hand_edits:
@@ -595,7 +595,7 @@ def _audit_section(report: Report, out: list[str]) -> None:
                          ";".join(_md(x) for x in h.changes)])
         out += table(["提交", "时间", "作者", "方式", "修改内容"], rows)
     else:
-        out.append("本期间没有 gktrack 之外的手工修改。")
+        out.append("本期间没有手工修改。")
     out.append("")
     if report.unreadable:
         out += ["### (四)未能读取的文件", ""]
