@@ -307,3 +307,31 @@ def test_branches_cannot_be_deleted_by_the_hook_either(org):
     pushed = subprocess.run(["git", "-C", str(office), "push", "origin", ":refs/heads/extra"],
                             capture_output=True, text=True)
     assert pushed.returncode != 0 and RULE_DELETE in pushed.stderr
+
+
+# --- case 6: other refs are no way round the rules ---------------------------------------------
+
+
+def test_an_old_tag_from_before_people_were_listed_cannot_launder_a_commit_onto_main(org):
+    office, li = org["office"], org["li"]
+    # the office tagged the repository's first commit, whose units.yaml lists no people yet
+    first = git(office, "rev-list", "--max-parents=0", "HEAD").strip()
+    assert push_rev(office, first, "refs/tags/初始").returncode == 0
+    tag_before = git(org["server"], "rev-parse", "refs/tags/初始").strip()
+    before = server_head(org)
+    # 李四(财政所)closes 司法所's task and force-moves the old tag onto that commit ...
+    replace(li, PLAN, "    text: 任务一\n    responsible: [司法所]\n    state: open\n",
+            "    text: 任务一\n    responsible: [司法所]\n    state: done\n    closed: 2024-06-01\n")
+    hand_commit(li, "关闭司法所的任务", PLAN)
+    stderr = refused(org, push_rev(li, "+HEAD", "refs/tags/初始"), before)
+    assert "任务 p1/1" in stderr and RULE_UNIT in stderr
+    assert git(org["server"], "rev-parse", "refs/tags/初始").strip() == tag_before
+    # ... and even had the tag moved (the hook was off for a while), main judges the commit itself
+    hook = org["server"] / "hooks" / "pre-receive"
+    saved = hook.read_bytes()
+    hook.unlink()
+    assert push_rev(li, "+HEAD", "refs/tags/初始").returncode == 0
+    hook.write_bytes(saved)
+    hook.chmod(0o755)
+    stderr = refused(org, push_rev(li, "HEAD"), before)
+    assert "任务 p1/1" in stderr and RULE_UNIT in stderr

@@ -5,11 +5,13 @@ The pre-receive hook is the one place the ``people`` rules of ``units.yaml`` can
 enforced: anyone can edit a file by hand, commit with any tool and push. So it trusts nothing a
 commit says about itself (no trailer, no message) and judges what it records: its tree.
 
-**The rules in force** are those of the registry on the target branch *before* the push (for a new
-branch: the default branch's). Nothing pushed, its registry included, changes the rules it is
-judged by: a liaison cannot grant themself the office role and use it in the same push.
+**The rules in force** are those of the registry on the default branch *before* the push, for
+every ref pushed (a tag or old branch from before people were listed grants nothing). Nothing
+pushed, its registry included, changes the rules it is judged by: a liaison cannot grant themself
+the office role and use it in the same push.
 
-**What each commit changed** is the difference between its tree and a reference already judged:
+**Which commits**: every one the push adds to a ref, even one already on the server under
+another ref. **What each commit changed** is the difference between its tree and a reference already judged:
 its parent (a root commit: the empty tree); for a merge on the way from the old tip to the new,
 the old tip or a parent of this push that descends from it -- never "only where it differs from
 every parent", so a merge that brings back an old registry or drops progress shows exactly that;
@@ -359,7 +361,7 @@ def _default_tip(objects: GitObjects) -> str | None:
     for candidate in (head, "refs/heads/main", "refs/heads/master", branches[0] if len(branches) == 1 else ""):
         if candidate and candidate in branches:
             return objects.text("rev-parse", f"{candidate}^{{commit}}").strip()
-    raise RepoError(f"服务器上找不到默认分支,无法判断新分支的权限;规则:{RULE_SERVER}")
+    raise RepoError(f"服务器上找不到默认分支,无法判断推送的权限;规则:{RULE_SERVER}")
 
 
 # --- the pre-receive hook ---------------------------------------------------------------------
@@ -373,14 +375,18 @@ def check_push(root: Path, updates: list[tuple[str, str, str]], pusher: str | No
     """All violations in what ``updates`` (old, new, ref) would make of the repository."""
     objects = GitObjects(root)
     violations: list[Violation] = []
-    seen: set[str] = set()
+    seen: set[tuple[str, str | None]] = set()
+    default = _default_tip(objects)
+    # one registry for every ref: an old tag or branch from before people were listed grants nothing
+    registry = registry_at(objects, default)
     for old, new, ref in updates:
         if _zero(new):
             violations.append(Violation(old, "删除分支", ref, None, RULE_DELETE, f"删除 {ref}"))
             continue
-        base = _default_tip(objects) if _zero(old) else old
-        registry = registry_at(objects, base)
-        new_commits = objects.text("rev-list", "--topo-order", "--reverse", new, "--not", "--all").split()
+        base = default if _zero(old) else old
+        # what is new to this ref, not to the server: a commit another ref let in is judged again here
+        new_commits = objects.text("rev-list", "--topo-order", "--reverse", new,
+                                   *(("--not", base) if base else ())).split()
         chain = set(objects.text("rev-list", "--ancestry-path", f"{base}..{new}").split() if base else [])
 
         def judge(commit: _Commit, reference: str) -> list[Finding]:
@@ -393,9 +399,9 @@ def check_push(root: Path, updates: list[tuple[str, str, str]], pusher: str | No
             return judge_changes(registry, emails, changes, registry_after)
 
         for sha in new_commits:
-            if sha in seen:
+            if (sha, base) in seen:
                 continue
-            seen.add(sha)
+            seen.add((sha, base))
             commit = objects.commit(sha)
             references = _references(commit, base, chain, objects)
             # clean against any of its references is clean; else what the first shows is reported
