@@ -335,3 +335,23 @@ def test_an_old_tag_from_before_people_were_listed_cannot_launder_a_commit_onto_
     hook.chmod(0o755)
     stderr = refused(org, push_rev(li, "HEAD"), before)
     assert "任务 p1/1" in stderr and RULE_UNIT in stderr
+
+
+def test_crlf_line_endings_in_a_stored_plan_file_are_refused(org):
+    li, office = org["li"], org["office"]
+    before = server_head(org)
+    # A blob with CRLF under gktrack's `text eol=lf`: every clone would show the file as modified
+    # and refuse progress and sync. The content reads the same, so only the line endings tell.
+    data = (li / PLAN).read_bytes().replace(b"\n", b"\r\n")
+    blob = subprocess.run(["git", "-C", str(li), "hash-object", "-w", "--no-filters", "--stdin"], input=data,
+                          capture_output=True, check=True).stdout.decode().strip()
+    git(li, "update-index", "--cacheinfo", f"100644,{blob},{PLAN}")
+    git(li, "commit", "-q", "--no-verify", "-m", "换行")
+    stderr = refused(org, push(li), before)
+    assert "plans/p1.yaml" in stderr and "CRLF" in stderr and RULE_VALID in stderr
+    # a working copy with CRLF (an editor on Windows) is no problem: git stores it with LF
+    (office / PLAN).write_bytes((office / PLAN).read_bytes().replace(b"\n", b"\r\n").replace(
+        "    text: 任务一\n".encode().replace(b"\n", b"\r\n"), "    text: 任务一(修订)\r\n".encode()))
+    ok(office, "commit-edits", "-m", "修订")
+    assert b"\r" not in git(office, "cat-file", "blob", f"HEAD:{PLAN}").encode()
+    assert push(office).returncode == 0

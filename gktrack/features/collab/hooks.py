@@ -65,7 +65,7 @@ from gktrack.storage.repo import plan_id_of, plan_rel
 HOOK_MARK = "# 由 gktrack hook install 安装"
 MAX_REPORTED = 20
 
-RULE_VALID = "计划文件和单位名册必须是每个克隆都能读取的(UTF-8 编码、大小、格式与 gktrack validate 的检查)"
+RULE_VALID = "计划文件和单位名册必须是每个克隆都能读取的(UTF-8 编码、LF 换行、大小、格式与 gktrack validate 的检查)"
 RULE_LINKS = "仓库中不能有符号链接或子模块(客户端会跟随它读写仓库以外的文件)"
 RULE_DELETE = "服务器上的分支不能删除"
 RULE_SERVER = "服务器无法读取判断权限所需的内容时,拒绝推送"
@@ -119,6 +119,10 @@ def _is_link(mode: str | None) -> bool:
     return mode in ("120000", "160000")
 
 
+def _crlf(data: bytes | None) -> bool:
+    return data is not None and b"\r\n" in data
+
+
 def _new_errors(check: Callable[[bytes], list], before: bytes | None, after: bytes) -> list[str]:
     """The validate errors of ``after`` that ``before`` did not have (by message: places move)."""
     found = [p for p in check(after) if p.severity == ERROR]
@@ -145,6 +149,11 @@ def validation_findings(changes: list[FileChange], registry_after: bytes | None)
         plan_id = plan_id_of(rel)
         if _is_link(change.new_mode):
             found.append((rel, RULE_LINKS, f"{rel} 是符号链接或子模块"))
+            continue
+        if (rel == REGISTRY_FILE or plan_id) and _crlf(change.after) and not _crlf(change.before):
+            # .gitattributes says `text eol=lf`: such a blob shows as modified in every clone,
+            # and gktrack then changes and syncs nothing there
+            found.append((rel, RULE_VALID, f"{rel} 用了 CRLF(回车换行)换行,仓库中只能用 LF 换行"))
             continue
         if rel == REGISTRY_FILE:
             if change.after is None:
@@ -460,7 +469,8 @@ def rejection_lines(violations: list[Violation]) -> list[str]:
 
 
 def worktree_changes(root: Path, rels: list[str]) -> list[FileChange]:
-    """``rels`` in the work tree against HEAD, as ``FileChange``s."""
+    """``rels`` in the work tree against HEAD, as ``FileChange``s: with LF line endings, as git
+    stores plan files and the registry (``text eol=lf``)."""
     objects = GitObjects(root)
     has_head = git.head(root) is not None
     changes = []
@@ -472,7 +482,7 @@ def worktree_changes(root: Path, rels: list[str]) -> list[FileChange]:
         except FileNotFoundError:
             new_mode, after = None, None
         else:
-            new_mode, after = ("120000", None) if link else ("100644", path.read_bytes())
+            new_mode, after = ("120000", None) if link else ("100644", path.read_bytes().replace(b"\r\n", b"\n"))
         changes.append(FileChange(rel, "100644" if before is not None else None, new_mode, before, after))
     return changes
 
