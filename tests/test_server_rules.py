@@ -355,3 +355,27 @@ def test_crlf_line_endings_in_a_stored_plan_file_are_refused(org):
     ok(office, "commit-edits", "-m", "修订")
     assert b"\r" not in git(office, "cat-file", "blob", f"HEAD:{PLAN}").encode()
     assert push(office).returncode == 0
+
+
+def test_fields_gktrack_does_not_know_are_the_offices_too(org):
+    li, office = org["li"], org["office"]
+    before = server_head(org)
+    # they are kept in the file but are not in the model: a liaison adding one to another unit's
+    # task, to the plan or to an entry was invisible to a comparison of the model alone
+    for old, new, where in (
+            ("    text: 任务一\n", "    text: 任务一\n    核定: 已办结\n", "任务 p1/1"),
+            ("title: 测试计划\n", "title: 测试计划\n备注: 李四已审定\n", "p1"),
+    ):
+        replace(li, PLAN, old, new)
+        hand_commit(li, "加字段", PLAN)
+        stderr = refused(org, push(li), before)
+        assert where in stderr and "gktrack 不使用的字段" in stderr, stderr
+        git(li, "reset", "-q", "--hard", "origin/main")
+    # the office may; a liaison's ordinary progress keeps such a field as it is
+    replace(office, PLAN, "    text: 任务二\n", "    text: 任务二\n    级别: 重点\n")
+    hand_commit(office, "加字段", PLAN)
+    assert push(office).returncode == 0
+    git(li, "pull", "-q", "--ff-only")
+    ok(li, "progress", "p1/2", "财政所的进展")
+    pushed = push(li)
+    assert pushed.returncode == 0, pushed.stderr

@@ -39,6 +39,7 @@ a branch deletion: the push is refused.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import stat
@@ -47,18 +48,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from gktrack.domain.model import Plan, Registry, to_data
+from gktrack.domain.model import RECORDS, Plan, Registry, Task, fields_of, to_data
 from gktrack.domain.permissions import (
-    RULE_ADD_REMOVE, RULE_BROKEN, RULE_OTHER_FILES, RULE_PLAN, RULE_REGISTRY, RULE_UNKNOWN, acting_people, office_name,
-    task_change_problems,
+    RULE_ADD_REMOVE, RULE_BROKEN, RULE_OFFICE_FIELDS, RULE_OTHER_FILES, RULE_PLAN, RULE_REGISTRY, RULE_UNKNOWN,
+    acting_people, office_name, task_change_problems,
 )
 from gktrack.domain.text import visible
 from gktrack.domain.units import Units
 from gktrack.errors import GktrackError, InputError, PermissionDeniedError, PlanFileError, RepoError
 from gktrack.features.collab.launch import not_found, script_lines
 from gktrack.features.validate import ERROR, check_plan, check_registry
-from gktrack.storage import git
+from gktrack.storage import git, yamldoc
 from gktrack.storage.planfile import PLAN_ID, parse_plan
+from gktrack.storage.reader import CONFLICT_KEY
 from gktrack.storage.registry import REGISTRY_FILE, parse_registry
 from gktrack.storage.repo import plan_id_of, plan_rel
 
@@ -217,8 +219,12 @@ def liaison_findings(units: Units, person, changes: list[FileChange]) -> list[Fi
             after = _read_plan(change.after, rel)
         except GktrackError:
             continue  # said by validation_findings
+        unknown_before, unknown_after = unknown_fields(change.before, rel), unknown_fields(change.after, rel)
         if plan_header(before) != plan_header(after):
             found.append((plan_id, RULE_PLAN, f"{who} 修改了计划信息或章节"))
+        elif unknown_before.get(None) != unknown_after.get(None):
+            found.append((plan_id, RULE_PLAN, f"{who} 修改了计划信息或章节中 gktrack 不使用的字段"
+                                              f"{_field_names(unknown_before.get(None), unknown_after.get(None))}"))
         old = {task.id: task for task in before.tasks}
         new = {task.id: task for task in after.tasks}
         for task_id in sorted(set(old) | set(new)):
@@ -228,7 +234,40 @@ def liaison_findings(units: Units, person, changes: list[FileChange]) -> list[Fi
                 continue
             found += [(ref, rule, detail)
                       for rule, detail in task_change_problems(units, person, before, old[task_id], new[task_id])]
+            if unknown_before.get(task_id) != unknown_after.get(task_id):
+                found.append((ref, RULE_OFFICE_FIELDS, f"{who} 修改了 gktrack 不使用的字段"
+                                                       f"{_field_names(unknown_before.get(task_id), unknown_after.get(task_id))}"))
     return found
+
+
+def unknown_fields(data: bytes, rel: str) -> dict[int | None, Counter]:
+    """The fields of a plan file gktrack does not know: kept in the file, but absent from the
+    model the rules compare, so looked at here. By task id (None: the plan's own and its
+    sections'), each as (list it is in, key, value); ``data`` is known to read as a plan."""
+    found: dict[int | None, Counter] = {}
+
+    def walk(record: dict, cls: type, task: int | None, where: str) -> None:
+        specs = dict(fields_of(cls))
+        for key, value in record.items():
+            spec = specs.get(key)
+            if spec is None and key != CONFLICT_KEY:
+                shown = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+                found.setdefault(task, Counter())[(where, str(key), shown)] += 1
+            elif spec is not None and spec.kind == "records" and isinstance(value, list):
+                item_cls = RECORDS[spec.record]
+                for item in value:
+                    if isinstance(item, dict):
+                        walk(item, item_cls, item.get("id") if item_cls is Task else task, key)
+
+    walk(yamldoc.to_data(yamldoc.compose(yamldoc.decode(data, rel), rel)), Plan, None, "")
+    return found
+
+
+def _field_names(*sides: Counter | None) -> str:
+    """“foo”、“bar”: the keys of the unknown fields that differ between two sides."""
+    before, after = (side or Counter() for side in sides)
+    keys = dict.fromkeys(key for (_where, key, _value) in (before - after) + (after - before))
+    return "“" + "”、“".join(keys) + "”" if keys else ""
 
 
 def plan_header(plan: Plan) -> dict:
