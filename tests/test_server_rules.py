@@ -379,3 +379,12 @@ def test_fields_gktrack_does_not_know_are_the_offices_too(org):
     ok(li, "progress", "p1/2", "财政所的进展")
     pushed = push(li)
     assert pushed.returncode == 0, pushed.stderr
+
+
+def test_a_liaison_may_not_change_a_plan_files_mode(org):
+    li = org["li"]
+    before = server_head(org)
+    git(li, "update-index", "--chmod=+x", PLAN)
+    git(li, "commit", "-q", "--no-verify", "-m", "可执行")
+    stderr = refused(org, push(li), before)
+    assert "plans/p1.yaml" in stderr and RULE_OTHER_FILES in stderr

@@ -207,6 +207,8 @@ def liaison_findings(units: Units, person, changes: list[FileChange]) -> list[Fi
         if not plan_id or _is_link(change.old_mode) or _is_link(change.new_mode):
             found.append((rel, RULE_OTHER_FILES, f"{who} 修改了 {rel}"))
             continue
+        if None not in (change.old_mode, change.new_mode) and change.old_mode != change.new_mode:
+            found.append((rel, RULE_OTHER_FILES, f"{who} 修改了 {rel} 的文件权限({change.old_mode}→{change.new_mode})"))
         if change.before is None or change.after is None:
             found.append((plan_id, RULE_PLAN, f"{who} {'新建' if change.before is None else '删除'}了计划文件"))
             continue
