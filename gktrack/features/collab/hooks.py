@@ -11,8 +11,8 @@ pushed, its registry included, changes the rules it is judged by: a liaison cann
 the office role and use it in the same push.
 
 **Which commits**: every one the push adds to a ref, even one already on the server under
-another ref. **What each commit changed** is the difference between its tree and a reference already judged:
-its parent (a root commit: the empty tree); for a merge on the way from the old tip to the new,
+another ref. **What each commit changed** is the difference between its tree and a reference
+already judged: its parent (a root commit: the empty tree); for a merge on the way from the old tip to the new,
 the old tip or a parent of this push that descends from it -- never "only where it differs from
 every parent", so a merge that brings back an old registry or drops progress shows exactly that;
 for a merge off that way, any of its parents. A push that is not a fast-forward (or a new branch
@@ -27,10 +27,11 @@ signed commits) where people cannot be trusted with their own name.
 
 **For everyone**, the office included: every plan file and the registry a commit changes must read
 as every client reads them, with no ``gktrack validate`` error it did not have before (an
-unresolved ``conflict:`` among them); the registry may not be deleted; no symbolic link or
-submodule anywhere. **A liaison** (``permissions.task_change_problems``) changes only the allowed
-fields of their own units' tasks and their own progress entries in plan files; nothing else in the
-tree (not ``.gitattributes``, a new file, a plan's header).
+unresolved ``conflict:`` among them), stored with LF line endings; the registry may not be
+deleted; no symbolic link or submodule anywhere. **A liaison** (``permissions.task_change_problems``)
+changes only the allowed fields of their own units' tasks and their own progress entries in plan
+files; nothing else in the tree (not ``.gitattributes``, a new file, a plan's header, a file's
+mode, a field gktrack does not know).
 
 **Fail closed**: a registry, plan or git object that cannot be read, input that cannot be parsed,
 a branch deletion: the push is refused.
