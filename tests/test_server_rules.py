@@ -307,3 +307,84 @@ def test_branches_cannot_be_deleted_by_the_hook_either(org):
     pushed = subprocess.run(["git", "-C", str(office), "push", "origin", ":refs/heads/extra"],
                             capture_output=True, text=True)
     assert pushed.returncode != 0 and RULE_DELETE in pushed.stderr
+
+
+# --- case 6: other refs are no way round the rules ---------------------------------------------
+
+
+def test_an_old_tag_from_before_people_were_listed_cannot_launder_a_commit_onto_main(org):
+    office, li = org["office"], org["li"]
+    # the office tagged the repository's first commit, whose units.yaml lists no people yet
+    first = git(office, "rev-list", "--max-parents=0", "HEAD").strip()
+    assert push_rev(office, first, "refs/tags/初始").returncode == 0
+    tag_before = git(org["server"], "rev-parse", "refs/tags/初始").strip()
+    before = server_head(org)
+    # 李四(财政所)closes 司法所's task and force-moves the old tag onto that commit ...
+    replace(li, PLAN, "    text: 任务一\n    responsible: [司法所]\n    state: open\n",
+            "    text: 任务一\n    responsible: [司法所]\n    state: done\n    closed: 2024-06-01\n")
+    hand_commit(li, "关闭司法所的任务", PLAN)
+    stderr = refused(org, push_rev(li, "+HEAD", "refs/tags/初始"), before)
+    assert "任务 p1/1" in stderr and RULE_UNIT in stderr
+    assert git(org["server"], "rev-parse", "refs/tags/初始").strip() == tag_before
+    # ... and even had the tag moved (the hook was off for a while), main judges the commit itself
+    hook = org["server"] / "hooks" / "pre-receive"
+    saved = hook.read_bytes()
+    hook.unlink()
+    assert push_rev(li, "+HEAD", "refs/tags/初始").returncode == 0
+    hook.write_bytes(saved)
+    hook.chmod(0o755)
+    stderr = refused(org, push_rev(li, "HEAD"), before)
+    assert "任务 p1/1" in stderr and RULE_UNIT in stderr
+
+
+def test_crlf_line_endings_in_a_stored_plan_file_are_refused(org):
+    li, office = org["li"], org["office"]
+    before = server_head(org)
+    # A blob with CRLF under gktrack's `text eol=lf`: every clone would show the file as modified
+    # and refuse progress and sync. The content reads the same, so only the line endings tell.
+    data = (li / PLAN).read_bytes().replace(b"\n", b"\r\n")
+    blob = subprocess.run(["git", "-C", str(li), "hash-object", "-w", "--no-filters", "--stdin"], input=data,
+                          capture_output=True, check=True).stdout.decode().strip()
+    git(li, "update-index", "--cacheinfo", f"100644,{blob},{PLAN}")
+    git(li, "commit", "-q", "--no-verify", "-m", "换行")
+    stderr = refused(org, push(li), before)
+    assert "plans/p1.yaml" in stderr and "CRLF" in stderr and RULE_VALID in stderr
+    # a working copy with CRLF (an editor on Windows) is no problem: git stores it with LF
+    (office / PLAN).write_bytes((office / PLAN).read_bytes().replace(b"\n", b"\r\n").replace(
+        "    text: 任务一\n".encode().replace(b"\n", b"\r\n"), "    text: 任务一(修订)\r\n".encode()))
+    ok(office, "commit-edits", "-m", "修订")
+    assert b"\r" not in git(office, "cat-file", "blob", f"HEAD:{PLAN}").encode()
+    assert push(office).returncode == 0
+
+
+def test_fields_gktrack_does_not_know_are_the_offices_too(org):
+    li, office = org["li"], org["office"]
+    before = server_head(org)
+    # they are kept in the file but are not in the model: a liaison adding one to another unit's
+    # task, to the plan or to an entry was invisible to a comparison of the model alone
+    for old, new, where in (
+            ("    text: 任务一\n", "    text: 任务一\n    核定: 已办结\n", "任务 p1/1"),
+            ("title: 测试计划\n", "title: 测试计划\n备注: 李四已审定\n", "p1"),
+    ):
+        replace(li, PLAN, old, new)
+        hand_commit(li, "加字段", PLAN)
+        stderr = refused(org, push(li), before)
+        assert where in stderr and "gktrack 不使用的字段" in stderr, stderr
+        git(li, "reset", "-q", "--hard", "origin/main")
+    # the office may; a liaison's ordinary progress keeps such a field as it is
+    replace(office, PLAN, "    text: 任务二\n", "    text: 任务二\n    级别: 重点\n")
+    hand_commit(office, "加字段", PLAN)
+    assert push(office).returncode == 0
+    git(li, "pull", "-q", "--ff-only")
+    ok(li, "progress", "p1/2", "财政所的进展")
+    pushed = push(li)
+    assert pushed.returncode == 0, pushed.stderr
+
+
+def test_a_liaison_may_not_change_a_plan_files_mode(org):
+    li = org["li"]
+    before = server_head(org)
+    git(li, "update-index", "--chmod=+x", PLAN)
+    git(li, "commit", "-q", "--no-verify", "-m", "可执行")
+    stderr = refused(org, push(li), before)
+    assert "plans/p1.yaml" in stderr and RULE_OTHER_FILES in stderr

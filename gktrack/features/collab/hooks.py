@@ -5,12 +5,14 @@ The pre-receive hook is the one place the ``people`` rules of ``units.yaml`` can
 enforced: anyone can edit a file by hand, commit with any tool and push. So it trusts nothing a
 commit says about itself (no trailer, no message) and judges what it records: its tree.
 
-**The rules in force** are those of the registry on the target branch *before* the push (for a new
-branch: the default branch's). Nothing pushed, its registry included, changes the rules it is
-judged by: a liaison cannot grant themself the office role and use it in the same push.
+**The rules in force** are those of the registry on the default branch *before* the push, for
+every ref pushed (a tag or old branch from before people were listed grants nothing). Nothing
+pushed, its registry included, changes the rules it is judged by: a liaison cannot grant themself
+the office role and use it in the same push.
 
-**What each commit changed** is the difference between its tree and a reference already judged:
-its parent (a root commit: the empty tree); for a merge on the way from the old tip to the new,
+**Which commits**: every one the push adds to a ref, even one already on the server under
+another ref. **What each commit changed** is the difference between its tree and a reference
+already judged: its parent (a root commit: the empty tree); for a merge on the way from the old tip to the new,
 the old tip or a parent of this push that descends from it -- never "only where it differs from
 every parent", so a merge that brings back an old registry or drops progress shows exactly that;
 for a merge off that way, any of its parents. A push that is not a fast-forward (or a new branch
@@ -25,10 +27,11 @@ signed commits) where people cannot be trusted with their own name.
 
 **For everyone**, the office included: every plan file and the registry a commit changes must read
 as every client reads them, with no ``gktrack validate`` error it did not have before (an
-unresolved ``conflict:`` among them); the registry may not be deleted; no symbolic link or
-submodule anywhere. **A liaison** (``permissions.task_change_problems``) changes only the allowed
-fields of their own units' tasks and their own progress entries in plan files; nothing else in the
-tree (not ``.gitattributes``, a new file, a plan's header).
+unresolved ``conflict:`` among them), stored with LF line endings; the registry may not be
+deleted; no symbolic link or submodule anywhere. **A liaison** (``permissions.task_change_problems``)
+changes only the allowed fields of their own units' tasks and their own progress entries in plan
+files; nothing else in the tree (not ``.gitattributes``, a new file, a plan's header, a file's
+mode, a field gktrack does not know).
 
 **Fail closed**: a registry, plan or git object that cannot be read, input that cannot be parsed,
 a branch deletion: the push is refused.
@@ -37,6 +40,7 @@ a branch deletion: the push is refused.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import stat
@@ -45,25 +49,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from gktrack.domain.model import Plan, Registry, to_data
+from gktrack.domain.model import RECORDS, Plan, Registry, Task, fields_of, to_data
 from gktrack.domain.permissions import (
-    RULE_ADD_REMOVE, RULE_BROKEN, RULE_OTHER_FILES, RULE_PLAN, RULE_REGISTRY, RULE_UNKNOWN, acting_people, office_name,
-    task_change_problems,
+    RULE_ADD_REMOVE, RULE_BROKEN, RULE_OFFICE_FIELDS, RULE_OTHER_FILES, RULE_PLAN, RULE_REGISTRY, RULE_UNKNOWN,
+    acting_people, office_name, task_change_problems,
 )
 from gktrack.domain.text import visible
 from gktrack.domain.units import Units
 from gktrack.errors import GktrackError, InputError, PermissionDeniedError, PlanFileError, RepoError
 from gktrack.features.collab.launch import not_found, script_lines
 from gktrack.features.validate import ERROR, check_plan, check_registry
-from gktrack.storage import git
+from gktrack.storage import git, yamldoc
 from gktrack.storage.planfile import PLAN_ID, parse_plan
+from gktrack.storage.reader import CONFLICT_KEY
 from gktrack.storage.registry import REGISTRY_FILE, parse_registry
 from gktrack.storage.repo import plan_id_of, plan_rel
 
 HOOK_MARK = "# 由 gktrack hook install 安装"
 MAX_REPORTED = 20
 
-RULE_VALID = "计划文件和单位名册必须是每个克隆都能读取的(UTF-8 编码、大小、格式与 gktrack validate 的检查)"
+RULE_VALID = "计划文件和单位名册必须是每个克隆都能读取的(UTF-8 编码、LF 换行、大小、格式与 gktrack validate 的检查)"
 RULE_LINKS = "仓库中不能有符号链接或子模块(客户端会跟随它读写仓库以外的文件)"
 RULE_DELETE = "服务器上的分支不能删除"
 RULE_SERVER = "服务器无法读取判断权限所需的内容时,拒绝推送"
@@ -117,6 +122,10 @@ def _is_link(mode: str | None) -> bool:
     return mode in ("120000", "160000")
 
 
+def _crlf(data: bytes | None) -> bool:
+    return data is not None and b"\r\n" in data
+
+
 def _new_errors(check: Callable[[bytes], list], before: bytes | None, after: bytes) -> list[str]:
     """The validate errors of ``after`` that ``before`` did not have (by message: places move)."""
     found = [p for p in check(after) if p.severity == ERROR]
@@ -143,6 +152,11 @@ def validation_findings(changes: list[FileChange], registry_after: bytes | None)
         plan_id = plan_id_of(rel)
         if _is_link(change.new_mode):
             found.append((rel, RULE_LINKS, f"{rel} 是符号链接或子模块"))
+            continue
+        if (rel == REGISTRY_FILE or plan_id) and _crlf(change.after) and not _crlf(change.before):
+            # .gitattributes says `text eol=lf`: such a blob shows as modified in every clone,
+            # and gktrack then changes and syncs nothing there
+            found.append((rel, RULE_VALID, f"{rel} 用了 CRLF(回车换行)换行,仓库中只能用 LF 换行"))
             continue
         if rel == REGISTRY_FILE:
             if change.after is None:
@@ -194,6 +208,8 @@ def liaison_findings(units: Units, person, changes: list[FileChange]) -> list[Fi
         if not plan_id or _is_link(change.old_mode) or _is_link(change.new_mode):
             found.append((rel, RULE_OTHER_FILES, f"{who} 修改了 {rel}"))
             continue
+        if None not in (change.old_mode, change.new_mode) and change.old_mode != change.new_mode:
+            found.append((rel, RULE_OTHER_FILES, f"{who} 修改了 {rel} 的文件权限({change.old_mode}→{change.new_mode})"))
         if change.before is None or change.after is None:
             found.append((plan_id, RULE_PLAN, f"{who} {'新建' if change.before is None else '删除'}了计划文件"))
             continue
@@ -206,8 +222,12 @@ def liaison_findings(units: Units, person, changes: list[FileChange]) -> list[Fi
             after = _read_plan(change.after, rel)
         except GktrackError:
             continue  # said by validation_findings
+        unknown_before, unknown_after = unknown_fields(change.before, rel), unknown_fields(change.after, rel)
         if plan_header(before) != plan_header(after):
             found.append((plan_id, RULE_PLAN, f"{who} 修改了计划信息或章节"))
+        elif unknown_before.get(None) != unknown_after.get(None):
+            found.append((plan_id, RULE_PLAN, f"{who} 修改了计划信息或章节中 gktrack 不使用的字段"
+                                              f"{_field_names(unknown_before.get(None), unknown_after.get(None))}"))
         old = {task.id: task for task in before.tasks}
         new = {task.id: task for task in after.tasks}
         for task_id in sorted(set(old) | set(new)):
@@ -217,7 +237,40 @@ def liaison_findings(units: Units, person, changes: list[FileChange]) -> list[Fi
                 continue
             found += [(ref, rule, detail)
                       for rule, detail in task_change_problems(units, person, before, old[task_id], new[task_id])]
+            if unknown_before.get(task_id) != unknown_after.get(task_id):
+                found.append((ref, RULE_OFFICE_FIELDS, f"{who} 修改了 gktrack 不使用的字段"
+                                                       f"{_field_names(unknown_before.get(task_id), unknown_after.get(task_id))}"))
     return found
+
+
+def unknown_fields(data: bytes, rel: str) -> dict[int | None, Counter]:
+    """The fields of a plan file gktrack does not know: kept in the file, but absent from the
+    model the rules compare, so looked at here. By task id (None: the plan's own and its
+    sections'), each as (list it is in, key, value); ``data`` is known to read as a plan."""
+    found: dict[int | None, Counter] = {}
+
+    def walk(record: dict, cls: type, task: int | None, where: str) -> None:
+        specs = dict(fields_of(cls))
+        for key, value in record.items():
+            spec = specs.get(key)
+            if spec is None and key != CONFLICT_KEY:
+                shown = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+                found.setdefault(task, Counter())[(where, str(key), shown)] += 1
+            elif spec is not None and spec.kind == "records" and isinstance(value, list):
+                item_cls = RECORDS[spec.record]
+                for item in value:
+                    if isinstance(item, dict):
+                        walk(item, item_cls, item.get("id") if item_cls is Task else task, key)
+
+    walk(yamldoc.to_data(yamldoc.compose(yamldoc.decode(data, rel), rel)), Plan, None, "")
+    return found
+
+
+def _field_names(*sides: Counter | None) -> str:
+    """“foo”、“bar”: the keys of the unknown fields that differ between two sides."""
+    before, after = (side or Counter() for side in sides)
+    keys = dict.fromkeys(key for (_where, key, _value) in (before - after) + (after - before))
+    return "“" + "”、“".join(keys) + "”" if keys else ""
 
 
 def plan_header(plan: Plan) -> dict:
@@ -359,7 +412,7 @@ def _default_tip(objects: GitObjects) -> str | None:
     for candidate in (head, "refs/heads/main", "refs/heads/master", branches[0] if len(branches) == 1 else ""):
         if candidate and candidate in branches:
             return objects.text("rev-parse", f"{candidate}^{{commit}}").strip()
-    raise RepoError(f"服务器上找不到默认分支,无法判断新分支的权限;规则:{RULE_SERVER}")
+    raise RepoError(f"服务器上找不到默认分支,无法判断推送的权限;规则:{RULE_SERVER}")
 
 
 # --- the pre-receive hook ---------------------------------------------------------------------
@@ -373,14 +426,18 @@ def check_push(root: Path, updates: list[tuple[str, str, str]], pusher: str | No
     """All violations in what ``updates`` (old, new, ref) would make of the repository."""
     objects = GitObjects(root)
     violations: list[Violation] = []
-    seen: set[str] = set()
+    seen: set[tuple[str, str | None]] = set()
+    default = _default_tip(objects)
+    # one registry for every ref: an old tag or branch from before people were listed grants nothing
+    registry = registry_at(objects, default)
     for old, new, ref in updates:
         if _zero(new):
             violations.append(Violation(old, "删除分支", ref, None, RULE_DELETE, f"删除 {ref}"))
             continue
-        base = _default_tip(objects) if _zero(old) else old
-        registry = registry_at(objects, base)
-        new_commits = objects.text("rev-list", "--topo-order", "--reverse", new, "--not", "--all").split()
+        base = default if _zero(old) else old
+        # what is new to this ref, not to the server: a commit another ref let in is judged again here
+        new_commits = objects.text("rev-list", "--topo-order", "--reverse", new,
+                                   *(("--not", base) if base else ())).split()
         chain = set(objects.text("rev-list", "--ancestry-path", f"{base}..{new}").split() if base else [])
 
         def judge(commit: _Commit, reference: str) -> list[Finding]:
@@ -393,9 +450,9 @@ def check_push(root: Path, updates: list[tuple[str, str, str]], pusher: str | No
             return judge_changes(registry, emails, changes, registry_after)
 
         for sha in new_commits:
-            if sha in seen:
+            if (sha, base) in seen:
                 continue
-            seen.add(sha)
+            seen.add((sha, base))
             commit = objects.commit(sha)
             references = _references(commit, base, chain, objects)
             # clean against any of its references is clean; else what the first shows is reported
@@ -454,7 +511,8 @@ def rejection_lines(violations: list[Violation]) -> list[str]:
 
 
 def worktree_changes(root: Path, rels: list[str]) -> list[FileChange]:
-    """``rels`` in the work tree against HEAD, as ``FileChange``s."""
+    """``rels`` in the work tree against HEAD, as ``FileChange``s: with LF line endings, as git
+    stores plan files and the registry (``text eol=lf``)."""
     objects = GitObjects(root)
     has_head = git.head(root) is not None
     changes = []
@@ -466,7 +524,7 @@ def worktree_changes(root: Path, rels: list[str]) -> list[FileChange]:
         except FileNotFoundError:
             new_mode, after = None, None
         else:
-            new_mode, after = ("120000", None) if link else ("100644", path.read_bytes())
+            new_mode, after = ("120000", None) if link else ("100644", path.read_bytes().replace(b"\r\n", b"\n"))
         changes.append(FileChange(rel, "100644" if before is not None else None, new_mode, before, after))
     return changes
 
