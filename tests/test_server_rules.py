@@ -388,3 +388,32 @@ def test_a_liaison_may_not_change_a_plan_files_mode(org):
     git(li, "commit", "-q", "--no-verify", "-m", "可执行")
     stderr = refused(org, push(li), before)
     assert "plans/p1.yaml" in stderr and RULE_OTHER_FILES in stderr
+
+
+def test_a_liaisons_entry_on_a_shared_task_must_name_its_unit(org):
+    """An entry without a unit counts for every unit's part: on a task several units share, a
+    liaison must write their own unit (the CLI always does); on their own task they may leave it."""
+    office, li = org["office"], org["li"]
+    ok(office, "add", "p1", "任务四", "--unit", "司法所、财政所", "--due", "持续推进")
+    assert push(office).returncode == 0
+    git(li, "pull", "-q", "--ff-only")
+    text = (li / PLAN).read_text("utf-8")
+    block = "    text: 任务四\n"
+    entry = "    progress:\n      - date: 2024-06-01\n        note: 没写单位\n"
+    start = text.index(block)
+    end = text.find("\n\n", start)
+    end = len(text.rstrip("\n")) if end < 0 else end
+    (li / PLAN).write_text(text[:end] + "\n" + entry.rstrip("\n") + text[end:], encoding="utf-8")
+    line = Gk(li).fail("--repo", li, "commit-edits", code=4)
+    assert RULE_ENTRY_UNIT in line and "没有写单位" in line
+    hand_commit(li, "不写单位的进展", PLAN)
+    before = server_head(org)
+    assert "没有写单位" in refused(org, push(li), before)
+    # the CLI writes his unit: accepted; so is an entry without a unit on his own task
+    git(li, "reset", "-q", "--hard", "origin/main")
+    ok(li, "progress", "p1/4", "财政所的进展")
+    replace(li, PLAN, "    text: 任务二\n    responsible: [财政所]\n    state: open\n",
+            "    text: 任务二\n    responsible: [财政所]\n    state: open\n    progress:\n"
+            "      - date: 2024-06-01\n        note: 自己的任务\n")
+    ok(li, "commit-edits", "-m", "补记")
+    assert push(li).returncode == 0

@@ -91,7 +91,8 @@ def task_change_problems(units: Units, person: Person, plan: Plan, before: Task,
 
     The task is judged by the units and parts it had before the change: only the fields
     ``UNIT_FIELDS``; progress entries by their own unit (a liaison adds, changes or removes only
-    entries of their own units; an entry added without a unit is theirs); part records only of
+    entries of their own units; an entry added without a unit is theirs, on a task of one part
+    only); part records only of
     their own parts; the task's own state only when the task is their part alone."""
     who = person.name or person.email
     old, new = to_data(before), to_data(after)
@@ -111,13 +112,17 @@ def task_change_problems(units: Units, person: Person, plan: Plan, before: Task,
         removed = _entries(before) - _entries(after)
         added = _entries(after) - _entries(before)
         # Removing or changing an entry needs it to be one's own (an entry without a unit is the
-        # office's to change); an added entry may leave its unit blank.
+        # office's to change); an added entry may leave its unit blank where one unit owes the task.
         foreign = [unit for (_date, unit, _by, _note) in removed if (units.canonical(unit or "") or unit) not in mine]
         foreign += [unit for (_date, unit, _by, _note) in added
                     if unit is not None and (units.canonical(unit) or unit) not in mine]
         if foreign:
             names = "、".join(dict.fromkeys(u or "(未写单位)" for u in foreign))
             found.append((RULE_ENTRY_UNIT, f"{who} 新增、修改或删除了 {names} 的进展记录"))
+        if any(unit is None for (_date, unit, _by, _note) in added) and len(owed_parts(plan, before, units)) > 1:
+            # an entry without a unit counts for every unit's part (``parts.progress_dates``)
+            found.append((RULE_ENTRY_UNIT, f"{who} 新增的进展记录没有写单位;几个单位分担的任务,"
+                                           "未写单位的进展算作每个单位的进展,请写明 unit 为本单位"))
     if "parts" in changed:
         olds = {p["unit"]: p for p in old["parts"]}
         news = {p["unit"]: p for p in new["parts"]}
