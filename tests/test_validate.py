@@ -218,6 +218,17 @@ def test_warnings_alone_pass_unless_strict(repo):
     assert gk(repo, "validate", "--strict")[0] == 1
 
 
+def test_dates_after_today_are_warned_of(repo):
+    """Written by hand (the commands refuse them): until that day the task counts as not done and
+    the entry as not made, which the office should know. Today is pinned to 2024-07-01."""
+    write(repo, "plans/good.yaml", GOOD.replace("closed: 2024-04-01", "closed: 2024-09-01")
+          .replace("date: 2024-03-01", "date: 2024-08-01"))
+    code, out, err = gk(repo, "validate")
+    assert code == 0
+    assert lines(out) == ["plans/good.yaml:28:13: 警告:任务 2 的完成日期 2024-09-01 晚于今天,在那天以前都按未完成判断",
+                          "plans/good.yaml:30:15: 警告:任务 2 的进展日期 2024-08-01 晚于今天,在那天以前不计"]
+
+
 def test_paths_and_folders(repo, monkeypatch):
     write(repo, "plans/bad.yaml", "schema: 1\nid: bad\nyear: 2024\n")
     code, out, _ = gk(repo, "validate", "plans/good.yaml")

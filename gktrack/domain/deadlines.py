@@ -741,8 +741,9 @@ def standing(deadlines: tuple, year: int, state: str, closed: _dt.date | None, p
 
 @functools.lru_cache(maxsize=4096)
 def _period_ends(deadlines: tuple, year: int) -> tuple:
-    """The ends of the recurring deadlines' periods in the plan year, in order, and the year's own
-    end where a continuing deadline asks for progress in the year (none for the others)."""
+    """The days an issue date is compared with, in order: the ends of the recurring deadlines'
+    periods in the plan year, the year's own end where a continuing deadline asks for progress in
+    the year, and the milestones' dates (none for the others)."""
     ends = [e for d in deadlines for _, e in recurring_periods(d, year)]
     ends += [_dt.date(year, 12, 31)] * any(continuing(d) for d in deadlines)
     ends += [d.due for i, d in enumerate(deadlines) if _milestone(deadlines, i)]

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple
 
 from gktrack import __version__
+from gktrack.domain.dates import today
 from gktrack.domain.deadlines import before_plan_year, parsed, unread_note
 from gktrack.domain.model import ROLES, Plan, Task, fields_of, to_data
 from gktrack.domain.parts import owed_parts
@@ -188,6 +189,7 @@ def _plan_findings(plan: Plan, reader: Reader | None, units: Units | None) -> li
     found += _section_findings(plan, lost)
     year = None if "year" in lost(plan) else plan.year
     texts: dict[str, Task] = {}
+    now = today()
     for task in plan.tasks:
         missing = lost(task)
         name = _name(task, missing)
@@ -216,6 +218,15 @@ def _plan_findings(plan: Plan, reader: Reader | None, units: Units | None) -> li
                 found.append(Finding(task, "state", None, f"{name} 已完成(state: done)但没有完成日期 closed", WARNING))
             elif task.state == "open" and task.closed is not None:
                 found.append(Finding(task, "closed", None, f"{name} 未完成(state: open)却有完成日期 closed", WARNING))
+        # dated after today (by hand: the commands refuse it): judged, until that day, as not yet done
+        for record, what in ((task, "完成日期"), *((part, f"{part.unit}的部分的完成日期") for part in task.parts)):
+            if record.closed is not None and record.closed > now:
+                found.append(Finding(record, "closed", None, f"{name} 的{what} {record.closed} 晚于今天,"
+                                     "在那天以前都按未完成判断", WARNING))
+        for entry in task.progress:
+            if entry.date is not None and entry.date > now:
+                found.append(Finding(entry, "date", None, f"{name} 的进展日期 {entry.date} 晚于今天,在那天以前不计",
+                                     WARNING))
         if units is not None and task.parts and not missing:
             owing = {p.unit for p in owed_parts(plan, task, units)}
             for part in task.parts:
