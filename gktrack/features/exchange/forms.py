@@ -221,6 +221,9 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
             state_text = _typed(values, "完成情况")
             evidence = [e for e in re.split(r"[\s;;,,、]+", _typed(values, "佐证材料")) if e]
             day = _typed(values, "工作日期")
+            if not (note or state_text or evidence or day):
+                # Nothing typed: the row says nothing, even when the plan changed since the export.
+                continue
             if not ref_text:
                 raise _RowError("缺少编号,无法对应任务")
             try:
