@@ -5,6 +5,9 @@ the place of the office software."""
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 from openpyxl import load_workbook
 
 from gktrack.features.exchange.export import FORM_COLUMNS
@@ -43,3 +46,40 @@ def test_rows_left_blank_are_not_checked_against_a_changed_plan(plans_repo, tmp_
     result = plans_repo("import-progress", path)
     assert result.code == 1
     assert f"第 {rows['hl2022/3']} 行:任务 hl2022/3 的“具体要求”与计划不一致" in result.err
+
+
+def _store_as_chinese_excel_date(path, cell: str) -> None:
+    """Give ``cell`` the built-in number format 31, Chinese Excel's yyyy"年"m"月"d"日": the file
+    names only the format's id, which openpyxl does not know, so the date reads as its serial."""
+    with zipfile.ZipFile(path) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    styles = parts["xl/styles.xml"].decode()
+    head, xfs = styles.split("<cellXfs", 1)
+    count = xfs[: xfs.index(">")]
+    total = int(count.split('count="')[1].split('"')[0])
+    styles = head + "<cellXfs" + xfs.replace("</cellXfs>", '<xf numFmtId="31" applyNumberFormat="1"/></cellXfs>', 1)
+    styles = styles.replace(f'<cellXfs count="{total}"', f'<cellXfs count="{total + 1}"', 1)
+    parts["xl/styles.xml"] = styles.encode()
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    start = sheet.index(f'<c r="{cell}"')
+    end = sheet.index("</c>", start) + 4
+    sheet = sheet[:start] + f'<c r="{cell}" s="{total}"><v>45471</v></c>' + sheet[end:]
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    path.write_bytes(buf.getvalue())
+
+
+def test_date_stored_as_a_serial_number(plans_repo, tmp_path):
+    path, book, ws, rows = _form(plans_repo, tmp_path)
+    row = rows["hl2022/1"]
+    ws.cell(row, FILL["本次进展"], "已发布 12 件")
+    ws.cell(row, FILL["工作日期"], "placeholder")
+    book.save(path)
+    date_column = "ABCDEFGHIJ"[FILL["工作日期"] - 1]
+    _store_as_chinese_excel_date(path, f"{date_column}{row}")  # 45471 is 2024-06-28
+    assert load_workbook(path).active[f"{date_column}{row}"].value == 45471
+    plans_repo.ok("import-progress", path)
+    assert plans_repo.json("show", "hl2022/1", "--json")["progress"][-1]["date"] == "2024-06-28"

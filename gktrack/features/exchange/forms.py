@@ -114,6 +114,12 @@ def _state_word(text: str) -> str:
     raise _RowError(f"“完成情况”应为“{DONE_LABEL}”或“{OPEN_LABEL}”,而不是“{text}”")
 
 
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+# Serial numbers from 2000-01-01 to 9999-12-31: a "28" typed for the 28th is no date, and
+# 20240628 typed as a number is read as the date it spells.
+_EXCEL_SERIALS = (36526, 2958466)
+
+
 def _cell_date(value, today: dt.date, year: int | None = None) -> dt.date:
     if value is None or value == "":
         return today
@@ -121,6 +127,11 @@ def _cell_date(value, today: dt.date, year: int | None = None) -> dt.date:
         date = value.date()
     elif isinstance(value, dt.date):
         date = value
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) \
+            and _EXCEL_SERIALS[0] <= value < _EXCEL_SERIALS[1]:
+        # A date cell whose format the file names only by a locale's built-in id (Chinese Excel's
+        # 31, yyyy"年"m"月"d"日"; 57, 58) reads as its serial number: the days since 1899-12-30.
+        date = (_EXCEL_EPOCH + dt.timedelta(days=int(value))).date()
     else:
         try:
             date = read_date(str(value), "工作日期", today=today, year=year).date
