@@ -24,6 +24,24 @@ def _form(gk, tmp_path, unit="司法所"):
     return out, book, ws, rows
 
 
+def test_evidence_as_a_hyperlink_records_its_address(plans_repo, tmp_path):
+    # Excel's Ctrl+K (WPS: 插入超链接) shows a caption and keeps the address in the link.
+    path, book, ws, rows = _form(plans_repo, tmp_path)
+    captioned, autolinked = rows["hl2022/1"], rows["hl2022/3"]
+    ws.cell(captioned, FILL["本次进展"], "已发布 12 件")
+    ws.cell(captioned, FILL["佐证材料"], "点击查看").hyperlink = "https://www.zs.gov.cn/gkml/12.html"
+    # a typed address Excel turned into a link, the text beside it kept
+    ws.cell(autolinked, FILL["本次进展"], "分类展示已完成")
+    ws.cell(autolinked, FILL["完成情况"], "已完成")
+    ws.cell(autolinked, FILL["佐证材料"], "https://www.zs.gov.cn/a https://www.zs.gov.cn/b").hyperlink = \
+        "https://www.zs.gov.cn/a"
+    book.save(path)
+    plans_repo.ok("import-progress", path)
+    assert plans_repo.json("show", "hl2022/1", "--json")["evidence"] == ["https://www.zs.gov.cn/gkml/12.html"]
+    assert plans_repo.json("show", "hl2022/3", "--json")["parts"][0]["evidence"] == [
+        "https://www.zs.gov.cn/a", "https://www.zs.gov.cn/b"]
+
+
 def test_rows_left_blank_are_not_checked_against_a_changed_plan(plans_repo, tmp_path):
     # The form was out for a week: the office reworded one task and gave another to a different
     # unit. The unit filled neither row; only the row it filled is its return.

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -165,10 +166,11 @@ def read_forms(path: Path) -> list[tuple[str, str | None, list[tuple[int, dict]]
     with limits.unreadable(path.name, ".xlsx", hint="请用 WPS 或 Excel 打开后另存为 .xlsx 再导入"):
         book = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
         try:
-            for ws in book.worksheets:
-                found = _read_sheet(ws, path.name)
-                if found is not None:
-                    forms.append(found)
+            with zipfile.ZipFile(io.BytesIO(data)) as package:
+                for ws in book.worksheets:
+                    found = _read_sheet(ws, path.name, package)
+                    if found is not None:
+                        forms.append(found)
         finally:
             book.close()
     if not forms:
@@ -177,8 +179,9 @@ def read_forms(path: Path) -> list[tuple[str, str | None, list[tuple[int, dict]]
     return forms
 
 
-def _read_sheet(ws, name: str):
-    """One sheet as ``read_forms`` returns it, or None when it is no form."""
+def _read_sheet(ws, name: str, package: zipfile.ZipFile):
+    """One sheet as ``read_forms`` returns it, or None when it is no form. A 佐证材料 cell that
+    is a hyperlink gives its address (``_linked``)."""
     header = None
     index: dict[str, int] = {}
     mark = unit = None
@@ -206,7 +209,51 @@ def _read_sheet(ws, name: str):
         rows.append((row_no, row))
     if header is None:
         return None
+    column = index.get("佐证材料")
+    if column is not None and any(_text(row.get("佐证材料")) for _, row in rows):
+        links = _hyperlinks(package, ws, column + 1)
+        for row_no, row in rows:
+            if row_no in links:
+                row["佐证材料"] = _linked(_text(row.get("佐证材料")), links[row_no])
     return ws.title, unit, rows
+
+
+_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _hyperlinks(package: zipfile.ZipFile, ws, column: int) -> dict[int, str]:
+    """{row number: address} of the links to outside the file in ``column`` of ``ws``: Excel's
+    and WPS's 插入超链接 show a caption in the cell ("点击查看") and keep the address in the
+    sheet's relationships, which a read-only workbook does not read."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.packaging.relationship import get_dependents, get_rels_path
+    from openpyxl.utils.cell import range_boundaries
+
+    sheet_path = ws._worksheet_path  # openpyxl has no public name for a read-only sheet's part
+    rels = get_rels_path(sheet_path)
+    if rels not in package.namelist():
+        return {}
+    targets = {r.Id: r.Target for r in get_dependents(package, rels)
+               if r.TargetMode == "External" and r.Type.endswith("/hyperlink") and r.Target}
+    links: dict[int, str] = {}
+    with package.open(sheet_path) as source:  # no DTD: limits.check_package refused any
+        for _, element in iterparse(source):
+            found = targets.get(element.get(_RELATIONSHIP_ID)) if element.tag.endswith("}hyperlink") else None
+            if found:
+                bounds = range_boundaries(element.get("ref", ""))
+                first_col, first_row, last_col, last_row = bounds
+                if None not in bounds and first_col <= column <= last_col:
+                    for row_no in range(first_row, min(last_row, limits.FORM_ROWS) + 1):
+                        links.setdefault(row_no, found)
+            element.clear()
+    return links
+
+
+def _linked(text: str, address: str) -> str:
+    """The evidence of a linked cell: its text when that already has the address (a typed
+    address Excel made a link of), else the address (the text is a caption)."""
+    return text if address in text else address
 
 
 def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple[int, dict]], *,
