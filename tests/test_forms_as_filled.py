@@ -6,6 +6,7 @@ the place of the office software."""
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 
 from openpyxl import load_workbook
@@ -101,3 +102,24 @@ def test_date_stored_as_a_serial_number(plans_repo, tmp_path):
     assert load_workbook(path).active[f"{date_column}{row}"].value == 45471
     plans_repo.ok("import-progress", path)
     assert plans_repo.json("show", "hl2022/1", "--json")["progress"][-1]["date"] == "2024-06-28"
+
+
+def test_export_over_a_file_open_in_excel(plans_repo, tmp_path, monkeypatch):
+    # Windows refuses to replace a file Excel or WPS holds open: one line naming the file.
+    target = tmp_path / "分工表.xlsx"
+    target.write_bytes(b"old")
+    replace = os.replace
+
+    def locked(src, dst, *args, **kwargs):
+        if os.fspath(dst) == os.fspath(target) or os.fspath(dst).endswith(".ics"):
+            raise PermissionError(13, "另一个程序正在使用此文件,进程无法访问。", os.fspath(dst))
+        return replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", locked)
+    for argv in (("export", "--plan", "hl2022", "-o", target),
+                 ("export", "--plan", "hl2022", "-o", target, "--format", "csv"),
+                 ("calendar", "--unit", "司法所", "-o", tmp_path / "期限.ics")):
+        line = plans_repo.fail(*argv, code=2)
+        assert "无法写入" in line and "WPS" in line and line.count("\n") == 0
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
