@@ -123,3 +123,24 @@ def test_export_over_a_file_open_in_excel(plans_repo, tmp_path, monkeypatch):
         assert "无法写入" in line and "WPS" in line and line.count("\n") == 0
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_rows_sorted_without_the_hidden_column(plans_repo, tmp_path):
+    # Protection removed and the rows sorted by their visible columns only (the selection A:J):
+    # the check values stay where they were, the rows are still the unit's own.
+    path, book, ws, rows = _form(plans_repo, tmp_path)
+    ws.protection.sheet = False
+    for merged in [m for m in ws.merged_cells.ranges if m.min_row > 3]:
+        ws.unmerge_cells(str(merged))
+    first, last = min(rows.values()), max(rows.values())
+    visible = [[ws.cell(r, c).value for c in range(1, len(FORM_COLUMNS) + 1)] for r in range(first, last + 1)]
+    visible.reverse()
+    for offset, values in enumerate(visible):
+        for column, value in enumerate(values, start=1):
+            ws.cell(first + offset, column, value)
+    moved = first + [v[0] for v in visible].index("hl2022/1")
+    assert moved != rows["hl2022/1"]
+    ws.cell(moved, FILL["本次进展"], "已发布 12 件")
+    book.save(path)
+    assert "已记录 1 条进展" in plans_repo.ok("import-progress", path)
+    assert plans_repo.json("show", "hl2022/1", "--json")["progress"][-1]["note"] == "已发布 12 件"

@@ -272,6 +272,7 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
     emails = acting_emails(repo, by)
     now = today()
     seen: set[str] = set()
+    sheet_checks = {_text(values.get(FORM_CHECK)) for _, values in rows}
     for row_no, values in rows:
         try:
             ref_text = _text(values.get("编号"))
@@ -326,10 +327,11 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
             # The row would record something: it must be the row exported for this unit and task.
             if not written:
                 raise _RowError(f"任务 {ref} 的“具体要求”为空,无法核对这一行;请重新导出填报表")
-            check = _text(values.get(FORM_CHECK))
-            if not check:
-                raise _RowError(f"任务 {ref} 这一行没有校验值(不是为 {unit} 导出的行,或从别的表复制而来);请重新导出填报表")
-            if check != form_check(unit, ref, task.text):
+            # Found anywhere in the hidden column: sorting the visible columns alone leaves the
+            # check values where they were, and a value still binds the form's unit to this task.
+            if form_check(unit, ref, task.text) not in sheet_checks:
+                if not _text(values.get(FORM_CHECK)):
+                    raise _RowError(f"任务 {ref} 这一行没有校验值(不是为 {unit} 导出的行,或从别的表复制而来);请重新导出填报表")
                 raise _RowError(f"任务 {ref} 这一行的校验值不符:表中的填报单位、编号或具体要求被改动,"
                                 f"或这一行来自别的单位的填报表,或导出后计划已修改;请重新导出 {canonical} 的填报表")
             date = _cell_date(values.get("工作日期"), now, plan.year)
