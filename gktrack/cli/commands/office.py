@@ -142,7 +142,7 @@ def register(app: typer.Typer, command) -> None:
     ) -> None:
         """导出日历(.ics):每个有日期的期限一个全天日程并提前提醒,周期性期限为重复日程;再次导入会更新而不重复。"""
         from gktrack.features.exchange.calendar import build_calendar, calendar_entries
-        from gktrack.storage.files import atomic_write
+        from gktrack.features.exchange.export import write_output
 
         if not 0 <= remind <= 60:
             raise InputError(f"--remind 应为 0 到 60 之间的天数,而不是 {remind}")
@@ -153,7 +153,7 @@ def register(app: typer.Typer, command) -> None:
         for note in notes:
             sys.stderr.write(f"gktrack: 提示:{visible(note)}\n")
         name = "政务公开任务期限" + (f"({repo.units().canonical(unit) or unit})" if unit else "") + (f" {plan}" if plan else "")
-        atomic_write(target, build_calendar(entries, name=name, remind_days=remind))
+        write_output(target, build_calendar(entries, name=name, remind_days=remind))
         done(f"已导出日历 {output}({len(entries)} 个日程)")
 
     @command("schema")

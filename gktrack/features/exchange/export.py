@@ -214,6 +214,18 @@ def _not_a_form(sheet: Sheet) -> None:
         raise InputError("进展填报表只能导出为 .xlsx(交回后要用 import-progress 导入)")
 
 
+def write_output(path: Path, data: bytes) -> None:
+    """Write an exported file (``-o``). A file open in WPS or Excel is locked on Windows and
+    cannot be replaced: one line naming it, the old file left as it was."""
+    try:
+        atomic_write(path, data)
+    except PermissionError:
+        raise InputError(f"无法写入“{path}”:文件被占用或没有写入权限;如果它正在 WPS 或 Excel 中打开,"
+                         "请关闭后再导出,或换一个文件名") from None
+    except OSError as exc:
+        raise InputError(f"无法写入“{path}”({exc.strerror or type(exc).__name__})") from None
+
+
 def write_csv(sheet: Sheet, path: Path) -> None:
     _not_a_form(sheet)
     buf = io.StringIO()
@@ -221,7 +233,7 @@ def write_csv(sheet: Sheet, path: Path) -> None:
     writer.writerow(sheet.columns)
     for row in sheet.rows:
         writer.writerow([csv_cell(row.values.get(c, "")) for c in sheet.columns])
-    atomic_write(path, ("\ufeff" + buf.getvalue()).encode("utf-8"))
+    write_output(path, ("\ufeff" + buf.getvalue()).encode("utf-8"))
 
 
 def write_xlsx(sheet: Sheet, path: Path) -> None:
@@ -233,7 +245,7 @@ def write_xlsx(sheet: Sheet, path: Path) -> None:
     lay_out(ws, sheet)
     buf = io.BytesIO()
     book.save(buf)
-    atomic_write(path, buf.getvalue())
+    write_output(path, buf.getvalue())
 
 
 def put(ws, row: int, column: int, value):
@@ -447,7 +459,7 @@ def write_sheet(sheet: Sheet, path: Path, fmt: str | None = None, *, as_of: dt.d
     if fmt not in ("xlsx", "csv", "md"):
         raise InputError(f"不支持的导出格式“{fmt}”(可用 xlsx、csv 或 md)")
     if fmt == "md":
-        atomic_write(path, write_markdown(sheet, as_of=as_of).encode("utf-8"))
+        write_output(path, write_markdown(sheet, as_of=as_of).encode("utf-8"))
     else:
         (write_csv if fmt == "csv" else write_xlsx)(sheet, path)
     return fmt

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -114,6 +115,12 @@ def _state_word(text: str) -> str:
     raise _RowError(f"“完成情况”应为“{DONE_LABEL}”或“{OPEN_LABEL}”,而不是“{text}”")
 
 
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+# Serial numbers from 2000-01-01 to 9999-12-31: a "28" typed for the 28th is no date, and
+# 20240628 typed as a number is read as the date it spells.
+_EXCEL_SERIALS = (36526, 2958466)
+
+
 def _cell_date(value, today: dt.date, year: int | None = None) -> dt.date:
     if value is None or value == "":
         return today
@@ -121,6 +128,11 @@ def _cell_date(value, today: dt.date, year: int | None = None) -> dt.date:
         date = value.date()
     elif isinstance(value, dt.date):
         date = value
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) \
+            and _EXCEL_SERIALS[0] <= value < _EXCEL_SERIALS[1]:
+        # A date cell whose format the file names only by a locale's built-in id (Chinese Excel's
+        # 31, yyyy"年"m"月"d"日"; 57, 58) reads as its serial number: the days since 1899-12-30.
+        date = (_EXCEL_EPOCH + dt.timedelta(days=int(value))).date()
     else:
         try:
             date = read_date(str(value), "工作日期", today=today, year=year).date
@@ -154,10 +166,11 @@ def read_forms(path: Path) -> list[tuple[str, str | None, list[tuple[int, dict]]
     with limits.unreadable(path.name, ".xlsx", hint="请用 WPS 或 Excel 打开后另存为 .xlsx 再导入"):
         book = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
         try:
-            for ws in book.worksheets:
-                found = _read_sheet(ws, path.name)
-                if found is not None:
-                    forms.append(found)
+            with zipfile.ZipFile(io.BytesIO(data)) as package:
+                for ws in book.worksheets:
+                    found = _read_sheet(ws, path.name, package)
+                    if found is not None:
+                        forms.append(found)
         finally:
             book.close()
     if not forms:
@@ -166,8 +179,9 @@ def read_forms(path: Path) -> list[tuple[str, str | None, list[tuple[int, dict]]
     return forms
 
 
-def _read_sheet(ws, name: str):
-    """One sheet as ``read_forms`` returns it, or None when it is no form."""
+def _read_sheet(ws, name: str, package: zipfile.ZipFile):
+    """One sheet as ``read_forms`` returns it, or None when it is no form. A 佐证材料 cell that
+    is a hyperlink gives its address (``_linked``)."""
     header = None
     index: dict[str, int] = {}
     mark = unit = None
@@ -195,7 +209,51 @@ def _read_sheet(ws, name: str):
         rows.append((row_no, row))
     if header is None:
         return None
+    column = index.get("佐证材料")
+    if column is not None and any(_text(row.get("佐证材料")) for _, row in rows):
+        links = _hyperlinks(package, ws, column + 1)
+        for row_no, row in rows:
+            if row_no in links:
+                row["佐证材料"] = _linked(_text(row.get("佐证材料")), links[row_no])
     return ws.title, unit, rows
+
+
+_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _hyperlinks(package: zipfile.ZipFile, ws, column: int) -> dict[int, str]:
+    """{row number: address} of the links to outside the file in ``column`` of ``ws``: Excel's
+    and WPS's 插入超链接 show a caption in the cell ("点击查看") and keep the address in the
+    sheet's relationships, which a read-only workbook does not read."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.packaging.relationship import get_dependents, get_rels_path
+    from openpyxl.utils.cell import range_boundaries
+
+    sheet_path = ws._worksheet_path  # openpyxl has no public name for a read-only sheet's part
+    rels = get_rels_path(sheet_path)
+    if rels not in package.namelist():
+        return {}
+    targets = {r.Id: r.Target for r in get_dependents(package, rels)
+               if r.TargetMode == "External" and r.Type.endswith("/hyperlink") and r.Target}
+    links: dict[int, str] = {}
+    with package.open(sheet_path) as source:  # no DTD: limits.check_package refused any
+        for _, element in iterparse(source):
+            found = targets.get(element.get(_RELATIONSHIP_ID)) if element.tag.endswith("}hyperlink") else None
+            if found:
+                bounds = range_boundaries(element.get("ref", ""))
+                first_col, first_row, last_col, last_row = bounds
+                if None not in bounds and first_col <= column <= last_col:
+                    for row_no in range(first_row, min(last_row, limits.FORM_ROWS) + 1):
+                        links.setdefault(row_no, found)
+            element.clear()
+    return links
+
+
+def _linked(text: str, address: str) -> str:
+    """The evidence of a linked cell: its text when that already has the address (a typed
+    address Excel made a link of), else the address (the text is a caption)."""
+    return text if address in text else address
 
 
 def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple[int, dict]], *,
@@ -214,6 +272,7 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
     emails = acting_emails(repo, by)
     now = today()
     seen: set[str] = set()
+    sheet_checks = {_text(values.get(FORM_CHECK)) for _, values in rows}
     for row_no, values in rows:
         try:
             ref_text = _text(values.get("编号"))
@@ -221,6 +280,9 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
             state_text = _typed(values, "完成情况")
             evidence = [e for e in re.split(r"[\s;;,,、]+", _typed(values, "佐证材料")) if e]
             day = _typed(values, "工作日期")
+            if not (note or state_text or evidence or day):
+                # Nothing typed: the row says nothing, even when the plan changed since the export.
+                continue
             if not ref_text:
                 raise _RowError("缺少编号,无法对应任务")
             try:
@@ -265,10 +327,11 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
             # The row would record something: it must be the row exported for this unit and task.
             if not written:
                 raise _RowError(f"任务 {ref} 的“具体要求”为空,无法核对这一行;请重新导出填报表")
-            check = _text(values.get(FORM_CHECK))
-            if not check:
-                raise _RowError(f"任务 {ref} 这一行没有校验值(不是为 {unit} 导出的行,或从别的表复制而来);请重新导出填报表")
-            if check != form_check(unit, ref, task.text):
+            # Found anywhere in the hidden column: sorting the visible columns alone leaves the
+            # check values where they were, and a value still binds the form's unit to this task.
+            if form_check(unit, ref, task.text) not in sheet_checks:
+                if not _text(values.get(FORM_CHECK)):
+                    raise _RowError(f"任务 {ref} 这一行没有校验值(不是为 {unit} 导出的行,或从别的表复制而来);请重新导出填报表")
                 raise _RowError(f"任务 {ref} 这一行的校验值不符:表中的填报单位、编号或具体要求被改动,"
                                 f"或这一行来自别的单位的填报表,或导出后计划已修改;请重新导出 {canonical} 的填报表")
             date = _cell_date(values.get("工作日期"), now, plan.year)
