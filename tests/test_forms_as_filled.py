@@ -144,3 +144,15 @@ def test_rows_sorted_without_the_hidden_column(plans_repo, tmp_path):
     book.save(path)
     assert "已记录 1 条进展" in plans_repo.ok("import-progress", path)
     assert plans_repo.json("show", "hl2022/1", "--json")["progress"][-1]["note"] == "已发布 12 件"
+
+
+def test_done_with_a_date_in_brackets_as_the_division_sheet_writes_it(plans_repo, tmp_path):
+    # copied from the 分工表's 完成情况 column: "已完成(2022-06-28)"; the word counts
+    path, book, ws, rows = _form(plans_repo, tmp_path)
+    ws.cell(rows["hl2022/1"], FILL["本次进展"], "已发布 12 件")
+    ws.cell(rows["hl2022/1"], FILL["完成情况"], "已完成(2022-06-28)")
+    ws.cell(rows["hl2022/1"], FILL["工作日期"], "2022-06-28")
+    book.save(path)
+    plans_repo.ok("import-progress", path)
+    task = plans_repo.json("show", "hl2022/1", "--json")
+    assert (task["state"], task["closed"]) == ("done", "2022-06-28")

@@ -107,9 +107,13 @@ _STATE_WORDS = {
 }
 
 
+# "已完成(2024-06-28)", as the 分工表 writes a closed task: the word counts, the date is 工作日期's to say
+_TRAILING_NOTE = re.compile(r"\s*[(\uff08][^()\uff08\uff09]*[)\uff09]$")
+
+
 def _state_word(text: str) -> str:
     """The 完成情况 cell as DONE_LABEL, OPEN_LABEL or "" (empty); anything else is refused."""
-    word = _STATE_WORDS.get(text.strip().rstrip("。."))
+    word = _STATE_WORDS.get(_TRAILING_NOTE.sub("", text.strip().rstrip("。.")))
     if word is not None:
         return word
     raise _RowError(f"“完成情况”应为“{DONE_LABEL}”或“{OPEN_LABEL}”,而不是“{text}”")
