@@ -774,9 +774,12 @@ def _body_column(row: list[Cell | None], pos: int, cell: Cell, roles: list[str |
     if title is None or title.style not in ("n", "nn", "n)", "pn", "circ"):
         return None
     name = _clean(row[at].text)[title.end:].strip()
-    if len(name) > 25 or _TITLE_STOP.search(name):
-        return None
     content = _content(cell.text)
+    if (len(name) > 25 or _TITLE_STOP.search(name)) and not (
+            content == "sentence" and pos < len(roles) and roles[pos] in UNIT_ROLES + (DEADLINE,)):
+        # a whole task written out: only a sentence where its units come next is more of it (what
+        # the task asks for, "工作任务 | 工作要求 | 牵头单位"), else the sentence is the next row's
+        return None
     if content == "item":
         marker = marker_at_start(_clean(cell.text))
         if marker.style == title.style and marker.value == title.value + 1:
