@@ -347,3 +347,10 @@ def test_a_ministry_department_ending_in_si_is_a_unit():
     # a 部委's departments are 司: "(监测司、大气司)" closes an item like "(财政局、税务局)"
     assert pairs("监测司、大气司") == [("监测司", R), ("大气司", R)]
     assert looks_like_unit_phrase("监测司、大气司") and is_body_name("大气司")
+
+
+def test_small_form_brackets_hold_a_note_like_any_bracket():
+    # "﹝﹞" are the small forms of "〔〕": a note inside them is part of the name before it
+    assert pairs("市发改委,各区县政府﹝含高新区管委会,下同﹞") == pairs("市发改委,各区县政府〔含高新区管委会,下同〕")
+    assert [name for name, _ in pairs("市发改委,各区县政府﹝含高新区管委会,下同﹞")] == [
+        "市发改委", "各区县政府(含高新区管委会,下同)"]

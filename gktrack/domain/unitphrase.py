@@ -36,7 +36,7 @@ _RANK = {role: rank for rank, role in enumerate(ROLES)}  # lead < support < resp
 # Full-width ASCII, ideographic space, no-break space and the other bracket shapes -> one form,
 # character for character, so patterns need not care how the phrase was typed.
 _WIDTH = HALF_WIDTH | {0xA0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x200B: None, 0xFEFF: None}
-_BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "［": "(", "］": ")"})
+_BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "［": "(", "］": ")", "﹝": "(", "﹞": ")"})
 
 
 def half_width(text: str) -> str:
@@ -595,7 +595,7 @@ def _ends_like_a_name(name: str) -> bool:
     return _whole_name(name) or bare.startswith("各") and len(bare) <= 12
 
 
-_OPENING, _CLOSING = "(（〔【［", ")）〕】］"
+_OPENING, _CLOSING = "(（〔【［﹝", ")）〕】］﹞"
 # What may follow the names, for telling "市财政局分别牵" (a name, then a role word cut off) from a
 # cut-off name.
 _ROLE_TAILS = [adverb + verb

@@ -44,7 +44,8 @@ _ROLE_PATTERNS = [
     # the unit columns: a role word a label ("牵头单位:") goes by too, then a kind of body or nothing
     (LEAD, rf"(?:{LABEL_ROLE_WORDS[LEAD]}){_ORG}"),
     (SUPPORT, rf"(?:{LABEL_ROLE_WORDS[SUPPORT]}){_ORG}"),
-    (RESPONSIBLE, rf"(?:{LABEL_ROLE_WORDS[RESPONSIBLE]}){_ORG}|单位|部门|科室|处室|股室"),
+    # "任务分工": who does the task ("学生处,各高等学校"), unlike "具体分工" (more of its text)
+    (RESPONSIBLE, rf"(?:{LABEL_ROLE_WORDS[RESPONSIBLE]}){_ORG}|单位|部门|科室|处室|股室|(?:任务|责任)分工"),
     (DEADLINE, rf"{DEADLINE_LABEL_WORDS}|时间|{_TIME_HEAD}?日期{_TIME_TAIL}?|进度"),
     (STATUS, r"完成情况|进展情况|落实情况|工作进展|进展|完成进度|推进情况|工作完成情况|目前进展"),
     (REMARKS, r"备注|说明"),
@@ -54,7 +55,7 @@ _ROLE_PATTERNS = [
            r"|目标(?:任务|要求|清单)?|内容|措施|事项|要求|工作任务及要求|任务及要求|重点工作内容|三级要点|二级指标"),
     (GROUP, r"(?:重点|主要|工作)?任务(?:名称|类别)?|工作(?:内容|项目|重点)|重点工作|(?:工作|任务|事项|项目)?(?:类别|类型|分类)"
             r"|项目|领域|板块"
-            r"|一级要点|二级要点|一级指标|要点|栏目|方面"),
+            r"|一级要点|二级要点|一级指标|(?:工作)?要点|栏目|方面"),
 ]
 _ROLE_RX = [(role, re.compile(rf"(?:{source})")) for role, source in _ROLE_PATTERNS]
 
@@ -773,9 +774,12 @@ def _body_column(row: list[Cell | None], pos: int, cell: Cell, roles: list[str |
     if title is None or title.style not in ("n", "nn", "n)", "pn", "circ"):
         return None
     name = _clean(row[at].text)[title.end:].strip()
-    if len(name) > 25 or _TITLE_STOP.search(name):
-        return None
     content = _content(cell.text)
+    if (len(name) > 25 or _TITLE_STOP.search(name)) and not (
+            content == "sentence" and pos < len(roles) and roles[pos] in UNIT_ROLES + (DEADLINE,)):
+        # a whole task written out: only a sentence where its units come next is more of it (what
+        # the task asks for, "工作任务 | 工作要求 | 牵头单位"), else the sentence is the next row's
+        return None
     if content == "item":
         marker = marker_at_start(_clean(cell.text))
         if marker.style == title.style and marker.value == title.value + 1:
