@@ -312,6 +312,8 @@ def test_exported_division_table_imports_back(plans_repo, tmp_path):
     """gktrack's own 分工表 (with its 完成情况/进展 columns) is a plan document too."""
     out = tmp_path / "hl.xlsx"
     plans_repo.ok("progress", "hl2022/1", "已发布", "--unit", "司法所")
+    # a task of two parts: its 完成情况 cell is "未完成(已完成 0/2)" over one line per unit
+    plans_repo.ok("assign", "hl2022/4", "--unit", "司法所")
     plans_repo.ok("export", "--plan", "hl2022", "-o", out)
     data = json_of(plans_repo("import", out, "--id", "copy", "--dry-run", "--json"))
     assert data["tasks"] == 6 and data["year"] == 2022

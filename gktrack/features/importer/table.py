@@ -1070,8 +1070,8 @@ def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, cut: 
                 row.units[role] = (row.units[role] + ";" + value) if role in row.units else value
             elif role == DEADLINE:
                 row.deadline = (row.deadline + "\n" + value) if row.deadline else value
-            elif role == STATUS and _STATE_WORD.match(fold(value).strip()):
-                row.state = value
+            elif role == STATUS and (state := state_only(value)) is not None:
+                row.state = state
             elif role == STATUS:
                 row.status = (row.status + "\n" + value) if row.status else value
         for col, cell in enumerate(cells):
@@ -1122,6 +1122,19 @@ def _heading_row(cells: list[Cell | None], roles: list[str | None], present: lis
 _STATE_WORD = re.compile(r"^(?:已?完成|未完成|进行中|推进中|正常推进|未开始|未到期|已办结|已销号|逾期\s*\d*\s*天?|已逾期"
                          r"|按期|滞后|持续推进中?|√|×|是|否)$")
 _DONE_WORD = re.compile(r"^(?:已?完成|已办结|已销号|√)$")
+# "已完成(2024-06-28)", "司法所:未完成": a state with its date, or a unit's (gktrack's own 分工表)
+_STATE_NOTE = re.compile(r"\s*\([^()]*\)$")
+_UNIT_PREFIX = re.compile(r"^[^::]{1,30}[::]\s*")
+
+
+def state_only(cell: str) -> str | None:
+    """The state a 完成情况 cell names when it says nothing more, its first line's (a sheet's
+    "已完成", or the 分工表 gktrack exports: "未完成(已完成 0/2)" over one line per unit's
+    "司法所:未完成"); None when it gives an account of work done."""
+    lines = [line.strip() for line in fold(cell).splitlines() if line.strip()]
+    states = [_STATE_NOTE.sub("", line) for line in lines]
+    states = [states[0], *(_UNIT_PREFIX.sub("", state) for state in states[1:])]
+    return states[0] if states and all(_STATE_WORD.match(state) for state in states) else None
 
 
 def units_text(units: dict[str, str]) -> str | None:
@@ -1240,7 +1253,7 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, split=None,
             task.deadline_from_text = bool(task.deadline)
         if row.status:
             task.status = row.status
-        if _DONE_WORD.match(fold(row.state).strip()):
+        if _DONE_WORD.match(row.state):
             said_done.append(row.line)
         result.tasks.append(task)
     if said_done:
