@@ -117,6 +117,11 @@ def pairs(task) -> list[tuple[str, str]]:
     return [(u.name, u.role) for u in task.units]
 
 
+def task_triples(plan) -> list[tuple]:
+    """Each imported task as (text, its units as ``pairs``, its deadline phrases)."""
+    return [(t.text, pairs(t), t.deadline) for t in plan.tasks]
+
+
 def import_text(tmp_path: Path, text: str, name: str = "计划.txt"):
     """``text`` saved as a file and imported (``parse_document(read_document(path))``)."""
     from gktrack.features.importer import parse_document, read_document

@@ -8,12 +8,9 @@ from hypothesis import strategies as st
 
 from gktrack.errors import GktrackError
 from gktrack.features.importer import parse_document
+from conftest import task_triples as _tasks
 
 R = "responsible"
-
-
-def _tasks(plan):
-    return [(t.text, [(u.name, u.role) for u in t.units], t.deadline) for t in plan.tasks]
 
 
 # ---- one-cell-per-line tables: a "|" line that starts no cells (hung: the reader never moved on) --

@@ -12,12 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gktrack.features.importer import parse_document
+from conftest import task_triples as _tasks
 
 L, S, R = "lead", "support", "responsible"
-
-
-def _tasks(plan):
-    return [(t.text, [(u.name, u.role) for u in t.units], t.deadline) for t in plan.tasks]
 
 
 def _units(plan):

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from gktrack.features.importer import parse_document
 from gktrack.features.importer.table import TEXT, header_role
+from conftest import task_triples as _tasks
 
 R, L, S = "responsible", "lead", "support"
-
-
-def _tasks(plan):
-    return [(t.text, [(u.name, u.role) for u in t.units], t.deadline) for t in plan.tasks]
 
 
 # ---- a pipe table whose first row carries a category the header's first name spans ---------------
