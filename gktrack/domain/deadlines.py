@@ -681,6 +681,10 @@ class MissedPeriod(NamedTuple):
     start: _dt.date
     end: _dt.date
 
+    def said(self, aside: str = "") -> str:
+        """"第四季度(2024-10-01至2024-12-31)", with ``aside`` inside the brackets after the dates."""
+        return f"{self.label}({self.start.isoformat()}至{self.end.isoformat()}{aside})"
+
 
 @dataclass(frozen=True)
 class Assessment:

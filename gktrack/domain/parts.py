@@ -256,7 +256,11 @@ class PartRow:
     part: Owed | None          # None: a task that names no unit at all
     standing: Standing
     assessment: Assessment
-    last_progress: dt.date | None = None  # the latest entry that counts for this part
+    dates: tuple = ()  # the dates of the progress entries that count for this part
+
+    @property
+    def last_progress(self) -> dt.date | None:
+        return max(self.dates) if self.dates else None
 
     @property
     def unit(self) -> str | None:
@@ -281,7 +285,7 @@ def assess_parts(plan: Plan, task: Task, units: Units, as_of: dt.date, within: i
 
     def row(part: Owed | None, where: Standing, dates: tuple) -> PartRow:
         return PartRow(part, where, standing_of(deadlines, plan.year, where.state, where.closed, dates, as_of, window,
-                                                  plan.issued), max(dates) if dates else None)
+                                                  plan.issued), dates)
 
     if not parts:
         return [row(None, Standing(task.state, task.closed, task.note, tuple(task.evidence)),

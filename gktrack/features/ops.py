@@ -553,7 +553,7 @@ def undo(repo: Repository, *, by: str | None = None) -> Change:
     check_change(repo.root, acting_emails(repo, by), changes, f"撤销 {head[:8]}", "撤销")
     # the task and units of the change it takes back: the audit log files the undo beside it
     new_trailers = git.trailers("undo", reverts=head, task=trailers.get(git.TRAILER_TASK),
-                                units=[u for u in trailers.get(git.TRAILER_UNIT, "").split(",") if u])
+                                units=git.trailer_units(trailers))
     with repo.change(files, f"撤销:{summary}", new_trailers, by=by) as tx:
         if git.head(repo.root) != head:
             raise InputError("撤销期间仓库有了新提交,已停止")

@@ -85,7 +85,6 @@ def rows_of(repo: Repository, plans: list[Plan], *, unit: str | None = None, yea
         if year is not None and p.year != year:
             continue
         for task in p.tasks:
-            task = as_recorded_by(task, as_of)
             role = via = mine = None
             if unit:
                 names = (task.lead + task.support + task.responsible) or ([p.owner] if p.owner else [])
@@ -95,6 +94,7 @@ def rows_of(repo: Repository, plans: list[Plan], *, unit: str | None = None, yea
                 if found is None:
                     continue
                 role, via, owed = found
+            task = as_recorded_by(task, as_of)  # after the unit filter above, which reads only the units
             owed_all = owed_parts(p, task, units)
             if state == "open" and (part_standing(task, owed.unit).state == "done" if unit and owed is not None
                                     else is_done(p, task, units, owed_all)):

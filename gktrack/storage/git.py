@@ -24,6 +24,11 @@ TRAILER_PLAN = "Gktrack-Plan"
 TRAILER_REVERTS = "Gktrack-Reverts"
 
 
+def trailer_units(trailers: dict[str, str]) -> list[str]:
+    """The units a commit's ``Gktrack-Unit`` trailer names (``trailers`` writes them joined by ",")."""
+    return [u for u in trailers.get(TRAILER_UNIT, "").split(",") if u]
+
+
 def trailers(action: str, *, task: str | None = None, plan: str | None = None, units: list[str] | None = None,
              date: dt.date | None = None, reverts: str | None = None) -> dict[str, str]:
     """The trailers of a gktrack commit, in the one order every command writes them."""

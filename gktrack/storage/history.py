@@ -73,7 +73,7 @@ class Commit:
     @property
     def units(self) -> list[str]:
         """The units the change concerns, as its trailer names them (none for most hand edits)."""
-        return [u for u in self.trailers.get(git.TRAILER_UNIT, "").split(",") if u]
+        return git.trailer_units(self.trailers)
 
     @property
     def unit(self) -> str | None:

@@ -162,7 +162,7 @@ def _late_period(entry: TaskReport) -> str | None:
     if not entry.recurring:
         return None
     missed = next((m for m in entry.missed_periods if m.end == entry.due), None)
-    return f"{missed.label}({missed.start.isoformat()}至{missed.end.isoformat()})" if missed else None
+    return missed.said() if missed else None
 
 
 def _owed_rows(entry: TaskReport) -> list:
@@ -218,7 +218,7 @@ def _gaps_text(entry: TaskReport, shared: bool = True) -> str:
         names = [_md(r.unit) for r in rows if period in r.assessment.missed_periods]
         return f",{'、'.join(names)}未记录" if 0 < len(names) < len(rows) else ""
 
-    return "、".join(f"{m.label}({m.start.isoformat()}至{m.end.isoformat()}{who(m)})" for m in entry.period_gaps)
+    return "、".join(m.said(who(m)) for m in entry.period_gaps)
 
 
 def _month_label(report: Report, month: str) -> str:
