@@ -107,7 +107,8 @@ def test_the_audit_of_a_scoped_report_says_what_was_changed(tmp_path, monkeypatc
     sentence names which (it read “报告范围内的共修改N次”, with no noun)."""
     b = year(tmp_path, monkeypatch)
     assert "2024年1月1日至2024年12月31日,报告范围内的计划文件共修改9次" in report(b, "2024", "--plan", "p2024")
-    assert "2024年1月1日至2024年12月31日,报告范围内的任务共修改2次" in report(b, "2024", "--unit", "区司法局")
+    assert "2024年1月1日至2024年12月31日,报告范围内的任务中区司法局承担的部分共修改2次" in report(
+        b, "2024", "--unit", "区司法局")
 
 
 def test_a_periodic_task_late_for_its_last_quarter_says_which_quarter(tmp_path, monkeypatch):

@@ -109,7 +109,7 @@ def build_report(repo, year: int, *, plan: str | None = None, unit: str | None =
         who = f"单位“{report.unit_filter}”在" if report.unit_filter else "仓库"
         raise NotFoundError(f"截至北京时间{cn_date(as_of)}24时,{who}{scope}没有{year}年度需要报告的任务")
     count(report, units)
-    fill_audit(report, walk)
+    fill_audit(report, walk, units)
     return report
 
 

@@ -555,9 +555,9 @@ def _audit_section(report: Report, out: list[str]) -> None:
     text = (f"本报告依据提交 `{c.sha}`{which}"
             f"由{_md(c.who)}于 {c.date.strftime('%Y-%m-%d %H:%M')} 作出。"
             f"{cn_date(report.start)}至{cn_date(report.as_of)},")
-    # what the audit counts (count.fill_audit): a unit's tasks, a plan's file, or every file
-    text += ("报告范围内的任务" if report.unit_filter else "报告范围内的计划文件" if report.plan_filter
-             else "计划文件和单位名册")
+    # what the audit counts (count.fill_audit): the changes of a unit's own part, a plan's file, or every file
+    text += (f"报告范围内的任务中{_md(report.unit_filter)}承担的部分" if report.unit_filter
+             else "报告范围内的计划文件" if report.plan_filter else "计划文件和单位名册")
     text += f"共修改{a.commits}次"
     if a.commits:
         parts = [f"通过 gktrack 操作{a.tool}次"]
