@@ -277,3 +277,25 @@ def test_a_units_audit_counts_only_the_changes_of_its_own_part(tmp_path, monkeyp
     assert [h["changes"] for h in audit["hand_edits"]] == [["p2024/1 时限要求 9月底前→10月底前"]]
     # 区司法局's own: the task added, its close, the office's entry, the deadline; not 望城镇's
     assert report_json(b, "2024", "--unit", "区司法局")["audit"]["commits"] == 5
+
+
+def test_an_undone_reopen_leaves_the_close_it_took_back_as_the_basis(tmp_path, monkeypatch):
+    """Closed on 03-01, reopened on 03-05, the reopen undone on 03-06: the task is done by the close
+    of 03-01, which set the date, note and evidence that stand; the undo only took the reopen back."""
+    b = new_builder(tmp_path, monkeypatch)
+    b.at("2024-01-05").gk("init", str(b.root))
+    b.gk("new-plan", "p2024", "--year", "2024", "--title", "某区2024年政务公开工作要点")
+    b.gk("add", "p2024", "更新政府信息公开指南", "--unit", "区司法局", "--new-unit", "--due", "6月底前")
+    b.at("2024-03-01").gk("close", "p2024/1", "--note", "指南已更新")
+    b.at("2024-03-05").gk("reopen", "p2024/1", "--note", "重开错了")
+    b.at("2024-03-06").gk("undo")
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-05")
+    close = sha_of(b, "关闭 p2024/1")
+    text = report(b, "2024")
+    item = block(text, "p2024/1")
+    assert "- 年末状态:按期完成(2024-03-01 完成)\n" in item  # recorded the day it was done
+    assert f"- 重新打开:2024-03-05,提交 `{sha_of(b, '重新打开 p2024/1')[:8]}`" in item
+    assert f"- 撤销重新打开:2024-03-06,提交 `{sha_of(b, '撤销:')[:8]}`" in item
+    assert f"- 审计依据:关闭于提交 `{close[:8]}`" in item, item
+    assert "曾重新打开" not in text  # the reopen was taken back
+    assert tasks_by_id(report_json(b, "2024"))["p2024/1"]["closing_commit"]["commit"] == close

@@ -440,9 +440,7 @@ def _task_block(report: Report, entry: TaskReport, out: list[str], state_label: 
                    f"({_commit_text(entry.added)}),请核实")
     if entry.period_gaps:
         out.append("- 缺少进展记录的周期:" + _gaps_text(entry, not report.unit_filter))
-    for event in entry.reopened:
-        # an undo takes a close back (a mistake), which is not reopening the work
-        label = "撤销关闭" if event.commit.action == "undo" else "重新打开"
+    for label, event in entry.told_events:
         out.append(f"- {label}:{event.date.isoformat()},{_commit_text(event.commit)}")
     if entry.done:
         out.append("- 审计依据:" + (f"关闭于{_commit_text(entry.closing)}" if entry.closing else "未找到关闭该任务的提交"))

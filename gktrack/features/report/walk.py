@@ -124,9 +124,12 @@ def walk_history(repo, commits: list, plans: list[Plan], year: int, start: dt.da
                     if task.old_state is None and task.new_state is not None:
                         walk.added.setdefault(ref, ref_commit)
                     if task.new_state == "done" and task.old_state != "done":
-                        resolved(ref, ref_commit)
+                        undo = action == "undo"  # an undone reopen: the close it brings back is older
+                        if not undo:
+                            resolved(ref, ref_commit)
                         if in_period:
-                            events.append(StateEvent(ref, "close", task.closed or ref_commit.date.date(), ref_commit))
+                            day = ref_commit.date.date() if undo else task.closed or ref_commit.date.date()
+                            events.append(StateEvent(ref, "close", day, ref_commit))
                     elif task.old_state == "done" and task.new_state == "open" and in_period:
                         events.append(StateEvent(ref, "reopen", ref_commit.date.date(), ref_commit))
             if in_period and action in history.HAND_ACTIONS:
