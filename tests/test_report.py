@@ -599,7 +599,7 @@ def test_cached_and_uncached_reports_are_the_same_bytes(scenario, monkeypatch):
     diffs = [gktrack.storage.plandiff.FileDiff.from_data(__import__("marshal").loads(data)) for (data,) in rows]
     # The hand edit's comparison, among those of the gktrack commits checked against their trailers.
     assert [tuple(t) for d in diffs for t in d.tasks if t.task_id == 7 and t.new_state == "done"] == [
-        (7, "open", "done", None, ("state", "note"), False)]
+        (7, "open", "done", None, ("state", "note"), False, ())]
     # Warm: no plan file is parsed and no hand edit compared again.
 
     def refuse(*args, **kwargs):

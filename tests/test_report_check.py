@@ -9,7 +9,7 @@ no entry, a task without a deadline, and a hand edit of the unit registry only.
 
 from __future__ import annotations
 
-from test_report import new_builder, report, report_json
+from test_report import new_builder, report, report_json, tasks_by_id
 
 REGISTRY = """\
 schema: 1
@@ -107,7 +107,8 @@ def test_the_audit_of_a_scoped_report_says_what_was_changed(tmp_path, monkeypatc
     sentence names which (it read “报告范围内的共修改N次”, with no noun)."""
     b = year(tmp_path, monkeypatch)
     assert "2024年1月1日至2024年12月31日,报告范围内的计划文件共修改9次" in report(b, "2024", "--plan", "p2024")
-    assert "2024年1月1日至2024年12月31日,报告范围内的任务共修改2次" in report(b, "2024", "--unit", "区司法局")
+    assert "2024年1月1日至2024年12月31日,报告范围内的任务中区司法局承担的部分共修改2次" in report(
+        b, "2024", "--unit", "区司法局")
 
 
 def test_a_periodic_task_late_for_its_last_quarter_says_which_quarter(tmp_path, monkeypatch):
@@ -136,3 +137,24 @@ def test_a_cut_task_text_leaves_no_mark_open(tmp_path, monkeypatch):
     assert "“按照《江西省人民政府政务公开办公室关于印发第二批基层政务公开标准化规范化建设工作方案的通知》(赣府公开办字〔2023〕4……)”" \
            "(任务编号 p2024/5)" in found
     assert "及时传达‘促……’”(任务编号 p2024/6)" in found
+
+
+def test_a_plan_issued_mid_year_owes_the_year_as_it_owes_a_straddled_period(tmp_path, monkeypatch):
+    """The issue-date rule is by period: one that ends on or before the issue date is not owed, one
+    that ends after it is owed whole. For 持续推进 the period is the plan year, the same period as
+    "每年"; so in a plan issued on 06-30, both are missed for 2024年度 from its first day (progress
+    before the issue date would have counted), as "按季度" is missed for the whole second quarter
+    in a plan issued on 05-15; the milestone 5月底前 is not owed."""
+    b = new_builder(tmp_path, monkeypatch)
+    b.at("2024-07-01").gk("init", str(b.root))
+    b.gk("new-plan", "p2024", "--year", "2024", "--title", "某区2024年政务公开工作要点", "--issued", "2024-06-30")
+    for due in ("5月底前,持续推进", "9月底前,持续推进", "每年"):
+        b.gk("add", "p2024", "规范政务公开", "--unit", "区司法局", "--new-unit", "--due", due)
+    b.gk("new-plan", "q2024", "--year", "2024", "--title", "某区2024年分工方案", "--issued", "2024-05-15")
+    b.gk("add", "q2024", "按季度公开", "--unit", "区司法局", "--due", "按季度")
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-05")
+    tasks = tasks_by_id(report_json(b, "2024"))
+    year = [{"period": "2024年度", "start": "2024-01-01", "end": "2024-12-31"}]
+    assert [tasks[f"p2024/{n}"]["missed_periods"] for n in (1, 2, 3)] == [year] * 3
+    assert tasks["p2024/1"]["category"] == "no_progress" and tasks["p2024/1"]["due"] == "2024-12-31"
+    assert [m["start"] for m in tasks["q2024/1"]["missed_periods"]] == ["2024-04-01", "2024-07-01", "2024-10-01"]

@@ -243,3 +243,59 @@ def test_a_period_without_progress_names_the_units_that_recorded_none(tmp_path, 
     assert "持续推进。2024年度(2024-01-01至2024-12-31,石岗镇未记录)无进展记录。" in text
     assert "(任务编号 p2024/2),责任单位:区司法局(牵头)、各乡(镇),期限:持续推进。" \
            "截至2024年12月31日本年度没有进展记录;其中没有进展记录的单位:石岗镇。" in text
+    # the JSON says the same: each part carries the periods it has no progress in
+    parts = {p["unit"]: p for p in tasks_by_id(report_json(b, "2024"))["p2024/1"]["parts"]}
+    assert {unit: p["missed_periods"] for unit, p in parts.items()} == {
+        "区司法局": [], "望城镇": [],
+        "石岗镇": [{"period": "2024年度", "start": "2024-01-01", "end": "2024-12-31"}]}
+
+
+def _hand_edit(b: Builder, day: str, old: str, new: str, message: str) -> None:
+    """A plain ``git commit`` of p2024.yaml with ``old`` replaced by ``new`` (once)."""
+    plan = b.root / "plans" / "p2024.yaml"
+    text = plan.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    plan.write_text(text.replace(old, new), encoding="utf-8")
+    b.at(day).git("commit", "-q", "-m", message, "--", "plans/p2024.yaml")
+
+
+def test_a_units_audit_counts_only_the_changes_of_its_own_part(tmp_path, monkeypatch):
+    """石岗镇's report counts the commits that concern its part of p2024/1: the task added (naming
+    各乡(镇), its collective), a change to the task as a whole (by hand or by the office), an entry
+    of its own; not 区司法局's or 望城镇's closes of their parts, nor 望城镇's entry added by hand."""
+    b = year(tmp_path, monkeypatch)
+    b.at("2024-10-20").gk("progress", "p2024/1", "全区推进", "--by", "王五 <wangwu@example.gov.cn>")
+    entry = "    progress:\n      - date: 2024-10-20\n"
+    _hand_edit(b, "2024-10-21", entry, entry.replace("2024-10-20", "2024-10-21") + "        unit: 望城镇\n"
+               "        note: 望城镇补记\n      - date: 2024-10-20\n", "补记望城镇的进展")
+    _hand_edit(b, "2024-10-22", "deadline: 9月底前", "deadline: 10月底前", "改期限")
+    b.at("2024-11-01").gk("progress", "p2024/1", "石岗镇推进", "--unit", "石岗镇")
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-05")
+    audit = report_json(b, "2024", "--unit", "石岗镇")["audit"]
+    # add, the office's entry for the task as a whole, the deadline edited by hand, its own entry
+    assert (audit["commits"], audit["gktrack"], audit["hand_edits_unchecked"]) == (4, 3, 1)
+    assert [h["changes"] for h in audit["hand_edits"]] == [["p2024/1 时限要求 9月底前→10月底前"]]
+    # 区司法局's own: the task added, its close, the office's entry, the deadline; not 望城镇's
+    assert report_json(b, "2024", "--unit", "区司法局")["audit"]["commits"] == 5
+
+
+def test_an_undone_reopen_leaves_the_close_it_took_back_as_the_basis(tmp_path, monkeypatch):
+    """Closed on 03-01, reopened on 03-05, the reopen undone on 03-06: the task is done by the close
+    of 03-01, which set the date, note and evidence that stand; the undo only took the reopen back."""
+    b = new_builder(tmp_path, monkeypatch)
+    b.at("2024-01-05").gk("init", str(b.root))
+    b.gk("new-plan", "p2024", "--year", "2024", "--title", "某区2024年政务公开工作要点")
+    b.gk("add", "p2024", "更新政府信息公开指南", "--unit", "区司法局", "--new-unit", "--due", "6月底前")
+    b.at("2024-03-01").gk("close", "p2024/1", "--note", "指南已更新")
+    b.at("2024-03-05").gk("reopen", "p2024/1", "--note", "重开错了")
+    b.at("2024-03-06").gk("undo")
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-05")
+    close = sha_of(b, "关闭 p2024/1")
+    text = report(b, "2024")
+    item = block(text, "p2024/1")
+    assert "- 年末状态:按期完成(2024-03-01 完成)\n" in item  # recorded the day it was done
+    assert f"- 重新打开:2024-03-05,提交 `{sha_of(b, '重新打开 p2024/1')[:8]}`" in item
+    assert f"- 撤销重新打开:2024-03-06,提交 `{sha_of(b, '撤销:')[:8]}`" in item
+    assert f"- 审计依据:关闭于提交 `{close[:8]}`" in item, item
+    assert "曾重新打开" not in text  # the reopen was taken back
+    assert tasks_by_id(report_json(b, "2024"))["p2024/1"]["closing_commit"]["commit"] == close

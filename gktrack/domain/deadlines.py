@@ -685,6 +685,9 @@ class MissedPeriod(NamedTuple):
         """"第四季度(2024-10-01至2024-12-31)", with ``aside`` inside the brackets after the dates."""
         return f"{self.label}({self.start.isoformat()}至{self.end.isoformat()}{aside})"
 
+    def to_json(self) -> dict:
+        return {"period": self.label, "start": self.start.isoformat(), "end": self.end.isoformat()}
+
 
 @dataclass(frozen=True)
 class Assessment:

@@ -224,7 +224,7 @@ def _contents(data: bytes | None, path: str, blob: str) -> bytes:
     return data
 
 
-_DIFF_KIND = "plandiff.3"  # the phrases' wording is part of what is remembered: a new one, a new kind
+_DIFF_KIND = "plandiff.4"  # what is remembered (the phrases' wording, each change's fields): a new form, a new kind
 
 
 def plan_diffs(repo: Repository, changes: list[FileChange],

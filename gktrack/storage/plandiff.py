@@ -33,7 +33,9 @@ _TASK_FIELDS = fields_of(Task)
 class TaskChange(NamedTuple):
     """One task a commit changed: its state before and after (None: no such task), after the
     change its closing date, the fields that differ (none listed for a task added or deleted),
-    and whether a progress entry already there was changed or removed (not only added to)."""
+    whether a progress entry already there was changed or removed (not only added to), and the
+    units (as the file writes them) whose own records are all it changed: their part records and
+    progress entries naming them; none when it changed the task as a whole."""
 
     task_id: int
     old_state: str | None
@@ -41,6 +43,7 @@ class TaskChange(NamedTuple):
     closed: dt.date | None
     fields: tuple[str, ...] = ()
     rewrote: bool = False
+    units: tuple[str, ...] = ()
 
 
 @dataclass
@@ -58,15 +61,15 @@ class FileDiff:
 
     def to_data(self) -> tuple:
         return (self.phrases, [(t.task_id, t.old_state, t.new_state, t.closed and t.closed.toordinal(),
-                                t.fields, t.rewrote) for t in self.tasks],
+                                t.fields, t.rewrote, t.units) for t in self.tasks],
                 self.uncertain, self.header, self.unread)
 
     @classmethod
     def from_data(cls, data: tuple) -> "FileDiff":
         phrases, tasks, uncertain, header, unread = data
         return cls(list(phrases), [TaskChange(i, old, new, dt.date.fromordinal(closed) if closed else None,
-                                              tuple(fields), rewrote)
-                                   for i, old, new, closed, fields, rewrote in tasks],
+                                              tuple(fields), rewrote, tuple(units))
+                                   for i, old, new, closed, fields, rewrote, units in tasks],
                    list(uncertain), list(header), unread)
 
 
@@ -119,8 +122,21 @@ def _changes(before: dict[int, Task], after: dict[int, Task]) -> list[TaskChange
                 if old is not None and new is not None else ()
             # An entry that was there before and is not now was changed or removed.
             rewrote = "progress" in fields and bool(_entries(old) - _entries(new))
-            out.append(TaskChange(task_id, old and old.state, new and new.state, new and new.closed, fields, rewrote))
+            out.append(TaskChange(task_id, old and old.state, new and new.state, new and new.closed, fields, rewrote,
+                                  _units_of(old, new, fields)))
     return out
+
+
+def _units_of(old: Task | None, new: Task | None, fields: tuple[str, ...]) -> tuple[str, ...]:
+    """The units whose own records (part records, progress entries naming them) are all that
+    changed between ``old`` and ``new``; none when anything of the task as a whole changed (an
+    entry without a unit counts for every part)."""
+    if old is None or new is None or not set(fields) <= {"progress", "parts"}:
+        return ()
+    before, after = _entries(old), _entries(new)
+    units = {unit for _, unit, _, _ in (before - after) + (after - before)}
+    units |= {p.unit for p in (*old.parts, *new.parts) if old.part(p.unit) != new.part(p.unit)}
+    return () if None in units else tuple(sorted(units))
 
 
 def _entries(task: Task) -> Counter:

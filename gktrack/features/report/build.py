@@ -109,7 +109,7 @@ def build_report(repo, year: int, *, plan: str | None = None, unit: str | None =
         who = f"单位“{report.unit_filter}”在" if report.unit_filter else "仓库"
         raise NotFoundError(f"截至北京时间{cn_date(as_of)}24时,{who}{scope}没有{year}年度需要报告的任务")
     count(report, units)
-    fill_audit(report, walk)
+    fill_audit(report, walk, units)
     return report
 
 
@@ -156,7 +156,8 @@ def _select_tasks(report: Report, plans: list[Plan], walk: Walk, units: Units) -
             if report.reconstructed and task.state != "done" and not task.progress:
                 unrecorded.add(task.full_id)
             events = walk.events.get(task.full_id, [])
-            closes = [e for e in events if e.kind == "close"]
+            # the closes that set a state: an undo's only brings back an earlier one
+            closes = [e for e in events if e.kind == "close" and e.commit.action != "undo"]
             closing = walk.closing.get(task.full_id) or (closes[-1].commit if closes else None)
             closed = None
             if task.state == "done":
@@ -183,7 +184,7 @@ def _select_tasks(report: Report, plans: list[Plan], walk: Walk, units: Units) -
                     supporting = True
                 else:
                     assessment, told = mine.assessment, [mine]
-                    task, closed, closing = _part_as_task(task, mine, events, closing)
+                    task, closed, closing = _part_as_task(task, mine, closes, closing)
                 progress = [p for p in progress if p.unit and resolve(p.unit) == wanted]
             # Reconstructed, every task was added after the dates it records: nothing to flag.
             added = None if report.reconstructed else walk.added.get(task.full_id)
@@ -202,7 +203,7 @@ def _select_tasks(report: Report, plans: list[Plan], walk: Walk, units: Units) -
     report.unrecorded = sum(1 for p in report.plans for t in p.tasks if t.ref in unrecorded)
 
 
-def _part_as_task(task, row, events: list, closing):
+def _part_as_task(task, row, closes: list, closing):
     """A unit's report tells of its own part: the task with the part's state, date, note and
     evidence, and the commit that closed that part (the whole task's, when it was closed as a
     whole). Returns (task, closed, closing commit)."""
@@ -210,7 +211,7 @@ def _part_as_task(task, row, events: list, closing):
     if s.state != "done":
         return dataclasses.replace(task, state="open", closed=None, note=None, evidence=[]), None, None
     if task.part(row.unit) is not None:
-        own = [e.commit for e in events if e.kind == "close" and e.commit.unit == row.unit]
+        own = [e.commit for e in closes if e.commit.unit == row.unit]
         closing = own[-1] if own else None
     task = dataclasses.replace(task, state="done", closed=s.closed, note=s.note, evidence=list(s.evidence))
     return task, s.closed, closing

@@ -66,6 +66,15 @@ def _count_units(stats: dict[str, UnitStats], units: Units, entry: TaskReport, w
             of(name).progress += 1
 
 
+def _concerns(entry: TaskReport, names: tuple[str, ...], own: set[str], units: Units) -> bool:
+    """Whether a change of ``entry``'s task concerns the reported unit's part: it names the unit
+    (or a collective it belongs to, as an add or assign does), or names none, changing the task
+    as a whole, which is the unit's part too unless it only supports the task."""
+    if not names:
+        return not entry.supporting
+    return any(units.resolve(name) in own for name in names)
+
+
 def _month(day) -> str:
     """The month a date or time falls in, as the audit names it (YYYY-MM)."""
     return f"{day.year:04d}-{day.month:02d}"
@@ -77,20 +86,23 @@ def _months(report: Report) -> list[str]:
     return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(first, last + 1)]
 
 
-def fill_audit(report: Report, walk) -> None:
+def fill_audit(report: Report, walk, units: Units) -> None:
     """The audit's counts from the period's commits (``walk.commits``): by month (author date, as
     the walk chose them), by person (newest name for an e-mail; another committer apart), and
     the hand edits (a commit whose trailers do not fit its content is one), within the report's
-    scope."""
+    scope: a unit's report counts the changes that concern its own part (``_concerns``)."""
     audit = report.audit
     months = {m: MonthStats(m) for m in _months(report)}
     people: dict[str, PersonStats] = {}
-    reported = {t.ref for t in report.tasks}
+    reported = {t.ref: t for t in report.tasks}
     plan_files = {plan_rel(p.plan.id) for p in report.plans}
+    wanted = report.unit_filter
+    own = {wanted, *units.collectives_of(wanted)} if wanted else set()
 
-    def in_scope(tasks: tuple[str, ...], files: list[str]) -> bool:
-        if report.unit_filter:
-            return not reported.isdisjoint(tasks)
+    def in_scope(tasks: dict[str, tuple[str, ...]], files: list[str]) -> bool:
+        if wanted:
+            return any(ref in reported and _concerns(reported[ref], names, own, units)
+                       for ref, names in tasks.items())
         if report.plan_filter:
             return any(f in plan_files for f in files)
         return True

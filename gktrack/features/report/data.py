@@ -157,13 +157,18 @@ class TaskReport:
         return self.due is None and any(d.kind == "unknown" for d in self.deadlines)
 
     @property
-    def reopened(self) -> list[StateEvent]:
-        return [e for e in self.events if e.kind == "reopen"]
+    def told_events(self) -> list[tuple[str, StateEvent]]:
+        """The reopens and the undos of the period, each with how the report names it: an undo takes
+        back a mistake, a close (撤销关闭) or a reopen (撤销重新打开), which is not reopening the work."""
+        labels = {("reopen", False): "重新打开", ("reopen", True): "撤销关闭", ("close", True): "撤销重新打开"}
+        found = ((labels.get((e.kind, e.commit.action == "undo")), e) for e in self.events)
+        return [(label, e) for label, e in found if label]
 
     @property
     def reopened_for_work(self) -> bool:
-        """Reopened because the work was not done; an undo takes back a close made by mistake."""
-        return any(e.commit.action != "undo" for e in self.reopened)
+        """Reopened because the work was not done, and not taken back by an undo."""
+        told = [label for label, _ in self.told_events]
+        return any(label == "重新打开" and told[i + 1:i + 2] != ["撤销重新打开"] for i, label in enumerate(told))
 
     @property
     def closed_by_hand(self) -> bool:

@@ -68,8 +68,7 @@ def _task_json(t: TaskReport, report: Report) -> dict:
         "closed": t.closed.isoformat() if t.closed else None,
         "note": task.note,
         "evidence": list(task.evidence),
-        "missed_periods": [{"period": m.label, "start": m.start.isoformat(), "end": m.end.isoformat()}
-                           for m in t.missed_periods],
+        "missed_periods": [m.to_json() for m in t.missed_periods],
         "progress": [to_data(p) for p in t.progress],
         "closing_commit": t.closing.to_json() if t.closing else None,
         "added_commit": t.added.to_json() if t.added else None,
@@ -77,7 +76,9 @@ def _task_json(t: TaskReport, report: Report) -> dict:
         "events": [e.to_json() for e in t.events],
         "carried_over": t.carried_over,
         "supporting": t.supporting,
-        # each unit's part, as status --json gives it; days late counted to the cut-off, as the task's
-        "parts": [{**part_json(r), "days_late": days_late(r.assessment, report.as_of)}
+        # each unit's part, as status --json gives it; days late counted to the cut-off, as the task's;
+        # the periods the part has no progress in, which the Markdown names the units of
+        "parts": [{**part_json(r), "days_late": days_late(r.assessment, report.as_of),
+                   "missed_periods": [m.to_json() for m in r.assessment.missed_periods]}
                   for r in t.parts if r.part is not None],
     }

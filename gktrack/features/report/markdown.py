@@ -440,9 +440,7 @@ def _task_block(report: Report, entry: TaskReport, out: list[str], state_label: 
                    f"({_commit_text(entry.added)}),请核实")
     if entry.period_gaps:
         out.append("- 缺少进展记录的周期:" + _gaps_text(entry, not report.unit_filter))
-    for event in entry.reopened:
-        # an undo takes a close back (a mistake), which is not reopening the work
-        label = "撤销关闭" if event.commit.action == "undo" else "重新打开"
+    for label, event in entry.told_events:
         out.append(f"- {label}:{event.date.isoformat()},{_commit_text(event.commit)}")
     if entry.done:
         out.append("- 审计依据:" + (f"关闭于{_commit_text(entry.closing)}" if entry.closing else "未找到关闭该任务的提交"))
@@ -555,9 +553,9 @@ def _audit_section(report: Report, out: list[str]) -> None:
     text = (f"本报告依据提交 `{c.sha}`{which}"
             f"由{_md(c.who)}于 {c.date.strftime('%Y-%m-%d %H:%M')} 作出。"
             f"{cn_date(report.start)}至{cn_date(report.as_of)},")
-    # what the audit counts (count.fill_audit): a unit's tasks, a plan's file, or every file
-    text += ("报告范围内的任务" if report.unit_filter else "报告范围内的计划文件" if report.plan_filter
-             else "计划文件和单位名册")
+    # what the audit counts (count.fill_audit): the changes of a unit's own part, a plan's file, or every file
+    text += (f"报告范围内的任务中{_md(report.unit_filter)}承担的部分" if report.unit_filter
+             else "报告范围内的计划文件" if report.plan_filter else "计划文件和单位名册")
     text += f"共修改{a.commits}次"
     if a.commits:
         parts = [f"通过 gktrack 操作{a.tool}次"]

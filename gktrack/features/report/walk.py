@@ -35,7 +35,9 @@ class PeriodCommit(NamedTuple):
     action: str | None
     claimed: str | None
     files: list[str]
-    tasks: tuple[str, ...]  # the tasks it changed
+    # the tasks it changed, each with the units whose parts alone the change concerns (none: the
+    # task as a whole): a gktrack command's by its Gktrack-Unit, a hand edit's by what it changed
+    tasks: dict[str, tuple[str, ...]]
 
 
 @dataclass
@@ -95,9 +97,9 @@ def walk_history(repo, commits: list, plans: list[Plan], year: int, start: dt.da
             walk.added.setdefault(commit.task, CommitRef.of(commit))
         if not in_period and not waiting and commit.trusted:
             continue
-        touched: set[str] = set()
+        touched: dict[str, tuple[str, ...]] = {}
         if commit.trusted:
-            touched.add(commit.task)
+            touched[commit.task] = tuple(commit.units)
             if action in ("close", "reopen"):
                 ref_commit = CommitRef.of(commit)
                 if action == "close" and commit.unit not in part_closers.get(commit.task, ()):
@@ -118,13 +120,16 @@ def walk_history(repo, commits: list, plans: list[Plan], year: int, start: dt.da
                 phrases += diff.phrases
                 for task in diff.tasks:
                     ref = f"{plan_id}/{task.task_id}"
-                    touched.add(ref)
+                    touched[ref] = task.units if action in history.HAND_ACTIONS else tuple(commit.units)
                     if task.old_state is None and task.new_state is not None:
                         walk.added.setdefault(ref, ref_commit)
                     if task.new_state == "done" and task.old_state != "done":
-                        resolved(ref, ref_commit)
+                        undo = action == "undo"  # an undone reopen: the close it brings back is older
+                        if not undo:
+                            resolved(ref, ref_commit)
                         if in_period:
-                            events.append(StateEvent(ref, "close", task.closed or ref_commit.date.date(), ref_commit))
+                            day = ref_commit.date.date() if undo else task.closed or ref_commit.date.date()
+                            events.append(StateEvent(ref, "close", day, ref_commit))
                     elif task.old_state == "done" and task.new_state == "open" and in_period:
                         events.append(StateEvent(ref, "reopen", ref_commit.date.date(), ref_commit))
             if in_period and action in history.HAND_ACTIONS:
@@ -132,7 +137,7 @@ def walk_history(repo, commits: list, plans: list[Plan], year: int, start: dt.da
         if in_period:
             period.append(PeriodCommit(
                 commit.sha, commit.author, commit.email, commit.committer, commit.committer_email,
-                commit.authored.astimezone(BEIJING), action, commit.claimed, commit.files, tuple(touched)))
+                commit.authored.astimezone(BEIJING), action, commit.claimed, commit.files, touched))
     for event in reversed(events):
         walk.events.setdefault(event.ref, []).append(event)
     walk.hand_edits = list(reversed(hand))
