@@ -243,6 +243,8 @@ def test_a_period_without_progress_names_the_units_that_recorded_none(tmp_path, 
     assert "持续推进。2024年度(2024-01-01至2024-12-31,石岗镇未记录)无进展记录。" in text
     assert "(任务编号 p2024/2),责任单位:区司法局(牵头)、各乡(镇),期限:持续推进。" \
            "截至2024年12月31日本年度没有进展记录;其中没有进展记录的单位:石岗镇。" in text
+    # the task's state line, above the two entries the others recorded, says whose part has none
+    assert "未见进展(截至 2024-12-31 本年度石岗镇没有进展记录)" in block(text, "p2024/2")
     # the JSON says the same: each part carries the periods it has no progress in
     parts = {p["unit"]: p for p in tasks_by_id(report_json(b, "2024"))["p2024/1"]["parts"]}
     assert {unit: p["missed_periods"] for unit, p in parts.items()} == {

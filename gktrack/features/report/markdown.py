@@ -123,13 +123,15 @@ def _who(unit: str | None, by: str | None) -> str:
     return " " + who if who else ""
 
 
-def _state_text(entry: TaskReport, as_of: dt.date) -> str:
+def _state_text(entry: TaskReport, as_of: dt.date, whose: bool) -> str:
     if entry.supporting:
-        return f"本单位配合,没有自己办结的部分(任务整体:{_whole_state_text(entry, as_of)})"
-    return _whole_state_text(entry, as_of)
+        return f"本单位配合,没有自己办结的部分(任务整体:{_whole_state_text(entry, as_of, whose)})"
+    return _whole_state_text(entry, as_of, whose)
 
 
-def _whole_state_text(entry: TaskReport, as_of: dt.date) -> str:
+def _whole_state_text(entry: TaskReport, as_of: dt.date, whose: bool) -> str:
+    """The task's state in a phrase; ``whose``: a shared task without progress names the units
+    that recorded none (above the entries the others recorded)."""
     label = CATEGORY_LABELS[entry.category]
     if entry.category == "on_time":
         return f"{label}({entry.closed.isoformat()} 完成)" if entry.closed else f"{label}(完成日期不详)"
@@ -144,7 +146,8 @@ def _whole_state_text(entry: TaskReport, as_of: dt.date) -> str:
             return f"{label}(期限 {due},截至 {as_of.isoformat()} 已逾期{entry.days_late}天)"
         return f"{label}(期限 {due} 已届满)"
     if entry.category == "no_progress":
-        return f"{label}(截至 {as_of.isoformat()} 本年度没有进展记录)"
+        silent = [_md(r.unit) for r in _owed_rows(entry) if r.assessment.category == "no_progress"] if whose else []
+        return f"{label}(截至 {as_of.isoformat()} 本年度{'、'.join(silent)}没有进展记录)"
     if entry.category == "ongoing" and entry.recurring:
         # 每季度 and the like: the category is 持续推进, the reader wants to know if each period was done
         gaps = len(entry.period_gaps)
@@ -421,7 +424,7 @@ def _task_block(report: Report, entry: TaskReport, out: list[str], state_label: 
     out.append("")
     out.append(f"- 责任单位:{_roles_text(tuple(entry.units))}")
     out.append(f"- 期限:{_deadline_text(entry)}")
-    state = f"- {state_label}:{_state_text(entry, report.as_of)}"
+    state = f"- {state_label}:{_state_text(entry, report.as_of, not report.unit_filter)}"
     if entry.done and entry.closing and entry.closed and entry.closing.date.date() != entry.closed:
         state += f",{entry.closing.date.date().isoformat()} 登记"
     out.append(state)
