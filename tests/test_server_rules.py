@@ -13,7 +13,7 @@ from conftest import Gk, git, run_main
 from gktrack.domain.permissions import (
     RULE_ACTING_UNIT, RULE_ENTRY_UNIT, RULE_OFFICE_FIELDS, RULE_OTHER_FILES, RULE_REGISTRY, RULE_UNIT,
 )
-from gktrack.features.collab.hooks import RULE_DELETE, RULE_LINKS, RULE_SERVER, RULE_VALID
+from gktrack.features.collab.hooks import RULE_DELETE, RULE_FUTURE, RULE_LINKS, RULE_SERVER, RULE_VALID
 from test_hooks import LI, OFFICE, hand_commit, ok, org, push, replace, server_head  # noqa: F401
 
 PLAN = "plans/p1.yaml"
@@ -417,3 +417,55 @@ def test_a_liaisons_entry_on_a_shared_task_must_name_its_unit(org):
             "      - date: 2024-06-01\n        note: 自己的任务\n")
     ok(li, "commit-edits", "-m", "补记")
     assert push(li).returncode == 0
+
+
+# --- dates after today: what the client wrote is judged --------------------------------------
+
+ENTRY_AT = "    text: 任务二\n    responsible: [财政所]\n    state: open\n"
+
+
+def hand_entry(root: Path, date: str, note: str = "手工补记") -> None:
+    """A progress entry on 财政所's 任务二 (李四's), written by hand."""
+    replace(root, PLAN, ENTRY_AT,
+            f"{ENTRY_AT}    progress:\n      - date: {date}\n        unit: 财政所\n        note: {note}\n")
+
+
+def test_work_dated_after_the_servers_today_is_refused_with_a_day_for_time_zones(org):
+    li = org["li"]  # the tests' today: 2024-07-01
+    before = server_head(org)
+    hand_entry(li, "2024-07-05")
+    hand_commit(li, "预先记下的进展", PLAN)
+    stderr = refused(org, push(li), before)
+    assert "任务 p1/2" in stderr and "2024-07-05 晚于今天" in stderr and RULE_FUTURE in stderr
+    # the CLI refuses the same date with the same words
+    assert "晚于今天,不能记录未来的工作" in Gk(li).fail("--repo", li, "progress", "p1/2", "x", "--date", "2024-07-05")
+    # a clock a day ahead (a client east of the server's time zone) is honest work
+    git(li, "reset", "-q", "--hard", "origin/main")
+    hand_entry(li, "2024-07-02")
+    hand_commit(li, "次日的进展", PLAN)
+    assert push(li).returncode == 0
+
+
+def test_a_completion_date_after_today_is_refused_even_from_the_office(org):
+    office = org["office"]
+    before = server_head(org)
+    replace(office, PLAN, "    text: 任务一\n    responsible: [司法所]\n    state: open\n",
+            "    text: 任务一\n    responsible: [司法所]\n    state: done\n    closed: 2024-12-31\n")
+    hand_commit(office, "提前办结", PLAN)
+    stderr = refused(org, push(office), before)
+    assert "任务 p1/1" in stderr and "完成日期 2024-12-31" in stderr and RULE_FUTURE in stderr
+
+
+def test_dates_already_accepted_are_not_judged_again(org, monkeypatch):
+    li = org["li"]
+    hand_entry(li, "2024-07-20")
+    hand_commit(li, "那天记下的进展", PLAN)
+    monkeypatch.setenv("GKTRACK_TODAY", "2024-07-20")
+    assert push(li).returncode == 0
+    # the server's clock went back (or the entry was accepted before this rule): other work goes on
+    monkeypatch.setenv("GKTRACK_TODAY", "2024-07-01")
+    replace(li, PLAN, "        note: 手工补记\n", "        note: 手工补记\n      - date: 2024-06-30\n"
+                                                "        unit: 财政所\n        note: 又一条\n")
+    hand_commit(li, "又一条进展", PLAN)
+    pushed = push(li)
+    assert pushed.returncode == 0, pushed.stderr

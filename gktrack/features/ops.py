@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from gktrack.domain.dates import read_date, today
+from gktrack.domain.dates import future_work, read_date, today
 from gktrack.domain.model import ROLE_LABELS, ROLES, YEARS, Plan, Progress, Section, Task, UnitRef
 from gktrack.domain.text import clip
 from gktrack.domain.units import resolve_refs, typed_form
@@ -389,8 +389,9 @@ def _record_date(value: str | None, plan: Plan, repo: Repository, task: Task) ->
         return today(), []
     typed = read_date(value, "日期", today=today(), year=plan.year)
     date, notes = typed.date, [f"日期“{value}”{typed.assumed}"] if typed.assumed else []
-    if date > today():
-        raise InputError(f"日期 {date} 晚于今天,不能记录未来的工作")
+    problem = future_work(date, "日期", latest=today())
+    if problem:
+        raise InputError(problem)
     return date, notes + date_doubts(repo, plan, task, date)
 
 
