@@ -11,10 +11,10 @@ from pathlib import Path
 
 from conftest import Gk, git, run_main
 from gktrack.domain.permissions import (
-    RULE_ACTING_UNIT, RULE_ENTRY_UNIT, RULE_OFFICE_FIELDS, RULE_OTHER_FILES, RULE_REGISTRY, RULE_UNIT,
+    RULE_ACTING_UNIT, RULE_ENTRY_UNIT, RULE_OFFICE_FIELDS, RULE_OTHER_FILES, RULE_RECORDER, RULE_REGISTRY, RULE_UNIT,
 )
 from gktrack.features.collab.hooks import RULE_DELETE, RULE_FUTURE, RULE_LINKS, RULE_SERVER, RULE_VALID
-from test_hooks import LI, OFFICE, hand_commit, ok, org, push, replace, server_head  # noqa: F401
+from test_hooks import LI, OFFICE, ZHANG, hand_commit, ok, org, push, replace, server_head  # noqa: F401
 
 PLAN = "plans/p1.yaml"
 
@@ -419,15 +419,16 @@ def test_a_liaisons_entry_on_a_shared_task_must_name_its_unit(org):
     assert push(li).returncode == 0
 
 
-# --- dates after today: what the client wrote is judged --------------------------------------
+# --- dates after today and the recorder (by) of an entry: what the client wrote is judged -----
 
 ENTRY_AT = "    text: 任务二\n    responsible: [财政所]\n    state: open\n"
 
 
-def hand_entry(root: Path, date: str, note: str = "手工补记") -> None:
+def hand_entry(root: Path, date: str, by: str | None = None, note: str = "手工补记") -> None:
     """A progress entry on 财政所's 任务二 (李四's), written by hand."""
+    who = f"        by: {by}\n" if by else ""
     replace(root, PLAN, ENTRY_AT,
-            f"{ENTRY_AT}    progress:\n      - date: {date}\n        unit: 财政所\n        note: {note}\n")
+            f"{ENTRY_AT}    progress:\n      - date: {date}\n        unit: 财政所\n{who}        note: {note}\n")
 
 
 def test_work_dated_after_the_servers_today_is_refused_with_a_day_for_time_zones(org):
@@ -467,5 +468,36 @@ def test_dates_already_accepted_are_not_judged_again(org, monkeypatch):
     replace(li, PLAN, "        note: 手工补记\n", "        note: 手工补记\n      - date: 2024-06-30\n"
                                                 "        unit: 财政所\n        note: 又一条\n")
     hand_commit(li, "又一条进展", PLAN)
+    pushed = push(li)
+    assert pushed.returncode == 0, pushed.stderr
+
+
+def test_the_recorder_of_a_liaisons_entry_must_be_who_made_the_change(org):
+    li = org["li"]
+    before = server_head(org)
+    hand_entry(li, "2024-06-01", by=ZHANG[0])
+    hand_commit(li, "以张三的名义记录", PLAN)
+    stderr = refused(org, push(li), before)
+    assert "任务 p1/2" in stderr and f"记录人“{ZHANG[0]}”" in stderr and RULE_RECORDER in stderr
+    assert len([line for line in stderr.splitlines() if RULE_RECORDER in line]) == 1
+    git(li, "reset", "-q", "--hard", "origin/main")
+    # the CLI says so first: a bare --by name is written as the recorder
+    assert RULE_RECORDER in Gk(li).fail("--repo", li, "progress", "p1/2", "x", "--by", ZHANG[0], code=4)
+    # honest: his own name as the registry writes it, also when his git name differs
+    hand_entry(li, "2024-06-01", by="李四")
+    hand_commit(li, "手工补记", PLAN)
+    git(li, "config", "user.name", "lisi")
+    ok(li, "progress", "p1/2", "命令记录的进展")
+    assert "by: 李四\n" in (li / PLAN).read_text("utf-8") and "by: lisi" not in (li / PLAN).read_text("utf-8")
+    pushed = push(li)
+    assert pushed.returncode == 0, pushed.stderr
+    # correcting the note of an entry someone else recorded keeps its recorder: not a new claim
+    office = org["office"]
+    git(office, "pull", "-q", "--ff-only")
+    ok(office, "progress", "p1/2", "办公室代记", "--unit", "财政所")
+    assert push(office).returncode == 0
+    git(li, "pull", "-q", "--ff-only")
+    replace(li, PLAN, "        note: 办公室代记\n", "        note: 办公室代记(李四更正)\n")
+    hand_commit(li, "更正进展", PLAN)
     pushed = push(li)
     assert pushed.returncode == 0, pushed.stderr

@@ -344,11 +344,23 @@ def _actor_email(repo: Repository, by: str | None) -> str | None:
 
 
 def actor_name(repo: Repository, by: str | None) -> str | None:
-    if by:
-        parsed = git.parse_identity(by)
-        return parsed.name if parsed else by.strip()
-    ident = repo.git_identity()
-    return ident.name if ident else None
+    """The recorder (``by``) of a progress entry: a listed person as the registry names them (the
+    server checks it so, not by a git name), else ``--by``'s name or git's."""
+    units = repo.units()
+    parsed = git.parse_identity(by) if by else repo.git_identity()
+    if by and parsed is None:  # a bare name, in the committer's rights
+        name = by.strip()
+        if units.registry.people:
+            from gktrack.domain.permissions import check_recorder
+
+            check_recorder(units, acting_emails(repo, by), name)
+        return name
+    person = units.person(parsed.email) if parsed else None
+    if person is not None:
+        from gktrack.domain.permissions import recorder_name
+
+        return recorder_name(person)
+    return parsed.name if parsed else None
 
 
 def acting_emails(repo: Repository, by: str | None) -> list[str | None]:

@@ -240,8 +240,9 @@ def _read_registry(data: bytes) -> Registry:
     return parse_registry(data, REGISTRY_FILE)
 
 
-def liaison_findings(units: Units, person, changes: list[FileChange]) -> list[Finding]:
-    """A unit liaison's ``changes`` against the rules (``gktrack.domain.permissions``)."""
+def liaison_findings(units: Units, person, changes: list[FileChange], acting: list) -> list[Finding]:
+    """A unit liaison's ``changes`` against the rules (``gktrack.domain.permissions``); ``acting``:
+    the listed people making them, ``person`` among them."""
     who = person.name or person.email
     found: list[Finding] = []
     for change in changes:
@@ -282,7 +283,7 @@ def liaison_findings(units: Units, person, changes: list[FileChange]) -> list[Fi
                 found.append((ref, RULE_ADD_REMOVE, f"{who} {'新增' if task_id not in old else '删除'}了任务"))
                 continue
             found += [(ref, rule, detail)
-                      for rule, detail in task_change_problems(units, person, before, old[task_id], new[task_id])]
+                      for rule, detail in task_change_problems(units, person, before, old[task_id], new[task_id], acting)]
             if unknown_before.get(task_id) != unknown_after.get(task_id):
                 found.append((ref, RULE_OFFICE_FIELDS, f"{who} 修改了 gktrack 不使用的字段"
                                                        f"{_field_names(unknown_before.get(task_id), unknown_after.get(task_id))}"))
@@ -335,12 +336,13 @@ def judge_changes(registry: Registry, emails: list[str | None], changes: list[Fi
     if not registry.people or not changes:
         return found
     units = Units(registry)
+    acting = [p for p in map(units.person, dict.fromkeys(emails)) if p is not None]
     for email in dict.fromkeys(emails):
         person = units.person(email)
         if person is None:
             found.append((None, RULE_UNKNOWN, f"{email or '(无邮箱)'} 不在单位名册的人员(people)中"))
         elif person.role != "office":
-            found += liaison_findings(units, person, changes)
+            found += liaison_findings(units, person, changes, acting)
     return found
 
 
