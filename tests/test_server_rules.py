@@ -435,6 +435,8 @@ def test_work_dated_after_the_servers_today_is_refused_with_a_day_for_time_zones
     li = org["li"]  # the tests' today: 2024-07-01
     before = server_head(org)
     hand_entry(li, "2024-07-05")
+    line = Gk(li).fail("--repo", li, "commit-edits")
+    assert "2024-07-05 晚于今天" in line and "请由" not in line  # nobody may: not "ask the office"
     hand_commit(li, "预先记下的进展", PLAN)
     stderr = refused(org, push(li), before)
     assert "任务 p1/2" in stderr and "2024-07-05 晚于今天" in stderr and RULE_FUTURE in stderr

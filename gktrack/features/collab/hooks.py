@@ -599,7 +599,7 @@ def check_change(root: Path, emails: list[str | None], changes: list[FileChange]
     shown = ";".join(f"{target_label(t)}:{d}(规则:{r})" if t and not d.startswith(plan_rel(t)) else f"{d}(规则:{r})"
                      for t, r, d in found[:3])
     more = f";……另有 {len(found) - 3} 处" if len(found) > 3 else ""
-    if all(rule in (RULE_VALID, RULE_LINKS) for _t, rule, _d in found):
+    if all(rule in (RULE_VALID, RULE_LINKS, RULE_FUTURE) for _t, rule, _d in found):  # the office could not either
         raise PlanFileError(f"不能{what}:{shown}{more}")
     raise PermissionDeniedError(f"{who} 不能{what}:{shown}{more};请由{office_name(units)}{way_out}")
 
