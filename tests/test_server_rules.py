@@ -503,3 +503,22 @@ def test_the_recorder_of_a_liaisons_entry_must_be_who_made_the_change(org):
     hand_commit(li, "更正进展", PLAN)
     pushed = push(li)
     assert pushed.returncode == 0, pushed.stderr
+
+
+def test_setup_after_an_upgrade_leaves_repository_files_to_the_office(org):
+    """A repository made by an older gktrack lacks lines newer versions add to .gitattributes:
+    `gktrack setup` in a liaison's clone must not commit them (the server refuses a liaison's
+    change to any file but a plan, and sync would stop there); the office's setup does."""
+    office, li = org["office"], org["li"]
+    replace(office, ".gitattributes", "plans/*.yaml text eol=lf\n", "")
+    hand_commit(office, "早期版本的 .gitattributes", ".gitattributes")
+    assert push(office).returncode == 0
+    git(li, "pull", "-q", "--ff-only")
+    head = git(li, "rev-parse", "HEAD")
+    out = ok(li, "setup")
+    assert ".gitattributes" in out and "请政务公开办运行 gktrack setup" in out
+    assert git(li, "rev-parse", "HEAD") == head and not git(li, "status", "--porcelain")
+    assert "gktrack" in git(li, "config", "merge.gktrack.driver")
+    assert "已为" in ok(office, "setup")
+    pushed = push(office)
+    assert pushed.returncode == 0, pushed.stderr
