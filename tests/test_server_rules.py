@@ -11,10 +11,10 @@ from pathlib import Path
 
 from conftest import Gk, git, run_main
 from gktrack.domain.permissions import (
-    RULE_ACTING_UNIT, RULE_ENTRY_UNIT, RULE_OFFICE_FIELDS, RULE_OTHER_FILES, RULE_REGISTRY, RULE_UNIT,
+    RULE_ACTING_UNIT, RULE_ENTRY_UNIT, RULE_OFFICE_FIELDS, RULE_OTHER_FILES, RULE_RECORDER, RULE_REGISTRY, RULE_UNIT,
 )
-from gktrack.features.collab.hooks import RULE_DELETE, RULE_LINKS, RULE_SERVER, RULE_VALID
-from test_hooks import LI, OFFICE, hand_commit, ok, org, push, replace, server_head  # noqa: F401
+from gktrack.features.collab.hooks import RULE_DELETE, RULE_FUTURE, RULE_LINKS, RULE_SERVER, RULE_VALID
+from test_hooks import LI, OFFICE, ZHANG, hand_commit, ok, org, push, replace, server_head  # noqa: F401
 
 PLAN = "plans/p1.yaml"
 
@@ -417,3 +417,111 @@ def test_a_liaisons_entry_on_a_shared_task_must_name_its_unit(org):
             "      - date: 2024-06-01\n        note: 自己的任务\n")
     ok(li, "commit-edits", "-m", "补记")
     assert push(li).returncode == 0
+
+
+# --- dates after today and the recorder (by) of an entry: what the client wrote is judged -----
+
+ENTRY_AT = "    text: 任务二\n    responsible: [财政所]\n    state: open\n"
+
+
+def hand_entry(root: Path, date: str, by: str | None = None, note: str = "手工补记") -> None:
+    """A progress entry on 财政所's 任务二 (李四's), written by hand."""
+    who = f"        by: {by}\n" if by else ""
+    replace(root, PLAN, ENTRY_AT,
+            f"{ENTRY_AT}    progress:\n      - date: {date}\n        unit: 财政所\n{who}        note: {note}\n")
+
+
+def test_work_dated_after_the_servers_today_is_refused_with_a_day_for_time_zones(org):
+    li = org["li"]  # the tests' today: 2024-07-01
+    before = server_head(org)
+    hand_entry(li, "2024-07-05")
+    line = Gk(li).fail("--repo", li, "commit-edits")
+    assert "2024-07-05 晚于今天" in line and "请由" not in line  # nobody may: not "ask the office"
+    hand_commit(li, "预先记下的进展", PLAN)
+    stderr = refused(org, push(li), before)
+    assert "任务 p1/2" in stderr and "2024-07-05 晚于今天" in stderr and RULE_FUTURE in stderr
+    # the CLI refuses the same date with the same words
+    assert "晚于今天,不能记录未来的工作" in Gk(li).fail("--repo", li, "progress", "p1/2", "x", "--date", "2024-07-05")
+    # a clock a day ahead (a client east of the server's time zone) is honest work
+    git(li, "reset", "-q", "--hard", "origin/main")
+    hand_entry(li, "2024-07-02")
+    hand_commit(li, "次日的进展", PLAN)
+    assert push(li).returncode == 0
+
+
+def test_a_completion_date_after_today_is_refused_even_from_the_office(org):
+    office = org["office"]
+    before = server_head(org)
+    replace(office, PLAN, "    text: 任务一\n    responsible: [司法所]\n    state: open\n",
+            "    text: 任务一\n    responsible: [司法所]\n    state: done\n    closed: 2024-12-31\n")
+    hand_commit(office, "提前办结", PLAN)
+    stderr = refused(org, push(office), before)
+    assert "任务 p1/1" in stderr and "完成日期 2024-12-31" in stderr and RULE_FUTURE in stderr
+
+
+def test_dates_already_accepted_are_not_judged_again(org, monkeypatch):
+    li = org["li"]
+    hand_entry(li, "2024-07-20")
+    hand_commit(li, "那天记下的进展", PLAN)
+    monkeypatch.setenv("GKTRACK_TODAY", "2024-07-20")
+    assert push(li).returncode == 0
+    # the server's clock went back (or the entry was accepted before this rule): other work goes on
+    monkeypatch.setenv("GKTRACK_TODAY", "2024-07-01")
+    replace(li, PLAN, "        note: 手工补记\n", "        note: 手工补记\n      - date: 2024-06-30\n"
+                                                "        unit: 财政所\n        note: 又一条\n")
+    hand_commit(li, "又一条进展", PLAN)
+    pushed = push(li)
+    assert pushed.returncode == 0, pushed.stderr
+
+
+def test_the_recorder_of_a_liaisons_entry_must_be_who_made_the_change(org):
+    li = org["li"]
+    before = server_head(org)
+    hand_entry(li, "2024-06-01", by=ZHANG[0])
+    hand_commit(li, "以张三的名义记录", PLAN)
+    stderr = refused(org, push(li), before)
+    assert "任务 p1/2" in stderr and f"记录人“{ZHANG[0]}”" in stderr and RULE_RECORDER in stderr
+    assert len([line for line in stderr.splitlines() if RULE_RECORDER in line]) == 1
+    git(li, "reset", "-q", "--hard", "origin/main")
+    # the CLI says so first: a bare --by name is written as the recorder
+    assert RULE_RECORDER in Gk(li).fail("--repo", li, "progress", "p1/2", "x", "--by", ZHANG[0], code=4)
+    # honest: his own name as the registry writes it; a name the registry does not know (his git
+    # name, as an older gktrack wrote it) impersonates no one
+    hand_entry(li, "2024-06-01", by="李四")
+    replace(li, PLAN, "        note: 手工补记\n", "        note: 手工补记\n      - date: 2024-06-02\n"
+                                                "        unit: 财政所\n        by: lisi\n        note: 旧版本记下的\n")
+    hand_commit(li, "手工补记", PLAN)
+    git(li, "config", "user.name", "lisi")
+    ok(li, "progress", "p1/2", "命令记录的进展")
+    assert "by: 李四\n        note: 命令记录的进展\n" in (li / PLAN).read_text("utf-8")
+    pushed = push(li)
+    assert pushed.returncode == 0, pushed.stderr
+    # correcting the note of an entry someone else recorded keeps its recorder: not a new claim
+    office = org["office"]
+    git(office, "pull", "-q", "--ff-only")
+    ok(office, "progress", "p1/2", "办公室代记", "--unit", "财政所")
+    assert push(office).returncode == 0
+    git(li, "pull", "-q", "--ff-only")
+    replace(li, PLAN, "        note: 办公室代记\n", "        note: 办公室代记(李四更正)\n")
+    hand_commit(li, "更正进展", PLAN)
+    pushed = push(li)
+    assert pushed.returncode == 0, pushed.stderr
+
+
+def test_setup_after_an_upgrade_leaves_repository_files_to_the_office(org):
+    """A repository made by an older gktrack lacks lines newer versions add to .gitattributes:
+    `gktrack setup` in a liaison's clone must not commit them (the server refuses a liaison's
+    change to any file but a plan, and sync would stop there); the office's setup does."""
+    office, li = org["office"], org["li"]
+    replace(office, ".gitattributes", "plans/*.yaml text eol=lf\n", "")
+    hand_commit(office, "早期版本的 .gitattributes", ".gitattributes")
+    assert push(office).returncode == 0
+    git(li, "pull", "-q", "--ff-only")
+    head = git(li, "rev-parse", "HEAD")
+    out = ok(li, "setup")
+    assert ".gitattributes" in out and "请政务公开办运行 gktrack setup" in out
+    assert git(li, "rev-parse", "HEAD") == head and not git(li, "status", "--porcelain")
+    assert "gktrack" in git(li, "config", "merge.gktrack.driver")
+    assert "已为" in ok(office, "setup")
+    pushed = push(office)
+    assert pushed.returncode == 0, pushed.stderr

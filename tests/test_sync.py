@@ -241,6 +241,13 @@ def test_up_to_date_sync(team):
     assert "已是最新" in out
 
 
+def test_every_commit_pushed_is_listed_even_one_that_changes_no_file(team):
+    zhang = team["zhang"]
+    git(zhang, "commit", "-q", "--allow-empty", "-m", "空提交")
+    out = ok(zhang, "sync")
+    assert "推送到 origin/main 1 个提交" in out and "空提交" in out and "已是最新" not in out
+
+
 # --- a real server on loopback ----------------------------------------------------------------
 
 

@@ -82,6 +82,13 @@ def today() -> dt.date:
     return pinned_today() or dt.date.today()
 
 
+def future_work(date: dt.date, what: str, *, latest: dt.date) -> str | None:
+    """The one rule on the date of work recorded (a progress entry, a completion): not after
+    ``latest`` -- today for a command, a day more on the server (``hooks.check_push``). Why not,
+    in Chinese, or None."""
+    return f"{what} {date} 晚于今天,不能记录未来的工作" if date > latest else None
+
+
 def parse_date(value: str, what: str = "日期", year: int | None = None) -> dt.date:
     """A date as people type it; without a year, in ``year`` or this one."""
     return read_date(value, what, today=today(), year=year).date

@@ -15,7 +15,10 @@ of them asks this module.
 
 A change is made by its committer (who ran git) in the name of its author (``--by``): both must be
 allowed, unless the committer is the office, which may record in anyone's name
-(``acting_people``).
+(``acting_people``). The recorder (``by``) of a liaison's entry may not name another listed person
+than those making the change (``forged_recorder``); the commands write a listed person's registry
+name (``recorder_name``). A name the registry does not know (a git name in pinyin, written by an
+older gktrack) impersonates no one and passes: honest work is never refused.
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ RULE_BROKEN = "无法读取的计划文件无法判断改了什么,只有政务�
 RULE_ENTRY_UNIT = "单位联络人只能新增、修改或删除本单位的进展记录(进展的 unit 为本单位)"
 RULE_OTHER_FILES = "单位联络人只能修改计划文件中本单位任务的进展和办结字段,不能修改计划文件以外的任何文件"
 RULE_ACTING_UNIT = "单位联络人只能以本单位的名义记录进展、办结或重新打开(--unit 只能是本人所属的单位)"
+RULE_RECORDER = ("单位联络人新增或修改的进展记录,记录人(by)不能写成单位名册中的其他人员,"
+                 "只能是做这次修改的人(提交者、作者或推送者)")
 RULE_TAKE_BACK = "尚未推送的提交只能由做这次修改的人或政务公开办撤回"
 
 
@@ -85,15 +90,40 @@ def acting_people(units: Units, author: str | None, committer: str | None) -> li
     return [committer, author]
 
 
+def recorder_name(person: Person) -> str:
+    """How a listed person is written as the recorder (``by``) of a progress entry."""
+    return person.name or person.email
+
+
+def forged_recorder(units: Units, acting: list[Person], by: str) -> bool:
+    """Whether ``by`` names (by registry name or e-mail) a listed person and none of ``acting``, the
+    people making the change."""
+    said = by.strip().casefold()
+    named = [p for p in units.registry.people if said in {(p.name or "").strip().casefold(), p.email.casefold()}]
+    return bool(named) and not any(p in acting for p in named)
+
+
+def check_recorder(units: Units, emails: list[str | None], by: str) -> None:
+    """A liaison records progress under no other listed person's name (``--by 某人`` without an
+    e-mail keeps the committer's rights but writes that name)."""
+    if any(is_office(units, email) for email in emails):
+        return
+    acting = [p for p in map(units.person, emails) if p is not None]
+    if forged_recorder(units, acting, by):
+        raise PermissionDeniedError(f"不能以“{by}”为记录人记录进展:{RULE_RECORDER};"
+                                    f"请不加 --by 记录,或请{office_name(units)}代为记录")
+
+
 def task_change_problems(units: Units, person: Person, plan: Plan, before: Task,
-                         after: Task) -> list[tuple[str, str]]:
+                         after: Task, acting: list[Person] | None = None) -> list[tuple[str, str]]:
     """(rule, detail) for each way a liaison's change of one task breaks the rules (none: allowed).
 
     The task is judged by the units and parts it had before the change: only the fields
     ``UNIT_FIELDS``; progress entries by their own unit (a liaison adds, changes or removes only
     entries of their own units; an entry added without a unit is theirs, on a task of one part
-    only); part records only of
-    their own parts; the task's own state only when the task is their part alone."""
+    only), naming no listed person as recorder but ``acting`` (the listed people making the change;
+    default: ``person``) where the recorder is new to the entries; part records only of their own parts; the
+    task's own state only when the task is their part alone."""
     who = person.name or person.email
     old, new = to_data(before), to_data(after)
     changed = {k for k in set(old) | set(new) if old.get(k) != new.get(k)}
@@ -123,6 +153,14 @@ def task_change_problems(units: Units, person: Person, plan: Plan, before: Task,
             # an entry without a unit counts for every unit's part (``parts.progress_dates``)
             found.append((RULE_ENTRY_UNIT, f"{who} 新增的进展记录没有写单位;几个单位分担的任务,"
                                            "未写单位的进展算作每个单位的进展,请写明 unit 为本单位"))
+        # a recorder the entries did not name before: correcting a colleague's note keeps theirs
+        claimed = Counter(by for (_date, _unit, by, _note) in added if by)
+        claimed -= Counter(by for (_date, _unit, by, _note) in removed if by)
+        forged = [by for by in claimed if forged_recorder(units, acting or [person], by)]
+        if forged:
+            names = "、".join(recorder_name(p) for p in acting or [person])
+            found.append((RULE_RECORDER, f"进展记录的记录人“{'、'.join(forged)}”是名册中的其他人员,"
+                                         f"不是做这次修改的人({names})"))
     if "parts" in changed:
         olds = {p["unit"]: p for p in old["parts"]}
         news = {p["unit"]: p for p in new["parts"]}

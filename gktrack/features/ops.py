@@ -10,11 +10,11 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from gktrack.domain.dates import read_date, today
+from gktrack.domain.dates import future_work, read_date, today
 from gktrack.domain.model import ROLE_LABELS, ROLES, YEARS, Plan, Progress, Section, Task, UnitRef
 from gktrack.domain.text import clip
 from gktrack.domain.units import resolve_refs, typed_form
-from gktrack.errors import DirtyError, InputError, NotFoundError, RepoError
+from gktrack.errors import DirtyError, GktrackError, InputError, NotFoundError, RepoError
 from gktrack.storage import git
 from gktrack.storage.files import read_bytes, refuse_link
 from gktrack.storage.planfile import PlanEditor, check_plan_id, new_plan_text, read_plan
@@ -37,6 +37,8 @@ def init_repo(path: str | Path | None) -> Change:
 
     On an existing repository it adds only what is missing (the merge attribute, the editor
     files) in one commit: that is what ``gktrack setup`` runs for repositories made before them.
+    Only the office may commit them where people are listed (the server refuses a liaison's change
+    to any other file than a plan): a liaison's clone gets its merge driver and is told.
     """
     root = Path(path or ".").expanduser().resolve()
     if root.exists() and not root.is_dir():
@@ -65,6 +67,14 @@ def init_repo(path: str | Path | None) -> Change:
     from gktrack.features.collab import mergedriver
     from gktrack.storage import schema
 
+    if existed and not _may_set_up(root):
+        missing = [".gitattributes"] if mergedriver.ensure_attributes_file(root / ".gitattributes", write=False) else []
+        missing += schema.write_editor_files(root, write=False)
+        configured = mergedriver.install(root) + git.keep_history_fast(root)
+        left = (f"{root} 缺少 {'、'.join(missing)}:仓库文件只有政务公开办可以提交(服务器会拒绝联络人的这种提交),"
+                "请政务公开办运行 gktrack setup 并同步;之后在此运行 gktrack sync 即可" if missing
+                else f"{root} 的仓库文件已齐全,无需提交")
+        return Change(None, "\n".join([*configured, left]), [])
     # Plan files merge task by task (see gktrack.features.collab.mergedriver): the attribute travels with the
     # repository, the driver command is local config that every clone sets up for itself.
     if mergedriver.ensure_attributes_file(root / ".gitattributes"):
@@ -90,6 +100,21 @@ def init_repo(path: str | Path | None) -> Change:
     if existed:
         return Change(commit, "\n".join([*configured, f"已为 {root} 补充 {'、'.join(files)}(提交 {commit[:8]})"]), files)
     return Change(commit, f"已在 {root} 建立 gktrack 计划仓库(提交 {commit[:8]})", files)
+
+
+def _may_set_up(root: Path) -> bool:
+    """Whether git's identity here may commit repository files: the office, or anyone while no
+    people are listed (``permissions.is_office``)."""
+    from gktrack.domain.permissions import is_office
+
+    if not (root / REGISTRY_FILE).is_file():
+        return True
+    try:
+        units = Repository(root).units()
+    except GktrackError:
+        return True  # as before people could be read: the commit shows what the server thinks
+    identity = git.identity(root)
+    return is_office(units, identity.email if identity else None)
 
 
 # --- plans and sections -------------------------------------------------------------------
@@ -344,11 +369,23 @@ def _actor_email(repo: Repository, by: str | None) -> str | None:
 
 
 def actor_name(repo: Repository, by: str | None) -> str | None:
-    if by:
-        parsed = git.parse_identity(by)
-        return parsed.name if parsed else by.strip()
-    ident = repo.git_identity()
-    return ident.name if ident else None
+    """The recorder (``by``) of a progress entry: a listed person as the registry names them (the
+    server checks it so, not by a git name), else ``--by``'s name or git's."""
+    units = repo.units()
+    parsed = git.parse_identity(by) if by else repo.git_identity()
+    if by and parsed is None:  # a bare name, in the committer's rights
+        name = by.strip()
+        if units.registry.people:
+            from gktrack.domain.permissions import check_recorder
+
+            check_recorder(units, acting_emails(repo, by), name)
+        return name
+    person = units.person(parsed.email) if parsed else None
+    if person is not None:
+        from gktrack.domain.permissions import recorder_name
+
+        return recorder_name(person)
+    return parsed.name if parsed else None
 
 
 def acting_emails(repo: Repository, by: str | None) -> list[str | None]:
@@ -389,8 +426,9 @@ def _record_date(value: str | None, plan: Plan, repo: Repository, task: Task) ->
         return today(), []
     typed = read_date(value, "日期", today=today(), year=plan.year)
     date, notes = typed.date, [f"日期“{value}”{typed.assumed}"] if typed.assumed else []
-    if date > today():
-        raise InputError(f"日期 {date} 晚于今天,不能记录未来的工作")
+    problem = future_work(date, "日期", latest=today())
+    if problem:
+        raise InputError(problem)
     return date, notes + date_doubts(repo, plan, task, date)
 
 

@@ -99,14 +99,15 @@ class Commit:
 
 def read_log(repo: Repository, *, rev: str = "HEAD", paths: list[str] | None = None,
              limit: int | None = None) -> list[Commit]:
-    """Commits touching plans/ or units.yaml (newest first; the ``limit`` newest), one git process
-    for all of them, each checked against its trailers (``check_claims``)."""
+    """Commits touching plans/ or units.yaml (``paths``; ``[]``: every commit, one that changes no
+    file included) (newest first; the ``limit`` newest), one git process for all of them, each
+    checked against its trailers (``check_claims``)."""
     if git.head(repo.root) is None:
         return []
     args = ["log", f"--format={_FORMAT}", "--name-only", "--no-renames", "-z"]
     if limit:
         args.append(f"--max-count={limit}")
-    args += [rev, "--", *(paths or [PLANS_DIR, REGISTRY_FILE])]
+    args += [rev, "--", *(paths if paths is not None else [PLANS_DIR, REGISTRY_FILE])]
     commits = []
     for commit, files in _records(git.run(repo.root, *args)):
         commit.files = [f.strip("\n") for f in files.split("\0") if f.strip("\n")]

@@ -120,13 +120,17 @@ def editor_files() -> dict[str, str]:
     return files
 
 
-def write_editor_files(root) -> list[str]:
-    """Write the missing ones of ``editor_files`` under ``root``; an existing file is left alone."""
+def write_editor_files(root, *, write: bool = True) -> list[str]:
+    """Write the missing ones of ``editor_files`` under ``root`` (``write`` False: only name
+    them); an existing file is left alone."""
     created = []
     for rel, text in editor_files().items():
         path = Path(root) / rel
         refuse_link(Path(root), rel)
         if path.exists():
+            continue
+        if not write:
+            created.append(rel)
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

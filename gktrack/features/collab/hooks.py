@@ -33,6 +33,11 @@ changes only the allowed fields of their own units' tasks and their own progress
 files; nothing else in the tree (not ``.gitattributes``, a new file, a plan's header, a file's
 mode, a field gktrack does not know).
 
+**Dates**, for everyone: no progress entry or completion date the change adds may be after the
+day the hook runs, with a day more for a client east of the server's time zone (a server kept
+in UTC is still on yesterday until 08:00 in Beijing): the rule the commands keep
+(``dates.future_work``). Dates already in the repository are not judged again.
+
 **Fail closed**: a registry, plan or git object that cannot be read, input that cannot be parsed,
 a branch deletion: the push is refused.
 """
@@ -40,6 +45,7 @@ a branch deletion: the push is refused.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import re
@@ -49,6 +55,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from gktrack.domain.dates import future_work, today
 from gktrack.domain.model import RECORDS, Plan, Registry, Task, fields_of, to_data
 from gktrack.domain.permissions import (
     RULE_ADD_REMOVE, RULE_BROKEN, RULE_OFFICE_FIELDS, RULE_OTHER_FILES, RULE_PLAN, RULE_REGISTRY, RULE_UNKNOWN,
@@ -72,6 +79,7 @@ RULE_VALID = "计划文件和单位名册必须是每个克隆都能读取的(UT
 RULE_LINKS = "仓库中不能有符号链接或子模块(客户端会跟随它读写仓库以外的文件)"
 RULE_DELETE = "服务器上的分支不能删除"
 RULE_SERVER = "服务器无法读取判断权限所需的内容时,拒绝推送"
+RULE_FUTURE = "进展日期和完成日期不能晚于今天(服务器按收到推送那天的日期判断,为时区差另留一天)"
 RULE_HISTORY = "推送不是快进(或新分支不包含默认分支)时,按整体修改判断"
 
 
@@ -184,6 +192,44 @@ def validation_findings(changes: list[FileChange], registry_after: bytes | None)
     return found
 
 
+def future_work_findings(changes: list[FileChange], latest: dt.date) -> list[Finding]:
+    """Work dated after ``latest`` that ``changes`` add: new progress entries, changed completion
+    dates (``dates.future_work``). What a plan had before was accepted on its day."""
+    found: list[Finding] = []
+    for change in changes:
+        plan_id = plan_id_of(change.rel)
+        if not plan_id or change.after is None:
+            continue
+        try:
+            after = _read_plan(change.after, change.rel)
+        except GktrackError:
+            continue  # said by validation_findings
+        try:
+            before = _read_plan(change.before, change.rel).tasks if change.before is not None else []
+        except GktrackError:
+            before = []
+        old = {task.id: task for task in before}
+        for task in after.tasks:
+            for what, date in _dates_added(old.get(task.id), task):
+                problem = future_work(date, what, latest=latest)
+                if problem:
+                    found.append((f"{plan_id}/{task.id}", RULE_FUTURE, problem))
+    return found
+
+
+def _dates_added(before: Task | None, after: Task) -> list[tuple[str, dt.date]]:
+    """(what, date) for each work date ``after`` has that ``before`` did not: its new progress
+    entries, and its and its parts' completion dates where they changed."""
+    dates = [("进展日期", entry.date) for entry in after.progress
+             if before is None or entry not in before.progress]
+    if after.closed is not None and (before is None or before.closed != after.closed):
+        dates.append(("完成日期", after.closed))
+    old_parts = {part.unit: part.closed for part in before.parts} if before is not None else {}
+    dates += [(f"{part.unit}的部分的完成日期", part.closed) for part in after.parts
+              if part.closed is not None and old_parts.get(part.unit) != part.closed]
+    return [(what, date) for what, date in dates if isinstance(date, dt.date)]
+
+
 def _read_plan(data: bytes, rel: str) -> Plan:
     """The plan in ``data`` as a client reads it; raises when unreadable."""
     return parse_plan(data, rel, expected_id=plan_id_of(rel))
@@ -194,8 +240,9 @@ def _read_registry(data: bytes) -> Registry:
     return parse_registry(data, REGISTRY_FILE)
 
 
-def liaison_findings(units: Units, person, changes: list[FileChange]) -> list[Finding]:
-    """A unit liaison's ``changes`` against the rules (``gktrack.domain.permissions``)."""
+def liaison_findings(units: Units, person, changes: list[FileChange], acting: list) -> list[Finding]:
+    """A unit liaison's ``changes`` against the rules (``gktrack.domain.permissions``); ``acting``:
+    the listed people making them, ``person`` among them."""
     who = person.name or person.email
     found: list[Finding] = []
     for change in changes:
@@ -236,7 +283,7 @@ def liaison_findings(units: Units, person, changes: list[FileChange]) -> list[Fi
                 found.append((ref, RULE_ADD_REMOVE, f"{who} {'新增' if task_id not in old else '删除'}了任务"))
                 continue
             found += [(ref, rule, detail)
-                      for rule, detail in task_change_problems(units, person, before, old[task_id], new[task_id])]
+                      for rule, detail in task_change_problems(units, person, before, old[task_id], new[task_id], acting)]
             if unknown_before.get(task_id) != unknown_after.get(task_id):
                 found.append((ref, RULE_OFFICE_FIELDS, f"{who} 修改了 gktrack 不使用的字段"
                                                        f"{_field_names(unknown_before.get(task_id), unknown_after.get(task_id))}"))
@@ -280,20 +327,22 @@ def plan_header(plan: Plan) -> dict:
 
 
 def judge_changes(registry: Registry, emails: list[str | None], changes: list[FileChange],
-                  registry_after: bytes | None) -> list[Finding]:
+                  registry_after: bytes | None, latest: dt.date) -> list[Finding]:
     """Everything wrong with one change made by ``emails`` (``permissions.acting_people``), judged
     by ``registry`` (the rules in force before it); ``registry_after``: units.yaml as the change
-    leaves it (unit names in plans are checked against it)."""
-    found = validation_findings(changes, registry_after)
+    leaves it (unit names in plans are checked against it); ``latest``: the last day work may be
+    dated."""
+    found = validation_findings(changes, registry_after) + future_work_findings(changes, latest)
     if not registry.people or not changes:
         return found
     units = Units(registry)
+    acting = [p for p in map(units.person, dict.fromkeys(emails)) if p is not None]
     for email in dict.fromkeys(emails):
         person = units.person(email)
         if person is None:
             found.append((None, RULE_UNKNOWN, f"{email or '(无邮箱)'} 不在单位名册的人员(people)中"))
         elif person.role != "office":
-            found += liaison_findings(units, person, changes)
+            found += liaison_findings(units, person, changes, acting)
     return found
 
 
@@ -430,6 +479,7 @@ def check_push(root: Path, updates: list[tuple[str, str, str]], pusher: str | No
     default = _default_tip(objects)
     # one registry for every ref: an old tag or branch from before people were listed grants nothing
     registry = registry_at(objects, default)
+    latest = today() + dt.timedelta(days=1)  # see "Dates" in the module's docstring
     for old, new, ref in updates:
         if _zero(new):
             violations.append(Violation(old, "删除分支", ref, None, RULE_DELETE, f"删除 {ref}"))
@@ -447,7 +497,7 @@ def check_push(root: Path, updates: list[tuple[str, str, str]], pusher: str | No
             changes = objects.changes(reference, commit.sha)
             changed = next((c for c in changes if c.rel == REGISTRY_FILE), None)
             registry_after = changed.after if changed else objects.file_at(commit.sha, REGISTRY_FILE)
-            return judge_changes(registry, emails, changes, registry_after)
+            return judge_changes(registry, emails, changes, registry_after, latest)
 
         for sha in new_commits:
             if (sha, base) in seen:
@@ -539,7 +589,7 @@ def check_change(root: Path, emails: list[str | None], changes: list[FileChange]
     path = Path(root) / REGISTRY_FILE
     registry_after = next((c.after for c in changes if c.rel == REGISTRY_FILE),
                           path.read_bytes() if path.is_file() and not path.is_symlink() else None)
-    found = judge_changes(registry, emails, changes, registry_after)
+    found = judge_changes(registry, emails, changes, registry_after, today())
     if not found:
         return
     units = Units(registry)
@@ -549,7 +599,7 @@ def check_change(root: Path, emails: list[str | None], changes: list[FileChange]
     shown = ";".join(f"{target_label(t)}:{d}(规则:{r})" if t and not d.startswith(plan_rel(t)) else f"{d}(规则:{r})"
                      for t, r, d in found[:3])
     more = f";……另有 {len(found) - 3} 处" if len(found) > 3 else ""
-    if all(rule in (RULE_VALID, RULE_LINKS) for _t, rule, _d in found):
+    if all(rule in (RULE_VALID, RULE_LINKS, RULE_FUTURE) for _t, rule, _d in found):  # the office could not either
         raise PlanFileError(f"不能{what}:{shown}{more}")
     raise PermissionDeniedError(f"{who} 不能{what}:{shown}{more};请由{office_name(units)}{way_out}")
 

@@ -877,20 +877,21 @@ def install(root: Path) -> list[str]:
 EOL_LINES = ("plans/*.yaml text eol=lf", "units.yaml text eol=lf")
 
 
-def ensure_attributes_file(path: Path) -> bool:
+def ensure_attributes_file(path: Path, *, write: bool = True) -> bool:
     """Add the driver's lines (plans and units.yaml) and ``EOL_LINES`` to a .gitattributes file;
-    True if the file changed. A symbolic link is refused, never written through."""
+    True if the file changed (``write`` False: would change). A symbolic link is refused, never
+    written through."""
     refuse_link(path.parent, path.name)
-    return _add_lines(path, [ATTRIBUTES_LINE, REGISTRY_ATTRIBUTES_LINE, *EOL_LINES])
+    return _add_lines(path, [ATTRIBUTES_LINE, REGISTRY_ATTRIBUTES_LINE, *EOL_LINES], write=write)
 
 
-def _add_lines(path: Path, lines: list[str]) -> bool:
+def _add_lines(path: Path, lines: list[str], *, write: bool = True) -> bool:
     """Append to an attributes file (made if missing) those of ``lines`` it lacks; True if any."""
     existing = path.read_text(encoding="utf-8") if path.exists() else ""
     present = [line.strip() for line in existing.splitlines()]
     missing = [line for line in lines if line not in present]
-    if not missing:
-        return False
+    if not missing or not write:
+        return bool(missing)
     prefix = "" if not existing or existing.endswith("\n") else "\n"
     path.write_text(existing + prefix + "".join(line + "\n" for line in missing), encoding="utf-8")
     return True

@@ -576,7 +576,8 @@ def task_changes(root: Path, old: str | None, new: str | None) -> list[TaskChang
 def _commits(repo: Repository, old: str | None, new: str | None) -> list:
     if not new or old == new:
         return []
-    return read_log(repo, rev=f"{old}..{new}" if old else new, paths=["."])
+    # every commit, also one that changes nothing: it is pushed all the same
+    return read_log(repo, rev=f"{old}..{new}" if old else new, paths=[])
 
 
 # --- the command ------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from gktrack.domain.dates import read_date, today
+from gktrack.domain.dates import future_work, read_date, today
 from gktrack.domain.model import Progress
 from gktrack.domain.parts import Owed, add_evidence, close_edit, role_of, whole_or_part
 from gktrack.domain.parts import standing as part_standing
@@ -151,8 +151,9 @@ def _cell_date(value, today: dt.date, year: int | None = None) -> dt.date:
             date = read_date(str(value), "工作日期", today=today, year=year).date
         except InputError as exc:
             raise _RowError(exc.message) from None
-    if date > today:
-        raise _RowError(f"工作日期 {date} 晚于今天,不能记录未来的工作")
+    problem = future_work(date, "工作日期", latest=today)
+    if problem:
+        raise _RowError(problem)
     return date
 
 
