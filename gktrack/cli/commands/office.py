@@ -92,7 +92,8 @@ def register(app: typer.Typer, command) -> None:
 
             sys.stdout.write(write_markdown(sheet, as_of=when))
             return
-        path, fmt = output_path(output, fmt)
+        # the name as given may not be a file gktrack keeps, nor the name with its suffix added
+        path, fmt = output_path(repo.check_output(output), fmt)
         write_sheet(sheet, repo.check_output(path), fmt, as_of=when)
         kind = "进展填报表" if sheet.form else "分工表"
         done(f"已导出{kind} {path}({len(sheet.rows)} 项任务,{fmt})")
