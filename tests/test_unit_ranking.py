@@ -1,0 +1,111 @@
+"""The office's year in a small district (督查督办): tasks divided among units, each unit judged
+by its own part, and the figures of status, overdue, units, report and export for the same day.
+
+The year, dated command by command (d2024, issued 2024-01-10):
+
+1. 区政数局牵头,区司法局配合, 6月底前: the supporter reports 06-28, the lead closes late 07-10.
+2. 区司法局牵头,各乡(镇)负责 (望城镇, 石岗镇), 9月底前: 望城镇 closes 08-15, 区司法局 09-10;
+   石岗镇 never does.
+3. 区财政局, 3月底前: closed on time 03-20.
+4. 区政数局、区财政局负责,区教育局配合, 10月底前: 区财政局 closes 09-20; 区政数局 closes 10-05
+   and its part is reopened 10-12.
+5. 各有关单位, 年底前: 区教育局 reports 12-01.
+6. 区教育局牵头,区财政局配合, 每季度: only the supporter reports (04-10).
+7. 区司法局牵头,区政数局配合, 5月底前: the lead closes 05-20, before its supporter reports 05-25.
+8. 望城镇, 11月底前: closed 11-25.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import build_template, new_repo, work_in_copy
+
+REGISTRY = """\
+schema: 1
+units:
+  - name: 区政数局
+  - name: 区司法局
+  - name: 区财政局
+  - name: 区教育局
+  - name: 望城镇
+  - name: 石岗镇
+collectives:
+  - name: 各有关单位
+    members: all
+  - name: 各乡(镇)
+    members: [望城镇, 石岗镇]
+people: []
+"""
+
+TASKS = [  # (text, units as written, deadline)
+    ("政数局牵头、司法局配合的任务", "区政数局牵头,区司法局配合", "6月底前"),
+    ("司法局牵头、各乡镇负责的任务", "区司法局牵头,各乡(镇)负责", "9月底前"),
+    ("财政局的任务", "区财政局", "3月底前"),
+    ("政数局、财政局负责,教育局配合的任务", "区政数局、区财政局负责,区教育局配合", "10月底前"),
+    ("各有关单位的任务", "各有关单位", "年底前"),
+    ("教育局牵头、财政局配合的季度任务", "区教育局牵头,区财政局配合", "每季度"),
+    ("司法局牵头、政数局配合的任务", "区司法局牵头,区政数局配合", "5月底前"),
+    ("望城镇的任务", "望城镇", "11月底前"),
+]
+
+YEAR = [  # (day, command...)
+    ("2024-03-20", "close", "d2024/3", "-m", "已完成"),
+    ("2024-04-10", "progress", "d2024/6", "一季度已更新", "--unit", "区财政局"),
+    ("2024-05-20", "close", "d2024/7", "--unit", "区司法局", "-m", "司法局完成"),
+    ("2024-05-25", "progress", "d2024/7", "政数局仍在整理", "--unit", "区政数局"),
+    ("2024-06-25", "progress", "d2024/1", "政数局上线", "--unit", "区政数局"),
+    ("2024-06-28", "progress", "d2024/1", "司法局已提供材料", "--unit", "区司法局"),
+    ("2024-07-10", "close", "d2024/1", "--unit", "区政数局", "-m", "政数局完成"),
+    ("2024-08-15", "close", "d2024/2", "--unit", "望城镇", "-m", "望城镇完成"),
+    ("2024-09-10", "close", "d2024/2", "--unit", "区司法局", "-m", "司法局完成"),
+    ("2024-09-20", "close", "d2024/4", "--unit", "区财政局", "-m", "财政局完成"),
+    ("2024-10-05", "close", "d2024/4", "--unit", "区政数局", "-m", "政数局完成"),
+    ("2024-10-12", "reopen", "d2024/4", "--unit", "区政数局", "-m", "发现遗漏"),
+    ("2024-11-25", "close", "d2024/8", "-m", "已完成"),
+    ("2024-12-01", "progress", "d2024/5", "教育局已开展", "--unit", "区教育局"),
+]
+
+
+def _on(day: str) -> None:
+    # build_template's environment puts these back when the template is built
+    os.environ["GKTRACK_TODAY"] = day
+    os.environ["GIT_AUTHOR_DATE"] = os.environ["GIT_COMMITTER_DATE"] = f"{day}T10:00:00+08:00"
+
+
+def _build(root: Path) -> None:
+    _on("2024-01-05")
+    gk = new_repo(root, REGISTRY)
+    gk("new-plan", "d2024", "--year", "2024", "--title", "某区2024年政务公开工作要点", "--issued", "2024-01-10")
+    for text, units, due in TASKS:
+        gk("add", "d2024", text, "--unit", units, "--due", due)
+    for day, *command in YEAR:
+        _on(day)
+        gk(*command)
+
+
+@pytest.fixture(scope="module")
+def _district(tmp_path_factory) -> Path:
+    return build_template(tmp_path_factory, "district", build=_build)
+
+
+@pytest.fixture
+def district(gk_env, _district, tmp_path, monkeypatch):
+    monkeypatch.setenv("GKTRACK_TODAY", "2025-01-10")
+    return work_in_copy(_district, tmp_path, monkeypatch)
+
+
+# --- export on an earlier day --------------------------------------------------------------------
+
+
+def test_export_on_an_earlier_day_lists_tasks_recorded_on_later_since(district):
+    # d2024/5 has an entry of 12-01 and d2024/8 was closed 11-25: on 10-28 they are seen without them
+    district.ok("export", "--plan", "d2024", "--as-of", "2024-10-28", "-o", "分工表.csv")
+    with open(district.root / "分工表.csv", encoding="utf-8-sig", newline="") as sheet:
+        rows = list(csv.DictReader(sheet))
+    assert [row["具体要求"] for row in rows] == [text for text, _units, _due in TASKS]
+    district.ok("export", "--unit", "区教育局", "--form", "--as-of", "2024-10-28", "-o", "填报表.xlsx")
