@@ -109,3 +109,15 @@ def test_export_on_an_earlier_day_lists_tasks_recorded_on_later_since(district):
         rows = list(csv.DictReader(sheet))
     assert [row["具体要求"] for row in rows] == [text for text, _units, _due in TASKS]
     district.ok("export", "--unit", "区教育局", "--form", "--as-of", "2024-10-28", "-o", "填报表.xlsx")
+
+
+# --- overdue: each unit's own parts, the tasks counted once --------------------------------------
+
+
+def test_overdue_counts_a_task_once_though_listed_under_each_unit_owing_it(district):
+    # 09-05, within 30 days: d2024/2 is due 09-30 for 区司法局 and 石岗镇 (望城镇 is done), and
+    # d2024/6's third quarter for 区教育局
+    out = district.ok("overdue", "--as-of", "2024-09-05", "--within", "30")
+    assert out.strip().splitlines()[-1] == (
+        "截至 2024-09-05:共 2 项任务,逾期 0 项、将到期 2 项,涉及 3 个单位"
+        "(有的任务由几个单位共同承担,在每个单位下各列一次,共 3 行)。")

@@ -357,8 +357,7 @@ def render_overdue(groups, *, as_of, problems=()) -> None:
         out.line(f"截至 {as_of.isoformat()},没有逾期或将到期的任务。")
         out.flush()
         return
-    # A task late for several units is the same row under each (views.group_by_unit): it is
-    # laid out once. By id, in order of first appearance.
+    # Each unit's row (views.group_by_unit) laid out once, by id, in order of first appearance.
     rows = {id(row): row for group in groups for row in group.rows}
     cells = [overdue_cells(row) for row in rows.values()]
     table = Table([Column("编号"), Column("任务", flex=True), Column("期限(原文)", cap=16, shrink=True),
@@ -367,10 +366,14 @@ def render_overdue(groups, *, as_of, problems=()) -> None:
     for group in groups:
         title = f"{typed_form(group.unit)}:逾期 {group.red} 项,将到期 {group.yellow} 项"
         table.draw(out, [line_of[id(row)] for row in group.rows], title=title)
-    red = sum(1 for row in rows.values() if row.level == "red")
+    # A task late for several units is a row under each: counted once, late if any unit's part is.
+    late: dict[str, bool] = {}
+    for row in rows.values():
+        late[row.task.full_id] = late.get(row.task.full_id, False) or row.level == "red"
+    red = sum(late.values())
     listed = sum(len(group.rows) for group in groups)
-    shared = f"(有的任务由几个单位共同承担,在每个单位下各列一次,共 {listed} 行)" if listed > len(rows) else ""
-    out.line(f"截至 {as_of.isoformat()}:共 {len(rows)} 项任务,逾期 {red} 项、将到期 {len(rows) - red} 项,"
+    shared = f"(有的任务由几个单位共同承担,在每个单位下各列一次,共 {listed} 行)" if listed > len(late) else ""
+    out.line(f"截至 {as_of.isoformat()}:共 {len(late)} 项任务,逾期 {red} 项、将到期 {len(late) - red} 项,"
              f"涉及 {len(groups)} 个单位{shared}。")
     out.flush()
 
