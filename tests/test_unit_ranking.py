@@ -121,3 +121,9 @@ def test_overdue_counts_a_task_once_though_listed_under_each_unit_owing_it(distr
     assert out.strip().splitlines()[-1] == (
         "截至 2024-09-05:共 2 项任务,逾期 0 项、将到期 2 项,涉及 3 个单位"
         "(有的任务由几个单位共同承担,在每个单位下各列一次,共 3 行)。")
+
+
+def test_read_commands_do_not_offer_to_register_an_unknown_unit(district):
+    for command in (("status",), ("overdue",), ("report", "2024"), ("export", "--form", "-o", "表.xlsx")):
+        line = district.fail(*command, "--unit", "区数据局")
+        assert "单位名册中没有“区数据局”" in line and "--new-unit" not in line, (command, line)

@@ -94,7 +94,7 @@ def build_report(repo, year: int, *, plan: str | None = None, unit: str | None =
         raise NotFoundError(f"提交 {cut[:SHORT]} 中没有计划“{plan}”(现有:{known})")
     report = Report(year=year, as_of=as_of, start=start, rev=rev, head=head,
                     commit=CommitRef.of(next(c for c in commits if c.sha == cut)), plan_filter=plan,
-                    unit_filter=units.require(unit) if unit else None, reconstructed=reconstructed,
+                    unit_filter=units.require(unit, registering=False) if unit else None, reconstructed=reconstructed,
                     unreadable=([problem] if problem else []) + unreadable,
                     misdated=[Misdated(m.sha, m.author, m.committed.astimezone(BEIJING), state.later.sha,
                                        state.later.committed.astimezone(BEIJING)) for m in state.misdated])
