@@ -127,3 +127,47 @@ def test_read_commands_do_not_offer_to_register_an_unknown_unit(district):
     for command in (("status",), ("overdue",), ("report", "2024"), ("export", "--form", "-o", "表.xlsx")):
         line = district.fail(*command, "--unit", "区数据局")
         assert "单位名册中没有“区数据局”" in line and "--new-unit" not in line, (command, line)
+
+
+# --- a unit renamed in units.yaml ----------------------------------------------------------------
+
+
+def _rename(district, old: str, new: str) -> None:
+    registry = district.text("units.yaml").replace(f"  - name: {old}\n", f"  - name: {new}\n    aliases: [{old}]\n")
+    district.write("units.yaml", registry)
+    district.ok("commit-edits", "-m", f"{old}更名为{new}")
+
+
+def test_a_renamed_unit_keeps_the_parts_it_closed_under_its_former_name(district):
+    _rename(district, "区司法局", "区司法行政局")
+    _rename(district, "望城镇", "望城街道")
+    parts = {p["unit"]: p for p in district.json("show", "d2024/2", "--json")["parts"]}
+    assert {u: (p["state"], p["closed"]) for u, p in parts.items()} == {
+        "区司法行政局": ("done", "2024-09-10"), "望城街道": ("done", "2024-08-15"), "石岗镇": ("open", None)}
+    units = {u["name"]: u for u in district.json("units", "--json")}
+    assert (units["区司法行政局"]["open"], units["区司法行政局"]["done"]) == (0, 2)
+    assert (units["望城街道"]["open"], units["望城街道"]["done"]) == (0, 2)
+    late = {r["id"]: [p["unit"] for p in r["parts"] if p["state"] == "open"]
+            for r in district.json("overdue", "--as-of", "2024-10-28", "--json")}
+    assert late["d2024/2"] == ["石岗镇"]
+    assert [r["id"] for r in district.json("status", "--unit", "区司法行政局", "--json")] == ["d2024/5"]
+    # reopening and closing it again by its new name changes the record it has, under its former name
+    district.ok("reopen", "d2024/2", "--unit", "区司法行政局", "-m", "材料不全")
+    district.ok("close", "d2024/2", "--unit", "区司法行政局", "-m", "已补齐")
+    block = district.text("plans/d2024.yaml").split("  - id: 2\n")[1].split("  - id: 3\n")[0]
+    assert block.count("- unit:") == 2 and "- unit: 区司法局\n        state: done\n        closed: 2025-01-10" in block
+    assert district.ok("validate").startswith("已检查")
+
+
+def test_a_renamed_units_liaison_may_edit_its_part_written_under_the_former_name(district, monkeypatch):
+    _rename(district, "区司法局", "区司法行政局")
+    registry = district.text("units.yaml").replace("people: []\n", (
+        "people:\n  - email: office@d.gov.cn\n    role: office\n"
+        "  - email: sf@d.gov.cn\n    name: 张三\n    units: [区司法行政局]\n"))
+    district.write("units.yaml", registry)
+    district.ok("commit-edits", "-m", "登记人员")
+    for name in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.setenv(name, "sf@d.gov.cn")
+    plan = district.text("plans/d2024.yaml")
+    district.write("plans/d2024.yaml", plan.replace("note: 司法局完成\n", "note: 司法局已全部完成\n", 1))
+    district.ok("commit-edits", "-m", "补充完成说明")

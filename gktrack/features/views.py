@@ -96,7 +96,7 @@ def rows_of(repo: Repository, plans: list[Plan], *, unit: str | None = None, yea
                 role, via, owed = found
             task = as_recorded_by(task, as_of)  # after the unit filter above, which reads only the units
             owed_all = owed_parts(p, task, units)
-            if state == "open" and (part_standing(task, owed.unit).state == "done" if unit and owed is not None
+            if state == "open" and (part_standing(task, owed.unit, units).state == "done" if unit and owed is not None
                                     else is_done(p, task, units, owed_all)):
                 continue  # a done part or task is judged done without assessing it
             parts = assess_parts(p, task, units, as_of, within, known, owed_all)
@@ -146,7 +146,7 @@ def unit_summaries(repo: Repository) -> tuple[list[UnitSummary], list[LoadProble
             for part in owed_parts(plan, task, units):
                 summary = summaries.setdefault(part.unit, UnitSummary(part.unit))
                 setattr(summary, part.role, getattr(summary, part.role) + 1)
-                if part_standing(task, part.unit).state == "done":
+                if part_standing(task, part.unit, units).state == "done":
                     summary.done += 1
                 else:
                     summary.open += 1
