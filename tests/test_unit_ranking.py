@@ -171,3 +171,20 @@ def test_a_renamed_units_liaison_may_edit_its_part_written_under_the_former_name
     plan = district.text("plans/d2024.yaml")
     district.write("plans/d2024.yaml", plan.replace("note: 司法局完成\n", "note: 司法局已全部完成\n", 1))
     district.ok("commit-edits", "-m", "补充完成说明")
+
+
+def test_a_supporting_unit_is_not_chased_for_the_task_it_supports(district):
+    # 区财政局 supports d2024/6 (区教育局牵头, 每季度), late on 01-01 for want of entries: the lead's
+    ours = district.json("overdue", "--as-of", "2025-01-01", "--unit", "区财政局", "--json")
+    assert [(r["id"], r["role"]) for r in ours] == [("d2024/5", "responsible")]
+    whole = district.ok("overdue", "--as-of", "2025-01-01")
+    assert "区财政局:" not in whole and "区教育局:逾期 1 项" in whole
+    district.ok("export", "--unit", "区财政局", "--overdue", "--as-of", "2025-01-01", "-o", "逾期.csv")
+    assert "d2024/6" not in district.text("逾期.csv") and "季度任务" not in district.text("逾期.csv")
+    # status lists it, with the task's state, and does not count it as the unit's own
+    rows = {r["id"]: r for r in district.json("status", "--unit", "区财政局", "--state", "all",
+                                              "--as-of", "2025-01-01", "--json")}
+    assert (rows["d2024/6"]["role"], rows["d2024/6"]["level"]) == ("support", "red")
+    out = district.ok("status", "--unit", "区财政局", "--state", "all", "--as-of", "2025-01-01")
+    assert out.rstrip().splitlines()[-1] == (
+        "共 4 项任务:本单位承担 3 项,其中未完成 1 项(逾期 1 项,将到期 0 项);配合 1 项(显示整项任务的状态)")

@@ -295,14 +295,16 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
     columns += [Column("期限", cap=16, shrink=True), Column("应完成"), Column("状态"), Column("最近进展")]
     cells: list[tuple] = []
     spans: list[tuple[Plan, int, int]] = []
-    open_count = red = yellow = 0
+    open_count = red = yellow = supported = 0
     named: dict[tuple, str] = {}
     tails: dict[tuple, tuple] = {}
     for plan, plan_rows in groupby(rows, key=attrgetter("plan")):  # rows come plan by plan
         start = len(cells)
         for row in plan_rows:
             task = row.task
-            if not row.done:
+            if row.supporting:
+                supported += 1  # the task's state, not the unit's: not counted as its own
+            elif not row.done:
                 open_count += 1
                 red += row.level == "red"
                 yellow += row.level == "yellow"
@@ -332,9 +334,12 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
     finished = table.lines(cells, out)
     for plan, start, end in spans:
         table.draw(out, finished[start:end], title=f"{plan.id} {plan.title}({plan.year}年)")
-    summary = f"共 {len(rows)} 项任务,其中未完成 {open_count} 项"
+    summary = f"共 {len(rows)} 项任务" + (f":本单位承担 {len(rows) - supported} 项" if supported else "")
+    summary += f",其中未完成 {open_count} 项"
     if red or yellow:
         summary += f"(逾期 {red} 项,将到期 {yellow} 项)"
+    if supported:
+        summary += f";配合 {supported} 项(显示整项任务的状态)"
     out.line(summary)
     out.flush()
 

@@ -36,6 +36,12 @@ class TaskRow:
         return self.assessment is not None and self.assessment.level is None
 
     @property
+    def supporting(self) -> bool:
+        """A unit's row of a task it only supports: no part of its own, so its state is the task's
+        as a whole, and it is not the unit's to count or to be chased for."""
+        return self.role == "support"
+
+    @property
     def done_parts(self) -> tuple[int, int]:
         return sum(1 for p in self.parts if p.standing.state == "done"), len(self.parts)
 
@@ -206,10 +212,11 @@ def part_json(row: PartRow) -> dict:
 
 def overdue_rows(repo: Repository, *, as_of: dt.date, unit: str | None = None, plan: str | None = None,
                  within: int | None = None) -> tuple[list[TaskRow], list[LoadProblem]]:
-    """Open tasks that are late (red) or due within ``within`` days (yellow), most urgent first."""
+    """Open tasks that are late (red) or due within ``within`` days (yellow), most urgent first.
+    With ``unit``, the parts it owes: a task it only supports is its lead's to answer for."""
     rows, problems = status_rows(repo, unit=unit, plan=plan, state="open", as_of=as_of, within=within,
                                  levels=("red", "yellow"))
-    return sorted(rows, key=urgency), problems
+    return sorted((r for r in rows if not r.supporting), key=urgency), problems
 
 
 def urgency(row: TaskRow) -> tuple:
