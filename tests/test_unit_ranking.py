@@ -188,3 +188,41 @@ def test_a_supporting_unit_is_not_chased_for_the_task_it_supports(district):
     out = district.ok("status", "--unit", "区财政局", "--state", "all", "--as-of", "2025-01-01")
     assert out.rstrip().splitlines()[-1] == (
         "共 4 项任务:本单位承担 3 项,其中未完成 1 项(逾期 1 项,将到期 0 项);配合 1 项(显示整项任务的状态)")
+
+
+# --- --json for scripts --------------------------------------------------------------------------
+
+
+def test_a_script_rebuilds_the_overdue_tables_from_json(district):
+    """What an office's script does with ``overdue --json``: each unit's late and soon-due parts,
+    with what the table says of each (its days left, its reason)."""
+    args = ("overdue", "--as-of", "2024-09-05", "--within", "30")
+    tables: dict[str, list] = {}
+    for row in district.json(*args, "--json"):
+        for part in row["parts"]:
+            if part["state"] == "open" and part["level"] in ("red", "yellow"):
+                tables.setdefault(part["unit"], []).append((row["id"], part["days_left"], part["reason"]))
+    assert tables == {"区司法局": [("d2024/2", 25, "25天后到期(9月底前,2024-09-30)")],
+                      "石岗镇": [("d2024/2", 25, "25天后到期(9月底前,2024-09-30)")],
+                      "区教育局": [("d2024/6", 25, "2024年第三季度(2024-07-01至2024-09-30)尚无进展记录,25天后截止")]}
+    text = district.ok(*args)
+    for unit, rows in tables.items():
+        assert f"{unit}:逾期 0 项,将到期 {len(rows)} 项" in text
+        assert all(reason[:10] in text for _id, _left, reason in rows)
+
+
+def test_status_json_has_what_the_table_shows_with_the_same_keys_on_every_row(district):
+    rows = district.json("status", "--unit", "区政数局", "--state", "all", "--as-of", "2024-10-28", "--json")
+    assert len({tuple(sorted(row)) for row in rows}) == 1
+    by_id = {row["id"]: row for row in rows}
+    # ● 3天内到期; the lead's latest entry counts its supporter's (06-28)
+    assert (by_id["d2024/4"]["level"], by_id["d2024/4"]["days_left"]) == ("yellow", 3)
+    assert by_id["d2024/1"]["last_progress"] == "2024-06-28"
+    assert by_id["d2024/4"]["last_progress"] is None
+    table = district.ok("status", "--unit", "区政数局", "--state", "all", "--as-of", "2024-10-28")
+    assert "● 3天内到期" in table
+    whole = district.json("status", "--state", "all", "--as-of", "2024-10-28", "--json")
+    assert len({tuple(sorted(row)) for row in whole}) == 1
+    parts = [part for row in whole for part in row["parts"]]
+    assert len({tuple(sorted(part)) for part in parts}) == 1 and "last_progress" in parts[0]
+

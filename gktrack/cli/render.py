@@ -324,9 +324,7 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
                 who = named.get(key)
                 if who is None:
                     who = named[key] = units_cell(plan, task)
-            # a unit's row: the latest entry that counts for its own part (its own, and for a lead its
-            # supporting units'), not another unit's
-            last = row.mine.last_progress if row.mine is not None else task.last_progress
+            last = row.last_progress
             last = last.isoformat() if last else "—"
             cells.append((task.full_id, task.number or "", shorten(task.text), who, *tail, last))
         spans.append((plan, start, len(cells)))

@@ -36,6 +36,12 @@ class TaskRow:
         return self.assessment is not None and self.assessment.level is None
 
     @property
+    def last_progress(self) -> dt.date | None:
+        """The latest progress entry: of a unit's row, the latest that counts for its own part (its
+        own, and for a lead its supporting units'), not another unit's."""
+        return self.mine.last_progress if self.mine is not None else self.task.last_progress
+
+    @property
     def supporting(self) -> bool:
         """A unit's row of a task it only supports: no part of its own, so its state is the task's
         as a whole, and it is not the unit's to count or to be chased for."""
@@ -185,7 +191,9 @@ def task_json(row: TaskRow, headings: dict | None = None) -> dict:
     if row.parts:
         data.update(state="done" if row.done else "open",
                     parts=[part_json(p) for p in row.parts if p.part is not None], parts_done=row.done_parts[0])
-    data.update(level=assessment.level, days_late=assessment.days_late, category=assessment.category)
+    last = row.last_progress
+    data.update(level=assessment.level, days_late=assessment.days_late, days_left=assessment.days_left,
+                category=assessment.category, last_progress=last.isoformat() if last else None)
     if row.role is not None:
         data.update(role=row.role, via=row.via)
     if row.mine is not None:
@@ -207,7 +215,9 @@ def part_json(row: PartRow) -> dict:
     s, a = row.standing, row.assessment
     return {"unit": row.part.unit, "role": row.part.role, "via": row.part.via, "shared": row.part.shared,
             "state": s.state, "closed": s.closed.isoformat() if s.closed else None, "note": s.note,
-            "evidence": list(s.evidence), "level": a.level, "category": a.category, "days_late": a.days_late}
+            "evidence": list(s.evidence), "level": a.level, "category": a.category, "days_late": a.days_late,
+            "days_left": a.days_left, "reason": a.reason,
+            "last_progress": row.last_progress.isoformat() if row.last_progress else None}
 
 
 def overdue_rows(repo: Repository, *, as_of: dt.date, unit: str | None = None, plan: str | None = None,
