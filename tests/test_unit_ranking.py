@@ -226,3 +226,22 @@ def test_status_json_has_what_the_table_shows_with_the_same_keys_on_every_row(di
     parts = [part for row in whole for part in row["parts"]]
     assert len({tuple(sorted(part)) for part in parts}) == 1 and "last_progress" in parts[0]
 
+
+def test_the_report_ranks_units_by_their_own_parts_and_its_json_has_every_cell(district):
+    data = district.json("report", "2024", "--json")
+    ranked = [(u["rank"], u["unit"], u["total"], u["done"], u["missed"], u["not_done"], u["rate"]) for u in data["units"]]
+    # worked out by hand from the year in the docstring: a shared task once per unit owing a part,
+    # supporting units not at all; 区政数局 closed task 1 late and has task 4 reopened, so 2 late
+    assert ranked == [(1, "区司法局", 2, 2, 0, 0, 1.0), (2, "区财政局", 2, 2, 0, 0, 1.0), (3, "望城镇", 2, 2, 0, 0, 1.0),
+                      (4, "区政数局", 2, 1, 2, 1, 0.5), (5, "区教育局", 1, 0, 1, 1, 0.0),
+                      (6, "各有关单位", 1, 0, 1, 1, 0.0), (7, "石岗镇", 1, 0, 1, 1, 0.0)]
+    units = {u["unit"]: u for u in data["units"]}
+    assert (units["区政数局"]["late"], units["区政数局"]["overdue"]) == (1, 1)  # categories, as in "summary"
+    assert (units["区财政局"]["support"], units["区司法局"]["support"], units["区政数局"]["progress"]) == (1, 1, 2)
+    # the Markdown table says the same, cell by cell
+    text = district.ok("report", "2024")
+    table = text.split("## 三、按责任单位统计")[1].split("\n\n")[1].splitlines()[2:]
+    cells = [[c.strip() for c in line.strip("|").split("|")] for line in table]
+    assert cells == [[str(u["rank"]), u["unit"], *map(str, (u["lead"], u["responsible"], u["support"], u["total"],
+                      u["done"], u["missed"], u["not_done"], u["no_progress"], u["ongoing"])),
+                      f"{u['rate'] * 100:.1f}%", str(u["progress"])] for u in data["units"]]
