@@ -417,3 +417,19 @@ def test_markdown_for_a_unit_across_plans_and_errors(plans_repo, tmp_path):
     for name in ("填报表.csv", "填报表.md"):  # a form goes back through import-progress: .xlsx only
         assert "进展填报表只能导出为 .xlsx" in plans_repo.fail("export", "--unit", "司法所", "--form", "-o", tmp_path / name)
         assert not (tmp_path / name).exists()
+
+
+def test_output_name_gets_its_format_suffix(plans_repo, tmp_path):
+    # "-o 分工表" on Windows would be a file no program opens: the format's suffix is added
+    said = plans_repo.ok("export", "--plan", "hl2022", "-o", tmp_path / "分工表")
+    assert f"{tmp_path / '分工表.xlsx'}" in said and "xlsx" in said
+    assert not (tmp_path / "分工表").exists()
+    assert load_workbook(tmp_path / "分工表.xlsx").active["A1"].value == f"{HL2022}任务分工表"
+    plans_repo.ok("export", "--plan", "qz2024", "-o", tmp_path / "表2024.06", "--format", "csv")
+    assert (tmp_path / "表2024.06.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    # a suffix that says another format than --format is a mistake, not a choice
+    line = plans_repo.fail("export", "--plan", "qz2024", "-o", tmp_path / "b.csv", "--format", "xlsx")
+    assert "b.csv" in line and "--format xlsx" in line
+    assert not (tmp_path / "b.csv").exists()
+    assert "不支持的导出格式“txt”" in plans_repo.fail("export", "--plan", "qz2024", "-o", tmp_path / "c.txt")
+    assert "不支持的导出格式“pdf”" in plans_repo.fail("export", "--plan", "qz2024", "-o", tmp_path / "d", "-f", "pdf")

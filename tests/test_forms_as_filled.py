@@ -67,11 +67,17 @@ def test_rows_left_blank_are_not_checked_against_a_changed_plan(plans_repo, tmp_
     assert f"第 {rows['hl2022/3']} 行:任务 hl2022/3 的“具体要求”与计划不一致" in result.err
 
 
-def _store_as_chinese_excel_date(path, cell: str) -> None:
+def _store_as_chinese_excel_date(path, cell: str, serial: int = 45471, mac: bool = False) -> None:
     """Give ``cell`` the built-in number format 31, Chinese Excel's yyyy"年"m"月"d"日": the file
-    names only the format's id, which openpyxl does not know, so the date reads as its serial."""
+    names only the format's id, which openpyxl does not know, so the date reads as its serial.
+    ``mac``: the workbook counts its dates from 1904, as Excel for Mac's did."""
     with zipfile.ZipFile(path) as package:
         parts = {name: package.read(name) for name in package.namelist()}
+    if mac:
+        book = parts["xl/workbook.xml"].decode()
+        book = book.replace("<workbookPr/>", '<workbookPr date1904="1"/>', 1)
+        assert 'date1904="1"' in book
+        parts["xl/workbook.xml"] = book.encode()
     styles = parts["xl/styles.xml"].decode()
     head, xfs = styles.split("<cellXfs", 1)
     count = xfs[: xfs.index(">")]
@@ -82,7 +88,7 @@ def _store_as_chinese_excel_date(path, cell: str) -> None:
     sheet = parts["xl/worksheets/sheet1.xml"].decode()
     start = sheet.index(f'<c r="{cell}"')
     end = sheet.index("</c>", start) + 4
-    sheet = sheet[:start] + f'<c r="{cell}" s="{total}"><v>45471</v></c>' + sheet[end:]
+    sheet = sheet[:start] + f'<c r="{cell}" s="{total}"><v>{serial}</v></c>' + sheet[end:]
     parts["xl/worksheets/sheet1.xml"] = sheet.encode()
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as package:
@@ -104,6 +110,19 @@ def test_date_stored_as_a_serial_number(plans_repo, tmp_path):
     assert plans_repo.json("show", "hl2022/1", "--json")["progress"][-1]["date"] == "2024-06-28"
 
 
+def test_serial_date_in_a_workbook_counting_from_1904(plans_repo, tmp_path):
+    # Excel for Mac's old workbooks count from 1904-01-01: 44009 there is 2024-06-28, not 2020
+    path, book, ws, rows = _form(plans_repo, tmp_path)
+    row = rows["hl2022/1"]
+    ws.cell(row, FILL["本次进展"], "已发布 12 件")
+    ws.cell(row, FILL["工作日期"], "placeholder")
+    book.save(path)
+    date_column = "ABCDEFGHIJ"[FILL["工作日期"] - 1]
+    _store_as_chinese_excel_date(path, f"{date_column}{row}", serial=45471 - 1462, mac=True)
+    plans_repo.ok("import-progress", path)
+    assert plans_repo.json("show", "hl2022/1", "--json")["progress"][-1]["date"] == "2024-06-28"
+
+
 def test_export_over_a_file_open_in_excel(plans_repo, tmp_path, monkeypatch):
     # Windows refuses to replace a file Excel or WPS holds open: one line naming the file.
     target = tmp_path / "分工表.xlsx"
@@ -111,13 +130,13 @@ def test_export_over_a_file_open_in_excel(plans_repo, tmp_path, monkeypatch):
     replace = os.replace
 
     def locked(src, dst, *args, **kwargs):
-        if os.fspath(dst) == os.fspath(target) or os.fspath(dst).endswith(".ics"):
+        if os.fspath(dst) == os.fspath(target) or os.fspath(dst).endswith((".ics", ".csv")):
             raise PermissionError(13, "另一个程序正在使用此文件,进程无法访问。", os.fspath(dst))
         return replace(src, dst, *args, **kwargs)
 
     monkeypatch.setattr(os, "replace", locked)
     for argv in (("export", "--plan", "hl2022", "-o", target),
-                 ("export", "--plan", "hl2022", "-o", target, "--format", "csv"),
+                 ("export", "--plan", "hl2022", "-o", tmp_path / "分工表.csv"),
                  ("calendar", "--unit", "司法所", "-o", tmp_path / "期限.ics")):
         line = plans_repo.fail(*argv, code=2)
         assert "无法写入" in line and "WPS" in line and line.count("\n") == 0

@@ -58,7 +58,7 @@ def register(app: typer.Typer, command) -> None:
     @command("export")
     def export(
         output: Optional[str] = typer.Option(None, "--output", "-o", metavar="文件",
-                                             help="输出文件(.xlsx、.csv 或 .md);--format md 时可省略,输出到标准输出"),
+                                             help="输出文件(.xlsx、.csv 或 .md,不带后缀时按格式补上);--format md 时可省略,输出到标准输出"),
         plan: Optional[str] = typer.Option(None, "--plan", "-p", metavar="计划编号", help="导出该计划",
                                            autocompletion=complete_plan),
         unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="单位", help="只导出该单位的任务",
@@ -72,7 +72,7 @@ def register(app: typer.Typer, command) -> None:
     ) -> None:
         """导出分工表(序号/工作任务/具体要求/牵头单位/配合单位/时限要求/完成情况/进展)或单位的进展填报表;
         --format md 导出 Markdown 计划视图(每个章节一张表,可提交到仓库,在 git 服务器网页上查看)。"""
-        from gktrack.features.exchange.export import division_sheet, progress_form, write_sheet
+        from gktrack.features.exchange.export import division_sheet, output_path, progress_form, write_sheet
 
         when = as_of_day(as_of)
         repo = repository()
@@ -92,9 +92,10 @@ def register(app: typer.Typer, command) -> None:
 
             sys.stdout.write(write_markdown(sheet, as_of=when))
             return
-        written = write_sheet(sheet, repo.check_output(output), fmt, as_of=when)
+        path, fmt = output_path(output, fmt)
+        write_sheet(sheet, repo.check_output(path), fmt, as_of=when)
         kind = "进展填报表" if sheet.form else "分工表"
-        done(f"已导出{kind} {output}({len(sheet.rows)} 项任务,{written})")
+        done(f"已导出{kind} {path}({len(sheet.rows)} 项任务,{fmt})")
 
     @command("import-progress")
     def import_progress(

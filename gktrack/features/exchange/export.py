@@ -459,16 +459,34 @@ def write_markdown(sheet: Sheet, *, as_of: dt.date | None = None) -> str:
     return "\n".join(out)
 
 
-def write_sheet(sheet: Sheet, path: Path, fmt: str | None = None, *, as_of: dt.date | None = None) -> str:
-    """Write ``sheet`` as .xlsx, .csv or .md (by ``fmt``, else by the file's suffix) to ``path``
-    (``Repository.check_output``'s); returns the format."""
+FORMATS = ("xlsx", "csv", "md")
+
+
+def output_path(path: Path | str, fmt: str | None = None) -> tuple[Path, str]:
+    """The file an export writes and its format: ``fmt``, else the file's suffix, else xlsx. A
+    name without a format suffix gets one ("分工表" → 分工表.xlsx): Windows opens a file by its
+    suffix, and one without it opens in nothing."""
     path = Path(path)
-    fmt = (fmt or path.suffix.lstrip(".") or "xlsx").lower()
-    fmt = "md" if fmt == "markdown" else fmt
-    if fmt not in ("xlsx", "csv", "md"):
+    given = (fmt or "").lower()
+    given = "md" if given == "markdown" else given
+    if given and given not in FORMATS:
         raise InputError(f"不支持的导出格式“{fmt}”(可用 xlsx、csv 或 md)")
+    suffix = path.suffix.lstrip(".").lower()
+    suffix = "md" if suffix == "markdown" else suffix
+    if suffix in FORMATS:
+        if given and given != suffix:
+            raise InputError(f"文件名“{path.name}”是 .{suffix} 文件,与 --format {given} 不符;请改文件名或格式")
+        return path, suffix
+    if suffix and not given:
+        raise InputError(f"不支持的导出格式“{suffix}”(文件名请以 .xlsx、.csv 或 .md 结尾)")
+    fmt = given or "xlsx"
+    return path.with_name(f"{path.name}.{fmt}"), fmt
+
+
+def write_sheet(sheet: Sheet, path: Path, fmt: str, *, as_of: dt.date | None = None) -> None:
+    """Write ``sheet`` to ``path`` in ``fmt`` (both from ``output_path``, the path checked by
+    ``Repository.check_output``)."""
     if fmt == "md":
         write_output(path, write_markdown(sheet, as_of=as_of).encode("utf-8"))
     else:
         (write_csv if fmt == "csv" else write_xlsx)(sheet, path)
-    return fmt

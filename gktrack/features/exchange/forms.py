@@ -119,10 +119,24 @@ def _state_word(text: str) -> str:
     raise _RowError(f"“完成情况”应为“{DONE_LABEL}”或“{OPEN_LABEL}”,而不是“{text}”")
 
 
-_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
-# Serial numbers from 2000-01-01 to 9999-12-31: a "28" typed for the 28th is no date, and
+# Serial numbers of 2000-01-01 to 9999-12-31: a "28" typed for the 28th is no date, and
 # 20240628 typed as a number is read as the date it spells.
-_EXCEL_SERIALS = (36526, 2958466)
+_SERIAL_YEARS = (2000, 9999)
+
+
+def _serial_date(value, epoch: dt.datetime):
+    """A date cell whose format the file names only by a locale's built-in id (Chinese Excel's
+    31, yyyy"年"m"月"d"日"; 57, 58) reads as its serial number: its date, counted from the
+    workbook's own epoch (1900, or 1904 in a workbook from Excel for Mac); other values as they are."""
+    from openpyxl.utils.datetime import from_excel
+
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return value
+    try:
+        date = from_excel(value, epoch).date()
+    except (ValueError, OverflowError):
+        return value
+    return date if _SERIAL_YEARS[0] <= date.year <= _SERIAL_YEARS[1] else value
 
 
 def _cell_date(value, today: dt.date, year: int | None = None) -> dt.date:
@@ -132,11 +146,6 @@ def _cell_date(value, today: dt.date, year: int | None = None) -> dt.date:
         date = value.date()
     elif isinstance(value, dt.date):
         date = value
-    elif isinstance(value, (int, float)) and not isinstance(value, bool) \
-            and _EXCEL_SERIALS[0] <= value < _EXCEL_SERIALS[1]:
-        # A date cell whose format the file names only by a locale's built-in id (Chinese Excel's
-        # 31, yyyy"年"m"月"d"日"; 57, 58) reads as its serial number: the days since 1899-12-30.
-        date = (_EXCEL_EPOCH + dt.timedelta(days=int(value))).date()
     else:
         try:
             date = read_date(str(value), "工作日期", today=today, year=year).date
@@ -208,6 +217,8 @@ def _read_sheet(ws, name: str, package: zipfile.ZipFile):
                 return None
             continue
         row = {column: (cells[i] if i < len(cells) else None) for column, i in index.items()}
+        if "工作日期" in row:
+            row["工作日期"] = _serial_date(row["工作日期"], ws.parent.epoch)
         if all(_text(v) == "" for k, v in row.items() if k != FORM_CHECK):
             continue
         rows.append((row_no, row))
