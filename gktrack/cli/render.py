@@ -295,14 +295,16 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
     columns += [Column("期限", cap=16, shrink=True), Column("应完成"), Column("状态"), Column("最近进展")]
     cells: list[tuple] = []
     spans: list[tuple[Plan, int, int]] = []
-    open_count = red = yellow = 0
+    open_count = red = yellow = supported = 0
     named: dict[tuple, str] = {}
     tails: dict[tuple, tuple] = {}
     for plan, plan_rows in groupby(rows, key=attrgetter("plan")):  # rows come plan by plan
         start = len(cells)
         for row in plan_rows:
             task = row.task
-            if not row.done:
+            if row.supporting:
+                supported += 1  # the task's state, not the unit's: not counted as its own
+            elif not row.done:
                 open_count += 1
                 red += row.level == "red"
                 yellow += row.level == "yellow"
@@ -322,9 +324,7 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
                 who = named.get(key)
                 if who is None:
                     who = named[key] = units_cell(plan, task)
-            # a unit's row: the latest entry that counts for its own part (its own, and for a lead its
-            # supporting units'), not another unit's
-            last = row.mine.last_progress if row.mine is not None else task.last_progress
+            last = row.last_progress
             last = last.isoformat() if last else "—"
             cells.append((task.full_id, task.number or "", shorten(task.text), who, *tail, last))
         spans.append((plan, start, len(cells)))
@@ -332,9 +332,12 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
     finished = table.lines(cells, out)
     for plan, start, end in spans:
         table.draw(out, finished[start:end], title=f"{plan.id} {plan.title}({plan.year}年)")
-    summary = f"共 {len(rows)} 项任务,其中未完成 {open_count} 项"
+    summary = f"共 {len(rows)} 项任务" + (f":本单位承担 {len(rows) - supported} 项" if supported else "")
+    summary += f",其中未完成 {open_count} 项"
     if red or yellow:
         summary += f"(逾期 {red} 项,将到期 {yellow} 项)"
+    if supported:
+        summary += f";配合 {supported} 项(显示整项任务的状态)"
     out.line(summary)
     out.flush()
 
@@ -357,8 +360,7 @@ def render_overdue(groups, *, as_of, problems=()) -> None:
         out.line(f"截至 {as_of.isoformat()},没有逾期或将到期的任务。")
         out.flush()
         return
-    # A task late for several units is the same row under each (views.group_by_unit): it is
-    # laid out once. By id, in order of first appearance.
+    # Each unit's row (views.group_by_unit) laid out once, by id, in order of first appearance.
     rows = {id(row): row for group in groups for row in group.rows}
     cells = [overdue_cells(row) for row in rows.values()]
     table = Table([Column("编号"), Column("任务", flex=True), Column("期限(原文)", cap=16, shrink=True),
@@ -367,10 +369,14 @@ def render_overdue(groups, *, as_of, problems=()) -> None:
     for group in groups:
         title = f"{typed_form(group.unit)}:逾期 {group.red} 项,将到期 {group.yellow} 项"
         table.draw(out, [line_of[id(row)] for row in group.rows], title=title)
-    red = sum(1 for row in rows.values() if row.level == "red")
+    # A task late for several units is a row under each: counted once, late if any unit's part is.
+    late: dict[str, bool] = {}
+    for row in rows.values():
+        late[row.task.full_id] = late.get(row.task.full_id, False) or row.level == "red"
+    red = sum(late.values())
     listed = sum(len(group.rows) for group in groups)
-    shared = f"(有的任务由几个单位共同承担,在每个单位下各列一次,共 {listed} 行)" if listed > len(rows) else ""
-    out.line(f"截至 {as_of.isoformat()}:共 {len(rows)} 项任务,逾期 {red} 项、将到期 {len(rows) - red} 项,"
+    shared = f"(有的任务由几个单位共同承担,在每个单位下各列一次,共 {listed} 行)" if listed > len(late) else ""
+    out.line(f"截至 {as_of.isoformat()}:共 {len(late)} 项任务,逾期 {red} 项、将到期 {len(late) - red} 项,"
              f"涉及 {len(groups)} 个单位{shared}。")
     out.flush()
 

@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from gktrack.domain.deadlines import DEFAULT_WITHIN, Assessment, parsed
 from gktrack.domain.deadlines import standing as standing_of
-from gktrack.domain.model import Plan, Task
+from gktrack.domain.model import Part, Plan, Task
 from gktrack.domain.units import Units
 
 
@@ -81,11 +81,20 @@ def _owed(units: Units, lead: tuple, responsible: tuple, owner: str | None) -> t
     return tuple(parts.values())
 
 
-def standing(task: Task, unit: str) -> Standing:
+def record_of(task: Task, unit: str, units: Units) -> Part | None:
+    """The record of ``unit``'s part (``unit`` canonical), if any: under its name, or under a name
+    the registry now gives as its alias (a unit renamed after the record was written)."""
+    record = task.part(unit)
+    if record is None and task.parts:
+        record = next((p for p in task.parts if units.resolve(p.unit) == unit), None)
+    return record
+
+
+def standing(task: Task, unit: str, units: Units) -> Standing:
     """The state of ``unit``'s part: its record if there is one, else the task's as a whole. A task
     closed as a whole is done for every unit (``is_done``): an open record left from before (a
     one-unit task is closed as a whole) does not reopen it."""
-    record = task.part(unit)
+    record = record_of(task, unit, units)
     if record is not None and (record.state == "done" or task.state != "done"):
         return Standing(record.state, record.closed, record.note, tuple(record.evidence))
     if task.state == "done":
@@ -131,7 +140,7 @@ def is_done(plan: Plan, task: Task, units: Units, parts: list[Owed] | None = Non
     if not task.parts:
         return False
     parts = owed_parts(plan, task, units) if parts is None else parts
-    return bool(parts) and all(standing(task, p.unit).state == "done" for p in parts)
+    return bool(parts) and all(standing(task, p.unit, units).state == "done" for p in parts)
 
 
 def parts_done_on(plan: Plan, task: Task, units: Units) -> dt.date | None:
@@ -139,7 +148,7 @@ def parts_done_on(plan: Plan, task: Task, units: Units) -> dt.date | None:
     dates; None while a part is open, or when a part's date is not recorded."""
     if task.state == "done" or not task.parts:
         return None
-    standings = [standing(task, p.unit) for p in owed_parts(plan, task, units)]
+    standings = [standing(task, p.unit, units) for p in owed_parts(plan, task, units)]
     days = [s.closed for s in standings if s.state == "done"]
     if not standings or len(days) < len(standings) or None in days:
         return None
@@ -201,14 +210,15 @@ def whole_or_part(plan: Plan, task: Task, units: Units, unit: str | None) -> Owe
     return None if len(parts) <= 1 else found[2]
 
 
-def close_edit(task: Task, part: Owed | None, when: dt.date, note: str | None, links: list[str]) -> Edit:
+def close_edit(task: Task, units: Units, part: Owed | None, when: dt.date, note: str | None,
+               links: list[str]) -> Edit:
     """Closing ``part`` (None: the whole task): its record, or the task's own fields."""
     fields = {"state": "done", "closed": when}
     if note:
         fields["note"] = note
     if links:
-        fields["evidence"] = _evidence(task, part, links)
-    return _edit(part, fields)
+        fields["evidence"] = _evidence(task, units, part, links)
+    return _edit(task, units, part, fields)
 
 
 def reopen_edit(plan: Plan, task: Task, units: Units, part: Owed | None) -> Edit:
@@ -219,31 +229,38 @@ def reopen_edit(plan: Plan, task: Task, units: Units, part: Owed | None) -> Edit
     if part is None:
         return Edit(cleared if task.state == "done" else {},
                     {p.unit: cleared for p in task.parts if p.state == "done"})
-    records: dict[str, dict] = {part.unit: cleared}
+    records: dict[str, dict] = {_key(task, units, part): cleared}
     fields: dict = {}
     if task.state == "done":
         fields = cleared
         for other in owed_parts(plan, task, units):
-            if other.unit != part.unit and task.part(other.unit) is None:
+            if other.unit != part.unit and record_of(task, other.unit, units) is None:
                 records[other.unit] = {"state": "done", "closed": task.closed, "note": task.note,
                                        "evidence": list(task.evidence)}
     return Edit(fields, records)
 
 
-def add_evidence(task: Task, part: Owed | None, links: list[str]) -> Edit:
+def add_evidence(task: Task, units: Units, part: Owed | None, links: list[str]) -> Edit:
     """Evidence given with a progress report: on the part's record, or on the task's own."""
-    return _edit(part, {"evidence": _evidence(task, part, links)})
+    return _edit(task, units, part, {"evidence": _evidence(task, units, part, links)})
 
 
-def _evidence(task: Task, part: Owed | None, links: list[str]) -> list[str]:
+def _evidence(task: Task, units: Units, part: Owed | None, links: list[str]) -> list[str]:
     """The evidence of ``part``'s record (None: of the task) with ``links`` added, each once."""
-    record = task if part is None else task.part(part.unit)
+    record = task if part is None else record_of(task, part.unit, units)
     return list(dict.fromkeys([*(record.evidence if record else []), *links]))
 
 
-def _edit(part: Owed | None, fields: dict) -> Edit:
+def _key(task: Task, units: Units, part: Owed) -> str:
+    """The unit under which ``part``'s record is (or will be) written: an existing record keeps the
+    name it was written under, so a renamed unit's record is changed, not doubled."""
+    record = record_of(task, part.unit, units)
+    return record.unit if record is not None else part.unit
+
+
+def _edit(task: Task, units: Units, part: Owed | None, fields: dict) -> Edit:
     """``fields`` written on ``part``'s record, or on the task's own (None)."""
-    return Edit(fields, {}) if part is None else Edit({}, {part.unit: fields})
+    return Edit(fields, {}) if part is None else Edit({}, {_key(task, units, part): fields})
 
 
 # --- judging the parts: the one rule (``deadlines.assess``), part by part -----------------------
@@ -290,7 +307,7 @@ def assess_parts(plan: Plan, task: Task, units: Units, as_of: dt.date, within: i
     if not parts:
         return [row(None, Standing(task.state, task.closed, task.note, tuple(task.evidence)),
                     tuple(p.date for p in task.progress))]
-    return [row(part, standing(task, part.unit), progress_dates(part, parts, task, units)) for part in parts]
+    return [row(part, standing(task, part.unit, units), progress_dates(part, parts, task, units)) for part in parts]
 
 
 def task_assessment(parts: list[PartRow]) -> Assessment:

@@ -66,6 +66,7 @@ def may_act_on_part(units: Units, plan: Plan, task: Task, person_units: list[str
     """Whether a liaison of these units may close or reopen ``part`` (None: the whole task)."""
     mine = own_units(units, person_units)
     parts = owed_parts(plan, task, units)
+    part = units.resolve(part) if part is not None else None  # a record may be under a unit's former name
     if part is None:  # the whole task: only when it is one part, theirs
         return len(parts) == 1 and parts[0].unit in mine and not parts[0].shared
     return any(p.unit == part and p.unit in mine and not p.shared for p in parts)

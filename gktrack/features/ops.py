@@ -513,7 +513,8 @@ def close_task(repo: Repository, ref: str, *, note: str | None = None, evidence:
     plan, task = repo.find_task(ref)
     part, acting = _part_for(repo, plan, task, unit, by, "close")
     what = part.unit if part else None
-    where = standing(task, what) if what else task
+    units = repo.units()
+    where = standing(task, what, units) if what else task
     if where.state == "done":
         whose = f"{typed_form(what)} 的部分" if what else ""
         raise InputError(f"任务 {task.full_id} {whose}已于 {where.closed or '此前'} 关闭;如需重新打开请用 gktrack reopen")
@@ -522,7 +523,7 @@ def close_task(repo: Repository, ref: str, *, note: str | None = None, evidence:
     links, link_notes = _links(evidence)
     text = note.strip() if note and note.strip() else None
     change = _edit_task(repo, ref, *_part_change("关闭", "close", task, what, acting, when), by=by,
-                        edit=lambda current: close_edit(current, part, when, text, links))
+                        edit=lambda current: close_edit(current, units, part, when, text, links))
     return change._replace(notes=tuple(notes + link_notes))
 
 
@@ -536,14 +537,14 @@ def reopen_task(repo: Repository, ref: str, *, note: str | None = None, date: st
     plan, task = repo.find_task(ref)
     part, acting = _part_for(repo, plan, task, unit, by, "reopen")
     what = part.unit if part else None
-    if (standing(task, what) if what else task).state != "done" and not (what is None and any(
+    units = repo.units()
+    if (standing(task, what, units) if what else task).state != "done" and not (what is None and any(
             p.state == "done" for p in task.parts)):
         whose = f"{typed_form(what)} 的部分" if what else ""
         raise InputError(f"任务 {task.full_id} {whose}尚未关闭,无需重新打开")
     when, _notes = _record_date(date, plan, repo, task)
     _check_permission(repo, by, task, "reopen", part=what, plan=plan)
     reason = note.strip() if note and note.strip() else None
-    units = repo.units()
     return _edit_task(repo, ref, *_part_change("重新打开", "reopen", task, what, acting, when), by=by,
                       body=f"原因:{reason}" if reason else None,
                       edit=lambda current: reopen_edit(plan, current, units, part))

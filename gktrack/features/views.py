@@ -36,6 +36,18 @@ class TaskRow:
         return self.assessment is not None and self.assessment.level is None
 
     @property
+    def last_progress(self) -> dt.date | None:
+        """The latest progress entry: of a unit's row, the latest that counts for its own part (its
+        own, and for a lead its supporting units'), not another unit's."""
+        return self.mine.last_progress if self.mine is not None else self.task.last_progress
+
+    @property
+    def supporting(self) -> bool:
+        """A unit's row of a task it only supports: no part of its own, so its state is the task's
+        as a whole, and it is not the unit's to count or to be chased for."""
+        return self.role == "support"
+
+    @property
     def done_parts(self) -> tuple[int, int]:
         return sum(1 for p in self.parts if p.standing.state == "done"), len(self.parts)
 
@@ -96,7 +108,7 @@ def rows_of(repo: Repository, plans: list[Plan], *, unit: str | None = None, yea
                 role, via, owed = found
             task = as_recorded_by(task, as_of)  # after the unit filter above, which reads only the units
             owed_all = owed_parts(p, task, units)
-            if state == "open" and (part_standing(task, owed.unit).state == "done" if unit and owed is not None
+            if state == "open" and (part_standing(task, owed.unit, units).state == "done" if unit and owed is not None
                                     else is_done(p, task, units, owed_all)):
                 continue  # a done part or task is judged done without assessing it
             parts = assess_parts(p, task, units, as_of, within, known, owed_all)
@@ -146,7 +158,7 @@ def unit_summaries(repo: Repository) -> tuple[list[UnitSummary], list[LoadProble
             for part in owed_parts(plan, task, units):
                 summary = summaries.setdefault(part.unit, UnitSummary(part.unit))
                 setattr(summary, part.role, getattr(summary, part.role) + 1)
-                if part_standing(task, part.unit).state == "done":
+                if part_standing(task, part.unit, units).state == "done":
                     summary.done += 1
                 else:
                     summary.open += 1
@@ -179,7 +191,9 @@ def task_json(row: TaskRow, headings: dict | None = None) -> dict:
     if row.parts:
         data.update(state="done" if row.done else "open",
                     parts=[part_json(p) for p in row.parts if p.part is not None], parts_done=row.done_parts[0])
-    data.update(level=assessment.level, days_late=assessment.days_late, category=assessment.category)
+    last = row.last_progress
+    data.update(level=assessment.level, days_late=assessment.days_late, days_left=assessment.days_left,
+                category=assessment.category, last_progress=last.isoformat() if last else None)
     if row.role is not None:
         data.update(role=row.role, via=row.via)
     if row.mine is not None:
@@ -201,15 +215,18 @@ def part_json(row: PartRow) -> dict:
     s, a = row.standing, row.assessment
     return {"unit": row.part.unit, "role": row.part.role, "via": row.part.via, "shared": row.part.shared,
             "state": s.state, "closed": s.closed.isoformat() if s.closed else None, "note": s.note,
-            "evidence": list(s.evidence), "level": a.level, "category": a.category, "days_late": a.days_late}
+            "evidence": list(s.evidence), "level": a.level, "category": a.category, "days_late": a.days_late,
+            "days_left": a.days_left, "reason": a.reason,
+            "last_progress": row.last_progress.isoformat() if row.last_progress else None}
 
 
 def overdue_rows(repo: Repository, *, as_of: dt.date, unit: str | None = None, plan: str | None = None,
                  within: int | None = None) -> tuple[list[TaskRow], list[LoadProblem]]:
-    """Open tasks that are late (red) or due within ``within`` days (yellow), most urgent first."""
+    """Open tasks that are late (red) or due within ``within`` days (yellow), most urgent first.
+    With ``unit``, the parts it owes: a task it only supports is its lead's to answer for."""
     rows, problems = status_rows(repo, unit=unit, plan=plan, state="open", as_of=as_of, within=within,
                                  levels=("red", "yellow"))
-    return sorted(rows, key=urgency), problems
+    return sorted((r for r in rows if not r.supporting), key=urgency), problems
 
 
 def urgency(row: TaskRow) -> tuple:

@@ -111,9 +111,18 @@ def _headings(plan: Plan, task: Task) -> tuple[str | None, str]:
 
 
 def _in_document_order(repo: Repository, rows: list) -> list:
-    """``rows`` by plan, and within a plan in the order its file lists the tasks."""
+    """``rows`` by plan, and within a plan in the order its file lists the tasks. By the task's
+    id: a row's task on an earlier day (``--as-of``) is a copy without its later records."""
     order = {p: i for i, p in enumerate(repo.plan_ids())}
-    return sorted(rows, key=lambda r: (order.get(r.plan.id, 0), r.plan.tasks.index(r.task)))
+    places: dict[str, dict[int, int]] = {}
+
+    def place(row) -> int:
+        plan = row.plan
+        if plan.id not in places:
+            places[plan.id] = {task.id: i for i, task in enumerate(plan.tasks)}
+        return places[plan.id][row.task.id]
+
+    return sorted(rows, key=lambda r: (order.get(r.plan.id, 0), place(r)))
 
 
 def division_sheet(repo: Repository, *, plan: str | None = None, unit: str | None = None,

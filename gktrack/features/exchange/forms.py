@@ -319,7 +319,7 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
                 raise _RowError(f"任务 {ref} 不是 {canonical} 的任务(属于 {owners})")
             owed = whole_or_part(plan, task, units, canonical)
             part = owed.unit if owed is not None and owed.role != "support" else None
-            where = part_standing(task, part) if part else task
+            where = part_standing(task, part, units) if part else task
             written = _text(values.get("具体要求"))
             if written and not _same_text(written, task.text):
                 raise _RowError(f"任务 {ref} 的“具体要求”与计划不一致(表中被改动,或导出后计划已修改);"
@@ -396,6 +396,7 @@ def apply_sheet(repo: Repository, result: SheetResult, *, source: str, by: str |
     trailers = git.trailers("import-progress", units=[result.unit], plan=",".join(by_plan),
                             date=dates.pop() if len(dates) == 1 else None)
     name = actor_name(repo, by)
+    units = repo.units()
     with repo.change(rels, summary, trailers, by=by, body=body) as tx:
         for plan_id, actions in by_plan.items():
             rel = plan_rel(plan_id)
@@ -408,10 +409,10 @@ def apply_sheet(repo: Repository, result: SheetResult, *, source: str, by: str |
                                                                           note=action.note))
                 part = Owed(action.part, "responsible") if action.part else None
                 if action.kind == "close":
-                    editor.apply(task_id, close_edit(current, part, action.date, action.note or None,
+                    editor.apply(task_id, close_edit(current, units, part, action.date, action.note or None,
                                                      action.evidence))
                 elif action.evidence:
-                    editor.apply(task_id, add_evidence(current, part, action.evidence))
+                    editor.apply(task_id, add_evidence(current, units, part, action.evidence))
             editor.save(tx.write)
     result.commit = tx.commit
 

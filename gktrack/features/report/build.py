@@ -26,7 +26,7 @@ from typing import Callable
 
 from gktrack.domain.deadlines import parsed
 from gktrack.domain.model import YEARS, Plan
-from gktrack.domain.parts import parts_done_on, role_of
+from gktrack.domain.parts import parts_done_on, record_of, role_of
 from gktrack.domain.units import Units
 from gktrack.errors import GktrackError, InputError, NotFoundError, RepoError
 from gktrack.features.report.count import count, fill_audit
@@ -94,7 +94,7 @@ def build_report(repo, year: int, *, plan: str | None = None, unit: str | None =
         raise NotFoundError(f"提交 {cut[:SHORT]} 中没有计划“{plan}”(现有:{known})")
     report = Report(year=year, as_of=as_of, start=start, rev=rev, head=head,
                     commit=CommitRef.of(next(c for c in commits if c.sha == cut)), plan_filter=plan,
-                    unit_filter=units.require(unit) if unit else None, reconstructed=reconstructed,
+                    unit_filter=units.require(unit, registering=False) if unit else None, reconstructed=reconstructed,
                     unreadable=([problem] if problem else []) + unreadable,
                     misdated=[Misdated(m.sha, m.author, m.committed.astimezone(BEIJING), state.later.sha,
                                        state.later.committed.astimezone(BEIJING)) for m in state.misdated])
@@ -184,7 +184,7 @@ def _select_tasks(report: Report, plans: list[Plan], walk: Walk, units: Units) -
                     supporting = True
                 else:
                     assessment, told = mine.assessment, [mine]
-                    task, closed, closing = _part_as_task(task, mine, closes, closing)
+                    task, closed, closing = _part_as_task(task, mine, closes, closing, units)
                 progress = [p for p in progress if p.unit and resolve(p.unit) == wanted]
             # Reconstructed, every task was added after the dates it records: nothing to flag.
             added = None if report.reconstructed else walk.added.get(task.full_id)
@@ -203,15 +203,15 @@ def _select_tasks(report: Report, plans: list[Plan], walk: Walk, units: Units) -
     report.unrecorded = sum(1 for p in report.plans for t in p.tasks if t.ref in unrecorded)
 
 
-def _part_as_task(task, row, closes: list, closing):
+def _part_as_task(task, row, closes: list, closing, units: Units):
     """A unit's report tells of its own part: the task with the part's state, date, note and
     evidence, and the commit that closed that part (the whole task's, when it was closed as a
     whole). Returns (task, closed, closing commit)."""
     s = row.standing
     if s.state != "done":
         return dataclasses.replace(task, state="open", closed=None, note=None, evidence=[]), None, None
-    if task.part(row.unit) is not None:
-        own = [e.commit for e in closes if e.commit.unit == row.unit]
+    if record_of(task, row.unit, units) is not None:
+        own = [e.commit for e in closes if e.commit.unit and units.resolve(e.commit.unit) == row.unit]
         closing = own[-1] if own else None
     task = dataclasses.replace(task, state="done", closed=s.closed, note=s.note, evidence=list(s.evidence))
     return task, s.closed, closing

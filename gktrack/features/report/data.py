@@ -250,9 +250,11 @@ class UnitStats:
     counts: Counts = field(default_factory=Counts)
 
     def to_json(self) -> dict:
+        # the table's 逾期 and 未完成 columns are "missed" and "not_done"; "late" is the category
+        # (done late), as in every other count of the report
         return {"unit": self.name, "lead": self.lead, "support": self.support,
-                "responsible": self.responsible, "progress": self.progress, "late": self.counts.missed,
-                **self.counts.to_json()}
+                "responsible": self.responsible, "progress": self.progress, **self.counts.to_json(),
+                "missed": self.counts.missed, "not_done": self.counts.not_done}
 
 
 @dataclass

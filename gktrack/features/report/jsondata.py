@@ -24,7 +24,7 @@ def report_json(report: Report) -> dict:
         "unrecorded": report.unrecorded,
         "summary": report.counts.to_json(),
         "plans": [_plan_json(p, report) for p in report.plans],
-        "units": [u.to_json() for u in report.units],
+        "units": [{"rank": rank, **u.to_json()} for rank, u in enumerate(report.units, start=1)],
         "audit": {
             "commits": report.audit.commits,
             "gktrack": report.audit.tool,
