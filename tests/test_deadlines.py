@@ -463,6 +463,8 @@ def test_dated_red_yellow_green():
     assert judge("6月底前", date(Y, 6, 22)).level == "green"
     assert judge("6月底前", date(Y, 6, 22), within=10).level == "yellow"
     assert judge("6月底前", date(Y, 7, 12), state="done").level is None
+    # a deadline written as the date itself is not said twice
+    assert judge(f"{Y}-06-30", date(Y, 7, 12)).reason == "已逾期12天(2024-06-30)"
 
 
 def test_as_of_in_the_past_ignores_later_progress():

@@ -877,7 +877,8 @@ def _assess_dated(d: Deadline, milestone: bool, progress: list[_dt.date], as_of:
     left = (due - as_of).days
     label = _one_line(d.phrase) if d.phrase else "未写期限"
     ongoing = d.kind == "ongoing"
-    where = f"{label},按年底{due.isoformat()}评估" if ongoing or not d.phrase else f"{label},{due.isoformat()}"
+    where = (f"{label},按年底{due.isoformat()}评估" if ongoing or not d.phrase
+             else label if label == due.isoformat() else f"{label},{due.isoformat()}")
     phrase = d.phrase or None
     first = year_start or _dt.date.min
     if milestone and any(first <= p <= due for p in progress):
