@@ -504,8 +504,9 @@ def _notice_deadlines(segs: list[Seg], run: Run) -> None:
 
 def _after_notice(segs: list[Seg], run: Run) -> int:
     """Without a repeated plan title: skip a cover notice (addressee, 印发 sentence, date). A notice
-    issuing the plan that announces points of its own ("并提出如下要求"), with no date and nothing of
-    a plan after them, is all the text holds (an excerpt cut inside it): all front matter."""
+    issuing the plan that announces points of its own ("并提出如下要求") or goes on in "一、二、"
+    paragraphs alone, with no date and nothing of a plan after them, is all the text holds (an
+    excerpt cut inside it): all front matter."""
     notice = _notice_start(segs)
     if notice is None:
         return _opening(segs)
@@ -516,7 +517,8 @@ def _after_notice(segs: list[Seg], run: Run) -> int:
     if not _issues_plan(segs, notice):
         return 0
     first = next((i for i in range(notice, len(segs)) if segs[i].marker is not None), len(segs))
-    if any(_OWN_POINTS.search(seg.norm) for seg in segs[notice:first]) and not _plan_body(segs, notice + 1):
+    if (any(_OWN_POINTS.search(seg.norm) for seg in segs[notice:first]) or _parts_only(segs[first:])) \
+            and not _plan_body(segs, notice + 1):
         run.notice_only = True
         return len(segs)
     # no date, the plan right after the notice's sentence: that sentence ends the front matter
@@ -524,6 +526,14 @@ def _after_notice(segs: list[Seg], run: Run) -> int:
     if lead and not any(seg.marker is not None for seg in segs[:lead[-1] + 1]):
         return lead[-1] + 1
     return 0
+
+
+def _parts_only(segs: list[Seg]) -> bool:
+    """Whether the numbered paragraphs after a notice are "一、二、" and nothing else: a notice's own
+    points ("一、高度重视,夯实责任。…"). A plan following the notice without its title opens in
+    the same "一、", but its parts hold items, units or a table (see ``_plan_body``)."""
+    styles = {seg.marker.style for seg in segs if seg.marker is not None}
+    return styles == {"cn"}
 
 
 def _notice_start(segs: list[Seg]) -> int | None:
