@@ -42,3 +42,33 @@ def test_a_notice_then_a_plan_in_two_levels_still_imports_the_plan():
     plan = parse_document(text)
     assert [t.text for t in plan.tasks] == ["推行帮办代办服务,年底前覆盖全部乡镇。", "规范政务服务中心窗口设置。"]
     assert not _said(plan, "只有印发计划的通知")
+
+
+# ---- a unit bracket carrying a note to the reader ("以下…", "…。…,下同") ------------------------
+
+def test_a_note_clause_in_a_unit_bracket_is_no_unit():
+    text = "\n".join([
+        "某市2022年政务公开工作要点",
+        "一、深化主动公开",
+        "(一)做好财政信息公开。按时公开预决算。(牵头单位:市财政局,各县区政府﹝含开发区,下同﹞,以下责任单位均包含各县区政府)",
+        "(二)做好规划信息公开。集中公开各类规划。(牵头单位:市发展改革委)",
+    ]) + "\n"
+    plan = parse_document(text)
+    assert [[(u.name, u.role) for u in t.units] for t in plan.tasks] == [
+        [("市财政局", L), ("各县区政府(含开发区,下同)", L)], [("市发展改革委", L)]]
+    # the note stays with the task, as written
+    assert plan.tasks[0].text.endswith("\n以下责任单位均包含各县区政府")
+
+
+def test_a_note_sentence_after_a_unit_list_is_no_unit():
+    text = "\n".join([
+        "某市2022年政务公开重点工作任务分工方案",
+        "一、强化重点领域信息公开",
+        "(一)加强就业信息公开。及时发布招聘信息。(责任单位:市人社局、市教育局,各区县政府。逗号前为牵头单位,下同)",
+        "(二)加强教育信息公开。公开招生政策。(责任单位:市教育局,各区县政府)",
+    ]) + "\n"
+    plan = parse_document(text)
+    assert [[u.name for u in t.units] for t in plan.tasks] == [
+        ["市人社局", "市教育局", "各区县政府"], ["市教育局", "各区县政府"]]
+    assert plan.tasks[0].text.endswith("\n逗号前为牵头单位,下同")
+    assert not _said(plan, "无法拆分")
