@@ -72,3 +72,28 @@ def test_a_note_sentence_after_a_unit_list_is_no_unit():
         ["市人社局", "市教育局", "各区县政府"], ["市教育局", "各区县政府"]]
     assert plan.tasks[0].text.endswith("\n逗号前为牵头单位,下同")
     assert not _said(plan, "无法拆分")
+
+
+# ---- a title line closed by its 文号 in brackets -------------------------------------------------
+
+def test_a_title_closed_by_its_number_in_brackets_is_the_title():
+    text = "\n".join([
+        "政务微信",
+        "×",
+        "青石市人民政府关于优化政务服务的实施意见(青政〔2019〕12号)",
+        "为优化政务服务,现提出如下意见。",
+        "一、减少审批事项",
+        "1.精简审批材料。(市行政审批局牵头负责)",
+    ]) + "\n"
+    plan = parse_document(text)
+    assert plan.title == "青石市人民政府关于优化政务服务的实施意见"
+    assert plan.doc_number == "青政〔2019〕12号"
+    assert [t.text for t in plan.tasks] == ["精简审批材料。"]
+
+
+def test_a_notice_run_on_one_line_after_its_numbered_title_gives_the_number():
+    text = ("青石市人民政府办公室关于印发《2019年重点工作分解落实意见》的通知 (青政办发〔2019〕3号) "
+            "各区人民政府,市政府各部门: 现将《2019年重点工作分解落实意见》印发给你们,请认真落实。\n")
+    plan = parse_document(text)
+    assert plan.doc_number == "青政办发〔2019〕3号"
+    assert plan.tasks == []

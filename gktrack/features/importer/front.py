@@ -63,7 +63,11 @@ _OWN_POINTS = re.compile(r"(?:如下|以下)(?!简称)")
 # page's mark of the document's status ("(失效)", "【已废止】"; not "(一)"), or after its title in brackets
 _STATUS_MARK = rf"(?:[(【\[]\s*(?![一二三四五六七八九十])[{CJK}]{{1,6}}\s*[)】\]]\s*)?"
 _NUMBER_OPENING = re.compile(_STATUS_MARK + DOC_NUMBER.pattern + r"(?=$|\s|:)")
-_NUMBER_CLOSING = re.compile(r"通\s*知\s*\(\s*(?P<n>" + DOC_NUMBER.pattern + r")\s*\)$")
+# a title line closed by its 文号 in brackets: "…的通知(X〔2017〕2号)", "…实施意见(X〔2017〕101号)",
+# maybe with the notice run on after it on the same line
+_NUMBER_CLOSING = re.compile(r"(?:通\s*知|意见|方案|要点|计划|分工|安排|清单)\s*\(\s*(?P<n>" + DOC_NUMBER.pattern
+                             + r")\s*\)(?=\s|$)")
+_TITLE_NUMBER = re.compile(r"\(\s*" + DOC_NUMBER.pattern + r"\s*\)$")
 # a page's fields run together, labels without their colons ("发文机构X发文字号X〔2018〕103号"):
 # a 文号 is known by its shape right after its label
 _NUMBER_LABEL_WORDS = r"发文字号|文件编号|发文编号|文\s*号"
@@ -159,7 +163,7 @@ def _title_text(segs: list[Seg], index: int, decorated: bool = False,
             candidates.append((seg.compact + following, 2))
     for text, count in candidates:
         # a file name's extension ("X细则.docx" on a document-sharing page), a column's tag ("【专栏】X")
-        text = dedouble(_TITLE_TAG.sub("", _FILE_EXTENSION.sub("", text)))
+        text = dedouble(_TITLE_TAG.sub("", _FILE_EXTENSION.sub("", _TITLE_NUMBER.sub("", text))))
         if decorated:
             text = _undecorated(text)
         # two short lines ("政策文件" "规划计划", a site's menu) are no broken title: a title broken
@@ -700,7 +704,9 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
             if after_label := _NUMBER_AFTER_LABEL.search(seg.norm):
                 number_text = after_label.group("n")
                 break
-            closing = _NUMBER_CLOSING.search(seg.norm) if not re.search(r"[,。;]", seg.norm) else None
+            closing = _NUMBER_CLOSING.search(seg.norm)
+            if closing and re.search(r"[,。;]", seg.norm[:closing.start()]):
+                closing = None  # a number cited in a sentence
             if DOC_NUMBER.fullmatch(seg.norm) or _NUMBER_OPENING.match(seg.norm):
                 number_text = seg.raw
                 fields.append(seg)
