@@ -97,3 +97,28 @@ def test_a_notice_run_on_one_line_after_its_numbered_title_gives_the_number():
     plan = parse_document(text)
     assert plan.doc_number == "青政办发〔2019〕3号"
     assert plan.tasks == []
+
+
+# ---- the plan named by its notice: "印发《政府工作报告》重点工作任务分工的通知", "…责任分解的通知" ----
+
+def test_a_plan_name_opening_with_a_quoted_document_is_the_title():
+    text = "\n".join([
+        "青石区人民政府办公室关于印发《政府工作报告》重点工作任务分工的通知",
+        "青政办字〔2021〕3号",
+        "各街道办事处,区政府各部门:",
+        "2021年《政府工作报告》重点工作责任分工已经区政府同意,现印发给你们,并提出以下意见。",
+        "一、高度重视。各部门要对照任务逐项制定实施方案。",
+    ]) + "\n"
+    plan = parse_document(text)
+    assert plan.title == "《政府工作报告》重点工作任务分工"
+
+
+def test_a_responsibility_breakdown_named_by_its_notice_is_the_title():
+    text = "\n".join([
+        "青石市人民政府办公厅关于印发2020年政府工作报告重点工作责任分解的通知",
+        "各区、县(市)人民政府,市政府各部门:",
+        "《2020年政府工作报告重点工作责任分解》已经市政府同意,现印发给你们,请认真贯彻执行。",
+    ]) + "\n"
+    plan = parse_document(text)
+    assert plan.title == "2020年政府工作报告重点工作责任分解"
+    assert plan.tasks == []

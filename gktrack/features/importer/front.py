@@ -44,7 +44,8 @@ _DECORATION = re.compile(r"(?:附件\d{0,2}:?)?(?:关于印发|印发)?《?(?P<t
 _NOTICE_CLOSE = re.compile(r"^\(此件[^()]{0,12}\)$")
 _ATTACHMENT = re.compile(r"^附件\d{0,2}:?$")
 # "关于印发X的通知": the name the cover notice gives the plan
-NOTICE_TITLE = re.compile(r"印发《?(?P<t>[^《》。]{4,60}?)》?的\s*通\s*知")
+# the plan's name may open with a document it carries out: "印发《政府工作报告》重点工作任务分工的通知"
+NOTICE_TITLE = re.compile(r"印发《?(?P<t>《[^《》。]{2,30}》[^《》。]{2,40}?|[^《》。]{4,60}?)》?的\s*通\s*知")
 # the sentence by which a cover notice issues the plan, and the notice's closing request
 _ISSUING = re.compile(r"印发给你们|现印发|现将.{0,40}印发")
 _NOTICE_BODY = re.compile(_ISSUING.pattern + r"|请.{0,10}(?:贯彻|遵照|认真)")

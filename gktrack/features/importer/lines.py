@@ -28,7 +28,7 @@ from gktrack.features.importer.item_units import (
 
 TERMINAL = "。!?;:)〕」』”’》】…"   # a line ending so ends a sentence (folded text)
 PLAN_WORD = re.compile(
-    r"(?:要点|方案|分工|分工表|任务表|分解表|任务分解|一览表|清单|台账|计划|工作安排|意见|细则|规定)"
+    r"(?:要点|方案|分工|分工表|任务表|分解表|任务分解|责任分解|一览表|清单|台账|计划|工作安排|意见|细则|规定)"
     r"(?:\((?:试行|征求意见稿|送审稿|草案|修订|\d{4}\s*年?[度版]?)\)|\s*(?:19|20)\d{2}\s*年?度?)?$")
 NOTICE_WORD = re.compile(r"通知|印发|^关于|^附件|[:《》]")
 
