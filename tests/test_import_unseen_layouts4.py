@@ -122,3 +122,29 @@ def test_a_responsibility_breakdown_named_by_its_notice_is_the_title():
     plan = parse_document(text)
     assert plan.title == "2020年政府工作报告重点工作责任分解"
     assert plan.tasks == []
+
+
+# ---- a title line opened by a column's tag or by the collapsed notice's date ----------------------
+
+def test_a_column_tag_before_the_title_is_neither_title_nor_issuer():
+    text = "\n".join([
+        "政务服务丨青石市人民政府关于深化审批改革的实施意见",
+        "青政字〔2021〕30号",
+        "一、主要任务",
+        "1.精简审批事项。(市审批局负责)",
+    ]) + "\n"
+    plan = parse_document(text)
+    assert plan.title == "青石市人民政府关于深化审批改革的实施意见"
+    assert plan.issuer == "青石市人民政府"
+
+
+def test_the_notice_date_run_into_the_title_line_is_no_part_of_the_title():
+    text = "\n".join([
+        "各区县人民政府,市政府各部门: 《青石市2022年政务公开重点工作任务分工方案》已经市政府同意,"
+        "现印发给你们,请认真贯彻执行。 青石市人民政府办公室",
+        "2022年4月28日 青石市2022年政务公开重点工作任务分工方案",
+        "一、强化重点领域信息公开",
+        "(一)加强财政信息公开。按时公开预决算。(责任单位:市财政局)",
+    ]) + "\n"
+    plan = parse_document(text)
+    assert plan.title == "青石市2022年政务公开重点工作任务分工方案"

@@ -188,7 +188,10 @@ def _notice_named(text: str) -> bool:
 
 
 _FILE_EXTENSION = re.compile(r"\.(?:docx?|wps|pdf|xlsx?|txt)$", re.IGNORECASE)
-_TITLE_TAG = re.compile(r"^【[^【】]{1,12}】")
+# what a page or a collapsed notice puts before a title on its line: a column's tag ("【专栏】X",
+# "政务服务丨X"), the notice's date ("2022年4月28日 X方案")
+_COLUMN_TAG = re.compile(rf"^[{CJK}]{{2,8}}丨")
+_TITLE_TAG = re.compile(rf"^【[^【】]{{1,12}}】|{_COLUMN_TAG.pattern}|^(?:19|20)\d{{2}}年\d{{1,2}}月\d{{1,2}}日(?=[{CJK}])")
 _PLACE = re.compile(rf"[{CJK}]{{1,8}}?(?:自治区|自治州|自治县|省|市|区|县|州|盟|旗|镇|乡|街道)")
 _PLACE_LONGEST = 8 + len("自治区")
 
@@ -649,7 +652,7 @@ def notice_heading(seg: Seg) -> str:
     ("X〔2019〕33号 某市人民政府办公室 关于…") or a field's bare label ("标题 X关于…")."""
     opening = _NUMBER_OPENING.match(seg.norm)
     heading = seg.norm[opening.end():].lstrip(" :") if opening else _BARE_TITLE_LABEL.sub("", seg.norm)
-    return re.sub(r"\s+", "", heading)
+    return _COLUMN_TAG.sub("", re.sub(r"\s+", "", heading))
 
 
 def _org_before_about(seg: Seg) -> str | None:
