@@ -148,3 +148,20 @@ def test_the_notice_date_run_into_the_title_line_is_no_part_of_the_title():
     ]) + "\n"
     plan = parse_document(text)
     assert plan.title == "青石市2022年政务公开重点工作任务分工方案"
+
+
+# ---- a unit clause run on from the text, its brackets lost ---------------------------------------
+
+def test_a_unit_clause_run_on_from_the_text_is_read_as_units_when_its_first_unit_is_named_elsewhere():
+    text = "\n".join([
+        "某厅2020年政务公开工作要点",
+        "一、推进履职依据公开",
+        "1.梳理规范性文件并集中公开。(法规处牵头,各处室配合)",
+        "2.公开办事条件、办理时限等事项清单法规处牵头,各处室、服务中心配合",
+        "3.做好年度报告发布工作办公室负责",
+    ]) + "\n"
+    plan = parse_document(text)
+    assert _tasks(plan)[1] == ("公开办事条件、办理时限等事项清单", [("法规处", L), ("各处室", S), ("服务中心", S)], [])
+    assert _said(plan, "与正文连写")
+    # "办公室" is named for no other task: where its name starts is not known, the text stays whole
+    assert _tasks(plan)[2][0] == "做好年度报告发布工作办公室负责"
