@@ -165,3 +165,17 @@ def test_a_unit_clause_run_on_from_the_text_is_read_as_units_when_its_first_unit
     assert _said(plan, "与正文连写")
     # "办公室" is named for no other task: where its name starts is not known, the text stays whole
     assert _tasks(plan)[2][0] == "做好年度报告发布工作办公室负责"
+
+
+# ---- a unit list cut right after a level character ("…办公室、市") ------------------------------
+
+def test_a_unit_list_cut_after_a_bare_level_drops_it():
+    text = "\n".join([
+        "某市2022年优化营商环境工作要点",
+        "一、推动审批全链条优化",
+        "1.编制行政许可事项清单。(市政府办公室牵头,市级各有关部门按职责分工负责)",
+        "2.深化相对集中行政许可权改革。(市政府办公室、市",
+    ]) + "\n"
+    plan = parse_document(text)
+    assert [u.name for u in plan.tasks[1].units] == ["市政府办公室"]
+    assert _said(plan, "末尾残缺的“市”未作为单位")
