@@ -179,3 +179,21 @@ def test_a_unit_list_cut_after_a_bare_level_drops_it():
     plan = parse_document(text)
     assert [u.name for u in plan.tasks[1].units] == ["市政府办公室"]
     assert _said(plan, "末尾残缺的“市”未作为单位")
+
+
+# ---- an item number that lost its dot ("4各镇…" after "3.") -------------------------------------
+
+def test_a_number_without_its_dot_going_on_the_items_is_the_next_item():
+    text = "\n".join([
+        "某县2019年政务公开工作要点",
+        "一、加强政策解读",
+        "1.做好重要政策解读。(县政府办负责)",
+        "2.同步发布解读材料。(县司法局负责)",
+        "3各镇要落实信息发布主体责任。(各镇负责)",
+        "4个工作日内完成网上答复的,予以通报表扬。",
+    ]) + "\n"
+    plan = parse_document(text)
+    assert [(t.number, t.text) for t in plan.tasks][:3] == [
+        ("1.", "做好重要政策解读。"), ("2.", "同步发布解读材料。"), ("3", "各镇要落实信息发布主体责任。")]
+    # "4个工作日": a count, not item 4
+    assert all(t.number != "4" for t in plan.tasks)

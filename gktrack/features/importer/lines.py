@@ -444,6 +444,24 @@ def bullet_details(segs: list[Seg]) -> None:
             seg.marker, seg.detail = None, True
 
 
+# "4各镇政府…" after "3.": an item's number that lost its dot (not a count or a date: "4个", "12月")
+_UNDOTTED = re.compile(rf"^(?P<v>\d{{1,2}})(?=[{CJK}])(?![年月日号个项次条家户人名元万亿时天周岁级批期类])")
+
+
+def undotted_numbers(segs: list[Seg]) -> None:
+    """A paragraph opening with the number that goes on the "1." "2." items above it, its dot lost in
+    copying, is the next item: it takes the number as its marker."""
+    last: Marker | None = None
+    for seg in segs:
+        if seg.marker is not None:
+            last = seg.marker
+            continue
+        match = _UNDOTTED.match(seg.norm)
+        if match and last is not None and last.style == "n" and int(match.group("v")) == last.value + 1 \
+                and seg.kind == "para":
+            seg.marker = last = Marker("n", last.value + 1, match.group("v"), match.end())
+
+
 def _closes_unit_bracket(raw: str) -> bool:
     """Whether ``raw`` ends with a unit bracket ("…公开。(县编办牵头落实)"): it ends an item."""
     norm = fold(raw).rstrip(STRIP).translate(BRACKET_FOLD)

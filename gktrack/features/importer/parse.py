@@ -31,7 +31,7 @@ from gktrack.features.importer.item_units import (
 )
 from gktrack.features.importer.lines import (
     CHROME, CLOSING, TERMINAL, Run, Seg, bullet_details, ends_sentence, rejoin_wrapped,
-    remove_page_markers, segments, split_inline, split_items,
+    remove_page_markers, segments, split_inline, split_items, undotted_numbers,
 )
 from gktrack.features.importer.result import ImportedPlan, ImportedTask
 from gktrack.features.importer.sources import Document, Line, text_document
@@ -80,6 +80,7 @@ def _parse(doc: Document, year: int | None) -> ImportedPlan:
     segs = rejoin_wrapped(segs, frozenset(grid.first for grid, _ in tables))
     segs = remove_page_markers(segs, run, table_numbers)
     segs = split_inline(segs)
+    undotted_numbers(segs)
     bullet_details(segs)
     segs = _with_table_marks(segs, tables)
     segs = split_opening_title(segs)
