@@ -197,3 +197,15 @@ def test_a_number_without_its_dot_going_on_the_items_is_the_next_item():
         ("1.", "做好重要政策解读。"), ("2.", "同步发布解读材料。"), ("3", "各镇要落实信息发布主体责任。")]
     # "4个工作日": a count, not item 4
     assert all(t.number != "4" for t in plan.tasks)
+
+
+def test_a_plan_name_holding_a_quoted_document_mid_way_and_the_number_after_the_notice_title():
+    text = "\n".join([
+        "关于印发2023年《政府工作报告》重点任务分解落实方案的通知 青政发〔2023〕1号 |",
+        "各辖市、区人民政府,市各委办局: 现将2023年《政府工作报告》重点任务分解落实方案印发给你们,"
+        "有关要求如下: 一要凝聚共识抓落实。各地各部门要迅速行动。 |",
+    ]) + "\n"
+    plan = parse_document(text)
+    assert plan.title == "2023年《政府工作报告》重点任务分解落实方案"
+    assert plan.doc_number == "青政发〔2023〕1号"
+    assert plan.tasks == []

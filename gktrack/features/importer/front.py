@@ -44,8 +44,8 @@ _DECORATION = re.compile(r"(?:附件\d{0,2}:?)?(?:关于印发|印发)?《?(?P<t
 _NOTICE_CLOSE = re.compile(r"^\(此件[^()]{0,12}\)$")
 _ATTACHMENT = re.compile(r"^附件\d{0,2}:?$")
 # "关于印发X的通知": the name the cover notice gives the plan
-# the plan's name may open with a document it carries out: "印发《政府工作报告》重点工作任务分工的通知"
-NOTICE_TITLE = re.compile(r"印发《?(?P<t>《[^《》。]{2,30}》[^《》。]{2,40}?|[^《》。]{4,60}?)》?的\s*通\s*知")
+# the plan's name may hold a document it carries out: "印发2023年《政府工作报告》重点任务分解方案的通知"
+NOTICE_TITLE = re.compile(r"印发《?(?P<t>[^《》。]{0,12}《[^《》。]{2,30}》[^《》。]{2,40}?|[^《》。]{4,60}?)》?的\s*通\s*知")
 # the sentence by which a cover notice issues the plan, and the notice's closing request
 _ISSUING = re.compile(r"印发给你们|现印发|现将.{0,40}印发")
 _NOTICE_BODY = re.compile(_ISSUING.pattern + r"|请.{0,10}(?:贯彻|遵照|认真)")
@@ -68,6 +68,8 @@ _NUMBER_OPENING = re.compile(_STATUS_MARK + DOC_NUMBER.pattern + r"(?=$|\s|:)")
 # maybe with the notice run on after it on the same line
 _NUMBER_CLOSING = re.compile(r"(?:通\s*知|意见|方案|要点|计划|分工|安排|清单)\s*\(\s*(?P<n>" + DOC_NUMBER.pattern
                              + r")\s*\)(?=\s|$)")
+# the notice's title with its 文号 after a space: "关于印发X的通知 常政发〔2023〕1号"
+_NUMBER_AFTER_NOTICE = re.compile(r"通\s*知\s+(?P<n>" + DOC_NUMBER.pattern + r")\s*$")
 _TITLE_NUMBER = re.compile(r"\(\s*" + DOC_NUMBER.pattern + r"\s*\)$")
 # a page's fields run together, labels without their colons ("发文机构X发文字号X〔2018〕103号"):
 # a 文号 is known by its shape right after its label
@@ -708,7 +710,7 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
             if after_label := _NUMBER_AFTER_LABEL.search(seg.norm):
                 number_text = after_label.group("n")
                 break
-            closing = _NUMBER_CLOSING.search(seg.norm)
+            closing = _NUMBER_CLOSING.search(seg.norm) or _NUMBER_AFTER_NOTICE.search(seg.norm)
             if closing and re.search(r"[,。;]", seg.norm[:closing.start()]):
                 closing = None  # a number cited in a sentence
             if DOC_NUMBER.fullmatch(seg.norm) or _NUMBER_OPENING.match(seg.norm):
