@@ -209,3 +209,38 @@ def test_a_plan_name_holding_a_quoted_document_mid_way_and_the_number_after_the_
     assert plan.title == "2023年《政府工作报告》重点任务分解落实方案"
     assert plan.doc_number == "青政发〔2023〕1号"
     assert plan.tasks == []
+
+
+# ---- a plan's convention for which listed unit leads --------------------------------------------
+
+def test_the_first_listed_unit_leads_where_the_notice_says_so():
+    text = "\n".join([
+        "青石市人民政府办公室关于印发2020年重点工作责任分解的通知",
+        "各区人民政府,市政府各部门:",
+        "现将《2020年重点工作责任分解》印发给你们。责任分解中,排名第一的责任单位为牵头单位。",
+        "青石市人民政府办公室",
+        "2020年5月20日",
+        "2020年重点工作责任分解",
+        "1.推进老旧小区改造。(市住建局、市财政局、各区政府)",
+        "2.做好就业服务。(市人社局牵头,各区政府配合)",
+    ]) + "\n"
+    plan = parse_document(text)
+    assert [[(u.name, u.role) for u in t.units] for t in plan.tasks] == [
+        [("市住建局", L), ("市财政局", R), ("各区政府", R)],
+        [("市人社局", L), ("各区政府", S)]]  # its own role words stand
+    assert _said(plan, "排名第一的责任单位为牵头单位")
+
+
+def test_the_units_before_the_comma_lead_where_a_unit_bracket_says_so():
+    text = "\n".join([
+        "某市2022年政务公开重点工作任务分工方案",
+        "一、强化重点领域信息公开",
+        "(一)加强就业信息公开。及时发布招聘信息。(责任单位:市人社局、市教育局,各区县政府。逗号前为牵头单位,下同)",
+        "(二)加强教育信息公开。公开招生政策。(责任单位:市教育局,各区县政府)",
+        "(三)加强医疗信息公开。公开医疗机构名录。(责任单位:市卫健委)",
+    ]) + "\n"
+    plan = parse_document(text)
+    assert [[(u.name, u.role) for u in t.units] for t in plan.tasks] == [
+        [("市人社局", L), ("市教育局", L), ("各区县政府", R)],
+        [("市教育局", L), ("各区县政府", R)],
+        [("市卫健委", R)]]  # no comma: the list does not say

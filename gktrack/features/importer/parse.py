@@ -20,6 +20,7 @@ from gktrack.domain.deadlines import before_plan_year, is_known, parse_deadline
 from gktrack.domain.unitphrase import (
     UNIT_LABEL_WORD, is_body_name, looks_like_unit_phrase, parse_unit_phrase, split_cut_name, text_problem,
 )
+from gktrack.domain.model import UnitRef
 from gktrack.errors import InputError
 from gktrack.features.importer.front import (
     ADDRESSEE, ISSUED_TRAILER, ORG_END, SITE_BANNER, VERB_OPENING, carried_out_year, in_sentence,
@@ -100,6 +101,7 @@ def _parse(doc: Document, year: int | None) -> ImportedPlan:
             found.tasks = []  # plain paragraphs with neither numbering nor units: nothing says they are tasks
     plan.sections = found.sections
     plan.tasks = _glued_units(_cut_last_name(_cut_fragment(_with_words(found.tasks, run), doc, run), doc, run), run)
+    _lead_convention(plan.tasks, segs, run)
     _settle(plan, doc, segs, found.any_units, run, header_at)
     _text_deadlines(plan.tasks, year or plan.year, run)
     plan.warnings = sorted(run.warnings, key=lambda item: item[0])
@@ -172,6 +174,37 @@ def _glued_clause(text: str, named: list[str]):
         except InputError:
             continue
     return None
+
+
+# How a plan says which of a task's listed units leads, once for all of them: "排名第一的责任单位为牵头
+# 单位", "列第一位的为牵头单位", "逗号前为牵头单位" (in its notice, or in its first unit bracket "…,下同")
+_FIRST_LEADS = re.compile(r"(?:列|排|排名|排在)?(?:第一位|第一个?|首位)的?(?:责任)?(?:单位|部门)?为牵头(?:单位|部门)")
+_BEFORE_COMMA_LEADS = re.compile(r"逗号前的?(?:单位|部门)?为牵头(?:单位|部门)")
+
+
+def _lead_convention(tasks: list[ImportedTask], segs: list[Seg], run: Run) -> None:
+    """The units a plan's convention makes leads, in the tasks whose units carry no role word of their
+    own: the first listed, or those before the list's first comma."""
+    said = next((match for seg in segs for rule in (_FIRST_LEADS, _BEFORE_COMMA_LEADS)
+                 if (match := rule.search(seg.norm))), None)
+    if said is None:
+        return
+    changed = 0
+    for task in tasks:
+        if not task.units or any(unit.role != "responsible" for unit in task.units) \
+                or re.search(r"牵头|配合|协助|协办|主办|主责", task.units_text or ""):
+            continue
+        if said.re is _FIRST_LEADS:
+            leads = {task.units[0].name}
+        else:
+            first, comma, _ = fold(task.units_text or "").partition(",")
+            if not comma:
+                continue  # no comma: the list does not say which of them lead
+            leads = {unit.name for unit in task.units if unit.name in first}
+        task.units = [UnitRef(unit.name, "lead") if unit.name in leads else unit for unit in task.units]
+        changed += 1
+    if changed:
+        run.warn(tasks[0].line, f"文中说明“{said.group()}”:{changed} 项任务按此记了牵头单位,请核对")
 
 
 _LEVELS = "省市县区镇乡街村各"  # a name's first character that says its level, not yet what it is
