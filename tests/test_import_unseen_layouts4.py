@@ -3,6 +3,8 @@ written for the test in the layout seen, with its own tasks and units."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from gktrack.features.importer import parse_document
 from conftest import task_triples as _tasks
 
@@ -244,3 +246,22 @@ def test_the_units_before_the_comma_lead_where_a_unit_bracket_says_so():
         [("市人社局", L), ("市教育局", L), ("各区县政府", R)],
         [("市教育局", L), ("各区县政府", R)],
         [("市卫健委", R)]]  # no comma: the list does not say
+
+
+# ---- a law database's bulleted field block ("∙【制定机关】X") ------------------------------------
+
+def test_a_bulleted_field_block_in_brackets_gives_issuer_and_date():
+    text = "\n".join([
+        "文章属性",
+        "∙【制定机关】青石市人民政府办公厅",
+        "∙【公布日期】2020.01.17",
+        "∙【字 号】青政办〔2020〕1号",
+        "正文",
+        "市人民政府办公厅关于印发2020年重点工作责任分解方案的通知",
+        "各区人民政府,市人民政府各部门:",
+        "现将《2020年重点工作责任分解方案》印发给你们,并就有关事项通知如下。",
+        "一、层层压实责任。各责任单位要加强组织领导。",
+    ]) + "\n"
+    plan = parse_document(text)
+    assert plan.issuer == "青石市人民政府办公厅"
+    assert plan.issued == dt.date(2020, 1, 17)

@@ -76,10 +76,11 @@ _TITLE_NUMBER = re.compile(r"\(\s*" + DOC_NUMBER.pattern + r"\s*\)$")
 _NUMBER_LABEL_WORDS = r"发文字号|文件编号|发文编号|文\s*号"
 _NUMBER_AFTER_LABEL = re.compile(rf"(?:{_NUMBER_LABEL_WORDS})\s*(?P<n>{DOC_NUMBER.pattern})")
 _URL = re.compile(r"https?://[^\s<>\"'，。、）)]+")
-_LABEL_WORDS = rf"发文机关|发文单位|制发机关|发布(?:机构|单位|机关)|{_NUMBER_LABEL_WORDS}|成文日期|印发日期|发布日期|标\s*题"
+_LABEL_WORDS = rf"发文机关|发文单位|制[发定]机关|发布(?:机构|单位|机关)|{_NUMBER_LABEL_WORDS}|成文日期|印发日期|公布日期|发布日期|标\s*题"
 _LABEL = re.compile(rf"^(?P<label>{_LABEL_WORDS})\s*:\s*(?P<value>.*)$")
-# a page's field table whose labels are bracketed cells: "[ 发文字号 ] | X", "【发文机关】X"
-_BRACKET_LABEL = re.compile(rf"^[\[【]\s*(?P<label>{_LABEL_WORDS})\s*[\]】]\s*:?\s*(?P<value>.*)$")
+# a page's field table whose labels are bracketed cells: "[ 发文字号 ] | X", "【发文机关】X", a law
+# database's bulleted "∙【制定机关】X"
+_BRACKET_LABEL = re.compile(rf"^(?:[•·∙]\s*)?[\[【]\s*(?P<label>{_LABEL_WORDS})\s*[\]】]\s*:?\s*(?P<value>.*)$")
 ORG_END = r"(?:办公室|办公厅|人民政府|政府|委员会|管委会|办事处|联合会|局|厅|委|办|部|中心)"
 # the body a title names before its year, or after it or with none: "某市残疾人联合会2024年政务公开…",
 # "2020年某市人力资源和社会保障局政务公开工作要点", "某市某局政务公开工作要点分工方案(2024年版)"
@@ -723,7 +724,7 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
     if number_text:
         plan.doc_number = _doc_number(number_text) or number_text.strip()
     # issuer: labelled, the notice title's "X关于印发", the notice's signature, the 印发 line
-    issuer = labels.get("发文机关") or labels.get("发文单位") or labels.get("制发机关")
+    issuer = labels.get("发文机关") or labels.get("发文单位") or labels.get("制发机关") or labels.get("制定机关")
     signature_date = signed = None
     for body, date in _dated(head):
         signature_date = signature_date or date
@@ -765,7 +766,7 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
         fuller += [org for s in head if (org := _org_before_about(s))]
         issuer = next((name for name in fuller if _fuller(name, issuer)), issuer)
     plan.issuer = issuer
-    issued = labels.get("成文日期") or labels.get("印发日期")
+    issued = labels.get("成文日期") or labels.get("印发日期") or labels.get("公布日期")
     if issued and (match := DATE.search(fold(issued))):
         plan.issued = to_date(match)
     plan.issued = plan.issued or signature_date or trailer_date
