@@ -629,7 +629,8 @@ def split_cut_name(text: str) -> tuple[str, str]:
         label = _LABEL.match(folded)
         opening = label.end() if label else 0
         name, role = _role_suffix(folded[opening:])
-        if role or _whole_name(_normalise_name(name)):
+        # a level alone ("…办公室、市") is where the next name was cut, not a place named whole
+        if role or _whole_name(_normalise_name(name)) and not re.fullmatch(f"[{_LEVEL_CHARS}州盟旗]", name):
             return text, ""
         if len(folded) == len(last):
             # no longer a cut-off part than the longest role word: a long unclosed text is no quadratic work

@@ -44,7 +44,8 @@ _DECORATION = re.compile(r"(?:附件\d{0,2}:?)?(?:关于印发|印发)?《?(?P<t
 _NOTICE_CLOSE = re.compile(r"^\(此件[^()]{0,12}\)$")
 _ATTACHMENT = re.compile(r"^附件\d{0,2}:?$")
 # "关于印发X的通知": the name the cover notice gives the plan
-NOTICE_TITLE = re.compile(r"印发《?(?P<t>[^《》。]{4,60}?)》?的\s*通\s*知")
+# the plan's name may hold a document it carries out: "印发2023年《政府工作报告》重点任务分解方案的通知"
+NOTICE_TITLE = re.compile(r"印发《?(?P<t>[^《》。]{0,12}《[^《》。]{2,30}》[^《》。]{2,40}?|[^《》。]{4,60}?)》?的\s*通\s*知")
 # the sentence by which a cover notice issues the plan, and the notice's closing request
 _ISSUING = re.compile(r"印发给你们|现印发|现将.{0,40}印发")
 _NOTICE_BODY = re.compile(_ISSUING.pattern + r"|请.{0,10}(?:贯彻|遵照|认真)")
@@ -63,16 +64,23 @@ _OWN_POINTS = re.compile(r"(?:如下|以下)(?!简称)")
 # page's mark of the document's status ("(失效)", "【已废止】"; not "(一)"), or after its title in brackets
 _STATUS_MARK = rf"(?:[(【\[]\s*(?![一二三四五六七八九十])[{CJK}]{{1,6}}\s*[)】\]]\s*)?"
 _NUMBER_OPENING = re.compile(_STATUS_MARK + DOC_NUMBER.pattern + r"(?=$|\s|:)")
-_NUMBER_CLOSING = re.compile(r"通\s*知\s*\(\s*(?P<n>" + DOC_NUMBER.pattern + r")\s*\)$")
+# a title line closed by its 文号 in brackets: "…的通知(X〔2017〕2号)", "…实施意见(X〔2017〕101号)",
+# maybe with the notice run on after it on the same line
+_NUMBER_CLOSING = re.compile(r"(?:通\s*知|意见|方案|要点|计划|分工|安排|清单)\s*\(\s*(?P<n>" + DOC_NUMBER.pattern
+                             + r")\s*\)(?=\s|$)")
+# the notice's title with its 文号 after a space: "关于印发X的通知 常政发〔2023〕1号"
+_NUMBER_AFTER_NOTICE = re.compile(r"通\s*知\s+(?P<n>" + DOC_NUMBER.pattern + r")\s*$")
+_TITLE_NUMBER = re.compile(r"\(\s*" + DOC_NUMBER.pattern + r"\s*\)$")
 # a page's fields run together, labels without their colons ("发文机构X发文字号X〔2018〕103号"):
 # a 文号 is known by its shape right after its label
 _NUMBER_LABEL_WORDS = r"发文字号|文件编号|发文编号|文\s*号"
 _NUMBER_AFTER_LABEL = re.compile(rf"(?:{_NUMBER_LABEL_WORDS})\s*(?P<n>{DOC_NUMBER.pattern})")
 _URL = re.compile(r"https?://[^\s<>\"'，。、）)]+")
-_LABEL_WORDS = rf"发文机关|发文单位|制发机关|发布(?:机构|单位|机关)|{_NUMBER_LABEL_WORDS}|成文日期|印发日期|发布日期|标\s*题"
+_LABEL_WORDS = rf"发文机关|发文单位|制[发定]机关|发布(?:机构|单位|机关)|{_NUMBER_LABEL_WORDS}|成文日期|印发日期|公布日期|发布日期|标\s*题"
 _LABEL = re.compile(rf"^(?P<label>{_LABEL_WORDS})\s*:\s*(?P<value>.*)$")
-# a page's field table whose labels are bracketed cells: "[ 发文字号 ] | X", "【发文机关】X"
-_BRACKET_LABEL = re.compile(rf"^[\[【]\s*(?P<label>{_LABEL_WORDS})\s*[\]】]\s*:?\s*(?P<value>.*)$")
+# a page's field table whose labels are bracketed cells: "[ 发文字号 ] | X", "【发文机关】X", a law
+# database's bulleted "∙【制定机关】X"
+_BRACKET_LABEL = re.compile(rf"^(?:[•·∙]\s*)?[\[【]\s*(?P<label>{_LABEL_WORDS})\s*[\]】]\s*:?\s*(?P<value>.*)$")
 ORG_END = r"(?:办公室|办公厅|人民政府|政府|委员会|管委会|办事处|联合会|局|厅|委|办|部|中心)"
 # the body a title names before its year, or after it or with none: "某市残疾人联合会2024年政务公开…",
 # "2020年某市人力资源和社会保障局政务公开工作要点", "某市某局政务公开工作要点分工方案(2024年版)"
@@ -159,7 +167,7 @@ def _title_text(segs: list[Seg], index: int, decorated: bool = False,
             candidates.append((seg.compact + following, 2))
     for text, count in candidates:
         # a file name's extension ("X细则.docx" on a document-sharing page), a column's tag ("【专栏】X")
-        text = dedouble(_TITLE_TAG.sub("", _FILE_EXTENSION.sub("", text)))
+        text = dedouble(_TITLE_TAG.sub("", _FILE_EXTENSION.sub("", _TITLE_NUMBER.sub("", text))))
         if decorated:
             text = _undecorated(text)
         # two short lines ("政策文件" "规划计划", a site's menu) are no broken title: a title broken
@@ -183,7 +191,10 @@ def _notice_named(text: str) -> bool:
 
 
 _FILE_EXTENSION = re.compile(r"\.(?:docx?|wps|pdf|xlsx?|txt)$", re.IGNORECASE)
-_TITLE_TAG = re.compile(r"^【[^【】]{1,12}】")
+# what a page or a collapsed notice puts before a title on its line: a column's tag ("【专栏】X",
+# "政务服务丨X"), the notice's date ("2022年4月28日 X方案")
+_COLUMN_TAG = re.compile(rf"^[{CJK}]{{2,8}}丨")
+_TITLE_TAG = re.compile(rf"^【[^【】]{{1,12}}】|{_COLUMN_TAG.pattern}|^(?:19|20)\d{{2}}年\d{{1,2}}月\d{{1,2}}日(?=[{CJK}])")
 _PLACE = re.compile(rf"[{CJK}]{{1,8}}?(?:自治区|自治州|自治县|省|市|区|县|州|盟|旗|镇|乡|街道)")
 _PLACE_LONGEST = 8 + len("自治区")
 
@@ -504,8 +515,9 @@ def _notice_deadlines(segs: list[Seg], run: Run) -> None:
 
 def _after_notice(segs: list[Seg], run: Run) -> int:
     """Without a repeated plan title: skip a cover notice (addressee, 印发 sentence, date). A notice
-    issuing the plan that announces points of its own ("并提出如下要求"), with no date and nothing of
-    a plan after them, is all the text holds (an excerpt cut inside it): all front matter."""
+    issuing the plan that announces points of its own ("并提出如下要求") or goes on in "一、二、"
+    paragraphs alone, with no date and nothing of a plan after them, is all the text holds (an
+    excerpt cut inside it): all front matter."""
     notice = _notice_start(segs)
     if notice is None:
         return _opening(segs)
@@ -516,7 +528,8 @@ def _after_notice(segs: list[Seg], run: Run) -> int:
     if not _issues_plan(segs, notice):
         return 0
     first = next((i for i in range(notice, len(segs)) if segs[i].marker is not None), len(segs))
-    if any(_OWN_POINTS.search(seg.norm) for seg in segs[notice:first]) and not _plan_body(segs, notice + 1):
+    if (any(_OWN_POINTS.search(seg.norm) for seg in segs[notice:first]) or _parts_only(segs[first:])) \
+            and not _plan_body(segs, notice + 1):
         run.notice_only = True
         return len(segs)
     # no date, the plan right after the notice's sentence: that sentence ends the front matter
@@ -524,6 +537,14 @@ def _after_notice(segs: list[Seg], run: Run) -> int:
     if lead and not any(seg.marker is not None for seg in segs[:lead[-1] + 1]):
         return lead[-1] + 1
     return 0
+
+
+def _parts_only(segs: list[Seg]) -> bool:
+    """Whether the numbered paragraphs after a notice are "一、二、" and nothing else: a notice's own
+    points ("一、高度重视,夯实责任。…"). A plan following the notice without its title opens in
+    the same "一、", but its parts hold items, units or a table (see ``_plan_body``)."""
+    styles = {seg.marker.style for seg in segs if seg.marker is not None}
+    return styles == {"cn"}
 
 
 def _notice_start(segs: list[Seg]) -> int | None:
@@ -634,7 +655,7 @@ def notice_heading(seg: Seg) -> str:
     ("X〔2019〕33号 某市人民政府办公室 关于…") or a field's bare label ("标题 X关于…")."""
     opening = _NUMBER_OPENING.match(seg.norm)
     heading = seg.norm[opening.end():].lstrip(" :") if opening else _BARE_TITLE_LABEL.sub("", seg.norm)
-    return re.sub(r"\s+", "", heading)
+    return _COLUMN_TAG.sub("", re.sub(r"\s+", "", heading))
 
 
 def _org_before_about(seg: Seg) -> str | None:
@@ -690,7 +711,9 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
             if after_label := _NUMBER_AFTER_LABEL.search(seg.norm):
                 number_text = after_label.group("n")
                 break
-            closing = _NUMBER_CLOSING.search(seg.norm) if not re.search(r"[,。;]", seg.norm) else None
+            closing = _NUMBER_CLOSING.search(seg.norm) or _NUMBER_AFTER_NOTICE.search(seg.norm)
+            if closing and re.search(r"[,。;]", seg.norm[:closing.start()]):
+                closing = None  # a number cited in a sentence
             if DOC_NUMBER.fullmatch(seg.norm) or _NUMBER_OPENING.match(seg.norm):
                 number_text = seg.raw
                 fields.append(seg)
@@ -701,7 +724,7 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
     if number_text:
         plan.doc_number = _doc_number(number_text) or number_text.strip()
     # issuer: labelled, the notice title's "X关于印发", the notice's signature, the 印发 line
-    issuer = labels.get("发文机关") or labels.get("发文单位") or labels.get("制发机关")
+    issuer = labels.get("发文机关") or labels.get("发文单位") or labels.get("制发机关") or labels.get("制定机关")
     signature_date = signed = None
     for body, date in _dated(head):
         signature_date = signature_date or date
@@ -743,7 +766,7 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
         fuller += [org for s in head if (org := _org_before_about(s))]
         issuer = next((name for name in fuller if _fuller(name, issuer)), issuer)
     plan.issuer = issuer
-    issued = labels.get("成文日期") or labels.get("印发日期")
+    issued = labels.get("成文日期") or labels.get("印发日期") or labels.get("公布日期")
     if issued and (match := DATE.search(fold(issued))):
         plan.issued = to_date(match)
     plan.issued = plan.issued or signature_date or trailer_date

@@ -251,6 +251,33 @@ def labelled_parts(text: str) -> tuple[str, list[str], list[str]] | None:
 
 
 _QUALIFIER = re.compile(r"^(?:包括|不含|不包括|除|含(?=[各乡镇村县市区街社省州]))")
+# What a unit list tells the reader about itself or the lists below it, not a unit: "以下责任单位均
+# 包含各区县政府", a sentence after the list ending "下同" ("逗号前为牵头单位,…,下同")
+_READER_NOTE = re.compile(r"^(?:以下|下列|上述)|下同$")
+_OPEN_BRACKETS, _CLOSE_BRACKETS = "(〔【[﹝", ")〕】]﹞"
+
+
+def _reader_notes(text: str) -> tuple[str, list[str]]:
+    """A unit list without its notes to the reader: a sentence after it and its clauses (between
+    commas outside brackets) that are such notes. A note inside a name's brackets ("各区县政府
+    (含新区,下同)") belongs to the name."""
+    first, stop, rest = text.partition("。")
+    after = rest.strip(STRIP + "。")
+    sentence = [after] if stop and _READER_NOTE.search(after) else []
+    if sentence:
+        text = first
+    norm = fold(text)
+    depth, cuts = 0, [-1]
+    for index, char in enumerate(norm):
+        depth += char in _OPEN_BRACKETS
+        depth -= char in _CLOSE_BRACKETS and depth > 0
+        if char == "," and depth == 0:
+            cuts.append(index)
+    # each clause with the comma before it, as written
+    clauses = [text[max(begin, 0):end] for begin, end in zip(cuts, cuts[1:] + [len(text)])]
+    notes = [c[1:].strip(STRIP) for c in clauses[1:] if _READER_NOTE.search(c[1:].strip(STRIP))]
+    kept = clauses[:1] + [c for c in clauses[1:] if not _READER_NOTE.search(c[1:].strip(STRIP))]
+    return "".join(kept), notes + sentence
 
 
 def unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], list[str], list[str]] | None:
@@ -260,14 +287,15 @@ def unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], list
     "(责任时限:…,牵头单位:…)" labels it; a 牵头负责领导 named in it is a note.
     """
     deadlines: list[str] = []
-    notes: list[str] = []
+    text, notes = _reader_notes(text)
     written = text
     sentences = [part for part in text.split("。") if part.strip(STRIP)]
     if bracketed and len(sentences) > 1 and all(unit_phrase(part, bracketed=True) for part in sentences):
         # "(X牵头,Y按职责分工负责。Z均为责任单位)": each sentence names units
         text = ";".join(sentences)
     if (labelled := labelled_parts(text)) is not None:
-        text, deadlines, notes = labelled
+        text, deadlines, person_notes = labelled
+        notes += person_notes
         if not text:
             return None
     norm = fold(text)

@@ -28,7 +28,7 @@ from gktrack.features.importer.item_units import (
 
 TERMINAL = "。!?;:)〕」』”’》】…"   # a line ending so ends a sentence (folded text)
 PLAN_WORD = re.compile(
-    r"(?:要点|方案|分工|分工表|任务表|分解表|任务分解|一览表|清单|台账|计划|工作安排|意见|细则|规定)"
+    r"(?:要点|方案|分工|分工表|任务表|分解表|任务分解|责任分解|一览表|清单|台账|计划|工作安排|意见|细则|规定)"
     r"(?:\((?:试行|征求意见稿|送审稿|草案|修订|\d{4}\s*年?[度版]?)\)|\s*(?:19|20)\d{2}\s*年?度?)?$")
 NOTICE_WORD = re.compile(r"通知|印发|^关于|^附件|[:《》]")
 
@@ -442,6 +442,24 @@ def bullet_details(segs: list[Seg]) -> None:
                 "。" in owner.norm or len(owner.norm) - owner.marker.end > 30
                 or trailing_units(owner.raw) is not None):
             seg.marker, seg.detail = None, True
+
+
+# "4各镇政府…" after "3.": an item's number that lost its dot (not a count or a date: "4个", "12月")
+_UNDOTTED = re.compile(rf"^(?P<v>\d{{1,2}})(?=[{CJK}])(?![年月日号个项次条家户人名元万亿时天周岁级批期类])")
+
+
+def undotted_numbers(segs: list[Seg]) -> None:
+    """A paragraph opening with the number that goes on the "1." "2." items above it, its dot lost in
+    copying, is the next item: it takes the number as its marker."""
+    last: Marker | None = None
+    for seg in segs:
+        if seg.marker is not None:
+            last = seg.marker
+            continue
+        match = _UNDOTTED.match(seg.norm)
+        if match and last is not None and last.style == "n" and int(match.group("v")) == last.value + 1 \
+                and seg.kind == "para":
+            seg.marker = last = Marker("n", last.value + 1, match.group("v"), match.end())
 
 
 def _closes_unit_bracket(raw: str) -> bool:

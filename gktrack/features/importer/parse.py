@@ -18,8 +18,9 @@ from dataclasses import replace
 
 from gktrack.domain.deadlines import before_plan_year, is_known, parse_deadline
 from gktrack.domain.unitphrase import (
-    UNIT_LABEL_WORD, is_body_name, looks_like_unit_phrase, split_cut_name, text_problem,
+    UNIT_LABEL_WORD, is_body_name, looks_like_unit_phrase, parse_unit_phrase, split_cut_name, text_problem,
 )
+from gktrack.domain.model import UnitRef
 from gktrack.errors import InputError
 from gktrack.features.importer.front import (
     ADDRESSEE, ISSUED_TRAILER, ORG_END, SITE_BANNER, VERB_OPENING, carried_out_year, in_sentence,
@@ -27,11 +28,11 @@ from gktrack.features.importer.front import (
     split_opening_title, title_year,
 )
 from gktrack.features.importer.item_units import (
-    BRACKET_FOLD, UNIT_LABEL, mended_labels, top_brackets, trailing_units, unit_phrase,
+    BRACKET_FOLD, ROLE_END, UNIT_LABEL, mended_labels, top_brackets, trailing_units, unit_phrase,
 )
 from gktrack.features.importer.lines import (
     CHROME, CLOSING, TERMINAL, Run, Seg, bullet_details, ends_sentence, rejoin_wrapped,
-    remove_page_markers, segments, split_inline, split_items,
+    remove_page_markers, segments, split_inline, split_items, undotted_numbers,
 )
 from gktrack.features.importer.result import ImportedPlan, ImportedTask
 from gktrack.features.importer.sources import Document, Line, text_document
@@ -80,6 +81,7 @@ def _parse(doc: Document, year: int | None) -> ImportedPlan:
     segs = rejoin_wrapped(segs, frozenset(grid.first for grid, _ in tables))
     segs = remove_page_markers(segs, run, table_numbers)
     segs = split_inline(segs)
+    undotted_numbers(segs)
     bullet_details(segs)
     segs = _with_table_marks(segs, tables)
     segs = split_opening_title(segs)
@@ -98,7 +100,8 @@ def _parse(doc: Document, year: int | None) -> ImportedPlan:
         if not found.any_units and not any(s.kind in ("num", "uhead") for s in found.segs):
             found.tasks = []  # plain paragraphs with neither numbering nor units: nothing says they are tasks
     plan.sections = found.sections
-    plan.tasks = _cut_last_name(_cut_fragment(_with_words(found.tasks, run), doc, run), doc, run)
+    plan.tasks = _glued_units(_cut_last_name(_cut_fragment(_with_words(found.tasks, run), doc, run), doc, run), run)
+    _lead_convention(plan.tasks, segs, run)
     _settle(plan, doc, segs, found.any_units, run, header_at)
     _text_deadlines(plan.tasks, year or plan.year, run)
     plan.warnings = sorted(run.warnings, key=lambda item: item[0])
@@ -134,6 +137,74 @@ def _cut_fragment(tasks: list[ImportedTask], doc: Document, run: Run) -> list[Im
         return tasks
     run.warn(last.no, f"文档在此处中断,末尾残缺的“{tail.strip()}”看不出是任务还是标题、单位,未导入,请核对")
     return tasks[:-1] if alone else tasks[:-1] + [replace(final, text=before.rstrip())]
+
+
+def _glued_units(tasks: list[ImportedTask], run: Run) -> list[ImportedTask]:
+    """Tasks whose unit clause runs on from their text with neither bracket nor full stop ("…办事条件等
+    信息审批处牵头,各有关处室配合", the brackets lost on a copy): the clause is split off where it starts
+    with a unit the plan names for another task, ends with a role word and reads as units throughout."""
+    named = sorted({unit.name for task in tasks for unit in task.units}, key=len, reverse=True)
+    kept = []
+    for task in tasks:
+        found = None if task.units or "\n" in task.text else _glued_clause(task.text, named)
+        if found is None:
+            kept.append(task)
+            continue
+        at, units = found
+        clause = task.text[at:].strip(STRIP)
+        run.warn(task.line, f"任务末尾的“{excerpt(clause)}”与正文连写、没有括号,按责任单位读取,请核对")
+        kept.append(replace(task, text=task.text[:at].rstrip(STRIP + ",,"), units=units, units_text=clause))
+    return kept
+
+
+def _glued_clause(text: str, named: list[str]):
+    """(where the clause starts, its units) of a unit clause ending ``text`` after no sentence end."""
+    norm = fold(text)
+    start = max(norm.rfind(mark) for mark in "。;:") + 1
+    if not ROLE_END.search(norm.rstrip(STRIP + "。")):
+        return None
+    for at in range(start + 4, len(text)):
+        if not any(norm.startswith(name, at) for name in named):
+            continue
+        clause = text[at:].strip(STRIP + "。")
+        if not looks_like_unit_phrase(clause):
+            continue
+        try:
+            return at, parse_unit_phrase(clause)
+        except InputError:
+            continue
+    return None
+
+
+# How a plan says which of a task's listed units leads, once for all of them: "排名第一的责任单位为牵头
+# 单位", "列第一位的为牵头单位", "逗号前为牵头单位" (in its notice, or in its first unit bracket "…,下同")
+_FIRST_LEADS = re.compile(r"(?:列|排|排名|排在)?(?:第一位|第一个?|首位)的?(?:责任)?(?:单位|部门)?为牵头(?:单位|部门)")
+_BEFORE_COMMA_LEADS = re.compile(r"逗号前的?(?:单位|部门)?为牵头(?:单位|部门)")
+
+
+def _lead_convention(tasks: list[ImportedTask], segs: list[Seg], run: Run) -> None:
+    """The units a plan's convention makes leads, in the tasks whose units carry no role word of their
+    own: the first listed, or those before the list's first comma."""
+    said = next((match for seg in segs for rule in (_FIRST_LEADS, _BEFORE_COMMA_LEADS)
+                 if (match := rule.search(seg.norm))), None)
+    if said is None:
+        return
+    changed = 0
+    for task in tasks:
+        if not task.units or any(unit.role != "responsible" for unit in task.units) \
+                or re.search(r"牵头|配合|协助|协办|主办|主责", task.units_text or ""):
+            continue
+        if said.re is _FIRST_LEADS:
+            leads = {task.units[0].name}
+        else:
+            first, comma, _ = fold(task.units_text or "").partition(",")
+            if not comma:
+                continue  # no comma: the list does not say which of them lead
+            leads = {unit.name for unit in task.units if unit.name in first}
+        task.units = [UnitRef(unit.name, "lead") if unit.name in leads else unit for unit in task.units]
+        changed += 1
+    if changed:
+        run.warn(tasks[0].line, f"文中说明“{said.group()}”:{changed} 项任务按此记了牵头单位,请核对")
 
 
 _LEVELS = "省市县区镇乡街村各"  # a name's first character that says its level, not yet what it is
