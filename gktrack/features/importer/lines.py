@@ -185,7 +185,7 @@ def rejoin_wrapped(segs: list[Seg], apart: frozenset[int] = frozenset()) -> list
     cut = sum(1 for s in full if not ends_sentence(s.norm)) - sum(1 for s in units if not ends_sentence(s.norm))
     if width < 10 or near < 0.4 * wide or near < 6 or longer > 0.1 * len(lengths) \
             or len({s.compact for s in full}) < 0.8 * len(full) or cut < 0.5 * (len(full) - len(units)):
-        return segs
+        return _closing_brackets(segs, apart)
     indented = sum(1 for s in segs if s.indent) >= 3
 
     def is_full(seg: Seg) -> bool:
@@ -219,6 +219,29 @@ def rejoin_wrapped(segs: list[Seg], apart: frozenset[int] = frozenset()) -> list
             groups.append([seg])
         last = is_full(seg)
     return _joined(groups)
+
+
+def _closing_brackets(segs: list[Seg], apart: frozenset[int]) -> list[Seg]:
+    """Too few lines to tell a page width: a line that leaves a bracket open ("…。(牵头") still
+    continues on the next, unnumbered, line that closes it ("单位:县财政局)")."""
+    groups: list[list[Seg]] = []
+    for seg in segs:
+        if groups and _closes(groups[-1], seg) and marker_at_start(seg.raw, seg.norm) is None \
+                and not any(groups[-1][-1].no < no <= seg.no for no in apart):
+            groups[-1].append(seg.piece(0, len(seg.raw)))
+        else:
+            groups.append([seg])
+    return _joined(groups)
+
+
+def _closes(group: list[Seg], seg: Seg) -> bool:
+    """Whether the short ``seg`` closes the brackets ``group`` left open, with no sentence's end
+    inside them (two columns of a page read across are no wrap)."""
+    opened = sum(part.norm.count("(") - part.norm.count(")") for part in group)
+    if opened <= 0 or len(seg.raw) >= 60 or seg.norm.count(")") - seg.norm.count("(") != opened:
+        return False
+    last = group[-1].norm
+    return "。" not in last[last.rfind("("):] + seg.norm[:seg.norm.rfind(")")]
 
 
 def _cell_apart(last: Seg, seg: Seg, units_on: Callable[[], bool]) -> bool:
