@@ -23,6 +23,17 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+# Characters a web page leaves in its text that no reader sees: zero-width space and joiners, the
+# word joiner, a soft hyphen, a BOM inside the text. Inside a unit's name they would make it another.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+
+
+def surface(line: str) -> str:
+    """One line of a document as the importer reads it, whichever program it was copied from:
+    without invisible characters."""
+    return _INVISIBLE.sub("", line)
+
+
 # Mirror sites gloss text with pinyin: "區(qū)", "政(zheng)(zheng)府(fu)": one syllable in brackets after
 # a hanzi, maybe cut where a line ends ("區(q"). A toned syllable is always a gloss, a toneless one only
 # where the document glosses systematically ("(ai)" may be a word); "(PPP)", "(app)" are text.

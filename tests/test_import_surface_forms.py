@@ -1,0 +1,54 @@
+"""One plan reads the same however it was copied: from a PDF, a Word file or a web page, each of
+which leaves its own surface marks in the text (invisible characters, tabs after numbers, headings
+spaced out letter by letter, full- or half-width punctuation). ``text.surface`` takes them away as
+each line is read."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import task_triples
+from gktrack.features.importer import parse_document
+
+PLAN = """某县2024年政务公开工作要点
+
+一、深化重点领域信息公开
+(一)推进财政信息公开
+1.按月公开全县财政收支情况,解读财政收支增减变化。(责任单位:县财政局;完成时限:2024年6月底前)
+2.做好政府债务信息公开。(牵头单位:县财政局;配合单位:县审计局、县发改局)
+二、加强政策解读
+(一)做好政策解读
+1.围绕重大政策开展解读,及时发布解读材料。(责任单位:县政府办公室)
+"""
+
+
+def outline(plan) -> tuple[list, list]:
+    """Sections and tasks as a reader compares them."""
+    return [(s.key, s.title) for s in plan.sections], task_triples(plan)
+
+
+EXPECTED = outline(parse_document(PLAN))
+
+
+def test_the_plan_reads_as_meant():
+    sections, tasks = EXPECTED
+    assert [title for _, title in sections] == ["深化重点领域信息公开", "推进财政信息公开", "加强政策解读", "做好政策解读"]
+    assert [units for _, units, _ in tasks] == [
+        [("县财政局", "responsible")],
+        [("县财政局", "lead"), ("县审计局", "support"), ("县发改局", "support")],
+        [("县政府办公室", "responsible")],
+    ]
+
+
+_INVISIBLE = st.sampled_from(["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_invisible_characters_anywhere_change_nothing(data):
+    """A web page's zero-width spaces and soft hyphens, wherever they fall (inside a unit's name too)."""
+    text = list(PLAN)
+    for at in sorted(data.draw(st.lists(st.integers(0, len(PLAN)), max_size=12)), reverse=True):
+        text.insert(at, data.draw(_INVISIBLE))
+    assert outline(parse_document("".join(text))) == EXPECTED
