@@ -5,6 +5,8 @@ each line is read."""
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -52,3 +54,19 @@ def test_invisible_characters_anywhere_change_nothing(data):
     for at in sorted(data.draw(st.lists(st.integers(0, len(PLAN)), max_size=12)), reverse=True):
         text.insert(at, data.draw(_INVISIBLE))
     assert outline(parse_document("".join(text))) == EXPECTED
+
+
+_NUMBER = r"^(一、|二、|\(一\)|[12]\.)"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(["", "\t", " \t", "\t\t", "\u3000"]), min_size=8, max_size=8),
+       st.lists(st.sampled_from(["", "\u3000\u3000", "\t"]), min_size=8, max_size=8))
+def test_tabs_after_numbers_and_word_indents_change_nothing(gaps, indents):
+    """Word copies an automatic number with a tab after it ("1.\\t按月公开…") and may indent a
+    paragraph; neither makes the number a table's cell."""
+    lines = PLAN.split("\n")
+    numbered = [i for i, line in enumerate(lines) if re.match(_NUMBER, line)]
+    for i, gap, indent in zip(numbered, gaps, indents):
+        lines[i] = indent + re.sub(_NUMBER, lambda m: m.group() + gap, lines[i])
+    assert outline(parse_document("\n".join(lines))) == EXPECTED

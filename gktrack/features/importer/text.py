@@ -30,8 +30,12 @@ _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
 
 def surface(line: str) -> str:
     """One line of a document as the importer reads it, whichever program it was copied from:
-    without invisible characters."""
-    return _INVISIBLE.sub("", line)
+    without invisible characters; Word's tab between an item's number and its text a space."""
+    line = _INVISIBLE.sub("", line)
+    # "1.\t加强…": a tab elsewhere separates a table's cells, this one would make the number a cell
+    if "\t" in line and (marker := marker_at_start(line)) is not None and "\t" not in line[marker.end:]:
+        line = line[:marker.end].replace("\t", " ") + line[marker.end:]
+    return line
 
 
 # Mirror sites gloss text with pinyin: "區(qū)", "政(zheng)(zheng)府(fu)": one syllable in brackets after
