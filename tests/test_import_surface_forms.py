@@ -70,3 +70,24 @@ def test_tabs_after_numbers_and_word_indents_change_nothing(gaps, indents):
     for i, gap, indent in zip(numbered, gaps, indents):
         lines[i] = indent + re.sub(_NUMBER, lambda m: m.group() + gap, lines[i])
     assert outline(parse_document("\n".join(lines))) == EXPECTED
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.booleans(), min_size=4, max_size=4), st.sampled_from([" ", "\u3000", "\xa0"]))
+def test_headings_spaced_out_letter_by_letter_read_as_written(spaced, gap):
+    """A PDF's text may space a heading out ("一 、 深 化 重 点 领 域 信 息 公 开")."""
+    lines = PLAN.split("\n")
+    headings = [i for i, line in enumerate(lines) if re.match(r"^(一、|二、|\(一\))", line)]
+    for i, spread in zip(headings, spaced):
+        if spread:
+            lines[i] = gap.join(lines[i])
+    assert outline(parse_document("\n".join(lines))) == EXPECTED
+
+
+def test_columns_two_spaces_apart_are_not_a_spaced_out_heading():
+    """Two spaces part a table's columns: single-character cells stay cells."""
+    from gktrack.features.importer.text import surface
+
+    assert surface("是  否  是  否") == "是  否  是  否"
+    assert surface("1 2 3 4") == "1 2 3 4"
+    assert surface("　一 、 工 作 目 标") == "　一、工作目标"

@@ -28,10 +28,21 @@ def fold(text: str) -> str:
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
 
 
+# A heading a PDF's text spaces out letter by letter ("一 、 工 作 目 标", "（ 一 ） 工 作 目 标"): one
+# space between single characters, most of them not letters or digits (two or more spaces part a
+# table's columns)
+_SPACED_OUT = re.compile(r"\S{1,3}(?:[ \u3000\xa0]\S){3,}")
+
+
 def surface(line: str) -> str:
     """One line of a document as the importer reads it, whichever program it was copied from:
-    without invisible characters; Word's tab between an item's number and its text a space."""
+    without invisible characters; a heading spaced out letter by letter closed up; Word's tab
+    between an item's number and its text a space."""
     line = _INVISIBLE.sub("", line)
+    bare = line.strip(" \u3000\xa0")
+    if _SPACED_OUT.fullmatch(bare) and 2 * len(re.findall(r"[A-Za-z0-9]", bare)) < len(bare.split()) \
+            and not BARE_PAGE.match(bare):  # a page number stays as written, for the message naming it
+        line = line[:line.index(bare[0])] + "".join(bare.split())
     # "1.\t加强…": a tab elsewhere separates a table's cells, this one would make the number a cell
     if "\t" in line and (marker := marker_at_start(line)) is not None and "\t" not in line[marker.end:]:
         line = line[:marker.end].replace("\t", " ") + line[marker.end:]
