@@ -21,6 +21,7 @@ from gktrack.errors import InputError
 from gktrack.features.importer.item_units import mended_labels
 from gktrack.features.importer.pdf import read_in_child
 from gktrack.features.importer.table import Cell, Grid
+from gktrack.features.importer.text import surface
 from gktrack.features.limits import (
     MAX_LINES, TABLE_COLUMNS, TABLE_ROWS, check_package, check_table, check_text, merged_ranges,
     read_file, run_child, unreadable,
@@ -70,7 +71,8 @@ def text_document(text: str, name: str | None = None) -> Document:
 
 
 def _finished(doc: Document) -> Document:
-    """``doc`` within the text limits, without control characters (noted once), its unit labels mended."""
+    """``doc`` within the text limits, without control characters (noted once), each line and cell in
+    its plain surface form (``surface``), its unit labels mended."""
     name = doc.name or "文档"
     check_text(len(doc.lines), sum(len(line.text) for line in doc.lines), name)
     found: list[tuple[int, str]] = []
@@ -78,7 +80,7 @@ def _finished(doc: Document) -> Document:
         char = control_in(line.text)
         if char is not None:
             found.append((line.no, char))
-        text = mended_labels(stripped(line.text) if char else line.text)
+        text = mended_labels(surface(stripped(line.text) if char else line.text))
         if text != line.text:
             doc.lines[index] = Line(line.no, text, line.outline)
     for grid in doc.tables:
@@ -87,7 +89,7 @@ def _finished(doc: Document) -> Document:
                 if (char := control_in(cell.text)) is not None:
                     found.append((cell.line, char))
                     cell.text = stripped(cell.text)
-                cell.text = mended_labels(cell.text)
+                cell.text = mended_labels(surface(cell.text))
     if found:
         where = sorted({no for no, _ in found})
         doc.notes.append((where[0], f"去掉了 {len(where)} 行中的控制字符(如 {code(found[0][1])}):"

@@ -23,6 +23,32 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+# Characters a web page leaves in its text that no reader sees: zero-width space and joiners, the
+# word joiner, a soft hyphen, a BOM inside the text. Inside a unit's name they would make it another.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+
+
+# A heading a PDF's text spaces out letter by letter ("一 、 工 作 目 标", "（ 一 ） 工 作 目 标"): one
+# space between single characters, most of them not letters or digits (two or more spaces part a
+# table's columns)
+_SPACED_OUT = re.compile(r"\S{1,3}(?:[ \u3000\xa0]\S){3,}")
+
+
+def surface(line: str) -> str:
+    """One line of a document as the importer reads it, whichever program it was copied from:
+    without invisible characters; a heading spaced out letter by letter closed up; Word's tab
+    between an item's number and its text a space."""
+    line = _INVISIBLE.sub("", line)
+    bare = line.strip(" \u3000\xa0")
+    if _SPACED_OUT.fullmatch(bare) and 2 * len(re.findall(r"[A-Za-z0-9]", bare)) < len(bare.split()) \
+            and not BARE_PAGE.match(bare):  # a page number stays as written, for the message naming it
+        line = line[:line.index(bare[0])] + "".join(bare.split())
+    # "1.\t加强…": a tab elsewhere separates a table's cells, this one would make the number a cell
+    if "\t" in line and (marker := marker_at_start(line)) is not None and "\t" not in line[marker.end:]:
+        line = line[:marker.end].replace("\t", " ") + line[marker.end:]
+    return line
+
+
 # Mirror sites gloss text with pinyin: "區(qū)", "政(zheng)(zheng)府(fu)": one syllable in brackets after
 # a hanzi, maybe cut where a line ends ("區(q"). A toned syllable is always a gloss, a toneless one only
 # where the document glosses systematically ("(ai)" may be a word); "(PPP)", "(app)" are text.
