@@ -6,7 +6,7 @@ import io
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gktrack.cli.cells import _fit_measured, _simple_len, cell_len, char_width, fit, fold, simple_pattern
@@ -86,6 +86,33 @@ def test_fit_shortcut_is_exactly_the_measured_fit(text, width):
 def test_fit_shortcut_on_chinese_text_is_exactly_the_measured_fit(text, width):
     simple_pattern()
     assert fit(text, width) == _fit_measured(text, width)
+
+
+@pytest.fixture
+def ambiguous_wide():
+    """Cells measured as a console in a CJK legacy encoding draws them (streams.ambiguous_wide)."""
+    from gktrack.cli.cells import set_ambiguous_wide
+
+    set_ambiguous_wide(True, narrow="●")
+    yield
+    set_ambiguous_wide(False)
+
+
+def test_ambiguous_characters_two_cells_on_a_cjk_legacy_console(ambiguous_wide):
+    assert cell_len("“公开”") == 8 and cell_len("—") == 2 and cell_len("─" * 3) == 6
+    assert cell_len("● 逾期3天") == 9  # the mark is written "*" there: one cell
+    assert fit("依托政府信息公开平台", 9) == ("依托政…", 8)  # "…" takes two cells too
+    assert fit("abcdefghij", 5) == ("abc…", 5) and fit("abcdefghij", 1) == ("", 0)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_mixed_text, width=st.integers(0, 90))
+def test_fit_on_a_cjk_legacy_console_cuts_to_the_width(ambiguous_wide, text, width):  # the same mode throughout
+    simple_pattern()
+    cut, size = fit(text, width)
+    assert size == cell_len(cut) and size <= width and fit(text, width) == _fit_measured(text, width)
+    if cut not in (text, ""):  # "" where not even "…" fits
+        assert cut.endswith("…") and text.startswith(cut[:-1])
 
 
 @settings(max_examples=200, deadline=None)

@@ -18,9 +18,9 @@ from itertools import groupby
 from operator import attrgetter
 from typing import Iterable, Sequence
 
-from gktrack.cli.cells import cell_len, fit, fold
+from gktrack.cli.cells import cell_len, fit, fold, set_ambiguous_wide
 from gktrack.cli.output import skipped_file
-from gktrack.cli.streams import colourless, isatty, plain, plain_marks
+from gktrack.cli.streams import MARKS, ambiguous_wide, colourless, isatty, plain, plain_marks
 from gktrack.domain.model import ROLE_LABELS, ROLES, Plan, Task, role_label
 from gktrack.domain.text import visible
 from gktrack.domain.units import EVERYONE, is_collective_name, typed_form
@@ -53,6 +53,8 @@ class Out:
         self.stream = stream or sys.stdout
         self.colour = isatty(self.stream) and not colourless()
         self.plain = plain_marks(self.stream)  # "*" for ● and ✓ (gktrack.cli.streams)
+        # measured as this console draws them: "…" "—" "─" two cells on a CJK legacy console
+        set_ambiguous_wide(ambiguous_wide(self.stream), narrow=MARKS if self.plain else "")
         self.width = terminal_width(self.stream)
         self.lines: list[str] = []
 
@@ -122,7 +124,8 @@ class Table:
         self.shown, self.widths = self._layout(rows, width)
         header = [_pad(*fit(self.columns[i].header, w), w, self.columns[i].right)
                   for i, w in zip(self.shown, self.widths)]
-        self.head = [GAP.join(header), "─" * (sum(self.widths) + len(GAP) * (len(self.widths) - 1))]
+        width = sum(self.widths) + len(GAP) * (len(self.widths) - 1)
+        self.head = [GAP.join(header), "─" * (width // cell_len("─")) + " " * (width % cell_len("─"))]
 
     def _layout(self, rows: list, width: int) -> tuple[list[int], list[int]]:
         """The columns shown and their widths: the first step of the class's order that fits."""
