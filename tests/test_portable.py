@@ -4,7 +4,8 @@
   with the stand-in lock file and once with a stand-in ``msvcrt`` (Windows' own call, played by
   POSIX record locks), so the Windows code path is the one that runs.
 * Output: into a pipe or a file it is UTF-8 whatever PYTHONIOENCODING says (a Chinese Windows
-  writes GBK otherwise); on a GBK or NO_COLOR console the marks ● ✓ become "*".
+  writes GBK otherwise); on a GBK or NO_COLOR console the marks ● ✓ become "*", and on a GBK
+  console the tables are measured as it draws “ ” — … ─ (two cells wide).
 * CRLF: a clone with core.autocrlf=true (Git for Windows' default) of a repository made before
   the eol attributes, and of one made now; plans stay "\\n" in git.
 * Hooks and the merge driver when the Python that installed them is gone.
@@ -223,6 +224,57 @@ def test_no_color_console_gets_plain_marks(marked):
     assert "* 已完成 2022-05-01" in plain and "* 逾期" in plain and "●" not in plain
     piped_plain = piped(marked.root, "overdue", NO_COLOR="1").stdout.decode("utf-8")
     assert "* 逾期" in piped_plain and "●" not in piped_plain
+
+
+def test_cjk_legacy_console_tables_fit_as_it_draws_them(marked, tmp_path):
+    """A terminal in GBK draws “ ” — … ─ two cells wide (as conhost does in code page 936): the
+    tables are measured so, the rule is not twice as long and every line stays within COLUMNS.
+    Played with a GBK locale when the machine can make one, and with PYTHONIOENCODING."""
+    import re
+    import shutil
+    import unicodedata
+
+    def drawn(line: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in line)
+
+    consoles = [{"PYTHONIOENCODING": "gbk"}]
+    locales = tmp_path / "locales"
+    if shutil.which("localedef") and subprocess.run(
+            ["localedef", "-i", "zh_CN", "-f", "GBK", str(locales / "zh_CN.GBK")], capture_output=True).returncode == 0:
+        consoles.append({"LOCPATH": str(locales), "LC_ALL": "zh_CN.GBK", "LANG": "zh_CN.GBK"})
+    marked.ok("add", "hl2022", "在“省长留言信箱”留言办理——答复公开", "--unit", "司法所")
+    for console in consoles:
+        for argv in (["status", "--state", "all"], ["status", "--unit", "司法所"], ["overdue"], ["show", "hl2022/3"]):
+            out = run_in_pty(argv, marked.root, {"COLUMNS": "80", "NO_COLOR": "1", **console}, "gbk")
+            lines = out.replace("\r\n", "\n").splitlines()
+            assert max(map(drawn, lines)) <= 80, (console, argv, out)
+            assert any(re.fullmatch("─+ *", line) for line in lines), out
+        table = run_in_pty(["status", "--plan", "hl2022"], marked.root, {"COLUMNS": "80", "NO_COLOR": "1", **console},
+                           "gbk").replace("\r\n", "\n").splitlines()
+        rows = [line for line in table if line.startswith("hl2022/")]
+        assert len({drawn(row) for row in rows}) == 1 and "“省长" in "".join(rows)
+    # a UTF-8 terminal keeps them one cell wide
+    utf8 = run_in_pty(["status", "--plan", "hl2022"], marked.root, {"COLUMNS": "80", "NO_COLOR": "1"})
+    assert "─" * 80 in utf8
+
+
+def test_windows_terminal_draws_ambiguous_characters_one_cell_wide(monkeypatch):
+    from gktrack.cli import streams
+
+    monkeypatch.setattr(streams, "console_encoding", lambda stream: "cp936")
+    assert streams.ambiguous_wide(None)  # conhost in code page 936
+    monkeypatch.setattr(streams.sys, "platform", "win32")
+    monkeypatch.setenv("WT_SESSION", "0d1c2b3a")
+    assert not streams.ambiguous_wide(None)
+    monkeypatch.setattr(streams, "console_encoding", lambda stream: "cp1252")
+    monkeypatch.delenv("WT_SESSION")
+    assert not streams.ambiguous_wide(None)  # not a CJK code page
+
+
+def test_empty_no_color_does_not_turn_colour_off(marked):
+    """no-color.org: NO_COLOR counts when it is present and not empty."""
+    coloured = run_in_pty(["status", "--state", "all"], marked.root, {"NO_COLOR": "", **WIDE})
+    assert "\x1b[" in coloured and "● 逾期" in coloured
 
 
 # --- CRLF checkouts ---------------------------------------------------------------------------------

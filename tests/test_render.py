@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gktrack.cli.cells import _fit_measured, _simple_len, cell_len, char_width, fit, fold, simple_pattern
@@ -86,6 +91,33 @@ def test_fit_shortcut_is_exactly_the_measured_fit(text, width):
 def test_fit_shortcut_on_chinese_text_is_exactly_the_measured_fit(text, width):
     simple_pattern()
     assert fit(text, width) == _fit_measured(text, width)
+
+
+@pytest.fixture
+def ambiguous_wide():
+    """Cells measured as a console in a CJK legacy encoding draws them (streams.ambiguous_wide)."""
+    from gktrack.cli.cells import set_ambiguous_wide
+
+    set_ambiguous_wide(True, narrow="●")
+    yield
+    set_ambiguous_wide(False)
+
+
+def test_ambiguous_characters_two_cells_on_a_cjk_legacy_console(ambiguous_wide):
+    assert cell_len("“公开”") == 8 and cell_len("—") == 2 and cell_len("─" * 3) == 6
+    assert cell_len("● 逾期3天") == 9  # the mark is written "*" there: one cell
+    assert fit("依托政府信息公开平台", 9) == ("依托政…", 8)  # "…" takes two cells too
+    assert fit("abcdefghij", 5) == ("abc…", 5) and fit("abcdefghij", 1) == ("", 0)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_mixed_text, width=st.integers(0, 90))
+def test_fit_on_a_cjk_legacy_console_cuts_to_the_width(ambiguous_wide, text, width):  # the same mode throughout
+    simple_pattern()
+    cut, size = fit(text, width)
+    assert size == cell_len(cut) and size <= width and fit(text, width) == _fit_measured(text, width)
+    if cut not in (text, ""):  # "" where not even "…" fits
+        assert cut.endswith("…") and text.startswith(cut[:-1])
 
 
 @settings(max_examples=200, deadline=None)
@@ -319,3 +351,114 @@ def test_start_up_imports_stay_light(plans_repo, argv, heavy):
     proc = subprocess.run([sys.executable, "-c", code], cwd=plans_repo.root, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert ("gktrack" in proc.stdout) if "--help" in argv else ("hl2022/" in proc.stdout)
+
+
+# --- the bundled plans on an 80-column terminal -------------------------------------------------------
+# plans/ and units.yaml of this folder: real plans, long unit lists and collectives, as a Linux
+# terminal (统信UOS, 麒麟) opens at 80 columns and Windows' conhost at 120.
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).parent / "golden" / "tables"
+UPDATE = bool(os.environ.get("GKTRACK_UPDATE_GOLDEN"))
+PINNED = {"GKTRACK_TODAY": "2024-10-08", "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.cn",
+          "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.cn", "GIT_CONFIG_NOSYSTEM": "1",
+          "GIT_AUTHOR_DATE": "2024-10-01T09:00:00+08:00", "GIT_COMMITTER_DATE": "2024-10-01T09:00:00+08:00"}
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory) -> Path:
+    """A repository holding the bundled plans and registry, committed once."""
+    root = tmp_path_factory.mktemp("bundled") / "repo"
+    shutil.copytree(ROOT / "plans", root / "plans")
+    shutil.copy(ROOT / "units.yaml", root / "units.yaml")
+    for argv in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "计划包"]):
+        subprocess.run(["git", *argv], cwd=root, env={**os.environ, **PINNED, "HOME": str(root.parent)}, check=True)
+    return root
+
+
+def _run(root: Path, *argv: str, columns: int | None = None) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GKTRACK_") and k != "COLUMNS"}
+    env.update(PINNED, HOME=str(root.parent))
+    if columns:
+        env["COLUMNS"] = str(columns)
+    result = subprocess.run([sys.executable, "-m", "gktrack", *argv], cwd=root, env=env, capture_output=True,
+                            text=True, encoding="utf-8", timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def _text_column(table: list[str]) -> int:
+    """Cells of the 任务 column: from its header to the next header, less the gap."""
+    header = table[0]
+    rest = header[header.index("任务") + 2:]
+    following = len(rest) - len(rest.lstrip(" "))
+    return cell_len("任务") + following - 2
+
+
+TABLE_COMMANDS = [["status"], ["status", "--unit", "司法所"], ["status", "--plan", "xj2024"], ["overdue"],
+                  ["overdue", "--unit", "司法所"], ["show", "xj2024/43"], ["show", "hl2022/3"], ["units"], ["log"]]
+
+
+@pytest.mark.parametrize("argv", TABLE_COMMANDS, ids=" ".join)
+def test_bundled_plans_fit_in_80_columns(bundled, argv):
+    out = _run(bundled, *argv, columns=80)
+    wide = [line for line in out.splitlines() if cell_len(line) > 80]
+    assert wide == []
+    for table in _table(out, "编号"):
+        assert len({cell_len(line) for line in table}) == 1  # aligned
+        assert _text_column(table) >= 29  # the task text keeps about 15 characters
+        for row in table[2:]:
+            text = row.split()[1]
+            assert len(text.rstrip("…")) >= 13, row
+
+
+def test_status_at_80_columns_gives_way_in_order(bundled):
+    """What gives way first: the columns that say nothing, then the long forms of cells, then
+    the deadline phrase, 序号 and 最近进展; 编号, 任务, the units, 应完成 and 状态 stay."""
+    out = _run(bundled, "status", columns=80)
+    header = _table(out, "编号")[0][0]
+    assert header.split() == ["编号", "任务", "责任单位", "应完成", "状态"]
+    assert "(已完成 0/" not in out and "● 逾期647天" in out  # the state without its parts
+    assert "区发改委等" in out  # several units: the first and "等"
+    mine = _run(bundled, "status", "--unit", "司法所", columns=80)
+    assert _table(mine, "编号")[0][0].split() == ["编号", "任务", "角色", "应完成", "状态"]
+    assert "负责(集体)" in mine and "负责(经各有关单位)" not in mine
+    late = _run(bundled, "overdue", columns=80)
+    assert _table(late, "编号")[0][0].split() == ["编号", "任务", "状态", "说明"]
+    # 说明 says why without what 状态 says: the days late and the dates go
+    assert "未写期限,按年底评估" in late and "8月底前,节点前无进展记录" in late and "2017年12月无进展记录" in late
+    # with room the long forms come back: the same task at 200 columns
+    assert "已逾期647天(未写期限,按年底2022-12-31评估)" in _run(bundled, "overdue", columns=200)
+    assert "负责(经各有关单位)" in _run(bundled, "status", "--unit", "司法所", columns=200)
+
+
+def test_import_dry_run_table_fits_in_80_columns(tmp_path):
+    root = tmp_path / "repo"
+    _run(tmp_path, "init", str(root))
+    out = _run(root, "import", str(ROOT / "tests" / "fixtures" / "seeds" / "003_c32299c7a5ad9a3b.txt"), "--dry-run",
+               columns=80)
+    table = _table(out, "章节")[0]
+    assert len(table) > 3 and all(cell_len(line) <= 80 for line in table)
+
+
+@pytest.mark.parametrize("name, argv", [("status_unit", ["status", "--unit", "司法所"]),
+                                        ("overdue_unit", ["overdue", "--unit", "司法所"]),
+                                        ("status_plan", ["status", "--plan", "qz2017"])])
+@pytest.mark.parametrize("columns", [120, 200])
+def test_wide_terminals_keep_their_tables(bundled, name, argv, columns):
+    """At 120 and 200 columns the tables are what they were before the narrow layout (the golden
+    files were made by that code): nothing there had to give way."""
+    out = _run(bundled, *argv, columns=columns)
+    path = GOLDEN / f"{name}_{columns}.txt"
+    if UPDATE or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(out, encoding="utf-8")
+        if not UPDATE:
+            pytest.fail(f"已生成黄金文件 {path.name},请检查后提交")
+    assert out == path.read_text(encoding="utf-8"), f"{path.name} 与黄金文件不同;确认无误后用 GKTRACK_UPDATE_GOLDEN=1 重新生成"
+
+
+def test_json_does_not_follow_the_terminal(bundled):
+    for argv in (["status", "--json"], ["overdue", "--json"], ["show", "xj2024/43", "--json"]):
+        outputs = {_run(bundled, *argv, columns=columns) for columns in (60, 80, 120, None)}
+        assert len(outputs) == 1, argv

@@ -8,6 +8,10 @@ Widths are looked up per character through a dict that fills itself, which measu
 Chinese text faster than a per-character function; text made only of ASCII
 and the usual CJK characters is measured without looking at each character (``_simple_len``).
 Nothing is compiled at start-up and rich is not imported.
+
+East Asian Ambiguous characters (“ ” — … ─ ●) take one cell, as on Linux terminals in UTF-8 and in
+Windows Terminal; a console that draws them two cells wide (conhost in a CJK code page, a
+terminal in GBK: ``streams.ambiguous_wide``) has them measured as two by ``set_ambiguous_wide``.
 """
 
 from __future__ import annotations
@@ -116,12 +120,30 @@ def char_width(char: str) -> int:
 
 class _Widths(dict):
     def __missing__(self, char: str) -> int:
-        width = self[char] = char_width(char)
+        width = char_width(char)
+        if width == 1 and _ambiguous == 2 and not char.isascii():
+            import unicodedata
+
+            width = 2 if unicodedata.east_asian_width(char) == "A" else 1
+        self[char] = width
         return width
 
 
-_width = _Widths().__getitem__
+_WIDTHS = _Widths()
+_width = _WIDTHS.__getitem__
 _SHORT: dict[str, int] = {}  # short texts repeat (states, deadlines, reasons): measured once
+_ambiguous = 1  # cells of an ambiguous character, "…" among them
+
+
+def set_ambiguous_wide(wide: bool, narrow: str = "") -> None:
+    """Measure ambiguous characters as two cells (``wide``) or one, but those of ``narrow`` (the
+    marks written there as "*") as one."""
+    global _ambiguous
+    _ambiguous = 2 if wide else 1
+    _WIDTHS.clear()
+    _SHORT.clear()
+    if wide:
+        _WIDTHS.update(dict.fromkeys(narrow, 1))
 
 
 # Printable ASCII (one UTF-8 byte, one cell) and the CJK blocks of Chinese text, all two cells
@@ -180,29 +202,30 @@ def fit(text: str, width: int) -> tuple[str, int]:
     n = len(text)
     if 2 * n <= width:
         return text, cell_len(text)
+    dots = _ambiguous  # cells of "…"
     if text.isascii() and text.isprintable():
         if n <= width:
             return text, n
-        return (text[: width - 1] + "…", width) if width > 0 else ("", 0)
+        return (text[: width - dots] + "…", width) if width >= dots else ("", 0)
     size = _simple_len(text)
     if size is None:
         return _fit_measured(text, width)
     if size <= width:
         return text, size
-    if width <= 0:
+    if width < dots:
         return "", 0
-    # The longest start of at most width - 1 cells, found from above. With ``ascii`` one-cell
+    # The longest start of at most width - dots cells, found from above. With ``ascii`` one-cell
     # characters in all, k characters take at least 2k - ascii cells, so no start longer than
     # (room + ascii) / 2 fits; dropping j characters frees j to 2j cells, so dropping
     # ceil(over / 2) never drops too many. Chinese text with a few digits: one or two steps.
-    room = width - 1
+    room = width - dots
     ascii = 2 * n - size
     k = min(n, room, (room + ascii) >> 1)
     size = (len(text[:k].encode()) + k) >> 1
     while size > room:
         k -= (size - room + 1) >> 1
         size = (len(text[:k].encode()) + k) >> 1
-    return text[:k] + "…", size + 1
+    return text[:k] + "…", size + dots
 
 
 def _fit_measured(text: str, width: int) -> tuple[str, int]:
@@ -220,10 +243,11 @@ def _fit_measured(text: str, width: int) -> tuple[str, int]:
         size = widths[-1]
         if size <= width:
             return text, size
-    if width <= 0:
+    dots = _ambiguous
+    if width < dots:
         return "", 0
-    keep = bisect_right(widths, width - 1)  # the longest start that leaves a cell for "…"
-    return text[:keep] + "…", (widths[keep - 1] if keep else 0) + 1
+    keep = bisect_right(widths, width - dots)  # the longest start that leaves room for "…"
+    return text[:keep] + "…", (widths[keep - 1] if keep else 0) + dots
 
 
 def fold(text: str, width: int) -> list[str]:

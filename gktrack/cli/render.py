@@ -11,15 +11,16 @@ control characters escaped (``gktrack.domain.text.visible``): the terminal never
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass
 from itertools import groupby
 from operator import attrgetter
 from typing import Iterable, Sequence
 
-from gktrack.cli.cells import cell_len, fit, fold
+from gktrack.cli.cells import cell_len, fit, fold, set_ambiguous_wide
 from gktrack.cli.output import skipped_file
-from gktrack.cli.streams import colourless, isatty, plain, plain_marks
+from gktrack.cli.streams import MARKS, ambiguous_wide, colourless, isatty, plain, plain_marks
 from gktrack.domain.model import ROLE_LABELS, ROLES, Plan, Task, role_label
 from gktrack.domain.text import visible
 from gktrack.domain.units import EVERYONE, is_collective_name, typed_form
@@ -52,6 +53,8 @@ class Out:
         self.stream = stream or sys.stdout
         self.colour = isatty(self.stream) and not colourless()
         self.plain = plain_marks(self.stream)  # "*" for ● and ✓ (gktrack.cli.streams)
+        # measured as this console draws them: "…" "—" "─" two cells on a CJK legacy console
+        set_ambiguous_wide(ambiguous_wide(self.stream), narrow=MARKS if self.plain else "")
         self.width = terminal_width(self.stream)
         self.lines: list[str] = []
 
@@ -64,6 +67,15 @@ class Out:
     def line(self, text: str = "", style: str | None = None) -> None:
         """One line of text (control characters escaped), styled."""
         self.lines.append(self.style(visible(text), style))
+
+    def one_or_two(self, line: str, first: str, second: str) -> None:
+        """``line``, or ``first`` and ``second`` (the same said in two) where it is wider than
+        the terminal."""
+        if cell_len(line) <= self.width:
+            self.line(line)
+        else:
+            self.line(first)
+            self.line(second)
 
     def flush(self) -> None:
         if self.lines:
@@ -82,10 +94,12 @@ class Column:
     flex: bool = False  # takes the width left over; cut ("…") or folded to fit the terminal
     fold: bool = False  # a flex column whose text wraps onto more lines instead of being cut
     right: bool = False
-    shrink: bool = False  # may be cut below its cap on a narrow terminal
+    shrink: int = 0  # may be cut down to this many cells on a narrow terminal (0: never)
+    leave_out: int = 0  # left out on a narrow terminal, 1 first (0: always shown)
 
 
-# A row is a sequence of cells; a cell is text, or (text, style).
+# A row is a sequence of cells; a cell is text, (text, style), or (text, style, short): ``short``
+# is the same cell in fewer cells, leaving out what the row's other columns already say.
 MIN_FLEX = 12
 FLEX_COMFORT = 30
 MIN_SHRINK = 8
@@ -96,56 +110,72 @@ class Table:
 
     Several tables can share one layout (status per plan, overdue per unit) so they line up:
     ``lines`` finishes all their rows at once, and ``draw`` writes each table with its title.
+
+    What gives way when the rows do not fit, in this order (``_layout``): a column with nothing
+    in any row is never drawn; then the ``shrink`` columns are cut; then every cell takes its
+    short form; then the ``leave_out`` columns go, one at a time. The text column keeps
+    FLEX_COMFORT cells as long as something else can give way (as Taskwarrior leaves out empty
+    columns and git's diffstat keeps most of the line for the file name).
     """
 
     def __init__(self, columns: Sequence[Column], rows: list, width: int):
         self.columns = list(columns)
-        self.widths = self._layout(self._natural(rows), width)
-        header = [_pad(*fit(c.header, w), w, c.right) for c, w in zip(self.columns, self.widths)]
-        self.head = [GAP.join(header), "─" * (sum(self.widths) + len(GAP) * (len(self.widths) - 1))]
+        self.short = False  # cells in their short form
+        self.shown, self.widths = self._layout(rows, width)
+        header = [_pad(*fit(self.columns[i].header, w), w, self.columns[i].right)
+                  for i, w in zip(self.shown, self.widths)]
+        width = sum(self.widths) + len(GAP) * (len(self.widths) - 1)
+        self.head = [GAP.join(header), "─" * (width // cell_len("─")) + " " * (width % cell_len("─"))]
 
-    def _natural(self, rows: list) -> list[int]:
-        """Each column as wide as its widest text (up to its cap); each distinct text measured once."""
-        natural = [cell_len(c.header) for c in self.columns]
-        # zip(*rows) gives each column's cells in one call, not a Python step per row
-        for index, (column, cells) in enumerate(zip(self.columns, zip(*rows))):
-            texts = {cell if cell.__class__ is str else cell[0] for cell in set(cells)}
-            best = natural[index]
-            if column.flex:
-                # the flex column only needs its widest text: it is cut to what is left anyway,
-                # and a text of n characters takes at most 2n cells
-                for text in texts:
-                    if 2 * len(text) > best:
-                        best = max(best, cell_len(text))
-            else:
-                best = max(best, max(map(cell_len, texts), default=0))
-            if column.cap is not None and best > column.cap:
-                best = max(column.cap, natural[index])
-            natural[index] = best
-        return natural
+    def _layout(self, rows: list, width: int) -> tuple[list[int], list[int]]:
+        """The columns shown and their widths: the first step of the class's order that fits."""
+        # each column's distinct cells, made once: states, deadlines and units repeat across
+        # thousands of rows (zip(*rows) gives each column's cells in one call, not a step per row)
+        distinct = [set(cells) for cells in zip(*rows)] or [set() for _ in self.columns]
+        natural = [_natural(column, cells, False) for column, cells in zip(self.columns, distinct)]
+        shown = [i for i, w in enumerate(natural) if w is not None]
+        widths, fits = self._fit(natural, shown, width)
+        if fits:
+            return shown, widths
+        brief = [any(cell.__class__ is not str and len(cell) > 2 for cell in cells) for cells in distinct]
+        if any(brief):
+            self.short = True
+            natural = [_natural(column, cells, True) if has else w
+                       for column, cells, has, w in zip(self.columns, distinct, brief, natural)]
+            shown = [i for i in shown if natural[i] is not None]
+            widths, fits = self._fit(natural, shown, width)
+        for i in sorted((i for i in shown if self.columns[i].leave_out), key=lambda i: self.columns[i].leave_out):
+            if fits:
+                break
+            shown = [j for j in shown if j != i]
+            widths, fits = self._fit(natural, shown, width)
+        return shown, widths
 
-    def _layout(self, widths: list[int], width: int) -> list[int]:
-        """Fixed columns at their natural width; flex columns get the rest.
+    def _fit(self, natural: list, shown: list[int], width: int) -> tuple[list[int], bool]:
+        """Widths of the ``shown`` columns, and whether the flex columns got FLEX_COMFORT cells.
 
-        On a narrow terminal the ``shrink`` columns give up cells (down to MIN_SHRINK each, the
-        widest first) until every flex column has FLEX_COMFORT cells; a flex column never gets
-        fewer than MIN_FLEX. What still does not fit runs past the edge (the terminal wraps it).
+        Fixed columns take their natural width; the ``shrink`` ones give up cells (down to
+        their ``shrink`` each, the widest first) until every flex column has FLEX_COMFORT cells; flex
+        columns get the rest, never fewer than MIN_FLEX. What still does not fit runs past the
+        edge (the terminal wraps it).
         """
+        columns = [self.columns[i] for i in shown]
+        widths = [natural[i] for i in shown]
         room = width - len(GAP) * (len(widths) - 1)
-        flex = [i for i, c in enumerate(self.columns) if c.flex]
+        flex = [i for i, c in enumerate(columns) if c.flex]
         wanted = sum(min(widths[i], FLEX_COMFORT) for i in flex)
         over = sum(w for i, w in enumerate(widths) if i not in flex) + wanted - room
-        shrinkable = [i for i, c in enumerate(self.columns) if c.shrink]
+        shrinkable = [i for i, c in enumerate(columns) if c.shrink]
         while over > 0 and shrinkable:
-            widest = max(shrinkable, key=lambda i: widths[i])
-            if widths[widest] <= MIN_SHRINK:
+            widest = max(shrinkable, key=lambda i: widths[i] - columns[i].shrink)
+            if widths[widest] <= columns[widest].shrink:
                 break
             widths[widest] -= 1
             over -= 1
         left = room - sum(w for i, w in enumerate(widths) if i not in flex)
         for i in flex:
             widths[i] = min(widths[i], max(left // len(flex), MIN_FLEX))
-        return widths
+        return widths, over <= 0
 
     def lines(self, rows: list, out: Out) -> list[str]:
         """Each row as it is printed: cells cut to their column, coloured, padded and joined (a
@@ -155,27 +185,30 @@ class Table:
         deadlines and reasons repeat across thousands of rows): a Python step per cell was most
         of the cost of drawing a city's tables.
         """
-        finishers = [_finisher(w, c.right, out) for c, w in zip(self.columns, self.widths)]
-        if any(c.fold for c in self.columns):
-            return [self._folded_row(row, finishers, out) for row in rows]
-        columns = [list(map(finish if c.flex else _Finished(finish).__getitem__, cells))
-                   for c, finish, cells in zip(self.columns, finishers, zip(*rows))]
-        return list(map(GAP.join, zip(*columns)))
+        columns = [self.columns[i] for i in self.shown]
+        finishers = [_finisher(w, c.right, out, self.short) for c, w in zip(columns, self.widths)]
+        if any(c.fold for c in columns):
+            return [self._folded_row([row[i] for i in self.shown], columns, finishers, out) for row in rows]
+        every = list(zip(*rows))
+        cells = [every[i] for i in self.shown] if every else [() for _ in self.shown]
+        done = [list(map(finish if c.flex else _Finished(finish).__getitem__, column))
+                for c, finish, column in zip(columns, finishers, cells)]
+        return list(map(GAP.join, zip(*done)))
 
     def draw(self, out: Out, lines: list[str], title: str | None = None) -> None:
         if title is not None:
             out.line(title, "bold")
         out.lines += [*self.head, *lines, ""]
 
-    def _folded_row(self, row: Sequence, finishers: list, out: Out) -> str:
+    def _folded_row(self, row: Sequence, columns: list[Column], finishers: list, out: Out) -> str:
         """A row whose fold column may take several lines (show, log: a few rows)."""
         first, more = [], []
-        for column, width, finish, cell in zip(self.columns, self.widths, finishers, row):
+        for column, width, finish, cell in zip(columns, self.widths, finishers, row):
             if not column.fold:
                 first.append(finish(cell))
                 more.append([])
                 continue
-            text, style = (cell, None) if cell.__class__ is str else cell
+            text, style = (cell, None) if cell.__class__ is str else cell[:2]
             pieces = fold(visible(text), width)
             first.append(_pad(out.style(pieces[0], style), cell_len(pieces[0]), width, column.right))
             more.append([_pad(piece, cell_len(piece), width, False) for piece in pieces[1:]])
@@ -185,14 +218,38 @@ class Table:
         return "\n".join(lines)
 
 
+def _natural(column: Column, cells: set, short: bool) -> int | None:
+    """A column as wide as its widest text (up to its cap), None when no row has any text; each
+    distinct text measured once. ``short``: of the cells' short forms."""
+    if short:
+        texts = {cell if cell.__class__ is str else cell[2] if len(cell) > 2 else cell[0] for cell in cells}
+    else:
+        texts = {cell if cell.__class__ is str else cell[0] for cell in cells}
+    if texts == {""}:
+        return None
+    best = cell_len(column.header)
+    if column.flex:
+        # the flex column only needs its widest text: it is cut to what is left anyway, and a
+        # text of n characters takes at most 2n cells
+        for text in texts:
+            if 2 * len(text) > best:
+                best = max(best, cell_len(text))
+    else:
+        best = max(best, max(map(cell_len, texts), default=0))
+    if column.cap is not None and best > column.cap:
+        best = max(column.cap, cell_len(column.header))
+    return best
+
+
 def draw_table(out: Out, columns: Sequence[Column], rows: list, title: str | None = None) -> None:
     """One table on its own, as wide as its rows need."""
     table = Table(columns, rows, out.width)
     table.draw(out, table.lines(rows, out), title)
 
 
-def _finisher(width: int, right: bool, out: Out):
-    """The function finishing a cell (text, or (text, style)) of a column ``width`` cells wide."""
+def _finisher(width: int, right: bool, out: Out, short: bool = False):
+    """The function finishing a cell (text, or (text, style[, short])) of a column ``width``
+    cells wide; ``short``: in its short form."""
     style = out.style if out.colour else None
 
     def finish(cell) -> str:
@@ -200,7 +257,7 @@ def _finisher(width: int, right: bool, out: Out):
         if cell.__class__ is str:
             text, size = fit(cell if cell.isprintable() else visible(cell), width)
         else:
-            text, size = fit(visible(cell[0]), width)
+            text, size = fit(visible(cell[2] if short and len(cell) > 2 else cell[0]), width)
             if style is not None:
                 text = style(text, cell[1])
         return _pad(text, size, width, right)
@@ -234,9 +291,9 @@ def shorten(text: str) -> str:
     return " ".join(text.split())
 
 
-def state_cell(row) -> tuple[str, str]:
+def state_cell(row) -> tuple[str, str] | tuple[str, str, str]:
     """A task's state (``views.TaskRow``): the queried unit's part, or the task as a whole, with
-    how many of its parts are done when it has several."""
+    how many of its parts are done when it has several (not in the short form)."""
     if row.done:
         if row.mine is not None:
             return done_cell(row.mine.standing.closed)
@@ -244,12 +301,14 @@ def state_cell(row) -> tuple[str, str]:
     label, style = open_state_cell(row.assessment)
     done, total = row.done_parts
     if row.mine is None and total > 1:
-        label += f"(已完成 {done}/{total})"
+        return f"{label}(已完成 {done}/{total})", style, label
     return label, style
 
 
-def done_cell(closed) -> tuple[str, str]:
-    return f"✓ 已完成 {closed or ''}".strip(), "dim"
+def done_cell(closed) -> tuple[str, str] | tuple[str, str, str]:
+    if closed is None:
+        return "✓ 已完成", "dim"
+    return f"✓ 已完成 {closed}", "dim", "✓ 已完成"
 
 
 def open_state_cell(assessment) -> tuple[str, str]:
@@ -266,9 +325,42 @@ def due_cell(assessment) -> str:
     return assessment.due.isoformat() if assessment.due else "—"
 
 
-def units_cell(plan: Plan, task: Task) -> str:
-    return "、".join([typed_form(u.name) if u.role == "responsible" else typed_form(u.name) + ROLE_LABELS[u.role]
-                     for u in task.units]) or typed_form(plan.owner or "—")
+def deadline_cell(task: Task, assessment, unwritten: str = "—") -> str | tuple[str, None, str]:
+    """The deadline as the plan writes it; short, nothing when it only repeats the due date."""
+    phrase = task.deadline_text
+    if not phrase:
+        return unwritten
+    return (phrase, None, "") if assessment.due and phrase == assessment.due.isoformat() else phrase
+
+
+def role_cell(role: str | None, via: str | None) -> str | tuple[str, None, str]:
+    """A unit's role; short, "负责(集体)" for "负责(经各有关单位)"."""
+    if not via:
+        return role_label(role)
+    return role_label(role, typed_form(via)), None, f"{role_label(role)}(集体)"
+
+
+# What a reason says that needs no saying on a narrow terminal: the days late (状态 says so), the
+# dates (a period's name or the deadline phrase stays).
+_DETAIL = re.compile(r",?已?逾期\d+天|(\d{4}-\d\d-\d\d至\d{4}-\d\d-\d\d)|\d{4}-\d\d-\d\d")
+
+
+def reason_cell(assessment) -> str | tuple[str, None, str]:
+    """Why a task is late or due (``Assessment.reason``); short, without the days late and the
+    dates ("已逾期647天(未写期限,按年底2022-12-31评估)" is "未写期限,按年底评估")."""
+    reason = assessment.reason or ""
+    short = _DETAIL.sub("", reason).replace("(,", "(").replace(",)", ")").replace("()", "").strip(",")
+    short = re.sub(r"^\((.*?)\)", r"\1", short)  # what was in brackets after the days late
+    return (reason, None, short) if short != reason else reason
+
+
+def units_cell(plan: Plan, task: Task) -> str | tuple[str, None, str]:
+    """The units of a task with their roles; short, the first of several and "等"."""
+    named = [typed_form(u.name) if u.role == "responsible" else typed_form(u.name) + ROLE_LABELS[u.role]
+             for u in task.units]
+    if len(named) > 1:
+        return "、".join(named), None, named[0] + "等"
+    return named[0] if named else typed_form(plan.owner or "—")
 
 
 def print_problems(problems: Iterable) -> None:
@@ -290,9 +382,14 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
         out.line(f"{who}没有符合条件的任务。")
         out.flush()
         return
-    columns = [Column("编号"), Column("序号", cap=8, shrink=True), Column("任务", flex=True)]
-    columns.append(Column("角色", cap=24, shrink=True) if unit else Column("责任单位", cap=24, shrink=True))
-    columns += [Column("期限", cap=16, shrink=True), Column("应完成"), Column("状态"), Column("最近进展")]
+    # On a narrow terminal first 序号 goes when it only repeats the ids ("3." of hl2022/3), then the
+    # deadline phrase (应完成 has its date), then 序号, then 最近进展.
+    repeats_id = all(row.task.number.strip(".、．() ") == str(row.task.id) for row in rows if row.task.number)
+    columns = [Column("编号"), Column("序号", cap=8, shrink=MIN_SHRINK, leave_out=1 if repeats_id else 3),
+               Column("任务", flex=True),
+               Column("角色" if unit else "责任单位", cap=24, shrink=MIN_SHRINK),
+               Column("期限", cap=16, shrink=MIN_SHRINK, leave_out=2), Column("应完成"), Column("状态"),
+               Column("最近进展", leave_out=4)]
     cells: list[tuple] = []
     spans: list[tuple[Plan, int, int]] = []
     open_count = red = yellow = supported = 0
@@ -313,11 +410,11 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
             tail = tails.get(key) if key is not None else None
             if tail is None:
                 # the deadline as the plan writes it: a long phrase is cut, never the date after it
-                tail = (task.deadline_text or "—", due_cell(row.assessment), state_cell(row))
+                tail = (deadline_cell(task, row.assessment), due_cell(row.assessment), state_cell(row))
                 if key is not None:
                     tails[key] = tail
             if unit:
-                who = role_label(row.role, row.via and typed_form(row.via))
+                who = role_cell(row.role, row.via)
             else:
                 # a city's tasks name the same few hundred combinations of units
                 key = (tuple(task.lead), tuple(task.support), tuple(task.responsible), plan.owner)
@@ -337,16 +434,18 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
     if red or yellow:
         summary += f"(逾期 {red} 项,将到期 {yellow} 项)"
     if supported:
-        summary += f";配合 {supported} 项(显示整项任务的状态)"
-    out.line(summary)
+        also = f"配合 {supported} 项(显示整项任务的状态)"
+        out.one_or_two(f"{summary};{also}", summary + ";", also)
+    else:
+        out.line(summary)
     out.flush()
 
 
 def overdue_cells(row) -> tuple:
     """The cells of an open task's line in ``overdue``."""
     a = row.assessment
-    return (row.task.full_id, shorten(row.task.text), row.task.deadline_text or "(未写期限)", due_cell(a),
-            open_state_cell(a), a.reason or "")
+    return (row.task.full_id, shorten(row.task.text), deadline_cell(row.task, a, unwritten="(未写期限)"), due_cell(a),
+            open_state_cell(a), reason_cell(a))
 
 
 def render_overdue(groups, *, as_of, problems=()) -> None:
@@ -363,8 +462,11 @@ def render_overdue(groups, *, as_of, problems=()) -> None:
     # Each unit's row (views.group_by_unit) laid out once, by id, in order of first appearance.
     rows = {id(row): row for group in groups for row in group.rows}
     cells = [overdue_cells(row) for row in rows.values()]
-    table = Table([Column("编号"), Column("任务", flex=True), Column("期限(原文)", cap=16, shrink=True),
-                   Column("应完成"), Column("状态"), Column("说明", cap=48, shrink=True)], cells, out.width)
+    # 说明 cut below 32 cells says nothing: it takes its short form instead; on a narrow terminal
+    # the deadline phrase goes first (说明 names it), then the due date (状态 says how late)
+    columns = [Column("编号"), Column("任务", flex=True), Column("期限(原文)", cap=16, shrink=MIN_SHRINK, leave_out=1),
+               Column("应完成", leave_out=2), Column("状态"), Column("说明", cap=48, shrink=32)]
+    table = Table(columns, cells, out.width)
     line_of = dict(zip(rows, table.lines(cells, out)))
     for group in groups:
         title = f"{typed_form(group.unit)}:逾期 {group.red} 项,将到期 {group.yellow} 项"
@@ -375,9 +477,13 @@ def render_overdue(groups, *, as_of, problems=()) -> None:
         late[row.task.full_id] = late.get(row.task.full_id, False) or row.level == "red"
     red = sum(late.values())
     listed = sum(len(group.rows) for group in groups)
-    shared = f"(有的任务由几个单位共同承担,在每个单位下各列一次,共 {listed} 行)" if listed > len(late) else ""
-    out.line(f"截至 {as_of.isoformat()}:共 {len(late)} 项任务,逾期 {red} 项、将到期 {len(late) - red} 项,"
-             f"涉及 {len(groups)} 个单位{shared}。")
+    total = (f"截至 {as_of.isoformat()}:共 {len(late)} 项任务,逾期 {red} 项、将到期 {len(late) - red} 项,"
+             f"涉及 {len(groups)} 个单位")
+    if listed > len(late):
+        shared = f"有的任务由几个单位共同承担,在每个单位下各列一次,共 {listed} 行"
+        out.one_or_two(f"{total}({shared})。", total + "。", shared + "。")
+    else:
+        out.line(total + "。")
     out.flush()
 
 
@@ -413,7 +519,7 @@ def render_task(row, history) -> None:
     label_width = max(cell_len(label) for label, _ in facts)
     value_width = max(out.width - label_width - len(GAP), 20)
     for label, value in facts:
-        text, style = (value, None) if isinstance(value, str) else value
+        text, style = (value, None) if isinstance(value, str) else value[:2]
         pieces = fold(visible(text), value_width)
         head = _pad(label, cell_len(label), label_width, False)
         # fold escaped the text; the styles are ours: the lines go in as they are
@@ -427,16 +533,17 @@ def render_task(row, history) -> None:
             done = part.standing.state == "done"
             state = done_cell(part.standing.closed) if done else open_state_cell(part.assessment)
             note = part.standing.note or ("" if done else part.assessment.reason or "")
-            via = part.part.via and typed_form(part.part.via)
-            cells.append([typed_form(part.unit), role_label(part.part.role, via), state, note])
-        draw_table(out, [Column("单位", cap=24, shrink=True), Column("角色"), Column("状态"), Column("完成情况", flex=True)],
+            cells.append([typed_form(part.unit), role_cell(part.part.role, part.part.via), state, note])
+        draw_table(out, [Column("单位", cap=24, shrink=MIN_SHRINK), Column("角色"), Column("状态"),
+                         Column("完成情况", flex=True)],
                    cells, title=f"各单位(已完成 {row.done_parts[0]}/{row.done_parts[1]})")
     if task.progress:
         out.line()
         rows = [[entry.date.isoformat(), entry.unit or "", entry.by or "", entry.note]
                 for entry in sorted(task.progress, key=lambda p: p.date)]
-        draw_table(out, [Column("日期"), Column("单位", cap=24, shrink=True), Column("记录人", cap=16, shrink=True),
-                         Column("内容", flex=True, fold=True)], rows, title="进展")
+        draw_table(out, [Column("日期"), Column("单位", cap=24, shrink=MIN_SHRINK),
+                         Column("记录人", cap=16, shrink=MIN_SHRINK), Column("内容", flex=True, fold=True)],
+                   rows, title="进展")
     if history:
         out.line()
         _log_table(out, history, title="变更记录")
@@ -456,8 +563,8 @@ def _log_table(out: Out, commits, title: str) -> None:
                      made_by(commit.author, commit.email, commit.committer, commit.committer_email),
                      (label, "yellow" if commit.action is None else None),
                      "、".join(typed_form(u) for u in commit.units), commit.summary])
-    draw_table(out, [Column("时间"), Column("提交"), Column("人员", cap=32, shrink=True), Column("操作"),
-                     Column("单位", cap=24, shrink=True), Column("摘要", flex=True, fold=True)], rows, title)
+    draw_table(out, [Column("时间"), Column("提交"), Column("人员", cap=32, shrink=MIN_SHRINK), Column("操作"),
+                     Column("单位", cap=24, shrink=MIN_SHRINK), Column("摘要", flex=True, fold=True)], rows, title)
 
 
 def render_log(commits) -> None:
@@ -474,7 +581,7 @@ def render_units(summaries, problems=()) -> None:
     out = Out()
     rows = [[f"{typed_form(s.name)}(集体)" if s.collective else typed_form(s.name), "、".join(s.aliases),
              *map(str, (s.open, s.done, s.lead, s.support, s.responsible))] for s in summaries]
-    draw_table(out, [Column("单位", flex=True), Column("别名", cap=30, shrink=True), Column("未完成", right=True),
+    draw_table(out, [Column("单位", flex=True), Column("别名", cap=30, shrink=MIN_SHRINK), Column("未完成", right=True),
                      Column("已完成", right=True), Column("牵头", right=True), Column("配合", right=True),
                      Column("负责", right=True)], rows)
     out.line(f"共 {len(summaries)} 个单位")

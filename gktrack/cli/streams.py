@@ -7,8 +7,15 @@ Python writes stdout in the console's code page, GBK on a Chinese Windows, also 
 page or PYTHONIOENCODING says, and lets a console show "?" for a character it cannot show.
 
 The table marks ● and ✓ become "*" (``plain_marks``) on a console in a legacy code page, which
-shows them badly and draws these "ambiguous width" characters two cells wide (breaking the
-table's alignment), and with NO_COLOR or TERM=dumb, where a mark has no colour to carry.
+shows them badly, and with NO_COLOR or TERM=dumb, where a mark has no colour to carry.
+
+A console in a CJK legacy encoding also draws the other East Asian Ambiguous characters of a
+table (“ ” — … ─) two cells wide, where Unicode, Linux terminals in UTF-8 and Windows Terminal
+give them one (github.com/microsoft/terminal/issues/4604) (``ambiguous_wide``): conhost measures each such glyph and its CJK fonts (新宋体)
+draw them full width (github.com/microsoft/edit/issues/115, box drawing in
+github.com/fdehau/tui-rs/issues/372, “ in code page 936 in github.com/ConEmu/ConEmu/issues/45);
+a VTE terminal (GNOME, MATE, as on 麒麟) in a non-UTF-8 encoding takes their width from the
+encoding (Vte.Terminal.cjk_ambiguous_width). There the tables measure them as two cells.
 """
 
 from __future__ import annotations
@@ -66,8 +73,9 @@ def console_encoding(stream) -> str | None:
 
 
 def colourless() -> bool:
-    """NO_COLOR is set, or the terminal is a dumb one: no colour, and marks without it."""
-    return "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb"
+    """NO_COLOR is set and not empty (no-color.org), or the terminal is a dumb one: no colour,
+    and marks without it."""
+    return bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
 
 
 def plain_marks(stream) -> bool:
@@ -76,6 +84,27 @@ def plain_marks(stream) -> bool:
         return True
     encoding = console_encoding(stream)
     return encoding is not None and not _is_utf8(encoding)
+
+
+# Encodings (``codecs.lookup`` names) of the CJK code pages and locales.
+_CJK_LEGACY = {"gbk", "gb2312", "gb18030", "big5", "big5hkscs", "cp950", "shift_jis", "cp932", "euc_jp",
+               "euc_kr", "cp949"}
+
+
+def ambiguous_wide(stream) -> bool:
+    """True on a console that draws ambiguous characters two cells wide (see the module's
+    description): one in a CJK legacy encoding, but not Windows Terminal (WT_SESSION), which
+    draws them one cell wide whatever the code page."""
+    encoding = console_encoding(stream)
+    if encoding is None or sys.platform == "win32" and os.environ.get("WT_SESSION"):
+        return False
+    try:
+        return codecs.lookup(encoding).name in _CJK_LEGACY
+    except LookupError:
+        return False
+
+
+MARKS = "●✓"  # written "*" by ``plain``
 
 
 def plain(text: str) -> str:
