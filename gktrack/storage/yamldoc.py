@@ -220,9 +220,45 @@ def _check_nesting(text: str, where: str) -> None:
         raise _yaml_error(exc, text, where) from None
 
 
+# Slips of typing in Chinese that YAML finds a line or two later, at a place that says nothing of
+# them: a key's full-width colon or missing space ("deadline：6月底前", "deadline:6月底前"),
+# an indent of full-width spaces. (pattern, what to say; {key} is the key typed).
+_TYPING_SLIPS = (
+    (re.compile(r"^ *(?:- +)?([A-Za-z_][A-Za-z0-9_]*)[ \u3000]*(：)"),
+     "冒号应为半角“:”,其后空一格:把“{key}：”改为“{key}: ”"),
+    (re.compile(r"^ *(?:- +)?([A-Za-z_][A-Za-z0-9_]*)(:)(?=[^ \r\n/])"),  # not a link: https://…
+     "冒号后要空一格:把“{key}:”改为“{key}: ”(冒号为半角)"),
+    (re.compile(r"^ *(?:- +)?()(\u3000)"), "行首有全角空格“　”,缩进只能用半角空格"),
+)
+# How far above the place YAML gives a slip may be: its own line, or the key line before it.
+_SLIP_LINES = 3
+
+
+def _typing_slip(text: str, line: int) -> tuple[int, int, str] | None:
+    """(line, column, message), 0-based, of a typing slip on ``line`` or the few lines with text
+    above it, the nearest first."""
+    lines = text.split("\n")
+    seen = 0
+    for number in range(min(line, len(lines) - 1), -1, -1):
+        content = lines[number]
+        if not content.strip() or content.lstrip().startswith("#"):
+            continue
+        for pattern, message in _TYPING_SLIPS:
+            found = pattern.match(content)
+            if found:
+                return number, found.start(2), message.format(key=found.group(1))
+        seen += 1
+        if seen == _SLIP_LINES:
+            return None
+    return None
+
+
 def _yaml_error(exc: Exception, text: str, where: str) -> PlanFileError:
     problem = str(getattr(exc, "problem", None) or getattr(exc, "context", None) or exc)
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    slip = _typing_slip(text, mark.line) if mark is not None else None
+    if slip is not None:
+        return PlanFileError(slip[2], where=f"{where}:{slip[0] + 1}:{slip[1] + 1}")
     context_mark = getattr(exc, "context_mark", None)
     # An unclosed quote or bracket is found at the end of the file; its opening is the place.
     if context_mark is not None and any(k in problem for k in ("end of stream", "expected ','")):

@@ -1,0 +1,64 @@
+"""Plan files and units.yaml edited by hand, as a clerk types in Notepad, WPS or the UOS editor.
+
+Each slip gets one Chinese line at the place of the slip (file:line:column) saying what to write
+instead; `commit-edits` refuses it and changes nothing. Real repositories, the real CLI.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+PLAN = "plans/hl2022.yaml"
+
+
+def hand_edit(gk, rel: str, old: str, new: str) -> None:
+    text = gk.text(rel)
+    assert old in text, old
+    gk.write(rel, text.replace(old, new, 1))
+
+
+def refused(gk, rel: str) -> str:
+    """The one error `validate` reports for ``rel`` (``file:line:column: 错误:…``); `commit-edits`
+    must refuse the file with the same words and change nothing."""
+    result = gk("validate", rel)
+    assert result.code == 1, result.out + result.err
+    errors = [line for line in result.out.splitlines() if ": 错误:" in line]
+    assert len(errors) == 1, result.out
+    line = gk.fail("commit-edits", rel, "-m", "手工修改")
+    where, _, message = errors[0].partition(": 错误:")
+    assert where in line and message in line, (errors[0], line)
+    return errors[0]
+
+
+# --- typing slips in the YAML itself -------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed,column", [
+    ("    deadline：6月底前\n", 13),          # full-width colon after the key
+    ("    deadline ：6月底前\n", 14),
+    ("    deadline:6月底前\n", 13),           # no space after the colon
+])
+def test_a_key_typed_with_the_wrong_colon_is_named_on_its_own_line(plans_repo, typed, column):
+    hand_edit(plans_repo, PLAN, "    deadline: 6月底前\n", typed)
+    line = refused(plans_repo, PLAN)
+    assert line.startswith(f"{PLAN}:25:{column}: 错误:"), line
+    assert "“deadline: ”" in line and "半角" in line, line
+
+
+def test_a_colon_slip_on_the_last_line_of_a_task_is_named_there(plans_repo):
+    hand_edit(plans_repo, PLAN, "    responsible: [各有关单位]\n    state: open\n",
+              "    responsible: [各有关单位]\n    state：open\n")
+    line = refused(plans_repo, PLAN)
+    assert line.startswith(f"{PLAN}:33:10: 错误:") and "“state: ”" in line, line
+
+
+def test_an_indent_of_full_width_spaces_is_named_on_its_own_line(plans_repo):
+    hand_edit(plans_repo, PLAN, "    deadline: 6月底前\n", "　　deadline: 6月底前\n")
+    line = refused(plans_repo, PLAN)
+    assert line.startswith(f"{PLAN}:25:1: 错误:") and "全角空格" in line and "半角空格" in line, line
+
+
+def test_a_colon_inside_a_text_is_no_slip(plans_repo):
+    hand_edit(plans_repo, PLAN, "    text: 镇内部的公开工作\n", "    text: 镇内部的公开工作：按季度\n")
+    plans_repo.ok("validate", PLAN)
+    plans_repo.ok("commit-edits", PLAN, "-m", "手工修改")
