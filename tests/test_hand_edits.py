@@ -62,3 +62,28 @@ def test_a_colon_inside_a_text_is_no_slip(plans_repo):
     hand_edit(plans_repo, PLAN, "    text: 镇内部的公开工作\n", "    text: 镇内部的公开工作：按季度\n")
     plans_repo.ok("validate", PLAN)
     plans_repo.ok("commit-edits", PLAN, "-m", "手工修改")
+
+
+# --- values written as people write them ---------------------------------------------------
+
+
+@pytest.mark.parametrize("typed,fix", [("已完成", "“已完成”请写成 done"), ("未完成", "“未完成”请写成 open"),
+                                       ("办结", "(open 即未完成,done 即已完成)")])
+def test_a_state_in_chinese_is_refused_with_the_word_to_write(plans_repo, typed, fix):
+    # one spelling in the file (the editors' schema, the hook, other tools read "done"): no second one
+    hand_edit(plans_repo, PLAN, "    deadline: 6月底前\n    state: open\n",
+              f"    deadline: 6月底前\n    state: {typed}\n    closed: 2024-06-30\n")
+    line = refused(plans_repo, PLAN)
+    assert line.startswith(f"{PLAN}:26:12: 错误:") and fix in line, line
+
+
+@pytest.mark.parametrize("typed", ["2024.6.30", "2024年6月30日", "2024/6/30", "2024-6-30", "20240630"])
+@pytest.mark.parametrize("where", ["closed", "progress"])
+def test_a_date_written_the_chinese_way_is_refused_with_the_date_to_write(plans_repo, typed, where):
+    if where == "closed":
+        new, place = f"    state: done\n    closed: {typed}\n", f"{PLAN}:27:13"
+    else:
+        new, place = f"    state: open\n    progress:\n      - date: {typed}\n        note: 已发布\n", f"{PLAN}:28:15"
+    hand_edit(plans_repo, PLAN, "    deadline: 6月底前\n    state: open\n", f"    deadline: 6月底前\n{new}")
+    line = refused(plans_repo, PLAN)
+    assert line.startswith(place + ": 错误:") and "请写成 2024-06-30" in line, line

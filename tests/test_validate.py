@@ -443,7 +443,7 @@ def test_staged_checks_the_index_not_the_work_tree(repo):
     git(repo, "add", "plans/good.yaml")
     write(repo, "plans/good.yaml", GOOD)  # fixed in the work tree, not in the index
     code, out, _ = gk(repo, "validate", "--staged")
-    assert code == 1 and lines(out) == ["plans/good.yaml:20:12: 错误:任务 1 的“state”应为 open 或 done,而不是“进行中”"]
+    assert code == 1 and lines(out) == ["plans/good.yaml:20:12: 错误:任务 1 的“state”应为 open 或 done,而不是“进行中”(open 即未完成,done 即已完成)"]
     assert gk(repo, "validate")[0] == 0
     git(repo, "add", "plans/good.yaml")
     code, out, err = gk(repo, "validate", "--staged")
