@@ -87,3 +87,23 @@ def test_a_date_written_the_chinese_way_is_refused_with_the_date_to_write(plans_
     hand_edit(plans_repo, PLAN, "    deadline: 6月底前\n    state: open\n", f"    deadline: 6月底前\n{new}")
     line = refused(plans_repo, PLAN)
     assert line.startswith(place + ": 错误:") and "请写成 2024-06-30" in line, line
+
+
+@pytest.mark.parametrize("typed,column", [
+    ("司法所、党政综合办", 18),            # one text, as the document writes it
+    ("[司法所，党政综合办]", 19),          # a full-width comma inside the list
+    ("[司法所、党政综合办]", 19),
+    ("司法所,党政综合办", 18),
+])
+def test_several_units_typed_as_one_are_told_how_to_list_them(plans_repo, typed, column):
+    hand_edit(plans_repo, PLAN, "    responsible: [司法所]\n", f"    responsible: {typed}\n")
+    line = refused(plans_repo, PLAN)
+    assert line.startswith(f"{PLAN}:24:{column}: 错误:"), line
+    assert "[司法所, 党政综合办]" in line and "半角逗号" in line and "是否指" not in line, line
+
+
+@pytest.mark.parametrize("typed", ["“司法所”", "[“司法所”]", "「司法所」"])
+def test_a_unit_in_chinese_quotes_is_told_to_drop_them(plans_repo, typed):
+    hand_edit(plans_repo, PLAN, "    responsible: [司法所]\n", f"    responsible: {typed}\n")
+    line = refused(plans_repo, PLAN)
+    assert "不加引号" in line and "写成 司法所" in line, line

@@ -203,7 +203,7 @@ def _plan_findings(plan: Plan, reader: Reader | None, units: Units | None) -> li
                 if problem:
                     found.append(Finding(task, role, i, f"{name} 的{problem}", ERROR))
                 elif units is not None and units.canonical(unit) is None:
-                    found.append(Finding(task, role, i, _unknown_unit(units, unit, label), ERROR))
+                    found.append(Finding(task, role, i, _unknown_unit(units, unit, label, listed=True), ERROR))
         if task.deadline and year:
             for deadline in parsed(tuple(task.deadline), year):
                 if deadline.kind == "unknown":
@@ -286,7 +286,19 @@ def _in_order(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.message.startswith(MORE_OF_THE_SAME), p.line or 0, p.column or 0))
 
 
-def _unknown_unit(units: Units, name: str, prefix: str) -> str:
+# Hand-typed unit names: a document's "A、B" kept as one name, quotes around a name.
+_NAME_SEPARATORS = re.compile(r"[、,，;；\s]+")
+_QUOTES = "“”‘’\"'「」『』"
+
+
+def _unknown_unit(units: Units, name: str, prefix: str, *, listed: bool = False) -> str:
+    """``listed``: the name is an item of a unit list (lead, support, responsible)."""
+    bare = name.strip(_QUOTES)
+    if bare != name and units.canonical(bare) is not None:
+        return f"{prefix}单位名称不加引号:“{clip(name)}”请写成 {bare}"
+    several = [part.strip(_QUOTES) for part in _NAME_SEPARATORS.split(name) if part.strip(_QUOTES)]
+    if listed and len(several) > 1 and all(units.canonical(part) is not None for part in several):
+        return f"{prefix}单位“{clip(name)}”是几个单位写在了一起:请写成 [{', '.join(several)}](用半角逗号“,”分开)"
     suggestions = units.suggest(name)
     hint = f",是否指:{'、'.join(suggestions)}?" if suggestions else ";如确是新单位,请在 units.yaml 中登记"
     return f"{prefix}单位“{clip(name)}”不在单位名册中{hint}"
