@@ -107,3 +107,16 @@ def test_a_unit_in_chinese_quotes_is_told_to_drop_them(plans_repo, typed):
     hand_edit(plans_repo, PLAN, "    responsible: [司法所]\n", f"    responsible: {typed}\n")
     line = refused(plans_repo, PLAN)
     assert "不加引号" in line and "写成 司法所" in line, line
+
+
+# --- blocks copied and half edited ------------------------------------------------------------
+
+
+def test_a_copied_task_keeping_its_id_is_told_a_free_id(plans_repo):
+    text = plans_repo.text(PLAN)
+    plans_repo.write(PLAN, text + "\n  - id: 1\n    text: 新增的一项任务\n    responsible: [司法所]\n    state: open\n")
+    line = refused(plans_repo, PLAN)
+    copied = text.count("\n") + 2
+    assert line.startswith(f"{PLAN}:{copied}:9: 错误:任务编号 1 重复(另见第 20 行)"), line
+    assert "改用未用过的编号,如 7" in line, line
+
