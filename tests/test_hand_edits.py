@@ -120,3 +120,12 @@ def test_a_copied_task_keeping_its_id_is_told_a_free_id(plans_repo):
     assert line.startswith(f"{PLAN}:{copied}:9: 错误:任务编号 1 重复(另见第 20 行)"), line
     assert "改用未用过的编号,如 7" in line, line
 
+
+def test_a_copied_progress_entry_without_its_dash_is_told_to_add_it(plans_repo):
+    entry = "      - date: 2024-06-01\n        note: 已发布\n"
+    hand_edit(plans_repo, PLAN, "    deadline: 6月底前\n    state: open\n",
+              f"    deadline: 6月底前\n    state: open\n    progress:\n{entry}        date: 2024-06-20\n        note: 又发布\n")
+    result = plans_repo("validate", PLAN)
+    first = result.out.splitlines()[0]
+    assert first.startswith(f"{PLAN}:30:9: 错误:") and "“date”" in first and "第 28 行" in first, result.out
+    assert "请在它的第一行前加“- ”" in first, first

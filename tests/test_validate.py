@@ -266,7 +266,8 @@ def test_yaml_level_problems_are_all_reported(repo):
         "plans/good.yaml:6:1: 错误:重复的键“title”(另见第 5 行)",
         "plans/good.yaml:7:9: 错误:无效的日期“2024-02-30”",
         "plans/good.yaml:23:15: 错误:不允许的 YAML 标签 !!python/object:os.system",
-        "plans/good.yaml:37:9: 错误:重复的键“note”(另见第 36 行)",
+        "plans/good.yaml:37:9: 错误:重复的键“note”(另见第 36 行);若这是新的一项(如新的一条进展),"
+        "请在它的第一行前加“- ”,与上一项对齐",
     ]
 
 

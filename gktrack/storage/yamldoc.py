@@ -159,6 +159,7 @@ def node_problems(root: Any):
     under ``root`` (None: an empty file), in no particular order; iterative, and each node is
     looked at once, so an alias bomb costs no more than its text."""
     seen: set[int] = set()
+    items: set[int] = set()  # mappings that are list items: a key twice there is often a lost "- "
     stack = [] if root is None else [root]
     while stack:
         node = stack.pop()
@@ -177,7 +178,8 @@ def node_problems(root: Any):
                 elif not isinstance(key.value, str):
                     yield "键不能是列表或映射", key
                 elif key.value in keys:
-                    yield f"重复的键“{key.value}”(另见第 {keys[key.value]} 行)", key
+                    hint = _NEW_ITEM_HINT if id(node) in items else ""
+                    yield f"重复的键“{key.value}”(另见第 {keys[key.value]} 行){hint}", key
                 else:
                     keys[key.value] = line_of(key)
                 stack.append(value)
@@ -186,6 +188,11 @@ def node_problems(root: Any):
                 seen.add(id(key))
         elif tag == SEQ:
             stack.extend(node.value)
+            items.update(id(item) for item in node.value)
+
+
+# A block copied from the item above with its "- " left out joins that item: its keys come twice.
+_NEW_ITEM_HINT = ";若这是新的一项(如新的一条进展),请在它的第一行前加“- ”,与上一项对齐"
 
 
 _NESTING_RUN = r"^[ ?:-]*"
