@@ -129,3 +129,19 @@ def test_a_copied_progress_entry_without_its_dash_is_told_to_add_it(plans_repo):
     first = result.out.splitlines()[0]
     assert first.startswith(f"{PLAN}:30:9: 错误:") and "“date”" in first and "第 28 行" in first, result.out
     assert "请在它的第一行前加“- ”" in first, first
+
+
+# --- units.yaml ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed,fix", [
+    ("'zhang@example.gov.cn '", "空格"),      # a space kept by the quotes
+    ("zhang@example.gov.cn\u3000", "空格"),   # a full-width space: YAML keeps it
+    ("zhang＠example.gov.cn", "半角“@”"),
+])
+def test_a_person_email_that_no_commit_can_carry_is_refused(plans_repo, typed, fix):
+    people = ("people:\n  - email: tester@example.cn\n    role: office\n"
+              f"  - email: {typed}\n    name: 张三\n    units: [司法所]\n")
+    hand_edit(plans_repo, "units.yaml", "people: []\n", people)
+    line = refused(plans_repo, "units.yaml")
+    assert line.startswith("units.yaml:18:12: 错误:") and fix in line, line

@@ -382,14 +382,28 @@ def check_registry(where: str, data: bytes | None) -> tuple[list[Problem], Units
         findings.append(Finding(by_name[second], "name", None, f"单位“{second}”与“{first}”名称相近,可能是同一个单位;"
                                 "如是,请只留一个,另一个写成它的别名(aliases)", WARNING))
     for person in registry.people:
-        if "email" not in reader.lost(person) and "@" not in person.email:
-            findings.append(Finding(person, "email", None, f"邮箱“{clip(person.email)}”不像邮箱地址", WARNING))
+        if "email" not in reader.lost(person):
+            findings += _email_findings(person)
         for i, unit in enumerate(person.units):
             if units.canonical(unit) is None:
                 findings.append(Finding(person, "units", i, f"人员 {person.email} 的单位“{clip(unit)}”不在单位名册中", WARNING))
     problems += _placed(reader, findings)
     has_errors = any(p.severity == ERROR for p in problems)
     return _in_order(problems), None if has_errors else units
+
+
+def _email_findings(person: Any) -> list[Finding]:
+    """A person is found by the email of their commits, which never holds a space or a full-width
+    "＠": an email typed so would silently leave them with no rights at all."""
+    email = person.email
+    if "".join(email.split()) != email:
+        return [Finding(person, "email", None, f"邮箱“{clip(email)}”中有空格(含全角空格),请删去:"
+                        "否则与此人提交所用的邮箱对不上,他没有任何权限", ERROR)]
+    if "＠" in email:
+        return [Finding(person, "email", None, f"邮箱“{clip(email)}”中的“＠”是全角,请改为半角“@”", ERROR)]
+    if "@" not in email:
+        return [Finding(person, "email", None, f"邮箱“{clip(email)}”不像邮箱地址", WARNING)]
+    return []
 
 
 # --- which files ---------------------------------------------------------------------------
