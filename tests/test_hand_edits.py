@@ -145,3 +145,23 @@ def test_a_person_email_that_no_commit_can_carry_is_refused(plans_repo, typed, f
     hand_edit(plans_repo, "units.yaml", "people: []\n", people)
     line = refused(plans_repo, "units.yaml")
     assert line.startswith("units.yaml:18:12: 错误:") and fix in line, line
+
+
+# --- how Notepad saves -------------------------------------------------------------------------
+
+
+def test_notepad_utf8_with_bom_crlf_and_no_last_newline_is_committed_as_lf(plans_repo):
+    text = plans_repo.text(PLAN).replace("    text: 镇内部的公开工作\n", "    text: 镇内部的公开工作(记事本改)\n")
+    plans_repo.write(PLAN, "\ufeff".encode() + text.rstrip("\n").replace("\n", "\r\n").encode())
+    plans_repo.ok("validate", PLAN)
+    plans_repo.ok("commit-edits", PLAN, "-m", "手工修改")
+    assert plans_repo.git("show", f"HEAD:{PLAN}").encode().count(b"\r") == 0
+    plans_repo.ok("progress", "hl2022/6", "已记录")
+    assert plans_repo.status() == ""
+
+
+def test_notepad_ansi_is_refused_with_how_to_save_it_again(plans_repo):
+    text = plans_repo.text(PLAN).replace("    text: 镇内部的公开工作\n", "    text: 镇内部的公开工作(记事本改)\n")
+    plans_repo.write(PLAN, text.encode("gbk"))
+    line = refused(plans_repo, PLAN)
+    assert line.startswith(f"{PLAN}:1:11: 错误:") and "“ANSI”" in line and "另存为" in line and "编码选 UTF-8" in line, line

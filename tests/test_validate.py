@@ -286,7 +286,8 @@ def test_not_utf8_names_line_and_column(repo):
     write(repo, "plans/good.yaml", GOOD.replace("按季度", "按季度").encode("utf-8").replace(
         "按季度".encode("utf-8"), "按季度".encode("gbk")))
     code, out, _ = gk(repo, "validate")
-    assert lines(out) == ["plans/good.yaml:24:11: 错误:不是 UTF-8 编码(可能是 GBK),请用 UTF-8 另存"]
+    assert lines(out) == ["plans/good.yaml:24:11: 错误:不是 UTF-8 编码(可能是记事本存成了“ANSI”,即 GBK):"
+                          "请用“另存为”保存,编码选 UTF-8"]
 
 
 def _conflicting_branches(repo: Gk) -> None:

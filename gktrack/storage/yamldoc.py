@@ -43,6 +43,8 @@ _PLAIN_TAGS = {STR, MAP, SEQ, _NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP}
 
 TAB_INDENT = "含有制表符(Tab),YAML 只能用空格缩进"
 NO_ALIASES = "不支持 YAML 锚点和别名(&/*)"
+# Windows Notepad calls GBK "ANSI"; its "另存为" dialog has the encoding list.
+NOT_UTF8 = "不是 UTF-8 编码(可能是记事本存成了“ANSI”,即 GBK):请用“另存为”保存,编码选 UTF-8"
 _TOO_DEEP = f"嵌套层数过多(超过 {MAX_DEPTH} 层)"
 # PyYAML's problem texts in Chinese; the first entry whose key occurs in the problem wins.
 _YAML_PROBLEMS = (
@@ -92,7 +94,7 @@ def decode(data: bytes, where: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         column = len(data[data.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
-        raise PlanFileError("不是 UTF-8 编码(可能是 GBK),请用 UTF-8 另存", where=f"{where}:{line}:{column}") from None
+        raise PlanFileError(NOT_UTF8, where=f"{where}:{line}:{column}") from None
     return text.removeprefix("\ufeff")
 
 
