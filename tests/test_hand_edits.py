@@ -165,3 +165,36 @@ def test_notepad_ansi_is_refused_with_how_to_save_it_again(plans_repo):
     plans_repo.write(PLAN, text.encode("gbk"))
     line = refused(plans_repo, PLAN)
     assert line.startswith(f"{PLAN}:1:11: 错误:") and "“ANSI”" in line and "另存为" in line and "编码选 UTF-8" in line, line
+
+
+# --- accepted, but not what was meant: validate warns, commit-edits says so -------------------
+
+
+def warnings_of(gk, rel: str) -> list[str]:
+    result = gk("validate", rel)
+    assert result.code == 0, result.out + result.err
+    return [line for line in result.out.splitlines() if ": 警告:" in line]
+
+
+def test_a_comment_without_a_space_before_its_hash_is_pointed_out(plans_repo):
+    hand_edit(plans_repo, PLAN, "    deadline: 6月底前\n", "    deadline: 6月底前#领导说的\n")
+    found = warnings_of(plans_repo, PLAN)
+    assert len(found) == 1 and found[0].startswith(f"{PLAN}:25:15:") and "“#”前空一格" in found[0], found
+
+
+def test_two_aliases_typed_as_one_are_pointed_out(plans_repo):
+    hand_edit(plans_repo, "units.yaml", "  - name: 横东村\n", "  - name: 横东村\n  - name: 区数据局\n    aliases: [数据局、大数据局]\n")
+    found = warnings_of(plans_repo, "units.yaml")
+    assert len(found) == 1 and found[0].startswith("units.yaml:11:15:") and "[数据局, 大数据局]" in found[0], found
+
+
+def test_a_name_with_a_list_inside_brackets_is_one_name(plans_repo):
+    hand_edit(plans_repo, "units.yaml", "  - name: 横东村\n", "  - name: 横东村\n  - name: 区数据局\n    aliases: [县(市、区)数据局]\n")
+    assert warnings_of(plans_repo, "units.yaml") == []
+
+
+@pytest.mark.parametrize("typed", ["    state: done#已完成\n", "    state: done\n    closed: 2024-06-30#那天\n"])
+def test_a_comment_without_a_space_in_a_state_or_date_is_explained(plans_repo, typed):
+    hand_edit(plans_repo, PLAN, "    state: open\n", typed)
+    line = refused(plans_repo, PLAN)
+    assert "“#”前空一格才是注释" in line, line

@@ -310,12 +310,13 @@ class Reader:
         if kind == "date":
             if isinstance(value, dt.date):
                 return value
-            self.fail(f"{label}“{name}”应为日期(如 2024-06-30),而不是“{clip(value)}”{_date_fix(value)}", node)
+            self.fail(f"{label}“{name}”应为日期(如 2024-06-30),而不是“{clip(value)}”{_date_fix(value)}"
+                      f"{comment_hint(value)}", node)
             return _BAD
         if kind == "state":
             if value in STATES:
                 return STATES[STATES.index(value)]  # the constant, not one more copy
-            self.fail(_state_message(label, name, value), node)
+            self.fail(_state_message(label, name, value) + comment_hint(value), node)
             return _BAD
         if kind == "role":
             if value in ("office", "unit"):
@@ -371,6 +372,11 @@ def _scalar_or_none(node: Any) -> Any:
         return yamldoc.scalar(node)
     except ValueError:
         return None
+
+
+def comment_hint(value: Any) -> str:
+    """A "#" right after a value is no comment but part of it: YAML needs a space before it."""
+    return ";“#”前空一格才是注释" if re.search(r"\S#", str(value)) else ""
 
 
 def _date_fix(value: Any) -> str:
