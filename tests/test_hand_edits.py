@@ -198,3 +198,20 @@ def test_a_comment_without_a_space_in_a_state_or_date_is_explained(plans_repo, t
     hand_edit(plans_repo, PLAN, "    state: open\n", typed)
     line = refused(plans_repo, PLAN)
     assert "“#”前空一格才是注释" in line, line
+
+
+def test_commit_edits_says_the_warnings_a_hand_edit_brings(plans_repo):
+    hand_edit(plans_repo, PLAN, "    deadline: 6月底前\n", "    deadline: 6月底前#领导说的\n")
+    result = plans_repo("commit-edits", PLAN, "-m", "手工修改")
+    assert result.code == 0, result.err
+    notes = [line for line in result.err.splitlines() if line.startswith("gktrack: 提示:")]
+    assert len(notes) == 1 and f"{PLAN}:25:15:" in notes[0] and "“#”前空一格" in notes[0], result.err
+    assert plans_repo.status() == ""
+
+
+def test_commit_edits_does_not_repeat_warnings_the_file_had(plans_repo):
+    hand_edit(plans_repo, PLAN, "    deadline: 6月底前\n", "    deadline: 等上级通知\n")
+    assert "无法识别" in plans_repo("commit-edits", PLAN, "-m", "手工修改").err
+    hand_edit(plans_repo, PLAN, "    text: 镇内部的公开工作\n", "    text: 镇内部的公开工作(改)\n")
+    result = plans_repo("commit-edits", PLAN, "-m", "手工修改")
+    assert result.code == 0 and "提示" not in result.err, result.err
