@@ -215,3 +215,10 @@ def test_commit_edits_does_not_repeat_warnings_the_file_had(plans_repo):
     hand_edit(plans_repo, PLAN, "    text: 镇内部的公开工作\n", "    text: 镇内部的公开工作(改)\n")
     result = plans_repo("commit-edits", PLAN, "-m", "手工修改")
     assert result.code == 0 and "提示" not in result.err, result.err
+
+
+def test_a_progress_entry_typed_as_one_line_is_told_its_keys(plans_repo):
+    hand_edit(plans_repo, PLAN, "    deadline: 6月底前\n    state: open\n",
+              "    deadline: 6月底前\n    state: open\n    progress:\n      - 2024-06-20 已发布3件\n")
+    line = refused(plans_repo, PLAN)
+    assert line.startswith(f"{PLAN}:28:9: 错误:") and "可用的键:date、unit、by、note" in line and "映射" not in line, line

@@ -201,7 +201,9 @@ class Reader:
         if id(node) in self._quiet:
             return _BAD
         if not yamldoc.is_map(node):
-            self.fail(f"{what or label}应为“键: 值”映射", node)
+            # "- 2024-06-20 已发布": a progress entry typed as one line of text
+            keys = "、".join(name for name, _ in fields_of(cls))
+            self.fail(f"{what or label}应写成每行一个“键: 值”(可用的键:{keys})", node)
             return _BAD
         found = yamldoc.entries(node)
         values: dict[str, Any] = {}
