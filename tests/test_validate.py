@@ -182,8 +182,8 @@ def test_every_problem_is_listed_in_file_order(repo):
         "plans/many.yaml:9:5: 错误:章节 key“1”重复(另见第 7 行)",
         "plans/many.yaml:15:19: 错误:任务 1 的单位“司法局”不在单位名册中,是否指:司法所?",
         "plans/many.yaml:16:15: 警告:任务 1 的期限“等上级通知”无法识别,不会判断是否逾期(可改写成 6月底前、2024-06-30、每季度 这样的说法)",
-        "plans/many.yaml:19: 错误:任务编号 1 重复(另见第 13 行)",
         "plans/many.yaml:19: 错误:任务 1 的章节“9”不存在",
+        "plans/many.yaml:19:9: 错误:任务编号 1 重复(另见第 13 行);新增的任务请改用未用过的编号,如 4",
         "plans/many.yaml:20:11: 警告:任务 1 与任务 1(第 13 行)内容相同,是否重复添加?",
         "plans/many.yaml:22:12: 错误:任务 1 的“state”应为 open 或 done,而不是“finished”",
         "plans/many.yaml:23:13: 错误:任务 1 的“number”的值 1.5 被读成了小数,请加引号(如 '1.5')",
@@ -266,7 +266,8 @@ def test_yaml_level_problems_are_all_reported(repo):
         "plans/good.yaml:6:1: 错误:重复的键“title”(另见第 5 行)",
         "plans/good.yaml:7:9: 错误:无效的日期“2024-02-30”",
         "plans/good.yaml:23:15: 错误:不允许的 YAML 标签 !!python/object:os.system",
-        "plans/good.yaml:37:9: 错误:重复的键“note”(另见第 36 行)",
+        "plans/good.yaml:37:9: 错误:重复的键“note”(另见第 36 行);若这是新的一项(如新的一条进展),"
+        "请在它的第一行前加“- ”,与上一项对齐",
     ]
 
 
@@ -285,7 +286,8 @@ def test_not_utf8_names_line_and_column(repo):
     write(repo, "plans/good.yaml", GOOD.replace("按季度", "按季度").encode("utf-8").replace(
         "按季度".encode("utf-8"), "按季度".encode("gbk")))
     code, out, _ = gk(repo, "validate")
-    assert lines(out) == ["plans/good.yaml:24:11: 错误:不是 UTF-8 编码(可能是 GBK),请用 UTF-8 另存"]
+    assert lines(out) == ["plans/good.yaml:24:11: 错误:不是 UTF-8 编码(可能是记事本存成了“ANSI”,即 GBK):"
+                          "请用“另存为”保存,编码选 UTF-8"]
 
 
 def _conflicting_branches(repo: Gk) -> None:
@@ -443,7 +445,7 @@ def test_staged_checks_the_index_not_the_work_tree(repo):
     git(repo, "add", "plans/good.yaml")
     write(repo, "plans/good.yaml", GOOD)  # fixed in the work tree, not in the index
     code, out, _ = gk(repo, "validate", "--staged")
-    assert code == 1 and lines(out) == ["plans/good.yaml:20:12: 错误:任务 1 的“state”应为 open 或 done,而不是“进行中”"]
+    assert code == 1 and lines(out) == ["plans/good.yaml:20:12: 错误:任务 1 的“state”应为 open 或 done,而不是“进行中”(open 即未完成,done 即已完成)"]
     assert gk(repo, "validate")[0] == 0
     git(repo, "add", "plans/good.yaml")
     code, out, err = gk(repo, "validate", "--staged")

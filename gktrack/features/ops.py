@@ -657,14 +657,16 @@ def commit_edits(repo: Repository, paths: list[str], message: str | None = None,
     for rel in dirty:
         if (repo.root / rel).exists():
             (read_registry if rel == REGISTRY_FILE else read_plan)(repo.root / rel, rel)
-    from gktrack.features.collab.hooks import check_change, worktree_changes
+    from gktrack.features.collab.hooks import check_change, new_warnings, worktree_changes
 
     # The server's pre-receive rules, so a liaison learns now rather than when the push bounces.
-    check_change(repo.root, acting_emails(repo, by), worktree_changes(repo.root, dirty), "提交这些手工修改")
+    changes = worktree_changes(repo.root, dirty)
+    check_change(repo.root, acting_emails(repo, by), changes, "提交这些手工修改")
+    notes = tuple(new_warnings(repo.root, changes))
     summary = f"手工修改 {'、'.join(dirty)}" + (f":{message.strip()}" if message and message.strip() else "")
     author, committer = repo.identity(by)
     with repo.lock():
         repo.require_no_unfinished_sync()
         commit = git.commit(repo.root, dirty, git.format_message(summary, None, git.trailers("edit")),
                             author=author, committer=committer)
-    return Change(commit, f"已提交手工修改:{'、'.join(dirty)}", files=dirty)
+    return Change(commit, f"已提交手工修改:{'、'.join(dirty)}", files=dirty, notes=notes)

@@ -32,7 +32,7 @@ from gktrack.domain.units import Units, likely_same
 from gktrack.storage import git, yamldoc
 from gktrack.storage.index import blob_id
 from gktrack.storage.planfile import PLAN_ID, parse_plan, plan_from_nodes
-from gktrack.storage.reader import ERROR, MORE_OF_THE_SAME, UNREADABLE, WARNING, Problem, Reader
+from gktrack.storage.reader import ERROR, MORE_OF_THE_SAME, UNREADABLE, WARNING, Problem, Reader, comment_hint
 from gktrack.storage.registry import REGISTRY_FILE, default_registry, registry_from_nodes
 from gktrack.storage.repo import PLANS_DIR, Repository, unit_names
 
@@ -203,11 +203,12 @@ def _plan_findings(plan: Plan, reader: Reader | None, units: Units | None) -> li
                 if problem:
                     found.append(Finding(task, role, i, f"{name} 的{problem}", ERROR))
                 elif units is not None and units.canonical(unit) is None:
-                    found.append(Finding(task, role, i, _unknown_unit(units, unit, label), ERROR))
+                    found.append(Finding(task, role, i, _unknown_unit(units, unit, label, listed=True), ERROR))
         if task.deadline and year:
             for deadline in parsed(tuple(task.deadline), year):
                 if deadline.kind == "unknown":
-                    found.append(Finding(task, "deadline", None, f"{name} 的{unread_note(clip(deadline.phrase))}", WARNING))
+                    found.append(Finding(task, "deadline", None, f"{name} 的{unread_note(clip(deadline.phrase))}"
+                                         f"{comment_hint(deadline.phrase)}", WARNING))
                 elif before_plan_year(deadline, year):
                     item = next((i for i, cell in enumerate(task.deadline) if deadline.phrase in str(cell)), None)
                     found.append(Finding(task, "deadline", item, f"{name} 的期限早于计划年度:{clip(deadline.phrase)}"
@@ -286,10 +287,36 @@ def _in_order(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.message.startswith(MORE_OF_THE_SAME), p.line or 0, p.column or 0))
 
 
-def _unknown_unit(units: Units, name: str, prefix: str) -> str:
+# Hand-typed unit names: a document's "A、B" kept as one name, quotes around a name.
+_NAME_SEPARATORS = re.compile(r"[、,，;；\s]+")
+_QUOTES = "“”‘’\"'「」『』"
+
+
+def _unknown_unit(units: Units, name: str, prefix: str, *, listed: bool = False) -> str:
+    """``listed``: the name is an item of a unit list (lead, support, responsible)."""
+    bare = name.strip(_QUOTES)
+    if bare != name and units.canonical(bare) is not None:
+        return f"{prefix}单位名称不加引号:“{clip(name)}”请写成 {bare}"
+    several = _separate_names(name)
+    if listed and len(several) > 1 and all(units.canonical(part) is not None for part in several):
+        return f"{prefix}单位“{clip(name)}”是几个单位写在了一起:请写成 [{', '.join(several)}](用半角逗号“,”分开)"
     suggestions = units.suggest(name)
     hint = f",是否指:{'、'.join(suggestions)}?" if suggestions else ";如确是新单位,请在 units.yaml 中登记"
     return f"{prefix}单位“{clip(name)}”不在单位名册中{hint}"
+
+
+def _separate_names(text: str) -> list[str]:
+    """The names in ``text`` as a document lists them (A、B,C), outside brackets: 各县(市、区)
+    is one name."""
+    parts, depth, current = [], 0, ""
+    for char in text:
+        depth += (char in "(（") - (char in ")）")
+        if depth <= 0 and _NAME_SEPARATORS.fullmatch(char):
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [name for part in [*parts, current] if (name := part.strip(_QUOTES).strip())]
 
 
 def _name(record: Any, lost: set) -> str:
@@ -365,19 +392,36 @@ def check_registry(where: str, data: bytes | None) -> tuple[list[Problem], Units
             problem = unit_name_problem(name)
             if problem:
                 findings.append(Finding(unit, field, i, f"单位名册中的{problem}(导入时读错了表格的列?)", WARNING))
+            elif field == "aliases" and len(several := _separate_names(name)) > 1:
+                findings.append(Finding(unit, field, i, f"别名“{clip(name)}”会被当作一个名称;如是几个别名,"
+                                        f"请写成 [{', '.join(several)}](用半角逗号“,”分开)", WARNING))
     by_name = {unit.name: unit for unit in registry.units}
     for first, second in likely_same(registry):
         findings.append(Finding(by_name[second], "name", None, f"单位“{second}”与“{first}”名称相近,可能是同一个单位;"
                                 "如是,请只留一个,另一个写成它的别名(aliases)", WARNING))
     for person in registry.people:
-        if "email" not in reader.lost(person) and "@" not in person.email:
-            findings.append(Finding(person, "email", None, f"邮箱“{clip(person.email)}”不像邮箱地址", WARNING))
+        if "email" not in reader.lost(person):
+            findings += _email_findings(person)
         for i, unit in enumerate(person.units):
             if units.canonical(unit) is None:
                 findings.append(Finding(person, "units", i, f"人员 {person.email} 的单位“{clip(unit)}”不在单位名册中", WARNING))
     problems += _placed(reader, findings)
     has_errors = any(p.severity == ERROR for p in problems)
     return _in_order(problems), None if has_errors else units
+
+
+def _email_findings(person: Any) -> list[Finding]:
+    """A person is found by the email of their commits, which never holds a space or a full-width
+    "＠": an email typed so would silently leave them with no rights at all."""
+    email = person.email
+    if "".join(email.split()) != email:
+        return [Finding(person, "email", None, f"邮箱“{clip(email)}”中有空格(含全角空格),请删去:"
+                        "否则与此人提交所用的邮箱对不上,他没有任何权限", ERROR)]
+    if "＠" in email:
+        return [Finding(person, "email", None, f"邮箱“{clip(email)}”中的“＠”是全角,请改为半角“@”", ERROR)]
+    if "@" not in email:
+        return [Finding(person, "email", None, f"邮箱“{clip(email)}”不像邮箱地址", WARNING)]
+    return []
 
 
 # --- which files ---------------------------------------------------------------------------

@@ -100,11 +100,15 @@ def _cross_check(reader: Reader, plan: Plan) -> None:
         else:
             lines[section.key] = yamldoc.line_of(node)
     seen: dict[int, int | None] = {}
+    free = plan.next_task_id()
     for task in plan.tasks:
         if "id" in reader.lost(task):
             continue
         if task.id in seen:
-            reader.fail(f"任务编号 {task.id} 重复(另见第 {seen[task.id]} 行)", task.line)
+            # most often a task block copied to add one: its id is the one thing to change
+            reader.fail(f"任务编号 {task.id} 重复(另见第 {seen[task.id]} 行);新增的任务请改用未用过的编号,如 {free}",
+                        yamldoc.entries(reader.node_of(task))["id"][1])
+            free += 1
         else:
             seen[task.id] = task.line
         if complete and task.section and task.section not in lines:

@@ -15,9 +15,10 @@ import difflib
 import re
 from typing import Any, NamedTuple
 
-from gktrack.domain.model import PLAN_ID_PATTERN, RECORDS, STATES, YEARS, fields_of
+from gktrack.domain.dates import read_date
+from gktrack.domain.model import PLAN_ID_PATTERN, RECORDS, STATE_LABELS, STATES, YEARS, fields_of
 from gktrack.domain.text import clip
-from gktrack.errors import PlanFileError
+from gktrack.errors import InputError, PlanFileError
 from gktrack.storage import yamldoc
 
 ERROR = "error"
@@ -200,7 +201,9 @@ class Reader:
         if id(node) in self._quiet:
             return _BAD
         if not yamldoc.is_map(node):
-            self.fail(f"{what or label}应为“键: 值”映射", node)
+            # "- 2024-06-20 已发布": a progress entry typed as one line of text
+            keys = "、".join(name for name, _ in fields_of(cls))
+            self.fail(f"{what or label}应写成每行一个“键: 值”(可用的键:{keys})", node)
             return _BAD
         found = yamldoc.entries(node)
         values: dict[str, Any] = {}
@@ -309,12 +312,13 @@ class Reader:
         if kind == "date":
             if isinstance(value, dt.date):
                 return value
-            self.fail(f"{label}“{name}”应为日期(如 2024-06-30),而不是“{clip(value)}”", node)
+            self.fail(f"{label}“{name}”应为日期(如 2024-06-30),而不是“{clip(value)}”{_date_fix(value)}"
+                      f"{comment_hint(value)}", node)
             return _BAD
         if kind == "state":
             if value in STATES:
                 return STATES[STATES.index(value)]  # the constant, not one more copy
-            self.fail(f"{label}“{name}”应为 open 或 done,而不是“{clip(value)}”", node)
+            self.fail(_state_message(label, name, value) + comment_hint(value), node)
             return _BAD
         if kind == "role":
             if value in ("office", "unit"):
@@ -370,6 +374,32 @@ def _scalar_or_none(node: Any) -> Any:
         return yamldoc.scalar(node)
     except ValueError:
         return None
+
+
+def comment_hint(value: Any) -> str:
+    """A "#" right after a value is no comment but part of it: YAML needs a space before it."""
+    return ";“#”前空一格才是注释" if re.search(r"\S#", str(value)) else ""
+
+
+def _date_fix(value: Any) -> str:
+    """What to write for a date typed the Chinese way (2024.6.30, 2024年6月30日): the file holds one
+    spelling, the one YAML and the editors' schema read as a date."""
+    try:
+        typed = read_date(str(value), today=dt.date.min)
+    except InputError:
+        return ""
+    return f";请写成 {typed.date.isoformat()}" if typed.assumed is None else ""
+
+
+def _state_message(label: str, name: str, value: Any) -> str:
+    """A state written in Chinese is told the English word that means it: the file holds one spelling."""
+    message = f"{label}“{name}”应为 open 或 done,而不是“{clip(value)}”"
+    meant = next((state for state, word in STATE_LABELS.items() if word == value), None)
+    if meant:
+        return f"{message};“{value}”请写成 {meant}"
+    if not str(value).isascii():
+        return message + "(" + ",".join(f"{state} 即{word}" for state, word in STATE_LABELS.items()) + ")"
+    return message
 
 
 def _wrong(kind: str, name: str, label: str, value: Any = None) -> str:

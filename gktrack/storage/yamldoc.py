@@ -43,6 +43,8 @@ _PLAIN_TAGS = {STR, MAP, SEQ, _NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP}
 
 TAB_INDENT = "含有制表符(Tab),YAML 只能用空格缩进"
 NO_ALIASES = "不支持 YAML 锚点和别名(&/*)"
+# Windows Notepad calls GBK "ANSI"; its "另存为" dialog has the encoding list.
+NOT_UTF8 = "不是 UTF-8 编码(可能是记事本存成了“ANSI”,即 GBK):请用“另存为”保存,编码选 UTF-8"
 _TOO_DEEP = f"嵌套层数过多(超过 {MAX_DEPTH} 层)"
 # PyYAML's problem texts in Chinese; the first entry whose key occurs in the problem wins.
 _YAML_PROBLEMS = (
@@ -92,7 +94,7 @@ def decode(data: bytes, where: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         column = len(data[data.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
-        raise PlanFileError("不是 UTF-8 编码(可能是 GBK),请用 UTF-8 另存", where=f"{where}:{line}:{column}") from None
+        raise PlanFileError(NOT_UTF8, where=f"{where}:{line}:{column}") from None
     return text.removeprefix("\ufeff")
 
 
@@ -159,6 +161,7 @@ def node_problems(root: Any):
     under ``root`` (None: an empty file), in no particular order; iterative, and each node is
     looked at once, so an alias bomb costs no more than its text."""
     seen: set[int] = set()
+    items: set[int] = set()  # mappings that are list items: a key twice there is often a lost "- "
     stack = [] if root is None else [root]
     while stack:
         node = stack.pop()
@@ -177,7 +180,8 @@ def node_problems(root: Any):
                 elif not isinstance(key.value, str):
                     yield "键不能是列表或映射", key
                 elif key.value in keys:
-                    yield f"重复的键“{key.value}”(另见第 {keys[key.value]} 行)", key
+                    hint = _NEW_ITEM_HINT if id(node) in items else ""
+                    yield f"重复的键“{key.value}”(另见第 {keys[key.value]} 行){hint}", key
                 else:
                     keys[key.value] = line_of(key)
                 stack.append(value)
@@ -186,6 +190,11 @@ def node_problems(root: Any):
                 seen.add(id(key))
         elif tag == SEQ:
             stack.extend(node.value)
+            items.update(id(item) for item in node.value)
+
+
+# A block copied from the item above with its "- " left out joins that item: its keys come twice.
+_NEW_ITEM_HINT = ";若这是新的一项(如新的一条进展),请在它的第一行前加“- ”,与上一项对齐"
 
 
 _NESTING_RUN = r"^[ ?:-]*"
@@ -220,9 +229,45 @@ def _check_nesting(text: str, where: str) -> None:
         raise _yaml_error(exc, text, where) from None
 
 
+# Slips of typing in Chinese that YAML finds a line or two later, at a place that says nothing of
+# them: a key's full-width colon or missing space ("deadline：6月底前", "deadline:6月底前"),
+# an indent of full-width spaces. (pattern, what to say; {key} is the key typed).
+_TYPING_SLIPS = (
+    (re.compile(r"^ *(?:- +)?([A-Za-z_][A-Za-z0-9_]*)[ \u3000]*(：)"),
+     "冒号应为半角“:”,其后空一格:把“{key}：”改为“{key}: ”"),
+    (re.compile(r"^ *(?:- +)?([A-Za-z_][A-Za-z0-9_]*)(:)(?=[^ \r\n/])"),  # not a link: https://…
+     "冒号后要空一格:把“{key}:”改为“{key}: ”(冒号为半角)"),
+    (re.compile(r"^ *(?:- +)?()(\u3000)"), "行首有全角空格“　”,缩进只能用半角空格"),
+)
+# How far above the place YAML gives a slip may be: its own line, or the key line before it.
+_SLIP_LINES = 3
+
+
+def _typing_slip(text: str, line: int) -> tuple[int, int, str] | None:
+    """(line, column, message), 0-based, of a typing slip on ``line`` or the few lines with text
+    above it, the nearest first."""
+    lines = text.split("\n")
+    seen = 0
+    for number in range(min(line, len(lines) - 1), -1, -1):
+        content = lines[number]
+        if not content.strip() or content.lstrip().startswith("#"):
+            continue
+        for pattern, message in _TYPING_SLIPS:
+            found = pattern.match(content)
+            if found:
+                return number, found.start(2), message.format(key=found.group(1))
+        seen += 1
+        if seen == _SLIP_LINES:
+            return None
+    return None
+
+
 def _yaml_error(exc: Exception, text: str, where: str) -> PlanFileError:
     problem = str(getattr(exc, "problem", None) or getattr(exc, "context", None) or exc)
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    slip = _typing_slip(text, mark.line) if mark is not None else None
+    if slip is not None:
+        return PlanFileError(slip[2], where=f"{where}:{slip[0] + 1}:{slip[1] + 1}")
     context_mark = getattr(exc, "context_mark", None)
     # An unclosed quote or bracket is found at the end of the file; its opening is the place.
     if context_mark is not None and any(k in problem for k in ("end of stream", "expected ','")):

@@ -65,7 +65,7 @@ from gktrack.domain.text import visible
 from gktrack.domain.units import Units
 from gktrack.errors import GktrackError, InputError, PermissionDeniedError, PlanFileError, RepoError
 from gktrack.features.collab.launch import not_found, script_lines
-from gktrack.features.validate import ERROR, check_plan, check_registry
+from gktrack.features.validate import ERROR, WARNING, check_plan, check_registry
 from gktrack.storage import git, yamldoc
 from gktrack.storage.planfile import PLAN_ID, parse_plan
 from gktrack.storage.reader import CONFLICT_KEY
@@ -134,12 +134,14 @@ def _crlf(data: bytes | None) -> bool:
     return data is not None and b"\r\n" in data
 
 
-def _new_errors(check: Callable[[bytes], list], before: bytes | None, after: bytes) -> list[str]:
-    """The validate errors of ``after`` that ``before`` did not have (by message: places move)."""
-    found = [p for p in check(after) if p.severity == ERROR]
+def _new_errors(check: Callable[[bytes], list], before: bytes | None, after: bytes,
+                severity: str = ERROR) -> list[str]:
+    """The validate errors (or warnings) of ``after`` that ``before`` did not have (by message:
+    places move)."""
+    found = [p for p in check(after) if p.severity == severity]
     if not found:
         return []
-    old = Counter(p.message for p in check(before) if p.severity == ERROR) if before is not None else Counter()
+    old = Counter(p.message for p in check(before) if p.severity == severity) if before is not None else Counter()
     out = []
     for problem in found:
         if old[problem.message]:
@@ -190,6 +192,30 @@ def validation_findings(changes: list[FileChange], registry_after: bytes | None)
                       for line in _new_errors(lambda data: check_plan(rel, data, units=units, file_id=plan_id),
                                               change.before, change.after)]
     return found
+
+
+def new_warnings(root: Path, changes: list[FileChange]) -> list[str]:
+    """The ``gktrack validate`` warnings that a local change (``worktree_changes``) brings: they
+    stop nothing, but a hand edit that reads as something else than was meant (a "#" that is no
+    comment, two aliases as one) is said when it is committed, not found a year later."""
+    registry_after = _registry_after(root, changes)
+    units = None
+    with contextlib.suppress(GktrackError):
+        units = Units(_read_registry(registry_after)) if registry_after is not None else None
+    out: list[str] = []
+    for change in changes:
+        rel, plan_id = change.rel, plan_id_of(change.rel)
+        if change.after is None or (rel != REGISTRY_FILE and not plan_id):
+            continue
+        out += _new_errors(_checker(rel, plan_id, units), change.before, change.after, WARNING)
+    return out
+
+
+def _checker(rel: str, plan_id: str | None, units: Units | None) -> Callable[[bytes], list]:
+    """``gktrack validate`` of one file's bytes."""
+    if rel == REGISTRY_FILE:
+        return lambda data: check_registry(rel, data)[0]
+    return lambda data: check_plan(rel, data, units=units, file_id=plan_id)
 
 
 def future_work_findings(changes: list[FileChange], latest: dt.date) -> list[Finding]:
@@ -586,10 +612,7 @@ def check_change(root: Path, emails: list[str | None], changes: list[FileChange]
     role in the same change). Raises PermissionDeniedError (or PlanFileError for a file no client
     could read); ``way_out`` follows "请由政务公开办" in it."""
     registry = registry_at(GitObjects(root), "HEAD" if git.head(root) else None)
-    path = Path(root) / REGISTRY_FILE
-    registry_after = next((c.after for c in changes if c.rel == REGISTRY_FILE),
-                          path.read_bytes() if path.is_file() and not path.is_symlink() else None)
-    found = judge_changes(registry, emails, changes, registry_after, today())
+    found = judge_changes(registry, emails, changes, _registry_after(root, changes), today())
     if not found:
         return
     units = Units(registry)
@@ -602,6 +625,13 @@ def check_change(root: Path, emails: list[str | None], changes: list[FileChange]
     if all(rule in (RULE_VALID, RULE_LINKS, RULE_FUTURE) for _t, rule, _d in found):  # the office could not either
         raise PlanFileError(f"不能{what}:{shown}{more}")
     raise PermissionDeniedError(f"{who} 不能{what}:{shown}{more};请由{office_name(units)}{way_out}")
+
+
+def _registry_after(root: Path, changes: list[FileChange]) -> bytes | None:
+    """The registry as a local change leaves it: changed by it, or as the work tree has it."""
+    path = Path(root) / REGISTRY_FILE
+    return next((c.after for c in changes if c.rel == REGISTRY_FILE),
+                path.read_bytes() if path.is_file() and not path.is_symlink() else None)
 
 
 # --- installing hooks -------------------------------------------------------------------------
