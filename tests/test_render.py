@@ -462,3 +462,12 @@ def test_json_does_not_follow_the_terminal(bundled):
     for argv in (["status", "--json"], ["overdue", "--json"], ["show", "xj2024/43", "--json"]):
         outputs = {_run(bundled, *argv, columns=columns) for columns in (60, 80, 120, None)}
         assert len(outputs) == 1, argv
+
+
+def test_overdue_at_80_columns_keeps_a_dated_deadline(plans_repo, monkeypatch):
+    # hl2022/3 is due 2022-09-30, written as that date: with 期限 and 应完成 left out on a narrow
+    # terminal, its 说明 in short form is the date, not an empty cell
+    monkeypatch.setenv("COLUMNS", "80")
+    rows = {line.split()[0]: line for line in plans_repo.ok("overdue").splitlines() if line.startswith("hl2022/")}
+    assert "2022-09-30" in rows["hl2022/3"]
+    assert all(len(line.split()) >= 5 for line in rows.values())  # 编号 任务 ● 逾期N天 说明

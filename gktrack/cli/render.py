@@ -351,6 +351,8 @@ def reason_cell(assessment) -> str | tuple[str, None, str]:
     reason = assessment.reason or ""
     short = _DETAIL.sub("", reason).replace("(,", "(").replace(",)", ")").replace("()", "").strip(",")
     short = re.sub(r"^\((.*?)\)", r"\1", short)  # what was in brackets after the days late
+    if not short and assessment.due:  # a deadline written as its date: the date is all it says
+        short = assessment.due.isoformat()
     return (reason, None, short) if short != reason else reason
 
 
