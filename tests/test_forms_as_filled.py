@@ -9,6 +9,7 @@ import io
 import os
 import zipfile
 
+import pytest
 from openpyxl import load_workbook
 
 from gktrack.features.exchange.export import FORM_COLUMNS
@@ -97,28 +98,18 @@ def _store_as_chinese_excel_date(path, cell: str, serial: int = 45471, mac: bool
     path.write_bytes(buf.getvalue())
 
 
-def test_date_stored_as_a_serial_number(plans_repo, tmp_path):
+@pytest.mark.parametrize("serial, mac", [(45471, False), (45471 - 1462, True)])
+def test_date_stored_as_a_serial_number(plans_repo, tmp_path, serial, mac):
+    # 45471 is 2024-06-28 counted from 1900; Excel for Mac's old workbooks count from 1904-01-01,
+    # where 44009 is that day (not a day in 2020)
     path, book, ws, rows = _form(plans_repo, tmp_path)
     row = rows["hl2022/1"]
     ws.cell(row, FILL["本次进展"], "已发布 12 件")
     ws.cell(row, FILL["工作日期"], "placeholder")
     book.save(path)
     date_column = "ABCDEFGHIJ"[FILL["工作日期"] - 1]
-    _store_as_chinese_excel_date(path, f"{date_column}{row}")  # 45471 is 2024-06-28
-    assert load_workbook(path).active[f"{date_column}{row}"].value == 45471
-    plans_repo.ok("import-progress", path)
-    assert plans_repo.json("show", "hl2022/1", "--json")["progress"][-1]["date"] == "2024-06-28"
-
-
-def test_serial_date_in_a_workbook_counting_from_1904(plans_repo, tmp_path):
-    # Excel for Mac's old workbooks count from 1904-01-01: 44009 there is 2024-06-28, not 2020
-    path, book, ws, rows = _form(plans_repo, tmp_path)
-    row = rows["hl2022/1"]
-    ws.cell(row, FILL["本次进展"], "已发布 12 件")
-    ws.cell(row, FILL["工作日期"], "placeholder")
-    book.save(path)
-    date_column = "ABCDEFGHIJ"[FILL["工作日期"] - 1]
-    _store_as_chinese_excel_date(path, f"{date_column}{row}", serial=45471 - 1462, mac=True)
+    _store_as_chinese_excel_date(path, f"{date_column}{row}", serial=serial, mac=mac)
+    assert load_workbook(path).active[f"{date_column}{row}"].value == serial  # read as its number
     plans_repo.ok("import-progress", path)
     assert plans_repo.json("show", "hl2022/1", "--json")["progress"][-1]["date"] == "2024-06-28"
 
