@@ -497,3 +497,13 @@ def test_texts_that_yaml_1_1_reads_as_other_types_stay_text(plans_repo):
     assert rows["qz2024/6"]["units"] == [{"name": "on", "role": "responsible"}]
     assert "    text: '1:30'\n" in gk.text("plans/qz2024.yaml")
     assert "  - name: 'on'\n" in gk.text("units.yaml")
+
+
+def test_an_unknown_task_names_the_ids_there_are_with_their_gaps(plans_repo):
+    # a task deleted by hand leaves a gap: "1–6" would send the reader to a task that is not there
+    text = plans_repo.text("plans/hl2022.yaml")
+    start = text.index("\n  - id: 3\n")
+    end = text.index("\n  - id: 4\n")
+    plans_repo.write("plans/hl2022.yaml", text[:start] + text[end:])
+    plans_repo.ok("commit-edits", "plans/hl2022.yaml", "-m", "删去第 3 项")
+    assert "计划 hl2022 中没有任务 3(现有编号 1–2、4–6)" in plans_repo.fail("show", "hl2022/3")

@@ -226,7 +226,7 @@ class Repository:
         task = plan.task(task_id)
         if task is None:
             ids = [t.id for t in plan.tasks]
-            span = f"现有编号 {min(ids)}–{max(ids)}" if ids else "该计划还没有任务"
+            span = f"现有编号 {_runs(ids)}" if ids else "该计划还没有任务"
             raise NotFoundError(f"计划 {plan_id} 中没有任务 {task_id}({span})")
         return plan, task
 
@@ -536,3 +536,15 @@ def parse_task_ref(ref: str) -> tuple[str | None, int]:
     if not re.match(PLAN_ID_PATTERN, plan_id) or not number.isdigit() or int(number) < 1:
         raise InputError(f"任务编号“{ref}”应写成 计划/序号,如 hl2022/3")
     return plan_id, int(number)
+
+
+def _runs(ids: list[int], most: int = 6) -> str:
+    """"1–2、4–49": the ids as runs of consecutive numbers (a task deleted by hand leaves a gap)."""
+    runs: list[list[int]] = []
+    for n in sorted(set(ids)):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    said = [f"{a}–{b}" if b > a else str(a) for a, b in runs[:most]]
+    return "、".join(said) + ("等" if len(runs) > most else "")
