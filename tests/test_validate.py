@@ -229,6 +229,17 @@ def test_dates_after_today_are_warned_of(repo):
                           "plans/good.yaml:30:15: 警告:任务 2 的进展日期 2024-08-01 晚于今天,在那天以前不计"]
 
 
+def test_a_progress_entry_without_a_note_is_warned_of(repo):
+    """``gktrack progress`` refuses an empty note; one left empty by hand (an entry copied from the
+    one above, its note not yet written) still counts as progress, which the office should know."""
+    for empty, column in (("note: ''", 15), ("note:", 14)):
+        write(repo, "plans/good.yaml", GOOD.replace("note: 已发布", empty))
+        code, out, err = gk(repo, "validate")
+        assert code == 0
+        assert lines(out) == [f"plans/good.yaml:33:{column}: 警告:任务 2 的一条进展(2024-03-01)没有写内容 note,"
+                              "仍算作一条进展;请写明做了什么"]
+
+
 def test_paths_and_folders(repo, monkeypatch):
     write(repo, "plans/bad.yaml", "schema: 1\nid: bad\nyear: 2024\n")
     code, out, _ = gk(repo, "validate", "plans/good.yaml")

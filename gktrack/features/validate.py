@@ -228,6 +228,10 @@ def _plan_findings(plan: Plan, reader: Reader | None, units: Units | None) -> li
             if entry.date is not None and entry.date > now:
                 found.append(Finding(entry, "date", None, f"{name} 的进展日期 {entry.date} 晚于今天,在那天以前不计",
                                      WARNING))
+            # the commands refuse an empty note (ops.record_progress); by hand it still counts as progress
+            if isinstance(entry.note, str) and not entry.note.strip():
+                found.append(Finding(entry, "note", None, f"{name} 的一条进展({entry.date})没有写内容 note,"
+                                     "仍算作一条进展;请写明做了什么", WARNING))
         if units is not None and task.parts and not missing:
             owing = {p.unit for p in owed_parts(plan, task, units)}
             for part in task.parts:
