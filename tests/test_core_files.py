@@ -438,7 +438,7 @@ def test_commit_edits_commits_a_checked_hand_edit_alone(plans_repo):
     ("    text: 镇内部的公开工作\n", "    text: 镇内部的公开工作\n    state: 完成\n", "plans/hl2022.yaml:63:5"),
     ("    text: 做好政务数据开放\n", "    text: [做好政务数据开放\n", "plans/hl2022.yaml:47:11"),
     ("  - id: 5\n", "  - id: 4\n", "plans/hl2022.yaml:51"),
-    ("    section: '2'\n    text: 做好", "    section: '9'\n    text: 做好", "plans/hl2022.yaml:44"),
+    ("    section: '2'\n    text: 做好", "    section: '9'\n    text: 做好", "plans/hl2022.yaml:46:14"),
 ])
 def test_commit_edits_refuses_a_broken_hand_edit_with_file_line(plans_repo, old, new, where):
     gk = plans_repo

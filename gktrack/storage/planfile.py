@@ -112,7 +112,10 @@ def _cross_check(reader: Reader, plan: Plan) -> None:
         else:
             seen[task.id] = task.line
         if complete and task.section and task.section not in lines:
-            reader.fail(f"任务 {task.id} 的章节“{task.section}”不存在", task.line)
+            known = "、".join(list(lines)[:8]) + ("等" if len(lines) > 8 else "")
+            reader.fail(f"任务 {task.id} 的章节“{task.section}”不存在"
+                        + (f"(现有章节:{known})" if lines else "(计划中还没有章节)"),
+                        yamldoc.entries(reader.node_of(task))["section"][1])
 
 
 # --- writing: rendering records -----------------------------------------------------------------
