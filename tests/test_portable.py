@@ -266,8 +266,12 @@ def test_windows_terminal_draws_ambiguous_characters_one_cell_wide(monkeypatch):
     monkeypatch.setattr(streams.sys, "platform", "win32")
     monkeypatch.setenv("WT_SESSION", "0d1c2b3a")
     assert not streams.ambiguous_wide(None)
-    monkeypatch.setattr(streams, "console_encoding", lambda stream: "cp1252")
     monkeypatch.delenv("WT_SESSION")
+    monkeypatch.setenv("TERM_PROGRAM", "vscode")  # VS Code's terminal (xterm.js): one cell
+    assert not streams.ambiguous_wide(None)
+    monkeypatch.delenv("TERM_PROGRAM")
+    assert streams.ambiguous_wide(None)
+    monkeypatch.setattr(streams, "console_encoding", lambda stream: "cp1252")
     assert not streams.ambiguous_wide(None)  # not a CJK code page
 
 

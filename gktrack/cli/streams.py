@@ -10,8 +10,8 @@ The table marks ● and ✓ become "*" (``plain_marks``) on a console in a legac
 shows them badly, and with NO_COLOR or TERM=dumb, where a mark has no colour to carry.
 
 A console in a CJK legacy encoding also draws the other East Asian Ambiguous characters of a
-table (“ ” — … ─) two cells wide, where Unicode, Linux terminals in UTF-8 and Windows Terminal
-give them one (github.com/microsoft/terminal/issues/4604) (``ambiguous_wide``): conhost measures each such glyph and its CJK fonts (新宋体)
+table (“ ” — … ─) two cells wide, where Unicode, Linux terminals in UTF-8, Windows Terminal and
+VS Code's terminal give them one (github.com/microsoft/terminal/issues/4604) (``ambiguous_wide``): conhost measures each such glyph and its CJK fonts (新宋体)
 draw them full width (github.com/microsoft/edit/issues/115, box drawing in
 github.com/fdehau/tui-rs/issues/372, “ in code page 936 in github.com/ConEmu/ConEmu/issues/45);
 a VTE terminal (GNOME, MATE, as on 麒麟) in a non-UTF-8 encoding takes their width from the
@@ -93,10 +93,11 @@ _CJK_LEGACY = {"gbk", "gb2312", "gb18030", "big5", "big5hkscs", "cp950", "shift_
 
 def ambiguous_wide(stream) -> bool:
     """True on a console that draws ambiguous characters two cells wide (see the module's
-    description): one in a CJK legacy encoding, but not Windows Terminal (WT_SESSION), which
-    draws them one cell wide whatever the code page."""
+    description): one in a CJK legacy encoding, but not Windows Terminal (WT_SESSION) nor VS Code's
+    terminal (TERM_PROGRAM=vscode), which draw them one cell wide whatever the code page."""
     encoding = console_encoding(stream)
-    if encoding is None or sys.platform == "win32" and os.environ.get("WT_SESSION"):
+    if encoding is None or os.environ.get("TERM_PROGRAM") == "vscode" \
+            or sys.platform == "win32" and os.environ.get("WT_SESSION"):
         return False
     try:
         return codecs.lookup(encoding).name in _CJK_LEGACY
