@@ -222,3 +222,22 @@ def test_a_progress_entry_typed_as_one_line_is_told_its_keys(plans_repo):
               "    deadline: 6月底前\n    state: open\n    progress:\n      - 2024-06-20 已发布3件\n")
     line = refused(plans_repo, PLAN)
     assert line.startswith(f"{PLAN}:28:9: 错误:") and "可用的键:date、unit、by、note" in line and "映射" not in line, line
+
+
+@pytest.mark.parametrize("typed,column", [("- name: 党政综合办\n", 1), ("   - name: 党政综合办\n", 4),
+                                          (" - name: 党政综合办\n", 2)])
+def test_a_list_item_a_space_off_says_where_its_dash_belongs(plans_repo, typed, column):
+    # an item typed or pasted a space off the one above: libyaml's "did not find expected key"
+    # becomes the column its "- " should stand in
+    hand_edit(plans_repo, "units.yaml", "  - name: 党政综合办\n", typed)
+    line = refused(plans_repo, "units.yaml")
+    assert line.startswith(f"units.yaml:5:{column}: 错误:"), line
+    assert "没有与上一项(第 4 行)对齐:应写在第 3 列,即前面空 2 格" in line, line
+
+
+def test_a_task_a_space_off_is_aligned_with_the_tasks_not_with_its_progress(plans_repo):
+    text = plans_repo.text(PLAN)
+    block = text.index("\n  - id: 2\n")
+    plans_repo.write(PLAN, text[:block] + "\n - id: 2\n" + text[block + len("\n  - id: 2\n"):])
+    line = refused(plans_repo, PLAN)
+    assert "没有与上一项" in line and "应写在第 3 列,即前面空 2 格" in line, line

@@ -262,6 +262,30 @@ def _typing_slip(text: str, line: int) -> tuple[int, int, str] | None:
     return None
 
 
+def _misaligned_item(text: str, line: int) -> str | None:
+    """A list item ("- ") on ``line`` whose dash stands in none of the columns the items above it
+    use (a block copied or typed a space off): the nearest of those columns, where it belongs."""
+    lines = text.split("\n")
+    found = re.match(r" *- ", lines[line]) if 0 <= line < len(lines) else None
+    if found is None:
+        return None
+    mine = found.end() - 2
+    items: dict[int, int] = {}  # dash column -> the nearest line above with an item there
+    for number in range(line - 1, -1, -1):
+        above = re.match(r"( *)(- )?\S", lines[number])
+        if above is None:
+            continue
+        if above.group(2):
+            items.setdefault(len(above.group(1)), number)
+        elif not above.group(1):
+            break  # a top-level key: the list began below it
+    if not items or mine in items:
+        return None
+    column = min(items, key=lambda c: (abs(c - mine), c))
+    return (f"列表项的“- ”没有与上一项(第 {items[column] + 1} 行)对齐:应写在第 {column + 1} 列,"
+            f"即前面空 {column} 格")
+
+
 def _yaml_error(exc: Exception, text: str, where: str) -> PlanFileError:
     problem = str(getattr(exc, "problem", None) or getattr(exc, "context", None) or exc)
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
@@ -273,6 +297,8 @@ def _yaml_error(exc: Exception, text: str, where: str) -> PlanFileError:
     if context_mark is not None and any(k in problem for k in ("end of stream", "expected ','")):
         mark = context_mark
     message = next((zh for key, zh in _YAML_PROBLEMS if key in problem), "无法解析(格式有误)")
+    if mark is not None and any(k in problem for k in ("expected key", "'-' indicator", "block end")):
+        message = _misaligned_item(text, mark.line) or message
     if "cannot start any token" in problem and mark is not None:
         lines = text.split("\n")
         char = lines[mark.line][mark.column] if 0 <= mark.line < len(lines) and 0 <= mark.column < len(lines[mark.line]) else ""
