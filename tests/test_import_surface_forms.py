@@ -91,3 +91,48 @@ def test_columns_two_spaces_apart_are_not_a_spaced_out_heading():
     assert surface("是  否  是  否") == "是  否  是  否"
     assert surface("1 2 3 4") == "1 2 3 4"
     assert surface("　一 、 工 作 目 标") == "　一、工作目标"
+
+
+# ---- page furniture: what a PDF copy puts between pages --------------------------------------------
+
+_PAGE_NUMBERS = st.sampled_from(["- {n} -", "—{n}—", "第 {n} 页", "第{n}页 共9页", "{n}"])
+_RUNNING_HEADS = st.sampled_from(["某市人民政府公报 2024年第5期", "某县政务公开工作简报(第{n}期)"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(1, PLAN.count("\n") - 1), min_size=2, max_size=4, unique=True),
+       _PAGE_NUMBERS, st.one_of(st.none(), _RUNNING_HEADS), st.booleans())
+def test_page_numbers_and_running_heads_between_pages_change_nothing(breaks, number, head, head_first):
+    """A page number between any two lines, with a running head or foot beside it on every page,
+    is no task, no unit, no part of a sentence."""
+    lines, out = PLAN.split("\n"), []
+    for at, line in enumerate(lines):
+        out.append(line)
+        if at + 1 in breaks:
+            page = [number.format(n=len(out))] + ([head.format(n=len(out))] if head else [])
+            out += page[::-1] if head_first else page
+    plan = parse_document("\n".join(out))
+    assert outline(plan) == EXPECTED
+    assert head is None or any("页眉页脚" in message for _, message in plan.warnings)
+
+
+_CELLS = ["某县2024年政务公开工作任务分工表", "工作任务", "具体要求", "责任单位", "完成时限",
+          "一、深化重点领域信息公开", "1.推进财政信息公开", "按月公开全县财政收支情况,解读财政收支增减变化。", "县财政局",
+          "2024年6月底前", "2.做好政府债务信息公开", "按规定公开政府债务限额、余额和使用情况。", "县财政局、县审计局",
+          "持续推进", "二、加强政策解读", "3.做好政策解读", "围绕重大政策开展解读,及时发布解读材料。", "县政府办公室",
+          "2024年12月底前"]
+_CELL_TABLE = "\n\n".join(_CELLS) + "\n"
+
+
+def test_a_page_number_inside_a_table_of_one_cell_a_line_changes_nothing():
+    """A page break falls anywhere in a table copied one cell a line: the page number goes before
+    the table is read, and the cells on either side of it stay two cells."""
+    expected = task_triples(parse_document(_CELL_TABLE))
+    assert [units for _, units, _ in expected] == [
+        [("县财政局", "responsible")], [("县财政局", "responsible"), ("县审计局", "responsible")],
+        [("县政府办公室", "responsible")]]
+    lines = _CELL_TABLE.split("\n")
+    for at in range(1, len(lines) - 1):
+        for number in ("- 2 -", "第 2 页"):
+            paged = "\n".join(lines[:at] + [number] + lines[at:])
+            assert task_triples(parse_document(paged)) == expected, (at, number)
