@@ -136,3 +136,13 @@ def test_a_page_number_inside_a_table_of_one_cell_a_line_changes_nothing():
         for number in ("- 2 -", "第 2 页"):
             paged = "\n".join(lines[:at] + [number] + lines[at:])
             assert task_triples(parse_document(paged)) == expected, (at, number)
+
+
+# ---- labelled parts run together -----------------------------------------------------------------
+
+@given(st.lists(st.sampled_from(["", " ", ";", ","]), min_size=2, max_size=2))
+def test_labels_one_after_another_with_or_without_a_separator(gaps):
+    """"牵头单位:X配合单位:Y完成时限:Z": the space between labelled parts lost where a line broke at it."""
+    text = f"某县2024年政务公开工作要点\n一、加强政策解读\n1.围绕重大政策开展解读。牵头单位:县政府办公室{gaps[0]}配合单位:县直各部门{gaps[1]}完成时限:长期坚持\n"
+    (_, units, deadline), = task_triples(parse_document(text))
+    assert units == [("县政府办公室", "lead"), ("县直各部门", "support")] and deadline == ["长期坚持"]
