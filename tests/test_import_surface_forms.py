@@ -138,7 +138,34 @@ def test_a_page_number_inside_a_table_of_one_cell_a_line_changes_nothing():
             assert task_triples(parse_document(paged)) == expected, (at, number)
 
 
-# ---- labelled parts run together -----------------------------------------------------------------
+# ---- hard line breaks: a PDF copy breaks every line at the page's width -----------------------------
+
+# items a line or two long, their units and deadline labelled on the same line, spaced apart
+SHORT = """某市2024年政务公开工作要点
+一、做好政策公开
+1.做好规范性文件公开,规范性文件印发后及时在政府网站政策文件库集中公开。牵头单位:市司法局　配合单位:市政府办公室　完成时限:2024年6月底前
+2.做好政策解读,重要政策文件与解读材料同步组织、同步审签、同步发布。牵头单位:市政府办公室　责任单位:市直各部门　完成时限:持续推进
+二、做好回应关切
+3.及时回应社会关切,涉及本地的重大舆情24小时内作出回应。责任单位:市委网信办　完成时限:长期坚持
+4.办好政府开放日活动,邀请群众走进机关。牵头单位:市政府办公室　配合单位:各镇人民政府　完成时限:2024年10月底前
+"""
+
+
+def _wrapped(text: str, width: int) -> str:
+    return "\n".join(part for line in text.split("\n")
+                     for part in ([line[i:i + width] for i in range(0, len(line), width)] if line else [line]))
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(26, 45))
+def test_a_short_plan_broken_at_any_page_width_reads_the_same(width):
+    """Only a few lines reach the page's width in a short text: where they break sentences (or a
+    label before its value) and no line is longer, they are still rejoined, a unit's name too."""
+    expected = task_triples(parse_document(SHORT))
+    assert [units for _, units, _ in expected][3] == [("市政府办公室", "lead"), ("各镇人民政府", "support")]
+    plan = parse_document(_wrapped(SHORT, width))
+    assert task_triples(plan) == expected and plan.title == "某市2024年政务公开工作要点"
+
 
 @given(st.lists(st.sampled_from(["", " ", ";", ","]), min_size=2, max_size=2))
 def test_labels_one_after_another_with_or_without_a_separator(gaps):

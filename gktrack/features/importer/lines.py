@@ -184,7 +184,14 @@ def rejoin_wrapped(segs: list[Seg], apart: frozenset[int] = frozenset()) -> list
     # as wide as the page (a 责任单位 cell) says neither.
     units = [s for s in full if looks_like_unit_phrase(s.raw)]
     cut = sum(1 for s in full if not ends_sentence(s.norm)) - sum(1 for s in units if not ends_sentence(s.norm))
-    if width < 10 or near < 0.4 * wide or near < 6 or longer > 0.1 * len(lengths) \
+    # a short text shows few full lines, most of its items a line or two: enough where three break a
+    # sentence at a page's width (or a label before its colon's value), all others but one too, and
+    # no line is longer
+    opened = sum(1 for s in full if s.norm.endswith(":") and s not in units)
+    few = cut + opened >= max(3, len(full) - len(units) - 1) and width >= 25 \
+        and not any(width_of(s) > width + 2 for s in segs)
+    if width < 10 or near < (0.25 if few else 0.4) * wide or near < (3 if few else 6) \
+            or longer > 0.1 * len(lengths) \
             or len({s.compact for s in full}) < 0.8 * len(full) or cut < 0.5 * (len(full) - len(units)):
         return _closing_brackets(segs, apart)
     indented = sum(1 for s in segs if s.indent) >= 3
