@@ -173,3 +173,14 @@ def test_labels_one_after_another_with_or_without_a_separator(gaps):
     text = f"某县2024年政务公开工作要点\n一、加强政策解读\n1.围绕重大政策开展解读。牵头单位:县政府办公室{gaps[0]}配合单位:县直各部门{gaps[1]}完成时限:长期坚持\n"
     (_, units, deadline), = task_triples(parse_document(text))
     assert units == [("县政府办公室", "lead"), ("县直各部门", "support")] and deadline == ["长期坚持"]
+
+
+
+_BEFORE_COMMAS = [at for at, char in enumerate(PLAN) if char in ",、;:" and PLAN[at - 1] != "\n"]
+
+
+@given(st.sets(st.sampled_from(_BEFORE_COMMAS), max_size=3))
+def test_a_line_opening_with_a_comma_goes_on_the_line_before(breaks):
+    """A PDF breaks a line after so many characters, before a comma too: no sentence opens with one."""
+    text = "".join("\n" + char if at in breaks else char for at, char in enumerate(PLAN))
+    assert outline(parse_document(text)) == EXPECTED

@@ -216,7 +216,9 @@ def rejoin_wrapped(segs: list[Seg], apart: frozenset[int] = frozenset()) -> list
     groups: list[list[Seg]] = []
     last = False  # whether the last line read was full: only a full one continues on the next
     for index, seg in enumerate(segs):
-        if (groups and last and not (indented and seg.indent)
+        if groups and _goes_on(groups[-1][-1], seg, apart):
+            groups[-1].append(seg.piece(0, len(seg.raw)))
+        elif (groups and last and not (indented and seg.indent)
                 and not any(groups[-1][-1].no < no <= seg.no for no in apart)
                 and marker_at_start(seg.raw, seg.norm) is None and not DATE_LINE.match(seg.norm)
                 and not DOC_NUMBER.fullmatch(seg.norm) and not BARE_PAGE.match(seg.norm) and not CHROME.match(seg.norm)
@@ -234,12 +236,19 @@ def _closing_brackets(segs: list[Seg], apart: frozenset[int]) -> list[Seg]:
     continues on the next, unnumbered, line that closes it ("单位:县财政局)")."""
     groups: list[list[Seg]] = []
     for seg in segs:
-        if groups and _closes(groups[-1], seg) and marker_at_start(seg.raw, seg.norm) is None \
-                and not any(groups[-1][-1].no < no <= seg.no for no in apart):
+        if groups and (_goes_on(groups[-1][-1], seg, apart) or _closes(groups[-1], seg)
+                       and marker_at_start(seg.raw, seg.norm) is None
+                       and not any(groups[-1][-1].no < no <= seg.no for no in apart)):
             groups[-1].append(seg.piece(0, len(seg.raw)))
         else:
             groups.append([seg])
     return _joined(groups)
+
+
+def _goes_on(last: Seg, seg: Seg, apart: frozenset[int]) -> bool:
+    """Whether ``seg`` opens with a mark no sentence opens with (",市大数据局配合。"): a line broken
+    by its count of characters, not by the text, goes on the one before it (no table between)."""
+    return seg.norm[:1] in ",、;:。" and not any(last.no < no <= seg.no for no in apart)
 
 
 def _closes(group: list[Seg], seg: Seg) -> bool:
