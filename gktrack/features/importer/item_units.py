@@ -215,6 +215,9 @@ def top_brackets(norm: str):
 
 _PART_WORDS = rf"{DEADLINE_LABEL_WORDS}|{PERSON_WORDS}|{UNIT_LABEL_WORD}"
 _PART_LABEL = re.compile(rf"(?:^|(?<=[;,\s。]))\s*(?P<label>{_PART_WORDS})\s*:")
+# after the first label the next ones may follow a name directly ("牵头单位:X配合单位:Y"): the space
+# between them lost where a PDF's line broke at it
+_NEXT_LABEL = re.compile(rf"(?P<label>{_PART_WORDS})\s*:")
 # A run of labelled parts closing an item, after its last full stop (used when it names units).
 # "…公开。责任单位:X。完成时限:Y。": the labelled parts may be sentences of their own
 _TAIL_LABELLED = re.compile(rf"(?:^|[。;])\s*(?P<phrase>(?:{_PART_WORDS})\s*:[^。]+(?:。\s*(?:{_PART_WORDS})\s*:[^。]+)*)$")
@@ -226,7 +229,8 @@ def labelled_parts(text: str) -> tuple[str, list[str], list[str]] | None:
     """"责任时限:6月底前,牵头单位:X,配合单位:Y" -> ("牵头单位:X;配合单位:Y", ["6月底前"], []);
     a person ("牵头负责领导:张三") is a note, never a unit. None when the text is not so labelled."""
     norm = fold(text)
-    found = list(_PART_LABEL.finditer(norm))
+    first = _PART_LABEL.search(norm)
+    found = [first] + list(_NEXT_LABEL.finditer(norm, first.end())) if first else []
     time_or_person = _TIME_LABEL.pattern + "|" + _PERSON_LABEL.pattern
     units, deadlines, notes = [], [], []
     if found and found[0].start() != 0 \
@@ -237,7 +241,9 @@ def labelled_parts(text: str) -> tuple[str, list[str], list[str]] | None:
             time_or_person, found[0].group("label"))):
         return None
     for index, match in enumerate(found):
-        end = found[index + 1].start() - 1 if index + 1 < len(found) else len(text)
+        end = len(text)
+        if index + 1 < len(found):  # up to the next label, without the separator before it
+            end = found[index + 1].start() - bool(re.match(r"[;,\s。]", norm[found[index + 1].start() - 1]))
         label, value = match.group("label"), text[match.end():end].strip(STRIP + ";,;,。")
         if not value:
             continue

@@ -1,8 +1,9 @@
 """A document's text as segments (``Seg``): what every later step of the parse reads.
 
-Blank lines dropped, table rows written with | or tabs split into cells, hard-wrapped text (PDF
-copies) rejoined, page markers ("2、" cutting a sentence, "- 3 -") removed and the sentence they
-cut rejoined, headings and items run into one line split apart. Also the ``Run`` that collects
+Page furniture ("- 3 -", a running head) taken out of the lines before anything reads them, blank
+lines dropped, table rows written with | or tabs split into cells, hard-wrapped text (PDF copies)
+rejoined, page markers ("2、" cutting a sentence) removed and the sentence they or a page break cut
+rejoined, headings and items run into one line split apart. Also the ``Run`` that collects
 one parse's warnings, and the patterns of page furniture and plan and part titles.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from gktrack.domain.deadlines import is_known
@@ -183,7 +184,14 @@ def rejoin_wrapped(segs: list[Seg], apart: frozenset[int] = frozenset()) -> list
     # as wide as the page (a 责任单位 cell) says neither.
     units = [s for s in full if looks_like_unit_phrase(s.raw)]
     cut = sum(1 for s in full if not ends_sentence(s.norm)) - sum(1 for s in units if not ends_sentence(s.norm))
-    if width < 10 or near < 0.4 * wide or near < 6 or longer > 0.1 * len(lengths) \
+    # a short text shows few full lines, most of its items a line or two: enough where three break a
+    # sentence at a page's width (or a label before its colon's value), all others but one too, and
+    # no line is longer
+    opened = sum(1 for s in full if s.norm.endswith(":") and s not in units)
+    few = cut + opened >= max(3, len(full) - len(units) - 1) and width >= 25 \
+        and not any(width_of(s) > width + 2 for s in segs)
+    if width < 10 or near < (0.25 if few else 0.4) * wide or near < (3 if few else 6) \
+            or longer > 0.1 * len(lengths) \
             or len({s.compact for s in full}) < 0.8 * len(full) or cut < 0.5 * (len(full) - len(units)):
         return _closing_brackets(segs, apart)
     indented = sum(1 for s in segs if s.indent) >= 3
@@ -208,7 +216,9 @@ def rejoin_wrapped(segs: list[Seg], apart: frozenset[int] = frozenset()) -> list
     groups: list[list[Seg]] = []
     last = False  # whether the last line read was full: only a full one continues on the next
     for index, seg in enumerate(segs):
-        if (groups and last and not (indented and seg.indent)
+        if groups and _goes_on(groups[-1][-1], seg, apart):
+            groups[-1].append(seg.piece(0, len(seg.raw)))
+        elif (groups and last and not (indented and seg.indent)
                 and not any(groups[-1][-1].no < no <= seg.no for no in apart)
                 and marker_at_start(seg.raw, seg.norm) is None and not DATE_LINE.match(seg.norm)
                 and not DOC_NUMBER.fullmatch(seg.norm) and not BARE_PAGE.match(seg.norm) and not CHROME.match(seg.norm)
@@ -226,12 +236,19 @@ def _closing_brackets(segs: list[Seg], apart: frozenset[int]) -> list[Seg]:
     continues on the next, unnumbered, line that closes it ("单位:县财政局)")."""
     groups: list[list[Seg]] = []
     for seg in segs:
-        if groups and _closes(groups[-1], seg) and marker_at_start(seg.raw, seg.norm) is None \
-                and not any(groups[-1][-1].no < no <= seg.no for no in apart):
+        if groups and (_goes_on(groups[-1][-1], seg, apart) or _closes(groups[-1], seg)
+                       and marker_at_start(seg.raw, seg.norm) is None
+                       and not any(groups[-1][-1].no < no <= seg.no for no in apart)):
             groups[-1].append(seg.piece(0, len(seg.raw)))
         else:
             groups.append([seg])
     return _joined(groups)
+
+
+def _goes_on(last: Seg, seg: Seg, apart: frozenset[int]) -> bool:
+    """Whether ``seg`` opens with a mark no sentence opens with (",市大数据局配合。"): a line broken
+    by its count of characters, not by the text, goes on the one before it (no table between)."""
+    return seg.norm[:1] in ",、;:。" and not any(last.no < no <= seg.no for no in apart)
 
 
 def _closes(group: list[Seg], seg: Seg) -> bool:
@@ -349,9 +366,81 @@ def _items_inside(seg: Seg, key: str) -> list[int]:
     return items
 
 
-def remove_page_markers(segs: list[Seg], run: Run, table_numbers: bool) -> list[Seg]:
-    """Page numbers cut into the text ("…重大行政\\n2、决策法定程序…", "- 3 -") removed, sentences rejoined."""
-    removed: list[tuple[int, str]] = []
+@dataclass
+class PageBreaks:
+    """What ``without_page_furniture`` took out: the page numbers, for the one message naming them,
+    and for the first line after each break the last line before it (a sentence it cut goes on)."""
+    numbers: list[tuple[int, str]] = field(default_factory=list)
+    after: dict[int, int] = field(default_factory=dict)
+    spaced: bool = False  # blank lines part every two lines of the text (a table's cells one a line)
+
+
+# "01" above a short title is a WeChat article's section number, not a page's (``remove_page_markers``)
+_SECTION_NUMBER = re.compile(r"0[1-9]")
+
+
+def without_page_furniture(doc: Document, run: Run) -> tuple[Document, PageBreaks]:
+    """The document without its page furniture, before anything reads its structure (tables too):
+    page numbers on lines of their own ("- 3 -", "第 3 页", a bare "3" unless the text numbers its
+    rows so: a 序号 header, "|" between cells one a line) and a running head or foot, a short line
+    that comes back beside them page after page ("某市人民政府公报 2024年第5期"). The lines of the
+    file's own tables are its cells: left as they are."""
+    in_table = {no for grid in doc.tables for no in range(grid.first, grid.last + 1)}
+    lines = [line for line in doc.lines if line.text.strip(STRIP)]
+    norms = [fold(line.text).strip(STRIP) if line.no not in in_table else "" for line in lines]
+    row_numbers = any("序号" in re.split(r"\s*\|\s*|\t+", norm) for norm in norms)
+    pages = set()
+    for index, norm in enumerate(norms):
+        beside = (norms[index - 1] if index else "") + (norms[index + 1] if index + 1 < len(norms) else "")
+        cell = row_numbers or "|" in beside  # a bare number among cells one a line, "|" between them
+        if norm and BARE_PAGE.match(norm) and not (cell and re.fullmatch(r"\d{1,3}", norm)):
+            following = norms[index + 1] if index + 1 < len(norms) else None
+            if not (_SECTION_NUMBER.fullmatch(norm) and following is not None and "。" not in following
+                    and len(following) <= 30 and marker_at_start(following) is None):
+                pages.add(index)
+    heads = _running_heads(norms, pages)
+    breaks = PageBreaks(numbers=[(lines[i].no, lines[i].text.strip(STRIP)) for i in sorted(pages)])
+    gone = pages | heads
+    kept = None  # the last line kept: any between it and the next kept one were taken out
+    for index in range(len(lines)):
+        if index not in gone:
+            if kept is not None and index - kept > 1:
+                breaks.after[lines[index].no] = lines[kept].no
+            kept = index
+    apart = sum(1 for a, b in zip(lines, lines[1:]) if b.no - a.no > 1)
+    breaks.spaced = apart >= 0.8 * (len(lines) - 1) > 0
+    if heads:
+        shown = lines[min(heads)].text.strip(STRIP)
+        run.warn(lines[min(heads)].no, f"去掉了每页重复的页眉页脚“{shown}”({len(heads)} 处)")
+    dropped = {lines[i].no for i in gone}
+    return replace(doc, lines=[line for line in doc.lines if line.no not in dropped]), breaks
+
+
+def _running_heads(norms: list[str], pages: set[int]) -> set[int]:
+    """The lines beside page numbers that say the same each time (digits aside): a short line, no
+    sentence, unit list or deadline, that stands beside one at least twice and as often as not."""
+    def key(norm: str) -> str:
+        return re.sub(r"\d+", "#", re.sub(r"\s+", "", norm))
+
+    seen: dict[str, list[int]] = {}
+    for index, norm in enumerate(norms):
+        if index not in pages and 4 <= len(norm) <= TITLE_CHARS:
+            seen.setdefault(key(norm), []).append(index)
+    heads: set[int] = set()
+    for found in seen.values():
+        beside = [i for i in found if i - 1 in pages or i + 1 in pages]
+        norm = norms[found[0]]
+        if len(beside) >= 2 and 2 * len(beside) >= len(found) and not re.search("[。!?;]", norm) \
+                and marker_at_start(norm) is None and not is_known(re.sub(r"\s+", "", norm)) \
+                and not looks_like_unit_phrase(norm):
+            heads.update(beside)
+    return heads
+
+
+def remove_page_markers(segs: list[Seg], run: Run, breaks: PageBreaks) -> list[Seg]:
+    """Page numbers cut into the text ("…重大行政\\n2、决策法定程序…") removed, sentences rejoined, also
+    those a page break taken out before (``without_page_furniture``) cut."""
+    removed: list[tuple[int, str]] = list(breaks.numbers)
     # Arabic "N、"/"N." at line starts: a chain of them that mostly interrupts sentences is pagination.
     candidates: dict[str, list[int]] = {}
     for index, seg in enumerate(segs):
@@ -379,7 +468,7 @@ def remove_page_markers(segs: list[Seg], run: Run, table_numbers: bool) -> list[
             else:
                 last = values[i]
     groups: list[list[Seg]] = []
-    join_next = join_heading = rejoined = False
+    join_heading = rejoined = False
     for index, seg in enumerate(segs):
         cut_off = bool(groups) and not ends_sentence(groups[-1][-1].norm)
         if index in page_lines:
@@ -405,20 +494,29 @@ def remove_page_markers(segs: list[Seg], run: Run, table_numbers: bool) -> list[
             groups[-1] = [Seg(number.no, number.raw + " " + seg.raw,
                               starts=[(0, number.no), (len(number.raw) + 1, seg.no)])]
             continue
-        if BARE_PAGE.match(seg.norm) and not (table_numbers and re.fullmatch(r"\d{1,3}", seg.norm)):
-            removed.append((seg.no, seg.raw))
-            join_next = cut_off
-            continue
-        if join_next and marker_at_start(seg.raw, seg.norm) is None and not looks_like_unit_phrase(seg.raw):
+        if cut_off and _cut_by_break(groups[-1][-1], seg, breaks):
             groups[-1].append(seg.piece(0, len(seg.raw)))
             rejoined = True
         else:
             groups.append([seg])
-        join_next = False
     if removed:
+        removed.sort()
         shown = "、".join(f"“{text}”" for _, text in removed[:5]) + ("等" if len(removed) > 5 else "")
         run.warn(removed[0][0], f"删除页码标记 {len(removed)} 处({shown})" + (",被截断的句子已接合" if rejoined else ""))
     return _joined(groups)
+
+
+def _cut_by_break(last: Seg, seg: Seg, breaks: PageBreaks) -> bool:
+    """Whether ``seg`` goes on the sentence ``last`` leaves open, a page break between them: ``last``
+    ends in a line of a paragraph's length, or is a numbered item's first words where blank lines do
+    not set every line apart (a short line else is a table's cell: "责任单位", "1.推进财政信息公开"),
+    and is no title; neither is a unit list or a deadline, nor ``seg`` numbered."""
+    offset, line = max(last.starts)
+    return breaks.after.get(seg.no) == line and not _whole_title(last.norm) \
+        and (len(last.raw) - offset >= 20
+             or not breaks.spaced and marker_at_start(last.raw, last.norm) is not None) \
+        and marker_at_start(seg.raw, seg.norm) is None and not is_known(seg.compact) \
+        and not looks_like_unit_phrase(seg.raw) and not looks_like_unit_phrase(last.raw)
 
 
 class _Numbering:

@@ -32,7 +32,7 @@ from gktrack.features.importer.item_units import (
 )
 from gktrack.features.importer.lines import (
     CHROME, CLOSING, TERMINAL, Run, Seg, bullet_details, ends_sentence, rejoin_wrapped,
-    remove_page_markers, segments, split_inline, split_items, undotted_numbers,
+    remove_page_markers, segments, split_inline, split_items, undotted_numbers, without_page_furniture,
 )
 from gktrack.features.importer.result import ImportedPlan, ImportedTask
 from gktrack.features.importer.sources import Document, Line, text_document
@@ -74,12 +74,12 @@ def _parse(doc: Document, year: int | None) -> ImportedPlan:
     for line, message in doc.notes:  # what reading the file changed (control characters taken out)
         run.warn(line, message)
     doc = _plain_script(doc, run)
+    doc, breaks = without_page_furniture(doc, run)
     tables = _tables(doc, run)
     segs = segments(_outside(doc, tables))
-    table_numbers = any(s.compact == "序号" for s in segs)
     # wrapped lines first: a sharing site's page number ("2、") cuts a sentence, not a line of one
     segs = rejoin_wrapped(segs, frozenset(grid.first for grid, _ in tables))
-    segs = remove_page_markers(segs, run, table_numbers)
+    segs = remove_page_markers(segs, run, breaks)
     segs = split_inline(segs)
     undotted_numbers(segs)
     bullet_details(segs)
