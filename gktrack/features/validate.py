@@ -27,8 +27,9 @@ from gktrack.domain.deadlines import before_plan_year, parsed, unread_note
 from gktrack.domain.model import ROLES, Plan, Task, fields_of, to_data
 from gktrack.domain.parts import owed_parts
 from gktrack.domain.text import clip
-from gktrack.domain.unitphrase import text_problem, unit_name_problem
+from gktrack.domain.unitphrase import parse_unit_phrase, text_problem, unit_name_problem
 from gktrack.domain.units import Units, likely_same
+from gktrack.errors import InputError
 from gktrack.storage import git, yamldoc
 from gktrack.storage.index import blob_id
 from gktrack.storage.planfile import PLAN_ID, parse_plan, plan_from_nodes
@@ -291,8 +292,7 @@ def _in_order(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.message.startswith(MORE_OF_THE_SAME), p.line or 0, p.column or 0))
 
 
-# Hand-typed unit names: a document's "A、B" kept as one name, quotes around a name.
-_NAME_SEPARATORS = re.compile(r"[、,，;；\s]+")
+# Hand-typed unit names: quotes around a name.
 _QUOTES = "“”‘’\"'「」『』"
 
 
@@ -310,17 +310,12 @@ def _unknown_unit(units: Units, name: str, prefix: str, *, listed: bool = False)
 
 
 def _separate_names(text: str) -> list[str]:
-    """The names in ``text`` as a document lists them (A、B,C), outside brackets: 各县(市、区)
-    is one name."""
-    parts, depth, current = [], 0, ""
-    for char in text:
-        depth += (char in "(（") - (char in ")）")
-        if depth <= 0 and _NAME_SEPARATORS.fullmatch(char):
-            parts.append(current)
-            current = ""
-        else:
-            current += char
-    return [name for part in [*parts, current] if (name := part.strip(_QUOTES).strip())]
+    """The names in ``text`` as a document lists them (A、B,C), read as the importer reads a unit
+    list (``parse_unit_phrase``): 各县(市、区) is one name."""
+    try:
+        return [unit.name for unit in parse_unit_phrase(text)]
+    except InputError:
+        return [text]
 
 
 def _name(record: Any, lost: set) -> str:
