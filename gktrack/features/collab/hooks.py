@@ -154,9 +154,7 @@ def _new_errors(check: Callable[[bytes], list], before: bytes | None, after: byt
 def validation_findings(changes: list[FileChange], registry_after: bytes | None) -> list[Finding]:
     """What no client could read, or ``gktrack validate`` newly finds wrong, in ``changes``."""
     found: list[Finding] = []
-    units = None
-    with contextlib.suppress(GktrackError):
-        units = Units(_read_registry(registry_after)) if registry_after is not None else None
+    units = _units_of(registry_after)
     for change in changes:
         rel = change.rel
         plan_id = plan_id_of(rel)
@@ -168,29 +166,25 @@ def validation_findings(changes: list[FileChange], registry_after: bytes | None)
             # and gktrack then changes and syncs nothing there
             found.append((rel, RULE_VALID, f"{rel} 用了 CRLF(回车换行)换行,仓库中只能用 LF 换行"))
             continue
-        if rel == REGISTRY_FILE:
-            if change.after is None:
-                found.append((rel, RULE_VALID, "删除了单位名册 units.yaml"))
-                continue
-            try:
-                _read_registry(change.after)
-            except GktrackError as exc:
-                found.append((rel, RULE_VALID, f"单位名册无法读取:{exc}"))
-                continue
-            found += [(rel, RULE_VALID, line)
-                      for line in _new_errors(lambda data: check_registry(rel, data)[0], change.before, change.after)]
-        elif plan_id and change.after is not None:
-            if not PLAN_ID.match(plan_id):
-                found.append((rel, RULE_VALID, f"文件名“{plan_id}”不是可用的计划编号"))
-                continue
-            try:
+        if rel == REGISTRY_FILE and change.after is None:
+            found.append((rel, RULE_VALID, "删除了单位名册 units.yaml"))
+            continue
+        if rel != REGISTRY_FILE and (not plan_id or change.after is None):
+            continue
+        if plan_id and not PLAN_ID.match(plan_id):
+            found.append((rel, RULE_VALID, f"文件名“{plan_id}”不是可用的计划编号"))
+            continue
+        target = plan_id or rel
+        try:
+            if plan_id:
                 _read_plan(change.after, rel)
-            except GktrackError as exc:
-                found.append((plan_id, RULE_VALID, f"计划文件无法读取:{exc}"))
-                continue
-            found += [(plan_id, RULE_VALID, line)
-                      for line in _new_errors(lambda data: check_plan(rel, data, units=units, file_id=plan_id),
-                                              change.before, change.after)]
+            else:
+                _read_registry(change.after)
+        except GktrackError as exc:
+            found.append((target, RULE_VALID, f"{'计划文件' if plan_id else '单位名册'}无法读取:{exc}"))
+            continue
+        found += [(target, RULE_VALID, line)
+                  for line in _new_errors(_checker(rel, plan_id, units), change.before, change.after)]
     return found
 
 
@@ -198,10 +192,7 @@ def new_warnings(root: Path, changes: list[FileChange]) -> list[str]:
     """The ``gktrack validate`` warnings that a local change (``worktree_changes``) brings: they
     stop nothing, but a hand edit that reads as something else than was meant (a "#" that is no
     comment, two aliases as one) is said when it is committed, not found a year later."""
-    registry_after = _registry_after(root, changes)
-    units = None
-    with contextlib.suppress(GktrackError):
-        units = Units(_read_registry(registry_after)) if registry_after is not None else None
+    units = _units_of(_registry_after(root, changes))
     out: list[str] = []
     for change in changes:
         rel, plan_id = change.rel, plan_id_of(change.rel)
@@ -211,11 +202,19 @@ def new_warnings(root: Path, changes: list[FileChange]) -> list[str]:
     return out
 
 
+def _units_of(registry: bytes | None) -> Units | None:
+    """The units the plans' unit names are checked against; None when the registry is missing or
+    unreadable (which is a finding of its own)."""
+    with contextlib.suppress(GktrackError):
+        return Units(_read_registry(registry)) if registry is not None else None
+    return None
+
+
 def _checker(rel: str, plan_id: str | None, units: Units | None) -> Callable[[bytes], list]:
     """``gktrack validate`` of one file's bytes."""
-    if rel == REGISTRY_FILE:
-        return lambda data: check_registry(rel, data)[0]
-    return lambda data: check_plan(rel, data, units=units, file_id=plan_id)
+    if plan_id:
+        return lambda data: check_plan(rel, data, units=units, file_id=plan_id)
+    return lambda data: check_registry(rel, data)[0]
 
 
 def future_work_findings(changes: list[FileChange], latest: dt.date) -> list[Finding]:
