@@ -361,15 +361,22 @@ def _check_clean(root: Path) -> None:
 # --- the steps --------------------------------------------------------------------------------
 
 
+def _over_network(root: Path, target: _Target, args: tuple, doing: str,
+                  then: str) -> subprocess.CompletedProcess:
+    """git talking to the remote; given up after ``sync_timeout()``, saying what it was ``doing``
+    and what is ``then`` true."""
+    try:
+        return _git(root, *args, timeout=sync_timeout())
+    except subprocess.TimeoutExpired:
+        raise SyncUnavailableError(
+            f"{doing} {target.remote}({target.url})超过 {sync_timeout():.0f} 秒无响应{then}") from None
+
+
 def _fetch(root: Path, target: _Target) -> bool:
     """Fetch the remote branch into its tracking ref; False when the remote has no such branch."""
     refspec = f"+refs/heads/{target.remote_branch}:{target.tracking}"
-    try:
-        proc = _git(root, "fetch", "-q", "--no-tags", target.remote, refspec, timeout=sync_timeout())
-    except subprocess.TimeoutExpired:
-        raise SyncUnavailableError(
-            f"连接远程仓库 {target.remote}({target.url})超过 {sync_timeout():.0f} 秒无响应,本地未做任何改动;请稍后再试"
-        ) from None
+    proc = _over_network(root, target, ("fetch", "-q", "--no-tags", target.remote, refspec),
+                         "连接远程仓库", ",本地未做任何改动;请稍后再试")
     if proc.returncode == 0:
         return True
     text = proc.stderr or ""
@@ -431,14 +438,9 @@ def _unmerged(root: Path) -> list[str]:
 
 def _push(root: Path, target: _Target) -> tuple[str, list[str]]:
     """("ok" | "stale" | "rejected", the server's messages)."""
-    try:
-        proc = _git(root, "push", "--porcelain", target.remote, f"HEAD:refs/heads/{target.remote_branch}",
-                    timeout=sync_timeout())
-    except subprocess.TimeoutExpired:
-        raise SyncUnavailableError(
-            f"推送到 {target.remote}({target.url})超过 {sync_timeout():.0f} 秒无响应;"
-            "本地已合入远程的修改但尚未推送,请稍后再运行 gktrack sync"
-        ) from None
+    refspec = f"HEAD:refs/heads/{target.remote_branch}"
+    proc = _over_network(root, target, ("push", "--porcelain", target.remote, refspec), "推送到",
+                         ";本地已合入远程的修改但尚未推送,请稍后再运行 gktrack sync")
     output = (proc.stdout or "") + "\n" + (proc.stderr or "")
     remote_lines = [line[len("remote: "):].rstrip() for line in output.splitlines() if line.startswith("remote: ")]
     remote_lines = [line for line in remote_lines if line.strip()]
@@ -699,11 +701,7 @@ def abort_sync(repo: Repository) -> str:
                 shown = "、".join(sha[:8] for sha in extra[:5])
                 raise RepoError(f"同步暂停期间又有 {len(extra)} 个提交({shown}),放弃同步会丢掉它们,已拒绝;"
                                 "请先处理好冲突后运行 gktrack sync --continue")
-            proc = _git(root, "rebase", "--abort")
-            if proc.returncode != 0 or rebase_in_progress(root):
-                _recover(repo, state)
-            elif state.get("orig_head") and git.head(root) != state["orig_head"]:
-                _restore_branch(root, state["branch"], state["orig_head"])
+            _recover(repo, state)  # undoes the rebase as it undoes an interrupted one
         _finish_cleanup(root)
     return "已放弃本次同步:本地提交恢复为同步前的样子,没有推送任何内容"
 
