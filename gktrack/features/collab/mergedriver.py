@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import re
 import tempfile
@@ -263,8 +264,8 @@ class _Items:
         self.order[self.order.index(old)] = new
 
 
-def _plan_from_nodes(reader: Reader, root: Any) -> Plan:
-    return plan_from_nodes(reader, root, None)
+# The strict reader of a version of a plan file (there is no file name to check its id against).
+_plan_from_nodes = functools.partial(plan_from_nodes, expected_id=None)
 
 
 class _Doc:
@@ -408,8 +409,7 @@ def _merge(base_text: str, ours_text: str, theirs_text: str, where: str, mapping
     (base_sections, base_tasks), (ours_sections, ours_tasks), (theirs_sections, theirs_tasks) = sides
 
     # The header: every top-level key but the lists, field by field.
-    header, fields = merge_record(Plan, base.header(_PLAN_LISTS), ours.header(_PLAN_LISTS),
-                                  theirs.header(_PLAN_LISTS))
+    header, fields = merge_record(Plan, *(doc.header(_PLAN_LISTS) for doc in (base, ours, theirs)))
     result.conflicts += [Conflict(plan_id, name) for name in fields]
 
     # Sections, by key, each as one value; a conflict is recorded at the top.
@@ -655,19 +655,14 @@ def _has_markers(text: str) -> bool:
 _REGISTRY_LISTS = {name: RECORDS[spec.record] for name, spec in fields_of(Registry) if spec.kind == "records"}
 
 
-def _registry_items(doc: _Doc) -> dict[str, _Items]:
-    return {name: doc.items(name, cls) for name, cls in _REGISTRY_LISTS.items()}
-
-
 def _only_appended(base: _Doc, other: _Doc) -> dict[str, list] | None:
     """The keys of the entries ``other`` added to ``base``'s lists, if adding entries is all it
     did; else None."""
     if base.header(_REGISTRY_LISTS) != other.header(_REGISTRY_LISTS):
         return None
     added: dict[str, list] = {}
-    before_items, after_items = _registry_items(base), _registry_items(other)
-    for name in _REGISTRY_LISTS:
-        before, after = before_items[name], after_items[name]
+    for name, cls in _REGISTRY_LISTS.items():
+        before, after = base.items(name, cls), other.items(name, cls)
         if base.plain_list(name) != [before.data[k] for k in before.order] or \
                 other.plain_list(name) != [after.data[k] for k in after.order]:
             return None  # two entries under one name: not ours to sort out
@@ -694,18 +689,17 @@ def merge_registry_texts(base: str, ours: str, theirs: str, where: str = REGISTR
         added = _only_appended(base_doc, other)
         if added is None:
             continue
-        mine_items, other_items = _registry_items(mine), _registry_items(other)
         edits: list[yamldoc.Splice] = []
         expected = {}
         for name, cls in _REGISTRY_LISTS.items():
-            have = mine_items[name]
+            have, theirs = mine.items(name, cls), other.items(name, cls)
             new = [k for k in added.get(name, []) if k not in have.data]  # both added it: once
             order = [*have.order, *new]
-            merged = {**have.data, **{k: other_items[name].data[k] for k in new}}
+            merged = {**have.data, **{k: theirs.data[k] for k in new}}
             expected[name] = [merged[k] for k in order]
             if new:
                 edits += _list_edits(mine, name, cls, have, order, merged,
-                                     _sources(merged, (mine, have), (other, other_items[name])), gap=False)
+                                     _sources(merged, (mine, have), (other, theirs)), gap=False)
         text = yamldoc.apply_splices(mine.text, edits)
         try:
             result = _Doc(text, where, registry_from_nodes)
