@@ -663,11 +663,11 @@ def install(path: str | Path | None, *, pre_commit: bool = False, pre_receive: b
     if not start.is_dir():
         raise InputError(f"“{start}”不是文件夹")
     try:
-        git_dir = Path(git.run(start, "rev-parse", "--absolute-git-dir").strip())
-        bare = git.run(start, "rev-parse", "--is-bare-repository").strip() == "true"
-        hooks_dir = Path(git.run(start, "rev-parse", "--git-path", "hooks").strip())
+        git_dir, bare_repo, hooks = git.run(start, "rev-parse", "--absolute-git-dir", "--is-bare-repository",
+                                            "--git-path", "hooks").splitlines()
     except RepoError:
         raise RepoError(f"“{start}”不是 git 仓库") from None
+    bare, hooks_dir = bare_repo == "true", Path(hooks)
     if not hooks_dir.is_absolute():
         hooks_dir = (start / hooks_dir).resolve()
     if not pre_commit and not pre_receive:
