@@ -179,7 +179,7 @@ def validation_findings(changes: list[FileChange], registry_after: bytes | None)
             if plan_id:
                 _read_plan(change.after, rel)
             else:
-                _read_registry(change.after)
+                parse_registry(change.after)
         except GktrackError as exc:
             found.append((target, RULE_VALID, f"{'计划文件' if plan_id else '单位名册'}无法读取:{exc}"))
             continue
@@ -206,7 +206,7 @@ def _units_of(registry: bytes | None) -> Units | None:
     """The units the plans' unit names are checked against; None when the registry is missing or
     unreadable (which is a finding of its own)."""
     with contextlib.suppress(GktrackError):
-        return Units(_read_registry(registry)) if registry is not None else None
+        return Units(parse_registry(registry)) if registry is not None else None
     return None
 
 
@@ -258,11 +258,6 @@ def _dates_added(before: Task | None, after: Task) -> list[tuple[str, dt.date]]:
 def _read_plan(data: bytes, rel: str) -> Plan:
     """The plan in ``data`` as a client reads it; raises when unreadable."""
     return parse_plan(data, rel, expected_id=plan_id_of(rel))
-
-
-def _read_registry(data: bytes) -> Registry:
-    """units.yaml in ``data`` as a client reads it; raises when unreadable."""
-    return parse_registry(data, REGISTRY_FILE)
 
 
 def liaison_findings(units: Units, person, changes: list[FileChange], acting: list) -> list[Finding]:
@@ -470,7 +465,7 @@ def registry_at(objects: GitObjects, rev: str | None) -> Registry:
     if data is None:
         return Registry()
     try:
-        return _read_registry(data)
+        return parse_registry(data)
     except GktrackError as exc:
         raise RepoError(f"服务器上的单位名册无法读取({exc}),无法判断权限;规则:{RULE_SERVER}"
                         "(请在服务器上修复 units.yaml)") from None
