@@ -859,12 +859,10 @@ def install(root: Path) -> list[str]:
         attr = git.run(root, "check-attr", "merge", "--", probe, check=False).strip()
         if attr.endswith(f": {DRIVER_NAME}"):
             continue
-        git_dir = git.git_dir(root, ask_git=True)
-        if git_dir is not None:
-            info = git_dir / "info" / "attributes"
-            info.parent.mkdir(parents=True, exist_ok=True)
-            _add_lines(info, [line])
-            done.append(f"仓库的 .gitattributes 中没有“{line}”,已写入本地的 .git/info/attributes")
+        info = git.git_dir(root, ask_git=True) / "info" / "attributes"  # a repository: git config ran
+        info.parent.mkdir(parents=True, exist_ok=True)
+        _add_lines(info, [line])
+        done.append(f"仓库的 .gitattributes 中没有“{line}”,已写入本地的 .git/info/attributes")
     return done
 
 
