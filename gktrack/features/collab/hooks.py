@@ -154,9 +154,7 @@ def _new_errors(check: Callable[[bytes], list], before: bytes | None, after: byt
 def validation_findings(changes: list[FileChange], registry_after: bytes | None) -> list[Finding]:
     """What no client could read, or ``gktrack validate`` newly finds wrong, in ``changes``."""
     found: list[Finding] = []
-    units = None
-    with contextlib.suppress(GktrackError):
-        units = Units(_read_registry(registry_after)) if registry_after is not None else None
+    units = _units_of(registry_after)
     for change in changes:
         rel = change.rel
         plan_id = plan_id_of(rel)
@@ -168,29 +166,25 @@ def validation_findings(changes: list[FileChange], registry_after: bytes | None)
             # and gktrack then changes and syncs nothing there
             found.append((rel, RULE_VALID, f"{rel} 用了 CRLF(回车换行)换行,仓库中只能用 LF 换行"))
             continue
-        if rel == REGISTRY_FILE:
-            if change.after is None:
-                found.append((rel, RULE_VALID, "删除了单位名册 units.yaml"))
-                continue
-            try:
-                _read_registry(change.after)
-            except GktrackError as exc:
-                found.append((rel, RULE_VALID, f"单位名册无法读取:{exc}"))
-                continue
-            found += [(rel, RULE_VALID, line)
-                      for line in _new_errors(lambda data: check_registry(rel, data)[0], change.before, change.after)]
-        elif plan_id and change.after is not None:
-            if not PLAN_ID.match(plan_id):
-                found.append((rel, RULE_VALID, f"文件名“{plan_id}”不是可用的计划编号"))
-                continue
-            try:
+        if rel == REGISTRY_FILE and change.after is None:
+            found.append((rel, RULE_VALID, "删除了单位名册 units.yaml"))
+            continue
+        if rel != REGISTRY_FILE and (not plan_id or change.after is None):
+            continue
+        if plan_id and not PLAN_ID.match(plan_id):
+            found.append((rel, RULE_VALID, f"文件名“{plan_id}”不是可用的计划编号"))
+            continue
+        target = plan_id or rel
+        try:
+            if plan_id:
                 _read_plan(change.after, rel)
-            except GktrackError as exc:
-                found.append((plan_id, RULE_VALID, f"计划文件无法读取:{exc}"))
-                continue
-            found += [(plan_id, RULE_VALID, line)
-                      for line in _new_errors(lambda data: check_plan(rel, data, units=units, file_id=plan_id),
-                                              change.before, change.after)]
+            else:
+                parse_registry(change.after)
+        except GktrackError as exc:
+            found.append((target, RULE_VALID, f"{'计划文件' if plan_id else '单位名册'}无法读取:{exc}"))
+            continue
+        found += [(target, RULE_VALID, line)
+                  for line in _new_errors(_checker(rel, plan_id, units), change.before, change.after)]
     return found
 
 
@@ -198,10 +192,7 @@ def new_warnings(root: Path, changes: list[FileChange]) -> list[str]:
     """The ``gktrack validate`` warnings that a local change (``worktree_changes``) brings: they
     stop nothing, but a hand edit that reads as something else than was meant (a "#" that is no
     comment, two aliases as one) is said when it is committed, not found a year later."""
-    registry_after = _registry_after(root, changes)
-    units = None
-    with contextlib.suppress(GktrackError):
-        units = Units(_read_registry(registry_after)) if registry_after is not None else None
+    units = _units_of(_registry_after(root, changes))
     out: list[str] = []
     for change in changes:
         rel, plan_id = change.rel, plan_id_of(change.rel)
@@ -211,11 +202,19 @@ def new_warnings(root: Path, changes: list[FileChange]) -> list[str]:
     return out
 
 
+def _units_of(registry: bytes | None) -> Units | None:
+    """The units the plans' unit names are checked against; None when the registry is missing or
+    unreadable (which is a finding of its own)."""
+    with contextlib.suppress(GktrackError):
+        return Units(parse_registry(registry)) if registry is not None else None
+    return None
+
+
 def _checker(rel: str, plan_id: str | None, units: Units | None) -> Callable[[bytes], list]:
     """``gktrack validate`` of one file's bytes."""
-    if rel == REGISTRY_FILE:
-        return lambda data: check_registry(rel, data)[0]
-    return lambda data: check_plan(rel, data, units=units, file_id=plan_id)
+    if plan_id:
+        return lambda data: check_plan(rel, data, units=units, file_id=plan_id)
+    return lambda data: check_registry(rel, data)[0]
 
 
 def future_work_findings(changes: list[FileChange], latest: dt.date) -> list[Finding]:
@@ -259,11 +258,6 @@ def _dates_added(before: Task | None, after: Task) -> list[tuple[str, dt.date]]:
 def _read_plan(data: bytes, rel: str) -> Plan:
     """The plan in ``data`` as a client reads it; raises when unreadable."""
     return parse_plan(data, rel, expected_id=plan_id_of(rel))
-
-
-def _read_registry(data: bytes) -> Registry:
-    """units.yaml in ``data`` as a client reads it; raises when unreadable."""
-    return parse_registry(data, REGISTRY_FILE)
 
 
 def liaison_findings(units: Units, person, changes: list[FileChange], acting: list) -> list[Finding]:
@@ -471,7 +465,7 @@ def registry_at(objects: GitObjects, rev: str | None) -> Registry:
     if data is None:
         return Registry()
     try:
-        return _read_registry(data)
+        return parse_registry(data)
     except GktrackError as exc:
         raise RepoError(f"服务器上的单位名册无法读取({exc}),无法判断权限;规则:{RULE_SERVER}"
                         "(请在服务器上修复 units.yaml)") from None
@@ -664,11 +658,11 @@ def install(path: str | Path | None, *, pre_commit: bool = False, pre_receive: b
     if not start.is_dir():
         raise InputError(f"“{start}”不是文件夹")
     try:
-        git_dir = Path(git.run(start, "rev-parse", "--absolute-git-dir").strip())
-        bare = git.run(start, "rev-parse", "--is-bare-repository").strip() == "true"
-        hooks_dir = Path(git.run(start, "rev-parse", "--git-path", "hooks").strip())
+        git_dir, bare_repo, hooks = git.run(start, "rev-parse", "--absolute-git-dir", "--is-bare-repository",
+                                            "--git-path", "hooks").splitlines()
     except RepoError:
         raise RepoError(f"“{start}”不是 git 仓库") from None
+    bare, hooks_dir = bare_repo == "true", Path(hooks)
     if not hooks_dir.is_absolute():
         hooks_dir = (start / hooks_dir).resolve()
     if not pre_commit and not pre_receive:

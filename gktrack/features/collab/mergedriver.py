@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import re
 import tempfile
@@ -263,19 +264,22 @@ class _Items:
         self.order[self.order.index(old)] = new
 
 
-def _plan_from_nodes(reader: Reader, root: Any) -> Plan:
-    return plan_from_nodes(reader, root, None)
+# The strict reader of a version of a plan file (there is no file name to check its id against).
+_plan_from_nodes = functools.partial(plan_from_nodes, expected_id=None)
 
 
 class _Doc:
     """One version of a file: its text and node tree (the places the writer splices at).
     ``read``: the strict reader of the tree (``_plan_from_nodes``, ``registry_from_nodes``), which
-    must read it, raising GktrackError when it cannot; what it read is ``parsed``."""
+    must read it (else the file is ``_Unmergeable``); what it read is ``parsed``."""
 
     def __init__(self, text: str, where: str, read: Any = None):
         self.text = text
-        self.root = yamldoc.compose(text, where) if text.strip() else None
-        self.parsed = read(Reader(where), self.root) if read else None
+        try:
+            self.root = yamldoc.compose(text, where) if text.strip() else None
+            self.parsed = read(Reader(where), self.root) if read else None
+        except GktrackError as exc:
+            raise _Unmergeable(str(exc)) from None
         self.top = yamldoc.entries(self.root) if yamldoc.is_map(self.root) else {}
         self.style = detect_style(text)
 
@@ -395,11 +399,8 @@ def _merge(base_text: str, ours_text: str, theirs_text: str, where: str, mapping
         return MergeResult(ours_text)
     if ours_text == base_text and not any(mapping.values()):
         return MergeResult(theirs_text)
-    try:  # an empty base: both sides made the file
-        base = _Doc(base_text, where, _plan_from_nodes if base_text.strip() else None)
-        ours, theirs = (_Doc(text, where, _plan_from_nodes) for text in (ours_text, theirs_text))
-    except GktrackError as exc:
-        raise _Unmergeable(str(exc)) from None
+    base = _Doc(base_text, where, _plan_from_nodes if base_text.strip() else None)  # empty: both made it
+    ours, theirs = (_Doc(text, where, _plan_from_nodes) for text in (ours_text, theirs_text))
     plan_id = ours.parsed.id
     sides = [(doc.items("sections", Section), doc.items("tasks", Task)) for doc in (base, ours, theirs)]
     for items in (sides[0], sides[2]):
@@ -408,8 +409,7 @@ def _merge(base_text: str, ours_text: str, theirs_text: str, where: str, mapping
     (base_sections, base_tasks), (ours_sections, ours_tasks), (theirs_sections, theirs_tasks) = sides
 
     # The header: every top-level key but the lists, field by field.
-    header, fields = merge_record(Plan, base.header(_PLAN_LISTS), ours.header(_PLAN_LISTS),
-                                  theirs.header(_PLAN_LISTS))
+    header, fields = merge_record(Plan, *(doc.header(_PLAN_LISTS) for doc in (base, ours, theirs)))
     result.conflicts += [Conflict(plan_id, name) for name in fields]
 
     # Sections, by key, each as one value; a conflict is recorded at the top.
@@ -450,7 +450,8 @@ def _merge(base_text: str, ours_text: str, theirs_text: str, where: str, mapping
                          sources["sections"], gap=False)
     edits += _list_edits(ours, "tasks", Task, ours_tasks, task_order, tasks, sources["tasks"], gap=True)
     result.text = yamldoc.apply_splices(ours.text, edits)
-    _verify_plan(result.text, where, header, [sections[k] for k in section_order], [tasks[t] for t in task_order])
+    lists = {"sections": [sections[k] for k in section_order], "tasks": [tasks[t] for t in task_order]}
+    _verify(result.text, where, _plan_from_nodes, lists, header)
     return result
 
 
@@ -459,14 +460,15 @@ def _sources(merged: dict, *sides: tuple[_Doc, _Items]) -> dict:
     return {key: [(doc, items.nodes[key]) for doc, items in sides if key in items.nodes] for key in merged}
 
 
-def _verify_plan(text: str, where: str, header: dict, sections: list, tasks: list) -> None:
-    """Read the result back: it must be a plan holding exactly what the merge decided."""
+def _verify(text: str, where: str, read: Any, lists: dict[str, list], header: dict | None = None) -> None:
+    """Read the result back (by ``read``): it must hold exactly what the merge decided, the items
+    of each of ``lists`` and, when given, the ``header`` (the other top-level entries)."""
     try:
-        doc = _Doc(text, where, _plan_from_nodes)
-    except GktrackError as exc:
+        doc = _Doc(text, where, read)
+    except _Unmergeable as exc:
         raise _Unmergeable(f"合并结果无法读取:{exc}") from None
-    if doc.header(_PLAN_LISTS) != header or doc.plain_list("sections") != sections \
-            or doc.plain_list("tasks") != tasks:
+    if any(doc.plain_list(name) != items for name, items in lists.items()) \
+            or (header is not None and doc.header(lists) != header):
         raise _Unmergeable("合并结果与预期不一致")
 
 
@@ -655,19 +657,14 @@ def _has_markers(text: str) -> bool:
 _REGISTRY_LISTS = {name: RECORDS[spec.record] for name, spec in fields_of(Registry) if spec.kind == "records"}
 
 
-def _registry_items(doc: _Doc) -> dict[str, _Items]:
-    return {name: doc.items(name, cls) for name, cls in _REGISTRY_LISTS.items()}
-
-
 def _only_appended(base: _Doc, other: _Doc) -> dict[str, list] | None:
     """The keys of the entries ``other`` added to ``base``'s lists, if adding entries is all it
     did; else None."""
     if base.header(_REGISTRY_LISTS) != other.header(_REGISTRY_LISTS):
         return None
     added: dict[str, list] = {}
-    before_items, after_items = _registry_items(base), _registry_items(other)
-    for name in _REGISTRY_LISTS:
-        before, after = before_items[name], after_items[name]
+    for name, cls in _REGISTRY_LISTS.items():
+        before, after = base.items(name, cls), other.items(name, cls)
         if base.plain_list(name) != [before.data[k] for k in before.order] or \
                 other.plain_list(name) != [after.data[k] for k in after.order]:
             return None  # two entries under one name: not ours to sort out
@@ -687,34 +684,33 @@ def merge_registry_texts(base: str, ours: str, theirs: str, where: str = REGISTR
     if not _has_markers(lined):
         return MergeResult(lined)
     try:
-        base_doc, ours_doc, theirs_doc = (_Doc(text, where, registry_from_nodes) for text in (base, ours, theirs))
-    except GktrackError as exc:
+        return MergeResult(_merge_registry(base, ours, theirs, where))
+    except _Unmergeable as exc:
         return MergeResult(lined, fallback=str(exc))
+
+
+def _merge_registry(base: str, ours: str, theirs: str, where: str) -> str:
+    """Ours plus the entries theirs appended, or ours' appended entries after theirs."""
+    base_doc, ours_doc, theirs_doc = (_Doc(text, where, registry_from_nodes) for text in (base, ours, theirs))
     for mine, other in ((ours_doc, theirs_doc), (theirs_doc, ours_doc)):
         added = _only_appended(base_doc, other)
         if added is None:
             continue
-        mine_items, other_items = _registry_items(mine), _registry_items(other)
         edits: list[yamldoc.Splice] = []
         expected = {}
         for name, cls in _REGISTRY_LISTS.items():
-            have = mine_items[name]
+            have, theirs = mine.items(name, cls), other.items(name, cls)
             new = [k for k in added.get(name, []) if k not in have.data]  # both added it: once
             order = [*have.order, *new]
-            merged = {**have.data, **{k: other_items[name].data[k] for k in new}}
+            merged = {**have.data, **{k: theirs.data[k] for k in new}}
             expected[name] = [merged[k] for k in order]
             if new:
                 edits += _list_edits(mine, name, cls, have, order, merged,
-                                     _sources(merged, (mine, have), (other, other_items[name])), gap=False)
+                                     _sources(merged, (mine, have), (other, theirs)), gap=False)
         text = yamldoc.apply_splices(mine.text, edits)
-        try:
-            result = _Doc(text, where, registry_from_nodes)
-        except GktrackError as exc:
-            return MergeResult(lined, fallback=f"合并结果无法读取:{exc}")
-        if any(result.plain_list(name) != expected[name] for name in _REGISTRY_LISTS):
-            return MergeResult(lined, fallback="合并结果与预期不一致")
-        return MergeResult(text)
-    return MergeResult(lined, fallback="双方都修改了单位名册中的同一处(不只是各自新增单位或人员)")
+        _verify(text, where, registry_from_nodes, expected)
+        return text
+    raise _Unmergeable("双方都修改了单位名册中的同一处(不只是各自新增单位或人员)")
 
 
 # --- the driver: files, notes, configuration --------------------------------------------------
@@ -863,12 +859,10 @@ def install(root: Path) -> list[str]:
         attr = git.run(root, "check-attr", "merge", "--", probe, check=False).strip()
         if attr.endswith(f": {DRIVER_NAME}"):
             continue
-        git_dir = git.git_dir(root, ask_git=True)
-        if git_dir is not None:
-            info = git_dir / "info" / "attributes"
-            info.parent.mkdir(parents=True, exist_ok=True)
-            _add_lines(info, [line])
-            done.append(f"仓库的 .gitattributes 中没有“{line}”,已写入本地的 .git/info/attributes")
+        info = git.git_dir(root, ask_git=True) / "info" / "attributes"  # a repository: git config ran
+        info.parent.mkdir(parents=True, exist_ok=True)
+        _add_lines(info, [line])
+        done.append(f"仓库的 .gitattributes 中没有“{line}”,已写入本地的 .git/info/attributes")
     return done
 
 

@@ -40,7 +40,7 @@ import re
 import shutil
 import subprocess
 from collections import Counter
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -361,15 +361,22 @@ def _check_clean(root: Path) -> None:
 # --- the steps --------------------------------------------------------------------------------
 
 
+def _over_network(root: Path, target: _Target, args: tuple, doing: str,
+                  then: str) -> subprocess.CompletedProcess:
+    """git talking to the remote; given up after ``sync_timeout()``, saying what it was ``doing``
+    and what is ``then`` true."""
+    try:
+        return _git(root, *args, timeout=sync_timeout())
+    except subprocess.TimeoutExpired:
+        raise SyncUnavailableError(
+            f"{doing} {target.remote}({target.url})超过 {sync_timeout():.0f} 秒无响应{then}") from None
+
+
 def _fetch(root: Path, target: _Target) -> bool:
     """Fetch the remote branch into its tracking ref; False when the remote has no such branch."""
     refspec = f"+refs/heads/{target.remote_branch}:{target.tracking}"
-    try:
-        proc = _git(root, "fetch", "-q", "--no-tags", target.remote, refspec, timeout=sync_timeout())
-    except subprocess.TimeoutExpired:
-        raise SyncUnavailableError(
-            f"连接远程仓库 {target.remote}({target.url})超过 {sync_timeout():.0f} 秒无响应,本地未做任何改动;请稍后再试"
-        ) from None
+    proc = _over_network(root, target, ("fetch", "-q", "--no-tags", target.remote, refspec),
+                         "连接远程仓库", ",本地未做任何改动;请稍后再试")
     if proc.returncode == 0:
         return True
     text = proc.stderr or ""
@@ -431,14 +438,9 @@ def _unmerged(root: Path) -> list[str]:
 
 def _push(root: Path, target: _Target) -> tuple[str, list[str]]:
     """("ok" | "stale" | "rejected", the server's messages)."""
-    try:
-        proc = _git(root, "push", "--porcelain", target.remote, f"HEAD:refs/heads/{target.remote_branch}",
-                    timeout=sync_timeout())
-    except subprocess.TimeoutExpired:
-        raise SyncUnavailableError(
-            f"推送到 {target.remote}({target.url})超过 {sync_timeout():.0f} 秒无响应;"
-            "本地已合入远程的修改但尚未推送,请稍后再运行 gktrack sync"
-        ) from None
+    refspec = f"HEAD:refs/heads/{target.remote_branch}"
+    proc = _over_network(root, target, ("push", "--porcelain", target.remote, refspec), "推送到",
+                         ";本地已合入远程的修改但尚未推送,请稍后再运行 gktrack sync")
     output = (proc.stdout or "") + "\n" + (proc.stderr or "")
     remote_lines = [line[len("remote: "):].rstrip() for line in output.splitlines() if line.startswith("remote: ")]
     remote_lines = [line for line in remote_lines if line.strip()]
@@ -626,13 +628,9 @@ def _sync_locked(repo: Repository, remote: str | None, step: Step, notes: list[s
     # A fresh clone has the attribute but not the driver (git config is never cloned).
     setup = notes + mergedriver.install(root) + git.keep_history_fast(root)
     mergedriver.clear_notes(_git_dir(root))
-    state = {
-        "remote": target.remote, "branch": target.branch, "remote_branch": target.remote_branch,
-        "url": target.url, "configured": target.configured, "start": git.head(root), "attempts": 1,
-        "setup": setup, "phase": "fetch",
-    }
+    state = {**asdict(target), "start": git.head(root), "attempts": 1, "setup": setup, "phase": "fetch"}
     _save_state(root, state)
-    return _finish(repo, target, state, fetched=True, exists=exists, step=step)
+    return _finish(repo, target, state, exists, step)
 
 
 def continue_sync(repo: Repository, *, step: Step = _quiet) -> SyncResult:
@@ -645,7 +643,7 @@ def continue_sync(repo: Repository, *, step: Step = _quiet) -> SyncResult:
             return _sync_locked(repo, state.get("remote") if state else None, step, recovered)
         if state is None:
             raise InputError("没有进行中的同步,无需 --continue;直接运行 gktrack sync")
-        target = _Target(state["remote"], state["branch"], state["remote_branch"], state["url"], state["configured"])
+        target = _Target(*(state[f.name] for f in fields(_Target)))
         if rebase_in_progress(root):
             # Locks a git killed earlier left (index.lock from a killed `git add`, CHERRY_PICK_HEAD.lock…)
             # would fail this --continue and every one after it.
@@ -680,7 +678,7 @@ def continue_sync(repo: Repository, *, step: Step = _quiet) -> SyncResult:
                 _fix_renumbered_messages(repo, state["rebase_onto"], state["rebase_id"])
             state["phase"] = "rebased"
             _save_state(root, state)
-        return _finish(repo, target, state, fetched=False, exists=True, step=step)
+        return _finish(repo, target, state, None, step)
 
 
 def abort_sync(repo: Repository) -> str:
@@ -699,25 +697,19 @@ def abort_sync(repo: Repository) -> str:
                 shown = "、".join(sha[:8] for sha in extra[:5])
                 raise RepoError(f"同步暂停期间又有 {len(extra)} 个提交({shown}),放弃同步会丢掉它们,已拒绝;"
                                 "请先处理好冲突后运行 gktrack sync --continue")
-            proc = _git(root, "rebase", "--abort")
-            if proc.returncode != 0 or rebase_in_progress(root):
-                _recover(repo, state)
-            elif state.get("orig_head") and git.head(root) != state["orig_head"]:
-                _restore_branch(root, state["branch"], state["orig_head"])
+            _recover(repo, state)  # undoes the rebase as it undoes an interrupted one
         _finish_cleanup(root)
     return "已放弃本次同步:本地提交恢复为同步前的样子,没有推送任何内容"
 
 
-def _finish(repo: Repository, target: _Target, state: dict, *, fetched: bool, exists: bool,
-            step: Step) -> SyncResult:
+def _finish(repo: Repository, target: _Target, state: dict, exists: bool | None, step: Step) -> SyncResult:
     """Integrate and push, retrying when the server moved on; then describe what happened.
-    ``fetched``: the first round's fetch is done."""
+    ``exists``: the first round's fetch found the remote branch (None: not fetched yet)."""
     root = repo.root
     while True:
-        if not fetched:
+        if exists is None:
             step(f"从 {target.remote} 取回别人的修改" + (f"(第 {state['attempts']} 次尝试)" if state["attempts"] > 1 else ""))
             exists = _fetch(root, target)
-        fetched = False
         upstream = _rev(root, target.tracking) if exists else None
         state["upstream"] = upstream
         step("把本地提交接在服务器的提交之后(变基)")
@@ -749,6 +741,7 @@ def _finish(repo: Repository, target: _Target, state: dict, *, fetched: bool, ex
             raise RepoError(f"已重试 {MAX_ATTEMPTS} 次,推送仍被更新的远程提交抢先;本地已合入最新修改,请稍后再运行 gktrack sync")
         state["attempts"] += 1
         _save_state(root, state)
+        exists = None
     step("整理收到和推送的修改")
     result = _result(repo, target, state, state.get("upstream"))
     if state.get("pushed_to"):
