@@ -168,7 +168,7 @@ def register(app: typer.Typer, command) -> None:
         json_out: Json = False,
     ) -> None:
         """按计划列出任务:编号、内容、角色、期限、状态(红/黄/绿)和最近进展。"""
-        from gktrack.features.views import status_rows
+        from gktrack.features.views import status_rows, task_json
 
         if state not in ("open", "done", "all"):
             raise InputError(f"--state 应为 open、done 或 all,而不是“{state}”")
@@ -176,8 +176,6 @@ def register(app: typer.Typer, command) -> None:
         repo = repository()
         rows, problems = status_rows(repo, unit=unit, plan=plan, year=year, state=state, as_of=when)
         if json_out:
-            from gktrack.features.views import task_json
-
             warn(problems)
             headings: dict = {}
             print_json(task_json(r, headings) for r in rows)
@@ -255,7 +253,7 @@ def register(app: typer.Typer, command) -> None:
         json_out: Json = False,
     ) -> None:
         """逾期(红)和将到期(黄)的任务,按责任单位分组,逾期最久的在前。无论有无逾期,退出码都是 0。"""
-        from gktrack.features.views import overdue_rows
+        from gktrack.features.views import group_by_unit, overdue_json, overdue_rows
 
         if within is not None and not 0 <= within <= 366:
             raise InputError(f"--within 应为 0 到 366 之间的天数,而不是 {within}")
@@ -263,13 +261,10 @@ def register(app: typer.Typer, command) -> None:
         repo = repository()
         rows, problems = overdue_rows(repo, as_of=when, unit=unit, plan=plan, within=within)
         if json_out:
-            from gktrack.features.views import overdue_json
-
             warn(problems)
             print_json([overdue_json(r) for r in rows])
             return
         from gktrack.cli.render import render_overdue
-        from gktrack.features.views import group_by_unit
 
         render_overdue(group_by_unit(repo, rows, unit), as_of=when, problems=problems)
 
