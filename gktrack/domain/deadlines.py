@@ -505,17 +505,12 @@ def find_deadline_phrases(text: str) -> list[str]:
             continue
         last_end = end
         names.setdefault(text[index[begin]:index[end - 1] + 1], name)
-    found = list(names)
     # "按月公开…,每月10日前更新": the bare period says less than the day within it; keep the day only
-    dated = {"every_month_by": _BARE_MONTHLY, "every_year_by": _BARE_YEARLY}
-    for name, bare in dated.items():
-        if name in names.values():
-            found = [p for p in found if not (names[p] == "recurring" and bare.fullmatch(_fold(p)[0]))]
-    return found
+    bare = "|".join(pattern for rule, pattern in _BARE.items() if rule in names.values())
+    return [p for p in names if not (bare and names[p] == "recurring" and re.fullmatch(bare, _fold(p)[0]))]
 
 
-_BARE_MONTHLY = re.compile(r"(?:每个?|按|逐)月")
-_BARE_YEARLY = re.compile(r"每年度?")
+_BARE = {"every_month_by": r"(?:每个?|按|逐)月", "every_year_by": r"每年度?"}  # compiled on first use
 
 
 def unread_note(phrase: str, *, just_written: bool = False) -> str:

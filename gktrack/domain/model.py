@@ -38,20 +38,18 @@ def role_label(role: str | None, via: str | None = None) -> str:
     return f"{label}(经{via})" if via else label
 
 
-# Value kinds a field may have (``Spec.kind``); the reader checks and converts by kind.
-KINDS = (
-    "int",       # an integer
-    "year",      # a year in YEARS
-    "text",      # one line or more of text
-    "texts",     # a text or a list of texts (a deadline cell may hold two phrases)
-    "names",     # a list of names (units, links), written as a flow list [a, b]
-    "date",      # a calendar date, 2024-06-30
-    "state",     # one of STATES
-    "plan_id",   # PLAN_ID_PATTERN
-    "records",   # a list of nested records (``Spec.record``)
-    "members",   # a collective's members: "all" or a list of names
-    "role",      # a person's role: office or unit
-)
+# Value kinds a field may have (``Spec.kind``); the reader checks and converts by kind:
+#   int      an integer
+#   year     a year in YEARS
+#   text     one line or more of text
+#   texts    a text or a list of texts (a deadline cell may hold two phrases)
+#   names    a list of names (units, links), written as a flow list [a, b]
+#   date     a calendar date, 2024-06-30
+#   state    one of STATES
+#   plan_id  PLAN_ID_PATTERN
+#   records  a list of nested records (``Spec.record``)
+#   members  a collective's members: "all" or a list of names
+#   role     a person's role: office or unit
 # How the merge driver combines two sides' changes to a field (``Spec.merge``):
 #   value    three-way: a side's change wins; both changed differently is a conflict
 #   set      lists merged as sets: what either side added is kept, what either removed goes
@@ -64,7 +62,7 @@ class Spec(NamedTuple):
     """What the schema says of one field (kept in the dataclass field's ``metadata``)."""
 
     label: str               # Chinese, for messages, exports and the report
-    kind: str                # one of KINDS
+    kind: str                # one of the kinds above
     required: bool = False
     merge: str = "value"     # how the merge driver merges it (above)
     doc: str | None = None   # a longer description (JSON Schema, editors)
