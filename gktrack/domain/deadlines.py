@@ -229,14 +229,10 @@ def _grammar(mode: str) -> list[tuple[str, str]]:
 
 _MAX_PHRASE = 80
 
-_COMPILED: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
-
-
+@functools.cache
 def _rules(mode: str) -> list[tuple[str, re.Pattern[str]]]:
     # Compiled on first use: `status` imports this module and may never parse a phrase.
-    if mode not in _COMPILED:
-        _COMPILED[mode] = [(name, re.compile(src)) for name, src in _grammar(mode)]
-    return _COMPILED[mode]
+    return [(name, re.compile(src)) for name, src in _grammar(mode)]
 
 
 _EDGE_PUNCT = "()[]{}<>【】「」『』“”‘’\"'《》〈〉:;,.!?。、·"

@@ -168,6 +168,7 @@ def register(app: typer.Typer, command) -> None:
         json_out: Json = False,
     ) -> None:
         """按计划列出任务:编号、内容、角色、期限、状态(红/黄/绿)和最近进展。"""
+        from gktrack.cli.render import render_status
         from gktrack.features.views import status_rows, task_json
 
         if state not in ("open", "done", "all"):
@@ -180,8 +181,6 @@ def register(app: typer.Typer, command) -> None:
             headings: dict = {}
             print_json(task_json(r, headings) for r in rows)
             return
-        from gktrack.cli.render import render_status
-
         render_status(rows, unit=repo.units().canonical(unit) if unit else None, problems=problems)
 
     @command("show")
@@ -191,6 +190,7 @@ def register(app: typer.Typer, command) -> None:
         json_out: Json = False,
     ) -> None:
         """显示一项任务的全部信息、各单位的完成情况和变更记录。"""
+        from gktrack.cli.render import render_task
         from gktrack.features.views import task_json, task_row
         from gktrack.storage.history import task_history
 
@@ -203,13 +203,12 @@ def register(app: typer.Typer, command) -> None:
             data["history"] = [c.to_json() for c in history]
             print_json(data)
             return
-        from gktrack.cli.render import render_task
-
         render_task(row, history)
 
     @command("units")
     def units(json_out: Json = False) -> None:
         """列出单位及其未完成、已完成任务数。"""
+        from gktrack.cli.render import render_units
         from gktrack.features.views import unit_summaries
 
         summaries, problems = unit_summaries(repository())
@@ -217,8 +216,6 @@ def register(app: typer.Typer, command) -> None:
             warn(problems)
             print_json([s.to_json() for s in summaries])
             return
-        from gktrack.cli.render import render_units
-
         render_units(summaries, problems)
 
     @command("log")
@@ -228,6 +225,7 @@ def register(app: typer.Typer, command) -> None:
         json_out: Json = False,
     ) -> None:
         """审计记录:谁、何时、改了什么、哪次提交。"""
+        from gktrack.cli.render import render_log
         from gktrack.storage.history import read_log, task_history
 
         repo = repository()
@@ -238,8 +236,6 @@ def register(app: typer.Typer, command) -> None:
         if json_out:
             print_json([c.to_json() for c in commits])
             return
-        from gktrack.cli.render import render_log
-
         render_log(commits)
 
     @command("overdue")
@@ -253,6 +249,7 @@ def register(app: typer.Typer, command) -> None:
         json_out: Json = False,
     ) -> None:
         """逾期(红)和将到期(黄)的任务,按责任单位分组,逾期最久的在前。无论有无逾期,退出码都是 0。"""
+        from gktrack.cli.render import render_overdue
         from gktrack.features.views import group_by_unit, overdue_json, overdue_rows
 
         if within is not None and not 0 <= within <= 366:
@@ -264,7 +261,5 @@ def register(app: typer.Typer, command) -> None:
             warn(problems)
             print_json([overdue_json(r) for r in rows])
             return
-        from gktrack.cli.render import render_overdue
-
         render_overdue(group_by_unit(repo, rows, unit), as_of=when, problems=problems)
 
