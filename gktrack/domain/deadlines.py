@@ -327,23 +327,22 @@ def _resolve(name: str, m: re.Match[str], phrase: str, year: int) -> Deadline | 
                             or (g["sm"] and not 1 <= (number(g["sm"]) or 0) <= 12)):
             return None
         return Deadline(phrase, "ongoing")
-    if name in ("relative", "relative_event", "relative_anchored"):
-        n = number(g["n"])
-        if not n:
-            return None
-        anchor = None
-        if g.get("ay"):
-            anchor = _dt.date(int(g["ay"]), int(g["am"]), int(g["ad"]))
-        elif name == "relative_anchored":
-            anchor = _dt.date(_year_of(m, year, "ay2", "ayw"), number(g["am2"]), number(g["ad2"]))
-        if g["u"] == "工作日":
-            due = add_working_days(anchor, n) if anchor else None
-            return Deadline(phrase, "relative", due=due, workdays=n, anchor=anchor)
-        if g["u"] in ("周", "星期"):
-            n *= 7
-        due = anchor + _dt.timedelta(days=n) if anchor else None
-        return Deadline(phrase, "relative", due=due, days=n, anchor=anchor)
-    return None
+    # the relative rules: "20个工作日内", "收到申请之日起5日内", "自2024年3月1日起30日内"
+    n = number(g["n"])
+    if not n:
+        return None
+    anchor = None
+    if g.get("ay"):
+        anchor = _dt.date(int(g["ay"]), int(g["am"]), int(g["ad"]))
+    elif name == "relative_anchored":
+        anchor = _dt.date(_year_of(m, year, "ay2", "ayw"), number(g["am2"]), number(g["ad2"]))
+    if g["u"] == "工作日":
+        due = add_working_days(anchor, n) if anchor else None
+        return Deadline(phrase, "relative", due=due, workdays=n, anchor=anchor)
+    if g["u"] in ("周", "星期"):
+        n *= 7
+    due = anchor + _dt.timedelta(days=n) if anchor else None
+    return Deadline(phrase, "relative", due=due, days=n, anchor=anchor)
 
 
 def _date_of(name: str, g: dict, y: int | None) -> _dt.date | None:
