@@ -297,18 +297,13 @@ RECORDS: dict[str, type] = {cls.__name__: cls for cls in
 def to_data(record: Any) -> dict[str, Any]:
     """A record's stored fields as plain data (dates as ISO text): what ``--json`` builds on."""
     out: dict[str, Any] = {}
-    for name, kind in _data_kinds(type(record)):
+    for name, spec in fields_of(type(record)):
         value = getattr(record, name)
-        if kind == "records":
+        if spec.kind == "records":
             value = [to_data(item) for item in value]
-        elif kind == "date":
+        elif spec.kind == "date":
             value = value.isoformat() if isinstance(value, dt.date) else value
         elif value.__class__ is list:
             value = list(value)
         out[name] = value
     return out
-
-
-@cache
-def _data_kinds(cls: type) -> tuple:
-    return tuple((name, spec.kind if spec.kind in ("records", "date") else "") for name, spec in fields_of(cls))
