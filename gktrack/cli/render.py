@@ -419,8 +419,8 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
 def overdue_cells(row) -> tuple:
     """The cells of an open task's line in ``overdue``."""
     a = row.assessment
-    return (row.task.full_id, one_line(row.task.text), deadline_cell(row.task, a, unwritten="(未写期限)"), due_cell(a),
-            open_state_cell(a), reason_cell(a))
+    return (row.task.full_id, one_line(row.task.text), deadline_cell(row.task, a, unwritten="(未写期限)"),
+            due_cell(a), open_state_cell(a), reason_cell(a))
 
 
 def render_overdue(groups, *, as_of, problems=()) -> None:

@@ -690,7 +690,8 @@ class Assessment:
         """``reason`` without the days late (a level says so) and the dates (a period's name or
         the deadline phrase stays): "已逾期647天(未写期限,按年底2022-12-31评估)" is
         "未写期限,按年底评估". Read back here, beside the code that writes the reasons."""
-        short = re.sub(_DETAIL, "", self.reason).replace("(,", "(").replace(",)", ")").replace("()", "").strip(",")
+        short = re.sub(_DETAIL, "", self.reason)
+        short = short.replace("(,", "(").replace(",)", ")").replace("()", "").strip(",")
         short = re.sub(r"^\((.*?)\)", r"\1", short)  # what was in brackets after the days late
         if not short and self.due:  # a deadline written as its date: the date is all it says
             short = self.due.isoformat()
