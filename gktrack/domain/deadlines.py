@@ -641,7 +641,6 @@ def _period_name(d: Deadline, start: _dt.date, *, year: bool = True) -> str:
 # the annual report alike.
 
 _LEVEL_RANK = {"green": 0, "yellow": 1, "red": 2}
-CATEGORIES = ("on_time", "late", "overdue", "no_progress", "ongoing", "open")
 CATEGORY_LABELS = {
     "on_time": "按期完成",
     "late": "逾期完成",
@@ -650,6 +649,7 @@ CATEGORY_LABELS = {
     "ongoing": "持续推进",
     "open": "未到期",
 }
+CATEGORIES = tuple(CATEGORY_LABELS)
 
 
 class MissedPeriod(NamedTuple):

@@ -22,11 +22,11 @@ SCHEMA_VERSION = 1
 # A plan id: letters, digits, - and _, not starting with - or _ (also the file name, <id>.yaml).
 PLAN_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 
-ROLES = ("lead", "support", "responsible")
 ROLE_LABELS = {"lead": "牵头", "support": "配合", "responsible": "负责"}
+ROLES = tuple(ROLE_LABELS)
 YEARS = range(1949, 2201)  # the years a plan may be for
-STATES = ("open", "done")
 STATE_LABELS = {"open": "未完成", "done": "已完成"}
+STATES = tuple(STATE_LABELS)
 
 
 def role_label(role: str | None, via: str | None = None) -> str:
