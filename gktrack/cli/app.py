@@ -100,8 +100,6 @@ def _usage_message(exc: Any) -> str:
         kind = getattr(getattr(param, "type", None), "name", "")
         # type names: click's, and those of the copy typer 0.28 carries (int, float, bool)
         expected = {"integer": "整数", "int": "整数", "float": "数字", "boolean": "是/否", "bool": "是/否"}.get(kind)
-        if type(getattr(param, "type", None)).__name__ == "Choice":
-            expected = "以下之一:" + "、".join(map(str, param.type.choices))
         return f"{hint or '参数'} 的值无效" + (f"(应为{expected})" if expected else "")
     if isinstance(exc, click.exceptions.BadOptionUsage):
         return f"选项 {exc.option_name} 用法有误(缺少值?)"

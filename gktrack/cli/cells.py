@@ -131,7 +131,6 @@ class _Widths(dict):
 
 _WIDTHS = _Widths()
 _width = _WIDTHS.__getitem__
-_SHORT: dict[str, int] = {}  # short texts repeat (states, deadlines, reasons): measured once
 _ambiguous = 1  # cells of an ambiguous character, "…" among them
 
 
@@ -141,7 +140,6 @@ def set_ambiguous_wide(wide: bool, narrow: str = "") -> None:
     global _ambiguous
     _ambiguous = 2 if wide else 1
     _WIDTHS.clear()
-    _SHORT.clear()
     if wide:
         _WIDTHS.update(dict.fromkeys(narrow, 1))
 
@@ -187,14 +185,8 @@ def cell_len(text: str) -> int:
     """Cells taken by ``text`` on a terminal."""
     if text.isascii() and text.isprintable():
         return len(text)
-    size = _SHORT.get(text)
-    if size is None:
-        size = _simple_len(text)
-        if size is None:
-            size = sum(map(_width, text))
-        if len(text) <= 48 and len(_SHORT) < 50_000:
-            _SHORT[text] = size
-    return size
+    size = _simple_len(text)
+    return sum(map(_width, text)) if size is None else size
 
 
 def fit(text: str, width: int) -> tuple[str, int]:

@@ -27,6 +27,10 @@ typer.core._ = _zh  # typer's gettext hook for "Commands", "default: …", "requ
 class _ChineseHelp:
     """Mixed into Typer's command and group classes: Chinese usage line and help option."""
 
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs["options_metavar"] = "[选项]"
+        super().__init__(*args, **kwargs)
+
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         pieces = self.collect_usage_pieces(ctx)
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="用法: ")
@@ -53,13 +57,10 @@ class _ChineseHelp:
 
 
 class ZhCommand(_ChineseHelp, typer.core.TyperCommand):
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs["options_metavar"] = "[选项]"
-        super().__init__(*args, **kwargs)
+    """A command whose help is in Chinese."""
 
 
 class ZhGroup(_ChineseHelp, typer.core.TyperGroup):
     def __init__(self, *args: Any, **kwargs: Any):
-        kwargs["options_metavar"] = "[选项]"
         kwargs["subcommand_metavar"] = "命令 [参数]..."
         super().__init__(*args, **kwargs)

@@ -11,9 +11,9 @@ control characters escaped (``gktrack.domain.text.visible``): the terminal never
 from __future__ import annotations
 
 import os
-import re
 import sys
 from dataclasses import dataclass
+from functools import cache
 from itertools import groupby
 from operator import attrgetter
 from typing import Iterable, Sequence
@@ -22,7 +22,7 @@ from gktrack.cli.cells import cell_len, fit, fold, set_ambiguous_wide
 from gktrack.cli.output import skipped_file
 from gktrack.cli.streams import MARKS, ambiguous_wide, colourless, isatty, plain, plain_marks
 from gktrack.domain.model import ROLE_LABELS, ROLES, Plan, Task, role_label
-from gktrack.domain.text import visible
+from gktrack.domain.text import one_line, visible
 from gktrack.domain.units import EVERYONE, is_collective_name, typed_form
 
 LEVEL_STYLE = {"red": "bold red", "yellow": "yellow", "green": "green"}
@@ -191,7 +191,7 @@ class Table:
             return [self._folded_row([row[i] for i in self.shown], columns, finishers, out) for row in rows]
         every = list(zip(*rows))
         cells = [every[i] for i in self.shown] if every else [() for _ in self.shown]
-        done = [list(map(finish if c.flex else _Finished(finish).__getitem__, column))
+        done = [list(map(finish if c.flex else cache(finish), column))
                 for c, finish, column in zip(columns, finishers, cells)]
         return list(map(GAP.join, zip(*done)))
 
@@ -265,18 +265,6 @@ def _finisher(width: int, right: bool, out: Out, short: bool = False):
     return finish
 
 
-class _Finished(dict):
-    """A column's distinct cells, each finished on first use."""
-
-    def __init__(self, finish):
-        super().__init__()
-        self.finish = finish
-
-    def __missing__(self, cell) -> str:
-        done = self[cell] = self.finish(cell)
-        return done
-
-
 def _pad(text: str, size: int, width: int, right: bool) -> str:
     if size >= width:
         return text
@@ -284,11 +272,6 @@ def _pad(text: str, size: int, width: int, right: bool) -> str:
 
 
 # --- cells ----------------------------------------------------------------------------------------
-
-
-def shorten(text: str) -> str:
-    """One line of text: runs of whitespace become one space."""
-    return " ".join(text.split())
 
 
 def state_cell(row) -> tuple[str, str] | tuple[str, str, str]:
@@ -340,20 +323,10 @@ def role_cell(role: str | None, via: str | None) -> str | tuple[str, None, str]:
     return role_label(role, typed_form(via)), None, f"{role_label(role)}(集体)"
 
 
-# What a reason says that needs no saying on a narrow terminal: the days late (状态 says so), the
-# dates (a period's name or the deadline phrase stays).
-_DETAIL = re.compile(r",?已?逾期\d+天|(\d{4}-\d\d-\d\d至\d{4}-\d\d-\d\d)|\d{4}-\d\d-\d\d")
-
-
 def reason_cell(assessment) -> str | tuple[str, None, str]:
-    """Why a task is late or due (``Assessment.reason``); short, without the days late and the
-    dates ("已逾期647天(未写期限,按年底2022-12-31评估)" is "未写期限,按年底评估")."""
-    reason = assessment.reason or ""
-    short = _DETAIL.sub("", reason).replace("(,", "(").replace(",)", ")").replace("()", "").strip(",")
-    short = re.sub(r"^\((.*?)\)", r"\1", short)  # what was in brackets after the days late
-    if not short and assessment.due:  # a deadline written as its date: the date is all it says
-        short = assessment.due.isoformat()
-    return (reason, None, short) if short != reason else reason
+    """Why a task is late or due; short, its ``brief``."""
+    reason, brief = assessment.reason, assessment.brief
+    return (reason, None, brief) if brief != reason else reason
 
 
 def units_cell(plan: Plan, task: Task) -> str | tuple[str, None, str]:
@@ -425,7 +398,7 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
                     who = named[key] = units_cell(plan, task)
             last = row.last_progress
             last = last.isoformat() if last else "—"
-            cells.append((task.full_id, task.number or "", shorten(task.text), who, *tail, last))
+            cells.append((task.full_id, task.number or "", one_line(task.text), who, *tail, last))
         spans.append((plan, start, len(cells)))
     table = Table(columns, cells, out.width)
     finished = table.lines(cells, out)
@@ -446,8 +419,8 @@ def render_status(rows, *, unit: str | None, problems=()) -> None:
 def overdue_cells(row) -> tuple:
     """The cells of an open task's line in ``overdue``."""
     a = row.assessment
-    return (row.task.full_id, shorten(row.task.text), deadline_cell(row.task, a, unwritten="(未写期限)"), due_cell(a),
-            open_state_cell(a), reason_cell(a))
+    return (row.task.full_id, one_line(row.task.text), deadline_cell(row.task, a, unwritten="(未写期限)"),
+            due_cell(a), open_state_cell(a), reason_cell(a))
 
 
 def render_overdue(groups, *, as_of, problems=()) -> None:
@@ -495,11 +468,8 @@ def render_task(row, history) -> None:
     plan, task, assessment = row.plan, row.task, row.assessment
     out = Out()
     out.line(f"{task.full_id}  {plan.title}", "bold")
-    facts: list[tuple[str, object]] = []
     section = " / ".join(s.heading for s in plan.section_path(task.section))
-    facts.append(("章节", section or "—"))
-    facts.append(("序号", task.number or "—"))
-    facts.append(("任务", task.text))
+    facts: list[tuple[str, object]] = [("章节", section or "—"), ("序号", task.number or "—"), ("任务", task.text)]
     facts += [(ROLE_LABELS[role] + "单位", "、".join(getattr(task, role))) for role in ROLES if getattr(task, role)]
     if not task.units:
         facts.append(("责任单位", f"{plan.owner}(发文单位)" if plan.owner else "未分派"))

@@ -46,11 +46,12 @@ def isatty(stream) -> bool:
         return False
 
 
-def _is_utf8(encoding: str | None) -> bool:
+def _codec(encoding: str) -> str | None:
+    """``codecs.lookup``'s name of ``encoding``; None for one Python does not know."""
     try:
-        return codecs.lookup(encoding or "utf-8").name == "utf-8"
+        return codecs.lookup(encoding).name
     except LookupError:
-        return False
+        return None
 
 
 def console_encoding(stream) -> str | None:
@@ -83,7 +84,7 @@ def plain_marks(stream) -> bool:
     if colourless():
         return True
     encoding = console_encoding(stream)
-    return encoding is not None and not _is_utf8(encoding)
+    return encoding is not None and _codec(encoding) != "utf-8"
 
 
 # Encodings (``codecs.lookup`` names) of the CJK code pages and locales.
@@ -99,10 +100,7 @@ def ambiguous_wide(stream) -> bool:
     if encoding is None or os.environ.get("TERM_PROGRAM") == "vscode" \
             or sys.platform == "win32" and os.environ.get("WT_SESSION"):
         return False
-    try:
-        return codecs.lookup(encoding).name in _CJK_LEGACY
-    except LookupError:
-        return False
+    return _codec(encoding) in _CJK_LEGACY
 
 
 MARKS = "●✓"  # written "*" by ``plain``

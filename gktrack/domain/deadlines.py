@@ -18,7 +18,7 @@ from typing import NamedTuple
 from gktrack.digest import sha1_hex
 from gktrack.domain import numerals
 from gktrack.domain.numerals import number
-from gktrack.domain.text import HALF_WIDTH, clip
+from gktrack.domain.text import HALF_WIDTH, clip, one_line
 from gktrack.errors import InputError
 
 # Taskwarrior's rc.due default calls a task "due soon" 7 days ahead, and the office reviews
@@ -64,17 +64,17 @@ class Deadline:
 
     def to_plain(self) -> tuple:
         """The fields as plain values (dates as day numbers), for storing between runs."""
-        return (self.phrase, self.kind, _ordinal(self.due), self.period, self.within_period, self.workdays,
-                self.days, _ordinal(self.anchor))
+        return (self.phrase, self.kind, self.due and self.due.toordinal(), self.period, self.within_period,
+                self.workdays, self.days, self.anchor and self.anchor.toordinal())
 
     @classmethod
     def from_plain(cls, values: tuple) -> "Deadline":
         phrase, kind, due, period, within, workdays, days, anchor = values
-        return cls(phrase, kind, _from_ordinal(due), period, tuple(within) if within else None, workdays, days,
-                   _from_ordinal(anchor))
+        return cls(phrase, kind, due and _dt.date.fromordinal(due), period, tuple(within) if within else None,
+                   workdays, days, anchor and _dt.date.fromordinal(anchor))
 
     def display(self) -> str:
-        phrase = _one_line(self.phrase)
+        phrase = one_line(self.phrase)
         if self.kind == "unknown":
             return f"无法识别:{phrase}"
         if self.kind == "ongoing":
@@ -95,18 +95,6 @@ def _fold(text: str) -> tuple[str, list[int]]:
     """Half-width text without whitespace, and for each of its characters the original index."""
     index = [i for i, ch in enumerate(text) if not ch.isspace() and ch not in "\u200b\u200c\u200d\ufeff"]
     return "".join([text[i] for i in index]).translate(HALF_WIDTH), index
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _ordinal(value: _dt.date | None) -> int | None:
-    return None if value is None else value.toordinal()
-
-
-def _from_ordinal(value: int | None) -> _dt.date | None:
-    return None if value is None else _dt.date.fromordinal(value)
 
 
 @functools.lru_cache(maxsize=1)
@@ -241,14 +229,10 @@ def _grammar(mode: str) -> list[tuple[str, str]]:
 
 _MAX_PHRASE = 80
 
-_COMPILED: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
-
-
+@functools.cache
 def _rules(mode: str) -> list[tuple[str, re.Pattern[str]]]:
     # Compiled on first use: `status` imports this module and may never parse a phrase.
-    if mode not in _COMPILED:
-        _COMPILED[mode] = [(name, re.compile(src)) for name, src in _grammar(mode)]
-    return _COMPILED[mode]
+    return [(name, re.compile(src)) for name, src in _grammar(mode)]
 
 
 _EDGE_PUNCT = "()[]{}<>【】「」『』“”‘’\"'《》〈〉:;,.!?。、·"
@@ -343,23 +327,22 @@ def _resolve(name: str, m: re.Match[str], phrase: str, year: int) -> Deadline | 
                             or (g["sm"] and not 1 <= (number(g["sm"]) or 0) <= 12)):
             return None
         return Deadline(phrase, "ongoing")
-    if name in ("relative", "relative_event", "relative_anchored"):
-        n = number(g["n"])
-        if not n:
-            return None
-        anchor = None
-        if g.get("ay"):
-            anchor = _dt.date(int(g["ay"]), int(g["am"]), int(g["ad"]))
-        elif name == "relative_anchored":
-            anchor = _dt.date(_year_of(m, year, "ay2", "ayw"), number(g["am2"]), number(g["ad2"]))
-        if g["u"] == "工作日":
-            due = add_working_days(anchor, n) if anchor else None
-            return Deadline(phrase, "relative", due=due, workdays=n, anchor=anchor)
-        if g["u"] in ("周", "星期"):
-            n *= 7
-        due = anchor + _dt.timedelta(days=n) if anchor else None
-        return Deadline(phrase, "relative", due=due, days=n, anchor=anchor)
-    return None
+    # the relative rules: "20个工作日内", "收到申请之日起5日内", "自2024年3月1日起30日内"
+    n = number(g["n"])
+    if not n:
+        return None
+    anchor = None
+    if g.get("ay"):
+        anchor = _dt.date(int(g["ay"]), int(g["am"]), int(g["ad"]))
+    elif name == "relative_anchored":
+        anchor = _dt.date(_year_of(m, year, "ay2", "ayw"), number(g["am2"]), number(g["ad2"]))
+    if g["u"] == "工作日":
+        due = add_working_days(anchor, n) if anchor else None
+        return Deadline(phrase, "relative", due=due, workdays=n, anchor=anchor)
+    if g["u"] in ("周", "星期"):
+        n *= 7
+    due = anchor + _dt.timedelta(days=n) if anchor else None
+    return Deadline(phrase, "relative", due=due, days=n, anchor=anchor)
 
 
 def _date_of(name: str, g: dict, y: int | None) -> _dt.date | None:
@@ -517,17 +500,12 @@ def find_deadline_phrases(text: str) -> list[str]:
             continue
         last_end = end
         names.setdefault(text[index[begin]:index[end - 1] + 1], name)
-    found = list(names)
     # "按月公开…,每月10日前更新": the bare period says less than the day within it; keep the day only
-    dated = {"every_month_by": _BARE_MONTHLY, "every_year_by": _BARE_YEARLY}
-    for name, bare in dated.items():
-        if name in names.values():
-            found = [p for p in found if not (names[p] == "recurring" and bare.fullmatch(_fold(p)[0]))]
-    return found
+    bare = "|".join(pattern for rule, pattern in _BARE.items() if rule in names.values())
+    return [p for p in names if not (bare and names[p] == "recurring" and re.fullmatch(bare, _fold(p)[0]))]
 
 
-_BARE_MONTHLY = re.compile(r"(?:每个?|按|逐)月")
-_BARE_YEARLY = re.compile(r"每年度?")
+_BARE = {"every_month_by": r"(?:每个?|按|逐)月", "every_year_by": r"每年度?"}  # compiled on first use
 
 
 def unread_note(phrase: str, *, just_written: bool = False) -> str:
@@ -663,7 +641,6 @@ def _period_name(d: Deadline, start: _dt.date, *, year: bool = True) -> str:
 # the annual report alike.
 
 _LEVEL_RANK = {"green": 0, "yellow": 1, "red": 2}
-CATEGORIES = ("on_time", "late", "overdue", "no_progress", "ongoing", "open")
 CATEGORY_LABELS = {
     "on_time": "按期完成",
     "late": "逾期完成",
@@ -672,6 +649,7 @@ CATEGORY_LABELS = {
     "ongoing": "持续推进",
     "open": "未到期",
 }
+CATEGORIES = tuple(CATEGORY_LABELS)
 
 
 class MissedPeriod(NamedTuple):
@@ -689,6 +667,9 @@ class MissedPeriod(NamedTuple):
         return {"period": self.label, "start": self.start.isoformat(), "end": self.end.isoformat()}
 
 
+_DETAIL = r",?已?逾期\d+天|(\d{4}-\d\d-\d\d至\d{4}-\d\d-\d\d)|\d{4}-\d\d-\d\d"  # compiled on first use
+
+
 @dataclass(frozen=True)
 class Assessment:
     """A task's standing on a day. ``level``: red (late), yellow (due within the window), green,
@@ -703,6 +684,18 @@ class Assessment:
     phrase: str | None
     reason: str
     missed_periods: tuple = ()
+
+    @property
+    def brief(self) -> str:
+        """``reason`` without the days late (a level says so) and the dates (a period's name or
+        the deadline phrase stays): "已逾期647天(未写期限,按年底2022-12-31评估)" is
+        "未写期限,按年底评估". Read back here, beside the code that writes the reasons."""
+        short = re.sub(_DETAIL, "", self.reason)
+        short = short.replace("(,", "(").replace(",)", ")").replace("()", "").strip(",")
+        short = re.sub(r"^\((.*?)\)", r"\1", short)  # what was in brackets after the days late
+        if not short and self.due:  # a deadline written as its date: the date is all it says
+            short = self.due.isoformat()
+        return short
 
     def to_json(self) -> dict:
         return {
@@ -823,13 +816,13 @@ def assess(deadlines, *, state: str, progress_dates, as_of: _dt.date, year: int,
         elif milestone_not_owed(deadlines, i, issued):
             # a checkpoint passed before the plan existed, like a period that ended by then: not owed
             results.append(Assessment("green" if not done else None, "open", None, None, None, d.phrase,
-                                      f"{_one_line(d.phrase)}:节点在计划印发前已过"))
+                                      f"{one_line(d.phrase)}:节点在计划印发前已过"))
         elif d.due is not None:
             results.append(_assess_dated(d, _milestone(deadlines, i), progress, as_of, within, done, closed))
         elif continuing(d) and not year_owed:
             # issued as its year ended: like a period ending by the issue date, the year is not owed
             results.append(Assessment("green", "open", None, None, None, d.phrase,
-                                      f"{_one_line(d.phrase)}:计划在{year}年末或以后才印发"))
+                                      f"{one_line(d.phrase)}:计划在{year}年末或以后才印发"))
         elif continuing(d):
             result = _assess_dated(Deadline(d.phrase, "ongoing", year_end), True, progress, as_of, within, done,
                                    closed, year_start=year_start)
@@ -838,7 +831,7 @@ def assess(deadlines, *, state: str, progress_dates, as_of: _dt.date, year: int,
             results.append(result)
         else:
             results.append(Assessment("green" if not done else None, "open", None, None, None, d.phrase,
-                                      f"期限无法识别:{_one_line(d.phrase)}"))
+                                      f"期限无法识别:{one_line(d.phrase)}"))
     worst = min(results, key=_badness)
     if done:
         late = [r for r in results if r.category == "late"]
@@ -875,7 +868,7 @@ def _assess_dated(d: Deadline, milestone: bool, progress: list[_dt.date], as_of:
                   done: bool, closed: _dt.date | None, year_start: _dt.date | None = None) -> Assessment:
     due = d.due
     left = (due - as_of).days
-    label = _one_line(d.phrase) if d.phrase else "未写期限"
+    label = one_line(d.phrase) if d.phrase else "未写期限"
     ongoing = d.kind == "ongoing"
     where = (f"{label},按年底{due.isoformat()}评估" if ongoing or not d.phrase
              else label if label == due.isoformat() else f"{label},{due.isoformat()}")
@@ -913,7 +906,7 @@ def _assess_recurring(d: Deadline, year: int, progress: list[_dt.date], as_of: _
     periods = owed_periods(d, year, issued)
     if not periods and recurring_periods(d, year) and not done:
         return (Assessment("green", "open", None, None, None, d.phrase,
-                           f"{_one_line(d.phrase)}:{year}年各期均在计划印发前结束"), [])
+                           f"{one_line(d.phrase)}:{year}年各期均在计划印发前结束"), [])
 
     def reported(start: _dt.date, end: _dt.date) -> bool:
         i = bisect.bisect_left(progress, start)
@@ -942,12 +935,12 @@ def _assess_recurring(d: Deadline, year: int, progress: list[_dt.date], as_of: _
             return (Assessment("yellow", "ongoing", end, None, left, d.phrase,
                                f"{span(start, end)}尚无进展记录,{text}"), missed)
         return (Assessment("green", "ongoing", end, None, left, d.phrase,
-                           f"{_one_line(d.phrase)}:本期{span(start, end)}"), missed)
+                           f"{one_line(d.phrase)}:本期{span(start, end)}"), missed)
     if periods and periods[-1][1] < as_of:
         end = periods[-1][1]
         return (Assessment("green", "ongoing", end, None, (end - as_of).days, d.phrase,
-                           f"{_one_line(d.phrase)}:{year}年最后一期{span(*periods[-1])}有进展记录"), missed)
+                           f"{one_line(d.phrase)}:{year}年最后一期{span(*periods[-1])}有进展记录"), missed)
     upcoming = next((p for p in periods if p[0] > as_of), None)
     end = upcoming[1] if upcoming else None
     return (Assessment("green", "ongoing", end, None, (end - as_of).days if end else None, d.phrase,
-                       f"{_one_line(d.phrase)}:" + (f"下一期{span(*upcoming)}" if upcoming else "未开始")), missed)
+                       f"{one_line(d.phrase)}:" + (f"下一期{span(*upcoming)}" if upcoming else "未开始")), missed)

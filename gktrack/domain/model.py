@@ -22,11 +22,11 @@ SCHEMA_VERSION = 1
 # A plan id: letters, digits, - and _, not starting with - or _ (also the file name, <id>.yaml).
 PLAN_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 
-ROLES = ("lead", "support", "responsible")
 ROLE_LABELS = {"lead": "牵头", "support": "配合", "responsible": "负责"}
+ROLES = tuple(ROLE_LABELS)
 YEARS = range(1949, 2201)  # the years a plan may be for
-STATES = ("open", "done")
 STATE_LABELS = {"open": "未完成", "done": "已完成"}
+STATES = tuple(STATE_LABELS)
 
 
 def role_label(role: str | None, via: str | None = None) -> str:
@@ -38,20 +38,18 @@ def role_label(role: str | None, via: str | None = None) -> str:
     return f"{label}(经{via})" if via else label
 
 
-# Value kinds a field may have (``Spec.kind``); the reader checks and converts by kind.
-KINDS = (
-    "int",       # an integer
-    "year",      # a year in YEARS
-    "text",      # one line or more of text
-    "texts",     # a text or a list of texts (a deadline cell may hold two phrases)
-    "names",     # a list of names (units, links), written as a flow list [a, b]
-    "date",      # a calendar date, 2024-06-30
-    "state",     # one of STATES
-    "plan_id",   # PLAN_ID_PATTERN
-    "records",   # a list of nested records (``Spec.record``)
-    "members",   # a collective's members: "all" or a list of names
-    "role",      # a person's role: office or unit
-)
+# Value kinds a field may have (``Spec.kind``); the reader checks and converts by kind:
+#   int      an integer
+#   year     a year in YEARS
+#   text     one line or more of text
+#   texts    a text or a list of texts (a deadline cell may hold two phrases)
+#   names    a list of names (units, links), written as a flow list [a, b]
+#   date     a calendar date, 2024-06-30
+#   state    one of STATES
+#   plan_id  PLAN_ID_PATTERN
+#   records  a list of nested records (``Spec.record``)
+#   members  a collective's members: "all" or a list of names
+#   role     a person's role: office or unit
 # How the merge driver combines two sides' changes to a field (``Spec.merge``):
 #   value    three-way: a side's change wins; both changed differently is a conflict
 #   set      lists merged as sets: what either side added is kept, what either removed goes
@@ -64,7 +62,7 @@ class Spec(NamedTuple):
     """What the schema says of one field (kept in the dataclass field's ``metadata``)."""
 
     label: str               # Chinese, for messages, exports and the report
-    kind: str                # one of KINDS
+    kind: str                # one of the kinds above
     required: bool = False
     merge: str = "value"     # how the merge driver merges it (above)
     doc: str | None = None   # a longer description (JSON Schema, editors)
@@ -299,18 +297,13 @@ RECORDS: dict[str, type] = {cls.__name__: cls for cls in
 def to_data(record: Any) -> dict[str, Any]:
     """A record's stored fields as plain data (dates as ISO text): what ``--json`` builds on."""
     out: dict[str, Any] = {}
-    for name, kind in _data_kinds(type(record)):
+    for name, spec in fields_of(type(record)):
         value = getattr(record, name)
-        if kind == "records":
+        if spec.kind == "records":
             value = [to_data(item) for item in value]
-        elif kind == "date":
+        elif spec.kind == "date":
             value = value.isoformat() if isinstance(value, dt.date) else value
         elif value.__class__ is list:
             value = list(value)
         out[name] = value
     return out
-
-
-@cache
-def _data_kinds(cls: type) -> tuple:
-    return tuple((name, spec.kind if spec.kind in ("records", "date") else "") for name, spec in fields_of(cls))

@@ -122,15 +122,8 @@ def _after(closed: dt.date | None, day: dt.date) -> bool:
 
 
 def _recorded_after(task: Task, day: dt.date) -> bool:
-    if task.closed is not None and task.closed > day:
-        return True
-    for entry in task.progress:
-        if entry.date > day:
-            return True
-    for part in task.parts:
-        if part.closed is not None and part.closed > day:
-            return True
-    return False
+    return (_after(task.closed, day) or any(entry.date > day for entry in task.progress)
+            or any(_after(part.closed, day) for part in task.parts))
 
 
 def is_done(plan: Plan, task: Task, units: Units, parts: list[Owed] | None = None) -> bool:

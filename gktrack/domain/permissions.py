@@ -92,8 +92,18 @@ def acting_people(units: Units, author: str | None, committer: str | None) -> li
 
 
 def recorder_name(person: Person) -> str:
-    """How a listed person is written as the recorder (``by``) of a progress entry."""
+    """How a listed person is named: the recorder (``by``) of a progress entry, in a refusal."""
     return person.name or person.email
+
+
+def _with_units(person: Person) -> str:
+    return f"{recorder_name(person)}({'、'.join(person.units) or '无单位'})"
+
+
+def _someone(units: Units, email: str | None) -> str:
+    """Who ``email`` is in a refusal: a listed person's name, else the e-mail."""
+    person = units.person(email)
+    return (person.name if person else None) or email or "当前用户"
 
 
 def forged_recorder(units: Units, acting: list[Person], by: str) -> bool:
@@ -125,7 +135,7 @@ def task_change_problems(units: Units, person: Person, plan: Plan, before: Task,
     only), naming no listed person as recorder but ``acting`` (the listed people making the change;
     default: ``person``) where the recorder is new to the entries; part records only of their own parts; the
     task's own state only when the task is their part alone."""
-    who = person.name or person.email
+    who = recorder_name(person)
     old, new = to_data(before), to_data(after)
     changed = {k for k in set(old) | set(new) if old.get(k) != new.get(k)}
     extra = sorted(changed - set(UNIT_FIELDS))
@@ -185,14 +195,13 @@ def check_acting_unit(units: Units, email: str | None, unit: str) -> None:
     if person is None:
         return  # check_task_change says who is not listed
     if unit not in own_units(units, person.units):
-        raise PermissionDeniedError(
-            f"{person.name or person.email}({'、'.join(person.units) or '无单位'})不能以“{unit}”的名义记录进展、办结或重新打开;"
-            f"规则:{RULE_ACTING_UNIT}")
+        raise PermissionDeniedError(f"{_with_units(person)}不能以“{unit}”的名义记录进展、办结或重新打开;"
+                                    f"规则:{RULE_ACTING_UNIT}")
 
 
 def office_name(units: Units) -> str:
     """Who the office is, as a refusal names it: its people, else its name."""
-    return "、".join(p.name or p.email for p in units.registry.people if p.role == "office") or "政务公开办"
+    return "、".join(recorder_name(p) for p in units.registry.people if p.role == "office") or "政务公开办"
 
 
 def check_task_change(units: Units, email: str | None, plan: Plan, task: Task, action: str, *,
@@ -206,7 +215,7 @@ def check_task_change(units: Units, email: str | None, plan: Plan, task: Task, a
     office = office_name(units)
     if person is None:
         raise PermissionDeniedError(f"{email or '当前用户'} 不在单位名册的人员(people)中,不能{label};请联系{office}登记")
-    who = f"{person.name or person.email}({'、'.join(person.units) or '无单位'})"
+    who = _with_units(person)
     if action == "progress" and has_to_do_with(units, plan, task, person.units):
         return
     if action in ("close", "reopen") and may_act_on_part(units, plan, task, person.units, part):
@@ -218,7 +227,7 @@ def check_task_change(units: Units, email: str | None, plan: Plan, task: Task, a
         what = f"{part} 的部分" if part else "整项任务"
         raise PermissionDeniedError(f"{who}不能{label} {task.full_id} {what}:单位联络人只能关闭或重新打开本单位自己的那一部分"
                                     f"(该任务的各部分属于 {owners});集体“各有关单位”那样的部分和整项任务由{office}办结")
-    raise PermissionDeniedError(f"{person.name or person.email} 不能{label}:只有{office}可以")
+    raise PermissionDeniedError(f"{recorder_name(person)} 不能{label}:只有{office}可以")
 
 
 def check_take_back(units: Units, emails: list[str | None], author: str | None, author_name: str) -> None:
@@ -227,15 +236,11 @@ def check_take_back(units: Units, emails: list[str | None], author: str | None, 
     for email in emails:
         if is_office(units, email) or (email or "").lower() == (author or "").lower():
             continue
-        person = units.person(email)
-        who = (person.name if person else None) or email or "当前用户"
-        raise PermissionDeniedError(f"{who} 不能撤回 {author_name} 尚未推送的提交:{RULE_TAKE_BACK};"
+        raise PermissionDeniedError(f"{_someone(units, email)} 不能撤回 {author_name} 尚未推送的提交:{RULE_TAKE_BACK};"
                                     f"请由{author_name}或{office_name(units)}撤回")
 
 
 def check_office(units: Units, email: str | None, action: str) -> None:
     if is_office(units, email):
         return
-    person = units.person(email)
-    who = (person.name if person else None) or email or "当前用户"
-    raise PermissionDeniedError(f"{who} 不能{action_verb(action)}:只有{office_name(units)}可以")
+    raise PermissionDeniedError(f"{_someone(units, email)} 不能{action_verb(action)}:只有{office_name(units)}可以")

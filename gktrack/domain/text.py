@@ -94,10 +94,15 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def one_line(text: str) -> str:
+    """``text`` on one line: each run of whitespace one space."""
+    return " ".join(text.split())
+
+
 def clip(text: Any, limit: int = 30, mark: str = "…") -> str:
-    """``text`` on one line (each run of whitespace one space), cut after ``limit`` characters:
-    a value quoted in a message, a commit's summary line."""
-    text = " ".join(str(text).split())
+    """``text`` on one line, cut after ``limit`` characters: a value quoted in a message, a
+    commit's summary line."""
+    text = one_line(str(text))
     return text if len(text) <= limit else text[:limit] + mark
 
 

@@ -168,7 +168,8 @@ def register(app: typer.Typer, command) -> None:
         json_out: Json = False,
     ) -> None:
         """按计划列出任务:编号、内容、角色、期限、状态(红/黄/绿)和最近进展。"""
-        from gktrack.features.views import status_rows
+        from gktrack.cli.render import render_status
+        from gktrack.features.views import status_rows, task_json
 
         if state not in ("open", "done", "all"):
             raise InputError(f"--state 应为 open、done 或 all,而不是“{state}”")
@@ -176,14 +177,10 @@ def register(app: typer.Typer, command) -> None:
         repo = repository()
         rows, problems = status_rows(repo, unit=unit, plan=plan, year=year, state=state, as_of=when)
         if json_out:
-            from gktrack.features.views import task_json
-
             warn(problems)
             headings: dict = {}
             print_json(task_json(r, headings) for r in rows)
             return
-        from gktrack.cli.render import render_status
-
         render_status(rows, unit=repo.units().canonical(unit) if unit else None, problems=problems)
 
     @command("show")
@@ -193,6 +190,7 @@ def register(app: typer.Typer, command) -> None:
         json_out: Json = False,
     ) -> None:
         """显示一项任务的全部信息、各单位的完成情况和变更记录。"""
+        from gktrack.cli.render import render_task
         from gktrack.features.views import task_json, task_row
         from gktrack.storage.history import task_history
 
@@ -205,13 +203,12 @@ def register(app: typer.Typer, command) -> None:
             data["history"] = [c.to_json() for c in history]
             print_json(data)
             return
-        from gktrack.cli.render import render_task
-
         render_task(row, history)
 
     @command("units")
     def units(json_out: Json = False) -> None:
         """列出单位及其未完成、已完成任务数。"""
+        from gktrack.cli.render import render_units
         from gktrack.features.views import unit_summaries
 
         summaries, problems = unit_summaries(repository())
@@ -219,8 +216,6 @@ def register(app: typer.Typer, command) -> None:
             warn(problems)
             print_json([s.to_json() for s in summaries])
             return
-        from gktrack.cli.render import render_units
-
         render_units(summaries, problems)
 
     @command("log")
@@ -230,6 +225,7 @@ def register(app: typer.Typer, command) -> None:
         json_out: Json = False,
     ) -> None:
         """审计记录:谁、何时、改了什么、哪次提交。"""
+        from gktrack.cli.render import render_log
         from gktrack.storage.history import read_log, task_history
 
         repo = repository()
@@ -240,8 +236,6 @@ def register(app: typer.Typer, command) -> None:
         if json_out:
             print_json([c.to_json() for c in commits])
             return
-        from gktrack.cli.render import render_log
-
         render_log(commits)
 
     @command("overdue")
@@ -255,7 +249,8 @@ def register(app: typer.Typer, command) -> None:
         json_out: Json = False,
     ) -> None:
         """逾期(红)和将到期(黄)的任务,按责任单位分组,逾期最久的在前。无论有无逾期,退出码都是 0。"""
-        from gktrack.features.views import overdue_rows
+        from gktrack.cli.render import render_overdue
+        from gktrack.features.views import group_by_unit, overdue_json, overdue_rows
 
         if within is not None and not 0 <= within <= 366:
             raise InputError(f"--within 应为 0 到 366 之间的天数,而不是 {within}")
@@ -263,13 +258,8 @@ def register(app: typer.Typer, command) -> None:
         repo = repository()
         rows, problems = overdue_rows(repo, as_of=when, unit=unit, plan=plan, within=within)
         if json_out:
-            from gktrack.features.views import overdue_json
-
             warn(problems)
             print_json([overdue_json(r) for r in rows])
             return
-        from gktrack.cli.render import render_overdue
-        from gktrack.features.views import group_by_unit
-
         render_overdue(group_by_unit(repo, rows, unit), as_of=when, problems=problems)
 

@@ -72,7 +72,9 @@ def register(app: typer.Typer, command) -> None:
     ) -> None:
         """导出分工表(序号/工作任务/具体要求/牵头单位/配合单位/时限要求/完成情况/进展)或单位的进展填报表;
         --format md 导出 Markdown 计划视图(每个章节一张表,可提交到仓库,在 git 服务器网页上查看)。"""
-        from gktrack.features.exchange.export import division_sheet, output_path, progress_form, write_sheet
+        from gktrack.features.exchange.export import (
+            division_sheet, output_path, progress_form, write_markdown, write_sheet,
+        )
 
         when = as_of_day(as_of)
         repo = repository()
@@ -88,8 +90,6 @@ def register(app: typer.Typer, command) -> None:
         if output is None:
             if (fmt or "").lower() not in ("md", "markdown"):
                 raise InputError("请用 -o 指定输出文件(只有 --format md 可以输出到标准输出)")
-            from gktrack.features.exchange.export import write_markdown
-
             sys.stdout.write(write_markdown(sheet, as_of=when))
             return
         # the name as given may not be a file gktrack keeps, nor the name with its suffix added

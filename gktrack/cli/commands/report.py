@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from gktrack.cli.commands.options import as_of_day
 from gktrack.cli.context import repository
 from gktrack.cli.output import ProgressBar, print_json
 from gktrack.domain.model import YEARS
@@ -34,15 +35,14 @@ def register(app: typer.Typer, command) -> None:
         任务状态取截止时点(默认该年 12 月 31 日 24 时)前最后一次提交中的计划文件,不是当前工作区;
         日期和人员取自提交本身,gktrack 之外的手工修改按文件内容核对并单独列出。同样的仓库和参数,输出逐字节相同。
         """
-        from gktrack.domain.dates import parse_date, today
+        from gktrack.domain.dates import today
         from gktrack.features.report import build_report, iter_markdown, misdated_warnings, report_json
 
-        if as_of:
-            when = parse_date(as_of, "--as-of 日期")
-        else:
+        when = as_of_day(as_of) if as_of else None
+        if when is None and year in YEARS:
             # A year not yet over is reported up to today (GKTRACK_TODAY pins it); a past year,
             # up to its 12-31, so its report does not change with the day it is made.
-            when = min(datetime.date(year, 12, 31), today()) if year in YEARS else None
+            when = min(datetime.date(year, 12, 31), today())
         repo = repository()
         # Refused before the work, as export and calendar do: never over units.yaml or a plan.
         target = repo.check_output(output, "报告文件") if output else None
