@@ -14,8 +14,7 @@ import re
 
 from gktrack.domain import numerals
 from gktrack.domain.deadlines import find_deadline_phrases
-from gktrack.domain.unitphrase import looks_like_unit_phrase, parse_unit_phrase
-from gktrack.errors import InputError
+from gktrack.domain.unitphrase import looks_like_unit_phrase, parse_unit_phrase_or_none
 from gktrack.features.importer.lines import CHROME, NOTICE_WORD, PLAN_WORD, Run, Seg, plan_title
 from gktrack.features.importer.result import ImportedPlan
 from gktrack.features.importer.text import (
@@ -273,11 +272,8 @@ def _beside_title(seg: Seg) -> bool:
 
 
 def _is_signature(seg: Seg) -> bool:
-    try:
-        units = parse_unit_phrase(seg.raw)
-    except InputError:
-        return False
-    return len(units) == 1 and looks_like_unit_phrase(seg.raw) and not ROLE_END.search(seg.norm)
+    units = parse_unit_phrase_or_none(seg.raw)
+    return units is not None and len(units) == 1 and looks_like_unit_phrase(seg.raw) and not ROLE_END.search(seg.norm)
 
 
 def locate(segs: list[Seg], run: Run) -> tuple[int, int, str | None, int]:

@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from gktrack.domain.deadlines import before_plan_year, is_known, parse_deadline
 from gktrack.domain.unitphrase import (
-    UNIT_LABEL_WORD, is_body_name, looks_like_unit_phrase, parse_unit_phrase, split_cut_name, text_problem,
+    UNIT_LABEL_WORD, is_body_name, looks_like_unit_phrase, parse_unit_phrase_or_none, split_cut_name, text_problem,
 )
 from gktrack.domain.model import UnitRef
 from gktrack.errors import InputError
@@ -167,12 +167,8 @@ def _glued_clause(text: str, named: list[str]):
         if not any(norm.startswith(name, at) for name in named):
             continue
         clause = text[at:].strip(STRIP + "。")
-        if not looks_like_unit_phrase(clause):
-            continue
-        try:
-            return at, parse_unit_phrase(clause)
-        except InputError:
-            continue
+        if looks_like_unit_phrase(clause) and (units := parse_unit_phrase_or_none(clause)) is not None:
+            return at, units
     return None
 
 

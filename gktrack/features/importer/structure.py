@@ -18,7 +18,9 @@ from itertools import groupby
 from gktrack.domain import numerals
 from gktrack.domain.deadlines import find_deadline_phrases, is_known
 from gktrack.domain.model import UnitRef
-from gktrack.domain.unitphrase import UNIT_LABEL_WORD, looks_like_unit_phrase, parse_unit_phrase
+from gktrack.domain.unitphrase import (
+    UNIT_LABEL_WORD, looks_like_unit_phrase, parse_unit_phrase, parse_unit_phrase_or_none,
+)
 from gktrack.errors import InputError
 from gktrack.features.importer.front import header_span
 from gktrack.features.importer.lines import (
@@ -269,11 +271,8 @@ class Builder:
         """A 责任单位 cell that names something unusual ("民生实事项目牵头单位和责任单位负责")."""
         if "。" in seg.norm or len(seg.norm) > 80:
             return False
-        try:
-            units = parse_unit_phrase(seg.raw)
-        except InputError:
-            return False
-        return all(len(u.name) <= 30 for u in units) and bool(ROLE_END.search(seg.norm))
+        units = parse_unit_phrase_or_none(seg.raw)
+        return units is not None and all(len(u.name) <= 30 for u in units) and bool(ROLE_END.search(seg.norm))
 
     def _deadline_cells(self) -> None:
         """Short cells after a row's units (or its text) are its 时限要求 cells."""
