@@ -208,8 +208,7 @@ def _normalise_name(name: str) -> str:
     name = name.translate(_BRACKETS).strip(" \t\r\n.,;:、")
     if introduced := _introduced(name):
         name = name[introduced.end():]
-    name = _QUALIFIER.sub("", name).strip()
-    return name
+    return _QUALIFIER.sub("", name).strip()
 
 
 def _introduced(name: str) -> re.Match | None:
@@ -364,8 +363,7 @@ def _labelled_role(word: str) -> str:
 
 
 def _fail(text: str) -> InputError:
-    shown = clip(text, 60)
-    return InputError(f"无法识别的责任单位:{shown or '(空)'}")
+    return InputError(f"无法识别的责任单位:{clip(text, 60) or '(空)'}")
 
 
 def join_line_breaks(phrase: str) -> str:

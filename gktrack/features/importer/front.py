@@ -170,12 +170,10 @@ def _title_text(segs: list[Seg], index: int, decorated: bool = False,
         if decorated:
             text = _undecorated(text)
         # two short lines ("政策文件" "规划计划", a site's menu) are no broken title: a title broken
-        # in two is a long one, and its first line stops mid-title, not on a word like "计划"
-        if count == 2 and (len(text) < 12 or (PLAN_WORD.search(seg.compact) and PLAN_WORD.search(following))):
-            continue
-        # a second line that opens with a place ("上海市…规定") starts a title of its own: the line
-        # above it is page furniture, not the title's first half
-        if count == 2 and _PLACE_OPENING.match(following):
+        # in two is a long one, and its first line stops mid-title, not on a word like "计划"; a
+        # second line that opens with a place ("上海市…规定") starts a title of its own
+        if count == 2 and (len(text) < 12 or (PLAN_WORD.search(seg.compact) and PLAN_WORD.search(following))
+                           or _PLACE_OPENING.match(following)):
             continue
         if 5 <= len(text) <= 60 and plan_named(text) and not _notice_named(text):
             return text, count

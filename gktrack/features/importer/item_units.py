@@ -298,8 +298,6 @@ def unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], list
     if (labelled := labelled_parts(text)) is not None:
         text, deadlines, person_notes = labelled
         notes += person_notes
-        if not text:
-            return None
     norm = fold(text)
     # deadline parts at the end, after ; or , — a date the parser does not read ("2019年8月前完成")
     # too, as in a table's time column: kept as written, and said when the task is built

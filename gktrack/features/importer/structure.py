@@ -617,8 +617,7 @@ class Builder:
                 continue
             if kind == "units":
                 text, shown = seg.raw, shown_units(seg.raw)
-                line_deadlines: list[str] = []
-                line_notes: list[str] = []
+                line_deadlines, line_notes = [], []
                 # "责任单位:X;完成时限:Y" on one line: the same labelled parts a bracket may hold
                 labelled = labelled_parts(unbracketed(seg.raw))
                 if labelled is not None and labelled[0]:
