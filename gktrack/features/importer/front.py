@@ -340,11 +340,11 @@ def locate(segs: list[Seg], run: Run) -> tuple[int, int, str | None, int]:
         end = second
         run.warn(segs[second].no, f"第{segs[second].no}行起是同一通知印发的另一份计划“{segs[second].compact}”,"
                                   f"未导入:请把它另存为单独的文件再导入")
-    elif title is not None and _plan_key(title) in (issued := _issued_together(segs, title_at)):
+    elif title is not None and _plan_key(title) in (issued := _issued_together(segs, title_at)) \
+            and (others := [name for key, name in issued.items() if key != _plan_key(title)]):
         # the notice issues two plans, the text stops inside the first: the one wanted may be the other
-        if others := [name for key, name in issued.items() if key != _plan_key(title)]:
-            run.warn(segs[title_at].no, f"通知同时印发了{'、'.join(f'《{n}》' for n in others)},文中没有它"
-                                        f"(节选在它之前中断?),只导入了《{title}》,请核对是否是要导入的计划")
+        run.warn(segs[title_at].no, f"通知同时印发了{'、'.join(f'《{n}》' for n in others)},文中没有它"
+                                    f"(节选在它之前中断?),只导入了《{title}》,请核对是否是要导入的计划")
     seen_structure = False
     for index in range(start, end):
         seg = segs[index]
@@ -365,10 +365,9 @@ def locate(segs: list[Seg], run: Run) -> tuple[int, int, str | None, int]:
         # the notice and its date, then nothing of the plan: the excerpt stops before it
         notice = _notice_start(segs[:start])
         run.notice_only = run.notice_only or notice is not None and _issues_plan(segs, notice)
-    if end < len(segs) and second is None:
-        if tail := [s for s in segs[end:] if not CHROME.match(s.norm)]:
-            run.warn(segs[end].no, f"{line_span(segs[end].no, segs[-1].no)}是文末的落款、抄送或网页信息,"
-                                   f"未导入:{excerpt(tail[0].raw)}")
+    if end < len(segs) and second is None and (tail := [s for s in segs[end:] if not CHROME.match(s.norm)]):
+        run.warn(segs[end].no, f"{line_span(segs[end].no, segs[-1].no)}是文末的落款、抄送或网页信息,"
+                               f"未导入:{excerpt(tail[0].raw)}")
     return start, end, title, title_at
 
 
@@ -537,8 +536,7 @@ def _parts_only(segs: list[Seg]) -> bool:
     """Whether the numbered paragraphs after a notice are "一、二、" and nothing else: a notice's own
     points ("一、高度重视,夯实责任。…"). A plan following the notice without its title opens in
     the same "一、", but its parts hold items, units or a table (see ``_plan_body``)."""
-    styles = {seg.marker.style for seg in segs if seg.marker is not None}
-    return styles == {"cn"}
+    return {seg.marker.style for seg in segs if seg.marker is not None} == {"cn"}
 
 
 def _notice_start(segs: list[Seg]) -> int | None:
