@@ -425,9 +425,7 @@ def _notice_close(segs: list[Seg], has_structure_after: list[bool]) -> int | Non
             continue
         before = sum(1 for s in segs[:index] if s.marker is not None or s.kind == "table")
         after = sum(1 for s in segs[index + 1:] if s.marker is not None or s.kind == "table")
-        if noticed and has_structure_after[index + 1] and after > before:
-            return index
-        return None
+        return index if noticed and has_structure_after[index + 1] and after > before else None
     return None
 
 
@@ -703,14 +701,12 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
             if after_label := _NUMBER_AFTER_LABEL.search(seg.norm):
                 number_text = after_label.group("n")
                 break
-            closing = _NUMBER_CLOSING.search(seg.norm) or _NUMBER_AFTER_NOTICE.search(seg.norm)
-            if closing and re.search(r"[,。;]", seg.norm[:closing.start()]):
-                closing = None  # a number cited in a sentence
             if DOC_NUMBER.fullmatch(seg.norm) or _NUMBER_OPENING.match(seg.norm):
                 number_text = seg.raw
                 fields.append(seg)
                 break
-            if closing:
+            closing = _NUMBER_CLOSING.search(seg.norm) or _NUMBER_AFTER_NOTICE.search(seg.norm)
+            if closing and not re.search(r"[,。;]", seg.norm[:closing.start()]):  # not cited in a sentence
                 number_text = closing.group("n")
                 break
     if number_text:
