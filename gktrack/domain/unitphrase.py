@@ -27,9 +27,9 @@ from gktrack.domain.text import HALF_WIDTH, clip
 from gktrack.errors import InputError
 from gktrack.domain.model import ROLE_LABELS, ROLES, UnitRef
 
-__all__ = ["parse_unit_phrase", "parse_unit_phrase_or_none", "format_unit_phrase", "looks_like_unit_phrase", "half_width", "is_body_name",
-           "close_label_gaps", "dedupe_units", "join_line_breaks", "split_cut_name", "text_problem",
-           "unit_name_problem"]
+__all__ = ["parse_unit_phrase", "parse_unit_phrase_or_none", "format_unit_phrase", "looks_like_unit_phrase",
+           "half_width", "is_body_name", "close_label_gaps", "dedupe_units", "join_line_breaks",
+           "split_cut_name", "text_problem", "unit_name_problem"]
 
 _RANK = {role: rank for rank, role in enumerate(ROLES)}  # lead < support < responsible
 

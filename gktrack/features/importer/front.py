@@ -271,7 +271,8 @@ def _beside_title(seg: Seg) -> bool:
 
 def _is_signature(seg: Seg) -> bool:
     units = parse_unit_phrase_or_none(seg.raw)
-    return units is not None and len(units) == 1 and looks_like_unit_phrase(seg.raw) and not ROLE_END.search(seg.norm)
+    return units is not None and len(units) == 1 and looks_like_unit_phrase(seg.raw) \
+        and not ROLE_END.search(seg.norm)
 
 
 def locate(segs: list[Seg], run: Run) -> tuple[int, int, str | None, int]:
