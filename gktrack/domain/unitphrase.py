@@ -27,9 +27,9 @@ from gktrack.domain.text import HALF_WIDTH, clip
 from gktrack.errors import InputError
 from gktrack.domain.model import ROLE_LABELS, ROLES, UnitRef
 
-__all__ = ["parse_unit_phrase", "format_unit_phrase", "looks_like_unit_phrase", "half_width", "is_body_name",
-           "close_label_gaps", "dedupe_units", "join_line_breaks", "split_cut_name", "text_problem",
-           "unit_name_problem"]
+__all__ = ["parse_unit_phrase", "parse_unit_phrase_or_none", "format_unit_phrase", "looks_like_unit_phrase",
+           "half_width", "is_body_name", "close_label_gaps", "dedupe_units", "join_line_breaks",
+           "split_cut_name", "text_problem", "unit_name_problem"]
 
 _RANK = {role: rank for rank, role in enumerate(ROLES)}  # lead < support < responsible
 
@@ -208,8 +208,7 @@ def _normalise_name(name: str) -> str:
     name = name.translate(_BRACKETS).strip(" \t\r\n.,;:、")
     if introduced := _introduced(name):
         name = name[introduced.end():]
-    name = _QUALIFIER.sub("", name).strip()
-    return name
+    return _QUALIFIER.sub("", name).strip()
 
 
 def _introduced(name: str) -> re.Match | None:
@@ -364,8 +363,7 @@ def _labelled_role(word: str) -> str:
 
 
 def _fail(text: str) -> InputError:
-    shown = clip(text, 60)
-    return InputError(f"无法识别的责任单位:{shown or '(空)'}")
+    return InputError(f"无法识别的责任单位:{clip(text, 60) or '(空)'}")
 
 
 def join_line_breaks(phrase: str) -> str:
@@ -503,6 +501,14 @@ def parse_unit_phrase(text: str, default: str = "responsible") -> list[UnitRef]:
     return dedupe_units(units)
 
 
+def parse_unit_phrase_or_none(text: str, default: str = "responsible") -> list[UnitRef] | None:
+    """``parse_unit_phrase``, or None where it reads no unit (for guesses about what a text is)."""
+    try:
+        return parse_unit_phrase(text, default)
+    except InputError:
+        return None
+
+
 def _writes_prefixes(read: list[tuple[str, str, str, int]], position: int) -> bool:
     """Whether the 、 run going on after ``position`` writes a level prefix on a name of its own
     ("区发改委、X办、区商务委"): such a list spells each name out, so a bare one is as written, not short."""
@@ -581,10 +587,7 @@ def looks_like_unit_phrase(text: str) -> bool:
         return False
     if _strip_enclosing(phrase) in _HEADER_WORDS:
         return False
-    try:
-        read = _read(phrase, strict=True)
-    except InputError:
-        return False
+    read = _read(phrase, strict=True)
     return bool(read) and all(name and len(name) <= 25 and name not in _HEADER_WORDS and not _ACTION_START.match(name)
                               and _ends_like_a_name(name) for name, _role, _separator, _group in read)
 

@@ -14,8 +14,7 @@ import re
 
 from gktrack.domain import numerals
 from gktrack.domain.deadlines import find_deadline_phrases
-from gktrack.domain.unitphrase import looks_like_unit_phrase, parse_unit_phrase
-from gktrack.errors import InputError
+from gktrack.domain.unitphrase import looks_like_unit_phrase, parse_unit_phrase_or_none
 from gktrack.features.importer.lines import CHROME, NOTICE_WORD, PLAN_WORD, Run, Seg, plan_title
 from gktrack.features.importer.result import ImportedPlan
 from gktrack.features.importer.text import (
@@ -171,12 +170,10 @@ def _title_text(segs: list[Seg], index: int, decorated: bool = False,
         if decorated:
             text = _undecorated(text)
         # two short lines ("政策文件" "规划计划", a site's menu) are no broken title: a title broken
-        # in two is a long one, and its first line stops mid-title, not on a word like "计划"
-        if count == 2 and (len(text) < 12 or (PLAN_WORD.search(seg.compact) and PLAN_WORD.search(following))):
-            continue
-        # a second line that opens with a place ("上海市…规定") starts a title of its own: the line
-        # above it is page furniture, not the title's first half
-        if count == 2 and _PLACE_OPENING.match(following):
+        # in two is a long one, and its first line stops mid-title, not on a word like "计划"; a
+        # second line that opens with a place ("上海市…规定") starts a title of its own
+        if count == 2 and (len(text) < 12 or (PLAN_WORD.search(seg.compact) and PLAN_WORD.search(following))
+                           or _PLACE_OPENING.match(following)):
             continue
         if 5 <= len(text) <= 60 and plan_named(text) and not _notice_named(text):
             return text, count
@@ -273,11 +270,9 @@ def _beside_title(seg: Seg) -> bool:
 
 
 def _is_signature(seg: Seg) -> bool:
-    try:
-        units = parse_unit_phrase(seg.raw)
-    except InputError:
-        return False
-    return len(units) == 1 and looks_like_unit_phrase(seg.raw) and not ROLE_END.search(seg.norm)
+    units = parse_unit_phrase_or_none(seg.raw)
+    return units is not None and len(units) == 1 and looks_like_unit_phrase(seg.raw) \
+        and not ROLE_END.search(seg.norm)
 
 
 def locate(segs: list[Seg], run: Run) -> tuple[int, int, str | None, int]:
@@ -346,11 +341,11 @@ def locate(segs: list[Seg], run: Run) -> tuple[int, int, str | None, int]:
         end = second
         run.warn(segs[second].no, f"第{segs[second].no}行起是同一通知印发的另一份计划“{segs[second].compact}”,"
                                   f"未导入:请把它另存为单独的文件再导入")
-    elif title is not None and _plan_key(title) in (issued := _issued_together(segs, title_at)):
+    elif title is not None and _plan_key(title) in (issued := _issued_together(segs, title_at)) \
+            and (others := [name for key, name in issued.items() if key != _plan_key(title)]):
         # the notice issues two plans, the text stops inside the first: the one wanted may be the other
-        if others := [name for key, name in issued.items() if key != _plan_key(title)]:
-            run.warn(segs[title_at].no, f"通知同时印发了{'、'.join(f'《{n}》' for n in others)},文中没有它"
-                                        f"(节选在它之前中断?),只导入了《{title}》,请核对是否是要导入的计划")
+        run.warn(segs[title_at].no, f"通知同时印发了{'、'.join(f'《{n}》' for n in others)},文中没有它"
+                                    f"(节选在它之前中断?),只导入了《{title}》,请核对是否是要导入的计划")
     seen_structure = False
     for index in range(start, end):
         seg = segs[index]
@@ -371,10 +366,9 @@ def locate(segs: list[Seg], run: Run) -> tuple[int, int, str | None, int]:
         # the notice and its date, then nothing of the plan: the excerpt stops before it
         notice = _notice_start(segs[:start])
         run.notice_only = run.notice_only or notice is not None and _issues_plan(segs, notice)
-    if end < len(segs) and second is None:
-        if tail := [s for s in segs[end:] if not CHROME.match(s.norm)]:
-            run.warn(segs[end].no, f"{line_span(segs[end].no, segs[-1].no)}是文末的落款、抄送或网页信息,"
-                                   f"未导入:{excerpt(tail[0].raw)}")
+    if end < len(segs) and second is None and (tail := [s for s in segs[end:] if not CHROME.match(s.norm)]):
+        run.warn(segs[end].no, f"{line_span(segs[end].no, segs[-1].no)}是文末的落款、抄送或网页信息,"
+                               f"未导入:{excerpt(tail[0].raw)}")
     return start, end, title, title_at
 
 
@@ -432,9 +426,7 @@ def _notice_close(segs: list[Seg], has_structure_after: list[bool]) -> int | Non
             continue
         before = sum(1 for s in segs[:index] if s.marker is not None or s.kind == "table")
         after = sum(1 for s in segs[index + 1:] if s.marker is not None or s.kind == "table")
-        if noticed and has_structure_after[index + 1] and after > before:
-            return index
-        return None
+        return index if noticed and has_structure_after[index + 1] and after > before else None
     return None
 
 
@@ -543,8 +535,7 @@ def _parts_only(segs: list[Seg]) -> bool:
     """Whether the numbered paragraphs after a notice are "一、二、" and nothing else: a notice's own
     points ("一、高度重视,夯实责任。…"). A plan following the notice without its title opens in
     the same "一、", but its parts hold items, units or a table (see ``_plan_body``)."""
-    styles = {seg.marker.style for seg in segs if seg.marker is not None}
-    return styles == {"cn"}
+    return {seg.marker.style for seg in segs if seg.marker is not None} == {"cn"}
 
 
 def _notice_start(segs: list[Seg]) -> int | None:
@@ -711,14 +702,12 @@ def metadata(plan: ImportedPlan, segs: list[Seg], start: int, end: int, title: s
             if after_label := _NUMBER_AFTER_LABEL.search(seg.norm):
                 number_text = after_label.group("n")
                 break
-            closing = _NUMBER_CLOSING.search(seg.norm) or _NUMBER_AFTER_NOTICE.search(seg.norm)
-            if closing and re.search(r"[,。;]", seg.norm[:closing.start()]):
-                closing = None  # a number cited in a sentence
             if DOC_NUMBER.fullmatch(seg.norm) or _NUMBER_OPENING.match(seg.norm):
                 number_text = seg.raw
                 fields.append(seg)
                 break
-            if closing:
+            closing = _NUMBER_CLOSING.search(seg.norm) or _NUMBER_AFTER_NOTICE.search(seg.norm)
+            if closing and not re.search(r"[,。;]", seg.norm[:closing.start()]):  # not cited in a sentence
                 number_text = closing.group("n")
                 break
     if number_text:

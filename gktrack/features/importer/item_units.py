@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from gktrack.domain.model import UnitRef
 from gktrack.domain.unitphrase import (
     UNIT_LABEL_KINDS, UNIT_LABEL_WORD, close_label_gaps, is_body_name, looks_like_unit_phrase,
-    parse_unit_phrase,
+    parse_unit_phrase_or_none,
 )
-from gktrack.errors import InputError
 from gktrack.domain.deadlines import is_known, time_phrase
 from gktrack.features.importer.table import DEADLINE_LABEL_WORDS, deadline_cell
 from gktrack.features.importer.text import STRIP, fold
@@ -163,11 +162,8 @@ def leading_units(text: str) -> tuple[str, list[UnitRef], str] | None:
     phrase = text[:match.end(1)].strip(STRIP)
     if not looks_like_unit_phrase(phrase):
         return None
-    try:
-        units = parse_unit_phrase(phrase)
-    except InputError:
-        return None
-    if not all(is_body_name(unit.name) for unit in units):  # "政务服务平台:…" is a topic
+    units = parse_unit_phrase_or_none(phrase)
+    if units is None or not all(is_body_name(unit.name) for unit in units):  # "政务服务平台:…" is a topic
         return None
     return phrase, units, text[match.end():].strip(STRIP)
 
@@ -302,8 +298,6 @@ def unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], list
     if (labelled := labelled_parts(text)) is not None:
         text, deadlines, person_notes = labelled
         notes += person_notes
-        if not text:
-            return None
     norm = fold(text)
     # deadline parts at the end, after ; or , — a date the parser does not read ("2019年8月前完成")
     # too, as in a table's time column: kept as written, and said when the task is built
@@ -328,11 +322,8 @@ def unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], list
             or bracketed and (ROLE_END.search(norm) or looks_like_unit_phrase(norm))):
         # unlabelled brackets must read "(…按职责分工负责)", "(办公室牵头)", or a plain list of units
         return None
-    try:
-        units = parse_unit_phrase(text)
-    except InputError:
-        return None
-    if any(len(u.name) > 30 or re.search(r"\d", u.name) for u in units):
+    units = parse_unit_phrase_or_none(text)
+    if units is None or any(len(u.name) > 30 or re.search(r"\d", u.name) for u in units):
         return None
     if len(sentences) > 1 and text == ";".join(sentences):
         text = written  # shown as written, with its full stops

@@ -18,7 +18,8 @@ from dataclasses import replace
 
 from gktrack.domain.deadlines import before_plan_year, is_known, parse_deadline
 from gktrack.domain.unitphrase import (
-    UNIT_LABEL_WORD, is_body_name, looks_like_unit_phrase, parse_unit_phrase, split_cut_name, text_problem,
+    UNIT_LABEL_WORD, is_body_name, looks_like_unit_phrase, parse_unit_phrase_or_none, split_cut_name,
+    text_problem,
 )
 from gktrack.domain.model import UnitRef
 from gktrack.errors import InputError
@@ -167,12 +168,8 @@ def _glued_clause(text: str, named: list[str]):
         if not any(norm.startswith(name, at) for name in named):
             continue
         clause = text[at:].strip(STRIP + "。")
-        if not looks_like_unit_phrase(clause):
-            continue
-        try:
-            return at, parse_unit_phrase(clause)
-        except InputError:
-            continue
+        if looks_like_unit_phrase(clause) and (units := parse_unit_phrase_or_none(clause)) is not None:
+            return at, units
     return None
 
 
@@ -276,10 +273,9 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
     front = segs[:next(numbered, len(segs))]
     plan.title = plan.title or opening_title(segs) \
         or next((name for seg in front[:60] if (name := named_plan(seg.compact, handed=True))), None)
-    if not plan.title and doc.name:
-        if stem := re.sub(r"\.[A-Za-z0-9]{1,5}$", "", doc.name).strip():
-            plan.title, plan.title_from_file = stem, True
-            run.warn(1, f"文中没有计划标题,标题取自文件名“{stem}”")
+    if not plan.title and doc.name and (stem := re.sub(r"\.[A-Za-z0-9]{1,5}$", "", doc.name).strip()):
+        plan.title, plan.title_from_file = stem, True
+        run.warn(1, f"文中没有计划标题,标题取自文件名“{stem}”")
     if plan.year is None and plan.title and not plan.title_from_file:  # the title's year, else the text's
         plan.year = title_year(plan.title)
     if plan.year is None:
@@ -688,12 +684,12 @@ def _without_table_title(plan: ImportedPlan, segs: list[Seg]) -> list[Seg]:
     return segs
 
 
-def _numbered_prose(segs: list[Seg]) -> "Builder | None":
+def _numbered_prose(segs: list[Seg]) -> Builder | None:
     """The prose before a 分工表 read by itself, when it is numbered."""
     return Builder(segs, Run(), None).build() if any(s.marker is not None for s in segs) else None
 
 
-def _prose_and_grids(plan: ImportedPlan, body: list[Seg], run: Run) -> "Builder | TableTasks":
+def _prose_and_grids(plan: ImportedPlan, body: list[Seg], run: Run) -> Builder | TableTasks:
     """Tables read as tables; prose before the first one as in ``_prose_and_table``."""
     marks = [i for i, s in enumerate(body) if s.kind == "table"]
     if not marks:  # the tables lie outside the plan's extent (a notice's attachment list…)
@@ -732,7 +728,7 @@ def _prose_and_grids(plan: ImportedPlan, body: list[Seg], run: Run) -> "Builder 
     return _prose_or_table(prose, prose_segs, alone, alone_run, join, body[marks[0]].no, run)
 
 
-def _prose_and_table(plan: ImportedPlan, body: list[Seg], table: Table, run: Run) -> "Builder | TableTasks":
+def _prose_and_table(plan: ImportedPlan, body: list[Seg], table: Table, run: Run) -> Builder | TableTasks:
     """A 分工表, alone or after the prose 要点 it restates (then the table is the better source)."""
     prose_segs, rows = _without_table_title(plan, body[:table.header_at]), body[table.body_at:]
     prose = _numbered_prose(prose_segs)
@@ -753,7 +749,7 @@ def _prose_and_table(plan: ImportedPlan, body: list[Seg], table: Table, run: Run
 
 
 def _prose_or_table(prose: Builder, prose_segs: list[Seg], alone, alone_run: Run, join, empty_at: int,
-                    run: Run) -> "Builder | TableTasks":
+                    run: Run) -> Builder | TableTasks:
     """Numbered prose before a 分工表 (``alone``: the table read by itself) gives the tasks when the
     table gives none; the table does when it restates the prose or alone names units. Else the table
     adds to the prose: ``join()`` reads its rows on from the prose's last heading."""
@@ -778,7 +774,7 @@ def _prose_or_table(prose: Builder, prose_segs: list[Seg], alone, alone_run: Run
                       prose.any_units or joined.any_units)
 
 
-def _with_missing(table: "Builder | TableTasks", prose: Builder, run: Run) -> "Builder | TableTasks":
+def _with_missing(table: Builder | TableTasks, prose: Builder, run: Run) -> Builder | TableTasks:
     """The table's reading, and the prose items it leaves out when it restates the others: a body
     list "1.–6." before a table of five of them keeps the sixth (the table has the units)."""
     by_title = {_title_key(s.title): s.key for s in table.sections}
@@ -796,7 +792,7 @@ def _bigrams(text: str) -> set[str]:
     return {key[i:i + 2] for i in range(len(key) - 1)}
 
 
-def _not_restated(table: "Builder | TableTasks", prose: "Builder") -> list[ImportedTask]:
+def _not_restated(table: Builder | TableTasks, prose: Builder) -> list[ImportedTask]:
     """The prose's tasks that no table row repeats, when the rows repeat at least half of them (by
     their words: a row may leave out the item's title or its last full stop); else none."""
     rows = [_bigrams(task.text) for task in table.tasks]
@@ -816,7 +812,7 @@ def _title_key(text: str) -> str:
     return re.sub(r"[\s,,。.、;;:]", "", fold(text))
 
 
-def _restates(table: "Builder | TableTasks", prose: "Builder") -> bool:
+def _restates(table: Builder | TableTasks, prose: Builder) -> bool:
     """Whether the table's headings are the prose's headings and items (by title)."""
     if not table.sections:
         return False
@@ -831,7 +827,7 @@ def _self_reference(segs: list[Seg]) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _borrow_numbers(table: "Builder | TableTasks", prose: Builder, run: Run) -> None:
+def _borrow_numbers(table: Builder | TableTasks, prose: Builder, run: Run) -> None:
     """Table headings written without numbers take the prose heading's number of the same title."""
     numbers = {_title_key(s.title): s.number for s in prose.sections if s.number}
     for section in table.sections:

@@ -18,7 +18,9 @@ from itertools import groupby
 from gktrack.domain import numerals
 from gktrack.domain.deadlines import find_deadline_phrases, is_known
 from gktrack.domain.model import UnitRef
-from gktrack.domain.unitphrase import UNIT_LABEL_WORD, looks_like_unit_phrase, parse_unit_phrase
+from gktrack.domain.unitphrase import (
+    UNIT_LABEL_WORD, looks_like_unit_phrase, parse_unit_phrase, parse_unit_phrase_or_none,
+)
 from gktrack.errors import InputError
 from gktrack.features.importer.front import header_span
 from gktrack.features.importer.lines import (
@@ -171,7 +173,7 @@ def _one_task(following: list[Seg]) -> bool:
 
 class Builder:
     def __init__(self, segs: list[Seg], run: Run, table: Table | None,
-                 inherit: "Builder | None" = None) -> None:
+                 inherit: Builder | None = None) -> None:
         self.inherit = inherit
         self.segs = segs
         self.run = run
@@ -269,11 +271,8 @@ class Builder:
         """A 责任单位 cell that names something unusual ("民生实事项目牵头单位和责任单位负责")."""
         if "。" in seg.norm or len(seg.norm) > 80:
             return False
-        try:
-            units = parse_unit_phrase(seg.raw)
-        except InputError:
-            return False
-        return all(len(u.name) <= 30 for u in units) and bool(ROLE_END.search(seg.norm))
+        units = parse_unit_phrase_or_none(seg.raw)
+        return units is not None and all(len(u.name) <= 30 for u in units) and bool(ROLE_END.search(seg.norm))
 
     def _deadline_cells(self) -> None:
         """Short cells after a row's units (or its text) are its 时限要求 cells."""
@@ -465,16 +464,16 @@ class Builder:
 
         def take_tail(task: ImportedTask, tail: Tail) -> None:
             task.text, task.units_text, task.units = tail.text, tail.units_text, tail.units
+            self.any_units = True
             if tail.deadlines:
                 self.cells.setdefault(id(task), []).extend(tail.deadlines)
 
-        def new_task(number: str | None, text: str, seg: Seg) -> ImportedTask:
+        def new_task(number: str | None, text: str, seg: Seg) -> None:
             nonlocal open_task
             task = ImportedTask(number=number, section=section_key(), text=text, line=seg.no)
             self.tasks.append(task)
             if tail := trailing_units(text):
                 take_tail(task, tail)
-                self.any_units = True
                 open_task = None
                 pending.clear()
             elif units_ahead is not None:
@@ -486,7 +485,6 @@ class Builder:
                 open_task = task  # its text may go on; a later unit line is not its own
             elif self.table is None and (titled := title_units(text)) is not None:
                 take_tail(task, titled)
-                self.any_units = True
                 open_task = task  # as above
             else:
                 open_task = task
@@ -495,7 +493,6 @@ class Builder:
                 open_task = None  # one cell, one task
                 if not task.units or self.table.units_first or not self.table.has_units:
                     row_tasks[:] = [task]
-            return task
 
         def paragraph(seg: Seg, text: str) -> None:
             # "一是…。(X牵头)二是…。(Y牵头)": each unit bracket ends a task, as in a numbered item
@@ -520,7 +517,6 @@ class Builder:
                 if tail := trailing_units(open_task.text):
                     # a phrase at the end of an item is the item's own: earlier ones stay open
                     take_tail(open_task, tail)
-                    self.any_units = True
                     pending[:] = [t for t in pending if t is not open_task]
                     open_task = None
                 return
@@ -618,8 +614,7 @@ class Builder:
                 continue
             if kind == "units":
                 text, shown = seg.raw, shown_units(seg.raw)
-                line_deadlines: list[str] = []
-                line_notes: list[str] = []
+                line_deadlines, line_notes = [], []
                 # "责任单位:X;完成时限:Y" on one line: the same labelled parts a bracket may hold
                 labelled = labelled_parts(unbracketed(seg.raw))
                 if labelled is not None and labelled[0]:
@@ -680,14 +675,13 @@ class Builder:
                 if not pending:
                     run.warn(seg.no, f"这一行责任单位前面没有待分配的任务,未使用:{excerpt(text)}")
                     continue
-                if not seg.all_above:
-                    # a unit line closes the items of its own section: those of an earlier section,
-                    # past a heading, are not its own ("以上工作由…" says it reaches them)
-                    if others := [t for t in pending if t.section != section_key()]:
-                        if not self._merges_units():  # in a table they take the units of the row above
-                            run.warn(seg.no, f"这一行责任单位只用于本小节的任务;前面其他小节的 {len(others)} 项任务"
-                                             f"(自第{others[0].line}行起)没有写责任单位,未使用这一行")
-                        pending[:] = [t for t in pending if t.section == section_key()]
+                # a unit line closes the items of its own section: those of an earlier section, past a
+                # heading, are not its own ("以上工作由…" says it reaches them)
+                if not seg.all_above and (others := [t for t in pending if t.section != section_key()]):
+                    if not self._merges_units():  # in a table they take the units of the row above
+                        run.warn(seg.no, f"这一行责任单位只用于本小节的任务;前面其他小节的 {len(others)} 项任务"
+                                         f"(自第{others[0].line}行起)没有写责任单位,未使用这一行")
+                    pending[:] = [t for t in pending if t.section == section_key()]
                 if not pending:
                     continue
                 sections = {t.section for t in pending}
@@ -763,7 +757,7 @@ class Builder:
             elif above is not None and above.section == task.section != own[-1].section:
                 task.units, task.units_text = list(above.units), above.units_text
 
-    def build(self) -> "Builder":
+    def build(self) -> Builder:
         self.classify()
         self.structure()
         self.walk()
