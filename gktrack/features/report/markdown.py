@@ -211,7 +211,7 @@ def _early_text(entry: TaskReport) -> str:
     return "、".join(dict.fromkeys(said))
 
 
-def _gaps_text(entry: TaskReport, shared: bool = True) -> str:
+def _gaps_text(entry: TaskReport, shared: bool) -> str:
     """The periods without progress; for a task shared by several units (``shared``: not a unit's
     report), the units whose parts have none when others did record progress in it."""
     rows = [r for r in entry.parts if r.part is not None] if shared else []
