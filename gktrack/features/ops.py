@@ -156,9 +156,8 @@ def add_section(repo: Repository, plan_id: str, title: str, *, number: str | Non
 def resolve_section(plan: Plan, value: str) -> str:
     """A section given as its key (1.2), its number (一、 / (二)) or its title."""
     text = value.strip()
-    for section in plan.sections:
-        if text == section.key:
-            return section.key
+    if text in plan.section_by_key():
+        return text
     matches = [s for s in plan.sections
                if text in (s.number, s.title, s.heading) or (s.number and s.number.strip("、.()()") == text.strip("、.()()"))]
     if len(matches) == 1:
