@@ -67,21 +67,19 @@ def init_repo(path: str | Path | None) -> Change:
     from gktrack.features.collab import mergedriver
     from gktrack.storage import schema
 
-    if existed and not _may_set_up(root):
-        missing = [".gitattributes"] if mergedriver.ensure_attributes_file(root / ".gitattributes", write=False) else []
-        missing += schema.write_editor_files(root, write=False)
-        configured = mergedriver.install(root) + git.keep_history_fast(root)
-        left = (f"{root} 缺少 {'、'.join(missing)}:仓库文件只有政务公开办可以提交(服务器会拒绝联络人的这种提交),"
-                "请政务公开办运行 gktrack setup 并同步;之后在此运行 gktrack sync 即可" if missing
-                else f"{root} 的仓库文件已齐全,无需提交")
-        return Change(None, "\n".join([*configured, left]), [])
+    write = not existed or _may_set_up(root)
     # Plan files merge task by task (see gktrack.features.collab.mergedriver): the attribute travels with the
     # repository, the driver command is local config that every clone sets up for itself.
-    if mergedriver.ensure_attributes_file(root / ".gitattributes"):
-        created.append(".gitattributes")
+    added = [".gitattributes"] if mergedriver.ensure_attributes_file(root / ".gitattributes", write=write) else []
     # The JSON Schemas and .vscode/settings.json: the YAML language server checks plans as people type.
-    created += schema.write_editor_files(root)
+    added += schema.write_editor_files(root, write=write)
     configured = mergedriver.install(root) + git.keep_history_fast(root)
+    if not write:
+        left = (f"{root} 缺少 {'、'.join(added)}:仓库文件只有政务公开办可以提交(服务器会拒绝联络人的这种提交),"
+                "请政务公开办运行 gktrack setup 并同步;之后在此运行 gktrack sync 即可" if added
+                else f"{root} 的仓库文件已齐全,无需提交")
+        return Change(None, "\n".join([*configured, left]), [])
+    created += added
     candidates = [REGISTRY_FILE, f"{PLANS_DIR}/.gitkeep", ".gitattributes", *schema.editor_files()]
     tracked = set(git.run(root, "ls-files", "-z", "--", *candidates).split("\0"))
     # Files an interrupted init left uncommitted; a tracked file's hand edits are never swept in.
@@ -90,13 +88,8 @@ def init_repo(path: str | Path | None) -> Change:
     if not files:
         unchanged = f"{root} 的仓库文件已齐全,无需提交" if configured else f"{root} 已是 gktrack 计划仓库,未做任何修改"
         return Change(None, "\n".join([*configured, unchanged]), [])
-    repo = Repository(root)
-    author, committer = repo.identity(None)
     summary = f"补充 gktrack 仓库设置:{'、'.join(files)}" if existed else "初始化 gktrack 计划仓库"
-    with repo.lock():
-        repo.require_no_unfinished_sync()
-        commit = git.commit(root, files, git.format_message(summary, None, git.trailers("init")),
-                            author=author, committer=committer)
+    commit = _commit_as_is(Repository(root), files, summary, "init", None)
     if existed:
         return Change(commit, "\n".join([*configured, f"已为 {root} 补充 {'、'.join(files)}(提交 {commit[:8]})"]), files)
     return Change(commit, f"已在 {root} 建立 gktrack 计划仓库(提交 {commit[:8]})", files)
@@ -163,9 +156,8 @@ def add_section(repo: Repository, plan_id: str, title: str, *, number: str | Non
 def resolve_section(plan: Plan, value: str) -> str:
     """A section given as its key (1.2), its number (一、 / (二)) or its title."""
     text = value.strip()
-    for section in plan.sections:
-        if text == section.key:
-            return section.key
+    if text in plan.section_by_key():
+        return text
     matches = [s for s in plan.sections
                if text in (s.number, s.title, s.heading) or (s.number and s.number.strip("、.()()") == text.strip("、.()()"))]
     if len(matches) == 1:
@@ -302,7 +294,7 @@ def assign(repo: Repository, ref: str, *, lead: list[str] = (), support: list[st
     refs, new_units = _unit_refs(repo, lead, support, units, new_unit)
     if not refs:
         raise InputError("请用 --lead、--support 或 --unit 指定单位")
-    _check_permission(repo, by, task, "assign")
+    _check_permission(repo, by, plan, task, "assign")
 
     def changes(current: Task) -> dict:
         return _role_lists(list({u.name: u for u in [*current.units, *refs]}.values()))
@@ -324,7 +316,7 @@ def unassign(repo: Repository, ref: str, names: list[str], *, by: str | None = N
         removing.append(canonical)
     if not removing:  # the library's own contract, whoever calls it
         raise InputError("请给出要取消的单位")
-    _check_permission(repo, by, task, "assign")
+    _check_permission(repo, by, plan, task, "assign")
 
     def changes(current: Task) -> dict:
         return _role_lists([u for u in current.units if u.name not in removing])
@@ -398,13 +390,12 @@ def acting_emails(repo: Repository, by: str | None) -> list[str | None]:
     return acting_people(repo.units(), _actor_email(repo, by), committer.email if committer else None)
 
 
-def _check_permission(repo: Repository, by: str | None, task: Task, action: str, *, part: str | None = None,
-                      plan: Plan | None = None) -> None:
+def _check_permission(repo: Repository, by: str | None, plan: Plan, task: Task, action: str, *,
+                      part: str | None = None) -> None:
     units = repo.units()
     if units.registry.people:  # with nobody listed everyone may: no need to ask git who we are
         from gktrack.domain.permissions import check_task_change
 
-        plan = plan or repo.load_plan(task.plan)
         for email in acting_emails(repo, by):
             check_task_change(units, email, plan, task, action, part=part)
 
@@ -471,7 +462,7 @@ def record_progress(repo: Repository, ref: str, note: str, *, date: str | None =
     plan, task = repo.find_task(ref)
     when, notes = _record_date(date, plan, repo, task)
     acting = _acting_unit(repo, task, unit, by)
-    _check_permission(repo, by, task, "progress")
+    _check_permission(repo, by, plan, task, "progress")
     entry = Progress(date=when, unit=acting, by=actor_name(repo, by), note=note)
     change = _edit_task(repo, ref, f"进展 {task.full_id}:{summary_text(note)}",
                         git.trailers("progress", task=task.full_id, units=[acting] if acting else None, date=when),
@@ -480,7 +471,7 @@ def record_progress(repo: Repository, ref: str, note: str, *, date: str | None =
 
 
 def _part_for(repo: Repository, plan: Plan, task: Task, unit: str | None, by: str | None, action: str):
-    """The part a close or reopen acts on (None: the whole task), and the unit acting."""
+    """The part a close or reopen acts on (None: the whole task), its unit, and the unit acting."""
     from gktrack.domain.parts import role_of, whole_or_part
 
     units = repo.units()
@@ -493,7 +484,7 @@ def _part_for(repo: Repository, plan: Plan, task: Task, unit: str | None, by: st
     if part is not None and part.role == "support":
         raise InputError(f"{typed_form(acting)} 是任务 {task.full_id} 的配合单位,没有自己的一部分可以"
                          f"{'关闭' if action == 'close' else '重新打开'};配合单位可以记录进展,由牵头单位办结")
-    return part, acting
+    return part, part.unit if part else None, acting
 
 
 def _part_change(verb: str, action: str, task: Task, what: str | None, acting: str | None,
@@ -511,15 +502,14 @@ def close_task(repo: Repository, ref: str, *, note: str | None = None, evidence:
     from gktrack.domain.parts import close_edit, standing
 
     plan, task = repo.find_task(ref)
-    part, acting = _part_for(repo, plan, task, unit, by, "close")
-    what = part.unit if part else None
+    part, what, acting = _part_for(repo, plan, task, unit, by, "close")
     units = repo.units()
     where = standing(task, what, units) if what else task
     if where.state == "done":
         whose = f"{typed_form(what)} 的部分" if what else ""
         raise InputError(f"任务 {task.full_id} {whose}已于 {where.closed or '此前'} 关闭;如需重新打开请用 gktrack reopen")
     when, notes = _record_date(date, plan, repo, task)
-    _check_permission(repo, by, task, "close", part=what, plan=plan)
+    _check_permission(repo, by, plan, task, "close", part=what)
     links, link_notes = _links(evidence)
     text = note.strip() if note and note.strip() else None
     change = _edit_task(repo, ref, *_part_change("关闭", "close", task, what, acting, when), by=by,
@@ -535,15 +525,14 @@ def reopen_task(repo: Repository, ref: str, *, note: str | None = None, date: st
     from gktrack.domain.parts import reopen_edit, standing
 
     plan, task = repo.find_task(ref)
-    part, acting = _part_for(repo, plan, task, unit, by, "reopen")
-    what = part.unit if part else None
+    part, what, acting = _part_for(repo, plan, task, unit, by, "reopen")
     units = repo.units()
     if (standing(task, what, units) if what else task).state != "done" and not (what is None and any(
             p.state == "done" for p in task.parts)):
         whose = f"{typed_form(what)} 的部分" if what else ""
         raise InputError(f"任务 {task.full_id} {whose}尚未关闭,无需重新打开")
     when, _notes = _record_date(date, plan, repo, task)
-    _check_permission(repo, by, task, "reopen", part=what, plan=plan)
+    _check_permission(repo, by, plan, task, "reopen", part=what)
     reason = note.strip() if note and note.strip() else None
     return _edit_task(repo, ref, *_part_change("重新打开", "reopen", task, what, acting, when), by=by,
                       body=f"原因:{reason}" if reason else None,
@@ -583,7 +572,7 @@ def undo(repo: Repository, *, by: str | None = None) -> Change:
         raise InputError(f"最近一次提交 {head[:8]}“{summary}”({author})不是在本克隆中做的(是取回的别人的提交),"
                          "不能用 undo 撤销;如确需撤销,请由有权限的人用 git revert 并说明原因")
     repo.require_no_unfinished_sync()
-    files = [f for f in git.run(repo.root, "diff-tree", "--no-commit-id", "--name-only", "-r", "-z", head).split("\0") if f]
+    files = _files_of(repo.root, head)
     reverted = {rel: git.run_bytes(repo.root, "show", f"{head}^:{rel}") for rel in files}
     from gktrack.features.collab.hooks import FileChange, check_change
     changes = [FileChange(rel, "100644" if (repo.root / rel).exists() else None,
@@ -604,6 +593,11 @@ def undo(repo: Repository, *, by: str | None = None) -> Change:
     return Change(tx.commit, f"已撤销 {head[:8]}:{summary}", files=tx.rels)
 
 
+def _files_of(root: Path, commit: str) -> list[str]:
+    """The files ``commit`` changed."""
+    return [f for f in git.run(root, "diff-tree", "--no-commit-id", "--name-only", "-r", "-z", commit).split("\0") if f]
+
+
 def _take_back(repo: Repository, head: str, summary: str, by: str | None) -> Change:
     """Remove ``head``, which no server has, from this clone, its files as they were before it
     (git's own ``reset --keep``). It is how a clone whose commit the server refused gets going
@@ -622,7 +616,7 @@ def _take_back(repo: Repository, head: str, summary: str, by: str | None) -> Cha
 
         email, _, name = git.run(root, "log", "-1", "--format=%ae%x00%an", head).strip().partition("\0")
         check_take_back(units, acting_emails(repo, by), email, name or email)
-    files = [f for f in git.run(root, "diff-tree", "--no-commit-id", "--name-only", "-r", "-z", head).split("\0") if f]
+    files = _files_of(root, head)
     with repo.lock():
         if git.head(root) != head:
             raise InputError("撤回期间仓库有了新提交,已停止")
@@ -664,9 +658,14 @@ def commit_edits(repo: Repository, paths: list[str], message: str | None = None,
     check_change(repo.root, acting_emails(repo, by), changes, "提交这些手工修改")
     notes = tuple(new_warnings(repo.root, changes))
     summary = f"手工修改 {'、'.join(dirty)}" + (f":{message.strip()}" if message and message.strip() else "")
+    commit = _commit_as_is(repo, dirty, summary, "edit", by)
+    return Change(commit, f"已提交手工修改:{'、'.join(dirty)}", files=dirty, notes=notes)
+
+
+def _commit_as_is(repo: Repository, files: list[str], summary: str, action: str, by: str | None) -> str:
+    """Commit ``files`` as the work tree has them (what init wrote, a person's hand edits)."""
     author, committer = repo.identity(by)
     with repo.lock():
         repo.require_no_unfinished_sync()
-        commit = git.commit(repo.root, dirty, git.format_message(summary, None, git.trailers("edit")),
-                            author=author, committer=committer)
-    return Change(commit, f"已提交手工修改:{'、'.join(dirty)}", files=dirty, notes=notes)
+        return git.commit(repo.root, files, git.format_message(summary, None, git.trailers(action)),
+                          author=author, committer=committer)

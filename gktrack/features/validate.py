@@ -233,15 +233,14 @@ def _plan_findings(plan: Plan, reader: Reader | None, units: Units | None) -> li
             if isinstance(entry.note, str) and not entry.note.strip():
                 found.append(Finding(entry, "note", None, f"{name} 的一条进展({entry.date})没有写内容 note,"
                                      "仍算作一条进展;请写明做了什么", WARNING))
+            if entry.unit and units is not None and units.canonical(entry.unit) is None:
+                found.append(Finding(entry, "unit", None, _unknown_unit(units, entry.unit, f"{name} 的进展中的"), WARNING))
         if units is not None and task.parts and not missing:
             owing = {p.unit for p in owed_parts(plan, task, units)}
             for part in task.parts:
                 if units.canonical(part.unit) not in owing and part.unit not in owing:
                     found.append(Finding(part, "unit", None, f"{name} 的 parts 中有“{clip(part.unit)}”的记录,"
                                          "但它不承担这项任务的一部分(责任单位改过了?);该记录不计入", WARNING))
-        for entry in task.progress:
-            if entry.unit and units is not None and units.canonical(entry.unit) is None:
-                found.append(Finding(entry, "unit", None, _unknown_unit(units, entry.unit, f"{name} 的进展中的"), WARNING))
         if task.text and not missing & {"id", "text"}:
             normal = " ".join(task.text.split())
             other = texts.setdefault(normal, task)

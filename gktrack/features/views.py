@@ -273,5 +273,4 @@ def _for_part(row: TaskRow, part: PartRow) -> TaskRow:
 
 def overdue_json(row: TaskRow) -> dict:
     a = row.assessment
-    return {**task_json(row), "days_left": a.days_left, "reason": a.reason,
-            "phrase": a.phrase}
+    return {**task_json(row), "reason": a.reason, "phrase": a.phrase}

@@ -110,31 +110,16 @@ def _headings(plan: Plan, task: Task) -> tuple[str | None, str]:
     return (path[0].heading if len(path) > 1 else None), path[-1].heading
 
 
-def _in_document_order(repo: Repository, rows: list) -> list:
-    """``rows`` by plan, and within a plan in the order its file lists the tasks. By the task's
-    id: a row's task on an earlier day (``--as-of``) is a copy without its later records."""
-    order = {p: i for i, p in enumerate(repo.plan_ids())}
-    places: dict[str, dict[int, int]] = {}
-
-    def place(row) -> int:
-        plan = row.plan
-        if plan.id not in places:
-            places[plan.id] = {task.id: i for i, task in enumerate(plan.tasks)}
-        return places[plan.id][row.task.id]
-
-    return sorted(rows, key=lambda r: (order.get(r.plan.id, 0), place(r)))
-
-
 def division_sheet(repo: Repository, *, plan: str | None = None, unit: str | None = None,
                    overdue: bool = False, as_of: dt.date) -> tuple[Sheet, list]:
-    """The 分工表: every task (of a plan, of a unit, or the overdue ones) in document order."""
+    """The 分工表: every task of a plan or a unit in document order (as ``status_rows`` gives them:
+    plans by id, each plan's tasks as its file lists them), or the overdue ones, most urgent first."""
     if not (plan or unit or overdue):
         raise InputError("请用 --plan、--unit 或 --overdue 指定导出范围")
     if overdue:
         rows, problems = overdue_rows(repo, as_of=as_of, unit=unit, plan=plan)
     else:
         rows, problems = status_rows(repo, unit=unit, plan=plan, state="all", as_of=as_of)
-        rows = _in_document_order(repo, rows)
     canonical = repo.units().canonical(unit) if unit else None
     sheet_rows = []
     for number, row in enumerate(rows, start=1):
@@ -167,7 +152,7 @@ def progress_form(repo: Repository, *, unit: str, plan: str | None = None, as_of
     rows, problems = status_rows(repo, unit=canonical, plan=plan, state="all" if include_done else "open",
                                  as_of=as_of)
     sheet_rows = []
-    for row in _in_document_order(repo, rows):
+    for row in rows:  # in document order
         heading = _headings(row.plan, row.task)[1]
         sheet_rows.append(SheetRow(row.plan, row.task, None, heading, {
             "编号": row.task.full_id,

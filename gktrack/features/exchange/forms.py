@@ -358,13 +358,13 @@ def check_sheet(repo: Repository, sheet: str, unit: str | None, rows: list[tuple
                 raise _RowError(f"任务 {ref} 已关闭;如需重新打开请用 gktrack reopen")
             if closing and owed is not None and owed.role == "support":
                 raise _RowError(f"{canonical} 是任务 {ref} 的配合单位,没有自己的一部分可以办结(请只填写本次进展)")
+            kind = "close" if closing else "progress"
             try:
                 for email in emails:
-                    check_task_change(units, email, plan, task, "close" if closing else "progress", part=part)
+                    check_task_change(units, email, plan, task, kind, part=part)
             except GktrackError as exc:
                 raise _RowError(exc.message) from None
-            result.actions.append(RowAction(row_no, ref, "close" if closing else "progress", date, note, evidence,
-                                            part))
+            result.actions.append(RowAction(row_no, ref, kind, date, note, evidence, part))
             if shared_done:
                 result.doubts.append(RowProblem(row_no, f"任务 {ref} 由{role[1]}共同承担,{canonical} 填的“已完成”"
                                                         "记为它的进展,不关闭整项;全部完成后由政务公开办关闭"))

@@ -242,7 +242,7 @@ def _still_owed(entry: TaskReport, start: dt.date, history_before: bool) -> bool
     An open one is owed if it has a finish line: 持续推进 and periodic work was that year's work.
     """
     if entry.done:
-        if history_before and entry.closing is not None and entry.closing.committed is not None:
+        if history_before and entry.closing is not None:
             return entry.closing.committed >= start_of_day(start)
         return entry.closed is not None and entry.closed >= start
     finish_line = not entry.deadlines or any(d.kind != "recurring" and d.due is not None for d in entry.deadlines)

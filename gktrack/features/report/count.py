@@ -127,7 +127,7 @@ def fill_audit(report: Report, walk, units: Units) -> None:
         month = months.get(_month(commit.authored))
         if month is not None:
             month.commits += 1
-            month.hand += action in HAND_ACTIONS
+            month.hand_edits += action in HAND_ACTIONS
         # By author, and apart by committer where someone else ran git: a liaison committing in
         # the office's name is not counted as the office.
         other = committer_differs(commit.author, commit.email, commit.committer, commit.committer_email)
@@ -137,7 +137,7 @@ def fill_audit(report: Report, walk, units: Units) -> None:
         if other:
             person.committer, person.committer_email = commit.committer, commit.committer_email
         person.commits += 1
-        person.hand += action in HAND_ACTIONS
+        person.hand_edits += action in HAND_ACTIONS
         person.closes += closers[commit.sha]
         person.progress += action == "progress"
     for entry in report.tasks:

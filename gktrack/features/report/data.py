@@ -8,7 +8,7 @@ module's ``CATEGORIES`` and ``CATEGORY_LABELS``.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import NamedTuple
 
 from gktrack.domain.actions import made_by
@@ -43,7 +43,7 @@ class CommitRef:
     email: str
     date: dt.datetime  # author date, Beijing time
     action: str | None
-    committed: dt.datetime | None = None  # commit date, Beijing time: what the cut-off goes by
+    committed: dt.datetime  # commit date, Beijing time: what the cut-off goes by
     # The unit the commit acted for (Gktrack-Unit): for a progress form, the unit that filled it in.
     unit: str | None = None
     committer: str = ""  # who ran git; the author is in whose name (``--by``)
@@ -79,7 +79,7 @@ class CommitRef:
         return {"commit": self.sha, "author": self.author, "email": self.email,
                 "committer": self.committer, "committer_email": self.committer_email,
                 "date": self.date.isoformat(),
-                "committed": self.committed.isoformat() if self.committed else None,
+                "committed": self.committed.isoformat(),
                 "action": self.action, "claimed_action": self.claimed, "unit": self.unit,
                 "hand_edit": self.hand_edit}
 
@@ -277,7 +277,7 @@ class PersonStats:
     committer: str | None = None  # None: committed by the author
     committer_email: str | None = None
     commits: int = 0
-    hand: int = 0
+    hand_edits: int = 0
     closes: int = 0
     progress: int = 0
 
@@ -286,22 +286,19 @@ class PersonStats:
         return made_by(self.name, self.email, self.committer, self.committer_email)
 
     def to_json(self) -> dict:
-        return {"name": self.name, "email": self.email, "committer": self.committer,
-                "committer_email": self.committer_email, "commits": self.commits,
-                "hand_edits": self.hand, "closes": self.closes, "progress": self.progress}
+        return asdict(self)
 
 
 @dataclass
 class MonthStats:
     month: str  # YYYY-MM
     commits: int = 0
-    hand: int = 0
+    hand_edits: int = 0
     closed_on_time: int = 0  # tasks closed that month (by their closing date)
     closed_late: int = 0
 
     def to_json(self) -> dict:
-        return {"month": self.month, "commits": self.commits, "hand_edits": self.hand,
-                "closed_on_time": self.closed_on_time, "closed_late": self.closed_late}
+        return asdict(self)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from typing import Any, Iterator
 
 from gktrack.domain.actions import action_label
 from gktrack.domain.deadlines import CATEGORIES, CATEGORY_LABELS
-from gktrack.domain.model import ROLE_LABELS, UnitRef
+from gktrack.domain.model import ROLE_LABELS, Plan, UnitRef, label_of
 from gktrack.domain.quoting import quote
 from gktrack.domain.text import display_width, excerpt, visible
 from gktrack.features.report.data import DONE, CommitRef, Counts, PlanReport, Report, TaskReport, cn_date
@@ -124,9 +124,8 @@ def _who(unit: str | None, by: str | None) -> str:
 
 
 def _state_text(entry: TaskReport, as_of: dt.date, whose: bool) -> str:
-    if entry.supporting:
-        return f"本单位配合,没有自己办结的部分(任务整体:{_whole_state_text(entry, as_of, whose)})"
-    return _whole_state_text(entry, as_of, whose)
+    text = _whole_state_text(entry, as_of, whose)
+    return f"本单位配合,没有自己办结的部分(任务整体:{text})" if entry.supporting else text
 
 
 def _whole_state_text(entry: TaskReport, as_of: dt.date, whose: bool) -> str:
@@ -212,7 +211,7 @@ def _early_text(entry: TaskReport) -> str:
     return "、".join(dict.fromkeys(said))
 
 
-def _gaps_text(entry: TaskReport, shared: bool = True) -> str:
+def _gaps_text(entry: TaskReport, shared: bool) -> str:
     """The periods without progress; for a task shared by several units (``shared``: not a unit's
     report), the units whose parts have none when others did record progress in it."""
     rows = [r for r in entry.parts if r.part is not None] if shared else []
@@ -393,11 +392,8 @@ def _details(report: Report, out: list[str]) -> Iterator[None]:
         if p.carried_over:
             title += f"({plan.year}年度计划结转任务)"
         out += [title, ""]
-        meta = [f"计划编号 {_md(plan.id)}"]
-        for label, value in (("发文单位", plan.issuer), ("文号", plan.doc_number),
-                             ("印发日期", plan.issued.isoformat() if plan.issued else None)):
-            if value:
-                meta.append(f"{label} {_md(value)}")
+        meta = [f"{label_of(Plan, key)} {_md(getattr(plan, key))}"
+                for key in ("id", "issuer", "doc_number", "issued") if getattr(plan, key)]
         out += [";".join(meta) + "。", ""]
         shown: list[str] = []
         paths: dict[str | None, tuple[list, list[str]]] = {}
@@ -570,13 +566,13 @@ def _audit_section(report: Report, out: list[str]) -> None:
         text += ",其中" + "、".join(parts)
     out += [text + "。每次修改的作者、时间和内容可用 git log 或 gktrack log 查证。", ""]
     out += ["### (一)按月统计", ""]
-    rows = [[_month_label(report, m.month), m.commits, m.hand] for m in a.months]
+    rows = [[_month_label(report, m.month), m.commits, m.hand_edits] for m in a.months]
     out += table(["月份", "修改次数", "其中手工修改"], rows, right={1, 2})
     out += ["", "### (二)按人员统计", ""]
     if a.people:
         names = [p.who for p in a.people]
         rows = [[_md(p.who if names.count(p.who) == 1 else f"{p.name} <{p.email}>" + p.who[len(p.name):]),
-                 p.commits, p.progress, p.closes, p.hand] for p in a.people]
+                 p.commits, p.progress, p.closes, p.hand_edits] for p in a.people]
         out += table(["人员", "修改次数", "记录进展", "关闭操作", "手工修改"], rows, right={1, 2, 3, 4})
     else:
         out.append("本期间没有修改。")
