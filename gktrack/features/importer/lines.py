@@ -20,7 +20,7 @@ from gktrack.domain.unitphrase import looks_like_unit_phrase
 from gktrack.features.importer.sources import Document
 from gktrack.features.importer.text import (
     BARE_PAGE, CHROME, CJK, DATE_LINE, DOC_NUMBER, STRIP, TITLE_CHARS, Marker, fold,
-    marker_at_start, markers_inside,
+    furniture_key, marker_at_start, markers_inside,
 )
 from gktrack.features.importer.item_units import (
     BRACKET_FOLD, top_brackets, trailing_units, unit_phrase,
@@ -216,10 +216,8 @@ def rejoin_wrapped(segs: list[Seg], apart: frozenset[int] = frozenset()) -> list
     groups: list[list[Seg]] = []
     last = False  # whether the last line read was full: only a full one continues on the next
     for index, seg in enumerate(segs):
-        if groups and _goes_on(groups[-1][-1], seg, apart):
-            groups[-1].append(seg.piece(0, len(seg.raw)))
-        elif (groups and last and not (indented and seg.indent)
-                and not any(groups[-1][-1].no < no <= seg.no for no in apart)
+        if groups and not _table_between(groups[-1][-1], seg, apart) and (
+                _goes_on(seg) or last and not (indented and seg.indent)
                 and marker_at_start(seg.raw, seg.norm) is None and not DATE_LINE.match(seg.norm)
                 and not DOC_NUMBER.fullmatch(seg.norm) and not BARE_PAGE.match(seg.norm) and not CHROME.match(seg.norm)
                 and not _cell_apart(groups[-1][-1], seg, lambda: units_from(index))
@@ -236,19 +234,23 @@ def _closing_brackets(segs: list[Seg], apart: frozenset[int]) -> list[Seg]:
     continues on the next, unnumbered, line that closes it ("单位:县财政局)")."""
     groups: list[list[Seg]] = []
     for seg in segs:
-        if groups and (_goes_on(groups[-1][-1], seg, apart) or _closes(groups[-1], seg)
-                       and marker_at_start(seg.raw, seg.norm) is None
-                       and not any(groups[-1][-1].no < no <= seg.no for no in apart)):
+        if groups and not _table_between(groups[-1][-1], seg, apart) and (
+                _goes_on(seg) or _closes(groups[-1], seg) and marker_at_start(seg.raw, seg.norm) is None):
             groups[-1].append(seg.piece(0, len(seg.raw)))
         else:
             groups.append([seg])
     return _joined(groups)
 
 
-def _goes_on(last: Seg, seg: Seg, apart: frozenset[int]) -> bool:
+def _goes_on(seg: Seg) -> bool:
     """Whether ``seg`` opens with a mark no sentence opens with (",市大数据局配合。"): a line broken
-    by its count of characters, not by the text, goes on the one before it (no table between)."""
-    return seg.norm[:1] in ",、;:。" and not any(last.no < no <= seg.no for no in apart)
+    by its count of characters, not by the text, goes on the one before it."""
+    return seg.norm[:1] in ",、;:。"
+
+
+def _table_between(last: Seg, seg: Seg, apart: frozenset[int]) -> bool:
+    """Whether a table read as a table stood between ``last`` and ``seg``: no paragraph runs across it."""
+    return any(last.no < no <= seg.no for no in apart)
 
 
 def _closes(group: list[Seg], seg: Seg) -> bool:
@@ -375,8 +377,11 @@ class PageBreaks:
     spaced: bool = False  # blank lines part every two lines of the text (a table's cells one a line)
 
 
-# "01" above a short title is a WeChat article's section number, not a page's (``remove_page_markers``)
-_SECTION_NUMBER = re.compile(r"0[1-9]")
+def _section_number(norm: str, following: str | None) -> bool:
+    """Whether "01" on a line of its own numbers the short title on the line after it (a WeChat
+    article's section marker), not a page."""
+    return re.fullmatch(r"0[1-9]", norm) is not None and following is not None and "。" not in following \
+        and len(following) <= 30 and marker_at_start(following) is None
 
 
 def without_page_furniture(doc: Document, run: Run) -> tuple[Document, PageBreaks]:
@@ -394,9 +399,7 @@ def without_page_furniture(doc: Document, run: Run) -> tuple[Document, PageBreak
         beside = (norms[index - 1] if index else "") + (norms[index + 1] if index + 1 < len(norms) else "")
         cell = row_numbers or "|" in beside  # a bare number among cells one a line, "|" between them
         if norm and BARE_PAGE.match(norm) and not (cell and re.fullmatch(r"\d{1,3}", norm)):
-            following = norms[index + 1] if index + 1 < len(norms) else None
-            if not (_SECTION_NUMBER.fullmatch(norm) and following is not None and "。" not in following
-                    and len(following) <= 30 and marker_at_start(following) is None):
+            if not _section_number(norm, norms[index + 1] if index + 1 < len(norms) else None):
                 pages.add(index)
     heads = _running_heads(norms, pages)
     breaks = PageBreaks(numbers=[(lines[i].no, lines[i].text.strip(STRIP)) for i in sorted(pages)])
@@ -419,13 +422,10 @@ def without_page_furniture(doc: Document, run: Run) -> tuple[Document, PageBreak
 def _running_heads(norms: list[str], pages: set[int]) -> set[int]:
     """The lines beside page numbers that say the same each time (digits aside): a short line, no
     sentence, unit list or deadline, that stands beside one at least twice and as often as not."""
-    def key(norm: str) -> str:
-        return re.sub(r"\d+", "#", re.sub(r"\s+", "", norm))
-
     seen: dict[str, list[int]] = {}
     for index, norm in enumerate(norms):
         if index not in pages and 4 <= len(norm) <= TITLE_CHARS:
-            seen.setdefault(key(norm), []).append(index)
+            seen.setdefault(furniture_key(norm), []).append(index)
     heads: set[int] = set()
     for found in seen.values():
         beside = [i for i in found if i - 1 in pages or i + 1 in pages]
@@ -480,12 +480,8 @@ def remove_page_markers(segs: list[Seg], run: Run, breaks: PageBreaks) -> list[S
             else:
                 groups.append([seg.piece(marker.end, len(seg.raw))])
             continue
-        following = segs[index + 1] if index + 1 < len(segs) else None
-        if re.fullmatch(r"0[1-9]", seg.norm) and following is not None \
-                and "。" not in following.norm and len(following.norm) <= 30 \
-                and marker_at_start(following.raw, following.norm) is None:
-            # "01" on a line of its own above a short title (a WeChat article's section marker): it
-            # numbers that title, written "01 title" so it reads as a heading, not a page number
+        if _section_number(seg.norm, segs[index + 1].norm if index + 1 < len(segs) else None):
+            # written "01 title", so that it reads as a heading, not a page number
             groups.append([seg])
             join_heading = True
             continue

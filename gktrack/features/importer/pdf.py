@@ -17,7 +17,7 @@ from pathlib import Path
 
 from gktrack.errors import GktrackError, InputError
 from gktrack.features.importer.table import Cell, Grid
-from gktrack.features.importer.text import marker_at_start
+from gktrack.features.importer.text import furniture_key, marker_at_start
 from gktrack.features.limits import (
     CHILD_MEMORY, MAX_PDF_PAGES, check_table, python_child_env, run_child, unreadable,
 )
@@ -110,10 +110,6 @@ def _split_at(page, top: float) -> tuple[list[_Text], list[_Text]]:
     return above, below
 
 
-def _key(text: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
-
-
 def _running_heads(lines: list, pages: list[list[int]]) -> list[tuple[int, str]]:
     """A page's first or last line that comes back on other pages ("第 2 页 共 5 页") is a running
     head: left out, and said so. Bare page numbers are left for the parser, which rejoins what they cut."""
@@ -121,7 +117,7 @@ def _running_heads(lines: list, pages: list[list[int]]) -> list[tuple[int, str]]
     for own in pages:
         # the top lines of pages with the top lines, the feet with the feet
         for end, index in ((0, own[0]), (-1, own[-1])) if own else ():
-            key = _key(lines[index].text)
+            key = furniture_key(lines[index].text)
             if re.search(r"[\u4e00-\u9fff]", key):
                 ends.setdefault((end, key), []).append(index)
     notes = []

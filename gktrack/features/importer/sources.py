@@ -347,12 +347,13 @@ _FORMATS: dict[str, Callable[[int], str]] = {
 _MAX_LABEL = 40
 
 
-def _level(value) -> int:
-    """A list level: Word has nine (0-8); anything else is read as the nearest."""
+def _bounded(value, low: int, high: int) -> int:
+    """An attribute's number kept within low..high (``low`` when it is none): a list level (Word has
+    nine, 0-8), a cell's colspan or rowspan (sixty at most)."""
     try:
-        return max(0, min(int(value or 0), 8))
+        return max(low, min(int(value), high))
     except (TypeError, ValueError):
-        return 0
+        return low
 
 
 class _Numbering:
@@ -377,7 +378,7 @@ class _Numbering:
             for lvl in node.iterchildren(_W + "lvl"):
                 fmt, text, start = lvl.find(_W + "numFmt"), lvl.find(_W + "lvlText"), lvl.find(_W + "start")
                 label = text.get(_W + "val") or "" if text is not None else ""
-                levels[_level(lvl.get(_W + "ilvl"))] = (
+                levels[_bounded(lvl.get(_W + "ilvl"), 0, 8)] = (
                     fmt.get(_W + "val") if fmt is not None else "decimal",
                     # Word's own are a few characters ("(%2)"): a long one would repeat on every item
                     label if len(label) <= _MAX_LABEL else "",
@@ -393,7 +394,8 @@ class _Numbering:
                 self.lists[num_id] = "abstract:" + (ref.get(_W + "val") or "")
                 for override in node.iterchildren(_W + "lvlOverride"):
                     if (start := override.find(_W + "startOverride")) is not None:
-                        self.restarts.setdefault(num_id, {})[_level(override.get(_W + "ilvl"))] = _int(start, 1)
+                        level = _bounded(override.get(_W + "ilvl"), 0, 8)
+                        self.restarts.setdefault(num_id, {})[level] = _int(start, 1)
         try:
             for style in word.styles.element.iterchildren(_W + "style"):
                 if (num := style.find(f"{_W}pPr/{_W}numPr")) is not None:
@@ -405,7 +407,7 @@ class _Numbering:
     def _num_pr(num) -> tuple[str, int]:
         num_id, ilvl = num.find(_W + "numId"), num.find(_W + "ilvl")
         return (num_id.get(_W + "val") if num_id is not None else "",
-                _level(ilvl.get(_W + "val")) if ilvl is not None else 0)
+                _bounded(ilvl.get(_W + "val"), 0, 8) if ilvl is not None else 0)
 
     def label(self, paragraph) -> str:
         if not self.levels:
@@ -818,8 +820,8 @@ def _html_table(table, lines: list[list[str]], tables: list[Grid], page: _Page) 
             line = len(lines) + 1
             lines.extend([p.strip()] for p in parts if p.strip())
             cell = Cell(text, line)
-            span = _span(td.get("colspan"))
-            down = _span(td.get("rowspan"))
+            span = _bounded(td.get("colspan"), 1, 60)
+            down = _bounded(td.get("rowspan"), 1, 60)
             for k in range(span):
                 made = cell if k == 0 else Cell(text, line, merged=True)
                 row.append(made)
@@ -838,13 +840,6 @@ def _html_cell_parts(td, page: _Page) -> list[str]:
     collected: list[list[str]] = [[]]
     _html_walk(td, collected, [], page)
     return ["".join(pieces) for pieces in collected]
-
-
-def _span(value) -> int:
-    try:
-        return max(1, min(int(value), 60))
-    except (TypeError, ValueError):
-        return 1
 
 
 # ---- .pdf --------------------------------------------------------------------------------------
