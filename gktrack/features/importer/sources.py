@@ -191,7 +191,6 @@ def _walk_table(table, texts: list[str], numbering: "_Numbering", tables: list[G
     main = max(weight, key=weight.get) if weight else 0
     # for each merged cell that is read after its last row: (last row, column) -> cell
     later: dict[tuple[int, int], object] = {}
-    skip: set[int] = set()
     for r, cells in enumerate(grid):
         for col, cell, state, _ in cells:
             if state != "start" or col <= main:
@@ -201,7 +200,7 @@ def _walk_table(table, texts: list[str], numbering: "_Numbering", tables: list[G
                 last += 1
             if last > r:
                 later[(last, col)] = cell
-                skip.add(id(cell))
+    skip = {id(cell) for cell in later.values()}
     first = len(texts) + 1
     lines: dict[int, tuple[int, int]] = {}  # id(cell) -> the lines of its text: [start, end)
 
@@ -601,12 +600,12 @@ def _read_html(data: bytes, name: str) -> Document:
         root = lxml.html.document_fromstring(text, parser=parser)
     _drop_chrome(root)
     article = _article(root)
-    pieces: list[list[str]] = []
+    # a line to write into from the start (empty lines are left out when numbered)
+    pieces: list[list[str]] = [[]]
     tables: list[Grid] = []
     titles = [t.text_content().strip() for t in root.xpath("//h1")] if not article.xpath(".//h1") else []
     pieces += [[t] for t in titles[:1] if t]
-    page = _Page(name, *_rows_by_table(article))
-    page.main = pieces
+    page = _Page(name, *_rows_by_table(article), main=pieces)
     _html_walk(article, pieces, tables, page)
     return _renumber(["".join(line) for line in pieces], tables, name, outlines=page.outlines)
 
@@ -755,7 +754,7 @@ def _han_counts(root) -> dict:
 
 
 def _html_walk(node, lines: list[list[str]], tables: list[Grid], page: _Page) -> None:
-    """The text under ``node`` into ``lines``, each line its pieces (joined once, at the end)."""
+    """The text under ``node`` into ``lines`` (never empty), each line its pieces (joined once, at the end)."""
     if not isinstance(node.tag, str):
         return
     # an older site lays its page out in tables: a table holding tables is read as blocks (each
@@ -771,14 +770,10 @@ def _html_walk(node, lines: list[list[str]], tables: list[Grid], page: _Page) ->
         if node.tag in _HEADINGS and lines is page.main:
             page.outlines[len(lines) - 1] = _HEADINGS[node.tag]  # as Word's 标题 styles: a heading by its tag
     if node.text:
-        if not lines:
-            lines.append([])
         lines[-1].append(node.text)
     for child in node:
         _html_walk(child, lines, tables, page)
         if child.tail:
-            if not lines:
-                lines.append([])
             lines[-1].append(child.tail)
     if block:
         lines.append([])

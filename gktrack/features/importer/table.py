@@ -1166,7 +1166,7 @@ class TableTasks:
     counts: dict[str, int] = field(default_factory=dict)          # headings under each key so far
 
 
-def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, split=None,
+def build_tasks(grid: Grid, header: Header, warn, *, trailing, split,
                 into: TableTasks | None = None) -> TableTasks:
     """The sections and tasks of one table. ``trailing`` (``item_units.trailing_units``) and ``split``
     (``lines.split_items``) are the prose reader's, which imports this module; ``into`` continues
@@ -1178,7 +1178,7 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, split=None,
     merge_col = _title_column(read)
     if merge_col is not None and _CATEGORY.search(header_key(header.names[merge_col])):
         merge_col = None  # a 类别 column heads its rows whatever it says
-    if merge_col is None and split is not None:
+    if merge_col is None:
         read = _split_items(read, split)
     has_units = any(r in UNIT_ROLES for r in header.roles)
     has_time = DEADLINE in header.roles
@@ -1236,11 +1236,10 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, split=None,
         if row.units:
             _add_units(task, row, warn)
             result.any_units = result.any_units or bool(task.units)
-        elif not has_units and trailing is not None:
-            if (tail := trailing(text)) is not None:
-                task.text, task.units_text, task.units = tail.text, tail.units_text, tail.units
-                task.deadline = list(tail.deadlines)
-                result.any_units = True
+        elif not has_units and (tail := trailing(text)) is not None:
+            task.text, task.units_text, task.units = tail.text, tail.units_text, tail.units
+            task.deadline = list(tail.deadlines)
+            result.any_units = True
         if row.remarks:
             task.text += "\n备注:" + row.remarks
         for note in row.people:
