@@ -129,10 +129,8 @@ def segments(doc: Document) -> list[Seg]:
                 continue  # a markdown rule "---|---|"
             segs += [Seg(line.no, cell) for cell in cells]
         else:
-            seg = Seg(line.no, text)
-            seg.indent = len(line.text) - len(line.text.lstrip(STRIP))
-            seg.outline = line.outline
-            segs.append(seg)
+            indent = len(line.text) - len(line.text.lstrip(STRIP))
+            segs.append(Seg(line.no, text, indent=indent, outline=line.outline))
     return segs
 
 

@@ -531,24 +531,19 @@ def _sheet_table(values: dict[tuple[int, int], str], merges: list[tuple[int, int
     """One sheet's cells as lines and a table; a cell a merged range covers is its first cell."""
     last_row = max(r for r, _ in values)
     last_col = max(c for _, c in values)
-
-    def covered(up_to_row: int, up_to_col: int) -> dict[tuple[int, int], tuple[int, int]]:
-        merged = {}  # covered cell -> its top-left
-        for top, left, bottom, right in merges:
-            for r in range(top, min(bottom, up_to_row) + 1):
-                for c in range(left, min(right, up_to_col) + 1):
-                    if (r, c) != (top, left):
-                        merged[(r, c)] = (top, left)
-        return merged
-
+    merged: dict[tuple[int, int], tuple[int, int]] = {}  # covered cell -> its top-left
+    for top, left, bottom, right in merges:
+        for r in range(top, min(bottom, last_row) + 1):
+            for c in range(left, min(right, last_col) + 1):
+                if (r, c) != (top, left):
+                    merged[(r, c)] = (top, left)
     # a value the file keeps in a covered cell is not shown by Excel (nor was it read by openpyxl)
-    hidden = covered(last_row, last_col)
-    values = {at: text for at, text in values.items() if at not in hidden}
+    values = {at: text for at, text in values.items() if at not in merged}
     if not values:
         return
     used_rows = sorted({r for r, _ in values})
     max_col = max(c for _, c in values)
-    merged = covered(used_rows[-1], max_col)
+    merged = {at: origin for at, origin in merged.items() if at[0] <= used_rows[-1] and at[1] <= max_col}
     rows_used = sorted({r for r, _ in values} | {r for r, _ in merged if r >= used_rows[0]})
     check_table(len(rows_used), max_col, name)
     rows: list[list[Cell]] = []
