@@ -109,6 +109,8 @@ class Run:
         self.warnings.append((line, " ".join(message.split())))
 
 
+# What sets apart the cells of a table row written as text: "|" or tabs
+_CELLS_APART = re.compile(r"\s*\|\s*|\t+")
 # Spaces a page's encoding turned into "?": "??????  某区人民政府办公室", "2023年7月7日???????"
 _PADDING = re.compile(r"^\?{2,}|\?{2,}$")
 
@@ -123,7 +125,7 @@ def segments(doc: Document) -> list[Seg]:
         folded = fold(text)
         # a table row: "| a | b |" or "a | b | c", or cells copied with tabs (not "网|图纸" in a banner)
         if re.search(r"^\||\|$|\s\|\s.*\|", folded) or "\t" in text:
-            cells = re.split(r"\s*\|\s*|\t+", text)
+            cells = _CELLS_APART.split(text)
             cells = [cell for cell in cells if cell.strip(STRIP) and not re.fullmatch(r"[-:\s|]+", cell)]
             if not cells:
                 continue  # a markdown rule "---|---|"
@@ -391,7 +393,7 @@ def without_page_furniture(doc: Document, run: Run) -> tuple[Document, PageBreak
     in_table = {no for grid in doc.tables for no in range(grid.first, grid.last + 1)}
     lines = [line for line in doc.lines if line.text.strip(STRIP)]
     norms = [fold(line.text).strip(STRIP) if line.no not in in_table else "" for line in lines]
-    row_numbers = any("序号" in re.split(r"\s*\|\s*|\t+", norm) for norm in norms)
+    row_numbers = any("序号" in _CELLS_APART.split(norm) for norm in norms)
     pages = set()
     for index, norm in enumerate(norms):
         beside = (norms[index - 1] if index else "") + (norms[index + 1] if index + 1 < len(norms) else "")

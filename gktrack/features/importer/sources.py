@@ -76,20 +76,20 @@ def _finished(doc: Document) -> Document:
     name = doc.name or "文档"
     check_text(len(doc.lines), sum(len(line.text) for line in doc.lines), name)
     found: list[tuple[int, str]] = []
+
+    def plain(text: str, line: int) -> str:
+        if (char := control_in(text)) is not None:
+            found.append((line, char))
+            text = stripped(text)
+        return mended_labels(surface(text))
+
     for index, line in enumerate(doc.lines):
-        char = control_in(line.text)
-        if char is not None:
-            found.append((line.no, char))
-        text = mended_labels(surface(stripped(line.text) if char else line.text))
-        if text != line.text:
+        if (text := plain(line.text, line.no)) != line.text:
             doc.lines[index] = Line(line.no, text, line.outline)
     for grid in doc.tables:
         for row in grid.rows:
             for cell in row:
-                if (char := control_in(cell.text)) is not None:
-                    found.append((cell.line, char))
-                    cell.text = stripped(cell.text)
-                cell.text = mended_labels(surface(cell.text))
+                cell.text = plain(cell.text, cell.line)
     if found:
         where = sorted({no for no, _ in found})
         doc.notes.append((where[0], f"去掉了 {len(where)} 行中的控制字符(如 {code(found[0][1])}):"
@@ -409,8 +409,6 @@ class _Numbering:
                 _bounded(ilvl.get(_W + "val"), 0, 8) if ilvl is not None else 0)
 
     def label(self, paragraph) -> str:
-        if not self.levels:
-            return ""
         props = paragraph.find(_W + "pPr")
         if props is None:
             return ""

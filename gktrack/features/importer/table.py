@@ -989,7 +989,7 @@ class Row:
     section: str | None = None   # a row holding one heading only
 
 
-def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, cut: bool = False) -> list[Row]:
+def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, cut: bool) -> list[Row]:
     roles = header.roles
     width = len(roles)
     previous: list[Cell | None] = [None] * width
