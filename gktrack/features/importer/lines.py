@@ -193,7 +193,10 @@ def rejoin_wrapped(segs: list[Seg], apart: frozenset[int] = frozenset()) -> list
     if width < 10 or near < (0.25 if few else 0.4) * wide or near < (3 if few else 6) \
             or longer > 0.1 * len(lengths) \
             or len({s.compact for s in full}) < 0.8 * len(full) or cut < 0.5 * (len(full) - len(units)):
-        return _closing_brackets(segs, apart)
+        # no page width to tell: a line that leaves a bracket open ("…。(牵头") still continues on
+        # the next, unnumbered, line that closes it ("单位:县财政局)")
+        return _rejoined(segs, apart, lambda groups, index: _closes(groups[-1], segs[index])
+                         and marker_at_start(segs[index].raw, segs[index].norm) is None)
     indented = sum(1 for s in segs if s.indent) >= 3
 
     def is_full(seg: Seg) -> bool:
@@ -213,44 +216,32 @@ def rejoin_wrapped(segs: list[Seg], apart: frozenset[int] = frozenset()) -> list
                 return True
         return False
 
+    def continues(groups: list[list[Seg]], index: int) -> bool:
+        """Whether line ``index`` goes on the paragraph ``groups[-1]``: only a full line continues."""
+        seg = segs[index]
+        return is_full(segs[index - 1]) and not (indented and seg.indent) \
+            and marker_at_start(seg.raw, seg.norm) is None and not DATE_LINE.match(seg.norm) \
+            and not DOC_NUMBER.fullmatch(seg.norm) and not BARE_PAGE.match(seg.norm) \
+            and not CHROME.match(seg.norm) \
+            and not _cell_apart(groups[-1][-1], seg, lambda: units_from(index)) \
+            and not _said_all(groups[-1], seg, groups[-2][-1] if len(groups) > 1 else None)
+
+    return _rejoined(segs, apart, continues)
+
+
+def _rejoined(segs: list[Seg], apart: frozenset[int],
+              continues: Callable[[list[list[Seg]], int], bool]) -> list[Seg]:
+    """The paragraphs of ``segs``: a line goes on the one before it where it opens with a mark no
+    sentence opens with (",市大数据局配合。": broken by its count of characters, not by the text) or
+    where ``continues(paragraphs so far, its index)`` says so; never across a table read as a table."""
     groups: list[list[Seg]] = []
-    last = False  # whether the last line read was full: only a full one continues on the next
     for index, seg in enumerate(segs):
-        if groups and not _table_between(groups[-1][-1], seg, apart) and (
-                _goes_on(seg) or last and not (indented and seg.indent)
-                and marker_at_start(seg.raw, seg.norm) is None and not DATE_LINE.match(seg.norm)
-                and not DOC_NUMBER.fullmatch(seg.norm) and not BARE_PAGE.match(seg.norm) and not CHROME.match(seg.norm)
-                and not _cell_apart(groups[-1][-1], seg, lambda: units_from(index))
-                and not _said_all(groups[-1], seg, groups[-2][-1] if len(groups) > 1 else None)):
-            groups[-1].append(seg.piece(0, len(seg.raw)))
-        else:
-            groups.append([seg])
-        last = is_full(seg)
-    return _joined(groups)
-
-
-def _closing_brackets(segs: list[Seg], apart: frozenset[int]) -> list[Seg]:
-    """Too few lines to tell a page width: a line that leaves a bracket open ("…。(牵头") still
-    continues on the next, unnumbered, line that closes it ("单位:县财政局)")."""
-    groups: list[list[Seg]] = []
-    for seg in segs:
-        if groups and not _table_between(groups[-1][-1], seg, apart) and (
-                _goes_on(seg) or _closes(groups[-1], seg) and marker_at_start(seg.raw, seg.norm) is None):
+        if groups and not any(groups[-1][-1].no < no <= seg.no for no in apart) and (
+                seg.norm[:1] in ",、;:。" or continues(groups, index)):
             groups[-1].append(seg.piece(0, len(seg.raw)))
         else:
             groups.append([seg])
     return _joined(groups)
-
-
-def _goes_on(seg: Seg) -> bool:
-    """Whether ``seg`` opens with a mark no sentence opens with (",市大数据局配合。"): a line broken
-    by its count of characters, not by the text, goes on the one before it."""
-    return seg.norm[:1] in ",、;:。"
-
-
-def _table_between(last: Seg, seg: Seg, apart: frozenset[int]) -> bool:
-    """Whether a table read as a table stood between ``last`` and ``seg``: no paragraph runs across it."""
-    return any(last.no < no <= seg.no for no in apart)
 
 
 def _closes(group: list[Seg], seg: Seg) -> bool:

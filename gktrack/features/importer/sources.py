@@ -97,6 +97,15 @@ def _finished(doc: Document) -> Document:
     return doc
 
 
+def _library(module: str, package: str, suffix: str):
+    """``__import__(module)`` (as an import statement: its top package): a library only ``suffix``
+    files need, optional; when it is missing, one line saying how to install it."""
+    try:
+        return __import__(module)
+    except ImportError:
+        raise InputError(f"读取 {suffix} 需要 {package}:请先运行 pip install {package}") from None
+
+
 # ---- plain text -------------------------------------------------------------------------------
 
 def decode_text(data: bytes, name: str) -> str:
@@ -133,10 +142,7 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def _read_docx(data: bytes, name: str) -> Document:
-    try:
-        import docx  # python-docx: optional, only .docx needs it
-    except ImportError:
-        raise InputError("读取 .docx 需要 python-docx:请先运行 pip install python-docx") from None
+    docx = _library("docx", "python-docx", ".docx")
     check_package(data, name)
     with unreadable(name, ".docx"):
         word = docx.Document(io.BytesIO(data))
@@ -447,15 +453,12 @@ class _Numbering:
 def _read_xlsx(data: bytes, name: str) -> Document:
     """Every visible sheet as a table (merged ranges spread over their cells) and as lines, row by row:
     read-only (no object per cell of a merged range), the merged ranges from the sheet's XML."""
-    try:
-        from openpyxl import load_workbook
-    except ImportError:
-        raise InputError("读取 .xlsx 需要 openpyxl:请先运行 pip install openpyxl") from None
+    openpyxl = _library("openpyxl", "openpyxl", ".xlsx")
     check_package(data, name)
     lines: list[Line] = []
     tables: list[Grid] = []
     with unreadable(name, ".xlsx"):
-        book = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
     try:
         for ws in book.worksheets:
             if ws.sheet_state != "visible":
@@ -579,10 +582,7 @@ _DECLARATIONS = re.compile(r"<!DOCTYPE[^>\[]*\[|<!ENTITY", re.I)
 
 def _read_html(data: bytes, name: str) -> Document:
     """The article of a government web page (its text and its tables), without the navigation."""
-    try:
-        import lxml.html
-    except ImportError:
-        raise InputError("读取 .html 需要 lxml:请先运行 pip install lxml") from None
+    lxml = _library("lxml.html", "lxml", ".html")
     text = _decode_html(data, name)
     if _DECLARATIONS.search(text):
         raise InputError(f"“{name}”含有 DTD 实体声明(正常的网页没有),未读取")
@@ -834,10 +834,7 @@ def _html_cell_parts(td, page: _Page) -> list[str]:
 
 def _read_pdf(data: bytes, name: str) -> Document:
     """The text and ruled tables of every page, read by pdfplumber in a child process (``pdf``)."""
-    try:
-        import pdfplumber  # noqa: F401 - the child reads with it: a missing library is said here
-    except ImportError:
-        raise InputError("读取 .pdf 需要 pdfplumber:请先运行 pip install pdfplumber") from None
+    _library("pdfplumber", "pdfplumber", ".pdf")  # the child reads with it: a missing one is said here
     lines, tables, notes = read_in_child(data, name)
     if not any(line.strip() for line in lines):
         raise InputError(f"{name} 中没有可提取的文字(可能是扫描件):请先做文字识别(OCR)或另存为 .docx 后再导入")

@@ -833,7 +833,7 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
                 roles[col] = GROUP if not values or any(_kind(v) == "section" for v in values) \
                     or col + 1 < width and roles[col + 1] == GROUP and all(_content(v) == "short" for v in values) else REMARKS
         roles = settle_roles(roles)
-    header = Header(header.at, roles, header.start, [""] * (width - len(header.names)) + header.names)
+    header = replace(header, roles=roles, names=[""] * (width - len(header.names)) + header.names)
     at = next((col for col in range(width) if roles[col] in (GROUP, TEXT)
                and _mostly_numbers([r[col] for r in full])), None) if NUMBER not in roles else None
     if at is not None:
@@ -890,7 +890,7 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
         # headings before a group column is a group's whatever the header calls it
         roles = list(header.roles)
         roles[text] = GROUP
-        header = Header(header.at, settle_roles(roles), header.start, header.names)
+        header = replace(header, roles=settle_roles(roles))
     return out, header
 
 
@@ -917,8 +917,8 @@ def _number_column(grid: Grid, header: Header) -> Header:
 
 def _number_at(header: Header, col: int) -> Header:
     """``header`` with a 序号 column it lacks at ``col``."""
-    return Header(header.at, header.roles[:col] + [NUMBER] + header.roles[col:], header.start,
-                  header.names[:col] + [""] + header.names[col:])
+    return replace(header, roles=header.roles[:col] + [NUMBER] + header.roles[col:],
+                   names=header.names[:col] + [""] + header.names[col:])
 
 
 def _mostly_numbers(cells: list[Cell]) -> bool:
@@ -954,7 +954,7 @@ def _requirement_detail(grid: Grid, header: Header) -> Header:
                 and header_role(names[col - 1]) == TEXT \
                 and not any(len(row) > col and (row[col - 1].blank or row[col - 1].merged) for row in data):
             roles[col - 1], roles[col] = TEXT, DETAIL
-    return header if roles == header.roles else Header(header.at, roles, header.start, list(header.names))
+    return replace(header, roles=roles)
 
 
 def rows_of(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]:
