@@ -148,9 +148,7 @@ def _indented(lines: list) -> list[str]:
     blank, so the lines keep their places."""
     text = [line for line in lines if isinstance(line, _Text) and line.text.strip()]
     edges = Counter(round(line.x0) for line in text)
-    if not edges:
-        return [line if isinstance(line, str) else line.text for line in lines]
-    left = edges.most_common(1)[0][0]
+    left = edges.most_common(1)[0][0] if edges else 0  # none: every line is a table's or blank
     # the right edge: the furthest one that at least three lines reach (a centred title does not)
     reach = [line.x1 for line in text if sum(1 for other in text if abs(other.x1 - line.x1) <= 2) >= 3]
     right = max(reach) if reach else None
@@ -195,7 +193,7 @@ def _cell_values(page, table) -> list[list[str | None]]:
                 text = line.get("text", "").strip()
                 if not text:
                     continue
-                if parts and goes_on and marker_at_start(text) is None:
+                if goes_on and marker_at_start(text) is None:
                     parts[-1] += text
                 else:
                     parts.append(text)

@@ -247,33 +247,25 @@ class _Joined:
     last: int
 
 
+# A quoted cell as Excel writes it: "" for a quote inside; it closes at a quote before a tab or the end
+_QUOTED = re.compile(r'"((?:""|"(?![\t"]|\Z)|[^"])*)"(?=\t|\Z)')
+
+
 def _quoted_fields(text: str) -> tuple[list[str], bool]:
     """Tab-separated fields as Excel writes them ("…" round a cell with a line break, "" for a
     quote), and whether the last one is still open. A quote anywhere else is text."""
-    fields, i, n = [], 0, len(text)
+    fields, i = [], 0
     while True:
-        end = text.find("\t", i)
-        end = n if end == -1 else end
-        if text[i:i + 1] == '"':
-            j, buffer, closed = i + 1, [], False
-            while j < n:
-                if text[j] == '"' and text[j + 1:j + 2] == '"':
-                    buffer.append('"')
-                    j += 2
-                elif text[j] == '"' and (j + 1 == n or text[j + 1] == "\t"):
-                    closed = True
-                    break
-                else:
-                    buffer.append(text[j])
-                    j += 1
-            if not closed:
-                fields.append(text[i:])
-                return fields, True
-            fields.append("".join(buffer))
-            end = j + 1
+        if text.startswith('"', i):
+            if (quoted := _QUOTED.match(text, i)) is None:
+                return fields + [text[i:]], True
+            fields.append(quoted.group(1).replace('""', '"'))
+            end = quoted.end()
         else:
+            end = text.find("\t", i)
+            end = len(text) if end == -1 else end
             fields.append(text[i:end])
-        if end >= n:
+        if end >= len(text):
             return fields, False
         i = end + 1
 
@@ -282,23 +274,15 @@ def _join_quoted_rows(lines) -> list:
     """Rows of a tab-separated text whose quoted cells run over several lines, each as one line."""
     out, i = [], 0
     while i < len(lines):
-        text = lines[i].text
-        if "\t" not in text or '"' not in text:
-            out.append(lines[i])
-            i += 1
-            continue
-        fields, opened = _quoted_fields(text)
-        if not opened:  # quoted cells on one line: unwrapped
-            out.append(_Joined(lines[i].no, "\t".join(fields), lines[i].no))
-            i += 1
-            continue
-        if fields[-1].count('"') == 1:  # the open quote is the line's last
-            j = i
-            while _quoted_fields(text)[1] and j + 1 < len(lines) and j - i < 30:
-                j += 1
-                text += "\n" + lines[j].text
-            fields, still_open = _quoted_fields(text)
-            if not still_open:
+        text, j = lines[i].text, i
+        if "\t" in text and '"' in text:
+            fields, opened = _quoted_fields(text)
+            if opened and fields[-1].count('"') == 1:  # the open quote is the line's last: read on
+                while opened and j + 1 < len(lines) and j - i < 30:
+                    j += 1
+                    text += "\n" + lines[j].text
+                    fields, opened = _quoted_fields(text)
+            if not opened:  # quoted cells, on one line or several: unwrapped
                 out.append(_Joined(lines[i].no, "\t".join(fields), lines[j].no))
                 i = j + 1
                 continue
