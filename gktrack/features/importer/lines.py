@@ -434,13 +434,14 @@ def remove_page_markers(segs: list[Seg], run: Run, breaks: PageBreaks) -> list[S
     removed: list[tuple[int, str]] = list(breaks.numbers)
     # Arabic "N、"/"N." at line starts: a chain of them that mostly interrupts sentences is pagination.
     candidates: dict[str, list[int]] = {}
+    values: dict[int, int] = {}  # index -> its number
     for index, seg in enumerate(segs):
         marker = marker_at_start(seg.raw, seg.norm)
         if marker and marker.style == "n":
             candidates.setdefault(fold(marker.text)[-1], []).append(index)
+            values[index] = marker.value
     page_lines: set[int] = set()
     for key, indexes in candidates.items():
-        values = {i: marker_at_start(segs[i].raw).value for i in indexes}
         # the last item numbered inside the lines up to each number: "…如下要求。1. 完善…" then
         # "2. 推进…" continues a list, whatever the line before "2." ends with
         inside, seen = {}, 0

@@ -229,8 +229,7 @@ def _walk_table(table, texts: list[str], numbering: "_Numbering", tables: list[G
     for cells in grid:
         row: list[Cell] = []
         for col, cell, state, span in cells:
-            while len(row) < col:
-                row.append(Cell("", first))
+            row += [Cell("", first) for _ in range(col - len(row))]
             if state == "continue" and col in above:
                 made = Cell(above[col].text, above[col].line, merged=True)
             else:

@@ -440,7 +440,7 @@ def text_grids(lines) -> list[Grid]:
                 i = above
             j, cells, buffer, start = i, [], [], None
             while j < end_of_text and kinds[j] in ("cell", "other", "blank"):
-                if kinds[j] == "other" and not any(k == "cell" for k in kinds[j + 1:j + 4]) and not cell_runs_on(j):
+                if kinds[j] == "other" and "cell" not in kinds[j + 1:j + 4] and not cell_runs_on(j):
                     break
                 text = lines[j].text
                 if kinds[j] == "cell":
