@@ -20,7 +20,7 @@ from gktrack.domain.unitphrase import looks_like_unit_phrase
 from gktrack.features.importer.sources import Document
 from gktrack.features.importer.text import (
     BARE_PAGE, CHROME, CJK, DATE_LINE, DOC_NUMBER, STRIP, TITLE_CHARS, Marker, fold,
-    marker_at_start, markers_inside,
+    furniture_key, marker_at_start, markers_inside,
 )
 from gktrack.features.importer.item_units import (
     BRACKET_FOLD, top_brackets, trailing_units, unit_phrase,
@@ -109,6 +109,8 @@ class Run:
         self.warnings.append((line, " ".join(message.split())))
 
 
+# What sets apart the cells of a table row written as text: "|" or tabs
+_CELLS_APART = re.compile(r"\s*\|\s*|\t+")
 # Spaces a page's encoding turned into "?": "??????  某区人民政府办公室", "2023年7月7日???????"
 _PADDING = re.compile(r"^\?{2,}|\?{2,}$")
 
@@ -123,16 +125,14 @@ def segments(doc: Document) -> list[Seg]:
         folded = fold(text)
         # a table row: "| a | b |" or "a | b | c", or cells copied with tabs (not "网|图纸" in a banner)
         if re.search(r"^\||\|$|\s\|\s.*\|", folded) or "\t" in text:
-            cells = re.split(r"\s*\|\s*|\t+", text)
+            cells = _CELLS_APART.split(text)
             cells = [cell for cell in cells if cell.strip(STRIP) and not re.fullmatch(r"[-:\s|]+", cell)]
             if not cells:
                 continue  # a markdown rule "---|---|"
             segs += [Seg(line.no, cell) for cell in cells]
         else:
-            seg = Seg(line.no, text)
-            seg.indent = len(line.text) - len(line.text.lstrip(STRIP))
-            seg.outline = line.outline
-            segs.append(seg)
+            indent = len(line.text) - len(line.text.lstrip(STRIP))
+            segs.append(Seg(line.no, text, indent=indent, outline=line.outline))
     return segs
 
 
@@ -196,7 +196,10 @@ def rejoin_wrapped(segs: list[Seg], apart: frozenset[int] = frozenset()) -> list
     if width < 10 or near < (0.25 if few else 0.4) * wide or near < (3 if few else 6) \
             or longer > 0.1 * len(lengths) \
             or len({s.compact for s in full}) < 0.8 * len(full) or cut < 0.5 * (len(full) - len(units)):
-        return _closing_brackets(segs, apart)
+        # no page width to tell: a line that leaves a bracket open ("…。(牵头") still continues on
+        # the next, unnumbered, line that closes it ("单位:县财政局)")
+        return _rejoined(segs, apart, lambda groups, index: _closes(groups[-1], segs[index])
+                         and marker_at_start(segs[index].raw, segs[index].norm) is None)
     indented = sum(1 for s in segs if s.indent) >= 3
 
     def is_full(seg: Seg) -> bool:
@@ -216,21 +219,31 @@ def rejoin_wrapped(segs: list[Seg], apart: frozenset[int] = frozenset()) -> list
                 return True
         return False
 
+    def continues(groups: list[list[Seg]], index: int) -> bool:
+        """Whether line ``index`` goes on the paragraph ``groups[-1]``: only a full line continues."""
+        seg = segs[index]
+        return is_full(segs[index - 1]) and not (indented and seg.indent) \
+            and marker_at_start(seg.raw, seg.norm) is None and not DATE_LINE.match(seg.norm) \
+            and not DOC_NUMBER.fullmatch(seg.norm) and not BARE_PAGE.match(seg.norm) \
+            and not CHROME.match(seg.norm) \
+            and not _cell_apart(groups[-1][-1], seg, lambda: units_from(index)) \
+            and not _said_all(groups[-1], seg, groups[-2][-1] if len(groups) > 1 else None)
+
+    return _rejoined(segs, apart, continues)
+
+
+def _rejoined(segs: list[Seg], apart: frozenset[int],
+              continues: Callable[[list[list[Seg]], int], bool]) -> list[Seg]:
+    """The paragraphs of ``segs``: a line goes on the one before it where it opens with a mark no
+    sentence opens with (",市大数据局配合。": broken by its count of characters, not by the text) or
+    where ``continues(paragraphs so far, its index)`` says so; never across a table read as a table."""
     groups: list[list[Seg]] = []
-    last = False  # whether the last line read was full: only a full one continues on the next
     for index, seg in enumerate(segs):
-        if groups and _goes_on(groups[-1][-1], seg, apart):
-            groups[-1].append(seg.piece(0, len(seg.raw)))
-        elif (groups and last and not (indented and seg.indent)
-                and not any(groups[-1][-1].no < no <= seg.no for no in apart)
-                and marker_at_start(seg.raw, seg.norm) is None and not DATE_LINE.match(seg.norm)
-                and not DOC_NUMBER.fullmatch(seg.norm) and not BARE_PAGE.match(seg.norm) and not CHROME.match(seg.norm)
-                and not _cell_apart(groups[-1][-1], seg, lambda: units_from(index))
-                and not _said_all(groups[-1], seg, groups[-2][-1] if len(groups) > 1 else None)):
+        if groups and not any(groups[-1][-1].no < no <= seg.no for no in apart) and (
+                seg.norm[:1] in ",、;:。" or continues(groups, index)):
             groups[-1].append(seg.piece(0, len(seg.raw)))
         else:
             groups.append([seg])
-        last = is_full(seg)
     return _joined(groups)
 
 
@@ -239,26 +252,6 @@ def _forgotten_bracket(seg: Seg, following: Seg | None) -> bool:
     tail = seg.norm[seg.norm.rfind("。") + 1:]
     return tail.startswith("(") and ")" not in tail and looks_like_unit_phrase(tail[1:]) \
         and (following is None or not re.match(r"[^()]*\)", following.norm))
-
-
-def _closing_brackets(segs: list[Seg], apart: frozenset[int]) -> list[Seg]:
-    """Too few lines to tell a page width: a line that leaves a bracket open ("…。(牵头") still
-    continues on the next, unnumbered, line that closes it ("单位:县财政局)")."""
-    groups: list[list[Seg]] = []
-    for seg in segs:
-        if groups and (_goes_on(groups[-1][-1], seg, apart) or _closes(groups[-1], seg)
-                       and marker_at_start(seg.raw, seg.norm) is None
-                       and not any(groups[-1][-1].no < no <= seg.no for no in apart)):
-            groups[-1].append(seg.piece(0, len(seg.raw)))
-        else:
-            groups.append([seg])
-    return _joined(groups)
-
-
-def _goes_on(last: Seg, seg: Seg, apart: frozenset[int]) -> bool:
-    """Whether ``seg`` opens with a mark no sentence opens with (",市大数据局配合。"): a line broken
-    by its count of characters, not by the text, goes on the one before it (no table between)."""
-    return seg.norm[:1] in ",、;:。" and not any(last.no < no <= seg.no for no in apart)
 
 
 def _closes(group: list[Seg], seg: Seg) -> bool:
@@ -385,8 +378,11 @@ class PageBreaks:
     spaced: bool = False  # blank lines part every two lines of the text (a table's cells one a line)
 
 
-# "01" above a short title is a WeChat article's section number, not a page's (``remove_page_markers``)
-_SECTION_NUMBER = re.compile(r"0[1-9]")
+def _section_number(norm: str, following: str | None) -> bool:
+    """Whether "01" on a line of its own numbers the short title on the line after it (a WeChat
+    article's section marker), not a page."""
+    return re.fullmatch(r"0[1-9]", norm) is not None and following is not None and "。" not in following \
+        and len(following) <= 30 and marker_at_start(following) is None
 
 
 def without_page_furniture(doc: Document, run: Run) -> tuple[Document, PageBreaks]:
@@ -398,15 +394,13 @@ def without_page_furniture(doc: Document, run: Run) -> tuple[Document, PageBreak
     in_table = {no for grid in doc.tables for no in range(grid.first, grid.last + 1)}
     lines = [line for line in doc.lines if line.text.strip(STRIP)]
     norms = [fold(line.text).strip(STRIP) if line.no not in in_table else "" for line in lines]
-    row_numbers = any("序号" in re.split(r"\s*\|\s*|\t+", norm) for norm in norms)
+    row_numbers = any("序号" in _CELLS_APART.split(norm) for norm in norms)
     pages = set()
     for index, norm in enumerate(norms):
         beside = (norms[index - 1] if index else "") + (norms[index + 1] if index + 1 < len(norms) else "")
         cell = row_numbers or "|" in beside  # a bare number among cells one a line, "|" between them
         if norm and BARE_PAGE.match(norm) and not (cell and re.fullmatch(r"\d{1,3}", norm)):
-            following = norms[index + 1] if index + 1 < len(norms) else None
-            if not (_SECTION_NUMBER.fullmatch(norm) and following is not None and "。" not in following
-                    and len(following) <= 30 and marker_at_start(following) is None):
+            if not _section_number(norm, norms[index + 1] if index + 1 < len(norms) else None):
                 pages.add(index)
     heads = _running_heads(norms, pages)
     breaks = PageBreaks(numbers=[(lines[i].no, lines[i].text.strip(STRIP)) for i in sorted(pages)])
@@ -429,13 +423,10 @@ def without_page_furniture(doc: Document, run: Run) -> tuple[Document, PageBreak
 def _running_heads(norms: list[str], pages: set[int]) -> set[int]:
     """The lines beside page numbers that say the same each time (digits aside): a short line, no
     sentence, unit list or deadline, that stands beside one at least twice and as often as not."""
-    def key(norm: str) -> str:
-        return re.sub(r"\d+", "#", re.sub(r"\s+", "", norm))
-
     seen: dict[str, list[int]] = {}
     for index, norm in enumerate(norms):
         if index not in pages and 4 <= len(norm) <= TITLE_CHARS:
-            seen.setdefault(key(norm), []).append(index)
+            seen.setdefault(furniture_key(norm), []).append(index)
     heads: set[int] = set()
     for found in seen.values():
         beside = [i for i in found if i - 1 in pages or i + 1 in pages]
@@ -453,13 +444,14 @@ def remove_page_markers(segs: list[Seg], run: Run, breaks: PageBreaks) -> list[S
     removed: list[tuple[int, str]] = list(breaks.numbers)
     # Arabic "N、"/"N." at line starts: a chain of them that mostly interrupts sentences is pagination.
     candidates: dict[str, list[int]] = {}
+    values: dict[int, int] = {}  # index -> its number
     for index, seg in enumerate(segs):
         marker = marker_at_start(seg.raw, seg.norm)
         if marker and marker.style == "n":
             candidates.setdefault(fold(marker.text)[-1], []).append(index)
+            values[index] = marker.value
     page_lines: set[int] = set()
     for key, indexes in candidates.items():
-        values = {i: marker_at_start(segs[i].raw).value for i in indexes}
         # the last item numbered inside the lines up to each number: "…如下要求。1. 完善…" then
         # "2. 推进…" continues a list, whatever the line before "2." ends with
         inside, seen = {}, 0
@@ -490,12 +482,8 @@ def remove_page_markers(segs: list[Seg], run: Run, breaks: PageBreaks) -> list[S
             else:
                 groups.append([seg.piece(marker.end, len(seg.raw))])
             continue
-        following = segs[index + 1] if index + 1 < len(segs) else None
-        if re.fullmatch(r"0[1-9]", seg.norm) and following is not None \
-                and "。" not in following.norm and len(following.norm) <= 30 \
-                and marker_at_start(following.raw, following.norm) is None:
-            # "01" on a line of its own above a short title (a WeChat article's section marker): it
-            # numbers that title, written "01 title" so it reads as a heading, not a page number
+        if _section_number(seg.norm, segs[index + 1].norm if index + 1 < len(segs) else None):
+            # written "01 title", so that it reads as a heading, not a page number
             groups.append([seg])
             join_heading = True
             continue

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from gktrack.errors import GktrackError, InputError
 from gktrack.features.importer.table import Cell, Grid
-from gktrack.features.importer.text import marker_at_start
+from gktrack.features.importer.text import furniture_key, marker_at_start
 from gktrack.features.limits import (
     CHILD_MEMORY, MAX_PDF_PAGES, check_table, python_child_env, run_child, unreadable,
 )
@@ -110,10 +110,6 @@ def _split_at(page, top: float) -> tuple[list[_Text], list[_Text]]:
     return above, below
 
 
-def _key(text: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
-
-
 def _running_heads(lines: list, pages: list[list[int]]) -> list[tuple[int, str]]:
     """A page's first or last line that comes back on other pages ("第 2 页 共 5 页") is a running
     head: left out, and said so. Bare page numbers are left for the parser, which rejoins what they cut."""
@@ -121,7 +117,7 @@ def _running_heads(lines: list, pages: list[list[int]]) -> list[tuple[int, str]]
     for own in pages:
         # the top lines of pages with the top lines, the feet with the feet
         for end, index in ((0, own[0]), (-1, own[-1])) if own else ():
-            key = _key(lines[index].text)
+            key = furniture_key(lines[index].text)
             if re.search(r"[\u4e00-\u9fff]", key):
                 ends.setdefault((end, key), []).append(index)
     notes = []
@@ -152,9 +148,7 @@ def _indented(lines: list) -> list[str]:
     blank, so the lines keep their places."""
     text = [line for line in lines if isinstance(line, _Text) and line.text.strip()]
     edges = Counter(round(line.x0) for line in text)
-    if not edges:
-        return [line if isinstance(line, str) else line.text for line in lines]
-    left = edges.most_common(1)[0][0]
+    left = edges.most_common(1)[0][0] if edges else 0  # none: every line is a table's or blank
     # the right edge: the furthest one that at least three lines reach (a centred title does not)
     reach = [line.x1 for line in text if sum(1 for other in text if abs(other.x1 - line.x1) <= 2) >= 3]
     right = max(reach) if reach else None
@@ -199,7 +193,7 @@ def _cell_values(page, table) -> list[list[str | None]]:
                 text = line.get("text", "").strip()
                 if not text:
                     continue
-                if parts and goes_on and marker_at_start(text) is None:
+                if goes_on and marker_at_start(text) is None:
                     parts[-1] += text
                 else:
                     parts.append(text)

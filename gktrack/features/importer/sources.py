@@ -76,25 +76,34 @@ def _finished(doc: Document) -> Document:
     name = doc.name or "文档"
     check_text(len(doc.lines), sum(len(line.text) for line in doc.lines), name)
     found: list[tuple[int, str]] = []
+
+    def plain(text: str, line: int) -> str:
+        if (char := control_in(text)) is not None:
+            found.append((line, char))
+            text = stripped(text)
+        return mended_labels(surface(text))
+
     for index, line in enumerate(doc.lines):
-        char = control_in(line.text)
-        if char is not None:
-            found.append((line.no, char))
-        text = mended_labels(surface(stripped(line.text) if char else line.text))
-        if text != line.text:
+        if (text := plain(line.text, line.no)) != line.text:
             doc.lines[index] = Line(line.no, text, line.outline)
     for grid in doc.tables:
         for row in grid.rows:
             for cell in row:
-                if (char := control_in(cell.text)) is not None:
-                    found.append((cell.line, char))
-                    cell.text = stripped(cell.text)
-                cell.text = mended_labels(surface(cell.text))
+                cell.text = plain(cell.text, cell.line)
     if found:
         where = sorted({no for no, _ in found})
         doc.notes.append((where[0], f"去掉了 {len(where)} 行中的控制字符(如 {code(found[0][1])}):"
                                     "终端转义序列、回车等不能写入计划"))
     return doc
+
+
+def _library(module: str, package: str, suffix: str):
+    """``__import__(module)`` (as an import statement: its top package): a library only ``suffix``
+    files need, optional; when it is missing, one line saying how to install it."""
+    try:
+        return __import__(module)
+    except ImportError:
+        raise InputError(f"读取 {suffix} 需要 {package}:请先运行 pip install {package}") from None
 
 
 # ---- plain text -------------------------------------------------------------------------------
@@ -133,10 +142,7 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def _read_docx(data: bytes, name: str) -> Document:
-    try:
-        import docx  # python-docx: optional, only .docx needs it
-    except ImportError:
-        raise InputError("读取 .docx 需要 python-docx:请先运行 pip install python-docx") from None
+    docx = _library("docx", "python-docx", ".docx")
     check_package(data, name)
     with unreadable(name, ".docx"):
         word = docx.Document(io.BytesIO(data))
@@ -191,7 +197,6 @@ def _walk_table(table, texts: list[str], numbering: "_Numbering", tables: list[G
     main = max(weight, key=weight.get) if weight else 0
     # for each merged cell that is read after its last row: (last row, column) -> cell
     later: dict[tuple[int, int], object] = {}
-    skip: set[int] = set()
     for r, cells in enumerate(grid):
         for col, cell, state, _ in cells:
             if state != "start" or col <= main:
@@ -201,7 +206,7 @@ def _walk_table(table, texts: list[str], numbering: "_Numbering", tables: list[G
                 last += 1
             if last > r:
                 later[(last, col)] = cell
-                skip.add(id(cell))
+    skip = {id(cell) for cell in later.values()}
     first = len(texts) + 1
     lines: dict[int, tuple[int, int]] = {}  # id(cell) -> the lines of its text: [start, end)
 
@@ -224,8 +229,7 @@ def _walk_table(table, texts: list[str], numbering: "_Numbering", tables: list[G
     for cells in grid:
         row: list[Cell] = []
         for col, cell, state, span in cells:
-            while len(row) < col:
-                row.append(Cell("", first))
+            row += [Cell("", first) for _ in range(col - len(row))]
             if state == "continue" and col in above:
                 made = Cell(above[col].text, above[col].line, merged=True)
             else:
@@ -347,12 +351,13 @@ _FORMATS: dict[str, Callable[[int], str]] = {
 _MAX_LABEL = 40
 
 
-def _level(value) -> int:
-    """A list level: Word has nine (0-8); anything else is read as the nearest."""
+def _bounded(value, low: int, high: int) -> int:
+    """An attribute's number kept within low..high (``low`` when it is none): a list level (Word has
+    nine, 0-8), a cell's colspan or rowspan (sixty at most)."""
     try:
-        return max(0, min(int(value or 0), 8))
+        return max(low, min(int(value), high))
     except (TypeError, ValueError):
-        return 0
+        return low
 
 
 class _Numbering:
@@ -377,7 +382,7 @@ class _Numbering:
             for lvl in node.iterchildren(_W + "lvl"):
                 fmt, text, start = lvl.find(_W + "numFmt"), lvl.find(_W + "lvlText"), lvl.find(_W + "start")
                 label = text.get(_W + "val") or "" if text is not None else ""
-                levels[_level(lvl.get(_W + "ilvl"))] = (
+                levels[_bounded(lvl.get(_W + "ilvl"), 0, 8)] = (
                     fmt.get(_W + "val") if fmt is not None else "decimal",
                     # Word's own are a few characters ("(%2)"): a long one would repeat on every item
                     label if len(label) <= _MAX_LABEL else "",
@@ -393,7 +398,8 @@ class _Numbering:
                 self.lists[num_id] = "abstract:" + (ref.get(_W + "val") or "")
                 for override in node.iterchildren(_W + "lvlOverride"):
                     if (start := override.find(_W + "startOverride")) is not None:
-                        self.restarts.setdefault(num_id, {})[_level(override.get(_W + "ilvl"))] = _int(start, 1)
+                        level = _bounded(override.get(_W + "ilvl"), 0, 8)
+                        self.restarts.setdefault(num_id, {})[level] = _int(start, 1)
         try:
             for style in word.styles.element.iterchildren(_W + "style"):
                 if (num := style.find(f"{_W}pPr/{_W}numPr")) is not None:
@@ -405,11 +411,9 @@ class _Numbering:
     def _num_pr(num) -> tuple[str, int]:
         num_id, ilvl = num.find(_W + "numId"), num.find(_W + "ilvl")
         return (num_id.get(_W + "val") if num_id is not None else "",
-                _level(ilvl.get(_W + "val")) if ilvl is not None else 0)
+                _bounded(ilvl.get(_W + "val"), 0, 8) if ilvl is not None else 0)
 
     def label(self, paragraph) -> str:
-        if not self.levels:
-            return ""
         props = paragraph.find(_W + "pPr")
         if props is None:
             return ""
@@ -448,15 +452,12 @@ class _Numbering:
 def _read_xlsx(data: bytes, name: str) -> Document:
     """Every visible sheet as a table (merged ranges spread over their cells) and as lines, row by row:
     read-only (no object per cell of a merged range), the merged ranges from the sheet's XML."""
-    try:
-        from openpyxl import load_workbook
-    except ImportError:
-        raise InputError("读取 .xlsx 需要 openpyxl:请先运行 pip install openpyxl") from None
+    openpyxl = _library("openpyxl", "openpyxl", ".xlsx")
     check_package(data, name)
     lines: list[Line] = []
     tables: list[Grid] = []
     with unreadable(name, ".xlsx"):
-        book = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
     try:
         for ws in book.worksheets:
             if ws.sheet_state != "visible":
@@ -530,24 +531,19 @@ def _sheet_table(values: dict[tuple[int, int], str], merges: list[tuple[int, int
     """One sheet's cells as lines and a table; a cell a merged range covers is its first cell."""
     last_row = max(r for r, _ in values)
     last_col = max(c for _, c in values)
-
-    def covered(up_to_row: int, up_to_col: int) -> dict[tuple[int, int], tuple[int, int]]:
-        merged = {}  # covered cell -> its top-left
-        for top, left, bottom, right in merges:
-            for r in range(top, min(bottom, up_to_row) + 1):
-                for c in range(left, min(right, up_to_col) + 1):
-                    if (r, c) != (top, left):
-                        merged[(r, c)] = (top, left)
-        return merged
-
+    merged: dict[tuple[int, int], tuple[int, int]] = {}  # covered cell -> its top-left
+    for top, left, bottom, right in merges:
+        for r in range(top, min(bottom, last_row) + 1):
+            for c in range(left, min(right, last_col) + 1):
+                if (r, c) != (top, left):
+                    merged[(r, c)] = (top, left)
     # a value the file keeps in a covered cell is not shown by Excel (nor was it read by openpyxl)
-    hidden = covered(last_row, last_col)
-    values = {at: text for at, text in values.items() if at not in hidden}
+    values = {at: text for at, text in values.items() if at not in merged}
     if not values:
         return
     used_rows = sorted({r for r, _ in values})
     max_col = max(c for _, c in values)
-    merged = covered(used_rows[-1], max_col)
+    merged = {at: origin for at, origin in merged.items() if at[0] <= used_rows[-1] and at[1] <= max_col}
     rows_used = sorted({r for r, _ in values} | {r for r, _ in merged if r >= used_rows[0]})
     check_table(len(rows_used), max_col, name)
     rows: list[list[Cell]] = []
@@ -585,10 +581,7 @@ _DECLARATIONS = re.compile(r"<!DOCTYPE[^>\[]*\[|<!ENTITY", re.I)
 
 def _read_html(data: bytes, name: str) -> Document:
     """The article of a government web page (its text and its tables), without the navigation."""
-    try:
-        import lxml.html
-    except ImportError:
-        raise InputError("读取 .html 需要 lxml:请先运行 pip install lxml") from None
+    lxml = _library("lxml.html", "lxml", ".html")
     text = _decode_html(data, name)
     if _DECLARATIONS.search(text):
         raise InputError(f"“{name}”含有 DTD 实体声明(正常的网页没有),未读取")
@@ -599,12 +592,12 @@ def _read_html(data: bytes, name: str) -> Document:
         root = lxml.html.document_fromstring(text, parser=parser)
     _drop_chrome(root)
     article = _article(root)
-    pieces: list[list[str]] = []
+    # a line to write into from the start (empty lines are left out when numbered)
+    pieces: list[list[str]] = [[]]
     tables: list[Grid] = []
     titles = [t.text_content().strip() for t in root.xpath("//h1")] if not article.xpath(".//h1") else []
     pieces += [[t] for t in titles[:1] if t]
-    page = _Page(name, *_rows_by_table(article))
-    page.main = pieces
+    page = _Page(name, *_rows_by_table(article), main=pieces)
     _html_walk(article, pieces, tables, page)
     return _renumber(["".join(line) for line in pieces], tables, name, outlines=page.outlines)
 
@@ -753,7 +746,7 @@ def _han_counts(root) -> dict:
 
 
 def _html_walk(node, lines: list[list[str]], tables: list[Grid], page: _Page) -> None:
-    """The text under ``node`` into ``lines``, each line its pieces (joined once, at the end)."""
+    """The text under ``node`` into ``lines`` (never empty), each line its pieces (joined once, at the end)."""
     if not isinstance(node.tag, str):
         return
     # an older site lays its page out in tables: a table holding tables is read as blocks (each
@@ -769,14 +762,10 @@ def _html_walk(node, lines: list[list[str]], tables: list[Grid], page: _Page) ->
         if node.tag in _HEADINGS and lines is page.main:
             page.outlines[len(lines) - 1] = _HEADINGS[node.tag]  # as Word's 标题 styles: a heading by its tag
     if node.text:
-        if not lines:
-            lines.append([])
         lines[-1].append(node.text)
     for child in node:
         _html_walk(child, lines, tables, page)
         if child.tail:
-            if not lines:
-                lines.append([])
             lines[-1].append(child.tail)
     if block:
         lines.append([])
@@ -818,8 +807,8 @@ def _html_table(table, lines: list[list[str]], tables: list[Grid], page: _Page) 
             line = len(lines) + 1
             lines.extend([p.strip()] for p in parts if p.strip())
             cell = Cell(text, line)
-            span = _span(td.get("colspan"))
-            down = _span(td.get("rowspan"))
+            span = _bounded(td.get("colspan"), 1, 60)
+            down = _bounded(td.get("rowspan"), 1, 60)
             for k in range(span):
                 made = cell if k == 0 else Cell(text, line, merged=True)
                 row.append(made)
@@ -840,21 +829,11 @@ def _html_cell_parts(td, page: _Page) -> list[str]:
     return ["".join(pieces) for pieces in collected]
 
 
-def _span(value) -> int:
-    try:
-        return max(1, min(int(value), 60))
-    except (TypeError, ValueError):
-        return 1
-
-
 # ---- .pdf --------------------------------------------------------------------------------------
 
 def _read_pdf(data: bytes, name: str) -> Document:
     """The text and ruled tables of every page, read by pdfplumber in a child process (``pdf``)."""
-    try:
-        import pdfplumber  # noqa: F401 - the child reads with it: a missing library is said here
-    except ImportError:
-        raise InputError("读取 .pdf 需要 pdfplumber:请先运行 pip install pdfplumber") from None
+    _library("pdfplumber", "pdfplumber", ".pdf")  # the child reads with it: a missing one is said here
     lines, tables, notes = read_in_child(data, name)
     if not any(line.strip() for line in lines):
         raise InputError(f"{name} 中没有可提取的文字(可能是扫描件):请先做文字识别(OCR)或另存为 .docx 后再导入")

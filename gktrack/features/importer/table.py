@@ -247,33 +247,25 @@ class _Joined:
     last: int
 
 
+# A quoted cell as Excel writes it: "" for a quote inside; it closes at a quote before a tab or the end
+_QUOTED = re.compile(r'"((?:""|"(?![\t"]|\Z)|[^"])*)"(?=\t|\Z)')
+
+
 def _quoted_fields(text: str) -> tuple[list[str], bool]:
     """Tab-separated fields as Excel writes them ("…" round a cell with a line break, "" for a
     quote), and whether the last one is still open. A quote anywhere else is text."""
-    fields, i, n = [], 0, len(text)
+    fields, i = [], 0
     while True:
-        end = text.find("\t", i)
-        end = n if end == -1 else end
-        if text[i:i + 1] == '"':
-            j, buffer, closed = i + 1, [], False
-            while j < n:
-                if text[j] == '"' and text[j + 1:j + 2] == '"':
-                    buffer.append('"')
-                    j += 2
-                elif text[j] == '"' and (j + 1 == n or text[j + 1] == "\t"):
-                    closed = True
-                    break
-                else:
-                    buffer.append(text[j])
-                    j += 1
-            if not closed:
-                fields.append(text[i:])
-                return fields, True
-            fields.append("".join(buffer))
-            end = j + 1
+        if text.startswith('"', i):
+            if (quoted := _QUOTED.match(text, i)) is None:
+                return fields + [text[i:]], True
+            fields.append(quoted.group(1).replace('""', '"'))
+            end = quoted.end()
         else:
+            end = text.find("\t", i)
+            end = len(text) if end == -1 else end
             fields.append(text[i:end])
-        if end >= n:
+        if end >= len(text):
             return fields, False
         i = end + 1
 
@@ -282,23 +274,15 @@ def _join_quoted_rows(lines) -> list:
     """Rows of a tab-separated text whose quoted cells run over several lines, each as one line."""
     out, i = [], 0
     while i < len(lines):
-        text = lines[i].text
-        if "\t" not in text or '"' not in text:
-            out.append(lines[i])
-            i += 1
-            continue
-        fields, opened = _quoted_fields(text)
-        if not opened:  # quoted cells on one line: unwrapped
-            out.append(_Joined(lines[i].no, "\t".join(fields), lines[i].no))
-            i += 1
-            continue
-        if fields[-1].count('"') == 1:  # the open quote is the line's last
-            j = i
-            while _quoted_fields(text)[1] and j + 1 < len(lines) and j - i < 30:
-                j += 1
-                text += "\n" + lines[j].text
-            fields, still_open = _quoted_fields(text)
-            if not still_open:
+        text, j = lines[i].text, i
+        if "\t" in text and '"' in text:
+            fields, opened = _quoted_fields(text)
+            if opened and fields[-1].count('"') == 1:  # the open quote is the line's last: read on
+                while opened and j + 1 < len(lines) and j - i < 30:
+                    j += 1
+                    text += "\n" + lines[j].text
+                    fields, opened = _quoted_fields(text)
+            if not opened:  # quoted cells, on one line or several: unwrapped
                 out.append(_Joined(lines[i].no, "\t".join(fields), lines[j].no))
                 i = j + 1
                 continue
@@ -456,7 +440,7 @@ def text_grids(lines) -> list[Grid]:
                 i = above
             j, cells, buffer, start = i, [], [], None
             while j < end_of_text and kinds[j] in ("cell", "other", "blank"):
-                if kinds[j] == "other" and not any(k == "cell" for k in kinds[j + 1:j + 4]) and not cell_runs_on(j):
+                if kinds[j] == "other" and "cell" not in kinds[j + 1:j + 4] and not cell_runs_on(j):
                     break
                 text = lines[j].text
                 if kinds[j] == "cell":
@@ -833,7 +817,7 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
                 roles[col] = GROUP if not values or any(_kind(v) == "section" for v in values) \
                     or col + 1 < width and roles[col + 1] == GROUP and all(_content(v) == "short" for v in values) else REMARKS
         roles = settle_roles(roles)
-    header = Header(header.at, roles, header.start, [""] * (width - len(header.names)) + header.names)
+    header = replace(header, roles=roles, names=[""] * (width - len(header.names)) + header.names)
     at = next((col for col in range(width) if roles[col] in (GROUP, TEXT)
                and _mostly_numbers([r[col] for r in full])), None) if NUMBER not in roles else None
     if at is not None:
@@ -890,7 +874,7 @@ def _align(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]
         # headings before a group column is a group's whatever the header calls it
         roles = list(header.roles)
         roles[text] = GROUP
-        header = Header(header.at, settle_roles(roles), header.start, header.names)
+        header = replace(header, roles=settle_roles(roles))
     return out, header
 
 
@@ -917,8 +901,8 @@ def _number_column(grid: Grid, header: Header) -> Header:
 
 def _number_at(header: Header, col: int) -> Header:
     """``header`` with a 序号 column it lacks at ``col``."""
-    return Header(header.at, header.roles[:col] + [NUMBER] + header.roles[col:], header.start,
-                  header.names[:col] + [""] + header.names[col:])
+    return replace(header, roles=header.roles[:col] + [NUMBER] + header.roles[col:],
+                   names=header.names[:col] + [""] + header.names[col:])
 
 
 def _mostly_numbers(cells: list[Cell]) -> bool:
@@ -954,7 +938,7 @@ def _requirement_detail(grid: Grid, header: Header) -> Header:
                 and header_role(names[col - 1]) == TEXT \
                 and not any(len(row) > col and (row[col - 1].blank or row[col - 1].merged) for row in data):
             roles[col - 1], roles[col] = TEXT, DETAIL
-    return header if roles == header.roles else Header(header.at, roles, header.start, list(header.names))
+    return replace(header, roles=roles)
 
 
 def rows_of(grid: Grid, header: Header) -> tuple[list[list[Cell | None]], Header]:
@@ -989,7 +973,7 @@ class Row:
     section: str | None = None   # a row holding one heading only
 
 
-def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, cut: bool = False) -> list[Row]:
+def read_rows(rows: list[list[Cell | None]], header: Header, ragged: bool, cut: bool) -> list[Row]:
     roles = header.roles
     width = len(roles)
     previous: list[Cell | None] = [None] * width
@@ -1166,7 +1150,7 @@ class TableTasks:
     counts: dict[str, int] = field(default_factory=dict)          # headings under each key so far
 
 
-def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, split=None,
+def build_tasks(grid: Grid, header: Header, warn, *, trailing, split,
                 into: TableTasks | None = None) -> TableTasks:
     """The sections and tasks of one table. ``trailing`` (``item_units.trailing_units``) and ``split``
     (``lines.split_items``) are the prose reader's, which imports this module; ``into`` continues
@@ -1178,7 +1162,7 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, split=None,
     merge_col = _title_column(read)
     if merge_col is not None and _CATEGORY.search(header_key(header.names[merge_col])):
         merge_col = None  # a 类别 column heads its rows whatever it says
-    if merge_col is None and split is not None:
+    if merge_col is None:
         read = _split_items(read, split)
     has_units = any(r in UNIT_ROLES for r in header.roles)
     has_time = DEADLINE in header.roles
@@ -1236,11 +1220,10 @@ def build_tasks(grid: Grid, header: Header, warn, *, trailing=None, split=None,
         if row.units:
             _add_units(task, row, warn)
             result.any_units = result.any_units or bool(task.units)
-        elif not has_units and trailing is not None:
-            if (tail := trailing(text)) is not None:
-                task.text, task.units_text, task.units = tail.text, tail.units_text, tail.units
-                task.deadline = list(tail.deadlines)
-                result.any_units = True
+        elif not has_units and (tail := trailing(text)) is not None:
+            task.text, task.units_text, task.units = tail.text, tail.units_text, tail.units
+            task.deadline = list(tail.deadlines)
+            result.any_units = True
         if row.remarks:
             task.text += "\n备注:" + row.remarks
         for note in row.people:

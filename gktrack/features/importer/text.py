@@ -267,6 +267,12 @@ def tidy_lines(text: str) -> str:
     return "\n".join(tidy(part) for part in text.split("\n") if part.strip())
 
 
+def furniture_key(text: str) -> str:
+    """A line as compared with those at other pages' breaks: without spaces, any number the same
+    ("第 2 页" is "第 3 页")."""
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
 # The longest a heading's title runs: a longer line without a number is a sentence, not a title.
 TITLE_CHARS = 40
 
