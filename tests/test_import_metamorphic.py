@@ -3,7 +3,7 @@ every paragraph at the page width, reads as the text written one paragraph a lin
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from gktrack.domain.unitphrase import looks_like_unit_phrase
@@ -85,8 +85,25 @@ def plans(draw):
     return lines
 
 
+# found by Hypothesis: the unwrapped text itself, ten lines of which three of one length (78) end in a
+# "(牵头单位:" left open, was taken for a short text wrapped at that width and its items run together
+_OPEN_BRACKETS = [
+    "某县2024年政务公开工作要点",
+    "一、实请决生政录查民",
+    "目规关务布专申闻读,法财专目栏应务台布基算,关开息栏政进落算解录布实申,决执服范查审解建层布民善发完发政。(牵头单位:县政府办",
+    "息决录布执法切闻发录财应回保服政,法生读执建规发设保政层目层解息切,算进申决善法密录,闻策规发专开民台务,执发财台预应完申生请密开。(牵头单位:县政府办",
+    "开开进密政关录算法民开目密闻查密,服息平关目切实执,审录财回推平布政范,信切善目层生策落民台,密进平新善保范查实目。(牵头单位:县政府办",
+    "栏查政务息关服切解息,法财生层录新息善策民,布回预新录决实录服推应,策决录录新算财执执平关栏平,公应新落实法专解政规服预密落。(牵头单位:县政府办",
+    "二、基法预生进平善政",
+    "推策信层新息录推开关,决回服基录应预法审善台层法,新决布完布开基财保台推执应,财应范审范申决开服保密发解,请开规公查查层务目策决审民栏。(牵头单位:县政府办",
+    "平解专预息服申公息预新发建实设请,新台决应布密法布法设平审基算解基,服善务息密专息民法开读台关决读完,栏发务建密务算设解策目决专密公密。(牵头单位:县政府办",
+    "解审录栏基发预请执服目执务实新法,信回回政政推策落,推规设息读信公关服解,公设推发实保算保申决录规预。(牵头单位:县政府办",
+]
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(plans(), st.integers(min_value=24, max_value=32))
+@example(_OPEN_BRACKETS, 27)
 def test_a_pdf_wrapped_plan_reads_as_written(lines, width):
     # a paragraph whose last line is full continues, to a reader too, on the next one: not this property
     assume(all(len(line) % width in range(1, width - 2) for line in lines))

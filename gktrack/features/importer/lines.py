@@ -188,7 +188,10 @@ def rejoin_wrapped(segs: list[Seg], apart: frozenset[int] = frozenset()) -> list
     # sentence at a page's width (or a label before its colon's value), all others but one too, and
     # no line is longer
     opened = sum(1 for s in full if s.norm.endswith(":") and s not in units)
-    few = cut + opened >= max(3, len(full) - len(units) - 1) and width >= 25 \
+    # a unit bracket its writer forgot to close ends an item, not a page: no evidence of a width
+    after = {id(a): b for a, b in zip(segs, segs[1:])}
+    in_text = cut - sum(1 for s in full if s not in units and _forgotten_bracket(s, after.get(id(s))))
+    few = in_text + opened >= max(3, len(full) - len(units) - 1) and width >= 25 \
         and not any(width_of(s) > width + 2 for s in segs)
     if width < 10 or near < (0.25 if few else 0.4) * wide or near < (3 if few else 6) \
             or longer > 0.1 * len(lengths) \
@@ -242,6 +245,13 @@ def _rejoined(segs: list[Seg], apart: frozenset[int],
         else:
             groups.append([seg])
     return _joined(groups)
+
+
+def _forgotten_bracket(seg: Seg, following: Seg | None) -> bool:
+    """"…。(牵头单位:县政府办": a finished sentence, then a unit bracket the next line does not close."""
+    tail = seg.norm[seg.norm.rfind("。") + 1:]
+    return tail.startswith("(") and ")" not in tail and looks_like_unit_phrase(tail[1:]) \
+        and (following is None or not re.match(r"[^()]*\)", following.norm))
 
 
 def _closes(group: list[Seg], seg: Seg) -> bool:
