@@ -130,11 +130,11 @@ class Style(NamedTuple):
     newline: str = "\n"
 
 
-def detect_style(text: str, key: str = "tasks") -> Style:
-    """The indentation of the list under top-level ``key`` (a hand-written file may indent its
-    lists differently), read from its first item; the file's line ending."""
+def detect_style(text: str) -> Style:
+    """The indentation of the tasks list (a hand-written file may indent its lists differently),
+    read from its first item; the file's line ending."""
     newline = "\r\n" if "\r\n" in text[: text.find("\n") + 1] else "\n"
-    match = re.search(rf"^{key}:[ \t]*(?:#.*)?\r?\n(?:[ \t]*(?:#.*)?\r?\n)*( *)-( +)(?=[^\s#])", text, re.M)
+    match = re.search(r"^tasks:[ \t]*(?:#.*)?\r?\n(?:[ \t]*(?:#.*)?\r?\n)*( *)-( +)(?=[^\s#])", text, re.M)
     if match:
         dash = len(match.group(1))
         return Style(dash, dash + 1 + len(match.group(2)), newline)
@@ -207,16 +207,16 @@ _TASK_FIELDS = dict(fields_of(Task))
 
 class PlanEditor:
     """Changes to one plan file, spliced in at the parser's places and checked before they are
-    written (see the module docstring). ``data``: the file's bytes when the caller has them."""
+    written (see the module docstring)."""
 
-    def __init__(self, path: Path, where: str, data: bytes | None = None):
+    def __init__(self, path: Path, where: str):
         self.path = Path(path)
         self.where = where
-        raw = self.path.read_bytes() if data is None else data
+        raw = self.path.read_bytes()
         self.bom = raw.startswith(b"\xef\xbb\xbf")  # kept on save (Windows Notepad writes one)
         self.original = yamldoc.decode(raw, where)
         self.text = self.original
-        self.style = detect_style(self.text, "tasks")
+        self.style = detect_style(self.text)
         self._read()
         self.original_plan, self._original_reader = self.plan, self._reader
         self.touched: set[int] = set()
