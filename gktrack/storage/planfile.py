@@ -32,7 +32,7 @@ from gktrack.domain.model import RECORDS, SCHEMA_VERSION, Plan, Section, Task, f
 from gktrack.errors import InputError, PlanFileError
 from gktrack.storage import yamldoc
 from gktrack.storage.files import atomic_write
-from gktrack.storage.reader import PLAN_ID, UNREADABLE, Problem, Reader
+from gktrack.storage.reader import PLAN_ID, PLAN_ID_RULE, UNREADABLE, Problem, Reader
 
 # Why an edit is refused on a mapping or list written "{…}" / "[…]" over several lines
 FLOW_REFUSED = "这一项写成了“{…}”或跨行的“[…]”形式,gktrack 只能修改每个键占一行的写法;请改成那样后再试"
@@ -41,7 +41,7 @@ HEADER_COMMENT = "# gktrack 计划文件:可直接手工编辑(保存后可运�
 
 def check_plan_id(plan_id: str) -> str:
     if not PLAN_ID.match(plan_id or ""):
-        raise InputError(f"计划编号“{plan_id}”不可用:只能用字母、数字、- 和 _,且不以 - 开头(如 hl2022)")
+        raise InputError(f"计划编号“{plan_id}”不可用:{PLAN_ID_RULE}(如 hl2022)")
     return plan_id
 
 

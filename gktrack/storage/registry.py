@@ -38,14 +38,12 @@ people: []
 """
 
 
-def default_registry(where: str = REGISTRY_FILE) -> Registry:
+def default_registry() -> Registry:
     """What a repository without units.yaml has: the collectives every unit belongs to."""
-    return Registry(collectives=[Collective(name=n, members="all") for n in DEFAULT_COLLECTIVES], path=where)
+    return Registry(collectives=[Collective(name=n, members="all") for n in DEFAULT_COLLECTIVES], path=REGISTRY_FILE)
 
 
-def read_registry(path: Path, where: str = REGISTRY_FILE) -> Registry:
-    if not Path(path).exists():
-        return default_registry(where)
+def read_registry(path: Path, where: str) -> Registry:
     return parse_registry(Path(path).read_bytes(), where)
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 from gktrack.domain.model import (
     PLAN_ID_PATTERN, RECORDS, SCHEMA_VERSION, STATE_LABELS, STATES, YEARS, Plan, Registry, fields_of,
 )
-from gktrack.errors import InputError
 from gktrack.storage.files import refuse_link
 
 KINDS = ("plan", "units")
@@ -75,8 +74,6 @@ def _object(cls: type, definitions: dict) -> dict:
 
 
 def generate(kind: str) -> dict:
-    if kind not in _DOCUMENTS:
-        raise InputError(f"没有“{kind}”的结构定义(可用 plan 或 units)")
     cls, title = _DOCUMENTS[kind]
     definitions: dict = {}
     body = _object(cls, definitions)
