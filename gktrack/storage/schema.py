@@ -126,10 +126,8 @@ def write_editor_files(root, *, write: bool = True) -> list[str]:
         refuse_link(Path(root), rel)
         if path.exists():
             continue
-        if not write:
-            created.append(rel)
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        if write:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
         created.append(rel)
     return created
