@@ -200,6 +200,27 @@ def new_plan_text(plan: Plan) -> str:
     return text
 
 
+def item_splices(text: str, parent: Any, cls: type, name: str, index: int | None, records: list, style: Style,
+                 *, gap: bool, base: int) -> list[yamldoc.Splice]:
+    """Splices inserting ``records`` into the list ``name`` of the ``cls`` mapping ``parent`` at
+    ``index`` (None: at the end), at the columns of the list's items (for a new list, the file's
+    style from column ``base``). A list written in flow style ("[{…}, {…}]") becomes a block list,
+    its items kept as written."""
+    value = yamldoc.entries(parent).get(name, (None, None))[1] if yamldoc.is_map(parent) else None
+    items = value.value if yamldoc.is_seq(value) else []
+    if items and not yamldoc.is_flow(text, value):
+        dash, col = yamldoc.item_columns(text, items[0])  # a hand-written file's own indentation
+    else:
+        dash, col = base + style.offset, base + style.sequence
+    old = dict(enumerate(items))
+    new = {("new", i): render_record(record, dash, col, style) for i, record in enumerate(records)}
+    order: list = list(old)
+    at = len(order) if index is None else index
+    order[at:at] = list(new)
+    return yamldoc.list_splices(text, parent, name, old, order, new, style.newline, gap=gap,
+                                parent_order=list(keys_of(cls)), dash=dash)
+
+
 # --- editing ------------------------------------------------------------------------------------
 
 _TASK_FIELDS = dict(fields_of(Task))
@@ -263,28 +284,16 @@ class PlanEditor:
         return yamldoc.entry_splices(self.text, node, entries, list(keys_of(type(record))), self.style.newline, values)
 
     def _insert_item(self, parent: Any, cls: type, name: str, index: int | None, record: Any, gap: bool) -> None:
-        """Insert ``record`` into the list ``name`` of the ``cls`` mapping ``parent`` at ``index``
-        (None: at the end), at the columns of the list's items (the file's style, for a new list). A
-        list written in flow style ("[{…}, {…}]") becomes a block list, its items kept as written."""
-        style = self.style
+        """``item_splices`` made, for one record; refused in a mapping written "{…}" and in a "[…]"
+        list whose items span lines."""
         if yamldoc.is_flow(self.text, parent):
             raise PlanFileError(FLOW_REFUSED, where=yamldoc.place(self.where, parent))
         value = yamldoc.entries(parent).get(name, (None, None))[1]
         items = value.value if yamldoc.is_seq(value) else []
-        flow = yamldoc.is_flow(self.text, value)
-        if flow and any(item.start_mark.line != item.end_mark.line for item in items):
+        if yamldoc.is_flow(self.text, value) and any(item.start_mark.line != item.end_mark.line for item in items):
             raise PlanFileError(FLOW_REFUSED, where=yamldoc.place(self.where, value))
-        if items and not flow:
-            dash, col = yamldoc.item_columns(self.text, items[0])
-        else:
-            base = parent.start_mark.column
-            dash, col = base + style.offset, base + style.sequence
-        old = dict(enumerate(items))
-        order = list(old)
-        order.insert(len(items) if index is None else index, -1)
-        block = render_record(record, dash, col, style)
-        self._splice(yamldoc.list_splices(self.text, parent, name, old, order, {-1: block}, style.newline,
-                                          gap=gap, parent_order=list(keys_of(cls)), dash=dash))
+        self._splice(item_splices(self.text, parent, cls, name, index, [record], self.style, gap=gap,
+                                  base=parent.start_mark.column))
 
     # --- tasks ---
 
