@@ -262,7 +262,6 @@ def commit_with_retry(root: Path, rels: list[str], message: str, *, author: Any,
             if attempt == attempts - 1 or not _lock_trouble(root, str(exc)):
                 raise
             settle_git_locks(root, timeout, refs=True)
-    raise AssertionError("unreachable")
 
 
 def _lock_trouble(root: Path, message: str) -> bool:

@@ -32,7 +32,7 @@ from gktrack.domain.model import RECORDS, SCHEMA_VERSION, Plan, Section, Task, f
 from gktrack.errors import InputError, PlanFileError
 from gktrack.storage import yamldoc
 from gktrack.storage.files import atomic_write
-from gktrack.storage.reader import PLAN_ID, UNREADABLE, Problem, Reader
+from gktrack.storage.reader import PLAN_ID, PLAN_ID_RULE, UNREADABLE, Problem, Reader
 
 # Why an edit is refused on a mapping or list written "{…}" / "[…]" over several lines
 FLOW_REFUSED = "这一项写成了“{…}”或跨行的“[…]”形式,gktrack 只能修改每个键占一行的写法;请改成那样后再试"
@@ -41,7 +41,7 @@ HEADER_COMMENT = "# gktrack 计划文件:可直接手工编辑(保存后可运�
 
 def check_plan_id(plan_id: str) -> str:
     if not PLAN_ID.match(plan_id or ""):
-        raise InputError(f"计划编号“{plan_id}”不可用:只能用字母、数字、- 和 _,且不以 - 开头(如 hl2022)")
+        raise InputError(f"计划编号“{plan_id}”不可用:{PLAN_ID_RULE}(如 hl2022)")
     return plan_id
 
 
@@ -130,11 +130,11 @@ class Style(NamedTuple):
     newline: str = "\n"
 
 
-def detect_style(text: str, key: str = "tasks") -> Style:
-    """The indentation of the list under top-level ``key`` (a hand-written file may indent its
-    lists differently), read from its first item; the file's line ending."""
+def detect_style(text: str) -> Style:
+    """The indentation of the tasks list (a hand-written file may indent its lists differently),
+    read from its first item; the file's line ending."""
     newline = "\r\n" if "\r\n" in text[: text.find("\n") + 1] else "\n"
-    match = re.search(rf"^{key}:[ \t]*(?:#.*)?\r?\n(?:[ \t]*(?:#.*)?\r?\n)*( *)-( +)(?=[^\s#])", text, re.M)
+    match = re.search(r"^tasks:[ \t]*(?:#.*)?\r?\n(?:[ \t]*(?:#.*)?\r?\n)*( *)-( +)(?=[^\s#])", text, re.M)
     if match:
         dash = len(match.group(1))
         return Style(dash, dash + 1 + len(match.group(2)), newline)
@@ -200,6 +200,27 @@ def new_plan_text(plan: Plan) -> str:
     return text
 
 
+def item_splices(text: str, parent: Any, cls: type, name: str, index: int | None, records: list, style: Style,
+                 *, gap: bool, base: int) -> list[yamldoc.Splice]:
+    """Splices inserting ``records`` into the list ``name`` of the ``cls`` mapping ``parent`` at
+    ``index`` (None: at the end), at the columns of the list's items (for a new list, the file's
+    style from column ``base``). A list written in flow style ("[{…}, {…}]") becomes a block list,
+    its items kept as written."""
+    value = yamldoc.entries(parent).get(name, (None, None))[1] if yamldoc.is_map(parent) else None
+    items = value.value if yamldoc.is_seq(value) else []
+    if items and not yamldoc.is_flow(text, value):
+        dash, col = yamldoc.item_columns(text, items[0])  # a hand-written file's own indentation
+    else:
+        dash, col = base + style.offset, base + style.sequence
+    old = dict(enumerate(items))
+    new = {("new", i): render_record(record, dash, col, style) for i, record in enumerate(records)}
+    order: list = list(old)
+    at = len(order) if index is None else index
+    order[at:at] = list(new)
+    return yamldoc.list_splices(text, parent, name, old, order, new, style.newline, gap=gap,
+                                parent_order=list(keys_of(cls)), dash=dash)
+
+
 # --- editing ------------------------------------------------------------------------------------
 
 _TASK_FIELDS = dict(fields_of(Task))
@@ -207,16 +228,16 @@ _TASK_FIELDS = dict(fields_of(Task))
 
 class PlanEditor:
     """Changes to one plan file, spliced in at the parser's places and checked before they are
-    written (see the module docstring). ``data``: the file's bytes when the caller has them."""
+    written (see the module docstring)."""
 
-    def __init__(self, path: Path, where: str, data: bytes | None = None):
+    def __init__(self, path: Path, where: str):
         self.path = Path(path)
         self.where = where
-        raw = self.path.read_bytes() if data is None else data
+        raw = self.path.read_bytes()
         self.bom = raw.startswith(b"\xef\xbb\xbf")  # kept on save (Windows Notepad writes one)
         self.original = yamldoc.decode(raw, where)
         self.text = self.original
-        self.style = detect_style(self.text, "tasks")
+        self.style = detect_style(self.text)
         self._read()
         self.original_plan, self._original_reader = self.plan, self._reader
         self.touched: set[int] = set()
@@ -263,28 +284,16 @@ class PlanEditor:
         return yamldoc.entry_splices(self.text, node, entries, list(keys_of(type(record))), self.style.newline, values)
 
     def _insert_item(self, parent: Any, cls: type, name: str, index: int | None, record: Any, gap: bool) -> None:
-        """Insert ``record`` into the list ``name`` of the ``cls`` mapping ``parent`` at ``index``
-        (None: at the end), at the columns of the list's items (the file's style, for a new list). A
-        list written in flow style ("[{…}, {…}]") becomes a block list, its items kept as written."""
-        style = self.style
+        """``item_splices`` made, for one record; refused in a mapping written "{…}" and in a "[…]"
+        list whose items span lines."""
         if yamldoc.is_flow(self.text, parent):
             raise PlanFileError(FLOW_REFUSED, where=yamldoc.place(self.where, parent))
         value = yamldoc.entries(parent).get(name, (None, None))[1]
         items = value.value if yamldoc.is_seq(value) else []
-        flow = yamldoc.is_flow(self.text, value)
-        if flow and any(item.start_mark.line != item.end_mark.line for item in items):
+        if yamldoc.is_flow(self.text, value) and any(item.start_mark.line != item.end_mark.line for item in items):
             raise PlanFileError(FLOW_REFUSED, where=yamldoc.place(self.where, value))
-        if items and not flow:
-            dash, col = yamldoc.item_columns(self.text, items[0])
-        else:
-            base = parent.start_mark.column
-            dash, col = base + style.offset, base + style.sequence
-        old = dict(enumerate(items))
-        order = list(old)
-        order.insert(len(items) if index is None else index, -1)
-        block = render_record(record, dash, col, style)
-        self._splice(yamldoc.list_splices(self.text, parent, name, old, order, {-1: block}, style.newline,
-                                          gap=gap, parent_order=list(keys_of(cls)), dash=dash))
+        self._splice(item_splices(self.text, parent, cls, name, index, [record], self.style, gap=gap,
+                                  base=parent.start_mark.column))
 
     # --- tasks ---
 

@@ -30,6 +30,7 @@ CONFLICT_KEY = "conflict"
 MAX_SAME = 20
 MORE_OF_THE_SAME = "同类问题另有"
 PLAN_ID = re.compile(PLAN_ID_PATTERN)
+PLAN_ID_RULE = "只能用字母、数字、- 和 _,且不以 - 开头"
 _BAD = object()  # a value already reported: nothing further is said about it
 UNREADABLE = _BAD  # what ``Reader.compose`` gives for a text that is not YAML (collecting only)
 
@@ -329,7 +330,7 @@ class Reader:
             text = str(value)
             if PLAN_ID.match(text):
                 return text
-            self.fail(f"计划编号“{clip(text)}”不可用:只能用字母、数字、- 和 _,且不以 - 开头", node)
+            self.fail(f"计划编号“{clip(text)}”不可用:{PLAN_ID_RULE}", node)
             return _BAD
         raise AssertionError(kind)
 
@@ -411,8 +412,6 @@ def _wrong(kind: str, name: str, label: str, value: Any = None) -> str:
         return f"“{name}”应为整数,而不是“{clip(value)}”"
     if kind in ("texts", "names", "members"):
         return f"{label}“{name}”应为文字或文字列表"
-    if kind == "records":
-        return f"“{name}”应为列表"
     return f"{label}“{name}”应为文字"
 
 
@@ -422,7 +421,7 @@ _TOP_LABELS = {"Plan": "计划", "Registry": "单位名册"}
 def _record_label(cls: type, item: Any, outer: str) -> str:
     """How messages name a record: 任务 3 的, 章节“1.2”的, 任务 3 的进展, 单位“司法所”的."""
     name = cls.__name__
-    field = {"Task": "id", "Section": "key", "Unit": "name", "Collective": "name", "Person": "email"}.get(name)
+    field = next((key for key, spec in fields_of(cls) if spec.merge == "key"), None)
     found = yamldoc.entries(item).get(field) if field and yamldoc.is_map(item) else None
     value = found[1].value if found and yamldoc.is_scalar(found[1]) else None
     if name == "Task":

@@ -18,10 +18,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from gktrack.domain.model import Collective, Registry, Unit, keys_of
+from gktrack.domain.model import Collective, Registry, Unit
 from gktrack.domain.units import DEFAULT_COLLECTIVES, EVERYONE, is_collective_name
 from gktrack.storage import yamldoc
-from gktrack.storage.planfile import Style, detect_style, render_record
+from gktrack.storage.planfile import Style, detect_style, item_splices
 from gktrack.storage.reader import UNREADABLE, Problem, Reader
 
 REGISTRY_FILE = "units.yaml"
@@ -38,14 +38,12 @@ people: []
 """
 
 
-def default_registry(where: str = REGISTRY_FILE) -> Registry:
+def default_registry() -> Registry:
     """What a repository without units.yaml has: the collectives every unit belongs to."""
-    return Registry(collectives=[Collective(name=n, members="all") for n in DEFAULT_COLLECTIVES], path=where)
+    return Registry(collectives=[Collective(name=n, members="all") for n in DEFAULT_COLLECTIVES], path=REGISTRY_FILE)
 
 
-def read_registry(path: Path, where: str = REGISTRY_FILE) -> Registry:
-    if not Path(path).exists():
-        return default_registry(where)
+def read_registry(path: Path, where: str) -> Registry:
     return parse_registry(Path(path).read_bytes(), where)
 
 
@@ -114,16 +112,7 @@ def add_units_to_file(path: Path, names: list[str], *, write: Callable[[Path, by
 
 
 def _append_items(text: str, key: str, records: list, style: Style) -> str:
-    """``text`` with ``records`` added at the end of its list ``key``; a flow list's entries are
-    kept, as block items."""
+    """``text`` with ``records`` added at the end of its list ``key`` (``item_splices``)."""
     root = yamldoc.compose(text, REGISTRY_FILE)
-    found = yamldoc.entries(root).get(key) if yamldoc.is_map(root) else None
-    items = found[1] if found else None
-    old = dict(enumerate(items.value)) if yamldoc.is_seq(items) else {}
-    columns = (style.offset, style.sequence)
-    if old and not yamldoc.is_flow(text, items):
-        columns = yamldoc.item_columns(text, items.value[0])  # a hand-written file's own indentation
-    new = {("new", index): render_record(record, *columns, style) for index, record in enumerate(records)}
-    splices = yamldoc.list_splices(text, root, key, old, [*old, *new], new, style.newline, gap=False,
-                                   parent_order=list(keys_of(Registry)), dash=columns[0])
+    splices = item_splices(text, root, Registry, key, None, records, style, gap=False, base=0)
     return yamldoc.apply_splices(text, splices)

@@ -139,10 +139,9 @@ class Repository:
 
     def units(self) -> Units:
         if self._units is None:
-            found = []
-            if self.registry_path.exists():
-                found = self.index.read_files([(REGISTRY_FILE, self.registry_path)], "Registry",
-                                              lambda rel, data: parse_registry(data, rel))
+            # A missing units.yaml reads as nothing (``read_files`` skips a file it cannot stat).
+            found = self.index.read_files([(REGISTRY_FILE, self.registry_path)], "Registry",
+                                          lambda rel, data: parse_registry(data, rel))
             if found and isinstance(found[0][1], Exception):
                 raise found[0][1]
             self._units = Units(found[0][1] if found else default_registry())

@@ -13,7 +13,6 @@ from pathlib import Path
 from gktrack.domain.model import (
     PLAN_ID_PATTERN, RECORDS, SCHEMA_VERSION, STATE_LABELS, STATES, YEARS, Plan, Registry, fields_of,
 )
-from gktrack.errors import InputError
 from gktrack.storage.files import refuse_link
 
 KINDS = ("plan", "units")
@@ -75,8 +74,6 @@ def _object(cls: type, definitions: dict) -> dict:
 
 
 def generate(kind: str) -> dict:
-    if kind not in _DOCUMENTS:
-        raise InputError(f"没有“{kind}”的结构定义(可用 plan 或 units)")
     cls, title = _DOCUMENTS[kind]
     definitions: dict = {}
     body = _object(cls, definitions)
@@ -129,10 +126,8 @@ def write_editor_files(root, *, write: bool = True) -> list[str]:
         refuse_link(Path(root), rel)
         if path.exists():
             continue
-        if not write:
-            created.append(rel)
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        if write:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
         created.append(rel)
     return created

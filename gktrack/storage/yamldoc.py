@@ -498,10 +498,10 @@ def line_start(text: str, index: int) -> int:
     return text.rfind("\n", 0, index) + 1
 
 
-def lines_of(text: str, node: Any, last: Any = None) -> tuple[int, int]:
-    """The whole lines of ``node`` (through ``last``'s: a key and its value): [start, end) from the
-    start of its first line to just after the line its content ends on."""
-    return line_start(text, node.start_mark.index), lines_end(text, node if last is None else last)
+def lines_of(text: str, node: Any) -> tuple[int, int]:
+    """The whole lines of ``node``: [start, end) from the start of its first line to just after
+    the line its content ends on."""
+    return line_start(text, node.start_mark.index), lines_end(text, node)
 
 
 def lines_end(text: str, node: Any) -> int:
