@@ -354,6 +354,28 @@ def test_git_merge_uses_the_driver_set_up_by_init(env):
     assert notes == ["开始", "对方进展", "我方进展"]
 
 
+@pytest.mark.parametrize("added_by", ["theirs", "ours"])
+def test_a_bom_one_side_added_is_kept_whichever_side_it_is(env, added_by):
+    # a liaison's Notepad saves with a BOM; when sync rebases that commit, it is git's "theirs"
+    root = env / "repo"
+    gk("init", str(root))
+    plan = root / "plans" / "p1.yaml"
+    plan.write_text(BASE, encoding="utf-8")
+    git(root, "add", "plans/p1.yaml")
+    git(root, "commit", "-qm", "计划")
+    git(root, "checkout", "-qb", "other")
+    plan.write_text(add_progress(BASE, PROGRESS_THEIRS), encoding="utf-8-sig" if added_by == "theirs" else "utf-8")
+    git(root, "commit", "-qam", "对方进展")
+    git(root, "checkout", "-q", "main")
+    plan.write_text(add_progress(BASE, PROGRESS_OURS), encoding="utf-8-sig" if added_by == "ours" else "utf-8")
+    git(root, "commit", "-qam", "我方进展")
+    merged = git(root, "merge", "-q", "--no-edit", "other")
+    assert merged.returncode == 0, merged.stderr
+    assert plan.read_bytes().startswith(b"\xef\xbb\xbf")
+    notes = [p["note"] for p in tasks_of(plan.read_text(encoding="utf-8-sig"))[2]["progress"]]
+    assert notes == ["开始", "对方进展", "我方进展"]
+
+
 def test_git_merge_conflict_marks_the_file_conflicted_and_names_task_and_field(env):
     root = env / "repo"
     gk("init", str(root))

@@ -794,7 +794,10 @@ def run_driver(base_path: str, ours_path: str, theirs_path: str, name: str | Non
     raw = [Path(path).read_bytes() for path in (base_path, ours_path, theirs_path)]
     git_dir = git.git_dir(Path.cwd(), ask_git=True)
     rebase = rebase_id(git_dir)
-    bom = raw[1].startswith(b"\xef\xbb\xbf")
+    # the BOM merges as one more field: a side that added or dropped it wins (Notepad adds one)
+    base_bom, bom, theirs_bom = (data.startswith(b"\xef\xbb\xbf") for data in raw)
+    if bom == base_bom:
+        bom = theirs_bom
     try:
         texts = [yamldoc.decode(data, where) for data in raw]
     except PlanFileError as exc:
