@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from gktrack.domain.deadlines import Assessment, parsed
+from gktrack.domain.deadlines import Assessment, parsed, urgency_of
 from gktrack.domain.model import Plan, Task, UnitRef, to_data
-from gktrack.domain.parts import (PartRow, as_recorded_by, assess_parts, is_done, owed_parts, role_of, task_assessment,
-                                  urgency_of)
+from gktrack.domain.parts import (PartRow, as_recorded_by, assess_parts, is_done, owed_parts, role_of,
+                                  task_assessment)
 from gktrack.domain.parts import standing as part_standing
 from gktrack.storage.repo import LoadProblem, Repository
 
