@@ -312,6 +312,16 @@ def _conflicting_branches(repo: Gk) -> None:
     git(repo, "commit", "-q", "-am", "甲的修改")
 
 
+def test_a_folder_named_units_yaml_is_said_once_and_plans_are_still_checked(repo):
+    (repo.root / "units.yaml").unlink()
+    (repo.root / "units.yaml").mkdir()
+    code, out, _ = gk(repo, "--repo", str(repo.root), "validate")
+    assert code == 1 and lines(out)[0].startswith("units.yaml: 错误:无法读取:")
+    code, out, _ = gk(repo, "--repo", str(repo.root), "validate", "plans/good.yaml")
+    # the plan checked against no registry at all, without a word on units.yaml itself
+    assert code == 1 and all(line.startswith("plans/good.yaml:") for line in lines(out))
+    assert "不在单位名册中" in lines(out)[0]
+
 def test_merge_conflict_markers_from_a_line_merge(repo):
     """git's own line merge (the gktrack driver switched off) leaves markers behind."""
     (repo.root / ".git" / "info").mkdir(exist_ok=True)
