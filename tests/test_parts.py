@@ -342,6 +342,24 @@ def test_show_says_whose_part_the_tasks_standing_is(gk_env, tmp_path, monkeypatc
     assert facts["说明"] == "望城镇:已逾期15天(6月底前,2024-06-30),节点前无进展记录"
 
 
+
+def test_a_task_stands_as_its_next_date_coming_up_not_a_milestone_already_met(gk_env, tmp_path, monkeypatch):
+    """One rule orders assessments (``deadlines.urgency_of``), for a task's deadlines and its parts
+    alike: a milestone met and passed asks nothing more, so the year's end coming up is shown."""
+    monkeypatch.setenv("GKTRACK_TODAY", "2024-07-15")
+    gk = new_repo(tmp_path / "r", "schema: 1\nunits:\n  - name: 区司法局\n  - name: 望城镇\n")
+    gk("new-plan", "p2024", "--year", "2024", "--title", "某区2024年政务公开工作要点")
+    gk("add", "p2024", "两个单位的任务", "--unit", "区司法局、望城镇", "--due", "6月底前", "--due", "持续推进")
+    gk("add", "p2024", "期限写不清的任务", "--unit", "区司法局、望城镇", "--due", "年底前", "--due", "视情况而定吧")
+    for unit in ("区司法局", "望城镇"):
+        gk("progress", "p2024/1", f"{unit}的进展", "--unit", unit, "--date", "2024-05-01")
+    rows = {row["id"]: row for row in json.loads(gk("status", "--json"))}
+    met = rows["p2024/1"]
+    assert [part["level"] for part in met["parts"]] == ["green", "green"]
+    assert (met["level"], met["due"], met["days_left"]) == ("green", "2024-12-31", 169)
+    # an unreadable phrase before any date: it needs fixing
+    assert rows["p2024/2"]["parts"][0]["reason"] == "期限无法识别:视情况而定吧"
+
 def test_a_units_status_shows_the_latest_progress_of_its_own_part(gk_env, tmp_path, monkeypatch):
     monkeypatch.setenv("GKTRACK_TODAY", "2024-07-15")
     gk = new_repo(tmp_path / "r", "schema: 1\nunits:\n  - name: 区司法局\n  - name: 望城镇\n")

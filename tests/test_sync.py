@@ -109,8 +109,9 @@ def test_adjacent_tasks_and_progress_on_different_tasks_merge_and_push(team):
 
     out = ok(zhang, "sync")
     assert "从 origin/main 收到 2 个提交" in out
-    assert "p1/2 已关闭" in out and "p1/3 新增进展 1 条" in out
-    assert "推送到 origin/main 1 个提交" in out and "p1/1 新增进展 1 条" in out
+    assert "p1/2 状态 未完成→已完成,完成日期 (空)→" in out and "完成情况改为“财政所已办结”" in out
+    assert "p1/3 新增进展1条" in out
+    assert "推送到 origin/main 1 个提交" in out and "p1/1 新增进展1条" in out
     assert "已在本仓库的 git 配置中登记合并驱动" in out  # a fresh clone gets the driver
 
     ok(office, "sync")
@@ -126,6 +127,19 @@ def test_adjacent_tasks_and_progress_on_different_tasks_merge_and_push(team):
     message = git(server, "log", "-1", "--format=%B", "main")
     assert "Gktrack-Action: progress" in message and "Gktrack-Task: p1/1" in message
     assert "Gktrack-Date: 2024-06-05" in message
+
+
+def test_a_change_that_came_in_is_said_as_the_audit_trail_says_it_cut_to_one_line(team):
+    """Sync's line for a task is plandiff's wording (as commit-edits and the report say it), cut
+    where a closing note and evidence would make it long."""
+    office, zhang = team["office"], team["zhang"]
+    ok(office, "close", "p1/2", "-m", "财政所已在门户网站专栏公开全部预决算文件并附说明",
+       "-e", "https://www.example.gov.cn/zwgk/czyjs/2024/index.html", "--date", "2024-06-20")
+    ok(office, "sync")
+    line = next(line for line in ok(zhang, "sync").splitlines() if line.startswith("  涉及:"))
+    said = line.removeprefix("  涉及:p1/2 ")
+    assert said.startswith("状态 未完成→已完成,完成日期 (空)→2024-06-20,完成情况改为“财政所已在门户网站专栏公开全部预决算")
+    assert len(said) == 61 and said.endswith("…")
 
 
 def test_progress_on_the_same_task_from_both_sides_in_date_order(team):
@@ -230,7 +244,7 @@ def test_rejected_push_is_integrated_and_retried(team):
     assert marker.exists() and data["attempts"] == 2
     assert [c["summary"] for c in data["incoming"]] == ["进展 p1/2:抢先推送的进展", "进展 p1/3:先推送的进展"]
     assert [c["summary"] for c in data["outgoing"]] == ["进展 p1/1:张三的进展"]
-    assert {"ref": "p1/2", "change": "新增进展 1 条"} in data["incoming_tasks"]
+    assert {"ref": "p1/2", "change": "新增进展1条"} in data["incoming_tasks"]
     merged = tasks(server, "main")
     assert merged[1]["progress"][0]["note"] == "张三的进展"
     assert merged[2]["progress"][0]["note"] == "抢先推送的进展"

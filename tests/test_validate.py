@@ -312,6 +312,16 @@ def _conflicting_branches(repo: Gk) -> None:
     git(repo, "commit", "-q", "-am", "甲的修改")
 
 
+def test_a_folder_named_units_yaml_is_said_once_and_plans_are_still_checked(repo):
+    (repo.root / "units.yaml").unlink()
+    (repo.root / "units.yaml").mkdir()
+    code, out, _ = gk(repo, "--repo", str(repo.root), "validate")
+    assert code == 1 and lines(out)[0].startswith("units.yaml: 错误:无法读取:")
+    code, out, _ = gk(repo, "--repo", str(repo.root), "validate", "plans/good.yaml")
+    # the plan checked against no registry at all, without a word on units.yaml itself
+    assert code == 1 and all(line.startswith("plans/good.yaml:") for line in lines(out))
+    assert "不在单位名册中" in lines(out)[0]
+
 def test_merge_conflict_markers_from_a_line_merge(repo):
     """git's own line merge (the gktrack driver switched off) leaves markers behind."""
     (repo.root / ".git" / "info").mkdir(exist_ok=True)
@@ -324,8 +334,19 @@ def test_merge_conflict_markers_from_a_line_merge(repo):
     assert lines(out) == ["plans/good.yaml:16:1: 错误:有未解决的合并冲突(<<<<<<< 到 >>>>>>> 之间是两边的改动,"
                           "请保留正确的一边并删除标记行)"]
     code, out, err = gk(repo, "progress", "good/2", "冲突中")
-    assert code == 1 and lines(err) == ["gktrack: 错误:plans/good.yaml:16: 有未解决的合并冲突标记(<<<<<<< / >>>>>>>)"]
+    # a command reading the file says what validate says, of the first conflict
+    assert code == 1 and lines(err) == ["gktrack: 错误:plans/good.yaml:16: 有未解决的合并冲突(<<<<<<< 到 >>>>>>> 之间"
+                                        "是两边的改动,请保留正确的一边并删除标记行)"]
 
+
+def test_a_marker_line_left_behind_is_said_alike_by_validate_and_a_command(repo):
+    """One wording for conflict markers (``yamldoc.conflict_markers``): validate lists each, a
+    command reading the file stops at the first."""
+    write(repo, "plans/good.yaml", GOOD.replace("    state: open\n", "    state: open\n>>>>>>> other\n", 1))
+    code, out, _ = gk(repo, "validate")
+    assert code == 1 and lines(out) == ["plans/good.yaml:21:1: 错误:有合并冲突留下的标记行(======= 或 >>>>>>>),请删除"]
+    code, _, err = gk(repo, "progress", "good/2", "冲突中")
+    assert code == 1 and lines(err) == ["gktrack: 错误:plans/good.yaml:21: 有合并冲突留下的标记行(======= 或 >>>>>>>),请删除"]
 
 def test_merge_conflict_left_by_the_merge_driver(repo):
     """With the repository's own merge driver the file stays valid YAML; validate still flags it."""

@@ -832,7 +832,7 @@ def assess(deadlines, *, state: str, progress_dates, as_of: _dt.date, year: int,
         else:
             results.append(Assessment("green" if not done else None, "open", None, None, None, d.phrase,
                                       f"期限无法识别:{one_line(d.phrase)}"))
-    worst = min(results, key=_badness)
+    worst = min(results, key=urgency_of)
     if done:
         late = [r for r in results if r.category == "late"]
         pick = max(late, key=lambda r: r.days_late or 0) if late else worst
@@ -852,13 +852,16 @@ def assess(deadlines, *, state: str, progress_dates, as_of: _dt.date, year: int,
                       worst.reason, tuple(missed_periods))
 
 
-def _badness(a: Assessment) -> tuple:
+def urgency_of(a: Assessment) -> tuple:
+    """The sort key of the most urgent first: red (most days late first), then yellow (soonest due
+    first), then green (a done one counts as green). Among greens an unreadable phrase first (it
+    needs fixing), then the next date coming up, nearest first: a date already passed (a milestone
+    met) asks nothing more, so it comes after them."""
     rank = -_LEVEL_RANK.get(a.level or "green", 0)
     if a.level == "red":
         return (rank, -(a.days_late or 0))
     if a.level == "yellow":
         return (rank, a.days_left)
-    # Among greens: an unreadable phrase first (it needs fixing), then the next date coming up.
     unknown = a.reason.startswith("期限无法识别")
     upcoming = a.days_left is not None and a.days_left >= 0
     return (rank, not unknown, not upcoming, a.days_left is None, abs(a.days_left or 0))

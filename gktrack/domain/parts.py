@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
-from gktrack.domain.deadlines import DEFAULT_WITHIN, Assessment, parsed
+from gktrack.domain.deadlines import DEFAULT_WITHIN, Assessment, parsed, urgency_of
 from gktrack.domain.deadlines import standing as standing_of
 from gktrack.domain.model import Part, Plan, Task
 from gktrack.domain.units import Units
@@ -311,9 +311,3 @@ def task_assessment(parts: list[PartRow]) -> Assessment:
         return max((p.assessment for p in parts), key=lambda a: (a.category == "late", a.days_late or 0))
     return min(open_parts, key=urgency_of)
 
-
-def urgency_of(a: Assessment) -> tuple:
-    """Red before yellow before green, then most days late or fewest days left."""
-    if a.level == "red":
-        return (0, -(a.days_late or 0))
-    return (1 if a.level == "yellow" else 2, a.days_left if a.days_left is not None else 10**6)

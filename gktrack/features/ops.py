@@ -430,9 +430,10 @@ def date_doubts(repo: Repository, plan: Plan, task: Task, date: dt.date) -> list
     notes = []
     if date.year != plan.year:
         notes.append(f"日期 {date} 不在计划 {plan.id} 的年度({plan.year} 年)内,请确认无误")
-    from gktrack.storage.history import task_added
+    from gktrack.storage.history import task_history
 
-    added = task_added(repo, task.full_id)
+    commits = task_history(repo, task.full_id)
+    added = commits[-1] if commits else None  # newest first: the oldest changed it first, adding it
     if added is not None and date < added.authored.date():
         notes.append(f"日期 {date} 早于任务 {task.full_id} 加入计划的日期({added.authored.date()},"
                      f"提交 {added.sha[:8]}),请确认无误")

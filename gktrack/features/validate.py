@@ -31,6 +31,7 @@ from gktrack.domain.unitphrase import parse_unit_phrase, text_problem, unit_name
 from gktrack.domain.units import Units, likely_same
 from gktrack.errors import InputError
 from gktrack.storage import git, yamldoc
+from gktrack.storage.files import read_bytes
 from gktrack.storage.index import blob_id
 from gktrack.storage.planfile import PLAN_ID, parse_plan, plan_from_nodes
 from gktrack.storage.reader import ERROR, MORE_OF_THE_SAME, UNREADABLE, WARNING, Problem, Reader, comment_hint
@@ -65,7 +66,8 @@ def check(repo: Repository, paths: Iterable[str] | None = None,
         problems: list[Problem] = []
     else:
         sources, problems = _worktree_sources(repo, paths)
-        registry_data = _read_or_none(repo.registry_path)
+        # a folder named units.yaml is said by _worktree_sources when it checks the registry
+        registry_data = read_bytes(repo.registry_path) if repo.registry_path.is_file() else None
         problems += _pending_change(repo)
     registry_source = next((s for s in sources if s.kind == "registry"), None)
     if registry_source is not None:
@@ -427,13 +429,6 @@ def _email_findings(person: Any) -> list[Finding]:
 
 def _kind(rel: str) -> str:
     return "registry" if rel.rsplit("/", 1)[-1] == REGISTRY_FILE else "plan"
-
-
-def _read_or_none(path: Path) -> bytes | None:
-    try:
-        return Path(path).read_bytes()
-    except (FileNotFoundError, IsADirectoryError):
-        return None
 
 
 def _shown(repo: Repository, path: Path, given: str) -> str:

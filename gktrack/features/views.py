@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from gktrack.domain.deadlines import Assessment, parsed
+from gktrack.domain.deadlines import Assessment, parsed, urgency_of
 from gktrack.domain.model import Plan, Task, UnitRef, to_data
-from gktrack.domain.parts import (PartRow, as_recorded_by, assess_parts, is_done, owed_parts, role_of, task_assessment,
-                                  urgency_of)
+from gktrack.domain.parts import (PartRow, as_recorded_by, assess_parts, is_done, owed_parts, role_of,
+                                  task_assessment)
 from gktrack.domain.parts import standing as part_standing
-from gktrack.storage.repo import LoadProblem, Repository
+from gktrack.storage.reader import Problem
+from gktrack.storage.repo import Repository
 
 
 @dataclass
@@ -67,7 +68,8 @@ def task_row(repo: Repository, plan: Plan, task: Task, as_of: dt.date) -> TaskRo
 
 def status_rows(repo: Repository, *, unit: str | None = None, plan: str | None = None,
                 year: int | None = None, state: str = "open", as_of: dt.date,
-                within: int | None = None, levels: tuple | None = None) -> tuple[list[TaskRow], list[LoadProblem]]:
+                within: int | None = None,
+                levels: tuple | None = None) -> tuple[list[TaskRow], list[Problem]]:
     """Rows of the tasks asked for. With ``unit``, each row is that unit's part of the task (its
     state, its deadline standing); ``state`` and ``levels`` then select by that part."""
     units = repo.units()
@@ -145,7 +147,7 @@ class UnitSummary:
         }
 
 
-def unit_summaries(repo: Repository) -> tuple[list[UnitSummary], list[LoadProblem]]:
+def unit_summaries(repo: Repository) -> tuple[list[UnitSummary], list[Problem]]:
     """Every unit of the registry (and any unit named in a plan but missing from it): the parts it
     owes, open and done (its own, and a listed collective's member parts), and its roles."""
     units = repo.units()
@@ -221,7 +223,7 @@ def part_json(row: PartRow) -> dict:
 
 
 def overdue_rows(repo: Repository, *, as_of: dt.date, unit: str | None = None, plan: str | None = None,
-                 within: int | None = None) -> tuple[list[TaskRow], list[LoadProblem]]:
+                 within: int | None = None) -> tuple[list[TaskRow], list[Problem]]:
     """Open tasks that are late (red) or due within ``within`` days (yellow), most urgent first.
     With ``unit``, the parts it owes: a task it only supports is its lead's to answer for."""
     rows, problems = status_rows(repo, unit=unit, plan=plan, state="open", as_of=as_of, within=within,

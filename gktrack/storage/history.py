@@ -8,7 +8,7 @@ edit, an import, an undo) is compared with the file before it, task by task
 (``Repository.index``) by git blob or commit id, so none is worked out twice.
 
 ``read_log`` and ``task_history`` serve ``gktrack log`` and ``show``; ``state_at``,
-``start_log_changes``, ``tree_blobs``, ``plan_version`` and ``plan_diffs`` the annual report.
+``start_log_changes``, ``tree_blobs``, ``file_version`` and ``plan_diffs`` the annual report.
 """
 
 from __future__ import annotations
@@ -202,21 +202,18 @@ class ChangeCommit(Commit):
 # --- file versions through the index -----------------------------------------------------------
 
 
-def plan_version(repo: Repository, path: str, blob: str, read: Callable[[], bytes | None]) -> Plan:
-    """The plan file ``path`` as one commit holds it (blob ``blob``), through the index; ``read()``
-    gives its bytes when the index has not seen them. Raises ``GktrackError`` when unreadable."""
-    def parse() -> Plan:
-        return planfile.parse_plan(_contents(read(), path, blob), path, expected_id=plan_id_of(path))
+def file_version(repo: Repository, path: str, blob: str,
+                 read: Callable[[], bytes | None]) -> Plan | Registry:
+    """The plan file or ``units.yaml`` at ``path`` as one commit holds it (blob ``blob``), through
+    the index; ``read()`` gives its bytes when the index has not seen them. Raises
+    ``GktrackError`` when unreadable."""
+    def parse() -> Plan | Registry:
+        data = _contents(read(), path, blob)
+        if path == REGISTRY_FILE:
+            return parse_registry(data)
+        return planfile.parse_plan(data, path, expected_id=plan_id_of(path))
 
-    return repo.index.parsed_blob(blob, "Plan", parse)
-
-
-def registry_version(repo: Repository, blob: str, read: Callable[[], bytes | None]) -> Registry:
-    """``units.yaml`` as one commit holds it, through the index, as ``plan_version``."""
-    def parse() -> Registry:
-        return parse_registry(_contents(read(), REGISTRY_FILE, blob))
-
-    return repo.index.parsed_blob(blob, "Registry", parse)
+    return repo.index.parsed_blob(blob, "Registry" if path == REGISTRY_FILE else "Plan", parse)
 
 
 def _contents(data: bytes | None, path: str, blob: str) -> bytes:
@@ -247,8 +244,9 @@ def plan_diffs(repo: Repository, changes: list[FileChange],
                 # Read in the order asked for; a version missing from the repository reads as empty.
                 old, new = ((blob, reader.read(blob) or b"") if blob else None
                             for blob in (change.old_blob, change.new_blob))
-                diff = plandiff.compare(path, plan_id_of(path) or path, old, new,
-                                        whole=lambda blob, data, path=path: plan_version(repo, path, blob, lambda: data))
+                diff = plandiff.compare(
+                    path, plan_id_of(path) or path, old, new,
+                    whole=lambda blob, data, path=path: file_version(repo, path, blob, lambda: data))
                 fresh[keys[change]] = diff.to_data()
         repo.index.remember(_DIFF_KIND, fresh)
         known.update(fresh)
@@ -317,7 +315,8 @@ def _units_added(repo: Repository, changes: list[FileChange]) -> dict[FileChange
             out[change] = False
             if change.old_blob is not None and change.new_blob is not None:
                 with contextlib.suppress(GktrackError):
-                    before, after = (registry_version(repo, blob, lambda blob=blob: reader.read(blob))
+                    before, after = (file_version(repo, REGISTRY_FILE, blob,
+                                                  lambda blob=blob: reader.read(blob))
                                      for blob in (change.old_blob, change.new_blob))
                     out[change] = claims.only_units_added(before, after)
     return out
@@ -377,14 +376,6 @@ def task_history(repo: Repository, ref: str) -> list[Commit]:
             found.append((commit, change))
     diffs = plan_diffs(repo, [change for _, change in found if change is not None])
     return [commit for commit, change in found if change is None or diffs[change].touches(task_id)]
-
-
-def task_added(repo: Repository, ref: str) -> Commit | None:
-    """The commit that added the task (the oldest that changed it), through ``task_history``; None
-    when the history does not show it. One ``git log`` of its plan file: for a date typed with
-    ``--date``, not on every write."""
-    commits = task_history(repo, ref)
-    return commits[-1] if commits else None
 
 
 def _raw_changes(tokens: list[str]) -> list[FileChange]:

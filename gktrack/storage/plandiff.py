@@ -104,7 +104,7 @@ def compare(path: str, plan_id: str, old: Version | None, new: Version | None,
     header, before, after = found
     changed = _changes(before, after)
     phrases = [f"{plan_id} 计划信息:" + "、".join(_PLAN_LABELS.get(key, key) for key in header)] if header else []
-    phrases += [_describe(f"{plan_id}/{task_id}", before.get(task_id), after.get(task_id))
+    phrases += [f"{plan_id}/{task_id} " + describe_task_change(before.get(task_id), after.get(task_id))
                 for task_id, *_ in changed]
     return FileDiff(phrases, changed, [], header)
 
@@ -233,11 +233,13 @@ def _value_text(value: Any, limit: int = 20) -> str:
     return clip(value, limit)
 
 
-def _describe(ref: str, old: Task | None, new: Task | None) -> str:
+def describe_task_change(old: Task | None, new: Task | None) -> str:
+    """One task's change in Chinese, field by field ("状态 未完成→已完成,完成情况改为“…”"): the
+    audit trail's phrase and sync's line for what came in or went out."""
     if old is None:
-        return f"{ref} 新增任务({STATE_LABELS[new.state]})"
+        return f"新增任务({STATE_LABELS[new.state]})"
     if new is None:
-        return f"{ref} 删除任务"
+        return "删除任务"
     parts = []
     for name, spec in fields_of(Task):
         a, b = getattr(old, name), getattr(new, name)
@@ -252,4 +254,4 @@ def _describe(ref: str, old: Task | None, new: Task | None) -> str:
             parts.append(f"{spec.label}改为{quote(_value_text(b))}" if b else f"删除{spec.label}")
         else:
             parts.append(f"{spec.label} {_value_text(a)}→{_value_text(b)}")
-    return f"{ref} " + ",".join(parts)
+    return ",".join(parts)

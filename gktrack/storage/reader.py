@@ -34,7 +34,6 @@ PLAN_ID_RULE = "只能用字母、数字、- 和 _,且不以 - 开头"
 _BAD = object()  # a value already reported: nothing further is said about it
 UNREADABLE = _BAD  # what ``Reader.compose`` gives for a text that is not YAML (collecting only)
 
-_CONFLICT_START = re.compile(r"^<<<<<<<( |$)", re.M)
 _TAB_INDENT = re.compile(r"^ *\t", re.M)
 # Allowed by YAML, but invisible line breaks or marks inside text: worth a warning.
 _INVISIBLE = re.compile("[\x85\u2028\u2029\u200b\ufeff]")
@@ -154,13 +153,8 @@ class Reader:
     def _text_problems(self, text: str) -> bool:
         """List what the text holds that no reading can get past; whether there is any."""
         found: list[tuple[str, int, str, str]] = []  # (kind, index, message, severity)
-        starts = [m.start() for m in _CONFLICT_START.finditer(text)]
-        for index in starts:
-            found.append(("conflict", index, "有未解决的合并冲突(<<<<<<< 到 >>>>>>> 之间是两边的改动,"
-                                             "请保留正确的一边并删除标记行)", ERROR))
-        if not starts:
-            for match in re.finditer(yamldoc.CONFLICT_MARKER, text, re.M):
-                found.append(("conflict", match.start(), "有合并冲突留下的标记行(======= 或 >>>>>>>),请删除", ERROR))
+        for index, message in yamldoc.conflict_markers(text):
+            found.append(("conflict", index, message, ERROR))
         for match in re.finditer(yamldoc.NOT_PRINTABLE, text):
             found.append(("control", match.start(), f"含有不允许的控制字符(U+{ord(match.group()):04X})", ERROR))
         for match in _TAB_INDENT.finditer(text):

@@ -23,6 +23,7 @@ from gktrack.storage import git
 from gktrack.storage.files import atomic_write, read_bytes
 from gktrack.storage.index import Index
 from gktrack.storage.planfile import parse_plan
+from gktrack.storage.reader import Problem
 from gktrack.storage.registry import REGISTRY_FILE, default_registry, parse_registry
 from gktrack.storage.yamldoc import MAX_FILE_BYTES
 
@@ -67,13 +68,6 @@ def find_repository(explicit: str | None = None) -> "Repository":
     raise RepoError(
         f"当前目录不在 gktrack 计划仓库中(向上未找到 {REGISTRY_FILE});请先运行 gktrack init,或用 --repo 指定仓库"
     )
-
-
-class LoadProblem(NamedTuple):
-    """A plan file that could not be read: where, and what is wrong."""
-
-    where: str
-    message: str
 
 
 class Change(NamedTuple):
@@ -162,14 +156,14 @@ class Repository:
         return plans[0]
 
     def load_plans(self, *, plan: str | None = None,
-                   concerns: Callable[[list[str]], bool] | None = None) -> tuple[list[Plan], list[LoadProblem]]:
+                   concerns: Callable[[list[str]], bool] | None = None) -> tuple[list[Plan], list[Problem]]:
         """All plans (or one); a broken plan file is reported and the others still load.
         ``concerns(names)``, given the unit names of a plan's tasks and owner, may leave out
         plans that cannot matter to a question without reading them."""
         if plan is not None:
             return [self.load_plan(plan)], []
         plans, problems = self._read_plans(self.plan_ids(), concerns)
-        return plans, [LoadProblem(where, str(getattr(exc, "message", exc))) for where, exc in problems]
+        return plans, [Problem(where, str(getattr(exc, "message", exc))) for where, exc in problems]
 
     def _read_plans(self, ids: list[str], concerns=None) -> tuple[list[Plan], list[tuple[str, Exception]]]:
         def parse(rel: str, data: bytes) -> Plan:

@@ -32,7 +32,10 @@ MAX_DEPTH = 200
 
 # What YAML does not allow anywhere in a file: everything outside its "printable" set.
 NOT_PRINTABLE = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
-CONFLICT_MARKER = r"^(<<<<<<<|=======$|>>>>>>>|\|\|\|\|\|\|\|)"
+_CONFLICT_MARKER = re.compile(r"^(<<<<<<<|=======$|>>>>>>>|\|\|\|\|\|\|\|)", re.M)
+_CONFLICT_START = re.compile(r"^<<<<<<<( |$)", re.M)
+_UNRESOLVED_CONFLICT = "有未解决的合并冲突(<<<<<<< 到 >>>>>>> 之间是两边的改动,请保留正确的一边并删除标记行)"
+_CONFLICT_LEFTOVER = "有合并冲突留下的标记行(======= 或 >>>>>>>),请删除"
 
 STR = "tag:yaml.org,2002:str"
 MAP = "tag:yaml.org,2002:map"
@@ -120,10 +123,10 @@ def line_column(text: str, index: int) -> tuple[int, int]:
 def compose(text: str, where: str) -> Any:
     """The node tree of ``text`` (None for an empty file), checked as the module says; the first
     problem is raised."""
-    conflict = re.search(CONFLICT_MARKER, text, re.M)
-    if conflict:
-        line = text.count("\n", 0, conflict.start()) + 1
-        raise PlanFileError("有未解决的合并冲突标记(<<<<<<< / >>>>>>>)", where=f"{where}:{line}")
+    conflicts = conflict_markers(text)
+    if conflicts:
+        index, message = conflicts[0]
+        raise PlanFileError(message, where=f"{where}:{line_column(text, index)[0]}")
     bad = re.search(NOT_PRINTABLE, text)
     if bad:
         line, column = line_column(text, bad.start())
@@ -132,6 +135,15 @@ def compose(text: str, where: str) -> Any:
     for message, node in node_problems(root):
         raise PlanFileError(message, where=place(where, node))
     return root
+
+
+def conflict_markers(text: str) -> list[tuple[int, str]]:
+    """(index, message) of each merge conflict a line merge left: the start of each unresolved
+    one; with none, each marker line left behind."""
+    if _CONFLICT_MARKER.search(text) is None:
+        return []
+    starts = [(m.start(), _UNRESOLVED_CONFLICT) for m in _CONFLICT_START.finditer(text)]
+    return starts or [(m.start(), _CONFLICT_LEFTOVER) for m in _CONFLICT_MARKER.finditer(text)]
 
 
 def parse(text: str, where: str) -> Any:

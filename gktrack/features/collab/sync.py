@@ -44,7 +44,8 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Callable, Iterator
 
-from gktrack.domain.model import Task, to_data
+from gktrack.domain.model import Task
+from gktrack.domain.text import clip
 from gktrack.environment import lock_timeout, sync_timeout
 from gktrack.errors import DirtyError, GktrackError, InputError, PlanFileError, RepoError, SyncUnavailableError
 from gktrack.features.collab import mergedriver
@@ -52,6 +53,7 @@ from gktrack.features.collab.hooks import GitObjects, plan_header, validation_fi
 from gktrack.storage import git, journal, yamldoc
 from gktrack.storage.files import atomic_write
 from gktrack.storage.history import read_log
+from gktrack.storage.plandiff import describe_task_change
 from gktrack.storage.planfile import parse_plan
 from gktrack.storage.reader import CONFLICT_KEY
 from gktrack.storage.registry import REGISTRY_FILE
@@ -61,6 +63,8 @@ MAX_ATTEMPTS = 5
 TRAILER_RENUMBERED = "Gktrack-Renumbered"
 BACKUP_REF = "refs/gktrack/sync-backup"
 MERGE_LEFTOVER = ".merge_file_"
+# A task's change is one line under its commit: a closing note or a long text is cut there.
+_CHANGE_LINE = 60
 
 
 Step = Callable[[str], None]  # told each step's Chinese name as it starts
@@ -76,7 +80,7 @@ def _quiet(text: str) -> None:
 @dataclass
 class TaskChange:
     ref: str  # "hl2022/3", or a plan id / units.yaml for changes outside tasks
-    what: str  # Chinese: 新增任务 / 新增进展 1 条 / 已关闭 / 修改 内容、期限 …
+    what: str  # Chinese, as the audit trail says it (plandiff): 新增进展1条 / 状态 未完成→已完成,…
 
     def to_json(self) -> dict:
         return {"ref": self.ref, "change": self.what}
@@ -510,8 +514,8 @@ def _renumber_message(message: str, notes: list[dict]) -> str:
 # --- what changed -----------------------------------------------------------------------------
 
 
-def _tasks_at(root: Path, rev: str, rel: str) -> tuple[dict | None, dict]:
-    """(header data, {task id: data}) of one plan file at ``rev``; (None, {}) if absent/unreadable.
+def _tasks_at(root: Path, rev: str, rel: str) -> tuple[dict | None, dict[int, Task]]:
+    """(header data, {task id: task}) of one plan file at ``rev``; (None, {}) if absent/unreadable.
 
     Read leniently (problems collected, not raised): a commit with a hand-made slip in one task
     still says what changed in the others."""
@@ -522,28 +526,7 @@ def _tasks_at(root: Path, rev: str, rel: str) -> tuple[dict | None, dict]:
         plan = parse_plan(proc.stdout, rel, problems=[])
     except GktrackError:
         return None, {}
-    return plan_header(plan), {task.id: to_data(task) for task in plan.tasks}
-
-
-def describe_task_change(before: dict | None, after: dict | None) -> str:
-    if before is None:
-        return "新增任务"
-    if after is None:
-        return "删除任务"
-    parts = []
-    added = len(after.get("progress") or []) - len(before.get("progress") or [])
-    if added > 0:
-        parts.append(f"新增进展 {added} 条")
-    if before.get("state", "open") != after.get("state", "open"):
-        parts.append("已关闭" if after.get("state") == "done" else "重新打开")
-    others = [k for k in dict.fromkeys([*before, *after])
-              if k not in ("progress", "state") and before.get(k) != after.get(k)
-              and not (k == "closed" and before.get("state") != after.get("state"))]
-    if added <= 0 and (before.get("progress") or []) != (after.get("progress") or []):
-        others.insert(0, "progress")
-    if others:
-        parts.append("修改" + "、".join(mergedriver.field_label(Task, k) for k in others))
-    return ";".join(parts) or "修改"
+    return plan_header(plan), {task.id: task for task in plan.tasks}
 
 
 def task_changes(root: Path, old: str | None, new: str | None) -> list[TaskChange]:
@@ -570,8 +553,8 @@ def task_changes(root: Path, old: str | None, new: str | None) -> list[TaskChang
             changes.append(TaskChange(plan_id, "修改计划信息或章节"))
         for task_id in sorted(set(before) | set(after)):
             if before.get(task_id) != after.get(task_id):
-                changes.append(TaskChange(f"{plan_id}/{task_id}",
-                                          describe_task_change(before.get(task_id), after.get(task_id))))
+                what = describe_task_change(before.get(task_id), after.get(task_id))
+                changes.append(TaskChange(f"{plan_id}/{task_id}", clip(what, _CHANGE_LINE)))
     return changes
 
 

@@ -117,7 +117,7 @@ def _registry_at(repo, reader, blob: str | None) -> tuple[Units, Unreadable | No
     if not blob:
         return Units(default_registry()), None
     try:
-        return Units(history.registry_version(repo, blob, lambda: reader.read(blob))), None
+        return Units(history.file_version(repo, REGISTRY_FILE, blob, lambda: reader.read(blob))), None
     except GktrackError as exc:
         return Units(default_registry()), Unreadable(exc.where or REGISTRY_FILE, exc.message)
 
@@ -131,7 +131,7 @@ def _plans_at(repo, reader, blobs: dict[str, str], progress) -> tuple[list[Plan]
             progress("解析计划文件", i, len(paths))
             return reader.read(blobs[path])
         try:
-            plans.append(history.plan_version(repo, path, blobs[path], read))
+            plans.append(history.file_version(repo, path, blobs[path], read))
         except GktrackError as exc:
             problems.append(Unreadable(exc.where or path, exc.message))
     return plans, problems
