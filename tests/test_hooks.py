@@ -194,6 +194,18 @@ def test_unknown_author_is_rejected(org):
     assert "stranger@example.com" in pushed.stderr and RULE_UNKNOWN in pushed.stderr
 
 
+def test_an_unknown_person_may_not_push_even_a_commit_that_changes_nothing(org):
+    zhang = org["zhang"]
+    git(zhang, "-c", "user.email=stranger@example.com", "commit", "-q", "--allow-empty", "-m", "陌生人的空提交")
+    pushed = push(zhang)
+    assert pushed.returncode != 0
+    assert "stranger@example.com" in pushed.stderr and RULE_UNKNOWN in pushed.stderr
+    # a listed liaison's empty commit changes nothing they may not change: it passes
+    git(zhang, "reset", "-q", "--hard", "HEAD^")
+    git(zhang, "commit", "-q", "--allow-empty", "-m", "张三的空提交")
+    assert push(zhang).returncode == 0
+
+
 def test_one_forbidden_commit_rejects_the_whole_push(org):
     zhang = org["zhang"]
     ok(zhang, "progress", "p1/1", "合规的进展")

@@ -353,7 +353,7 @@ def judge_changes(registry: Registry, emails: list[str | None], changes: list[Fi
     leaves it (unit names in plans are checked against it); ``latest``: the last day work may be
     dated."""
     found = validation_findings(changes, registry_after) + future_work_findings(changes, latest)
-    if not registry.people or not changes:
+    if not registry.people:
         return found
     units = Units(registry)
     acting = [p for p in map(units.person, dict.fromkeys(emails)) if p is not None]
