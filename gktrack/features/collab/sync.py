@@ -78,7 +78,9 @@ def _quiet(text: str) -> None:
 
 
 @dataclass
-class TaskChange:
+class ChangeLine:
+    """One line of sync's "涉及:" (``plandiff.TaskChange`` is the change itself)."""
+
     ref: str  # "hl2022/3", or a plan id / units.yaml for changes outside tasks
     what: str  # Chinese, as the audit trail says it (plandiff): 新增进展1条 / 状态 未完成→已完成,…
 
@@ -94,8 +96,8 @@ class SyncResult:
     status: str = "ok"  # ok | up-to-date | conflict | rejected
     incoming: list = field(default_factory=list)  # history.Commit, newest first
     outgoing: list = field(default_factory=list)
-    incoming_tasks: list[TaskChange] = field(default_factory=list)
-    outgoing_tasks: list[TaskChange] = field(default_factory=list)
+    incoming_tasks: list[ChangeLine] = field(default_factory=list)
+    outgoing_tasks: list[ChangeLine] = field(default_factory=list)
     renumbered: list[dict] = field(default_factory=list)
     conflicts: list[dict] = field(default_factory=list)
     conflict_files: list[str] = field(default_factory=list)
@@ -529,14 +531,14 @@ def _tasks_at(root: Path, rev: str, rel: str) -> tuple[dict | None, dict[int, Ta
     return plan_header(plan), {task.id: task for task in plan.tasks}
 
 
-def task_changes(root: Path, old: str | None, new: str | None) -> list[TaskChange]:
+def task_changes(root: Path, old: str | None, new: str | None) -> list[ChangeLine]:
     """Which tasks (and plans, and the registry) differ between two commits."""
     if not old or not new or old == new:
         return []
     changes = []
     for rel in _diff_names(root, "--no-renames", old, new, "--", PLANS_DIR, REGISTRY_FILE, check=True):
         if rel == REGISTRY_FILE:
-            changes.append(TaskChange(REGISTRY_FILE, "单位名册有修改"))
+            changes.append(ChangeLine(REGISTRY_FILE, "单位名册有修改"))
             continue
         if not rel.endswith(".yaml"):
             continue
@@ -544,17 +546,17 @@ def task_changes(root: Path, old: str | None, new: str | None) -> list[TaskChang
         header_before, before = _tasks_at(root, old, rel)
         header_after, after = _tasks_at(root, new, rel)
         if header_before is None and header_after is not None:
-            changes.append(TaskChange(plan_id, f"新增计划({len(after)} 项任务)"))
+            changes.append(ChangeLine(plan_id, f"新增计划({len(after)} 项任务)"))
             continue
         if header_after is None:
-            changes.append(TaskChange(plan_id, "计划文件被删除或无法读取"))
+            changes.append(ChangeLine(plan_id, "计划文件被删除或无法读取"))
             continue
         if header_before != header_after:
-            changes.append(TaskChange(plan_id, "修改计划信息或章节"))
+            changes.append(ChangeLine(plan_id, "修改计划信息或章节"))
         for task_id in sorted(set(before) | set(after)):
             if before.get(task_id) != after.get(task_id):
                 what = describe_task_change(before.get(task_id), after.get(task_id))
-                changes.append(TaskChange(f"{plan_id}/{task_id}", clip(what, _CHANGE_LINE)))
+                changes.append(ChangeLine(f"{plan_id}/{task_id}", clip(what, _CHANGE_LINE)))
     return changes
 
 

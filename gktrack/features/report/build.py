@@ -31,13 +31,14 @@ from gktrack.domain.units import Units
 from gktrack.errors import GktrackError, InputError, NotFoundError, RepoError
 from gktrack.features.report.count import count, fill_audit
 from gktrack.features.report.data import (
-    BEIJING, SHORT, CommitRef, EarlyDate, Misdated, PlanReport, Report, TaskReport, Unreadable, cn_date,
+    BEIJING, SHORT, CommitRef, EarlyDate, Misdated, PlanReport, Report, TaskReport, cn_date,
     end_of_day, start_of_day,
 )
 from gktrack.features.report.standing import days_late, standing
 from gktrack.features.report.walk import Walk, walk_history
 from gktrack.features.views import effective_units
 from gktrack.storage import history
+from gktrack.storage.reader import Problem
 from gktrack.storage.registry import REGISTRY_FILE, default_registry
 from gktrack.storage.repo import plan_id_of
 
@@ -113,16 +114,16 @@ def build_report(repo, year: int, *, plan: str | None = None, unit: str | None =
     return report
 
 
-def _registry_at(repo, reader, blob: str | None) -> tuple[Units, Unreadable | None]:
+def _registry_at(repo, reader, blob: str | None) -> tuple[Units, Problem | None]:
     if not blob:
         return Units(default_registry()), None
     try:
         return Units(history.file_version(repo, REGISTRY_FILE, blob, lambda: reader.read(blob))), None
     except GktrackError as exc:
-        return Units(default_registry()), Unreadable(exc.where or REGISTRY_FILE, exc.message)
+        return Units(default_registry()), Problem(exc.where or REGISTRY_FILE, exc.message)
 
 
-def _plans_at(repo, reader, blobs: dict[str, str], progress) -> tuple[list[Plan], list[Unreadable]]:
+def _plans_at(repo, reader, blobs: dict[str, str], progress) -> tuple[list[Plan], list[Problem]]:
     """The plan files of the cut-off commit, through the index; the unreadable ones named."""
     paths = [path for path in sorted(blobs) if plan_id_of(path)]
     plans, problems = [], []
@@ -133,7 +134,7 @@ def _plans_at(repo, reader, blobs: dict[str, str], progress) -> tuple[list[Plan]
         try:
             plans.append(history.file_version(repo, path, blobs[path], read))
         except GktrackError as exc:
-            problems.append(Unreadable(exc.where or path, exc.message))
+            problems.append(Problem(exc.where or path, exc.message))
     return plans, problems
 
 

@@ -15,6 +15,7 @@ from gktrack.domain.actions import made_by
 from gktrack.domain.deadlines import CATEGORIES, Assessment
 from gktrack.domain.model import Plan, Progress, Task, UnitRef
 from gktrack.storage.history import HAND_ACTIONS
+from gktrack.storage.reader import Problem
 
 # The only legal time in China: every cut-off and date in the report is Beijing time.
 BEIJING = dt.timezone(dt.timedelta(hours=8))
@@ -338,12 +339,6 @@ class Misdated:
 
 
 @dataclass
-class Unreadable:
-    path: str
-    message: str
-
-
-@dataclass
 class Report:
     year: int
     as_of: dt.date
@@ -357,7 +352,7 @@ class Report:
     counts: Counts = field(default_factory=Counts)
     units: list[UnitStats] = field(default_factory=list)
     audit: Audit = field(default_factory=Audit)
-    unreadable: list[Unreadable] = field(default_factory=list)
+    unreadable: list[Problem] = field(default_factory=list)  # plan files or units.yaml, not reported
     # The repository's history begins after the cut-off (gktrack was adopted, or the plans
     # imported, later): the state is worked out from the dates recorded in the files at ``commit``.
     reconstructed: bool = False

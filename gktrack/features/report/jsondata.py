@@ -36,7 +36,7 @@ def report_json(report: Report) -> dict:
             "by_person": [p.to_json() for p in report.audit.people],
             "hand_edits": [h.to_json() for h in report.audit.hand_edits],
         },
-        "unreadable": [{"path": u.path, "message": u.message} for u in report.unreadable],
+        "unreadable": [{"path": u.where, "message": u.message} for u in report.unreadable],
         "misdated": [m.to_json() for m in report.misdated],
     }
 

@@ -596,7 +596,7 @@ def _audit_section(report: Report, out: list[str]) -> None:
     out.append("")
     if report.unreadable:
         out += ["### (四)未能读取的文件", ""]
-        out += [f"- {_md(u.path)}:{_md(u.message)}(未纳入本报告)" for u in report.unreadable]
+        out += [f"- {_md(u.where)}:{_md(u.message)}(未纳入本报告)" for u in report.unreadable]
         out.append("")
 
 
