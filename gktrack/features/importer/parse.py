@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import replace
 
 from gktrack.domain.deadlines import before_plan_year, is_known, parse_deadline
+from gktrack.domain.text import BRACKET_FOLD, CLOSING_MARK, bracket_pairs, outermost_brackets
 from gktrack.domain.unitphrase import (
     UNIT_LABEL_WORD, is_body_name, looks_like_unit_phrase, parse_unit_phrase_or_none, split_cut_name,
     text_problem,
@@ -29,10 +30,10 @@ from gktrack.features.importer.front import (
     split_opening_title, title_year,
 )
 from gktrack.features.importer.item_units import (
-    BRACKET_FOLD, ROLE_END, UNIT_LABEL, mended_labels, top_brackets, trailing_units, unit_phrase,
+    ROLE_END, UNIT_LABEL, mended_labels, trailing_units, unit_phrase,
 )
 from gktrack.features.importer.lines import (
-    CHROME, CLOSING, TERMINAL, Run, Seg, bullet_details, ends_sentence, rejoin_wrapped,
+    CHROME, TERMINAL, Run, Seg, bullet_details, ends_sentence, rejoin_wrapped,
     remove_page_markers, segments, split_inline, split_items, undotted_numbers, without_page_furniture,
 )
 from gktrack.features.importer.result import ImportedPlan, ImportedTask
@@ -346,7 +347,7 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
         # a short line is cut off only where it is the last item's own, its words broken off ("4.大力推进")
         short = len(tail) < 8 and not (final.number and final.line == last.no)
         # "…(责任单位:", "责任单位:": a bracket left open, or a label with nothing after it, was to go on
-        left_open = tail.endswith(":") or _unclosed(tail.translate(BRACKET_FOLD)) is not None
+        left_open = tail.endswith(":") or bool(bracket_pairs(tail)[1])
         if tail and not short and (left_open or not _ends_whole(tail)) and not CHROME.match(tail) \
                 and not closed_row \
                 and last.no >= plan.tasks[-1].line and not looks_like_unit_phrase(tail) \
@@ -445,7 +446,7 @@ def _label_names_no_one(line: int, written: str, run: Run) -> None:
 
 
 def _close_unit_bracket(seg: Seg, after_other: bool, at_end: bool, run: Run) -> None:
-    opened = _unclosed(seg.norm.translate(BRACKET_FOLD))
+    opened = next(iter(bracket_pairs(seg.norm)[1]), None)  # the outermost bracket left open
     # "各县(市、区": a bracket inside a unit's name, on a unit line of its own; not the task's unit bracket
     if opened is not None and not (opened and looks_like_unit_phrase(seg.raw[:opened])):
         # its line's end: the segment's, or where the next line joined to it starts, unless the list
@@ -469,7 +470,7 @@ def _close_unit_bracket(seg: Seg, after_other: bool, at_end: bool, run: Run) -> 
         forgotten = stop < len(seg.raw) or not at_end  # its ")", not the rest of the document
         if forgotten:
             run.warn(seg.line_at(opened), f"“{excerpt(seg.raw[opened:stop])}”到行尾没有右括号,按单位读取,请核对")
-        _replace(seg, opened + 1, stop, kept + CLOSING.get(seg.raw[opened], ")"))
+        _replace(seg, opened + 1, stop, kept + CLOSING_MARK.get(seg.raw[opened], ")"))
         if forgotten:
             return
     elif at_end and seg.marker is None and after_other and not ends_sentence(seg.norm):
@@ -496,7 +497,7 @@ _JUNK = re.compile(r"[&#*@$%^~_=+`]+")
 def _drop_junk(seg: Seg, run: Run) -> None:
     if not _JUNK.search(seg.norm):
         return
-    for opened, closed in reversed(list(top_brackets(seg.norm.translate(BRACKET_FOLD)))):
+    for opened, closed in reversed(list(outermost_brackets(seg.norm))):
         inside = seg.norm[opened + 1:closed]
         clean = _JUNK.sub("", inside)
         if clean == inside or not clean.strip(STRIP) or unit_phrase(seg.raw[opened + 1:closed], bracketed=True) \
@@ -522,29 +523,18 @@ def _ends_whole(tail: str) -> bool:
     """Whether the document's last line (folded) ends as a whole text does: a ")" only where its bracket
     holds the item's units or deadline or follows a finished sentence ("…与村(居)" is broken off)."""
     norm = tail.translate(BRACKET_FOLD)
-    pairs = list(top_brackets(norm))  # a prefix's outermost pairs are these, up to where it ends
+    opening = {closed: opened for opened, closed, _ in bracket_pairs(norm)[0]}
     end = len(norm)
     # bracket by bracket back from the end, not by recursion: a line of "(一)(一)…" has thousands
     while norm[end - 1:end] == ")":
-        if not pairs or pairs[-1][1] != end - 1:
+        opened = opening.get(end - 1)
+        if opened is None:
             return True  # a ")" closing nothing: not a bracket of the sentence's words
-        opened = pairs.pop()[0]
         inside = norm[opened + 1:end - 1].strip(STRIP)
         if _bracket_units(inside) or deadline_cell(inside):
             return True
         end = len(norm[:opened].rstrip(STRIP))
     return norm[end - 1:end] in TERMINAL + ".;|"
-
-
-def _unclosed(norm: str) -> int | None:
-    """Where the outermost bracket left open at the end of ``norm`` (folded, "(" ")") opens."""
-    opened: list[int] = []
-    for index, char in enumerate(norm):
-        if char == "(":
-            opened.append(index)
-        elif char == ")" and opened:
-            opened.pop()
-    return opened[0] if opened else None
 
 
 def _plain_script(doc: Document, run: Run) -> Document:

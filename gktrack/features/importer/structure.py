@@ -18,6 +18,7 @@ from itertools import groupby
 from gktrack.domain import numerals
 from gktrack.domain.deadlines import find_deadline_phrases, is_known
 from gktrack.domain.model import UnitRef
+from gktrack.domain.text import unbracketed
 from gktrack.domain.unitphrase import (
     UNIT_LABEL_WORD, looks_like_unit_phrase, parse_unit_phrase, parse_unit_phrase_or_none,
 )
@@ -36,7 +37,7 @@ from gktrack.features.importer.text import (
 )
 from gktrack.features.importer.item_units import (
     PERSON_WORDS, ROLE_END, UNIT_LABEL, Tail, labelled_parts, leading_units, shown_units,
-    split_at_unit_brackets, title_units, trailing_units, unbracketed,
+    split_at_unit_brackets, title_units, trailing_units,
 )
 from gktrack.features.limits import MAX_TASK_TEXT
 
@@ -616,7 +617,7 @@ class Builder:
                 text, shown = seg.raw, shown_units(seg.raw)
                 line_deadlines, line_notes = [], []
                 # "责任单位:X;完成时限:Y" on one line: the same labelled parts a bracket may hold
-                labelled = labelled_parts(unbracketed(seg.raw))
+                labelled = labelled_parts(unbracketed(seg.raw, STRIP))
                 if labelled is not None and labelled[0]:
                     text, line_deadlines, line_notes = labelled
                     shown = shown_units(text)
@@ -669,7 +670,7 @@ class Builder:
                             merged.setdefault(unit.name, unit)
                         task.units = list(merged.values())
                         # the second line's 责任单位: label says its role beside the first's, as on one line
-                        own = shown if column is not None else unbracketed(text)
+                        own = shown if column is not None else unbracketed(text, STRIP)
                         task.units_text = f"{task.units_text};{own}" if task.units_text else shown
                     continue
                 if not pending:
