@@ -10,7 +10,7 @@ from __future__ import annotations
 from gktrack.domain.text import bracket_pairs, excerpt, last_bracket, outside_brackets, unbracketed
 from gktrack.domain.unitphrase import parse_unit_phrase
 from gktrack.features.importer import parse_document
-from conftest import Gk, pairs
+from conftest import Gk, cell_lines_table, import_text, pairs
 
 L, S, R = "lead", "support", "responsible"
 HEAD = ["临川市2024年政务公开工作要点", "一、深化主动公开"]
@@ -93,3 +93,48 @@ def test_import_reads_a_square_unit_bracket_through_the_cli(gk: Gk, tmp_path):
     plan = next((gk.root / "plans").glob("*.yaml")).read_text(encoding="utf-8")
     assert "市发改委" in plan and "[责任单位" not in plan
     assert "lead: [市府办(市数据局、市大数据中心)]" in plan and "support: [市财政局]" in plan
+
+
+# ---- the prose around a 分工表: one reading whichever way the table is written -------------------
+
+PROSE = ["某县2024年政务公开工作要点", "一、总体要求", "坚持以人民为中心,全面推进政务公开。"]
+NOT_IMPORTED = [(2, "分工表前的文字未导入:一、总体要求"),
+                (3, "分工表前的文字未导入:坚持以人民为中心,全面推进政务公开。")]
+
+
+def test_prose_before_a_table_is_said_alike_for_a_page_table_and_one_of_cell_lines(tmp_path):
+    # the numbered heading is no more imported than its paragraph: both are said, as for a page's table
+    cells = cell_lines_table("工作任务", "具体内容", "责任单位", "完成时限").split("\n", 1)[1]
+    by_cells = parse_document("\n".join(PROSE + ["某县2024年政务公开重点工作任务分工表"]) + cells)
+    page = "".join(f"<p>{line}</p>" for line in PROSE) + "<table>" + "".join(
+        "<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>"
+        for row in [("序号", "工作任务", "责任单位", "完成时限"), ("1", "公开预算决算", "县财政局", "6月底前"),
+                    ("2", "公开统计数据", "县统计局", "持续推进")]) + "</table><p>请各单位认真抓好落实。</p>"
+    by_rows = import_text(tmp_path, f"<html><body>{page}</body></html>", "要点.html")
+    assert [t.text for t in by_cells.tasks] == ["全面公开县本级预算决算和部门预决算。", "及时发布统计数据并做好解读。"]
+    assert [t.text for t in by_rows.tasks] == ["公开预算决算", "公开统计数据"]
+    assert by_cells.warnings == NOT_IMPORTED
+    # in the document's order: the prose before the table, then the text after it
+    assert by_rows.warnings[:2] == NOT_IMPORTED
+    assert [message for _, message in by_rows.warnings[2:]] == ["表格后的文字未导入:请各单位认真抓好落实。"]
+
+
+def test_import_says_what_before_a_table_of_cell_lines_it_left_out(gk: Gk, tmp_path):
+    gk.ok("init")
+    path = tmp_path / "要点.txt"
+    cells = cell_lines_table("工作任务", "具体内容", "责任单位", "完成时限").split("\n", 1)[1]
+    path.write_text("\n".join(PROSE + ["某县2024年政务公开重点工作任务分工表"]) + cells, encoding="utf-8")
+    out = gk.ok("import", str(path), "--dry-run")
+    assert "第 2 行:分工表前的文字未导入:一、总体要求" in out
+    assert "第 3 行:分工表前的文字未导入:坚持以人民为中心,全面推进政务公开。" in out
+
+
+def test_a_table_that_gives_no_tasks_is_said_at_its_header():
+    # the warning names the table's line (its header's first cell), not the prose's last item
+    text = "\n".join(["某县2024年政务公开工作要点", "一、重点任务", "1.公开预算决算。(县财政局负责)",
+                      "2.公开统计数据。(县统计局负责)", "某县2024年政务公开重点任务分工表"]) \
+        + "\n\n" + "\n\n".join(["工作任务", "具体要求", "责任单位", "完成时限"]) + "\n"
+    plan = parse_document(text)
+    assert [(t.text, pairs(t)) for t in plan.tasks] == [("公开预算决算。", [("县财政局", R)]),
+                                                       ("公开统计数据。", [("县统计局", R)])]
+    assert plan.warnings == [(7, "分工表中没有读出任务,任务取自正文")]

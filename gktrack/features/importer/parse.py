@@ -94,7 +94,7 @@ def _parse(doc: Document, year: int | None) -> ImportedPlan:
     body = [seg for seg in segs[start:end] if id(seg) not in read]
     _cut_unit_list(body, doc, run)
     if tables:
-        header_at, found = tables[0][0].first, _prose_and_grids(plan, body, run)
+        header_at, found = tables[0][0].first, _prose_and_table(plan, body, None, run)
     elif (table := find_table(body)) is not None:
         header_at, found = body[table.header_at].no, _prose_and_table(plan, body, table, run)
     else:
@@ -679,63 +679,54 @@ def _numbered_prose(segs: list[Seg]) -> Builder | None:
     return Builder(segs, Run(), None).build() if any(s.marker is not None for s in segs) else None
 
 
-def _prose_and_grids(plan: ImportedPlan, body: list[Seg], run: Run) -> Builder | TableTasks:
-    """Tables read as tables; prose before the first one as in ``_prose_and_table``."""
-    marks = [i for i, s in enumerate(body) if s.kind == "table"]
+def _prose_and_table(plan: ImportedPlan, body: list[Seg], table: Table | None, run: Run) -> Builder | TableTasks:
+    """A 分工表 (the document's own tables, or ``table`` found in its text), alone or after the prose
+    要点 it restates (then the table is the better source) or adds to. What is not imported is said,
+    in the document's order: the prose before the table, the table's own warnings, the text after it."""
+    marks = [i for i, s in enumerate(body) if s.kind == "table"] if table is None else [table.header_at]
     if not marks:  # the tables lie outside the plan's extent (a notice's attachment list…)
         return Builder([s for s in body if s.kind != "table"], run, None).build()
     prose_segs = _without_table_title(plan, body[:marks[0]])
-    after = [s for s in body[marks[0]:] if s.kind != "table"]
+    after = [s for s in body[marks[0]:] if s.kind != "table"] if table is None else []
     if any(s.marker is not None for s in after):
         # numbered prose goes on after the table ("三、保障措施"): one walk through prose and
         # tables, each table's rows under the heading above it
         return Builder(body, run, None).build()
     prose = _numbered_prose(prose_segs)
+    if table is None:
+        def read_grids(into: TableTasks | None) -> tuple[TableTasks, Run]:
+            result, own = into, Run()
+            for index in marks:
+                grid, header = body[index].table
+                result = build_tasks(grid, header, own.warn, trailing=trailing_units, split=split_items, into=result)
+            return result or TableTasks(), own
 
-    def read_tables(into: TableTasks | None) -> tuple[TableTasks, Run]:
-        result, own = into, Run()
-        for index in marks:
-            grid, header = body[index].table
-            result = build_tasks(grid, header, own.warn, trailing=trailing_units, split=split_items, into=result)
-        return result or TableTasks(), own
+        alone, alone_run = read_grids(None)
 
-    for seg in after:
-        if not CHROME.match(seg.norm):
-            run.warn(seg.no, f"表格后的文字未导入:{excerpt(seg.raw)}")
-    alone, alone_run = read_tables(None)
+        def join() -> tuple[TableTasks, Run]:
+            # the rows go on from the prose's last heading, unless the tables have headings of their own
+            stack = [] if alone.sections else [("prose", key) for _, key, _, _ in prose.final_stack]
+            return read_grids(TableTasks(counts=dict(prose.final_counts), stack=stack))
+    else:
+        rows = body[table.body_at:]
+        alone = Builder(rows, Run(), table).build()
+        alone_run = alone.run
+
+        def join() -> tuple[Builder, Run]:
+            joined = Builder(rows, Run(), table, inherit=prose).build()
+            return joined, joined.run
     if prose is None or not prose.tasks:
         for seg in prose_segs:
             if not CHROME.match(seg.norm):
                 run.warn(seg.no, f"分工表前的文字未导入:{excerpt(seg.raw)}")
         run.warnings += alone_run.warnings
-        return alone
-
-    def join() -> tuple[TableTasks, Run]:
-        # the rows go on from the prose's last heading, unless the tables have headings of their own
-        stack = [] if alone.sections else [("prose", key) for _, key, _, _ in prose.final_stack]
-        return read_tables(TableTasks(counts=dict(prose.final_counts), stack=stack))
-
-    return _prose_or_table(prose, prose_segs, alone, alone_run, join, body[marks[0]].no, run)
-
-
-def _prose_and_table(plan: ImportedPlan, body: list[Seg], table: Table, run: Run) -> Builder | TableTasks:
-    """A 分工表, alone or after the prose 要点 it restates (then the table is the better source)."""
-    prose_segs, rows = _without_table_title(plan, body[:table.header_at]), body[table.body_at:]
-    prose = _numbered_prose(prose_segs)
-    alone = Builder(rows, Run(), table).build()
-    if prose is None or not prose.tasks:
-        run.warnings += alone.run.warnings
-        for seg in prose_segs:
-            if not CHROME.match(seg.norm) and seg.marker is None:
-                run.warn(seg.no, f"分工表前的文字未导入:{excerpt(seg.raw)}")
-        return alone
-
-    def join() -> tuple[Builder, Run]:
-        joined = Builder(rows, Run(), table, inherit=prose).build()
-        return joined, joined.run
-
-    empty_at = rows[0].no if rows else prose_segs[-1].no
-    return _prose_or_table(prose, prose_segs, alone, alone.run, join, empty_at, run)
+        found = alone
+    else:
+        found = _prose_or_table(prose, prose_segs, alone, alone_run, join, body[marks[0]].no, run)
+    for seg in after:
+        if not CHROME.match(seg.norm):
+            run.warn(seg.no, f"表格后的文字未导入:{excerpt(seg.raw)}")
+    return found
 
 
 def _prose_or_table(prose: Builder, prose_segs: list[Seg], alone, alone_run: Run, join, empty_at: int,
