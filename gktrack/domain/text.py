@@ -13,6 +13,10 @@ A spreadsheet reads a cell that starts with ``= + - @`` (or a tab or carriage re
 formula: task text comes from outside documents, so exported cells that start so are written
 as text (``formula_like``; the CSV writer prefixes an apostrophe, the .xlsx writer marks the
 cell as a string).
+
+Brackets and quotation marks are matched one way for every reader of a document's text
+(``bracket_pairs``): which bracket a unit list closes, which separators stand outside a name's
+brackets, what a shortened quotation leaves open (``excerpt``).
 """
 
 from __future__ import annotations
@@ -157,9 +161,9 @@ def outside_brackets(text: str) -> list[int]:
 
 
 def last_bracket(text: str) -> int | None:
-    """Where the bracket that ends ``text`` opens ("…公开(县编办牵头)" -> 4), or None: the nearest
+    """Where the bracket that ends ``text`` opens ("…公开(县编办牵头)" -> 3), or None: the nearest
     bracket it may close, so that one left open earlier does not hide it."""
-    pairs = bracket_pairs(text)[0] if text[-1:] and text[-1] in CLOSING_BRACKETS else []
+    pairs = bracket_pairs(text)[0] if text.endswith(tuple(CLOSING_BRACKETS)) else []
     return pairs[-1][0] if pairs and pairs[-1][1] == len(text) - 1 else None
 
 
@@ -167,7 +171,7 @@ def unbracketed(text: str, blank: str | None = None) -> str:
     """``text`` without the brackets enclosing all of it, pair after pair, and without the ``blank``
     around it: "(办公室牵头)" -> "办公室牵头"; "(一)X(社区)" and "各村(社区)" stay."""
     text = text.strip(blank)
-    while text and text[-1] in CLOSING_BRACKETS and outermost_brackets(text)[:1] == [(0, len(text) - 1)]:
+    while text.endswith(tuple(CLOSING_BRACKETS)) and outermost_brackets(text)[:1] == [(0, len(text) - 1)]:
         text = text[1:-1].strip(blank)
     return text
 
