@@ -138,3 +138,24 @@ def test_a_table_that_gives_no_tasks_is_said_at_its_header():
     assert [(t.text, pairs(t)) for t in plan.tasks] == [("公开预算决算。", [("县财政局", R)]),
                                                        ("公开统计数据。", [("县统计局", R)])]
     assert plan.warnings == [(7, "分工表中没有读出任务,任务取自正文")]
+
+
+def test_a_unit_line_in_any_bracket_shape_gives_its_units_without_the_brackets():
+    plan = parse_document("\n".join(HEAD + [
+        "1.做好政策文件公开,及时发布解读材料。", "【责任单位:市发改委】",
+        "2.夯实公开基础,形成基本框架。", "〔牵头单位:市府办;配合单位:市财政局〕",
+    ]))
+    assert [(t.text, pairs(t), t.units_text) for t in plan.tasks] == [
+        ("做好政策文件公开,及时发布解读材料。", [("市发改委", R)], "市发改委"),
+        ("夯实公开基础,形成基本框架。", [("市府办", L), ("市财政局", S)], "牵头单位:市府办;配合单位:市财政局"),
+    ]
+
+
+def test_a_labelled_bracket_left_in_a_task_is_said_whatever_brackets_it_holds_or_is_written_in():
+    for bracket in ("(责任单位:各区(市、县)政府,各园区应结合自身特点制定承接方案)",
+                    "(责任单位:各区〔市、县〕政府,各园区应结合自身特点制定承接方案)",
+                    "【责任单位:各区政府,各园区应结合自身特点制定承接方案】"):
+        plan = parse_document("\n".join(HEAD + [f"1.推进园区改革,{bracket}做好承接工作。"]))
+        assert [t.text for t in plan.tasks] == [f"推进园区改革,{bracket}做好承接工作。"]
+        said = [message for _, message in plan.warnings if "中的单位无法拆分" in message]
+        assert said == [f"“{bracket[:24]}…”中的单位无法拆分,原样留在任务内容中,请核对"]

@@ -25,7 +25,7 @@ from gktrack.features.importer.table import DEADLINE_LABEL_WORDS, deadline_cell
 from gktrack.features.importer.text import STRIP, fold
 
 
-UNIT_LABEL = re.compile(rf"^[(]?\s*{UNIT_LABEL_WORD}\s*:")
+UNIT_LABEL = re.compile(rf"^[{re.escape(OPENING_BRACKETS)}]?\s*{UNIT_LABEL_WORD}\s*:")
 _ROLE_NEUTRAL_LABEL = re.compile(rf"^\s*责任(?:{UNIT_LABEL_KINDS})\s*:\s*")
 ROLE_END = re.compile(r"(?:牵头(?:负责)?|配合(?:落实)?|负责|落实|协助)$")
 # A person ("牵头负责领导": a note, never a unit), on a line of its own or among an item's labelled parts
