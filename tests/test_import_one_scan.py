@@ -159,3 +159,11 @@ def test_a_labelled_bracket_left_in_a_task_is_said_whatever_brackets_it_holds_or
         assert [t.text for t in plan.tasks] == [f"推进园区改革,{bracket}做好承接工作。"]
         said = [message for _, message in plan.warnings if "中的单位无法拆分" in message]
         assert said == [f"“{bracket[:24]}…”中的单位无法拆分,原样留在任务内容中,请核对"]
+
+
+def test_a_last_line_closed_by_a_title_mark_is_whole():
+    # "〉" closes what it opened as "》" does: the document is not cut off there
+    plan = parse_document("\n".join(["临川市2024年政务公开工作要点", "一、深化主动公开(市府办牵头)",
+                                     "1.做好政策文件公开。", "2.公开重点领域信息,详见〈重点领域信息公开目录〉"]))
+    assert [t.text for t in plan.tasks] == ["做好政策文件公开。", "公开重点领域信息,详见〈重点领域信息公开目录〉"]
+    assert plan.warnings == []

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from gktrack.domain.deadlines import is_known
-from gktrack.domain.text import BRACKET_FOLD, CLOSING_BRACKETS, bracket_pairs, display_width, last_bracket
+from gktrack.domain.text import (
+    BRACKET_FOLD, CLOSING_BRACKETS, CLOSING_QUOTES, bracket_pairs, display_width, last_bracket,
+)
 from gktrack.domain.unitphrase import looks_like_unit_phrase
 from gktrack.features.importer.sources import Document
 from gktrack.features.importer.text import (
@@ -25,7 +27,8 @@ from gktrack.features.importer.text import (
 from gktrack.features.importer.item_units import trailing_units, unit_phrase
 
 
-TERMINAL = "。!?;:)〕」』”’》】…"   # a line ending so ends a sentence (folded text)
+# a line ending so ends a sentence (folded text): its own stop, or the bracket or quotation closed
+TERMINAL = "。!?;:…" + CLOSING_BRACKETS + CLOSING_QUOTES
 PLAN_WORD = re.compile(
     r"(?:要点|方案|分工|分工表|任务表|分解表|任务分解|责任分解|一览表|清单|台账|计划|工作安排|意见|细则|规定)"
     r"(?:\((?:试行|征求意见稿|送审稿|草案|修订|\d{4}\s*年?[度版]?)\)|\s*(?:19|20)\d{2}\s*年?度?)?$")
