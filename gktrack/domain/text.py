@@ -13,6 +13,10 @@ A spreadsheet reads a cell that starts with ``= + - @`` (or a tab or carriage re
 formula: task text comes from outside documents, so exported cells that start so are written
 as text (``formula_like``; the CSV writer prefixes an apostrophe, the .xlsx writer marks the
 cell as a string).
+
+Brackets and quotation marks are matched one way for every reader of a document's text
+(``bracket_pairs``): which bracket a unit list closes, which separators stand outside a name's
+brackets, what a shortened quotation leaves open (``excerpt``).
 """
 
 from __future__ import annotations
@@ -106,8 +110,70 @@ def clip(text: Any, limit: int = 30, mark: str = "…") -> str:
     return text if len(text) <= limit else text[:limit] + mark
 
 
-_PAIRS = {"“": "”", "‘": "’", "《": "》", "〈": "〉", "（": "）", "(": ")", "〔": "〕", "【": "】", "[": "]"}
-_CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
+# Brackets hold words of the sentence: a unit list "(X牵头)", part of a name "各县(市、区)", a 文号's
+# year "〔2024〕", a page's mark "【已废止】", a note "[1]". A document mixes their shapes
+# ("（责任单位:X)", "〔2024)"), so any of them closes any other, and ``BRACKET_FOLD`` writes them all
+# "(" ")", one for one, for patterns to match.
+OPENING_BRACKETS, CLOSING_BRACKETS = "(（〔【[［﹝", ")）〕】]］﹞"
+BRACKET_FOLD = str.maketrans(OPENING_BRACKETS + CLOSING_BRACKETS,
+                             "(" * len(OPENING_BRACKETS) + ")" * len(CLOSING_BRACKETS))
+# Quotation and title marks quote: a slogan, a document's title 《…》. They hold no unit list and part
+# no name, so unit phrases are read through them; each closes only its own opening mark.
+OPENING_QUOTES, CLOSING_QUOTES = "“‘《〈「『", "”’》〉」』"
+CLOSING_MARK = dict(zip(OPENING_BRACKETS + OPENING_QUOTES, CLOSING_BRACKETS + CLOSING_QUOTES))
+# which marks close which: every bracket any other, each quotation mark its own
+_KIND = dict.fromkeys(OPENING_BRACKETS + CLOSING_BRACKETS, "(") \
+    | {mark: open_ for open_, close in zip(OPENING_QUOTES, CLOSING_QUOTES) for mark in (open_, close)}
+
+
+def bracket_pairs(text: str, *, quotes: bool = False) -> tuple[list[tuple[int, int, int]], list[int]]:
+    """The brackets of ``text`` (with ``quotes``, its quotation marks too) matched up, each closing
+    mark with the nearest one it may close: each pair as (opening, closing, how many pairs enclose it)
+    in the order they close, and the openings left open at the end, outermost first. A closing mark
+    that closes nothing is text. The one reading of nesting for every reader of units and items."""
+    opening = OPENING_BRACKETS + OPENING_QUOTES if quotes else OPENING_BRACKETS
+    closing = CLOSING_BRACKETS + CLOSING_QUOTES if quotes else CLOSING_BRACKETS
+    pairs: list[tuple[int, int, int]] = []
+    open_: list[int] = []
+    for index, char in enumerate(text):
+        if char in opening:
+            open_.append(index)
+        elif char in closing and open_ and _KIND[text[open_[-1]]] == _KIND[char]:
+            pairs.append((open_.pop(), index, len(open_)))
+    return pairs, open_
+
+
+def outermost_brackets(text: str) -> list[tuple[int, int]]:
+    """(opening, closing) index of each pair of brackets in ``text`` that no other encloses."""
+    return [(opened, closed) for opened, closed, around in bracket_pairs(text)[0] if not around]
+
+
+def outside_brackets(text: str) -> list[int]:
+    """The indexes of the characters of ``text`` outside every bracket (the brackets not among them)."""
+    pairs, left_open = bracket_pairs(text)
+    spans = [(opened, closed) for opened, closed, around in pairs if not around]
+    spans += [(left_open[0], len(text))] if left_open else []
+    outside, start = [], 0
+    for opened, closed in spans:
+        outside += range(start, opened)
+        start = closed + 1
+    return outside + list(range(start, len(text)))
+
+
+def last_bracket(text: str) -> int | None:
+    """Where the bracket that ends ``text`` opens ("…公开(县编办牵头)" -> 3), or None: the nearest
+    bracket it may close, so that one left open earlier does not hide it."""
+    pairs = bracket_pairs(text)[0] if text.endswith(tuple(CLOSING_BRACKETS)) else []
+    return pairs[-1][0] if pairs and pairs[-1][1] == len(text) - 1 else None
+
+
+def unbracketed(text: str, blank: str | None = None) -> str:
+    """``text`` without the brackets enclosing all of it, pair after pair, and without the ``blank``
+    around it: "(办公室牵头)" -> "办公室牵头"; "(一)X(社区)" and "各村(社区)" stay."""
+    text = text.strip(blank)
+    while text.endswith(tuple(CLOSING_BRACKETS)) and outermost_brackets(text)[:1] == [(0, len(text) - 1)]:
+        text = text[1:-1].strip(blank)
+    return text
 
 
 def excerpt(text: Any, limit: int, mark: str = "……") -> str:
@@ -117,10 +183,4 @@ def excerpt(text: Any, limit: int, mark: str = "……") -> str:
     cut = clip(text, limit, mark)
     if len(cut) <= limit:  # not cut
         return cut
-    open_: list[str] = []
-    for ch in cut:
-        if ch in _PAIRS:
-            open_.append(ch)
-        elif ch in _CLOSERS and open_ and open_[-1] == _CLOSERS[ch]:
-            open_.pop()
-    return cut + "".join(_PAIRS[ch] for ch in reversed(open_))
+    return cut + "".join(CLOSING_MARK[cut[index]] for index in reversed(bracket_pairs(cut, quotes=True)[1]))

@@ -23,7 +23,7 @@ import functools
 import re
 
 from gktrack.domain.deadlines import time_phrase
-from gktrack.domain.text import HALF_WIDTH, clip
+from gktrack.domain.text import BRACKET_FOLD, HALF_WIDTH, bracket_pairs, clip, outside_brackets, unbracketed
 from gktrack.errors import InputError
 from gktrack.domain.model import ROLE_LABELS, ROLES, UnitRef
 
@@ -33,10 +33,9 @@ __all__ = ["parse_unit_phrase", "parse_unit_phrase_or_none", "format_unit_phrase
 
 _RANK = {role: rank for rank, role in enumerate(ROLES)}  # lead < support < responsible
 
-# Full-width ASCII, ideographic space, no-break space and the other bracket shapes -> one form,
-# character for character, so patterns need not care how the phrase was typed.
+# Full-width ASCII, ideographic space and no-break space -> one form (and with ``BRACKET_FOLD`` each
+# bracket shape), so patterns need not care how the phrase was typed.
 _WIDTH = HALF_WIDTH | {0xA0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x200B: None, 0xFEFF: None}
-_BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "［": "(", "］": ")", "﹝": "(", "﹞": ")"})
 
 
 def half_width(text: str) -> str:
@@ -163,7 +162,7 @@ def unit_name_problem(name: str) -> str | None:
         return f"单位名称“{name}”{what},不是单位"
     if time_phrase(half_width(name or "").strip()):
         return f"单位名称“{name}”是时限,不是单位"
-    if introduced := _introduced((name or "").translate(_BRACKETS)):
+    if introduced := _introduced((name or "").translate(BRACKET_FOLD)):
         return f"单位名称“{name}”含“{introduced.group()}”引出的单位,应只写“{_normalise_name(name)}”"
     if acted_on := _acted_on(half_width(name or "").strip()):
         return f"单位名称“{name}”以“{acted_on}”开头,是一句话(单位是它的对象),不是单位"
@@ -205,7 +204,7 @@ def _can_take_prefix(name: str) -> bool:
 
 
 def _normalise_name(name: str) -> str:
-    name = name.translate(_BRACKETS).strip(" \t\r\n.,;:、")
+    name = name.translate(BRACKET_FOLD).strip(" \t\r\n.,;:、")
     if introduced := _introduced(name):
         name = name[introduced.end():]
     return _QUALIFIER.sub("", name).strip()
@@ -221,39 +220,18 @@ def _introduced(name: str) -> re.Match | None:
     return None
 
 
-def _strip_enclosing(text: str) -> str:
-    """"(办公室牵头)" -> "办公室牵头"; keeps "各村(社区)" whole."""
-    while text.startswith("(") and text.endswith(")"):
-        depth = 0
-        for index, char in enumerate(text):
-            depth += char == "("
-            depth -= char == ")"
-            if depth == 0 and index < len(text) - 1:
-                return text  # the first bracket closes early: "(一)X(社区)"
-        text = text[1:-1].strip()
-    return text
-
-
 def _chunks(text: str) -> list[tuple[str, str]]:
     """Split at separators outside brackets: [(chunk, separator before it)]."""
     chunks: list[tuple[str, str]] = []
-    buffer: list[str] = []
-    separator, depth = "", 0
-    for char in text:
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth = max(0, depth - 1)
-        if depth == 0 and char in _SEPARATORS:
-            if "".join(buffer).strip():
-                chunks.append(("".join(buffer).strip(), separator))
-                buffer, separator = [], char
-            elif _SEPARATORS[char] > _SEPARATORS.get(separator, -1):
-                separator = char
-            continue
-        buffer.append(char)
-    if "".join(buffer).strip():
-        chunks.append(("".join(buffer).strip(), separator))
+    separator, start = "", 0
+    for cut in [index for index in outside_brackets(text) if text[index] in _SEPARATORS] + [len(text)]:
+        char = text[cut:cut + 1]
+        if chunk := text[start:cut].strip():
+            chunks.append((chunk, separator))
+            separator = char
+        elif char and _SEPARATORS[char] > _SEPARATORS.get(separator, -1):
+            separator = char
+        start = cut + 1
     return chunks
 
 
@@ -384,8 +362,8 @@ def join_line_breaks(phrase: str) -> str:
 def _read(text: str, default: str = "responsible", strict: bool = False) -> list[tuple[str, str, str, int]]:
     """Names in order as (name, role, separator before it, role group). ``strict`` keeps a clause
     after a role word ("X负责做好…") in the name, so that a sentence does not read as a unit list."""
-    phrase = join_line_breaks(half_width(text or "").translate(_BRACKETS).strip())
-    phrase = _strip_enclosing(phrase.strip(" .。;,、"))
+    phrase = join_line_breaks(half_width(text or "").translate(BRACKET_FOLD).strip())
+    phrase = unbracketed(phrase.strip(" .。;,、"))
     # name, separator, group, role (None until a role word or the end settles it)
     names: list[list] = []
     pending: list[int] = []
@@ -585,7 +563,7 @@ def looks_like_unit_phrase(text: str) -> bool:
     phrase = half_width(text or "").strip()
     if not phrase or len(phrase) > 150 or _PHRASE_FORBIDDEN.search(phrase):
         return False
-    if _strip_enclosing(phrase) in _HEADER_WORDS:
+    if unbracketed(phrase) in _HEADER_WORDS:
         return False
     read = _read(phrase, strict=True)
     return bool(read) and all(name and len(name) <= 25 and name not in _HEADER_WORDS and not _ACTION_START.match(name)
@@ -598,7 +576,6 @@ def _ends_like_a_name(name: str) -> bool:
     return _whole_name(name) or bare.startswith("各") and len(bare) <= 12
 
 
-_OPENING, _CLOSING = "(（〔【［﹝", ")）〕】］﹞"
 # What may follow the names, for telling "市财政局分别牵" (a name, then a role word cut off) from a
 # cut-off name.
 _ROLE_TAILS = [adverb + verb
@@ -620,15 +597,10 @@ def split_cut_name(text: str) -> tuple[str, str]:
     """A unit phrase cut off where a document ends -> (the part that reads whole, the cut-off name):
     "国务院审改办、人力" -> ("国务院审改办", "人力"). A last name ending like a unit or a role is kept."""
     text = text.rstrip(" \t、,;，；")
-    depth, cut = 0, -1
-    for index, char in enumerate(text):
-        depth += char in _OPENING
-        depth -= depth > 0 and char in _CLOSING
-        if depth == 0 and char in "、,;，；。 ":
-            cut = index
+    cut = max((index for index in outside_brackets(text) if text[index] in "、,;，；。 "), default=-1)
     last = text[cut + 1:].strip()
-    if depth == 0 and last:
-        folded = half_width(last).translate(_BRACKETS)
+    if not bracket_pairs(text)[1] and last:
+        folded = half_width(last).translate(BRACKET_FOLD)
         label = _LABEL.match(folded)
         opening = label.end() if label else 0
         name, role = _role_suffix(folded[opening:])

@@ -14,6 +14,7 @@ import re
 
 from gktrack.domain import numerals
 from gktrack.domain.deadlines import find_deadline_phrases
+from gktrack.domain.text import BRACKET_FOLD
 from gktrack.domain.unitphrase import looks_like_unit_phrase, parse_unit_phrase_or_none
 from gktrack.features.importer.lines import CHROME, NOTICE_WORD, PLAN_WORD, Run, Seg, plan_title
 from gktrack.features.importer.result import ImportedPlan
@@ -613,10 +614,8 @@ def _doc_number(text: str) -> str | None:
     match = DOC_NUMBER.search(fold(text))
     if not match:
         return None
-    number = re.sub(r"\s", "", match.group())
-    number = re.sub(r"[\[(【﹝]", "〔", number)
-    number = re.sub(r"[\])】﹞]", "〕", number)
-    return number.replace("〕第", "〕")
+    number = re.sub(r"\s", "", match.group()).translate(BRACKET_FOLD)
+    return number.replace("(", "〔").replace(")", "〕").replace("〕第", "〕")
 
 
 def _fuller(long: str, short: str) -> bool:

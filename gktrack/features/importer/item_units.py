@@ -17,11 +17,15 @@ from gktrack.domain.unitphrase import (
     parse_unit_phrase_or_none,
 )
 from gktrack.domain.deadlines import is_known, time_phrase
+from gktrack.domain.text import (
+    BRACKET_FOLD, CLOSING_BRACKETS, OPENING_BRACKETS, last_bracket, outermost_brackets, outside_brackets,
+    unbracketed,
+)
 from gktrack.features.importer.table import DEADLINE_LABEL_WORDS, deadline_cell
 from gktrack.features.importer.text import STRIP, fold
 
 
-UNIT_LABEL = re.compile(rf"^[(]?\s*{UNIT_LABEL_WORD}\s*:")
+UNIT_LABEL = re.compile(rf"^[{re.escape(OPENING_BRACKETS)}]?\s*{UNIT_LABEL_WORD}\s*:")
 _ROLE_NEUTRAL_LABEL = re.compile(rf"^\s*责任(?:{UNIT_LABEL_KINDS})\s*:\s*")
 ROLE_END = re.compile(r"(?:牵头(?:负责)?|配合(?:落实)?|负责|落实|协助)$")
 # A person ("牵头负责领导": a note, never a unit), on a line of its own or among an item's labelled parts
@@ -32,7 +36,7 @@ PERSON_WORDS = r"(?:牵头|分管|联系|责任)?(?:负责)?(?:领导|责任人|
 # lost. A label only where certain: a label word opening a line, a bracket or a sentence, then units
 # or a deadline up to ";", "。" or the bracket's end ("责任单位 要加强…" stays a sentence).
 _SPACED_OFF_LABEL = re.compile(rf"(?P<label>{UNIT_LABEL_WORD}|{DEADLINE_LABEL_WORDS})[ \t\u3000]+(?=\S)")
-_VALUE_END = re.compile(r"[;；。)）】〕］\n]|$")
+_VALUE_END = re.compile(rf"[;；。\n{re.escape(CLOSING_BRACKETS)}]|$")
 
 
 def colon_after_label(text: str) -> str:
@@ -41,7 +45,7 @@ def colon_after_label(text: str) -> str:
     for match in _SPACED_OFF_LABEL.finditer(text):
         before = text[:match.start()].rstrip(" \u3000")
         # a label opens a line, a bracket or a sentence ("…信息。责任单位 县财政局")
-        if not (before == "" or before[-1] in "\n(（【〔［。;；"):
+        if not (before == "" or before[-1] in "\n。;；" + OPENING_BRACKETS):
             continue
         stop = _VALUE_END.search(text, match.end()).start()
         value = text[match.end():stop].strip(STRIP)
@@ -92,17 +96,11 @@ def trailing_units(seg_raw: str) -> Tail | None:
     trimmed = len(cut)
     # "…。责任人:李明;责任单位:党政办" without brackets: labelled parts after the last full stop
     labelled = _TAIL_LABELLED.search(norm[:trimmed])
-    if trimmed and norm[trimmed - 1] == ")":
-        depth = 0
-        for index in range(trimmed - 1, -1, -1):
-            depth += norm[index] == ")"
-            depth -= norm[index] == "("
-            if depth == 0:
-                if labelled and index > labelled.start("phrase"):
-                    break  # "责任单位:X、各村(社区)": the bracket is part of a labelled name
-                if found := unit_phrase(raw[index + 1:trimmed - 1], bracketed=True):
-                    return _tail(raw[:index], found)
-                break
+    # the bracket closing the text, not one in "责任单位:X、各村(社区)" (part of a labelled name)
+    opened = last_bracket(cut)
+    if opened is not None and not (labelled and opened > labelled.start("phrase")) \
+            and (found := unit_phrase(raw[opened + 1:trimmed - 1], bracketed=True)):
+        return _tail(raw[:opened], found)
     if labelled and (found := unit_phrase(raw[labelled.start("phrase"):trimmed], bracketed=False)):
         return _tail(raw[:labelled.start("phrase")], found)
     # "…建设。市政府办公室负责,市大数据局配合。": a last sentence that only says who does it — or
@@ -140,7 +138,7 @@ def title_units(text: str) -> Tail | None:
     sentence (its title), with more text after it, belongs to those units; the bracket is taken out."""
     norm = fold(text).translate(BRACKET_FOLD)
     found = []
-    for opened, index in top_brackets(norm):
+    for opened, index in outermost_brackets(norm):
         if norm[index + 1:index + 2] in ("。", ";") and norm[index + 2:].strip(" 。;") \
                 and (phrase := unit_phrase(text[opened + 1:index], bracketed=True)):
             found.append((opened, index, phrase))
@@ -180,7 +178,7 @@ def split_at_unit_brackets(text: str) -> list[str]:
     closes with a unit bracket too (a title's own, "加强组织领导(X负责)。各部门要…", does not)."""
     norm = fold(text).translate(BRACKET_FOLD)
     pieces, start = [], 0
-    for opened, index in top_brackets(norm):
+    for opened, index in outermost_brackets(norm):
         at_break = opened > start and (norm[opened - 1] in "。;" or (
             norm[index + 1:index + 2] in ("。", ";") and trailing_units(text[index + 2:]) is not None))
         if at_break and norm[index + 1:].strip(" 。;") and _deadline_bracket(norm[index + 1:]) is None \
@@ -190,23 +188,6 @@ def split_at_unit_brackets(text: str) -> list[str]:
             start = end
     pieces.append(text[start:].strip(STRIP))
     return [piece for piece in pieces if piece] or [text]
-
-
-BRACKET_FOLD = str.maketrans("〔〕【】", "()()")
-
-
-def top_brackets(norm: str):
-    """(opening, closing) index of each outermost pair of brackets in ``norm`` (folded, "(" ")")."""
-    depth, opened = 0, -1
-    for index, char in enumerate(norm):
-        if char == "(":
-            if depth == 0:
-                opened = index
-            depth += 1
-        elif char == ")" and depth:
-            depth -= 1
-            if depth == 0:
-                yield opened, index
 
 
 _PART_WORDS = rf"{DEADLINE_LABEL_WORDS}|{PERSON_WORDS}|{UNIT_LABEL_WORD}"
@@ -256,7 +237,6 @@ _QUALIFIER = re.compile(r"^(?:包括|不含|不包括|除|含(?=[各乡镇村县
 # What a unit list tells the reader about itself or the lists below it, not a unit: "以下责任单位均
 # 包含各区县政府", a sentence after the list ending "下同" ("逗号前为牵头单位,…,下同")
 _READER_NOTE = re.compile(r"^(?:以下|下列|上述)|下同$")
-_OPEN_BRACKETS, _CLOSE_BRACKETS = "(〔【[﹝", ")〕】]﹞"
 
 
 def _reader_notes(text: str) -> tuple[str, list[str]]:
@@ -269,12 +249,7 @@ def _reader_notes(text: str) -> tuple[str, list[str]]:
     if sentence:
         text = first
     norm = fold(text)
-    depth, cuts = 0, [-1]
-    for index, char in enumerate(norm):
-        depth += char in _OPEN_BRACKETS
-        depth -= char in _CLOSE_BRACKETS and depth > 0
-        if char == "," and depth == 0:
-            cuts.append(index)
+    cuts = [-1] + [index for index in outside_brackets(norm) if norm[index] == ","]
     # each clause with the comma before it, as written
     clauses = [text[max(begin, 0):end] for begin, end in zip(cuts, cuts[1:] + [len(text)])]
     notes = [c[1:].strip(STRIP) for c in clauses[1:] if _READER_NOTE.search(c[1:].strip(STRIP))]
@@ -330,15 +305,6 @@ def unit_phrase(text: str, *, bracketed: bool) -> tuple[str, list[UnitRef], list
     return _unlabelled(text), units, deadlines, notes
 
 
-def unbracketed(raw: str) -> str:
-    """A line without the brackets enclosing all of it: "(责任单位:X)" -> "责任单位:X"."""
-    text = raw.strip(STRIP)
-    norm = fold(text)
-    if next(top_brackets(norm), None) == (0, len(norm) - 1):
-        text = text[1:-1].strip(STRIP)
-    return text
-
-
 def _unlabelled(text: str) -> str:
     """A unit phrase without a role-neutral 责任单位: label."""
     text = text.strip(STRIP)
@@ -348,4 +314,4 @@ def _unlabelled(text: str) -> str:
 
 def shown_units(raw: str) -> str:
     """A unit line as written, without enclosing brackets or a role-neutral 责任单位: label."""
-    return _unlabelled(unbracketed(raw))
+    return _unlabelled(unbracketed(raw, STRIP))

@@ -15,19 +15,20 @@ from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from gktrack.domain.deadlines import is_known
-from gktrack.domain.text import display_width
+from gktrack.domain.text import (
+    BRACKET_FOLD, CLOSING_BRACKETS, CLOSING_QUOTES, bracket_pairs, display_width, last_bracket,
+)
 from gktrack.domain.unitphrase import looks_like_unit_phrase
 from gktrack.features.importer.sources import Document
 from gktrack.features.importer.text import (
     BARE_PAGE, CHROME, CJK, DATE_LINE, DOC_NUMBER, STRIP, TITLE_CHARS, Marker, fold,
     furniture_key, marker_at_start, markers_inside,
 )
-from gktrack.features.importer.item_units import (
-    BRACKET_FOLD, top_brackets, trailing_units, unit_phrase,
-)
+from gktrack.features.importer.item_units import trailing_units, unit_phrase
 
 
-TERMINAL = "。!?;:)〕」』”’》】…"   # a line ending so ends a sentence (folded text)
+# a line ending so ends a sentence (folded text): its own stop, or the bracket or quotation closed
+TERMINAL = "。!?;:…" + CLOSING_BRACKETS + CLOSING_QUOTES
 PLAN_WORD = re.compile(
     r"(?:要点|方案|分工|分工表|任务表|分解表|任务分解|责任分解|一览表|清单|台账|计划|工作安排|意见|细则|规定)"
     r"(?:\((?:试行|征求意见稿|送审稿|草案|修订|\d{4}\s*年?[度版]?)\)|\s*(?:19|20)\d{2}\s*年?度?)?$")
@@ -249,19 +250,25 @@ def _rejoined(segs: list[Seg], apart: frozenset[int],
 
 def _forgotten_bracket(seg: Seg, following: Seg | None) -> bool:
     """"…。(牵头单位:县政府办": a finished sentence, then a unit bracket the next line does not close."""
-    tail = seg.norm[seg.norm.rfind("。") + 1:]
+    tail = seg.norm[seg.norm.rfind("。") + 1:].translate(BRACKET_FOLD)
     return tail.startswith("(") and ")" not in tail and looks_like_unit_phrase(tail[1:]) \
-        and (following is None or not re.match(r"[^()]*\)", following.norm))
+        and (following is None or not re.match(r"[^()]*\)", following.norm.translate(BRACKET_FOLD)))
 
 
 def _closes(group: list[Seg], seg: Seg) -> bool:
     """Whether the short ``seg`` closes the brackets ``group`` left open, with no sentence's end
     inside them (two columns of a page read across are no wrap)."""
-    opened = sum(part.norm.count("(") - part.norm.count(")") for part in group)
-    if opened <= 0 or len(seg.raw) >= 60 or seg.norm.count(")") - seg.norm.count("(") != opened:
+    opened = sum(_balance(part.norm) for part in group)
+    if opened <= 0 or len(seg.raw) >= 60 or -_balance(seg.norm) != opened:
         return False
-    last = group[-1].norm
-    return "。" not in last[last.rfind("("):] + seg.norm[:seg.norm.rfind(")")]
+    last, norm = group[-1].norm.translate(BRACKET_FOLD), seg.norm.translate(BRACKET_FOLD)
+    return "。" not in last[last.rfind("("):] + norm[:norm.rfind(")")]
+
+
+def _balance(norm: str) -> int:
+    """How many more brackets ``norm`` opens than it closes."""
+    folded = norm.translate(BRACKET_FOLD)
+    return folded.count("(") - folded.count(")")
 
 
 def _cell_apart(last: Seg, seg: Seg, units_on: Callable[[], bool]) -> bool:
@@ -283,15 +290,15 @@ def _said_all(group: list[Seg], seg: Seg, before: Seg | None) -> bool:
         return True
     raw = "".join(part.raw for part in group)
     # a bracket after a full stop or with a label ("。(牵头部门:X)"), not a name's ("各村(社区)")
-    if last.norm[-1:] in CLOSING.values() and _UNIT_BRACKET_END.search(fold("".join(part.raw for part in group[-2:]))) \
-            and _closes_unit_bracket(raw):
+    ending = fold("".join(part.raw for part in group[-2:])).translate(BRACKET_FOLD)
+    if last.norm[-1:] in CLOSING_BRACKETS and _UNIT_BRACKET_END.search(ending) and _closes_unit_bracket(raw):
         return True
     if len(group) > 5 or before is None or not ends_sentence(before.norm):
         return False  # a unit list closing an item is a few lines long at most, after its full stop
     return looks_like_unit_phrase(raw) and not looks_like_unit_phrase(raw + seg.raw)
 
 
-_UNIT_BRACKET_END = re.compile(r"(?:[。;]\s*[(〔【][^(〔【]*|[(〔【][^(〔【:]*:[^(〔【]*)$")
+_UNIT_BRACKET_END = re.compile(r"(?:[。;]\s*\([^(]*|\([^(:]*:[^(]*)$")  # (brackets folded)
 
 
 def _whole_title(norm: str) -> bool:
@@ -300,11 +307,6 @@ def _whole_title(norm: str) -> bool:
     core = norm.strip()
     return 5 <= len(core) <= 60 and not re.search(r"[,,、;;。::!?!?]", core) \
         and core.count("《") == core.count("》") and (PLAN_WORD.search(core) is not None or core.endswith("通知"))
-
-
-# each opening bracket's closing one: an item may end with one ("…公开。〔责任单位:县财政局〕",
-# "【牵头单位:X】", "(X负责)"), a page of a sharing site never does
-CLOSING = {"(": ")", "（": "）", "〔": "〕", "【": "】"}
 
 
 def _cuts_sentence(prev: Seg | None) -> bool:
@@ -344,8 +346,9 @@ def _page_chain(segs: list[Seg], indexes: list[int], values: dict[int, int]) -> 
         return False
     rest = [segs[i - 1] for i in indexes[1:]]
     mid = sum(1 for prev in rest if _mid_sentence(prev))
-    if mid < max(1, 0.6 * len(rest)) or any(
-            _heading_line(prev) or prev.norm.rstrip()[-1:] in CLOSING.values() or len(prev.norm) < 50 for prev in rest):
+    # an item may end with a bracket ("…公开。〔责任单位:X〕"), a page of a sharing site never does
+    if mid < max(1, 0.6 * len(rest)) or any(_heading_line(prev) or prev.norm.rstrip()[-1:] in CLOSING_BRACKETS
+                                            or len(prev.norm) < 50 for prev in rest):
         return False
     pages = [sum(len(seg.norm) for seg in segs[a:b]) for a, b in zip(indexes, indexes[1:])]
     return min(pages) >= 100 and min(pages) >= 0.6 * max(pages)
@@ -583,11 +586,9 @@ def undotted_numbers(segs: list[Seg]) -> None:
 
 def _closes_unit_bracket(raw: str) -> bool:
     """Whether ``raw`` ends with a unit bracket ("…公开。(县编办牵头落实)"): it ends an item."""
-    norm = fold(raw).rstrip(STRIP).translate(BRACKET_FOLD)
-    last = max(top_brackets(norm), default=None) if norm.endswith(")") else None
-    if last is None or last[1] != len(norm) - 1:
-        return False
-    return unit_phrase(raw[last[0] + 1:last[1]], bracketed=True) is not None
+    norm = fold(raw).rstrip(STRIP)
+    opened = last_bracket(norm)
+    return opened is not None and unit_phrase(raw[opened + 1:len(norm) - 1], bracketed=True) is not None
 
 
 def _short_title(norm: str) -> bool:
@@ -620,18 +621,11 @@ def _after_title(before: str, start: int, head: Marker | None, found: Marker, nu
 # ("共2.个" is no item; "2.5倍" and "2.0版" never match as markers at all)
 _ITEM_OPENING = re.compile(rf"[{CJK}“《]")
 _COUNT_UNIT = "个项条款章节年月日号次倍人家户件名万亿元份批期"
-_OPENERS, _CLOSERS = "(〔【《“「『", ")〕】》”」』"
 
 
 def _enclosed(text: str) -> bool:
     """Whether the end of ``text`` sits inside brackets or quotes opened before it."""
-    depth = 0
-    for char in text:
-        if char in _OPENERS:
-            depth += 1
-        elif char in _CLOSERS and depth:
-            depth -= 1
-    return depth > 0 or text.count('"') % 2 == 1
+    return bool(bracket_pairs(text, quotes=True)[1]) or text.count('"') % 2 == 1
 
 
 def _runs_on(norm: str, position: int, found: Marker) -> bool:

@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import replace
 
 from gktrack.domain.deadlines import before_plan_year, is_known, parse_deadline
+from gktrack.domain.text import BRACKET_FOLD, CLOSING_MARK, bracket_pairs, outermost_brackets
 from gktrack.domain.unitphrase import (
     UNIT_LABEL_WORD, is_body_name, looks_like_unit_phrase, parse_unit_phrase_or_none, split_cut_name,
     text_problem,
@@ -29,10 +30,10 @@ from gktrack.features.importer.front import (
     split_opening_title, title_year,
 )
 from gktrack.features.importer.item_units import (
-    BRACKET_FOLD, ROLE_END, UNIT_LABEL, mended_labels, top_brackets, trailing_units, unit_phrase,
+    ROLE_END, UNIT_LABEL, mended_labels, trailing_units, unit_phrase,
 )
 from gktrack.features.importer.lines import (
-    CHROME, CLOSING, TERMINAL, Run, Seg, bullet_details, ends_sentence, rejoin_wrapped,
+    CHROME, TERMINAL, Run, Seg, bullet_details, ends_sentence, rejoin_wrapped,
     remove_page_markers, segments, split_inline, split_items, undotted_numbers, without_page_furniture,
 )
 from gktrack.features.importer.result import ImportedPlan, ImportedTask
@@ -93,7 +94,7 @@ def _parse(doc: Document, year: int | None) -> ImportedPlan:
     body = [seg for seg in segs[start:end] if id(seg) not in read]
     _cut_unit_list(body, doc, run)
     if tables:
-        header_at, found = tables[0][0].first, _prose_and_grids(plan, body, run)
+        header_at, found = tables[0][0].first, _prose_and_table(plan, body, None, run)
     elif (table := find_table(body)) is not None:
         header_at, found = body[table.header_at].no, _prose_and_table(plan, body, table, run)
     else:
@@ -346,7 +347,7 @@ def _settle(plan: ImportedPlan, doc: Document, segs: list[Seg], any_units: bool,
         # a short line is cut off only where it is the last item's own, its words broken off ("4.大力推进")
         short = len(tail) < 8 and not (final.number and final.line == last.no)
         # "…(责任单位:", "责任单位:": a bracket left open, or a label with nothing after it, was to go on
-        left_open = tail.endswith(":") or _unclosed(tail.translate(BRACKET_FOLD)) is not None
+        left_open = tail.endswith(":") or bool(bracket_pairs(tail)[1])
         if tail and not short and (left_open or not _ends_whole(tail)) and not CHROME.match(tail) \
                 and not closed_row \
                 and last.no >= plan.tasks[-1].line and not looks_like_unit_phrase(tail) \
@@ -445,7 +446,7 @@ def _label_names_no_one(line: int, written: str, run: Run) -> None:
 
 
 def _close_unit_bracket(seg: Seg, after_other: bool, at_end: bool, run: Run) -> None:
-    opened = _unclosed(seg.norm.translate(BRACKET_FOLD))
+    opened = next(iter(bracket_pairs(seg.norm)[1]), None)  # the outermost bracket left open
     # "各县(市、区": a bracket inside a unit's name, on a unit line of its own; not the task's unit bracket
     if opened is not None and not (opened and looks_like_unit_phrase(seg.raw[:opened])):
         # its line's end: the segment's, or where the next line joined to it starts, unless the list
@@ -469,7 +470,7 @@ def _close_unit_bracket(seg: Seg, after_other: bool, at_end: bool, run: Run) -> 
         forgotten = stop < len(seg.raw) or not at_end  # its ")", not the rest of the document
         if forgotten:
             run.warn(seg.line_at(opened), f"“{excerpt(seg.raw[opened:stop])}”到行尾没有右括号,按单位读取,请核对")
-        _replace(seg, opened + 1, stop, kept + CLOSING.get(seg.raw[opened], ")"))
+        _replace(seg, opened + 1, stop, kept + CLOSING_MARK.get(seg.raw[opened], ")"))
         if forgotten:
             return
     elif at_end and seg.marker is None and after_other and not ends_sentence(seg.norm):
@@ -496,7 +497,7 @@ _JUNK = re.compile(r"[&#*@$%^~_=+`]+")
 def _drop_junk(seg: Seg, run: Run) -> None:
     if not _JUNK.search(seg.norm):
         return
-    for opened, closed in reversed(list(top_brackets(seg.norm.translate(BRACKET_FOLD)))):
+    for opened, closed in reversed(list(outermost_brackets(seg.norm))):
         inside = seg.norm[opened + 1:closed]
         clean = _JUNK.sub("", inside)
         if clean == inside or not clean.strip(STRIP) or unit_phrase(seg.raw[opened + 1:closed], bracketed=True) \
@@ -522,29 +523,18 @@ def _ends_whole(tail: str) -> bool:
     """Whether the document's last line (folded) ends as a whole text does: a ")" only where its bracket
     holds the item's units or deadline or follows a finished sentence ("…与村(居)" is broken off)."""
     norm = tail.translate(BRACKET_FOLD)
-    pairs = list(top_brackets(norm))  # a prefix's outermost pairs are these, up to where it ends
+    opening = {closed: opened for opened, closed, _ in bracket_pairs(norm)[0]}
     end = len(norm)
     # bracket by bracket back from the end, not by recursion: a line of "(一)(一)…" has thousands
     while norm[end - 1:end] == ")":
-        if not pairs or pairs[-1][1] != end - 1:
+        opened = opening.get(end - 1)
+        if opened is None:
             return True  # a ")" closing nothing: not a bracket of the sentence's words
-        opened = pairs.pop()[0]
         inside = norm[opened + 1:end - 1].strip(STRIP)
         if _bracket_units(inside) or deadline_cell(inside):
             return True
         end = len(norm[:opened].rstrip(STRIP))
     return norm[end - 1:end] in TERMINAL + ".;|"
-
-
-def _unclosed(norm: str) -> int | None:
-    """Where the outermost bracket left open at the end of ``norm`` (folded, "(" ")") opens."""
-    opened: list[int] = []
-    for index, char in enumerate(norm):
-        if char == "(":
-            opened.append(index)
-        elif char == ")" and opened:
-            opened.pop()
-    return opened[0] if opened else None
 
 
 def _plain_script(doc: Document, run: Run) -> Document:
@@ -689,63 +679,54 @@ def _numbered_prose(segs: list[Seg]) -> Builder | None:
     return Builder(segs, Run(), None).build() if any(s.marker is not None for s in segs) else None
 
 
-def _prose_and_grids(plan: ImportedPlan, body: list[Seg], run: Run) -> Builder | TableTasks:
-    """Tables read as tables; prose before the first one as in ``_prose_and_table``."""
-    marks = [i for i, s in enumerate(body) if s.kind == "table"]
+def _prose_and_table(plan: ImportedPlan, body: list[Seg], table: Table | None, run: Run) -> Builder | TableTasks:
+    """A 分工表 (the document's own tables, or ``table`` found in its text), alone or after the prose
+    要点 it restates (then the table is the better source) or adds to. What is not imported is said,
+    in the document's order: the prose before the table, the table's own warnings, the text after it."""
+    marks = [i for i, s in enumerate(body) if s.kind == "table"] if table is None else [table.header_at]
     if not marks:  # the tables lie outside the plan's extent (a notice's attachment list…)
         return Builder([s for s in body if s.kind != "table"], run, None).build()
     prose_segs = _without_table_title(plan, body[:marks[0]])
-    after = [s for s in body[marks[0]:] if s.kind != "table"]
+    after = [s for s in body[marks[0]:] if s.kind != "table"] if table is None else []
     if any(s.marker is not None for s in after):
         # numbered prose goes on after the table ("三、保障措施"): one walk through prose and
         # tables, each table's rows under the heading above it
         return Builder(body, run, None).build()
     prose = _numbered_prose(prose_segs)
+    if table is None:
+        def read_grids(into: TableTasks | None) -> tuple[TableTasks, Run]:
+            result, own = into, Run()
+            for index in marks:
+                grid, header = body[index].table
+                result = build_tasks(grid, header, own.warn, trailing=trailing_units, split=split_items, into=result)
+            return result or TableTasks(), own
 
-    def read_tables(into: TableTasks | None) -> tuple[TableTasks, Run]:
-        result, own = into, Run()
-        for index in marks:
-            grid, header = body[index].table
-            result = build_tasks(grid, header, own.warn, trailing=trailing_units, split=split_items, into=result)
-        return result or TableTasks(), own
+        alone, alone_run = read_grids(None)
 
-    for seg in after:
-        if not CHROME.match(seg.norm):
-            run.warn(seg.no, f"表格后的文字未导入:{excerpt(seg.raw)}")
-    alone, alone_run = read_tables(None)
+        def join() -> tuple[TableTasks, Run]:
+            # the rows go on from the prose's last heading, unless the tables have headings of their own
+            stack = [] if alone.sections else [("prose", key) for _, key, _, _ in prose.final_stack]
+            return read_grids(TableTasks(counts=dict(prose.final_counts), stack=stack))
+    else:
+        rows = body[table.body_at:]
+        alone = Builder(rows, Run(), table).build()
+        alone_run = alone.run
+
+        def join() -> tuple[Builder, Run]:
+            joined = Builder(rows, Run(), table, inherit=prose).build()
+            return joined, joined.run
     if prose is None or not prose.tasks:
         for seg in prose_segs:
             if not CHROME.match(seg.norm):
                 run.warn(seg.no, f"分工表前的文字未导入:{excerpt(seg.raw)}")
         run.warnings += alone_run.warnings
-        return alone
-
-    def join() -> tuple[TableTasks, Run]:
-        # the rows go on from the prose's last heading, unless the tables have headings of their own
-        stack = [] if alone.sections else [("prose", key) for _, key, _, _ in prose.final_stack]
-        return read_tables(TableTasks(counts=dict(prose.final_counts), stack=stack))
-
-    return _prose_or_table(prose, prose_segs, alone, alone_run, join, body[marks[0]].no, run)
-
-
-def _prose_and_table(plan: ImportedPlan, body: list[Seg], table: Table, run: Run) -> Builder | TableTasks:
-    """A 分工表, alone or after the prose 要点 it restates (then the table is the better source)."""
-    prose_segs, rows = _without_table_title(plan, body[:table.header_at]), body[table.body_at:]
-    prose = _numbered_prose(prose_segs)
-    alone = Builder(rows, Run(), table).build()
-    if prose is None or not prose.tasks:
-        run.warnings += alone.run.warnings
-        for seg in prose_segs:
-            if not CHROME.match(seg.norm) and seg.marker is None:
-                run.warn(seg.no, f"分工表前的文字未导入:{excerpt(seg.raw)}")
-        return alone
-
-    def join() -> tuple[Builder, Run]:
-        joined = Builder(rows, Run(), table, inherit=prose).build()
-        return joined, joined.run
-
-    empty_at = rows[0].no if rows else prose_segs[-1].no
-    return _prose_or_table(prose, prose_segs, alone, alone.run, join, empty_at, run)
+        found = alone
+    else:
+        found = _prose_or_table(prose, prose_segs, alone, alone_run, join, body[marks[0]].no, run)
+    for seg in after:
+        if not CHROME.match(seg.norm):
+            run.warn(seg.no, f"表格后的文字未导入:{excerpt(seg.raw)}")
+    return found
 
 
 def _prose_or_table(prose: Builder, prose_segs: list[Seg], alone, alone_run: Run, join, empty_at: int,

@@ -18,8 +18,9 @@ from itertools import groupby
 from gktrack.domain import numerals
 from gktrack.domain.deadlines import find_deadline_phrases, is_known
 from gktrack.domain.model import UnitRef
+from gktrack.domain.text import OPENING_BRACKETS, bracket_pairs, unbracketed
 from gktrack.domain.unitphrase import (
-    UNIT_LABEL_WORD, looks_like_unit_phrase, parse_unit_phrase, parse_unit_phrase_or_none,
+    looks_like_unit_phrase, parse_unit_phrase, parse_unit_phrase_or_none,
 )
 from gktrack.errors import InputError
 from gktrack.features.importer.front import header_span
@@ -36,13 +37,11 @@ from gktrack.features.importer.text import (
 )
 from gktrack.features.importer.item_units import (
     PERSON_WORDS, ROLE_END, UNIT_LABEL, Tail, labelled_parts, leading_units, shown_units,
-    split_at_unit_brackets, title_units, trailing_units, unbracketed,
+    split_at_unit_brackets, title_units, trailing_units,
 )
 from gktrack.features.limits import MAX_TASK_TEXT
 
 
-# A labelled unit bracket left inside a task's text: the phrase in it could not be split.
-_LEFT_UNIT_BRACKET = re.compile(rf"\(\s*{UNIT_LABEL_WORD}\s*:[^()]*\)")
 # "以上工作由X牵头,Y配合。", "以上第5-7项由X负责。": a unit line for the items above it — all of
 # them since the previous unit line, or those numbered first..last.
 _ABOVE = re.compile(r"^以上\s*(?:第?\s*(?P<first>\d{1,3})\s*[-—–~至到]\s*第?\s*(?P<last>\d{1,3})\s*(?:项|条)|各项|几项|\d{1,2}项)?"
@@ -52,7 +51,7 @@ _ABOVE = re.compile(r"^以上\s*(?:第?\s*(?P<first>\d{1,3})\s*[-—–~至到]\
 _SECTION_WIDE = re.compile(r"^(?:本|该|此)(?:部分|章|节|方面|板块|领域|项)\s*(?:工作|任务|事项|内容|措施)?\s*"
                            r"(?:均|统一|都|总体)?\s*由\s*")
 # "牵头负责领导:张三": a person, kept as a note on the task above, never a unit
-_LEADER_LINE = re.compile(rf"^[(]?\s*{PERSON_WORDS}\s*:")
+_LEADER_LINE = re.compile(rf"^[{re.escape(OPENING_BRACKETS)}]?\s*{PERSON_WORDS}\s*:")
 _DEADLINE_LABEL = re.compile(rf"^(?:{DEADLINE_LABEL_WORDS})\s*:\s*(?P<rest>.+)$")
 
 
@@ -616,7 +615,7 @@ class Builder:
                 text, shown = seg.raw, shown_units(seg.raw)
                 line_deadlines, line_notes = [], []
                 # "责任单位:X;完成时限:Y" on one line: the same labelled parts a bracket may hold
-                labelled = labelled_parts(unbracketed(seg.raw))
+                labelled = labelled_parts(unbracketed(seg.raw, STRIP))
                 if labelled is not None and labelled[0]:
                     text, line_deadlines, line_notes = labelled
                     shown = shown_units(text)
@@ -669,7 +668,7 @@ class Builder:
                             merged.setdefault(unit.name, unit)
                         task.units = list(merged.values())
                         # the second line's 责任单位: label says its role beside the first's, as on one line
-                        own = shown if column is not None else unbracketed(text)
+                        own = shown if column is not None else unbracketed(text, STRIP)
                         task.units_text = f"{task.units_text};{own}" if task.units_text else shown
                     continue
                 if not pending:
@@ -723,9 +722,12 @@ class Builder:
             if id(task) in self.grid_tasks:
                 continue
             task.text = tidy_lines(task.text)
-            for left in _LEFT_UNIT_BRACKET.finditer(fold(task.text)):
-                self.run.warn(task.line, f"“{excerpt(task.text[left.start():left.end()])}”中的单位无法拆分,"
-                                         "原样留在任务内容中,请核对")
+            # a labelled unit bracket left in the text: the phrase in it could not be split
+            norm = fold(task.text)
+            for opened, closed, _ in sorted(bracket_pairs(norm)[0]):
+                if UNIT_LABEL.match(norm[opened:closed + 1]):
+                    self.run.warn(task.line, f"“{excerpt(task.text[opened:closed + 1])}”中的单位无法拆分,"
+                                             "原样留在任务内容中,请核对")
             key = task.section
             while not task.units and key:
                 if key in self.section_units:

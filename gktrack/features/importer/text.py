@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from gktrack.domain import numerals
-from gktrack.domain.text import HALF_WIDTH, clip
+from gktrack.domain.text import CLOSING_BRACKETS, HALF_WIDTH, OPENING_BRACKETS, clip
 
 # One character for one character, so a match on the folded text slices the original at the
 # same place: full-width ASCII -> half-width, odd spaces -> " ". 〔〕 stay: 文号 are written so.
@@ -239,8 +239,9 @@ def compact_date(digits: str) -> dt.date | None:
 
 
 CJK = "\u3400-\u9fff\uf900-\ufaff"
-# A document number (文号): "某政办发〔2021〕65号"
-DOC_NUMBER = re.compile(rf"[{CJK}A-Za-z]{{1,12}}\s*[〔\[(【﹝]\s*\d{{4}}\s*[〕\])】﹞]\s*第?\s*\d{{1,4}}\s*号")
+# A document number (文号): "某政办发〔2021〕65号", its year in brackets of any shape
+DOC_NUMBER = re.compile(rf"[{CJK}A-Za-z]{{1,12}}\s*[{re.escape(OPENING_BRACKETS)}]\s*\d{{4}}\s*"
+                        rf"[{re.escape(CLOSING_BRACKETS)}]\s*第?\s*\d{{1,4}}\s*号")
 # Spaces between two Chinese characters or Chinese punctuation are copy-paste or OCR leftovers.
 _GAP = re.compile(rf"(?<=[{CJK}“”‘’、,。;:!?()《》〔〕])\s+(?=[{CJK}“”‘’、,。;:!?()《》〔〕])")
 
