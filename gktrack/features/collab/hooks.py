@@ -51,7 +51,7 @@ import os
 import re
 import stat
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -121,6 +121,20 @@ class FileChange:
     new_mode: str | None
     before: bytes | None
     after: bytes | None
+    _plans: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def plan(self, side: str) -> Plan:
+        """The plan ``before`` or ``after`` holds (``side``), as a client reads it: read once for
+        all the checks of a change; raises ``GktrackError`` when unreadable."""
+        if side not in self._plans:
+            try:
+                self._plans[side] = parse_plan(getattr(self, side), self.rel, expected_id=plan_id_of(self.rel))
+            except GktrackError as exc:
+                self._plans[side] = exc
+        found = self._plans[side]
+        if isinstance(found, GktrackError):
+            raise found
+        return found
 
 
 # --- judging a change: validation for everyone, the rules for liaisons -------------------------
@@ -177,7 +191,7 @@ def validation_findings(changes: list[FileChange], registry_after: bytes | None)
         target = plan_id or rel
         try:
             if plan_id:
-                _read_plan(change.after, rel)
+                change.plan("after")
             else:
                 parse_registry(change.after)
         except GktrackError as exc:
@@ -226,11 +240,11 @@ def future_work_findings(changes: list[FileChange], latest: dt.date) -> list[Fin
         if not plan_id or change.after is None:
             continue
         try:
-            after = _read_plan(change.after, change.rel)
+            after = change.plan("after")
         except GktrackError:
             continue  # said by validation_findings
         try:
-            before = _read_plan(change.before, change.rel).tasks if change.before is not None else []
+            before = change.plan("before").tasks if change.before is not None else []
         except GktrackError:
             before = []
         old = {task.id: task for task in before}
@@ -255,11 +269,6 @@ def _dates_added(before: Task | None, after: Task) -> list[tuple[str, dt.date]]:
     return [(what, date) for what, date in dates if isinstance(date, dt.date)]
 
 
-def _read_plan(data: bytes, rel: str) -> Plan:
-    """The plan in ``data`` as a client reads it; raises when unreadable."""
-    return parse_plan(data, rel, expected_id=plan_id_of(rel))
-
-
 def liaison_findings(units: Units, person, changes: list[FileChange], acting: list) -> list[Finding]:
     """A unit liaison's ``changes`` against the rules (``gktrack.domain.permissions``); ``acting``:
     the listed people making them, ``person`` among them."""
@@ -281,12 +290,12 @@ def liaison_findings(units: Units, person, changes: list[FileChange], acting: li
             found.append((plan_id, RULE_PLAN, f"{who} {'新建' if change.before is None else '删除'}了计划文件"))
             continue
         try:
-            before = _read_plan(change.before, rel)
+            before = change.plan("before")
         except GktrackError as exc:
             found.append((plan_id, RULE_BROKEN, f"修改前的计划文件无法读取({exc})"))
             continue
         try:
-            after = _read_plan(change.after, rel)
+            after = change.plan("after")
         except GktrackError:
             continue  # said by validation_findings
         unknown_before, unknown_after = unknown_fields(change.before, rel), unknown_fields(change.after, rel)
