@@ -487,3 +487,49 @@ def test_commit_edits_names_a_plan_files_problem_once_at_its_place(plans_repo):
     line = gk.fail("commit-edits")
     assert "不能提交这些手工修改:plans/hl2022.yaml:" in line and "“司法局”不在单位名册中" in line
     assert "hl2022:plans/" not in line
+
+
+def _keep_note(gk: Gk, task_id: int, indicator: str) -> str:
+    """Task ``task_id`` of hl2022 given, by hand, a note written as a block that keeps its trailing
+    blank lines ("|+"): the blank lines after it are part of its value."""
+    lines = gk.text("plans/hl2022.yaml").splitlines(True)
+    first, last = task_block("".join(lines), task_id)
+    while not lines[last - 1].strip():
+        last -= 1  # after the task's last line, before any blank line between tasks
+    lines[last:last] = [f"    note: {indicator}\n", "      第一行\n", "\n", "\n"]
+    gk.write("plans/hl2022.yaml", "".join(lines))
+    gk.ok("commit-edits", "-m", "手工写说明")
+    return gk.json("show", f"hl2022/{task_id}", "--json")["note"]
+
+
+@pytest.mark.parametrize("indicator", ["|+", ">+", "|2+"])
+@pytest.mark.parametrize("task_id, section", [(3, "1.1"), (6, "2")], ids=["between-tasks", "at-the-end"])
+def test_a_task_added_after_a_block_that_keeps_its_blank_lines_leaves_its_value(plans_repo, indicator, task_id,
+                                                                                section):
+    gk = plans_repo
+    note = _keep_note(gk, task_id, indicator)
+    assert note.startswith("第一行\n\n\n")  # and the blank line between tasks, where there is one
+    gk.ok("add", "hl2022", "新增的任务", "--unit", "司法所", "--section", section)
+    assert gk.json("show", f"hl2022/{task_id}", "--json")["note"] == note
+    assert gk.json("show", "hl2022/7", "--json")["text"] == "新增的任务"
+    text = gk.text("plans/hl2022.yaml")
+    assert task_block(text, 7)[0] > task_block(text, task_id)[0]  # in its section, after the block
+    assert f"section: '{section}'" in "\n".join(text.splitlines()[slice(*task_block(text, 7))][:3])
+    # the progress and close of that task keep it too
+    gk.ok("progress", f"hl2022/{task_id}", "有进展", "--unit", "司法所" if task_id == 3 else "政数局")
+    assert gk.json("show", f"hl2022/{task_id}", "--json")["note"] == note
+
+
+def test_a_write_that_would_change_an_untouched_task_by_value_is_refused(plans_repo, monkeypatch):
+    """The last check before a plan file is written compares the other tasks' values, not only their
+    lines: should a splice ever put a blank line after a "|+" block again, nothing is written."""
+    gk = plans_repo
+    note = _keep_note(gk, 6, "|+")
+    before = gk.read("plans/hl2022.yaml")
+    from gktrack.storage import yamldoc
+
+    monkeypatch.setattr(yamldoc, "keeps_trailing_lines", lambda text, node: False)
+    line = gk.fail("add", "hl2022", "新增的任务", "--unit", "司法所", "--section", "2")
+    assert "内部检查失败:任务 6 被意外改动,未写入" in line
+    assert gk.read("plans/hl2022.yaml") == before
+    assert gk.json("show", "hl2022/6", "--json")["note"] == note

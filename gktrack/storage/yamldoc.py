@@ -488,15 +488,28 @@ def flow_list(items: list) -> str:
     return "[" + ", ".join(scalar_text(item, flow=True) for item in items) + "]"
 
 
+def _last_value(text: str, node: Any) -> Any:
+    """The node ``node``'s text ends with: for a block collection, its last item's, down."""
+    while (is_map(node) or is_seq(node)) and node.value and not is_flow(text, node):
+        node = node.value[-1][1] if is_map(node) else node.value[-1]
+    return node
+
+
+def keeps_trailing_lines(text: str, node: Any) -> bool:
+    """Whether ``node`` ends in a block scalar that keeps its trailing line breaks ("|+", ">+"): the
+    blank lines after it are part of its value, and so would be one put after it."""
+    node = _last_value(text, node)
+    return (getattr(node, "style", None) in ("|", ">") and "+" in text[node.start_mark.index:node.start_mark.index + 4]
+            and node.end_mark.index > node.start_mark.index)
+
+
 def content_end(text: str, node: Any) -> int:
     """The index just after the last character of ``node``'s own content: for a collection, of
     its last item; never the blank lines or comments a block's end mark runs on to."""
-    while (is_map(node) or is_seq(node)) and node.value and not is_flow(text, node):
-        node = node.value[-1][1] if is_map(node) else node.value[-1]
+    if keeps_trailing_lines(text, node):
+        return _last_value(text, node).end_mark.index - 1
+    node = _last_value(text, node)
     end = node.end_mark.index
-    if getattr(node, "style", None) in ("|", ">") and "+" in text[node.start_mark.index:node.start_mark.index + 4] \
-            and end > node.start_mark.index:
-        return end - 1  # "|+" keeps its trailing blank lines: they are part of the value
     while end > node.start_mark.index and text[end - 1] in " \t\r\n":
         end -= 1
     # a trailing comment on the value's last line belongs to it
@@ -655,7 +668,9 @@ def list_splices(text: str, parent: Any, name: str, old: dict, order: list, item
                 splices.append((at, at, "".join(items[k] + sep for k in pending)))
             else:
                 at = lines_of(text, old[anchor])[1]
-                added = "".join(sep + items[k] for k in pending)
+                # no blank line after a "|+" block: it would become part of that value
+                first = "" if keeps_trailing_lines(text, old[anchor]) else sep
+                added = first + sep.join(items[k] for k in pending)
                 splices.append((at, at, line_break_before(text, at, newline) + added))
             pending = []
         anchor = key
