@@ -191,3 +191,14 @@ def test_a_notice_heading_inside_a_title_mark_left_open_is_quoted_not_the_headin
     assert _heads_notice("某局关于印发某县2024年政务公开工作要点的通知")
     assert not _heads_notice("转发》《某局关于印发某县2024年政务公开工作要点的通知")
 
+
+def test_a_line_closing_the_bracket_the_line_above_left_open_goes_on_it_past_a_stray_bracket(tmp_path):
+    # "n)" (a PDF's ruby text) closes nothing: it does not hide the "(" the line leaves open
+    plan = import_text(tmp_path, "\n".join([
+        "某县交通运输局2024年政务公开工作要点", "一、工作任务", "(一)突出重点。围绕统筹交通运输",
+        "n)行业疫情防控,积极推进信息公开(", "kāi)工作机制,不断提升工作水平。(牵头单位:县交通运输局)",
+        "(二)做好政策解读。及时解读重要政策文件。(牵头单位:县政府办)"]))
+    assert [(t.text, pairs(t)) for t in plan.tasks] == [
+        ("突出重点。围绕统筹交通运输\nn)行业疫情防控,积极推进信息公开(kāi)工作机制,不断提升工作水平。",
+         [("县交通运输局", L)]),
+        ("做好政策解读。及时解读重要政策文件。", [("县政府办", L)])]
