@@ -7,9 +7,10 @@ The documents are small ones written for these tests, in the shapes real documen
 
 from __future__ import annotations
 
-from gktrack.domain.text import bracket_pairs, excerpt, last_bracket, outside_brackets, unbracketed
+from gktrack.domain.text import bracket_pairs, enclosed, excerpt, last_bracket, outside_brackets, unbracketed
 from gktrack.domain.unitphrase import parse_unit_phrase
 from gktrack.features.importer import parse_document
+from gktrack.features.importer.front import _heads_notice
 from conftest import Gk, cell_lines_table, import_text, pairs
 
 L, S, R = "lead", "support", "responsible"
@@ -167,3 +168,37 @@ def test_a_last_line_closed_by_a_title_mark_is_whole():
                                      "1.做好政策文件公开。", "2.公开重点领域信息,详见〈重点领域信息公开目录〉"]))
     assert [t.text for t in plan.tasks] == ["做好政策文件公开。", "公开重点领域信息,详见〈重点领域信息公开目录〉"]
     assert plan.warnings == []
+
+
+# ---- the title and the line breaks: read with the same matcher ---------------------------------------
+
+def test_a_title_line_is_wholly_in_brackets_only_when_one_pair_encloses_it(gk: Gk, tmp_path):
+    # "【专栏】X(试行)" opens and ends with a bracket but is no bracketed line: its column tag is
+    # dropped and it is the plan's title
+    assert enclosed("【已废止】") and enclosed("(一、二)") and not enclosed("【专栏】X方案(试行)")
+    gk.ok("init")
+    path = tmp_path / "doc.txt"
+    path.write_text("\n".join(["【专栏】某县2024年政务公开工作实施方案(试行)", "一、工作任务",
+                               "(一)做好政策解读。及时解读重要政策文件。(牵头单位:县政府办)"]) + "\n",
+                    encoding="utf-8")
+    out = gk.ok("import", str(path), "--dry-run")
+    assert "某县2024年政务公开工作实施方案(试行)" in out
+    assert "标题取自文件名" not in out and "导语段落不是任务" not in out
+
+
+def test_a_notice_heading_inside_a_title_mark_left_open_is_quoted_not_the_heading():
+    # "》《…的通知": the 《 before it is open, whatever the count of marks says
+    assert _heads_notice("某局关于印发某县2024年政务公开工作要点的通知")
+    assert not _heads_notice("转发》《某局关于印发某县2024年政务公开工作要点的通知")
+
+
+def test_a_line_closing_the_bracket_the_line_above_left_open_goes_on_it_past_a_stray_bracket(tmp_path):
+    # "n)" (a PDF's ruby text) closes nothing: it does not hide the "(" the line leaves open
+    plan = import_text(tmp_path, "\n".join([
+        "某县交通运输局2024年政务公开工作要点", "一、工作任务", "(一)突出重点。围绕统筹交通运输",
+        "n)行业疫情防控,积极推进信息公开(", "kāi)工作机制,不断提升工作水平。(牵头单位:县交通运输局)",
+        "(二)做好政策解读。及时解读重要政策文件。(牵头单位:县政府办)"]))
+    assert [(t.text, pairs(t)) for t in plan.tasks] == [
+        ("突出重点。围绕统筹交通运输\nn)行业疫情防控,积极推进信息公开(kāi)工作机制,不断提升工作水平。",
+         [("县交通运输局", L)]),
+        ("做好政策解读。及时解读重要政策文件。", [("县政府办", L)])]

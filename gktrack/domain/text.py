@@ -124,6 +124,8 @@ CLOSING_MARK = dict(zip(OPENING_BRACKETS + OPENING_QUOTES, CLOSING_BRACKETS + CL
 # which marks close which: every bracket any other, each quotation mark its own
 _KIND = dict.fromkeys(OPENING_BRACKETS + CLOSING_BRACKETS, "(") \
     | {mark: open_ for open_, close in zip(OPENING_QUOTES, CLOSING_QUOTES) for mark in (open_, close)}
+_MARK = re.compile(f"[{re.escape(OPENING_BRACKETS + CLOSING_BRACKETS)}]")
+_MARK_OR_QUOTE = re.compile(f"[{re.escape(''.join(_KIND))}]")
 
 
 def bracket_pairs(text: str, *, quotes: bool = False) -> tuple[list[tuple[int, int, int]], list[int]]:
@@ -131,14 +133,13 @@ def bracket_pairs(text: str, *, quotes: bool = False) -> tuple[list[tuple[int, i
     mark with the nearest one it may close: each pair as (opening, closing, how many pairs enclose it)
     in the order they close, and the openings left open at the end, outermost first. A closing mark
     that closes nothing is text. The one reading of nesting for every reader of units and items."""
-    opening = OPENING_BRACKETS + OPENING_QUOTES if quotes else OPENING_BRACKETS
-    closing = CLOSING_BRACKETS + CLOSING_QUOTES if quotes else CLOSING_BRACKETS
     pairs: list[tuple[int, int, int]] = []
     open_: list[int] = []
-    for index, char in enumerate(text):
-        if char in opening:
+    for found in (_MARK_OR_QUOTE if quotes else _MARK).finditer(text):  # the marks, not every character
+        index, char = found.start(), found.group()
+        if char in CLOSING_MARK:
             open_.append(index)
-        elif char in closing and open_ and _KIND[text[open_[-1]]] == _KIND[char]:
+        elif open_ and _KIND[text[open_[-1]]] == _KIND[char]:
             pairs.append((open_.pop(), index, len(open_)))
     return pairs, open_
 
@@ -171,9 +172,14 @@ def unbracketed(text: str, blank: str | None = None) -> str:
     """``text`` without the brackets enclosing all of it, pair after pair, and without the ``blank``
     around it: "(办公室牵头)" -> "办公室牵头"; "(一)X(社区)" and "各村(社区)" stay."""
     text = text.strip(blank)
-    while text.endswith(tuple(CLOSING_BRACKETS)) and outermost_brackets(text)[:1] == [(0, len(text) - 1)]:
+    while enclosed(text):
         text = text[1:-1].strip(blank)
     return text
+
+
+def enclosed(text: str) -> bool:
+    """Whether one pair of brackets encloses all of ``text``: "(办公室牵头)", not "(一)X(社区)"."""
+    return text.endswith(tuple(CLOSING_BRACKETS)) and outermost_brackets(text)[:1] == [(0, len(text) - 1)]
 
 
 def excerpt(text: Any, limit: int, mark: str = "……") -> str:

@@ -14,7 +14,7 @@ import re
 
 from gktrack.domain import numerals
 from gktrack.domain.deadlines import find_deadline_phrases
-from gktrack.domain.text import BRACKET_FOLD
+from gktrack.domain.text import BRACKET_FOLD, bracket_pairs, enclosed
 from gktrack.domain.unitphrase import looks_like_unit_phrase, parse_unit_phrase_or_none
 from gktrack.features.importer.lines import CHROME, NOTICE_WORD, PLAN_WORD, Run, Seg, plan_title
 from gktrack.features.importer.result import ImportedPlan
@@ -147,7 +147,7 @@ def _title_text(segs: list[Seg], index: int, decorated: bool = False,
     def plain(seg: Seg) -> bool:
         return seg.marker is None and "。" not in seg.norm and not CHROME.match(seg.norm) \
             and not _NAVIGATION.search(seg.norm) \
-            and not re.match(r"\d{1,2}[.、]", seg.norm) and not re.match(r"^[(〔【].*[)〕】]$", seg.norm)
+            and not re.match(r"\d{1,2}[.、]", seg.norm) and not enclosed(seg.norm)
 
     seg = segs[index]
     if not plain(seg):
@@ -875,7 +875,8 @@ def _heads_notice(compact: str) -> bool:
     sentence or a quotation citing one."""
     match = NOTICE_TITLE.search(compact)
     before = compact[:match.start()] if match else ""
-    return bool(match and before.count("《") <= before.count("》") and not in_sentence(compact, match))
+    quoted = any(before[opened] == "《" for opened in bracket_pairs(before, quotes=True)[1])
+    return bool(match and not quoted and not in_sentence(compact, match))
 
 
 def in_sentence(compact: str, match: re.Match[str]) -> bool:

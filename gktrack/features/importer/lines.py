@@ -258,17 +258,16 @@ def _forgotten_bracket(seg: Seg, following: Seg | None) -> bool:
 def _closes(group: list[Seg], seg: Seg) -> bool:
     """Whether the short ``seg`` closes the brackets ``group`` left open, with no sentence's end
     inside them (two columns of a page read across are no wrap)."""
-    opened = sum(_balance(part.norm) for part in group)
-    if opened <= 0 or len(seg.raw) >= 60 or -_balance(seg.norm) != opened:
+    if len(seg.raw) >= 60:
         return False
-    last, norm = group[-1].norm.translate(BRACKET_FOLD), seg.norm.translate(BRACKET_FOLD)
-    return "。" not in last[last.rfind("("):] + norm[:norm.rfind(")")]
-
-
-def _balance(norm: str) -> int:
-    """How many more brackets ``norm`` opens than it closes."""
-    folded = norm.translate(BRACKET_FOLD)
-    return folded.count("(") - folded.count(")")
+    text = "".join(part.norm for part in group) + seg.norm
+    seam = len(text) - len(seg.norm)
+    pairs, left_open = bracket_pairs(text)
+    across = [(opened, closed) for opened, closed, _ in pairs if opened < seam <= closed]
+    if left_open or not across:
+        return False
+    opened, closed = min(across)  # the outermost
+    return "。" not in text[opened:closed]
 
 
 def _cell_apart(last: Seg, seg: Seg, units_on: Callable[[], bool]) -> bool:
