@@ -24,7 +24,6 @@ other task must keep its bytes.
 from __future__ import annotations
 
 import dataclasses
-import operator
 import re
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
@@ -410,9 +409,10 @@ class PlanEditor:
             return False
         before = _task_texts(self.original, self.original_plan, self._original_reader)
         after = _task_texts(self.text, self.plan, self._reader)
-        # by value too: a task's lines can stay while its value changes (a blank line after "|+")
-        values = {task.id: _stored(task) for task in self.original_plan.tasks}
-        values_after = {task.id: _stored(task) for task in self.plan.tasks}
+        # by value too (a task's line and plan do not count): its lines can stay while its value
+        # changes (a blank line after "|+")
+        values = {task.id: task for task in self.original_plan.tasks}
+        values_after = {task.id: task for task in self.plan.tasks}
         for task_id in set(before) | set(after):
             unchanged = before.get(task_id) == after.get(task_id) and values.get(task_id) == values_after.get(task_id)
             if task_id not in self.touched and not unchanged:
@@ -423,9 +423,6 @@ class PlanEditor:
         else:
             write(self.path, data, self.plan)
         return True
-
-
-_stored = operator.attrgetter(*(name for name, _ in fields_of(Task)))  # a task's values in its file
 
 
 def _task_texts(text: str, plan: Plan, reader: Reader) -> dict[int, str]:

@@ -506,10 +506,10 @@ def keeps_trailing_lines(text: str, node: Any) -> bool:
 def content_end(text: str, node: Any) -> int:
     """The index just after the last character of ``node``'s own content: for a collection, of
     its last item; never the blank lines or comments a block's end mark runs on to."""
-    if keeps_trailing_lines(text, node):
-        return _last_value(text, node).end_mark.index - 1
     node = _last_value(text, node)
     end = node.end_mark.index
+    if keeps_trailing_lines(text, node):
+        return end - 1
     while end > node.start_mark.index and text[end - 1] in " \t\r\n":
         end -= 1
     # a trailing comment on the value's last line belongs to it
